@@ -1,0 +1,316 @@
+/**
+ * The canonical ledger records, as domain types (Effect schemas). Persistence rows and vendor
+ * wire shapes are separate types converted to and from these. Money fields are integer minor
+ * units (bigint) in the record's `currency`; timestamps are `Date`; business dates are
+ * `YYYY-MM-DD`. `Schema.toCodecJson(X)` gives the JSON form used for idempotent replays and APIs.
+ */
+import { Schema } from "effect"
+import { CollectionState } from "../lifecycle/collection-lifecycle.ts"
+import { PaymentState } from "../lifecycle/payment-lifecycle.ts"
+import { RefundState } from "../lifecycle/refund-lifecycle.ts"
+import { CurrencyCode } from "../money/currency.ts"
+import { BusinessDate, CustomFields, ExternalRef, Origin, PublicId, RecordId } from "./common.ts"
+
+const Nullable = Schema.NullOr
+const Text = Schema.String
+const Amount = Schema.BigInt
+
+/** The business that issues documents (Silver's "provider"). */
+export const BillingEntity = Schema.Struct({
+  id: RecordId,
+  publicId: PublicId,
+  name: Text,
+  email: Nullable(Text),
+  /** Silver: documents are issued first as proformas, or directly as invoices. */
+  flow: Schema.Literals(["proforma", "invoice"]),
+  defaultCurrency: CurrencyCode,
+  createdAt: Schema.Date
+})
+export type BillingEntity = typeof BillingEntity.Type
+
+/** An account that pays and is billed. `balance` < 0 means the customer owes. */
+export const Customer = Schema.Struct({
+  id: RecordId,
+  publicId: PublicId,
+  number: Text,
+  name: Text,
+  email: Nullable(Text),
+  currency: CurrencyCode,
+  balance: Amount,
+  /** Credit threshold (Elevate credit status): how far below zero the balance may go; null = none. */
+  creditLimit: Nullable(Amount),
+  billingEntityId: Nullable(RecordId),
+  externalRef: Nullable(ExternalRef),
+  customFields: CustomFields,
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date,
+  version: Schema.Int
+})
+export type Customer = typeof Customer.Type
+
+/** A payment gateway configured on the platform (Elevate payment provider, CRM.COM gateway, LogiSense vendor). */
+export const Gateway = Schema.Struct({
+  id: RecordId,
+  publicId: PublicId,
+  code: Text,
+  name: Text,
+  /** Which gateway port implementation serves it; `test` is the built-in deterministic gateway. */
+  driver: Schema.Literals(["test"]),
+  enabled: Schema.Boolean,
+  createdAt: Schema.Date
+})
+export type Gateway = typeof Gateway.Type
+
+/** A configurable preset: a payment method (cash, card, direct debit…) or a payment type. */
+export const PaymentPreset = Schema.Struct({
+  id: RecordId,
+  publicId: PublicId,
+  kind: Schema.Literals(["method", "type"]),
+  code: Text,
+  name: Text,
+  available: Schema.Boolean,
+  /** Methods only: the gateway that collects payments of this method (card identifier required then). */
+  gatewayId: Nullable(RecordId),
+  createdAt: Schema.Date
+})
+export type PaymentPreset = typeof PaymentPreset.Type
+
+export const DocumentKind = Schema.Literals(["invoice", "bill", "proforma"])
+export type DocumentKind = typeof DocumentKind.Type
+export const DocumentState = Schema.Literals(["issued", "paid", "cancelled"])
+export type DocumentState = typeof DocumentState.Type
+
+/** An invoice, bill or proforma. `outstanding = total - allocated`; issuing one debits the customer. */
+export const Document = Schema.Struct({
+  id: RecordId,
+  publicId: PublicId,
+  kind: DocumentKind,
+  number: Text,
+  customerId: RecordId,
+  billingEntityId: Nullable(RecordId),
+  /** Silver: the proforma an invoice was issued from (or the invoice a proforma became). */
+  relatedDocumentId: Nullable(RecordId),
+  currency: CurrencyCode,
+  total: Amount,
+  allocated: Amount,
+  outstanding: Amount,
+  state: DocumentState,
+  issueDate: BusinessDate,
+  dueDate: Nullable(BusinessDate),
+  externalRef: Nullable(ExternalRef),
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date,
+  version: Schema.Int
+})
+export type Document = typeof Document.Type
+
+/** Free-text references a payment can carry, each vendor naming a subset. */
+export const PaymentReferences = Schema.Struct({
+  description: Nullable(Text),
+  notes: Nullable(Text),
+  /** Our reference (e.g. a bank statement line). */
+  reference: Nullable(Text),
+  customerReference: Nullable(Text),
+  checkNumber: Nullable(Text),
+  thirdPartyReference: Nullable(Text)
+})
+export type PaymentReferences = typeof PaymentReferences.Type
+
+export const Payment = Schema.Struct({
+  id: RecordId,
+  publicId: PublicId,
+  /** Assigned at creation from a sequence, numeric string. */
+  referenceNumber: Text,
+  /** Document number assigned when the payment is posted, numeric string. */
+  number: Nullable(Text),
+  customerId: RecordId,
+  currency: CurrencyCode,
+  /** Always > 0; refunds and reversals are separate records. */
+  amount: Amount,
+  state: PaymentState,
+  paymentDate: BusinessDate,
+  postedOn: Nullable(BusinessDate),
+  postedAt: Nullable(Schema.Date),
+  /** The customer's balance right after this payment posted. */
+  balanceAfterPosting: Nullable(Amount),
+  methodId: Nullable(RecordId),
+  typeId: Nullable(RecordId),
+  gatewayId: Nullable(RecordId),
+  gatewayReference: Nullable(Text),
+  billingEntityId: Nullable(RecordId),
+  /** Sum of reversals not reinstated. */
+  reversedAmount: Amount,
+  /** Sum of allocations to documents. */
+  allocatedAmount: Amount,
+  /** Sum of refunds that are not cancelled or failed. */
+  refundedAmount: Amount,
+  rejectionReason: Nullable(Text),
+  rejectedAt: Nullable(Schema.Date),
+  cancelledAt: Nullable(Schema.Date),
+  /** Effective date of the latest active reversal (what Billing Platform UK shows on the payment). */
+  reversalDate: Nullable(BusinessDate),
+  references: PaymentReferences,
+  customFields: CustomFields,
+  externalRef: Nullable(ExternalRef),
+  /** The raw record a migrated payment was imported from, kept verbatim. */
+  sourceRecord: Nullable(Schema.Unknown),
+  origin: Origin,
+  createdBy: RecordId,
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date,
+  version: Schema.Int
+})
+export type Payment = typeof Payment.Type
+
+/** Part of a payment applied to a document (a disbursement). */
+export const Allocation = Schema.Struct({
+  id: RecordId,
+  paymentId: RecordId,
+  documentId: RecordId,
+  amount: Amount,
+  createdAt: Schema.Date
+})
+export type Allocation = typeof Allocation.Type
+
+/** A full or partial reversal of a posted payment; can be reinstated later. */
+export const Reversal = Schema.Struct({
+  id: RecordId,
+  paymentId: RecordId,
+  amount: Amount,
+  /** The business date the reversal takes effect (shown on the payment). */
+  effectiveDate: BusinessDate,
+  /** When the reversal was recorded. */
+  reversedAt: Schema.Date,
+  reason: Nullable(Text),
+  reinstatedAt: Nullable(Schema.Date)
+})
+export type Reversal = typeof Reversal.Type
+
+export const CollectionMethod = Schema.Literals(["direct-debit", "card"])
+export type CollectionMethod = typeof CollectionMethod.Type
+
+export const Collection = Schema.Struct({
+  id: RecordId,
+  paymentId: RecordId,
+  method: CollectionMethod,
+  state: CollectionState,
+  gatewayReference: Nullable(Text),
+  failureReason: Nullable(Text),
+  requestedAt: Schema.Date,
+  collectedAt: Nullable(Schema.Date),
+  cancelledAt: Nullable(Schema.Date),
+  failedAt: Nullable(Schema.Date)
+})
+export type Collection = typeof Collection.Type
+
+export const Refund = Schema.Struct({
+  id: RecordId,
+  publicId: PublicId,
+  paymentId: RecordId,
+  customerId: RecordId,
+  documentId: Nullable(RecordId),
+  currency: CurrencyCode,
+  /** > 0; the movement it books on the balance is negative. */
+  amount: Amount,
+  state: RefundState,
+  reason: Nullable(Text),
+  gatewayReference: Nullable(Text),
+  createdAt: Schema.Date,
+  submittedAt: Nullable(Schema.Date),
+  settledAt: Nullable(Schema.Date),
+  cancelledAt: Nullable(Schema.Date),
+  failedAt: Nullable(Schema.Date)
+})
+export type Refund = typeof Refund.Type
+
+export const BalanceEntryKind = Schema.Literals([
+  "document-issued",
+  "document-cancelled",
+  "payment-posted",
+  "payment-reversed",
+  "payment-reinstated",
+  "refund",
+  "refund-voided",
+  "adjustment"
+])
+export type BalanceEntryKind = typeof BalanceEntryKind.Type
+
+/** One movement of a customer's running balance; `sequence` is gap-free per customer from 1. */
+export const BalanceEntry = Schema.Struct({
+  id: RecordId,
+  customerId: RecordId,
+  sequence: Schema.Int,
+  kind: BalanceEntryKind,
+  /** Signed: + credits the customer (a payment), - debits (an invoice, a reversal, a refund). */
+  delta: Amount,
+  balanceAfter: Amount,
+  paymentId: Nullable(RecordId),
+  documentId: Nullable(RecordId),
+  refundId: Nullable(RecordId),
+  reversalId: Nullable(RecordId),
+  description: Nullable(Text),
+  occurredAt: Schema.Date
+})
+export type BalanceEntry = typeof BalanceEntry.Type
+
+export const LedgerEventType = Schema.Literals([
+  "customer.created",
+  "customer.updated",
+  "billing-entity.created",
+  "gateway.created",
+  "preset.created",
+  "preset.updated",
+  "document.issued",
+  "document.cancelled",
+  "payment.created",
+  "payment.updated",
+  "payment.posted",
+  "payment.rejected",
+  "payment.cancelled",
+  "payment.submitted",
+  "payment.collection-failed",
+  "payment.reversed",
+  "payment.reinstated",
+  "payment.allocated",
+  "payment.deallocated",
+  "collection.requested",
+  "collection.collected",
+  "collection.cancelled",
+  "collection.failed",
+  "refund.requested",
+  "refund.submitted",
+  "refund.settled",
+  "refund.cancelled",
+  "refund.failed",
+  "balance.adjusted"
+])
+export type LedgerEventType = typeof LedgerEventType.Type
+
+/** An entry of the append-only event log: every state change, who made it and through what. */
+export const LedgerEvent = Schema.Struct({
+  id: RecordId,
+  type: LedgerEventType,
+  entity: Schema.Literals([
+    "customer",
+    "billing-entity",
+    "gateway",
+    "preset",
+    "document",
+    "payment",
+    "collection",
+    "refund",
+    "balance"
+  ]),
+  entityId: RecordId,
+  customerId: Nullable(RecordId),
+  paymentId: Nullable(RecordId),
+  occurredAt: Schema.Date,
+  actorId: RecordId,
+  actorName: Text,
+  origin: Origin,
+  requestId: Nullable(Text),
+  idempotencyKey: Nullable(Text),
+  /** Event details (amounts as strings of minor units). */
+  data: Schema.Record(Schema.String, Schema.Unknown)
+})
+export type LedgerEvent = typeof LedgerEvent.Type

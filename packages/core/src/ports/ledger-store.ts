@@ -1,0 +1,248 @@
+/**
+ * The persistence port of the ledger. Core declares it; `@paybridge/db` implements it on
+ * MikroORM (SQLite and PostgreSQL) and `@paybridge/core/testing` keeps an in-memory version for
+ * unit tests. Every write the ledger makes goes through `transaction`, and every command that
+ * touches a customer's money starts by `lockCustomer`, which serialises writers of one customer
+ * across processes (a row lock on PostgreSQL, a database write lock on SQLite). Nested
+ * `transaction` calls join the outer one. Lists page with opaque keyset cursors, never offsets.
+ */
+import { Context, type Effect } from "effect"
+import type { Conflict, StorageUnavailable } from "../errors.ts"
+import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
+import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
+import type { BusinessDate, ExternalRef, Page, RecordId, Role } from "../model/common.ts"
+import type {
+  Allocation,
+  BalanceEntry,
+  BillingEntity,
+  Collection,
+  Customer,
+  Document,
+  DocumentKind,
+  DocumentState,
+  Gateway,
+  LedgerEvent,
+  LedgerEventType,
+  Payment,
+  PaymentPreset,
+  Refund,
+  Reversal
+} from "../model/records.ts"
+import type { CurrencyCode } from "../money/currency.ts"
+
+type Op<A> = Effect.Effect<A, StorageUnavailable>
+/** An update guarded by the version the caller read; `Conflict("concurrent-modification")` when it moved. */
+type Guarded<A> = Effect.Effect<A, StorageUnavailable | Conflict>
+export type New<A extends { readonly id: number }> = Omit<A, "id">
+
+export interface Paging {
+  readonly cursor: string | null
+  readonly limit: number
+}
+
+export interface CustomerQuery extends Paging {
+  readonly ids?: ReadonlyArray<RecordId> | undefined
+  readonly search?: string | undefined
+  readonly billingEntityId?: RecordId | undefined
+}
+
+export interface DocumentQuery extends Paging {
+  readonly customerId?: RecordId | undefined
+  readonly customerIds?: ReadonlyArray<RecordId> | undefined
+  readonly kinds?: ReadonlyArray<DocumentKind> | undefined
+  readonly states?: ReadonlyArray<DocumentState> | undefined
+  /** Only documents with something left to pay. */
+  readonly unpaidOnly?: boolean | undefined
+  /** `oldest`: issue date then id ascending (pay-oldest-first); `id`: id ascending. */
+  readonly order: "oldest" | "id"
+}
+
+export interface PaymentQuery extends Paging {
+  readonly customerId?: RecordId | undefined
+  /** Restricts to these customers (a principal's visibility scope). */
+  readonly customerIds?: ReadonlyArray<RecordId> | undefined
+  readonly states?: ReadonlyArray<PaymentState> | undefined
+  readonly currency?: CurrencyCode | undefined
+  readonly paymentDateFrom?: BusinessDate | undefined
+  readonly paymentDateTo?: BusinessDate | undefined
+  /** `none`: nothing reversed; `some`: any amount reversed; `any`: no filter. */
+  readonly reversal?: "any" | "none" | "some" | undefined
+  readonly reversalDateFrom?: BusinessDate | undefined
+  readonly reversalDateTo?: BusinessDate | undefined
+  /** Payments with an event of one of these types at or after `since` (from the event log). */
+  readonly eventSince?: { readonly types: ReadonlyArray<LedgerEventType>; readonly since: Date } | undefined
+  readonly idAfter?: RecordId | undefined
+  readonly createdSince?: Date | undefined
+  readonly updatedSince?: Date | undefined
+  readonly methodId?: RecordId | undefined
+  readonly typeId?: RecordId | undefined
+  readonly gatewayId?: RecordId | undefined
+  readonly externalSystem?: string | undefined
+  /** `newest`: payment date then id, descending; `id`: id ascending (incremental sync). */
+  readonly order: "newest" | "id"
+}
+
+export interface RefundQuery extends Paging {
+  readonly customerId?: RecordId | undefined
+  readonly paymentId?: RecordId | undefined
+  readonly states?: ReadonlyArray<RefundState> | undefined
+}
+
+export interface EventQuery extends Paging {
+  readonly types?: ReadonlyArray<LedgerEventType> | undefined
+  readonly since?: Date | undefined
+  readonly customerId?: RecordId | undefined
+  readonly paymentId?: RecordId | undefined
+}
+
+export type IdempotencyClaim =
+  | { readonly _tag: "Fresh" }
+  | { readonly _tag: "Replay"; readonly response: unknown }
+  | { readonly _tag: "Mismatch" }
+
+export interface UserRecord {
+  readonly id: RecordId
+  readonly email: string
+  readonly name: string
+  readonly role: Role
+  readonly passwordHash: string | null
+  readonly customerScope: ReadonlyArray<RecordId> | null
+  readonly createdAt: Date
+}
+
+export interface ApiKeyRecord {
+  readonly id: RecordId
+  readonly userId: RecordId
+  /** Public, unique part of the key used to find it (`pbk_<prefix>_<secret>`). */
+  readonly prefix: string
+  readonly secretHash: string
+  readonly label: string
+  readonly createdAt: Date
+  readonly revokedAt: Date | null
+}
+
+/** Named counters for gap-free numbers, incremented inside the caller's transaction. */
+export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
+
+export class LedgerStore extends Context.Service<
+  LedgerStore,
+  {
+    /** Runs `work` atomically: all of it commits or none. Nested calls join the outer transaction. */
+    readonly transaction: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
+    /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
+    readonly lockCustomer: (id: RecordId) => Op<Customer | null>
+    readonly nextSequence: (name: SequenceName) => Op<bigint>
+
+    readonly billingEntities: {
+      readonly insert: (row: New<BillingEntity>) => Op<BillingEntity>
+      readonly get: (id: RecordId) => Op<BillingEntity | null>
+      readonly list: (paging: Paging) => Op<Page<BillingEntity>>
+    }
+    readonly customers: {
+      readonly insert: (row: New<Customer>) => Op<Customer>
+      readonly get: (id: RecordId) => Op<Customer | null>
+      readonly getByPublicId: (publicId: string) => Op<Customer | null>
+      readonly getByNumber: (number: string) => Op<Customer | null>
+      readonly getByExternalRef: (ref: ExternalRef) => Op<Customer | null>
+      readonly update: (row: Customer, expectedVersion: number) => Guarded<Customer>
+      readonly list: (query: CustomerQuery) => Op<Page<Customer>>
+    }
+    readonly gateways: {
+      readonly insert: (row: New<Gateway>) => Op<Gateway>
+      readonly get: (id: RecordId) => Op<Gateway | null>
+      readonly getByCode: (code: string) => Op<Gateway | null>
+      readonly list: (paging: Paging) => Op<Page<Gateway>>
+    }
+    readonly presets: {
+      readonly insert: (row: New<PaymentPreset>) => Op<PaymentPreset>
+      readonly get: (id: RecordId) => Op<PaymentPreset | null>
+      readonly getByCode: (kind: PaymentPreset["kind"], code: string) => Op<PaymentPreset | null>
+      readonly update: (row: PaymentPreset) => Op<PaymentPreset>
+      readonly list: (kind: PaymentPreset["kind"], paging: Paging) => Op<Page<PaymentPreset>>
+    }
+    readonly documents: {
+      readonly insert: (row: New<Document>) => Op<Document>
+      readonly get: (id: RecordId) => Op<Document | null>
+      readonly getByPublicId: (publicId: string) => Op<Document | null>
+      readonly getByNumber: (kind: DocumentKind, number: string) => Op<Document | null>
+      readonly update: (row: Document, expectedVersion: number) => Guarded<Document>
+      readonly list: (query: DocumentQuery) => Op<Page<Document>>
+    }
+    readonly payments: {
+      readonly insert: (row: New<Payment>) => Op<Payment>
+      readonly get: (id: RecordId) => Op<Payment | null>
+      readonly getByPublicId: (publicId: string) => Op<Payment | null>
+      readonly getByReferenceNumber: (referenceNumber: string) => Op<Payment | null>
+      readonly getByNumber: (number: string) => Op<Payment | null>
+      readonly getByExternalRef: (ref: ExternalRef) => Op<Payment | null>
+      readonly update: (row: Payment, expectedVersion: number) => Guarded<Payment>
+      readonly list: (query: PaymentQuery) => Op<Page<Payment>>
+    }
+    readonly allocations: {
+      readonly insert: (row: New<Allocation>) => Op<Allocation>
+      readonly delete: (id: RecordId) => Op<void>
+      readonly get: (id: RecordId) => Op<Allocation | null>
+      readonly listByPayment: (paymentId: RecordId) => Op<ReadonlyArray<Allocation>>
+      readonly listByDocument: (documentId: RecordId) => Op<ReadonlyArray<Allocation>>
+    }
+    readonly reversals: {
+      readonly insert: (row: New<Reversal>) => Op<Reversal>
+      readonly update: (row: Reversal) => Op<Reversal>
+      readonly listByPayment: (paymentId: RecordId) => Op<ReadonlyArray<Reversal>>
+    }
+    readonly collections: {
+      readonly insert: (row: New<Collection>) => Op<Collection>
+      readonly update: (row: Collection) => Op<Collection>
+      readonly listByPayment: (paymentId: RecordId) => Op<ReadonlyArray<Collection>>
+    }
+    readonly refunds: {
+      readonly insert: (row: New<Refund>) => Op<Refund>
+      readonly get: (id: RecordId) => Op<Refund | null>
+      readonly update: (row: Refund) => Op<Refund>
+      readonly list: (query: RefundQuery) => Op<Page<Refund>>
+    }
+    readonly balance: {
+      /** Appends the next entry of the customer's chain (caller holds the customer lock). */
+      readonly append: (row: New<BalanceEntry>) => Op<BalanceEntry>
+      readonly list: (customerId: RecordId, paging: Paging) => Op<Page<BalanceEntry>>
+    }
+    readonly events: {
+      readonly append: (row: New<LedgerEvent>) => Op<LedgerEvent>
+      readonly list: (query: EventQuery) => Op<Page<LedgerEvent>>
+    }
+    readonly idempotency: {
+      /**
+       * Inside the command's transaction: records `(principalId, key)` for this request, or
+       * reports the stored response of the same request, or a mismatch when the key was used for
+       * a different request. A concurrent claim of the same key waits for the first to finish.
+       */
+      readonly claim: (input: {
+        readonly principalId: RecordId
+        readonly key: string
+        readonly operation: string
+        readonly requestHash: string
+        readonly now: Date
+      }) => Op<IdempotencyClaim>
+      readonly complete: (input: {
+        readonly principalId: RecordId
+        readonly key: string
+        readonly response: unknown
+      }) => Op<void>
+      /** Deletes keys older than `before` (kept at least 24 hours). Returns how many. */
+      readonly purge: (before: Date) => Op<number>
+    }
+    readonly users: {
+      readonly insert: (row: New<UserRecord>) => Op<UserRecord>
+      readonly get: (id: RecordId) => Op<UserRecord | null>
+      readonly getByEmail: (email: string) => Op<UserRecord | null>
+      readonly count: Op<number>
+    }
+    readonly apiKeys: {
+      readonly insert: (row: New<ApiKeyRecord>) => Op<ApiKeyRecord>
+      readonly getByPrefix: (prefix: string) => Op<ApiKeyRecord | null>
+      readonly revokeAllForUser: (userId: RecordId, at: Date) => Op<number>
+    }
+    /** Cheap round trip used by readiness checks. */
+    readonly ping: Op<void>
+  }
+>()("@paybridge/core/ports/LedgerStore") {}

@@ -1,0 +1,294 @@
+/**
+ * Inputs of the ledger's commands and queries, as Effect schemas. Protocol edges decode their
+ * own wire formats into these (tRPC uses them directly through Standard Schema). Amounts are
+ * major-unit decimals (`"12.50"` or a JSON number) parsed exactly against the currency, so a
+ * command never carries a float; the ledger converts them to minor units.
+ */
+import { Schema } from "effect"
+import { PaymentState } from "../lifecycle/payment-lifecycle.ts"
+import { RefundAction, RefundState } from "../lifecycle/refund-lifecycle.ts"
+import { BusinessDate, CustomFields, ExternalRef, RecordId } from "../model/common.ts"
+import { CollectionMethod, DocumentKind, LedgerEventType } from "../model/records.ts"
+import { CurrencyCode } from "../money/currency.ts"
+
+/** A major-unit amount as text or JSON number; validated exactly against the currency later. */
+export const AmountInput = Schema.Union([Schema.String, Schema.Finite]).annotate({
+  identifier: "AmountInput",
+  description: 'major-unit decimal, e.g. "12.50"'
+})
+export type AmountInput = typeof AmountInput.Type
+
+const optional = Schema.optional
+const Text = (max: number) => Schema.String.check(Schema.isMaxLength(max))
+const Name = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))
+const Cursor = optional(Schema.NullOr(Schema.String))
+const Limit = optional(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 })))
+
+export const CreateBillingEntityInput = Schema.Struct({
+  name: Name,
+  email: optional(Schema.NullOr(Text(254))),
+  flow: optional(Schema.Literals(["proforma", "invoice"])),
+  defaultCurrency: optional(CurrencyCode)
+})
+export type CreateBillingEntityInput = typeof CreateBillingEntityInput.Type
+
+export const CreateCustomerInput = Schema.Struct({
+  name: Name,
+  currency: CurrencyCode,
+  /** Account number; assigned from a sequence when omitted. */
+  number: optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(40))),
+  email: optional(Schema.NullOr(Text(254))),
+  creditLimit: optional(Schema.NullOr(AmountInput)),
+  billingEntityId: optional(Schema.NullOr(RecordId)),
+  externalRef: optional(Schema.NullOr(ExternalRef)),
+  customFields: optional(CustomFields)
+})
+export type CreateCustomerInput = typeof CreateCustomerInput.Type
+
+export const UpdateCustomerInput = Schema.Struct({
+  customerId: RecordId,
+  name: optional(Name),
+  email: optional(Schema.NullOr(Text(254))),
+  creditLimit: optional(Schema.NullOr(AmountInput)),
+  billingEntityId: optional(Schema.NullOr(RecordId)),
+  customFields: optional(CustomFields)
+})
+export type UpdateCustomerInput = typeof UpdateCustomerInput.Type
+
+export const CreateGatewayInput = Schema.Struct({
+  code: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,40}$/)),
+  name: Name,
+  driver: optional(Schema.Literals(["test"])),
+  enabled: optional(Schema.Boolean)
+})
+export type CreateGatewayInput = typeof CreateGatewayInput.Type
+
+export const CreatePresetInput = Schema.Struct({
+  kind: Schema.Literals(["method", "type"]),
+  code: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,40}$/)),
+  name: Name,
+  available: optional(Schema.Boolean),
+  gatewayId: optional(Schema.NullOr(RecordId))
+})
+export type CreatePresetInput = typeof CreatePresetInput.Type
+
+export const UpdatePresetInput = Schema.Struct({
+  presetId: RecordId,
+  name: optional(Name),
+  available: optional(Schema.Boolean),
+  gatewayId: optional(Schema.NullOr(RecordId))
+})
+export type UpdatePresetInput = typeof UpdatePresetInput.Type
+
+export const IssueDocumentInput = Schema.Struct({
+  kind: DocumentKind,
+  customerId: RecordId,
+  total: AmountInput,
+  /** Defaults to the customer's currency; must equal it. */
+  currency: optional(CurrencyCode),
+  number: optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(40))),
+  billingEntityId: optional(Schema.NullOr(RecordId)),
+  relatedDocumentId: optional(Schema.NullOr(RecordId)),
+  issueDate: optional(BusinessDate),
+  dueDate: optional(Schema.NullOr(BusinessDate)),
+  externalRef: optional(Schema.NullOr(ExternalRef))
+})
+export type IssueDocumentInput = typeof IssueDocumentInput.Type
+
+export const DocumentQueryInput = Schema.Struct({
+  customerId: optional(RecordId),
+  kinds: optional(Schema.Array(DocumentKind)),
+  unpaidOnly: optional(Schema.Boolean),
+  cursor: Cursor,
+  limit: Limit
+})
+export type DocumentQueryInput = typeof DocumentQueryInput.Type
+
+const PaymentReferencesInput = {
+  description: optional(Schema.NullOr(Text(1000))),
+  notes: optional(Schema.NullOr(Text(4000))),
+  reference: optional(Schema.NullOr(Text(200))),
+  customerReference: optional(Schema.NullOr(Text(200))),
+  checkNumber: optional(Schema.NullOr(Text(60))),
+  thirdPartyReference: optional(Schema.NullOr(Text(200)))
+}
+
+export const CreatePaymentInput = Schema.Struct({
+  customerId: RecordId,
+  amount: AmountInput,
+  /** Defaults to the customer's currency; must equal it. */
+  currency: optional(CurrencyCode),
+  /** `posted` (default) books it at once; `draft` waits for post/reject/cancel. */
+  initialState: optional(Schema.Literals(["draft", "posted"])),
+  paymentDate: optional(BusinessDate),
+  methodId: optional(Schema.NullOr(RecordId)),
+  typeId: optional(Schema.NullOr(RecordId)),
+  /** Charge through this gateway (approved → posted, declined → rejected, pending → pending). */
+  gatewayId: optional(Schema.NullOr(RecordId)),
+  /** Card number/token/mandate for gateway payments (required when the method is gateway-linked). */
+  cardToken: optional(Schema.NullOr(Text(200))),
+  billingEntityId: optional(Schema.NullOr(RecordId)),
+  /** Allocate to these documents right away (all or nothing with the payment). */
+  allocations: optional(Schema.Array(Schema.Struct({ documentId: RecordId, amount: AmountInput }))),
+  ...PaymentReferencesInput,
+  customFields: optional(CustomFields),
+  externalRef: optional(Schema.NullOr(ExternalRef)),
+  sourceRecord: optional(Schema.NullOr(Schema.Unknown))
+})
+export type CreatePaymentInput = typeof CreatePaymentInput.Type
+
+/** Changes to a payment: amount, date, method, type only while draft; references any time. */
+export const UpdatePaymentInput = Schema.Struct({
+  paymentId: RecordId,
+  amount: optional(AmountInput),
+  paymentDate: optional(BusinessDate),
+  methodId: optional(Schema.NullOr(RecordId)),
+  typeId: optional(Schema.NullOr(RecordId)),
+  ...PaymentReferencesInput,
+  customFields: optional(CustomFields)
+})
+export type UpdatePaymentInput = typeof UpdatePaymentInput.Type
+
+export const PaymentLookup = Schema.Union([
+  Schema.Struct({ id: RecordId }),
+  Schema.Struct({ publicId: Schema.String }),
+  Schema.Struct({ referenceNumber: Schema.String }),
+  Schema.Struct({ number: Schema.String }),
+  Schema.Struct({ externalRef: ExternalRef })
+])
+export type PaymentLookup = typeof PaymentLookup.Type
+
+export const PaymentQueryInput = Schema.Struct({
+  customerId: optional(RecordId),
+  states: optional(Schema.Array(PaymentState)),
+  currency: optional(CurrencyCode),
+  paymentDateFrom: optional(BusinessDate),
+  paymentDateTo: optional(BusinessDate),
+  reversal: optional(Schema.Literals(["any", "none", "some"])),
+  reversalDateFrom: optional(BusinessDate),
+  reversalDateTo: optional(BusinessDate),
+  eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Schema.Date })),
+  idAfter: optional(RecordId),
+  createdSince: optional(Schema.Date),
+  updatedSince: optional(Schema.Date),
+  methodId: optional(RecordId),
+  typeId: optional(RecordId),
+  gatewayId: optional(RecordId),
+  order: optional(Schema.Literals(["newest", "id"])),
+  cursor: Cursor,
+  limit: Limit
+})
+export type PaymentQueryInput = typeof PaymentQueryInput.Type
+
+export const PostPaymentInput = Schema.Struct({ paymentId: RecordId, postedOn: optional(BusinessDate) })
+export type PostPaymentInput = typeof PostPaymentInput.Type
+
+export const RejectPaymentInput = Schema.Struct({
+  paymentId: RecordId,
+  reason: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(500))
+})
+export type RejectPaymentInput = typeof RejectPaymentInput.Type
+
+export const CancelPaymentInput = Schema.Struct({ paymentId: RecordId, reason: optional(Schema.NullOr(Text(500))) })
+export type CancelPaymentInput = typeof CancelPaymentInput.Type
+
+export const ReversePaymentInput = Schema.Struct({
+  paymentId: RecordId,
+  /** Defaults to the whole unreversed amount. */
+  amount: optional(AmountInput),
+  /** Business date the reversal takes effect; defaults to today. */
+  effectiveDate: optional(BusinessDate),
+  reason: optional(Schema.NullOr(Text(500)))
+})
+export type ReversePaymentInput = typeof ReversePaymentInput.Type
+
+export const ReinstateReversalInput = Schema.Struct({
+  paymentId: RecordId,
+  /** Defaults to the latest active reversal. */
+  reversalId: optional(RecordId)
+})
+export type ReinstateReversalInput = typeof ReinstateReversalInput.Type
+
+export const RequestCollectionInput = Schema.Struct({
+  paymentId: RecordId,
+  method: CollectionMethod,
+  gatewayReference: optional(Schema.NullOr(Text(200)))
+})
+export type RequestCollectionInput = typeof RequestCollectionInput.Type
+
+export const CollectionOutcomeInput = Schema.Struct({
+  paymentId: RecordId,
+  gatewayReference: optional(Schema.NullOr(Text(200))),
+  reason: optional(Schema.NullOr(Text(500)))
+})
+export type CollectionOutcomeInput = typeof CollectionOutcomeInput.Type
+
+export const AllocatePaymentInput = Schema.Struct({
+  paymentId: RecordId,
+  allocations: Schema.Array(Schema.Struct({ documentId: RecordId, amount: AmountInput })).check(Schema.isMinLength(1))
+})
+export type AllocatePaymentInput = typeof AllocatePaymentInput.Type
+
+export const DeallocateInput = Schema.Struct({ allocationId: RecordId })
+export type DeallocateInput = typeof DeallocateInput.Type
+
+/** Pay a document: by default its whole outstanding amount, as one new posted payment allocated to it. */
+export const PayDocumentInput = Schema.Struct({
+  documentId: RecordId,
+  amount: optional(AmountInput),
+  paymentDate: optional(BusinessDate),
+  methodId: optional(Schema.NullOr(RecordId)),
+  typeId: optional(Schema.NullOr(RecordId)),
+  gatewayId: optional(Schema.NullOr(RecordId)),
+  cardToken: optional(Schema.NullOr(Text(200))),
+  ...PaymentReferencesInput,
+  customFields: optional(CustomFields),
+  externalRef: optional(Schema.NullOr(ExternalRef))
+})
+export type PayDocumentInput = typeof PayDocumentInput.Type
+
+export const RefundPaymentInput = Schema.Struct({
+  paymentId: RecordId,
+  /** Defaults to what is left to refund (amount − reversed − refunded). */
+  amount: optional(AmountInput),
+  documentId: optional(Schema.NullOr(RecordId)),
+  reason: optional(Schema.NullOr(Text(500)))
+})
+export type RefundPaymentInput = typeof RefundPaymentInput.Type
+
+export const TransitionRefundInput = Schema.Struct({
+  refundId: RecordId,
+  action: RefundAction,
+  gatewayReference: optional(Schema.NullOr(Text(200)))
+})
+export type TransitionRefundInput = typeof TransitionRefundInput.Type
+
+export const RefundQueryInput = Schema.Struct({
+  customerId: optional(RecordId),
+  paymentId: optional(RecordId),
+  states: optional(Schema.Array(RefundState)),
+  cursor: Cursor,
+  limit: Limit
+})
+export type RefundQueryInput = typeof RefundQueryInput.Type
+
+export const AdjustBalanceInput = Schema.Struct({
+  customerId: RecordId,
+  /** Signed major-unit amount: positive credits the customer, negative debits. */
+  amount: AmountInput,
+  description: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(500))
+})
+export type AdjustBalanceInput = typeof AdjustBalanceInput.Type
+
+export const EventQueryInput = Schema.Struct({
+  types: optional(Schema.Array(LedgerEventType)),
+  since: optional(Schema.Date),
+  customerId: optional(RecordId),
+  paymentId: optional(RecordId),
+  cursor: Cursor,
+  limit: Limit
+})
+export type EventQueryInput = typeof EventQueryInput.Type
+
+export const PageInput = Schema.Struct({ cursor: Cursor, limit: Limit })
+export type PageInput = typeof PageInput.Type
