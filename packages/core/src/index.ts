@@ -1,3 +1,4 @@
+export * from "./auth/authenticator.ts"
 export * from "./errors.ts"
 export * from "./lifecycle/collection-lifecycle.ts"
 export * from "./lifecycle/payment-lifecycle.ts"

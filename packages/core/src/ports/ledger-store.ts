@@ -202,8 +202,11 @@ export class LedgerStore extends Context.Service<
       readonly list: (query: RefundQuery) => Op<Page<Refund>>
     }
     readonly balance: {
-      /** Appends the next entry of the customer's chain (caller holds the customer lock). */
-      readonly append: (row: New<BalanceEntry>) => Op<BalanceEntry>
+      /**
+       * Appends the next entry of the customer's chain, assigning `sequence` = last + 1 (the
+       * caller holds the customer lock, so sequences stay gap-free).
+       */
+      readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Op<BalanceEntry>
       readonly list: (customerId: RecordId, paging: Paging) => Op<Page<BalanceEntry>>
     }
     readonly events: {
