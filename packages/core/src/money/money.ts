@@ -33,7 +33,12 @@ export const parseMinorUnits = (
   currency: CurrencyCode
 ): Result.Result<bigint, MoneyParseError> => {
   const exponent = exponentOf(currency)
-  if (typeof input === "bigint") return Result.succeed(input * 10n ** BigInt(exponent))
+  if (typeof input === "bigint") {
+    const minor = input * 10n ** BigInt(exponent)
+    return (minor < 0n ? -minor : minor) > maxMinorUnits
+      ? Result.fail(new MoneyParseError({ input: String(input), message: "amount is too large" }))
+      : Result.succeed(minor)
+  }
   if (typeof input === "number" && !Number.isFinite(input)) {
     return Result.fail(new MoneyParseError({ input: String(input), message: "amount must be a finite number" }))
   }
@@ -47,6 +52,8 @@ export const parseMinorUnits = (
   let digits = (whole + fraction).replace(/^0+(?=\d)/, "") || "0"
   let scale = fraction.length - (exp === undefined ? 0 : Number.parseInt(exp, 10))
   if (!Number.isSafeInteger(scale) || Math.abs(scale) > 64) return fail("amount exponent is out of range")
+  // Zero is zero whatever its decimals ("0.000" in a 2-decimal currency).
+  if (digits === "0") scale = Math.min(scale, exponent)
   // Drop trailing zeros that only add precision (e.g. "12.500" in a 2-decimal currency).
   while (scale > exponent && digits.endsWith("0") && digits.length > 1) {
     digits = digits.slice(0, -1)
