@@ -1,0 +1,42 @@
+/**
+ * The JSON boundary of the tRPC API. Inputs are decoded from plain JSON with each core command
+ * schema's canonical JSON codec (`Schema.toCodecJson`), so an ISO timestamp becomes a `Date`
+ * before the ledger sees it; outputs are encoded with the record schema's JSON codec, so bigint
+ * minor units travel as decimal strings and dates as ISO strings. `Json<T>` is the type-level
+ * image of that encoding, which keeps client-side types exact without a transformer.
+ */
+import { Schema, type StandardSchema } from "effect"
+
+/** What a value of type `T` looks like after the canonical JSON encoding. */
+export type Json<T> = T extends bigint
+  ? string
+  : T extends Date
+    ? string
+    : T extends string | number | boolean | null | undefined
+      ? T
+      : T extends ReadonlyArray<infer Item>
+        ? ReadonlyArray<Json<Item>>
+        : T extends object
+          ? { readonly [K in keyof T]: Json<T[K]> }
+          : T
+
+type JsonDecodable = Schema.Top & { readonly DecodingServices: never }
+type JsonEncodable = Schema.Top & { readonly EncodingServices: never }
+
+/**
+ * A tRPC input validator from a core command schema: accepts the schema's encoded shape in JSON
+ * form and hands the procedure the decoded command. Every issue is reported with its path.
+ */
+export const jsonInput = <S extends JsonDecodable>(
+  schema: S
+): StandardSchema.StandardSchemaV1<Json<S["Encoded"]>, S["Type"]> => {
+  const { vendor, validate } = Schema.toStandardSchemaV1(Schema.toCodecJson(schema))["~standard"]
+  // The codec accepts exactly the JSON image of the encoded side; declaring that as the input type is all this adds.
+  return { "~standard": { version: 1, vendor, validate } }
+}
+
+/** An encoder from a record schema's domain value to its JSON form (what a procedure returns). */
+export const jsonOutput = <S extends JsonEncodable>(schema: S): ((value: S["Type"]) => Json<S["Type"]>) => {
+  const encode = Schema.encodeSync(Schema.toCodecJson(schema))
+  return (value) => encode(value) as Json<S["Type"]>
+}

@@ -1,0 +1,27 @@
+/** The app router: every area router under its name. Its type is what `@paybridge/client` imports. */
+import { balancesRouter } from "./routers/balances.router.ts"
+import { billingEntitiesRouter } from "./routers/billing-entities.router.ts"
+import { customersRouter } from "./routers/customers.router.ts"
+import { documentsRouter } from "./routers/documents.router.ts"
+import { eventsRouter } from "./routers/events.router.ts"
+import { gatewaysRouter } from "./routers/gateways.router.ts"
+import { paymentsRouter } from "./routers/payments.router.ts"
+import { presetsRouter } from "./routers/presets.router.ts"
+import { refundsRouter } from "./routers/refunds.router.ts"
+import { sessionRouter } from "./routers/session.router.ts"
+import { router } from "./trpc.ts"
+
+export const appRouter = router({
+  session: sessionRouter,
+  customers: customersRouter,
+  billingEntities: billingEntitiesRouter,
+  gateways: gatewaysRouter,
+  presets: presetsRouter,
+  documents: documentsRouter,
+  payments: paymentsRouter,
+  refunds: refundsRouter,
+  balances: balancesRouter,
+  events: eventsRouter
+})
+
+export type AppRouter = typeof appRouter

@@ -1,0 +1,23 @@
+/** Customers: create, update, get and list (with a name/number search), over the Ledger service. */
+import { CreateCustomerInput, Customer, Page, UpdateCustomerInput } from "@paybridge/core"
+import { ById, CustomerListInput } from "../inputs.ts"
+import { jsonInput, jsonOutput } from "../json-codec.ts"
+import { protectedProcedure, router } from "../trpc.ts"
+
+const encodeCustomer = jsonOutput(Customer)
+const encodePage = jsonOutput(Page(Customer))
+
+export const customersRouter = router({
+  create: protectedProcedure
+    .input(jsonInput(CreateCustomerInput))
+    .mutation(async ({ ctx, input }) => encodeCustomer(await ctx.runLedger((ledger) => ledger.createCustomer(input)))),
+  update: protectedProcedure
+    .input(jsonInput(UpdateCustomerInput))
+    .mutation(async ({ ctx, input }) => encodeCustomer(await ctx.runLedger((ledger) => ledger.updateCustomer(input)))),
+  get: protectedProcedure
+    .input(jsonInput(ById))
+    .query(async ({ ctx, input }) => encodeCustomer(await ctx.runLedger((ledger) => ledger.getCustomer(input.id)))),
+  list: protectedProcedure
+    .input(jsonInput(CustomerListInput))
+    .query(async ({ ctx, input }) => encodePage(await ctx.runLedger((ledger) => ledger.listCustomers(input))))
+})
