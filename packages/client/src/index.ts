@@ -1,0 +1,2 @@
+/** `@paybridge/client`: the typed client of Paybridge's internal tRPC API. */
+export * from "./client.ts"
