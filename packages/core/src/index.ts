@@ -1,4 +1,6 @@
+export * from "./auth/authenticator.layer.ts"
 export * from "./auth/authenticator.ts"
+export * from "./auth/credentials.ts"
 export * from "./errors.ts"
 export * from "./lifecycle/collection-lifecycle.ts"
 export * from "./lifecycle/payment-lifecycle.ts"

@@ -1,0 +1,237 @@
+/**
+ * The Authenticator over the `users` and `apiKeys` parts of the LedgerStore. Secrets and
+ * passwords are scrypt hashes (see `credentials.ts`); issuing a key revokes the user's previous
+ * keys in the same transaction. Because scrypt is slow by design, successful API-key checks are
+ * remembered in-process for a few minutes, keyed by the SHA-256 of the whole key, but the key row
+ * is still read on every call, so a revocation (from this process or any other) takes effect on
+ * the very next request. Failures never say which part of a credential was wrong.
+ */
+import { Clock, Effect, Layer, Schema } from "effect"
+import { Conflict, notFound, Unauthorized, validationFailed } from "../errors.ts"
+import { type Principal, type RecordId, Role } from "../model/common.ts"
+import { type ApiKeyRecord, LedgerStore, type UserRecord } from "../ports/ledger-store.ts"
+import { now } from "../services/clock.ts"
+import { Authenticator, type CreateUserInput } from "./authenticator.ts"
+import {
+  apiKeyFingerprint,
+  decoyHash,
+  formatApiKey,
+  generateApiKeyPrefix,
+  generateApiKeySecret,
+  hashSecret,
+  type KdfCost,
+  parseApiKey,
+  productionKdfCost,
+  verifySecret
+} from "./credentials.ts"
+
+export interface AuthenticatorOptions {
+  /** scrypt cost for new hashes; defaults to {@link productionKdfCost}. Tests pass a cheap one. */
+  readonly kdfCost?: KdfCost | undefined
+  /** How long a verified API key skips scrypt (the row is still read every time). Default 5 minutes. */
+  readonly cacheTtlMillis?: number | undefined
+  /** Upper bound of remembered keys; the oldest entry is dropped first. Default 10 000. */
+  readonly cacheMaxEntries?: number | undefined
+}
+
+const invalidApiKey = () => new Unauthorized({ message: "invalid or revoked API key" })
+const invalidPassword = () => new Unauthorized({ message: "invalid email or password" })
+
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/
+const maxEmailLength = 254
+const maxNameLength = 200
+const minPasswordLength = 8
+const maxPasswordLength = 1024
+const maxLabelLength = 100
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase()
+
+interface CachedVerification {
+  readonly apiKeyId: RecordId
+  readonly userId: RecordId
+  readonly expiresAt: number
+}
+
+const principalFromUser = (user: UserRecord, kind: "user" | "api-key"): Principal => ({
+  id: user.id,
+  kind,
+  name: user.name,
+  role: user.role,
+  customerScope: user.customerScope === null ? null : [...user.customerScope]
+})
+
+/** The Authenticator with explicit options (a cheap `kdfCost` for tests, cache tuning). */
+export const authenticatorLayerWith = (
+  options: AuthenticatorOptions = {}
+): Layer.Layer<Authenticator, never, LedgerStore> =>
+  Layer.effect(
+    Authenticator,
+    Effect.gen(function* () {
+      const store = yield* LedgerStore
+      const kdfCost = options.kdfCost ?? productionKdfCost
+      const cacheTtlMillis = options.cacheTtlMillis ?? 5 * 60 * 1000
+      const cacheMaxEntries = options.cacheMaxEntries ?? 10_000
+      /** fingerprint of the whole key → who it proved to be; insertion order = age. */
+      const verified = new Map<string, CachedVerification>()
+
+      const hash = (secret: string) => Effect.promise(() => hashSecret(secret, kdfCost))
+      const verify = (secret: string, stored: string) => Effect.promise(() => verifySecret(secret, stored))
+      // Computed once, lazily: lets unknown emails cost one scrypt like known ones.
+      let decoy: Promise<string> | null = null
+      const spendDecoyTime = (secret: string) =>
+        Effect.promise(() => {
+          decoy ??= decoyHash(kdfCost)
+          return decoy.then((stored) => verifySecret(secret, stored))
+        })
+
+      const remember = (fingerprint: string, entry: CachedVerification) => {
+        verified.delete(fingerprint)
+        verified.set(fingerprint, entry)
+        while (verified.size > cacheMaxEntries) {
+          const oldest = verified.keys().next()
+          if (oldest.done) break
+          verified.delete(oldest.value)
+        }
+      }
+
+      const loadUser = (userId: RecordId) =>
+        Effect.flatMap(store.users.get(userId), (user) =>
+          user === null ? Effect.fail(new Unauthorized({ message: "unknown user" })) : Effect.succeed(user)
+        )
+
+      const createUser = Effect.fn("Authenticator.createUser")(function* (input: CreateUserInput) {
+        const email = normalizeEmail(input.email)
+        if (email.length > maxEmailLength || !emailPattern.test(email)) {
+          return yield* validationFailed(["email"], "email must be a valid address")
+        }
+        const name = input.name.trim()
+        if (name.length === 0) return yield* validationFailed(["name"], "name must not be empty")
+        if (name.length > maxNameLength) {
+          return yield* validationFailed(["name"], `name must be at most ${maxNameLength} characters`)
+        }
+        if (!Schema.is(Role)(input.role)) {
+          return yield* validationFailed(["role"], "role must be one of admin, finance, read-only")
+        }
+        const password = input.password ?? null
+        if (password !== null && (password.length < minPasswordLength || password.length > maxPasswordLength)) {
+          return yield* validationFailed(
+            ["password"],
+            `password must be between ${minPasswordLength} and ${maxPasswordLength} characters`
+          )
+        }
+        const scope = input.customerScope ?? null
+        if (scope !== null && !scope.every((id) => Number.isSafeInteger(id) && id > 0)) {
+          return yield* validationFailed(["customerScope"], "customerScope must list customer ids")
+        }
+        const passwordHash = password === null ? null : yield* hash(password)
+        const createdAt = yield* now
+        return yield* store.transaction(
+          Effect.gen(function* () {
+            const existing = yield* store.users.getByEmail(email)
+            if (existing !== null) {
+              return yield* new Conflict({ reason: "duplicate", message: `a user with email ${email} already exists` })
+            }
+            return yield* store.users.insert({
+              email,
+              name,
+              role: input.role,
+              passwordHash,
+              customerScope: scope === null ? null : [...new Set(scope)],
+              createdAt
+            })
+          })
+        )
+      })
+
+      // A collision of two random 12-character prefixes is astronomically unlikely; still, never shadow a key.
+      const unusedPrefix = Effect.gen(function* () {
+        for (let attempt = 0; attempt < 5; attempt += 1) {
+          const prefix = generateApiKeyPrefix()
+          if ((yield* store.apiKeys.getByPrefix(prefix)) === null) return prefix
+        }
+        return yield* Effect.die(new Error("could not find an unused API key prefix in 5 attempts"))
+      })
+
+      const issueApiKey = Effect.fn("Authenticator.issueApiKey")(function* (input: {
+        readonly userId: RecordId
+        readonly label?: string
+      }) {
+        const label = input.label?.trim() || "default"
+        if (label.length > maxLabelLength) {
+          return yield* validationFailed(["label"], `label must be at most ${maxLabelLength} characters`)
+        }
+        const user = yield* store.users.get(input.userId)
+        if (user === null) return yield* notFound("user", input.userId)
+        const secret = generateApiKeySecret()
+        const secretHash = yield* hash(secret)
+        const createdAt = yield* now
+        const { prefix, record } = yield* store.transaction(
+          Effect.gen(function* () {
+            const prefix = yield* unusedPrefix
+            yield* store.apiKeys.revokeAllForUser(user.id, createdAt)
+            const record = yield* store.apiKeys.insert({
+              userId: user.id,
+              prefix,
+              secretHash,
+              label,
+              createdAt,
+              revokedAt: null
+            })
+            return { prefix, record }
+          })
+        )
+        return { apiKey: formatApiKey({ prefix, secret }), record }
+      })
+
+      const checkSecret = Effect.fnUntraced(function* (apiKey: string, secret: string, row: ApiKeyRecord) {
+        const fingerprint = apiKeyFingerprint(apiKey)
+        const nowMillis = yield* Clock.currentTimeMillis
+        const cached = verified.get(fingerprint)
+        if (cached !== undefined && cached.apiKeyId === row.id && cached.expiresAt > nowMillis) return
+        if (cached !== undefined) verified.delete(fingerprint)
+        if (!(yield* verify(secret, row.secretHash))) return yield* invalidApiKey()
+        remember(fingerprint, { apiKeyId: row.id, userId: row.userId, expiresAt: nowMillis + cacheTtlMillis })
+      })
+
+      const authenticateApiKey = Effect.fn("Authenticator.authenticateApiKey")(function* (apiKey: string) {
+        const parts = parseApiKey(apiKey.trim())
+        if (parts === null) return yield* invalidApiKey()
+        // Read on every call, cache or not: revocation must be immediate across processes.
+        const row = yield* store.apiKeys.getByPrefix(parts.prefix)
+        if (row === null || row.revokedAt !== null) return yield* invalidApiKey()
+        yield* checkSecret(apiKey.trim(), parts.secret, row)
+        const user = yield* store.users.get(row.userId)
+        if (user === null) return yield* invalidApiKey()
+        return principalFromUser(user, "api-key")
+      })
+
+      const authenticatePassword = Effect.fn("Authenticator.authenticatePassword")(function* (
+        email: string,
+        password: string
+      ) {
+        const user = password.length > maxPasswordLength ? null : yield* store.users.getByEmail(normalizeEmail(email))
+        if (user === null || user.passwordHash === null) {
+          yield* spendDecoyTime(password.slice(0, maxPasswordLength))
+          return yield* invalidPassword()
+        }
+        if (!(yield* verify(password, user.passwordHash))) return yield* invalidPassword()
+        return principalFromUser(user, "user")
+      })
+
+      const principalOf = Effect.fn("Authenticator.principalOf")(function* (userId: RecordId) {
+        return principalFromUser(yield* loadUser(userId), "user")
+      })
+
+      return Authenticator.of({
+        createUser,
+        issueApiKey,
+        authenticateApiKey,
+        authenticatePassword,
+        principalOf,
+        countUsers: store.users.count
+      })
+    })
+  )
+
+/** The production Authenticator: scrypt N=2^15, r=8, p=1; verified keys remembered 5 minutes. */
+export const authenticatorLayer: Layer.Layer<Authenticator, never, LedgerStore> = authenticatorLayerWith()
