@@ -1,0 +1,120 @@
+/**
+ * Every environment variable the server reads, read and validated here and nowhere else (Effect
+ * `Config`; the database URL is `Redacted` because it may carry a password). `loadConfig` turns
+ * an environment into an `AppConfig` or a `ConfigInvalid` whose message names the variable and
+ * what is wrong with it, so a bad value stops the server at startup with a clear line.
+ *
+ *   PORT                 listening port, default 3000 (0 = any free port)
+ *   HOST                 listening address, default 127.0.0.1
+ *   PAYBRIDGE_DATA_DIR   data directory, default ./data at the repo root (relative paths: from the repo root)
+ *   DATABASE_URL         sqlite:<file> or postgresql://…, default sqlite:<data dir>/paybridge.db
+ *   LOG_LEVEL            debug | info | warn | error, default info
+ *   PUBLIC_URL           the URL clients use, default http://<HOST>:<port>
+ *   DIALECT_BASE_PATHS   base path per dialect mount, "<dialect>=/path,<dialect>=/path" (each dialect has a default)
+ *   SHUTDOWN_TIMEOUT     how long in-flight requests may take to finish on SIGINT/SIGTERM, default "10 seconds"
+ */
+import { isAbsolute, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Config, ConfigProvider, Duration, Effect, Redacted, Schema } from "effect"
+
+/** The repository root (`apps/api/src/` is three levels down). */
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url))
+
+export const logLevels = ["debug", "info", "warn", "error"] as const
+export type LogLevel = (typeof logLevels)[number]
+
+export interface AppConfig {
+  readonly port: number
+  readonly host: string
+  readonly dataDir: string
+  /** Normalized: `sqlite:<absolute path>` or a PostgreSQL URL. */
+  readonly databaseUrl: Redacted.Redacted<string>
+  readonly logLevel: LogLevel
+  /** Without trailing slash; `null` = derived from the bound address once listening. */
+  readonly publicUrl: string | null
+  /** Overrides of dialect mount base paths, by dialect id. */
+  readonly dialectBasePaths: Readonly<Record<string, string>>
+  readonly shutdownTimeout: Duration.Duration
+}
+
+export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
+  message: Schema.String
+}) {}
+
+const BasePath = /^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-]$/
+const reservedPrefixes = ["/trpc", "/health", "/docs"]
+
+const parseDialectBasePaths = (raw: string): Effect.Effect<Record<string, string>, ConfigInvalid> =>
+  Effect.gen(function* () {
+    const paths: Record<string, string> = {}
+    for (const entry of raw.split(",").map((part) => part.trim())) {
+      if (entry === "") continue
+      const [id, path, ...rest] = entry.split("=").map((part) => part.trim())
+      if (id === undefined || id === "" || path === undefined || rest.length > 0 || !BasePath.test(path)) {
+        return yield* new ConfigInvalid({
+          message: `DIALECT_BASE_PATHS: "${entry}" is not <dialect>=/base/path (a path like /backend/api/v1)`
+        })
+      }
+      if (reservedPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
+        return yield* new ConfigInvalid({ message: `DIALECT_BASE_PATHS: ${path} collides with ${path.split("/")[1]}` })
+      }
+      paths[id] = path
+    }
+    return paths
+  })
+
+const normalizeDatabaseUrl = (url: string): Effect.Effect<string, ConfigInvalid> => {
+  if (/^postgres(ql)?:\/\//.test(url)) return Effect.succeed(url)
+  const sqlite = /^sqlite:(.+)$/.exec(url)
+  if (sqlite?.[1] !== undefined) {
+    const file = sqlite[1]
+    return Effect.succeed(file === ":memory:" ? url : `sqlite:${isAbsolute(file) ? file : resolve(repoRoot, file)}`)
+  }
+  return Effect.fail(
+    new ConfigInvalid({
+      message: "DATABASE_URL must be sqlite:<file> (relative to the repo root) or postgresql://user@host:port/db"
+    })
+  )
+}
+
+const rawConfig = Config.all({
+  port: Config.Port("PORT").pipe(Config.withDefault(3000)),
+  host: Config.NonEmptyString("HOST").pipe(Config.withDefault("127.0.0.1")),
+  dataDir: Config.NonEmptyString("PAYBRIDGE_DATA_DIR").pipe(Config.withDefault("data")),
+  databaseUrl: Config.option(Config.Redacted("DATABASE_URL")),
+  logLevel: Config.Literals(logLevels, "LOG_LEVEL").pipe(Config.withDefault("info" as const)),
+  publicUrl: Config.option(Config.URL("PUBLIC_URL")),
+  dialectBasePaths: Config.String("DIALECT_BASE_PATHS").pipe(Config.withDefault("")),
+  shutdownTimeout: Config.Duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10)))
+})
+
+/** Reads and validates the configuration from an environment (the process's by default). */
+export const loadConfig = (
+  env: Readonly<Record<string, string | undefined>> = process.env
+): Effect.Effect<AppConfig, ConfigInvalid> =>
+  Effect.gen(function* () {
+    const raw = yield* rawConfig
+      .parse(ConfigProvider.fromEnv({ env: definedOnly(env) }))
+      .pipe(Effect.mapError((error) => new ConfigInvalid({ message: `invalid configuration: ${error.message}` })))
+    const dataDir = resolve(repoRoot, raw.dataDir)
+    const databaseUrl = yield* normalizeDatabaseUrl(
+      raw.databaseUrl._tag === "Some" ? Redacted.value(raw.databaseUrl.value) : `sqlite:${dataDir}/paybridge.db`
+    )
+    return {
+      port: raw.port,
+      host: raw.host,
+      dataDir,
+      databaseUrl: Redacted.make(databaseUrl),
+      logLevel: raw.logLevel,
+      publicUrl: raw.publicUrl._tag === "Some" ? raw.publicUrl.value.href.replace(/\/+$/, "") : null,
+      dialectBasePaths: yield* parseDialectBasePaths(raw.dialectBasePaths),
+      shutdownTimeout: raw.shutdownTimeout
+    }
+  })
+
+const definedOnly = (env: Readonly<Record<string, string | undefined>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined))
+
+/** `sqlite` or `postgresql`, for logs (never the URL itself, which may hold a password). */
+export const databaseDialect = (config: AppConfig): "sqlite" | "postgresql" =>
+  Redacted.value(config.databaseUrl).startsWith("sqlite:") ? "sqlite" : "postgresql"
