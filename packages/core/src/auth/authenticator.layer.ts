@@ -123,14 +123,15 @@ export const authenticatorLayerWith = (
         if (scope !== null && !scope.every((id) => Number.isSafeInteger(id) && id > 0)) {
           return yield* validationFailed(["customerScope"], "customerScope must list customer ids")
         }
+        const duplicate = () =>
+          new Conflict({ reason: "duplicate", message: `a user with email ${email} already exists` })
+        // Checked before the slow hash and again inside the transaction that inserts.
+        if ((yield* store.users.getByEmail(email)) !== null) return yield* duplicate()
         const passwordHash = password === null ? null : yield* hash(password)
         const createdAt = yield* now
         return yield* store.transaction(
           Effect.gen(function* () {
-            const existing = yield* store.users.getByEmail(email)
-            if (existing !== null) {
-              return yield* new Conflict({ reason: "duplicate", message: `a user with email ${email} already exists` })
-            }
+            if ((yield* store.users.getByEmail(email)) !== null) return yield* duplicate()
             return yield* store.users.insert({
               email,
               name,
