@@ -84,6 +84,8 @@ export interface PaymentQuery extends Paging {
 
 export interface RefundQuery extends Paging {
   readonly customerId?: RecordId | undefined
+  /** Restricts to these customers (a principal's visibility scope). */
+  readonly customerIds?: ReadonlyArray<RecordId> | undefined
   readonly paymentId?: RecordId | undefined
   readonly states?: ReadonlyArray<RefundState> | undefined
 }
@@ -92,6 +94,8 @@ export interface EventQuery extends Paging {
   readonly types?: ReadonlyArray<LedgerEventType> | undefined
   readonly since?: Date | undefined
   readonly customerId?: RecordId | undefined
+  /** Restricts to events of these customers (a principal's visibility scope); customer-less events drop out. */
+  readonly customerIds?: ReadonlyArray<RecordId> | undefined
   readonly paymentId?: RecordId | undefined
 }
 

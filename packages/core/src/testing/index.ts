@@ -1,0 +1,6 @@
+/**
+ * Test helpers of `@paybridge/core` (the `@paybridge/core/testing` entry): the in-memory ledger
+ * store and `testLedgerLayer`, the Ledger wired to it and to the deterministic test gateway.
+ */
+export * from "./in-memory-ledger-store.ts"
+export * from "./test-ledger.layer.ts"

@@ -1,0 +1,94 @@
+/**
+ * Who may do what in the ledger. Every `Ledger` operation has one access level: `read` (gets and
+ * lists), `write` (ledger changes) or `configure` (billing entities, gateways and presets). The
+ * `admin` role may do everything, `finance` may read and write but not configure, `read-only`
+ * may only read. Independently, a principal with a `customerScope` sees and touches only those
+ * customers: lists are narrowed to them and any other customer's record is `Forbidden`.
+ */
+import { Effect } from "effect"
+import { Forbidden } from "../errors.ts"
+import type { Principal, RecordId, Role } from "../model/common.ts"
+import type { LedgerShape } from "../services/ledger.ts"
+
+export type Access = "read" | "write" | "configure"
+
+export type LedgerOperation = keyof LedgerShape
+
+/** The access level each ledger operation needs (total: a new operation must be classified here). */
+export const ledgerOperationAccess = {
+  createBillingEntity: "configure",
+  getBillingEntity: "read",
+  listBillingEntities: "read",
+  createCustomer: "write",
+  updateCustomer: "write",
+  getCustomer: "read",
+  listCustomers: "read",
+  createGateway: "configure",
+  getGateway: "read",
+  listGateways: "read",
+  createPreset: "configure",
+  updatePreset: "configure",
+  listPresets: "read",
+  issueDocument: "write",
+  cancelDocument: "write",
+  getDocument: "read",
+  listDocuments: "read",
+  createPayment: "write",
+  updatePayment: "write",
+  getPayment: "read",
+  listPayments: "read",
+  postPayment: "write",
+  rejectPayment: "write",
+  cancelPayment: "write",
+  reversePayment: "write",
+  reinstateReversal: "write",
+  requestCollection: "write",
+  markCollected: "write",
+  cancelCollection: "write",
+  failCollection: "write",
+  allocatePayment: "write",
+  deallocate: "write",
+  payDocument: "write",
+  refundPayment: "write",
+  transitionRefund: "write",
+  getRefund: "read",
+  listRefunds: "read",
+  adjustBalance: "write",
+  listBalanceEntries: "read",
+  listEvents: "read"
+} as const satisfies Record<LedgerOperation, Access>
+
+/** The access levels each role grants. */
+export const roleAccess: { readonly [R in Role]: ReadonlyArray<Access> } = {
+  admin: ["read", "write", "configure"],
+  finance: ["read", "write"],
+  "read-only": ["read"]
+}
+
+export const mayAccess = (role: Role, access: Access): boolean => roleAccess[role].includes(access)
+
+/** Fails with `Forbidden` unless the principal's role grants what `operation` needs. */
+export const authorize = (principal: Principal, operation: LedgerOperation): Effect.Effect<void, Forbidden> => {
+  const access = ledgerOperationAccess[operation]
+  return mayAccess(principal.role, access)
+    ? Effect.void
+    : Effect.fail(
+        new Forbidden({
+          message: `role ${principal.role} may not ${access === "read" ? "read" : access} (${operation})`
+        })
+      )
+}
+
+/** Can the principal see this customer's records? */
+export const canSeeCustomer = (principal: Principal, customerId: RecordId): boolean =>
+  principal.customerScope === null || principal.customerScope.includes(customerId)
+
+/** Fails with `Forbidden` when the customer is outside the principal's scope. */
+export const ensureCustomerInScope = (principal: Principal, customerId: RecordId): Effect.Effect<void, Forbidden> =>
+  canSeeCustomer(principal, customerId)
+    ? Effect.void
+    : Effect.fail(new Forbidden({ message: `customer ${customerId} is outside this principal's customer scope` }))
+
+/** The customer ids a list must be narrowed to, or `undefined` when the principal sees every customer. */
+export const scopedCustomerIds = (principal: Principal): ReadonlyArray<RecordId> | undefined =>
+  principal.customerScope ?? undefined

@@ -1,0 +1,82 @@
+/**
+ * Idempotent commands. When the command context carries an idempotency key, the command claims
+ * `(principal, key)` inside its own transaction with a hash of the operation and its input: a
+ * replay of the same request returns the stored result (decoded with the result schema's JSON
+ * codec) without running anything; the same key with a different request is a
+ * `Conflict("idempotency-key-reused")`; a fresh key runs the command and stores its encoded result
+ * in the same transaction, so a failed command stores nothing and may be retried with its key.
+ */
+import { createHash } from "node:crypto"
+import { Effect, Schema } from "effect"
+import { Conflict, type StorageUnavailable } from "../errors.ts"
+import type { LedgerStore } from "../ports/ledger-store.ts"
+import { now } from "./clock.ts"
+import { CommandContext } from "./command-context.ts"
+
+/**
+ * JSON with object keys sorted at every level, bigints as decimal strings, dates as ISO strings
+ * and `undefined` members dropped, so equal inputs always give the same text.
+ */
+export const canonicalJson = (value: unknown): string => JSON.stringify(canonicalize(value)) ?? "null"
+
+const canonicalize = (value: unknown): unknown => {
+  if (typeof value === "bigint") return value.toString()
+  if (value instanceof Date) return value.toISOString()
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : canonicalize(item)))
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, member]) => member !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, member]) => [key, canonicalize(member)] as const)
+    return Object.fromEntries(entries)
+  }
+  return value
+}
+
+/** SHA-256 (hex) of the operation name and the canonical JSON of its input. */
+export const requestHash = (operation: string, input: unknown): string =>
+  createHash("sha256").update(operation).update("\n").update(canonicalJson(input)).digest("hex")
+
+/** A result schema whose JSON codec needs no services (every ledger record schema qualifies). */
+export type ResultSchema<A> = Schema.Codec<A, unknown, never, never>
+
+/**
+ * Runs `command` once per idempotency key. Must run inside the command's transaction (the
+ * caller opens it) so the claim, the command's writes and the stored result commit together.
+ */
+export const withIdempotency = <A, E, R>(
+  store: LedgerStore["Service"],
+  operation: string,
+  input: unknown,
+  resultSchema: ResultSchema<A>,
+  command: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | Conflict | StorageUnavailable, R | CommandContext> =>
+  Effect.gen(function* () {
+    const context = yield* CommandContext
+    const key = context.idempotencyKey
+    if (key === null) return yield* command
+    const codec = Schema.toCodecJson(resultSchema)
+    const principalId = context.principal.id
+    const claim = yield* store.idempotency.claim({
+      principalId,
+      key,
+      operation,
+      requestHash: requestHash(operation, input),
+      now: yield* now
+    })
+    switch (claim._tag) {
+      case "Replay":
+        return yield* Schema.decodeUnknownEffect(codec)(claim.response).pipe(Effect.orDie)
+      case "Mismatch":
+        return yield* new Conflict({
+          reason: "idempotency-key-reused",
+          message: `idempotency key "${key}" was already used for a different request`
+        })
+      case "Fresh": {
+        const result = yield* command
+        const response = yield* Schema.encodeEffect(codec)(result).pipe(Effect.orDie)
+        yield* store.idempotency.complete({ principalId, key, response })
+        return result
+      }
+    }
+  })
