@@ -1,0 +1,9 @@
+/**
+ * `@paybridge/adapter-kit`: the toolkit every vendor dialect is built with — the dialect
+ * definition and its Hono app factory, authentication methods and session tokens, the error
+ * table, exact JSON, money and date wire formats, the endpoint registry, OpenAPI documents and
+ * the docs app, and the compatibility table. Test helpers live in `@paybridge/adapter-kit/testing`.
+ */
+export * as DateFormats from "./formats/dates.ts"
+export * as MoneyFormats from "./formats/money.ts"
+export * from "./json/exact-json.ts"

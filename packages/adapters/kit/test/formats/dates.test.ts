@@ -1,0 +1,54 @@
+/**
+ * Date wire formats: each vendor's exact output form, strict input (impossible days refused),
+ * and request schemas that decode to the ledger's types.
+ */
+import { Result, Schema } from "effect"
+import { describe, expect, it } from "vitest"
+import { businessDate, isoDateTimeMillis, isoDateTimeSeconds, localDateTime } from "../../src/formats/dates.ts"
+
+const at = new Date(Date.UTC(2021, 3, 26, 15, 25, 27, 587))
+const parsed = (result: Result.Result<Date, unknown>) => Result.getOrThrow(result).toISOString()
+
+describe("business dates YYYY-MM-DD", () => {
+  it("accepts real days only", () => {
+    expect(Result.isSuccess(businessDate.parse("2024-02-29"))).toBe(true)
+    expect(Result.isFailure(businessDate.parse("2023-02-29"))).toBe(true)
+    expect(Result.isFailure(businessDate.parse("2024-13-01"))).toBe(true)
+    expect(Result.isFailure(businessDate.parse("2024-1-01"))).toBe(true)
+    expect(() => Schema.decodeUnknownSync(businessDate.schema)("2024-04-31")).toThrow(/not a real date/)
+    expect(Schema.decodeUnknownSync(businessDate.schema)("2024-04-30")).toBe("2024-04-30")
+  })
+})
+
+describe("timestamps", () => {
+  it("writes each vendor's form", () => {
+    expect(localDateTime.format(at)).toBe("2021-04-26T15:25:27")
+    expect(isoDateTimeMillis.format(at)).toBe("2021-04-26T15:25:27.587Z")
+    expect(isoDateTimeSeconds.format(at)).toBe("2021-04-26T15:25:27Z")
+  })
+
+  it("reads zone-less local timestamps as UTC and refuses zones and fractions", () => {
+    expect(parsed(localDateTime.parse("2014-07-14T10:41:13"))).toBe("2014-07-14T10:41:13.000Z")
+    expect(Result.isFailure(localDateTime.parse("2014-07-14T10:41:13Z"))).toBe(true)
+    expect(Result.isFailure(localDateTime.parse("2014-07-14T10:41:13.5"))).toBe(true)
+    expect(Result.isFailure(localDateTime.parse("2014-07-14T24:00:00"))).toBe(true)
+  })
+
+  it("reads ISO 8601 with or without fraction, with Z or an offset", () => {
+    expect(parsed(isoDateTimeMillis.parse("2021-04-26T15:25:27.587Z"))).toBe("2021-04-26T15:25:27.587Z")
+    expect(parsed(isoDateTimeMillis.parse("2021-04-26T15:25:27Z"))).toBe("2021-04-26T15:25:27.000Z")
+    expect(parsed(isoDateTimeMillis.parse("2021-04-26T17:25:27.5+02:00"))).toBe("2021-04-26T15:25:27.500Z")
+    expect(parsed(isoDateTimeSeconds.parse("2021-04-26T15:25:27Z"))).toBe("2021-04-26T15:25:27.000Z")
+    expect(Result.isFailure(isoDateTimeSeconds.parse("2021-04-26T15:25:27"))).toBe(true)
+    expect(Result.isFailure(isoDateTimeSeconds.parse("2021-02-30T15:25:27Z"))).toBe(true)
+  })
+
+  it("round-trips through the request schemas", () => {
+    for (const format of [localDateTime, isoDateTimeSeconds, isoDateTimeMillis]) {
+      const text = format.format(at)
+      const decoded = Schema.decodeUnknownSync(format.schema)(text)
+      expect(Schema.encodeSync(format.schema)(decoded)).toBe(text)
+    }
+    expect(() => Schema.decodeUnknownSync(isoDateTimeMillis.schema)("2021-04-26")).toThrow()
+  })
+})
