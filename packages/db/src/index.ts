@@ -1,0 +1,19 @@
+/**
+ * `@paybridge/db`: the MikroORM 7 persistence of the ledger on SQLite and PostgreSQL. Apps use
+ * `openDatabase({ url })`; the ORM types are re-exported so consumers need no `@mikro-orm/*` dependency.
+ */
+export type { EntityManager, MikroORM } from "@mikro-orm/core"
+export type { SqlEntityManager } from "@mikro-orm/sql"
+export { acquireDatabase, Database, type DatabaseOptions, openDatabase } from "./database.ts"
+export * from "./entities/index.ts"
+export { defaultPageLimit, makeMikroOrmLedgerStore, mikroOrmLedgerStoreLayer } from "./ledger-store.layer.ts"
+export { ledgerMigrations } from "./migrations/index.ts"
+export {
+  type DatabaseDriver,
+  type DatabaseTarget,
+  initOrm,
+  type LedgerOrm,
+  migrateToLatest,
+  type OrmOptions,
+  parseDatabaseUrl
+} from "./orm.ts"

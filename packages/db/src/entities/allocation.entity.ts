@@ -1,0 +1,15 @@
+/** Persistence row of an allocation (part of a payment applied to a document). */
+import { defineEntity, type InferEntity, p } from "@mikro-orm/core"
+
+export const AllocationEntity = defineEntity({
+  name: "Allocation",
+  tableName: "allocations",
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    paymentId: p.integer().index(),
+    documentId: p.integer().index(),
+    amount: p.bigint("bigint"),
+    createdAt: p.datetime()
+  }
+})
+export type AllocationRow = InferEntity<typeof AllocationEntity>

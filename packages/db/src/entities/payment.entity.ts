@@ -1,0 +1,64 @@
+/**
+ * Persistence row of a payment. Money columns are bigint minor units; the indexes follow the
+ * listing patterns of the ledger and the dialects: a customer's payments newest first, all payments
+ * newest first, state filters, incremental sync by creation or update time, reversal-date reports,
+ * and the unique business keys (public id, reference number, number, external reference).
+ */
+import { defineEntity, type InferEntity, p } from "@mikro-orm/core"
+import { paymentStates } from "@paybridge/core"
+
+export const PaymentEntity = defineEntity({
+  name: "Payment",
+  tableName: "payments",
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    publicId: p.string().length(32).unique(),
+    referenceNumber: p.string().length(64).unique(),
+    number: p.string().length(64).nullable().unique(),
+    customerId: p.integer(),
+    currency: p.string().length(3),
+    amount: p.bigint("bigint"),
+    state: p.enum(paymentStates),
+    paymentDate: p.date(),
+    postedOn: p.date().nullable(),
+    postedAt: p.datetime().nullable(),
+    balanceAfterPosting: p.bigint("bigint").nullable(),
+    methodId: p.integer().nullable(),
+    typeId: p.integer().nullable(),
+    gatewayId: p.integer().nullable(),
+    gatewayReference: p.text().nullable(),
+    billingEntityId: p.integer().nullable(),
+    reversedAmount: p.bigint("bigint"),
+    allocatedAmount: p.bigint("bigint"),
+    refundedAmount: p.bigint("bigint"),
+    rejectionReason: p.text().nullable(),
+    rejectedAt: p.datetime().nullable(),
+    cancelledAt: p.datetime().nullable(),
+    reversalDate: p.date().nullable().index(),
+    description: p.text().nullable(),
+    notes: p.text().nullable(),
+    reference: p.text().nullable(),
+    customerReference: p.text().nullable(),
+    checkNumber: p.text().nullable(),
+    thirdPartyReference: p.text().nullable(),
+    customFields: p.json<Record<string, string>>(),
+    externalSystem: p.string().length(40).nullable(),
+    externalId: p.string().length(120).nullable(),
+    /** Kept verbatim (`json`, not `jsonb`, on PostgreSQL). */
+    sourceRecord: p.json<unknown>().nullable().columnType("json"),
+    origin: p.string().length(64),
+    createdBy: p.integer(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+    version: p.integer()
+  },
+  indexes: [
+    { properties: ["customerId", "paymentDate", "id"] },
+    { properties: ["paymentDate", "id"] },
+    { properties: ["state"] },
+    { properties: ["createdAt", "id"] },
+    { properties: ["updatedAt", "id"] }
+  ],
+  uniques: [{ properties: ["externalSystem", "externalId"] }]
+})
+export type PaymentRow = InferEntity<typeof PaymentEntity>

@@ -1,0 +1,25 @@
+/** Payment preset: persistence row ↔ domain record. */
+import type { PaymentPreset } from "@paybridge/core"
+import type { PaymentPresetRow } from "../entities/payment-preset.entity.ts"
+import { orNull } from "./external-ref.ts"
+
+export const paymentPresetFromRow = (row: PaymentPresetRow): PaymentPreset => ({
+  id: row.id,
+  publicId: row.publicId,
+  kind: row.kind,
+  code: row.code,
+  name: row.name,
+  available: row.available,
+  gatewayId: orNull(row.gatewayId),
+  createdAt: row.createdAt
+})
+
+export const paymentPresetToRow = (record: Omit<PaymentPreset, "id">) => ({
+  publicId: record.publicId,
+  kind: record.kind,
+  code: record.code,
+  name: record.name,
+  available: record.available,
+  gatewayId: record.gatewayId,
+  createdAt: record.createdAt
+})

@@ -1,0 +1,11 @@
+/**
+ * The checked-in migrations, in order. Both drivers run the same list; each migration carries the
+ * SQL the schema generator produced for PostgreSQL and for SQLite and applies the one for the
+ * database it runs on. New migrations come from `node scripts/generate-migration.ts <name>`.
+ */
+import type { MigrationObject } from "@mikro-orm/core"
+import { Migration20261121000000Initial } from "./20261121000000-initial.migration.ts"
+
+export const ledgerMigrations: Array<MigrationObject> = [
+  { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial }
+]

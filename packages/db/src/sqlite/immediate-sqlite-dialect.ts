@@ -1,0 +1,108 @@
+/**
+ * The Kysely dialect MikroORM uses for SQLite in Paybridge. It differs from the stock
+ * better-sqlite3 dialect in three ways that the ledger depends on:
+ * - transactions start with `BEGIN IMMEDIATE`, so a writer takes the database write lock at BEGIN
+ *   (two processes on one file serialise instead of failing to upgrade a read lock mid-transaction);
+ * - the connection waits up to `busyTimeoutMs` for that lock (`busy_timeout`) and file databases
+ *   run in WAL mode, so readers of other processes are not blocked by a writer;
+ * - integers are read as exact 64-bit values: every statement reads in "safe integers" mode and
+ *   values that fit a JS number are handed back as numbers, larger ones as `bigint`. Money columns
+ *   (bigint minor units) therefore round-trip exactly even beyond 2^53.
+ */
+import { mkdirSync } from "node:fs"
+import { createRequire } from "node:module"
+import { dirname } from "node:path"
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type SqliteDatabase,
+  SqliteDialect,
+  SqliteDriver,
+  type SqliteStatement
+} from "kysely"
+
+/** The part of better-sqlite3's statement API this module uses. */
+interface NativeStatement {
+  readonly reader: boolean
+  safeIntegers(toggle: boolean): NativeStatement
+  all(...parameters: ReadonlyArray<unknown>): Array<unknown>
+  run(...parameters: ReadonlyArray<unknown>): { changes: number | bigint; lastInsertRowid: number | bigint }
+  iterate(...parameters: ReadonlyArray<unknown>): IterableIterator<unknown>
+}
+
+/** The part of better-sqlite3's database API this module uses. */
+export interface NativeSqliteDatabase {
+  prepare(sql: string): NativeStatement
+  pragma(source: string): unknown
+  close(): void
+}
+
+type NativeSqliteConstructor = new (filename: string, options: { readonly timeout: number }) => NativeSqliteDatabase
+
+const require = createRequire(import.meta.url)
+
+const openNative = (filename: string, busyTimeoutMs: number): NativeSqliteDatabase => {
+  const Database = require("better-sqlite3") as NativeSqliteConstructor
+  return new Database(filename, { timeout: busyTimeoutMs })
+}
+
+const narrow = (value: unknown): unknown =>
+  typeof value === "bigint" && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? Number(value)
+    : value
+
+const narrowRow = (row: unknown): unknown => {
+  if (row === null || typeof row !== "object") return row
+  const record = row as Record<string, unknown>
+  for (const key in record) record[key] = narrow(record[key])
+  return record
+}
+
+/** Wraps better-sqlite3 so every statement reads exact integers (see the module comment). */
+const exactIntegerDatabase = (native: NativeSqliteDatabase): SqliteDatabase => ({
+  close: () => native.close(),
+  prepare: (sql: string): SqliteStatement => {
+    const statement = native.prepare(sql)
+    if (statement.reader) statement.safeIntegers(true)
+    return {
+      reader: statement.reader,
+      all: (parameters) => statement.all(...parameters).map(narrowRow),
+      run: (parameters) => statement.run(...parameters),
+      iterate: function* (parameters) {
+        for (const row of statement.iterate(...parameters)) yield narrowRow(row)
+      }
+    }
+  }
+})
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"))
+  }
+}
+
+export interface ImmediateSqliteDialectOptions {
+  /** `:memory:` or a file path (its directory is created when missing). */
+  readonly filename: string
+  /** How long a connection waits for another process's write lock before failing. */
+  readonly busyTimeoutMs: number
+}
+
+/** Builds the dialect; pass it to MikroORM as `driverOptions`. */
+export class ImmediateSqliteDialect extends SqliteDialect {
+  readonly native: NativeSqliteDatabase
+
+  constructor(options: ImmediateSqliteDialectOptions) {
+    const inMemory = options.filename === ":memory:" || options.filename === ""
+    if (!inMemory) mkdirSync(dirname(options.filename), { recursive: true })
+    const native = openNative(options.filename, options.busyTimeoutMs)
+    if (!inMemory) native.pragma("journal_mode = WAL")
+    native.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`)
+    super({ database: exactIntegerDatabase(native) })
+    this.native = native
+  }
+
+  override createDriver(): SqliteDriver {
+    return new ImmediateSqliteDriver({ database: exactIntegerDatabase(this.native) })
+  }
+}
