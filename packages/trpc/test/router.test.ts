@@ -1,0 +1,133 @@
+/**
+ * The router as an HTTP client meets it, without a network: requests go through tRPC's fetch
+ * handler into the real Ledger service on the in-memory store. Covers the error formatter (codes,
+ * HTTP statuses, tags, field issues, request id), the role check, JSON encoding of results, and
+ * that the error table agrees with the HTTP statuses tRPC derives from its codes.
+ */
+import type { Principal } from "@paybridge/core"
+import { testLedgerLayer, testLedgerLayerWith } from "@paybridge/core/testing"
+import { TRPCError } from "@trpc/server"
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch"
+import { getHTTPStatusCodeFromError } from "@trpc/server/http"
+import { ManagedRuntime } from "effect"
+import { afterAll, describe, expect, test } from "vitest"
+import { appRouter, createTrpcContext, ledgerErrorTable } from "../src/index.ts"
+
+const principal = (role: Principal["role"]): Principal => ({
+  id: 100,
+  kind: "user",
+  name: `test ${role}`,
+  role,
+  customerScope: null
+})
+
+const runtimes: Array<{ dispose: () => Promise<void> }> = []
+afterAll(async () => {
+  for (const runtime of runtimes) await runtime.dispose()
+})
+
+const makeRuntime = (layer: typeof testLedgerLayer) => {
+  const runtime = ManagedRuntime.make(layer)
+  runtimes.push(runtime)
+  return runtime
+}
+
+const callWith =
+  (runtime: ReturnType<typeof makeRuntime>, who: Principal | null) =>
+  async (path: string, input: unknown, method: "GET" | "POST" = "POST") => {
+    const encoded = encodeURIComponent(JSON.stringify(input))
+    const request =
+      method === "GET"
+        ? new Request(`http://test/trpc/${path}?input=${encoded}`)
+        : new Request(`http://test/trpc/${path}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(input)
+          })
+    const response = await fetchRequestHandler({
+      endpoint: "/trpc",
+      req: request,
+      router: appRouter,
+      createContext: () => createTrpcContext({ runtime, principal: who, requestId: "req-test-1", idempotencyKey: null })
+    })
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        result?: { data: unknown }
+        error?: { message: string; data: Record<string, unknown> }
+      }
+    }
+  }
+
+describe("appRouter over the fetch handler", () => {
+  const runtime = makeRuntime(testLedgerLayer)
+  const admin = callWith(runtime, principal("admin"))
+
+  test("a created payment comes back as JSON: minor units as strings, dates as ISO strings", async () => {
+    const customer = await admin("customers.create", { name: "Gulf Trading WLL", currency: "BHD" })
+    expect(customer.status).toBe(200)
+    const customerId = (customer.body.result?.data as { id: number }).id
+    const created = await admin("payments.create", { customerId, amount: "12.345", paymentDate: "2026-11-20" })
+    expect(created.status).toBe(200)
+    const detail = created.body.result?.data as { payment: Record<string, unknown> }
+    expect(detail.payment).toMatchObject({
+      amount: "12345",
+      currency: "BHD",
+      state: "posted",
+      paymentDate: "2026-11-20"
+    })
+    expect(new Date(detail.payment.createdAt as string).toISOString()).toBe(detail.payment.createdAt)
+  })
+
+  test("anonymous calls get UNAUTHORIZED (401) with the request id", async () => {
+    const anonymous = callWith(runtime, null)
+    const { status, body } = await anonymous("payments.list", {}, "GET")
+    expect(status).toBe(401)
+    expect(body.error?.data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401, requestId: "req-test-1" })
+  })
+
+  test("a read-only principal gets FORBIDDEN for a command", async () => {
+    const readOnly = callWith(runtime, principal("read-only"))
+    const { status, body } = await readOnly("customers.create", { name: "Nope Ltd", currency: "EUR" })
+    expect(status).toBe(403)
+    expect(body.error?.data).toMatchObject({ code: "FORBIDDEN", tag: "Forbidden" })
+  })
+
+  test("rejected input is BAD_REQUEST with one issue per bad field, no stack trace", async () => {
+    const { status, body } = await admin("customers.create", { name: "", currency: "XXX1" })
+    expect(status).toBe(400)
+    const data = body.error?.data as { issues: Array<{ path: Array<string | number> }>; stack?: unknown; tag: unknown }
+    expect(data.issues.map((issue) => issue.path)).toEqual(expect.arrayContaining([["name"], ["currency"]]))
+    expect(data.tag).toBeNull()
+    expect(data.stack).toBeUndefined()
+  })
+
+  test("a ledger ValidationFailed is BAD_REQUEST with its field issues and the encoded error", async () => {
+    const customer = await admin("customers.create", { name: "Tanaka Shoji KK", currency: "JPY" })
+    const customerId = (customer.body.result?.data as { id: number }).id
+    const { status, body } = await admin("payments.create", { customerId, amount: "10.5" })
+    expect(status).toBe(400)
+    expect(body.error?.data).toMatchObject({ code: "BAD_REQUEST", tag: "ValidationFailed" })
+    expect((body.error?.data.issues as Array<{ path: unknown }>).map((issue) => issue.path)).toContainEqual(["amount"])
+    expect(body.error?.data.ledgerError).toMatchObject({ _tag: "ValidationFailed" })
+  })
+
+  test("an unknown record is NOT_FOUND with entity and id", async () => {
+    const { status, body } = await admin("payments.get", { id: 424242 }, "GET")
+    expect(status).toBe(404)
+    expect(body.error?.data).toMatchObject({ code: "NOT_FOUND", tag: "NotFound", ledgerError: { id: "424242" } })
+  })
+
+  test("a storage outage is SERVICE_UNAVAILABLE (503), worth a retry", async () => {
+    const broken = makeRuntime(testLedgerLayerWith({ faults: (operation) => operation.startsWith("customers.") }))
+    const { status, body } = await callWith(broken, principal("admin"))("customers.list", {}, "GET")
+    expect(status).toBe(503)
+    expect(body.error?.data).toMatchObject({ code: "SERVICE_UNAVAILABLE", tag: "StorageUnavailable" })
+  })
+})
+
+describe("ledgerErrorTable", () => {
+  test.each(Object.entries(ledgerErrorTable))("%s has the HTTP status tRPC derives from its code", (_tag, row) => {
+    expect(getHTTPStatusCodeFromError(new TRPCError({ code: row.code }))).toBe(row.httpStatus)
+  })
+})
