@@ -63,8 +63,16 @@ const bearerToken = (header: string | undefined): string | null => {
 export const createApp = ({ runtime, config, logger }: AppDeps): Hono<AppEnv> => {
   const app = new Hono<AppEnv>()
 
-  // 1. Request id first: every later step (logs, tRPC context, error bodies) uses it.
+  // 1. Request id first: every later step (logs, tRPC context, error bodies) uses it. Sub-apps that
+  //    build their own Response (tRPC) drop headers set beforehand, so it is (re)applied afterwards.
   app.use(requestId({ headerName: "X-Request-Id" }))
+  app.use(async (c, next) => {
+    await next()
+    if (c.res.headers.get("X-Request-Id") !== c.get("requestId")) {
+      c.res = new Response(c.res.body, c.res)
+      c.res.headers.set("X-Request-Id", c.get("requestId"))
+    }
+  })
 
   // 2. Access log wraps everything after it, so errors rendered by onError are logged with their status.
   app.use(async (c, next) => {

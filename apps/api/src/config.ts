@@ -78,7 +78,7 @@ const normalizeDatabaseUrl = (url: string): Effect.Effect<string, ConfigInvalid>
 }
 
 const rawConfig = Config.all({
-  port: Config.Port("PORT").pipe(Config.withDefault(3000)),
+  port: Config.Int("PORT").pipe(Config.withDefault(3000)),
   host: Config.NonEmptyString("HOST").pipe(Config.withDefault("127.0.0.1")),
   dataDir: Config.NonEmptyString("PAYBRIDGE_DATA_DIR").pipe(Config.withDefault("data")),
   databaseUrl: Config.option(Config.Redacted("DATABASE_URL")),
@@ -96,6 +96,11 @@ export const loadConfig = (
     const raw = yield* rawConfig
       .parse(ConfigProvider.fromEnv({ env: definedOnly(env) }))
       .pipe(Effect.mapError((error) => new ConfigInvalid({ message: `invalid configuration: ${error.message}` })))
+    if (raw.port < 0 || raw.port > 65535) {
+      return yield* new ConfigInvalid({
+        message: `PORT must be between 0 and 65535 (0 = any free port), got ${raw.port}`
+      })
+    }
     const dataDir = resolve(repoRoot, raw.dataDir)
     const databaseUrl = yield* normalizeDatabaseUrl(
       raw.databaseUrl._tag === "Some" ? Redacted.value(raw.databaseUrl.value) : `sqlite:${dataDir}/paybridge.db`

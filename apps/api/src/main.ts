@@ -1,0 +1,144 @@
+/**
+ * Starts the Paybridge server: reads the configuration, opens the database (running migrations),
+ * optionally loads the demo dataset (`--demo`), listens, prints where it listens, and shuts down
+ * gracefully on SIGINT/SIGTERM — stop accepting connections, let in-flight requests finish (up
+ * to `SHUTDOWN_TIMEOUT`), then dispose the runtime, which closes the database.
+ *
+ *   node apps/api/src/main.ts [--demo]
+ */
+import { mkdirSync } from "node:fs"
+import { Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { dirname } from "node:path"
+import { parseArgs } from "node:util"
+import { serve } from "@hono/node-server"
+import { Duration, Effect, Redacted } from "effect"
+import { createApp } from "./app.ts"
+import { type AppConfig, databaseDialect, loadConfig } from "./config.ts"
+import { type DemoOutcome, prepareDemo } from "./demo/prepare-demo.ts"
+import { createJsonLogger } from "./logger.ts"
+import { openRuntime } from "./runtime.ts"
+
+const fail = (message: string): never => {
+  process.stderr.write(`paybridge: ${message}\n`)
+  process.exit(1)
+}
+
+const say = (lines: ReadonlyArray<string>) => process.stdout.write(`${lines.join("\n")}\n`)
+
+const keyHelp = [
+  "  Create an admin and its API key:  pnpm --filter @paybridge/api admin:create -- --email you@example.com --name 'Your Name'",
+  "  Replace a lost key:               pnpm --filter @paybridge/api admin:issue-key -- --email you@example.com"
+]
+
+const printBanner = (url: string, demo: DemoOutcome | null) => {
+  const rule = "─".repeat(72)
+  const lines = [
+    rule,
+    " Paybridge is running",
+    `   URL:      ${url}`,
+    `   tRPC:     ${url}/trpc`,
+    `   Docs:     ${url}/docs`
+  ]
+  if (demo?.kind === "seeded") {
+    const { summary } = demo
+    const states = Object.entries(summary.payments)
+      .map(([state, count]) => `${count} ${state}`)
+      .join(", ")
+    lines.push(
+      "",
+      " Demo data loaded:",
+      `   ${summary.customers.length} customers (${summary.customers.map((c) => c.currency).join(", ")}), ${summary.documents} documents`,
+      `   payments: ${states}`,
+      "",
+      " Demo credentials (shown once; keep the key):",
+      `   User:     ${demo.email}`,
+      `   API key:  ${demo.key.apiKey}`,
+      "",
+      " Try it:",
+      `   curl -H 'Authorization: Bearer ${demo.key.apiKey}' '${url}/trpc/payments.list?input=%7B%22limit%22%3A5%7D'`
+    )
+  } else {
+    lines.push(
+      "",
+      demo === null ? " API keys:" : " Existing data found (demo data not loaded again). API keys:",
+      ...keyHelp
+    )
+  }
+  lines.push(rule)
+  say(lines)
+}
+
+const displayUrl = (config: AppConfig, address: AddressInfo): string => {
+  if (config.publicUrl !== null) return config.publicUrl
+  const host = address.address.includes(":") ? `[${address.address}]` : address.address
+  return `http://${host}:${address.port}`
+}
+
+const main = async () => {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== "--"),
+    options: { demo: { type: "boolean", default: false } }
+  })
+  const config = await Effect.runPromise(Effect.result(loadConfig())).then((result) =>
+    result._tag === "Success" ? result.success : fail(result.failure.message)
+  )
+  const logger = createJsonLogger({ level: config.logLevel })
+
+  const databaseUrl = Redacted.value(config.databaseUrl)
+  if (databaseDialect(config) === "sqlite" && !databaseUrl.endsWith(":memory:")) {
+    mkdirSync(dirname(databaseUrl.slice("sqlite:".length)), { recursive: true })
+  }
+  const runtime = await openRuntime(config).catch((error: unknown) =>
+    fail(
+      `cannot open the ${databaseDialect(config)} database: ${error instanceof Error ? error.message : String(error)}`
+    )
+  )
+  logger.info("database ready", { dialect: databaseDialect(config) })
+
+  const demo = values.demo
+    ? await runtime
+        .runPromise(prepareDemo)
+        .catch((error: unknown) =>
+          fail(`loading the demo data failed: ${error instanceof Error ? error.message : String(error)}`)
+        )
+    : null
+
+  const app = createApp({ runtime, config, logger })
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {
+    const url = displayUrl(config, address)
+    logger.info("listening", { url, host: address.address, port: address.port })
+    printBanner(url, demo)
+  })
+  server.on("error", (error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
+
+  let stopping = false
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    logger.info("shutting down", { signal })
+    const forceClose = setTimeout(() => {
+      logger.warn("in-flight requests did not finish in time; closing their connections")
+      if (server instanceof Server) server.closeAllConnections()
+    }, Duration.toMillis(config.shutdownTimeout))
+    forceClose.unref()
+    server.close(() => {
+      clearTimeout(forceClose)
+      runtime
+        .dispose()
+        .then(() => {
+          logger.info("stopped")
+          process.exit(0)
+        })
+        .catch((error: unknown) => {
+          logger.error("closing the runtime failed", { error })
+          process.exit(1)
+        })
+    })
+    if (server instanceof Server) server.closeIdleConnections()
+  }
+  process.on("SIGINT", shutdown)
+  process.on("SIGTERM", shutdown)
+}
+
+await main()

@@ -1,0 +1,24 @@
+/**
+ * The composition of services: one `ManagedRuntime` built from the database layer (MikroORM on
+ * SQLite or PostgreSQL, migrations applied on open, providing the `LedgerStore`), the Ledger
+ * service, the Authenticator and the payment gateways (the built-in test gateway). The server
+ * and the CLI scripts both open it here; disposing it closes the database.
+ */
+import { authenticatorLayer, ledgerLayer, PaymentGateways } from "@paybridge/core"
+import { openDatabase } from "@paybridge/db"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import type { AppRuntime } from "./app.ts"
+import type { AppConfig } from "./config.ts"
+
+export const appLayer = (config: AppConfig) =>
+  Layer.mergeAll(ledgerLayer, authenticatorLayer).pipe(
+    Layer.provide(PaymentGateways.layerTest),
+    Layer.provideMerge(openDatabase({ url: Redacted.value(config.databaseUrl) }))
+  )
+
+/** Builds the runtime and opens the database now (so a bad URL fails here, not on the first request). */
+export const openRuntime = async (config: AppConfig): Promise<AppRuntime> => {
+  const runtime = ManagedRuntime.make(appLayer(config))
+  await runtime.runPromise(Effect.void)
+  return runtime
+}
