@@ -1,0 +1,9 @@
+/**
+ * `@paybridge/api`: the Hono server and composition root. Other code (tests, tools) builds the
+ * same server with `createApp` on a runtime from `openRuntime`, with configuration from
+ * `loadConfig`; `main.ts` is the process entry point.
+ */
+export { type AppDeps, type AppEnv, type AppRuntime, type AppServices, createApp, dialects } from "./app.ts"
+export { type AppConfig, ConfigInvalid, loadConfig } from "./config.ts"
+export { createJsonLogger, type Logger } from "./logger.ts"
+export { appLayer, openRuntime } from "./runtime.ts"
