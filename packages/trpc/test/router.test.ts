@@ -21,6 +21,28 @@ const principal = (role: Principal["role"]): Principal => ({
   customerScope: null
 })
 
+/** The `result.data` of a successful call (fails the test with the error otherwise). */
+const resultOf = <T>(response: { body: { result?: { data: unknown }; error?: unknown } }): T => {
+  if (response.body.result === undefined) throw new Error(`call failed: ${JSON.stringify(response.body.error)}`)
+  return response.body.result.data as T
+}
+
+interface ErrorData {
+  readonly code: string
+  readonly httpStatus: number
+  readonly requestId: string | null
+  readonly tag: string | null
+  readonly issues: ReadonlyArray<{ readonly path: ReadonlyArray<string | number>; readonly message: string }>
+  readonly ledgerError: Record<string, unknown> | null
+  readonly stack?: unknown
+}
+
+/** The formatted `error.data` of a failed call (fails the test if the call succeeded). */
+const errorOf = (response: { body: { error?: { data: unknown } } }): ErrorData => {
+  if (response.body.error === undefined) throw new Error("expected the call to fail")
+  return response.body.error.data as ErrorData
+}
+
 const runtimes: Array<{ dispose: () => Promise<void> }> = []
 afterAll(async () => {
   for (const runtime of runtimes) await runtime.dispose()
@@ -66,10 +88,10 @@ describe("appRouter over the fetch handler", () => {
   test("a created payment comes back as JSON: minor units as strings, dates as ISO strings", async () => {
     const customer = await admin("customers.create", { name: "Gulf Trading WLL", currency: "BHD" })
     expect(customer.status).toBe(200)
-    const customerId = (customer.body.result?.data as { id: number }).id
+    const customerId = resultOf<{ id: number }>(customer).id
     const created = await admin("payments.create", { customerId, amount: "12.345", paymentDate: "2026-11-20" })
     expect(created.status).toBe(200)
-    const detail = created.body.result?.data as { payment: Record<string, unknown> }
+    const detail = resultOf<{ payment: Record<string, unknown> }>(created)
     expect(detail.payment).toMatchObject({
       amount: "12345",
       currency: "BHD",
@@ -81,22 +103,22 @@ describe("appRouter over the fetch handler", () => {
 
   test("anonymous calls get UNAUTHORIZED (401) with the request id", async () => {
     const anonymous = callWith(runtime, null)
-    const { status, body } = await anonymous("payments.list", {}, "GET")
-    expect(status).toBe(401)
-    expect(body.error?.data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401, requestId: "req-test-1" })
+    const response = await anonymous("payments.list", {}, "GET")
+    expect(response.status).toBe(401)
+    expect(errorOf(response)).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401, requestId: "req-test-1" })
   })
 
   test("a read-only principal gets FORBIDDEN for a command", async () => {
     const readOnly = callWith(runtime, principal("read-only"))
-    const { status, body } = await readOnly("customers.create", { name: "Nope Ltd", currency: "EUR" })
-    expect(status).toBe(403)
-    expect(body.error?.data).toMatchObject({ code: "FORBIDDEN", tag: "Forbidden" })
+    const response = await readOnly("customers.create", { name: "Nope Ltd", currency: "EUR" })
+    expect(response.status).toBe(403)
+    expect(errorOf(response)).toMatchObject({ code: "FORBIDDEN", tag: "Forbidden" })
   })
 
   test("rejected input is BAD_REQUEST with one issue per bad field, no stack trace", async () => {
-    const { status, body } = await admin("customers.create", { name: "", currency: "XXX1" })
-    expect(status).toBe(400)
-    const data = body.error?.data as { issues: Array<{ path: Array<string | number> }>; stack?: unknown; tag: unknown }
+    const response = await admin("customers.create", { name: "", currency: "XXX1" })
+    expect(response.status).toBe(400)
+    const data = errorOf(response)
     expect(data.issues.map((issue) => issue.path)).toEqual(expect.arrayContaining([["name"], ["currency"]]))
     expect(data.tag).toBeNull()
     expect(data.stack).toBeUndefined()
@@ -104,25 +126,26 @@ describe("appRouter over the fetch handler", () => {
 
   test("a ledger ValidationFailed is BAD_REQUEST with its field issues and the encoded error", async () => {
     const customer = await admin("customers.create", { name: "Tanaka Shoji KK", currency: "JPY" })
-    const customerId = (customer.body.result?.data as { id: number }).id
-    const { status, body } = await admin("payments.create", { customerId, amount: "10.5" })
-    expect(status).toBe(400)
-    expect(body.error?.data).toMatchObject({ code: "BAD_REQUEST", tag: "ValidationFailed" })
-    expect((body.error?.data.issues as Array<{ path: unknown }>).map((issue) => issue.path)).toContainEqual(["amount"])
-    expect(body.error?.data.ledgerError).toMatchObject({ _tag: "ValidationFailed" })
+    const customerId = resultOf<{ id: number }>(customer).id
+    const response = await admin("payments.create", { customerId, amount: "10.5" })
+    expect(response.status).toBe(400)
+    const data = errorOf(response)
+    expect(data).toMatchObject({ code: "BAD_REQUEST", tag: "ValidationFailed" })
+    expect(data.issues.map((issue) => issue.path)).toContainEqual(["amount"])
+    expect(data.ledgerError).toMatchObject({ _tag: "ValidationFailed" })
   })
 
   test("an unknown record is NOT_FOUND with entity and id", async () => {
-    const { status, body } = await admin("payments.get", { id: 424242 }, "GET")
-    expect(status).toBe(404)
-    expect(body.error?.data).toMatchObject({ code: "NOT_FOUND", tag: "NotFound", ledgerError: { id: "424242" } })
+    const response = await admin("payments.get", { id: 424242 }, "GET")
+    expect(response.status).toBe(404)
+    expect(errorOf(response)).toMatchObject({ code: "NOT_FOUND", tag: "NotFound", ledgerError: { id: "424242" } })
   })
 
   test("a storage outage is SERVICE_UNAVAILABLE (503), worth a retry", async () => {
     const broken = makeRuntime(testLedgerLayerWith({ faults: (operation) => operation.startsWith("customers.") }))
-    const { status, body } = await callWith(broken, principal("admin"))("customers.list", {}, "GET")
-    expect(status).toBe(503)
-    expect(body.error?.data).toMatchObject({ code: "SERVICE_UNAVAILABLE", tag: "StorageUnavailable" })
+    const response = await callWith(broken, principal("admin"))("customers.list", {}, "GET")
+    expect(response.status).toBe(503)
+    expect(errorOf(response)).toMatchObject({ code: "SERVICE_UNAVAILABLE", tag: "StorageUnavailable" })
   })
 })
 
