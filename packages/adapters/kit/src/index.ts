@@ -4,6 +4,14 @@
  * table, exact JSON, money and date wire formats, the endpoint registry, OpenAPI documents and
  * the docs app, and the compatibility table. Test helpers live in `@paybridge/adapter-kit/testing`.
  */
+export * from "./auth/authentication.ts"
+export * from "./auth/session-store.ts"
+export * from "./compatibility.ts"
+export * from "./dialect.ts"
+export * from "./endpoint-registry.ts"
+export * from "./errors.ts"
 export * as DateFormats from "./formats/dates.ts"
 export * as MoneyFormats from "./formats/money.ts"
 export * from "./json/exact-json.ts"
+export * from "./openapi.ts"
+export * from "./runner.ts"

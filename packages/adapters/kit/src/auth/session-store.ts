@@ -1,0 +1,92 @@
+/**
+ * Session tokens for dialects whose vendor logs in first and then sends a token (CRM.COM's
+ * `authentication/token`, LogiSense's `Access/Login`, Elevate's `POST /authenticate`). A token
+ * is 32 random bytes (base64url) mapped to the principal it was issued for, with a fixed
+ * lifetime from issue (the vendors' 15/30/120 minutes) and optional sliding renewal. The store
+ * is in memory, one per dialect app: a restart signs everyone out, which these vendors'
+ * clients already handle because their tokens expire anyway.
+ */
+import { type Principal, Unauthorized } from "@paybridge/core"
+import { Effect } from "effect"
+
+/** An issued token and when it stops working. */
+export interface IssuedSession {
+  readonly token: string
+  readonly expiresAt: Date
+  /** Lifetime in whole seconds, for `expires_in`-style responses. */
+  readonly expiresInSeconds: number
+}
+
+/** Issues, resolves and revokes session tokens. */
+export interface SessionStore {
+  /** A new token for `principal`. */
+  readonly issue: (principal: Principal) => Effect.Effect<IssuedSession>
+  /** The principal behind a live token; `Unauthorized` for an unknown, revoked or expired one. */
+  readonly resolve: (token: string) => Effect.Effect<Principal, Unauthorized>
+  /** Ends a token at once; unknown tokens are ignored. */
+  readonly revoke: (token: string) => Effect.Effect<void>
+}
+
+/** Options of {@link makeSessionStore}. */
+export interface SessionStoreOptions {
+  /** Lifetime of a token in seconds. */
+  readonly ttlSeconds: number
+  /** Renew the lifetime on every use (CRM.COM before R12 expired tokens after idle time). */
+  readonly sliding?: boolean | undefined
+  /** Clock in milliseconds; defaults to `Date.now` (tests pin it). */
+  readonly now?: (() => number) | undefined
+  /** Upper bound of live tokens kept; the oldest are dropped first. Default 100 000. */
+  readonly maxSessions?: number | undefined
+}
+
+interface Session {
+  readonly principal: Principal
+  expiresAt: number
+}
+
+const randomToken = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")
+
+/** An in-memory {@link SessionStore}. */
+export const makeSessionStore = (options: SessionStoreOptions): SessionStore => {
+  const now = options.now ?? Date.now
+  const ttlMillis = options.ttlSeconds * 1000
+  const maxSessions = options.maxSessions ?? 100_000
+  const sessions = new Map<string, Session>()
+  const expired = new Unauthorized({ message: "The session token is invalid or has expired" })
+
+  const sweep = (at: number) => {
+    for (const [token, session] of sessions) if (session.expiresAt <= at) sessions.delete(token)
+    while (sessions.size >= maxSessions) {
+      const oldest = sessions.keys().next()
+      if (oldest.done) break
+      sessions.delete(oldest.value)
+    }
+  }
+
+  return {
+    issue: (principal) =>
+      Effect.sync(() => {
+        const at = now()
+        if (sessions.size >= maxSessions) sweep(at)
+        const token = randomToken()
+        sessions.set(token, { principal, expiresAt: at + ttlMillis })
+        return { token, expiresAt: new Date(at + ttlMillis), expiresInSeconds: options.ttlSeconds }
+      }),
+    resolve: (token) =>
+      Effect.suspend(() => {
+        const at = now()
+        const session = sessions.get(token)
+        if (session === undefined) return Effect.fail(expired)
+        if (session.expiresAt <= at) {
+          sessions.delete(token)
+          return Effect.fail(expired)
+        }
+        if (options.sliding) session.expiresAt = at + ttlMillis
+        return Effect.succeed(session.principal)
+      }),
+    revoke: (token) =>
+      Effect.sync(() => {
+        sessions.delete(token)
+      })
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The shared contract suite every dialect runs (Hyperswitch's shared connector specs, driven by
+ * a small per-dialect expectations table). Given a dialect, a testbed factory and the table —
+ * how to authenticate, a valid and an invalid create request, how to count payments — it
+ * registers Vitest tests asserting that: every registered route refuses a request without
+ * credentials (in the vendor's error shape, with the status the dialect declares); every
+ * documented-but-unimplemented endpoint answers `NotImplemented` in that shape; unknown routes
+ * and malformed JSON are answered in that shape too; a rejected create changes nothing (event
+ * and payment counts unchanged); a valid create answers with a body matching its declared wire
+ * schema; and a create retried with the same idempotency key returns the same result and
+ * creates exactly one payment.
+ */
+import { Schema } from "effect"
+import { describe, expect, it } from "vitest"
+import type { Dialect } from "../dialect.ts"
+import { type Endpoint, fillPath } from "../endpoint-registry.ts"
+import type { DialectErrorTag } from "../errors.ts"
+import { type DialectTestbed, makeDialectTestbed, type TestRequest, type TestResponse } from "./testbed.ts"
+
+/** The per-dialect table the suite is driven by. */
+export interface ContractExpectations<Seed> {
+  /** Prepares one test's ledger and credentials (an API key, a customer…); runs in every test. */
+  readonly seed: (testbed: DialectTestbed) => Promise<Seed>
+  /** Adds valid credentials to a request (header, query or body, as the vendor does it). */
+  readonly authorize: (request: TestRequest, seed: Seed) => TestRequest
+  /** Adds credentials of the right style that are wrong; refused like missing ones. */
+  readonly authorizeWrongly?: ((request: TestRequest, seed: Seed) => TestRequest) | undefined
+  /** Path parameter values used when probing every route (default `"1"` for each). */
+  readonly pathParams?: Readonly<Record<string, string>> | undefined
+  readonly create: {
+    /** The implemented endpoint that creates one payment. */
+    readonly operationId: string
+    /** A request that creates a payment (without credentials; `authorize` adds them). */
+    readonly valid: (seed: Seed) => TestRequest
+    /** Another valid request with a different body (used to check idempotency-key reuse). */
+    readonly variant?: ((seed: Seed) => TestRequest) | undefined
+    /** A request with bad input. */
+    readonly invalid: (seed: Seed) => TestRequest
+    /** The error tag the invalid request is rejected with; default `ValidationFailed`. */
+    readonly invalidRejectedAs?: DialectErrorTag | undefined
+    /**
+     * Puts an idempotency key on a request; default: the `Idempotency-Key` header. `null` when
+     * the dialect cannot carry a key (the idempotency tests are then not registered).
+     */
+    readonly withIdempotencyKey?: ((request: TestRequest, key: string) => TestRequest) | null | undefined
+  }
+  /** How many payments exist; default: every payment in the ledger. */
+  readonly countPayments?: ((testbed: DialectTestbed, seed: Seed) => Promise<number>) | undefined
+}
+
+/** Options of {@link dialectContractSuite}. */
+export interface ContractSuiteOptions<Seed> {
+  readonly dialect: Dialect
+  /** Builds a fresh testbed per test; default `makeDialectTestbed({ dialect })` (in-memory ledger). */
+  readonly testbed?: (() => Promise<DialectTestbed>) | undefined
+  readonly expectations: ContractExpectations<Seed>
+}
+
+const withHeader = (request: TestRequest, name: string, value: string): TestRequest => ({
+  ...request,
+  headers: { ...request.headers, [name]: value }
+})
+
+const hasBody = (method: string) => method === "POST" || method === "PUT" || method === "PATCH"
+
+/** Registers the contract tests of `dialect` in the current Vitest file. */
+export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>): void => {
+  const { dialect, expectations } = options
+  const makeTestbed = options.testbed ?? (() => makeDialectTestbed({ dialect }))
+  const table = dialect.renderError
+  const createRoute = dialect.endpoints.find((route) => route.operationId === expectations.create.operationId)
+  if (createRoute === undefined || !createRoute.implemented) {
+    throw new Error(
+      `${dialect.id}: the create operation ${expectations.create.operationId} must be an implemented endpoint`
+    )
+  }
+  const countPayments = expectations.countPayments ?? ((testbed: DialectTestbed) => testbed.countPayments())
+  const withKey =
+    expectations.create.withIdempotencyKey === undefined
+      ? (request: TestRequest, key: string) => withHeader(request, "Idempotency-Key", key)
+      : expectations.create.withIdempotencyKey
+
+  const run = async (test: (testbed: DialectTestbed, seed: Seed) => Promise<void>) => {
+    const testbed = await makeTestbed()
+    try {
+      await test(testbed, await expectations.seed(testbed))
+    } finally {
+      await testbed.dispose()
+    }
+  }
+
+  /** Asserts the response is the dialect's rendering of `tag`: its status and a body of the error schema. */
+  const expectErrorShape = (response: TestResponse, tag: DialectErrorTag) => {
+    expect({ status: response.status, tag }).toEqual({ status: table[tag].status, tag })
+    const decoded = Schema.decodeUnknownExit(dialect.errorSchema)(response.json)
+    expect(decoded._tag, `error body ${response.text} does not match the dialect's error schema`).toBe("Success")
+  }
+
+  const probe = (route: Endpoint): TestRequest => ({
+    method: route.method,
+    path: fillPath(route.path, expectations.pathParams),
+    ...(hasBody(route.method) ? { body: {} } : {})
+  })
+
+  const snapshot = async (testbed: DialectTestbed, seed: Seed) => ({
+    events: await testbed.countEvents(),
+    payments: await countPayments(testbed, seed)
+  })
+
+  describe(`${dialect.title}: dialect contract`, () => {
+    describe("every registered route refuses a request without credentials", () => {
+      for (const route of dialect.endpoints.filter((candidate) => candidate.access === "authenticated")) {
+        it(`${route.method} ${route.path} (${route.operationId})`, () =>
+          run(async (testbed, seed) => {
+            const before = await snapshot(testbed, seed)
+            expectErrorShape(await testbed.request(probe(route)), "Unauthorized")
+            if (expectations.authorizeWrongly !== undefined) {
+              expectErrorShape(await testbed.request(expectations.authorizeWrongly(probe(route), seed)), "Unauthorized")
+            }
+            expect(await snapshot(testbed, seed)).toEqual(before)
+          }))
+      }
+    })
+
+    const unimplemented = dialect.endpoints.filter((route) => !route.implemented)
+    if (unimplemented.length > 0) {
+      describe("every documented but unimplemented endpoint answers NotImplemented in the vendor's shape", () => {
+        for (const route of unimplemented) {
+          it(`${route.method} ${route.path} (${route.operationId})`, () =>
+            run(async (testbed, seed) => {
+              const request =
+                route.access === "authenticated" ? expectations.authorize(probe(route), seed) : probe(route)
+              expectErrorShape(await testbed.request(request), "NotImplemented")
+            }))
+        }
+      })
+    }
+
+    it("answers an unknown route under the base path with NotFound in the vendor's shape, echoing X-Request-Id", () =>
+      run(async (testbed, seed) => {
+        const request = expectations.authorize(
+          withHeader(
+            { method: "GET", path: "/no-such-route/for/the/contract-suite" },
+            "X-Request-Id",
+            "contract-suite-1"
+          ),
+          seed
+        )
+        const response = await testbed.request(request)
+        expectErrorShape(response, "NotFound")
+        expect(response.headers.get("x-request-id")).toBe("contract-suite-1")
+      }))
+
+    it("rejects a create with bad input in the vendor's error shape and changes nothing", () =>
+      run(async (testbed, seed) => {
+        const before = await snapshot(testbed, seed)
+        const response = await testbed.request(expectations.authorize(expectations.create.invalid(seed), seed))
+        expectErrorShape(response, expectations.create.invalidRejectedAs ?? "ValidationFailed")
+        expect(await snapshot(testbed, seed)).toEqual(before)
+      }))
+
+    it("rejects a create with malformed JSON in the vendor's error shape and changes nothing", () =>
+      run(async (testbed, seed) => {
+        const before = await snapshot(testbed, seed)
+        const valid = expectations.authorize(expectations.create.valid(seed), seed)
+        const { body: _body, ...withoutBody } = valid
+        const response = await testbed.request({
+          ...withoutBody,
+          headers: { ...valid.headers, "content-type": "application/json" },
+          rawBody: '{"amount": 12.50,'
+        })
+        expectErrorShape(response, "ValidationFailed")
+        expect(await snapshot(testbed, seed)).toEqual(before)
+      }))
+
+    it("creates exactly one payment and answers with a body matching the declared response schema", () =>
+      run(async (testbed, seed) => {
+        const before = await snapshot(testbed, seed)
+        const response = await testbed.request(expectations.authorize(expectations.create.valid(seed), seed))
+        const declared = createRoute.responses[response.status]
+        expect(
+          declared,
+          `status ${response.status} (${response.text}) is not a declared success response`
+        ).toBeDefined()
+        if (declared?.schema !== undefined) {
+          const decoded = Schema.decodeUnknownExit(declared.schema)(response.json)
+          expect(decoded._tag, `body ${response.text} does not match the declared response schema`).toBe("Success")
+        }
+        expect(await countPayments(testbed, seed)).toBe(before.payments + 1)
+      }))
+
+    if (withKey !== null) {
+      it("returns the same result for a create retried with the same idempotency key and creates one payment", () =>
+        run(async (testbed, seed) => {
+          const before = await snapshot(testbed, seed)
+          const request = expectations.authorize(withKey(expectations.create.valid(seed), "contract-suite-key-1"), seed)
+          const first = await testbed.request(request)
+          const afterFirst = await snapshot(testbed, seed)
+          const second = await testbed.request(request)
+          expect(createRoute.responses[first.status], first.text).toBeDefined()
+          expect({ status: second.status, body: second.text }).toEqual({ status: first.status, body: first.text })
+          expect(afterFirst.payments).toBe(before.payments + 1)
+          expect(await snapshot(testbed, seed)).toEqual(afterFirst)
+        }))
+
+      const variant = expectations.create.variant
+      if (variant !== undefined) {
+        it("refuses an idempotency key reused for a different create with Conflict in the vendor's shape", () =>
+          run(async (testbed, seed) => {
+            const first = await testbed.request(
+              expectations.authorize(withKey(expectations.create.valid(seed), "contract-suite-key-2"), seed)
+            )
+            expect(createRoute.responses[first.status], first.text).toBeDefined()
+            const afterFirst = await snapshot(testbed, seed)
+            const reused = await testbed.request(
+              expectations.authorize(withKey(variant(seed), "contract-suite-key-2"), seed)
+            )
+            expectErrorShape(reused, "Conflict")
+            expect(await snapshot(testbed, seed)).toEqual(afterFirst)
+          }))
+      }
+    }
+  })
+}
