@@ -91,8 +91,16 @@ export const initOrm = async (target: DatabaseTarget, options: OrmOptions = {}):
 /** Applies every pending checked-in migration; returns the names applied. */
 export const migrateToLatest = async (orm: LedgerOrm, driver: DatabaseDriver): Promise<ReadonlyArray<string>> => {
   if (driver === "sqlite") {
-    const applied = await orm.migrator.up()
-    return applied.map((migration) => migration.name)
+    // Two processes opening one new file may both find a migration pending; the loser's transaction
+    // waits for the winner's write lock and then fails, and a second look finds nothing left to do.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const applied = await orm.migrator.up()
+        return applied.map((migration) => migration.name)
+      } catch (error) {
+        if (attempt >= 3) throw error
+      }
+    }
   }
   // Several API processes may start together on one PostgreSQL: an advisory lock held in a
   // transaction of its own lets exactly one of them migrate while the others wait, then find nothing to do.

@@ -1,0 +1,44 @@
+/**
+ * Opens a real database for a test file: `useDatabase(open)` registers hooks that open the
+ * database (migrating it) before the file's tests and close and remove it afterwards, and returns
+ * `run`, which executes an Effect against that database's `LedgerStore` and `Database`.
+ */
+import type { LedgerStore } from "@paybridge/core"
+import { type Effect, ManagedRuntime } from "effect"
+import { afterAll, beforeAll } from "vitest"
+import { type Database, openDatabase } from "../../src/index.ts"
+
+export interface DatabaseLocation {
+  readonly url: string
+  /** Removes the database (drop it, delete the file); called after the runtime is closed. */
+  readonly remove: () => Promise<void>
+}
+
+export interface DatabaseHarness {
+  readonly run: <A, E>(effect: Effect.Effect<A, E, LedgerStore | Database>) => Promise<A>
+  readonly url: () => string
+}
+
+export const useDatabase = (open: () => Promise<DatabaseLocation>): DatabaseHarness => {
+  let location: DatabaseLocation | undefined
+  let runtime: ManagedRuntime.ManagedRuntime<LedgerStore | Database, unknown> | undefined
+  beforeAll(async () => {
+    location = await open()
+    runtime = ManagedRuntime.make(openDatabase({ url: location.url }))
+    await runtime.context()
+  })
+  afterAll(async () => {
+    await runtime?.dispose()
+    await location?.remove()
+  })
+  return {
+    run: (effect) => {
+      if (runtime === undefined) throw new Error("the database is not open yet")
+      return runtime.runPromise(effect)
+    },
+    url: () => {
+      if (location === undefined) throw new Error("the database is not open yet")
+      return location.url
+    }
+  }
+}
