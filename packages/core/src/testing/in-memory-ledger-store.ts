@@ -195,8 +195,8 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
 
     /** Insert/get/update helpers for a table of records with numeric ids. */
     const table = <A extends { readonly id: RecordId }>(name: string, select: (s: State) => Map<RecordId, A>) => ({
-      insert: (row: New<A>) =>
-        write(`${name}.insert`, (s) => {
+      insert: (row: New<A>, operation = `${name}.insert`) =>
+        write(operation, (s) => {
           const stored = { id: nextId(s, name), ...row } as A
           select(s).set(stored.id, stored)
           return stored
@@ -476,7 +476,7 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
       },
 
       events: {
-        append: events.insert,
+        append: (row) => events.insert(row, "events.append"),
         list: (query) =>
           Effect.flatMap(
             events.filter(
