@@ -1,117 +1,120 @@
 /**
  * The one composition file of the HTTP server, in the order requests flow through it:
  *
- *   1. request id     `X-Request-Id` taken from the request when well-formed, else generated; echoed back
+ *   1. request id     `X-Request-Id` taken from the request when well-formed, else generated; echoed on
+ *                     every response and handed to tRPC and the dialects, so logs and error bodies agree
  *   2. access log     one JSON line per request, written after the response (so it sees status and principal)
- *   3. health         `/health/live` (process up) and `/health` = `/health/ready` (database answers → 200, else 503);
- *                     before auth, so probes need no key and never touch the authenticator
- *   4. auth           `Authorization: Bearer <api key>` → principal via the Authenticator; an absent or
- *                     unknown key leaves the principal null (procedures and dialects decide what that means)
- *   5. /trpc/*        the internal API; `Idempotency-Key` header → tRPC context
- *   6. dialects       vendor-compatible REST sub-apps, each under its base path (`dialects` below)
- *   7. /docs          API documentation
- *   8. onError        the single HTTP error mapper (core error table for tagged errors, 500 otherwise)
+ *   3. health         `/health/live` (process up) and `/health` = `/health/ready` (database answers → 200,
+ *                     else 503); before any auth, so probes need no key
+ *   4. /trpc/*        auth (`Authorization: Bearer <api key>` → principal via the Authenticator; absent or
+ *                     unknown key → null, and protected procedures answer UNAUTHORIZED), then the internal API
+ *                     with the `Idempotency-Key` header in its context
+ *   5. dialects       vendor-compatible REST sub-apps, each under its base path (`dialects` below); each one
+ *                     authenticates in its vendor's style through the same Authenticator
+ *   6. /docs          the dialects' OpenAPI documents (the adapter kit's docs app)
+ *   7. onError        the single HTTP error mapper (core error table for tagged errors, 500 otherwise)
  */
-
 import { trpcServer } from "@hono/trpc-server"
+import { type Dialect, type DialectRunners, docsApp, runnersFromRuntime } from "@paybridge/adapter-kit"
 import type { Authenticator, Ledger, LedgerStore, Principal } from "@paybridge/core"
 import { Authenticator as AuthenticatorService, LedgerStore as LedgerStoreService } from "@paybridge/core"
 import { appRouter, asLedgerError, createTrpcContext, encodeLedgerErrorJson, ledgerErrorTable } from "@paybridge/trpc"
 import { TRPCError } from "@trpc/server"
 import { Effect, type ManagedRuntime } from "effect"
 import { Hono } from "hono"
+import { contextStorage, tryGetContext } from "hono/context-storage"
 import { HTTPException } from "hono/http-exception"
-import { requestId } from "hono/request-id"
 import type { AppConfig } from "./config.ts"
 import type { Logger } from "./logger.ts"
 
 /** The services the server needs from the runtime. */
 export type AppServices = Ledger | Authenticator | LedgerStore
-export type AppRuntime = ManagedRuntime.ManagedRuntime<AppServices, unknown>
+export type AppRuntime = ManagedRuntime.ManagedRuntime<AppServices, never>
 
 export type AppEnv = {
   Variables: {
     requestId: string
+    /** Who the request acts as, once known (tRPC auth, or a dialect's first ledger call); for the access log. */
     principal: Principal | null
   }
 }
 
-/** A vendor-compatible REST dialect mounted under a base path (overridable with `DIALECT_BASE_PATHS`). */
-export interface DialectMount {
-  readonly id: string
-  readonly defaultBasePath: string
-  readonly create: (deps: { readonly runtime: AppRuntime }) => Hono
-}
-
-/** Every dialect the server mounts. */
-export const dialects: ReadonlyArray<DialectMount> = []
+/** Every vendor dialect the server mounts, each at its default base path unless `DIALECT_BASE_PATHS` moves it. */
+export const dialects: ReadonlyArray<Dialect> = []
 
 export interface AppDeps {
   readonly runtime: AppRuntime
   readonly config: AppConfig
   readonly logger: Logger
+  /** The dialects to mount; default {@link dialects}. */
+  readonly dialects?: ReadonlyArray<Dialect>
 }
 
 const readinessTimeout = "2 seconds"
 const maxIdempotencyKeyLength = 255
+/** The same rule the adapter kit applies, so a request id is accepted or replaced the same way everywhere. */
+const requestIdPattern = /^[A-Za-z0-9._:@/+=-]{1,128}$/
 
 const bearerToken = (header: string | undefined): string | null => {
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
   return match?.[1] ?? null
 }
 
-export const createApp = ({ runtime, config, logger }: AppDeps): Hono<AppEnv> => {
+export const createApp = ({ runtime, config, logger, dialects: mounted = dialects }: AppDeps): Hono<AppEnv> => {
   const app = new Hono<AppEnv>()
 
-  // 1. Request id first: every later step (logs, tRPC context, error bodies) uses it. Sub-apps that
-  //    build their own Response (tRPC) drop headers set beforehand, so it is (re)applied afterwards.
-  app.use(requestId({ headerName: "X-Request-Id" }))
+  // The request's context is reachable from code that only gets callbacks (the dialects' ledger runner).
+  app.use(contextStorage())
+
+  // 1. Request id first: every later step (logs, tRPC context, dialects, error bodies) uses it. Sub-apps
+  //    that build their own Response (tRPC) drop headers set beforehand, so it is applied afterwards.
   app.use(async (c, next) => {
+    const incoming = c.req.header("X-Request-Id")
+    const id = incoming !== undefined && requestIdPattern.test(incoming) ? incoming : crypto.randomUUID()
+    c.set("requestId", id)
+    c.set("principal", null)
     await next()
-    if (c.res.headers.get("X-Request-Id") !== c.get("requestId")) {
+    if (c.res.headers.get("X-Request-Id") !== id) {
       c.res = new Response(c.res.body, c.res)
-      c.res.headers.set("X-Request-Id", c.get("requestId"))
+      c.res.headers.set("X-Request-Id", id)
     }
   })
 
   // 2. Access log wraps everything after it, so errors rendered by onError are logged with their status.
   app.use(async (c, next) => {
     const started = performance.now()
-    c.set("principal", null)
     await next()
-    const principal = c.get("principal")
     logger.info("request", {
       requestId: c.get("requestId"),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
-      principalId: principal?.id ?? null
+      principalId: c.get("principal")?.id ?? null
     })
   })
 
   // 3. Health: liveness never touches the database; readiness is a round trip to it.
   app.get("/health/live", (c) => c.json({ status: "ok" }))
-  const readiness = async () =>
-    runtime.runPromise(
-      LedgerStoreService.use((store) => store.ping).pipe(
-        Effect.timeout(readinessTimeout),
-        Effect.as(true),
-        Effect.catchCause(() => Effect.succeed(false))
+  const databaseAnswers = () =>
+    runtime
+      .runPromise(
+        LedgerStoreService.use((store) => store.ping).pipe(
+          Effect.timeout(readinessTimeout),
+          Effect.as(true),
+          Effect.catchCause(() => Effect.succeed(false))
+        )
       )
-    )
+      .catch(() => false)
   for (const path of ["/health", "/health/ready"]) {
     app.get(path, async (c) => {
-      const databaseUp = await readiness().catch(() => false)
-      return c.json(
-        { status: databaseUp ? "ok" : "unavailable", database: databaseUp ? "up" : "down" },
-        databaseUp ? 200 : 503
-      )
+      const up = await databaseAnswers()
+      return c.json({ status: up ? "ok" : "unavailable", database: up ? "up" : "down" }, up ? 200 : 503)
     })
   }
 
-  // 4. Auth: resolve the principal once; never reject here (public routes and dialects decide).
-  app.use(async (c, next) => {
+  // 4. The internal tRPC API: resolve the principal (never reject here), then hand over to tRPC.
+  app.use("/trpc/*", async (c, next) => {
     const apiKey = bearerToken(c.req.header("Authorization"))
     if (apiKey !== null) {
       const principal = await runtime.runPromise(
@@ -123,8 +126,6 @@ export const createApp = ({ runtime, config, logger }: AppDeps): Hono<AppEnv> =>
     }
     await next()
   })
-
-  // 5. The internal tRPC API.
   app.use(
     "/trpc/*",
     trpcServer({
@@ -148,51 +149,60 @@ export const createApp = ({ runtime, config, logger }: AppDeps): Hono<AppEnv> =>
         }
       },
       onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR")
+        if (error.code === "INTERNAL_SERVER_ERROR") {
           logger.error("trpc procedure failed", { path, error: error.cause ?? error })
+        }
       }
     })
   )
 
-  // 6. Vendor dialects, each under its base path.
-  for (const dialect of dialects) {
-    app.route(config.dialectBasePaths[dialect.id] ?? dialect.defaultBasePath, dialect.create({ runtime }))
+  // 5. Vendor dialects, each under its base path. Their ledger calls go through the same runtime; the
+  //    first one tells the access log who the request acted as.
+  const kitRunners = runnersFromRuntime(runtime)
+  const runners: DialectRunners = {
+    runLedger: (program, context) => {
+      tryGetContext<AppEnv>()?.set("principal", context.principal)
+      return kitRunners.runLedger(program, context)
+    },
+    runAuthentication: kitRunners.runAuthentication
+  }
+  const basePaths = Object.fromEntries(
+    mounted.map((dialect) => [dialect.id, config.dialectBasePaths[dialect.id] ?? dialect.defaultBasePath])
+  )
+  for (const dialect of mounted) {
+    const basePath = basePaths[dialect.id] ?? dialect.defaultBasePath
+    app.route(
+      basePath,
+      dialect.createApp({
+        ...runners,
+        basePath,
+        generateRequestId: () => tryGetContext<AppEnv>()?.get("requestId") ?? crypto.randomUUID(),
+        reportDefect: ({ dialect: id, requestId, operationId, cause }) =>
+          logger.error("dialect defect", { dialect: id, requestId, operationId, error: cause })
+      })
+    )
   }
 
-  // 7. Documentation.
-  app.get("/docs", (c) =>
-    c.json({
-      trpc: { endpoint: "/trpc", client: "@paybridge/client" },
-      dialects: dialects.map((dialect) => ({
-        id: dialect.id,
-        basePath: config.dialectBasePaths[dialect.id] ?? dialect.defaultBasePath
-      }))
-    })
-  )
+  // 6. Documentation of the dialects (index page and one OpenAPI document each).
+  app.route("/docs", docsApp(mounted, { basePaths, title: "Paybridge APIs" }))
 
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404)
   )
 
-  // 8. The single HTTP error mapper.
+  // 7. The single HTTP error mapper.
   app.onError((error, c) => {
-    const requestIdValue = c.get("requestId") ?? null
+    const requestId = c.get("requestId") ?? null
     if (error instanceof HTTPException) {
-      return c.json({ error: { code: "HTTP_ERROR", message: error.message, requestId: requestIdValue } }, error.status)
+      return c.json({ error: { code: "HTTP_ERROR", message: error.message, requestId } }, error.status)
     }
     const ledgerError = asLedgerError(error)
     if (ledgerError !== null) {
       const row = ledgerErrorTable[ledgerError._tag]
-      return c.json(
-        { error: { code: row.code, ...encodeLedgerErrorJson(ledgerError), requestId: requestIdValue } },
-        row.httpStatus
-      )
+      return c.json({ error: { code: row.code, ...encodeLedgerErrorJson(ledgerError), requestId } }, row.httpStatus)
     }
-    logger.error("unhandled error", { requestId: requestIdValue, path: c.req.path, error })
-    return c.json(
-      { error: { code: "INTERNAL_SERVER_ERROR", message: "Internal server error", requestId: requestIdValue } },
-      500
-    )
+    logger.error("unhandled error", { requestId, path: c.req.path, error })
+    return c.json({ error: { code: "INTERNAL_SERVER_ERROR", message: "Internal server error", requestId } }, 500)
   })
 
   return app

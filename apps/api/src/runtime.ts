@@ -10,10 +10,15 @@ import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import type { AppRuntime } from "./app.ts"
 import type { AppConfig } from "./config.ts"
 
+/**
+ * Opening the database can fail (`StorageUnavailable`); that is turned into a defect here, because
+ * `openRuntime` opens it before anything else runs — a runtime in use never fails to build.
+ */
 export const appLayer = (config: AppConfig) =>
   Layer.mergeAll(ledgerLayer, authenticatorLayer).pipe(
     Layer.provide(PaymentGateways.layerTest),
-    Layer.provideMerge(openDatabase({ url: Redacted.value(config.databaseUrl) }))
+    Layer.provideMerge(openDatabase({ url: Redacted.value(config.databaseUrl) })),
+    Layer.orDie
   )
 
 /** Builds the runtime and opens the database now (so a bad URL fails here, not on the first request). */

@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from "node:net"
 import { serve } from "@hono/node-server"
+import type { Dialect } from "@paybridge/adapter-kit"
 import { createPaybridgeClient, type PaybridgeClient } from "@paybridge/client"
 import { Authenticator, type Role } from "@paybridge/core"
 import { Effect } from "effect"
@@ -25,12 +26,26 @@ export interface TestServer {
   readonly close: () => Promise<void>
 }
 
-export const startTestServer = async (databaseUrl: string): Promise<TestServer> => {
-  const config = await Effect.runPromise(loadConfig({ DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "info" }))
+export interface TestServerOptions {
+  /** Dialects to mount instead of the server's list. */
+  readonly dialects?: ReadonlyArray<Dialect>
+  /** Extra environment variables (e.g. `DIALECT_BASE_PATHS`). */
+  readonly env?: Readonly<Record<string, string>>
+}
+
+export const startTestServer = async (databaseUrl: string, options: TestServerOptions = {}): Promise<TestServer> => {
+  const config = await Effect.runPromise(
+    loadConfig({ ...options.env, DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "info" })
+  )
   const runtime = await openRuntime(config)
   const logs: Array<Record<string, unknown>> = []
   const logger = createJsonLogger({ level: "info", write: (line) => logs.push(JSON.parse(line)) })
-  const app = createApp({ runtime, config, logger })
+  const app = createApp({
+    runtime,
+    config,
+    logger,
+    ...(options.dialects === undefined ? {} : { dialects: options.dialects })
+  })
 
   const roles: ReadonlyArray<Role> = ["admin", "finance", "read-only"]
   const apiKeys = Object.fromEntries(
