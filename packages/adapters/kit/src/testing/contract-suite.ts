@@ -48,6 +48,20 @@ export interface ContractExpectations<Seed> {
   readonly countPayments?: ((testbed: DialectTestbed, seed: Seed) => Promise<number>) | undefined
 }
 
+/**
+ * Titles of the suite's fixed tests, for endpoint registries that name them as proving tests:
+ * `<file> › <dialect title>: dialect contract › <title>`.
+ */
+export const contractTestTitles = {
+  unknownRoute:
+    "answers an unknown route under the base path with NotFound in the vendor's shape, echoing X-Request-Id",
+  invalidCreate: "rejects a create with bad input in the vendor's error shape and changes nothing",
+  malformedCreate: "rejects a create with malformed JSON in the vendor's error shape and changes nothing",
+  validCreate: "creates exactly one payment and answers with a body matching the declared response schema",
+  idempotentRetry: "returns the same result for a create retried with the same idempotency key and creates one payment",
+  idempotencyKeyReused: "refuses an idempotency key reused for a different create with Conflict in the vendor's shape"
+} as const
+
 /** Options of {@link dialectContractSuite}. */
 export interface ContractSuiteOptions<Seed> {
   readonly dialect: Dialect
@@ -136,7 +150,7 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
       })
     }
 
-    it("answers an unknown route under the base path with NotFound in the vendor's shape, echoing X-Request-Id", () =>
+    it(contractTestTitles.unknownRoute, () =>
       run(async (testbed, seed) => {
         const request = expectations.authorize(
           withHeader(
@@ -149,17 +163,19 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
         const response = await testbed.request(request)
         expectErrorShape(response, "NotFound")
         expect(response.headers.get("x-request-id")).toBe("contract-suite-1")
-      }))
+      })
+    )
 
-    it("rejects a create with bad input in the vendor's error shape and changes nothing", () =>
+    it(contractTestTitles.invalidCreate, () =>
       run(async (testbed, seed) => {
         const before = await snapshot(testbed, seed)
         const response = await testbed.request(expectations.authorize(expectations.create.invalid(seed), seed))
         expectErrorShape(response, expectations.create.invalidRejectedAs ?? "ValidationFailed")
         expect(await snapshot(testbed, seed)).toEqual(before)
-      }))
+      })
+    )
 
-    it("rejects a create with malformed JSON in the vendor's error shape and changes nothing", () =>
+    it(contractTestTitles.malformedCreate, () =>
       run(async (testbed, seed) => {
         const before = await snapshot(testbed, seed)
         const valid = expectations.authorize(expectations.create.valid(seed), seed)
@@ -171,9 +187,10 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
         })
         expectErrorShape(response, "ValidationFailed")
         expect(await snapshot(testbed, seed)).toEqual(before)
-      }))
+      })
+    )
 
-    it("creates exactly one payment and answers with a body matching the declared response schema", () =>
+    it(contractTestTitles.validCreate, () =>
       run(async (testbed, seed) => {
         const before = await snapshot(testbed, seed)
         const response = await testbed.request(expectations.authorize(expectations.create.valid(seed), seed))
@@ -187,10 +204,11 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
           expect(decoded._tag, `body ${response.text} does not match the declared response schema`).toBe("Success")
         }
         expect(await countPayments(testbed, seed)).toBe(before.payments + 1)
-      }))
+      })
+    )
 
     if (withKey !== null) {
-      it("returns the same result for a create retried with the same idempotency key and creates one payment", () =>
+      it(contractTestTitles.idempotentRetry, () =>
         run(async (testbed, seed) => {
           const before = await snapshot(testbed, seed)
           const request = expectations.authorize(withKey(expectations.create.valid(seed), "contract-suite-key-1"), seed)
@@ -201,11 +219,12 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
           expect({ status: second.status, body: second.text }).toEqual({ status: first.status, body: first.text })
           expect(afterFirst.payments).toBe(before.payments + 1)
           expect(await snapshot(testbed, seed)).toEqual(afterFirst)
-        }))
+        })
+      )
 
       const variant = expectations.create.variant
       if (variant !== undefined) {
-        it("refuses an idempotency key reused for a different create with Conflict in the vendor's shape", () =>
+        it(contractTestTitles.idempotencyKeyReused, () =>
           run(async (testbed, seed) => {
             const first = await testbed.request(
               expectations.authorize(withKey(expectations.create.valid(seed), "contract-suite-key-2"), seed)
@@ -217,7 +236,8 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
             )
             expectErrorShape(reused, "Conflict")
             expect(await snapshot(testbed, seed)).toEqual(afterFirst)
-          }))
+          })
+        )
       }
     }
   })

@@ -4,4 +4,5 @@
  * Vitest, so only test code imports it.
  */
 export * from "./contract-suite.ts"
+export * from "./proving-tests.ts"
 export * from "./testbed.ts"
