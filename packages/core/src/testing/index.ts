@@ -3,4 +3,5 @@
  * store and `testLedgerLayer`, the Ledger wired to it and to the deterministic test gateway.
  */
 export * from "./in-memory-ledger-store.ts"
+export * from "./ledger-store-contract.ts"
 export * from "./test-ledger.layer.ts"
