@@ -83,7 +83,11 @@ export interface DefectReport {
 
 /** What `apps/api` (or a test) gives a dialect app. */
 export interface DialectDeps extends DialectRunners {
-  /** Where the app is mounted; default: the dialect's `defaultBasePath`. */
+  /**
+   * Where the app is mounted; default: the dialect's `defaultBasePath`. Never `/`: the app answers
+   * every unknown path under its base path in the vendor's shape, so at the root it would shadow
+   * the host's other routes.
+   */
   readonly basePath?: string | undefined
   /** Session tokens to use instead of a fresh in-memory store. */
   readonly sessions?: SessionStore | undefined
@@ -136,7 +140,12 @@ type ReadBody = JsonBody | { readonly _tag: "Form"; readonly value: Readonly<Rec
 const readBody = async (c: Context, format: "json" | "form"): Promise<ReadBody> => {
   if (c.req.method === "GET" || c.req.method === "HEAD") return { _tag: "Empty" }
   if (format === "json") return readJsonExact(c)
-  const form = await c.req.parseBody()
+  let form: Awaited<ReturnType<Context["req"]["parseBody"]>>
+  try {
+    form = await c.req.parseBody()
+  } catch (error) {
+    return { _tag: "Malformed", message: error instanceof Error ? error.message : "malformed form body" }
+  }
   const value: Record<string, string> = {}
   for (const [key, item] of Object.entries(form)) if (typeof item === "string") value[key] = item
   return Object.keys(value).length === 0 ? { _tag: "Empty" } : { _tag: "Form", value }
@@ -164,8 +173,10 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/u.test(definition.id)) {
     throw new Error(`dialect id must be lower-case kebab: ${definition.id}`)
   }
-  if (!definition.defaultBasePath.startsWith("/")) {
-    throw new Error(`${definition.id}: defaultBasePath must start with "/": ${definition.defaultBasePath}`)
+  if (!definition.defaultBasePath.startsWith("/") || definition.defaultBasePath.replace(/\/+$/u, "") === "") {
+    throw new Error(
+      `${definition.id}: defaultBasePath must be a non-root path starting with "/": ${definition.defaultBasePath}`
+    )
   }
   const problems = registryProblems(definition.endpoints)
   if (problems.length > 0) throw new Error(`${definition.id}: ${problems.join("; ")}`)
@@ -177,6 +188,9 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
 
   const createApp = (deps: DialectDeps): Hono => {
     const basePath = deps.basePath ?? definition.defaultBasePath
+    if (!basePath.startsWith("/") || basePath.replace(/\/+$/u, "") === "") {
+      throw new Error(`${definition.id}: a dialect must be mounted under a non-root base path, got "${basePath}"`)
+    }
     const sessions =
       deps.sessions ??
       makeSessionStore({ ttlSeconds: definition.sessions?.ttlSeconds ?? 3600, sliding: definition.sessions?.sliding })

@@ -273,6 +273,16 @@ describe("request ids, paths and mounting", () => {
     expect((await testbed.request({ method: "GET", path: "/whoami/", headers })).status).toBe(200)
   })
 
+  it("refuses to be mounted at the root, where it would shadow the host's routes", () => {
+    expect(() =>
+      loginCorp.createApp({
+        runLedger: () => Promise.reject(),
+        runAuthentication: () => Promise.reject(),
+        basePath: "/"
+      })
+    ).toThrow(/non-root base path/u)
+  })
+
   it("serves under a base path of the host's choosing", async () => {
     testbed = await makeDialectTestbed({ dialect: loginCorp, basePath: "/compat/login" })
     await testbed.createUser({ email: alice.email, password: alice.password, name: alice.name, role: "finance" })
@@ -313,6 +323,7 @@ describe("definition-time checks", () => {
     )
     expect(() => defineDialect({ ...base, endpoints: [route("a", "/x", [])] })).toThrow(/names no proving test/u)
     expect(() => defineDialect({ ...base, id: "Not Kebab", endpoints: [] })).toThrow(/kebab/u)
+    expect(() => defineDialect({ ...base, defaultBasePath: "/", endpoints: [] })).toThrow(/non-root/u)
   })
 
   it("exposes the origin its commands carry", () => {
