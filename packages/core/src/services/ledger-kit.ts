@@ -9,7 +9,7 @@
 import { Effect, Result } from "effect"
 import { authorize, ensureCustomerInScope, type LedgerOperation } from "../auth/permissions.ts"
 import {
-  type Conflict,
+  Conflict,
   type Forbidden,
   InvalidTransition,
   type NotFound,
@@ -22,7 +22,6 @@ import { nextPaymentState, type PaymentAction, type PaymentState } from "../life
 import type { Principal, RecordId } from "../model/common.ts"
 import type {
   Allocation,
-  BalanceEntry,
   BalanceEntryKind,
   Customer,
   Document,
@@ -62,12 +61,7 @@ export type NewEvent = Pick<LedgerEvent, "type" | "entity" | "entityId" | "data"
 }
 
 const isConcurrentModification = (error: unknown): boolean =>
-  typeof error === "object" &&
-  error !== null &&
-  "_tag" in error &&
-  error._tag === "Conflict" &&
-  "reason" in error &&
-  error.reason === "concurrent-modification"
+  error instanceof Conflict && error.reason === "concurrent-modification"
 
 /** Minor-unit amounts as event data: decimal strings, never JS numbers. */
 export const minor = (amount: bigint): string => amount.toString()
@@ -236,7 +230,7 @@ export const makeLedgerKit = (store: LedgerStore["Service"], gateways: PaymentGa
         reversalId: movement.reversalId ?? null,
         description: movement.description,
         occurredAt: at
-      }) satisfies Effect.Effect<BalanceEntry, StorageUnavailable>
+      })
     })
 
   const savePayment = (payment: Payment, changes: Partial<Omit<Payment, "id" | "version">>) =>
@@ -316,6 +310,3 @@ export const makeLedgerKit = (store: LedgerStore["Service"], gateways: PaymentGa
 }
 
 export type LedgerKit = ReturnType<typeof makeLedgerKit>
-
-/** Errors the kit's helpers may raise, for annotating operation results. */
-export type KitError = NotFound | ValidationFailed | InvalidTransition | Conflict | StorageUnavailable

@@ -63,8 +63,9 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
   const preset = (id: RecordId, kind: PaymentPreset["kind"], path: FieldPath) =>
     Effect.gen(function* () {
       const row = yield* Effect.flatMap(store.presets.get(id), kit.found("preset", id))
-      if (row.kind !== kind)
+      if (row.kind !== kind) {
         return yield* validationFailed(path, `preset ${id} is a payment ${row.kind}, not a ${kind}`)
+      }
       if (!row.available) return yield* validationFailed(path, `payment ${kind} ${row.code} is not available`)
       return row
     })
