@@ -1,11 +1,14 @@
 /**
  * The start command as a user runs it: `node apps/api/src/main.ts --demo` with a fresh data
  * directory and a free port prints its URL and a demo API key; that key lists demo payments in
- * every lifecycle state through `@paybridge/client`; SIGTERM stops the server cleanly; a second
- * start on the same data keeps the data and explains how to get a key instead of seeding again.
+ * every lifecycle state through `@paybridge/client`; SIGTERM stops accepting connections, lets the
+ * request in flight finish and exits 0; a second start on the same data keeps the data and explains
+ * how to get a key instead of seeding again.
  */
 import { type ChildProcessByStdio, spawn } from "node:child_process"
+import { once } from "node:events"
 import { mkdtemp, rm } from "node:fs/promises"
+import { connect } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Readable } from "node:stream"
@@ -109,7 +112,44 @@ describe("start command with --demo", () => {
     expect(reinstated.items.length).toBeGreaterThan(0)
   })
 
-  test("stops cleanly on SIGTERM and, started again, keeps the data and explains how to get a key", async () => {
+  test("on SIGTERM stops accepting, finishes the request in flight, then exits 0", async () => {
+    const apiKey = /API key:\s+(pbk_\S+)/.exec(first.output())?.[1] ?? ""
+    const { hostname, port } = new URL(first.url)
+    const body = JSON.stringify({ name: "Late Customer Ltd", currency: "EUR" })
+    const socket = connect(Number(port), hostname)
+    await once(socket, "connect")
+    let response = ""
+    socket.on("data", (chunk: Buffer) => {
+      response += chunk.toString()
+    })
+    // Headers and half the body: the request is in flight when the signal arrives.
+    socket.write(
+      [
+        "POST /trpc/customers.create HTTP/1.1",
+        `Host: ${hostname}:${port}`,
+        "Content-Type: application/json",
+        `Authorization: Bearer ${apiKey}`,
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        "",
+        body.slice(0, 10)
+      ].join("\r\n")
+    )
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const exited = new Promise<number | null>((resolve) => first.child.once("exit", (code) => resolve(code)))
+    first.child.kill("SIGTERM")
+    await new Promise((resolve) => setTimeout(resolve, 500))
+
+    expect(first.child.exitCode).toBeNull()
+    await expect(fetch(`${first.url}/health`)).rejects.toThrow()
+
+    socket.end(body.slice(10))
+    await once(socket, "close")
+    expect(response).toMatch(/^HTTP\/1\.1 200/)
+    expect(response).toContain("Late Customer Ltd")
+    expect(await exited).toBe(0)
+  })
+
+  test("started again on the same data, keeps it and explains how to get a key", async () => {
     expect(await stop(first.child)).toBe(0)
 
     const second = await start(dataDir)
