@@ -73,8 +73,12 @@ describe("openApiDocument", () => {
       $ref: "#/components/schemas/AcmePayment"
     })
     const payment = document.components.schemas.AcmePayment as { properties: Record<string, Record<string, unknown>> }
-    expect(payment.properties.amount).toMatchObject({ type: "number" })
-    expect(payment.properties.payment_date).toMatchObject({ type: "string", pattern: "^(\\d{4})-(\\d{2})-(\\d{2})$" })
+    expect(payment.properties.amount).toEqual({ type: "number", description: "amount in major units, e.g. 12.5" })
+    expect(payment.properties.payment_date).toEqual({
+      type: "string",
+      pattern: "^(\\d{4})-(\\d{2})-(\\d{2})$",
+      description: "YYYY-MM-DD"
+    })
   })
 
   it("documents errors with the dialect's statuses and error schema", () => {

@@ -43,17 +43,17 @@ const schemaOf = <T>(
   format: (value: T) => string,
   typeSchema: Schema.Codec<T>
 ): Schema.Codec<T, string> =>
-  Schema.String.check(
-    Schema.isPattern(pattern, { expected: description }),
-    Schema.makeFilter((text: string) => (Result.isSuccess(parse(text)) ? undefined : `not a real date: ${text}`))
-  )
+  Schema.String.annotate({ description })
+    .check(
+      Schema.isPattern(pattern, { expected: description }),
+      Schema.makeFilter((text: string) => (Result.isSuccess(parse(text)) ? undefined : `not a real date: ${text}`))
+    )
     .pipe(
       Schema.decodeTo(typeSchema, {
         decode: SchemaGetter.transform((text: string) => Result.getOrThrow(parse(text))),
         encode: SchemaGetter.transform(format)
       })
     )
-    .annotate({ description })
 
 const businessDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/u
 

@@ -16,19 +16,35 @@ export type ExactJsonNumberValue = number | JsonDecimal
 const isExactJsonNumber = (value: unknown): value is ExactJsonNumberValue =>
   isJsonDecimal(value) || (typeof value === "number" && Number.isSafeInteger(value))
 
+/** A whole number of any size, documented as `{ "type": "integer" }` (no safe-integer bounds). */
+const wholeNumber = Schema.makeFilter((n: number) => Number.isInteger(n), {
+  expected: "a whole number",
+  toJsonSchema: () => ({ type: "integer" })
+})
+
 /**
  * Schema of a JSON number read exactly. Decoding accepts a safe integer or a {@link JsonDecimal}
  * (what `parseJsonExact` produces) and refuses a fractional JS number, which could only have come
- * through a float. Documented in JSON Schema as `{ "type": "number" }`.
+ * through a float. Documented in JSON Schema as `{ "type": "number" }` (`"integer"` with
+ * `integer: true`) carrying `description`.
  */
-export const ExactJsonNumber = Schema.declare(isExactJsonNumber, {
-  expected: "a JSON number",
-  toCodecJson: () =>
-    Schema.link<ExactJsonNumberValue>()(Schema.Finite, {
-      decode: SchemaGetter.transform((n: number) => rawJsonNumber(String(n))),
-      encode: SchemaGetter.transform((v: ExactJsonNumberValue) => (typeof v === "number" ? v : Number(v.source)))
-    })
-})
+export const exactJsonNumber = (description?: string, options: { readonly integer?: boolean } = {}) =>
+  Schema.declare(isExactJsonNumber, {
+    expected: "a JSON number",
+    toCodecJson: () =>
+      Schema.link<ExactJsonNumberValue>()(
+        (options.integer ? Schema.Finite.check(wholeNumber) : Schema.Finite).annotate(
+          description === undefined ? {} : { description }
+        ),
+        {
+          decode: SchemaGetter.transform((n: number) => rawJsonNumber(String(n))),
+          encode: SchemaGetter.transform((v: ExactJsonNumberValue) => (typeof v === "number" ? v : Number(v.source)))
+        }
+      )
+  })
+
+/** {@link exactJsonNumber} without a description. */
+export const ExactJsonNumber = exactJsonNumber()
 
 const textOf = (value: ExactJsonNumberValue): string => (typeof value === "number" ? String(value) : value.source)
 
@@ -177,8 +193,10 @@ export const majorUnitString = (options: MajorUnitOptions = {}): MoneyFormat<str
   toAmountInput: (decoded) => decoded
 })
 
+const majorDescription = "amount in major units, e.g. 12.5"
+
 const exactNumberText = (allowNegative: boolean | undefined) =>
-  ExactJsonNumber.pipe(
+  exactJsonNumber(majorDescription).pipe(
     Schema.decodeTo(decimalTextSchema(allowNegative), {
       decode: SchemaGetter.transform(textOf),
       encode: SchemaGetter.transform((text: string) => rawJsonNumber(text))
@@ -199,7 +217,7 @@ export const majorUnitNumber = (
     : numberSchema
   return {
     description: `major-unit JSON number${options.acceptStrings ? " (decimal strings accepted)" : ""}`,
-    schema: schema.annotate({ description: "amount in major units, e.g. 12.5" }),
+    schema: schema.annotate({ description: majorDescription }),
     format: (amount, currency) => minorToMajorNumber(amount, currency, options),
     parse: (wire, currency) => majorNumberToMinor(wire, currency, options),
     toAmountInput: (decoded) => decoded
@@ -211,11 +229,12 @@ export const minorUnitInteger = (
   options: Pick<MajorUnitOptions, "allowNegative"> = {}
 ): MoneyFormat<ExactJsonNumberValue, bigint> => ({
   description: "integer JSON number of minor units",
-  schema: ExactJsonNumber.check(
-    Schema.makeFilter((value: ExactJsonNumberValue) => /^-?\d+$/u.test(textOf(value)), {
-      expected: "a whole number of minor units"
-    })
-  )
+  schema: exactJsonNumber("amount in minor units, e.g. 1250 for 12.50", { integer: true })
+    .check(
+      Schema.makeFilter((value: ExactJsonNumberValue) => /^-?\d+$/u.test(textOf(value)), {
+        expected: "a whole number of minor units"
+      })
+    )
     .pipe(
       Schema.decodeTo(
         Schema.BigInt.check(

@@ -110,3 +110,21 @@ describe("integer minor units", () => {
     expect(format.toAmountInput(1250n, "JPY")).toBe("1250")
   })
 })
+
+describe("JSON Schema of the money formats (for the OpenAPI documents)", () => {
+  const property = (schema: Schema.Top) =>
+    (Schema.toJsonSchemaDocument(Schema.Struct({ amount: schema })).schema as { properties: { amount: unknown } })
+      .properties.amount
+
+  it("documents each wire form as the JSON type a client sends", () => {
+    expect(property(majorUnitNumber().schema)).toEqual({
+      type: "number",
+      description: "amount in major units, e.g. 12.5"
+    })
+    expect(property(minorUnitInteger().schema)).toEqual({
+      type: "integer",
+      description: "amount in minor units, e.g. 1250 for 12.50"
+    })
+    expect(property(majorUnitString().schema)).toMatchObject({ type: "string", pattern: "^\\d+(\\.\\d+)?$" })
+  })
+})
