@@ -38,7 +38,8 @@ const customerRow = (number: string, overrides: Partial<New<Customer>> = {}): Ne
 })
 
 const documentRow = (customerId: number, number: string, overrides: Partial<New<Document>> = {}): New<Document> => ({
-  publicId: `D${number.padStart(31, "0")}`,
+  // Numbers are unique per kind, public ids per record: the kind is part of the public id.
+  publicId: `D${["invoice", "bill", "proforma"].indexOf(overrides.kind ?? "invoice")}${number.padStart(30, "0")}`,
   kind: "invoice",
   number,
   customerId,
