@@ -275,6 +275,16 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
     const equals = (value: unknown, column: string): ReadonlyArray<object> =>
       value === undefined ? [] : [{ [column]: value }]
 
+    // Keyset condition as a row-value comparison, `(a, b) < (x, y)`: both databases can start an
+    // index range scan at the cursor with it, so a deep page costs what the first page costs.
+    const rowComparison = (
+      columns: readonly [string, string],
+      operator: "<" | ">",
+      values: ReadonlyArray<SortValue>
+    ): object => ({
+      [raw((alias: string) => `(${alias}.${columns[0]}, ${alias}.${columns[1]}) ${operator} (?, ?)`, [...values])]: []
+    })
+
     // Case-insensitive substring search without LIKE wildcards (a `%` in the search is literal).
     const containsIgnoringCase = (column: string, search: string) =>
       raw(
@@ -390,10 +400,7 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
           }
           return Effect.flatMap(decode(query.cursor, "oldest", ["string", "number"]), (after) => {
             const limit = limitOf(query)
-            const keyset =
-              after === null
-                ? []
-                : [{ $or: [{ issueDate: { $gt: after[0] } }, { issueDate: after[0], id: { $gt: after[1] } }] }]
+            const keyset = after === null ? [] : [rowComparison(["issue_date", "id"], ">", after)]
             return use("documents.list", async (em) => {
               const rows = (await em.find(
                 DocumentEntity,
@@ -469,10 +476,7 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
           }
           return Effect.flatMap(decode(query.cursor, "newest", ["string", "number"]), (after) => {
             const limit = limitOf(query)
-            const keyset =
-              after === null
-                ? []
-                : [{ $or: [{ paymentDate: { $lt: after[0] } }, { paymentDate: after[0], id: { $lt: after[1] } }] }]
+            const keyset = after === null ? [] : [rowComparison(["payment_date", "id"], "<", after)]
             return use("payments.list", async (em) => {
               const rows = (await em.find(
                 PaymentEntity,

@@ -83,7 +83,8 @@ export const initOrm = async (target: DatabaseTarget, options: OrmOptions = {}):
   const orm = await PostgreSqlOrm.init({
     ...common,
     clientUrl: target.url,
-    pool: { min: 0, max: options.poolSize ?? 10 }
+    // At least 2: migrating holds one connection for the advisory lock while the migrator uses another.
+    pool: { min: 0, max: Math.max(2, options.poolSize ?? 10) }
   })
   return orm as unknown as LedgerOrm
 }

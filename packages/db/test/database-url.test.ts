@@ -34,7 +34,10 @@ describe("database URLs", () => {
           return { driver: database.driver, applied: database.appliedMigrations }
         }).pipe(Effect.provide(openDatabase({ url: `file:${file}` })))
       )
-      expect(opened).toEqual({ driver: "sqlite", applied: ["Migration20261121000000Initial"] })
+      expect(opened).toEqual({
+        driver: "sqlite",
+        applied: ["Migration20261121000000Initial", "Migration20261121060000PaymentStateListingIndex"]
+      })
       expect(existsSync(file)).toBe(true)
     } finally {
       rmSync(directory, { recursive: true, force: true })

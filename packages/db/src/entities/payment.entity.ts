@@ -55,7 +55,7 @@ export const PaymentEntity = defineEntity({
   indexes: [
     { properties: ["customerId", "paymentDate", "id"] },
     { properties: ["paymentDate", "id"] },
-    { properties: ["state"] },
+    { properties: ["state", "paymentDate", "id"] },
     { properties: ["createdAt", "id"] },
     { properties: ["updatedAt", "id"] }
   ],

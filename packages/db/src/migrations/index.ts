@@ -5,7 +5,12 @@
  */
 import type { MigrationObject } from "@mikro-orm/core"
 import { Migration20261121000000Initial } from "./20261121000000-initial.migration.ts"
+import { Migration20261121060000PaymentStateListingIndex } from "./20261121060000-payment-state-listing-index.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
-  { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial }
+  { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
+  {
+    name: Migration20261121060000PaymentStateListingIndex.migrationName,
+    class: Migration20261121060000PaymentStateListingIndex
+  }
 ]

@@ -73,7 +73,10 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
           return yield* Effect.promise(() => database.orm.migrator.getExecuted())
         })
       )
-      expect(applied.map((migration) => migration.name)).toEqual(["Migration20261121000000Initial"])
+      expect(applied.map((migration) => migration.name)).toEqual([
+        "Migration20261121000000Initial",
+        "Migration20261121060000PaymentStateListingIndex"
+      ])
     })
 
     it("answers ping", async () => {
