@@ -12,17 +12,13 @@ import type { AddressInfo } from "node:net"
 import { dirname } from "node:path"
 import { parseArgs } from "node:util"
 import { serve } from "@hono/node-server"
-import { Duration, Effect, Redacted } from "effect"
+import { Duration, Redacted } from "effect"
 import { createApp } from "./app.ts"
-import { type AppConfig, databaseDialect, loadConfig } from "./config.ts"
+import { type AppConfig, databaseDialect } from "./config.ts"
 import { type DemoOutcome, prepareDemo } from "./demo/prepare-demo.ts"
 import { createJsonLogger } from "./logger.ts"
 import { openRuntime } from "./runtime.ts"
-
-const fail = (message: string): never => {
-  process.stderr.write(`paybridge: ${message}\n`)
-  process.exit(1)
-}
+import { describeError, exitWithError, loadConfigOrExit } from "./startup.ts"
 
 const say = (lines: ReadonlyArray<string>) => process.stdout.write(`${lines.join("\n")}\n`)
 
@@ -80,9 +76,7 @@ const main = async () => {
     args: process.argv.slice(2).filter((arg) => arg !== "--"),
     options: { demo: { type: "boolean", default: false } }
   })
-  const config = await Effect.runPromise(Effect.result(loadConfig())).then((result) =>
-    result._tag === "Success" ? result.success : fail(result.failure.message)
-  )
+  const config = await loadConfigOrExit()
   const logger = createJsonLogger({ level: config.logLevel })
 
   const databaseUrl = Redacted.value(config.databaseUrl)
@@ -90,18 +84,14 @@ const main = async () => {
     mkdirSync(dirname(databaseUrl.slice("sqlite:".length)), { recursive: true })
   }
   const runtime = await openRuntime(config).catch((error: unknown) =>
-    fail(
-      `cannot open the ${databaseDialect(config)} database: ${error instanceof Error ? error.message : String(error)}`
-    )
+    exitWithError(`cannot open the ${databaseDialect(config)} database: ${describeError(error)}`)
   )
   logger.info("database ready", { dialect: databaseDialect(config) })
 
   const demo = values.demo
     ? await runtime
         .runPromise(prepareDemo)
-        .catch((error: unknown) =>
-          fail(`loading the demo data failed: ${error instanceof Error ? error.message : String(error)}`)
-        )
+        .catch((error: unknown) => exitWithError(`loading the demo data failed: ${describeError(error)}`))
     : null
 
   const app = createApp({ runtime, config, logger })
@@ -110,7 +100,7 @@ const main = async () => {
     logger.info("listening", { url, host: address.address, port: address.port })
     printBanner(url, demo)
   })
-  server.on("error", (error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
+  server.on("error", (error) => exitWithError(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
 
   let stopping = false
   const shutdown = (signal: NodeJS.Signals) => {

@@ -6,16 +6,17 @@
  */
 import { Authenticator, Role } from "@paybridge/core"
 import { Effect, Schema } from "effect"
-import { fail, parseCliArgs, withRuntime } from "./cli-support.ts"
+import { exitWithError } from "../startup.ts"
+import { parseCliArgs, withRuntime } from "./cli-support.ts"
 
 const args = parseCliArgs({
   email: { type: "string" },
   name: { type: "string" },
   role: { type: "string", default: "admin" }
 })
-const email = args.email ?? fail("--email is required")
-const name = args.name ?? fail("--name is required")
-const role = Schema.is(Role)(args.role) ? args.role : fail("--role must be admin, finance or read-only")
+const email = args.email ?? exitWithError("--email is required")
+const name = args.name ?? exitWithError("--name is required")
+const role = Schema.is(Role)(args.role) ? args.role : exitWithError("--role must be admin, finance or read-only")
 
 await withRuntime(async (runtime) => {
   const { user, key } = await runtime.runPromise(

@@ -6,10 +6,11 @@
  */
 import { Authenticator, LedgerStore, normalizeEmail, notFound } from "@paybridge/core"
 import { Effect } from "effect"
-import { fail, parseCliArgs, withRuntime } from "./cli-support.ts"
+import { exitWithError } from "../startup.ts"
+import { parseCliArgs, withRuntime } from "./cli-support.ts"
 
 const args = parseCliArgs({ email: { type: "string" }, label: { type: "string", default: "cli" } })
-const email = args.email ?? fail("--email is required")
+const email = args.email ?? exitWithError("--email is required")
 
 await withRuntime(async (runtime) => {
   const { user, key } = await runtime.runPromise(
