@@ -7,11 +7,13 @@
  * documented-but-unimplemented endpoint answers `NotImplemented` in that shape; unknown routes
  * and malformed JSON are answered in that shape too; a rejected create changes nothing (event
  * and payment counts unchanged); a valid create answers with a body matching its declared wire
- * schema; and a create retried with the same idempotency key returns the same result and
- * creates exactly one payment.
+ * schema; a create retried with the same idempotency key returns the same result and
+ * creates exactly one payment; and `docs/compatibility.md` shows the registry as it is.
  */
+import { readFile } from "node:fs/promises"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
+import { compatibilityDocumentPath, compatibilitySection } from "../compatibility.ts"
 import type { Dialect } from "../dialect.ts"
 import { type Endpoint, fillPath } from "../endpoint-registry.ts"
 import type { DialectErrorTag } from "../errors.ts"
@@ -59,7 +61,8 @@ export const contractTestTitles = {
   malformedCreate: "rejects a create with malformed JSON in the vendor's error shape and changes nothing",
   validCreate: "creates exactly one payment and answers with a body matching the declared response schema",
   idempotentRetry: "returns the same result for a create retried with the same idempotency key and creates one payment",
-  idempotencyKeyReused: "refuses an idempotency key reused for a different create with Conflict in the vendor's shape"
+  idempotencyKeyReused: "refuses an idempotency key reused for a different create with Conflict in the vendor's shape",
+  compatibilityTable: "is listed in docs/compatibility.md exactly as its registry declares it"
 } as const
 
 /** Options of {@link dialectContractSuite}. */
@@ -68,6 +71,11 @@ export interface ContractSuiteOptions<Seed> {
   /** Builds a fresh testbed per test; default `makeDialectTestbed({ dialect })` (in-memory ledger). */
   readonly testbed?: (() => Promise<DialectTestbed>) | undefined
   readonly expectations: ContractExpectations<Seed>
+  /**
+   * Check that `docs/compatibility.md` shows this dialect's registry as it is (default `true`;
+   * only example dialects that are not published there turn it off).
+   */
+  readonly checkCompatibilityTable?: boolean | undefined
 }
 
 const withHeader = (request: TestRequest, name: string, value: string): TestRequest => ({
@@ -206,6 +214,16 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
         expect(await countPayments(testbed, seed)).toBe(before.payments + 1)
       })
     )
+
+    if (options.checkCompatibilityTable !== false) {
+      it(contractTestTitles.compatibilityTable, async () => {
+        const document = await readFile(compatibilityDocumentPath(), "utf8").catch(() => "")
+        expect(
+          document.includes(compatibilitySection(dialect)),
+          "docs/compatibility.md is stale: run node packages/adapters/kit/scripts/generate-compatibility.ts"
+        ).toBe(true)
+      })
+    }
 
     if (withKey !== null) {
       it(contractTestTitles.idempotentRetry, () =>
