@@ -10,7 +10,6 @@ import { mkdirSync } from "node:fs"
 import { Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { dirname } from "node:path"
-import { parseArgs } from "node:util"
 import { serve } from "@hono/node-server"
 import { Duration, Redacted } from "effect"
 import { createApp } from "./app.ts"
@@ -18,7 +17,7 @@ import { type AppConfig, databaseDialect } from "./config.ts"
 import { type DemoOutcome, prepareDemo } from "./demo/prepare-demo.ts"
 import { createJsonLogger } from "./logger.ts"
 import { openRuntime } from "./runtime.ts"
-import { describeError, exitWithError, loadConfigOrExit } from "./startup.ts"
+import { describeError, exitWithError, loadConfigOrExit, parseCliArgs } from "./startup.ts"
 
 const say = (lines: ReadonlyArray<string>) => process.stdout.write(`${lines.join("\n")}\n`)
 
@@ -72,10 +71,7 @@ const displayUrl = (config: AppConfig, address: AddressInfo): string => {
 }
 
 const main = async () => {
-  const { values } = parseArgs({
-    args: process.argv.slice(2).filter((arg) => arg !== "--"),
-    options: { demo: { type: "boolean", default: false } }
-  })
+  const values = parseCliArgs({ demo: { type: "boolean", default: false } })
   const config = await loadConfigOrExit()
   const logger = createJsonLogger({ level: config.logLevel })
 

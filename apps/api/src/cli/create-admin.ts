@@ -6,8 +6,8 @@
  */
 import { Authenticator, Role } from "@paybridge/core"
 import { Effect, Schema } from "effect"
-import { exitWithError } from "../startup.ts"
-import { parseCliArgs, withRuntime } from "./cli-support.ts"
+import { exitWithError, parseCliArgs } from "../startup.ts"
+import { withRuntime } from "./cli-support.ts"
 
 const args = parseCliArgs({
   email: { type: "string" },

@@ -6,8 +6,8 @@
  */
 import { Authenticator, LedgerStore, normalizeEmail, notFound } from "@paybridge/core"
 import { Effect } from "effect"
-import { exitWithError } from "../startup.ts"
-import { parseCliArgs, withRuntime } from "./cli-support.ts"
+import { exitWithError, parseCliArgs } from "../startup.ts"
+import { withRuntime } from "./cli-support.ts"
 
 const args = parseCliArgs({ email: { type: "string" }, label: { type: "string", default: "cli" } })
 const email = args.email ?? exitWithError("--email is required")
