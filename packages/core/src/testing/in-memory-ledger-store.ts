@@ -1,8 +1,8 @@
 /**
  * An in-memory `LedgerStore` for unit tests and local experiments. It behaves like the SQL
- * implementations where callers can tell the difference: transactions are atomic (one writer at a
- * time through a semaphore; a failed or interrupted transaction restores the snapshot taken when
- * it began) and nested transactions join the outer one; writes outside a transaction commit on
+ * implementations where callers can tell the difference: transactions are atomic (one writer at
+ * a time through a semaphore; a failed or interrupted transaction undoes its writes from a
+ * journal) and nested transactions join the outer one; writes outside a transaction commit on
  * their own; guarded updates refuse a stale version with `Conflict("concurrent-modification")`;
  * lists page with opaque keyset cursors (base64url) and honour every filter of the queries.
  * `update(row, expectedVersion)` stores the row with `version = expectedVersion + 1`.
@@ -48,7 +48,7 @@ interface IdempotencyRow {
   readonly response: { readonly value: unknown } | null
 }
 
-/** Everything the store holds; tables are maps replaced wholesale on restore. */
+/** Everything the store holds, one journaled map per table. */
 interface State {
   nextId: Map<string, number>
   sequences: Map<SequenceName, bigint>
@@ -63,39 +63,70 @@ interface State {
   collections: Map<RecordId, Collection>
   refunds: Map<RecordId, Refund>
   balance: Map<RecordId, BalanceEntry>
+  /** Last balance-chain sequence per customer. */
+  lastSequence: Map<RecordId, number>
   events: Map<RecordId, LedgerEvent>
   idempotency: Map<string, IdempotencyRow>
   users: Map<RecordId, UserRecord>
   apiKeys: Map<RecordId, ApiKeyRecord>
 }
 
-const emptyState = (): State => ({
-  nextId: new Map(),
-  sequences: new Map(),
-  billingEntities: new Map(),
-  customers: new Map(),
-  gateways: new Map(),
-  presets: new Map(),
-  documents: new Map(),
-  payments: new Map(),
-  allocations: new Map(),
-  reversals: new Map(),
-  collections: new Map(),
-  refunds: new Map(),
-  balance: new Map(),
-  events: new Map(),
-  idempotency: new Map(),
-  users: new Map(),
-  apiKeys: new Map()
-})
+/**
+ * The undo journal of the running transaction: every `set`/`delete` on a store map while a
+ * transaction runs records how to take it back, so a failed transaction is undone in O(changes).
+ */
+interface Journal {
+  entries: Array<() => void> | null
+}
 
-// Records are never mutated in place (every write stores a new object), so copying the maps is a snapshot.
-const snapshotOf = (state: State): State => {
-  const copy = emptyState()
-  for (const key of Object.keys(copy) as Array<keyof State>) {
-    ;(copy[key] as Map<unknown, unknown>) = new Map(state[key] as Map<unknown, unknown>)
+/** A map that records undo steps in `journal` while a transaction is running. */
+class JournaledMap<K, V> extends Map<K, V> {
+  readonly #journal: Journal
+  constructor(journal: Journal) {
+    super()
+    this.#journal = journal
   }
-  return copy
+  override set(key: K, value: V): this {
+    const entries = this.#journal.entries
+    if (entries) {
+      const existed = super.has(key)
+      const previous = super.get(key) as V
+      entries.push(existed ? () => super.set(key, previous) : () => super.delete(key))
+    }
+    return super.set(key, value)
+  }
+  override delete(key: K): boolean {
+    const entries = this.#journal.entries
+    if (entries && super.has(key)) {
+      const previous = super.get(key) as V
+      entries.push(() => super.set(key, previous))
+    }
+    return super.delete(key)
+  }
+}
+
+const emptyState = (journal: Journal): State => {
+  const map = <K, V>() => new JournaledMap<K, V>(journal)
+  return {
+    nextId: map(),
+    sequences: map(),
+    billingEntities: map(),
+    customers: map(),
+    gateways: map(),
+    presets: map(),
+    documents: map(),
+    payments: map(),
+    allocations: map(),
+    reversals: map(),
+    collections: map(),
+    refunds: map(),
+    balance: map(),
+    lastSequence: map(),
+    events: map(),
+    idempotency: map(),
+    users: map(),
+    apiKeys: map()
+  }
 }
 
 /** Marks the fibers running inside a store transaction, so nested calls join it. */
@@ -158,7 +189,8 @@ const includesOrAll = <A>(allowed: ReadonlyArray<A> | undefined, value: A): bool
 /** Builds a fresh, empty in-memory store. */
 const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerStore["Service"]> =>
   Effect.gen(function* () {
-    let state = emptyState()
+    const journal: Journal = { entries: null }
+    const state = emptyState(journal)
     const writer = yield* Semaphore.make(1)
 
     const check = (operation: string): Effect.Effect<void, StorageUnavailable> =>
@@ -257,12 +289,14 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
           if (inTransaction) return work
           return writer.withPermits(1)(
             Effect.suspend(() => {
-              const snapshot = snapshotOf(state)
+              journal.entries = []
               return work.pipe(
                 Effect.provideService(InTransaction, true),
                 Effect.onExit((exit) =>
                   Effect.sync(() => {
-                    if (exit._tag === "Failure") state = snapshot
+                    const undo = journal.entries ?? []
+                    journal.entries = null
+                    if (exit._tag === "Failure") for (const step of undo.reverse()) step()
                   })
                 )
               )
@@ -460,12 +494,10 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
       balance: {
         append: (row) =>
           write("balance.append", (s) => {
-            let last = 0
-            for (const entry of s.balance.values()) {
-              if (entry.customerId === row.customerId && entry.sequence > last) last = entry.sequence
-            }
-            const stored: BalanceEntry = { ...row, id: nextId(s, "balance"), sequence: last + 1 }
+            const sequence = (s.lastSequence.get(row.customerId) ?? 0) + 1
+            const stored: BalanceEntry = { id: nextId(s, "balance"), ...row, sequence }
             s.balance.set(stored.id, stored)
+            s.lastSequence.set(row.customerId, sequence)
             return stored
           }),
         list: (customerId, paging) =>
