@@ -7,10 +7,11 @@ import { execFile } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { LedgerStore } from "@paybridge/core"
-import { Effect, ManagedRuntime } from "effect"
+import { LedgerStore, StorageUnavailable } from "@paybridge/core"
+import { Cause, Effect, Exit, ManagedRuntime } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { Database, openDatabase } from "../src/index.ts"
+import { ImmediateSqliteDialect } from "../src/sqlite/immediate-sqlite-dialect.ts"
 import { useDatabase } from "./support/database-harness.ts"
 import { describeLedgerStoreConformance } from "./support/ledger-store-conformance.ts"
 import { newCustomer } from "./support/store-fixtures.ts"
@@ -50,6 +51,33 @@ describe("two processes on one SQLite file", () => {
       const after = await runtime.runPromise(Effect.flatMap(LedgerStore, (s) => s.customers.get(customer.id)))
       expect(after?.balance).toBe(24n)
       expect(after?.version).toBe(25)
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  it("reports StorageUnavailable, not a defect, when another process holds the write lock past the busy timeout", async () => {
+    const file = join(directory, "busy.db")
+    const runtime = ManagedRuntime.make(openDatabase({ url: `sqlite:${file}`, busyTimeoutMs: 150 }))
+    try {
+      await runtime.runPromise(Effect.flatMap(LedgerStore, (s) => s.ping))
+      // Another connection (as another process would) takes the write lock and keeps it.
+      const other = new ImmediateSqliteDialect({ filename: file, busyTimeoutMs: 0 }).native
+      other.prepare("begin immediate").run()
+      try {
+        const exit = await runtime.runPromiseExit(
+          Effect.flatMap(LedgerStore, (s) => s.transaction(s.customers.insert(newCustomer())))
+        )
+        expect(Exit.isFailure(exit) && Cause.squash(exit.cause)).toBeInstanceOf(StorageUnavailable)
+      } finally {
+        other.prepare("rollback").run()
+        other.close()
+      }
+      // Once the lock is released the same store works again.
+      const customer = await runtime.runPromise(
+        Effect.flatMap(LedgerStore, (s) => s.transaction(s.customers.insert(newCustomer())))
+      )
+      expect(customer.id).toBeGreaterThan(0)
     } finally {
       await runtime.dispose()
     }

@@ -4,10 +4,16 @@
  * - transactions start with `BEGIN IMMEDIATE`, so a writer takes the database write lock at BEGIN
  *   (two processes on one file serialise instead of failing to upgrade a read lock mid-transaction);
  * - the connection waits up to `busyTimeoutMs` for that lock (`busy_timeout`) and file databases
- *   run in WAL mode, so readers of other processes are not blocked by a writer;
+ *   run in WAL mode, so readers of other processes are not blocked by a writer; when the lock
+ *   does not come in time, the transaction's first statement fails with SQLite's "database is
+ *   locked" (which the store reports as `StorageUnavailable`);
  * - integers are read as exact 64-bit values: every statement reads in "safe integers" mode and
  *   values that fit a JS number are handed back as numbers, larger ones as `bigint`. Money columns
  *   (bigint minor units) therefore round-trip exactly even beyond 2^53.
+ *
+ * better-sqlite3 waits for a lock synchronously, so two connections to one file must live in
+ * different processes: a second connection in the same process would block the event loop that
+ * the first one needs to finish its transaction. Open one database per file per process.
  */
 import { mkdirSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -58,10 +64,26 @@ const narrowRow = (row: unknown): unknown => {
   return record
 }
 
+/**
+ * Shared by the driver and the statement wrapper: set when `BEGIN IMMEDIATE` could not get the
+ * write lock in time. Kysely never releases its single-connection mutex when beginning a
+ * transaction fails, so instead of failing BEGIN the driver opens a deferred transaction and the
+ * wrapper fails its first statement with the lock error; the caller then rolls back as usual.
+ */
+interface LockState {
+  pending: Error | null
+}
+
+const endsTransaction = /^\s*(rollback|commit|end)\b/i
+
 /** Wraps better-sqlite3 so every statement reads exact integers (see the module comment). */
-const exactIntegerDatabase = (native: NativeSqliteDatabase): SqliteDatabase => ({
+const exactIntegerDatabase = (native: NativeSqliteDatabase, lock: LockState): SqliteDatabase => ({
   close: () => native.close(),
   prepare: (sql: string): SqliteStatement => {
+    if (lock.pending !== null) {
+      if (endsTransaction.test(sql)) lock.pending = null
+      else throw lock.pending
+    }
     const statement = native.prepare(sql)
     if (statement.reader) statement.safeIntegers(true)
     return {
@@ -76,9 +98,27 @@ const exactIntegerDatabase = (native: NativeSqliteDatabase): SqliteDatabase => (
 })
 
 class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("begin immediate"))
+  readonly #lock: LockState
+
+  constructor(database: SqliteDatabase, lock: LockState) {
+    super({ database })
+    this.#lock = lock
   }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw("begin immediate"))
+    } catch (error) {
+      if (!isBusy(error)) throw error
+      await connection.executeQuery(CompiledQuery.raw("begin"))
+      this.#lock.pending = error instanceof Error ? error : new Error(String(error))
+    }
+  }
+}
+
+const isBusy = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY")
 }
 
 export interface ImmediateSqliteDialectOptions {
@@ -92,17 +132,19 @@ export interface ImmediateSqliteDialectOptions {
 export class ImmediateSqliteDialect extends SqliteDialect {
   readonly native: NativeSqliteDatabase
 
+  readonly #lock: LockState = { pending: null }
+
   constructor(options: ImmediateSqliteDialectOptions) {
     const inMemory = options.filename === ":memory:" || options.filename === ""
     if (!inMemory) mkdirSync(dirname(options.filename), { recursive: true })
     const native = openNative(options.filename, options.busyTimeoutMs)
     if (!inMemory) native.pragma("journal_mode = WAL")
     native.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`)
-    super({ database: exactIntegerDatabase(native) })
+    super({ database: native as unknown as SqliteDatabase })
     this.native = native
   }
 
   override createDriver(): SqliteDriver {
-    return new ImmediateSqliteDriver({ database: exactIntegerDatabase(this.native) })
+    return new ImmediateSqliteDriver(exactIntegerDatabase(this.native, this.#lock), this.#lock)
   }
 }
