@@ -114,6 +114,16 @@ class ImmediateSqliteDriver extends SqliteDriver {
       this.#lock.pending = error instanceof Error ? error : new Error(String(error))
     }
   }
+
+  // SQLite may already have rolled the transaction back itself (disk full, I/O error); the
+  // rollback must still succeed so that Kysely releases the connection.
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw("rollback"))
+    } catch (error) {
+      if (!(error instanceof Error && /no transaction is active/i.test(error.message))) throw error
+    }
+  }
 }
 
 const isBusy = (error: unknown): boolean => {
