@@ -1,0 +1,23 @@
+/** API key: persistence row ↔ the port's API key record. */
+import type { ApiKeyRecord } from "@paybridge/core"
+import type { ApiKeyRow } from "../entities/api-key.entity.ts"
+import { orNull } from "./external-ref.ts"
+
+export const apiKeyFromRow = (row: ApiKeyRow): ApiKeyRecord => ({
+  id: row.id,
+  userId: row.userId,
+  prefix: row.prefix,
+  secretHash: row.secretHash,
+  label: row.label,
+  createdAt: row.createdAt,
+  revokedAt: orNull(row.revokedAt)
+})
+
+export const apiKeyToRow = (record: Omit<ApiKeyRecord, "id">) => ({
+  userId: record.userId,
+  prefix: record.prefix,
+  secretHash: record.secretHash,
+  label: record.label,
+  createdAt: record.createdAt,
+  revokedAt: record.revokedAt
+})
