@@ -44,7 +44,9 @@ import {
   type RecordId,
   type RefundQuery,
   type StorageUnavailable,
-  type UserRecord
+  type UserRecord,
+  type ValidationFailed,
+  validationFailed
 } from "@paybridge/core"
 import { Context, Effect, Exit, Layer, Semaphore } from "effect"
 import { AllocationEntity } from "./entities/allocation.entity.ts"
@@ -158,7 +160,10 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
     const decode = (cursor: string | null, ordering: string, types: ReadonlyArray<"string" | "number">) =>
       cursor === null
         ? Effect.succeed(null)
-        : Effect.try({ try: () => decodeCursor(cursor, ordering, types), catch: (e) => e }).pipe(Effect.orDie)
+        : Effect.try({
+            try: () => decodeCursor(cursor, ordering, types),
+            catch: () => validationFailed(["cursor"], "cursor is not valid for this list; start again without one")
+          })
 
     /** Turns `limit + 1` fetched rows into a page whose cursor is the key of its last item. */
     const toPage = <Row, A>(
@@ -183,7 +188,7 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
       conditions: ReadonlyArray<object>,
       paging: Paging,
       toDomain: (row: T) => A
-    ): Op<Page<A>> =>
+    ): Effect.Effect<Page<A>, StorageUnavailable | ValidationFailed> =>
       Effect.flatMap(decode(paging.cursor, "id", ["number"]), (after) => {
         const limit = limitOf(paging)
         const where = { $and: [...conditions, ...(after === null ? [] : [{ id: { $gt: after[0] } }])] }

@@ -7,7 +7,7 @@
  * `transaction` calls join the outer one. Lists page with opaque keyset cursors, never offsets.
  */
 import { Context, type Effect } from "effect"
-import type { Conflict, StorageUnavailable } from "../errors.ts"
+import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
 import type { BusinessDate, ExternalRef, Page, RecordId, Role } from "../model/common.ts"
@@ -31,6 +31,8 @@ import type {
 import type { CurrencyCode } from "../money/currency.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
+/** A list read; `ValidationFailed` (path `["cursor"]`) when the caller's cursor is not one this list issued. */
+type ListOp<A> = Effect.Effect<Page<A>, StorageUnavailable | ValidationFailed>
 /** An update guarded by the version the caller read; `Conflict("concurrent-modification")` when it moved. */
 type Guarded<A> = Effect.Effect<A, StorageUnavailable | Conflict>
 export type New<A extends { readonly id: number }> = Omit<A, "id">
@@ -140,7 +142,7 @@ export class LedgerStore extends Context.Service<
     readonly billingEntities: {
       readonly insert: (row: New<BillingEntity>) => Op<BillingEntity>
       readonly get: (id: RecordId) => Op<BillingEntity | null>
-      readonly list: (paging: Paging) => Op<Page<BillingEntity>>
+      readonly list: (paging: Paging) => ListOp<BillingEntity>
     }
     readonly customers: {
       readonly insert: (row: New<Customer>) => Op<Customer>
@@ -149,20 +151,20 @@ export class LedgerStore extends Context.Service<
       readonly getByNumber: (number: string) => Op<Customer | null>
       readonly getByExternalRef: (ref: ExternalRef) => Op<Customer | null>
       readonly update: (row: Customer, expectedVersion: number) => Guarded<Customer>
-      readonly list: (query: CustomerQuery) => Op<Page<Customer>>
+      readonly list: (query: CustomerQuery) => ListOp<Customer>
     }
     readonly gateways: {
       readonly insert: (row: New<Gateway>) => Op<Gateway>
       readonly get: (id: RecordId) => Op<Gateway | null>
       readonly getByCode: (code: string) => Op<Gateway | null>
-      readonly list: (paging: Paging) => Op<Page<Gateway>>
+      readonly list: (paging: Paging) => ListOp<Gateway>
     }
     readonly presets: {
       readonly insert: (row: New<PaymentPreset>) => Op<PaymentPreset>
       readonly get: (id: RecordId) => Op<PaymentPreset | null>
       readonly getByCode: (kind: PaymentPreset["kind"], code: string) => Op<PaymentPreset | null>
       readonly update: (row: PaymentPreset) => Op<PaymentPreset>
-      readonly list: (kind: PaymentPreset["kind"], paging: Paging) => Op<Page<PaymentPreset>>
+      readonly list: (kind: PaymentPreset["kind"], paging: Paging) => ListOp<PaymentPreset>
     }
     readonly documents: {
       readonly insert: (row: New<Document>) => Op<Document>
@@ -170,7 +172,7 @@ export class LedgerStore extends Context.Service<
       readonly getByPublicId: (publicId: string) => Op<Document | null>
       readonly getByNumber: (kind: DocumentKind, number: string) => Op<Document | null>
       readonly update: (row: Document, expectedVersion: number) => Guarded<Document>
-      readonly list: (query: DocumentQuery) => Op<Page<Document>>
+      readonly list: (query: DocumentQuery) => ListOp<Document>
     }
     readonly payments: {
       readonly insert: (row: New<Payment>) => Op<Payment>
@@ -180,7 +182,7 @@ export class LedgerStore extends Context.Service<
       readonly getByNumber: (number: string) => Op<Payment | null>
       readonly getByExternalRef: (ref: ExternalRef) => Op<Payment | null>
       readonly update: (row: Payment, expectedVersion: number) => Guarded<Payment>
-      readonly list: (query: PaymentQuery) => Op<Page<Payment>>
+      readonly list: (query: PaymentQuery) => ListOp<Payment>
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Op<Allocation>
@@ -203,7 +205,7 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Refund>) => Op<Refund>
       readonly get: (id: RecordId) => Op<Refund | null>
       readonly update: (row: Refund) => Op<Refund>
-      readonly list: (query: RefundQuery) => Op<Page<Refund>>
+      readonly list: (query: RefundQuery) => ListOp<Refund>
     }
     readonly balance: {
       /**
@@ -211,11 +213,11 @@ export class LedgerStore extends Context.Service<
        * caller holds the customer lock, so sequences stay gap-free).
        */
       readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Op<BalanceEntry>
-      readonly list: (customerId: RecordId, paging: Paging) => Op<Page<BalanceEntry>>
+      readonly list: (customerId: RecordId, paging: Paging) => ListOp<BalanceEntry>
     }
     readonly events: {
       readonly append: (row: New<LedgerEvent>) => Op<LedgerEvent>
-      readonly list: (query: EventQuery) => Op<Page<LedgerEvent>>
+      readonly list: (query: EventQuery) => ListOp<LedgerEvent>
     }
     readonly idempotency: {
       /**

@@ -239,15 +239,19 @@ export const makeLedgerKit = (store: LedgerStore["Service"], gateways: PaymentGa
   const saveDocument = (document: Document, changes: Partial<Omit<Document, "id" | "version">>) =>
     Effect.flatMap(now, (at) => store.documents.update({ ...document, ...changes, updatedAt: at }, document.version))
 
-  /** Reads every page of a list. */
+  /** Reads every page of a list (the cursors are the store's own, so a cursor error here is a defect). */
   const allPages = <A>(
-    list: (paging: Paging) => Effect.Effect<{ items: ReadonlyArray<A>; nextCursor: string | null }, StorageUnavailable>
-  ) =>
+    list: (
+      paging: Paging
+    ) => Effect.Effect<{ items: ReadonlyArray<A>; nextCursor: string | null }, StorageUnavailable | ValidationFailed>
+  ): Effect.Effect<Array<A>, StorageUnavailable> =>
     Effect.gen(function* () {
       const rows: Array<A> = []
       let cursor: string | null = null
       do {
-        const page: { items: ReadonlyArray<A>; nextCursor: string | null } = yield* list({ cursor, limit: 1000 })
+        const page: { items: ReadonlyArray<A>; nextCursor: string | null } = yield* list({ cursor, limit: 1000 }).pipe(
+          Effect.catchTag("ValidationFailed", Effect.die)
+        )
         rows.push(...page.items)
         cursor = page.nextCursor
       } while (cursor !== null)

@@ -9,7 +9,7 @@
  * `faults` lets a test make chosen operations fail with `StorageUnavailable`.
  */
 import { Context, Effect, Layer, Semaphore } from "effect"
-import { Conflict, StorageUnavailable } from "../errors.ts"
+import { Conflict, StorageUnavailable, type ValidationFailed, validationFailed } from "../errors.ts"
 import type { ExternalRef, Page, RecordId } from "../model/common.ts"
 import type {
   Allocation,
@@ -163,7 +163,7 @@ const pageOf = <A>(
   paging: Paging,
   keyOf: (row: A) => SortKey,
   directions: ReadonlyArray<"asc" | "desc"> = ["asc"]
-): Effect.Effect<Page<A>> =>
+): Effect.Effect<Page<A>, ValidationFailed> =>
   Effect.try({
     try: () => {
       const after = paging.cursor === null ? null : decodeCursor(paging.cursor)
@@ -178,8 +178,8 @@ const pageOf = <A>(
         nextCursor: sorted.length > paging.limit && last !== undefined ? encodeCursor(last.key) : null
       }
     },
-    catch: (cause) => cause
-  }).pipe(Effect.orDie)
+    catch: () => validationFailed(["cursor"], "cursor is not valid for this list; start again without one")
+  })
 
 const sameRef = (a: ExternalRef | null, b: ExternalRef): boolean => a !== null && a.system === b.system && a.id === b.id
 

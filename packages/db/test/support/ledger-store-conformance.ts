@@ -11,9 +11,10 @@ import {
   newPublicId,
   type Page,
   type Payment,
-  type PaymentQuery
+  type PaymentQuery,
+  ValidationFailed
 } from "@paybridge/core"
-import { Cause, Effect, Exit } from "effect"
+import { Cause, Effect, Exit, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import { Database } from "../../src/index.ts"
 import type { DatabaseHarness } from "./database-harness.ts"
@@ -1045,13 +1046,18 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
       expect(result.gateways.items.every((g) => g.driver === "test")).toBe(true)
     })
 
-    it("treats a forged cursor as a defect of the caller, not as a storage failure", async () => {
+    it("refuses a forged cursor or one from another ordering as a validation error on the cursor", async () => {
       const exit = await run(
         Effect.exit(
           Effect.flatMap(store, (s) => s.payments.list({ cursor: "bm90LWEtY3Vyc29y", limit: 5, order: "newest" }))
         )
       )
-      expect(Exit.isFailure(exit) && Cause.hasDies(exit.cause)).toBe(true)
+      const cursorIssue = (result: Exit.Exit<unknown, unknown>) => {
+        if (Exit.isSuccess(result)) return "succeeded"
+        const error = Option.getOrUndefined(Cause.findErrorOption(result.cause))
+        return error instanceof ValidationFailed ? error.issues[0]?.path : error
+      }
+      expect(cursorIssue(exit)).toEqual(["cursor"])
       const otherOrdering = await run(
         Effect.gen(function* () {
           const s = yield* store
@@ -1064,7 +1070,7 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
           )
         })
       )
-      expect(Exit.isFailure(otherOrdering) && Cause.hasDies(otherOrdering.cause)).toBe(true)
+      expect(cursorIssue(otherOrdering)).toEqual(["cursor"])
     })
   })
 }
