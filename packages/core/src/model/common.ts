@@ -9,6 +9,13 @@ import { Schema } from "effect"
 export const RecordId = Schema.Int.check(Schema.isGreaterThan(0)).annotate({ identifier: "RecordId" })
 export type RecordId = typeof RecordId.Type
 
+/**
+ * Id of whoever acted: a user's id, or 0 for the system itself (seeds, migrations, jobs), so the
+ * system never shares an actor id or an idempotency scope with a real user.
+ */
+export const ActorId = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)).annotate({ identifier: "ActorId" })
+export type ActorId = typeof ActorId.Type
+
 /** 32-character uppercase hex id (CRM.COM style), unique per record. */
 export const PublicId = Schema.String.check(Schema.isPattern(/^[0-9A-F]{32}$/)).annotate({ identifier: "PublicId" })
 export type PublicId = typeof PublicId.Type
@@ -43,7 +50,7 @@ export type Role = typeof Role.Type
 
 /** Who is acting: a user or an API key, with the role that decides what it may do. */
 export const Principal = Schema.Struct({
-  id: RecordId,
+  id: ActorId,
   kind: Schema.Literals(["user", "api-key", "system"]),
   name: Schema.String,
   role: Role,
@@ -52,7 +59,7 @@ export const Principal = Schema.Struct({
 })
 export type Principal = typeof Principal.Type
 
-export const systemPrincipal: Principal = { id: 1, kind: "system", name: "system", role: "admin", customerScope: null }
+export const systemPrincipal: Principal = { id: 0, kind: "system", name: "system", role: "admin", customerScope: null }
 
 /** Paging of lists: keyset cursors, never offsets. */
 export const PageRequest = Schema.Struct({

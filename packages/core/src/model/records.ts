@@ -9,7 +9,7 @@ import { CollectionState } from "../lifecycle/collection-lifecycle.ts"
 import { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import { RefundState } from "../lifecycle/refund-lifecycle.ts"
 import { CurrencyCode } from "../money/currency.ts"
-import { BusinessDate, CustomFields, ExternalRef, Origin, PublicId, RecordId } from "./common.ts"
+import { ActorId, BusinessDate, CustomFields, ExternalRef, Origin, PublicId, RecordId } from "./common.ts"
 
 const Nullable = Schema.NullOr
 const Text = Schema.String
@@ -155,7 +155,7 @@ export const Payment = Schema.Struct({
   /** The raw record a migrated payment was imported from, kept verbatim. */
   sourceRecord: Nullable(Schema.Unknown),
   origin: Origin,
-  createdBy: RecordId,
+  createdBy: ActorId,
   createdAt: Schema.Date,
   updatedAt: Schema.Date,
   version: Schema.Int
@@ -305,7 +305,7 @@ export const LedgerEvent = Schema.Struct({
   customerId: Nullable(RecordId),
   paymentId: Nullable(RecordId),
   occurredAt: Schema.Date,
-  actorId: RecordId,
+  actorId: ActorId,
   actorName: Text,
   origin: Origin,
   requestId: Nullable(Text),
