@@ -32,6 +32,7 @@ import {
   type BalanceEntry,
   Conflict,
   type CustomerQuery,
+  type DialectRecord,
   type DocumentQuery,
   type EventQuery,
   type ExternalRef,
@@ -55,6 +56,7 @@ import { BalanceEntryEntity } from "./entities/balance-entry.entity.ts"
 import { BillingEntityEntity } from "./entities/billing-entity.entity.ts"
 import { CollectionEntity } from "./entities/collection.entity.ts"
 import { CustomerEntity, type CustomerRow } from "./entities/customer.entity.ts"
+import { DialectRecordEntity, type DialectRecordRow } from "./entities/dialect-record.entity.ts"
 import { DocumentEntity, type DocumentRow } from "./entities/document.entity.ts"
 import { GatewayEntity } from "./entities/gateway.entity.ts"
 import { IdempotencyKeyEntity } from "./entities/idempotency-key.entity.ts"
@@ -70,6 +72,7 @@ import { balanceEntryFromRow, balanceEntryToRow } from "./mappers/balance-entry.
 import { billingEntityFromRow, billingEntityToRow } from "./mappers/billing-entity.mapper.ts"
 import { collectionFromRow, collectionToRow } from "./mappers/collection.mapper.ts"
 import { customerFromRow, customerToRow } from "./mappers/customer.mapper.ts"
+import { dialectRecordFromRow, dialectRecordToRow } from "./mappers/dialect-record.mapper.ts"
 import { documentFromRow, documentToRow } from "./mappers/document.mapper.ts"
 import { gatewayFromRow, gatewayToRow } from "./mappers/gateway.mapper.ts"
 import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.mapper.ts"
@@ -638,6 +641,43 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
         get: (id) => findOne("users.get", UserEntity, { id }, userFromRow),
         getByEmail: (email) => findOne("users.getByEmail", UserEntity, { email }, userFromRow),
         count: use("users.count", (em) => em.count(UserEntity, {}))
+      },
+
+      dialectRecords: {
+        insert: (row) =>
+          Effect.flatMap(
+            findOne(
+              "dialectRecords.getByKey",
+              DialectRecordEntity,
+              { dialect: row.dialect, kind: row.kind, key: row.key },
+              dialectRecordFromRow
+            ),
+            (existing): Effect.Effect<DialectRecord, StorageUnavailable | Conflict> =>
+              existing === null
+                ? insert("dialectRecords.insert", DialectRecordEntity, row, dialectRecordToRow)
+                : Effect.fail(new Conflict({ reason: "duplicate", message: `${row.kind} ${row.key} already exists` }))
+          ),
+        get: (id) => findOne("dialectRecords.get", DialectRecordEntity, { id }, dialectRecordFromRow),
+        getByKey: (dialect, kind, key) =>
+          findOne("dialectRecords.getByKey", DialectRecordEntity, { dialect, kind, key }, dialectRecordFromRow),
+        update: (row) => replace("dialectRecords.update", DialectRecordEntity, row, dialectRecordToRow),
+        delete: (id) =>
+          use("dialectRecords.delete", async (em) => {
+            await em.nativeDelete(DialectRecordEntity, { id })
+          }),
+        list: (query) =>
+          listById<DialectRecordRow, ReturnType<typeof dialectRecordFromRow>>(
+            "dialectRecords.list",
+            DialectRecordEntity,
+            [
+              { dialect: query.dialect, kind: query.kind },
+              ...equals(query.customerId, "customerId"),
+              ...inList(query.customerIds, "customerId"),
+              ...equals(query.paymentId, "paymentId")
+            ],
+            query,
+            dialectRecordFromRow
+          )
       },
 
       apiKeys: {

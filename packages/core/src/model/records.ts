@@ -314,3 +314,23 @@ export const LedgerEvent = Schema.Struct({
   data: Schema.Record(Schema.String, Schema.Unknown)
 })
 export type LedgerEvent = typeof LedgerEvent.Type
+
+/**
+ * A vendor-only object a dialect keeps beside the ledger (an Elevate site payment mandate, a
+ * CRM.COM unit, a Silver provider's address…): keyed by (dialect, kind, key), optionally tied to
+ * a customer or payment, with free JSON `data`. Money and lifecycle never live here — only in
+ * the ledger records above — so every protocol sees the same money.
+ */
+export const DialectRecord = Schema.Struct({
+  id: RecordId,
+  dialect: Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/)),
+  kind: Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/)),
+  /** Unique per (dialect, kind): the vendor-side key of the object. */
+  key: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200)),
+  customerId: Nullable(RecordId),
+  paymentId: Nullable(RecordId),
+  data: Schema.Record(Schema.String, Schema.Unknown),
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date
+})
+export type DialectRecord = typeof DialectRecord.Type

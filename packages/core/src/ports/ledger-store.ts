@@ -17,6 +17,7 @@ import type {
   BillingEntity,
   Collection,
   Customer,
+  DialectRecord,
   Document,
   DocumentKind,
   DocumentState,
@@ -97,6 +98,14 @@ export interface EventQuery extends Paging {
   readonly since?: Date | undefined
   readonly customerId?: RecordId | undefined
   /** Restricts to events of these customers (a principal's visibility scope); customer-less events drop out. */
+  readonly customerIds?: ReadonlyArray<RecordId> | undefined
+  readonly paymentId?: RecordId | undefined
+}
+
+export interface DialectRecordQuery extends Paging {
+  readonly dialect: string
+  readonly kind: string
+  readonly customerId?: RecordId | undefined
   readonly customerIds?: ReadonlyArray<RecordId> | undefined
   readonly paymentId?: RecordId | undefined
 }
@@ -218,6 +227,16 @@ export class LedgerStore extends Context.Service<
     readonly events: {
       readonly append: (row: New<LedgerEvent>) => Op<LedgerEvent>
       readonly list: (query: EventQuery) => ListOp<LedgerEvent>
+    }
+    /** Vendor-only objects of the dialects (see `DialectRecord`); listed by id ascending. */
+    readonly dialectRecords: {
+      /** `Conflict("duplicate")` when (dialect, kind, key) already exists. */
+      readonly insert: (row: New<DialectRecord>) => Guarded<DialectRecord>
+      readonly get: (id: RecordId) => Op<DialectRecord | null>
+      readonly getByKey: (dialect: string, kind: string, key: string) => Op<DialectRecord | null>
+      readonly update: (row: DialectRecord) => Op<DialectRecord>
+      readonly delete: (id: RecordId) => Op<void>
+      readonly list: (query: DialectRecordQuery) => ListOp<DialectRecord>
     }
     readonly idempotency: {
       /**

@@ -17,6 +17,7 @@ import type {
   BillingEntity,
   Collection,
   Customer,
+  DialectRecord,
   Document,
   Gateway,
   LedgerEvent,
@@ -69,6 +70,7 @@ interface State {
   idempotency: Map<string, IdempotencyRow>
   users: Map<RecordId, UserRecord>
   apiKeys: Map<RecordId, ApiKeyRecord>
+  dialectRecords: Map<RecordId, DialectRecord>
 }
 
 /**
@@ -125,7 +127,8 @@ const emptyState = (journal: Journal): State => {
     events: map(),
     idempotency: map(),
     users: map(),
-    apiKeys: map()
+    apiKeys: map(),
+    dialectRecords: map()
   }
 }
 
@@ -279,6 +282,7 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
     const events = table("events", (s) => s.events)
     const users = table("users", (s) => s.users)
     const apiKeys = table("apiKeys", (s) => s.apiKeys)
+    const dialectRecords = table("dialectRecords", (s) => s.dialectRecords)
 
     const byId = <A extends { readonly id: RecordId }>(row: A): SortKey => [row.id]
     const idempotencyKey = (principalId: RecordId, key: string) => `${principalId}\u0000${key}`
@@ -471,6 +475,44 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
         insert: collections.insert,
         update: collections.replace,
         listByPayment: (paymentId) => collections.filter("listByPayment", (row) => row.paymentId === paymentId)
+      },
+
+      dialectRecords: {
+        insert: (row) =>
+          writeWith("dialectRecords.insert", (s) => {
+            for (const existing of s.dialectRecords.values()) {
+              if (existing.dialect === row.dialect && existing.kind === row.kind && existing.key === row.key) {
+                return Effect.fail(
+                  new Conflict({ reason: "duplicate", message: `${row.kind} ${row.key} already exists` })
+                )
+              }
+            }
+            const stored: DialectRecord = { id: nextId(s, "dialectRecords"), ...row }
+            s.dialectRecords.set(stored.id, stored)
+            return Effect.succeed(stored)
+          }),
+        get: dialectRecords.get,
+        getByKey: (dialect, kind, key) =>
+          dialectRecords.find("getByKey", (row) => row.dialect === dialect && row.kind === kind && row.key === key),
+        update: dialectRecords.replace,
+        delete: (id) =>
+          write("dialectRecords.delete", (s) => {
+            s.dialectRecords.delete(id)
+          }),
+        list: (query) =>
+          Effect.flatMap(
+            dialectRecords.filter(
+              "list",
+              (row) =>
+                row.dialect === query.dialect &&
+                row.kind === query.kind &&
+                (query.customerId === undefined || row.customerId === query.customerId) &&
+                (query.customerIds === undefined ||
+                  (row.customerId !== null && query.customerIds.includes(row.customerId))) &&
+                (query.paymentId === undefined || row.paymentId === query.paymentId)
+            ),
+            (rows) => pageOf(rows, query, byId)
+          )
       },
 
       refunds: {

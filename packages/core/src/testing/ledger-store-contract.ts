@@ -568,5 +568,58 @@ export const ledgerStoreContract: ReadonlyArray<LedgerStoreContractCase> = [
       assert.strictEqual(yield* store.apiKeys.revokeAllForUser(user.id, at("2026-01-03T00:00:00.000Z")), 0)
       yield* store.ping
     })
+  },
+  {
+    name: "dialect records: unique per dialect, kind and key; JSON data round-trips; lists filter and page",
+    run: Effect.gen(function* () {
+      const store = yield* LedgerStore
+      const stamp = at("2026-02-01T10:00:00.000Z")
+      const mandate = (key: string, customerId: number | null) => ({
+        dialect: "elevate",
+        kind: "site-payment-mandate",
+        key,
+        customerId,
+        paymentId: null,
+        data: { reference: `MD-${key}`, nested: { active: true, limit: "120.50" }, sites: [1, 2] },
+        createdAt: stamp,
+        updatedAt: stamp
+      })
+      const first = yield* store.dialectRecords.insert(mandate("1", 7))
+      assert.deepStrictEqual(yield* store.dialectRecords.get(first.id), first)
+      assert.deepStrictEqual(yield* store.dialectRecords.getByKey("elevate", "site-payment-mandate", "1"), first)
+      const duplicate = yield* Effect.flip(store.dialectRecords.insert(mandate("1", 8)))
+      assert.strictEqual(duplicate._tag === "Conflict" && duplicate.reason, "duplicate")
+      // The same key under another dialect or kind is a different object.
+      yield* store.dialectRecords.insert({ ...mandate("1", 7), dialect: "silver" })
+      yield* store.dialectRecords.insert({ ...mandate("1", 7), kind: "other" })
+      for (const key of ["2", "3", "4"]) yield* store.dialectRecords.insert(mandate(key, key === "4" ? 8 : 7))
+      const page1 = yield* store.dialectRecords.list({
+        dialect: "elevate",
+        kind: "site-payment-mandate",
+        customerId: 7,
+        cursor: null,
+        limit: 2
+      })
+      assert.deepStrictEqual(
+        page1.items.map((row) => row.key),
+        ["1", "2"]
+      )
+      const page2 = yield* store.dialectRecords.list({
+        dialect: "elevate",
+        kind: "site-payment-mandate",
+        customerId: 7,
+        cursor: page1.nextCursor,
+        limit: 2
+      })
+      assert.deepStrictEqual(
+        page2.items.map((row) => row.key),
+        ["3"]
+      )
+      assert.strictEqual(page2.nextCursor, null)
+      const updated = yield* store.dialectRecords.update({ ...first, data: { reference: "MD-1", active: false } })
+      assert.deepStrictEqual((yield* store.dialectRecords.get(first.id))?.data, updated.data)
+      yield* store.dialectRecords.delete(first.id)
+      assert.strictEqual(yield* store.dialectRecords.get(first.id), null)
+    })
   }
 ]

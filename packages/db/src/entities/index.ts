@@ -5,6 +5,7 @@ import { BalanceEntryEntity } from "./balance-entry.entity.ts"
 import { BillingEntityEntity } from "./billing-entity.entity.ts"
 import { CollectionEntity } from "./collection.entity.ts"
 import { CustomerEntity } from "./customer.entity.ts"
+import { DialectRecordEntity } from "./dialect-record.entity.ts"
 import { DocumentEntity } from "./document.entity.ts"
 import { GatewayEntity } from "./gateway.entity.ts"
 import { IdempotencyKeyEntity } from "./idempotency-key.entity.ts"
@@ -32,7 +33,8 @@ export const ledgerEntities = [
   UserEntity,
   ApiKeyEntity,
   IdempotencyKeyEntity,
-  SequenceEntity
+  SequenceEntity,
+  DialectRecordEntity
 ]
 
 export {
@@ -42,6 +44,7 @@ export {
   BillingEntityEntity,
   CollectionEntity,
   CustomerEntity,
+  DialectRecordEntity,
   DocumentEntity,
   GatewayEntity,
   IdempotencyKeyEntity,

@@ -1,0 +1,27 @@
+/**
+ * Persistence row of a dialect's vendor-only object (see `DialectRecord` in core): unique per
+ * (dialect, kind, key), listed per kind by customer or payment, with the object's fields as JSON.
+ */
+import { defineEntity, type InferEntity, p } from "@mikro-orm/core"
+
+export const DialectRecordEntity = defineEntity({
+  name: "DialectRecord",
+  tableName: "dialect_records",
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    dialect: p.string().length(40),
+    kind: p.string().length(60),
+    key: p.string().length(200),
+    customerId: p.integer().nullable(),
+    paymentId: p.integer().nullable(),
+    data: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime()
+  },
+  uniques: [{ properties: ["dialect", "kind", "key"] }],
+  indexes: [
+    { properties: ["dialect", "kind", "customerId", "id"] },
+    { properties: ["dialect", "kind", "paymentId", "id"] }
+  ]
+})
+export type DialectRecordRow = InferEntity<typeof DialectRecordEntity>
