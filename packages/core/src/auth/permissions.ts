@@ -55,7 +55,11 @@ export const ledgerOperationAccess = {
   listRefunds: "read",
   adjustBalance: "write",
   listBalanceEntries: "read",
-  listEvents: "read"
+  listEvents: "read",
+  saveDialectRecord: "write",
+  getDialectRecord: "read",
+  listDialectRecords: "read",
+  deleteDialectRecord: "write"
 } as const satisfies Record<LedgerOperation, Access>
 
 /** The access levels each role grants. */

@@ -292,3 +292,31 @@ export type EventQueryInput = typeof EventQueryInput.Type
 
 export const PageInput = Schema.Struct({ cursor: Cursor, limit: Limit })
 export type PageInput = typeof PageInput.Type
+
+const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
+const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
+const DialectKey = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))
+
+/** Create or replace a dialect's vendor-only object, found by (dialect, kind, key). */
+export const SaveDialectRecordInput = Schema.Struct({
+  dialect: DialectName,
+  kind: DialectKind,
+  key: DialectKey,
+  customerId: optional(Schema.NullOr(RecordId)),
+  paymentId: optional(Schema.NullOr(RecordId)),
+  data: Schema.Record(Schema.String, Schema.Unknown)
+})
+export type SaveDialectRecordInput = typeof SaveDialectRecordInput.Type
+
+export const DialectRecordKey = Schema.Struct({ dialect: DialectName, kind: DialectKind, key: DialectKey })
+export type DialectRecordKey = typeof DialectRecordKey.Type
+
+export const DialectRecordQueryInput = Schema.Struct({
+  dialect: DialectName,
+  kind: DialectKind,
+  customerId: optional(RecordId),
+  paymentId: optional(RecordId),
+  cursor: Cursor,
+  limit: Limit
+})
+export type DialectRecordQueryInput = typeof DialectRecordQueryInput.Type

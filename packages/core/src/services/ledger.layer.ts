@@ -8,6 +8,7 @@ import { Effect, Layer } from "effect"
 import { LedgerStore } from "../ports/ledger-store.ts"
 import { PaymentGateways } from "../ports/payment-gateway.ts"
 import { Ledger } from "./ledger.ts"
+import { makeDialectRecordOperations } from "./ledger-dialect-records.operations.ts"
 import { makeDocumentOperations } from "./ledger-documents.operations.ts"
 import { makeLedgerKit } from "./ledger-kit.ts"
 import { makePartyOperations } from "./ledger-parties.operations.ts"
@@ -22,7 +23,8 @@ export const ledgerLayer: Layer.Layer<Ledger, never, LedgerStore | PaymentGatewa
       ...makePartyOperations(kit),
       ...makeDocumentOperations(kit),
       ...makePaymentOperations(kit),
-      ...makeRefundOperations(kit)
+      ...makeRefundOperations(kit),
+      ...makeDialectRecordOperations(kit)
     })
   })
 )

@@ -14,6 +14,7 @@ import {
   type BillingEntity,
   Collection,
   type Customer,
+  type DialectRecord,
   type Document,
   type Gateway,
   type LedgerEvent,
@@ -87,6 +88,12 @@ export interface LedgerShape {
   readonly adjustBalance: (input: C.AdjustBalanceInput) => Cmd<BalanceEntry>
   readonly listBalanceEntries: (customerId: RecordId, input: C.PageInput) => Cmd<Page<BalanceEntry>>
   readonly listEvents: (input: C.EventQueryInput) => Cmd<Page<LedgerEvent>>
+
+  // Vendor-only objects of the dialects (never money or lifecycle; see `DialectRecord`)
+  readonly saveDialectRecord: (input: C.SaveDialectRecordInput) => Cmd<DialectRecord>
+  readonly getDialectRecord: (key: C.DialectRecordKey) => Cmd<DialectRecord>
+  readonly listDialectRecords: (input: C.DialectRecordQueryInput) => Cmd<Page<DialectRecord>>
+  readonly deleteDialectRecord: (key: C.DialectRecordKey) => Cmd<void>
 }
 
 export class Ledger extends Context.Service<Ledger, LedgerShape>()("@paybridge/core/services/Ledger") {}
