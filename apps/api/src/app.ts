@@ -25,6 +25,7 @@ import { Hono } from "hono"
 import { contextStorage, tryGetContext } from "hono/context-storage"
 import { HTTPException } from "hono/http-exception"
 import type { AppConfig } from "./config.ts"
+import { dialects } from "./dialects.ts"
 import type { Logger } from "./logger.ts"
 
 /** The services the server needs from the runtime. */
@@ -38,9 +39,6 @@ export type AppEnv = {
     principal: Principal | null
   }
 }
-
-/** Every vendor dialect the server mounts, each at its default base path unless `DIALECT_BASE_PATHS` moves it. */
-export const dialects: ReadonlyArray<Dialect> = []
 
 export interface AppDeps {
   readonly runtime: AppRuntime

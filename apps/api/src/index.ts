@@ -3,7 +3,8 @@
  * same server with `createApp` on a runtime from `openRuntime`, with configuration from
  * `loadConfig`; `main.ts` is the process entry point.
  */
-export { type AppDeps, type AppEnv, type AppRuntime, type AppServices, createApp, dialects } from "./app.ts"
+export { type AppDeps, type AppEnv, type AppRuntime, type AppServices, createApp } from "./app.ts"
 export { type AppConfig, ConfigInvalid, loadConfig } from "./config.ts"
+export { dialects } from "./dialects.ts"
 export { createJsonLogger, type Logger } from "./logger.ts"
 export { appLayer, openRuntime } from "./runtime.ts"

@@ -1,0 +1,9 @@
+/**
+ * The vendor dialects the server mounts, one line each, at their default base paths unless
+ * `DIALECT_BASE_PATHS` moves them (see `config.ts`). A dialect package is added here and nowhere
+ * else: `app.ts` mounts the list, `/docs` lists it, and `docs/compatibility.md` is generated from
+ * the packages themselves.
+ */
+import type { Dialect } from "@paybridge/adapter-kit"
+
+export const dialects: ReadonlyArray<Dialect> = []

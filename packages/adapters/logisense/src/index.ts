@@ -1,0 +1,2 @@
+/** The logisense dialect package (being built; its dialect is added to apps/api/src/dialects.ts when ready). */
+export {}
