@@ -11,7 +11,7 @@ import { Conflict, notFound, Unauthorized, validationFailed } from "../errors.ts
 import { type Principal, type RecordId, Role } from "../model/common.ts"
 import { type ApiKeyRecord, LedgerStore, type UserRecord } from "../ports/ledger-store.ts"
 import { now } from "../services/clock.ts"
-import { Authenticator, type CreateUserInput } from "./authenticator.ts"
+import { Authenticator, type CreateUserInput, type UserLookup } from "./authenticator.ts"
 import {
   apiKeyFingerprint,
   decoyHash,
@@ -223,12 +223,21 @@ export const authenticatorLayerWith = (
         return principalFromUser(yield* loadUser(userId), "user")
       })
 
+      const findUser = Effect.fn("Authenticator.findUser")(function* (lookup: UserLookup) {
+        const user =
+          "id" in lookup
+            ? yield* store.users.get(lookup.id)
+            : yield* store.users.getByEmail(normalizeEmail(lookup.email))
+        return user === null ? null : { id: user.id, email: user.email, name: user.name }
+      })
+
       return Authenticator.of({
         createUser,
         issueApiKey,
         authenticateApiKey,
         authenticatePassword,
         principalOf,
+        findUser,
         countUsers: store.users.count
       })
     })

@@ -20,6 +20,16 @@ export interface CreateUserInput {
   readonly customerScope?: ReadonlyArray<RecordId> | null | undefined
 }
 
+/** What other users may know of a user: no password hash, role or scope. */
+export interface UserProfile {
+  readonly id: RecordId
+  readonly email: string
+  readonly name: string
+}
+
+/** Find a user by id or by e-mail (case-insensitive). */
+export type UserLookup = { readonly id: RecordId } | { readonly email: string }
+
 export interface IssuedApiKey {
   /** The whole key; shown once, never stored. */
   readonly apiKey: string
@@ -40,6 +50,11 @@ export class Authenticator extends Context.Service<
       password: string
     ) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
     readonly principalOf: (userId: RecordId) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
+    /**
+     * A user's public profile, or `null` when there is none (dialects that name users, e.g.
+     * CRM.COM's `received_by_user` and `log_information`).
+     */
+    readonly findUser: (lookup: UserLookup) => Effect.Effect<UserProfile | null, StorageUnavailable>
     readonly countUsers: Effect.Effect<number, StorageUnavailable>
   }
 >()("@paybridge/core/auth/Authenticator") {}

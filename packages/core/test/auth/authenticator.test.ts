@@ -411,4 +411,16 @@ describe("Authenticator: passwords and principals", () => {
       assert.strictEqual((yield* failureOf(auth.principalOf(4242)))._tag, "Unauthorized")
     }).pipe(Effect.provide(withFreshStore))
   )
+
+  it.effect("findUser shows a user's id, e-mail and name by id or by e-mail in any case, and null for nobody", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      const user = yield* auth.createUser(alice)
+      const profile = { id: user.id, email: user.email, name: "Alice Finance" }
+      assert.deepStrictEqual(yield* auth.findUser({ id: user.id }), profile)
+      assert.deepStrictEqual(yield* auth.findUser({ email: user.email.toUpperCase() }), profile)
+      assert.isNull(yield* auth.findUser({ id: 4242 }))
+      assert.isNull(yield* auth.findUser({ email: "nobody@example.com" }))
+    }).pipe(Effect.provide(withFreshStore))
+  )
 })
