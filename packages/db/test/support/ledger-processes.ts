@@ -11,23 +11,21 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process"
 import { createInterface } from "node:readline"
-import type {
-  AllocatePaymentInput,
-  CreatePaymentInput,
-  ReinstateReversalInput,
-  ReversePaymentInput
-} from "@paybridge/core"
 import {
+  type AllocatePaymentInput,
   type Authenticator,
   authenticatorLayerWith,
   CommandContext,
   type CommandContextShape,
+  type CreatePaymentInput,
   Ledger,
   type LedgerError,
   type LedgerStore,
   ledgerLayer,
   PaymentDetail,
   PaymentGateways,
+  type ReinstateReversalInput,
+  type ReversePaymentInput,
   testKdfCost
 } from "@paybridge/core"
 import { Effect, Layer, ManagedRuntime, Schema } from "effect"
