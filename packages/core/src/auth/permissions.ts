@@ -42,6 +42,7 @@ export const ledgerOperationAccess = {
   cancelPayment: "write",
   reversePayment: "write",
   reinstateReversal: "write",
+  reverseThroughGateway: "write",
   requestCollection: "write",
   markCollected: "write",
   cancelCollection: "write",
@@ -59,7 +60,9 @@ export const ledgerOperationAccess = {
   saveDialectRecord: "write",
   getDialectRecord: "read",
   listDialectRecords: "read",
-  deleteDialectRecord: "write"
+  deleteDialectRecord: "write",
+  /** Only runs other commands, each authorised on its own. */
+  atomically: "read"
 } as const satisfies Record<LedgerOperation, Access>
 
 /** The access levels each role grants. */

@@ -10,6 +10,8 @@
  *   token 4000000000000002 / minor units ending 51 → declined ("card declined")
  *   token 4000000000009995 / minor units ending 52 → declined ("insufficient funds")
  *   token 4000000000000259 / minor units ending 53 → pending (settles later by collection)
+ * Refunds (reversals through the gateway) are decided by the refunded amount the same way, a
+ * "pending" amount counting as approved.
  */
 import { Context, Effect, Layer } from "effect"
 import type { Gateway } from "../model/records.ts"
@@ -29,6 +31,20 @@ export type ChargeOutcome =
   | { readonly status: "declined"; readonly gatewayReference: string; readonly message: string }
   | { readonly status: "pending"; readonly gatewayReference: string }
 
+/** Giving back (part of) an approved charge: a refund, or a void while the charge is unsettled. */
+export interface GatewayRefundRequest {
+  readonly gateway: Gateway
+  readonly amount: bigint
+  readonly currency: CurrencyCode
+  /** The charge's gateway reference. */
+  readonly chargeReference: string | null
+  readonly reference: string
+}
+
+export type GatewayRefundOutcome =
+  | { readonly status: "approved"; readonly gatewayReference: string }
+  | { readonly status: "declined"; readonly gatewayReference: string; readonly message: string }
+
 export interface PaymentLinkRequest {
   readonly gateway: Gateway
   readonly amount: bigint
@@ -40,6 +56,8 @@ export class PaymentGateways extends Context.Service<
   PaymentGateways,
   {
     readonly charge: (request: ChargeRequest) => Effect.Effect<ChargeOutcome>
+    /** Gives back part or all of an approved charge; the test gateway decides by the amount as for charges. */
+    readonly refund: (request: GatewayRefundRequest) => Effect.Effect<GatewayRefundOutcome>
     readonly createPaymentLink: (
       request: PaymentLinkRequest
     ) => Effect.Effect<{ readonly url: string; readonly gatewayReference: string }>
@@ -62,6 +80,14 @@ export class PaymentGateways extends Context.Service<
             : decision === "pending"
               ? { status: "pending", gatewayReference }
               : { status: "declined", gatewayReference, message: decision.declined }
+        }),
+      refund: (request) =>
+        Effect.sync(() => {
+          const decision = testGatewayDecision(null, request.amount)
+          const gatewayReference = nextReference("TGR")
+          return typeof decision === "object"
+            ? { status: "declined", gatewayReference, message: decision.declined }
+            : { status: "approved", gatewayReference }
         }),
       createPaymentLink: (request) =>
         Effect.sync(() => {

@@ -130,6 +130,11 @@ export const CreatePaymentInput = Schema.Struct({
   billingEntityId: optional(Schema.NullOr(RecordId)),
   /** Allocate to these documents right away (all or nothing with the payment). */
   allocations: optional(Schema.Array(Schema.Struct({ documentId: RecordId, amount: AmountInput }))),
+  /**
+   * After `allocations`, apply what is left of the payment to the customer's unpaid invoices and
+   * bills, oldest first (issue date, then id), under the customer lock; the rest stays as credit.
+   */
+  allocateOldestFirst: optional(Schema.Boolean),
   ...PaymentReferencesInput,
   customFields: optional(CustomFields),
   externalRef: optional(Schema.NullOr(ExternalRef)),

@@ -7,7 +7,7 @@
  * in the same transaction, so a failed command stores nothing and may be retried with its key.
  */
 import { createHash } from "node:crypto"
-import { Effect, Schema } from "effect"
+import { Context, Effect, Schema } from "effect"
 import { Conflict, type StorageUnavailable } from "../errors.ts"
 import type { LedgerStore } from "../ports/ledger-store.ts"
 import { now } from "./clock.ts"
@@ -41,6 +41,15 @@ export const requestHash = (operation: string, input: unknown): string =>
 export type ResultSchema<A> = Schema.Codec<A, unknown, never, never>
 
 /**
+ * True while a command that already claimed the request's idempotency key runs (an `atomically`
+ * batch, or a command built on another command): commands nested in it join its claim instead
+ * of claiming the same key again under their own operation name.
+ */
+export const IdempotencyClaimed = Context.Reference<boolean>("@paybridge/core/services/IdempotencyClaimed", {
+  defaultValue: () => false
+})
+
+/**
  * Runs `command` once per idempotency key. Must run inside the command's transaction (the
  * caller opens it) so the claim, the command's writes and the stored result commit together.
  */
@@ -54,7 +63,7 @@ export const withIdempotency = <A, E, R>(
   Effect.gen(function* () {
     const context = yield* CommandContext
     const key = context.idempotencyKey
-    if (key === null) return yield* command
+    if (key === null || (yield* IdempotencyClaimed)) return yield* command
     const codec = Schema.toCodecJson(resultSchema)
     const principalId = context.principal.id
     const claim = yield* store.idempotency.claim({
@@ -73,7 +82,7 @@ export const withIdempotency = <A, E, R>(
           message: `idempotency key "${key}" was already used for a different request`
         })
       case "Fresh": {
-        const result = yield* command
+        const result = yield* Effect.provideService(command, IdempotencyClaimed, true)
         const response = yield* Schema.encodeEffect(codec)(result).pipe(Effect.orDie)
         yield* store.idempotency.complete({ principalId, key, response })
         return result

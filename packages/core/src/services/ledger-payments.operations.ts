@@ -13,8 +13,15 @@ import { Effect, Result } from "effect"
 import { scopedCustomerIds } from "../auth/permissions.ts"
 import { Conflict, validationFailed } from "../errors.ts"
 import { type CollectionAction, nextCollectionState } from "../lifecycle/collection-lifecycle.ts"
-import { type BusinessDate, newPublicId, type RecordId } from "../model/common.ts"
-import { type Collection, type Customer, Payment, type PaymentPreset, type Reversal } from "../model/records.ts"
+import { type BusinessDate, newPublicId, type Page, type RecordId } from "../model/common.ts"
+import {
+  type Collection,
+  type Customer,
+  type Document,
+  Payment,
+  type PaymentPreset,
+  type Reversal
+} from "../model/records.ts"
 import { now, today } from "./clock.ts"
 import { type LedgerShape, PaymentDetail } from "./ledger.ts"
 import { type AllocationRequest, effectiveAmount, makeAllocationBook, newestFirst } from "./ledger-allocations.ts"
@@ -368,6 +375,48 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
       )
     )
 
+  /**
+   * What is left of a payment after its explicit allocations, spread over the customer's unpaid
+   * invoices and bills oldest first (issue date, then id). Runs under the customer lock, so
+   * concurrent payments of one customer each see the documents the previous one left unpaid.
+   */
+  const oldestFirstAllocations = (customer: Customer, amount: bigint, explicit: ReadonlyArray<AllocationRequest>) =>
+    Effect.gen(function* () {
+      const taken = new Map<RecordId, bigint>()
+      let left = amount
+      for (const request of explicit) {
+        taken.set(request.documentId, (taken.get(request.documentId) ?? 0n) + request.amount)
+        left -= request.amount
+      }
+      const planned: Array<AllocationRequest> = []
+      let cursor: string | null = null
+      while (left > 0n) {
+        const page: Page<Document> = yield* store.documents
+          .list({
+            customerId: customer.id,
+            kinds: ["invoice", "bill"],
+            states: ["issued"],
+            unpaidOnly: true,
+            order: "oldest",
+            cursor,
+            limit: 100
+          })
+          .pipe(Effect.catchTag("ValidationFailed", Effect.die))
+        for (const document of page.items) {
+          if (left === 0n) break
+          if (document.currency !== customer.currency) continue
+          const open = document.outstanding - (taken.get(document.id) ?? 0n)
+          if (open <= 0n) continue
+          const share = open < left ? open : left
+          planned.push({ documentId: document.id, amount: share, documentPath: ["allocateOldestFirst"] })
+          left -= share
+        }
+        if (page.nextCursor === null) break
+        cursor = page.nextCursor
+      }
+      return planned
+    })
+
   return {
     createPayment: Effect.fn("Ledger.createPayment")(function* (input: C.CreatePaymentInput) {
       return yield* kit.mutation(
@@ -378,12 +427,16 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
           const customer = yield* kit.lockCustomer(input.customerId)
           const currency = yield* kit.ensureCurrency(input.currency, customer)
           const amount = yield* kit.parsePositiveAmount(input.amount, currency, ["amount"])
-          const allocations = yield* parseAllocationRequests(input.allocations ?? [], currency)
+          const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
+          const allocations = input.allocateOldestFirst
+            ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
+            : explicit
           const {
             customerId: _customerId,
             currency: _currency,
             amount: _amount,
             allocations: _allocations,
+            allocateOldestFirst: _allocateOldestFirst,
             ...rest
           } = input
           const created = yield* openPayment(customer, { ...rest, amount, allocations })

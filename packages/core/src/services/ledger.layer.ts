@@ -8,8 +8,10 @@ import { Effect, Layer } from "effect"
 import { LedgerStore } from "../ports/ledger-store.ts"
 import { PaymentGateways } from "../ports/payment-gateway.ts"
 import { Ledger } from "./ledger.ts"
+import { makeAtomicOperations } from "./ledger-atomic.operations.ts"
 import { makeDialectRecordOperations } from "./ledger-dialect-records.operations.ts"
 import { makeDocumentOperations } from "./ledger-documents.operations.ts"
+import { makeGatewayReversalOperations } from "./ledger-gateway-reversals.operations.ts"
 import { makeLedgerKit } from "./ledger-kit.ts"
 import { makePartyOperations } from "./ledger-parties.operations.ts"
 import { makePaymentOperations } from "./ledger-payments.operations.ts"
@@ -19,10 +21,13 @@ export const ledgerLayer: Layer.Layer<Ledger, never, LedgerStore | PaymentGatewa
   Ledger,
   Effect.gen(function* () {
     const kit = makeLedgerKit(yield* LedgerStore, yield* PaymentGateways)
+    const payments = makePaymentOperations(kit)
     return Ledger.of({
       ...makePartyOperations(kit),
       ...makeDocumentOperations(kit),
-      ...makePaymentOperations(kit),
+      ...payments,
+      ...makeGatewayReversalOperations(kit, payments.reversePayment),
+      ...makeAtomicOperations(kit),
       ...makeRefundOperations(kit),
       ...makeDialectRecordOperations(kit)
     })

@@ -7,7 +7,7 @@
  */
 import { Context, type Effect, Schema } from "effect"
 import type { LedgerError } from "../errors.ts"
-import type { Page, RecordId } from "../model/common.ts"
+import { type Page, RecordId } from "../model/common.ts"
 import {
   Allocation,
   type BalanceEntry,
@@ -25,6 +25,7 @@ import {
 } from "../model/records.ts"
 import type { CommandContext } from "./command-context.ts"
 import type * as C from "./ledger-commands.ts"
+import type { ResultSchema } from "./ledger-idempotency.ts"
 
 /** A payment with everything that hangs off it. */
 export const PaymentDetail = Schema.Struct({
@@ -35,6 +36,24 @@ export const PaymentDetail = Schema.Struct({
   refunds: Schema.Array(Refund)
 })
 export type PaymentDetail = typeof PaymentDetail.Type
+
+/** A reversal pushed to the gateway: the payment after it, the new reversal and the gateway's reference. */
+export const GatewayReversal = Schema.Struct({
+  detail: PaymentDetail,
+  reversalId: RecordId,
+  gatewayReference: Schema.String
+})
+export type GatewayReversal = typeof GatewayReversal.Type
+
+/** What `atomically` needs to claim the request's idempotency key for the whole unit. */
+export interface AtomicRequest<A> {
+  /** Names the unit in idempotency claims, e.g. `logisense:patchPayment`. */
+  readonly operation: string
+  /** The request as the caller received it (hashed to detect a key reused for another request). */
+  readonly input: unknown
+  /** Codec of the unit's result, stored for replays. */
+  readonly result: ResultSchema<A>
+}
 
 type Cmd<A> = Effect.Effect<A, LedgerError, CommandContext>
 
@@ -70,6 +89,8 @@ export interface LedgerShape {
   readonly cancelPayment: (input: C.CancelPaymentInput) => Cmd<Payment>
   readonly reversePayment: (input: C.ReversePaymentInput) => Cmd<PaymentDetail>
   readonly reinstateReversal: (input: C.ReinstateReversalInput) => Cmd<PaymentDetail>
+  /** Refunds through the payment's gateway first; books the reversal only when the gateway approves. */
+  readonly reverseThroughGateway: (input: C.ReversePaymentInput) => Cmd<GatewayReversal>
   readonly requestCollection: (input: C.RequestCollectionInput) => Cmd<PaymentDetail>
   readonly markCollected: (input: C.CollectionOutcomeInput) => Cmd<PaymentDetail>
   readonly cancelCollection: (input: C.CollectionOutcomeInput) => Cmd<PaymentDetail>
@@ -94,6 +115,12 @@ export interface LedgerShape {
   readonly getDialectRecord: (key: C.DialectRecordKey) => Cmd<DialectRecord>
   readonly listDialectRecords: (input: C.DialectRecordQueryInput) => Cmd<Page<DialectRecord>>
   readonly deleteDialectRecord: (key: C.DialectRecordKey) => Cmd<void>
+
+  // Several commands as one all-or-nothing unit with one idempotency claim (see ledger-atomic.operations.ts)
+  readonly atomically: <A, E, R>(
+    request: AtomicRequest<A>,
+    work: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | LedgerError, R | CommandContext>
 }
 
 export class Ledger extends Context.Service<Ledger, LedgerShape>()("@paybridge/core/services/Ledger") {}
