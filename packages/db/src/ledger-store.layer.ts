@@ -31,6 +31,7 @@ import {
   type ApiKeyRecord,
   type BalanceEntry,
   Conflict,
+  type CurrencyCode,
   type CustomerQuery,
   type DialectRecord,
   type DocumentQuery,
@@ -86,6 +87,27 @@ import { decodeCursor, encodeCursor, type SortValue } from "./store/keyset-curso
 import { isRetryableStorageError, storageUnavailable } from "./store/storage-errors.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
+
+/** One group of an overview aggregate, as the database returns it (sums cast to text: exact on both drivers). */
+interface AggregateRow {
+  readonly day?: unknown
+  readonly currency: string
+  readonly method_id?: number | string | null
+  readonly n: number | string
+  readonly total: string
+}
+
+/** The columns a payment list's text search looks in (references, numbers, gateway reference, description). */
+const paymentSearchColumns = [
+  "reference_number",
+  "number",
+  "gateway_reference",
+  "reference",
+  "customer_reference",
+  "third_party_reference",
+  "check_number",
+  "description"
+] as const
 
 /** Default page size when a caller passes a non-positive limit. */
 export const defaultPageLimit = 50
@@ -455,7 +477,19 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
             ...equals(query.methodId, "methodId"),
             ...equals(query.typeId, "typeId"),
             ...equals(query.gatewayId, "gatewayId"),
-            ...equals(query.externalSystem, "externalSystem")
+            ...equals(query.externalSystem, "externalSystem"),
+            ...(query.amountMin === undefined ? [] : [{ amount: { $gte: query.amountMin } }]),
+            ...(query.amountMax === undefined ? [] : [{ amount: { $lte: query.amountMax } }]),
+            ...equals(query.origin, "origin"),
+            ...(query.search === undefined
+              ? []
+              : [
+                  {
+                    $or: paymentSearchColumns.map((column) => ({
+                      [containsIgnoringCase(column, query.search ?? "")]: { $gt: 0 }
+                    }))
+                  }
+                ])
           ]
           const withEvents = (em: SqlEntityManager): Array<object> => {
             if (eventSince === undefined) return conditions
@@ -498,7 +532,79 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
               return toPage(rows, limit, "newest", (row) => [row.paymentDate, row.id], paymentFromRow)
             })
           })
-        }
+        },
+        overview: (query) =>
+          use("payments.overview", async (em) => {
+            const scope = query.customerIds
+            const scoped = (column: string) =>
+              scope === undefined
+                ? { sql: "", params: [] as Array<number> }
+                : scope.length === 0
+                  ? { sql: " and 1 = 0", params: [] as Array<number> }
+                  : { sql: ` and ${column} in (${scope.map(() => "?").join(", ")})`, params: [...scope] }
+            const payScope = scoped("p.customer_id")
+            const volume = (await em.execute(
+              `select cast(p.payment_date as text) as day, p.currency as currency, p.method_id as method_id,
+                      count(*) as n, cast(sum(p.amount) as text) as total
+                 from payments p
+                where p.state = 'posted' and p.payment_date >= ? and p.payment_date <= ?${payScope.sql}
+                group by p.payment_date, p.currency, p.method_id
+                order by p.payment_date, p.currency, coalesce(p.method_id, 0)`,
+              [query.from, query.to, ...payScope.params]
+            )) as ReadonlyArray<AggregateRow>
+            const pending = (await em.execute(
+              `select p.currency as currency, count(*) as n, cast(sum(p.amount) as text) as total
+                 from payments p where p.state = 'pending'${payScope.sql}
+                group by p.currency order by p.currency`,
+              [...payScope.params]
+            )) as ReadonlyArray<AggregateRow>
+            const reversals = (await em.execute(
+              `select cast(r.effective_date as text) as day, p.currency as currency, count(*) as n,
+                      cast(sum(r.amount) as text) as total
+                 from reversals r join payments p on p.id = r.payment_id
+                where r.reinstated_at is null and r.effective_date >= ? and r.effective_date <= ?${payScope.sql}
+                group by r.effective_date, p.currency order by r.effective_date, p.currency`,
+              [query.from, query.to, ...payScope.params]
+            )) as ReadonlyArray<AggregateRow>
+            const customerScope = scoped("c.id")
+            const debtors = (await em.execute(
+              `select c.id as id, c.number as number, c.name as name, c.currency as currency,
+                      cast(c.balance as text) as balance
+                 from customers c where c.balance < 0${customerScope.sql}
+                order by c.balance asc, c.id asc limit ?`,
+              [...customerScope.params, query.topDebtors]
+            )) as ReadonlyArray<{ id: number; number: string; name: string; currency: string; balance: string }>
+            const day = (value: unknown) => String(value).slice(0, 10)
+            return {
+              from: query.from,
+              to: query.to,
+              volumeByDay: volume.map((row) => ({
+                date: day(row.day),
+                currency: row.currency as CurrencyCode,
+                methodId: row.method_id === null || row.method_id === undefined ? null : Number(row.method_id),
+                count: Number(row.n),
+                amount: BigInt(row.total)
+              })),
+              pendingCollection: pending.map((row) => ({
+                currency: row.currency as CurrencyCode,
+                count: Number(row.n),
+                amount: BigInt(row.total)
+              })),
+              reversalsByDay: reversals.map((row) => ({
+                date: day(row.day),
+                currency: row.currency as CurrencyCode,
+                count: Number(row.n),
+                amount: BigInt(row.total)
+              })),
+              topDebtors: debtors.map((row) => ({
+                customerId: Number(row.id),
+                number: row.number,
+                name: row.name,
+                currency: row.currency as CurrencyCode,
+                balance: BigInt(row.balance)
+              }))
+            }
+          })
       },
 
       allocations: {
@@ -640,7 +746,8 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
         insert: (row: New<UserRecord>) => insert("users.insert", UserEntity, row, userToRow),
         get: (id) => findOne("users.get", UserEntity, { id }, userFromRow),
         getByEmail: (email) => findOne("users.getByEmail", UserEntity, { email }, userFromRow),
-        count: use("users.count", (em) => em.count(UserEntity, {}))
+        count: use("users.count", (em) => em.count(UserEntity, {})),
+        list: findAll("users.list", UserEntity, {}, userFromRow)
       },
 
       dialectRecords: {
@@ -681,12 +788,24 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
       },
 
       apiKeys: {
-        insert: (row: New<ApiKeyRecord>) => insert("apiKeys.insert", ApiKeyEntity, row, apiKeyToRow),
+        insert: (row: New<ApiKeyRecord>) =>
+          insert("apiKeys.insert", ApiKeyEntity, { ...row, lastUsedAt: row.lastUsedAt ?? null }, apiKeyToRow),
         getByPrefix: (prefix) => findOne("apiKeys.getByPrefix", ApiKeyEntity, { prefix }, apiKeyFromRow),
         revokeAllForUser: (userId: RecordId, at: Date) =>
           use("apiKeys.revokeAllForUser", (em) =>
             em.nativeUpdate(ApiKeyEntity, { userId, revokedAt: null }, { revokedAt: at })
-          )
+          ),
+        get: (id) => findOne("apiKeys.get", ApiKeyEntity, { id }, apiKeyFromRow),
+        list: (userId) => findAll("apiKeys.list", ApiKeyEntity, userId === undefined ? {} : { userId }, apiKeyFromRow),
+        revoke: (id, at) =>
+          use(
+            "apiKeys.revoke",
+            async (em) => (await em.nativeUpdate(ApiKeyEntity, { id, revokedAt: null }, { revokedAt: at })) === 1
+          ),
+        markUsed: (id, at) =>
+          use("apiKeys.markUsed", async (em) => {
+            await em.nativeUpdate(ApiKeyEntity, { id }, { lastUsedAt: at })
+          })
       },
 
       ping: use("ping", async (em) => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { Database, openDatabase, parseDatabaseUrl } from "../src/index.ts"
+import { Database, ledgerMigrations, openDatabase, parseDatabaseUrl } from "../src/index.ts"
 
 describe("database URLs", () => {
   it("accepts the documented SQLite and PostgreSQL forms", () => {
@@ -36,7 +36,7 @@ describe("database URLs", () => {
       )
       expect(opened).toEqual({
         driver: "sqlite",
-        applied: ["Migration20261121000000Initial", "Migration20261121060000PaymentStateListingIndex"]
+        applied: ledgerMigrations.map((migration) => migration.name)
       })
       expect(existsSync(file)).toBe(true)
     } finally {

@@ -32,6 +32,8 @@ export interface AuthenticatorOptions {
   readonly cacheTtlMillis?: number | undefined
   /** Upper bound of remembered keys; the oldest entry is dropped first. Default 10 000. */
   readonly cacheMaxEntries?: number | undefined
+  /** A key's last-used time is written at most this often (a write per request would be wasteful). Default 1 minute. */
+  readonly lastUsedResolutionMillis?: number | undefined
 }
 
 const invalidApiKey = () => new Unauthorized({ message: "invalid or revoked API key" })
@@ -71,6 +73,7 @@ export const authenticatorLayerWith = (
       const kdfCost = options.kdfCost ?? productionKdfCost
       const cacheTtlMillis = options.cacheTtlMillis ?? 5 * 60 * 1000
       const cacheMaxEntries = options.cacheMaxEntries ?? 10_000
+      const lastUsedResolutionMillis = options.lastUsedResolutionMillis ?? 60_000
       /** fingerprint of the whole key → who it proved to be; insertion order = age. */
       const verified = new Map<string, CachedVerification>()
 
@@ -203,6 +206,11 @@ export const authenticatorLayerWith = (
         yield* checkSecret(apiKey.trim(), parts.secret, row)
         const user = yield* store.users.get(row.userId)
         if (user === null) return yield* invalidApiKey()
+        const usedAt = yield* now
+        const lastUsedAt = row.lastUsedAt ?? null
+        if (lastUsedAt === null || usedAt.getTime() - lastUsedAt.getTime() >= lastUsedResolutionMillis) {
+          yield* store.apiKeys.markUsed(row.id, usedAt)
+        }
         return principalFromUser(user, "api-key")
       })
 
@@ -217,6 +225,14 @@ export const authenticatorLayerWith = (
         }
         if (!(yield* verify(password, user.passwordHash))) return yield* invalidPassword()
         return principalFromUser(user, "user")
+      })
+
+      const revokeApiKey = Effect.fn("Authenticator.revokeApiKey")(function* (apiKeyId: RecordId) {
+        const existing = yield* store.apiKeys.get(apiKeyId)
+        if (existing === null) return yield* notFound("API key", apiKeyId)
+        if (existing.revokedAt === null) yield* store.apiKeys.revoke(apiKeyId, yield* now)
+        const row = yield* store.apiKeys.get(apiKeyId)
+        return row ?? existing
       })
 
       const principalOf = Effect.fn("Authenticator.principalOf")(function* (userId: RecordId) {
@@ -238,7 +254,10 @@ export const authenticatorLayerWith = (
         authenticatePassword,
         principalOf,
         findUser,
-        countUsers: store.users.count
+        countUsers: store.users.count,
+        listUsers: store.users.list,
+        listApiKeys: (userId) => store.apiKeys.list(userId),
+        revokeApiKey
       })
     })
   )

@@ -56,5 +56,11 @@ export class Authenticator extends Context.Service<
      */
     readonly findUser: (lookup: UserLookup) => Effect.Effect<UserProfile | null, StorageUnavailable>
     readonly countUsers: Effect.Effect<number, StorageUnavailable>
+    /** Every user, by id (never their password hash's secret: only whether one is set matters to callers). */
+    readonly listUsers: Effect.Effect<ReadonlyArray<UserRecord>, StorageUnavailable>
+    /** API keys (of one user when given), by id, revoked ones included; secrets are never kept. */
+    readonly listApiKeys: (userId?: RecordId) => Effect.Effect<ReadonlyArray<ApiKeyRecord>, StorageUnavailable>
+    /** Revokes one key at once (`NotFound` for an unknown id); revoking a revoked key is a no-op. */
+    readonly revokeApiKey: (apiKeyId: RecordId) => Effect.Effect<ApiKeyRecord, LedgerError>
   }
 >()("@paybridge/core/auth/Authenticator") {}

@@ -37,6 +37,7 @@ export const ledgerOperationAccess = {
   updatePayment: "write",
   getPayment: "read",
   listPayments: "read",
+  paymentOverview: "read",
   postPayment: "write",
   rejectPayment: "write",
   cancelPayment: "write",

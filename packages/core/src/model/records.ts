@@ -334,3 +334,30 @@ export const DialectRecord = Schema.Struct({
   updatedAt: Schema.Date
 })
 export type DialectRecord = typeof DialectRecord.Type
+
+/**
+ * Figures of the admin overview over a window of business dates: posted payment volume per day,
+ * currency and method; what is pending collection; active reversals per day and currency; and
+ * the customers who owe the most. Sums are minor units of the row's currency.
+ */
+export const PaymentOverview = Schema.Struct({
+  from: BusinessDate,
+  to: BusinessDate,
+  volumeByDay: Schema.Array(
+    Schema.Struct({
+      date: BusinessDate,
+      currency: CurrencyCode,
+      methodId: Nullable(RecordId),
+      count: Schema.Int,
+      amount: Amount
+    })
+  ),
+  pendingCollection: Schema.Array(Schema.Struct({ currency: CurrencyCode, count: Schema.Int, amount: Amount })),
+  reversalsByDay: Schema.Array(
+    Schema.Struct({ date: BusinessDate, currency: CurrencyCode, count: Schema.Int, amount: Amount })
+  ),
+  topDebtors: Schema.Array(
+    Schema.Struct({ customerId: RecordId, number: Text, name: Text, currency: CurrencyCode, balance: Amount })
+  )
+})
+export type PaymentOverview = typeof PaymentOverview.Type

@@ -25,6 +25,7 @@ import type {
   LedgerEvent,
   LedgerEventType,
   Payment,
+  PaymentOverview,
   PaymentPreset,
   Refund,
   Reversal
@@ -81,6 +82,13 @@ export interface PaymentQuery extends Paging {
   readonly typeId?: RecordId | undefined
   readonly gatewayId?: RecordId | undefined
   readonly externalSystem?: string | undefined
+  /** Amount at least / at most, in minor units of the payment's currency. */
+  readonly amountMin?: bigint | undefined
+  readonly amountMax?: bigint | undefined
+  /** Only payments created through this origin (`trpc`, `dialect:<id>`…). */
+  readonly origin?: string | undefined
+  /** Case-insensitive text in a reference: reference number, number, our/customer/third-party reference, check number, gateway reference, description. */
+  readonly search?: string | undefined
   /** `newest`: payment date then id, descending; `id`: id ascending (incremental sync). */
   readonly order: "newest" | "id"
 }
@@ -134,6 +142,19 @@ export interface ApiKeyRecord {
   readonly label: string
   readonly createdAt: Date
   readonly revokedAt: Date | null
+  /** When the key last authenticated a request (recorded at most once a minute); absent/null = never. */
+  readonly lastUsedAt?: Date | null | undefined
+}
+
+/** The window and scope of {@link PaymentOverview} figures. */
+export interface OverviewQuery {
+  /** Payment dates / reversal effective dates from and to (inclusive). */
+  readonly from: BusinessDate
+  readonly to: BusinessDate
+  /** Restricts to these customers (a principal's visibility scope). */
+  readonly customerIds?: ReadonlyArray<RecordId> | undefined
+  /** How many debtors to list. */
+  readonly topDebtors: number
 }
 
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
@@ -192,6 +213,8 @@ export class LedgerStore extends Context.Service<
       readonly getByExternalRef: (ref: ExternalRef) => Op<Payment | null>
       readonly update: (row: Payment, expectedVersion: number) => Guarded<Payment>
       readonly list: (query: PaymentQuery) => ListOp<Payment>
+      /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
+      readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Op<Allocation>
@@ -264,11 +287,20 @@ export class LedgerStore extends Context.Service<
       readonly get: (id: RecordId) => Op<UserRecord | null>
       readonly getByEmail: (email: string) => Op<UserRecord | null>
       readonly count: Op<number>
+      /** Every user, by id. */
+      readonly list: Op<ReadonlyArray<UserRecord>>
     }
     readonly apiKeys: {
       readonly insert: (row: New<ApiKeyRecord>) => Op<ApiKeyRecord>
       readonly getByPrefix: (prefix: string) => Op<ApiKeyRecord | null>
       readonly revokeAllForUser: (userId: RecordId, at: Date) => Op<number>
+      readonly get: (id: RecordId) => Op<ApiKeyRecord | null>
+      /** Every key (of one user when given), by id; revoked ones included. */
+      readonly list: (userId?: RecordId) => Op<ReadonlyArray<ApiKeyRecord>>
+      /** Revokes one key; false when it was unknown or already revoked. */
+      readonly revoke: (id: RecordId, at: Date) => Op<boolean>
+      /** Records that the key authenticated a request at `at`. */
+      readonly markUsed: (id: RecordId, at: Date) => Op<void>
     }
     /** Cheap round trip used by readiness checks. */
     readonly ping: Op<void>

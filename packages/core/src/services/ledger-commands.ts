@@ -7,7 +7,7 @@
 import { Schema } from "effect"
 import { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import { RefundAction, RefundState } from "../lifecycle/refund-lifecycle.ts"
-import { BusinessDate, CustomFields, ExternalRef, RecordId } from "../model/common.ts"
+import { BusinessDate, CustomFields, ExternalRef, Origin, RecordId } from "../model/common.ts"
 import { CollectionMethod, DocumentKind, LedgerEventType } from "../model/records.ts"
 import { CurrencyCode } from "../money/currency.ts"
 
@@ -179,6 +179,13 @@ export const PaymentQueryInput = Schema.Struct({
   methodId: optional(RecordId),
   typeId: optional(RecordId),
   gatewayId: optional(RecordId),
+  /** Amount range in major units of `currency` (required with either bound). */
+  amountMin: optional(AmountInput),
+  amountMax: optional(AmountInput),
+  /** The protocol the payment was created through: `trpc`, `cli`, `dialect:<id>`… */
+  origin: optional(Origin),
+  /** Text in any reference of the payment (case-insensitive). */
+  search: optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))),
   order: optional(Schema.Literals(["newest", "id"])),
   cursor: Cursor,
   limit: Limit
@@ -296,6 +303,14 @@ export const EventQueryInput = Schema.Struct({
 export type EventQueryInput = typeof EventQueryInput.Type
 
 export const PageInput = Schema.Struct({ cursor: Cursor, limit: Limit })
+
+/** The window of the overview figures (default: the 30 days up to today) and how many top debtors. */
+export const OverviewInput = Schema.Struct({
+  from: optional(BusinessDate),
+  to: optional(BusinessDate),
+  topDebtors: optional(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 })))
+})
+export type OverviewInput = typeof OverviewInput.Type
 export type PageInput = typeof PageInput.Type
 
 const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))

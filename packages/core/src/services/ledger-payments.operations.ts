@@ -13,7 +13,7 @@ import { Effect, Result } from "effect"
 import { scopedCustomerIds } from "../auth/permissions.ts"
 import { Conflict, validationFailed } from "../errors.ts"
 import { type CollectionAction, nextCollectionState } from "../lifecycle/collection-lifecycle.ts"
-import { type BusinessDate, newPublicId, type Page, type RecordId } from "../model/common.ts"
+import { type BusinessDate, newPublicId, type Page, type RecordId, toBusinessDate } from "../model/common.ts"
 import {
   type Collection,
   type Customer,
@@ -34,6 +34,7 @@ type PaymentOperations = Pick<
   | "updatePayment"
   | "getPayment"
   | "listPayments"
+  | "paymentOverview"
   | "postPayment"
   | "rejectPayment"
   | "cancelPayment"
@@ -535,12 +536,39 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
         "listPayments",
         Effect.gen(function* () {
           if (input.customerId !== undefined) yield* kit.inScope(input.customerId)
-          const { cursor: _cursor, limit: _limit, order, ...filters } = input
+          const { cursor: _cursor, limit: _limit, order, amountMin, amountMax, ...filters } = input
+          const currency = input.currency
+          if ((amountMin !== undefined || amountMax !== undefined) && currency === undefined) {
+            return yield* validationFailed(["currency"], "choose a currency to filter by amount")
+          }
+          const bound = (value: C.AmountInput | undefined, path: FieldPath) =>
+            value === undefined || currency === undefined
+              ? Effect.succeed(undefined)
+              : kit.parseAmount(value, currency, path)
           return yield* store.payments.list({
             ...kit.paging(input),
             ...filters,
+            amountMin: yield* bound(amountMin, ["amountMin"]),
+            amountMax: yield* bound(amountMax, ["amountMax"]),
             customerIds: scopedCustomerIds(yield* kit.principal),
             order: order ?? "newest"
+          })
+        })
+      )
+    }),
+
+    paymentOverview: Effect.fn("Ledger.paymentOverview")(function* (input: C.OverviewInput) {
+      return yield* kit.query(
+        "paymentOverview",
+        Effect.gen(function* () {
+          const to = input.to ?? (yield* today)
+          const from = input.from ?? toBusinessDate(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000))
+          if (from > to) return yield* validationFailed(["from"], "from must not be after to")
+          return yield* store.payments.overview({
+            from,
+            to,
+            customerIds: scopedCustomerIds(yield* kit.principal),
+            topDebtors: input.topDebtors ?? 10
           })
         })
       )

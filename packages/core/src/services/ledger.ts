@@ -19,6 +19,7 @@ import {
   type Gateway,
   type LedgerEvent,
   Payment,
+  type PaymentOverview,
   type PaymentPreset,
   Refund,
   Reversal
@@ -84,6 +85,8 @@ export interface LedgerShape {
   readonly updatePayment: (input: C.UpdatePaymentInput) => Cmd<Payment>
   readonly getPayment: (lookup: C.PaymentLookup) => Cmd<PaymentDetail>
   readonly listPayments: (input: C.PaymentQueryInput) => Cmd<Page<Payment>>
+  /** Figures for the admin overview (volume, pending collection, reversals, top debtors). */
+  readonly paymentOverview: (input: C.OverviewInput) => Cmd<PaymentOverview>
   readonly postPayment: (input: C.PostPaymentInput) => Cmd<Payment>
   readonly rejectPayment: (input: C.RejectPaymentInput) => Cmd<Payment>
   readonly cancelPayment: (input: C.CancelPaymentInput) => Cmd<Payment>

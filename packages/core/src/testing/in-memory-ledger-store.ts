@@ -26,6 +26,7 @@ import type {
   Refund,
   Reversal
 } from "../model/records.ts"
+import type { CurrencyCode } from "../money/currency.ts"
 import {
   type ApiKeyRecord,
   type IdempotencyClaim,
@@ -185,6 +186,24 @@ const pageOf = <A>(
   })
 
 const sameRef = (a: ExternalRef | null, b: ExternalRef): boolean => a !== null && a.system === b.system && a.id === b.id
+
+/** Overview groups sort a missing method before any method id (as `coalesce(method_id, 0)` does in SQL). */
+const nullFirst = (part: string | number | null): string | number => part ?? 0
+
+/** The references a payment list's text search looks in. */
+const paymentMatchesText = (row: Payment, text: string): boolean => {
+  const needle = text.toLowerCase()
+  return [
+    row.referenceNumber,
+    row.number,
+    row.gatewayReference,
+    row.references.reference,
+    row.references.customerReference,
+    row.references.thirdPartyReference,
+    row.references.checkNumber,
+    row.references.description
+  ].some((value) => value?.toLowerCase().includes(needle) ?? false)
+}
 
 const includesOrAll = <A>(allowed: ReadonlyArray<A> | undefined, value: A): boolean =>
   allowed === undefined || allowed.includes(value)
@@ -446,11 +465,79 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
                 (query.methodId === undefined || row.methodId === query.methodId) &&
                 (query.typeId === undefined || row.typeId === query.typeId) &&
                 (query.gatewayId === undefined || row.gatewayId === query.gatewayId) &&
-                (query.externalSystem === undefined || row.externalRef?.system === query.externalSystem)
+                (query.externalSystem === undefined || row.externalRef?.system === query.externalSystem) &&
+                (query.amountMin === undefined || row.amount >= query.amountMin) &&
+                (query.amountMax === undefined || row.amount <= query.amountMax) &&
+                (query.origin === undefined || row.origin === query.origin) &&
+                (query.search === undefined || paymentMatchesText(row, query.search))
             )
             return yield* query.order === "newest"
               ? pageOf(rows, query, (row) => [row.paymentDate, row.id], ["desc", "desc"])
               : pageOf(rows, query, byId)
+          }),
+        overview: (query) =>
+          read("payments.overview", (s) => {
+            const visible = (customerId: RecordId) => includesOrAll(query.customerIds, customerId)
+            const sums = new Map<
+              string,
+              { key: ReadonlyArray<string | number | null>; count: number; amount: bigint }
+            >()
+            const add = (group: string, key: ReadonlyArray<string | number | null>, amount: bigint) => {
+              const id = `${group}|${JSON.stringify(key)}`
+              const entry = sums.get(id) ?? { key, count: 0, amount: 0n }
+              sums.set(id, { key, count: entry.count + 1, amount: entry.amount + amount })
+            }
+            for (const payment of s.payments.values()) {
+              if (!visible(payment.customerId)) continue
+              if (payment.state === "posted" && payment.paymentDate >= query.from && payment.paymentDate <= query.to) {
+                add("volume", [payment.paymentDate, payment.currency, payment.methodId], payment.amount)
+              }
+              if (payment.state === "pending") add("pending", [payment.currency], payment.amount)
+            }
+            for (const reversal of s.reversals.values()) {
+              const payment = s.payments.get(reversal.paymentId)
+              if (payment === undefined || !visible(payment.customerId) || reversal.reinstatedAt !== null) continue
+              if (reversal.effectiveDate < query.from || reversal.effectiveDate > query.to) continue
+              add("reversals", [reversal.effectiveDate, payment.currency], reversal.amount)
+            }
+            const groups = (group: string) =>
+              [...sums.entries()]
+                .filter(([id]) => id.startsWith(`${group}|`))
+                .map(([, entry]) => entry)
+                .sort((a, b) => compareKeys(a.key.map(nullFirst), b.key.map(nullFirst), ["asc", "asc", "asc"]))
+            return {
+              from: query.from,
+              to: query.to,
+              volumeByDay: groups("volume").map(({ key: [date, currency, methodId], count, amount }) => ({
+                date: String(date),
+                currency: currency as CurrencyCode,
+                methodId: methodId === null ? null : Number(methodId),
+                count,
+                amount
+              })),
+              pendingCollection: groups("pending").map(({ key: [currency], count, amount }) => ({
+                currency: currency as CurrencyCode,
+                count,
+                amount
+              })),
+              reversalsByDay: groups("reversals").map(({ key: [date, currency], count, amount }) => ({
+                date: String(date),
+                currency: currency as CurrencyCode,
+                count,
+                amount
+              })),
+              topDebtors: [...s.customers.values()]
+                .filter((customer) => visible(customer.id) && customer.balance < 0n)
+                .sort((a, b) => (a.balance < b.balance ? -1 : a.balance > b.balance ? 1 : a.id - b.id))
+                .slice(0, query.topDebtors)
+                .map((customer) => ({
+                  customerId: customer.id,
+                  number: customer.number,
+                  name: customer.name,
+                  currency: customer.currency,
+                  balance: customer.balance
+                }))
+            }
           })
       },
 
@@ -613,11 +700,12 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
         insert: users.insert,
         get: users.get,
         getByEmail: (email) => users.find("getByEmail", (row) => row.email === email),
-        count: read("users.count", (s) => s.users.size)
+        count: read("users.count", (s) => s.users.size),
+        list: read("users.list", (s) => [...s.users.values()].sort((a, b) => a.id - b.id))
       },
 
       apiKeys: {
-        insert: apiKeys.insert,
+        insert: (row) => apiKeys.insert({ ...row, lastUsedAt: row.lastUsedAt ?? null }),
         getByPrefix: (prefix) => apiKeys.find("getByPrefix", (row) => row.prefix === prefix),
         revokeAllForUser: (userId, at) =>
           write("apiKeys.revokeAllForUser", (s) => {
@@ -629,6 +717,25 @@ const make = (options: InMemoryLedgerStoreOptions = {}): Effect.Effect<LedgerSto
               }
             }
             return revoked
+          }),
+        get: apiKeys.get,
+        list: (userId) =>
+          read("apiKeys.list", (s) =>
+            [...s.apiKeys.values()]
+              .filter((row) => userId === undefined || row.userId === userId)
+              .sort((a, b) => a.id - b.id)
+          ),
+        revoke: (id, at) =>
+          write("apiKeys.revoke", (s) => {
+            const row = s.apiKeys.get(id)
+            if (row === undefined || row.revokedAt !== null) return false
+            s.apiKeys.set(id, { ...row, revokedAt: at })
+            return true
+          }),
+        markUsed: (id, at) =>
+          write("apiKeys.markUsed", (s) => {
+            const row = s.apiKeys.get(id)
+            if (row !== undefined) s.apiKeys.set(id, { ...row, lastUsedAt: at })
           })
       },
 

@@ -621,5 +621,139 @@ export const ledgerStoreContract: ReadonlyArray<LedgerStoreContractCase> = [
       yield* store.dialectRecords.delete(first.id)
       assert.strictEqual(yield* store.dialectRecords.get(first.id), null)
     })
+  },
+  {
+    name: "payments: list filters by amount range, origin and text in any reference (case-insensitive, % literal)",
+    run: Effect.gen(function* () {
+      const store = yield* LedgerStore
+      const customer = yield* store.customers.insert(customerRow("1"))
+      const refs = (reference: string | null, checkNumber: string | null = null) => ({
+        description: null,
+        notes: null,
+        reference,
+        customerReference: null,
+        checkNumber,
+        thirdPartyReference: null
+      })
+      yield* store.payments.insert(paymentRow(customer.id, "11", { amount: 500n, references: refs("Bank line 7") }))
+      yield* store.payments.insert(
+        paymentRow(customer.id, "12", { amount: 1500n, origin: "dialect:silver", references: refs(null, "CHK-100%") })
+      )
+      yield* store.payments.insert(paymentRow(customer.id, "13", { amount: 2500n, origin: "trpc" }))
+      const refsOf = (page: { readonly items: ReadonlyArray<Payment> }) =>
+        page.items.map((payment) => payment.referenceNumber).sort()
+      const list = (filters: Record<string, unknown>) =>
+        store.payments.list({ cursor: null, limit: 10, order: "id", ...filters })
+      assert.deepStrictEqual(refsOf(yield* list({ amountMin: 1000n })), ["12", "13"])
+      assert.deepStrictEqual(refsOf(yield* list({ amountMin: 500n, amountMax: 1500n })), ["11", "12"])
+      assert.deepStrictEqual(refsOf(yield* list({ origin: "dialect:silver" })), ["12"])
+      assert.deepStrictEqual(refsOf(yield* list({ search: "bank LINE" })), ["11"])
+      assert.deepStrictEqual(refsOf(yield* list({ search: "100%" })), ["12"])
+      assert.deepStrictEqual(refsOf(yield* list({ search: "13" })), ["13"])
+      assert.deepStrictEqual(refsOf(yield* list({ search: "%" })), ["12"])
+    })
+  },
+  {
+    name: "payments: overview sums posted volume per day, currency and method, pending, active reversals and top debtors",
+    run: Effect.gen(function* () {
+      const store = yield* LedgerStore
+      const owing = yield* store.customers.insert(customerRow("1", { balance: -5000n }))
+      const owingMore = yield* store.customers.insert(customerRow("2", { balance: -9000n, currency: "USD" }))
+      yield* store.customers.insert(customerRow("3", { balance: 100n }))
+      const day1 = { paymentDate: "2026-03-01" }
+      yield* store.payments.insert(paymentRow(owing.id, "21", { ...day1, amount: 1000n, methodId: 7 }))
+      yield* store.payments.insert(paymentRow(owing.id, "22", { ...day1, amount: 2000n, methodId: 7 }))
+      yield* store.payments.insert(paymentRow(owing.id, "23", { ...day1, amount: 50n, methodId: null }))
+      yield* store.payments.insert(
+        paymentRow(owingMore.id, "24", { paymentDate: "2026-03-02", amount: 900719925474099300n, currency: "USD" })
+      )
+      yield* store.payments.insert(paymentRow(owing.id, "25", { paymentDate: "2026-02-01", amount: 1n }))
+      yield* store.payments.insert(paymentRow(owing.id, "26", { ...day1, amount: 300n, state: "pending" }))
+      yield* store.payments.insert(paymentRow(owing.id, "27", { ...day1, amount: 400n, state: "draft" }))
+      const reversed = yield* store.payments.insert(paymentRow(owing.id, "28", { paymentDate: "2026-02-01" }))
+      const reversal = {
+        paymentId: reversed.id,
+        amount: 250n,
+        effectiveDate: "2026-03-02",
+        reversedAt: at("2026-03-02T10:00:00.000Z"),
+        reason: null,
+        reinstatedAt: null
+      }
+      yield* store.reversals.insert(reversal)
+      yield* store.reversals.insert({ ...reversal, amount: 10n, reinstatedAt: at("2026-03-03T00:00:00.000Z") })
+      const overview = yield* store.payments.overview({ from: "2026-03-01", to: "2026-03-31", topDebtors: 10 })
+      assert.deepStrictEqual(overview.volumeByDay, [
+        { date: "2026-03-01", currency: "EUR", methodId: null, count: 1, amount: 50n },
+        { date: "2026-03-01", currency: "EUR", methodId: 7, count: 2, amount: 3000n },
+        { date: "2026-03-02", currency: "USD", methodId: null, count: 1, amount: 900719925474099300n }
+      ])
+      assert.deepStrictEqual(overview.pendingCollection, [{ currency: "EUR", count: 1, amount: 300n }])
+      assert.deepStrictEqual(overview.reversalsByDay, [{ date: "2026-03-02", currency: "EUR", count: 1, amount: 250n }])
+      assert.deepStrictEqual(
+        overview.topDebtors.map((debtor) => [debtor.number, debtor.balance]),
+        [
+          ["2", -9000n],
+          ["1", -5000n]
+        ]
+      )
+      const scoped = yield* store.payments.overview({
+        from: "2026-03-01",
+        to: "2026-03-31",
+        topDebtors: 1,
+        customerIds: [owing.id]
+      })
+      assert.deepStrictEqual(
+        scoped.volumeByDay.map((row) => row.amount),
+        [50n, 3000n]
+      )
+      assert.deepStrictEqual(
+        scoped.topDebtors.map((debtor) => debtor.customerId),
+        [owing.id]
+      )
+    })
+  },
+  {
+    name: "users and API keys: list, revoke one key, record last use",
+    run: Effect.gen(function* () {
+      const store = yield* LedgerStore
+      const user = (email: string) =>
+        store.users.insert({
+          email,
+          name: email,
+          role: "read-only",
+          passwordHash: null,
+          customerScope: null,
+          createdAt: at("2026-01-01T00:00:00.000Z")
+        })
+      const first = yield* user("a@example.com")
+      const second = yield* user("b@example.com")
+      assert.deepStrictEqual(
+        (yield* store.users.list).map((row) => row.email),
+        ["a@example.com", "b@example.com"]
+      )
+      const key = (userId: number, prefix: string) =>
+        store.apiKeys.insert({
+          userId,
+          prefix,
+          secretHash: "scrypt$x",
+          label: "ci",
+          createdAt: at("2026-01-01T00:00:00.000Z"),
+          revokedAt: null
+        })
+      const firstKey = yield* key(first.id, "aaa111")
+      yield* key(second.id, "bbb222")
+      assert.strictEqual((yield* store.apiKeys.list()).length, 2)
+      assert.deepStrictEqual(
+        (yield* store.apiKeys.list(first.id)).map((row) => row.prefix),
+        ["aaa111"]
+      )
+      assert.strictEqual((yield* store.apiKeys.get(firstKey.id))?.lastUsedAt ?? null, null)
+      yield* store.apiKeys.markUsed(firstKey.id, at("2026-01-05T00:00:00.000Z"))
+      assert.strictEqual((yield* store.apiKeys.get(firstKey.id))?.lastUsedAt?.toISOString(), "2026-01-05T00:00:00.000Z")
+      assert.strictEqual(yield* store.apiKeys.revoke(firstKey.id, at("2026-01-06T00:00:00.000Z")), true)
+      assert.strictEqual(yield* store.apiKeys.revoke(firstKey.id, at("2026-01-07T00:00:00.000Z")), false)
+      assert.strictEqual((yield* store.apiKeys.get(firstKey.id))?.revokedAt?.toISOString(), "2026-01-06T00:00:00.000Z")
+      assert.strictEqual((yield* store.apiKeys.getByPrefix("bbb222"))?.revokedAt, null)
+    })
   }
 ]

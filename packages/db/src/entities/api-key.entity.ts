@@ -11,7 +11,8 @@ export const ApiKeyEntity = defineEntity({
     secretHash: p.text(),
     label: p.text(),
     createdAt: p.datetime(),
-    revokedAt: p.datetime().nullable()
+    revokedAt: p.datetime().nullable(),
+    lastUsedAt: p.datetime().nullable()
   }
 })
 export type ApiKeyRow = InferEntity<typeof ApiKeyEntity>

@@ -10,7 +10,8 @@ export const apiKeyFromRow = (row: ApiKeyRow): ApiKeyRecord => ({
   secretHash: row.secretHash,
   label: row.label,
   createdAt: row.createdAt,
-  revokedAt: orNull(row.revokedAt)
+  revokedAt: orNull(row.revokedAt),
+  lastUsedAt: orNull(row.lastUsedAt)
 })
 
 export const apiKeyToRow = (record: Omit<ApiKeyRecord, "id">) => ({
@@ -19,5 +20,6 @@ export const apiKeyToRow = (record: Omit<ApiKeyRecord, "id">) => ({
   secretHash: record.secretHash,
   label: record.label,
   createdAt: record.createdAt,
-  revokedAt: record.revokedAt
+  revokedAt: record.revokedAt,
+  lastUsedAt: record.lastUsedAt ?? null
 })

@@ -7,6 +7,7 @@ import type { MigrationObject } from "@mikro-orm/core"
 import { Migration20261121000000Initial } from "./20261121000000-initial.migration.ts"
 import { Migration20261121060000PaymentStateListingIndex } from "./20261121060000-payment-state-listing-index.migration.ts"
 import { Migration20261121070000DialectRecords } from "./20261121070000-dialect-records.migration.ts"
+import { Migration20261121080000ApiKeyLastUsed } from "./20261121080000-api-key-last-used.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -14,5 +15,6 @@ export const ledgerMigrations: Array<MigrationObject> = [
     name: Migration20261121060000PaymentStateListingIndex.migrationName,
     class: Migration20261121060000PaymentStateListingIndex
   },
-  { name: Migration20261121070000DialectRecords.migrationName, class: Migration20261121070000DialectRecords }
+  { name: Migration20261121070000DialectRecords.migrationName, class: Migration20261121070000DialectRecords },
+  { name: Migration20261121080000ApiKeyLastUsed.migrationName, class: Migration20261121080000ApiKeyLastUsed }
 ]

@@ -77,7 +77,8 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
       expect(applied.map((migration) => migration.name)).toEqual([
         "Migration20261121000000Initial",
         "Migration20261121060000PaymentStateListingIndex",
-        "Migration20261121070000DialectRecords"
+        "Migration20261121070000DialectRecords",
+        "Migration20261121080000ApiKeyLastUsed"
       ])
     })
 
