@@ -4,6 +4,7 @@
  * else: `app.ts` mounts the list, `/docs` lists it, and `docs/compatibility.md` is generated from
  * the packages themselves.
  */
+import { billingPlatformUkDialect } from "@paybridge/adapter-billing-platform-uk"
 import type { Dialect } from "@paybridge/adapter-kit"
 
-export const dialects: ReadonlyArray<Dialect> = []
+export const dialects: ReadonlyArray<Dialect> = [billingPlatformUkDialect]

@@ -1,2 +1,6 @@
-/** The billing-platform-uk dialect package (being built; its dialect is added to apps/api/src/dialects.ts when ready). */
-export {}
+/**
+ * `@paybridge/adapter-billing-platform-uk`: the Billing Platform (UK) `/backend/api/v1` payments
+ * dialect over the Paybridge ledger, and the program that configures its status preset names.
+ */
+export { billingPlatformUkDialect, saveStatusPresets } from "./billing-platform-uk.dialect.ts"
+export { defaultStatusPresets, type StatusPresets } from "./billing-platform-uk.transformers.ts"

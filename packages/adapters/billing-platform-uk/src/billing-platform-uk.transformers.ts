@@ -1,0 +1,304 @@
+/**
+ * Billing Platform (UK) transformers: ledger records → the vendor's payment object, and the
+ * vendor's list query and field names → core inputs. The ledger's payment detail becomes
+ * `status` through two total tables (collection state → status preset, reversal → `Reversed`)
+ * and a configurable preset list (names kept in a dialect record, defaults below); a ledger
+ * refund becomes a negative payment row `R<id>`; `invoiceID` / `invoiceIDReversed` and a
+ * refund's own date, references and method come from this dialect's records.
+ */
+import { DateFormats, MoneyFormats, rawJsonNumber } from "@paybridge/adapter-kit"
+import {
+  type CollectionState,
+  type CurrencyCode,
+  type LedgerEventType,
+  type PaymentDetail,
+  type PaymentQueryInput,
+  type PaymentState,
+  type Refund,
+  type RefundState,
+  ValidationFailed
+} from "@paybridge/core"
+import type { BpukListQuery, BpukPayment } from "./billing-platform-uk.schemas.ts"
+
+export const dialectId = "billing-platform-uk"
+
+/** Dialect-record kinds this dialect keeps (never money or lifecycle). */
+export const recordKinds = {
+  /** key `status-presets`: the status names shown in `status`. */
+  settings: "settings",
+  /** key = payment id: `invoiceID`, `invoiceIDReversed`. */
+  paymentDisplay: "payment-display",
+  /** key = refund id: the refund row's date, references, method name and `invoiceID`. */
+  refundDetails: "refund-details"
+} as const
+
+/** The status names this dialect shows, one per condition the ledger tracks. */
+export interface StatusPresets {
+  readonly reversed: string
+  readonly collectionPending: string
+  readonly collected: string
+  readonly collectionCancelled: string
+  readonly collectionFailed: string
+}
+
+/** Defaults until an operator saves other names (dialect record `settings/status-presets`). */
+export const defaultStatusPresets: StatusPresets = {
+  reversed: "Reversed",
+  collectionPending: "Collection Pending",
+  collected: "Collected",
+  collectionCancelled: "Collection Cancelled",
+  collectionFailed: "Collection Failed"
+}
+
+/** A saved preset record's data over the defaults (unknown or non-string members ignored). */
+export const statusPresetsFrom = (data: Readonly<Record<string, unknown>> | null): StatusPresets => {
+  const pick = (key: keyof StatusPresets) => {
+    const value = data?.[key]
+    return typeof value === "string" && value.trim() !== "" ? value : defaultStatusPresets[key]
+  }
+  return {
+    reversed: pick("reversed"),
+    collectionPending: pick("collectionPending"),
+    collected: pick("collected"),
+    collectionCancelled: pick("collectionCancelled"),
+    collectionFailed: pick("collectionFailed")
+  }
+}
+
+/** The latest collection's state → the status it shows (total over collection states). */
+const collectionStatus = {
+  requested: "collectionPending",
+  collected: "collected",
+  cancelled: "collectionCancelled",
+  failed: "collectionFailed"
+} as const satisfies Record<CollectionState, keyof StatusPresets>
+
+/** Which ledger payment states this dialect shows (`false`: deleted or never valid → 404). */
+export const visiblePaymentStates = {
+  draft: true,
+  pending: true,
+  posted: true,
+  rejected: false,
+  cancelled: false
+} as const satisfies Record<PaymentState, boolean>
+
+export const shownStates: ReadonlyArray<PaymentState> = (
+  Object.keys(visiblePaymentStates) as Array<PaymentState>
+).filter((state) => visiblePaymentStates[state])
+
+/** Refunds shown as negative payments: those that still take money from the customer. */
+export const visibleRefundStates = {
+  requested: true,
+  submitted: true,
+  settled: true,
+  cancelled: false,
+  failed: false
+} as const satisfies Record<RefundState, boolean>
+
+/** The method shown when a payment has none: the customer's own default method. */
+export const customerDefaultMethod = "Customer Default"
+
+/** The collection statuses of a payment (from its newest collection). */
+export const collectionStatusesOf = (detail: PaymentDetail, presets: StatusPresets): ReadonlyArray<string> => {
+  const latest = [...detail.collections].sort(
+    (a, b) => b.requestedAt.getTime() - a.requestedAt.getTime() || b.id - a.id
+  )[0]
+  return latest === undefined ? [] : [presets[collectionStatus[latest.state]]]
+}
+
+/** Every status of a payment: `Reversed` while any reversal is active, then its collection status. */
+export const statusesOf = (detail: PaymentDetail, presets: StatusPresets): ReadonlyArray<string> => [
+  ...(detail.payment.reversedAmount > 0n ? [presets.reversed] : []),
+  ...collectionStatusesOf(detail, presets)
+]
+
+/** Amounts are written as exact JSON numbers with the currency's decimals (`12.50`, `-3.00`). */
+export const formatAmount = (amount: bigint, currency: CurrencyCode) =>
+  rawJsonNumber(MoneyFormats.minorToMajorString(amount, currency))
+
+export interface PaymentDisplay {
+  readonly invoiceID: string | null
+  readonly invoiceIDReversed: string | null
+}
+
+export const paymentDisplayFrom = (data: Readonly<Record<string, unknown>> | null): PaymentDisplay => ({
+  invoiceID: typeof data?.invoiceID === "string" ? data.invoiceID : null,
+  invoiceIDReversed: typeof data?.invoiceIDReversed === "string" ? data.invoiceIDReversed : null
+})
+
+/** A ledger payment as the vendor's payment object. */
+export const toBpukPayment = (
+  detail: PaymentDetail,
+  context: {
+    readonly presets: StatusPresets
+    readonly methodName: (methodId: number) => string
+    readonly display: PaymentDisplay
+  }
+): BpukPayment => {
+  const { payment } = detail
+  return {
+    id: String(payment.id),
+    ourReference: payment.references.reference,
+    customerReference: payment.references.customerReference,
+    paymentDate: DateFormats.businessDate.format(payment.paymentDate),
+    paymentReversedDate: payment.reversedAmount > 0n ? payment.reversalDate : null,
+    status: statusesOf(detail, context.presets),
+    paymentAmount: formatAmount(payment.amount, payment.currency),
+    paymentMethod: payment.methodId === null ? customerDefaultMethod : context.methodName(payment.methodId),
+    invoiceID: context.display.invoiceID,
+    invoiceIDReversed: context.display.invoiceIDReversed
+  }
+}
+
+/** What this dialect keeps about a refund row beside the ledger's refund. */
+export interface RefundDetails {
+  readonly paymentDate: string | null
+  readonly ourReference: string | null
+  readonly customerReference: string | null
+  readonly paymentMethod: string | null
+  readonly invoiceID: string | null
+}
+
+export const refundDetailsFrom = (data: Readonly<Record<string, unknown>> | null): RefundDetails => {
+  const text = (key: keyof RefundDetails) => (typeof data?.[key] === "string" ? (data[key] as string) : null)
+  return {
+    paymentDate: text("paymentDate"),
+    ourReference: text("ourReference"),
+    customerReference: text("customerReference"),
+    paymentMethod: text("paymentMethod"),
+    invoiceID: text("invoiceID")
+  }
+}
+
+/** The business date a refund row shows: the date the client gave, else the day it was recorded. */
+export const refundDateOf = (refund: Refund, details: RefundDetails): string =>
+  details.paymentDate ?? DateFormats.businessDateOf(refund.createdAt)
+
+/** The latest time a refund changed (for `updatedSince`). */
+export const refundUpdatedAt = (refund: Refund): Date =>
+  new Date(
+    Math.max(
+      ...[refund.createdAt, refund.submittedAt, refund.settledAt, refund.cancelledAt, refund.failedAt].map(
+        (at) => at?.getTime() ?? 0
+      )
+    )
+  )
+
+/** A ledger refund as a negative payment row. */
+export const toBpukRefundRow = (refund: Refund, details: RefundDetails): BpukPayment => ({
+  id: `R${refund.id}`,
+  ourReference: details.ourReference,
+  customerReference: details.customerReference,
+  paymentDate: refundDateOf(refund, details),
+  paymentReversedDate: null,
+  status: [],
+  paymentAmount: formatAmount(-refund.amount, refund.currency),
+  paymentMethod: details.paymentMethod ?? customerDefaultMethod,
+  invoiceID: details.invoiceID,
+  invoiceIDReversed: null
+})
+
+/** Event filters of the list query → the ledger event types they look for. */
+export const eventFilters = {
+  reversedSince: ["payment.reversed"],
+  reinstatedSince: ["payment.reinstated"],
+  collectedSince: ["collection.collected"],
+  cancelledSince: ["collection.cancelled"]
+} as const satisfies Record<string, ReadonlyArray<LedgerEventType>>
+
+export type EventFilter = keyof typeof eventFilters
+
+/** Which reversal state a list asks for (see the README: reversal filters imply reversed payments). */
+export const reversalFilterOf = (query: BpukListQuery): "none" | "some" | "any" => {
+  if (query.reversed === true) return "some"
+  if (query.includeReversed === true) return "any"
+  const asksForReversals =
+    query.minReversedDate !== undefined || query.maxReversedDate !== undefined || query.reversedSince !== undefined
+  return asksForReversals ? "any" : "none"
+}
+
+/** The parsed `idAfter`: a payment id, a refund id (`R<n>`), or none. */
+export type IdAfter =
+  | { readonly kind: "payment"; readonly id: number }
+  | { readonly kind: "refund"; readonly id: number }
+  | null
+
+export const idAfterOf = (text: string | undefined): IdAfter =>
+  text === undefined
+    ? null
+    : text.startsWith("R")
+      ? { kind: "refund", id: Number(text.slice(1)) }
+      : { kind: "payment", id: Number(text) }
+
+/** The list query → the ledger's payment query, without the event filters (applied one by one). */
+export const toPaymentQuery = (
+  query: BpukListQuery,
+  customerId: number | undefined
+): Omit<PaymentQueryInput, "eventSince" | "cursor" | "limit"> => {
+  const idAfter = idAfterOf(query.idAfter)
+  return {
+    ...(customerId === undefined ? {} : { customerId }),
+    states: shownStates,
+    reversal: reversalFilterOf(query),
+    ...(query.minDate === undefined ? {} : { paymentDateFrom: query.minDate }),
+    ...(query.maxDate === undefined ? {} : { paymentDateTo: query.maxDate }),
+    ...(query.minReversedDate === undefined ? {} : { reversalDateFrom: query.minReversedDate }),
+    ...(query.maxReversedDate === undefined ? {} : { reversalDateTo: query.maxReversedDate }),
+    ...(idAfter?.kind === "payment" && idAfter.id > 0 ? { idAfter: idAfter.id } : {}),
+    ...(query.createdSince === undefined ? {} : { createdSince: query.createdSince }),
+    ...(query.updatedSince === undefined ? {} : { updatedSince: query.updatedSince }),
+    order: "id"
+  }
+}
+
+/** Payment-only filters: a list using one of them shows no refund rows. */
+export const paymentOnlyFilter = (query: BpukListQuery): boolean =>
+  query.reversed === true ||
+  query.minReversedDate !== undefined ||
+  query.maxReversedDate !== undefined ||
+  query.reversedSince !== undefined ||
+  query.reinstatedSince !== undefined ||
+  query.collectedSince !== undefined ||
+  query.cancelledSince !== undefined
+
+/** Does a refund row pass the list query? */
+export const refundMatches = (refund: Refund, details: RefundDetails, query: BpukListQuery): boolean => {
+  if (!visibleRefundStates[refund.state] || paymentOnlyFilter(query)) return false
+  const idAfter = idAfterOf(query.idAfter)
+  if (idAfter?.kind === "payment") return false
+  if (idAfter?.kind === "refund" && refund.id <= idAfter.id) return false
+  const date = refundDateOf(refund, details)
+  if (query.minDate !== undefined && date < query.minDate) return false
+  if (query.maxDate !== undefined && date > query.maxDate) return false
+  if (query.createdSince !== undefined && refund.createdAt.getTime() < query.createdSince.getTime()) return false
+  if (query.updatedSince !== undefined && refundUpdatedAt(refund).getTime() < query.updatedSince.getTime()) return false
+  return true
+}
+
+/** Ledger field names → this dialect's, for validation messages. */
+const fieldNames: Readonly<Record<string, string>> = {
+  amount: "paymentAmount",
+  paymentDate: "paymentDate",
+  methodId: "paymentMethod",
+  reference: "ourReference",
+  customerReference: "customerReference",
+  effectiveDate: "paymentReversedDate"
+}
+
+/** A ledger `ValidationFailed` with the vendor's field names. */
+export const withVendorFieldNames = (error: ValidationFailed): ValidationFailed =>
+  new ValidationFailed({
+    message: Object.entries(fieldNames).reduce(
+      (message, [ledger, vendor]) => message.replaceAll(new RegExp(`\\b${ledger}\\b`, "gu"), vendor),
+      error.message
+    ),
+    issues: error.issues.map((issue) => ({
+      ...issue,
+      path: issue.path.map((segment) => (typeof segment === "string" ? (fieldNames[segment] ?? segment) : segment))
+    }))
+  })
+
+/** Decimal text of a decoded amount without its sign. */
+export const absoluteAmountText = (text: string): string => (text.startsWith("-") ? text.slice(1) : text)
+
+export const isZeroAmount = (text: string): boolean => /^-?0+(\.0+)?$/u.test(text)
