@@ -6,5 +6,6 @@
  */
 import { billingPlatformUkDialect } from "@paybridge/adapter-billing-platform-uk"
 import type { Dialect } from "@paybridge/adapter-kit"
+import { silverDialect } from "@paybridge/adapter-silver"
 
-export const dialects: ReadonlyArray<Dialect> = [billingPlatformUkDialect]
+export const dialects: ReadonlyArray<Dialect> = [billingPlatformUkDialect, silverDialect]

@@ -1,2 +1,3 @@
-/** The silver dialect package (being built; its dialect is added to apps/api/src/dialects.ts when ready). */
-export {}
+/** The Silver (Presslabs) dialect package: Silver's 2016 payments API over the Paybridge ledger. */
+export { silverAuthentication, silverDialect } from "./silver.dialect.ts"
+export { silverStatusOf, silverView } from "./silver.transformers.ts"

@@ -1,0 +1,1206 @@
+/**
+ * The Silver (Presslabs) dialect: Silver's payments API of late 2016 (`/customers/<id>/payments/`
+ * with its hyperlinked customers, providers, invoices and proformas) over the Paybridge ledger,
+ * behaving as Silver's code did (@00bc43d) where its doc page disagrees. Authentication is HTTP
+ * Basic with the user's e-mail and password or `Authorization: Token <API key>`; failures are
+ * Silver's 403. Every handler calls only the Ledger; Silver-only attributes (visible, due date,
+ * document links, provider and customer details) live in dialect records. See README.md for the
+ * status mapping, the reversal rule and every deliberate difference from Silver.
+ */
+import {
+  type AuthenticationMethod,
+  anyOf,
+  authorizationHeader,
+  type CredentialSource,
+  type Dialect,
+  type DialectRequest,
+  type DialectResponse,
+  type DialectServices,
+  defineDialect,
+  endpoint,
+  httpBasic,
+  jsonExactResponse,
+  makeSessionStore,
+  renderDialectError
+} from "@paybridge/adapter-kit"
+import {
+  type BillingEntity,
+  CommandContext,
+  type Customer,
+  currencyCodes,
+  type Document,
+  formatMinorUnits,
+  Ledger,
+  type LedgerError,
+  type Page,
+  type Payment,
+  type PaymentDetail,
+  Unauthorized
+} from "@paybridge/core"
+import { Cause, Clock, Effect, Exit } from "effect"
+import { Hono } from "hono"
+import { invalidCredentials, invalidToken, methodNotAllowed, silverErrors } from "./silver.errors.ts"
+import {
+  type FieldResult,
+  finalSilverStatuses,
+  nullText,
+  parseAmount,
+  parseBoolean,
+  parseChoice,
+  parseNullableDate,
+  parseNullableInteger,
+  parseRequiredText,
+  parseText,
+  pythonNameList,
+  pythonTypeName,
+  requiredText,
+  SilverCustomer,
+  SilverCustomerCreate,
+  SilverCustomerList,
+  SilverCustomerPath,
+  SilverError,
+  SilverIdPath,
+  SilverInvoice,
+  SilverPageQuery,
+  SilverPayment,
+  SilverPaymentCreate,
+  SilverPaymentList,
+  SilverPaymentListQuery,
+  SilverPaymentPatch,
+  SilverPaymentPath,
+  SilverProforma,
+  SilverProvider,
+  SilverProviderCreate,
+  SilverProviderList,
+  type SilverStatus,
+  silverStatuses
+} from "./silver.schemas.ts"
+import {
+  attributesFromData,
+  attributesToData,
+  customerDetailsKind,
+  defaultAttributes,
+  dialectId,
+  documentPaymentKind,
+  type FilterablePayment,
+  filterPayments,
+  type LinkKind,
+  type Links,
+  linksFor,
+  orderPayments,
+  type PaymentAttributes,
+  type PaymentRecord,
+  paginate,
+  parseHyperlink,
+  paymentAttributesKind,
+  providerDetailsKind,
+  silverView,
+  toSilverCustomer,
+  toSilverDocument,
+  toSilverPayment,
+  toSilverProvider
+} from "./silver.transformers.ts"
+
+type Program<A> = Effect.Effect<A, LedgerError, DialectServices>
+type Body = Readonly<Record<string, unknown>>
+
+// ---------------------------------------------------------------------------------------------
+// Authentication
+
+/** Replaces a method's `Unauthorized` text with DRF's. */
+const withDrfText = (method: AuthenticationMethod, message: string): AuthenticationMethod => ({
+  securitySchemes: method.securitySchemes,
+  authenticate: (request) =>
+    method
+      .authenticate(request)
+      ?.pipe(Effect.mapError((error) => (error._tag === "Unauthorized" ? new Unauthorized({ message }) : error)))
+})
+
+/** HTTP Basic (e-mail + password, Silver's DRF default) or `Authorization: Token <API key>`. */
+export const silverAuthentication = anyOf(
+  withDrfText(
+    httpBasic({ description: "HTTP Basic: the user's e-mail and password (DRF BasicAuthentication)" }),
+    invalidCredentials
+  ),
+  withDrfText(
+    authorizationHeader({
+      scheme: "Token",
+      check: "api-key",
+      description: "Authorization: Token <Paybridge API key> (DRF TokenAuthentication convention)"
+    }),
+    invalidToken
+  )
+)
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const silverResponse = (
+  status: number,
+  body: unknown,
+  headers?: Readonly<Record<string, string>>
+): DialectResponse => ({
+  status,
+  body,
+  headers
+})
+const notFoundResponse = () => silverResponse(404, { detail: "Not found." })
+const invalidPage = () => silverResponse(404, { detail: "Invalid page." })
+
+/** The value, or `null` when the ledger says it does not exist or is outside the caller's scope. */
+const maybe = <A>(program: Program<A>): Program<A | null> =>
+  program.pipe(
+    Effect.map((value): A | null => value),
+    Effect.catchIf(
+      (error) => error._tag === "NotFound" || error._tag === "Forbidden",
+      () => Effect.succeed(null)
+    )
+  )
+
+/**
+ * Runs one later ledger command of a multi-command request under an idempotency key derived from
+ * the request's (`<key>#<step>`), so a retried request replays every step instead of colliding
+ * with the first step's key.
+ */
+const step =
+  (name: string) =>
+  <A, E>(program: Effect.Effect<A, E, DialectServices>): Effect.Effect<A, E, DialectServices> =>
+    Effect.gen(function* () {
+      const context = yield* CommandContext
+      return yield* Effect.provideService(program, CommandContext, {
+        ...context,
+        idempotencyKey: context.idempotencyKey === null ? null : `${context.idempotencyKey}#silver-${name}`
+      })
+    })
+
+const readAll = <A>(read: (cursor: string | null) => Program<Page<A>>): Program<ReadonlyArray<A>> =>
+  Effect.gen(function* () {
+    const items: Array<A> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<A> = yield* read(cursor)
+      items.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    return items
+  })
+
+const today = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString().slice(0, 10))
+
+const isPlainObject = (value: unknown): value is Body =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && value.constructor === Object
+
+/** DRF's answer to a body that is not a JSON object. */
+const notADictionary = (body: unknown) =>
+  silverResponse(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonTypeName(body)}.`] })
+
+/** Field errors in serializer order, as DRF collected them. */
+class FieldErrors {
+  readonly errors: Record<string, Array<string>> = {}
+  add(field: string, message: string) {
+    this.errors[field] = [...(this.errors[field] ?? []), message]
+  }
+  check<A>(field: string, result: FieldResult<A>): A | undefined {
+    if (result.ok) return result.value
+    this.add(field, result.error)
+    return undefined
+  }
+  get any() {
+    return Object.keys(this.errors).length > 0
+  }
+}
+
+const getRecordData = (kind: string, key: string) =>
+  Effect.map(
+    maybe(Ledger.use((ledger) => ledger.getDialectRecord({ dialect: dialectId, kind, key }))),
+    (record) => record?.data ?? null
+  )
+
+// ---------------------------------------------------------------------------------------------
+// Payments: loading and rendering
+
+/** Silver attributes of a payment: its dialect record, or (for payments made elsewhere) its allocations. */
+const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
+  Effect.gen(function* () {
+    const data = yield* getRecordData(paymentAttributesKind, String(detail.payment.id))
+    if (data !== null) return attributesFromData(data)
+    let invoiceId: number | null = null
+    let proformaId: number | null = null
+    for (const allocation of detail.allocations) {
+      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(allocation.documentId)))
+      if (document?.kind === "invoice" && invoiceId === null) invoiceId = document.id
+      if (document?.kind === "proforma" && proformaId === null) proformaId = document.id
+    }
+    return { ...defaultAttributes, invoiceId, proformaId }
+  })
+
+const providerCache = () => {
+  const cache = new Map<number, BillingEntity | null>()
+  return (id: number | null): Program<BillingEntity | null> => {
+    if (id === null) return Effect.succeed(null)
+    const cached = cache.get(id)
+    if (cached !== undefined) return Effect.succeed(cached)
+    return Effect.tap(maybe(Ledger.use((ledger) => ledger.getBillingEntity(id))), (entity) =>
+      Effect.sync(() => cache.set(id, entity))
+    )
+  }
+}
+
+type LoadedPayment = PaymentRecord & { readonly detail: PaymentDetail }
+
+const loadRecord = (paymentId: number): Program<LoadedPayment | null> =>
+  Effect.gen(function* () {
+    const detail = yield* maybe(Ledger.use((ledger) => ledger.getPayment({ id: paymentId })))
+    if (detail === null) return null
+    const attributes = yield* attributesOf(detail)
+    const provider = yield* providerCache()(detail.payment.billingEntityId)
+    return { payment: detail.payment, attributes, provider, detail }
+  })
+
+const saveAttributes = (payment: Payment, attributes: PaymentAttributes) =>
+  Ledger.use((ledger) =>
+    ledger.saveDialectRecord({
+      dialect: dialectId,
+      kind: paymentAttributesKind,
+      key: String(payment.id),
+      customerId: payment.customerId,
+      paymentId: payment.id,
+      data: attributesToData(attributes)
+    })
+  )
+
+/** Every payment of a customer with what Silver needs to filter, order and render it. */
+const customerPayments = (customerId: number): Program<ReadonlyArray<PaymentRecord>> =>
+  Effect.gen(function* () {
+    const payments = yield* maybe(
+      readAll((cursor) => Ledger.use((ledger) => ledger.listPayments({ customerId, cursor, limit: 1000, order: "id" })))
+    )
+    if (payments === null || payments.length === 0) return []
+    const records = yield* readAll((cursor) =>
+      Ledger.use((ledger) =>
+        ledger.listDialectRecords({ dialect: dialectId, kind: paymentAttributesKind, customerId, cursor, limit: 1000 })
+      )
+    )
+    const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
+    const providerOf = providerCache()
+    return yield* Effect.forEach(payments, (payment) =>
+      Effect.gen(function* () {
+        let attributes = attributesById.get(String(payment.id))
+        if (attributes === undefined) {
+          attributes =
+            payment.allocatedAmount > 0n
+              ? yield* Effect.flatMap(
+                  Ledger.use((ledger) => ledger.getPayment({ id: payment.id })),
+                  attributesOf
+                )
+              : defaultAttributes
+        }
+        return { payment, attributes, provider: yield* providerOf(payment.billingEntityId) }
+      })
+    )
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Payments: validation shared by create and PATCH
+
+interface DocumentChoice {
+  readonly proforma: Document | null | undefined
+  readonly invoice: Document | null | undefined
+}
+
+/** A proforma/invoice hyperlink → the ledger document of that kind, or DRF's error. */
+const documentField = (
+  errors: FieldErrors,
+  field: "proforma" | "invoice",
+  value: unknown,
+  basePath: string,
+  ownPaymentId: number | null,
+  idempotencyKey: string | null
+): Program<Document | null | undefined> =>
+  Effect.gen(function* () {
+    if (value === null) return null
+    const link = errors.check(field, parseHyperlink(value, field as LinkKind, basePath))
+    if (link === undefined) return undefined
+    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(link)))
+    if (document === null || document.kind !== field) {
+      errors.add(field, "Invalid hyperlink - Object does not exist.")
+      return undefined
+    }
+    const taken = yield* getRecordData(documentPaymentKind, `${field}:${document.id}`)
+    const takenBy = typeof taken?.paymentId === "number" ? taken.paymentId : null
+    const sameRequest = idempotencyKey !== null && taken?.idempotencyKey === idempotencyKey
+    if (takenBy !== null && takenBy !== ownPaymentId && !sameRequest) {
+      errors.add(field, "This field must be unique.")
+      return undefined
+    }
+    return document
+  })
+
+/** The model's `clean()`: the first document-consistency problem, or `null`. */
+const documentProblem = (
+  providerId: number | null,
+  customerId: number,
+  { proforma, invoice }: DocumentChoice
+): string | null => {
+  const document = invoice ?? proforma
+  if (document) {
+    if (document.billingEntityId !== providerId) return "Provider doesn't match with the one in documents."
+    if (document.customerId !== customerId) return "Customer doesn't match with the one in documents."
+  }
+  if (invoice && proforma && invoice.relatedDocumentId !== proforma.id && proforma.relatedDocumentId !== invoice.id) {
+    return "Invoice and proforma are not related."
+  }
+  return null
+}
+
+/** Best effort, as Silver's `pay()` of the linked documents: allocate the payment to its invoice (else proforma). */
+const settleDocuments = (payment: Payment, attributes: PaymentAttributes) =>
+  Effect.gen(function* () {
+    const documentId = attributes.invoiceId ?? attributes.proformaId
+    if (documentId === null || payment.state !== "posted") return
+    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(documentId)))
+    if (document === null || document.state !== "issued" || document.outstanding <= 0n) return
+    const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
+    let amount = free
+    if (document.outstanding < amount) amount = document.outstanding
+    if (amount <= 0n) return
+    yield* step("allocate")(
+      Ledger.use((ledger) =>
+        ledger.allocatePayment({
+          paymentId: payment.id,
+          allocations: [{ documentId, amount: formatMinorUnits(amount, payment.currency) }]
+        })
+      )
+    )
+  }).pipe(Effect.catch(() => Effect.void))
+
+const paymentFields = [
+  "customer",
+  "provider",
+  "amount",
+  "currency",
+  "due_date",
+  "status",
+  "visible",
+  "proforma",
+  "invoice"
+] as const
+
+// ---------------------------------------------------------------------------------------------
+// Payments: handlers
+
+type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof SilverPaymentListQuery.Type, unknown>
+
+const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const links = linksFor(request.url, request.basePath)
+    const records = yield* customerPayments(Number(request.params.customerId))
+    const rows: Array<FilterablePayment> = records.map((record) => ({
+      silver: toSilverPayment(record, links),
+      amountMinor: silverView(record.payment).amount,
+      provider: record.provider
+    }))
+    const filtered = filterPayments(rows, request.query, yield* today)
+    const page = paginate(orderPayments(filtered, request.query.ordering), request.query, request.url)
+    if (!page.ok) return invalidPage()
+    return silverResponse(
+      200,
+      page.items.map((row) => row.silver),
+      { link: page.link }
+    )
+  })
+
+type PaymentCreateRequest = DialectRequest<typeof SilverCustomerPath.Type, unknown, unknown>
+
+const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
+    const body: Body = request.body === undefined ? {} : (request.body as Body)
+    const links = linksFor(request.url, request.basePath)
+    const customerId = Number(request.params.customerId)
+    const errors = new FieldErrors()
+
+    // The view puts the path's customer into the body: a client-sent customer is ignored.
+    const customer = yield* maybe(Ledger.use((ledger) => ledger.getCustomer(customerId)))
+    if (customer === null) errors.add("customer", "Invalid hyperlink - Object does not exist.")
+
+    let provider: BillingEntity | null = null
+    if (!("provider" in body)) errors.add("provider", requiredText)
+    else if (body.provider === null) errors.add("provider", nullText)
+    else {
+      const providerId = errors.check("provider", parseHyperlink(body.provider, "provider", request.basePath))
+      if (providerId !== undefined) {
+        provider = yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(providerId)))
+        if (provider === null) errors.add("provider", "Invalid hyperlink - Object does not exist.")
+      }
+    }
+
+    let amount: string | undefined
+    if (!("amount" in body)) errors.add("amount", requiredText)
+    else {
+      amount = errors.check("amount", parseAmount(body.amount))
+      if (amount !== undefined && /^0+\.00$/u.test(amount)) {
+        // Deviation: the ledger keeps only payments above zero (README).
+        errors.add("amount", "Ensure this value is greater than or equal to 0.01.")
+        amount = undefined
+      }
+    }
+
+    const currency = "currency" in body ? errors.check("currency", parseChoice(body.currency, currencyCodes)) : "USD"
+    if (currency !== undefined && customer !== null && currency !== customer.currency) {
+      // Deviation: a ledger payment is in its customer's currency (README).
+      errors.add("currency", `Payments of this customer must be in ${customer.currency}.`)
+    }
+    const dueDate = "due_date" in body ? errors.check("due_date", parseNullableDate(body.due_date)) : null
+    const status: SilverStatus | undefined =
+      "status" in body ? errors.check("status", parseChoice(body.status, silverStatuses)) : "unpaid"
+    const visible = "visible" in body ? errors.check("visible", parseBoolean(body.visible)) : true
+    const proforma =
+      "proforma" in body
+        ? yield* documentField(errors, "proforma", body.proforma, request.basePath, null, request.idempotencyKey)
+        : null
+    const invoice =
+      "invoice" in body
+        ? yield* documentField(errors, "invoice", body.invoice, request.basePath, null, request.idempotencyKey)
+        : null
+    if (errors.any) return silverResponse(400, errors.errors)
+    if (
+      customer === null ||
+      provider === null ||
+      amount === undefined ||
+      currency === undefined ||
+      dueDate === undefined ||
+      status === undefined ||
+      visible === undefined ||
+      proforma === undefined ||
+      invoice === undefined
+    ) {
+      return silverResponse(400, errors.errors)
+    }
+    const problem = documentProblem(provider.id, customer.id, { proforma, invoice })
+    if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
+
+    // Create: status is set directly, as Silver did (no transition signals on create).
+    const created = yield* Ledger.use((ledger) =>
+      ledger.createPayment({
+        customerId: customer.id,
+        amount,
+        currency: customer.currency,
+        initialState: status === "paid" ? "posted" : "draft",
+        billingEntityId: provider.id
+      })
+    )
+    let payment = created.payment
+    let attributes: PaymentAttributes = {
+      visible,
+      dueDate,
+      proformaId: proforma?.id ?? null,
+      invoiceId: invoice?.id ?? null,
+      silverCollectionId: null
+    }
+    if (status === "pending") {
+      const submitted = yield* step("collect")(
+        Ledger.use((ledger) => ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" }))
+      )
+      payment = submitted.payment
+      const open = submitted.collections.find((collection) => collection.state === "requested")
+      attributes = { ...attributes, silverCollectionId: open?.id ?? null }
+    }
+    if (status === "canceled") {
+      payment = yield* step("cancel")(
+        Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" }))
+      )
+    }
+    yield* step("attributes")(saveAttributes(payment, attributes))
+    for (const document of [proforma, invoice]) {
+      if (document === null) continue
+      yield* step(`link-${document.kind}`)(
+        Ledger.use((ledger) =>
+          ledger.saveDialectRecord({
+            dialect: dialectId,
+            kind: documentPaymentKind,
+            key: `${document.kind}:${document.id}`,
+            customerId: customer.id,
+            paymentId: payment.id,
+            data: { paymentId: payment.id, idempotencyKey: request.idempotencyKey }
+          })
+        )
+      )
+    }
+    if (status === "paid") yield* settleDocuments(payment, attributes)
+    const record = yield* loadRecord(payment.id)
+    if (record === null) return notFoundResponse()
+    const representation = toSilverPayment(record, links)
+    return silverResponse(201, representation, { location: representation.url })
+  })
+
+type PaymentDetailRequest = DialectRequest<typeof SilverPaymentPath.Type, unknown, unknown>
+
+const findPayment = (request: PaymentDetailRequest) =>
+  Effect.map(loadRecord(Number(request.params.paymentId)), (record) =>
+    record === null || record.payment.customerId !== Number(request.params.customerId) ? null : record
+  )
+
+const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
+  Effect.map(findPayment(request), (record) =>
+    record === null
+      ? notFoundResponse()
+      : silverResponse(200, toSilverPayment(record, linksFor(request.url, request.basePath)))
+  )
+
+const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const record = yield* findPayment(request)
+    if (record === null) return notFoundResponse()
+    if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
+    const body: Body = request.body === undefined ? {} : (request.body as Body)
+    const links = linksFor(request.url, request.basePath)
+    const { payment, attributes, detail } = record
+    const errors = new FieldErrors()
+
+    // 1. Field validation of whatever writable fields were sent (unknown and read-only keys dropped).
+    const given = paymentFields.filter((field) => field in body)
+    let target: SilverStatus | undefined
+    for (const field of given) {
+      const value = body[field]
+      switch (field) {
+        case "customer":
+        case "provider": {
+          if (value === null) {
+            errors.add(field, nullText)
+            break
+          }
+          const id = errors.check(field, parseHyperlink(value, field, request.basePath))
+          if (id === undefined) break
+          const exists =
+            field === "customer"
+              ? yield* maybe(Ledger.use((ledger) => ledger.getCustomer(id)))
+              : yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(id)))
+          if (exists === null) errors.add(field, "Invalid hyperlink - Object does not exist.")
+          break
+        }
+        case "amount":
+          errors.check(field, parseAmount(value))
+          break
+        case "currency":
+          errors.check(field, parseChoice(value, currencyCodes))
+          break
+        case "due_date":
+          errors.check(field, parseNullableDate(value))
+          break
+        case "status":
+          target = errors.check(field, parseChoice(value, silverStatuses))
+          break
+        case "visible":
+          errors.check(field, parseBoolean(value))
+          break
+        case "proforma":
+        case "invoice":
+          yield* documentField(errors, field, value, request.basePath, payment.id, null)
+          break
+      }
+    }
+    if (errors.any) return silverResponse(400, errors.errors)
+    // 2. Only the status may change.
+    if (given.length !== 1 || given[0] !== "status" || target === undefined) {
+      return silverResponse(400, {
+        non_field_errors: [`Existing payments only accept updating their status. ${pythonNameList(given)} given.`]
+      })
+    }
+    // 3. Final statuses stay final.
+    const current = silverView(payment).status
+    if (finalSilverStatuses.includes(current)) {
+      return silverResponse(400, { non_field_errors: [`Cannot update a payment with '${current}' status.`] })
+    }
+    // 4. A collection somebody else started (a gateway, tRPC, another dialect) is an active transaction.
+    const open = detail.collections.find((collection) => collection.state === "requested")
+    if (open !== undefined && open.id !== attributes.silverCollectionId) {
+      return silverResponse(400, { non_field_errors: ["Cannot update a payment with active transactions."] })
+    }
+    // 5. The model's clean() on the payment as it stands.
+    const documents = {
+      proforma:
+        attributes.proformaId === null
+          ? null
+          : yield* maybe(Ledger.use((ledger) => ledger.getDocument(attributes.proformaId as number))),
+      invoice:
+        attributes.invoiceId === null
+          ? null
+          : yield* maybe(Ledger.use((ledger) => ledger.getDocument(attributes.invoiceId as number)))
+    }
+    const problem = documentProblem(payment.billingEntityId, payment.customerId, documents)
+    if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
+    // 6. The transition.
+    if (target !== current) {
+      const refused = silverResponse(400, { status: `The payment could not be transitioned to '${target}' status.` })
+      const transition: Program<void> = Effect.gen(function* () {
+        switch (target) {
+          case "pending": {
+            const submitted = yield* Ledger.use((ledger) =>
+              ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+            )
+            const collection = submitted.collections.find((row) => row.state === "requested")
+            yield* step("attributes")(
+              saveAttributes(submitted.payment, { ...attributes, silverCollectionId: collection?.id ?? null })
+            )
+            return
+          }
+          case "unpaid":
+            yield* Ledger.use((ledger) => ledger.failCollection({ paymentId: payment.id, reason: "failed in Silver" }))
+            return
+          case "paid": {
+            const posted = yield* Ledger.use((ledger) => ledger.postPayment({ paymentId: payment.id }))
+            yield* settleDocuments(posted, attributes)
+            return
+          }
+          case "canceled":
+            yield* Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" }))
+            return
+        }
+      })
+      const outcome = yield* transition.pipe(
+        Effect.as(null),
+        Effect.catchTag("InvalidTransition", () => Effect.succeed(refused))
+      )
+      if (outcome !== null) return outcome
+    }
+    const updated = yield* loadRecord(payment.id)
+    if (updated === null) return notFoundResponse()
+    return silverResponse(200, toSilverPayment(updated, links))
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Customers and providers
+
+const customerDetailFields = [
+  "customer_reference",
+  "company",
+  "address_1",
+  "address_2",
+  "city",
+  "state",
+  "zip_code",
+  "country",
+  "extra",
+  "sales_tax_number",
+  "sales_tax_name"
+] as const
+
+const customerView = (customer: Customer, links: Links) =>
+  Effect.map(getRecordData(customerDetailsKind, String(customer.id)), (details) =>
+    toSilverCustomer(customer, details ?? {}, links)
+  )
+
+const listCustomers = (
+  request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>
+): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const links = linksFor(request.url, request.basePath)
+    const customers = yield* readAll((cursor) => Ledger.use((ledger) => ledger.listCustomers({ cursor, limit: 1000 })))
+    const sorted = [...customers].sort((a, b) => a.id - b.id)
+    const page = paginate(sorted, request.query, request.url)
+    if (!page.ok) return invalidPage()
+    const body = yield* Effect.forEach(page.items, (customer) => customerView(customer, links))
+    return silverResponse(200, body, { link: page.link })
+  })
+
+const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const customer = yield* maybe(Ledger.use((ledger) => ledger.getCustomer(Number(request.params.id))))
+    if (customer === null) return notFoundResponse()
+    return silverResponse(200, yield* customerView(customer, linksFor(request.url, request.basePath)))
+  })
+
+const requiredFields = (errors: FieldErrors, body: Body, fields: ReadonlyArray<string>) => {
+  const values: Record<string, string> = {}
+  for (const field of fields) {
+    const value = errors.check(field, parseRequiredText(body[field]))
+    if (value !== undefined) values[field] = value
+  }
+  return values
+}
+
+const optionalTexts = (errors: FieldErrors, body: Body, fields: ReadonlyArray<string>) => {
+  const values: Record<string, string | null> = {}
+  for (const field of fields) {
+    if (!(field in body)) continue
+    const value = errors.check(field, parseText(body[field], { allowNull: true }))
+    if (value !== undefined) values[field] = value
+  }
+  return values
+}
+
+const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
+    const body: Body = request.body === undefined ? {} : (request.body as Body)
+    const errors = new FieldErrors()
+    const required = requiredFields(errors, body, ["name", "address_1", "city", "country"])
+    const texts = optionalTexts(
+      errors,
+      body,
+      customerDetailFields.filter((field) => !["address_1", "city", "country"].includes(field))
+    )
+    let emails: Array<string> = []
+    if ("emails" in body && body.emails !== null) {
+      if (Array.isArray(body.emails) && body.emails.every((email) => typeof email === "string")) {
+        emails = body.emails as Array<string>
+      } else errors.add("emails", "Expected a list of items.")
+    }
+    const salesTaxPercent =
+      "sales_tax_percent" in body && body.sales_tax_percent !== null
+        ? errors.check("sales_tax_percent", parseAmount(body.sales_tax_percent))
+        : null
+    const consolidated =
+      "consolidated_billing" in body
+        ? errors.check("consolidated_billing", parseBoolean(body.consolidated_billing))
+        : false
+    const currency =
+      "currency" in body ? errors.check("currency", parseChoice(body.currency, currencyCodes)) : ("USD" as const)
+    if (errors.any || currency === undefined) return silverResponse(400, errors.errors)
+    const customer = yield* Ledger.use((ledger) =>
+      ledger.createCustomer({ name: required.name as string, currency, email: emails[0] ?? null })
+    )
+    yield* step("details")(
+      Ledger.use((ledger) =>
+        ledger.saveDialectRecord({
+          dialect: dialectId,
+          kind: customerDetailsKind,
+          key: String(customer.id),
+          customerId: customer.id,
+          data: {
+            ...texts,
+            address_1: required.address_1,
+            city: required.city,
+            country: required.country,
+            emails,
+            sales_tax_percent: salesTaxPercent ?? null,
+            consolidated_billing: consolidated ?? false,
+            meta: isPlainObject(body.meta) ? body.meta : {}
+          }
+        })
+      )
+    )
+    const representation = yield* customerView(customer, linksFor(request.url, request.basePath))
+    return silverResponse(201, representation, { location: representation.url })
+  })
+
+const providerView = (entity: BillingEntity, links: Links) =>
+  Effect.map(getRecordData(providerDetailsKind, String(entity.id)), (details) =>
+    toSilverProvider(entity, details ?? {}, links)
+  )
+
+const listProviders = (
+  request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>
+): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const links = linksFor(request.url, request.basePath)
+    const entities = yield* readAll((cursor) =>
+      Ledger.use((ledger) => ledger.listBillingEntities({ cursor, limit: 1000 }))
+    )
+    const page = paginate(
+      [...entities].sort((a, b) => a.id - b.id),
+      request.query,
+      request.url
+    )
+    if (!page.ok) return invalidPage()
+    const body = yield* Effect.forEach(page.items, (entity) => providerView(entity, links))
+    return silverResponse(200, body, { link: page.link })
+  })
+
+const getProvider = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const entity = yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(Number(request.params.id))))
+    if (entity === null) return notFoundResponse()
+    return silverResponse(200, yield* providerView(entity, linksFor(request.url, request.basePath)))
+  })
+
+const proformaRequired = "This field is required as the chosen flow is proforma."
+
+const createProvider = (request: DialectRequest<unknown, unknown, unknown>): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
+    const body: Body = request.body === undefined ? {} : (request.body as Body)
+    const errors = new FieldErrors()
+    const required = requiredFields(errors, body, ["name", "invoice_series", "address_1", "city", "country"])
+    const flow = "flow" in body ? errors.check("flow", parseChoice(body.flow, ["proforma", "invoice"] as const)) : null
+    const texts = optionalTexts(errors, body, [
+      "company",
+      "display_email",
+      "notification_email",
+      "address_2",
+      "state",
+      "zip_code",
+      "extra",
+      "proforma_series"
+    ])
+    const numbers: Record<string, number | null> = {}
+    for (const field of ["invoice_starting_number", "proforma_starting_number"]) {
+      if (!(field in body)) continue
+      const value = errors.check(field, parseNullableInteger(body[field]))
+      if (value !== undefined) numbers[field] = value
+    }
+    if (errors.any) return silverResponse(400, errors.errors)
+    if (flow === "proforma") {
+      const series = texts.proforma_series ?? null
+      const starting = numbers.proforma_starting_number ?? null
+      if (series === null && starting === null) {
+        return silverResponse(400, { proforma_series: proformaRequired, proforma_starting_number: proformaRequired })
+      }
+      if (series === null) return silverResponse(400, { proforma_series: proformaRequired })
+      if (starting === null) return silverResponse(400, { proforma_starting_number: proformaRequired })
+    }
+    const entity = yield* Ledger.use((ledger) =>
+      ledger.createBillingEntity({
+        name: required.name as string,
+        email: texts.display_email ?? null,
+        flow: flow ?? "proforma",
+        defaultCurrency: "USD"
+      })
+    )
+    yield* step("details")(
+      Ledger.use((ledger) =>
+        ledger.saveDialectRecord({
+          dialect: dialectId,
+          kind: providerDetailsKind,
+          key: String(entity.id),
+          data: {
+            ...texts,
+            invoice_series: required.invoice_series,
+            address_1: required.address_1,
+            city: required.city,
+            country: required.country,
+            invoice_starting_number: numbers.invoice_starting_number ?? 1,
+            proforma_starting_number: numbers.proforma_starting_number ?? 1,
+            meta: isPlainObject(body.meta) ? body.meta : {}
+          }
+        })
+      )
+    )
+    const representation = yield* providerView(entity, linksFor(request.url, request.basePath))
+    return silverResponse(201, representation, { location: representation.url })
+  })
+
+const getDocument =
+  (kind: "invoice" | "proforma") =>
+  (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
+    Effect.gen(function* () {
+      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(Number(request.params.id))))
+      if (document === null || document.kind !== kind) return notFoundResponse()
+      const provider = yield* providerCache()(document.billingEntityId)
+      return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))
+    })
+
+const notAllowed = (method: string, allow: string) => () =>
+  Effect.succeed(silverResponse(405, methodNotAllowed(method), { allow }))
+
+// ---------------------------------------------------------------------------------------------
+// The registry
+
+const suite = "silver.test.ts"
+const docSuite = "silver.vendor-doc.test.ts"
+const listSuite = "silver.list.test.ts"
+const errorSuite = "silver.errors.test.ts"
+const contract = "silver.contract.test.ts › Silver (Presslabs): dialect contract"
+const paymentsList = "/customers/:customerId{[0-9]+}/payments/"
+const paymentDetail = "/customers/:customerId{[0-9]+}/payments/:paymentId{[0-9]+}/"
+const detailAllow = "GET, PATCH, HEAD, OPTIONS"
+const listAllow = "GET, POST, HEAD, OPTIONS"
+
+const definition = defineDialect({
+  id: "silver",
+  title: "Silver (Presslabs)",
+  vendorDocs: [
+    {
+      title: "Silver payments (docs/payments/payment.md)",
+      url: "https://www.presslabs.com/docs/code/silver/payments/payment/"
+    },
+    {
+      title: "Silver source @00bc43d (last commit with payments)",
+      url: "https://github.com/silverapp/silver/tree/00bc43d9b98dca0db680a69bfb2e2df50d14f2ad"
+    }
+  ],
+  description:
+    "Silver's payments API as its code behaved at 00bc43d (Dec 2016): HTTP Basic (e-mail + password) or `Authorization: Token <API key>`, DRF error bodies, amounts as two-decimal strings, absolute hyperlinks with trailing slashes, page-number pagination with Silver's Link header. Served under /silver by default (DIALECT_BASE_PATHS=silver=<path> moves it).",
+  version: "0.1.5b",
+  defaultBasePath: "/silver",
+  trailingSlash: "strict",
+  authenticate: silverAuthentication,
+  renderError: silverErrors,
+  errorSchema: SilverError,
+  endpoints: [
+    endpoint({
+      method: "GET",
+      path: paymentsList,
+      operationId: "listPayments",
+      summary: "List a customer's payments (filters, ordering, pagination with a Link header)",
+      tags: ["payments"],
+      request: { params: SilverCustomerPath, query: SilverPaymentListQuery },
+      responses: { 200: { description: "A bare array of payments", schema: SilverPaymentList } },
+      tests: [
+        `${docSuite} › replays the doc's list example field by field`,
+        `${listSuite} › filters by is_overdue as Silver's querysets did (null due dates in neither set)`,
+        `${listSuite} › filters by visible, status, flow, provider name, amounts and currency`,
+        `${listSuite} › orders by due date descending by default and by ?ordering=`,
+        `${listSuite} › paginates with page, page_size (capped at 100) and per_page, always sending Silver's Link header`,
+        `${listSuite} › answers Invalid page. with 404`
+      ],
+      implemented: true,
+      handler: listPayments
+    }),
+    endpoint({
+      method: "POST",
+      path: paymentsList,
+      operationId: "createPayment",
+      summary: "Create a payment for the customer in the path",
+      tags: ["payments"],
+      request: { params: SilverCustomerPath, body: SilverPaymentCreate, bodyRequired: false },
+      responses: { 201: { description: "The payment, with a Location header", schema: SilverPayment } },
+      tests: [
+        `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
+        `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+        `${docSuite} › replays the doc's create example field by field`,
+        `${suite} › uses the path's customer, applies Silver's defaults and answers 201 with a Location header`,
+        `${errorSuite} › collects every field error of a create in one 400 body in Silver's words`,
+        `${errorSuite} › applies the document rules in Silver's order`
+      ],
+      implemented: true,
+      handler: createPayment
+    }),
+    endpoint({
+      method: "GET",
+      path: paymentDetail,
+      operationId: "getPayment",
+      summary: "Retrieve a customer's payment",
+      tags: ["payments"],
+      request: { params: SilverPaymentPath },
+      responses: { 200: { description: "The payment", schema: SilverPayment } },
+      tests: [
+        `${docSuite} › replays the doc's retrieve example field by field`,
+        `${errorSuite} › answers Not found. for an unknown payment or another customer's payment`
+      ],
+      implemented: true,
+      handler: getPayment
+    }),
+    endpoint({
+      method: "PATCH",
+      path: paymentDetail,
+      operationId: "transitionPayment",
+      summary: "Transition a payment (only `status` may change)",
+      tags: ["payments"],
+      request: { params: SilverPaymentPath, body: SilverPaymentPatch, bodyRequired: false },
+      responses: { 200: { description: "The payment after the transition", schema: SilverPayment } },
+      tests: [
+        `${docSuite} › replays the doc's transition example field by field`,
+        `${suite} › walks every allowed transition and keeps paid and canceled final`,
+        `${errorSuite} › checks a PATCH in Silver's order with Silver's texts`,
+        `${suite} › refuses a PATCH while a collection someone else started is in progress`
+      ],
+      implemented: true,
+      handler: patchPayment
+    }),
+    endpoint({
+      method: "PUT",
+      path: paymentDetail,
+      operationId: "replacePayment",
+      summary: "Not allowed: answers 405 as Silver did",
+      tags: ["payments"],
+      responses: { 405: { description: 'Method "PUT" not allowed.' } },
+      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
+      implemented: true,
+      handler: notAllowed("PUT", detailAllow)
+    }),
+    endpoint({
+      method: "DELETE",
+      path: paymentDetail,
+      operationId: "deletePayment",
+      summary: "Not allowed: answers 405 as Silver did",
+      tags: ["payments"],
+      responses: { 405: { description: 'Method "DELETE" not allowed.' } },
+      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
+      implemented: true,
+      handler: notAllowed("DELETE", detailAllow)
+    }),
+    endpoint({
+      method: "PUT",
+      path: paymentsList,
+      operationId: "replacePaymentList",
+      summary: "Not allowed: answers 405 as Silver did",
+      tags: ["payments"],
+      responses: { 405: { description: 'Method "PUT" not allowed.' } },
+      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
+      implemented: true,
+      handler: notAllowed("PUT", listAllow)
+    }),
+    endpoint({
+      method: "PATCH",
+      path: paymentsList,
+      operationId: "patchPaymentList",
+      summary: "Not allowed: answers 405 as Silver did",
+      tags: ["payments"],
+      responses: { 405: { description: 'Method "PATCH" not allowed.' } },
+      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
+      implemented: true,
+      handler: notAllowed("PATCH", listAllow)
+    }),
+    endpoint({
+      method: "DELETE",
+      path: paymentsList,
+      operationId: "deletePaymentList",
+      summary: "Not allowed: answers 405 as Silver did",
+      tags: ["payments"],
+      responses: { 405: { description: 'Method "DELETE" not allowed.' } },
+      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
+      implemented: true,
+      handler: notAllowed("DELETE", listAllow)
+    }),
+    endpoint({
+      method: "GET",
+      path: "/customers/",
+      operationId: "listCustomers",
+      summary: "List customers",
+      tags: ["customers"],
+      request: { query: SilverPageQuery },
+      responses: { 200: { description: "A bare array of customers", schema: SilverCustomerList } },
+      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`],
+      implemented: true,
+      handler: listCustomers
+    }),
+    endpoint({
+      method: "POST",
+      path: "/customers/",
+      operationId: "createCustomer",
+      summary: "Create a customer",
+      tags: ["customers"],
+      request: { body: SilverCustomerCreate, bodyRequired: false },
+      responses: { 201: { description: "The customer", schema: SilverCustomer } },
+      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`],
+      implemented: true,
+      handler: createCustomer
+    }),
+    endpoint({
+      method: "GET",
+      path: "/customers/:id{[0-9]+}/",
+      operationId: "getCustomer",
+      summary: "Retrieve a customer (with its payments link)",
+      tags: ["customers"],
+      request: { params: SilverIdPath },
+      responses: { 200: { description: "The customer", schema: SilverCustomer } },
+      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`],
+      implemented: true,
+      handler: getCustomer
+    }),
+    endpoint({
+      method: "GET",
+      path: "/providers/",
+      operationId: "listProviders",
+      summary: "List providers (Paybridge billing entities)",
+      tags: ["providers"],
+      request: { query: SilverPageQuery },
+      responses: { 200: { description: "A bare array of providers", schema: SilverProviderList } },
+      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`],
+      implemented: true,
+      handler: listProviders
+    }),
+    endpoint({
+      method: "POST",
+      path: "/providers/",
+      operationId: "createProvider",
+      summary: "Create a provider (a Paybridge billing entity)",
+      tags: ["providers"],
+      request: { body: SilverProviderCreate, bodyRequired: false },
+      responses: { 201: { description: "The provider", schema: SilverProvider } },
+      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`],
+      implemented: true,
+      handler: createProvider
+    }),
+    endpoint({
+      method: "GET",
+      path: "/providers/:id{[0-9]+}/",
+      operationId: "getProvider",
+      summary: "Retrieve a provider",
+      tags: ["providers"],
+      request: { params: SilverIdPath },
+      responses: { 200: { description: "The provider", schema: SilverProvider } },
+      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`],
+      implemented: true,
+      handler: getProvider
+    }),
+    endpoint({
+      method: "GET",
+      path: "/invoices/:id{[0-9]+}/",
+      operationId: "getInvoice",
+      summary: "Retrieve an invoice (a ledger document of kind invoice)",
+      tags: ["documents"],
+      request: { params: SilverIdPath },
+      responses: { 200: { description: "The invoice", schema: SilverInvoice } },
+      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`],
+      implemented: true,
+      handler: getDocument("invoice")
+    }),
+    endpoint({
+      method: "GET",
+      path: "/proformas/:id{[0-9]+}/",
+      operationId: "getProforma",
+      summary: "Retrieve a proforma (a ledger document of kind proforma)",
+      tags: ["documents"],
+      request: { params: SilverIdPath },
+      responses: { 200: { description: "The proforma", schema: SilverProforma } },
+      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`],
+      implemented: true,
+      handler: getDocument("proforma")
+    })
+  ]
+})
+
+// ---------------------------------------------------------------------------------------------
+// OPTIONS (DRF's metadata), which the kit's registry does not route
+
+const optionsRoutes: ReadonlyArray<readonly [string, string, string]> = [
+  [paymentsList, "Payment List", listAllow],
+  [paymentDetail, "Payment Detail", detailAllow]
+]
+
+/** The Silver dialect, with DRF's OPTIONS answers added in front of the kit's app. */
+export const silverDialect: Dialect = {
+  ...definition,
+  createApp: (deps) => {
+    const inner = definition.createApp(deps)
+    const app = new Hono()
+    const sessions = deps.sessions ?? makeSessionStore({ ttlSeconds: 3600 })
+    for (const [path, name, allow] of optionsRoutes) {
+      app.options(path, async (c) => {
+        const requestId = c.req.header("x-request-id")?.trim() || crypto.randomUUID()
+        const context = { requestId, operationId: null, method: "OPTIONS", path: c.req.path }
+        const source: CredentialSource = {
+          header: (header) => c.req.header(header),
+          query: (parameter) => c.req.query(parameter),
+          bodyField: () => undefined,
+          sessions
+        }
+        const program = silverAuthentication.authenticate(source)
+        if (program === undefined) {
+          return renderDialectError(silverErrors, new Unauthorized({ message: "not provided" }), context)
+        }
+        const exit = await deps.runAuthentication(program)
+        if (Exit.isFailure(exit)) {
+          const failure = Cause.findErrorOption(exit.cause)
+          const error = failure._tag === "Some" ? failure.value : new Unauthorized({ message: "not provided" })
+          return renderDialectError(silverErrors, error, context)
+        }
+        return jsonExactResponse(
+          {
+            name,
+            description: "",
+            renders: ["application/json", "text/html"],
+            parses: ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
+          },
+          200,
+          { allow, "x-request-id": requestId }
+        )
+      })
+    }
+    app.route("/", inner)
+    return app
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Silver's error table: every core error tag → the status and body Django REST Framework sent.
+ * Silver answered authentication problems with 403 (session authentication came first, so no
+ * `WWW-Authenticate` challenge), unknown objects with `{"detail": "Not found."}` and field
+ * problems with `{"<field>": ["…"]}` / `{"non_field_errors": ["…"]}`. Most of Silver's field errors
+ * are produced by the handlers themselves in these shapes; the table covers whatever reaches it.
+ */
+import type { ErrorTable } from "@paybridge/adapter-kit"
+
+export const notProvided = "Authentication credentials were not provided."
+export const invalidCredentials = "Invalid username/password."
+export const invalidToken = "Invalid token."
+const silverAuthTexts = new Set([notProvided, invalidCredentials, invalidToken])
+
+/** DRF's body for a 405. */
+export const methodNotAllowed = (method: string) => ({ detail: `Method "${method}" not allowed.` })
+
+export const silverErrors: ErrorTable = {
+  NotFound: { status: 404, body: () => ({ detail: "Not found." }) },
+  ValidationFailed: {
+    status: 400,
+    body: (e) => {
+      if (e.message.startsWith("The request body is not valid JSON")) {
+        return { detail: `JSON parse error - ${e.message.replace(/^The request body is not valid JSON: /u, "")}` }
+      }
+      const body: Record<string, Array<string>> = {}
+      for (const issue of e.issues) {
+        const field = typeof issue.path[0] === "string" ? issue.path[0] : "non_field_errors"
+        body[field] = [...(body[field] ?? []), issue.message]
+      }
+      return Object.keys(body).length === 0 ? { non_field_errors: [e.message] } : body
+    }
+  },
+  InvalidTransition: { status: 400, body: (e) => ({ non_field_errors: [e.message] }) },
+  Conflict: { status: 409, body: (e) => ({ detail: e.message }) },
+  Unauthorized: {
+    status: 403,
+    body: (e) => ({ detail: silverAuthTexts.has(e.message) ? e.message : notProvided })
+  },
+  Forbidden: { status: 403, body: () => ({ detail: "You do not have permission to perform this action." }) },
+  NotImplemented: { status: 501, body: (e) => ({ detail: e.message }) },
+  StorageUnavailable: {
+    status: 503,
+    body: () => ({ detail: "Service temporarily unavailable, try again later." }),
+    headers: () => ({ "retry-after": "1" })
+  },
+  Internal: { status: 500, body: (e) => ({ detail: e.message }) }
+}
