@@ -6,12 +6,14 @@
  *   2. access log     one JSON line per request, written after the response (so it sees status and principal)
  *   3. health         `/health/live` (process up) and `/health` = `/health/ready` (database answers → 200,
  *                     else 503); before any auth, so probes need no key
- *   4. /trpc/*        auth (`Authorization: Bearer <api key>` → principal via the Authenticator; absent or
- *                     unknown key → null, and protected procedures answer UNAUTHORIZED), then the internal API
- *                     with the `Idempotency-Key` header in its context
+ *   4. /trpc/*        auth (`Authorization: Bearer <api key>` → principal via the Authenticator, or a console
+ *                     session token from `session.signIn`; absent or unknown → null, and protected procedures
+ *                     answer UNAUTHORIZED), then the internal API with the `Idempotency-Key` header in its context
+ *                     and the admin console's host services (see `admin-console.ts`)
  *   5. dialects       vendor-compatible REST sub-apps, each under its base path (`dialects` below); each one
  *                     authenticates in its vendor's style through the same Authenticator
  *   6. /docs          the dialects' OpenAPI documents (the adapter kit's docs app)
+ *      /admin         the built admin console (React app from `apps/admin/dist`)
  *   7. onError        the single HTTP error mapper (core error table for tagged errors, 500 otherwise)
  */
 import { trpcServer } from "@hono/trpc-server"
@@ -24,6 +26,7 @@ import { Effect, type ManagedRuntime } from "effect"
 import { Hono } from "hono"
 import { contextStorage, tryGetContext } from "hono/context-storage"
 import { HTTPException } from "hono/http-exception"
+import { adminBasePath, adminStaticApp, makeAdminSessions, makeConsoleHost } from "./admin-console.ts"
 import type { AppConfig } from "./config.ts"
 import { dialects } from "./dialects.ts"
 import type { Logger } from "./logger.ts"
@@ -111,14 +114,17 @@ export const createApp = ({ runtime, config, logger, dialects: mounted = dialect
     })
   }
 
-  // 4. The internal tRPC API: resolve the principal (never reject here), then hand over to tRPC.
+  // 4. The internal tRPC API: resolve the principal (never reject here), then hand over to tRPC. A bearer
+  //    credential is an API key (`pbk_…`) or an admin console session token.
+  const adminSessions = makeAdminSessions()
   app.use("/trpc/*", async (c, next) => {
-    const apiKey = bearerToken(c.req.header("Authorization"))
-    if (apiKey !== null) {
+    const credential = bearerToken(c.req.header("Authorization"))
+    if (credential !== null) {
       const principal = await runtime.runPromise(
-        AuthenticatorService.use((auth) => auth.authenticateApiKey(apiKey)).pipe(
-          Effect.catchTag("Unauthorized", () => Effect.succeed(null))
-        )
+        (credential.startsWith("pbk_")
+          ? AuthenticatorService.use((auth) => auth.authenticateApiKey(credential))
+          : adminSessions.resolve(credential)
+        ).pipe(Effect.catchTag("Unauthorized", () => Effect.succeed(null)))
       )
       c.set("principal", principal)
     }
@@ -142,7 +148,9 @@ export const createApp = ({ runtime, config, logger, dialects: mounted = dialect
             runtime,
             principal: c.get("principal"),
             requestId: c.get("requestId"),
-            idempotencyKey
+            idempotencyKey,
+            credential: bearerToken(c.req.header("Authorization")),
+            console: consoleHost
           })
         }
       },
@@ -167,6 +175,7 @@ export const createApp = ({ runtime, config, logger, dialects: mounted = dialect
   const basePaths = Object.fromEntries(
     mounted.map((dialect) => [dialect.id, config.dialectBasePaths[dialect.id] ?? dialect.defaultBasePath])
   )
+  const consoleHost = makeConsoleHost({ runtime, runners, sessions: adminSessions, dialects: mounted, basePaths })
   for (const dialect of mounted) {
     const basePath = basePaths[dialect.id] ?? dialect.defaultBasePath
     app.route(
@@ -181,8 +190,9 @@ export const createApp = ({ runtime, config, logger, dialects: mounted = dialect
     )
   }
 
-  // 6. Documentation of the dialects (index page and one OpenAPI document each).
+  // 6. Documentation of the dialects (index page and one OpenAPI document each), and the admin console.
   app.route("/docs", docsApp(mounted, { basePaths, title: "Paybridge APIs" }))
+  app.route(adminBasePath, adminStaticApp(config.adminDistDir))
 
   app.notFound((c) =>
     c.json({ error: { code: "NOT_FOUND", message: `no route for ${c.req.method} ${c.req.path}` } }, 404)

@@ -12,6 +12,7 @@
  *   PUBLIC_URL           the URL clients use, default http://<HOST>:<port>
  *   DIALECT_BASE_PATHS   base path per dialect mount, "<dialect>=/path,<dialect>=/path" (each dialect has a default)
  *   SHUTDOWN_TIMEOUT     how long in-flight requests may take to finish on SIGINT/SIGTERM, default "10 seconds"
+ *   ADMIN_DIST_DIR       the built admin console served under /admin, default apps/admin/dist (relative: from the repo root)
  */
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -35,6 +36,8 @@ export interface AppConfig {
   /** Overrides of dialect mount base paths, by dialect id. */
   readonly dialectBasePaths: Readonly<Record<string, string>>
   readonly shutdownTimeout: Duration.Duration
+  /** Absolute directory of the built admin console (served under `/admin`). */
+  readonly adminDistDir: string
 }
 
 export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
@@ -42,7 +45,7 @@ export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigIn
 }) {}
 
 const BasePath = /^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-]$/
-const reservedPrefixes = ["/trpc", "/health", "/docs"]
+const reservedPrefixes = ["/trpc", "/health", "/docs", "/admin"]
 
 const parseDialectBasePaths = (raw: string): Effect.Effect<Record<string, string>, ConfigInvalid> =>
   Effect.gen(function* () {
@@ -85,7 +88,8 @@ const rawConfig = Config.all({
   logLevel: Config.Literals(logLevels, "LOG_LEVEL").pipe(Config.withDefault("info" as const)),
   publicUrl: Config.option(Config.URL("PUBLIC_URL")),
   dialectBasePaths: Config.String("DIALECT_BASE_PATHS").pipe(Config.withDefault("")),
-  shutdownTimeout: Config.Duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10)))
+  shutdownTimeout: Config.Duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
+  adminDistDir: Config.NonEmptyString("ADMIN_DIST_DIR").pipe(Config.withDefault("apps/admin/dist"))
 })
 
 /** Reads and validates the configuration from an environment (the process's by default). */
@@ -113,7 +117,8 @@ export const loadConfig = (
       logLevel: raw.logLevel,
       publicUrl: raw.publicUrl._tag === "Some" ? raw.publicUrl.value.href.replace(/\/+$/, "") : null,
       dialectBasePaths: yield* parseDialectBasePaths(raw.dialectBasePaths),
-      shutdownTimeout: raw.shutdownTimeout
+      shutdownTimeout: raw.shutdownTimeout,
+      adminDistDir: resolve(repoRoot, raw.adminDistDir)
     }
   })
 

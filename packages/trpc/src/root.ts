@@ -1,6 +1,8 @@
 /** The app router: every area router under its name. Its type is what `@paybridge/client` imports. */
+import { accessRouter } from "./routers/access.router.ts"
 import { balancesRouter } from "./routers/balances.router.ts"
 import { billingEntitiesRouter } from "./routers/billing-entities.router.ts"
+import { compatibilityRouter, dialectsRouter, overviewRouter } from "./routers/console.router.ts"
 import { customersRouter } from "./routers/customers.router.ts"
 import { documentsRouter } from "./routers/documents.router.ts"
 import { eventsRouter } from "./routers/events.router.ts"
@@ -21,7 +23,11 @@ export const appRouter = router({
   payments: paymentsRouter,
   refunds: refundsRouter,
   balances: balancesRouter,
-  events: eventsRouter
+  events: eventsRouter,
+  overview: overviewRouter,
+  access: accessRouter,
+  dialects: dialectsRouter,
+  compatibility: compatibilityRouter
 })
 
 export type AppRouter = typeof appRouter

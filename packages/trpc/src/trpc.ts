@@ -18,6 +18,7 @@ import type { CommandContextShape, LedgerError, LedgerShape, Origin, Principal }
 import { CommandContext, Ledger } from "@paybridge/core"
 import { initTRPC, TRPCError } from "@trpc/server"
 import { Effect, type ManagedRuntime } from "effect"
+import type { ConsoleHost } from "./console-host.ts"
 import { asLedgerError, encodeLedgerErrorJson, fieldIssuesOf, toTrpcError } from "./error-table.ts"
 
 /** One ledger command or query, given the ledger; it runs inside the request's `CommandContext`. */
@@ -35,6 +36,10 @@ export type TrpcContext = {
    * a core error rejects as the `TRPCError` the error table prescribes.
    */
   readonly runLedger: <A>(command: LedgerCommand<A>) => Promise<A>
+  /** The bearer credential the request carried (an API key or a console session token), or `null`. */
+  readonly credential: string | null
+  /** The admin console's host services; `null` when the server offers no console. */
+  readonly console: ConsoleHost | null
 }
 
 export interface CreateTrpcContextOptions {
@@ -44,6 +49,8 @@ export interface CreateTrpcContextOptions {
   readonly requestId: string
   readonly idempotencyKey: string | null
   readonly origin?: Origin
+  readonly credential?: string | null
+  readonly console?: ConsoleHost | null
 }
 
 /** Builds the per-request context from the app's runtime and what the HTTP layer learnt. */
@@ -64,7 +71,14 @@ export const createTrpcContext = (options: CreateTrpcContextOptions): TrpcContex
       )
     )
   }
-  return { principal, requestId, idempotencyKey, runLedger }
+  return {
+    principal,
+    requestId,
+    idempotencyKey,
+    runLedger,
+    credential: options.credential ?? null,
+    console: options.console ?? null
+  }
 }
 
 const t = initTRPC.context<TrpcContext>().create({
@@ -98,4 +112,20 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "an API key is required (Authorization: Bearer <key>)" })
   }
   return next({ ctx: { ...ctx, principal: ctx.principal } })
+})
+
+/** Requires the server's console host (→ `NOT_IMPLEMENTED` without one); narrows `ctx.console`. */
+export const consoleProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.console === null) {
+    throw new TRPCError({ code: "NOT_IMPLEMENTED", message: "this server offers no admin console" })
+  }
+  return next({ ctx: { ...ctx, console: ctx.console } })
+})
+
+/** Console procedures only the `admin` role may call (user and API key management). */
+export const adminProcedure = consoleProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.role !== "admin") {
+    throw new TRPCError({ code: "FORBIDDEN", message: `role ${ctx.principal.role} may not manage users and API keys` })
+  }
+  return next()
 })

@@ -9,8 +9,8 @@
  * core program through the `LedgerRunner` as `dialect:<id>`, and renders every failure — ledger
  * errors, malformed JSON, unknown routes, defects — through the dialect's error table.
  */
-import type { CommandContextShape, Origin, Principal } from "@paybridge/core"
-import { Cause, Exit, Schema } from "effect"
+import type { CommandContextShape, Origin, PaymentDetail, Principal } from "@paybridge/core"
+import { Cause, type Effect, Exit, Schema } from "effect"
 import { type Context, Hono } from "hono"
 import type { AuthenticationMethod, CredentialSource } from "./auth/authentication.ts"
 import { makeSessionStore, type SessionStore } from "./auth/session-store.ts"
@@ -32,7 +32,7 @@ import {
   validationFailedFromSchema
 } from "./errors.ts"
 import { type JsonBody, jsonExactResponse, readJsonExact } from "./json/exact-json.ts"
-import type { DialectRunners } from "./runner.ts"
+import type { DialectRunners, DialectServices } from "./runner.ts"
 
 /** A link to the vendor's own documentation. */
 export interface VendorDocLink {
@@ -71,7 +71,27 @@ export interface DialectDefinition {
   readonly sessions?: { readonly ttlSeconds: number; readonly sliding?: boolean | undefined } | undefined
   /** `either` (default): `/payments` and `/payments/` reach the same endpoint; `strict`: only as declared. */
   readonly trailingSlash?: "either" | "strict" | undefined
+  /**
+   * Optional: renders a ledger payment exactly as this vendor's API returns it (the body of its
+   * "get payment" endpoint). The admin console shows these side by side ("what does the old client
+   * see?"); a dialect without it is listed as not offering a view.
+   */
+  readonly renderPayment?: PaymentRenderer | undefined
 }
+
+/** Renders one payment (with its allocations, reversals, collections, refunds) as the vendor's JSON. */
+export type PaymentRenderer = (
+  detail: PaymentDetail,
+  context: { readonly basePath: string }
+) => Effect.Effect<unknown, unknown, DialectServices>
+
+/** The payment as `dialect` would return it, or `null` when the dialect does not implement {@link PaymentRenderer}. */
+export const renderPaymentAs = (
+  dialect: Pick<DialectDefinition, "renderPayment" | "defaultBasePath">,
+  detail: PaymentDetail,
+  basePath: string = dialect.defaultBasePath
+): Effect.Effect<unknown, unknown, DialectServices> | null =>
+  dialect.renderPayment === undefined ? null : dialect.renderPayment(detail, { basePath })
 
 /** A server-side report of an unexpected failure (never sent to the client). */
 export interface DefectReport {

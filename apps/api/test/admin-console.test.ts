@@ -1,0 +1,134 @@
+/**
+ * The admin console's server side over real HTTP: password sign-in yields a session token that
+ * `/trpc` accepts like an API key and sign-out ends; only admins manage users and keys, a key's
+ * last use is recorded and a revoked key stops working at once; payments list filters and the
+ * overview figures; and the built console is served under `/admin` with client-side routes.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { createPaybridgeClient, isPaybridgeClientError, withIdempotencyKey } from "@paybridge/client"
+import { Authenticator } from "@paybridge/core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { startTestServer, type TestServer } from "./support/test-server.ts"
+
+const distDir = mkdtempSync(join(tmpdir(), "paybridge-admin-dist-"))
+writeFileSync(join(distDir, "index.html"), "<!doctype html><title>Paybridge admin</title><div id=root></div>")
+writeFileSync(join(distDir, "app.js"), "console.log('admin')")
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startTestServer("sqlite::memory:", { env: { ADMIN_DIST_DIR: distDir } })
+  await server.runtime.runPromise(
+    Authenticator.use((auth) =>
+      auth.createUser({ email: "ops@example.com", name: "Ops", role: "finance", password: "correct horse" })
+    )
+  )
+})
+afterAll(async () => {
+  await server.close()
+  rmSync(distDir, { recursive: true, force: true })
+})
+
+const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> => {
+  try {
+    await promise
+    return undefined
+  } catch (error) {
+    return isPaybridgeClientError(error) ? error.data?.code : "not a tRPC error"
+  }
+}
+
+describe("admin console sessions", () => {
+  it("signs in with a password, acts with the session token, and signs out", async () => {
+    const anonymous = createPaybridgeClient(server.url, { apiKey: "none" })
+    expect(
+      await codeOf(anonymous.session.signIn.mutate({ email: "ops@example.com", password: "wrong password" }))
+    ).toBe("UNAUTHORIZED")
+    const session = await anonymous.session.signIn.mutate({ email: "OPS@example.com", password: "correct horse" })
+    expect(session.principal).toMatchObject({ name: "Ops", role: "finance", kind: "user" })
+    expect(Date.parse(session.expiresAt) - Date.now()).toBeGreaterThan(25 * 60 * 1000)
+    const signedIn = createPaybridgeClient(server.url, { apiKey: session.token })
+    expect((await signedIn.session.whoami.query()).name).toBe("Ops")
+    await signedIn.session.signOut.mutate()
+    expect(await codeOf(signedIn.session.whoami.query())).toBe("UNAUTHORIZED")
+  })
+})
+
+describe("access management", () => {
+  it("lets admins list users and keys, issue and revoke a key, and records when a key was last used", async () => {
+    const admin = server.clientAs("admin")
+    expect(await codeOf(server.clientAs("finance").access.users.query())).toBe("FORBIDDEN")
+    expect(await codeOf(server.clientAs("read-only").access.issueKey.mutate({ userId: 1 }))).toBe("FORBIDDEN")
+
+    const created = await admin.access.createUser.mutate({ email: "bot@example.com", name: "Bot", role: "read-only" })
+    const issued = await admin.access.issueKey.mutate({ userId: created.id, label: "silver client" })
+    expect(issued.apiKey).toMatch(/^pbk_/)
+    const before = (await admin.access.users.query()).find((user) => user.id === created.id)
+    expect(before?.apiKeys).toEqual([
+      expect.objectContaining({ label: "silver client", lastUsedAt: null, revokedAt: null })
+    ])
+
+    const bot = createPaybridgeClient(server.url, { apiKey: issued.apiKey })
+    expect((await bot.session.whoami.query()).role).toBe("read-only")
+    const after = (await admin.access.users.query()).find((user) => user.id === created.id)
+    expect(after?.apiKeys[0]?.lastUsedAt).not.toBeNull()
+    expect(after?.hasPassword).toBe(false)
+
+    const revoked = await admin.access.revokeKey.mutate({ apiKeyId: issued.key.id })
+    expect(revoked.revokedAt).not.toBeNull()
+    expect(await codeOf(bot.session.whoami.query())).toBe("UNAUTHORIZED")
+  })
+})
+
+describe("payments list filters and overview", () => {
+  it("filters by amount range (in the chosen currency), origin and reference text, and sums the overview", async () => {
+    const finance = server.clientAs("finance")
+    const customer = await finance.customers.create.mutate({ name: "Filter Ltd", currency: "EUR" })
+    await finance.documents.issue.mutate({ kind: "invoice", customerId: customer.id, total: "100.00" })
+    const today = new Date().toISOString().slice(0, 10)
+    for (const [amount, reference] of [
+      ["10.00", "BANK-001"],
+      ["25.50", "bank-002"],
+      ["99.99", "CHEQUE-9"]
+    ] as const) {
+      await finance.payments.create.mutate(
+        { customerId: customer.id, amount, reference, paymentDate: today },
+        withIdempotencyKey(`filters-${reference}`)
+      )
+    }
+    const refs = async (filters: Record<string, unknown>) =>
+      (await finance.payments.list.query({ customerId: customer.id, ...filters })).items
+        .map((payment) => payment.references.reference)
+        .sort()
+    expect(await refs({ currency: "EUR", amountMin: "20", amountMax: "99.99" })).toEqual(["CHEQUE-9", "bank-002"])
+    expect(await refs({ search: "bank" })).toEqual(["BANK-001", "bank-002"])
+    expect(await refs({ origin: "trpc" })).toHaveLength(3)
+    expect(await refs({ origin: "dialect:silver" })).toEqual([])
+    expect(await codeOf(finance.payments.list.query({ amountMin: "1" }))).toBe("BAD_REQUEST")
+
+    const overview = await finance.overview.figures.query({ from: today, to: today })
+    const eurToday = overview.volumeByDay.filter((row) => row.currency === "EUR")
+    expect(eurToday.reduce((sum, row) => sum + BigInt(row.amount), 0n)).toBeGreaterThanOrEqual(13549n)
+    expect(overview.topDebtors.some((debtor) => debtor.customerId === customer.id)).toBe(false)
+  })
+})
+
+describe("the console's static files", () => {
+  it("serves the built app under /admin and answers client-side routes with index.html", async () => {
+    const script = await fetch(`${server.url}/admin/app.js`)
+    expect(script.status).toBe(200)
+    expect(await script.text()).toContain("admin")
+    for (const path of ["/admin", "/admin/", "/admin/payments/12"]) {
+      const page = await fetch(`${server.url}${path}`)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain("Paybridge admin")
+    }
+  })
+
+  it("lists the mounted dialects and the compatibility table for signed-in users", async () => {
+    const readOnly = server.clientAs("read-only")
+    expect(Array.isArray(await readOnly.dialects.list.query())).toBe(true)
+    expect((await readOnly.compatibility.document.query()).markdown).toContain("# Vendor API compatibility")
+  })
+})

@@ -1,0 +1,51 @@
+/**
+ * What the admin console's procedures need from the host beyond the ledger, supplied by
+ * `apps/api` through the tRPC context: the Authenticator (users, API keys, password checks), the
+ * console's session tokens, the mounted vendor dialects (with their optional payment renderers)
+ * and the generated compatibility table. Keeping these behind plain functions means this package
+ * depends on neither the adapter kit nor the server; without a host (`console: null`) the
+ * console procedures answer `NOT_IMPLEMENTED`.
+ */
+import type { Authenticator, LedgerError, PaymentDetail, Principal } from "@paybridge/core"
+import type { Effect } from "effect"
+
+/** A session token the console signs in with; sent as `Authorization: Bearer <token>` like an API key. */
+export interface ConsoleSession {
+  readonly token: string
+  readonly expiresAt: Date
+}
+
+/** How one dialect accepts credentials (from its OpenAPI security schemes). */
+export interface CredentialStyle {
+  readonly name: string
+  readonly description: string
+}
+
+/** A mounted vendor dialect, as the console sees it. */
+export interface ConsoleDialect {
+  readonly id: string
+  readonly title: string
+  readonly basePath: string
+  readonly credentialStyles: ReadonlyArray<CredentialStyle>
+  /** The payment as this dialect returns it; `null` when the dialect offers no renderer. */
+  readonly renderPayment:
+    | ((
+        detail: PaymentDetail,
+        context: { readonly principal: Principal; readonly requestId: string }
+      ) => Promise<unknown>)
+    | null
+}
+
+export interface ConsoleHost {
+  /** Runs an Authenticator program; a core error rejects as the tRPC error the table prescribes. */
+  readonly runAuthenticator: <A>(
+    program: (auth: Authenticator["Service"]) => Effect.Effect<A, LedgerError>
+  ) => Promise<A>
+  readonly sessions: {
+    readonly issue: (principal: Principal) => Promise<ConsoleSession>
+    readonly revoke: (token: string) => Promise<void>
+  }
+  readonly dialects: ReadonlyArray<ConsoleDialect>
+  /** The generated `docs/compatibility.md`. */
+  readonly compatibilityDocument: () => Promise<string>
+}
