@@ -1,9 +1,10 @@
 /**
  * The Billing Platform (UK) dialect on the real server (SQLite file, production runtime, real
  * HTTP): the same payment agrees through tRPC and `/backend/api/v1`; a reversal or refund made
- * here shows in tRPC and a reversal made through tRPC shows here with its date and status; a
- * regenerated API key invalidates the old one at once; a key's customer scope holds; and the
- * dialect's OpenAPI document is served under `/docs`.
+ * here shows in tRPC, and a reversal made here shows in the Silver dialect (the other dialect
+ * mounted when this was written); a reversal made through tRPC shows here with its date and
+ * status; a regenerated API key invalidates the old one at once; a key's customer scope holds;
+ * and the dialect's OpenAPI document is served under `/docs`.
  */
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
@@ -99,6 +100,28 @@ describe("Billing Platform (UK) across protocols", () => {
     const refunds = await trpc.refunds.list.query({ paymentId: id })
     expect(refunds.items.map((item) => [item.amount, item.state])).toEqual([["5025", "settled"]])
     expect((await trpc.customers.get.query({ id: customer.id })).balance).toBe("20050")
+  })
+
+  test("a reversal made here shows in the Silver dialect, and reinstating it brings the payment back", async () => {
+    const customer = await newCustomer("Cross Silver")
+    const made = await bpuk(`/customers/${customer.id}/payments/`, {
+      method: "POST",
+      body: '{"paymentAmount": 42.00, "paymentDate": "2024-08-01"}'
+    })
+    expect(made.status, made.text).toBe(201)
+    const id = (made.json as BpukPayment).id
+    const silver = async () => {
+      const response = await fetch(`${server.url}/silver/customers/${customer.id}/payments/${id}/`, {
+        headers: { Authorization: `Token ${server.apiKeys.finance}` }
+      })
+      expect(response.status).toBe(200)
+      return (await response.json()) as { status: string; amount: string }
+    }
+    expect(await silver()).toMatchObject({ status: "paid", amount: "42.00" })
+    await bpuk(`/payments/${id}`, { method: "PATCH", body: { paymentReversedDate: "2024-08-05" } })
+    expect(await silver()).toMatchObject({ status: "canceled", amount: "42.00" })
+    await bpuk(`/payments/${id}`, { method: "PATCH", body: { paymentReversedDate: "" } })
+    expect(await silver()).toMatchObject({ status: "paid", amount: "42.00" })
   })
 
   test("a payment reversed through tRPC shows here with paymentReversedDate and the reversed status", async () => {
