@@ -32,6 +32,7 @@ export const ledgerOperationAccess = {
   issueDocument: "write",
   cancelDocument: "write",
   getDocument: "read",
+  listDocumentAllocations: "read",
   listDocuments: "read",
   createPayment: "write",
   updatePayment: "write",

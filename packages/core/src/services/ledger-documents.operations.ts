@@ -13,7 +13,10 @@ import type { LedgerShape } from "./ledger.ts"
 import type * as C from "./ledger-commands.ts"
 import { type LedgerKit, minor } from "./ledger-kit.ts"
 
-type DocumentOperations = Pick<LedgerShape, "issueDocument" | "cancelDocument" | "getDocument" | "listDocuments">
+type DocumentOperations = Pick<
+  LedgerShape,
+  "issueDocument" | "cancelDocument" | "getDocument" | "listDocuments" | "listDocumentAllocations"
+>
 
 export const makeDocumentOperations = (kit: LedgerKit): DocumentOperations => {
   const { store } = kit
@@ -141,6 +144,13 @@ export const makeDocumentOperations = (kit: LedgerKit): DocumentOperations => {
 
     getDocument: Effect.fn("Ledger.getDocument")(function* (id: number) {
       return yield* kit.query("getDocument", kit.visibleDocument(id))
+    }),
+
+    listDocumentAllocations: Effect.fn("Ledger.listDocumentAllocations")(function* (documentId: number) {
+      return yield* kit.query(
+        "listDocumentAllocations",
+        Effect.andThen(kit.visibleDocument(documentId), store.allocations.listByDocument(documentId))
+      )
     }),
 
     listDocuments: Effect.fn("Ledger.listDocuments")(function* (input: C.DocumentQueryInput) {

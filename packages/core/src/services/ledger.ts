@@ -78,6 +78,8 @@ export interface LedgerShape {
   readonly issueDocument: (input: C.IssueDocumentInput) => Cmd<Document>
   readonly cancelDocument: (documentId: RecordId) => Cmd<Document>
   readonly getDocument: (id: RecordId) => Cmd<Document>
+  /** The payments' allocations to one document (what paid it), oldest first. */
+  readonly listDocumentAllocations: (documentId: RecordId) => Cmd<ReadonlyArray<Allocation>>
   readonly listDocuments: (input: C.DocumentQueryInput) => Cmd<Page<Document>>
 
   // Payments
