@@ -5,7 +5,8 @@
  * the packages themselves.
  */
 import { billingPlatformUkDialect } from "@paybridge/adapter-billing-platform-uk"
+import { crmComDialect } from "@paybridge/adapter-crm-com"
 import type { Dialect } from "@paybridge/adapter-kit"
 import { silverDialect } from "@paybridge/adapter-silver"
 
-export const dialects: ReadonlyArray<Dialect> = [billingPlatformUkDialect, silverDialect]
+export const dialects: ReadonlyArray<Dialect> = [billingPlatformUkDialect, crmComDialect, silverDialect]

@@ -1,0 +1,828 @@
+/**
+ * The CRM.COM Web API v4 dialect: the payments methods (`payments/show`, `list`, `get_latest`,
+ * `create`, `update`, `pay_invoice`, `pay_bill`, `post`, `reject`, `cancel`) and the token methods
+ * (`authentication/token`, `authentication/token/release`, `authentication/web_api_key/token`)
+ * over the Paybridge ledger, under `/crmapi/rest/v4` by default. The `token` parameter (query for
+ * GET, body for POST) carries a session token that expires two hours after issue. `payments/cancel`
+ * reverses the whole payment in the ledger and records a posted payment cancellation beside it;
+ * see README.md for every mapping and decision.
+ */
+import { createHash } from "node:crypto"
+import { DateFormats, defineDialect, endpoint, ok, publicEndpoint, tokenParameter } from "@paybridge/adapter-kit"
+import {
+  Authenticator,
+  type CommandContext,
+  type Customer,
+  type DocumentKind,
+  InvalidTransition,
+  Ledger,
+  type LedgerError,
+  type Page,
+  type Payment,
+  type PaymentDetail,
+  type PaymentPreset,
+  parseMinorUnits,
+  type RecordId,
+  Unauthorized,
+  validationFailed
+} from "@paybridge/core"
+import { Effect, Result } from "effect"
+import {
+  type CancellationRecord,
+  dialectId,
+  type PaymentAttributes,
+  recordKinds,
+  type UnitEntity
+} from "./crm-com.configuration.ts"
+import { crmComErrors } from "./crm-com.errors.ts"
+import {
+  asPartOfRequest,
+  attributesOf,
+  forgetSessionUnit,
+  type Loader,
+  makeLoader,
+  namedEntities,
+  presetsOf,
+  rememberSessionUnit,
+  resolveCustomer,
+  resolveDocument,
+  resolveNamed,
+  resolvePayment,
+  resolvePreset,
+  resolveUser,
+  saveAttributes,
+  sessionUnit
+} from "./crm-com.lookups.ts"
+import {
+  CancelBody,
+  CancelResponse,
+  CreateBody,
+  CrmComError,
+  type Identifier,
+  LatestQuery,
+  ListQuery,
+  ListResponse,
+  LoginBody,
+  PayBillBody,
+  PayInvoiceBody,
+  PostBody,
+  RejectBody,
+  ReleaseBody,
+  ReleaseResponse,
+  ShortResponse,
+  ShowQuery,
+  ShowResponse,
+  TokenResponse,
+  type UdfInput,
+  UpdateBody,
+  WebApiKeyBody
+} from "./crm-com.schemas.ts"
+import {
+  applyFieldsSet,
+  crmNamed,
+  crmStateOf,
+  crmUnit,
+  crmUser,
+  customFieldsWithUdfs,
+  documentToPay,
+  gatewayFields,
+  hasUdfs,
+  majorText,
+  receivedOnOf,
+  shortCancellation,
+  shortPayment,
+  udfOutput
+} from "./crm-com.transformers.ts"
+
+const suite = "crm-com.test.ts"
+const examples = "crm-com.examples.test.ts"
+const contract = "crm-com.contract.test.ts › CRM.COM Web API v4: dialect contract"
+
+/** Two hours from issue, used or not (CRM.COM R12+). */
+export const tokenLifetimeSeconds = 2 * 60 * 60
+
+const envelope = (data: unknown) => ok({ status: { message: null, description: null, code: "OK" }, data })
+
+type Services = Ledger | Authenticator | CommandContext
+type Program<A> = Effect.Effect<A, LedgerError, Services>
+
+// ---------------------------------------------------------------------------------------------
+// The full payment
+
+const defaultOwner = (customer: Customer) => ({
+  last_name: null,
+  middle_name: null,
+  company_profile: null,
+  type: "PERSON",
+  first_name: null,
+  name: customer.name,
+  id: customer.publicId,
+  company_name: null,
+  demographics: null
+})
+
+/** The full payment of `payments/show`, in the order of the vendor's example. */
+const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Record<string, unknown>> =>
+  Effect.gen(function* () {
+    const { payment } = detail
+    const attributes = yield* attributesOf(payment)
+    const customer = yield* loader.customer(payment.customerId)
+    const owner = (yield* loader.owner(customer)) ?? defaultOwner(customer)
+    const type = yield* loader.preset("type", payment.typeId)
+    const method = yield* loader.preset("method", payment.methodId)
+    const presetView = (preset: PaymentPreset) =>
+      Effect.map(loader.presetDescription(preset), (description) => ({
+        name: preset.name,
+        id: preset.publicId,
+        description,
+        alternative_code: preset.code
+      }))
+    const events = yield* loader.events(payment.id)
+    const first = events[0]
+    const last = events.at(-1)
+    const actor = (id: number, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
+    const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
+    const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]
+    const documents = yield* Effect.forEach(documentIds, loader.document)
+    const rejection =
+      attributes.rejection_reason_id !== null
+        ? crmNamed(yield* loader.named("rejection-reason", attributes.rejection_reason_id))
+        : payment.rejectionReason === null
+          ? null
+          : { name: payment.rejectionReason, id: null, description: null, alternative_code: null }
+    const unitOf = (id: string | null) => Effect.map(loader.named("unit", id), (unit) => crmUnit(unit as UnitEntity))
+    return {
+      ...gatewayFields(payment, yield* loader.gatewayCode(payment.gatewayId)),
+      invoices_to_pay_set: documents.filter((document) => document.kind !== "bill").map(documentToPay),
+      ...udfOutput(payment.customFields),
+      number: payment.number,
+      received_by_unit: yield* unitOf(attributes.received_by_unit_id),
+      accounts_receivable: {
+        account_owner: owner,
+        life_cycle_state: "ACTIVE",
+        number: customer.number,
+        name: customer.name,
+        id: customer.publicId
+      },
+      received_by_user: yield* actor(receivedBy, first?.actorName ?? "system"),
+      bills_to_pay_set: documents.filter((document) => document.kind === "bill").map(documentToPay),
+      id: payment.publicId,
+      posted_on: payment.postedAt === null ? null : DateFormats.localDateTime.format(payment.postedAt),
+      log_information: {
+        updated_date: DateFormats.localDateTime.format(payment.updatedAt),
+        created_by_unit: yield* unitOf(attributes.created_by_unit_id),
+        created_date: DateFormats.localDateTime.format(payment.createdAt),
+        updated_by_unit: yield* unitOf(attributes.updated_by_unit_id),
+        created_by_user: yield* actor(first?.actorId ?? payment.createdBy, first?.actorName ?? "system"),
+        updated_by_user: yield* actor(last?.actorId ?? payment.createdBy, last?.actorName ?? "system")
+      },
+      payment_amount: shortPayment(payment, null).payment_amount,
+      issued_on: DateFormats.localDateTime.format(payment.createdAt),
+      life_cycle_state: crmStateOf(payment),
+      type: type === null ? null : { classification: "PAYMENT", ...(yield* presetView(type)) },
+      payment_method: method === null ? null : yield* presetView(method),
+      rejection_reason: rejection,
+      received_on: receivedOnOf(payment, attributes),
+      reference_number: payment.referenceNumber,
+      category: crmNamed(yield* loader.named("category", attributes.category_id)),
+      notes: payment.references.notes
+    }
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces of the write methods
+
+const refusal = (payment: Payment, action: string, message: string) =>
+  new InvalidTransition({ entity: "payment", id: payment.publicId, from: crmStateOf(payment), action, message })
+
+/** Refuses unless the payment is in the CRM.COM state the method needs. */
+const requireState = (payment: Payment, state: "DRAFT" | "POSTED", action: string) =>
+  crmStateOf(payment) === state
+    ? Effect.void
+    : Effect.fail(
+        refusal(
+          payment,
+          action,
+          `Only ${state} payments can be ${action}; payment ${payment.referenceNumber} is ${crmStateOf(payment)}`
+        )
+      )
+
+/** A PAYMENT type; naming a payment cancellation type says so instead of "not found". */
+const resolvePaymentType = (identifier: Identifier<"type_identifier">): Program<PaymentPreset> =>
+  Effect.gen(function* () {
+    const presets = yield* presetsOf("type")
+    const found = presets.find((preset) =>
+      identifier.field === "id"
+        ? preset.publicId === identifier.value.toUpperCase()
+        : identifier.field === "name"
+          ? preset.name === identifier.value
+          : preset.code === identifier.value
+    )
+    if (found !== undefined) return found
+    const cancellationTypes = yield* namedEntities("cancellation-type")
+    if (cancellationTypes.some((type) => type[identifier.field] === identifier.value)) {
+      return yield* validationFailed(
+        ["type_identifier"],
+        `type "${identifier.value}" is a PAYMENT_CANCELLATION type; a payment needs a PAYMENT type`
+      )
+    }
+    return yield* resolvePreset("type", identifier)
+  })
+
+interface WriteFields {
+  readonly type_identifier: Identifier<"type_identifier">
+  readonly payment_method_identifier: Identifier<"payment_method_identifier">
+  readonly category_identifier?: Identifier<"category_identifier"> | undefined
+  readonly received_on?: Date | undefined
+  readonly received_by_user_identifier?: Identifier<"received_by_user_identifier"> | undefined
+  readonly received_by_unit_identifier?: Identifier<"received_by_unit_identifier"> | undefined
+  readonly card_identifier?: Identifier<"card_identifier"> | undefined
+  readonly description?: string | null | undefined
+  readonly notes?: string | null | undefined
+}
+
+/** Resolves what create, pay_invoice and pay_bill share; checks the card rule of gateway methods. */
+const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
+  Effect.gen(function* () {
+    const type = yield* resolvePaymentType(body.type_identifier)
+    const method = yield* resolvePreset("method", body.payment_method_identifier)
+    const category =
+      body.category_identifier === undefined
+        ? null
+        : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+    const user =
+      body.received_by_user_identifier === undefined ? null : yield* resolveUser(body.received_by_user_identifier)
+    const receivedByUnit =
+      body.received_by_unit_identifier === undefined
+        ? unit
+        : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
+    const card = body.card_identifier?.value ?? null
+    if (method.gatewayId !== null && card === null) {
+      return yield* validationFailed(
+        ["card_identifier"],
+        `card_identifier is mandatory: payment method "${method.name}" is linked with a payment gateway`
+      )
+    }
+    if (method.gatewayId === null && card !== null) {
+      return yield* validationFailed(
+        ["card_identifier"],
+        `card_identifier applies only to payment methods linked with a payment gateway, not to "${method.name}"`
+      )
+    }
+    const attributes: PaymentAttributes = {
+      category_id: category?.id ?? null,
+      received_by_user_id: user?.id ?? null,
+      received_by_unit_id: receivedByUnit?.id ?? null,
+      received_on: body.received_on === undefined ? null : DateFormats.localDateTime.format(body.received_on),
+      rejection_reason_id: null,
+      created_by_unit_id: unit?.id ?? null,
+      updated_by_unit_id: unit?.id ?? null
+    }
+    return {
+      type,
+      method,
+      card,
+      attributes,
+      ledgerFields: {
+        methodId: method.id,
+        typeId: type.id,
+        cardToken: card,
+        ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+        ...(body.description === undefined ? {} : { description: body.description }),
+        ...(body.notes === undefined ? {} : { notes: body.notes })
+      }
+    }
+  })
+
+const hasAttributes = (attributes: PaymentAttributes) => Object.values(attributes).some((value) => value !== null)
+
+/** Saves the attributes of a new payment (when there is anything to keep) and answers the short payment. */
+const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes) =>
+  Effect.gen(function* () {
+    if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, attributes)
+    const loader = makeLoader()
+    return envelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
+  })
+
+/** Records the session's unit as the last to update a payment (when the session has one). */
+const touchedBy = (payment: Payment, unit: UnitEntity | null, changes: Partial<PaymentAttributes> = {}) =>
+  Effect.gen(function* () {
+    if (unit === null && Object.keys(changes).length === 0) return
+    const attributes = yield* attributesOf(payment)
+    const next = { ...attributes, ...changes, ...(unit === null ? {} : { updated_by_unit_id: unit.id }) }
+    if (JSON.stringify(next) !== JSON.stringify(attributes)) yield* saveAttributes(payment, next)
+  })
+
+const answerShort = (payment: Payment) =>
+  Effect.map(makeLoader().gatewayCode(payment.gatewayId), (code) => envelope(shortPayment(payment, code)))
+
+const payDocument = (
+  body: (typeof PayInvoiceBody.Type | typeof PayBillBody.Type) & UdfInput,
+  kind: DocumentKind,
+  identifier: Identifier<"invoice_identifier" | "bill_identifier">,
+  unit: UnitEntity | null
+) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
+    const document = yield* resolveDocument(customer, kind, identifier)
+    const label = kind === "bill" ? "bill" : "invoice"
+    if (document.state === "cancelled") {
+      return yield* new InvalidTransition({
+        entity: label,
+        id: document.publicId,
+        from: "CANCELLED",
+        action: "pay",
+        message: `${label} ${document.number} is CANCELLED and cannot be paid`
+      })
+    }
+    if (document.outstanding === 0n) {
+      return yield* validationFailed([identifier.name], `${label} ${document.number} has no outstanding amount`)
+    }
+    const write = yield* resolveWrite(body, unit)
+    const detail = yield* ledger.payDocument({
+      documentId: document.id,
+      ...write.ledgerFields,
+      ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs({}, body) } : {})
+    })
+    return yield* answerCreated(detail, write.attributes)
+  })
+
+/** Splits a payment over the invoices and bills it pays, in the order given, each up to what it owes. */
+const allocationsFor = (
+  customer: Customer,
+  amountText: string,
+  documents: ReadonlyArray<{ readonly id: RecordId; readonly outstanding: bigint }>
+) =>
+  Effect.gen(function* () {
+    const parsed = parseMinorUnits(amountText, customer.currency)
+    if (Result.isFailure(parsed)) return yield* validationFailed(["payment_amount"], parsed.failure.message)
+    let remaining = parsed.success
+    const left = new Map<RecordId, bigint>()
+    const allocations: Array<{ documentId: RecordId; amount: string }> = []
+    for (const document of documents) {
+      const owed = left.get(document.id) ?? document.outstanding
+      // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers only)
+      const take = owed < remaining ? owed : remaining
+      if (take <= 0n) continue
+      allocations.push({ documentId: document.id, amount: majorText(take, customer) })
+      left.set(document.id, owed - take)
+      remaining -= take
+    }
+    return allocations
+  })
+
+const cancellationId = (reversalId: RecordId): string =>
+  createHash("sha256")
+    .update(`${dialectId}:payment-cancellation:${reversalId}`)
+    .digest("hex")
+    .slice(0, 32)
+    .toUpperCase()
+
+// ---------------------------------------------------------------------------------------------
+// The dialect
+
+export const crmComDialect = defineDialect({
+  id: "crm-com",
+  title: "CRM.COM Web API v4",
+  vendorDocs: [
+    {
+      title: "CRM.COM Web API V4: payments",
+      url: "https://crmdevelopment.atlassian.net/wiki/pages/viewpage.action?pageId=522625"
+    },
+    {
+      title: "CRM.COM Web API V4: authentication",
+      url: "https://crmdevelopment.atlassian.net/wiki/pages/viewpage.action?pageId=494531"
+    }
+  ],
+  description:
+    "CRM.COM's RPC-style payments methods. Log in with `authentication/token` (e-mail, password, organisation, optional unit) or `authentication/web_api_key/token` (a Paybridge API key as the HTTP Basic user name, empty password) and send the token as the `token` parameter: query string for GET, JSON body for POST. Tokens expire two hours after issue. Every answer is `{status:{message,description,code},data}`; refusals use HTTP 200 with a non-OK `status.code`. Identifiers are objects with exactly one field (`param=field=value` in GET query strings); amounts are JSON numbers in major units (decimal strings accepted); datetimes `yyyy-MM-ddTHH:mm:ss` (UTC).",
+  version: "v4",
+  defaultBasePath: "/crmapi/rest/v4",
+  authenticate: tokenParameter({
+    check: "session",
+    description: "`token` from authentication/token: query for GET, body for POST"
+  }),
+  sessions: { ttlSeconds: tokenLifetimeSeconds, sliding: false },
+  renderError: crmComErrors,
+  errorSchema: CrmComError,
+  endpoints: [
+    publicEndpoint({
+      method: "POST",
+      path: "/authentication/token",
+      operationId: "authentication/token",
+      summary: "Log in: a token for a user's e-mail, password and organisation",
+      tags: ["authentication"],
+      request: { body: LoginBody },
+      responses: { 200: { description: "The token", schema: TokenResponse } },
+      tests: [
+        `${suite} › issues a token for a user's e-mail, password and organisation and accepts it as the token parameter`,
+        `${suite} › refuses a wrong password and a token two hours after issue in CRM.COM's error envelope`
+      ],
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.gen(function* () {
+          const principal = yield* Authenticator.use((auth) => auth.authenticatePassword(body.username, body.password))
+          const issued = yield* sessions.issue(principal)
+          if (body.unit !== undefined) rememberSessionUnit(sessions, issued.token, body.unit)
+          return envelope({ token: issued.token })
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/authentication/token/release",
+      operationId: "authentication/token/release",
+      summary: "Release (invalidate) a token",
+      tags: ["authentication"],
+      request: { body: ReleaseBody },
+      responses: { 200: { description: "Released", schema: ReleaseResponse } },
+      tests: [`${suite} › refuses a released token and every later call made with it`],
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.gen(function* () {
+          yield* sessions.revoke(body.token)
+          forgetSessionUnit(sessions, body.token)
+          return envelope(null)
+        })
+    }),
+    publicEndpoint({
+      method: "POST",
+      path: "/authentication/web_api_key/token",
+      operationId: "authentication/web_api_key/token",
+      summary: "A token for a web API key (HTTP Basic user name, empty password)",
+      tags: ["authentication"],
+      request: { body: WebApiKeyBody, bodyRequired: false },
+      responses: { 200: { description: "The token", schema: TokenResponse } },
+      tests: [`${suite} › issues a token for a web API key sent as the HTTP Basic user name with an empty password`],
+      implemented: true,
+      handler: ({ body, header, sessions }) =>
+        Effect.gen(function* () {
+          const authorization = header("authorization")?.trim() ?? ""
+          const [scheme = "", encoded = ""] = authorization.split(/\s+/u)
+          if (scheme.toLowerCase() !== "basic" || encoded === "") {
+            return yield* new Unauthorized({ message: "Send the web API key as the HTTP Basic user name" })
+          }
+          const decoded = Buffer.from(encoded, "base64").toString("utf8")
+          const colon = decoded.indexOf(":")
+          const key = colon < 0 ? decoded : decoded.slice(0, colon)
+          if (colon < 0 || decoded.slice(colon + 1) !== "") {
+            return yield* new Unauthorized({ message: "The web API key goes in the user name with an empty password" })
+          }
+          const principal = yield* Authenticator.use((auth) => auth.authenticateApiKey(key))
+          const issued = yield* sessions.issue(principal)
+          const unit = body?.unit
+          if (unit !== undefined) rememberSessionUnit(sessions, issued.token, unit)
+          return envelope({ token: issued.token })
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: "/payments/show",
+      operationId: "payments/show",
+      summary: "One payment",
+      tags: ["payments"],
+      request: { query: ShowQuery },
+      responses: { 200: { description: "The payment (or the fields named in fields_set)", schema: ShowResponse } },
+      tests: [
+        `${examples} › replays the payments/show example field by field`,
+        `${suite} › trims nested fields with fields_set and refuses an unknown field`,
+        `${suite} › refuses an identifier with no field, two fields or an unknown field, and names an unknown value`
+      ],
+      implemented: true,
+      handler: ({ query }) =>
+        Effect.gen(function* () {
+          const detail = yield* resolvePayment(query.payment_identifier)
+          const payment = yield* fullPayment(detail, makeLoader())
+          return envelope(yield* applyFieldsSet(payment, query.fields_set))
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: "/payments/list",
+      operationId: "payments/list",
+      summary: "The payments of an accounts receivable, oldest first",
+      tags: ["payments"],
+      request: { query: ListQuery },
+      responses: { 200: { description: "The payments", schema: ListResponse } },
+      tests: [
+        `${examples} › replays the payments/list example with fields_set`,
+        `${suite} › filters payments/list by type, payment method and category`
+      ],
+      implemented: true,
+      handler: ({ query }) => Effect.map(listPayments(query, "id", null), envelope)
+    }),
+    endpoint({
+      method: "GET",
+      path: "/payments/get_latest",
+      operationId: "payments/get_latest",
+      summary: "The latest payments of an accounts receivable, newest first",
+      tags: ["payments"],
+      request: { query: LatestQuery },
+      responses: { 200: { description: "The payments", schema: ListResponse } },
+      tests: [`${examples} › replays the payments/get_latest example newest first`],
+      implemented: true,
+      handler: ({ query }) => Effect.map(listPayments(query, "newest", query.number), envelope)
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payments/create",
+      operationId: "payments/create",
+      summary: "Create a payment in DRAFT or POSTED state",
+      tags: ["payments"],
+      request: { body: CreateBody },
+      responses: { 200: { description: "The payment", schema: ShortResponse } },
+      tests: [
+        `${examples} › replays the payments/create example through a gateway with the card identifier`,
+        `${suite} › requires the card identifier when the payment method is linked with a gateway`,
+        `${suite} › creates a payment that pays invoices and bills and shows them with their outstanding amounts`,
+        `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
+        `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`
+      ],
+      implemented: true,
+      handler: ({ body: request, sessions }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const unit = yield* sessionUnit(sessions, request.token)
+          const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
+          const write = yield* resolveWrite(request, unit)
+          const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
+            resolveDocument(customer, "invoice", item.invoice_identifier)
+          )
+          const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
+            resolveDocument(customer, "bill", item.bill_identifier)
+          )
+          const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
+          const detail = yield* ledger.createPayment({
+            customerId: customer.id,
+            amount: request.payment_amount,
+            initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
+            ...write.ledgerFields,
+            ...(allocations.length === 0 ? {} : { allocations }),
+            ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
+          })
+          return yield* answerCreated(detail, write.attributes)
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payments/update",
+      operationId: "payments/update",
+      summary: "Update a DRAFT payment",
+      tags: ["payments"],
+      request: { body: UpdateBody },
+      responses: { 200: { description: "The payment", schema: ShortResponse } },
+      tests: [`${suite} › updates a DRAFT payment and refuses to update a POSTED one`],
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const unit = yield* sessionUnit(sessions, body.token)
+          const { payment } = yield* resolvePayment(body.payment_identifier)
+          yield* requireState(payment, "DRAFT", "updated")
+          if (body.accounts_receivable_identifier !== undefined) {
+            const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
+            if (customer.id !== payment.customerId) {
+              return yield* validationFailed(
+                ["accounts_receivable_identifier"],
+                "a payment cannot move to another accounts receivable"
+              )
+            }
+          }
+          const type = body.type_identifier === undefined ? undefined : yield* resolvePaymentType(body.type_identifier)
+          const method =
+            body.payment_method_identifier === undefined
+              ? undefined
+              : yield* resolvePreset("method", body.payment_method_identifier)
+          if (method !== undefined && method.gatewayId !== null) {
+            return yield* validationFailed(
+              ["payment_method_identifier"],
+              `a DRAFT payment cannot switch to "${method.name}", which is linked with a payment gateway`
+            )
+          }
+          const changes = {
+            ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
+            ...(type === undefined ? {} : { typeId: type.id }),
+            ...(method === undefined ? {} : { methodId: method.id }),
+            ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+            ...(body.description === undefined ? {} : { description: body.description }),
+            ...(body.notes === undefined ? {} : { notes: body.notes }),
+            ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})
+          }
+          const updated =
+            Object.keys(changes).length === 0
+              ? payment
+              : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
+          const category =
+            body.category_identifier === undefined
+              ? undefined
+              : body.category_identifier === null
+                ? null
+                : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+          const user =
+            body.received_by_user_identifier === undefined
+              ? undefined
+              : yield* resolveUser(body.received_by_user_identifier)
+          const receivedByUnit =
+            body.received_by_unit_identifier === undefined
+              ? undefined
+              : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
+          yield* touchedBy(updated, unit, {
+            ...(category === undefined ? {} : { category_id: category?.id ?? null }),
+            ...(user === undefined ? {} : { received_by_user_id: user.id }),
+            ...(receivedByUnit === undefined ? {} : { received_by_unit_id: receivedByUnit.id }),
+            ...(body.received_on === undefined
+              ? {}
+              : { received_on: DateFormats.localDateTime.format(body.received_on) })
+          })
+          return yield* answerShort(updated)
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payments/pay_invoice",
+      operationId: "payments/pay_invoice",
+      summary: "Pay the whole outstanding amount of one invoice (POSTED)",
+      tags: ["payments"],
+      request: { body: PayInvoiceBody },
+      responses: { 200: { description: "The payment", schema: ShortResponse } },
+      tests: [
+        `${examples} › replays the payments/pay_invoice example for the whole outstanding amount`,
+        `${suite} › refuses to pay an invoice with nothing outstanding or of another accounts receivable`
+      ],
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.flatMap(sessionUnit(sessions, body.token), (unit) =>
+          payDocument(body, "invoice", body.invoice_identifier, unit)
+        )
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payments/pay_bill",
+      operationId: "payments/pay_bill",
+      summary: "Pay the whole outstanding amount of one bill (POSTED)",
+      tags: ["payments"],
+      request: { body: PayBillBody },
+      responses: { 200: { description: "The payment", schema: ShortResponse } },
+      tests: [`${examples} › replays the payments/pay_bill example for the whole outstanding amount`],
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.flatMap(sessionUnit(sessions, body.token), (unit) =>
+          payDocument(body, "bill", body.bill_identifier, unit)
+        )
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payments/post",
+      operationId: "payments/post",
+      summary: "Post a DRAFT payment",
+      tags: ["payments"],
+      request: { body: PostBody },
+      responses: { 200: { description: "The payment", schema: ShortResponse } },
+      tests: [
+        `${examples} › replays the payments/post example: DRAFT to POSTED with a number`,
+        `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`
+      ],
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const unit = yield* sessionUnit(sessions, body.token)
+          const { payment } = yield* resolvePayment(body.payment_identifier)
+          yield* requireState(payment, "DRAFT", "posted")
+          const posted = yield* ledger.postPayment({ paymentId: payment.id })
+          yield* touchedBy(posted, unit)
+          return yield* answerShort(posted)
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payments/reject",
+      operationId: "payments/reject",
+      summary: "Reject a DRAFT payment with a rejection reason",
+      tags: ["payments"],
+      request: { body: RejectBody },
+      responses: { 200: { description: "The payment", schema: ShortResponse } },
+      tests: [
+        `${examples} › replays the payments/reject example: DRAFT to REJECTED without a number`,
+        `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`
+      ],
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const unit = yield* sessionUnit(sessions, body.token)
+          const { payment } = yield* resolvePayment(body.payment_identifier)
+          yield* requireState(payment, "DRAFT", "rejected")
+          const reason = yield* resolveNamed("rejection-reason", body.rejection_reason_identifier, "rejection reason")
+          const rejected = yield* ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
+          yield* touchedBy(rejected, unit, { rejection_reason_id: reason.id })
+          return yield* answerShort(rejected)
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payments/cancel",
+      operationId: "payments/cancel",
+      summary: "Cancel a POSTED payment with a posted payment cancellation",
+      tags: ["payments"],
+      request: { body: CancelBody },
+      responses: { 200: { description: "The payment and its cancellation", schema: CancelResponse } },
+      tests: [
+        `${examples} › replays the payments/cancel example: the payment as it was and a posted payment cancellation`,
+        `${suite} › shows a cancelled payment as CANCELLED afterwards, reversed in the ledger`,
+        `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`
+      ],
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const unit = yield* sessionUnit(sessions, body.token)
+          const { payment } = yield* resolvePayment(body.payment_identifier)
+          yield* requireState(payment, "POSTED", "cancelled")
+          const type = yield* resolveNamed("cancellation-type", body.type_identifier, "payment cancellation type")
+          const category =
+            body.category_identifier === undefined
+              ? null
+              : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+          const reversed = yield* ledger.reversePayment({
+            paymentId: payment.id,
+            reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
+          })
+          const reversal = reversed.reversals
+            .filter((row) => row.reinstatedAt === null)
+            .reduce((newest, row) => (row.id > newest.id ? row : newest))
+          const id = cancellationId(reversal.id)
+          const record: CancellationRecord = {
+            reversal_id: reversal.id,
+            type_id: type.id,
+            category_id: category?.id ?? null,
+            notes: body.notes ?? null,
+            issue_reason: body.issue_reason ?? null,
+            udf: customFieldsWithUdfs({}, body),
+            created_by_unit_id: unit?.id ?? null
+          }
+          yield* asPartOfRequest(
+            "payment-cancellation",
+            ledger.saveDialectRecord({
+              dialect: dialectId,
+              kind: recordKinds.cancellation,
+              key: id,
+              customerId: payment.customerId,
+              paymentId: payment.id,
+              data: { ...record }
+            })
+          )
+          const gatewayCode = yield* makeLoader().gatewayCode(payment.gatewayId)
+          return envelope({
+            payment: shortPayment(payment, gatewayCode, "POSTED"),
+            payment_cancellation: shortCancellation(id, reversal, payment)
+          })
+        })
+    })
+  ]
+})
+
+/**
+ * `payments/list` and `payments/get_latest`: the accounts receivable's payments filtered by type,
+ * payment method and category, oldest first (list) or newest first up to `limit` (get_latest).
+ */
+function listPayments(
+  query: typeof ListQuery.Type,
+  order: "id" | "newest",
+  limit: number | null
+): Program<Array<Record<string, unknown>>> {
+  return Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const customer = yield* resolveCustomer(query.accounts_receivable_identifier)
+    const type = query.type_identifier === undefined ? undefined : yield* resolvePaymentType(query.type_identifier)
+    const method =
+      query.payment_method_identifier === undefined
+        ? undefined
+        : yield* resolvePreset("method", query.payment_method_identifier)
+    const category =
+      query.category_identifier === undefined
+        ? undefined
+        : yield* resolveNamed("category", query.category_identifier, "financial transaction category")
+    const loader = makeLoader()
+    const out: Array<Record<string, unknown>> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<Payment> = yield* ledger.listPayments({
+        customerId: customer.id,
+        ...(type === undefined ? {} : { typeId: type.id }),
+        ...(method === undefined ? {} : { methodId: method.id }),
+        order,
+        cursor,
+        limit: limit === null ? 1000 : Math.min(1000, Math.max(limit, 100))
+      })
+      for (const payment of page.items) {
+        if (limit !== null && out.length >= limit) break
+        if (category !== undefined && (yield* attributesOf(payment)).category_id !== category.id) continue
+        const detail = yield* ledger.getPayment({ id: payment.id })
+        out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
+      }
+      cursor = limit !== null && out.length >= limit ? null : page.nextCursor
+    } while (cursor !== null)
+    return out
+  })
+}
