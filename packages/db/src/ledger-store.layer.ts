@@ -460,13 +460,16 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
           guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, paymentToRow),
         list: (query: PaymentQuery) => {
           const eventSince = query.eventSince
-          const conditions: Array<object> = [
+          // The upper payment-date bound is a parameter: a "newest" page narrows it to its cursor's date,
+          // which lets SQLite start its index range at the cursor instead of at the filter's end date
+          // (deep pages then cost what the first one does; the row comparison still decides ties).
+          const conditionsUpTo = (paymentDateTo: string | undefined): Array<object> => [
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...inList(query.states, "state"),
             ...equals(query.currency, "currency"),
             ...(query.paymentDateFrom === undefined ? [] : [{ paymentDate: { $gte: query.paymentDateFrom } }]),
-            ...(query.paymentDateTo === undefined ? [] : [{ paymentDate: { $lte: query.paymentDateTo } }]),
+            ...(paymentDateTo === undefined ? [] : [{ paymentDate: { $lte: paymentDateTo } }]),
             ...(query.reversal === "none" ? [{ reversedAmount: 0n }] : []),
             ...(query.reversal === "some" ? [{ reversedAmount: { $gt: 0n } }] : []),
             ...(query.reversalDateFrom === undefined ? [] : [{ reversalDate: { $gte: query.reversalDateFrom } }]),
@@ -491,7 +494,8 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
                   }
                 ])
           ]
-          const withEvents = (em: SqlEntityManager): Array<object> => {
+          const withEvents = (em: SqlEntityManager, paymentDateTo = query.paymentDateTo): Array<object> => {
+            const conditions = conditionsUpTo(paymentDateTo)
             if (eventSince === undefined) return conditions
             if (eventSince.types.length === 0) return [...conditions, { id: { $in: [] } }]
             const touched = em
@@ -520,10 +524,15 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
           return Effect.flatMap(decode(query.cursor, "newest", ["string", "number"]), (after) => {
             const limit = limitOf(query)
             const keyset = after === null ? [] : [rowComparison(["payment_date", "id"], "<", after)]
+            const cursorDate = after === null ? undefined : String(after[0])
+            const upTo =
+              cursorDate === undefined || (query.paymentDateTo !== undefined && query.paymentDateTo < cursorDate)
+                ? query.paymentDateTo
+                : cursorDate
             return use("payments.list", async (em) => {
               const rows = (await em.find(
                 PaymentEntity,
-                { $and: [...withEvents(em), ...keyset] } as FilterQuery<PaymentRow>,
+                { $and: [...withEvents(em, upTo), ...keyset] } as FilterQuery<PaymentRow>,
                 {
                   orderBy: [{ paymentDate: "desc" }, { id: "desc" }],
                   limit: limit + 1
