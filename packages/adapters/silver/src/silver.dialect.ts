@@ -25,8 +25,11 @@ import {
 } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
+  BillingEntity as BillingEntityRecord,
   CommandContext,
+  Conflict,
   type Customer,
+  Customer as CustomerRecord,
   currencyCodes,
   type Document,
   formatMinorUnits,
@@ -37,7 +40,7 @@ import {
   type PaymentDetail,
   Unauthorized
 } from "@paybridge/core"
-import { Cause, Clock, Effect, Exit } from "effect"
+import { Cause, Clock, Effect, Exit, Schema } from "effect"
 import { Hono } from "hono"
 import { invalidCredentials, invalidToken, methodNotAllowed, silverErrors } from "./silver.errors.ts"
 import {
@@ -86,6 +89,7 @@ import {
   filterPayments,
   type LinkKind,
   type Links,
+  linksAt,
   linksFor,
   orderPayments,
   type PaymentAttributes,
@@ -328,8 +332,9 @@ const documentField = (
     }
     const taken = yield* getRecordData(documentPaymentKind, `${field}:${document.id}`)
     const takenBy = typeof taken?.paymentId === "number" ? taken.paymentId : null
-    const sameRequest = idempotencyKey !== null && taken?.idempotencyKey === idempotencyKey
-    if (takenBy !== null && takenBy !== ownPaymentId && !sameRequest) {
+    // A retried create (same principal and idempotency key) finds its own first attempt's claim.
+    const replayed = idempotencyKey !== null && taken?.requestKey === idempotencyKey
+    if (takenBy !== null && takenBy !== ownPaymentId && !replayed) {
       errors.add(field, "This field must be unique.")
       return undefined
     }
@@ -373,6 +378,31 @@ const settleDocuments = (payment: Payment, attributes: PaymentAttributes) =>
       )
     )
   }).pipe(Effect.catch(() => Effect.void))
+
+/** Marks the failure of a document another payment took in the meantime (rendered as `This field must be unique.`). */
+const documentTakenPrefix = "silver-document-taken:"
+const isDocumentTaken = (error: unknown): error is Conflict =>
+  error instanceof Conflict && error.reason === "duplicate" && error.message.startsWith(documentTakenPrefix)
+
+/** Records that `document` carries `payment`, inside the create's unit; refuses a document already taken. */
+const claimDocument = (document: Document, payment: Payment, requestKey: string | null) =>
+  Effect.gen(function* () {
+    const key = `${document.kind}:${document.id}`
+    const taken = yield* getRecordData(documentPaymentKind, key)
+    if (typeof taken?.paymentId === "number" && taken.paymentId !== payment.id) {
+      return yield* new Conflict({ reason: "duplicate", message: `${documentTakenPrefix}${document.kind}` })
+    }
+    yield* Ledger.use((ledger) =>
+      ledger.saveDialectRecord({
+        dialect: dialectId,
+        kind: documentPaymentKind,
+        key,
+        customerId: payment.customerId,
+        paymentId: payment.id,
+        data: { paymentId: payment.id, requestKey }
+      })
+    )
+  })
 
 const paymentFields = [
   "customer",
@@ -419,6 +449,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     const links = linksFor(request.url, request.basePath)
     const customerId = Number(request.params.customerId)
     const errors = new FieldErrors()
+    const requestKey = request.idempotencyKey === null ? null : `${request.principal.id}:${request.idempotencyKey}`
 
     // The view puts the path's customer into the body: a client-sent customer is ignored.
     const customer = yield* maybe(Ledger.use((ledger) => ledger.getCustomer(customerId)))
@@ -457,11 +488,11 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     const visible = "visible" in body ? errors.check("visible", parseBoolean(body.visible)) : true
     const proforma =
       "proforma" in body
-        ? yield* documentField(errors, "proforma", body.proforma, request.basePath, null, request.idempotencyKey)
+        ? yield* documentField(errors, "proforma", body.proforma, request.basePath, null, requestKey)
         : null
     const invoice =
       "invoice" in body
-        ? yield* documentField(errors, "invoice", body.invoice, request.basePath, null, request.idempotencyKey)
+        ? yield* documentField(errors, "invoice", body.invoice, request.basePath, null, requestKey)
         : null
     if (errors.any) return silverResponse(400, errors.errors)
     if (
@@ -480,53 +511,75 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     const problem = documentProblem(provider.id, customer.id, { proforma, invoice })
     if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
 
-    // Create: status is set directly, as Silver did (no transition signals on create).
-    const created = yield* Ledger.use((ledger) =>
-      ledger.createPayment({
-        customerId: customer.id,
-        amount,
-        currency: customer.currency,
-        initialState: status === "paid" ? "posted" : "draft",
-        billingEntityId: provider.id
-      })
-    )
-    let payment = created.payment
-    let attributes: PaymentAttributes = {
+    // Create: status is set directly, as Silver did (no transition signals on create). Every
+    // command of the create runs as one unit, claiming the request's idempotency key once.
+    const attributes: PaymentAttributes = {
       visible,
       dueDate,
       proformaId: proforma?.id ?? null,
       invoiceId: invoice?.id ?? null,
       silverCollectionId: null
     }
-    if (status === "pending") {
-      const submitted = yield* step("collect")(
-        Ledger.use((ledger) => ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" }))
+    const work = Effect.gen(function* () {
+      const created = yield* Ledger.use((ledger) =>
+        ledger.createPayment({
+          customerId: customer.id,
+          amount,
+          currency: customer.currency,
+          initialState: status === "paid" ? "posted" : "draft",
+          billingEntityId: provider.id
+        })
       )
-      payment = submitted.payment
-      const open = submitted.collections.find((collection) => collection.state === "requested")
-      attributes = { ...attributes, silverCollectionId: open?.id ?? null }
-    }
-    if (status === "canceled") {
-      payment = yield* step("cancel")(
-        Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" }))
+      let payment = created.payment
+      let stored = attributes
+      if (status === "pending") {
+        const submitted = yield* Ledger.use((ledger) =>
+          ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+        )
+        payment = submitted.payment
+        const open = submitted.collections.find((collection) => collection.state === "requested")
+        stored = { ...stored, silverCollectionId: open?.id ?? null }
+      }
+      if (status === "canceled") {
+        payment = yield* Ledger.use((ledger) =>
+          ledger.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" })
+        )
+      }
+      yield* saveAttributes(payment, stored)
+      for (const document of [proforma, invoice]) {
+        if (document === null) continue
+        yield* claimDocument(document, payment, requestKey)
+      }
+      return payment.id
+    })
+    const outcome = yield* Ledger.use((ledger) =>
+      ledger.atomically(
+        {
+          operation: "silver:createPayment",
+          input: {
+            customerId,
+            providerId: provider.id,
+            amount,
+            status,
+            visible,
+            dueDate,
+            proforma: proforma?.id ?? null,
+            invoice: invoice?.id ?? null
+          },
+          result: Schema.Int
+        },
+        work
       )
-    }
-    yield* step("attributes")(saveAttributes(payment, attributes))
-    for (const document of [proforma, invoice]) {
-      if (document === null) continue
-      yield* step(`link-${document.kind}`)(
-        Ledger.use((ledger) =>
-          ledger.saveDialectRecord({
-            dialect: dialectId,
-            kind: documentPaymentKind,
-            key: `${document.kind}:${document.id}`,
-            customerId: customer.id,
-            paymentId: payment.id,
-            data: { paymentId: payment.id, idempotencyKey: request.idempotencyKey }
-          })
+    ).pipe(
+      Effect.map((paymentId): number | DialectResponse => paymentId),
+      Effect.catchIf(isDocumentTaken, (error) =>
+        Effect.succeed(
+          silverResponse(400, { [error.message.slice(documentTakenPrefix.length)]: ["This field must be unique."] })
         )
       )
-    }
+    )
+    if (typeof outcome !== "number") return outcome
+    const payment = (yield* Ledger.use((ledger) => ledger.getPayment({ id: outcome }))).payment
     if (status === "paid") yield* settleDocuments(payment, attributes)
     const record = yield* loadRecord(payment.id)
     if (record === null) return notFoundResponse()
@@ -640,29 +693,38 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
               ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
             )
             const collection = submitted.collections.find((row) => row.state === "requested")
-            yield* step("attributes")(
-              saveAttributes(submitted.payment, { ...attributes, silverCollectionId: collection?.id ?? null })
-            )
+            yield* saveAttributes(submitted.payment, { ...attributes, silverCollectionId: collection?.id ?? null })
             return
           }
           case "unpaid":
             yield* Ledger.use((ledger) => ledger.failCollection({ paymentId: payment.id, reason: "failed in Silver" }))
             return
-          case "paid": {
-            const posted = yield* Ledger.use((ledger) => ledger.postPayment({ paymentId: payment.id }))
-            yield* settleDocuments(posted, attributes)
+          case "paid":
+            yield* Ledger.use((ledger) => ledger.postPayment({ paymentId: payment.id }))
             return
-          }
           case "canceled":
             yield* Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" }))
             return
         }
       })
-      const outcome = yield* transition.pipe(
+      const outcome = yield* Ledger.use((ledger) =>
+        ledger.atomically(
+          {
+            operation: "silver:transitionPayment",
+            input: { paymentId: payment.id, status: target },
+            result: Schema.Void
+          },
+          transition
+        )
+      ).pipe(
         Effect.as(null),
         Effect.catchTag("InvalidTransition", () => Effect.succeed(refused))
       )
       if (outcome !== null) return outcome
+      if (target === "paid") {
+        const posted = yield* Ledger.use((ledger) => ledger.getPayment({ id: payment.id }))
+        yield* settleDocuments(posted.payment, attributes)
+      }
     }
     const updated = yield* loadRecord(payment.id)
     if (updated === null) return notFoundResponse()
@@ -758,27 +820,39 @@ const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Pro
     const currency =
       "currency" in body ? errors.check("currency", parseChoice(body.currency, currencyCodes)) : ("USD" as const)
     if (errors.any || currency === undefined) return silverResponse(400, errors.errors)
-    const customer = yield* Ledger.use((ledger) =>
-      ledger.createCustomer({ name: required.name as string, currency, email: emails[0] ?? null })
-    )
-    yield* step("details")(
-      Ledger.use((ledger) =>
+    const details = {
+      ...texts,
+      address_1: required.address_1,
+      city: required.city,
+      country: required.country,
+      emails,
+      sales_tax_percent: salesTaxPercent ?? null,
+      consolidated_billing: consolidated ?? false,
+      meta: isPlainObject(body.meta) ? body.meta : {}
+    }
+    const createAndDescribe = Effect.gen(function* () {
+      const made = yield* Ledger.use((ledger) =>
+        ledger.createCustomer({ name: required.name as string, currency, email: emails[0] ?? null })
+      )
+      yield* Ledger.use((ledger) =>
         ledger.saveDialectRecord({
           dialect: dialectId,
           kind: customerDetailsKind,
-          key: String(customer.id),
-          customerId: customer.id,
-          data: {
-            ...texts,
-            address_1: required.address_1,
-            city: required.city,
-            country: required.country,
-            emails,
-            sales_tax_percent: salesTaxPercent ?? null,
-            consolidated_billing: consolidated ?? false,
-            meta: isPlainObject(body.meta) ? body.meta : {}
-          }
+          key: String(made.id),
+          customerId: made.id,
+          data: details
         })
+      )
+      return made
+    })
+    const customer = yield* Ledger.use((ledger) =>
+      ledger.atomically(
+        {
+          operation: "silver:createCustomer",
+          input: { name: required.name, currency, details },
+          result: CustomerRecord
+        },
+        createAndDescribe
       )
     )
     const representation = yield* customerView(customer, linksFor(request.url, request.basePath))
@@ -850,31 +924,38 @@ const createProvider = (request: DialectRequest<unknown, unknown, unknown>): Pro
       if (series === null) return silverResponse(400, { proforma_series: proformaRequired })
       if (starting === null) return silverResponse(400, { proforma_starting_number: proformaRequired })
     }
-    const entity = yield* Ledger.use((ledger) =>
-      ledger.createBillingEntity({
-        name: required.name as string,
-        email: texts.display_email ?? null,
-        flow: flow ?? "proforma",
-        defaultCurrency: "USD"
-      })
-    )
-    yield* step("details")(
-      Ledger.use((ledger) =>
-        ledger.saveDialectRecord({
-          dialect: dialectId,
-          kind: providerDetailsKind,
-          key: String(entity.id),
-          data: {
-            ...texts,
-            invoice_series: required.invoice_series,
-            address_1: required.address_1,
-            city: required.city,
-            country: required.country,
-            invoice_starting_number: numbers.invoice_starting_number ?? 1,
-            proforma_starting_number: numbers.proforma_starting_number ?? 1,
-            meta: isPlainObject(body.meta) ? body.meta : {}
-          }
+    const details = {
+      ...texts,
+      invoice_series: required.invoice_series,
+      address_1: required.address_1,
+      city: required.city,
+      country: required.country,
+      invoice_starting_number: numbers.invoice_starting_number ?? 1,
+      proforma_starting_number: numbers.proforma_starting_number ?? 1,
+      meta: isPlainObject(body.meta) ? body.meta : {}
+    }
+    const createAndDescribe = Effect.gen(function* () {
+      const made = yield* Ledger.use((ledger) =>
+        ledger.createBillingEntity({
+          name: required.name as string,
+          email: texts.display_email ?? null,
+          flow: flow ?? "proforma",
+          defaultCurrency: "USD"
         })
+      )
+      yield* Ledger.use((ledger) =>
+        ledger.saveDialectRecord({ dialect: dialectId, kind: providerDetailsKind, key: String(made.id), data: details })
+      )
+      return made
+    })
+    const entity = yield* Ledger.use((ledger) =>
+      ledger.atomically(
+        {
+          operation: "silver:createProvider",
+          input: { name: required.name, flow, details },
+          result: BillingEntityRecord
+        },
+        createAndDescribe
       )
     )
     const representation = yield* providerView(entity, linksFor(request.url, request.basePath))
@@ -925,6 +1006,12 @@ const definition = defineDialect({
   version: "0.1.5b",
   defaultBasePath: "/silver",
   trailingSlash: "strict",
+  renderPayment: (detail, { basePath }) =>
+    Effect.gen(function* () {
+      const attributes = yield* attributesOf(detail)
+      const provider = yield* providerCache()(detail.payment.billingEntityId)
+      return toSilverPayment({ payment: detail.payment, attributes, provider }, linksAt(basePath.replace(/\/+$/u, "")))
+    }),
   authenticate: silverAuthentication,
   renderError: silverErrors,
   errorSchema: SilverError,
@@ -962,7 +1049,9 @@ const definition = defineDialect({
         `${docSuite} › replays the doc's create example field by field`,
         `${suite} › uses the path's customer, applies Silver's defaults and answers 201 with a Location header`,
         `${errorSuite} › collects every field error of a create in one 400 body in Silver's words`,
-        `${errorSuite} › applies the document rules in Silver's order`
+        `${errorSuite} › applies the document rules in Silver's order`,
+        `${suite} › retries a create carrying a document under the same idempotency key and gets the same payment`,
+        `${suite} › builds links from the mount's base path and renders a payment for the admin console`
       ],
       implemented: true,
       handler: createPayment

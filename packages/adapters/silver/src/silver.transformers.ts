@@ -97,8 +97,11 @@ export interface Links {
   readonly proforma: (id: number) => string
 }
 
-export const linksFor = (url: URL, basePath: string): Links => {
-  const root = `${url.protocol}//${url.host}${basePath.replace(/\/+$/u, "")}`
+export const linksFor = (url: URL, basePath: string): Links =>
+  linksAt(`${url.protocol}//${url.host}${basePath.replace(/\/+$/u, "")}`)
+
+/** Links under a fixed root (a path alone when no request gives a scheme and host, as in the admin console). */
+export const linksAt = (root: string): Links => {
   return {
     root,
     customer: (id) => `${root}/customers/${id}/`,

@@ -371,4 +371,58 @@ describe("Silver payments over the ledger", () => {
     const providers = await bench.send({ method: "GET", path: "/providers/", query: { page_size: "1", page: "2" } })
     expect((providers.json as Array<{ name: string }>).map((row) => row.name)).toEqual(["Acme Billing"])
   })
+
+  it("retries a create carrying a document under the same idempotency key and gets the same payment", async () => {
+    const request = {
+      method: "POST",
+      path: bench.paymentsPath(),
+      headers: { "idempotency-key": "silver-retry-1" },
+      body: { provider: bench.links.provider, amount: "60.00", invoice: bench.links.invoice, status: "pending" }
+    }
+    const first = await bench.send(request)
+    const again = await bench.send(request)
+    expect(first.status, first.text).toBe(201)
+    expect({ status: again.status, text: again.text }).toEqual({ status: first.status, text: first.text })
+    const other = await bench.send({ ...request, headers: { "idempotency-key": "silver-retry-2" } })
+    expect(other.json).toEqual({ invoice: ["This field must be unique."] })
+    expect(await bench.testbed.countPayments()).toBe(1)
+  })
+
+  it("builds links from the mount's base path and renders a payment for the admin console", async () => {
+    const { makeDialectTestbed } = await import("@paybridge/adapter-kit/testing")
+    const { silverDialect } = await import("../src/index.ts")
+    const { seedSilver, withAuth } = await import("./silver.fixtures.ts")
+    const moved = await makeDialectTestbed({ dialect: silverDialect, basePath: "/billing/api" })
+    try {
+      const seed = await seedSilver(moved)
+      const made = await moved.request(
+        withAuth(
+          {
+            method: "POST",
+            path: `/customers/${seed.customer.id}/payments/`,
+            body: { provider: `http://old-silver.example/providers/${seed.provider.id}/`, amount: "1.00" }
+          },
+          seed.token
+        )
+      )
+      expect(made.status, made.text).toBe(201)
+      const shown = made.json as Shown
+      expect(shown.url).toBe(`http://paybridge.test/billing/api/customers/${seed.customer.id}/payments/${shown.id}/`)
+      expect(shown.provider).toBe(`http://paybridge.test/billing/api/providers/${seed.provider.id}/`)
+      const detail = await moved.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: shown.id })))
+      const render = silverDialect.renderPayment
+      expect(render).toBeDefined()
+      if (render !== undefined) {
+        const rendered = await moved.runAsSystem(render(detail, { basePath: "/billing/api" }))
+        expect(rendered).toEqual({
+          ...shown,
+          url: `/billing/api/customers/${seed.customer.id}/payments/${shown.id}/`,
+          customer: `/billing/api/customers/${seed.customer.id}/`,
+          provider: `/billing/api/providers/${seed.provider.id}/`
+        })
+      }
+    } finally {
+      await moved.dispose()
+    }
+  })
 })

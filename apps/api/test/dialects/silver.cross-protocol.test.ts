@@ -1,0 +1,230 @@
+/**
+ * The Silver dialect on the real server (SQLite file, HTTP): the same payment seen through tRPC
+ * and through Silver agrees on amount, currency, status and links; a Silver PATCH shows up in the
+ * event log with origin `dialect:silver`; a payment made or reversed through tRPC appears in Silver
+ * with the mapped status; Silver's HTTP Basic works with a real password user; the server's other
+ * mounted dialects see a Silver payment too; and `/docs/silver/openapi.json` lists Silver's endpoints.
+ */
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Authenticator, CommandContext, Ledger } from "@paybridge/core"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { dialects } from "../../src/dialects.ts"
+import { startTestServer, type TestServer } from "../support/test-server.ts"
+
+let dir: string
+let server: TestServer
+let basic: string
+const silver = () => `${server.url}/silver`
+
+interface SilverPayment {
+  id: number
+  url: string
+  customer: string
+  provider: string | null
+  amount: string
+  currency: string
+  status: string
+  invoice: string | null
+  proforma: string | null
+}
+
+const call = async (method: string, url: string, authorization: string, body?: unknown) => {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) })
+  })
+  const text = await response.text()
+  return { status: response.status, headers: response.headers, json: text === "" ? undefined : JSON.parse(text) }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "paybridge-silver-"))
+  server = await startTestServer(`sqlite:${join(dir, "paybridge.db")}`)
+  const email = "silver-ops@test.paybridge.invalid"
+  const password = "a long silver password"
+  await server.runtime.runPromise(
+    Authenticator.use((auth) => auth.createUser({ email, name: "Silver ops", role: "finance", password })).pipe(
+      Effect.asVoid
+    )
+  )
+  basic = `Basic ${Buffer.from(`${email}:${password}`).toString("base64")}`
+})
+afterAll(async () => {
+  await server?.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+const seedParties = async () => {
+  const admin = server.clientAs("admin")
+  const provider = await admin.billingEntities.create.mutate({
+    name: "Presslabs",
+    flow: "invoice",
+    defaultCurrency: "USD"
+  })
+  const customer = await admin.customers.create.mutate({ name: "Ada", currency: "USD", billingEntityId: provider.id })
+  const invoice = await admin.documents.issue.mutate({
+    kind: "invoice",
+    customerId: customer.id,
+    total: "80.00",
+    billingEntityId: provider.id
+  })
+  return { admin, provider, customer, invoice }
+}
+
+describe("Silver across protocols", () => {
+  test("a payment made through Silver agrees with tRPC, and its PATCH is in the event log as dialect:silver", async () => {
+    const { admin, provider, customer, invoice } = await seedParties()
+    const created = await call("POST", `${silver()}/customers/${customer.id}/payments/`, basic, {
+      provider: `${silver()}/providers/${provider.id}/`,
+      amount: "80.00",
+      invoice: `${silver()}/invoices/${invoice.id}/`
+    })
+    expect(created.status).toBe(201)
+    const shown = created.json as SilverPayment
+    expect(shown.url).toBe(`${silver()}/customers/${customer.id}/payments/${shown.id}/`)
+    expect(created.headers.get("location")).toBe(shown.url)
+
+    const viaTrpc = await admin.payments.get.query({ id: shown.id })
+    expect({
+      amount: viaTrpc.payment.amount,
+      currency: viaTrpc.payment.currency,
+      state: viaTrpc.payment.state
+    }).toEqual({
+      amount: "8000",
+      currency: shown.currency,
+      state: "draft"
+    })
+    expect(shown).toMatchObject({
+      amount: "80.00",
+      status: "unpaid",
+      provider: `${silver()}/providers/${viaTrpc.payment.billingEntityId}/`
+    })
+
+    const patched = await call("PATCH", shown.url, `Token ${server.apiKeys.finance}`, { status: "paid" })
+    expect(patched.status).toBe(200)
+    expect((patched.json as SilverPayment).status).toBe("paid")
+    const after = await admin.payments.get.query({ id: shown.id })
+    expect(after.payment.state).toBe("posted")
+    expect(after.allocations.map((allocation) => [allocation.documentId, allocation.amount])).toEqual([
+      [invoice.id, "8000"]
+    ])
+    expect((await admin.documents.get.query({ id: invoice.id })).state).toBe("paid")
+
+    const events = await admin.events.feed.query({ paymentId: shown.id })
+    const posted = events.items.find((event) => event.type === "payment.posted")
+    expect(posted).toMatchObject({ origin: "dialect:silver" })
+    expect(events.items.every((event) => event.origin === "dialect:silver")).toBe(true)
+
+    const invoiceView = await call("GET", shown.invoice as string, basic)
+    expect(invoiceView.json).toMatchObject({ id: invoice.id, state: "paid", customer: shown.customer })
+  })
+
+  test("a payment made and reversed through tRPC appears in Silver with the mapped status and links", async () => {
+    const { admin, customer, invoice } = await seedParties()
+    const detail = await admin.payments.create.mutate({
+      customerId: customer.id,
+      amount: "30.00",
+      allocations: [{ documentId: invoice.id, amount: "30.00" }]
+    })
+    const url = `${silver()}/customers/${customer.id}/payments/${detail.payment.id}/`
+    const shown = (await call("GET", url, basic)).json as SilverPayment
+    expect(shown).toMatchObject({
+      amount: "30.00",
+      currency: "USD",
+      status: "paid",
+      invoice: `${silver()}/invoices/${invoice.id}/`,
+      customer: `${silver()}/customers/${customer.id}/`
+    })
+    await admin.payments.reverse.mutate({ paymentId: detail.payment.id, amount: "10.00" })
+    expect((await call("GET", url, basic)).json).toMatchObject({ status: "paid", amount: "20.00" })
+    await admin.payments.reverse.mutate({ paymentId: detail.payment.id })
+    expect((await call("GET", url, basic)).json).toMatchObject({ status: "canceled", amount: "30.00" })
+
+    const draft = await admin.payments.create.mutate({ customerId: customer.id, amount: "5.00", initialState: "draft" })
+    await admin.payments.requestCollection.mutate({ paymentId: draft.payment.id, method: "direct-debit" })
+    const pendingUrl = `${silver()}/customers/${customer.id}/payments/${draft.payment.id}/`
+    expect(((await call("GET", pendingUrl, basic)).json as SilverPayment).status).toBe("pending")
+    const refused = await call("PATCH", pendingUrl, basic, { status: "paid" })
+    expect({ status: refused.status, body: refused.json }).toEqual({
+      status: 400,
+      body: { non_field_errors: ["Cannot update a payment with active transactions."] }
+    })
+    const list = (await call("GET", `${silver()}/customers/${customer.id}/payments/?ordering=id`, basic))
+      .json as Array<SilverPayment>
+    expect(list.map((payment) => [payment.id, payment.status])).toEqual([
+      [detail.payment.id, "canceled"],
+      [draft.payment.id, "pending"]
+    ])
+  })
+
+  test("every other mounted dialect sees a payment made through Silver", async () => {
+    const { customer, provider } = await seedParties()
+    const created = await call("POST", `${silver()}/customers/${customer.id}/payments/`, basic, {
+      provider: `${silver()}/providers/${provider.id}/`,
+      amount: "12.34",
+      status: "paid"
+    })
+    expect(created.status).toBe(201)
+    const id = (created.json as SilverPayment).id
+    const mounted = dialects.map((dialect) => dialect.id)
+    expect(mounted).toContain("silver")
+    // Billing Platform (UK): the same payment, valid (no status flags), same amount.
+    expect(mounted).toContain("billing-platform-uk")
+    const bpuk = await fetch(`${server.url}/backend/api/v1/payments/${id}`, {
+      headers: { authorization: `Bearer ${server.apiKeys.finance}` }
+    })
+    const text = await bpuk.text()
+    expect(bpuk.status, text).toBe(200)
+    expect(text).toContain('"paymentAmount":12.34')
+    expect(JSON.parse(text)).toMatchObject({ id: String(id), status: [], paymentReversedDate: null })
+    // Every mounted dialect renders it for the admin console without failing.
+    for (const dialect of dialects) {
+      if (dialect.renderPayment === undefined) continue
+      const detail = await server.runtime.runPromise(
+        Ledger.use((ledger) => ledger.getPayment({ id })).pipe(Effect.provide(CommandContext.system()))
+      )
+      const rendered = await server.runtime.runPromise(
+        dialect
+          .renderPayment(detail, { basePath: dialect.defaultBasePath })
+          .pipe(Effect.provide(CommandContext.system()))
+      )
+      expect(rendered, dialect.id).toBeTruthy()
+      if (dialect.id === "silver") {
+        expect(rendered).toMatchObject({
+          id,
+          amount: "12.34",
+          status: "paid",
+          url: `/silver/customers/${customer.id}/payments/${id}/`
+        })
+      }
+    }
+  })
+
+  test("/docs/silver/openapi.json lists Silver's endpoints", async () => {
+    const response = await fetch(`${server.url}/docs/silver/openapi.json`)
+    expect(response.status).toBe(200)
+    const document = (await response.json()) as { servers: Array<{ url: string }>; paths: Record<string, unknown> }
+    expect(document.servers[0]?.url).toBe("/silver")
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        "/customers/{customerId}/payments/",
+        "/customers/{customerId}/payments/{paymentId}/",
+        "/customers/",
+        "/customers/{id}/",
+        "/providers/",
+        "/providers/{id}/",
+        "/invoices/{id}/",
+        "/proformas/{id}/"
+      ])
+    )
+    const anonymous = await fetch(`${silver()}/customers/1/payments/`)
+    expect({ status: anonymous.status, body: await anonymous.json() }).toEqual({
+      status: 403,
+      body: { detail: "Authentication credentials were not provided." }
+    })
+  })
+})
