@@ -181,6 +181,28 @@ describe("Silver across protocols", () => {
     expect(bpuk.status, text).toBe(200)
     expect(text).toContain('"paymentAmount":12.34')
     expect(JSON.parse(text)).toMatchObject({ id: String(id), status: [], paymentReversedDate: null })
+    // CRM.COM: the same payment through a web-API-key token, POSTED with the same amount.
+    expect(mounted).toContain("crm-com")
+    const login = await fetch(`${server.url}/crmapi/rest/v4/authentication/web_api_key/token`, {
+      method: "POST",
+      headers: {
+        authorization: `Basic ${Buffer.from(`${server.apiKeys.finance}:`).toString("base64")}`,
+        "content-type": "application/json"
+      },
+      body: "{}"
+    })
+    const loginText = await login.text()
+    expect(login.status, loginText).toBe(200)
+    const crmToken = (JSON.parse(loginText) as { data: { token: string } }).data.token
+    const publicId = (await server.clientAs("admin").payments.get.query({ id })).payment.publicId
+    const show = new URL(`${server.url}/crmapi/rest/v4/payments/show`)
+    show.searchParams.set("token", crmToken)
+    show.searchParams.set("payment_identifier", `id=${publicId}`)
+    const crm = await fetch(show)
+    const crmText = await crm.text()
+    expect(crm.status, crmText).toBe(200)
+    expect(crmText).toMatch(/"payment_amount":12\.34\b/)
+    expect(JSON.parse(crmText)).toMatchObject({ status: { code: "OK" }, data: { life_cycle_state: "POSTED" } })
     // Every mounted dialect renders it for the admin console without failing.
     for (const dialect of dialects) {
       if (dialect.renderPayment === undefined) continue
