@@ -11,7 +11,7 @@ import { createHash } from "node:crypto"
 import { DateFormats, defineDialect, endpoint, ok, publicEndpoint, tokenParameter } from "@paybridge/adapter-kit"
 import {
   Authenticator,
-  type CommandContext,
+  CommandContext,
   type Customer,
   type DocumentKind,
   InvalidTransition,
@@ -206,6 +206,29 @@ const requireState = (payment: Payment, state: "DRAFT" | "POSTED", action: strin
           `Only ${state} payments can be ${action}; payment ${payment.referenceNumber} is ${crmStateOf(payment)}`
         )
       )
+
+/**
+ * Runs `command` when the payment is in `state`. Otherwise, when the request has an
+ * idempotency key and the ledger would refuse a fresh command just as CRM.COM does
+ * (`ledgerAgrees`), the command still runs: a retry of a request that already succeeded then
+ * replays its answer; anything else fails with the CRM.COM refusal.
+ */
+const inState = <A>(
+  payment: Payment,
+  state: "DRAFT" | "POSTED",
+  action: string,
+  ledgerAgrees: boolean,
+  command: Program<A>
+): Program<A> =>
+  Effect.gen(function* () {
+    const check = requireState(payment, state, action)
+    const context = yield* CommandContext
+    if (context.idempotencyKey === null || !ledgerAgrees) return yield* Effect.andThen(check, command)
+    return yield* check.pipe(
+      Effect.andThen(command),
+      Effect.catchTag("InvalidTransition", (refused) => command.pipe(Effect.catch(() => Effect.fail(refused))))
+    )
+  })
 
 /** A PAYMENT type; naming a payment cancellation type says so instead of "not found". */
 const resolvePaymentType = (identifier: Identifier<"type_identifier">): Program<PaymentPreset> =>
@@ -406,6 +429,8 @@ export const crmComDialect = defineDialect({
   sessions: { ttlSeconds: tokenLifetimeSeconds, sliding: false },
   renderError: crmComErrors,
   errorSchema: CrmComError,
+  // The admin console's "what does a CRM.COM client see": the `data` of payments/show.
+  renderPayment: (detail) => fullPayment(detail, makeLoader()),
   endpoints: [
     publicEndpoint({
       method: "POST",
@@ -688,8 +713,14 @@ export const crmComDialect = defineDialect({
           const ledger = yield* Ledger
           const unit = yield* sessionUnit(sessions, body.token)
           const { payment } = yield* resolvePayment(body.payment_identifier)
-          yield* requireState(payment, "DRAFT", "posted")
-          const posted = yield* ledger.postPayment({ paymentId: payment.id })
+          // The ledger also posts a pending payment, which CRM.COM does not: no retry probe then.
+          const posted = yield* inState(
+            payment,
+            "DRAFT",
+            "posted",
+            payment.state !== "pending",
+            ledger.postPayment({ paymentId: payment.id })
+          )
           yield* touchedBy(posted, unit)
           return yield* answerShort(posted)
         })
@@ -712,9 +743,14 @@ export const crmComDialect = defineDialect({
           const ledger = yield* Ledger
           const unit = yield* sessionUnit(sessions, body.token)
           const { payment } = yield* resolvePayment(body.payment_identifier)
-          yield* requireState(payment, "DRAFT", "rejected")
           const reason = yield* resolveNamed("rejection-reason", body.rejection_reason_identifier, "rejection reason")
-          const rejected = yield* ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
+          const rejected = yield* inState(
+            payment,
+            "DRAFT",
+            "rejected",
+            true,
+            ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
+          )
           yield* touchedBy(rejected, unit, { rejection_reason_id: reason.id })
           return yield* answerShort(rejected)
         })
@@ -730,7 +766,8 @@ export const crmComDialect = defineDialect({
       tests: [
         `${examples} › replays the payments/cancel example: the payment as it was and a posted payment cancellation`,
         `${suite} › shows a cancelled payment as CANCELLED afterwards, reversed in the ledger`,
-        `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`
+        `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`,
+        `${suite} › replays a cancel retried with the same Idempotency-Key: one reversal, one cancellation, the same answer`
       ],
       implemented: true,
       handler: ({ body, sessions }) =>
@@ -738,16 +775,21 @@ export const crmComDialect = defineDialect({
           const ledger = yield* Ledger
           const unit = yield* sessionUnit(sessions, body.token)
           const { payment } = yield* resolvePayment(body.payment_identifier)
-          yield* requireState(payment, "POSTED", "cancelled")
           const type = yield* resolveNamed("cancellation-type", body.type_identifier, "payment cancellation type")
           const category =
             body.category_identifier === undefined
               ? null
               : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
-          const reversed = yield* ledger.reversePayment({
-            paymentId: payment.id,
-            reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
-          })
+          const reversed = yield* inState(
+            payment,
+            "POSTED",
+            "cancelled",
+            true,
+            ledger.reversePayment({
+              paymentId: payment.id,
+              reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
+            })
+          )
           const reversal = reversed.reversals
             .filter((row) => row.reinstatedAt === null)
             .reduce((newest, row) => (row.id > newest.id ? row : newest))

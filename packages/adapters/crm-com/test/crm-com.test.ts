@@ -5,9 +5,12 @@
  * DRAFT/POSTED/REJECTED/CANCELLED transitions and their refusals, and what a cancellation leaves
  * in the ledger.
  */
+import { fileURLToPath } from "node:url"
+import { provingTestProblems } from "@paybridge/adapter-kit/testing"
 import { Ledger } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { crmComDialect } from "../src/index.ts"
 import { asSystem, dataOf, jack, makeTenant, plain, type Tenant } from "./crm-com.fixtures.ts"
 
 let tenant: Tenant
@@ -443,5 +446,44 @@ describe("life cycle", () => {
       )
     ).balance
     expect(balanceAfter).toBe(balanceBefore - 8000n)
+  })
+})
+
+describe("retries and the registry", () => {
+  it("replays a cancel retried with the same Idempotency-Key: one reversal, one cancellation, the same answer", async () => {
+    const posted = dataOf<{ id: string }>(await create({ category_identifier: { name: "Invoice Payments" } }))
+    const cancel = () =>
+      tenant.send({
+        method: "POST",
+        path: "/payments/cancel",
+        headers: { "idempotency-key": "cancel-once" },
+        body: {
+          token: tenant.token,
+          payment_identifier: { id: posted.id },
+          type_identifier: { name: "Payment Cancellation" },
+          category_identifier: { name: "Cancellation Because of Mistake" }
+        }
+      })
+    const first = await cancel()
+    const events = await tenant.testbed.countEvents()
+    const second = await cancel()
+    expect(second.text).toBe(first.text)
+    expect(await tenant.testbed.countEvents()).toBe(events)
+    const detail = await asSystem(
+      tenant,
+      Ledger.use((ledger) => ledger.getPayment({ publicId: posted.id }))
+    )
+    expect(detail.reversals).toHaveLength(1)
+    const cancellations = await asSystem(
+      tenant,
+      Ledger.use((ledger) =>
+        ledger.listDialectRecords({ dialect: "crm-com", kind: "payment-cancellation", paymentId: detail.payment.id })
+      )
+    )
+    expect(cancellations.items).toHaveLength(1)
+  })
+
+  it("names only proving tests that exist", async () => {
+    expect(await provingTestProblems(crmComDialect, fileURLToPath(new URL(".", import.meta.url)))).toEqual([])
   })
 })
