@@ -1,2 +1,2 @@
-/** The logisense dialect package (being built; its dialect is added to apps/api/src/dialects.ts when ready). */
-export {}
+/** `@paybridge/adapter-logisense`: the LogiSense Billing v6 (Payment object) dialect. */
+export { logisenseDialect } from "./logisense.dialect.ts"

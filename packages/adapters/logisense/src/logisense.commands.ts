@@ -1,0 +1,602 @@
+/**
+ * LogiSense writes as ledger commands: recording a payment (POST and PATCH `create`), changing
+ * one (PUT and PATCH `update`), deleting one (DELETE and PATCH `delete`), reversing (Reverse and
+ * Reverse/Vendor), charging through a gateway (Vendor) and the `paymentInvoiceDisbursement`
+ * children (allocations). The endpoint handlers run these inside `Ledger.atomically`, so a
+ * request is all or nothing. Business checks collect every problem before failing; a missing
+ * referenced object is a `ValidationFailed` whose message says it "does not exist" (LogiSense
+ * code 13100000), while the payment a request is about answers `NotFound`.
+ *
+ * Rules (see README): the ledger never deletes posted money, so DELETE cancels a draft and turns
+ * a posted, undisbursed offline payment into a full reversal hidden from LogiSense; gateway
+ * payments and payments issued to an invoice are refused. An offline payment not yet issued to
+ * an invoice cannot be reversed (delete it instead); `Reverse/Vendor` only takes gateway
+ * payments and `Reverse` only offline ones. Amount, date, type and method change only on drafts.
+ */
+import {
+  type Allocation,
+  type CommandContext,
+  Conflict,
+  type CreatePaymentInput,
+  type Customer,
+  type FieldIssue,
+  formatMinorUnits,
+  Ledger,
+  type LedgerError,
+  type Payment,
+  type PaymentDetail,
+  parseMinorUnits,
+  type Reversal,
+  type UpdatePaymentInput,
+  ValidationFailed
+} from "@paybridge/core"
+import { Effect, Result } from "effect"
+import { logisenseErrorCodes } from "./logisense.errors.ts"
+import {
+  dialectName,
+  findRow,
+  orNull,
+  paymentNotFound,
+  paymentRow,
+  type Resolver,
+  recordKinds,
+  reversalRow
+} from "./logisense.payments.ts"
+import type {
+  LogisenseDisbursementPatchItem,
+  LogisensePaymentWrite,
+  LogisenseReverseBody,
+  LogisenseVendorPaymentBody
+} from "./logisense.schemas.ts"
+import { logisenseMoney } from "./logisense.schemas.ts"
+import {
+  businessDayOf,
+  emptyExtras,
+  extrasToData,
+  hasExtras,
+  identityOfReversal,
+  type LogisenseRow,
+  type RowExtras,
+  toLogisenseDisbursement,
+  type VendorReferenceField,
+  vendorReferenceFields
+} from "./logisense.transformers.ts"
+
+type Path = ReadonlyArray<string | number>
+
+const fail = (issues: ReadonlyArray<FieldIssue>) =>
+  new ValidationFailed({ message: issues.map((issue) => issue.message).join("; "), issues: [...issues] })
+
+const doesNotExist = (path: Path, id: number, object: string): FieldIssue => ({
+  path: [...path],
+  message: `(${id}) does not exist in '${object}'`
+})
+
+/** Amount limits broken inside a command (over-allocation, over-reversal) are validation errors of `amount`. */
+const limitsAsValidation =
+  (path: Path) =>
+  <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A, LedgerError, R> =>
+    Effect.catchIf(
+      effect,
+      (error): error is Conflict =>
+        error instanceof Conflict && (error.reason === "insufficient-amount" || error.reason === "over-allocation"),
+      (error) => Effect.fail(fail([{ path: [...path], message: error.message }]))
+    )
+
+/** `NotFound` of an object the request refers to (not the payment it is about) → a validation error. */
+const referencesAsValidation =
+  (path: Path) =>
+  <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A, LedgerError, R> =>
+    Effect.catchTag(effect, "NotFound", (error) =>
+      Effect.fail(fail([{ path: [...path], message: `(${error.id}) does not exist in '${error.entity}'` }]))
+    )
+
+const ownerCurrencyOf = (customer: Customer) =>
+  Effect.gen(function* () {
+    if (customer.billingEntityId === null) return customer.currency
+    const ledger = yield* Ledger
+    const entity = yield* orNull(ledger.getBillingEntity(customer.billingEntityId))
+    return entity?.defaultCurrency ?? customer.currency
+  })
+
+const sameAmount = (text: string, amount: bigint, currency: Customer["currency"]) => {
+  const parsed = parseMinorUnits(text, currency)
+  return Result.isSuccess(parsed) && parsed.success === amount
+}
+
+/** The vendor references a body sets (keys present only). */
+const referencesOf = (body: Partial<Record<VendorReferenceField, number | null>>) => {
+  const references: Partial<Record<VendorReferenceField, number | null>> = {}
+  for (const field of vendorReferenceFields) if (body[field] !== undefined) references[field] = body[field] ?? null
+  return references
+}
+
+const saveExtras = (kind: "payment" | "reversal", id: number, payment: Payment, extras: RowExtras) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.saveDialectRecord({
+      dialect: dialectName,
+      kind,
+      key: String(id),
+      customerId: payment.customerId,
+      paymentId: payment.id,
+      data: extrasToData(extras)
+    })
+  )
+
+/** Checks a `baseAmount` against the owner currency; `null` when it need not be kept. */
+const checkBaseAmount = (
+  baseAmount: string | null | undefined,
+  amountText: string | null,
+  customer: Customer,
+  ownerCurrency: Customer["currency"],
+  path: Path,
+  issues: Array<FieldIssue>
+): string | null => {
+  if (baseAmount === undefined || baseAmount === null) return null
+  if (ownerCurrency === customer.currency) {
+    if (amountText !== null && baseAmount !== amountText) {
+      const base = parseMinorUnits(baseAmount, customer.currency)
+      const amount = parseMinorUnits(amountText, customer.currency)
+      if (!(Result.isSuccess(base) && Result.isSuccess(amount) && base.success === amount.success)) {
+        issues.push({
+          path: [...path, "baseAmount"],
+          message: `must equal 'Amount' when the account and owner currencies are both ${ownerCurrency}`
+        })
+      }
+    }
+    return null
+  }
+  const parsed = logisenseMoney.parse(baseAmount, ownerCurrency)
+  if (Result.isFailure(parsed)) {
+    issues.push({ path: [...path, "baseAmount"], message: `${parsed.failure.message} (${ownerCurrency})` })
+    return null
+  }
+  return formatMinorUnits(parsed.success, ownerCurrency)
+}
+
+/** A recorded (offline) payment: POST Payment/ and PATCH `create`. */
+export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, path: Path = []) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const at = (field: string) => [...path, field]
+    const issues: Array<FieldIssue> = []
+    if (body.accountId === undefined) issues.push({ path: at("accountId"), message: "is required" })
+    if (body.amount === undefined) issues.push({ path: at("amount"), message: "is required" })
+    const customer = body.accountId === undefined ? null : yield* orNull(ledger.getCustomer(body.accountId))
+    if (body.accountId !== undefined && customer === null) {
+      issues.push(doesNotExist(at("accountId"), body.accountId, "Account"))
+    }
+    if (body.paymentTypeId != null && (yield* resolver.presetName("type", body.paymentTypeId)) === null) {
+      issues.push(doesNotExist(at("paymentTypeId"), body.paymentTypeId, "PaymentType"))
+    }
+    if (body.paymentMethodId != null && (yield* resolver.presetName("method", body.paymentMethodId)) === null) {
+      issues.push(doesNotExist(at("paymentMethodId"), body.paymentMethodId, "PaymentMethod"))
+    }
+    if (body.isManual === false) {
+      issues.push({
+        path: at("isManual"),
+        message: "must be true: Payment/ records offline payments; charge a gateway with Payment/Vendor"
+      })
+    }
+    const invoice = body.invoiceId == null ? null : yield* orNull(ledger.getDocument(body.invoiceId))
+    if (body.invoiceId != null && invoice === null)
+      issues.push(doesNotExist(at("invoiceId"), body.invoiceId, "Invoice"))
+    if (invoice !== null && customer !== null && invoice.customerId !== customer.id) {
+      issues.push({ path: at("invoiceId"), message: `(${invoice.id}) belongs to another account` })
+    }
+    let amount: bigint | null = null
+    let baseAmount: string | null = null
+    if (customer !== null && body.amount !== undefined) {
+      const parsed = parseMinorUnits(body.amount, customer.currency)
+      if (Result.isFailure(parsed)) issues.push({ path: at("amount"), message: parsed.failure.message })
+      else if (parsed.success <= 0n) issues.push({ path: at("amount"), message: "MUST be greater than '0'" })
+      else amount = parsed.success
+      baseAmount = checkBaseAmount(
+        body.baseAmount,
+        body.amount,
+        customer,
+        yield* ownerCurrencyOf(customer),
+        path,
+        issues
+      )
+    }
+    if (issues.length > 0 || customer === null || amount === null) return yield* fail(issues)
+
+    let invoiceAmount: string | null = null
+    if (invoice !== null) {
+      if (body.invoiceAmount != null) invoiceAmount = body.invoiceAmount
+      else
+        invoiceAmount = formatMinorUnits(amount < invoice.outstanding ? amount : invoice.outstanding, customer.currency)
+    }
+    const input: CreatePaymentInput = {
+      customerId: customer.id,
+      amount: body.amount ?? "0",
+      ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date) }),
+      ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
+      ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
+      ...(body.detail == null ? {} : { description: body.detail }),
+      ...(body.checkNumber == null ? {} : { checkNumber: body.checkNumber }),
+      ...(invoice === null || invoiceAmount === null || invoiceAmount === "0"
+        ? {}
+        : { allocations: [{ documentId: invoice.id, amount: invoiceAmount }] }),
+      ...(body.automaticDisburse === true && invoice === null ? { allocateOldestFirst: true } : {}),
+      ...(body.posting == null ? {} : { initialState: "draft" as const })
+    }
+    let detail = yield* limitsAsValidation(at("invoiceAmount"))(
+      referencesAsValidation(path)(ledger.createPayment(input))
+    )
+    if (body.posting != null) {
+      yield* ledger.postPayment({ paymentId: detail.payment.id, postedOn: businessDayOf(body.posting) })
+      detail = yield* ledger.getPayment({ id: detail.payment.id })
+    }
+    const extras: RowExtras = {
+      ...emptyExtras,
+      references: referencesOf(body),
+      automaticDisburse: body.automaticDisburse === true,
+      baseAmount
+    }
+    if (hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
+    return detail
+  })
+
+/** PUT Payment/{id} and PATCH `update`: see the module comment for what may change when. */
+export const updatePayment = (resolver: Resolver, identity: number, body: LogisensePaymentWrite, path: Path = []) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const at = (field: string) => [...path, field]
+    const found = yield* findRow(resolver, identity)
+    if (found.kind === "reversal") {
+      return yield* fail([{ path: at("identity"), message: "is a reversal row, which cannot be changed" }])
+    }
+    let payment = found.detail.payment
+    const customer = yield* resolver.customer(payment.customerId)
+    const issues: Array<FieldIssue> = []
+    const draft = payment.state === "draft"
+    const draftOnly = (field: string) =>
+      issues.push({
+        path: at(field),
+        message: `can only change while the payment is a draft (it is ${payment.state}); reverse it instead`
+      })
+    if (body.accountId !== undefined && body.accountId !== payment.customerId) {
+      issues.push({ path: at("accountId"), message: "cannot change: a payment stays on its account" })
+    }
+    if (body.isManual != null && body.isManual !== (payment.gatewayId === null)) {
+      issues.push({ path: at("isManual"), message: "cannot change" })
+    }
+    if (body.reversePaymentId != null) {
+      issues.push({ path: at("reversePaymentId"), message: "cannot be set on a payment; use Payment/Reverse" })
+    }
+    const changes: { -readonly [K in keyof UpdatePaymentInput]?: UpdatePaymentInput[K] } = { paymentId: payment.id }
+    if (body.amount !== undefined && !sameAmount(body.amount, payment.amount, payment.currency)) {
+      if (draft) changes.amount = body.amount
+      else draftOnly("amount")
+    }
+    if (body.date != null && businessDayOf(body.date) !== payment.paymentDate) {
+      if (draft) changes.paymentDate = businessDayOf(body.date)
+      else draftOnly("date")
+    }
+    if (body.paymentTypeId !== undefined && body.paymentTypeId !== payment.typeId) {
+      if (body.paymentTypeId !== null && (yield* resolver.presetName("type", body.paymentTypeId)) === null) {
+        issues.push(doesNotExist(at("paymentTypeId"), body.paymentTypeId, "PaymentType"))
+      } else if (draft) changes.typeId = body.paymentTypeId
+      else draftOnly("paymentTypeId")
+    }
+    if (body.paymentMethodId !== undefined && body.paymentMethodId !== payment.methodId) {
+      if (body.paymentMethodId !== null && (yield* resolver.presetName("method", body.paymentMethodId)) === null) {
+        issues.push(doesNotExist(at("paymentMethodId"), body.paymentMethodId, "PaymentMethod"))
+      } else if (draft) changes.methodId = body.paymentMethodId
+      else draftOnly("paymentMethodId")
+    }
+    if (body.posting != null && !draft && payment.postedOn !== businessDayOf(body.posting)) {
+      issues.push({ path: at("posting"), message: `cannot change once posted (posted on ${payment.postedOn})` })
+    }
+    if (body.detail !== undefined) changes.description = body.detail
+    if (body.checkNumber !== undefined) changes.checkNumber = body.checkNumber
+    const invoice = body.invoiceId == null ? null : yield* orNull(ledger.getDocument(body.invoiceId))
+    if (body.invoiceId != null && invoice === null)
+      issues.push(doesNotExist(at("invoiceId"), body.invoiceId, "Invoice"))
+    if (invoice !== null && invoice.customerId !== payment.customerId) {
+      issues.push({ path: at("invoiceId"), message: `(${invoice.id}) belongs to another account` })
+    }
+    const ownerCurrency = yield* ownerCurrencyOf(customer)
+    const amountText = changes.amount === undefined ? formatMinorUnits(payment.amount, payment.currency) : body.amount
+    const baseAmount = checkBaseAmount(body.baseAmount, amountText ?? null, customer, ownerCurrency, path, issues)
+    if (issues.length > 0) return yield* fail(issues)
+
+    if (Object.keys(changes).length > 1) payment = yield* ledger.updatePayment(changes as UpdatePaymentInput)
+    if (invoice !== null && !found.detail.allocations.some((allocation) => allocation.documentId === invoice.id)) {
+      const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
+      const share =
+        body.invoiceAmount ??
+        formatMinorUnits(free < invoice.outstanding ? free : invoice.outstanding, payment.currency)
+      const allocated = yield* limitsAsValidation(at("invoiceAmount"))(
+        ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: invoice.id, amount: share }] })
+      )
+      payment = allocated.payment
+    }
+    if (draft && body.posting != null) {
+      payment = yield* ledger.postPayment({ paymentId: payment.id, postedOn: businessDayOf(body.posting) })
+    }
+    const previous = yield* resolver.extras("payment", payment.id)
+    const extras: RowExtras = {
+      ...previous,
+      references: { ...previous.references, ...referencesOf(body) },
+      automaticDisburse: body.automaticDisburse ?? previous.automaticDisburse,
+      baseAmount: body.baseAmount === undefined ? previous.baseAmount : baseAmount
+    }
+    if (hasExtras(extras) || hasExtras(previous)) yield* saveExtras("payment", payment.id, payment, extras)
+    return yield* ledger.getPayment({ id: payment.id })
+  })
+
+/** One item of a DELETE answer. */
+export type DeletedItem =
+  | { readonly identity: number; readonly action: "deleted"; readonly dtoTypeKey: string }
+  | { readonly foreignKeyIdentity: number; readonly action: "deleted"; readonly dtoTypeKey: string }
+  | { readonly lhsId: number; readonly rhsId: number; readonly action: "detached"; readonly dtoTypeKey: string }
+
+/** DELETE Payment/{id} and PATCH `delete`; answers the deleted and detached objects. */
+export const deletePayment = (resolver: Resolver, identity: number, path: Path = []) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const found = yield* findRow(resolver, identity)
+    const refuse = (message: string) => fail([{ path: [...path, "identity"], message }])
+    if (found.kind === "reversal") return yield* refuse("is a reversal row, which cannot be deleted")
+    const { payment, allocations } = found.detail
+    if (payment.gatewayId !== null) {
+      return yield* refuse("is a gateway payment, which cannot be deleted; reverse it with Payment/Reverse/Vendor")
+    }
+    const items: Array<DeletedItem> = [{ identity: payment.id, action: "deleted", dtoTypeKey: "payment" }]
+    if (payment.state === "draft" || payment.state === "pending") {
+      yield* ledger.cancelPayment({ paymentId: payment.id, reason: "deleted through LogiSense" })
+      for (const allocation of allocations) {
+        items.push({ foreignKeyIdentity: allocation.id, action: "deleted", dtoTypeKey: "paymentInvoiceDisbursement" })
+        items.push({ lhsId: payment.id, rhsId: allocation.documentId, action: "detached", dtoTypeKey: "invoice" })
+      }
+      return items
+    }
+    if (payment.allocatedAmount > 0n) {
+      return yield* refuse("has been issued to an invoice, so it cannot be deleted; reverse it with Payment/Reverse")
+    }
+    if (payment.reversedAmount > 0n || payment.refundedAmount > 0n) {
+      return yield* refuse("has reversals or refunds, so it cannot be deleted")
+    }
+    const reversed = yield* ledger.reversePayment({ paymentId: payment.id, reason: "deleted through LogiSense" })
+    const reversal = reversed.reversals.at(-1)
+    yield* ledger.saveDialectRecord({
+      dialect: dialectName,
+      kind: recordKinds.deleted,
+      key: String(payment.id),
+      customerId: payment.customerId,
+      paymentId: payment.id,
+      data: { reversalId: reversal?.id ?? null }
+    })
+    return items
+  })
+
+/** The reversal a command just booked: the one that was not there before. */
+const newReversal = (before: ReadonlyArray<Reversal>, after: PaymentDetail): Reversal | undefined => {
+  const known = new Set(before.map((reversal) => reversal.id))
+  return after.reversals.find((reversal) => !known.has(reversal.id))
+}
+
+/** POST Payment/Reverse (`viaGateway` false) and Reverse/Vendor (true); answers the reversal row. */
+export const reversePayment = (
+  resolver: Resolver,
+  body: LogisenseReverseBody,
+  viaGateway: boolean,
+  path: Path = [],
+  written: Pick<LogisensePaymentWrite, VendorReferenceField | "baseAmount"> = {}
+) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const at = (field: string) => [...path, field]
+    const found = yield* Effect.catchTag(findRow(resolver, body.paymentId), "NotFound", () =>
+      Effect.fail(fail([doesNotExist(at("paymentId"), body.paymentId, "Payment")]))
+    )
+    if (found.kind === "reversal") return yield* fail([{ path: at("paymentId"), message: "is a reversal row" }])
+    const { payment } = found.detail
+    const issues: Array<FieldIssue> = []
+    const manual = payment.gatewayId === null
+    if (viaGateway && manual) {
+      issues.push({
+        path: at("paymentId"),
+        message: "is an offline payment (isManual); reverse it with Payment/Reverse"
+      })
+    }
+    if (!viaGateway && !manual) {
+      issues.push({
+        path: at("paymentId"),
+        message: "was made through a gateway; reverse it with Payment/Reverse/Vendor"
+      })
+    }
+    if (manual && payment.allocatedAmount === 0n && payment.state === "posted") {
+      issues.push({
+        path: at("paymentId"),
+        message: "is an offline payment not yet issued to an invoice, which cannot be reversed; delete it instead"
+      })
+    }
+    const customer = yield* resolver.customer(payment.customerId)
+    const baseAmount = checkBaseAmount(
+      written.baseAmount,
+      body.amount ?? null,
+      customer,
+      yield* ownerCurrencyOf(customer),
+      path,
+      issues
+    )
+    if (issues.length > 0) return yield* fail(issues)
+    const input = {
+      paymentId: payment.id,
+      ...(body.amount === undefined ? {} : { amount: body.amount }),
+      ...(body.date === undefined ? {} : { effectiveDate: businessDayOf(body.date) }),
+      ...(body.detail == null ? {} : { reason: body.detail })
+    }
+    const checked = limitsAsValidation(at("amount"))
+    let reversal: Reversal | undefined
+    let detail: PaymentDetail
+    let gatewayReference: string | null = null
+    if (viaGateway) {
+      const result = yield* checked(ledger.reverseThroughGateway(input))
+      detail = result.detail
+      gatewayReference = result.gatewayReference
+      reversal = detail.reversals.find((row) => row.id === result.reversalId)
+    } else {
+      detail = yield* checked(ledger.reversePayment(input))
+      reversal = newReversal(found.detail.reversals, detail)
+    }
+    if (reversal === undefined) return yield* Effect.die(new Error("the reversal just booked is missing"))
+    yield* saveExtras("reversal", reversal.id, detail.payment, {
+      ...emptyExtras,
+      references: referencesOf(written),
+      baseAmount,
+      gatewayReference
+    })
+    return { detail, reversal }
+  })
+
+/** A reversal row right after it was booked. */
+export const reversalRowOf = (resolver: Resolver, booked: { detail: PaymentDetail; reversal: Reversal }) =>
+  reversalRow(resolver, booked.detail.payment, booked.reversal)
+
+/** POST Payment/Vendor: a payment charged through a gateway (approve → posted, pending, decline → rejected). */
+export const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPaymentBody) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const issues: Array<FieldIssue> = []
+    const customer = yield* orNull(ledger.getCustomer(body.accountId))
+    if (customer === null) issues.push(doesNotExist(["accountId"], body.accountId, "Account"))
+    if (body.paymentGatewayId != null && (yield* orNull(ledger.getGateway(body.paymentGatewayId))) === null) {
+      issues.push(doesNotExist(["paymentGatewayId"], body.paymentGatewayId, "PaymentGateway"))
+    }
+    if (body.paymentMethodId != null && (yield* resolver.presetName("method", body.paymentMethodId)) === null) {
+      issues.push(doesNotExist(["paymentMethodId"], body.paymentMethodId, "PaymentMethod"))
+    }
+    if (body.paymentTypeId != null && (yield* resolver.presetName("type", body.paymentTypeId)) === null) {
+      issues.push(doesNotExist(["paymentTypeId"], body.paymentTypeId, "PaymentType"))
+    }
+    if (body.paymentGatewayId == null && body.paymentMethodId == null) {
+      issues.push({
+        path: ["paymentGatewayId"],
+        message: "is required (or a 'PaymentMethodId' whose method is collected by a gateway)"
+      })
+    }
+    if (issues.length > 0 || customer === null) return yield* fail(issues)
+    const detail = yield* referencesAsValidation([])(
+      ledger.createPayment({
+        customerId: customer.id,
+        amount: body.amount,
+        ...(body.paymentGatewayId == null ? {} : { gatewayId: body.paymentGatewayId }),
+        ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
+        ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
+        ...(body.cardToken == null ? {} : { cardToken: body.cardToken }),
+        ...(body.detail == null ? {} : { description: body.detail }),
+        ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date) }),
+        ...(body.invoiceId == null ? {} : { allocations: [{ documentId: body.invoiceId, amount: body.amount }] }),
+        ...(body.automaticDisburse === true && body.invoiceId == null ? { allocateOldestFirst: true } : {})
+      })
+    )
+    if (body.automaticDisburse === true) {
+      yield* saveExtras("payment", detail.payment.id, detail.payment, { ...emptyExtras, automaticDisburse: true })
+    }
+    return detail
+  })
+
+/** The decline of a Payment/Vendor charge as LogiSense's error list. */
+export const declinedErrors = (payment: Payment) => [
+  {
+    code: logisenseErrorCodes.gatewayDeclined,
+    message: `The payment gateway declined the payment (${payment.gatewayReference ?? "no reference"}): ${payment.rejectionReason ?? "declined"}`
+  }
+]
+
+/** One `paymentInvoiceDisbursement` PATCH item → the allocation it leaves (none for a delete). */
+export const patchDisbursement = (
+  resolver: Resolver,
+  urlIdentity: number,
+  item: LogisenseDisbursementPatchItem,
+  path: Path
+) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const at = (field: string) => [...path, field]
+    const allocate = (paymentId: number, documentId: number, amount: string) =>
+      Effect.gen(function* () {
+        const found = yield* Effect.catchTag(findRow(resolver, paymentId), "NotFound", () =>
+          Effect.fail(fail([doesNotExist(at("paymentId"), paymentId, "Payment")]))
+        )
+        const before = found.detail.allocations
+        const after = yield* limitsAsValidation(at("amount"))(
+          referencesAsValidation(at("invoiceId"))(
+            ledger.allocatePayment({ paymentId: found.detail.payment.id, allocations: [{ documentId, amount }] })
+          )
+        )
+        const known = new Set(before.map((allocation) => allocation.id))
+        const created = after.allocations.find((allocation) => !known.has(allocation.id))
+        if (created === undefined) return yield* Effect.die(new Error("the allocation just made is missing"))
+        return { detail: after, allocation: created }
+      })
+    const existing = (identity: number | undefined) =>
+      Effect.gen(function* () {
+        if (identity === undefined) return yield* fail([{ path: at("identity"), message: "is required" }])
+        const owner = yield* findAllocationOwner(resolver, identity, urlIdentity, item.paymentId)
+        if (owner === null) return yield* fail([doesNotExist(at("identity"), identity, "PaymentInvoiceDisbursement")])
+        return owner
+      })
+    switch (item.patchType) {
+      case "create": {
+        const issues: Array<FieldIssue> = []
+        if (item.invoiceId === undefined) issues.push({ path: at("invoiceId"), message: "is required" })
+        if (item.amount === undefined) issues.push({ path: at("amount"), message: "is required" })
+        if (issues.length > 0 || item.invoiceId === undefined || item.amount === undefined) return yield* fail(issues)
+        const made = yield* allocate(item.paymentId ?? urlIdentity, item.invoiceId, item.amount)
+        return { action: "created" as const, ...made }
+      }
+      case "update": {
+        const { allocation } = yield* existing(item.identity)
+        if (item.amount === undefined) return yield* fail([{ path: at("amount"), message: "is required" }])
+        yield* ledger.deallocate({ allocationId: allocation.id })
+        const made = yield* allocate(allocation.paymentId, item.invoiceId ?? allocation.documentId, item.amount)
+        return { action: "updated" as const, ...made }
+      }
+      case "delete": {
+        const { allocation } = yield* existing(item.identity)
+        const detail = yield* ledger.deallocate({ allocationId: allocation.id })
+        return { action: "deleted" as const, detail, allocation }
+      }
+    }
+  })
+
+const findAllocationOwner = (
+  resolver: Resolver,
+  allocationId: number,
+  urlIdentity: number,
+  paymentId: number | undefined
+): Effect.Effect<{ allocation: Allocation; detail: PaymentDetail } | null, LedgerError, Ledger | CommandContext> =>
+  Effect.gen(function* () {
+    const owner = paymentId ?? urlIdentity
+    const found = yield* orNull(findRow(resolver, owner))
+    if (found === null || found.kind !== "payment") return null
+    const allocation = found.detail.allocations.find((candidate) => candidate.id === allocationId)
+    return allocation === undefined ? null : { allocation, detail: found.detail }
+  })
+
+/** A disbursement as LogiSense shows it, for PATCH results. */
+export const disbursementInstance = (resolver: Resolver, detail: PaymentDetail, allocation: Allocation) =>
+  Effect.gen(function* () {
+    const customer = yield* resolver.customer(detail.payment.customerId)
+    const ownerCurrency = yield* resolver.ownerCurrency(detail.payment, customer)
+    const extras = yield* resolver.extras("payment", detail.payment.id)
+    return toLogisenseDisbursement(allocation, detail.payment, yield* resolver.documentName(allocation.documentId), {
+      ownerCurrency,
+      extras
+    })
+  })
+
+/** A freshly written payment's row. */
+export const rowOf = (
+  resolver: Resolver,
+  detail: PaymentDetail
+): Effect.Effect<LogisenseRow, LedgerError, Ledger | CommandContext> =>
+  paymentRow(resolver, detail.payment, "full", detail)
+
+export { identityOfReversal, paymentNotFound }

@@ -1,0 +1,649 @@
+/**
+ * The LogiSense Billing v6 dialect (Payment object) over the Paybridge ledger. Mounted by default
+ * at `/logisense`, so a LogiSense client whose server URL is `https://<host>/logisense` works
+ * unchanged: its resources are under `api/v6/…` and its login under
+ * `AuthorizationServer/api/v6/Access/Login`, both below the one base path. Login is form-encoded
+ * and issues 30-minute session tokens used as `Authorization: Bearer`. Every endpoint of the
+ * vendor's Payment page is implemented; writes run in `Ledger.atomically`, so each request is all
+ * or nothing and an `Idempotency-Key` replays the first response exactly.
+ */
+import {
+  bearerSessionToken,
+  type DialectServices,
+  defineDialect,
+  endpoint,
+  ok,
+  parseJsonExact,
+  publicEndpoint,
+  stringifyJsonExact
+} from "@paybridge/adapter-kit"
+import { Authenticator, Ledger, type LedgerError, ValidationFailed } from "@paybridge/core"
+import { Effect, Schema } from "effect"
+import {
+  chargeThroughGateway,
+  declinedErrors,
+  deletePayment,
+  disbursementInstance,
+  patchDisbursement,
+  recordPayment,
+  reversalRowOf,
+  reversePayment,
+  rowOf,
+  updatePayment
+} from "./logisense.commands.ts"
+import { envelopeTypeOf, logisenseErrors, trackingIdOf } from "./logisense.errors.ts"
+import { type ListRequest, listRows } from "./logisense.listing.ts"
+import { findRow, makeResolver, paymentDetailRow, paymentRow, reversalRow } from "./logisense.payments.ts"
+import {
+  LogisenseChange,
+  LogisenseDeleteResult,
+  LogisenseError,
+  LogisenseInstance,
+  LogisenseList,
+  LogisenseLoginForm,
+  LogisensePaged,
+  LogisensePagination,
+  LogisensePatchBody,
+  LogisensePatchResult,
+  LogisensePayment,
+  LogisensePaymentCreate,
+  LogisensePaymentDetail,
+  LogisensePaymentPath,
+  LogisensePaymentWrite,
+  LogisenseReverseBody,
+  LogisenseSearchBody,
+  LogisenseToken,
+  LogisenseVendorPaymentBody
+} from "./logisense.schemas.ts"
+
+const v6 = "/api/v6/Payment"
+const idPath = `${v6}/:id{-?[0-9]+}`
+const suite = "logisense.test.ts"
+const contract = `logisense.contract.test.ts › LogiSense Billing v6 (Payment): dialect contract`
+const proven = (...titles: ReadonlyArray<string>) => titles.map((title) => `${suite} › ${title}`)
+
+/** The default page of `Paged` endpoints (the vendor's echo in its samples). */
+export const defaultPagination = { pageNumber: 1, pageSize: 20, excludeTotalCount: false } as const
+
+/** A response as stored for idempotent replays: status and exact JSON body. */
+interface StoredResponse {
+  readonly status: number
+  readonly body: unknown
+}
+
+/**
+ * Runs a write as one all-or-nothing ledger unit; its response (tracking id included) is stored
+ * with the idempotency key, so a retried request gets the very same answer.
+ */
+const atomic = <E extends LedgerError>(
+  operation: string,
+  input: unknown,
+  work: Effect.Effect<StoredResponse, E, DialectServices>
+) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.atomically(
+      { operation: `logisense:${operation}`, input, result: Schema.String },
+      Effect.map(work, (response) => stringifyJsonExact(response))
+    )
+  ).pipe(
+    Effect.map((text) => {
+      const stored = parseJsonExact(text) as StoredResponse
+      return { status: stored.status, body: stored.body }
+    })
+  )
+
+const change = (trackingId: string, type: "create" | "update", items: ReadonlyArray<unknown>): StoredResponse => ({
+  status: 200,
+  body: { trackingId, type, results: { totalCount: items.length, items } }
+})
+
+const paginationHeader = (header: string | undefined) =>
+  Effect.gen(function* () {
+    if (header === undefined || header.trim() === "") return defaultPagination
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(header)
+    } catch {
+      return yield* new ValidationFailed({
+        message: "The Pagination header is not JSON",
+        issues: [{ path: ["Pagination"], message: 'must be JSON such as {"pageNumber":1,"pageSize":20}' }]
+      })
+    }
+    const decoded = Schema.decodeUnknownExit(LogisensePagination)(parsed, { errors: "all" })
+    if (decoded._tag === "Failure") {
+      return yield* new ValidationFailed({
+        message: "Invalid Pagination header",
+        issues: [{ path: ["Pagination"], message: "pageNumber must be ≥ 1 and pageSize between 1 and 10000" }]
+      })
+    }
+    return {
+      pageNumber: decoded.value.pageNumber ?? defaultPagination.pageNumber,
+      pageSize: decoded.value.pageSize ?? defaultPagination.pageSize,
+      excludeTotalCount: decoded.value.excludeTotalCount ?? false
+    }
+  })
+
+const plainList: Omit<ListRequest, "page" | "withDetail" | "excludeTotalCount"> = {
+  search: [],
+  orderBy: [],
+  fields: null,
+  top: null
+}
+
+const pagedHandler =
+  (withDetail: boolean) =>
+  ({ header, requestId }: { header: (name: string) => string | undefined; requestId: string }) =>
+    Effect.gen(function* () {
+      const pagination = yield* paginationHeader(header("pagination"))
+      const resolver = yield* makeResolver
+      const result = yield* listRows(resolver, {
+        ...plainList,
+        page: pagination,
+        excludeTotalCount: pagination.excludeTotalCount,
+        withDetail
+      })
+      return ok({
+        trackingId: trackingIdOf(requestId),
+        pagination,
+        pagedResults: { totalCount: result.totalCount, items: result.items }
+      })
+    })
+
+export const logisenseDialect = defineDialect({
+  id: "logisense",
+  title: "LogiSense Billing v6 (Payment)",
+  vendorDocs: [
+    { title: "LogiSense API v6: Payment", url: "https://www.logisense.com/learn/api/v6/Payment/" },
+    { title: "LogiSense tokens", url: "https://developer.logisense.com/docs/tokens" },
+    { title: "LogiSense search requests", url: "https://developer.logisense.com/docs/search-requests" }
+  ],
+  description:
+    "Form-encoded login (`AuthorizationServer/api/v6/Access/Login`) → 30-minute bearer token; resources under " +
+    "`api/v6/`. Amounts are exact JSON numbers in major units, dates ISO 8601 with milliseconds and `Z`. Errors are " +
+    "`{trackingId, type, errors:[{code, message}]}`. Reversal rows have negative identities.",
+  version: "v6",
+  defaultBasePath: "/logisense",
+  authenticate: bearerSessionToken("Authorization: Bearer <access_token from Access/Login>"),
+  sessions: { ttlSeconds: 1800 },
+  renderError: logisenseErrors,
+  errorSchema: LogisenseError,
+  endpoints: [
+    publicEndpoint({
+      method: "POST",
+      path: "/AuthorizationServer/api/v6/Access/Login",
+      operationId: "login",
+      summary: "Log in (form-encoded) and get a bearer token",
+      tags: ["Access"],
+      request: { body: LogisenseLoginForm, bodyFormat: "form" },
+      responses: { 200: { description: "A bearer token valid for 30 minutes", schema: LogisenseToken } },
+      tests: proven(
+        "logs in with a user name and password, form-encoded, and uses the bearer token",
+        "logs in with a client id and secret (an API key) and refuses bad credentials in LogiSense's shape",
+        "a token stops working after 30 minutes"
+      ),
+      implemented: true,
+      handler: ({ body, sessions }) =>
+        Effect.gen(function* () {
+          if (body.grant_type !== "password") {
+            return yield* new ValidationFailed({
+              message: "unsupported grant_type",
+              issues: [{ path: ["grant_type"], message: "must be 'password' (tokens are not refreshable)" }]
+            })
+          }
+          const principal =
+            body.username !== undefined && body.password !== undefined
+              ? yield* Authenticator.use((auth) => auth.authenticatePassword(body.username ?? "", body.password ?? ""))
+              : body.client_secret !== undefined
+                ? yield* Authenticator.use((auth) => auth.authenticateApiKey(body.client_secret ?? ""))
+                : yield* new ValidationFailed({
+                    message: "credentials missing",
+                    issues: [{ path: ["username"], message: "username and password, or client_secret, are required" }]
+                  })
+          const issued = yield* sessions.issue(principal)
+          const issuedAt = new Date(issued.expiresAt.getTime() - issued.expiresInSeconds * 1000)
+          return ok({
+            access_token: issued.token,
+            refresh_token: Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url"),
+            token_type: "bearer",
+            expires_in: issued.expiresInSeconds,
+            audience: body.client_id,
+            ".issued": issuedAt.toUTCString(),
+            ".expires": issued.expiresAt.toUTCString(),
+            actingOwnerId: 1
+          })
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: `${v6}/`,
+      operationId: "listPayments",
+      summary: "Retrieve all of the Payment objects",
+      tags: ["Payment"],
+      responses: {
+        200: { description: "Every listed payment and reversal row", schema: LogisenseList(LogisensePayment) }
+      },
+      tests: proven("GET Payment/ replays the vendor sample field by field", "lists reversal rows after their payment"),
+      implemented: true,
+      handler: ({ requestId }) =>
+        Effect.gen(function* () {
+          const resolver = yield* makeResolver
+          const result = yield* listRows(resolver, {
+            ...plainList,
+            page: null,
+            excludeTotalCount: false,
+            withDetail: false
+          })
+          return ok({ trackingId: trackingIdOf(requestId), totalCount: result.totalCount, items: result.items })
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: `${v6}/Paged`,
+      operationId: "listPaymentsPaged",
+      summary: "Retrieve the Payment objects page by page (Pagination header)",
+      tags: ["Payment"],
+      responses: { 200: { description: "One page", schema: LogisensePaged(LogisensePayment) } },
+      tests: proven(
+        "GET Payment/Paged replays the vendor sample field by field",
+        "pages through the Pagination header and can skip the total count",
+        "refuses a malformed Pagination header"
+      ),
+      implemented: true,
+      handler: pagedHandler(false)
+    }),
+    endpoint({
+      method: "GET",
+      path: `${v6}/Paged/Detail`,
+      operationId: "listPaymentsPagedDetail",
+      summary: "Retrieve the Payment objects page by page with their details",
+      tags: ["Payment"],
+      responses: { 200: { description: "One page with details", schema: LogisensePaged(LogisensePaymentDetail) } },
+      tests: proven("GET Payment/Paged/Detail replays the vendor sample field by field"),
+      implemented: true,
+      handler: pagedHandler(true)
+    }),
+    endpoint({
+      method: "GET",
+      path: idPath,
+      operationId: "getPayment",
+      summary: "Retrieve a Payment (or a reversal row) by identity",
+      tags: ["Payment"],
+      request: { params: LogisensePaymentPath },
+      responses: { 200: { description: "The payment", schema: LogisenseInstance(LogisensePayment) } },
+      tests: proven(
+        "GET Payment/{id} replays the vendor sample field by field",
+        "reads a reversal row by its negative identity and answers 404 for unknown ones"
+      ),
+      implemented: true,
+      handler: ({ params, requestId }) =>
+        Effect.gen(function* () {
+          const resolver = yield* makeResolver
+          const found = yield* findRow(resolver, params.id)
+          const instance =
+            found.kind === "payment"
+              ? yield* paymentRow(resolver, found.detail.payment, "full", found.detail)
+              : yield* reversalRow(resolver, found.detail.payment, found.reversal)
+          return ok({ trackingId: trackingIdOf(requestId), instance })
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: `${idPath}/Detail`,
+      operationId: "getPaymentDetail",
+      summary: "Retrieve a Payment with its invoice disbursements and reversal rows",
+      tags: ["Payment"],
+      request: { params: LogisensePaymentPath },
+      responses: {
+        200: { description: "The payment and its details", schema: LogisenseInstance(LogisensePaymentDetail) }
+      },
+      tests: proven("GET Payment/{id}/Detail replays the vendor sample field by field"),
+      implemented: true,
+      handler: ({ params, requestId }) =>
+        Effect.gen(function* () {
+          const resolver = yield* makeResolver
+          const found = yield* findRow(resolver, params.id)
+          const instance =
+            found.kind === "payment"
+              ? yield* paymentDetailRow(resolver, found.detail)
+              : {
+                  ...(yield* reversalRow(resolver, found.detail.payment, found.reversal)),
+                  details: { invoiceDisbursements: [], paymentReversals: [] }
+                }
+          return ok({ trackingId: trackingIdOf(requestId), instance })
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: `${v6}/`,
+      operationId: "createPayment",
+      summary: "Record a Payment (offline); with reversePaymentId, a reversal row",
+      tags: ["Payment"],
+      request: { body: LogisensePaymentCreate },
+      responses: { 200: { description: "The created payment", schema: LogisenseChange("create", LogisensePayment) } },
+      tests: [
+        `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
+        `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+        ...proven(
+          "POST Payment/ replays the vendor sample field by field",
+          "lists every validation error at once with LogiSense codes",
+          "records an exact amount and shows baseAmount in the owner currency"
+        )
+      ],
+      implemented: true,
+      handler: ({ body, requestId }) =>
+        atomic(
+          "createPayment",
+          body,
+          Effect.gen(function* () {
+            const trackingId = trackingIdOf(requestId)
+            if (body.reversePaymentId != null) {
+              const booked = yield* reversePayment(
+                yield* makeResolver,
+                {
+                  paymentId: body.reversePaymentId,
+                  amount: body.amount,
+                  ...(body.date == null ? {} : { date: body.date }),
+                  ...(body.detail === undefined ? {} : { detail: body.detail })
+                },
+                false,
+                [],
+                body
+              )
+              return change(trackingId, "create", [yield* reversalRowOf(yield* makeResolver, booked)])
+            }
+            const detail = yield* recordPayment(yield* makeResolver, body)
+            return change(trackingId, "create", [yield* rowOf(yield* makeResolver, detail)])
+          })
+        )
+    }),
+    endpoint({
+      method: "PUT",
+      path: idPath,
+      operationId: "updatePayment",
+      summary: "Update a Payment",
+      tags: ["Payment"],
+      request: { params: LogisensePaymentPath, body: LogisensePaymentWrite },
+      responses: { 200: { description: "The updated payment", schema: LogisenseChange("update", LogisensePayment) } },
+      tests: proven(
+        "PUT Payment/{id} replays the vendor sample field by field",
+        "PUT changes references of a posted payment but refuses a new amount"
+      ),
+      implemented: true,
+      handler: ({ params, body, requestId }) =>
+        atomic(
+          "updatePayment",
+          { params, body },
+          Effect.gen(function* () {
+            const detail = yield* updatePayment(yield* makeResolver, params.id, body)
+            return change(trackingIdOf(requestId), "update", [yield* rowOf(yield* makeResolver, detail)])
+          })
+        )
+    }),
+    endpoint({
+      method: "PATCH",
+      path: idPath,
+      operationId: "patchPayment",
+      summary: "Create, update or delete payments and their invoice disbursements, all or nothing",
+      tags: ["Payment"],
+      request: { params: LogisensePaymentPath, body: LogisensePatchBody },
+      responses: { 200: { description: "What each item did", schema: LogisensePatchResult } },
+      tests: proven(
+        "PATCH Payment/{id} replays the vendor sample field by field",
+        "PATCH mixes create, update and delete items and disbursements",
+        "PATCH with one bad item rolls back every item"
+      ),
+      implemented: true,
+      handler: ({ params, body, requestId }) =>
+        atomic(
+          "patchPayment",
+          { params, body },
+          Effect.gen(function* () {
+            const results: Array<{
+              identity: number
+              action: "created" | "updated" | "deleted"
+              dtoTypeKey: string
+              render: Effect.Effect<unknown, LedgerError, DialectServices> | null
+            }> = []
+            const payments = body.payments?.items ?? []
+            for (const [index, item] of payments.entries()) {
+              const path = ["payments", "items", index]
+              const resolver = yield* makeResolver
+              if (item.patchType === "create") {
+                if (item.reversePaymentId != null) {
+                  const booked = yield* reversePayment(
+                    resolver,
+                    {
+                      paymentId: item.reversePaymentId,
+                      ...(item.amount === undefined ? {} : { amount: item.amount }),
+                      ...(item.date == null ? {} : { date: item.date }),
+                      ...(item.detail === undefined ? {} : { detail: item.detail })
+                    },
+                    false,
+                    path,
+                    item
+                  )
+                  results.push({
+                    identity: -booked.reversal.id,
+                    action: "created",
+                    dtoTypeKey: "payment",
+                    render: renderIdentity(-booked.reversal.id)
+                  })
+                  continue
+                }
+                const detail = yield* recordPayment(resolver, item, path)
+                results.push({
+                  identity: detail.payment.id,
+                  action: "created",
+                  dtoTypeKey: "payment",
+                  render: renderIdentity(detail.payment.id)
+                })
+              } else if (item.patchType === "update") {
+                const identity = item.identity ?? params.id
+                const detail = yield* updatePayment(resolver, identity, item, path)
+                results.push({
+                  identity: detail.payment.id,
+                  action: "updated",
+                  dtoTypeKey: "payment",
+                  render: renderIdentity(detail.payment.id)
+                })
+              } else {
+                const identity = item.identity ?? params.id
+                yield* deletePayment(resolver, identity, path)
+                results.push({ identity, action: "deleted", dtoTypeKey: "payment", render: null })
+              }
+            }
+            const disbursements = [
+              ...(body.details?.paymentInvoiceDisbursements?.items ?? []).map((item, index) => ({
+                item,
+                path: ["details", "paymentInvoiceDisbursements", "items", index]
+              })),
+              ...(body.paymentInvoiceDisbursements?.items ?? []).map((item, index) => ({
+                item,
+                path: ["paymentInvoiceDisbursements", "items", index]
+              }))
+            ]
+            for (const { item, path } of disbursements) {
+              const resolver = yield* makeResolver
+              const done = yield* patchDisbursement(resolver, params.id, item, path)
+              results.push({
+                identity: done.allocation.id,
+                action: done.action,
+                dtoTypeKey: "paymentInvoiceDisbursement",
+                render:
+                  done.action === "deleted"
+                    ? null
+                    : Effect.flatMap(makeResolver, (fresh) => disbursementInstance(fresh, done.detail, done.allocation))
+              })
+            }
+            const items = yield* Effect.forEach(results, (result) =>
+              Effect.map(result.render ?? Effect.succeed(null), (instance) => ({
+                identity: result.identity,
+                action: result.action,
+                dtoTypeKey: result.dtoTypeKey,
+                ...(instance === null ? {} : { instance })
+              }))
+            )
+            return {
+              status: 200,
+              body: { trackingId: trackingIdOf(requestId), type: "patch", results: { totalCount: items.length, items } }
+            }
+          })
+        )
+    }),
+    endpoint({
+      method: "DELETE",
+      path: idPath,
+      operationId: "deletePayment",
+      summary:
+        "Delete a recorded payment (cancel a draft; hide a posted, undisbursed offline payment behind a full reversal)",
+      tags: ["Payment"],
+      request: { params: LogisensePaymentPath },
+      responses: { 200: { description: "The deleted and detached objects", schema: LogisenseDeleteResult } },
+      tests: proven(
+        "DELETE Payment/{id} replays the vendor sample field by field",
+        "DELETE refuses gateway payments and payments issued to an invoice",
+        "DELETE cancels a draft and detaches its invoices"
+      ),
+      implemented: true,
+      handler: ({ params, requestId }) =>
+        atomic(
+          "deletePayment",
+          params,
+          Effect.gen(function* () {
+            const items = yield* deletePayment(yield* makeResolver, params.id)
+            return {
+              status: 200,
+              body: {
+                trackingId: trackingIdOf(requestId),
+                type: "delete",
+                results: { totalCount: items.length, items }
+              }
+            }
+          })
+        )
+    }),
+    endpoint({
+      method: "POST",
+      path: `${v6}/Reverse`,
+      operationId: "reversePayment",
+      summary: "Reverse an offline payment, fully or partly (body: paymentId, amount?, date?, detail?)",
+      tags: ["Payment"],
+      request: { body: LogisenseReverseBody },
+      responses: { 200: { description: "The reversal row", schema: LogisenseChange("create", LogisensePayment) } },
+      tests: proven(
+        "reverses partially and repeatedly within the unreversed amount",
+        "refuses reversing an offline payment not yet issued to an invoice"
+      ),
+      implemented: true,
+      handler: ({ body, requestId }) =>
+        atomic(
+          "reversePayment",
+          body,
+          Effect.gen(function* () {
+            const booked = yield* reversePayment(yield* makeResolver, body, false)
+            return change(trackingIdOf(requestId), "create", [yield* reversalRowOf(yield* makeResolver, booked)])
+          })
+        )
+    }),
+    endpoint({
+      method: "POST",
+      path: `${v6}/Reverse/Vendor`,
+      operationId: "reversePaymentVendor",
+      summary: "Reverse a gateway payment through its gateway (same body as Reverse)",
+      tags: ["Payment"],
+      request: { body: LogisenseReverseBody },
+      responses: { 200: { description: "The reversal row", schema: LogisenseChange("create", LogisensePayment) } },
+      tests: proven(
+        "reverses a gateway payment through the gateway and refuses offline payments",
+        "a gateway that declines the reversal changes nothing"
+      ),
+      implemented: true,
+      handler: ({ body, requestId }) =>
+        atomic(
+          "reversePaymentVendor",
+          body,
+          Effect.gen(function* () {
+            const booked = yield* reversePayment(yield* makeResolver, body, true)
+            return change(trackingIdOf(requestId), "create", [yield* reversalRowOf(yield* makeResolver, booked)])
+          })
+        )
+    }),
+    endpoint({
+      method: "POST",
+      path: `${v6}/Vendor`,
+      operationId: "createPaymentVendor",
+      summary:
+        "Charge a payment through a gateway (body: accountId, amount, paymentGatewayId or paymentMethodId, cardToken…)",
+      tags: ["Payment"],
+      request: { body: LogisenseVendorPaymentBody },
+      responses: { 200: { description: "The charged payment", schema: LogisenseChange("create", LogisensePayment) } },
+      tests: proven("charges through the gateway: approved, pending and declined"),
+      implemented: true,
+      handler: ({ body, requestId }) =>
+        atomic(
+          "createPaymentVendor",
+          body,
+          Effect.gen(function* () {
+            const trackingId = trackingIdOf(requestId)
+            const detail = yield* chargeThroughGateway(yield* makeResolver, body)
+            if (detail.payment.state === "rejected") {
+              return {
+                status: 400,
+                body: {
+                  trackingId,
+                  type: envelopeTypeOf("createPaymentVendor", "POST"),
+                  errors: declinedErrors(detail.payment)
+                }
+              }
+            }
+            return change(trackingId, "create", [yield* rowOf(yield* makeResolver, detail)])
+          })
+        )
+    }),
+    endpoint({
+      method: "POST",
+      path: `${v6}/Search`,
+      operationId: "searchPayments",
+      summary: "Search payments (search terms, orderBy, top, pagination, fields)",
+      tags: ["Payment"],
+      request: { body: LogisenseSearchBody },
+      responses: { 200: { description: "The matching rows", schema: LogisenseList(Schema.Unknown) } },
+      tests: proven(
+        "search compiles every operator and refuses unknown fields",
+        "search orders, limits with top, pages and projects fields"
+      ),
+      implemented: true,
+      handler: ({ body, requestId }) =>
+        Effect.gen(function* () {
+          const query = body.query
+          const resolver = yield* makeResolver
+          const result = yield* listRows(resolver, {
+            search: query.search ?? [],
+            orderBy: query.orderBy ?? [],
+            fields: query.fields ?? null,
+            top: query.top ?? (query.pagination === undefined ? 100 : null),
+            page:
+              query.pagination === undefined
+                ? null
+                : {
+                    pageNumber: query.pagination.pageNumber ?? defaultPagination.pageNumber,
+                    pageSize: query.pagination.pageSize ?? defaultPagination.pageSize
+                  },
+            excludeTotalCount: query.pagination?.excludeTotalCount ?? false,
+            withDetail: false
+          })
+          return ok({ trackingId: trackingIdOf(requestId), totalCount: result.totalCount, items: result.items })
+        })
+    })
+  ]
+})
+
+/** A row as it is now (after every item of a PATCH), found by identity. */
+const renderIdentity = (identity: number): Effect.Effect<unknown, LedgerError, DialectServices> =>
+  Effect.gen(function* () {
+    const resolver = yield* makeResolver
+    const found = yield* findRow(resolver, identity)
+    return found.kind === "payment"
+      ? yield* rowOf(resolver, found.detail)
+      : yield* reversalRow(resolver, found.detail.payment, found.reversal)
+  })

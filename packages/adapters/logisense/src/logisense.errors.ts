@@ -1,0 +1,108 @@
+/**
+ * LogiSense's error table: every core error tag → its HTTP status and the vendor's body
+ * `{trackingId, type, errors:[{code, message}]}`, listing every problem at once, with the numeric
+ * codes documented in the README (LogiSense's own `11900000` for an invalid field, `13100000` for
+ * a reference to an object that does not exist and `2000` for the closing "errors found" line;
+ * Paybridge-assigned codes for the rest). The tracking id is the request id when that is a UUID,
+ * otherwise a UUID derived from it, so a request's response and its error agree.
+ */
+import { createHash } from "node:crypto"
+import type { ErrorContext, ErrorTable } from "@paybridge/adapter-kit"
+import type { FieldIssue } from "@paybridge/core"
+
+/** The numeric error codes this dialect sends. */
+export const logisenseErrorCodes = {
+  invalidField: 11900000,
+  doesNotExist: 13100000,
+  errorsFound: 2000,
+  notAllowedNow: 12000000,
+  gatewayDeclined: 15000000,
+  conflict: 14000000,
+  unauthorized: 10100000,
+  forbidden: 10300000,
+  notFound: 10400000,
+  notImplemented: 50100000,
+  unavailable: 50300000,
+  internal: 50000000
+} as const
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu
+
+/** The `trackingId` of a request: its request id when that is a UUID, else a UUID derived from it. */
+export const trackingIdOf = (requestId: string): string => {
+  if (uuidPattern.test(requestId)) return requestId.toLowerCase()
+  const hex = createHash("sha1").update(`paybridge-logisense:${requestId}`).digest("hex")
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+/** The envelope `type` of an operation (`create`, `update`, `patch`, `delete`, or the read kind). */
+export const envelopeTypeOf = (operationId: string | null, method: string): string => {
+  switch (operationId) {
+    case "login":
+      return "login"
+    case "searchPayments":
+      return "search"
+    case "patchPayment":
+      return "patch"
+    default:
+      return method === "POST"
+        ? "create"
+        : method === "PUT"
+          ? "update"
+          : method === "PATCH"
+            ? "patch"
+            : method === "DELETE"
+              ? "delete"
+              : "get"
+  }
+}
+
+const pascal = (segment: string | number): string =>
+  typeof segment === "number" ? `[${segment}]` : segment.charAt(0).toUpperCase() + segment.slice(1)
+
+/** `["payments","items",0,"amount"]` → `Payments.Items[0].Amount`. */
+export const fieldName = (path: ReadonlyArray<string | number>): string =>
+  path
+    .map(pascal)
+    .reduce((name, part) => (name === "" || part.startsWith("[") ? `${name}${part}` : `${name}.${part}`), "")
+
+/** The code of one validation issue: a missing reference or an invalid value. */
+const issueCode = (issue: FieldIssue): number =>
+  /does not exist/u.test(issue.message) ? logisenseErrorCodes.doesNotExist : logisenseErrorCodes.invalidField
+
+const issueMessage = (issue: FieldIssue): string =>
+  issue.path.length === 0 ? issue.message : `'${fieldName(issue.path)}' ${issue.message}`
+
+const body = (context: ErrorContext, errors: ReadonlyArray<{ code: number; message: string }>) => ({
+  trackingId: trackingIdOf(context.requestId),
+  type: envelopeTypeOf(context.operationId, context.method),
+  errors
+})
+
+const one = (code: number) => (error: { readonly message: string }, context: ErrorContext) =>
+  body(context, [{ code, message: error.message }])
+
+export const logisenseErrors: ErrorTable = {
+  NotFound: { status: 404, body: one(logisenseErrorCodes.notFound) },
+  ValidationFailed: {
+    status: 400,
+    body: (error, context) =>
+      body(context, [
+        ...(error.issues.length === 0
+          ? [{ code: logisenseErrorCodes.invalidField, message: error.message }]
+          : error.issues.map((issue) => ({ code: issueCode(issue), message: issueMessage(issue) }))),
+        { code: logisenseErrorCodes.errorsFound, message: "Errors found. Transaction has been rolled back." }
+      ])
+  },
+  InvalidTransition: { status: 400, body: one(logisenseErrorCodes.notAllowedNow) },
+  Conflict: { status: 409, body: one(logisenseErrorCodes.conflict) },
+  Unauthorized: {
+    status: 401,
+    body: one(logisenseErrorCodes.unauthorized),
+    headers: () => ({ "www-authenticate": 'Bearer realm="LogiSense"' })
+  },
+  Forbidden: { status: 403, body: one(logisenseErrorCodes.forbidden) },
+  NotImplemented: { status: 501, body: one(logisenseErrorCodes.notImplemented) },
+  StorageUnavailable: { status: 503, body: one(logisenseErrorCodes.unavailable) },
+  Internal: { status: 500, body: one(logisenseErrorCodes.internal) }
+}

@@ -1,0 +1,351 @@
+/**
+ * Reading LogiSense Payment rows from the ledger. A per-request resolver looks up, once each,
+ * what the rows name (accounts, payment types and methods, invoices, the owner currency, the
+ * user who created a payment or reversal, names of vendor reference records) and the vendor-only
+ * attributes kept in `logisense` dialect records. On top of it: finding a row by identity with
+ * the dialect's visibility rules (rejected and cancelled payments, payments deleted through
+ * LogiSense and reinstated reversals are gone, as they would be at the vendor), and building a
+ * row, a reversal row or the `Detail` form with disbursements and reversal rows.
+ */
+import {
+  type Allocation,
+  type CommandContext,
+  type CurrencyCode,
+  type Customer,
+  type DialectRecord,
+  Ledger,
+  type LedgerError,
+  type LedgerEvent,
+  NotFound,
+  type Page,
+  type Payment,
+  type PaymentDetail,
+  type PaymentPreset,
+  type Reversal
+} from "@paybridge/core"
+import { Effect } from "effect"
+import {
+  emptyExtras,
+  extrasFromData,
+  identityTarget,
+  type LogisenseRow,
+  paymentStateVisibility,
+  type RowContext,
+  type RowExtras,
+  toLogisenseDisbursement,
+  toLogisensePayment,
+  toLogisenseReversal,
+  type VendorReferenceField,
+  vendorReferenceFields,
+  vendorReferenceKinds
+} from "./logisense.transformers.ts"
+
+export const dialectName = "logisense"
+/** Dialect record kinds: vendor attributes of a payment / reversal row, and payments deleted through LogiSense. */
+export const recordKinds = { payment: "payment", reversal: "reversal", deleted: "deleted-payment" } as const
+
+type Read<A> = Effect.Effect<A, LedgerError, Ledger | CommandContext>
+
+export const orNull = <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A | null, LedgerError, R> =>
+  Effect.catchTag(effect, "NotFound", () => Effect.succeed(null))
+
+/** One request's lookups, each made at most once. */
+export interface Resolver {
+  readonly customer: (id: number) => Read<Customer>
+  readonly presetName: (kind: "type" | "method", id: number | null) => Read<string | null>
+  readonly documentName: (id: number) => Read<string | null>
+  readonly ownerCurrency: (payment: Payment, customer: Customer) => Read<CurrencyCode>
+  readonly extras: (kind: "payment" | "reversal", id: number) => Read<RowExtras>
+  readonly referenceName: (field: VendorReferenceField, id: number) => Read<string | null>
+  readonly createdBy: (payment: Payment) => Read<{ id: number; name: string } | null>
+  readonly reversedBy: (payment: Payment, reversalId: number) => Read<{ id: number; name: string } | null>
+  readonly isDeleted: (paymentId: number) => Read<boolean>
+  readonly deletedPaymentIds: Read<ReadonlySet<number>>
+}
+
+const memo = <A>(cache: Map<string, A>, key: string, compute: Read<A>): Read<A> =>
+  Effect.suspend(() => {
+    if (cache.has(key)) return Effect.succeed(cache.get(key) as A)
+    return Effect.tap(compute, (value) => Effect.sync(() => cache.set(key, value)))
+  })
+
+export const makeResolver: Effect.Effect<Resolver, never, Ledger> = Effect.gen(function* () {
+  const ledger = yield* Ledger
+  const cache = new Map<string, unknown>()
+  const remember = <A>(key: string, compute: Read<A>): Read<A> => memo(cache as Map<string, A>, key, compute)
+
+  const presets = (kind: "type" | "method") =>
+    remember(
+      `presets:${kind}`,
+      Effect.gen(function* () {
+        const names = new Map<number, string>()
+        let cursor: string | null = null
+        do {
+          const page: Page<PaymentPreset> = yield* ledger.listPresets(kind, { cursor, limit: 1000 })
+          for (const preset of page.items) names.set(preset.id, preset.name)
+          cursor = page.nextCursor
+        } while (cursor !== null)
+        return names
+      })
+    )
+
+  const eventsOf = (payment: Payment, type: "payment.created" | "payment.reversed") =>
+    remember(
+      `events:${type}:${payment.id}`,
+      Effect.map(ledger.listEvents({ paymentId: payment.id, types: [type], limit: 1000 }), (page) => page.items)
+    )
+
+  const deletedPaymentIds = remember(
+    "deleted",
+    Effect.gen(function* () {
+      const ids = new Set<number>()
+      let cursor: string | null = null
+      do {
+        const page: Page<DialectRecord> = yield* ledger.listDialectRecords({
+          dialect: dialectName,
+          kind: recordKinds.deleted,
+          cursor,
+          limit: 1000
+        })
+        for (const record of page.items) if (record.paymentId !== null) ids.add(record.paymentId)
+        cursor = page.nextCursor
+      } while (cursor !== null)
+      return ids as ReadonlySet<number>
+    })
+  )
+
+  return {
+    customer: (id) => remember(`customer:${id}`, ledger.getCustomer(id)),
+    presetName: (kind, id) =>
+      id === null ? Effect.succeed(null) : Effect.map(presets(kind), (names) => names.get(id) ?? null),
+    documentName: (id) =>
+      remember(
+        `document:${id}`,
+        Effect.map(orNull(ledger.getDocument(id)), (document) => document?.number ?? null)
+      ),
+    ownerCurrency: (payment, customer) =>
+      payment.billingEntityId === null
+        ? Effect.succeed(customer.currency)
+        : remember(
+            `owner:${payment.billingEntityId}`,
+            Effect.map(orNull(ledger.getBillingEntity(payment.billingEntityId)), (entity) =>
+              entity === null ? customer.currency : entity.defaultCurrency
+            )
+          ),
+    extras: (kind, id) =>
+      remember(
+        `extras:${kind}:${id}`,
+        Effect.map(orNull(ledger.getDialectRecord({ dialect: dialectName, kind, key: String(id) })), (record) =>
+          record === null ? emptyExtras : extrasFromData(record.data)
+        )
+      ),
+    referenceName: (field, id) =>
+      remember(
+        `reference:${field}:${id}`,
+        Effect.map(
+          orNull(ledger.getDialectRecord({ dialect: dialectName, kind: vendorReferenceKinds[field], key: String(id) })),
+          (record) => (typeof record?.data.name === "string" ? record.data.name : null)
+        )
+      ),
+    createdBy: (payment) =>
+      Effect.map(eventsOf(payment, "payment.created"), (events) => {
+        const event = events[0]
+        return event === undefined ? null : { id: event.actorId, name: event.actorName }
+      }),
+    reversedBy: (payment, reversalId) =>
+      Effect.map(eventsOf(payment, "payment.reversed"), (events) => {
+        const event = events.find((candidate) => candidate.data.reversalId === reversalId)
+        return event === undefined ? null : { id: event.actorId, name: event.actorName }
+      }),
+    isDeleted: (paymentId) => Effect.map(deletedPaymentIds, (ids) => ids.has(paymentId)),
+    deletedPaymentIds
+  }
+})
+
+/** How much of a row to resolve: `full` rows carry every name; `cheap` rows skip per-row lookups. */
+export type RowLevel = "full" | "cheap"
+
+const firstInvoice = (allocations: ReadonlyArray<Allocation>) => {
+  const first = [...allocations].sort((a, b) => a.id - b.id)[0]
+  if (first === undefined) return null
+  const amount = allocations
+    .filter((allocation) => allocation.documentId === first.documentId)
+    .reduce((sum, allocation) => sum + allocation.amount, 0n)
+  return { id: first.documentId, amount }
+}
+
+const rowContext = (
+  resolver: Resolver,
+  payment: Payment,
+  level: RowLevel,
+  options: {
+    readonly allocations: ReadonlyArray<Allocation> | null
+    readonly extrasOf: { readonly kind: "payment" | "reversal"; readonly id: number }
+    readonly creator: Read<{ id: number; name: string } | null>
+  }
+): Read<RowContext> =>
+  Effect.gen(function* () {
+    const customer = yield* resolver.customer(payment.customerId)
+    const ownerCurrency = yield* resolver.ownerCurrency(payment, customer)
+    const typeName = yield* resolver.presetName("type", payment.typeId)
+    const methodName = yield* resolver.presetName("method", payment.methodId)
+    if (level === "cheap") {
+      return {
+        customer,
+        ownerCurrency,
+        typeName,
+        methodName,
+        invoice: null,
+        createdBy: null,
+        extras: emptyExtras,
+        referenceNames: {}
+      }
+    }
+    const invoiceRef = options.allocations === null ? null : firstInvoice(options.allocations)
+    const invoice = invoiceRef === null ? null : { ...invoiceRef, name: yield* resolver.documentName(invoiceRef.id) }
+    const own = yield* resolver.extras(options.extrasOf.kind, options.extrasOf.id)
+    // A reversal row shows its payment's vendor references (card type, bill run…) unless it has its own.
+    const inherited =
+      options.extrasOf.kind === "reversal" ? (yield* resolver.extras("payment", payment.id)).references : {}
+    const { paymentTransactionId: _transaction, ...inheritable } = inherited
+    const extras = { ...own, references: { ...inheritable, ...own.references } }
+    const referenceNames: Partial<Record<VendorReferenceField, string | null>> = {}
+    for (const field of vendorReferenceFields) {
+      const id = extras.references[field]
+      if (id !== undefined && id !== null) referenceNames[field] = yield* resolver.referenceName(field, id)
+    }
+    return {
+      customer,
+      ownerCurrency,
+      typeName,
+      methodName,
+      invoice,
+      createdBy: yield* options.creator,
+      extras,
+      referenceNames
+    }
+  })
+
+/** A payment's allocations, fetched only when it has any. */
+const allocationsOf = (payment: Payment, detail: PaymentDetail | null): Read<ReadonlyArray<Allocation>> =>
+  detail !== null
+    ? Effect.succeed(detail.allocations)
+    : payment.allocatedAmount === 0n
+      ? Effect.succeed([])
+      : Effect.flatMap(Ledger, (ledger) =>
+          Effect.map(ledger.getPayment({ id: payment.id }), (fresh) => fresh.allocations)
+        )
+
+export const paymentRow = (
+  resolver: Resolver,
+  payment: Payment,
+  level: RowLevel = "full",
+  detail: PaymentDetail | null = null
+): Read<LogisenseRow> =>
+  Effect.gen(function* () {
+    const allocations = level === "full" ? yield* allocationsOf(payment, detail) : null
+    const context = yield* rowContext(resolver, payment, level, {
+      allocations,
+      extrasOf: { kind: "payment", id: payment.id },
+      creator: resolver.createdBy(payment)
+    })
+    return toLogisensePayment(payment, context)
+  })
+
+export const reversalRow = (
+  resolver: Resolver,
+  payment: Payment,
+  reversal: Reversal,
+  level: RowLevel = "full"
+): Read<LogisenseRow> =>
+  Effect.map(
+    rowContext(resolver, payment, level, {
+      allocations: null,
+      extrasOf: { kind: "reversal", id: reversal.id },
+      creator: resolver.reversedBy(payment, reversal.id)
+    }),
+    (context) => toLogisenseReversal(payment, reversal, context)
+  )
+
+/** The reversals LogiSense shows as rows: those not reinstated. */
+export const activeReversals = (detail: PaymentDetail): ReadonlyArray<Reversal> =>
+  detail.reversals.filter((reversal) => reversal.reinstatedAt === null)
+
+/** The `Detail` form: the row plus `details.invoiceDisbursements` and `details.paymentReversals`. */
+export const paymentDetailRow = (resolver: Resolver, detail: PaymentDetail): Read<Record<string, unknown>> =>
+  Effect.gen(function* () {
+    const row = yield* paymentRow(resolver, detail.payment, "full", detail)
+    const customer = yield* resolver.customer(detail.payment.customerId)
+    const ownerCurrency = yield* resolver.ownerCurrency(detail.payment, customer)
+    const extras = yield* resolver.extras("payment", detail.payment.id)
+    const invoiceDisbursements = yield* Effect.forEach(detail.allocations, (allocation) =>
+      Effect.map(resolver.documentName(allocation.documentId), (name) =>
+        toLogisenseDisbursement(allocation, detail.payment, name, { ownerCurrency, extras })
+      )
+    )
+    const paymentReversals = yield* Effect.forEach(activeReversals(detail), (reversal) =>
+      reversalRow(resolver, detail.payment, reversal)
+    )
+    return { ...row, details: { invoiceDisbursements, paymentReversals } }
+  })
+
+/** What an identity resolved to, after the visibility rules. */
+export type FoundRow =
+  | { readonly kind: "payment"; readonly detail: PaymentDetail }
+  | { readonly kind: "reversal"; readonly detail: PaymentDetail; readonly reversal: Reversal }
+
+export const paymentNotFound = (identity: number) =>
+  new NotFound({ entity: "Payment", id: String(identity), message: `Payment (${identity}) does not exist` })
+
+/** Is this ledger payment a LogiSense Payment (visible, not deleted through LogiSense)? */
+export const isVisiblePayment = (resolver: Resolver, payment: Payment): Read<boolean> =>
+  paymentStateVisibility[payment.state].visible
+    ? Effect.map(resolver.isDeleted(payment.id), (deleted) => !deleted)
+    : Effect.succeed(false)
+
+/** The payment or reversal row behind an identity; `NotFound` when LogiSense would not show it. */
+export const findRow = (resolver: Resolver, identity: number): Read<FoundRow> =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const target = identityTarget(identity)
+    if (target.kind === "payment") {
+      const detail = yield* Effect.catchTag(ledger.getPayment({ id: target.paymentId }), "NotFound", () =>
+        Effect.fail(paymentNotFound(identity))
+      )
+      if (!(yield* isVisiblePayment(resolver, detail.payment))) return yield* paymentNotFound(identity)
+      return { kind: "payment", detail }
+    }
+    const record = yield* orNull(
+      ledger.getDialectRecord({ dialect: dialectName, kind: recordKinds.reversal, key: String(target.reversalId) })
+    )
+    const owner = record?.paymentId ?? null
+    const detail = owner === null ? null : yield* orNull(ledger.getPayment({ id: owner }))
+    const found = yield* findReversal(resolver, detail, target.reversalId)
+    if (found === null) return yield* paymentNotFound(identity)
+    return found
+  })
+
+/**
+ * A reversal's payment: reversals booked through LogiSense have a `reversal` dialect record
+ * naming their payment; others are found through the `payment.reversed` event of the ledger.
+ */
+const findReversal = (resolver: Resolver, known: PaymentDetail | null, reversalId: number): Read<FoundRow | null> =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    let detail = known
+    if (detail === null) {
+      let paymentId: number | null = null
+      let cursor: string | null = null
+      do {
+        const page: Page<LedgerEvent> = yield* ledger.listEvents({ types: ["payment.reversed"], cursor, limit: 1000 })
+        paymentId = page.items.find((candidate) => candidate.data.reversalId === reversalId)?.paymentId ?? null
+        cursor = paymentId === null ? page.nextCursor : null
+      } while (cursor !== null)
+      if (paymentId === null) return null
+      detail = yield* orNull(ledger.getPayment({ id: paymentId }))
+      if (detail === null) return null
+    }
+    const reversal = activeReversals(detail).find((candidate) => candidate.id === reversalId)
+    if (reversal === undefined || !(yield* isVisiblePayment(resolver, detail.payment))) return null
+    return { kind: "reversal", detail, reversal }
+  })

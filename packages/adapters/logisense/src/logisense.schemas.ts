@@ -1,0 +1,335 @@
+/**
+ * LogiSense Billing v6 wire schemas for the Payment object: the Payment instance and its detail
+ * children, the response envelopes (`{totalCount, items}`, `{instance}`, `{pagination,
+ * pagedResults}`, `{type, results}`), the request bodies (POST/PUT, PATCH items, Search, and the
+ * proposed Reverse/Vendor bodies), the form-encoded login and the error body
+ * `{trackingId, type, errors:[{code, message}]}`. Amounts are exact JSON numbers in major units;
+ * dates are ISO 8601 with milliseconds and `Z`.
+ */
+import { DateFormats, MoneyFormats } from "@paybridge/adapter-kit"
+import { Schema } from "effect"
+
+/** Amounts: exact JSON numbers in major units of the account's currency (`1235.89`). */
+export const logisenseMoney = MoneyFormats.majorUnitNumber()
+/** Dates: `2021-04-26T15:25:27.587Z` (offsets accepted on input). */
+export const logisenseDate = DateFormats.isoDateTimeMillis
+
+const PositiveId = Schema.Int.check(Schema.isGreaterThan(0))
+/** A Payment identity: positive for payments, negative for reversal rows (see README). */
+export const Identity = Schema.Int.check(
+  Schema.makeFilter((n: number) => n !== 0, { expected: "a non-zero identity" })
+).annotate({
+  description: "payment identity; reversal rows have negative identities"
+})
+const NullableId = Schema.NullOr(Schema.Int)
+const NullableName = Schema.NullOr(Schema.String)
+const Amount = Schema.NullOr(Schema.Unknown).annotate({ description: "JSON number, major units" })
+
+/** One Payment row as LogiSense shows it (every `…Id` with its read-only `…Name`). */
+const paymentFields = {
+  identity: Schema.Int,
+  date: Schema.String,
+  amount: Amount,
+  accountId: Schema.Int,
+  accountName: Schema.String,
+  disbursed: Schema.Boolean,
+  paymentTypeId: NullableId,
+  paymentTypeName: NullableName,
+  detail: NullableName,
+  cardTypeId: NullableId,
+  cardTypeName: NullableName,
+  checkNumber: NullableName,
+  automaticDisburse: Schema.Boolean,
+  created: Schema.String,
+  invoiceId: NullableId,
+  invoiceName: NullableName,
+  posting: Schema.NullOr(Schema.String),
+  baseAmount: Amount,
+  invoiceAmount: Amount,
+  currencyExchangeDetailId: NullableId,
+  currencyExchangeDetailName: NullableName,
+  billRunHistoryId: NullableId,
+  billRunHistoryName: NullableName,
+  isManual: Schema.Boolean,
+  reversePaymentId: NullableId,
+  reversePaymentName: NullableName,
+  createdByUserId: NullableId,
+  createdByUserName: NullableName,
+  paymentMethodId: NullableId,
+  paymentMethodName: NullableName,
+  paymentPreAuthorizeId: NullableId,
+  paymentPreAuthorizeName: NullableName,
+  paymentTransactionId: NullableId,
+  paymentTransactionName: NullableName,
+  createdByPortalUserId: NullableId,
+  createdByPortalUserName: NullableName
+}
+export const paymentFieldNames = Object.keys(paymentFields) as ReadonlyArray<keyof typeof paymentFields>
+export type PaymentFieldName = keyof typeof paymentFields
+
+export const LogisensePayment = Schema.Struct(paymentFields).annotate({ identifier: "LogisensePayment" })
+
+export const LogisenseInvoiceDisbursement = Schema.Struct({
+  identity: Schema.Int,
+  invoiceId: Schema.Int,
+  invoiceName: NullableName,
+  paymentId: Schema.Int,
+  amount: Amount,
+  baseAmount: Amount,
+  invoiceAmount: Amount,
+  automaticDisburse: Schema.Boolean
+}).annotate({ identifier: "LogisenseInvoiceDisbursement" })
+
+export const LogisensePaymentDetail = Schema.Struct({
+  ...paymentFields,
+  details: Schema.Struct({
+    invoiceDisbursements: Schema.Array(LogisenseInvoiceDisbursement),
+    paymentReversals: Schema.Array(LogisensePayment)
+  })
+}).annotate({ identifier: "LogisensePaymentDetail" })
+
+/** A response item schema (no decoding services). */
+type Item = Schema.Codec<unknown, unknown, never, never>
+
+const TrackingId = Schema.String.annotate({ description: "a fresh UUID per request" })
+
+export const LogisenseList = <S extends Item>(item: S) =>
+  Schema.Struct({ trackingId: TrackingId, totalCount: Schema.NullOr(Schema.Int), items: Schema.Array(item) })
+
+export const LogisensePaginationEcho = Schema.Struct({
+  pageNumber: Schema.Int,
+  pageSize: Schema.Int,
+  excludeTotalCount: Schema.Boolean
+})
+
+export const LogisensePaged = <S extends Item>(item: S) =>
+  Schema.Struct({
+    trackingId: TrackingId,
+    pagination: LogisensePaginationEcho,
+    pagedResults: Schema.Struct({ totalCount: Schema.NullOr(Schema.Int), items: Schema.Array(item) })
+  })
+
+export const LogisenseInstance = <S extends Item>(item: S) => Schema.Struct({ trackingId: TrackingId, instance: item })
+
+export const LogisenseChange = <S extends Item>(type: "create" | "update", item: S) =>
+  Schema.Struct({
+    trackingId: TrackingId,
+    type: Schema.Literal(type),
+    results: Schema.Struct({ totalCount: Schema.Int, items: Schema.Array(item) })
+  })
+
+export const LogisensePatchResult = Schema.Struct({
+  trackingId: TrackingId,
+  type: Schema.Literal("patch"),
+  results: Schema.Struct({
+    totalCount: Schema.Int,
+    items: Schema.Array(
+      Schema.Struct({
+        identity: Schema.Int,
+        action: Schema.Literals(["created", "updated", "deleted"]),
+        dtoTypeKey: Schema.Literals(["payment", "paymentInvoiceDisbursement"]),
+        instance: Schema.optionalKey(Schema.Unknown)
+      })
+    )
+  })
+}).annotate({ identifier: "LogisensePatchResult" })
+
+export const LogisenseDeleteResult = Schema.Struct({
+  trackingId: TrackingId,
+  type: Schema.Literal("delete"),
+  results: Schema.Struct({
+    totalCount: Schema.Int,
+    items: Schema.Array(
+      Schema.Struct({
+        identity: Schema.optionalKey(Schema.Int),
+        foreignKeyIdentity: Schema.optionalKey(Schema.Int),
+        lhsId: Schema.optionalKey(Schema.Int),
+        rhsId: Schema.optionalKey(Schema.Int),
+        action: Schema.Literals(["deleted", "detached"]),
+        dtoTypeKey: Schema.String
+      })
+    )
+  })
+}).annotate({ identifier: "LogisenseDeleteResult" })
+
+/** `{access_token, refresh_token, token_type, expires_in, audience, .issued, .expires, actingOwnerId}`. */
+export const LogisenseToken = Schema.Struct({
+  access_token: Schema.String,
+  refresh_token: Schema.String,
+  token_type: Schema.Literal("bearer"),
+  expires_in: Schema.Int,
+  audience: Schema.String,
+  ".issued": Schema.String,
+  ".expires": Schema.String,
+  actingOwnerId: Schema.Int
+}).annotate({ identifier: "LogisenseToken" })
+
+/** Every LogiSense error: `{trackingId, type, errors:[{code, message}]}` (every problem at once). */
+export const LogisenseError = Schema.Struct({
+  trackingId: Schema.String,
+  type: Schema.String,
+  errors: Schema.Array(Schema.Struct({ code: Schema.Int, message: Schema.String }))
+}).annotate({ identifier: "LogisenseError" })
+
+// ---------------------------------------------------------------------------------------------
+// Requests
+
+const optionalKey = Schema.optionalKey
+const OptionalId = optionalKey(Schema.NullOr(PositiveId))
+const Text = (max: number) => Schema.String.check(Schema.isMaxLength(max))
+
+/** The writable Payment fields (POST, PUT, PATCH items); read-only names and `created` are ignored. */
+const writableFields = {
+  date: optionalKey(Schema.NullOr(logisenseDate.schema)),
+  amount: optionalKey(logisenseMoney.schema),
+  accountId: optionalKey(PositiveId),
+  disbursed: optionalKey(Schema.NullOr(Schema.Boolean)),
+  paymentTypeId: OptionalId,
+  detail: optionalKey(Schema.NullOr(Text(1000))),
+  cardTypeId: OptionalId,
+  checkNumber: optionalKey(Schema.NullOr(Text(60))),
+  automaticDisburse: optionalKey(Schema.NullOr(Schema.Boolean)),
+  invoiceId: OptionalId,
+  posting: optionalKey(Schema.NullOr(logisenseDate.schema)),
+  baseAmount: optionalKey(Schema.NullOr(logisenseMoney.schema)),
+  invoiceAmount: optionalKey(Schema.NullOr(logisenseMoney.schema)),
+  currencyExchangeDetailId: OptionalId,
+  billRunHistoryId: OptionalId,
+  isManual: optionalKey(Schema.NullOr(Schema.Boolean)),
+  reversePaymentId: optionalKey(Schema.NullOr(Identity)),
+  createdByUserId: optionalKey(Schema.NullOr(Schema.Int)),
+  paymentMethodId: OptionalId,
+  paymentPreAuthorizeId: OptionalId,
+  paymentTransactionId: optionalKey(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))),
+  createdByPortalUserId: OptionalId
+}
+
+export const LogisensePaymentWrite = Schema.Struct({
+  identity: optionalKey(Identity),
+  ...writableFields
+}).annotate({ identifier: "LogisensePaymentWrite" })
+export type LogisensePaymentWrite = typeof LogisensePaymentWrite.Type
+
+/** POST Payment/: `accountId` and `amount` are required. */
+export const LogisensePaymentCreate = Schema.Struct({
+  ...writableFields,
+  accountId: PositiveId,
+  amount: logisenseMoney.schema
+}).annotate({ identifier: "LogisensePaymentCreate" })
+
+const PatchType = Schema.Literals(["create", "update", "delete"])
+
+export const LogisensePaymentPatchItem = Schema.Struct({
+  patchType: PatchType,
+  patchClientId: optionalKey(Schema.Unknown),
+  identity: optionalKey(Identity),
+  ...writableFields
+})
+export type LogisensePaymentPatchItem = typeof LogisensePaymentPatchItem.Type
+
+export const LogisenseDisbursementPatchItem = Schema.Struct({
+  patchType: PatchType,
+  patchClientId: optionalKey(Schema.Unknown),
+  identity: optionalKey(PositiveId),
+  invoiceId: optionalKey(PositiveId),
+  paymentId: optionalKey(PositiveId),
+  amount: optionalKey(logisenseMoney.schema)
+})
+export type LogisenseDisbursementPatchItem = typeof LogisenseDisbursementPatchItem.Type
+
+const Items = <S extends Schema.Top>(item: S) => Schema.Struct({ items: Schema.Array(item) })
+
+/** PATCH Payment/{id}: payment items and `paymentInvoiceDisbursement` children, all or nothing. */
+export const LogisensePatchBody = Schema.Struct({
+  details: optionalKey(
+    Schema.Struct({ paymentInvoiceDisbursements: optionalKey(Items(LogisenseDisbursementPatchItem)) })
+  ),
+  payments: optionalKey(Items(LogisensePaymentPatchItem)),
+  paymentInvoiceDisbursements: optionalKey(Items(LogisenseDisbursementPatchItem))
+}).annotate({ identifier: "LogisensePatchBody" })
+export type LogisensePatchBody = typeof LogisensePatchBody.Type
+
+/** POST Payment/Reverse and Reverse/Vendor (contract proposed in vendor-notes §3.5). */
+export const LogisenseReverseBody = Schema.Struct({
+  paymentId: PositiveId,
+  amount: optionalKey(logisenseMoney.schema),
+  date: optionalKey(logisenseDate.schema),
+  detail: optionalKey(Schema.NullOr(Text(500)))
+}).annotate({ identifier: "LogisenseReverse" })
+export type LogisenseReverseBody = typeof LogisenseReverseBody.Type
+
+/** POST Payment/Vendor: a Payment-like body charged through a gateway. */
+export const LogisenseVendorPaymentBody = Schema.Struct({
+  accountId: PositiveId,
+  amount: logisenseMoney.schema,
+  paymentGatewayId: OptionalId,
+  paymentMethodId: OptionalId,
+  paymentTypeId: OptionalId,
+  cardToken: optionalKey(Schema.NullOr(Text(200))),
+  detail: optionalKey(Schema.NullOr(Text(1000))),
+  invoiceId: OptionalId,
+  automaticDisburse: optionalKey(Schema.NullOr(Schema.Boolean)),
+  date: optionalKey(Schema.NullOr(logisenseDate.schema))
+}).annotate({ identifier: "LogisenseVendorPayment" })
+export type LogisenseVendorPaymentBody = typeof LogisenseVendorPaymentBody.Type
+
+export const searchOperators = [
+  "eq",
+  "notEq",
+  "lt",
+  "ltEq",
+  "gt",
+  "gtEq",
+  "contains",
+  "startsWith",
+  "endsWith"
+] as const
+export type SearchOperator = (typeof searchOperators)[number]
+
+const PageNumber = Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
+const PageSize = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 10000 }))
+
+/** The `Pagination` header (JSON) and the Search body's `pagination`. */
+export const LogisensePagination = Schema.Struct({
+  pageNumber: optionalKey(PageNumber),
+  pageSize: optionalKey(PageSize),
+  excludeTotalCount: optionalKey(Schema.Boolean)
+})
+export type LogisensePagination = typeof LogisensePagination.Type
+
+export const LogisenseSearchBody = Schema.Struct({
+  query: Schema.Struct({
+    top: optionalKey(PageSize),
+    search: optionalKey(
+      Schema.Array(
+        Schema.Struct({
+          name: Schema.String,
+          operator: Schema.Literals(searchOperators),
+          value: Schema.Unknown
+        })
+      )
+    ),
+    orderBy: optionalKey(
+      Schema.Array(Schema.Struct({ name: Schema.String, direction: optionalKey(Schema.Literals(["asc", "desc"])) }))
+    ),
+    pagination: optionalKey(LogisensePagination),
+    fields: optionalKey(Schema.Array(Schema.String))
+  })
+}).annotate({ identifier: "LogisenseSearch" })
+export type LogisenseSearchBody = typeof LogisenseSearchBody.Type
+
+export const LogisensePaymentPath = Schema.Struct({
+  id: Schema.FiniteFromString.check(
+    Schema.isInt(),
+    Schema.makeFilter((n: number) => n !== 0, { expected: "a non-zero identity" })
+  )
+})
+
+/** The form of `Access/Login`: user name + password, or client id + secret; `grant_type=password`. */
+export const LogisenseLoginForm = Schema.Struct({
+  grant_type: Schema.String,
+  client_id: Schema.String.check(Schema.isMinLength(1)),
+  username: optionalKey(Schema.String),
+  password: optionalKey(Schema.String),
+  client_secret: optionalKey(Schema.String)
+}).annotate({ identifier: "LogisenseLogin" })
