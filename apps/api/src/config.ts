@@ -13,7 +13,10 @@
  *   DIALECT_BASE_PATHS   base path per dialect mount, "<dialect>=/path,<dialect>=/path" (each dialect has a default)
  *   SHUTDOWN_TIMEOUT     how long in-flight requests may take to finish on SIGINT/SIGTERM, default "10 seconds"
  *   ADMIN_DIST_DIR       the built admin console served under /admin, default apps/admin/dist (relative: from the repo root)
+ *   ELEVATE_JWT_SECRET   HS256 key of the Elevate dialect's tokens, 32-512 characters; default: a random key made at
+ *                        start (tokens then end with the process; set it when several processes serve Elevate clients)
  */
+import { randomBytes } from "node:crypto"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Config, ConfigProvider, Duration, Effect, Redacted, Schema } from "effect"
@@ -38,6 +41,8 @@ export interface AppConfig {
   readonly shutdownTimeout: Duration.Duration
   /** Absolute directory of the built admin console (served under `/admin`). */
   readonly adminDistDir: string
+  /** Signing key of the Elevate dialect's JWTs (generated per start when `ELEVATE_JWT_SECRET` is unset). */
+  readonly elevateJwtSecret: Redacted.Redacted<string>
 }
 
 export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
@@ -89,7 +94,8 @@ const rawConfig = Config.all({
   publicUrl: Config.option(Config.URL("PUBLIC_URL")),
   dialectBasePaths: Config.String("DIALECT_BASE_PATHS").pipe(Config.withDefault("")),
   shutdownTimeout: Config.Duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
-  adminDistDir: Config.NonEmptyString("ADMIN_DIST_DIR").pipe(Config.withDefault("apps/admin/dist"))
+  adminDistDir: Config.NonEmptyString("ADMIN_DIST_DIR").pipe(Config.withDefault("apps/admin/dist")),
+  elevateJwtSecret: Config.option(Config.Redacted("ELEVATE_JWT_SECRET"))
 })
 
 /** Reads and validates the configuration from an environment (the process's by default). */
@@ -106,6 +112,16 @@ export const loadConfig = (
       })
     }
     const dataDir = resolve(repoRoot, raw.dataDir)
+    const elevateJwtSecret =
+      raw.elevateJwtSecret._tag === "Some"
+        ? Redacted.value(raw.elevateJwtSecret.value)
+        : randomBytes(32).toString("base64url")
+    const secretBytes = Buffer.byteLength(elevateJwtSecret, "utf8")
+    if (secretBytes < 32 || secretBytes > 512) {
+      return yield* new ConfigInvalid({
+        message: `ELEVATE_JWT_SECRET must be 32-512 characters (an HS256 key of at least 256 bits), got ${secretBytes}`
+      })
+    }
     const databaseUrl = yield* normalizeDatabaseUrl(
       raw.databaseUrl._tag === "Some" ? Redacted.value(raw.databaseUrl.value) : `sqlite:${dataDir}/paybridge.db`
     )
@@ -118,7 +134,8 @@ export const loadConfig = (
       publicUrl: raw.publicUrl._tag === "Some" ? raw.publicUrl.value.href.replace(/\/+$/, "") : null,
       dialectBasePaths: yield* parseDialectBasePaths(raw.dialectBasePaths),
       shutdownTimeout: raw.shutdownTimeout,
-      adminDistDir: resolve(repoRoot, raw.adminDistDir)
+      adminDistDir: resolve(repoRoot, raw.adminDistDir),
+      elevateJwtSecret: Redacted.make(elevateJwtSecret)
     }
   })
 

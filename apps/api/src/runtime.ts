@@ -4,18 +4,26 @@
  * service, the Authenticator and the payment gateways (the built-in test gateway). The server
  * and the CLI scripts both open it here; disposing it closes the database.
  */
+import { ElevateTokenSettings } from "@paybridge/adapter-elevate"
 import { authenticatorLayer, ledgerLayer, PaymentGateways } from "@paybridge/core"
 import { openDatabase } from "@paybridge/db"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import type { AppRuntime } from "./app.ts"
 import type { AppConfig } from "./config.ts"
 
+/** The Elevate dialect signs its JWTs with `ELEVATE_JWT_SECRET` (see `config.ts`). */
+const elevateTokens = (config: AppConfig) =>
+  Layer.succeed(ElevateTokenSettings, {
+    secret: new TextEncoder().encode(Redacted.value(config.elevateJwtSecret)),
+    now: Date.now
+  })
+
 /**
  * Opening the database can fail (`StorageUnavailable`); that is turned into a defect here, because
  * `openRuntime` opens it before anything else runs — a runtime in use never fails to build.
  */
 export const appLayer = (config: AppConfig) =>
-  Layer.mergeAll(ledgerLayer, authenticatorLayer).pipe(
+  Layer.mergeAll(ledgerLayer, authenticatorLayer, elevateTokens(config)).pipe(
     Layer.provide(PaymentGateways.layerTest),
     Layer.provideMerge(openDatabase({ url: Redacted.value(config.databaseUrl) })),
     Layer.orDie

@@ -1,2 +1,12 @@
-/** The elevate dialect package (being built; its dialect is added to apps/api/src/dialects.ts when ready). */
-export {}
+/**
+ * `@paybridge/adapter-elevate`: the Elevate Billing Payment and Refund API (1.37) as a Paybridge
+ * dialect, and the token settings `apps/api` provides from its configuration.
+ */
+export {
+  ElevateTokenSettings,
+  type ElevateTokenSettingsShape,
+  elevateDialect,
+  signElevateToken,
+  tokenLifetimeSeconds,
+  verifyElevateToken
+} from "./elevate.dialect.ts"

@@ -1,0 +1,1508 @@
+/**
+ * The Elevate Billing dialect: the Payment and Refund API (1.37) over the Paybridge ledger,
+ * mounted by default at `/elevate/v1` (the vendor serves it under `/v1`). Clients log in with
+ * `POST /authenticate` `{brand, username, password}` and get a signed JWT (HS256, 15 minutes,
+ * key from `ELEVATE_JWT_SECRET` through `ElevateTokenSettings`) that goes in `Authorization:
+ * Bearer` on every other call. Customer payments pay the customer's unpaid invoices oldest first
+ * and leave any overpayment as credit; negative ones (debits) are balance adjustments. Payment
+ * providers are ledger gateways, site payment mandates are dialect records, refunds follow the
+ * ledger's refund lifecycle, balances and credit status come from the customer record, and
+ * payment links are made by the gateway port. Lists are bare JSON arrays paged by `page` and
+ * `pageSize`, filtered by Elevate's expression grammar (see `elevate.transformers.ts`).
+ */
+import { createHash, randomBytes } from "node:crypto"
+import {
+  authorizationHeader,
+  created,
+  defineDialect,
+  type Endpoint,
+  endpoint,
+  ok,
+  publicEndpoint,
+  rawJsonNumber
+} from "@paybridge/adapter-kit"
+import {
+  Authenticator,
+  CommandContext,
+  type Customer,
+  type DialectRecord,
+  type Document,
+  formatMinorUnits,
+  InvalidTransition,
+  Ledger,
+  type Refund as LedgerRefund,
+  notFound,
+  type Page,
+  type Payment,
+  type PaymentDetail,
+  type Principal,
+  Unauthorized,
+  validationFailed
+} from "@paybridge/core"
+import { Context, Effect } from "effect"
+import { jwtVerify, SignJWT } from "jose"
+import { elevateErrors } from "./elevate.errors.ts"
+import {
+  AuthenticateRequest,
+  AuthenticateResponse,
+  BalanceAdjustment,
+  type BillRunType,
+  CreateBalanceAdjustment,
+  CreateCustomerPayment,
+  CreateInvoicePayment,
+  CreatePaymentLink,
+  CreatePaymentProvider,
+  CreateRefund,
+  CreateSitePaymentMandate,
+  CreditStatusQuery,
+  CustomerBalance,
+  CustomerBalanceQuery,
+  CustomerCreditStatusList,
+  CustomerPayment,
+  CustomerPaymentList,
+  CustomerPaymentPath,
+  CustomerPaymentsQuery,
+  ElevateError,
+  InvoicePayment,
+  InvoicePaymentList,
+  InvoicePaymentPath,
+  InvoicePaymentsQuery,
+  PaymentLink,
+  type PaymentMethod,
+  PaymentProvider,
+  PaymentProviderList,
+  PaymentProviderPath,
+  PaymentProvidersQuery,
+  paymentMethods,
+  Refund,
+  RefundList,
+  RefundPatch,
+  RefundPath,
+  type RefundStatus,
+  RefundsQuery,
+  refundStatuses,
+  SitePaymentMandate,
+  SitePaymentMandateList,
+  SitePaymentMandatePath,
+  SitePaymentMandatesQuery
+} from "./elevate.schemas.ts"
+import {
+  billRunTypeOf,
+  type CreditStatusRow,
+  type CustomerPaymentRow,
+  compilePaymentQuery,
+  currencyIdOf,
+  customerPaymentFields,
+  customerPaymentValue,
+  debitIdBase,
+  decimalOfMinor,
+  type FieldSpecs,
+  formatAmount,
+  formatPositiveAmount,
+  invoicePaymentStatusOf,
+  isPaymentMethod,
+  isZeroDecimal,
+  parseFlag,
+  parseListQuery,
+  paymentAttributesOf,
+  paymentRow,
+  percentageOf,
+  projectFields,
+  queryUses,
+  refundActionTo,
+  refundStateOf,
+  refundStatusOf,
+  selectPage,
+  splitSign,
+  toCustomerPayment
+} from "./elevate.transformers.ts"
+
+// ---------------------------------------------------------------- tokens
+
+/** How Elevate tokens are signed: the HS256 key (≥ 32 bytes) and the clock (tests pin it). */
+export interface ElevateTokenSettingsShape {
+  readonly secret: Uint8Array
+  readonly now: () => number
+}
+
+const processSecret = new Uint8Array(randomBytes(32))
+
+/**
+ * The token settings. `apps/api` provides them from `ELEVATE_JWT_SECRET`; without that (unit
+ * tests, the kit's testbed) a random per-process key is used, so tokens die with the process.
+ */
+export const ElevateTokenSettings = Context.Reference<ElevateTokenSettingsShape>(
+  "@paybridge/adapter-elevate/ElevateTokenSettings",
+  { defaultValue: () => ({ secret: processSecret, now: Date.now }) }
+)
+
+/** Elevate tokens are valid for 15 minutes from issue. */
+export const tokenLifetimeSeconds = 15 * 60
+const issuer = "paybridge"
+const audience = "elevate"
+const invalidToken = new Unauthorized({ message: "The bearer token is invalid or has expired" })
+
+/** Signs an Elevate JWT for a principal (`sub` = the user's id). */
+export const signElevateToken = (principal: Principal, claims: { readonly brand: string; readonly username: string }) =>
+  Effect.gen(function* () {
+    const settings = yield* ElevateTokenSettings
+    const issuedAt = Math.floor(settings.now() / 1000)
+    return yield* Effect.promise(() =>
+      new SignJWT({ brand: claims.brand, username: claims.username })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(String(principal.id))
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + tokenLifetimeSeconds)
+        .sign(settings.secret)
+    )
+  })
+
+/** Verifies an Elevate JWT and resolves its user's current principal. */
+export const verifyElevateToken = (token: string) =>
+  Effect.gen(function* () {
+    const settings = yield* ElevateTokenSettings
+    const verified = yield* Effect.tryPromise({
+      try: () =>
+        jwtVerify(token, settings.secret, {
+          algorithms: ["HS256"],
+          issuer,
+          audience,
+          currentDate: new Date(settings.now()),
+          requiredClaims: ["sub", "exp", "iat"]
+        }),
+      catch: () => invalidToken
+    })
+    const userId = Number(verified.payload.sub)
+    if (!Number.isSafeInteger(userId) || userId <= 0) return yield* invalidToken
+    return yield* Authenticator.use((auth) => auth.principalOf(userId))
+  })
+
+const elevateBearer = authorizationHeader({
+  check: (token) => verifyElevateToken(token),
+  description: "Authorization: Bearer <JWT from POST /authenticate> (valid 15 minutes)"
+})
+
+// ---------------------------------------------------------------- shared helpers
+
+const dialectId = "elevate"
+const kinds = {
+  payment: "customer-payment",
+  debit: "customer-debit",
+  provider: "payment-provider",
+  mandate: "site-payment-mandate",
+  refund: "refund",
+  link: "payment-link"
+} as const
+
+/**
+ * Runs a follow-up write of a request without its idempotency key: only the request's first
+ * ledger command claims the key (a second claim would be refused as a different request). The
+ * follow-ups are dialect-record saves, which replace by key and so are safe to repeat on a retry.
+ */
+const followUp = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(CommandContext, (context) =>
+    Effect.provideService(effect, CommandContext, { ...context, idempotencyKey: null })
+  )
+
+/** Every page of a ledger list. */
+const allPages = <A, E, R>(
+  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>
+): Effect.Effect<Array<A>, E, R> =>
+  Effect.gen(function* () {
+    const rows: Array<A> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<A> = yield* list(cursor)
+      rows.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    return rows
+  })
+
+const recordsOf = (kind: string, filter: { readonly customerId?: number; readonly paymentId?: number } = {}) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    allPages((cursor) => ledger.listDialectRecords({ dialect: dialectId, kind, ...filter, cursor, limit: 1000 }))
+  )
+
+const recordOf = (kind: string, key: string) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger
+      .getDialectRecord({ dialect: dialectId, kind, key })
+      .pipe(Effect.catchTag("NotFound", () => Effect.succeed<DialectRecord | null>(null)))
+  )
+
+const saveRecord = (
+  kind: string,
+  key: string,
+  data: Record<string, unknown>,
+  links: { readonly customerId?: number | null; readonly paymentId?: number | null } = {}
+) =>
+  followUp(
+    Effect.flatMap(Ledger, (ledger) => ledger.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links }))
+  )
+
+/** `NotFound` in Elevate's words. */
+const missing = (entity: string, id: number | string) => notFound(entity, id)
+
+/** A refund status change the ledger's refund lifecycle does not allow. */
+const refusedRefund = (refund: LedgerRefund, message: string) =>
+  new InvalidTransition({ entity: "refund", id: String(refund.id), from: refund.state, action: "update", message })
+
+/** The Elevate payment method recorded for a payment ("OTHER" when it came through another protocol). */
+const paymentMethodOf = (paymentId: number) =>
+  Effect.map(recordOf(kinds.payment, String(paymentId)), (record) => paymentAttributesOf(record?.data).type)
+
+/** The method preset whose code is the Elevate payment method, so other protocols see the method too. */
+const methodPresetId = (type: PaymentMethod) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const presets = yield* allPages((cursor) => ledger.listPresets("method", { cursor, limit: 1000 }))
+    return presets.find((preset) => preset.code === type && preset.available)?.id ?? null
+  })
+
+/** The first document a payment was allocated to (Elevate shows one invoice per payment). */
+const firstInvoiceOf = (detail: PaymentDetail) =>
+  Effect.gen(function* () {
+    const first = detail.allocations[0]
+    if (first === undefined) return null
+    const ledger = yield* Ledger
+    return yield* ledger.getDocument(first.documentId)
+  })
+
+// ---------------------------------------------------------------- customer payments
+
+const debitRows = (customer: Customer) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const records = yield* recordsOf(kinds.debit, { customerId: customer.id })
+    if (records.length === 0) return []
+    const entries = yield* allPages((cursor) => ledger.listBalanceEntries(customer.id, { cursor, limit: 1000 }))
+    const byId = new Map(entries.map((entry) => [entry.id, entry]))
+    return records.flatMap((record): Array<CustomerPaymentRow> => {
+      const entry = byId.get(Number(record.key))
+      if (entry === undefined) return []
+      const attributes = paymentAttributesOf(record.data)
+      return [
+        {
+          id: debitIdBase + entry.id,
+          customerId: customer.id,
+          currency: customer.currency,
+          amount: entry.delta,
+          resultingBalance: entry.balanceAfter,
+          description: typeof record.data.description === "string" ? record.data.description : null,
+          reference: typeof record.data.reference === "string" ? record.data.reference : null,
+          type: attributes.type,
+          paymentDate: entry.occurredAt.toISOString().slice(0, 10),
+          customerPaymentType: "CUSTOMER",
+          txnType: "DEBIT",
+          invoiceNumber: null,
+          invoiceId: null,
+          billRunType: attributes.billRunType
+        }
+      ]
+    })
+  })
+
+/** Posted payments of a customer as Elevate rows (without their invoice until `withInvoices`). */
+const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePaymentQuery>) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const payments = yield* allPages((cursor) =>
+      ledger.listPayments({
+        customerId: customer.id,
+        states: ["posted"],
+        order: "id",
+        ...pushdown,
+        cursor,
+        limit: 1000
+      })
+    )
+    const records = yield* recordsOf(kinds.payment, { customerId: customer.id })
+    const attributes = new Map(records.map((record) => [record.paymentId, paymentAttributesOf(record.data)]))
+    return payments.map((payment) =>
+      paymentRow(payment, attributes.get(payment.id) ?? paymentAttributesOf(undefined), null)
+    )
+  })
+
+/** Fills `invoiceId`/`invoiceNumber` of payment rows from their first allocation. */
+const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>) =>
+  Effect.forEach(rows, (row) =>
+    row.txnType !== "PAYMENT"
+      ? Effect.succeed(row)
+      : Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const invoice = yield* firstInvoiceOf(yield* ledger.getPayment({ id: row.id }))
+          return invoice === null ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
+        })
+  )
+
+const customerPaymentById = (id: number) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    if (id > debitIdBase) {
+      const record = yield* recordOf(kinds.debit, String(id - debitIdBase))
+      if (record === null || record.customerId === null) return yield* Effect.fail(missing("customer payment", id))
+      const customer = yield* ledger.getCustomer(record.customerId)
+      const row = (yield* debitRows(customer)).find((candidate) => candidate.id === id)
+      if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
+      return row
+    }
+    const detail = yield* ledger.getPayment({ id })
+    if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
+    const record = yield* recordOf(kinds.payment, String(id))
+    return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
+  })
+
+// ---------------------------------------------------------------- payment providers
+
+const providerWire = (gateway: { id: number; name: string; enabled: boolean }, record: DialectRecord | null) => {
+  const data = record?.data ?? {}
+  const text = (name: string) => (typeof data[name] === "string" ? (data[name] as string) : null)
+  const flag = (name: string) => data[name] === true
+  return {
+    id: gateway.id,
+    type: isPaymentMethod(data.type) ? data.type : "OTHER",
+    name: gateway.name,
+    directDebitWithName: text("directDebitWithName"),
+    status: gateway.enabled ? "ACTIVE" : "INACTIVE",
+    creditorIdentifier: text("creditorIdentifier"),
+    instantBankPayments: flag("instantBankPayments"),
+    retryIfPossible: flag("retryIfPossible"),
+    acceptExternalPayments: flag("acceptExternalPayments"),
+    contractOwnerIds: Array.isArray(data.contractOwnerIds)
+      ? data.contractOwnerIds.filter((value): value is number => Number.isInteger(value))
+      : [],
+    syncInstantBankPaymentsWithMandateCreation: flag("syncInstantBankPaymentsWithMandateCreation")
+  } as const
+}
+
+const providerFields: FieldSpecs = {
+  id: { kind: "integer" },
+  type: { kind: "enum", values: paymentMethods },
+  name: { kind: "text" },
+  directDebitWithName: { kind: "text" },
+  status: { kind: "enum", values: ["ACTIVE", "INACTIVE"] },
+  creditorIdentifier: { kind: "text" },
+  instantBankPayments: { kind: "boolean" },
+  retryIfPossible: { kind: "boolean" },
+  acceptExternalPayments: { kind: "boolean" },
+  contractOwnerIds: { kind: "text" },
+  syncInstantBankPaymentsWithMandateCreation: { kind: "boolean" }
+}
+
+type WireRow = Readonly<Record<string, unknown>>
+
+/** Field values of a plain wire row for the list grammar (ids and integers as bigint). */
+const wireValue =
+  (specs: FieldSpecs) =>
+  (row: WireRow, field: string): bigint | string | boolean | null | { units: bigint; scale: number } => {
+    const value = row[field]
+    const spec = specs[field]
+    if (value === null || value === undefined || spec === undefined) return null
+    if (spec.kind === "integer" && typeof value === "number") return BigInt(value)
+    if (typeof value === "boolean" || typeof value === "string") return value
+    if (typeof value === "bigint") return value
+    return String(value)
+  }
+
+// ---------------------------------------------------------------- site payment mandates
+
+const mandateWire = (record: DialectRecord) => {
+  const text = (name: string) => (typeof record.data[name] === "string" ? (record.data[name] as string) : null)
+  return {
+    id: record.id,
+    redirectURL: text("redirectURL"),
+    flowToken: text("flowToken") ?? "",
+    siteId: record.customerId ?? 0,
+    returnURL: text("returnURL") ?? "",
+    mandateReference: text("mandateReference"),
+    thirdPartyCustomerReference: text("thirdPartyCustomerReference"),
+    exitURL: text("exitURL")
+  }
+}
+
+const mandateFields: FieldSpecs = {
+  id: { kind: "integer" },
+  redirectURL: { kind: "text" },
+  flowToken: { kind: "text" },
+  siteId: { kind: "integer" },
+  returnURL: { kind: "text" },
+  mandateReference: { kind: "text" },
+  thirdPartyCustomerReference: { kind: "text" },
+  exitURL: { kind: "text" }
+}
+
+/** A stable seed for a created object: from the request's idempotency key when there is one, so a retry is the same request. */
+const creationSeed = Effect.map(CommandContext, (context) =>
+  context.idempotencyKey === null
+    ? randomBytes(16).toString("hex")
+    : createHash("sha256").update(`${context.principal.id}\n${context.idempotencyKey}`).digest("hex").slice(0, 32)
+)
+
+// ---------------------------------------------------------------- refunds
+
+const refundWire = (refund: LedgerRefund, billRunType: BillRunType, record: DialectRecord | null) => ({
+  id: refund.id,
+  invoiceId: refund.documentId,
+  customerId: refund.customerId,
+  billRunType,
+  thirdPartyRefundStatus: refundStatusOf(refund, record?.data.status),
+  description: refund.reason,
+  errorInfo: null,
+  paymentMethod: isPaymentMethod(record?.data.paymentMethod) ? record.data.paymentMethod : "OTHER",
+  amountInMajorCurrency: formatPositiveAmount(refund.amount, refund.currency)
+})
+
+const refundFields: FieldSpecs = {
+  id: { kind: "integer" },
+  invoiceId: { kind: "integer" },
+  customerId: { kind: "integer" },
+  billRunType: { kind: "enum", values: ["NORMAL", "ADHOC"] },
+  thirdPartyRefundStatus: { kind: "enum", values: refundStatuses },
+  description: { kind: "text" },
+  errorInfo: { kind: "text" },
+  paymentMethod: { kind: "enum", values: paymentMethods },
+  amountInMajorCurrency: { kind: "decimal" }
+}
+
+const billRunTypeOfRefund = (refund: LedgerRefund) =>
+  refund.documentId === null
+    ? Effect.succeed<BillRunType>("NORMAL")
+    : Effect.map(
+        Effect.flatMap(Ledger, (ledger) => ledger.getDocument(refund.documentId as number)),
+        billRunTypeOf
+      )
+
+const refundBody = (refund: LedgerRefund) =>
+  Effect.gen(function* () {
+    const record = yield* recordOf(kinds.refund, String(refund.id))
+    return refundWire(refund, yield* billRunTypeOfRefund(refund), record)
+  })
+
+// ---------------------------------------------------------------- invoice payments
+
+const invoicePaymentBody = (detail: PaymentDetail, record: DialectRecord | null) =>
+  Effect.gen(function* () {
+    const recorded = record?.data.documentId
+    const invoice =
+      typeof recorded === "number"
+        ? yield* Effect.flatMap(Ledger, (ledger) => ledger.getDocument(recorded))
+        : yield* firstInvoiceOf(detail)
+    if (invoice === null) return null
+    const attributes = paymentAttributesOf(record?.data)
+    const payment = detail.payment
+    return {
+      id: payment.id,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      customerId: payment.customerId,
+      customerPaymentId: payment.id,
+      customerPaymentType: attributes.customerPaymentType,
+      amountInMajorCurrency: formatPositiveAmount(detail.allocations[0]?.amount ?? payment.amount, payment.currency),
+      currencyId: currencyIdOf(payment.currency),
+      paymentDate: payment.paymentDate,
+      type: attributes.type,
+      status: invoicePaymentStatusOf(payment),
+      paymentProviderId: payment.gatewayId,
+      reference: payment.references.thirdPartyReference,
+      description: payment.references.description,
+      billRunType: billRunTypeOf(invoice),
+      errorInfo: payment.rejectionReason
+    }
+  })
+
+const invoicePaymentFields: FieldSpecs = {
+  id: { kind: "integer" },
+  invoiceId: { kind: "integer" },
+  invoiceNumber: { kind: "text" },
+  customerId: { kind: "integer" },
+  customerPaymentId: { kind: "integer" },
+  customerPaymentType: { kind: "enum", values: ["CUSTOMER", "INVOICE"] },
+  amountInMajorCurrency: { kind: "decimal" },
+  currencyId: { kind: "integer" },
+  paymentDate: { kind: "date" },
+  type: { kind: "enum", values: paymentMethods },
+  status: {
+    kind: "enum",
+    values: [
+      "NA",
+      "PAID",
+      "UNPAID",
+      "PENDING",
+      "REFUNDED",
+      "PART_REFUNDED",
+      "REFUND_PENDING",
+      "WRITTEN_OFF",
+      "DISPUTED",
+      "PARTIALLY_PAID"
+    ]
+  },
+  paymentProviderId: { kind: "integer" },
+  reference: { kind: "text" },
+  description: { kind: "text" },
+  billRunType: { kind: "enum", values: ["NORMAL", "ADHOC"] },
+  errorInfo: { kind: "text" }
+}
+
+/** Elevate invoice payments of one bill run type: payments made through its invoice-payment endpoints. */
+const invoicePaymentEndpoints = (options: {
+  readonly billRunType: BillRunType
+  readonly path: string
+  readonly operation: string
+  readonly label: string
+}): ReadonlyArray<Endpoint> => {
+  const documentKind: Document["kind"] = options.billRunType === "ADHOC" ? "bill" : "invoice"
+  const suite = "elevate.test.ts"
+  const bodyOf = (id: number) =>
+    Effect.gen(function* () {
+      const ledger = yield* Ledger
+      const record = yield* recordOf(kinds.payment, String(id))
+      const attributes = paymentAttributesOf(record?.data)
+      if (
+        record === null ||
+        attributes.customerPaymentType !== "INVOICE" ||
+        attributes.billRunType !== options.billRunType
+      ) {
+        return yield* Effect.fail(missing(options.label, id))
+      }
+      const body = yield* invoicePaymentBody(yield* ledger.getPayment({ id }), record)
+      if (body === null) return yield* Effect.fail(missing(options.label, id))
+      return body
+    })
+  return [
+    endpoint({
+      method: "GET",
+      path: options.path,
+      operationId: `get${options.operation}s`,
+      summary: `Get a list of ${options.label}s`,
+      tags: [options.path.slice(1)],
+      request: { query: InvoicePaymentsQuery },
+      responses: { 200: { description: `A page of ${options.label}s`, schema: InvoicePaymentList } },
+      tests: [
+        `${suite} › invoice payments › pays one ${documentKind} through the ${options.path} endpoint and lists it`
+      ],
+      implemented: true,
+      handler: ({ query }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const list = yield* parseListQuery(query, invoicePaymentFields, {
+            fieldFilters: { customerPaymentType: query.customerPaymentType }
+          })
+          // Paybridge has no bill runs: a billRunId filter matches nothing.
+          if (query.billRunId !== undefined) return ok([])
+          const records = (yield* recordsOf(
+            kinds.payment,
+            query.customerPaymentId === undefined ? {} : { paymentId: query.customerPaymentId }
+          )).filter((record) => {
+            const attributes = paymentAttributesOf(record.data)
+            return attributes.customerPaymentType === "INVOICE" && attributes.billRunType === options.billRunType
+          })
+          const rows: Array<WireRow> = []
+          for (const record of records) {
+            if (record.paymentId === null) continue
+            const detail = yield* ledger.getPayment({ id: record.paymentId })
+            const body = yield* invoicePaymentBody(detail, record)
+            if (body === null) continue
+            if (query.generatedInvoiceId === undefined || body.invoiceId === query.generatedInvoiceId) rows.push(body)
+          }
+          const page = selectPage(rows, list, wireValue(invoicePaymentFields))
+          return ok(page.map((row) => projectFields({ ...row }, list.fields)))
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: options.path,
+      operationId: `create${options.operation}`,
+      summary: `Create an ${options.label} (manual, or collected through a payment provider)`,
+      tags: [options.path.slice(1)],
+      request: { body: CreateInvoicePayment },
+      responses: { 201: { description: `The ${options.label}`, schema: InvoicePayment } },
+      tests: [
+        `${suite} › invoice payments › pays one ${documentKind} through the ${options.path} endpoint and lists it`
+      ],
+      implemented: true,
+      handler: ({ body }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const document = yield* ledger.getDocument(body.invoiceId)
+          if (document.kind !== documentKind) {
+            return yield* validationFailed(
+              ["invoiceId"],
+              `document ${document.id} is not ${options.billRunType === "ADHOC" ? "an adhoc" : "a normal"} invoice`
+            )
+          }
+          const type = body.type ?? "OTHER"
+          const methodId = yield* methodPresetId(type)
+          const detail = yield* ledger.payDocument({
+            documentId: document.id,
+            ...(body.amountInMajorCurrency === undefined ? {} : { amount: body.amountInMajorCurrency }),
+            ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
+            ...(methodId === null ? {} : { methodId }),
+            gatewayId: body.paymentProviderId ?? null,
+            cardToken: body.mandateReference ?? null,
+            thirdPartyReference: body.reference ?? null,
+            description: body.description ?? null
+          })
+          const record = yield* saveRecord(
+            kinds.payment,
+            String(detail.payment.id),
+            {
+              type,
+              billRunType: options.billRunType,
+              customerPaymentType: "INVOICE",
+              paymentProviderId: body.paymentProviderId ?? null,
+              documentId: document.id
+            },
+            { customerId: detail.payment.customerId, paymentId: detail.payment.id }
+          )
+          const wire = yield* invoicePaymentBody(detail, record)
+          return created(wire)
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: `${options.path}/:invoice_payment_id`,
+      operationId: `get${options.operation}`,
+      summary: `Get a specific ${options.label}`,
+      tags: [options.path.slice(1)],
+      request: { params: InvoicePaymentPath },
+      responses: { 200: { description: `The ${options.label}`, schema: InvoicePayment } },
+      tests: [
+        `${suite} › invoice payments › pays one ${documentKind} through the ${options.path} endpoint and lists it`
+      ],
+      implemented: true,
+      handler: ({ params }) => Effect.map(bodyOf(params.invoice_payment_id), (body) => ok(body))
+    })
+  ]
+}
+
+// ---------------------------------------------------------------- credit status
+
+const creditStatusFields: FieldSpecs = {
+  customerId: { kind: "integer" },
+  creditThreshold: { kind: "decimal" },
+  billAmount: { kind: "decimal" },
+  valueDifference: { kind: "decimal" },
+  percentageDifference: { kind: "decimal" },
+  openBillRunValue: { kind: "decimal" }
+}
+
+const creditStatusValue = (row: CreditStatusRow, field: string) => {
+  const { customer } = row
+  const limit = customer.creditLimit
+  switch (field) {
+    case "customerId":
+      return BigInt(customer.id)
+    case "creditThreshold":
+      return limit === null ? null : decimalOfMinor(limit, customer.currency)
+    case "billAmount":
+      return decimalOfMinor(row.billAmount, customer.currency)
+    case "valueDifference":
+      return limit === null ? null : decimalOfMinor(limit - row.billAmount, customer.currency)
+    case "percentageDifference": {
+      const percentage = limit === null ? null : percentageOf(row.billAmount, limit)
+      if (percentage === null) return null
+      const [whole = "0", fraction = ""] = percentage.replace("-", "").split(".")
+      const units = BigInt(`${whole}${fraction}`)
+      return { units: percentage.startsWith("-") ? -units : units, scale: fraction.length }
+    }
+    case "openBillRunValue":
+      return decimalOfMinor(row.openBillRunValue, customer.currency)
+    default:
+      return null
+  }
+}
+
+const creditStatusWire = (row: CreditStatusRow) => {
+  const { customer } = row
+  const limit = customer.creditLimit
+  const percentage = limit === null ? null : percentageOf(row.billAmount, limit)
+  return {
+    customerId: customer.id,
+    creditThreshold: limit === null ? null : formatAmount(limit, customer.currency),
+    billAmount: formatAmount(row.billAmount, customer.currency),
+    valueDifference: limit === null ? null : formatAmount(limit - row.billAmount, customer.currency),
+    percentageDifference: percentage === null ? null : rawJsonNumber(percentage),
+    openBillRunValue: formatAmount(row.openBillRunValue, customer.currency)
+  }
+}
+
+// ---------------------------------------------------------------- the dialect
+
+const suite = "elevate.test.ts"
+const contract = "elevate.contract.test.ts › Elevate Billing (Payment and Refund API 1.37): dialect contract"
+
+export const elevateDialect = defineDialect({
+  id: dialectId,
+  title: "Elevate Billing (Payment and Refund API 1.37)",
+  vendorDocs: [
+    {
+      title: "Elevate Payment and Refund API",
+      url: "https://docs.elevatebilling.com/openapi/prod/gen/billing-rest-payment.md"
+    },
+    {
+      title: "Elevate authentication",
+      url: "https://docs.cvt.elevatebilling.io/openapi/pages/billing-rest-authentication/operation/createBearerToken"
+    }
+  ],
+  description:
+    "POST /authenticate returns a JWT (HS256, 15 minutes) for Authorization: Bearer. Amounts are exact JSON numbers in major units, dates YYYY-MM-DD, lists bare arrays paged by page and pageSize (1-1000) with Elevate's filter grammar. Errors are { status, error, message, path, requestId, errors? }. Customer payments pay the oldest unpaid invoices first; negative ones are balance debits.",
+  version: "1.37",
+  defaultBasePath: "/elevate/v1",
+  authenticate: elevateBearer,
+  renderError: elevateErrors,
+  errorSchema: ElevateError,
+  endpoints: [
+    publicEndpoint({
+      method: "POST",
+      path: "/authenticate",
+      operationId: "createBearerToken",
+      summary: "Exchange a brand, user name and password for a JWT valid 15 minutes",
+      tags: ["authentication"],
+      request: { body: AuthenticateRequest },
+      responses: { 200: { description: "The token", schema: AuthenticateResponse } },
+      tests: [
+        `${suite} › authentication › issues a 15-minute JWT for a user's password and accepts it as a bearer token`,
+        `${suite} › authentication › refuses wrong passwords, tampered, foreign and expired tokens with 401 in Elevate's shape`
+      ],
+      implemented: true,
+      handler: ({ body }) =>
+        Effect.gen(function* () {
+          const principal = yield* Authenticator.use((auth) => auth.authenticatePassword(body.username, body.password))
+          const token = yield* signElevateToken(principal, { brand: body.brand, username: body.username })
+          return ok({ token, username: body.username })
+        })
+    }),
+
+    // ------------------------------------------------------------ customer payments
+    endpoint({
+      method: "GET",
+      path: "/customer-payments",
+      operationId: "getCustomerPayments",
+      summary: "Get a list of customer or invoice payments",
+      tags: ["customer-payments"],
+      request: { query: CustomerPaymentsQuery },
+      responses: { 200: { description: "A page of customer payments", schema: CustomerPaymentList } },
+      tests: [
+        `${suite} › customer payments › replays the vendor's list example field by field`,
+        `${suite} › customer payments › validates page and pageSize`,
+        `${suite} › filters › applies every operator of the filter grammar`,
+        `${suite} › filters › answers hostile filter input with 400 naming the problem, never an error or a match`
+      ],
+      implemented: true,
+      handler: ({ query }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const list = yield* parseListQuery(query, customerPaymentFields, {
+            searchFields: ["description", "reference"],
+            fieldFilters: { customerPaymentType: query.customerPaymentType }
+          })
+          const excludeDebits = yield* parseFlag("excludeDebits", query.excludeDebits)
+          const excludeCredits = yield* parseFlag("excludeCredits", query.excludeCredits)
+          const customer = yield* ledger.getCustomer(query.customer_id)
+          const credits = excludeCredits ? [] : yield* creditRows(customer, compilePaymentQuery(list.conditions))
+          const debits = excludeDebits ? [] : yield* debitRows(customer)
+          const needInvoices = queryUses(list, ["invoiceId", "invoiceNumber"])
+          const rows = needInvoices ? yield* withInvoices([...credits, ...debits]) : [...credits, ...debits]
+          const page = selectPage(rows, list, customerPaymentValue)
+          const shown = needInvoices ? page : yield* withInvoices(page)
+          return ok(shown.map((row) => projectFields(toCustomerPayment(row), list.fields)))
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/customer-payments",
+      operationId: "createCustomerPayment",
+      summary: "Create a customer payment, disbursed to the oldest unpaid invoices first, any rest as credit",
+      tags: ["customer-payments"],
+      request: { body: CreateCustomerPayment },
+      responses: { 201: { description: "Customer payment created", schema: CustomerPayment } },
+      tests: [
+        `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
+        `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+        `${suite} › customer payments › replays the vendor's create example field by field`,
+        `${suite} › customer payments › pays the oldest unpaid invoices first and keeps an overpayment as credit`,
+        `${suite} › customer payments › books a negative customer payment as a debit adjustment`
+      ],
+      implemented: true,
+      handler: ({ body }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const amount = body.amountInMajorCurrency
+          if (isZeroDecimal(amount)) {
+            return yield* validationFailed(["amountInMajorCurrency"], "a customer payment cannot be zero")
+          }
+          const type = body.type ?? "OTHER"
+          const billRunType = body.billRunType ?? "NORMAL"
+          const { negative, magnitude } = splitSign(amount)
+          if (negative) {
+            const customer = yield* ledger.getCustomer(body.customerId)
+            const entry = yield* ledger.adjustBalance({
+              customerId: body.customerId,
+              amount,
+              description: body.description ?? `Elevate debit${body.reference ? ` ${body.reference}` : ""}`
+            })
+            yield* saveRecord(
+              kinds.debit,
+              String(entry.id),
+              { type, billRunType, description: body.description ?? null, reference: body.reference ?? null },
+              { customerId: body.customerId }
+            )
+            return created(
+              toCustomerPayment({
+                id: debitIdBase + entry.id,
+                customerId: customer.id,
+                currency: customer.currency,
+                amount: entry.delta,
+                resultingBalance: entry.balanceAfter,
+                description: body.description ?? null,
+                reference: body.reference ?? null,
+                type,
+                paymentDate: entry.occurredAt.toISOString().slice(0, 10),
+                customerPaymentType: "CUSTOMER",
+                txnType: "DEBIT",
+                invoiceNumber: null,
+                invoiceId: null,
+                billRunType
+              })
+            )
+          }
+          const methodId = yield* methodPresetId(type)
+          const detail = yield* ledger.createPayment({
+            customerId: body.customerId,
+            amount: magnitude,
+            allocateOldestFirst: true,
+            ...(methodId === null ? {} : { methodId }),
+            description: body.description ?? null,
+            thirdPartyReference: body.reference ?? null
+          })
+          const attributes = { type, billRunType, customerPaymentType: "CUSTOMER", paymentProviderId: null } as const
+          yield* saveRecord(kinds.payment, String(detail.payment.id), attributes, {
+            customerId: detail.payment.customerId,
+            paymentId: detail.payment.id
+          })
+          return created(toCustomerPayment(paymentRow(detail.payment, attributes, yield* firstInvoiceOf(detail))))
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: "/customer-payments/:customer_payment_id",
+      operationId: "getCustomerPayment",
+      summary: "Get a specific customer payment",
+      tags: ["customer-payments"],
+      request: { params: CustomerPaymentPath },
+      responses: { 200: { description: "The customer payment", schema: CustomerPayment } },
+      tests: [
+        `${suite} › customer payments › replays the vendor's get example field by field`,
+        `${suite} › customer payments › answers an unknown customer payment with 404 in Elevate's shape`
+      ],
+      implemented: true,
+      handler: ({ params }) =>
+        Effect.map(customerPaymentById(params.customer_payment_id), (row) => ok(toCustomerPayment(row)))
+    }),
+
+    // ------------------------------------------------------------ payment providers
+    endpoint({
+      method: "GET",
+      path: "/payment-providers",
+      operationId: "getPaymentProviders",
+      summary: "Get a list of payment providers",
+      tags: ["payment-providers"],
+      request: { query: PaymentProvidersQuery },
+      responses: { 200: { description: "A page of payment providers", schema: PaymentProviderList } },
+      tests: [`${suite} › payment providers › creates, lists and reads payment providers as ledger gateways`],
+      implemented: true,
+      handler: ({ query }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const list = yield* parseListQuery(query, providerFields, { fieldFilters: { type: query.type } })
+          const gateways = yield* allPages((cursor) => ledger.listGateways({ cursor, limit: 1000 }))
+          const records = new Map((yield* recordsOf(kinds.provider)).map((record) => [record.key, record]))
+          const rows: Array<WireRow> = gateways.map((gateway) =>
+            providerWire(gateway, records.get(String(gateway.id)) ?? null)
+          )
+          return ok(
+            selectPage(rows, list, wireValue(providerFields)).map((row) => projectFields({ ...row }, list.fields))
+          )
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payment-providers",
+      operationId: "createPaymentProvider",
+      summary: "Create a payment provider (a ledger gateway)",
+      tags: ["payment-providers"],
+      request: { body: CreatePaymentProvider },
+      responses: { 201: { description: "Payment provider created", schema: PaymentProvider } },
+      tests: [`${suite} › payment providers › creates, lists and reads payment providers as ledger gateways`],
+      implemented: true,
+      handler: ({ body }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const seed = yield* creationSeed
+          const gateway = yield* ledger.createGateway({
+            code: `elevate-${body.type.toLowerCase().replaceAll("_", "-")}-${seed.slice(0, 8)}`.slice(0, 40),
+            name: body.name,
+            enabled: body.status === "ACTIVE"
+          })
+          const { name: _name, status: _status, ...attributes } = body
+          const record = yield* saveRecord(kinds.provider, String(gateway.id), { ...attributes })
+          return created(providerWire(gateway, record))
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: "/payment-providers/:payment_provider_id",
+      operationId: "getPaymentProvider",
+      summary: "Get a specific payment provider",
+      tags: ["payment-providers"],
+      request: { params: PaymentProviderPath },
+      responses: { 200: { description: "The payment provider", schema: PaymentProvider } },
+      tests: [`${suite} › payment providers › creates, lists and reads payment providers as ledger gateways`],
+      implemented: true,
+      handler: ({ params }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const gateway = yield* ledger.getGateway(params.payment_provider_id)
+          return ok(providerWire(gateway, yield* recordOf(kinds.provider, String(gateway.id))))
+        })
+    }),
+    endpoint({
+      method: "PATCH",
+      path: "/payment-providers/:payment_provider_id",
+      operationId: "updatePaymentProvider",
+      summary: "Update a payment provider (JSON Patch); the ledger's gateways cannot be changed after creation",
+      tags: ["payment-providers"],
+      request: { params: PaymentProviderPath },
+      responses: { 200: { description: "The payment provider", schema: PaymentProvider } },
+      tests: [],
+      implemented: false
+    }),
+
+    // ------------------------------------------------------------ site payment mandates
+    endpoint({
+      method: "GET",
+      path: "/site-payment-mandates",
+      operationId: "getSitePaymentMandates",
+      summary: "Get a list of site payment mandates",
+      tags: ["site-payment-mandates"],
+      request: { query: SitePaymentMandatesQuery },
+      responses: { 200: { description: "A page of site payment mandates", schema: SitePaymentMandateList } },
+      tests: [`${suite} › site payment mandates › records a mandate per site and finds it by id and by site`],
+      implemented: true,
+      handler: ({ query }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const list = yield* parseListQuery(query, mandateFields)
+          if (query.siteId !== undefined) yield* ledger.getCustomer(query.siteId)
+          const records = yield* recordsOf(
+            kinds.mandate,
+            query.siteId === undefined ? {} : { customerId: query.siteId }
+          )
+          const rows: Array<WireRow> = records.map(mandateWire)
+          return ok(
+            selectPage(rows, list, wireValue(mandateFields)).map((row) => projectFields({ ...row }, list.fields))
+          )
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/site-payment-mandates",
+      operationId: "createSitePaymentMandate",
+      summary: "Create a site payment mandate (a site is a Paybridge customer)",
+      tags: ["site-payment-mandates"],
+      request: { body: CreateSitePaymentMandate },
+      responses: { 201: { description: "Site payment mandate created", schema: SitePaymentMandate } },
+      tests: [`${suite} › site payment mandates › records a mandate per site and finds it by id and by site`],
+      implemented: true,
+      handler: ({ body }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const customer = yield* ledger.getCustomer(body.siteId)
+          const seed = yield* creationSeed
+          const record = yield* ledger.saveDialectRecord({
+            dialect: dialectId,
+            kind: kinds.mandate,
+            key: `mandate-${seed}`,
+            customerId: customer.id,
+            data: {
+              redirectURL: body.redirectURL ?? null,
+              flowToken: createHash("sha256").update(`flow\n${seed}`).digest("base64url").slice(0, 32),
+              returnURL: body.returnURL,
+              exitURL: body.exitURL ?? null,
+              mandateReference: body.mandateReference ?? null,
+              thirdPartyCustomerReference: body.thirdPartyCustomerReference ?? null
+            }
+          })
+          return created(mandateWire(record))
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: "/site-payment-mandates/:site_payment_mandate_id",
+      operationId: "getSitePaymentMandate",
+      summary: "Get a specific site payment mandate",
+      tags: ["site-payment-mandates"],
+      request: { params: SitePaymentMandatePath },
+      responses: { 200: { description: "The site payment mandate", schema: SitePaymentMandate } },
+      tests: [`${suite} › site payment mandates › records a mandate per site and finds it by id and by site`],
+      implemented: true,
+      handler: ({ params }) =>
+        Effect.gen(function* () {
+          const record = (yield* recordsOf(kinds.mandate)).find((row) => row.id === params.site_payment_mandate_id)
+          if (record === undefined)
+            return yield* Effect.fail(missing("site payment mandate", params.site_payment_mandate_id))
+          return ok(mandateWire(record))
+        })
+    }),
+
+    // ------------------------------------------------------------ invoice payments
+    ...invoicePaymentEndpoints({
+      billRunType: "NORMAL",
+      path: "/invoice-payments",
+      operation: "InvoicePayment",
+      label: "invoice payment"
+    }),
+    ...invoicePaymentEndpoints({
+      billRunType: "ADHOC",
+      path: "/adhoc-invoice-payments",
+      operation: "AdhocInvoicePayment",
+      label: "adhoc invoice payment"
+    }),
+
+    // ------------------------------------------------------------ refunds
+    endpoint({
+      method: "GET",
+      path: "/refunds",
+      operationId: "getRefunds",
+      summary: "Get a list of refunds",
+      tags: ["refunds"],
+      request: { query: RefundsQuery },
+      responses: { 200: { description: "A page of refunds", schema: RefundList } },
+      tests: [`${suite} › refunds › walks a refund through Elevate's statuses on the ledger's refund lifecycle`],
+      implemented: true,
+      handler: ({ query }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const list = yield* parseListQuery(query, refundFields)
+          const refunds = yield* allPages((cursor) =>
+            ledger.listRefunds({
+              ...(query.customerId === undefined ? {} : { customerId: query.customerId }),
+              cursor,
+              limit: 1000
+            })
+          )
+          const wanted = refunds.filter(
+            (refund) => query.invoiceId === undefined || refund.documentId === query.invoiceId
+          )
+          const rows: Array<WireRow> = []
+          for (const refund of wanted) {
+            const body = yield* refundBody(refund)
+            if (query.billRunType === undefined || body.billRunType === query.billRunType) rows.push(body)
+          }
+          return ok(
+            selectPage(rows, list, wireValue(refundFields)).map((row) => projectFields({ ...row }, list.fields))
+          )
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/refunds",
+      operationId: "createRefund",
+      summary: "Trigger a refund for an invoice or an adhoc invoice payment",
+      tags: ["refunds"],
+      request: { body: CreateRefund },
+      responses: { 201: { description: "Refund created", schema: Refund } },
+      tests: [
+        `${suite} › refunds › walks a refund through Elevate's statuses on the ledger's refund lifecycle`,
+        `${suite} › refunds › refuses a refund larger than what paid the invoice`
+      ],
+      implemented: true,
+      handler: ({ body }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const document = yield* ledger.getDocument(body.invoiceId)
+          const billRunType = billRunTypeOf(document)
+          if (body.billRunType !== undefined && body.billRunType !== billRunType) {
+            return yield* validationFailed(
+              ["billRunType"],
+              `invoice ${document.id} is ${billRunType}, not ${body.billRunType}`
+            )
+          }
+          // The payments that paid the invoice: those allocated to it now, and those already refunded for
+          // it (a refund releases the allocations that no longer fit the payment). The newest one with
+          // something left is refunded; the ledger refuses more than the payment has left.
+          const allocations = yield* ledger.listDocumentAllocations(document.id)
+          const earlier = yield* allPages((cursor) =>
+            ledger.listRefunds({ customerId: document.customerId, cursor, limit: 1000 })
+          )
+          const paymentIds = new Set([
+            ...allocations.map((allocation) => allocation.paymentId),
+            ...earlier.filter((refund) => refund.documentId === document.id).map((refund) => refund.paymentId)
+          ])
+          const candidates: Array<{ readonly payment: Payment; readonly left: bigint; readonly allocated: bigint }> = []
+          for (const id of [...paymentIds].sort((a, b) => b - a)) {
+            const { payment } = yield* ledger.getPayment({ id })
+            const left = payment.amount - payment.reversedAmount - payment.refundedAmount
+            const allocated = allocations
+              .filter((allocation) => allocation.paymentId === id)
+              .reduce((sum, allocation) => sum + allocation.amount, 0n)
+            if (payment.state === "posted" && left > 0n) candidates.push({ payment, left, allocated })
+          }
+          const chosen = candidates[0]
+          if (chosen === undefined) {
+            return yield* validationFailed(
+              ["invoiceId"],
+              `nothing has been paid on invoice ${document.id} that can be refunded`
+            )
+          }
+          const refund = yield* ledger.refundPayment({
+            paymentId: chosen.payment.id,
+            amount:
+              body.amountInMajorCurrency ??
+              formatMinorUnits(
+                chosen.allocated > 0n && chosen.allocated < chosen.left ? chosen.allocated : chosen.left,
+                chosen.payment.currency
+              ),
+            documentId: document.id,
+            reason: body.description ?? null
+          })
+          const record = yield* saveRecord(
+            kinds.refund,
+            String(refund.id),
+            { paymentMethod: body.paymentMethod ?? (yield* paymentMethodOf(chosen.payment.id)), status: null },
+            { customerId: refund.customerId, paymentId: refund.paymentId }
+          )
+          return created(refundWire(refund, billRunType, record))
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: "/refunds/:refund_id",
+      operationId: "getRefund",
+      summary: "Get a specific refund",
+      tags: ["refunds"],
+      request: { params: RefundPath },
+      responses: { 200: { description: "The refund", schema: Refund } },
+      tests: [`${suite} › refunds › walks a refund through Elevate's statuses on the ledger's refund lifecycle`],
+      implemented: true,
+      handler: ({ params }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          return ok(yield* refundBody(yield* ledger.getRefund(params.refund_id)))
+        })
+    }),
+    endpoint({
+      method: "PATCH",
+      path: "/refunds/:refund_id",
+      operationId: "updateRefund",
+      summary: "Update a refund's status or description (JSON Patch replace)",
+      tags: ["refunds"],
+      request: { params: RefundPath, body: RefundPatch },
+      responses: { 200: { description: "The refund", schema: Refund } },
+      tests: [
+        `${suite} › refunds › walks a refund through Elevate's statuses on the ledger's refund lifecycle`,
+        `${suite} › refunds › refuses a status the ledger's lifecycle does not allow from the current one`
+      ],
+      implemented: true,
+      handler: ({ params, body }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          let status: RefundStatus | null = null
+          for (const [index, operation] of body.entries()) {
+            if (operation.op !== "replace" || operation.path !== "/thirdPartyRefundStatus") {
+              return yield* validationFailed(
+                [index, "path"],
+                `only {"op":"replace","path":"/thirdPartyRefundStatus"} is supported, got ${operation.op} ${operation.path.slice(0, 60)}`
+              )
+            }
+            if (
+              typeof operation.value !== "string" ||
+              !(refundStatuses as ReadonlyArray<string>).includes(operation.value)
+            ) {
+              return yield* validationFailed(
+                [index, "value"],
+                `thirdPartyRefundStatus must be one of ${refundStatuses.join(", ")}`
+              )
+            }
+            status = operation.value as RefundStatus
+          }
+          let refund = yield* ledger.getRefund(params.refund_id)
+          if (status !== null) {
+            const target = refundStateOf[status]
+            if (target !== refund.state) {
+              const action = refundActionTo[target]
+              if (action === null) {
+                return yield* Effect.fail(refusedRefund(refund, `a ${refund.state} refund cannot go back to ${status}`))
+              }
+              refund = yield* ledger.transitionRefund({ refundId: refund.id, action })
+            }
+            const previous = yield* recordOf(kinds.refund, String(refund.id))
+            yield* saveRecord(
+              kinds.refund,
+              String(refund.id),
+              { ...(previous?.data ?? {}), status },
+              { customerId: refund.customerId, paymentId: refund.paymentId }
+            )
+          }
+          return ok(yield* refundBody(refund))
+        })
+    }),
+
+    // ------------------------------------------------------------ balances and credit status
+    endpoint({
+      method: "GET",
+      path: "/customer-balances",
+      operationId: "getCustomerBalance",
+      summary: "Get the outstanding balance for a customer (negative: in debt, positive: in credit)",
+      tags: ["customer-balances"],
+      request: { query: CustomerBalanceQuery },
+      responses: { 200: { description: "The customer's balance", schema: CustomerBalance } },
+      tests: [`${suite} › balances › shows the balance, payment totals and a manual adjustment`],
+      implemented: true,
+      handler: ({ query }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const customer = yield* ledger.getCustomer(query.customer_id)
+          const payments = yield* allPages((cursor) =>
+            ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 })
+          )
+          const documents = yield* allPages((cursor) =>
+            ledger.listDocuments({ customerId: customer.id, kinds: ["invoice", "bill"], cursor, limit: 1000 })
+          )
+          const lastInvoiceAt = documents.reduce<Date | null>(
+            (latest, document) =>
+              document.state !== "cancelled" && (latest === null || document.createdAt > latest)
+                ? document.createdAt
+                : latest,
+            null
+          )
+          const net = (payment: Payment) => payment.amount - payment.reversedAmount
+          const total = payments.reduce((sum, payment) => sum + net(payment), 0n)
+          const sinceLastInvoice = payments
+            .filter(
+              (payment) => lastInvoiceAt === null || (payment.postedAt !== null && payment.postedAt >= lastInvoiceAt)
+            )
+            .reduce((sum, payment) => sum + net(payment), 0n)
+          const latest = payments.at(-1)
+          const method = latest === undefined ? "OTHER" : yield* paymentMethodOf(latest.id)
+          return ok({
+            id: customer.id,
+            customerId: customer.id,
+            balance: formatAmount(customer.balance, customer.currency),
+            currencyId: currencyIdOf(customer.currency),
+            totalPayments: formatAmount(total, customer.currency),
+            totalPaymentsSinceLastInvoice: formatAmount(sinceLastInvoice, customer.currency),
+            paymentMethodSummary: { paymentMethod: method, summaryType: "NONE" },
+            repaymentPlanSummary: {
+              repaymentPlanAmount: formatAmount(0n, customer.currency),
+              repaymentPlanRemainingPeriods: 0,
+              summaryType: "NONE"
+            }
+          })
+        })
+    }),
+    endpoint({
+      method: "POST",
+      path: "/customer-balances",
+      operationId: "createCustomerBalanceAdjustment",
+      summary: "Make a manual adjustment to a customer's outstanding balance",
+      tags: ["customer-balances"],
+      request: { body: CreateBalanceAdjustment },
+      responses: { 200: { description: "Customer balance adjusted", schema: BalanceAdjustment } },
+      tests: [`${suite} › balances › shows the balance, payment totals and a manual adjustment`],
+      implemented: true,
+      handler: ({ body }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const amount = body.amountInMajorCurrency
+          if (isZeroDecimal(amount))
+            return yield* validationFailed(["amountInMajorCurrency"], "an adjustment cannot be zero")
+          const magnitude = splitSign(amount).magnitude
+          const [whole = "0"] = magnitude.split(".")
+          if (BigInt(whole) > 100_000n || (BigInt(whole) === 100_000n && !/^\d+(\.0*)?$/u.test(magnitude))) {
+            return yield* validationFailed(
+              ["amountInMajorCurrency"],
+              "an adjustment must be between -100000 and 100000"
+            )
+          }
+          const customer = yield* ledger.getCustomer(body.customerId)
+          const entry = yield* ledger.adjustBalance({
+            customerId: customer.id,
+            amount,
+            description: body.description ?? "Elevate manual balance adjustment"
+          })
+          return ok({
+            id: entry.id,
+            customerId: customer.id,
+            amountInMajorCurrency: formatAmount(entry.delta, customer.currency),
+            currencyId: currencyIdOf(customer.currency),
+            description: body.description ?? null,
+            resultingCustomerBalance: formatAmount(entry.balanceAfter, customer.currency)
+          })
+        })
+    }),
+    endpoint({
+      method: "GET",
+      path: "/customer-credit-status",
+      operationId: "getCustomerCreditStatus",
+      summary: "Get a list of credit status threshold information (balance against the credit threshold)",
+      tags: ["customer-credit-status"],
+      request: { query: CreditStatusQuery },
+      responses: { 200: { description: "Credit status per customer", schema: CustomerCreditStatusList } },
+      tests: [`${suite} › balances › compares what a customer owes with their credit threshold`],
+      implemented: true,
+      handler: ({ query }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const list = yield* parseListQuery(query, creditStatusFields, {
+            fieldFilters: { percentageDifference: query.percentageDifference }
+          })
+          const customers =
+            query.customerId === undefined
+              ? yield* allPages((cursor) => ledger.listCustomers({ cursor, limit: 1000 }))
+              : [yield* ledger.getCustomer(query.customerId)]
+          const rows = yield* Effect.forEach(customers, (customer) =>
+            Effect.gen(function* () {
+              const open = yield* allPages((cursor) =>
+                ledger.listDocuments({
+                  customerId: customer.id,
+                  kinds: ["invoice", "bill"],
+                  unpaidOnly: true,
+                  cursor,
+                  limit: 1000
+                })
+              )
+              return {
+                customer,
+                billAmount: customer.balance < 0n ? -customer.balance : 0n,
+                openBillRunValue: open.reduce((sum, document) => sum + document.outstanding, 0n)
+              } satisfies CreditStatusRow
+            })
+          )
+          const page = selectPage(rows, list, creditStatusValue, [{ field: "customerId", descending: false }])
+          return ok(page.map((row) => projectFields(creditStatusWire(row), list.fields)))
+        })
+    }),
+
+    // ------------------------------------------------------------ payment links
+    endpoint({
+      method: "POST",
+      path: "/payment-provider-payment-link",
+      operationId: "createPaymentProviderPaymentLink",
+      summary: "Create a payment link through a payment provider for an invoice, an adhoc invoice or the balance",
+      tags: ["payment-provider-payment-link"],
+      request: { body: CreatePaymentLink },
+      responses: { 201: { description: "The payment link", schema: PaymentLink } },
+      tests: [`${suite} › payment links › creates a payment link through the gateway port for an invoice or a balance`],
+      implemented: true,
+      handler: ({ body }) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const targets = [body.invoiceId, body.adhocInvoiceId, body.customerId].filter((value) => value != null)
+          if (targets.length !== 1) {
+            return yield* validationFailed([], "give exactly one of invoiceId, adhocInvoiceId and customerId")
+          }
+          const documentId = body.invoiceId ?? body.adhocInvoiceId ?? null
+          if (documentId !== null) {
+            const document = yield* ledger.getDocument(documentId)
+            const expected = body.invoiceId != null ? "invoice" : "bill"
+            if (document.kind !== expected) {
+              return yield* validationFailed(
+                [body.invoiceId != null ? "invoiceId" : "adhocInvoiceId"],
+                expected === "invoice"
+                  ? `document ${documentId} is an adhoc invoice; send it as adhocInvoiceId`
+                  : `document ${documentId} is a normal invoice; send it as invoiceId`
+              )
+            }
+          }
+          const [whole = "0"] = body.amountInMajorCurrency.split(".")
+          if (
+            BigInt(whole) > 100_000n ||
+            (BigInt(whole) === 100_000n && !/^\d+(\.0*)?$/u.test(body.amountInMajorCurrency))
+          ) {
+            return yield* validationFailed(["amountInMajorCurrency"], "a payment link is for 0.01 to 100000")
+          }
+          const link = yield* ledger.createPaymentLink({
+            gatewayId: body.paymentProviderId,
+            ...(body.customerId == null ? {} : { customerId: body.customerId }),
+            documentId,
+            amount: body.amountInMajorCurrency,
+            reference: body.description
+          })
+          const record = yield* saveRecord(
+            kinds.link,
+            link.gatewayReference,
+            { url: link.url, description: body.description, emailAddress: body.emailAddress ?? null, documentId },
+            { customerId: link.customerId }
+          )
+          return created({
+            id: record.id,
+            paymentProviderId: link.gatewayId,
+            amountInMajorCurrency: formatPositiveAmount(link.amount, link.currency),
+            currencyId: currencyIdOf(link.currency),
+            description: body.description,
+            emailAddress: body.emailAddress ?? null,
+            invoiceId: body.invoiceId ?? null,
+            adhocInvoiceId: body.adhocInvoiceId ?? null,
+            customerId: link.customerId,
+            url: link.url
+          })
+        })
+    }),
+
+    // ------------------------------------------------------------ documented, not performed
+    endpoint({
+      method: "GET",
+      path: "/payment-provider-mandates/:paymentMethod/:mandateReference",
+      operationId: "getPaymentProviderMandate",
+      summary: "Get details of a mandate held by a payment provider",
+      tags: ["payment-provider-mandates"],
+      responses: { 200: { description: "The mandate" } },
+      tests: [],
+      implemented: false
+    }),
+    endpoint({
+      method: "POST",
+      path: "/payment-provider-reprocess",
+      operationId: "reprocessPaymentProvider",
+      summary: "Reprocess a payment provider's pending events",
+      tags: ["payment-provider-reprocess"],
+      responses: { 200: { description: "Reprocessed" } },
+      tests: [],
+      implemented: false
+    }),
+    endpoint({
+      method: "POST",
+      path: "/invoice-payment-reprocess",
+      operationId: "reprocessInvoicePayment",
+      summary: "Resubmit an invoice payment to its payment provider",
+      tags: ["invoice-payment-reprocess"],
+      responses: { 200: { description: "Reprocessed" } },
+      tests: [],
+      implemented: false
+    }),
+    endpoint({
+      method: "POST",
+      path: "/invoice-payment-cancel",
+      operationId: "cancelInvoicePayment",
+      summary: "Cancel an invoice payment submitted to a payment provider",
+      tags: ["invoice-payment-cancel"],
+      responses: { 200: { description: "Cancelled" } },
+      tests: [],
+      implemented: false
+    }),
+    endpoint({
+      method: "POST",
+      path: "/instant-bank-payment-for-mandate",
+      operationId: "createInstantBankPaymentForMandate",
+      summary: "Take an instant bank payment against a mandate",
+      tags: ["instant-bank-payment-for-mandate"],
+      responses: { 200: { description: "The payment" } },
+      tests: [],
+      implemented: false
+    })
+  ]
+})
