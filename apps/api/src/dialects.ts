@@ -8,6 +8,13 @@ import { billingPlatformUkDialect } from "@paybridge/adapter-billing-platform-uk
 import { crmComDialect } from "@paybridge/adapter-crm-com"
 import { elevateDialect } from "@paybridge/adapter-elevate"
 import type { Dialect } from "@paybridge/adapter-kit"
+import { logisenseDialect } from "@paybridge/adapter-logisense"
 import { silverDialect } from "@paybridge/adapter-silver"
 
-export const dialects: ReadonlyArray<Dialect> = [billingPlatformUkDialect, crmComDialect, elevateDialect, silverDialect]
+export const dialects: ReadonlyArray<Dialect> = [
+  billingPlatformUkDialect,
+  crmComDialect,
+  elevateDialect,
+  logisenseDialect,
+  silverDialect
+]

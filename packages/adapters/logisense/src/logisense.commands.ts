@@ -349,8 +349,8 @@ export const deletePayment = (resolver: Resolver, identity: number, path: Path =
     if (payment.state === "draft" || payment.state === "pending") {
       yield* ledger.cancelPayment({ paymentId: payment.id, reason: "deleted through LogiSense" })
       for (const allocation of allocations) {
-        items.push({ foreignKeyIdentity: allocation.id, action: "deleted", dtoTypeKey: "paymentInvoiceDisbursement" })
         items.push({ lhsId: payment.id, rhsId: allocation.documentId, action: "detached", dtoTypeKey: "invoice" })
+        items.push({ foreignKeyIdentity: allocation.id, action: "deleted", dtoTypeKey: "paymentInvoiceDisbursement" })
       }
       return items
     }
@@ -372,6 +372,18 @@ export const deletePayment = (resolver: Resolver, identity: number, path: Path =
     })
     return items
   })
+
+/**
+ * Was the payment ever issued to an invoice? (A reversal may have released its allocations since:
+ * the ledger keeps allocations within the unreversed amount.)
+ */
+const everIssued = (payment: Payment) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    Effect.map(
+      ledger.listEvents({ paymentId: payment.id, types: ["payment.allocated"], limit: 1 }),
+      (page) => page.items.length > 0
+    )
+  )
 
 /** The reversal a command just booked: the one that was not there before. */
 const newReversal = (before: ReadonlyArray<Reversal>, after: PaymentDetail): Reversal | undefined => {
@@ -409,7 +421,7 @@ export const reversePayment = (
         message: "was made through a gateway; reverse it with Payment/Reverse/Vendor"
       })
     }
-    if (manual && payment.allocatedAmount === 0n && payment.state === "posted") {
+    if (manual && payment.allocatedAmount === 0n && payment.state === "posted" && !(yield* everIssued(payment))) {
       issues.push({
         path: at("paymentId"),
         message: "is an offline payment not yet issued to an invoice, which cannot be reversed; delete it instead"

@@ -60,7 +60,11 @@ const v6 = "/api/v6/Payment"
 const idPath = `${v6}/:id{-?[0-9]+}`
 const suite = "logisense.test.ts"
 const contract = `logisense.contract.test.ts › LogiSense Billing v6 (Payment): dialect contract`
-const proven = (...titles: ReadonlyArray<string>) => titles.map((title) => `${suite} › ${title}`)
+const samplesSuite = "logisense.samples.test.ts › the vendor's Payment samples, replayed"
+const proven = (...titles: ReadonlyArray<string>) =>
+  titles.map((title) =>
+    title.endsWith("replays the vendor sample field by field") ? `${samplesSuite} › ${title}` : `${suite} › ${title}`
+  )
 
 /** The default page of `Paged` endpoints (the vendor's echo in its samples). */
 export const defaultPagination = { pageNumber: 1, pageSize: 20, excludeTotalCount: false } as const
