@@ -24,8 +24,10 @@ import {
 import {
   Authenticator,
   CommandContext,
+  PaymentLink as CorePaymentLink,
   type Customer,
   type DialectRecord,
+  DialectRecord as DialectRecordSchema,
   type Document,
   formatMinorUnits,
   InvalidTransition,
@@ -36,10 +38,11 @@ import {
   type Payment,
   type PaymentDetail,
   type Principal,
+  type ResultSchema,
   Unauthorized,
   validationFailed
 } from "@paybridge/core"
-import { Context, Effect } from "effect"
+import { Context, Effect, Schema } from "effect"
 import { jwtVerify, SignJWT } from "jose"
 import { elevateErrors } from "./elevate.errors.ts"
 import {
@@ -197,14 +200,12 @@ const kinds = {
 } as const
 
 /**
- * Runs a follow-up write of a request without its idempotency key: only the request's first
- * ledger command claims the key (a second claim would be refused as a different request). The
- * follow-ups are dialect-record saves, which replace by key and so are safe to repeat on a retry.
+ * One Elevate request that makes several ledger writes (a payment and its Elevate attributes) as
+ * one all-or-nothing `Ledger.atomically` unit: the request's idempotency key is claimed once for
+ * the whole unit, and a retry with the key replays the unit's result.
  */
-const followUp = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.flatMap(CommandContext, (context) =>
-    Effect.provideService(effect, CommandContext, { ...context, idempotencyKey: null })
-  )
+const unit = <A, E, R>(operation: string, input: unknown, result: ResultSchema<A>, work: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Ledger, (ledger) => ledger.atomically({ operation: `elevate:${operation}`, input, result }, work))
 
 /** Every page of a ledger list. */
 const allPages = <A, E, R>(
@@ -238,10 +239,7 @@ const saveRecord = (
   key: string,
   data: Record<string, unknown>,
   links: { readonly customerId?: number | null; readonly paymentId?: number | null } = {}
-) =>
-  followUp(
-    Effect.flatMap(Ledger, (ledger) => ledger.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links }))
-  )
+) => Effect.flatMap(Ledger, (ledger) => ledger.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links }))
 
 /** `NotFound` in Elevate's words. */
 const missing = (entity: string, id: number | string) => notFound(entity, id)
@@ -635,30 +633,37 @@ const invoicePaymentEndpoints = (options: {
           }
           const type = body.type ?? "OTHER"
           const methodId = yield* methodPresetId(type)
-          const detail = yield* ledger.payDocument({
-            documentId: document.id,
-            ...(body.amountInMajorCurrency === undefined ? {} : { amount: body.amountInMajorCurrency }),
-            ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
-            ...(methodId === null ? {} : { methodId }),
-            gatewayId: body.paymentProviderId ?? null,
-            cardToken: body.mandateReference ?? null,
-            thirdPartyReference: body.reference ?? null,
-            description: body.description ?? null
-          })
-          const record = yield* saveRecord(
-            kinds.payment,
-            String(detail.payment.id),
-            {
-              type,
-              billRunType: options.billRunType,
-              customerPaymentType: "INVOICE",
-              paymentProviderId: body.paymentProviderId ?? null,
-              documentId: document.id
-            },
-            { customerId: detail.payment.customerId, paymentId: detail.payment.id }
+          const paymentId = yield* unit(
+            `create${options.operation}`,
+            body,
+            Schema.Int,
+            Effect.gen(function* () {
+              const detail = yield* ledger.payDocument({
+                documentId: document.id,
+                ...(body.amountInMajorCurrency === undefined ? {} : { amount: body.amountInMajorCurrency }),
+                ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
+                ...(methodId === null ? {} : { methodId }),
+                gatewayId: body.paymentProviderId ?? null,
+                cardToken: body.mandateReference ?? null,
+                thirdPartyReference: body.reference ?? null,
+                description: body.description ?? null
+              })
+              yield* saveRecord(
+                kinds.payment,
+                String(detail.payment.id),
+                {
+                  type,
+                  billRunType: options.billRunType,
+                  customerPaymentType: "INVOICE",
+                  paymentProviderId: body.paymentProviderId ?? null,
+                  documentId: document.id
+                },
+                { customerId: detail.payment.customerId, paymentId: detail.payment.id }
+              )
+              return detail.payment.id
+            })
           )
-          const wire = yield* invoicePaymentBody(detail, record)
-          return created(wire)
+          return created(yield* bodyOf(paymentId))
         })
     }),
     endpoint({
@@ -752,6 +757,14 @@ export const elevateDialect = defineDialect({
   version: "1.37",
   defaultBasePath: "/elevate/v1",
   authenticate: elevateBearer,
+  // The admin console's view: the payment as an Elevate customer payment.
+  renderPayment: (detail) =>
+    Effect.gen(function* () {
+      const record = yield* recordOf(kinds.payment, String(detail.payment.id))
+      return toCustomerPayment(
+        paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
+      )
+    }),
   renderError: elevateErrors,
   errorSchema: ElevateError,
   endpoints: [
@@ -837,53 +850,43 @@ export const elevateDialect = defineDialect({
           const type = body.type ?? "OTHER"
           const billRunType = body.billRunType ?? "NORMAL"
           const { negative, magnitude } = splitSign(amount)
-          if (negative) {
-            const customer = yield* ledger.getCustomer(body.customerId)
-            const entry = yield* ledger.adjustBalance({
-              customerId: body.customerId,
-              amount,
-              description: body.description ?? `Elevate debit${body.reference ? ` ${body.reference}` : ""}`
-            })
-            yield* saveRecord(
-              kinds.debit,
-              String(entry.id),
-              { type, billRunType, description: body.description ?? null, reference: body.reference ?? null },
-              { customerId: body.customerId }
-            )
-            return created(
-              toCustomerPayment({
-                id: debitIdBase + entry.id,
-                customerId: customer.id,
-                currency: customer.currency,
-                amount: entry.delta,
-                resultingBalance: entry.balanceAfter,
+          const methodId = negative ? null : yield* methodPresetId(type)
+          const elevateId = yield* unit(
+            "createCustomerPayment",
+            body,
+            Schema.Int,
+            Effect.gen(function* () {
+              if (negative) {
+                const entry = yield* ledger.adjustBalance({
+                  customerId: body.customerId,
+                  amount,
+                  description: body.description ?? `Elevate debit${body.reference ? ` ${body.reference}` : ""}`
+                })
+                yield* saveRecord(
+                  kinds.debit,
+                  String(entry.id),
+                  { type, billRunType, description: body.description ?? null, reference: body.reference ?? null },
+                  { customerId: body.customerId }
+                )
+                return debitIdBase + entry.id
+              }
+              const detail = yield* ledger.createPayment({
+                customerId: body.customerId,
+                amount: magnitude,
+                allocateOldestFirst: true,
+                ...(methodId === null ? {} : { methodId }),
                 description: body.description ?? null,
-                reference: body.reference ?? null,
-                type,
-                paymentDate: entry.occurredAt.toISOString().slice(0, 10),
-                customerPaymentType: "CUSTOMER",
-                txnType: "DEBIT",
-                invoiceNumber: null,
-                invoiceId: null,
-                billRunType
+                thirdPartyReference: body.reference ?? null
               })
-            )
-          }
-          const methodId = yield* methodPresetId(type)
-          const detail = yield* ledger.createPayment({
-            customerId: body.customerId,
-            amount: magnitude,
-            allocateOldestFirst: true,
-            ...(methodId === null ? {} : { methodId }),
-            description: body.description ?? null,
-            thirdPartyReference: body.reference ?? null
-          })
-          const attributes = { type, billRunType, customerPaymentType: "CUSTOMER", paymentProviderId: null } as const
-          yield* saveRecord(kinds.payment, String(detail.payment.id), attributes, {
-            customerId: detail.payment.customerId,
-            paymentId: detail.payment.id
-          })
-          return created(toCustomerPayment(paymentRow(detail.payment, attributes, yield* firstInvoiceOf(detail))))
+              const attributes = { type, billRunType, customerPaymentType: "CUSTOMER", paymentProviderId: null }
+              yield* saveRecord(kinds.payment, String(detail.payment.id), attributes, {
+                customerId: detail.payment.customerId,
+                paymentId: detail.payment.id
+              })
+              return detail.payment.id
+            })
+          )
+          return created(toCustomerPayment(yield* customerPaymentById(elevateId)))
         })
     }),
     endpoint({
@@ -942,14 +945,23 @@ export const elevateDialect = defineDialect({
         Effect.gen(function* () {
           const ledger = yield* Ledger
           const seed = yield* creationSeed
-          const gateway = yield* ledger.createGateway({
-            code: `elevate-${body.type.toLowerCase().replaceAll("_", "-")}-${seed.slice(0, 8)}`.slice(0, 40),
-            name: body.name,
-            enabled: body.status === "ACTIVE"
-          })
-          const { name: _name, status: _status, ...attributes } = body
-          const record = yield* saveRecord(kinds.provider, String(gateway.id), { ...attributes })
-          return created(providerWire(gateway, record))
+          const gatewayId = yield* unit(
+            "createPaymentProvider",
+            body,
+            Schema.Int,
+            Effect.gen(function* () {
+              const gateway = yield* ledger.createGateway({
+                code: `elevate-${body.type.toLowerCase().replaceAll("_", "-")}-${seed.slice(0, 8)}`.slice(0, 40),
+                name: body.name,
+                enabled: body.status === "ACTIVE"
+              })
+              const { name: _name, status: _status, ...attributes } = body
+              yield* saveRecord(kinds.provider, String(gateway.id), { ...attributes })
+              return gateway.id
+            })
+          )
+          const gateway = yield* ledger.getGateway(gatewayId)
+          return created(providerWire(gateway, yield* recordOf(kinds.provider, String(gateway.id))))
         })
     }),
     endpoint({
@@ -1158,24 +1170,33 @@ export const elevateDialect = defineDialect({
               `nothing has been paid on invoice ${document.id} that can be refunded`
             )
           }
-          const refund = yield* ledger.refundPayment({
-            paymentId: chosen.payment.id,
-            amount:
-              body.amountInMajorCurrency ??
-              formatMinorUnits(
-                chosen.allocated > 0n && chosen.allocated < chosen.left ? chosen.allocated : chosen.left,
-                chosen.payment.currency
-              ),
-            documentId: document.id,
-            reason: body.description ?? null
-          })
-          const record = yield* saveRecord(
-            kinds.refund,
-            String(refund.id),
-            { paymentMethod: body.paymentMethod ?? (yield* paymentMethodOf(chosen.payment.id)), status: null },
-            { customerId: refund.customerId, paymentId: refund.paymentId }
+          const paymentMethod = body.paymentMethod ?? (yield* paymentMethodOf(chosen.payment.id))
+          const refundId = yield* unit(
+            "createRefund",
+            body,
+            Schema.Int,
+            Effect.gen(function* () {
+              const refund = yield* ledger.refundPayment({
+                paymentId: chosen.payment.id,
+                amount:
+                  body.amountInMajorCurrency ??
+                  formatMinorUnits(
+                    chosen.allocated > 0n && chosen.allocated < chosen.left ? chosen.allocated : chosen.left,
+                    chosen.payment.currency
+                  ),
+                documentId: document.id,
+                reason: body.description ?? null
+              })
+              yield* saveRecord(
+                kinds.refund,
+                String(refund.id),
+                { paymentMethod, status: null },
+                { customerId: refund.customerId, paymentId: refund.paymentId }
+              )
+              return refund.id
+            })
           )
-          return created(refundWire(refund, billRunType, record))
+          return created(yield* refundBody(yield* ledger.getRefund(refundId)))
         })
     }),
     endpoint({
@@ -1229,25 +1250,37 @@ export const elevateDialect = defineDialect({
             }
             status = operation.value as RefundStatus
           }
-          let refund = yield* ledger.getRefund(params.refund_id)
-          if (status !== null) {
-            const target = refundStateOf[status]
-            if (target !== refund.state) {
-              const action = refundActionTo[target]
-              if (action === null) {
-                return yield* Effect.fail(refusedRefund(refund, `a ${refund.state} refund cannot go back to ${status}`))
-              }
-              refund = yield* ledger.transitionRefund({ refundId: refund.id, action })
-            }
-            const previous = yield* recordOf(kinds.refund, String(refund.id))
-            yield* saveRecord(
-              kinds.refund,
-              String(refund.id),
-              { ...(previous?.data ?? {}), status },
-              { customerId: refund.customerId, paymentId: refund.paymentId }
+          const current = yield* ledger.getRefund(params.refund_id)
+          const chosen = status
+          if (chosen !== null) {
+            yield* unit(
+              "updateRefund",
+              { refundId: current.id, body },
+              Schema.Int,
+              Effect.gen(function* () {
+                const refund = yield* ledger.getRefund(current.id)
+                const target = refundStateOf[chosen]
+                if (target !== refund.state) {
+                  const action = refundActionTo[target]
+                  if (action === null) {
+                    return yield* Effect.fail(
+                      refusedRefund(refund, `a ${refund.state} refund cannot go back to ${chosen}`)
+                    )
+                  }
+                  yield* ledger.transitionRefund({ refundId: refund.id, action })
+                }
+                const previous = yield* recordOf(kinds.refund, String(refund.id))
+                yield* saveRecord(
+                  kinds.refund,
+                  String(refund.id),
+                  { ...(previous?.data ?? {}), status: chosen },
+                  { customerId: refund.customerId, paymentId: refund.paymentId }
+                )
+                return refund.id
+              })
             )
           }
-          return ok(yield* refundBody(refund))
+          return ok(yield* refundBody(yield* ledger.getRefund(current.id)))
         })
     }),
 
@@ -1425,18 +1458,26 @@ export const elevateDialect = defineDialect({
           ) {
             return yield* validationFailed(["amountInMajorCurrency"], "a payment link is for 0.01 to 100000")
           }
-          const link = yield* ledger.createPaymentLink({
-            gatewayId: body.paymentProviderId,
-            ...(body.customerId == null ? {} : { customerId: body.customerId }),
-            documentId,
-            amount: body.amountInMajorCurrency,
-            reference: body.description
-          })
-          const record = yield* saveRecord(
-            kinds.link,
-            link.gatewayReference,
-            { url: link.url, description: body.description, emailAddress: body.emailAddress ?? null, documentId },
-            { customerId: link.customerId }
+          const { link, record } = yield* unit(
+            "createPaymentProviderPaymentLink",
+            body,
+            Schema.Struct({ link: CorePaymentLink, record: DialectRecordSchema }),
+            Effect.gen(function* () {
+              const link = yield* ledger.createPaymentLink({
+                gatewayId: body.paymentProviderId,
+                ...(body.customerId == null ? {} : { customerId: body.customerId }),
+                documentId,
+                amount: body.amountInMajorCurrency,
+                reference: body.description
+              })
+              const record = yield* saveRecord(
+                kinds.link,
+                link.gatewayReference,
+                { url: link.url, description: body.description, emailAddress: body.emailAddress ?? null, documentId },
+                { customerId: link.customerId }
+              )
+              return { link, record }
+            })
           )
           return created({
             id: record.id,

@@ -4,7 +4,9 @@
  * routes and malformed JSON are rendered as Elevate errors, a rejected create changes nothing,
  * a create matches its schema and is idempotent per key, and docs/compatibility.md is current.
  */
-import { dialectContractSuite } from "@paybridge/adapter-kit/testing"
+import { fileURLToPath } from "node:url"
+import { dialectContractSuite, provingTestProblems } from "@paybridge/adapter-kit/testing"
+import { describe, expect, it } from "vitest"
 import { elevateDialect } from "../src/index.ts"
 import { authorize, type ElevateSeed, money, seed } from "./elevate-fixtures.ts"
 
@@ -47,4 +49,10 @@ dialectContractSuite<ElevateSeed>({
       })
     }
   }
+})
+
+describe("Elevate registry", () => {
+  it("names only proving tests that exist", async () => {
+    expect(await provingTestProblems(elevateDialect, fileURLToPath(new URL(".", import.meta.url)))).toEqual([])
+  })
 })

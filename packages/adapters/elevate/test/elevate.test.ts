@@ -470,58 +470,62 @@ describe("site payment mandates", () => {
 })
 
 describe("invoice payments", () => {
-  for (const [path, kind, billRunType] of [
-    ["/invoice-payments", "invoice", "NORMAL"],
-    ["/adhoc-invoice-payments", "bill", "ADHOC"]
-  ] as const) {
-    it(`pays one ${kind} through the ${path} endpoint and lists it`, async () => {
-      const document = await issue(testbed, elevate.customerId, "45.00", { kind })
-      const other = await issue(testbed, elevate.customerId, "45.00", { kind: kind === "bill" ? "invoice" : "bill" })
-      const made = await post(path, {
-        invoiceId: document.id,
-        amountInMajorCurrency: money("45.00"),
-        type: "BACS",
-        reference: "R-1"
-      })
-      expect(made.status, made.text).toBe(201)
-      const payment = plain(made) as Record<string, unknown>
-      expect(payment).toMatchObject({
-        invoiceId: document.id,
-        customerId: elevate.customerId,
-        customerPaymentType: "INVOICE",
-        amountInMajorCurrency: 45,
-        type: "BACS",
-        status: "NA",
-        billRunType,
-        paymentProviderId: null
-      })
-      expect(plain(await get(`${path}/${payment.id}`))).toEqual(payment)
-      expect(rows(await get(path, { page: "1", pageSize: "10" }))).toEqual([payment])
-      expect(rows(await get(path, { page: "1", pageSize: "10", generatedInvoiceId: String(other.id) }))).toEqual([])
-      expect(rows(await get(path, { page: "1", pageSize: "10", billRunId: "1" }))).toEqual([])
-      // The same payment is a customer payment of type INVOICE, and it paid the document.
-      const asCustomerPayment = plain(await get(`/customer-payments/${payment.id}`))
-      expect(asCustomerPayment).toMatchObject({ customerPaymentType: "INVOICE", invoiceId: document.id, billRunType })
-      const paid = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getDocument(document.id)))
-      expect(paid.state).toBe("paid")
-      expectError(await post(path, { invoiceId: other.id }), 400, "invoice")
-      // A provider payment goes through the gateway and shows its outcome.
-      const provider = await testbed.runAsSystem(
-        Ledger.use((ledger) => ledger.createGateway({ code: `gw-${kind}`, name: "Gateway" }))
-      )
-      const open = await issue(testbed, elevate.customerId, "10.51", { kind })
-      const declined = await post(path, {
-        invoiceId: open.id,
-        paymentProviderId: provider.id,
-        mandateReference: "MD-1"
-      })
-      expect(plain(declined)).toMatchObject({
-        status: "UNPAID",
-        paymentProviderId: provider.id,
-        errorInfo: "card declined"
-      })
+  const payOneDocument = async (
+    path: "/invoice-payments" | "/adhoc-invoice-payments",
+    kind: "invoice" | "bill",
+    billRunType: "NORMAL" | "ADHOC"
+  ) => {
+    const document = await issue(testbed, elevate.customerId, "45.00", { kind })
+    const other = await issue(testbed, elevate.customerId, "45.00", { kind: kind === "bill" ? "invoice" : "bill" })
+    const made = await post(path, {
+      invoiceId: document.id,
+      amountInMajorCurrency: money("45.00"),
+      type: "BACS",
+      reference: "R-1"
+    })
+    expect(made.status, made.text).toBe(201)
+    const payment = plain(made) as Record<string, unknown>
+    expect(payment).toMatchObject({
+      invoiceId: document.id,
+      customerId: elevate.customerId,
+      customerPaymentType: "INVOICE",
+      amountInMajorCurrency: 45,
+      type: "BACS",
+      status: "NA",
+      billRunType,
+      paymentProviderId: null
+    })
+    expect(plain(await get(`${path}/${payment.id}`))).toEqual(payment)
+    expect(rows(await get(path, { page: "1", pageSize: "10" }))).toEqual([payment])
+    expect(rows(await get(path, { page: "1", pageSize: "10", generatedInvoiceId: String(other.id) }))).toEqual([])
+    expect(rows(await get(path, { page: "1", pageSize: "10", billRunId: "1" }))).toEqual([])
+    // The same payment is a customer payment of type INVOICE, and it paid the document.
+    const asCustomerPayment = plain(await get(`/customer-payments/${payment.id}`))
+    expect(asCustomerPayment).toMatchObject({ customerPaymentType: "INVOICE", invoiceId: document.id, billRunType })
+    const paid = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getDocument(document.id)))
+    expect(paid.state).toBe("paid")
+    expectError(await post(path, { invoiceId: other.id }), 400, "invoice")
+    // A provider payment goes through the gateway and shows its outcome.
+    const provider = await testbed.runAsSystem(
+      Ledger.use((ledger) => ledger.createGateway({ code: `gw-${kind}`, name: "Gateway" }))
+    )
+    const open = await issue(testbed, elevate.customerId, "10.51", { kind })
+    const declined = await post(path, {
+      invoiceId: open.id,
+      paymentProviderId: provider.id,
+      mandateReference: "MD-1"
+    })
+    expect(plain(declined)).toMatchObject({
+      status: "UNPAID",
+      paymentProviderId: provider.id,
+      errorInfo: "card declined"
     })
   }
+
+  it("pays one invoice through the /invoice-payments endpoint and lists it", () =>
+    payOneDocument("/invoice-payments", "invoice", "NORMAL"))
+  it("pays one bill through the /adhoc-invoice-payments endpoint and lists it", () =>
+    payOneDocument("/adhoc-invoice-payments", "bill", "ADHOC"))
 })
 
 describe("refunds", () => {
