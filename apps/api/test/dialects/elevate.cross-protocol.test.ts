@@ -1,9 +1,9 @@
 /**
  * The Elevate dialect on the real server (SQLite file, HTTP): a customer payment made through
  * Elevate reads the same through tRPC (amount, balance after posting, allocation to the oldest
- * invoice, method, origin `dialect:elevate`) and through every other mounted dialect (same
- * amount); a tRPC payment shows in Elevate's list with the same amount and resulting balance;
- * tokens are signed with the configured `ELEVATE_JWT_SECRET` (validated at startup); and
+ * invoice, method, origin `dialect:elevate`) and through every other mounted dialect — Billing
+ * Platform UK, Silver, CRM.COM, LogiSense — with the same amount; a tRPC payment shows in
+ * Elevate's list with the same amount and resulting balance; tokens are signed with the configured `ELEVATE_JWT_SECRET` (validated at startup); and
  * `/docs/elevate/openapi.json` documents the Elevate endpoints.
  */
 import { mkdtemp, rm } from "node:fs/promises"
@@ -150,6 +150,29 @@ describe("Elevate across protocols", () => {
       show.searchParams.set("payment_identifier", `id=${viaTrpc.payment.publicId}`)
       const crmText = await (await fetch(show)).text()
       expect(crmText).toMatch(/"payment_amount":55\.5\b/)
+    }
+    if (mounted.includes("logisense")) {
+      const login = await fetch(`${server.url}/logisense/AuthorizationServer/api/v6/Access/Login`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+        body: new URLSearchParams({
+          username: email,
+          password,
+          grant_type: "password",
+          client_id: "billing"
+        }).toString()
+      })
+      const logisenseToken = ((await login.json()) as { access_token: string }).access_token
+      const shown = await fetch(`${server.url}/logisense/api/v6/Payment/${id}/Detail`, {
+        headers: { authorization: `Bearer ${logisenseToken}` }
+      })
+      const text = await shown.text()
+      expect(shown.status, text).toBe(200)
+      expect(text).toContain('"amount":55.5,')
+      expect((JSON.parse(text) as { instance: unknown }).instance).toMatchObject({
+        identity: id,
+        accountId: customer.id
+      })
     }
     const detail = await server.runtime.runPromise(
       Ledger.use((ledger) => ledger.getPayment({ id })).pipe(Effect.provide(CommandContext.system()))
