@@ -171,6 +171,12 @@ export const logisenseDialect = defineDialect({
   sessions: { ttlSeconds: 1800 },
   renderError: logisenseErrors,
   errorSchema: LogisenseError,
+  // The admin console's view: the body of `GET Payment/{id}/Detail` (a fresh tracking id each time).
+  renderPayment: (detail) =>
+    Effect.gen(function* () {
+      const resolver = yield* makeResolver
+      return { trackingId: crypto.randomUUID(), instance: yield* paymentDetailRow(resolver, detail) }
+    }),
   endpoints: [
     publicEndpoint({
       method: "POST",

@@ -2,10 +2,13 @@
  * The adapter kit's shared contract suite for the LogiSense dialect: credentials on every route,
  * the vendor's error shape for unknown routes and malformed JSON, rejected creates change
  * nothing, a valid create matches its declared schema, idempotent retries, and the dialect's
- * section of docs/compatibility.md.
+ * section of docs/compatibility.md; and every proving test the registry names exists.
  */
+
+import { fileURLToPath } from "node:url"
 import { JsonDecimal } from "@paybridge/adapter-kit"
-import { dialectContractSuite } from "@paybridge/adapter-kit/testing"
+import { dialectContractSuite, provingTestProblems } from "@paybridge/adapter-kit/testing"
+import { describe, expect, it } from "vitest"
 import { logisenseDialect } from "../src/index.ts"
 import { authorize, type LogisenseSeed, seed, v6 } from "./logisense.fixtures.ts"
 
@@ -33,4 +36,10 @@ dialectContractSuite<LogisenseSeed>({
       invalid: ({ accountId }) => ({ method: "POST", path: `${v6}/`, body: { accountId, amount: "twelve" } })
     }
   }
+})
+
+describe("LogiSense registry", () => {
+  it("names only proving tests that exist", async () => {
+    expect(await provingTestProblems(logisenseDialect, fileURLToPath(new URL(".", import.meta.url)))).toEqual([])
+  })
 })
