@@ -306,9 +306,9 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
     if (Object.keys(changes).length > 1) payment = yield* ledger.updatePayment(changes as UpdatePaymentInput)
     if (invoice !== null && !found.detail.allocations.some((allocation) => allocation.documentId === invoice.id)) {
       const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
-      const share =
-        body.invoiceAmount ??
-        formatMinorUnits(free < invoice.outstanding ? free : invoice.outstanding, payment.currency)
+      // biome-ignore lint/complexity/useMathMinMax: bigint amounts; Math.min takes numbers
+      const fits = free < invoice.outstanding ? free : invoice.outstanding
+      const share = body.invoiceAmount ?? formatMinorUnits(fits, payment.currency)
       const allocated = yield* limitsAsValidation(at("invoiceAmount"))(
         ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: invoice.id, amount: share }] })
       )
