@@ -63,6 +63,7 @@ export const ledgerOperationAccess = {
   getDialectRecord: "read",
   listDialectRecords: "read",
   deleteDialectRecord: "write",
+  createPaymentLink: "write",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read"
 } as const satisfies Record<LedgerOperation, Access>

@@ -14,6 +14,7 @@ import { makeDocumentOperations } from "./ledger-documents.operations.ts"
 import { makeGatewayReversalOperations } from "./ledger-gateway-reversals.operations.ts"
 import { makeLedgerKit } from "./ledger-kit.ts"
 import { makePartyOperations } from "./ledger-parties.operations.ts"
+import { makePaymentLinkOperations } from "./ledger-payment-links.operations.ts"
 import { makePaymentOperations } from "./ledger-payments.operations.ts"
 import { makeRefundOperations } from "./ledger-refunds.operations.ts"
 
@@ -29,7 +30,8 @@ export const ledgerLayer: Layer.Layer<Ledger, never, LedgerStore | PaymentGatewa
       ...makeGatewayReversalOperations(kit, payments.reversePayment),
       ...makeAtomicOperations(kit),
       ...makeRefundOperations(kit),
-      ...makeDialectRecordOperations(kit)
+      ...makeDialectRecordOperations(kit),
+      ...makePaymentLinkOperations(kit)
     })
   })
 )

@@ -27,6 +27,7 @@ import {
 import type { CommandContext } from "./command-context.ts"
 import type * as C from "./ledger-commands.ts"
 import type { ResultSchema } from "./ledger-idempotency.ts"
+import type { CreatePaymentLinkInput, PaymentLink } from "./ledger-payment-links.operations.ts"
 
 /** A payment with everything that hangs off it. */
 export const PaymentDetail = Schema.Struct({
@@ -120,6 +121,9 @@ export interface LedgerShape {
   readonly getDialectRecord: (key: C.DialectRecordKey) => Cmd<DialectRecord>
   readonly listDialectRecords: (input: C.DialectRecordQueryInput) => Cmd<Page<DialectRecord>>
   readonly deleteDialectRecord: (key: C.DialectRecordKey) => Cmd<void>
+
+  // Payment links through a gateway (no money moves until the customer pays)
+  readonly createPaymentLink: (input: CreatePaymentLinkInput) => Cmd<PaymentLink>
 
   // Several commands as one all-or-nothing unit with one idempotency claim (see ledger-atomic.operations.ts)
   readonly atomically: <A, E, R>(

@@ -70,7 +70,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 48)
+    assert.strictEqual(levels.length, 49)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
