@@ -3,8 +3,9 @@
  * Elevate reads the same through tRPC (amount, balance after posting, allocation to the oldest
  * invoice, method, origin `dialect:elevate`) and through every other mounted dialect — Billing
  * Platform UK, Silver, CRM.COM, LogiSense — with the same amount; a tRPC payment shows in
- * Elevate's list with the same amount and resulting balance; tokens are signed with the configured `ELEVATE_JWT_SECRET` (validated at startup); and
- * `/docs/elevate/openapi.json` documents the Elevate endpoints.
+ * Elevate's list with the same amount and resulting balance; tokens are signed with the
+ * configured `ELEVATE_JWT_SECRET` (validated at startup); and `/docs/elevate/openapi.json`
+ * documents the Elevate endpoints.
  */
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
