@@ -122,7 +122,9 @@ describe("payment links", () => {
         assert.deepStrictEqual(yield* balanceChain(customer.id), before)
 
         const keyed = as(finance, { idempotencyKey: "link-1" })
-        const once = yield* keyed(ledger.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: 5 }))
+        const once = yield* keyed(
+          ledger.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: 5 })
+        )
         const again = yield* keyed(
           ledger.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: 5 })
         )
