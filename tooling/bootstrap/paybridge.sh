@@ -1,8 +1,10 @@
 #!/usr/bin/env sh
 # Paybridge bootstrap: the two README commands go through here.
 #
-#   sh tooling/bootstrap/paybridge.sh start   install everything, start the API on SQLite with demo data
-#   sh tooling/bootstrap/paybridge.sh test    install everything, run every test (SQLite + PostgreSQL)
+#   sh tooling/bootstrap/paybridge.sh start   install everything, build the admin console, start the API on
+#                                             SQLite with demo data (console at <url>/admin)
+#   sh tooling/bootstrap/paybridge.sh test    install everything, run every test (SQLite + PostgreSQL, and the
+#                                             admin console in Debian's Chromium, installed when missing)
 #
 # A fresh machine only needs Node 20+ and npm: when the running node is not Node 24, Node 24 LTS and
 # pnpm 12 are installed from the npm registry into ./.toolchain (the `node` package ships the whole
@@ -37,16 +39,32 @@ export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
 
 pnpm install --frozen-lockfile --reporter=append-only
 
+# The admin console's browser tests drive Debian's Chromium (never a downloaded browser). As root with apt
+# (CI, the project machines) it is installed when missing; otherwise say how.
+ensure_chromium() {
+  chromium_path=${CHROMIUM_PATH:-/usr/bin/chromium}
+  [ -x "$chromium_path" ] && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "paybridge: installing Debian's chromium for the admin console's browser tests" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "paybridge: $chromium_path is missing; install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH" >&2
+  fi
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   start)
+    pnpm --filter @paybridge/admin build
     exec node apps/api/src/main.ts --demo "$@"
     ;;
   test)
     # PostgreSQL suites run against TEST_DATABASE_URL; by default the local server that the
     # project's machines run. They fail (never skip) when it cannot be reached.
     export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+    ensure_chromium
     pnpm exec biome check .
     exec pnpm exec turbo run typecheck test "$@"
     ;;

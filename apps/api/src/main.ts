@@ -33,7 +33,8 @@ const printBanner = (url: string, demo: DemoOutcome | null) => {
     " Paybridge is running",
     `   URL:      ${url}`,
     `   tRPC:     ${url}/trpc`,
-    `   Docs:     ${url}/docs`
+    `   Docs:     ${url}/docs`,
+    `   Admin:    ${url}/admin`
   ]
   if (demo?.kind === "seeded") {
     const { summary } = demo
@@ -48,6 +49,7 @@ const printBanner = (url: string, demo: DemoOutcome | null) => {
       "",
       " Demo credentials (shown once; keep the key):",
       `   User:     ${demo.email}`,
+      `   Password: ${demo.password}  (admin console sign-in)`,
       `   API key:  ${demo.key.apiKey}`,
       "",
       " Try it:",

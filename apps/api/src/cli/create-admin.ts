@@ -1,8 +1,8 @@
 /**
  * Creates an admin user and prints its API key once (only a hash is stored, so this is the only
- * time it can be read).
+ * time it can be read). With `--password` the user can also sign in to the admin console (`/admin`).
  *
- *   pnpm --filter @paybridge/api admin:create -- --email ops@example.com --name "Ops" [--role admin|finance|read-only]
+ *   pnpm --filter @paybridge/api admin:create -- --email ops@example.com --name "Ops" [--role admin|finance|read-only] [--password …]
  */
 import { Authenticator, Role } from "@paybridge/core"
 import { Effect, Schema } from "effect"
@@ -12,7 +12,8 @@ import { withRuntime } from "./cli-support.ts"
 const args = parseCliArgs({
   email: { type: "string" },
   name: { type: "string" },
-  role: { type: "string", default: "admin" }
+  role: { type: "string", default: "admin" },
+  password: { type: "string" }
 })
 const email = args.email ?? exitWithError("--email is required")
 const name = args.name ?? exitWithError("--name is required")
@@ -22,7 +23,7 @@ await withRuntime(async (runtime) => {
   const { user, key } = await runtime.runPromise(
     Effect.gen(function* () {
       const auth = yield* Authenticator
-      const user = yield* auth.createUser({ email, name, role })
+      const user = yield* auth.createUser({ email, name, role, password: args.password ?? null })
       const key = yield* auth.issueApiKey({ userId: user.id, label: "cli" })
       return { user, key }
     })
