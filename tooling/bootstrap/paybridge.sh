@@ -65,8 +65,7 @@ case "$cmd" in
     # project's machines run. They fail (never skip) when it cannot be reached.
     export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
     ensure_chromium
-    pnpm exec biome check .
-    exec pnpm exec turbo run typecheck test "$@"
+    exec pnpm exec turbo run lint typecheck test "$@"
     ;;
   *)
     echo "usage: sh tooling/bootstrap/paybridge.sh start|test" >&2
