@@ -6,6 +6,7 @@
  * a read-only user sees the same payment with no action to take; an admin issues and revokes a
  * key. Screenshots of the main pages land in `test-artifacts/`.
  */
+import { readFile } from "node:fs/promises"
 import type { Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Browser, launchChromium } from "./support/browser.ts"
@@ -145,6 +146,13 @@ describe("the admin console in Chromium", () => {
     await page.getByRole("button", { name: "Apply filters" }).click()
     await page.getByRole("cell", { name: "BANK-LINE-42" }).waitFor()
     await browser.screenshot(page, "03-payments")
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Export CSV" }).click()
+    ])
+    const csv = await readFile((await download.path()) ?? "", "utf8")
+    expect(csv.split("\r\n").filter((line) => line !== "")).toHaveLength(2)
+    expect(csv).toContain(",EUR,100.00,posted,50.00,0.00,0.00,,BANK-LINE-42,")
     await page.getByRole("link", { name: "Overview" }).click()
     await page.getByText("EUR by method").waitFor()
     await page.getByRole("link", { name: /Northwind Traders/ }).waitFor()
