@@ -972,9 +972,6 @@ const getDocument =
       return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))
     })
 
-const notAllowed = (method: string, allow: string) => () =>
-  Effect.succeed(silverResponse(405, methodNotAllowed(method), { allow }))
-
 // ---------------------------------------------------------------------------------------------
 // The registry
 
@@ -987,6 +984,20 @@ const paymentsList = "/customers/:customerId{[0-9]+}/payments/"
 const paymentDetail = "/customers/:customerId{[0-9]+}/payments/:paymentId{[0-9]+}/"
 const detailAllow = "GET, PATCH, HEAD, OPTIONS"
 const listAllow = "GET, POST, HEAD, OPTIONS"
+
+/** A method Silver's DRF views did not allow on a path: answered 405 with Silver's body and `Allow` header. */
+const notAllowedEndpoint = (method: "PUT" | "PATCH" | "DELETE", path: string, operationId: string, allow: string) =>
+  endpoint({
+    method,
+    path,
+    operationId,
+    summary: "Not allowed: answers 405 as Silver did",
+    tags: ["payments"],
+    responses: { 405: { description: `Method "${method}" not allowed.` } },
+    tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
+    implemented: true,
+    handler: () => Effect.succeed(silverResponse(405, methodNotAllowed(method), { allow }))
+  })
 
 const definition = defineDialect({
   id: "silver",
@@ -1088,61 +1099,11 @@ const definition = defineDialect({
       implemented: true,
       handler: patchPayment
     }),
-    endpoint({
-      method: "PUT",
-      path: paymentDetail,
-      operationId: "replacePayment",
-      summary: "Not allowed: answers 405 as Silver did",
-      tags: ["payments"],
-      responses: { 405: { description: 'Method "PUT" not allowed.' } },
-      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
-      implemented: true,
-      handler: notAllowed("PUT", detailAllow)
-    }),
-    endpoint({
-      method: "DELETE",
-      path: paymentDetail,
-      operationId: "deletePayment",
-      summary: "Not allowed: answers 405 as Silver did",
-      tags: ["payments"],
-      responses: { 405: { description: 'Method "DELETE" not allowed.' } },
-      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
-      implemented: true,
-      handler: notAllowed("DELETE", detailAllow)
-    }),
-    endpoint({
-      method: "PUT",
-      path: paymentsList,
-      operationId: "replacePaymentList",
-      summary: "Not allowed: answers 405 as Silver did",
-      tags: ["payments"],
-      responses: { 405: { description: 'Method "PUT" not allowed.' } },
-      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
-      implemented: true,
-      handler: notAllowed("PUT", listAllow)
-    }),
-    endpoint({
-      method: "PATCH",
-      path: paymentsList,
-      operationId: "patchPaymentList",
-      summary: "Not allowed: answers 405 as Silver did",
-      tags: ["payments"],
-      responses: { 405: { description: 'Method "PATCH" not allowed.' } },
-      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
-      implemented: true,
-      handler: notAllowed("PATCH", listAllow)
-    }),
-    endpoint({
-      method: "DELETE",
-      path: paymentsList,
-      operationId: "deletePaymentList",
-      summary: "Not allowed: answers 405 as Silver did",
-      tags: ["payments"],
-      responses: { 405: { description: 'Method "DELETE" not allowed.' } },
-      tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
-      implemented: true,
-      handler: notAllowed("DELETE", listAllow)
-    }),
+    notAllowedEndpoint("PUT", paymentDetail, "replacePayment", detailAllow),
+    notAllowedEndpoint("DELETE", paymentDetail, "deletePayment", detailAllow),
+    notAllowedEndpoint("PUT", paymentsList, "replacePaymentList", listAllow),
+    notAllowedEndpoint("PATCH", paymentsList, "patchPaymentList", listAllow),
+    notAllowedEndpoint("DELETE", paymentsList, "deletePaymentList", listAllow),
     endpoint({
       method: "GET",
       path: "/customers/",
