@@ -134,6 +134,19 @@ const plainList: Omit<ListRequest, "page" | "withDetail" | "excludeTotalCount"> 
   top: null
 }
 
+/** POST Reverse and Reverse/Vendor: books one reversal (offline, or through the gateway) as one atomic unit. */
+const reverseHandler =
+  (operation: string, throughGateway: boolean) =>
+  ({ body, requestId }: { body: typeof LogisenseReverseBody.Type; requestId: string }) =>
+    atomic(
+      operation,
+      body,
+      Effect.gen(function* () {
+        const booked = yield* reversePayment(yield* makeResolver, body, throughGateway)
+        return change(trackingIdOf(requestId), "create", [yield* reversalRowOf(yield* makeResolver, booked)])
+      })
+    )
+
 const pagedHandler =
   (withDetail: boolean) =>
   ({ header, requestId }: { header: (name: string) => string | undefined; requestId: string }) =>
@@ -545,15 +558,7 @@ export const logisenseDialect = defineDialect({
         "refuses reversing an offline payment not yet issued to an invoice"
       ),
       implemented: true,
-      handler: ({ body, requestId }) =>
-        atomic(
-          "reversePayment",
-          body,
-          Effect.gen(function* () {
-            const booked = yield* reversePayment(yield* makeResolver, body, false)
-            return change(trackingIdOf(requestId), "create", [yield* reversalRowOf(yield* makeResolver, booked)])
-          })
-        )
+      handler: reverseHandler("reversePayment", false)
     }),
     endpoint({
       method: "POST",
@@ -568,15 +573,7 @@ export const logisenseDialect = defineDialect({
         "a gateway that declines the reversal changes nothing"
       ),
       implemented: true,
-      handler: ({ body, requestId }) =>
-        atomic(
-          "reversePaymentVendor",
-          body,
-          Effect.gen(function* () {
-            const booked = yield* reversePayment(yield* makeResolver, body, true)
-            return change(trackingIdOf(requestId), "create", [yield* reversalRowOf(yield* makeResolver, booked)])
-          })
-        )
+      handler: reverseHandler("reversePaymentVendor", true)
     }),
     endpoint({
       method: "POST",
