@@ -21,12 +21,8 @@ export const makeGatewayReversalOperations = (
   reversePayment: LedgerShape["reversePayment"]
 ): GatewayReversalOperations => ({
   reverseThroughGateway: Effect.fn("Ledger.reverseThroughGateway")(function* (input: C.ReversePaymentInput) {
-    return yield* kit.mutation(
-      "reverseThroughGateway",
-      input,
-      GatewayReversal,
+    return yield* kit.paymentMutation("reverseThroughGateway", input, GatewayReversal, (target) =>
       Effect.gen(function* () {
-        const { payment: target } = yield* kit.lockPayment(input.paymentId)
         yield* kit.paymentTransition(target, "reverse")
         if (target.gatewayId === null) {
           return yield* validationFailed(

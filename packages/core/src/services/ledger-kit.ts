@@ -130,6 +130,23 @@ export const makeLedgerKit = (store: LedgerStore["Service"], gateways: PaymentGa
       return { customer, payment: yield* Effect.flatMap(store.payments.get(id), found("payment", id)) }
     })
 
+  /**
+   * A mutating command on one payment (`mutation`): the payment's customer is locked first, and
+   * `command` gets the payment as it is under that lock.
+   */
+  const paymentMutation = <A, E>(
+    operation: LedgerOperation,
+    input: { readonly paymentId: RecordId },
+    resultSchema: ResultSchema<A>,
+    command: (payment: Payment) => Effect.Effect<A, E, CommandContext>
+  ) =>
+    mutation(
+      operation,
+      input,
+      resultSchema,
+      Effect.flatMap(lockPayment(input.paymentId), ({ payment }) => command(payment))
+    )
+
   const lockDocument = (id: RecordId) =>
     Effect.gen(function* () {
       const document = yield* visibleDocument(id)
@@ -287,6 +304,7 @@ export const makeLedgerKit = (store: LedgerStore["Service"], gateways: PaymentGa
     commandContext,
     principal,
     mutation,
+    paymentMutation,
     query,
     inScope,
     found,

@@ -447,12 +447,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     updatePayment: Effect.fn("Ledger.updatePayment")(function* (input: C.UpdatePaymentInput) {
-      return yield* kit.mutation(
-        "updatePayment",
-        input,
-        Payment,
+      return yield* kit.paymentMutation("updatePayment", input, Payment, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           const draftOnly = (field: string) =>
             target.state === "draft"
               ? Effect.void
@@ -575,12 +571,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     postPayment: Effect.fn("Ledger.postPayment")(function* (input: C.PostPaymentInput) {
-      return yield* kit.mutation(
-        "postPayment",
-        input,
-        Payment,
+      return yield* kit.paymentMutation("postPayment", input, Payment, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           yield* kit.paymentTransition(target, "post")
           const collection = target.state === "pending" ? yield* openCollection(target) : null
           if (collection !== null) {
@@ -593,12 +585,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     rejectPayment: Effect.fn("Ledger.rejectPayment")(function* (input: C.RejectPaymentInput) {
-      return yield* kit.mutation(
-        "rejectPayment",
-        input,
-        Payment,
+      return yield* kit.paymentMutation("rejectPayment", input, Payment, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           const state = yield* kit.paymentTransition(target, "reject")
           const released = yield* releaseAllocations(
             target,
@@ -617,12 +605,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     cancelPayment: Effect.fn("Ledger.cancelPayment")(function* (input: C.CancelPaymentInput) {
-      return yield* kit.mutation(
-        "cancelPayment",
-        input,
-        Payment,
+      return yield* kit.paymentMutation("cancelPayment", input, Payment, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           const state = yield* kit.paymentTransition(target, "cancel")
           const at = yield* now
           const collection = yield* openCollection(target)
@@ -646,12 +630,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     reversePayment: Effect.fn("Ledger.reversePayment")(function* (input: C.ReversePaymentInput) {
-      return yield* kit.mutation(
-        "reversePayment",
-        input,
-        PaymentDetail,
+      return yield* kit.paymentMutation("reversePayment", input, PaymentDetail, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           yield* kit.paymentTransition(target, "reverse")
           const left = effectiveAmount(target)
           const amount =
@@ -699,12 +679,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     reinstateReversal: Effect.fn("Ledger.reinstateReversal")(function* (input: C.ReinstateReversalInput) {
-      return yield* kit.mutation(
-        "reinstateReversal",
-        input,
-        PaymentDetail,
+      return yield* kit.paymentMutation("reinstateReversal", input, PaymentDetail, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           yield* kit.paymentTransition(target, "reinstate")
           const reversals = newestFirst(yield* store.reversals.listByPayment(target.id))
           const active = reversals.filter((reversal) => reversal.reinstatedAt === null)
@@ -758,12 +734,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     requestCollection: Effect.fn("Ledger.requestCollection")(function* (input: C.RequestCollectionInput) {
-      return yield* kit.mutation(
-        "requestCollection",
-        input,
-        PaymentDetail,
+      return yield* kit.paymentMutation("requestCollection", input, PaymentDetail, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           const submitted = yield* submitForCollection(target, input.method, input.gatewayReference ?? null)
           return yield* kit.paymentDetail(submitted)
         })
@@ -771,12 +743,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     markCollected: Effect.fn("Ledger.markCollected")(function* (input: C.CollectionOutcomeInput) {
-      return yield* kit.mutation(
-        "markCollected",
-        input,
-        PaymentDetail,
+      return yield* kit.paymentMutation("markCollected", input, PaymentDetail, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           const collection = yield* openCollection(target)
           if (collection === null) {
             return yield* kit.refused(
@@ -811,12 +779,8 @@ export const makePaymentOperations = (kit: LedgerKit): PaymentOperations => {
     }),
 
     allocatePayment: Effect.fn("Ledger.allocatePayment")(function* (input: C.AllocatePaymentInput) {
-      return yield* kit.mutation(
-        "allocatePayment",
-        input,
-        PaymentDetail,
+      return yield* kit.paymentMutation("allocatePayment", input, PaymentDetail, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           if (target.state !== "draft" && target.state !== "posted") {
             return yield* kit.refused(
               "payment",

@@ -59,12 +59,8 @@ export const makeRefundOperations = (kit: LedgerKit): RefundOperations => {
 
   return {
     refundPayment: Effect.fn("Ledger.refundPayment")(function* (input: C.RefundPaymentInput) {
-      return yield* kit.mutation(
-        "refundPayment",
-        input,
-        Refund,
+      return yield* kit.paymentMutation("refundPayment", input, Refund, (target) =>
         Effect.gen(function* () {
-          const { payment: target } = yield* kit.lockPayment(input.paymentId)
           if (target.state !== "posted") {
             return yield* kit.refused(
               "payment",
