@@ -624,19 +624,7 @@ export const crmComDialect = defineDialect({
               `a DRAFT payment cannot switch to "${method.name}", which is linked with a payment gateway`
             )
           }
-          const changes = {
-            ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
-            ...(type === undefined ? {} : { typeId: type.id }),
-            ...(method === undefined ? {} : { methodId: method.id }),
-            ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
-            ...(body.description === undefined ? {} : { description: body.description }),
-            ...(body.notes === undefined ? {} : { notes: body.notes }),
-            ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})
-          }
-          const updated =
-            Object.keys(changes).length === 0
-              ? payment
-              : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
+          // Every identifier is resolved before the first write, so an unknown one changes nothing.
           const category =
             body.category_identifier === undefined
               ? undefined
@@ -651,6 +639,19 @@ export const crmComDialect = defineDialect({
             body.received_by_unit_identifier === undefined
               ? undefined
               : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
+          const changes = {
+            ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
+            ...(type === undefined ? {} : { typeId: type.id }),
+            ...(method === undefined ? {} : { methodId: method.id }),
+            ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+            ...(body.description === undefined ? {} : { description: body.description }),
+            ...(body.notes === undefined ? {} : { notes: body.notes }),
+            ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})
+          }
+          const updated =
+            Object.keys(changes).length === 0
+              ? payment
+              : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
           yield* touchedBy(updated, unit, {
             ...(category === undefined ? {} : { category_id: category?.id ?? null }),
             ...(user === undefined ? {} : { received_by_user_id: user.id }),

@@ -344,6 +344,29 @@ describe("life cycle", () => {
     })
   })
 
+  it("leaves a DRAFT payment unchanged when an update names an unknown category, user or unit", async () => {
+    const draft = dataOf<{ reference_number: string }>(await create({ life_cycle_state: "DRAFT" }))
+    const events = await tenant.testbed.countEvents()
+    for (const unknown of [
+      { category_identifier: { name: "No Such Category" } },
+      { received_by_user_identifier: { username: "nobody@example.invalid" } },
+      { received_by_unit_identifier: { name: "No Such Unit" } }
+    ]) {
+      const refused = await tenant.post("/payments/update", {
+        payment_identifier: { reference_number: draft.reference_number },
+        payment_amount: 99,
+        notes: "should not stick",
+        ...unknown
+      })
+      expect(statusOf(refused).code).not.toBe("OK")
+    }
+    expect(plain(dataOf(await show(draft.reference_number, "payment_amount,notes")))).toEqual({
+      payment_amount: 50,
+      notes: null
+    })
+    expect(await tenant.testbed.countEvents()).toBe(events)
+  })
+
   it("refuses to post, reject or cancel a payment in the wrong life cycle state", async () => {
     const posted = dataOf<{ reference_number: string }>(await create())
     const draft = dataOf<{ reference_number: string }>(await create({ life_cycle_state: "DRAFT" }))
