@@ -1,6 +1,8 @@
 /**
  * Record factories for the store tests: complete, valid records of every kind with every field
  * set, so a round trip through the database proves each column is stored and read back exactly.
+ * Customers, documents, payments and events start from the core's record fixtures (the same
+ * complete shape the store contract inserts), with this suite's own values.
  */
 import {
   type ApiKeyRecord,
@@ -15,6 +17,7 @@ import {
   type Refund,
   type UserRecord
 } from "@paybridge/core"
+import { customerRow, documentRow, eventRow, paymentRow } from "@paybridge/core/testing"
 
 let counter = 0
 export const unique = (prefix: string): string => {
@@ -35,86 +38,41 @@ export const newBillingEntity = (overrides: Partial<New<BillingEntity>> = {}): N
   ...overrides
 })
 
-export const newCustomer = (overrides: Partial<New<Customer>> = {}): New<Customer> => ({
-  publicId: newPublicId(),
-  number: unique("C"),
-  name: "Acme Trading",
-  email: "accounts@acme.example",
-  currency: "EUR",
-  balance: 0n,
-  creditLimit: null,
-  billingEntityId: null,
-  externalRef: null,
-  customFields: {},
-  createdAt: at("2026-01-02T03:04:05.678Z"),
-  updatedAt: at("2026-01-02T03:04:05.678Z"),
-  version: 1,
-  ...overrides
-})
+export const newCustomer = (overrides: Partial<New<Customer>> = {}): New<Customer> =>
+  customerRow(unique("C"), {
+    publicId: newPublicId(),
+    name: "Acme Trading",
+    email: "accounts@acme.example",
+    createdAt: at("2026-01-02T03:04:05.678Z"),
+    updatedAt: at("2026-01-02T03:04:05.678Z"),
+    ...overrides
+  })
 
-export const newDocument = (customerId: number, overrides: Partial<New<Document>> = {}): New<Document> => ({
-  publicId: newPublicId(),
-  kind: "invoice",
-  number: unique("INV"),
-  customerId,
-  billingEntityId: null,
-  relatedDocumentId: null,
-  currency: "EUR",
-  total: 10_000n,
-  allocated: 0n,
-  outstanding: 10_000n,
-  state: "issued",
-  issueDate: "2026-03-01",
-  dueDate: "2026-03-31",
-  externalRef: null,
-  createdAt: at("2026-03-01T09:00:00.000Z"),
-  updatedAt: at("2026-03-01T09:00:00.000Z"),
-  version: 1,
-  ...overrides
-})
+export const newDocument = (customerId: number, overrides: Partial<New<Document>> = {}): New<Document> =>
+  documentRow(customerId, unique("INV"), {
+    publicId: newPublicId(),
+    total: 10_000n,
+    outstanding: 10_000n,
+    issueDate: "2026-03-01",
+    dueDate: "2026-03-31",
+    createdAt: at("2026-03-01T09:00:00.000Z"),
+    updatedAt: at("2026-03-01T09:00:00.000Z"),
+    ...overrides
+  })
 
-export const newPayment = (customerId: number, overrides: Partial<New<Payment>> = {}): New<Payment> => ({
-  publicId: newPublicId(),
-  referenceNumber: unique("R"),
-  number: null,
-  customerId,
-  currency: "EUR",
-  amount: 2_500n,
-  state: "posted",
-  paymentDate: "2026-04-15",
-  postedOn: "2026-04-15",
-  postedAt: at("2026-04-15T10:11:12.131Z"),
-  balanceAfterPosting: 2_500n,
-  methodId: null,
-  typeId: null,
-  gatewayId: null,
-  gatewayReference: null,
-  billingEntityId: null,
-  reversedAmount: 0n,
-  allocatedAmount: 0n,
-  refundedAmount: 0n,
-  rejectionReason: null,
-  rejectedAt: null,
-  cancelledAt: null,
-  reversalDate: null,
-  references: {
-    description: null,
-    notes: null,
-    reference: null,
-    customerReference: null,
-    checkNumber: null,
-    thirdPartyReference: null
-  },
-  customFields: {},
-  externalRef: null,
-  sourceRecord: null,
-  origin: "trpc",
-  createdBy: 1,
-  createdAt: at("2026-04-15T10:11:12.131Z"),
-  updatedAt: at("2026-04-15T10:11:12.131Z"),
-  version: 1,
-  ...overrides
-})
+export const newPayment = (customerId: number, overrides: Partial<New<Payment>> = {}): New<Payment> =>
+  paymentRow(customerId, unique("R"), {
+    publicId: newPublicId(),
+    amount: 2_500n,
+    paymentDate: "2026-04-15",
+    postedOn: "2026-04-15",
+    postedAt: at("2026-04-15T10:11:12.131Z"),
+    balanceAfterPosting: 2_500n,
+    origin: "trpc",
+    createdAt: at("2026-04-15T10:11:12.131Z"),
+    updatedAt: at("2026-04-15T10:11:12.131Z"),
+    ...overrides
+  })
 
 export const newRefund = (
   paymentId: number,
@@ -155,21 +113,8 @@ export const newBalanceEntry = (
   ...overrides
 })
 
-export const newEvent = (overrides: Partial<New<LedgerEvent>> = {}): New<LedgerEvent> => ({
-  type: "payment.created",
-  entity: "payment",
-  entityId: 1,
-  customerId: null,
-  paymentId: null,
-  occurredAt: at("2026-05-01T00:00:00.000Z"),
-  actorId: 1,
-  actorName: "system",
-  origin: "system",
-  requestId: null,
-  idempotencyKey: null,
-  data: {},
-  ...overrides
-})
+export const newEvent = (overrides: Partial<New<LedgerEvent>> = {}): New<LedgerEvent> =>
+  eventRow({ occurredAt: at("2026-05-01T00:00:00.000Z"), ...overrides })
 
 export const newUser = (overrides: Partial<New<UserRecord>> = {}): New<UserRecord> => ({
   email: `${unique("user")}@example.com`,
