@@ -6,24 +6,19 @@
  * status; a regenerated API key invalidates the old one at once; a key's customer scope holds;
  * and the dialect's OpenAPI document is served under `/docs`.
  */
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { Authenticator } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { startTestServer, type TestServer } from "../support/test-server.ts"
+import { startSqliteTestServer } from "../support/cross-protocol.ts"
+import type { TestServer } from "../support/test-server.ts"
 
-let dir: string
 let server: TestServer
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "paybridge-bpuk-"))
-  server = await startTestServer(`sqlite:${join(dir, "paybridge.db")}`)
+  server = await startSqliteTestServer("paybridge-bpuk-")
 })
 afterAll(async () => {
   await server?.close()
-  await rm(dir, { recursive: true, force: true })
 })
 
 interface BpukPayment {

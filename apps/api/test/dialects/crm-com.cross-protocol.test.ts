@@ -5,17 +5,14 @@
  * mounted dialect, and is CANCELLED in CRM.COM afterwards; `/docs/crm-com/openapi.json` lists the
  * CRM.COM methods.
  */
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { defineCancellationType, defineUnit } from "@paybridge/adapter-crm-com"
-import { Authenticator, CommandContext, Ledger } from "@paybridge/core"
+import { Authenticator, CommandContext } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { dialects } from "../../src/dialects.ts"
-import { startTestServer, type TestServer } from "../support/test-server.ts"
+import { renderedByEveryDialect, startSqliteTestServer } from "../support/cross-protocol.ts"
+import type { TestServer } from "../support/test-server.ts"
 
-let dir: string
 let server: TestServer
 let token: string
 const email = "crm-clerk@test.paybridge.invalid"
@@ -47,8 +44,7 @@ const crm = async (method: "GET" | "POST", path: string, params: Record<string, 
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "paybridge-crm-com-"))
-  server = await startTestServer(`sqlite:${join(dir, "paybridge.db")}`)
+  server = await startSqliteTestServer("paybridge-crm-com-")
   await server.runtime.runPromise(
     Effect.gen(function* () {
       yield* Authenticator.use((auth) => auth.createUser({ email, name: "CRM clerk", role: "finance", password }))
@@ -68,7 +64,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.close()
-  await rm(dir, { recursive: true, force: true })
 })
 
 let accounts = 0
@@ -173,18 +168,9 @@ describe("CRM.COM across protocols", () => {
       })
       expect(await silver.json()).toMatchObject({ id, status: "canceled", amount: "80.00" })
     }
-    const detail = await server.runtime.runPromise(
-      Ledger.use((service) => service.getPayment({ id })).pipe(Effect.provide(CommandContext.system()))
-    )
-    for (const dialect of dialects) {
-      if (dialect.renderPayment === undefined) continue
-      const rendered = await server.runtime.runPromise(
-        dialect
-          .renderPayment(detail, { basePath: dialect.defaultBasePath })
-          .pipe(Effect.provide(CommandContext.system()))
-      )
-      expect(rendered, dialect.id).toBeTruthy()
-      if (dialect.id === "crm-com") expect(rendered).toMatchObject({ life_cycle_state: "CANCELLED" })
+    for (const { dialectId, rendered } of await renderedByEveryDialect(server, id)) {
+      expect(rendered, dialectId).toBeTruthy()
+      if (dialectId === "crm-com") expect(rendered).toMatchObject({ life_cycle_state: "CANCELLED" })
     }
   })
 

@@ -7,22 +7,19 @@
  * configured `ELEVATE_JWT_SECRET` (validated at startup); and `/docs/elevate/openapi.json`
  * documents the Elevate endpoints.
  */
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { ElevateTokenSettings, verifyElevateToken } from "@paybridge/adapter-elevate"
-import { Authenticator, CommandContext, Ledger } from "@paybridge/core"
+import { Authenticator, CommandContext } from "@paybridge/core"
 import { Effect, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { loadConfig } from "../../src/config.ts"
 import { dialects } from "../../src/dialects.ts"
-import { startTestServer, type TestServer } from "../support/test-server.ts"
+import { renderedByEveryDialect, startSqliteTestServer } from "../support/cross-protocol.ts"
+import type { TestServer } from "../support/test-server.ts"
 
 const secret = "elevate-cross-protocol-test-secret-0123456789"
 const email = "elevate-clerk@test.paybridge.invalid"
 const password = "an elevate clerk's long password"
 
-let dir: string
 let server: TestServer
 let token: string
 
@@ -40,8 +37,7 @@ const elevate = async (method: "GET" | "POST", path: string, body?: unknown) => 
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "paybridge-elevate-"))
-  server = await startTestServer(`sqlite:${join(dir, "paybridge.db")}`, { env: { ELEVATE_JWT_SECRET: secret } })
+  server = await startSqliteTestServer("paybridge-elevate-", { env: { ELEVATE_JWT_SECRET: secret } })
   await server.runtime.runPromise(
     Authenticator.use((auth) => auth.createUser({ email, name: "Elevate clerk", role: "finance", password })).pipe(
       Effect.provide(CommandContext.system())
@@ -57,7 +53,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.close()
-  await rm(dir, { recursive: true, force: true })
 })
 
 describe("Elevate across protocols", () => {
@@ -175,18 +170,9 @@ describe("Elevate across protocols", () => {
         accountId: customer.id
       })
     }
-    const detail = await server.runtime.runPromise(
-      Ledger.use((ledger) => ledger.getPayment({ id })).pipe(Effect.provide(CommandContext.system()))
-    )
-    for (const dialect of dialects) {
-      if (dialect.renderPayment === undefined) continue
-      const rendered = await server.runtime.runPromise(
-        dialect
-          .renderPayment(detail, { basePath: dialect.defaultBasePath })
-          .pipe(Effect.provide(CommandContext.system()))
-      )
-      expect(rendered, dialect.id).toBeTruthy()
-      if (dialect.id === "elevate") {
+    for (const { dialectId, rendered } of await renderedByEveryDialect(server, id)) {
+      expect(rendered, dialectId).toBeTruthy()
+      if (dialectId === "elevate") {
         expect(String((rendered as { amountInMajorCurrency: unknown }).amountInMajorCurrency)).toBe("55.5")
       }
     }

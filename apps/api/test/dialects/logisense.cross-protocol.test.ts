@@ -6,20 +6,17 @@
  * then fully reversed); a payment made through tRPC shows in LogiSense; and
  * `/docs/logisense/openapi.json` documents the LogiSense endpoints at the mounted base path.
  */
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { Authenticator, CommandContext, Ledger } from "@paybridge/core"
+import { Authenticator, CommandContext } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { dialects } from "../../src/dialects.ts"
-import { startTestServer, type TestServer } from "../support/test-server.ts"
+import { renderedByEveryDialect, startSqliteTestServer } from "../support/cross-protocol.ts"
+import type { TestServer } from "../support/test-server.ts"
 
 const email = "logisense-clerk@test.paybridge.invalid"
 const password = "a long logisense password"
 const elevateSecret = "logisense-cross-protocol-elevate-secret-0123456789"
 
-let dir: string
 let server: TestServer
 let token: string
 
@@ -38,8 +35,7 @@ const logisense = async (method: string, path: string, body?: string, headers: R
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "paybridge-logisense-"))
-  server = await startTestServer(`sqlite:${join(dir, "paybridge.db")}`, { env: { ELEVATE_JWT_SECRET: elevateSecret } })
+  server = await startSqliteTestServer("paybridge-logisense-", { env: { ELEVATE_JWT_SECRET: elevateSecret } })
   await server.runtime.runPromise(
     Authenticator.use((auth) => auth.createUser({ email, name: "LogiSense clerk", role: "finance", password })).pipe(
       Effect.provide(CommandContext.system())
@@ -57,7 +53,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.close()
-  await rm(dir, { recursive: true, force: true })
 })
 
 /** What every other mounted dialect says about one payment (amount text and reversal marks). */
@@ -95,15 +90,8 @@ const otherDialectsSee = async (id: number, customerId: number) => {
     const body = (await (await fetch(show)).json()) as { data: { life_cycle_state: string } }
     seen["crm-com"] = body.data.life_cycle_state
   }
-  const detail = await server.runtime.runPromise(
-    Ledger.use((ledger) => ledger.getPayment({ id })).pipe(Effect.provide(CommandContext.system()))
-  )
-  for (const dialect of dialects) {
-    if (dialect.renderPayment === undefined) continue
-    const rendered = await server.runtime.runPromise(
-      dialect.renderPayment(detail, { basePath: dialect.defaultBasePath }).pipe(Effect.provide(CommandContext.system()))
-    )
-    expect(rendered, dialect.id).toBeTruthy()
+  for (const { dialectId, rendered } of await renderedByEveryDialect(server, id)) {
+    expect(rendered, dialectId).toBeTruthy()
   }
   return seen
 }

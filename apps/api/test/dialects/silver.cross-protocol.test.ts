@@ -5,16 +5,13 @@
  * with the mapped status; Silver's HTTP Basic works with a real password user; the server's other
  * mounted dialects see a Silver payment too; and `/docs/silver/openapi.json` lists Silver's endpoints.
  */
-import { mkdtemp, rm } from "node:fs/promises"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { Authenticator, CommandContext, Ledger } from "@paybridge/core"
+import { Authenticator } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { dialects } from "../../src/dialects.ts"
-import { startTestServer, type TestServer } from "../support/test-server.ts"
+import { renderedByEveryDialect, startSqliteTestServer } from "../support/cross-protocol.ts"
+import type { TestServer } from "../support/test-server.ts"
 
-let dir: string
 let server: TestServer
 let basic: string
 const silver = () => `${server.url}/silver`
@@ -42,8 +39,7 @@ const call = async (method: string, url: string, authorization: string, body?: u
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "paybridge-silver-"))
-  server = await startTestServer(`sqlite:${join(dir, "paybridge.db")}`)
+  server = await startSqliteTestServer("paybridge-silver-")
   const email = "silver-ops@test.paybridge.invalid"
   const password = "a long silver password"
   await server.runtime.runPromise(
@@ -55,7 +51,6 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.close()
-  await rm(dir, { recursive: true, force: true })
 })
 
 const seedParties = async () => {
@@ -204,18 +199,9 @@ describe("Silver across protocols", () => {
     expect(crmText).toMatch(/"payment_amount":12\.34\b/)
     expect(JSON.parse(crmText)).toMatchObject({ status: { code: "OK" }, data: { life_cycle_state: "POSTED" } })
     // Every mounted dialect renders it for the admin console without failing.
-    for (const dialect of dialects) {
-      if (dialect.renderPayment === undefined) continue
-      const detail = await server.runtime.runPromise(
-        Ledger.use((ledger) => ledger.getPayment({ id })).pipe(Effect.provide(CommandContext.system()))
-      )
-      const rendered = await server.runtime.runPromise(
-        dialect
-          .renderPayment(detail, { basePath: dialect.defaultBasePath })
-          .pipe(Effect.provide(CommandContext.system()))
-      )
-      expect(rendered, dialect.id).toBeTruthy()
-      if (dialect.id === "silver") {
+    for (const { dialectId, rendered } of await renderedByEveryDialect(server, id)) {
+      expect(rendered, dialectId).toBeTruthy()
+      if (dialectId === "silver") {
         expect(rendered).toMatchObject({
           id,
           amount: "12.34",
