@@ -8,7 +8,8 @@
  *                     else 503); before any auth, so probes need no key
  *   4. /trpc/*        auth (`Authorization: Bearer <api key>` → principal via the Authenticator, or a console
  *                     session token from `session.signIn`; absent or unknown → null, and protected procedures
- *                     answer UNAUTHORIZED), then the internal API with the `Idempotency-Key` header in its context
+ *                     answer UNAUTHORIZED), then the internal API with the `Idempotency-Key` header in its context;
+ *                     an input holding a JSON number a float cannot carry exactly is refused (400), never rounded
  *                     and the admin console's host services (see `admin-console.ts`)
  *   5. dialects       vendor-compatible REST sub-apps, each under its base path (`dialects` below); each one
  *                     authenticates in its vendor's style through the same Authenticator
@@ -55,6 +56,40 @@ const readinessTimeout = "2 seconds"
 const maxIdempotencyKeyLength = 255
 /** The same rule the adapter kit applies, so a request id is accepted or replaced the same way everywhere. */
 const requestIdPattern = /^[A-Za-z0-9._:@/+=-]{1,128}$/
+
+/** A JSON number's decimal value in one canonical form (`"12.50"` and `1.25e1` both → `125e-1`). */
+const decimalValue = (text: string): string => {
+  const match = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/u.exec(text)
+  if (match === null) return text
+  const [, sign = "", whole = "", fraction = "", exponent = "0"] = match
+  let digits = `${whole}${fraction}`.replace(/^0+/u, "")
+  let scale = fraction.length - Number.parseInt(exponent, 10)
+  while (digits.endsWith("0")) {
+    digits = digits.slice(0, -1)
+    scale -= 1
+  }
+  return digits === "" ? "0" : `${sign}${digits}e${-scale}`
+}
+
+/**
+ * The numbers in a JSON text that a JS float does not hold exactly (`999999999999999.99` reads as
+ * `1000000000000000`, `0.30000000000000001` as `0.3`), as written. tRPC parses inputs with
+ * `JSON.parse`, so such a number would reach the ledger already rounded; it is refused instead.
+ */
+const inexactJsonNumbers = (text: string): ReadonlyArray<string> => {
+  const inexact: Array<string> = []
+  try {
+    JSON.parse(text, (_key, value: unknown, context?: { readonly source?: string }) => {
+      if (typeof value === "number" && context?.source !== undefined) {
+        if (decimalValue(context.source) !== decimalValue(String(value))) inexact.push(context.source)
+      }
+      return value
+    })
+  } catch {
+    // Not JSON: tRPC answers that itself.
+  }
+  return inexact
+}
 
 const bearerToken = (header: string | undefined): string | null => {
   const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
@@ -135,7 +170,15 @@ export const createApp = ({ runtime, config, logger, dialects: mounted = dialect
     trpcServer({
       router: appRouter,
       endpoint: "/trpc",
-      createContext: (_options, c) => {
+      createContext: async (_options, c) => {
+        const inputs = [c.req.query("input") ?? "", c.req.method === "POST" ? await c.req.text() : ""]
+        const inexact = inputs.flatMap(inexactJsonNumbers)
+        if (inexact.length > 0) {
+          throw new TRPCError({
+            code: "BAD_REQUEST",
+            message: `${inexact.join(", ")} cannot be read exactly as a JSON number; send it as a decimal string`
+          })
+        }
         const idempotencyKey = c.req.header("Idempotency-Key")?.trim() ?? null
         if (idempotencyKey !== null && (idempotencyKey === "" || idempotencyKey.length > maxIdempotencyKeyLength)) {
           throw new TRPCError({

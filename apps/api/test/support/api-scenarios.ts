@@ -209,5 +209,38 @@ export const registerApiScenarios = (name: string, openDatabase: () => Promise<S
       const yenDecimals = await failureOf(admin.payments.create.mutate({ customerId: yen.id, amount: "1.5" }))
       expect(yenDecimals.data?.issues.map((issue) => issue.path)).toContainEqual(["amount"])
     })
+
+    test("a JSON number a float cannot hold exactly is refused with 400, never rounded into an amount", async () => {
+      const customer = await newCustomer()
+      const before = (await server.clientAs("admin").payments.list.query({ customerId: customer.id })).items.length
+      const raw = (path: string, body: string) =>
+        fetch(`${server.url}/trpc/${path}`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${server.apiKeys.admin}`, "Content-Type": "application/json" },
+          body
+        })
+      // 999999999999999.99 reads as the float 1e15 and 0.30000000000000001 as 0.3: both would be booked rounded.
+      for (const amount of ["999999999999999.99", "0.30000000000000001", "12.345000000000000001"]) {
+        const refused = await raw("payments.create", `{"customerId":${customer.id},"amount":${amount}}`)
+        expect(refused.status).toBe(400)
+        const body = (await refused.json()) as { error: { message: string; data: { code: string } } }
+        expect(body.error.data.code).toBe("BAD_REQUEST")
+        expect(body.error.message).toContain(amount)
+      }
+      const query = await fetch(
+        `${server.url}/trpc/payments.list?input=${encodeURIComponent(`{"customerId":${customer.id},"amountMin":0.30000000000000001}`)}`,
+        { headers: { Authorization: `Bearer ${server.apiKeys.admin}` } }
+      )
+      expect(query.status).toBe(400)
+      expect((await server.clientAs("admin").payments.list.query({ customerId: customer.id })).items).toHaveLength(
+        before
+      )
+      // Numbers a float holds exactly still work, as do decimal strings.
+      const exact = await raw("payments.create", `{"customerId":${customer.id},"amount":12.5}`)
+      expect(exact.status).toBe(200)
+      expect(
+        ((await exact.json()) as { result: { data: { payment: { amount: string } } } }).result.data.payment.amount
+      ).toBe("1250")
+    })
   })
 }
