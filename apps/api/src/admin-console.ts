@@ -10,7 +10,13 @@ import { existsSync } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import { serveStatic } from "@hono/node-server/serve-static"
-import { type Dialect, type DialectRunners, makeSessionStore, type SessionStore } from "@paybridge/adapter-kit"
+import {
+  type Dialect,
+  type DialectRunners,
+  makeSessionStore,
+  type SessionStore,
+  stringifyJsonExact
+} from "@paybridge/adapter-kit"
 import { Authenticator } from "@paybridge/core"
 import { type ConsoleDialect, type ConsoleHost, toTrpcError } from "@paybridge/trpc"
 import { Cause, Effect, Exit } from "effect"
@@ -74,15 +80,21 @@ export const makeConsoleHost = ({
                 idempotencyKey: null
               })
               if (Exit.isFailure(exit)) throw new Error(failureMessage(exit.cause))
-              return exit.value
+              // The dialect's own exact writer: the console shows the text its client would read.
+              return stringifyJsonExact(exit.value, 2)
             }
     }
   })
   return {
     runAuthenticator: (program) => runtime.runPromise(Authenticator.use(program).pipe(Effect.mapError(toTrpcError))),
     sessions: {
+      // Only `session.signIn` issues console tokens, after a password check: the session derives from
+      // that user, so it is re-checked (and its role re-read) on every request.
       issue: async (principal) => {
-        const issued = await Effect.runPromise(sessions.issue(principal))
+        if (principal.kind !== "user") throw new Error("console sessions are issued for password sign-ins only")
+        const issued = await Effect.runPromise(
+          sessions.issue({ principal, origin: { kind: "user", userId: principal.id } })
+        )
         return { token: issued.token, expiresAt: issued.expiresAt }
       },
       revoke: (token) => Effect.runPromise(sessions.revoke(token))

@@ -132,3 +132,40 @@ describe("the console's static files", () => {
     expect((await readOnly.compatibility.document.query()).markdown).toContain("# Vendor API compatibility")
   })
 })
+
+describe("dialect views of a payment", () => {
+  const viewsOf = async (amount: string, key: string) => {
+    const finance = server.clientAs("finance")
+    const customer = await finance.customers.create.mutate({ name: `Views ${key}`, currency: "GBP" })
+    const created = await finance.payments.create.mutate(
+      { customerId: customer.id, amount, reference: key, paymentDate: new Date().toISOString().slice(0, 10) },
+      withIdempotencyKey(key)
+    )
+    const { views } = await server.clientAs("read-only").dialects.paymentViews.query({ paymentId: created.payment.id })
+    const jsonOf = (dialect: string): string => {
+      const view = views.find((candidate) => candidate.dialect === dialect)
+      if (view?.status !== "rendered") throw new Error(`${dialect} did not render: ${JSON.stringify(view)}`)
+      return view.json
+    }
+    return { views, jsonOf }
+  }
+
+  it("shows each dialect's JSON text as its client reads it: Silver's 75.00 keeps both decimals, indented", async () => {
+    const { jsonOf } = await viewsOf("75.00", "VIEW-75")
+    expect(jsonOf("silver")).toContain('\n  "amount": "75.00",\n')
+    // Elevate writes a compact JSON number, exactly as its own endpoints do.
+    expect(jsonOf("elevate")).toContain('"amountInMajorCurrency": 75,')
+  })
+
+  it("keeps every digit of an amount a float cannot carry in JSON-number dialects", async () => {
+    // 98765432109876.54 as a float is 98765432109876.55; the view must not pass through one.
+    const { views, jsonOf } = await viewsOf("98765432109876.54", "VIEW-BIG")
+    expect(jsonOf("elevate")).toContain('"amountInMajorCurrency": 98765432109876.54,')
+    expect(jsonOf("logisense")).toContain('"amount": 98765432109876.54,')
+    expect(jsonOf("silver")).toContain('"amount": "98765432109876.54"')
+    expect(views.find((view) => view.dialect === "billing-platform-uk")).toMatchObject({
+      status: "not-implemented",
+      json: null
+    })
+  })
+})

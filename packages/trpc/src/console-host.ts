@@ -27,12 +27,16 @@ export interface ConsoleDialect {
   readonly title: string
   readonly basePath: string
   readonly credentialStyles: ReadonlyArray<CredentialStyle>
-  /** The payment as this dialect returns it; `null` when the dialect offers no renderer. */
+  /**
+   * The payment as this dialect returns it, as the exact JSON text the dialect would send (indented
+   * by two spaces, numbers written digit for digit: `75.00` stays `75.00`); `null` when the dialect
+   * offers no renderer. The host serialises, because only it knows the dialect's JSON writer.
+   */
   readonly renderPayment:
     | ((
         detail: PaymentDetail,
         context: { readonly principal: Principal; readonly requestId: string }
-      ) => Promise<unknown>)
+      ) => Promise<string>)
     | null
 }
 

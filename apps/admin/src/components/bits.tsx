@@ -11,12 +11,21 @@ export const StateBadge = ({ state }: { state: string }) => <span className={`ba
 export const DateTime = ({ iso }: { iso: string | null }) =>
   iso === null ? <span className="muted">—</span> : <time dateTime={iso}>{iso.replace("T", " ").slice(0, 19)} UTC</time>
 
-/** A JSON document in a scrollable block that keyboard users can focus and scroll (WCAG 2.1.1). */
-export const JsonBlock = ({ value, label }: { value: unknown; label: string }) => (
+/**
+ * JSON text shown verbatim in a scrollable block that keyboard users can focus and scroll (WCAG
+ * 2.1.1). Give it text the server wrote when the digits matter (a vendor view's `75.00`): text is
+ * never parsed here, so no number passes through a float.
+ */
+export const JsonTextBlock = ({ text, label }: { text: string; label: string }) => (
   // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
   <section className="json" aria-label={label} tabIndex={0}>
-    <pre>{JSON.stringify(value, null, 2)}</pre>
+    <pre>{text}</pre>
   </section>
+)
+
+/** A JSON value (amounts already strings, as in every tRPC output) in a {@link JsonTextBlock}. */
+export const JsonBlock = ({ value, label }: { value: unknown; label: string }) => (
+  <JsonTextBlock text={JSON.stringify(value, null, 2)} label={label} />
 )
 
 export const FieldList = ({ fields }: { fields: ReadonlyArray<readonly [string, ReactNode]> }) => (

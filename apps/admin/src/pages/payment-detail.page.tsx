@@ -9,7 +9,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { type ReactNode, useState } from "react"
 import { useForm } from "react-hook-form"
 import { Link, useParams } from "react-router"
-import { DateTime, FieldList, JsonBlock, Money, PageHeader, StateBadge } from "../components/bits.tsx"
+import { DateTime, FieldList, JsonBlock, JsonTextBlock, Money, PageHeader, StateBadge } from "../components/bits.tsx"
 import { ConfirmDialog } from "../components/confirm-dialog.tsx"
 import { Empty, ErrorNotice, QueryState } from "../components/states.tsx"
 import { allowedActions, type ConsoleAction, type PaymentStateName } from "../lib/lifecycle.ts"
@@ -287,7 +287,7 @@ const DialectViews = ({ paymentId }: { paymentId: number }) => {
                 {view.title} <code>{view.basePath}</code>
               </figcaption>
               {view.status === "rendered" ? (
-                <JsonBlock value={view.body} label={`${view.title} view`} />
+                <JsonTextBlock text={view.json} label={`${view.title} view`} />
               ) : view.status === "not-implemented" ? (
                 <p className="state state-empty">This dialect does not render payments yet (no renderPayment hook).</p>
               ) : (

@@ -83,6 +83,8 @@ describe("the admin console in Chromium", () => {
     paymentPath = new URL(page.url()).pathname
     await expect(page.locator(".page-header .badge").textContent()).resolves.toBe("draft")
     await expect(legacyView(page).textContent()).resolves.toContain('"status": "DRAFT"')
+    // The view is the dialect's JSON text: a two-decimal JSON number keeps its zeros.
+    await expect(legacyView(page).textContent()).resolves.toContain('"amount_value": 100.00,')
 
     // Post it: the balance moves by 100.00.
     await page.getByRole("button", { name: "Post", exact: true }).click()

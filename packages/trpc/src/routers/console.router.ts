@@ -33,7 +33,11 @@ export const dialectsRouter = router({
       rendersPayments: dialect.renderPayment !== null
     }))
   ),
-  /** Every mounted dialect's view of one payment; dialects without a renderer say so instead of a body. */
+  /**
+   * Every mounted dialect's view of one payment as the JSON text its client receives (`json`,
+   * already indented; never re-parsed here, so `75.00` and long amounts reach the console as the
+   * dialect wrote them); dialects without a renderer say so instead.
+   */
   paymentViews: consoleProcedure
     .input(jsonInput(Schema.Struct({ paymentId: RecordId })))
     .query(async ({ ctx, input }) => {
@@ -43,21 +47,13 @@ export const dialectsRouter = router({
         ctx.console.dialects.map(async (dialect) => {
           const base = { dialect: dialect.id, title: dialect.title, basePath: dialect.basePath }
           if (dialect.renderPayment === null) {
-            return { ...base, status: "not-implemented" as const, body: null, error: null }
+            return { ...base, status: "not-implemented" as const, json: null, error: null }
           }
           try {
-            const body: unknown = await dialect.renderPayment(detail, {
-              principal: ctx.principal,
-              requestId: ctx.requestId
-            })
-            return {
-              ...base,
-              status: "rendered" as const,
-              body: JSON.parse(JSON.stringify(body)) as unknown,
-              error: null
-            }
+            const json = await dialect.renderPayment(detail, { principal: ctx.principal, requestId: ctx.requestId })
+            return { ...base, status: "rendered" as const, json, error: null }
           } catch (error) {
-            return { ...base, status: "failed" as const, body: null, error: describeFailure(error) }
+            return { ...base, status: "failed" as const, json: null, error: describeFailure(error) }
           }
         })
       )

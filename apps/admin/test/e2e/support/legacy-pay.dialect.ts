@@ -2,9 +2,10 @@
  * A tiny vendor dialect used only by the end-to-end suite: it implements the adapter kit's
  * optional `renderPayment` hook (the real dialects add theirs as they land), so the console's
  * dialect views have one vendor rendering to show and to update after every action. Its shape is
- * a typical legacy one: snake_case, amounts as major-unit strings, upper-case status.
+ * a typical legacy one: snake_case, amounts as major-unit strings, upper-case status, and the
+ * amount once more as a two-decimal JSON number (`100.00`), which the console must show verbatim.
  */
-import { bearerApiKey, defineDialect, type ErrorTable } from "@paybridge/adapter-kit"
+import { bearerApiKey, defineDialect, type ErrorTable, rawJsonNumber } from "@paybridge/adapter-kit"
 import { Effect, Schema } from "effect"
 
 const errorBody = (code: string) => (error: { readonly message: string }) => ({
@@ -44,6 +45,7 @@ export const legacyPayDialect = defineDialect({
       payment_ref: detail.payment.referenceNumber,
       status: detail.payment.state.toUpperCase(),
       amount: major(detail.payment.amount),
+      amount_value: rawJsonNumber(major(detail.payment.amount)),
       amount_reversed: major(detail.payment.reversedAmount),
       amount_allocated: major(detail.payment.allocatedAmount),
       currency: detail.payment.currency,
