@@ -35,6 +35,7 @@ import {
   formatMinorUnits,
   Ledger,
   type LedgerError,
+  mayAccess,
   type Page,
   type Payment,
   type PaymentDetail,
@@ -43,6 +44,7 @@ import {
 import { Cause, Clock, Effect, Exit, Schema } from "effect"
 import { Hono } from "hono"
 import { invalidCredentials, invalidToken, methodNotAllowed, silverErrors } from "./silver.errors.ts"
+import { paymentViewMetadata, type SilverPaymentView } from "./silver.metadata.ts"
 import {
   type FieldResult,
   finalSilverStatuses,
@@ -979,6 +981,11 @@ const suite = "silver.test.ts"
 const docSuite = "silver.vendor-doc.test.ts"
 const listSuite = "silver.list.test.ts"
 const errorSuite = "silver.errors.test.ts"
+const frameworkSuite = "silver.framework.test.ts"
+const redirectTest = `${frameworkSuite} › redirects GET and HEAD on a Silver path without its trailing slash with 301, keeping the query`
+const unslashedTest = `${frameworkSuite} › answers other methods on an unslashed path, and paths that match nothing even with a slash, with 404`
+const optionsListTest = `${frameworkSuite} › describes the payment serializer under actions.POST of the list view's OPTIONS`
+const optionsDetailTest = `${frameworkSuite} › sends no actions where DRF sent none: the detail view (no PUT) and a caller who may not write`
 const contract = "silver.contract.test.ts › Silver (Presslabs): dialect contract"
 const paymentsList = "/customers/:customerId{[0-9]+}/payments/"
 const paymentDetail = "/customers/:customerId{[0-9]+}/payments/:paymentId{[0-9]+}/"
@@ -1041,7 +1048,10 @@ const definition = defineDialect({
         `${listSuite} › filters by visible, status, flow, provider name, amounts and currency`,
         `${listSuite} › orders by due date descending by default and by ?ordering=`,
         `${listSuite} › paginates with page, page_size (capped at 100) and per_page, always sending Silver's Link header`,
-        `${listSuite} › answers Invalid page. with 404`
+        `${listSuite} › answers Invalid page. with 404`,
+        `${listSuite} › reads booleans as Django's NullBooleanSelect did: True/2 and False/3, anything else skips the filter`,
+        redirectTest,
+        optionsListTest
       ],
       implemented: true,
       handler: listPayments
@@ -1062,7 +1072,9 @@ const definition = defineDialect({
         `${errorSuite} › collects every field error of a create in one 400 body in Silver's words`,
         `${errorSuite} › applies the document rules in Silver's order`,
         `${suite} › retries a create carrying a document under the same idempotency key and gets the same payment`,
-        `${suite} › builds links from the mount's base path and renders a payment for the admin console`
+        `${suite} › builds links from the mount's base path and renders a payment for the admin console`,
+        optionsListTest,
+        unslashedTest
       ],
       implemented: true,
       handler: createPayment
@@ -1077,7 +1089,9 @@ const definition = defineDialect({
       responses: { 200: { description: "The payment", schema: SilverPayment } },
       tests: [
         `${docSuite} › replays the doc's retrieve example field by field`,
-        `${errorSuite} › answers Not found. for an unknown payment or another customer's payment`
+        `${errorSuite} › answers Not found. for an unknown payment or another customer's payment`,
+        redirectTest,
+        optionsDetailTest
       ],
       implemented: true,
       handler: getPayment
@@ -1094,7 +1108,10 @@ const definition = defineDialect({
         `${docSuite} › replays the doc's transition example field by field`,
         `${suite} › walks every allowed transition and keeps paid and canceled final`,
         `${errorSuite} › checks a PATCH in Silver's order with Silver's texts`,
-        `${suite} › refuses a PATCH while a collection someone else started is in progress`
+        `${suite} › refuses a PATCH while a collection someone else started is in progress`,
+        `${errorSuite} › answers a transition the ledger refuses after Silver's checks with Silver's plain-string status error`,
+        unslashedTest,
+        optionsDetailTest
       ],
       implemented: true,
       handler: patchPayment
@@ -1112,7 +1129,7 @@ const definition = defineDialect({
       tags: ["customers"],
       request: { query: SilverPageQuery },
       responses: { 200: { description: "A bare array of customers", schema: SilverCustomerList } },
-      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`],
+      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`, redirectTest],
       implemented: true,
       handler: listCustomers
     }),
@@ -1136,7 +1153,7 @@ const definition = defineDialect({
       tags: ["customers"],
       request: { params: SilverIdPath },
       responses: { 200: { description: "The customer", schema: SilverCustomer } },
-      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`],
+      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
       implemented: true,
       handler: getCustomer
     }),
@@ -1148,7 +1165,7 @@ const definition = defineDialect({
       tags: ["providers"],
       request: { query: SilverPageQuery },
       responses: { 200: { description: "A bare array of providers", schema: SilverProviderList } },
-      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`],
+      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`, redirectTest],
       implemented: true,
       handler: listProviders
     }),
@@ -1172,7 +1189,7 @@ const definition = defineDialect({
       tags: ["providers"],
       request: { params: SilverIdPath },
       responses: { 200: { description: "The provider", schema: SilverProvider } },
-      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`],
+      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
       implemented: true,
       handler: getProvider
     }),
@@ -1184,7 +1201,7 @@ const definition = defineDialect({
       tags: ["documents"],
       request: { params: SilverIdPath },
       responses: { 200: { description: "The invoice", schema: SilverInvoice } },
-      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`],
+      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
       implemented: true,
       handler: getDocument("invoice")
     }),
@@ -1196,7 +1213,7 @@ const definition = defineDialect({
       tags: ["documents"],
       request: { params: SilverIdPath },
       responses: { 200: { description: "The proforma", schema: SilverProforma } },
-      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`],
+      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
       implemented: true,
       handler: getDocument("proforma")
     })
@@ -1204,21 +1221,49 @@ const definition = defineDialect({
 })
 
 // ---------------------------------------------------------------------------------------------
-// OPTIONS (DRF's metadata), which the kit's registry does not route
+// OPTIONS (DRF's metadata) and Django's APPEND_SLASH, which the kit's registry does not route
 
-const optionsRoutes: ReadonlyArray<readonly [string, string, string]> = [
-  [paymentsList, "Payment List", listAllow],
-  [paymentDetail, "Payment Detail", detailAllow]
+const optionsRoutes: ReadonlyArray<readonly [string, SilverPaymentView, string]> = [
+  [paymentsList, "list", listAllow],
+  [paymentDetail, "detail", detailAllow]
 ]
 
-/** The Silver dialect, with DRF's OPTIONS answers added in front of the kit's app. */
+/**
+ * Every Silver resource path without its trailing slash. Django's CommonMiddleware (APPEND_SLASH)
+ * answered GET/HEAD there with a 301 to the slashed URL before any view or authentication ran.
+ */
+const unslashedRoutes = [
+  paymentsList,
+  paymentDetail,
+  "/customers/",
+  "/customers/:id{[0-9]+}/",
+  "/providers/",
+  "/providers/:id{[0-9]+}/",
+  "/invoices/:id{[0-9]+}/",
+  "/proformas/:id{[0-9]+}/"
+].map((path) => path.slice(0, -1))
+
+/** The Silver dialect, with DRF's OPTIONS answers and Django's slash redirects added in front of the kit's app. */
 export const silverDialect: Dialect = {
   ...definition,
   createApp: (deps) => {
     const inner = definition.createApp(deps)
     const app = new Hono()
     const sessions = deps.sessions ?? makeSessionStore({ ttlSeconds: 3600 })
-    for (const [path, name, allow] of optionsRoutes) {
+    for (const path of unslashedRoutes) {
+      app.all(path, (c) => {
+        const requestId = c.req.header("x-request-id")?.trim() || crypto.randomUUID()
+        if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+          // Django redirected these too (a POST in DEBUG raised a 500); a redirected POST or PATCH comes
+          // back as a GET or without its body in common clients, so we answer Silver's 404 instead (README).
+          return jsonExactResponse({ detail: "Not found." }, 404, { "x-request-id": requestId })
+        }
+        const url = new URL(c.req.url)
+        url.pathname = `${url.pathname}/`
+        return new Response(null, { status: 301, headers: { location: url.toString(), "x-request-id": requestId } })
+      })
+    }
+    for (const [path, view, allow] of optionsRoutes) {
       app.options(path, async (c) => {
         const requestId = c.req.header("x-request-id")?.trim() || crypto.randomUUID()
         const context = { requestId, operationId: null, method: "OPTIONS", path: c.req.path }
@@ -1238,16 +1283,9 @@ export const silverDialect: Dialect = {
           const error = failure._tag === "Some" ? failure.value : new Unauthorized({ message: "not provided" })
           return renderDialectError(silverErrors, error, context)
         }
-        return jsonExactResponse(
-          {
-            name,
-            description: "",
-            renders: ["application/json", "text/html"],
-            parses: ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
-          },
-          200,
-          { allow, "x-request-id": requestId }
-        )
+        // DRF describes POST only to a caller whose permission check for it passes.
+        const body = paymentViewMetadata(view, { mayCreate: mayAccess(exit.value.role, "write") })
+        return jsonExactResponse(body, 200, { allow, "x-request-id": requestId })
       })
     }
     app.route("/", inner)

@@ -5,8 +5,45 @@
  * credentials and `Invalid page.`.
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
+import { inMemoryTestbedLayer, type TestbedServices } from "@paybridge/adapter-kit/testing"
+import { CommandContext, Ledger } from "@paybridge/core"
+import { Context, Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
+
+/**
+ * The real services, except that the next Silver transition of `race.paymentId` is preceded by a
+ * cancellation through tRPC, committed on its own: the race that lets a transition pass Silver's
+ * checks (made on what it read) and then be refused by the ledger.
+ */
+const racingServices = (race: { paymentId: number | null }): Layer.Layer<TestbedServices> =>
+  Layer.effectContext(
+    Effect.gen(function* () {
+      const services = yield* Effect.context<TestbedServices>()
+      const ledger = Context.get(services, Ledger)
+      return Context.add(
+        services,
+        Ledger,
+        Ledger.of({
+          ...ledger,
+          atomically: (request, work) => {
+            const paymentId = race.paymentId
+            if (request.operation !== "silver:transitionPayment" || paymentId === null) {
+              return ledger.atomically(request, work)
+            }
+            race.paymentId = null
+            return ledger
+              .cancelPayment({ paymentId, reason: "cancelled through tRPC meanwhile" })
+              .pipe(
+                Effect.provide(CommandContext.system("trpc")),
+                Effect.orDie,
+                Effect.andThen(ledger.atomically(request, work))
+              )
+          }
+        })
+      )
+    })
+  ).pipe(Layer.provide(inMemoryTestbedLayer()))
 
 describe("Silver's error catalogue", () => {
   let bench: SilverBench
@@ -174,6 +211,29 @@ describe("Silver's error catalogue", () => {
     const canceled = await makePayment({ status: "canceled" })
     const fromCanceled = await bench.patch(canceled, { status: "unpaid" })
     expect(fromCanceled.json).toEqual({ non_field_errors: ["Cannot update a payment with 'canceled' status."] })
+  })
+
+  it("answers a transition the ledger refuses after Silver's checks with Silver's plain-string status error", async () => {
+    const race = { paymentId: null as number | null }
+    const raced = await silverBench({ layer: racingServices(race) })
+    try {
+      const made = await raced.create({ provider: raced.links.provider, amount: "10.00" })
+      expect(made.status, made.text).toBe(201)
+      const id = (made.json as { id: number }).id
+      race.paymentId = id
+      const refused = await raced.patch(id, { status: "paid" })
+      expect({ status: refused.status, body: refused.json }).toEqual({
+        status: 400,
+        body: { status: "The payment could not be transitioned to 'paid' status." }
+      })
+      // The other writer's cancellation stands; nothing was posted.
+      const shown = await raced.send({ method: "GET", path: `${raced.paymentsPath()}${id}/` })
+      expect((shown.json as { status: string }).status).toBe("canceled")
+      const again = await raced.patch(id, { status: "paid" })
+      expect(again.json).toEqual({ non_field_errors: ["Cannot update a payment with 'canceled' status."] })
+    } finally {
+      await raced.dispose()
+    }
   })
 
   it("answers 405 for PUT and DELETE with Silver's body", async () => {

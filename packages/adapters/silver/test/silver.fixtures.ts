@@ -7,6 +7,7 @@
 import {
   type DialectTestbed,
   makeDialectTestbed,
+  type TestbedOptions,
   type TestRequest,
   type TestResponse
 } from "@paybridge/adapter-kit/testing"
@@ -74,9 +75,9 @@ export const withAuth = (request: TestRequest, authorization: string): TestReque
   headers: { ...request.headers, authorization }
 })
 
-/** A testbed with the Silver dialect and its seed; `send` authenticates with HTTP Basic. */
-export const silverBench = async () => {
-  const testbed = await makeDialectTestbed({ dialect: silverDialect })
+/** A testbed with the Silver dialect and its seed; `send` authenticates with HTTP Basic. `layer` replaces the services. */
+export const silverBench = async (options: Pick<TestbedOptions, "layer"> = {}) => {
+  const testbed = await makeDialectTestbed({ dialect: silverDialect, ...options })
   const seed = await seedSilver(testbed)
   const send = (request: TestRequest): Promise<TestResponse> => testbed.request(withAuth(request, seed.basic))
   const paymentsPath = (customerId = seed.customer.id) => `/customers/${customerId}/payments/`

@@ -82,6 +82,21 @@ describe("Silver's payment list", () => {
     expect(seed.customer.currency).toBe("USD")
   })
 
+  it("reads booleans as Django's NullBooleanSelect did: True/2 and False/3, anything else skips the filter", async () => {
+    const hidden = await make({ visible: false, due_date: day(-1) })
+    const shown = await make({ due_date: day(1) })
+    const all = [hidden, shown].sort()
+    expect(await ids({ visible: "2" })).toEqual([shown])
+    expect(await ids({ visible: "3" })).toEqual([hidden])
+    expect(await ids({ is_overdue: "2" })).toEqual([hidden])
+    expect(await ids({ is_overdue: "3" })).toEqual([shown])
+    expect(await ids({ visible: "3", is_overdue: "3" })).toEqual([])
+    for (const unknown of ["1", "0", "true", "TRUE", "yes", "on", "None", "2 "]) {
+      expect({ unknown, rows: (await ids({ visible: unknown })).sort() }).toEqual({ unknown, rows: all })
+      expect({ unknown, rows: (await ids({ is_overdue: unknown })).sort() }).toEqual({ unknown, rows: all })
+    }
+  })
+
   it("orders by due date descending by default and by ?ordering=", async () => {
     const a = await make({ due_date: "2016-01-02", amount: "3.00" })
     const b = await make({ due_date: null, amount: "1.00" })
