@@ -447,8 +447,8 @@ export const crmComDialect = defineDialect({
       implemented: true,
       handler: ({ body, sessions }) =>
         Effect.gen(function* () {
-          const principal = yield* Authenticator.use((auth) => auth.authenticatePassword(body.username, body.password))
-          const issued = yield* sessions.issue(principal)
+          const grant = yield* Authenticator.use((auth) => auth.sessionForPassword(body.username, body.password))
+          const issued = yield* sessions.issue(grant)
           if (body.unit !== undefined) rememberSessionUnit(sessions, issued.token, body.unit)
           return envelope({ token: issued.token })
         })
@@ -493,8 +493,8 @@ export const crmComDialect = defineDialect({
           if (colon < 0 || decoded.slice(colon + 1) !== "") {
             return yield* new Unauthorized({ message: "The web API key goes in the user name with an empty password" })
           }
-          const principal = yield* Authenticator.use((auth) => auth.authenticateApiKey(key))
-          const issued = yield* sessions.issue(principal)
+          const grant = yield* Authenticator.use((auth) => auth.sessionForApiKey(key))
+          const issued = yield* sessions.issue(grant)
           const unit = body?.unit
           if (unit !== undefined) rememberSessionUnit(sessions, issued.token, unit)
           return envelope({ token: issued.token })

@@ -64,8 +64,8 @@ const loginCorp = defineDialect({
       ],
       implemented: true,
       handler: ({ body, sessions }) =>
-        Authenticator.use((auth) => auth.authenticatePassword(body.email, body.password)).pipe(
-          Effect.flatMap((principal) => sessions.issue(principal)),
+        Authenticator.use((auth) => auth.sessionForPassword(body.email, body.password)).pipe(
+          Effect.flatMap((grant) => sessions.issue(grant)),
           Effect.map((session) =>
             ok({ status: { code: "OK" }, data: { token: session.token, expires_in: session.expiresInSeconds } })
           )

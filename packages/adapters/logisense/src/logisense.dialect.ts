@@ -213,16 +213,16 @@ export const logisenseDialect = defineDialect({
               issues: [{ path: ["grant_type"], message: "must be 'password' (tokens are not refreshable)" }]
             })
           }
-          const principal =
+          const grant =
             body.username !== undefined && body.password !== undefined
-              ? yield* Authenticator.use((auth) => auth.authenticatePassword(body.username ?? "", body.password ?? ""))
+              ? yield* Authenticator.use((auth) => auth.sessionForPassword(body.username ?? "", body.password ?? ""))
               : body.client_secret !== undefined
-                ? yield* Authenticator.use((auth) => auth.authenticateApiKey(body.client_secret ?? ""))
+                ? yield* Authenticator.use((auth) => auth.sessionForApiKey(body.client_secret ?? ""))
                 : yield* new ValidationFailed({
                     message: "credentials missing",
                     issues: [{ path: ["username"], message: "username and password, or client_secret, are required" }]
                   })
-          const issued = yield* sessions.issue(principal)
+          const issued = yield* sessions.issue(grant)
           const issuedAt = new Date(issued.expiresAt.getTime() - issued.expiresInSeconds * 1000)
           return ok({
             access_token: issued.token,

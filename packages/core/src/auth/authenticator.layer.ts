@@ -4,14 +4,16 @@
  * keys in the same transaction. Because scrypt is slow by design, successful API-key checks are
  * remembered in-process for a few minutes, keyed by the SHA-256 of the whole key, but the key row
  * is still read on every call, so a revocation (from this process or any other) takes effect on
- * the very next request. Failures never say which part of a credential was wrong.
+ * the very next request. Session tokens derived from a key or a password login are re-checked the
+ * same way (`principalOfSession`: the key row and the user row, no KDF). Failures never say which
+ * part of a credential was wrong.
  */
 import { Clock, Effect, Layer, Schema } from "effect"
 import { Conflict, notFound, Unauthorized, validationFailed } from "../errors.ts"
 import { type Principal, type RecordId, Role } from "../model/common.ts"
 import { type ApiKeyRecord, LedgerStore, type UserRecord } from "../ports/ledger-store.ts"
 import { now } from "../services/clock.ts"
-import { Authenticator, type CreateUserInput, type UserLookup } from "./authenticator.ts"
+import { Authenticator, type CreateUserInput, type SessionOrigin, type UserLookup } from "./authenticator.ts"
 import {
   apiKeyFingerprint,
   decoyHash,
@@ -197,7 +199,8 @@ export const authenticatorLayerWith = (
         remember(fingerprint, { apiKeyId: row.id, userId: row.userId, expiresAt: nowMillis + cacheTtlMillis })
       })
 
-      const authenticateApiKey = Effect.fn("Authenticator.authenticateApiKey")(function* (apiKey: string) {
+      /** The live key row and its user behind a whole API key. */
+      const verifyApiKey = Effect.fnUntraced(function* (apiKey: string) {
         const parts = parseApiKey(apiKey.trim())
         if (parts === null) return yield* invalidApiKey()
         // Read on every call, cache or not: revocation must be immediate across processes.
@@ -211,20 +214,59 @@ export const authenticatorLayerWith = (
         if (lastUsedAt === null || usedAt.getTime() - lastUsedAt.getTime() >= lastUsedResolutionMillis) {
           yield* store.apiKeys.markUsed(row.id, usedAt)
         }
+        return { row, user }
+      })
+
+      const authenticateApiKey = Effect.fn("Authenticator.authenticateApiKey")(function* (apiKey: string) {
+        const { user } = yield* verifyApiKey(apiKey)
         return principalFromUser(user, "api-key")
       })
 
-      const authenticatePassword = Effect.fn("Authenticator.authenticatePassword")(function* (
-        email: string,
-        password: string
-      ) {
+      const sessionForApiKey = Effect.fn("Authenticator.sessionForApiKey")(function* (apiKey: string) {
+        const { row, user } = yield* verifyApiKey(apiKey)
+        const origin: SessionOrigin = { kind: "api-key", apiKeyId: row.id }
+        return { principal: principalFromUser(user, "api-key"), origin }
+      })
+
+      const verifyPassword = Effect.fnUntraced(function* (email: string, password: string) {
         const user = password.length > maxPasswordLength ? null : yield* store.users.getByEmail(normalizeEmail(email))
         if (user === null || user.passwordHash === null) {
           yield* spendDecoyTime(password.slice(0, maxPasswordLength))
           return yield* invalidPassword()
         }
         if (!(yield* verify(password, user.passwordHash))) return yield* invalidPassword()
-        return principalFromUser(user, "user")
+        return user
+      })
+
+      const authenticatePassword = Effect.fn("Authenticator.authenticatePassword")(function* (
+        email: string,
+        password: string
+      ) {
+        return principalFromUser(yield* verifyPassword(email, password), "user")
+      })
+
+      const sessionForPassword = Effect.fn("Authenticator.sessionForPassword")(function* (
+        email: string,
+        password: string
+      ) {
+        const user = yield* verifyPassword(email, password)
+        const origin: SessionOrigin = { kind: "user", userId: user.id }
+        return { principal: principalFromUser(user, "user"), origin }
+      })
+
+      const endedSession = () => new Unauthorized({ message: "The session token is invalid or has expired" })
+
+      const principalOfSession = Effect.fn("Authenticator.principalOfSession")(function* (origin: SessionOrigin) {
+        if (origin.kind === "user") {
+          const user = yield* store.users.get(origin.userId)
+          if (user === null) return yield* endedSession()
+          return principalFromUser(user, "user")
+        }
+        const row = yield* store.apiKeys.get(origin.apiKeyId)
+        if (row === null || row.revokedAt !== null) return yield* endedSession()
+        const user = yield* store.users.get(row.userId)
+        if (user === null) return yield* endedSession()
+        return principalFromUser(user, "api-key")
       })
 
       const revokeApiKey = Effect.fn("Authenticator.revokeApiKey")(function* (apiKeyId: RecordId) {
@@ -252,6 +294,9 @@ export const authenticatorLayerWith = (
         issueApiKey,
         authenticateApiKey,
         authenticatePassword,
+        sessionForApiKey,
+        sessionForPassword,
+        principalOfSession,
         principalOf,
         findUser,
         countUsers: store.users.count,

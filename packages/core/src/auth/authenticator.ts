@@ -2,7 +2,9 @@
  * The Authenticator service: users, API keys and the principals they become. API keys look like
  * `pbk_<prefix>_<secret>`; only a slow-KDF hash (scrypt, `node:crypto`) of the secret is stored
  * and the key is shown once. A user has one key at a time: issuing a new key revokes the old one
- * immediately. Every protocol maps its own credential style onto these principals.
+ * immediately. Every protocol maps its own credential style onto these principals. A session token
+ * a dialect issues after a login remembers its {@link SessionOrigin} and is re-checked with
+ * `principalOfSession` on every use, so revoking the key (or deleting the user) ends it at once.
  * The implementation is `authenticatorLayer` in `authenticator.layer.ts`.
  */
 import { Context, type Effect } from "effect"
@@ -36,6 +38,20 @@ export interface IssuedApiKey {
   readonly record: ApiKeyRecord
 }
 
+/**
+ * What a session token was derived from, re-checked every time the token is used: the API key it
+ * was exchanged for (a revoked key ends the session) or the user who signed in with a password.
+ */
+export type SessionOrigin =
+  | { readonly kind: "api-key"; readonly apiKeyId: RecordId }
+  | { readonly kind: "user"; readonly userId: RecordId }
+
+/** A principal just authenticated, and what a session issued for it is derived from. */
+export interface SessionGrant {
+  readonly principal: Principal
+  readonly origin: SessionOrigin
+}
+
 export class Authenticator extends Context.Service<
   Authenticator,
   {
@@ -49,6 +65,18 @@ export class Authenticator extends Context.Service<
       email: string,
       password: string
     ) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
+    /** {@link authenticateApiKey}, also naming the key, for a dialect that trades the key for a session token. */
+    readonly sessionForApiKey: (apiKey: string) => Effect.Effect<SessionGrant, Unauthorized | StorageUnavailable>
+    /** {@link authenticatePassword}, also naming the user, for a dialect that trades a password for a session token. */
+    readonly sessionForPassword: (
+      email: string,
+      password: string
+    ) => Effect.Effect<SessionGrant, Unauthorized | StorageUnavailable>
+    /**
+     * The current principal of a live session (role and scope read afresh): `Unauthorized` once the
+     * API key it came from is revoked or gone, or its user no longer exists. Two indexed reads, no KDF.
+     */
+    readonly principalOfSession: (origin: SessionOrigin) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
     readonly principalOf: (userId: RecordId) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
     /**
      * A user's public profile, or `null` when there is none (dialects that name users, e.g.

@@ -1,12 +1,23 @@
 /**
  * Session tokens for dialects whose vendor logs in first and then sends a token (CRM.COM's
  * `authentication/token`, LogiSense's `Access/Login`, Elevate's `POST /authenticate`). A token
- * is 32 random bytes (base64url) mapped to the principal it was issued for, with a fixed
- * lifetime from issue (the vendors' 15/30/120 minutes) and optional sliding renewal. The store
+ * is 32 random bytes (base64url) mapped to what it was derived from — the API key it was traded
+ * for, or the user who signed in with a password — with a fixed lifetime from issue (the vendors'
+ * 15/30/120 minutes) and optional sliding renewal. The principal is never copied into the store:
+ * every `resolve` asks the Authenticator again (`principalOfSession`, two indexed reads), so a
+ * revoked key or a removed user ends the token at once and a changed role applies on the next
+ * call. The store
  * is in memory, one per dialect app: a restart signs everyone out, which these vendors'
  * clients already handle because their tokens expire anyway.
  */
-import { type Principal, Unauthorized } from "@paybridge/core"
+import {
+  Authenticator,
+  type Principal,
+  type SessionGrant,
+  type SessionOrigin,
+  type StorageUnavailable,
+  Unauthorized
+} from "@paybridge/core"
 import { Effect } from "effect"
 
 /** An issued token and when it stops working. */
@@ -19,10 +30,16 @@ export interface IssuedSession {
 
 /** Issues, resolves and revokes session tokens. */
 export interface SessionStore {
-  /** A new token for `principal`. */
-  readonly issue: (principal: Principal) => Effect.Effect<IssuedSession>
-  /** The principal behind a live token; `Unauthorized` for an unknown, revoked or expired one. */
-  readonly resolve: (token: string) => Effect.Effect<Principal, Unauthorized>
+  /**
+   * A new token for a login's grant (`Authenticator.sessionForApiKey` / `sessionForPassword`);
+   * only its origin is kept.
+   */
+  readonly issue: (grant: SessionGrant) => Effect.Effect<IssuedSession>
+  /**
+   * The current principal behind a live token, re-checked through the Authenticator;
+   * `Unauthorized` for an unknown, revoked or expired token, or one whose key or user is gone.
+   */
+  readonly resolve: (token: string) => Effect.Effect<Principal, Unauthorized | StorageUnavailable, Authenticator>
   /** Ends a token at once; unknown tokens are ignored. */
   readonly revoke: (token: string) => Effect.Effect<void>
 }
@@ -40,7 +57,7 @@ export interface SessionStoreOptions {
 }
 
 interface Session {
-  readonly principal: Principal
+  readonly origin: SessionOrigin
   expiresAt: number
 }
 
@@ -64,12 +81,12 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
   }
 
   return {
-    issue: (principal) =>
+    issue: (grant) =>
       Effect.sync(() => {
         const at = now()
         if (sessions.size >= maxSessions) sweep(at)
         const token = randomToken()
-        sessions.set(token, { principal, expiresAt: at + ttlMillis })
+        sessions.set(token, { origin: grant.origin, expiresAt: at + ttlMillis })
         return { token, expiresAt: new Date(at + ttlMillis), expiresInSeconds: options.ttlSeconds }
       }),
     resolve: (token) =>
@@ -81,8 +98,20 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
           sessions.delete(token)
           return Effect.fail(expired)
         }
-        if (options.sliding) session.expiresAt = at + ttlMillis
-        return Effect.succeed(session.principal)
+        return Authenticator.use((auth) => auth.principalOfSession(session.origin)).pipe(
+          Effect.tapError((error) =>
+            Effect.sync(() => {
+              // The key was revoked or the user removed: the token is over for good.
+              if (error._tag === "Unauthorized") sessions.delete(token)
+            })
+          ),
+          Effect.mapError((error) => (error._tag === "Unauthorized" ? expired : error)),
+          Effect.tap(() =>
+            Effect.sync(() => {
+              if (options.sliding) session.expiresAt = now() + ttlMillis
+            })
+          )
+        )
       }),
     revoke: (token) =>
       Effect.sync(() => {

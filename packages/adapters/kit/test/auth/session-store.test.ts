@@ -1,0 +1,95 @@
+/**
+ * The session store behind login-style dialects: a token keeps only what it was derived from and
+ * asks the Authenticator again on every use, so a token traded for an API key dies the moment the
+ * key is revoked (or replaced), a password token follows its user, and lifetime and sliding
+ * renewal work as before — renewal only for a token that is still good.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { makeSessionStore } from "@paybridge/adapter-kit"
+import { Authenticator, authenticatorLayerWith, testKdfCost, Unauthorized } from "@paybridge/core"
+import { InMemoryLedgerStore } from "@paybridge/core/testing"
+import { Effect, Layer } from "effect"
+
+const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), InMemoryLedgerStore.layer)
+
+const refusal = (effect: Effect.Effect<unknown, unknown, Authenticator>) =>
+  Effect.map(Effect.flip(effect), (error) => {
+    assert.instanceOf(error, Unauthorized)
+    return (error as Unauthorized).message
+  })
+
+describe("session store", () => {
+  it.effect("a token traded for an API key stops working as soon as the key is revoked", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      const sessions = makeSessionStore({ ttlSeconds: 7200 })
+      const user = yield* auth.createUser({ email: "crm@example.com", name: "CRM client", role: "finance" })
+      const { apiKey, record } = yield* auth.issueApiKey({ userId: user.id })
+      const { token } = yield* sessions.issue(yield* auth.sessionForApiKey(apiKey))
+      const principal = yield* sessions.resolve(token)
+      assert.deepStrictEqual([principal.id, principal.kind, principal.role], [user.id, "api-key", "finance"])
+
+      yield* auth.revokeApiKey(record.id)
+      assert.strictEqual(yield* refusal(sessions.resolve(token)), "The session token is invalid or has expired")
+      assert.strictEqual(yield* refusal(sessions.resolve(token)), "The session token is invalid or has expired")
+    }).pipe(Effect.provide(layer))
+  )
+
+  it.effect("a new key for the user ends the tokens of the key it replaced, not of the new one", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      const sessions = makeSessionStore({ ttlSeconds: 1800 })
+      const user = yield* auth.createUser({ email: "svc@example.com", name: "Service", role: "read-only" })
+      const old = yield* sessions.issue(
+        yield* auth.sessionForApiKey((yield* auth.issueApiKey({ userId: user.id })).apiKey)
+      )
+      const replacement = yield* auth.issueApiKey({ userId: user.id })
+      const fresh = yield* sessions.issue(yield* auth.sessionForApiKey(replacement.apiKey))
+      yield* refusal(sessions.resolve(old.token))
+      assert.strictEqual((yield* sessions.resolve(fresh.token)).name, "Service")
+    }).pipe(Effect.provide(layer))
+  )
+
+  it.effect("a password token resolves to its user; a token whose user is unknown is refused", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      const sessions = makeSessionStore({ ttlSeconds: 900 })
+      yield* auth.createUser({ email: "ada@example.com", name: "Ada", role: "admin", password: "correct horse" })
+      const { token } = yield* sessions.issue(yield* auth.sessionForPassword("ada@example.com", "correct horse"))
+      assert.deepStrictEqual(yield* sessions.resolve(token), {
+        id: 1,
+        kind: "user",
+        name: "Ada",
+        role: "admin",
+        customerScope: null
+      })
+      const orphan = yield* sessions.issue({
+        principal: { id: 42, kind: "user", name: "Gone", role: "admin", customerScope: null },
+        origin: { kind: "user", userId: 42 }
+      })
+      yield* refusal(sessions.resolve(orphan.token))
+      yield* sessions.revoke(token)
+      yield* refusal(sessions.resolve(token))
+    }).pipe(Effect.provide(layer))
+  )
+
+  it.effect("expires a token after its lifetime; sliding renewal extends only tokens still good", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      let now = Date.UTC(2024, 0, 1)
+      const fixed = makeSessionStore({ ttlSeconds: 60, now: () => now })
+      const sliding = makeSessionStore({ ttlSeconds: 60, sliding: true, now: () => now })
+      const user = yield* auth.createUser({ email: "eve@example.com", name: "Eve", role: "finance" })
+      const { apiKey } = yield* auth.issueApiKey({ userId: user.id })
+      const grant = yield* auth.sessionForApiKey(apiKey)
+      const fixedToken = (yield* fixed.issue(grant)).token
+      const slidingToken = (yield* sliding.issue(grant)).token
+      now += 50_000
+      yield* fixed.resolve(fixedToken)
+      yield* sliding.resolve(slidingToken)
+      now += 50_000
+      yield* refusal(fixed.resolve(fixedToken))
+      assert.strictEqual((yield* sliding.resolve(slidingToken)).name, "Eve")
+    }).pipe(Effect.provide(layer))
+  )
+})
