@@ -8,10 +8,20 @@
  * see README.md for every mapping and decision.
  */
 import { createHash } from "node:crypto"
-import { DateFormats, defineDialect, endpoint, ok, publicEndpoint, tokenParameter } from "@paybridge/adapter-kit"
+import {
+  DateFormats,
+  type DialectResponse,
+  defineDialect,
+  endpoint,
+  ok,
+  parseJsonExact,
+  publicEndpoint,
+  stringifyJsonExact,
+  tokenParameter
+} from "@paybridge/adapter-kit"
 import {
   Authenticator,
-  CommandContext,
+  type CommandContext,
   type Customer,
   type DocumentKind,
   InvalidTransition,
@@ -26,7 +36,7 @@ import {
   Unauthorized,
   validationFailed
 } from "@paybridge/core"
-import { Effect, Result } from "effect"
+import { Effect, Result, Schema } from "effect"
 import {
   type CancellationRecord,
   dialectId,
@@ -36,7 +46,6 @@ import {
 } from "./crm-com.configuration.ts"
 import { crmComErrors } from "./crm-com.errors.ts"
 import {
-  asPartOfRequest,
   attributesOf,
   forgetSessionUnit,
   type Loader,
@@ -97,6 +106,7 @@ import {
 const suite = "crm-com.test.ts"
 const examples = "crm-com.examples.test.ts"
 const contract = "crm-com.contract.test.ts › CRM.COM Web API v4: dialect contract"
+const atomic = "crm-com.atomic.test.ts › all or nothing"
 
 /** Two hours from issue, used or not (CRM.COM R12+). */
 export const tokenLifetimeSeconds = 2 * 60 * 60
@@ -208,27 +218,22 @@ const requireState = (payment: Payment, state: "DRAFT" | "POSTED", action: strin
       )
 
 /**
- * Runs `command` when the payment is in `state`. Otherwise, when the request has an
- * idempotency key and the ledger would refuse a fresh command just as CRM.COM does
- * (`ledgerAgrees`), the command still runs: a retry of a request that already succeeded then
- * replays its answer; anything else fails with the CRM.COM refusal.
+ * Runs a write method as ONE all-or-nothing ledger unit (`Ledger.atomically`): its lookups, ledger
+ * commands and dialect-record saves share one store transaction, so when any step fails (a
+ * refusal, the storage going away while the CRM.COM record is saved) nothing of it stays — no
+ * payment without its attributes, no reversal without its payment cancellation. With an
+ * `Idempotency-Key` the key is claimed once for the whole request as sent (its `token` left out,
+ * so a client that signed in again may retry) and the answer's exact JSON is stored with it: a
+ * retry replays the very same bytes, even after the request changed the payment's state (a
+ * retried `post`, `reject` or `cancel` is not refused for the state it left the payment in).
  */
-const inState = <A>(
-  payment: Payment,
-  state: "DRAFT" | "POSTED",
-  action: string,
-  ledgerAgrees: boolean,
-  command: Program<A>
-): Program<A> =>
-  Effect.gen(function* () {
-    const check = requireState(payment, state, action)
-    const context = yield* CommandContext
-    if (context.idempotencyKey === null || !ledgerAgrees) return yield* Effect.andThen(check, command)
-    return yield* check.pipe(
-      Effect.andThen(command),
-      Effect.catchTag("InvalidTransition", (refused) => command.pipe(Effect.catch(() => Effect.fail(refused))))
+const asOneUnit = (operation: string, body: object, work: Program<DialectResponse>): Program<DialectResponse> =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.atomically(
+      { operation: `${dialectId}:${operation}`, input: { ...body, token: undefined }, result: Schema.String },
+      Effect.map(work, (response) => stringifyJsonExact(response.body))
     )
-  })
+  ).pipe(Effect.map((text) => ok(parseJsonExact(text))))
 
 /** A PAYMENT type; naming a payment cancellation type says so instead of "not found". */
 const resolvePaymentType = (identifier: Identifier<"type_identifier">): Program<PaymentPreset> =>
@@ -322,18 +327,23 @@ const hasAttributes = (attributes: PaymentAttributes) => Object.values(attribute
 /** Saves the attributes of a new payment (when there is anything to keep) and answers the short payment. */
 const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes) =>
   Effect.gen(function* () {
-    if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, attributes)
+    if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
     const loader = makeLoader()
     return envelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
   })
 
-/** Records the session's unit as the last to update a payment (when the session has one). */
+/**
+ * Saves the attributes a write changed and the session's unit as the last to update the payment
+ * (when the session has one). Only the changed attributes are written, merged under the
+ * customer's lock, so concurrent updates of one payment each keep what they changed.
+ */
 const touchedBy = (payment: Payment, unit: UnitEntity | null, changes: Partial<PaymentAttributes> = {}) =>
   Effect.gen(function* () {
-    if (unit === null && Object.keys(changes).length === 0) return
+    const update = { ...changes, ...(unit === null ? {} : { updated_by_unit_id: unit.id }) }
+    const keys = Object.keys(update) as Array<keyof PaymentAttributes>
+    if (keys.length === 0) return
     const attributes = yield* attributesOf(payment)
-    const next = { ...attributes, ...changes, ...(unit === null ? {} : { updated_by_unit_id: unit.id }) }
-    if (JSON.stringify(next) !== JSON.stringify(attributes)) yield* saveAttributes(payment, next)
+    if (keys.some((key) => update[key] !== attributes[key])) yield* saveAttributes(payment, "merge", update)
   })
 
 const answerShort = (payment: Payment) =>
@@ -561,31 +571,38 @@ export const crmComDialect = defineDialect({
         `${suite} › requires the card identifier when the payment method is linked with a gateway`,
         `${suite} › creates a payment that pays invoices and bills and shows them with their outstanding amounts`,
         `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
-        `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`
+        `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+        `${atomic} › creates no payment when its CRM.COM attributes cannot be saved, and creates it on the retry`
       ],
       implemented: true,
       handler: ({ body: request, sessions }) =>
         Effect.gen(function* () {
           const ledger = yield* Ledger
           const unit = yield* sessionUnit(sessions, request.token)
-          const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
-          const write = yield* resolveWrite(request, unit)
-          const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
-            resolveDocument(customer, "invoice", item.invoice_identifier)
+          return yield* asOneUnit(
+            "payments/create",
+            request,
+            Effect.gen(function* () {
+              const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
+              const write = yield* resolveWrite(request, unit)
+              const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
+                resolveDocument(customer, "invoice", item.invoice_identifier)
+              )
+              const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
+                resolveDocument(customer, "bill", item.bill_identifier)
+              )
+              const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
+              const detail = yield* ledger.createPayment({
+                customerId: customer.id,
+                amount: request.payment_amount,
+                initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
+                ...write.ledgerFields,
+                ...(allocations.length === 0 ? {} : { allocations }),
+                ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
+              })
+              return yield* answerCreated(detail, write.attributes)
+            })
           )
-          const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
-            resolveDocument(customer, "bill", item.bill_identifier)
-          )
-          const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
-          const detail = yield* ledger.createPayment({
-            customerId: customer.id,
-            amount: request.payment_amount,
-            initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
-            ...write.ledgerFields,
-            ...(allocations.length === 0 ? {} : { allocations }),
-            ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
-          })
-          return yield* answerCreated(detail, write.attributes)
         })
     }),
     endpoint({
@@ -596,71 +613,84 @@ export const crmComDialect = defineDialect({
       tags: ["payments"],
       request: { body: UpdateBody },
       responses: { 200: { description: "The payment", schema: ShortResponse } },
-      tests: [`${suite} › updates a DRAFT payment and refuses to update a POSTED one`],
+      tests: [
+        `${suite} › updates a DRAFT payment and refuses to update a POSTED one`,
+        `${atomic} › leaves a DRAFT payment's amount unchanged when the update's attributes cannot be saved`,
+        `${atomic} › keeps every attribute of concurrent updates of one DRAFT payment`
+      ],
       implemented: true,
       handler: ({ body, sessions }) =>
         Effect.gen(function* () {
           const ledger = yield* Ledger
           const unit = yield* sessionUnit(sessions, body.token)
-          const { payment } = yield* resolvePayment(body.payment_identifier)
-          yield* requireState(payment, "DRAFT", "updated")
-          if (body.accounts_receivable_identifier !== undefined) {
-            const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
-            if (customer.id !== payment.customerId) {
-              return yield* validationFailed(
-                ["accounts_receivable_identifier"],
-                "a payment cannot move to another accounts receivable"
-              )
-            }
-          }
-          const type = body.type_identifier === undefined ? undefined : yield* resolvePaymentType(body.type_identifier)
-          const method =
-            body.payment_method_identifier === undefined
-              ? undefined
-              : yield* resolvePreset("method", body.payment_method_identifier)
-          if (method !== undefined && method.gatewayId !== null) {
-            return yield* validationFailed(
-              ["payment_method_identifier"],
-              `a DRAFT payment cannot switch to "${method.name}", which is linked with a payment gateway`
-            )
-          }
-          // Every identifier is resolved before the first write, so an unknown one changes nothing.
-          const category =
-            body.category_identifier === undefined
-              ? undefined
-              : body.category_identifier === null
-                ? null
-                : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
-          const user =
-            body.received_by_user_identifier === undefined
-              ? undefined
-              : yield* resolveUser(body.received_by_user_identifier)
-          const receivedByUnit =
-            body.received_by_unit_identifier === undefined
-              ? undefined
-              : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
-          const changes = {
-            ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
-            ...(type === undefined ? {} : { typeId: type.id }),
-            ...(method === undefined ? {} : { methodId: method.id }),
-            ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
-            ...(body.description === undefined ? {} : { description: body.description }),
-            ...(body.notes === undefined ? {} : { notes: body.notes }),
-            ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})
-          }
-          const updated =
-            Object.keys(changes).length === 0
-              ? payment
-              : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
-          yield* touchedBy(updated, unit, {
-            ...(category === undefined ? {} : { category_id: category?.id ?? null }),
-            ...(user === undefined ? {} : { received_by_user_id: user.id }),
-            ...(receivedByUnit === undefined ? {} : { received_by_unit_id: receivedByUnit.id }),
-            ...(body.received_on === undefined
-              ? {}
-              : { received_on: DateFormats.localDateTime.format(body.received_on) })
-          })
-          return yield* answerShort(updated)
+          return yield* asOneUnit(
+            "payments/update",
+            body,
+            Effect.gen(function* () {
+              const { payment } = yield* resolvePayment(body.payment_identifier)
+              yield* requireState(payment, "DRAFT", "updated")
+              if (body.accounts_receivable_identifier !== undefined) {
+                const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
+                if (customer.id !== payment.customerId) {
+                  return yield* validationFailed(
+                    ["accounts_receivable_identifier"],
+                    "a payment cannot move to another accounts receivable"
+                  )
+                }
+              }
+              const type =
+                body.type_identifier === undefined ? undefined : yield* resolvePaymentType(body.type_identifier)
+              const method =
+                body.payment_method_identifier === undefined
+                  ? undefined
+                  : yield* resolvePreset("method", body.payment_method_identifier)
+              if (method !== undefined && method.gatewayId !== null) {
+                return yield* validationFailed(
+                  ["payment_method_identifier"],
+                  `a DRAFT payment cannot switch to "${method.name}", which is linked with a payment gateway`
+                )
+              }
+              // Every identifier is resolved before the first write, so an unknown one changes nothing.
+              const category =
+                body.category_identifier === undefined
+                  ? undefined
+                  : body.category_identifier === null
+                    ? null
+                    : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+              const user =
+                body.received_by_user_identifier === undefined
+                  ? undefined
+                  : yield* resolveUser(body.received_by_user_identifier)
+              const receivedByUnit =
+                body.received_by_unit_identifier === undefined
+                  ? undefined
+                  : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
+              const changes = {
+                ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
+                ...(type === undefined ? {} : { typeId: type.id }),
+                ...(method === undefined ? {} : { methodId: method.id }),
+                ...(body.received_on === undefined
+                  ? {}
+                  : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+                ...(body.description === undefined ? {} : { description: body.description }),
+                ...(body.notes === undefined ? {} : { notes: body.notes }),
+                ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})
+              }
+              const updated =
+                Object.keys(changes).length === 0
+                  ? payment
+                  : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
+              yield* touchedBy(updated, unit, {
+                ...(category === undefined ? {} : { category_id: category?.id ?? null }),
+                ...(user === undefined ? {} : { received_by_user_id: user.id }),
+                ...(receivedByUnit === undefined ? {} : { received_by_unit_id: receivedByUnit.id }),
+                ...(body.received_on === undefined
+                  ? {}
+                  : { received_on: DateFormats.localDateTime.format(body.received_on) })
+              })
+              return yield* answerShort(updated)
+            })
+          )
         })
     }),
     endpoint({
@@ -678,7 +708,7 @@ export const crmComDialect = defineDialect({
       implemented: true,
       handler: ({ body, sessions }) =>
         Effect.flatMap(sessionUnit(sessions, body.token), (unit) =>
-          payDocument(body, "invoice", body.invoice_identifier, unit)
+          asOneUnit("payments/pay_invoice", body, payDocument(body, "invoice", body.invoice_identifier, unit))
         )
     }),
     endpoint({
@@ -693,7 +723,7 @@ export const crmComDialect = defineDialect({
       implemented: true,
       handler: ({ body, sessions }) =>
         Effect.flatMap(sessionUnit(sessions, body.token), (unit) =>
-          payDocument(body, "bill", body.bill_identifier, unit)
+          asOneUnit("payments/pay_bill", body, payDocument(body, "bill", body.bill_identifier, unit))
         )
     }),
     endpoint({
@@ -713,17 +743,18 @@ export const crmComDialect = defineDialect({
         Effect.gen(function* () {
           const ledger = yield* Ledger
           const unit = yield* sessionUnit(sessions, body.token)
-          const { payment } = yield* resolvePayment(body.payment_identifier)
-          // The ledger also posts a pending payment, which CRM.COM does not: no retry probe then.
-          const posted = yield* inState(
-            payment,
-            "DRAFT",
-            "posted",
-            payment.state !== "pending",
-            ledger.postPayment({ paymentId: payment.id })
+          return yield* asOneUnit(
+            "payments/post",
+            body,
+            Effect.gen(function* () {
+              const { payment } = yield* resolvePayment(body.payment_identifier)
+              // CRM.COM posts DRAFT payments only (the ledger would also post a pending one).
+              yield* requireState(payment, "DRAFT", "posted")
+              const posted = yield* ledger.postPayment({ paymentId: payment.id })
+              yield* touchedBy(posted, unit)
+              return yield* answerShort(posted)
+            })
           )
-          yield* touchedBy(posted, unit)
-          return yield* answerShort(posted)
         })
     }),
     endpoint({
@@ -743,17 +774,22 @@ export const crmComDialect = defineDialect({
         Effect.gen(function* () {
           const ledger = yield* Ledger
           const unit = yield* sessionUnit(sessions, body.token)
-          const { payment } = yield* resolvePayment(body.payment_identifier)
-          const reason = yield* resolveNamed("rejection-reason", body.rejection_reason_identifier, "rejection reason")
-          const rejected = yield* inState(
-            payment,
-            "DRAFT",
-            "rejected",
-            true,
-            ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
+          return yield* asOneUnit(
+            "payments/reject",
+            body,
+            Effect.gen(function* () {
+              const { payment } = yield* resolvePayment(body.payment_identifier)
+              const reason = yield* resolveNamed(
+                "rejection-reason",
+                body.rejection_reason_identifier,
+                "rejection reason"
+              )
+              yield* requireState(payment, "DRAFT", "rejected")
+              const rejected = yield* ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
+              yield* touchedBy(rejected, unit, { rejection_reason_id: reason.id })
+              return yield* answerShort(rejected)
+            })
           )
-          yield* touchedBy(rejected, unit, { rejection_reason_id: reason.id })
-          return yield* answerShort(rejected)
         })
     }),
     endpoint({
@@ -768,58 +804,57 @@ export const crmComDialect = defineDialect({
         `${examples} › replays the payments/cancel example: the payment as it was and a posted payment cancellation`,
         `${suite} › shows a cancelled payment as CANCELLED afterwards, reversed in the ledger`,
         `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`,
-        `${suite} › replays a cancel retried with the same Idempotency-Key: one reversal, one cancellation, the same answer`
+        `${suite} › replays a cancel retried with the same Idempotency-Key: one reversal, one cancellation, the same answer`,
+        `${atomic} › reverses nothing when the payment cancellation cannot be recorded, and cancels on the retry`
       ],
       implemented: true,
       handler: ({ body, sessions }) =>
         Effect.gen(function* () {
           const ledger = yield* Ledger
           const unit = yield* sessionUnit(sessions, body.token)
-          const { payment } = yield* resolvePayment(body.payment_identifier)
-          const type = yield* resolveNamed("cancellation-type", body.type_identifier, "payment cancellation type")
-          const category =
-            body.category_identifier === undefined
-              ? null
-              : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
-          const reversed = yield* inState(
-            payment,
-            "POSTED",
-            "cancelled",
-            true,
-            ledger.reversePayment({
-              paymentId: payment.id,
-              reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
+          return yield* asOneUnit(
+            "payments/cancel",
+            body,
+            Effect.gen(function* () {
+              const { payment } = yield* resolvePayment(body.payment_identifier)
+              const type = yield* resolveNamed("cancellation-type", body.type_identifier, "payment cancellation type")
+              const category =
+                body.category_identifier === undefined
+                  ? null
+                  : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+              yield* requireState(payment, "POSTED", "cancelled")
+              const reversed = yield* ledger.reversePayment({
+                paymentId: payment.id,
+                reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
+              })
+              const reversal = reversed.reversals
+                .filter((row) => row.reinstatedAt === null)
+                .reduce((newest, row) => (row.id > newest.id ? row : newest))
+              const id = cancellationId(reversal.id)
+              const record: CancellationRecord = {
+                reversal_id: reversal.id,
+                type_id: type.id,
+                category_id: category?.id ?? null,
+                notes: body.notes ?? null,
+                issue_reason: body.issue_reason ?? null,
+                udf: customFieldsWithUdfs({}, body),
+                created_by_unit_id: unit?.id ?? null
+              }
+              yield* ledger.saveDialectRecord({
+                dialect: dialectId,
+                kind: recordKinds.cancellation,
+                key: id,
+                customerId: payment.customerId,
+                paymentId: payment.id,
+                data: { ...record }
+              })
+              const gatewayCode = yield* makeLoader().gatewayCode(payment.gatewayId)
+              return envelope({
+                payment: shortPayment(payment, gatewayCode, "POSTED"),
+                payment_cancellation: shortCancellation(id, reversal, payment)
+              })
             })
           )
-          const reversal = reversed.reversals
-            .filter((row) => row.reinstatedAt === null)
-            .reduce((newest, row) => (row.id > newest.id ? row : newest))
-          const id = cancellationId(reversal.id)
-          const record: CancellationRecord = {
-            reversal_id: reversal.id,
-            type_id: type.id,
-            category_id: category?.id ?? null,
-            notes: body.notes ?? null,
-            issue_reason: body.issue_reason ?? null,
-            udf: customFieldsWithUdfs({}, body),
-            created_by_unit_id: unit?.id ?? null
-          }
-          yield* asPartOfRequest(
-            "payment-cancellation",
-            ledger.saveDialectRecord({
-              dialect: dialectId,
-              kind: recordKinds.cancellation,
-              key: id,
-              customerId: payment.customerId,
-              paymentId: payment.id,
-              data: { ...record }
-            })
-          )
-          const gatewayCode = yield* makeLoader().gatewayCode(payment.gatewayId)
-          return envelope({
-            payment: shortPayment(payment, gatewayCode, "POSTED"),
-            payment_cancellation: shortCancellation(id, reversal, payment)
-          })
         })
     })
   ]

@@ -11,7 +11,7 @@
 import type { SessionStore } from "@paybridge/adapter-kit"
 import {
   Authenticator,
-  CommandContext,
+  type CommandContext,
   type Customer,
   type Document,
   type DocumentKind,
@@ -264,22 +264,7 @@ export const sessionUnit = (sessions: SessionStore, token: string | undefined): 
   })
 
 // ---------------------------------------------------------------------------------------------
-// Secondary writes and payment attributes
-
-/**
- * Runs a secondary write of the request with the idempotency key `<key>#<suffix>` (none without a
- * key), so a retried request replays it instead of tripping over its own key.
- */
-export const asPartOfRequest = <A>(suffix: string, write: Program<A>): Program<A> =>
-  Effect.flatMap(CommandContext, (context) =>
-    Effect.provide(
-      write,
-      CommandContext.layer({
-        ...context,
-        idempotencyKey: context.idempotencyKey === null ? null : `${context.idempotencyKey}#${suffix}`
-      })
-    )
-  )
+// Payment attributes
 
 /** A payment's CRM.COM attributes (defaults when it has none, e.g. it was made through another protocol). */
 export const attributesOf = (payment: Payment): Program<PaymentAttributes> =>
@@ -290,20 +275,27 @@ export const attributesOf = (payment: Payment): Program<PaymentAttributes> =>
     )
   )
 
-/** Saves a payment's CRM.COM attributes as part of the request. */
-export const saveAttributes = (payment: Payment, attributes: PaymentAttributes, suffix = "attributes") =>
-  asPartOfRequest(
-    suffix,
-    Effect.flatMap(Ledger, (ledger) =>
-      ledger.saveDialectRecord({
-        dialect: dialectId,
-        kind: recordKinds.payment,
-        key: payment.publicId,
-        customerId: payment.customerId,
-        paymentId: payment.id,
-        data: { ...attributes }
-      })
-    )
+/**
+ * Saves a payment's CRM.COM attributes: all of them (`replace`, a new payment), or only the ones
+ * given (`merge`: the rest stay, read under the customer's lock, so concurrent updates of one
+ * payment lose nothing). The write methods run it in the same `Ledger.atomically` unit as their
+ * ledger commands, so the attributes and the money change commit together or not at all.
+ */
+export const saveAttributes = (
+  payment: Payment,
+  how: "replace" | "merge",
+  attributes: PaymentAttributes | Partial<PaymentAttributes>
+) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.saveDialectRecord({
+      dialect: dialectId,
+      kind: recordKinds.payment,
+      key: payment.publicId,
+      customerId: payment.customerId,
+      paymentId: payment.id,
+      data: { ...attributes },
+      ...(how === "merge" ? { merge: true } : {})
+    })
   )
 
 /** The payment cancellations of a payment, each with its public id. */

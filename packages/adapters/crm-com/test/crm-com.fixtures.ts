@@ -6,8 +6,9 @@
  */
 import { makeSessionStore } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { type CommandContext, Ledger } from "@paybridge/core"
-import { Effect } from "effect"
+import { authenticatorLayerWith, type CommandContext, Ledger, testKdfCost } from "@paybridge/core"
+import { testLedgerLayerWith } from "@paybridge/core/testing"
+import { Effect, Layer } from "effect"
 import {
   crmComDialect,
   defineAccountOwner,
@@ -64,12 +65,24 @@ export interface Tenant {
   readonly dispose: () => Promise<void>
 }
 
+/** Options of {@link makeTenant}. */
+export interface TenantOptions {
+  /** Store operations (e.g. `dialectRecords.insert`) that fail with `StorageUnavailable` while it says so. */
+  readonly faults?: ((operation: string) => boolean) | undefined
+}
+
 /** Builds the tenant and logs JackH in (unit "Admin Unit"). */
-export const makeTenant = async (): Promise<Tenant> => {
+export const makeTenant = async (options: TenantOptions = {}): Promise<Tenant> => {
   const clock = { now: Date.UTC(2014, 6, 14, 10, 0, 0) }
+  const faults = options.faults
   const testbed = await makeDialectTestbed({
     dialect: crmComDialect,
-    deps: { sessions: makeSessionStore({ ttlSeconds: 2 * 60 * 60, now: () => clock.now }) }
+    deps: { sessions: makeSessionStore({ ttlSeconds: 2 * 60 * 60, now: () => clock.now }) },
+    ...(faults === undefined
+      ? {}
+      : {
+          layer: Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), testLedgerLayerWith({ faults }))
+        })
   })
   const user = await testbed.createUser({ ...jack, role: "finance" })
   const setup = await testbed.runAsSystem(

@@ -324,7 +324,13 @@ export const SaveDialectRecordInput = Schema.Struct({
   key: DialectKey,
   customerId: optional(Schema.NullOr(RecordId)),
   paymentId: optional(Schema.NullOr(RecordId)),
-  data: Schema.Record(Schema.String, Schema.Unknown)
+  data: Schema.Record(Schema.String, Schema.Unknown),
+  /**
+   * `true`: `data` changes only the top-level fields it names, and the rest of the stored data
+   * stays. The record's customer (`customerId`) is locked before the stored data is read, so two
+   * concurrent partial saves of one record both land. Default: `data` replaces the stored data.
+   */
+  merge: optional(Schema.Boolean)
 })
 export type SaveDialectRecordInput = typeof SaveDialectRecordInput.Type
 

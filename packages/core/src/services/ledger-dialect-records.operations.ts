@@ -2,7 +2,8 @@
  * Ledger operations on dialect records: the vendor-only objects a dialect keeps beside the ledger
  * (mandates, units, provider details…). They pass through the same authorisation, customer scope,
  * transactions and idempotency as every other command, but they never move money; anything that
- * does belongs in a ledger command.
+ * does belongs in a ledger command. A save replaces the record's data, or with `merge` changes only
+ * the fields it names, under the record's customer lock.
  */
 import { Effect, Schema } from "effect"
 import { scopedCustomerIds } from "../auth/permissions.ts"
@@ -39,7 +40,9 @@ export const makeDialectRecordOperations = (kit: LedgerKit): DialectRecordOperat
         Effect.gen(function* () {
           const customerId = input.customerId ?? null
           const paymentId = input.paymentId ?? null
-          if (customerId !== null) yield* kit.visibleCustomer(customerId)
+          const merge = input.merge === true
+          // A merge reads the stored data: under the customer's lock, so no concurrent save is lost.
+          if (customerId !== null) yield* merge ? kit.lockCustomer(customerId) : kit.visibleCustomer(customerId)
           if (paymentId !== null) yield* kit.visiblePayment(paymentId)
           const at = yield* now
           const existing = yield* store.dialectRecords.getByKey(input.dialect, input.kind, input.key)
@@ -60,7 +63,7 @@ export const makeDialectRecordOperations = (kit: LedgerKit): DialectRecordOperat
             ...existing,
             customerId,
             paymentId,
-            data: input.data,
+            data: merge ? { ...existing.data, ...input.data } : input.data,
             updatedAt: at
           })
         })

@@ -1,7 +1,7 @@
 /**
  * Dialect records through the Ledger: a dialect saves, reads, lists and deletes its vendor-only
- * objects; they obey roles and customer scope like every other record, and an idempotent retry
- * of a save replays instead of writing twice.
+ * objects; they obey roles and customer scope like every other record, a merging save keeps the
+ * fields it does not name, and an idempotent retry of a save replays instead of writing twice.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
@@ -79,6 +79,39 @@ describe("dialect records", () => {
         )
         assert.instanceOf(hidden, Forbidden)
         assert.instanceOf(yield* Effect.flip(scoped(ledger.saveDialectRecord(mandate("4", beta.id)))), Forbidden)
+      })
+    )
+  )
+
+  it.effect("a merging save changes only the fields it names, and concurrent merges all land", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        yield* asFinance(ledger.saveDialectRecord(mandate("1", customer.id)))
+        const merged = yield* asFinance(
+          ledger.saveDialectRecord({ ...mandate("1", customer.id), data: { status: "CANCELLED" }, merge: true })
+        )
+        assert.deepStrictEqual(merged.data, { reference: "MD-1", status: "CANCELLED" })
+        const fields = ["a", "b", "c", "d", "e", "f"]
+        yield* Effect.forEach(
+          fields,
+          (field) =>
+            asFinance(ledger.saveDialectRecord({ ...mandate("1", customer.id), data: { [field]: 1 }, merge: true })),
+          { concurrency: "unbounded" }
+        )
+        const stored = yield* asFinance(
+          ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "1" })
+        )
+        assert.deepStrictEqual(stored.data, {
+          reference: "MD-1",
+          status: "CANCELLED",
+          ...Object.fromEntries(fields.map((field) => [field, 1]))
+        })
+        const created = yield* asFinance(
+          ledger.saveDialectRecord({ ...mandate("9", customer.id), data: { status: "NEW" }, merge: true })
+        )
+        assert.deepStrictEqual(created.data, { status: "NEW" })
       })
     )
   )
