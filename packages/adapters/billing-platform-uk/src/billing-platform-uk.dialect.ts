@@ -14,6 +14,7 @@ import {
   Ledger,
   type LedgerError,
   NotFound,
+  notFound,
   type Page,
   type PaymentDetail,
   type PaymentPreset,
@@ -35,6 +36,7 @@ import {
   BpukPaymentList,
   BpukPaymentPath,
   BpukCreatePayment as CreateBody,
+  ledgerIdOf,
   BpukModifyPayment as ModifyBody,
   BpukPayment as PaymentSchema
 } from "./billing-platform-uk.schemas.ts"
@@ -197,11 +199,23 @@ const readRefundRow = (id: RecordId) =>
     return toBpukRefundRow(refund, yield* refundDetailsOf(id))
   })
 
-/** A path id: a ledger payment id, or `R<n>` for a refund row. */
-const pathTarget = (id: string) =>
-  id.startsWith("R")
-    ? { kind: "refund" as const, id: Number(id.slice(1)) }
-    : { kind: "payment" as const, id: Number(id) }
+/**
+ * A path id: a ledger payment id, or `R<n>` for a refund row. One beyond the ledger's id range
+ * names nothing: 404 with the id as the client wrote it (never a rounded `Number` of it).
+ */
+type PathTarget = { readonly kind: "refund" | "payment"; readonly id: RecordId }
+const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound> => {
+  const refund = text.startsWith("R")
+  const id = ledgerIdOf(refund ? text.slice(1) : text)
+  if (id === null) return Effect.fail(notFound("payment", text))
+  return Effect.succeed({ kind: refund ? "refund" : "payment", id })
+}
+
+/** A customer id from the path; 404 with the id as written when it is beyond the ledger's range. */
+const pathCustomerId = (text: string): Effect.Effect<RecordId, NotFound> => {
+  const id = ledgerIdOf(text)
+  return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
+}
 
 /** Ledger validation messages with the vendor's field names. */
 const vendorFields = <A, R>(program: Effect.Effect<A, LedgerError, R>) =>
@@ -390,6 +404,7 @@ const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: R
 
     let sourceId: RecordId
     if (body.refundOfPaymentID !== undefined) {
+      // The schema let through only ids within the ledger's range, so this conversion is exact.
       sourceId = Number(body.refundOfPaymentID)
       const source = yield* ledger.getPayment({ id: sourceId })
       if (source.payment.customerId !== customer.id) {
@@ -620,12 +635,11 @@ export const billingPlatformUkDialect = defineDialect({
         `${suite} › answers an unknown, deleted or out-of-scope payment with 404 or 403 in the dialect's error shape`
       ],
       implemented: true,
-      handler: ({ params }) => {
-        const target = pathTarget(params.id)
-        return Effect.map(target.kind === "refund" ? readRefundRow(target.id) : readPayment(target.id), (row) =>
-          ok(row)
+      handler: ({ params }) =>
+        pathTarget(params.id).pipe(
+          Effect.flatMap((target) => (target.kind === "refund" ? readRefundRow(target.id) : readPayment(target.id))),
+          Effect.map((row) => ok(row))
         )
-      }
     }),
     endpoint({
       method: "GET",
@@ -662,8 +676,9 @@ export const billingPlatformUkDialect = defineDialect({
       implemented: true,
       handler: ({ params, query }) =>
         Effect.gen(function* () {
-          yield* Ledger.use((ledger) => ledger.getCustomer(params.customerId))
-          return ok(yield* listRows(query, params.customerId))
+          const customerId = yield* pathCustomerId(params.customerId)
+          yield* Ledger.use((ledger) => ledger.getCustomer(customerId))
+          return ok(yield* listRows(query, customerId))
         })
     }),
     endpoint({
@@ -688,7 +703,8 @@ export const billingPlatformUkDialect = defineDialect({
       handler: ({ params, body }) =>
         vendorFields(
           Effect.gen(function* () {
-            const customer = yield* Ledger.use((ledger) => ledger.getCustomer(params.customerId))
+            const customerId = yield* pathCustomerId(params.customerId)
+            const customer = yield* Ledger.use((ledger) => ledger.getCustomer(customerId))
             const context = yield* loadRenderContext
             if (isZeroAmount(body.paymentAmount)) {
               return yield* validationFailed(["paymentAmount"], "paymentAmount must not be zero")
@@ -729,19 +745,21 @@ export const billingPlatformUkDialect = defineDialect({
         `${suite} › PATCH refuses a status change the payment's lifecycle does not allow`
       ],
       implemented: true,
-      handler: ({ params, body }) => {
-        const target = pathTarget(params.id)
-        return vendorFields(
-          asOneUnit(
-            "modifyPayment",
-            { id: params.id, body },
-            target.kind === "refund" ? modifyRefundRow(target.id, body) : modifyPayment(target.id, body)
-          ).pipe(
-            Effect.flatMap(renderRow),
-            Effect.map((row) => ok(row))
+      handler: ({ params, body }) =>
+        pathTarget(params.id).pipe(
+          Effect.flatMap((target) =>
+            vendorFields(
+              asOneUnit(
+                "modifyPayment",
+                { id: params.id, body },
+                target.kind === "refund" ? modifyRefundRow(target.id, body) : modifyPayment(target.id, body)
+              ).pipe(
+                Effect.flatMap(renderRow),
+                Effect.map((row) => ok(row))
+              )
+            )
           )
         )
-      }
     }),
     endpoint({
       method: "DELETE",
@@ -756,10 +774,12 @@ export const billingPlatformUkDialect = defineDialect({
       responses: { 204: { description: "The payment was deleted" } },
       tests: [`${suite} › DELETE removes a payment not yet posted and refuses posted money with 409`],
       implemented: true,
-      handler: ({ params }) => {
-        const target = pathTarget(params.id)
-        return Effect.as(target.kind === "refund" ? deleteRefundRow(target.id) : deletePayment(target.id), noContent())
-      }
+      handler: ({ params }) =>
+        pathTarget(params.id).pipe(
+          Effect.flatMap((target) =>
+            Effect.as(target.kind === "refund" ? deleteRefundRow(target.id) : deletePayment(target.id), noContent())
+          )
+        )
     })
   ]
 })

@@ -37,6 +37,20 @@ export type BpukPayment = typeof BpukPayment.Type
 
 export const BpukPaymentList = Schema.Array(BpukPayment).annotate({ identifier: "BillingPlatformUkPaymentList" })
 
+/**
+ * The ledger's ids are positive 32-bit integers (PostgreSQL `serial` columns), so a longer digit
+ * string names nothing — and one beyond 2^53 would not even survive `Number` (16 nines read as
+ * 10000000000000000). Ids are therefore checked as text, before any conversion.
+ */
+export const maxLedgerId = 2_147_483_647
+
+/** The ledger id a digit string names, or `null` when it is not one (not digits, or out of range). */
+export const ledgerIdOf = (text: string): number | null => {
+  if (!/^[1-9]\d{0,9}$/u.test(text)) return null
+  const id = Number(text)
+  return id <= maxLedgerId ? id : null
+}
+
 /** `POST customers/ID/payments/`. */
 export const BpukCreatePayment = Schema.Struct({
   paymentAmount: bpukMoney.schema,
@@ -49,7 +63,13 @@ export const BpukCreatePayment = Schema.Struct({
   paymentReversedDate: Schema.optionalKey(Schema.NullOr(DateFormats.businessDate.schema)),
   status: Schema.optionalKey(Schema.Array(Schema.String)),
   /** Paybridge extension: the payment a refund (negative amount) is paid back from. */
-  refundOfPaymentID: Schema.optionalKey(Schema.String.check(Schema.isPattern(/^[1-9]\d{0,15}$/u)))
+  refundOfPaymentID: Schema.optionalKey(
+    Schema.String.check(
+      Schema.makeFilter((text: string) => ledgerIdOf(text) !== null, {
+        expected: `a payment id (digits, 1 to ${maxLedgerId})`
+      })
+    )
+  )
 }).annotate({ identifier: "BillingPlatformUkCreatePayment" })
 export type BpukCreatePayment = typeof BpukCreatePayment.Type
 
@@ -80,14 +100,8 @@ export const BpukPaymentPath = Schema.Struct({
   )
 })
 
-const CustomerIdText = Schema.String.check(
-  Schema.isPattern(/^[1-9]\d{0,15}$/u, { expected: "a customer id (digits)" })
-).pipe(
-  Schema.decodeTo(Schema.Int, {
-    decode: SchemaGetter.transform((text: string) => Number(text)),
-    encode: SchemaGetter.transform((n: number) => String(n))
-  })
-)
+/** A customer id in the path, kept as written: the handler answers 404 for one beyond the ledger's range. */
+const CustomerIdText = Schema.String.check(Schema.isPattern(/^[1-9]\d{0,15}$/u, { expected: "a customer id (digits)" }))
 export const BpukCustomerPath = Schema.Struct({ customerId: CustomerIdText })
 
 /** A flag is on when present without a value, or `1`/`true`; `0`/`false` turn it off. */

@@ -128,6 +128,43 @@ describe("Billing Platform (UK) payments", () => {
     expect(noCustomer.status).toBe(404)
   })
 
+  it("answers an id beyond the ledger's range as not found (or invalid), naming it as the client wrote it", async () => {
+    const id = await createId({ paymentAmount: amount("30.00") })
+    // 16 nines is no JS number (it reads as 10000000000000000); 2147483648 is one past the ledger's last id.
+    for (const path of ["/payments/9999999999999999", "/payments/R9999999999999999", "/payments/2147483648"]) {
+      const missing = await send({ method: "GET", path })
+      expect(missing.status, path).toBe(404)
+      const message = (missing.json as { error: { message: string } }).error.message
+      expect(message).toBe(`payment ${path.slice("/payments/".length)} does not exist`)
+    }
+    const patched = await send({ method: "PATCH", path: "/payments/9999999999999999", body: { ourReference: "X" } })
+    expect(patched.status).toBe(404)
+    expect(patched.json).toMatchObject({ error: { message: "payment 9999999999999999 does not exist" } })
+    const deleted = await send({ method: "DELETE", path: "/payments/9999999999999999" })
+    expect(deleted.status).toBe(404)
+    const customer = await send({ method: "GET", path: "/customers/9999999999999999/payments/" })
+    expect(customer.status).toBe(404)
+    expect(customer.json).toMatchObject({ error: { message: "customer 9999999999999999 does not exist" } })
+    const intoNowhere = await send({
+      method: "POST",
+      path: "/customers/9999999999999999/payments/",
+      body: { paymentAmount: amount("1.00") }
+    })
+    expect(intoNowhere.status).toBe(404)
+
+    const refund = await create({ paymentAmount: amount("-5.00"), refundOfPaymentID: "9999999999999999" })
+    expect(refund.status).toBe(400)
+    expect(refund.json).toMatchObject({ error: { code: "invalid_request", fields: [{ field: "refundOfPaymentID" }] } })
+    expect(refund.text).not.toContain("10000000000000000")
+    const past = await create({ paymentAmount: amount("-5.00"), refundOfPaymentID: "2147483648" })
+    expect(past.status).toBe(400)
+    // The largest id the ledger can hold is still an id: it simply names no payment here.
+    const last = await create({ paymentAmount: amount("-5.00"), refundOfPaymentID: "2147483647" })
+    expect(last.status).toBe(404)
+    expect(last.json).toMatchObject({ error: { message: "payment 2147483647 does not exist" } })
+    expect((await send({ method: "GET", path: `/payments/${id}` })).status).toBe(200)
+  })
+
   it("lists one customer's valid payments, refund rows included", async () => {
     const mine = await createId({ paymentAmount: amount("100.00"), paymentDate: "2024-03-01" })
     await createId({ paymentAmount: amount("5.00"), paymentDate: "2024-03-01" })
