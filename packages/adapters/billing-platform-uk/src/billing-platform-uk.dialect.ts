@@ -50,6 +50,7 @@ import {
   idAfterOf,
   isZeroAmount,
   type PaymentDisplay,
+  type PaymentRowSource,
   paymentDisplayFrom,
   paymentOnlyFilter,
   type RefundDetails,
@@ -167,7 +168,7 @@ const visibleDetail = (id: RecordId) =>
     return detail
   })
 
-const renderPayment = (detail: PaymentDetail, context: RenderContext, display: PaymentDisplay) =>
+const renderPayment = (detail: PaymentRowSource, context: RenderContext, display: PaymentDisplay) =>
   toBpukPayment(detail, { presets: context.presets, methodName: context.methodName, display })
 
 const readPayment = (id: RecordId) =>
@@ -255,9 +256,28 @@ const listRows = (query: BpukListQuery, customerId: RecordId | undefined) =>
         })
       )).map((record) => [record.key, paymentDisplayFrom(record.data)])
     )
+    // A row is the listed payment plus its latest collection. Only payments that ever had a
+    // collection (one `collection.requested` event each) need their detail read; the rest render
+    // from the list itself, so a list costs its pages plus one read per collected payment.
+    const collected =
+      payments.length === 0
+        ? new Set<RecordId>()
+        : new Set(
+            (yield* allPages((cursor) =>
+              ledger.listEvents({
+                types: ["collection.requested"],
+                ...(customerId === undefined ? {} : { customerId }),
+                cursor,
+                limit: 1000
+              })
+            )).flatMap((event) => (event.paymentId === null ? [] : [event.paymentId]))
+          )
     const rows: Array<BpukPayment> = yield* Effect.forEach(payments, (payment) =>
-      Effect.map(ledger.getPayment({ id: payment.id }), (detail) =>
-        renderPayment(detail, context, displays.get(String(payment.id)) ?? paymentDisplayFrom(null))
+      Effect.map(
+        collected.has(payment.id)
+          ? ledger.getPayment({ id: payment.id })
+          : Effect.succeed<PaymentRowSource>({ payment, collections: [] }),
+        (source) => renderPayment(source, context, displays.get(String(payment.id)) ?? paymentDisplayFrom(null))
       )
     )
     if (paymentOnlyFilter(query)) return rows

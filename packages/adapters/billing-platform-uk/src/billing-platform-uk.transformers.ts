@@ -99,7 +99,10 @@ export const visibleRefundStates = {
 export const customerDefaultMethod = "Customer Default"
 
 /** The collection statuses of a payment (from its newest collection). */
-export const collectionStatusesOf = (detail: PaymentDetail, presets: StatusPresets): ReadonlyArray<string> => {
+export const collectionStatusesOf = (
+  detail: Pick<PaymentDetail, "collections">,
+  presets: StatusPresets
+): ReadonlyArray<string> => {
   const latest = [...detail.collections].sort(
     (a, b) => b.requestedAt.getTime() - a.requestedAt.getTime() || b.id - a.id
   )[0]
@@ -107,7 +110,7 @@ export const collectionStatusesOf = (detail: PaymentDetail, presets: StatusPrese
 }
 
 /** Every status of a payment: `Reversed` while any reversal is active, then its collection status. */
-export const statusesOf = (detail: PaymentDetail, presets: StatusPresets): ReadonlyArray<string> => [
+export const statusesOf = (detail: PaymentRowSource, presets: StatusPresets): ReadonlyArray<string> => [
   ...(detail.payment.reversedAmount > 0n ? [presets.reversed] : []),
   ...collectionStatusesOf(detail, presets)
 ]
@@ -126,9 +129,15 @@ export const paymentDisplayFrom = (data: Readonly<Record<string, unknown>> | nul
   invoiceIDReversed: typeof data?.invoiceIDReversed === "string" ? data.invoiceIDReversed : null
 })
 
+/**
+ * What a payment row is made of: the payment and its collections (nothing else of the detail
+ * shows), so a list can build rows from list results without reading each payment's detail.
+ */
+export type PaymentRowSource = Pick<PaymentDetail, "payment" | "collections">
+
 /** A ledger payment as the vendor's payment object. */
 export const toBpukPayment = (
-  detail: PaymentDetail,
+  detail: PaymentRowSource,
   context: {
     readonly presets: StatusPresets
     readonly methodName: (methodId: number) => string

@@ -1,0 +1,92 @@
+/**
+ * How much the Billing Platform (UK) lists read. The vendor's lists have no paging, so a list
+ * returns every matching row; what must stay bounded is the work per row: rows are built from the
+ * ledger's list pages, and only a payment that has had a collection (its status shows the latest
+ * one) costs a read of its detail. The rows stay exactly what each payment's own GET returns.
+ */
+import { type DialectTestbed, inMemoryTestbedLayer, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
+import { Ledger } from "@paybridge/core"
+import { Effect, Layer } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { billingPlatformUkDialect } from "../src/index.ts"
+import { authorize, type BpukSeed, listOf, paymentOf, seedBpuk } from "./billing-platform-uk.seed.ts"
+
+/** Ledger calls by operation name, counted on the real Ledger (nothing is faked). */
+const calls = new Map<string, number>()
+const countingLedger = Layer.effect(
+  Ledger,
+  Effect.map(Ledger.use(Effect.succeed), (ledger) => {
+    const counted: Record<string, unknown> = {}
+    for (const [name, value] of Object.entries(ledger)) {
+      counted[name] =
+        typeof value === "function"
+          ? (...args: ReadonlyArray<unknown>) => {
+              calls.set(name, (calls.get(name) ?? 0) + 1)
+              return value.apply(ledger, args)
+            }
+          : value
+    }
+    return counted as unknown as typeof ledger
+  })
+)
+
+let testbed: DialectTestbed
+let seed: BpukSeed
+beforeEach(async () => {
+  testbed = await makeDialectTestbed({
+    dialect: billingPlatformUkDialect,
+    layer: Layer.provideMerge(countingLedger, inMemoryTestbedLayer())
+  })
+  seed = await seedBpuk(testbed)
+})
+afterEach(() => testbed.dispose())
+
+const get = async (path: string) => {
+  const response = await testbed.request(authorize({ method: "GET", path }, seed))
+  expect(response.status, response.text).toBe(200)
+  return response
+}
+
+describe("Billing Platform (UK) list reads", () => {
+  it("reads a payment's detail only when it has had a collection, and lists the same rows as each GET", async () => {
+    const payments = await testbed.runAsSystem(
+      Effect.forEach(
+        Array.from({ length: 40 }, (_, index) => index),
+        (index) =>
+          Ledger.use((ledger) =>
+            ledger.createPayment({
+              customerId: seed.customerId,
+              amount: `${index + 1}.50`,
+              initialState: index < 3 ? "draft" : "posted"
+            })
+          )
+      )
+    )
+    const [pending, collected, failed] = payments.map((detail) => detail.payment.id)
+    await testbed.runAsSystem(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        for (const paymentId of [pending, collected, failed] as ReadonlyArray<number>) {
+          yield* ledger.requestCollection({ paymentId, method: "direct-debit" })
+        }
+        yield* ledger.markCollected({ paymentId: collected as number })
+        yield* ledger.failCollection({ paymentId: failed as number, reason: "refer to payer" })
+      })
+    )
+
+    for (const path of ["/payments/", `/customers/${seed.customerId}/payments/`]) {
+      calls.clear()
+      const rows = listOf(await get(path))
+      expect(rows).toHaveLength(40)
+      // Three collected payments → three detail reads, not one per row (40 before).
+      expect(calls.get("getPayment")).toBe(3)
+      expect(calls.get("listPayments")).toBe(1)
+      expect(rows.filter((row) => row.status.length > 0).map((row) => [row.id, row.status])).toEqual([
+        [String(pending), ["Collection Pending"]],
+        [String(collected), ["Collected"]],
+        [String(failed), ["Collection Failed"]]
+      ])
+      for (const row of rows) expect(row).toEqual(paymentOf(await get(`/payments/${row.id}`)))
+    }
+  })
+})
