@@ -23,6 +23,7 @@ import {
 } from "@paybridge/adapter-kit"
 import {
   Authenticator,
+  type BalanceEntry,
   CommandContext,
   PaymentLink as CorePaymentLink,
   type Customer,
@@ -40,6 +41,7 @@ import {
   type Principal,
   type ResultSchema,
   Unauthorized,
+  type ValidationFailed,
   validationFailed
 } from "@paybridge/core"
 import { Context, Effect, Schema } from "effect"
@@ -105,6 +107,7 @@ import {
   invoicePaymentStatusOf,
   isPaymentMethod,
   isZeroDecimal,
+  type ListQuery,
   parseFlag,
   parseListQuery,
   paymentAttributesOf,
@@ -222,6 +225,63 @@ const allPages = <A, E, R>(
     return rows
   })
 
+/**
+ * How many rows one Elevate request reads when the ledger cannot page it for us (a filter or sort
+ * on a computed field, a sum over every payment of a customer). Beyond it the request is refused
+ * with 400 in Elevate's shape, saying how to narrow it; see the README's "Bounded reads".
+ */
+export const elevateScanLimit = 10_000
+
+/** Every page of a ledger list, refused with 400 (`ValidationFailed` at `path`) past {@link elevateScanLimit} rows. */
+const boundedPages = <A, E, R>(
+  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>,
+  refusal: { readonly path: string; readonly what: string; readonly narrow: string }
+): Effect.Effect<Array<A>, E | ValidationFailed, R> =>
+  Effect.gen(function* () {
+    const rows: Array<A> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<A> = yield* list(cursor)
+      rows.push(...page.items)
+      if (rows.length > elevateScanLimit) {
+        return yield* validationFailed(
+          [refusal.path],
+          `${refusal.what} exceeds the ${elevateScanLimit} rows one request reads; ${refusal.narrow}`
+        )
+      }
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    return rows
+  })
+
+/**
+ * Rows `offset` to `offset + size` of a ledger list in its own order, read page by page and no
+ * further than needed; `passed` counts every row read (all of them when the list ran out first).
+ */
+const windowOf = <A, E, R>(
+  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>,
+  offset: number,
+  size: number
+) =>
+  Effect.gen(function* () {
+    const rows: Array<A> = []
+    let passed = 0
+    let cursor: string | null = null
+    do {
+      const page: Page<A> = yield* list(cursor)
+      for (const item of page.items) {
+        if (passed >= offset && rows.length < size) rows.push(item)
+        passed += 1
+      }
+      cursor = rows.length < size ? page.nextCursor : null
+    } while (cursor !== null)
+    return { rows, passed }
+  })
+
+/** A list request the ledger can page by itself: no filter, no search, no sort (the default order). */
+const pagesInLedgerOrder = (list: ListQuery) =>
+  list.conditions.length === 0 && list.textSearch.length === 0 && list.sort.length === 0
+
 const recordsOf = (kind: string, filter: { readonly customerId?: number; readonly paymentId?: number } = {}) =>
   Effect.flatMap(Ledger, (ledger) =>
     allPages((cursor) => ledger.listDialectRecords({ dialect: dialectId, kind, ...filter, cursor, limit: 1000 }))
@@ -274,10 +334,35 @@ const firstInvoiceOf = (detail: PaymentDetail) =>
 const debitRows = (customer: Customer) =>
   Effect.gen(function* () {
     const ledger = yield* Ledger
-    const records = yield* recordsOf(kinds.debit, { customerId: customer.id })
+    const records = yield* boundedPages(
+      (cursor) =>
+        ledger.listDialectRecords({
+          dialect: dialectId,
+          kind: kinds.debit,
+          customerId: customer.id,
+          cursor,
+          limit: 1000
+        }),
+      { path: "customer_id", what: `the debits of customer ${customer.id}`, narrow: "pass excludeDebits=true" }
+    )
     if (records.length === 0) return []
-    const entries = yield* allPages((cursor) => ledger.listBalanceEntries(customer.id, { cursor, limit: 1000 }))
-    const byId = new Map(entries.map((entry) => [entry.id, entry]))
+    // Balance entries come oldest first: read until the newest debit's entry, not the whole history.
+    const wanted = new Set(records.map((record) => Number(record.key)))
+    const byId = new Map<number, BalanceEntry>()
+    let cursor: string | null = null
+    let read = 0
+    do {
+      const page: Page<BalanceEntry> = yield* ledger.listBalanceEntries(customer.id, { cursor, limit: 1000 })
+      for (const entry of page.items) if (wanted.has(entry.id)) byId.set(entry.id, entry)
+      read += page.items.length
+      if (read > elevateScanLimit && byId.size < wanted.size) {
+        return yield* validationFailed(
+          ["customer_id"],
+          `the balance history of customer ${customer.id} exceeds the ${elevateScanLimit} rows one request reads; pass excludeDebits=true`
+        )
+      }
+      cursor = byId.size < wanted.size ? page.nextCursor : null
+    } while (cursor !== null)
     return records.flatMap((record): Array<CustomerPaymentRow> => {
       const entry = byId.get(Number(record.key))
       if (entry === undefined) return []
@@ -307,17 +392,35 @@ const debitRows = (customer: Customer) =>
 const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePaymentQuery>) =>
   Effect.gen(function* () {
     const ledger = yield* Ledger
-    const payments = yield* allPages((cursor) =>
-      ledger.listPayments({
-        customerId: customer.id,
-        states: ["posted"],
-        order: "id",
-        ...pushdown,
-        cursor,
-        limit: 1000
-      })
+    const narrow = {
+      path: "filter",
+      what: `a filtered or sorted list of the payments of customer ${customer.id}`,
+      narrow:
+        "narrow it with filter=paymentDate:gt:<date> or filter=id:gt:<id>, or drop filter and sort to page in id order"
+    }
+    const payments = yield* boundedPages(
+      (cursor) =>
+        ledger.listPayments({
+          customerId: customer.id,
+          states: ["posted"],
+          order: "id",
+          ...pushdown,
+          cursor,
+          limit: 1000
+        }),
+      narrow
     )
-    const records = yield* recordsOf(kinds.payment, { customerId: customer.id })
+    const records = yield* boundedPages(
+      (cursor) =>
+        ledger.listDialectRecords({
+          dialect: dialectId,
+          kind: kinds.payment,
+          customerId: customer.id,
+          cursor,
+          limit: 1000
+        }),
+      narrow
+    )
     const attributes = new Map(records.map((record) => [record.paymentId, paymentAttributesOf(record.data)]))
     return payments.map((payment) =>
       paymentRow(payment, attributes.get(payment.id) ?? paymentAttributesOf(undefined), null)
@@ -335,6 +438,42 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>) =>
           return invoice === null ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
         })
   )
+
+/**
+ * One page of a customer's payments in the default order (id ascending: every payment, then every
+ * debit, whose ids lie above {@link debitIdBase}), read from the ledger's pages up to the end of
+ * the requested page only; attributes and invoices are read for the shown rows alone.
+ */
+const pagedCustomerPayments = (
+  customer: Customer,
+  list: ListQuery,
+  options: { readonly excludeCredits: boolean; readonly excludeDebits: boolean }
+) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const offset = (list.page - 1) * list.pageSize
+    const credits = options.excludeCredits
+      ? { rows: [], passed: 0 }
+      : yield* windowOf(
+          (cursor) =>
+            ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
+          offset,
+          list.pageSize
+        )
+    const creditRowsShown = yield* Effect.forEach(credits.rows, (payment) =>
+      Effect.map(recordOf(kinds.payment, String(payment.id)), (record) =>
+        paymentRow(payment, paymentAttributesOf(record?.data), null)
+      )
+    )
+    const room = list.pageSize - creditRowsShown.length
+    const debits =
+      options.excludeDebits || room === 0
+        ? []
+        : [...(yield* debitRows(customer))]
+            .sort((a, b) => a.id - b.id)
+            .slice(Math.max(0, offset - credits.passed), Math.max(0, offset - credits.passed) + room)
+    return yield* withInvoices([...creditRowsShown, ...debits])
+  })
 
 const customerPaymentById = (id: number) =>
   Effect.gen(function* () {
@@ -815,6 +954,10 @@ export const elevateDialect = defineDialect({
           const excludeDebits = yield* parseFlag("excludeDebits", query.excludeDebits)
           const excludeCredits = yield* parseFlag("excludeCredits", query.excludeCredits)
           const customer = yield* ledger.getCustomer(query.customer_id)
+          if (pagesInLedgerOrder(list)) {
+            const shown = yield* pagedCustomerPayments(customer, list, { excludeCredits, excludeDebits })
+            return ok(shown.map((row) => projectFields(toCustomerPayment(row), list.fields)))
+          }
           const credits = excludeCredits ? [] : yield* creditRows(customer, compilePaymentQuery(list.conditions))
           const debits = excludeDebits ? [] : yield* debitRows(customer)
           const needInvoices = queryUses(list, ["invoiceId", "invoiceNumber"])
@@ -1299,11 +1442,21 @@ export const elevateDialect = defineDialect({
         Effect.gen(function* () {
           const ledger = yield* Ledger
           const customer = yield* ledger.getCustomer(query.customer_id)
-          const payments = yield* allPages((cursor) =>
-            ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 })
+          // The totals sum every posted payment: a whole-history read, bounded by elevateScanLimit.
+          const refusal = (what: string) => ({
+            path: "customer_id",
+            what: `the ${what} of customer ${customer.id}`,
+            narrow: "read the balance alone from GET /customer-credit-status?customerId=<id>"
+          })
+          const payments = yield* boundedPages(
+            (cursor) =>
+              ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
+            refusal("posted payments")
           )
-          const documents = yield* allPages((cursor) =>
-            ledger.listDocuments({ customerId: customer.id, kinds: ["invoice", "bill"], cursor, limit: 1000 })
+          const documents = yield* boundedPages(
+            (cursor) =>
+              ledger.listDocuments({ customerId: customer.id, kinds: ["invoice", "bill"], cursor, limit: 1000 }),
+            refusal("invoices")
           )
           const lastInvoiceAt = documents.reduce<Date | null>(
             (latest, document) =>
@@ -1393,29 +1546,55 @@ export const elevateDialect = defineDialect({
           const list = yield* parseListQuery(query, creditStatusFields, {
             fieldFilters: { percentageDifference: query.percentageDifference }
           })
-          const customers =
-            query.customerId === undefined
-              ? yield* allPages((cursor) => ledger.listCustomers({ cursor, limit: 1000 }))
-              : [yield* ledger.getCustomer(query.customerId)]
-          const rows = yield* Effect.forEach(customers, (customer) =>
-            Effect.gen(function* () {
-              const open = yield* allPages((cursor) =>
+          const rowOf = (customer: Customer, open: ReadonlyArray<Document>): CreditStatusRow => ({
+            customer,
+            billAmount: customer.balance < 0n ? -customer.balance : 0n,
+            openBillRunValue: open.reduce((sum, document) => sum + document.outstanding, 0n)
+          })
+          const openOf = (customer: Customer) =>
+            boundedPages(
+              (cursor) =>
                 ledger.listDocuments({
                   customerId: customer.id,
                   kinds: ["invoice", "bill"],
                   unpaidOnly: true,
                   cursor,
                   limit: 1000
-                })
-              )
-              return {
-                customer,
-                billAmount: customer.balance < 0n ? -customer.balance : 0n,
-                openBillRunValue: open.reduce((sum, document) => sum + document.outstanding, 0n)
-              } satisfies CreditStatusRow
-            })
+                }),
+              { path: "customerId", what: `the open invoices of customer ${customer.id}`, narrow: "settle some first" }
+            )
+          const withOpen = (customers: ReadonlyArray<Customer>) =>
+            Effect.forEach(customers, (customer) => Effect.map(openOf(customer), (open) => rowOf(customer, open)))
+          const sortById = [{ field: "customerId", descending: false }]
+          if (query.customerId !== undefined) {
+            const rows = yield* withOpen([yield* ledger.getCustomer(query.customerId)])
+            const page = selectPage(rows, list, creditStatusValue, sortById)
+            return ok(page.map((row) => projectFields(creditStatusWire(row), list.fields)))
+          }
+          if (pagesInLedgerOrder(list)) {
+            // Customers come in id order from the ledger: read up to the requested page, then only its open invoices.
+            const offset = (list.page - 1) * list.pageSize
+            const { rows: customers } = yield* windowOf(
+              (cursor) => ledger.listCustomers({ cursor, limit: 1000 }),
+              offset,
+              list.pageSize
+            )
+            return ok((yield* withOpen(customers)).map((row) => projectFields(creditStatusWire(row), list.fields)))
+          }
+          // A filter or sort over every customer: two bounded scans (customers, open invoices), grouped here.
+          const narrow = {
+            path: "filter",
+            what: "a filtered or sorted credit status of every customer",
+            narrow: "pass customerId, or drop filter and sort to page in customer id order"
+          }
+          const customers = yield* boundedPages((cursor) => ledger.listCustomers({ cursor, limit: 1000 }), narrow)
+          const open = yield* boundedPages(
+            (cursor) => ledger.listDocuments({ kinds: ["invoice", "bill"], unpaidOnly: true, cursor, limit: 1000 }),
+            narrow
           )
-          const page = selectPage(rows, list, creditStatusValue, [{ field: "customerId", descending: false }])
+          const openByCustomer = Map.groupBy(open, (document) => document.customerId)
+          const rows = customers.map((customer) => rowOf(customer, openByCustomer.get(customer.id) ?? []))
+          const page = selectPage(rows, list, creditStatusValue, sortById)
           return ok(page.map((row) => projectFields(creditStatusWire(row), list.fields)))
         })
     }),

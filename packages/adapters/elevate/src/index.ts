@@ -6,6 +6,7 @@ export {
   ElevateTokenSettings,
   type ElevateTokenSettingsShape,
   elevateDialect,
+  elevateScanLimit,
   signElevateToken,
   tokenLifetimeSeconds,
   verifyElevateToken

@@ -1,0 +1,128 @@
+/**
+ * How much Elevate's lists read. Elevate pages every list (`page`, `pageSize`); in the default
+ * order with no filter the dialect pages in the ledger too, so a request reads up to the end of its
+ * page and looks up details for the shown rows only. A filter or sort on computed fields needs a
+ * scan, capped at `elevateScanLimit` rows and otherwise refused with 400 in Elevate's shape. Either
+ * way the rows are the same.
+ */
+import { type DialectTestbed, inMemoryTestbedLayer, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
+import { Ledger } from "@paybridge/core"
+import { Effect, Layer } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { elevateDialect, elevateScanLimit } from "../src/index.ts"
+import { authorize, type ElevateSeed, issue, money, plain, seed } from "./elevate-fixtures.ts"
+
+/** Ledger calls by operation name, counted on the real Ledger (nothing is faked). */
+const calls = new Map<string, number>()
+const countingLedger = Layer.effect(
+  Ledger,
+  Effect.map(Ledger.use(Effect.succeed), (ledger) => {
+    const counted: Record<string, unknown> = {}
+    for (const [name, value] of Object.entries(ledger)) {
+      counted[name] =
+        typeof value === "function"
+          ? (...args: ReadonlyArray<unknown>) => {
+              calls.set(name, (calls.get(name) ?? 0) + 1)
+              return value.apply(ledger, args)
+            }
+          : value
+    }
+    return counted as unknown as typeof ledger
+  })
+)
+
+let testbed: DialectTestbed
+let elevate: ElevateSeed
+beforeEach(async () => {
+  testbed = await makeDialectTestbed({
+    dialect: elevateDialect,
+    layer: Layer.provideMerge(countingLedger, inMemoryTestbedLayer())
+  })
+  elevate = await seed(testbed)
+})
+afterEach(() => testbed.dispose())
+
+const get = async (path: string, query: Record<string, string>) => {
+  calls.clear()
+  const response = await testbed.request(authorize({ method: "GET", path, query }, elevate))
+  return { status: response.status, body: plain(response) as Array<Record<string, unknown>>, calls: new Map(calls) }
+}
+
+describe("Elevate list reads", () => {
+  it("pages customer payments in the ledger, the same rows as a sorted scan, debits after payments", async () => {
+    await issue(testbed, elevate.customerId, "50.00")
+    for (const amount of ["10.00", "20.00", "-1.50", "30.00", "40.00", "-2.50", "50.00"]) {
+      const response = await testbed.request(
+        authorize(
+          {
+            method: "POST",
+            path: "/customer-payments",
+            body: { customerId: elevate.customerId, amountInMajorCurrency: money(amount), type: "BACS" }
+          },
+          elevate
+        )
+      )
+      expect(response.status, response.text).toBe(201)
+    }
+    const base = { customer_id: String(elevate.customerId), pageSize: "3" }
+    const shown: Array<unknown> = []
+    for (const page of ["1", "2", "3"]) {
+      const paged = await get("/customer-payments", { ...base, page })
+      const scanned = await get("/customer-payments", { ...base, page, sort: "id" })
+      expect(paged.status).toBe(200)
+      expect(paged.body).toEqual(scanned.body)
+      shown.push(...paged.body.map((row) => [row.txnType, row.amountInMajorCurrency]))
+      if (page === "1") {
+        // Page 1 holds payments only: one ledger page, three attribute look-ups, no balance history.
+        expect(paged.calls.get("listPayments")).toBe(1)
+        expect(paged.calls.get("getDialectRecord")).toBe(3)
+        expect(paged.calls.get("listBalanceEntries")).toBeUndefined()
+        expect(paged.calls.get("listDialectRecords")).toBeUndefined()
+      }
+    }
+    expect(shown).toEqual([
+      ["PAYMENT", 10],
+      ["PAYMENT", 20],
+      ["PAYMENT", 30],
+      ["PAYMENT", 40],
+      ["PAYMENT", 50],
+      ["DEBIT", -1.5],
+      ["DEBIT", -2.5]
+    ])
+  })
+
+  it("reads open invoices of the shown customers only when paging credit status without a filter", async () => {
+    const customers = await testbed.runAsSystem(
+      Effect.forEach(["B", "C", "D", "E", "F"], (name) =>
+        Ledger.use((ledger) => ledger.createCustomer({ name: `Customer ${name}`, currency: "GBP" }))
+      )
+    )
+    for (const customer of customers) await issue(testbed, customer.id, "12.00")
+    const paged = await get("/customer-credit-status", { page: "2", pageSize: "2" })
+    const scanned = await get("/customer-credit-status", { page: "2", pageSize: "2", sort: "customerId" })
+    expect(paged.status).toBe(200)
+    expect(paged.body).toEqual(scanned.body)
+    expect(paged.body.map((row) => row.customerId)).toEqual([customers[1]?.id, customers[2]?.id])
+    expect(paged.body.map((row) => row.openBillRunValue)).toEqual([12, 12])
+    // Two customers shown → two open-invoice reads (one per customer in the ledger before).
+    expect(paged.calls.get("listDocuments")).toBe(2)
+    expect(scanned.calls.get("listDocuments")).toBe(1)
+  })
+
+  it(`refuses a filtered or sorted scan of more than ${elevateScanLimit} customers with 400, and still pages them`, async () => {
+    await testbed.runAsSystem(
+      Effect.forEach(
+        Array.from({ length: elevateScanLimit }, (_, index) => index),
+        (index) => Ledger.use((ledger) => ledger.createCustomer({ name: `Bulk ${index}`, currency: "GBP" })),
+        { discard: true }
+      )
+    )
+    const sorted = await get("/customer-credit-status", { page: "1", pageSize: "5", sort: "customerId:desc" })
+    expect(sorted.status).toBe(400)
+    expect(sorted.body).toMatchObject({ status: 400, message: expect.stringContaining(`${elevateScanLimit} rows`) })
+    expect(String((sorted.body as unknown as { message: string }).message)).toContain("customerId")
+    const last = await get("/customer-credit-status", { page: String(elevateScanLimit / 5 + 1), pageSize: "5" })
+    expect(last.status).toBe(200)
+    expect(last.body).toHaveLength(1)
+  }, 60_000)
+})
