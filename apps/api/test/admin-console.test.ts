@@ -153,6 +153,8 @@ describe("dialect views of a payment", () => {
   it("shows each dialect's JSON text as its client reads it: Silver's 75.00 keeps both decimals, indented", async () => {
     const { jsonOf } = await viewsOf("75.00", "VIEW-75")
     expect(jsonOf("silver")).toContain('\n  "amount": "75.00",\n')
+    // Billing Platform (UK) writes JSON numbers with the currency's decimals, as GET payments/ID does.
+    expect(jsonOf("billing-platform-uk")).toContain('"paymentAmount": 75.00')
     // Elevate writes a compact JSON number, exactly as its own endpoints do.
     expect(jsonOf("elevate")).toContain('"amountInMajorCurrency": 75,')
   })
@@ -163,9 +165,7 @@ describe("dialect views of a payment", () => {
     expect(jsonOf("elevate")).toContain('"amountInMajorCurrency": 98765432109876.54,')
     expect(jsonOf("logisense")).toContain('"amount": 98765432109876.54,')
     expect(jsonOf("silver")).toContain('"amount": "98765432109876.54"')
-    expect(views.find((view) => view.dialect === "billing-platform-uk")).toMatchObject({
-      status: "not-implemented",
-      json: null
-    })
+    expect(jsonOf("billing-platform-uk")).toContain('"paymentAmount": 98765432109876.54')
+    expect(views.every((view) => view.status === "rendered")).toBe(true)
   })
 })

@@ -638,6 +638,8 @@ export const billingPlatformUkDialect = defineDialect({
     "ordered by id. Errors: `{ error: { code, message, fields?, requestId } }`.",
   version: "v1",
   defaultBasePath: "/backend/api/v1",
+  // The admin console's view: exactly what GET payments/ID answers (a deleted payment is a 404 there too).
+  renderPayment: (detail) => readPayment(detail.payment.id),
   authenticate: bearerApiKey("Authorization: Bearer <API key> (a Paybridge API key; one per user)"),
   renderError: billingPlatformUkErrors,
   errorSchema: BpukError,
