@@ -3,7 +3,8 @@
  * Elevate reads the same through tRPC (amount, balance after posting, allocation to the oldest
  * invoice, method, origin `dialect:elevate`) and through every other mounted dialect — Billing
  * Platform UK, Silver, CRM.COM, LogiSense — with the same amount; a tRPC payment shows in
- * Elevate's list with the same amount and resulting balance; tokens are signed with the
+ * Elevate's list with the same amount and resulting balance, and a tRPC payment allocated to an
+ * invoice is one of Elevate's invoice payments of that invoice; tokens are signed with the
  * configured `ELEVATE_JWT_SECRET` (validated at startup); and `/docs/elevate/openapi.json`
  * documents the Elevate endpoints.
  */
@@ -195,6 +196,37 @@ describe("Elevate across protocols", () => {
       })
     ])
     expect(made.payment.balanceAfterPosting).toBe("-8766")
+  })
+
+  test("a tRPC payment allocated to an invoice shows in Elevate's invoice payments of that invoice", async () => {
+    const admin = server.clientAs("admin")
+    const customer = await admin.customers.create.mutate({ name: "Invoice Customer", currency: "GBP" })
+    const invoice = await admin.documents.issue.mutate({ kind: "invoice", customerId: customer.id, total: "50.00" })
+    const made = await admin.payments.create.mutate({
+      customerId: customer.id,
+      amount: "35.25",
+      allocations: [{ documentId: invoice.id, amount: "35.25" }],
+      thirdPartyReference: "TRPC-INV"
+    })
+    const allocationId = made.allocations[0]?.id ?? 0
+    const listed = await elevate("GET", `/invoice-payments?generatedInvoiceId=${invoice.id}&page=1&pageSize=10`)
+    expect(listed.status, listed.text).toBe(200)
+    expect(listed.text).toContain('"amountInMajorCurrency":35.25,"currencyId":826')
+    const event = {
+      id: 2_000_000_000_000 + allocationId,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      customerId: customer.id,
+      customerPaymentId: made.payment.id,
+      customerPaymentType: "CUSTOMER",
+      status: "NA",
+      reference: "TRPC-INV",
+      billRunType: "NORMAL"
+    }
+    expect(listed.json).toEqual([expect.objectContaining(event)])
+    expect((await elevate("GET", `/invoice-payments/${event.id}`)).json).toMatchObject(event)
+    const adhoc = await elevate("GET", `/adhoc-invoice-payments?generatedInvoiceId=${invoice.id}&page=1&pageSize=10`)
+    expect(adhoc.json).toEqual([])
   })
 
   test("tokens are signed with ELEVATE_JWT_SECRET, which is validated at startup", async () => {

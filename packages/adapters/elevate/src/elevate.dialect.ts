@@ -22,6 +22,7 @@ import {
   rawJsonNumber
 } from "@paybridge/adapter-kit"
 import {
+  type Allocation,
   Authenticator,
   type BalanceEntry,
   CommandContext,
@@ -33,6 +34,7 @@ import {
   formatMinorUnits,
   InvalidTransition,
   Ledger,
+  type LedgerError,
   type Refund as LedgerRefund,
   notFound,
   type Page,
@@ -101,9 +103,11 @@ import {
   customerPaymentValue,
   debitIdBase,
   decimalOfMinor,
+  derivedInvoicePaymentStatusOf,
   type FieldSpecs,
   formatAmount,
   formatPositiveAmount,
+  invoicePaymentEventIdBase,
   invoicePaymentStatusOf,
   isPaymentMethod,
   isZeroDecimal,
@@ -683,7 +687,118 @@ const invoicePaymentFields: FieldSpecs = {
   errorInfo: { kind: "text" }
 }
 
-/** Elevate invoice payments of one bill run type: payments made through its invoice-payment endpoints. */
+/**
+ * The invoice an Elevate-created invoice payment (a record of `customerPaymentType: INVOICE`) was
+ * made for, when the record belongs to the `billRunType` list; `null` for every other record.
+ */
+const elevateEventDocumentOf = (record: DialectRecord | null, billRunType: BillRunType): number | null => {
+  if (record === null) return null
+  const attributes = paymentAttributesOf(record.data)
+  if (attributes.customerPaymentType !== "INVOICE" || attributes.billRunType !== billRunType) return null
+  return typeof record.data.documentId === "number" ? record.data.documentId : null
+}
+
+/**
+ * An invoice payment made outside Elevate's invoice-payment endpoints: one payment's allocation to
+ * one document (see `invoicePaymentEventIdBase` and `derivedInvoicePaymentStatusOf`).
+ */
+const allocationEventBody = (
+  detail: PaymentDetail,
+  allocation: Allocation,
+  document: Document,
+  record: DialectRecord | null
+) => {
+  const payment = detail.payment
+  return {
+    id: invoicePaymentEventIdBase + allocation.id,
+    invoiceId: document.id,
+    invoiceNumber: document.number,
+    customerId: payment.customerId,
+    customerPaymentId: payment.id,
+    customerPaymentType: "CUSTOMER" as const,
+    amountInMajorCurrency: formatPositiveAmount(allocation.amount, payment.currency),
+    currencyId: currencyIdOf(payment.currency),
+    paymentDate: payment.paymentDate,
+    type: paymentAttributesOf(record?.data).type,
+    status: derivedInvoicePaymentStatusOf(payment),
+    paymentProviderId: payment.gatewayId,
+    reference: payment.references.thirdPartyReference,
+    description: payment.references.description,
+    billRunType: billRunTypeOf(document),
+    errorInfo: payment.rejectionReason
+  }
+}
+
+/**
+ * Every invoice-payment event of `documents` (all of one kind): the ledger's allocations to each
+ * document, whatever protocol made the payment, merged with the Elevate-created events of
+ * `records` (the Elevate payment records of the documents' customers). An allocation made by an
+ * Elevate-created invoice payment for that document shows as that event, exactly as it was
+ * created; an Elevate-created event without an allocation (a pending or declined provider payment)
+ * still shows. Reads at most {@link elevateScanLimit} allocations, else 400 naming `narrow`.
+ */
+const invoicePaymentEventsOf = (
+  documents: ReadonlyArray<Document>,
+  records: ReadonlyArray<DialectRecord>,
+  billRunType: BillRunType,
+  narrow: { readonly path: string; readonly narrow: string }
+) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const recordByPayment = new Map<number, DialectRecord>()
+    for (const record of records) if (record.paymentId !== null) recordByPayment.set(record.paymentId, record)
+    const details = new Map<number, PaymentDetail>()
+    const detailOf = (id: number) =>
+      Effect.gen(function* () {
+        const known = details.get(id)
+        if (known !== undefined) return known
+        const detail = yield* ledger.getPayment({ id })
+        details.set(id, detail)
+        return detail
+      })
+    const rows: Array<WireRow> = []
+    const shownElevateEvents = new Set<number>()
+    let read = 0
+    for (const document of documents) {
+      if (document.allocated === 0n) continue
+      const allocations = yield* ledger.listDocumentAllocations(document.id)
+      read += allocations.length
+      if (read > elevateScanLimit) {
+        return yield* validationFailed(
+          [narrow.path],
+          `the payments of the invoices asked for exceed the ${elevateScanLimit} rows one request reads; ${narrow.narrow}`
+        )
+      }
+      for (const allocation of allocations) {
+        const record = recordByPayment.get(allocation.paymentId) ?? null
+        const detail = yield* detailOf(allocation.paymentId)
+        if (elevateEventDocumentOf(record, billRunType) === document.id) {
+          if (shownElevateEvents.has(allocation.paymentId)) continue
+          shownElevateEvents.add(allocation.paymentId)
+          const body = yield* invoicePaymentBody(detail, record)
+          if (body !== null) rows.push(body)
+        } else {
+          rows.push(allocationEventBody(detail, allocation, document, record))
+        }
+      }
+    }
+    const documentIds = new Set(documents.map((document) => document.id))
+    for (const record of records) {
+      const documentId = elevateEventDocumentOf(record, billRunType)
+      if (record.paymentId === null || documentId === null || !documentIds.has(documentId)) continue
+      if (shownElevateEvents.has(record.paymentId)) continue
+      shownElevateEvents.add(record.paymentId)
+      const body = yield* invoicePaymentBody(yield* detailOf(record.paymentId), record)
+      if (body !== null) rows.push(body)
+    }
+    return rows
+  })
+
+/**
+ * Elevate invoice payments of one bill run type: every payment of the documents of that kind,
+ * whatever protocol made it (see `invoicePaymentEventsOf`), with the events created through these
+ * endpoints shown exactly as they were created.
+ */
 const invoicePaymentEndpoints = (options: {
   readonly billRunType: BillRunType
   readonly path: string
@@ -692,6 +807,8 @@ const invoicePaymentEndpoints = (options: {
 }): ReadonlyArray<Endpoint> => {
   const documentKind: Document["kind"] = options.billRunType === "ADHOC" ? "bill" : "invoice"
   const suite = "elevate.test.ts"
+  const crossProtocolTest =
+    "shows payments made through other protocols and Elevate's customer payments as events of the invoice"
   const bodyOf = (id: number) =>
     Effect.gen(function* () {
       const ledger = yield* Ledger
@@ -708,6 +825,27 @@ const invoicePaymentEndpoints = (options: {
       if (body === null) return yield* Effect.fail(missing(options.label, id))
       return body
     })
+  /** An event made outside the endpoints: `invoicePaymentEventIdBase + allocation id`. */
+  const allocationBodyOf = (id: number) =>
+    Effect.gen(function* () {
+      const ledger = yield* Ledger
+      const allocation = yield* ledger
+        .getAllocation(id - invoicePaymentEventIdBase)
+        .pipe(Effect.catchTag("NotFound", () => Effect.fail(missing(options.label, id))))
+      const document = yield* ledger.getDocument(allocation.documentId)
+      const record = yield* recordOf(kinds.payment, String(allocation.paymentId))
+      // An allocation of an Elevate-created event for this document is that event (its payment's id).
+      if (document.kind !== documentKind || elevateEventDocumentOf(record, options.billRunType) === document.id) {
+        return yield* Effect.fail(missing(options.label, id))
+      }
+      return allocationEventBody(yield* ledger.getPayment({ id: allocation.paymentId }), allocation, document, record)
+    })
+  const eventOf = (id: number) => (id > invoicePaymentEventIdBase ? allocationBodyOf(id) : bodyOf(id))
+  const ofKind = (document: Document | null): ReadonlyArray<Document> =>
+    document === null || document.kind !== documentKind ? [] : [document]
+  /** A filter naming an unknown invoice or payment matches nothing (Elevate answers `[]`, not 404). */
+  const orNone = <A, R>(read: Effect.Effect<A, LedgerError, R>) =>
+    read.pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
   return [
     endpoint({
       method: "GET",
@@ -718,7 +856,8 @@ const invoicePaymentEndpoints = (options: {
       request: { query: InvoicePaymentsQuery },
       responses: { 200: { description: `A page of ${options.label}s`, schema: InvoicePaymentList } },
       tests: [
-        `${suite} › invoice payments › pays one ${documentKind} through the ${options.path} endpoint and lists it`
+        `${suite} › invoice payments › pays one ${documentKind} through the ${options.path} endpoint and lists it`,
+        `${suite} › invoice payments › ${crossProtocolTest}`
       ],
       implemented: true,
       handler: ({ query }) =>
@@ -729,20 +868,48 @@ const invoicePaymentEndpoints = (options: {
           })
           // Paybridge has no bill runs: a billRunId filter matches nothing.
           if (query.billRunId !== undefined) return ok([])
-          const records = (yield* recordsOf(
-            kinds.payment,
-            query.customerPaymentId === undefined ? {} : { paymentId: query.customerPaymentId }
-          )).filter((record) => {
-            const attributes = paymentAttributesOf(record.data)
-            return attributes.customerPaymentType === "INVOICE" && attributes.billRunType === options.billRunType
-          })
-          const rows: Array<WireRow> = []
-          for (const record of records) {
-            if (record.paymentId === null) continue
-            const detail = yield* ledger.getPayment({ id: record.paymentId })
-            const body = yield* invoicePaymentBody(detail, record)
-            if (body === null) continue
-            if (query.generatedInvoiceId === undefined || body.invoiceId === query.generatedInvoiceId) rows.push(body)
+          const narrow = {
+            path: "generatedInvoiceId",
+            narrow: "pass generatedInvoiceId or customerPaymentId to list the payments of one invoice or payment"
+          }
+          const customerRecords = (customerId: number) =>
+            boundedPages(
+              (cursor) =>
+                ledger.listDialectRecords({ dialect: dialectId, kind: kinds.payment, customerId, cursor, limit: 1000 }),
+              { ...narrow, what: `the Elevate payment records of customer ${customerId}` }
+            )
+          let rows: Array<WireRow>
+          if (query.generatedInvoiceId !== undefined) {
+            // One invoice: its allocations and its customer's Elevate records.
+            const documents = ofKind(yield* orNone(ledger.getDocument(query.generatedInvoiceId)))
+            const records = documents[0] === undefined ? [] : yield* customerRecords(documents[0].customerId)
+            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
+          } else if (query.customerPaymentId !== undefined) {
+            // One payment: the documents it paid, or the one its Elevate record names.
+            const detail = yield* orNone(ledger.getPayment({ id: query.customerPaymentId }))
+            const record = detail === null ? null : yield* recordOf(kinds.payment, String(detail.payment.id))
+            const documentIds = new Set(detail?.allocations.map((allocation) => allocation.documentId) ?? [])
+            const recorded = elevateEventDocumentOf(record, options.billRunType)
+            if (recorded !== null) documentIds.add(recorded)
+            const documents: Array<Document> = []
+            for (const documentId of documentIds)
+              documents.push(...ofKind(yield* orNone(ledger.getDocument(documentId))))
+            const records = detail === null ? [] : yield* customerRecords(detail.payment.customerId)
+            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
+          } else {
+            // Everything: a bounded scan of the documents of this kind and the Elevate payment records.
+            const documents = yield* boundedPages(
+              (cursor) => ledger.listDocuments({ kinds: [documentKind], cursor, limit: 1000 }),
+              { ...narrow, what: `the ${options.label}s' documents` }
+            )
+            const records = yield* boundedPages(
+              (cursor) => ledger.listDialectRecords({ dialect: dialectId, kind: kinds.payment, cursor, limit: 1000 }),
+              { ...narrow, what: "the Elevate payment records" }
+            )
+            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
+          }
+          if (query.customerPaymentId !== undefined) {
+            rows = rows.filter((row) => row.customerPaymentId === query.customerPaymentId)
           }
           const page = selectPage(rows, list, wireValue(invoicePaymentFields))
           return ok(page.map((row) => projectFields({ ...row }, list.fields)))
@@ -814,10 +981,11 @@ const invoicePaymentEndpoints = (options: {
       request: { params: InvoicePaymentPath },
       responses: { 200: { description: `The ${options.label}`, schema: InvoicePayment } },
       tests: [
-        `${suite} › invoice payments › pays one ${documentKind} through the ${options.path} endpoint and lists it`
+        `${suite} › invoice payments › pays one ${documentKind} through the ${options.path} endpoint and lists it`,
+        `${suite} › invoice payments › ${crossProtocolTest}`
       ],
       implemented: true,
-      handler: ({ params }) => Effect.map(bodyOf(params.invoice_payment_id), (body) => ok(body))
+      handler: ({ params }) => Effect.map(eventOf(params.invoice_payment_id), (body) => ok(body))
     })
   ]
 }

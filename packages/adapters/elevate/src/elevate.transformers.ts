@@ -265,6 +265,26 @@ export const invoicePaymentStatusOf = (payment: Payment): InvoicePaymentStatus =
   }
 }
 
+/**
+ * Ids of invoice payments made outside Elevate's invoice-payment endpoints (tRPC, another dialect,
+ * Elevate's customer payments): one event per ledger allocation of a payment to the document, seen
+ * as `invoicePaymentEventIdBase + allocation id`. Events created through the endpoints keep their
+ * payment's id; payment ids stay far below this base (and below {@link debitIdBase}).
+ */
+export const invoicePaymentEventIdBase = 2_000_000_000_000
+
+/**
+ * The status of an invoice payment made outside Elevate's invoice-payment endpoints: reversals
+ * first (`UNPAID` when fully reversed, `PARTIALLY_PAID` when partly), then as {@link invoicePaymentStatusOf}
+ * (`NA` for a posted payment without a provider, `PAID` through one, `REFUNDED`/`PART_REFUNDED`).
+ */
+export const derivedInvoicePaymentStatusOf = (payment: Payment): InvoicePaymentStatus => {
+  if (payment.state === "posted" && payment.reversedAmount > 0n) {
+    return payment.reversedAmount >= payment.amount ? "UNPAID" : "PARTIALLY_PAID"
+  }
+  return invoicePaymentStatusOf(payment)
+}
+
 // ---------------------------------------------------------------- credit status
 
 /** `part / whole × 100` with 2 decimals, rounded half up, exactly (bigint arithmetic). */

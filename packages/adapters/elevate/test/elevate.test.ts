@@ -526,6 +526,89 @@ describe("invoice payments", () => {
     payOneDocument("/invoice-payments", "invoice", "NORMAL"))
   it("pays one bill through the /adhoc-invoice-payments endpoint and lists it", () =>
     payOneDocument("/adhoc-invoice-payments", "bill", "ADHOC"))
+
+  it("shows payments made through other protocols and Elevate's customer payments as events of the invoice", async () => {
+    const invoice = await issue(testbed, elevate.customerId, "100.00", { issueDate: "2026-01-01" })
+    const bill = await issue(testbed, elevate.customerId, "30.00", { kind: "bill", issueDate: "2026-01-02" })
+    const page = { page: "1", pageSize: "10" }
+    const ofInvoice = async () =>
+      rows(await get("/invoice-payments", { ...page, generatedInvoiceId: String(invoice.id) }))
+    // Made through the invoice-payment endpoint: shown exactly as created.
+    const made = plain(
+      await post("/invoice-payments", { invoiceId: invoice.id, amountInMajorCurrency: money("20.00"), type: "BACS" })
+    ) as Record<string, unknown>
+    // Made elsewhere (the ledger command tRPC and the other dialects call): 60.00, 40.00 of it on the invoice.
+    const elsewhere = await testbed.runAsSystem(
+      Ledger.use((ledger) =>
+        ledger.createPayment({
+          customerId: elevate.customerId,
+          amount: "60.00",
+          allocations: [{ documentId: invoice.id, amount: "40.00" }],
+          thirdPartyReference: "TRPC-7"
+        })
+      )
+    )
+    const allocation = elsewhere.allocations[0]
+    if (allocation === undefined) throw new Error("the payment was not allocated")
+    const derived = {
+      id: 2_000_000_000_000 + allocation.id,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      customerId: elevate.customerId,
+      customerPaymentId: elsewhere.payment.id,
+      customerPaymentType: "CUSTOMER",
+      amountInMajorCurrency: 40,
+      currencyId: 826,
+      paymentDate: elsewhere.payment.paymentDate,
+      type: "OTHER",
+      status: "NA",
+      paymentProviderId: null,
+      reference: "TRPC-7",
+      description: null,
+      billRunType: "NORMAL",
+      errorInfo: null
+    }
+    expect(await ofInvoice()).toEqual([made, derived])
+    expect(plain(await get(`/invoice-payments/${derived.id}`))).toEqual(derived)
+    expect(rows(await get("/invoice-payments", page))).toEqual([made, derived])
+    expect(rows(await get("/invoice-payments", { ...page, customerPaymentId: String(elsewhere.payment.id) }))).toEqual([
+      derived
+    ])
+    expect(
+      rows(await get("/invoice-payments", { ...page, customerPaymentType: "CUSTOMER", fields: "id,status" }))
+    ).toEqual([{ id: derived.id, status: "NA" }])
+    // Not an adhoc invoice payment, and an unknown allocation is a 404.
+    expectError(await get(`/adhoc-invoice-payments/${derived.id}`), 404)
+    expectError(await get(`/invoice-payments/${2_000_000_000_000 + allocation.id + 1000}`), 404)
+    expect(rows(await get("/invoice-payments", { ...page, generatedInvoiceId: "999999" }))).toEqual([])
+    // A partial reversal elsewhere shows in the event's status; the Elevate event is untouched.
+    await testbed.runAsSystem(
+      Ledger.use((ledger) => ledger.reversePayment({ paymentId: elsewhere.payment.id, amount: "10.00" }))
+    )
+    expect(await ofInvoice()).toEqual([made, { ...derived, status: "PARTIALLY_PAID" }])
+    // Elevate's own customer payment pays the rest of the invoice and the bill, oldest first.
+    const customerPayment = plain(await pay("70.00")) as Record<string, unknown>
+    const events = await ofInvoice()
+    expect(events).toHaveLength(3)
+    expect(events[2]).toMatchObject({
+      customerPaymentId: customerPayment.id,
+      customerPaymentType: "CUSTOMER",
+      amountInMajorCurrency: 40,
+      type: "CHEQUE",
+      status: "NA"
+    })
+    const adhoc = rows(await get("/adhoc-invoice-payments", { ...page, generatedInvoiceId: String(bill.id) }))
+    expect(adhoc).toEqual([
+      expect.objectContaining({
+        invoiceId: bill.id,
+        customerPaymentId: customerPayment.id,
+        amountInMajorCurrency: 30,
+        billRunType: "ADHOC",
+        type: "CHEQUE"
+      })
+    ])
+    expect(rows(await get("/invoice-payments", { ...page, generatedInvoiceId: String(bill.id) }))).toEqual([])
+  })
 })
 
 describe("refunds", () => {

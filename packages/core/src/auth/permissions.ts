@@ -33,6 +33,7 @@ export const ledgerOperationAccess = {
   cancelDocument: "write",
   getDocument: "read",
   listDocumentAllocations: "read",
+  getAllocation: "read",
   listDocuments: "read",
   createPayment: "write",
   updatePayment: "write",

@@ -15,7 +15,7 @@ import { type LedgerKit, minor } from "./ledger-kit.ts"
 
 type DocumentOperations = Pick<
   LedgerShape,
-  "issueDocument" | "cancelDocument" | "getDocument" | "listDocuments" | "listDocumentAllocations"
+  "issueDocument" | "cancelDocument" | "getDocument" | "listDocuments" | "listDocumentAllocations" | "getAllocation"
 >
 
 export const makeDocumentOperations = (kit: LedgerKit): DocumentOperations => {
@@ -150,6 +150,15 @@ export const makeDocumentOperations = (kit: LedgerKit): DocumentOperations => {
       return yield* kit.query(
         "listDocumentAllocations",
         Effect.andThen(kit.visibleDocument(documentId), store.allocations.listByDocument(documentId))
+      )
+    }),
+
+    getAllocation: Effect.fn("Ledger.getAllocation")(function* (id: number) {
+      return yield* kit.query(
+        "getAllocation",
+        Effect.tap(Effect.flatMap(store.allocations.get(id), kit.found("allocation", id)), (allocation) =>
+          kit.visiblePayment(allocation.paymentId)
+        )
       )
     }),
 

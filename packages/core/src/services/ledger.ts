@@ -81,6 +81,8 @@ export interface LedgerShape {
   readonly getDocument: (id: RecordId) => Cmd<Document>
   /** The payments' allocations to one document (what paid it), oldest first. */
   readonly listDocumentAllocations: (documentId: RecordId) => Cmd<ReadonlyArray<Allocation>>
+  /** One allocation (part of a payment applied to a document), visible when its payment is. */
+  readonly getAllocation: (id: RecordId) => Cmd<Allocation>
   readonly listDocuments: (input: C.DocumentQueryInput) => Cmd<Page<Document>>
 
   // Payments

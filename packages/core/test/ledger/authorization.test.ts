@@ -70,7 +70,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 49)
+    assert.strictEqual(levels.length, 50)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -126,12 +126,17 @@ describe("customer scope", () => {
         const theirs = yield* newCustomer("Theirs Ltd")
         const theirPayment = yield* newPayment(theirs.id, "2.00")
         const theirInvoice = yield* issueInvoice(theirs.id, "4.00")
+        const theirPaid = yield* asAdmin(
+          ledger.payDocument({ documentId: (yield* issueInvoice(theirs.id, "5.00")).id })
+        )
+        const theirAllocation = theirPaid.allocations[0]?.id ?? 0
         const scoped = as(scopedTo([mine.id]))
 
         const attempts: ReadonlyArray<Effect.Effect<unknown, LedgerError>> = [
           scoped(ledger.getCustomer(theirs.id)),
           scoped(ledger.getPayment({ id: theirPayment.payment.id })),
           scoped(ledger.getDocument(theirInvoice.id)),
+          scoped(ledger.getAllocation(theirAllocation)),
           scoped(ledger.listPayments({ customerId: theirs.id })),
           scoped(ledger.listBalanceEntries(theirs.id, {})),
           scoped(ledger.listEvents({ paymentId: theirPayment.payment.id })),
