@@ -67,8 +67,17 @@ export interface DialectDefinition {
   readonly errorSchema: Schema.Decoder<unknown>
   /** Reads the idempotency key; default: the `Idempotency-Key` header. */
   readonly idempotencyKey?: ((request: IdempotencySource) => string | null) | undefined
-  /** Session tokens for login-style vendors: lifetime and whether use renews it. */
-  readonly sessions?: { readonly ttlSeconds: number; readonly sliding?: boolean | undefined } | undefined
+  /**
+   * Session tokens for login-style vendors: lifetime, whether use renews it, and the lifetime of
+   * refresh tokens (issued only when given).
+   */
+  readonly sessions?:
+    | {
+        readonly ttlSeconds: number
+        readonly sliding?: boolean | undefined
+        readonly refreshTtlSeconds?: number | undefined
+      }
+    | undefined
   /** `either` (default): `/payments` and `/payments/` reach the same endpoint; `strict`: only as declared. */
   readonly trailingSlash?: "either" | "strict" | undefined
   /**
@@ -213,7 +222,11 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
     }
     const sessions =
       deps.sessions ??
-      makeSessionStore({ ttlSeconds: definition.sessions?.ttlSeconds ?? 3600, sliding: definition.sessions?.sliding })
+      makeSessionStore({
+        ttlSeconds: definition.sessions?.ttlSeconds ?? 3600,
+        sliding: definition.sessions?.sliding,
+        refreshTtlSeconds: definition.sessions?.refreshTtlSeconds
+      })
     const generateRequestId = deps.generateRequestId ?? (() => crypto.randomUUID())
     const reportDefect = deps.reportDefect ?? defaultReportDefect
     const readIdempotencyKey = definition.idempotencyKey ?? defaultIdempotencyKey

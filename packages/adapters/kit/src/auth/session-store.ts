@@ -6,9 +6,12 @@
  * 15/30/120 minutes) and optional sliding renewal. The principal is never copied into the store:
  * every `resolve` asks the Authenticator again (`principalOfSession`, two indexed reads), so a
  * revoked key or a removed user ends the token at once and a changed role applies on the next
- * call. The store
- * is in memory, one per dialect app: a restart signs everyone out, which these vendors'
- * clients already handle because their tokens expire anyway.
+ * call. With `refreshTtlSeconds` a login also gets an OAuth-style refresh token: single use
+ * (each refresh rotates it: the old one stops working), optionally bound to the client id it was
+ * issued to, good for `refreshTtlSeconds` from its own issue, and carrying the same origin, so
+ * `refresh` re-checks the key or user exactly as `resolve` does. The store is in memory, one per
+ * dialect app: a restart signs everyone out, which these vendors' clients already handle because
+ * their tokens expire anyway.
  */
 import {
   Authenticator,
@@ -26,6 +29,24 @@ export interface IssuedSession {
   readonly expiresAt: Date
   /** Lifetime in whole seconds, for `expires_in`-style responses. */
   readonly expiresInSeconds: number
+  /** The refresh token issued with it; only from a store with `refreshTtlSeconds`. */
+  readonly refresh?: IssuedRefreshToken | undefined
+}
+
+/** A single-use refresh token and when it stops working. */
+export interface IssuedRefreshToken {
+  readonly token: string
+  readonly expiresAt: Date
+  readonly expiresInSeconds: number
+}
+
+/** Options of `issue` and `refresh`. */
+export interface RefreshBinding {
+  /**
+   * The client the refresh token belongs to (an OAuth `client_id`): a token issued with a client
+   * refreshes only for that same client.
+   */
+  readonly client?: string | undefined
 }
 
 /** Issues, resolves and revokes session tokens. */
@@ -34,7 +55,16 @@ export interface SessionStore {
    * A new token for a login's grant (`Authenticator.sessionForApiKey` / `sessionForPassword`);
    * only its origin is kept.
    */
-  readonly issue: (grant: SessionGrant) => Effect.Effect<IssuedSession>
+  readonly issue: (grant: SessionGrant, binding?: RefreshBinding) => Effect.Effect<IssuedSession>
+  /**
+   * Trades a refresh token for a new session and a new refresh token (same origin, re-checked
+   * through the Authenticator first). The refresh token is used up; `Unauthorized` for an unknown,
+   * used, expired or other client's refresh token, or one whose key or user is gone.
+   */
+  readonly refresh: (
+    refreshToken: string,
+    binding?: RefreshBinding
+  ) => Effect.Effect<IssuedSession, Unauthorized | StorageUnavailable, Authenticator>
   /**
    * The current principal behind a live token, re-checked through the Authenticator;
    * `Unauthorized` for an unknown, revoked or expired token, or one whose key or user is gone.
@@ -52,13 +82,21 @@ export interface SessionStoreOptions {
   readonly sliding?: boolean | undefined
   /** Clock in milliseconds; defaults to `Date.now` (tests pin it). */
   readonly now?: (() => number) | undefined
-  /** Upper bound of live tokens kept; the oldest are dropped first. Default 100 000. */
+  /** Upper bound of live tokens kept (and, separately, of refresh tokens); the oldest are dropped first. Default 100 000. */
   readonly maxSessions?: number | undefined
+  /** Lifetime of a refresh token in seconds; without it no refresh tokens are issued. */
+  readonly refreshTtlSeconds?: number | undefined
 }
 
 interface Session {
   readonly origin: SessionOrigin
   expiresAt: number
+}
+
+interface RefreshEntry {
+  readonly origin: SessionOrigin
+  readonly client: string | null
+  readonly expiresAt: number
 }
 
 const randomToken = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")
@@ -68,26 +106,67 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
   const now = options.now ?? Date.now
   const ttlMillis = options.ttlSeconds * 1000
   const maxSessions = options.maxSessions ?? 100_000
+  const refreshTtlSeconds = options.refreshTtlSeconds
   const sessions = new Map<string, Session>()
+  const refreshTokens = new Map<string, RefreshEntry>()
   const expired = new Unauthorized({ message: "The session token is invalid or has expired" })
+  const refreshRefused = new Unauthorized({ message: "The refresh token is invalid, expired or already used" })
 
-  const sweep = (at: number) => {
-    for (const [token, session] of sessions) if (session.expiresAt <= at) sessions.delete(token)
-    while (sessions.size >= maxSessions) {
-      const oldest = sessions.keys().next()
+  const sweep = <V extends { readonly expiresAt: number }>(entries: Map<string, V>, at: number) => {
+    if (entries.size < maxSessions) return
+    for (const [token, entry] of entries) if (entry.expiresAt <= at) entries.delete(token)
+    while (entries.size >= maxSessions) {
+      const oldest = entries.keys().next()
       if (oldest.done) break
-      sessions.delete(oldest.value)
+      entries.delete(oldest.value)
+    }
+  }
+
+  /** A session (and, when configured, a refresh token) for an origin, issued at `at`. */
+  const open = (origin: SessionOrigin, client: string | null, at: number): IssuedSession => {
+    sweep(sessions, at)
+    const token = randomToken()
+    sessions.set(token, { origin, expiresAt: at + ttlMillis })
+    const issued = { token, expiresAt: new Date(at + ttlMillis), expiresInSeconds: options.ttlSeconds }
+    if (refreshTtlSeconds === undefined) return issued
+    sweep(refreshTokens, at)
+    const refreshToken = randomToken()
+    const refreshExpiresAt = at + refreshTtlSeconds * 1000
+    refreshTokens.set(refreshToken, { origin, client, expiresAt: refreshExpiresAt })
+    return {
+      ...issued,
+      refresh: { token: refreshToken, expiresAt: new Date(refreshExpiresAt), expiresInSeconds: refreshTtlSeconds }
     }
   }
 
   return {
-    issue: (grant) =>
-      Effect.sync(() => {
-        const at = now()
-        if (sessions.size >= maxSessions) sweep(at)
-        const token = randomToken()
-        sessions.set(token, { origin: grant.origin, expiresAt: at + ttlMillis })
-        return { token, expiresAt: new Date(at + ttlMillis), expiresInSeconds: options.ttlSeconds }
+    issue: (grant, binding) => Effect.sync(() => open(grant.origin, binding?.client ?? null, now())),
+    refresh: (refreshToken, binding) =>
+      Effect.suspend(() => {
+        const entry = refreshTokens.get(refreshToken)
+        if (entry === undefined) return Effect.fail(refreshRefused)
+        if (entry.expiresAt <= now()) {
+          refreshTokens.delete(refreshToken)
+          return Effect.fail(refreshRefused)
+        }
+        // Another client's token is refused but not used up: its owner can still refresh.
+        if (entry.client !== null && entry.client !== (binding?.client ?? null)) return Effect.fail(refreshRefused)
+        return Authenticator.use((auth) => auth.principalOfSession(entry.origin)).pipe(
+          Effect.tapError((error) =>
+            Effect.sync(() => {
+              if (error._tag === "Unauthorized") refreshTokens.delete(refreshToken)
+            })
+          ),
+          Effect.mapError((error) => (error._tag === "Unauthorized" ? refreshRefused : error)),
+          Effect.flatMap(() =>
+            Effect.suspend(() => {
+              // Single use: of two concurrent refreshes with one token, only the first gets a session.
+              if (refreshTokens.get(refreshToken) !== entry) return Effect.fail(refreshRefused)
+              refreshTokens.delete(refreshToken)
+              return Effect.succeed(open(entry.origin, entry.client, now()))
+            })
+          )
+        )
       }),
     resolve: (token) =>
       Effect.suspend(() => {

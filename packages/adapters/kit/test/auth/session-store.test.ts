@@ -2,7 +2,8 @@
  * The session store behind login-style dialects: a token keeps only what it was derived from and
  * asks the Authenticator again on every use, so a token traded for an API key dies the moment the
  * key is revoked (or replaced), a password token follows its user, and lifetime and sliding
- * renewal work as before — renewal only for a token that is still good.
+ * renewal work as before — renewal only for a token that is still good. Refresh tokens are single
+ * use, bound to their client, expire, and re-check the same origin as the session they came with.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { makeSessionStore } from "@paybridge/adapter-kit"
@@ -90,6 +91,53 @@ describe("session store", () => {
       now += 50_000
       yield* refusal(fixed.resolve(fixedToken))
       assert.strictEqual((yield* sliding.resolve(slidingToken)).name, "Eve")
+    }).pipe(Effect.provide(layer))
+  )
+
+  it.effect("a refresh token rotates: it gives a new session and refresh token once, for its own client only", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      const sessions = makeSessionStore({ ttlSeconds: 1800, refreshTtlSeconds: 86_400 })
+      const user = yield* auth.createUser({ email: "rot@example.com", name: "Rot", role: "finance" })
+      const { apiKey } = yield* auth.issueApiKey({ userId: user.id })
+      const first = yield* sessions.issue(yield* auth.sessionForApiKey(apiKey), { client: "billing" })
+      const firstRefresh = first.refresh?.token ?? ""
+      assert.strictEqual(first.refresh?.expiresInSeconds, 86_400)
+
+      assert.strictEqual(
+        yield* refusal(sessions.refresh(firstRefresh, { client: "other" })),
+        "The refresh token is invalid, expired or already used"
+      )
+      const second = yield* sessions.refresh(firstRefresh, { client: "billing" })
+      assert.notStrictEqual(second.token, first.token)
+      assert.notStrictEqual(second.refresh?.token, firstRefresh)
+      assert.strictEqual((yield* sessions.resolve(second.token)).name, "Rot")
+      yield* refusal(sessions.refresh(firstRefresh, { client: "billing" }))
+      const third = yield* sessions.refresh(second.refresh?.token ?? "", { client: "billing" })
+      assert.strictEqual((yield* sessions.resolve(third.token)).id, user.id)
+    }).pipe(Effect.provide(layer))
+  )
+
+  it.effect("a refresh token expires, and dies with the API key it came from", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      let now = Date.UTC(2024, 0, 1)
+      const sessions = makeSessionStore({ ttlSeconds: 60, refreshTtlSeconds: 600, now: () => now })
+      const plain = makeSessionStore({ ttlSeconds: 60 })
+      const user = yield* auth.createUser({ email: "exp@example.com", name: "Exp", role: "finance" })
+      const { apiKey, record } = yield* auth.issueApiKey({ userId: user.id })
+      const grant = yield* auth.sessionForApiKey(apiKey)
+      assert.strictEqual((yield* plain.issue(grant)).refresh, undefined)
+
+      const early = (yield* sessions.issue(grant)).refresh?.token ?? ""
+      const late = (yield* sessions.issue(grant)).refresh?.token ?? ""
+      now += 599_000
+      const renewed = yield* sessions.refresh(early)
+      now += 2_000
+      yield* refusal(sessions.refresh(late))
+
+      yield* auth.revokeApiKey(record.id)
+      yield* refusal(sessions.refresh(renewed.refresh?.token ?? ""))
     }).pipe(Effect.provide(layer))
   )
 })
