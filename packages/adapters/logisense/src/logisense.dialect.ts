@@ -3,7 +3,8 @@
  * at `/logisense`, so a LogiSense client whose server URL is `https://<host>/logisense` works
  * unchanged: its resources are under `api/v6/…` and its login under
  * `AuthorizationServer/api/v6/Access/Login`, both below the one base path. Login is form-encoded
- * and issues 30-minute session tokens used as `Authorization: Bearer`. Every endpoint of the
+ * and issues 30-minute session tokens used as `Authorization: Bearer`, with single-use 24-hour
+ * refresh tokens (`grant_type=refresh_token`). Every endpoint of the
  * vendor's Payment page is implemented; writes run in `Ledger.atomically`, so each request is all
  * or nothing and an `Idempotency-Key` replays the first response exactly.
  */
@@ -65,6 +66,9 @@ const proven = (...titles: ReadonlyArray<string>) =>
   titles.map((title) =>
     title.endsWith("replays the vendor sample field by field") ? `${samplesSuite} › ${title}` : `${suite} › ${title}`
   )
+
+/** Lifetime of a refresh token: 24 hours from its issue (the vendor publishes none). */
+export const logisenseRefreshTtlSeconds = 86_400
 
 /** The default page of `Paged` endpoints (the vendor's echo in its samples). */
 export const defaultPagination = { pageNumber: 1, pageSize: 20, excludeTotalCount: false } as const
@@ -181,7 +185,8 @@ export const logisenseDialect = defineDialect({
   version: "v6",
   defaultBasePath: "/logisense",
   authenticate: bearerSessionToken("Authorization: Bearer <access_token from Access/Login>"),
-  sessions: { ttlSeconds: 1800 },
+  // Access tokens live 30 minutes (the vendor's maximum); refresh tokens 24 hours, single use (README).
+  sessions: { ttlSeconds: 1800, refreshTtlSeconds: logisenseRefreshTtlSeconds },
   renderError: logisenseErrors,
   errorSchema: LogisenseError,
   // The admin console's view: the body of `GET Payment/{id}/Detail` (a fresh tracking id each time).
@@ -195,38 +200,57 @@ export const logisenseDialect = defineDialect({
       method: "POST",
       path: "/AuthorizationServer/api/v6/Access/Login",
       operationId: "login",
-      summary: "Log in (form-encoded) and get a bearer token",
+      summary: "Log in (form-encoded, password or refresh_token grant) and get a bearer token",
       tags: ["Access"],
       request: { body: LogisenseLoginForm, bodyFormat: "form" },
       responses: { 200: { description: "A bearer token valid for 30 minutes", schema: LogisenseToken } },
       tests: proven(
         "logs in with a user name and password, form-encoded, and uses the bearer token",
         "logs in with a client id and secret (an API key) and refuses bad credentials in LogiSense's shape",
-        "a token stops working after 30 minutes"
+        "a token stops working after 30 minutes",
+        "refreshes a token with grant_type=refresh_token and rotates the refresh token",
+        "refuses an expired refresh token and one whose API key was revoked"
       ),
       implemented: true,
       handler: ({ body, sessions }) =>
         Effect.gen(function* () {
-          if (body.grant_type !== "password") {
-            return yield* new ValidationFailed({
-              message: "unsupported grant_type",
-              issues: [{ path: ["grant_type"], message: "must be 'password' (tokens are not refreshable)" }]
-            })
-          }
-          const grant =
-            body.username !== undefined && body.password !== undefined
-              ? yield* Authenticator.use((auth) => auth.sessionForPassword(body.username ?? "", body.password ?? ""))
-              : body.client_secret !== undefined
-                ? yield* Authenticator.use((auth) => auth.sessionForApiKey(body.client_secret ?? ""))
-                : yield* new ValidationFailed({
-                    message: "credentials missing",
-                    issues: [{ path: ["username"], message: "username and password, or client_secret, are required" }]
+          const binding = { client: body.client_id }
+          const issued =
+            body.grant_type === "refresh_token"
+              ? yield* sessions.refresh(
+                  body.refresh_token ??
+                    (yield* new ValidationFailed({
+                      message: "refresh_token missing",
+                      issues: [{ path: ["refresh_token"], message: "is required with grant_type 'refresh_token'" }]
+                    })),
+                  binding
+                )
+              : body.grant_type !== "password"
+                ? yield* new ValidationFailed({
+                    message: "unsupported grant_type",
+                    issues: [{ path: ["grant_type"], message: "must be 'password' or 'refresh_token'" }]
                   })
-          const issued = yield* sessions.issue(grant)
+                : yield* sessions.issue(
+                    body.username !== undefined && body.password !== undefined
+                      ? yield* Authenticator.use((auth) =>
+                          auth.sessionForPassword(body.username ?? "", body.password ?? "")
+                        )
+                      : body.client_secret !== undefined
+                        ? yield* Authenticator.use((auth) => auth.sessionForApiKey(body.client_secret ?? ""))
+                        : yield* new ValidationFailed({
+                            message: "credentials missing",
+                            issues: [
+                              { path: ["username"], message: "username and password, or client_secret, are required" }
+                            ]
+                          }),
+                    binding
+                  )
           const issuedAt = new Date(issued.expiresAt.getTime() - issued.expiresInSeconds * 1000)
           return ok({
             access_token: issued.token,
-            refresh_token: Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url"),
+            // A store without refresh tokens (a test's own) gets an opaque value that refreshes nothing.
+            refresh_token:
+              issued.refresh?.token ?? Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url"),
             token_type: "bearer",
             expires_in: issued.expiresInSeconds,
             audience: body.client_id,

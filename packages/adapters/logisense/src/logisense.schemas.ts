@@ -325,11 +325,15 @@ export const LogisensePaymentPath = Schema.Struct({
   )
 })
 
-/** The form of `Access/Login`: user name + password, or client id + secret; `grant_type=password`. */
+/**
+ * The form of `Access/Login`: `grant_type=password` with user name + password or client secret, or
+ * `grant_type=refresh_token` with the `refresh_token` of an earlier answer; `client_id` always.
+ */
 export const LogisenseLoginForm = Schema.Struct({
   grant_type: Schema.String,
   client_id: Schema.String.check(Schema.isMinLength(1)),
   username: optionalKey(Schema.String),
   password: optionalKey(Schema.String),
-  client_secret: optionalKey(Schema.String)
+  client_secret: optionalKey(Schema.String),
+  refresh_token: optionalKey(Schema.String)
 }).annotate({ identifier: "LogisenseLogin" })

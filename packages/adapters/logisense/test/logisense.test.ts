@@ -1,19 +1,20 @@
 /**
  * The LogiSense dialect over the real Ledger (in-memory store), as a LogiSense client would
- * notice it: form-encoded login and 30-minute tokens, every validation error at once with
+ * notice it: form-encoded login, 30-minute tokens and rotating refresh tokens, every validation error at once with
  * LogiSense codes, exact amounts and the owner-currency `baseAmount`, paging through the
  * `Pagination` header, search operators, PATCH with mixed items (all or nothing), reversal rows
  * with negative identities and their limits, delete rules, and gateway charges and reversals.
  */
 import { JsonDecimal, makeSessionStore } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed, type TestResponse } from "@paybridge/adapter-kit/testing"
-import { Ledger, testGatewayTokens } from "@paybridge/core"
+import { Authenticator, Ledger, testGatewayTokens } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { logisenseDialect } from "../src/index.ts"
 import { authorize, type LogisenseSeed, loginAs, loginRequest, newTestbed, seed, v6 } from "./logisense.fixtures.ts"
 
 type Row = Record<string, unknown> & { identity: number }
 type Change = { trackingId: string; type: string; results: { totalCount: number; items: Array<Row> } }
+type Token = { access_token: string; refresh_token: string; ".expires": string }
 type ErrorBody = { trackingId: string; type: string; errors: Array<{ code: number; message: string }> }
 
 describe("LogiSense over the ledger", () => {
@@ -95,10 +96,84 @@ describe("LogiSense over the ledger", () => {
       const grant = await loginRequest(testbed, {
         client_id: "svc",
         client_secret: apiKey,
-        grant_type: "refresh_token"
+        grant_type: "client_credentials"
       })
       expect(grant.status).toBe(400)
-      expect((grant.json as ErrorBody).errors[0]?.message).toContain("'Grant_type' must be 'password'")
+      expect((grant.json as ErrorBody).errors[0]?.message).toBe("'Grant_type' must be 'password' or 'refresh_token'")
+    })
+
+    it("refreshes a token with grant_type=refresh_token and rotates the refresh token", async () => {
+      const { apiKey } = await testbed.createApiKey({ role: "finance" })
+      const login = await loginRequest(testbed, { client_id: "svc", client_secret: apiKey, grant_type: "password" })
+      const first = login.json as Token
+      const refresh = (refreshToken: string, clientId = "svc") =>
+        loginRequest(testbed, { grant_type: "refresh_token", refresh_token: refreshToken, client_id: clientId })
+
+      const otherClient = await refresh(first.refresh_token, "someone-else")
+      expect(otherClient.status).toBe(401)
+      const refreshed = await refresh(first.refresh_token)
+      expect(refreshed.status).toBe(200)
+      const second = refreshed.json as Token
+      expect(second).toMatchObject({ token_type: "bearer", expires_in: 1800, audience: "svc", actingOwnerId: 1 })
+      expect(second.access_token).not.toBe(first.access_token)
+      expect(second.refresh_token).not.toBe(first.refresh_token)
+      const list = await testbed.request(authorize({ method: "GET", path: `${v6}/` }, { token: second.access_token }))
+      expect(list.status).toBe(200)
+
+      const reused = await refresh(first.refresh_token)
+      expect(reused.status).toBe(401)
+      expect(reused.json).toMatchObject({
+        type: "login",
+        errors: [{ code: 10100000, message: "The refresh token is invalid, expired or already used" }]
+      })
+      expect((await refresh(second.refresh_token)).status).toBe(200)
+
+      const missing = await loginRequest(testbed, { grant_type: "refresh_token", client_id: "svc" })
+      expect(missing.status).toBe(400)
+      expect((missing.json as ErrorBody).errors[0]?.message).toBe(
+        "'Refresh_token' is required with grant_type 'refresh_token'"
+      )
+    })
+
+    it("refuses an expired refresh token and one whose API key was revoked", async () => {
+      let now = Date.parse("2026-03-14T09:00:00Z")
+      const timed = await makeDialectTestbed({
+        dialect: logisenseDialect,
+        deps: { sessions: makeSessionStore({ ttlSeconds: 1800, refreshTtlSeconds: 86_400, now: () => now }) }
+      })
+      try {
+        const user = await timed.createUser({
+          email: "refresher@paybridge.test",
+          name: "Refresher",
+          role: "finance",
+          customerScope: null
+        })
+        const { apiKey, record } = await timed.runAsSystem(
+          Authenticator.use((auth) => auth.issueApiKey({ userId: user.id }))
+        )
+        const login = async () =>
+          (await loginRequest(timed, { client_id: "svc", client_secret: apiKey, grant_type: "password" })).json as Token
+        const refresh = (token: Token) =>
+          loginRequest(timed, { grant_type: "refresh_token", refresh_token: token.refresh_token, client_id: "svc" })
+
+        const early = await login()
+        now += 3_600_000
+        const late = await login()
+        now += 86_400_000 - 3_600_000
+        const expired = await refresh(early)
+        expect(expired.status).toBe(401)
+        expect(expired.json).toMatchObject({ type: "login", errors: [{ code: 10100000 }] })
+        const renewed = await refresh(late)
+        expect(renewed.status).toBe(200)
+        expect((renewed.json as Token)[".expires"]).toBe(new Date(now + 1_800_000).toUTCString())
+
+        await timed.runAsSystem(Authenticator.use((auth) => auth.revokeApiKey(record.id)))
+        const revoked = await refresh(renewed.json as Token)
+        expect(revoked.status).toBe(401)
+        expect(revoked.json).toMatchObject({ type: "login", errors: [{ code: 10100000 }] })
+      } finally {
+        await timed.dispose()
+      }
     })
 
     it("a token stops working after 30 minutes", async () => {
