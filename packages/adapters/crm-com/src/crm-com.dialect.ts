@@ -16,6 +16,7 @@ import {
   ok,
   parseJsonExact,
   publicEndpoint,
+  type SessionStore,
   stringifyJsonExact,
   tokenParameter
 } from "@paybridge/adapter-kit"
@@ -234,6 +235,19 @@ const asOneUnit = (operation: string, body: object, work: Program<DialectRespons
       Effect.map(work, (response) => stringifyJsonExact(response.body))
     )
   ).pipe(Effect.map((text) => ok(parseJsonExact(text))))
+
+/**
+ * One unit of work on behalf of a signed-in session: the business unit the session's token was
+ * issued for is resolved first (a token naming a unit that no longer exists refuses before any
+ * write), then `work` runs for that unit as `asOneUnit` does.
+ */
+const asSessionUnit = (
+  operation: string,
+  body: { readonly token?: string | undefined },
+  sessions: SessionStore,
+  work: (unit: UnitEntity | null) => Program<DialectResponse>
+): Program<DialectResponse> =>
+  Effect.flatMap(sessionUnit(sessions, body.token), (unit) => asOneUnit(operation, body, work(unit)))
 
 /** A PAYMENT type; naming a payment cancellation type says so instead of "not found". */
 const resolvePaymentType = (identifier: Identifier<"type_identifier">): Program<PaymentPreset> =>
@@ -576,34 +590,29 @@ export const crmComDialect = defineDialect({
       ],
       implemented: true,
       handler: ({ body: request, sessions }) =>
-        Effect.gen(function* () {
-          const ledger = yield* Ledger
-          const unit = yield* sessionUnit(sessions, request.token)
-          return yield* asOneUnit(
-            "payments/create",
-            request,
-            Effect.gen(function* () {
-              const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
-              const write = yield* resolveWrite(request, unit)
-              const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
-                resolveDocument(customer, "invoice", item.invoice_identifier)
-              )
-              const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
-                resolveDocument(customer, "bill", item.bill_identifier)
-              )
-              const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
-              const detail = yield* ledger.createPayment({
-                customerId: customer.id,
-                amount: request.payment_amount,
-                initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
-                ...write.ledgerFields,
-                ...(allocations.length === 0 ? {} : { allocations }),
-                ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
-              })
-              return yield* answerCreated(detail, write.attributes)
+        asSessionUnit("payments/create", request, sessions, (unit) =>
+          Effect.gen(function* () {
+            const ledger = yield* Ledger
+            const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
+            const write = yield* resolveWrite(request, unit)
+            const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
+              resolveDocument(customer, "invoice", item.invoice_identifier)
+            )
+            const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
+              resolveDocument(customer, "bill", item.bill_identifier)
+            )
+            const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
+            const detail = yield* ledger.createPayment({
+              customerId: customer.id,
+              amount: request.payment_amount,
+              initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
+              ...write.ledgerFields,
+              ...(allocations.length === 0 ? {} : { allocations }),
+              ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
             })
-          )
-        })
+            return yield* answerCreated(detail, write.attributes)
+          })
+        )
     }),
     endpoint({
       method: "POST",
@@ -620,78 +629,71 @@ export const crmComDialect = defineDialect({
       ],
       implemented: true,
       handler: ({ body, sessions }) =>
-        Effect.gen(function* () {
-          const ledger = yield* Ledger
-          const unit = yield* sessionUnit(sessions, body.token)
-          return yield* asOneUnit(
-            "payments/update",
-            body,
-            Effect.gen(function* () {
-              const { payment } = yield* resolvePayment(body.payment_identifier)
-              yield* requireState(payment, "DRAFT", "updated")
-              if (body.accounts_receivable_identifier !== undefined) {
-                const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
-                if (customer.id !== payment.customerId) {
-                  return yield* validationFailed(
-                    ["accounts_receivable_identifier"],
-                    "a payment cannot move to another accounts receivable"
-                  )
-                }
-              }
-              const type =
-                body.type_identifier === undefined ? undefined : yield* resolvePaymentType(body.type_identifier)
-              const method =
-                body.payment_method_identifier === undefined
-                  ? undefined
-                  : yield* resolvePreset("method", body.payment_method_identifier)
-              if (method !== undefined && method.gatewayId !== null) {
+        asSessionUnit("payments/update", body, sessions, (unit) =>
+          Effect.gen(function* () {
+            const ledger = yield* Ledger
+            const { payment } = yield* resolvePayment(body.payment_identifier)
+            yield* requireState(payment, "DRAFT", "updated")
+            if (body.accounts_receivable_identifier !== undefined) {
+              const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
+              if (customer.id !== payment.customerId) {
                 return yield* validationFailed(
-                  ["payment_method_identifier"],
-                  `a DRAFT payment cannot switch to "${method.name}", which is linked with a payment gateway`
+                  ["accounts_receivable_identifier"],
+                  "a payment cannot move to another accounts receivable"
                 )
               }
-              // Every identifier is resolved before the first write, so an unknown one changes nothing.
-              const category =
-                body.category_identifier === undefined
-                  ? undefined
-                  : body.category_identifier === null
-                    ? null
-                    : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
-              const user =
-                body.received_by_user_identifier === undefined
-                  ? undefined
-                  : yield* resolveUser(body.received_by_user_identifier)
-              const receivedByUnit =
-                body.received_by_unit_identifier === undefined
-                  ? undefined
-                  : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
-              const changes = {
-                ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
-                ...(type === undefined ? {} : { typeId: type.id }),
-                ...(method === undefined ? {} : { methodId: method.id }),
-                ...(body.received_on === undefined
-                  ? {}
-                  : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
-                ...(body.description === undefined ? {} : { description: body.description }),
-                ...(body.notes === undefined ? {} : { notes: body.notes }),
-                ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})
-              }
-              const updated =
-                Object.keys(changes).length === 0
-                  ? payment
-                  : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
-              yield* touchedBy(updated, unit, {
-                ...(category === undefined ? {} : { category_id: category?.id ?? null }),
-                ...(user === undefined ? {} : { received_by_user_id: user.id }),
-                ...(receivedByUnit === undefined ? {} : { received_by_unit_id: receivedByUnit.id }),
-                ...(body.received_on === undefined
-                  ? {}
-                  : { received_on: DateFormats.localDateTime.format(body.received_on) })
-              })
-              return yield* answerShort(updated)
+            }
+            const type =
+              body.type_identifier === undefined ? undefined : yield* resolvePaymentType(body.type_identifier)
+            const method =
+              body.payment_method_identifier === undefined
+                ? undefined
+                : yield* resolvePreset("method", body.payment_method_identifier)
+            if (method !== undefined && method.gatewayId !== null) {
+              return yield* validationFailed(
+                ["payment_method_identifier"],
+                `a DRAFT payment cannot switch to "${method.name}", which is linked with a payment gateway`
+              )
+            }
+            // Every identifier is resolved before the first write, so an unknown one changes nothing.
+            const category =
+              body.category_identifier === undefined
+                ? undefined
+                : body.category_identifier === null
+                  ? null
+                  : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+            const user =
+              body.received_by_user_identifier === undefined
+                ? undefined
+                : yield* resolveUser(body.received_by_user_identifier)
+            const receivedByUnit =
+              body.received_by_unit_identifier === undefined
+                ? undefined
+                : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
+            const changes = {
+              ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
+              ...(type === undefined ? {} : { typeId: type.id }),
+              ...(method === undefined ? {} : { methodId: method.id }),
+              ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+              ...(body.description === undefined ? {} : { description: body.description }),
+              ...(body.notes === undefined ? {} : { notes: body.notes }),
+              ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})
+            }
+            const updated =
+              Object.keys(changes).length === 0
+                ? payment
+                : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
+            yield* touchedBy(updated, unit, {
+              ...(category === undefined ? {} : { category_id: category?.id ?? null }),
+              ...(user === undefined ? {} : { received_by_user_id: user.id }),
+              ...(receivedByUnit === undefined ? {} : { received_by_unit_id: receivedByUnit.id }),
+              ...(body.received_on === undefined
+                ? {}
+                : { received_on: DateFormats.localDateTime.format(body.received_on) })
             })
-          )
-        })
+            return yield* answerShort(updated)
+          })
+        )
     }),
     endpoint({
       method: "POST",
@@ -707,8 +709,8 @@ export const crmComDialect = defineDialect({
       ],
       implemented: true,
       handler: ({ body, sessions }) =>
-        Effect.flatMap(sessionUnit(sessions, body.token), (unit) =>
-          asOneUnit("payments/pay_invoice", body, payDocument(body, "invoice", body.invoice_identifier, unit))
+        asSessionUnit("payments/pay_invoice", body, sessions, (unit) =>
+          payDocument(body, "invoice", body.invoice_identifier, unit)
         )
     }),
     endpoint({
@@ -722,8 +724,8 @@ export const crmComDialect = defineDialect({
       tests: [`${examples} › replays the payments/pay_bill example for the whole outstanding amount`],
       implemented: true,
       handler: ({ body, sessions }) =>
-        Effect.flatMap(sessionUnit(sessions, body.token), (unit) =>
-          asOneUnit("payments/pay_bill", body, payDocument(body, "bill", body.bill_identifier, unit))
+        asSessionUnit("payments/pay_bill", body, sessions, (unit) =>
+          payDocument(body, "bill", body.bill_identifier, unit)
         )
     }),
     endpoint({
@@ -740,22 +742,17 @@ export const crmComDialect = defineDialect({
       ],
       implemented: true,
       handler: ({ body, sessions }) =>
-        Effect.gen(function* () {
-          const ledger = yield* Ledger
-          const unit = yield* sessionUnit(sessions, body.token)
-          return yield* asOneUnit(
-            "payments/post",
-            body,
-            Effect.gen(function* () {
-              const { payment } = yield* resolvePayment(body.payment_identifier)
-              // CRM.COM posts DRAFT payments only (the ledger would also post a pending one).
-              yield* requireState(payment, "DRAFT", "posted")
-              const posted = yield* ledger.postPayment({ paymentId: payment.id })
-              yield* touchedBy(posted, unit)
-              return yield* answerShort(posted)
-            })
-          )
-        })
+        asSessionUnit("payments/post", body, sessions, (unit) =>
+          Effect.gen(function* () {
+            const ledger = yield* Ledger
+            const { payment } = yield* resolvePayment(body.payment_identifier)
+            // CRM.COM posts DRAFT payments only (the ledger would also post a pending one).
+            yield* requireState(payment, "DRAFT", "posted")
+            const posted = yield* ledger.postPayment({ paymentId: payment.id })
+            yield* touchedBy(posted, unit)
+            return yield* answerShort(posted)
+          })
+        )
     }),
     endpoint({
       method: "POST",
@@ -771,26 +768,17 @@ export const crmComDialect = defineDialect({
       ],
       implemented: true,
       handler: ({ body, sessions }) =>
-        Effect.gen(function* () {
-          const ledger = yield* Ledger
-          const unit = yield* sessionUnit(sessions, body.token)
-          return yield* asOneUnit(
-            "payments/reject",
-            body,
-            Effect.gen(function* () {
-              const { payment } = yield* resolvePayment(body.payment_identifier)
-              const reason = yield* resolveNamed(
-                "rejection-reason",
-                body.rejection_reason_identifier,
-                "rejection reason"
-              )
-              yield* requireState(payment, "DRAFT", "rejected")
-              const rejected = yield* ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
-              yield* touchedBy(rejected, unit, { rejection_reason_id: reason.id })
-              return yield* answerShort(rejected)
-            })
-          )
-        })
+        asSessionUnit("payments/reject", body, sessions, (unit) =>
+          Effect.gen(function* () {
+            const ledger = yield* Ledger
+            const { payment } = yield* resolvePayment(body.payment_identifier)
+            const reason = yield* resolveNamed("rejection-reason", body.rejection_reason_identifier, "rejection reason")
+            yield* requireState(payment, "DRAFT", "rejected")
+            const rejected = yield* ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
+            yield* touchedBy(rejected, unit, { rejection_reason_id: reason.id })
+            return yield* answerShort(rejected)
+          })
+        )
     }),
     endpoint({
       method: "POST",
@@ -809,53 +797,48 @@ export const crmComDialect = defineDialect({
       ],
       implemented: true,
       handler: ({ body, sessions }) =>
-        Effect.gen(function* () {
-          const ledger = yield* Ledger
-          const unit = yield* sessionUnit(sessions, body.token)
-          return yield* asOneUnit(
-            "payments/cancel",
-            body,
-            Effect.gen(function* () {
-              const { payment } = yield* resolvePayment(body.payment_identifier)
-              const type = yield* resolveNamed("cancellation-type", body.type_identifier, "payment cancellation type")
-              const category =
-                body.category_identifier === undefined
-                  ? null
-                  : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
-              yield* requireState(payment, "POSTED", "cancelled")
-              const reversed = yield* ledger.reversePayment({
-                paymentId: payment.id,
-                reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
-              })
-              const reversal = reversed.reversals
-                .filter((row) => row.reinstatedAt === null)
-                .reduce((newest, row) => (row.id > newest.id ? row : newest))
-              const id = cancellationId(reversal.id)
-              const record: CancellationRecord = {
-                reversal_id: reversal.id,
-                type_id: type.id,
-                category_id: category?.id ?? null,
-                notes: body.notes ?? null,
-                issue_reason: body.issue_reason ?? null,
-                udf: customFieldsWithUdfs({}, body),
-                created_by_unit_id: unit?.id ?? null
-              }
-              yield* ledger.saveDialectRecord({
-                dialect: dialectId,
-                kind: recordKinds.cancellation,
-                key: id,
-                customerId: payment.customerId,
-                paymentId: payment.id,
-                data: { ...record }
-              })
-              const gatewayCode = yield* makeLoader().gatewayCode(payment.gatewayId)
-              return envelope({
-                payment: shortPayment(payment, gatewayCode, "POSTED"),
-                payment_cancellation: shortCancellation(id, reversal, payment)
-              })
+        asSessionUnit("payments/cancel", body, sessions, (unit) =>
+          Effect.gen(function* () {
+            const ledger = yield* Ledger
+            const { payment } = yield* resolvePayment(body.payment_identifier)
+            const type = yield* resolveNamed("cancellation-type", body.type_identifier, "payment cancellation type")
+            const category =
+              body.category_identifier === undefined
+                ? null
+                : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+            yield* requireState(payment, "POSTED", "cancelled")
+            const reversed = yield* ledger.reversePayment({
+              paymentId: payment.id,
+              reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
             })
-          )
-        })
+            const reversal = reversed.reversals
+              .filter((row) => row.reinstatedAt === null)
+              .reduce((newest, row) => (row.id > newest.id ? row : newest))
+            const id = cancellationId(reversal.id)
+            const record: CancellationRecord = {
+              reversal_id: reversal.id,
+              type_id: type.id,
+              category_id: category?.id ?? null,
+              notes: body.notes ?? null,
+              issue_reason: body.issue_reason ?? null,
+              udf: customFieldsWithUdfs({}, body),
+              created_by_unit_id: unit?.id ?? null
+            }
+            yield* ledger.saveDialectRecord({
+              dialect: dialectId,
+              kind: recordKinds.cancellation,
+              key: id,
+              customerId: payment.customerId,
+              paymentId: payment.id,
+              data: { ...record }
+            })
+            const gatewayCode = yield* makeLoader().gatewayCode(payment.gatewayId)
+            return envelope({
+              payment: shortPayment(payment, gatewayCode, "POSTED"),
+              payment_cancellation: shortCancellation(id, reversal, payment)
+            })
+          })
+        )
     })
   ]
 })
