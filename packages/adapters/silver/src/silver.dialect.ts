@@ -750,30 +750,50 @@ const customerDetailFields = [
   "sales_tax_name"
 ] as const
 
+/**
+ * A list endpoint's answer: every row the ledger holds of one kind, oldest id first, one page of
+ * them (`Invalid page.` past the last) as a bare array of Silver representations with its `Link`.
+ */
+const listOf = <Row extends { readonly id: number }, View>(
+  request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>,
+  read: (cursor: string | null) => Program<Page<Row>>,
+  view: (row: Row, links: Links) => Program<View>
+): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const links = linksFor(request.url, request.basePath)
+    const rows = yield* readAll(read)
+    const page = paginate(
+      [...rows].sort((a, b) => a.id - b.id),
+      request.query,
+      request.url
+    )
+    if (!page.ok) return invalidPage()
+    const body = yield* Effect.forEach(page.items, (row) => view(row, links))
+    return silverResponse(200, body, { link: page.link })
+  })
+
+/** A detail endpoint's answer: the row's Silver representation, or `Not found.` (also outside the caller's scope). */
+const detailOf = <Row, View>(
+  request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>,
+  get: (id: number) => Program<Row>,
+  view: (row: Row, links: Links) => Program<View>
+): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const row = yield* maybe(get(Number(request.params.id)))
+    if (row === null) return notFoundResponse()
+    return silverResponse(200, yield* view(row, linksFor(request.url, request.basePath)))
+  })
+
 const customerView = (customer: Customer, links: Links) =>
   Effect.map(getRecordData(customerDetailsKind, String(customer.id)), (details) =>
     toSilverCustomer(customer, details ?? {}, links)
   )
 
-const listCustomers = (
-  request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>
-): Program<DialectResponse> =>
-  Effect.gen(function* () {
-    const links = linksFor(request.url, request.basePath)
-    const customers = yield* readAll((cursor) => Ledger.use((ledger) => ledger.listCustomers({ cursor, limit: 1000 })))
-    const sorted = [...customers].sort((a, b) => a.id - b.id)
-    const page = paginate(sorted, request.query, request.url)
-    if (!page.ok) return invalidPage()
-    const body = yield* Effect.forEach(page.items, (customer) => customerView(customer, links))
-    return silverResponse(200, body, { link: page.link })
-  })
+const listCustomers = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
+  listOf(request, (cursor) => Ledger.use((ledger) => ledger.listCustomers({ cursor, limit: 1000 })), customerView)
 
-const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
-  Effect.gen(function* () {
-    const customer = yield* maybe(Ledger.use((ledger) => ledger.getCustomer(Number(request.params.id))))
-    if (customer === null) return notFoundResponse()
-    return silverResponse(200, yield* customerView(customer, linksFor(request.url, request.basePath)))
-  })
+const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
+  detailOf(request, (id) => Ledger.use((ledger) => ledger.getCustomer(id)), customerView)
 
 const requiredFields = (errors: FieldErrors, body: Body, fields: ReadonlyArray<string>) => {
   const values: Record<string, string> = {}
@@ -866,30 +886,11 @@ const providerView = (entity: BillingEntity, links: Links) =>
     toSilverProvider(entity, details ?? {}, links)
   )
 
-const listProviders = (
-  request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>
-): Program<DialectResponse> =>
-  Effect.gen(function* () {
-    const links = linksFor(request.url, request.basePath)
-    const entities = yield* readAll((cursor) =>
-      Ledger.use((ledger) => ledger.listBillingEntities({ cursor, limit: 1000 }))
-    )
-    const page = paginate(
-      [...entities].sort((a, b) => a.id - b.id),
-      request.query,
-      request.url
-    )
-    if (!page.ok) return invalidPage()
-    const body = yield* Effect.forEach(page.items, (entity) => providerView(entity, links))
-    return silverResponse(200, body, { link: page.link })
-  })
+const listProviders = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
+  listOf(request, (cursor) => Ledger.use((ledger) => ledger.listBillingEntities({ cursor, limit: 1000 })), providerView)
 
-const getProvider = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
-  Effect.gen(function* () {
-    const entity = yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(Number(request.params.id))))
-    if (entity === null) return notFoundResponse()
-    return silverResponse(200, yield* providerView(entity, linksFor(request.url, request.basePath)))
-  })
+const getProvider = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
+  detailOf(request, (id) => Ledger.use((ledger) => ledger.getBillingEntity(id)), providerView)
 
 const proformaRequired = "This field is required as the chosen flow is proforma."
 
