@@ -94,6 +94,7 @@ import {
   SitePaymentMandatesQuery
 } from "./elevate.schemas.ts"
 import {
+  applyListQuery,
   billRunTypeOf,
   type CreditStatusRow,
   type CustomerPaymentRow,
@@ -214,20 +215,27 @@ const kinds = {
 const unit = <A, E, R>(operation: string, input: unknown, result: ResultSchema<A>, work: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Ledger, (ledger) => ledger.atomically({ operation: `elevate:${operation}`, input, result }, work))
 
-/** Every page of a ledger list. */
-const allPages = <A, E, R>(
-  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>
-): Effect.Effect<Array<A>, E, R> =>
+/** Every page of a ledger list; after each page `check` sees the rows read so far and may refuse to read on. */
+const collectPages = <A, E, R, Refused>(
+  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>,
+  check: (rows: ReadonlyArray<A>) => Effect.Effect<void, Refused>
+): Effect.Effect<Array<A>, E | Refused, R> =>
   Effect.gen(function* () {
     const rows: Array<A> = []
     let cursor: string | null = null
     do {
       const page: Page<A> = yield* list(cursor)
       rows.push(...page.items)
+      yield* check(rows)
       cursor = page.nextCursor
     } while (cursor !== null)
     return rows
   })
+
+/** Every page of a ledger list. */
+const allPages = <A, E, R>(
+  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>
+): Effect.Effect<Array<A>, E, R> => collectPages(list, () => Effect.void)
 
 /**
  * How many rows one Elevate request reads when the ledger cannot page it for us (a filter or sort
@@ -241,22 +249,16 @@ const boundedPages = <A, E, R>(
   list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>,
   refusal: { readonly path: string; readonly what: string; readonly narrow: string }
 ): Effect.Effect<Array<A>, E | ValidationFailed, R> =>
-  Effect.gen(function* () {
-    const rows: Array<A> = []
-    let cursor: string | null = null
-    do {
-      const page: Page<A> = yield* list(cursor)
-      rows.push(...page.items)
-      if (rows.length > elevateScanLimit) {
-        return yield* validationFailed(
-          [refusal.path],
-          `${refusal.what} exceeds the ${elevateScanLimit} rows one request reads; ${refusal.narrow}`
+  collectPages(list, (rows) =>
+    rows.length > elevateScanLimit
+      ? Effect.fail(
+          validationFailed(
+            [refusal.path],
+            `${refusal.what} exceeds the ${elevateScanLimit} rows one request reads; ${refusal.narrow}`
+          )
         )
-      }
-      cursor = page.nextCursor
-    } while (cursor !== null)
-    return rows
-  })
+      : Effect.void
+  )
 
 /**
  * Rows `offset` to `offset + size` of a ledger list in its own order, read page by page and no
@@ -534,6 +536,10 @@ const providerFields: FieldSpecs = {
 }
 
 type WireRow = Readonly<Record<string, unknown>>
+
+/** The list query's page of wire rows: filtered and sorted on the wire values of `fields`, paged, then projected. */
+const wirePage = (rows: ReadonlyArray<WireRow>, list: ListQuery, fields: FieldSpecs) =>
+  applyListQuery(rows, list, wireValue(fields), (row) => ({ ...row }))
 
 /** Field values of a plain wire row for the list grammar (ids and integers as bigint). */
 const wireValue =
@@ -911,8 +917,7 @@ const invoicePaymentEndpoints = (options: {
           if (query.customerPaymentId !== undefined) {
             rows = rows.filter((row) => row.customerPaymentId === query.customerPaymentId)
           }
-          const page = selectPage(rows, list, wireValue(invoicePaymentFields))
-          return ok(page.map((row) => projectFields({ ...row }, list.fields)))
+          return ok(wirePage(rows, list, invoicePaymentFields))
         })
     }),
     endpoint({
@@ -1237,9 +1242,7 @@ export const elevateDialect = defineDialect({
           const rows: Array<WireRow> = gateways.map((gateway) =>
             providerWire(gateway, records.get(String(gateway.id)) ?? null)
           )
-          return ok(
-            selectPage(rows, list, wireValue(providerFields)).map((row) => projectFields({ ...row }, list.fields))
-          )
+          return ok(wirePage(rows, list, providerFields))
         })
     }),
     endpoint({
@@ -1325,9 +1328,7 @@ export const elevateDialect = defineDialect({
             query.siteId === undefined ? {} : { customerId: query.siteId }
           )
           const rows: Array<WireRow> = records.map(mandateWire)
-          return ok(
-            selectPage(rows, list, wireValue(mandateFields)).map((row) => projectFields({ ...row }, list.fields))
-          )
+          return ok(wirePage(rows, list, mandateFields))
         })
     }),
     endpoint({
@@ -1425,9 +1426,7 @@ export const elevateDialect = defineDialect({
             const body = yield* refundBody(refund)
             if (query.billRunType === undefined || body.billRunType === query.billRunType) rows.push(body)
           }
-          return ok(
-            selectPage(rows, list, wireValue(refundFields)).map((row) => projectFields({ ...row }, list.fields))
-          )
+          return ok(wirePage(rows, list, refundFields))
         })
     }),
     endpoint({
@@ -1736,8 +1735,7 @@ export const elevateDialect = defineDialect({
           const sortById = [{ field: "customerId", descending: false }]
           if (query.customerId !== undefined) {
             const rows = yield* withOpen([yield* ledger.getCustomer(query.customerId)])
-            const page = selectPage(rows, list, creditStatusValue, sortById)
-            return ok(page.map((row) => projectFields(creditStatusWire(row), list.fields)))
+            return ok(applyListQuery(rows, list, creditStatusValue, creditStatusWire, sortById))
           }
           if (pagesInLedgerOrder(list)) {
             // Customers come in id order from the ledger: read up to the requested page, then only its open invoices.
@@ -1762,8 +1760,7 @@ export const elevateDialect = defineDialect({
           )
           const openByCustomer = Map.groupBy(open, (document) => document.customerId)
           const rows = customers.map((customer) => rowOf(customer, openByCustomer.get(customer.id) ?? []))
-          const page = selectPage(rows, list, creditStatusValue, sortById)
-          return ok(page.map((row) => projectFields(creditStatusWire(row), list.fields)))
+          return ok(applyListQuery(rows, list, creditStatusValue, creditStatusWire, sortById))
         })
     }),
 
