@@ -3,19 +3,21 @@
  * customer's page — balance now and its history (the running balance chain as a chart and a
  * table), invoices with what is outstanding (and a form to issue one), and payments.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { useMutation, useQuery } from "@tanstack/react-query"
 import type { ColumnDef } from "@tanstack/react-table"
 import { useState } from "react"
 import { useForm } from "react-hook-form"
-import { Link, useParams } from "react-router"
+import { Link } from "react-router"
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts"
 import { DateTime, FieldList, Money, PageHeader, StateBadge } from "../components/bits.tsx"
 import { ConfirmDialog } from "../components/confirm-dialog.tsx"
 import { DataTable } from "../components/data-table.tsx"
 import { Empty, ErrorNotice, QueryState } from "../components/states.tsx"
+import { useDialogMutationOptions } from "../lib/dialog-mutation.ts"
 import { formatMoney, isDecimalAmount, minorToChartNumber } from "../lib/money.ts"
+import { useRouteId } from "../lib/route-id.ts"
 import { usePermissions } from "../lib/session.tsx"
-import { newIdempotencyKey, type RouterOutputs, useTRPC, withIdempotencyKey } from "../lib/trpc.ts"
+import { type RouterOutputs, useTRPC } from "../lib/trpc.ts"
 
 type CustomerRow = RouterOutputs["customers"]["list"]["items"][number]
 type DocumentRow = RouterOutputs["documents"]["list"]["items"][number]
@@ -45,18 +47,8 @@ interface NewCustomerForm {
 
 const NewCustomerDialog = ({ onClose }: { onClose: () => void }) => {
   const trpc = useTRPC()
-  const queryClient = useQueryClient()
-  const [idempotencyKey] = useState(newIdempotencyKey)
   const form = useForm<NewCustomerForm>({ defaultValues: { name: "", currency: "EUR", email: "" } })
-  const create = useMutation(
-    trpc.customers.create.mutationOptions({
-      trpc: withIdempotencyKey(idempotencyKey),
-      onSuccess: async () => {
-        await queryClient.invalidateQueries()
-        onClose()
-      }
-    })
-  )
+  const create = useMutation(trpc.customers.create.mutationOptions(useDialogMutationOptions(onClose)))
   const { errors } = form.formState
   return (
     <ConfirmDialog
@@ -183,18 +175,8 @@ interface IssueInvoiceForm {
 
 const IssueInvoiceDialog = ({ customer, onClose }: { customer: CustomerRow; onClose: () => void }) => {
   const trpc = useTRPC()
-  const queryClient = useQueryClient()
-  const [idempotencyKey] = useState(newIdempotencyKey)
   const form = useForm<IssueInvoiceForm>({ defaultValues: { total: "", dueDate: "" } })
-  const issue = useMutation(
-    trpc.documents.issue.mutationOptions({
-      trpc: withIdempotencyKey(idempotencyKey),
-      onSuccess: async () => {
-        await queryClient.invalidateQueries()
-        onClose()
-      }
-    })
-  )
+  const issue = useMutation(trpc.documents.issue.mutationOptions(useDialogMutationOptions(onClose)))
   const { errors } = form.formState
   return (
     <ConfirmDialog
@@ -388,9 +370,7 @@ const CustomerView = ({ customer }: { customer: CustomerRow }) => {
 
 export const CustomerDetailPage = () => {
   const trpc = useTRPC()
-  const raw = useParams().customerId
-  const id = Number(raw)
-  const valid = Number.isSafeInteger(id) && id > 0
+  const { raw, id, valid } = useRouteId("customerId")
   const customer = useQuery({ ...trpc.customers.get.queryOptions({ id }), enabled: valid })
   if (!valid) return <Empty>“{String(raw)}” is not a customer id.</Empty>
   return (

@@ -1,20 +1,20 @@
 /** Invoices (and bills, proformas): the list with what is outstanding, and one invoice with the allocations that paid it. */
 import { useQuery } from "@tanstack/react-query"
 import { useState } from "react"
-import { Link, useParams } from "react-router"
+import { Link } from "react-router"
 import { DateTime, FieldList, Money, PageHeader, StateBadge } from "../components/bits.tsx"
 import { DataTable } from "../components/data-table.tsx"
+import { Pager, useCursorPages } from "../components/pager.tsx"
 import { Empty, QueryState } from "../components/states.tsx"
+import { useRouteId } from "../lib/route-id.ts"
 import { useTRPC } from "../lib/trpc.ts"
 import { documentColumns } from "./customers.page.tsx"
 
 export const InvoicesPage = () => {
   const trpc = useTRPC()
   const [unpaidOnly, setUnpaidOnly] = useState(false)
-  const [cursors, setCursors] = useState<ReadonlyArray<string | null>>([null])
-  const documents = useQuery(
-    trpc.documents.list.queryOptions({ unpaidOnly, cursor: cursors.at(-1) ?? null, limit: 50 })
-  )
+  const pages = useCursorPages()
+  const documents = useQuery(trpc.documents.list.queryOptions({ unpaidOnly, cursor: pages.cursor, limit: 50 }))
   return (
     <>
       <PageHeader title="Invoices">
@@ -23,7 +23,7 @@ export const InvoicesPage = () => {
             type="checkbox"
             checked={unpaidOnly}
             onChange={(event) => {
-              setCursors([null])
+              pages.restart()
               setUnpaidOnly(event.target.checked)
             }}
           />{" "}
@@ -40,26 +40,7 @@ export const InvoicesPage = () => {
               empty="No invoices."
               rowKey={(row) => String(row.id)}
             />
-            <nav className="pager" aria-label="Pages">
-              <button
-                type="button"
-                disabled={cursors.length === 1}
-                onClick={() => setCursors((stack) => stack.slice(0, -1))}
-              >
-                Previous page
-              </button>
-              <span>Page {cursors.length}</span>
-              <button
-                type="button"
-                disabled={page.nextCursor === null}
-                onClick={() => {
-                  const next = page.nextCursor
-                  if (next !== null) setCursors((stack) => [...stack, next])
-                }}
-              >
-                Next page
-              </button>
-            </nav>
+            <Pager pages={pages} nextCursor={page.nextCursor} />
           </>
         )}
       </QueryState>
@@ -69,9 +50,7 @@ export const InvoicesPage = () => {
 
 export const InvoiceDetailPage = () => {
   const trpc = useTRPC()
-  const raw = useParams().documentId
-  const id = Number(raw)
-  const valid = Number.isSafeInteger(id) && id > 0
+  const { raw, id, valid } = useRouteId("documentId")
   const document = useQuery({ ...trpc.documents.get.queryOptions({ id }), enabled: valid })
   const allocations = useQuery({ ...trpc.documents.allocations.queryOptions({ id }), enabled: valid })
   if (!valid) return <Empty>“{String(raw)}” is not a document id.</Empty>

@@ -5,17 +5,19 @@
  * key and errors in words (hidden entirely for read-only users); and the dialect views — the
  * same payment as each vendor dialect returns it, side by side as JSON.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { useMutation, useQuery } from "@tanstack/react-query"
 import { type ReactNode, useState } from "react"
 import { useForm } from "react-hook-form"
-import { Link, useParams } from "react-router"
+import { Link } from "react-router"
 import { DateTime, FieldList, JsonBlock, JsonTextBlock, Money, PageHeader, StateBadge } from "../components/bits.tsx"
 import { ConfirmDialog } from "../components/confirm-dialog.tsx"
 import { Empty, ErrorNotice, QueryState } from "../components/states.tsx"
+import { useDialogMutationOptions } from "../lib/dialog-mutation.ts"
 import { allowedActions, type ConsoleAction, type PaymentStateName } from "../lib/lifecycle.ts"
 import { formatMoney, isDecimalAmount, minorToDecimal } from "../lib/money.ts"
+import { useRouteId } from "../lib/route-id.ts"
 import { usePermissions } from "../lib/session.tsx"
-import { newIdempotencyKey, type RouterOutputs, useTRPC, withIdempotencyKey } from "../lib/trpc.ts"
+import { type RouterOutputs, useTRPC } from "../lib/trpc.ts"
 
 type Detail = RouterOutputs["payments"]["get"]
 
@@ -57,8 +59,7 @@ interface ActionForm {
 
 const ActionDialog = ({ action, detail, onClose }: { action: ConsoleAction; detail: Detail; onClose: () => void }) => {
   const trpc = useTRPC()
-  const queryClient = useQueryClient()
-  const [idempotencyKey] = useState(newIdempotencyKey)
+  const options = useDialogMutationOptions(onClose)
   const payment = detail.payment
   const paymentId = payment.id
   const form = useForm<ActionForm>({
@@ -68,13 +69,6 @@ const ActionDialog = ({ action, detail, onClose }: { action: ConsoleAction; deta
     ...trpc.documents.list.queryOptions({ customerId: payment.customerId, unpaidOnly: true, limit: 200 }),
     enabled: action === "allocate"
   })
-  const options = {
-    trpc: withIdempotencyKey(idempotencyKey),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries()
-      onClose()
-    }
-  }
   const mutations = {
     post: useMutation(trpc.payments.post.mutationOptions(options)),
     reject: useMutation(trpc.payments.reject.mutationOptions(options)),
@@ -481,10 +475,9 @@ const PaymentView = ({ detail }: { detail: Detail }) => {
 
 export const PaymentDetailPage = () => {
   const trpc = useTRPC()
-  const raw = useParams().paymentId
-  const id = Number(raw)
-  const detail = useQuery({ ...trpc.payments.get.queryOptions({ id }), enabled: Number.isSafeInteger(id) && id > 0 })
-  if (!Number.isSafeInteger(id) || id <= 0) return <Empty>“{String(raw)}” is not a payment id.</Empty>
+  const { raw, id, valid } = useRouteId("paymentId")
+  const detail = useQuery({ ...trpc.payments.get.queryOptions({ id }), enabled: valid })
+  if (!valid) return <Empty>“{String(raw)}” is not a payment id.</Empty>
   return (
     <QueryState query={detail} what="the payment">
       {(data) => <PaymentView detail={data} />}

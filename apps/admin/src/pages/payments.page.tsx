@@ -13,6 +13,7 @@ import { Link, useNavigate, useSearchParams } from "react-router"
 import { Money, PageHeader, StateBadge } from "../components/bits.tsx"
 import { ConfirmDialog } from "../components/confirm-dialog.tsx"
 import { DataTable } from "../components/data-table.tsx"
+import { Pager, useCursorPages } from "../components/pager.tsx"
 import { ErrorNotice, Loading } from "../components/states.tsx"
 import { downloadText, toCsv } from "../lib/csv.ts"
 import { isDecimalAmount, minorToDecimal } from "../lib/money.ts"
@@ -271,9 +272,8 @@ export const PaymentsPage = () => {
   const [params, setParams] = useSearchParams()
   const filters = useMemo(() => filtersFromParams(params), [params])
   const input = useMemo(() => toListInput(filters), [filters])
-  const [cursors, setCursors] = useState<ReadonlyArray<string | null>>([null])
-  const cursor = cursors.at(-1) ?? null
-  const page = useQuery(trpc.payments.list.queryOptions({ ...input, cursor, limit: pageSize }))
+  const pages = useCursorPages()
+  const page = useQuery(trpc.payments.list.queryOptions({ ...input, cursor: pages.cursor, limit: pageSize }))
   const [exporting, setExporting] = useState<{ rows: number } | null>(null)
   const [exportError, setExportError] = useState<unknown>(null)
   const [creating, setCreating] = useState(false)
@@ -318,7 +318,7 @@ export const PaymentsPage = () => {
         key={params.toString()}
         initial={filters}
         onApply={(next) => {
-          setCursors([null])
+          pages.restart()
           setParams(filtersToParams(next))
         }}
       />
@@ -330,32 +330,13 @@ export const PaymentsPage = () => {
       ) : (
         <>
           <DataTable
-            caption={`Payments, page ${cursors.length}`}
+            caption={`Payments, page ${pages.cursors.length}`}
             columns={columns}
             data={page.data.items}
             empty="No payment matches these filters."
             rowKey={(row) => String(row.id)}
           />
-          <nav className="pager" aria-label="Pages">
-            <button
-              type="button"
-              disabled={cursors.length === 1}
-              onClick={() => setCursors((stack) => stack.slice(0, -1))}
-            >
-              Previous page
-            </button>
-            <span>Page {cursors.length}</span>
-            <button
-              type="button"
-              disabled={page.data.nextCursor === null}
-              onClick={() => {
-                const next = page.data.nextCursor
-                if (next !== null) setCursors((stack) => [...stack, next])
-              }}
-            >
-              Next page
-            </button>
-          </nav>
+          <Pager pages={pages} nextCursor={page.data.nextCursor} />
         </>
       )}
       {creating ? <NewPaymentDialog onClose={() => setCreating(false)} /> : null}
