@@ -5,10 +5,14 @@
  * table offers (none for read-only users), validation before anything is sent, errors from the
  * ledger in words, idempotent submits, and keyboard use of the confirmation dialog.
  */
-import { cleanup, screen, waitFor, within } from "@testing-library/react"
+import { cleanup, configure, screen, waitFor, within } from "@testing-library/react"
 import { userEvent } from "@testing-library/user-event"
 import { afterEach, describe, expect, inject, it } from "vitest"
 import { pointAt, renderConsole, signInAs } from "./support/render-console.tsx"
+
+// Every `findBy…` waits on the real API; a password sign-in alone costs a production scrypt, and CI
+// runs all packages' suites at once on two cores, so the library's default 1 s is too tight.
+configure({ asyncUtilTimeout: 10_000 })
 
 const server = inject("consoleServer")
 const client = pointAt(server)
