@@ -17,8 +17,7 @@ import {
   parseJsonExact,
   publicEndpoint,
   type SessionStore,
-  stringifyJsonExact,
-  tokenParameter
+  stringifyJsonExact
 } from "@paybridge/adapter-kit"
 import {
   Authenticator,
@@ -34,10 +33,17 @@ import {
   type PaymentPreset,
   parseMinorUnits,
   type RecordId,
-  Unauthorized,
   validationFailed
 } from "@paybridge/core"
 import { Effect, Result, Schema } from "effect"
+import {
+  crmComAuthentication,
+  crmComSessions,
+  issueToken,
+  releaseToken,
+  sessionUnit,
+  webApiKeyOf
+} from "./crm-com.auth.ts"
 import {
   type CancellationRecord,
   dialectId,
@@ -48,20 +54,17 @@ import {
 import { crmComErrors } from "./crm-com.errors.ts"
 import {
   attributesOf,
-  forgetSessionUnit,
   type Loader,
   makeLoader,
   namedEntities,
   presetsOf,
-  rememberSessionUnit,
   resolveCustomer,
   resolveDocument,
   resolveNamed,
   resolvePayment,
   resolvePreset,
   resolveUser,
-  saveAttributes,
-  sessionUnit
+  saveAttributes
 } from "./crm-com.lookups.ts"
 import {
   CancelBody,
@@ -108,9 +111,6 @@ const suite = "crm-com.test.ts"
 const examples = "crm-com.examples.test.ts"
 const contract = "crm-com.contract.test.ts › CRM.COM Web API v4: dialect contract"
 const atomic = "crm-com.atomic.test.ts › all or nothing"
-
-/** Two hours from issue, used or not (CRM.COM R12+). */
-export const tokenLifetimeSeconds = 2 * 60 * 60
 
 const envelope = (data: unknown) => ok({ status: { message: null, description: null, code: "OK" }, data })
 
@@ -446,11 +446,8 @@ export const crmComDialect = defineDialect({
     "CRM.COM's RPC-style payments methods. Log in with `authentication/token` (e-mail, password, organisation, optional unit) or `authentication/web_api_key/token` (a Paybridge API key as the HTTP Basic user name, empty password) and send the token as the `token` parameter: query string for GET, JSON body for POST. Tokens expire two hours after issue. Every answer is `{status:{message,description,code},data}`; refusals use HTTP 200 with a non-OK `status.code`. Identifiers are objects with exactly one field (`param=field=value` in GET query strings); amounts are JSON numbers in major units (decimal strings accepted); datetimes `yyyy-MM-ddTHH:mm:ss` (UTC).",
   version: "v4",
   defaultBasePath: "/crmapi/rest/v4",
-  authenticate: tokenParameter({
-    check: "session",
-    description: "`token` from authentication/token: query for GET, body for POST"
-  }),
-  sessions: { ttlSeconds: tokenLifetimeSeconds, sliding: false },
+  authenticate: crmComAuthentication,
+  sessions: crmComSessions,
   renderError: crmComErrors,
   errorSchema: CrmComError,
   // The admin console's "what does a CRM.COM client see": the `data` of payments/show.
@@ -472,9 +469,7 @@ export const crmComDialect = defineDialect({
       handler: ({ body, sessions }) =>
         Effect.gen(function* () {
           const grant = yield* Authenticator.use((auth) => auth.sessionForPassword(body.username, body.password))
-          const issued = yield* sessions.issue(grant)
-          if (body.unit !== undefined) rememberSessionUnit(sessions, issued.token, body.unit)
-          return envelope({ token: issued.token })
+          return envelope({ token: yield* issueToken(sessions, grant, body.unit) })
         })
     }),
     endpoint({
@@ -489,8 +484,7 @@ export const crmComDialect = defineDialect({
       implemented: true,
       handler: ({ body, sessions }) =>
         Effect.gen(function* () {
-          yield* sessions.revoke(body.token)
-          forgetSessionUnit(sessions, body.token)
+          yield* releaseToken(sessions, body.token)
           return envelope(null)
         })
     }),
@@ -506,22 +500,9 @@ export const crmComDialect = defineDialect({
       implemented: true,
       handler: ({ body, header, sessions }) =>
         Effect.gen(function* () {
-          const authorization = header("authorization")?.trim() ?? ""
-          const [scheme = "", encoded = ""] = authorization.split(/\s+/u)
-          if (scheme.toLowerCase() !== "basic" || encoded === "") {
-            return yield* new Unauthorized({ message: "Send the web API key as the HTTP Basic user name" })
-          }
-          const decoded = Buffer.from(encoded, "base64").toString("utf8")
-          const colon = decoded.indexOf(":")
-          const key = colon < 0 ? decoded : decoded.slice(0, colon)
-          if (colon < 0 || decoded.slice(colon + 1) !== "") {
-            return yield* new Unauthorized({ message: "The web API key goes in the user name with an empty password" })
-          }
+          const key = yield* webApiKeyOf(header("authorization"))
           const grant = yield* Authenticator.use((auth) => auth.sessionForApiKey(key))
-          const issued = yield* sessions.issue(grant)
-          const unit = body?.unit
-          if (unit !== undefined) rememberSessionUnit(sessions, issued.token, unit)
-          return envelope({ token: issued.token })
+          return envelope({ token: yield* issueToken(sessions, grant, body?.unit) })
         })
     }),
     endpoint({

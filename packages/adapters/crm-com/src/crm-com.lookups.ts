@@ -5,10 +5,8 @@
  * rejection reason and cancellation type → this dialect's configuration records), with a
  * `NotFound` naming the identifier when nothing matches; and everything the full payment shows
  * (owner, presets, units, users from the event log, documents paid, gateway) is loaded here,
- * memoised per request. Also: the unit a session logged in with, and the secondary writes of a
- * command (their idempotency key is derived from the request's, so a retry replays them too).
+ * memoised per request; and the CRM.COM-only attributes of a payment.
  */
-import type { SessionStore } from "@paybridge/adapter-kit"
 import {
   Authenticator,
   type CommandContext,
@@ -22,8 +20,7 @@ import {
   type Payment,
   type PaymentDetail,
   type PaymentPreset,
-  type UserProfile,
-  validationFailed
+  type UserProfile
 } from "@paybridge/core"
 import { Effect } from "effect"
 import {
@@ -218,48 +215,6 @@ export const resolveUser = (identifier: Identifier<"received_by_user_identifier"
           : yield* auth.findUser({ id: userId })
         : yield* auth.findUser({ email: identifier.value })
     if (found === null) return yield* notFoundFor(identifier, "user")
-    return found
-  })
-
-// ---------------------------------------------------------------------------------------------
-// Sessions and their units
-
-const sessionUnits = new WeakMap<SessionStore, Map<string, string>>()
-const maxRememberedUnits = 100_000
-
-/** Remembers the unit a token was issued for (`unit` of the login). */
-export const rememberSessionUnit = (sessions: SessionStore, token: string, unit: string) => {
-  let units = sessionUnits.get(sessions)
-  if (units === undefined) {
-    units = new Map()
-    sessionUnits.set(sessions, units)
-  }
-  if (units.size >= maxRememberedUnits) {
-    const oldest = units.keys().next()
-    if (!oldest.done) units.delete(oldest.value)
-  }
-  units.set(token, unit)
-}
-
-/** Forgets a released token's unit. */
-export const forgetSessionUnit = (sessions: SessionStore, token: string) => {
-  sessionUnits.get(sessions)?.delete(token)
-}
-
-/**
- * The unit the request's session logged in with (by name, alternative code or id), or `null`
- * when the login named none. A unit that does not exist is refused here, on first use.
- */
-export const sessionUnit = (sessions: SessionStore, token: string | undefined): Program<UnitEntity | null> =>
-  Effect.gen(function* () {
-    const name = token === undefined ? undefined : sessionUnits.get(sessions)?.get(token)
-    if (name === undefined) return null
-    const found = (yield* namedEntities("unit")).find(
-      (unit) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
-    )
-    if (found === undefined) {
-      return yield* validationFailed(["unit"], `the unit "${name}" this token was issued for does not exist`)
-    }
     return found
   })
 

@@ -3,5 +3,7 @@
  * configure what CRM.COM names but the ledger does not keep (units, categories, rejection reasons,
  * payment cancellation types, account owners, preset descriptions).
  */
+
+export { tokenLifetimeSeconds } from "./crm-com.auth.ts"
 export * from "./crm-com.configuration.ts"
-export { crmComDialect, tokenLifetimeSeconds } from "./crm-com.dialect.ts"
+export { crmComDialect } from "./crm-com.dialect.ts"
