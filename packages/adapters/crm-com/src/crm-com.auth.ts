@@ -6,20 +6,9 @@
  * that needs it. The login endpoints themselves are in `authentication.endpoints.ts`.
  */
 import { type SessionStore, tokenParameter } from "@paybridge/adapter-kit"
-import {
-  type Authenticator,
-  type CommandContext,
-  type Ledger,
-  type LedgerError,
-  type SessionGrant,
-  Unauthorized,
-  validationFailed
-} from "@paybridge/core"
+import { type SessionGrant, Unauthorized, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
-import type { UnitEntity } from "./crm-com.configuration.ts"
-import { namedEntities } from "./crm-com.lookups.ts"
-
-type Program<A> = Effect.Effect<A, LedgerError, Ledger | Authenticator | CommandContext>
+import { namedEntities, type Program, type UnitEntity } from "./crm-com.transformers.ts"
 
 /** Two hours from issue, used or not (CRM.COM R12+). */
 export const tokenLifetimeSeconds = 2 * 60 * 60

@@ -7,7 +7,6 @@
  * reverses the whole payment in the ledger and records a posted payment cancellation beside it;
  * see README.md for every mapping and decision.
  */
-import { createHash } from "node:crypto"
 import {
   DateFormats,
   type DialectResponse,
@@ -21,21 +20,17 @@ import {
 } from "@paybridge/adapter-kit"
 import {
   Authenticator,
-  type CommandContext,
-  type Customer,
   type DocumentKind,
   InvalidTransition,
   Ledger,
-  type LedgerError,
   type Page,
   type Payment,
   type PaymentDetail,
   type PaymentPreset,
-  parseMinorUnits,
-  type RecordId,
   validationFailed
 } from "@paybridge/core"
-import { Effect, Result, Schema } from "effect"
+import { Effect, Schema } from "effect"
+import { allocationsFor, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
 import {
   crmComAuthentication,
   crmComSessions,
@@ -44,28 +39,7 @@ import {
   sessionUnit,
   webApiKeyOf
 } from "./crm-com.auth.ts"
-import {
-  type CancellationRecord,
-  dialectId,
-  type PaymentAttributes,
-  recordKinds,
-  type UnitEntity
-} from "./crm-com.configuration.ts"
 import { crmComErrors } from "./crm-com.errors.ts"
-import {
-  attributesOf,
-  type Loader,
-  makeLoader,
-  namedEntities,
-  presetsOf,
-  resolveCustomer,
-  resolveDocument,
-  resolveNamed,
-  resolvePayment,
-  resolvePreset,
-  resolveUser,
-  saveAttributes
-} from "./crm-com.lookups.ts"
 import {
   CancelBody,
   CancelResponse,
@@ -91,114 +65,38 @@ import {
   WebApiKeyBody
 } from "./crm-com.schemas.ts"
 import {
-  applyFieldsSet,
-  crmNamed,
   crmStateOf,
-  crmUnit,
-  crmUser,
-  customFieldsWithUdfs,
-  documentToPay,
-  gatewayFields,
-  hasUdfs,
-  majorText,
-  receivedOnOf,
-  shortCancellation,
-  shortPayment,
-  udfOutput
+  dialectId,
+  makeLoader,
+  namedEntities,
+  okEnvelope,
+  type Program,
+  presetsOf,
+  recordKinds,
+  resolveNamed,
+  resolvePreset,
+  resolveUser,
+  type UnitEntity
 } from "./crm-com.transformers.ts"
+import {
+  applyFieldsSet,
+  attributesOf,
+  type CancellationRecord,
+  cancellationId,
+  customFieldsWithUdfs,
+  fullPayment,
+  hasUdfs,
+  type PaymentAttributes,
+  resolvePayment,
+  saveAttributes,
+  shortCancellation,
+  shortPayment
+} from "./payments.transformers.ts"
 
 const suite = "crm-com.test.ts"
 const examples = "crm-com.examples.test.ts"
 const contract = "crm-com.contract.test.ts › CRM.COM Web API v4: dialect contract"
 const atomic = "crm-com.atomic.test.ts › all or nothing"
-
-const envelope = (data: unknown) => ok({ status: { message: null, description: null, code: "OK" }, data })
-
-type Services = Ledger | Authenticator | CommandContext
-type Program<A> = Effect.Effect<A, LedgerError, Services>
-
-// ---------------------------------------------------------------------------------------------
-// The full payment
-
-const defaultOwner = (customer: Customer) => ({
-  last_name: null,
-  middle_name: null,
-  company_profile: null,
-  type: "PERSON",
-  first_name: null,
-  name: customer.name,
-  id: customer.publicId,
-  company_name: null,
-  demographics: null
-})
-
-/** The full payment of `payments/show`, in the order of the vendor's example. */
-const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Record<string, unknown>> =>
-  Effect.gen(function* () {
-    const { payment } = detail
-    const attributes = yield* attributesOf(payment)
-    const customer = yield* loader.customer(payment.customerId)
-    const owner = (yield* loader.owner(customer)) ?? defaultOwner(customer)
-    const type = yield* loader.preset("type", payment.typeId)
-    const method = yield* loader.preset("method", payment.methodId)
-    const presetView = (preset: PaymentPreset) =>
-      Effect.map(loader.presetDescription(preset), (description) => ({
-        name: preset.name,
-        id: preset.publicId,
-        description,
-        alternative_code: preset.code
-      }))
-    const events = yield* loader.events(payment.id)
-    const first = events[0]
-    const last = events.at(-1)
-    const actor = (id: number, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
-    const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
-    const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]
-    const documents = yield* Effect.forEach(documentIds, loader.document)
-    const rejection =
-      attributes.rejection_reason_id !== null
-        ? crmNamed(yield* loader.named("rejection-reason", attributes.rejection_reason_id))
-        : payment.rejectionReason === null
-          ? null
-          : { name: payment.rejectionReason, id: null, description: null, alternative_code: null }
-    const unitOf = (id: string | null) => Effect.map(loader.named("unit", id), (unit) => crmUnit(unit as UnitEntity))
-    return {
-      ...gatewayFields(payment, yield* loader.gatewayCode(payment.gatewayId)),
-      invoices_to_pay_set: documents.filter((document) => document.kind !== "bill").map(documentToPay),
-      ...udfOutput(payment.customFields),
-      number: payment.number,
-      received_by_unit: yield* unitOf(attributes.received_by_unit_id),
-      accounts_receivable: {
-        account_owner: owner,
-        life_cycle_state: "ACTIVE",
-        number: customer.number,
-        name: customer.name,
-        id: customer.publicId
-      },
-      received_by_user: yield* actor(receivedBy, first?.actorName ?? "system"),
-      bills_to_pay_set: documents.filter((document) => document.kind === "bill").map(documentToPay),
-      id: payment.publicId,
-      posted_on: payment.postedAt === null ? null : DateFormats.localDateTime.format(payment.postedAt),
-      log_information: {
-        updated_date: DateFormats.localDateTime.format(payment.updatedAt),
-        created_by_unit: yield* unitOf(attributes.created_by_unit_id),
-        created_date: DateFormats.localDateTime.format(payment.createdAt),
-        updated_by_unit: yield* unitOf(attributes.updated_by_unit_id),
-        created_by_user: yield* actor(first?.actorId ?? payment.createdBy, first?.actorName ?? "system"),
-        updated_by_user: yield* actor(last?.actorId ?? payment.createdBy, last?.actorName ?? "system")
-      },
-      payment_amount: shortPayment(payment, null).payment_amount,
-      issued_on: DateFormats.localDateTime.format(payment.createdAt),
-      life_cycle_state: crmStateOf(payment),
-      type: type === null ? null : { classification: "PAYMENT", ...(yield* presetView(type)) },
-      payment_method: method === null ? null : yield* presetView(method),
-      rejection_reason: rejection,
-      received_on: receivedOnOf(payment, attributes),
-      reference_number: payment.referenceNumber,
-      category: crmNamed(yield* loader.named("category", attributes.category_id)),
-      notes: payment.references.notes
-    }
-  })
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces of the write methods
@@ -343,7 +241,7 @@ const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes) =>
   Effect.gen(function* () {
     if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
     const loader = makeLoader()
-    return envelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
+    return okEnvelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
   })
 
 /**
@@ -361,7 +259,7 @@ const touchedBy = (payment: Payment, unit: UnitEntity | null, changes: Partial<P
   })
 
 const answerShort = (payment: Payment) =>
-  Effect.map(makeLoader().gatewayCode(payment.gatewayId), (code) => envelope(shortPayment(payment, code)))
+  Effect.map(makeLoader().gatewayCode(payment.gatewayId), (code) => okEnvelope(shortPayment(payment, code)))
 
 const payDocument = (
   body: (typeof PayInvoiceBody.Type | typeof PayBillBody.Type) & UdfInput,
@@ -394,37 +292,6 @@ const payDocument = (
     })
     return yield* answerCreated(detail, write.attributes)
   })
-
-/** Splits a payment over the invoices and bills it pays, in the order given, each up to what it owes. */
-const allocationsFor = (
-  customer: Customer,
-  amountText: string,
-  documents: ReadonlyArray<{ readonly id: RecordId; readonly outstanding: bigint }>
-) =>
-  Effect.gen(function* () {
-    const parsed = parseMinorUnits(amountText, customer.currency)
-    if (Result.isFailure(parsed)) return yield* validationFailed(["payment_amount"], parsed.failure.message)
-    let remaining = parsed.success
-    const left = new Map<RecordId, bigint>()
-    const allocations: Array<{ documentId: RecordId; amount: string }> = []
-    for (const document of documents) {
-      const owed = left.get(document.id) ?? document.outstanding
-      // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers only)
-      const take = owed < remaining ? owed : remaining
-      if (take <= 0n) continue
-      allocations.push({ documentId: document.id, amount: majorText(take, customer) })
-      left.set(document.id, owed - take)
-      remaining -= take
-    }
-    return allocations
-  })
-
-const cancellationId = (reversalId: RecordId): string =>
-  createHash("sha256")
-    .update(`${dialectId}:payment-cancellation:${reversalId}`)
-    .digest("hex")
-    .slice(0, 32)
-    .toUpperCase()
 
 // ---------------------------------------------------------------------------------------------
 // The dialect
@@ -469,7 +336,7 @@ export const crmComDialect = defineDialect({
       handler: ({ body, sessions }) =>
         Effect.gen(function* () {
           const grant = yield* Authenticator.use((auth) => auth.sessionForPassword(body.username, body.password))
-          return envelope({ token: yield* issueToken(sessions, grant, body.unit) })
+          return okEnvelope({ token: yield* issueToken(sessions, grant, body.unit) })
         })
     }),
     endpoint({
@@ -485,7 +352,7 @@ export const crmComDialect = defineDialect({
       handler: ({ body, sessions }) =>
         Effect.gen(function* () {
           yield* releaseToken(sessions, body.token)
-          return envelope(null)
+          return okEnvelope(null)
         })
     }),
     publicEndpoint({
@@ -502,7 +369,7 @@ export const crmComDialect = defineDialect({
         Effect.gen(function* () {
           const key = yield* webApiKeyOf(header("authorization"))
           const grant = yield* Authenticator.use((auth) => auth.sessionForApiKey(key))
-          return envelope({ token: yield* issueToken(sessions, grant, body?.unit) })
+          return okEnvelope({ token: yield* issueToken(sessions, grant, body?.unit) })
         })
     }),
     endpoint({
@@ -523,7 +390,7 @@ export const crmComDialect = defineDialect({
         Effect.gen(function* () {
           const detail = yield* resolvePayment(query.payment_identifier)
           const payment = yield* fullPayment(detail, makeLoader())
-          return envelope(yield* applyFieldsSet(payment, query.fields_set))
+          return okEnvelope(yield* applyFieldsSet(payment, query.fields_set))
         })
     }),
     endpoint({
@@ -539,7 +406,7 @@ export const crmComDialect = defineDialect({
         `${suite} › filters payments/list by type, payment method and category`
       ],
       implemented: true,
-      handler: ({ query }) => Effect.map(listPayments(query, "id", null), envelope)
+      handler: ({ query }) => Effect.map(listPayments(query, "id", null), okEnvelope)
     }),
     endpoint({
       method: "GET",
@@ -551,7 +418,7 @@ export const crmComDialect = defineDialect({
       responses: { 200: { description: "The payments", schema: ListResponse } },
       tests: [`${examples} › replays the payments/get_latest example newest first`],
       implemented: true,
-      handler: ({ query }) => Effect.map(listPayments(query, "newest", query.number), envelope)
+      handler: ({ query }) => Effect.map(listPayments(query, "newest", query.number), okEnvelope)
     }),
     endpoint({
       method: "POST",
@@ -814,7 +681,7 @@ export const crmComDialect = defineDialect({
               data: { ...record }
             })
             const gatewayCode = yield* makeLoader().gatewayCode(payment.gatewayId)
-            return envelope({
+            return okEnvelope({
               payment: shortPayment(payment, gatewayCode, "POSTED"),
               payment_cancellation: shortCancellation(id, reversal, payment)
             })
