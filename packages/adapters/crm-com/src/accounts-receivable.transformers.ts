@@ -5,7 +5,6 @@
  * documents it pays, and the accounts receivable's `account_owner` (a dialect record set with
  * `defineAccountOwner`; without one the owner is the customer's name as a PERSON).
  */
-
 import {
   type Customer,
   type Document,

@@ -5,17 +5,17 @@
  * that resolve a CRM.COM identifier to what it names (payment type and method → ledger presets,
  * user → Paybridge user, unit, category, rejection reason and cancellation type → dialect records),
  * with a `NotFound` naming the identifier when nothing matches; the per-request loader of everything
- * around a payment; and the shared wire pieces (the `OK` envelope, the life cycle state table,
- * users, units and named entities as CRM.COM shows them). The state table is total over the
- * ledger's payment states; a POSTED payment whose whole amount is reversed is shown as CANCELLED.
- * Money and lifecycle never live in dialect records: they are the ledger's.
+ * around a payment; and the shared wire pieces: the `OK` envelope, the life cycle state table (total
+ * over the ledger's payment states; a POSTED payment whose whole amount is reversed is CANCELLED),
+ * users, units and named entities as CRM.COM shows them, the user-defined fields (`udf_*`) and
+ * `fields_set` trimming. Money and lifecycle never live in dialect records: they are the ledger's.
  */
-
-import { ok } from "@paybridge/adapter-kit"
+import { ok, rawJsonNumber } from "@paybridge/adapter-kit"
 import {
   Authenticator,
   type CommandContext,
   type Customer,
+  type CustomFields,
   type Document,
   formatMinorUnits,
   Ledger,
@@ -26,10 +26,20 @@ import {
   type Payment,
   type PaymentPreset,
   type PaymentState,
-  type UserProfile
+  type UserProfile,
+  validationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
-import type { CrmLifeCycleState, Identifier, IdentifierName } from "./crm-com.schemas.ts"
+import {
+  type CrmLifeCycleState,
+  crmDateTime,
+  type Identifier,
+  type IdentifierName,
+  PaymentFull,
+  type UdfInput,
+  type UdfName,
+  udfNames
+} from "./crm-com.schemas.ts"
 
 export type Services = Ledger | Authenticator | CommandContext
 export type Program<A> = Effect.Effect<A, LedgerError, Services>
@@ -181,6 +191,85 @@ export const midnight = (date: string) => `${date}T00:00:00`
 /** Minor units → the ledger's major-unit text (for allocation amounts). */
 export const majorText = (amount: bigint, payment: Pick<Payment, "currency">): string =>
   formatMinorUnits(amount, payment.currency)
+
+const isFloat = (name: UdfName) => name.startsWith("udf_float")
+const isDate = (name: UdfName) => name.startsWith("udf_date")
+
+/** The 16 `udf_*` fields of a payment from its custom fields (floats as exact numbers, missing ones null). */
+export const udfOutput = (customFields: CustomFields): Record<UdfName, unknown> =>
+  Object.fromEntries(
+    udfNames.map((name) => {
+      const value = customFields[name]
+      if (value === undefined) return [name, null]
+      return [name, isFloat(name) && /^-?\d+(\.\d+)?$/u.test(value) ? rawJsonNumber(value) : value]
+    })
+  ) as Record<UdfName, unknown>
+
+/**
+ * The custom fields after a request's `udf_*` fields: given ones replace, `null` removes, absent
+ * ones stay. Floats are kept as their exact decimal text, dates as `yyyy-MM-ddTHH:mm:ss`.
+ */
+export const customFieldsWithUdfs = (existing: CustomFields, body: UdfInput): CustomFields => {
+  const result: Record<string, string> = { ...existing }
+  for (const name of udfNames) {
+    if (!Object.hasOwn(body, name)) continue
+    const value = body[name]
+    if (value === undefined) continue
+    if (value === null) delete result[name]
+    else result[name] = value instanceof Date ? crmDateTime.format(value) : isDate(name) ? value : String(value)
+  }
+  return result
+}
+
+/** True when the request names at least one `udf_*` field. */
+export const hasUdfs = (body: UdfInput): boolean => udfNames.some((name) => Object.hasOwn(body, name))
+
+type Json = Record<string, unknown>
+
+const isPlainObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && value.constructor === Object
+
+/** Keeps `paths` (each a list of keys) of `value`, descending into objects and every element of arrays. */
+const pick = (value: unknown, paths: ReadonlyArray<ReadonlyArray<string>>): unknown => {
+  if (paths.some((path) => path.length === 0)) return value
+  if (Array.isArray(value)) return value.map((item) => pick(item, paths))
+  if (!isPlainObject(value)) return value
+  const out: Json = {}
+  for (const key of Object.keys(value)) {
+    const below = paths.filter((path) => path[0] === key).map((path) => path.slice(1))
+    if (below.length > 0) out[key] = pick(value[key], below)
+  }
+  return out
+}
+
+/** Whether `path` names a field of `shape`; arrays and null values accept any deeper name. */
+const knownPath = (shape: unknown, path: ReadonlyArray<string>): boolean => {
+  if (path.length === 0) return true
+  if (Array.isArray(shape)) return shape.length === 0 || shape.some((item) => knownPath(item, path))
+  if (!isPlainObject(shape)) return shape === null
+  const [head, ...rest] = path
+  return head !== undefined && Object.hasOwn(shape, head) && knownPath(shape[head], rest)
+}
+
+const paymentFieldNames: ReadonlySet<string> = new Set(Object.keys(PaymentFull.fields))
+
+/**
+ * Trims a payment to `fields_set`: top-level names keep the whole field, dotted names
+ * (`accounts_receivable.account_owner.name`) keep only that nested field. An unknown name is a
+ * `ValidationFailed` on `fields_set`.
+ */
+export const applyFieldsSet = (payment: Json, fields: ReadonlyArray<string> | undefined) => {
+  if (fields === undefined || fields.length === 0) return Effect.succeed(payment)
+  const paths = fields.map((field) => field.split("."))
+  const unknown = fields.filter((_field, index) => {
+    const [head = "", ...rest] = paths[index] ?? []
+    return !paymentFieldNames.has(head) || (Object.hasOwn(payment, head) && !knownPath(payment[head], rest))
+  })
+  if (unknown.length > 0) {
+    return Effect.fail(validationFailed(["fields_set"], `fields_set names unknown fields: ${unknown.join(", ")}`))
+  }
+  return Effect.succeed(pick(payment, paths) as Json)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Identifiers → what they name

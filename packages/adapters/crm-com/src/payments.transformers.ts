@@ -2,15 +2,17 @@
  * CRM.COM payments transformers: the CRM.COM-only attributes of a payment and of a payment
  * cancellation (dialect records `payment` and `payment-cancellation`: category, received by user
  * and unit, receipt time, rejection reason, creating and updating units; never money or state),
- * the payment a `payment_identifier` names, and the payment as CRM.COM shows it: the short payment
- * of the write methods, the full payment of `payments/show` (in the order of the vendor's example),
- * the posted payment cancellation, the user-defined fields (`udf_*`) and `fields_set` trimming.
+ * the payment a `payment_identifier` names, the payment as CRM.COM shows it (the short payment of
+ * the write methods, the full payment of `payments/show` in the order of the vendor's example, the
+ * posted payment cancellation), and what the write methods share: the life cycle state a method
+ * needs, a request's type, method, category, user, unit and card resolved to ledger fields and
+ * CRM.COM attributes, saving those attributes, and paying one invoice or bill in full.
  */
-
 import { createHash } from "node:crypto"
-import { DateFormats, rawJsonNumber } from "@paybridge/adapter-kit"
+import { DateFormats } from "@paybridge/adapter-kit"
 import {
-  type CustomFields,
+  type DocumentKind,
+  InvalidTransition,
   Ledger,
   type Payment,
   type PaymentDetail,
@@ -20,30 +22,39 @@ import {
   validationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
-import { defaultOwner, documentToPay } from "./accounts-receivable.transformers.ts"
+import { defaultOwner, documentToPay, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
 import {
   type CrmLifeCycleState,
   crmDateTime,
   crmMoney,
   type Identifier,
-  PaymentFull,
-  type UdfInput,
-  type UdfName,
-  udfNames
+  type PayBillBody,
+  type PayInvoiceBody,
+  type UdfInput
 } from "./crm-com.schemas.ts"
 import {
   crmNamed,
   crmStateOf,
   crmUnit,
   crmUser,
+  customFieldsWithUdfs,
   dialectId,
   everyPage,
+  hasUdfs,
   type Loader,
+  makeLoader,
   midnight,
+  namedEntities,
   notFoundFor,
+  okEnvelope,
   type Program,
+  presetsOf,
   recordKinds,
-  type UnitEntity
+  resolveNamed,
+  resolvePreset,
+  resolveUser,
+  type UnitEntity,
+  udfOutput
 } from "./crm-com.transformers.ts"
 
 /** The CRM.COM-only attributes of one payment (dialect record `payment`, keyed by its public id). */
@@ -191,85 +202,6 @@ export const shortCancellation = (id: string, reversal: Reversal, payment: Payme
 export const receivedOnOf = (payment: Payment, attributes: PaymentAttributes): string =>
   attributes.received_on ?? midnight(payment.paymentDate)
 
-const isFloat = (name: UdfName) => name.startsWith("udf_float")
-const isDate = (name: UdfName) => name.startsWith("udf_date")
-
-/** The 16 `udf_*` fields of a payment from its custom fields (floats as exact numbers, missing ones null). */
-export const udfOutput = (customFields: CustomFields): Record<UdfName, unknown> =>
-  Object.fromEntries(
-    udfNames.map((name) => {
-      const value = customFields[name]
-      if (value === undefined) return [name, null]
-      return [name, isFloat(name) && /^-?\d+(\.\d+)?$/u.test(value) ? rawJsonNumber(value) : value]
-    })
-  ) as Record<UdfName, unknown>
-
-/**
- * The custom fields after a request's `udf_*` fields: given ones replace, `null` removes, absent
- * ones stay. Floats are kept as their exact decimal text, dates as `yyyy-MM-ddTHH:mm:ss`.
- */
-export const customFieldsWithUdfs = (existing: CustomFields, body: UdfInput): CustomFields => {
-  const result: Record<string, string> = { ...existing }
-  for (const name of udfNames) {
-    if (!Object.hasOwn(body, name)) continue
-    const value = body[name]
-    if (value === undefined) continue
-    if (value === null) delete result[name]
-    else result[name] = value instanceof Date ? crmDateTime.format(value) : isDate(name) ? value : String(value)
-  }
-  return result
-}
-
-/** True when the request names at least one `udf_*` field. */
-export const hasUdfs = (body: UdfInput): boolean => udfNames.some((name) => Object.hasOwn(body, name))
-
-type Json = Record<string, unknown>
-
-const isPlainObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && value.constructor === Object
-
-/** Keeps `paths` (each a list of keys) of `value`, descending into objects and every element of arrays. */
-const pick = (value: unknown, paths: ReadonlyArray<ReadonlyArray<string>>): unknown => {
-  if (paths.some((path) => path.length === 0)) return value
-  if (Array.isArray(value)) return value.map((item) => pick(item, paths))
-  if (!isPlainObject(value)) return value
-  const out: Json = {}
-  for (const key of Object.keys(value)) {
-    const below = paths.filter((path) => path[0] === key).map((path) => path.slice(1))
-    if (below.length > 0) out[key] = pick(value[key], below)
-  }
-  return out
-}
-
-/** Whether `path` names a field of `shape`; arrays and null values accept any deeper name. */
-const knownPath = (shape: unknown, path: ReadonlyArray<string>): boolean => {
-  if (path.length === 0) return true
-  if (Array.isArray(shape)) return shape.length === 0 || shape.some((item) => knownPath(item, path))
-  if (!isPlainObject(shape)) return shape === null
-  const [head, ...rest] = path
-  return head !== undefined && Object.hasOwn(shape, head) && knownPath(shape[head], rest)
-}
-
-const paymentFieldNames: ReadonlySet<string> = new Set(Object.keys(PaymentFull.fields))
-
-/**
- * Trims a payment to `fields_set`: top-level names keep the whole field, dotted names
- * (`accounts_receivable.account_owner.name`) keep only that nested field. An unknown name is a
- * `ValidationFailed` on `fields_set`.
- */
-export const applyFieldsSet = (payment: Json, fields: ReadonlyArray<string> | undefined) => {
-  if (fields === undefined || fields.length === 0) return Effect.succeed(payment)
-  const paths = fields.map((field) => field.split("."))
-  const unknown = fields.filter((_field, index) => {
-    const [head = "", ...rest] = paths[index] ?? []
-    return !paymentFieldNames.has(head) || (Object.hasOwn(payment, head) && !knownPath(payment[head], rest))
-  })
-  if (unknown.length > 0) {
-    return Effect.fail(validationFailed(["fields_set"], `fields_set names unknown fields: ${unknown.join(", ")}`))
-  }
-  return Effect.succeed(pick(payment, paths) as Json)
-}
-
 /** The public id of the payment cancellation recorded with a reversal (derived, so a replay finds it again). */
 export const cancellationId = (reversalId: RecordId): string =>
   createHash("sha256")
@@ -344,4 +276,169 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
       category: crmNamed(yield* loader.named("category", attributes.category_id)),
       notes: payment.references.notes
     }
+  })
+
+// ---------------------------------------------------------------------------------------------
+// What the write methods share
+
+const refusal = (payment: Payment, action: string, message: string) =>
+  new InvalidTransition({ entity: "payment", id: payment.publicId, from: crmStateOf(payment), action, message })
+
+/** Refuses unless the payment is in the CRM.COM state the method needs. */
+export const requireState = (payment: Payment, state: "DRAFT" | "POSTED", action: string) =>
+  crmStateOf(payment) === state
+    ? Effect.void
+    : Effect.fail(
+        refusal(
+          payment,
+          action,
+          `Only ${state} payments can be ${action}; payment ${payment.referenceNumber} is ${crmStateOf(payment)}`
+        )
+      )
+
+/** A PAYMENT type; naming a payment cancellation type says so instead of "not found". */
+export const resolvePaymentType = (identifier: Identifier<"type_identifier">): Program<PaymentPreset> =>
+  Effect.gen(function* () {
+    const presets = yield* presetsOf("type")
+    const found = presets.find((preset) =>
+      identifier.field === "id"
+        ? preset.publicId === identifier.value.toUpperCase()
+        : identifier.field === "name"
+          ? preset.name === identifier.value
+          : preset.code === identifier.value
+    )
+    if (found !== undefined) return found
+    const cancellationTypes = yield* namedEntities("cancellation-type")
+    if (cancellationTypes.some((type) => type[identifier.field] === identifier.value)) {
+      return yield* validationFailed(
+        ["type_identifier"],
+        `type "${identifier.value}" is a PAYMENT_CANCELLATION type; a payment needs a PAYMENT type`
+      )
+    }
+    return yield* resolvePreset("type", identifier)
+  })
+
+interface WriteFields {
+  readonly type_identifier: Identifier<"type_identifier">
+  readonly payment_method_identifier: Identifier<"payment_method_identifier">
+  readonly category_identifier?: Identifier<"category_identifier"> | undefined
+  readonly received_on?: Date | undefined
+  readonly received_by_user_identifier?: Identifier<"received_by_user_identifier"> | undefined
+  readonly received_by_unit_identifier?: Identifier<"received_by_unit_identifier"> | undefined
+  readonly card_identifier?: Identifier<"card_identifier"> | undefined
+  readonly description?: string | null | undefined
+  readonly notes?: string | null | undefined
+}
+
+/** Resolves what create, pay_invoice and pay_bill share; checks the card rule of gateway methods. */
+export const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
+  Effect.gen(function* () {
+    const type = yield* resolvePaymentType(body.type_identifier)
+    const method = yield* resolvePreset("method", body.payment_method_identifier)
+    const category =
+      body.category_identifier === undefined
+        ? null
+        : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+    const user =
+      body.received_by_user_identifier === undefined ? null : yield* resolveUser(body.received_by_user_identifier)
+    const receivedByUnit =
+      body.received_by_unit_identifier === undefined
+        ? unit
+        : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
+    const card = body.card_identifier?.value ?? null
+    if (method.gatewayId !== null && card === null) {
+      return yield* validationFailed(
+        ["card_identifier"],
+        `card_identifier is mandatory: payment method "${method.name}" is linked with a payment gateway`
+      )
+    }
+    if (method.gatewayId === null && card !== null) {
+      return yield* validationFailed(
+        ["card_identifier"],
+        `card_identifier applies only to payment methods linked with a payment gateway, not to "${method.name}"`
+      )
+    }
+    const attributes: PaymentAttributes = {
+      category_id: category?.id ?? null,
+      received_by_user_id: user?.id ?? null,
+      received_by_unit_id: receivedByUnit?.id ?? null,
+      received_on: body.received_on === undefined ? null : DateFormats.localDateTime.format(body.received_on),
+      rejection_reason_id: null,
+      created_by_unit_id: unit?.id ?? null,
+      updated_by_unit_id: unit?.id ?? null
+    }
+    return {
+      type,
+      method,
+      card,
+      attributes,
+      ledgerFields: {
+        methodId: method.id,
+        typeId: type.id,
+        cardToken: card,
+        ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+        ...(body.description === undefined ? {} : { description: body.description }),
+        ...(body.notes === undefined ? {} : { notes: body.notes })
+      }
+    }
+  })
+
+const hasAttributes = (attributes: PaymentAttributes) => Object.values(attributes).some((value) => value !== null)
+
+/** Saves the attributes of a new payment (when there is anything to keep) and answers the short payment. */
+export const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes) =>
+  Effect.gen(function* () {
+    if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
+    const loader = makeLoader()
+    return okEnvelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
+  })
+
+/**
+ * Saves the attributes a write changed and the session's unit as the last to update the payment
+ * (when the session has one). Only the changed attributes are written, merged under the
+ * customer's lock, so concurrent updates of one payment each keep what they changed.
+ */
+export const touchedBy = (payment: Payment, unit: UnitEntity | null, changes: Partial<PaymentAttributes> = {}) =>
+  Effect.gen(function* () {
+    const update = { ...changes, ...(unit === null ? {} : { updated_by_unit_id: unit.id }) }
+    const keys = Object.keys(update) as Array<keyof PaymentAttributes>
+    if (keys.length === 0) return
+    const attributes = yield* attributesOf(payment)
+    if (keys.some((key) => update[key] !== attributes[key])) yield* saveAttributes(payment, "merge", update)
+  })
+
+export const answerShort = (payment: Payment) =>
+  Effect.map(makeLoader().gatewayCode(payment.gatewayId), (code) => okEnvelope(shortPayment(payment, code)))
+
+/** `payments/pay_invoice` and `payments/pay_bill`: one POSTED payment for the document's whole outstanding amount. */
+export const payDocument = (
+  body: (typeof PayInvoiceBody.Type | typeof PayBillBody.Type) & UdfInput,
+  kind: DocumentKind,
+  identifier: Identifier<"invoice_identifier" | "bill_identifier">,
+  unit: UnitEntity | null
+) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
+    const document = yield* resolveDocument(customer, kind, identifier)
+    const label = kind === "bill" ? "bill" : "invoice"
+    if (document.state === "cancelled") {
+      return yield* new InvalidTransition({
+        entity: label,
+        id: document.publicId,
+        from: "CANCELLED",
+        action: "pay",
+        message: `${label} ${document.number} is CANCELLED and cannot be paid`
+      })
+    }
+    if (document.outstanding === 0n) {
+      return yield* validationFailed([identifier.name], `${label} ${document.number} has no outstanding amount`)
+    }
+    const write = yield* resolveWrite(body, unit)
+    const detail = yield* ledger.payDocument({
+      documentId: document.id,
+      ...write.ledgerFields,
+      ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs({}, body) } : {})
+    })
+    return yield* answerCreated(detail, write.attributes)
   })
