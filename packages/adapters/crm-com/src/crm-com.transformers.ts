@@ -1,32 +1,138 @@
 /**
- * CRM.COM transformers: ledger records → CRM.COM wire bodies (the short payment of the write
- * methods, the full payment of `payments/show`, payment cancellations, invoices and bills to pay,
- * users, units, user-defined fields), `fields_set` trimming, and CRM.COM request pieces → ledger
- * inputs. The life cycle state table is total over the ledger's payment states; a POSTED payment
- * whose whole amount is reversed (what `payments/cancel` does) is shown as CANCELLED.
+ * CRM.COM transformers shared by every method: the dialect records this dialect keeps (units,
+ * categories, rejection reasons, payment cancellation types, preset descriptions) and the
+ * `define*` programs a seed, a test or an operator's script runs to configure them; the lookups
+ * that resolve a CRM.COM identifier to what it names (payment type and method → ledger presets,
+ * user → Paybridge user, unit, category, rejection reason and cancellation type → dialect records),
+ * with a `NotFound` naming the identifier when nothing matches; the per-request loader of everything
+ * around a payment; and the shared wire pieces: the `OK` envelope, the life cycle state table (total
+ * over the ledger's payment states; a POSTED payment whose whole amount is reversed is CANCELLED),
+ * users, units and named entities as CRM.COM shows them, the user-defined fields (`udf_*`) and
+ * `fields_set` trimming. Money and lifecycle never live in dialect records: they are the ledger's.
  */
-import { rawJsonNumber } from "@paybridge/adapter-kit"
+import { ok, rawJsonNumber } from "@paybridge/adapter-kit"
 import {
+  Authenticator,
+  type CommandContext,
+  type Customer,
   type CustomFields,
   type Document,
   formatMinorUnits,
+  Ledger,
+  type LedgerError,
+  NotFound,
+  newPublicId,
+  type Page,
   type Payment,
+  type PaymentPreset,
   type PaymentState,
-  type Reversal,
   type UserProfile,
   validationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
-import type { NamedEntity, PaymentAttributes, UnitEntity } from "./crm-com.configuration.ts"
 import {
   type CrmLifeCycleState,
   crmDateTime,
-  crmMoney,
+  type Identifier,
+  type IdentifierName,
   PaymentFull,
   type UdfInput,
   type UdfName,
   udfNames
 } from "./crm-com.schemas.ts"
+
+export type Services = Ledger | Authenticator | CommandContext
+export type Program<A> = Effect.Effect<A, LedgerError, Services>
+
+// ---------------------------------------------------------------------------------------------
+// Dialect records and the programs that configure them
+
+export const dialectId = "crm-com"
+
+/** The kinds of dialect record this dialect keeps. */
+export const recordKinds = {
+  unit: "unit",
+  category: "category",
+  rejectionReason: "rejection-reason",
+  cancellationType: "cancellation-type",
+  accountOwner: "account-owner",
+  presetDetails: "preset-details",
+  payment: "payment",
+  cancellation: "payment-cancellation"
+} as const
+
+/** A configured entity found by `id`, `name` or `alternative_code`. */
+export interface NamedEntity {
+  readonly id: string
+  readonly name: string
+  readonly alternative_code: string | null
+  readonly description: string | null
+}
+
+/** A unit also belongs to a group and a community. */
+export interface UnitEntity extends NamedEntity {
+  readonly community_name: string | null
+  readonly group_name: string | null
+}
+
+export type NamedKind = "unit" | "category" | "rejection-reason" | "cancellation-type"
+
+interface DefineNamed {
+  readonly name: string
+  readonly alternativeCode?: string | null | undefined
+  readonly description?: string | null | undefined
+  /** Defaults to a fresh 32-character hex id. */
+  readonly id?: string | undefined
+}
+
+const defineNamed = (kind: NamedKind, input: DefineNamed, extra: Record<string, unknown> = {}) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const id = input.id ?? newPublicId()
+    yield* ledger.saveDialectRecord({
+      dialect: dialectId,
+      kind,
+      key: id,
+      data: {
+        name: input.name,
+        alternative_code: input.alternativeCode ?? null,
+        description: input.description ?? null,
+        ...extra
+      }
+    })
+    return id
+  })
+
+/** Configures a unit (`received_by_unit`, the `unit` of a login). Returns its id. */
+export const defineUnit = (
+  input: DefineNamed & { readonly communityName?: string | null; readonly groupName?: string | null }
+) => defineNamed("unit", input, { community_name: input.communityName ?? null, group_name: input.groupName ?? null })
+
+/** Configures a financial transaction category. Returns its id. */
+export const defineCategory = (input: DefineNamed) => defineNamed("category", input)
+
+/** Configures a payment rejection reason. Returns its id. */
+export const defineRejectionReason = (input: DefineNamed) => defineNamed("rejection-reason", input)
+
+/** Configures a financial transaction type of classification PAYMENT_CANCELLATION. Returns its id. */
+export const defineCancellationType = (input: DefineNamed) => defineNamed("cancellation-type", input)
+
+/** Sets the `description` CRM.COM shows for a payment method or type preset (by the preset's public id). */
+export const describePreset = (presetPublicId: string, description: string | null) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.saveDialectRecord({
+      dialect: dialectId,
+      kind: recordKinds.presetDetails,
+      key: presetPublicId,
+      data: { description }
+    })
+  )
+
+// ---------------------------------------------------------------------------------------------
+// Wire pieces
+
+/** The success envelope every method answers with: `{"status":{…,"code":"OK"},"data":…}`. */
+export const okEnvelope = (data: unknown) => ok({ status: { message: null, description: null, code: "OK" }, data })
 
 const stateOf = {
   draft: "DRAFT",
@@ -79,64 +185,12 @@ export const crmNamed = (entity: NamedEntity | null) =>
     ? null
     : { name: entity.name, id: entity.id, description: entity.description, alternative_code: entity.alternative_code }
 
-/** The gateway fields of a payment charged through a gateway (absent otherwise, as in the vendor's examples). */
-export const gatewayFields = (payment: Payment, gatewayCode: string | null) =>
-  payment.gatewayId === null || gatewayCode === null
-    ? {}
-    : { payment_gateway_reference_number: payment.gatewayReference, processed_by_payment_gateway: gatewayCode }
+/** A business date as a CRM.COM datetime at midnight. */
+export const midnight = (date: string) => `${date}T00:00:00`
 
-/** The short payment every write method answers with. */
-export const shortPayment = (
-  payment: Payment,
-  gatewayCode: string | null,
-  state: CrmLifeCycleState = crmStateOf(payment)
-) => ({
-  ...gatewayFields(payment, gatewayCode),
-  payment_amount: crmMoney.format(payment.amount, payment.currency),
-  issued_on: crmDateTime.format(payment.createdAt),
-  life_cycle_state: state,
-  number: payment.number,
-  id: payment.publicId,
-  reference_number: payment.referenceNumber,
-  posted_on: payment.postedAt === null ? null : crmDateTime.format(payment.postedAt)
-})
-
-/**
- * A payment cancellation: posted when made, its amount the ledger reversal's, its `number` and
- * `reference_number` the reversal's id.
- */
-export const shortCancellation = (id: string, reversal: Reversal, payment: Payment) => ({
-  payment_amount: crmMoney.format(reversal.amount, payment.currency),
-  issued_on: crmDateTime.format(reversal.reversedAt),
-  life_cycle_state: "POSTED" as const,
-  number: String(reversal.id),
-  id,
-  reference_number: String(reversal.id),
-  posted_on: crmDateTime.format(reversal.reversedAt)
-})
-
-const midnight = (date: string) => `${date}T00:00:00`
-
-/**
- * An invoice or bill as `invoices_to_pay_set` / `bills_to_pay_set` show it: issued and posted at
- * once (issued_on = the issue date, posted_on = when it was recorded), `reference_number` = the
- * ledger id, CANCELLED once cancelled.
- */
-export const documentToPay = (document: Document) => ({
-  total_amount: crmMoney.format(document.total, document.currency),
-  issued_on: midnight(document.issueDate),
-  life_cycle_state: document.state === "cancelled" ? ("CANCELLED" as const) : ("POSTED" as const),
-  number: document.number,
-  due_on: document.dueDate === null ? null : midnight(document.dueDate),
-  id: document.publicId,
-  outstanding_amount: crmMoney.format(document.outstanding, document.currency),
-  reference_number: String(document.id),
-  posted_on: crmDateTime.format(document.createdAt)
-})
-
-/** `received_on`: the recorded receipt time, else the payment date at midnight. */
-export const receivedOnOf = (payment: Payment, attributes: PaymentAttributes): string =>
-  attributes.received_on ?? midnight(payment.paymentDate)
+/** Minor units → the ledger's major-unit text (for allocation amounts). */
+export const majorText = (amount: bigint, payment: Pick<Payment, "currency">): string =>
+  formatMinorUnits(amount, payment.currency)
 
 const isFloat = (name: UdfName) => name.startsWith("udf_float")
 const isDate = (name: UdfName) => name.startsWith("udf_date")
@@ -217,6 +271,201 @@ export const applyFieldsSet = (payment: Json, fields: ReadonlyArray<string> | un
   return Effect.succeed(pick(payment, paths) as Json)
 }
 
-/** Minor units → the ledger's major-unit text (for allocation amounts). */
-export const majorText = (amount: bigint, payment: Pick<Payment, "currency">): string =>
-  formatMinorUnits(amount, payment.currency)
+// ---------------------------------------------------------------------------------------------
+// Identifiers → what they name
+
+export const notFoundFor = (identifier: Identifier<IdentifierName>, what: string) =>
+  new NotFound({
+    entity: identifier.name,
+    id: identifier.value,
+    message: `No ${what} with ${identifier.field} "${identifier.value}" exists`
+  })
+
+/** Every item of a paged ledger list. */
+export const everyPage = <A>(list: (cursor: string | null) => Program<Page<A>>): Program<Array<A>> =>
+  Effect.gen(function* () {
+    const items: Array<A> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<A> = yield* list(cursor)
+      items.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    return items
+  })
+
+/** Every preset of a kind (a short configuration list). */
+export const presetsOf = (kind: PaymentPreset["kind"]): Program<Array<PaymentPreset>> =>
+  Effect.flatMap(Ledger, (ledger) => everyPage((cursor) => ledger.listPresets(kind, { cursor, limit: 1000 })))
+
+/** The payment method or payment type preset an identifier names (id = public id, name, alternative_code = code). */
+export const resolvePreset = (
+  kind: PaymentPreset["kind"],
+  identifier: Identifier<"type_identifier" | "payment_method_identifier">
+): Program<PaymentPreset> =>
+  Effect.gen(function* () {
+    const found = (yield* presetsOf(kind)).find((preset) =>
+      identifier.field === "id"
+        ? preset.publicId === identifier.value.toUpperCase()
+        : identifier.field === "name"
+          ? preset.name === identifier.value
+          : preset.code === identifier.value
+    )
+    if (found === undefined) {
+      return yield* notFoundFor(identifier, kind === "method" ? "payment method" : "payment type")
+    }
+    return found
+  })
+
+const namedOf = (key: string, data: Readonly<Record<string, unknown>>): UnitEntity => {
+  const text = (name: string) => (typeof data[name] === "string" ? (data[name] as string) : null)
+  return {
+    id: key,
+    name: text("name") ?? key,
+    alternative_code: text("alternative_code"),
+    description: text("description"),
+    community_name: text("community_name"),
+    group_name: text("group_name")
+  }
+}
+
+/** Every configured entity of a kind. */
+export const namedEntities = (kind: NamedKind): Program<Array<UnitEntity>> =>
+  Effect.flatMap(Ledger, (ledger) =>
+    Effect.map(
+      everyPage((cursor) => ledger.listDialectRecords({ dialect: dialectId, kind, cursor, limit: 1000 })),
+      (records) => records.map((record) => namedOf(record.key, record.data))
+    )
+  )
+
+const matchesNamed = (entity: NamedEntity, field: string, value: string) =>
+  field === "id"
+    ? entity.id === value.toUpperCase()
+    : field === "name"
+      ? entity.name === value
+      : entity.alternative_code === value
+
+/** The configured entity an identifier names. */
+export const resolveNamed = (
+  kind: NamedKind,
+  identifier: Identifier<
+    "category_identifier" | "rejection_reason_identifier" | "received_by_unit_identifier" | "type_identifier"
+  >,
+  what: string
+): Program<UnitEntity> =>
+  Effect.gen(function* () {
+    const found = (yield* namedEntities(kind)).find((entity) =>
+      matchesNamed(entity, identifier.field, identifier.value)
+    )
+    if (found === undefined) return yield* notFoundFor(identifier, what)
+    return found
+  })
+
+/** A configured entity by id, or `null` when it is gone. */
+export const namedById = (kind: NamedKind, id: string | null): Program<UnitEntity | null> =>
+  id === null
+    ? Effect.succeed(null)
+    : Effect.flatMap(Ledger, (ledger) =>
+        ledger.getDialectRecord({ dialect: dialectId, kind, key: id }).pipe(
+          Effect.map((record) => namedOf(record.key, record.data)),
+          Effect.catchTag("NotFound", () => Effect.succeed(null))
+        )
+      )
+
+/** The Paybridge user a `received_by_user_identifier` names (id = CRM.COM user id, username = e-mail). */
+export const resolveUser = (identifier: Identifier<"received_by_user_identifier">): Program<UserProfile> =>
+  Effect.gen(function* () {
+    const auth = yield* Authenticator
+    const userId = identifier.field === "id" ? userIdOfHex(identifier.value) : null
+    const found =
+      identifier.field === "id"
+        ? userId === null
+          ? null
+          : yield* auth.findUser({ id: userId })
+        : yield* auth.findUser({ email: identifier.value })
+    if (found === null) return yield* notFoundFor(identifier, "user")
+    return found
+  })
+
+// ---------------------------------------------------------------------------------------------
+// What the full payment shows, memoised per request
+
+const memo = <A>(cache: Map<string, A>, key: string, load: Program<A>): Program<A> =>
+  cache.has(key)
+    ? Effect.succeed(cache.get(key) as A)
+    : Effect.tap(load, (value) => Effect.sync(() => cache.set(key, value)))
+
+/** A per-request loader of everything around a payment. */
+export const makeLoader = () => {
+  const customers = new Map<string, Customer>()
+  const owners = new Map<string, Record<string, unknown> | null>()
+  const presets = new Map<string, Array<PaymentPreset>>()
+  const presetDescriptions = new Map<string, string | null>()
+  const named = new Map<string, UnitEntity | null>()
+  const users = new Map<string, UserProfile | null>()
+  const documents = new Map<string, Document>()
+  const gateways = new Map<string, string | null>()
+
+  return {
+    customer: (id: number) =>
+      memo(
+        customers,
+        String(id),
+        Effect.flatMap(Ledger, (ledger) => ledger.getCustomer(id))
+      ),
+    owner: (customer: Customer) =>
+      memo(
+        owners,
+        customer.publicId,
+        Effect.flatMap(Ledger, (ledger) =>
+          ledger.getDialectRecord({ dialect: dialectId, kind: recordKinds.accountOwner, key: customer.publicId }).pipe(
+            Effect.map((record): Record<string, unknown> | null => record.data),
+            Effect.catchTag("NotFound", () => Effect.succeed(null))
+          )
+        )
+      ),
+    preset: (kind: PaymentPreset["kind"], id: number | null) =>
+      id === null
+        ? Effect.succeed(null)
+        : Effect.map(memo(presets, kind, presetsOf(kind)), (rows) => rows.find((row) => row.id === id) ?? null),
+    presetDescription: (preset: PaymentPreset) =>
+      memo(
+        presetDescriptions,
+        preset.publicId,
+        Effect.flatMap(Ledger, (ledger) =>
+          ledger.getDialectRecord({ dialect: dialectId, kind: recordKinds.presetDetails, key: preset.publicId }).pipe(
+            Effect.map((record) =>
+              typeof record.data.description === "string" ? (record.data.description as string) : null
+            ),
+            Effect.catchTag("NotFound", () => Effect.succeed(null))
+          )
+        )
+      ),
+    named: (kind: NamedKind, id: string | null) =>
+      id === null ? Effect.succeed(null) : memo(named, `${kind}:${id}`, namedById(kind, id)),
+    user: (id: number) =>
+      memo(
+        users,
+        String(id),
+        id === 0 ? Effect.succeed(null) : Effect.flatMap(Authenticator, (auth) => auth.findUser({ id }))
+      ),
+    document: (id: number) =>
+      memo(
+        documents,
+        String(id),
+        Effect.flatMap(Ledger, (ledger) => ledger.getDocument(id))
+      ),
+    gatewayCode: (id: number | null) =>
+      id === null
+        ? Effect.succeed(null)
+        : memo(
+            gateways,
+            String(id),
+            Effect.flatMap(Ledger, (ledger) => Effect.map(ledger.getGateway(id), (gateway) => gateway.code))
+          ),
+    events: (paymentId: number) =>
+      Effect.flatMap(Ledger, (ledger) => everyPage((cursor) => ledger.listEvents({ paymentId, cursor, limit: 1000 })))
+  }
+}
+
+export type Loader = ReturnType<typeof makeLoader>

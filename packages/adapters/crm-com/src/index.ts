@@ -1,7 +1,22 @@
 /**
  * `@paybridge/adapter-crm-com`: the CRM.COM Web API v4 payments dialect and the programs that
  * configure what CRM.COM names but the ledger does not keep (units, categories, rejection reasons,
- * payment cancellation types, account owners, preset descriptions).
+ * payment cancellation types, account owners, preset descriptions), with the dialect records'
+ * shapes.
  */
-export * from "./crm-com.configuration.ts"
-export { crmComDialect, tokenLifetimeSeconds } from "./crm-com.dialect.ts"
+export { defineAccountOwner } from "./accounts-receivable.transformers.ts"
+export { tokenLifetimeSeconds } from "./crm-com.auth.ts"
+export { crmComDialect } from "./crm-com.dialect.ts"
+export {
+  defineCancellationType,
+  defineCategory,
+  defineRejectionReason,
+  defineUnit,
+  describePreset,
+  dialectId,
+  type NamedEntity,
+  type NamedKind,
+  recordKinds,
+  type UnitEntity
+} from "./crm-com.transformers.ts"
+export { type CancellationRecord, emptyAttributes, type PaymentAttributes } from "./payments.transformers.ts"

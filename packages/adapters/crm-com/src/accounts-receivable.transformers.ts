@@ -1,0 +1,151 @@
+/**
+ * CRM.COM accounts receivable transformers: the customer an `accounts_receivable_identifier` names,
+ * the invoices and bills of an accounts receivable (`invoice_identifier`, `bill_identifier`) and how
+ * `invoices_to_pay_set` / `bills_to_pay_set` show them, how a payment amount is split over the
+ * documents it pays, and the accounts receivable's `account_owner` (a dialect record set with
+ * `defineAccountOwner`; without one the owner is the customer's name as a PERSON).
+ */
+import {
+  type Customer,
+  type Document,
+  type DocumentKind,
+  Ledger,
+  newPublicId,
+  type Page,
+  parseMinorUnits,
+  type RecordId,
+  validationFailed
+} from "@paybridge/core"
+import { Effect, Result } from "effect"
+import { crmDateTime, crmMoney, type Identifier } from "./crm-com.schemas.ts"
+import {
+  dialectId,
+  everyPage,
+  majorText,
+  midnight,
+  notFoundFor,
+  type Program,
+  recordKinds
+} from "./crm-com.transformers.ts"
+
+/** The customer an `accounts_receivable_identifier` names (id = public id, number, name). */
+export const resolveCustomer = (identifier: Identifier<"accounts_receivable_identifier">): Program<Customer> =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const search = identifier.field === "id" ? undefined : identifier.value
+    const matches = (customer: Customer) =>
+      identifier.field === "id"
+        ? customer.publicId === identifier.value.toUpperCase()
+        : identifier.field === "number"
+          ? customer.number === identifier.value
+          : customer.name === identifier.value
+    let cursor: string | null = null
+    do {
+      const page: Page<Customer> = yield* ledger.listCustomers({ cursor, limit: 1000, search })
+      const found = page.items.find(matches)
+      if (found !== undefined) return found
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    return yield* notFoundFor(identifier, "accounts receivable")
+  })
+
+/**
+ * The invoice or bill of `customer` an identifier names: id = public id, number, reference_number
+ * = the ledger id, back_office_code = the id it was imported under from CRM.COM.
+ */
+export const resolveDocument = (
+  customer: Customer,
+  kind: DocumentKind,
+  identifier: Identifier<"invoice_identifier" | "bill_identifier">
+): Program<Document> =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const documents = yield* everyPage((cursor) =>
+      ledger.listDocuments({ customerId: customer.id, kinds: [kind], cursor, limit: 1000 })
+    )
+    const found = documents.find((document) =>
+      identifier.field === "id"
+        ? document.publicId === identifier.value.toUpperCase()
+        : identifier.field === "number"
+          ? document.number === identifier.value
+          : identifier.field === "reference_number"
+            ? String(document.id) === identifier.value
+            : document.externalRef?.system === dialectId && document.externalRef.id === identifier.value
+    )
+    if (found === undefined) {
+      return yield* notFoundFor(identifier, `${kind} of accounts receivable ${customer.number}`)
+    }
+    return found
+  })
+
+/**
+ * An invoice or bill as `invoices_to_pay_set` / `bills_to_pay_set` show it: issued and posted at
+ * once (issued_on = the issue date, posted_on = when it was recorded), `reference_number` = the
+ * ledger id, CANCELLED once cancelled.
+ */
+export const documentToPay = (document: Document) => ({
+  total_amount: crmMoney.format(document.total, document.currency),
+  issued_on: midnight(document.issueDate),
+  life_cycle_state: document.state === "cancelled" ? ("CANCELLED" as const) : ("POSTED" as const),
+  number: document.number,
+  due_on: document.dueDate === null ? null : midnight(document.dueDate),
+  id: document.publicId,
+  outstanding_amount: crmMoney.format(document.outstanding, document.currency),
+  reference_number: String(document.id),
+  posted_on: crmDateTime.format(document.createdAt)
+})
+
+/** Splits a payment over the invoices and bills it pays, in the order given, each up to what it owes. */
+export const allocationsFor = (
+  customer: Customer,
+  amountText: string,
+  documents: ReadonlyArray<{ readonly id: RecordId; readonly outstanding: bigint }>
+) =>
+  Effect.gen(function* () {
+    const parsed = parseMinorUnits(amountText, customer.currency)
+    if (Result.isFailure(parsed)) return yield* validationFailed(["payment_amount"], parsed.failure.message)
+    let remaining = parsed.success
+    const left = new Map<RecordId, bigint>()
+    const allocations: Array<{ documentId: RecordId; amount: string }> = []
+    for (const document of documents) {
+      const owed = left.get(document.id) ?? document.outstanding
+      // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers only)
+      const take = owed < remaining ? owed : remaining
+      if (take <= 0n) continue
+      allocations.push({ documentId: document.id, amount: majorText(take, customer) })
+      left.set(document.id, owed - take)
+      remaining -= take
+    }
+    return allocations
+  })
+
+/** The account owner shown when none is configured: the customer's name as a PERSON. */
+export const defaultOwner = (customer: Customer) => ({
+  last_name: null,
+  middle_name: null,
+  company_profile: null,
+  type: "PERSON",
+  first_name: null,
+  name: customer.name,
+  id: customer.publicId,
+  company_name: null,
+  demographics: null
+})
+
+/**
+ * Sets the `account_owner` object shown for a customer's accounts receivable (CRM.COM contact
+ * details: names, type, demographics…), kept verbatim; it gets a fresh 32-hex `id` when it has none.
+ */
+export const defineAccountOwner = (
+  customer: { readonly id: RecordId; readonly publicId: string },
+  owner: Readonly<Record<string, unknown>>
+) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.saveDialectRecord({
+      dialect: dialectId,
+      kind: recordKinds.accountOwner,
+      key: customer.publicId,
+      customerId: customer.id,
+      data: { ...owner, id: typeof owner.id === "string" ? owner.id : newPublicId() }
+    })
+  )

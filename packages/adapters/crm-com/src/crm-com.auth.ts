@@ -1,0 +1,96 @@
+/**
+ * How a CRM.COM client becomes a principal: the `token` parameter (query string for GET, JSON body
+ * for POST) checked against the kit's session store, tokens that live two hours after issue, used
+ * or not (CRM.COM R12+), the web API key read from the HTTP Basic user name (empty password), and
+ * the business unit a login names (`unit`), remembered per token and resolved on the first write
+ * that needs it. The login endpoints themselves are in `authentication.endpoints.ts`.
+ */
+import { type SessionStore, tokenParameter } from "@paybridge/adapter-kit"
+import { type SessionGrant, Unauthorized, validationFailed } from "@paybridge/core"
+import { Effect } from "effect"
+import { namedEntities, type Program, type UnitEntity } from "./crm-com.transformers.ts"
+
+/** Two hours from issue, used or not (CRM.COM R12+). */
+export const tokenLifetimeSeconds = 2 * 60 * 60
+
+/** The session settings of the dialect: a fixed lifetime, no renewal on use. */
+export const crmComSessions = { ttlSeconds: tokenLifetimeSeconds, sliding: false }
+
+/** Every non-public method takes the session token as its `token` parameter. */
+export const crmComAuthentication = tokenParameter({
+  check: "session",
+  description: "`token` from authentication/token: query for GET, body for POST"
+})
+
+/**
+ * The web API key of `authentication/web_api_key/token`: the HTTP Basic user name, with an empty
+ * password; anything else is `Unauthorized`.
+ */
+export const webApiKeyOf = (authorizationHeader: string | undefined): Effect.Effect<string, Unauthorized> =>
+  Effect.gen(function* () {
+    const authorization = authorizationHeader?.trim() ?? ""
+    const [scheme = "", encoded = ""] = authorization.split(/\s+/u)
+    if (scheme.toLowerCase() !== "basic" || encoded === "") {
+      return yield* new Unauthorized({ message: "Send the web API key as the HTTP Basic user name" })
+    }
+    const decoded = Buffer.from(encoded, "base64").toString("utf8")
+    const colon = decoded.indexOf(":")
+    const key = colon < 0 ? decoded : decoded.slice(0, colon)
+    if (colon < 0 || decoded.slice(colon + 1) !== "") {
+      return yield* new Unauthorized({ message: "The web API key goes in the user name with an empty password" })
+    }
+    return key
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and their units
+
+const sessionUnits = new WeakMap<SessionStore, Map<string, string>>()
+const maxRememberedUnits = 100_000
+
+/** Remembers the unit a token was issued for (`unit` of the login). */
+export const rememberSessionUnit = (sessions: SessionStore, token: string, unit: string) => {
+  let units = sessionUnits.get(sessions)
+  if (units === undefined) {
+    units = new Map()
+    sessionUnits.set(sessions, units)
+  }
+  if (units.size >= maxRememberedUnits) {
+    const oldest = units.keys().next()
+    if (!oldest.done) units.delete(oldest.value)
+  }
+  units.set(token, unit)
+}
+
+/** Forgets a released token's unit. */
+export const forgetSessionUnit = (sessions: SessionStore, token: string) => {
+  sessionUnits.get(sessions)?.delete(token)
+}
+
+/** Issues a token for a login's grant and remembers the unit the login named, if any. */
+export const issueToken = (sessions: SessionStore, grant: SessionGrant, unit: string | undefined) =>
+  Effect.map(sessions.issue(grant), (issued) => {
+    if (unit !== undefined) rememberSessionUnit(sessions, issued.token, unit)
+    return issued.token
+  })
+
+/** Ends a token at once, with the unit it was issued for. */
+export const releaseToken = (sessions: SessionStore, token: string) =>
+  Effect.map(sessions.revoke(token), () => forgetSessionUnit(sessions, token))
+
+/**
+ * The unit the request's session logged in with (by name, alternative code or id), or `null`
+ * when the login named none. A unit that does not exist is refused here, on first use.
+ */
+export const sessionUnit = (sessions: SessionStore, token: string | undefined): Program<UnitEntity | null> =>
+  Effect.gen(function* () {
+    const name = token === undefined ? undefined : sessionUnits.get(sessions)?.get(token)
+    if (name === undefined) return null
+    const found = (yield* namedEntities("unit")).find(
+      (unit) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
+    )
+    if (found === undefined) {
+      return yield* validationFailed(["unit"], `the unit "${name}" this token was issued for does not exist`)
+    }
+    return found
+  })

@@ -1,0 +1,467 @@
+/**
+ * CRM.COM's `payments` methods: the reads (`payments/show`, `list`, `get_latest`) and the writes
+ * (`create`, `update`, `pay_invoice`, `pay_bill`, `post`, `reject`, `cancel`). Every write runs as
+ * one all-or-nothing ledger unit for the session's business unit, with the `Idempotency-Key` (when
+ * sent) claimed for the whole request; `payments/cancel` reverses the whole payment in the ledger
+ * and records a posted payment cancellation beside it. See README.md for every mapping.
+ */
+import {
+  DateFormats,
+  type DialectResponse,
+  type Endpoint,
+  endpoint,
+  ok,
+  parseJsonExact,
+  type SessionStore,
+  stringifyJsonExact
+} from "@paybridge/adapter-kit"
+import { Ledger, type Page, type Payment, validationFailed } from "@paybridge/core"
+import { Effect, Schema } from "effect"
+import { allocationsFor, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
+import { sessionUnit } from "./crm-com.auth.ts"
+import {
+  CancelBody,
+  CancelResponse,
+  CreateBody,
+  LatestQuery,
+  ListQuery,
+  ListResponse,
+  PayBillBody,
+  PayInvoiceBody,
+  PostBody,
+  RejectBody,
+  ShortResponse,
+  ShowQuery,
+  ShowResponse,
+  UpdateBody
+} from "./crm-com.schemas.ts"
+import {
+  applyFieldsSet,
+  customFieldsWithUdfs,
+  dialectId,
+  hasUdfs,
+  makeLoader,
+  okEnvelope,
+  type Program,
+  recordKinds,
+  resolveNamed,
+  resolvePreset,
+  resolveUser,
+  type UnitEntity
+} from "./crm-com.transformers.ts"
+import {
+  answerCreated,
+  answerShort,
+  attributesOf,
+  type CancellationRecord,
+  cancellationId,
+  fullPayment,
+  payDocument,
+  requireState,
+  resolvePayment,
+  resolvePaymentType,
+  resolveWrite,
+  shortCancellation,
+  shortPayment,
+  touchedBy
+} from "./payments.transformers.ts"
+
+const suite = "crm-com.test.ts"
+const examples = "crm-com.examples.test.ts"
+const contract = "crm-com.contract.test.ts › CRM.COM Web API v4: dialect contract"
+const atomic = "crm-com.atomic.test.ts › all or nothing"
+
+/**
+ * Runs a write method as ONE all-or-nothing ledger unit (`Ledger.atomically`): its lookups, ledger
+ * commands and dialect-record saves share one store transaction, so when any step fails (a
+ * refusal, the storage going away while the CRM.COM record is saved) nothing of it stays — no
+ * payment without its attributes, no reversal without its payment cancellation. With an
+ * `Idempotency-Key` the key is claimed once for the whole request as sent (its `token` left out,
+ * so a client that signed in again may retry) and the answer's exact JSON is stored with it: a
+ * retry replays the very same bytes, even after the request changed the payment's state (a
+ * retried `post`, `reject` or `cancel` is not refused for the state it left the payment in).
+ */
+const asOneUnit = (operation: string, body: object, work: Program<DialectResponse>): Program<DialectResponse> =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.atomically(
+      { operation: `${dialectId}:${operation}`, input: { ...body, token: undefined }, result: Schema.String },
+      Effect.map(work, (response) => stringifyJsonExact(response.body))
+    )
+  ).pipe(Effect.map((text) => ok(parseJsonExact(text))))
+
+/**
+ * One unit of work on behalf of a signed-in session: the business unit the session's token was
+ * issued for is resolved first (a token naming a unit that no longer exists refuses before any
+ * write), then `work` runs for that unit as `asOneUnit` does.
+ */
+const asSessionUnit = (
+  operation: string,
+  body: { readonly token?: string | undefined },
+  sessions: SessionStore,
+  work: (unit: UnitEntity | null) => Program<DialectResponse>
+): Program<DialectResponse> =>
+  Effect.flatMap(sessionUnit(sessions, body.token), (unit) => asOneUnit(operation, body, work(unit)))
+
+/**
+ * `payments/list` and `payments/get_latest`: the accounts receivable's payments filtered by type,
+ * payment method and category, oldest first (list) or newest first up to `limit` (get_latest).
+ */
+function listPayments(
+  query: typeof ListQuery.Type,
+  order: "id" | "newest",
+  limit: number | null
+): Program<Array<Record<string, unknown>>> {
+  return Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const customer = yield* resolveCustomer(query.accounts_receivable_identifier)
+    const type = query.type_identifier === undefined ? undefined : yield* resolvePaymentType(query.type_identifier)
+    const method =
+      query.payment_method_identifier === undefined
+        ? undefined
+        : yield* resolvePreset("method", query.payment_method_identifier)
+    const category =
+      query.category_identifier === undefined
+        ? undefined
+        : yield* resolveNamed("category", query.category_identifier, "financial transaction category")
+    const loader = makeLoader()
+    const out: Array<Record<string, unknown>> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<Payment> = yield* ledger.listPayments({
+        customerId: customer.id,
+        ...(type === undefined ? {} : { typeId: type.id }),
+        ...(method === undefined ? {} : { methodId: method.id }),
+        order,
+        cursor,
+        limit: limit === null ? 1000 : Math.min(1000, Math.max(limit, 100))
+      })
+      for (const payment of page.items) {
+        if (limit !== null && out.length >= limit) break
+        if (category !== undefined && (yield* attributesOf(payment)).category_id !== category.id) continue
+        const detail = yield* ledger.getPayment({ id: payment.id })
+        out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
+      }
+      cursor = limit !== null && out.length >= limit ? null : page.nextCursor
+    } while (cursor !== null)
+    return out
+  })
+}
+
+/** The `payments` methods: the reads first, then the writes, in the registry order of the compatibility report. */
+export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
+  endpoint({
+    method: "GET",
+    path: "/payments/show",
+    operationId: "payments/show",
+    summary: "One payment",
+    tags: ["payments"],
+    request: { query: ShowQuery },
+    responses: { 200: { description: "The payment (or the fields named in fields_set)", schema: ShowResponse } },
+    tests: [
+      `${examples} › replays the payments/show example field by field`,
+      `${suite} › trims nested fields with fields_set and refuses an unknown field`,
+      `${suite} › refuses an identifier with no field, two fields or an unknown field, and names an unknown value`
+    ],
+    implemented: true,
+    handler: ({ query }) =>
+      Effect.gen(function* () {
+        const detail = yield* resolvePayment(query.payment_identifier)
+        const payment = yield* fullPayment(detail, makeLoader())
+        return okEnvelope(yield* applyFieldsSet(payment, query.fields_set))
+      })
+  }),
+  endpoint({
+    method: "GET",
+    path: "/payments/list",
+    operationId: "payments/list",
+    summary: "The payments of an accounts receivable, oldest first",
+    tags: ["payments"],
+    request: { query: ListQuery },
+    responses: { 200: { description: "The payments", schema: ListResponse } },
+    tests: [
+      `${examples} › replays the payments/list example with fields_set`,
+      `${suite} › filters payments/list by type, payment method and category`
+    ],
+    implemented: true,
+    handler: ({ query }) => Effect.map(listPayments(query, "id", null), okEnvelope)
+  }),
+  endpoint({
+    method: "GET",
+    path: "/payments/get_latest",
+    operationId: "payments/get_latest",
+    summary: "The latest payments of an accounts receivable, newest first",
+    tags: ["payments"],
+    request: { query: LatestQuery },
+    responses: { 200: { description: "The payments", schema: ListResponse } },
+    tests: [`${examples} › replays the payments/get_latest example newest first`],
+    implemented: true,
+    handler: ({ query }) => Effect.map(listPayments(query, "newest", query.number), okEnvelope)
+  }),
+  endpoint({
+    method: "POST",
+    path: "/payments/create",
+    operationId: "payments/create",
+    summary: "Create a payment in DRAFT or POSTED state",
+    tags: ["payments"],
+    request: { body: CreateBody },
+    responses: { 200: { description: "The payment", schema: ShortResponse } },
+    tests: [
+      `${examples} › replays the payments/create example through a gateway with the card identifier`,
+      `${suite} › requires the card identifier when the payment method is linked with a gateway`,
+      `${suite} › creates a payment that pays invoices and bills and shows them with their outstanding amounts`,
+      `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
+      `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+      `${atomic} › creates no payment when its CRM.COM attributes cannot be saved, and creates it on the retry`
+    ],
+    implemented: true,
+    handler: ({ body: request, sessions }) =>
+      asSessionUnit("payments/create", request, sessions, (unit) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
+          const write = yield* resolveWrite(request, unit)
+          const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
+            resolveDocument(customer, "invoice", item.invoice_identifier)
+          )
+          const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
+            resolveDocument(customer, "bill", item.bill_identifier)
+          )
+          const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
+          const detail = yield* ledger.createPayment({
+            customerId: customer.id,
+            amount: request.payment_amount,
+            initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
+            ...write.ledgerFields,
+            ...(allocations.length === 0 ? {} : { allocations }),
+            ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
+          })
+          return yield* answerCreated(detail, write.attributes)
+        })
+      )
+  }),
+  endpoint({
+    method: "POST",
+    path: "/payments/update",
+    operationId: "payments/update",
+    summary: "Update a DRAFT payment",
+    tags: ["payments"],
+    request: { body: UpdateBody },
+    responses: { 200: { description: "The payment", schema: ShortResponse } },
+    tests: [
+      `${suite} › updates a DRAFT payment and refuses to update a POSTED one`,
+      `${atomic} › leaves a DRAFT payment's amount unchanged when the update's attributes cannot be saved`,
+      `${atomic} › keeps every attribute of concurrent updates of one DRAFT payment`
+    ],
+    implemented: true,
+    handler: ({ body, sessions }) =>
+      asSessionUnit("payments/update", body, sessions, (unit) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const { payment } = yield* resolvePayment(body.payment_identifier)
+          yield* requireState(payment, "DRAFT", "updated")
+          if (body.accounts_receivable_identifier !== undefined) {
+            const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
+            if (customer.id !== payment.customerId) {
+              return yield* validationFailed(
+                ["accounts_receivable_identifier"],
+                "a payment cannot move to another accounts receivable"
+              )
+            }
+          }
+          const type = body.type_identifier === undefined ? undefined : yield* resolvePaymentType(body.type_identifier)
+          const method =
+            body.payment_method_identifier === undefined
+              ? undefined
+              : yield* resolvePreset("method", body.payment_method_identifier)
+          if (method !== undefined && method.gatewayId !== null) {
+            return yield* validationFailed(
+              ["payment_method_identifier"],
+              `a DRAFT payment cannot switch to "${method.name}", which is linked with a payment gateway`
+            )
+          }
+          // Every identifier is resolved before the first write, so an unknown one changes nothing.
+          const category =
+            body.category_identifier === undefined
+              ? undefined
+              : body.category_identifier === null
+                ? null
+                : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+          const user =
+            body.received_by_user_identifier === undefined
+              ? undefined
+              : yield* resolveUser(body.received_by_user_identifier)
+          const receivedByUnit =
+            body.received_by_unit_identifier === undefined
+              ? undefined
+              : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
+          const changes = {
+            ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
+            ...(type === undefined ? {} : { typeId: type.id }),
+            ...(method === undefined ? {} : { methodId: method.id }),
+            ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+            ...(body.description === undefined ? {} : { description: body.description }),
+            ...(body.notes === undefined ? {} : { notes: body.notes }),
+            ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})
+          }
+          const updated =
+            Object.keys(changes).length === 0
+              ? payment
+              : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
+          yield* touchedBy(updated, unit, {
+            ...(category === undefined ? {} : { category_id: category?.id ?? null }),
+            ...(user === undefined ? {} : { received_by_user_id: user.id }),
+            ...(receivedByUnit === undefined ? {} : { received_by_unit_id: receivedByUnit.id }),
+            ...(body.received_on === undefined
+              ? {}
+              : { received_on: DateFormats.localDateTime.format(body.received_on) })
+          })
+          return yield* answerShort(updated)
+        })
+      )
+  }),
+  endpoint({
+    method: "POST",
+    path: "/payments/pay_invoice",
+    operationId: "payments/pay_invoice",
+    summary: "Pay the whole outstanding amount of one invoice (POSTED)",
+    tags: ["payments"],
+    request: { body: PayInvoiceBody },
+    responses: { 200: { description: "The payment", schema: ShortResponse } },
+    tests: [
+      `${examples} › replays the payments/pay_invoice example for the whole outstanding amount`,
+      `${suite} › refuses to pay an invoice with nothing outstanding or of another accounts receivable`
+    ],
+    implemented: true,
+    handler: ({ body, sessions }) =>
+      asSessionUnit("payments/pay_invoice", body, sessions, (unit) =>
+        payDocument(body, "invoice", body.invoice_identifier, unit)
+      )
+  }),
+  endpoint({
+    method: "POST",
+    path: "/payments/pay_bill",
+    operationId: "payments/pay_bill",
+    summary: "Pay the whole outstanding amount of one bill (POSTED)",
+    tags: ["payments"],
+    request: { body: PayBillBody },
+    responses: { 200: { description: "The payment", schema: ShortResponse } },
+    tests: [`${examples} › replays the payments/pay_bill example for the whole outstanding amount`],
+    implemented: true,
+    handler: ({ body, sessions }) =>
+      asSessionUnit("payments/pay_bill", body, sessions, (unit) =>
+        payDocument(body, "bill", body.bill_identifier, unit)
+      )
+  }),
+  endpoint({
+    method: "POST",
+    path: "/payments/post",
+    operationId: "payments/post",
+    summary: "Post a DRAFT payment",
+    tags: ["payments"],
+    request: { body: PostBody },
+    responses: { 200: { description: "The payment", schema: ShortResponse } },
+    tests: [
+      `${examples} › replays the payments/post example: DRAFT to POSTED with a number`,
+      `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`
+    ],
+    implemented: true,
+    handler: ({ body, sessions }) =>
+      asSessionUnit("payments/post", body, sessions, (unit) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const { payment } = yield* resolvePayment(body.payment_identifier)
+          // CRM.COM posts DRAFT payments only (the ledger would also post a pending one).
+          yield* requireState(payment, "DRAFT", "posted")
+          const posted = yield* ledger.postPayment({ paymentId: payment.id })
+          yield* touchedBy(posted, unit)
+          return yield* answerShort(posted)
+        })
+      )
+  }),
+  endpoint({
+    method: "POST",
+    path: "/payments/reject",
+    operationId: "payments/reject",
+    summary: "Reject a DRAFT payment with a rejection reason",
+    tags: ["payments"],
+    request: { body: RejectBody },
+    responses: { 200: { description: "The payment", schema: ShortResponse } },
+    tests: [
+      `${examples} › replays the payments/reject example: DRAFT to REJECTED without a number`,
+      `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`
+    ],
+    implemented: true,
+    handler: ({ body, sessions }) =>
+      asSessionUnit("payments/reject", body, sessions, (unit) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const { payment } = yield* resolvePayment(body.payment_identifier)
+          const reason = yield* resolveNamed("rejection-reason", body.rejection_reason_identifier, "rejection reason")
+          yield* requireState(payment, "DRAFT", "rejected")
+          const rejected = yield* ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
+          yield* touchedBy(rejected, unit, { rejection_reason_id: reason.id })
+          return yield* answerShort(rejected)
+        })
+      )
+  }),
+  endpoint({
+    method: "POST",
+    path: "/payments/cancel",
+    operationId: "payments/cancel",
+    summary: "Cancel a POSTED payment with a posted payment cancellation",
+    tags: ["payments"],
+    request: { body: CancelBody },
+    responses: { 200: { description: "The payment and its cancellation", schema: CancelResponse } },
+    tests: [
+      `${examples} › replays the payments/cancel example: the payment as it was and a posted payment cancellation`,
+      `${suite} › shows a cancelled payment as CANCELLED afterwards, reversed in the ledger`,
+      `${suite} › refuses to post, reject or cancel a payment in the wrong life cycle state`,
+      `${suite} › replays a cancel retried with the same Idempotency-Key: one reversal, one cancellation, the same answer`,
+      `${atomic} › reverses nothing when the payment cancellation cannot be recorded, and cancels on the retry`
+    ],
+    implemented: true,
+    handler: ({ body, sessions }) =>
+      asSessionUnit("payments/cancel", body, sessions, (unit) =>
+        Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const { payment } = yield* resolvePayment(body.payment_identifier)
+          const type = yield* resolveNamed("cancellation-type", body.type_identifier, "payment cancellation type")
+          const category =
+            body.category_identifier === undefined
+              ? null
+              : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+          yield* requireState(payment, "POSTED", "cancelled")
+          const reversed = yield* ledger.reversePayment({
+            paymentId: payment.id,
+            reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
+          })
+          const reversal = reversed.reversals
+            .filter((row) => row.reinstatedAt === null)
+            .reduce((newest, row) => (row.id > newest.id ? row : newest))
+          const id = cancellationId(reversal.id)
+          const record: CancellationRecord = {
+            reversal_id: reversal.id,
+            type_id: type.id,
+            category_id: category?.id ?? null,
+            notes: body.notes ?? null,
+            issue_reason: body.issue_reason ?? null,
+            udf: customFieldsWithUdfs({}, body),
+            created_by_unit_id: unit?.id ?? null
+          }
+          yield* ledger.saveDialectRecord({
+            dialect: dialectId,
+            kind: recordKinds.cancellation,
+            key: id,
+            customerId: payment.customerId,
+            paymentId: payment.id,
+            data: { ...record }
+          })
+          const gatewayCode = yield* makeLoader().gatewayCode(payment.gatewayId)
+          return okEnvelope({
+            payment: shortPayment(payment, gatewayCode, "POSTED"),
+            payment_cancellation: shortCancellation(id, reversal, payment)
+          })
+        })
+      )
+  })
+]

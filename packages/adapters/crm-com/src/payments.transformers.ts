@@ -1,0 +1,444 @@
+/**
+ * CRM.COM payments transformers: the CRM.COM-only attributes of a payment and of a payment
+ * cancellation (dialect records `payment` and `payment-cancellation`: category, received by user
+ * and unit, receipt time, rejection reason, creating and updating units; never money or state),
+ * the payment a `payment_identifier` names, the payment as CRM.COM shows it (the short payment of
+ * the write methods, the full payment of `payments/show` in the order of the vendor's example, the
+ * posted payment cancellation), and what the write methods share: the life cycle state a method
+ * needs, a request's type, method, category, user, unit and card resolved to ledger fields and
+ * CRM.COM attributes, saving those attributes, and paying one invoice or bill in full.
+ */
+import { createHash } from "node:crypto"
+import { DateFormats } from "@paybridge/adapter-kit"
+import {
+  type DocumentKind,
+  InvalidTransition,
+  Ledger,
+  type Payment,
+  type PaymentDetail,
+  type PaymentPreset,
+  type RecordId,
+  type Reversal,
+  validationFailed
+} from "@paybridge/core"
+import { Effect } from "effect"
+import { defaultOwner, documentToPay, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
+import {
+  type CrmLifeCycleState,
+  crmDateTime,
+  crmMoney,
+  type Identifier,
+  type PayBillBody,
+  type PayInvoiceBody,
+  type UdfInput
+} from "./crm-com.schemas.ts"
+import {
+  crmNamed,
+  crmStateOf,
+  crmUnit,
+  crmUser,
+  customFieldsWithUdfs,
+  dialectId,
+  everyPage,
+  hasUdfs,
+  type Loader,
+  makeLoader,
+  midnight,
+  namedEntities,
+  notFoundFor,
+  okEnvelope,
+  type Program,
+  presetsOf,
+  recordKinds,
+  resolveNamed,
+  resolvePreset,
+  resolveUser,
+  type UnitEntity,
+  udfOutput
+} from "./crm-com.transformers.ts"
+
+/** The CRM.COM-only attributes of one payment (dialect record `payment`, keyed by its public id). */
+export interface PaymentAttributes {
+  readonly category_id: string | null
+  /** Paybridge user id of the user who received it; `null` = whoever created it. */
+  readonly received_by_user_id: number | null
+  readonly received_by_unit_id: string | null
+  /** The receipt time; `null` = the payment date at midnight. */
+  readonly received_on: string | null
+  readonly rejection_reason_id: string | null
+  readonly created_by_unit_id: string | null
+  readonly updated_by_unit_id: string | null
+}
+
+export const emptyAttributes: PaymentAttributes = {
+  category_id: null,
+  received_by_user_id: null,
+  received_by_unit_id: null,
+  received_on: null,
+  rejection_reason_id: null,
+  created_by_unit_id: null,
+  updated_by_unit_id: null
+}
+
+/** A payment cancellation (dialect record `payment-cancellation`, keyed by its own public id). */
+export interface CancellationRecord {
+  readonly reversal_id: number
+  readonly type_id: string
+  readonly category_id: string | null
+  readonly notes: string | null
+  readonly issue_reason: string | null
+  readonly udf: Readonly<Record<string, string>>
+  readonly created_by_unit_id: string | null
+}
+
+/** The payment a `payment_identifier` names. */
+export const resolvePayment = (identifier: Identifier<"payment_identifier">): Program<PaymentDetail> =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger
+      .getPayment(
+        identifier.field === "id"
+          ? { publicId: identifier.value.toUpperCase() }
+          : identifier.field === "number"
+            ? { number: identifier.value }
+            : identifier.field === "reference_number"
+              ? { referenceNumber: identifier.value }
+              : { externalRef: { system: dialectId, id: identifier.value } }
+      )
+      .pipe(Effect.catchTag("NotFound", () => Effect.fail(notFoundFor(identifier, "payment"))))
+  )
+
+// ---------------------------------------------------------------------------------------------
+// Payment attributes
+
+/** A payment's CRM.COM attributes (defaults when it has none, e.g. it was made through another protocol). */
+export const attributesOf = (payment: Payment): Program<PaymentAttributes> =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.getDialectRecord({ dialect: dialectId, kind: recordKinds.payment, key: payment.publicId }).pipe(
+      Effect.map((record) => ({ ...emptyAttributes, ...(record.data as Partial<PaymentAttributes>) })),
+      Effect.catchTag("NotFound", () => Effect.succeed(emptyAttributes))
+    )
+  )
+
+/**
+ * Saves a payment's CRM.COM attributes: all of them (`replace`, a new payment), or only the ones
+ * given (`merge`: the rest stay, read under the customer's lock, so concurrent updates of one
+ * payment lose nothing). The write methods run it in the same `Ledger.atomically` unit as their
+ * ledger commands, so the attributes and the money change commit together or not at all.
+ */
+export const saveAttributes = (
+  payment: Payment,
+  how: "replace" | "merge",
+  attributes: PaymentAttributes | Partial<PaymentAttributes>
+) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.saveDialectRecord({
+      dialect: dialectId,
+      kind: recordKinds.payment,
+      key: payment.publicId,
+      customerId: payment.customerId,
+      paymentId: payment.id,
+      data: { ...attributes },
+      ...(how === "merge" ? { merge: true } : {})
+    })
+  )
+
+/** The payment cancellations of a payment, each with its public id. */
+export const cancellationsOf = (payment: Payment): Program<Array<CancellationRecord & { readonly id: string }>> =>
+  Effect.flatMap(Ledger, (ledger) =>
+    Effect.map(
+      everyPage((cursor) =>
+        ledger.listDialectRecords({
+          dialect: dialectId,
+          kind: recordKinds.cancellation,
+          paymentId: payment.id,
+          cursor,
+          limit: 1000
+        })
+      ),
+      (records) => records.map((record) => ({ ...(record.data as unknown as CancellationRecord), id: record.key }))
+    )
+  )
+
+// ---------------------------------------------------------------------------------------------
+// The payment as CRM.COM shows it
+
+/** The gateway fields of a payment charged through a gateway (absent otherwise, as in the vendor's examples). */
+export const gatewayFields = (payment: Payment, gatewayCode: string | null) =>
+  payment.gatewayId === null || gatewayCode === null
+    ? {}
+    : { payment_gateway_reference_number: payment.gatewayReference, processed_by_payment_gateway: gatewayCode }
+
+/** The short payment every write method answers with. */
+export const shortPayment = (
+  payment: Payment,
+  gatewayCode: string | null,
+  state: CrmLifeCycleState = crmStateOf(payment)
+) => ({
+  ...gatewayFields(payment, gatewayCode),
+  payment_amount: crmMoney.format(payment.amount, payment.currency),
+  issued_on: crmDateTime.format(payment.createdAt),
+  life_cycle_state: state,
+  number: payment.number,
+  id: payment.publicId,
+  reference_number: payment.referenceNumber,
+  posted_on: payment.postedAt === null ? null : crmDateTime.format(payment.postedAt)
+})
+
+/**
+ * A payment cancellation: posted when made, its amount the ledger reversal's, its `number` and
+ * `reference_number` the reversal's id.
+ */
+export const shortCancellation = (id: string, reversal: Reversal, payment: Payment) => ({
+  payment_amount: crmMoney.format(reversal.amount, payment.currency),
+  issued_on: crmDateTime.format(reversal.reversedAt),
+  life_cycle_state: "POSTED" as const,
+  number: String(reversal.id),
+  id,
+  reference_number: String(reversal.id),
+  posted_on: crmDateTime.format(reversal.reversedAt)
+})
+
+/** `received_on`: the recorded receipt time, else the payment date at midnight. */
+export const receivedOnOf = (payment: Payment, attributes: PaymentAttributes): string =>
+  attributes.received_on ?? midnight(payment.paymentDate)
+
+/** The public id of the payment cancellation recorded with a reversal (derived, so a replay finds it again). */
+export const cancellationId = (reversalId: RecordId): string =>
+  createHash("sha256")
+    .update(`${dialectId}:payment-cancellation:${reversalId}`)
+    .digest("hex")
+    .slice(0, 32)
+    .toUpperCase()
+
+/** The full payment of `payments/show`, in the order of the vendor's example. */
+export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Record<string, unknown>> =>
+  Effect.gen(function* () {
+    const { payment } = detail
+    const attributes = yield* attributesOf(payment)
+    const customer = yield* loader.customer(payment.customerId)
+    const owner = (yield* loader.owner(customer)) ?? defaultOwner(customer)
+    const type = yield* loader.preset("type", payment.typeId)
+    const method = yield* loader.preset("method", payment.methodId)
+    const presetView = (preset: PaymentPreset) =>
+      Effect.map(loader.presetDescription(preset), (description) => ({
+        name: preset.name,
+        id: preset.publicId,
+        description,
+        alternative_code: preset.code
+      }))
+    const events = yield* loader.events(payment.id)
+    const first = events[0]
+    const last = events.at(-1)
+    const actor = (id: number, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
+    const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
+    const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]
+    const documents = yield* Effect.forEach(documentIds, loader.document)
+    const rejection =
+      attributes.rejection_reason_id !== null
+        ? crmNamed(yield* loader.named("rejection-reason", attributes.rejection_reason_id))
+        : payment.rejectionReason === null
+          ? null
+          : { name: payment.rejectionReason, id: null, description: null, alternative_code: null }
+    const unitOf = (id: string | null) => Effect.map(loader.named("unit", id), (unit) => crmUnit(unit as UnitEntity))
+    return {
+      ...gatewayFields(payment, yield* loader.gatewayCode(payment.gatewayId)),
+      invoices_to_pay_set: documents.filter((document) => document.kind !== "bill").map(documentToPay),
+      ...udfOutput(payment.customFields),
+      number: payment.number,
+      received_by_unit: yield* unitOf(attributes.received_by_unit_id),
+      accounts_receivable: {
+        account_owner: owner,
+        life_cycle_state: "ACTIVE",
+        number: customer.number,
+        name: customer.name,
+        id: customer.publicId
+      },
+      received_by_user: yield* actor(receivedBy, first?.actorName ?? "system"),
+      bills_to_pay_set: documents.filter((document) => document.kind === "bill").map(documentToPay),
+      id: payment.publicId,
+      posted_on: payment.postedAt === null ? null : DateFormats.localDateTime.format(payment.postedAt),
+      log_information: {
+        updated_date: DateFormats.localDateTime.format(payment.updatedAt),
+        created_by_unit: yield* unitOf(attributes.created_by_unit_id),
+        created_date: DateFormats.localDateTime.format(payment.createdAt),
+        updated_by_unit: yield* unitOf(attributes.updated_by_unit_id),
+        created_by_user: yield* actor(first?.actorId ?? payment.createdBy, first?.actorName ?? "system"),
+        updated_by_user: yield* actor(last?.actorId ?? payment.createdBy, last?.actorName ?? "system")
+      },
+      payment_amount: shortPayment(payment, null).payment_amount,
+      issued_on: DateFormats.localDateTime.format(payment.createdAt),
+      life_cycle_state: crmStateOf(payment),
+      type: type === null ? null : { classification: "PAYMENT", ...(yield* presetView(type)) },
+      payment_method: method === null ? null : yield* presetView(method),
+      rejection_reason: rejection,
+      received_on: receivedOnOf(payment, attributes),
+      reference_number: payment.referenceNumber,
+      category: crmNamed(yield* loader.named("category", attributes.category_id)),
+      notes: payment.references.notes
+    }
+  })
+
+// ---------------------------------------------------------------------------------------------
+// What the write methods share
+
+const refusal = (payment: Payment, action: string, message: string) =>
+  new InvalidTransition({ entity: "payment", id: payment.publicId, from: crmStateOf(payment), action, message })
+
+/** Refuses unless the payment is in the CRM.COM state the method needs. */
+export const requireState = (payment: Payment, state: "DRAFT" | "POSTED", action: string) =>
+  crmStateOf(payment) === state
+    ? Effect.void
+    : Effect.fail(
+        refusal(
+          payment,
+          action,
+          `Only ${state} payments can be ${action}; payment ${payment.referenceNumber} is ${crmStateOf(payment)}`
+        )
+      )
+
+/** A PAYMENT type; naming a payment cancellation type says so instead of "not found". */
+export const resolvePaymentType = (identifier: Identifier<"type_identifier">): Program<PaymentPreset> =>
+  Effect.gen(function* () {
+    const presets = yield* presetsOf("type")
+    const found = presets.find((preset) =>
+      identifier.field === "id"
+        ? preset.publicId === identifier.value.toUpperCase()
+        : identifier.field === "name"
+          ? preset.name === identifier.value
+          : preset.code === identifier.value
+    )
+    if (found !== undefined) return found
+    const cancellationTypes = yield* namedEntities("cancellation-type")
+    if (cancellationTypes.some((type) => type[identifier.field] === identifier.value)) {
+      return yield* validationFailed(
+        ["type_identifier"],
+        `type "${identifier.value}" is a PAYMENT_CANCELLATION type; a payment needs a PAYMENT type`
+      )
+    }
+    return yield* resolvePreset("type", identifier)
+  })
+
+interface WriteFields {
+  readonly type_identifier: Identifier<"type_identifier">
+  readonly payment_method_identifier: Identifier<"payment_method_identifier">
+  readonly category_identifier?: Identifier<"category_identifier"> | undefined
+  readonly received_on?: Date | undefined
+  readonly received_by_user_identifier?: Identifier<"received_by_user_identifier"> | undefined
+  readonly received_by_unit_identifier?: Identifier<"received_by_unit_identifier"> | undefined
+  readonly card_identifier?: Identifier<"card_identifier"> | undefined
+  readonly description?: string | null | undefined
+  readonly notes?: string | null | undefined
+}
+
+/** Resolves what create, pay_invoice and pay_bill share; checks the card rule of gateway methods. */
+export const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
+  Effect.gen(function* () {
+    const type = yield* resolvePaymentType(body.type_identifier)
+    const method = yield* resolvePreset("method", body.payment_method_identifier)
+    const category =
+      body.category_identifier === undefined
+        ? null
+        : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
+    const user =
+      body.received_by_user_identifier === undefined ? null : yield* resolveUser(body.received_by_user_identifier)
+    const receivedByUnit =
+      body.received_by_unit_identifier === undefined
+        ? unit
+        : yield* resolveNamed("unit", body.received_by_unit_identifier, "unit")
+    const card = body.card_identifier?.value ?? null
+    if (method.gatewayId !== null && card === null) {
+      return yield* validationFailed(
+        ["card_identifier"],
+        `card_identifier is mandatory: payment method "${method.name}" is linked with a payment gateway`
+      )
+    }
+    if (method.gatewayId === null && card !== null) {
+      return yield* validationFailed(
+        ["card_identifier"],
+        `card_identifier applies only to payment methods linked with a payment gateway, not to "${method.name}"`
+      )
+    }
+    const attributes: PaymentAttributes = {
+      category_id: category?.id ?? null,
+      received_by_user_id: user?.id ?? null,
+      received_by_unit_id: receivedByUnit?.id ?? null,
+      received_on: body.received_on === undefined ? null : DateFormats.localDateTime.format(body.received_on),
+      rejection_reason_id: null,
+      created_by_unit_id: unit?.id ?? null,
+      updated_by_unit_id: unit?.id ?? null
+    }
+    return {
+      type,
+      method,
+      card,
+      attributes,
+      ledgerFields: {
+        methodId: method.id,
+        typeId: type.id,
+        cardToken: card,
+        ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+        ...(body.description === undefined ? {} : { description: body.description }),
+        ...(body.notes === undefined ? {} : { notes: body.notes })
+      }
+    }
+  })
+
+const hasAttributes = (attributes: PaymentAttributes) => Object.values(attributes).some((value) => value !== null)
+
+/** Saves the attributes of a new payment (when there is anything to keep) and answers the short payment. */
+export const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes) =>
+  Effect.gen(function* () {
+    if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
+    const loader = makeLoader()
+    return okEnvelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
+  })
+
+/**
+ * Saves the attributes a write changed and the session's unit as the last to update the payment
+ * (when the session has one). Only the changed attributes are written, merged under the
+ * customer's lock, so concurrent updates of one payment each keep what they changed.
+ */
+export const touchedBy = (payment: Payment, unit: UnitEntity | null, changes: Partial<PaymentAttributes> = {}) =>
+  Effect.gen(function* () {
+    const update = { ...changes, ...(unit === null ? {} : { updated_by_unit_id: unit.id }) }
+    const keys = Object.keys(update) as Array<keyof PaymentAttributes>
+    if (keys.length === 0) return
+    const attributes = yield* attributesOf(payment)
+    if (keys.some((key) => update[key] !== attributes[key])) yield* saveAttributes(payment, "merge", update)
+  })
+
+export const answerShort = (payment: Payment) =>
+  Effect.map(makeLoader().gatewayCode(payment.gatewayId), (code) => okEnvelope(shortPayment(payment, code)))
+
+/** `payments/pay_invoice` and `payments/pay_bill`: one POSTED payment for the document's whole outstanding amount. */
+export const payDocument = (
+  body: (typeof PayInvoiceBody.Type | typeof PayBillBody.Type) & UdfInput,
+  kind: DocumentKind,
+  identifier: Identifier<"invoice_identifier" | "bill_identifier">,
+  unit: UnitEntity | null
+) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
+    const document = yield* resolveDocument(customer, kind, identifier)
+    const label = kind === "bill" ? "bill" : "invoice"
+    if (document.state === "cancelled") {
+      return yield* new InvalidTransition({
+        entity: label,
+        id: document.publicId,
+        from: "CANCELLED",
+        action: "pay",
+        message: `${label} ${document.number} is CANCELLED and cannot be paid`
+      })
+    }
+    if (document.outstanding === 0n) {
+      return yield* validationFailed([identifier.name], `${label} ${document.number} has no outstanding amount`)
+    }
+    const write = yield* resolveWrite(body, unit)
+    const detail = yield* ledger.payDocument({
+      documentId: document.id,
+      ...write.ledgerFields,
+      ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs({}, body) } : {})
+    })
+    return yield* answerCreated(detail, write.attributes)
+  })
