@@ -387,27 +387,11 @@ const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: 
     return { kind: "payment", id } satisfies RowRef
   })
 
-/** The posted payment of `customer` a refund of `amount` is paid back from (newest that can cover it). */
-const chooseRefundSource = (customer: Customer, amount: bigint) =>
-  Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const posted = yield* allPages((cursor) =>
-      ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 })
-    )
-    const source = [...posted]
-      .reverse()
-      .find((payment) => payment.amount - payment.reversedAmount - payment.refundedAmount >= amount)
-    if (source === undefined) {
-      return yield* new Conflict({
-        reason: "insufficient-amount",
-        message:
-          `No posted payment of customer ${customer.id} has enough left to pay back this refund; ` +
-          "name the payment it comes from with refundOfPaymentID"
-      })
-    }
-    return source.id
-  })
-
+/**
+ * A refund paid back to the customer (negative `paymentAmount`): the ledger books and settles it,
+ * drawing from `refundOfPaymentID` when the client names a payment and otherwise from the payment
+ * the ledger chooses. Every refund booked gets the row's details; the row shown is the first.
+ */
 const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
   Effect.gen(function* () {
     const ledger = yield* Ledger
@@ -422,29 +406,36 @@ const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: R
     const amount = parseMinorUnits(amountText, customer.currency)
     if (Result.isFailure(amount)) return yield* validationFailed(["paymentAmount"], amount.failure.message)
 
-    let sourceId: RecordId
-    if (body.refundOfPaymentID !== undefined) {
-      // The schema let through only ids within the ledger's range, so this conversion is exact.
-      sourceId = Number(body.refundOfPaymentID)
-      const source = yield* ledger.getPayment({ id: sourceId })
-      if (source.payment.customerId !== customer.id) {
-        return yield* validationFailed(
-          ["refundOfPaymentID"],
-          `payment ${sourceId} belongs to another customer than ${customer.id}`
+    const named = body.refundOfPaymentID !== undefined
+    const { refunds } = yield* ledger
+      .refundCustomerCredit({
+        customerId: customer.id,
+        amount: amountText,
+        // The schema let through only ids within the ledger's range, so this conversion is exact.
+        ...(named ? { paymentId: Number(body.refundOfPaymentID) } : {}),
+        reason: "refund paid back to the customer (Billing Platform UK negative payment)",
+        settle: true
+      })
+      .pipe(
+        Effect.mapError((error) =>
+          error instanceof ValidationFailed
+            ? new ValidationFailed({
+                message: error.message,
+                issues: error.issues.map((issue) => ({
+                  ...issue,
+                  path: issue.path.map((segment) => (segment === "paymentId" ? "refundOfPaymentID" : segment))
+                }))
+              })
+            : !named && error instanceof Conflict && error.reason === "insufficient-amount"
+              ? new Conflict({
+                  reason: "insufficient-amount",
+                  message:
+                    `No posted payment of customer ${customer.id} has enough left to pay back this refund; ` +
+                    "name the payment it comes from with refundOfPaymentID"
+                })
+              : error
         )
-      }
-    } else {
-      sourceId = yield* chooseRefundSource(customer, amount.success)
-    }
-    const requested = yield* ledger.refundPayment({
-      paymentId: sourceId,
-      amount: amountText,
-      reason: "refund paid back to the customer (Billing Platform UK negative payment)"
-    })
-    const refund =
-      requested.state === "requested"
-        ? yield* ledger.transitionRefund({ refundId: requested.id, action: "settle" })
-        : requested
+      )
     const details: RefundDetails = {
       paymentDate: body.paymentDate ?? null,
       ourReference: body.ourReference ?? null,
@@ -452,8 +443,10 @@ const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: R
       paymentMethod: method === null ? null : method.name,
       invoiceID: body.invoiceID ?? null
     }
-    yield* saveRefundDetails(refund.id, customer.id, sourceId, details)
-    return { kind: "refund", id: refund.id } satisfies RowRef
+    for (const refund of refunds) yield* saveRefundDetails(refund.id, customer.id, refund.paymentId, details)
+    const [shown] = refunds
+    if (shown === undefined) return yield* Effect.die("refundCustomerCredit booked no refund")
+    return { kind: "refund", id: shown.id } satisfies RowRef
   })
 
 const saveRefundDetails = (refundId: RecordId, customerId: RecordId, paymentId: RecordId, details: RefundDetails) =>
