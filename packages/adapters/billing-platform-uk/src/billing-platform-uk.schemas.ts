@@ -205,3 +205,6 @@ export const BpukError = Schema.Struct({
     requestId: Schema.String
   })
 }).annotate({ identifier: "BillingPlatformUkError" })
+
+/** The response of an endpoint answering one payment object. */
+export const paymentResponse = { description: "The payment", schema: BpukPayment }

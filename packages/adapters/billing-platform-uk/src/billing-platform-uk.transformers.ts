@@ -1,23 +1,33 @@
 /**
- * Billing Platform (UK) transformers: ledger records → the vendor's payment object, and the
- * vendor's list query and field names → core inputs. The ledger's payment detail becomes
- * `status` through two total tables (collection state → status preset, reversal → `Reversed`)
- * and a configurable preset list (names kept in a dialect record, defaults below); a ledger
- * refund becomes a negative payment row `R<id>`; `invoiceID` / `invoiceIDReversed` and a
- * refund's own date, references and method come from this dialect's records.
+ * Billing Platform (UK) transformers shared by every resource: ledger records → the vendor's
+ * payment object, and the vendor's list query and field names → core inputs. The ledger's payment
+ * detail becomes `status` through two total tables (collection state → status preset, reversal →
+ * `Reversed`) and a configurable preset list (names kept in a dialect record, defaults below,
+ * saved with `saveStatusPresets`); a ledger refund becomes a negative payment row `R<id>`;
+ * `invoiceID` / `invoiceIDReversed` and a refund's own date, references and method come from
+ * this dialect's records. Also the ledger lookups every handler uses: dialect records, the
+ * render context (status names, method presets), method names → preset ids, and the `status`
+ * echo check.
  */
 import { DateFormats, MoneyFormats, rawJsonNumber } from "@paybridge/adapter-kit"
 import {
   type CollectionState,
   type CurrencyCode,
+  Ledger,
+  type LedgerError,
   type LedgerEventType,
+  type Page,
   type PaymentDetail,
+  type PaymentPreset,
   type PaymentQueryInput,
   type PaymentState,
+  type RecordId,
   type Refund,
   type RefundState,
-  ValidationFailed
+  ValidationFailed,
+  validationFailed
 } from "@paybridge/core"
+import { Effect } from "effect"
 import type { BpukListQuery, BpukPayment } from "./billing-platform-uk.schemas.ts"
 
 export const dialectId = "billing-platform-uk"
@@ -311,3 +321,93 @@ export const withVendorFieldNames = (error: ValidationFailed): ValidationFailed 
 export const absoluteAmountText = (text: string): string => (text.startsWith("-") ? text.slice(1) : text)
 
 export const isZeroAmount = (text: string): boolean => /^-?0+(\.0+)?$/u.test(text)
+
+// ---------------------------------------------------------------------------------------------
+// Ledger lookups shared by every resource
+
+/** Every page of a ledger list. */
+export const allPages = <A, R>(next: (cursor: string | null) => Effect.Effect<Page<A>, LedgerError, R>) =>
+  Effect.gen(function* () {
+    const items: Array<A> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<A> = yield* next(cursor)
+      items.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    return items
+  })
+
+/** The dialect-record key of one of this dialect's records. */
+export const recordKey = (kind: string, key: string) => ({ dialect: dialectId, kind, key })
+
+/** A dialect record's data, `null` when there is none. */
+export const readRecordData = (kind: string, key: string) =>
+  Ledger.use((ledger) => ledger.getDialectRecord(recordKey(kind, key))).pipe(
+    Effect.map((record): Readonly<Record<string, unknown>> | null => record.data),
+    Effect.catchTag("NotFound", () => Effect.succeed(null))
+  )
+
+/** What rendering needs besides the payment: status names and method presets. */
+export interface RenderContext {
+  readonly presets: StatusPresets
+  readonly methods: ReadonlyArray<PaymentPreset>
+  readonly methodName: (methodId: RecordId) => string
+}
+
+/** The render context of a request (read once per request, not per row). */
+export const loadRenderContext = Effect.gen(function* () {
+  const ledger = yield* Ledger
+  const presets = statusPresetsFrom(yield* readRecordData(recordKinds.settings, "status-presets"))
+  const methods = yield* allPages((cursor) => ledger.listPresets("method", { cursor, limit: 1000 }))
+  const names = new Map(methods.map((method) => [method.id, method.name]))
+  return {
+    presets,
+    methods,
+    methodName: (methodId: RecordId) => names.get(methodId) ?? `Method ${methodId}`
+  } satisfies RenderContext
+})
+
+/** A payment method name → its preset id; `Customer Default` (or none) → `null`. */
+export const resolveMethod = (name: string | undefined, context: RenderContext) => {
+  if (name === undefined || name.trim().toLowerCase() === customerDefaultMethod.toLowerCase()) {
+    return Effect.succeed(null)
+  }
+  const wanted = name.trim().toLowerCase()
+  const found = context.methods.find(
+    (method) => method.name.toLowerCase() === wanted || method.code.toLowerCase() === wanted
+  )
+  if (found === undefined) {
+    const known = [customerDefaultMethod, ...context.methods.filter((m) => m.available).map((m) => m.name)]
+    return Effect.fail(
+      validationFailed(["paymentMethod"], `unknown payment method "${name}"; known methods: ${known.join(", ")}`)
+    )
+  }
+  return Effect.succeed(found)
+}
+
+/** Ledger validation messages with the vendor's field names. */
+export const vendorFields = <A, R>(program: Effect.Effect<A, LedgerError, R>) =>
+  Effect.mapError(program, (error) => (error instanceof ValidationFailed ? withVendorFieldNames(error) : error))
+
+/** The same status names, in any order. */
+export const sameNames = (a: ReadonlyArray<string>, b: ReadonlyArray<string>) =>
+  a.length === b.length && [...a].sort().every((name, index) => name === [...b].sort()[index])
+
+/** The 400 for a `status` that differs from what the payment's statuses will be. */
+export const statusReadOnly = (expected: ReadonlyArray<string>, presets: StatusPresets) =>
+  validationFailed(
+    ["status"],
+    `status is read-only apart from "${presets.reversed}": reverse by setting paymentReversedDate (or adding ` +
+      `"${presets.reversed}"), reinstate by clearing it; collection statuses follow the collection. ` +
+      `Expected ${JSON.stringify(expected)}`
+  )
+
+/**
+ * Saves the status names this dialect shows (an operator's configuration; needs a role that may
+ * write). Names not given keep their defaults.
+ */
+export const saveStatusPresets = (names: Partial<StatusPresets>) =>
+  Ledger.use((ledger) =>
+    ledger.saveDialectRecord({ ...recordKey(recordKinds.settings, "status-presets"), data: { ...names } })
+  ).pipe(Effect.map((record) => statusPresetsFrom(record.data)))

@@ -55,6 +55,7 @@ export const ledgerOperationAccess = {
   payDocument: "write",
   refundPayment: "write",
   transitionRefund: "write",
+  refundCustomerCredit: "write",
   getRefund: "read",
   listRefunds: "read",
   adjustBalance: "write",

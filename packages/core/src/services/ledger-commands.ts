@@ -268,6 +268,22 @@ export const RefundPaymentInput = Schema.Struct({
 })
 export type RefundPaymentInput = typeof RefundPaymentInput.Type
 
+/**
+ * A refund of customer credit: money paid back to the customer without the caller naming what it
+ * pays back, so the ledger chooses the payment(s) it draws from (see `Ledger.refundCustomerCredit`).
+ */
+export const RefundCustomerCreditInput = Schema.Struct({
+  customerId: RecordId,
+  /** Major-unit amount paid back, greater than zero, in the customer's currency. */
+  amount: AmountInput,
+  /** Draw from this payment of the customer only, instead of letting the ledger choose. */
+  paymentId: optional(Schema.NullOr(RecordId)),
+  reason: optional(Schema.NullOr(Text(500))),
+  /** The money has already been paid back: settle the refund(s) at once instead of leaving them requested. */
+  settle: optional(Schema.Boolean)
+})
+export type RefundCustomerCreditInput = typeof RefundCustomerCreditInput.Type
+
 export const TransitionRefundInput = Schema.Struct({
   refundId: RecordId,
   action: RefundAction,

@@ -47,6 +47,15 @@ export const GatewayReversal = Schema.Struct({
 })
 export type GatewayReversal = typeof GatewayReversal.Type
 
+/**
+ * What `refundCustomerCredit` booked: every refund it drew, in the order drawn, each tied to the
+ * payment it pays back. Today always one refund; callers should not rely on that.
+ */
+export const CustomerCreditRefund = Schema.Struct({
+  refunds: Schema.Array(Refund)
+})
+export type CustomerCreditRefund = typeof CustomerCreditRefund.Type
+
 /** What `atomically` needs to claim the request's idempotency key for the whole unit. */
 export interface AtomicRequest<A> {
   /** Names the unit in idempotency claims, e.g. `logisense:patchPayment`. */
@@ -110,6 +119,12 @@ export interface LedgerShape {
   // Refunds
   readonly refundPayment: (input: C.RefundPaymentInput) => Cmd<Refund>
   readonly transitionRefund: (input: C.TransitionRefundInput) => Cmd<Refund>
+  /**
+   * Pays customer credit back: the ledger picks the payment(s) the refund draws from (today the
+   * customer's newest posted payment with enough left; `paymentId` names one instead) and books
+   * the refund(s) under the customer's lock, settled at once when `settle` is set.
+   */
+  readonly refundCustomerCredit: (input: C.RefundCustomerCreditInput) => Cmd<CustomerCreditRefund>
   readonly getRefund: (id: RecordId) => Cmd<Refund>
   readonly listRefunds: (input: C.RefundQueryInput) => Cmd<Page<Refund>>
 

@@ -1,0 +1,211 @@
+/**
+ * The Billing Platform (UK) `customer-payments` resource (`customers/ID/payments/`): the list of
+ * one customer's rows (404 for an unknown customer, 403 outside the key's scope) and the create
+ * that records a payment (positive `paymentAmount`, optionally imported reversed) or a refund paid
+ * back to the customer (negative amount: `Ledger.refundCustomerCredit` books and settles it, the
+ * ledger choosing the payment it draws from unless `refundOfPaymentID` names one), as one unit.
+ */
+import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import {
+  Conflict,
+  type Customer,
+  Ledger,
+  type NotFound,
+  notFound,
+  parseMinorUnits,
+  type RecordId,
+  ValidationFailed,
+  validationFailed
+} from "@paybridge/core"
+import { Effect, Result } from "effect"
+import {
+  type BpukCreatePayment,
+  BpukCustomerPath,
+  BpukListQuery,
+  BpukPaymentList,
+  BpukCreatePayment as CreateBody,
+  ledgerIdOf,
+  paymentResponse
+} from "./billing-platform-uk.schemas.ts"
+import {
+  absoluteAmountText,
+  isZeroAmount,
+  loadRenderContext,
+  type RefundDetails,
+  type RenderContext,
+  resolveMethod,
+  sameNames,
+  statusReadOnly,
+  vendorFields
+} from "./billing-platform-uk.transformers.ts"
+import {
+  applyReversal,
+  asOneUnit,
+  listRows,
+  type RowRef,
+  renderRow,
+  saveDisplay,
+  saveRefundDetails
+} from "./payments.transformers.ts"
+
+/** Test files whose tests prove these endpoints (docs/compatibility.md). */
+const suite = "billing-platform-uk.test.ts"
+const contract = "billing-platform-uk.contract.test.ts › Billing Platform (UK): dialect contract"
+
+/** A customer id from the path; 404 with the id as written when it is beyond the ledger's range. */
+const pathCustomerId = (text: string): Effect.Effect<RecordId, NotFound> => {
+  const id = ledgerIdOf(text)
+  return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
+}
+
+/** A positive amount: a posted payment, its display ids, and its reversal when imported reversed. */
+const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const method = yield* resolveMethod(body.paymentMethod, context)
+    const detail = yield* ledger.createPayment({
+      customerId: customer.id,
+      amount: body.paymentAmount,
+      ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
+      methodId: method?.id ?? null,
+      reference: body.ourReference ?? null,
+      customerReference: body.customerReference ?? null
+    })
+    const id = detail.payment.id
+    const display = { invoiceID: body.invoiceID ?? null, invoiceIDReversed: body.invoiceIDReversed ?? null }
+    if (display.invoiceID !== null || display.invoiceIDReversed !== null) yield* saveDisplay(id, customer.id, display)
+    if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
+      yield* applyReversal(detail, { kind: "reverse", date: body.paymentReversedDate })
+    }
+    return { kind: "payment", id } satisfies RowRef
+  })
+
+/**
+ * A refund paid back to the customer (negative `paymentAmount`): the ledger books and settles it,
+ * drawing from `refundOfPaymentID` when the client names a payment and otherwise from the payment
+ * the ledger chooses. Every refund booked gets the row's details; the row shown is the first.
+ */
+const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
+      return yield* validationFailed(["paymentReversedDate"], "a refund (negative paymentAmount) cannot be reversed")
+    }
+    if (body.invoiceIDReversed !== undefined && body.invoiceIDReversed !== null) {
+      return yield* validationFailed(["invoiceIDReversed"], "a refund (negative paymentAmount) cannot be reversed")
+    }
+    const method = yield* resolveMethod(body.paymentMethod, context)
+    const amountText = absoluteAmountText(body.paymentAmount)
+    const amount = parseMinorUnits(amountText, customer.currency)
+    if (Result.isFailure(amount)) return yield* validationFailed(["paymentAmount"], amount.failure.message)
+
+    const named = body.refundOfPaymentID !== undefined
+    const { refunds } = yield* ledger
+      .refundCustomerCredit({
+        customerId: customer.id,
+        amount: amountText,
+        // The schema let through only ids within the ledger's range, so this conversion is exact.
+        ...(named ? { paymentId: Number(body.refundOfPaymentID) } : {}),
+        reason: "refund paid back to the customer (Billing Platform UK negative payment)",
+        settle: true
+      })
+      .pipe(
+        Effect.mapError((error) =>
+          error instanceof ValidationFailed
+            ? new ValidationFailed({
+                message: error.message,
+                issues: error.issues.map((issue) => ({
+                  ...issue,
+                  path: issue.path.map((segment) => (segment === "paymentId" ? "refundOfPaymentID" : segment))
+                }))
+              })
+            : !named && error instanceof Conflict && error.reason === "insufficient-amount"
+              ? new Conflict({
+                  reason: "insufficient-amount",
+                  message:
+                    `No posted payment of customer ${customer.id} has enough left to pay back this refund; ` +
+                    "name the payment it comes from with refundOfPaymentID"
+                })
+              : error
+        )
+      )
+    const details: RefundDetails = {
+      paymentDate: body.paymentDate ?? null,
+      ourReference: body.ourReference ?? null,
+      customerReference: body.customerReference ?? null,
+      paymentMethod: method === null ? null : method.name,
+      invoiceID: body.invoiceID ?? null
+    }
+    for (const refund of refunds) yield* saveRefundDetails(refund.id, customer.id, refund.paymentId, details)
+    const [shown] = refunds
+    if (shown === undefined) return yield* Effect.die("refundCustomerCredit booked no refund")
+    return { kind: "refund", id: shown.id } satisfies RowRef
+  })
+
+export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
+  endpoint({
+    method: "GET",
+    path: "/customers/:customerId/payments/",
+    operationId: "listCustomerPayments",
+    summary: "List the valid payments of one customer",
+    tags: ["payments"],
+    request: { params: BpukCustomerPath, query: BpukListQuery },
+    responses: { 200: { description: "The customer's matching payments, ordered by id", schema: BpukPaymentList } },
+    tests: [
+      `${suite} › lists one customer's valid payments, refund rows included`,
+      `${suite} › a key scoped to some customers reads and writes only those (403 elsewhere)`
+    ],
+    implemented: true,
+    handler: ({ params, query }) =>
+      Effect.gen(function* () {
+        const customerId = yield* pathCustomerId(params.customerId)
+        yield* Ledger.use((ledger) => ledger.getCustomer(customerId))
+        return ok(yield* listRows(query, customerId))
+      })
+  }),
+  endpoint({
+    method: "POST",
+    path: "/customers/:customerId/payments/",
+    operationId: "createCustomerPayment",
+    summary: "Add a payment to a customer; the new payment is returned",
+    description:
+      "A positive `paymentAmount` records a posted payment. A negative one records a refund paid back to the " +
+      "customer: a settled ledger refund of the customer's newest posted payment that can cover it (or of " +
+      "`refundOfPaymentID`), shown as a payment row `R<n>` with a negative amount.",
+    tags: ["payments"],
+    request: { params: BpukCustomerPath, body: CreateBody },
+    responses: { 201: paymentResponse },
+    tests: [
+      `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
+      `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+      `${suite} › replays the vendor doc: POST customers/ID/payments/ returns the new payment`,
+      `${suite} › a negative paymentAmount records a refund paid back to the customer`
+    ],
+    implemented: true,
+    handler: ({ params, body }) =>
+      vendorFields(
+        Effect.gen(function* () {
+          const customerId = yield* pathCustomerId(params.customerId)
+          const customer = yield* Ledger.use((ledger) => ledger.getCustomer(customerId))
+          const context = yield* loadRenderContext
+          if (isZeroAmount(body.paymentAmount)) {
+            return yield* validationFailed(["paymentAmount"], "paymentAmount must not be zero")
+          }
+          const refund = body.paymentAmount.startsWith("-")
+          if (body.status !== undefined) {
+            const expected =
+              !refund && body.paymentReversedDate !== undefined && body.paymentReversedDate !== null
+                ? [context.presets.reversed]
+                : []
+            if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, context.presets)
+          }
+          const row = yield* asOneUnit(
+            "createCustomerPayment",
+            { customerId: customer.id, body },
+            refund ? createRefundRow(customer, body, context) : createPaymentRow(customer, body, context)
+          )
+          return created(yield* renderRow(row))
+        })
+      )
+  })
+]

@@ -1,0 +1,262 @@
+/**
+ * Billing Platform (UK) payment rows in the ledger, shared by the `payments` and
+ * `customer-payments` resources: reading one row (a payment, or a refund shown as a negative
+ * payment `R<n>`) as the vendor's payment object, listing rows for a list query (payments, then
+ * refund rows) without a read per row, saving the row attributes the ledger has no field for
+ * (display invoice ids, a refund row's details), reversing and reinstating a payment, and running
+ * a create or modify request as one all-or-nothing unit that replays which row it touched.
+ */
+import {
+  type CommandContext,
+  Ledger,
+  type LedgerError,
+  NotFound,
+  type PaymentDetail,
+  type RecordId
+} from "@paybridge/core"
+import { Effect, Schema } from "effect"
+import type { BpukListQuery, BpukPayment } from "./billing-platform-uk.schemas.ts"
+import {
+  allPages,
+  dialectId,
+  type EventFilter,
+  eventFilters,
+  idAfterOf,
+  loadRenderContext,
+  type PaymentDisplay,
+  type PaymentRowSource,
+  paymentDisplayFrom,
+  paymentOnlyFilter,
+  type RefundDetails,
+  type RenderContext,
+  readRecordData,
+  recordKey,
+  recordKinds,
+  refundDetailsFrom,
+  refundMatches,
+  toBpukPayment,
+  toBpukRefundRow,
+  toPaymentQuery,
+  visiblePaymentStates,
+  visibleRefundStates
+} from "./billing-platform-uk.transformers.ts"
+
+/** What a create or modify unit stores for replays: which row it made or changed. */
+export const RowRef = Schema.Struct({ kind: Schema.Literals(["payment", "refund"]), id: Schema.Int })
+export type RowRef = typeof RowRef.Type
+
+/**
+ * A request made of several ledger commands, run as one all-or-nothing unit: the request's
+ * idempotency key is claimed once for the whole unit, and a retry replays which row it touched.
+ */
+export const asOneUnit = (
+  operation: string,
+  input: unknown,
+  work: Effect.Effect<RowRef, LedgerError, Ledger | CommandContext>
+) => Ledger.use((ledger) => ledger.atomically({ operation: `${dialectId}:${operation}`, input, result: RowRef }, work))
+
+/** The current wire form of a row a unit touched. */
+export const renderRow = (row: RowRef) => (row.kind === "refund" ? readRefundRow(row.id) : readPayment(row.id))
+
+/** A payment's display invoice ids (none saved → both `null`). */
+export const displayOf = (paymentId: RecordId) =>
+  Effect.map(readRecordData(recordKinds.paymentDisplay, String(paymentId)), paymentDisplayFrom)
+
+/** A payment this dialect shows (cancelled = deleted, rejected = never valid → NotFound). */
+export const visibleDetail = (id: RecordId) =>
+  Effect.gen(function* () {
+    const detail = yield* Ledger.use((ledger) => ledger.getPayment({ id }))
+    const state = detail.payment.state
+    if (!visiblePaymentStates[state]) {
+      return yield* new NotFound({
+        entity: "payment",
+        id: String(id),
+        message:
+          state === "cancelled" ? `Payment ${id} was deleted` : `Payment ${id} was ${state} and is not a valid payment`
+      })
+    }
+    return detail
+  })
+
+const renderPayment = (detail: PaymentRowSource, context: RenderContext, display: PaymentDisplay) =>
+  toBpukPayment(detail, { presets: context.presets, methodName: context.methodName, display })
+
+export const readPayment = (id: RecordId) =>
+  Effect.gen(function* () {
+    const detail = yield* visibleDetail(id)
+    return renderPayment(detail, yield* loadRenderContext, yield* displayOf(id))
+  })
+
+/** A refund row's saved details (none saved → all `null`). */
+export const refundDetailsOf = (refundId: RecordId) =>
+  Effect.map(readRecordData(recordKinds.refundDetails, String(refundId)), refundDetailsFrom)
+
+/** A refund row this dialect shows (cancelled or failed refunds took no money → NotFound). */
+export const visibleRefund = (id: RecordId) =>
+  Effect.gen(function* () {
+    const refund = yield* Ledger.use((ledger) => ledger.getRefund(id))
+    if (!visibleRefundStates[refund.state]) {
+      return yield* new NotFound({
+        entity: "payment",
+        id: `R${id}`,
+        message: `Payment R${id} (a refund) was ${refund.state === "cancelled" ? "deleted" : refund.state}`
+      })
+    }
+    return refund
+  })
+
+export const readRefundRow = (id: RecordId) =>
+  Effect.gen(function* () {
+    const refund = yield* visibleRefund(id)
+    return toBpukRefundRow(refund, yield* refundDetailsOf(id))
+  })
+
+/** Saves a payment's display invoice ids (dialect record `payment-display/<payment id>`). */
+export const saveDisplay = (paymentId: RecordId, customerId: RecordId, display: PaymentDisplay) =>
+  Ledger.use((ledger) =>
+    ledger.saveDialectRecord({
+      ...recordKey(recordKinds.paymentDisplay, String(paymentId)),
+      customerId,
+      paymentId,
+      data: { invoiceID: display.invoiceID, invoiceIDReversed: display.invoiceIDReversed }
+    })
+  )
+
+/** Saves a refund row's details (dialect record `refund-details/<refund id>`). */
+export const saveRefundDetails = (
+  refundId: RecordId,
+  customerId: RecordId,
+  paymentId: RecordId,
+  details: RefundDetails
+) =>
+  Ledger.use((ledger) =>
+    ledger.saveDialectRecord({
+      ...recordKey(recordKinds.refundDetails, String(refundId)),
+      customerId,
+      paymentId,
+      data: { ...details }
+    })
+  )
+
+// ---------------------------------------------------------------------------------------------
+// Reversal and reinstatement
+
+export type ReversalIntent =
+  | { readonly kind: "reverse"; readonly date: string | undefined }
+  | { readonly kind: "reinstate" }
+
+const reinstateAll = (detail: PaymentDetail) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const active = detail.reversals.filter((reversal) => reversal.reinstatedAt === null)
+    for (const reversal of active) {
+      yield* ledger.reinstateReversal({ paymentId: detail.payment.id, reversalId: reversal.id })
+    }
+  })
+
+export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const reversed = detail.payment.reversedAmount > 0n
+    if (intent.kind === "reinstate") {
+      if (reversed) yield* reinstateAll(detail)
+      return
+    }
+    if (reversed) {
+      if (intent.date === undefined || intent.date === detail.payment.reversalDate) return
+      // A new reversal date moves the reversal: reinstated, then reversed again on that date.
+      yield* reinstateAll(detail)
+    }
+    yield* ledger.reversePayment({
+      paymentId: detail.payment.id,
+      ...(intent.date === undefined ? {} : { effectiveDate: intent.date })
+    })
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+/** Every row of a list query (payments, then refund rows), of one customer or of all. */
+export const listRows = (query: BpukListQuery, customerId: RecordId | undefined) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const base = toPaymentQuery(query, customerId)
+    const given = (Object.keys(eventFilters) as Array<EventFilter>).flatMap((filter) => {
+      const since = query[filter]
+      return since === undefined ? [] : [{ types: eventFilters[filter], since }]
+    })
+    const fetch = (eventSince: (typeof given)[number] | undefined) =>
+      allPages((cursor) =>
+        ledger.listPayments({ ...base, ...(eventSince === undefined ? {} : { eventSince }), cursor, limit: 1000 })
+      )
+    // `idAfter=R<n>` pages refund rows only. The ledger takes one event filter per query;
+    // further ones intersect by id.
+    let payments = idAfterOf(query.idAfter)?.kind === "refund" ? [] : yield* fetch(given[0])
+    for (const eventSince of given.slice(1)) {
+      const ids = new Set((yield* fetch(eventSince)).map((payment) => payment.id))
+      payments = payments.filter((payment) => ids.has(payment.id))
+    }
+    const context = yield* loadRenderContext
+    const displays = new Map(
+      (yield* allPages((cursor) =>
+        ledger.listDialectRecords({
+          dialect: dialectId,
+          kind: recordKinds.paymentDisplay,
+          ...(customerId === undefined ? {} : { customerId }),
+          cursor,
+          limit: 1000
+        })
+      )).map((record) => [record.key, paymentDisplayFrom(record.data)])
+    )
+    // A row is the listed payment plus its latest collection. Only payments that ever had a
+    // collection (one `collection.requested` event each) need their detail read; the rest render
+    // from the list itself, so a list costs its pages plus one read per collected payment.
+    const collected =
+      payments.length === 0
+        ? new Set<RecordId>()
+        : new Set(
+            (yield* allPages((cursor) =>
+              ledger.listEvents({
+                types: ["collection.requested"],
+                ...(customerId === undefined ? {} : { customerId }),
+                cursor,
+                limit: 1000
+              })
+            )).flatMap((event) => (event.paymentId === null ? [] : [event.paymentId]))
+          )
+    const rows: Array<BpukPayment> = yield* Effect.forEach(payments, (payment) =>
+      Effect.map(
+        collected.has(payment.id)
+          ? ledger.getPayment({ id: payment.id })
+          : Effect.succeed<PaymentRowSource>({ payment, collections: [] }),
+        (source) => renderPayment(source, context, displays.get(String(payment.id)) ?? paymentDisplayFrom(null))
+      )
+    )
+    if (paymentOnlyFilter(query)) return rows
+    const refunds = yield* allPages((cursor) =>
+      ledger.listRefunds({
+        ...(customerId === undefined ? {} : { customerId }),
+        states: ["requested", "submitted", "settled"],
+        cursor,
+        limit: 1000
+      })
+    )
+    const details = new Map(
+      (yield* allPages((cursor) =>
+        ledger.listDialectRecords({
+          dialect: dialectId,
+          kind: recordKinds.refundDetails,
+          ...(customerId === undefined ? {} : { customerId }),
+          cursor,
+          limit: 1000
+        })
+      )).map((record) => [record.key, refundDetailsFrom(record.data)])
+    )
+    const refundRows = [...refunds]
+      .sort((a, b) => a.id - b.id)
+      .flatMap((refund) => {
+        const refundDetails = details.get(String(refund.id)) ?? refundDetailsFrom(null)
+        return refundMatches(refund, refundDetails, query) ? [toBpukRefundRow(refund, refundDetails)] : []
+      })
+    return [...rows, ...refundRows]
+  })
