@@ -16,7 +16,6 @@
 import {
   type Allocation,
   type CommandContext,
-  Conflict,
   type CreatePaymentInput,
   type Customer,
   type FieldIssue,
@@ -27,16 +26,14 @@ import {
   type PaymentDetail,
   parseMinorUnits,
   type Reversal,
-  type UpdatePaymentInput,
-  ValidationFailed
+  type UpdatePaymentInput
 } from "@paybridge/core"
 import { Effect, Result } from "effect"
-import { logisenseErrorCodes } from "./logisense.errors.ts"
+import { doesNotExist, invalid, limitsAsValidation, referencesAsValidation } from "./logisense.errors.ts"
 import {
   dialectName,
   findRow,
   orNull,
-  paymentNotFound,
   paymentRow,
   type Resolver,
   recordKinds,
@@ -54,7 +51,6 @@ import {
   emptyExtras,
   extrasToData,
   hasExtras,
-  identityOfReversal,
   type LogisenseRow,
   type RowExtras,
   toLogisenseDisbursement,
@@ -63,33 +59,6 @@ import {
 } from "./logisense.transformers.ts"
 
 type Path = ReadonlyArray<string | number>
-
-const fail = (issues: ReadonlyArray<FieldIssue>) =>
-  new ValidationFailed({ message: issues.map((issue) => issue.message).join("; "), issues: [...issues] })
-
-const doesNotExist = (path: Path, id: number, object: string): FieldIssue => ({
-  path: [...path],
-  message: `(${id}) does not exist in '${object}'`
-})
-
-/** Amount limits broken inside a command (over-allocation, over-reversal) are validation errors of `amount`. */
-const limitsAsValidation =
-  (path: Path) =>
-  <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A, LedgerError, R> =>
-    Effect.catchIf(
-      effect,
-      (error): error is Conflict =>
-        error instanceof Conflict && (error.reason === "insufficient-amount" || error.reason === "over-allocation"),
-      (error) => Effect.fail(fail([{ path: [...path], message: error.message }]))
-    )
-
-/** `NotFound` of an object the request refers to (not the payment it is about) → a validation error. */
-const referencesAsValidation =
-  (path: Path) =>
-  <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A, LedgerError, R> =>
-    Effect.catchTag(effect, "NotFound", (error) =>
-      Effect.fail(fail([{ path: [...path], message: `(${error.id}) does not exist in '${error.entity}'` }]))
-    )
 
 const ownerCurrencyOf = (customer: Customer) =>
   Effect.gen(function* () {
@@ -200,7 +169,7 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
         issues
       )
     }
-    if (issues.length > 0 || customer === null || amount === null) return yield* fail(issues)
+    if (issues.length > 0 || customer === null || amount === null) return yield* invalid(issues)
 
     let invoiceAmount: string | null = null
     if (invoice !== null) {
@@ -246,7 +215,7 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
     const at = (field: string) => [...path, field]
     const found = yield* findRow(resolver, identity)
     if (found.kind === "reversal") {
-      return yield* fail([{ path: at("identity"), message: "is a reversal row, which cannot be changed" }])
+      return yield* invalid([{ path: at("identity"), message: "is a reversal row, which cannot be changed" }])
     }
     let payment = found.detail.payment
     const customer = yield* resolver.customer(payment.customerId)
@@ -301,7 +270,7 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
     const ownerCurrency = yield* ownerCurrencyOf(customer)
     const amountText = changes.amount === undefined ? formatMinorUnits(payment.amount, payment.currency) : body.amount
     const baseAmount = checkBaseAmount(body.baseAmount, amountText ?? null, customer, ownerCurrency, path, issues)
-    if (issues.length > 0) return yield* fail(issues)
+    if (issues.length > 0) return yield* invalid(issues)
 
     if (Object.keys(changes).length > 1) payment = yield* ledger.updatePayment(changes as UpdatePaymentInput)
     if (invoice !== null && !found.detail.allocations.some((allocation) => allocation.documentId === invoice.id)) {
@@ -339,7 +308,7 @@ export const deletePayment = (resolver: Resolver, identity: number, path: Path =
   Effect.gen(function* () {
     const ledger = yield* Ledger
     const found = yield* findRow(resolver, identity)
-    const refuse = (message: string) => fail([{ path: [...path, "identity"], message }])
+    const refuse = (message: string) => invalid([{ path: [...path, "identity"], message }])
     if (found.kind === "reversal") return yield* refuse("is a reversal row, which cannot be deleted")
     const { payment, allocations } = found.detail
     if (payment.gatewayId !== null) {
@@ -403,9 +372,9 @@ export const reversePayment = (
     const ledger = yield* Ledger
     const at = (field: string) => [...path, field]
     const found = yield* Effect.catchTag(findRow(resolver, body.paymentId), "NotFound", () =>
-      Effect.fail(fail([doesNotExist(at("paymentId"), body.paymentId, "Payment")]))
+      Effect.fail(invalid([doesNotExist(at("paymentId"), body.paymentId, "Payment")]))
     )
-    if (found.kind === "reversal") return yield* fail([{ path: at("paymentId"), message: "is a reversal row" }])
+    if (found.kind === "reversal") return yield* invalid([{ path: at("paymentId"), message: "is a reversal row" }])
     const { payment } = found.detail
     const issues: Array<FieldIssue> = []
     const manual = payment.gatewayId === null
@@ -436,7 +405,7 @@ export const reversePayment = (
       path,
       issues
     )
-    if (issues.length > 0) return yield* fail(issues)
+    if (issues.length > 0) return yield* invalid(issues)
     const input = {
       paymentId: payment.id,
       ...(body.amount === undefined ? {} : { amount: body.amount }),
@@ -492,7 +461,7 @@ export const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPa
         message: "is required (or a 'PaymentMethodId' whose method is collected by a gateway)"
       })
     }
-    if (issues.length > 0 || customer === null) return yield* fail(issues)
+    if (issues.length > 0 || customer === null) return yield* invalid(issues)
     const detail = yield* referencesAsValidation([])(
       ledger.createPayment({
         customerId: customer.id,
@@ -513,14 +482,6 @@ export const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPa
     return detail
   })
 
-/** The decline of a Payment/Vendor charge as LogiSense's error list. */
-export const declinedErrors = (payment: Payment) => [
-  {
-    code: logisenseErrorCodes.gatewayDeclined,
-    message: `The payment gateway declined the payment (${payment.gatewayReference ?? "no reference"}): ${payment.rejectionReason ?? "declined"}`
-  }
-]
-
 /** One `paymentInvoiceDisbursement` PATCH item → the allocation it leaves (none for a delete). */
 export const patchDisbursement = (
   resolver: Resolver,
@@ -534,7 +495,7 @@ export const patchDisbursement = (
     const allocate = (paymentId: number, documentId: number, amount: string) =>
       Effect.gen(function* () {
         const found = yield* Effect.catchTag(findRow(resolver, paymentId), "NotFound", () =>
-          Effect.fail(fail([doesNotExist(at("paymentId"), paymentId, "Payment")]))
+          Effect.fail(invalid([doesNotExist(at("paymentId"), paymentId, "Payment")]))
         )
         const before = found.detail.allocations
         const after = yield* limitsAsValidation(at("amount"))(
@@ -549,9 +510,10 @@ export const patchDisbursement = (
       })
     const existing = (identity: number | undefined) =>
       Effect.gen(function* () {
-        if (identity === undefined) return yield* fail([{ path: at("identity"), message: "is required" }])
+        if (identity === undefined) return yield* invalid([{ path: at("identity"), message: "is required" }])
         const owner = yield* findAllocationOwner(resolver, identity, urlIdentity, item.paymentId)
-        if (owner === null) return yield* fail([doesNotExist(at("identity"), identity, "PaymentInvoiceDisbursement")])
+        if (owner === null)
+          return yield* invalid([doesNotExist(at("identity"), identity, "PaymentInvoiceDisbursement")])
         return owner
       })
     switch (item.patchType) {
@@ -559,13 +521,14 @@ export const patchDisbursement = (
         const issues: Array<FieldIssue> = []
         if (item.invoiceId === undefined) issues.push({ path: at("invoiceId"), message: "is required" })
         if (item.amount === undefined) issues.push({ path: at("amount"), message: "is required" })
-        if (issues.length > 0 || item.invoiceId === undefined || item.amount === undefined) return yield* fail(issues)
+        if (issues.length > 0 || item.invoiceId === undefined || item.amount === undefined)
+          return yield* invalid(issues)
         const made = yield* allocate(item.paymentId ?? urlIdentity, item.invoiceId, item.amount)
         return { action: "created" as const, ...made }
       }
       case "update": {
         const { allocation } = yield* existing(item.identity)
-        if (item.amount === undefined) return yield* fail([{ path: at("amount"), message: "is required" }])
+        if (item.amount === undefined) return yield* invalid([{ path: at("amount"), message: "is required" }])
         yield* ledger.deallocate({ allocationId: allocation.id })
         const made = yield* allocate(allocation.paymentId, item.invoiceId ?? allocation.documentId, item.amount)
         return { action: "updated" as const, ...made }
@@ -610,5 +573,3 @@ export const rowOf = (
   detail: PaymentDetail
 ): Effect.Effect<LogisenseRow, LedgerError, Ledger | CommandContext> =>
   paymentRow(resolver, detail.payment, "full", detail)
-
-export { identityOfReversal, paymentNotFound }

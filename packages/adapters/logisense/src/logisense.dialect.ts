@@ -22,7 +22,6 @@ import { Authenticator, Ledger, type LedgerError, ValidationFailed } from "@payb
 import { Effect, Schema } from "effect"
 import {
   chargeThroughGateway,
-  declinedErrors,
   deletePayment,
   disbursementInstance,
   patchDisbursement,
@@ -32,13 +31,12 @@ import {
   rowOf,
   updatePayment
 } from "./logisense.commands.ts"
-import { envelopeTypeOf, logisenseErrors, trackingIdOf } from "./logisense.errors.ts"
+import { declinedErrors, envelopeTypeOf, LogisenseError, logisenseErrors, trackingIdOf } from "./logisense.errors.ts"
 import { type ListRequest, listRows } from "./logisense.listing.ts"
 import { findRow, makeResolver, paymentDetailRow, paymentRow, reversalRow } from "./logisense.payments.ts"
 import {
   LogisenseChange,
   LogisenseDeleteResult,
-  LogisenseError,
   LogisenseInstance,
   LogisenseList,
   LogisenseLoginForm,

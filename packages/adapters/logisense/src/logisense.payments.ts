@@ -16,7 +16,6 @@ import {
   Ledger,
   type LedgerError,
   type LedgerEvent,
-  NotFound,
   type Page,
   type Payment,
   type PaymentDetail,
@@ -24,6 +23,7 @@ import {
   type Reversal
 } from "@paybridge/core"
 import { Effect } from "effect"
+import { paymentNotFound } from "./logisense.errors.ts"
 import {
   emptyExtras,
   extrasFromData,
@@ -293,9 +293,6 @@ export const paymentDetailRow = (resolver: Resolver, detail: PaymentDetail): Rea
 export type FoundRow =
   | { readonly kind: "payment"; readonly detail: PaymentDetail }
   | { readonly kind: "reversal"; readonly detail: PaymentDetail; readonly reversal: Reversal }
-
-export const paymentNotFound = (identity: number) =>
-  new NotFound({ entity: "Payment", id: String(identity), message: `Payment (${identity}) does not exist` })
 
 /** Is this ledger payment a LogiSense Payment (visible, not deleted through LogiSense)? */
 export const isVisiblePayment = (resolver: Resolver, payment: Payment): Read<boolean> =>
