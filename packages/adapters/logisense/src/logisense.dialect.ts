@@ -9,17 +9,17 @@
  * or nothing and an `Idempotency-Key` replays the first response exactly.
  */
 import {
-  bearerSessionToken,
   type DialectServices,
   defineDialect,
   endpoint,
   ok,
   parseJsonExact,
-  publicEndpoint,
   stringifyJsonExact
 } from "@paybridge/adapter-kit"
-import { Authenticator, Ledger, type LedgerError, ValidationFailed } from "@paybridge/core"
+import { Ledger, type LedgerError, ValidationFailed } from "@paybridge/core"
 import { Effect, Schema } from "effect"
+import { accessEndpoints } from "./access.endpoints.ts"
+import { logisenseAuthentication, logisenseSessions } from "./logisense.auth.ts"
 import {
   chargeThroughGateway,
   deletePayment,
@@ -39,7 +39,6 @@ import {
   LogisenseDeleteResult,
   LogisenseInstance,
   LogisenseList,
-  LogisenseLoginForm,
   LogisensePaged,
   LogisensePagination,
   LogisensePatchBody,
@@ -51,23 +50,12 @@ import {
   LogisensePaymentWrite,
   LogisenseReverseBody,
   LogisenseSearchBody,
-  LogisenseToken,
   LogisenseVendorPaymentBody
 } from "./logisense.schemas.ts"
+import { contractSuite, proven } from "./logisense.transformers.ts"
 
 const v6 = "/api/v6/Payment"
 const idPath = `${v6}/:id{-?[0-9]+}`
-const suite = "logisense.test.ts"
-const contract = `logisense.contract.test.ts › LogiSense Billing v6 (Payment): dialect contract`
-const samplesSuite = "logisense.samples.test.ts › the vendor's Payment samples, replayed"
-const proven = (...titles: ReadonlyArray<string>) =>
-  titles.map((title) =>
-    title.endsWith("replays the vendor sample field by field") ? `${samplesSuite} › ${title}` : `${suite} › ${title}`
-  )
-
-/** Lifetime of a refresh token: 24 hours from its issue (the vendor publishes none). */
-export const logisenseRefreshTtlSeconds = 86_400
-
 /** The default page of `Paged` endpoints (the vendor's echo in its samples). */
 export const defaultPagination = { pageNumber: 1, pageSize: 20, excludeTotalCount: false } as const
 
@@ -182,9 +170,8 @@ export const logisenseDialect = defineDialect({
     "`{trackingId, type, errors:[{code, message}]}`. Reversal rows have negative identities.",
   version: "v6",
   defaultBasePath: "/logisense",
-  authenticate: bearerSessionToken("Authorization: Bearer <access_token from Access/Login>"),
-  // Access tokens live 30 minutes (the vendor's maximum); refresh tokens 24 hours, single use (README).
-  sessions: { ttlSeconds: 1800, refreshTtlSeconds: logisenseRefreshTtlSeconds },
+  authenticate: logisenseAuthentication,
+  sessions: logisenseSessions,
   renderError: logisenseErrors,
   errorSchema: LogisenseError,
   // The admin console's view: the body of `GET Payment/{id}/Detail` (a fresh tracking id each time).
@@ -194,70 +181,7 @@ export const logisenseDialect = defineDialect({
       return { trackingId: crypto.randomUUID(), instance: yield* paymentDetailRow(resolver, detail) }
     }),
   endpoints: [
-    publicEndpoint({
-      method: "POST",
-      path: "/AuthorizationServer/api/v6/Access/Login",
-      operationId: "login",
-      summary: "Log in (form-encoded, password or refresh_token grant) and get a bearer token",
-      tags: ["Access"],
-      request: { body: LogisenseLoginForm, bodyFormat: "form" },
-      responses: { 200: { description: "A bearer token valid for 30 minutes", schema: LogisenseToken } },
-      tests: proven(
-        "logs in with a user name and password, form-encoded, and uses the bearer token",
-        "logs in with a client id and secret (an API key) and refuses bad credentials in LogiSense's shape",
-        "a token stops working after 30 minutes",
-        "refreshes a token with grant_type=refresh_token and rotates the refresh token",
-        "refuses an expired refresh token and one whose API key was revoked"
-      ),
-      implemented: true,
-      handler: ({ body, sessions }) =>
-        Effect.gen(function* () {
-          const binding = { client: body.client_id }
-          const issued =
-            body.grant_type === "refresh_token"
-              ? yield* sessions.refresh(
-                  body.refresh_token ??
-                    (yield* new ValidationFailed({
-                      message: "refresh_token missing",
-                      issues: [{ path: ["refresh_token"], message: "is required with grant_type 'refresh_token'" }]
-                    })),
-                  binding
-                )
-              : body.grant_type !== "password"
-                ? yield* new ValidationFailed({
-                    message: "unsupported grant_type",
-                    issues: [{ path: ["grant_type"], message: "must be 'password' or 'refresh_token'" }]
-                  })
-                : yield* sessions.issue(
-                    body.username !== undefined && body.password !== undefined
-                      ? yield* Authenticator.use((auth) =>
-                          auth.sessionForPassword(body.username ?? "", body.password ?? "")
-                        )
-                      : body.client_secret !== undefined
-                        ? yield* Authenticator.use((auth) => auth.sessionForApiKey(body.client_secret ?? ""))
-                        : yield* new ValidationFailed({
-                            message: "credentials missing",
-                            issues: [
-                              { path: ["username"], message: "username and password, or client_secret, are required" }
-                            ]
-                          }),
-                    binding
-                  )
-          const issuedAt = new Date(issued.expiresAt.getTime() - issued.expiresInSeconds * 1000)
-          return ok({
-            access_token: issued.token,
-            // A store without refresh tokens (a test's own) gets an opaque value that refreshes nothing.
-            refresh_token:
-              issued.refresh?.token ?? Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url"),
-            token_type: "bearer",
-            expires_in: issued.expiresInSeconds,
-            audience: body.client_id,
-            ".issued": issuedAt.toUTCString(),
-            ".expires": issued.expiresAt.toUTCString(),
-            actingOwnerId: 1
-          })
-        })
-    }),
+    ...accessEndpoints,
     endpoint({
       method: "GET",
       path: `${v6}/`,
@@ -366,8 +290,8 @@ export const logisenseDialect = defineDialect({
       request: { body: LogisensePaymentCreate },
       responses: { 200: { description: "The created payment", schema: LogisenseChange("create", LogisensePayment) } },
       tests: [
-        `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
-        `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+        `${contractSuite} › creates exactly one payment and answers with a body matching the declared response schema`,
+        `${contractSuite} › returns the same result for a create retried with the same idempotency key and creates one payment`,
         ...proven(
           "POST Payment/ replays the vendor sample field by field",
           "lists every validation error at once with LogiSense codes",

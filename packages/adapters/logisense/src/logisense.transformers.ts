@@ -255,3 +255,19 @@ export const projectRow = (
   fields === null
     ? row
     : Object.fromEntries(Object.entries(row).filter(([key]) => fields.includes(key as PaymentFieldName)))
+
+// ---------------------------------------------------------------------------------------------
+// The tests that prove each endpoint (`tests` of the registry), shared by every endpoint file
+
+const behaviourSuite = "logisense.test.ts"
+const samplesSuite = "logisense.samples.test.ts › the vendor's Payment samples, replayed"
+/** The kit's contract suite for this dialect. */
+export const contractSuite = "logisense.contract.test.ts › LogiSense Billing v6 (Payment): dialect contract"
+
+/** Test titles → `file › title` (sample replays live in the samples suite, the rest in the behaviour suite). */
+export const proven = (...titles: ReadonlyArray<string>) =>
+  titles.map((title) =>
+    title.endsWith("replays the vendor sample field by field")
+      ? `${samplesSuite} › ${title}`
+      : `${behaviourSuite} › ${title}`
+  )
