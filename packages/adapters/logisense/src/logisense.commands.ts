@@ -30,15 +30,6 @@ import {
 } from "@paybridge/core"
 import { Effect, Result } from "effect"
 import { doesNotExist, invalid, limitsAsValidation, referencesAsValidation } from "./logisense.errors.ts"
-import {
-  dialectName,
-  findRow,
-  orNull,
-  paymentRow,
-  type Resolver,
-  recordKinds,
-  reversalRow
-} from "./logisense.payments.ts"
 import type {
   LogisenseDisbursementPatchItem,
   LogisensePaymentWrite,
@@ -57,6 +48,15 @@ import {
   type VendorReferenceField,
   vendorReferenceFields
 } from "./logisense.transformers.ts"
+import {
+  dialectName,
+  findRow,
+  orNull,
+  paymentRow,
+  type Resolver,
+  recordKinds,
+  reversalRow
+} from "./payment-rows.transformers.ts"
 
 type Path = ReadonlyArray<string | number>
 

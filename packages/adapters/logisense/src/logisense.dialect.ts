@@ -8,15 +8,8 @@
  * vendor's Payment page is implemented; writes run in `Ledger.atomically`, so each request is all
  * or nothing and an `Idempotency-Key` replays the first response exactly.
  */
-import {
-  type DialectServices,
-  defineDialect,
-  endpoint,
-  ok,
-  parseJsonExact,
-  stringifyJsonExact
-} from "@paybridge/adapter-kit"
-import { Ledger, type LedgerError, ValidationFailed } from "@paybridge/core"
+import { type DialectServices, defineDialect, endpoint, ok } from "@paybridge/adapter-kit"
+import type { LedgerError } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { accessEndpoints } from "./access.endpoints.ts"
 import { logisenseAuthentication, logisenseSessions } from "./logisense.auth.ts"
@@ -32,15 +25,12 @@ import {
   updatePayment
 } from "./logisense.commands.ts"
 import { declinedErrors, envelopeTypeOf, LogisenseError, logisenseErrors, trackingIdOf } from "./logisense.errors.ts"
-import { type ListRequest, listRows } from "./logisense.listing.ts"
-import { findRow, makeResolver, paymentDetailRow, paymentRow, reversalRow } from "./logisense.payments.ts"
 import {
   LogisenseChange,
   LogisenseDeleteResult,
   LogisenseInstance,
   LogisenseList,
   LogisensePaged,
-  LogisensePagination,
   LogisensePatchBody,
   LogisensePatchResult,
   LogisensePayment,
@@ -52,71 +42,19 @@ import {
   LogisenseSearchBody,
   LogisenseVendorPaymentBody
 } from "./logisense.schemas.ts"
-import { contractSuite, proven } from "./logisense.transformers.ts"
+import { atomic, change, contractSuite, proven } from "./logisense.transformers.ts"
+import {
+  findRow,
+  makeResolver,
+  paymentDetailRow,
+  paymentRow,
+  renderPaymentDetail,
+  reversalRow
+} from "./payment-rows.transformers.ts"
+import { defaultPagination, type ListRequest, listRows, paginationHeader } from "./payment-search.transformers.ts"
 
 const v6 = "/api/v6/Payment"
 const idPath = `${v6}/:id{-?[0-9]+}`
-/** The default page of `Paged` endpoints (the vendor's echo in its samples). */
-export const defaultPagination = { pageNumber: 1, pageSize: 20, excludeTotalCount: false } as const
-
-/** A response as stored for idempotent replays: status and exact JSON body. */
-interface StoredResponse {
-  readonly status: number
-  readonly body: unknown
-}
-
-/**
- * Runs a write as one all-or-nothing ledger unit; its response (tracking id included) is stored
- * with the idempotency key, so a retried request gets the very same answer.
- */
-const atomic = <E extends LedgerError>(
-  operation: string,
-  input: unknown,
-  work: Effect.Effect<StoredResponse, E, DialectServices>
-) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.atomically(
-      { operation: `logisense:${operation}`, input, result: Schema.String },
-      Effect.map(work, (response) => stringifyJsonExact(response))
-    )
-  ).pipe(
-    Effect.map((text) => {
-      const stored = parseJsonExact(text) as StoredResponse
-      return { status: stored.status, body: stored.body }
-    })
-  )
-
-const change = (trackingId: string, type: "create" | "update", items: ReadonlyArray<unknown>): StoredResponse => ({
-  status: 200,
-  body: { trackingId, type, results: { totalCount: items.length, items } }
-})
-
-const paginationHeader = (header: string | undefined) =>
-  Effect.gen(function* () {
-    if (header === undefined || header.trim() === "") return defaultPagination
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(header)
-    } catch {
-      return yield* new ValidationFailed({
-        message: "The Pagination header is not JSON",
-        issues: [{ path: ["Pagination"], message: 'must be JSON such as {"pageNumber":1,"pageSize":20}' }]
-      })
-    }
-    const decoded = Schema.decodeUnknownExit(LogisensePagination)(parsed, { errors: "all" })
-    if (decoded._tag === "Failure") {
-      return yield* new ValidationFailed({
-        message: "Invalid Pagination header",
-        issues: [{ path: ["Pagination"], message: "pageNumber must be ≥ 1 and pageSize between 1 and 10000" }]
-      })
-    }
-    return {
-      pageNumber: decoded.value.pageNumber ?? defaultPagination.pageNumber,
-      pageSize: decoded.value.pageSize ?? defaultPagination.pageSize,
-      excludeTotalCount: decoded.value.excludeTotalCount ?? false
-    }
-  })
-
 const plainList: Omit<ListRequest, "page" | "withDetail" | "excludeTotalCount"> = {
   search: [],
   orderBy: [],
@@ -174,12 +112,7 @@ export const logisenseDialect = defineDialect({
   sessions: logisenseSessions,
   renderError: logisenseErrors,
   errorSchema: LogisenseError,
-  // The admin console's view: the body of `GET Payment/{id}/Detail` (a fresh tracking id each time).
-  renderPayment: (detail) =>
-    Effect.gen(function* () {
-      const resolver = yield* makeResolver
-      return { trackingId: crypto.randomUUID(), instance: yield* paymentDetailRow(resolver, detail) }
-    }),
+  renderPayment: renderPaymentDetail,
   endpoints: [
     ...accessEndpoints,
     endpoint({

@@ -5,7 +5,8 @@
  * attributes kept in `logisense` dialect records. On top of it: finding a row by identity with
  * the dialect's visibility rules (rejected and cancelled payments, payments deleted through
  * LogiSense and reinstated reversals are gone, as they would be at the vendor), and building a
- * row, a reversal row or the `Detail` form with disbursements and reversal rows.
+ * row, a reversal row or the `Detail` form with disbursements and reversal rows. Every Payment
+ * endpoint file reads through here, and so does the admin console's view (`renderPaymentDetail`).
  */
 import {
   type Allocation,
@@ -345,4 +346,11 @@ const findReversal = (resolver: Resolver, known: PaymentDetail | null, reversalI
     const reversal = activeReversals(detail).find((candidate) => candidate.id === reversalId)
     if (reversal === undefined || !(yield* isVisiblePayment(resolver, detail.payment))) return null
     return { kind: "reversal", detail, reversal }
+  })
+
+/** The admin console's view: the body of `GET Payment/{id}/Detail` (a fresh tracking id each time). */
+export const renderPaymentDetail = (detail: PaymentDetail) =>
+  Effect.gen(function* () {
+    const resolver = yield* makeResolver
+    return { trackingId: crypto.randomUUID(), instance: yield* paymentDetailRow(resolver, detail) }
   })
