@@ -13,18 +13,7 @@ import type { LedgerError } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { accessEndpoints } from "./access.endpoints.ts"
 import { logisenseAuthentication, logisenseSessions } from "./logisense.auth.ts"
-import {
-  chargeThroughGateway,
-  deletePayment,
-  disbursementInstance,
-  patchDisbursement,
-  recordPayment,
-  reversalRowOf,
-  reversePayment,
-  rowOf,
-  updatePayment
-} from "./logisense.commands.ts"
-import { declinedErrors, envelopeTypeOf, LogisenseError, logisenseErrors, trackingIdOf } from "./logisense.errors.ts"
+import { LogisenseError, logisenseErrors, trackingIdOf } from "./logisense.errors.ts"
 import {
   LogisenseChange,
   LogisenseDeleteResult,
@@ -39,10 +28,10 @@ import {
   LogisensePaymentPath,
   LogisensePaymentWrite,
   LogisenseReverseBody,
-  LogisenseSearchBody,
-  LogisenseVendorPaymentBody
+  LogisenseSearchBody
 } from "./logisense.schemas.ts"
 import { atomic, change, contractSuite, proven } from "./logisense.transformers.ts"
+import { disbursementInstance, patchDisbursement } from "./payment-invoice-disbursements.transformers.ts"
 import {
   findRow,
   makeResolver,
@@ -52,6 +41,15 @@ import {
   reversalRow
 } from "./payment-rows.transformers.ts"
 import { defaultPagination, type ListRequest, listRows, paginationHeader } from "./payment-search.transformers.ts"
+import { paymentVendorEndpoints } from "./payment-vendor.endpoints.ts"
+import {
+  deletePayment,
+  recordPayment,
+  reversalRowOf,
+  reversePayment,
+  rowOf,
+  updatePayment
+} from "./payment-writes.transformers.ts"
 
 const v6 = "/api/v6/Payment"
 const idPath = `${v6}/:id{-?[0-9]+}`
@@ -454,38 +452,7 @@ export const logisenseDialect = defineDialect({
       implemented: true,
       handler: reverseHandler("reversePaymentVendor", true)
     }),
-    endpoint({
-      method: "POST",
-      path: `${v6}/Vendor`,
-      operationId: "createPaymentVendor",
-      summary:
-        "Charge a payment through a gateway (body: accountId, amount, paymentGatewayId or paymentMethodId, cardToken…)",
-      tags: ["Payment"],
-      request: { body: LogisenseVendorPaymentBody },
-      responses: { 200: { description: "The charged payment", schema: LogisenseChange("create", LogisensePayment) } },
-      tests: proven("charges through the gateway: approved, pending and declined"),
-      implemented: true,
-      handler: ({ body, requestId }) =>
-        atomic(
-          "createPaymentVendor",
-          body,
-          Effect.gen(function* () {
-            const trackingId = trackingIdOf(requestId)
-            const detail = yield* chargeThroughGateway(yield* makeResolver, body)
-            if (detail.payment.state === "rejected") {
-              return {
-                status: 400,
-                body: {
-                  trackingId,
-                  type: envelopeTypeOf("createPaymentVendor", "POST"),
-                  errors: declinedErrors(detail.payment)
-                }
-              }
-            }
-            return change(trackingId, "create", [yield* rowOf(yield* makeResolver, detail)])
-          })
-        )
-    }),
+    ...paymentVendorEndpoints,
     endpoint({
       method: "POST",
       path: `${v6}/Search`,
