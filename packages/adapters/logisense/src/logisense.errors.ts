@@ -3,12 +3,22 @@
  * `{trackingId, type, errors:[{code, message}]}`, listing every problem at once, with the numeric
  * codes documented in the README (LogiSense's own `11900000` for an invalid field, `13100000` for
  * a reference to an object that does not exist and `2000` for the closing "errors found" line;
- * Paybridge-assigned codes for the rest). The tracking id is the request id when that is a UUID,
- * otherwise a UUID derived from it, so a request's response and its error agree.
+ * Paybridge-assigned codes for the rest), and the error body schema. The tracking id is the
+ * request id when that is a UUID, otherwise a UUID derived from it, so a request's response and
+ * its error agree. Below the table: the errors handlers raise (validation issues, references that
+ * do not exist, amount limits as validation errors, the 404 of a payment, a gateway's decline).
  */
 import { createHash } from "node:crypto"
 import type { ErrorContext, ErrorTable } from "@paybridge/adapter-kit"
-import type { FieldIssue } from "@paybridge/core"
+import { Conflict, type FieldIssue, type LedgerError, NotFound, type Payment, ValidationFailed } from "@paybridge/core"
+import { Effect, Schema } from "effect"
+
+/** Every LogiSense error: `{trackingId, type, errors:[{code, message}]}` (every problem at once). */
+export const LogisenseError = Schema.Struct({
+  trackingId: Schema.String,
+  type: Schema.String,
+  errors: Schema.Array(Schema.Struct({ code: Schema.Int, message: Schema.String }))
+}).annotate({ identifier: "LogisenseError" })
 
 /** The numeric error codes this dialect sends. */
 export const logisenseErrorCodes = {
@@ -106,3 +116,49 @@ export const logisenseErrors: ErrorTable = {
   StorageUnavailable: { status: 503, body: one(logisenseErrorCodes.unavailable) },
   Internal: { status: 500, body: one(logisenseErrorCodes.internal) }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Errors the handlers raise (rendered through the table above)
+
+type Path = ReadonlyArray<string | number>
+
+/** A validation error listing every issue (message: the issues joined). */
+export const invalid = (issues: ReadonlyArray<FieldIssue>) =>
+  new ValidationFailed({ message: issues.map((issue) => issue.message).join("; "), issues: [...issues] })
+
+/** A referenced object that does not exist (code 13100000: the message says "does not exist"). */
+export const doesNotExist = (path: Path, id: number, object: string): FieldIssue => ({
+  path: [...path],
+  message: `(${id}) does not exist in '${object}'`
+})
+
+/** Amount limits broken inside a command (over-allocation, over-reversal) are validation errors of `amount`. */
+export const limitsAsValidation =
+  (path: Path) =>
+  <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A, LedgerError, R> =>
+    Effect.catchIf(
+      effect,
+      (error): error is Conflict =>
+        error instanceof Conflict && (error.reason === "insufficient-amount" || error.reason === "over-allocation"),
+      (error) => Effect.fail(invalid([{ path: [...path], message: error.message }]))
+    )
+
+/** `NotFound` of an object the request refers to (not the payment it is about) → a validation error. */
+export const referencesAsValidation =
+  (path: Path) =>
+  <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A, LedgerError, R> =>
+    Effect.catchTag(effect, "NotFound", (error) =>
+      Effect.fail(invalid([{ path: [...path], message: `(${error.id}) does not exist in '${error.entity}'` }]))
+    )
+
+/** The payment (or reversal row) a request is about does not exist, or LogiSense would not show it (404). */
+export const paymentNotFound = (identity: number) =>
+  new NotFound({ entity: "Payment", id: String(identity), message: `Payment (${identity}) does not exist` })
+
+/** The decline of a Payment/Vendor charge as LogiSense's error list. */
+export const declinedErrors = (payment: Payment) => [
+  {
+    code: logisenseErrorCodes.gatewayDeclined,
+    message: `The payment gateway declined the payment (${payment.gatewayReference ?? "no reference"}): ${payment.rejectionReason ?? "declined"}`
+  }
+]

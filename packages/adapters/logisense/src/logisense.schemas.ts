@@ -2,9 +2,9 @@
  * LogiSense Billing v6 wire schemas for the Payment object: the Payment instance and its detail
  * children, the response envelopes (`{totalCount, items}`, `{instance}`, `{pagination,
  * pagedResults}`, `{type, results}`), the request bodies (POST/PUT, PATCH items, Search, and the
- * proposed Reverse/Vendor bodies), the form-encoded login and the error body
- * `{trackingId, type, errors:[{code, message}]}`. Amounts are exact JSON numbers in major units;
- * dates are ISO 8601 with milliseconds and `Z`.
+ * proposed Reverse/Vendor bodies), the Payment paths and the form-encoded login (the error body
+ * is in `logisense.errors.ts`). Amounts are exact JSON numbers in major units; dates are ISO 8601
+ * with milliseconds and `Z`.
  */
 import { DateFormats, MoneyFormats } from "@paybridge/adapter-kit"
 import { Schema } from "effect"
@@ -164,13 +164,6 @@ export const LogisenseToken = Schema.Struct({
   actingOwnerId: Schema.Int
 }).annotate({ identifier: "LogisenseToken" })
 
-/** Every LogiSense error: `{trackingId, type, errors:[{code, message}]}` (every problem at once). */
-export const LogisenseError = Schema.Struct({
-  trackingId: Schema.String,
-  type: Schema.String,
-  errors: Schema.Array(Schema.Struct({ code: Schema.Int, message: Schema.String }))
-}).annotate({ identifier: "LogisenseError" })
-
 // ---------------------------------------------------------------------------------------------
 // Requests
 
@@ -317,6 +310,11 @@ export const LogisenseSearchBody = Schema.Struct({
   })
 }).annotate({ identifier: "LogisenseSearch" })
 export type LogisenseSearchBody = typeof LogisenseSearchBody.Type
+
+/** Where the Payment resource lives below the base path (paths are case-sensitive, as documented). */
+export const paymentPath = "/api/v6/Payment"
+/** `Payment/{id}`: a payment's identity (negative for reversal rows). */
+export const paymentIdPath = `${paymentPath}/:id{-?[0-9]+}`
 
 export const LogisensePaymentPath = Schema.Struct({
   id: Schema.FiniteFromString.check(

@@ -5,11 +5,23 @@
  * number tRPC and every other dialect shows); a reversal row's identity is the negative ledger
  * reversal id, so the two never collide. LogiSense has no status field: the state table below
  * says which ledger states a LogiSense client can see at all (`visible`) and which appear in
- * lists (`listed`, only successful payments, as the vendor's UI does).
+ * lists (`listed`, only successful payments, as the vendor's UI does). Also shared by every
+ * resource: the write envelope (each write one atomic ledger unit, replayed by its idempotency
+ * key) and the names of the tests that prove each endpoint.
  */
-import { DateFormats } from "@paybridge/adapter-kit"
-import type { Allocation, BusinessDate, CurrencyCode, Customer, Payment, PaymentState, Reversal } from "@paybridge/core"
-import { Result } from "effect"
+import { DateFormats, type DialectServices, parseJsonExact, stringifyJsonExact } from "@paybridge/adapter-kit"
+import {
+  type Allocation,
+  type BusinessDate,
+  type CurrencyCode,
+  type Customer,
+  Ledger,
+  type LedgerError,
+  type Payment,
+  type PaymentState,
+  type Reversal
+} from "@paybridge/core"
+import { Effect, Result, Schema } from "effect"
 import { logisenseDate, logisenseMoney, type PaymentFieldName } from "./logisense.schemas.ts"
 
 /** How each ledger state shows through LogiSense (total: a new state must be decided here). */
@@ -255,3 +267,59 @@ export const projectRow = (
   fields === null
     ? row
     : Object.fromEntries(Object.entries(row).filter(([key]) => fields.includes(key as PaymentFieldName)))
+
+// ---------------------------------------------------------------------------------------------
+// The write envelope: every write is one atomic ledger unit whose answer an idempotency key replays
+
+/** A response as stored for idempotent replays: status and exact JSON body. */
+export interface StoredResponse {
+  readonly status: number
+  readonly body: unknown
+}
+
+/**
+ * Runs a write as one all-or-nothing ledger unit; its response (tracking id included) is stored
+ * with the idempotency key, so a retried request gets the very same answer.
+ */
+export const atomic = <E extends LedgerError>(
+  operation: string,
+  input: unknown,
+  work: Effect.Effect<StoredResponse, E, DialectServices>
+) =>
+  Effect.flatMap(Ledger, (ledger) =>
+    ledger.atomically(
+      { operation: `logisense:${operation}`, input, result: Schema.String },
+      Effect.map(work, (response) => stringifyJsonExact(response))
+    )
+  ).pipe(
+    Effect.map((text) => {
+      const stored = parseJsonExact(text) as StoredResponse
+      return { status: stored.status, body: stored.body }
+    })
+  )
+
+/** The answer of a create or update: `{trackingId, type, results:{totalCount, items}}`. */
+export const change = (
+  trackingId: string,
+  type: "create" | "update",
+  items: ReadonlyArray<unknown>
+): StoredResponse => ({
+  status: 200,
+  body: { trackingId, type, results: { totalCount: items.length, items } }
+})
+
+// ---------------------------------------------------------------------------------------------
+// The tests that prove each endpoint (`tests` of the registry), shared by every endpoint file
+
+const behaviourSuite = "logisense.test.ts"
+const samplesSuite = "logisense.samples.test.ts › the vendor's Payment samples, replayed"
+/** The kit's contract suite for this dialect. */
+export const contractSuite = "logisense.contract.test.ts › LogiSense Billing v6 (Payment): dialect contract"
+
+/** Test titles → `file › title` (sample replays live in the samples suite, the rest in the behaviour suite). */
+export const proven = (...titles: ReadonlyArray<string>) =>
+  titles.map((title) =>
+    title.endsWith("replays the vendor sample field by field")
+      ? `${samplesSuite} › ${title}`
+      : `${behaviourSuite} › ${title}`
+  )

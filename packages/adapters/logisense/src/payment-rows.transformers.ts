@@ -5,7 +5,8 @@
  * attributes kept in `logisense` dialect records. On top of it: finding a row by identity with
  * the dialect's visibility rules (rejected and cancelled payments, payments deleted through
  * LogiSense and reinstated reversals are gone, as they would be at the vendor), and building a
- * row, a reversal row or the `Detail` form with disbursements and reversal rows.
+ * row, a reversal row or the `Detail` form with disbursements and reversal rows. Every Payment
+ * endpoint file reads through here, and so does the admin console's view (`renderPaymentDetail`).
  */
 import {
   type Allocation,
@@ -16,7 +17,6 @@ import {
   Ledger,
   type LedgerError,
   type LedgerEvent,
-  NotFound,
   type Page,
   type Payment,
   type PaymentDetail,
@@ -24,6 +24,7 @@ import {
   type Reversal
 } from "@paybridge/core"
 import { Effect } from "effect"
+import { paymentNotFound } from "./logisense.errors.ts"
 import {
   emptyExtras,
   extrasFromData,
@@ -294,9 +295,6 @@ export type FoundRow =
   | { readonly kind: "payment"; readonly detail: PaymentDetail }
   | { readonly kind: "reversal"; readonly detail: PaymentDetail; readonly reversal: Reversal }
 
-export const paymentNotFound = (identity: number) =>
-  new NotFound({ entity: "Payment", id: String(identity), message: `Payment (${identity}) does not exist` })
-
 /** Is this ledger payment a LogiSense Payment (visible, not deleted through LogiSense)? */
 export const isVisiblePayment = (resolver: Resolver, payment: Payment): Read<boolean> =>
   paymentStateVisibility[payment.state].visible
@@ -348,4 +346,11 @@ const findReversal = (resolver: Resolver, known: PaymentDetail | null, reversalI
     const reversal = activeReversals(detail).find((candidate) => candidate.id === reversalId)
     if (reversal === undefined || !(yield* isVisiblePayment(resolver, detail.payment))) return null
     return { kind: "reversal", detail, reversal }
+  })
+
+/** The admin console's view: the body of `GET Payment/{id}/Detail` (a fresh tracking id each time). */
+export const renderPaymentDetail = (detail: PaymentDetail) =>
+  Effect.gen(function* () {
+    const resolver = yield* makeResolver
+    return { trackingId: crypto.randomUUID(), instance: yield* paymentDetailRow(resolver, detail) }
   })

@@ -8,7 +8,8 @@
  * most {@link maxScannedPayments} ledger payments, a bound the request is refused beyond (narrow
  * it with the compiled terms). Nothing is ever turned into SQL text here. Rows are the listed
  * (posted) payments not deleted through LogiSense, each followed by its active reversal rows;
- * the default order is `created` ascending.
+ * the default order is `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`)
+ * and Search (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones.
  */
 import { isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
 import {
@@ -19,7 +20,14 @@ import {
   type PaymentQueryInput,
   ValidationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
+import {
+  LogisensePagination,
+  type PaymentFieldName,
+  paymentFieldNames,
+  type SearchOperator
+} from "./logisense.schemas.ts"
+import { type LogisenseRow, parseLogisenseDate, paymentStateVisibility, projectRow } from "./logisense.transformers.ts"
 import {
   activeReversals,
   paymentDetailRow,
@@ -27,9 +35,7 @@ import {
   type Resolver,
   type RowLevel,
   reversalRow
-} from "./logisense.payments.ts"
-import { type PaymentFieldName, paymentFieldNames, type SearchOperator } from "./logisense.schemas.ts"
-import { type LogisenseRow, parseLogisenseDate, paymentStateVisibility, projectRow } from "./logisense.transformers.ts"
+} from "./payment-rows.transformers.ts"
 
 /** The most ledger payments one list or search reads before it is refused as too broad. */
 export const maxScannedPayments = 10_000
@@ -389,4 +395,37 @@ const rowAtLevel = (resolver: Resolver, candidate: Candidate, level: RowLevel) =
     const reversal = detail.reversals.find((row) => row.id === candidate.reversalId)
     if (reversal === undefined) return candidate.row
     return yield* reversalRow(resolver, candidate.payment, reversal, level)
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Paging of `Paged` endpoints
+
+/** The default page of `Paged` endpoints (the vendor's echo in its samples). */
+export const defaultPagination = { pageNumber: 1, pageSize: 20, excludeTotalCount: false } as const
+
+/** The `Pagination` request header of `Paged` endpoints (JSON; defaults 1/20); malformed → validation error. */
+export const paginationHeader = (header: string | undefined) =>
+  Effect.gen(function* () {
+    if (header === undefined || header.trim() === "") return defaultPagination
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(header)
+    } catch {
+      return yield* new ValidationFailed({
+        message: "The Pagination header is not JSON",
+        issues: [{ path: ["Pagination"], message: 'must be JSON such as {"pageNumber":1,"pageSize":20}' }]
+      })
+    }
+    const decoded = Schema.decodeUnknownExit(LogisensePagination)(parsed, { errors: "all" })
+    if (decoded._tag === "Failure") {
+      return yield* new ValidationFailed({
+        message: "Invalid Pagination header",
+        issues: [{ path: ["Pagination"], message: "pageNumber must be ≥ 1 and pageSize between 1 and 10000" }]
+      })
+    }
+    return {
+      pageNumber: decoded.value.pageNumber ?? defaultPagination.pageNumber,
+      pageSize: decoded.value.pageSize ?? defaultPagination.pageSize,
+      excludeTotalCount: decoded.value.excludeTotalCount ?? false
+    }
   })

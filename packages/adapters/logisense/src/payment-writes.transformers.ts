@@ -1,11 +1,13 @@
 /**
- * LogiSense writes as ledger commands: recording a payment (POST and PATCH `create`), changing
- * one (PUT and PATCH `update`), deleting one (DELETE and PATCH `delete`), reversing (Reverse and
- * Reverse/Vendor), charging through a gateway (Vendor) and the `paymentInvoiceDisbursement`
- * children (allocations). The endpoint handlers run these inside `Ledger.atomically`, so a
- * request is all or nothing. Business checks collect every problem before failing; a missing
- * referenced object is a `ValidationFailed` whose message says it "does not exist" (LogiSense
- * code 13100000), while the payment a request is about answers `NotFound`.
+ * LogiSense Payment writes as ledger commands: recording a payment (POST and PATCH `create`),
+ * changing one (PUT and PATCH `update`), deleting one (DELETE and PATCH `delete`) and reversing
+ * one (Reverse, Reverse/Vendor, and POST or PATCH `create` with `reversePaymentId`), plus the
+ * vendor attributes every write keeps (references, `baseAmount` in the owner currency). Shared by
+ * `payment.endpoints.ts`, `payment-reverse.endpoints.ts` and `payment-vendor.endpoints.ts`, whose
+ * handlers run these inside `Ledger.atomically`, so a request is all or nothing. Business checks
+ * collect every problem before failing; a missing referenced object is a `ValidationFailed` whose
+ * message says it "does not exist" (LogiSense code 13100000), while the payment a request is about
+ * answers `NotFound`.
  *
  * Rules (see README): the ledger never deletes posted money, so DELETE cancels a draft and turns
  * a posted, undisbursed offline payment into a full reversal hidden from LogiSense; gateway
@@ -14,9 +16,7 @@
  * payments and `Reverse` only offline ones. Amount, date, type and method change only on drafts.
  */
 import {
-  type Allocation,
   type CommandContext,
-  Conflict,
   type CreatePaymentInput,
   type Customer,
   type FieldIssue,
@@ -27,69 +27,32 @@ import {
   type PaymentDetail,
   parseMinorUnits,
   type Reversal,
-  type UpdatePaymentInput,
-  ValidationFailed
+  type UpdatePaymentInput
 } from "@paybridge/core"
 import { Effect, Result } from "effect"
-import { logisenseErrorCodes } from "./logisense.errors.ts"
-import {
-  dialectName,
-  findRow,
-  orNull,
-  paymentNotFound,
-  paymentRow,
-  type Resolver,
-  recordKinds,
-  reversalRow
-} from "./logisense.payments.ts"
-import type {
-  LogisenseDisbursementPatchItem,
-  LogisensePaymentWrite,
-  LogisenseReverseBody,
-  LogisenseVendorPaymentBody
-} from "./logisense.schemas.ts"
-import { logisenseMoney } from "./logisense.schemas.ts"
+import { doesNotExist, invalid, limitsAsValidation, referencesAsValidation } from "./logisense.errors.ts"
+import { type LogisensePaymentWrite, type LogisenseReverseBody, logisenseMoney } from "./logisense.schemas.ts"
 import {
   businessDayOf,
   emptyExtras,
   extrasToData,
   hasExtras,
-  identityOfReversal,
   type LogisenseRow,
   type RowExtras,
-  toLogisenseDisbursement,
   type VendorReferenceField,
   vendorReferenceFields
 } from "./logisense.transformers.ts"
+import {
+  dialectName,
+  findRow,
+  orNull,
+  paymentRow,
+  type Resolver,
+  recordKinds,
+  reversalRow
+} from "./payment-rows.transformers.ts"
 
 type Path = ReadonlyArray<string | number>
-
-const fail = (issues: ReadonlyArray<FieldIssue>) =>
-  new ValidationFailed({ message: issues.map((issue) => issue.message).join("; "), issues: [...issues] })
-
-const doesNotExist = (path: Path, id: number, object: string): FieldIssue => ({
-  path: [...path],
-  message: `(${id}) does not exist in '${object}'`
-})
-
-/** Amount limits broken inside a command (over-allocation, over-reversal) are validation errors of `amount`. */
-const limitsAsValidation =
-  (path: Path) =>
-  <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A, LedgerError, R> =>
-    Effect.catchIf(
-      effect,
-      (error): error is Conflict =>
-        error instanceof Conflict && (error.reason === "insufficient-amount" || error.reason === "over-allocation"),
-      (error) => Effect.fail(fail([{ path: [...path], message: error.message }]))
-    )
-
-/** `NotFound` of an object the request refers to (not the payment it is about) → a validation error. */
-const referencesAsValidation =
-  (path: Path) =>
-  <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A, LedgerError, R> =>
-    Effect.catchTag(effect, "NotFound", (error) =>
-      Effect.fail(fail([{ path: [...path], message: `(${error.id}) does not exist in '${error.entity}'` }]))
-    )
 
 const ownerCurrencyOf = (customer: Customer) =>
   Effect.gen(function* () {
@@ -111,7 +74,8 @@ const referencesOf = (body: Partial<Record<VendorReferenceField, number | null>>
   return references
 }
 
-const saveExtras = (kind: "payment" | "reversal", id: number, payment: Payment, extras: RowExtras) =>
+/** Keeps a payment's or reversal row's vendor attributes in its `logisense` dialect record. */
+export const saveExtras = (kind: "payment" | "reversal", id: number, payment: Payment, extras: RowExtras) =>
   Effect.flatMap(Ledger, (ledger) =>
     ledger.saveDialectRecord({
       dialect: dialectName,
@@ -200,7 +164,7 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
         issues
       )
     }
-    if (issues.length > 0 || customer === null || amount === null) return yield* fail(issues)
+    if (issues.length > 0 || customer === null || amount === null) return yield* invalid(issues)
 
     let invoiceAmount: string | null = null
     if (invoice !== null) {
@@ -246,7 +210,7 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
     const at = (field: string) => [...path, field]
     const found = yield* findRow(resolver, identity)
     if (found.kind === "reversal") {
-      return yield* fail([{ path: at("identity"), message: "is a reversal row, which cannot be changed" }])
+      return yield* invalid([{ path: at("identity"), message: "is a reversal row, which cannot be changed" }])
     }
     let payment = found.detail.payment
     const customer = yield* resolver.customer(payment.customerId)
@@ -301,7 +265,7 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
     const ownerCurrency = yield* ownerCurrencyOf(customer)
     const amountText = changes.amount === undefined ? formatMinorUnits(payment.amount, payment.currency) : body.amount
     const baseAmount = checkBaseAmount(body.baseAmount, amountText ?? null, customer, ownerCurrency, path, issues)
-    if (issues.length > 0) return yield* fail(issues)
+    if (issues.length > 0) return yield* invalid(issues)
 
     if (Object.keys(changes).length > 1) payment = yield* ledger.updatePayment(changes as UpdatePaymentInput)
     if (invoice !== null && !found.detail.allocations.some((allocation) => allocation.documentId === invoice.id)) {
@@ -339,7 +303,7 @@ export const deletePayment = (resolver: Resolver, identity: number, path: Path =
   Effect.gen(function* () {
     const ledger = yield* Ledger
     const found = yield* findRow(resolver, identity)
-    const refuse = (message: string) => fail([{ path: [...path, "identity"], message }])
+    const refuse = (message: string) => invalid([{ path: [...path, "identity"], message }])
     if (found.kind === "reversal") return yield* refuse("is a reversal row, which cannot be deleted")
     const { payment, allocations } = found.detail
     if (payment.gatewayId !== null) {
@@ -403,9 +367,9 @@ export const reversePayment = (
     const ledger = yield* Ledger
     const at = (field: string) => [...path, field]
     const found = yield* Effect.catchTag(findRow(resolver, body.paymentId), "NotFound", () =>
-      Effect.fail(fail([doesNotExist(at("paymentId"), body.paymentId, "Payment")]))
+      Effect.fail(invalid([doesNotExist(at("paymentId"), body.paymentId, "Payment")]))
     )
-    if (found.kind === "reversal") return yield* fail([{ path: at("paymentId"), message: "is a reversal row" }])
+    if (found.kind === "reversal") return yield* invalid([{ path: at("paymentId"), message: "is a reversal row" }])
     const { payment } = found.detail
     const issues: Array<FieldIssue> = []
     const manual = payment.gatewayId === null
@@ -436,7 +400,7 @@ export const reversePayment = (
       path,
       issues
     )
-    if (issues.length > 0) return yield* fail(issues)
+    if (issues.length > 0) return yield* invalid(issues)
     const input = {
       paymentId: payment.id,
       ...(body.amount === undefined ? {} : { amount: body.amount }),
@@ -470,145 +434,9 @@ export const reversePayment = (
 export const reversalRowOf = (resolver: Resolver, booked: { detail: PaymentDetail; reversal: Reversal }) =>
   reversalRow(resolver, booked.detail.payment, booked.reversal)
 
-/** POST Payment/Vendor: a payment charged through a gateway (approve → posted, pending, decline → rejected). */
-export const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPaymentBody) =>
-  Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const issues: Array<FieldIssue> = []
-    const customer = yield* orNull(ledger.getCustomer(body.accountId))
-    if (customer === null) issues.push(doesNotExist(["accountId"], body.accountId, "Account"))
-    if (body.paymentGatewayId != null && (yield* orNull(ledger.getGateway(body.paymentGatewayId))) === null) {
-      issues.push(doesNotExist(["paymentGatewayId"], body.paymentGatewayId, "PaymentGateway"))
-    }
-    if (body.paymentMethodId != null && (yield* resolver.presetName("method", body.paymentMethodId)) === null) {
-      issues.push(doesNotExist(["paymentMethodId"], body.paymentMethodId, "PaymentMethod"))
-    }
-    if (body.paymentTypeId != null && (yield* resolver.presetName("type", body.paymentTypeId)) === null) {
-      issues.push(doesNotExist(["paymentTypeId"], body.paymentTypeId, "PaymentType"))
-    }
-    if (body.paymentGatewayId == null && body.paymentMethodId == null) {
-      issues.push({
-        path: ["paymentGatewayId"],
-        message: "is required (or a 'PaymentMethodId' whose method is collected by a gateway)"
-      })
-    }
-    if (issues.length > 0 || customer === null) return yield* fail(issues)
-    const detail = yield* referencesAsValidation([])(
-      ledger.createPayment({
-        customerId: customer.id,
-        amount: body.amount,
-        ...(body.paymentGatewayId == null ? {} : { gatewayId: body.paymentGatewayId }),
-        ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
-        ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
-        ...(body.cardToken == null ? {} : { cardToken: body.cardToken }),
-        ...(body.detail == null ? {} : { description: body.detail }),
-        ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date) }),
-        ...(body.invoiceId == null ? {} : { allocations: [{ documentId: body.invoiceId, amount: body.amount }] }),
-        ...(body.automaticDisburse === true && body.invoiceId == null ? { allocateOldestFirst: true } : {})
-      })
-    )
-    if (body.automaticDisburse === true) {
-      yield* saveExtras("payment", detail.payment.id, detail.payment, { ...emptyExtras, automaticDisburse: true })
-    }
-    return detail
-  })
-
-/** The decline of a Payment/Vendor charge as LogiSense's error list. */
-export const declinedErrors = (payment: Payment) => [
-  {
-    code: logisenseErrorCodes.gatewayDeclined,
-    message: `The payment gateway declined the payment (${payment.gatewayReference ?? "no reference"}): ${payment.rejectionReason ?? "declined"}`
-  }
-]
-
-/** One `paymentInvoiceDisbursement` PATCH item → the allocation it leaves (none for a delete). */
-export const patchDisbursement = (
-  resolver: Resolver,
-  urlIdentity: number,
-  item: LogisenseDisbursementPatchItem,
-  path: Path
-) =>
-  Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const at = (field: string) => [...path, field]
-    const allocate = (paymentId: number, documentId: number, amount: string) =>
-      Effect.gen(function* () {
-        const found = yield* Effect.catchTag(findRow(resolver, paymentId), "NotFound", () =>
-          Effect.fail(fail([doesNotExist(at("paymentId"), paymentId, "Payment")]))
-        )
-        const before = found.detail.allocations
-        const after = yield* limitsAsValidation(at("amount"))(
-          referencesAsValidation(at("invoiceId"))(
-            ledger.allocatePayment({ paymentId: found.detail.payment.id, allocations: [{ documentId, amount }] })
-          )
-        )
-        const known = new Set(before.map((allocation) => allocation.id))
-        const created = after.allocations.find((allocation) => !known.has(allocation.id))
-        if (created === undefined) return yield* Effect.die(new Error("the allocation just made is missing"))
-        return { detail: after, allocation: created }
-      })
-    const existing = (identity: number | undefined) =>
-      Effect.gen(function* () {
-        if (identity === undefined) return yield* fail([{ path: at("identity"), message: "is required" }])
-        const owner = yield* findAllocationOwner(resolver, identity, urlIdentity, item.paymentId)
-        if (owner === null) return yield* fail([doesNotExist(at("identity"), identity, "PaymentInvoiceDisbursement")])
-        return owner
-      })
-    switch (item.patchType) {
-      case "create": {
-        const issues: Array<FieldIssue> = []
-        if (item.invoiceId === undefined) issues.push({ path: at("invoiceId"), message: "is required" })
-        if (item.amount === undefined) issues.push({ path: at("amount"), message: "is required" })
-        if (issues.length > 0 || item.invoiceId === undefined || item.amount === undefined) return yield* fail(issues)
-        const made = yield* allocate(item.paymentId ?? urlIdentity, item.invoiceId, item.amount)
-        return { action: "created" as const, ...made }
-      }
-      case "update": {
-        const { allocation } = yield* existing(item.identity)
-        if (item.amount === undefined) return yield* fail([{ path: at("amount"), message: "is required" }])
-        yield* ledger.deallocate({ allocationId: allocation.id })
-        const made = yield* allocate(allocation.paymentId, item.invoiceId ?? allocation.documentId, item.amount)
-        return { action: "updated" as const, ...made }
-      }
-      case "delete": {
-        const { allocation } = yield* existing(item.identity)
-        const detail = yield* ledger.deallocate({ allocationId: allocation.id })
-        return { action: "deleted" as const, detail, allocation }
-      }
-    }
-  })
-
-const findAllocationOwner = (
-  resolver: Resolver,
-  allocationId: number,
-  urlIdentity: number,
-  paymentId: number | undefined
-): Effect.Effect<{ allocation: Allocation; detail: PaymentDetail } | null, LedgerError, Ledger | CommandContext> =>
-  Effect.gen(function* () {
-    const owner = paymentId ?? urlIdentity
-    const found = yield* orNull(findRow(resolver, owner))
-    if (found === null || found.kind !== "payment") return null
-    const allocation = found.detail.allocations.find((candidate) => candidate.id === allocationId)
-    return allocation === undefined ? null : { allocation, detail: found.detail }
-  })
-
-/** A disbursement as LogiSense shows it, for PATCH results. */
-export const disbursementInstance = (resolver: Resolver, detail: PaymentDetail, allocation: Allocation) =>
-  Effect.gen(function* () {
-    const customer = yield* resolver.customer(detail.payment.customerId)
-    const ownerCurrency = yield* resolver.ownerCurrency(detail.payment, customer)
-    const extras = yield* resolver.extras("payment", detail.payment.id)
-    return toLogisenseDisbursement(allocation, detail.payment, yield* resolver.documentName(allocation.documentId), {
-      ownerCurrency,
-      extras
-    })
-  })
-
 /** A freshly written payment's row. */
 export const rowOf = (
   resolver: Resolver,
   detail: PaymentDetail
 ): Effect.Effect<LogisenseRow, LedgerError, Ledger | CommandContext> =>
   paymentRow(resolver, detail.payment, "full", detail)
-
-export { identityOfReversal, paymentNotFound }

@@ -1,0 +1,101 @@
+/**
+ * LogiSense `Payment/Vendor`: a payment charged through a payment gateway (`paymentGatewayId`, or a
+ * `paymentMethodId` whose method a gateway collects, and the test gateway's `cardToken`). An
+ * approval answers a posted row, a pending charge a pending row (visible by identity, listed once
+ * collected); a decline answers 400 with code 15000000 and the gateway's message, while the ledger
+ * keeps the rejected payment (visible through tRPC). With `automaticDisburse` and no `invoiceId`
+ * the payment pays open invoices oldest first.
+ */
+import { type Endpoint, endpoint } from "@paybridge/adapter-kit"
+import { type FieldIssue, Ledger } from "@paybridge/core"
+import { Effect } from "effect"
+import {
+  declinedErrors,
+  doesNotExist,
+  envelopeTypeOf,
+  invalid,
+  referencesAsValidation,
+  trackingIdOf
+} from "./logisense.errors.ts"
+import { LogisenseChange, LogisensePayment, LogisenseVendorPaymentBody, paymentPath } from "./logisense.schemas.ts"
+import { atomic, businessDayOf, change, emptyExtras, proven } from "./logisense.transformers.ts"
+import { makeResolver, orNull, type Resolver } from "./payment-rows.transformers.ts"
+import { rowOf, saveExtras } from "./payment-writes.transformers.ts"
+
+/** POST Payment/Vendor: a payment charged through a gateway (approve → posted, pending, decline → rejected). */
+const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPaymentBody) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const issues: Array<FieldIssue> = []
+    const customer = yield* orNull(ledger.getCustomer(body.accountId))
+    if (customer === null) issues.push(doesNotExist(["accountId"], body.accountId, "Account"))
+    if (body.paymentGatewayId != null && (yield* orNull(ledger.getGateway(body.paymentGatewayId))) === null) {
+      issues.push(doesNotExist(["paymentGatewayId"], body.paymentGatewayId, "PaymentGateway"))
+    }
+    if (body.paymentMethodId != null && (yield* resolver.presetName("method", body.paymentMethodId)) === null) {
+      issues.push(doesNotExist(["paymentMethodId"], body.paymentMethodId, "PaymentMethod"))
+    }
+    if (body.paymentTypeId != null && (yield* resolver.presetName("type", body.paymentTypeId)) === null) {
+      issues.push(doesNotExist(["paymentTypeId"], body.paymentTypeId, "PaymentType"))
+    }
+    if (body.paymentGatewayId == null && body.paymentMethodId == null) {
+      issues.push({
+        path: ["paymentGatewayId"],
+        message: "is required (or a 'PaymentMethodId' whose method is collected by a gateway)"
+      })
+    }
+    if (issues.length > 0 || customer === null) return yield* invalid(issues)
+    const detail = yield* referencesAsValidation([])(
+      ledger.createPayment({
+        customerId: customer.id,
+        amount: body.amount,
+        ...(body.paymentGatewayId == null ? {} : { gatewayId: body.paymentGatewayId }),
+        ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
+        ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
+        ...(body.cardToken == null ? {} : { cardToken: body.cardToken }),
+        ...(body.detail == null ? {} : { description: body.detail }),
+        ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date) }),
+        ...(body.invoiceId == null ? {} : { allocations: [{ documentId: body.invoiceId, amount: body.amount }] }),
+        ...(body.automaticDisburse === true && body.invoiceId == null ? { allocateOldestFirst: true } : {})
+      })
+    )
+    if (body.automaticDisburse === true) {
+      yield* saveExtras("payment", detail.payment.id, detail.payment, { ...emptyExtras, automaticDisburse: true })
+    }
+    return detail
+  })
+
+export const paymentVendorEndpoints: ReadonlyArray<Endpoint> = [
+  endpoint({
+    method: "POST",
+    path: `${paymentPath}/Vendor`,
+    operationId: "createPaymentVendor",
+    summary:
+      "Charge a payment through a gateway (body: accountId, amount, paymentGatewayId or paymentMethodId, cardToken…)",
+    tags: ["Payment"],
+    request: { body: LogisenseVendorPaymentBody },
+    responses: { 200: { description: "The charged payment", schema: LogisenseChange("create", LogisensePayment) } },
+    tests: proven("charges through the gateway: approved, pending and declined"),
+    implemented: true,
+    handler: ({ body, requestId }) =>
+      atomic(
+        "createPaymentVendor",
+        body,
+        Effect.gen(function* () {
+          const trackingId = trackingIdOf(requestId)
+          const detail = yield* chargeThroughGateway(yield* makeResolver, body)
+          if (detail.payment.state === "rejected") {
+            return {
+              status: 400,
+              body: {
+                trackingId,
+                type: envelopeTypeOf("createPaymentVendor", "POST"),
+                errors: declinedErrors(detail.payment)
+              }
+            }
+          }
+          return change(trackingId, "create", [yield* rowOf(yield* makeResolver, detail)])
+        })
+      )
+  })
+]
