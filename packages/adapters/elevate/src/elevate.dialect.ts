@@ -12,12 +12,16 @@
  */
 import { createHash, randomBytes } from "node:crypto"
 import {
+  allPages,
   authorizationHeader,
+  collectPages,
   created,
   defineDialect,
   type Endpoint,
   endpoint,
   ok,
+  type PageReader,
+  pageWindow,
   publicEndpoint,
   rawJsonNumber
 } from "@paybridge/adapter-kit"
@@ -215,28 +219,6 @@ const kinds = {
 const unit = <A, E, R>(operation: string, input: unknown, result: ResultSchema<A>, work: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Ledger, (ledger) => ledger.atomically({ operation: `elevate:${operation}`, input, result }, work))
 
-/** Every page of a ledger list; after each page `check` sees the rows read so far and may refuse to read on. */
-const collectPages = <A, E, R, Refused>(
-  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>,
-  check: (rows: ReadonlyArray<A>) => Effect.Effect<void, Refused>
-): Effect.Effect<Array<A>, E | Refused, R> =>
-  Effect.gen(function* () {
-    const rows: Array<A> = []
-    let cursor: string | null = null
-    do {
-      const page: Page<A> = yield* list(cursor)
-      rows.push(...page.items)
-      yield* check(rows)
-      cursor = page.nextCursor
-    } while (cursor !== null)
-    return rows
-  })
-
-/** Every page of a ledger list. */
-const allPages = <A, E, R>(
-  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>
-): Effect.Effect<Array<A>, E, R> => collectPages(list, () => Effect.void)
-
 /**
  * How many rows one Elevate request reads when the ledger cannot page it for us (a filter or sort
  * on a computed field, a sum over every payment of a customer). Beyond it the request is refused
@@ -246,7 +228,7 @@ export const elevateScanLimit = 10_000
 
 /** Every page of a ledger list, refused with 400 (`ValidationFailed` at `path`) past {@link elevateScanLimit} rows. */
 const boundedPages = <A, E, R>(
-  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>,
+  list: PageReader<A, E, R>,
   refusal: { readonly path: string; readonly what: string; readonly narrow: string }
 ): Effect.Effect<Array<A>, E | ValidationFailed, R> =>
   collectPages(list, (rows) =>
@@ -259,30 +241,6 @@ const boundedPages = <A, E, R>(
         )
       : Effect.void
   )
-
-/**
- * Rows `offset` to `offset + size` of a ledger list in its own order, read page by page and no
- * further than needed; `passed` counts every row read (all of them when the list ran out first).
- */
-const windowOf = <A, E, R>(
-  list: (cursor: string | null) => Effect.Effect<Page<A>, E, R>,
-  offset: number,
-  size: number
-) =>
-  Effect.gen(function* () {
-    const rows: Array<A> = []
-    let passed = 0
-    let cursor: string | null = null
-    do {
-      const page: Page<A> = yield* list(cursor)
-      for (const item of page.items) {
-        if (passed >= offset && rows.length < size) rows.push(item)
-        passed += 1
-      }
-      cursor = rows.length < size ? page.nextCursor : null
-    } while (cursor !== null)
-    return { rows, passed }
-  })
 
 /** A list request the ledger can page by itself: no filter, no search, no sort (the default order). */
 const pagesInLedgerOrder = (list: ListQuery) =>
@@ -460,7 +418,7 @@ const pagedCustomerPayments = (
     const offset = (list.page - 1) * list.pageSize
     const credits = options.excludeCredits
       ? { rows: [], passed: 0 }
-      : yield* windowOf(
+      : yield* pageWindow(
           (cursor) =>
             ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
           offset,
@@ -1740,7 +1698,7 @@ export const elevateDialect = defineDialect({
           if (pagesInLedgerOrder(list)) {
             // Customers come in id order from the ledger: read up to the requested page, then only its open invoices.
             const offset = (list.page - 1) * list.pageSize
-            const { rows: customers } = yield* windowOf(
+            const { rows: customers } = yield* pageWindow(
               (cursor) => ledger.listCustomers({ cursor, limit: 1000 }),
               offset,
               list.pageSize
