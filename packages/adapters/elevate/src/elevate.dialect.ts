@@ -13,7 +13,6 @@
 import { createHash, randomBytes } from "node:crypto"
 import {
   allPages,
-  authorizationHeader,
   collectPages,
   created,
   defineDialect,
@@ -44,14 +43,12 @@ import {
   type Page,
   type Payment,
   type PaymentDetail,
-  type Principal,
   type ResultSchema,
-  Unauthorized,
   type ValidationFailed,
   validationFailed
 } from "@paybridge/core"
-import { Context, Effect, Schema } from "effect"
-import { jwtVerify, SignJWT } from "jose"
+import { Effect, Schema } from "effect"
+import { elevateBearer, signElevateToken } from "./elevate.auth.ts"
 import { elevateErrors } from "./elevate.errors.ts"
 import {
   AuthenticateRequest,
@@ -131,73 +128,6 @@ import {
   splitSign,
   toCustomerPayment
 } from "./elevate.transformers.ts"
-
-// ---------------------------------------------------------------- tokens
-
-/** How Elevate tokens are signed: the HS256 key (≥ 32 bytes) and the clock (tests pin it). */
-export interface ElevateTokenSettingsShape {
-  readonly secret: Uint8Array
-  readonly now: () => number
-}
-
-const processSecret = new Uint8Array(randomBytes(32))
-
-/**
- * The token settings. `apps/api` provides them from `ELEVATE_JWT_SECRET`; without that (unit
- * tests, the kit's testbed) a random per-process key is used, so tokens die with the process.
- */
-export const ElevateTokenSettings = Context.Reference<ElevateTokenSettingsShape>(
-  "@paybridge/adapter-elevate/ElevateTokenSettings",
-  { defaultValue: () => ({ secret: processSecret, now: Date.now }) }
-)
-
-/** Elevate tokens are valid for 15 minutes from issue. */
-export const tokenLifetimeSeconds = 15 * 60
-const issuer = "paybridge"
-const audience = "elevate"
-const invalidToken = new Unauthorized({ message: "The bearer token is invalid or has expired" })
-
-/** Signs an Elevate JWT for a principal (`sub` = the user's id). */
-export const signElevateToken = (principal: Principal, claims: { readonly brand: string; readonly username: string }) =>
-  Effect.gen(function* () {
-    const settings = yield* ElevateTokenSettings
-    const issuedAt = Math.floor(settings.now() / 1000)
-    return yield* Effect.promise(() =>
-      new SignJWT({ brand: claims.brand, username: claims.username })
-        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-        .setSubject(String(principal.id))
-        .setIssuer(issuer)
-        .setAudience(audience)
-        .setIssuedAt(issuedAt)
-        .setExpirationTime(issuedAt + tokenLifetimeSeconds)
-        .sign(settings.secret)
-    )
-  })
-
-/** Verifies an Elevate JWT and resolves its user's current principal. */
-export const verifyElevateToken = (token: string) =>
-  Effect.gen(function* () {
-    const settings = yield* ElevateTokenSettings
-    const verified = yield* Effect.tryPromise({
-      try: () =>
-        jwtVerify(token, settings.secret, {
-          algorithms: ["HS256"],
-          issuer,
-          audience,
-          currentDate: new Date(settings.now()),
-          requiredClaims: ["sub", "exp", "iat"]
-        }),
-      catch: () => invalidToken
-    })
-    const userId = Number(verified.payload.sub)
-    if (!Number.isSafeInteger(userId) || userId <= 0) return yield* invalidToken
-    return yield* Authenticator.use((auth) => auth.principalOf(userId))
-  })
-
-const elevateBearer = authorizationHeader({
-  check: (token) => verifyElevateToken(token),
-  description: "Authorization: Bearer <JWT from POST /authenticate> (valid 15 minutes)"
-})
 
 // ---------------------------------------------------------------- shared helpers
 
