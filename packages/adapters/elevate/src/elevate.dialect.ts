@@ -10,25 +10,21 @@
  * payment links are made by the gateway port. Lists are bare JSON arrays paged by `page` and
  * `pageSize`, filtered by Elevate's expression grammar (see `elevate.transformers.ts`).
  */
-import { createHash, randomBytes } from "node:crypto"
+import { createHash } from "node:crypto"
 import {
   allPages,
-  collectPages,
   created,
   defineDialect,
   type Endpoint,
   endpoint,
   ok,
-  type PageReader,
   pageWindow,
   publicEndpoint,
   rawJsonNumber
 } from "@paybridge/adapter-kit"
 import {
-  type Allocation,
   Authenticator,
   type BalanceEntry,
-  CommandContext,
   PaymentLink as CorePaymentLink,
   type Customer,
   type DialectRecord,
@@ -39,15 +35,21 @@ import {
   Ledger,
   type LedgerError,
   type Refund as LedgerRefund,
-  notFound,
   type Page,
   type Payment,
-  type PaymentDetail,
-  type ResultSchema,
-  type ValidationFailed,
   validationFailed
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
+import {
+  type CustomerPaymentRow,
+  compilePaymentQuery,
+  customerPaymentFields,
+  customerPaymentValue,
+  debitIdBase,
+  paymentRow,
+  renderCustomerPayment,
+  toCustomerPayment
+} from "./customer-payments.transformers.ts"
 import { elevateBearer, signElevateToken } from "./elevate.auth.ts"
 import { elevateErrors } from "./elevate.errors.ts"
 import {
@@ -76,7 +78,6 @@ import {
   InvoicePaymentPath,
   InvoicePaymentsQuery,
   PaymentLink,
-  type PaymentMethod,
   PaymentProvider,
   PaymentProviderList,
   PaymentProviderPath,
@@ -95,133 +96,57 @@ import {
   SitePaymentMandatesQuery
 } from "./elevate.schemas.ts"
 import {
-  applyListQuery,
   billRunTypeOf,
-  type CreditStatusRow,
-  type CustomerPaymentRow,
-  compilePaymentQuery,
+  boundedPages,
+  creationSeed,
   currencyIdOf,
-  customerPaymentFields,
-  customerPaymentValue,
-  debitIdBase,
-  decimalOfMinor,
-  derivedInvoicePaymentStatusOf,
-  type FieldSpecs,
+  dialectId,
+  elevateScanLimit,
+  firstInvoiceOf,
   formatAmount,
   formatPositiveAmount,
-  invoicePaymentEventIdBase,
-  invoicePaymentStatusOf,
   isPaymentMethod,
   isZeroDecimal,
-  type ListQuery,
-  parseFlag,
-  parseListQuery,
+  kinds,
+  methodPresetId,
+  missing,
+  pagesInLedgerOrder,
   paymentAttributesOf,
-  paymentRow,
-  percentageOf,
-  projectFields,
-  queryUses,
+  paymentMethodOf,
+  recordOf,
+  recordsOf,
   refundActionTo,
   refundStateOf,
   refundStatusOf,
-  selectPage,
+  saveRecord,
   splitSign,
-  toCustomerPayment
+  unit
 } from "./elevate.transformers.ts"
-
-// ---------------------------------------------------------------- shared helpers
-
-const dialectId = "elevate"
-const kinds = {
-  payment: "customer-payment",
-  debit: "customer-debit",
-  provider: "payment-provider",
-  mandate: "site-payment-mandate",
-  refund: "refund",
-  link: "payment-link"
-} as const
-
-/**
- * One Elevate request that makes several ledger writes (a payment and its Elevate attributes) as
- * one all-or-nothing `Ledger.atomically` unit: the request's idempotency key is claimed once for
- * the whole unit, and a retry with the key replays the unit's result.
- */
-const unit = <A, E, R>(operation: string, input: unknown, result: ResultSchema<A>, work: Effect.Effect<A, E, R>) =>
-  Effect.flatMap(Ledger, (ledger) => ledger.atomically({ operation: `elevate:${operation}`, input, result }, work))
-
-/**
- * How many rows one Elevate request reads when the ledger cannot page it for us (a filter or sort
- * on a computed field, a sum over every payment of a customer). Beyond it the request is refused
- * with 400 in Elevate's shape, saying how to narrow it; see the README's "Bounded reads".
- */
-export const elevateScanLimit = 10_000
-
-/** Every page of a ledger list, refused with 400 (`ValidationFailed` at `path`) past {@link elevateScanLimit} rows. */
-const boundedPages = <A, E, R>(
-  list: PageReader<A, E, R>,
-  refusal: { readonly path: string; readonly what: string; readonly narrow: string }
-): Effect.Effect<Array<A>, E | ValidationFailed, R> =>
-  collectPages(list, (rows) =>
-    rows.length > elevateScanLimit
-      ? Effect.fail(
-          validationFailed(
-            [refusal.path],
-            `${refusal.what} exceeds the ${elevateScanLimit} rows one request reads; ${refusal.narrow}`
-          )
-        )
-      : Effect.void
-  )
-
-/** A list request the ledger can page by itself: no filter, no search, no sort (the default order). */
-const pagesInLedgerOrder = (list: ListQuery) =>
-  list.conditions.length === 0 && list.textSearch.length === 0 && list.sort.length === 0
-
-const recordsOf = (kind: string, filter: { readonly customerId?: number; readonly paymentId?: number } = {}) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    allPages((cursor) => ledger.listDialectRecords({ dialect: dialectId, kind, ...filter, cursor, limit: 1000 }))
-  )
-
-const recordOf = (kind: string, key: string) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger
-      .getDialectRecord({ dialect: dialectId, kind, key })
-      .pipe(Effect.catchTag("NotFound", () => Effect.succeed<DialectRecord | null>(null)))
-  )
-
-const saveRecord = (
-  kind: string,
-  key: string,
-  data: Record<string, unknown>,
-  links: { readonly customerId?: number | null; readonly paymentId?: number | null } = {}
-) => Effect.flatMap(Ledger, (ledger) => ledger.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links }))
-
-/** `NotFound` in Elevate's words. */
-const missing = (entity: string, id: number | string) => notFound(entity, id)
+import {
+  allocationEventBody,
+  elevateEventDocumentOf,
+  invoicePaymentBody,
+  invoicePaymentEventIdBase,
+  invoicePaymentEventsOf,
+  invoicePaymentFields
+} from "./invoice-payments.transformers.ts"
+import {
+  applyListQuery,
+  decimalOfMinor,
+  type FieldSpecs,
+  type ListQuery,
+  parseFlag,
+  parseListQuery,
+  projectFields,
+  queryUses,
+  selectPage,
+  type WireRow,
+  wirePage
+} from "./list-grammar.transformers.ts"
 
 /** A refund status change the ledger's refund lifecycle does not allow. */
 const refusedRefund = (refund: LedgerRefund, message: string) =>
   new InvalidTransition({ entity: "refund", id: String(refund.id), from: refund.state, action: "update", message })
-
-/** The Elevate payment method recorded for a payment ("OTHER" when it came through another protocol). */
-const paymentMethodOf = (paymentId: number) =>
-  Effect.map(recordOf(kinds.payment, String(paymentId)), (record) => paymentAttributesOf(record?.data).type)
-
-/** The method preset whose code is the Elevate payment method, so other protocols see the method too. */
-const methodPresetId = (type: PaymentMethod) =>
-  Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const presets = yield* allPages((cursor) => ledger.listPresets("method", { cursor, limit: 1000 }))
-    return presets.find((preset) => preset.code === type && preset.available)?.id ?? null
-  })
-
-/** The first document a payment was allocated to (Elevate shows one invoice per payment). */
-const firstInvoiceOf = (detail: PaymentDetail) =>
-  Effect.gen(function* () {
-    const first = detail.allocations[0]
-    if (first === undefined) return null
-    const ledger = yield* Ledger
-    return yield* ledger.getDocument(first.documentId)
-  })
 
 // ---------------------------------------------------------------- customer payments
 
@@ -423,25 +348,6 @@ const providerFields: FieldSpecs = {
   syncInstantBankPaymentsWithMandateCreation: { kind: "boolean" }
 }
 
-type WireRow = Readonly<Record<string, unknown>>
-
-/** The list query's page of wire rows: filtered and sorted on the wire values of `fields`, paged, then projected. */
-const wirePage = (rows: ReadonlyArray<WireRow>, list: ListQuery, fields: FieldSpecs) =>
-  applyListQuery(rows, list, wireValue(fields), (row) => ({ ...row }))
-
-/** Field values of a plain wire row for the list grammar (ids and integers as bigint). */
-const wireValue =
-  (specs: FieldSpecs) =>
-  (row: WireRow, field: string): bigint | string | boolean | null | { units: bigint; scale: number } => {
-    const value = row[field]
-    const spec = specs[field]
-    if (value === null || value === undefined || spec === undefined) return null
-    if (spec.kind === "integer" && typeof value === "number") return BigInt(value)
-    if (typeof value === "boolean" || typeof value === "string") return value
-    if (typeof value === "bigint") return value
-    return String(value)
-  }
-
 // ---------------------------------------------------------------- site payment mandates
 
 const mandateWire = (record: DialectRecord) => {
@@ -468,13 +374,6 @@ const mandateFields: FieldSpecs = {
   thirdPartyCustomerReference: { kind: "text" },
   exitURL: { kind: "text" }
 }
-
-/** A stable seed for a created object: from the request's idempotency key when there is one, so a retry is the same request. */
-const creationSeed = Effect.map(CommandContext, (context) =>
-  context.idempotencyKey === null
-    ? randomBytes(16).toString("hex")
-    : createHash("sha256").update(`${context.principal.id}\n${context.idempotencyKey}`).digest("hex").slice(0, 32)
-)
 
 // ---------------------------------------------------------------- refunds
 
@@ -517,176 +416,6 @@ const refundBody = (refund: LedgerRefund) =>
   })
 
 // ---------------------------------------------------------------- invoice payments
-
-const invoicePaymentBody = (detail: PaymentDetail, record: DialectRecord | null) =>
-  Effect.gen(function* () {
-    const recorded = record?.data.documentId
-    const invoice =
-      typeof recorded === "number"
-        ? yield* Effect.flatMap(Ledger, (ledger) => ledger.getDocument(recorded))
-        : yield* firstInvoiceOf(detail)
-    if (invoice === null) return null
-    const attributes = paymentAttributesOf(record?.data)
-    const payment = detail.payment
-    return {
-      id: payment.id,
-      invoiceId: invoice.id,
-      invoiceNumber: invoice.number,
-      customerId: payment.customerId,
-      customerPaymentId: payment.id,
-      customerPaymentType: attributes.customerPaymentType,
-      amountInMajorCurrency: formatPositiveAmount(detail.allocations[0]?.amount ?? payment.amount, payment.currency),
-      currencyId: currencyIdOf(payment.currency),
-      paymentDate: payment.paymentDate,
-      type: attributes.type,
-      status: invoicePaymentStatusOf(payment),
-      paymentProviderId: payment.gatewayId,
-      reference: payment.references.thirdPartyReference,
-      description: payment.references.description,
-      billRunType: billRunTypeOf(invoice),
-      errorInfo: payment.rejectionReason
-    }
-  })
-
-const invoicePaymentFields: FieldSpecs = {
-  id: { kind: "integer" },
-  invoiceId: { kind: "integer" },
-  invoiceNumber: { kind: "text" },
-  customerId: { kind: "integer" },
-  customerPaymentId: { kind: "integer" },
-  customerPaymentType: { kind: "enum", values: ["CUSTOMER", "INVOICE"] },
-  amountInMajorCurrency: { kind: "decimal" },
-  currencyId: { kind: "integer" },
-  paymentDate: { kind: "date" },
-  type: { kind: "enum", values: paymentMethods },
-  status: {
-    kind: "enum",
-    values: [
-      "NA",
-      "PAID",
-      "UNPAID",
-      "PENDING",
-      "REFUNDED",
-      "PART_REFUNDED",
-      "REFUND_PENDING",
-      "WRITTEN_OFF",
-      "DISPUTED",
-      "PARTIALLY_PAID"
-    ]
-  },
-  paymentProviderId: { kind: "integer" },
-  reference: { kind: "text" },
-  description: { kind: "text" },
-  billRunType: { kind: "enum", values: ["NORMAL", "ADHOC"] },
-  errorInfo: { kind: "text" }
-}
-
-/**
- * The invoice an Elevate-created invoice payment (a record of `customerPaymentType: INVOICE`) was
- * made for, when the record belongs to the `billRunType` list; `null` for every other record.
- */
-const elevateEventDocumentOf = (record: DialectRecord | null, billRunType: BillRunType): number | null => {
-  if (record === null) return null
-  const attributes = paymentAttributesOf(record.data)
-  if (attributes.customerPaymentType !== "INVOICE" || attributes.billRunType !== billRunType) return null
-  return typeof record.data.documentId === "number" ? record.data.documentId : null
-}
-
-/**
- * An invoice payment made outside Elevate's invoice-payment endpoints: one payment's allocation to
- * one document (see `invoicePaymentEventIdBase` and `derivedInvoicePaymentStatusOf`).
- */
-const allocationEventBody = (
-  detail: PaymentDetail,
-  allocation: Allocation,
-  document: Document,
-  record: DialectRecord | null
-) => {
-  const payment = detail.payment
-  return {
-    id: invoicePaymentEventIdBase + allocation.id,
-    invoiceId: document.id,
-    invoiceNumber: document.number,
-    customerId: payment.customerId,
-    customerPaymentId: payment.id,
-    customerPaymentType: "CUSTOMER" as const,
-    amountInMajorCurrency: formatPositiveAmount(allocation.amount, payment.currency),
-    currencyId: currencyIdOf(payment.currency),
-    paymentDate: payment.paymentDate,
-    type: paymentAttributesOf(record?.data).type,
-    status: derivedInvoicePaymentStatusOf(payment),
-    paymentProviderId: payment.gatewayId,
-    reference: payment.references.thirdPartyReference,
-    description: payment.references.description,
-    billRunType: billRunTypeOf(document),
-    errorInfo: payment.rejectionReason
-  }
-}
-
-/**
- * Every invoice-payment event of `documents` (all of one kind): the ledger's allocations to each
- * document, whatever protocol made the payment, merged with the Elevate-created events of
- * `records` (the Elevate payment records of the documents' customers). An allocation made by an
- * Elevate-created invoice payment for that document shows as that event, exactly as it was
- * created; an Elevate-created event without an allocation (a pending or declined provider payment)
- * still shows. Reads at most {@link elevateScanLimit} allocations, else 400 naming `narrow`.
- */
-const invoicePaymentEventsOf = (
-  documents: ReadonlyArray<Document>,
-  records: ReadonlyArray<DialectRecord>,
-  billRunType: BillRunType,
-  narrow: { readonly path: string; readonly narrow: string }
-) =>
-  Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const recordByPayment = new Map<number, DialectRecord>()
-    for (const record of records) if (record.paymentId !== null) recordByPayment.set(record.paymentId, record)
-    const details = new Map<number, PaymentDetail>()
-    const detailOf = (id: number) =>
-      Effect.gen(function* () {
-        const known = details.get(id)
-        if (known !== undefined) return known
-        const detail = yield* ledger.getPayment({ id })
-        details.set(id, detail)
-        return detail
-      })
-    const rows: Array<WireRow> = []
-    const shownElevateEvents = new Set<number>()
-    let read = 0
-    for (const document of documents) {
-      if (document.allocated === 0n) continue
-      const allocations = yield* ledger.listDocumentAllocations(document.id)
-      read += allocations.length
-      if (read > elevateScanLimit) {
-        return yield* validationFailed(
-          [narrow.path],
-          `the payments of the invoices asked for exceed the ${elevateScanLimit} rows one request reads; ${narrow.narrow}`
-        )
-      }
-      for (const allocation of allocations) {
-        const record = recordByPayment.get(allocation.paymentId) ?? null
-        const detail = yield* detailOf(allocation.paymentId)
-        if (elevateEventDocumentOf(record, billRunType) === document.id) {
-          if (shownElevateEvents.has(allocation.paymentId)) continue
-          shownElevateEvents.add(allocation.paymentId)
-          const body = yield* invoicePaymentBody(detail, record)
-          if (body !== null) rows.push(body)
-        } else {
-          rows.push(allocationEventBody(detail, allocation, document, record))
-        }
-      }
-    }
-    const documentIds = new Set(documents.map((document) => document.id))
-    for (const record of records) {
-      const documentId = elevateEventDocumentOf(record, billRunType)
-      if (record.paymentId === null || documentId === null || !documentIds.has(documentId)) continue
-      if (shownElevateEvents.has(record.paymentId)) continue
-      shownElevateEvents.add(record.paymentId)
-      const body = yield* invoicePaymentBody(yield* detailOf(record.paymentId), record)
-      if (body !== null) rows.push(body)
-    }
-    return rows
-  })
 
 /**
  * Elevate invoice payments of one bill run type: every payment of the documents of that kind,
@@ -885,6 +614,25 @@ const invoicePaymentEndpoints = (options: {
 
 // ---------------------------------------------------------------- credit status
 
+/** `part / whole × 100` with 2 decimals, rounded half up, exactly (bigint arithmetic). */
+const percentageOf = (part: bigint, whole: bigint): string | null => {
+  if (whole === 0n) return null
+  const negative = part < 0n !== whole < 0n && part !== 0n
+  const p = part < 0n ? -part : part
+  const w = whole < 0n ? -whole : whole
+  const hundredths = (p * 10_000n * 2n + w) / (2n * w)
+  const whole100 = hundredths / 100n
+  const fraction = (hundredths % 100n).toString().padStart(2, "0")
+  return `${negative ? "-" : ""}${whole100}.${fraction}`
+}
+
+interface CreditStatusRow {
+  readonly customer: Customer
+  /** What the customer owes (≥ 0), in minor units. */
+  readonly billAmount: bigint
+  readonly openBillRunValue: bigint
+}
+
 const creditStatusFields: FieldSpecs = {
   customerId: { kind: "integer" },
   creditThreshold: { kind: "decimal" },
@@ -958,13 +706,7 @@ export const elevateDialect = defineDialect({
   defaultBasePath: "/elevate/v1",
   authenticate: elevateBearer,
   // The admin console's view: the payment as an Elevate customer payment.
-  renderPayment: (detail) =>
-    Effect.gen(function* () {
-      const record = yield* recordOf(kinds.payment, String(detail.payment.id))
-      return toCustomerPayment(
-        paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
-      )
-    }),
+  renderPayment: renderCustomerPayment,
   renderError: elevateErrors,
   errorSchema: ElevateError,
   endpoints: [

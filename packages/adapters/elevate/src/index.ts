@@ -10,4 +10,5 @@ export {
   tokenLifetimeSeconds,
   verifyElevateToken
 } from "./elevate.auth.ts"
-export { elevateDialect, elevateScanLimit } from "./elevate.dialect.ts"
+export { elevateDialect } from "./elevate.dialect.ts"
+export { elevateScanLimit } from "./elevate.transformers.ts"
