@@ -2,12 +2,13 @@
  * `@paybridge/adapter-elevate`: the Elevate Billing Payment and Refund API (1.37) as a Paybridge
  * dialect, and the token settings `apps/api` provides from its configuration.
  */
+
 export {
   ElevateTokenSettings,
   type ElevateTokenSettingsShape,
-  elevateDialect,
-  elevateScanLimit,
   signElevateToken,
   tokenLifetimeSeconds,
   verifyElevateToken
-} from "./elevate.dialect.ts"
+} from "./elevate.auth.ts"
+export { elevateDialect } from "./elevate.dialect.ts"
+export { elevateScanLimit } from "./elevate.transformers.ts"

@@ -1,0 +1,122 @@
+/**
+ * Elevate's `customer-balances` resource: `GET` reads a customer's balance (negative = owes),
+ * their posted payments' total (less reversals) and the total since their last invoice, a
+ * whole-history read bounded by `elevateScanLimit`; `POST` is a manual ledger balance adjustment
+ * (−100000…100000, not 0).
+ */
+import { type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import { Ledger, type Payment, validationFailed } from "@paybridge/core"
+import { Effect } from "effect"
+import { BalanceAdjustment, CreateBalanceAdjustment, CustomerBalance, CustomerBalanceQuery } from "./elevate.schemas.ts"
+import {
+  boundedPages,
+  currencyIdOf,
+  formatAmount,
+  isZeroDecimal,
+  paymentMethodOf,
+  splitSign
+} from "./elevate.transformers.ts"
+
+const suite = "elevate.test.ts"
+
+export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
+  endpoint({
+    method: "GET",
+    path: "/customer-balances",
+    operationId: "getCustomerBalance",
+    summary: "Get the outstanding balance for a customer (negative: in debt, positive: in credit)",
+    tags: ["customer-balances"],
+    request: { query: CustomerBalanceQuery },
+    responses: { 200: { description: "The customer's balance", schema: CustomerBalance } },
+    tests: [`${suite} › balances › shows the balance, payment totals and a manual adjustment`],
+    implemented: true,
+    handler: ({ query }) =>
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* ledger.getCustomer(query.customer_id)
+        // The totals sum every posted payment: a whole-history read, bounded by elevateScanLimit.
+        const refusal = (what: string) => ({
+          path: "customer_id",
+          what: `the ${what} of customer ${customer.id}`,
+          narrow: "read the balance alone from GET /customer-credit-status?customerId=<id>"
+        })
+        const payments = yield* boundedPages(
+          (cursor) =>
+            ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
+          refusal("posted payments")
+        )
+        const documents = yield* boundedPages(
+          (cursor) =>
+            ledger.listDocuments({ customerId: customer.id, kinds: ["invoice", "bill"], cursor, limit: 1000 }),
+          refusal("invoices")
+        )
+        const lastInvoiceAt = documents.reduce<Date | null>(
+          (latest, document) =>
+            document.state !== "cancelled" && (latest === null || document.createdAt > latest)
+              ? document.createdAt
+              : latest,
+          null
+        )
+        const net = (payment: Payment) => payment.amount - payment.reversedAmount
+        const total = payments.reduce((sum, payment) => sum + net(payment), 0n)
+        const sinceLastInvoice = payments
+          .filter(
+            (payment) => lastInvoiceAt === null || (payment.postedAt !== null && payment.postedAt >= lastInvoiceAt)
+          )
+          .reduce((sum, payment) => sum + net(payment), 0n)
+        const latest = payments.at(-1)
+        const method = latest === undefined ? "OTHER" : yield* paymentMethodOf(latest.id)
+        return ok({
+          id: customer.id,
+          customerId: customer.id,
+          balance: formatAmount(customer.balance, customer.currency),
+          currencyId: currencyIdOf(customer.currency),
+          totalPayments: formatAmount(total, customer.currency),
+          totalPaymentsSinceLastInvoice: formatAmount(sinceLastInvoice, customer.currency),
+          paymentMethodSummary: { paymentMethod: method, summaryType: "NONE" },
+          repaymentPlanSummary: {
+            repaymentPlanAmount: formatAmount(0n, customer.currency),
+            repaymentPlanRemainingPeriods: 0,
+            summaryType: "NONE"
+          }
+        })
+      })
+  }),
+  endpoint({
+    method: "POST",
+    path: "/customer-balances",
+    operationId: "createCustomerBalanceAdjustment",
+    summary: "Make a manual adjustment to a customer's outstanding balance",
+    tags: ["customer-balances"],
+    request: { body: CreateBalanceAdjustment },
+    responses: { 200: { description: "Customer balance adjusted", schema: BalanceAdjustment } },
+    tests: [`${suite} › balances › shows the balance, payment totals and a manual adjustment`],
+    implemented: true,
+    handler: ({ body }) =>
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const amount = body.amountInMajorCurrency
+        if (isZeroDecimal(amount))
+          return yield* validationFailed(["amountInMajorCurrency"], "an adjustment cannot be zero")
+        const magnitude = splitSign(amount).magnitude
+        const [whole = "0"] = magnitude.split(".")
+        if (BigInt(whole) > 100_000n || (BigInt(whole) === 100_000n && !/^\d+(\.0*)?$/u.test(magnitude))) {
+          return yield* validationFailed(["amountInMajorCurrency"], "an adjustment must be between -100000 and 100000")
+        }
+        const customer = yield* ledger.getCustomer(body.customerId)
+        const entry = yield* ledger.adjustBalance({
+          customerId: customer.id,
+          amount,
+          description: body.description ?? "Elevate manual balance adjustment"
+        })
+        return ok({
+          id: entry.id,
+          customerId: customer.id,
+          amountInMajorCurrency: formatAmount(entry.delta, customer.currency),
+          currencyId: currencyIdOf(customer.currency),
+          description: body.description ?? null,
+          resultingCustomerBalance: formatAmount(entry.balanceAfter, customer.currency)
+        })
+      })
+  })
+]

@@ -1,0 +1,342 @@
+/**
+ * Elevate's `customer-payments` resource. A positive payment is one posted ledger payment that
+ * pays the customer's unpaid invoices oldest first and leaves any overpayment as credit; a
+ * negative one (a debit) is a ledger balance adjustment. The list shows the customer's posted
+ * payments from any protocol, then the Elevate debits; without filter or sort it pages in the
+ * ledger and reads details for the shown rows only, otherwise it scans within `elevateScanLimit`.
+ */
+import { created, type Endpoint, endpoint, ok, pageWindow } from "@paybridge/adapter-kit"
+import { type BalanceEntry, type Customer, Ledger, type Page, validationFailed } from "@paybridge/core"
+import { Effect, Schema } from "effect"
+import {
+  type CustomerPaymentRow,
+  compilePaymentQuery,
+  customerPaymentFields,
+  customerPaymentValue,
+  debitIdBase,
+  paymentRow,
+  toCustomerPayment
+} from "./customer-payments.transformers.ts"
+import {
+  CreateCustomerPayment,
+  CustomerPayment,
+  CustomerPaymentList,
+  CustomerPaymentPath,
+  CustomerPaymentsQuery
+} from "./elevate.schemas.ts"
+import {
+  boundedPages,
+  dialectId,
+  elevateScanLimit,
+  firstInvoiceOf,
+  isZeroDecimal,
+  kinds,
+  methodPresetId,
+  missing,
+  pagesInLedgerOrder,
+  paymentAttributesOf,
+  recordOf,
+  saveRecord,
+  splitSign,
+  unit
+} from "./elevate.transformers.ts"
+import {
+  type ListQuery,
+  parseFlag,
+  parseListQuery,
+  projectFields,
+  queryUses,
+  selectPage
+} from "./list-grammar.transformers.ts"
+
+/**
+ * The customer's Elevate debits as customer-payment rows: their records joined to the balance
+ * entries they made, read oldest first only as far as the newest debit's entry.
+ */
+const debitRows = (customer: Customer) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const records = yield* boundedPages(
+      (cursor) =>
+        ledger.listDialectRecords({
+          dialect: dialectId,
+          kind: kinds.debit,
+          customerId: customer.id,
+          cursor,
+          limit: 1000
+        }),
+      { path: "customer_id", what: `the debits of customer ${customer.id}`, narrow: "pass excludeDebits=true" }
+    )
+    if (records.length === 0) return []
+    // Balance entries come oldest first: read until the newest debit's entry, not the whole history.
+    const wanted = new Set(records.map((record) => Number(record.key)))
+    const byId = new Map<number, BalanceEntry>()
+    let cursor: string | null = null
+    let read = 0
+    do {
+      const page: Page<BalanceEntry> = yield* ledger.listBalanceEntries(customer.id, { cursor, limit: 1000 })
+      for (const entry of page.items) if (wanted.has(entry.id)) byId.set(entry.id, entry)
+      read += page.items.length
+      if (read > elevateScanLimit && byId.size < wanted.size) {
+        return yield* validationFailed(
+          ["customer_id"],
+          `the balance history of customer ${customer.id} exceeds the ${elevateScanLimit} rows one request reads; pass excludeDebits=true`
+        )
+      }
+      cursor = byId.size < wanted.size ? page.nextCursor : null
+    } while (cursor !== null)
+    return records.flatMap((record): Array<CustomerPaymentRow> => {
+      const entry = byId.get(Number(record.key))
+      if (entry === undefined) return []
+      const attributes = paymentAttributesOf(record.data)
+      return [
+        {
+          id: debitIdBase + entry.id,
+          customerId: customer.id,
+          currency: customer.currency,
+          amount: entry.delta,
+          resultingBalance: entry.balanceAfter,
+          description: typeof record.data.description === "string" ? record.data.description : null,
+          reference: typeof record.data.reference === "string" ? record.data.reference : null,
+          type: attributes.type,
+          paymentDate: entry.occurredAt.toISOString().slice(0, 10),
+          customerPaymentType: "CUSTOMER",
+          txnType: "DEBIT",
+          invoiceNumber: null,
+          invoiceId: null,
+          billRunType: attributes.billRunType
+        }
+      ]
+    })
+  })
+
+/** Posted payments of a customer as Elevate rows (without their invoice until `withInvoices`). */
+const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePaymentQuery>) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const narrow = {
+      path: "filter",
+      what: `a filtered or sorted list of the payments of customer ${customer.id}`,
+      narrow:
+        "narrow it with filter=paymentDate:gt:<date> or filter=id:gt:<id>, or drop filter and sort to page in id order"
+    }
+    const payments = yield* boundedPages(
+      (cursor) =>
+        ledger.listPayments({
+          customerId: customer.id,
+          states: ["posted"],
+          order: "id",
+          ...pushdown,
+          cursor,
+          limit: 1000
+        }),
+      narrow
+    )
+    const records = yield* boundedPages(
+      (cursor) =>
+        ledger.listDialectRecords({
+          dialect: dialectId,
+          kind: kinds.payment,
+          customerId: customer.id,
+          cursor,
+          limit: 1000
+        }),
+      narrow
+    )
+    const attributes = new Map(records.map((record) => [record.paymentId, paymentAttributesOf(record.data)]))
+    return payments.map((payment) =>
+      paymentRow(payment, attributes.get(payment.id) ?? paymentAttributesOf(undefined), null)
+    )
+  })
+
+/** Fills `invoiceId`/`invoiceNumber` of payment rows from their first allocation. */
+const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>) =>
+  Effect.forEach(rows, (row) =>
+    row.txnType !== "PAYMENT"
+      ? Effect.succeed(row)
+      : Effect.gen(function* () {
+          const ledger = yield* Ledger
+          const invoice = yield* firstInvoiceOf(yield* ledger.getPayment({ id: row.id }))
+          return invoice === null ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
+        })
+  )
+
+/**
+ * One page of a customer's payments in the default order (id ascending: every payment, then every
+ * debit, whose ids lie above {@link debitIdBase}), read from the ledger's pages up to the end of
+ * the requested page only; attributes and invoices are read for the shown rows alone.
+ */
+const pagedCustomerPayments = (
+  customer: Customer,
+  list: ListQuery,
+  options: { readonly excludeCredits: boolean; readonly excludeDebits: boolean }
+) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    const offset = (list.page - 1) * list.pageSize
+    const credits = options.excludeCredits
+      ? { rows: [], passed: 0 }
+      : yield* pageWindow(
+          (cursor) =>
+            ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
+          offset,
+          list.pageSize
+        )
+    const creditRowsShown = yield* Effect.forEach(credits.rows, (payment) =>
+      Effect.map(recordOf(kinds.payment, String(payment.id)), (record) =>
+        paymentRow(payment, paymentAttributesOf(record?.data), null)
+      )
+    )
+    const room = list.pageSize - creditRowsShown.length
+    const debits =
+      options.excludeDebits || room === 0
+        ? []
+        : [...(yield* debitRows(customer))]
+            .sort((a, b) => a.id - b.id)
+            .slice(Math.max(0, offset - credits.passed), Math.max(0, offset - credits.passed) + room)
+    return yield* withInvoices([...creditRowsShown, ...debits])
+  })
+
+/** One customer payment by its Elevate id: a debit above `debitIdBase`, else a posted ledger payment. */
+const customerPaymentById = (id: number) =>
+  Effect.gen(function* () {
+    const ledger = yield* Ledger
+    if (id > debitIdBase) {
+      const record = yield* recordOf(kinds.debit, String(id - debitIdBase))
+      if (record === null || record.customerId === null) return yield* Effect.fail(missing("customer payment", id))
+      const customer = yield* ledger.getCustomer(record.customerId)
+      const row = (yield* debitRows(customer)).find((candidate) => candidate.id === id)
+      if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
+      return row
+    }
+    const detail = yield* ledger.getPayment({ id })
+    if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
+    const record = yield* recordOf(kinds.payment, String(id))
+    return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
+  })
+
+const suite = "elevate.test.ts"
+
+const contract = "elevate.contract.test.ts › Elevate Billing (Payment and Refund API 1.37): dialect contract"
+
+export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
+  endpoint({
+    method: "GET",
+    path: "/customer-payments",
+    operationId: "getCustomerPayments",
+    summary: "Get a list of customer or invoice payments",
+    tags: ["customer-payments"],
+    request: { query: CustomerPaymentsQuery },
+    responses: { 200: { description: "A page of customer payments", schema: CustomerPaymentList } },
+    tests: [
+      `${suite} › customer payments › replays the vendor's list example field by field`,
+      `${suite} › customer payments › validates page and pageSize`,
+      `${suite} › filters › applies every operator of the filter grammar`,
+      `${suite} › filters › answers hostile filter input with 400 naming the problem, never an error or a match`
+    ],
+    implemented: true,
+    handler: ({ query }) =>
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const list = yield* parseListQuery(query, customerPaymentFields, {
+          searchFields: ["description", "reference"],
+          fieldFilters: { customerPaymentType: query.customerPaymentType }
+        })
+        const excludeDebits = yield* parseFlag("excludeDebits", query.excludeDebits)
+        const excludeCredits = yield* parseFlag("excludeCredits", query.excludeCredits)
+        const customer = yield* ledger.getCustomer(query.customer_id)
+        if (pagesInLedgerOrder(list)) {
+          const shown = yield* pagedCustomerPayments(customer, list, { excludeCredits, excludeDebits })
+          return ok(shown.map((row) => projectFields(toCustomerPayment(row), list.fields)))
+        }
+        const credits = excludeCredits ? [] : yield* creditRows(customer, compilePaymentQuery(list.conditions))
+        const debits = excludeDebits ? [] : yield* debitRows(customer)
+        const needInvoices = queryUses(list, ["invoiceId", "invoiceNumber"])
+        const rows = needInvoices ? yield* withInvoices([...credits, ...debits]) : [...credits, ...debits]
+        const page = selectPage(rows, list, customerPaymentValue)
+        const shown = needInvoices ? page : yield* withInvoices(page)
+        return ok(shown.map((row) => projectFields(toCustomerPayment(row), list.fields)))
+      })
+  }),
+  endpoint({
+    method: "POST",
+    path: "/customer-payments",
+    operationId: "createCustomerPayment",
+    summary: "Create a customer payment, disbursed to the oldest unpaid invoices first, any rest as credit",
+    tags: ["customer-payments"],
+    request: { body: CreateCustomerPayment },
+    responses: { 201: { description: "Customer payment created", schema: CustomerPayment } },
+    tests: [
+      `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
+      `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+      `${suite} › customer payments › replays the vendor's create example field by field`,
+      `${suite} › customer payments › pays the oldest unpaid invoices first and keeps an overpayment as credit`,
+      `${suite} › customer payments › books a negative customer payment as a debit adjustment`
+    ],
+    implemented: true,
+    handler: ({ body }) =>
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const amount = body.amountInMajorCurrency
+        if (isZeroDecimal(amount)) {
+          return yield* validationFailed(["amountInMajorCurrency"], "a customer payment cannot be zero")
+        }
+        const type = body.type ?? "OTHER"
+        const billRunType = body.billRunType ?? "NORMAL"
+        const { negative, magnitude } = splitSign(amount)
+        const methodId = negative ? null : yield* methodPresetId(type)
+        const elevateId = yield* unit(
+          "createCustomerPayment",
+          body,
+          Schema.Int,
+          Effect.gen(function* () {
+            if (negative) {
+              const entry = yield* ledger.adjustBalance({
+                customerId: body.customerId,
+                amount,
+                description: body.description ?? `Elevate debit${body.reference ? ` ${body.reference}` : ""}`
+              })
+              yield* saveRecord(
+                kinds.debit,
+                String(entry.id),
+                { type, billRunType, description: body.description ?? null, reference: body.reference ?? null },
+                { customerId: body.customerId }
+              )
+              return debitIdBase + entry.id
+            }
+            const detail = yield* ledger.createPayment({
+              customerId: body.customerId,
+              amount: magnitude,
+              allocateOldestFirst: true,
+              ...(methodId === null ? {} : { methodId }),
+              description: body.description ?? null,
+              thirdPartyReference: body.reference ?? null
+            })
+            const attributes = { type, billRunType, customerPaymentType: "CUSTOMER", paymentProviderId: null }
+            yield* saveRecord(kinds.payment, String(detail.payment.id), attributes, {
+              customerId: detail.payment.customerId,
+              paymentId: detail.payment.id
+            })
+            return detail.payment.id
+          })
+        )
+        return created(toCustomerPayment(yield* customerPaymentById(elevateId)))
+      })
+  }),
+  endpoint({
+    method: "GET",
+    path: "/customer-payments/:customer_payment_id",
+    operationId: "getCustomerPayment",
+    summary: "Get a specific customer payment",
+    tags: ["customer-payments"],
+    request: { params: CustomerPaymentPath },
+    responses: { 200: { description: "The customer payment", schema: CustomerPayment } },
+    tests: [
+      `${suite} › customer payments › replays the vendor's get example field by field`,
+      `${suite} › customer payments › answers an unknown customer payment with 404 in Elevate's shape`
+    ],
+    implemented: true,
+    handler: ({ params }) =>
+      Effect.map(customerPaymentById(params.customer_payment_id), (row) => ok(toCustomerPayment(row)))
+  })
+]
