@@ -8,20 +8,13 @@
  * status mapping, the reversal rule and every deliberate difference from Silver.
  */
 import {
-  type AuthenticationMethod,
-  anyOf,
-  authorizationHeader,
-  type CredentialSource,
   type Dialect,
   type DialectRequest,
   type DialectResponse,
   type DialectServices,
   defineDialect,
   endpoint,
-  httpBasic,
-  jsonExactResponse,
-  makeSessionStore,
-  renderDialectError
+  jsonExactResponse
 } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
@@ -38,12 +31,12 @@ import {
   mayAccess,
   type Page,
   type Payment,
-  type PaymentDetail,
-  Unauthorized
+  type PaymentDetail
 } from "@paybridge/core"
-import { Cause, Clock, Effect, Exit, Schema } from "effect"
+import { Clock, Effect, Schema } from "effect"
 import { Hono } from "hono"
-import { invalidCredentials, invalidToken, methodNotAllowed, silverErrors } from "./silver.errors.ts"
+import { authenticateOutsideRegistry, silverAuthentication } from "./silver.auth.ts"
+import { methodNotAllowed, silverErrors } from "./silver.errors.ts"
 import { paymentViewMetadata, type SilverPaymentView } from "./silver.metadata.ts"
 import {
   type FieldResult,
@@ -109,34 +102,6 @@ import {
 
 type Program<A> = Effect.Effect<A, LedgerError, DialectServices>
 type Body = Readonly<Record<string, unknown>>
-
-// ---------------------------------------------------------------------------------------------
-// Authentication
-
-/** Replaces a method's `Unauthorized` text with DRF's. */
-const withDrfText = (method: AuthenticationMethod, message: string): AuthenticationMethod => ({
-  securitySchemes: method.securitySchemes,
-  authenticate: (request) =>
-    method
-      .authenticate(request)
-      ?.pipe(Effect.mapError((error) => (error._tag === "Unauthorized" ? new Unauthorized({ message }) : error)))
-})
-
-/** HTTP Basic (e-mail + password, Silver's DRF default) or `Authorization: Token <API key>`. */
-export const silverAuthentication = anyOf(
-  withDrfText(
-    httpBasic({ description: "HTTP Basic: the user's e-mail and password (DRF BasicAuthentication)" }),
-    invalidCredentials
-  ),
-  withDrfText(
-    authorizationHeader({
-      scheme: "Token",
-      check: "api-key",
-      description: "Authorization: Token <Paybridge API key> (DRF TokenAuthentication convention)"
-    }),
-    invalidToken
-  )
-)
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -1250,7 +1215,7 @@ export const silverDialect: Dialect = {
   createApp: (deps) => {
     const inner = definition.createApp(deps)
     const app = new Hono()
-    const sessions = deps.sessions ?? makeSessionStore({ ttlSeconds: 3600 })
+    const authenticate = authenticateOutsideRegistry(deps)
     for (const path of unslashedRoutes) {
       app.all(path, (c) => {
         const requestId = c.req.header("x-request-id")?.trim() || crypto.randomUUID()
@@ -1267,25 +1232,10 @@ export const silverDialect: Dialect = {
     for (const [path, view, allow] of optionsRoutes) {
       app.options(path, async (c) => {
         const requestId = c.req.header("x-request-id")?.trim() || crypto.randomUUID()
-        const context = { requestId, operationId: null, method: "OPTIONS", path: c.req.path }
-        const source: CredentialSource = {
-          header: (header) => c.req.header(header),
-          query: (parameter) => c.req.query(parameter),
-          bodyField: () => undefined,
-          sessions
-        }
-        const program = silverAuthentication.authenticate(source)
-        if (program === undefined) {
-          return renderDialectError(silverErrors, new Unauthorized({ message: "not provided" }), context)
-        }
-        const exit = await deps.runAuthentication(program)
-        if (Exit.isFailure(exit)) {
-          const failure = Cause.findErrorOption(exit.cause)
-          const error = failure._tag === "Some" ? failure.value : new Unauthorized({ message: "not provided" })
-          return renderDialectError(silverErrors, error, context)
-        }
+        const principal = await authenticate(c, requestId)
+        if (principal instanceof Response) return principal
         // DRF describes POST only to a caller whose permission check for it passes.
-        const body = paymentViewMetadata(view, { mayCreate: mayAccess(exit.value.role, "write") })
+        const body = paymentViewMetadata(view, { mayCreate: mayAccess(principal.role, "write") })
         return jsonExactResponse(body, 200, { allow, "x-request-id": requestId })
       })
     }
