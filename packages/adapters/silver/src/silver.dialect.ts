@@ -37,7 +37,6 @@ import { Clock, Effect, Schema } from "effect"
 import { Hono } from "hono"
 import { authenticateOutsideRegistry, silverAuthentication } from "./silver.auth.ts"
 import { methodNotAllowed, silverErrors } from "./silver.errors.ts"
-import { paymentViewMetadata, type SilverPaymentView } from "./silver.metadata.ts"
 import {
   type FieldResult,
   finalSilverStatuses,
@@ -49,6 +48,7 @@ import {
   parseNullableInteger,
   parseRequiredText,
   parseText,
+  paymentViewMetadata,
   pythonNameList,
   pythonTypeName,
   requiredText,
@@ -66,6 +66,7 @@ import {
   SilverPaymentListQuery,
   SilverPaymentPatch,
   SilverPaymentPath,
+  type SilverPaymentView,
   SilverProforma,
   SilverProvider,
   SilverProviderCreate,
