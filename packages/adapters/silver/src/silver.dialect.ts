@@ -27,18 +27,22 @@ import {
   type Document,
   formatMinorUnits,
   Ledger,
-  type LedgerError,
   mayAccess,
-  type Page,
   type Payment,
   type PaymentDetail
 } from "@paybridge/core"
 import { Clock, Effect, Schema } from "effect"
 import { Hono } from "hono"
 import { authenticateOutsideRegistry, silverAuthentication } from "./silver.auth.ts"
-import { methodNotAllowed, silverErrors } from "./silver.errors.ts"
 import {
-  type FieldResult,
+  FieldErrors,
+  invalidPage,
+  methodNotAllowed,
+  notADictionary,
+  notFoundResponse,
+  silverErrors
+} from "./silver.errors.ts"
+import {
   finalSilverStatuses,
   nullText,
   parseAmount,
@@ -46,11 +50,8 @@ import {
   parseChoice,
   parseNullableDate,
   parseNullableInteger,
-  parseRequiredText,
-  parseText,
   paymentViewMetadata,
   pythonNameList,
-  pythonTypeName,
   requiredText,
   SilverCustomer,
   SilverCustomerCreate,
@@ -77,57 +78,44 @@ import {
 import {
   attributesFromData,
   attributesToData,
+  type Body,
   customerDetailsKind,
   defaultAttributes,
+  detailOf,
   dialectId,
   documentPaymentKind,
   type FilterablePayment,
   filterPayments,
+  getDocument,
+  getRecordData,
+  isPlainObject,
   type LinkKind,
   type Links,
   linksAt,
   linksFor,
+  listOf,
+  maybe,
+  optionalTexts,
   orderPayments,
   type PaymentAttributes,
   type PaymentRecord,
+  type Program,
   paginate,
   parseHyperlink,
   paymentAttributesKind,
+  providerCache,
   providerDetailsKind,
+  readAll,
+  requiredFields,
+  silverResponse,
   silverView,
   toSilverCustomer,
-  toSilverDocument,
   toSilverPayment,
   toSilverProvider
 } from "./silver.transformers.ts"
 
-type Program<A> = Effect.Effect<A, LedgerError, DialectServices>
-type Body = Readonly<Record<string, unknown>>
-
 // ---------------------------------------------------------------------------------------------
 // Small helpers
-
-const silverResponse = (
-  status: number,
-  body: unknown,
-  headers?: Readonly<Record<string, string>>
-): DialectResponse => ({
-  status,
-  body,
-  headers
-})
-const notFoundResponse = () => silverResponse(404, { detail: "Not found." })
-const invalidPage = () => silverResponse(404, { detail: "Invalid page." })
-
-/** The value, or `null` when the ledger says it does not exist or is outside the caller's scope. */
-const maybe = <A>(program: Program<A>): Program<A | null> =>
-  program.pipe(
-    Effect.map((value): A | null => value),
-    Effect.catchIf(
-      (error) => error._tag === "NotFound" || error._tag === "Forbidden",
-      () => Effect.succeed(null)
-    )
-  )
 
 /**
  * Runs one later ledger command of a multi-command request under an idempotency key derived from
@@ -145,48 +133,7 @@ const step =
       })
     })
 
-const readAll = <A>(read: (cursor: string | null) => Program<Page<A>>): Program<ReadonlyArray<A>> =>
-  Effect.gen(function* () {
-    const items: Array<A> = []
-    let cursor: string | null = null
-    do {
-      const page: Page<A> = yield* read(cursor)
-      items.push(...page.items)
-      cursor = page.nextCursor
-    } while (cursor !== null)
-    return items
-  })
-
 const today = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString().slice(0, 10))
-
-const isPlainObject = (value: unknown): value is Body =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && value.constructor === Object
-
-/** DRF's answer to a body that is not a JSON object. */
-const notADictionary = (body: unknown) =>
-  silverResponse(400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonTypeName(body)}.`] })
-
-/** Field errors in serializer order, as DRF collected them. */
-class FieldErrors {
-  readonly errors: Record<string, Array<string>> = {}
-  add(field: string, message: string) {
-    this.errors[field] = [...(this.errors[field] ?? []), message]
-  }
-  check<A>(field: string, result: FieldResult<A>): A | undefined {
-    if (result.ok) return result.value
-    this.add(field, result.error)
-    return undefined
-  }
-  get any() {
-    return Object.keys(this.errors).length > 0
-  }
-}
-
-const getRecordData = (kind: string, key: string) =>
-  Effect.map(
-    maybe(Ledger.use((ledger) => ledger.getDialectRecord({ dialect: dialectId, kind, key }))),
-    (record) => record?.data ?? null
-  )
 
 // ---------------------------------------------------------------------------------------------
 // Payments: loading and rendering
@@ -205,18 +152,6 @@ const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
     }
     return { ...defaultAttributes, invoiceId, proformaId }
   })
-
-const providerCache = () => {
-  const cache = new Map<number, BillingEntity | null>()
-  return (id: number | null): Program<BillingEntity | null> => {
-    if (id === null) return Effect.succeed(null)
-    const cached = cache.get(id)
-    if (cached !== undefined) return Effect.succeed(cached)
-    return Effect.tap(maybe(Ledger.use((ledger) => ledger.getBillingEntity(id))), (entity) =>
-      Effect.sync(() => cache.set(id, entity))
-    )
-  }
-}
 
 type LoadedPayment = PaymentRecord & { readonly detail: PaymentDetail }
 
@@ -716,40 +651,6 @@ const customerDetailFields = [
   "sales_tax_name"
 ] as const
 
-/**
- * A list endpoint's answer: every row the ledger holds of one kind, oldest id first, one page of
- * them (`Invalid page.` past the last) as a bare array of Silver representations with its `Link`.
- */
-const listOf = <Row extends { readonly id: number }, View>(
-  request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>,
-  read: (cursor: string | null) => Program<Page<Row>>,
-  view: (row: Row, links: Links) => Program<View>
-): Program<DialectResponse> =>
-  Effect.gen(function* () {
-    const links = linksFor(request.url, request.basePath)
-    const rows = yield* readAll(read)
-    const page = paginate(
-      [...rows].sort((a, b) => a.id - b.id),
-      request.query,
-      request.url
-    )
-    if (!page.ok) return invalidPage()
-    const body = yield* Effect.forEach(page.items, (row) => view(row, links))
-    return silverResponse(200, body, { link: page.link })
-  })
-
-/** A detail endpoint's answer: the row's Silver representation, or `Not found.` (also outside the caller's scope). */
-const detailOf = <Row, View>(
-  request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>,
-  get: (id: number) => Program<Row>,
-  view: (row: Row, links: Links) => Program<View>
-): Program<DialectResponse> =>
-  Effect.gen(function* () {
-    const row = yield* maybe(get(Number(request.params.id)))
-    if (row === null) return notFoundResponse()
-    return silverResponse(200, yield* view(row, linksFor(request.url, request.basePath)))
-  })
-
 const customerView = (customer: Customer, links: Links) =>
   Effect.map(getRecordData(customerDetailsKind, String(customer.id)), (details) =>
     toSilverCustomer(customer, details ?? {}, links)
@@ -760,25 +661,6 @@ const listCustomers = (request: DialectRequest<unknown, typeof SilverPageQuery.T
 
 const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
   detailOf(request, (id) => Ledger.use((ledger) => ledger.getCustomer(id)), customerView)
-
-const requiredFields = (errors: FieldErrors, body: Body, fields: ReadonlyArray<string>) => {
-  const values: Record<string, string> = {}
-  for (const field of fields) {
-    const value = errors.check(field, parseRequiredText(body[field]))
-    if (value !== undefined) values[field] = value
-  }
-  return values
-}
-
-const optionalTexts = (errors: FieldErrors, body: Body, fields: ReadonlyArray<string>) => {
-  const values: Record<string, string | null> = {}
-  for (const field of fields) {
-    if (!(field in body)) continue
-    const value = errors.check(field, parseText(body[field], { allowNull: true }))
-    if (value !== undefined) values[field] = value
-  }
-  return values
-}
 
 const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Program<DialectResponse> =>
   Effect.gen(function* () {
@@ -930,16 +812,6 @@ const createProvider = (request: DialectRequest<unknown, unknown, unknown>): Pro
     const representation = yield* providerView(entity, linksFor(request.url, request.basePath))
     return silverResponse(201, representation, { location: representation.url })
   })
-
-const getDocument =
-  (kind: "invoice" | "proforma") =>
-  (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
-    Effect.gen(function* () {
-      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(Number(request.params.id))))
-      if (document === null || document.kind !== kind) return notFoundResponse()
-      const provider = yield* providerCache()(document.billingEntityId)
-      return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))
-    })
 
 // ---------------------------------------------------------------------------------------------
 // The registry

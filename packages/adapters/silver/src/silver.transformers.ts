@@ -5,13 +5,34 @@
  * pagination and the Link header in Silver's own format. The status table is total over the
  * ledger's payment states; a reversed payment has no Silver state, so the rule for it lives here.
  */
-import { DateFormats, JsonDecimal } from "@paybridge/adapter-kit"
-import type { BillingEntity, Customer, Document, Payment, PaymentState } from "@paybridge/core"
+import {
+  DateFormats,
+  type DialectRequest,
+  type DialectResponse,
+  type DialectServices,
+  JsonDecimal
+} from "@paybridge/adapter-kit"
+import {
+  type BillingEntity,
+  type Customer,
+  type Document,
+  Ledger,
+  type LedgerError,
+  type Page,
+  type Payment,
+  type PaymentState
+} from "@paybridge/core"
+import { Effect } from "effect"
+import { type FieldErrors, invalidPage, notFoundResponse } from "./silver.errors.ts"
 import {
   type FieldResult,
   parseFilterBoolean,
   parseFilterDecimal,
+  parseRequiredText,
+  parseText,
   pythonTypeName,
+  type SilverIdPath,
+  type SilverPageQuery,
   type SilverPayment,
   type SilverStatus,
   silverMoney
@@ -479,3 +500,135 @@ export const paginate = <A>(
   links.push(`<${withPage(url, pages)}; rel="last">`)
   return { ok: true, items: rows.slice((page - 1) * size, page * size), link: links.join(", ") }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Ledger reads and answers shared by the resources
+
+/** A handler's ledger program. */
+export type Program<A> = Effect.Effect<A, LedgerError, DialectServices>
+/** A request body DRF accepted: a JSON object. */
+export type Body = Readonly<Record<string, unknown>>
+
+/** A dialect response with Silver's body. */
+export const silverResponse = (
+  status: number,
+  body: unknown,
+  headers?: Readonly<Record<string, string>>
+): DialectResponse => ({
+  status,
+  body,
+  headers
+})
+
+/** The value, or `null` when the ledger says it does not exist or is outside the caller's scope. */
+export const maybe = <A>(program: Program<A>): Program<A | null> =>
+  program.pipe(
+    Effect.map((value): A | null => value),
+    Effect.catchIf(
+      (error) => error._tag === "NotFound" || error._tag === "Forbidden",
+      () => Effect.succeed(null)
+    )
+  )
+
+/** Every item of a cursor-paged ledger list, read to the end. */
+export const readAll = <A>(read: (cursor: string | null) => Program<Page<A>>): Program<ReadonlyArray<A>> =>
+  Effect.gen(function* () {
+    const items: Array<A> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<A> = yield* read(cursor)
+      items.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    return items
+  })
+
+/** A JSON object (what DRF accepts as a request body). */
+export const isPlainObject = (value: unknown): value is Body =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && value.constructor === Object
+
+/** The data of one of Silver's dialect records, or `null` when there is none. */
+export const getRecordData = (kind: string, key: string) =>
+  Effect.map(
+    maybe(Ledger.use((ledger) => ledger.getDialectRecord({ dialect: dialectId, kind, key }))),
+    (record) => record?.data ?? null
+  )
+
+/** A provider (billing entity) reader that reads each id once; `null` for none or an unknown one. */
+export const providerCache = () => {
+  const cache = new Map<number, BillingEntity | null>()
+  return (id: number | null): Program<BillingEntity | null> => {
+    if (id === null) return Effect.succeed(null)
+    const cached = cache.get(id)
+    if (cached !== undefined) return Effect.succeed(cached)
+    return Effect.tap(maybe(Ledger.use((ledger) => ledger.getBillingEntity(id))), (entity) =>
+      Effect.sync(() => cache.set(id, entity))
+    )
+  }
+}
+
+/** Required `CharField`s of a create body: the valid values, each problem added to `errors`. */
+export const requiredFields = (errors: FieldErrors, body: Body, fields: ReadonlyArray<string>) => {
+  const values: Record<string, string> = {}
+  for (const field of fields) {
+    const value = errors.check(field, parseRequiredText(body[field]))
+    if (value !== undefined) values[field] = value
+  }
+  return values
+}
+
+/** Optional nullable `CharField`s of a create body: the ones sent and valid, each problem added to `errors`. */
+export const optionalTexts = (errors: FieldErrors, body: Body, fields: ReadonlyArray<string>) => {
+  const values: Record<string, string | null> = {}
+  for (const field of fields) {
+    if (!(field in body)) continue
+    const value = errors.check(field, parseText(body[field], { allowNull: true }))
+    if (value !== undefined) values[field] = value
+  }
+  return values
+}
+
+/**
+ * A list endpoint's answer: every row the ledger holds of one kind, oldest id first, one page of
+ * them (`Invalid page.` past the last) as a bare array of Silver representations with its `Link`.
+ */
+export const listOf = <Row extends { readonly id: number }, View>(
+  request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>,
+  read: (cursor: string | null) => Program<Page<Row>>,
+  view: (row: Row, links: Links) => Program<View>
+): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const links = linksFor(request.url, request.basePath)
+    const rows = yield* readAll(read)
+    const page = paginate(
+      [...rows].sort((a, b) => a.id - b.id),
+      request.query,
+      request.url
+    )
+    if (!page.ok) return invalidPage()
+    const body = yield* Effect.forEach(page.items, (row) => view(row, links))
+    return silverResponse(200, body, { link: page.link })
+  })
+
+/** A detail endpoint's answer: the row's Silver representation, or `Not found.` (also outside the caller's scope). */
+export const detailOf = <Row, View>(
+  request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>,
+  get: (id: number) => Program<Row>,
+  view: (row: Row, links: Links) => Program<View>
+): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const row = yield* maybe(get(Number(request.params.id)))
+    if (row === null) return notFoundResponse()
+    return silverResponse(200, yield* view(row, linksFor(request.url, request.basePath)))
+  })
+
+/** The detail endpoint of Silver's two document resources (`/invoices/<id>/`, `/proformas/<id>/`). */
+export const getDocument =
+  (kind: "invoice" | "proforma") =>
+  (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
+    Effect.gen(function* () {
+      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(Number(request.params.id))))
+      if (document === null || document.kind !== kind) return notFoundResponse()
+      const provider = yield* providerCache()(document.billingEntityId)
+      return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))
+    })
