@@ -11,7 +11,6 @@ import {
   type Dialect,
   type DialectRequest,
   type DialectResponse,
-  type DialectServices,
   defineDialect,
   endpoint,
   jsonExactResponse
@@ -19,20 +18,32 @@ import {
 import {
   type BillingEntity,
   BillingEntity as BillingEntityRecord,
-  CommandContext,
-  Conflict,
   type Customer,
   Customer as CustomerRecord,
   currencyCodes,
-  type Document,
-  formatMinorUnits,
   Ledger,
-  mayAccess,
-  type Payment,
-  type PaymentDetail
+  mayAccess
 } from "@paybridge/core"
 import { Clock, Effect, Schema } from "effect"
 import { Hono } from "hono"
+import {
+  claimDocument,
+  customerPayments,
+  documentField,
+  documentProblem,
+  documentTakenPrefix,
+  type FilterablePayment,
+  filterPayments,
+  isDocumentTaken,
+  loadRecord,
+  orderPayments,
+  type PaymentAttributes,
+  renderSilverPayment,
+  saveAttributes,
+  settleDocuments,
+  silverView,
+  toSilverPayment
+} from "./payments.transformers.ts"
 import { authenticateOutsideRegistry, silverAuthentication } from "./silver.auth.ts"
 import {
   FieldErrors,
@@ -76,236 +87,38 @@ import {
   silverStatuses
 } from "./silver.schemas.ts"
 import {
-  attributesFromData,
-  attributesToData,
   type Body,
   customerDetailsKind,
-  defaultAttributes,
   detailOf,
   dialectId,
-  documentPaymentKind,
-  type FilterablePayment,
-  filterPayments,
   getDocument,
   getRecordData,
   isPlainObject,
-  type LinkKind,
   type Links,
-  linksAt,
   linksFor,
   listOf,
   maybe,
   optionalTexts,
-  orderPayments,
-  type PaymentAttributes,
-  type PaymentRecord,
   type Program,
   paginate,
   parseHyperlink,
-  paymentAttributesKind,
-  providerCache,
   providerDetailsKind,
-  readAll,
   requiredFields,
   silverResponse,
-  silverView,
   toSilverCustomer,
-  toSilverPayment,
   toSilverProvider
 } from "./silver.transformers.ts"
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-/**
- * Runs one later ledger command of a multi-command request under an idempotency key derived from
- * the request's (`<key>#<step>`), so a retried request replays every step instead of colliding
- * with the first step's key.
- */
-const step =
-  (name: string) =>
-  <A, E>(program: Effect.Effect<A, E, DialectServices>): Effect.Effect<A, E, DialectServices> =>
-    Effect.gen(function* () {
-      const context = yield* CommandContext
-      return yield* Effect.provideService(program, CommandContext, {
-        ...context,
-        idempotencyKey: context.idempotencyKey === null ? null : `${context.idempotencyKey}#silver-${name}`
-      })
-    })
-
 const today = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString().slice(0, 10))
 
 // ---------------------------------------------------------------------------------------------
 // Payments: loading and rendering
 
-/** Silver attributes of a payment: its dialect record, or (for payments made elsewhere) its allocations. */
-const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
-  Effect.gen(function* () {
-    const data = yield* getRecordData(paymentAttributesKind, String(detail.payment.id))
-    if (data !== null) return attributesFromData(data)
-    let invoiceId: number | null = null
-    let proformaId: number | null = null
-    for (const allocation of detail.allocations) {
-      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(allocation.documentId)))
-      if (document?.kind === "invoice" && invoiceId === null) invoiceId = document.id
-      if (document?.kind === "proforma" && proformaId === null) proformaId = document.id
-    }
-    return { ...defaultAttributes, invoiceId, proformaId }
-  })
-
-type LoadedPayment = PaymentRecord & { readonly detail: PaymentDetail }
-
-const loadRecord = (paymentId: number): Program<LoadedPayment | null> =>
-  Effect.gen(function* () {
-    const detail = yield* maybe(Ledger.use((ledger) => ledger.getPayment({ id: paymentId })))
-    if (detail === null) return null
-    const attributes = yield* attributesOf(detail)
-    const provider = yield* providerCache()(detail.payment.billingEntityId)
-    return { payment: detail.payment, attributes, provider, detail }
-  })
-
-const saveAttributes = (payment: Payment, attributes: PaymentAttributes) =>
-  Ledger.use((ledger) =>
-    ledger.saveDialectRecord({
-      dialect: dialectId,
-      kind: paymentAttributesKind,
-      key: String(payment.id),
-      customerId: payment.customerId,
-      paymentId: payment.id,
-      data: attributesToData(attributes)
-    })
-  )
-
-/** Every payment of a customer with what Silver needs to filter, order and render it. */
-const customerPayments = (customerId: number): Program<ReadonlyArray<PaymentRecord>> =>
-  Effect.gen(function* () {
-    const payments = yield* maybe(
-      readAll((cursor) => Ledger.use((ledger) => ledger.listPayments({ customerId, cursor, limit: 1000, order: "id" })))
-    )
-    if (payments === null || payments.length === 0) return []
-    const records = yield* readAll((cursor) =>
-      Ledger.use((ledger) =>
-        ledger.listDialectRecords({ dialect: dialectId, kind: paymentAttributesKind, customerId, cursor, limit: 1000 })
-      )
-    )
-    const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
-    const providerOf = providerCache()
-    return yield* Effect.forEach(payments, (payment) =>
-      Effect.gen(function* () {
-        let attributes = attributesById.get(String(payment.id))
-        if (attributes === undefined) {
-          attributes =
-            payment.allocatedAmount > 0n
-              ? yield* Effect.flatMap(
-                  Ledger.use((ledger) => ledger.getPayment({ id: payment.id })),
-                  attributesOf
-                )
-              : defaultAttributes
-        }
-        return { payment, attributes, provider: yield* providerOf(payment.billingEntityId) }
-      })
-    )
-  })
-
 // ---------------------------------------------------------------------------------------------
 // Payments: validation shared by create and PATCH
-
-interface DocumentChoice {
-  readonly proforma: Document | null | undefined
-  readonly invoice: Document | null | undefined
-}
-
-/** A proforma/invoice hyperlink → the ledger document of that kind, or DRF's error. */
-const documentField = (
-  errors: FieldErrors,
-  field: "proforma" | "invoice",
-  value: unknown,
-  basePath: string,
-  ownPaymentId: number | null,
-  idempotencyKey: string | null
-): Program<Document | null | undefined> =>
-  Effect.gen(function* () {
-    if (value === null) return null
-    const link = errors.check(field, parseHyperlink(value, field as LinkKind, basePath))
-    if (link === undefined) return undefined
-    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(link)))
-    if (document === null || document.kind !== field) {
-      errors.add(field, "Invalid hyperlink - Object does not exist.")
-      return undefined
-    }
-    const taken = yield* getRecordData(documentPaymentKind, `${field}:${document.id}`)
-    const takenBy = typeof taken?.paymentId === "number" ? taken.paymentId : null
-    // A retried create (same principal and idempotency key) finds its own first attempt's claim.
-    const replayed = idempotencyKey !== null && taken?.requestKey === idempotencyKey
-    if (takenBy !== null && takenBy !== ownPaymentId && !replayed) {
-      errors.add(field, "This field must be unique.")
-      return undefined
-    }
-    return document
-  })
-
-/** The model's `clean()`: the first document-consistency problem, or `null`. */
-const documentProblem = (
-  providerId: number | null,
-  customerId: number,
-  { proforma, invoice }: DocumentChoice
-): string | null => {
-  const document = invoice ?? proforma
-  if (document) {
-    if (document.billingEntityId !== providerId) return "Provider doesn't match with the one in documents."
-    if (document.customerId !== customerId) return "Customer doesn't match with the one in documents."
-  }
-  if (invoice && proforma && invoice.relatedDocumentId !== proforma.id && proforma.relatedDocumentId !== invoice.id) {
-    return "Invoice and proforma are not related."
-  }
-  return null
-}
-
-/** Best effort, as Silver's `pay()` of the linked documents: allocate the payment to its invoice (else proforma). */
-const settleDocuments = (payment: Payment, attributes: PaymentAttributes) =>
-  Effect.gen(function* () {
-    const documentId = attributes.invoiceId ?? attributes.proformaId
-    if (documentId === null || payment.state !== "posted") return
-    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(documentId)))
-    if (document === null || document.state !== "issued" || document.outstanding <= 0n) return
-    const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
-    let amount = free
-    if (document.outstanding < amount) amount = document.outstanding
-    if (amount <= 0n) return
-    yield* step("allocate")(
-      Ledger.use((ledger) =>
-        ledger.allocatePayment({
-          paymentId: payment.id,
-          allocations: [{ documentId, amount: formatMinorUnits(amount, payment.currency) }]
-        })
-      )
-    )
-  }).pipe(Effect.catch(() => Effect.void))
-
-/** Marks the failure of a document another payment took in the meantime (rendered as `This field must be unique.`). */
-const documentTakenPrefix = "silver-document-taken:"
-const isDocumentTaken = (error: unknown): error is Conflict =>
-  error instanceof Conflict && error.reason === "duplicate" && error.message.startsWith(documentTakenPrefix)
-
-/** Records that `document` carries `payment`, inside the create's unit; refuses a document already taken. */
-const claimDocument = (document: Document, payment: Payment, requestKey: string | null) =>
-  Effect.gen(function* () {
-    const key = `${document.kind}:${document.id}`
-    const taken = yield* getRecordData(documentPaymentKind, key)
-    if (typeof taken?.paymentId === "number" && taken.paymentId !== payment.id) {
-      return yield* new Conflict({ reason: "duplicate", message: `${documentTakenPrefix}${document.kind}` })
-    }
-    yield* Ledger.use((ledger) =>
-      ledger.saveDialectRecord({
-        dialect: dialectId,
-        kind: documentPaymentKind,
-        key,
-        customerId: payment.customerId,
-        paymentId: payment.id,
-        data: { paymentId: payment.id, requestKey }
-      })
-    )
-  })
 
 const paymentFields = [
   "customer",
@@ -863,12 +676,7 @@ const definition = defineDialect({
   version: "0.1.5b",
   defaultBasePath: "/silver",
   trailingSlash: "strict",
-  renderPayment: (detail, { basePath }) =>
-    Effect.gen(function* () {
-      const attributes = yield* attributesOf(detail)
-      const provider = yield* providerCache()(detail.payment.billingEntityId)
-      return toSilverPayment({ payment: detail.payment, attributes, provider }, linksAt(basePath.replace(/\/+$/u, "")))
-    }),
+  renderPayment: (detail, { basePath }) => renderSilverPayment(detail, basePath),
   authenticate: silverAuthentication,
   renderError: silverErrors,
   errorSchema: SilverError,

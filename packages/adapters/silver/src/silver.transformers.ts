@@ -1,9 +1,11 @@
 /**
- * Silver transformers: ledger records (plus Silver's own attributes kept in dialect records) →
- * Silver's JSON representations with absolute hyperlinks, Silver hyperlinks → ledger ids, and
- * the list machinery Silver's clients saw — django-filter filters, DRF ordering, page-number
- * pagination and the Link header in Silver's own format. The status table is total over the
- * ledger's payment states; a reversed payment has no Silver state, so the rule for it lives here.
+ * Silver transformers shared by its resources: the dialect-record kinds that keep what the ledger
+ * has no field for, Silver's absolute hyperlinks (built from the request's scheme, host and base
+ * path) and their resolution back to ledger ids as DRF's `HyperlinkedRelatedField` did, the
+ * invoice and proforma representations, page-number pagination with the Link header in Silver's
+ * own format, and the ledger reads and answers several resources' handlers share (list and detail
+ * answers, provider lookups, the document detail). Payment-only conversions (status table,
+ * filters, ordering) live in `payments.transformers.ts`.
  */
 import {
   DateFormats,
@@ -12,58 +14,18 @@ import {
   type DialectServices,
   JsonDecimal
 } from "@paybridge/adapter-kit"
-import {
-  type BillingEntity,
-  type Customer,
-  type Document,
-  Ledger,
-  type LedgerError,
-  type Page,
-  type Payment,
-  type PaymentState
-} from "@paybridge/core"
+import { type BillingEntity, type Customer, type Document, Ledger, type LedgerError, type Page } from "@paybridge/core"
 import { Effect } from "effect"
 import { type FieldErrors, invalidPage, notFoundResponse } from "./silver.errors.ts"
 import {
   type FieldResult,
-  parseFilterBoolean,
-  parseFilterDecimal,
   parseRequiredText,
   parseText,
   pythonTypeName,
   type SilverIdPath,
   type SilverPageQuery,
-  type SilverPayment,
-  type SilverStatus,
   silverMoney
 } from "./silver.schemas.ts"
-
-// ---------------------------------------------------------------------------------------------
-// Status
-
-/** Ledger state → Silver status. A rejected payment never brought money: Silver calls that canceled. */
-export const silverStatusOf = {
-  draft: "unpaid",
-  pending: "pending",
-  posted: "paid",
-  rejected: "canceled",
-  cancelled: "canceled"
-} as const satisfies Record<PaymentState, SilverStatus>
-
-/** True when every cent of a posted payment was reversed in the ledger. */
-export const isFullyReversed = (payment: Payment): boolean =>
-  payment.state === "posted" && payment.reversedAmount >= payment.amount
-
-/**
- * What Silver shows for a payment: a fully reversed payment is `canceled` with its original
- * amount (it no longer settles anything); a partly reversed one stays `paid` showing the amount
- * that still stands (amount − reversed); everything else maps through {@link silverStatusOf}.
- */
-export const silverView = (payment: Payment): { readonly status: SilverStatus; readonly amount: bigint } => {
-  if (isFullyReversed(payment)) return { status: "canceled", amount: payment.amount }
-  if (payment.state === "posted") return { status: "paid", amount: payment.amount - payment.reversedAmount }
-  return { status: silverStatusOf[payment.state], amount: payment.amount }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Dialect records: Silver-only attributes
@@ -73,36 +35,6 @@ export const paymentAttributesKind = "payment-attributes"
 export const documentPaymentKind = "document-payment"
 export const customerDetailsKind = "customer-details"
 export const providerDetailsKind = "provider-details"
-
-/** Silver attributes of a payment the ledger has no field for (kept as `payment-attributes`). */
-export interface PaymentAttributes {
-  readonly visible: boolean
-  readonly dueDate: string | null
-  readonly proformaId: number | null
-  readonly invoiceId: number | null
-  /** The collection Silver itself opened (its `pending` status); any other open collection is "active". */
-  readonly silverCollectionId: number | null
-}
-
-export const defaultAttributes: PaymentAttributes = {
-  visible: true,
-  dueDate: null,
-  proformaId: null,
-  invoiceId: null,
-  silverCollectionId: null
-}
-
-const numberOrNull = (value: unknown): number | null => (typeof value === "number" ? value : null)
-
-export const attributesFromData = (data: Readonly<Record<string, unknown>>): PaymentAttributes => ({
-  visible: typeof data.visible === "boolean" ? data.visible : true,
-  dueDate: typeof data.dueDate === "string" ? data.dueDate : null,
-  proformaId: numberOrNull(data.proformaId),
-  invoiceId: numberOrNull(data.invoiceId),
-  silverCollectionId: numberOrNull(data.silverCollectionId)
-})
-
-export const attributesToData = (attributes: PaymentAttributes): Record<string, unknown> => ({ ...attributes })
 
 // ---------------------------------------------------------------------------------------------
 // Hyperlinks
@@ -182,32 +114,6 @@ export const parseHyperlink = (value: unknown, kind: LinkKind, basePath: string)
 
 // ---------------------------------------------------------------------------------------------
 // Representations
-
-/** Everything one Silver payment is rendered from. */
-export interface PaymentRecord {
-  readonly payment: Payment
-  readonly attributes: PaymentAttributes
-  /** The billing entity (Silver provider), when the payment has one. */
-  readonly provider: BillingEntity | null
-}
-
-export const toSilverPayment = (record: PaymentRecord, links: Links): SilverPayment => {
-  const { payment, attributes } = record
-  const view = silverView(payment)
-  return {
-    id: payment.id,
-    url: links.payment(payment.customerId, payment.id),
-    customer: links.customer(payment.customerId),
-    provider: payment.billingEntityId === null ? null : links.provider(payment.billingEntityId),
-    amount: silverMoney.format(view.amount, payment.currency),
-    currency: payment.currency,
-    due_date: attributes.dueDate,
-    status: view.status,
-    visible: attributes.visible,
-    proforma: attributes.proformaId === null ? null : links.proforma(attributes.proformaId),
-    invoice: attributes.invoiceId === null ? null : links.invoice(attributes.invoiceId)
-  }
-}
 
 const textOrNull = (data: Readonly<Record<string, unknown>>, key: string): string | null =>
   typeof data[key] === "string" ? (data[key] as string) : null
@@ -314,127 +220,6 @@ export const toSilverDocument = (document: Document, provider: BillingEntity | n
     total: pythonFloatTotal(document),
     pdf_url: null
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Filters and ordering (PaymentFilter and OrderingFilter @00bc43d)
-
-export interface FilterablePayment {
-  readonly silver: SilverPayment
-  readonly amountMinor: bigint
-  readonly provider: BillingEntity | null
-}
-
-const isOpen = (status: SilverStatus) => status === "unpaid" || status === "pending"
-
-/**
- * Applies Silver's list filters. Returns `null` when a typed filter value is invalid, which made
- * django-filter's form invalid and the list empty.
- */
-export const filterPayments = (
-  rows: ReadonlyArray<FilterablePayment>,
-  query: Readonly<Record<string, string | undefined>>,
-  today: string
-): ReadonlyArray<FilterablePayment> => {
-  const given = (name: string): string | undefined => {
-    const value = query[name]
-    return value === undefined || value === "" ? undefined : value
-  }
-  const minText = given("min_amount")
-  const maxText = given("max_amount")
-  const min = minText === undefined ? undefined : parseFilterDecimal(minText)
-  const max = maxText === undefined ? undefined : parseFilterDecimal(maxText)
-  if (min === null || max === null) return []
-  const overdue = parseFilterBoolean(given("is_overdue"))
-  const visible = parseFilterBoolean(given("visible"))
-  const status = given("status")
-  const flow = given("flow")
-  const provider = given("provider")?.toLowerCase()
-  const currency = given("currency")?.toLowerCase()
-  // Amounts are compared in units of 10^-12 like parseFilterDecimal's result.
-  const scaled = (cents: bigint) => cents * 10n ** 10n
-  return rows.filter((row) => {
-    const { silver } = row
-    if (overdue === true && !(isOpen(silver.status) && silver.due_date !== null && silver.due_date < today)) {
-      return false
-    }
-    if (overdue === false && !(!isOpen(silver.status) || (silver.due_date !== null && silver.due_date >= today))) {
-      return false
-    }
-    if (visible !== null && silver.visible !== visible) return false
-    if (status !== undefined && silver.status !== status) return false
-    if (flow !== undefined && row.provider?.flow !== flow) return false
-    if (provider !== undefined && row.provider?.name.toLowerCase() !== provider) return false
-    if (min !== undefined && scaled(row.amountMinor) < min) return false
-    if (max !== undefined && scaled(row.amountMinor) > max) return false
-    if (currency !== undefined && silver.currency.toLowerCase() !== currency) return false
-    return true
-  })
-}
-
-const orderingFields = [
-  "id",
-  "customer",
-  "provider",
-  "amount",
-  "currency",
-  "due_date",
-  "status",
-  "visible",
-  "proforma",
-  "invoice"
-] as const
-type OrderingField = (typeof orderingFields)[number]
-
-const linkId = (link: string | null): number | null => {
-  if (link === null) return null
-  const match = /\/(\d+)\/$/u.exec(link)
-  return match === null ? null : Number(match[1])
-}
-
-const sortKey = (row: FilterablePayment, field: OrderingField): string | number | bigint | boolean | null => {
-  switch (field) {
-    case "id":
-      return row.silver.id
-    case "amount":
-      return row.amountMinor
-    case "customer":
-    case "provider":
-    case "proforma":
-    case "invoice":
-      return linkId(row.silver[field])
-    default:
-      return row.silver[field]
-  }
-}
-
-/** Compares like SQLite: NULL first ascending (so last descending), then values. */
-const compareValues = (a: ReturnType<typeof sortKey>, b: ReturnType<typeof sortKey>): number => {
-  if (a === b) return 0
-  if (a === null) return -1
-  if (b === null) return 1
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** DRF's OrderingFilter: `?ordering=a,-b` over serializer fields (not `url`); default `-due_date`; ties by id. */
-export const orderPayments = (
-  rows: ReadonlyArray<FilterablePayment>,
-  ordering: string | undefined
-): ReadonlyArray<FilterablePayment> => {
-  const requested = (ordering ?? "")
-    .split(",")
-    .map((term) => term.trim())
-    .filter((term) => (orderingFields as ReadonlyArray<string>).includes(term.replace(/^-/u, "")))
-  const terms = requested.length > 0 ? requested : ["-due_date"]
-  return [...rows].sort((a, b) => {
-    for (const term of terms) {
-      const descending = term.startsWith("-")
-      const field = term.replace(/^-/u, "") as OrderingField
-      const order = compareValues(sortKey(a, field), sortKey(b, field))
-      if (order !== 0) return descending ? -order : order
-    }
-    return a.silver.id - b.silver.id
-  })
 }
 
 // ---------------------------------------------------------------------------------------------
