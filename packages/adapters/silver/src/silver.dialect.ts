@@ -15,17 +15,10 @@ import {
   endpoint,
   jsonExactResponse
 } from "@paybridge/adapter-kit"
-import {
-  type BillingEntity,
-  BillingEntity as BillingEntityRecord,
-  type Customer,
-  Customer as CustomerRecord,
-  currencyCodes,
-  Ledger,
-  mayAccess
-} from "@paybridge/core"
+import { type BillingEntity, currencyCodes, Ledger, mayAccess } from "@paybridge/core"
 import { Clock, Effect, Schema } from "effect"
 import { Hono } from "hono"
+import { customersEndpoints } from "./customers.endpoints.ts"
 import {
   claimDocument,
   customerPayments,
@@ -44,6 +37,7 @@ import {
   silverView,
   toSilverPayment
 } from "./payments.transformers.ts"
+import { providersEndpoints } from "./providers.endpoints.ts"
 import { authenticateOutsideRegistry, silverAuthentication } from "./silver.auth.ts"
 import {
   FieldErrors,
@@ -60,18 +54,13 @@ import {
   parseBoolean,
   parseChoice,
   parseNullableDate,
-  parseNullableInteger,
   paymentViewMetadata,
   pythonNameList,
   requiredText,
-  SilverCustomer,
-  SilverCustomerCreate,
-  SilverCustomerList,
   SilverCustomerPath,
   SilverError,
   SilverIdPath,
   SilverInvoice,
-  SilverPageQuery,
   SilverPayment,
   SilverPaymentCreate,
   SilverPaymentList,
@@ -80,33 +69,21 @@ import {
   SilverPaymentPath,
   type SilverPaymentView,
   SilverProforma,
-  SilverProvider,
-  SilverProviderCreate,
-  SilverProviderList,
   type SilverStatus,
   silverStatuses
 } from "./silver.schemas.ts"
 import {
   type Body,
-  customerDetailsKind,
-  detailOf,
-  dialectId,
   getDocument,
-  getRecordData,
   isPlainObject,
-  type Links,
   linksFor,
-  listOf,
   maybe,
-  optionalTexts,
   type Program,
   paginate,
   parseHyperlink,
-  providerDetailsKind,
-  requiredFields,
+  redirectTest,
   silverResponse,
-  toSilverCustomer,
-  toSilverProvider
+  silverSuite
 } from "./silver.transformers.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -450,191 +427,13 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
 // ---------------------------------------------------------------------------------------------
 // Customers and providers
 
-const customerDetailFields = [
-  "customer_reference",
-  "company",
-  "address_1",
-  "address_2",
-  "city",
-  "state",
-  "zip_code",
-  "country",
-  "extra",
-  "sales_tax_number",
-  "sales_tax_name"
-] as const
-
-const customerView = (customer: Customer, links: Links) =>
-  Effect.map(getRecordData(customerDetailsKind, String(customer.id)), (details) =>
-    toSilverCustomer(customer, details ?? {}, links)
-  )
-
-const listCustomers = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
-  listOf(request, (cursor) => Ledger.use((ledger) => ledger.listCustomers({ cursor, limit: 1000 })), customerView)
-
-const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
-  detailOf(request, (id) => Ledger.use((ledger) => ledger.getCustomer(id)), customerView)
-
-const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Program<DialectResponse> =>
-  Effect.gen(function* () {
-    if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
-    const body: Body = request.body === undefined ? {} : (request.body as Body)
-    const errors = new FieldErrors()
-    const required = requiredFields(errors, body, ["name", "address_1", "city", "country"])
-    const texts = optionalTexts(
-      errors,
-      body,
-      customerDetailFields.filter((field) => !["address_1", "city", "country"].includes(field))
-    )
-    let emails: Array<string> = []
-    if ("emails" in body && body.emails !== null) {
-      if (Array.isArray(body.emails) && body.emails.every((email) => typeof email === "string")) {
-        emails = body.emails as Array<string>
-      } else errors.add("emails", "Expected a list of items.")
-    }
-    const salesTaxPercent =
-      "sales_tax_percent" in body && body.sales_tax_percent !== null
-        ? errors.check("sales_tax_percent", parseAmount(body.sales_tax_percent))
-        : null
-    const consolidated =
-      "consolidated_billing" in body
-        ? errors.check("consolidated_billing", parseBoolean(body.consolidated_billing))
-        : false
-    const currency =
-      "currency" in body ? errors.check("currency", parseChoice(body.currency, currencyCodes)) : ("USD" as const)
-    if (errors.any || currency === undefined) return silverResponse(400, errors.errors)
-    const details = {
-      ...texts,
-      address_1: required.address_1,
-      city: required.city,
-      country: required.country,
-      emails,
-      sales_tax_percent: salesTaxPercent ?? null,
-      consolidated_billing: consolidated ?? false,
-      meta: isPlainObject(body.meta) ? body.meta : {}
-    }
-    const createAndDescribe = Effect.gen(function* () {
-      const made = yield* Ledger.use((ledger) =>
-        ledger.createCustomer({ name: required.name as string, currency, email: emails[0] ?? null })
-      )
-      yield* Ledger.use((ledger) =>
-        ledger.saveDialectRecord({
-          dialect: dialectId,
-          kind: customerDetailsKind,
-          key: String(made.id),
-          customerId: made.id,
-          data: details
-        })
-      )
-      return made
-    })
-    const customer = yield* Ledger.use((ledger) =>
-      ledger.atomically(
-        {
-          operation: "silver:createCustomer",
-          input: { name: required.name, currency, details },
-          result: CustomerRecord
-        },
-        createAndDescribe
-      )
-    )
-    const representation = yield* customerView(customer, linksFor(request.url, request.basePath))
-    return silverResponse(201, representation, { location: representation.url })
-  })
-
-const providerView = (entity: BillingEntity, links: Links) =>
-  Effect.map(getRecordData(providerDetailsKind, String(entity.id)), (details) =>
-    toSilverProvider(entity, details ?? {}, links)
-  )
-
-const listProviders = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
-  listOf(request, (cursor) => Ledger.use((ledger) => ledger.listBillingEntities({ cursor, limit: 1000 })), providerView)
-
-const getProvider = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
-  detailOf(request, (id) => Ledger.use((ledger) => ledger.getBillingEntity(id)), providerView)
-
-const proformaRequired = "This field is required as the chosen flow is proforma."
-
-const createProvider = (request: DialectRequest<unknown, unknown, unknown>): Program<DialectResponse> =>
-  Effect.gen(function* () {
-    if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
-    const body: Body = request.body === undefined ? {} : (request.body as Body)
-    const errors = new FieldErrors()
-    const required = requiredFields(errors, body, ["name", "invoice_series", "address_1", "city", "country"])
-    const flow = "flow" in body ? errors.check("flow", parseChoice(body.flow, ["proforma", "invoice"] as const)) : null
-    const texts = optionalTexts(errors, body, [
-      "company",
-      "display_email",
-      "notification_email",
-      "address_2",
-      "state",
-      "zip_code",
-      "extra",
-      "proforma_series"
-    ])
-    const numbers: Record<string, number | null> = {}
-    for (const field of ["invoice_starting_number", "proforma_starting_number"]) {
-      if (!(field in body)) continue
-      const value = errors.check(field, parseNullableInteger(body[field]))
-      if (value !== undefined) numbers[field] = value
-    }
-    if (errors.any) return silverResponse(400, errors.errors)
-    if (flow === "proforma") {
-      const series = texts.proforma_series ?? null
-      const starting = numbers.proforma_starting_number ?? null
-      if (series === null && starting === null) {
-        return silverResponse(400, { proforma_series: proformaRequired, proforma_starting_number: proformaRequired })
-      }
-      if (series === null) return silverResponse(400, { proforma_series: proformaRequired })
-      if (starting === null) return silverResponse(400, { proforma_starting_number: proformaRequired })
-    }
-    const details = {
-      ...texts,
-      invoice_series: required.invoice_series,
-      address_1: required.address_1,
-      city: required.city,
-      country: required.country,
-      invoice_starting_number: numbers.invoice_starting_number ?? 1,
-      proforma_starting_number: numbers.proforma_starting_number ?? 1,
-      meta: isPlainObject(body.meta) ? body.meta : {}
-    }
-    const createAndDescribe = Effect.gen(function* () {
-      const made = yield* Ledger.use((ledger) =>
-        ledger.createBillingEntity({
-          name: required.name as string,
-          email: texts.display_email ?? null,
-          flow: flow ?? "proforma",
-          defaultCurrency: "USD"
-        })
-      )
-      yield* Ledger.use((ledger) =>
-        ledger.saveDialectRecord({ dialect: dialectId, kind: providerDetailsKind, key: String(made.id), data: details })
-      )
-      return made
-    })
-    const entity = yield* Ledger.use((ledger) =>
-      ledger.atomically(
-        {
-          operation: "silver:createProvider",
-          input: { name: required.name, flow, details },
-          result: BillingEntityRecord
-        },
-        createAndDescribe
-      )
-    )
-    const representation = yield* providerView(entity, linksFor(request.url, request.basePath))
-    return silverResponse(201, representation, { location: representation.url })
-  })
-
 // ---------------------------------------------------------------------------------------------
 // The registry
 
-const suite = "silver.test.ts"
 const docSuite = "silver.vendor-doc.test.ts"
 const listSuite = "silver.list.test.ts"
 const errorSuite = "silver.errors.test.ts"
 const frameworkSuite = "silver.framework.test.ts"
-const redirectTest = `${frameworkSuite} › redirects GET and HEAD on a Silver path without its trailing slash with 301, keeping the query`
 const unslashedTest = `${frameworkSuite} › answers other methods on an unslashed path, and paths that match nothing even with a slash, with 404`
 const optionsListTest = `${frameworkSuite} › describes the payment serializer under actions.POST of the list view's OPTIONS`
 const optionsDetailTest = `${frameworkSuite} › sends no actions where DRF sent none: the detail view (no PUT) and a caller who may not write`
@@ -715,11 +514,11 @@ const definition = defineDialect({
         `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
         `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
         `${docSuite} › replays the doc's create example field by field`,
-        `${suite} › uses the path's customer, applies Silver's defaults and answers 201 with a Location header`,
+        `${silverSuite} › uses the path's customer, applies Silver's defaults and answers 201 with a Location header`,
         `${errorSuite} › collects every field error of a create in one 400 body in Silver's words`,
         `${errorSuite} › applies the document rules in Silver's order`,
-        `${suite} › retries a create carrying a document under the same idempotency key and gets the same payment`,
-        `${suite} › builds links from the mount's base path and renders a payment for the admin console`,
+        `${silverSuite} › retries a create carrying a document under the same idempotency key and gets the same payment`,
+        `${silverSuite} › builds links from the mount's base path and renders a payment for the admin console`,
         optionsListTest,
         unslashedTest
       ],
@@ -753,9 +552,9 @@ const definition = defineDialect({
       responses: { 200: { description: "The payment after the transition", schema: SilverPayment } },
       tests: [
         `${docSuite} › replays the doc's transition example field by field`,
-        `${suite} › walks every allowed transition and keeps paid and canceled final`,
+        `${silverSuite} › walks every allowed transition and keeps paid and canceled final`,
         `${errorSuite} › checks a PATCH in Silver's order with Silver's texts`,
-        `${suite} › refuses a PATCH while a collection someone else started is in progress`,
+        `${silverSuite} › refuses a PATCH while a collection someone else started is in progress`,
         `${errorSuite} › answers a transition the ledger refuses after Silver's checks with Silver's plain-string status error`,
         unslashedTest,
         optionsDetailTest
@@ -768,78 +567,8 @@ const definition = defineDialect({
     notAllowedEndpoint("PUT", paymentsList, "replacePaymentList", listAllow),
     notAllowedEndpoint("PATCH", paymentsList, "patchPaymentList", listAllow),
     notAllowedEndpoint("DELETE", paymentsList, "deletePaymentList", listAllow),
-    endpoint({
-      method: "GET",
-      path: "/customers/",
-      operationId: "listCustomers",
-      summary: "List customers",
-      tags: ["customers"],
-      request: { query: SilverPageQuery },
-      responses: { 200: { description: "A bare array of customers", schema: SilverCustomerList } },
-      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`, redirectTest],
-      implemented: true,
-      handler: listCustomers
-    }),
-    endpoint({
-      method: "POST",
-      path: "/customers/",
-      operationId: "createCustomer",
-      summary: "Create a customer",
-      tags: ["customers"],
-      request: { body: SilverCustomerCreate, bodyRequired: false },
-      responses: { 201: { description: "The customer", schema: SilverCustomer } },
-      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`],
-      implemented: true,
-      handler: createCustomer
-    }),
-    endpoint({
-      method: "GET",
-      path: "/customers/:id{[0-9]+}/",
-      operationId: "getCustomer",
-      summary: "Retrieve a customer (with its payments link)",
-      tags: ["customers"],
-      request: { params: SilverIdPath },
-      responses: { 200: { description: "The customer", schema: SilverCustomer } },
-      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
-      implemented: true,
-      handler: getCustomer
-    }),
-    endpoint({
-      method: "GET",
-      path: "/providers/",
-      operationId: "listProviders",
-      summary: "List providers (Paybridge billing entities)",
-      tags: ["providers"],
-      request: { query: SilverPageQuery },
-      responses: { 200: { description: "A bare array of providers", schema: SilverProviderList } },
-      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`, redirectTest],
-      implemented: true,
-      handler: listProviders
-    }),
-    endpoint({
-      method: "POST",
-      path: "/providers/",
-      operationId: "createProvider",
-      summary: "Create a provider (a Paybridge billing entity)",
-      tags: ["providers"],
-      request: { body: SilverProviderCreate, bodyRequired: false },
-      responses: { 201: { description: "The provider", schema: SilverProvider } },
-      tests: [`${suite} › creates and lists customers and providers a Silver client pays against`],
-      implemented: true,
-      handler: createProvider
-    }),
-    endpoint({
-      method: "GET",
-      path: "/providers/:id{[0-9]+}/",
-      operationId: "getProvider",
-      summary: "Retrieve a provider",
-      tags: ["providers"],
-      request: { params: SilverIdPath },
-      responses: { 200: { description: "The provider", schema: SilverProvider } },
-      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
-      implemented: true,
-      handler: getProvider
-    }),
+    ...customersEndpoints,
+    ...providersEndpoints,
     endpoint({
       method: "GET",
       path: "/invoices/:id{[0-9]+}/",
@@ -848,7 +577,7 @@ const definition = defineDialect({
       tags: ["documents"],
       request: { params: SilverIdPath },
       responses: { 200: { description: "The invoice", schema: SilverInvoice } },
-      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
+      tests: [`${silverSuite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
       implemented: true,
       handler: getDocument("invoice")
     }),
@@ -860,7 +589,7 @@ const definition = defineDialect({
       tags: ["documents"],
       request: { params: SilverIdPath },
       responses: { 200: { description: "The proforma", schema: SilverProforma } },
-      tests: [`${suite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
+      tests: [`${silverSuite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
       implemented: true,
       handler: getDocument("proforma")
     })

@@ -14,7 +14,7 @@ import {
   type DialectServices,
   JsonDecimal
 } from "@paybridge/adapter-kit"
-import { type BillingEntity, type Customer, type Document, Ledger, type LedgerError, type Page } from "@paybridge/core"
+import { type BillingEntity, type Document, Ledger, type LedgerError, type Page } from "@paybridge/core"
 import { Effect } from "effect"
 import { type FieldErrors, invalidPage, notFoundResponse } from "./silver.errors.ts"
 import {
@@ -115,63 +115,9 @@ export const parseHyperlink = (value: unknown, kind: LinkKind, basePath: string)
 // ---------------------------------------------------------------------------------------------
 // Representations
 
-const textOrNull = (data: Readonly<Record<string, unknown>>, key: string): string | null =>
+/** A text field of a details record, or `null`. */
+export const textOrNull = (data: Readonly<Record<string, unknown>>, key: string): string | null =>
   typeof data[key] === "string" ? (data[key] as string) : null
-
-export const toSilverCustomer = (customer: Customer, details: Readonly<Record<string, unknown>>, links: Links) => ({
-  id: customer.id,
-  url: links.customer(customer.id),
-  customer_reference: textOrNull(details, "customer_reference"),
-  name: customer.name,
-  company: textOrNull(details, "company"),
-  emails: Array.isArray(details.emails)
-    ? (details.emails as Array<unknown>).filter((email): email is string => typeof email === "string")
-    : customer.email === null
-      ? []
-      : [customer.email],
-  address_1: textOrNull(details, "address_1"),
-  address_2: textOrNull(details, "address_2"),
-  city: textOrNull(details, "city"),
-  state: textOrNull(details, "state"),
-  zip_code: textOrNull(details, "zip_code"),
-  country: textOrNull(details, "country"),
-  extra: textOrNull(details, "extra"),
-  sales_tax_number: textOrNull(details, "sales_tax_number"),
-  sales_tax_name: textOrNull(details, "sales_tax_name"),
-  sales_tax_percent: textOrNull(details, "sales_tax_percent"),
-  consolidated_billing: details.consolidated_billing === true,
-  subscriptions: [] as Array<string>,
-  payments: links.payments(customer.id),
-  payment_methods: `${links.customer(customer.id)}payment_methods/`,
-  transactions: `${links.customer(customer.id)}transactions/`,
-  meta: details.meta ?? {}
-})
-
-const integerOrNull = (data: Readonly<Record<string, unknown>>, key: string): number | null =>
-  typeof data[key] === "number" ? (data[key] as number) : null
-
-export const toSilverProvider = (entity: BillingEntity, details: Readonly<Record<string, unknown>>, links: Links) => ({
-  id: entity.id,
-  url: links.provider(entity.id),
-  name: entity.name,
-  company: textOrNull(details, "company"),
-  invoice_series: textOrNull(details, "invoice_series"),
-  flow: entity.flow,
-  display_email: textOrNull(details, "display_email") ?? entity.email,
-  notification_email: textOrNull(details, "notification_email"),
-  address_1: textOrNull(details, "address_1"),
-  address_2: textOrNull(details, "address_2"),
-  city: textOrNull(details, "city"),
-  state: textOrNull(details, "state"),
-  zip_code: textOrNull(details, "zip_code"),
-  country: textOrNull(details, "country"),
-  extra: textOrNull(details, "extra"),
-  invoice_starting_number: integerOrNull(details, "invoice_starting_number"),
-  proforma_series: textOrNull(details, "proforma_series"),
-  proforma_starting_number: integerOrNull(details, "proforma_starting_number"),
-  meta: details.meta ?? {},
-  payment_processors: `${links.provider(entity.id)}payment_processors/`
-})
 
 /** A Python float's repr of a two-decimal amount, as DRF rendered a document's `total`: `200.0`, `12.5`. */
 const pythonFloatTotal = (document: Document): JsonDecimal => {
@@ -417,3 +363,13 @@ export const getDocument =
       const provider = yield* providerCache()(document.billingEntityId)
       return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))
     })
+
+// ---------------------------------------------------------------------------------------------
+// Proving tests several resources' endpoints cite
+
+/** The suite of lifecycle, links, customers and providers (`test/silver.test.ts`). */
+export const silverSuite = "silver.test.ts"
+
+/** Django's APPEND_SLASH redirect, which every Silver resource path has. */
+export const redirectTest =
+  "silver.framework.test.ts › redirects GET and HEAD on a Silver path without its trailing slash with 301, keeping the query"
