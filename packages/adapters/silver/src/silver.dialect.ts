@@ -19,6 +19,7 @@ import { type BillingEntity, currencyCodes, Ledger, mayAccess } from "@paybridge
 import { Clock, Effect, Schema } from "effect"
 import { Hono } from "hono"
 import { customersEndpoints } from "./customers.endpoints.ts"
+import { invoicesEndpoints } from "./invoices.endpoints.ts"
 import {
   claimDocument,
   customerPayments,
@@ -37,6 +38,7 @@ import {
   silverView,
   toSilverPayment
 } from "./payments.transformers.ts"
+import { proformasEndpoints } from "./proformas.endpoints.ts"
 import { providersEndpoints } from "./providers.endpoints.ts"
 import { authenticateOutsideRegistry, silverAuthentication } from "./silver.auth.ts"
 import {
@@ -59,8 +61,6 @@ import {
   requiredText,
   SilverCustomerPath,
   SilverError,
-  SilverIdPath,
-  SilverInvoice,
   SilverPayment,
   SilverPaymentCreate,
   SilverPaymentList,
@@ -68,13 +68,11 @@ import {
   SilverPaymentPatch,
   SilverPaymentPath,
   type SilverPaymentView,
-  SilverProforma,
   type SilverStatus,
   silverStatuses
 } from "./silver.schemas.ts"
 import {
   type Body,
-  getDocument,
   isPlainObject,
   linksFor,
   maybe,
@@ -569,30 +567,8 @@ const definition = defineDialect({
     notAllowedEndpoint("DELETE", paymentsList, "deletePaymentList", listAllow),
     ...customersEndpoints,
     ...providersEndpoints,
-    endpoint({
-      method: "GET",
-      path: "/invoices/:id{[0-9]+}/",
-      operationId: "getInvoice",
-      summary: "Retrieve an invoice (a ledger document of kind invoice)",
-      tags: ["documents"],
-      request: { params: SilverIdPath },
-      responses: { 200: { description: "The invoice", schema: SilverInvoice } },
-      tests: [`${silverSuite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
-      implemented: true,
-      handler: getDocument("invoice")
-    }),
-    endpoint({
-      method: "GET",
-      path: "/proformas/:id{[0-9]+}/",
-      operationId: "getProforma",
-      summary: "Retrieve a proforma (a ledger document of kind proforma)",
-      tags: ["documents"],
-      request: { params: SilverIdPath },
-      responses: { 200: { description: "The proforma", schema: SilverProforma } },
-      tests: [`${silverSuite} › resolves every link of a payment with GET in Silver's representation`, redirectTest],
-      implemented: true,
-      handler: getDocument("proforma")
-    })
+    ...invoicesEndpoints,
+    ...proformasEndpoints
   ]
 })
 
