@@ -12,10 +12,13 @@ import {
   type DialectRequest,
   type DialectResponse,
   type DialectServices,
-  JsonDecimal
+  type Endpoint,
+  JsonDecimal,
+  jsonExactResponse
 } from "@paybridge/adapter-kit"
 import { type BillingEntity, type Document, Ledger, type LedgerError, type Page } from "@paybridge/core"
 import { Effect } from "effect"
+import type { Context } from "hono"
 import { type FieldErrors, invalidPage, notFoundResponse } from "./silver.errors.ts"
 import {
   type FieldResult,
@@ -373,3 +376,29 @@ export const silverSuite = "silver.test.ts"
 /** Django's APPEND_SLASH redirect, which every Silver resource path has. */
 export const redirectTest =
   "silver.framework.test.ts › redirects GET and HEAD on a Silver path without its trailing slash with 301, keeping the query"
+
+// ---------------------------------------------------------------------------------------------
+// Django in front of the views (what the kit's registry does not route)
+
+/** The request id a route outside the registry answers with: the client's `X-Request-Id`, else a new one. */
+export const frontRequestId = (c: Context): string => c.req.header("x-request-id")?.trim() || crypto.randomUUID()
+
+/** Every Silver resource path of `endpoints` without its trailing slash (where {@link appendSlash} answers). */
+export const unslashedPaths = (endpoints: ReadonlyArray<Endpoint>): ReadonlyArray<string> =>
+  [...new Set(endpoints.map((entry) => entry.path))].map((path) => path.slice(0, -1))
+
+/**
+ * Django's CommonMiddleware (APPEND_SLASH) on a Silver resource path without its trailing slash:
+ * GET/HEAD get a 301 to the slashed URL (query kept) before any view or authentication runs.
+ */
+export const appendSlash = (c: Context): Response => {
+  const requestId = frontRequestId(c)
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    // Django redirected these too (a POST in DEBUG raised a 500); a redirected POST or PATCH comes
+    // back as a GET or without its body in common clients, so we answer Silver's 404 instead (README).
+    return jsonExactResponse({ detail: "Not found." }, 404, { "x-request-id": requestId })
+  }
+  const url = new URL(c.req.url)
+  url.pathname = `${url.pathname}/`
+  return new Response(null, { status: 301, headers: { location: url.toString(), "x-request-id": requestId } })
+}
