@@ -7,16 +7,9 @@
  * OPTIONS answers of the two views (which the kit's registry does not route). Conversions and
  * document rules these handlers use live in `payments.transformers.ts`.
  */
-import {
-  type DialectRequest,
-  type DialectResponse,
-  type Endpoint,
-  endpoint,
-  jsonExactResponse
-} from "@paybridge/adapter-kit"
-import { type BillingEntity, currencyCodes, Ledger, mayAccess } from "@paybridge/core"
-import { Clock, Effect, Schema } from "effect"
-import type { Context } from "hono"
+import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
+import { type BillingEntity, currencyCodes, Ledger } from "@paybridge/core"
+import { Effect, Schema } from "effect"
 import {
   claimDocument,
   customerPayments,
@@ -32,9 +25,9 @@ import {
   saveAttributes,
   settleDocuments,
   silverView,
-  toSilverPayment
+  toSilverPayment,
+  transitionInLedger
 } from "./payments.transformers.ts"
-import type { OutsideAuthentication } from "./silver.auth.ts"
 import { FieldErrors, invalidPage, methodNotAllowed, notADictionary, notFoundResponse } from "./silver.errors.ts"
 import {
   finalSilverStatuses,
@@ -43,6 +36,7 @@ import {
   parseBoolean,
   parseChoice,
   parseNullableDate,
+  paymentFields,
   paymentViewMetadata,
   pythonNameList,
   requiredText,
@@ -53,22 +47,23 @@ import {
   SilverPaymentListQuery,
   SilverPaymentPatch,
   SilverPaymentPath,
-  type SilverPaymentView,
   type SilverStatus,
   silverStatuses
 } from "./silver.schemas.ts"
 import {
   type Body,
-  frontRequestId,
   isPlainObject,
   linksFor,
   maybe,
+  type OptionsRoute,
+  optionsRoute,
   type Program,
   paginate,
   parseHyperlink,
   redirectTest,
   silverResponse,
-  silverSuite
+  silverSuite,
+  today
 } from "./silver.transformers.ts"
 
 const docSuite = "silver.vendor-doc.test.ts"
@@ -97,20 +92,6 @@ const notAllowedEndpoint = (method: "PUT" | "PATCH" | "DELETE", path: string, op
     implemented: true,
     handler: () => Effect.succeed(silverResponse(405, methodNotAllowed(method), { allow }))
   })
-
-const today = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString().slice(0, 10))
-
-const paymentFields = [
-  "customer",
-  "provider",
-  "amount",
-  "currency",
-  "due_date",
-  "status",
-  "visible",
-  "proforma",
-  "invoice"
-] as const
 
 type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof SilverPaymentListQuery.Type, unknown>
 
@@ -379,27 +360,6 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
     // 6. The transition.
     if (target !== current) {
       const refused = silverResponse(400, { status: `The payment could not be transitioned to '${target}' status.` })
-      const transition: Program<void> = Effect.gen(function* () {
-        switch (target) {
-          case "pending": {
-            const submitted = yield* Ledger.use((ledger) =>
-              ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
-            )
-            const collection = submitted.collections.find((row) => row.state === "requested")
-            yield* saveAttributes(submitted.payment, { ...attributes, silverCollectionId: collection?.id ?? null })
-            return
-          }
-          case "unpaid":
-            yield* Ledger.use((ledger) => ledger.failCollection({ paymentId: payment.id, reason: "failed in Silver" }))
-            return
-          case "paid":
-            yield* Ledger.use((ledger) => ledger.postPayment({ paymentId: payment.id }))
-            return
-          case "canceled":
-            yield* Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" }))
-            return
-        }
-      })
       const outcome = yield* Ledger.use((ledger) =>
         ledger.atomically(
           {
@@ -407,7 +367,7 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
             input: { paymentId: payment.id, status: target },
             result: Schema.Void
           },
-          transition
+          transitionInLedger(payment, attributes, target)
         )
       ).pipe(
         Effect.as(null),
@@ -514,26 +474,8 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
   notAllowedEndpoint("DELETE", paymentsList, "deletePaymentList", listAllow)
 ]
 
-/** One payment view's OPTIONS answer (DRF's metadata), which the kit's registry does not route. */
-export interface PaymentOptions {
-  readonly path: string
-  readonly answer: (c: Context, authenticate: OutsideAuthentication) => Promise<Response>
-}
-
-/** DRF's OPTIONS on a payment view: the caller must authenticate; `actions.POST` only where DRF sent it. */
-const paymentOptions = (path: string, view: SilverPaymentView, allow: string): PaymentOptions => ({
-  path,
-  answer: async (c, authenticate) => {
-    const requestId = frontRequestId(c)
-    const principal = await authenticate(c, requestId)
-    if (principal instanceof Response) return principal
-    // DRF describes POST only to a caller whose permission check for it passes.
-    const body = paymentViewMetadata(view, { mayCreate: mayAccess(principal.role, "write") })
-    return jsonExactResponse(body, 200, { allow, "x-request-id": requestId })
-  }
-})
-
-export const paymentsOptions: ReadonlyArray<PaymentOptions> = [
-  paymentOptions(paymentsList, "list", listAllow),
-  paymentOptions(paymentDetail, "detail", detailAllow)
+/** DRF's OPTIONS on the two payment views; `actions.POST` (list only) for a caller who may write. */
+export const paymentsOptions: ReadonlyArray<OptionsRoute> = [
+  optionsRoute(paymentsList, listAllow, (mayWrite) => paymentViewMetadata("list", { mayCreate: mayWrite })),
+  optionsRoute(paymentDetail, detailAllow, (mayWrite) => paymentViewMetadata("detail", { mayCreate: mayWrite }))
 ]

@@ -1,16 +1,5 @@
-/**
- * Silver payment transformers: what the payment endpoints need beyond the shared transformers —
- * the status table (total over the ledger's payment states, with the rule for reversed payments,
- * which have no Silver state), the Silver-only attributes kept in `payment-attributes` records,
- * the payment representation, django-filter's `PaymentFilter` and DRF's `OrderingFilter` as the
- * list applied them, loading payments with their attributes and providers, and the rules for the
- * invoice and proforma a payment carries (DRF's field checks, the model's `clean()`, the
- * "one payment per document" claim, and the best-effort settlement of a paid payment).
- */
-import type { DialectServices } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
-  CommandContext,
   Conflict,
   type Document,
   formatMinorUnits,
@@ -40,7 +29,8 @@ import {
   parseHyperlink,
   paymentAttributesKind,
   providerCache,
-  readAll
+  readAll,
+  step
 } from "./silver.transformers.ts"
 
 // ---------------------------------------------------------------------------------------------
@@ -339,23 +329,42 @@ export const renderSilverPayment = (detail: PaymentDetail, basePath: string) =>
   })
 
 // ---------------------------------------------------------------------------------------------
-// Documents a payment carries (validation shared by create and PATCH, settlement)
+// Silver's transitions as ledger commands
 
 /**
- * Runs one later ledger command of a multi-command request under an idempotency key derived from
- * the request's (`<key>#<step>`), so a retried request replays every step instead of colliding
- * with the first step's key.
+ * The ledger command behind each of Silver's transitions (its FSM, run inside the PATCH's unit):
+ * →pending requests a direct-debit collection, remembered as Silver's own; →unpaid fails it;
+ * →paid posts the payment (collecting Silver's open collection); →canceled cancels it.
  */
-const step =
-  (name: string) =>
-  <A, E>(program: Effect.Effect<A, E, DialectServices>): Effect.Effect<A, E, DialectServices> =>
-    Effect.gen(function* () {
-      const context = yield* CommandContext
-      return yield* Effect.provideService(program, CommandContext, {
-        ...context,
-        idempotencyKey: context.idempotencyKey === null ? null : `${context.idempotencyKey}#silver-${name}`
-      })
-    })
+export const transitionInLedger = (
+  payment: Payment,
+  attributes: PaymentAttributes,
+  target: SilverStatus
+): Program<void> =>
+  Effect.gen(function* () {
+    switch (target) {
+      case "pending": {
+        const submitted = yield* Ledger.use((ledger) =>
+          ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+        )
+        const collection = submitted.collections.find((row) => row.state === "requested")
+        yield* saveAttributes(submitted.payment, { ...attributes, silverCollectionId: collection?.id ?? null })
+        return
+      }
+      case "unpaid":
+        yield* Ledger.use((ledger) => ledger.failCollection({ paymentId: payment.id, reason: "failed in Silver" }))
+        return
+      case "paid":
+        yield* Ledger.use((ledger) => ledger.postPayment({ paymentId: payment.id }))
+        return
+      case "canceled":
+        yield* Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" }))
+        return
+    }
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Documents a payment carries (validation shared by create and PATCH, settlement)
 
 interface DocumentChoice {
   readonly proforma: Document | null | undefined

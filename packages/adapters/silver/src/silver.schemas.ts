@@ -419,6 +419,19 @@ export const paymentCreateActions: Readonly<Record<string, SilverFieldInfo>> = {
   invoice: { type: "field", required: false, read_only: false, label: "Invoice" }
 }
 
+/** The payment serializer's writable fields, in its field order (PATCH checks them in this order). */
+export const paymentFields = [
+  "customer",
+  "provider",
+  "amount",
+  "currency",
+  "due_date",
+  "status",
+  "visible",
+  "proforma",
+  "invoice"
+] as const
+
 /** Which payment view an OPTIONS request reached. */
 export type SilverPaymentView = "list" | "detail"
 

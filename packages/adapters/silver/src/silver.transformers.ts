@@ -16,9 +16,18 @@ import {
   JsonDecimal,
   jsonExactResponse
 } from "@paybridge/adapter-kit"
-import { type BillingEntity, type Document, Ledger, type LedgerError, type Page } from "@paybridge/core"
-import { Effect } from "effect"
+import {
+  type BillingEntity,
+  CommandContext,
+  type Document,
+  Ledger,
+  type LedgerError,
+  mayAccess,
+  type Page
+} from "@paybridge/core"
+import { Clock, Effect } from "effect"
 import type { Context } from "hono"
+import type { OutsideAuthentication } from "./silver.auth.ts"
 import { type FieldErrors, invalidPage, notFoundResponse } from "./silver.errors.ts"
 import {
   type FieldResult,
@@ -367,6 +376,25 @@ export const getDocument =
       return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))
     })
 
+/**
+ * Runs one later ledger command of a multi-command request under an idempotency key derived from
+ * the request's (`<key>#<step>`), so a retried request replays every step instead of colliding
+ * with the first step's key.
+ */
+export const step =
+  (name: string) =>
+  <A, E>(program: Effect.Effect<A, E, DialectServices>): Effect.Effect<A, E, DialectServices> =>
+    Effect.gen(function* () {
+      const context = yield* CommandContext
+      return yield* Effect.provideService(program, CommandContext, {
+        ...context,
+        idempotencyKey: context.idempotencyKey === null ? null : `${context.idempotencyKey}#silver-${name}`
+      })
+    })
+
+/** Today's date (`YYYY-MM-DD`, UTC) by the Effect clock. */
+export const today = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString().slice(0, 10))
+
 // ---------------------------------------------------------------------------------------------
 // Proving tests several resources' endpoints cite
 
@@ -402,3 +430,24 @@ export const appendSlash = (c: Context): Response => {
   url.pathname = `${url.pathname}/`
   return new Response(null, { status: 301, headers: { location: url.toString(), "x-request-id": requestId } })
 }
+
+/** A view's OPTIONS answer (DRF's metadata) at `path`, which the kit's registry does not route. */
+export interface OptionsRoute {
+  readonly path: string
+  readonly answer: (c: Context, authenticate: OutsideAuthentication) => Promise<Response>
+}
+
+/**
+ * DRF's OPTIONS on a view: the caller must authenticate (else the usual 403); the body is the
+ * view's metadata, which describes a write method only to a caller whose permission check for it
+ * passes (`mayWrite`); `Allow` lists the view's methods.
+ */
+export const optionsRoute = (path: string, allow: string, metadata: (mayWrite: boolean) => unknown): OptionsRoute => ({
+  path,
+  answer: async (c, authenticate) => {
+    const requestId = frontRequestId(c)
+    const principal = await authenticate(c, requestId)
+    if (principal instanceof Response) return principal
+    return jsonExactResponse(metadata(mayAccess(principal.role, "write")), 200, { allow, "x-request-id": requestId })
+  }
+})
