@@ -162,6 +162,7 @@ const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Pro
     return silverResponse(201, representation, { location: representation.url })
   })
 
+/** The customer endpoints in registry order: list, create, retrieve. */
 export const customersEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({
     method: "GET",

@@ -7,6 +7,7 @@ import { type Endpoint, endpoint } from "@paybridge/adapter-kit"
 import { SilverIdPath, SilverInvoice } from "./silver.schemas.ts"
 import { getDocument, redirectTest, silverSuite } from "./silver.transformers.ts"
 
+/** The invoice endpoint (retrieve). */
 export const invoicesEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({
     method: "GET",

@@ -66,6 +66,7 @@ import {
   today
 } from "./silver.transformers.ts"
 
+// The two payment paths, the methods their views allow, and the proving tests the endpoints cite.
 const docSuite = "silver.vendor-doc.test.ts"
 const listSuite = "silver.list.test.ts"
 const errorSuite = "silver.errors.test.ts"
@@ -92,6 +93,8 @@ const notAllowedEndpoint = (method: "PUT" | "PATCH" | "DELETE", path: string, op
     implemented: true,
     handler: () => Effect.succeed(silverResponse(405, methodNotAllowed(method), { allow }))
   })
+
+// Handlers
 
 type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof SilverPaymentListQuery.Type, unknown>
 
@@ -384,6 +387,7 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
     return silverResponse(200, toSilverPayment(updated, links))
   })
 
+/** The payment endpoints in registry order: list, create, retrieve, PATCH, then the 405s. */
 export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({
     method: "GET",

@@ -7,6 +7,7 @@ import { type Endpoint, endpoint } from "@paybridge/adapter-kit"
 import { SilverIdPath, SilverProforma } from "./silver.schemas.ts"
 import { getDocument, redirectTest, silverSuite } from "./silver.transformers.ts"
 
+/** The proforma endpoint (retrieve). */
 export const proformasEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({
     method: "GET",

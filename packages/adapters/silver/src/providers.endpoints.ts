@@ -150,6 +150,7 @@ const createProvider = (request: DialectRequest<unknown, unknown, unknown>): Pro
     return silverResponse(201, representation, { location: representation.url })
   })
 
+/** The provider endpoints in registry order: list, create, retrieve. */
 export const providersEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({
     method: "GET",

@@ -3,9 +3,11 @@
  * has no field for, Silver's absolute hyperlinks (built from the request's scheme, host and base
  * path) and their resolution back to ledger ids as DRF's `HyperlinkedRelatedField` did, the
  * invoice and proforma representations, page-number pagination with the Link header in Silver's
- * own format, and the ledger reads and answers several resources' handlers share (list and detail
- * answers, provider lookups, the document detail). Payment-only conversions (status table,
- * filters, ordering) live in `payments.transformers.ts`.
+ * own format, the ledger reads and answers several resources' handlers share (list and detail
+ * answers, provider lookups, the document detail, per-step idempotency keys), the proving tests
+ * several resources cite, and what Django and DRF answered in front of the views (APPEND_SLASH
+ * redirects, OPTIONS), which the kit's registry does not route. Payment-only conversions (status
+ * table, filters, ordering, transitions) live in `payments.transformers.ts`.
  */
 import {
   DateFormats,
