@@ -1,3 +1,13 @@
+/**
+ * Silver payment transformers: what the payment endpoints need beyond the shared transformers —
+ * the status table (total over the ledger's payment states, with the rule for reversed payments,
+ * which have no Silver state), the Silver-only attributes kept in `payment-attributes` records,
+ * the payment representation (also the admin console's view), django-filter's `PaymentFilter` and
+ * DRF's `OrderingFilter` as the list applied them, loading payments with their attributes and
+ * providers, the ledger command behind each Silver transition, and the rules for the invoice and
+ * proforma a payment carries (DRF's field checks, the model's `clean()`, the "one payment per
+ * document" claim, and the best-effort settlement of a paid payment).
+ */
 import {
   type BillingEntity,
   Conflict,
@@ -36,16 +46,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Status
 
-/**
- * Silver payment transformers: what the payment endpoints need beyond the shared transformers —
- * the status table (total over the ledger's payment states, with the rule for reversed payments,
- * which have no Silver state), the Silver-only attributes kept in `payment-attributes` records,
- * the payment representation (also the admin console's view), django-filter's `PaymentFilter` and
- * DRF's `OrderingFilter` as the list applied them, loading payments with their attributes and
- * providers, the ledger command behind each Silver transition, and the rules for the invoice and
- * proforma a payment carries (DRF's field checks, the model's `clean()`, the "one payment per
- * document" claim, and the best-effort settlement of a paid payment).
- */
+/** Ledger state → Silver status. A rejected payment never brought money: Silver calls that canceled. */
 export const silverStatusOf = {
   draft: "unpaid",
   pending: "pending",

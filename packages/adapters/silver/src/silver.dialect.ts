@@ -5,8 +5,10 @@
  * assembles it: the vendor's identity and docs, authentication (`silver.auth.ts`), the error table
  * (`silver.errors.ts`), the console's payment rendering, the endpoints of each Silver resource
  * (`<resource>.endpoints.ts`, in registry order), and in front of the kit's app the two things
- * its registry does not route — Django's APPEND_SLASH redirects and DRF's OPTIONS answers. See
- * README.md for the status mapping, the reversal rule and every deliberate difference from Silver.
+ * its registry does not route — Django's APPEND_SLASH redirects and DRF's OPTIONS answers. Every
+ * handler calls only the Ledger; Silver-only attributes (visible, due date, document links, provider
+ * and customer details) live in dialect records. See README.md for the status mapping, the
+ * reversal rule and every deliberate difference from Silver.
  */
 import { type Dialect, defineDialect, type Endpoint } from "@paybridge/adapter-kit"
 import { Hono } from "hono"
