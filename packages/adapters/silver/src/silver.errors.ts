@@ -3,9 +3,11 @@
  * Silver answered authentication problems with 403 (session authentication came first, so no
  * `WWW-Authenticate` challenge), unknown objects with `{"detail": "Not found."}` and field
  * problems with `{"<field>": ["…"]}` / `{"non_field_errors": ["…"]}`. Most of Silver's field errors
- * are produced by the handlers themselves in these shapes; the table covers whatever reaches it.
+ * are produced by the handlers themselves in these shapes (collected with {@link FieldErrors}); the
+ * table covers whatever reaches it.
  */
-import type { ErrorTable } from "@paybridge/adapter-kit"
+import type { DialectResponse, ErrorTable } from "@paybridge/adapter-kit"
+import { type FieldResult, pythonTypeName } from "./silver.schemas.ts"
 
 export const notProvided = "Authentication credentials were not provided."
 export const invalidCredentials = "Invalid username/password."
@@ -45,4 +47,35 @@ export const silverErrors: ErrorTable = {
     headers: () => ({ "retry-after": "1" })
   },
   Internal: { status: 500, body: (e) => ({ detail: e.message }) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers the handlers give themselves
+
+/** DRF's 404 for an unknown object (or one outside the caller's scope). */
+export const notFoundResponse = (): DialectResponse => ({ status: 404, body: { detail: "Not found." } })
+
+/** DRF's 404 for a page number out of range or not a number. */
+export const invalidPage = (): DialectResponse => ({ status: 404, body: { detail: "Invalid page." } })
+
+/** DRF's answer to a body that is not a JSON object. */
+export const notADictionary = (body: unknown) => ({
+  status: 400,
+  body: { non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonTypeName(body)}.`] }
+})
+
+/** Field errors in serializer order, as DRF collected them. */
+export class FieldErrors {
+  readonly errors: Record<string, Array<string>> = {}
+  add(field: string, message: string) {
+    this.errors[field] = [...(this.errors[field] ?? []), message]
+  }
+  check<A>(field: string, result: FieldResult<A>): A | undefined {
+    if (result.ok) return result.value
+    this.add(field, result.error)
+    return undefined
+  }
+  get any() {
+    return Object.keys(this.errors).length > 0
+  }
 }

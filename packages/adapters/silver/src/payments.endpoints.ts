@@ -1,0 +1,485 @@
+/**
+ * Silver's payments resource, `/customers/<id>/payments/` and `/customers/<id>/payments/<id>/`:
+ * list (django-filter filters, DRF ordering, page-number pagination with Silver's Link header),
+ * create (every field error in one DRF body, then the model's `clean()`, then one ledger unit),
+ * retrieve, and PATCH as Silver's status transitions (checks in Silver's order; the ledger command
+ * of each transition), 405 with `Allow` for the methods Silver's views did not allow, and DRF's
+ * OPTIONS answers of the two views (which the kit's registry does not route). Conversions and
+ * document rules these handlers use live in `payments.transformers.ts`.
+ */
+import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
+import { type BillingEntity, currencyCodes, Ledger } from "@paybridge/core"
+import { Effect, Schema } from "effect"
+import {
+  claimDocument,
+  customerPayments,
+  documentField,
+  documentProblem,
+  documentTakenPrefix,
+  type FilterablePayment,
+  filterPayments,
+  isDocumentTaken,
+  loadRecord,
+  orderPayments,
+  type PaymentAttributes,
+  saveAttributes,
+  settleDocuments,
+  silverView,
+  toSilverPayment,
+  transitionInLedger
+} from "./payments.transformers.ts"
+import { FieldErrors, invalidPage, methodNotAllowed, notADictionary, notFoundResponse } from "./silver.errors.ts"
+import {
+  finalSilverStatuses,
+  nullText,
+  parseAmount,
+  parseBoolean,
+  parseChoice,
+  parseNullableDate,
+  paymentFields,
+  paymentViewMetadata,
+  pythonNameList,
+  requiredText,
+  SilverCustomerPath,
+  SilverPayment,
+  SilverPaymentCreate,
+  SilverPaymentList,
+  SilverPaymentListQuery,
+  SilverPaymentPatch,
+  SilverPaymentPath,
+  type SilverStatus,
+  silverStatuses
+} from "./silver.schemas.ts"
+import {
+  type Body,
+  isPlainObject,
+  linksFor,
+  maybe,
+  type OptionsRoute,
+  optionsRoute,
+  type Program,
+  paginate,
+  parseHyperlink,
+  redirectTest,
+  silverResponse,
+  silverSuite,
+  today
+} from "./silver.transformers.ts"
+
+// The two payment paths, the methods their views allow, and the proving tests the endpoints cite.
+const docSuite = "silver.vendor-doc.test.ts"
+const listSuite = "silver.list.test.ts"
+const errorSuite = "silver.errors.test.ts"
+const frameworkSuite = "silver.framework.test.ts"
+const unslashedTest = `${frameworkSuite} › answers other methods on an unslashed path, and paths that match nothing even with a slash, with 404`
+const optionsListTest = `${frameworkSuite} › describes the payment serializer under actions.POST of the list view's OPTIONS`
+const optionsDetailTest = `${frameworkSuite} › sends no actions where DRF sent none: the detail view (no PUT) and a caller who may not write`
+const contract = "silver.contract.test.ts › Silver (Presslabs): dialect contract"
+const paymentsList = "/customers/:customerId{[0-9]+}/payments/"
+const paymentDetail = "/customers/:customerId{[0-9]+}/payments/:paymentId{[0-9]+}/"
+const detailAllow = "GET, PATCH, HEAD, OPTIONS"
+const listAllow = "GET, POST, HEAD, OPTIONS"
+
+/** A method Silver's DRF views did not allow on a path: answered 405 with Silver's body and `Allow` header. */
+const notAllowedEndpoint = (method: "PUT" | "PATCH" | "DELETE", path: string, operationId: string, allow: string) =>
+  endpoint({
+    method,
+    path,
+    operationId,
+    summary: "Not allowed: answers 405 as Silver did",
+    tags: ["payments"],
+    responses: { 405: { description: `Method "${method}" not allowed.` } },
+    tests: [`${errorSuite} › answers 405 for PUT and DELETE with Silver's body`],
+    implemented: true,
+    handler: () => Effect.succeed(silverResponse(405, methodNotAllowed(method), { allow }))
+  })
+
+// Handlers
+
+type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof SilverPaymentListQuery.Type, unknown>
+
+const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const links = linksFor(request.url, request.basePath)
+    const records = yield* customerPayments(Number(request.params.customerId))
+    const rows: Array<FilterablePayment> = records.map((record) => ({
+      silver: toSilverPayment(record, links),
+      amountMinor: silverView(record.payment).amount,
+      provider: record.provider
+    }))
+    const filtered = filterPayments(rows, request.query, yield* today)
+    const page = paginate(orderPayments(filtered, request.query.ordering), request.query, request.url)
+    if (!page.ok) return invalidPage()
+    return silverResponse(
+      200,
+      page.items.map((row) => row.silver),
+      { link: page.link }
+    )
+  })
+
+type PaymentCreateRequest = DialectRequest<typeof SilverCustomerPath.Type, unknown, unknown>
+
+const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
+    const body: Body = request.body === undefined ? {} : (request.body as Body)
+    const links = linksFor(request.url, request.basePath)
+    const customerId = Number(request.params.customerId)
+    const errors = new FieldErrors()
+    const requestKey = request.idempotencyKey === null ? null : `${request.principal.id}:${request.idempotencyKey}`
+
+    // The view puts the path's customer into the body: a client-sent customer is ignored.
+    const customer = yield* maybe(Ledger.use((ledger) => ledger.getCustomer(customerId)))
+    if (customer === null) errors.add("customer", "Invalid hyperlink - Object does not exist.")
+
+    let provider: BillingEntity | null = null
+    if (!("provider" in body)) errors.add("provider", requiredText)
+    else if (body.provider === null) errors.add("provider", nullText)
+    else {
+      const providerId = errors.check("provider", parseHyperlink(body.provider, "provider", request.basePath))
+      if (providerId !== undefined) {
+        provider = yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(providerId)))
+        if (provider === null) errors.add("provider", "Invalid hyperlink - Object does not exist.")
+      }
+    }
+
+    let amount: string | undefined
+    if (!("amount" in body)) errors.add("amount", requiredText)
+    else {
+      amount = errors.check("amount", parseAmount(body.amount))
+      if (amount !== undefined && /^0+\.00$/u.test(amount)) {
+        // Deviation: the ledger keeps only payments above zero (README).
+        errors.add("amount", "Ensure this value is greater than or equal to 0.01.")
+        amount = undefined
+      }
+    }
+
+    const currency = "currency" in body ? errors.check("currency", parseChoice(body.currency, currencyCodes)) : "USD"
+    if (currency !== undefined && customer !== null && currency !== customer.currency) {
+      // Deviation: a ledger payment is in its customer's currency (README).
+      errors.add("currency", `Payments of this customer must be in ${customer.currency}.`)
+    }
+    const dueDate = "due_date" in body ? errors.check("due_date", parseNullableDate(body.due_date)) : null
+    const status: SilverStatus | undefined =
+      "status" in body ? errors.check("status", parseChoice(body.status, silverStatuses)) : "unpaid"
+    const visible = "visible" in body ? errors.check("visible", parseBoolean(body.visible)) : true
+    const proforma =
+      "proforma" in body
+        ? yield* documentField(errors, "proforma", body.proforma, request.basePath, null, requestKey)
+        : null
+    const invoice =
+      "invoice" in body
+        ? yield* documentField(errors, "invoice", body.invoice, request.basePath, null, requestKey)
+        : null
+    if (errors.any) return silverResponse(400, errors.errors)
+    if (
+      customer === null ||
+      provider === null ||
+      amount === undefined ||
+      currency === undefined ||
+      dueDate === undefined ||
+      status === undefined ||
+      visible === undefined ||
+      proforma === undefined ||
+      invoice === undefined
+    ) {
+      return silverResponse(400, errors.errors)
+    }
+    const problem = documentProblem(provider.id, customer.id, { proforma, invoice })
+    if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
+
+    // Create: status is set directly, as Silver did (no transition signals on create). Every
+    // command of the create runs as one unit, claiming the request's idempotency key once.
+    const attributes: PaymentAttributes = {
+      visible,
+      dueDate,
+      proformaId: proforma?.id ?? null,
+      invoiceId: invoice?.id ?? null,
+      silverCollectionId: null
+    }
+    const work = Effect.gen(function* () {
+      const created = yield* Ledger.use((ledger) =>
+        ledger.createPayment({
+          customerId: customer.id,
+          amount,
+          currency: customer.currency,
+          initialState: status === "paid" ? "posted" : "draft",
+          billingEntityId: provider.id
+        })
+      )
+      let payment = created.payment
+      let stored = attributes
+      if (status === "pending") {
+        const submitted = yield* Ledger.use((ledger) =>
+          ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+        )
+        payment = submitted.payment
+        const open = submitted.collections.find((collection) => collection.state === "requested")
+        stored = { ...stored, silverCollectionId: open?.id ?? null }
+      }
+      if (status === "canceled") {
+        payment = yield* Ledger.use((ledger) =>
+          ledger.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" })
+        )
+      }
+      yield* saveAttributes(payment, stored)
+      for (const document of [proforma, invoice]) {
+        if (document === null) continue
+        yield* claimDocument(document, payment, requestKey)
+      }
+      return payment.id
+    })
+    const outcome = yield* Ledger.use((ledger) =>
+      ledger.atomically(
+        {
+          operation: "silver:createPayment",
+          input: {
+            customerId,
+            providerId: provider.id,
+            amount,
+            status,
+            visible,
+            dueDate,
+            proforma: proforma?.id ?? null,
+            invoice: invoice?.id ?? null
+          },
+          result: Schema.Int
+        },
+        work
+      )
+    ).pipe(
+      Effect.map((paymentId): number | DialectResponse => paymentId),
+      Effect.catchIf(isDocumentTaken, (error) =>
+        Effect.succeed(
+          silverResponse(400, { [error.message.slice(documentTakenPrefix.length)]: ["This field must be unique."] })
+        )
+      )
+    )
+    if (typeof outcome !== "number") return outcome
+    const payment = (yield* Ledger.use((ledger) => ledger.getPayment({ id: outcome }))).payment
+    if (status === "paid") yield* settleDocuments(payment, attributes)
+    const record = yield* loadRecord(payment.id)
+    if (record === null) return notFoundResponse()
+    const representation = toSilverPayment(record, links)
+    return silverResponse(201, representation, { location: representation.url })
+  })
+
+type PaymentDetailRequest = DialectRequest<typeof SilverPaymentPath.Type, unknown, unknown>
+
+const findPayment = (request: PaymentDetailRequest) =>
+  Effect.map(loadRecord(Number(request.params.paymentId)), (record) =>
+    record === null || record.payment.customerId !== Number(request.params.customerId) ? null : record
+  )
+
+const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
+  Effect.map(findPayment(request), (record) =>
+    record === null
+      ? notFoundResponse()
+      : silverResponse(200, toSilverPayment(record, linksFor(request.url, request.basePath)))
+  )
+
+const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const record = yield* findPayment(request)
+    if (record === null) return notFoundResponse()
+    if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
+    const body: Body = request.body === undefined ? {} : (request.body as Body)
+    const links = linksFor(request.url, request.basePath)
+    const { payment, attributes, detail } = record
+    const errors = new FieldErrors()
+
+    // 1. Field validation of whatever writable fields were sent (unknown and read-only keys dropped).
+    const given = paymentFields.filter((field) => field in body)
+    let target: SilverStatus | undefined
+    for (const field of given) {
+      const value = body[field]
+      switch (field) {
+        case "customer":
+        case "provider": {
+          if (value === null) {
+            errors.add(field, nullText)
+            break
+          }
+          const id = errors.check(field, parseHyperlink(value, field, request.basePath))
+          if (id === undefined) break
+          const exists =
+            field === "customer"
+              ? yield* maybe(Ledger.use((ledger) => ledger.getCustomer(id)))
+              : yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(id)))
+          if (exists === null) errors.add(field, "Invalid hyperlink - Object does not exist.")
+          break
+        }
+        case "amount":
+          errors.check(field, parseAmount(value))
+          break
+        case "currency":
+          errors.check(field, parseChoice(value, currencyCodes))
+          break
+        case "due_date":
+          errors.check(field, parseNullableDate(value))
+          break
+        case "status":
+          target = errors.check(field, parseChoice(value, silverStatuses))
+          break
+        case "visible":
+          errors.check(field, parseBoolean(value))
+          break
+        case "proforma":
+        case "invoice":
+          yield* documentField(errors, field, value, request.basePath, payment.id, null)
+          break
+      }
+    }
+    if (errors.any) return silverResponse(400, errors.errors)
+    // 2. Only the status may change.
+    if (given.length !== 1 || given[0] !== "status" || target === undefined) {
+      return silverResponse(400, {
+        non_field_errors: [`Existing payments only accept updating their status. ${pythonNameList(given)} given.`]
+      })
+    }
+    // 3. Final statuses stay final.
+    const current = silverView(payment).status
+    if (finalSilverStatuses.includes(current)) {
+      return silverResponse(400, { non_field_errors: [`Cannot update a payment with '${current}' status.`] })
+    }
+    // 4. A collection somebody else started (a gateway, tRPC, another dialect) is an active transaction.
+    const open = detail.collections.find((collection) => collection.state === "requested")
+    if (open !== undefined && open.id !== attributes.silverCollectionId) {
+      return silverResponse(400, { non_field_errors: ["Cannot update a payment with active transactions."] })
+    }
+    // 5. The model's clean() on the payment as it stands.
+    const documents = {
+      proforma:
+        attributes.proformaId === null
+          ? null
+          : yield* maybe(Ledger.use((ledger) => ledger.getDocument(attributes.proformaId as number))),
+      invoice:
+        attributes.invoiceId === null
+          ? null
+          : yield* maybe(Ledger.use((ledger) => ledger.getDocument(attributes.invoiceId as number)))
+    }
+    const problem = documentProblem(payment.billingEntityId, payment.customerId, documents)
+    if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
+    // 6. The transition.
+    if (target !== current) {
+      const refused = silverResponse(400, { status: `The payment could not be transitioned to '${target}' status.` })
+      const outcome = yield* Ledger.use((ledger) =>
+        ledger.atomically(
+          {
+            operation: "silver:transitionPayment",
+            input: { paymentId: payment.id, status: target },
+            result: Schema.Void
+          },
+          transitionInLedger(payment, attributes, target)
+        )
+      ).pipe(
+        Effect.as(null),
+        Effect.catchTag("InvalidTransition", () => Effect.succeed(refused))
+      )
+      if (outcome !== null) return outcome
+      if (target === "paid") {
+        const posted = yield* Ledger.use((ledger) => ledger.getPayment({ id: payment.id }))
+        yield* settleDocuments(posted.payment, attributes)
+      }
+    }
+    const updated = yield* loadRecord(payment.id)
+    if (updated === null) return notFoundResponse()
+    return silverResponse(200, toSilverPayment(updated, links))
+  })
+
+/** The payment endpoints in registry order: list, create, retrieve, PATCH, then the 405s. */
+export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
+  endpoint({
+    method: "GET",
+    path: paymentsList,
+    operationId: "listPayments",
+    summary: "List a customer's payments (filters, ordering, pagination with a Link header)",
+    tags: ["payments"],
+    request: { params: SilverCustomerPath, query: SilverPaymentListQuery },
+    responses: { 200: { description: "A bare array of payments", schema: SilverPaymentList } },
+    tests: [
+      `${docSuite} › replays the doc's list example field by field`,
+      `${listSuite} › filters by is_overdue as Silver's querysets did (null due dates in neither set)`,
+      `${listSuite} › filters by visible, status, flow, provider name, amounts and currency`,
+      `${listSuite} › orders by due date descending by default and by ?ordering=`,
+      `${listSuite} › paginates with page, page_size (capped at 100) and per_page, always sending Silver's Link header`,
+      `${listSuite} › answers Invalid page. with 404`,
+      `${listSuite} › reads booleans as Django's NullBooleanSelect did: True/2 and False/3, anything else skips the filter`,
+      redirectTest,
+      optionsListTest
+    ],
+    implemented: true,
+    handler: listPayments
+  }),
+  endpoint({
+    method: "POST",
+    path: paymentsList,
+    operationId: "createPayment",
+    summary: "Create a payment for the customer in the path",
+    tags: ["payments"],
+    request: { params: SilverCustomerPath, body: SilverPaymentCreate, bodyRequired: false },
+    responses: { 201: { description: "The payment, with a Location header", schema: SilverPayment } },
+    tests: [
+      `${contract} › creates exactly one payment and answers with a body matching the declared response schema`,
+      `${contract} › returns the same result for a create retried with the same idempotency key and creates one payment`,
+      `${docSuite} › replays the doc's create example field by field`,
+      `${silverSuite} › uses the path's customer, applies Silver's defaults and answers 201 with a Location header`,
+      `${errorSuite} › collects every field error of a create in one 400 body in Silver's words`,
+      `${errorSuite} › applies the document rules in Silver's order`,
+      `${silverSuite} › retries a create carrying a document under the same idempotency key and gets the same payment`,
+      `${silverSuite} › builds links from the mount's base path and renders a payment for the admin console`,
+      optionsListTest,
+      unslashedTest
+    ],
+    implemented: true,
+    handler: createPayment
+  }),
+  endpoint({
+    method: "GET",
+    path: paymentDetail,
+    operationId: "getPayment",
+    summary: "Retrieve a customer's payment",
+    tags: ["payments"],
+    request: { params: SilverPaymentPath },
+    responses: { 200: { description: "The payment", schema: SilverPayment } },
+    tests: [
+      `${docSuite} › replays the doc's retrieve example field by field`,
+      `${errorSuite} › answers Not found. for an unknown payment or another customer's payment`,
+      redirectTest,
+      optionsDetailTest
+    ],
+    implemented: true,
+    handler: getPayment
+  }),
+  endpoint({
+    method: "PATCH",
+    path: paymentDetail,
+    operationId: "transitionPayment",
+    summary: "Transition a payment (only `status` may change)",
+    tags: ["payments"],
+    request: { params: SilverPaymentPath, body: SilverPaymentPatch, bodyRequired: false },
+    responses: { 200: { description: "The payment after the transition", schema: SilverPayment } },
+    tests: [
+      `${docSuite} › replays the doc's transition example field by field`,
+      `${silverSuite} › walks every allowed transition and keeps paid and canceled final`,
+      `${errorSuite} › checks a PATCH in Silver's order with Silver's texts`,
+      `${silverSuite} › refuses a PATCH while a collection someone else started is in progress`,
+      `${errorSuite} › answers a transition the ledger refuses after Silver's checks with Silver's plain-string status error`,
+      unslashedTest,
+      optionsDetailTest
+    ],
+    implemented: true,
+    handler: patchPayment
+  }),
+  notAllowedEndpoint("PUT", paymentDetail, "replacePayment", detailAllow),
+  notAllowedEndpoint("DELETE", paymentDetail, "deletePayment", detailAllow),
+  notAllowedEndpoint("PUT", paymentsList, "replacePaymentList", listAllow),
+  notAllowedEndpoint("PATCH", paymentsList, "patchPaymentList", listAllow),
+  notAllowedEndpoint("DELETE", paymentsList, "deletePaymentList", listAllow)
+]
+
+/** DRF's OPTIONS on the two payment views; `actions.POST` (list only) for a caller who may write. */
+export const paymentsOptions: ReadonlyArray<OptionsRoute> = [
+  optionsRoute(paymentsList, listAllow, (mayWrite) => paymentViewMetadata("list", { mayCreate: mayWrite })),
+  optionsRoute(paymentDetail, detailAllow, (mayWrite) => paymentViewMetadata("detail", { mayCreate: mayWrite }))
+]

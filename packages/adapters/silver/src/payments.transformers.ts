@@ -1,0 +1,474 @@
+/**
+ * Silver payment transformers: what the payment endpoints need beyond the shared transformers —
+ * the status table (total over the ledger's payment states, with the rule for reversed payments,
+ * which have no Silver state), the Silver-only attributes kept in `payment-attributes` records,
+ * the payment representation (also the admin console's view), django-filter's `PaymentFilter` and
+ * DRF's `OrderingFilter` as the list applied them, loading payments with their attributes and
+ * providers, the ledger command behind each Silver transition, and the rules for the invoice and
+ * proforma a payment carries (DRF's field checks, the model's `clean()`, the "one payment per
+ * document" claim, and the best-effort settlement of a paid payment).
+ */
+import {
+  type BillingEntity,
+  Conflict,
+  type Document,
+  formatMinorUnits,
+  Ledger,
+  type Payment,
+  type PaymentDetail,
+  type PaymentState
+} from "@paybridge/core"
+import { Effect } from "effect"
+import type { FieldErrors } from "./silver.errors.ts"
+import {
+  parseFilterBoolean,
+  parseFilterDecimal,
+  type SilverPayment,
+  type SilverStatus,
+  silverMoney
+} from "./silver.schemas.ts"
+import {
+  dialectId,
+  documentPaymentKind,
+  getRecordData,
+  type LinkKind,
+  type Links,
+  linksAt,
+  maybe,
+  type Program,
+  parseHyperlink,
+  paymentAttributesKind,
+  providerCache,
+  readAll,
+  step
+} from "./silver.transformers.ts"
+
+// ---------------------------------------------------------------------------------------------
+// Status
+
+/** Ledger state → Silver status. A rejected payment never brought money: Silver calls that canceled. */
+export const silverStatusOf = {
+  draft: "unpaid",
+  pending: "pending",
+  posted: "paid",
+  rejected: "canceled",
+  cancelled: "canceled"
+} as const satisfies Record<PaymentState, SilverStatus>
+
+/** True when every cent of a posted payment was reversed in the ledger. */
+export const isFullyReversed = (payment: Payment): boolean =>
+  payment.state === "posted" && payment.reversedAmount >= payment.amount
+
+/**
+ * What Silver shows for a payment: a fully reversed payment is `canceled` with its original
+ * amount (it no longer settles anything); a partly reversed one stays `paid` showing the amount
+ * that still stands (amount − reversed); everything else maps through {@link silverStatusOf}.
+ */
+export const silverView = (payment: Payment): { readonly status: SilverStatus; readonly amount: bigint } => {
+  if (isFullyReversed(payment)) return { status: "canceled", amount: payment.amount }
+  if (payment.state === "posted") return { status: "paid", amount: payment.amount - payment.reversedAmount }
+  return { status: silverStatusOf[payment.state], amount: payment.amount }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Silver-only attributes (dialect record `payment-attributes`)
+
+/** Silver attributes of a payment the ledger has no field for (kept as `payment-attributes`). */
+export interface PaymentAttributes {
+  readonly visible: boolean
+  readonly dueDate: string | null
+  readonly proformaId: number | null
+  readonly invoiceId: number | null
+  /** The collection Silver itself opened (its `pending` status); any other open collection is "active". */
+  readonly silverCollectionId: number | null
+}
+
+export const defaultAttributes: PaymentAttributes = {
+  visible: true,
+  dueDate: null,
+  proformaId: null,
+  invoiceId: null,
+  silverCollectionId: null
+}
+
+const numberOrNull = (value: unknown): number | null => (typeof value === "number" ? value : null)
+
+export const attributesFromData = (data: Readonly<Record<string, unknown>>): PaymentAttributes => ({
+  visible: typeof data.visible === "boolean" ? data.visible : true,
+  dueDate: typeof data.dueDate === "string" ? data.dueDate : null,
+  proformaId: numberOrNull(data.proformaId),
+  invoiceId: numberOrNull(data.invoiceId),
+  silverCollectionId: numberOrNull(data.silverCollectionId)
+})
+
+export const attributesToData = (attributes: PaymentAttributes): Record<string, unknown> => ({ ...attributes })
+
+// ---------------------------------------------------------------------------------------------
+// Representation
+
+/** Everything one Silver payment is rendered from. */
+export interface PaymentRecord {
+  readonly payment: Payment
+  readonly attributes: PaymentAttributes
+  /** The billing entity (Silver provider), when the payment has one. */
+  readonly provider: BillingEntity | null
+}
+
+export const toSilverPayment = (record: PaymentRecord, links: Links): SilverPayment => {
+  const { payment, attributes } = record
+  const view = silverView(payment)
+  return {
+    id: payment.id,
+    url: links.payment(payment.customerId, payment.id),
+    customer: links.customer(payment.customerId),
+    provider: payment.billingEntityId === null ? null : links.provider(payment.billingEntityId),
+    amount: silverMoney.format(view.amount, payment.currency),
+    currency: payment.currency,
+    due_date: attributes.dueDate,
+    status: view.status,
+    visible: attributes.visible,
+    proforma: attributes.proformaId === null ? null : links.proforma(attributes.proformaId),
+    invoice: attributes.invoiceId === null ? null : links.invoice(attributes.invoiceId)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters and ordering (PaymentFilter and OrderingFilter @00bc43d)
+
+export interface FilterablePayment {
+  readonly silver: SilverPayment
+  readonly amountMinor: bigint
+  readonly provider: BillingEntity | null
+}
+
+const isOpen = (status: SilverStatus) => status === "unpaid" || status === "pending"
+
+/**
+ * Applies Silver's list filters. Returns `null` when a typed filter value is invalid, which made
+ * django-filter's form invalid and the list empty.
+ */
+export const filterPayments = (
+  rows: ReadonlyArray<FilterablePayment>,
+  query: Readonly<Record<string, string | undefined>>,
+  today: string
+): ReadonlyArray<FilterablePayment> => {
+  const given = (name: string): string | undefined => {
+    const value = query[name]
+    return value === undefined || value === "" ? undefined : value
+  }
+  const minText = given("min_amount")
+  const maxText = given("max_amount")
+  const min = minText === undefined ? undefined : parseFilterDecimal(minText)
+  const max = maxText === undefined ? undefined : parseFilterDecimal(maxText)
+  if (min === null || max === null) return []
+  const overdue = parseFilterBoolean(given("is_overdue"))
+  const visible = parseFilterBoolean(given("visible"))
+  const status = given("status")
+  const flow = given("flow")
+  const provider = given("provider")?.toLowerCase()
+  const currency = given("currency")?.toLowerCase()
+  // Amounts are compared in units of 10^-12 like parseFilterDecimal's result.
+  const scaled = (cents: bigint) => cents * 10n ** 10n
+  return rows.filter((row) => {
+    const { silver } = row
+    if (overdue === true && !(isOpen(silver.status) && silver.due_date !== null && silver.due_date < today)) {
+      return false
+    }
+    if (overdue === false && !(!isOpen(silver.status) || (silver.due_date !== null && silver.due_date >= today))) {
+      return false
+    }
+    if (visible !== null && silver.visible !== visible) return false
+    if (status !== undefined && silver.status !== status) return false
+    if (flow !== undefined && row.provider?.flow !== flow) return false
+    if (provider !== undefined && row.provider?.name.toLowerCase() !== provider) return false
+    if (min !== undefined && scaled(row.amountMinor) < min) return false
+    if (max !== undefined && scaled(row.amountMinor) > max) return false
+    if (currency !== undefined && silver.currency.toLowerCase() !== currency) return false
+    return true
+  })
+}
+
+const orderingFields = [
+  "id",
+  "customer",
+  "provider",
+  "amount",
+  "currency",
+  "due_date",
+  "status",
+  "visible",
+  "proforma",
+  "invoice"
+] as const
+type OrderingField = (typeof orderingFields)[number]
+
+const linkId = (link: string | null): number | null => {
+  if (link === null) return null
+  const match = /\/(\d+)\/$/u.exec(link)
+  return match === null ? null : Number(match[1])
+}
+
+const sortKey = (row: FilterablePayment, field: OrderingField): string | number | bigint | boolean | null => {
+  switch (field) {
+    case "id":
+      return row.silver.id
+    case "amount":
+      return row.amountMinor
+    case "customer":
+    case "provider":
+    case "proforma":
+    case "invoice":
+      return linkId(row.silver[field])
+    default:
+      return row.silver[field]
+  }
+}
+
+/** Compares like SQLite: NULL first ascending (so last descending), then values. */
+const compareValues = (a: ReturnType<typeof sortKey>, b: ReturnType<typeof sortKey>): number => {
+  if (a === b) return 0
+  if (a === null) return -1
+  if (b === null) return 1
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** DRF's OrderingFilter: `?ordering=a,-b` over serializer fields (not `url`); default `-due_date`; ties by id. */
+export const orderPayments = (
+  rows: ReadonlyArray<FilterablePayment>,
+  ordering: string | undefined
+): ReadonlyArray<FilterablePayment> => {
+  const requested = (ordering ?? "")
+    .split(",")
+    .map((term) => term.trim())
+    .filter((term) => (orderingFields as ReadonlyArray<string>).includes(term.replace(/^-/u, "")))
+  const terms = requested.length > 0 ? requested : ["-due_date"]
+  return [...rows].sort((a, b) => {
+    for (const term of terms) {
+      const descending = term.startsWith("-")
+      const field = term.replace(/^-/u, "") as OrderingField
+      const order = compareValues(sortKey(a, field), sortKey(b, field))
+      if (order !== 0) return descending ? -order : order
+    }
+    return a.silver.id - b.silver.id
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading a payment with its Silver attributes
+
+/** Silver attributes of a payment: its dialect record, or (for payments made elsewhere) its allocations. */
+const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
+  Effect.gen(function* () {
+    const data = yield* getRecordData(paymentAttributesKind, String(detail.payment.id))
+    if (data !== null) return attributesFromData(data)
+    let invoiceId: number | null = null
+    let proformaId: number | null = null
+    for (const allocation of detail.allocations) {
+      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(allocation.documentId)))
+      if (document?.kind === "invoice" && invoiceId === null) invoiceId = document.id
+      if (document?.kind === "proforma" && proformaId === null) proformaId = document.id
+    }
+    return { ...defaultAttributes, invoiceId, proformaId }
+  })
+
+export type LoadedPayment = PaymentRecord & { readonly detail: PaymentDetail }
+
+/** A payment with its Silver attributes and provider, or `null` when unknown or outside the caller's scope. */
+export const loadRecord = (paymentId: number): Program<LoadedPayment | null> =>
+  Effect.gen(function* () {
+    const detail = yield* maybe(Ledger.use((ledger) => ledger.getPayment({ id: paymentId })))
+    if (detail === null) return null
+    const attributes = yield* attributesOf(detail)
+    const provider = yield* providerCache()(detail.payment.billingEntityId)
+    return { payment: detail.payment, attributes, provider, detail }
+  })
+
+/** Keeps a payment's Silver attributes (its `payment-attributes` record). */
+export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) =>
+  Ledger.use((ledger) =>
+    ledger.saveDialectRecord({
+      dialect: dialectId,
+      kind: paymentAttributesKind,
+      key: String(payment.id),
+      customerId: payment.customerId,
+      paymentId: payment.id,
+      data: attributesToData(attributes)
+    })
+  )
+
+/** Every payment of a customer with what Silver needs to filter, order and render it. */
+export const customerPayments = (customerId: number): Program<ReadonlyArray<PaymentRecord>> =>
+  Effect.gen(function* () {
+    const payments = yield* maybe(
+      readAll((cursor) => Ledger.use((ledger) => ledger.listPayments({ customerId, cursor, limit: 1000, order: "id" })))
+    )
+    if (payments === null || payments.length === 0) return []
+    const records = yield* readAll((cursor) =>
+      Ledger.use((ledger) =>
+        ledger.listDialectRecords({ dialect: dialectId, kind: paymentAttributesKind, customerId, cursor, limit: 1000 })
+      )
+    )
+    const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
+    const providerOf = providerCache()
+    return yield* Effect.forEach(payments, (payment) =>
+      Effect.gen(function* () {
+        let attributes = attributesById.get(String(payment.id))
+        if (attributes === undefined) {
+          attributes =
+            payment.allocatedAmount > 0n
+              ? yield* Effect.flatMap(
+                  Ledger.use((ledger) => ledger.getPayment({ id: payment.id })),
+                  attributesOf
+                )
+              : defaultAttributes
+        }
+        return { payment, attributes, provider: yield* providerOf(payment.billingEntityId) }
+      })
+    )
+  })
+
+/**
+ * A ledger payment as Silver's GET renders it, with links rooted at the mount's base path (the
+ * admin console's dialect view has no request scheme and host to make them absolute).
+ */
+export const renderSilverPayment = (detail: PaymentDetail, basePath: string) =>
+  Effect.gen(function* () {
+    const attributes = yield* attributesOf(detail)
+    const provider = yield* providerCache()(detail.payment.billingEntityId)
+    return toSilverPayment({ payment: detail.payment, attributes, provider }, linksAt(basePath.replace(/\/+$/u, "")))
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Silver's transitions as ledger commands
+
+/**
+ * The ledger command behind each of Silver's transitions (its FSM, run inside the PATCH's unit):
+ * →pending requests a direct-debit collection, remembered as Silver's own; →unpaid fails it;
+ * →paid posts the payment (collecting Silver's open collection); →canceled cancels it.
+ */
+export const transitionInLedger = (
+  payment: Payment,
+  attributes: PaymentAttributes,
+  target: SilverStatus
+): Program<void> =>
+  Effect.gen(function* () {
+    switch (target) {
+      case "pending": {
+        const submitted = yield* Ledger.use((ledger) =>
+          ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+        )
+        const collection = submitted.collections.find((row) => row.state === "requested")
+        yield* saveAttributes(submitted.payment, { ...attributes, silverCollectionId: collection?.id ?? null })
+        return
+      }
+      case "unpaid":
+        yield* Ledger.use((ledger) => ledger.failCollection({ paymentId: payment.id, reason: "failed in Silver" }))
+        return
+      case "paid":
+        yield* Ledger.use((ledger) => ledger.postPayment({ paymentId: payment.id }))
+        return
+      case "canceled":
+        yield* Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" }))
+        return
+    }
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Documents a payment carries (validation shared by create and PATCH, settlement)
+
+interface DocumentChoice {
+  readonly proforma: Document | null | undefined
+  readonly invoice: Document | null | undefined
+}
+
+/** A proforma/invoice hyperlink → the ledger document of that kind, or DRF's error. */
+export const documentField = (
+  errors: FieldErrors,
+  field: "proforma" | "invoice",
+  value: unknown,
+  basePath: string,
+  ownPaymentId: number | null,
+  idempotencyKey: string | null
+): Program<Document | null | undefined> =>
+  Effect.gen(function* () {
+    if (value === null) return null
+    const link = errors.check(field, parseHyperlink(value, field as LinkKind, basePath))
+    if (link === undefined) return undefined
+    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(link)))
+    if (document === null || document.kind !== field) {
+      errors.add(field, "Invalid hyperlink - Object does not exist.")
+      return undefined
+    }
+    const taken = yield* getRecordData(documentPaymentKind, `${field}:${document.id}`)
+    const takenBy = typeof taken?.paymentId === "number" ? taken.paymentId : null
+    // A retried create (same principal and idempotency key) finds its own first attempt's claim.
+    const replayed = idempotencyKey !== null && taken?.requestKey === idempotencyKey
+    if (takenBy !== null && takenBy !== ownPaymentId && !replayed) {
+      errors.add(field, "This field must be unique.")
+      return undefined
+    }
+    return document
+  })
+
+/** The model's `clean()`: the first document-consistency problem, or `null`. */
+export const documentProblem = (
+  providerId: number | null,
+  customerId: number,
+  { proforma, invoice }: DocumentChoice
+): string | null => {
+  const document = invoice ?? proforma
+  if (document) {
+    if (document.billingEntityId !== providerId) return "Provider doesn't match with the one in documents."
+    if (document.customerId !== customerId) return "Customer doesn't match with the one in documents."
+  }
+  if (invoice && proforma && invoice.relatedDocumentId !== proforma.id && proforma.relatedDocumentId !== invoice.id) {
+    return "Invoice and proforma are not related."
+  }
+  return null
+}
+
+/** Best effort, as Silver's `pay()` of the linked documents: allocate the payment to its invoice (else proforma). */
+export const settleDocuments = (payment: Payment, attributes: PaymentAttributes) =>
+  Effect.gen(function* () {
+    const documentId = attributes.invoiceId ?? attributes.proformaId
+    if (documentId === null || payment.state !== "posted") return
+    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(documentId)))
+    if (document === null || document.state !== "issued" || document.outstanding <= 0n) return
+    const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
+    let amount = free
+    if (document.outstanding < amount) amount = document.outstanding
+    if (amount <= 0n) return
+    yield* step("allocate")(
+      Ledger.use((ledger) =>
+        ledger.allocatePayment({
+          paymentId: payment.id,
+          allocations: [{ documentId, amount: formatMinorUnits(amount, payment.currency) }]
+        })
+      )
+    )
+  }).pipe(Effect.catch(() => Effect.void))
+
+/** Marks the failure of a document another payment took in the meantime (rendered as `This field must be unique.`). */
+export const documentTakenPrefix = "silver-document-taken:"
+export const isDocumentTaken = (error: unknown): error is Conflict =>
+  error instanceof Conflict && error.reason === "duplicate" && error.message.startsWith(documentTakenPrefix)
+
+/** Records that `document` carries `payment`, inside the create's unit; refuses a document already taken. */
+export const claimDocument = (document: Document, payment: Payment, requestKey: string | null) =>
+  Effect.gen(function* () {
+    const key = `${document.kind}:${document.id}`
+    const taken = yield* getRecordData(documentPaymentKind, key)
+    if (typeof taken?.paymentId === "number" && taken.paymentId !== payment.id) {
+      return yield* new Conflict({ reason: "duplicate", message: `${documentTakenPrefix}${document.kind}` })
+    }
+    yield* Ledger.use((ledger) =>
+      ledger.saveDialectRecord({
+        dialect: dialectId,
+        kind: documentPaymentKind,
+        key,
+        customerId: payment.customerId,
+        paymentId: payment.id,
+        data: { paymentId: payment.id, requestKey }
+      })
+    )
+  })
