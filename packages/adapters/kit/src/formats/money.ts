@@ -210,12 +210,13 @@ export const majorUnitString = (options: MajorUnitOptions = {}): MoneyFormat<str
 
 const majorDescription = "amount in major units, e.g. 12.5"
 
-/** The number's plain decimal text (`1.05e1` → `"10.5"`), or why it has none (an absurd exponent). */
+/** The number's plain decimal text (`1.05e1` → `"10.5"`); `hasPlainText` has already refused numbers without one. */
 const plainTextOf = (value: ExactJsonNumberValue): string => {
   const plain = toPlainDecimal(textOf(value))
   return plain.ok ? plain.value : textOf(value)
 }
 
+/** Refuses a number with no plain decimal text (an absurd exponent: `1e400`), in core's words. */
 const hasPlainText = Schema.makeFilter((value: ExactJsonNumberValue) => {
   const plain = toPlainDecimal(textOf(value))
   return plain.ok || plain.message
