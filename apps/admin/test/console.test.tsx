@@ -149,3 +149,37 @@ describe("payments list", () => {
     expect(screen.queryByRole("button", { name: "New payment" })).toBeNull()
   })
 })
+
+describe("money in the ledger's decimals (issue 12)", () => {
+  it("shows HUF with ISO 4217's two decimals (not the browser's none) and checks typed amounts against them", async () => {
+    const session = await signInAs(client, server, "finance")
+    sessionStorage.setItem("paybridge.admin.session", JSON.stringify(session))
+    const customer = await client.customers.create.mutate({ name: `Forint ${Math.random()}`, currency: "HUF" })
+    const { payment } = await client.payments.create.mutate({
+      customerId: customer.id,
+      amount: "1250.00",
+      initialState: "draft"
+    })
+    expect(payment.amount).toBe("125000")
+    sessionStorage.clear()
+    const user = userEvent.setup()
+    renderConsole(client, `/payments/${payment.id}`, session)
+    expect((await screen.findAllByText("1,250.00 HUF")).length).toBeGreaterThan(0)
+    expect(screen.queryByText("125,000 HUF")).toBeNull()
+    await user.click(await screen.findByRole("button", { name: "Allocate" }))
+    const dialog = screen.getByRole("dialog")
+    await user.type(within(dialog).getByLabelText(/^Amount/), "1.555")
+    await user.click(within(dialog).getByRole("button", { name: "Allocate" }))
+    expect(await within(dialog).findByText("HUF amounts have at most 2 decimal places")).toBeTruthy()
+  })
+
+  it("checks an amount filter against the chosen currency before asking the API", async () => {
+    const session = await signInAs(client, server, "read-only")
+    const user = userEvent.setup()
+    renderConsole(client, "/payments", session)
+    await user.type(await screen.findByLabelText("Currency"), "huf")
+    await user.type(screen.getByLabelText("Amount from"), "0.001")
+    await user.click(screen.getByRole("button", { name: "Apply filters" }))
+    expect(await screen.findByText("HUF amounts have at most 2 decimal places")).toBeTruthy()
+  })
+})

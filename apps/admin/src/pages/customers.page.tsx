@@ -14,7 +14,7 @@ import { ConfirmDialog } from "../components/confirm-dialog.tsx"
 import { DataTable } from "../components/data-table.tsx"
 import { Empty, ErrorNotice, QueryState } from "../components/states.tsx"
 import { useDialogMutationOptions } from "../lib/dialog-mutation.ts"
-import { formatMoney, isDecimalAmount, minorToChartNumber } from "../lib/money.ts"
+import { checkAmount, formatMoney, minorToChartNumber } from "../lib/money.ts"
 import { useRouteId } from "../lib/route-id.ts"
 import { usePermissions } from "../lib/session.tsx"
 import { type RouterOutputs, useTRPC } from "../lib/trpc.ts"
@@ -198,7 +198,7 @@ const IssueInvoiceDialog = ({ customer, onClose }: { customer: CustomerRow; onCl
         Total ({customer.currency})
         <input
           inputMode="decimal"
-          {...form.register("total", { validate: (v) => isDecimalAmount(v) || "Enter an amount such as 100.00" })}
+          {...form.register("total", { validate: (v) => checkAmount(v, customer.currency, "100.00") })}
         />
       </label>
       {errors.total ? <p className="field-error">{errors.total.message}</p> : null}

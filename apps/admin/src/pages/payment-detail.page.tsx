@@ -14,7 +14,7 @@ import { ConfirmDialog } from "../components/confirm-dialog.tsx"
 import { Empty, ErrorNotice, QueryState } from "../components/states.tsx"
 import { useDialogMutationOptions } from "../lib/dialog-mutation.ts"
 import { allowedActions, type ConsoleAction, type PaymentStateName } from "../lib/lifecycle.ts"
-import { formatMoney, isDecimalAmount, minorToDecimal } from "../lib/money.ts"
+import { checkAmount, formatMoney, minorToDecimal } from "../lib/money.ts"
 import { useRouteId } from "../lib/route-id.ts"
 import { usePermissions } from "../lib/session.tsx"
 import { type RouterOutputs, useTRPC } from "../lib/trpc.ts"
@@ -182,7 +182,7 @@ const ActionDialog = ({ action, detail, onClose }: { action: ConsoleAction; deta
             inputMode="decimal"
             {...form.register("amount", {
               validate: (value) =>
-                (!amountRequired && value.trim() === "") || isDecimalAmount(value) || "Enter an amount such as 25.00"
+                (!amountRequired && value.trim() === "") || checkAmount(value, payment.currency, "25.00")
             })}
           />
         </label>

@@ -16,7 +16,7 @@ import { DataTable } from "../components/data-table.tsx"
 import { Pager, useCursorPages } from "../components/pager.tsx"
 import { ErrorNotice, Loading } from "../components/states.tsx"
 import { downloadText, toCsv } from "../lib/csv.ts"
-import { isDecimalAmount, minorToDecimal } from "../lib/money.ts"
+import { checkAmount, minorToDecimal } from "../lib/money.ts"
 import {
   emptyFilters,
   filtersFromParams,
@@ -39,6 +39,10 @@ const FiltersForm = ({ initial, onApply }: { initial: PaymentFilters; onApply: (
   const dialects = useQuery(trpc.dialects.list.queryOptions())
   const form = useForm<PaymentFilters>({ defaultValues: { ...initial, states: [...initial.states] } })
   const origins = ["trpc", "cli", "seed", "migration", "system", ...(dialects.data ?? []).map((d) => `dialect:${d.id}`)]
+  const { errors } = form.formState
+  /** An amount bound is checked against the chosen currency; without one the API explains that it needs one. */
+  const amountBound = (example: string) => (value: string, values: PaymentFilters) =>
+    value.trim() === "" || checkAmount(value, values.currency.trim().toUpperCase(), example)
   return (
     <form className="filters card" aria-label="Payment filters" onSubmit={form.handleSubmit(onApply)}>
       <label>
@@ -85,12 +89,22 @@ const FiltersForm = ({ initial, onApply }: { initial: PaymentFilters; onApply: (
       </label>
       <label>
         Amount from
-        <input inputMode="decimal" placeholder="0.00" {...form.register("amountMin")} />
+        <input
+          inputMode="decimal"
+          placeholder="0.00"
+          {...form.register("amountMin", { validate: amountBound("0.00") })}
+        />
       </label>
+      {errors.amountMin ? <p className="field-error">{errors.amountMin.message}</p> : null}
       <label>
         Amount to
-        <input inputMode="decimal" placeholder="1000.00" {...form.register("amountMax")} />
+        <input
+          inputMode="decimal"
+          placeholder="1000.00"
+          {...form.register("amountMax", { validate: amountBound("1000.00") })}
+        />
       </label>
+      {errors.amountMax ? <p className="field-error">{errors.amountMax.message}</p> : null}
       <label>
         Origin
         <select {...form.register("origin")}>
@@ -241,7 +255,14 @@ const NewPaymentDialog = ({ onClose }: { onClose: () => void }) => {
         Amount
         <input
           inputMode="decimal"
-          {...form.register("amount", { validate: (v) => isDecimalAmount(v) || "Enter an amount such as 120.50" })}
+          {...form.register("amount", {
+            validate: (v, values) =>
+              checkAmount(
+                v,
+                customers.data?.items.find((customer) => String(customer.id) === values.customerId)?.currency,
+                "120.50"
+              )
+          })}
         />
       </label>
       {errors.amount ? <p className="field-error">{errors.amount.message}</p> : null}

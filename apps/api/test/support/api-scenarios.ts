@@ -242,5 +242,36 @@ export const registerApiScenarios = (name: string, openDatabase: () => Promise<S
         ((await exact.json()) as { result: { data: { payment: { amount: string } } } }).result.data.payment.amount
       ).toBe("1250")
     })
+
+    test("a JSON amount in exponent notation books exactly, like the dialects (issue 12)", async () => {
+      const customer = await newCustomer()
+      const create = (amount: string) =>
+        fetch(`${server.url}/trpc/payments.create`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${server.apiKeys.admin}`, "Content-Type": "application/json" },
+          body: `{"customerId":${customer.id},"amount":${amount}}`
+        })
+      type Created = { result: { data: { payment: { amount: string } } } }
+      for (const [amount, minor] of [
+        ["1.05e1", "1050"],
+        ["1.0E7", "1000000000"],
+        ["1234e-2", "1234"]
+      ] as const) {
+        const created = await create(amount)
+        expect(created.status, amount).toBe(200)
+        expect(((await created.json()) as Created).result.data.payment.amount).toBe(minor)
+      }
+      type Refused = { error: { message: string; data: { code: string } } }
+      const tooFine = await create("1e-3")
+      expect(tooFine.status).toBe(400)
+      const tooFineBody = (await tooFine.json()) as Refused
+      expect(tooFineBody.error.message).toContain("EUR amounts have at most 2 decimal places")
+      expect(tooFineBody.error.message).toBe(((await (await create("0.001")).json()) as Refused).error.message)
+      for (const absurd of ["1e400", "1e-400"]) {
+        const refused = await create(absurd)
+        expect(refused.status, absurd).toBe(400)
+        expect(((await refused.json()) as Refused).error.data.code).toBe("BAD_REQUEST")
+      }
+    })
   })
 }

@@ -407,6 +407,28 @@ describe("Billing Platform (UK) payments", () => {
     })
     expect(paymentOf(await read()).status).toEqual(["Reversed", "DD Collected"])
   })
+
+  it("books a JSON amount in exponent notation exactly: 1.05e1 is 10.50, 1e-3 is refused like 0.001 (issue 12)", async () => {
+    for (const [json, minor, shown] of [
+      ["1.05e1", 1050n, "10.50"],
+      ["1.0E7", 1_000_000_000n, "10000000.00"],
+      ["1234e-2", 1234n, "12.34"]
+    ] as const) {
+      const response = await create({ paymentAmount: amount(json) })
+      expect(response.status, response.text).toBe(201)
+      expect(response.text).toContain(`"paymentAmount":${shown}`)
+      const id = Number(paymentOf(response).id)
+      const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id })))
+      expect(detail.payment.amount).toBe(minor)
+    }
+    const tooFine = await create({ paymentAmount: amount("1e-3") })
+    const plainTooFine = await create({ paymentAmount: amount("0.001") })
+    expect(tooFine.status).toBe(400)
+    expect(tooFine.text).toContain("GBP amounts have at most 2 decimal places")
+    const { requestId: _, ...plainError } = (plainTooFine.json as { error: Record<string, unknown> }).error
+    expect(tooFine.json).toEqual({ error: { ...plainError, requestId: expect.any(String) } })
+    expect((await create({ paymentAmount: amount("1e400") })).status).toBe(400)
+  })
 })
 
 describe("Billing Platform (UK) API keys", () => {

@@ -6,6 +6,7 @@
  * in the ledger.
  */
 import { fileURLToPath } from "node:url"
+import { JsonDecimal } from "@paybridge/adapter-kit"
 import { provingTestProblems } from "@paybridge/adapter-kit/testing"
 import { Ledger } from "@paybridge/core"
 import { Effect } from "effect"
@@ -307,6 +308,24 @@ describe("creating and paying", () => {
         )
       ).allocated
     ).toBe(3000n)
+  })
+
+  it("books a JSON amount in exponent notation exactly: 1.05e1 is 10.50, 1e-3 is refused like 0.001 (issue 12)", async () => {
+    for (const json of ["1.05e1", "1050E-2"]) {
+      const made = dataOf<{ reference_number: string }>(await create({ payment_amount: new JsonDecimal(json) }))
+      expect((await show(made.reference_number, "payment_amount")).text).toContain('"payment_amount":10.5')
+    }
+    const booked = await asSystem(
+      tenant,
+      Ledger.use((ledger) => ledger.listPayments({ customerId: tenant.customer.id }))
+    )
+    expect(booked.items.map((payment) => payment.amount)).toEqual([1050n, 1050n])
+    const tooFine = await create({ payment_amount: new JsonDecimal("1e-3") })
+    const plainTooFine = await create({ payment_amount: new JsonDecimal("0.001") })
+    expect(statusOf(tooFine)).toMatchObject({ code: "INVALID_PARAMETERS" })
+    expect(statusOf(tooFine).message).toContain("EUR amounts have at most 2 decimal places")
+    expect(statusOf(tooFine)).toEqual(statusOf(plainTooFine))
+    expect(statusOf(await create({ payment_amount: new JsonDecimal("1e-400") })).code).toBe("INVALID_PARAMETERS")
   })
 })
 

@@ -282,6 +282,27 @@ describe("customer payments", () => {
     expectError(await pay("0"), 400, "zero")
     expectError(await pay("1.001"), 400)
   })
+
+  it("books a JSON amount in exponent notation exactly: 1.05e1 is 10.50, 1e-3 is refused like 0.001 (issue 12)", async () => {
+    const response = await pay("1.05e1")
+    expect(response.status, response.text).toBe(201)
+    expect(response.text).toContain('"amountInMajorCurrency":10.5,')
+    const id = (plain(response) as { id: number }).id
+    const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id })))
+    expect(detail.payment.amount).toBe(1050n)
+    expect((await pay("1.0E7")).status).toBe(201)
+    expect(await balanceOf(elevate.customerId)).toBe(1050n + 1_000_000_000n)
+    const tooFine = await pay("1e-3")
+    expectError(tooFine, 400, "GBP amounts have at most 2 decimal places")
+    expect((plain(tooFine) as { message: string }).message).toBe(
+      (plain(await pay("0.001")) as { message: string }).message
+    )
+    expectError(await pay("1e400"), 400, "exponent is out of range")
+    const debit = await pay("-1.05e1")
+    expect(debit.status, debit.text).toBe(201)
+    expect(debit.text).toContain('"amountInMajorCurrency":-10.5,')
+    expect(await balanceOf(elevate.customerId)).toBe(1_000_000_000n)
+  })
 })
 
 describe("filters", () => {

@@ -18,6 +18,7 @@ import {
   type Page,
   type Payment,
   type PaymentQueryInput,
+  toPlainDecimal,
   ValidationFailed
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
@@ -139,14 +140,19 @@ export interface ListResult {
 
 const isField = (name: string): name is PaymentFieldName => (paymentFieldNames as ReadonlyArray<string>).includes(name)
 
-const decimalText = (value: unknown): string | null =>
-  isJsonDecimal(value)
+/** A money value as plain decimal text (`1.05e1` → `"10.5"`), or `null` when it is not a usable number. */
+const decimalText = (value: unknown): string | null => {
+  const text = isJsonDecimal(value)
     ? (value as JsonDecimal).source
     : typeof value === "number" && Number.isFinite(value)
       ? String(value)
       : typeof value === "string" && /^-?\d+(\.\d+)?$/u.test(value)
         ? value
         : null
+  if (text === null) return null
+  const plain = toPlainDecimal(text)
+  return plain.ok ? plain.value : null
+}
 
 /** Exact comparison of two plain decimal texts (`12.5` vs `12.50` → 0). */
 const compareDecimals = (a: string, b: string): number => {

@@ -282,6 +282,30 @@ describe("LogiSense over the ledger", () => {
       ])
       expect(items[1]?.identity).toBe(second.identity)
     })
+
+    it("books a JSON amount in exponent notation exactly: 1.05e1 is 10.50, 1e-3 is refused like 0.001 (issue 12)", async () => {
+      const row = await record("1.05e1")
+      const read = await send("GET", `${v6}/${row.identity}`)
+      expect(read.text).toContain('"amount":10.5,')
+      const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: row.identity })))
+      expect(detail.payment.amount).toBe(1050n)
+      expect(await balance()).toBe(1050n)
+      await record("1.0E7", { baseAmount: new JsonDecimal("10000000.00") })
+      expect(await balance()).toBe(1050n + 1_000_000_000n)
+      const refusal = async (amount: string) => {
+        const response = await send("POST", `${v6}/`, { accountId: world.accountId, amount: new JsonDecimal(amount) })
+        expect(response.status).toBe(400)
+        return (response.json as ErrorBody).errors
+      }
+      expect(await refusal("1e-3")).toEqual(await refusal("0.001"))
+      expect(JSON.stringify(await refusal("1e-3"))).toContain("USD amounts have at most 2 decimal places")
+      expect(JSON.stringify(await refusal("1e400"))).toContain("exponent is out of range")
+      const found = await send("POST", `${v6}/Search`, {
+        query: { search: [{ name: "amount", operator: "eq", value: new JsonDecimal("1050e-2") }] }
+      })
+      expect(found.status, found.text).toBe(200)
+      expect((found.json as { items: Array<Row> }).items.map((item) => item.identity)).toEqual([row.identity])
+    })
   })
 
   describe("paging and search", () => {

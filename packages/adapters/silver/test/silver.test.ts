@@ -425,4 +425,24 @@ describe("Silver payments over the ledger", () => {
       await moved.dispose()
     }
   })
+
+  it("books a JSON amount in exponent notation exactly: 1.05e1 is 10.50, 1e-3 is refused like 0.001 (issue 12)", async () => {
+    const { JsonDecimal } = await import("@paybridge/adapter-kit")
+    const made = await bench.create({ provider: bench.links.provider, amount: new JsonDecimal("1.05e1") })
+    expect(made.status, made.text).toBe(201)
+    const shown = made.json as Shown
+    expect(shown.amount).toBe("10.50")
+    expect((await ledgerPayment(shown.id)).payment.amount).toBe(1050n)
+    const big = await bench.create({ provider: bench.links.provider, amount: new JsonDecimal("1.0E5") })
+    expect((big.json as Shown).amount).toBe("100000.00")
+    const refused = async (amount: string) => {
+      const response = await bench.create({ provider: bench.links.provider, amount: new JsonDecimal(amount) })
+      expect(response.status).toBe(400)
+      return response.json
+    }
+    expect(await refused("1e-3")).toEqual(await refused("0.001"))
+    expect(await refused("1e-3")).toEqual({ amount: ["Ensure that there are no more than 2 decimal places."] })
+    expect(await refused("1e400")).toMatchObject({ amount: [expect.any(String)] })
+    expect(await refused("1e-400")).toMatchObject({ amount: [expect.any(String)] })
+  })
 })

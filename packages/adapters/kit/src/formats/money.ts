@@ -4,9 +4,20 @@
  * `10.5`, LogiSense `36.61`, CRM.COM `60`) or an integer of minor units. Each of those is a
  * {@link MoneyFormat}: a pair of exact converters plus the request wire schema, so a dialect picks
  * its format in one line and its transformers never touch a float. JSON numbers are read from
- * and written as their source text ({@link JsonDecimal}); see `json/exact-json.ts`.
+ * and written as their source text ({@link JsonDecimal}); see `json/exact-json.ts`. Any spelling
+ * JSON allows is read exactly, exponent notation included (`1.05e1`, `1.0E7` as Java/Jackson
+ * clients write them): a request schema hands the dialect plain decimal text (`"10.5"`), so its
+ * transformers only ever see plain decimals.
  */
-import { type CurrencyCode, exponentOf, formatMinorUnits, MoneyParseError, parseMinorUnits } from "@paybridge/core"
+import {
+  type CurrencyCode,
+  exponentOf,
+  formatMinorUnits,
+  MoneyParseError,
+  parseMinorUnits,
+  readWholeNumber,
+  toPlainDecimal
+} from "@paybridge/core"
 import { Result, Schema, SchemaGetter } from "effect"
 import { isJsonDecimal, type JsonDecimal, rawJsonNumber } from "../json/exact-json.ts"
 
@@ -145,16 +156,20 @@ export const majorNumberToMinor = (
 /** Minor units → an exact JSON integer (bigint-safe): `1250n` → `1250`. */
 export const minorToMinorInteger = (amount: bigint): JsonDecimal => rawJsonNumber(amount)
 
-/** An exact JSON integer of minor units → bigint. Fractions and exponents are rejected. */
+/**
+ * An exact JSON number of minor units → bigint, any size. A whole value is accepted in any
+ * spelling (`1250`, `1.25e3`, `1250.0`); a fraction of a minor unit is refused.
+ */
 export const minorIntegerToMinor = (
   value: ExactJsonNumberValue,
   options: Pick<MajorUnitOptions, "allowNegative"> = {}
 ): Result.Result<bigint, MoneyParseError> => {
   const text = textOf(value)
-  if (!/^-?\d+$/u.test(text)) {
-    return Result.fail(new MoneyParseError({ input: text, message: "amount in minor units must be a whole number" }))
-  }
-  return Result.map(checkSign(text, options.allowNegative), BigInt)
+  const whole = readWholeNumber(text)
+  if (!whole.ok) return Result.fail(new MoneyParseError({ input: text, message: whole.message }))
+  return !options.allowNegative && whole.value < 0n
+    ? Result.fail(new MoneyParseError({ input: text, message: "amount must not be negative" }))
+    : Result.succeed(whole.value)
 }
 
 /**
@@ -195,13 +210,27 @@ export const majorUnitString = (options: MajorUnitOptions = {}): MoneyFormat<str
 
 const majorDescription = "amount in major units, e.g. 12.5"
 
+/** The number's plain decimal text (`1.05e1` → `"10.5"`); `hasPlainText` has already refused numbers without one. */
+const plainTextOf = (value: ExactJsonNumberValue): string => {
+  const plain = toPlainDecimal(textOf(value))
+  return plain.ok ? plain.value : textOf(value)
+}
+
+/** Refuses a number with no plain decimal text (an absurd exponent: `1e400`), in core's words. */
+const hasPlainText = Schema.makeFilter((value: ExactJsonNumberValue) => {
+  const plain = toPlainDecimal(textOf(value))
+  return plain.ok || plain.message
+})
+
 const exactNumberText = (allowNegative: boolean | undefined) =>
-  exactJsonNumber(majorDescription).pipe(
-    Schema.decodeTo(decimalTextSchema(allowNegative), {
-      decode: SchemaGetter.transform(textOf),
-      encode: SchemaGetter.transform((text: string) => rawJsonNumber(text))
-    })
-  )
+  exactJsonNumber(majorDescription)
+    .check(hasPlainText)
+    .pipe(
+      Schema.decodeTo(decimalTextSchema(allowNegative), {
+        decode: SchemaGetter.transform(plainTextOf),
+        encode: SchemaGetter.transform((text: string) => rawJsonNumber(text))
+      })
+    )
 
 /**
  * Major units as an exact JSON number (Elevate `amountInMajorCurrency: 10.5`). Compact output
@@ -224,14 +253,21 @@ export const majorUnitNumber = (
   }
 }
 
-/** Minor units as a JSON integer (`1250` for 12.50 USD). */
+/** The whole number a JSON number checked by `readWholeNumber` holds (`1.25e3` → `1250n`). */
+const wholeNumberOf = (value: ExactJsonNumberValue): bigint => {
+  const whole = readWholeNumber(textOf(value))
+  if (!whole.ok) throw new TypeError(`not a whole number: ${textOf(value)}`) // the schema's check ran first
+  return whole.value
+}
+
+/** Minor units as a JSON number of minor units (`1250` for 12.50 USD; `1.25e3` reads as 1250 too). */
 export const minorUnitInteger = (
   options: Pick<MajorUnitOptions, "allowNegative"> = {}
 ): MoneyFormat<ExactJsonNumberValue, bigint> => ({
   description: "integer JSON number of minor units",
   schema: exactJsonNumber("amount in minor units, e.g. 1250 for 12.50", { integer: true })
     .check(
-      Schema.makeFilter((value: ExactJsonNumberValue) => /^-?\d+$/u.test(textOf(value)), {
+      Schema.makeFilter((value: ExactJsonNumberValue) => readWholeNumber(textOf(value)).ok, {
         expected: "a whole number of minor units"
       })
     )
@@ -243,7 +279,7 @@ export const minorUnitInteger = (
           })
         ),
         {
-          decode: SchemaGetter.transform((value: ExactJsonNumberValue) => BigInt(textOf(value))),
+          decode: SchemaGetter.transform(wholeNumberOf),
           encode: SchemaGetter.transform((amount: bigint) => rawJsonNumber(amount))
         }
       )

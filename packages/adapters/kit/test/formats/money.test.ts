@@ -2,9 +2,12 @@
  * Money wire formats: every conversion between ledger minor units and a vendor's wire form is
  * exact in both directions, and excess precision is refused rather than rounded.
  */
+import { currencyCodes, exponentOf, maxMinorUnits, parseMinorUnits } from "@paybridge/core"
 import { Result, Schema } from "effect"
+import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
+  type ExactJsonNumberValue,
   majorNumberToMinor,
   majorStringToMinor,
   majorUnitNumber,
@@ -126,5 +129,83 @@ describe("JSON Schema of the money formats (for the OpenAPI documents)", () => {
       description: "amount in minor units, e.g. 1250 for 12.50"
     })
     expect(property(majorUnitString().schema)).toMatchObject({ type: "string", pattern: "^\\d+(\\.\\d+)?$" })
+  })
+})
+
+describe("exponent notation in JSON numbers (issue 12)", () => {
+  const read = (json: string) => (parseJsonExact(`[${json}]`) as [ExactJsonNumberValue])[0]
+  const decodeMajor = Schema.decodeUnknownSync(majorUnitNumber().schema)
+
+  it("decodes every spelling to the plain decimal text of the same value", () => {
+    expect(decodeMajor(read("1.05e1"))).toBe("10.5")
+    expect(decodeMajor(read("1.0E7"))).toBe("10000000")
+    expect(decodeMajor(read("1234e-2"))).toBe("12.34")
+    expect(decodeMajor(read("1.05E+1"))).toBe("10.5")
+    expect(decodeMajor(read("1e-3"))).toBe("0.001")
+    expect(Schema.decodeUnknownSync(majorUnitNumber({ allowNegative: true }).schema)(read("-2.5E-1"))).toBe("-0.25")
+    expect(() => decodeMajor(read("-1.05e1"))).toThrow(/decimal amount/)
+  })
+
+  it("converts exactly, and refuses 1e-3 in a 2-decimal currency with the same words as 0.001", () => {
+    const format = majorUnitNumber()
+    expect(value(format.parse(read("1.05e1"), "USD"))).toBe(1050n)
+    expect(value(format.parse(read("1.0E7"), "USD"))).toBe(1_000_000_000n)
+    expect(value(format.parse(read("1234e-2"), "USD"))).toBe(1234n)
+    expect(message(format.parse(read("1e-3"), "USD"))).toBe(message(format.parse(read("0.001"), "USD")))
+    expect(message(format.parse(read("1e-3"), "USD"))).toBe("USD amounts have at most 2 decimal places")
+    expect(value(parseMinorUnits(decodeMajor(read("1.05e1")), "HUF"))).toBe(1050n)
+  })
+
+  it("refuses absurd exponents cleanly, in the schema and the converter", () => {
+    for (const json of ["1e400", "1e-400", "1E999999999"]) {
+      expect(() => decodeMajor(read(json))).toThrow(/exponent is out of range/)
+      expect(message(majorNumberToMinor(read(json), "USD"))).toBe("amount exponent is out of range")
+      expect(() => Schema.decodeUnknownSync(minorUnitInteger().schema)(read(json))).toThrow(/whole number/)
+    }
+  })
+
+  it("reads a whole number of minor units in any spelling", () => {
+    const decode = Schema.decodeUnknownSync(minorUnitInteger().schema)
+    expect(decode(read("1.25e3"))).toBe(1250n)
+    expect(decode(read("1250.0"))).toBe(1250n)
+    expect(decode(read("1.0E7"))).toBe(10_000_000n)
+    expect(() => decode(read("1.25e1"))).toThrow(/whole number/)
+    expect(value(minorIntegerToMinor(read("1.25e3")))).toBe(1250n)
+    expect(message(minorIntegerToMinor(read("-1e2")))).toMatch(/must not be negative/)
+    expect(value(minorIntegerToMinor(read("-1e2"), { allowNegative: true }))).toBe(-100n)
+  })
+
+  it("property: every exponent spelling of an amount, read as JSON, books the same minor units in every currency", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...currencyCodes),
+        fc.bigInt({ min: 0n, max: maxMinorUnits }),
+        fc.record({
+          shift: fc.integer({ min: -20, max: 20 }),
+          letter: fc.constantFrom("e", "E"),
+          plusSign: fc.boolean(),
+          extraZeros: fc.integer({ min: 0, max: 3 })
+        }),
+        (currency, minor, spelling) => {
+          // minor × 10^-(exponent + shift), written out by hand, then "e<shift>".
+          const places = exponentOf(currency) + spelling.shift
+          const digits = minor.toString()
+          let mantissa =
+            places <= 0
+              ? minor === 0n
+                ? "0"
+                : `${digits}${"0".repeat(-places)}`
+              : `${digits.padStart(places + 1, "0").slice(0, -places)}.${digits.padStart(places + 1, "0").slice(-places)}`
+          if (spelling.extraZeros > 0)
+            mantissa += `${mantissa.includes(".") ? "" : "."}${"0".repeat(spelling.extraZeros)}`
+          const sign = spelling.shift < 0 ? "-" : spelling.plusSign ? "+" : ""
+          const json = `${mantissa}${spelling.letter}${sign}${Math.abs(spelling.shift)}`
+          const wire = read(json)
+          expect(value(majorUnitNumber().parse(wire, currency))).toBe(minor)
+          expect(value(parseMinorUnits(decodeMajor(wire), currency))).toBe(minor)
+        }
+      ),
+      { numRuns: 2000 }
+    )
   })
 })
