@@ -4,9 +4,9 @@
  * (data, not an error), and a pending charge leaves the payment pending with a card collection.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { InvalidTransition, Ledger, NotFound, testGatewayTokens, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { InvalidTransition, Ledger, NotFound, testGatewayTokens, ValidationFailed } from "../../src/index.ts"
 import {
   asAdmin,
   balanceChain,

@@ -5,8 +5,8 @@
  * nothing), paying a document in one step, and cancelling documents.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Conflict, InvalidTransition, Ledger, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
-import { Conflict, InvalidTransition, Ledger, ValidationFailed } from "../../src/index.ts"
 import {
   asAdmin,
   balanceChain,

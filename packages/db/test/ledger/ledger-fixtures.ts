@@ -1,10 +1,9 @@
 /**
  * Shared fixtures of the ledger tests: principals of each role, a way to run a command as one of
  * them (optionally with a request id and idempotency key), a pinned clock, and small builders
- * for customers, documents and payments. Every test gets a fresh in-memory store.
+ * for customers, documents and payments. Every test gets a fresh store (the real one, on an in-memory SQLite copy of a migrated template).
  */
-import { Effect } from "effect"
-import { TestClock } from "effect/testing"
+
 import {
   CommandContext,
   type CommandContextShape,
@@ -15,7 +14,9 @@ import {
   type LedgerStore,
   type PaymentGateways,
   type Principal
-} from "../../src/index.ts"
+} from "@paybridge/core"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
 import { testLedgerLayer } from "../../src/testing/index.ts"
 
 export const admin: Principal = { id: 10, kind: "user", name: "Ada Admin", role: "admin", customerScope: null }

@@ -4,9 +4,9 @@
  * lifecycle table, edits that only drafts allow, and lookups by every identifier.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { InvalidTransition, Ledger, NotFound, type Page, type Payment, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { InvalidTransition, Ledger, NotFound, type Page, type Payment, ValidationFailed } from "../../src/index.ts"
 import { asAdmin, balanceChain, balanceOf, newCustomer, newPayment, testToday, withLedger } from "./ledger-fixtures.ts"
 
 describe("payment lifecycle", () => {

@@ -4,8 +4,8 @@
  * reads and writes alike).
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Forbidden, Ledger, type LedgerError, ledgerOperationAccess, type Principal } from "@paybridge/core"
 import { Effect } from "effect"
-import { Forbidden, Ledger, type LedgerError, ledgerOperationAccess, type Principal } from "../../src/index.ts"
 import { as, asAdmin, auditor, finance, issueInvoice, newCustomer, newPayment, withLedger } from "./ledger-fixtures.ts"
 
 const scopedTo = (customerIds: ReadonlyArray<number>, role: Principal["role"] = "finance"): Principal => ({

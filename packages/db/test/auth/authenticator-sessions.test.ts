@@ -5,11 +5,11 @@
  * user, and the principal is read afresh each time rather than copied at login.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { InMemoryLedgerStore } from "@paybridge/core/testing"
+import { Authenticator, authenticatorLayerWith, testKdfCost, Unauthorized } from "@paybridge/core"
 import { Effect, Layer } from "effect"
-import { Authenticator, authenticatorLayerWith, testKdfCost, Unauthorized } from "../../src/index.ts"
+import { TestLedgerStore } from "../../src/testing/index.ts"
 
-const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), InMemoryLedgerStore.layer)
+const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), TestLedgerStore.layer)
 
 describe("Authenticator: session origins", () => {
   it.effect("a session from an API key works until that key is revoked, then not at all", () =>

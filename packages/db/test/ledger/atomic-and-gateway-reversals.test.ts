@@ -6,8 +6,8 @@
  * giving the money back.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Ledger, testGatewayTokens } from "@paybridge/core"
 import { Effect, Exit, Schema } from "effect"
-import { Ledger, testGatewayTokens } from "../../src/index.ts"
 import { admin, as, asAdmin, balanceChain, balanceOf, newCustomer, newPayment, withLedger } from "./ledger-fixtures.ts"
 
 const gatewayPayment = (customerId: number, amount: string) =>

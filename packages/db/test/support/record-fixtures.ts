@@ -1,10 +1,9 @@
 /**
- * Complete, valid records of the ledger's main kinds (every field set, fixed dates), for tests that
- * insert rows straight into a `LedgerStore`: the store contract here and the database store tests
- * in `@paybridge/db`, which override the fields they care about.
+ * Complete, valid records of the ledger's main kinds (every field set, fixed dates, numbers chosen
+ * by the caller), for tests that insert rows straight into a `LedgerStore` and override the fields
+ * they care about.
  */
-import type { Customer, Document, LedgerEvent, Payment } from "../model/records.ts"
-import type { New } from "../ports/ledger-store.ts"
+import type { Customer, Document, LedgerEvent, New, Payment } from "@paybridge/core"
 
 const at = (iso: string) => new Date(iso)
 

@@ -4,9 +4,9 @@
  * table, and keeping the payment's refunded amount right.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Conflict, InvalidTransition, Ledger } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { Conflict, InvalidTransition, Ledger } from "../../src/index.ts"
 import {
   asAdmin,
   balanceChain,

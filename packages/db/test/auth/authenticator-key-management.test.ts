@@ -5,12 +5,12 @@
  * so busy clients do not turn every request into a write.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { InMemoryLedgerStore } from "@paybridge/core/testing"
+import { Authenticator, authenticatorLayerWith, NotFound, testKdfCost, Unauthorized } from "@paybridge/core"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
-import { Authenticator, authenticatorLayerWith, NotFound, testKdfCost, Unauthorized } from "../../src/index.ts"
+import { TestLedgerStore } from "../../src/testing/index.ts"
 
-const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), InMemoryLedgerStore.layer)
+const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), TestLedgerStore.layer)
 
 describe("Authenticator: key management", () => {
   it.effect("lists users and their keys, and revokes one key without touching another user's", () =>

@@ -6,8 +6,8 @@
  * books nothing, respects roles and customer scope, and a retried request returns the same link.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Forbidden, Ledger, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
-import { Forbidden, Ledger, ValidationFailed } from "../../src/index.ts"
 import {
   as,
   asAdmin,

@@ -4,8 +4,8 @@
  * fields it does not name, and an idempotent retry of a save replays instead of writing twice.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Forbidden, Ledger, NotFound, type Principal } from "@paybridge/core"
 import { Effect } from "effect"
-import { Forbidden, Ledger, NotFound, type Principal } from "../../src/index.ts"
 import { as, asAdmin, asFinance, auditor, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
 
 const mandate = (key: string, customerId: number) => ({

@@ -4,9 +4,9 @@
  * reversed amount and reversal date, and the balance movements each step books.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Conflict, InvalidTransition, Ledger, NotFound } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { Conflict, InvalidTransition, Ledger, NotFound } from "../../src/index.ts"
 import {
   asAdmin,
   balanceChain,

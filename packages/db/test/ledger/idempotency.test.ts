@@ -4,9 +4,9 @@
  * failed command stores nothing, so the key can be used again once the request is fixed.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Conflict, canonicalJson, Ledger, requestHash, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { Conflict, canonicalJson, Ledger, requestHash, ValidationFailed } from "../../src/index.ts"
 import { admin, as, balanceChain, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
 
 describe("idempotency", () => {

@@ -4,8 +4,6 @@
  * command whose guarded update met a concurrent modification.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
-import { TestClock } from "effect/testing"
 import {
   Conflict,
   Ledger,
@@ -14,8 +12,10 @@ import {
   NotFound,
   PaymentGateways,
   ValidationFailed
-} from "../../src/index.ts"
-import { InMemoryLedgerStore } from "../../src/testing/index.ts"
+} from "@paybridge/core"
+import { Effect, Layer } from "effect"
+import { TestClock } from "effect/testing"
+import { TestLedgerStore } from "../../src/testing/index.ts"
 import { asAdmin, balanceChain, newCustomer, testNow, withLedger } from "./ledger-fixtures.ts"
 
 describe("customers", () => {
@@ -133,11 +133,11 @@ describe("configuration", () => {
 })
 
 describe("concurrent modification", () => {
-  /** The in-memory store, except that the first `failures` guarded customer updates report a conflict. */
+  /** The test store, except that the first `failures` guarded customer updates report a conflict. */
   const conflictingStore = (failures: number) =>
     Layer.effect(
       LedgerStore,
-      Effect.map(InMemoryLedgerStore.make(), (store) => {
+      Effect.map(TestLedgerStore.make(), (store) => {
         let left = failures
         return LedgerStore.of({
           ...store,

@@ -1,13 +1,10 @@
 /**
- * The Authenticator over the in-memory LedgerStore: creating users, issuing and checking API keys
+ * The Authenticator over the real LedgerStore (SQLite in memory): creating users, issuing and checking API keys
  * (one live key per user, revocation that takes effect at once even in another process, failures
  * that never say which part was wrong), password sign-in, and the role and customer scope that a
  * principal carries. Hashes use a cheap scrypt cost except where the production cost is the point.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { InMemoryLedgerStore } from "@paybridge/core/testing"
-import { Effect, Layer, Result } from "effect"
-import { TestClock } from "effect/testing"
 import {
   Authenticator,
   authenticatorLayer,
@@ -17,10 +14,13 @@ import {
   parseApiKey,
   testKdfCost,
   verifySecret
-} from "../../src/index.ts"
+} from "@paybridge/core"
+import { Effect, Layer, Result } from "effect"
+import { TestClock } from "effect/testing"
+import { TestLedgerStore } from "../../src/testing/index.ts"
 
 const cheapAuthenticator = authenticatorLayerWith({ kdfCost: testKdfCost })
-const withFreshStore = Layer.provideMerge(cheapAuthenticator, InMemoryLedgerStore.layer)
+const withFreshStore = Layer.provideMerge(cheapAuthenticator, TestLedgerStore.layer)
 
 const alice: CreateUserInput = {
   email: "Alice@Example.com",
@@ -223,7 +223,7 @@ describe("Authenticator: API keys", () => {
 
   it.effect("a key revoked by another process stops working on the next call", () =>
     Effect.gen(function* () {
-      const store = yield* InMemoryLedgerStore.make()
+      const store = yield* TestLedgerStore.make()
       // Two Authenticator instances with their own caches over one database: two API processes.
       const processA = yield* authenticatorOver(store)
       const processB = yield* authenticatorOver(store)
@@ -263,7 +263,7 @@ describe("Authenticator: API keys", () => {
   it.effect("a failed issue changes nothing: the previous key keeps working", () =>
     Effect.gen(function* () {
       let failInserts = false
-      const store = yield* InMemoryLedgerStore.make({
+      const store = yield* TestLedgerStore.make({
         faults: (operation) => failInserts && operation === "apiKeys.insert"
       })
       const auth = yield* authenticatorOver(store)
@@ -279,7 +279,7 @@ describe("Authenticator: API keys", () => {
   it.effect("reports a database outage as StorageUnavailable, never as bad credentials", () =>
     Effect.gen(function* () {
       let outage = false
-      const store = yield* InMemoryLedgerStore.make({ faults: () => outage })
+      const store = yield* TestLedgerStore.make({ faults: () => outage })
       const auth = yield* authenticatorOver(store)
       const user = yield* auth.createUser(alice)
       const issued = yield* auth.issueApiKey({ userId: user.id })
@@ -296,7 +296,7 @@ describe("Authenticator: API keys", () => {
   it.effect("reads the key row on every call, cached or not", () =>
     Effect.gen(function* () {
       let keyReads = 0
-      const store = yield* InMemoryLedgerStore.make({
+      const store = yield* TestLedgerStore.make({
         faults: (operation) => {
           if (operation === "apiKeys.getByPrefix") keyReads += 1
           return false
@@ -343,7 +343,7 @@ describe("Authenticator: production cost and the verification cache", () => {
       assert.isAbove(firstCall, 10 * fastestCached)
       assert.isBelow(stillCached, firstCall / 2)
       assert.isAbove(afterExpiry, 10 * fastestCached)
-    }).pipe(Effect.provide(Layer.provideMerge(authenticatorLayer, InMemoryLedgerStore.layer)))
+    }).pipe(Effect.provide(Layer.provideMerge(authenticatorLayer, TestLedgerStore.layer)))
   )
 })
 

@@ -3,8 +3,8 @@
  * rounding, and every refusal is a `ValidationFailed` naming the offending field.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Ledger, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
-import { Ledger, ValidationFailed } from "../../src/index.ts"
 import { asAdmin, balanceOf, issueInvoice, newCustomer, withLedger } from "./ledger-fixtures.ts"
 
 const issuePath = (error: unknown) => {

@@ -6,8 +6,6 @@
  * half-way (nothing of the failed command remains).
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
-import * as fc from "fast-check"
 import {
   type BalanceEntry,
   Conflict,
@@ -18,7 +16,9 @@ import {
   NotFound,
   StorageUnavailable,
   type TransitionRefundInput
-} from "../../src/index.ts"
+} from "@paybridge/core"
+import { Effect } from "effect"
+import * as fc from "fast-check"
 import { testLedgerLayer, testLedgerLayerWith } from "../../src/testing/index.ts"
 import {
   admin,
@@ -403,6 +403,7 @@ const runScenario = (steps: ReadonlyArray<Step>) =>
   })
 
 describe("ledger invariants (property)", () => {
+  // 100 runs of up to 80 commands on the real SQLite store take seconds, not the default 30 s budget under load.
   it("any sequence of commands keeps the chain, the balance, payments and documents consistent", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 10, maxLength: 80, size: "max" }), (steps) =>
@@ -410,5 +411,5 @@ describe("ledger invariants (property)", () => {
       ),
       { numRuns: 100 }
     )
-  })
+  }, 120_000)
 })
