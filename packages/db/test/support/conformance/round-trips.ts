@@ -46,7 +46,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261121000000Initial",
         "Migration20261121060000PaymentStateListingIndex",
         "Migration20261121070000DialectRecords",
-        "Migration20261121080000ApiKeyLastUsed"
+        "Migration20261121080000ApiKeyLastUsed",
+        "Migration20261122000000SearchText",
+        "Migration20261122000100SearchTextBackfill"
       ])
     })
 

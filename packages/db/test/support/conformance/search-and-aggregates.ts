@@ -1,6 +1,6 @@
 /**
  * Store conformance, part of `../ledger-store-conformance.ts`. Payment filters by amount and origin, text
- * search, and the overview aggregates.
+ * search that folds case the same way on every database (beyond ASCII), and the overview aggregates.
  */
 import { LedgerStore, type New, type Payment, type PaymentQuery } from "@paybridge/core"
 import { Effect } from "effect"
@@ -56,6 +56,63 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
           // An update rewrites what the search looks in.
           const updated = yield* s.payments.update({ ...large, references: refs({ description: `Moved ${tag}` }) }, 1)
           expect(yield* found({ search: `moved ${tag.toLowerCase()}` })).toEqual([updated.id])
+        })
+      )
+    })
+
+    it("folds case beyond ASCII the same way on every database: É, Ü, ß, final Σ, Turkish İ and ı", async () => {
+      await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const tag = unique("q").toLowerCase()
+          const named = (name: string, email: string | null = null) =>
+            s.customers.insert(newCustomer({ name: `${name} ${tag}`, email }))
+          const ecole = yield* named("ÉCOLE Müller")
+          const strasse = yield* named("Hauptstraße 5")
+          const odos = yield* named("ΟΔΟΣ Αθηνάς")
+          const istanbul = yield* named("İSTANBUL Ticaret")
+          const diyarbakir = yield* named("diyarbakır", `ŞİRKET@${tag}.example`)
+          const ids = [ecole.id, strasse.id, odos.id, istanbul.id, diyarbakir.id]
+          const customers = (search: string) =>
+            Effect.map(s.customers.list({ cursor: null, limit: 10, search, ids }), (page) =>
+              page.items.map((customer) => customer.id)
+            )
+          expect(yield* customers("école müller")).toEqual([ecole.id])
+          expect(yield* customers("ÉCOLE MÜLLER")).toEqual([ecole.id])
+          // Decomposed accents (e + U+0301) find the composed form.
+          expect(yield* customers("e\u0301cole")).toEqual([ecole.id])
+          expect(yield* customers("HAUPTSTRASSE")).toEqual([strasse.id])
+          expect(yield* customers("straße")).toEqual([strasse.id])
+          expect(yield* customers("οδος")).toEqual([odos.id])
+          expect(yield* customers("ΑΘΗΝΆΣ")).toEqual([odos.id])
+          expect(yield* customers("istanbul")).toEqual([istanbul.id])
+          expect(yield* customers("İstanbul")).toEqual([istanbul.id])
+          expect(yield* customers("DIYARBAKIR")).toEqual([diyarbakir.id])
+          expect(yield* customers("şirket@")).toEqual([diyarbakir.id])
+          expect(yield* customers("ecole")).toEqual([])
+
+          const payment = yield* s.payments.insert(
+            newPayment(ecole.id, {
+              gatewayReference: `Überweisung ${tag}`,
+              references: {
+                description: `Frais de scolarité ÉCOLE Müller ${tag}`,
+                notes: null,
+                reference: null,
+                customerReference: `STRAẞE-${tag}`,
+                checkNumber: null,
+                thirdPartyReference: null
+              }
+            })
+          )
+          const payments = (search: string) =>
+            Effect.map(
+              s.payments.list({ cursor: null, limit: 10, order: "id", customerId: ecole.id, search }),
+              (page) => page.items.map((row) => row.id)
+            )
+          expect(yield* payments("école müller")).toEqual([payment.id])
+          expect(yield* payments(`ÜBERWEISUNG ${tag.toUpperCase()}`)).toEqual([payment.id])
+          expect(yield* payments(`strasse-${tag}`)).toEqual([payment.id])
+          expect(yield* payments("scolarite")).toEqual([])
         })
       )
     })
