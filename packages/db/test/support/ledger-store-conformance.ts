@@ -7,6 +7,7 @@
  * the overview aggregates sum exactly. The cases share one database per run, so each one works on
  * rows it created (unique numbers, its own customers) and never assumes an empty table.
  */
+import { describeOtherLists } from "./conformance/lists.ts"
 import { describeKeysetPagination } from "./conformance/pagination.ts"
 import { describeSchemaAndRoundTrips } from "./conformance/round-trips.ts"
 import { describeSearchAndAggregates } from "./conformance/search-and-aggregates.ts"
@@ -17,5 +18,6 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
   describeSchemaAndRoundTrips(db)
   describeGuardsAndTransactions(db)
   describeKeysetPagination(db)
+  describeOtherLists(db)
   describeSearchAndAggregates(db)
 }

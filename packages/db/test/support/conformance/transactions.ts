@@ -175,6 +175,30 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
       expect(result.inner).toBeNull()
     })
 
+    it("forgets an idempotency claim made in a transaction that rolls back", async () => {
+      const key = unique("idem")
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const claim = {
+            principalId: 7,
+            key,
+            operation: "payments.create",
+            requestHash: "h1",
+            now: at("2026-01-01T00:00:00.000Z")
+          }
+          const rolledBack = yield* Effect.exit(
+            s.transaction(Effect.andThen(s.idempotency.claim(claim), Effect.fail("the command failed" as const)))
+          )
+          // The same key, even for another request, is free again.
+          const again = yield* s.transaction(s.idempotency.claim({ ...claim, requestHash: "h2" }))
+          return { rolledBack, again }
+        })
+      )
+      expect(Exit.isFailure(result.rolledBack)).toBe(true)
+      expect(result.again).toEqual({ _tag: "Fresh" })
+    })
+
     it("runs concurrent transactions of one process without losing a sequence number", async () => {
       const result = await run(
         Effect.gen(function* () {
