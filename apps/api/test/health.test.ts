@@ -2,12 +2,11 @@
  * Health when the database goes away: readiness (`/health`, `/health/ready`) turns 503 with
  * `database: "down"` while liveness (`/health/live`) stays 200 — shown on a real PostgreSQL
  * database dropped under a running server. And a storage outage met while checking an API key
- * answers 503 SERVICE_UNAVAILABLE (retry later), not 401 or a generic 500 — shown with the core's
- * in-memory store and an injected outage behind the production app and authenticator.
+ * answers 503 SERVICE_UNAVAILABLE (retry later), not 401 or a generic 500 — shown with the
+ * real store on SQLite in memory and an injected outage behind the production app and authenticator.
  */
 import { authenticatorLayer } from "@paybridge/core"
-import { testLedgerLayerWith } from "@paybridge/core/testing"
-import { createPostgresTestDatabase } from "@paybridge/db/testing"
+import { createPostgresTestDatabase, testLedgerLayerWith } from "@paybridge/db/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { describe, expect, test } from "vitest"
 import { createApp } from "../src/app.ts"

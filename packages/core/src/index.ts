@@ -2,7 +2,7 @@
  * `@paybridge/core`: the canonical ledger domain, free of HTTP and SQL. Money (bigint minor units,
  * ISO 4217), the lifecycle tables, the records, the one error taxonomy, the ports that persistence
  * and gateways implement (`LedgerStore`, `PaymentGateways`), and the services every protocol calls
- * (`Ledger`, `Authenticator`). Test doubles live in the `@paybridge/core/testing` entry.
+ * (`Ledger`, `Authenticator`). Tests that need a store run on the real one: `@paybridge/db/testing`.
  */
 export * from "./auth/authenticator.layer.ts"
 export * from "./auth/authenticator.ts"

@@ -12,11 +12,14 @@
  *   `balanceAfter` the running sum, which is also the payment's `balanceAfterPosting`, and each
  *   customer's balance the sum of its posted payments;
  * - the event log's `payment.created` and `payment.posted` events;
- * - the number sequences and the id sequences moved past the seeded rows.
+ * - the number sequences and the id sequences moved past the seeded rows;
+ * - each customer's and payment's `search_text` as the store writes it (the seeded text is ASCII,
+ *   so SQL's `lower()` folds it exactly as `src/store/search-text.ts` does).
  *
  * Pseudo-random choices come from a multiplicative hash of the row number, so a seed is repeatable.
  */
 import type { LedgerOrm } from "../src/index.ts"
+import { customerSearchColumns, paymentSearchColumns } from "../src/store/search-text.ts"
 
 export interface SeedPlan {
   readonly customers: number
@@ -120,6 +123,14 @@ where t.customer_id = customers.id`
   const sequences = `insert into sequences (name, value) values ('customer-number', ${plan.customers}), ('payment-reference', ${plan.payments}), ('payment-number', ${plan.payments})
 on conflict (name) do update set value = excluded.value`
 
+  /** The store's `search_text` of ASCII fields: lower-cased, nulls skipped, joined by U+001F. */
+  const searchText = (columns: ReadonlyArray<string>) =>
+    `lower(concat_ws(${pg ? "chr(31)" : "char(31)"}, ${columns.join(", ")}))`
+  const searchTexts = [
+    `update customers set search_text = ${searchText(customerSearchColumns)}`,
+    `update payments set search_text = ${searchText(paymentSearchColumns)}`
+  ]
+
   const idSequences = pg
     ? [
         `select setval(pg_get_serial_sequence('customers', 'id'), ${plan.customers})`,
@@ -127,7 +138,7 @@ on conflict (name) do update set value = excluded.value`
       ]
     : []
 
-  return { customers, payments, balanceEntries, events, balances, sequences, idSequences }
+  return { customers, payments, balanceEntries, events, balances, sequences, searchTexts, idSequences }
 }
 
 /** Seeds an empty, migrated database; returns the time of each step. */
@@ -151,6 +162,7 @@ export const seedLedger = async (
   await step("balance chain", [sql.balanceEntries, sql.balances])
   await step("event log", [sql.events])
   await step("sequences", [sql.sequences, ...sql.idSequences])
+  await step("search text", sql.searchTexts)
   // PostgreSQL's autovacuum would analyse the bulk-loaded tables soon anyway; do it now so plans
   // are stable. The app never runs ANALYZE on SQLite, so neither does the benchmark.
   if (driver === "postgresql") {

@@ -15,5 +15,6 @@ export {
   type LedgerOrm,
   migrateToLatest,
   type OrmOptions,
-  parseDatabaseUrl
+  parseDatabaseUrl,
+  serializeSqlite
 } from "./orm.ts"

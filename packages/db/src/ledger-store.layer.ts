@@ -84,6 +84,7 @@ import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import { userFromRow, userToRow } from "./mappers/user.mapper.ts"
 import type { DatabaseDriver, LedgerOrm } from "./orm.ts"
 import { decodeCursor, encodeCursor, type SortValue } from "./store/keyset-cursor.ts"
+import { foldForSearch } from "./store/search-text.ts"
 import { isRetryableStorageError, storageUnavailable } from "./store/storage-errors.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
@@ -96,18 +97,6 @@ interface AggregateRow {
   readonly n: number | string
   readonly total: string
 }
-
-/** The columns a payment list's text search looks in (references, numbers, gateway reference, description). */
-const paymentSearchColumns = [
-  "reference_number",
-  "number",
-  "gateway_reference",
-  "reference",
-  "customer_reference",
-  "third_party_reference",
-  "check_number",
-  "description"
-] as const
 
 /** Default page size when a caller passes a non-positive limit. */
 export const defaultPageLimit = 50
@@ -316,13 +305,14 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
       [raw((alias: string) => `(${alias}.${columns[0]}, ${alias}.${columns[1]}) ${operator} (?, ?)`, [...values])]: []
     })
 
-    // Case-insensitive substring search without LIKE wildcards (a `%` in the search is literal).
-    const containsIgnoringCase = (column: string, search: string) =>
-      raw(
-        (alias: string) =>
-          isPostgres ? `strpos(lower(${alias}.${column}), lower(?))` : `instr(lower(${alias}.${column}), lower(?))`,
-        [search]
-      )
+    // Case-insensitive substring search without LIKE wildcards (a `%` in the search is literal): the
+    // folded needle in the row's folded `search_text` (folded in JS on both databases, see search-text.ts).
+    const searchTextContains = (search: string): object => ({
+      [raw(
+        (alias: string) => (isPostgres ? `strpos(${alias}.search_text, ?) > 0` : `instr(${alias}.search_text, ?) > 0`),
+        [foldForSearch(search)]
+      )]: []
+    })
 
     // ---- the store --------------------------------------------------------------------------
 
@@ -372,17 +362,7 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
           const conditions: Array<object> = [
             ...inList(query.ids, "id"),
             ...equals(query.billingEntityId, "billingEntityId"),
-            ...(search === ""
-              ? []
-              : [
-                  {
-                    $or: [
-                      { [containsIgnoringCase("name", search)]: { $gt: 0 } },
-                      { [containsIgnoringCase("number", search)]: { $gt: 0 } },
-                      { [containsIgnoringCase("email", search)]: { $gt: 0 } }
-                    ]
-                  }
-                ])
+            ...(search === "" ? [] : [searchTextContains(search)])
           ]
           return listById<CustomerRow, ReturnType<typeof customerFromRow>>(
             "customers.list",
@@ -484,15 +464,7 @@ export const makeMikroOrmLedgerStore = (options: MikroOrmLedgerStoreOptions): Ef
             ...(query.amountMin === undefined ? [] : [{ amount: { $gte: query.amountMin } }]),
             ...(query.amountMax === undefined ? [] : [{ amount: { $lte: query.amountMax } }]),
             ...equals(query.origin, "origin"),
-            ...(query.search === undefined
-              ? []
-              : [
-                  {
-                    $or: paymentSearchColumns.map((column) => ({
-                      [containsIgnoringCase(column, query.search ?? "")]: { $gt: 0 }
-                    }))
-                  }
-                ])
+            ...(query.search === undefined ? [] : [searchTextContains(query.search)])
           ]
           const withEvents = (em: SqlEntityManager, paymentDateTo = query.paymentDateTo): Array<object> => {
             const conditions = conditionsUpTo(paymentDateTo)

@@ -31,6 +31,11 @@ export interface OrmOptions {
   readonly busyTimeoutMs?: number | undefined
   /** Log every SQL statement (default false). */
   readonly debug?: boolean | undefined
+  /**
+   * SQLite in memory only: open a copy of this serialized database (see {@link serializeSqlite})
+   * instead of an empty one. Tests use it to copy one migrated template per test.
+   */
+  readonly sqliteImage?: Uint8Array | undefined
 }
 
 /** Parses a database URL; throws on a URL no driver accepts. */
@@ -75,7 +80,8 @@ export const initOrm = async (target: DatabaseTarget, options: OrmOptions = {}):
       dbName: target.filename,
       driverOptions: new ImmediateSqliteDialect({
         filename: target.filename,
-        busyTimeoutMs: options.busyTimeoutMs ?? 5_000
+        busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+        image: options.sqliteImage
       })
     })
     return orm as unknown as LedgerOrm
@@ -87,6 +93,13 @@ export const initOrm = async (target: DatabaseTarget, options: OrmOptions = {}):
     pool: { min: 0, max: Math.max(2, options.poolSize ?? 10) }
   })
   return orm as unknown as LedgerOrm
+}
+
+/** The whole SQLite database behind `orm` as one image, to open copies of it with `sqliteImage`. */
+export const serializeSqlite = (orm: LedgerOrm): Uint8Array => {
+  const dialect: unknown = orm.config.get("driverOptions")
+  if (!(dialect instanceof ImmediateSqliteDialect)) throw new Error("serializeSqlite: not a Paybridge SQLite database")
+  return dialect.native.serialize()
 }
 
 /** Applies every pending checked-in migration; returns the names applied. */

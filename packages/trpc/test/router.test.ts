@@ -1,11 +1,11 @@
 /**
  * The router as an HTTP client meets it, without a network: requests go through tRPC's fetch
- * handler into the real Ledger service on the in-memory store. Covers the error formatter (codes,
+ * handler into the real Ledger service on the real store (SQLite in memory). Covers the error formatter (codes,
  * HTTP statuses, tags, field issues, request id), the role check, JSON encoding of results, and
  * that the error table agrees with the HTTP statuses tRPC derives from its codes.
  */
 import type { Principal } from "@paybridge/core"
-import { testLedgerLayer, testLedgerLayerWith } from "@paybridge/core/testing"
+import { testLedgerLayer, testLedgerLayerWith } from "@paybridge/db/testing"
 import { TRPCError } from "@trpc/server"
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch"
 import { getHTTPStatusCodeFromError } from "@trpc/server/http"

@@ -7,7 +7,7 @@
 import { makeSessionStore } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
 import { authenticatorLayerWith, type CommandContext, Ledger, testKdfCost } from "@paybridge/core"
-import { testLedgerLayerWith } from "@paybridge/core/testing"
+import { testLedgerLayerWith } from "@paybridge/db/testing"
 import { Effect, Layer } from "effect"
 import {
   crmComDialect,

@@ -20,7 +20,7 @@ import {
 } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
 import { Authenticator, authenticatorLayerWith, Ledger, testKdfCost } from "@paybridge/core"
-import { testLedgerLayerWith } from "@paybridge/core/testing"
+import { testLedgerLayerWith } from "@paybridge/db/testing"
 import { Effect, Layer, Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 

@@ -1,7 +1,7 @@
 /**
  * The persistence port of the ledger. Core declares it; `@paybridge/db` implements it on
- * MikroORM (SQLite and PostgreSQL) and `@paybridge/core/testing` keeps an in-memory version for
- * unit tests. Every write the ledger makes goes through `transaction`, and every command that
+ * MikroORM (SQLite and PostgreSQL), the one implementation (tests use it too, on in-memory SQLite
+ * copies of a migrated template: `@paybridge/db/testing`). Every write the ledger makes goes through `transaction`, and every command that
  * touches a customer's money starts by `lockCustomer`, which serialises writers of one customer
  * across processes (a row lock on PostgreSQL, a database write lock on SQLite). Nested
  * `transaction` calls join the outer one. Lists page with opaque keyset cursors, never offsets.

@@ -1,4 +1,8 @@
-/** Persistence row of a customer: balance and credit limit in bigint minor units, guarded by `version`. */
+/**
+ * Persistence row of a customer: balance and credit limit in bigint minor units, guarded by
+ * `version`; `searchText` is the folded name, number and email that customer search looks in
+ * (see `store/search-text.ts`).
+ */
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core"
 
 export const CustomerEntity = defineEntity({
@@ -17,6 +21,7 @@ export const CustomerEntity = defineEntity({
     externalSystem: p.string().length(40).nullable(),
     externalId: p.string().length(120).nullable(),
     customFields: p.json<Record<string, string>>(),
+    searchText: p.text().default(""),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
     version: p.integer()

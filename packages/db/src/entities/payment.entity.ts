@@ -3,6 +3,8 @@
  * listing patterns of the ledger and the dialects: a customer's payments newest first, all payments
  * newest first, state filters, incremental sync by creation or update time, reversal-date reports,
  * and the unique business keys (public id, reference number, number, external reference).
+ * `searchText` is the folded references and numbers that a payment search looks in (see
+ * `store/search-text.ts`).
  */
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core"
 import { paymentStates } from "@paybridge/core"
@@ -42,6 +44,7 @@ export const PaymentEntity = defineEntity({
     checkNumber: p.text().nullable(),
     thirdPartyReference: p.text().nullable(),
     customFields: p.json<Record<string, string>>(),
+    searchText: p.text().default(""),
     externalSystem: p.string().length(40).nullable(),
     externalId: p.string().length(120).nullable(),
     /** Kept verbatim (`json`, not `jsonb`, on PostgreSQL). */

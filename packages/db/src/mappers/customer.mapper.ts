@@ -1,6 +1,10 @@
-/** Customer: persistence row ↔ domain record (external reference split into two columns). */
+/**
+ * Customer: persistence row ↔ domain record (external reference split into two columns; the
+ * search text is derived from the record on every write and never read back).
+ */
 import type { CurrencyCode, Customer } from "@paybridge/core"
 import type { CustomerRow } from "../entities/customer.entity.ts"
+import { customerSearchText } from "../store/search-text.ts"
 import { externalRefFromColumns, externalRefToColumns, orNull } from "./external-ref.ts"
 
 export const customerFromRow = (row: CustomerRow): Customer => ({
@@ -31,6 +35,7 @@ export const customerToRow = (record: Omit<Customer, "id">) => ({
   billingEntityId: record.billingEntityId,
   ...externalRefToColumns(record.externalRef),
   customFields: { ...record.customFields },
+  searchText: customerSearchText(record),
   createdAt: record.createdAt,
   updatedAt: record.updatedAt,
   version: record.version

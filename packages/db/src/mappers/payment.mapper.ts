@@ -1,9 +1,11 @@
 /**
  * Payment: persistence row ↔ domain record. The free-text references are columns of their own,
- * the external reference is split in two, the source record is stored as JSON.
+ * the external reference is split in two, the source record is stored as JSON, and the search text
+ * is derived from the record on every write (never read back).
  */
 import type { CurrencyCode, Payment } from "@paybridge/core"
 import type { PaymentRow } from "../entities/payment.entity.ts"
+import { paymentSearchText } from "../store/search-text.ts"
 import { externalRefFromColumns, externalRefToColumns, orNull } from "./external-ref.ts"
 
 export const paymentFromRow = (row: PaymentRow): Payment => ({
@@ -80,6 +82,7 @@ export const paymentToRow = (record: Omit<Payment, "id">) => ({
   checkNumber: record.references.checkNumber,
   thirdPartyReference: record.references.thirdPartyReference,
   customFields: { ...record.customFields },
+  searchText: paymentSearchText(record),
   ...externalRefToColumns(record.externalRef),
   sourceRecord: record.sourceRecord ?? null,
   origin: record.origin,

@@ -1,13 +1,16 @@
 /**
  * The checked-in migrations, in order. Both drivers run the same list; each migration carries the
  * SQL the schema generator produced for PostgreSQL and for SQLite and applies the one for the
- * database it runs on. New migrations come from `node scripts/generate-migration.ts <name>`.
+ * database it runs on. New migrations come from `node scripts/generate-migration.ts <name>`; a data
+ * migration (a backfill computed in JavaScript) is written by hand and says so in its header.
  */
 import type { MigrationObject } from "@mikro-orm/core"
 import { Migration20261121000000Initial } from "./20261121000000-initial.migration.ts"
 import { Migration20261121060000PaymentStateListingIndex } from "./20261121060000-payment-state-listing-index.migration.ts"
 import { Migration20261121070000DialectRecords } from "./20261121070000-dialect-records.migration.ts"
 import { Migration20261121080000ApiKeyLastUsed } from "./20261121080000-api-key-last-used.migration.ts"
+import { Migration20261122000000SearchText } from "./20261122000000-search-text.migration.ts"
+import { Migration20261122000100SearchTextBackfill } from "./20261122000100-search-text-backfill.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -16,5 +19,10 @@ export const ledgerMigrations: Array<MigrationObject> = [
     class: Migration20261121060000PaymentStateListingIndex
   },
   { name: Migration20261121070000DialectRecords.migrationName, class: Migration20261121070000DialectRecords },
-  { name: Migration20261121080000ApiKeyLastUsed.migrationName, class: Migration20261121080000ApiKeyLastUsed }
+  { name: Migration20261121080000ApiKeyLastUsed.migrationName, class: Migration20261121080000ApiKeyLastUsed },
+  { name: Migration20261122000000SearchText.migrationName, class: Migration20261122000000SearchText },
+  {
+    name: Migration20261122000100SearchTextBackfill.migrationName,
+    class: Migration20261122000100SearchTextBackfill
+  }
 ]

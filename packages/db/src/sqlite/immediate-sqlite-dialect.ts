@@ -40,16 +40,22 @@ interface NativeStatement {
 export interface NativeSqliteDatabase {
   prepare(sql: string): NativeStatement
   pragma(source: string): unknown
+  /** The whole database as one image (better-sqlite3 `serialize()`). */
+  serialize(): Uint8Array
   close(): void
 }
 
-type NativeSqliteConstructor = new (filename: string, options: { readonly timeout: number }) => NativeSqliteDatabase
+type NativeSqliteConstructor = new (
+  source: string | Uint8Array,
+  options: { readonly timeout: number }
+) => NativeSqliteDatabase
 
 const require = createRequire(import.meta.url)
 
-const openNative = (filename: string, busyTimeoutMs: number): NativeSqliteDatabase => {
+/** Opens `filename`, or an in-memory copy of `image` (a serialized database) when one is given. */
+const openNative = (filename: string, busyTimeoutMs: number, image: Uint8Array | undefined): NativeSqliteDatabase => {
   const Database = require("better-sqlite3") as NativeSqliteConstructor
-  return new Database(filename, { timeout: busyTimeoutMs })
+  return new Database(image === undefined ? filename : Buffer.from(image), { timeout: busyTimeoutMs })
 }
 
 const narrow = (value: unknown): unknown =>
@@ -136,6 +142,11 @@ export interface ImmediateSqliteDialectOptions {
   readonly filename: string
   /** How long a connection waits for another process's write lock before failing. */
   readonly busyTimeoutMs: number
+  /**
+   * `:memory:` only: start from a copy of this serialized database (`native.serialize()` of another
+   * connection) instead of an empty one. Tests copy one migrated template this way.
+   */
+  readonly image?: Uint8Array | undefined
 }
 
 /** Builds the dialect; pass it to MikroORM as `driverOptions`. */
@@ -146,8 +157,9 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 
   constructor(options: ImmediateSqliteDialectOptions) {
     const inMemory = options.filename === ":memory:" || options.filename === ""
+    if (!inMemory && options.image !== undefined) throw new Error("a SQLite image can only be opened in memory")
     if (!inMemory) mkdirSync(dirname(options.filename), { recursive: true })
-    const native = openNative(options.filename, options.busyTimeoutMs)
+    const native = openNative(options.filename, options.busyTimeoutMs, options.image)
     if (!inMemory) native.pragma("journal_mode = WAL")
     native.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs))}`)
     super({ database: native as unknown as SqliteDatabase })

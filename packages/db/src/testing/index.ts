@@ -1,2 +1,10 @@
-/** Test helpers of `@paybridge/db` (imported as `@paybridge/db/testing`). */
+/**
+ * Test helpers of `@paybridge/db` (imported as `@paybridge/db/testing`): the real store on a fresh
+ * in-memory SQLite copy of a migrated template (`TestLedgerStore`, `sqliteTestDatabase`), the
+ * Ledger wired to it and to the deterministic test gateway (`testLedgerLayer`, `testLedgerLayerWith`),
+ * the fault-injecting store wrapper (`withFaults`), and throwaway PostgreSQL databases.
+ */
+export * from "./fault-injection.ts"
 export * from "./postgres-test-database.ts"
+export * from "./sqlite-test-database.ts"
+export * from "./test-ledger.layer.ts"

@@ -1,10 +1,11 @@
 /**
  * Opens a real database for a test file: `useDatabase(open)` registers hooks that open the
- * database (migrating it) before the file's tests and close and remove it afterwards, and returns
- * `run`, which executes an Effect against that database's `LedgerStore` and `Database`.
+ * database (migrating it, or copying the migrated SQLite template when the location brings its
+ * own layer) before the file's tests and close and remove it afterwards, and returns `run`, which
+ * executes an Effect against that database's `LedgerStore` and `Database`.
  */
 import type { LedgerStore } from "@paybridge/core"
-import { type Effect, ManagedRuntime } from "effect"
+import { type Effect, type Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { type Database, openDatabase } from "../../src/index.ts"
 
@@ -12,6 +13,8 @@ export interface DatabaseLocation {
   readonly url: string
   /** Removes the database (drop it, delete the file); called after the runtime is closed. */
   readonly remove: () => Promise<void>
+  /** How to open it, when not `openDatabase({ url })` (e.g. a copy of the migrated SQLite template). */
+  readonly layer?: Layer.Layer<LedgerStore | Database> | undefined
 }
 
 export interface DatabaseHarness {
@@ -24,7 +27,7 @@ export const useDatabase = (open: () => Promise<DatabaseLocation>): DatabaseHarn
   let runtime: ManagedRuntime.ManagedRuntime<LedgerStore | Database, unknown> | undefined
   beforeAll(async () => {
     location = await open()
-    runtime = ManagedRuntime.make(openDatabase({ url: location.url }))
+    runtime = ManagedRuntime.make(location.layer ?? openDatabase({ url: location.url }))
     await runtime.context()
   })
   afterAll(async () => {

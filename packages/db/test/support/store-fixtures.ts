@@ -17,7 +17,7 @@ import {
   type Refund,
   type UserRecord
 } from "@paybridge/core"
-import { customerRow, documentRow, eventRow, paymentRow } from "@paybridge/core/testing"
+import { customerRow, documentRow, eventRow, paymentRow } from "./record-fixtures.ts"
 
 let counter = 0
 export const unique = (prefix: string): string => {

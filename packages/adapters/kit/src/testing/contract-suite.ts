@@ -68,7 +68,7 @@ export const contractTestTitles = {
 /** Options of {@link dialectContractSuite}. */
 export interface ContractSuiteOptions<Seed> {
   readonly dialect: Dialect
-  /** Builds a fresh testbed per test; default `makeDialectTestbed({ dialect })` (in-memory ledger). */
+  /** Builds a fresh testbed per test; default `makeDialectTestbed({ dialect })` (real store, SQLite in memory). */
   readonly testbed?: (() => Promise<DialectTestbed>) | undefined
   readonly expectations: ContractExpectations<Seed>
   /**

@@ -1,7 +1,7 @@
 /**
  * A dialect testbed: the dialect's app mounted at its base path inside a parent Hono app (as
- * `apps/api` mounts it), over the real `Ledger` and `Authenticator` on a fresh in-memory store
- * from `@paybridge/core/testing`, with helpers to send requests (`app.request()`, no server),
+ * `apps/api` mounts it), over the real `Ledger` and `Authenticator` on the real store, a fresh
+ * in-memory SQLite database from `@paybridge/db/testing`, with helpers to send requests (`app.request()`, no server),
  * run core programs as the system principal, issue API keys and count what the ledger holds.
  * Dialect tests and the shared contract suite both build on it.
  */
@@ -17,7 +17,7 @@ import {
   testKdfCost,
   type UserRecord
 } from "@paybridge/core"
-import { testLedgerLayer } from "@paybridge/core/testing"
+import { testLedgerLayer } from "@paybridge/db/testing"
 import { Cause, Effect, Exit, Layer, ManagedRuntime } from "effect"
 import { Hono } from "hono"
 import type { Dialect, DialectDeps } from "../dialect.ts"
@@ -49,7 +49,7 @@ export interface TestResponse {
   readonly json: unknown
 }
 
-/** A dialect over a fresh in-memory ledger; see the module comment. */
+/** A dialect over a fresh ledger (real store, SQLite in memory); see the module comment. */
 export interface DialectTestbed {
   readonly dialect: Dialect
   readonly basePath: string
@@ -76,13 +76,13 @@ export interface TestbedOptions {
   readonly dialect: Dialect
   /** Mount point; default the dialect's `defaultBasePath`. */
   readonly basePath?: string | undefined
-  /** The services to run on; default the real Ledger + Authenticator on a fresh in-memory store. */
+  /** The services to run on; default the real Ledger + Authenticator on a fresh in-memory SQLite store. */
   readonly layer?: Layer.Layer<TestbedServices> | undefined
   /** Extra dialect deps (e.g. a session store with a pinned clock). */
   readonly deps?: Partial<Omit<DialectDeps, "runLedger" | "runAuthentication">> | undefined
 }
 
-/** The default testbed services: real Ledger and Authenticator (cheap scrypt) on one in-memory store. */
+/** The default testbed services: real Ledger and Authenticator (cheap scrypt) on one real store in memory (SQLite). */
 export const inMemoryTestbedLayer = (): Layer.Layer<TestbedServices> =>
   Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), testLedgerLayer)
 

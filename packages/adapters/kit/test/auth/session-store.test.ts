@@ -8,10 +8,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { makeSessionStore } from "@paybridge/adapter-kit"
 import { Authenticator, authenticatorLayerWith, testKdfCost, Unauthorized } from "@paybridge/core"
-import { InMemoryLedgerStore } from "@paybridge/core/testing"
+import { TestLedgerStore } from "@paybridge/db/testing"
 import { Effect, Layer } from "effect"
 
-const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), InMemoryLedgerStore.layer)
+const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), TestLedgerStore.layer)
 
 const refusal = (effect: Effect.Effect<unknown, unknown, Authenticator>) =>
   Effect.map(Effect.flip(effect), (error) => {

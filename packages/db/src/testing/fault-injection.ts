@@ -1,0 +1,70 @@
+/**
+ * A fault-injecting wrapper around any `LedgerStore`: `withFaults(store, faults)` asks
+ * `faults(operation)` before each store call (`"customers.insert"`, `"events.append"`,
+ * `"apiKeys.getByPrefix"`, `"lockCustomer"`, `"nextSequence"`, `"ping"` … — the port's group and
+ * member names) and fails the call with `StorageUnavailable` when it answers `true`; otherwise the
+ * real store runs the call. `transaction` itself is passed through (the calls inside it are checked).
+ * Tests use it to prove that an outage surfaces as `StorageUnavailable` and rolls back, or to count
+ * calls (a `faults` that records the operation and answers `false`).
+ */
+import { LedgerStore, StorageUnavailable } from "@paybridge/core"
+import { Effect } from "effect"
+
+/** Decides, per call, whether a store operation fails (`true`) or runs. */
+export type StoreFaults = (operation: string) => boolean
+
+type Store = LedgerStore["Service"]
+
+const injected = (operation: string) =>
+  new StorageUnavailable({ message: `test store: ${operation} failed (injected fault)` })
+
+/** Wraps `store` so that every call asks `faults` first; see the module comment. */
+export const withFaults = (store: Store, faults: StoreFaults): Store => {
+  const guard = <A, E, R>(
+    operation: string,
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E | StorageUnavailable, R> =>
+    Effect.suspend(
+      (): Effect.Effect<A, E | StorageUnavailable, R> => (faults(operation) ? Effect.fail(injected(operation)) : effect)
+    )
+
+  /** Wraps every member of one group of the port: functions returning effects, and plain effects. */
+  const group = <G extends object>(name: string, members: G): G =>
+    Object.fromEntries(
+      Object.entries(members).map(([key, member]: [string, unknown]) => {
+        const operation = `${name}.${key}`
+        if (Effect.isEffect(member)) return [key, guard(operation, member)]
+        if (typeof member === "function") {
+          return [
+            key,
+            (...args: ReadonlyArray<unknown>) =>
+              guard(operation, (member as (...args: ReadonlyArray<unknown>) => Effect.Effect<unknown>)(...args))
+          ]
+        }
+        return [key, member]
+      })
+    ) as G
+
+  return LedgerStore.of({
+    transaction: store.transaction,
+    lockCustomer: (id) => guard("lockCustomer", store.lockCustomer(id)),
+    nextSequence: (name) => guard("nextSequence", store.nextSequence(name)),
+    billingEntities: group("billingEntities", store.billingEntities),
+    customers: group("customers", store.customers),
+    gateways: group("gateways", store.gateways),
+    presets: group("presets", store.presets),
+    documents: group("documents", store.documents),
+    payments: group("payments", store.payments),
+    allocations: group("allocations", store.allocations),
+    reversals: group("reversals", store.reversals),
+    collections: group("collections", store.collections),
+    refunds: group("refunds", store.refunds),
+    balance: group("balance", store.balance),
+    events: group("events", store.events),
+    dialectRecords: group("dialectRecords", store.dialectRecords),
+    idempotency: group("idempotency", store.idempotency),
+    users: group("users", store.users),
+    apiKeys: group("apiKeys", store.apiKeys),
+    ping: guard("ping", store.ping)
+  })
+}

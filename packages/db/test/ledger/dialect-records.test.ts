@@ -1,0 +1,132 @@
+/**
+ * Dialect records through the Ledger: a dialect saves, reads, lists and deletes its vendor-only
+ * objects; they obey roles and customer scope like every other record, a merging save keeps the
+ * fields it does not name, and an idempotent retry of a save replays instead of writing twice.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Forbidden, Ledger, NotFound, type Principal } from "@paybridge/core"
+import { Effect } from "effect"
+import { as, asAdmin, asFinance, auditor, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
+
+const mandate = (key: string, customerId: number) => ({
+  dialect: "elevate",
+  kind: "site-payment-mandate",
+  key,
+  customerId,
+  data: { reference: `MD-${key}`, status: "ACTIVE" }
+})
+
+const scopedTo = (customerIds: ReadonlyArray<number>): Principal => ({
+  id: 21,
+  kind: "api-key",
+  name: "Scoped",
+  role: "finance",
+  customerScope: customerIds
+})
+
+describe("dialect records", () => {
+  it.effect("are saved by key, replaced on a second save, listed per customer and deleted", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const alpha = yield* newCustomer()
+        const beta = yield* newCustomer()
+        const first = yield* asFinance(ledger.saveDialectRecord(mandate("1", alpha.id)))
+        yield* asFinance(ledger.saveDialectRecord(mandate("2", alpha.id)))
+        yield* asFinance(ledger.saveDialectRecord(mandate("3", beta.id)))
+        const replaced = yield* asFinance(
+          ledger.saveDialectRecord({ ...mandate("1", alpha.id), data: { status: "CANCELLED" } })
+        )
+        assert.strictEqual(replaced.id, first.id)
+        assert.deepStrictEqual(
+          (yield* asFinance(ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "1" })))
+            .data,
+          { status: "CANCELLED" }
+        )
+        const alphaPage = yield* asFinance(
+          ledger.listDialectRecords({ dialect: "elevate", kind: "site-payment-mandate", customerId: alpha.id })
+        )
+        assert.deepStrictEqual(
+          alphaPage.items.map((record) => record.key),
+          ["1", "2"]
+        )
+        yield* asFinance(ledger.deleteDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
+        const gone = yield* Effect.flip(
+          asAdmin(ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
+        )
+        assert.instanceOf(gone, NotFound)
+      })
+    )
+  )
+
+  it.effect("obey roles and customer scope", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const alpha = yield* newCustomer()
+        const beta = yield* newCustomer()
+        yield* asFinance(ledger.saveDialectRecord(mandate("1", alpha.id)))
+        yield* asFinance(ledger.saveDialectRecord(mandate("2", beta.id)))
+        assert.instanceOf(yield* Effect.flip(as(auditor)(ledger.saveDialectRecord(mandate("3", alpha.id)))), Forbidden)
+        const scoped = as(scopedTo([alpha.id]))
+        const visible = yield* scoped(ledger.listDialectRecords({ dialect: "elevate", kind: "site-payment-mandate" }))
+        assert.deepStrictEqual(
+          visible.items.map((record) => record.key),
+          ["1"]
+        )
+        const hidden = yield* Effect.flip(
+          scoped(ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
+        )
+        assert.instanceOf(hidden, Forbidden)
+        assert.instanceOf(yield* Effect.flip(scoped(ledger.saveDialectRecord(mandate("4", beta.id)))), Forbidden)
+      })
+    )
+  )
+
+  it.effect("a merging save changes only the fields it names, and concurrent merges all land", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        yield* asFinance(ledger.saveDialectRecord(mandate("1", customer.id)))
+        const merged = yield* asFinance(
+          ledger.saveDialectRecord({ ...mandate("1", customer.id), data: { status: "CANCELLED" }, merge: true })
+        )
+        assert.deepStrictEqual(merged.data, { reference: "MD-1", status: "CANCELLED" })
+        const fields = ["a", "b", "c", "d", "e", "f"]
+        yield* Effect.forEach(
+          fields,
+          (field) =>
+            asFinance(ledger.saveDialectRecord({ ...mandate("1", customer.id), data: { [field]: 1 }, merge: true })),
+          { concurrency: "unbounded" }
+        )
+        const stored = yield* asFinance(
+          ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "1" })
+        )
+        assert.deepStrictEqual(stored.data, {
+          reference: "MD-1",
+          status: "CANCELLED",
+          ...Object.fromEntries(fields.map((field) => [field, 1]))
+        })
+        const created = yield* asFinance(
+          ledger.saveDialectRecord({ ...mandate("9", customer.id), data: { status: "NEW" }, merge: true })
+        )
+        assert.deepStrictEqual(created.data, { status: "NEW" })
+      })
+    )
+  )
+
+  it.effect("an idempotent retry of a save replays the first result", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        const withKey = as(finance, { idempotencyKey: "save-1" })
+        const first = yield* withKey(ledger.saveDialectRecord(mandate("1", customer.id)))
+        const retry = yield* withKey(ledger.saveDialectRecord(mandate("1", customer.id)))
+        assert.deepStrictEqual(retry, first)
+        assert.strictEqual(retry.updatedAt.getTime(), first.updatedAt.getTime())
+      })
+    )
+  )
+})

@@ -1,0 +1,183 @@
+/**
+ * Customers, billing entities, gateways and presets through the Ledger: defaults, numbering,
+ * duplicates, references to missing records, updates with their events, and the retry of a
+ * command whose guarded update met a concurrent modification.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import {
+  Conflict,
+  Ledger,
+  LedgerStore,
+  ledgerLayer,
+  NotFound,
+  PaymentGateways,
+  ValidationFailed
+} from "@paybridge/core"
+import { Effect, Layer } from "effect"
+import { TestClock } from "effect/testing"
+import { TestLedgerStore } from "../../src/testing/index.ts"
+import { asAdmin, balanceChain, newCustomer, testNow, withLedger } from "./ledger-fixtures.ts"
+
+describe("customers", () => {
+  it.effect("numbers customers from a sequence unless given a number, and refuses duplicates", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const first = yield* newCustomer("First")
+        const named = yield* asAdmin(ledger.createCustomer({ name: "Named", currency: "GBP", number: "ACC-9" }))
+        const second = yield* newCustomer("Second")
+        assert.deepStrictEqual([first.number, named.number, second.number], ["1", "ACC-9", "2"])
+        assert.deepStrictEqual([first.balance, first.creditLimit, first.version], [0n, null, 1])
+        assert.match(first.publicId, /^[0-9A-F]{32}$/)
+        const taken = yield* Effect.flip(
+          asAdmin(ledger.createCustomer({ name: "Again", currency: "EUR", number: "ACC-9" }))
+        )
+        assert.instanceOf(taken, Conflict)
+        assert.strictEqual(taken.reason, "duplicate")
+        const noEntity = yield* Effect.flip(
+          asAdmin(ledger.createCustomer({ name: "Orphan", currency: "EUR", billingEntityId: 5 }))
+        )
+        assert.instanceOf(noEntity, NotFound)
+        assert.strictEqual(noEntity.entity, "billing-entity")
+      })
+    )
+  )
+
+  it.effect("updates name, contact, credit limit and custom fields, logging which fields changed", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const provider = yield* asAdmin(ledger.createBillingEntity({ name: "Provider Ltd", flow: "proforma" }))
+        const customer = yield* newCustomer()
+        yield* TestClock.adjust("1 minute")
+        const updated = yield* asAdmin(
+          ledger.updateCustomer({
+            customerId: customer.id,
+            email: "billing@acme.test",
+            creditLimit: "250.00",
+            billingEntityId: provider.id,
+            customFields: { udf_segment: "smb" }
+          })
+        )
+        assert.deepStrictEqual(
+          [updated.name, updated.email, updated.creditLimit, updated.billingEntityId, updated.customFields],
+          ["Acme Ltd", "billing@acme.test", 25000n, provider.id, { udf_segment: "smb" }]
+        )
+        assert.strictEqual(updated.version, customer.version + 1)
+        assert.strictEqual(updated.updatedAt.getTime(), testNow + 60_000)
+        const events = yield* asAdmin(ledger.listEvents({ types: ["customer.updated"] }))
+        assert.deepStrictEqual(events.items[0]?.data.fields, [
+          "email",
+          "creditLimit",
+          "billingEntityId",
+          "customFields"
+        ])
+
+        // Payments and documents inherit the customer's billing entity.
+        const invoice = yield* asAdmin(ledger.issueDocument({ kind: "invoice", customerId: customer.id, total: "1" }))
+        assert.strictEqual(invoice.billingEntityId, provider.id)
+        const search = yield* asAdmin(ledger.listCustomers({ search: "acme" }))
+        assert.deepStrictEqual(
+          search.items.map((row) => row.id),
+          [customer.id]
+        )
+      })
+    )
+  )
+})
+
+describe("configuration", () => {
+  it.effect("billing entities, gateways and presets have defaults, unique codes and lookups", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const entity = yield* asAdmin(ledger.createBillingEntity({ name: "Provider Ltd" }))
+        assert.deepStrictEqual([entity.flow, entity.defaultCurrency, entity.email], ["invoice", "EUR", null])
+        assert.deepStrictEqual(yield* asAdmin(ledger.getBillingEntity(entity.id)), entity)
+        assert.strictEqual((yield* asAdmin(ledger.listBillingEntities({}))).items.length, 1)
+
+        const gateway = yield* asAdmin(ledger.createGateway({ code: "adyen", name: "Adyen" }))
+        assert.deepStrictEqual([gateway.driver, gateway.enabled], ["test", true])
+        assert.deepStrictEqual(yield* asAdmin(ledger.getGateway(gateway.id)), gateway)
+        const duplicateGateway = yield* Effect.flip(asAdmin(ledger.createGateway({ code: "adyen", name: "Again" })))
+        assert.instanceOf(duplicateGateway, Conflict)
+        assert.instanceOf(yield* Effect.flip(asAdmin(ledger.getGateway(99))), NotFound)
+
+        const typeWithGateway = yield* Effect.flip(
+          asAdmin(ledger.createPreset({ kind: "type", code: "t", name: "T", gatewayId: gateway.id }))
+        )
+        assert.instanceOf(typeWithGateway, ValidationFailed)
+        assert.deepStrictEqual(typeWithGateway.issues[0]?.path, ["gatewayId"])
+        const method = yield* asAdmin(ledger.createPreset({ kind: "method", code: "card", name: "Card" }))
+        // The same code may name a method and a type.
+        yield* asAdmin(ledger.createPreset({ kind: "type", code: "card", name: "Card payment" }))
+        const duplicatePreset = yield* Effect.flip(
+          asAdmin(ledger.createPreset({ kind: "method", code: "card", name: "X" }))
+        )
+        assert.instanceOf(duplicatePreset, Conflict)
+
+        const linked = yield* asAdmin(
+          ledger.updatePreset({ presetId: method.id, gatewayId: gateway.id, name: "Card (Adyen)" })
+        )
+        assert.deepStrictEqual([linked.gatewayId, linked.name, linked.available], [gateway.id, "Card (Adyen)", true])
+        const methods = yield* asAdmin(ledger.listPresets("method", {}))
+        assert.deepStrictEqual(
+          methods.items.map((preset) => preset.code),
+          ["card"]
+        )
+        const events = yield* asAdmin(ledger.listEvents({ types: ["preset.updated"] }))
+        assert.deepStrictEqual(events.items[0]?.data.fields, ["name", "gatewayId"])
+      })
+    )
+  )
+})
+
+describe("concurrent modification", () => {
+  /** The test store, except that the first `failures` guarded customer updates report a conflict. */
+  const conflictingStore = (failures: number) =>
+    Layer.effect(
+      LedgerStore,
+      Effect.map(TestLedgerStore.make(), (store) => {
+        let left = failures
+        return LedgerStore.of({
+          ...store,
+          customers: {
+            ...store.customers,
+            update: (row, expectedVersion) => {
+              if (left > 0) {
+                left -= 1
+                return Effect.fail(new Conflict({ reason: "concurrent-modification", message: "moved" }))
+              }
+              return store.customers.update(row, expectedVersion)
+            }
+          }
+        })
+      })
+    )
+  const ledgerOn = (failures: number) =>
+    ledgerLayer.pipe(Layer.provideMerge(Layer.merge(conflictingStore(failures), PaymentGateways.layerTest)))
+
+  it.effect("retries a command once after a concurrent modification, without doubling its effects", () =>
+    Effect.gen(function* () {
+      const ledger = yield* Ledger
+      const customer = yield* newCustomer()
+      const detail = yield* asAdmin(ledger.createPayment({ customerId: customer.id, amount: "10.00" }))
+      assert.strictEqual(detail.payment.referenceNumber, "1")
+      assert.strictEqual(detail.payment.balanceAfterPosting, 1000n)
+      assert.strictEqual((yield* balanceChain(customer.id)).length, 1)
+      assert.strictEqual((yield* asAdmin(ledger.listPayments({}))).items.length, 1)
+    }).pipe(Effect.provide(ledgerOn(1)))
+  )
+
+  it.effect("reports the conflict when the retry meets one too", () =>
+    Effect.gen(function* () {
+      const ledger = yield* Ledger
+      const customer = yield* newCustomer()
+      const error = yield* Effect.flip(asAdmin(ledger.createPayment({ customerId: customer.id, amount: "10.00" })))
+      assert.instanceOf(error, Conflict)
+      assert.strictEqual(error.reason, "concurrent-modification")
+      assert.strictEqual((yield* asAdmin(ledger.listPayments({}))).items.length, 0)
+      assert.strictEqual((yield* balanceChain(customer.id)).length, 0)
+    }).pipe(Effect.provide(ledgerOn(2)))
+  )
+})

@@ -1,0 +1,222 @@
+/**
+ * The payment lifecycle through the Ledger: drafts and posting (numbering at posting time,
+ * posting dates, balance after posting), rejection and cancellation of drafts, refusals from the
+ * lifecycle table, edits that only drafts allow, and lookups by every identifier.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { InvalidTransition, Ledger, NotFound, type Page, type Payment, ValidationFailed } from "@paybridge/core"
+import { Effect } from "effect"
+import { TestClock } from "effect/testing"
+import { asAdmin, balanceChain, balanceOf, newCustomer, newPayment, testToday, withLedger } from "./ledger-fixtures.ts"
+
+describe("payment lifecycle", () => {
+  it.effect("posts at once by default: number, posting date and time, balance after posting", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const customer = yield* newCustomer()
+        const { payment } = yield* newPayment(customer.id, "40.00", { paymentDate: "2026-03-01" })
+        assert.strictEqual(payment.state, "posted")
+        assert.strictEqual(payment.number, "1")
+        assert.strictEqual(payment.referenceNumber, "1")
+        assert.match(payment.publicId, /^[0-9A-F]{32}$/)
+        assert.strictEqual(payment.paymentDate, "2026-03-01")
+        assert.strictEqual(payment.postedOn, testToday)
+        assert.strictEqual(payment.postedAt?.toISOString(), "2026-03-14T09:30:00.000Z")
+        assert.strictEqual(payment.balanceAfterPosting, 4000n)
+        assert.strictEqual(yield* balanceOf(customer.id), 4000n)
+      })
+    )
+  )
+
+  it.effect("numbers payments in posting order while reference numbers follow creation order", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        const draftA = yield* newPayment(customer.id, "1.00", { initialState: "draft" })
+        const draftB = yield* newPayment(customer.id, "2.00", { initialState: "draft" })
+        assert.strictEqual(draftA.payment.number, null)
+        assert.strictEqual(draftA.payment.postedOn, null)
+        assert.strictEqual(draftA.payment.balanceAfterPosting, null)
+        assert.deepStrictEqual([draftA.payment.referenceNumber, draftB.payment.referenceNumber], ["1", "2"])
+        assert.strictEqual(yield* balanceOf(customer.id), 0n)
+
+        yield* TestClock.adjust("2 hours")
+        const postedB = yield* asAdmin(ledger.postPayment({ paymentId: draftB.payment.id, postedOn: "2026-03-20" }))
+        const postedA = yield* asAdmin(ledger.postPayment({ paymentId: draftA.payment.id }))
+        assert.strictEqual(postedB.number, "1")
+        assert.strictEqual(postedA.number, "2")
+        assert.strictEqual(postedB.postedOn, "2026-03-20")
+        assert.strictEqual(postedA.postedOn, testToday)
+        assert.strictEqual(postedA.postedAt?.toISOString(), "2026-03-14T11:30:00.000Z")
+        assert.strictEqual(postedB.balanceAfterPosting, 200n)
+        assert.strictEqual(postedA.balanceAfterPosting, 300n)
+
+        const byNumber = yield* asAdmin(ledger.getPayment({ number: "2" }))
+        assert.strictEqual(byNumber.payment.id, draftA.payment.id)
+      })
+    )
+  )
+
+  it.effect("rejects a draft with its reason and books nothing", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        const draft = yield* newPayment(customer.id, "15.00", { initialState: "draft" })
+        const rejected = yield* asAdmin(ledger.rejectPayment({ paymentId: draft.payment.id, reason: "bounced cheque" }))
+        assert.strictEqual(rejected.state, "rejected")
+        assert.strictEqual(rejected.rejectionReason, "bounced cheque")
+        assert.strictEqual(rejected.rejectedAt?.toISOString(), "2026-03-14T09:30:00.000Z")
+        assert.strictEqual(rejected.number, null)
+        assert.deepStrictEqual(yield* balanceChain(customer.id), [])
+
+        const again = yield* Effect.flip(asAdmin(ledger.postPayment({ paymentId: draft.payment.id })))
+        assert.instanceOf(again, InvalidTransition)
+        assert.strictEqual(again.from, "rejected")
+        assert.strictEqual(again.action, "post")
+      })
+    )
+  )
+
+  it.effect("cancels a draft; posted payments can be neither cancelled nor rejected", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        const draft = yield* newPayment(customer.id, "15.00", { initialState: "draft" })
+        const cancelled = yield* asAdmin(ledger.cancelPayment({ paymentId: draft.payment.id, reason: "duplicate" }))
+        assert.strictEqual(cancelled.state, "cancelled")
+        assert.strictEqual(cancelled.cancelledAt?.toISOString(), "2026-03-14T09:30:00.000Z")
+
+        const posted = yield* newPayment(customer.id, "20.00")
+        const cancel = yield* Effect.flip(asAdmin(ledger.cancelPayment({ paymentId: posted.payment.id })))
+        assert.instanceOf(cancel, InvalidTransition)
+        assert.deepStrictEqual([cancel.from, cancel.action], ["posted", "cancel"])
+        const reject = yield* Effect.flip(asAdmin(ledger.rejectPayment({ paymentId: posted.payment.id, reason: "x" })))
+        assert.instanceOf(reject, InvalidTransition)
+        const repost = yield* Effect.flip(asAdmin(ledger.postPayment({ paymentId: posted.payment.id })))
+        assert.instanceOf(repost, InvalidTransition)
+        assert.strictEqual(yield* balanceOf(customer.id), 2000n)
+      })
+    )
+  )
+
+  it.effect("lets drafts change amount, date, method and type; posted payments only their references", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        const cash = yield* asAdmin(ledger.createPreset({ kind: "method", code: "cash", name: "Cash" }))
+        const draft = yield* newPayment(customer.id, "10.00", { initialState: "draft" })
+        const edited = yield* asAdmin(
+          ledger.updatePayment({
+            paymentId: draft.payment.id,
+            amount: "12.34",
+            paymentDate: "2026-02-28",
+            methodId: cash.id,
+            notes: "counted twice"
+          })
+        )
+        assert.strictEqual(edited.amount, 1234n)
+        assert.strictEqual(edited.paymentDate, "2026-02-28")
+        assert.strictEqual(edited.methodId, cash.id)
+        assert.strictEqual(edited.references.notes, "counted twice")
+
+        const posted = yield* asAdmin(ledger.postPayment({ paymentId: draft.payment.id }))
+        assert.strictEqual(posted.balanceAfterPosting, 1234n)
+        const late = yield* Effect.flip(asAdmin(ledger.updatePayment({ paymentId: posted.id, amount: "99.00" })))
+        assert.instanceOf(late, ValidationFailed)
+        assert.deepStrictEqual(late.issues[0]?.path, ["amount"])
+        const annotated = yield* asAdmin(
+          ledger.updatePayment({ paymentId: posted.id, customerReference: "INV-7 remittance", notes: null })
+        )
+        assert.strictEqual(annotated.references.customerReference, "INV-7 remittance")
+        assert.strictEqual(annotated.references.notes, null)
+        assert.strictEqual(annotated.amount, 1234n)
+      })
+    )
+  )
+
+  it.effect("refuses presets of the wrong kind or not available", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        const refundType = yield* asAdmin(ledger.createPreset({ kind: "type", code: "refund", name: "Refund" }))
+        const retired = yield* asAdmin(
+          ledger.createPreset({ kind: "method", code: "cheque", name: "Cheque", available: false })
+        )
+        const wrongKind = yield* Effect.flip(newPayment(customer.id, "1.00", { methodId: refundType.id }))
+        assert.instanceOf(wrongKind, ValidationFailed)
+        assert.deepStrictEqual(wrongKind.issues[0]?.path, ["methodId"])
+        const unavailable = yield* Effect.flip(newPayment(customer.id, "1.00", { methodId: retired.id }))
+        assert.instanceOf(unavailable, ValidationFailed)
+        const missing = yield* Effect.flip(newPayment(customer.id, "1.00", { typeId: 999 }))
+        assert.instanceOf(missing, NotFound)
+        assert.strictEqual(missing.entity, "preset")
+      })
+    )
+  )
+
+  it.effect("finds payments by id, public id, reference number and external reference; NotFound otherwise", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        const { payment } = yield* newPayment(customer.id, "3.00", {
+          externalRef: { system: "silver", id: "pay-77" },
+          sourceRecord: { id: 77, amount: "3.00" }
+        })
+        for (const lookup of [
+          { id: payment.id },
+          { publicId: payment.publicId },
+          { referenceNumber: payment.referenceNumber },
+          { externalRef: { system: "silver", id: "pay-77" } }
+        ]) {
+          const found = yield* asAdmin(ledger.getPayment(lookup))
+          assert.strictEqual(found.payment.id, payment.id)
+          assert.deepStrictEqual(found.payment.sourceRecord, { id: 77, amount: "3.00" })
+        }
+        const missing = yield* Effect.flip(asAdmin(ledger.getPayment({ id: 4242 })))
+        assert.instanceOf(missing, NotFound)
+        assert.strictEqual(missing.id, "4242")
+        const duplicate = yield* Effect.flip(
+          newPayment(customer.id, "3.00", { externalRef: { system: "silver", id: "pay-77" } })
+        )
+        assert.strictEqual(duplicate._tag, "Conflict")
+        const noCustomer = yield* Effect.flip(newPayment(999, "1.00"))
+        assert.instanceOf(noCustomer, NotFound)
+        assert.strictEqual(noCustomer.entity, "customer")
+      })
+    )
+  )
+
+  it.effect("lists payments newest first by payment date, filtered by state, and pages with cursors", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const ledger = yield* Ledger
+        const customer = yield* newCustomer()
+        const dates = ["2026-01-05", "2026-03-01", "2026-02-10", "2026-03-01", "2026-01-20"]
+        const ids: Array<number> = []
+        for (const paymentDate of dates) ids.push((yield* newPayment(customer.id, "1.00", { paymentDate })).payment.id)
+        yield* newPayment(customer.id, "1.00", { paymentDate: "2026-03-05", initialState: "draft" })
+
+        const pages: Array<ReadonlyArray<number | undefined>> = []
+        let cursor: string | null = null
+        do {
+          const page: Page<Payment> = yield* asAdmin(ledger.listPayments({ states: ["posted"], limit: 2, cursor }))
+          pages.push(page.items.map((item) => item.id))
+          cursor = page.nextCursor
+        } while (cursor !== null)
+        assert.deepStrictEqual(pages, [[ids[3], ids[1]], [ids[2], ids[4]], [ids[0]]])
+
+        const byId = yield* asAdmin(ledger.listPayments({ order: "id", idAfter: ids[2] }))
+        assert.deepStrictEqual(
+          byId.items.map((item) => item.paymentDate),
+          ["2026-03-01", "2026-01-20", "2026-03-05"]
+        )
+      })
+    )
+  )
+})

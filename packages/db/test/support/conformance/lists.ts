@@ -1,0 +1,273 @@
+/**
+ * Store conformance, part of `../ledger-store-conformance.ts`. Keyset pagination of the other lists:
+ * documents (oldest first, by id, unpaid), customers (ids, search, billing entity), refunds, events (and
+ * customer-less events outside a customer scope), billing entities, gateways and presets, default page size.
+ */
+import { LedgerStore, newPublicId } from "@paybridge/core"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import type { DatabaseHarness } from "../database-harness.ts"
+import {
+  at,
+  newBillingEntity,
+  newCustomer,
+  newDocument,
+  newEvent,
+  newPayment,
+  newRefund,
+  unique
+} from "../store-fixtures.ts"
+import { allPages } from "./all-pages.ts"
+
+const store = LedgerStore
+
+export const describeOtherLists = (db: DatabaseHarness): void => {
+  const run = db.run
+
+  describe("keyset pagination of the other lists", () => {
+    it("pages documents oldest first and by id, with kind, state and unpaid filters", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const customer = yield* s.customers.insert(newCustomer())
+          const other = yield* s.customers.insert(newCustomer())
+          const documents = []
+          for (let i = 0; i < 25; i++) {
+            documents.push(
+              yield* s.documents.insert(
+                newDocument(i === 24 ? other.id : customer.id, {
+                  kind: i % 3 === 0 ? "proforma" : "invoice",
+                  state: i % 4 === 0 ? "paid" : i % 5 === 0 ? "cancelled" : "issued",
+                  outstanding: i % 4 === 0 || i % 6 === 0 ? 0n : 100n,
+                  issueDate: `2026-0${1 + ((i * 7) % 9)}-0${1 + (i % 3)}`
+                })
+              )
+            )
+          }
+          const oldest = yield* Effect.promise(() =>
+            allPages(
+              (cursor) => run(s.documents.list({ cursor, limit: 3, order: "oldest", customerId: customer.id })),
+              3
+            )
+          )
+          const unpaid = yield* Effect.promise(() =>
+            allPages(
+              (cursor) =>
+                run(
+                  s.documents.list({
+                    cursor,
+                    limit: 2,
+                    order: "oldest",
+                    customerIds: [customer.id],
+                    unpaidOnly: true,
+                    kinds: ["invoice"]
+                  })
+                ),
+              2
+            )
+          )
+          const byId = yield* Effect.promise(() =>
+            allPages(
+              (cursor) =>
+                run(
+                  s.documents.list({
+                    cursor,
+                    limit: 5,
+                    order: "id",
+                    customerIds: [customer.id, other.id],
+                    states: ["paid", "cancelled"]
+                  })
+                ),
+              5
+            )
+          )
+          return { customer, documents, oldest, unpaid, byId }
+        })
+      )
+      const mine = result.documents.filter((d) => d.customerId === result.customer.id)
+      const oldestFirst = (a: (typeof mine)[number], b: (typeof mine)[number]) =>
+        a.issueDate === b.issueDate ? a.id - b.id : a.issueDate < b.issueDate ? -1 : 1
+      expect(result.oldest.items.map((d) => d.id)).toEqual([...mine].sort(oldestFirst).map((d) => d.id))
+      expect(result.unpaid.items.map((d) => d.id)).toEqual(
+        mine
+          .filter((d) => d.state === "issued" && d.outstanding > 0n && d.kind === "invoice")
+          .sort(oldestFirst)
+          .map((d) => d.id)
+      )
+      expect(result.byId.items.map((d) => d.id)).toEqual(
+        result.documents.filter((d) => d.state === "paid" || d.state === "cancelled").map((d) => d.id)
+      )
+    })
+
+    it("pages customers (ids, search, billing entity), refunds and events with their filters", async () => {
+      const tag = unique("zq").toLowerCase()
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const entity = yield* s.billingEntities.insert(newBillingEntity())
+          const customers = []
+          for (let i = 0; i < 9; i++) {
+            customers.push(
+              yield* s.customers.insert(
+                newCustomer({
+                  name: i % 2 === 0 ? `Shop ${tag.toUpperCase()} ${i}` : `Other ${i}`,
+                  email: i === 3 ? `${tag}_100%@example.com` : null,
+                  billingEntityId: i % 3 === 0 ? entity.id : null
+                })
+              )
+            )
+          }
+          const ids = customers.map((c) => c.id)
+          const searched = yield* Effect.promise(() =>
+            allPages((cursor) => run(s.customers.list({ cursor, limit: 2, search: tag, ids })), 2)
+          )
+          const percent = yield* s.customers.list({ cursor: null, limit: 10, search: `${tag}_100%`, ids })
+          const wildcard = yield* s.customers.list({ cursor: null, limit: 10, search: "%", ids })
+          const byEntity = yield* s.customers.list({ cursor: null, limit: 10, billingEntityId: entity.id })
+          const payment = yield* s.payments.insert(newPayment(ids[0] ?? 0))
+          const refunds = []
+          for (let i = 0; i < 6; i++) {
+            refunds.push(
+              yield* s.refunds.insert(
+                newRefund(payment.id, ids[i % 2] ?? 0, { state: i % 2 === 0 ? "settled" : "requested" })
+              )
+            )
+          }
+          const refundPages = yield* Effect.promise(() =>
+            allPages(
+              (cursor) => run(s.refunds.list({ cursor, limit: 2, paymentId: payment.id, states: ["settled"] })),
+              2
+            )
+          )
+          const refundsOfCustomer = yield* s.refunds.list({ cursor: null, limit: 50, customerIds: [ids[1] ?? 0] })
+          const events = []
+          for (let i = 0; i < 8; i++) {
+            events.push(
+              yield* s.events.append(
+                newEvent({
+                  type: i % 2 === 0 ? "customer.updated" : "payment.posted",
+                  customerId: ids[i % 3] ?? null,
+                  paymentId: i % 2 === 0 ? null : payment.id,
+                  occurredAt: at(`2026-08-0${1 + i}T00:00:00.000Z`),
+                  data: { amount: String(10n ** 18n + BigInt(i)), nested: { ok: true } }
+                })
+              )
+            )
+          }
+          const eventPages = yield* Effect.promise(() =>
+            allPages(
+              (cursor) =>
+                run(
+                  s.events.list({
+                    cursor,
+                    limit: 3,
+                    customerIds: ids,
+                    types: ["payment.posted", "customer.updated"],
+                    since: at("2026-08-03T00:00:00.000Z")
+                  })
+                ),
+              3
+            )
+          )
+          const eventsOfPayment = yield* s.events.list({ cursor: null, limit: 50, paymentId: payment.id })
+          const eventsOfCustomer = yield* s.events.list({ cursor: null, limit: 50, customerId: ids[0] ?? 0 })
+          return {
+            customers,
+            searched,
+            percent,
+            wildcard,
+            byEntity,
+            refunds,
+            refundPages,
+            refundsOfCustomer,
+            events,
+            eventPages,
+            eventsOfPayment,
+            eventsOfCustomer,
+            ids
+          }
+        })
+      )
+      expect(result.searched.items.map((c) => c.id)).toEqual(
+        result.customers.filter((_, i) => i % 2 === 0 || i === 3).map((c) => c.id)
+      )
+      expect(result.percent.items.map((c) => c.id)).toEqual([result.customers[3]?.id])
+      expect(result.wildcard.items.map((c) => c.id)).toEqual([result.customers[3]?.id])
+      expect(result.byEntity.items.map((c) => c.id)).toEqual(
+        result.customers.filter((_, i) => i % 3 === 0).map((c) => c.id)
+      )
+      expect(result.refundPages.items).toEqual(result.refunds.filter((r) => r.state === "settled"))
+      expect(result.refundsOfCustomer.items).toEqual(result.refunds.filter((r) => r.customerId === result.ids[1]))
+      expect(result.eventPages.items).toEqual(
+        result.events.filter((e) => e.occurredAt.getTime() >= Date.parse("2026-08-03T00:00:00.000Z"))
+      )
+      expect(result.eventPages.items[0]?.data).toEqual({ amount: "1000000000000000002", nested: { ok: true } })
+      expect(result.eventsOfPayment.items).toEqual(result.events.filter((e) => e.paymentId !== null))
+      expect(result.eventsOfCustomer.items).toEqual(result.events.filter((e) => e.customerId === result.ids[0]))
+    })
+
+    it("leaves customer-less events out of a customer-scoped event list", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const a = yield* s.customers.insert(newCustomer())
+          const b = yield* s.customers.insert(newCustomer())
+          // A time no other case uses, so the unscoped list sees only these events.
+          const since = at("2032-01-01T00:00:00.000Z")
+          const ofA = yield* s.events.append(newEvent({ customerId: a.id, occurredAt: since }))
+          const ofB = yield* s.events.append(
+            newEvent({ type: "customer.created", entity: "customer", customerId: b.id, occurredAt: since })
+          )
+          const customerless = yield* s.events.append(
+            newEvent({ type: "gateway.created", entity: "gateway", customerId: null, occurredAt: since })
+          )
+          const scoped = yield* s.events.list({ cursor: null, limit: 10, since, customerIds: [a.id, b.id] })
+          const unscoped = yield* s.events.list({ cursor: null, limit: 10, since })
+          const nobody = yield* s.events.list({ cursor: null, limit: 10, since, customerIds: [] })
+          return { ofA, ofB, customerless, scoped, unscoped, nobody }
+        })
+      )
+      expect(result.scoped.items).toEqual([result.ofA, result.ofB])
+      expect(result.unscoped.items).toEqual([result.ofA, result.ofB, result.customerless])
+      expect(result.nobody.items).toEqual([])
+    })
+
+    it("pages billing entities, gateways and presets of one kind, and defaults the page size to 50", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const before = (yield* s.billingEntities.list({ cursor: null, limit: 1000 })).items.length
+          for (let i = 0; i < 55 - Math.min(before, 55); i++)
+            yield* s.billingEntities.insert(newBillingEntity({ name: `BE ${i}` }))
+          const defaultPage = yield* s.billingEntities.list({ cursor: null, limit: 0 })
+          const all = yield* Effect.promise(() =>
+            allPages((cursor) => run(s.billingEntities.list({ cursor, limit: 10 })), 10)
+          )
+          for (let i = 0; i < 3; i++) {
+            yield* s.presets.insert({
+              publicId: newPublicId(),
+              kind: "type",
+              code: unique("t"),
+              name: `Type ${i}`,
+              available: true,
+              gatewayId: null,
+              createdAt: at("2026-01-01T00:00:00.000Z")
+            })
+          }
+          const types = yield* Effect.promise(() =>
+            allPages((cursor) => run(s.presets.list("type", { cursor, limit: 2 })), 2)
+          )
+          const gateways = yield* s.gateways.list({ cursor: null, limit: 100 })
+          return { defaultPage, all, types, gateways }
+        })
+      )
+      expect(result.defaultPage.items.length).toBe(50)
+      expect(result.defaultPage.nextCursor).not.toBeNull()
+      expect(result.all.items.length).toBeGreaterThanOrEqual(55)
+      expect(result.all.items.map((b) => b.id)).toEqual([...result.all.items.map((b) => b.id)].sort((a, b) => a - b))
+      expect(result.types.items.every((preset) => preset.kind === "type")).toBe(true)
+      expect(result.types.items.length).toBeGreaterThanOrEqual(3)
+      expect(result.gateways.items.every((g) => g.driver === "test")).toBe(true)
+    })
+  })
+}
