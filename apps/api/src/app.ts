@@ -19,7 +19,14 @@
  */
 import { trpcServer } from "@hono/trpc-server"
 import { type Dialect, type DialectRunners, docsApp, runnersFromRuntime } from "@paybridge/adapter-kit"
-import type { Authenticator, Ledger, LedgerStore, Principal } from "@paybridge/core"
+import type {
+  Authenticator,
+  IdempotencyStore,
+  IdentityStore,
+  LedgerServices,
+  LedgerStore,
+  Principal
+} from "@paybridge/core"
 import { Authenticator as AuthenticatorService, LedgerStore as LedgerStoreService } from "@paybridge/core"
 import { appRouter, asLedgerError, createTrpcContext, encodeLedgerErrorJson, ledgerErrorTable } from "@paybridge/trpc"
 import { TRPCError } from "@trpc/server"
@@ -33,7 +40,7 @@ import { dialects } from "./dialects.ts"
 import type { Logger } from "./logger.ts"
 
 /** The services the server needs from the runtime. */
-export type AppServices = Ledger | Authenticator | LedgerStore
+export type AppServices = LedgerServices | Authenticator | LedgerStore | IdempotencyStore | IdentityStore
 export type AppRuntime = ManagedRuntime.ManagedRuntime<AppServices, never>
 
 export type AppEnv = {

@@ -1,8 +1,9 @@
 /**
  * The composition of services: one `ManagedRuntime` built from the database layer (MikroORM on
- * SQLite or PostgreSQL, migrations applied on open, providing the `LedgerStore`), the Ledger
- * service, the Authenticator and the payment gateways (the built-in test gateway). The server
- * and the CLI scripts both open it here; disposing it closes the database.
+ * SQLite or PostgreSQL, migrations applied on open, providing the `LedgerStore`, `IdempotencyStore`
+ * and `IdentityStore` ports), the ledger's services (`ledgerLayer`), the Authenticator and the
+ * payment gateways (the built-in test gateway). The server and the CLI scripts both open it here;
+ * disposing it closes the database.
  */
 import { ElevateTokenSettings } from "@paybridge/adapter-elevate"
 import { authenticatorLayer, ledgerLayer, PaymentGateways } from "@paybridge/core"

@@ -4,7 +4,7 @@
  * idempotency claim waiting for the first one, `lockCustomer` preventing lost updates, and
  * `StorageUnavailable` when the server cannot be reached.
  */
-import { LedgerStore, StorageUnavailable } from "@paybridge/core"
+import { IdempotencyStore, LedgerStore, StorageUnavailable } from "@paybridge/core"
 import { Cause, Deferred, Effect, Exit, Fiber, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { openDatabase } from "../src/index.ts"
@@ -55,6 +55,7 @@ describe("LedgerStore on PostgreSQL", () => {
       db.run(
         Effect.gen(function* () {
           const s = yield* LedgerStore
+          const idempotency = yield* IdempotencyStore
           const key = unique("race")
           const claim = { principalId: 42, key, operation: "payments.create", requestHash: "same", now: new Date() }
           const claimed = yield* Deferred.make<void>()
@@ -63,8 +64,8 @@ describe("LedgerStore on PostgreSQL", () => {
             Effect.exit(
               s.transaction(
                 Effect.gen(function* () {
-                  const result = yield* s.idempotency.claim(claim)
-                  yield* s.idempotency.complete({ principalId: 42, key, response: { paymentId: 1 } })
+                  const result = yield* idempotency.claim(claim)
+                  yield* idempotency.complete({ principalId: 42, key, response: { paymentId: 1 } })
                   yield* Deferred.succeed(claimed, undefined)
                   yield* Deferred.await(release)
                   if (firstOutcome === "rollback") return yield* Effect.fail("first request failed" as const)
@@ -74,7 +75,7 @@ describe("LedgerStore on PostgreSQL", () => {
             )
           )
           yield* Deferred.await(claimed)
-          const second = yield* Effect.forkChild(s.transaction(s.idempotency.claim(claim)))
+          const second = yield* Effect.forkChild(s.transaction(idempotency.claim(claim)))
           // The second claim must be blocked by the first transaction's uncommitted row.
           yield* Effect.sleep("300 millis")
           const blocked = second.pollUnsafe() === undefined

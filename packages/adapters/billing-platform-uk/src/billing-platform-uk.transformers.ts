@@ -13,15 +13,16 @@ import { DateFormats, MoneyFormats, rawJsonNumber } from "@paybridge/adapter-kit
 import {
   type CollectionState,
   type CurrencyCode,
-  Ledger,
+  DialectRecords,
   type LedgerError,
   type LedgerEventType,
   type Page,
+  Parties,
   type PaymentDetail,
   type PaymentPreset,
   type PaymentQueryInput,
   type PaymentState,
-  type RecordId,
+  type PresetId,
   type Refund,
   type RefundState,
   ValidationFailed,
@@ -343,7 +344,7 @@ export const recordKey = (kind: string, key: string) => ({ dialect: dialectId, k
 
 /** A dialect record's data, `null` when there is none. */
 export const readRecordData = (kind: string, key: string) =>
-  Ledger.use((ledger) => ledger.getDialectRecord(recordKey(kind, key))).pipe(
+  DialectRecords.use((dialectRecords) => dialectRecords.getDialectRecord(recordKey(kind, key))).pipe(
     Effect.map((record): Readonly<Record<string, unknown>> | null => record.data),
     Effect.catchTag("NotFound", () => Effect.succeed(null))
   )
@@ -352,19 +353,19 @@ export const readRecordData = (kind: string, key: string) =>
 export interface RenderContext {
   readonly presets: StatusPresets
   readonly methods: ReadonlyArray<PaymentPreset>
-  readonly methodName: (methodId: RecordId) => string
+  readonly methodName: (methodId: PresetId) => string
 }
 
 /** The render context of a request (read once per request, not per row). */
 export const loadRenderContext = Effect.gen(function* () {
-  const ledger = yield* Ledger
+  const parties = yield* Parties
   const presets = statusPresetsFrom(yield* readRecordData(recordKinds.settings, "status-presets"))
-  const methods = yield* allPages((cursor) => ledger.listPresets("method", { cursor, limit: 1000 }))
+  const methods = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
   const names = new Map(methods.map((method) => [method.id, method.name]))
   return {
     presets,
     methods,
-    methodName: (methodId: RecordId) => names.get(methodId) ?? `Method ${methodId}`
+    methodName: (methodId: PresetId) => names.get(methodId) ?? `Method ${methodId}`
   } satisfies RenderContext
 })
 
@@ -408,6 +409,6 @@ export const statusReadOnly = (expected: ReadonlyArray<string>, presets: StatusP
  * write). Names not given keep their defaults.
  */
 export const saveStatusPresets = (names: Partial<StatusPresets>) =>
-  Ledger.use((ledger) =>
-    ledger.saveDialectRecord({ ...recordKey(recordKinds.settings, "status-presets"), data: { ...names } })
+  DialectRecords.use((dialectRecords) =>
+    dialectRecords.saveDialectRecord({ ...recordKey(recordKinds.settings, "status-presets"), data: { ...names } })
   ).pipe(Effect.map((record) => statusPresetsFrom(record.data)))

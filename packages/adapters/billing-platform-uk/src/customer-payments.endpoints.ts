@@ -9,11 +9,13 @@ import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import {
   Conflict,
   type Customer,
-  Ledger,
+  type CustomerId,
   type NotFound,
   notFound,
+  Parties,
+  Payments,
   parseMinorUnits,
-  type RecordId,
+  Refunds,
   ValidationFailed,
   validationFailed
 } from "@paybridge/core"
@@ -53,7 +55,7 @@ const suite = "billing-platform-uk.test.ts"
 const contract = "billing-platform-uk.contract.test.ts › Billing Platform (UK): dialect contract"
 
 /** A customer id from the path; 404 with the id as written when it is beyond the ledger's range. */
-const pathCustomerId = (text: string): Effect.Effect<RecordId, NotFound> => {
+const pathCustomerId = (text: string): Effect.Effect<CustomerId, NotFound> => {
   const id = ledgerIdOf(text)
   return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
 }
@@ -61,9 +63,9 @@ const pathCustomerId = (text: string): Effect.Effect<RecordId, NotFound> => {
 /** A positive amount: a posted payment, its display ids, and its reversal when imported reversed. */
 const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const method = yield* resolveMethod(body.paymentMethod, context)
-    const detail = yield* ledger.createPayment({
+    const detail = yield* payments.createPayment({
       customerId: customer.id,
       amount: body.paymentAmount,
       ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
@@ -87,7 +89,6 @@ const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: 
  */
 const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
     if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
       return yield* validationFailed(["paymentReversedDate"], "a refund (negative paymentAmount) cannot be reversed")
     }
@@ -100,7 +101,8 @@ const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: R
     if (Result.isFailure(amount)) return yield* validationFailed(["paymentAmount"], amount.failure.message)
 
     const named = body.refundOfPaymentID !== undefined
-    const { refunds } = yield* ledger
+    const refundsService = yield* Refunds
+    const { refunds } = yield* refundsService
       .refundCustomerCredit({
         customerId: customer.id,
         amount: amountText,
@@ -159,7 +161,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ params, query }) =>
       Effect.gen(function* () {
         const customerId = yield* pathCustomerId(params.customerId)
-        yield* Ledger.use((ledger) => ledger.getCustomer(customerId))
+        yield* Parties.use((parties) => parties.getCustomer(customerId))
         return ok(yield* listRows(query, customerId))
       })
   }),
@@ -186,7 +188,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
       vendorFields(
         Effect.gen(function* () {
           const customerId = yield* pathCustomerId(params.customerId)
-          const customer = yield* Ledger.use((ledger) => ledger.getCustomer(customerId))
+          const customer = yield* Parties.use((parties) => parties.getCustomer(customerId))
           const context = yield* loadRenderContext
           if (isZeroAmount(body.paymentAmount)) {
             return yield* validationFailed(["paymentAmount"], "paymentAmount must not be zero")

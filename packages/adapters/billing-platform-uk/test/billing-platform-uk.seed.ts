@@ -4,7 +4,7 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestRequest, TestResponse } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import { Parties } from "@paybridge/core"
 
 export interface BpukSeed {
   readonly apiKey: string
@@ -15,14 +15,16 @@ export interface BpukSeed {
 export const seedBpuk = async (testbed: DialectTestbed): Promise<BpukSeed> => {
   const { apiKey } = await testbed.createApiKey({ role: "finance" })
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: "Acme Widgets Ltd", currency: "GBP" }))
+    Parties.use((parties) => parties.createCustomer({ name: "Acme Widgets Ltd", currency: "GBP" }))
   )
   const other = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: "Other Trading Ltd", currency: "GBP" }))
+    Parties.use((parties) => parties.createCustomer({ name: "Other Trading Ltd", currency: "GBP" }))
   )
-  await testbed.runAsSystem(Ledger.use((ledger) => ledger.createPreset({ kind: "method", code: "bacs", name: "BACS" })))
   await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createPreset({ kind: "method", code: "dd", name: "Direct Debit" }))
+    Parties.use((parties) => parties.createPreset({ kind: "method", code: "bacs", name: "BACS" }))
+  )
+  await testbed.runAsSystem(
+    Parties.use((parties) => parties.createPreset({ kind: "method", code: "dd", name: "Direct Debit" }))
   )
   return { apiKey, customerId: customer.id, otherCustomerId: other.id }
 }

@@ -13,16 +13,20 @@
 import { ok, rawJsonNumber } from "@paybridge/adapter-kit"
 import {
   Authenticator,
+  Balances,
   type CommandContext,
   type Customer,
   type CustomFields,
+  DialectRecords,
   type Document,
+  Documents,
   formatMinorUnits,
-  Ledger,
   type LedgerError,
+  type LedgerServices,
   NotFound,
   newPublicId,
   type Page,
+  Parties,
   type Payment,
   type PaymentPreset,
   type PaymentState,
@@ -41,7 +45,7 @@ import {
   udfNames
 } from "./crm-com.schemas.ts"
 
-export type Services = Ledger | Authenticator | CommandContext
+export type Services = LedgerServices | Authenticator | CommandContext
 export type Program<A> = Effect.Effect<A, LedgerError, Services>
 
 // ---------------------------------------------------------------------------------------------
@@ -87,9 +91,9 @@ interface DefineNamed {
 
 const defineNamed = (kind: NamedKind, input: DefineNamed, extra: Record<string, unknown> = {}) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const dialectRecords = yield* DialectRecords
     const id = input.id ?? newPublicId()
-    yield* ledger.saveDialectRecord({
+    yield* dialectRecords.saveDialectRecord({
       dialect: dialectId,
       kind,
       key: id,
@@ -119,8 +123,8 @@ export const defineCancellationType = (input: DefineNamed) => defineNamed("cance
 
 /** Sets the `description` CRM.COM shows for a payment method or type preset (by the preset's public id). */
 export const describePreset = (presetPublicId: string, description: string | null) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.saveDialectRecord({
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       dialect: dialectId,
       kind: recordKinds.presetDetails,
       key: presetPublicId,
@@ -296,7 +300,7 @@ export const everyPage = <A>(list: (cursor: string | null) => Program<Page<A>>):
 
 /** Every preset of a kind (a short configuration list). */
 export const presetsOf = (kind: PaymentPreset["kind"]): Program<Array<PaymentPreset>> =>
-  Effect.flatMap(Ledger, (ledger) => everyPage((cursor) => ledger.listPresets(kind, { cursor, limit: 1000 })))
+  Effect.flatMap(Parties, (parties) => everyPage((cursor) => parties.listPresets(kind, { cursor, limit: 1000 })))
 
 /** The payment method or payment type preset an identifier names (id = public id, name, alternative_code = code). */
 export const resolvePreset = (
@@ -331,9 +335,9 @@ const namedOf = (key: string, data: Readonly<Record<string, unknown>>): UnitEnti
 
 /** Every configured entity of a kind. */
 export const namedEntities = (kind: NamedKind): Program<Array<UnitEntity>> =>
-  Effect.flatMap(Ledger, (ledger) =>
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
     Effect.map(
-      everyPage((cursor) => ledger.listDialectRecords({ dialect: dialectId, kind, cursor, limit: 1000 })),
+      everyPage((cursor) => dialectRecords.listDialectRecords({ dialect: dialectId, kind, cursor, limit: 1000 })),
       (records) => records.map((record) => namedOf(record.key, record.data))
     )
   )
@@ -365,8 +369,8 @@ export const resolveNamed = (
 export const namedById = (kind: NamedKind, id: string | null): Program<UnitEntity | null> =>
   id === null
     ? Effect.succeed(null)
-    : Effect.flatMap(Ledger, (ledger) =>
-        ledger.getDialectRecord({ dialect: dialectId, kind, key: id }).pipe(
+    : Effect.flatMap(DialectRecords, (dialectRecords) =>
+        dialectRecords.getDialectRecord({ dialect: dialectId, kind, key: id }).pipe(
           Effect.map((record) => namedOf(record.key, record.data)),
           Effect.catchTag("NotFound", () => Effect.succeed(null))
         )
@@ -411,17 +415,19 @@ export const makeLoader = () => {
       memo(
         customers,
         String(id),
-        Effect.flatMap(Ledger, (ledger) => ledger.getCustomer(id))
+        Effect.flatMap(Parties, (parties) => parties.getCustomer(id))
       ),
     owner: (customer: Customer) =>
       memo(
         owners,
         customer.publicId,
-        Effect.flatMap(Ledger, (ledger) =>
-          ledger.getDialectRecord({ dialect: dialectId, kind: recordKinds.accountOwner, key: customer.publicId }).pipe(
-            Effect.map((record): Record<string, unknown> | null => record.data),
-            Effect.catchTag("NotFound", () => Effect.succeed(null))
-          )
+        Effect.flatMap(DialectRecords, (dialectRecords) =>
+          dialectRecords
+            .getDialectRecord({ dialect: dialectId, kind: recordKinds.accountOwner, key: customer.publicId })
+            .pipe(
+              Effect.map((record): Record<string, unknown> | null => record.data),
+              Effect.catchTag("NotFound", () => Effect.succeed(null))
+            )
         )
       ),
     preset: (kind: PaymentPreset["kind"], id: number | null) =>
@@ -432,13 +438,15 @@ export const makeLoader = () => {
       memo(
         presetDescriptions,
         preset.publicId,
-        Effect.flatMap(Ledger, (ledger) =>
-          ledger.getDialectRecord({ dialect: dialectId, kind: recordKinds.presetDetails, key: preset.publicId }).pipe(
-            Effect.map((record) =>
-              typeof record.data.description === "string" ? (record.data.description as string) : null
-            ),
-            Effect.catchTag("NotFound", () => Effect.succeed(null))
-          )
+        Effect.flatMap(DialectRecords, (dialectRecords) =>
+          dialectRecords
+            .getDialectRecord({ dialect: dialectId, kind: recordKinds.presetDetails, key: preset.publicId })
+            .pipe(
+              Effect.map((record) =>
+                typeof record.data.description === "string" ? (record.data.description as string) : null
+              ),
+              Effect.catchTag("NotFound", () => Effect.succeed(null))
+            )
         )
       ),
     named: (kind: NamedKind, id: string | null) =>
@@ -453,7 +461,7 @@ export const makeLoader = () => {
       memo(
         documents,
         String(id),
-        Effect.flatMap(Ledger, (ledger) => ledger.getDocument(id))
+        Effect.flatMap(Documents, (documents) => documents.getDocument(id))
       ),
     gatewayCode: (id: number | null) =>
       id === null
@@ -461,10 +469,12 @@ export const makeLoader = () => {
         : memo(
             gateways,
             String(id),
-            Effect.flatMap(Ledger, (ledger) => Effect.map(ledger.getGateway(id), (gateway) => gateway.code))
+            Effect.flatMap(Parties, (parties) => Effect.map(parties.getGateway(id), (gateway) => gateway.code))
           ),
     events: (paymentId: number) =>
-      Effect.flatMap(Ledger, (ledger) => everyPage((cursor) => ledger.listEvents({ paymentId, cursor, limit: 1000 })))
+      Effect.flatMap(Balances, (balances) =>
+        everyPage((cursor) => balances.listEvents({ paymentId, cursor, limit: 1000 }))
+      )
   }
 }
 

@@ -14,10 +14,13 @@ import {
   CommandContext,
   type CurrencyCode,
   type DialectRecord,
+  DialectRecords,
   type Document,
-  Ledger,
+  Documents,
   type Refund as LedgerRefund,
+  LedgerUnits,
   notFound,
+  Parties,
   type PaymentDetail,
   type RefundAction,
   type RefundState,
@@ -201,18 +204,23 @@ export const unit = <A, E, R>(
   input: unknown,
   result: ResultSchema<A>,
   work: Effect.Effect<A, E, R>
-) => Effect.flatMap(Ledger, (ledger) => ledger.atomically({ operation: `elevate:${operation}`, input, result }, work))
+) =>
+  Effect.flatMap(LedgerUnits, (ledgerUnits) =>
+    ledgerUnits.atomically({ operation: `elevate:${operation}`, input, result }, work)
+  )
 
 /** Every Elevate record of a kind, optionally of one customer or payment. */
 export const recordsOf = (kind: string, filter: { readonly customerId?: number; readonly paymentId?: number } = {}) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    allPages((cursor) => ledger.listDialectRecords({ dialect: dialectId, kind, ...filter, cursor, limit: 1000 }))
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    allPages((cursor) =>
+      dialectRecords.listDialectRecords({ dialect: dialectId, kind, ...filter, cursor, limit: 1000 })
+    )
   )
 
 /** The Elevate record of a kind with a key; `null` when there is none. */
 export const recordOf = (kind: string, key: string) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords
       .getDialectRecord({ dialect: dialectId, kind, key })
       .pipe(Effect.catchTag("NotFound", () => Effect.succeed<DialectRecord | null>(null)))
   )
@@ -223,7 +231,10 @@ export const saveRecord = (
   key: string,
   data: Record<string, unknown>,
   links: { readonly customerId?: number | null; readonly paymentId?: number | null } = {}
-) => Effect.flatMap(Ledger, (ledger) => ledger.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links }))
+) =>
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links })
+  )
 
 /** `NotFound` in Elevate's words. */
 export const missing = (entity: string, id: number | string) => notFound(entity, id)
@@ -235,8 +246,8 @@ export const paymentMethodOf = (paymentId: number) =>
 /** The method preset whose code is the Elevate payment method, so other protocols see the method too. */
 export const methodPresetId = (type: PaymentMethod) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const presets = yield* allPages((cursor) => ledger.listPresets("method", { cursor, limit: 1000 }))
+    const parties = yield* Parties
+    const presets = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
     return presets.find((preset) => preset.code === type && preset.available)?.id ?? null
   })
 
@@ -245,8 +256,8 @@ export const firstInvoiceOf = (detail: PaymentDetail) =>
   Effect.gen(function* () {
     const first = detail.allocations[0]
     if (first === undefined) return null
-    const ledger = yield* Ledger
-    return yield* ledger.getDocument(first.documentId)
+    const documents = yield* Documents
+    return yield* documents.getDocument(first.documentId)
   })
 
 /** A stable seed for a created object: from the request's idempotency key when there is one, so a retry is the same request. */

@@ -10,9 +10,10 @@ import {
   type Allocation,
   type DialectRecord,
   type Document,
-  Ledger,
+  Documents,
   type Payment,
   type PaymentDetail,
+  Payments,
   validationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -81,7 +82,7 @@ export const invoicePaymentBody = (detail: PaymentDetail, record: DialectRecord 
     const recorded = record?.data.documentId
     const invoice =
       typeof recorded === "number"
-        ? yield* Effect.flatMap(Ledger, (ledger) => ledger.getDocument(recorded))
+        ? yield* Effect.flatMap(Documents, (documents) => documents.getDocument(recorded))
         : yield* firstInvoiceOf(detail)
     if (invoice === null) return null
     const attributes = paymentAttributesOf(record?.data)
@@ -197,7 +198,8 @@ export const invoicePaymentEventsOf = (
   narrow: { readonly path: string; readonly narrow: string }
 ) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const paymentsService = yield* Payments
+    const documentsService = yield* Documents
     const recordByPayment = new Map<number, DialectRecord>()
     for (const record of records) if (record.paymentId !== null) recordByPayment.set(record.paymentId, record)
     const details = new Map<number, PaymentDetail>()
@@ -205,7 +207,7 @@ export const invoicePaymentEventsOf = (
       Effect.gen(function* () {
         const known = details.get(id)
         if (known !== undefined) return known
-        const detail = yield* ledger.getPayment({ id })
+        const detail = yield* paymentsService.getPayment({ id })
         details.set(id, detail)
         return detail
       })
@@ -214,7 +216,7 @@ export const invoicePaymentEventsOf = (
     let read = 0
     for (const document of documents) {
       if (document.allocated === 0n) continue
-      const allocations = yield* ledger.listDocumentAllocations(document.id)
+      const allocations = yield* documentsService.listDocumentAllocations(document.id)
       read += allocations.length
       if (read > elevateScanLimit) {
         return yield* validationFailed(

@@ -15,8 +15,8 @@ import {
   type BusinessDate,
   type CurrencyCode,
   type Customer,
-  Ledger,
   type LedgerError,
+  LedgerUnits,
   type Payment,
   type PaymentState,
   type Reversal
@@ -286,8 +286,8 @@ export const atomic = <E extends LedgerError>(
   input: unknown,
   work: Effect.Effect<StoredResponse, E, DialectServices>
 ) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.atomically(
+  Effect.flatMap(LedgerUnits, (ledgerUnits) =>
+    ledgerUnits.atomically(
       { operation: `logisense:${operation}`, input, result: Schema.String },
       Effect.map(work, (response) => stringifyJsonExact(response))
     )

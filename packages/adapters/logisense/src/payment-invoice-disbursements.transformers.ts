@@ -8,9 +8,10 @@
 import {
   type Allocation,
   type CommandContext,
+  Documents,
   type FieldIssue,
-  Ledger,
   type LedgerError,
+  type LedgerServices,
   type PaymentDetail
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -29,7 +30,7 @@ export const patchDisbursement = (
   path: Path
 ) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const documents = yield* Documents
     const at = (field: string) => [...path, field]
     const allocate = (paymentId: number, documentId: number, amount: string) =>
       Effect.gen(function* () {
@@ -39,7 +40,7 @@ export const patchDisbursement = (
         const before = found.detail.allocations
         const after = yield* limitsAsValidation(at("amount"))(
           referencesAsValidation(at("invoiceId"))(
-            ledger.allocatePayment({ paymentId: found.detail.payment.id, allocations: [{ documentId, amount }] })
+            documents.allocatePayment({ paymentId: found.detail.payment.id, allocations: [{ documentId, amount }] })
           )
         )
         const known = new Set(before.map((allocation) => allocation.id))
@@ -68,13 +69,13 @@ export const patchDisbursement = (
       case "update": {
         const { allocation } = yield* existing(item.identity)
         if (item.amount === undefined) return yield* invalid([{ path: at("amount"), message: "is required" }])
-        yield* ledger.deallocate({ allocationId: allocation.id })
+        yield* documents.deallocate({ allocationId: allocation.id })
         const made = yield* allocate(allocation.paymentId, item.invoiceId ?? allocation.documentId, item.amount)
         return { action: "updated" as const, ...made }
       }
       case "delete": {
         const { allocation } = yield* existing(item.identity)
-        const detail = yield* ledger.deallocate({ allocationId: allocation.id })
+        const detail = yield* documents.deallocate({ allocationId: allocation.id })
         return { action: "deleted" as const, detail, allocation }
       }
     }
@@ -85,7 +86,11 @@ const findAllocationOwner = (
   allocationId: number,
   urlIdentity: number,
   paymentId: number | undefined
-): Effect.Effect<{ allocation: Allocation; detail: PaymentDetail } | null, LedgerError, Ledger | CommandContext> =>
+): Effect.Effect<
+  { allocation: Allocation; detail: PaymentDetail } | null,
+  LedgerError,
+  LedgerServices | CommandContext
+> =>
   Effect.gen(function* () {
     const owner = paymentId ?? urlIdentity
     const found = yield* orNull(findRow(resolver, owner))

@@ -14,10 +14,10 @@
 import { isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
 import {
   type FieldIssue,
-  Ledger,
   type Page,
   type Payment,
   type PaymentQueryInput,
+  Payments,
   toPlainDecimal,
   ValidationFailed
 } from "@paybridge/core"
@@ -320,7 +320,7 @@ const tooBroad = () =>
 /** Runs a list or search; see the module comment. */
 export const listRows = (resolver: Resolver, request: ListRequest) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const checked = checkRequest(request)
     if (checked.issues.length > 0) {
       return yield* new ValidationFailed({
@@ -337,14 +337,14 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
     let scanned = 0
     let cursor: string | null = null
     do {
-      const page: Page<Payment> = yield* ledger.listPayments({ ...query, cursor, limit: 1000 })
+      const page: Page<Payment> = yield* payments.listPayments({ ...query, cursor, limit: 1000 })
       scanned += page.items.length
       if (scanned > maxScannedPayments) return yield* tooBroad()
       for (const payment of page.items) {
         if (!paymentStateVisibility[payment.state].listed || deleted.has(payment.id)) continue
         candidates.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, level) })
         if (payment.reversedAmount > 0n) {
-          const detail = yield* ledger.getPayment({ id: payment.id })
+          const detail = yield* payments.getPayment({ id: payment.id })
           for (const reversal of activeReversals(detail)) {
             candidates.push({
               payment,
@@ -384,7 +384,7 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
             const row = yield* rowAtLevel(resolver, candidate, "full")
             return { ...row, details: { invoiceDisbursements: [], paymentReversals: [] } }
           }
-          return yield* paymentDetailRow(resolver, yield* ledger.getPayment({ id: candidate.payment.id }))
+          return yield* paymentDetailRow(resolver, yield* payments.getPayment({ id: candidate.payment.id }))
         }
         const row = level === "full" ? candidate.row : yield* rowAtLevel(resolver, candidate, "full")
         return projectRow(row, checked.fields)
@@ -396,8 +396,8 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
 const rowAtLevel = (resolver: Resolver, candidate: Candidate, level: RowLevel) =>
   Effect.gen(function* () {
     if (candidate.reversalId === null) return yield* paymentRow(resolver, candidate.payment, level)
-    const ledger = yield* Ledger
-    const detail = yield* ledger.getPayment({ id: candidate.payment.id })
+    const payments = yield* Payments
+    const detail = yield* payments.getPayment({ id: candidate.payment.id })
     const reversal = detail.reversals.find((row) => row.id === candidate.reversalId)
     if (reversal === undefined) return candidate.row
     return yield* reversalRow(resolver, candidate.payment, reversal, level)

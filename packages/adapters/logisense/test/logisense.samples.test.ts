@@ -10,7 +10,7 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestResponse } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import { DialectRecords, Documents, Parties, Payments } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { authorize, loginAs, newTestbed, v6 } from "./logisense.fixtures.ts"
 import * as samples from "./logisense.vendor-samples.ts"
@@ -29,20 +29,20 @@ interface World {
 const seedWorld = async (testbed: DialectTestbed): Promise<World> => {
   const token = await loginAs(testbed, "admin", sampleName)
   const owner = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createBillingEntity({ name: "Owner", defaultCurrency: "EUR" }))
+    Parties.use((parties) => parties.createBillingEntity({ name: "Owner", defaultCurrency: "EUR" }))
   )
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: sampleName, currency: "USD", billingEntityId: owner.id }))
+    Parties.use((parties) => parties.createCustomer({ name: sampleName, currency: "USD", billingEntityId: owner.id }))
   )
   const type = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createPreset({ kind: "type", code: "sample-type", name: sampleName }))
+    Parties.use((parties) => parties.createPreset({ kind: "type", code: "sample-type", name: sampleName }))
   )
   const method = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createPreset({ kind: "method", code: "sample-method", name: sampleName }))
+    Parties.use((parties) => parties.createPreset({ kind: "method", code: "sample-method", name: sampleName }))
   )
   const invoice = await testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.issueDocument({ kind: "invoice", customerId: customer.id, total: "5000.00", number: sampleName })
+    Documents.use((documents) =>
+      documents.issueDocument({ kind: "invoice", customerId: customer.id, total: "5000.00", number: sampleName })
     )
   )
   const references: ReadonlyArray<[string, number]> = [
@@ -67,8 +67,8 @@ const seedWorld = async (testbed: DialectTestbed): Promise<World> => {
   ]
   for (const [kind, id] of references) {
     await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.saveDialectRecord({ dialect: "logisense", kind, key: String(id), data: { name: sampleName } })
+      DialectRecords.use((dialectRecords) =>
+        dialectRecords.saveDialectRecord({ dialect: "logisense", kind, key: String(id), data: { name: sampleName } })
       )
     )
   }
@@ -168,7 +168,7 @@ describe("the vendor's Payment samples, replayed", () => {
 
   /** A payment's number: the name a reversal row shows for it. */
   const numberOf = async (identity: number) =>
-    (await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: identity })))).payment.number
+    (await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: identity })))).payment.number
 
   beforeEach(async () => {
     testbed = await newTestbed()
@@ -332,8 +332,8 @@ describe("the vendor's Payment samples, replayed", () => {
 
   it("DELETE Payment/{id} replays the vendor sample field by field", async () => {
     const draft = await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.createPayment({
+      Payments.use((payments) =>
+        payments.createPayment({
           customerId: world.accountId,
           amount: "50.00",
           initialState: "draft",

@@ -8,7 +8,15 @@
  * document rules these handlers use live in `payments.transformers.ts`.
  */
 import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
-import { type BillingEntity, currencyCodes, Ledger } from "@paybridge/core"
+import {
+  type BillingEntity,
+  Collections,
+  currencyCodes,
+  Documents,
+  LedgerUnits,
+  Parties,
+  Payments
+} from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import {
   claimDocument,
@@ -129,7 +137,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     const requestKey = request.idempotencyKey === null ? null : `${request.principal.id}:${request.idempotencyKey}`
 
     // The view puts the path's customer into the body: a client-sent customer is ignored.
-    const customer = yield* maybe(Ledger.use((ledger) => ledger.getCustomer(customerId)))
+    const customer = yield* maybe(Parties.use((parties) => parties.getCustomer(customerId)))
     if (customer === null) errors.add("customer", "Invalid hyperlink - Object does not exist.")
 
     let provider: BillingEntity | null = null
@@ -138,7 +146,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     else {
       const providerId = errors.check("provider", parseHyperlink(body.provider, "provider", request.basePath))
       if (providerId !== undefined) {
-        provider = yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(providerId)))
+        provider = yield* maybe(Parties.use((parties) => parties.getBillingEntity(providerId)))
         if (provider === null) errors.add("provider", "Invalid hyperlink - Object does not exist.")
       }
     }
@@ -198,8 +206,8 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       silverCollectionId: null
     }
     const work = Effect.gen(function* () {
-      const created = yield* Ledger.use((ledger) =>
-        ledger.createPayment({
+      const created = yield* Payments.use((payments) =>
+        payments.createPayment({
           customerId: customer.id,
           amount,
           currency: customer.currency,
@@ -210,16 +218,16 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       let payment = created.payment
       let stored = attributes
       if (status === "pending") {
-        const submitted = yield* Ledger.use((ledger) =>
-          ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+        const submitted = yield* Collections.use((collections) =>
+          collections.requestCollection({ paymentId: payment.id, method: "direct-debit" })
         )
         payment = submitted.payment
         const open = submitted.collections.find((collection) => collection.state === "requested")
         stored = { ...stored, silverCollectionId: open?.id ?? null }
       }
       if (status === "canceled") {
-        payment = yield* Ledger.use((ledger) =>
-          ledger.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" })
+        payment = yield* Payments.use((payments) =>
+          payments.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" })
         )
       }
       yield* saveAttributes(payment, stored)
@@ -229,8 +237,8 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       }
       return payment.id
     })
-    const outcome = yield* Ledger.use((ledger) =>
-      ledger.atomically(
+    const outcome = yield* LedgerUnits.use((ledgerUnits) =>
+      ledgerUnits.atomically(
         {
           operation: "silver:createPayment",
           input: {
@@ -256,7 +264,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       )
     )
     if (typeof outcome !== "number") return outcome
-    const payment = (yield* Ledger.use((ledger) => ledger.getPayment({ id: outcome }))).payment
+    const payment = (yield* Payments.use((payments) => payments.getPayment({ id: outcome }))).payment
     if (status === "paid") yield* settleDocuments(payment, attributes)
     const record = yield* loadRecord(payment.id)
     if (record === null) return notFoundResponse()
@@ -304,8 +312,8 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
           if (id === undefined) break
           const exists =
             field === "customer"
-              ? yield* maybe(Ledger.use((ledger) => ledger.getCustomer(id)))
-              : yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(id)))
+              ? yield* maybe(Parties.use((parties) => parties.getCustomer(id)))
+              : yield* maybe(Parties.use((parties) => parties.getBillingEntity(id)))
           if (exists === null) errors.add(field, "Invalid hyperlink - Object does not exist.")
           break
         }
@@ -352,19 +360,19 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
       proforma:
         attributes.proformaId === null
           ? null
-          : yield* maybe(Ledger.use((ledger) => ledger.getDocument(attributes.proformaId as number))),
+          : yield* maybe(Documents.use((documents) => documents.getDocument(attributes.proformaId as number))),
       invoice:
         attributes.invoiceId === null
           ? null
-          : yield* maybe(Ledger.use((ledger) => ledger.getDocument(attributes.invoiceId as number)))
+          : yield* maybe(Documents.use((documents) => documents.getDocument(attributes.invoiceId as number)))
     }
     const problem = documentProblem(payment.billingEntityId, payment.customerId, documents)
     if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
     // 6. The transition.
     if (target !== current) {
       const refused = silverResponse(400, { status: `The payment could not be transitioned to '${target}' status.` })
-      const outcome = yield* Ledger.use((ledger) =>
-        ledger.atomically(
+      const outcome = yield* LedgerUnits.use((ledgerUnits) =>
+        ledgerUnits.atomically(
           {
             operation: "silver:transitionPayment",
             input: { paymentId: payment.id, status: target },
@@ -378,7 +386,7 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
       )
       if (outcome !== null) return outcome
       if (target === "paid") {
-        const posted = yield* Ledger.use((ledger) => ledger.getPayment({ id: payment.id }))
+        const posted = yield* Payments.use((payments) => payments.getPayment({ id: payment.id }))
         yield* settleDocuments(posted.payment, attributes)
       }
     }

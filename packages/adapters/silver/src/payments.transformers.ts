@@ -10,13 +10,16 @@
  */
 import {
   type BillingEntity,
+  Collections,
   Conflict,
+  DialectRecords,
   type Document,
+  Documents,
   formatMinorUnits,
-  Ledger,
   type Payment,
   type PaymentDetail,
-  type PaymentState
+  type PaymentState,
+  Payments
 } from "@paybridge/core"
 import { Effect } from "effect"
 import type { FieldErrors } from "./silver.errors.ts"
@@ -264,7 +267,7 @@ const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
     let invoiceId: number | null = null
     let proformaId: number | null = null
     for (const allocation of detail.allocations) {
-      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(allocation.documentId)))
+      const document = yield* maybe(Documents.use((documents) => documents.getDocument(allocation.documentId)))
       if (document?.kind === "invoice" && invoiceId === null) invoiceId = document.id
       if (document?.kind === "proforma" && proformaId === null) proformaId = document.id
     }
@@ -276,7 +279,7 @@ export type LoadedPayment = PaymentRecord & { readonly detail: PaymentDetail }
 /** A payment with its Silver attributes and provider, or `null` when unknown or outside the caller's scope. */
 export const loadRecord = (paymentId: number): Program<LoadedPayment | null> =>
   Effect.gen(function* () {
-    const detail = yield* maybe(Ledger.use((ledger) => ledger.getPayment({ id: paymentId })))
+    const detail = yield* maybe(Payments.use((payments) => payments.getPayment({ id: paymentId })))
     if (detail === null) return null
     const attributes = yield* attributesOf(detail)
     const provider = yield* providerCache()(detail.payment.billingEntityId)
@@ -285,8 +288,8 @@ export const loadRecord = (paymentId: number): Program<LoadedPayment | null> =>
 
 /** Keeps a payment's Silver attributes (its `payment-attributes` record). */
 export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) =>
-  Ledger.use((ledger) =>
-    ledger.saveDialectRecord({
+  DialectRecords.use((dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       dialect: dialectId,
       kind: paymentAttributesKind,
       key: String(payment.id),
@@ -300,12 +303,20 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
 export const customerPayments = (customerId: number): Program<ReadonlyArray<PaymentRecord>> =>
   Effect.gen(function* () {
     const payments = yield* maybe(
-      readAll((cursor) => Ledger.use((ledger) => ledger.listPayments({ customerId, cursor, limit: 1000, order: "id" })))
+      readAll((cursor) =>
+        Payments.use((payments) => payments.listPayments({ customerId, cursor, limit: 1000, order: "id" }))
+      )
     )
     if (payments === null || payments.length === 0) return []
     const records = yield* readAll((cursor) =>
-      Ledger.use((ledger) =>
-        ledger.listDialectRecords({ dialect: dialectId, kind: paymentAttributesKind, customerId, cursor, limit: 1000 })
+      DialectRecords.use((dialectRecords) =>
+        dialectRecords.listDialectRecords({
+          dialect: dialectId,
+          kind: paymentAttributesKind,
+          customerId,
+          cursor,
+          limit: 1000
+        })
       )
     )
     const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
@@ -317,7 +328,7 @@ export const customerPayments = (customerId: number): Program<ReadonlyArray<Paym
           attributes =
             payment.allocatedAmount > 0n
               ? yield* Effect.flatMap(
-                  Ledger.use((ledger) => ledger.getPayment({ id: payment.id })),
+                  Payments.use((payments) => payments.getPayment({ id: payment.id })),
                   attributesOf
                 )
               : defaultAttributes
@@ -354,21 +365,25 @@ export const transitionInLedger = (
   Effect.gen(function* () {
     switch (target) {
       case "pending": {
-        const submitted = yield* Ledger.use((ledger) =>
-          ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+        const submitted = yield* Collections.use((collections) =>
+          collections.requestCollection({ paymentId: payment.id, method: "direct-debit" })
         )
         const collection = submitted.collections.find((row) => row.state === "requested")
         yield* saveAttributes(submitted.payment, { ...attributes, silverCollectionId: collection?.id ?? null })
         return
       }
       case "unpaid":
-        yield* Ledger.use((ledger) => ledger.failCollection({ paymentId: payment.id, reason: "failed in Silver" }))
+        yield* Collections.use((collections) =>
+          collections.failCollection({ paymentId: payment.id, reason: "failed in Silver" })
+        )
         return
       case "paid":
-        yield* Ledger.use((ledger) => ledger.postPayment({ paymentId: payment.id }))
+        yield* Payments.use((payments) => payments.postPayment({ paymentId: payment.id }))
         return
       case "canceled":
-        yield* Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" }))
+        yield* Payments.use((payments) =>
+          payments.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" })
+        )
         return
     }
   })
@@ -394,7 +409,7 @@ export const documentField = (
     if (value === null) return null
     const link = errors.check(field, parseHyperlink(value, field as LinkKind, basePath))
     if (link === undefined) return undefined
-    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(link)))
+    const document = yield* maybe(Documents.use((documents) => documents.getDocument(link)))
     if (document === null || document.kind !== field) {
       errors.add(field, "Invalid hyperlink - Object does not exist.")
       return undefined
@@ -432,15 +447,15 @@ export const settleDocuments = (payment: Payment, attributes: PaymentAttributes)
   Effect.gen(function* () {
     const documentId = attributes.invoiceId ?? attributes.proformaId
     if (documentId === null || payment.state !== "posted") return
-    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(documentId)))
+    const document = yield* maybe(Documents.use((documents) => documents.getDocument(documentId)))
     if (document === null || document.state !== "issued" || document.outstanding <= 0n) return
     const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
     let amount = free
     if (document.outstanding < amount) amount = document.outstanding
     if (amount <= 0n) return
     yield* step("allocate")(
-      Ledger.use((ledger) =>
-        ledger.allocatePayment({
+      Documents.use((documents) =>
+        documents.allocatePayment({
           paymentId: payment.id,
           allocations: [{ documentId, amount: formatMinorUnits(amount, payment.currency) }]
         })
@@ -461,8 +476,8 @@ export const claimDocument = (document: Document, payment: Payment, requestKey: 
     if (typeof taken?.paymentId === "number" && taken.paymentId !== payment.id) {
       return yield* new Conflict({ reason: "duplicate", message: `${documentTakenPrefix}${document.kind}` })
     }
-    yield* Ledger.use((ledger) =>
-      ledger.saveDialectRecord({
+    yield* DialectRecords.use((dialectRecords) =>
+      dialectRecords.saveDialectRecord({
         dialect: dialectId,
         kind: documentPaymentKind,
         key,

@@ -21,11 +21,13 @@ import {
 import {
   type BillingEntity,
   CommandContext,
+  DialectRecords,
   type Document,
-  Ledger,
+  Documents,
   type LedgerError,
   mayAccess,
-  type Page
+  type Page,
+  Parties
 } from "@paybridge/core"
 import { Clock, Effect } from "effect"
 import type { Context } from "hono"
@@ -295,7 +297,7 @@ export const isPlainObject = (value: unknown): value is Body =>
 /** The data of one of Silver's dialect records, or `null` when there is none. */
 export const getRecordData = (kind: string, key: string) =>
   Effect.map(
-    maybe(Ledger.use((ledger) => ledger.getDialectRecord({ dialect: dialectId, kind, key }))),
+    maybe(DialectRecords.use((dialectRecords) => dialectRecords.getDialectRecord({ dialect: dialectId, kind, key }))),
     (record) => record?.data ?? null
   )
 
@@ -306,7 +308,7 @@ export const providerCache = () => {
     if (id === null) return Effect.succeed(null)
     const cached = cache.get(id)
     if (cached !== undefined) return Effect.succeed(cached)
-    return Effect.tap(maybe(Ledger.use((ledger) => ledger.getBillingEntity(id))), (entity) =>
+    return Effect.tap(maybe(Parties.use((parties) => parties.getBillingEntity(id))), (entity) =>
       Effect.sync(() => cache.set(id, entity))
     )
   }
@@ -372,7 +374,7 @@ export const getDocument =
   (kind: "invoice" | "proforma") =>
   (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
     Effect.gen(function* () {
-      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(Number(request.params.id))))
+      const document = yield* maybe(Documents.use((documents) => documents.getDocument(Number(request.params.id))))
       if (document === null || document.kind !== kind) return notFoundResponse()
       const provider = yield* providerCache()(document.billingEntityId)
       return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))

@@ -6,7 +6,7 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import { inMemoryTestbedLayer, type TestbedServices } from "@paybridge/adapter-kit/testing"
-import { CommandContext, Ledger } from "@paybridge/core"
+import { CommandContext, Documents, LedgerUnits, Parties, Payments } from "@paybridge/core"
 import { Context, Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
@@ -20,24 +20,24 @@ const racingServices = (race: { paymentId: number | null }): Layer.Layer<Testbed
   Layer.effectContext(
     Effect.gen(function* () {
       const services = yield* Effect.context<TestbedServices>()
-      const ledger = Context.get(services, Ledger)
+      const units = Context.get(services, LedgerUnits)
+      const payments = Context.get(services, Payments)
       return Context.add(
         services,
-        Ledger,
-        Ledger.of({
-          ...ledger,
+        LedgerUnits,
+        LedgerUnits.of({
           atomically: (request, work) => {
             const paymentId = race.paymentId
             if (request.operation !== "silver:transitionPayment" || paymentId === null) {
-              return ledger.atomically(request, work)
+              return units.atomically(request, work)
             }
             race.paymentId = null
-            return ledger
+            return payments
               .cancelPayment({ paymentId, reason: "cancelled through tRPC meanwhile" })
               .pipe(
                 Effect.provide(CommandContext.system("trpc")),
                 Effect.orDie,
-                Effect.andThen(ledger.atomically(request, work))
+                Effect.andThen(units.atomically(request, work))
               )
           }
         })
@@ -130,16 +130,17 @@ describe("Silver's error catalogue", () => {
 
   it("applies the document rules in Silver's order", async () => {
     const { testbed, seed, links } = bench
-    const { Ledger } = await import("@paybridge/core")
     const otherProvider = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createBillingEntity({ name: "Other", flow: "invoice" }))
+      Parties.use((parties) => parties.createBillingEntity({ name: "Other", flow: "invoice" }))
     )
     const otherCustomer = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createCustomer({ name: "Bob", currency: "USD", billingEntityId: seed.provider.id }))
+      Parties.use((parties) =>
+        parties.createCustomer({ name: "Bob", currency: "USD", billingEntityId: seed.provider.id })
+      )
     )
     const lonelyProforma = await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.issueDocument({
+      Documents.use((documents) =>
+        documents.issueDocument({
           kind: "proforma",
           customerId: seed.customer.id,
           total: "5.00",

@@ -11,7 +11,7 @@ import {
   type TestRequest,
   type TestResponse
 } from "@paybridge/adapter-kit/testing"
-import { type BillingEntity, type Customer, type Document, Ledger } from "@paybridge/core"
+import { type BillingEntity, type Customer, type Document, Documents, Parties } from "@paybridge/core"
 import { silverDialect } from "../src/index.ts"
 
 export interface SilverSeed {
@@ -34,21 +34,28 @@ export const seedSilver = async (testbed: DialectTestbed): Promise<SilverSeed> =
   await testbed.createUser({ email, name: "Silver ops", role: "admin", password })
   const { apiKey } = await testbed.createApiKey({ role: "finance" })
   const provider = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createBillingEntity({ name: "Presslabs", flow: "invoice", defaultCurrency: "USD" }))
+    Parties.use((parties) =>
+      parties.createBillingEntity({ name: "Presslabs", flow: "invoice", defaultCurrency: "USD" })
+    )
   )
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.createCustomer({ name: "Ada Customer", currency: "USD", billingEntityId: provider.id })
+    Parties.use((parties) =>
+      parties.createCustomer({ name: "Ada Customer", currency: "USD", billingEntityId: provider.id })
     )
   )
   const proforma = await testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.issueDocument({ kind: "proforma", customerId: customer.id, total: "200.00", billingEntityId: provider.id })
+    Documents.use((documents) =>
+      documents.issueDocument({
+        kind: "proforma",
+        customerId: customer.id,
+        total: "200.00",
+        billingEntityId: provider.id
+      })
     )
   )
   const invoice = await testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.issueDocument({
+    Documents.use((documents) =>
+      documents.issueDocument({
         kind: "invoice",
         customerId: customer.id,
         total: "200.00",

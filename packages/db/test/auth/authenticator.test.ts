@@ -1,5 +1,5 @@
 /**
- * The Authenticator over the real LedgerStore (SQLite in memory): creating users, issuing and checking API keys
+ * The Authenticator over the real IdentityStore (SQLite in memory): creating users, issuing and checking API keys
  * (one live key per user, revocation that takes effect at once even in another process, failures
  * that never say which part was wrong), password sign-in, and the role and customer scope that a
  * principal carries. Hashes use a cheap scrypt cost except where the production cost is the point.
@@ -10,7 +10,7 @@ import {
   authenticatorLayer,
   authenticatorLayerWith,
   type CreateUserInput,
-  LedgerStore,
+  IdentityStore,
   parseApiKey,
   testKdfCost,
   verifySecret
@@ -31,12 +31,12 @@ const alice: CreateUserInput = {
 }
 
 /** One Authenticator instance (its own cache, like one API process) over the given store. */
-const authenticatorOver = (store: LedgerStore["Service"]) =>
+const authenticatorOver = (store: IdentityStore["Service"]) =>
   Effect.provide(
     Effect.gen(function* () {
       return yield* Authenticator
     }),
-    Layer.provide(cheapAuthenticator, Layer.succeed(LedgerStore, store))
+    Layer.provide(cheapAuthenticator, Layer.succeed(IdentityStore, store))
   )
 
 const failureOf = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -150,7 +150,7 @@ describe("Authenticator: API keys", () => {
   it.effect("stores only a scrypt hash of the secret, never the secret or the whole key", () =>
     Effect.gen(function* () {
       const auth = yield* Authenticator
-      const store = yield* LedgerStore
+      const store = yield* IdentityStore
       const user = yield* auth.createUser(alice)
       const issued = yield* auth.issueApiKey({ userId: user.id })
       const parts = parseApiKey(issued.apiKey)
@@ -208,7 +208,7 @@ describe("Authenticator: API keys", () => {
   it.effect("issuing a new key revokes the old one immediately, even when it was just verified", () =>
     Effect.gen(function* () {
       const auth = yield* Authenticator
-      const store = yield* LedgerStore
+      const store = yield* IdentityStore
       const user = yield* auth.createUser(alice)
       const first = yield* auth.issueApiKey({ userId: user.id })
       yield* auth.authenticateApiKey(first.apiKey) // now in the verification cache
@@ -223,7 +223,7 @@ describe("Authenticator: API keys", () => {
 
   it.effect("a key revoked by another process stops working on the next call", () =>
     Effect.gen(function* () {
-      const store = yield* TestLedgerStore.make()
+      const { identity: store } = yield* TestLedgerStore.make()
       // Two Authenticator instances with their own caches over one database: two API processes.
       const processA = yield* authenticatorOver(store)
       const processB = yield* authenticatorOver(store)
@@ -263,7 +263,7 @@ describe("Authenticator: API keys", () => {
   it.effect("a failed issue changes nothing: the previous key keeps working", () =>
     Effect.gen(function* () {
       let failInserts = false
-      const store = yield* TestLedgerStore.make({
+      const { identity: store } = yield* TestLedgerStore.make({
         faults: (operation) => failInserts && operation === "apiKeys.insert"
       })
       const auth = yield* authenticatorOver(store)
@@ -279,7 +279,7 @@ describe("Authenticator: API keys", () => {
   it.effect("reports a database outage as StorageUnavailable, never as bad credentials", () =>
     Effect.gen(function* () {
       let outage = false
-      const store = yield* TestLedgerStore.make({ faults: () => outage })
+      const { identity: store } = yield* TestLedgerStore.make({ faults: () => outage })
       const auth = yield* authenticatorOver(store)
       const user = yield* auth.createUser(alice)
       const issued = yield* auth.issueApiKey({ userId: user.id })
@@ -296,7 +296,7 @@ describe("Authenticator: API keys", () => {
   it.effect("reads the key row on every call, cached or not", () =>
     Effect.gen(function* () {
       let keyReads = 0
-      const store = yield* TestLedgerStore.make({
+      const { identity: store } = yield* TestLedgerStore.make({
         faults: (operation) => {
           if (operation === "apiKeys.getByPrefix") keyReads += 1
           return false
@@ -323,7 +323,7 @@ describe("Authenticator: production cost and the verification cache", () => {
   it.effect("hashes with N=2^15 by default; a verified key skips scrypt until the cache entry expires", () =>
     Effect.gen(function* () {
       const auth = yield* Authenticator
-      const store = yield* LedgerStore
+      const store = yield* IdentityStore
       const user = yield* auth.createUser({ ...alice, password: null })
       const issued = yield* auth.issueApiKey({ userId: user.id })
       const row = yield* store.apiKeys.getByPrefix(issued.record.prefix)

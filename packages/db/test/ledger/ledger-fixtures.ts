@@ -5,14 +5,18 @@
  */
 
 import {
+  Balances,
   CommandContext,
   type CommandContextShape,
   type CreatePaymentInput,
   type Customer,
+  Documents,
   type IssueDocumentInput,
-  Ledger,
+  type LedgerServices,
   type LedgerStore,
+  Parties,
   type PaymentGateways,
+  Payments,
   type Principal
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -45,26 +49,28 @@ export const testNow = Date.parse("2026-03-14T09:30:00.000Z")
 export const testToday = "2026-03-14"
 
 /** Provides a fresh ledger and store, with the test clock pinned to {@link testNow}. */
-export const withLedger = <A, E>(effect: Effect.Effect<A, E, Ledger | LedgerStore | PaymentGateways>) =>
+export const withLedger = <A, E>(effect: Effect.Effect<A, E, LedgerServices | LedgerStore | PaymentGateways>) =>
   Effect.provide(Effect.andThen(TestClock.setTime(testNow), effect), testLedgerLayer)
 
 export const newCustomer = (name = "Acme Ltd", currency: Customer["currency"] = "EUR") =>
-  Effect.flatMap(Ledger, (ledger) => asAdmin(ledger.createCustomer({ name, currency })))
+  Effect.flatMap(Parties, (parties) => asAdmin(parties.createCustomer({ name, currency })))
 
 export const issueInvoice = (customerId: number, total: string, extra: Partial<IssueDocumentInput> = {}) =>
-  Effect.flatMap(Ledger, (ledger) => asAdmin(ledger.issueDocument({ kind: "invoice", customerId, total, ...extra })))
+  Effect.flatMap(Documents, (documents) =>
+    asAdmin(documents.issueDocument({ kind: "invoice", customerId, total, ...extra }))
+  )
 
 export const newPayment = (customerId: number, amount: string, extra: Partial<CreatePaymentInput> = {}) =>
-  Effect.flatMap(Ledger, (ledger) => asAdmin(ledger.createPayment({ customerId, amount, ...extra })))
+  Effect.flatMap(Payments, (payments) => asAdmin(payments.createPayment({ customerId, amount, ...extra })))
 
 /** The customer's whole balance chain, oldest first. */
 export const balanceChain = (customerId: number) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    Effect.map(asAdmin(ledger.listBalanceEntries(customerId, { limit: 1000 })), (page) => page.items)
+  Effect.flatMap(Balances, (balances) =>
+    Effect.map(asAdmin(balances.listBalanceEntries(customerId, { limit: 1000 })), (page) => page.items)
   )
 
 /** The customer's current balance. */
 export const balanceOf = (customerId: number) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    Effect.map(asAdmin(ledger.getCustomer(customerId)), (customer) => customer.balance)
+  Effect.flatMap(Parties, (parties) =>
+    Effect.map(asAdmin(parties.getCustomer(customerId)), (customer) => customer.balance)
   )

@@ -4,7 +4,7 @@
  * around payments, dialect records, users and API keys, balance entries, idempotency keys and named
  * sequences.
  */
-import { LedgerStore, type Page } from "@paybridge/core"
+import { IdempotencyStore, IdentityStore, LedgerStore, type Page } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Database } from "../../../src/index.ts"
@@ -285,7 +285,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
     it("stores users and API keys, counts users and revokes a user's keys", async () => {
       const result = await run(
         Effect.gen(function* () {
-          const s = yield* store
+          const s = yield* IdentityStore
           const before = yield* s.users.count
           const user = yield* s.users.insert(newUser({ customerScope: [3, 1, 2] }))
           const admin = yield* s.users.insert(newUser({ role: "admin", passwordHash: null }))
@@ -364,6 +364,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       const result = await run(
         Effect.gen(function* () {
           const s = yield* store
+          const idempotency = yield* IdempotencyStore
           const claim = {
             principalId: 7,
             key,
@@ -373,8 +374,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
           }
           const first = yield* s.transaction(
             Effect.gen(function* () {
-              const claimed = yield* s.idempotency.claim(claim)
-              yield* s.idempotency.complete({
+              const claimed = yield* idempotency.claim(claim)
+              yield* idempotency.complete({
                 principalId: 7,
                 key,
                 response: { id: 5, amount: "12.50", nested: [1, 2] }
@@ -382,14 +383,12 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
               return claimed
             })
           )
-          const replay = yield* s.idempotency.claim(claim)
-          const otherHash = yield* s.idempotency.claim({ ...claim, requestHash: "h2" })
-          const otherOperation = yield* s.idempotency.claim({ ...claim, operation: "payments.post" })
-          const otherPrincipal = yield* s.transaction(s.idempotency.claim({ ...claim, principalId: 8 }))
-          const purged = yield* s.idempotency.purge(at("2026-01-01T00:00:00.001Z"))
-          const afterPurge = yield* s.transaction(
-            s.idempotency.claim({ ...claim, now: at("2026-02-01T00:00:00.000Z") })
-          )
+          const replay = yield* idempotency.claim(claim)
+          const otherHash = yield* idempotency.claim({ ...claim, requestHash: "h2" })
+          const otherOperation = yield* idempotency.claim({ ...claim, operation: "payments.post" })
+          const otherPrincipal = yield* s.transaction(idempotency.claim({ ...claim, principalId: 8 }))
+          const purged = yield* idempotency.purge(at("2026-01-01T00:00:00.001Z"))
+          const afterPurge = yield* s.transaction(idempotency.claim({ ...claim, now: at("2026-02-01T00:00:00.000Z") }))
           return { first, replay, otherHash, otherOperation, otherPrincipal, purged, afterPurge }
         })
       )
@@ -462,7 +461,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
     it("lists users and API keys, revokes one key and records a key's last use", async () => {
       await run(
         Effect.gen(function* () {
-          const s = yield* store
+          const s = yield* IdentityStore
           const first = yield* s.users.insert(newUser({ role: "read-only", customerScope: null }))
           const second = yield* s.users.insert(newUser())
           const users = yield* s.users.list
