@@ -91,7 +91,9 @@ export const makeConsoleHost = ({
       // Only `session.signIn` issues console tokens, after a password check: the session derives from
       // that user, so it is re-checked (and its role re-read) on every request.
       issue: async (principal) => {
-        if (principal.kind !== "user") throw new Error("console sessions are issued for password sign-ins only")
+        if (principal.kind !== "user" || principal.id === 0) {
+          throw new Error("console sessions are issued for password sign-ins only")
+        }
         const issued = await Effect.runPromise(
           sessions.issue({ principal, origin: { kind: "user", userId: principal.id } })
         )

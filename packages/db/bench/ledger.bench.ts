@@ -22,11 +22,13 @@ import { join } from "node:path"
 import { parseArgs } from "node:util"
 import {
   CommandContext,
+  CustomerId,
   LedgerStore,
   ledgerLayer,
   type Page,
   type Payment,
   PaymentGateways,
+  PaymentId,
   Payments,
   systemPrincipal
 } from "@paybridge/core"
@@ -203,7 +205,7 @@ const randomSource = (seed: number) => {
   }
 }
 
-const bigCustomerId = 1
+const bigCustomerId = CustomerId.make(1)
 const dateFilter = { paymentDateFrom: "2021-01-01", paymentDateTo: "2025-06-30" } as const
 
 interface Measurements {
@@ -222,8 +224,8 @@ const measure = (options: BenchOptions) =>
     const { plan, pageSize } = options
     const random = randomSource(20261121)
     const sampling = { warmup: options.warmup, samples: options.samples }
-    const randomPaymentId = () => 1 + Math.floor(random() * plan.payments)
-    const randomCustomerId = () => 2 + Math.floor(random() * (plan.customers - 1))
+    const randomPaymentId = () => PaymentId.make(1 + Math.floor(random() * plan.payments))
+    const randomCustomerId = () => CustomerId.make(2 + Math.floor(random() * (plan.customers - 1)))
     const bigFilter = { customerId: bigCustomerId, ...dateFilter, limit: pageSize }
     const rows: Array<LatencySummary> = []
     const time = <A, E, R>(operation: string, run: (iteration: number) => Effect.Effect<A, E, R>) =>

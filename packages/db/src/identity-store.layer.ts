@@ -29,8 +29,10 @@ export const makeIdentityStore = (session: OrmSession): IdentityStoreShape => {
     },
 
     apiKeys: {
-      insert: (row: Omit<ApiKeyRecord, "id">) =>
-        insert("apiKeys.insert", ApiKeyEntity, { ...row, lastUsedAt: row.lastUsedAt ?? null }, apiKeyToRow),
+      insert: (row: Omit<ApiKeyRecord, "id">) => {
+        const record: Omit<ApiKeyRecord, "id"> = { ...row, lastUsedAt: row.lastUsedAt ?? null }
+        return insert("apiKeys.insert", ApiKeyEntity, record, apiKeyToRow)
+      },
       getByPrefix: (prefix) => findOne("apiKeys.getByPrefix", ApiKeyEntity, { prefix }, apiKeyFromRow),
       revokeAllForUser: (userId: UserId, at: Date) =>
         use("apiKeys.revokeAllForUser", (em) =>

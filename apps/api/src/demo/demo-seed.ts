@@ -11,7 +11,9 @@ import {
   Collections,
   type CommandContext,
   type Customer,
+  type CustomerId,
   Documents,
+  type GatewayId,
   type LedgerError,
   type LedgerServices,
   Parties,
@@ -46,7 +48,7 @@ export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, DemoServices>
   })
   const gateway = yield* parties.createGateway({ code: "test", name: "Test gateway", driver: "test", enabled: true })
 
-  const method = (code: string, name: string, gatewayId: number | null = null) =>
+  const method = (code: string, name: string, gatewayId: GatewayId | null = null) =>
     parties.createPreset({ kind: "method", code, name, available: true, gatewayId })
   const cash = yield* method("cash", "Cash")
   const bankTransfer = yield* method("bank-transfer", "Bank transfer")
@@ -63,7 +65,7 @@ export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, DemoServices>
   const tanaka = yield* customer("Tanaka Shoji KK", "JPY", "keiri@tanaka.example")
   const gulf = yield* customer("Gulf Trading WLL", "BHD", "finance@gulf.example")
 
-  const invoice = (customerId: number, total: string, kind: "invoice" | "bill" | "proforma" = "invoice") =>
+  const invoice = (customerId: CustomerId, total: string, kind: "invoice" | "bill" | "proforma" = "invoice") =>
     documentsService.issueDocument({
       kind,
       customerId,

@@ -13,12 +13,14 @@ import { DateFormats, MoneyFormats, rawJsonNumber } from "@paybridge/adapter-kit
 import {
   type CollectionState,
   type CurrencyCode,
+  type CustomerId,
   DialectRecords,
   type LedgerError,
   type LedgerEventType,
   type Page,
   Parties,
   type PaymentDetail,
+  PaymentId,
   type PaymentPreset,
   type PaymentQueryInput,
   type PaymentState,
@@ -28,8 +30,8 @@ import {
   ValidationFailed,
   validationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
-import type { BpukListQuery, BpukPayment } from "./billing-platform-uk.schemas.ts"
+import { Effect, Schema } from "effect"
+import { type BpukListQuery, type BpukPayment, maxLedgerId } from "./billing-platform-uk.schemas.ts"
 
 export const dialectId = "billing-platform-uk"
 
@@ -151,7 +153,7 @@ export const toBpukPayment = (
   detail: PaymentRowSource,
   context: {
     readonly presets: StatusPresets
-    readonly methodName: (methodId: number) => string
+    readonly methodName: (methodId: PresetId) => string
     readonly display: PaymentDisplay
   }
 ): BpukPayment => {
@@ -237,11 +239,14 @@ export const reversalFilterOf = (query: BpukListQuery): "none" | "some" | "any" 
   return asksForReversals ? "any" : "none"
 }
 
-/** The parsed `idAfter`: a payment id, a refund id (`R<n>`), or none. */
+/** The parsed `idAfter`: a bound on payment ids, on refund ids (`R<n>`), or none. */
 export type IdAfter =
   | { readonly kind: "payment"; readonly id: number }
   | { readonly kind: "refund"; readonly id: number }
   | null
+
+/** An `idAfter` bound as the ledger's payment id it starts after (no id exceeds `maxLedgerId`). */
+const paymentIdAfter = (bound: number): PaymentId => Schema.decodeSync(PaymentId)(Math.min(bound, maxLedgerId))
 
 export const idAfterOf = (text: string | undefined): IdAfter =>
   text === undefined
@@ -253,7 +258,7 @@ export const idAfterOf = (text: string | undefined): IdAfter =>
 /** The list query → the ledger's payment query, without the event filters (applied one by one). */
 export const toPaymentQuery = (
   query: BpukListQuery,
-  customerId: number | undefined
+  customerId: CustomerId | undefined
 ): Omit<PaymentQueryInput, "eventSince" | "cursor" | "limit"> => {
   const idAfter = idAfterOf(query.idAfter)
   return {
@@ -264,7 +269,7 @@ export const toPaymentQuery = (
     ...(query.maxDate === undefined ? {} : { paymentDateTo: query.maxDate }),
     ...(query.minReversedDate === undefined ? {} : { reversalDateFrom: query.minReversedDate }),
     ...(query.maxReversedDate === undefined ? {} : { reversalDateTo: query.maxReversedDate }),
-    ...(idAfter?.kind === "payment" && idAfter.id > 0 ? { idAfter: idAfter.id } : {}),
+    ...(idAfter?.kind === "payment" && idAfter.id > 0 ? { idAfter: paymentIdAfter(idAfter.id) } : {}),
     ...(query.createdSince === undefined ? {} : { createdSince: query.createdSince }),
     ...(query.updatedSince === undefined ? {} : { updatedSince: query.updatedSince }),
     order: "id"

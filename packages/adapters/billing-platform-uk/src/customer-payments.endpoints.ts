@@ -9,7 +9,7 @@ import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import {
   Conflict,
   type Customer,
-  type CustomerId,
+  CustomerId,
   type NotFound,
   notFound,
   Parties,
@@ -56,7 +56,7 @@ const contract = "billing-platform-uk.contract.test.ts › Billing Platform (UK)
 
 /** A customer id from the path; 404 with the id as written when it is beyond the ledger's range. */
 const pathCustomerId = (text: string): Effect.Effect<CustomerId, NotFound> => {
-  const id = ledgerIdOf(text)
+  const id = ledgerIdOf(CustomerId, text)
   return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
 }
 
@@ -106,8 +106,7 @@ const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: R
       .refundCustomerCredit({
         customerId: customer.id,
         amount: amountText,
-        // The schema let through only ids within the ledger's range, so this conversion is exact.
-        ...(named ? { paymentId: Number(body.refundOfPaymentID) } : {}),
+        ...(named ? { paymentId: body.refundOfPaymentID } : {}),
         reason: "refund paid back to the customer (Billing Platform UK negative payment)",
         settle: true
       })

@@ -9,10 +9,10 @@ import {
   InvalidTransition,
   type NotFound,
   notFound,
-  type PaymentId,
+  PaymentId,
   Payments,
   parseMinorUnits,
-  type RefundId,
+  RefundId,
   Refunds,
   type UpdatePaymentInput,
   validationFailed
@@ -68,10 +68,12 @@ type PathTarget =
   | { readonly kind: "refund"; readonly id: RefundId }
   | { readonly kind: "payment"; readonly id: PaymentId }
 const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound> => {
-  const refund = text.startsWith("R")
-  const id = ledgerIdOf(refund ? text.slice(1) : text)
-  if (id === null) return Effect.fail(notFound("payment", text))
-  return Effect.succeed({ kind: refund ? "refund" : "payment", id })
+  if (text.startsWith("R")) {
+    const id = ledgerIdOf(RefundId, text.slice(1))
+    return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "refund", id })
+  }
+  const id = ledgerIdOf(PaymentId, text)
+  return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "payment", id })
 }
 
 /** PATCH of a payment: field changes, display ids and a reversal intent, in this order. */

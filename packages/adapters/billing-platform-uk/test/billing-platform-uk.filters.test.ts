@@ -6,7 +6,7 @@
  * incremental sync ordered by id.
  */
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { Collections, Payments } from "@paybridge/core"
+import { Collections, PaymentId, Payments } from "@paybridge/core"
 import { Result } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { parseBpukDateTime } from "../src/billing-platform-uk.schemas.ts"
@@ -93,7 +93,9 @@ describe("Billing Platform (UK) list filters", () => {
     expect(await list({ reversedSince: between })).toEqual([early])
     expect(await list({ minReversedDate: "2024-02-01", reversedSince: between })).toEqual([])
     // The shown date and the event time are both kept.
-    const detail = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: Number(early) })))
+    const detail = await testbed.runAsSystem(
+      Payments.use((payments) => payments.getPayment({ id: PaymentId.make(Number(early)) }))
+    )
     expect(detail.payment.reversalDate).toBe("2024-01-05")
     expect(detail.reversals[0]?.reversedAt.getTime()).toBeGreaterThan(new Date(between).getTime())
   })

@@ -10,7 +10,7 @@ import {
   inMemoryTestbedLayer,
   makeDialectTestbed
 } from "@paybridge/adapter-kit/testing"
-import { Collections, Payments } from "@paybridge/core"
+import { Collections, type PaymentId, Payments } from "@paybridge/core"
 import { Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { billingPlatformUkDialect } from "../src/index.ts"
@@ -56,11 +56,11 @@ describe("Billing Platform (UK) list reads", () => {
     await testbed.runAsSystem(
       Effect.gen(function* () {
         const collections = yield* Collections
-        for (const paymentId of [pending, collected, failed] as ReadonlyArray<number>) {
+        for (const paymentId of [pending, collected, failed] as ReadonlyArray<PaymentId>) {
           yield* collections.requestCollection({ paymentId, method: "direct-debit" })
         }
-        yield* collections.markCollected({ paymentId: collected as number })
-        yield* collections.failCollection({ paymentId: failed as number, reason: "refer to payer" })
+        yield* collections.markCollected({ paymentId: collected as PaymentId })
+        yield* collections.failCollection({ paymentId: failed as PaymentId, reason: "refer to payer" })
       })
     )
 

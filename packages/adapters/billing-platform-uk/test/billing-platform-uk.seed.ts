@@ -4,12 +4,12 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestRequest, TestResponse } from "@paybridge/adapter-kit/testing"
-import { Parties } from "@paybridge/core"
+import { type CustomerId, Parties } from "@paybridge/core"
 
 export interface BpukSeed {
   readonly apiKey: string
-  readonly customerId: number
-  readonly otherCustomerId: number
+  readonly customerId: CustomerId
+  readonly otherCustomerId: CustomerId
 }
 
 export const seedBpuk = async (testbed: DialectTestbed): Promise<BpukSeed> => {

@@ -5,7 +5,7 @@
  * and the dialect's error shape.
  */
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { Authenticator, Collections, Parties, Payments, Refunds } from "@paybridge/core"
+import { Authenticator, Collections, Parties, PaymentId, Payments, Refunds } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { billingPlatformUkDialect, saveStatusPresets } from "../src/index.ts"
 import {
@@ -70,7 +70,7 @@ describe("Billing Platform (UK) payments", () => {
       invoiceID: "INV-1001"
     })
     const detail = await testbed.runAsSystem(
-      Payments.use((payments) => payments.getPayment({ id: Number(payment.id) }))
+      Payments.use((payments) => payments.getPayment({ id: PaymentId.make(Number(payment.id)) }))
     )
     expect(detail.payment).toMatchObject({ amount: 12550n, state: "posted", origin: "dialect:billing-platform-uk" })
   })
@@ -213,7 +213,11 @@ describe("Billing Platform (UK) payments", () => {
       Refunds.use((refunds) => refunds.listRefunds({ customerId: seed.customerId }))
     )
     expect(refunds.items).toHaveLength(1)
-    expect(refunds.items[0]).toMatchObject({ paymentId: Number(older), amount: 5000n, state: "settled" })
+    expect(refunds.items[0]).toMatchObject({
+      paymentId: PaymentId.make(Number(older)),
+      amount: 5000n,
+      state: "settled"
+    })
     const customer = await testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(seed.customerId)))
     expect(customer.balance).toBe(20000n + 3000n - 5000n)
     expect(newer).not.toBe(older)
@@ -242,7 +246,7 @@ describe("Billing Platform (UK) payments", () => {
     const named = await create({ paymentAmount: amount("-5.00"), refundOfPaymentID: newer })
     expect(named.status).toBe(201)
     const fromNewer = await testbed.runAsSystem(
-      Refunds.use((refunds) => refunds.listRefunds({ paymentId: Number(newer) }))
+      Refunds.use((refunds) => refunds.listRefunds({ paymentId: PaymentId.make(Number(newer)) }))
     )
     expect(fromNewer.items.map((refund) => refund.amount)).toEqual([500n])
     const zero = await create({ paymentAmount: 0 })
@@ -307,7 +311,9 @@ describe("Billing Platform (UK) payments", () => {
       invoiceIDReversed: "INV-2002",
       status: ["Reversed"]
     })
-    const ledgerView = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: Number(id) })))
+    const ledgerView = await testbed.runAsSystem(
+      Payments.use((payments) => payments.getPayment({ id: PaymentId.make(Number(id)) }))
+    )
     expect(ledgerView.payment).toMatchObject({ reversedAmount: 15000n, reversalDate: "2024-05-10" })
     expect(ledgerView.reversals[0]?.effectiveDate).toBe("2024-05-10")
 
@@ -315,7 +321,9 @@ describe("Billing Platform (UK) payments", () => {
     expect(again.status).toBe(200)
     const moved = await send({ method: "PATCH", path: `/payments/${id}`, body: { paymentReversedDate: "2024-05-12" } })
     expect(paymentOf(moved).paymentReversedDate).toBe("2024-05-12")
-    const reversals = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: Number(id) })))
+    const reversals = await testbed.runAsSystem(
+      Payments.use((payments) => payments.getPayment({ id: PaymentId.make(Number(id)) }))
+    )
     expect(reversals.reversals.map((reversal) => reversal.reinstatedAt === null)).toEqual(
       expect.arrayContaining([true, false])
     )
@@ -423,7 +431,7 @@ describe("Billing Platform (UK) payments", () => {
       const response = await create({ paymentAmount: amount(json) })
       expect(response.status, response.text).toBe(201)
       expect(response.text).toContain(`"paymentAmount":${shown}`)
-      const id = Number(paymentOf(response).id)
+      const id = PaymentId.make(Number(paymentOf(response).id))
       const detail = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id })))
       expect(detail.payment.amount).toBe(minor)
     }

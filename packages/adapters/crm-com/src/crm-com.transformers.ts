@@ -12,15 +12,19 @@
  */
 import { ok, rawJsonNumber } from "@paybridge/adapter-kit"
 import {
+  type ActorId,
   Authenticator,
   Balances,
   type CommandContext,
   type Customer,
+  type CustomerId,
   type CustomFields,
   DialectRecords,
   type Document,
+  type DocumentId,
   Documents,
   formatMinorUnits,
+  type GatewayId,
   type LedgerError,
   type LedgerServices,
   NotFound,
@@ -28,12 +32,15 @@ import {
   type Page,
   Parties,
   type Payment,
+  type PaymentId,
   type PaymentPreset,
   type PaymentState,
+  type PresetId,
+  UserId,
   type UserProfile,
   validationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 import {
   type CrmLifeCycleState,
   crmDateTime,
@@ -157,11 +164,10 @@ export const crmStateOf = (payment: Payment): CrmLifeCycleState =>
 /** CRM.COM ids are 32 uppercase hex characters; a Paybridge user's is its id, zero-padded. */
 export const userHexId = (userId: number): string => userId.toString(16).toUpperCase().padStart(32, "0")
 
-/** The Paybridge user id behind a CRM.COM user id, or `null` when it is not one. */
-export const userIdOfHex = (hex: string): number | null => {
+/** The Paybridge user id behind a CRM.COM user id (decoded as a `UserId`), or `null` when it is not one. */
+export const userIdOfHex = (hex: string): UserId | null => {
   if (!/^[0-9A-Fa-f]{32}$/u.test(hex)) return null
-  const value = Number.parseInt(hex, 16)
-  return Number.isSafeInteger(value) && value > 0 ? value : null
+  return Option.getOrNull(Schema.decodeOption(UserId)(Number.parseInt(hex, 16)))
 }
 
 /** A CRM.COM user: a Paybridge user (user name = e-mail), or the actor's name when no user exists (the system). */
@@ -411,7 +417,7 @@ export const makeLoader = () => {
   const gateways = new Map<string, string | null>()
 
   return {
-    customer: (id: number) =>
+    customer: (id: CustomerId) =>
       memo(
         customers,
         String(id),
@@ -430,7 +436,7 @@ export const makeLoader = () => {
             )
         )
       ),
-    preset: (kind: PaymentPreset["kind"], id: number | null) =>
+    preset: (kind: PaymentPreset["kind"], id: PresetId | null) =>
       id === null
         ? Effect.succeed(null)
         : Effect.map(memo(presets, kind, presetsOf(kind)), (rows) => rows.find((row) => row.id === id) ?? null),
@@ -451,19 +457,19 @@ export const makeLoader = () => {
       ),
     named: (kind: NamedKind, id: string | null) =>
       id === null ? Effect.succeed(null) : memo(named, `${kind}:${id}`, namedById(kind, id)),
-    user: (id: number) =>
+    user: (id: ActorId) =>
       memo(
         users,
         String(id),
         id === 0 ? Effect.succeed(null) : Effect.flatMap(Authenticator, (auth) => auth.findUser({ id }))
       ),
-    document: (id: number) =>
+    document: (id: DocumentId) =>
       memo(
         documents,
         String(id),
         Effect.flatMap(Documents, (documents) => documents.getDocument(id))
       ),
-    gatewayCode: (id: number | null) =>
+    gatewayCode: (id: GatewayId | null) =>
       id === null
         ? Effect.succeed(null)
         : memo(
@@ -471,7 +477,7 @@ export const makeLoader = () => {
             String(id),
             Effect.flatMap(Parties, (parties) => Effect.map(parties.getGateway(id), (gateway) => gateway.code))
           ),
-    events: (paymentId: number) =>
+    events: (paymentId: PaymentId) =>
       Effect.flatMap(Balances, (balances) =>
         everyPage((cursor) => balances.listEvents({ paymentId, cursor, limit: 1000 }))
       )

@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto"
 import { DateFormats } from "@paybridge/adapter-kit"
 import {
+  type ActorId,
   DialectRecords,
   type DocumentKind,
   Documents,
@@ -21,6 +22,7 @@ import {
   Payments,
   type Reversal,
   type ReversalId,
+  type UserId,
   validationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -63,7 +65,7 @@ import {
 export interface PaymentAttributes {
   readonly category_id: string | null
   /** Paybridge user id of the user who received it; `null` = whoever created it. */
-  readonly received_by_user_id: number | null
+  readonly received_by_user_id: UserId | null
   readonly received_by_unit_id: string | null
   /** The receipt time; `null` = the payment date at midnight. */
   readonly received_on: string | null
@@ -231,7 +233,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
     const events = yield* loader.events(payment.id)
     const first = events[0]
     const last = events.at(-1)
-    const actor = (id: number, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
+    const actor = (id: ActorId, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
     const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
     const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]
     const documents = yield* Effect.forEach(documentIds, loader.document)

@@ -4,7 +4,7 @@
  * amount change, no reversal, no event — and succeeds once the storage is back; and concurrent
  * updates of one payment's attributes each keep what they changed.
  */
-import { DialectRecords, Payments } from "@paybridge/core"
+import { DialectRecords, type PaymentId, Payments } from "@paybridge/core"
 import { afterEach, describe, expect, it } from "vitest"
 import { asSystem, dataOf, makeTenant, type Tenant } from "./crm-com.fixtures.ts"
 
@@ -36,7 +36,7 @@ const ledgerPayment = (publicId: string) =>
     Payments.use((payments) => payments.getPayment({ publicId }))
   )
 
-const cancellationsOf = (paymentId: number) =>
+const cancellationsOf = (paymentId: PaymentId) =>
   asSystem(
     tenant,
     DialectRecords.use((dialectRecords) =>

@@ -8,7 +8,7 @@
  * our ledger assigns (an invoice's reference number) the replay names the record we made.
  * Known deviation, asserted below: a user's `username` is their e-mail address.
  */
-import { Documents, Parties, Payments } from "@paybridge/core"
+import { type CustomerId, Documents, Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { asSystem, dataOf, exampleOwner, jack, makeTenant, plain, type Tenant } from "./crm-com.fixtures.ts"
@@ -67,7 +67,7 @@ beforeEach(async () => {
 })
 afterEach(() => tenant.dispose())
 
-const issue = (kind: "invoice" | "bill", customerId: number, total: string, number: string) =>
+const issue = (kind: "invoice" | "bill", customerId: CustomerId, total: string, number: string) =>
   asSystem(
     tenant,
     Documents.use((documents) => documents.issueDocument({ kind, customerId, total, number, dueDate: "2014-08-17" }))

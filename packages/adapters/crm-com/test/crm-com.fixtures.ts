@@ -6,7 +6,14 @@
  */
 import { makeSessionStore } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { authenticatorLayerWith, type CommandContext, type LedgerServices, Parties, testKdfCost } from "@paybridge/core"
+import {
+  authenticatorLayerWith,
+  type CommandContext,
+  type CustomerId,
+  type LedgerServices,
+  Parties,
+  testKdfCost
+} from "@paybridge/core"
 import { testLedgerLayerWith } from "@paybridge/db/testing"
 import { Effect, Layer } from "effect"
 import {
@@ -49,8 +56,8 @@ export interface Tenant {
   /** The pinned clock of the session store (milliseconds). */
   readonly clock: { now: number }
   readonly token: string
-  readonly customer: { readonly id: number; readonly publicId: string; readonly number: string }
-  readonly otherCustomer: { readonly id: number; readonly number: string }
+  readonly customer: { readonly id: CustomerId; readonly publicId: string; readonly number: string }
+  readonly otherCustomer: { readonly id: CustomerId; readonly number: string }
   readonly jackId: number
   readonly unitId: string
   readonly send: (request: TestRequest) => Promise<{ status: number; json: unknown; text: string }>

@@ -13,6 +13,7 @@ import {
   DialectRecords,
   type Page,
   Parties,
+  PaymentId,
   Payments,
   validationFailed
 } from "@paybridge/core"
@@ -40,6 +41,7 @@ import {
   firstInvoiceOf,
   isZeroDecimal,
   kinds,
+  ledgerIdOf,
   methodPresetId,
   missing,
   pagesInLedgerOrder,
@@ -167,7 +169,7 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>) =>
       ? Effect.succeed(row)
       : Effect.gen(function* () {
           const payments = yield* Payments
-          const invoice = yield* firstInvoiceOf(yield* payments.getPayment({ id: row.id }))
+          const invoice = yield* firstInvoiceOf(yield* payments.getPayment({ id: ledgerIdOf(PaymentId, row.id) }))
           return invoice === null ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
         })
   )
@@ -221,7 +223,7 @@ const customerPaymentById = (id: number) =>
       if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
       return row
     }
-    const detail = yield* payments.getPayment({ id })
+    const detail = yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) })
     if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
     const record = yield* recordOf(kinds.payment, String(id))
     return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))

@@ -13,6 +13,7 @@ import { allPages, collectPages, type PageReader } from "@paybridge/adapter-kit"
 import {
   CommandContext,
   type CurrencyCode,
+  type CustomerId,
   type DialectRecord,
   DialectRecords,
   type Document,
@@ -22,13 +23,14 @@ import {
   notFound,
   Parties,
   type PaymentDetail,
+  type PaymentId,
   type RefundAction,
   type RefundState,
   type ResultSchema,
   type ValidationFailed,
   validationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import {
   type BillRunType,
   type CustomerPaymentType,
@@ -209,8 +211,18 @@ export const unit = <A, E, R>(
     ledgerUnits.atomically({ operation: `elevate:${operation}`, input, result }, work)
   )
 
+/**
+ * Elevate shows the ledger's own ids (payments, documents, gateways, refunds…), and offsets of them
+ * for ids of its own; this decodes such an id, already range-checked by the caller, to the
+ * ledger's id of that kind.
+ */
+export const ledgerIdOf = <Id>(kind: Schema.Codec<Id, number>, id: number): Id => Schema.decodeSync(kind)(id)
+
 /** Every Elevate record of a kind, optionally of one customer or payment. */
-export const recordsOf = (kind: string, filter: { readonly customerId?: number; readonly paymentId?: number } = {}) =>
+export const recordsOf = (
+  kind: string,
+  filter: { readonly customerId?: CustomerId; readonly paymentId?: PaymentId } = {}
+) =>
   Effect.flatMap(DialectRecords, (dialectRecords) =>
     allPages((cursor) =>
       dialectRecords.listDialectRecords({ dialect: dialectId, kind, ...filter, cursor, limit: 1000 })
@@ -230,7 +242,7 @@ export const saveRecord = (
   kind: string,
   key: string,
   data: Record<string, unknown>,
-  links: { readonly customerId?: number | null; readonly paymentId?: number | null } = {}
+  links: { readonly customerId?: CustomerId | null; readonly paymentId?: PaymentId | null } = {}
 ) =>
   Effect.flatMap(DialectRecords, (dialectRecords) =>
     dialectRecords.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links })

@@ -6,8 +6,18 @@
  * `invoice-payments.transformers.ts`).
  */
 import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { DialectRecords, type Document, Documents, type LedgerError, Payments, validationFailed } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import {
+  AllocationId,
+  type CustomerId,
+  DialectRecords,
+  type Document,
+  Documents,
+  type LedgerError,
+  PaymentId,
+  Payments,
+  validationFailed
+} from "@paybridge/core"
+import { Effect } from "effect"
 import {
   type BillRunType,
   CreateInvoicePayment,
@@ -20,6 +30,7 @@ import {
   boundedPages,
   dialectId,
   kinds,
+  ledgerIdOf,
   methodPresetId,
   missing,
   paymentAttributesOf,
@@ -64,7 +75,7 @@ export const invoicePaymentEndpointsOf = (options: {
       ) {
         return yield* Effect.fail(missing(options.label, id))
       }
-      const body = yield* invoicePaymentBody(yield* payments.getPayment({ id }), record)
+      const body = yield* invoicePaymentBody(yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) }), record)
       if (body === null) return yield* Effect.fail(missing(options.label, id))
       return body
     })
@@ -74,7 +85,7 @@ export const invoicePaymentEndpointsOf = (options: {
       const documents = yield* Documents
       const payments = yield* Payments
       const allocation = yield* documents
-        .getAllocation(id - invoicePaymentEventIdBase)
+        .getAllocation(ledgerIdOf(AllocationId, id - invoicePaymentEventIdBase))
         .pipe(Effect.catchTag("NotFound", () => Effect.fail(missing(options.label, id))))
       const document = yield* documents.getDocument(allocation.documentId)
       const record = yield* recordOf(kinds.payment, String(allocation.paymentId))
@@ -84,7 +95,10 @@ export const invoicePaymentEndpointsOf = (options: {
       }
       return allocationEventBody(yield* payments.getPayment({ id: allocation.paymentId }), allocation, document, record)
     })
-  const eventOf = (id: number) => (id > invoicePaymentEventIdBase ? allocationBodyOf(id) : bodyOf(id))
+  const eventOf = (id: number) =>
+    Effect.gen(function* () {
+      return id > invoicePaymentEventIdBase ? yield* allocationBodyOf(id) : yield* bodyOf(id)
+    })
   const ofKind = (document: Document | null): ReadonlyArray<Document> =>
     document === null || document.kind !== documentKind ? [] : [document]
   /** A filter naming an unknown invoice or payment matches nothing (Elevate answers `[]`, not 404). */
@@ -118,7 +132,7 @@ export const invoicePaymentEndpointsOf = (options: {
             path: "generatedInvoiceId",
             narrow: "pass generatedInvoiceId or customerPaymentId to list the payments of one invoice or payment"
           }
-          const customerRecords = (customerId: number) =>
+          const customerRecords = (customerId: CustomerId) =>
             boundedPages(
               (cursor) =>
                 dialectRecords.listDialectRecords({
@@ -194,7 +208,7 @@ export const invoicePaymentEndpointsOf = (options: {
           const paymentId = yield* unit(
             `create${options.operation}`,
             body,
-            Schema.Int,
+            PaymentId,
             Effect.gen(function* () {
               const detail = yield* documents.payDocument({
                 documentId: document.id,

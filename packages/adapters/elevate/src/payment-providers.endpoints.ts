@@ -5,8 +5,8 @@
  * immutable.
  */
 import { allPages, created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { type DialectRecord, Parties } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import { type DialectRecord, GatewayId, Parties } from "@paybridge/core"
+import { Effect } from "effect"
 import {
   CreatePaymentProvider,
   PaymentProvider,
@@ -97,7 +97,7 @@ export const paymentProvidersEndpoints: ReadonlyArray<Endpoint> = [
         const gatewayId = yield* unit(
           "createPaymentProvider",
           body,
-          Schema.Int,
+          GatewayId,
           Effect.gen(function* () {
             const gateway = yield* parties.createGateway({
               code: `elevate-${body.type.toLowerCase().replaceAll("_", "-")}-${seed.slice(0, 8)}`.slice(0, 40),

@@ -14,10 +14,11 @@ import {
   type Refund as LedgerRefund,
   type Payment,
   Payments,
+  RefundId,
   Refunds,
   validationFailed
 } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import {
   type BillRunType,
   CreateRefund,
@@ -76,13 +77,15 @@ const refundFields: FieldSpecs = {
 }
 
 /** The bill run type of the refunded invoice (`NORMAL` for a refund without one). */
-const billRunTypeOfRefund = (refund: LedgerRefund) =>
-  refund.documentId === null
+const billRunTypeOfRefund = (refund: LedgerRefund) => {
+  const documentId = refund.documentId
+  return documentId === null
     ? Effect.succeed<BillRunType>("NORMAL")
     : Effect.map(
-        Effect.flatMap(Documents, (documents) => documents.getDocument(refund.documentId as number)),
+        Effect.flatMap(Documents, (documents) => documents.getDocument(documentId)),
         billRunTypeOf
       )
+}
 
 /** A ledger refund with its Elevate record, as Elevate shows it. */
 const refundBody = (refund: LedgerRefund) =>
@@ -183,7 +186,7 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
         const refundId = yield* unit(
           "createRefund",
           body,
-          Schema.Int,
+          RefundId,
           Effect.gen(function* () {
             const refund = yield* refunds.refundPayment({
               paymentId: chosen.payment.id,
@@ -265,7 +268,7 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
           yield* unit(
             "updateRefund",
             { refundId: current.id, body },
-            Schema.Int,
+            RefundId,
             Effect.gen(function* () {
               const refund = yield* refunds.getRefund(current.id)
               const target = refundStateOf[chosen]

@@ -10,12 +10,12 @@ import {
   type TestRequest,
   type TestResponse
 } from "@paybridge/adapter-kit/testing"
-import { Documents, Parties, type Role } from "@paybridge/core"
+import { type CustomerId, Documents, Parties, type Role } from "@paybridge/core"
 import { elevateDialect } from "../src/index.ts"
 
 export interface ElevateSeed {
   readonly token: string
-  readonly customerId: number
+  readonly customerId: CustomerId
   readonly username: string
   readonly password: string
 }
@@ -56,7 +56,7 @@ export const newTestbed = () => makeDialectTestbed({ dialect: elevateDialect })
 /** Issues an invoice (or a bill = adhoc invoice) as the system. */
 export const issue = (
   testbed: DialectTestbed,
-  customerId: number,
+  customerId: CustomerId,
   total: string,
   options: { readonly issueDate?: string; readonly kind?: "invoice" | "bill" } = {}
 ) =>

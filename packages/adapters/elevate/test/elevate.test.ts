@@ -8,7 +8,17 @@
  */
 import type { DialectTestbed, TestRequest, TestResponse } from "@paybridge/adapter-kit/testing"
 import { inMemoryTestbedLayer, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
-import { Balances, Documents, Parties, Payments, Refunds } from "@paybridge/core"
+import {
+  Balances,
+  type CustomerId,
+  Documents,
+  type GatewayId,
+  Parties,
+  type PaymentId,
+  Payments,
+  type RefundId,
+  Refunds
+} from "@paybridge/core"
 import { Layer } from "effect"
 import { decodeJwt } from "jose"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
@@ -41,7 +51,7 @@ const pay = (amount: string, extra: Record<string, unknown> = {}) =>
 const list = (query: Record<string, string> = {}) =>
   get("/customer-payments", { customer_id: String(elevate.customerId), page: "1", pageSize: "100", ...query })
 const rows = (response: TestResponse) => plain(response) as Array<Record<string, unknown>>
-const balanceOf = async (customerId: number) =>
+const balanceOf = async (customerId: CustomerId) =>
   (await testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(customerId)))).balance
 
 /** Asserts an Elevate error body: status, reason, a message containing `mentions`, the path and request id. */
@@ -185,7 +195,7 @@ describe("customer payments", () => {
     expect(response.status).toBe(201)
     expect(response.text).toContain('"amountInMajorCurrency":10.5,"resultingCustomerBalance":10.5')
     expectLikeExample(plain(response) as Record<string, unknown>)
-    expect((plain(response) as { customerId: number }).customerId).toBe(elevate.customerId)
+    expect((plain(response) as { customerId: CustomerId }).customerId).toBe(elevate.customerId)
   })
 
   it("replays the vendor's list example field by field", async () => {
@@ -249,7 +259,7 @@ describe("customer payments", () => {
       [adhoc.id, "paid", 0n]
     ])
     const detail = await testbed.runAsSystem(
-      Payments.use((payments) => payments.getPayment({ id: second.id as number }))
+      Payments.use((payments) => payments.getPayment({ id: second.id as PaymentId }))
     )
     expect(detail.payment.allocatedAmount).toBe(3300n)
     expect(await balanceOf(elevate.customerId)).toBe(700n)
@@ -289,7 +299,7 @@ describe("customer payments", () => {
     const response = await pay("1.05e1")
     expect(response.status, response.text).toBe(201)
     expect(response.text).toContain('"amountInMajorCurrency":10.5,')
-    const id = (plain(response) as { id: number }).id
+    const id = (plain(response) as { id: PaymentId }).id
     const detail = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id })))
     expect(detail.payment.amount).toBe(1050n)
     expect((await pay("1.0E7")).status).toBe(201)
@@ -429,7 +439,7 @@ describe("payment providers", () => {
       retryIfPossible: false,
       contractOwnerIds: [1]
     })
-    const gateway = await testbed.runAsSystem(Parties.use((parties) => parties.getGateway(provider.id as number)))
+    const gateway = await testbed.runAsSystem(Parties.use((parties) => parties.getGateway(provider.id as GatewayId)))
     expect([gateway.name, gateway.enabled]).toEqual(["GoCardless UK", true])
     await testbed.runAsSystem(
       Parties.use((parties) => parties.createGateway({ code: "stripe", name: "Stripe", enabled: false }))
@@ -669,7 +679,7 @@ describe("refunds", () => {
       amountInMajorCurrency: 25
     })
     expect(await balanceOf(elevate.customerId)).toBe(-2500n)
-    const ledgerRefund = () => testbed.runAsSystem(Refunds.use((refunds) => refunds.getRefund(refund.id as number)))
+    const ledgerRefund = () => testbed.runAsSystem(Refunds.use((refunds) => refunds.getRefund(refund.id as RefundId)))
     expect((await ledgerRefund()).paymentId).toBe(paymentId)
 
     const steps: Array<[string, string]> = [

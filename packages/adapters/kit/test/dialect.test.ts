@@ -19,7 +19,7 @@ import {
   tokenParameter
 } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
-import { Authenticator, authenticatorLayerWith, Parties, testKdfCost } from "@paybridge/core"
+import { Authenticator, authenticatorLayerWith, CustomerId, Parties, testKdfCost } from "@paybridge/core"
 import { testLedgerLayerWith } from "@paybridge/db/testing"
 import { Effect, Layer, Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
@@ -115,7 +115,7 @@ const loginCorp = defineDialect({
       tests: ["dialect.test.ts › failures › answers a storage outage with the vendor's 503"],
       implemented: true,
       handler: ({ params }) =>
-        Parties.use((parties) => parties.getCustomer(Number(params.id))).pipe(
+        Parties.use((parties) => parties.getCustomer(CustomerId.make(Number(params.id)))).pipe(
           Effect.map((customer) => ok({ name: customer.name }))
         )
     })

@@ -18,8 +18,10 @@ import {
   type LedgerError,
   LedgerUnits,
   type Payment,
+  PaymentId,
   type PaymentState,
-  type Reversal
+  type Reversal,
+  ReversalId
 } from "@paybridge/core"
 import { Effect, Result, Schema } from "effect"
 import { logisenseDate, logisenseMoney, type PaymentFieldName } from "./logisense.schemas.ts"
@@ -112,9 +114,11 @@ export const identityOfReversal = (reversal: Pick<Reversal, "id">): number => -r
 export const identityTarget = (
   identity: number
 ):
-  | { readonly kind: "payment"; readonly paymentId: number }
-  | { readonly kind: "reversal"; readonly reversalId: number } =>
-  identity > 0 ? { kind: "payment", paymentId: identity } : { kind: "reversal", reversalId: -identity }
+  | { readonly kind: "payment"; readonly paymentId: PaymentId }
+  | { readonly kind: "reversal"; readonly reversalId: ReversalId } =>
+  identity > 0
+    ? { kind: "payment", paymentId: Schema.decodeSync(PaymentId)(identity) }
+    : { kind: "reversal", reversalId: Schema.decodeSync(ReversalId)(-identity) }
 
 /** The name LogiSense shows for a payment (`reversePaymentName`): its number, or reference number before posting. */
 export const paymentName = (payment: Payment): string => payment.number ?? payment.referenceNumber

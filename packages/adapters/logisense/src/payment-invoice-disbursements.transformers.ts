@@ -8,6 +8,7 @@
 import {
   type Allocation,
   type CommandContext,
+  type DocumentId,
   Documents,
   type FieldIssue,
   type LedgerError,
@@ -32,7 +33,7 @@ export const patchDisbursement = (
   Effect.gen(function* () {
     const documents = yield* Documents
     const at = (field: string) => [...path, field]
-    const allocate = (paymentId: number, documentId: number, amount: string) =>
+    const allocate = (paymentId: number, documentId: DocumentId, amount: string) =>
       Effect.gen(function* () {
         const found = yield* Effect.catchTag(findRow(resolver, paymentId), "NotFound", () =>
           Effect.fail(invalid([doesNotExist(at("paymentId"), paymentId, "Payment")]))

@@ -14,8 +14,10 @@ import {
   type CommandContext,
   type CurrencyCode,
   type Customer,
+  type CustomerId,
   type DialectRecord,
   DialectRecords,
+  type DocumentId,
   Documents,
   type LedgerError,
   type LedgerEvent,
@@ -24,9 +26,12 @@ import {
   Parties,
   type Payment,
   type PaymentDetail,
+  type PaymentId,
   type PaymentPreset,
   Payments,
-  type Reversal
+  type PresetId,
+  type Reversal,
+  type ReversalId
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { paymentNotFound } from "./logisense.errors.ts"
@@ -57,9 +62,9 @@ export const orNull = <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.E
 
 /** One request's lookups, each made at most once. */
 export interface Resolver {
-  readonly customer: (id: number) => Read<Customer>
-  readonly presetName: (kind: "type" | "method", id: number | null) => Read<string | null>
-  readonly documentName: (id: number) => Read<string | null>
+  readonly customer: (id: CustomerId) => Read<Customer>
+  readonly presetName: (kind: "type" | "method", id: PresetId | null) => Read<string | null>
+  readonly documentName: (id: DocumentId) => Read<string | null>
   readonly ownerCurrency: (payment: Payment, customer: Customer) => Read<CurrencyCode>
   readonly extras: (kind: "payment" | "reversal", id: number) => Read<RowExtras>
   readonly referenceName: (field: VendorReferenceField, id: number) => Read<string | null>
@@ -347,13 +352,13 @@ export const findRow = (resolver: Resolver, identity: number): Read<FoundRow> =>
  * A reversal's payment: reversals booked through LogiSense have a `reversal` dialect record
  * naming their payment; others are found through the `payment.reversed` event of the ledger.
  */
-const findReversal = (resolver: Resolver, known: PaymentDetail | null, reversalId: number): Read<FoundRow | null> =>
+const findReversal = (resolver: Resolver, known: PaymentDetail | null, reversalId: ReversalId): Read<FoundRow | null> =>
   Effect.gen(function* () {
     const balances = yield* Balances
     const payments = yield* Payments
     let detail = known
     if (detail === null) {
-      let paymentId: number | null = null
+      let paymentId: PaymentId | null = null
       let cursor: string | null = null
       do {
         const page: Page<LedgerEvent> = yield* balances.listEvents({ types: ["payment.reversed"], cursor, limit: 1000 })

@@ -13,15 +13,18 @@
  */
 import { isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
 import {
+  CustomerId,
   type FieldIssue,
   type Page,
   type Payment,
+  PaymentId,
   type PaymentQueryInput,
   Payments,
+  PresetId,
   toPlainDecimal,
   ValidationFailed
 } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import {
   LogisensePagination,
   type PaymentFieldName,
@@ -279,25 +282,33 @@ const checkRequest = (request: ListRequest) => {
   return { issues, terms, order, fields }
 }
 
-/** The ledger query the compiled terms allow (always: posted payments only). */
+/** The ledger query the compiled terms allow (always: posted payments only; none when a term matches no id). */
 const compileQuery = (terms: ReadonlyArray<Term>): Omit<PaymentQueryInput, "cursor" | "limit"> => {
   const query: { -readonly [K in keyof PaymentQueryInput]?: PaymentQueryInput[K] } = {
     states: ["posted"],
     order: "id"
   }
+  // A value that is no ledger id (a fraction, beyond the id range) equals no row's id.
+  let matchesNothing = false
+  const idOf = <Id>(kind: Schema.Codec<Id, number>, value: number): Id | undefined => {
+    const id = Option.getOrUndefined(Schema.decodeOption(kind)(value))
+    if (id === undefined) matchesNothing = true
+    return id
+  }
   for (const term of terms) {
     if (typeof term.value !== "number") continue
     if (term.operator === "eq" && term.value > 0) {
-      if (term.field === "accountId") query.customerId = term.value
-      if (term.field === "paymentTypeId") query.typeId = term.value
-      if (term.field === "paymentMethodId") query.methodId = term.value
+      if (term.field === "accountId") query.customerId = idOf(CustomerId, term.value)
+      if (term.field === "paymentTypeId") query.typeId = idOf(PresetId, term.value)
+      if (term.field === "paymentMethodId") query.methodId = idOf(PresetId, term.value)
     }
     if (term.field === "identity" && term.value >= 0 && (term.operator === "gt" || term.operator === "gtEq")) {
-      const after = term.operator === "gt" ? term.value : term.value - 1
-      if (after > 0 && (query.idAfter === undefined || after > query.idAfter)) query.idAfter = after
+      // Ids are integers, so `identity > 4.5` is `identity > 4`.
+      const after = Math.floor(term.operator === "gt" ? term.value : term.value - 1)
+      if (after > 0 && (query.idAfter === undefined || after > query.idAfter)) query.idAfter = idOf(PaymentId, after)
     }
   }
-  return query
+  return matchesNothing ? { states: [], order: "id" } : query
 }
 
 interface Candidate {

@@ -4,7 +4,7 @@
  * requests with the bearer token and to seed ledger objects as the system.
  */
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { Parties, type Role } from "@paybridge/core"
+import { type CustomerId, Parties, type Role } from "@paybridge/core"
 import { logisenseDialect } from "../src/index.ts"
 
 export const loginPath = "/AuthorizationServer/api/v6/Access/Login"
@@ -12,7 +12,7 @@ export const v6 = "/api/v6/Payment"
 
 export interface LogisenseSeed {
   readonly token: string
-  readonly accountId: number
+  readonly accountId: CustomerId
   readonly userName: string
 }
 

@@ -10,7 +10,16 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestResponse } from "@paybridge/adapter-kit/testing"
-import { DialectRecords, Documents, Parties, Payments } from "@paybridge/core"
+import {
+  type CustomerId,
+  DialectRecords,
+  type DocumentId,
+  Documents,
+  Parties,
+  PaymentId,
+  Payments,
+  type PresetId
+} from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { authorize, loginAs, newTestbed, v6 } from "./logisense.fixtures.ts"
 import * as samples from "./logisense.vendor-samples.ts"
@@ -19,10 +28,10 @@ const sampleName = "Sample Text Data"
 
 interface World {
   readonly token: string
-  readonly accountId: number
-  readonly typeId: number
-  readonly methodId: number
-  readonly invoiceId: number
+  readonly accountId: CustomerId
+  readonly typeId: PresetId
+  readonly methodId: PresetId
+  readonly invoiceId: DocumentId
 }
 
 /** The objects the samples name, all called "Sample Text Data". */
@@ -168,7 +177,8 @@ describe("the vendor's Payment samples, replayed", () => {
 
   /** A payment's number: the name a reversal row shows for it. */
   const numberOf = async (identity: number) =>
-    (await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: identity })))).payment.number
+    (await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: PaymentId.make(identity) }))))
+      .payment.number
 
   beforeEach(async () => {
     testbed = await newTestbed()

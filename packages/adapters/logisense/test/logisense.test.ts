@@ -7,7 +7,15 @@
  */
 import { JsonDecimal, makeSessionStore } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed, type TestResponse } from "@paybridge/adapter-kit/testing"
-import { Authenticator, Documents, Parties, Payments, testGatewayTokens } from "@paybridge/core"
+import {
+  Authenticator,
+  Documents,
+  type GatewayId,
+  Parties,
+  PaymentId,
+  Payments,
+  testGatewayTokens
+} from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { logisenseDialect } from "../src/index.ts"
 import { authorize, type LogisenseSeed, loginAs, loginRequest, newTestbed, seed, v6 } from "./logisense.fixtures.ts"
@@ -287,7 +295,9 @@ describe("LogiSense over the ledger", () => {
       const row = await record("1.05e1")
       const read = await send("GET", `${v6}/${row.identity}`)
       expect(read.text).toContain('"amount":10.5,')
-      const detail = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: row.identity })))
+      const detail = await testbed.runAsSystem(
+        Payments.use((payments) => payments.getPayment({ id: PaymentId.make(row.identity) }))
+      )
       expect(detail.payment.amount).toBe(1050n)
       expect(await balance()).toBe(1050n)
       await record("1.0E7", { baseAmount: new JsonDecimal("10000000.00") })
@@ -554,7 +564,7 @@ describe("LogiSense over the ledger", () => {
       expect((await send("GET", `${v6}/${plain.identity}`)).status).toBe(404)
       expect((await send("DELETE", `${v6}/${plain.identity}`)).status).toBe(404)
       const ledgerView = await testbed.runAsSystem(
-        Payments.use((payments) => payments.getPayment({ id: plain.identity }))
+        Payments.use((payments) => payments.getPayment({ id: PaymentId.make(plain.identity) }))
       )
       expect([ledgerView.payment.state, ledgerView.payment.reversedAmount]).toEqual(["posted", 800n])
     })
@@ -590,7 +600,7 @@ describe("LogiSense over the ledger", () => {
   })
 
   describe("gateways", () => {
-    const charge = (gatewayId: number, amount: string, cardToken?: string) =>
+    const charge = (gatewayId: GatewayId, amount: string, cardToken?: string) =>
       send("POST", `${v6}/Vendor`, {
         accountId: world.accountId,
         amount: new JsonDecimal(amount),

@@ -8,6 +8,7 @@
 import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
 import {
   type Customer,
+  CustomerId,
   Customer as CustomerRecord,
   currencyCodes,
   DialectRecords,
@@ -100,7 +101,7 @@ const listCustomers = (request: DialectRequest<unknown, typeof SilverPageQuery.T
   listOf(request, (cursor) => Parties.use((parties) => parties.listCustomers({ cursor, limit: 1000 })), customerView)
 
 const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
-  detailOf(request, (id) => Parties.use((parties) => parties.getCustomer(id)), customerView)
+  detailOf(request, CustomerId, (id) => Parties.use((parties) => parties.getCustomer(id)), customerView)
 
 const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Program<DialectResponse> =>
   Effect.gen(function* () {

@@ -11,10 +11,12 @@ import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } fr
 import {
   type BillingEntity,
   Collections,
+  CustomerId,
   currencyCodes,
   Documents,
   LedgerUnits,
   Parties,
+  PaymentId,
   Payments
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
@@ -68,6 +70,7 @@ import {
   type Program,
   paginate,
   parseHyperlink,
+  pathIdOf,
   redirectTest,
   silverResponse,
   silverSuite,
@@ -109,7 +112,8 @@ type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof 
 const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     const links = linksFor(request.url, request.basePath)
-    const records = yield* customerPayments(Number(request.params.customerId))
+    const customerId = pathIdOf(CustomerId, request.params.customerId)
+    const records = customerId === null ? [] : yield* customerPayments(customerId)
     const rows: Array<FilterablePayment> = records.map((record) => ({
       silver: toSilverPayment(record, links),
       amountMinor: silverView(record.payment).amount,
@@ -132,12 +136,13 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
     const body: Body = request.body === undefined ? {} : (request.body as Body)
     const links = linksFor(request.url, request.basePath)
-    const customerId = Number(request.params.customerId)
+    const customerId = pathIdOf(CustomerId, request.params.customerId)
     const errors = new FieldErrors()
     const requestKey = request.idempotencyKey === null ? null : `${request.principal.id}:${request.idempotencyKey}`
 
     // The view puts the path's customer into the body: a client-sent customer is ignored.
-    const customer = yield* maybe(Parties.use((parties) => parties.getCustomer(customerId)))
+    const customer =
+      customerId === null ? null : yield* maybe(Parties.use((parties) => parties.getCustomer(customerId)))
     if (customer === null) errors.add("customer", "Invalid hyperlink - Object does not exist.")
 
     let provider: BillingEntity | null = null
@@ -251,12 +256,12 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
             proforma: proforma?.id ?? null,
             invoice: invoice?.id ?? null
           },
-          result: Schema.Int
+          result: PaymentId
         },
         work
       )
     ).pipe(
-      Effect.map((paymentId): number | DialectResponse => paymentId),
+      Effect.map((paymentId): PaymentId | DialectResponse => paymentId),
       Effect.catchIf(isDocumentTaken, (error) =>
         Effect.succeed(
           silverResponse(400, { [error.message.slice(documentTakenPrefix.length)]: ["This field must be unique."] })
@@ -274,10 +279,12 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
 
 type PaymentDetailRequest = DialectRequest<typeof SilverPaymentPath.Type, unknown, unknown>
 
-const findPayment = (request: PaymentDetailRequest) =>
-  Effect.map(loadRecord(Number(request.params.paymentId)), (record) =>
+const findPayment = (request: PaymentDetailRequest) => {
+  const paymentId = pathIdOf(PaymentId, request.params.paymentId)
+  return Effect.map(paymentId === null ? Effect.succeed(null) : loadRecord(paymentId), (record) =>
     record === null || record.payment.customerId !== Number(request.params.customerId) ? null : record
   )
+}
 
 const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
   Effect.map(findPayment(request), (record) =>
@@ -308,12 +315,16 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
             errors.add(field, nullText)
             break
           }
-          const id = errors.check(field, parseHyperlink(value, field, request.basePath))
-          if (id === undefined) break
-          const exists =
-            field === "customer"
-              ? yield* maybe(Parties.use((parties) => parties.getCustomer(id)))
-              : yield* maybe(Parties.use((parties) => parties.getBillingEntity(id)))
+          let exists: unknown
+          if (field === "customer") {
+            const id = errors.check(field, parseHyperlink(value, field, request.basePath))
+            if (id === undefined) break
+            exists = yield* maybe(Parties.use((parties) => parties.getCustomer(id)))
+          } else {
+            const id = errors.check(field, parseHyperlink(value, field, request.basePath))
+            if (id === undefined) break
+            exists = yield* maybe(Parties.use((parties) => parties.getBillingEntity(id)))
+          }
           if (exists === null) errors.add(field, "Invalid hyperlink - Object does not exist.")
           break
         }
@@ -356,15 +367,11 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
       return silverResponse(400, { non_field_errors: ["Cannot update a payment with active transactions."] })
     }
     // 5. The model's clean() on the payment as it stands.
+    const { proformaId, invoiceId } = attributes
     const documents = {
       proforma:
-        attributes.proformaId === null
-          ? null
-          : yield* maybe(Documents.use((documents) => documents.getDocument(attributes.proformaId as number))),
-      invoice:
-        attributes.invoiceId === null
-          ? null
-          : yield* maybe(Documents.use((documents) => documents.getDocument(attributes.invoiceId as number)))
+        proformaId === null ? null : yield* maybe(Documents.use((documents) => documents.getDocument(proformaId))),
+      invoice: invoiceId === null ? null : yield* maybe(Documents.use((documents) => documents.getDocument(invoiceId)))
     }
     const problem = documentProblem(payment.billingEntityId, payment.customerId, documents)
     if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })

@@ -10,18 +10,22 @@
  */
 import {
   type BillingEntity,
+  CollectionId,
   Collections,
   Conflict,
+  type CustomerId,
   DialectRecords,
   type Document,
+  DocumentId,
   Documents,
   formatMinorUnits,
   type Payment,
   type PaymentDetail,
+  type PaymentId,
   type PaymentState,
   Payments
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 import type { FieldErrors } from "./silver.errors.ts"
 import {
   parseFilterBoolean,
@@ -34,7 +38,6 @@ import {
   dialectId,
   documentPaymentKind,
   getRecordData,
-  type LinkKind,
   type Links,
   linksAt,
   maybe,
@@ -80,10 +83,10 @@ export const silverView = (payment: Payment): { readonly status: SilverStatus; r
 export interface PaymentAttributes {
   readonly visible: boolean
   readonly dueDate: string | null
-  readonly proformaId: number | null
-  readonly invoiceId: number | null
+  readonly proformaId: DocumentId | null
+  readonly invoiceId: DocumentId | null
   /** The collection Silver itself opened (its `pending` status); any other open collection is "active". */
-  readonly silverCollectionId: number | null
+  readonly silverCollectionId: CollectionId | null
 }
 
 export const defaultAttributes: PaymentAttributes = {
@@ -94,14 +97,16 @@ export const defaultAttributes: PaymentAttributes = {
   silverCollectionId: null
 }
 
-const numberOrNull = (value: unknown): number | null => (typeof value === "number" ? value : null)
+/** An id kept in the attributes' JSON, decoded to its kind; `null` when absent. */
+const idOrNull = <Id>(kind: Schema.Codec<Id, number>, value: unknown): Id | null =>
+  Option.getOrNull(Schema.decodeUnknownOption(kind)(value))
 
 export const attributesFromData = (data: Readonly<Record<string, unknown>>): PaymentAttributes => ({
   visible: typeof data.visible === "boolean" ? data.visible : true,
   dueDate: typeof data.dueDate === "string" ? data.dueDate : null,
-  proformaId: numberOrNull(data.proformaId),
-  invoiceId: numberOrNull(data.invoiceId),
-  silverCollectionId: numberOrNull(data.silverCollectionId)
+  proformaId: idOrNull(DocumentId, data.proformaId),
+  invoiceId: idOrNull(DocumentId, data.invoiceId),
+  silverCollectionId: idOrNull(CollectionId, data.silverCollectionId)
 })
 
 export const attributesToData = (attributes: PaymentAttributes): Record<string, unknown> => ({ ...attributes })
@@ -264,8 +269,8 @@ const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
   Effect.gen(function* () {
     const data = yield* getRecordData(paymentAttributesKind, String(detail.payment.id))
     if (data !== null) return attributesFromData(data)
-    let invoiceId: number | null = null
-    let proformaId: number | null = null
+    let invoiceId: DocumentId | null = null
+    let proformaId: DocumentId | null = null
     for (const allocation of detail.allocations) {
       const document = yield* maybe(Documents.use((documents) => documents.getDocument(allocation.documentId)))
       if (document?.kind === "invoice" && invoiceId === null) invoiceId = document.id
@@ -277,7 +282,7 @@ const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
 export type LoadedPayment = PaymentRecord & { readonly detail: PaymentDetail }
 
 /** A payment with its Silver attributes and provider, or `null` when unknown or outside the caller's scope. */
-export const loadRecord = (paymentId: number): Program<LoadedPayment | null> =>
+export const loadRecord = (paymentId: PaymentId): Program<LoadedPayment | null> =>
   Effect.gen(function* () {
     const detail = yield* maybe(Payments.use((payments) => payments.getPayment({ id: paymentId })))
     if (detail === null) return null
@@ -300,7 +305,7 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
   )
 
 /** Every payment of a customer with what Silver needs to filter, order and render it. */
-export const customerPayments = (customerId: number): Program<ReadonlyArray<PaymentRecord>> =>
+export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<PaymentRecord>> =>
   Effect.gen(function* () {
     const payments = yield* maybe(
       readAll((cursor) =>
@@ -402,12 +407,12 @@ export const documentField = (
   field: "proforma" | "invoice",
   value: unknown,
   basePath: string,
-  ownPaymentId: number | null,
+  ownPaymentId: PaymentId | null,
   idempotencyKey: string | null
 ): Program<Document | null | undefined> =>
   Effect.gen(function* () {
     if (value === null) return null
-    const link = errors.check(field, parseHyperlink(value, field as LinkKind, basePath))
+    const link = errors.check(field, parseHyperlink(value, field, basePath))
     if (link === undefined) return undefined
     const document = yield* maybe(Documents.use((documents) => documents.getDocument(link)))
     if (document === null || document.kind !== field) {

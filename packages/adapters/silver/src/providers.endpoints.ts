@@ -8,6 +8,7 @@
 import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
+  BillingEntityId,
   BillingEntity as BillingEntityRecord,
   DialectRecords,
   LedgerUnits,
@@ -84,7 +85,7 @@ const listProviders = (request: DialectRequest<unknown, typeof SilverPageQuery.T
   )
 
 const getProvider = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
-  detailOf(request, (id) => Parties.use((parties) => parties.getBillingEntity(id)), providerView)
+  detailOf(request, BillingEntityId, (id) => Parties.use((parties) => parties.getBillingEntity(id)), providerView)
 
 /** DRF's text when a proforma-flow provider lacks its proforma series or starting number. */
 const proformaRequired = "This field is required as the chosen flow is proforma."

@@ -6,7 +6,7 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import { inMemoryTestbedLayer, type TestbedServices } from "@paybridge/adapter-kit/testing"
-import { CommandContext, Documents, LedgerUnits, Parties, Payments } from "@paybridge/core"
+import { CommandContext, Documents, LedgerUnits, Parties, type PaymentId, Payments } from "@paybridge/core"
 import { Context, Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
@@ -16,7 +16,7 @@ import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
  * cancellation through tRPC, committed on its own: the race that lets a transition pass Silver's
  * checks (made on what it read) and then be refused by the ledger.
  */
-const racingServices = (race: { paymentId: number | null }): Layer.Layer<TestbedServices> =>
+const racingServices = (race: { paymentId: PaymentId | null }): Layer.Layer<TestbedServices> =>
   Layer.effectContext(
     Effect.gen(function* () {
       const services = yield* Effect.context<TestbedServices>()
@@ -215,12 +215,12 @@ describe("Silver's error catalogue", () => {
   })
 
   it("answers a transition the ledger refuses after Silver's checks with Silver's plain-string status error", async () => {
-    const race = { paymentId: null as number | null }
+    const race = { paymentId: null as PaymentId | null }
     const raced = await silverBench({ layer: racingServices(race) })
     try {
       const made = await raced.create({ provider: raced.links.provider, amount: "10.00" })
       expect(made.status, made.text).toBe(201)
-      const id = (made.json as { id: number }).id
+      const id = (made.json as { id: PaymentId }).id
       race.paymentId = id
       const refused = await raced.patch(id, { status: "paid" })
       expect({ status: refused.status, body: refused.json }).toEqual({

@@ -87,10 +87,10 @@ export const silverBench = async (options: Pick<TestbedOptions, "layer"> = {}) =
   const testbed = await makeDialectTestbed({ dialect: silverDialect, ...options })
   const seed = await seedSilver(testbed)
   const send = (request: TestRequest): Promise<TestResponse> => testbed.request(withAuth(request, seed.basic))
-  const paymentsPath = (customerId = seed.customer.id) => `/customers/${customerId}/payments/`
-  const create = (body: Record<string, unknown>, customerId = seed.customer.id) =>
+  const paymentsPath = (customerId: number = seed.customer.id) => `/customers/${customerId}/payments/`
+  const create = (body: Record<string, unknown>, customerId: number = seed.customer.id) =>
     send({ method: "POST", path: paymentsPath(customerId), body })
-  const patch = (paymentId: number, body: unknown, customerId = seed.customer.id) =>
+  const patch = (paymentId: number, body: unknown, customerId: number = seed.customer.id) =>
     send({ method: "PATCH", path: `/customers/${customerId}/payments/${paymentId}/`, body })
   const links = {
     customer: `${root}/customers/${seed.customer.id}/`,

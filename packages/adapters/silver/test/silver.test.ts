@@ -6,12 +6,20 @@
  * refusal while someone else's collection is in progress; every link resolving with GET; and
  * customers and providers created through Silver.
  */
-import { Collections, type Customer, DialectRecords, Parties, Payments } from "@paybridge/core"
+import {
+  Collections,
+  type Customer,
+  type CustomerId,
+  DialectRecords,
+  Parties,
+  type PaymentId,
+  Payments
+} from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
 
 interface Shown {
-  id: number
+  id: PaymentId
   url: string
   status: string
   amount: string
@@ -30,7 +38,7 @@ describe("Silver payments over the ledger", () => {
   })
   afterEach(() => bench.dispose())
 
-  const ledgerPayment = (id: number) =>
+  const ledgerPayment = (id: PaymentId) =>
     bench.testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id })))
 
   it("uses the path's customer, applies Silver's defaults and answers 201 with a Location header", async () => {
@@ -82,7 +90,7 @@ describe("Silver payments over the ledger", () => {
   it("walks every allowed transition and keeps paid and canceled final", async () => {
     const make = async () =>
       ((await bench.create({ provider: bench.links.provider, amount: "10.00" })).json as Shown).id
-    const states = async (id: number) => (await ledgerPayment(id)).payment.state
+    const states = async (id: PaymentId) => (await ledgerPayment(id)).payment.state
     // unpaid → pending → unpaid → pending → paid
     const a = await make()
     for (const [status, ledgerState] of [
@@ -354,7 +362,7 @@ describe("Silver payments over the ledger", () => {
       }
     })
     expect(customer.status, customer.text).toBe(201)
-    const created = customer.json as { id: number; url: string; payments: string }
+    const created = customer.json as { id: CustomerId; url: string; payments: string }
     expect(customer.json).toMatchObject({ name: "Jane", emails: ["jane@example.com"], company: "Jane SRL" })
     const ledgerCustomer: Customer = await bench.testbed.runAsSystem(
       Parties.use((parties) => parties.getCustomer(created.id))

@@ -10,9 +10,11 @@ import {
   authenticatorLayer,
   authenticatorLayerWith,
   type CreateUserInput,
+  CustomerId,
   IdentityStore,
   parseApiKey,
   testKdfCost,
+  UserId,
   verifySecret
 } from "@paybridge/core"
 import { Effect, Layer, Result } from "effect"
@@ -27,7 +29,7 @@ const alice: CreateUserInput = {
   name: "Alice Finance",
   role: "finance",
   password: "correct horse battery",
-  customerScope: [3, 5]
+  customerScope: [CustomerId.make(3), CustomerId.make(5)]
 }
 
 /** One Authenticator instance (its own cache, like one API process) over the given store. */
@@ -61,7 +63,7 @@ describe("Authenticator: users", () => {
       assert.strictEqual(user.email, "alice@example.com")
       assert.strictEqual(user.name, "Alice Finance")
       assert.strictEqual(user.role, "finance")
-      assert.deepStrictEqual(user.customerScope, [3, 5])
+      assert.deepStrictEqual(user.customerScope, [CustomerId.make(3), CustomerId.make(5)])
       assert.isNotNull(user.passwordHash)
       assert.isTrue(user.passwordHash?.startsWith("scrypt$"))
       assert.notInclude(user.passwordHash ?? "", "correct horse")
@@ -129,7 +131,7 @@ describe("Authenticator: API keys", () => {
         kind: "api-key",
         name: "Alice Finance",
         role: "finance",
-        customerScope: [3, 5]
+        customerScope: [CustomerId.make(3), CustomerId.make(5)]
       })
     }).pipe(Effect.provide(withFreshStore))
   )
@@ -142,7 +144,7 @@ describe("Authenticator: API keys", () => {
       assert.strictEqual(issued.record.label, "ERP sync")
       const tooLong = yield* failureOf(auth.issueApiKey({ userId: user.id, label: "x".repeat(101) }))
       assert.strictEqual(tooLong._tag, "ValidationFailed")
-      const unknown = yield* failureOf(auth.issueApiKey({ userId: 999 }))
+      const unknown = yield* failureOf(auth.issueApiKey({ userId: UserId.make(999) }))
       assert.strictEqual(unknown._tag, "NotFound")
     }).pipe(Effect.provide(withFreshStore))
   )
@@ -358,7 +360,7 @@ describe("Authenticator: passwords and principals", () => {
         kind: "user",
         name: "Alice Finance",
         role: "finance",
-        customerScope: [3, 5]
+        customerScope: [CustomerId.make(3), CustomerId.make(5)]
       })
     }).pipe(Effect.provide(withFreshStore))
   )
@@ -392,14 +394,14 @@ describe("Authenticator: passwords and principals", () => {
         email: "viewer@example.com",
         name: "Viewer",
         role: "read-only",
-        customerScope: [8]
+        customerScope: [CustomerId.make(8)]
       })
       assert.deepStrictEqual(yield* auth.principalOf(scoped.id), {
         id: scoped.id,
         kind: "user",
         name: "Alice Finance",
         role: "finance",
-        customerScope: [3, 5]
+        customerScope: [CustomerId.make(3), CustomerId.make(5)]
       })
       const adminPrincipal = yield* auth.principalOf(admin.id)
       assert.strictEqual(adminPrincipal.role, "admin")
@@ -407,8 +409,8 @@ describe("Authenticator: passwords and principals", () => {
       const readerKey = yield* auth.issueApiKey({ userId: reader.id })
       const readerPrincipal = yield* auth.authenticateApiKey(readerKey.apiKey)
       assert.strictEqual(readerPrincipal.role, "read-only")
-      assert.deepStrictEqual(readerPrincipal.customerScope, [8])
-      assert.strictEqual((yield* failureOf(auth.principalOf(4242)))._tag, "Unauthorized")
+      assert.deepStrictEqual(readerPrincipal.customerScope, [CustomerId.make(8)])
+      assert.strictEqual((yield* failureOf(auth.principalOf(UserId.make(4242))))._tag, "Unauthorized")
     }).pipe(Effect.provide(withFreshStore))
   )
 
@@ -419,7 +421,7 @@ describe("Authenticator: passwords and principals", () => {
       const profile = { id: user.id, email: user.email, name: "Alice Finance" }
       assert.deepStrictEqual(yield* auth.findUser({ id: user.id }), profile)
       assert.deepStrictEqual(yield* auth.findUser({ email: user.email.toUpperCase() }), profile)
-      assert.isNull(yield* auth.findUser({ id: 4242 }))
+      assert.isNull(yield* auth.findUser({ id: UserId.make(4242) }))
       assert.isNull(yield* auth.findUser({ email: "nobody@example.com" }))
     }).pipe(Effect.provide(withFreshStore))
   )

@@ -5,7 +5,7 @@
  * nothing), paying a document in one step, and cancelling documents.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Conflict, Documents, InvalidTransition, Payments, ValidationFailed } from "@paybridge/core"
+import { type AllocationId, Conflict, Documents, InvalidTransition, Payments, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import {
   asAdmin,
@@ -100,7 +100,9 @@ describe("allocations", () => {
         const paid = yield* asAdmin(documents.getDocument(invoice.id))
         assert.deepStrictEqual([paid.state, paid.allocated, paid.outstanding], ["paid", 3333n, 0n])
 
-        const removed = yield* asAdmin(documents.deallocate({ allocationId: second.allocations[1]?.id ?? 0 }))
+        const removed = yield* asAdmin(
+          documents.deallocate({ allocationId: second.allocations[1]?.id ?? (0 as AllocationId) })
+        )
         assert.strictEqual(removed.payment.allocatedAmount, 1333n)
         const reopened = yield* asAdmin(documents.getDocument(invoice.id))
         assert.deepStrictEqual([reopened.state, reopened.allocated, reopened.outstanding], ["issued", 1333n, 2000n])

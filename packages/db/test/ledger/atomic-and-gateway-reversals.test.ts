@@ -6,11 +6,11 @@
  * giving the money back.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Collections, LedgerUnits, Parties, Payments, testGatewayTokens } from "@paybridge/core"
+import { Collections, type CustomerId, LedgerUnits, Parties, Payments, testGatewayTokens } from "@paybridge/core"
 import { Effect, Exit, Schema } from "effect"
 import { admin, as, asAdmin, balanceChain, balanceOf, newCustomer, newPayment, withLedger } from "./ledger-fixtures.ts"
 
-const gatewayPayment = (customerId: number, amount: string) =>
+const gatewayPayment = (customerId: CustomerId, amount: string) =>
   Effect.gen(function* () {
     const parties = yield* Parties
     const gateway = yield* asAdmin(parties.createGateway({ code: "tgw", name: "Test gateway" }))

@@ -5,22 +5,24 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
+  type AllocationId,
   Balances,
+  type CustomerId,
   Documents,
   Forbidden,
   type LedgerError,
-  type LedgerServices,
   ledgerOperationAccess,
   Parties,
   Payments,
   type Principal,
-  Refunds
+  Refunds,
+  UserId
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { as, asAdmin, auditor, finance, issueInvoice, newCustomer, newPayment, withLedger } from "./ledger-fixtures.ts"
 
-const scopedTo = (customerIds: ReadonlyArray<number>, role: Principal["role"] = "finance"): Principal => ({
-  id: 20,
+const scopedTo = (customerIds: ReadonlyArray<CustomerId>, role: Principal["role"] = "finance"): Principal => ({
+  id: UserId.make(20),
   kind: "api-key",
   name: "Portal key",
   role,
@@ -150,7 +152,7 @@ describe("customer scope", () => {
         const theirPaid = yield* asAdmin(
           documents.payDocument({ documentId: (yield* issueInvoice(theirs.id, "5.00")).id })
         )
-        const theirAllocation = theirPaid.allocations[0]?.id ?? 0
+        const theirAllocation = theirPaid.allocations[0]?.id ?? (0 as AllocationId)
         const scoped = as(scopedTo([mine.id]))
 
         const attempts: ReadonlyArray<Effect.Effect<unknown, LedgerError>> = [

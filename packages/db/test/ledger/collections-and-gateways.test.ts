@@ -7,6 +7,8 @@ import { assert, describe, it } from "@effect/vitest"
 import {
   Balances,
   Collections,
+  type CustomerId,
+  GatewayId,
   InvalidTransition,
   NotFound,
   Parties,
@@ -26,7 +28,7 @@ import {
   withLedger
 } from "./ledger-fixtures.ts"
 
-const draftFor = (customerId: number, amount: string) => newPayment(customerId, amount, { initialState: "draft" })
+const draftFor = (customerId: CustomerId, amount: string) => newPayment(customerId, amount, { initialState: "draft" })
 
 describe("collections", () => {
   it.effect("request → collected posts the payment and keeps both timestamps on the collection", () =>
@@ -259,7 +261,7 @@ describe("gateway payments", () => {
         assert.instanceOf(disabled, ValidationFailed)
         assert.deepStrictEqual(disabled.issues[0]?.path, ["gatewayId"])
 
-        const unknown = yield* Effect.flip(newPayment(customer.id, "25.00", { gatewayId: 777 }))
+        const unknown = yield* Effect.flip(newPayment(customer.id, "25.00", { gatewayId: GatewayId.make(777) }))
         assert.instanceOf(unknown, NotFound)
         assert.strictEqual((yield* asAdmin(payments.listPayments({}))).items.length, 0)
       })

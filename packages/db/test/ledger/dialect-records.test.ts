@@ -4,11 +4,11 @@
  * fields it does not name, and an idempotent retry of a save replays instead of writing twice.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { DialectRecords, Forbidden, NotFound, type Principal } from "@paybridge/core"
+import { type CustomerId, DialectRecords, Forbidden, NotFound, type Principal, UserId } from "@paybridge/core"
 import { Effect } from "effect"
 import { as, asAdmin, asFinance, auditor, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
 
-const mandate = (key: string, customerId: number) => ({
+const mandate = (key: string, customerId: CustomerId) => ({
   dialect: "elevate",
   kind: "site-payment-mandate",
   key,
@@ -16,8 +16,8 @@ const mandate = (key: string, customerId: number) => ({
   data: { reference: `MD-${key}`, status: "ACTIVE" }
 })
 
-const scopedTo = (customerIds: ReadonlyArray<number>): Principal => ({
-  id: 21,
+const scopedTo = (customerIds: ReadonlyArray<CustomerId>): Principal => ({
+  id: UserId.make(21),
   kind: "api-key",
   name: "Scoped",
   role: "finance",

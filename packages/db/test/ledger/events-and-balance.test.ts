@@ -7,15 +7,19 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
+  type AllocationId,
   type BalanceEntry,
   Balances,
   Conflict,
+  type DocumentId,
   Documents,
   formatMinorUnits,
   InvalidTransition,
   LedgerStore,
   NotFound,
+  type PaymentId,
   Payments,
+  type RefundId,
   Refunds,
   StorageUnavailable,
   type TransitionRefundInput
@@ -274,11 +278,11 @@ const runScenario = (steps: ReadonlyArray<Step>) =>
     const refundsService = yield* Refunds
     const customer = yield* newCustomer()
     const money = (value: number) => formatMinorUnits(BigInt(value), "EUR")
-    const paymentIds: Array<number> = []
-    const documentIds: Array<number> = []
-    const refundIds: Array<number> = []
-    const allocationIds: Array<number> = []
-    const chosen = (ids: ReadonlyArray<number>, index: number) => ids[index % Math.max(ids.length, 1)]
+    const paymentIds: Array<PaymentId> = []
+    const documentIds: Array<DocumentId> = []
+    const refundIds: Array<RefundId> = []
+    const allocationIds: Array<AllocationId> = []
+    const chosen = <Id>(ids: ReadonlyArray<Id>, index: number) => ids[index % Math.max(ids.length, 1)]
 
     for (const s of steps) {
       const command: Effect.Effect<unknown, unknown> = (() => {

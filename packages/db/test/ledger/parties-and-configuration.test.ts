@@ -6,8 +6,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import {
   Balances,
+  BillingEntityId,
   Conflict,
   Documents,
+  GatewayId,
   LedgerStore,
   ledgerLayer,
   NotFound,
@@ -39,7 +41,7 @@ describe("customers", () => {
         assert.instanceOf(taken, Conflict)
         assert.strictEqual(taken.reason, "duplicate")
         const noEntity = yield* Effect.flip(
-          asAdmin(parties.createCustomer({ name: "Orphan", currency: "EUR", billingEntityId: 5 }))
+          asAdmin(parties.createCustomer({ name: "Orphan", currency: "EUR", billingEntityId: BillingEntityId.make(5) }))
         )
         assert.instanceOf(noEntity, NotFound)
         assert.strictEqual(noEntity.entity, "billing-entity")
@@ -110,7 +112,7 @@ describe("configuration", () => {
         assert.deepStrictEqual(yield* asAdmin(parties.getGateway(gateway.id)), gateway)
         const duplicateGateway = yield* Effect.flip(asAdmin(parties.createGateway({ code: "adyen", name: "Again" })))
         assert.instanceOf(duplicateGateway, Conflict)
-        assert.instanceOf(yield* Effect.flip(asAdmin(parties.getGateway(99))), NotFound)
+        assert.instanceOf(yield* Effect.flip(asAdmin(parties.getGateway(GatewayId.make(99)))), NotFound)
 
         const typeWithGateway = yield* Effect.flip(
           asAdmin(parties.createPreset({ kind: "type", code: "t", name: "T", gatewayId: gateway.id }))

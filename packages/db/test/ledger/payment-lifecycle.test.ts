@@ -5,12 +5,15 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
+  CustomerId,
   InvalidTransition,
   NotFound,
   type Page,
   Parties,
   type Payment,
+  PaymentId,
   Payments,
+  PresetId,
   ValidationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -165,7 +168,7 @@ describe("payment lifecycle", () => {
         assert.deepStrictEqual(wrongKind.issues[0]?.path, ["methodId"])
         const unavailable = yield* Effect.flip(newPayment(customer.id, "1.00", { methodId: retired.id }))
         assert.instanceOf(unavailable, ValidationFailed)
-        const missing = yield* Effect.flip(newPayment(customer.id, "1.00", { typeId: 999 }))
+        const missing = yield* Effect.flip(newPayment(customer.id, "1.00", { typeId: PresetId.make(999) }))
         assert.instanceOf(missing, NotFound)
         assert.strictEqual(missing.entity, "preset")
       })
@@ -191,14 +194,14 @@ describe("payment lifecycle", () => {
           assert.strictEqual(found.payment.id, payment.id)
           assert.deepStrictEqual(found.payment.sourceRecord, { id: 77, amount: "3.00" })
         }
-        const missing = yield* Effect.flip(asAdmin(payments.getPayment({ id: 4242 })))
+        const missing = yield* Effect.flip(asAdmin(payments.getPayment({ id: PaymentId.make(4242) })))
         assert.instanceOf(missing, NotFound)
         assert.strictEqual(missing.id, "4242")
         const duplicate = yield* Effect.flip(
           newPayment(customer.id, "3.00", { externalRef: { system: "silver", id: "pay-77" } })
         )
         assert.strictEqual(duplicate._tag, "Conflict")
-        const noCustomer = yield* Effect.flip(newPayment(999, "1.00"))
+        const noCustomer = yield* Effect.flip(newPayment(CustomerId.make(999), "1.00"))
         assert.instanceOf(noCustomer, NotFound)
         assert.strictEqual(noCustomer.entity, "customer")
       })
@@ -211,7 +214,7 @@ describe("payment lifecycle", () => {
         const payments = yield* Payments
         const customer = yield* newCustomer()
         const dates = ["2026-01-05", "2026-03-01", "2026-02-10", "2026-03-01", "2026-01-20"]
-        const ids: Array<number> = []
+        const ids: Array<PaymentId> = []
         for (const paymentDate of dates) ids.push((yield* newPayment(customer.id, "1.00", { paymentDate })).payment.id)
         yield* newPayment(customer.id, "1.00", { paymentDate: "2026-03-05", initialState: "draft" })
 

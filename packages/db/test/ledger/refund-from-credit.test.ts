@@ -13,24 +13,34 @@ import {
   type CommandContextShape,
   Conflict,
   type CreatePaymentInput,
+  type CustomerId,
   Forbidden,
   InvalidTransition,
   type LedgerServices,
   type LedgerStore,
   Parties,
   type PaymentGateways,
+  PaymentId,
   Payments,
   type Principal,
+  type RefundId,
   Refunds,
+  UserId,
   ValidationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { testLedgerLayer } from "../../src/testing/index.ts"
 
-const admin: Principal = { id: 10, kind: "user", name: "Ada Admin", role: "admin", customerScope: null }
-const finance: Principal = { id: 11, kind: "user", name: "Fin Ance", role: "finance", customerScope: null }
-const auditor: Principal = { id: 12, kind: "api-key", name: "Audit key", role: "read-only", customerScope: null }
+const admin: Principal = { id: UserId.make(10), kind: "user", name: "Ada Admin", role: "admin", customerScope: null }
+const finance: Principal = { id: UserId.make(11), kind: "user", name: "Fin Ance", role: "finance", customerScope: null }
+const auditor: Principal = {
+  id: UserId.make(12),
+  kind: "api-key",
+  name: "Audit key",
+  role: "read-only",
+  customerScope: null
+}
 
 const as =
   (principal: Principal, extra: Partial<Omit<CommandContextShape, "principal">> = {}) =>
@@ -53,15 +63,15 @@ const newCustomer = (name = "Acme Ltd") =>
   Effect.flatMap(Parties, (parties) => asAdmin(parties.createCustomer({ name, currency: "GBP" })))
 
 /** A payment's id (posted unless `extra` says otherwise). */
-const newPayment = (customerId: number, amount: string, extra: Partial<CreatePaymentInput> = {}) =>
+const newPayment = (customerId: CustomerId, amount: string, extra: Partial<CreatePaymentInput> = {}) =>
   Effect.flatMap(Payments, (payments) =>
     Effect.map(asAdmin(payments.createPayment({ customerId, amount, ...extra })), (detail) => detail.payment.id)
   )
 
-const balanceOf = (customerId: number) =>
+const balanceOf = (customerId: CustomerId) =>
   Effect.flatMap(Parties, (parties) => Effect.map(asAdmin(parties.getCustomer(customerId)), (c) => c.balance))
 
-const refundsOf = (customerId: number) =>
+const refundsOf = (customerId: CustomerId) =>
   Effect.flatMap(Refunds, (refunds) =>
     Effect.map(asAdmin(refunds.listRefunds({ customerId, limit: 1000 })), (page) => page.items)
   )
@@ -131,7 +141,7 @@ describe("refunds of customer credit", () => {
         )
         // A settled refund stays booked: it cannot be cancelled any more.
         const late = yield* Effect.flip(
-          asAdmin(refunds.transitionRefund({ refundId: refund?.id ?? 0, action: "cancel" }))
+          asAdmin(refunds.transitionRefund({ refundId: refund?.id ?? (0 as RefundId), action: "cancel" }))
         )
         assert.instanceOf(late, InvalidTransition)
       })
@@ -148,7 +158,7 @@ describe("refunds of customer credit", () => {
         yield* newPayment(customer.id, "90.00")
         const draft = yield* newPayment(customer.id, "30.00", { initialState: "draft" })
         const theirs = yield* newPayment(other.id, "70.00")
-        const refund = (paymentId: number, amount: string) =>
+        const refund = (paymentId: PaymentId, amount: string) =>
           asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount, paymentId }))
 
         const named = yield* refund(older, "5.00")
@@ -163,7 +173,7 @@ describe("refunds of customer credit", () => {
         const tooMuch = yield* Effect.flip(refund(older, "45.01"))
         assert.instanceOf(tooMuch, Conflict)
         assert.strictEqual(tooMuch.reason, "insufficient-amount")
-        const missing = yield* Effect.flip(refund(999, "1.00"))
+        const missing = yield* Effect.flip(refund(PaymentId.make(999), "1.00"))
         assert.strictEqual(missing._tag, "NotFound")
 
         assert.strictEqual((yield* refundsOf(customer.id)).length, 1)
@@ -200,7 +210,7 @@ describe("refunds of customer credit", () => {
         const command = refunds.refundCustomerCredit({ customerId: customer.id, amount: "10.00" })
 
         assert.instanceOf(yield* Effect.flip(as(auditor)(command)), Forbidden)
-        const elsewhere: Principal = { ...finance, id: 21, customerScope: [other.id] }
+        const elsewhere: Principal = { ...finance, id: UserId.make(21), customerScope: [other.id] }
         assert.instanceOf(yield* Effect.flip(as(elsewhere)(command)), Forbidden)
         assert.strictEqual((yield* refundsOf(customer.id)).length, 0)
 

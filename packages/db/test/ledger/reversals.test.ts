@@ -4,7 +4,7 @@
  * reversed amount and reversal date, and the balance movements each step books.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Conflict, Documents, InvalidTransition, NotFound, Payments } from "@paybridge/core"
+import { Conflict, Documents, InvalidTransition, NotFound, Payments, ReversalId } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import {
@@ -120,7 +120,7 @@ describe("reversals", () => {
         assert.strictEqual(latest.reversals[1]?.reinstatedAt?.toISOString(), "2026-03-14T11:30:00.000Z")
         assert.strictEqual(latest.reversals[0]?.reinstatedAt, null)
 
-        const firstId = first.reversals[0]?.id ?? 0
+        const firstId = first.reversals[0]?.id ?? (0 as ReversalId)
         const chosen = yield* asAdmin(payments.reinstateReversal({ paymentId: payment.id, reversalId: firstId }))
         assert.strictEqual(chosen.payment.reversedAmount, 0n)
         assert.strictEqual(chosen.payment.reversalDate, null)
@@ -133,7 +133,7 @@ describe("reversals", () => {
         const none = yield* Effect.flip(asAdmin(payments.reinstateReversal({ paymentId: payment.id })))
         assert.instanceOf(none, InvalidTransition)
         const unknown = yield* Effect.flip(
-          asAdmin(payments.reinstateReversal({ paymentId: payment.id, reversalId: 999 }))
+          asAdmin(payments.reinstateReversal({ paymentId: payment.id, reversalId: ReversalId.make(999) }))
         )
         assert.instanceOf(unknown, NotFound)
 

@@ -12,6 +12,7 @@ import {
   CommandContext,
   type CommandContextShape,
   type Customer,
+  type CustomerId,
   type Document,
   Documents,
   type LedgerError,
@@ -105,7 +106,7 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
       )
     )
 
-  const balanceChain = (principal: Principal, customerId: number) =>
+  const balanceChain = (principal: Principal, customerId: CustomerId) =>
     asUser(
       principal,
       Balances.use((balances) =>
@@ -123,7 +124,7 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
       )
     )
 
-  const paymentsOf = (principal: Principal, customerId: number) =>
+  const paymentsOf = (principal: Principal, customerId: CustomerId) =>
     asUser(
       principal,
       Payments.use((paymentsService) =>
@@ -156,13 +157,13 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     expect(customer.balance).toBe(running)
   }
 
-  const issueInvoice = (principal: Principal, customerId: number, total: bigint) =>
+  const issueInvoice = (principal: Principal, customerId: CustomerId, total: bigint) =>
     asUser(
       principal,
       Documents.use((documents) => documents.issueDocument({ kind: "invoice", customerId, total: major(total) }))
     )
 
-  const postPayment = (principal: Principal, customerId: number, amount: bigint) =>
+  const postPayment = (principal: Principal, customerId: CustomerId, amount: bigint) =>
     asUser(
       principal,
       Payments.use((payments) => payments.createPayment({ customerId, amount: major(amount) }))

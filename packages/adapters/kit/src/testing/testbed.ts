@@ -11,6 +11,7 @@ import {
   Balances,
   CommandContext,
   type CreateUserInput,
+  type CustomerId,
   type LedgerServices,
   type LedgerStore,
   type Page,
@@ -63,7 +64,7 @@ export interface DialectTestbed {
   /** A user with the given role and a fresh API key for them. */
   readonly createApiKey: (options?: {
     readonly role?: Role
-    readonly customerScope?: ReadonlyArray<number> | null
+    readonly customerScope?: ReadonlyArray<CustomerId> | null
   }) => Promise<{ readonly apiKey: string; readonly user: UserRecord }>
   readonly createUser: (input: CreateUserInput) => Promise<UserRecord>
   /** How many events the ledger's event log holds. */

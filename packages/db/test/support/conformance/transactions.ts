@@ -3,7 +3,7 @@
  * `Conflict`) and transactions: a failure, a defect or an interruption leaves nothing behind, nested
  * transactions join the outer one, and concurrent transactions of one process lose no sequence number.
  */
-import { IdempotencyStore, LedgerStore } from "@paybridge/core"
+import { IdempotencyStore, LedgerStore, UserId } from "@paybridge/core"
 import { Cause, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
@@ -182,7 +182,7 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
           const s = yield* store
           const idempotency = yield* IdempotencyStore
           const claim = {
-            principalId: 7,
+            principalId: UserId.make(7),
             key,
             operation: "payments.create",
             requestHash: "h1",
