@@ -21,7 +21,7 @@ import { Authenticator } from "@paybridge/core"
 import { type ConsoleDialect, type ConsoleHost, toTrpcError } from "@paybridge/trpc"
 import { Cause, Effect, Exit } from "effect"
 import { Hono } from "hono"
-import type { AppRuntime } from "./app.ts"
+import type { AppRuntime } from "./app-runtime.ts"
 import { repoRoot } from "./config.ts"
 
 /** Where the console lives on the server. */

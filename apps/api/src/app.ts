@@ -19,29 +19,21 @@
  */
 import { trpcServer } from "@hono/trpc-server"
 import { type Dialect, type DialectRunners, docsApp, runnersFromRuntime } from "@paybridge/adapter-kit"
-import type {
-  Authenticator,
-  IdempotencyStore,
-  IdentityStore,
-  LedgerServices,
-  LedgerStore,
-  Principal
-} from "@paybridge/core"
+import type { Principal } from "@paybridge/core"
 import { Authenticator as AuthenticatorService, LedgerStore as LedgerStoreService } from "@paybridge/core"
 import { appRouter, asLedgerError, createTrpcContext, encodeLedgerErrorJson, ledgerErrorTable } from "@paybridge/trpc"
 import { TRPCError } from "@trpc/server"
-import { Effect, type ManagedRuntime } from "effect"
+import { Effect } from "effect"
 import { Hono } from "hono"
 import { contextStorage, tryGetContext } from "hono/context-storage"
 import { HTTPException } from "hono/http-exception"
 import { adminBasePath, adminStaticApp, makeAdminSessions, makeConsoleHost } from "./admin-console.ts"
+import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
 import { dialects } from "./dialects.ts"
 import type { Logger } from "./logger.ts"
 
-/** The services the server needs from the runtime. */
-export type AppServices = LedgerServices | Authenticator | LedgerStore | IdempotencyStore | IdentityStore
-export type AppRuntime = ManagedRuntime.ManagedRuntime<AppServices, never>
+export type { AppRuntime, AppServices } from "./app-runtime.ts"
 
 export type AppEnv = {
   Variables: {

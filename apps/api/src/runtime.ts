@@ -9,7 +9,7 @@ import { ElevateTokenSettings } from "@paybridge/adapter-elevate"
 import { authenticatorLayer, ledgerLayer, PaymentGateways } from "@paybridge/core"
 import { openDatabase } from "@paybridge/db"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
-import type { AppRuntime } from "./app.ts"
+import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
 
 /** The Elevate dialect signs its JWTs with `ELEVATE_JWT_SECRET` (see `config.ts`). */
