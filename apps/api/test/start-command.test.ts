@@ -54,6 +54,7 @@ const start = async (dataDir: string): Promise<Started> => {
       }
     }
     child.stdout.on("data", check)
+    child.stderr.on("data", check)
     child.once("exit", (code) => {
       clearTimeout(timer)
       reject(new Error(`server exited with ${code} before listening; output:\n${output}`))

@@ -209,7 +209,7 @@ const parseJsonBody = (text: string): ReadBody => {
 }
 
 /** A form body (URL-encoded or multipart; any other content type reads as empty), last value of each name. */
-const parseFormBody = async (bytes: Uint8Array, contentType: string): Promise<ReadBody> => {
+const parseFormBody = async (bytes: Uint8Array<ArrayBuffer>, contentType: string): Promise<ReadBody> => {
   const type = contentType.toLowerCase()
   if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) {
     return { _tag: "Empty" }

@@ -31,7 +31,9 @@ export const defaultRequestLimits: RequestLimits = {
 }
 
 /** A body read within its limit, or the news that it was larger. */
-export type LimitedBody = { readonly _tag: "Read"; readonly bytes: Uint8Array } | { readonly _tag: "TooLarge" }
+export type LimitedBody =
+  | { readonly _tag: "Read"; readonly bytes: Uint8Array<ArrayBuffer> }
+  | { readonly _tag: "TooLarge" }
 
 /**
  * Reads `request`'s body, never holding more than `maxBytes` of it: a declared `Content-Length`
@@ -54,7 +56,7 @@ export const readBodyLimited = async (request: Request, maxBytes: number): Promi
     }
     chunks.push(value)
   }
-  const bytes = new Uint8Array(total)
+  const bytes: Uint8Array<ArrayBuffer> = new Uint8Array(total)
   let offset = 0
   for (const chunk of chunks) {
     bytes.set(chunk, offset)
