@@ -39,8 +39,8 @@ import type { Authenticator, Ledger, LedgerStore, Principal } from "@paybridge/c
 import { Authenticator as AuthenticatorService, LedgerStore as LedgerStoreService } from "@paybridge/core"
 import { appRouter, asLedgerError, createTrpcContext, encodeLedgerErrorJson, ledgerErrorTable } from "@paybridge/trpc"
 import { TRPCError } from "@trpc/server"
-import { Cause, Clock, Effect, Exit, type ManagedRuntime } from "effect"
-import { Hono } from "hono"
+import { Cause, Effect, Exit, type ManagedRuntime } from "effect"
+import { type Context, Hono } from "hono"
 import { contextStorage, tryGetContext } from "hono/context-storage"
 import { getCookie } from "hono/cookie"
 import { HTTPException } from "hono/http-exception"
@@ -64,7 +64,7 @@ import {
   throttleFromConfig
 } from "./edge.ts"
 import { errorField, logFrom } from "./logger.ts"
-import { metricsDocument, requestFinished, requestStarted, withRequestSpan } from "./observability.ts"
+import { metricsDocument, requestFinished, requestStarted, startRequestSpan } from "./observability.ts"
 
 /** The services the server needs from the runtime. */
 export type AppServices = Ledger | Authenticator | LedgerStore
@@ -147,6 +147,16 @@ const retryAfterOf = (error: TRPCError): number | null => {
   return null
 }
 
+/** Sets a header on the answer, copying it first when its headers are immutable. */
+const setResponseHeader = (c: Context, name: string, value: string) => {
+  try {
+    c.res.headers.set(name, value)
+  } catch {
+    c.res = new Response(c.res.body, c.res)
+    c.res.headers.set(name, value)
+  }
+}
+
 export const createApp = ({
   runtime,
   config,
@@ -187,36 +197,20 @@ export const createApp = ({
   app.use(async (c, next) => {
     const started = performance.now()
     requestStarted()
-    const span = runtime.runSync(
-      Effect.makeSpan(`${c.req.method} ${c.req.path.slice(0, 200)}`, {
-        kind: "server",
-        root: true,
-        attributes: {
-          "http.request.method": c.req.method,
-          "url.path": c.req.path,
-          "paybridge.request_id": c.get("requestId")
-        }
-      })
-    )
+    const span = startRequestSpan(runtime, { method: c.req.method, path: c.req.path, requestId: c.get("requestId") })
     let status = 500
     try {
-      await withRequestSpan(span, next)
+      await span.run(next)
       status = c.res.status
-      if (
-        !c.req.path.startsWith(`${adminBasePath}/`) &&
-        c.req.path !== adminBasePath &&
-        !c.res.headers.has("Cache-Control")
-      ) {
-        c.res.headers.set("Cache-Control", "no-store")
-      }
-      if (draining()) c.res.headers.set("Connection", "close")
+      const api = c.req.path !== adminBasePath && !c.req.path.startsWith(`${adminBasePath}/`)
+      if (api && !c.res.headers.has("Cache-Control")) setResponseHeader(c, "Cache-Control", "no-store")
+      // Shutting down, or a body left unread past the limit: end the connection after this answer.
+      if (draining() || status === 413) setResponseHeader(c, "Connection", "close")
     } finally {
       const durationMs = Math.round((performance.now() - started) * 10) / 10
       const { protocol, endpoint } = protocolAndEndpoint(c, mountedPaths, procedures)
       requestFinished({ protocol, endpoint, method: c.req.method, status, seconds: durationMs / 1000 })
-      span.attribute("http.response.status_code", status)
-      span.attribute("http.route", endpoint)
-      span.end(runtime.runSync(Clock.currentTimeNanos), status >= 500 ? Exit.fail(status) : Exit.void)
+      span.end(status, endpoint)
       log("info", "request", {
         requestId: c.get("requestId"),
         method: c.req.method,

@@ -14,7 +14,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks"
 import { Database } from "@paybridge/db"
-import { Context, Effect, Exit, Layer, Metric, Option, Tracer } from "effect"
+import { Clock, Context, Effect, Exit, Layer, type ManagedRuntime, Metric, Option, Tracer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { OtlpExporter, OtlpSerialization, OtlpTracer, PrometheusMetrics } from "effect/observability"
 import type { AppConfig } from "./config.ts"
@@ -120,6 +120,50 @@ const requestSpans = new AsyncLocalStorage<Tracer.Span>()
 /** Runs `handle` with `span` as the parent of every root span the runtime opens meanwhile. */
 export const withRequestSpan = <A>(span: Tracer.Span, handle: () => Promise<A>): Promise<A> =>
   requestSpans.run(span, handle)
+
+/** A request's server span: `run` handles the request inside it, `end` records the answer. */
+export interface RequestSpan {
+  readonly run: <A>(handle: () => Promise<A>) => Promise<A>
+  readonly end: (status: number, route: string) => void
+}
+
+/** Opens the server span of one request on `runtime`'s tracer (none while the runtime is still being built). */
+export const startRequestSpan = <R, ER>(
+  runtime: ManagedRuntime.ManagedRuntime<R, ER>,
+  request: { readonly method: string; readonly path: string; readonly requestId: string }
+): RequestSpan => {
+  let span: Tracer.Span | null = null
+  try {
+    span = runtime.runSync(
+      Effect.makeSpan(`${request.method} ${request.path.slice(0, 200)}`, {
+        kind: "server",
+        root: true,
+        attributes: {
+          "http.request.method": request.method,
+          "url.path": request.path,
+          "paybridge.request_id": request.requestId
+        }
+      })
+    )
+  } catch {
+    span = null
+  }
+  return {
+    run: (handle) => (span === null ? handle() : withRequestSpan(span, handle)),
+    end: (status, route) => {
+      if (span === null) return
+      span.attribute("http.response.status_code", status)
+      span.attribute("http.route", route)
+      let now: bigint
+      try {
+        now = runtime.runSync(Clock.currentTimeNanos)
+      } catch {
+        now = BigInt(Date.now()) * 1_000_000n
+      }
+      span.end(now, status >= 500 ? Exit.fail(status) : Exit.void)
+    }
+  }
+}
 
 /** `Ledger.createPayment`, `Payments.create`…: the span name `Effect.fn` gives a service method. */
 const serviceMethod = /^[A-Z][A-Za-z0-9]*\.[a-z][A-Za-z0-9]*$/u

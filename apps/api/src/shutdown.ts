@@ -1,13 +1,16 @@
 /**
- * Graceful shutdown of the HTTP server on SIGINT/SIGTERM. At once: stop accepting connections,
- * close every idle kept-alive connection, and switch the app to draining, so every answer from
- * then on — the requests in flight and any that still arrive on a connection that was busy —
- * carries `Connection: close` and its connection ends right after it. The process therefore stops
- * as soon as the last in-flight request is answered, instead of serving kept-alive clients until
+ * Graceful shutdown of the HTTP server on SIGINT/SIGTERM. At once: stop accepting connections and
+ * switch the app to draining, so every answer from then on — the requests in flight and any that
+ * still arrive on a kept-alive connection — carries `Connection: close` and its connection ends
+ * right after it. Kept-alive connections are not destroyed at once (`http.Server#close` would:
+ * a request a client had already sent on one would meet a reset); only those still idle after a
+ * short grace (`idleGraceMillis`, 1 s or half the timeout) are closed. The process therefore stops
+ * as soon as the last request is answered, instead of serving kept-alive clients until
  * `SHUTDOWN_TIMEOUT`; only connections still busy at the timeout are cut. Then the runtime is
  * disposed (database closed, spans flushed) and the process exits.
  */
 import type { Server } from "node:http"
+import { Server as NetServer } from "node:net"
 import { Duration } from "effect"
 
 export interface ShutdownOptions {
@@ -37,8 +40,13 @@ export const gracefulShutdown = (options: ShutdownOptions): ((signal: NodeJS.Sig
       options.server.closeAllConnections()
     }, Duration.toMillis(options.timeout))
     forceClose.unref()
-    options.server.close(() => {
+    const timeoutMs = Duration.toMillis(options.timeout)
+    const closeIdle = setTimeout(() => options.server.closeIdleConnections(), Math.min(1000, timeoutMs / 2))
+    closeIdle.unref()
+    // net.Server's close: no new connections; the callback runs once every connection has ended.
+    NetServer.prototype.close.call(options.server, () => {
       clearTimeout(forceClose)
+      clearTimeout(closeIdle)
       options.log("info", "stopped", { drainMs: Math.round(performance.now() - started) })
       options
         .release()
@@ -48,6 +56,5 @@ export const gracefulShutdown = (options: ShutdownOptions): ((signal: NodeJS.Sig
           options.exit(1)
         })
     })
-    options.server.closeIdleConnections()
   }
 }
