@@ -293,7 +293,9 @@ export const createApp = ({
     if (c.get("trpcRefusal") !== null) return next()
     const attempt = { clientAddress: clientAddress(c), account: null }
     const apiKey = bearerToken(c.req.header("Authorization"))
-    const sessionToken = getCookie(c, sessionCookieName) ?? null
+    // Signing in needs no session, only a same-site origin: a stale cookie must never stand in its way.
+    const signingIn = c.req.path === "/trpc/session.signIn"
+    const sessionToken = signingIn ? null : (getCookie(c, sessionCookieName) ?? null)
     if (apiKey !== null) {
       const wait = throttle.admitCheck(attempt)
       if (wait !== null) {
@@ -319,7 +321,7 @@ export const createApp = ({
         c.set("principal", principal)
         if (principal !== null) c.set("consoleSession", sessionToken)
       }
-    } else if (c.req.path === "/trpc/session.signIn" && !sameOrigin(config, c)) {
+    } else if (signingIn && !sameOrigin(config, c)) {
       c.set("trpcRefusal", new TRPCError({ code: "FORBIDDEN", message: "sign-in from another origin is refused" }))
     }
     await next()
