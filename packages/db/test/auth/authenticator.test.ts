@@ -15,7 +15,7 @@ import {
   testKdfCost,
   verifySecret
 } from "@paybridge/core"
-import { Effect, Layer, Result } from "effect"
+import { Effect, Fiber, Layer, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { TestLedgerStore } from "../../src/testing/index.ts"
 
@@ -422,5 +422,68 @@ describe("Authenticator: passwords and principals", () => {
       assert.isNull(yield* auth.findUser({ id: 4242 }))
       assert.isNull(yield* auth.findUser({ email: "nobody@example.com" }))
     }).pipe(Effect.provide(withFreshStore))
+  )
+})
+
+describe("Authenticator: scrypt slots", () => {
+  const oneSlot = (kdfQueueTimeoutMillis: number) =>
+    Effect.provide(
+      Layer.provideMerge(authenticatorLayerWith({ maxConcurrentKdf: 1, kdfQueueTimeoutMillis }), TestLedgerStore.layer)
+    )
+
+  it.effect(
+    "a check that finds every scrypt slot busy waits briefly, then fails with Overloaded and a retry time",
+    () =>
+      Effect.gen(function* () {
+        const auth = yield* Authenticator
+        // Production cost: the first check holds the only slot for tens of milliseconds of real time.
+        yield* auth.createUser(alice)
+        const password = "correct horse battery"
+        const first = yield* Effect.forkChild(auth.authenticatePassword(alice.email, password))
+        const waiting = yield* Effect.forkChild(
+          Effect.all(
+            [
+              Effect.result(auth.authenticatePassword(alice.email, password)),
+              Effect.result(auth.authenticatePassword(alice.email, "a wrong password"))
+            ],
+            { concurrency: "unbounded" }
+          )
+        )
+        yield* Effect.yieldNow
+        yield* TestClock.adjust("3 seconds") // past the 2-second queue timeout; the first hash is still running
+        const refused = yield* Fiber.join(waiting)
+        for (const result of refused) {
+          assert.isTrue(Result.isFailure(result))
+          if (Result.isFailure(result)) {
+            assert.strictEqual(result.failure._tag, "Overloaded")
+            if (result.failure._tag === "Overloaded") assert.strictEqual(result.failure.retryAfterSeconds, 2)
+          }
+        }
+        assert.strictEqual((yield* Fiber.join(first)).name, "Alice Finance")
+        // The slot is free again: the next check runs.
+        assert.strictEqual((yield* auth.authenticatePassword(alice.email, password)).name, "Alice Finance")
+      }).pipe(oneSlot(2000))
+  )
+
+  it.effect("checks queued behind a busy slot run one after another when the slot frees in time", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      yield* auth.createUser({ ...alice, password: "another password 1" })
+      const results = yield* Effect.all(
+        Array.from({ length: 4 }, () => Effect.result(auth.authenticatePassword(alice.email, "another password 1"))),
+        { concurrency: "unbounded" }
+      )
+      assert.deepStrictEqual(
+        results.map((result) => (Result.isSuccess(result) ? result.success.name : result.failure._tag)),
+        ["Alice Finance", "Alice Finance", "Alice Finance", "Alice Finance"]
+      )
+    }).pipe(
+      Effect.provide(
+        Layer.provideMerge(
+          authenticatorLayerWith({ kdfCost: testKdfCost, maxConcurrentKdf: 1, kdfQueueTimeoutMillis: 60_000 }),
+          TestLedgerStore.layer
+        )
+      )
+    )
   )
 })
