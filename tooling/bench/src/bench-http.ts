@@ -136,6 +136,16 @@ const measure = async (
         counter
       )
       await settle()
+      if (result.good === 0 && result.bad === 0) {
+        // Not one answer within the duration: put a number on it one request at a time.
+        result = await runSequential(
+          (n) => send(target, baseUrl, n),
+          target.check,
+          sequentialRequests,
+          counter,
+          `no answer completed within ${options.durationSeconds} s at ${connections} connections`
+        )
+      }
     }
     const row: ResultRow = {
       database,

@@ -74,7 +74,7 @@ const cells = (rows: ReadonlyArray<ResultRow>, row: ResultRow): ReadonlyArray<st
   targetName(row),
   row.database,
   String(row.connections),
-  integer.format(row.result.rps),
+  row.result.rps < 10 ? row.result.rps.toFixed(1) : integer.format(row.result.rps),
   ms(row.result.p50Ms),
   ms(row.result.p99Ms),
   ratio(ratioToFloor(rows, row)),

@@ -5,7 +5,7 @@
  *
  * Operations (every protocol's answer is compared with the floor's for the same operation):
  * - `get`: one posted payment by id, round robin over a fixed sample;
- * - `list-first` / `list-deep`: 50 rows of a list, its first page and page 100 (rows 4,951–5,000)
+ * - `list-first` / `list-deep`: 50 rows of a list, its first page and page 90 (rows 4,451–4,500)
  *   of the big customer's payments through the protocol's own paging (cursor, page number); a
  *   dialect without paging lists a typical customer's whole list (≈ one page) as its first page
  *   and has no deep page, except Billing Platform (UK) whose `idAfter` sync is its keyset paging;
@@ -76,9 +76,18 @@ export const buildTargets = (fx: Fixtures, paybridgeBaseUrl: () => string): Read
   const big = fx.bigCustomerId
   const crm = (path: string, params: Record<string, string>) =>
     `/crmapi/rest/v4/${path}?${new URLSearchParams({ ...params, token: s.crmComToken }).toString()}`
-  const logisensePage = (pageNumber: number) => ({
-    ...bearer(s.logisenseToken),
-    pagination: json({ pageNumber, pageSize, excludeTotalCount: false })
+  // LogiSense's GET Payment/Paged cannot filter and refuses past 10,000 payments: a client lists an
+  // account's payments with Search.
+  const logisenseSearch = (pageNumber: number): HttpRequest => ({
+    method: "POST",
+    path: "/logisense/api/v6/Payment/Search",
+    headers: bearer(s.logisenseToken),
+    body: json({
+      query: {
+        search: [{ name: "accountId", operator: "eq", value: big }],
+        pagination: { pageNumber, pageSize }
+      }
+    })
   })
   const id = (n: number) => sample(n)?.id ?? 1
 
@@ -203,9 +212,9 @@ export const buildTargets = (fx: Fixtures, paybridgeBaseUrl: () => string): Read
     {
       operation: "list-first",
       protocol: "logisense",
-      endpoint: "GET Payment/Paged (all payments) pageNumber 1",
+      endpoint: `POST Payment/Search {accountId eq ${big}, pageNumber 1, pageSize 50}`,
       server: "paybridge",
-      request: () => ({ method: "GET", path: "/logisense/api/v6/Payment/Paged", headers: logisensePage(1) }),
+      request: () => logisenseSearch(1),
       check: rows(listBytes)
     },
     {
@@ -233,7 +242,7 @@ export const buildTargets = (fx: Fixtures, paybridgeBaseUrl: () => string): Read
       check: rows(listBytes)
     },
 
-    // ---- list-deep: page 100 (rows 4,951–5,000) ------------------------------------------------
+    // ---- list-deep: page 90 (rows 4,451–4,500; inside lists that show posted payments only) ------
     {
       operation: "list-deep",
       protocol: "floor",
@@ -272,9 +281,9 @@ export const buildTargets = (fx: Fixtures, paybridgeBaseUrl: () => string): Read
     {
       operation: "list-deep",
       protocol: "logisense",
-      endpoint: `GET Payment/Paged (all payments) pageNumber ${fx.deepPage}`,
+      endpoint: `POST Payment/Search {accountId eq ${big}, pageNumber ${fx.deepPage}, pageSize 50}`,
       server: "paybridge",
-      request: () => ({ method: "GET", path: "/logisense/api/v6/Payment/Paged", headers: logisensePage(fx.deepPage) }),
+      request: () => logisenseSearch(fx.deepPage),
       check: rows(listBytes)
     },
     {
