@@ -312,7 +312,12 @@ const path = writeReport({
   startedAt: startedAt.toISOString(),
   finishedAt: new Date().toISOString(),
   commit: commit(),
-  machine,
+  machine: {
+    ...machine,
+    loadAverageAtEnd: loadavg()
+      .map((value) => value.toFixed(2))
+      .join(" ")
+  },
   settings: {
     payments: options.payments,
     durationSeconds: options.durationSeconds,
