@@ -155,9 +155,10 @@ const postgresWorkingCopy = async (
   const cached = `${prefix}${seedHash(plan)}`
   const building = `${cached}_building`
   const present = await withAdmin(serverUrl, async (admin) => {
-    const names = (
-      await admin.query<{ datname: string }>("select datname from pg_database where datname like $1", [`${prefix}%`])
-    ).rows.map((row) => row.datname)
+    // Filtered here, not with LIKE: its `_` matches any character, so `…_10000_%` would match `…_100000_…`.
+    const names = (await admin.query<{ datname: string }>("select datname from pg_database")).rows
+      .map((row) => row.datname)
+      .filter((name) => name.startsWith(prefix) && /^[0-9a-f]+(_building)?$/.test(name.slice(prefix.length)))
     const keep = !reseed && names.includes(cached)
     for (const name of names.filter((name) => !(keep && name === cached))) {
       await admin.query(`drop database if exists "${name}" with (force)`)
