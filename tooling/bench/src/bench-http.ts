@@ -5,7 +5,7 @@
  * configured only through its environment) on it, learns its fixtures over HTTP, and drives every
  * target of `targets.ts` with autocannon at each connection count: reads first, then creates (so
  * reads see the seeded data). Each row gives rps, p50, p99, the ratio to the floor and the bad
- * answers; the table is printed and written under `tooling/bench/results/`. A run whose targets
+ * answers; the table is printed and written under `bench/results/`. A run whose targets
  * answered badly exits with code 1 after writing its results.
  *
  *   pnpm bench:http [--quick] [--payments N] [--duration S] [--connections 1,8,32] [--only REGEX]

@@ -12,7 +12,7 @@ import type { DatabaseKind } from "./bench-options.ts"
 import type { LoadResult } from "./load-run.ts"
 import { type Operation, operations, type Protocol } from "./targets.ts"
 
-export const resultsDir = fileURLToPath(new URL("../results/", import.meta.url))
+export const resultsDir = fileURLToPath(new URL("../../../bench/results/", import.meta.url))
 
 export interface ResultRow {
   readonly database: DatabaseKind
