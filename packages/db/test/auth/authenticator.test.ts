@@ -426,20 +426,31 @@ describe("Authenticator: passwords and principals", () => {
 })
 
 describe("Authenticator: scrypt slots", () => {
-  const oneSlot = (kdfQueueTimeoutMillis: number) =>
-    Effect.provide(
-      Layer.provideMerge(authenticatorLayerWith({ maxConcurrentKdf: 1, kdfQueueTimeoutMillis }), TestLedgerStore.layer)
-    )
-
   it.effect(
     "a check that finds every scrypt slot busy waits briefly, then fails with Overloaded and a retry time",
-    () =>
-      Effect.gen(function* () {
+    () => {
+      // The first password check holds the only scrypt slot until the test lets it go.
+      let releaseFirst: () => void = () => undefined
+      let firstEntered: () => void = () => undefined
+      const firstMayFinish = new Promise<void>((resolve) => {
+        releaseFirst = resolve
+      })
+      const firstHoldsSlot = new Promise<void>((resolve) => {
+        firstEntered = resolve
+      })
+      let checks = 0
+      const heldFirstCheck = (secret: string, stored: string) => {
+        checks += 1
+        if (checks !== 1) return verifySecret(secret, stored)
+        firstEntered()
+        return firstMayFinish.then(() => verifySecret(secret, stored))
+      }
+      return Effect.gen(function* () {
         const auth = yield* Authenticator
-        // Production cost: the first check holds the only slot for tens of milliseconds of real time.
         yield* auth.createUser(alice)
         const password = "correct horse battery"
         const first = yield* Effect.forkChild(auth.authenticatePassword(alice.email, password))
+        yield* Effect.promise(() => firstHoldsSlot)
         const waiting = yield* Effect.forkChild(
           Effect.all(
             [
@@ -449,8 +460,12 @@ describe("Authenticator: scrypt slots", () => {
             { concurrency: "unbounded" }
           )
         )
-        yield* Effect.yieldNow
-        yield* TestClock.adjust("3 seconds") // past the 2-second queue timeout; the first hash is still running
+        // The waiting checks read the user from the database (real I/O) before they queue for the slot,
+        // so virtual time moves past the 2-second queue timeout until both have given up.
+        while (waiting.pollUnsafe() === undefined) {
+          yield* TestClock.adjust("3 seconds")
+          yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+        }
         const refused = yield* Fiber.join(waiting)
         for (const result of refused) {
           assert.isTrue(Result.isFailure(result))
@@ -459,10 +474,24 @@ describe("Authenticator: scrypt slots", () => {
             if (result.failure._tag === "Overloaded") assert.strictEqual(result.failure.retryAfterSeconds, 2)
           }
         }
+        releaseFirst()
         assert.strictEqual((yield* Fiber.join(first)).name, "Alice Finance")
         // The slot is free again: the next check runs.
         assert.strictEqual((yield* auth.authenticatePassword(alice.email, password)).name, "Alice Finance")
-      }).pipe(oneSlot(2000))
+      }).pipe(
+        Effect.provide(
+          Layer.provideMerge(
+            authenticatorLayerWith({
+              kdfCost: testKdfCost,
+              maxConcurrentKdf: 1,
+              kdfQueueTimeoutMillis: 2000,
+              verifySecret: heldFirstCheck
+            }),
+            TestLedgerStore.layer
+          )
+        )
+      )
+    }
   )
 
   it.effect("checks queued behind a busy slot run one after another when the slot frees in time", () =>
