@@ -87,7 +87,11 @@ export const stringifyExactJson = (value: unknown, space?: number): string =>
 export const decimalTextOf = (value: unknown): string | null => {
   if (value instanceof ExactNumber) return expandExponent(value.source)
   if (typeof value === "number") return Number.isSafeInteger(value) ? String(value) : null
-  if (typeof value === "string" && numberText.test(value.trim())) return expandExponent(value.trim())
+  if (typeof value === "string") {
+    const text = value.trim()
+    if (/^-?\d+(\.\d+)?$/u.test(text)) return text // a decimal string, leading zeros allowed (`"075.50"`)
+    if (numberText.test(text)) return expandExponent(text)
+  }
   return null
 }
 

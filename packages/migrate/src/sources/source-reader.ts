@@ -43,6 +43,11 @@ export interface ReaderOptions {
   readonly customerCurrencies: Readonly<Record<string, CurrencyCode>>
   /** Ignore watermarks: read everything and let the driver compare (a "full compare" run). */
   readonly full: boolean
+  /**
+   * How far before a watermark an incremental read starts, in ms (clock skew between the vendor's
+   * `Date` and its data, commits in flight); null for the reader's default (5 minutes).
+   */
+  readonly watermarkOverlapMs?: number | null
 }
 
 export interface ReadContext {

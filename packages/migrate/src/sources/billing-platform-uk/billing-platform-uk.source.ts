@@ -26,7 +26,7 @@ import {
   isRefundRow
 } from "./billing-platform-uk.records.ts"
 
-/** How far before the last watermark an incremental read starts (clock skew, commits in flight). */
+/** How far before the last watermark an incremental read starts by default (clock skew, commits in flight). */
 export const watermarkOverlapMs = 5 * 60_000
 
 export const billingPlatformUkSource: SourceReader = {
@@ -56,7 +56,8 @@ async function* readCustomer(context: ReadContext, customerId: string, probing: 
   const stream = `customer:${customerId}/payments`
   if (context.resumeFrom(stream) !== null) return // one batch per customer: a position means done
   const watermark = context.options.full ? null : context.watermark(stream)
-  const since = watermark === null ? undefined : new Date(Date.parse(watermark) - watermarkOverlapMs).toISOString()
+  const overlap = context.options.watermarkOverlapMs ?? watermarkOverlapMs
+  const since = watermark === null ? undefined : new Date(Date.parse(watermark) - overlap).toISOString()
   const response = await context.http.request({
     path: `customers/${encodeURIComponent(customerId)}/payments/`,
     query: { includeReversed: "", updatedSince: since }
