@@ -93,7 +93,43 @@ export const major = (minor: bigint, currency: string): string => {
 
 const dayOf = (index: number) => new Date(Date.UTC(2026, 0, 1) + (index % 300) * 86_400_000).toISOString().slice(0, 10)
 
-export const seedTenant = async (client: PaybridgeClient, shape: TenantShape): Promise<SeededTenant> => {
+/** True for a request that died on a reused keep-alive connection before the server read it. */
+const isConnectionReset = (error: unknown): boolean => {
+  let cause: unknown = error
+  for (let depth = 0; depth < 4 && typeof cause === "object" && cause !== null; depth++) {
+    const code = (cause as { code?: unknown }).code
+    if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return true
+    cause = (cause as { cause?: unknown }).cause
+  }
+  return false
+}
+
+/**
+ * The client with every call retried (up to three times) when its connection was reset before the
+ * server answered: a keep-alive socket closed by the server just as the client reused it. Long
+ * seeding runs on a busy machine meet this; nothing was executed, so the retry books nothing twice.
+ */
+export const retryingClient = <T extends object>(target: T): T =>
+  new Proxy(target, {
+    get: (object, property) => {
+      const value = (object as Record<PropertyKey, unknown>)[property]
+      if (property === "mutate" || property === "query") {
+        return async (...args: Array<unknown>) => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await (value as (...inner: Array<unknown>) => Promise<unknown>).apply(object, args)
+            } catch (error) {
+              if (attempt >= 3 || !isConnectionReset(error)) throw error
+            }
+          }
+        }
+      }
+      return typeof value === "object" || typeof value === "function" ? retryingClient(value as object) : value
+    }
+  })
+
+export const seedTenant = async (source: PaybridgeClient, shape: TenantShape): Promise<SeededTenant> => {
+  const client = retryingClient(source)
   const entity = await client.billingEntities.create.mutate({
     name: "Migration Source Ltd",
     email: "billing@source.test",
