@@ -29,7 +29,11 @@ import {
 type Row = { readonly [key: string]: ExactJson }
 
 export const logisenseMaxPageSize = 10_000
-const defaultPageSize = 500
+/**
+ * Large pages by default: Paybridge's own LogiSense dialect builds every row for each page it
+ * serves (a page costs the same whatever its size), so small pages make a read quadratic.
+ */
+const defaultPageSize = 2000
 
 const readPage = async (context: ReadContext, pageNumber: number, pageSize: number) => {
   const body = await context.http.json({
