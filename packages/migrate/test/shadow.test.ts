@@ -63,6 +63,54 @@ const clientOf =
   (path: string, init: RequestInit = {}) =>
     fetch(`${proxy.url}/${path}`, { ...init, headers: { authorization, ...(init.headers ?? {}) } })
 
+// First: the tests after it change one side or the other (a write, planted differences).
+describe("LogiSense through the shadow proxy", () => {
+  test("the client's own login goes to the vendor only; the mirror signs in to Paybridge itself; tracking ids are volatile", async () => {
+    const proxy = await startShadowProxy({
+      vendor: vendors.logisense,
+      sourceUrl: vendor.dialectUrl("logisense"),
+      paybridgeUrl: paybridge.dialectUrl("logisense"),
+      paybridge: new SourceHttp({
+        baseUrl: paybridge.dialectUrl("logisense"),
+        session: sessionFor("logisense", { "client-id": "shadow", "client-secret": paybridge.apiKey }),
+        maxAttempts: 2
+      }),
+      // Each server stamps rows with the time it created them: data, not response, so the operator opts out.
+      ignoreFields: ["**.created"]
+    })
+    try {
+      const login = await fetch(`${proxy.url}/AuthorizationServer/api/v6/Access/Login`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "password",
+          client_id: "client",
+          client_secret: vendor.apiKey
+        }).toString()
+      })
+      const { access_token: token } = (await login.json()) as { access_token: string }
+      const get = clientOf(proxy, `Bearer ${token}`)
+      const posted = tenant.payments.filter((payment) => payment.scenario === "posted")
+      for (const payment of posted) expect((await get(`api/v6/Payment/${payment.id}`)).status).toBe(200)
+      await get("api/v6/Payment/Paged", { headers: { pagination: JSON.stringify({ pageNumber: 1, pageSize: 5 }) } })
+      const search = await get("api/v6/Payment/Search", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: { search: [{ name: "identity", operator: "gt", value: 0 }], top: 3 } })
+      })
+      expect(search.status).toBe(200)
+      await proxy.settled()
+      const report = proxy.report()
+      expect(report.writesForwarded).toBe(1) // the login
+      expect(report.reads).toBe(posted.length + 2)
+      expect(report.endpoints.flatMap((endpoint) => endpoint.differences)).toEqual([])
+      expect(report.endpoints.map((endpoint) => endpoint.endpoint)).toContain("POST api/v6/Payment/Search")
+    } finally {
+      await proxy.close()
+    }
+  })
+})
+
 describe("Billing Platform (UK) through the shadow proxy", () => {
   let proxy: ShadowProxy
   beforeAll(async () => {
