@@ -74,6 +74,8 @@ const routes: ReadonlyArray<readonly [Route, string, RegExp]> = [
 
 const dayMs = 24 * 60 * 60 * 1000
 
+const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve())
+
 export interface StandInOptions {
   readonly secretKey?: string
   readonly webhookSecret?: string
@@ -182,7 +184,7 @@ export class StripeStandIn {
     const [route, , pattern] = matched
     const id = decodeURIComponent(pattern.exec(url.pathname)?.[1] ?? "")
     const behaviour = this.scripts.get(route)?.shift()
-    if (behaviour?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, behaviour.ms))
+    const delayMs = behaviour?.kind === "delay" ? behaviour.ms : 0
     if (behaviour?.kind === "rate-limit") {
       return this.send(
         response,
@@ -194,27 +196,25 @@ export class StripeStandIn {
       )
     }
     const execute = () => this.execute(route, id, params, query, recorded.idempotencyKey, behaviour)
-    if (method !== "POST" || recorded.idempotencyKey === null)
+    const key = recorded.idempotencyKey
+    if (method !== "POST" || key === null) {
+      await sleep(delayMs)
       return this.answer(response, this.perform(behaviour, execute).sent)
-    return this.idempotent(response, recorded.idempotencyKey, `${route} ${canonicalForm(params)}`, behaviour, execute)
+    }
+    this.answer(
+      response,
+      await this.idempotentResult(key, `${route} ${canonicalForm(params)}`, behaviour, execute, delayMs)
+    )
   }
 
-  private idempotent(
-    response: ServerResponse,
+  /** Stripe's idempotency layer around one POST; a slow request holds its key while it runs. */
+  private async idempotentResult(
     key: string,
     fingerprint: string,
     behaviour: Behaviour | undefined,
-    execute: () => StandInResult
-  ): void {
-    this.answer(response, this.idempotentResult(key, fingerprint, behaviour, execute))
-  }
-
-  private idempotentResult(
-    key: string,
-    fingerprint: string,
-    behaviour: Behaviour | undefined,
-    execute: () => StandInResult
-  ): StandInResult | null {
+    execute: () => StandInResult,
+    delayMs: number
+  ): Promise<StandInResult | null> {
     const now = Date.now() + this.clockOffsetMs
     const entry = this.idempotency.get(key)
     if (entry !== undefined && now - entry.createdAt < dayMs) {
@@ -235,6 +235,7 @@ export class StripeStandIn {
     }
     const fresh: IdempotencyEntry = { fingerprint, createdAt: now, result: null }
     this.idempotency.set(key, fresh)
+    await sleep(delayMs)
     const { sent, kept } = this.perform(behaviour, execute)
     // Like Stripe: a request that failed validation (400/404) or never ran keeps nothing for its key.
     if (kept === null || kept.status === 400 || kept.status === 404) this.idempotency.delete(key)
