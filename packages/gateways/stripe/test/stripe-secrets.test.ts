@@ -4,9 +4,10 @@
  * carries them (or Stripe's masked echo of the key), however it is printed; nothing is logged.
  */
 import { inspect } from "node:util"
-import { ConfigProvider, Effect, Redacted } from "effect"
+import { ConfigProvider, Effect, Layer, Redacted } from "effect"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import { stripeConfigFromEnv, validateStripeConfig } from "../src/stripe-config.ts"
+import { StripeDriver } from "../src/stripe-driver.ts"
 import { cardCharge, configFor, driverFor, run, runFailure, useStandIn } from "./support/driver-fixture.ts"
 
 const renderings = (value: unknown): ReadonlyArray<string> => [
@@ -84,7 +85,29 @@ describe("secrets in errors", () => {
 })
 
 describe("configuration", () => {
+  const t = useStandIn()
   const env = (values: Record<string, string>) => ConfigProvider.fromEnv({ env: values })
+
+  it("builds the StripeDriver service from the environment", async () => {
+    const layer = StripeDriver.layerFromEnv("stripe-uk", "PAYBRIDGE_STRIPE_UK").pipe(
+      Layer.provide(
+        ConfigProvider.layer(
+          env({
+            PAYBRIDGE_STRIPE_UK_SECRET_KEY: t.standIn.secretKey,
+            PAYBRIDGE_STRIPE_UK_WEBHOOK_SECRET: t.standIn.webhookSecret,
+            PAYBRIDGE_STRIPE_UK_API_BASE: t.standIn.url.origin
+          })
+        )
+      )
+    )
+    const outcome = await Effect.runPromise(
+      Effect.gen(function* () {
+        const driver = yield* StripeDriver
+        return yield* driver.charge(cardCharge())
+      }).pipe(Effect.provide(layer))
+    )
+    expect(outcome.status).toBe("approved")
+  })
 
   it("reads a gateway from the environment with its secrets redacted and retries off", async () => {
     const config = await Effect.runPromise(
