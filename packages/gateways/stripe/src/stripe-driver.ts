@@ -129,7 +129,7 @@ export const makeStripeDriver = (config: StripeGatewayConfig): Effect.Effect<Gat
             }
           )
       ).pipe(
-        Effect.flatMap((read) => ("_tag" in read ? Effect.fail(read) : Effect.succeed(read))),
+        Effect.flatMap((read) => (read instanceof GatewayUnreachable ? Effect.fail(read) : Effect.succeed(read))),
         Effect.timeoutOrElse({
           duration: config.timeoutMs + timeoutGraceMs,
           orElse: () =>

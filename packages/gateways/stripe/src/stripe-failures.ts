@@ -152,19 +152,10 @@ export const classifyReadFailure = (gateway: string, error: unknown, secrets: Re
     if (unreachable !== undefined) return { kind: "unreachable", error: unreachable }
   }
   const unknown = unknownOf(error, message)
-  const reason: GatewayUnreachable["reason"] =
-    unknown.reason === "timeout"
-      ? "timeout"
-      : unknown.reason === "connection-lost"
-        ? "connection-lost"
-        : unknown.reason === "gateway-error"
-          ? "gateway-error"
-          : isStripeError(error) && error.statusCode !== undefined
-            ? "gateway-error"
-            : "unreadable-response"
-  const text =
-    isStripeError(error) && error.statusCode !== undefined && error.statusCode < 500
-      ? message(`Stripe refused the read (${error.statusCode} ${error.code ?? error.type})${requestSuffix(error)}`)
-      : unknown.message.replace("; the request may or may not have taken effect", "")
+  const refused = isStripeError(error) && error.statusCode !== undefined && error.statusCode < 500
+  const reason: GatewayUnreachable["reason"] = refused ? "gateway-error" : unknown.reason
+  const text = refused
+    ? message(`Stripe refused the read (${error.statusCode} ${error.code ?? error.type})${requestSuffix(error)}`)
+    : unknown.message.replace("; the request may or may not have taken effect", "")
   return { kind: "unreachable", error: new GatewayUnreachable({ gateway, reason, message: text }) }
 }

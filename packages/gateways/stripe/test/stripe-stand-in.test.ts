@@ -95,9 +95,9 @@ describe("idempotency keys", () => {
   })
 
   it("answers 409 while the first request with the key is still in flight", async () => {
-    standIn.script("POST /v1/payment_intents", { kind: "delay", ms: 200 })
+    standIn.script("POST /v1/payment_intents", { kind: "delay", ms: 500 })
     const slow = post("/v1/payment_intents", charge, { "idempotency-key": "k1" })
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    while (standIn.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
     const concurrent = await post("/v1/payment_intents", charge, { "idempotency-key": "k1" })
     expect(concurrent.status).toBe(409)
     expect((await slow).status).toBe(200)

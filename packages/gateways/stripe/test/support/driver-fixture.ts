@@ -1,6 +1,7 @@
 /**
- * Test plumbing: a fresh Stripe stand-in per test and a driver configured against it (short client
- * timeout so hangs resolve quickly), plus small runners for the driver's Effects.
+ * Test plumbing: a fresh Stripe stand-in per test and a driver configured against it (a 1 s client
+ * timeout: hangs resolve quickly, yet a loaded machine does not turn normal answers into timeouts),
+ * plus small runners for the driver's Effects.
  */
 import { Effect, Redacted } from "effect"
 import { afterEach, beforeEach } from "vitest"
@@ -9,7 +10,7 @@ import type { StripeGatewayConfig } from "../../src/stripe-config.ts"
 import { makeStripeDriver } from "../../src/stripe-driver.ts"
 import { type StandInOptions, StripeStandIn } from "./stripe-stand-in.ts"
 
-export const testTimeoutMs = 300
+export const testTimeoutMs = 1000
 
 export const configFor = (
   standIn: StripeStandIn,
