@@ -3,7 +3,7 @@ import { StrictMode } from "react"
 import { createRoot } from "react-dom/client"
 import { BrowserRouter } from "react-router"
 import { ConsoleProviders, ConsoleRoutes, makeQueryClient } from "./app.tsx"
-import { currentToken } from "./lib/session.tsx"
+import { currentCsrfToken } from "./lib/session.tsx"
 import { createApiClient } from "./lib/trpc.ts"
 import "./styles.css"
 
@@ -12,7 +12,10 @@ if (root === null) throw new Error("index.html has no #root")
 
 createRoot(root).render(
   <StrictMode>
-    <ConsoleProviders client={createApiClient({ url: "/trpc", token: currentToken })} queryClient={makeQueryClient()}>
+    <ConsoleProviders
+      client={createApiClient({ url: "/trpc", csrfToken: currentCsrfToken })}
+      queryClient={makeQueryClient()}
+    >
       <BrowserRouter basename="/admin">
         <ConsoleRoutes />
       </BrowserRouter>

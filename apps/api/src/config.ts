@@ -15,6 +15,16 @@
  *   ADMIN_DIST_DIR       the built admin console served under /admin, default apps/admin/dist (relative: from the repo root)
  *   ELEVATE_JWT_SECRET   HS256 key of the Elevate dialect's tokens, 32-512 characters; default: a random key made at
  *                        start (tokens then end with the process; set it when several processes serve Elevate clients)
+ *   MAX_BODY_BYTES       largest request body read, default 1048576 (1 MiB); larger → 413 in the protocol's shape
+ *   LOGIN_RATE_LIMIT     logins per minute per client address (every protocol's login, tRPC sign-in), default 30
+ *   AUTH_FAILURE_LIMIT   failed authentications per 15 minutes per client address, default 50
+ *   ACCOUNT_FAILURE_LIMIT failed authentications per 15 minutes per account name (e-mail, user name), default 10
+ *   TRUST_PROXY          true: the client address is the last `X-Forwarded-For` entry and the scheme
+ *                        `X-Forwarded-Proto` (set it only behind a proxy that writes them), default false
+ *   IDEMPOTENCY_RETENTION how long idempotency keys are kept, at least and by default "24 hours"
+ *   IDEMPOTENCY_PURGE_INTERVAL how often expired idempotency keys and sessions are purged, default "1 hour"
+ *   OTEL_EXPORTER_OTLP_ENDPOINT OTLP/HTTP collector base URL (spans go to <url>/v1/traces, JSON); unset: no export
+ *   OTEL_SERVICE_NAME    the service name on exported spans, default "paybridge"
  */
 import { randomBytes } from "node:crypto"
 import { isAbsolute, resolve } from "node:path"
@@ -43,6 +53,23 @@ export interface AppConfig {
   readonly adminDistDir: string
   /** Signing key of the Elevate dialect's JWTs (generated per start when `ELEVATE_JWT_SECRET` is unset). */
   readonly elevateJwtSecret: Redacted.Redacted<string>
+  /** Largest request body read, in bytes. */
+  readonly maxBodyBytes: number
+  /** Logins per minute per client address. */
+  readonly loginRateLimit: number
+  /** Failed authentications per 15 minutes per client address. */
+  readonly authFailureLimit: number
+  /** Failed authentications per 15 minutes per account name. */
+  readonly accountFailureLimit: number
+  /** Take the client address and scheme from `X-Forwarded-For` / `X-Forwarded-Proto`. */
+  readonly trustProxy: boolean
+  /** How long idempotency keys are kept (at least 24 hours). */
+  readonly idempotencyRetention: Duration.Duration
+  /** How often expired idempotency keys and sessions are purged. */
+  readonly purgeInterval: Duration.Duration
+  /** OTLP/HTTP collector base URL (no trailing slash), or `null`: spans are not exported. */
+  readonly otlpEndpoint: string | null
+  readonly serviceName: string
 }
 
 export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
@@ -95,8 +122,22 @@ const rawConfig = Config.all({
   dialectBasePaths: Config.String("DIALECT_BASE_PATHS").pipe(Config.withDefault("")),
   shutdownTimeout: Config.Duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   adminDistDir: Config.NonEmptyString("ADMIN_DIST_DIR").pipe(Config.withDefault("apps/admin/dist")),
-  elevateJwtSecret: Config.option(Config.Redacted("ELEVATE_JWT_SECRET"))
+  elevateJwtSecret: Config.option(Config.Redacted("ELEVATE_JWT_SECRET")),
+  maxBodyBytes: Config.Int("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
+  loginRateLimit: Config.Int("LOGIN_RATE_LIMIT").pipe(Config.withDefault(30)),
+  authFailureLimit: Config.Int("AUTH_FAILURE_LIMIT").pipe(Config.withDefault(50)),
+  accountFailureLimit: Config.Int("ACCOUNT_FAILURE_LIMIT").pipe(Config.withDefault(10)),
+  trustProxy: Config.Boolean("TRUST_PROXY").pipe(Config.withDefault(false)),
+  idempotencyRetention: Config.Duration("IDEMPOTENCY_RETENTION").pipe(Config.withDefault(Duration.hours(24))),
+  purgeInterval: Config.Duration("IDEMPOTENCY_PURGE_INTERVAL").pipe(Config.withDefault(Duration.hours(1))),
+  otlpEndpoint: Config.option(Config.URL("OTEL_EXPORTER_OTLP_ENDPOINT")),
+  serviceName: Config.NonEmptyString("OTEL_SERVICE_NAME").pipe(Config.withDefault("paybridge"))
 })
+
+const positive = (name: string, value: number): Effect.Effect<number, ConfigInvalid> =>
+  value >= 1 && Number.isSafeInteger(value)
+    ? Effect.succeed(value)
+    : Effect.fail(new ConfigInvalid({ message: `${name} must be a whole number of at least 1, got ${value}` }))
 
 /** Reads and validates the configuration from an environment (the process's by default). */
 export const loadConfig = (
@@ -122,6 +163,14 @@ export const loadConfig = (
         message: `ELEVATE_JWT_SECRET must be 32-512 characters (an HS256 key of at least 256 bits), got ${secretBytes}`
       })
     }
+    if (Duration.isLessThan(raw.idempotencyRetention, Duration.hours(24))) {
+      return yield* new ConfigInvalid({
+        message: "IDEMPOTENCY_RETENTION must be at least 24 hours (clients retry with the same key for a day)"
+      })
+    }
+    if (Duration.isLessThan(raw.purgeInterval, Duration.seconds(1))) {
+      return yield* new ConfigInvalid({ message: "IDEMPOTENCY_PURGE_INTERVAL must be at least 1 second" })
+    }
     const databaseUrl = yield* normalizeDatabaseUrl(
       raw.databaseUrl._tag === "Some" ? Redacted.value(raw.databaseUrl.value) : `sqlite:${dataDir}/paybridge.db`
     )
@@ -135,7 +184,16 @@ export const loadConfig = (
       dialectBasePaths: yield* parseDialectBasePaths(raw.dialectBasePaths),
       shutdownTimeout: raw.shutdownTimeout,
       adminDistDir: resolve(repoRoot, raw.adminDistDir),
-      elevateJwtSecret: Redacted.make(elevateJwtSecret)
+      elevateJwtSecret: Redacted.make(elevateJwtSecret),
+      maxBodyBytes: yield* positive("MAX_BODY_BYTES", raw.maxBodyBytes),
+      loginRateLimit: yield* positive("LOGIN_RATE_LIMIT", raw.loginRateLimit),
+      authFailureLimit: yield* positive("AUTH_FAILURE_LIMIT", raw.authFailureLimit),
+      accountFailureLimit: yield* positive("ACCOUNT_FAILURE_LIMIT", raw.accountFailureLimit),
+      trustProxy: raw.trustProxy,
+      idempotencyRetention: raw.idempotencyRetention,
+      purgeInterval: raw.purgeInterval,
+      otlpEndpoint: raw.otlpEndpoint._tag === "Some" ? raw.otlpEndpoint.value.href.replace(/\/+$/, "") : null,
+      serviceName: raw.serviceName
     }
   })
 

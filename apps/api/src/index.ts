@@ -6,5 +6,6 @@
 export { type AppDeps, type AppEnv, type AppRuntime, type AppServices, createApp } from "./app.ts"
 export { type AppConfig, ConfigInvalid, loadConfig } from "./config.ts"
 export { dialects } from "./dialects.ts"
-export { createJsonLogger, type Logger } from "./logger.ts"
+export { collectingLogger, loggerLayer, type StructuredEntry, type StructuredLogger } from "./logger.ts"
+export { telemetryLayer } from "./observability.ts"
 export { appLayer, openRuntime } from "./runtime.ts"

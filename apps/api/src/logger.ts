@@ -1,35 +1,53 @@
 /**
- * Structured JSON logging: one JSON object per line on stdout (`time`, `level`, `msg`, then the
- * fields), filtered by the configured level. The access log, startup messages and unexpected
- * errors all go through it, so the output can be piped into any log collector as is.
+ * Logging through Effect's logger: one JSON object per line on stdout (`Logger.consoleJson`:
+ * `message`, `level`, `timestamp`, `annotations` — the request id, method, path, status… —,
+ * `spans`, `fiberId`, and `cause` for failures), filtered by `LOG_LEVEL`. The layer is part of the
+ * server's runtime, so the access log, startup and shutdown messages, and anything the ledger logs
+ * all go the same way. Secrets never go here: the `--demo` banner with credentials goes to stderr.
+ * Code outside an Effect logs with {@link logFrom}, which runs the log effect on the runtime.
  */
+import { Effect, Layer, Logger, type ManagedRuntime, References } from "effect"
 import type { LogLevel } from "./config.ts"
+
+const effectLevels = { debug: "Debug", info: "Info", warn: "Warn", error: "Error" } as const
+
+/** A logger of structured entries (`Logger.formatStructured`): what tests capture instead of stdout. */
+export type StructuredLogger = Logger.Logger<unknown, unknown>
+
+/** Effect's JSON logger on stdout (or `logger`), at `level` and above. */
+export const loggerLayer = (level: LogLevel, logger: StructuredLogger = Logger.consoleJson): Layer.Layer<never> =>
+  Layer.merge(Logger.layer([logger]), Layer.succeed(References.MinimumLogLevel, effectLevels[level]))
+
+/** One log entry as `Logger.formatStructured` makes it (what `Logger.consoleJson` writes as JSON). */
+export type StructuredEntry = typeof Logger.formatStructured extends Logger.Logger<unknown, infer Entry> ? Entry : never
+
+/** A logger that hands each structured entry to `collect` (tests read the server's log lines this way). */
+export const collectingLogger = (collect: (entry: StructuredEntry) => void): StructuredLogger =>
+  Logger.map(Logger.formatStructured, collect)
 
 export type LogFields = Readonly<Record<string, unknown>>
 
-export interface Logger {
-  readonly debug: (msg: string, fields?: LogFields) => void
-  readonly info: (msg: string, fields?: LogFields) => void
-  readonly warn: (msg: string, fields?: LogFields) => void
-  readonly error: (msg: string, fields?: LogFields) => void
-}
-
-const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
-
-const errorFields = (value: unknown): unknown =>
-  value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value
-
-export const createJsonLogger = (options: {
-  readonly level: LogLevel
-  readonly write?: (line: string) => void
-}): Logger => {
-  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`))
-  const at =
-    (level: LogLevel) =>
-    (msg: string, fields: LogFields = {}): void => {
-      if (rank[level] < rank[options.level]) return
-      const entries = Object.entries(fields).map(([key, value]) => [key, errorFields(value)])
-      write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...Object.fromEntries(entries) }))
+/** Logs `message` with `fields` as annotations through `runtime`'s logger, from code outside an Effect. */
+export const logFrom =
+  <R, ER>(runtime: ManagedRuntime.ManagedRuntime<R, ER>) =>
+  (level: "debug" | "info" | "warn" | "error", message: string, fields: LogFields = {}): void => {
+    const log = (
+      level === "debug"
+        ? Effect.logDebug(message)
+        : level === "info"
+          ? Effect.logInfo(message)
+          : level === "warn"
+            ? Effect.logWarning(message)
+            : Effect.logError(message)
+    ).pipe(Effect.annotateLogs(fields))
+    try {
+      runtime.runSync(log)
+    } catch {
+      // The runtime is still being built (its layer is asynchronous): log once it is.
+      runtime.runFork(log)
     }
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") }
-}
+  }
+
+/** An error as a log field: its name, message and stack (never an object the JSON writer would drop). */
+export const errorField = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error)

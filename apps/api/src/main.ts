@@ -1,8 +1,12 @@
 /**
  * Starts the Paybridge server: reads the configuration, opens the database (running migrations),
- * optionally loads the demo dataset (`--demo`), listens, prints where it listens, and shuts down
- * gracefully on SIGINT/SIGTERM — stop accepting connections, let in-flight requests finish (up
- * to `SHUTDOWN_TIMEOUT`), then dispose the runtime, which closes the database.
+ * optionally loads the demo dataset (`--demo`), listens, prints where it listens, purges expired
+ * idempotency keys and console sessions on a schedule (`maintenance.ts`), and shuts down gracefully
+ * on SIGINT/SIGTERM (`shutdown.ts`): stop accepting, answer what is in flight with
+ * `Connection: close`, exit once it is answered (at most `SHUTDOWN_TIMEOUT`), closing the database.
+ *
+ * stdout carries the JSON log and nothing else; the banner — with the demo admin's password and
+ * API key — goes to stderr, the terminal, so no credential ever reaches the log stream.
  *
  *   node apps/api/src/main.ts [--demo]
  */
@@ -11,15 +15,19 @@ import { Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { dirname } from "node:path"
 import { serve } from "@hono/node-server"
-import { Duration, Redacted } from "effect"
+import { Redacted } from "effect"
+import { makeAdminSessions } from "./admin-console.ts"
 import { createApp } from "./app.ts"
 import { type AppConfig, databaseDialect } from "./config.ts"
 import { type DemoOutcome, prepareDemo } from "./demo/prepare-demo.ts"
-import { createJsonLogger } from "./logger.ts"
+import { logFrom } from "./logger.ts"
+import { startMaintenance } from "./maintenance.ts"
 import { openRuntime } from "./runtime.ts"
+import { gracefulShutdown } from "./shutdown.ts"
 import { describeError, exitWithError, loadConfigOrExit, parseCliArgs } from "./startup.ts"
 
-const say = (lines: ReadonlyArray<string>) => process.stdout.write(`${lines.join("\n")}\n`)
+/** The terminal: stderr, never the log stream on stdout. */
+const say = (lines: ReadonlyArray<string>) => process.stderr.write(`${lines.join("\n")}\n`)
 
 const keyHelp = [
   "  Create an admin and its API key:  pnpm --filter @paybridge/api admin:create -- --email you@example.com --name 'Your Name'",
@@ -75,7 +83,6 @@ const displayUrl = (config: AppConfig, address: AddressInfo): string => {
 const main = async () => {
   const values = parseCliArgs({ demo: { type: "boolean", default: false } })
   const config = await loadConfigOrExit()
-  const logger = createJsonLogger({ level: config.logLevel })
 
   const databaseUrl = Redacted.value(config.databaseUrl)
   if (databaseDialect(config) === "sqlite" && !databaseUrl.endsWith(":memory:")) {
@@ -84,7 +91,8 @@ const main = async () => {
   const runtime = await openRuntime(config).catch((error: unknown) =>
     exitWithError(`cannot open the ${databaseDialect(config)} database: ${describeError(error)}`)
   )
-  logger.info("database ready", { dialect: databaseDialect(config) })
+  const log = logFrom(runtime)
+  log("info", "database ready", { dialect: databaseDialect(config) })
 
   const demo = values.demo
     ? await runtime
@@ -92,39 +100,29 @@ const main = async () => {
         .catch((error: unknown) => exitWithError(`loading the demo data failed: ${describeError(error)}`))
     : null
 
-  const app = createApp({ runtime, config, logger })
+  let draining = false
+  const adminSessions = makeAdminSessions()
+  const app = createApp({ runtime, config, draining: () => draining, adminSessions })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {
     const url = displayUrl(config, address)
-    logger.info("listening", { url, host: address.address, port: address.port })
+    log("info", "listening", { url, host: address.address, port: address.port })
     printBanner(url, demo)
   })
   server.on("error", (error) => exitWithError(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
+  if (!(server instanceof Server)) return exitWithError("the HTTP server is not a node:http server")
+  const maintenance = startMaintenance({ runtime, config, sessionStores: [adminSessions], log })
 
-  let stopping = false
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return
-    stopping = true
-    logger.info("shutting down", { signal })
-    const forceClose = setTimeout(() => {
-      logger.warn("in-flight requests did not finish in time; closing their connections")
-      if (server instanceof Server) server.closeAllConnections()
-    }, Duration.toMillis(config.shutdownTimeout))
-    forceClose.unref()
-    server.close(() => {
-      clearTimeout(forceClose)
-      runtime
-        .dispose()
-        .then(() => {
-          logger.info("stopped")
-          process.exit(0)
-        })
-        .catch((error: unknown) => {
-          logger.error("closing the runtime failed", { error })
-          process.exit(1)
-        })
-    })
-    if (server instanceof Server) server.closeIdleConnections()
-  }
+  const shutdown = gracefulShutdown({
+    server,
+    timeout: config.shutdownTimeout,
+    startDraining: () => {
+      draining = true
+      maintenance.stop()
+    },
+    log,
+    release: () => runtime.dispose(),
+    exit: (code) => process.exit(code)
+  })
   process.on("SIGINT", shutdown)
   process.on("SIGTERM", shutdown)
 }

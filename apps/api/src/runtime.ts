@@ -2,8 +2,9 @@
  * The composition of services: one `ManagedRuntime` built from the database layer (MikroORM on
  * SQLite or PostgreSQL, migrations applied on open, providing the `LedgerStore`, `IdempotencyStore`
  * and `IdentityStore` ports), the ledger's services (`ledgerLayer`), the Authenticator and the
- * payment gateways (the built-in test gateway). The server and the CLI scripts both open it here;
- * disposing it closes the database.
+ * payment gateways (the built-in test gateway), over the telemetry layer (logger, tracer). The
+ * server and the CLI scripts both open it here; disposing it closes the database and flushes
+ * exported spans.
  */
 import { ElevateTokenSettings } from "@paybridge/adapter-elevate"
 import { authenticatorLayer, ledgerLayer, PaymentGateways } from "@paybridge/core"
@@ -11,6 +12,7 @@ import { openDatabase } from "@paybridge/db"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
+import { telemetryLayer } from "./observability.ts"
 
 /** The Elevate dialect signs its JWTs with `ELEVATE_JWT_SECRET` (see `config.ts`). */
 const elevateTokens = (config: AppConfig) =>
@@ -30,9 +32,16 @@ export const appLayer = (config: AppConfig) =>
     Layer.orDie
   )
 
-/** Builds the runtime and opens the database now (so a bad URL fails here, not on the first request). */
-export const openRuntime = async (config: AppConfig): Promise<AppRuntime> => {
-  const runtime = ManagedRuntime.make(appLayer(config))
+/**
+ * Builds the runtime and opens the database now (so a bad URL fails here, not on the first request).
+ * `telemetry` (default: JSON logs on stdout, spans over OTLP when configured; see `observability.ts`)
+ * is built first, so even opening the database logs and traces through it.
+ */
+export const openRuntime = async (
+  config: AppConfig,
+  telemetry: Layer.Layer<never> = telemetryLayer(config)
+): Promise<AppRuntime> => {
+  const runtime = ManagedRuntime.make(Layer.provideMerge(appLayer(config), telemetry))
   await runtime.runPromise(Effect.void)
   return runtime
 }

@@ -1,6 +1,6 @@
 /**
- * The admin console's server side over real HTTP: password sign-in yields a session token that
- * `/trpc` accepts like an API key and sign-out ends; only admins manage users and keys, a key's
+ * The admin console's server side over real HTTP: password sign-in yields a session in an HttpOnly
+ * cookie that acts only with its CSRF token from the same origin, and sign-out ends; only admins manage users and keys, a key's
  * last use is recorded and a revoked key stops working at once; payments list filters and the
  * overview figures; and the built console is served under `/admin` with client-side routes.
  */
@@ -39,19 +39,106 @@ const codeOf = async (promise: Promise<unknown>): Promise<string | undefined> =>
   }
 }
 
+/** A raw tRPC call (no client library), so the test sees the cookies and headers a browser would. */
+const trpc = async (
+  procedure: string,
+  options: { readonly input?: unknown; readonly headers?: Readonly<Record<string, string>> } = {}
+) => {
+  const mutation = procedure === "session.signIn" || procedure === "session.signOut"
+  const response = await fetch(`${server.url}/trpc/${procedure}`, {
+    method: mutation ? "POST" : "GET",
+    headers: { "content-type": "application/json", ...options.headers },
+    ...(mutation ? { body: JSON.stringify(options.input ?? null) } : {})
+  })
+  const text = await response.text()
+  const json = JSON.parse(text) as {
+    result?: { data: Record<string, unknown> }
+    error?: { data: { code: string } }
+  }
+  return { response, text, data: json.result?.data, code: json.error?.data.code }
+}
+
 describe("admin console sessions", () => {
-  it("signs in with a password, acts with the session token, and signs out", async () => {
-    const anonymous = createPaybridgeClient(server.url, { apiKey: "none" })
+  it("signs in into an HttpOnly cookie page scripts cannot read, guarded by a CSRF token, and signs out", async () => {
+    const wrong = await trpc("session.signIn", { input: { email: "ops@example.com", password: "wrong password" } })
+    expect(wrong.code).toBe("UNAUTHORIZED")
+
+    const signIn = await trpc("session.signIn", { input: { email: "OPS@example.com", password: "correct horse" } })
+    expect(signIn.data?.principal).toMatchObject({ name: "Ops", role: "finance", kind: "user" })
+    expect(Date.parse(String(signIn.data?.expiresAt)) - Date.now()).toBeGreaterThan(25 * 60 * 1000)
+    expect(Object.keys(signIn.data ?? {}).sort()).toEqual(["expiresAt", "principal"])
+    const cookies = signIn.response.headers.getSetCookie()
+    const session = cookies.find((cookie) => cookie.startsWith("paybridge_session="))
+    const csrf = cookies.find((cookie) => cookie.startsWith("paybridge_csrf="))
+    expect(session).toMatch(/^paybridge_session=[\w-]{43}; Path=\/trpc; HttpOnly; SameSite=Strict$/)
+    expect(csrf).toMatch(/^paybridge_csrf=[\w-]{43}; Path=\/; SameSite=Strict$/)
+    const token = session?.split(";")[0]?.split("=")[1] ?? ""
+    const csrfToken = csrf?.split(";")[0]?.split("=")[1] ?? ""
+    expect(signIn.text).not.toContain(token) // the token is in the HttpOnly cookie only
+    expect(csrfToken).not.toBe(token)
+
+    const withCookie = { cookie: `paybridge_session=${token}; paybridge_csrf=${csrfToken}` }
+    const me = await trpc("session.whoami", { headers: { ...withCookie, "x-csrf-token": csrfToken } })
+    expect(me.data?.name).toBe("Ops")
+    // Without its CSRF token, or from another origin, the cookie does not act.
+    expect((await trpc("session.whoami", { headers: withCookie })).code).toBe("FORBIDDEN")
     expect(
-      await codeOf(anonymous.session.signIn.mutate({ email: "ops@example.com", password: "wrong password" }))
-    ).toBe("UNAUTHORIZED")
-    const session = await anonymous.session.signIn.mutate({ email: "OPS@example.com", password: "correct horse" })
-    expect(session.principal).toMatchObject({ name: "Ops", role: "finance", kind: "user" })
-    expect(Date.parse(session.expiresAt) - Date.now()).toBeGreaterThan(25 * 60 * 1000)
-    const signedIn = createPaybridgeClient(server.url, { apiKey: session.token })
-    expect((await signedIn.session.whoami.query()).name).toBe("Ops")
-    await signedIn.session.signOut.mutate()
-    expect(await codeOf(signedIn.session.whoami.query())).toBe("UNAUTHORIZED")
+      (
+        await trpc("session.whoami", {
+          headers: { ...withCookie, "x-csrf-token": csrfToken, origin: "https://evil.example" }
+        })
+      ).code
+    ).toBe("FORBIDDEN")
+    expect(
+      (
+        await trpc("session.signIn", {
+          input: { email: "ops@example.com", password: "correct horse" },
+          headers: { origin: "https://evil.example" }
+        })
+      ).code
+    ).toBe("FORBIDDEN")
+    // An API key is not a cookie: it needs no CSRF token.
+    expect(
+      (await trpc("session.whoami", { headers: { authorization: `Bearer ${server.apiKeys.finance}` } })).data?.name
+    ).toBe("Test finance")
+
+    const signOut = await trpc("session.signOut", { headers: { ...withCookie, "x-csrf-token": csrfToken } })
+    expect(signOut.data).toEqual({ signedOut: true })
+    expect(signOut.response.headers.getSetCookie()).toEqual([
+      "paybridge_session=; Path=/trpc; HttpOnly; SameSite=Strict; Max-Age=0",
+      "paybridge_csrf=; Path=/; SameSite=Strict; Max-Age=0"
+    ])
+    expect((await trpc("session.whoami", { headers: { ...withCookie, "x-csrf-token": csrfToken } })).code).toBe(
+      "UNAUTHORIZED"
+    )
+    // A stale cookie (and no CSRF header) never stands in the way of signing in again.
+    const again = await trpc("session.signIn", {
+      input: { email: "ops@example.com", password: "correct horse" },
+      headers: withCookie
+    })
+    expect(again.data?.principal).toMatchObject({ name: "Ops" })
+  })
+
+  it("marks the session cookies Secure when the server is reached over https", async () => {
+    const https = await startTestServer("sqlite::memory:", { env: { PUBLIC_URL: "https://pay.example.com" } })
+    try {
+      await https.runtime.runPromise(
+        Authenticator.use((auth) =>
+          auth.createUser({ email: "ops@example.com", name: "Ops", role: "finance", password: "correct horse" })
+        )
+      )
+      const response = await fetch(`${https.url}/trpc/session.signIn`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "ops@example.com", password: "correct horse" })
+      })
+      expect(response.status).toBe(200)
+      const cookies = response.headers.getSetCookie()
+      expect(cookies).toHaveLength(2)
+      for (const cookie of cookies) expect(cookie).toContain("; Secure; SameSite=Strict")
+    } finally {
+      await https.close()
+    }
   })
 })
 

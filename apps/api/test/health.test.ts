@@ -11,7 +11,6 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { describe, expect, test } from "vitest"
 import { createApp } from "../src/app.ts"
 import { loadConfig } from "../src/config.ts"
-import { createJsonLogger } from "../src/logger.ts"
 import { startTestServer } from "./support/test-server.ts"
 
 describe("health", () => {
@@ -43,8 +42,7 @@ describe("health", () => {
     )
     const app = createApp({
       runtime,
-      config: await Effect.runPromise(loadConfig({})),
-      logger: createJsonLogger({ level: "error", write: () => {} })
+      config: await Effect.runPromise(loadConfig({}))
     })
     try {
       outage = true

@@ -54,6 +54,7 @@ const start = async (dataDir: string): Promise<Started> => {
       }
     }
     child.stdout.on("data", check)
+    child.stderr.on("data", check)
     child.once("exit", (code) => {
       clearTimeout(timer)
       reject(new Error(`server exited with ${code} before listening; output:\n${output}`))
@@ -140,7 +141,10 @@ describe("start command with --demo", () => {
     await new Promise((resolve) => setTimeout(resolve, 500))
 
     expect(first.child.exitCode).toBeNull()
-    await expect(fetch(`${first.url}/health`)).rejects.toThrow()
+    // No new connection is accepted (a request on a kept-alive one would be answered, with Connection: close).
+    const refused = connect(Number(port), hostname)
+    const [error] = (await once(refused, "error")) as [NodeJS.ErrnoException]
+    expect(error.code).toBe("ECONNREFUSED")
 
     socket.end(body.slice(10))
     await once(socket, "close")

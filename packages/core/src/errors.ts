@@ -2,7 +2,7 @@
  * The one error taxonomy of the ledger. Every failure a caller can act on is one of these tagged
  * errors; tRPC maps them to its codes through one table and every vendor dialect renders them in
  * its own error shape through its own table. Infrastructure faults that no caller can act on are
- * defects, not errors, except `StorageUnavailable`, which is worth a retry.
+ * defects, not errors, except `StorageUnavailable` and `Overloaded`, which are worth a retry.
  */
 import { Schema } from "effect"
 
@@ -72,6 +72,15 @@ export class StorageUnavailable extends Schema.TaggedError<StorageUnavailable>()
   message: Schema.String
 }) {}
 
+/**
+ * A bounded resource of this process is saturated (today: the password-hashing slots of the
+ * Authenticator); the command did not run and may be retried after `retryAfterSeconds`.
+ */
+export class Overloaded extends Schema.TaggedError<Overloaded>()("Overloaded", {
+  message: Schema.String,
+  retryAfterSeconds: Schema.Int
+}) {}
+
 export type LedgerError =
   | NotFound
   | ValidationFailed
@@ -81,6 +90,7 @@ export type LedgerError =
   | Forbidden
   | NotImplemented
   | StorageUnavailable
+  | Overloaded
 
 export const LedgerError = Schema.Union([
   NotFound,
@@ -90,7 +100,8 @@ export const LedgerError = Schema.Union([
   Unauthorized,
   Forbidden,
   NotImplemented,
-  StorageUnavailable
+  StorageUnavailable,
+  Overloaded
 ])
 
 export type LedgerErrorTag = LedgerError["_tag"]

@@ -43,5 +43,11 @@ export * from "./services/payments/payments.layer.ts"
 export * from "./services/payments/payments.service.ts"
 export * from "./services/refunds/refunds.layer.ts"
 export * from "./services/refunds/refunds.service.ts"
-export { canonicalJson, IdempotencyClaimed, type ResultSchema, requestHash } from "./services/shared/idempotency.ts"
+export {
+  canonicalJson,
+  IdempotencyClaimed,
+  idempotentReplays,
+  type ResultSchema,
+  requestHash
+} from "./services/shared/idempotency.ts"
 export type { CommandFailure, ReadFailure } from "./services/shared/ledger-command.ts"

@@ -235,7 +235,7 @@ const measure = (options: BenchOptions) =>
         return summary
       })
 
-    yield* time("get payment by id: Ledger.getPayment (with its allocations, reversals…)", () =>
+    yield* time("get payment by id: Payments.getPayment (with its allocations, reversals…)", () =>
       paymentsService.getPayment({ id: randomPaymentId() })
     )
     yield* time("get payment by id: LedgerStore.payments.get", () => store.payments.get(randomPaymentId()))
@@ -271,10 +271,10 @@ const measure = (options: BenchOptions) =>
       const minor = 100 + Math.floor(random() * 499_900)
       return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`
     }
-    yield* time("create posted payment: Ledger.createPayment, random customer", (i) =>
+    yield* time("create posted payment: Payments.createPayment, random customer", (i) =>
       paymentsService.createPayment({ customerId: randomCustomerId(), amount: amount(), reference: `bench ${i}` })
     )
-    yield* time("create posted payment: Ledger.createPayment, big customer", (i) =>
+    yield* time("create posted payment: Payments.createPayment, big customer", (i) =>
       paymentsService.createPayment({ customerId: bigCustomerId, amount: amount(), reference: `bench big ${i}` })
     )
     return {

@@ -1,7 +1,7 @@
 /**
  * What the admin console's procedures need from the host beyond the ledger, supplied by
  * `apps/api` through the tRPC context: the Authenticator (users, API keys, password checks), the
- * console's session tokens, the mounted vendor dialects (with their optional payment renderers)
+ * console's password sign-in and sign-out (sessions in HttpOnly cookies), the mounted vendor dialects (with their optional payment renderers)
  * and the generated compatibility table. Keeping these behind plain functions means this package
  * depends on neither the adapter kit nor the server; without a host (`console: null`) the
  * console procedures answer `NOT_IMPLEMENTED`.
@@ -9,9 +9,12 @@
 import type { Authenticator, LedgerError, PaymentDetail, Principal } from "@paybridge/core"
 import type { Effect } from "effect"
 
-/** A session token the console signs in with; sent as `Authorization: Bearer <token>` like an API key. */
+/**
+ * A console session as the console's procedures see it: who signed in and until when. Its token is
+ * the host's business — it travels as an HttpOnly cookie that page scripts cannot read.
+ */
 export interface ConsoleSession {
-  readonly token: string
+  readonly principal: Principal
   readonly expiresAt: Date
 }
 
@@ -45,10 +48,13 @@ export interface ConsoleHost {
   readonly runAuthenticator: <A>(
     program: (auth: Authenticator["Service"]) => Effect.Effect<A, LedgerError>
   ) => Promise<A>
-  readonly sessions: {
-    readonly issue: (principal: Principal) => Promise<ConsoleSession>
-    readonly revoke: (token: string) => Promise<void>
-  }
+  /**
+   * Password sign-in: checks the e-mail and password (the host throttles it per client address and
+   * account) and opens a console session whose token goes to the browser as an HttpOnly cookie.
+   */
+  readonly signIn: (email: string, password: string) => Promise<ConsoleSession>
+  /** Ends the request's console session, if it has one, and clears its cookies. */
+  readonly signOut: () => Promise<void>
   readonly dialects: ReadonlyArray<ConsoleDialect>
   /** The generated `docs/compatibility.md`. */
   readonly compatibilityDocument: () => Promise<string>

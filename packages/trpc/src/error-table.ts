@@ -27,7 +27,9 @@ export const ledgerErrorTable = {
   Forbidden: { code: "FORBIDDEN", httpStatus: 403 },
   NotImplemented: { code: "NOT_IMPLEMENTED", httpStatus: 501 },
   /** The database could not be reached; the command had no effect and may be retried. */
-  StorageUnavailable: { code: "SERVICE_UNAVAILABLE", httpStatus: 503 }
+  StorageUnavailable: { code: "SERVICE_UNAVAILABLE", httpStatus: 503 },
+  /** Every password-hashing slot stayed busy; retry after `data.ledgerError.retryAfterSeconds` (also `Retry-After`). */
+  Overloaded: { code: "SERVICE_UNAVAILABLE", httpStatus: 503 }
 } as const satisfies Record<LedgerErrorTag, ErrorTableRow>
 
 const isLedgerError = Schema.is(LedgerError)

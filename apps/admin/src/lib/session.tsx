@@ -1,15 +1,17 @@
 /**
- * The signed-in session: the token from `session.signIn`, who it is (name, role, customer scope)
- * and when it expires, kept in `sessionStorage` so a reload keeps the tab signed in and closing
- * it signs out. `canWrite` and `isAdmin` decide which actions the pages show: read-only users see
- * no action buttons at all (the server refuses them anyway).
+ * The signed-in session as the page knows it: who it is (name, role, customer scope) and when it
+ * expires, from `session.signIn`, kept in `sessionStorage` so a reload keeps the tab signed in and
+ * closing it signs out. The session token itself is never here: the server keeps it in an HttpOnly
+ * cookie no script can read, and the page only echoes the CSRF token of the readable
+ * `paybridge_csrf` cookie in `X-CSRF-Token` (see `trpc.ts`). `canWrite` and `isAdmin` decide which
+ * actions the pages show: read-only users see no action buttons at all (the server refuses them
+ * anyway).
  */
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react"
 
 export type Role = "admin" | "finance" | "read-only"
 
 export interface Session {
-  readonly token: string
   readonly expiresAt: string
   readonly principal: {
     readonly id: number
@@ -40,8 +42,11 @@ const readStored = (): Session | null => {
   }
 }
 
-/** Where the token lives for the API client (read on every request). */
-export const currentToken = (): string | null => readStored()?.token ?? null
+/** The CSRF token of the current console session (the page-readable cookie), read on every request. */
+export const currentCsrfToken = (): string | null => {
+  const match = /(?:^|;\s*)paybridge_csrf=([^;]+)/.exec(typeof document === "undefined" ? "" : document.cookie)
+  return match?.[1] ?? null
+}
 
 export const SessionProvider = ({ children, initial }: { children: ReactNode; initial?: Session | null }) => {
   const [session, setSession] = useState<Session | null>(() => (initial === undefined ? readStored() : initial))

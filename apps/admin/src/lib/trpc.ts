@@ -1,7 +1,8 @@
 /**
  * The console's tRPC client and its TanStack Query integration, typed from the server's
- * `AppRouter` (a type-only import: nothing of the server reaches the bundle). Every call carries
- * the session token as `Authorization: Bearer …`. Mutations that carry an idempotency key in their
+ * `AppRouter` (a type-only import: nothing of the server reaches the bundle). Every call goes with
+ * the browser's session cookie (HttpOnly, same origin) and echoes the session's CSRF token in
+ * `X-CSRF-Token`, without which the server ignores the cookie. Mutations that carry an idempotency key in their
  * tRPC context go alone (not batched) with it in the `Idempotency-Key` header, so the ledger
  * applies a repeated submit once.
  */
@@ -25,14 +26,14 @@ export const newIdempotencyKey = (): string => `admin-${crypto.randomUUID()}`
 export interface ApiClientOptions {
   /** The tRPC endpoint, e.g. `/trpc` (same origin) or `http://127.0.0.1:3000/trpc`. */
   readonly url: string
-  /** The current session token, read on every request. */
-  readonly token: () => string | null
+  /** The current session's CSRF token, read on every request. */
+  readonly csrfToken: () => string | null
 }
 
-export const createApiClient = ({ url, token }: ApiClientOptions): ApiClient => {
-  const authorization = (): Record<string, string> => {
-    const value = token()
-    return value === null ? {} : { Authorization: `Bearer ${value}` }
+export const createApiClient = ({ url, csrfToken }: ApiClientOptions): ApiClient => {
+  const csrfHeader = (): Record<string, string> => {
+    const value = csrfToken()
+    return value === null ? {} : { "X-CSRF-Token": value }
   }
   return createTRPCClient<AppRouter>({
     links: [
@@ -40,9 +41,9 @@ export const createApiClient = ({ url, token }: ApiClientOptions): ApiClient => 
         condition: (op) => idempotencyKeyOf(op) !== null,
         true: httpLink({
           url,
-          headers: ({ op }) => ({ ...authorization(), "Idempotency-Key": idempotencyKeyOf(op) ?? "" })
+          headers: ({ op }) => ({ ...csrfHeader(), "Idempotency-Key": idempotencyKeyOf(op) ?? "" })
         }),
-        false: httpBatchLink({ url, headers: authorization })
+        false: httpBatchLink({ url, headers: csrfHeader })
       })
     ]
   })

@@ -211,4 +211,43 @@ describe("the admin console in Chromium", () => {
     await browser.screenshot(page, "10-compatibility")
     await page.close()
   })
+  it("keeps the session token out of page scripts and runs under a strict Content Security Policy", async () => {
+    const page = await browser.newPage()
+    const violations: Array<string> = []
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text())
+    })
+    page.on("pageerror", (error) => violations.push(String(error)))
+    const shell = await page.goto(`${server.url}/admin/`)
+    const headers = shell?.headers() ?? {}
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'")
+    expect(headers["content-security-policy"]).toContain("script-src 'self'")
+    expect(headers["x-content-type-options"]).toBe("nosniff")
+    expect(headers["referrer-policy"]).toBe("no-referrer")
+    expect(headers["x-frame-options"]).toBe("DENY")
+
+    await signIn(page, "finance")
+    const session = (await browser.context.cookies()).find((cookie) => cookie.name === "paybridge_session")
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/trpc" })
+    const seen = await page.evaluate(() => ({
+      cookies: document.cookie,
+      stored: JSON.stringify({ ...sessionStorage })
+    }))
+    expect(seen.cookies).toContain("paybridge_csrf=")
+    expect(seen.cookies).not.toContain("paybridge_session")
+    expect(seen.stored).not.toContain(session?.value ?? "no session cookie")
+    // A script that calls the API with the cookie alone (no CSRF header) is refused.
+    const bare = await page.evaluate(async () => (await fetch("/trpc/session.whoami")).status)
+    expect(bare).toBe(403)
+
+    // The charts, tables, dialogs and JSON views all render under the policy.
+    await page.getByText("EUR by method").waitFor()
+    await page.goto(`${server.url}${paymentPath}`)
+    await legacyView(page).waitFor()
+    await page.getByRole("link", { name: "Customers" }).click()
+    await page.getByRole("button", { name: "New customer" }).click()
+    await page.getByRole("dialog").waitFor()
+    expect(violations).toEqual([])
+    await page.close()
+  })
 })

@@ -8,7 +8,7 @@ import type { ReactNode } from "react"
 import { MemoryRouter } from "react-router"
 import type { ProvidedContext } from "vitest"
 import { ConsoleProviders, ConsoleRoutes, makeQueryClient } from "../../src/app.tsx"
-import { currentToken, type Session } from "../../src/lib/session.tsx"
+import { currentCsrfToken, type Session } from "../../src/lib/session.tsx"
 import { type ApiClient, createApiClient } from "../../src/lib/trpc.ts"
 
 export type ConsoleServer = ProvidedContext["consoleServer"]
@@ -18,7 +18,7 @@ type HappyWindow = Window & { readonly happyDOM?: { readonly setURL: (url: strin
 export const pointAt = (server: ConsoleServer): ApiClient => {
   ;(window as HappyWindow).happyDOM?.setURL(`${server.url}/admin/`)
   sessionStorage.clear()
-  return createApiClient({ url: `${server.url}/trpc`, token: currentToken })
+  return createApiClient({ url: `${server.url}/trpc`, csrfToken: currentCsrfToken })
 }
 
 export const signInAs = async (

@@ -18,6 +18,9 @@ const probeErrors: ErrorTable = {
   Forbidden: { status: 403, body: (e) => body(e._tag, e.message) },
   NotImplemented: { status: 501, body: (e) => body(e._tag, e.message) },
   StorageUnavailable: { status: 503, body: (e) => body(e._tag, e.message) },
+  Overloaded: { status: 503, body: (e) => body(e._tag, e.message) },
+  PayloadTooLarge: { status: 413, body: (e) => body(e._tag, e.message) },
+  TooManyRequests: { status: 429, body: (e) => body(e._tag, e.message) },
   Internal: { status: 500, body: (e) => body(e._tag, e.message) }
 }
 

@@ -12,13 +12,14 @@ import { Authenticator, type Role } from "@paybridge/core"
 import { Effect } from "effect"
 import { type AppRuntime, createApp } from "../../src/app.ts"
 import { loadConfig } from "../../src/config.ts"
-import { createJsonLogger } from "../../src/logger.ts"
+import { collectingLogger } from "../../src/logger.ts"
+import { telemetryLayer } from "../../src/observability.ts"
 import { openRuntime } from "../../src/runtime.ts"
 
 export interface TestServer {
   readonly url: string
   readonly runtime: AppRuntime
-  /** Every JSON log line the server wrote, parsed. */
+  /** Every log entry the server wrote: `msg`, `level`, `time` and the entry's annotations, flat. */
   readonly logs: ReadonlyArray<Record<string, unknown>>
   readonly apiKeys: Readonly<Record<Role, string>>
   /** A client authenticated as a user with this role. */
@@ -37,13 +38,14 @@ export const startTestServer = async (databaseUrl: string, options: TestServerOp
   const config = await Effect.runPromise(
     loadConfig({ ...options.env, DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "info" })
   )
-  const runtime = await openRuntime(config)
   const logs: Array<Record<string, unknown>> = []
-  const logger = createJsonLogger({ level: "info", write: (line) => logs.push(JSON.parse(line)) })
+  const logger = collectingLogger((entry) =>
+    logs.push({ time: entry.timestamp, level: entry.level.toLowerCase(), msg: entry.message, ...entry.annotations })
+  )
+  const runtime = await openRuntime(config, telemetryLayer(config, { logger }))
   const app = createApp({
     runtime,
     config,
-    logger,
     ...(options.dialects === undefined ? {} : { dialects: options.dialects })
   })
 

@@ -4,7 +4,8 @@
  * `{ "error": { "code", "message", "fields"?: [{ "field", "message" }], "requestId" } }`.
  * Statuses: 400 invalid input, 401 missing or invalid API key, 403 outside the key's customer
  * scope or role, 404 unknown payment, customer or route, 409 refused by the payment's lifecycle
- * (e.g. deleting posted money) or a conflicting request, 501 not performed, 503 retry later.
+ * (e.g. deleting posted money) or a conflicting request, 413 a body over the server's limit, 429 too
+ * many failed authentications (with `Retry-After`), 501 not performed, 503 retry later.
  */
 import type { ErrorContext, ErrorTable } from "@paybridge/adapter-kit"
 
@@ -42,5 +43,11 @@ export const billingPlatformUkErrors: ErrorTable = {
     body: (_e, c) => body("unavailable", "The service is temporarily unavailable; try again shortly", c),
     headers: () => ({ "retry-after": "1" })
   },
+  Overloaded: {
+    status: 503,
+    body: (e, c) => body("unavailable", e.message, c)
+  },
+  PayloadTooLarge: { status: 413, body: (e, c) => body("payload_too_large", e.message, c) },
+  TooManyRequests: { status: 429, body: (e, c) => body("too_many_requests", e.message, c) },
   Internal: { status: 500, body: (e, c) => body("internal_error", e.message, c) }
 }

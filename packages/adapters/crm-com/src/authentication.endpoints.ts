@@ -4,7 +4,7 @@
  * Basic user name with an empty password, optional unit) and `authentication/token/release`. Each
  * login answers a session token that expires two hours after issue (see `crm-com.auth.ts`).
  */
-import { type Endpoint, endpoint, publicEndpoint } from "@paybridge/adapter-kit"
+import { type Endpoint, endpoint, loginAccountField, publicEndpoint } from "@paybridge/adapter-kit"
 import { Authenticator } from "@paybridge/core"
 import { Effect } from "effect"
 import { issueToken, releaseToken, webApiKeyOf } from "./crm-com.auth.ts"
@@ -22,6 +22,7 @@ export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
     summary: "Log in: a token for a user's e-mail, password and organisation",
     tags: ["authentication"],
     request: { body: LoginBody },
+    loginAccount: loginAccountField("username"),
     responses: { 200: { description: "The token", schema: TokenResponse } },
     tests: [
       `${suite} › issues a token for a user's e-mail, password and organisation and accepts it as the token parameter`,

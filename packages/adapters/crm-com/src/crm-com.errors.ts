@@ -2,7 +2,9 @@
  * CRM.COM's error table. Every failure is CRM.COM's envelope with a non-OK `status.code`, a human
  * `status.message`, a `status.description` (the field issues, or null) and `data: null`. Like the
  * vendor's RPC-style API, refusals a client can act on travel with HTTP 200 and are told apart by
- * `status.code`; only faults of the server itself use HTTP 5xx:
+ * `status.code`; only faults of the server itself use HTTP 5xx, and the server's own protections
+ * (a body over its size limit, a throttled login) use 413 and 429 (with `Retry-After`), as a proxy
+ * in front of CRM.COM would:
  *
  * | ledger error         | status.code              | HTTP |
  * | -------------------- | ------------------------ | ---- |
@@ -14,6 +16,9 @@
  * | Conflict             | CONFLICT / IDEMPOTENCY_KEY_REUSED | 200 |
  * | NotImplemented       | NOT_SUPPORTED            | 501  |
  * | StorageUnavailable   | SERVICE_UNAVAILABLE      | 503  |
+ * | Overloaded           | SERVICE_UNAVAILABLE      | 503  |
+ * | PayloadTooLarge      | REQUEST_TOO_LARGE        | 413  |
+ * | TooManyRequests      | TOO_MANY_REQUESTS        | 429  |
  * | Internal             | INTERNAL_ERROR           | 500  |
  */
 import type { ErrorTable } from "@paybridge/adapter-kit"
@@ -72,5 +77,8 @@ export const crmComErrors: ErrorTable = {
     status: 503,
     body: () => crmError("SERVICE_UNAVAILABLE", "The service is temporarily unavailable; try again shortly")
   },
+  Overloaded: { status: 503, body: (e) => crmError("SERVICE_UNAVAILABLE", e.message) },
+  PayloadTooLarge: { status: 413, body: (e) => crmError("REQUEST_TOO_LARGE", e.message) },
+  TooManyRequests: { status: 429, body: (e) => crmError("TOO_MANY_REQUESTS", e.message) },
   Internal: { status: 500, body: (e, context) => crmError("INTERNAL_ERROR", e.message, `request ${context.requestId}`) }
 }

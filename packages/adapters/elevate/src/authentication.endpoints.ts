@@ -3,7 +3,7 @@
  * the Paybridge user's e-mail and password and answers `{token, username}` with a JWT for
  * `Authorization: Bearer` (see `elevate.auth.ts`). The only endpoint without credentials.
  */
-import { type Endpoint, ok, publicEndpoint } from "@paybridge/adapter-kit"
+import { type Endpoint, loginAccountField, ok, publicEndpoint } from "@paybridge/adapter-kit"
 import { Authenticator } from "@paybridge/core"
 import { Effect } from "effect"
 import { signElevateToken } from "./elevate.auth.ts"
@@ -19,6 +19,7 @@ export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
     summary: "Exchange a brand, user name and password for a JWT valid 15 minutes",
     tags: ["authentication"],
     request: { body: AuthenticateRequest },
+    loginAccount: loginAccountField("username"),
     responses: { 200: { description: "The token", schema: AuthenticateResponse } },
     tests: [
       `${suite} › authentication › issues a 15-minute JWT for a user's password and accepts it as a bearer token`,

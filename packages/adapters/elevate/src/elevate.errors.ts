@@ -2,8 +2,10 @@
  * Elevate's error table: every core error tag → its HTTP status and the Elevate error body
  * `{ status, error, message, path, requestId, errors? }`. Elevate documents 400, 401, 403 and
  * 404; Paybridge keeps those for validation, credentials, permissions and unknown records, and
- * adds 409 (a refused state change or a conflicting request), 501 (documented endpoints it does
- * not perform), 503 (storage down) and 500 (an unexpected defect), always in the same shape.
+ * adds 409 (a refused state change or a conflicting request), 413 (a body over the server's
+ * limit), 429 (too many logins or failed authentications, with `Retry-After`), 501 (documented
+ * endpoints it does not perform), 503 (storage down or every password-hashing slot busy) and 500
+ * (an unexpected defect), always in the same shape.
  */
 import type { ErrorContext, ErrorTable } from "@paybridge/adapter-kit"
 
@@ -13,6 +15,8 @@ const reasons: Readonly<Record<number, string>> = {
   403: "Forbidden",
   404: "Not Found",
   409: "Conflict",
+  413: "Payload Too Large",
+  429: "Too Many Requests",
   500: "Internal Server Error",
   501: "Not Implemented",
   503: "Service Unavailable"
@@ -48,5 +52,8 @@ export const elevateErrors: ErrorTable = {
     status: 503,
     body: (_e, context) => body(503, "The service is temporarily unavailable; try again shortly", context)
   },
+  Overloaded: { status: 503, body: (e, context) => body(503, e.message, context) },
+  PayloadTooLarge: { status: 413, body: (e, context) => body(413, e.message, context) },
+  TooManyRequests: { status: 429, body: (e, context) => body(429, e.message, context) },
   Internal: { status: 500, body: (e, context) => body(500, e.message, context) }
 }

@@ -4,7 +4,8 @@
  * registry, its authentication method, its error table and error body schema; `createApp(deps)`
  * turns that into a Hono app that `apps/api` mounts under a base path (default: the vendor's
  * prefix). For every request the app takes the request id from `X-Request-Id` (or makes one),
- * reads the body as exact JSON, authenticates (unless the endpoint is public), answers
+ * refuses a query or body over the limits (`limits.ts`), reads the body as exact JSON, asks the
+ * host's throttle, authenticates (unless the endpoint is public), answers
  * `NotImplemented` for documented-only endpoints, decodes the wire schemas, runs the handler's
  * core program through the `LedgerRunner` as `dialect:<id>`, and renders every failure — ledger
  * errors, malformed JSON, unknown routes, defects — through the dialect's error table.
@@ -14,6 +15,7 @@ import { Cause, type Effect, Exit, Schema } from "effect"
 import { type Context, Hono } from "hono"
 import type { AuthenticationMethod, CredentialSource } from "./auth/authentication.ts"
 import { makeSessionStore, type SessionStore } from "./auth/session-store.ts"
+import type { AuthAttempt, AuthThrottle } from "./auth/throttle.ts"
 import type { Endpoint } from "./endpoint-registry.ts"
 import { joinPath, registryProblems } from "./endpoint-registry.ts"
 import {
@@ -27,11 +29,20 @@ import {
   malformedJson,
   missingBody,
   missingCredentials,
+  payloadTooLarge,
   renderDialectError,
   routeNotFound,
+  tooManyRequests,
   validationFailedFromSchema
 } from "./errors.ts"
-import { type JsonBody, jsonExactResponse, readJsonExact } from "./json/exact-json.ts"
+import { type JsonBody, jsonExactResponse, parseJsonExact } from "./json/exact-json.ts"
+import {
+  defaultRequestLimits,
+  idempotencyKeyProblem,
+  queryLimitProblem,
+  type RequestLimits,
+  readBodyLimited
+} from "./limits.ts"
 import type { DialectRunners, DialectServices } from "./runner.ts"
 
 /** A link to the vendor's own documentation. */
@@ -124,6 +135,15 @@ export interface DialectDeps extends DialectRunners {
   readonly generateRequestId?: (() => string) | undefined
   /** Where defects are reported; default: one JSON line on stderr. */
   readonly reportDefect?: ((report: DefectReport) => void) | undefined
+  /** Body, query and idempotency-key bounds; each defaults to {@link defaultRequestLimits}. */
+  readonly limits?: Partial<RequestLimits> | undefined
+  /**
+   * The host's throttle on logins and failed authentications (one shared by every protocol);
+   * default none. A refusal is answered `TooManyRequests` with `Retry-After`.
+   */
+  readonly throttle?: AuthThrottle | undefined
+  /** The client's address for the throttle (the host knows its sockets and proxies); default unknown. */
+  readonly clientAddress?: ((c: Context) => string | null) | undefined
 }
 
 const DialectTypeId = Symbol.for("@paybridge/adapter-kit/Dialect")
@@ -143,6 +163,16 @@ export const isDialect = (value: unknown): value is Dialect =>
   typeof value === "object" && value !== null && DialectTypeId in value
 
 const requestIdPattern = /^[A-Za-z0-9._:@/+=-]{1,128}$/u
+
+/**
+ * The client's `X-Request-Id` when it is safe to adopt and echo (1-128 characters of
+ * `A-Za-z0-9._:@/+=-`), else `null`: the caller generates one instead, so no header value is
+ * ever repeated unbounded or with odd characters.
+ */
+export const wellFormedRequestId = (header: string | undefined): string | null => {
+  const given = header?.trim()
+  return given !== undefined && requestIdPattern.test(given) ? given : null
+}
 
 const defaultReportDefect = (report: DefectReport): void => {
   const cause = report.cause
@@ -164,20 +194,44 @@ const defaultIdempotencyKey = (request: IdempotencySource): string | null => {
   return key === undefined || key === "" ? null : key
 }
 
-type ReadBody = JsonBody | { readonly _tag: "Form"; readonly value: Readonly<Record<string, string>> }
+type ReadBody =
+  | JsonBody
+  | { readonly _tag: "Form"; readonly value: Readonly<Record<string, string>> }
+  | { readonly _tag: "TooLarge" }
 
-const readBody = async (c: Context, format: "json" | "form"): Promise<ReadBody> => {
-  if (c.req.method === "GET" || c.req.method === "HEAD") return { _tag: "Empty" }
-  if (format === "json") return readJsonExact(c)
-  let form: Awaited<ReturnType<Context["req"]["parseBody"]>>
+const parseJsonBody = (text: string): ReadBody => {
+  if (text.trim() === "") return { _tag: "Empty" }
   try {
-    form = await c.req.parseBody()
+    return { _tag: "Json", value: parseJsonExact(text) }
+  } catch (error) {
+    return { _tag: "Malformed", message: error instanceof Error ? error.message : "malformed JSON" }
+  }
+}
+
+/** A form body (URL-encoded or multipart; any other content type reads as empty), last value of each name. */
+const parseFormBody = async (bytes: Uint8Array<ArrayBuffer>, contentType: string): Promise<ReadBody> => {
+  const type = contentType.toLowerCase()
+  if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) {
+    return { _tag: "Empty" }
+  }
+  let form: FormData
+  try {
+    form = await new Response(bytes, { headers: { "content-type": contentType } }).formData()
   } catch (error) {
     return { _tag: "Malformed", message: error instanceof Error ? error.message : "malformed form body" }
   }
   const value: Record<string, string> = {}
-  for (const [key, item] of Object.entries(form)) if (typeof item === "string") value[key] = item
+  for (const [key, item] of form.entries()) if (typeof item === "string") value[key] = item
   return Object.keys(value).length === 0 ? { _tag: "Empty" } : { _tag: "Form", value }
+}
+
+/** The body as JSON or form, read no further than `maxBytes`. */
+const readBody = async (c: Context, format: "json" | "form", maxBytes: number): Promise<ReadBody> => {
+  if (c.req.method === "GET" || c.req.method === "HEAD") return { _tag: "Empty" }
+  const read = await readBodyLimited(c.req.raw, maxBytes)
+  if (read._tag === "TooLarge") return read
+  if (format === "json") return parseJsonBody(new TextDecoder().decode(read.bytes))
+  return parseFormBody(read.bytes, c.req.header("content-type") ?? "")
 }
 
 const bodyValue = (body: ReadBody): unknown => (body._tag === "Json" || body._tag === "Form" ? body.value : undefined)
@@ -230,12 +284,12 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
     const generateRequestId = deps.generateRequestId ?? (() => crypto.randomUUID())
     const reportDefect = deps.reportDefect ?? defaultReportDefect
     const readIdempotencyKey = definition.idempotencyKey ?? defaultIdempotencyKey
+    const limits: RequestLimits = { ...defaultRequestLimits, ...deps.limits }
+    const throttle = deps.throttle ?? null
+    const clientAddressOf = deps.clientAddress ?? (() => null)
     const app = new Hono()
 
-    const requestIdOf = (c: Context): string => {
-      const given = c.req.header("x-request-id")?.trim()
-      return given !== undefined && requestIdPattern.test(given) ? given : generateRequestId()
-    }
+    const requestIdOf = (c: Context): string => wellFormedRequestId(c.req.header("x-request-id")) ?? generateRequestId()
 
     const render = (error: DialectError, context: ErrorContext): Response =>
       renderDialectError(definition.renderError, error, context)
@@ -260,6 +314,27 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
       return renderDefect(cause, context)
     }
 
+    /** Tells the throttle when presented credentials were refused. */
+    const noteRefusal = (exit: Exit.Exit<unknown, unknown>, attempt: AuthAttempt) => {
+      if (throttle === null || Exit.isSuccess(exit)) return
+      const failure = Cause.findErrorOption(exit.cause)
+      if (failure._tag === "Some" && isDialectError(failure.value) && failure.value._tag === "Unauthorized") {
+        throttle.recordFailure(attempt)
+      }
+    }
+
+    // Before any route: a query over the limits is refused in the vendor's shape (nothing echoes it).
+    app.use("*", async (c, next) => {
+      const problem = queryLimitProblem(c.req.url, limits)
+      if (problem === null) return next()
+      return render(problem, {
+        requestId: requestIdOf(c),
+        operationId: null,
+        method: c.req.method,
+        path: c.req.path
+      })
+    })
+
     const handle =
       (route: Endpoint) =>
       async (c: Context): Promise<Response> => {
@@ -271,7 +346,9 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
           path: c.req.path
         }
         try {
-          const body = await readBody(c, route.request?.bodyFormat ?? "json")
+          const body = await readBody(c, route.request?.bodyFormat ?? "json", limits.maxBodyBytes)
+          if (body._tag === "TooLarge") return render(payloadTooLarge(limits.maxBodyBytes), context)
+          const clientAddress = clientAddressOf(c)
           const source: CredentialSource = {
             header: (name) => c.req.header(name),
             query: (name) => c.req.query(name),
@@ -283,7 +360,11 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
           if (route.access === "authenticated") {
             const program = definition.authenticate.authenticate(source)
             if (program === undefined) return render(missingCredentials(), context)
+            const attempt = { clientAddress, account: definition.authenticate.account?.(source) ?? null }
+            const wait = throttle?.admitCheck(attempt) ?? null
+            if (wait !== null) return render(tooManyRequests(wait), context)
             const exit = await deps.runAuthentication(program)
+            noteRefusal(exit, attempt)
             if (Exit.isFailure(exit)) return renderFailure(exit.cause, context)
             principal = exit.value
           }
@@ -311,6 +392,8 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
           if (Exit.isFailure(decodedBody)) return renderFailure(decodedBody.cause, context)
 
           const idempotencyKey = readIdempotencyKey(source)
+          const keyProblem = idempotencyKeyProblem(idempotencyKey, limits)
+          if (keyProblem !== null) return render(keyProblem, context)
           const request = {
             params: params.value,
             query: query.value,
@@ -324,6 +407,17 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
             principal,
             sessions
           }
+          const login: AuthAttempt | null =
+            route.handler.access === "public"
+              ? {
+                  clientAddress,
+                  account: route.loginAccount?.({ body: bodyValue(body), header: (name) => c.req.header(name) }) ?? null
+                }
+              : null
+          if (login !== null) {
+            const wait = throttle?.admitLogin(login) ?? null
+            if (wait !== null) return render(tooManyRequests(wait), context)
+          }
           const exit =
             route.handler.access === "public"
               ? await deps.runAuthentication(route.handler.run(request))
@@ -335,6 +429,7 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
                     requestId,
                     idempotencyKey
                   } satisfies CommandContextShape)
+          if (login !== null) noteRefusal(exit, login)
           if (Exit.isFailure(exit)) return renderFailure(exit.cause, context)
           return jsonExactResponse(exit.value.body, exit.value.status, {
             "x-request-id": requestId,

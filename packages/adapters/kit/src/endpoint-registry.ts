@@ -93,7 +93,31 @@ export interface EndpointDoc<Params, Query, Body> {
   readonly responses: Readonly<Record<number, ResponseDoc>>
   /** Names of the tests that prove this endpoint (`file › test name`); may be empty when not implemented. */
   readonly tests: ReadonlyArray<string>
+  /**
+   * For a login (`publicEndpoint`): the account name its credentials claim (an e-mail, a user name,
+   * a client id), read from the raw body or headers before anything runs, so the host's throttle
+   * can limit failed logins per account as well as per client address. Default: none.
+   */
+  readonly loginAccount?: ((request: LoginRequest) => string | null) | undefined
 }
+
+/** What {@link EndpointDoc.loginAccount} may read: the body as parsed (JSON or form, not yet decoded) and the headers. */
+export interface LoginRequest {
+  readonly body: unknown
+  readonly header: (name: string) => string | undefined
+}
+
+/** `loginAccount` reading a top-level string field of the body (`username`, `client_id`, …), the first one present. */
+export const loginAccountField =
+  (...names: ReadonlyArray<string>) =>
+  ({ body }: LoginRequest): string | null => {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return null
+    for (const name of names) {
+      const value = (body as Record<string, unknown>)[name]
+      if (typeof value === "string" && value.trim() !== "") return value
+    }
+    return null
+  }
 
 /** A handler of an authenticated endpoint: one core program per request. */
 export type Handler<Params, Query, Body> = (

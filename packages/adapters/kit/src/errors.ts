@@ -3,7 +3,7 @@
  * tag (plus `Internal`, the kit's stand-in for an unexpected defect) the HTTP status and the body
  * in the vendor's own shape. The kit sends every failure through that table — ledger errors,
  * bad credentials, malformed JSON, wire-schema rejections, unknown routes, unimplemented
- * endpoints and defects — so a client never sees a response the vendor could not have sent, and
+ * endpoints, oversize bodies, throttled logins and defects — so a client never sees a response the vendor could not have sent, and
  * a defect never leaks internals.
  */
 import {
@@ -28,8 +28,29 @@ export class InternalError extends Schema.TaggedError<InternalError>()("Internal
 /** The fixed public message of every {@link InternalError}. */
 export const internalErrorMessage = "An internal error occurred; the request id identifies it in the server log"
 
-/** Everything a dialect may have to render: a core ledger error or an {@link InternalError}. */
-export type DialectError = LedgerError | InternalError
+/**
+ * The request body is larger than the server accepts (`RequestLimits.maxBodyBytes`); the body was
+ * not read past the limit and nothing ran.
+ */
+export class PayloadTooLarge extends Schema.TaggedError<PayloadTooLarge>()("PayloadTooLarge", {
+  message: Schema.String,
+  limitBytes: Schema.Int
+}) {}
+
+/**
+ * Too many logins or failed authentications from this client address or for this account name
+ * (the host's `AuthThrottle`); nothing ran. Rendered with `Retry-After: <retryAfterSeconds>`.
+ */
+export class TooManyRequests extends Schema.TaggedError<TooManyRequests>()("TooManyRequests", {
+  message: Schema.String,
+  retryAfterSeconds: Schema.Int
+}) {}
+
+/**
+ * Everything a dialect may have to render: a core ledger error, an {@link InternalError}, or one
+ * of the edge's own refusals ({@link PayloadTooLarge}, {@link TooManyRequests}).
+ */
+export type DialectError = LedgerError | InternalError | PayloadTooLarge | TooManyRequests
 export type DialectErrorTag = DialectError["_tag"]
 
 /** Every tag an {@link ErrorTable} must cover, in a stable order. */
@@ -42,6 +63,9 @@ export const dialectErrorTags: ReadonlyArray<DialectErrorTag> = [
   "Forbidden",
   "NotImplemented",
   "StorageUnavailable",
+  "Overloaded",
+  "PayloadTooLarge",
+  "TooManyRequests",
   "Internal"
 ]
 
@@ -67,13 +91,19 @@ export type ErrorTable = {
   readonly [Tag in DialectErrorTag]: ErrorRendering<Extract<DialectError, { readonly _tag: Tag }>>
 }
 
-/** Renders `error` through `table` as an exact JSON response. */
+/**
+ * Renders `error` through `table` as an exact JSON response. An error that says when to come back
+ * (`TooManyRequests`, `Overloaded`) always carries `Retry-After` in whole seconds, whatever the
+ * table's own headers.
+ */
 export const renderDialectError = (table: ErrorTable, error: DialectError, context: ErrorContext): Response => {
   const rendering = table[error._tag] as ErrorRendering<DialectError>
   const headers = rendering.headers?.(error, context) ?? {}
+  const retryAfter = "retryAfterSeconds" in error ? { "retry-after": String(error.retryAfterSeconds) } : {}
   return jsonExactResponse(rendering.body(error, context), rendering.status, {
     "x-request-id": context.requestId,
-    ...headers
+    ...headers,
+    ...retryAfter
   })
 }
 
@@ -125,6 +155,17 @@ export const endpointNotImplemented = (operationId: string): NotImplemented =>
   new NotImplemented({
     operation: operationId,
     message: `${operationId} is part of the vendor's API but is not implemented by Paybridge`
+  })
+
+/** The body is over `limitBytes`. */
+export const payloadTooLarge = (limitBytes: number): PayloadTooLarge =>
+  new PayloadTooLarge({ message: `The request body is larger than ${limitBytes} bytes`, limitBytes })
+
+/** Refused by the login/failed-authentication throttle; retry after `retryAfterSeconds`. */
+export const tooManyRequests = (retryAfterSeconds: number): TooManyRequests =>
+  new TooManyRequests({
+    message: `Too many attempts; try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? "" : "s"}`,
+    retryAfterSeconds
   })
 
 /** No credentials, or credentials of the wrong style. */

@@ -35,6 +35,9 @@ const rpcErrors: ErrorTable = {
   Forbidden: { status: 403, body: envelope("FORBIDDEN") },
   NotImplemented: { status: 501, body: envelope("NOT_IMPLEMENTED") },
   StorageUnavailable: { status: 503, body: envelope("UNAVAILABLE") },
+  Overloaded: { status: 503, body: envelope("BUSY") },
+  PayloadTooLarge: { status: 413, body: envelope("TOO_LARGE") },
+  TooManyRequests: { status: 429, body: envelope("THROTTLED") },
   Internal: { status: 500, body: envelope("INTERNAL") }
 }
 const RpcError = Schema.Struct({ status: Schema.Struct({ code: Schema.String, message: Schema.String }) })

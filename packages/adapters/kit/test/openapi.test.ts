@@ -83,7 +83,18 @@ describe("openApiDocument", () => {
 
   it("documents errors with the dialect's statuses and error schema", () => {
     const create = operation("/payments", "post")
-    expect(Object.keys(create.responses).sort()).toEqual(["201", "401", "403", "404", "409", "422", "500", "503"])
+    expect(Object.keys(create.responses).sort()).toEqual([
+      "201",
+      "401",
+      "403",
+      "404",
+      "409",
+      "413",
+      "422",
+      "429",
+      "500",
+      "503"
+    ])
     expect(create.responses["409"]?.description).toBe("Error: InvalidTransition, Conflict")
     expect(create.responses["422"]?.content?.["application/json"]?.schema).toEqual({
       $ref: "#/components/schemas/AcmeError"

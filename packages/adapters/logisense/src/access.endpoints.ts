@@ -4,7 +4,7 @@
  * grant; it answers a 30-minute bearer token and a rotated refresh token. The grant handling and
  * the token answer are in `logisense.auth.ts`.
  */
-import { type Endpoint, ok, publicEndpoint } from "@paybridge/adapter-kit"
+import { type Endpoint, loginAccountField, ok, publicEndpoint } from "@paybridge/adapter-kit"
 import { Effect } from "effect"
 import { sessionForLogin, tokenAnswer } from "./logisense.auth.ts"
 import { LogisenseLoginForm, LogisenseToken } from "./logisense.schemas.ts"
@@ -18,6 +18,7 @@ export const accessEndpoints: ReadonlyArray<Endpoint> = [
     summary: "Log in (form-encoded, password or refresh_token grant) and get a bearer token",
     tags: ["Access"],
     request: { body: LogisenseLoginForm, bodyFormat: "form" },
+    loginAccount: loginAccountField("username", "client_id"),
     responses: { 200: { description: "A bearer token valid for 30 minutes", schema: LogisenseToken } },
     tests: proven(
       "logs in with a user name and password, form-encoded, and uses the bearer token",

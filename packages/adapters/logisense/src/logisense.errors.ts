@@ -31,6 +31,8 @@ export const logisenseErrorCodes = {
   unauthorized: 10100000,
   forbidden: 10300000,
   notFound: 10400000,
+  payloadTooLarge: 11300000,
+  tooManyRequests: 12900000,
   notImplemented: 50100000,
   unavailable: 50300000,
   internal: 50000000
@@ -114,6 +116,9 @@ export const logisenseErrors: ErrorTable = {
   Forbidden: { status: 403, body: one(logisenseErrorCodes.forbidden) },
   NotImplemented: { status: 501, body: one(logisenseErrorCodes.notImplemented) },
   StorageUnavailable: { status: 503, body: one(logisenseErrorCodes.unavailable) },
+  Overloaded: { status: 503, body: one(logisenseErrorCodes.unavailable) },
+  PayloadTooLarge: { status: 413, body: one(logisenseErrorCodes.payloadTooLarge) },
+  TooManyRequests: { status: 429, body: one(logisenseErrorCodes.tooManyRequests) },
   Internal: { status: 500, body: one(logisenseErrorCodes.internal) }
 }
 

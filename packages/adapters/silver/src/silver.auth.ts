@@ -24,6 +24,7 @@ import { invalidCredentials, invalidToken, silverErrors } from "./silver.errors.
 /** Replaces a method's `Unauthorized` text with DRF's. */
 const withDrfText = (method: AuthenticationMethod, message: string): AuthenticationMethod => ({
   securitySchemes: method.securitySchemes,
+  account: method.account,
   authenticate: (request) =>
     method
       .authenticate(request)

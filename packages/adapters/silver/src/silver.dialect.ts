@@ -10,7 +10,14 @@
  * and customer details) live in dialect records. See README.md for the status mapping, the
  * reversal rule and every deliberate difference from Silver.
  */
-import { type Dialect, defineDialect, type Endpoint } from "@paybridge/adapter-kit"
+import {
+  type Dialect,
+  defaultRequestLimits,
+  defineDialect,
+  type Endpoint,
+  queryLimitProblem,
+  renderDialectError
+} from "@paybridge/adapter-kit"
 import { Hono } from "hono"
 import { customersEndpoints } from "./customers.endpoints.ts"
 import { invoicesEndpoints } from "./invoices.endpoints.ts"
@@ -21,7 +28,7 @@ import { providersEndpoints } from "./providers.endpoints.ts"
 import { authenticateOutsideRegistry, silverAuthentication } from "./silver.auth.ts"
 import { silverErrors } from "./silver.errors.ts"
 import { SilverError } from "./silver.schemas.ts"
-import { appendSlash, unslashedPaths } from "./silver.transformers.ts"
+import { appendSlash, frontRequestId, unslashedPaths } from "./silver.transformers.ts"
 
 const endpoints: ReadonlyArray<Endpoint> = [
   ...paymentsEndpoints,
@@ -63,6 +70,14 @@ export const silverDialect: Dialect = {
     const inner = definition.createApp(deps)
     const app = new Hono()
     const authenticate = authenticateOutsideRegistry(deps)
+    // The kit's query bound, in front of the redirects too (their Location repeats the query).
+    const limits = { ...defaultRequestLimits, ...deps.limits }
+    app.use("*", async (c, next) => {
+      const problem = queryLimitProblem(c.req.url, limits)
+      if (problem === null) return next()
+      const context = { requestId: frontRequestId(c), operationId: null, method: c.req.method, path: c.req.path }
+      return renderDialectError(silverErrors, problem, context)
+    })
     for (const path of unslashedPaths(endpoints)) app.all(path, appendSlash)
     for (const options of paymentsOptions) app.options(options.path, (c) => options.answer(c, authenticate))
     app.route("/", inner)

@@ -46,6 +46,18 @@ export const silverErrors: ErrorTable = {
     body: () => ({ detail: "Service temporarily unavailable, try again later." }),
     headers: () => ({ "retry-after": "1" })
   },
+  Overloaded: {
+    status: 503,
+    body: () => ({ detail: "Service temporarily unavailable, try again later." })
+  },
+  PayloadTooLarge: { status: 413, body: () => ({ detail: "Request body too large." }) },
+  // DRF's `Throttled` (rest_framework/exceptions.py of the era), with its `Retry-After` header.
+  TooManyRequests: {
+    status: 429,
+    body: (e) => ({
+      detail: `Request was throttled. Expected available in ${e.retryAfterSeconds} second${e.retryAfterSeconds === 1 ? "" : "s"}.`
+    })
+  },
   Internal: { status: 500, body: (e) => ({ detail: e.message }) }
 }
 

@@ -16,7 +16,8 @@ import {
   type DialectServices,
   type Endpoint,
   JsonDecimal,
-  jsonExactResponse
+  jsonExactResponse,
+  wellFormedRequestId
 } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
@@ -434,7 +435,8 @@ export const redirectTest =
 // Django in front of the views (what the kit's registry does not route)
 
 /** The request id a route outside the registry answers with: the client's `X-Request-Id`, else a new one. */
-export const frontRequestId = (c: Context): string => c.req.header("x-request-id")?.trim() || crypto.randomUUID()
+export const frontRequestId = (c: Context): string =>
+  wellFormedRequestId(c.req.header("x-request-id")) ?? crypto.randomUUID()
 
 /** Every Silver resource path of `endpoints` without its trailing slash (where {@link appendSlash} answers). */
 export const unslashedPaths = (endpoints: ReadonlyArray<Endpoint>): ReadonlyArray<string> =>

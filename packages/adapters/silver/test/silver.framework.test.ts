@@ -181,4 +181,29 @@ describe("Silver's framework answers", () => {
     }
     expect(await bench.testbed.countPayments()).toBe(0)
   })
+  it("bounds the query the Link header and the slash redirect repeat, and never repeats a malformed X-Request-Id", async () => {
+    const customer = bench.seed.customer.id
+    // An 8,000-character filter once came back four times in the Link header (~32 KB of headers).
+    const listed = await bench.send({
+      method: "GET",
+      path: bench.paymentsPath(),
+      query: { status: "x".repeat(8000) }
+    })
+    expect(listed.status).toBe(400)
+    expect(listed.json).toEqual({ non_field_errors: ["The query string is longer than 2048 characters"] })
+    expect(listed.headers.get("link")).toBeNull()
+    const redirected = await bench.testbed.request({
+      method: "GET",
+      path: `/customers/${customer}/payments`,
+      query: { status: "x".repeat(8000) },
+      headers: { "x-request-id": `${"r".repeat(200)}` }
+    })
+    expect(redirected.status).toBe(400)
+    expect(redirected.headers.get("location")).toBeNull()
+    expect(redirected.headers.get("x-request-id")).not.toContain("rrrr")
+    // Within the bound the Link header stays a few times the query.
+    const fine = await bench.send({ method: "GET", path: bench.paymentsPath(), query: { status: "x".repeat(1500) } })
+    expect(fine.status).toBe(200)
+    expect(fine.headers.get("link")?.length ?? 0).toBeLessThan(4 * 2048 + 1000)
+  })
 })

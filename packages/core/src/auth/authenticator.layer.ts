@@ -6,10 +6,12 @@
  * is still read on every call, so a revocation (from this process or any other) takes effect on
  * the very next request. Session tokens derived from a key or a password login are re-checked the
  * same way (`principalOfSession`: the key row and the user row, no KDF). Failures never say which
- * part of a credential was wrong.
+ * part of a credential was wrong. At most `maxConcurrentKdf` scrypt computations run at once; a
+ * check that finds every slot taken waits briefly (`kdfQueueTimeoutMillis`) and then fails with
+ * `Overloaded`, so a burst of password guesses cannot exhaust memory or the libuv thread pool.
  */
-import { Clock, Effect, Layer, Schema } from "effect"
-import { Conflict, notFound, Unauthorized, validationFailed } from "../errors.ts"
+import { Clock, Effect, Layer, Option, Schema, Semaphore } from "effect"
+import { Conflict, notFound, Overloaded, Unauthorized, validationFailed } from "../errors.ts"
 import { type Principal, Role } from "../model/common.ts"
 import type { ApiKeyId, UserId } from "../model/ids.ts"
 import { type ApiKeyRecord, IdentityStore, type UserRecord } from "../ports/identity-store.ts"
@@ -37,6 +39,16 @@ export interface AuthenticatorOptions {
   readonly cacheMaxEntries?: number | undefined
   /** A key's last-used time is written at most this often (a write per request would be wasteful). Default 1 minute. */
   readonly lastUsedResolutionMillis?: number | undefined
+  /**
+   * How many scrypt computations may run at once (each holds ~32 MiB and a libuv worker thread).
+   * Default 4, Node's default thread-pool size: more would only queue inside libuv, delaying file
+   * and DNS work too.
+   */
+  readonly maxConcurrentKdf?: number | undefined
+  /** How long a check waits for a free scrypt slot before it fails with `Overloaded`. Default 2 seconds. */
+  readonly kdfQueueTimeoutMillis?: number | undefined
+  /** The scrypt check of a secret against its stored hash; default {@link verifySecret}. Tests may slow it down. */
+  readonly verifySecret?: ((secret: string, stored: string) => Promise<boolean>) | undefined
 }
 
 const invalidApiKey = () => new Unauthorized({ message: "invalid or revoked API key" })
@@ -80,14 +92,32 @@ export const authenticatorLayerWith = (
       /** fingerprint of the whole key → who it proved to be; insertion order = age. */
       const verified = new Map<string, CachedVerification>()
 
-      const hash = (secret: string) => Effect.promise(() => hashSecret(secret, kdfCost))
-      const verify = (secret: string, stored: string) => Effect.promise(() => verifySecret(secret, stored))
+      const kdfSlots = yield* Semaphore.make(Math.max(1, options.maxConcurrentKdf ?? 4))
+      const kdfQueueTimeoutMillis = options.kdfQueueTimeoutMillis ?? 2000
+      const kdfBusy = () =>
+        new Overloaded({
+          message: "Too many credential checks are in progress; try again shortly",
+          retryAfterSeconds: Math.max(1, Math.ceil(kdfQueueTimeoutMillis / 1000))
+        })
+      /** Runs one scrypt computation in a free slot, waiting at most `kdfQueueTimeoutMillis` for one. */
+      const withKdfSlot = <A>(work: () => Promise<A>): Effect.Effect<A, Overloaded> =>
+        Effect.scoped(
+          Effect.gen(function* () {
+            const slot = yield* kdfSlots.takeScoped(1).pipe(Effect.timeoutOption(kdfQueueTimeoutMillis))
+            if (Option.isNone(slot)) return yield* kdfBusy()
+            return yield* Effect.promise(work)
+          })
+        )
+
+      const hash = (secret: string) => withKdfSlot(() => hashSecret(secret, kdfCost))
+      const scryptCheck = options.verifySecret ?? verifySecret
+      const verify = (secret: string, stored: string) => withKdfSlot(() => scryptCheck(secret, stored))
       // Computed once, lazily: lets unknown emails cost one scrypt like known ones.
       let decoy: Promise<string> | null = null
       const spendDecoyTime = (secret: string) =>
-        Effect.promise(() => {
+        withKdfSlot(() => {
           decoy ??= decoyHash(kdfCost)
-          return decoy.then((stored) => verifySecret(secret, stored))
+          return decoy.then((stored) => scryptCheck(secret, stored))
         })
 
       const remember = (fingerprint: string, entry: CachedVerification) => {

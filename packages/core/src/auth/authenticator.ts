@@ -8,7 +8,7 @@
  * The implementation is `authenticatorLayer` in `authenticator.layer.ts`.
  */
 import { Context, type Effect } from "effect"
-import type { LedgerError, StorageUnavailable, Unauthorized } from "../errors.ts"
+import type { LedgerError, Overloaded, StorageUnavailable, Unauthorized } from "../errors.ts"
 import type { Principal, Role } from "../model/common.ts"
 import type { ApiKeyId, CustomerId, UserId } from "../model/ids.ts"
 import type { ApiKeyRecord, UserRecord } from "../ports/identity-store.ts"
@@ -53,6 +53,9 @@ export interface SessionGrant {
   readonly origin: SessionOrigin
 }
 
+/** How checking a credential (key or password, which costs one scrypt) can fail. */
+export type CredentialCheckFailure = Unauthorized | StorageUnavailable | Overloaded
+
 export class Authenticator extends Context.Service<
   Authenticator,
   {
@@ -61,18 +64,16 @@ export class Authenticator extends Context.Service<
       readonly userId: UserId
       readonly label?: string
     }) => Effect.Effect<IssuedApiKey, LedgerError>
-    readonly authenticateApiKey: (apiKey: string) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
-    readonly authenticatePassword: (
-      email: string,
-      password: string
-    ) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
+    /** `Overloaded` when every scrypt slot stayed busy (a key not verified in the last minutes needs one). */
+    readonly authenticateApiKey: (apiKey: string) => Effect.Effect<Principal, CredentialCheckFailure>
+    readonly authenticatePassword: (email: string, password: string) => Effect.Effect<Principal, CredentialCheckFailure>
     /** {@link authenticateApiKey}, also naming the key, for a dialect that trades the key for a session token. */
-    readonly sessionForApiKey: (apiKey: string) => Effect.Effect<SessionGrant, Unauthorized | StorageUnavailable>
+    readonly sessionForApiKey: (apiKey: string) => Effect.Effect<SessionGrant, CredentialCheckFailure>
     /** {@link authenticatePassword}, also naming the user, for a dialect that trades a password for a session token. */
     readonly sessionForPassword: (
       email: string,
       password: string
-    ) => Effect.Effect<SessionGrant, Unauthorized | StorageUnavailable>
+    ) => Effect.Effect<SessionGrant, CredentialCheckFailure>
     /**
      * The current principal of a live session (role and scope read afresh): `Unauthorized` once the
      * API key it came from is revoked or gone, or its user no longer exists. Two indexed reads, no KDF.

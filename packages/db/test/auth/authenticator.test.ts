@@ -17,7 +17,7 @@ import {
   UserId,
   verifySecret
 } from "@paybridge/core"
-import { Effect, Layer, Result } from "effect"
+import { Effect, Fiber, Layer, Result } from "effect"
 import { TestClock } from "effect/testing"
 import { TestLedgerStore } from "../../src/testing/index.ts"
 
@@ -424,5 +424,97 @@ describe("Authenticator: passwords and principals", () => {
       assert.isNull(yield* auth.findUser({ id: UserId.make(4242) }))
       assert.isNull(yield* auth.findUser({ email: "nobody@example.com" }))
     }).pipe(Effect.provide(withFreshStore))
+  )
+})
+
+describe("Authenticator: scrypt slots", () => {
+  it.effect(
+    "a check that finds every scrypt slot busy waits briefly, then fails with Overloaded and a retry time",
+    () => {
+      // The first password check holds the only scrypt slot until the test lets it go.
+      let releaseFirst: () => void = () => undefined
+      let firstEntered: () => void = () => undefined
+      const firstMayFinish = new Promise<void>((resolve) => {
+        releaseFirst = resolve
+      })
+      const firstHoldsSlot = new Promise<void>((resolve) => {
+        firstEntered = resolve
+      })
+      let checks = 0
+      const heldFirstCheck = (secret: string, stored: string) => {
+        checks += 1
+        if (checks !== 1) return verifySecret(secret, stored)
+        firstEntered()
+        return firstMayFinish.then(() => verifySecret(secret, stored))
+      }
+      return Effect.gen(function* () {
+        const auth = yield* Authenticator
+        yield* auth.createUser(alice)
+        const password = "correct horse battery"
+        const first = yield* Effect.forkChild(auth.authenticatePassword(alice.email, password))
+        yield* Effect.promise(() => firstHoldsSlot)
+        const waiting = yield* Effect.forkChild(
+          Effect.all(
+            [
+              Effect.result(auth.authenticatePassword(alice.email, password)),
+              Effect.result(auth.authenticatePassword(alice.email, "a wrong password"))
+            ],
+            { concurrency: "unbounded" }
+          )
+        )
+        // The waiting checks read the user from the database (real I/O) before they queue for the slot,
+        // so virtual time moves past the 2-second queue timeout until both have given up.
+        while (waiting.pollUnsafe() === undefined) {
+          yield* TestClock.adjust("3 seconds")
+          yield* Effect.promise(() => new Promise((resolve) => setTimeout(resolve, 5)))
+        }
+        const refused = yield* Fiber.join(waiting)
+        for (const result of refused) {
+          assert.isTrue(Result.isFailure(result))
+          if (Result.isFailure(result)) {
+            assert.strictEqual(result.failure._tag, "Overloaded")
+            if (result.failure._tag === "Overloaded") assert.strictEqual(result.failure.retryAfterSeconds, 2)
+          }
+        }
+        releaseFirst()
+        assert.strictEqual((yield* Fiber.join(first)).name, "Alice Finance")
+        // The slot is free again: the next check runs.
+        assert.strictEqual((yield* auth.authenticatePassword(alice.email, password)).name, "Alice Finance")
+      }).pipe(
+        Effect.provide(
+          Layer.provideMerge(
+            authenticatorLayerWith({
+              kdfCost: testKdfCost,
+              maxConcurrentKdf: 1,
+              kdfQueueTimeoutMillis: 2000,
+              verifySecret: heldFirstCheck
+            }),
+            TestLedgerStore.layer
+          )
+        )
+      )
+    }
+  )
+
+  it.effect("checks queued behind a busy slot run one after another when the slot frees in time", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      yield* auth.createUser({ ...alice, password: "another password 1" })
+      const results = yield* Effect.all(
+        Array.from({ length: 4 }, () => Effect.result(auth.authenticatePassword(alice.email, "another password 1"))),
+        { concurrency: "unbounded" }
+      )
+      assert.deepStrictEqual(
+        results.map((result) => (Result.isSuccess(result) ? result.success.name : result.failure._tag)),
+        ["Alice Finance", "Alice Finance", "Alice Finance", "Alice Finance"]
+      )
+    }).pipe(
+      Effect.provide(
+        Layer.provideMerge(
+          authenticatorLayerWith({ kdfCost: testKdfCost, maxConcurrentKdf: 1, kdfQueueTimeoutMillis: 60_000 }),
+          TestLedgerStore.layer
+        )
+      )
+    )
   )
 })

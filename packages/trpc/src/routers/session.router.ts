@@ -1,7 +1,8 @@
 /**
- * Who am I: the principal the presented API key (or console session token) stands for, role and
+ * Who am I: the principal the presented API key (or console session cookie) stands for, role and
  * customer scope included; and the admin console's password sign-in, which trades an email and
- * password for a short-lived session token, and sign-out, which ends that token at once.
+ * password for a short-lived session the host keeps in an HttpOnly cookie (the answer says who and
+ * until when, never the token), and sign-out, which ends that session at once.
  */
 
 import { TRPCError } from "@trpc/server"
@@ -33,12 +34,11 @@ export const sessionRouter = router({
   signIn: publicProcedure.input(jsonInput(SignInInput)).mutation(async ({ ctx, input }) => {
     const host = ctx.console
     if (host === null) throw new TRPCError({ code: "NOT_IMPLEMENTED", message: "this server offers no admin console" })
-    const principal = await host.runAuthenticator((auth) => auth.authenticatePassword(input.email, input.password))
-    const session = await host.sessions.issue(principal)
-    return { token: session.token, expiresAt: session.expiresAt.toISOString(), principal: whoamiOf(principal) }
+    const session = await host.signIn(input.email, input.password)
+    return { expiresAt: session.expiresAt.toISOString(), principal: whoamiOf(session.principal) }
   }),
   signOut: protectedProcedure.mutation(async ({ ctx }) => {
-    if (ctx.console !== null && ctx.credential !== null) await ctx.console.sessions.revoke(ctx.credential)
+    if (ctx.console !== null) await ctx.console.signOut()
     return { signedOut: true }
   })
 })

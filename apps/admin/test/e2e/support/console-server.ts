@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { serve } from "@hono/node-server"
-import { createApp, createJsonLogger, dialects, loadConfig, openRuntime } from "@paybridge/api"
+import { collectingLogger, createApp, dialects, loadConfig, openRuntime, telemetryLayer } from "@paybridge/api"
 // biome-ignore lint/style/noRestrictedImports: the e2e harness builds the real server; the console itself never imports server code
 import { Authenticator, type Role } from "@paybridge/core"
 import { Effect } from "effect"
@@ -36,9 +36,8 @@ export const startConsoleServer = async (options: { readonly requireBuild?: bool
       ADMIN_DIST_DIR: adminDistDir
     })
   )
-  const runtime = await openRuntime(config)
-  const logger = createJsonLogger({ level: "error", write: () => undefined })
-  const app = createApp({ runtime, config, logger, dialects: [...dialects, legacyPayDialect] })
+  const runtime = await openRuntime(config, telemetryLayer(config, { logger: collectingLogger(() => undefined) }))
+  const app = createApp({ runtime, config, dialects: [...dialects, legacyPayDialect] })
   const roles: ReadonlyArray<Role> = ["admin", "finance", "read-only"]
   const users = Object.fromEntries(
     roles.map((role) => [role, { email: `${role}@e2e.paybridge.invalid`, password: `${role}-password-1` }])

@@ -21,6 +21,9 @@ const errors: ErrorTable = {
   Forbidden: { status: 403, body: errorBody("forbidden") },
   NotImplemented: { status: 501, body: errorBody("not_implemented") },
   StorageUnavailable: { status: 503, body: errorBody("unavailable") },
+  Overloaded: { status: 503, body: errorBody("busy") },
+  PayloadTooLarge: { status: 413, body: errorBody("payload_too_large") },
+  TooManyRequests: { status: 429, body: errorBody("too_many_requests") },
   Internal: { status: 500, body: errorBody("internal") }
 }
 

@@ -7,12 +7,19 @@
  * with a password or with an API key as user name (Silver, CRM.COM's web API key) — and
  * {@link anyOf} combines them. Each method also describes itself as OpenAPI security schemes.
  */
-import { Authenticator, type Forbidden, type Principal, type StorageUnavailable, Unauthorized } from "@paybridge/core"
+import {
+  Authenticator,
+  type Forbidden,
+  type Overloaded,
+  type Principal,
+  type StorageUnavailable,
+  Unauthorized
+} from "@paybridge/core"
 import { Effect } from "effect"
 import type { SessionStore } from "./session-store.ts"
 
 /** The failures an authentication may end in. */
-export type AuthenticationFailure = Unauthorized | Forbidden | StorageUnavailable
+export type AuthenticationFailure = Unauthorized | Forbidden | StorageUnavailable | Overloaded
 
 /** What an authentication method may read from a request. */
 export interface CredentialSource {
@@ -47,6 +54,11 @@ export interface AuthenticationMethod {
   readonly authenticate: (
     request: CredentialSource
   ) => Effect.Effect<Principal, AuthenticationFailure, Authenticator> | undefined
+  /**
+   * The account name this request's credentials claim (HTTP Basic's user name), for the host's
+   * failed-authentication throttle; `null` (or absent) for tokens and API keys.
+   */
+  readonly account?: ((request: CredentialSource) => string | null) | undefined
 }
 
 /** How a found credential becomes a principal. */
@@ -141,6 +153,11 @@ export const httpBasic = (
           (mode === "password" ? "HTTP Basic: e-mail and password" : "HTTP Basic: API key as user name, empty password")
       }
     },
+    account: (request) => {
+      if (mode !== "password") return null
+      const parts = authorizationParts(request)
+      return parts?.scheme === "basic" ? (decodeBasic(parts.value)?.user ?? null) : null
+    },
     authenticate: (request) => {
       const parts = authorizationParts(request)
       if (parts === undefined || parts.scheme !== "basic") return undefined
@@ -216,6 +233,10 @@ export const headerCredential = (options: {
 /** The first method whose credentials are present decides; none present means "not provided". */
 export const anyOf = (...methods: ReadonlyArray<AuthenticationMethod>): AuthenticationMethod => ({
   securitySchemes: Object.assign({}, ...methods.map((method) => method.securitySchemes)),
+  account: (request) => {
+    const deciding = methods.find((method) => method.authenticate(request) !== undefined)
+    return deciding?.account?.(request) ?? null
+  },
   authenticate: (request) => {
     for (const method of methods) {
       const program = method.authenticate(request)

@@ -9,7 +9,9 @@
  * call. With `refreshTtlSeconds` a login also gets an OAuth-style refresh token: single use
  * (each refresh rotates it: the old one stops working), optionally bound to the client id it was
  * issued to, good for `refreshTtlSeconds` from its own issue, and carrying the same origin, so
- * `refresh` re-checks the key or user exactly as `resolve` does. The store is in memory, one per
+ * `refresh` re-checks the key or user exactly as `resolve` does. Expired tokens are dropped by a
+ * sweep that runs at most once per token lifetime on the next use, and by `purgeExpired`, so
+ * they never pile up until the size bound. The store is in memory, one per
  * dialect app: a restart signs everyone out, which these vendors' clients already handle because
  * their tokens expire anyway.
  */
@@ -72,6 +74,8 @@ export interface SessionStore {
   readonly resolve: (token: string) => Effect.Effect<Principal, Unauthorized | StorageUnavailable, Authenticator>
   /** Ends a token at once; unknown tokens are ignored. */
   readonly revoke: (token: string) => Effect.Effect<void>
+  /** Drops every expired session and refresh token now; how many were dropped. */
+  readonly purgeExpired: Effect.Effect<number>
 }
 
 /** Options of {@link makeSessionStore}. */
@@ -86,6 +90,11 @@ export interface SessionStoreOptions {
   readonly maxSessions?: number | undefined
   /** Lifetime of a refresh token in seconds; without it no refresh tokens are issued. */
   readonly refreshTtlSeconds?: number | undefined
+  /**
+   * Expired tokens are dropped by a sweep over the whole store that runs, at most this often, on
+   * the next issue, resolve or refresh (so an idle store costs nothing). Default: the token lifetime.
+   */
+  readonly sweepIntervalSeconds?: number | undefined
 }
 
 interface Session {
@@ -111,6 +120,26 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
   const refreshTokens = new Map<string, RefreshEntry>()
   const expired = new Unauthorized({ message: "The session token is invalid or has expired" })
   const refreshRefused = new Unauthorized({ message: "The refresh token is invalid, expired or already used" })
+
+  const dropExpired = <V extends { readonly expiresAt: number }>(entries: Map<string, V>, at: number): number => {
+    let dropped = 0
+    for (const [token, entry] of entries) {
+      if (entry.expiresAt <= at) {
+        entries.delete(token)
+        dropped += 1
+      }
+    }
+    return dropped
+  }
+  const sweepIntervalMillis = (options.sweepIntervalSeconds ?? options.ttlSeconds) * 1000
+  let lastSweep = now()
+  /** The periodic sweep: every expired entry goes, at most once per `sweepIntervalMillis`. */
+  const sweepIfDue = (at: number) => {
+    if (at - lastSweep < sweepIntervalMillis) return
+    lastSweep = at
+    dropExpired(sessions, at)
+    dropExpired(refreshTokens, at)
+  }
 
   const sweep = <V extends { readonly expiresAt: number }>(entries: Map<string, V>, at: number) => {
     if (entries.size < maxSessions) return
@@ -140,9 +169,15 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
   }
 
   return {
-    issue: (grant, binding) => Effect.sync(() => open(grant.origin, binding?.client ?? null, now())),
+    issue: (grant, binding) =>
+      Effect.sync(() => {
+        const at = now()
+        sweepIfDue(at)
+        return open(grant.origin, binding?.client ?? null, at)
+      }),
     refresh: (refreshToken, binding) =>
       Effect.suspend(() => {
+        sweepIfDue(now())
         const entry = refreshTokens.get(refreshToken)
         if (entry === undefined) return Effect.fail(refreshRefused)
         if (entry.expiresAt <= now()) {
@@ -171,6 +206,7 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
     resolve: (token) =>
       Effect.suspend(() => {
         const at = now()
+        sweepIfDue(at)
         const session = sessions.get(token)
         if (session === undefined) return Effect.fail(expired)
         if (session.expiresAt <= at) {
@@ -195,6 +231,11 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
     revoke: (token) =>
       Effect.sync(() => {
         sessions.delete(token)
-      })
+      }),
+    purgeExpired: Effect.sync(() => {
+      const at = now()
+      lastSweep = at
+      return dropExpired(sessions, at) + dropExpired(refreshTokens, at)
+    })
   }
 }

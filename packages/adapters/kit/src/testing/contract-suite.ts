@@ -8,16 +8,46 @@
  * and malformed JSON are answered in that shape too; a rejected create changes nothing (event
  * and payment counts unchanged); a valid create answers with a body matching its declared wire
  * schema; a create retried with the same idempotency key returns the same result and
- * creates exactly one payment; and `docs/compatibility.md` shows the registry as it is.
+ * creates exactly one payment; a body over the size limit is answered `PayloadTooLarge`, an
+ * overlong query `ValidationFailed` and a throttled client `TooManyRequests` with `Retry-After`,
+ * each in the vendor's shape and changing nothing; every error kind the table renders matches the
+ * error schema; and `docs/compatibility.md` shows the registry as it is.
  */
 import { readFile } from "node:fs/promises"
+import {
+  Conflict,
+  Forbidden,
+  InvalidTransition,
+  NotFound,
+  NotImplemented,
+  Overloaded,
+  StorageUnavailable,
+  Unauthorized,
+  ValidationFailed
+} from "@paybridge/core"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
+import type { AuthThrottle } from "../auth/throttle.ts"
 import { compatibilityDocumentPath, compatibilitySection } from "../compatibility.ts"
 import type { Dialect } from "../dialect.ts"
 import { type Endpoint, fillPath } from "../endpoint-registry.ts"
-import type { DialectErrorTag } from "../errors.ts"
-import { type DialectTestbed, makeDialectTestbed, type TestRequest, type TestResponse } from "./testbed.ts"
+import {
+  type DialectError,
+  type DialectErrorTag,
+  dialectErrorTags,
+  InternalError,
+  internalErrorMessage,
+  payloadTooLarge,
+  renderDialectError,
+  tooManyRequests
+} from "../errors.ts"
+import {
+  type DialectTestbed,
+  makeDialectTestbed,
+  type TestbedOptions,
+  type TestRequest,
+  type TestResponse
+} from "./testbed.ts"
 
 /** The per-dialect table the suite is driven by. */
 export interface ContractExpectations<Seed> {
@@ -62,14 +92,54 @@ export const contractTestTitles = {
   validCreate: "creates exactly one payment and answers with a body matching the declared response schema",
   idempotentRetry: "returns the same result for a create retried with the same idempotency key and creates one payment",
   idempotencyKeyReused: "refuses an idempotency key reused for a different create with Conflict in the vendor's shape",
-  compatibilityTable: "is listed in docs/compatibility.md exactly as its registry declares it"
+  compatibilityTable: "is listed in docs/compatibility.md exactly as its registry declares it",
+  payloadTooLarge: "answers a body over the size limit with PayloadTooLarge in the vendor's shape and changes nothing",
+  longQuery: "refuses a query string over the limit with ValidationFailed in the vendor's shape and changes nothing",
+  throttled:
+    "answers a throttled client with TooManyRequests and Retry-After in the vendor's shape and changes nothing",
+  everyErrorKind: "renders every error kind in the vendor's error shape, with Retry-After where it says when to retry"
 } as const
+
+/** One example of every error kind a table renders. */
+const sampleErrors: { readonly [Tag in DialectErrorTag]: Extract<DialectError, { readonly _tag: Tag }> } = {
+  NotFound: new NotFound({ entity: "payment", id: "7", message: "payment 7 does not exist" }),
+  ValidationFailed: new ValidationFailed({
+    message: "amount: must be positive",
+    issues: [{ path: ["amount"], message: "must be positive" }]
+  }),
+  InvalidTransition: new InvalidTransition({
+    entity: "payment",
+    id: "7",
+    from: "posted",
+    action: "delete",
+    message: "a posted payment cannot be deleted"
+  }),
+  Conflict: new Conflict({ reason: "duplicate", message: "a payment with this reference exists" }),
+  Unauthorized: new Unauthorized({ message: "invalid or revoked API key" }),
+  Forbidden: new Forbidden({ message: "role read-only may not create payments" }),
+  NotImplemented: new NotImplemented({ operation: "contract", message: "contract is not implemented" }),
+  StorageUnavailable: new StorageUnavailable({ message: "database unreachable" }),
+  Overloaded: new Overloaded({ message: "too many credential checks in progress", retryAfterSeconds: 2 }),
+  PayloadTooLarge: payloadTooLarge(1024),
+  TooManyRequests: tooManyRequests(7),
+  Internal: new InternalError({ message: internalErrorMessage })
+}
+
+/** A throttle that refuses every credential check (logins pass, so seeds can sign in) for 7 seconds. */
+const refusingThrottle: AuthThrottle = {
+  admitLogin: () => null,
+  admitCheck: () => 7,
+  recordFailure: () => undefined
+}
 
 /** Options of {@link dialectContractSuite}. */
 export interface ContractSuiteOptions<Seed> {
   readonly dialect: Dialect
-  /** Builds a fresh testbed per test; default `makeDialectTestbed({ dialect })` (real store, SQLite in memory). */
-  readonly testbed?: (() => Promise<DialectTestbed>) | undefined
+  /**
+   * Builds a fresh testbed per test, with the dialect deps a test asks for (limits, a throttle);
+   * default `makeDialectTestbed({ dialect, deps })` (real store, SQLite in memory).
+   */
+  readonly testbed?: ((deps?: TestbedOptions["deps"]) => Promise<DialectTestbed>) | undefined
   readonly expectations: ContractExpectations<Seed>
   /**
    * Check that `docs/compatibility.md` shows this dialect's registry as it is (default `true`;
@@ -88,7 +158,7 @@ const hasBody = (method: string) => method === "POST" || method === "PUT" || met
 /** Registers the contract tests of `dialect` in the current Vitest file. */
 export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>): void => {
   const { dialect, expectations } = options
-  const makeTestbed = options.testbed ?? (() => makeDialectTestbed({ dialect }))
+  const makeTestbed = options.testbed ?? ((deps?: TestbedOptions["deps"]) => makeDialectTestbed({ dialect, deps }))
   const table = dialect.renderError
   const createRoute = dialect.endpoints.find((route) => route.operationId === expectations.create.operationId)
   if (createRoute === undefined || !createRoute.implemented) {
@@ -102,8 +172,8 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
       ? (request: TestRequest, key: string) => withHeader(request, "Idempotency-Key", key)
       : expectations.create.withIdempotencyKey
 
-  const run = async (test: (testbed: DialectTestbed, seed: Seed) => Promise<void>) => {
-    const testbed = await makeTestbed()
+  const run = async (test: (testbed: DialectTestbed, seed: Seed) => Promise<void>, deps?: TestbedOptions["deps"]) => {
+    const testbed = await makeTestbed(deps)
     try {
       await test(testbed, await expectations.seed(testbed))
     } finally {
@@ -214,6 +284,62 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
         expect(await countPayments(testbed, seed)).toBe(before.payments + 1)
       })
     )
+
+    it(contractTestTitles.payloadTooLarge, () =>
+      run(
+        async (testbed, seed) => {
+          const before = await snapshot(testbed, seed)
+          const valid = expectations.authorize(expectations.create.valid(seed), seed)
+          const response = await testbed.request({
+            ...valid,
+            headers: { ...valid.headers, "content-type": "application/json" },
+            body: undefined,
+            rawBody: JSON.stringify({ padding: "x".repeat(256) })
+          })
+          expectErrorShape(response, "PayloadTooLarge")
+          expect(await snapshot(testbed, seed)).toEqual(before)
+        },
+        { limits: { maxBodyBytes: 128 } }
+      )
+    )
+
+    it(contractTestTitles.longQuery, () =>
+      run(async (testbed, seed) => {
+        const before = await snapshot(testbed, seed)
+        const valid = expectations.authorize(expectations.create.valid(seed), seed)
+        const response = await testbed.request({ ...valid, query: { ...valid.query, status: "x".repeat(8000) } })
+        expectErrorShape(response, "ValidationFailed")
+        expect(response.text.length).toBeLessThan(2000)
+        for (const [, value] of response.headers) expect(value.length).toBeLessThan(1000)
+        expect(await snapshot(testbed, seed)).toEqual(before)
+      })
+    )
+
+    it(contractTestTitles.throttled, () =>
+      run(
+        async (testbed, seed) => {
+          const before = await snapshot(testbed, seed)
+          const response = await testbed.request(expectations.authorize(expectations.create.valid(seed), seed))
+          expectErrorShape(response, "TooManyRequests")
+          expect(response.headers.get("retry-after")).toBe("7")
+          expect(await snapshot(testbed, seed)).toEqual(before)
+        },
+        { throttle: refusingThrottle }
+      )
+    )
+
+    it(contractTestTitles.everyErrorKind, async () => {
+      const context = { requestId: "contract-suite-2", operationId: null, method: "POST", path: "/contract" }
+      for (const tag of dialectErrorTags) {
+        const response = renderDialectError(table, sampleErrors[tag], context)
+        const text = await response.text()
+        const decoded = Schema.decodeUnknownExit(dialect.errorSchema)(JSON.parse(text))
+        expect(decoded._tag, `${tag}: error body ${text} does not match the dialect's error schema`).toBe("Success")
+        expect(response.status, tag).toBe(table[tag].status)
+        if (tag === "TooManyRequests") expect(response.headers.get("retry-after")).toBe("7")
+        if (tag === "Overloaded") expect(response.headers.get("retry-after")).toBe("2")
+      }
+    })
 
     if (options.checkCompatibilityTable !== false) {
       it(contractTestTitles.compatibilityTable, async () => {

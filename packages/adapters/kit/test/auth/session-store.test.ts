@@ -141,3 +141,45 @@ describe("session store", () => {
     }).pipe(Effect.provide(layer))
   )
 })
+
+describe("session store: dropping expired tokens", () => {
+  it.effect("purgeExpired drops every expired session and refresh token and keeps live ones", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      let clock = Date.parse("2026-03-01T09:00:00Z")
+      const sessions = makeSessionStore({
+        ttlSeconds: 900,
+        refreshTtlSeconds: 3600,
+        sweepIntervalSeconds: 86_400, // no sweep on use in this test: only purgeExpired drops
+        now: () => clock
+      })
+      yield* auth.createUser({ email: "ops@example.com", name: "Ops", role: "admin", password: "correct horse" })
+      const grant = () => auth.sessionForPassword("ops@example.com", "correct horse")
+      for (let index = 0; index < 3; index += 1) yield* sessions.issue(yield* grant())
+      clock += 901_000 // sessions over, refresh tokens still good
+      const live = yield* sessions.issue(yield* grant())
+      assert.strictEqual(yield* sessions.purgeExpired, 3)
+      assert.strictEqual((yield* sessions.resolve(live.token)).name, "Ops")
+      clock += 3600_000 // everything issued so far is over
+      assert.strictEqual(yield* sessions.purgeExpired, 5) // the live session and the four refresh tokens
+      assert.strictEqual(yield* sessions.purgeExpired, 0)
+    }).pipe(Effect.provide(layer))
+  )
+
+  it.effect("the next use after a token lifetime sweeps out every expired token, not only the one touched", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      let clock = Date.parse("2026-03-01T09:00:00Z")
+      const sessions = makeSessionStore({ ttlSeconds: 900, now: () => clock })
+      yield* auth.createUser({ email: "ops@example.com", name: "Ops", role: "admin", password: "correct horse" })
+      for (let index = 0; index < 4; index += 1) {
+        yield* sessions.issue(yield* auth.sessionForPassword("ops@example.com", "correct horse"))
+      }
+      clock += 600_000 // within the sweep interval: nothing is due yet
+      yield* sessions.issue(yield* auth.sessionForPassword("ops@example.com", "correct horse"))
+      clock += 400_000 // the first four are over, and a sweep is due
+      yield* refusal(sessions.resolve("not-a-token"))
+      assert.strictEqual(yield* sessions.purgeExpired, 0) // the sweep already took all four
+    }).pipe(Effect.provide(layer))
+  )
+})

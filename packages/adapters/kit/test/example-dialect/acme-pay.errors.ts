@@ -31,5 +31,8 @@ export const acmeErrors: ErrorTable = {
   Forbidden: { status: 403, body: (e) => body("forbidden", e.message) },
   NotImplemented: { status: 501, body: (e) => body("not_implemented", e.message) },
   StorageUnavailable: { status: 503, body: () => body("unavailable", "Try again shortly") },
+  Overloaded: { status: 503, body: (e) => body("busy", e.message) },
+  PayloadTooLarge: { status: 413, body: (e) => body("payload_too_large", e.message) },
+  TooManyRequests: { status: 429, body: (e) => body("too_many_requests", e.message) },
   Internal: { status: 500, body: (e) => body("internal_error", e.message) }
 }

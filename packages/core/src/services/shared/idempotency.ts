@@ -9,7 +9,7 @@
  * transaction.
  */
 import { createHash } from "node:crypto"
-import { Context, Effect, Schema } from "effect"
+import { Context, Effect, Metric, Schema } from "effect"
 import { Conflict, type StorageUnavailable } from "../../errors.ts"
 import { IdempotencyStore, type IdempotencyStoreShape } from "../../ports/idempotency-store.ts"
 import { now } from "../clock.ts"
@@ -38,6 +38,12 @@ const canonicalize = (value: unknown): unknown => {
 /** SHA-256 (hex) of the operation name and the canonical JSON of its input. */
 export const requestHash = (operation: string, input: unknown): string =>
   createHash("sha256").update(operation).update("\n").update(canonicalJson(input)).digest("hex")
+
+/** Commands answered from a stored result instead of running again, by operation (Prometheus: `/metrics`). */
+export const idempotentReplays = Metric.counter("paybridge_idempotent_replays_total", {
+  description: "Commands answered from the stored result of an earlier request with the same idempotency key",
+  incremental: true
+})
 
 /** A result schema whose JSON codec needs no services (every ledger record schema qualifies). */
 export type ResultSchema<A> = Schema.Codec<A, unknown, never, never>
@@ -78,6 +84,7 @@ export const withIdempotencyIn = <A, E, R>(
     })
     switch (claim._tag) {
       case "Replay":
+        yield* Metric.update(Metric.withAttributes(idempotentReplays, { operation }), 1)
         return yield* Schema.decodeUnknownEffect(codec)(claim.response).pipe(Effect.orDie)
       case "Mismatch":
         return yield* new Conflict({

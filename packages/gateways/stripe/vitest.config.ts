@@ -1,0 +1,3 @@
+import { paybridgeVitestConfig } from "@paybridge/vitest-config"
+
+export default paybridgeVitestConfig()

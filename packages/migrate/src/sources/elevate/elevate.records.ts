@@ -1,0 +1,230 @@
+/**
+ * Elevate's wire records → normalised source records. Customers come from credit status and
+ * balances (Elevate's payment API shows no name); `currencyId` is the ISO 4217 numeric code.
+ * A customer payment row with `txnType: PAYMENT` is a posted payment (Elevate lists nothing
+ * else); a `DEBIT` row (negative) is a balance adjustment. Invoice payments are the payment's
+ * allocations: NORMAL ones to invoices (`invoice:<id>`), ADHOC ones to adhoc invoices
+ * (`adhoc-invoice:<id>`, Paybridge's bills) — two id spaces at the vendor. Elevate shows no
+ * reversal as a record: a reversed payment keeps its row, and only balances and invoice-payment
+ * statuses show it, which the notes say.
+ */
+import type { CurrencyCode } from "@paybridge/core"
+import type { ExactJson } from "../../http/exact-json.ts"
+import {
+  type AdjustmentRecord,
+  amountOf,
+  type BalanceRecord,
+  businessDateOf,
+  type CustomerRecord,
+  currencyOf,
+  type DocumentRecord,
+  idOf,
+  optionalAmountOf,
+  type PaymentRecord,
+  type RefundRecord,
+  type SourceAllocation,
+  SourceFormatError,
+  type SourceRefundState,
+  textOf
+} from "../source-model.ts"
+
+type Row = { readonly [key: string]: ExactJson }
+
+/** ISO 4217 numeric → alphabetic code, for Elevate's `currencyId`. */
+const currencyByNumber: Readonly<Record<number, string>> = {
+  8: "ALL",
+  32: "ARS",
+  36: "AUD",
+  48: "BHD",
+  124: "CAD",
+  152: "CLP",
+  156: "CNY",
+  170: "COP",
+  203: "CZK",
+  208: "DKK",
+  344: "HKD",
+  348: "HUF",
+  352: "ISK",
+  356: "INR",
+  360: "IDR",
+  376: "ILS",
+  392: "JPY",
+  400: "JOD",
+  404: "KES",
+  410: "KRW",
+  414: "KWD",
+  458: "MYR",
+  484: "MXN",
+  512: "OMR",
+  554: "NZD",
+  566: "NGN",
+  578: "NOK",
+  586: "PKR",
+  608: "PHP",
+  634: "QAR",
+  682: "SAR",
+  702: "SGD",
+  704: "VND",
+  710: "ZAR",
+  752: "SEK",
+  756: "CHF",
+  764: "THB",
+  784: "AED",
+  788: "TND",
+  818: "EGP",
+  826: "GBP",
+  840: "USD",
+  901: "TWD",
+  946: "RON",
+  949: "TRY",
+  975: "BGN",
+  978: "EUR",
+  980: "UAH",
+  985: "PLN",
+  986: "BRL",
+  990: "CLF"
+}
+
+export const elevateCurrency = (currencyId: unknown): CurrencyCode | null =>
+  typeof currencyId === "number" ? currencyOf(currencyByNumber[currencyId]) : null
+
+const refundStates: Readonly<Record<string, SourceRefundState>> = {
+  CREATED: "requested",
+  PENDING_SUBMISSION: "requested",
+  SUBMITTED: "submitted",
+  REFUND_SETTLED: "settled",
+  PAID: "settled",
+  MANUALLY_REFUNDED: "settled",
+  CANCELLED: "cancelled",
+  BOUNCED: "failed",
+  FUNDS_RETURNED: "failed"
+}
+
+/** `invoice:<id>` for NORMAL bill runs, `adhoc-invoice:<id>` for ADHOC ones. */
+export const elevateDocumentId = (billRunType: unknown, invoiceId: unknown): string =>
+  `${billRunType === "ADHOC" ? "adhoc-invoice" : "invoice"}:${idOf(invoiceId, "invoice id")}`
+
+export const elevateCustomerRecord = (creditStatus: Row, balance: Row): CustomerRecord => {
+  const id = idOf(creditStatus.customerId, "customerId")
+  return {
+    kind: "customer",
+    sourceId: id,
+    customerSourceId: id,
+    aliases: {},
+    notes: ["Elevate's payment API shows no customer name"],
+    raw: { creditStatus, balance },
+    name: null,
+    number: null,
+    email: null,
+    currency: elevateCurrency(balance.currencyId),
+    creditLimit: optionalAmountOf(creditStatus.creditThreshold, `customer ${id} creditThreshold`)
+  }
+}
+
+export const elevateBalanceRecord = (balance: Row): BalanceRecord => {
+  const customer = idOf(balance.customerId, "customerId")
+  return {
+    kind: "balance",
+    sourceId: customer,
+    customerSourceId: customer,
+    aliases: {},
+    notes: [],
+    raw: balance,
+    balance: amountOf(balance.balance, `customer ${customer} balance`),
+    currency: elevateCurrency(balance.currencyId)
+  }
+}
+
+export const elevatePaymentRecord = (row: Row, allocations: ReadonlyArray<SourceAllocation>): PaymentRecord => {
+  const id = idOf(row.id, "customer payment id")
+  return {
+    kind: "payment",
+    sourceId: id,
+    customerSourceId: idOf(row.customerId, `payment ${id} customerId`),
+    aliases: {},
+    notes: [],
+    raw: row,
+    amount: amountOf(row.amountInMajorCurrency, `payment ${id} amountInMajorCurrency`),
+    currency: elevateCurrency(row.currencyId),
+    state: "posted",
+    vendorState: textOf(row.txnType) ?? "PAYMENT",
+    paymentDate: businessDateOf(row.paymentDate),
+    postedDate: null,
+    method: textOf(row.type),
+    type: textOf(row.customerPaymentType),
+    reference: textOf(row.reference),
+    description: textOf(row.description),
+    allocations,
+    reversedAmount: null
+  }
+}
+
+export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
+  const id = idOf(row.id, "customer payment id")
+  return {
+    kind: "adjustment",
+    sourceId: id,
+    customerSourceId: idOf(row.customerId, `debit ${id} customerId`),
+    aliases: {},
+    notes: [],
+    raw: row,
+    amount: amountOf(row.amountInMajorCurrency, `debit ${id} amountInMajorCurrency`),
+    currency: elevateCurrency(row.currencyId),
+    date: businessDateOf(row.paymentDate),
+    description: textOf(row.description)
+  }
+}
+
+/** An invoice payment (one allocation of a payment to a document) → the document it names. */
+export const elevateDocumentRecord = (row: Row): DocumentRecord => {
+  const sourceId = elevateDocumentId(row.billRunType, row.invoiceId)
+  return {
+    kind: "document",
+    sourceId,
+    customerSourceId: idOf(row.customerId, `${sourceId} customerId`),
+    aliases: typeof row.invoiceNumber === "string" ? { number: row.invoiceNumber } : {},
+    notes: ["Elevate's payment API shows a document only through its payments: no total, no outstanding amount"],
+    raw: {
+      invoiceId: row.invoiceId ?? null,
+      invoiceNumber: row.invoiceNumber ?? null,
+      billRunType: row.billRunType ?? null
+    },
+    documentKind: row.billRunType === "ADHOC" ? "bill" : "invoice",
+    number: textOf(row.invoiceNumber),
+    currency: elevateCurrency(row.currencyId),
+    total: null,
+    outstanding: null,
+    issueDate: null,
+    dueDate: null,
+    vendorState: null
+  }
+}
+
+export const elevateAllocation = (row: Row): SourceAllocation => ({
+  documentSourceId: elevateDocumentId(row.billRunType, row.invoiceId),
+  amount: amountOf(row.amountInMajorCurrency, `invoice payment ${String(row.id)} amount`),
+  allocationSourceId: idOf(row.id, "invoice payment id")
+})
+
+export const elevateRefundRecord = (row: Row): RefundRecord => {
+  const id = idOf(row.id, "refund id")
+  const status = textOf(row.thirdPartyRefundStatus) ?? ""
+  const state = refundStates[status]
+  if (state === undefined) throw new SourceFormatError(`refund ${id}: unknown status ${JSON.stringify(status)}`)
+  return {
+    kind: "refund",
+    sourceId: id,
+    customerSourceId: idOf(row.customerId, `refund ${id} customerId`),
+    aliases: {},
+    notes: ["Elevate does not say which payment a refund paid back"],
+    raw: row,
+    paymentSourceId: null,
+    documentSourceId:
+      row.invoiceId === null || row.invoiceId === undefined ? null : elevateDocumentId(row.billRunType, row.invoiceId),
+    amount: amountOf(row.amountInMajorCurrency, `refund ${id} amountInMajorCurrency`),
+    state,
+    vendorState: status,
+    date: null,
+    reason: textOf(row.description)
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Reads an Elevate tenant as an Elevate client would. Every list takes `page` (from 1) and
+ * `pageSize` (at most 1000) and answers a bare array; the last page is the first shorter than
+ * `pageSize`. `GET /customer-credit-status` lists every customer (discovery, every run); then per
+ * customer, several at once: `GET /customer-balances` (currency, and the balance snapshot at the
+ * end), `GET /customer-payments?customer_id=` (payments and debits, id order), for each payment
+ * that paid a document `GET /invoice-payments?customerPaymentId=` and `GET
+ * /adhoc-invoice-payments?customerPaymentId=` (its allocations and the documents they name), and
+ * `GET /refunds?customerId=`. Elevate filters nothing by time, so every run reads everything and
+ * the driver keeps what changed.
+ */
+import { type ExactJson, isJsonObject } from "../../http/exact-json.ts"
+import { type SourceAllocation, SourceFormatError, type SourceRecord } from "../source-model.ts"
+import { firstPage, parallelStreams, type ReadContext, type SourceBatch, type SourceReader } from "../source-reader.ts"
+import {
+  elevateAdjustmentRecord,
+  elevateAllocation,
+  elevateBalanceRecord,
+  elevateCustomerRecord,
+  elevateDocumentId,
+  elevateDocumentRecord,
+  elevatePaymentRecord,
+  elevateRefundRecord
+} from "./elevate.records.ts"
+
+type Row = { readonly [key: string]: ExactJson }
+
+/** Elevate's documented maximum `pageSize`. */
+export const elevateMaxPageSize = 1000
+
+const rowsOf = (body: ExactJson, what: string): ReadonlyArray<Row> => {
+  if (!Array.isArray(body)) throw new SourceFormatError(`${what}: expected a JSON array`)
+  return body.map((row) => {
+    if (!isJsonObject(row)) throw new SourceFormatError(`${what}: expected objects`)
+    return row
+  })
+}
+
+const objectOf = (body: ExactJson, what: string): Row => {
+  if (!isJsonObject(body)) throw new SourceFormatError(`${what}: expected an object`)
+  return body
+}
+
+const page = async (
+  context: ReadContext,
+  path: string,
+  query: Readonly<Record<string, string | number>>,
+  pageNumber: number,
+  pageSize: number
+) => rowsOf(await context.http.json({ path, query: { ...query, page: pageNumber, pageSize } }), path)
+
+/** Every row of a list, page by page (for small lists: a payment's invoice payments). */
+const allRows = async (
+  context: ReadContext,
+  path: string,
+  query: Readonly<Record<string, string | number>>,
+  pageSize: number
+) => {
+  const rows: Array<Row> = []
+  for (let pageNumber = 1; ; pageNumber++) {
+    const batch = await page(context, path, query, pageNumber, pageSize)
+    rows.push(...batch)
+    if (batch.length < pageSize) return rows
+  }
+}
+
+export const elevateSource: SourceReader = {
+  vendor: "elevate",
+  read: (context) => readElevate(context)
+}
+
+async function* readElevate(context: ReadContext): AsyncGenerator<SourceBatch> {
+  const pageSize = Math.min(context.options.pageSize ?? elevateMaxPageSize, elevateMaxPageSize)
+  const customers = await allRows(context, "customer-credit-status", {}, pageSize)
+  context.expect("customer", customers.length)
+  yield { stream: "customers", records: [], position: { done: true } }
+  const seenDocuments = new Set<string>()
+  yield* parallelStreams(
+    customers.map((customer) => () => readCustomer(context, customer, pageSize, seenDocuments)),
+    context.options.concurrency
+  )
+}
+
+async function* readCustomer(
+  context: ReadContext,
+  creditStatus: Row,
+  pageSize: number,
+  seenDocuments: Set<string>
+): AsyncGenerator<SourceBatch> {
+  const customerId = String(creditStatus.customerId)
+  const balancePath = { path: "customer-balances", query: { customer_id: customerId } }
+
+  const paymentsStream = `customer:${customerId}/payments`
+  const paymentsStart = firstPage(context.resumeFrom(paymentsStream))
+  if (paymentsStart !== null) {
+    for (let pageNumber = paymentsStart; ; pageNumber++) {
+      const rows = await page(context, "customer-payments", { customer_id: customerId }, pageNumber, pageSize)
+      const records: Array<SourceRecord> = []
+      if (pageNumber === 1) {
+        const balance = objectOf(await context.http.json(balancePath), "customer-balances")
+        records.push(elevateCustomerRecord(creditStatus, balance))
+      }
+      for (const row of rows) {
+        if (row.txnType === "DEBIT") {
+          records.push(elevateAdjustmentRecord(row))
+          continue
+        }
+        const allocations: Array<SourceAllocation> = []
+        if (row.invoiceId !== null && row.invoiceId !== undefined) {
+          for (const path of ["invoice-payments", "adhoc-invoice-payments"]) {
+            for (const event of await allRows(context, path, { customerPaymentId: String(row.id) }, pageSize)) {
+              if (String(event.customerPaymentId) !== String(row.id)) continue
+              const documentId = elevateDocumentId(event.billRunType, event.invoiceId)
+              if (!seenDocuments.has(documentId)) {
+                seenDocuments.add(documentId)
+                records.push(elevateDocumentRecord(event))
+              }
+              allocations.push(elevateAllocation(event))
+            }
+          }
+        }
+        records.push(elevatePaymentRecord(row, allocations))
+      }
+      const more = rows.length === pageSize
+      yield { stream: paymentsStream, records, position: more ? { page: pageNumber } : { done: true } }
+      if (!more) break
+    }
+  }
+
+  const refundsStream = `customer:${customerId}/refunds`
+  const refundsStart = firstPage(context.resumeFrom(refundsStream))
+  if (refundsStart !== null) {
+    for (let pageNumber = refundsStart; ; pageNumber++) {
+      const rows = await page(context, "refunds", { customerId }, pageNumber, pageSize)
+      const more = rows.length === pageSize
+      yield {
+        stream: refundsStream,
+        records: rows.map(elevateRefundRecord),
+        position: more ? { page: pageNumber } : { done: true }
+      }
+      if (!more) break
+    }
+  }
+
+  const balanceStream = `customer:${customerId}/balance`
+  if (context.resumeFrom(balanceStream) === null) {
+    const balance = objectOf(await context.http.json(balancePath), "customer-balances")
+    yield { stream: balanceStream, records: [elevateBalanceRecord(balance)], position: { done: true } }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Silver's wire records → normalised source records. A Silver payment carries its customer,
+ * provider, invoice and proforma as absolute hyperlinks; ids are read from the links' paths. The
+ * status table is Silver's FSM read as the ledger's states (unpaid → draft, pending → pending,
+ * paid → posted, canceled → cancelled). Silver shows no reversal: a payment reversed in full shows
+ * `canceled` with its original amount, a partly reversed one `paid` with the amount that stands, so
+ * both are noted as lossy views. Invoices and proformas keep separate id sequences, so a document's
+ * source id is `invoice:<id>` or `proforma:<id>`.
+ */
+
+import type { CurrencyCode } from "@paybridge/core"
+import type { ExactJson } from "../../http/exact-json.ts"
+import {
+  amountOf,
+  businessDateOf,
+  type CustomerRecord,
+  currencyOf,
+  type DocumentRecord,
+  idOf,
+  optionalAmountOf,
+  type PaymentRecord,
+  SourceFormatError,
+  type SourcePaymentState,
+  textOf
+} from "../source-model.ts"
+
+type Row = { readonly [key: string]: ExactJson }
+
+const statusTable: Readonly<Record<string, SourcePaymentState>> = {
+  unpaid: "draft",
+  pending: "pending",
+  paid: "posted",
+  canceled: "cancelled"
+}
+
+/** The id at the end of a Silver hyperlink (`…/customers/7/` → `7`), or null for null. */
+export const linkId = (link: unknown, resource: string): string | null => {
+  if (link === null || link === undefined) return null
+  if (typeof link !== "string") throw new SourceFormatError(`not a ${resource} link: ${JSON.stringify(link)}`)
+  const match = new RegExp(`/${resource}/(\\d+)/?$`, "u").exec(new URL(link, "http://x").pathname)
+  if (match?.[1] === undefined) throw new SourceFormatError(`not a ${resource} link: ${link}`)
+  return match[1]
+}
+
+export const silverCustomerRecord = (row: Row, currency: CurrencyCode | null): CustomerRecord => {
+  const emails = Array.isArray(row.emails) ? row.emails : []
+  return {
+    kind: "customer",
+    sourceId: idOf(row.id, "customer id"),
+    customerSourceId: idOf(row.id, "customer id"),
+    aliases: typeof row.url === "string" ? { url: row.url } : {},
+    notes: [],
+    raw: row,
+    name: textOf(row.name),
+    number: textOf(row.customer_reference),
+    email: textOf(emails[0]),
+    currency,
+    creditLimit: null
+  }
+}
+
+export const silverDocumentRecord = (row: Row, documentKind: "invoice" | "proforma"): DocumentRecord => {
+  const id = idOf(row.id, `${documentKind} id`)
+  const customer = linkId(row.customer, "customers")
+  if (customer === null) throw new SourceFormatError(`${documentKind} ${id} has no customer`)
+  return {
+    kind: "document",
+    sourceId: `${documentKind}:${id}`,
+    customerSourceId: customer,
+    aliases: {
+      id,
+      ...(typeof row.number === "number" || typeof row.number === "string" ? { number: String(row.number) } : {})
+    },
+    notes: [],
+    raw: row,
+    documentKind,
+    number: textOf(row.number),
+    currency: currencyOf(row.currency),
+    total: optionalAmountOf(row.total, `${documentKind} ${id} total`),
+    outstanding: null,
+    issueDate: businessDateOf(row.issue_date),
+    dueDate: businessDateOf(row.due_date),
+    vendorState: textOf(row.state)
+  }
+}
+
+export const silverPaymentRecord = (row: Row): PaymentRecord => {
+  const id = idOf(row.id, "payment id")
+  const customer = linkId(row.customer, "customers")
+  if (customer === null) throw new SourceFormatError(`payment ${id} has no customer`)
+  const status = textOf(row.status) ?? ""
+  const state = statusTable[status]
+  if (state === undefined) throw new SourceFormatError(`payment ${id}: unknown Silver status ${JSON.stringify(status)}`)
+  const invoice = linkId(row.invoice, "invoices")
+  const proforma = linkId(row.proforma, "proformas")
+  const notes: Array<string> = []
+  if (state === "cancelled")
+    notes.push("Silver shows a fully reversed payment as canceled: the view cannot tell them apart")
+  if (state === "posted") notes.push("Silver shows a partly reversed payment as paid with the amount that stands")
+  return {
+    kind: "payment",
+    sourceId: id,
+    customerSourceId: customer,
+    aliases: typeof row.url === "string" ? { url: row.url } : {},
+    notes,
+    raw: row,
+    amount: amountOf(row.amount, `payment ${id} amount`),
+    currency: currencyOf(row.currency),
+    state,
+    vendorState: status,
+    paymentDate: null,
+    postedDate: null,
+    method: null,
+    type: null,
+    reference: null,
+    description: null,
+    // Silver links a payment to the document it pays (invoice first, else proforma) without an amount.
+    allocations:
+      invoice !== null
+        ? [{ documentSourceId: `invoice:${invoice}`, amount: null, allocationSourceId: null }]
+        : proforma !== null
+          ? [{ documentSourceId: `proforma:${proforma}`, amount: null, allocationSourceId: null }]
+          : [],
+    reversedAmount: null
+  }
+}
+
+/** The documents a Silver payment links to, as `[kind, id, url]`. */
+export const silverDocumentLinks = (row: Row): ReadonlyArray<readonly ["invoice" | "proforma", string, string]> => {
+  const links: Array<readonly ["invoice" | "proforma", string, string]> = []
+  const invoice = linkId(row.invoice, "invoices")
+  const proforma = linkId(row.proforma, "proformas")
+  if (invoice !== null && typeof row.invoice === "string") links.push(["invoice", invoice, row.invoice])
+  if (proforma !== null && typeof row.proforma === "string") links.push(["proforma", proforma, row.proforma])
+  return links
+}

@@ -1,0 +1,232 @@
+/**
+ * The normalised source records every vendor reader yields: customers (accounts), documents,
+ * payments with their allocations, reversals, refunds, balance adjustments and balance snapshots,
+ * each with the vendor's own id (`sourceId`), the customer it belongs to, exact decimal amounts
+ * (major units as the vendor wrote them, never a float) and the raw vendor record it came from.
+ * What a vendor does not show is `null`, never guessed; what the vendor's view leaves ambiguous is
+ * said in `notes`. The booking side (phase 2) turns these into ledger commands; this module knows
+ * nothing of the ledger.
+ */
+import { type CurrencyCode, currencyExponents, isCurrencyCode } from "@paybridge/core"
+import { decimalTextOf, type ExactJson } from "../http/exact-json.ts"
+
+/** The five vendors a tenant can be migrated from (the dialect ids of Paybridge). */
+export const vendorIds = ["billing-platform-uk", "crm-com", "logisense", "elevate", "silver"] as const
+export type VendorId = (typeof vendorIds)[number]
+export const isVendorId = (value: string): value is VendorId => (vendorIds as ReadonlyArray<string>).includes(value)
+
+/** An exact decimal amount in major units, as text: `"125.50"`, `"-40"`, `"12.345"`. */
+export type Amount = string
+
+/** The ledger's payment states; what a vendor state means is each reader's decision. */
+export type SourcePaymentState = "draft" | "pending" | "posted" | "rejected" | "cancelled"
+
+/** The ledger's refund states. */
+export type SourceRefundState = "requested" | "submitted" | "settled" | "cancelled" | "failed"
+
+export type SourceDocumentKind = "invoice" | "bill" | "proforma"
+
+interface RecordBase {
+  /** The vendor's id of the record (what its clients stored), unique per kind and vendor. */
+  readonly sourceId: string
+  /** The vendor's id of the customer (account) it belongs to. */
+  readonly customerSourceId: string
+  /** Other ids clients may have stored for it (`number`, `reference_number`, `url` …). */
+  readonly aliases: Readonly<Record<string, string>>
+  /** What the vendor's view leaves ambiguous or lossy about this record (for the run report). */
+  readonly notes: ReadonlyArray<string>
+  /** The vendor's record exactly as read (numbers exact). Derived records hold the part they came from. */
+  readonly raw: ExactJson
+}
+
+export interface CustomerRecord extends RecordBase {
+  readonly kind: "customer"
+  readonly name: string | null
+  readonly number: string | null
+  readonly email: string | null
+  readonly currency: CurrencyCode | null
+  readonly creditLimit: Amount | null
+}
+
+export interface DocumentRecord extends RecordBase {
+  readonly kind: "document"
+  readonly documentKind: SourceDocumentKind
+  readonly number: string | null
+  readonly currency: CurrencyCode | null
+  readonly total: Amount | null
+  readonly outstanding: Amount | null
+  readonly issueDate: string | null
+  readonly dueDate: string | null
+  /** The vendor's document state as shown (`issued`, `POSTED` …), or null. */
+  readonly vendorState: string | null
+}
+
+export interface SourceAllocation {
+  readonly documentSourceId: string
+  /** Null when the vendor links the document without saying how much (Silver). */
+  readonly amount: Amount | null
+  /** The vendor's id of the allocation itself, when it has one. */
+  readonly allocationSourceId: string | null
+}
+
+export interface PaymentRecord extends RecordBase {
+  readonly kind: "payment"
+  readonly amount: Amount
+  readonly currency: CurrencyCode | null
+  readonly state: SourcePaymentState
+  /** The vendor's own status text(s) as shown. */
+  readonly vendorState: string
+  readonly paymentDate: string | null
+  readonly postedDate: string | null
+  readonly method: string | null
+  readonly type: string | null
+  readonly reference: string | null
+  readonly description: string | null
+  readonly allocations: ReadonlyArray<SourceAllocation>
+  /** Present when the vendor shows an amount already reversed (Silver shows amount − reversed). */
+  readonly reversedAmount: Amount | null
+}
+
+export interface ReversalRecord extends RecordBase {
+  readonly kind: "reversal"
+  readonly paymentSourceId: string
+  /** Null when the vendor reverses "the whole remaining amount" without saying how much. */
+  readonly amount: Amount | null
+  readonly effectiveDate: string | null
+  readonly reason: string | null
+}
+
+export interface RefundRecord extends RecordBase {
+  readonly kind: "refund"
+  /** Null when the vendor does not say which payment the refund paid back. */
+  readonly paymentSourceId: string | null
+  readonly documentSourceId: string | null
+  readonly amount: Amount
+  readonly state: SourceRefundState
+  readonly vendorState: string
+  readonly date: string | null
+  readonly reason: string | null
+}
+
+/** A signed balance movement that is neither a payment nor a refund (an Elevate debit). */
+export interface AdjustmentRecord extends RecordBase {
+  readonly kind: "adjustment"
+  readonly amount: Amount
+  readonly currency: CurrencyCode | null
+  readonly date: string | null
+  readonly description: string | null
+}
+
+/** The customer's balance as the vendor reports it, for reconciliation (never booked as such). */
+export interface BalanceRecord extends RecordBase {
+  readonly kind: "balance"
+  /** Positive = the customer is in credit, negative = owes (Elevate's and the ledger's sign). */
+  readonly balance: Amount
+  readonly currency: CurrencyCode | null
+}
+
+export type SourceRecord =
+  | CustomerRecord
+  | DocumentRecord
+  | PaymentRecord
+  | ReversalRecord
+  | RefundRecord
+  | AdjustmentRecord
+  | BalanceRecord
+
+export type SourceKind = SourceRecord["kind"]
+export const sourceKinds: ReadonlyArray<SourceKind> = [
+  "customer",
+  "document",
+  "payment",
+  "reversal",
+  "refund",
+  "adjustment",
+  "balance"
+]
+
+/** `kind/sourceId`: the key of a record among all of one vendor's records (checkpoint, dedupe). */
+export const recordKey = (record: Pick<SourceRecord, "kind" | "sourceId">): string =>
+  `${record.kind}/${record.sourceId}`
+
+/**
+ * The external ref phase 2 books a customer, document or payment under: `{ system: <vendor>, id:
+ * <sourceId> }` — the form the dialects already use for imported objects (CRM.COM's
+ * `back_office_code` lookup). Reversals, refunds and adjustments have no external-ref column and
+ * are kept as dialect records keyed by `recordKey` (see the README's checkpoint proposal).
+ */
+export const externalRefOf = (vendor: VendorId, record: Pick<SourceRecord, "sourceId">) => ({
+  system: vendor,
+  id: record.sourceId
+})
+
+// ---------------------------------------------------------------- amounts
+
+/** Thrown when a vendor value is not an exact amount (a reader bug or a vendor surprise). */
+export class SourceFormatError extends Error {
+  override readonly name = "SourceFormatError"
+}
+
+const decimalPattern = /^(-?)(\d+)(?:\.(\d+))?$/u
+
+/** The exact decimal text of a vendor amount (JSON number or numeric string), normalised (`075.50` → `75.50`). */
+export const amountOf = (value: unknown, what: string): Amount => {
+  const text = decimalTextOf(value)
+  const match = text === null ? null : decimalPattern.exec(text)
+  if (match === null) throw new SourceFormatError(`${what}: not an exact amount: ${JSON.stringify(value)}`)
+  const [, sign = "", whole = "0", fraction] = match
+  const digits = whole.replace(/^0+(?=\d)/u, "")
+  return `${sign}${digits}${fraction === undefined ? "" : `.${fraction}`}`
+}
+
+/** Like {@link amountOf}, null for null/absent. */
+export const optionalAmountOf = (value: unknown, what: string): Amount | null =>
+  value === null || value === undefined ? null : amountOf(value, what)
+
+/** `-x` for an amount. */
+export const negateAmount = (amount: Amount): Amount =>
+  amount.startsWith("-") ? amount.slice(1) : /^[0.]+$/u.test(amount) ? amount : `-${amount}`
+
+/**
+ * The amount in minor units of `currency`, exactly: `"125.5"` EUR → 12550n, `"30000.00"` JPY →
+ * 30000n. More significant decimals than the currency has is an error, never rounded.
+ */
+export const minorUnits = (amount: Amount, currency: CurrencyCode): bigint => {
+  const match = decimalPattern.exec(amount)
+  if (match === null) throw new SourceFormatError(`not an exact amount: ${amount}`)
+  const [, sign = "", whole = "0", fraction = ""] = match
+  const exponent = currencyExponents[currency]
+  const significant = fraction.replace(/0+$/u, "")
+  if (significant.length > exponent) {
+    throw new SourceFormatError(`${amount} has more decimals than ${currency} (${exponent})`)
+  }
+  const minor = BigInt(whole + significant.padEnd(exponent, "0"))
+  return sign === "-" ? -minor : minor
+}
+
+/** The currency code, or null when the value is not an ISO 4217 code the ledger knows. */
+export const currencyOf = (value: unknown): CurrencyCode | null => {
+  if (typeof value !== "string") return null
+  const code = value.trim().toUpperCase()
+  return isCurrencyCode(code) ? code : null
+}
+
+/** `YYYY-MM-DD` of a date or ISO datetime text (the UTC day of `…T…Z`), or null. */
+export const businessDateOf = (value: unknown): string | null => {
+  if (typeof value !== "string" || value.length < 10) return null
+  const day = value.slice(0, 10)
+  return /^\d{4}-\d{2}-\d{2}$/u.test(day) ? day : null
+}
+
+/** A text field, or null for null/absent/empty. */
+export const textOf = (value: unknown): string | null =>
+  typeof value === "string" && value.length > 0 ? value : typeof value === "number" ? String(value) : null
+
+/** An id field (number or string) as text; throws when absent. */
+export const idOf = (value: unknown, what: string): string => {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value)
+  if (typeof value === "string" && value.length > 0) return value
+  const text = decimalTextOf(value)
+  if (text !== null && /^-?\d+$/u.test(text)) return text
+  throw new SourceFormatError(`${what}: missing id: ${JSON.stringify(value)}`)
+}
