@@ -33,7 +33,7 @@ import { TRPCError } from "@trpc/server"
 import { Cause, Effect, Exit } from "effect"
 import { Hono } from "hono"
 import { secureHeaders } from "hono/secure-headers"
-import type { AppRuntime } from "./app.ts"
+import type { AppRuntime } from "./app-runtime.ts"
 import { repoRoot } from "./config.ts"
 
 /** Where the console lives on the server. */

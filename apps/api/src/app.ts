@@ -35,11 +35,11 @@ import {
   tooManyRequests,
   wellFormedRequestId
 } from "@paybridge/adapter-kit"
-import type { Authenticator, Ledger, LedgerStore, Principal } from "@paybridge/core"
+import type { Principal } from "@paybridge/core"
 import { Authenticator as AuthenticatorService, LedgerStore as LedgerStoreService } from "@paybridge/core"
 import { appRouter, asLedgerError, createTrpcContext, encodeLedgerErrorJson, ledgerErrorTable } from "@paybridge/trpc"
 import { TRPCError } from "@trpc/server"
-import { Cause, Effect, Exit, type ManagedRuntime } from "effect"
+import { Cause, Effect, Exit } from "effect"
 import { type Context, Hono } from "hono"
 import { contextStorage, tryGetContext } from "hono/context-storage"
 import { getCookie } from "hono/cookie"
@@ -53,6 +53,7 @@ import {
   makeConsoleHost,
   sessionCookieName
 } from "./admin-console.ts"
+import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
 import { dialects } from "./dialects.ts"
 import {
@@ -66,9 +67,7 @@ import {
 import { errorField, logFrom } from "./logger.ts"
 import { metricsDocument, requestFinished, requestStarted, startRequestSpan } from "./observability.ts"
 
-/** The services the server needs from the runtime. */
-export type AppServices = Ledger | Authenticator | LedgerStore
-export type AppRuntime = ManagedRuntime.ManagedRuntime<AppServices, never>
+export type { AppRuntime, AppServices } from "./app-runtime.ts"
 
 export type AppEnv = {
   Variables: {

@@ -7,9 +7,9 @@
  * keeps the process alive.
  */
 import type { SessionStore } from "@paybridge/adapter-kit"
-import { LedgerStore } from "@paybridge/core"
+import { IdempotencyStore } from "@paybridge/core"
 import { Duration, Effect } from "effect"
-import type { AppRuntime } from "./app.ts"
+import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
 import { errorField, type LogFields } from "./logger.ts"
 
@@ -40,9 +40,7 @@ export const startMaintenance = (options: MaintenanceOptions): Maintenance => {
   const now = options.now ?? Date.now
   const runOnce = async (): Promise<PurgeResult> => {
     const before = new Date(now() - Duration.toMillis(options.config.idempotencyRetention))
-    const idempotencyKeys = await options.runtime.runPromise(
-      LedgerStore.use((store) => store.idempotency.purge(before))
-    )
+    const idempotencyKeys = await options.runtime.runPromise(IdempotencyStore.use((store) => store.purge(before)))
     let sessions = 0
     for (const store of options.sessionStores) sessions += await Effect.runPromise(store.purgeExpired)
     options.log("info", "purged expired idempotency keys and sessions", {

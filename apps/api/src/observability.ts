@@ -165,7 +165,7 @@ export const startRequestSpan = <R, ER>(
   }
 }
 
-/** `Ledger.createPayment`, `Payments.create`…: the span name `Effect.fn` gives a service method. */
+/** `Payments.createPayment`, `Parties.getCustomer`…: the span name `Effect.fn` gives a service method. */
 const serviceMethod = /^[A-Z][A-Za-z0-9]*\.[a-z][A-Za-z0-9]*$/u
 const isCommand = (name: string) => serviceMethod.test(name) && !name.startsWith("Authenticator.")
 

@@ -1,15 +1,16 @@
 /**
  * The composition of services: one `ManagedRuntime` built from the database layer (MikroORM on
- * SQLite or PostgreSQL, migrations applied on open, providing the `LedgerStore`), the Ledger
- * service, the Authenticator and the payment gateways (the built-in test gateway), over the
- * telemetry layer (logger, tracer). The server and the CLI scripts both open it here; disposing it
- * closes the database and flushes exported spans.
+ * SQLite or PostgreSQL, migrations applied on open, providing the `LedgerStore`, `IdempotencyStore`
+ * and `IdentityStore` ports), the ledger's services (`ledgerLayer`), the Authenticator and the
+ * payment gateways (the built-in test gateway), over the telemetry layer (logger, tracer). The
+ * server and the CLI scripts both open it here; disposing it closes the database and flushes
+ * exported spans.
  */
 import { ElevateTokenSettings } from "@paybridge/adapter-elevate"
 import { authenticatorLayer, ledgerLayer, PaymentGateways } from "@paybridge/core"
 import { openDatabase } from "@paybridge/db"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
-import type { AppRuntime } from "./app.ts"
+import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
 import { telemetryLayer } from "./observability.ts"
 

@@ -22,12 +22,14 @@ import { join } from "node:path"
 import { parseArgs } from "node:util"
 import {
   CommandContext,
-  Ledger,
+  CustomerId,
   LedgerStore,
   ledgerLayer,
   type Page,
   type Payment,
   PaymentGateways,
+  PaymentId,
+  Payments,
   systemPrincipal
 } from "@paybridge/core"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -203,7 +205,7 @@ const randomSource = (seed: number) => {
   }
 }
 
-const bigCustomerId = 1
+const bigCustomerId = CustomerId.make(1)
 const dateFilter = { paymentDateFrom: "2021-01-01", paymentDateTo: "2025-06-30" } as const
 
 interface Measurements {
@@ -217,13 +219,13 @@ interface Measurements {
 
 const measure = (options: BenchOptions) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const paymentsService = yield* Payments
     const store = yield* LedgerStore
     const { plan, pageSize } = options
     const random = randomSource(20261121)
     const sampling = { warmup: options.warmup, samples: options.samples }
-    const randomPaymentId = () => 1 + Math.floor(random() * plan.payments)
-    const randomCustomerId = () => 2 + Math.floor(random() * (plan.customers - 1))
+    const randomPaymentId = () => PaymentId.make(1 + Math.floor(random() * plan.payments))
+    const randomCustomerId = () => CustomerId.make(2 + Math.floor(random() * (plan.customers - 1)))
     const bigFilter = { customerId: bigCustomerId, ...dateFilter, limit: pageSize }
     const rows: Array<LatencySummary> = []
     const time = <A, E, R>(operation: string, run: (iteration: number) => Effect.Effect<A, E, R>) =>
@@ -233,8 +235,8 @@ const measure = (options: BenchOptions) =>
         return summary
       })
 
-    yield* time("get payment by id: Ledger.getPayment (with its allocations, reversals…)", () =>
-      ledger.getPayment({ id: randomPaymentId() })
+    yield* time("get payment by id: Payments.getPayment (with its allocations, reversals…)", () =>
+      paymentsService.getPayment({ id: randomPaymentId() })
     )
     yield* time("get payment by id: LedgerStore.payments.get", () => store.payments.get(randomPaymentId()))
 
@@ -242,11 +244,11 @@ const measure = (options: BenchOptions) =>
     let cursor: string | null = null
     let page = 1
     let lastOfPreviousPage: Payment | null = null
-    let next: Page<Payment> = yield* ledger.listPayments(bigFilter)
+    let next: Page<Payment> = yield* paymentsService.listPayments(bigFilter)
     while (page < options.deepPage - 1 && next.nextCursor !== null) {
       cursor = next.nextCursor
       lastOfPreviousPage = next.items.at(-1) ?? null
-      next = yield* ledger.listPayments({ ...bigFilter, cursor })
+      next = yield* paymentsService.listPayments({ ...bigFilter, cursor })
       page += 1
     }
     if (next.nextCursor !== null) {
@@ -257,23 +259,23 @@ const measure = (options: BenchOptions) =>
     const deepCursor = cursor
 
     const first = yield* time(`big customer's payments, date filter: page 1 (${pageSize} rows)`, () =>
-      ledger.listPayments(bigFilter)
+      paymentsService.listPayments(bigFilter)
     )
     const deep = yield* time(`big customer's payments, date filter: page ${page} via its cursor`, () =>
-      ledger.listPayments({ ...bigFilter, cursor: deepCursor })
+      paymentsService.listPayments({ ...bigFilter, cursor: deepCursor })
     )
     yield* time(`a typical customer's payments, date filter: page 1`, () =>
-      ledger.listPayments({ customerId: randomCustomerId(), ...dateFilter, limit: pageSize })
+      paymentsService.listPayments({ customerId: randomCustomerId(), ...dateFilter, limit: pageSize })
     )
     const amount = () => {
       const minor = 100 + Math.floor(random() * 499_900)
       return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")}`
     }
-    yield* time("create posted payment: Ledger.createPayment, random customer", (i) =>
-      ledger.createPayment({ customerId: randomCustomerId(), amount: amount(), reference: `bench ${i}` })
+    yield* time("create posted payment: Payments.createPayment, random customer", (i) =>
+      paymentsService.createPayment({ customerId: randomCustomerId(), amount: amount(), reference: `bench ${i}` })
     )
-    yield* time("create posted payment: Ledger.createPayment, big customer", (i) =>
-      ledger.createPayment({ customerId: bigCustomerId, amount: amount(), reference: `bench big ${i}` })
+    yield* time("create posted payment: Payments.createPayment, big customer", (i) =>
+      paymentsService.createPayment({ customerId: bigCustomerId, amount: amount(), reference: `bench big ${i}` })
     )
     return {
       rows,

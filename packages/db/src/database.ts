@@ -1,16 +1,17 @@
 /**
  * Opening a Paybridge database: `openDatabase({ url })` is a scoped layer that connects MikroORM
- * to SQLite or PostgreSQL (chosen by the URL), applies the checked-in migrations, and provides the
- * `LedgerStore` implementation plus a small `Database` service (driver name, ping, the ORM for
- * scripts). The connection closes when the layer's scope closes.
+ * to SQLite or PostgreSQL (chosen by the URL), applies the checked-in migrations, and provides core's
+ * three storage ports (`LedgerStore`, `IdempotencyStore`, `IdentityStore`, sharing one transaction
+ * context) plus a small `Database` service (driver name, ping, the ORM for scripts). The
+ * connection closes when the layer's scope closes.
  *
  *   sqlite::memory:            a private in-memory database (gone when closed)
  *   sqlite:<path>, file:<path> a SQLite file (its directory is created)
  *   postgresql://…, postgres://…
  */
-import { LedgerStore, StorageUnavailable } from "@paybridge/core"
+import { StorageUnavailable } from "@paybridge/core"
 import { Context, Effect, Layer } from "effect"
-import { makeMikroOrmLedgerStore } from "./ledger-store.layer.ts"
+import { makeMikroOrmStores, type StorePorts, storesContext } from "./ledger-stores.layer.ts"
 import {
   type DatabaseDriver,
   type DatabaseTarget,
@@ -65,15 +66,15 @@ export const acquireDatabase = (options: DatabaseOptions) =>
               Effect.die
             )
           )
-    const store = yield* makeMikroOrmLedgerStore({ orm, driver: target.driver })
-    const database = Database.of({ driver: target.driver, target, appliedMigrations, ping: store.ping, orm })
-    return { database, store }
+    const stores = yield* makeMikroOrmStores({ orm, driver: target.driver })
+    const database = Database.of({ driver: target.driver, target, appliedMigrations, ping: stores.ledger.ping, orm })
+    return { database, stores }
   })
 
-/** The scoped layer providing `LedgerStore` and `Database` for the database at `url`. */
-export const openDatabase = (options: DatabaseOptions): Layer.Layer<LedgerStore | Database, StorageUnavailable> =>
+/** The scoped layer providing the three storage ports and `Database` for the database at `url`. */
+export const openDatabase = (options: DatabaseOptions): Layer.Layer<StorePorts | Database, StorageUnavailable> =>
   Layer.effectContext(
-    Effect.map(acquireDatabase(options), ({ database, store }) =>
-      Context.make(Database, database).pipe(Context.add(LedgerStore, store))
+    Effect.map(acquireDatabase(options), ({ database, stores }) =>
+      Context.merge(storesContext(stores), Context.make(Database, database))
     )
   )

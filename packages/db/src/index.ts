@@ -6,7 +6,13 @@ export type { EntityManager, MikroORM } from "@mikro-orm/core"
 export type { SqlEntityManager } from "@mikro-orm/sql"
 export { acquireDatabase, Database, type DatabaseOptions, openDatabase } from "./database.ts"
 export * from "./entities/index.ts"
-export { defaultPageLimit, makeMikroOrmLedgerStore, mikroOrmLedgerStoreLayer } from "./ledger-store.layer.ts"
+export {
+  type LedgerStores,
+  makeMikroOrmStores,
+  mikroOrmStoresLayer,
+  type StorePorts,
+  storesContext
+} from "./ledger-stores.layer.ts"
 export { ledgerMigrations } from "./migrations/index.ts"
 export {
   type DatabaseDriver,
@@ -18,3 +24,4 @@ export {
   parseDatabaseUrl,
   serializeSqlite
 } from "./orm.ts"
+export { defaultPageLimit } from "./store/orm-session.ts"

@@ -4,7 +4,7 @@
  * idempotency claim waiting for the first one, `lockCustomer` preventing lost updates, and
  * `StorageUnavailable` when the server cannot be reached.
  */
-import { LedgerStore, StorageUnavailable } from "@paybridge/core"
+import { type CustomerId, IdempotencyStore, LedgerStore, StorageUnavailable, UserId } from "@paybridge/core"
 import { Cause, Deferred, Effect, Exit, Fiber, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { openDatabase } from "../src/index.ts"
@@ -55,16 +55,23 @@ describe("LedgerStore on PostgreSQL", () => {
       db.run(
         Effect.gen(function* () {
           const s = yield* LedgerStore
+          const idempotency = yield* IdempotencyStore
           const key = unique("race")
-          const claim = { principalId: 42, key, operation: "payments.create", requestHash: "same", now: new Date() }
+          const claim = {
+            principalId: UserId.make(42),
+            key,
+            operation: "payments.create",
+            requestHash: "same",
+            now: new Date()
+          }
           const claimed = yield* Deferred.make<void>()
           const release = yield* Deferred.make<void>()
           const first = yield* Effect.forkChild(
             Effect.exit(
               s.transaction(
                 Effect.gen(function* () {
-                  const result = yield* s.idempotency.claim(claim)
-                  yield* s.idempotency.complete({ principalId: 42, key, response: { paymentId: 1 } })
+                  const result = yield* idempotency.claim(claim)
+                  yield* idempotency.complete({ principalId: UserId.make(42), key, response: { paymentId: 1 } })
                   yield* Deferred.succeed(claimed, undefined)
                   yield* Deferred.await(release)
                   if (firstOutcome === "rollback") return yield* Effect.fail("first request failed" as const)
@@ -74,7 +81,7 @@ describe("LedgerStore on PostgreSQL", () => {
             )
           )
           yield* Deferred.await(claimed)
-          const second = yield* Effect.forkChild(s.transaction(s.idempotency.claim(claim)))
+          const second = yield* Effect.forkChild(s.transaction(idempotency.claim(claim)))
           // The second claim must be blocked by the first transaction's uncommitted row.
           yield* Effect.sleep("300 millis")
           const blocked = second.pollUnsafe() === undefined
@@ -105,7 +112,7 @@ describe("LedgerStore on PostgreSQL", () => {
           const s = yield* LedgerStore
           const customer = yield* s.customers.insert(newCustomer())
           const other = yield* s.customers.insert(newCustomer())
-          const credit = (customerId: number, amount: bigint) =>
+          const credit = (customerId: CustomerId, amount: bigint) =>
             s.transaction(
               Effect.gen(function* () {
                 const current = yield* s.lockCustomer(customerId)

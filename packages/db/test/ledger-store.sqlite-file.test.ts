@@ -7,7 +7,7 @@ import { execFile } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { LedgerStore, StorageUnavailable } from "@paybridge/core"
+import { type CustomerId, LedgerStore, StorageUnavailable } from "@paybridge/core"
 import { Cause, Effect, Exit, ManagedRuntime } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { Database, openDatabase } from "../src/index.ts"
@@ -31,7 +31,7 @@ describe("two processes on one SQLite file", () => {
   const open = (file: string) => ManagedRuntime.make(openDatabase({ url: `file:${file}` }))
   const worker = join(import.meta.dirname, "support", "sqlite-increment.worker.ts")
 
-  const runWorker = (file: string, customerId: number, count: number) =>
+  const runWorker = (file: string, customerId: CustomerId, count: number) =>
     new Promise<void>((resolve, reject) => {
       execFile(
         process.execPath,

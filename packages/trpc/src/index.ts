@@ -1,5 +1,5 @@
 /**
- * `@paybridge/trpc`: the internal API as a tRPC router over the Ledger service. The server mounts
+ * `@paybridge/trpc`: the internal API as a tRPC router over the ledger services. The server mounts
  * `appRouter` with a context from `createTrpcContext`; clients import `type AppRouter` only.
  */
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server"

@@ -3,10 +3,11 @@
  * plus paging): small structs composed from core schemas, so every procedure still takes one
  * JSON object validated by Effect Schema.
  */
-import { PageInput, PaymentPreset, RecordId } from "@paybridge/core"
+import { CustomerId, PageInput, PaymentPreset } from "@paybridge/core"
 import { Schema } from "effect"
 
-export const ById = Schema.Struct({ id: RecordId })
+/** `{ id }` with the id of one kind of record (e.g. `ById(DocumentId)`). */
+export const ById = <Id extends Schema.Top>(id: Id) => Schema.Struct({ id })
 
 export const CustomerListInput = Schema.Struct({
   ...PageInput.fields,
@@ -15,4 +16,4 @@ export const CustomerListInput = Schema.Struct({
 
 export const PresetListInput = Schema.Struct({ kind: PaymentPreset.fields.kind, ...PageInput.fields })
 
-export const BalanceEntriesInput = Schema.Struct({ customerId: RecordId, ...PageInput.fields })
+export const BalanceEntriesInput = Schema.Struct({ customerId: CustomerId, ...PageInput.fields })

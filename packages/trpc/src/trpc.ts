@@ -14,15 +14,18 @@
  * `data.ledgerError` (the encoded error), plus the request id. Internal errors keep their
  * message private.
  */
-import type { CommandContextShape, LedgerError, LedgerShape, Origin, Principal } from "@paybridge/core"
-import { CommandContext, Ledger } from "@paybridge/core"
+import type { CommandContextShape, LedgerError, LedgerServices, Origin, Principal } from "@paybridge/core"
+import { CommandContext } from "@paybridge/core"
 import { initTRPC, TRPCError } from "@trpc/server"
 import { Effect, type ManagedRuntime } from "effect"
 import type { ConsoleHost } from "./console-host.ts"
 import { asLedgerError, encodeLedgerErrorJson, fieldIssuesOf, toTrpcError } from "./error-table.ts"
 
-/** One ledger command or query, given the ledger; it runs inside the request's `CommandContext`. */
-export type LedgerCommand<A> = (ledger: LedgerShape) => Effect.Effect<A, LedgerError, CommandContext>
+/**
+ * One ledger command or query on the services it uses (`Payments.use((payments) => …)`); it runs
+ * inside the request's `CommandContext`.
+ */
+export type LedgerCommand<A> = Effect.Effect<A, LedgerError, LedgerServices | CommandContext>
 
 /** What every procedure sees. */
 export type TrpcContext = {
@@ -43,8 +46,8 @@ export type TrpcContext = {
 }
 
 export interface CreateTrpcContextOptions {
-  /** The app's runtime; it must provide the `Ledger` service. */
-  readonly runtime: ManagedRuntime.ManagedRuntime<Ledger, unknown>
+  /** The app's runtime; it must provide the ledger's services (`ledgerLayer`). */
+  readonly runtime: ManagedRuntime.ManagedRuntime<LedgerServices, unknown>
   readonly principal: Principal | null
   readonly requestId: string
   readonly idempotencyKey: string | null
@@ -65,7 +68,7 @@ export const createTrpcContext = (options: CreateTrpcContextOptions): TrpcContex
       idempotencyKey
     }
     return runtime.runPromise(
-      Ledger.use(command).pipe(
+      command.pipe(
         Effect.provideService(CommandContext, CommandContext.of(commandContext)),
         Effect.mapError(toTrpcError)
       )

@@ -3,7 +3,7 @@
  * schemas (ISO timestamps become dates, every bad field is reported with its path), and what it
  * receives has bigint minor units as strings and dates as ISO strings — never a float.
  */
-import { CreatePaymentInput, Customer, PaymentQueryInput } from "@paybridge/core"
+import { CreatePaymentInput, Customer, CustomerId, PaymentQueryInput } from "@paybridge/core"
 import type { StandardSchema } from "effect"
 import { describe, expect, test } from "vitest"
 import { jsonInput, jsonOutput } from "../src/json-codec.ts"
@@ -48,7 +48,7 @@ describe("jsonOutput", () => {
   test("writes bigint minor units as strings and dates as ISO strings", () => {
     const at = new Date("2026-11-21T08:30:00.000Z")
     const encoded = jsonOutput(Customer)({
-      id: 7,
+      id: CustomerId.make(7),
       publicId: "0123456789ABCDEF0123456789ABCDEF",
       number: "1007",
       name: "Tanaka Shoji KK",

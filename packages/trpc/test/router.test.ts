@@ -4,7 +4,7 @@
  * HTTP statuses, tags, field issues, request id), the role check, JSON encoding of results, and
  * that the error table agrees with the HTTP statuses tRPC derives from its codes.
  */
-import type { Principal } from "@paybridge/core"
+import { type Principal, UserId } from "@paybridge/core"
 import { testLedgerLayer, testLedgerLayerWith } from "@paybridge/db/testing"
 import { TRPCError } from "@trpc/server"
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch"
@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from "vitest"
 import { appRouter, createTrpcContext, ledgerErrorTable } from "../src/index.ts"
 
 const principal = (role: Principal["role"]): Principal => ({
-  id: 100,
+  id: UserId.make(100),
   kind: "user",
   name: `test ${role}`,
   role,

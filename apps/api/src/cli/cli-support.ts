@@ -3,7 +3,7 @@
  * on the same database), closed again whatever happens, and failures reported as a `paybridge:`
  * line on stderr with exit code 1.
  */
-import type { AppRuntime } from "../app.ts"
+import type { AppRuntime } from "../app-runtime.ts"
 import { openRuntime } from "../runtime.ts"
 import { describeError, exitWithError, loadConfigOrExit } from "../startup.ts"
 

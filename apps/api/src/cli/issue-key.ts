@@ -4,7 +4,7 @@
  *
  *   pnpm --filter @paybridge/api admin:issue-key -- --email ops@example.com [--label laptop]
  */
-import { Authenticator, LedgerStore, normalizeEmail, notFound } from "@paybridge/core"
+import { Authenticator, IdentityStore, normalizeEmail, notFound } from "@paybridge/core"
 import { Effect } from "effect"
 import { exitWithError, parseCliArgs } from "../startup.ts"
 import { withRuntime } from "./cli-support.ts"
@@ -15,7 +15,7 @@ const email = args.email ?? exitWithError("--email is required")
 await withRuntime(async (runtime) => {
   const { user, key } = await runtime.runPromise(
     Effect.gen(function* () {
-      const store = yield* LedgerStore
+      const store = yield* IdentityStore
       const user = yield* store.users.getByEmail(normalizeEmail(email))
       if (user === null) return yield* notFound("user", email)
       const key = yield* (yield* Authenticator).issueApiKey({ userId: user.id, label: args.label })

@@ -5,14 +5,21 @@
  * lifecycle state — draft, pending with a requested collection, posted (also through the
  * gateway), partially reversed, reversed then reinstated, rejected (by hand and by a gateway
  * decline), cancelled, refunded, collected, and allocated to invoices. Everything goes through
- * the Ledger service, so the demo obeys exactly the rules real traffic does.
+ * the ledger's services, so the demo obeys exactly the rules real traffic does.
  */
 import {
+  Collections,
   type CommandContext,
   type Customer,
-  Ledger,
+  type CustomerId,
+  Documents,
+  type GatewayId,
   type LedgerError,
+  type LedgerServices,
+  Parties,
   type PaymentState,
+  Payments,
+  Refunds,
   testGatewayTokens
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -24,36 +31,48 @@ export interface DemoSummary {
 }
 
 /** Loads the demo dataset. Runs in whatever `CommandContext` the caller provides (the seed uses the system one). */
-export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, Ledger | CommandContext> = Effect.gen(function* () {
-  const ledger = yield* Ledger
+type DemoServices = LedgerServices | CommandContext
 
-  const billingEntity = yield* ledger.createBillingEntity({
+export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, DemoServices> = Effect.gen(function* () {
+  const parties = yield* Parties
+  const documentsService = yield* Documents
+  const paymentsService = yield* Payments
+  const collections = yield* Collections
+  const refunds = yield* Refunds
+
+  const billingEntity = yield* parties.createBillingEntity({
     name: "Paybridge Demo Ltd",
     email: "billing@demo.paybridge.invalid",
     flow: "invoice",
     defaultCurrency: "EUR"
   })
-  const gateway = yield* ledger.createGateway({ code: "test", name: "Test gateway", driver: "test", enabled: true })
+  const gateway = yield* parties.createGateway({ code: "test", name: "Test gateway", driver: "test", enabled: true })
 
-  const method = (code: string, name: string, gatewayId: number | null = null) =>
-    ledger.createPreset({ kind: "method", code, name, available: true, gatewayId })
+  const method = (code: string, name: string, gatewayId: GatewayId | null = null) =>
+    parties.createPreset({ kind: "method", code, name, available: true, gatewayId })
   const cash = yield* method("cash", "Cash")
   const bankTransfer = yield* method("bank-transfer", "Bank transfer")
   const card = yield* method("card", "Card", gateway.id)
   const directDebit = yield* method("direct-debit", "Direct debit")
-  const standard = yield* ledger.createPreset({ kind: "type", code: "standard", name: "Standard payment" })
-  yield* ledger.createPreset({ kind: "type", code: "deposit", name: "Deposit" })
+  const standard = yield* parties.createPreset({ kind: "type", code: "standard", name: "Standard payment" })
+  yield* parties.createPreset({ kind: "type", code: "deposit", name: "Deposit" })
 
   const customer = (name: string, currency: Customer["currency"], email: string) =>
-    ledger.createCustomer({ name, currency, email, billingEntityId: billingEntity.id })
+    parties.createCustomer({ name, currency, email, billingEntityId: billingEntity.id })
   const acme = yield* customer("Acme Europe GmbH", "EUR", "ap@acme.example")
   const brit = yield* customer("Brit Widgets Ltd", "GBP", "accounts@brit.example")
   const contoso = yield* customer("Contoso Inc", "USD", "payables@contoso.example")
   const tanaka = yield* customer("Tanaka Shoji KK", "JPY", "keiri@tanaka.example")
   const gulf = yield* customer("Gulf Trading WLL", "BHD", "finance@gulf.example")
 
-  const invoice = (customerId: number, total: string, kind: "invoice" | "bill" | "proforma" = "invoice") =>
-    ledger.issueDocument({ kind, customerId, total, billingEntityId: billingEntity.id, issueDate: "2026-11-01" })
+  const invoice = (customerId: CustomerId, total: string, kind: "invoice" | "bill" | "proforma" = "invoice") =>
+    documentsService.issueDocument({
+      kind,
+      customerId,
+      total,
+      billingEntityId: billingEntity.id,
+      issueDate: "2026-11-01"
+    })
   const acmeInvoice1 = yield* invoice(acme.id, "1200.00")
   const acmeInvoice2 = yield* invoice(acme.id, "350.50")
   const britInvoice = yield* invoice(brit.id, "980.00")
@@ -65,38 +84,48 @@ export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, Ledger | Comm
   const byHand = { methodId: bankTransfer.id, typeId: standard.id, paymentDate: "2026-11-10" }
 
   // draft, waiting to be posted
-  yield* ledger.createPayment({ customerId: acme.id, amount: "75.00", initialState: "draft", ...byHand })
+  yield* paymentsService.createPayment({ customerId: acme.id, amount: "75.00", initialState: "draft", ...byHand })
   // pending: a direct-debit collection was requested
-  const toCollect = yield* ledger.createPayment({
+  const toCollect = yield* paymentsService.createPayment({
     customerId: brit.id,
     amount: "120.00",
     initialState: "draft",
     methodId: directDebit.id
   })
-  yield* ledger.requestCollection({
+  yield* collections.requestCollection({
     paymentId: toCollect.payment.id,
     method: "direct-debit",
     gatewayReference: "DD-1001"
   })
   // collected: requested, then collected → posted
-  const collected = yield* ledger.createPayment({
+  const collected = yield* paymentsService.createPayment({
     customerId: brit.id,
     amount: "60.00",
     initialState: "draft",
     methodId: directDebit.id
   })
-  yield* ledger.requestCollection({
+  yield* collections.requestCollection({
     paymentId: collected.payment.id,
     method: "direct-debit",
     gatewayReference: "DD-1002"
   })
-  yield* ledger.markCollected({ paymentId: collected.payment.id, gatewayReference: "DD-1002" })
+  yield* collections.markCollected({ paymentId: collected.payment.id, gatewayReference: "DD-1002" })
   // posted, by hand, in each currency
-  yield* ledger.createPayment({ customerId: contoso.id, amount: "500.00", ...byHand, reference: "WIRE-88812" })
-  yield* ledger.createPayment({ customerId: tanaka.id, amount: "30000", methodId: cash.id, paymentDate: "2026-11-11" })
-  yield* ledger.createPayment({ customerId: gulf.id, amount: "12.345", ...byHand })
+  yield* paymentsService.createPayment({
+    customerId: contoso.id,
+    amount: "500.00",
+    ...byHand,
+    reference: "WIRE-88812"
+  })
+  yield* paymentsService.createPayment({
+    customerId: tanaka.id,
+    amount: "30000",
+    methodId: cash.id,
+    paymentDate: "2026-11-11"
+  })
+  yield* paymentsService.createPayment({ customerId: gulf.id, amount: "12.345", ...byHand })
   // posted through the test gateway (approved card)
-  yield* ledger.createPayment({
+  yield* paymentsService.createPayment({
     customerId: acme.id,
     amount: "49.99",
     methodId: card.id,
@@ -104,7 +133,7 @@ export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, Ledger | Comm
     cardToken: testGatewayTokens.approve
   })
   // rejected by a gateway decline
-  yield* ledger.createPayment({
+  yield* paymentsService.createPayment({
     customerId: acme.id,
     amount: "19.99",
     methodId: card.id,
@@ -112,39 +141,39 @@ export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, Ledger | Comm
     cardToken: testGatewayTokens.decline
   })
   // rejected by hand
-  const bounced = yield* ledger.createPayment({
+  const bounced = yield* paymentsService.createPayment({
     customerId: contoso.id,
     amount: "80.00",
     initialState: "draft",
     ...byHand
   })
-  yield* ledger.rejectPayment({ paymentId: bounced.payment.id, reason: "cheque bounced" })
+  yield* paymentsService.rejectPayment({ paymentId: bounced.payment.id, reason: "cheque bounced" })
   // cancelled
-  const mistaken = yield* ledger.createPayment({
+  const mistaken = yield* paymentsService.createPayment({
     customerId: gulf.id,
     amount: "5.000",
     initialState: "draft",
     ...byHand
   })
-  yield* ledger.cancelPayment({ paymentId: mistaken.payment.id, reason: "entered twice" })
+  yield* paymentsService.cancelPayment({ paymentId: mistaken.payment.id, reason: "entered twice" })
   // partially reversed
-  const partlyReversed = yield* ledger.createPayment({ customerId: brit.id, amount: "300.00", ...byHand })
-  yield* ledger.reversePayment({
+  const partlyReversed = yield* paymentsService.createPayment({ customerId: brit.id, amount: "300.00", ...byHand })
+  yield* paymentsService.reversePayment({
     paymentId: partlyReversed.payment.id,
     amount: "100.00",
     effectiveDate: "2026-11-12",
     reason: "partial chargeback"
   })
   // reversed, then reinstated
-  const reinstated = yield* ledger.createPayment({ customerId: contoso.id, amount: "150.00", ...byHand })
-  yield* ledger.reversePayment({ paymentId: reinstated.payment.id, reason: "reversed in error" })
-  yield* ledger.reinstateReversal({ paymentId: reinstated.payment.id })
+  const reinstated = yield* paymentsService.createPayment({ customerId: contoso.id, amount: "150.00", ...byHand })
+  yield* paymentsService.reversePayment({ paymentId: reinstated.payment.id, reason: "reversed in error" })
+  yield* paymentsService.reinstateReversal({ paymentId: reinstated.payment.id })
   // refunded (part of it, settled)
-  const refunded = yield* ledger.createPayment({ customerId: acme.id, amount: "200.00", ...byHand })
-  const refund = yield* ledger.refundPayment({ paymentId: refunded.payment.id, amount: "40.00", reason: "goodwill" })
-  yield* ledger.transitionRefund({ refundId: refund.id, action: "settle" })
+  const refunded = yield* paymentsService.createPayment({ customerId: acme.id, amount: "200.00", ...byHand })
+  const refund = yield* refunds.refundPayment({ paymentId: refunded.payment.id, amount: "40.00", reason: "goodwill" })
+  yield* refunds.transitionRefund({ refundId: refund.id, action: "settle" })
   // allocated to invoices: one payment split over two invoices, and invoices paid in full
-  yield* ledger.createPayment({
+  yield* paymentsService.createPayment({
     customerId: acme.id,
     amount: "1000.00",
     ...byHand,
@@ -153,13 +182,13 @@ export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, Ledger | Comm
       { documentId: acmeInvoice2.id, amount: "200.00" }
     ]
   })
-  const britPayment = yield* ledger.createPayment({ customerId: brit.id, amount: "980.00", ...byHand })
-  yield* ledger.allocatePayment({
+  const britPayment = yield* paymentsService.createPayment({ customerId: brit.id, amount: "980.00", ...byHand })
+  yield* documentsService.allocatePayment({
     paymentId: britPayment.payment.id,
     allocations: [{ documentId: britInvoice.id, amount: "980.00" }]
   })
-  yield* ledger.payDocument({ documentId: tanakaInvoice.id, methodId: bankTransfer.id })
-  yield* ledger.payDocument({ documentId: gulfBill.id, amount: "200.000", methodId: cash.id })
+  yield* documentsService.payDocument({ documentId: tanakaInvoice.id, methodId: bankTransfer.id })
+  yield* documentsService.payDocument({ documentId: gulfBill.id, amount: "200.000", methodId: cash.id })
 
   const payments: Record<PaymentState, number> = { draft: 0, pending: 0, posted: 0, rejected: 0, cancelled: 0 }
   let cursor: string | null = null
@@ -167,7 +196,7 @@ export const seedDemoData: Effect.Effect<DemoSummary, LedgerError, Ledger | Comm
     const page: {
       readonly items: ReadonlyArray<{ readonly state: PaymentState }>
       readonly nextCursor: string | null
-    } = yield* ledger.listPayments({ cursor, limit: 100 })
+    } = yield* paymentsService.listPayments({ cursor, limit: 100 })
     for (const payment of page.items) payments[payment.state] += 1
     cursor = page.nextCursor
   } while (cursor !== null)

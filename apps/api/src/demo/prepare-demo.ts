@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto"
 import { Authenticator, CommandContext, type IssuedApiKey, type LedgerError } from "@paybridge/core"
 import { Effect } from "effect"
-import type { AppServices } from "../app.ts"
+import type { AppServices } from "../app-runtime.ts"
 import { type DemoSummary, seedDemoData } from "./demo-seed.ts"
 
 export const demoAdminEmail = "admin@demo.paybridge.invalid"

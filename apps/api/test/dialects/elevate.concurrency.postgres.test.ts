@@ -6,7 +6,7 @@
  * first without a single conflict. The database is a throwaway `pb_<random>` one made from
  * `TEST_DATABASE_URL`; an unreachable server fails the suite.
  */
-import { Authenticator, CommandContext, Ledger } from "@paybridge/core"
+import { Authenticator, Balances, CommandContext } from "@paybridge/core"
 import { createPostgresTestDatabase, type PostgresTestDatabase } from "@paybridge/db/testing"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
@@ -95,7 +95,7 @@ describe("Elevate customer payments on PostgreSQL", () => {
       expect(((await read.json()) as ElevatePayment).resultingCustomerBalance).toBe(payment.resultingCustomerBalance)
     }
     const chain = await server.runtime.runPromise(
-      Ledger.use((ledger) => ledger.listBalanceEntries(customer.id, { limit: 1000 })).pipe(
+      Balances.use((balances) => balances.listBalanceEntries(customer.id, { limit: 1000 })).pipe(
         Effect.provide(CommandContext.system())
       )
     )

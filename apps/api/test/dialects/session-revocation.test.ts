@@ -4,7 +4,7 @@
  * after the key is revoked in the admin console, or replaced by a new key — as the console
  * promises — while tokens of other users' keys and password logins keep working.
  */
-import { Authenticator, CommandContext } from "@paybridge/core"
+import { ApiKeyId, Authenticator, CommandContext } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { startSqliteTestServer } from "../support/cross-protocol.ts"
@@ -112,7 +112,9 @@ describe("session tokens after API-key revocation", () => {
       fetch(`${server.url}/logisense/api/v6/Payment/`, { headers: { authorization: `Bearer ${token}` } })
     expect((await payments()).status).toBe(200)
     await server.runtime.runPromise(
-      Authenticator.use((auth) => auth.revokeApiKey(holder.apiKeyId)).pipe(Effect.provide(CommandContext.system()))
+      Authenticator.use((auth) => auth.revokeApiKey(ApiKeyId.make(holder.apiKeyId))).pipe(
+        Effect.provide(CommandContext.system())
+      )
     )
     const refused = await payments()
     expect(refused.status).toBe(401)

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { CommandContext, Ledger } from "@paybridge/core"
+import { CommandContext, PaymentId, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { dialects } from "../../src/dialects.ts"
 import { startTestServer, type TestServer, type TestServerOptions } from "./test-server.ts"
@@ -36,7 +36,9 @@ export const renderedByEveryDialect = async (
   id: number
 ): Promise<ReadonlyArray<{ readonly dialectId: string; readonly rendered: unknown }>> => {
   const detail = await server.runtime.runPromise(
-    Ledger.use((ledger) => ledger.getPayment({ id })).pipe(Effect.provide(CommandContext.system()))
+    Payments.use((payments) => payments.getPayment({ id: PaymentId.make(id) })).pipe(
+      Effect.provide(CommandContext.system())
+    )
   )
   const renderings: Array<{ readonly dialectId: string; readonly rendered: unknown }> = []
   for (const dialect of dialects) {

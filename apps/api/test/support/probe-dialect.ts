@@ -4,7 +4,7 @@
  * not implemented, and a flat `{ error: { tag, message } }` error shape.
  */
 import { bearerApiKey, defineDialect, type ErrorTable, endpoint, ok } from "@paybridge/adapter-kit"
-import { Ledger } from "@paybridge/core"
+import { Parties } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 
 const body = (tag: string, message: string) => ({ error: { tag, message } })
@@ -43,7 +43,7 @@ export const probeDialect = defineDialect({
       tests: ["dialect-mount.test.ts"],
       implemented: true,
       handler: () =>
-        Ledger.use((ledger) => ledger.listCustomers({ limit: 1000 })).pipe(
+        Parties.use((parties) => parties.listCustomers({ limit: 1000 })).pipe(
           Effect.map((page) => ok({ count: page.items.length }))
         )
     }),

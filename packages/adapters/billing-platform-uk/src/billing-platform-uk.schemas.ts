@@ -8,6 +8,7 @@
  * Europe/London local time when they carry no offset.
  */
 import { DateFormats, MoneyFormats } from "@paybridge/adapter-kit"
+import { PaymentId } from "@paybridge/core"
 import { Result, Schema, SchemaGetter } from "effect"
 
 /** Amounts on input: exact JSON number or decimal string, negative allowed (a refund). */
@@ -44,11 +45,14 @@ export const BpukPaymentList = Schema.Array(BpukPayment).annotate({ identifier: 
  */
 export const maxLedgerId = 2_147_483_647
 
-/** The ledger id a digit string names, or `null` when it is not one (not digits, or out of range). */
-export const ledgerIdOf = (text: string): number | null => {
+/**
+ * The ledger id of one kind (`PaymentId`, `CustomerId`…) a digit string names, decoded with that
+ * id's schema, or `null` when it is not one (not digits, or out of range).
+ */
+export const ledgerIdOf = <Id>(kind: Schema.Codec<Id, number>, text: string): Id | null => {
   if (!/^[1-9]\d{0,9}$/u.test(text)) return null
   const id = Number(text)
-  return id <= maxLedgerId ? id : null
+  return id <= maxLedgerId ? Schema.decodeSync(kind)(id) : null
 }
 
 /** `POST customers/ID/payments/`. */
@@ -65,9 +69,11 @@ export const BpukCreatePayment = Schema.Struct({
   /** Paybridge extension: the payment a refund (negative amount) is paid back from. */
   refundOfPaymentID: Schema.optionalKey(
     Schema.String.check(
-      Schema.makeFilter((text: string) => ledgerIdOf(text) !== null, {
+      Schema.makeFilter((text: string) => ledgerIdOf(PaymentId, text) !== null, {
         expected: `a payment id (digits, 1 to ${maxLedgerId})`
       })
+    ).pipe(
+      Schema.decodeTo(PaymentId, { decode: SchemaGetter.transform(Number), encode: SchemaGetter.transform(String) })
     )
   )
 }).annotate({ identifier: "BillingPlatformUkCreatePayment" })

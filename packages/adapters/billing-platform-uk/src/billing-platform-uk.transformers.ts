@@ -13,22 +13,25 @@ import { DateFormats, MoneyFormats, rawJsonNumber } from "@paybridge/adapter-kit
 import {
   type CollectionState,
   type CurrencyCode,
-  Ledger,
+  type CustomerId,
+  DialectRecords,
   type LedgerError,
   type LedgerEventType,
   type Page,
+  Parties,
   type PaymentDetail,
+  PaymentId,
   type PaymentPreset,
   type PaymentQueryInput,
   type PaymentState,
-  type RecordId,
+  type PresetId,
   type Refund,
   type RefundState,
   ValidationFailed,
   validationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
-import type { BpukListQuery, BpukPayment } from "./billing-platform-uk.schemas.ts"
+import { Effect, Schema } from "effect"
+import { type BpukListQuery, type BpukPayment, maxLedgerId } from "./billing-platform-uk.schemas.ts"
 
 export const dialectId = "billing-platform-uk"
 
@@ -150,7 +153,7 @@ export const toBpukPayment = (
   detail: PaymentRowSource,
   context: {
     readonly presets: StatusPresets
-    readonly methodName: (methodId: number) => string
+    readonly methodName: (methodId: PresetId) => string
     readonly display: PaymentDisplay
   }
 ): BpukPayment => {
@@ -236,11 +239,14 @@ export const reversalFilterOf = (query: BpukListQuery): "none" | "some" | "any" 
   return asksForReversals ? "any" : "none"
 }
 
-/** The parsed `idAfter`: a payment id, a refund id (`R<n>`), or none. */
+/** The parsed `idAfter`: a bound on payment ids, on refund ids (`R<n>`), or none. */
 export type IdAfter =
   | { readonly kind: "payment"; readonly id: number }
   | { readonly kind: "refund"; readonly id: number }
   | null
+
+/** An `idAfter` bound as the ledger's payment id it starts after (no id exceeds `maxLedgerId`). */
+const paymentIdAfter = (bound: number): PaymentId => Schema.decodeSync(PaymentId)(Math.min(bound, maxLedgerId))
 
 export const idAfterOf = (text: string | undefined): IdAfter =>
   text === undefined
@@ -252,7 +258,7 @@ export const idAfterOf = (text: string | undefined): IdAfter =>
 /** The list query → the ledger's payment query, without the event filters (applied one by one). */
 export const toPaymentQuery = (
   query: BpukListQuery,
-  customerId: number | undefined
+  customerId: CustomerId | undefined
 ): Omit<PaymentQueryInput, "eventSince" | "cursor" | "limit"> => {
   const idAfter = idAfterOf(query.idAfter)
   return {
@@ -263,7 +269,7 @@ export const toPaymentQuery = (
     ...(query.maxDate === undefined ? {} : { paymentDateTo: query.maxDate }),
     ...(query.minReversedDate === undefined ? {} : { reversalDateFrom: query.minReversedDate }),
     ...(query.maxReversedDate === undefined ? {} : { reversalDateTo: query.maxReversedDate }),
-    ...(idAfter?.kind === "payment" && idAfter.id > 0 ? { idAfter: idAfter.id } : {}),
+    ...(idAfter?.kind === "payment" && idAfter.id > 0 ? { idAfter: paymentIdAfter(idAfter.id) } : {}),
     ...(query.createdSince === undefined ? {} : { createdSince: query.createdSince }),
     ...(query.updatedSince === undefined ? {} : { updatedSince: query.updatedSince }),
     order: "id"
@@ -343,7 +349,7 @@ export const recordKey = (kind: string, key: string) => ({ dialect: dialectId, k
 
 /** A dialect record's data, `null` when there is none. */
 export const readRecordData = (kind: string, key: string) =>
-  Ledger.use((ledger) => ledger.getDialectRecord(recordKey(kind, key))).pipe(
+  DialectRecords.use((dialectRecords) => dialectRecords.getDialectRecord(recordKey(kind, key))).pipe(
     Effect.map((record): Readonly<Record<string, unknown>> | null => record.data),
     Effect.catchTag("NotFound", () => Effect.succeed(null))
   )
@@ -352,19 +358,19 @@ export const readRecordData = (kind: string, key: string) =>
 export interface RenderContext {
   readonly presets: StatusPresets
   readonly methods: ReadonlyArray<PaymentPreset>
-  readonly methodName: (methodId: RecordId) => string
+  readonly methodName: (methodId: PresetId) => string
 }
 
 /** The render context of a request (read once per request, not per row). */
 export const loadRenderContext = Effect.gen(function* () {
-  const ledger = yield* Ledger
+  const parties = yield* Parties
   const presets = statusPresetsFrom(yield* readRecordData(recordKinds.settings, "status-presets"))
-  const methods = yield* allPages((cursor) => ledger.listPresets("method", { cursor, limit: 1000 }))
+  const methods = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
   const names = new Map(methods.map((method) => [method.id, method.name]))
   return {
     presets,
     methods,
-    methodName: (methodId: RecordId) => names.get(methodId) ?? `Method ${methodId}`
+    methodName: (methodId: PresetId) => names.get(methodId) ?? `Method ${methodId}`
   } satisfies RenderContext
 })
 
@@ -408,6 +414,6 @@ export const statusReadOnly = (expected: ReadonlyArray<string>, presets: StatusP
  * write). Names not given keep their defaults.
  */
 export const saveStatusPresets = (names: Partial<StatusPresets>) =>
-  Ledger.use((ledger) =>
-    ledger.saveDialectRecord({ ...recordKey(recordKinds.settings, "status-presets"), data: { ...names } })
+  DialectRecords.use((dialectRecords) =>
+    dialectRecords.saveDialectRecord({ ...recordKey(recordKinds.settings, "status-presets"), data: { ...names } })
   ).pipe(Effect.map((record) => statusPresetsFrom(record.data)))

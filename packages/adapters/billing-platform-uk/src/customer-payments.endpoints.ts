@@ -9,11 +9,13 @@ import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import {
   Conflict,
   type Customer,
-  Ledger,
+  CustomerId,
   type NotFound,
   notFound,
+  Parties,
+  Payments,
   parseMinorUnits,
-  type RecordId,
+  Refunds,
   ValidationFailed,
   validationFailed
 } from "@paybridge/core"
@@ -53,17 +55,17 @@ const suite = "billing-platform-uk.test.ts"
 const contract = "billing-platform-uk.contract.test.ts › Billing Platform (UK): dialect contract"
 
 /** A customer id from the path; 404 with the id as written when it is beyond the ledger's range. */
-const pathCustomerId = (text: string): Effect.Effect<RecordId, NotFound> => {
-  const id = ledgerIdOf(text)
+const pathCustomerId = (text: string): Effect.Effect<CustomerId, NotFound> => {
+  const id = ledgerIdOf(CustomerId, text)
   return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
 }
 
 /** A positive amount: a posted payment, its display ids, and its reversal when imported reversed. */
 const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const method = yield* resolveMethod(body.paymentMethod, context)
-    const detail = yield* ledger.createPayment({
+    const detail = yield* payments.createPayment({
       customerId: customer.id,
       amount: body.paymentAmount,
       ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
@@ -87,7 +89,6 @@ const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: 
  */
 const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
     if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
       return yield* validationFailed(["paymentReversedDate"], "a refund (negative paymentAmount) cannot be reversed")
     }
@@ -100,12 +101,12 @@ const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: R
     if (Result.isFailure(amount)) return yield* validationFailed(["paymentAmount"], amount.failure.message)
 
     const named = body.refundOfPaymentID !== undefined
-    const { refunds } = yield* ledger
+    const refundsService = yield* Refunds
+    const { refunds } = yield* refundsService
       .refundCustomerCredit({
         customerId: customer.id,
         amount: amountText,
-        // The schema let through only ids within the ledger's range, so this conversion is exact.
-        ...(named ? { paymentId: Number(body.refundOfPaymentID) } : {}),
+        ...(named ? { paymentId: body.refundOfPaymentID } : {}),
         reason: "refund paid back to the customer (Billing Platform UK negative payment)",
         settle: true
       })
@@ -159,7 +160,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ params, query }) =>
       Effect.gen(function* () {
         const customerId = yield* pathCustomerId(params.customerId)
-        yield* Ledger.use((ledger) => ledger.getCustomer(customerId))
+        yield* Parties.use((parties) => parties.getCustomer(customerId))
         return ok(yield* listRows(query, customerId))
       })
   }),
@@ -186,7 +187,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
       vendorFields(
         Effect.gen(function* () {
           const customerId = yield* pathCustomerId(params.customerId)
-          const customer = yield* Ledger.use((ledger) => ledger.getCustomer(customerId))
+          const customer = yield* Parties.use((parties) => parties.getCustomer(customerId))
           const context = yield* loadRenderContext
           if (isZeroAmount(body.paymentAmount)) {
             return yield* validationFailed(["paymentAmount"], "paymentAmount must not be zero")

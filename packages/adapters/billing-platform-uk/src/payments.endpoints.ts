@@ -7,11 +7,13 @@
 import { type Endpoint, endpoint, noContent, ok } from "@paybridge/adapter-kit"
 import {
   InvalidTransition,
-  Ledger,
   type NotFound,
   notFound,
+  PaymentId,
+  Payments,
   parseMinorUnits,
-  type RecordId,
+  RefundId,
+  Refunds,
   type UpdatePaymentInput,
   validationFailed
 } from "@paybridge/core"
@@ -62,18 +64,22 @@ const filters = "billing-platform-uk.filters.test.ts"
  * A path id: a ledger payment id, or `R<n>` for a refund row. One beyond the ledger's id range
  * names nothing: 404 with the id as the client wrote it (never a rounded `Number` of it).
  */
-type PathTarget = { readonly kind: "refund" | "payment"; readonly id: RecordId }
+type PathTarget =
+  | { readonly kind: "refund"; readonly id: RefundId }
+  | { readonly kind: "payment"; readonly id: PaymentId }
 const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound> => {
-  const refund = text.startsWith("R")
-  const id = ledgerIdOf(refund ? text.slice(1) : text)
-  if (id === null) return Effect.fail(notFound("payment", text))
-  return Effect.succeed({ kind: refund ? "refund" : "payment", id })
+  if (text.startsWith("R")) {
+    const id = ledgerIdOf(RefundId, text.slice(1))
+    return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "refund", id })
+  }
+  const id = ledgerIdOf(PaymentId, text)
+  return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "payment", id })
 }
 
 /** PATCH of a payment: field changes, display ids and a reversal intent, in this order. */
-const modifyPayment = (id: RecordId, body: BpukModifyPayment) =>
+const modifyPayment = (id: PaymentId, body: BpukModifyPayment) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const detail = yield* visibleDetail(id)
     const context = yield* loadRenderContext
     const { payment } = detail
@@ -127,7 +133,7 @@ const modifyPayment = (id: RecordId, body: BpukModifyPayment) =>
       changes.customerReference = body.customerReference
     }
     if (Object.keys(changes).length > 0) {
-      yield* ledger.updatePayment({ paymentId: id, ...changes })
+      yield* payments.updatePayment({ paymentId: id, ...changes })
     }
 
     const display = yield* displayOf(id)
@@ -143,7 +149,7 @@ const modifyPayment = (id: RecordId, body: BpukModifyPayment) =>
   })
 
 /** PATCH of a refund row: only its details; its amount and reversal are refused. */
-const modifyRefundRow = (id: RecordId, body: BpukModifyPayment) =>
+const modifyRefundRow = (id: RefundId, body: BpukModifyPayment) =>
   Effect.gen(function* () {
     const refund = yield* visibleRefund(id)
     const context = yield* loadRenderContext
@@ -182,7 +188,7 @@ const modifyRefundRow = (id: RecordId, body: BpukModifyPayment) =>
   })
 
 /** DELETE of a payment: cancels one not posted yet; posted money is refused. */
-const deletePayment = (id: RecordId) =>
+const deletePayment = (id: PaymentId) =>
   Effect.gen(function* () {
     const detail = yield* visibleDetail(id)
     if (detail.payment.state === "posted") {
@@ -196,13 +202,13 @@ const deletePayment = (id: RecordId) =>
           "Reverse it with PATCH payments/ID and a paymentReversedDate"
       })
     }
-    yield* Ledger.use((ledger) =>
-      ledger.cancelPayment({ paymentId: id, reason: "deleted through Billing Platform (UK)" })
+    yield* Payments.use((payments) =>
+      payments.cancelPayment({ paymentId: id, reason: "deleted through Billing Platform (UK)" })
     )
   })
 
 /** DELETE of a refund row: cancels one not settled yet; a settled refund is refused. */
-const deleteRefundRow = (id: RecordId) =>
+const deleteRefundRow = (id: RefundId) =>
   Effect.gen(function* () {
     const refund = yield* visibleRefund(id)
     if (refund.state === "settled") {
@@ -214,7 +220,7 @@ const deleteRefundRow = (id: RecordId) =>
         message: `Payment R${id} is a refund already paid back to the customer and cannot be deleted`
       })
     }
-    yield* Ledger.use((ledger) => ledger.transitionRefund({ refundId: id, action: "cancel" }))
+    yield* Refunds.use((refunds) => refunds.transitionRefund({ refundId: id, action: "cancel" }))
   })
 
 export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
@@ -233,7 +239,11 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ params }) =>
       pathTarget(params.id).pipe(
-        Effect.flatMap((target) => (target.kind === "refund" ? readRefundRow(target.id) : readPayment(target.id))),
+        Effect.flatMap((target) =>
+          Effect.gen(function* () {
+            return target.kind === "refund" ? yield* readRefundRow(target.id) : yield* readPayment(target.id)
+          })
+        ),
         Effect.map((row) => ok(row))
       )
   }),
@@ -283,7 +293,11 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
             asOneUnit(
               "modifyPayment",
               { id: params.id, body },
-              target.kind === "refund" ? modifyRefundRow(target.id, body) : modifyPayment(target.id, body)
+              Effect.gen(function* () {
+                return target.kind === "refund"
+                  ? yield* modifyRefundRow(target.id, body)
+                  : yield* modifyPayment(target.id, body)
+              })
             ).pipe(
               Effect.flatMap(renderRow),
               Effect.map((row) => ok(row))
@@ -308,7 +322,11 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ params }) =>
       pathTarget(params.id).pipe(
         Effect.flatMap((target) =>
-          Effect.as(target.kind === "refund" ? deleteRefundRow(target.id) : deletePayment(target.id), noContent())
+          Effect.gen(function* () {
+            if (target.kind === "refund") yield* deleteRefundRow(target.id)
+            else yield* deletePayment(target.id)
+            return noContent()
+          })
         )
       )
   })

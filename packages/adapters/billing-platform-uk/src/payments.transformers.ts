@@ -7,12 +7,19 @@
  * a create or modify request as one all-or-nothing unit that replays which row it touched.
  */
 import {
+  Balances,
   type CommandContext,
-  Ledger,
+  type CustomerId,
+  DialectRecords,
   type LedgerError,
+  type LedgerServices,
+  LedgerUnits,
   NotFound,
   type PaymentDetail,
-  type RecordId
+  PaymentId,
+  Payments,
+  RefundId,
+  Refunds
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import type { BpukListQuery, BpukPayment } from "./billing-platform-uk.schemas.ts"
@@ -42,7 +49,10 @@ import {
 } from "./billing-platform-uk.transformers.ts"
 
 /** What a create or modify unit stores for replays: which row it made or changed. */
-export const RowRef = Schema.Struct({ kind: Schema.Literals(["payment", "refund"]), id: Schema.Int })
+export const RowRef = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("payment"), id: PaymentId }),
+  Schema.Struct({ kind: Schema.Literal("refund"), id: RefundId })
+])
 export type RowRef = typeof RowRef.Type
 
 /**
@@ -52,20 +62,26 @@ export type RowRef = typeof RowRef.Type
 export const asOneUnit = (
   operation: string,
   input: unknown,
-  work: Effect.Effect<RowRef, LedgerError, Ledger | CommandContext>
-) => Ledger.use((ledger) => ledger.atomically({ operation: `${dialectId}:${operation}`, input, result: RowRef }, work))
+  work: Effect.Effect<RowRef, LedgerError, LedgerServices | CommandContext>
+) =>
+  LedgerUnits.use((ledgerUnits) =>
+    ledgerUnits.atomically({ operation: `${dialectId}:${operation}`, input, result: RowRef }, work)
+  )
 
 /** The current wire form of a row a unit touched. */
-export const renderRow = (row: RowRef) => (row.kind === "refund" ? readRefundRow(row.id) : readPayment(row.id))
+export const renderRow = (row: RowRef) =>
+  Effect.gen(function* () {
+    return row.kind === "refund" ? yield* readRefundRow(row.id) : yield* readPayment(row.id)
+  })
 
 /** A payment's display invoice ids (none saved → both `null`). */
-export const displayOf = (paymentId: RecordId) =>
+export const displayOf = (paymentId: PaymentId) =>
   Effect.map(readRecordData(recordKinds.paymentDisplay, String(paymentId)), paymentDisplayFrom)
 
 /** A payment this dialect shows (cancelled = deleted, rejected = never valid → NotFound). */
-export const visibleDetail = (id: RecordId) =>
+export const visibleDetail = (id: PaymentId) =>
   Effect.gen(function* () {
-    const detail = yield* Ledger.use((ledger) => ledger.getPayment({ id }))
+    const detail = yield* Payments.use((payments) => payments.getPayment({ id }))
     const state = detail.payment.state
     if (!visiblePaymentStates[state]) {
       return yield* new NotFound({
@@ -81,20 +97,20 @@ export const visibleDetail = (id: RecordId) =>
 const renderPayment = (detail: PaymentRowSource, context: RenderContext, display: PaymentDisplay) =>
   toBpukPayment(detail, { presets: context.presets, methodName: context.methodName, display })
 
-export const readPayment = (id: RecordId) =>
+export const readPayment = (id: PaymentId) =>
   Effect.gen(function* () {
     const detail = yield* visibleDetail(id)
     return renderPayment(detail, yield* loadRenderContext, yield* displayOf(id))
   })
 
 /** A refund row's saved details (none saved → all `null`). */
-export const refundDetailsOf = (refundId: RecordId) =>
+export const refundDetailsOf = (refundId: RefundId) =>
   Effect.map(readRecordData(recordKinds.refundDetails, String(refundId)), refundDetailsFrom)
 
 /** A refund row this dialect shows (cancelled or failed refunds took no money → NotFound). */
-export const visibleRefund = (id: RecordId) =>
+export const visibleRefund = (id: RefundId) =>
   Effect.gen(function* () {
-    const refund = yield* Ledger.use((ledger) => ledger.getRefund(id))
+    const refund = yield* Refunds.use((refunds) => refunds.getRefund(id))
     if (!visibleRefundStates[refund.state]) {
       return yield* new NotFound({
         entity: "payment",
@@ -105,16 +121,16 @@ export const visibleRefund = (id: RecordId) =>
     return refund
   })
 
-export const readRefundRow = (id: RecordId) =>
+export const readRefundRow = (id: RefundId) =>
   Effect.gen(function* () {
     const refund = yield* visibleRefund(id)
     return toBpukRefundRow(refund, yield* refundDetailsOf(id))
   })
 
 /** Saves a payment's display invoice ids (dialect record `payment-display/<payment id>`). */
-export const saveDisplay = (paymentId: RecordId, customerId: RecordId, display: PaymentDisplay) =>
-  Ledger.use((ledger) =>
-    ledger.saveDialectRecord({
+export const saveDisplay = (paymentId: PaymentId, customerId: CustomerId, display: PaymentDisplay) =>
+  DialectRecords.use((dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       ...recordKey(recordKinds.paymentDisplay, String(paymentId)),
       customerId,
       paymentId,
@@ -124,13 +140,13 @@ export const saveDisplay = (paymentId: RecordId, customerId: RecordId, display: 
 
 /** Saves a refund row's details (dialect record `refund-details/<refund id>`). */
 export const saveRefundDetails = (
-  refundId: RecordId,
-  customerId: RecordId,
-  paymentId: RecordId,
+  refundId: RefundId,
+  customerId: CustomerId,
+  paymentId: PaymentId,
   details: RefundDetails
 ) =>
-  Ledger.use((ledger) =>
-    ledger.saveDialectRecord({
+  DialectRecords.use((dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       ...recordKey(recordKinds.refundDetails, String(refundId)),
       customerId,
       paymentId,
@@ -147,16 +163,16 @@ export type ReversalIntent =
 
 const reinstateAll = (detail: PaymentDetail) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const active = detail.reversals.filter((reversal) => reversal.reinstatedAt === null)
     for (const reversal of active) {
-      yield* ledger.reinstateReversal({ paymentId: detail.payment.id, reversalId: reversal.id })
+      yield* payments.reinstateReversal({ paymentId: detail.payment.id, reversalId: reversal.id })
     }
   })
 
 export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const reversed = detail.payment.reversedAmount > 0n
     if (intent.kind === "reinstate") {
       if (reversed) yield* reinstateAll(detail)
@@ -167,7 +183,7 @@ export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
       // A new reversal date moves the reversal: reinstated, then reversed again on that date.
       yield* reinstateAll(detail)
     }
-    yield* ledger.reversePayment({
+    yield* payments.reversePayment({
       paymentId: detail.payment.id,
       ...(intent.date === undefined ? {} : { effectiveDate: intent.date })
     })
@@ -177,9 +193,12 @@ export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
 // Lists
 
 /** Every row of a list query (payments, then refund rows), of one customer or of all. */
-export const listRows = (query: BpukListQuery, customerId: RecordId | undefined) =>
+export const listRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const paymentsService = yield* Payments
+    const dialectRecords = yield* DialectRecords
+    const balances = yield* Balances
+    const refundsService = yield* Refunds
     const base = toPaymentQuery(query, customerId)
     const given = (Object.keys(eventFilters) as Array<EventFilter>).flatMap((filter) => {
       const since = query[filter]
@@ -187,7 +206,12 @@ export const listRows = (query: BpukListQuery, customerId: RecordId | undefined)
     })
     const fetch = (eventSince: (typeof given)[number] | undefined) =>
       allPages((cursor) =>
-        ledger.listPayments({ ...base, ...(eventSince === undefined ? {} : { eventSince }), cursor, limit: 1000 })
+        paymentsService.listPayments({
+          ...base,
+          ...(eventSince === undefined ? {} : { eventSince }),
+          cursor,
+          limit: 1000
+        })
       )
     // `idAfter=R<n>` pages refund rows only. The ledger takes one event filter per query;
     // further ones intersect by id.
@@ -199,7 +223,7 @@ export const listRows = (query: BpukListQuery, customerId: RecordId | undefined)
     const context = yield* loadRenderContext
     const displays = new Map(
       (yield* allPages((cursor) =>
-        ledger.listDialectRecords({
+        dialectRecords.listDialectRecords({
           dialect: dialectId,
           kind: recordKinds.paymentDisplay,
           ...(customerId === undefined ? {} : { customerId }),
@@ -213,10 +237,10 @@ export const listRows = (query: BpukListQuery, customerId: RecordId | undefined)
     // from the list itself, so a list costs its pages plus one read per collected payment.
     const collected =
       payments.length === 0
-        ? new Set<RecordId>()
+        ? new Set<PaymentId>()
         : new Set(
             (yield* allPages((cursor) =>
-              ledger.listEvents({
+              balances.listEvents({
                 types: ["collection.requested"],
                 ...(customerId === undefined ? {} : { customerId }),
                 cursor,
@@ -227,14 +251,14 @@ export const listRows = (query: BpukListQuery, customerId: RecordId | undefined)
     const rows: Array<BpukPayment> = yield* Effect.forEach(payments, (payment) =>
       Effect.map(
         collected.has(payment.id)
-          ? ledger.getPayment({ id: payment.id })
+          ? paymentsService.getPayment({ id: payment.id })
           : Effect.succeed<PaymentRowSource>({ payment, collections: [] }),
         (source) => renderPayment(source, context, displays.get(String(payment.id)) ?? paymentDisplayFrom(null))
       )
     )
     if (paymentOnlyFilter(query)) return rows
     const refunds = yield* allPages((cursor) =>
-      ledger.listRefunds({
+      refundsService.listRefunds({
         ...(customerId === undefined ? {} : { customerId }),
         states: ["requested", "submitted", "settled"],
         cursor,
@@ -243,7 +267,7 @@ export const listRows = (query: BpukListQuery, customerId: RecordId | undefined)
     )
     const details = new Map(
       (yield* allPages((cursor) =>
-        ledger.listDialectRecords({
+        dialectRecords.listDialectRecords({
           dialect: dialectId,
           kind: recordKinds.refundDetails,
           ...(customerId === undefined ? {} : { customerId }),

@@ -6,7 +6,7 @@
  * incremental sync ordered by id.
  */
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import { Collections, PaymentId, Payments } from "@paybridge/core"
 import { Result } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { parseBpukDateTime } from "../src/billing-platform-uk.schemas.ts"
@@ -93,7 +93,9 @@ describe("Billing Platform (UK) list filters", () => {
     expect(await list({ reversedSince: between })).toEqual([early])
     expect(await list({ minReversedDate: "2024-02-01", reversedSince: between })).toEqual([])
     // The shown date and the event time are both kept.
-    const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: Number(early) })))
+    const detail = await testbed.runAsSystem(
+      Payments.use((payments) => payments.getPayment({ id: PaymentId.make(Number(early)) }))
+    )
     expect(detail.payment.reversalDate).toBe("2024-01-05")
     expect(detail.reversals[0]?.reversedAt.getTime()).toBeGreaterThan(new Date(between).getTime())
   })
@@ -117,8 +119,8 @@ describe("Billing Platform (UK) list filters", () => {
   it("collectedSince and cancelledSince follow the collection events", async () => {
     const draft = (amountText: string) =>
       testbed.runAsSystem(
-        Ledger.use((ledger) =>
-          ledger.createPayment({ customerId: seed.customerId, amount: amountText, initialState: "draft" })
+        Payments.use((payments) =>
+          payments.createPayment({ customerId: seed.customerId, amount: amountText, initialState: "draft" })
         )
       )
     const collected = await draft("10.00")
@@ -126,11 +128,17 @@ describe("Billing Platform (UK) list filters", () => {
     const start = await mark()
     for (const payment of [collected, cancelled]) {
       await testbed.runAsSystem(
-        Ledger.use((ledger) => ledger.requestCollection({ paymentId: payment.payment.id, method: "direct-debit" }))
+        Collections.use((collections) =>
+          collections.requestCollection({ paymentId: payment.payment.id, method: "direct-debit" })
+        )
       )
     }
-    await testbed.runAsSystem(Ledger.use((ledger) => ledger.markCollected({ paymentId: collected.payment.id })))
-    await testbed.runAsSystem(Ledger.use((ledger) => ledger.cancelCollection({ paymentId: cancelled.payment.id })))
+    await testbed.runAsSystem(
+      Collections.use((collections) => collections.markCollected({ paymentId: collected.payment.id }))
+    )
+    await testbed.runAsSystem(
+      Collections.use((collections) => collections.cancelCollection({ paymentId: cancelled.payment.id }))
+    )
     const end = await mark()
 
     expect(await list({ collectedSince: start })).toEqual([String(collected.payment.id)])

@@ -4,31 +4,21 @@
  * ledger's list pages, and only a payment that has had a collection (its status shows the latest
  * one) costs a read of its detail. The rows stay exactly what each payment's own GET returns.
  */
-import { type DialectTestbed, inMemoryTestbedLayer, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import {
+  countLedgerCalls,
+  type DialectTestbed,
+  inMemoryTestbedLayer,
+  makeDialectTestbed
+} from "@paybridge/adapter-kit/testing"
+import { Collections, type PaymentId, Payments } from "@paybridge/core"
 import { Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { billingPlatformUkDialect } from "../src/index.ts"
 import { authorize, type BpukSeed, listOf, paymentOf, seedBpuk } from "./billing-platform-uk.seed.ts"
 
-/** Ledger calls by operation name, counted on the real Ledger (nothing is faked). */
+/** Ledger calls by operation name, counted on the real ledger services (nothing is faked). */
 const calls = new Map<string, number>()
-const countingLedger = Layer.effect(
-  Ledger,
-  Effect.map(Ledger.use(Effect.succeed), (ledger) => {
-    const counted: Record<string, unknown> = {}
-    for (const [name, value] of Object.entries(ledger)) {
-      counted[name] =
-        typeof value === "function"
-          ? (...args: ReadonlyArray<unknown>) => {
-              calls.set(name, (calls.get(name) ?? 0) + 1)
-              return value.apply(ledger, args)
-            }
-          : value
-    }
-    return counted as unknown as typeof ledger
-  })
-)
+const countingLedger = countLedgerCalls(calls)
 
 let testbed: DialectTestbed
 let seed: BpukSeed
@@ -53,8 +43,8 @@ describe("Billing Platform (UK) list reads", () => {
       Effect.forEach(
         Array.from({ length: 40 }, (_, index) => index),
         (index) =>
-          Ledger.use((ledger) =>
-            ledger.createPayment({
+          Payments.use((payments) =>
+            payments.createPayment({
               customerId: seed.customerId,
               amount: `${index + 1}.50`,
               initialState: index < 3 ? "draft" : "posted"
@@ -65,12 +55,12 @@ describe("Billing Platform (UK) list reads", () => {
     const [pending, collected, failed] = payments.map((detail) => detail.payment.id)
     await testbed.runAsSystem(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
-        for (const paymentId of [pending, collected, failed] as ReadonlyArray<number>) {
-          yield* ledger.requestCollection({ paymentId, method: "direct-debit" })
+        const collections = yield* Collections
+        for (const paymentId of [pending, collected, failed] as ReadonlyArray<PaymentId>) {
+          yield* collections.requestCollection({ paymentId, method: "direct-debit" })
         }
-        yield* ledger.markCollected({ paymentId: collected as number })
-        yield* ledger.failCollection({ paymentId: failed as number, reason: "refer to payer" })
+        yield* collections.markCollected({ paymentId: collected as PaymentId })
+        yield* collections.failCollection({ paymentId: failed as PaymentId, reason: "refer to payer" })
       })
     )
 

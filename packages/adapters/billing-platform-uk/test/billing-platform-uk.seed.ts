@@ -4,25 +4,27 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestRequest, TestResponse } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import { type CustomerId, Parties } from "@paybridge/core"
 
 export interface BpukSeed {
   readonly apiKey: string
-  readonly customerId: number
-  readonly otherCustomerId: number
+  readonly customerId: CustomerId
+  readonly otherCustomerId: CustomerId
 }
 
 export const seedBpuk = async (testbed: DialectTestbed): Promise<BpukSeed> => {
   const { apiKey } = await testbed.createApiKey({ role: "finance" })
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: "Acme Widgets Ltd", currency: "GBP" }))
+    Parties.use((parties) => parties.createCustomer({ name: "Acme Widgets Ltd", currency: "GBP" }))
   )
   const other = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: "Other Trading Ltd", currency: "GBP" }))
+    Parties.use((parties) => parties.createCustomer({ name: "Other Trading Ltd", currency: "GBP" }))
   )
-  await testbed.runAsSystem(Ledger.use((ledger) => ledger.createPreset({ kind: "method", code: "bacs", name: "BACS" })))
   await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createPreset({ kind: "method", code: "dd", name: "Direct Debit" }))
+    Parties.use((parties) => parties.createPreset({ kind: "method", code: "bacs", name: "BACS" }))
+  )
+  await testbed.runAsSystem(
+    Parties.use((parties) => parties.createPreset({ kind: "method", code: "dd", name: "Direct Debit" }))
   )
   return { apiKey, customerId: customer.id, otherCustomerId: other.id }
 }

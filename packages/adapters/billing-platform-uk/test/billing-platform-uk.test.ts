@@ -5,7 +5,7 @@
  * and the dialect's error shape.
  */
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { Authenticator, Ledger } from "@paybridge/core"
+import { Authenticator, Collections, Parties, PaymentId, Payments, Refunds } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { billingPlatformUkDialect, saveStatusPresets } from "../src/index.ts"
 import {
@@ -69,7 +69,9 @@ describe("Billing Platform (UK) payments", () => {
       paymentMethod: "BACS",
       invoiceID: "INV-1001"
     })
-    const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: Number(payment.id) })))
+    const detail = await testbed.runAsSystem(
+      Payments.use((payments) => payments.getPayment({ id: PaymentId.make(Number(payment.id)) }))
+    )
     expect(detail.payment).toMatchObject({ amount: 12550n, state: "posted", origin: "dialect:billing-platform-uk" })
   })
 
@@ -208,11 +210,15 @@ describe("Billing Platform (UK) payments", () => {
     })
     // The newest payment (30.00) cannot cover 50.00, so the refund is paid from the older one.
     const refunds = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.listRefunds({ customerId: seed.customerId }))
+      Refunds.use((refunds) => refunds.listRefunds({ customerId: seed.customerId }))
     )
     expect(refunds.items).toHaveLength(1)
-    expect(refunds.items[0]).toMatchObject({ paymentId: Number(older), amount: 5000n, state: "settled" })
-    const customer = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getCustomer(seed.customerId)))
+    expect(refunds.items[0]).toMatchObject({
+      paymentId: PaymentId.make(Number(older)),
+      amount: 5000n,
+      state: "settled"
+    })
+    const customer = await testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(seed.customerId)))
     expect(customer.balance).toBe(20000n + 3000n - 5000n)
     expect(newer).not.toBe(older)
 
@@ -240,7 +246,7 @@ describe("Billing Platform (UK) payments", () => {
     const named = await create({ paymentAmount: amount("-5.00"), refundOfPaymentID: newer })
     expect(named.status).toBe(201)
     const fromNewer = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.listRefunds({ paymentId: Number(newer) }))
+      Refunds.use((refunds) => refunds.listRefunds({ paymentId: PaymentId.make(Number(newer)) }))
     )
     expect(fromNewer.items.map((refund) => refund.amount)).toEqual([500n])
     const zero = await create({ paymentAmount: 0 })
@@ -264,7 +270,7 @@ describe("Billing Platform (UK) payments", () => {
     expect(first.status).toBe(201)
     expect(second.text).toBe(first.text)
     const refunds = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.listRefunds({ customerId: seed.customerId }))
+      Refunds.use((refunds) => refunds.listRefunds({ customerId: seed.customerId }))
     )
     expect(refunds.items).toHaveLength(1)
   })
@@ -305,7 +311,9 @@ describe("Billing Platform (UK) payments", () => {
       invoiceIDReversed: "INV-2002",
       status: ["Reversed"]
     })
-    const ledgerView = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: Number(id) })))
+    const ledgerView = await testbed.runAsSystem(
+      Payments.use((payments) => payments.getPayment({ id: PaymentId.make(Number(id)) }))
+    )
     expect(ledgerView.payment).toMatchObject({ reversedAmount: 15000n, reversalDate: "2024-05-10" })
     expect(ledgerView.reversals[0]?.effectiveDate).toBe("2024-05-10")
 
@@ -313,7 +321,9 @@ describe("Billing Platform (UK) payments", () => {
     expect(again.status).toBe(200)
     const moved = await send({ method: "PATCH", path: `/payments/${id}`, body: { paymentReversedDate: "2024-05-12" } })
     expect(paymentOf(moved).paymentReversedDate).toBe("2024-05-12")
-    const reversals = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: Number(id) })))
+    const reversals = await testbed.runAsSystem(
+      Payments.use((payments) => payments.getPayment({ id: PaymentId.make(Number(id)) }))
+    )
     expect(reversals.reversals.map((reversal) => reversal.reinstatedAt === null)).toEqual(
       expect.arrayContaining([true, false])
     )
@@ -325,7 +335,7 @@ describe("Billing Platform (UK) payments", () => {
     })
     expect(reinstated.status).toBe(200)
     expect(paymentOf(reinstated)).toMatchObject({ paymentReversedDate: null, invoiceIDReversed: null, status: [] })
-    const customer = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getCustomer(seed.customerId)))
+    const customer = await testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(seed.customerId)))
     expect(customer.balance).toBe(15000n)
 
     const byStatus = await send({ method: "PATCH", path: `/payments/${id}`, body: { status: ["Reversed"] } })
@@ -341,8 +351,8 @@ describe("Billing Platform (UK) payments", () => {
     expect(collected.status).toBe(400)
     expect(collected.json).toMatchObject({ error: { code: "invalid_request", fields: [{ field: "status" }] } })
     const draft = await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.createPayment({ customerId: seed.customerId, amount: "12.00", initialState: "draft" })
+      Payments.use((payments) =>
+        payments.createPayment({ customerId: seed.customerId, amount: "12.00", initialState: "draft" })
       )
     )
     const reverseDraft = await send({
@@ -373,8 +383,8 @@ describe("Billing Platform (UK) payments", () => {
       error: { code: "not_allowed", message: expect.stringContaining("posted money is reversed, not deleted") }
     })
     const draft = await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.createPayment({ customerId: seed.customerId, amount: "12.00", initialState: "draft" })
+      Payments.use((payments) =>
+        payments.createPayment({ customerId: seed.customerId, amount: "12.00", initialState: "draft" })
       )
     )
     const deleted = await send({ method: "DELETE", path: `/payments/${draft.payment.id}` })
@@ -387,18 +397,22 @@ describe("Billing Platform (UK) payments", () => {
 
   it("shows collection states and takes status names from the configurable preset list", async () => {
     const pending = await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.createPayment({ customerId: seed.customerId, amount: "20.00", initialState: "draft" })
+      Payments.use((payments) =>
+        payments.createPayment({ customerId: seed.customerId, amount: "20.00", initialState: "draft" })
       )
     )
     await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.requestCollection({ paymentId: pending.payment.id, method: "direct-debit" }))
+      Collections.use((collections) =>
+        collections.requestCollection({ paymentId: pending.payment.id, method: "direct-debit" })
+      )
     )
     const read = () => send({ method: "GET", path: `/payments/${pending.payment.id}` })
     expect(paymentOf(await read()).status).toEqual(["Collection Pending"])
     await testbed.runAsSystem(saveStatusPresets({ collectionPending: "Awaiting DD", collected: "DD Collected" }))
     expect(paymentOf(await read()).status).toEqual(["Awaiting DD"])
-    await testbed.runAsSystem(Ledger.use((ledger) => ledger.markCollected({ paymentId: pending.payment.id })))
+    await testbed.runAsSystem(
+      Collections.use((collections) => collections.markCollected({ paymentId: pending.payment.id }))
+    )
     expect(paymentOf(await read()).status).toEqual(["DD Collected"])
     await send({
       method: "PATCH",
@@ -417,8 +431,8 @@ describe("Billing Platform (UK) payments", () => {
       const response = await create({ paymentAmount: amount(json) })
       expect(response.status, response.text).toBe(201)
       expect(response.text).toContain(`"paymentAmount":${shown}`)
-      const id = Number(paymentOf(response).id)
-      const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id })))
+      const id = PaymentId.make(Number(paymentOf(response).id))
+      const detail = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id })))
       expect(detail.payment.amount).toBe(minor)
     }
     const tooFine = await create({ paymentAmount: amount("1e-3") })

@@ -7,13 +7,16 @@
  */
 import {
   type Customer,
+  type CustomerId,
+  DialectRecords,
   type Document,
+  type DocumentId,
   type DocumentKind,
-  Ledger,
+  Documents,
   newPublicId,
   type Page,
+  Parties,
   parseMinorUnits,
-  type RecordId,
   validationFailed
 } from "@paybridge/core"
 import { Effect, Result } from "effect"
@@ -31,7 +34,7 @@ import {
 /** The customer an `accounts_receivable_identifier` names (id = public id, number, name). */
 export const resolveCustomer = (identifier: Identifier<"accounts_receivable_identifier">): Program<Customer> =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const parties = yield* Parties
     const search = identifier.field === "id" ? undefined : identifier.value
     const matches = (customer: Customer) =>
       identifier.field === "id"
@@ -41,7 +44,7 @@ export const resolveCustomer = (identifier: Identifier<"accounts_receivable_iden
           : customer.name === identifier.value
     let cursor: string | null = null
     do {
-      const page: Page<Customer> = yield* ledger.listCustomers({ cursor, limit: 1000, search })
+      const page: Page<Customer> = yield* parties.listCustomers({ cursor, limit: 1000, search })
       const found = page.items.find(matches)
       if (found !== undefined) return found
       cursor = page.nextCursor
@@ -59,9 +62,9 @@ export const resolveDocument = (
   identifier: Identifier<"invoice_identifier" | "bill_identifier">
 ): Program<Document> =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const documentsService = yield* Documents
     const documents = yield* everyPage((cursor) =>
-      ledger.listDocuments({ customerId: customer.id, kinds: [kind], cursor, limit: 1000 })
+      documentsService.listDocuments({ customerId: customer.id, kinds: [kind], cursor, limit: 1000 })
     )
     const found = documents.find((document) =>
       identifier.field === "id"
@@ -99,14 +102,14 @@ export const documentToPay = (document: Document) => ({
 export const allocationsFor = (
   customer: Customer,
   amountText: string,
-  documents: ReadonlyArray<{ readonly id: RecordId; readonly outstanding: bigint }>
+  documents: ReadonlyArray<{ readonly id: DocumentId; readonly outstanding: bigint }>
 ) =>
   Effect.gen(function* () {
     const parsed = parseMinorUnits(amountText, customer.currency)
     if (Result.isFailure(parsed)) return yield* validationFailed(["payment_amount"], parsed.failure.message)
     let remaining = parsed.success
-    const left = new Map<RecordId, bigint>()
-    const allocations: Array<{ documentId: RecordId; amount: string }> = []
+    const left = new Map<DocumentId, bigint>()
+    const allocations: Array<{ documentId: DocumentId; amount: string }> = []
     for (const document of documents) {
       const owed = left.get(document.id) ?? document.outstanding
       // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers only)
@@ -137,11 +140,11 @@ export const defaultOwner = (customer: Customer) => ({
  * details: names, type, demographics…), kept verbatim; it gets a fresh 32-hex `id` when it has none.
  */
 export const defineAccountOwner = (
-  customer: { readonly id: RecordId; readonly publicId: string },
+  customer: { readonly id: CustomerId; readonly publicId: string },
   owner: Readonly<Record<string, unknown>>
 ) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.saveDialectRecord({
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       dialect: dialectId,
       kind: recordKinds.accountOwner,
       key: customer.publicId,

@@ -12,24 +12,35 @@
  */
 import { ok, rawJsonNumber } from "@paybridge/adapter-kit"
 import {
+  type ActorId,
   Authenticator,
+  Balances,
   type CommandContext,
   type Customer,
+  type CustomerId,
   type CustomFields,
+  DialectRecords,
   type Document,
+  type DocumentId,
+  Documents,
   formatMinorUnits,
-  Ledger,
+  type GatewayId,
   type LedgerError,
+  type LedgerServices,
   NotFound,
   newPublicId,
   type Page,
+  Parties,
   type Payment,
+  type PaymentId,
   type PaymentPreset,
   type PaymentState,
+  type PresetId,
+  UserId,
   type UserProfile,
   validationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 import {
   type CrmLifeCycleState,
   crmDateTime,
@@ -41,7 +52,7 @@ import {
   udfNames
 } from "./crm-com.schemas.ts"
 
-export type Services = Ledger | Authenticator | CommandContext
+export type Services = LedgerServices | Authenticator | CommandContext
 export type Program<A> = Effect.Effect<A, LedgerError, Services>
 
 // ---------------------------------------------------------------------------------------------
@@ -87,9 +98,9 @@ interface DefineNamed {
 
 const defineNamed = (kind: NamedKind, input: DefineNamed, extra: Record<string, unknown> = {}) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const dialectRecords = yield* DialectRecords
     const id = input.id ?? newPublicId()
-    yield* ledger.saveDialectRecord({
+    yield* dialectRecords.saveDialectRecord({
       dialect: dialectId,
       kind,
       key: id,
@@ -119,8 +130,8 @@ export const defineCancellationType = (input: DefineNamed) => defineNamed("cance
 
 /** Sets the `description` CRM.COM shows for a payment method or type preset (by the preset's public id). */
 export const describePreset = (presetPublicId: string, description: string | null) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.saveDialectRecord({
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       dialect: dialectId,
       kind: recordKinds.presetDetails,
       key: presetPublicId,
@@ -153,11 +164,10 @@ export const crmStateOf = (payment: Payment): CrmLifeCycleState =>
 /** CRM.COM ids are 32 uppercase hex characters; a Paybridge user's is its id, zero-padded. */
 export const userHexId = (userId: number): string => userId.toString(16).toUpperCase().padStart(32, "0")
 
-/** The Paybridge user id behind a CRM.COM user id, or `null` when it is not one. */
-export const userIdOfHex = (hex: string): number | null => {
+/** The Paybridge user id behind a CRM.COM user id (decoded as a `UserId`), or `null` when it is not one. */
+export const userIdOfHex = (hex: string): UserId | null => {
   if (!/^[0-9A-Fa-f]{32}$/u.test(hex)) return null
-  const value = Number.parseInt(hex, 16)
-  return Number.isSafeInteger(value) && value > 0 ? value : null
+  return Option.getOrNull(Schema.decodeOption(UserId)(Number.parseInt(hex, 16)))
 }
 
 /** A CRM.COM user: a Paybridge user (user name = e-mail), or the actor's name when no user exists (the system). */
@@ -296,7 +306,7 @@ export const everyPage = <A>(list: (cursor: string | null) => Program<Page<A>>):
 
 /** Every preset of a kind (a short configuration list). */
 export const presetsOf = (kind: PaymentPreset["kind"]): Program<Array<PaymentPreset>> =>
-  Effect.flatMap(Ledger, (ledger) => everyPage((cursor) => ledger.listPresets(kind, { cursor, limit: 1000 })))
+  Effect.flatMap(Parties, (parties) => everyPage((cursor) => parties.listPresets(kind, { cursor, limit: 1000 })))
 
 /** The payment method or payment type preset an identifier names (id = public id, name, alternative_code = code). */
 export const resolvePreset = (
@@ -331,9 +341,9 @@ const namedOf = (key: string, data: Readonly<Record<string, unknown>>): UnitEnti
 
 /** Every configured entity of a kind. */
 export const namedEntities = (kind: NamedKind): Program<Array<UnitEntity>> =>
-  Effect.flatMap(Ledger, (ledger) =>
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
     Effect.map(
-      everyPage((cursor) => ledger.listDialectRecords({ dialect: dialectId, kind, cursor, limit: 1000 })),
+      everyPage((cursor) => dialectRecords.listDialectRecords({ dialect: dialectId, kind, cursor, limit: 1000 })),
       (records) => records.map((record) => namedOf(record.key, record.data))
     )
   )
@@ -365,8 +375,8 @@ export const resolveNamed = (
 export const namedById = (kind: NamedKind, id: string | null): Program<UnitEntity | null> =>
   id === null
     ? Effect.succeed(null)
-    : Effect.flatMap(Ledger, (ledger) =>
-        ledger.getDialectRecord({ dialect: dialectId, kind, key: id }).pipe(
+    : Effect.flatMap(DialectRecords, (dialectRecords) =>
+        dialectRecords.getDialectRecord({ dialect: dialectId, kind, key: id }).pipe(
           Effect.map((record) => namedOf(record.key, record.data)),
           Effect.catchTag("NotFound", () => Effect.succeed(null))
         )
@@ -407,24 +417,26 @@ export const makeLoader = () => {
   const gateways = new Map<string, string | null>()
 
   return {
-    customer: (id: number) =>
+    customer: (id: CustomerId) =>
       memo(
         customers,
         String(id),
-        Effect.flatMap(Ledger, (ledger) => ledger.getCustomer(id))
+        Effect.flatMap(Parties, (parties) => parties.getCustomer(id))
       ),
     owner: (customer: Customer) =>
       memo(
         owners,
         customer.publicId,
-        Effect.flatMap(Ledger, (ledger) =>
-          ledger.getDialectRecord({ dialect: dialectId, kind: recordKinds.accountOwner, key: customer.publicId }).pipe(
-            Effect.map((record): Record<string, unknown> | null => record.data),
-            Effect.catchTag("NotFound", () => Effect.succeed(null))
-          )
+        Effect.flatMap(DialectRecords, (dialectRecords) =>
+          dialectRecords
+            .getDialectRecord({ dialect: dialectId, kind: recordKinds.accountOwner, key: customer.publicId })
+            .pipe(
+              Effect.map((record): Record<string, unknown> | null => record.data),
+              Effect.catchTag("NotFound", () => Effect.succeed(null))
+            )
         )
       ),
-    preset: (kind: PaymentPreset["kind"], id: number | null) =>
+    preset: (kind: PaymentPreset["kind"], id: PresetId | null) =>
       id === null
         ? Effect.succeed(null)
         : Effect.map(memo(presets, kind, presetsOf(kind)), (rows) => rows.find((row) => row.id === id) ?? null),
@@ -432,39 +444,43 @@ export const makeLoader = () => {
       memo(
         presetDescriptions,
         preset.publicId,
-        Effect.flatMap(Ledger, (ledger) =>
-          ledger.getDialectRecord({ dialect: dialectId, kind: recordKinds.presetDetails, key: preset.publicId }).pipe(
-            Effect.map((record) =>
-              typeof record.data.description === "string" ? (record.data.description as string) : null
-            ),
-            Effect.catchTag("NotFound", () => Effect.succeed(null))
-          )
+        Effect.flatMap(DialectRecords, (dialectRecords) =>
+          dialectRecords
+            .getDialectRecord({ dialect: dialectId, kind: recordKinds.presetDetails, key: preset.publicId })
+            .pipe(
+              Effect.map((record) =>
+                typeof record.data.description === "string" ? (record.data.description as string) : null
+              ),
+              Effect.catchTag("NotFound", () => Effect.succeed(null))
+            )
         )
       ),
     named: (kind: NamedKind, id: string | null) =>
       id === null ? Effect.succeed(null) : memo(named, `${kind}:${id}`, namedById(kind, id)),
-    user: (id: number) =>
+    user: (id: ActorId) =>
       memo(
         users,
         String(id),
         id === 0 ? Effect.succeed(null) : Effect.flatMap(Authenticator, (auth) => auth.findUser({ id }))
       ),
-    document: (id: number) =>
+    document: (id: DocumentId) =>
       memo(
         documents,
         String(id),
-        Effect.flatMap(Ledger, (ledger) => ledger.getDocument(id))
+        Effect.flatMap(Documents, (documents) => documents.getDocument(id))
       ),
-    gatewayCode: (id: number | null) =>
+    gatewayCode: (id: GatewayId | null) =>
       id === null
         ? Effect.succeed(null)
         : memo(
             gateways,
             String(id),
-            Effect.flatMap(Ledger, (ledger) => Effect.map(ledger.getGateway(id), (gateway) => gateway.code))
+            Effect.flatMap(Parties, (parties) => Effect.map(parties.getGateway(id), (gateway) => gateway.code))
           ),
-    events: (paymentId: number) =>
-      Effect.flatMap(Ledger, (ledger) => everyPage((cursor) => ledger.listEvents({ paymentId, cursor, limit: 1000 })))
+    events: (paymentId: PaymentId) =>
+      Effect.flatMap(Balances, (balances) =>
+        everyPage((cursor) => balances.listEvents({ paymentId, cursor, limit: 1000 }))
+      )
   }
 }
 

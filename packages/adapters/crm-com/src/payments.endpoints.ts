@@ -15,7 +15,7 @@ import {
   type SessionStore,
   stringifyJsonExact
 } from "@paybridge/adapter-kit"
-import { Ledger, type Page, type Payment, validationFailed } from "@paybridge/core"
+import { DialectRecords, LedgerUnits, type Page, type Payment, Payments, validationFailed } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { allocationsFor, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
 import { sessionUnit } from "./crm-com.auth.ts"
@@ -82,8 +82,8 @@ const atomic = "crm-com.atomic.test.ts › all or nothing"
  * retried `post`, `reject` or `cancel` is not refused for the state it left the payment in).
  */
 const asOneUnit = (operation: string, body: object, work: Program<DialectResponse>): Program<DialectResponse> =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.atomically(
+  Effect.flatMap(LedgerUnits, (ledgerUnits) =>
+    ledgerUnits.atomically(
       { operation: `${dialectId}:${operation}`, input: { ...body, token: undefined }, result: Schema.String },
       Effect.map(work, (response) => stringifyJsonExact(response.body))
     )
@@ -112,7 +112,7 @@ function listPayments(
   limit: number | null
 ): Program<Array<Record<string, unknown>>> {
   return Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const customer = yield* resolveCustomer(query.accounts_receivable_identifier)
     const type = query.type_identifier === undefined ? undefined : yield* resolvePaymentType(query.type_identifier)
     const method =
@@ -127,7 +127,7 @@ function listPayments(
     const out: Array<Record<string, unknown>> = []
     let cursor: string | null = null
     do {
-      const page: Page<Payment> = yield* ledger.listPayments({
+      const page: Page<Payment> = yield* payments.listPayments({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
@@ -138,7 +138,7 @@ function listPayments(
       for (const payment of page.items) {
         if (limit !== null && out.length >= limit) break
         if (category !== undefined && (yield* attributesOf(payment)).category_id !== category.id) continue
-        const detail = yield* ledger.getPayment({ id: payment.id })
+        const detail = yield* payments.getPayment({ id: payment.id })
         out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
       }
       cursor = limit !== null && out.length >= limit ? null : page.nextCursor
@@ -217,7 +217,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ body: request, sessions }) =>
       asSessionUnit("payments/create", request, sessions, (unit) =>
         Effect.gen(function* () {
-          const ledger = yield* Ledger
+          const payments = yield* Payments
           const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
           const write = yield* resolveWrite(request, unit)
           const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
@@ -227,7 +227,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
             resolveDocument(customer, "bill", item.bill_identifier)
           )
           const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
-          const detail = yield* ledger.createPayment({
+          const detail = yield* payments.createPayment({
             customerId: customer.id,
             amount: request.payment_amount,
             initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
@@ -256,7 +256,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ body, sessions }) =>
       asSessionUnit("payments/update", body, sessions, (unit) =>
         Effect.gen(function* () {
-          const ledger = yield* Ledger
+          const payments = yield* Payments
           const { payment } = yield* resolvePayment(body.payment_identifier)
           yield* requireState(payment, "DRAFT", "updated")
           if (body.accounts_receivable_identifier !== undefined) {
@@ -306,7 +306,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
           const updated =
             Object.keys(changes).length === 0
               ? payment
-              : yield* ledger.updatePayment({ paymentId: payment.id, ...changes })
+              : yield* payments.updatePayment({ paymentId: payment.id, ...changes })
           yield* touchedBy(updated, unit, {
             ...(category === undefined ? {} : { category_id: category?.id ?? null }),
             ...(user === undefined ? {} : { received_by_user_id: user.id }),
@@ -368,11 +368,11 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ body, sessions }) =>
       asSessionUnit("payments/post", body, sessions, (unit) =>
         Effect.gen(function* () {
-          const ledger = yield* Ledger
+          const paymentsService = yield* Payments
           const { payment } = yield* resolvePayment(body.payment_identifier)
           // CRM.COM posts DRAFT payments only (the ledger would also post a pending one).
           yield* requireState(payment, "DRAFT", "posted")
-          const posted = yield* ledger.postPayment({ paymentId: payment.id })
+          const posted = yield* paymentsService.postPayment({ paymentId: payment.id })
           yield* touchedBy(posted, unit)
           return yield* answerShort(posted)
         })
@@ -394,11 +394,11 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ body, sessions }) =>
       asSessionUnit("payments/reject", body, sessions, (unit) =>
         Effect.gen(function* () {
-          const ledger = yield* Ledger
+          const payments = yield* Payments
           const { payment } = yield* resolvePayment(body.payment_identifier)
           const reason = yield* resolveNamed("rejection-reason", body.rejection_reason_identifier, "rejection reason")
           yield* requireState(payment, "DRAFT", "rejected")
-          const rejected = yield* ledger.rejectPayment({ paymentId: payment.id, reason: reason.name })
+          const rejected = yield* payments.rejectPayment({ paymentId: payment.id, reason: reason.name })
           yield* touchedBy(rejected, unit, { rejection_reason_id: reason.id })
           return yield* answerShort(rejected)
         })
@@ -423,7 +423,8 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ body, sessions }) =>
       asSessionUnit("payments/cancel", body, sessions, (unit) =>
         Effect.gen(function* () {
-          const ledger = yield* Ledger
+          const payments = yield* Payments
+          const dialectRecords = yield* DialectRecords
           const { payment } = yield* resolvePayment(body.payment_identifier)
           const type = yield* resolveNamed("cancellation-type", body.type_identifier, "payment cancellation type")
           const category =
@@ -431,7 +432,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
               ? null
               : yield* resolveNamed("category", body.category_identifier, "financial transaction category")
           yield* requireState(payment, "POSTED", "cancelled")
-          const reversed = yield* ledger.reversePayment({
+          const reversed = yield* payments.reversePayment({
             paymentId: payment.id,
             reason: body.issue_reason ?? body.notes ?? `payment cancellation (${type.name})`
           })
@@ -448,7 +449,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
             udf: customFieldsWithUdfs({}, body),
             created_by_unit_id: unit?.id ?? null
           }
-          yield* ledger.saveDialectRecord({
+          yield* dialectRecords.saveDialectRecord({
             dialect: dialectId,
             kind: recordKinds.cancellation,
             key: id,

@@ -11,14 +11,18 @@
 import { createHash } from "node:crypto"
 import { DateFormats } from "@paybridge/adapter-kit"
 import {
+  type ActorId,
+  DialectRecords,
   type DocumentKind,
+  Documents,
   InvalidTransition,
-  Ledger,
   type Payment,
   type PaymentDetail,
   type PaymentPreset,
-  type RecordId,
+  Payments,
   type Reversal,
+  type ReversalId,
+  type UserId,
   validationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -61,7 +65,7 @@ import {
 export interface PaymentAttributes {
   readonly category_id: string | null
   /** Paybridge user id of the user who received it; `null` = whoever created it. */
-  readonly received_by_user_id: number | null
+  readonly received_by_user_id: UserId | null
   readonly received_by_unit_id: string | null
   /** The receipt time; `null` = the payment date at midnight. */
   readonly received_on: string | null
@@ -93,8 +97,8 @@ export interface CancellationRecord {
 
 /** The payment a `payment_identifier` names. */
 export const resolvePayment = (identifier: Identifier<"payment_identifier">): Program<PaymentDetail> =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger
+  Effect.flatMap(Payments, (payments) =>
+    payments
       .getPayment(
         identifier.field === "id"
           ? { publicId: identifier.value.toUpperCase() }
@@ -112,8 +116,8 @@ export const resolvePayment = (identifier: Identifier<"payment_identifier">): Pr
 
 /** A payment's CRM.COM attributes (defaults when it has none, e.g. it was made through another protocol). */
 export const attributesOf = (payment: Payment): Program<PaymentAttributes> =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.getDialectRecord({ dialect: dialectId, kind: recordKinds.payment, key: payment.publicId }).pipe(
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.getDialectRecord({ dialect: dialectId, kind: recordKinds.payment, key: payment.publicId }).pipe(
       Effect.map((record) => ({ ...emptyAttributes, ...(record.data as Partial<PaymentAttributes>) })),
       Effect.catchTag("NotFound", () => Effect.succeed(emptyAttributes))
     )
@@ -130,8 +134,8 @@ export const saveAttributes = (
   how: "replace" | "merge",
   attributes: PaymentAttributes | Partial<PaymentAttributes>
 ) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.saveDialectRecord({
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       dialect: dialectId,
       kind: recordKinds.payment,
       key: payment.publicId,
@@ -144,10 +148,10 @@ export const saveAttributes = (
 
 /** The payment cancellations of a payment, each with its public id. */
 export const cancellationsOf = (payment: Payment): Program<Array<CancellationRecord & { readonly id: string }>> =>
-  Effect.flatMap(Ledger, (ledger) =>
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
     Effect.map(
       everyPage((cursor) =>
-        ledger.listDialectRecords({
+        dialectRecords.listDialectRecords({
           dialect: dialectId,
           kind: recordKinds.cancellation,
           paymentId: payment.id,
@@ -203,7 +207,7 @@ export const receivedOnOf = (payment: Payment, attributes: PaymentAttributes): s
   attributes.received_on ?? midnight(payment.paymentDate)
 
 /** The public id of the payment cancellation recorded with a reversal (derived, so a replay finds it again). */
-export const cancellationId = (reversalId: RecordId): string =>
+export const cancellationId = (reversalId: ReversalId): string =>
   createHash("sha256")
     .update(`${dialectId}:payment-cancellation:${reversalId}`)
     .digest("hex")
@@ -229,7 +233,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
     const events = yield* loader.events(payment.id)
     const first = events[0]
     const last = events.at(-1)
-    const actor = (id: number, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
+    const actor = (id: ActorId, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
     const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
     const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]
     const documents = yield* Effect.forEach(documentIds, loader.document)
@@ -418,7 +422,7 @@ export const payDocument = (
   unit: UnitEntity | null
 ) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const documents = yield* Documents
     const customer = yield* resolveCustomer(body.accounts_receivable_identifier)
     const document = yield* resolveDocument(customer, kind, identifier)
     const label = kind === "bill" ? "bill" : "invoice"
@@ -435,7 +439,7 @@ export const payDocument = (
       return yield* validationFailed([identifier.name], `${label} ${document.number} has no outstanding amount`)
     }
     const write = yield* resolveWrite(body, unit)
-    const detail = yield* ledger.payDocument({
+    const detail = yield* documents.payDocument({
       documentId: document.id,
       ...write.ledgerFields,
       ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs({}, body) } : {})

@@ -4,7 +4,7 @@
  * amount change, no reversal, no event — and succeeds once the storage is back; and concurrent
  * updates of one payment's attributes each keep what they changed.
  */
-import { Ledger } from "@paybridge/core"
+import { DialectRecords, type PaymentId, Payments } from "@paybridge/core"
 import { afterEach, describe, expect, it } from "vitest"
 import { asSystem, dataOf, makeTenant, type Tenant } from "./crm-com.fixtures.ts"
 
@@ -33,13 +33,15 @@ const create = (fields: Record<string, unknown> = {}) =>
 const ledgerPayment = (publicId: string) =>
   asSystem(
     tenant,
-    Ledger.use((ledger) => ledger.getPayment({ publicId }))
+    Payments.use((payments) => payments.getPayment({ publicId }))
   )
 
-const cancellationsOf = (paymentId: number) =>
+const cancellationsOf = (paymentId: PaymentId) =>
   asSystem(
     tenant,
-    Ledger.use((ledger) => ledger.listDialectRecords({ dialect: "crm-com", kind: "payment-cancellation", paymentId }))
+    DialectRecords.use((dialectRecords) =>
+      dialectRecords.listDialectRecords({ dialect: "crm-com", kind: "payment-cancellation", paymentId })
+    )
   )
 
 describe("all or nothing", () => {

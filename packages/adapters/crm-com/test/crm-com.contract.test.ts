@@ -6,7 +6,7 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import { type DialectTestbed, dialectContractSuite, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import { Parties } from "@paybridge/core"
 import { Effect } from "effect"
 import { crmComDialect } from "../src/index.ts"
 
@@ -18,10 +18,10 @@ const seed = async (testbed: DialectTestbed): Promise<Seed> => {
   await testbed.createUser({ email: "clerk@crm.example", name: "Clerk", role: "finance", password: "clerk-secret-1" })
   await testbed.runAsSystem(
     Effect.gen(function* () {
-      const ledger = yield* Ledger
-      yield* ledger.createCustomer({ name: "Contract Account", number: "500", currency: "EUR" })
-      yield* ledger.createPreset({ kind: "type", code: "PAY", name: "Payment" })
-      yield* ledger.createPreset({ kind: "method", code: "CASH", name: "Cash" })
+      const parties = yield* Parties
+      yield* parties.createCustomer({ name: "Contract Account", number: "500", currency: "EUR" })
+      yield* parties.createPreset({ kind: "type", code: "PAY", name: "Payment" })
+      yield* parties.createPreset({ kind: "method", code: "CASH", name: "Cash" })
     })
   )
   const login = await testbed.request({

@@ -8,7 +8,7 @@
  * our ledger assigns (an invoice's reference number) the replay names the record we made.
  * Known deviation, asserted below: a user's `username` is their e-mail address.
  */
-import { Ledger } from "@paybridge/core"
+import { type CustomerId, Documents, Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { asSystem, dataOf, exampleOwner, jack, makeTenant, plain, type Tenant } from "./crm-com.fixtures.ts"
@@ -67,10 +67,10 @@ beforeEach(async () => {
 })
 afterEach(() => tenant.dispose())
 
-const issue = (kind: "invoice" | "bill", customerId: number, total: string, number: string) =>
+const issue = (kind: "invoice" | "bill", customerId: CustomerId, total: string, number: string) =>
   asSystem(
     tenant,
-    Ledger.use((ledger) => ledger.issueDocument({ kind, customerId, total, number, dueDate: "2014-08-17" }))
+    Documents.use((documents) => documents.issueDocument({ kind, customerId, total, number, dueDate: "2014-08-17" }))
   )
 
 const createPosted = (amount: string, state: "POSTED" | "DRAFT" = "POSTED") =>
@@ -87,8 +87,8 @@ describe("the vendor document's examples", () => {
     const invoice = await issue("invoice", tenant.customer.id, "138", "I00000294")
     await asSystem(
       tenant,
-      Ledger.use((ledger) =>
-        ledger.createPayment({
+      Payments.use((payments) =>
+        payments.createPayment({
           customerId: tenant.customer.id,
           amount: "78",
           allocations: [{ documentId: invoice.id, amount: "78" }]
@@ -241,7 +241,7 @@ describe("the vendor document's examples", () => {
   it("replays the payments/create example through a gateway with the card identifier", async () => {
     const customer = await asSystem(
       tenant,
-      Ledger.use((ledger) => ledger.createCustomer({ name: "Gateway Account", number: "200", currency: "EUR" }))
+      Parties.use((parties) => parties.createCustomer({ name: "Gateway Account", number: "200", currency: "EUR" }))
     )
     await issue("bill", customer.id, "80", "163")
     const text = `{
@@ -342,7 +342,7 @@ describe("the vendor document's examples", () => {
     })
     const paid = await asSystem(
       tenant,
-      Ledger.use((ledger) => ledger.getDocument(invoice.id))
+      Documents.use((documents) => documents.getDocument(invoice.id))
     )
     expect(paid.outstanding).toBe(0n)
   })
@@ -379,7 +379,7 @@ describe("the vendor document's examples", () => {
     })
     const paid = await asSystem(
       tenant,
-      Ledger.use((ledger) => ledger.getDocument(bill.id))
+      Documents.use((documents) => documents.getDocument(bill.id))
     )
     expect(paid.outstanding).toBe(0n)
   })
@@ -479,7 +479,7 @@ describe("the vendor document's examples", () => {
     expect(answer.data.payment_cancellation.id).not.toBe(posted.id)
     const ledgerView = await asSystem(
       tenant,
-      Effect.flatMap(Ledger, (ledger) => ledger.getPayment({ publicId: posted.id }))
+      Effect.flatMap(Payments, (payments) => payments.getPayment({ publicId: posted.id }))
     )
     expect(ledgerView.payment.reversedAmount).toBe(5000n)
   })

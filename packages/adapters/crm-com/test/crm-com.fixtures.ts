@@ -6,7 +6,14 @@
  */
 import { makeSessionStore } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { authenticatorLayerWith, type CommandContext, Ledger, testKdfCost } from "@paybridge/core"
+import {
+  authenticatorLayerWith,
+  type CommandContext,
+  type CustomerId,
+  type LedgerServices,
+  Parties,
+  testKdfCost
+} from "@paybridge/core"
 import { testLedgerLayerWith } from "@paybridge/db/testing"
 import { Effect, Layer } from "effect"
 import {
@@ -49,8 +56,8 @@ export interface Tenant {
   /** The pinned clock of the session store (milliseconds). */
   readonly clock: { now: number }
   readonly token: string
-  readonly customer: { readonly id: number; readonly publicId: string; readonly number: string }
-  readonly otherCustomer: { readonly id: number; readonly number: string }
+  readonly customer: { readonly id: CustomerId; readonly publicId: string; readonly number: string }
+  readonly otherCustomer: { readonly id: CustomerId; readonly number: string }
   readonly jackId: number
   readonly unitId: string
   readonly send: (request: TestRequest) => Promise<{ status: number; json: unknown; text: string }>
@@ -87,17 +94,17 @@ export const makeTenant = async (options: TenantOptions = {}): Promise<Tenant> =
   const user = await testbed.createUser({ ...jack, role: "finance" })
   const setup = await testbed.runAsSystem(
     Effect.gen(function* () {
-      const ledger = yield* Ledger
-      const customer = yield* ledger.createCustomer({ name: "Peter Johnson Premium", number: "192", currency: "EUR" })
-      const otherCustomer = yield* ledger.createCustomer({ name: "Other Account", number: "186", currency: "EUR" })
+      const parties = yield* Parties
+      const customer = yield* parties.createCustomer({ name: "Peter Johnson Premium", number: "192", currency: "EUR" })
+      const otherCustomer = yield* parties.createCustomer({ name: "Other Account", number: "186", currency: "EUR" })
       yield* defineAccountOwner(customer, exampleOwner)
-      yield* ledger.createPreset({ kind: "type", code: "INVBALPAY", name: "Invoices Balance Payment" })
-      yield* ledger.createPreset({ kind: "type", code: "PAY1", name: "Payment 1" })
-      const bank = yield* ledger.createPreset({ kind: "method", code: "BT", name: "Bank Transfer" })
+      yield* parties.createPreset({ kind: "type", code: "INVBALPAY", name: "Invoices Balance Payment" })
+      yield* parties.createPreset({ kind: "type", code: "PAY1", name: "Payment 1" })
+      const bank = yield* parties.createPreset({ kind: "method", code: "BT", name: "Bank Transfer" })
       yield* describePreset(bank.publicId, "Bank Transfer")
-      yield* ledger.createPreset({ kind: "method", code: "DD", name: "Direct Debit" })
-      const gateway = yield* ledger.createGateway({ code: "STRIPE", name: "Stripe", driver: "test" })
-      yield* ledger.createPreset({
+      yield* parties.createPreset({ kind: "method", code: "DD", name: "Direct Debit" })
+      const gateway = yield* parties.createGateway({ code: "STRIPE", name: "Stripe", driver: "test" })
+      yield* parties.createPreset({
         kind: "method",
         code: "STRIPE",
         name: "Stripe Payment Gateway",
@@ -141,7 +148,7 @@ export const makeTenant = async (options: TenantOptions = {}): Promise<Tenant> =
 }
 
 /** Runs a ledger program as the system. */
-export const asSystem = <A, E>(tenant: Tenant, program: Effect.Effect<A, E, Ledger | CommandContext>) =>
+export const asSystem = <A, E>(tenant: Tenant, program: Effect.Effect<A, E, LedgerServices | CommandContext>) =>
   tenant.testbed.runAsSystem(program)
 
 /** The `data` of a successful CRM.COM answer (fails the test on an error envelope). */

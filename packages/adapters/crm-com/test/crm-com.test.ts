@@ -8,7 +8,7 @@
 import { fileURLToPath } from "node:url"
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import { provingTestProblems } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import { DialectRecords, Documents, Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { crmComDialect } from "../src/index.ts"
@@ -249,14 +249,14 @@ describe("creating and paying", () => {
   it("creates a payment that pays invoices and bills and shows them with their outstanding amounts", async () => {
     const invoice = await asSystem(
       tenant,
-      Ledger.use((ledger) =>
-        ledger.issueDocument({ kind: "invoice", customerId: tenant.customer.id, total: "30", number: "INV-1" })
+      Documents.use((documents) =>
+        documents.issueDocument({ kind: "invoice", customerId: tenant.customer.id, total: "30", number: "INV-1" })
       )
     )
     await asSystem(
       tenant,
-      Ledger.use((ledger) =>
-        ledger.issueDocument({ kind: "bill", customerId: tenant.customer.id, total: "40", number: "BILL-1" })
+      Documents.use((documents) =>
+        documents.issueDocument({ kind: "bill", customerId: tenant.customer.id, total: "40", number: "BILL-1" })
       )
     )
     const made = dataOf<{ reference_number: string }>(
@@ -283,8 +283,8 @@ describe("creating and paying", () => {
   it("refuses to pay an invoice with nothing outstanding or of another accounts receivable", async () => {
     const invoice = await asSystem(
       tenant,
-      Ledger.use((ledger) =>
-        ledger.issueDocument({ kind: "invoice", customerId: tenant.customer.id, total: "30", number: "INV-9" })
+      Documents.use((documents) =>
+        documents.issueDocument({ kind: "invoice", customerId: tenant.customer.id, total: "30", number: "INV-9" })
       )
     )
     const pay = (accountNumber: string) =>
@@ -304,7 +304,7 @@ describe("creating and paying", () => {
       (
         await asSystem(
           tenant,
-          Ledger.use((ledger) => ledger.getDocument(invoice.id))
+          Documents.use((documents) => documents.getDocument(invoice.id))
         )
       ).allocated
     ).toBe(3000n)
@@ -317,7 +317,7 @@ describe("creating and paying", () => {
     }
     const booked = await asSystem(
       tenant,
-      Ledger.use((ledger) => ledger.listPayments({ customerId: tenant.customer.id }))
+      Payments.use((payments) => payments.listPayments({ customerId: tenant.customer.id }))
     )
     expect(booked.items.map((payment) => payment.amount)).toEqual([1050n, 1050n])
     const tooFine = await create({ payment_amount: new JsonDecimal("1e-3") })
@@ -451,7 +451,7 @@ describe("life cycle", () => {
     const balanceBefore = (
       await asSystem(
         tenant,
-        Ledger.use((ledger) => ledger.getCustomer(tenant.customer.id))
+        Parties.use((parties) => parties.getCustomer(tenant.customer.id))
       )
     ).balance
     const cancelled = dataOf<{ payment: { life_cycle_state: string }; payment_cancellation: { id: string } }>(
@@ -475,7 +475,7 @@ describe("life cycle", () => {
     expect(listed).toEqual([{ life_cycle_state: "CANCELLED" }])
     const ledgerView = await asSystem(
       tenant,
-      Effect.flatMap(Ledger, (ledger) => ledger.getPayment({ publicId: posted.id }))
+      Effect.flatMap(Payments, (payments) => payments.getPayment({ publicId: posted.id }))
     )
     expect(ledgerView.payment.state).toBe("posted")
     expect(ledgerView.payment.reversedAmount).toBe(8000n)
@@ -484,7 +484,7 @@ describe("life cycle", () => {
     const balanceAfter = (
       await asSystem(
         tenant,
-        Ledger.use((ledger) => ledger.getCustomer(tenant.customer.id))
+        Parties.use((parties) => parties.getCustomer(tenant.customer.id))
       )
     ).balance
     expect(balanceAfter).toBe(balanceBefore - 8000n)
@@ -513,13 +513,17 @@ describe("retries and the registry", () => {
     expect(await tenant.testbed.countEvents()).toBe(events)
     const detail = await asSystem(
       tenant,
-      Ledger.use((ledger) => ledger.getPayment({ publicId: posted.id }))
+      Payments.use((payments) => payments.getPayment({ publicId: posted.id }))
     )
     expect(detail.reversals).toHaveLength(1)
     const cancellations = await asSystem(
       tenant,
-      Ledger.use((ledger) =>
-        ledger.listDialectRecords({ dialect: "crm-com", kind: "payment-cancellation", paymentId: detail.payment.id })
+      DialectRecords.use((dialectRecords) =>
+        dialectRecords.listDialectRecords({
+          dialect: "crm-com",
+          kind: "payment-cancellation",
+          paymentId: detail.payment.id
+        })
       )
     )
     expect(cancellations.items).toHaveLength(1)

@@ -5,7 +5,7 @@
  * (−100000…100000, not 0).
  */
 import { type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { Ledger, type Payment, validationFailed } from "@paybridge/core"
+import { Balances, Documents, Parties, type Payment, Payments, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { BalanceAdjustment, CreateBalanceAdjustment, CustomerBalance, CustomerBalanceQuery } from "./elevate.schemas.ts"
 import {
@@ -32,8 +32,10 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
-        const customer = yield* ledger.getCustomer(query.customer_id)
+        const parties = yield* Parties
+        const paymentsService = yield* Payments
+        const documentsService = yield* Documents
+        const customer = yield* parties.getCustomer(query.customer_id)
         // The totals sum every posted payment: a whole-history read, bounded by elevateScanLimit.
         const refusal = (what: string) => ({
           path: "customer_id",
@@ -42,12 +44,23 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
         })
         const payments = yield* boundedPages(
           (cursor) =>
-            ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
+            paymentsService.listPayments({
+              customerId: customer.id,
+              states: ["posted"],
+              order: "id",
+              cursor,
+              limit: 1000
+            }),
           refusal("posted payments")
         )
         const documents = yield* boundedPages(
           (cursor) =>
-            ledger.listDocuments({ customerId: customer.id, kinds: ["invoice", "bill"], cursor, limit: 1000 }),
+            documentsService.listDocuments({
+              customerId: customer.id,
+              kinds: ["invoice", "bill"],
+              cursor,
+              limit: 1000
+            }),
           refusal("invoices")
         )
         const lastInvoiceAt = documents.reduce<Date | null>(
@@ -94,7 +107,8 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ body }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
+        const balances = yield* Balances
         const amount = body.amountInMajorCurrency
         if (isZeroDecimal(amount))
           return yield* validationFailed(["amountInMajorCurrency"], "an adjustment cannot be zero")
@@ -103,8 +117,8 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
         if (BigInt(whole) > 100_000n || (BigInt(whole) === 100_000n && !/^\d+(\.0*)?$/u.test(magnitude))) {
           return yield* validationFailed(["amountInMajorCurrency"], "an adjustment must be between -100000 and 100000")
         }
-        const customer = yield* ledger.getCustomer(body.customerId)
-        const entry = yield* ledger.adjustBalance({
+        const customer = yield* parties.getCustomer(body.customerId)
+        const entry = yield* balances.adjustBalance({
           customerId: customer.id,
           amount,
           description: body.description ?? "Elevate manual balance adjustment"

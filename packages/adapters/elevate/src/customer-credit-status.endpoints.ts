@@ -6,7 +6,7 @@
  * ledger; otherwise it scans within `elevateScanLimit`.
  */
 import { type Endpoint, endpoint, ok, pageWindow, rawJsonNumber } from "@paybridge/adapter-kit"
-import { type Customer, type Document, Ledger } from "@paybridge/core"
+import { type Customer, type Document, Documents, Parties } from "@paybridge/core"
 import { Effect } from "effect"
 import { CreditStatusQuery, CustomerCreditStatusList } from "./elevate.schemas.ts"
 import { boundedPages, formatAmount, pagesInLedgerOrder } from "./elevate.transformers.ts"
@@ -105,7 +105,8 @@ export const customerCreditStatusEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
+        const parties = yield* Parties
         const list = yield* parseListQuery(query, creditStatusFields, {
           fieldFilters: { percentageDifference: query.percentageDifference }
         })
@@ -117,7 +118,7 @@ export const customerCreditStatusEndpoints: ReadonlyArray<Endpoint> = [
         const openOf = (customer: Customer) =>
           boundedPages(
             (cursor) =>
-              ledger.listDocuments({
+              documents.listDocuments({
                 customerId: customer.id,
                 kinds: ["invoice", "bill"],
                 unpaidOnly: true,
@@ -130,14 +131,14 @@ export const customerCreditStatusEndpoints: ReadonlyArray<Endpoint> = [
           Effect.forEach(customers, (customer) => Effect.map(openOf(customer), (open) => rowOf(customer, open)))
         const sortById = [{ field: "customerId", descending: false }]
         if (query.customerId !== undefined) {
-          const rows = yield* withOpen([yield* ledger.getCustomer(query.customerId)])
+          const rows = yield* withOpen([yield* parties.getCustomer(query.customerId)])
           return ok(applyListQuery(rows, list, creditStatusValue, creditStatusWire, sortById))
         }
         if (pagesInLedgerOrder(list)) {
           // Customers come in id order from the ledger: read up to the requested page, then only its open invoices.
           const offset = (list.page - 1) * list.pageSize
           const { rows: customers } = yield* pageWindow(
-            (cursor) => ledger.listCustomers({ cursor, limit: 1000 }),
+            (cursor) => parties.listCustomers({ cursor, limit: 1000 }),
             offset,
             list.pageSize
           )
@@ -149,9 +150,9 @@ export const customerCreditStatusEndpoints: ReadonlyArray<Endpoint> = [
           what: "a filtered or sorted credit status of every customer",
           narrow: "pass customerId, or drop filter and sort to page in customer id order"
         }
-        const customers = yield* boundedPages((cursor) => ledger.listCustomers({ cursor, limit: 1000 }), narrow)
+        const customers = yield* boundedPages((cursor) => parties.listCustomers({ cursor, limit: 1000 }), narrow)
         const open = yield* boundedPages(
-          (cursor) => ledger.listDocuments({ kinds: ["invoice", "bill"], unpaidOnly: true, cursor, limit: 1000 }),
+          (cursor) => documents.listDocuments({ kinds: ["invoice", "bill"], unpaidOnly: true, cursor, limit: 1000 }),
           narrow
         )
         const openByCustomer = Map.groupBy(open, (document) => document.customerId)

@@ -6,7 +6,17 @@
  * ledger and reads details for the shown rows only, otherwise it scans within `elevateScanLimit`.
  */
 import { created, type Endpoint, endpoint, ok, pageWindow } from "@paybridge/adapter-kit"
-import { type BalanceEntry, type Customer, Ledger, type Page, validationFailed } from "@paybridge/core"
+import {
+  type BalanceEntry,
+  Balances,
+  type Customer,
+  DialectRecords,
+  type Page,
+  Parties,
+  PaymentId,
+  Payments,
+  validationFailed
+} from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import {
   type CustomerPaymentRow,
@@ -31,6 +41,7 @@ import {
   firstInvoiceOf,
   isZeroDecimal,
   kinds,
+  ledgerIdOf,
   methodPresetId,
   missing,
   pagesInLedgerOrder,
@@ -55,10 +66,11 @@ import {
  */
 const debitRows = (customer: Customer) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const dialectRecords = yield* DialectRecords
+    const balances = yield* Balances
     const records = yield* boundedPages(
       (cursor) =>
-        ledger.listDialectRecords({
+        dialectRecords.listDialectRecords({
           dialect: dialectId,
           kind: kinds.debit,
           customerId: customer.id,
@@ -74,7 +86,7 @@ const debitRows = (customer: Customer) =>
     let cursor: string | null = null
     let read = 0
     do {
-      const page: Page<BalanceEntry> = yield* ledger.listBalanceEntries(customer.id, { cursor, limit: 1000 })
+      const page: Page<BalanceEntry> = yield* balances.listBalanceEntries(customer.id, { cursor, limit: 1000 })
       for (const entry of page.items) if (wanted.has(entry.id)) byId.set(entry.id, entry)
       read += page.items.length
       if (read > elevateScanLimit && byId.size < wanted.size) {
@@ -113,7 +125,8 @@ const debitRows = (customer: Customer) =>
 /** Posted payments of a customer as Elevate rows (without their invoice until `withInvoices`). */
 const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePaymentQuery>) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const paymentsService = yield* Payments
+    const dialectRecords = yield* DialectRecords
     const narrow = {
       path: "filter",
       what: `a filtered or sorted list of the payments of customer ${customer.id}`,
@@ -122,7 +135,7 @@ const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePayme
     }
     const payments = yield* boundedPages(
       (cursor) =>
-        ledger.listPayments({
+        paymentsService.listPayments({
           customerId: customer.id,
           states: ["posted"],
           order: "id",
@@ -134,7 +147,7 @@ const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePayme
     )
     const records = yield* boundedPages(
       (cursor) =>
-        ledger.listDialectRecords({
+        dialectRecords.listDialectRecords({
           dialect: dialectId,
           kind: kinds.payment,
           customerId: customer.id,
@@ -155,8 +168,8 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>) =>
     row.txnType !== "PAYMENT"
       ? Effect.succeed(row)
       : Effect.gen(function* () {
-          const ledger = yield* Ledger
-          const invoice = yield* firstInvoiceOf(yield* ledger.getPayment({ id: row.id }))
+          const payments = yield* Payments
+          const invoice = yield* firstInvoiceOf(yield* payments.getPayment({ id: ledgerIdOf(PaymentId, row.id) }))
           return invoice === null ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
         })
   )
@@ -172,13 +185,13 @@ const pagedCustomerPayments = (
   options: { readonly excludeCredits: boolean; readonly excludeDebits: boolean }
 ) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const offset = (list.page - 1) * list.pageSize
     const credits = options.excludeCredits
       ? { rows: [], passed: 0 }
       : yield* pageWindow(
           (cursor) =>
-            ledger.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
+            payments.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
           offset,
           list.pageSize
         )
@@ -200,16 +213,17 @@ const pagedCustomerPayments = (
 /** One customer payment by its Elevate id: a debit above `debitIdBase`, else a posted ledger payment. */
 const customerPaymentById = (id: number) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const parties = yield* Parties
+    const payments = yield* Payments
     if (id > debitIdBase) {
       const record = yield* recordOf(kinds.debit, String(id - debitIdBase))
       if (record === null || record.customerId === null) return yield* Effect.fail(missing("customer payment", id))
-      const customer = yield* ledger.getCustomer(record.customerId)
+      const customer = yield* parties.getCustomer(record.customerId)
       const row = (yield* debitRows(customer)).find((candidate) => candidate.id === id)
       if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
       return row
     }
-    const detail = yield* ledger.getPayment({ id })
+    const detail = yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) })
     if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
     const record = yield* recordOf(kinds.payment, String(id))
     return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
@@ -237,14 +251,14 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
         const list = yield* parseListQuery(query, customerPaymentFields, {
           searchFields: ["description", "reference"],
           fieldFilters: { customerPaymentType: query.customerPaymentType }
         })
         const excludeDebits = yield* parseFlag("excludeDebits", query.excludeDebits)
         const excludeCredits = yield* parseFlag("excludeCredits", query.excludeCredits)
-        const customer = yield* ledger.getCustomer(query.customer_id)
+        const customer = yield* parties.getCustomer(query.customer_id)
         if (pagesInLedgerOrder(list)) {
           const shown = yield* pagedCustomerPayments(customer, list, { excludeCredits, excludeDebits })
           return ok(shown.map((row) => projectFields(toCustomerPayment(row), list.fields)))
@@ -276,7 +290,8 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ body }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const balances = yield* Balances
+        const payments = yield* Payments
         const amount = body.amountInMajorCurrency
         if (isZeroDecimal(amount)) {
           return yield* validationFailed(["amountInMajorCurrency"], "a customer payment cannot be zero")
@@ -291,7 +306,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
           Schema.Int,
           Effect.gen(function* () {
             if (negative) {
-              const entry = yield* ledger.adjustBalance({
+              const entry = yield* balances.adjustBalance({
                 customerId: body.customerId,
                 amount,
                 description: body.description ?? `Elevate debit${body.reference ? ` ${body.reference}` : ""}`
@@ -304,7 +319,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
               )
               return debitIdBase + entry.id
             }
-            const detail = yield* ledger.createPayment({
+            const detail = yield* payments.createPayment({
               customerId: body.customerId,
               amount: magnitude,
               allocateOldestFirst: true,

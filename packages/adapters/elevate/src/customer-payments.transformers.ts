@@ -5,7 +5,15 @@
  * (the date and id bounds the ledger can answer itself), and `renderCustomerPayment`, the admin
  * console's Elevate view of any ledger payment.
  */
-import type { BusinessDate, CurrencyCode, Document, Payment, PaymentDetail, PaymentQueryInput } from "@paybridge/core"
+import {
+  type BusinessDate,
+  type CurrencyCode,
+  type Document,
+  type Payment,
+  type PaymentDetail,
+  PaymentId,
+  type PaymentQueryInput
+} from "@paybridge/core"
 import { Effect } from "effect"
 import {
   type BillRunType,
@@ -19,6 +27,7 @@ import {
   firstInvoiceOf,
   formatAmount,
   kinds,
+  ledgerIdOf,
   type PaymentAttributes,
   paymentAttributesOf,
   recordOf
@@ -122,7 +131,7 @@ export const compilePaymentQuery = (conditions: ReadonlyArray<Condition>): Parti
   return {
     ...(from === undefined ? {} : { paymentDateFrom: from }),
     ...(to === undefined ? {} : { paymentDateTo: to }),
-    ...(idAfter === undefined ? {} : { idAfter })
+    ...(idAfter === undefined ? {} : { idAfter: ledgerIdOf(PaymentId, idAfter) })
   }
 }
 

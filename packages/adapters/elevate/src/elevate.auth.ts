@@ -9,8 +9,8 @@
  */
 import { randomBytes } from "node:crypto"
 import { authorizationHeader } from "@paybridge/adapter-kit"
-import { Authenticator, type Principal, Unauthorized } from "@paybridge/core"
-import { Context, Effect } from "effect"
+import { Authenticator, type Principal, Unauthorized, UserId } from "@paybridge/core"
+import { Context, Effect, Option, Schema } from "effect"
 import { jwtVerify, SignJWT } from "jose"
 
 /** How Elevate tokens are signed: the HS256 key (≥ 32 bytes) and the clock (tests pin it). */
@@ -68,9 +68,9 @@ export const verifyElevateToken = (token: string) =>
         }),
       catch: () => invalidToken
     })
-    const userId = Number(verified.payload.sub)
-    if (!Number.isSafeInteger(userId) || userId <= 0) return yield* invalidToken
-    return yield* Authenticator.use((auth) => auth.principalOf(userId))
+    const userId = Schema.decodeOption(UserId)(Number(verified.payload.sub))
+    if (Option.isNone(userId)) return yield* invalidToken
+    return yield* Authenticator.use((auth) => auth.principalOf(userId.value))
   })
 
 /** The dialect's authentication: `Authorization: Bearer <JWT>`, verified on every call. */

@@ -129,7 +129,7 @@ const filterParam = (description: string) =>
   Schema.optionalKey(Schema.String.annotate({ description: `${description} (value | in:x,y | like:x | lt:… | gt:…)` }))
 
 export const CustomerPaymentsQuery = Schema.Struct({
-  customer_id: IdParam.annotate({ description: "Customer identifier" }),
+  customer_id: IdParam.pipe(Schema.brand("CustomerId")).annotate({ description: "Customer identifier" }),
   ...listParams,
   filter: filterParam("Filter expressions field=expression joined by ';'"),
   customerPaymentType: filterParam("Filter by customer payment type"),
@@ -145,14 +145,14 @@ export type PaymentProvidersQuery = typeof PaymentProvidersQuery.Type
 
 export const SitePaymentMandatesQuery = Schema.Struct({
   ...listParams,
-  siteId: Schema.optionalKey(IdParam.annotate({ description: "Filter by site id" }))
+  siteId: Schema.optionalKey(IdParam.pipe(Schema.brand("CustomerId")).annotate({ description: "Filter by site id" }))
 })
 export type SitePaymentMandatesQuery = typeof SitePaymentMandatesQuery.Type
 
 export const RefundsQuery = Schema.Struct({
   ...listParams,
-  customerId: Schema.optionalKey(IdParam),
-  invoiceId: Schema.optionalKey(IdParam),
+  customerId: Schema.optionalKey(IdParam.pipe(Schema.brand("CustomerId"))),
+  invoiceId: Schema.optionalKey(IdParam.pipe(Schema.brand("DocumentId"))),
   billRunType: Schema.optionalKey(BillRunType)
 })
 export type RefundsQuery = typeof RefundsQuery.Type
@@ -161,26 +161,28 @@ export const InvoicePaymentsQuery = Schema.Struct({
   ...listParams,
   billRunId: Schema.optionalKey(IdParam),
   customerPaymentType: filterParam("Filter by customer payment type"),
-  customerPaymentId: Schema.optionalKey(IdParam),
-  generatedInvoiceId: Schema.optionalKey(IdParam)
+  customerPaymentId: Schema.optionalKey(IdParam.pipe(Schema.brand("PaymentId"))),
+  generatedInvoiceId: Schema.optionalKey(IdParam.pipe(Schema.brand("DocumentId")))
 })
 export type InvoicePaymentsQuery = typeof InvoicePaymentsQuery.Type
 
 export const CustomerBalanceQuery = Schema.Struct({
-  customer_id: IdParam.annotate({ description: "Customer identifier" })
+  customer_id: IdParam.pipe(Schema.brand("CustomerId")).annotate({ description: "Customer identifier" })
 })
 
 export const CreditStatusQuery = Schema.Struct({
   ...listParams,
-  customerId: Schema.optionalKey(IdParam.annotate({ description: "Filter by customer" })),
+  customerId: Schema.optionalKey(
+    IdParam.pipe(Schema.brand("CustomerId")).annotate({ description: "Filter by customer" })
+  ),
   percentageDifference: filterParam("Filter by percentageDifference")
 })
 export type CreditStatusQuery = typeof CreditStatusQuery.Type
 
 export const CustomerPaymentPath = Schema.Struct({ customer_payment_id: IdParam })
-export const PaymentProviderPath = Schema.Struct({ payment_provider_id: IdParam })
+export const PaymentProviderPath = Schema.Struct({ payment_provider_id: IdParam.pipe(Schema.brand("GatewayId")) })
 export const SitePaymentMandatePath = Schema.Struct({ site_payment_mandate_id: IdParam })
-export const RefundPath = Schema.Struct({ refund_id: IdParam })
+export const RefundPath = Schema.Struct({ refund_id: IdParam.pipe(Schema.brand("RefundId")) })
 export const InvoicePaymentPath = Schema.Struct({ invoice_payment_id: IdParam })
 
 // ---------------------------------------------------------------- customer payments
@@ -205,7 +207,7 @@ export const CustomerPayment = Schema.Struct({
 export const CustomerPaymentList = Schema.Array(CustomerPayment).annotate({ identifier: "CustomerPaymentList" })
 
 export const CreateCustomerPayment = Schema.Struct({
-  customerId: Id,
+  customerId: Id.pipe(Schema.brand("CustomerId")),
   amountInMajorCurrency: Amount,
   description: Schema.optionalKey(Schema.NullOr(Text(1000))),
   reference: Schema.optionalKey(Schema.NullOr(Text(200))),
@@ -262,7 +264,7 @@ export const SitePaymentMandateList = Schema.Array(SitePaymentMandate)
 const Url = Text(2000).check(Schema.isMinLength(1))
 export const CreateSitePaymentMandate = Schema.Struct({
   redirectURL: Schema.optionalKey(Schema.NullOr(Url)),
-  siteId: Id,
+  siteId: Id.pipe(Schema.brand("CustomerId")),
   returnURL: Url,
   exitURL: Schema.optionalKey(Schema.NullOr(Url)),
   mandateReference: Schema.optionalKey(Schema.NullOr(Text(200))),
@@ -293,11 +295,11 @@ export const InvoicePayment = Schema.Struct({
 export const InvoicePaymentList = Schema.Array(InvoicePayment)
 
 export const CreateInvoicePayment = Schema.Struct({
-  invoiceId: Id,
+  invoiceId: Id.pipe(Schema.brand("DocumentId")),
   amountInMajorCurrency: Schema.optionalKey(elevatePositiveMoney.schema),
   type: Schema.optionalKey(PaymentMethod),
   paymentDate: Schema.optionalKey(elevateDate.schema),
-  paymentProviderId: Schema.optionalKey(Schema.NullOr(Id)),
+  paymentProviderId: Schema.optionalKey(Schema.NullOr(Id.pipe(Schema.brand("GatewayId")))),
   /** Card token or mandate reference for a payment collected through `paymentProviderId`. */
   mandateReference: Schema.optionalKey(Schema.NullOr(Text(200))),
   reference: Schema.optionalKey(Schema.NullOr(Text(200))),
@@ -321,7 +323,7 @@ export const Refund = Schema.Struct({
 export const RefundList = Schema.Array(Refund)
 
 export const CreateRefund = Schema.Struct({
-  invoiceId: Id,
+  invoiceId: Id.pipe(Schema.brand("DocumentId")),
   billRunType: Schema.optionalKey(BillRunType),
   description: Schema.optionalKey(Schema.NullOr(Text(500))),
   paymentMethod: Schema.optionalKey(Schema.NullOr(PaymentMethod)),
@@ -360,7 +362,7 @@ export const CustomerBalance = Schema.Struct({
 }).annotate({ identifier: "CustomerOutstandingBalance" })
 
 export const CreateBalanceAdjustment = Schema.Struct({
-  customerId: Id,
+  customerId: Id.pipe(Schema.brand("CustomerId")),
   amountInMajorCurrency: Amount,
   description: Schema.optionalKey(Schema.NullOr(Text(255)))
 }).annotate({ identifier: "NewCustomerBalanceAdjustment" })
@@ -389,13 +391,13 @@ export const CustomerCreditStatusList = Schema.Array(CustomerCreditStatus)
 // ---------------------------------------------------------------- payment links
 
 export const CreatePaymentLink = Schema.Struct({
-  paymentProviderId: Id,
+  paymentProviderId: Id.pipe(Schema.brand("GatewayId")),
   amountInMajorCurrency: elevatePositiveMoney.schema,
   description: Text(255).check(Schema.isMinLength(1)),
   emailAddress: Schema.optionalKey(Schema.NullOr(Text(254))),
-  invoiceId: Schema.optionalKey(Schema.NullOr(Id)),
-  adhocInvoiceId: Schema.optionalKey(Schema.NullOr(Id)),
-  customerId: Schema.optionalKey(Schema.NullOr(Id))
+  invoiceId: Schema.optionalKey(Schema.NullOr(Id.pipe(Schema.brand("DocumentId")))),
+  adhocInvoiceId: Schema.optionalKey(Schema.NullOr(Id.pipe(Schema.brand("DocumentId")))),
+  customerId: Schema.optionalKey(Schema.NullOr(Id.pipe(Schema.brand("CustomerId"))))
 }).annotate({ identifier: "NewPaymentProviderPaymentLink" })
 export type CreatePaymentLink = typeof CreatePaymentLink.Type
 

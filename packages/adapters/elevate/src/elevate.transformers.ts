@@ -13,19 +13,24 @@ import { allPages, collectPages, type PageReader } from "@paybridge/adapter-kit"
 import {
   CommandContext,
   type CurrencyCode,
+  type CustomerId,
   type DialectRecord,
+  DialectRecords,
   type Document,
-  Ledger,
+  Documents,
   type Refund as LedgerRefund,
+  LedgerUnits,
   notFound,
+  Parties,
   type PaymentDetail,
+  type PaymentId,
   type RefundAction,
   type RefundState,
   type ResultSchema,
   type ValidationFailed,
   validationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import {
   type BillRunType,
   type CustomerPaymentType,
@@ -201,18 +206,33 @@ export const unit = <A, E, R>(
   input: unknown,
   result: ResultSchema<A>,
   work: Effect.Effect<A, E, R>
-) => Effect.flatMap(Ledger, (ledger) => ledger.atomically({ operation: `elevate:${operation}`, input, result }, work))
+) =>
+  Effect.flatMap(LedgerUnits, (ledgerUnits) =>
+    ledgerUnits.atomically({ operation: `elevate:${operation}`, input, result }, work)
+  )
+
+/**
+ * Elevate shows the ledger's own ids (payments, documents, gateways, refunds…), and offsets of them
+ * for ids of its own; this decodes such an id, already range-checked by the caller, to the
+ * ledger's id of that kind.
+ */
+export const ledgerIdOf = <Id>(kind: Schema.Codec<Id, number>, id: number): Id => Schema.decodeSync(kind)(id)
 
 /** Every Elevate record of a kind, optionally of one customer or payment. */
-export const recordsOf = (kind: string, filter: { readonly customerId?: number; readonly paymentId?: number } = {}) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    allPages((cursor) => ledger.listDialectRecords({ dialect: dialectId, kind, ...filter, cursor, limit: 1000 }))
+export const recordsOf = (
+  kind: string,
+  filter: { readonly customerId?: CustomerId; readonly paymentId?: PaymentId } = {}
+) =>
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    allPages((cursor) =>
+      dialectRecords.listDialectRecords({ dialect: dialectId, kind, ...filter, cursor, limit: 1000 })
+    )
   )
 
 /** The Elevate record of a kind with a key; `null` when there is none. */
 export const recordOf = (kind: string, key: string) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords
       .getDialectRecord({ dialect: dialectId, kind, key })
       .pipe(Effect.catchTag("NotFound", () => Effect.succeed<DialectRecord | null>(null)))
   )
@@ -222,8 +242,11 @@ export const saveRecord = (
   kind: string,
   key: string,
   data: Record<string, unknown>,
-  links: { readonly customerId?: number | null; readonly paymentId?: number | null } = {}
-) => Effect.flatMap(Ledger, (ledger) => ledger.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links }))
+  links: { readonly customerId?: CustomerId | null; readonly paymentId?: PaymentId | null } = {}
+) =>
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.saveDialectRecord({ dialect: dialectId, kind, key, data, ...links })
+  )
 
 /** `NotFound` in Elevate's words. */
 export const missing = (entity: string, id: number | string) => notFound(entity, id)
@@ -235,8 +258,8 @@ export const paymentMethodOf = (paymentId: number) =>
 /** The method preset whose code is the Elevate payment method, so other protocols see the method too. */
 export const methodPresetId = (type: PaymentMethod) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const presets = yield* allPages((cursor) => ledger.listPresets("method", { cursor, limit: 1000 }))
+    const parties = yield* Parties
+    const presets = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
     return presets.find((preset) => preset.code === type && preset.available)?.id ?? null
   })
 
@@ -245,8 +268,8 @@ export const firstInvoiceOf = (detail: PaymentDetail) =>
   Effect.gen(function* () {
     const first = detail.allocations[0]
     if (first === undefined) return null
-    const ledger = yield* Ledger
-    return yield* ledger.getDocument(first.documentId)
+    const documents = yield* Documents
+    return yield* documents.getDocument(first.documentId)
   })
 
 /** A stable seed for a created object: from the request's idempotency key when there is one, so a retry is the same request. */

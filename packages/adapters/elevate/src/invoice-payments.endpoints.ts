@@ -6,8 +6,18 @@
  * `invoice-payments.transformers.ts`).
  */
 import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { type Document, Ledger, type LedgerError, validationFailed } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import {
+  AllocationId,
+  type CustomerId,
+  DialectRecords,
+  type Document,
+  Documents,
+  type LedgerError,
+  PaymentId,
+  Payments,
+  validationFailed
+} from "@paybridge/core"
+import { Effect } from "effect"
 import {
   type BillRunType,
   CreateInvoicePayment,
@@ -20,6 +30,7 @@ import {
   boundedPages,
   dialectId,
   kinds,
+  ledgerIdOf,
   methodPresetId,
   missing,
   paymentAttributesOf,
@@ -54,7 +65,7 @@ export const invoicePaymentEndpointsOf = (options: {
     "shows payments made through other protocols and Elevate's customer payments as events of the invoice"
   const bodyOf = (id: number) =>
     Effect.gen(function* () {
-      const ledger = yield* Ledger
+      const payments = yield* Payments
       const record = yield* recordOf(kinds.payment, String(id))
       const attributes = paymentAttributesOf(record?.data)
       if (
@@ -64,26 +75,30 @@ export const invoicePaymentEndpointsOf = (options: {
       ) {
         return yield* Effect.fail(missing(options.label, id))
       }
-      const body = yield* invoicePaymentBody(yield* ledger.getPayment({ id }), record)
+      const body = yield* invoicePaymentBody(yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) }), record)
       if (body === null) return yield* Effect.fail(missing(options.label, id))
       return body
     })
   /** An event made outside the endpoints: `invoicePaymentEventIdBase + allocation id`. */
   const allocationBodyOf = (id: number) =>
     Effect.gen(function* () {
-      const ledger = yield* Ledger
-      const allocation = yield* ledger
-        .getAllocation(id - invoicePaymentEventIdBase)
+      const documents = yield* Documents
+      const payments = yield* Payments
+      const allocation = yield* documents
+        .getAllocation(ledgerIdOf(AllocationId, id - invoicePaymentEventIdBase))
         .pipe(Effect.catchTag("NotFound", () => Effect.fail(missing(options.label, id))))
-      const document = yield* ledger.getDocument(allocation.documentId)
+      const document = yield* documents.getDocument(allocation.documentId)
       const record = yield* recordOf(kinds.payment, String(allocation.paymentId))
       // An allocation of an Elevate-created event for this document is that event (its payment's id).
       if (document.kind !== documentKind || elevateEventDocumentOf(record, options.billRunType) === document.id) {
         return yield* Effect.fail(missing(options.label, id))
       }
-      return allocationEventBody(yield* ledger.getPayment({ id: allocation.paymentId }), allocation, document, record)
+      return allocationEventBody(yield* payments.getPayment({ id: allocation.paymentId }), allocation, document, record)
     })
-  const eventOf = (id: number) => (id > invoicePaymentEventIdBase ? allocationBodyOf(id) : bodyOf(id))
+  const eventOf = (id: number) =>
+    Effect.gen(function* () {
+      return id > invoicePaymentEventIdBase ? yield* allocationBodyOf(id) : yield* bodyOf(id)
+    })
   const ofKind = (document: Document | null): ReadonlyArray<Document> =>
     document === null || document.kind !== documentKind ? [] : [document]
   /** A filter naming an unknown invoice or payment matches nothing (Elevate answers `[]`, not 404). */
@@ -105,7 +120,9 @@ export const invoicePaymentEndpointsOf = (options: {
       implemented: true,
       handler: ({ query }) =>
         Effect.gen(function* () {
-          const ledger = yield* Ledger
+          const dialectRecords = yield* DialectRecords
+          const documentsService = yield* Documents
+          const paymentsService = yield* Payments
           const list = yield* parseListQuery(query, invoicePaymentFields, {
             fieldFilters: { customerPaymentType: query.customerPaymentType }
           })
@@ -115,38 +132,45 @@ export const invoicePaymentEndpointsOf = (options: {
             path: "generatedInvoiceId",
             narrow: "pass generatedInvoiceId or customerPaymentId to list the payments of one invoice or payment"
           }
-          const customerRecords = (customerId: number) =>
+          const customerRecords = (customerId: CustomerId) =>
             boundedPages(
               (cursor) =>
-                ledger.listDialectRecords({ dialect: dialectId, kind: kinds.payment, customerId, cursor, limit: 1000 }),
+                dialectRecords.listDialectRecords({
+                  dialect: dialectId,
+                  kind: kinds.payment,
+                  customerId,
+                  cursor,
+                  limit: 1000
+                }),
               { ...narrow, what: `the Elevate payment records of customer ${customerId}` }
             )
           let rows: Array<WireRow>
           if (query.generatedInvoiceId !== undefined) {
             // One invoice: its allocations and its customer's Elevate records.
-            const documents = ofKind(yield* orNone(ledger.getDocument(query.generatedInvoiceId)))
+            const documents = ofKind(yield* orNone(documentsService.getDocument(query.generatedInvoiceId)))
             const records = documents[0] === undefined ? [] : yield* customerRecords(documents[0].customerId)
             rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
           } else if (query.customerPaymentId !== undefined) {
             // One payment: the documents it paid, or the one its Elevate record names.
-            const detail = yield* orNone(ledger.getPayment({ id: query.customerPaymentId }))
+            const detail = yield* orNone(paymentsService.getPayment({ id: query.customerPaymentId }))
             const record = detail === null ? null : yield* recordOf(kinds.payment, String(detail.payment.id))
             const documentIds = new Set(detail?.allocations.map((allocation) => allocation.documentId) ?? [])
             const recorded = elevateEventDocumentOf(record, options.billRunType)
             if (recorded !== null) documentIds.add(recorded)
             const documents: Array<Document> = []
             for (const documentId of documentIds)
-              documents.push(...ofKind(yield* orNone(ledger.getDocument(documentId))))
+              documents.push(...ofKind(yield* orNone(documentsService.getDocument(documentId))))
             const records = detail === null ? [] : yield* customerRecords(detail.payment.customerId)
             rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
           } else {
             // Everything: a bounded scan of the documents of this kind and the Elevate payment records.
             const documents = yield* boundedPages(
-              (cursor) => ledger.listDocuments({ kinds: [documentKind], cursor, limit: 1000 }),
+              (cursor) => documentsService.listDocuments({ kinds: [documentKind], cursor, limit: 1000 }),
               { ...narrow, what: `the ${options.label}s' documents` }
             )
             const records = yield* boundedPages(
-              (cursor) => ledger.listDialectRecords({ dialect: dialectId, kind: kinds.payment, cursor, limit: 1000 }),
+              (cursor) =>
+                dialectRecords.listDialectRecords({ dialect: dialectId, kind: kinds.payment, cursor, limit: 1000 }),
               { ...narrow, what: "the Elevate payment records" }
             )
             rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
@@ -171,8 +195,8 @@ export const invoicePaymentEndpointsOf = (options: {
       implemented: true,
       handler: ({ body }) =>
         Effect.gen(function* () {
-          const ledger = yield* Ledger
-          const document = yield* ledger.getDocument(body.invoiceId)
+          const documents = yield* Documents
+          const document = yield* documents.getDocument(body.invoiceId)
           if (document.kind !== documentKind) {
             return yield* validationFailed(
               ["invoiceId"],
@@ -184,9 +208,9 @@ export const invoicePaymentEndpointsOf = (options: {
           const paymentId = yield* unit(
             `create${options.operation}`,
             body,
-            Schema.Int,
+            PaymentId,
             Effect.gen(function* () {
-              const detail = yield* ledger.payDocument({
+              const detail = yield* documents.payDocument({
                 documentId: document.id,
                 ...(body.amountInMajorCurrency === undefined ? {} : { amount: body.amountInMajorCurrency }),
                 ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),

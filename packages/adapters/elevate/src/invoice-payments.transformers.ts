@@ -10,12 +10,15 @@ import {
   type Allocation,
   type DialectRecord,
   type Document,
-  Ledger,
+  DocumentId,
+  Documents,
   type Payment,
   type PaymentDetail,
+  type PaymentId,
+  Payments,
   validationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 import { type BillRunType, type InvoicePaymentStatus, paymentMethods } from "./elevate.schemas.ts"
 import {
   billRunTypeOf,
@@ -78,10 +81,10 @@ export const derivedInvoicePaymentStatusOf = (payment: Payment): InvoicePaymentS
  */
 export const invoicePaymentBody = (detail: PaymentDetail, record: DialectRecord | null) =>
   Effect.gen(function* () {
-    const recorded = record?.data.documentId
+    const recorded = recordedDocumentOf(record)
     const invoice =
-      typeof recorded === "number"
-        ? yield* Effect.flatMap(Ledger, (ledger) => ledger.getDocument(recorded))
+      recorded !== null
+        ? yield* Effect.flatMap(Documents, (documents) => documents.getDocument(recorded))
         : yield* firstInvoiceOf(detail)
     if (invoice === null) return null
     const attributes = paymentAttributesOf(record?.data)
@@ -144,12 +147,16 @@ export const invoicePaymentFields: FieldSpecs = {
  * The invoice an Elevate-created invoice payment (a record of `customerPaymentType: INVOICE`) was
  * made for, when the record belongs to the `billRunType` list; `null` for every other record.
  */
-export const elevateEventDocumentOf = (record: DialectRecord | null, billRunType: BillRunType): number | null => {
+export const elevateEventDocumentOf = (record: DialectRecord | null, billRunType: BillRunType): DocumentId | null => {
   if (record === null) return null
   const attributes = paymentAttributesOf(record.data)
   if (attributes.customerPaymentType !== "INVOICE" || attributes.billRunType !== billRunType) return null
-  return typeof record.data.documentId === "number" ? record.data.documentId : null
+  return recordedDocumentOf(record)
 }
+
+/** The invoice an Elevate payment record names (`documentId` in its data), if any. */
+const recordedDocumentOf = (record: DialectRecord | null): DocumentId | null =>
+  Option.getOrNull(Schema.decodeUnknownOption(DocumentId)(record?.data.documentId))
 
 /**
  * An invoice payment made outside Elevate's invoice-payment endpoints: one payment's allocation to
@@ -197,24 +204,25 @@ export const invoicePaymentEventsOf = (
   narrow: { readonly path: string; readonly narrow: string }
 ) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const recordByPayment = new Map<number, DialectRecord>()
+    const paymentsService = yield* Payments
+    const documentsService = yield* Documents
+    const recordByPayment = new Map<PaymentId, DialectRecord>()
     for (const record of records) if (record.paymentId !== null) recordByPayment.set(record.paymentId, record)
-    const details = new Map<number, PaymentDetail>()
-    const detailOf = (id: number) =>
+    const details = new Map<PaymentId, PaymentDetail>()
+    const detailOf = (id: PaymentId) =>
       Effect.gen(function* () {
         const known = details.get(id)
         if (known !== undefined) return known
-        const detail = yield* ledger.getPayment({ id })
+        const detail = yield* paymentsService.getPayment({ id })
         details.set(id, detail)
         return detail
       })
     const rows: Array<WireRow> = []
-    const shownElevateEvents = new Set<number>()
+    const shownElevateEvents = new Set<PaymentId>()
     let read = 0
     for (const document of documents) {
       if (document.allocated === 0n) continue
-      const allocations = yield* ledger.listDocumentAllocations(document.id)
+      const allocations = yield* documentsService.listDocumentAllocations(document.id)
       read += allocations.length
       if (read > elevateScanLimit) {
         return yield* validationFailed(

@@ -5,9 +5,10 @@
  */
 import { created, type Endpoint, endpoint } from "@paybridge/adapter-kit"
 import {
+  Collections,
   PaymentLink as CorePaymentLink,
   DialectRecord as DialectRecordSchema,
-  Ledger,
+  Documents,
   validationFailed
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
@@ -29,14 +30,15 @@ export const paymentProviderPaymentLinkEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ body }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
+        const collections = yield* Collections
         const targets = [body.invoiceId, body.adhocInvoiceId, body.customerId].filter((value) => value != null)
         if (targets.length !== 1) {
           return yield* validationFailed([], "give exactly one of invoiceId, adhocInvoiceId and customerId")
         }
         const documentId = body.invoiceId ?? body.adhocInvoiceId ?? null
         if (documentId !== null) {
-          const document = yield* ledger.getDocument(documentId)
+          const document = yield* documents.getDocument(documentId)
           const expected = body.invoiceId != null ? "invoice" : "bill"
           if (document.kind !== expected) {
             return yield* validationFailed(
@@ -59,7 +61,7 @@ export const paymentProviderPaymentLinkEndpoints: ReadonlyArray<Endpoint> = [
           body,
           Schema.Struct({ link: CorePaymentLink, record: DialectRecordSchema }),
           Effect.gen(function* () {
-            const link = yield* ledger.createPaymentLink({
+            const link = yield* collections.createPaymentLink({
               gatewayId: body.paymentProviderId,
               ...(body.customerId == null ? {} : { customerId: body.customerId }),
               documentId,

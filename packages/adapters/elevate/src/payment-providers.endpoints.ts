@@ -5,8 +5,8 @@
  * immutable.
  */
 import { allPages, created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { type DialectRecord, Ledger } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import { type DialectRecord, GatewayId, Parties } from "@paybridge/core"
+import { Effect } from "effect"
 import {
   CreatePaymentProvider,
   PaymentProvider,
@@ -70,9 +70,9 @@ export const paymentProvidersEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
         const list = yield* parseListQuery(query, providerFields, { fieldFilters: { type: query.type } })
-        const gateways = yield* allPages((cursor) => ledger.listGateways({ cursor, limit: 1000 }))
+        const gateways = yield* allPages((cursor) => parties.listGateways({ cursor, limit: 1000 }))
         const records = new Map((yield* recordsOf(kinds.provider)).map((record) => [record.key, record]))
         const rows: Array<WireRow> = gateways.map((gateway) =>
           providerWire(gateway, records.get(String(gateway.id)) ?? null)
@@ -92,14 +92,14 @@ export const paymentProvidersEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ body }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
         const seed = yield* creationSeed
         const gatewayId = yield* unit(
           "createPaymentProvider",
           body,
-          Schema.Int,
+          GatewayId,
           Effect.gen(function* () {
-            const gateway = yield* ledger.createGateway({
+            const gateway = yield* parties.createGateway({
               code: `elevate-${body.type.toLowerCase().replaceAll("_", "-")}-${seed.slice(0, 8)}`.slice(0, 40),
               name: body.name,
               enabled: body.status === "ACTIVE"
@@ -109,7 +109,7 @@ export const paymentProvidersEndpoints: ReadonlyArray<Endpoint> = [
             return gateway.id
           })
         )
-        const gateway = yield* ledger.getGateway(gatewayId)
+        const gateway = yield* parties.getGateway(gatewayId)
         return created(providerWire(gateway, yield* recordOf(kinds.provider, String(gateway.id))))
       })
   }),
@@ -125,8 +125,8 @@ export const paymentProvidersEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ params }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
-        const gateway = yield* ledger.getGateway(params.payment_provider_id)
+        const parties = yield* Parties
+        const gateway = yield* parties.getGateway(params.payment_provider_id)
         return ok(providerWire(gateway, yield* recordOf(kinds.provider, String(gateway.id))))
       })
   }),

@@ -8,14 +8,17 @@
 import { allPages, created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import {
   type DialectRecord,
+  Documents,
   formatMinorUnits,
   InvalidTransition,
-  Ledger,
   type Refund as LedgerRefund,
   type Payment,
+  Payments,
+  RefundId,
+  Refunds,
   validationFailed
 } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import {
   type BillRunType,
   CreateRefund,
@@ -74,13 +77,15 @@ const refundFields: FieldSpecs = {
 }
 
 /** The bill run type of the refunded invoice (`NORMAL` for a refund without one). */
-const billRunTypeOfRefund = (refund: LedgerRefund) =>
-  refund.documentId === null
+const billRunTypeOfRefund = (refund: LedgerRefund) => {
+  const documentId = refund.documentId
+  return documentId === null
     ? Effect.succeed<BillRunType>("NORMAL")
     : Effect.map(
-        Effect.flatMap(Ledger, (ledger) => ledger.getDocument(refund.documentId as number)),
+        Effect.flatMap(Documents, (documents) => documents.getDocument(documentId)),
         billRunTypeOf
       )
+}
 
 /** A ledger refund with its Elevate record, as Elevate shows it. */
 const refundBody = (refund: LedgerRefund) =>
@@ -104,10 +109,10 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refundsService = yield* Refunds
         const list = yield* parseListQuery(query, refundFields)
         const refunds = yield* allPages((cursor) =>
-          ledger.listRefunds({
+          refundsService.listRefunds({
             ...(query.customerId === undefined ? {} : { customerId: query.customerId }),
             cursor,
             limit: 1000
@@ -139,8 +144,10 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ body }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
-        const document = yield* ledger.getDocument(body.invoiceId)
+        const documents = yield* Documents
+        const refunds = yield* Refunds
+        const paymentsService = yield* Payments
+        const document = yield* documents.getDocument(body.invoiceId)
         const billRunType = billRunTypeOf(document)
         if (body.billRunType !== undefined && body.billRunType !== billRunType) {
           return yield* validationFailed(
@@ -151,9 +158,9 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
         // The payments that paid the invoice: those allocated to it now, and those already refunded for
         // it (a refund releases the allocations that no longer fit the payment). The newest one with
         // something left is refunded; the ledger refuses more than the payment has left.
-        const allocations = yield* ledger.listDocumentAllocations(document.id)
+        const allocations = yield* documents.listDocumentAllocations(document.id)
         const earlier = yield* allPages((cursor) =>
-          ledger.listRefunds({ customerId: document.customerId, cursor, limit: 1000 })
+          refunds.listRefunds({ customerId: document.customerId, cursor, limit: 1000 })
         )
         const paymentIds = new Set([
           ...allocations.map((allocation) => allocation.paymentId),
@@ -161,7 +168,7 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
         ])
         const candidates: Array<{ readonly payment: Payment; readonly left: bigint; readonly allocated: bigint }> = []
         for (const id of [...paymentIds].sort((a, b) => b - a)) {
-          const { payment } = yield* ledger.getPayment({ id })
+          const { payment } = yield* paymentsService.getPayment({ id })
           const left = payment.amount - payment.reversedAmount - payment.refundedAmount
           const allocated = allocations
             .filter((allocation) => allocation.paymentId === id)
@@ -179,9 +186,9 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
         const refundId = yield* unit(
           "createRefund",
           body,
-          Schema.Int,
+          RefundId,
           Effect.gen(function* () {
-            const refund = yield* ledger.refundPayment({
+            const refund = yield* refunds.refundPayment({
               paymentId: chosen.payment.id,
               amount:
                 body.amountInMajorCurrency ??
@@ -201,7 +208,7 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
             return refund.id
           })
         )
-        return created(yield* refundBody(yield* ledger.getRefund(refundId)))
+        return created(yield* refundBody(yield* refunds.getRefund(refundId)))
       })
   }),
   endpoint({
@@ -216,8 +223,8 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ params }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
-        return ok(yield* refundBody(yield* ledger.getRefund(params.refund_id)))
+        const refunds = yield* Refunds
+        return ok(yield* refundBody(yield* refunds.getRefund(params.refund_id)))
       })
   }),
   endpoint({
@@ -235,7 +242,7 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ params, body }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
         let status: RefundStatus | null = null
         for (const [index, operation] of body.entries()) {
           if (operation.op !== "replace" || operation.path !== "/thirdPartyRefundStatus") {
@@ -255,15 +262,15 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
           }
           status = operation.value as RefundStatus
         }
-        const current = yield* ledger.getRefund(params.refund_id)
+        const current = yield* refunds.getRefund(params.refund_id)
         const chosen = status
         if (chosen !== null) {
           yield* unit(
             "updateRefund",
             { refundId: current.id, body },
-            Schema.Int,
+            RefundId,
             Effect.gen(function* () {
-              const refund = yield* ledger.getRefund(current.id)
+              const refund = yield* refunds.getRefund(current.id)
               const target = refundStateOf[chosen]
               if (target !== refund.state) {
                 const action = refundActionTo[target]
@@ -272,7 +279,7 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
                     refusedRefund(refund, `a ${refund.state} refund cannot go back to ${chosen}`)
                   )
                 }
-                yield* ledger.transitionRefund({ refundId: refund.id, action })
+                yield* refunds.transitionRefund({ refundId: refund.id, action })
               }
               const previous = yield* recordOf(kinds.refund, String(refund.id))
               yield* saveRecord(
@@ -285,7 +292,7 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
             })
           )
         }
-        return ok(yield* refundBody(yield* ledger.getRefund(current.id)))
+        return ok(yield* refundBody(yield* refunds.getRefund(current.id)))
       })
   })
 ]

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto"
 import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { type DialectRecord, Ledger } from "@paybridge/core"
+import { type DialectRecord, DialectRecords, Parties } from "@paybridge/core"
 import { Effect } from "effect"
 import {
   CreateSitePaymentMandate,
@@ -59,9 +59,9 @@ export const sitePaymentMandatesEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
         const list = yield* parseListQuery(query, mandateFields)
-        if (query.siteId !== undefined) yield* ledger.getCustomer(query.siteId)
+        if (query.siteId !== undefined) yield* parties.getCustomer(query.siteId)
         const records = yield* recordsOf(kinds.mandate, query.siteId === undefined ? {} : { customerId: query.siteId })
         const rows: Array<WireRow> = records.map(mandateWire)
         return ok(wirePage(rows, list, mandateFields))
@@ -79,10 +79,11 @@ export const sitePaymentMandatesEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ body }) =>
       Effect.gen(function* () {
-        const ledger = yield* Ledger
-        const customer = yield* ledger.getCustomer(body.siteId)
+        const parties = yield* Parties
+        const dialectRecords = yield* DialectRecords
+        const customer = yield* parties.getCustomer(body.siteId)
         const seed = yield* creationSeed
-        const record = yield* ledger.saveDialectRecord({
+        const record = yield* dialectRecords.saveDialectRecord({
           dialect: dialectId,
           kind: kinds.mandate,
           key: `mandate-${seed}`,

@@ -10,12 +10,12 @@ import {
   type TestRequest,
   type TestResponse
 } from "@paybridge/adapter-kit/testing"
-import { Ledger, type Role } from "@paybridge/core"
+import { type CustomerId, Documents, Parties, type Role } from "@paybridge/core"
 import { elevateDialect } from "../src/index.ts"
 
 export interface ElevateSeed {
   readonly token: string
-  readonly customerId: number
+  readonly customerId: CustomerId
   readonly username: string
   readonly password: string
 }
@@ -41,7 +41,7 @@ export const seed = async (testbed: DialectTestbed, role: Role = "finance"): Pro
   const username = `elevate-${role}-${users}-${crypto.randomUUID().slice(0, 6)}@paybridge.test`
   await testbed.createUser({ email: username, name: `Elevate ${role}`, role, password })
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: "Ada Customer", currency: "GBP" }))
+    Parties.use((parties) => parties.createCustomer({ name: "Ada Customer", currency: "GBP" }))
   )
   return { token: await login(testbed, username), customerId: customer.id, username, password }
 }
@@ -56,13 +56,13 @@ export const newTestbed = () => makeDialectTestbed({ dialect: elevateDialect })
 /** Issues an invoice (or a bill = adhoc invoice) as the system. */
 export const issue = (
   testbed: DialectTestbed,
-  customerId: number,
+  customerId: CustomerId,
   total: string,
   options: { readonly issueDate?: string; readonly kind?: "invoice" | "bill" } = {}
 ) =>
   testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.issueDocument({
+    Documents.use((documents) =>
+      documents.issueDocument({
         kind: options.kind ?? "invoice",
         customerId,
         total,

@@ -5,31 +5,21 @@
  * scan, capped at `elevateScanLimit` rows and otherwise refused with 400 in Elevate's shape. Either
  * way the rows are the same.
  */
-import { type DialectTestbed, inMemoryTestbedLayer, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
-import { Ledger, LedgerStore, newPublicId } from "@paybridge/core"
+import {
+  countLedgerCalls,
+  type DialectTestbed,
+  inMemoryTestbedLayer,
+  makeDialectTestbed
+} from "@paybridge/adapter-kit/testing"
+import { LedgerStore, newPublicId, Parties } from "@paybridge/core"
 import { Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { elevateDialect, elevateScanLimit } from "../src/index.ts"
 import { authorize, type ElevateSeed, issue, money, plain, seed } from "./elevate-fixtures.ts"
 
-/** Ledger calls by operation name, counted on the real Ledger (nothing is faked). */
+/** Ledger calls by operation name, counted on the real ledger services (nothing is faked). */
 const calls = new Map<string, number>()
-const countingLedger = Layer.effect(
-  Ledger,
-  Effect.map(Ledger.use(Effect.succeed), (ledger) => {
-    const counted: Record<string, unknown> = {}
-    for (const [name, value] of Object.entries(ledger)) {
-      counted[name] =
-        typeof value === "function"
-          ? (...args: ReadonlyArray<unknown>) => {
-              calls.set(name, (calls.get(name) ?? 0) + 1)
-              return value.apply(ledger, args)
-            }
-          : value
-    }
-    return counted as unknown as typeof ledger
-  })
-)
+const countingLedger = countLedgerCalls(calls)
 
 let testbed: DialectTestbed
 let elevate: ElevateSeed
@@ -94,7 +84,7 @@ describe("Elevate list reads", () => {
   it("reads open invoices of the shown customers only when paging credit status without a filter", async () => {
     const customers = await testbed.runAsSystem(
       Effect.forEach(["B", "C", "D", "E", "F"], (name) =>
-        Ledger.use((ledger) => ledger.createCustomer({ name: `Customer ${name}`, currency: "GBP" }))
+        Parties.use((parties) => parties.createCustomer({ name: `Customer ${name}`, currency: "GBP" }))
       )
     )
     for (const customer of customers) await issue(testbed, customer.id, "12.00")

@@ -8,7 +8,17 @@
  */
 import type { DialectTestbed, TestRequest, TestResponse } from "@paybridge/adapter-kit/testing"
 import { inMemoryTestbedLayer, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import {
+  Balances,
+  type CustomerId,
+  Documents,
+  type GatewayId,
+  Parties,
+  type PaymentId,
+  Payments,
+  type RefundId,
+  Refunds
+} from "@paybridge/core"
 import { Layer } from "effect"
 import { decodeJwt } from "jose"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
@@ -41,8 +51,8 @@ const pay = (amount: string, extra: Record<string, unknown> = {}) =>
 const list = (query: Record<string, string> = {}) =>
   get("/customer-payments", { customer_id: String(elevate.customerId), page: "1", pageSize: "100", ...query })
 const rows = (response: TestResponse) => plain(response) as Array<Record<string, unknown>>
-const balanceOf = async (customerId: number) =>
-  (await testbed.runAsSystem(Ledger.use((ledger) => ledger.getCustomer(customerId)))).balance
+const balanceOf = async (customerId: CustomerId) =>
+  (await testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(customerId)))).balance
 
 /** Asserts an Elevate error body: status, reason, a message containing `mentions`, the path and request id. */
 const expectError = (response: TestResponse, status: number, mentions?: string) => {
@@ -185,7 +195,7 @@ describe("customer payments", () => {
     expect(response.status).toBe(201)
     expect(response.text).toContain('"amountInMajorCurrency":10.5,"resultingCustomerBalance":10.5')
     expectLikeExample(plain(response) as Record<string, unknown>)
-    expect((plain(response) as { customerId: number }).customerId).toBe(elevate.customerId)
+    expect((plain(response) as { customerId: CustomerId }).customerId).toBe(elevate.customerId)
   })
 
   it("replays the vendor's list example field by field", async () => {
@@ -241,14 +251,16 @@ describe("customer payments", () => {
     expect(second).toMatchObject({ amountInMajorCurrency: 40, resultingCustomerBalance: 7, invoiceId: adhoc.id })
 
     const documents = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.listDocuments({ customerId: elevate.customerId, limit: 10 }))
+      Documents.use((documents) => documents.listDocuments({ customerId: elevate.customerId, limit: 10 }))
     )
     expect(documents.items.map((document) => [document.id, document.state, document.outstanding])).toEqual([
       [recent.id, "paid", 0n],
       [oldest.id, "paid", 0n],
       [adhoc.id, "paid", 0n]
     ])
-    const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: second.id as number })))
+    const detail = await testbed.runAsSystem(
+      Payments.use((payments) => payments.getPayment({ id: second.id as PaymentId }))
+    )
     expect(detail.payment.allocatedAmount).toBe(3300n)
     expect(await balanceOf(elevate.customerId)).toBe(700n)
     const balance = plain(await get("/customer-balances", { customer_id: String(elevate.customerId) }))
@@ -270,7 +282,7 @@ describe("customer payments", () => {
     })
     expect(await balanceOf(elevate.customerId)).toBe(3775n)
     const chain = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.listBalanceEntries(elevate.customerId, { limit: 10 }))
+      Balances.use((balances) => balances.listBalanceEntries(elevate.customerId, { limit: 10 }))
     )
     expect(chain.items.map((entry) => [entry.kind, entry.delta])).toEqual([
       ["payment-posted", 5000n],
@@ -287,8 +299,8 @@ describe("customer payments", () => {
     const response = await pay("1.05e1")
     expect(response.status, response.text).toBe(201)
     expect(response.text).toContain('"amountInMajorCurrency":10.5,')
-    const id = (plain(response) as { id: number }).id
-    const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id })))
+    const id = (plain(response) as { id: PaymentId }).id
+    const detail = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id })))
     expect(detail.payment.amount).toBe(1050n)
     expect((await pay("1.0E7")).status).toBe(201)
     expect(await balanceOf(elevate.customerId)).toBe(1050n + 1_000_000_000n)
@@ -427,10 +439,10 @@ describe("payment providers", () => {
       retryIfPossible: false,
       contractOwnerIds: [1]
     })
-    const gateway = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getGateway(provider.id as number)))
+    const gateway = await testbed.runAsSystem(Parties.use((parties) => parties.getGateway(provider.id as GatewayId)))
     expect([gateway.name, gateway.enabled]).toEqual(["GoCardless UK", true])
     await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createGateway({ code: "stripe", name: "Stripe", enabled: false }))
+      Parties.use((parties) => parties.createGateway({ code: "stripe", name: "Stripe", enabled: false }))
     )
 
     expect(plain(await get(`/payment-providers/${provider.id}`))).toEqual(provider)
@@ -523,12 +535,12 @@ describe("invoice payments", () => {
     // The same payment is a customer payment of type INVOICE, and it paid the document.
     const asCustomerPayment = plain(await get(`/customer-payments/${payment.id}`))
     expect(asCustomerPayment).toMatchObject({ customerPaymentType: "INVOICE", invoiceId: document.id, billRunType })
-    const paid = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getDocument(document.id)))
+    const paid = await testbed.runAsSystem(Documents.use((documents) => documents.getDocument(document.id)))
     expect(paid.state).toBe("paid")
     expectError(await post(path, { invoiceId: other.id }), 400, "invoice")
     // A provider payment goes through the gateway and shows its outcome.
     const provider = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createGateway({ code: `gw-${kind}`, name: "Gateway" }))
+      Parties.use((parties) => parties.createGateway({ code: `gw-${kind}`, name: "Gateway" }))
     )
     const open = await issue(testbed, elevate.customerId, "10.51", { kind })
     const declined = await post(path, {
@@ -560,8 +572,8 @@ describe("invoice payments", () => {
     ) as Record<string, unknown>
     // Made elsewhere (the ledger command tRPC and the other dialects call): 60.00, 40.00 of it on the invoice.
     const elsewhere = await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.createPayment({
+      Payments.use((payments) =>
+        payments.createPayment({
           customerId: elevate.customerId,
           amount: "60.00",
           allocations: [{ documentId: invoice.id, amount: "40.00" }],
@@ -604,7 +616,7 @@ describe("invoice payments", () => {
     expect(rows(await get("/invoice-payments", { ...page, generatedInvoiceId: "999999" }))).toEqual([])
     // A partial reversal elsewhere shows in the event's status; the Elevate event is untouched.
     await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.reversePayment({ paymentId: elsewhere.payment.id, amount: "10.00" }))
+      Payments.use((payments) => payments.reversePayment({ paymentId: elsewhere.payment.id, amount: "10.00" }))
     )
     expect(await ofInvoice()).toEqual([made, { ...derived, status: "PARTIALLY_PAID" }])
     // Elevate's own customer payment pays the rest of the invoice and the bill, oldest first.
@@ -667,7 +679,7 @@ describe("refunds", () => {
       amountInMajorCurrency: 25
     })
     expect(await balanceOf(elevate.customerId)).toBe(-2500n)
-    const ledgerRefund = () => testbed.runAsSystem(Ledger.use((ledger) => ledger.getRefund(refund.id as number)))
+    const ledgerRefund = () => testbed.runAsSystem(Refunds.use((refunds) => refunds.getRefund(refund.id as RefundId)))
     expect((await ledgerRefund()).paymentId).toBe(paymentId)
 
     const steps: Array<[string, string]> = [
@@ -784,10 +796,10 @@ describe("balances", () => {
 
   it("compares what a customer owes with their credit threshold", async () => {
     await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.updateCustomer({ customerId: elevate.customerId, creditLimit: "100.00" }))
+      Parties.use((parties) => parties.updateCustomer({ customerId: elevate.customerId, creditLimit: "100.00" }))
     )
     const other = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createCustomer({ name: "No Limit", currency: "EUR" }))
+      Parties.use((parties) => parties.createCustomer({ name: "No Limit", currency: "EUR" }))
     )
     await issue(testbed, elevate.customerId, "60.00")
     await issue(testbed, elevate.customerId, "20.00")
@@ -822,7 +834,7 @@ describe("balances", () => {
 describe("payment links", () => {
   it("creates a payment link through the gateway port for an invoice or a balance", async () => {
     const provider = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createGateway({ code: "paylink", name: "Pay Link" }))
+      Parties.use((parties) => parties.createGateway({ code: "paylink", name: "Pay Link" }))
     )
     const invoice = await issue(testbed, elevate.customerId, "80.00")
     const adhoc = await issue(testbed, elevate.customerId, "8.00", { kind: "bill" })

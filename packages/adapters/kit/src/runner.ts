@@ -4,13 +4,13 @@
  * (principal, origin `dialect:<id>`, request id, idempotency key), and an
  * {@link AuthenticationRunner}, which runs credential checks before any principal exists. Both
  * resolve to an `Exit`, so the kit decides how a failure is rendered. `runnersFromRuntime`
- * builds both from a `ManagedRuntime` that provides `Ledger` and `Authenticator`.
+ * builds both from a `ManagedRuntime` that provides the ledger's services and the `Authenticator`.
  */
-import { type Authenticator, CommandContext, type CommandContextShape, type Ledger } from "@paybridge/core"
+import { type Authenticator, CommandContext, type CommandContextShape, type LedgerServices } from "@paybridge/core"
 import { Effect, type Exit, type ManagedRuntime } from "effect"
 
-/** Services a dialect handler may use: the ledger, the authenticator, and its command context. */
-export type DialectServices = Ledger | Authenticator | CommandContext
+/** Services a dialect handler may use: the ledger's services, the authenticator, and its command context. */
+export type DialectServices = LedgerServices | Authenticator | CommandContext
 
 /**
  * Runs a core program as the given command context and resolves to its `Exit` (never rejects
@@ -31,11 +31,12 @@ export interface DialectRunners {
 }
 
 /**
- * Both runners from one runtime that provides `Ledger` and `Authenticator`: each ledger program
+ * Both runners from one runtime that provides the ledger's services (`ledgerLayer`) and the
+ * `Authenticator`: each ledger program
  * gets its `CommandContext` from the request, authentication programs get nothing else.
  */
 export const runnersFromRuntime = (
-  runtime: ManagedRuntime.ManagedRuntime<Ledger | Authenticator, never>
+  runtime: ManagedRuntime.ManagedRuntime<LedgerServices | Authenticator, never>
 ): DialectRunners => ({
   runLedger: (program, context) => runtime.runPromiseExit(Effect.provide(program, CommandContext.layer(context))),
   runAuthentication: (program) => runtime.runPromiseExit(program)

@@ -19,7 +19,7 @@ import {
   tokenParameter
 } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed } from "@paybridge/adapter-kit/testing"
-import { Authenticator, authenticatorLayerWith, Ledger, testKdfCost } from "@paybridge/core"
+import { Authenticator, authenticatorLayerWith, CustomerId, Parties, testKdfCost } from "@paybridge/core"
 import { testLedgerLayerWith } from "@paybridge/db/testing"
 import { Effect, Layer, Schema } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
@@ -118,7 +118,7 @@ const loginCorp = defineDialect({
       tests: ["dialect.test.ts › failures › answers a storage outage with the vendor's 503"],
       implemented: true,
       handler: ({ params }) =>
-        Ledger.use((ledger) => ledger.getCustomer(Number(params.id))).pipe(
+        Parties.use((parties) => parties.getCustomer(CustomerId.make(Number(params.id)))).pipe(
           Effect.map((customer) => ok({ name: customer.name }))
         )
     })
@@ -226,7 +226,7 @@ describe("failures", () => {
     })
     await testbed.createUser({ email: alice.email, password: alice.password, name: alice.name, role: "finance" })
     const customer = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createCustomer({ name: "Bob", currency: "EUR" }))
+      Parties.use((parties) => parties.createCustomer({ name: "Bob", currency: "EUR" }))
     )
     const headers = { authorization: basic(alice.email, alice.password) }
     expect((await testbed.request({ method: "GET", path: `/customers/${customer.id}`, headers })).json).toEqual({

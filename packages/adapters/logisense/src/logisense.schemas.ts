@@ -169,20 +169,30 @@ export const LogisenseToken = Schema.Struct({
 
 const optionalKey = Schema.optionalKey
 const OptionalId = optionalKey(Schema.NullOr(PositiveId))
+
+/**
+ * Request ids that name ledger records, decoded to the ledger's branded ids (same wire form).
+ * Payment ids stay LogiSense identities: they name a payment or a reversal row (see `findRow`).
+ */
+const AccountId = PositiveId.pipe(Schema.brand("CustomerId"))
+const InvoiceId = PositiveId.pipe(Schema.brand("DocumentId"))
+const PresetRef = PositiveId.pipe(Schema.brand("PresetId"))
+const GatewayRef = PositiveId.pipe(Schema.brand("GatewayId"))
+const optionalRef = <S extends Schema.Top>(id: S) => optionalKey(Schema.NullOr(id))
 const Text = (max: number) => Schema.String.check(Schema.isMaxLength(max))
 
 /** The writable Payment fields (POST, PUT, PATCH items); read-only names and `created` are ignored. */
 const writableFields = {
   date: optionalKey(Schema.NullOr(logisenseDate.schema)),
   amount: optionalKey(logisenseMoney.schema),
-  accountId: optionalKey(PositiveId),
+  accountId: optionalKey(AccountId),
   disbursed: optionalKey(Schema.NullOr(Schema.Boolean)),
-  paymentTypeId: OptionalId,
+  paymentTypeId: optionalRef(PresetRef),
   detail: optionalKey(Schema.NullOr(Text(1000))),
   cardTypeId: OptionalId,
   checkNumber: optionalKey(Schema.NullOr(Text(60))),
   automaticDisburse: optionalKey(Schema.NullOr(Schema.Boolean)),
-  invoiceId: OptionalId,
+  invoiceId: optionalRef(InvoiceId),
   posting: optionalKey(Schema.NullOr(logisenseDate.schema)),
   baseAmount: optionalKey(Schema.NullOr(logisenseMoney.schema)),
   invoiceAmount: optionalKey(Schema.NullOr(logisenseMoney.schema)),
@@ -191,7 +201,7 @@ const writableFields = {
   isManual: optionalKey(Schema.NullOr(Schema.Boolean)),
   reversePaymentId: optionalKey(Schema.NullOr(Identity)),
   createdByUserId: optionalKey(Schema.NullOr(Schema.Int)),
-  paymentMethodId: OptionalId,
+  paymentMethodId: optionalRef(PresetRef),
   paymentPreAuthorizeId: OptionalId,
   paymentTransactionId: optionalKey(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))),
   createdByPortalUserId: OptionalId
@@ -206,7 +216,7 @@ export type LogisensePaymentWrite = typeof LogisensePaymentWrite.Type
 /** POST Payment/: `accountId` and `amount` are required. */
 export const LogisensePaymentCreate = Schema.Struct({
   ...writableFields,
-  accountId: PositiveId,
+  accountId: AccountId,
   amount: logisenseMoney.schema
 }).annotate({ identifier: "LogisensePaymentCreate" })
 
@@ -224,7 +234,7 @@ export const LogisenseDisbursementPatchItem = Schema.Struct({
   patchType: PatchType,
   patchClientId: optionalKey(Schema.Unknown),
   identity: optionalKey(PositiveId),
-  invoiceId: optionalKey(PositiveId),
+  invoiceId: optionalKey(InvoiceId),
   paymentId: optionalKey(PositiveId),
   amount: optionalKey(logisenseMoney.schema)
 })
@@ -253,14 +263,14 @@ export type LogisenseReverseBody = typeof LogisenseReverseBody.Type
 
 /** POST Payment/Vendor: a Payment-like body charged through a gateway. */
 export const LogisenseVendorPaymentBody = Schema.Struct({
-  accountId: PositiveId,
+  accountId: AccountId,
   amount: logisenseMoney.schema,
-  paymentGatewayId: OptionalId,
-  paymentMethodId: OptionalId,
-  paymentTypeId: OptionalId,
+  paymentGatewayId: optionalRef(GatewayRef),
+  paymentMethodId: optionalRef(PresetRef),
+  paymentTypeId: optionalRef(PresetRef),
   cardToken: optionalKey(Schema.NullOr(Text(200))),
   detail: optionalKey(Schema.NullOr(Text(1000))),
-  invoiceId: OptionalId,
+  invoiceId: optionalRef(InvoiceId),
   automaticDisburse: optionalKey(Schema.NullOr(Schema.Boolean)),
   date: optionalKey(Schema.NullOr(logisenseDate.schema))
 }).annotate({ identifier: "LogisenseVendorPayment" })

@@ -15,11 +15,13 @@ import {
   type BusinessDate,
   type CurrencyCode,
   type Customer,
-  Ledger,
   type LedgerError,
+  LedgerUnits,
   type Payment,
+  PaymentId,
   type PaymentState,
-  type Reversal
+  type Reversal,
+  ReversalId
 } from "@paybridge/core"
 import { Effect, Result, Schema } from "effect"
 import { logisenseDate, logisenseMoney, type PaymentFieldName } from "./logisense.schemas.ts"
@@ -112,9 +114,11 @@ export const identityOfReversal = (reversal: Pick<Reversal, "id">): number => -r
 export const identityTarget = (
   identity: number
 ):
-  | { readonly kind: "payment"; readonly paymentId: number }
-  | { readonly kind: "reversal"; readonly reversalId: number } =>
-  identity > 0 ? { kind: "payment", paymentId: identity } : { kind: "reversal", reversalId: -identity }
+  | { readonly kind: "payment"; readonly paymentId: PaymentId }
+  | { readonly kind: "reversal"; readonly reversalId: ReversalId } =>
+  identity > 0
+    ? { kind: "payment", paymentId: Schema.decodeSync(PaymentId)(identity) }
+    : { kind: "reversal", reversalId: Schema.decodeSync(ReversalId)(-identity) }
 
 /** The name LogiSense shows for a payment (`reversePaymentName`): its number, or reference number before posting. */
 export const paymentName = (payment: Payment): string => payment.number ?? payment.referenceNumber
@@ -286,8 +290,8 @@ export const atomic = <E extends LedgerError>(
   input: unknown,
   work: Effect.Effect<StoredResponse, E, DialectServices>
 ) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.atomically(
+  Effect.flatMap(LedgerUnits, (ledgerUnits) =>
+    ledgerUnits.atomically(
       { operation: `logisense:${operation}`, input, result: Schema.String },
       Effect.map(work, (response) => stringifyJsonExact(response))
     )

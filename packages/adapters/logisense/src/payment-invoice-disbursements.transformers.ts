@@ -8,9 +8,11 @@
 import {
   type Allocation,
   type CommandContext,
+  type DocumentId,
+  Documents,
   type FieldIssue,
-  Ledger,
   type LedgerError,
+  type LedgerServices,
   type PaymentDetail
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -29,9 +31,9 @@ export const patchDisbursement = (
   path: Path
 ) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const documents = yield* Documents
     const at = (field: string) => [...path, field]
-    const allocate = (paymentId: number, documentId: number, amount: string) =>
+    const allocate = (paymentId: number, documentId: DocumentId, amount: string) =>
       Effect.gen(function* () {
         const found = yield* Effect.catchTag(findRow(resolver, paymentId), "NotFound", () =>
           Effect.fail(invalid([doesNotExist(at("paymentId"), paymentId, "Payment")]))
@@ -39,7 +41,7 @@ export const patchDisbursement = (
         const before = found.detail.allocations
         const after = yield* limitsAsValidation(at("amount"))(
           referencesAsValidation(at("invoiceId"))(
-            ledger.allocatePayment({ paymentId: found.detail.payment.id, allocations: [{ documentId, amount }] })
+            documents.allocatePayment({ paymentId: found.detail.payment.id, allocations: [{ documentId, amount }] })
           )
         )
         const known = new Set(before.map((allocation) => allocation.id))
@@ -68,13 +70,13 @@ export const patchDisbursement = (
       case "update": {
         const { allocation } = yield* existing(item.identity)
         if (item.amount === undefined) return yield* invalid([{ path: at("amount"), message: "is required" }])
-        yield* ledger.deallocate({ allocationId: allocation.id })
+        yield* documents.deallocate({ allocationId: allocation.id })
         const made = yield* allocate(allocation.paymentId, item.invoiceId ?? allocation.documentId, item.amount)
         return { action: "updated" as const, ...made }
       }
       case "delete": {
         const { allocation } = yield* existing(item.identity)
-        const detail = yield* ledger.deallocate({ allocationId: allocation.id })
+        const detail = yield* documents.deallocate({ allocationId: allocation.id })
         return { action: "deleted" as const, detail, allocation }
       }
     }
@@ -85,7 +87,11 @@ const findAllocationOwner = (
   allocationId: number,
   urlIdentity: number,
   paymentId: number | undefined
-): Effect.Effect<{ allocation: Allocation; detail: PaymentDetail } | null, LedgerError, Ledger | CommandContext> =>
+): Effect.Effect<
+  { allocation: Allocation; detail: PaymentDetail } | null,
+  LedgerError,
+  LedgerServices | CommandContext
+> =>
   Effect.gen(function* () {
     const owner = paymentId ?? urlIdentity
     const found = yield* orNull(findRow(resolver, owner))

@@ -10,18 +10,28 @@
  */
 import {
   type Allocation,
+  Balances,
   type CommandContext,
   type CurrencyCode,
   type Customer,
+  type CustomerId,
   type DialectRecord,
-  Ledger,
+  DialectRecords,
+  type DocumentId,
+  Documents,
   type LedgerError,
   type LedgerEvent,
+  type LedgerServices,
   type Page,
+  Parties,
   type Payment,
   type PaymentDetail,
+  type PaymentId,
   type PaymentPreset,
-  type Reversal
+  Payments,
+  type PresetId,
+  type Reversal,
+  type ReversalId
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { paymentNotFound } from "./logisense.errors.ts"
@@ -45,16 +55,16 @@ export const dialectName = "logisense"
 /** Dialect record kinds: vendor attributes of a payment / reversal row, and payments deleted through LogiSense. */
 export const recordKinds = { payment: "payment", reversal: "reversal", deleted: "deleted-payment" } as const
 
-type Read<A> = Effect.Effect<A, LedgerError, Ledger | CommandContext>
+type Read<A> = Effect.Effect<A, LedgerError, LedgerServices | CommandContext>
 
 export const orNull = <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A | null, LedgerError, R> =>
   Effect.catchTag(effect, "NotFound", () => Effect.succeed(null))
 
 /** One request's lookups, each made at most once. */
 export interface Resolver {
-  readonly customer: (id: number) => Read<Customer>
-  readonly presetName: (kind: "type" | "method", id: number | null) => Read<string | null>
-  readonly documentName: (id: number) => Read<string | null>
+  readonly customer: (id: CustomerId) => Read<Customer>
+  readonly presetName: (kind: "type" | "method", id: PresetId | null) => Read<string | null>
+  readonly documentName: (id: DocumentId) => Read<string | null>
   readonly ownerCurrency: (payment: Payment, customer: Customer) => Read<CurrencyCode>
   readonly extras: (kind: "payment" | "reversal", id: number) => Read<RowExtras>
   readonly referenceName: (field: VendorReferenceField, id: number) => Read<string | null>
@@ -70,8 +80,11 @@ const memo = <A>(cache: Map<string, A>, key: string, compute: Read<A>): Read<A> 
     return Effect.tap(compute, (value) => Effect.sync(() => cache.set(key, value)))
   })
 
-export const makeResolver: Effect.Effect<Resolver, never, Ledger> = Effect.gen(function* () {
-  const ledger = yield* Ledger
+export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effect.gen(function* () {
+  const parties = yield* Parties
+  const balances = yield* Balances
+  const dialectRecords = yield* DialectRecords
+  const documents = yield* Documents
   const cache = new Map<string, unknown>()
   const remember = <A>(key: string, compute: Read<A>): Read<A> => memo(cache as Map<string, A>, key, compute)
 
@@ -82,7 +95,7 @@ export const makeResolver: Effect.Effect<Resolver, never, Ledger> = Effect.gen(f
         const names = new Map<number, string>()
         let cursor: string | null = null
         do {
-          const page: Page<PaymentPreset> = yield* ledger.listPresets(kind, { cursor, limit: 1000 })
+          const page: Page<PaymentPreset> = yield* parties.listPresets(kind, { cursor, limit: 1000 })
           for (const preset of page.items) names.set(preset.id, preset.name)
           cursor = page.nextCursor
         } while (cursor !== null)
@@ -93,7 +106,7 @@ export const makeResolver: Effect.Effect<Resolver, never, Ledger> = Effect.gen(f
   const eventsOf = (payment: Payment, type: "payment.created" | "payment.reversed") =>
     remember(
       `events:${type}:${payment.id}`,
-      Effect.map(ledger.listEvents({ paymentId: payment.id, types: [type], limit: 1000 }), (page) => page.items)
+      Effect.map(balances.listEvents({ paymentId: payment.id, types: [type], limit: 1000 }), (page) => page.items)
     )
 
   const deletedPaymentIds = remember(
@@ -102,7 +115,7 @@ export const makeResolver: Effect.Effect<Resolver, never, Ledger> = Effect.gen(f
       const ids = new Set<number>()
       let cursor: string | null = null
       do {
-        const page: Page<DialectRecord> = yield* ledger.listDialectRecords({
+        const page: Page<DialectRecord> = yield* dialectRecords.listDialectRecords({
           dialect: dialectName,
           kind: recordKinds.deleted,
           cursor,
@@ -116,35 +129,42 @@ export const makeResolver: Effect.Effect<Resolver, never, Ledger> = Effect.gen(f
   )
 
   return {
-    customer: (id) => remember(`customer:${id}`, ledger.getCustomer(id)),
+    customer: (id) => remember(`customer:${id}`, parties.getCustomer(id)),
     presetName: (kind, id) =>
       id === null ? Effect.succeed(null) : Effect.map(presets(kind), (names) => names.get(id) ?? null),
     documentName: (id) =>
       remember(
         `document:${id}`,
-        Effect.map(orNull(ledger.getDocument(id)), (document) => document?.number ?? null)
+        Effect.map(orNull(documents.getDocument(id)), (document) => document?.number ?? null)
       ),
     ownerCurrency: (payment, customer) =>
       payment.billingEntityId === null
         ? Effect.succeed(customer.currency)
         : remember(
             `owner:${payment.billingEntityId}`,
-            Effect.map(orNull(ledger.getBillingEntity(payment.billingEntityId)), (entity) =>
+            Effect.map(orNull(parties.getBillingEntity(payment.billingEntityId)), (entity) =>
               entity === null ? customer.currency : entity.defaultCurrency
             )
           ),
     extras: (kind, id) =>
       remember(
         `extras:${kind}:${id}`,
-        Effect.map(orNull(ledger.getDialectRecord({ dialect: dialectName, kind, key: String(id) })), (record) =>
-          record === null ? emptyExtras : extrasFromData(record.data)
+        Effect.map(
+          orNull(dialectRecords.getDialectRecord({ dialect: dialectName, kind, key: String(id) })),
+          (record) => (record === null ? emptyExtras : extrasFromData(record.data))
         )
       ),
     referenceName: (field, id) =>
       remember(
         `reference:${field}:${id}`,
         Effect.map(
-          orNull(ledger.getDialectRecord({ dialect: dialectName, kind: vendorReferenceKinds[field], key: String(id) })),
+          orNull(
+            dialectRecords.getDialectRecord({
+              dialect: dialectName,
+              kind: vendorReferenceKinds[field],
+              key: String(id)
+            })
+          ),
           (record) => (typeof record?.data.name === "string" ? record.data.name : null)
         )
       ),
@@ -233,8 +253,8 @@ const allocationsOf = (payment: Payment, detail: PaymentDetail | null): Read<Rea
     ? Effect.succeed(detail.allocations)
     : payment.allocatedAmount === 0n
       ? Effect.succeed([])
-      : Effect.flatMap(Ledger, (ledger) =>
-          Effect.map(ledger.getPayment({ id: payment.id }), (fresh) => fresh.allocations)
+      : Effect.flatMap(Payments, (payments) =>
+          Effect.map(payments.getPayment({ id: payment.id }), (fresh) => fresh.allocations)
         )
 
 export const paymentRow = (
@@ -304,20 +324,25 @@ export const isVisiblePayment = (resolver: Resolver, payment: Payment): Read<boo
 /** The payment or reversal row behind an identity; `NotFound` when LogiSense would not show it. */
 export const findRow = (resolver: Resolver, identity: number): Read<FoundRow> =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
+    const dialectRecords = yield* DialectRecords
     const target = identityTarget(identity)
     if (target.kind === "payment") {
-      const detail = yield* Effect.catchTag(ledger.getPayment({ id: target.paymentId }), "NotFound", () =>
+      const detail = yield* Effect.catchTag(payments.getPayment({ id: target.paymentId }), "NotFound", () =>
         Effect.fail(paymentNotFound(identity))
       )
       if (!(yield* isVisiblePayment(resolver, detail.payment))) return yield* paymentNotFound(identity)
       return { kind: "payment", detail }
     }
     const record = yield* orNull(
-      ledger.getDialectRecord({ dialect: dialectName, kind: recordKinds.reversal, key: String(target.reversalId) })
+      dialectRecords.getDialectRecord({
+        dialect: dialectName,
+        kind: recordKinds.reversal,
+        key: String(target.reversalId)
+      })
     )
     const owner = record?.paymentId ?? null
-    const detail = owner === null ? null : yield* orNull(ledger.getPayment({ id: owner }))
+    const detail = owner === null ? null : yield* orNull(payments.getPayment({ id: owner }))
     const found = yield* findReversal(resolver, detail, target.reversalId)
     if (found === null) return yield* paymentNotFound(identity)
     return found
@@ -327,20 +352,21 @@ export const findRow = (resolver: Resolver, identity: number): Read<FoundRow> =>
  * A reversal's payment: reversals booked through LogiSense have a `reversal` dialect record
  * naming their payment; others are found through the `payment.reversed` event of the ledger.
  */
-const findReversal = (resolver: Resolver, known: PaymentDetail | null, reversalId: number): Read<FoundRow | null> =>
+const findReversal = (resolver: Resolver, known: PaymentDetail | null, reversalId: ReversalId): Read<FoundRow | null> =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const balances = yield* Balances
+    const payments = yield* Payments
     let detail = known
     if (detail === null) {
-      let paymentId: number | null = null
+      let paymentId: PaymentId | null = null
       let cursor: string | null = null
       do {
-        const page: Page<LedgerEvent> = yield* ledger.listEvents({ types: ["payment.reversed"], cursor, limit: 1000 })
+        const page: Page<LedgerEvent> = yield* balances.listEvents({ types: ["payment.reversed"], cursor, limit: 1000 })
         paymentId = page.items.find((candidate) => candidate.data.reversalId === reversalId)?.paymentId ?? null
         cursor = paymentId === null ? page.nextCursor : null
       } while (cursor !== null)
       if (paymentId === null) return null
-      detail = yield* orNull(ledger.getPayment({ id: paymentId }))
+      detail = yield* orNull(payments.getPayment({ id: paymentId }))
       if (detail === null) return null
     }
     const reversal = activeReversals(detail).find((candidate) => candidate.id === reversalId)

@@ -13,15 +13,18 @@
  */
 import { isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
 import {
+  CustomerId,
   type FieldIssue,
-  Ledger,
   type Page,
   type Payment,
+  PaymentId,
   type PaymentQueryInput,
+  Payments,
+  PresetId,
   toPlainDecimal,
   ValidationFailed
 } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import { Effect, Option, Schema } from "effect"
 import {
   LogisensePagination,
   type PaymentFieldName,
@@ -279,25 +282,33 @@ const checkRequest = (request: ListRequest) => {
   return { issues, terms, order, fields }
 }
 
-/** The ledger query the compiled terms allow (always: posted payments only). */
+/** The ledger query the compiled terms allow (always: posted payments only; none when a term matches no id). */
 const compileQuery = (terms: ReadonlyArray<Term>): Omit<PaymentQueryInput, "cursor" | "limit"> => {
   const query: { -readonly [K in keyof PaymentQueryInput]?: PaymentQueryInput[K] } = {
     states: ["posted"],
     order: "id"
   }
+  // A value that is no ledger id (a fraction, beyond the id range) equals no row's id.
+  let matchesNothing = false
+  const idOf = <Id>(kind: Schema.Codec<Id, number>, value: number): Id | undefined => {
+    const id = Option.getOrUndefined(Schema.decodeOption(kind)(value))
+    if (id === undefined) matchesNothing = true
+    return id
+  }
   for (const term of terms) {
     if (typeof term.value !== "number") continue
     if (term.operator === "eq" && term.value > 0) {
-      if (term.field === "accountId") query.customerId = term.value
-      if (term.field === "paymentTypeId") query.typeId = term.value
-      if (term.field === "paymentMethodId") query.methodId = term.value
+      if (term.field === "accountId") query.customerId = idOf(CustomerId, term.value)
+      if (term.field === "paymentTypeId") query.typeId = idOf(PresetId, term.value)
+      if (term.field === "paymentMethodId") query.methodId = idOf(PresetId, term.value)
     }
     if (term.field === "identity" && term.value >= 0 && (term.operator === "gt" || term.operator === "gtEq")) {
-      const after = term.operator === "gt" ? term.value : term.value - 1
-      if (after > 0 && (query.idAfter === undefined || after > query.idAfter)) query.idAfter = after
+      // Ids are integers, so `identity > 4.5` is `identity > 4`.
+      const after = Math.floor(term.operator === "gt" ? term.value : term.value - 1)
+      if (after > 0 && (query.idAfter === undefined || after > query.idAfter)) query.idAfter = idOf(PaymentId, after)
     }
   }
-  return query
+  return matchesNothing ? { states: [], order: "id" } : query
 }
 
 interface Candidate {
@@ -320,7 +331,7 @@ const tooBroad = () =>
 /** Runs a list or search; see the module comment. */
 export const listRows = (resolver: Resolver, request: ListRequest) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
     const checked = checkRequest(request)
     if (checked.issues.length > 0) {
       return yield* new ValidationFailed({
@@ -337,14 +348,14 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
     let scanned = 0
     let cursor: string | null = null
     do {
-      const page: Page<Payment> = yield* ledger.listPayments({ ...query, cursor, limit: 1000 })
+      const page: Page<Payment> = yield* payments.listPayments({ ...query, cursor, limit: 1000 })
       scanned += page.items.length
       if (scanned > maxScannedPayments) return yield* tooBroad()
       for (const payment of page.items) {
         if (!paymentStateVisibility[payment.state].listed || deleted.has(payment.id)) continue
         candidates.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, level) })
         if (payment.reversedAmount > 0n) {
-          const detail = yield* ledger.getPayment({ id: payment.id })
+          const detail = yield* payments.getPayment({ id: payment.id })
           for (const reversal of activeReversals(detail)) {
             candidates.push({
               payment,
@@ -384,7 +395,7 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
             const row = yield* rowAtLevel(resolver, candidate, "full")
             return { ...row, details: { invoiceDisbursements: [], paymentReversals: [] } }
           }
-          return yield* paymentDetailRow(resolver, yield* ledger.getPayment({ id: candidate.payment.id }))
+          return yield* paymentDetailRow(resolver, yield* payments.getPayment({ id: candidate.payment.id }))
         }
         const row = level === "full" ? candidate.row : yield* rowAtLevel(resolver, candidate, "full")
         return projectRow(row, checked.fields)
@@ -396,8 +407,8 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
 const rowAtLevel = (resolver: Resolver, candidate: Candidate, level: RowLevel) =>
   Effect.gen(function* () {
     if (candidate.reversalId === null) return yield* paymentRow(resolver, candidate.payment, level)
-    const ledger = yield* Ledger
-    const detail = yield* ledger.getPayment({ id: candidate.payment.id })
+    const payments = yield* Payments
+    const detail = yield* payments.getPayment({ id: candidate.payment.id })
     const reversal = detail.reversals.find((row) => row.id === candidate.reversalId)
     if (reversal === undefined) return candidate.row
     return yield* reversalRow(resolver, candidate.payment, reversal, level)

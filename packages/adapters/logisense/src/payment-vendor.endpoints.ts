@@ -7,7 +7,7 @@
  * the payment pays open invoices oldest first.
  */
 import { type Endpoint, endpoint } from "@paybridge/adapter-kit"
-import { type FieldIssue, Ledger } from "@paybridge/core"
+import { type FieldIssue, Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import {
   declinedErrors,
@@ -25,11 +25,12 @@ import { rowOf, saveExtras } from "./payment-writes.transformers.ts"
 /** POST Payment/Vendor: a payment charged through a gateway (approve → posted, pending, decline → rejected). */
 const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPaymentBody) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const parties = yield* Parties
+    const payments = yield* Payments
     const issues: Array<FieldIssue> = []
-    const customer = yield* orNull(ledger.getCustomer(body.accountId))
+    const customer = yield* orNull(parties.getCustomer(body.accountId))
     if (customer === null) issues.push(doesNotExist(["accountId"], body.accountId, "Account"))
-    if (body.paymentGatewayId != null && (yield* orNull(ledger.getGateway(body.paymentGatewayId))) === null) {
+    if (body.paymentGatewayId != null && (yield* orNull(parties.getGateway(body.paymentGatewayId))) === null) {
       issues.push(doesNotExist(["paymentGatewayId"], body.paymentGatewayId, "PaymentGateway"))
     }
     if (body.paymentMethodId != null && (yield* resolver.presetName("method", body.paymentMethodId)) === null) {
@@ -46,7 +47,7 @@ const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPaymentBo
     }
     if (issues.length > 0 || customer === null) return yield* invalid(issues)
     const detail = yield* referencesAsValidation([])(
-      ledger.createPayment({
+      payments.createPayment({
         customerId: customer.id,
         amount: body.amount,
         ...(body.paymentGatewayId == null ? {} : { gatewayId: body.paymentGatewayId }),

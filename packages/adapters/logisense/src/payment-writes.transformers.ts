@@ -16,15 +16,21 @@
  * payments and `Reverse` only offline ones. Amount, date, type and method change only on drafts.
  */
 import {
+  Balances,
+  Collections,
   type CommandContext,
   type CreatePaymentInput,
   type Customer,
+  DialectRecords,
+  Documents,
   type FieldIssue,
   formatMinorUnits,
-  Ledger,
   type LedgerError,
+  type LedgerServices,
+  Parties,
   type Payment,
   type PaymentDetail,
+  Payments,
   parseMinorUnits,
   type Reversal,
   type UpdatePaymentInput
@@ -57,8 +63,8 @@ type Path = ReadonlyArray<string | number>
 const ownerCurrencyOf = (customer: Customer) =>
   Effect.gen(function* () {
     if (customer.billingEntityId === null) return customer.currency
-    const ledger = yield* Ledger
-    const entity = yield* orNull(ledger.getBillingEntity(customer.billingEntityId))
+    const parties = yield* Parties
+    const entity = yield* orNull(parties.getBillingEntity(customer.billingEntityId))
     return entity?.defaultCurrency ?? customer.currency
   })
 
@@ -76,8 +82,8 @@ const referencesOf = (body: Partial<Record<VendorReferenceField, number | null>>
 
 /** Keeps a payment's or reversal row's vendor attributes in its `logisense` dialect record. */
 export const saveExtras = (kind: "payment" | "reversal", id: number, payment: Payment, extras: RowExtras) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    ledger.saveDialectRecord({
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       dialect: dialectName,
       kind,
       key: String(id),
@@ -121,12 +127,14 @@ const checkBaseAmount = (
 /** A recorded (offline) payment: POST Payment/ and PATCH `create`. */
 export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, path: Path = []) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const parties = yield* Parties
+    const documents = yield* Documents
+    const paymentsService = yield* Payments
     const at = (field: string) => [...path, field]
     const issues: Array<FieldIssue> = []
     if (body.accountId === undefined) issues.push({ path: at("accountId"), message: "is required" })
     if (body.amount === undefined) issues.push({ path: at("amount"), message: "is required" })
-    const customer = body.accountId === undefined ? null : yield* orNull(ledger.getCustomer(body.accountId))
+    const customer = body.accountId === undefined ? null : yield* orNull(parties.getCustomer(body.accountId))
     if (body.accountId !== undefined && customer === null) {
       issues.push(doesNotExist(at("accountId"), body.accountId, "Account"))
     }
@@ -142,7 +150,7 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
         message: "must be true: Payment/ records offline payments; charge a gateway with Payment/Vendor"
       })
     }
-    const invoice = body.invoiceId == null ? null : yield* orNull(ledger.getDocument(body.invoiceId))
+    const invoice = body.invoiceId == null ? null : yield* orNull(documents.getDocument(body.invoiceId))
     if (body.invoiceId != null && invoice === null)
       issues.push(doesNotExist(at("invoiceId"), body.invoiceId, "Invoice"))
     if (invoice !== null && customer !== null && invoice.customerId !== customer.id) {
@@ -187,11 +195,11 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
       ...(body.posting == null ? {} : { initialState: "draft" as const })
     }
     let detail = yield* limitsAsValidation(at("invoiceAmount"))(
-      referencesAsValidation(path)(ledger.createPayment(input))
+      referencesAsValidation(path)(paymentsService.createPayment(input))
     )
     if (body.posting != null) {
-      yield* ledger.postPayment({ paymentId: detail.payment.id, postedOn: businessDayOf(body.posting) })
-      detail = yield* ledger.getPayment({ id: detail.payment.id })
+      yield* paymentsService.postPayment({ paymentId: detail.payment.id, postedOn: businessDayOf(body.posting) })
+      detail = yield* paymentsService.getPayment({ id: detail.payment.id })
     }
     const extras: RowExtras = {
       ...emptyExtras,
@@ -206,7 +214,8 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
 /** PUT Payment/{id} and PATCH `update`: see the module comment for what may change when. */
 export const updatePayment = (resolver: Resolver, identity: number, body: LogisensePaymentWrite, path: Path = []) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const documents = yield* Documents
+    const payments = yield* Payments
     const at = (field: string) => [...path, field]
     const found = yield* findRow(resolver, identity)
     if (found.kind === "reversal") {
@@ -256,7 +265,7 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
     }
     if (body.detail !== undefined) changes.description = body.detail
     if (body.checkNumber !== undefined) changes.checkNumber = body.checkNumber
-    const invoice = body.invoiceId == null ? null : yield* orNull(ledger.getDocument(body.invoiceId))
+    const invoice = body.invoiceId == null ? null : yield* orNull(documents.getDocument(body.invoiceId))
     if (body.invoiceId != null && invoice === null)
       issues.push(doesNotExist(at("invoiceId"), body.invoiceId, "Invoice"))
     if (invoice !== null && invoice.customerId !== payment.customerId) {
@@ -267,19 +276,19 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
     const baseAmount = checkBaseAmount(body.baseAmount, amountText ?? null, customer, ownerCurrency, path, issues)
     if (issues.length > 0) return yield* invalid(issues)
 
-    if (Object.keys(changes).length > 1) payment = yield* ledger.updatePayment(changes as UpdatePaymentInput)
+    if (Object.keys(changes).length > 1) payment = yield* payments.updatePayment(changes as UpdatePaymentInput)
     if (invoice !== null && !found.detail.allocations.some((allocation) => allocation.documentId === invoice.id)) {
       const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
       // biome-ignore lint/complexity/useMathMinMax: bigint amounts; Math.min takes numbers
       const fits = free < invoice.outstanding ? free : invoice.outstanding
       const share = body.invoiceAmount ?? formatMinorUnits(fits, payment.currency)
       const allocated = yield* limitsAsValidation(at("invoiceAmount"))(
-        ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: invoice.id, amount: share }] })
+        documents.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: invoice.id, amount: share }] })
       )
       payment = allocated.payment
     }
     if (draft && body.posting != null) {
-      payment = yield* ledger.postPayment({ paymentId: payment.id, postedOn: businessDayOf(body.posting) })
+      payment = yield* payments.postPayment({ paymentId: payment.id, postedOn: businessDayOf(body.posting) })
     }
     const previous = yield* resolver.extras("payment", payment.id)
     const extras: RowExtras = {
@@ -289,7 +298,7 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
       baseAmount: body.baseAmount === undefined ? previous.baseAmount : baseAmount
     }
     if (hasExtras(extras) || hasExtras(previous)) yield* saveExtras("payment", payment.id, payment, extras)
-    return yield* ledger.getPayment({ id: payment.id })
+    return yield* payments.getPayment({ id: payment.id })
   })
 
 /** One item of a DELETE answer. */
@@ -301,7 +310,8 @@ export type DeletedItem =
 /** DELETE Payment/{id} and PATCH `delete`; answers the deleted and detached objects. */
 export const deletePayment = (resolver: Resolver, identity: number, path: Path = []) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
+    const dialectRecords = yield* DialectRecords
     const found = yield* findRow(resolver, identity)
     const refuse = (message: string) => invalid([{ path: [...path, "identity"], message }])
     if (found.kind === "reversal") return yield* refuse("is a reversal row, which cannot be deleted")
@@ -311,7 +321,7 @@ export const deletePayment = (resolver: Resolver, identity: number, path: Path =
     }
     const items: Array<DeletedItem> = [{ identity: payment.id, action: "deleted", dtoTypeKey: "payment" }]
     if (payment.state === "draft" || payment.state === "pending") {
-      yield* ledger.cancelPayment({ paymentId: payment.id, reason: "deleted through LogiSense" })
+      yield* payments.cancelPayment({ paymentId: payment.id, reason: "deleted through LogiSense" })
       for (const allocation of allocations) {
         items.push({ lhsId: payment.id, rhsId: allocation.documentId, action: "detached", dtoTypeKey: "invoice" })
         items.push({ foreignKeyIdentity: allocation.id, action: "deleted", dtoTypeKey: "paymentInvoiceDisbursement" })
@@ -324,9 +334,9 @@ export const deletePayment = (resolver: Resolver, identity: number, path: Path =
     if (payment.reversedAmount > 0n || payment.refundedAmount > 0n) {
       return yield* refuse("has reversals or refunds, so it cannot be deleted")
     }
-    const reversed = yield* ledger.reversePayment({ paymentId: payment.id, reason: "deleted through LogiSense" })
+    const reversed = yield* payments.reversePayment({ paymentId: payment.id, reason: "deleted through LogiSense" })
     const reversal = reversed.reversals.at(-1)
-    yield* ledger.saveDialectRecord({
+    yield* dialectRecords.saveDialectRecord({
       dialect: dialectName,
       kind: recordKinds.deleted,
       key: String(payment.id),
@@ -342,9 +352,9 @@ export const deletePayment = (resolver: Resolver, identity: number, path: Path =
  * the ledger keeps allocations within the unreversed amount.)
  */
 const everIssued = (payment: Payment) =>
-  Effect.flatMap(Ledger, (ledger) =>
+  Effect.flatMap(Balances, (balances) =>
     Effect.map(
-      ledger.listEvents({ paymentId: payment.id, types: ["payment.allocated"], limit: 1 }),
+      balances.listEvents({ paymentId: payment.id, types: ["payment.allocated"], limit: 1 }),
       (page) => page.items.length > 0
     )
   )
@@ -364,7 +374,8 @@ export const reversePayment = (
   written: Pick<LogisensePaymentWrite, VendorReferenceField | "baseAmount"> = {}
 ) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const collections = yield* Collections
+    const payments = yield* Payments
     const at = (field: string) => [...path, field]
     const found = yield* Effect.catchTag(findRow(resolver, body.paymentId), "NotFound", () =>
       Effect.fail(invalid([doesNotExist(at("paymentId"), body.paymentId, "Payment")]))
@@ -412,12 +423,12 @@ export const reversePayment = (
     let detail: PaymentDetail
     let gatewayReference: string | null = null
     if (viaGateway) {
-      const result = yield* checked(ledger.reverseThroughGateway(input))
+      const result = yield* checked(collections.reverseThroughGateway(input))
       detail = result.detail
       gatewayReference = result.gatewayReference
       reversal = detail.reversals.find((row) => row.id === result.reversalId)
     } else {
-      detail = yield* checked(ledger.reversePayment(input))
+      detail = yield* checked(payments.reversePayment(input))
       reversal = newReversal(found.detail.reversals, detail)
     }
     if (reversal === undefined) return yield* Effect.die(new Error("the reversal just booked is missing"))
@@ -438,5 +449,5 @@ export const reversalRowOf = (resolver: Resolver, booked: { detail: PaymentDetai
 export const rowOf = (
   resolver: Resolver,
   detail: PaymentDetail
-): Effect.Effect<LogisenseRow, LedgerError, Ledger | CommandContext> =>
+): Effect.Effect<LogisenseRow, LedgerError, LedgerServices | CommandContext> =>
   paymentRow(resolver, detail.payment, "full", detail)

@@ -4,7 +4,7 @@
  * requests with the bearer token and to seed ledger objects as the system.
  */
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { Ledger, type Role } from "@paybridge/core"
+import { type CustomerId, Parties, type Role } from "@paybridge/core"
 import { logisenseDialect } from "../src/index.ts"
 
 export const loginPath = "/AuthorizationServer/api/v6/Access/Login"
@@ -12,7 +12,7 @@ export const v6 = "/api/v6/Payment"
 
 export interface LogisenseSeed {
   readonly token: string
-  readonly accountId: number
+  readonly accountId: CustomerId
   readonly userName: string
 }
 
@@ -47,7 +47,7 @@ export const loginAs = async (testbed: DialectTestbed, role: Role = "finance", n
 export const seed = async (testbed: DialectTestbed, name = "Lou Logisense"): Promise<LogisenseSeed> => {
   const token = await loginAs(testbed, "finance", name)
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: "Ada Account", currency: "USD" }))
+    Parties.use((parties) => parties.createCustomer({ name: "Ada Account", currency: "USD" }))
   )
   return { token, accountId: customer.id, userName: name }
 }

@@ -10,7 +10,16 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestResponse } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import {
+  type CustomerId,
+  DialectRecords,
+  type DocumentId,
+  Documents,
+  Parties,
+  PaymentId,
+  Payments,
+  type PresetId
+} from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { authorize, loginAs, newTestbed, v6 } from "./logisense.fixtures.ts"
 import * as samples from "./logisense.vendor-samples.ts"
@@ -19,30 +28,30 @@ const sampleName = "Sample Text Data"
 
 interface World {
   readonly token: string
-  readonly accountId: number
-  readonly typeId: number
-  readonly methodId: number
-  readonly invoiceId: number
+  readonly accountId: CustomerId
+  readonly typeId: PresetId
+  readonly methodId: PresetId
+  readonly invoiceId: DocumentId
 }
 
 /** The objects the samples name, all called "Sample Text Data". */
 const seedWorld = async (testbed: DialectTestbed): Promise<World> => {
   const token = await loginAs(testbed, "admin", sampleName)
   const owner = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createBillingEntity({ name: "Owner", defaultCurrency: "EUR" }))
+    Parties.use((parties) => parties.createBillingEntity({ name: "Owner", defaultCurrency: "EUR" }))
   )
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: sampleName, currency: "USD", billingEntityId: owner.id }))
+    Parties.use((parties) => parties.createCustomer({ name: sampleName, currency: "USD", billingEntityId: owner.id }))
   )
   const type = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createPreset({ kind: "type", code: "sample-type", name: sampleName }))
+    Parties.use((parties) => parties.createPreset({ kind: "type", code: "sample-type", name: sampleName }))
   )
   const method = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createPreset({ kind: "method", code: "sample-method", name: sampleName }))
+    Parties.use((parties) => parties.createPreset({ kind: "method", code: "sample-method", name: sampleName }))
   )
   const invoice = await testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.issueDocument({ kind: "invoice", customerId: customer.id, total: "5000.00", number: sampleName })
+    Documents.use((documents) =>
+      documents.issueDocument({ kind: "invoice", customerId: customer.id, total: "5000.00", number: sampleName })
     )
   )
   const references: ReadonlyArray<[string, number]> = [
@@ -67,8 +76,8 @@ const seedWorld = async (testbed: DialectTestbed): Promise<World> => {
   ]
   for (const [kind, id] of references) {
     await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.saveDialectRecord({ dialect: "logisense", kind, key: String(id), data: { name: sampleName } })
+      DialectRecords.use((dialectRecords) =>
+        dialectRecords.saveDialectRecord({ dialect: "logisense", kind, key: String(id), data: { name: sampleName } })
       )
     )
   }
@@ -168,7 +177,8 @@ describe("the vendor's Payment samples, replayed", () => {
 
   /** A payment's number: the name a reversal row shows for it. */
   const numberOf = async (identity: number) =>
-    (await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: identity })))).payment.number
+    (await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: PaymentId.make(identity) }))))
+      .payment.number
 
   beforeEach(async () => {
     testbed = await newTestbed()
@@ -332,8 +342,8 @@ describe("the vendor's Payment samples, replayed", () => {
 
   it("DELETE Payment/{id} replays the vendor sample field by field", async () => {
     const draft = await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.createPayment({
+      Payments.use((payments) =>
+        payments.createPayment({
           customerId: world.accountId,
           amount: "50.00",
           initialState: "draft",

@@ -7,7 +7,15 @@
  */
 import { JsonDecimal, makeSessionStore } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed, type TestResponse } from "@paybridge/adapter-kit/testing"
-import { Authenticator, Ledger, testGatewayTokens } from "@paybridge/core"
+import {
+  Authenticator,
+  Documents,
+  type GatewayId,
+  Parties,
+  PaymentId,
+  Payments,
+  testGatewayTokens
+} from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { logisenseDialect } from "../src/index.ts"
 import { authorize, type LogisenseSeed, loginAs, loginRequest, newTestbed, seed, v6 } from "./logisense.fixtures.ts"
@@ -30,12 +38,12 @@ describe("LogiSense over the ledger", () => {
     created(await send("POST", `${v6}/`, { accountId: world.accountId, amount: new JsonDecimal(amount), ...extra }))
   const invoice = async (total: string) =>
     testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.issueDocument({ kind: "invoice", customerId: world.accountId, total }))
+      Documents.use((documents) => documents.issueDocument({ kind: "invoice", customerId: world.accountId, total }))
     )
   const balance = async () =>
-    (await testbed.runAsSystem(Ledger.use((ledger) => ledger.getCustomer(world.accountId)))).balance
+    (await testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(world.accountId)))).balance
   const gateway = async () =>
-    testbed.runAsSystem(Ledger.use((ledger) => ledger.createGateway({ code: "tgw", name: "Test gateway" })))
+    testbed.runAsSystem(Parties.use((parties) => parties.createGateway({ code: "tgw", name: "Test gateway" })))
 
   beforeEach(async () => {
     testbed = await newTestbed()
@@ -287,7 +295,9 @@ describe("LogiSense over the ledger", () => {
       const row = await record("1.05e1")
       const read = await send("GET", `${v6}/${row.identity}`)
       expect(read.text).toContain('"amount":10.5,')
-      const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: row.identity })))
+      const detail = await testbed.runAsSystem(
+        Payments.use((payments) => payments.getPayment({ id: PaymentId.make(row.identity) }))
+      )
       expect(detail.payment.amount).toBe(1050n)
       expect(await balance()).toBe(1050n)
       await record("1.0E7", { baseAmount: new JsonDecimal("10000000.00") })
@@ -553,15 +563,17 @@ describe("LogiSense over the ledger", () => {
       expect(await balance()).toBe(before - 800n)
       expect((await send("GET", `${v6}/${plain.identity}`)).status).toBe(404)
       expect((await send("DELETE", `${v6}/${plain.identity}`)).status).toBe(404)
-      const ledgerView = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: plain.identity })))
+      const ledgerView = await testbed.runAsSystem(
+        Payments.use((payments) => payments.getPayment({ id: PaymentId.make(plain.identity) }))
+      )
       expect([ledgerView.payment.state, ledgerView.payment.reversedAmount]).toEqual(["posted", 800n])
     })
 
     it("DELETE cancels a draft and detaches its invoices", async () => {
       const doc = await invoice("50.00")
       const draft = await testbed.runAsSystem(
-        Ledger.use((ledger) =>
-          ledger.createPayment({
+        Payments.use((payments) =>
+          payments.createPayment({
             customerId: world.accountId,
             amount: "20.00",
             initialState: "draft",
@@ -580,15 +592,15 @@ describe("LogiSense over the ledger", () => {
           dtoTypeKey: "paymentInvoiceDisbursement"
         }
       ])
-      const after = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: draft.payment.id })))
+      const after = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: draft.payment.id })))
       expect(after.payment.state).toBe("cancelled")
-      const document = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getDocument(doc.id)))
+      const document = await testbed.runAsSystem(Documents.use((documents) => documents.getDocument(doc.id)))
       expect(document.outstanding).toBe(5000n)
     })
   })
 
   describe("gateways", () => {
-    const charge = (gatewayId: number, amount: string, cardToken?: string) =>
+    const charge = (gatewayId: GatewayId, amount: string, cardToken?: string) =>
       send("POST", `${v6}/Vendor`, {
         accountId: world.accountId,
         amount: new JsonDecimal(amount),

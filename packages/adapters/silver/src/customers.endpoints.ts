@@ -6,7 +6,15 @@
  * `currency` on create is a Paybridge extension (default `USD`): a customer's payments are in it.
  */
 import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
-import { type Customer, Customer as CustomerRecord, currencyCodes, Ledger } from "@paybridge/core"
+import {
+  type Customer,
+  CustomerId,
+  Customer as CustomerRecord,
+  currencyCodes,
+  DialectRecords,
+  LedgerUnits,
+  Parties
+} from "@paybridge/core"
 import { Effect } from "effect"
 import { FieldErrors, notADictionary } from "./silver.errors.ts"
 import {
@@ -90,10 +98,10 @@ const customerView = (customer: Customer, links: Links) =>
   )
 
 const listCustomers = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
-  listOf(request, (cursor) => Ledger.use((ledger) => ledger.listCustomers({ cursor, limit: 1000 })), customerView)
+  listOf(request, (cursor) => Parties.use((parties) => parties.listCustomers({ cursor, limit: 1000 })), customerView)
 
 const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
-  detailOf(request, (id) => Ledger.use((ledger) => ledger.getCustomer(id)), customerView)
+  detailOf(request, CustomerId, (id) => Parties.use((parties) => parties.getCustomer(id)), customerView)
 
 const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Program<DialectResponse> =>
   Effect.gen(function* () {
@@ -134,11 +142,11 @@ const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Pro
       meta: isPlainObject(body.meta) ? body.meta : {}
     }
     const createAndDescribe = Effect.gen(function* () {
-      const made = yield* Ledger.use((ledger) =>
-        ledger.createCustomer({ name: required.name as string, currency, email: emails[0] ?? null })
+      const made = yield* Parties.use((parties) =>
+        parties.createCustomer({ name: required.name as string, currency, email: emails[0] ?? null })
       )
-      yield* Ledger.use((ledger) =>
-        ledger.saveDialectRecord({
+      yield* DialectRecords.use((dialectRecords) =>
+        dialectRecords.saveDialectRecord({
           dialect: dialectId,
           kind: customerDetailsKind,
           key: String(made.id),
@@ -148,8 +156,8 @@ const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Pro
       )
       return made
     })
-    const customer = yield* Ledger.use((ledger) =>
-      ledger.atomically(
+    const customer = yield* LedgerUnits.use((ledgerUnits) =>
+      ledgerUnits.atomically(
         {
           operation: "silver:createCustomer",
           input: { name: required.name, currency, details },

@@ -8,7 +8,17 @@
  * document rules these handlers use live in `payments.transformers.ts`.
  */
 import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
-import { type BillingEntity, currencyCodes, Ledger } from "@paybridge/core"
+import {
+  type BillingEntity,
+  Collections,
+  CustomerId,
+  currencyCodes,
+  Documents,
+  LedgerUnits,
+  Parties,
+  PaymentId,
+  Payments
+} from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import {
   claimDocument,
@@ -60,6 +70,7 @@ import {
   type Program,
   paginate,
   parseHyperlink,
+  pathIdOf,
   redirectTest,
   silverResponse,
   silverSuite,
@@ -101,7 +112,8 @@ type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof 
 const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     const links = linksFor(request.url, request.basePath)
-    const records = yield* customerPayments(Number(request.params.customerId))
+    const customerId = pathIdOf(CustomerId, request.params.customerId)
+    const records = customerId === null ? [] : yield* customerPayments(customerId)
     const rows: Array<FilterablePayment> = records.map((record) => ({
       silver: toSilverPayment(record, links),
       amountMinor: silverView(record.payment).amount,
@@ -124,12 +136,13 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
     const body: Body = request.body === undefined ? {} : (request.body as Body)
     const links = linksFor(request.url, request.basePath)
-    const customerId = Number(request.params.customerId)
+    const customerId = pathIdOf(CustomerId, request.params.customerId)
     const errors = new FieldErrors()
     const requestKey = request.idempotencyKey === null ? null : `${request.principal.id}:${request.idempotencyKey}`
 
     // The view puts the path's customer into the body: a client-sent customer is ignored.
-    const customer = yield* maybe(Ledger.use((ledger) => ledger.getCustomer(customerId)))
+    const customer =
+      customerId === null ? null : yield* maybe(Parties.use((parties) => parties.getCustomer(customerId)))
     if (customer === null) errors.add("customer", "Invalid hyperlink - Object does not exist.")
 
     let provider: BillingEntity | null = null
@@ -138,7 +151,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     else {
       const providerId = errors.check("provider", parseHyperlink(body.provider, "provider", request.basePath))
       if (providerId !== undefined) {
-        provider = yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(providerId)))
+        provider = yield* maybe(Parties.use((parties) => parties.getBillingEntity(providerId)))
         if (provider === null) errors.add("provider", "Invalid hyperlink - Object does not exist.")
       }
     }
@@ -198,8 +211,8 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       silverCollectionId: null
     }
     const work = Effect.gen(function* () {
-      const created = yield* Ledger.use((ledger) =>
-        ledger.createPayment({
+      const created = yield* Payments.use((payments) =>
+        payments.createPayment({
           customerId: customer.id,
           amount,
           currency: customer.currency,
@@ -210,16 +223,16 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       let payment = created.payment
       let stored = attributes
       if (status === "pending") {
-        const submitted = yield* Ledger.use((ledger) =>
-          ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+        const submitted = yield* Collections.use((collections) =>
+          collections.requestCollection({ paymentId: payment.id, method: "direct-debit" })
         )
         payment = submitted.payment
         const open = submitted.collections.find((collection) => collection.state === "requested")
         stored = { ...stored, silverCollectionId: open?.id ?? null }
       }
       if (status === "canceled") {
-        payment = yield* Ledger.use((ledger) =>
-          ledger.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" })
+        payment = yield* Payments.use((payments) =>
+          payments.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" })
         )
       }
       yield* saveAttributes(payment, stored)
@@ -229,8 +242,8 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       }
       return payment.id
     })
-    const outcome = yield* Ledger.use((ledger) =>
-      ledger.atomically(
+    const outcome = yield* LedgerUnits.use((ledgerUnits) =>
+      ledgerUnits.atomically(
         {
           operation: "silver:createPayment",
           input: {
@@ -243,12 +256,12 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
             proforma: proforma?.id ?? null,
             invoice: invoice?.id ?? null
           },
-          result: Schema.Int
+          result: PaymentId
         },
         work
       )
     ).pipe(
-      Effect.map((paymentId): number | DialectResponse => paymentId),
+      Effect.map((paymentId): PaymentId | DialectResponse => paymentId),
       Effect.catchIf(isDocumentTaken, (error) =>
         Effect.succeed(
           silverResponse(400, { [error.message.slice(documentTakenPrefix.length)]: ["This field must be unique."] })
@@ -256,7 +269,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       )
     )
     if (typeof outcome !== "number") return outcome
-    const payment = (yield* Ledger.use((ledger) => ledger.getPayment({ id: outcome }))).payment
+    const payment = (yield* Payments.use((payments) => payments.getPayment({ id: outcome }))).payment
     if (status === "paid") yield* settleDocuments(payment, attributes)
     const record = yield* loadRecord(payment.id)
     if (record === null) return notFoundResponse()
@@ -266,10 +279,12 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
 
 type PaymentDetailRequest = DialectRequest<typeof SilverPaymentPath.Type, unknown, unknown>
 
-const findPayment = (request: PaymentDetailRequest) =>
-  Effect.map(loadRecord(Number(request.params.paymentId)), (record) =>
+const findPayment = (request: PaymentDetailRequest) => {
+  const paymentId = pathIdOf(PaymentId, request.params.paymentId)
+  return Effect.map(paymentId === null ? Effect.succeed(null) : loadRecord(paymentId), (record) =>
     record === null || record.payment.customerId !== Number(request.params.customerId) ? null : record
   )
+}
 
 const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
   Effect.map(findPayment(request), (record) =>
@@ -300,12 +315,16 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
             errors.add(field, nullText)
             break
           }
-          const id = errors.check(field, parseHyperlink(value, field, request.basePath))
-          if (id === undefined) break
-          const exists =
-            field === "customer"
-              ? yield* maybe(Ledger.use((ledger) => ledger.getCustomer(id)))
-              : yield* maybe(Ledger.use((ledger) => ledger.getBillingEntity(id)))
+          let exists: unknown
+          if (field === "customer") {
+            const id = errors.check(field, parseHyperlink(value, field, request.basePath))
+            if (id === undefined) break
+            exists = yield* maybe(Parties.use((parties) => parties.getCustomer(id)))
+          } else {
+            const id = errors.check(field, parseHyperlink(value, field, request.basePath))
+            if (id === undefined) break
+            exists = yield* maybe(Parties.use((parties) => parties.getBillingEntity(id)))
+          }
           if (exists === null) errors.add(field, "Invalid hyperlink - Object does not exist.")
           break
         }
@@ -348,23 +367,19 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
       return silverResponse(400, { non_field_errors: ["Cannot update a payment with active transactions."] })
     }
     // 5. The model's clean() on the payment as it stands.
+    const { proformaId, invoiceId } = attributes
     const documents = {
       proforma:
-        attributes.proformaId === null
-          ? null
-          : yield* maybe(Ledger.use((ledger) => ledger.getDocument(attributes.proformaId as number))),
-      invoice:
-        attributes.invoiceId === null
-          ? null
-          : yield* maybe(Ledger.use((ledger) => ledger.getDocument(attributes.invoiceId as number)))
+        proformaId === null ? null : yield* maybe(Documents.use((documents) => documents.getDocument(proformaId))),
+      invoice: invoiceId === null ? null : yield* maybe(Documents.use((documents) => documents.getDocument(invoiceId)))
     }
     const problem = documentProblem(payment.billingEntityId, payment.customerId, documents)
     if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
     // 6. The transition.
     if (target !== current) {
       const refused = silverResponse(400, { status: `The payment could not be transitioned to '${target}' status.` })
-      const outcome = yield* Ledger.use((ledger) =>
-        ledger.atomically(
+      const outcome = yield* LedgerUnits.use((ledgerUnits) =>
+        ledgerUnits.atomically(
           {
             operation: "silver:transitionPayment",
             input: { paymentId: payment.id, status: target },
@@ -378,7 +393,7 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
       )
       if (outcome !== null) return outcome
       if (target === "paid") {
-        const posted = yield* Ledger.use((ledger) => ledger.getPayment({ id: payment.id }))
+        const posted = yield* Payments.use((payments) => payments.getPayment({ id: payment.id }))
         yield* settleDocuments(posted.payment, attributes)
       }
     }

@@ -10,15 +10,22 @@
  */
 import {
   type BillingEntity,
+  CollectionId,
+  Collections,
   Conflict,
+  type CustomerId,
+  DialectRecords,
   type Document,
+  DocumentId,
+  Documents,
   formatMinorUnits,
-  Ledger,
   type Payment,
   type PaymentDetail,
-  type PaymentState
+  type PaymentId,
+  type PaymentState,
+  Payments
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Option, Schema } from "effect"
 import type { FieldErrors } from "./silver.errors.ts"
 import {
   parseFilterBoolean,
@@ -31,7 +38,6 @@ import {
   dialectId,
   documentPaymentKind,
   getRecordData,
-  type LinkKind,
   type Links,
   linksAt,
   maybe,
@@ -77,10 +83,10 @@ export const silverView = (payment: Payment): { readonly status: SilverStatus; r
 export interface PaymentAttributes {
   readonly visible: boolean
   readonly dueDate: string | null
-  readonly proformaId: number | null
-  readonly invoiceId: number | null
+  readonly proformaId: DocumentId | null
+  readonly invoiceId: DocumentId | null
   /** The collection Silver itself opened (its `pending` status); any other open collection is "active". */
-  readonly silverCollectionId: number | null
+  readonly silverCollectionId: CollectionId | null
 }
 
 export const defaultAttributes: PaymentAttributes = {
@@ -91,14 +97,16 @@ export const defaultAttributes: PaymentAttributes = {
   silverCollectionId: null
 }
 
-const numberOrNull = (value: unknown): number | null => (typeof value === "number" ? value : null)
+/** An id kept in the attributes' JSON, decoded to its kind; `null` when absent. */
+const idOrNull = <Id>(kind: Schema.Codec<Id, number>, value: unknown): Id | null =>
+  Option.getOrNull(Schema.decodeUnknownOption(kind)(value))
 
 export const attributesFromData = (data: Readonly<Record<string, unknown>>): PaymentAttributes => ({
   visible: typeof data.visible === "boolean" ? data.visible : true,
   dueDate: typeof data.dueDate === "string" ? data.dueDate : null,
-  proformaId: numberOrNull(data.proformaId),
-  invoiceId: numberOrNull(data.invoiceId),
-  silverCollectionId: numberOrNull(data.silverCollectionId)
+  proformaId: idOrNull(DocumentId, data.proformaId),
+  invoiceId: idOrNull(DocumentId, data.invoiceId),
+  silverCollectionId: idOrNull(CollectionId, data.silverCollectionId)
 })
 
 export const attributesToData = (attributes: PaymentAttributes): Record<string, unknown> => ({ ...attributes })
@@ -261,10 +269,10 @@ const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
   Effect.gen(function* () {
     const data = yield* getRecordData(paymentAttributesKind, String(detail.payment.id))
     if (data !== null) return attributesFromData(data)
-    let invoiceId: number | null = null
-    let proformaId: number | null = null
+    let invoiceId: DocumentId | null = null
+    let proformaId: DocumentId | null = null
     for (const allocation of detail.allocations) {
-      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(allocation.documentId)))
+      const document = yield* maybe(Documents.use((documents) => documents.getDocument(allocation.documentId)))
       if (document?.kind === "invoice" && invoiceId === null) invoiceId = document.id
       if (document?.kind === "proforma" && proformaId === null) proformaId = document.id
     }
@@ -274,9 +282,9 @@ const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
 export type LoadedPayment = PaymentRecord & { readonly detail: PaymentDetail }
 
 /** A payment with its Silver attributes and provider, or `null` when unknown or outside the caller's scope. */
-export const loadRecord = (paymentId: number): Program<LoadedPayment | null> =>
+export const loadRecord = (paymentId: PaymentId): Program<LoadedPayment | null> =>
   Effect.gen(function* () {
-    const detail = yield* maybe(Ledger.use((ledger) => ledger.getPayment({ id: paymentId })))
+    const detail = yield* maybe(Payments.use((payments) => payments.getPayment({ id: paymentId })))
     if (detail === null) return null
     const attributes = yield* attributesOf(detail)
     const provider = yield* providerCache()(detail.payment.billingEntityId)
@@ -285,8 +293,8 @@ export const loadRecord = (paymentId: number): Program<LoadedPayment | null> =>
 
 /** Keeps a payment's Silver attributes (its `payment-attributes` record). */
 export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) =>
-  Ledger.use((ledger) =>
-    ledger.saveDialectRecord({
+  DialectRecords.use((dialectRecords) =>
+    dialectRecords.saveDialectRecord({
       dialect: dialectId,
       kind: paymentAttributesKind,
       key: String(payment.id),
@@ -297,15 +305,23 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
   )
 
 /** Every payment of a customer with what Silver needs to filter, order and render it. */
-export const customerPayments = (customerId: number): Program<ReadonlyArray<PaymentRecord>> =>
+export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<PaymentRecord>> =>
   Effect.gen(function* () {
     const payments = yield* maybe(
-      readAll((cursor) => Ledger.use((ledger) => ledger.listPayments({ customerId, cursor, limit: 1000, order: "id" })))
+      readAll((cursor) =>
+        Payments.use((payments) => payments.listPayments({ customerId, cursor, limit: 1000, order: "id" }))
+      )
     )
     if (payments === null || payments.length === 0) return []
     const records = yield* readAll((cursor) =>
-      Ledger.use((ledger) =>
-        ledger.listDialectRecords({ dialect: dialectId, kind: paymentAttributesKind, customerId, cursor, limit: 1000 })
+      DialectRecords.use((dialectRecords) =>
+        dialectRecords.listDialectRecords({
+          dialect: dialectId,
+          kind: paymentAttributesKind,
+          customerId,
+          cursor,
+          limit: 1000
+        })
       )
     )
     const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
@@ -317,7 +333,7 @@ export const customerPayments = (customerId: number): Program<ReadonlyArray<Paym
           attributes =
             payment.allocatedAmount > 0n
               ? yield* Effect.flatMap(
-                  Ledger.use((ledger) => ledger.getPayment({ id: payment.id })),
+                  Payments.use((payments) => payments.getPayment({ id: payment.id })),
                   attributesOf
                 )
               : defaultAttributes
@@ -354,21 +370,25 @@ export const transitionInLedger = (
   Effect.gen(function* () {
     switch (target) {
       case "pending": {
-        const submitted = yield* Ledger.use((ledger) =>
-          ledger.requestCollection({ paymentId: payment.id, method: "direct-debit" })
+        const submitted = yield* Collections.use((collections) =>
+          collections.requestCollection({ paymentId: payment.id, method: "direct-debit" })
         )
         const collection = submitted.collections.find((row) => row.state === "requested")
         yield* saveAttributes(submitted.payment, { ...attributes, silverCollectionId: collection?.id ?? null })
         return
       }
       case "unpaid":
-        yield* Ledger.use((ledger) => ledger.failCollection({ paymentId: payment.id, reason: "failed in Silver" }))
+        yield* Collections.use((collections) =>
+          collections.failCollection({ paymentId: payment.id, reason: "failed in Silver" })
+        )
         return
       case "paid":
-        yield* Ledger.use((ledger) => ledger.postPayment({ paymentId: payment.id }))
+        yield* Payments.use((payments) => payments.postPayment({ paymentId: payment.id }))
         return
       case "canceled":
-        yield* Ledger.use((ledger) => ledger.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" }))
+        yield* Payments.use((payments) =>
+          payments.cancelPayment({ paymentId: payment.id, reason: "canceled in Silver" })
+        )
         return
     }
   })
@@ -387,14 +407,14 @@ export const documentField = (
   field: "proforma" | "invoice",
   value: unknown,
   basePath: string,
-  ownPaymentId: number | null,
+  ownPaymentId: PaymentId | null,
   idempotencyKey: string | null
 ): Program<Document | null | undefined> =>
   Effect.gen(function* () {
     if (value === null) return null
-    const link = errors.check(field, parseHyperlink(value, field as LinkKind, basePath))
+    const link = errors.check(field, parseHyperlink(value, field, basePath))
     if (link === undefined) return undefined
-    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(link)))
+    const document = yield* maybe(Documents.use((documents) => documents.getDocument(link)))
     if (document === null || document.kind !== field) {
       errors.add(field, "Invalid hyperlink - Object does not exist.")
       return undefined
@@ -432,15 +452,15 @@ export const settleDocuments = (payment: Payment, attributes: PaymentAttributes)
   Effect.gen(function* () {
     const documentId = attributes.invoiceId ?? attributes.proformaId
     if (documentId === null || payment.state !== "posted") return
-    const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(documentId)))
+    const document = yield* maybe(Documents.use((documents) => documents.getDocument(documentId)))
     if (document === null || document.state !== "issued" || document.outstanding <= 0n) return
     const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
     let amount = free
     if (document.outstanding < amount) amount = document.outstanding
     if (amount <= 0n) return
     yield* step("allocate")(
-      Ledger.use((ledger) =>
-        ledger.allocatePayment({
+      Documents.use((documents) =>
+        documents.allocatePayment({
           paymentId: payment.id,
           allocations: [{ documentId, amount: formatMinorUnits(amount, payment.currency) }]
         })
@@ -461,8 +481,8 @@ export const claimDocument = (document: Document, payment: Payment, requestKey: 
     if (typeof taken?.paymentId === "number" && taken.paymentId !== payment.id) {
       return yield* new Conflict({ reason: "duplicate", message: `${documentTakenPrefix}${document.kind}` })
     }
-    yield* Ledger.use((ledger) =>
-      ledger.saveDialectRecord({
+    yield* DialectRecords.use((dialectRecords) =>
+      dialectRecords.saveDialectRecord({
         dialect: dialectId,
         kind: documentPaymentKind,
         key,

@@ -6,7 +6,14 @@
  * are its `provider-details` dialect record.
  */
 import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
-import { type BillingEntity, BillingEntity as BillingEntityRecord, Ledger } from "@paybridge/core"
+import {
+  type BillingEntity,
+  BillingEntityId,
+  BillingEntity as BillingEntityRecord,
+  DialectRecords,
+  LedgerUnits,
+  Parties
+} from "@paybridge/core"
 import { Effect } from "effect"
 import { FieldErrors, notADictionary } from "./silver.errors.ts"
 import {
@@ -71,10 +78,14 @@ const providerView = (entity: BillingEntity, links: Links) =>
   )
 
 const listProviders = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
-  listOf(request, (cursor) => Ledger.use((ledger) => ledger.listBillingEntities({ cursor, limit: 1000 })), providerView)
+  listOf(
+    request,
+    (cursor) => Parties.use((parties) => parties.listBillingEntities({ cursor, limit: 1000 })),
+    providerView
+  )
 
 const getProvider = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
-  detailOf(request, (id) => Ledger.use((ledger) => ledger.getBillingEntity(id)), providerView)
+  detailOf(request, BillingEntityId, (id) => Parties.use((parties) => parties.getBillingEntity(id)), providerView)
 
 /** DRF's text when a proforma-flow provider lacks its proforma series or starting number. */
 const proformaRequired = "This field is required as the chosen flow is proforma."
@@ -123,21 +134,26 @@ const createProvider = (request: DialectRequest<unknown, unknown, unknown>): Pro
       meta: isPlainObject(body.meta) ? body.meta : {}
     }
     const createAndDescribe = Effect.gen(function* () {
-      const made = yield* Ledger.use((ledger) =>
-        ledger.createBillingEntity({
+      const made = yield* Parties.use((parties) =>
+        parties.createBillingEntity({
           name: required.name as string,
           email: texts.display_email ?? null,
           flow: flow ?? "proforma",
           defaultCurrency: "USD"
         })
       )
-      yield* Ledger.use((ledger) =>
-        ledger.saveDialectRecord({ dialect: dialectId, kind: providerDetailsKind, key: String(made.id), data: details })
+      yield* DialectRecords.use((dialectRecords) =>
+        dialectRecords.saveDialectRecord({
+          dialect: dialectId,
+          kind: providerDetailsKind,
+          key: String(made.id),
+          data: details
+        })
       )
       return made
     })
-    const entity = yield* Ledger.use((ledger) =>
-      ledger.atomically(
+    const entity = yield* LedgerUnits.use((ledgerUnits) =>
+      ledgerUnits.atomically(
         {
           operation: "silver:createProvider",
           input: { name: required.name, flow, details },

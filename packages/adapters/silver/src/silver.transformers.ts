@@ -21,14 +21,19 @@ import {
 } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
+  BillingEntityId,
   CommandContext,
+  CustomerId,
+  DialectRecords,
   type Document,
-  Ledger,
+  DocumentId,
+  Documents,
   type LedgerError,
   mayAccess,
-  type Page
+  type Page,
+  Parties
 } from "@paybridge/core"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Option, Schema } from "effect"
 import type { Context } from "hono"
 import type { OutsideAuthentication } from "./silver.auth.ts"
 import { type FieldErrors, invalidPage, notFoundResponse } from "./silver.errors.ts"
@@ -97,11 +102,26 @@ const routePatterns: ReadonlyArray<readonly [string, RegExp]> = [
 
 export type LinkKind = "customer" | "provider" | "invoice" | "proforma"
 
+/** The ledger id each kind of hyperlink names. */
+const linkIds = { customer: CustomerId, provider: BillingEntityId, invoice: DocumentId, proforma: DocumentId } as const
+type LinkId<K extends LinkKind> = (typeof linkIds)[K]["Type"]
+
+/**
+ * A path id as the ledger id of one kind, or `null` when no record of that kind can have it
+ * (`0`, beyond the id range): callers answer as for an id the ledger does not hold.
+ */
+export const pathIdOf = <Id>(kind: Schema.Codec<Id, number>, text: string): Id | null =>
+  Option.getOrNull(Schema.decodeOption(kind)(Number(text)))
+
 /**
  * DRF's `HyperlinkedRelatedField.to_internal_value`: the URL's path (host ignored, the mount's
  * base path removed) must resolve to this kind of resource. Returns the id, or DRF's text.
  */
-export const parseHyperlink = (value: unknown, kind: LinkKind, basePath: string): FieldResult<number> => {
+export const parseHyperlink = <K extends LinkKind>(
+  value: unknown,
+  kind: K,
+  basePath: string
+): FieldResult<LinkId<K>> => {
   if (typeof value !== "string") {
     return { ok: false, error: `Incorrect type. Expected URL string, received ${pythonTypeName(value)}.` }
   }
@@ -119,9 +139,9 @@ export const parseHyperlink = (value: unknown, kind: LinkKind, basePath: string)
     const match = pattern.exec(path)
     if (match === null) continue
     if (name !== kind) return { ok: false, error: "Invalid hyperlink - Incorrect URL match." }
-    const id = Number(match[1])
-    return Number.isSafeInteger(id) && id > 0
-      ? { ok: true, value: id }
+    const id = Schema.decodeOption(linkIds[kind] as Schema.Codec<LinkId<K>, number>)(Number(match[1]))
+    return Option.isSome(id)
+      ? { ok: true, value: id.value }
       : { ok: false, error: "Invalid hyperlink - Object does not exist." }
   }
   return { ok: false, error: "Invalid hyperlink - No URL match." }
@@ -296,18 +316,18 @@ export const isPlainObject = (value: unknown): value is Body =>
 /** The data of one of Silver's dialect records, or `null` when there is none. */
 export const getRecordData = (kind: string, key: string) =>
   Effect.map(
-    maybe(Ledger.use((ledger) => ledger.getDialectRecord({ dialect: dialectId, kind, key }))),
+    maybe(DialectRecords.use((dialectRecords) => dialectRecords.getDialectRecord({ dialect: dialectId, kind, key }))),
     (record) => record?.data ?? null
   )
 
 /** A provider (billing entity) reader that reads each id once; `null` for none or an unknown one. */
 export const providerCache = () => {
-  const cache = new Map<number, BillingEntity | null>()
-  return (id: number | null): Program<BillingEntity | null> => {
+  const cache = new Map<BillingEntityId, BillingEntity | null>()
+  return (id: BillingEntityId | null): Program<BillingEntity | null> => {
     if (id === null) return Effect.succeed(null)
     const cached = cache.get(id)
     if (cached !== undefined) return Effect.succeed(cached)
-    return Effect.tap(maybe(Ledger.use((ledger) => ledger.getBillingEntity(id))), (entity) =>
+    return Effect.tap(maybe(Parties.use((parties) => parties.getBillingEntity(id))), (entity) =>
       Effect.sync(() => cache.set(id, entity))
     )
   }
@@ -357,13 +377,15 @@ export const listOf = <Row extends { readonly id: number }, View>(
   })
 
 /** A detail endpoint's answer: the row's Silver representation, or `Not found.` (also outside the caller's scope). */
-export const detailOf = <Row, View>(
+export const detailOf = <Id, Row, View>(
   request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>,
-  get: (id: number) => Program<Row>,
+  kind: Schema.Codec<Id, number>,
+  get: (id: Id) => Program<Row>,
   view: (row: Row, links: Links) => Program<View>
 ): Program<DialectResponse> =>
   Effect.gen(function* () {
-    const row = yield* maybe(get(Number(request.params.id)))
+    const id = pathIdOf(kind, request.params.id)
+    const row = id === null ? null : yield* maybe(get(id))
     if (row === null) return notFoundResponse()
     return silverResponse(200, yield* view(row, linksFor(request.url, request.basePath)))
   })
@@ -373,7 +395,8 @@ export const getDocument =
   (kind: "invoice" | "proforma") =>
   (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
     Effect.gen(function* () {
-      const document = yield* maybe(Ledger.use((ledger) => ledger.getDocument(Number(request.params.id))))
+      const id = pathIdOf(DocumentId, request.params.id)
+      const document = id === null ? null : yield* maybe(Documents.use((documents) => documents.getDocument(id)))
       if (document === null || document.kind !== kind) return notFoundResponse()
       const provider = yield* providerCache()(document.billingEntityId)
       return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))

@@ -6,7 +6,7 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import { inMemoryTestbedLayer, type TestbedServices } from "@paybridge/adapter-kit/testing"
-import { CommandContext, Ledger } from "@paybridge/core"
+import { CommandContext, Documents, LedgerUnits, Parties, type PaymentId, Payments } from "@paybridge/core"
 import { Context, Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
@@ -16,28 +16,28 @@ import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
  * cancellation through tRPC, committed on its own: the race that lets a transition pass Silver's
  * checks (made on what it read) and then be refused by the ledger.
  */
-const racingServices = (race: { paymentId: number | null }): Layer.Layer<TestbedServices> =>
+const racingServices = (race: { paymentId: PaymentId | null }): Layer.Layer<TestbedServices> =>
   Layer.effectContext(
     Effect.gen(function* () {
       const services = yield* Effect.context<TestbedServices>()
-      const ledger = Context.get(services, Ledger)
+      const units = Context.get(services, LedgerUnits)
+      const payments = Context.get(services, Payments)
       return Context.add(
         services,
-        Ledger,
-        Ledger.of({
-          ...ledger,
+        LedgerUnits,
+        LedgerUnits.of({
           atomically: (request, work) => {
             const paymentId = race.paymentId
             if (request.operation !== "silver:transitionPayment" || paymentId === null) {
-              return ledger.atomically(request, work)
+              return units.atomically(request, work)
             }
             race.paymentId = null
-            return ledger
+            return payments
               .cancelPayment({ paymentId, reason: "cancelled through tRPC meanwhile" })
               .pipe(
                 Effect.provide(CommandContext.system("trpc")),
                 Effect.orDie,
-                Effect.andThen(ledger.atomically(request, work))
+                Effect.andThen(units.atomically(request, work))
               )
           }
         })
@@ -130,16 +130,17 @@ describe("Silver's error catalogue", () => {
 
   it("applies the document rules in Silver's order", async () => {
     const { testbed, seed, links } = bench
-    const { Ledger } = await import("@paybridge/core")
     const otherProvider = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createBillingEntity({ name: "Other", flow: "invoice" }))
+      Parties.use((parties) => parties.createBillingEntity({ name: "Other", flow: "invoice" }))
     )
     const otherCustomer = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createCustomer({ name: "Bob", currency: "USD", billingEntityId: seed.provider.id }))
+      Parties.use((parties) =>
+        parties.createCustomer({ name: "Bob", currency: "USD", billingEntityId: seed.provider.id })
+      )
     )
     const lonelyProforma = await testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.issueDocument({
+      Documents.use((documents) =>
+        documents.issueDocument({
           kind: "proforma",
           customerId: seed.customer.id,
           total: "5.00",
@@ -214,12 +215,12 @@ describe("Silver's error catalogue", () => {
   })
 
   it("answers a transition the ledger refuses after Silver's checks with Silver's plain-string status error", async () => {
-    const race = { paymentId: null as number | null }
+    const race = { paymentId: null as PaymentId | null }
     const raced = await silverBench({ layer: racingServices(race) })
     try {
       const made = await raced.create({ provider: raced.links.provider, amount: "10.00" })
       expect(made.status, made.text).toBe(201)
-      const id = (made.json as { id: number }).id
+      const id = (made.json as { id: PaymentId }).id
       race.paymentId = id
       const refused = await raced.patch(id, { status: "paid" })
       expect({ status: refused.status, body: refused.json }).toEqual({

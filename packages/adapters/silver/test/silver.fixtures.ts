@@ -11,7 +11,7 @@ import {
   type TestRequest,
   type TestResponse
 } from "@paybridge/adapter-kit/testing"
-import { type BillingEntity, type Customer, type Document, Ledger } from "@paybridge/core"
+import { type BillingEntity, type Customer, type Document, Documents, Parties } from "@paybridge/core"
 import { silverDialect } from "../src/index.ts"
 
 export interface SilverSeed {
@@ -34,21 +34,28 @@ export const seedSilver = async (testbed: DialectTestbed): Promise<SilverSeed> =
   await testbed.createUser({ email, name: "Silver ops", role: "admin", password })
   const { apiKey } = await testbed.createApiKey({ role: "finance" })
   const provider = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createBillingEntity({ name: "Presslabs", flow: "invoice", defaultCurrency: "USD" }))
+    Parties.use((parties) =>
+      parties.createBillingEntity({ name: "Presslabs", flow: "invoice", defaultCurrency: "USD" })
+    )
   )
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.createCustomer({ name: "Ada Customer", currency: "USD", billingEntityId: provider.id })
+    Parties.use((parties) =>
+      parties.createCustomer({ name: "Ada Customer", currency: "USD", billingEntityId: provider.id })
     )
   )
   const proforma = await testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.issueDocument({ kind: "proforma", customerId: customer.id, total: "200.00", billingEntityId: provider.id })
+    Documents.use((documents) =>
+      documents.issueDocument({
+        kind: "proforma",
+        customerId: customer.id,
+        total: "200.00",
+        billingEntityId: provider.id
+      })
     )
   )
   const invoice = await testbed.runAsSystem(
-    Ledger.use((ledger) =>
-      ledger.issueDocument({
+    Documents.use((documents) =>
+      documents.issueDocument({
         kind: "invoice",
         customerId: customer.id,
         total: "200.00",
@@ -80,10 +87,10 @@ export const silverBench = async (options: Pick<TestbedOptions, "layer"> = {}) =
   const testbed = await makeDialectTestbed({ dialect: silverDialect, ...options })
   const seed = await seedSilver(testbed)
   const send = (request: TestRequest): Promise<TestResponse> => testbed.request(withAuth(request, seed.basic))
-  const paymentsPath = (customerId = seed.customer.id) => `/customers/${customerId}/payments/`
-  const create = (body: Record<string, unknown>, customerId = seed.customer.id) =>
+  const paymentsPath = (customerId: number = seed.customer.id) => `/customers/${customerId}/payments/`
+  const create = (body: Record<string, unknown>, customerId: number = seed.customer.id) =>
     send({ method: "POST", path: paymentsPath(customerId), body })
-  const patch = (paymentId: number, body: unknown, customerId = seed.customer.id) =>
+  const patch = (paymentId: number, body: unknown, customerId: number = seed.customer.id) =>
     send({ method: "PATCH", path: `/customers/${customerId}/payments/${paymentId}/`, body })
   const links = {
     customer: `${root}/customers/${seed.customer.id}/`,

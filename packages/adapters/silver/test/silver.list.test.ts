@@ -6,7 +6,7 @@
  * (30 per page, `page_size` ≤ 100, `per_page` alias, `page=last`) with the Link header on every
  * list response in Silver's format, and `Invalid page.`.
  */
-import { Ledger } from "@paybridge/core"
+import { Parties, Payments } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
 
@@ -55,7 +55,7 @@ describe("Silver's payment list", () => {
   it("filters by visible, status, flow, provider name, amounts and currency", async () => {
     const { testbed, seed } = bench
     const proformaFlow = await testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.createBillingEntity({ name: "Other Provider", flow: "proforma" }))
+      Parties.use((parties) => parties.createBillingEntity({ name: "Other Provider", flow: "proforma" }))
     )
     const hidden = await make({ visible: false, amount: "5.00" })
     const paid = await make({ status: "paid", amount: "20.00" })
@@ -115,8 +115,8 @@ describe("Silver's payment list", () => {
     const run = bench.testbed.runAsSystem
     for (let index = 0; index < 105; index += 1) {
       await run(
-        Ledger.use((ledger) =>
-          ledger.createPayment({ customerId: bench.seed.customer.id, amount: "1.00", initialState: "draft" })
+        Payments.use((payments) =>
+          payments.createPayment({ customerId: bench.seed.customer.id, amount: "1.00", initialState: "draft" })
         )
       )
     }

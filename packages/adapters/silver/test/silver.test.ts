@@ -6,12 +6,20 @@
  * refusal while someone else's collection is in progress; every link resolving with GET; and
  * customers and providers created through Silver.
  */
-import { type Customer, Ledger } from "@paybridge/core"
+import {
+  Collections,
+  type Customer,
+  type CustomerId,
+  DialectRecords,
+  Parties,
+  type PaymentId,
+  Payments
+} from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
 
 interface Shown {
-  id: number
+  id: PaymentId
   url: string
   status: string
   amount: string
@@ -30,7 +38,8 @@ describe("Silver payments over the ledger", () => {
   })
   afterEach(() => bench.dispose())
 
-  const ledgerPayment = (id: number) => bench.testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id })))
+  const ledgerPayment = (id: PaymentId) =>
+    bench.testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id })))
 
   it("uses the path's customer, applies Silver's defaults and answers 201 with a Location header", async () => {
     const response = await bench.create({
@@ -66,8 +75,8 @@ describe("Silver payments over the ledger", () => {
     const shown = made.json as Shown
     expect(shown).toMatchObject({ visible: false, due_date: "2017-01-05" })
     const record = await bench.testbed.runAsSystem(
-      Ledger.use((ledger) =>
-        ledger.getDialectRecord({ dialect: "silver", kind: "payment-attributes", key: String(shown.id) })
+      DialectRecords.use((dialectRecords) =>
+        dialectRecords.getDialectRecord({ dialect: "silver", kind: "payment-attributes", key: String(shown.id) })
       )
     )
     expect(record).toMatchObject({
@@ -81,7 +90,7 @@ describe("Silver payments over the ledger", () => {
   it("walks every allowed transition and keeps paid and canceled final", async () => {
     const make = async () =>
       ((await bench.create({ provider: bench.links.provider, amount: "10.00" })).json as Shown).id
-    const states = async (id: number) => (await ledgerPayment(id)).payment.state
+    const states = async (id: PaymentId) => (await ledgerPayment(id)).payment.state
     // unpaid → pending → unpaid → pending → paid
     const a = await make()
     for (const [status, ledgerState] of [
@@ -117,7 +126,7 @@ describe("Silver payments over the ledger", () => {
 
   it("posts a paid payment in the ledger, allocates it to its invoice and moves the customer balance", async () => {
     const { seed } = bench
-    const before = await bench.testbed.runAsSystem(Ledger.use((ledger) => ledger.getCustomer(seed.customer.id)))
+    const before = await bench.testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(seed.customer.id)))
     const made = await bench.create({ provider: bench.links.provider, amount: "150.00", invoice: bench.links.invoice })
     const id = (made.json as Shown).id
     expect((await bench.patch(id, { status: "paid" })).status).toBe(200)
@@ -126,7 +135,7 @@ describe("Silver payments over the ledger", () => {
     expect(detail.allocations.map((allocation) => [allocation.documentId, allocation.amount])).toEqual([
       [seed.invoice.id, 15000n]
     ])
-    const after = await bench.testbed.runAsSystem(Ledger.use((ledger) => ledger.getCustomer(seed.customer.id)))
+    const after = await bench.testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(seed.customer.id)))
     expect(after.balance - before.balance).toBe(15000n)
     const invoice = await bench.send({ method: "GET", path: `/invoices/${seed.invoice.id}/` })
     expect(invoice.json).toMatchObject({ state: "issued", total: expect.anything() })
@@ -140,8 +149,8 @@ describe("Silver payments over the ledger", () => {
     const { seed } = bench
     const run = bench.testbed.runAsSystem
     const posted = await run(
-      Ledger.use((ledger) =>
-        ledger.createPayment({
+      Payments.use((payments) =>
+        payments.createPayment({
           customerId: seed.customer.id,
           amount: "20.00",
           billingEntityId: seed.provider.id,
@@ -150,16 +159,16 @@ describe("Silver payments over the ledger", () => {
       )
     )
     const draft = await run(
-      Ledger.use((ledger) =>
-        ledger.createPayment({ customerId: seed.customer.id, amount: "1.00", initialState: "draft" })
+      Payments.use((payments) =>
+        payments.createPayment({ customerId: seed.customer.id, amount: "1.00", initialState: "draft" })
       )
     )
     const rejected = await run(
-      Ledger.use((ledger) =>
-        ledger.createPayment({ customerId: seed.customer.id, amount: "2.00", initialState: "draft" })
+      Payments.use((payments) =>
+        payments.createPayment({ customerId: seed.customer.id, amount: "2.00", initialState: "draft" })
       )
     )
-    await run(Ledger.use((ledger) => ledger.rejectPayment({ paymentId: rejected.payment.id, reason: "bounced" })))
+    await run(Payments.use((payments) => payments.rejectPayment({ paymentId: rejected.payment.id, reason: "bounced" })))
     const shown = async (id: number) =>
       (await bench.send({ method: "GET", path: `${bench.paymentsPath()}${id}/` })).json as Shown
     expect(await shown(posted.payment.id)).toMatchObject({
@@ -180,27 +189,27 @@ describe("Silver payments over the ledger", () => {
     const made = await bench.create({ provider: bench.links.provider, amount: "100.00", status: "paid" })
     const id = (made.json as Shown).id
     const get = async () => (await bench.send({ method: "GET", path: `${bench.paymentsPath()}${id}/` })).json as Shown
-    await run(Ledger.use((ledger) => ledger.reversePayment({ paymentId: id, amount: "30.00" })))
+    await run(Payments.use((payments) => payments.reversePayment({ paymentId: id, amount: "30.00" })))
     expect(await get()).toMatchObject({ status: "paid", amount: "70.00" })
-    await run(Ledger.use((ledger) => ledger.reversePayment({ paymentId: id })))
+    await run(Payments.use((payments) => payments.reversePayment({ paymentId: id })))
     expect(await get()).toMatchObject({ status: "canceled", amount: "100.00" })
     expect((await bench.patch(id, { status: "paid" })).json).toEqual({
       non_field_errors: ["Cannot update a payment with 'canceled' status."]
     })
-    await run(Ledger.use((ledger) => ledger.reinstateReversal({ paymentId: id })))
+    await run(Payments.use((payments) => payments.reinstateReversal({ paymentId: id })))
     expect(await get()).toMatchObject({ status: "paid", amount: "70.00" })
   })
 
   it("refuses a PATCH while a collection someone else started is in progress", async () => {
     const run = bench.testbed.runAsSystem
     const made = await run(
-      Ledger.use((ledger) =>
-        ledger.createPayment({ customerId: bench.seed.customer.id, amount: "9.00", initialState: "draft" })
+      Payments.use((payments) =>
+        payments.createPayment({ customerId: bench.seed.customer.id, amount: "9.00", initialState: "draft" })
       )
     )
     await run(
-      Ledger.use((ledger) =>
-        ledger.requestCollection({ paymentId: made.payment.id, method: "card", gatewayReference: "ch_1" })
+      Collections.use((collections) =>
+        collections.requestCollection({ paymentId: made.payment.id, method: "card", gatewayReference: "ch_1" })
       )
     )
     const shown = await bench.send({ method: "GET", path: `${bench.paymentsPath()}${made.payment.id}/` })
@@ -353,10 +362,10 @@ describe("Silver payments over the ledger", () => {
       }
     })
     expect(customer.status, customer.text).toBe(201)
-    const created = customer.json as { id: number; url: string; payments: string }
+    const created = customer.json as { id: CustomerId; url: string; payments: string }
     expect(customer.json).toMatchObject({ name: "Jane", emails: ["jane@example.com"], company: "Jane SRL" })
     const ledgerCustomer: Customer = await bench.testbed.runAsSystem(
-      Ledger.use((ledger) => ledger.getCustomer(created.id))
+      Parties.use((parties) => parties.getCustomer(created.id))
     )
     expect(ledgerCustomer).toMatchObject({ name: "Jane", currency: "USD", email: "jane@example.com" })
     const payment = await bench.send({
@@ -409,7 +418,7 @@ describe("Silver payments over the ledger", () => {
       const shown = made.json as Shown
       expect(shown.url).toBe(`http://paybridge.test/billing/api/customers/${seed.customer.id}/payments/${shown.id}/`)
       expect(shown.provider).toBe(`http://paybridge.test/billing/api/providers/${seed.provider.id}/`)
-      const detail = await moved.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id: shown.id })))
+      const detail = await moved.runAsSystem(Payments.use((payments) => payments.getPayment({ id: shown.id })))
       const render = silverDialect.renderPayment
       expect(render).toBeDefined()
       if (render !== undefined) {

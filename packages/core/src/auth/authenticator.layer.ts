@@ -1,5 +1,5 @@
 /**
- * The Authenticator over the `users` and `apiKeys` parts of the LedgerStore. Secrets and
+ * The Authenticator over the `IdentityStore` port (users and API keys). Secrets and
  * passwords are scrypt hashes (see `credentials.ts`); issuing a key revokes the user's previous
  * keys in the same transaction. Because scrypt is slow by design, successful API-key checks are
  * remembered in-process for a few minutes, keyed by the SHA-256 of the whole key, but the key row
@@ -12,8 +12,9 @@
  */
 import { Clock, Effect, Layer, Option, Schema, Semaphore } from "effect"
 import { Conflict, notFound, Overloaded, Unauthorized, validationFailed } from "../errors.ts"
-import { type Principal, type RecordId, Role } from "../model/common.ts"
-import { type ApiKeyRecord, LedgerStore, type UserRecord } from "../ports/ledger-store.ts"
+import { type Principal, Role } from "../model/common.ts"
+import type { ApiKeyId, UserId } from "../model/ids.ts"
+import { type ApiKeyRecord, IdentityStore, type UserRecord } from "../ports/identity-store.ts"
 import { now } from "../services/clock.ts"
 import { Authenticator, type CreateUserInput, type SessionOrigin, type UserLookup } from "./authenticator.ts"
 import {
@@ -63,8 +64,8 @@ const maxLabelLength = 100
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase()
 
 interface CachedVerification {
-  readonly apiKeyId: RecordId
-  readonly userId: RecordId
+  readonly apiKeyId: ApiKeyId
+  readonly userId: UserId
   readonly expiresAt: number
 }
 
@@ -79,11 +80,11 @@ const principalFromUser = (user: UserRecord, kind: "user" | "api-key"): Principa
 /** The Authenticator with explicit options (a cheap `kdfCost` for tests, cache tuning). */
 export const authenticatorLayerWith = (
   options: AuthenticatorOptions = {}
-): Layer.Layer<Authenticator, never, LedgerStore> =>
+): Layer.Layer<Authenticator, never, IdentityStore> =>
   Layer.effect(
     Authenticator,
     Effect.gen(function* () {
-      const store = yield* LedgerStore
+      const store = yield* IdentityStore
       const kdfCost = options.kdfCost ?? productionKdfCost
       const cacheTtlMillis = options.cacheTtlMillis ?? 5 * 60 * 1000
       const cacheMaxEntries = options.cacheMaxEntries ?? 10_000
@@ -129,7 +130,7 @@ export const authenticatorLayerWith = (
         }
       }
 
-      const loadUser = (userId: RecordId) =>
+      const loadUser = (userId: UserId) =>
         Effect.flatMap(store.users.get(userId), (user) =>
           user === null ? Effect.fail(new Unauthorized({ message: "unknown user" })) : Effect.succeed(user)
         )
@@ -189,7 +190,7 @@ export const authenticatorLayerWith = (
       })
 
       const issueApiKey = Effect.fn("Authenticator.issueApiKey")(function* (input: {
-        readonly userId: RecordId
+        readonly userId: UserId
         readonly label?: string
       }) {
         const label = input.label?.trim() || "default"
@@ -299,7 +300,7 @@ export const authenticatorLayerWith = (
         return principalFromUser(user, "api-key")
       })
 
-      const revokeApiKey = Effect.fn("Authenticator.revokeApiKey")(function* (apiKeyId: RecordId) {
+      const revokeApiKey = Effect.fn("Authenticator.revokeApiKey")(function* (apiKeyId: ApiKeyId) {
         const existing = yield* store.apiKeys.get(apiKeyId)
         if (existing === null) return yield* notFound("API key", apiKeyId)
         if (existing.revokedAt === null) yield* store.apiKeys.revoke(apiKeyId, yield* now)
@@ -307,7 +308,7 @@ export const authenticatorLayerWith = (
         return row ?? existing
       })
 
-      const principalOf = Effect.fn("Authenticator.principalOf")(function* (userId: RecordId) {
+      const principalOf = Effect.fn("Authenticator.principalOf")(function* (userId: UserId) {
         return principalFromUser(yield* loadUser(userId), "user")
       })
 
@@ -338,4 +339,4 @@ export const authenticatorLayerWith = (
   )
 
 /** The production Authenticator: scrypt N=2^15, r=8, p=1; verified keys remembered 5 minutes. */
-export const authenticatorLayer: Layer.Layer<Authenticator, never, LedgerStore> = authenticatorLayerWith()
+export const authenticatorLayer: Layer.Layer<Authenticator, never, IdentityStore> = authenticatorLayerWith()

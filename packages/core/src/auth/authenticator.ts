@@ -9,8 +9,9 @@
  */
 import { Context, type Effect } from "effect"
 import type { LedgerError, Overloaded, StorageUnavailable, Unauthorized } from "../errors.ts"
-import type { Principal, RecordId, Role } from "../model/common.ts"
-import type { ApiKeyRecord, UserRecord } from "../ports/ledger-store.ts"
+import type { Principal, Role } from "../model/common.ts"
+import type { ApiKeyId, CustomerId, UserId } from "../model/ids.ts"
+import type { ApiKeyRecord, UserRecord } from "../ports/identity-store.ts"
 
 export interface CreateUserInput {
   readonly email: string
@@ -19,18 +20,18 @@ export interface CreateUserInput {
   /** Optional: users without a password sign in with API keys only. */
   readonly password?: string | null | undefined
   /** `null`/omitted = every customer; otherwise only these customer ids. */
-  readonly customerScope?: ReadonlyArray<RecordId> | null | undefined
+  readonly customerScope?: ReadonlyArray<CustomerId> | null | undefined
 }
 
 /** What other users may know of a user: no password hash, role or scope. */
 export interface UserProfile {
-  readonly id: RecordId
+  readonly id: UserId
   readonly email: string
   readonly name: string
 }
 
 /** Find a user by id or by e-mail (case-insensitive). */
-export type UserLookup = { readonly id: RecordId } | { readonly email: string }
+export type UserLookup = { readonly id: UserId } | { readonly email: string }
 
 export interface IssuedApiKey {
   /** The whole key; shown once, never stored. */
@@ -43,8 +44,8 @@ export interface IssuedApiKey {
  * was exchanged for (a revoked key ends the session) or the user who signed in with a password.
  */
 export type SessionOrigin =
-  | { readonly kind: "api-key"; readonly apiKeyId: RecordId }
-  | { readonly kind: "user"; readonly userId: RecordId }
+  | { readonly kind: "api-key"; readonly apiKeyId: ApiKeyId }
+  | { readonly kind: "user"; readonly userId: UserId }
 
 /** A principal just authenticated, and what a session issued for it is derived from. */
 export interface SessionGrant {
@@ -60,7 +61,7 @@ export class Authenticator extends Context.Service<
   {
     readonly createUser: (input: CreateUserInput) => Effect.Effect<UserRecord, LedgerError>
     readonly issueApiKey: (input: {
-      readonly userId: RecordId
+      readonly userId: UserId
       readonly label?: string
     }) => Effect.Effect<IssuedApiKey, LedgerError>
     /** `Overloaded` when every scrypt slot stayed busy (a key not verified in the last minutes needs one). */
@@ -78,7 +79,7 @@ export class Authenticator extends Context.Service<
      * API key it came from is revoked or gone, or its user no longer exists. Two indexed reads, no KDF.
      */
     readonly principalOfSession: (origin: SessionOrigin) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
-    readonly principalOf: (userId: RecordId) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
+    readonly principalOf: (userId: UserId) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
     /**
      * A user's public profile, or `null` when there is none (dialects that name users, e.g.
      * CRM.COM's `received_by_user` and `log_information`).
@@ -88,8 +89,8 @@ export class Authenticator extends Context.Service<
     /** Every user, by id (never their password hash's secret: only whether one is set matters to callers). */
     readonly listUsers: Effect.Effect<ReadonlyArray<UserRecord>, StorageUnavailable>
     /** API keys (of one user when given), by id, revoked ones included; secrets are never kept. */
-    readonly listApiKeys: (userId?: RecordId) => Effect.Effect<ReadonlyArray<ApiKeyRecord>, StorageUnavailable>
+    readonly listApiKeys: (userId?: UserId) => Effect.Effect<ReadonlyArray<ApiKeyRecord>, StorageUnavailable>
     /** Revokes one key at once (`NotFound` for an unknown id); revoking a revoked key is a no-op. */
-    readonly revokeApiKey: (apiKeyId: RecordId) => Effect.Effect<ApiKeyRecord, LedgerError>
+    readonly revokeApiKey: (apiKeyId: ApiKeyId) => Effect.Effect<ApiKeyRecord, LedgerError>
   }
 >()("@paybridge/core/auth/Authenticator") {}

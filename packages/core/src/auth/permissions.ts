@@ -1,20 +1,21 @@
 /**
- * Who may do what in the ledger. Every `Ledger` operation has one access level: `read` (gets and
- * lists), `write` (ledger changes) or `configure` (billing entities, gateways and presets). The
- * `admin` role may do everything, `finance` may read and write but not configure, `read-only`
- * may only read. Independently, a principal with a `customerScope` sees and touches only those
- * customers: lists are narrowed to them and any other customer's record is `Forbidden`.
+ * Who may do what in the ledger. This module owns the operation table: every method of the ledger
+ * services (`Parties`, `Documents`, `Payments`, …) has one access level here: `read` (gets and
+ * lists), `write` (ledger changes) or `configure` (billing entities, gateways and presets). Each
+ * service checks at compile time that all its methods are classified (`AllClassified`), so a new
+ * method must be added here; this module imports nothing from the services. The `admin` role may
+ * do everything, `finance` may read and write but not configure, `read-only` may only read.
+ * Independently, a principal with a `customerScope` sees and touches only those customers: lists
+ * are narrowed to them and any other customer's record is `Forbidden`.
  */
 import { Effect } from "effect"
 import { Forbidden } from "../errors.ts"
-import type { Principal, RecordId, Role } from "../model/common.ts"
-import type { LedgerShape } from "../services/ledger.ts"
+import type { Principal, Role } from "../model/common.ts"
+import type { CustomerId } from "../model/ids.ts"
 
 export type Access = "read" | "write" | "configure"
 
-export type LedgerOperation = keyof LedgerShape
-
-/** The access level each ledger operation needs (total: a new operation must be classified here). */
+/** The access level each ledger operation needs (a new service method must be classified here). */
 export const ledgerOperationAccess = {
   createBillingEntity: "configure",
   getBillingEntity: "read",
@@ -68,7 +69,18 @@ export const ledgerOperationAccess = {
   createPaymentLink: "write",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read"
-} as const satisfies Record<LedgerOperation, Access>
+} as const satisfies Record<string, Access>
+
+/** The name of a ledger operation: a method of one of the ledger services. */
+export type LedgerOperation = keyof typeof ledgerOperationAccess
+
+/**
+ * `true` when every method of a service shape is a classified {@link LedgerOperation}; otherwise
+ * names the unclassified ones. Each service file asserts `true satisfies AllClassified<Shape>`.
+ */
+export type AllClassified<Shape> = [Exclude<keyof Shape, LedgerOperation>] extends [never]
+  ? true
+  : { readonly unclassifiedOperations: Exclude<keyof Shape, LedgerOperation> }
 
 /** The access levels each role grants. */
 export const roleAccess: { readonly [R in Role]: ReadonlyArray<Access> } = {
@@ -92,15 +104,15 @@ export const authorize = (principal: Principal, operation: LedgerOperation): Eff
 }
 
 /** Can the principal see this customer's records? */
-export const canSeeCustomer = (principal: Principal, customerId: RecordId): boolean =>
+export const canSeeCustomer = (principal: Principal, customerId: CustomerId): boolean =>
   principal.customerScope === null || principal.customerScope.includes(customerId)
 
 /** Fails with `Forbidden` when the customer is outside the principal's scope. */
-export const ensureCustomerInScope = (principal: Principal, customerId: RecordId): Effect.Effect<void, Forbidden> =>
+export const ensureCustomerInScope = (principal: Principal, customerId: CustomerId): Effect.Effect<void, Forbidden> =>
   canSeeCustomer(principal, customerId)
     ? Effect.void
     : Effect.fail(new Forbidden({ message: `customer ${customerId} is outside this principal's customer scope` }))
 
 /** The customer ids a list must be narrowed to, or `undefined` when the principal sees every customer. */
-export const scopedCustomerIds = (principal: Principal): ReadonlyArray<RecordId> | undefined =>
+export const scopedCustomerIds = (principal: Principal): ReadonlyArray<CustomerId> | undefined =>
   principal.customerScope ?? undefined

@@ -1,19 +1,16 @@
 /**
- * Value types shared by every ledger record: numeric and public identifiers, business dates,
+ * Value types shared by every ledger record: actor and public identifiers, business dates,
  * custom fields, external references of migrated records, and the context every command runs in
  * (who acts, through which protocol, with which request id and idempotency key).
  */
 import { Schema } from "effect"
-
-/** Global integer id of a record (what numeric-id dialects show). */
-export const RecordId = Schema.Int.check(Schema.isGreaterThan(0)).annotate({ identifier: "RecordId" })
-export type RecordId = typeof RecordId.Type
+import { CustomerId, UserId } from "./ids.ts"
 
 /**
  * Id of whoever acted: a user's id, or 0 for the system itself (seeds, migrations, jobs), so the
  * system never shares an actor id or an idempotency scope with a real user.
  */
-export const ActorId = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)).annotate({ identifier: "ActorId" })
+export const ActorId = Schema.Union([UserId, Schema.Literal(0)]).annotate({ identifier: "ActorId" })
 export type ActorId = typeof ActorId.Type
 
 /** 32-character uppercase hex id (CRM.COM style), unique per record. */
@@ -55,7 +52,7 @@ export const Principal = Schema.Struct({
   name: Schema.String,
   role: Role,
   /** `null` = sees every customer; otherwise only these customer ids. */
-  customerScope: Schema.NullOr(Schema.Array(RecordId))
+  customerScope: Schema.NullOr(Schema.Array(CustomerId))
 })
 export type Principal = typeof Principal.Type
 

@@ -9,7 +9,23 @@ import { CollectionState } from "../lifecycle/collection-lifecycle.ts"
 import { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import { RefundState } from "../lifecycle/refund-lifecycle.ts"
 import { CurrencyCode } from "../money/currency.ts"
-import { ActorId, BusinessDate, CustomFields, ExternalRef, Origin, PublicId, RecordId } from "./common.ts"
+import { ActorId, BusinessDate, CustomFields, ExternalRef, Origin, PublicId } from "./common.ts"
+import {
+  AllocationId,
+  BalanceEntryId,
+  BillingEntityId,
+  CollectionId,
+  CustomerId,
+  DialectRecordId,
+  DocumentId,
+  EntityId,
+  GatewayId,
+  LedgerEventId,
+  PaymentId,
+  PresetId,
+  RefundId,
+  ReversalId
+} from "./ids.ts"
 
 const Nullable = Schema.NullOr
 const Text = Schema.String
@@ -17,7 +33,7 @@ const Amount = Schema.BigInt
 
 /** The business that issues documents (Silver's "provider"). */
 export const BillingEntity = Schema.Struct({
-  id: RecordId,
+  id: BillingEntityId,
   publicId: PublicId,
   name: Text,
   email: Nullable(Text),
@@ -30,7 +46,7 @@ export type BillingEntity = typeof BillingEntity.Type
 
 /** An account that pays and is billed. `balance` < 0 means the customer owes. */
 export const Customer = Schema.Struct({
-  id: RecordId,
+  id: CustomerId,
   publicId: PublicId,
   number: Text,
   name: Text,
@@ -39,7 +55,7 @@ export const Customer = Schema.Struct({
   balance: Amount,
   /** Credit threshold (Elevate credit status): how far below zero the balance may go; null = none. */
   creditLimit: Nullable(Amount),
-  billingEntityId: Nullable(RecordId),
+  billingEntityId: Nullable(BillingEntityId),
   externalRef: Nullable(ExternalRef),
   customFields: CustomFields,
   createdAt: Schema.Date,
@@ -50,7 +66,7 @@ export type Customer = typeof Customer.Type
 
 /** A payment gateway configured on the platform (Elevate payment provider, CRM.COM gateway, LogiSense vendor). */
 export const Gateway = Schema.Struct({
-  id: RecordId,
+  id: GatewayId,
   publicId: PublicId,
   code: Text,
   name: Text,
@@ -63,14 +79,14 @@ export type Gateway = typeof Gateway.Type
 
 /** A configurable preset: a payment method (cash, card, direct debit…) or a payment type. */
 export const PaymentPreset = Schema.Struct({
-  id: RecordId,
+  id: PresetId,
   publicId: PublicId,
   kind: Schema.Literals(["method", "type"]),
   code: Text,
   name: Text,
   available: Schema.Boolean,
   /** Methods only: the gateway that collects payments of this method (card identifier required then). */
-  gatewayId: Nullable(RecordId),
+  gatewayId: Nullable(GatewayId),
   createdAt: Schema.Date
 })
 export type PaymentPreset = typeof PaymentPreset.Type
@@ -82,14 +98,14 @@ export type DocumentState = typeof DocumentState.Type
 
 /** An invoice, bill or proforma. `outstanding = total - allocated`; issuing one debits the customer. */
 export const Document = Schema.Struct({
-  id: RecordId,
+  id: DocumentId,
   publicId: PublicId,
   kind: DocumentKind,
   number: Text,
-  customerId: RecordId,
-  billingEntityId: Nullable(RecordId),
+  customerId: CustomerId,
+  billingEntityId: Nullable(BillingEntityId),
   /** Silver: the proforma an invoice was issued from (or the invoice a proforma became). */
-  relatedDocumentId: Nullable(RecordId),
+  relatedDocumentId: Nullable(DocumentId),
   currency: CurrencyCode,
   total: Amount,
   allocated: Amount,
@@ -117,13 +133,13 @@ export const PaymentReferences = Schema.Struct({
 export type PaymentReferences = typeof PaymentReferences.Type
 
 export const Payment = Schema.Struct({
-  id: RecordId,
+  id: PaymentId,
   publicId: PublicId,
   /** Assigned at creation from a sequence, numeric string. */
   referenceNumber: Text,
   /** Document number assigned when the payment is posted, numeric string. */
   number: Nullable(Text),
-  customerId: RecordId,
+  customerId: CustomerId,
   currency: CurrencyCode,
   /** Always > 0; refunds and reversals are separate records. */
   amount: Amount,
@@ -133,11 +149,11 @@ export const Payment = Schema.Struct({
   postedAt: Nullable(Schema.Date),
   /** The customer's balance right after this payment posted. */
   balanceAfterPosting: Nullable(Amount),
-  methodId: Nullable(RecordId),
-  typeId: Nullable(RecordId),
-  gatewayId: Nullable(RecordId),
+  methodId: Nullable(PresetId),
+  typeId: Nullable(PresetId),
+  gatewayId: Nullable(GatewayId),
   gatewayReference: Nullable(Text),
-  billingEntityId: Nullable(RecordId),
+  billingEntityId: Nullable(BillingEntityId),
   /** Sum of reversals not reinstated. */
   reversedAmount: Amount,
   /** Sum of allocations to documents. */
@@ -164,9 +180,9 @@ export type Payment = typeof Payment.Type
 
 /** Part of a payment applied to a document (a disbursement). */
 export const Allocation = Schema.Struct({
-  id: RecordId,
-  paymentId: RecordId,
-  documentId: RecordId,
+  id: AllocationId,
+  paymentId: PaymentId,
+  documentId: DocumentId,
   amount: Amount,
   createdAt: Schema.Date
 })
@@ -174,8 +190,8 @@ export type Allocation = typeof Allocation.Type
 
 /** A full or partial reversal of a posted payment; can be reinstated later. */
 export const Reversal = Schema.Struct({
-  id: RecordId,
-  paymentId: RecordId,
+  id: ReversalId,
+  paymentId: PaymentId,
   amount: Amount,
   /** The business date the reversal takes effect (shown on the payment). */
   effectiveDate: BusinessDate,
@@ -190,8 +206,8 @@ export const CollectionMethod = Schema.Literals(["direct-debit", "card"])
 export type CollectionMethod = typeof CollectionMethod.Type
 
 export const Collection = Schema.Struct({
-  id: RecordId,
-  paymentId: RecordId,
+  id: CollectionId,
+  paymentId: PaymentId,
   method: CollectionMethod,
   state: CollectionState,
   gatewayReference: Nullable(Text),
@@ -204,11 +220,11 @@ export const Collection = Schema.Struct({
 export type Collection = typeof Collection.Type
 
 export const Refund = Schema.Struct({
-  id: RecordId,
+  id: RefundId,
   publicId: PublicId,
-  paymentId: RecordId,
-  customerId: RecordId,
-  documentId: Nullable(RecordId),
+  paymentId: PaymentId,
+  customerId: CustomerId,
+  documentId: Nullable(DocumentId),
   currency: CurrencyCode,
   /** > 0; the movement it books on the balance is negative. */
   amount: Amount,
@@ -237,17 +253,17 @@ export type BalanceEntryKind = typeof BalanceEntryKind.Type
 
 /** One movement of a customer's running balance; `sequence` is gap-free per customer from 1. */
 export const BalanceEntry = Schema.Struct({
-  id: RecordId,
-  customerId: RecordId,
+  id: BalanceEntryId,
+  customerId: CustomerId,
   sequence: Schema.Int,
   kind: BalanceEntryKind,
   /** Signed: + credits the customer (a payment), - debits (an invoice, a reversal, a refund). */
   delta: Amount,
   balanceAfter: Amount,
-  paymentId: Nullable(RecordId),
-  documentId: Nullable(RecordId),
-  refundId: Nullable(RecordId),
-  reversalId: Nullable(RecordId),
+  paymentId: Nullable(PaymentId),
+  documentId: Nullable(DocumentId),
+  refundId: Nullable(RefundId),
+  reversalId: Nullable(ReversalId),
   description: Nullable(Text),
   occurredAt: Schema.Date
 })
@@ -288,7 +304,7 @@ export type LedgerEventType = typeof LedgerEventType.Type
 
 /** An entry of the append-only event log: every state change, who made it and through what. */
 export const LedgerEvent = Schema.Struct({
-  id: RecordId,
+  id: LedgerEventId,
   type: LedgerEventType,
   entity: Schema.Literals([
     "customer",
@@ -301,9 +317,9 @@ export const LedgerEvent = Schema.Struct({
     "refund",
     "balance"
   ]),
-  entityId: RecordId,
-  customerId: Nullable(RecordId),
-  paymentId: Nullable(RecordId),
+  entityId: EntityId,
+  customerId: Nullable(CustomerId),
+  paymentId: Nullable(PaymentId),
   occurredAt: Schema.Date,
   actorId: ActorId,
   actorName: Text,
@@ -322,13 +338,13 @@ export type LedgerEvent = typeof LedgerEvent.Type
  * the ledger records above — so every protocol sees the same money.
  */
 export const DialectRecord = Schema.Struct({
-  id: RecordId,
+  id: DialectRecordId,
   dialect: Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/)),
   kind: Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/)),
   /** Unique per (dialect, kind): the vendor-side key of the object. */
   key: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200)),
-  customerId: Nullable(RecordId),
-  paymentId: Nullable(RecordId),
+  customerId: Nullable(CustomerId),
+  paymentId: Nullable(PaymentId),
   data: Schema.Record(Schema.String, Schema.Unknown),
   createdAt: Schema.Date,
   updatedAt: Schema.Date
@@ -347,7 +363,7 @@ export const PaymentOverview = Schema.Struct({
     Schema.Struct({
       date: BusinessDate,
       currency: CurrencyCode,
-      methodId: Nullable(RecordId),
+      methodId: Nullable(PresetId),
       count: Schema.Int,
       amount: Amount
     })
@@ -357,7 +373,7 @@ export const PaymentOverview = Schema.Struct({
     Schema.Struct({ date: BusinessDate, currency: CurrencyCode, count: Schema.Int, amount: Amount })
   ),
   topDebtors: Schema.Array(
-    Schema.Struct({ customerId: RecordId, number: Text, name: Text, currency: CurrencyCode, balance: Amount })
+    Schema.Struct({ customerId: CustomerId, number: Text, name: Text, currency: CurrencyCode, balance: Amount })
   )
 })
 export type PaymentOverview = typeof PaymentOverview.Type

@@ -1,16 +1,29 @@
 /**
- * The persistence port of the ledger. Core declares it; `@paybridge/db` implements it on
+ * The persistence port of the ledger's records. Core declares it; `@paybridge/db` implements it on
  * MikroORM (SQLite and PostgreSQL), the one implementation (tests use it too, on in-memory SQLite
- * copies of a migrated template: `@paybridge/db/testing`). Every write the ledger makes goes through `transaction`, and every command that
- * touches a customer's money starts by `lockCustomer`, which serialises writers of one customer
- * across processes (a row lock on PostgreSQL, a database write lock on SQLite). Nested
- * `transaction` calls join the outer one. Lists page with opaque keyset cursors, never offsets.
+ * copies of a migrated template: `@paybridge/db/testing`), together with the two other storage
+ * ports, `IdempotencyStore` and `IdentityStore`, from one layer that shares the transaction. Every
+ * write the ledger makes goes through `transaction`, and every command that touches a customer's
+ * money starts by `lockCustomer`, which serialises writers of one customer across processes (a row
+ * lock on PostgreSQL, a database write lock on SQLite). Nested `transaction` calls join the outer
+ * one. Lists page with opaque keyset cursors, never offsets.
  */
 import { Context, type Effect } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
-import type { BusinessDate, ExternalRef, Page, RecordId, Role } from "../model/common.ts"
+import type { BusinessDate, ExternalRef, Page } from "../model/common.ts"
+import type {
+  AllocationId,
+  BillingEntityId,
+  CustomerId,
+  DialectRecordId,
+  DocumentId,
+  GatewayId,
+  PaymentId,
+  PresetId,
+  RefundId
+} from "../model/ids.ts"
 import type {
   Allocation,
   BalanceEntry,
@@ -45,14 +58,14 @@ export interface Paging {
 }
 
 export interface CustomerQuery extends Paging {
-  readonly ids?: ReadonlyArray<RecordId> | undefined
+  readonly ids?: ReadonlyArray<CustomerId> | undefined
   readonly search?: string | undefined
-  readonly billingEntityId?: RecordId | undefined
+  readonly billingEntityId?: BillingEntityId | undefined
 }
 
 export interface DocumentQuery extends Paging {
-  readonly customerId?: RecordId | undefined
-  readonly customerIds?: ReadonlyArray<RecordId> | undefined
+  readonly customerId?: CustomerId | undefined
+  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly kinds?: ReadonlyArray<DocumentKind> | undefined
   readonly states?: ReadonlyArray<DocumentState> | undefined
   /** Only documents with something left to pay. */
@@ -62,9 +75,9 @@ export interface DocumentQuery extends Paging {
 }
 
 export interface PaymentQuery extends Paging {
-  readonly customerId?: RecordId | undefined
+  readonly customerId?: CustomerId | undefined
   /** Restricts to these customers (a principal's visibility scope). */
-  readonly customerIds?: ReadonlyArray<RecordId> | undefined
+  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly states?: ReadonlyArray<PaymentState> | undefined
   readonly currency?: CurrencyCode | undefined
   readonly paymentDateFrom?: BusinessDate | undefined
@@ -75,12 +88,12 @@ export interface PaymentQuery extends Paging {
   readonly reversalDateTo?: BusinessDate | undefined
   /** Payments with an event of one of these types at or after `since` (from the event log). */
   readonly eventSince?: { readonly types: ReadonlyArray<LedgerEventType>; readonly since: Date } | undefined
-  readonly idAfter?: RecordId | undefined
+  readonly idAfter?: PaymentId | undefined
   readonly createdSince?: Date | undefined
   readonly updatedSince?: Date | undefined
-  readonly methodId?: RecordId | undefined
-  readonly typeId?: RecordId | undefined
-  readonly gatewayId?: RecordId | undefined
+  readonly methodId?: PresetId | undefined
+  readonly typeId?: PresetId | undefined
+  readonly gatewayId?: GatewayId | undefined
   readonly externalSystem?: string | undefined
   /** Amount at least / at most, in minor units of the payment's currency. */
   readonly amountMin?: bigint | undefined
@@ -94,56 +107,28 @@ export interface PaymentQuery extends Paging {
 }
 
 export interface RefundQuery extends Paging {
-  readonly customerId?: RecordId | undefined
+  readonly customerId?: CustomerId | undefined
   /** Restricts to these customers (a principal's visibility scope). */
-  readonly customerIds?: ReadonlyArray<RecordId> | undefined
-  readonly paymentId?: RecordId | undefined
+  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
+  readonly paymentId?: PaymentId | undefined
   readonly states?: ReadonlyArray<RefundState> | undefined
 }
 
 export interface EventQuery extends Paging {
   readonly types?: ReadonlyArray<LedgerEventType> | undefined
   readonly since?: Date | undefined
-  readonly customerId?: RecordId | undefined
+  readonly customerId?: CustomerId | undefined
   /** Restricts to events of these customers (a principal's visibility scope); customer-less events drop out. */
-  readonly customerIds?: ReadonlyArray<RecordId> | undefined
-  readonly paymentId?: RecordId | undefined
+  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
+  readonly paymentId?: PaymentId | undefined
 }
 
 export interface DialectRecordQuery extends Paging {
   readonly dialect: string
   readonly kind: string
-  readonly customerId?: RecordId | undefined
-  readonly customerIds?: ReadonlyArray<RecordId> | undefined
-  readonly paymentId?: RecordId | undefined
-}
-
-export type IdempotencyClaim =
-  | { readonly _tag: "Fresh" }
-  | { readonly _tag: "Replay"; readonly response: unknown }
-  | { readonly _tag: "Mismatch" }
-
-export interface UserRecord {
-  readonly id: RecordId
-  readonly email: string
-  readonly name: string
-  readonly role: Role
-  readonly passwordHash: string | null
-  readonly customerScope: ReadonlyArray<RecordId> | null
-  readonly createdAt: Date
-}
-
-export interface ApiKeyRecord {
-  readonly id: RecordId
-  readonly userId: RecordId
-  /** Public, unique part of the key used to find it (`pbk_<prefix>_<secret>`). */
-  readonly prefix: string
-  readonly secretHash: string
-  readonly label: string
-  readonly createdAt: Date
-  readonly revokedAt: Date | null
-  /** When the key last authenticated a request (recorded at most once a minute); absent/null = never. */
-  readonly lastUsedAt?: Date | null | undefined
+  readonly customerId?: CustomerId | undefined
+  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
+  readonly paymentId?: PaymentId | undefined
 }
 
 /** The window and scope of {@link PaymentOverview} figures. */
@@ -152,7 +137,7 @@ export interface OverviewQuery {
   readonly from: BusinessDate
   readonly to: BusinessDate
   /** Restricts to these customers (a principal's visibility scope). */
-  readonly customerIds?: ReadonlyArray<RecordId> | undefined
+  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   /** How many debtors to list. */
   readonly topDebtors: number
 }
@@ -166,17 +151,17 @@ export class LedgerStore extends Context.Service<
     /** Runs `work` atomically: all of it commits or none. Nested calls join the outer transaction. */
     readonly transaction: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
-    readonly lockCustomer: (id: RecordId) => Op<Customer | null>
+    readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
 
     readonly billingEntities: {
       readonly insert: (row: New<BillingEntity>) => Op<BillingEntity>
-      readonly get: (id: RecordId) => Op<BillingEntity | null>
+      readonly get: (id: BillingEntityId) => Op<BillingEntity | null>
       readonly list: (paging: Paging) => ListOp<BillingEntity>
     }
     readonly customers: {
       readonly insert: (row: New<Customer>) => Op<Customer>
-      readonly get: (id: RecordId) => Op<Customer | null>
+      readonly get: (id: CustomerId) => Op<Customer | null>
       readonly getByPublicId: (publicId: string) => Op<Customer | null>
       readonly getByNumber: (number: string) => Op<Customer | null>
       readonly getByExternalRef: (ref: ExternalRef) => Op<Customer | null>
@@ -185,20 +170,20 @@ export class LedgerStore extends Context.Service<
     }
     readonly gateways: {
       readonly insert: (row: New<Gateway>) => Op<Gateway>
-      readonly get: (id: RecordId) => Op<Gateway | null>
+      readonly get: (id: GatewayId) => Op<Gateway | null>
       readonly getByCode: (code: string) => Op<Gateway | null>
       readonly list: (paging: Paging) => ListOp<Gateway>
     }
     readonly presets: {
       readonly insert: (row: New<PaymentPreset>) => Op<PaymentPreset>
-      readonly get: (id: RecordId) => Op<PaymentPreset | null>
+      readonly get: (id: PresetId) => Op<PaymentPreset | null>
       readonly getByCode: (kind: PaymentPreset["kind"], code: string) => Op<PaymentPreset | null>
       readonly update: (row: PaymentPreset) => Op<PaymentPreset>
       readonly list: (kind: PaymentPreset["kind"], paging: Paging) => ListOp<PaymentPreset>
     }
     readonly documents: {
       readonly insert: (row: New<Document>) => Op<Document>
-      readonly get: (id: RecordId) => Op<Document | null>
+      readonly get: (id: DocumentId) => Op<Document | null>
       readonly getByPublicId: (publicId: string) => Op<Document | null>
       readonly getByNumber: (kind: DocumentKind, number: string) => Op<Document | null>
       readonly update: (row: Document, expectedVersion: number) => Guarded<Document>
@@ -206,7 +191,7 @@ export class LedgerStore extends Context.Service<
     }
     readonly payments: {
       readonly insert: (row: New<Payment>) => Op<Payment>
-      readonly get: (id: RecordId) => Op<Payment | null>
+      readonly get: (id: PaymentId) => Op<Payment | null>
       readonly getByPublicId: (publicId: string) => Op<Payment | null>
       readonly getByReferenceNumber: (referenceNumber: string) => Op<Payment | null>
       readonly getByNumber: (number: string) => Op<Payment | null>
@@ -218,24 +203,24 @@ export class LedgerStore extends Context.Service<
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Op<Allocation>
-      readonly delete: (id: RecordId) => Op<void>
-      readonly get: (id: RecordId) => Op<Allocation | null>
-      readonly listByPayment: (paymentId: RecordId) => Op<ReadonlyArray<Allocation>>
-      readonly listByDocument: (documentId: RecordId) => Op<ReadonlyArray<Allocation>>
+      readonly delete: (id: AllocationId) => Op<void>
+      readonly get: (id: AllocationId) => Op<Allocation | null>
+      readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Allocation>>
+      readonly listByDocument: (documentId: DocumentId) => Op<ReadonlyArray<Allocation>>
     }
     readonly reversals: {
       readonly insert: (row: New<Reversal>) => Op<Reversal>
       readonly update: (row: Reversal) => Op<Reversal>
-      readonly listByPayment: (paymentId: RecordId) => Op<ReadonlyArray<Reversal>>
+      readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Reversal>>
     }
     readonly collections: {
       readonly insert: (row: New<Collection>) => Op<Collection>
       readonly update: (row: Collection) => Op<Collection>
-      readonly listByPayment: (paymentId: RecordId) => Op<ReadonlyArray<Collection>>
+      readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Collection>>
     }
     readonly refunds: {
       readonly insert: (row: New<Refund>) => Op<Refund>
-      readonly get: (id: RecordId) => Op<Refund | null>
+      readonly get: (id: RefundId) => Op<Refund | null>
       readonly update: (row: Refund) => Op<Refund>
       readonly list: (query: RefundQuery) => ListOp<Refund>
     }
@@ -245,7 +230,7 @@ export class LedgerStore extends Context.Service<
        * caller holds the customer lock, so sequences stay gap-free).
        */
       readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Op<BalanceEntry>
-      readonly list: (customerId: RecordId, paging: Paging) => ListOp<BalanceEntry>
+      readonly list: (customerId: CustomerId, paging: Paging) => ListOp<BalanceEntry>
     }
     readonly events: {
       readonly append: (row: New<LedgerEvent>) => Op<LedgerEvent>
@@ -255,54 +240,15 @@ export class LedgerStore extends Context.Service<
     readonly dialectRecords: {
       /** `Conflict("duplicate")` when (dialect, kind, key) already exists. */
       readonly insert: (row: New<DialectRecord>) => Guarded<DialectRecord>
-      readonly get: (id: RecordId) => Op<DialectRecord | null>
+      readonly get: (id: DialectRecordId) => Op<DialectRecord | null>
       readonly getByKey: (dialect: string, kind: string, key: string) => Op<DialectRecord | null>
       readonly update: (row: DialectRecord) => Op<DialectRecord>
-      readonly delete: (id: RecordId) => Op<void>
+      readonly delete: (id: DialectRecordId) => Op<void>
       readonly list: (query: DialectRecordQuery) => ListOp<DialectRecord>
-    }
-    readonly idempotency: {
-      /**
-       * Inside the command's transaction: records `(principalId, key)` for this request, or
-       * reports the stored response of the same request, or a mismatch when the key was used for
-       * a different request. A concurrent claim of the same key waits for the first to finish.
-       */
-      readonly claim: (input: {
-        readonly principalId: RecordId
-        readonly key: string
-        readonly operation: string
-        readonly requestHash: string
-        readonly now: Date
-      }) => Op<IdempotencyClaim>
-      readonly complete: (input: {
-        readonly principalId: RecordId
-        readonly key: string
-        readonly response: unknown
-      }) => Op<void>
-      /** Deletes keys older than `before` (kept at least 24 hours). Returns how many. */
-      readonly purge: (before: Date) => Op<number>
-    }
-    readonly users: {
-      readonly insert: (row: New<UserRecord>) => Op<UserRecord>
-      readonly get: (id: RecordId) => Op<UserRecord | null>
-      readonly getByEmail: (email: string) => Op<UserRecord | null>
-      readonly count: Op<number>
-      /** Every user, by id. */
-      readonly list: Op<ReadonlyArray<UserRecord>>
-    }
-    readonly apiKeys: {
-      readonly insert: (row: New<ApiKeyRecord>) => Op<ApiKeyRecord>
-      readonly getByPrefix: (prefix: string) => Op<ApiKeyRecord | null>
-      readonly revokeAllForUser: (userId: RecordId, at: Date) => Op<number>
-      readonly get: (id: RecordId) => Op<ApiKeyRecord | null>
-      /** Every key (of one user when given), by id; revoked ones included. */
-      readonly list: (userId?: RecordId) => Op<ReadonlyArray<ApiKeyRecord>>
-      /** Revokes one key; false when it was unknown or already revoked. */
-      readonly revoke: (id: RecordId, at: Date) => Op<boolean>
-      /** Records that the key authenticated a request at `at`. */
-      readonly markUsed: (id: RecordId, at: Date) => Op<void>
     }
     /** Cheap round trip used by readiness checks. */
     readonly ping: Op<void>
   }
 >()("@paybridge/core/ports/LedgerStore") {}
+
+export type LedgerStoreShape = LedgerStore["Service"]

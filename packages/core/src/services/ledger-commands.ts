@@ -7,7 +7,18 @@
 import { Schema } from "effect"
 import { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import { RefundAction, RefundState } from "../lifecycle/refund-lifecycle.ts"
-import { BusinessDate, CustomFields, ExternalRef, Origin, RecordId } from "../model/common.ts"
+import { BusinessDate, CustomFields, ExternalRef, Origin } from "../model/common.ts"
+import {
+  AllocationId,
+  BillingEntityId,
+  CustomerId,
+  DocumentId,
+  GatewayId,
+  PaymentId,
+  PresetId,
+  RefundId,
+  ReversalId
+} from "../model/ids.ts"
 import { CollectionMethod, DocumentKind, LedgerEventType } from "../model/records.ts"
 import { CurrencyCode } from "../money/currency.ts"
 
@@ -39,18 +50,18 @@ export const CreateCustomerInput = Schema.Struct({
   number: optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(40))),
   email: optional(Schema.NullOr(Text(254))),
   creditLimit: optional(Schema.NullOr(AmountInput)),
-  billingEntityId: optional(Schema.NullOr(RecordId)),
+  billingEntityId: optional(Schema.NullOr(BillingEntityId)),
   externalRef: optional(Schema.NullOr(ExternalRef)),
   customFields: optional(CustomFields)
 })
 export type CreateCustomerInput = typeof CreateCustomerInput.Type
 
 export const UpdateCustomerInput = Schema.Struct({
-  customerId: RecordId,
+  customerId: CustomerId,
   name: optional(Name),
   email: optional(Schema.NullOr(Text(254))),
   creditLimit: optional(Schema.NullOr(AmountInput)),
-  billingEntityId: optional(Schema.NullOr(RecordId)),
+  billingEntityId: optional(Schema.NullOr(BillingEntityId)),
   customFields: optional(CustomFields)
 })
 export type UpdateCustomerInput = typeof UpdateCustomerInput.Type
@@ -68,27 +79,27 @@ export const CreatePresetInput = Schema.Struct({
   code: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,40}$/)),
   name: Name,
   available: optional(Schema.Boolean),
-  gatewayId: optional(Schema.NullOr(RecordId))
+  gatewayId: optional(Schema.NullOr(GatewayId))
 })
 export type CreatePresetInput = typeof CreatePresetInput.Type
 
 export const UpdatePresetInput = Schema.Struct({
-  presetId: RecordId,
+  presetId: PresetId,
   name: optional(Name),
   available: optional(Schema.Boolean),
-  gatewayId: optional(Schema.NullOr(RecordId))
+  gatewayId: optional(Schema.NullOr(GatewayId))
 })
 export type UpdatePresetInput = typeof UpdatePresetInput.Type
 
 export const IssueDocumentInput = Schema.Struct({
   kind: DocumentKind,
-  customerId: RecordId,
+  customerId: CustomerId,
   total: AmountInput,
   /** Defaults to the customer's currency; must equal it. */
   currency: optional(CurrencyCode),
   number: optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(40))),
-  billingEntityId: optional(Schema.NullOr(RecordId)),
-  relatedDocumentId: optional(Schema.NullOr(RecordId)),
+  billingEntityId: optional(Schema.NullOr(BillingEntityId)),
+  relatedDocumentId: optional(Schema.NullOr(DocumentId)),
   issueDate: optional(BusinessDate),
   dueDate: optional(Schema.NullOr(BusinessDate)),
   externalRef: optional(Schema.NullOr(ExternalRef))
@@ -96,7 +107,7 @@ export const IssueDocumentInput = Schema.Struct({
 export type IssueDocumentInput = typeof IssueDocumentInput.Type
 
 export const DocumentQueryInput = Schema.Struct({
-  customerId: optional(RecordId),
+  customerId: optional(CustomerId),
   kinds: optional(Schema.Array(DocumentKind)),
   unpaidOnly: optional(Schema.Boolean),
   cursor: Cursor,
@@ -114,22 +125,22 @@ const PaymentReferencesInput = {
 }
 
 export const CreatePaymentInput = Schema.Struct({
-  customerId: RecordId,
+  customerId: CustomerId,
   amount: AmountInput,
   /** Defaults to the customer's currency; must equal it. */
   currency: optional(CurrencyCode),
   /** `posted` (default) books it at once; `draft` waits for post/reject/cancel. */
   initialState: optional(Schema.Literals(["draft", "posted"])),
   paymentDate: optional(BusinessDate),
-  methodId: optional(Schema.NullOr(RecordId)),
-  typeId: optional(Schema.NullOr(RecordId)),
+  methodId: optional(Schema.NullOr(PresetId)),
+  typeId: optional(Schema.NullOr(PresetId)),
   /** Charge through this gateway (approved → posted, declined → rejected, pending → pending). */
-  gatewayId: optional(Schema.NullOr(RecordId)),
+  gatewayId: optional(Schema.NullOr(GatewayId)),
   /** Card number/token/mandate for gateway payments (required when the method is gateway-linked). */
   cardToken: optional(Schema.NullOr(Text(200))),
-  billingEntityId: optional(Schema.NullOr(RecordId)),
+  billingEntityId: optional(Schema.NullOr(BillingEntityId)),
   /** Allocate to these documents right away (all or nothing with the payment). */
-  allocations: optional(Schema.Array(Schema.Struct({ documentId: RecordId, amount: AmountInput }))),
+  allocations: optional(Schema.Array(Schema.Struct({ documentId: DocumentId, amount: AmountInput }))),
   /**
    * After `allocations`, apply what is left of the payment to the customer's unpaid invoices and
    * bills, oldest first (issue date, then id), under the customer lock; the rest stays as credit.
@@ -144,18 +155,18 @@ export type CreatePaymentInput = typeof CreatePaymentInput.Type
 
 /** Changes to a payment: amount, date, method, type only while draft; references any time. */
 export const UpdatePaymentInput = Schema.Struct({
-  paymentId: RecordId,
+  paymentId: PaymentId,
   amount: optional(AmountInput),
   paymentDate: optional(BusinessDate),
-  methodId: optional(Schema.NullOr(RecordId)),
-  typeId: optional(Schema.NullOr(RecordId)),
+  methodId: optional(Schema.NullOr(PresetId)),
+  typeId: optional(Schema.NullOr(PresetId)),
   ...PaymentReferencesInput,
   customFields: optional(CustomFields)
 })
 export type UpdatePaymentInput = typeof UpdatePaymentInput.Type
 
 export const PaymentLookup = Schema.Union([
-  Schema.Struct({ id: RecordId }),
+  Schema.Struct({ id: PaymentId }),
   Schema.Struct({ publicId: Schema.String }),
   Schema.Struct({ referenceNumber: Schema.String }),
   Schema.Struct({ number: Schema.String }),
@@ -164,7 +175,7 @@ export const PaymentLookup = Schema.Union([
 export type PaymentLookup = typeof PaymentLookup.Type
 
 export const PaymentQueryInput = Schema.Struct({
-  customerId: optional(RecordId),
+  customerId: optional(CustomerId),
   states: optional(Schema.Array(PaymentState)),
   currency: optional(CurrencyCode),
   paymentDateFrom: optional(BusinessDate),
@@ -173,12 +184,12 @@ export const PaymentQueryInput = Schema.Struct({
   reversalDateFrom: optional(BusinessDate),
   reversalDateTo: optional(BusinessDate),
   eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Schema.Date })),
-  idAfter: optional(RecordId),
+  idAfter: optional(PaymentId),
   createdSince: optional(Schema.Date),
   updatedSince: optional(Schema.Date),
-  methodId: optional(RecordId),
-  typeId: optional(RecordId),
-  gatewayId: optional(RecordId),
+  methodId: optional(PresetId),
+  typeId: optional(PresetId),
+  gatewayId: optional(GatewayId),
   /** Amount range in major units of `currency` (required with either bound). */
   amountMin: optional(AmountInput),
   amountMax: optional(AmountInput),
@@ -192,20 +203,20 @@ export const PaymentQueryInput = Schema.Struct({
 })
 export type PaymentQueryInput = typeof PaymentQueryInput.Type
 
-export const PostPaymentInput = Schema.Struct({ paymentId: RecordId, postedOn: optional(BusinessDate) })
+export const PostPaymentInput = Schema.Struct({ paymentId: PaymentId, postedOn: optional(BusinessDate) })
 export type PostPaymentInput = typeof PostPaymentInput.Type
 
 export const RejectPaymentInput = Schema.Struct({
-  paymentId: RecordId,
+  paymentId: PaymentId,
   reason: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(500))
 })
 export type RejectPaymentInput = typeof RejectPaymentInput.Type
 
-export const CancelPaymentInput = Schema.Struct({ paymentId: RecordId, reason: optional(Schema.NullOr(Text(500))) })
+export const CancelPaymentInput = Schema.Struct({ paymentId: PaymentId, reason: optional(Schema.NullOr(Text(500))) })
 export type CancelPaymentInput = typeof CancelPaymentInput.Type
 
 export const ReversePaymentInput = Schema.Struct({
-  paymentId: RecordId,
+  paymentId: PaymentId,
   /** Defaults to the whole unreversed amount. */
   amount: optional(AmountInput),
   /** Business date the reversal takes effect; defaults to today. */
@@ -215,43 +226,43 @@ export const ReversePaymentInput = Schema.Struct({
 export type ReversePaymentInput = typeof ReversePaymentInput.Type
 
 export const ReinstateReversalInput = Schema.Struct({
-  paymentId: RecordId,
+  paymentId: PaymentId,
   /** Defaults to the latest active reversal. */
-  reversalId: optional(RecordId)
+  reversalId: optional(ReversalId)
 })
 export type ReinstateReversalInput = typeof ReinstateReversalInput.Type
 
 export const RequestCollectionInput = Schema.Struct({
-  paymentId: RecordId,
+  paymentId: PaymentId,
   method: CollectionMethod,
   gatewayReference: optional(Schema.NullOr(Text(200)))
 })
 export type RequestCollectionInput = typeof RequestCollectionInput.Type
 
 export const CollectionOutcomeInput = Schema.Struct({
-  paymentId: RecordId,
+  paymentId: PaymentId,
   gatewayReference: optional(Schema.NullOr(Text(200))),
   reason: optional(Schema.NullOr(Text(500)))
 })
 export type CollectionOutcomeInput = typeof CollectionOutcomeInput.Type
 
 export const AllocatePaymentInput = Schema.Struct({
-  paymentId: RecordId,
-  allocations: Schema.Array(Schema.Struct({ documentId: RecordId, amount: AmountInput })).check(Schema.isMinLength(1))
+  paymentId: PaymentId,
+  allocations: Schema.Array(Schema.Struct({ documentId: DocumentId, amount: AmountInput })).check(Schema.isMinLength(1))
 })
 export type AllocatePaymentInput = typeof AllocatePaymentInput.Type
 
-export const DeallocateInput = Schema.Struct({ allocationId: RecordId })
+export const DeallocateInput = Schema.Struct({ allocationId: AllocationId })
 export type DeallocateInput = typeof DeallocateInput.Type
 
 /** Pay a document: by default its whole outstanding amount, as one new posted payment allocated to it. */
 export const PayDocumentInput = Schema.Struct({
-  documentId: RecordId,
+  documentId: DocumentId,
   amount: optional(AmountInput),
   paymentDate: optional(BusinessDate),
-  methodId: optional(Schema.NullOr(RecordId)),
-  typeId: optional(Schema.NullOr(RecordId)),
-  gatewayId: optional(Schema.NullOr(RecordId)),
+  methodId: optional(Schema.NullOr(PresetId)),
+  typeId: optional(Schema.NullOr(PresetId)),
+  gatewayId: optional(Schema.NullOr(GatewayId)),
   cardToken: optional(Schema.NullOr(Text(200))),
   ...PaymentReferencesInput,
   customFields: optional(CustomFields),
@@ -260,10 +271,10 @@ export const PayDocumentInput = Schema.Struct({
 export type PayDocumentInput = typeof PayDocumentInput.Type
 
 export const RefundPaymentInput = Schema.Struct({
-  paymentId: RecordId,
+  paymentId: PaymentId,
   /** Defaults to what is left to refund (amount − reversed − refunded). */
   amount: optional(AmountInput),
-  documentId: optional(Schema.NullOr(RecordId)),
+  documentId: optional(Schema.NullOr(DocumentId)),
   reason: optional(Schema.NullOr(Text(500)))
 })
 export type RefundPaymentInput = typeof RefundPaymentInput.Type
@@ -273,11 +284,11 @@ export type RefundPaymentInput = typeof RefundPaymentInput.Type
  * pays back, so the ledger chooses the payment(s) it draws from (see `Ledger.refundCustomerCredit`).
  */
 export const RefundCustomerCreditInput = Schema.Struct({
-  customerId: RecordId,
+  customerId: CustomerId,
   /** Major-unit amount paid back, greater than zero, in the customer's currency. */
   amount: AmountInput,
   /** Draw from this payment of the customer only, instead of letting the ledger choose. */
-  paymentId: optional(Schema.NullOr(RecordId)),
+  paymentId: optional(Schema.NullOr(PaymentId)),
   reason: optional(Schema.NullOr(Text(500))),
   /** The money has already been paid back: settle the refund(s) at once instead of leaving them requested. */
   settle: optional(Schema.Boolean)
@@ -285,15 +296,15 @@ export const RefundCustomerCreditInput = Schema.Struct({
 export type RefundCustomerCreditInput = typeof RefundCustomerCreditInput.Type
 
 export const TransitionRefundInput = Schema.Struct({
-  refundId: RecordId,
+  refundId: RefundId,
   action: RefundAction,
   gatewayReference: optional(Schema.NullOr(Text(200)))
 })
 export type TransitionRefundInput = typeof TransitionRefundInput.Type
 
 export const RefundQueryInput = Schema.Struct({
-  customerId: optional(RecordId),
-  paymentId: optional(RecordId),
+  customerId: optional(CustomerId),
+  paymentId: optional(PaymentId),
   states: optional(Schema.Array(RefundState)),
   cursor: Cursor,
   limit: Limit
@@ -301,7 +312,7 @@ export const RefundQueryInput = Schema.Struct({
 export type RefundQueryInput = typeof RefundQueryInput.Type
 
 export const AdjustBalanceInput = Schema.Struct({
-  customerId: RecordId,
+  customerId: CustomerId,
   /** Signed major-unit amount: positive credits the customer, negative debits. */
   amount: AmountInput,
   description: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(500))
@@ -311,8 +322,8 @@ export type AdjustBalanceInput = typeof AdjustBalanceInput.Type
 export const EventQueryInput = Schema.Struct({
   types: optional(Schema.Array(LedgerEventType)),
   since: optional(Schema.Date),
-  customerId: optional(RecordId),
-  paymentId: optional(RecordId),
+  customerId: optional(CustomerId),
+  paymentId: optional(PaymentId),
   cursor: Cursor,
   limit: Limit
 })
@@ -338,8 +349,8 @@ export const SaveDialectRecordInput = Schema.Struct({
   dialect: DialectName,
   kind: DialectKind,
   key: DialectKey,
-  customerId: optional(Schema.NullOr(RecordId)),
-  paymentId: optional(Schema.NullOr(RecordId)),
+  customerId: optional(Schema.NullOr(CustomerId)),
+  paymentId: optional(Schema.NullOr(PaymentId)),
   data: Schema.Record(Schema.String, Schema.Unknown),
   /**
    * `true`: `data` changes only the top-level fields it names, and the rest of the stored data
@@ -356,8 +367,8 @@ export type DialectRecordKey = typeof DialectRecordKey.Type
 export const DialectRecordQueryInput = Schema.Struct({
   dialect: DialectName,
   kind: DialectKind,
-  customerId: optional(RecordId),
-  paymentId: optional(RecordId),
+  customerId: optional(CustomerId),
+  paymentId: optional(PaymentId),
   cursor: Cursor,
   limit: Limit
 })

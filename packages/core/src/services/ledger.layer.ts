@@ -1,37 +1,49 @@
 /**
- * The implementation of the `Ledger` service on the `LedgerStore` and `PaymentGateways` ports.
- * Every operation is an `Effect.fn("Ledger.<method>")`; the shared machinery (authorisation,
- * transactions, idempotency, events, the running balance) lives in `ledger-kit.ts`, the
- * operations themselves in `ledger-*.operations.ts`, grouped by what they act on.
+ * The ledger as one layer: every service of the canonical ledger (`Parties`, `Documents`,
+ * `Payments`, `Collections`, `Refunds`, `Balances`, `DialectRecords`, `LedgerUnits`) built on the
+ * `LedgerStore`, `IdempotencyStore` and `PaymentGateways` ports. `apps/api` and the test harnesses
+ * provide it; callers depend only on the services they use (`yield* Payments`…).
  */
-import { Effect, Layer } from "effect"
-import { LedgerStore } from "../ports/ledger-store.ts"
-import { PaymentGateways } from "../ports/payment-gateway.ts"
-import { Ledger } from "./ledger.ts"
-import { makeAtomicOperations } from "./ledger-atomic.operations.ts"
-import { makeDialectRecordOperations } from "./ledger-dialect-records.operations.ts"
-import { makeDocumentOperations } from "./ledger-documents.operations.ts"
-import { makeGatewayReversalOperations } from "./ledger-gateway-reversals.operations.ts"
-import { makeLedgerKit } from "./ledger-kit.ts"
-import { makePartyOperations } from "./ledger-parties.operations.ts"
-import { makePaymentLinkOperations } from "./ledger-payment-links.operations.ts"
-import { makePaymentOperations } from "./ledger-payments.operations.ts"
-import { makeRefundOperations } from "./ledger-refunds.operations.ts"
+import { Layer } from "effect"
+import type { IdempotencyStore } from "../ports/idempotency-store.ts"
+import type { LedgerStore } from "../ports/ledger-store.ts"
+import type { PaymentGateways } from "../ports/payment-gateway.ts"
+import { balancesLayer } from "./balances/balances.layer.ts"
+import type { Balances } from "./balances/balances.service.ts"
+import { collectionsLayer } from "./collections/collections.layer.ts"
+import type { Collections } from "./collections/collections.service.ts"
+import { dialectRecordsLayer } from "./dialect-records/dialect-records.layer.ts"
+import type { DialectRecords } from "./dialect-records/dialect-records.service.ts"
+import { documentsLayer } from "./documents/documents.layer.ts"
+import type { Documents } from "./documents/documents.service.ts"
+import { ledgerUnitsLayer } from "./ledger-units/ledger-units.layer.ts"
+import type { LedgerUnits } from "./ledger-units/ledger-units.service.ts"
+import { partiesLayer } from "./parties/parties.layer.ts"
+import type { Parties } from "./parties/parties.service.ts"
+import { paymentsLayer } from "./payments/payments.layer.ts"
+import type { Payments } from "./payments/payments.service.ts"
+import { refundsLayer } from "./refunds/refunds.layer.ts"
+import type { Refunds } from "./refunds/refunds.service.ts"
 
-export const ledgerLayer: Layer.Layer<Ledger, never, LedgerStore | PaymentGateways> = Layer.effect(
-  Ledger,
-  Effect.gen(function* () {
-    const kit = makeLedgerKit(yield* LedgerStore, yield* PaymentGateways)
-    const payments = makePaymentOperations(kit)
-    return Ledger.of({
-      ...makePartyOperations(kit),
-      ...makeDocumentOperations(kit),
-      ...payments,
-      ...makeGatewayReversalOperations(kit, payments.reversePayment),
-      ...makeAtomicOperations(kit),
-      ...makeRefundOperations(kit),
-      ...makeDialectRecordOperations(kit),
-      ...makePaymentLinkOperations(kit)
-    })
-  })
-)
+/** Every service of the ledger (what `ledgerLayer` provides). */
+export type LedgerServices =
+  | Parties
+  | Documents
+  | Payments
+  | Collections
+  | Refunds
+  | Balances
+  | DialectRecords
+  | LedgerUnits
+
+export const ledgerLayer: Layer.Layer<LedgerServices, never, LedgerStore | IdempotencyStore | PaymentGateways> =
+  Layer.mergeAll(
+    partiesLayer,
+    documentsLayer,
+    paymentsLayer,
+    collectionsLayer,
+    refundsLayer,
+    balancesLayer,
+    dialectRecordsLayer,
+    ledgerUnitsLayer
+  )

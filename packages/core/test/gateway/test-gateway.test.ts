@@ -8,10 +8,10 @@
 import { Effect } from "effect"
 import * as fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { type Gateway, PaymentGateways, testGatewayDecision, testGatewayTokens } from "../../src/index.ts"
+import { type Gateway, GatewayId, PaymentGateways, testGatewayDecision, testGatewayTokens } from "../../src/index.ts"
 
 const gateway: Gateway = {
-  id: 7,
+  id: GatewayId.make(7),
   publicId: "0123456789ABCDEF0123456789ABCDEF",
   code: "test-cards",
   name: "Test cards",

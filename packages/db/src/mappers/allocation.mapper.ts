@@ -1,11 +1,11 @@
 /** Allocation: persistence row ↔ domain record. */
-import type { Allocation } from "@paybridge/core"
+import { type Allocation, trustedId } from "@paybridge/core"
 import type { AllocationRow } from "../entities/allocation.entity.ts"
 
 export const allocationFromRow = (row: AllocationRow): Allocation => ({
-  id: row.id,
-  paymentId: row.paymentId,
-  documentId: row.documentId,
+  id: trustedId(row.id),
+  paymentId: trustedId(row.paymentId),
+  documentId: trustedId(row.documentId),
   amount: row.amount,
   createdAt: row.createdAt
 })

@@ -1,11 +1,11 @@
 /** API key: persistence row ↔ the port's API key record. */
-import type { ApiKeyRecord } from "@paybridge/core"
+import { type ApiKeyRecord, trustedId } from "@paybridge/core"
 import type { ApiKeyRow } from "../entities/api-key.entity.ts"
 import { orNull } from "./external-ref.ts"
 
 export const apiKeyFromRow = (row: ApiKeyRow): ApiKeyRecord => ({
-  id: row.id,
-  userId: row.userId,
+  id: trustedId(row.id),
+  userId: trustedId(row.userId),
   prefix: row.prefix,
   secretHash: row.secretHash,
   label: row.label,

@@ -1,19 +1,19 @@
 /** Balance entry: persistence row ↔ domain record. */
-import type { BalanceEntry } from "@paybridge/core"
+import { type BalanceEntry, trustedId, trustedIdOrNull } from "@paybridge/core"
 import type { BalanceEntryRow } from "../entities/balance-entry.entity.ts"
 import { orNull } from "./external-ref.ts"
 
 export const balanceEntryFromRow = (row: BalanceEntryRow): BalanceEntry => ({
-  id: row.id,
-  customerId: row.customerId,
+  id: trustedId(row.id),
+  customerId: trustedId(row.customerId),
   sequence: row.sequence,
   kind: row.kind,
   delta: row.delta,
   balanceAfter: row.balanceAfter,
-  paymentId: orNull(row.paymentId),
-  documentId: orNull(row.documentId),
-  refundId: orNull(row.refundId),
-  reversalId: orNull(row.reversalId),
+  paymentId: trustedIdOrNull(row.paymentId),
+  documentId: trustedIdOrNull(row.documentId),
+  refundId: trustedIdOrNull(row.refundId),
+  reversalId: trustedIdOrNull(row.reversalId),
   description: orNull(row.description),
   occurredAt: row.occurredAt
 })

@@ -1,10 +1,10 @@
 /** Billing entity: persistence row ↔ domain record. */
-import type { BillingEntity, CurrencyCode } from "@paybridge/core"
+import { type BillingEntity, type CurrencyCode, trustedId } from "@paybridge/core"
 import type { BillingEntityRow } from "../entities/billing-entity.entity.ts"
 import { orNull } from "./external-ref.ts"
 
 export const billingEntityFromRow = (row: BillingEntityRow): BillingEntity => ({
-  id: row.id,
+  id: trustedId(row.id),
   publicId: row.publicId,
   name: row.name,
   email: orNull(row.email),

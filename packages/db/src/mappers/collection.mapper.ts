@@ -1,11 +1,11 @@
 /** Collection: persistence row ↔ domain record. */
-import type { Collection } from "@paybridge/core"
+import { type Collection, trustedId } from "@paybridge/core"
 import type { CollectionRow } from "../entities/collection.entity.ts"
 import { orNull } from "./external-ref.ts"
 
 export const collectionFromRow = (row: CollectionRow): Collection => ({
-  id: row.id,
-  paymentId: row.paymentId,
+  id: trustedId(row.id),
+  paymentId: trustedId(row.paymentId),
   method: row.method,
   state: row.state,
   gatewayReference: orNull(row.gatewayReference),

@@ -2,13 +2,13 @@
  * Customer: persistence row ↔ domain record (external reference split into two columns; the
  * search text is derived from the record on every write and never read back).
  */
-import type { CurrencyCode, Customer } from "@paybridge/core"
+import { type CurrencyCode, type Customer, trustedId, trustedIdOrNull } from "@paybridge/core"
 import type { CustomerRow } from "../entities/customer.entity.ts"
 import { customerSearchText } from "../store/search-text.ts"
 import { externalRefFromColumns, externalRefToColumns, orNull } from "./external-ref.ts"
 
 export const customerFromRow = (row: CustomerRow): Customer => ({
-  id: row.id,
+  id: trustedId(row.id),
   publicId: row.publicId,
   number: row.number,
   name: row.name,
@@ -16,7 +16,7 @@ export const customerFromRow = (row: CustomerRow): Customer => ({
   currency: row.currency as CurrencyCode,
   balance: row.balance,
   creditLimit: orNull(row.creditLimit),
-  billingEntityId: orNull(row.billingEntityId),
+  billingEntityId: trustedIdOrNull(row.billingEntityId),
   externalRef: externalRefFromColumns(row),
   customFields: { ...row.customFields },
   createdAt: row.createdAt,

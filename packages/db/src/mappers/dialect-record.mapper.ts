@@ -1,15 +1,14 @@
 /** DialectRecord: persistence row ↔ domain record. */
-import type { DialectRecord } from "@paybridge/core"
+import { type DialectRecord, trustedId, trustedIdOrNull } from "@paybridge/core"
 import type { DialectRecordRow } from "../entities/dialect-record.entity.ts"
-import { orNull } from "./external-ref.ts"
 
 export const dialectRecordFromRow = (row: DialectRecordRow): DialectRecord => ({
-  id: row.id,
+  id: trustedId(row.id),
   dialect: row.dialect,
   kind: row.kind,
   key: row.key,
-  customerId: orNull(row.customerId),
-  paymentId: orNull(row.paymentId),
+  customerId: trustedIdOrNull(row.customerId),
+  paymentId: trustedIdOrNull(row.paymentId),
   data: row.data,
   createdAt: row.createdAt,
   updatedAt: row.updatedAt

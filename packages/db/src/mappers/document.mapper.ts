@@ -1,16 +1,16 @@
 /** Document: persistence row ↔ domain record (external reference split into two columns). */
-import type { CurrencyCode, Document } from "@paybridge/core"
+import { type CurrencyCode, type Document, trustedId, trustedIdOrNull } from "@paybridge/core"
 import type { DocumentRow } from "../entities/document.entity.ts"
 import { externalRefFromColumns, externalRefToColumns, orNull } from "./external-ref.ts"
 
 export const documentFromRow = (row: DocumentRow): Document => ({
-  id: row.id,
+  id: trustedId(row.id),
   publicId: row.publicId,
   kind: row.kind,
   number: row.number,
-  customerId: row.customerId,
-  billingEntityId: orNull(row.billingEntityId),
-  relatedDocumentId: orNull(row.relatedDocumentId),
+  customerId: trustedId(row.customerId),
+  billingEntityId: trustedIdOrNull(row.billingEntityId),
+  relatedDocumentId: trustedIdOrNull(row.relatedDocumentId),
   currency: row.currency as CurrencyCode,
   total: row.total,
   allocated: row.allocated,

@@ -1,9 +1,9 @@
 /** Gateway: persistence row ↔ domain record. */
-import type { Gateway } from "@paybridge/core"
+import { type Gateway, trustedId } from "@paybridge/core"
 import type { GatewayRow } from "../entities/gateway.entity.ts"
 
 export const gatewayFromRow = (row: GatewayRow): Gateway => ({
-  id: row.id,
+  id: trustedId(row.id),
   publicId: row.publicId,
   code: row.code,
   name: row.name,

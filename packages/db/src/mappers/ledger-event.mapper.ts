@@ -1,17 +1,17 @@
 /** Ledger event: persistence row ↔ domain record (the type column is trusted: only this store writes it). */
-import type { LedgerEvent, LedgerEventType } from "@paybridge/core"
+import { type LedgerEvent, type LedgerEventType, trustedId, trustedIdOrNull } from "@paybridge/core"
 import type { LedgerEventRow } from "../entities/ledger-event.entity.ts"
 import { orNull } from "./external-ref.ts"
 
 export const ledgerEventFromRow = (row: LedgerEventRow): LedgerEvent => ({
-  id: row.id,
+  id: trustedId(row.id),
   type: row.type as LedgerEventType,
   entity: row.entity as LedgerEvent["entity"],
   entityId: row.entityId,
-  customerId: orNull(row.customerId),
-  paymentId: orNull(row.paymentId),
+  customerId: trustedIdOrNull(row.customerId),
+  paymentId: trustedIdOrNull(row.paymentId),
   occurredAt: row.occurredAt,
-  actorId: row.actorId,
+  actorId: trustedId(row.actorId),
   actorName: row.actorName,
   origin: row.origin,
   requestId: orNull(row.requestId),

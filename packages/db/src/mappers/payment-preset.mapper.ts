@@ -1,16 +1,15 @@
 /** Payment preset: persistence row ↔ domain record. */
-import type { PaymentPreset } from "@paybridge/core"
+import { type PaymentPreset, trustedId, trustedIdOrNull } from "@paybridge/core"
 import type { PaymentPresetRow } from "../entities/payment-preset.entity.ts"
-import { orNull } from "./external-ref.ts"
 
 export const paymentPresetFromRow = (row: PaymentPresetRow): PaymentPreset => ({
-  id: row.id,
+  id: trustedId(row.id),
   publicId: row.publicId,
   kind: row.kind,
   code: row.code,
   name: row.name,
   available: row.available,
-  gatewayId: orNull(row.gatewayId),
+  gatewayId: trustedIdOrNull(row.gatewayId),
   createdAt: row.createdAt
 })
 

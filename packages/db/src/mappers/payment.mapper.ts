@@ -3,17 +3,17 @@
  * the external reference is split in two, the source record is stored as JSON, and the search text
  * is derived from the record on every write (never read back).
  */
-import type { CurrencyCode, Payment } from "@paybridge/core"
+import { type CurrencyCode, type Payment, trustedId, trustedIdOrNull } from "@paybridge/core"
 import type { PaymentRow } from "../entities/payment.entity.ts"
 import { paymentSearchText } from "../store/search-text.ts"
 import { externalRefFromColumns, externalRefToColumns, orNull } from "./external-ref.ts"
 
 export const paymentFromRow = (row: PaymentRow): Payment => ({
-  id: row.id,
+  id: trustedId(row.id),
   publicId: row.publicId,
   referenceNumber: row.referenceNumber,
   number: orNull(row.number),
-  customerId: row.customerId,
+  customerId: trustedId(row.customerId),
   currency: row.currency as CurrencyCode,
   amount: row.amount,
   state: row.state,
@@ -21,11 +21,11 @@ export const paymentFromRow = (row: PaymentRow): Payment => ({
   postedOn: orNull(row.postedOn),
   postedAt: orNull(row.postedAt),
   balanceAfterPosting: orNull(row.balanceAfterPosting),
-  methodId: orNull(row.methodId),
-  typeId: orNull(row.typeId),
-  gatewayId: orNull(row.gatewayId),
+  methodId: trustedIdOrNull(row.methodId),
+  typeId: trustedIdOrNull(row.typeId),
+  gatewayId: trustedIdOrNull(row.gatewayId),
   gatewayReference: orNull(row.gatewayReference),
-  billingEntityId: orNull(row.billingEntityId),
+  billingEntityId: trustedIdOrNull(row.billingEntityId),
   reversedAmount: row.reversedAmount,
   allocatedAmount: row.allocatedAmount,
   refundedAmount: row.refundedAmount,
@@ -45,7 +45,7 @@ export const paymentFromRow = (row: PaymentRow): Payment => ({
   externalRef: externalRefFromColumns(row),
   sourceRecord: row.sourceRecord ?? null,
   origin: row.origin,
-  createdBy: row.createdBy,
+  createdBy: trustedId(row.createdBy),
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
   version: row.version

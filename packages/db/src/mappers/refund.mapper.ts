@@ -1,14 +1,14 @@
 /** Refund: persistence row ↔ domain record. */
-import type { CurrencyCode, Refund } from "@paybridge/core"
+import { type CurrencyCode, type Refund, trustedId, trustedIdOrNull } from "@paybridge/core"
 import type { RefundRow } from "../entities/refund.entity.ts"
 import { orNull } from "./external-ref.ts"
 
 export const refundFromRow = (row: RefundRow): Refund => ({
-  id: row.id,
+  id: trustedId(row.id),
   publicId: row.publicId,
-  paymentId: row.paymentId,
-  customerId: row.customerId,
-  documentId: orNull(row.documentId),
+  paymentId: trustedId(row.paymentId),
+  customerId: trustedId(row.customerId),
+  documentId: trustedIdOrNull(row.documentId),
   currency: row.currency as CurrencyCode,
   amount: row.amount,
   state: row.state,

@@ -1,11 +1,11 @@
 /** Reversal: persistence row ↔ domain record. */
-import type { Reversal } from "@paybridge/core"
+import { type Reversal, trustedId } from "@paybridge/core"
 import type { ReversalRow } from "../entities/reversal.entity.ts"
 import { orNull } from "./external-ref.ts"
 
 export const reversalFromRow = (row: ReversalRow): Reversal => ({
-  id: row.id,
-  paymentId: row.paymentId,
+  id: trustedId(row.id),
+  paymentId: trustedId(row.paymentId),
   amount: row.amount,
   effectiveDate: row.effectiveDate,
   reversedAt: row.reversedAt,

@@ -1,25 +1,26 @@
 /**
- * A fault-injecting wrapper around any `LedgerStore`: `withFaults(store, faults)` asks
+ * A fault-injecting wrapper around the three stores of a database: `withFaults(stores, faults)` asks
  * `faults(operation)` before each store call (`"customers.insert"`, `"events.append"`,
- * `"apiKeys.getByPrefix"`, `"lockCustomer"`, `"nextSequence"`, `"ping"` … — the port's group and
- * member names) and fails the call with `StorageUnavailable` when it answers `true`; otherwise the
- * real store runs the call. `transaction` itself is passed through (the calls inside it are checked).
+ * `"idempotency.claim"`, `"apiKeys.getByPrefix"`, `"lockCustomer"`, `"nextSequence"`, `"ping"` … —
+ * the ports' group and member names) and fails the call with `StorageUnavailable` when it answers
+ * `true`; otherwise the real store runs the call. `transaction` itself is passed through (the calls
+ * inside it are checked).
  * Tests use it to prove that an outage surfaces as `StorageUnavailable` and rolls back, or to count
  * calls (a `faults` that records the operation and answers `false`).
  */
-import { LedgerStore, StorageUnavailable } from "@paybridge/core"
+import { IdempotencyStore, IdentityStore, LedgerStore, StorageUnavailable } from "@paybridge/core"
 import { Effect } from "effect"
+import type { LedgerStores } from "../ledger-stores.layer.ts"
 
 /** Decides, per call, whether a store operation fails (`true`) or runs. */
 export type StoreFaults = (operation: string) => boolean
 
-type Store = LedgerStore["Service"]
-
 const injected = (operation: string) =>
   new StorageUnavailable({ message: `test store: ${operation} failed (injected fault)` })
 
-/** Wraps `store` so that every call asks `faults` first; see the module comment. */
-export const withFaults = (store: Store, faults: StoreFaults): Store => {
+/** Wraps the stores so that every call asks `faults` first; see the module comment. */
+export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerStores => {
+  const { ledger: store, idempotency, identity } = stores
   const guard = <A, E, R>(
     operation: string,
     effect: Effect.Effect<A, E, R>
@@ -45,7 +46,7 @@ export const withFaults = (store: Store, faults: StoreFaults): Store => {
       })
     ) as G
 
-  return LedgerStore.of({
+  const ledger = LedgerStore.of({
     transaction: store.transaction,
     lockCustomer: (id) => guard("lockCustomer", store.lockCustomer(id)),
     nextSequence: (name) => guard("nextSequence", store.nextSequence(name)),
@@ -62,9 +63,15 @@ export const withFaults = (store: Store, faults: StoreFaults): Store => {
     balance: group("balance", store.balance),
     events: group("events", store.events),
     dialectRecords: group("dialectRecords", store.dialectRecords),
-    idempotency: group("idempotency", store.idempotency),
-    users: group("users", store.users),
-    apiKeys: group("apiKeys", store.apiKeys),
     ping: guard("ping", store.ping)
   })
+  return {
+    ledger,
+    idempotency: IdempotencyStore.of(group("idempotency", idempotency)),
+    identity: IdentityStore.of({
+      transaction: identity.transaction,
+      users: group("users", identity.users),
+      apiKeys: group("apiKeys", identity.apiKeys)
+    })
+  }
 }

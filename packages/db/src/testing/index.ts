@@ -1,7 +1,7 @@
 /**
- * Test helpers of `@paybridge/db` (imported as `@paybridge/db/testing`): the real store on a fresh
+ * Test helpers of `@paybridge/db` (imported as `@paybridge/db/testing`): the real stores on a fresh
  * in-memory SQLite copy of a migrated template (`TestLedgerStore`, `sqliteTestDatabase`), the
- * Ledger wired to it and to the deterministic test gateway (`testLedgerLayer`, `testLedgerLayerWith`),
+ * ledger services wired to them and to the deterministic test gateway (`testLedgerLayer`, `testLedgerLayerWith`),
  * the fault-injecting store wrapper (`withFaults`), and throwaway PostgreSQL databases.
  */
 export * from "./fault-injection.ts"

@@ -5,9 +5,9 @@
  * with migrations off, so each test or layer gets its own database, already at the latest schema,
  * without running the migrations again. What remains per copy is MikroORM's start (entity discovery).
  */
-import type { LedgerStore } from "@paybridge/core"
 import { Effect, Layer, type Scope } from "effect"
 import { acquireDatabase, type Database, openDatabase } from "../database.ts"
+import type { LedgerStores, StorePorts } from "../ledger-stores.layer.ts"
 import { ledgerMigrations } from "../migrations/index.ts"
 import { initOrm, migrateToLatest, serializeSqlite } from "../orm.ts"
 
@@ -48,7 +48,7 @@ const image = Effect.promise(migratedSqliteImage)
 
 /** A new in-memory copy of the migrated template, open until the scope closes. */
 export const acquireSqliteTestDatabase = (): Effect.Effect<
-  { readonly database: Database["Service"]; readonly store: LedgerStore["Service"] },
+  { readonly database: Database["Service"]; readonly stores: LedgerStores },
   never,
   Scope.Scope
 > =>
@@ -56,8 +56,8 @@ export const acquireSqliteTestDatabase = (): Effect.Effect<
     acquireDatabase({ url: "sqlite::memory:", migrate: false, sqliteImage }).pipe(Effect.orDie)
   )
 
-/** `LedgerStore` and `Database` on a new in-memory copy of the migrated template (one per build of the layer). */
-export const sqliteTestDatabase = (): Layer.Layer<LedgerStore | Database> =>
+/** The storage ports and `Database` on a new in-memory copy of the migrated template (one per build of the layer). */
+export const sqliteTestDatabase = (): Layer.Layer<StorePorts | Database> =>
   Layer.unwrap(
     Effect.map(image, (sqliteImage) => openDatabase({ url: "sqlite::memory:", migrate: false, sqliteImage }))
   ).pipe(Layer.orDie)

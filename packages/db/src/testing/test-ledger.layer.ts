@@ -1,14 +1,16 @@
 /**
- * The stores and ledgers tests run on: the real MikroORM `LedgerStore` on a fresh in-memory copy
- * of a migrated SQLite database (see `sqlite-test-database.ts`), optionally behind the
- * fault-injecting wrapper. `TestLedgerStore.make()` builds one store (scoped: closed with the
- * scope), `TestLedgerStore.layer` one per build of the layer; `testLedgerLayer` adds the real
- * Ledger service and the deterministic test gateway and exposes the store too, so tests can look
- * underneath the service. Each use of a layer (each `Effect.provide`, each runtime) gets its own
- * empty database.
+ * The stores and ledgers tests run on: the real MikroORM stores (`LedgerStore`, `IdempotencyStore`,
+ * `IdentityStore`, sharing one transaction context) on a fresh in-memory copy of a migrated SQLite
+ * database (see `sqlite-test-database.ts`), optionally behind the fault-injecting wrapper.
+ * `TestLedgerStore.make()` builds the three stores of one database (scoped: closed with the scope),
+ * `TestLedgerStore.layer` provides them, one database per build of the layer; `testLedgerLayer`
+ * adds every ledger service (`ledgerLayer`) and the deterministic test gateway and exposes the
+ * stores too, so tests can look underneath the services. Each use of a layer (each
+ * `Effect.provide`, each runtime) gets its own empty database.
  */
-import { LedgerStore, ledgerLayer, PaymentGateways } from "@paybridge/core"
+import { ledgerLayer, PaymentGateways } from "@paybridge/core"
 import { Effect, Layer, type Scope } from "effect"
+import { type LedgerStores, type StorePorts, storesContext } from "../ledger-stores.layer.ts"
 import { type StoreFaults, withFaults } from "./fault-injection.ts"
 import { acquireSqliteTestDatabase } from "./sqlite-test-database.ts"
 
@@ -18,19 +20,22 @@ export interface TestLedgerStoreOptions {
   readonly faults?: StoreFaults | undefined
 }
 
-const make = (options: TestLedgerStoreOptions = {}): Effect.Effect<LedgerStore["Service"], never, Scope.Scope> =>
-  Effect.map(acquireSqliteTestDatabase(), ({ store }) =>
-    options.faults === undefined ? store : withFaults(store, options.faults)
+const make = (options: TestLedgerStoreOptions = {}): Effect.Effect<LedgerStores, never, Scope.Scope> =>
+  Effect.map(acquireSqliteTestDatabase(), ({ stores }) =>
+    options.faults === undefined ? stores : withFaults(stores, options.faults)
   )
 
-/** The real store on a fresh SQLite database in memory: `make`/`layer`/`layerWith(options)`. */
+const layerWith = (options: TestLedgerStoreOptions): Layer.Layer<StorePorts> =>
+  Layer.effectContext(Effect.map(make(options), storesContext))
+
+/** The real stores on a fresh SQLite database in memory: `make`/`layer`/`layerWith(options)`. */
 export const TestLedgerStore = {
   make,
-  layer: Layer.effect(LedgerStore, make()),
-  layerWith: (options: TestLedgerStoreOptions) => Layer.effect(LedgerStore, make(options))
+  layer: layerWith({}),
+  layerWith
 } as const
 
-/** Ledger + LedgerStore + PaymentGateways on a store built with `options` (e.g. injected faults). */
+/** Every ledger service + the three stores + PaymentGateways on stores built with `options` (e.g. injected faults). */
 export const testLedgerLayerWith = (options: TestLedgerStoreOptions = {}) =>
   ledgerLayer.pipe(Layer.provideMerge(Layer.merge(TestLedgerStore.layerWith(options), PaymentGateways.layerTest)))
 

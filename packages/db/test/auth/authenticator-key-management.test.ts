@@ -5,7 +5,7 @@
  * so busy clients do not turn every request into a write.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Authenticator, authenticatorLayerWith, NotFound, testKdfCost, Unauthorized } from "@paybridge/core"
+import { ApiKeyId, Authenticator, authenticatorLayerWith, NotFound, testKdfCost, Unauthorized } from "@paybridge/core"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { TestLedgerStore } from "../../src/testing/index.ts"
@@ -37,7 +37,7 @@ describe("Authenticator: key management", () => {
         (yield* auth.revokeApiKey(botKey.record.id)).revokedAt?.getTime(),
         revoked.revokedAt?.getTime()
       )
-      assert.instanceOf(yield* Effect.flip(auth.revokeApiKey(9999)), NotFound)
+      assert.instanceOf(yield* Effect.flip(auth.revokeApiKey(ApiKeyId.make(9999))), NotFound)
       assert.strictEqual((yield* auth.listApiKeys()).length, 2)
     }).pipe(Effect.provide(layer))
   )

@@ -5,7 +5,15 @@
  * user, and the principal is read afresh each time rather than copied at login.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Authenticator, authenticatorLayerWith, testKdfCost, Unauthorized } from "@paybridge/core"
+import {
+  ApiKeyId,
+  Authenticator,
+  authenticatorLayerWith,
+  CustomerId,
+  testKdfCost,
+  Unauthorized,
+  UserId
+} from "@paybridge/core"
 import { Effect, Layer } from "effect"
 import { TestLedgerStore } from "../../src/testing/index.ts"
 
@@ -48,7 +56,7 @@ describe("Authenticator: session origins", () => {
         name: "Ada",
         role: "admin",
         password: "correct horse",
-        customerScope: [3, 4]
+        customerScope: [CustomerId.make(3), CustomerId.make(4)]
       })
       const grant = yield* auth.sessionForPassword("ada@example.com", "correct horse")
       assert.deepStrictEqual(grant.origin, { kind: "user", userId: user.id })
@@ -57,7 +65,7 @@ describe("Authenticator: session origins", () => {
         kind: "user",
         name: "Ada",
         role: "admin",
-        customerScope: [3, 4]
+        customerScope: [CustomerId.make(3), CustomerId.make(4)]
       })
       assert.instanceOf(yield* Effect.flip(auth.sessionForPassword("ada@example.com", "wrong horse")), Unauthorized)
     }).pipe(Effect.provide(layer))
@@ -66,8 +74,14 @@ describe("Authenticator: session origins", () => {
   it.effect("a session whose user or key does not exist is refused", () =>
     Effect.gen(function* () {
       const auth = yield* Authenticator
-      assert.instanceOf(yield* Effect.flip(auth.principalOfSession({ kind: "user", userId: 999 })), Unauthorized)
-      assert.instanceOf(yield* Effect.flip(auth.principalOfSession({ kind: "api-key", apiKeyId: 999 })), Unauthorized)
+      assert.instanceOf(
+        yield* Effect.flip(auth.principalOfSession({ kind: "user", userId: UserId.make(999) })),
+        Unauthorized
+      )
+      assert.instanceOf(
+        yield* Effect.flip(auth.principalOfSession({ kind: "api-key", apiKeyId: ApiKeyId.make(999) })),
+        Unauthorized
+      )
       assert.instanceOf(yield* Effect.flip(auth.sessionForApiKey("pbk_nonsense")), Unauthorized)
     }).pipe(Effect.provide(layer))
   )

@@ -1,5 +1,5 @@
 /**
- * The Authenticator over the real LedgerStore (SQLite in memory): creating users, issuing and checking API keys
+ * The Authenticator over the real IdentityStore (SQLite in memory): creating users, issuing and checking API keys
  * (one live key per user, revocation that takes effect at once even in another process, failures
  * that never say which part was wrong), password sign-in, and the role and customer scope that a
  * principal carries. Hashes use a cheap scrypt cost except where the production cost is the point.
@@ -10,9 +10,11 @@ import {
   authenticatorLayer,
   authenticatorLayerWith,
   type CreateUserInput,
-  LedgerStore,
+  CustomerId,
+  IdentityStore,
   parseApiKey,
   testKdfCost,
+  UserId,
   verifySecret
 } from "@paybridge/core"
 import { Effect, Fiber, Layer, Result } from "effect"
@@ -27,16 +29,16 @@ const alice: CreateUserInput = {
   name: "Alice Finance",
   role: "finance",
   password: "correct horse battery",
-  customerScope: [3, 5]
+  customerScope: [CustomerId.make(3), CustomerId.make(5)]
 }
 
 /** One Authenticator instance (its own cache, like one API process) over the given store. */
-const authenticatorOver = (store: LedgerStore["Service"]) =>
+const authenticatorOver = (store: IdentityStore["Service"]) =>
   Effect.provide(
     Effect.gen(function* () {
       return yield* Authenticator
     }),
-    Layer.provide(cheapAuthenticator, Layer.succeed(LedgerStore, store))
+    Layer.provide(cheapAuthenticator, Layer.succeed(IdentityStore, store))
   )
 
 const failureOf = <A, E>(effect: Effect.Effect<A, E>) =>
@@ -61,7 +63,7 @@ describe("Authenticator: users", () => {
       assert.strictEqual(user.email, "alice@example.com")
       assert.strictEqual(user.name, "Alice Finance")
       assert.strictEqual(user.role, "finance")
-      assert.deepStrictEqual(user.customerScope, [3, 5])
+      assert.deepStrictEqual(user.customerScope, [CustomerId.make(3), CustomerId.make(5)])
       assert.isNotNull(user.passwordHash)
       assert.isTrue(user.passwordHash?.startsWith("scrypt$"))
       assert.notInclude(user.passwordHash ?? "", "correct horse")
@@ -129,7 +131,7 @@ describe("Authenticator: API keys", () => {
         kind: "api-key",
         name: "Alice Finance",
         role: "finance",
-        customerScope: [3, 5]
+        customerScope: [CustomerId.make(3), CustomerId.make(5)]
       })
     }).pipe(Effect.provide(withFreshStore))
   )
@@ -142,7 +144,7 @@ describe("Authenticator: API keys", () => {
       assert.strictEqual(issued.record.label, "ERP sync")
       const tooLong = yield* failureOf(auth.issueApiKey({ userId: user.id, label: "x".repeat(101) }))
       assert.strictEqual(tooLong._tag, "ValidationFailed")
-      const unknown = yield* failureOf(auth.issueApiKey({ userId: 999 }))
+      const unknown = yield* failureOf(auth.issueApiKey({ userId: UserId.make(999) }))
       assert.strictEqual(unknown._tag, "NotFound")
     }).pipe(Effect.provide(withFreshStore))
   )
@@ -150,7 +152,7 @@ describe("Authenticator: API keys", () => {
   it.effect("stores only a scrypt hash of the secret, never the secret or the whole key", () =>
     Effect.gen(function* () {
       const auth = yield* Authenticator
-      const store = yield* LedgerStore
+      const store = yield* IdentityStore
       const user = yield* auth.createUser(alice)
       const issued = yield* auth.issueApiKey({ userId: user.id })
       const parts = parseApiKey(issued.apiKey)
@@ -208,7 +210,7 @@ describe("Authenticator: API keys", () => {
   it.effect("issuing a new key revokes the old one immediately, even when it was just verified", () =>
     Effect.gen(function* () {
       const auth = yield* Authenticator
-      const store = yield* LedgerStore
+      const store = yield* IdentityStore
       const user = yield* auth.createUser(alice)
       const first = yield* auth.issueApiKey({ userId: user.id })
       yield* auth.authenticateApiKey(first.apiKey) // now in the verification cache
@@ -223,7 +225,7 @@ describe("Authenticator: API keys", () => {
 
   it.effect("a key revoked by another process stops working on the next call", () =>
     Effect.gen(function* () {
-      const store = yield* TestLedgerStore.make()
+      const { identity: store } = yield* TestLedgerStore.make()
       // Two Authenticator instances with their own caches over one database: two API processes.
       const processA = yield* authenticatorOver(store)
       const processB = yield* authenticatorOver(store)
@@ -263,7 +265,7 @@ describe("Authenticator: API keys", () => {
   it.effect("a failed issue changes nothing: the previous key keeps working", () =>
     Effect.gen(function* () {
       let failInserts = false
-      const store = yield* TestLedgerStore.make({
+      const { identity: store } = yield* TestLedgerStore.make({
         faults: (operation) => failInserts && operation === "apiKeys.insert"
       })
       const auth = yield* authenticatorOver(store)
@@ -279,7 +281,7 @@ describe("Authenticator: API keys", () => {
   it.effect("reports a database outage as StorageUnavailable, never as bad credentials", () =>
     Effect.gen(function* () {
       let outage = false
-      const store = yield* TestLedgerStore.make({ faults: () => outage })
+      const { identity: store } = yield* TestLedgerStore.make({ faults: () => outage })
       const auth = yield* authenticatorOver(store)
       const user = yield* auth.createUser(alice)
       const issued = yield* auth.issueApiKey({ userId: user.id })
@@ -296,7 +298,7 @@ describe("Authenticator: API keys", () => {
   it.effect("reads the key row on every call, cached or not", () =>
     Effect.gen(function* () {
       let keyReads = 0
-      const store = yield* TestLedgerStore.make({
+      const { identity: store } = yield* TestLedgerStore.make({
         faults: (operation) => {
           if (operation === "apiKeys.getByPrefix") keyReads += 1
           return false
@@ -323,7 +325,7 @@ describe("Authenticator: production cost and the verification cache", () => {
   it.effect("hashes with N=2^15 by default; a verified key skips scrypt until the cache entry expires", () =>
     Effect.gen(function* () {
       const auth = yield* Authenticator
-      const store = yield* LedgerStore
+      const store = yield* IdentityStore
       const user = yield* auth.createUser({ ...alice, password: null })
       const issued = yield* auth.issueApiKey({ userId: user.id })
       const row = yield* store.apiKeys.getByPrefix(issued.record.prefix)
@@ -358,7 +360,7 @@ describe("Authenticator: passwords and principals", () => {
         kind: "user",
         name: "Alice Finance",
         role: "finance",
-        customerScope: [3, 5]
+        customerScope: [CustomerId.make(3), CustomerId.make(5)]
       })
     }).pipe(Effect.provide(withFreshStore))
   )
@@ -392,14 +394,14 @@ describe("Authenticator: passwords and principals", () => {
         email: "viewer@example.com",
         name: "Viewer",
         role: "read-only",
-        customerScope: [8]
+        customerScope: [CustomerId.make(8)]
       })
       assert.deepStrictEqual(yield* auth.principalOf(scoped.id), {
         id: scoped.id,
         kind: "user",
         name: "Alice Finance",
         role: "finance",
-        customerScope: [3, 5]
+        customerScope: [CustomerId.make(3), CustomerId.make(5)]
       })
       const adminPrincipal = yield* auth.principalOf(admin.id)
       assert.strictEqual(adminPrincipal.role, "admin")
@@ -407,8 +409,8 @@ describe("Authenticator: passwords and principals", () => {
       const readerKey = yield* auth.issueApiKey({ userId: reader.id })
       const readerPrincipal = yield* auth.authenticateApiKey(readerKey.apiKey)
       assert.strictEqual(readerPrincipal.role, "read-only")
-      assert.deepStrictEqual(readerPrincipal.customerScope, [8])
-      assert.strictEqual((yield* failureOf(auth.principalOf(4242)))._tag, "Unauthorized")
+      assert.deepStrictEqual(readerPrincipal.customerScope, [CustomerId.make(8)])
+      assert.strictEqual((yield* failureOf(auth.principalOf(UserId.make(4242))))._tag, "Unauthorized")
     }).pipe(Effect.provide(withFreshStore))
   )
 
@@ -419,7 +421,7 @@ describe("Authenticator: passwords and principals", () => {
       const profile = { id: user.id, email: user.email, name: "Alice Finance" }
       assert.deepStrictEqual(yield* auth.findUser({ id: user.id }), profile)
       assert.deepStrictEqual(yield* auth.findUser({ email: user.email.toUpperCase() }), profile)
-      assert.isNull(yield* auth.findUser({ id: 4242 }))
+      assert.isNull(yield* auth.findUser({ id: UserId.make(4242) }))
       assert.isNull(yield* auth.findUser({ email: "nobody@example.com" }))
     }).pipe(Effect.provide(withFreshStore))
   )

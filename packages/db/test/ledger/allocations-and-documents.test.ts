@@ -5,7 +5,7 @@
  * nothing), paying a document in one step, and cancelling documents.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Conflict, InvalidTransition, Ledger, ValidationFailed } from "@paybridge/core"
+import { type AllocationId, Conflict, Documents, InvalidTransition, Payments, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import {
   asAdmin,
@@ -21,12 +21,12 @@ describe("documents", () => {
   it.effect("invoices and bills debit the balance; proformas do not; numbers come from a sequence", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
         const customer = yield* newCustomer()
         const invoice = yield* issueInvoice(customer.id, "120.00")
-        const bill = yield* asAdmin(ledger.issueDocument({ kind: "bill", customerId: customer.id, total: "30.00" }))
+        const bill = yield* asAdmin(documents.issueDocument({ kind: "bill", customerId: customer.id, total: "30.00" }))
         const proforma = yield* asAdmin(
-          ledger.issueDocument({ kind: "proforma", customerId: customer.id, total: "500.00", number: "PF-1" })
+          documents.issueDocument({ kind: "proforma", customerId: customer.id, total: "500.00", number: "PF-1" })
         )
         assert.deepStrictEqual([invoice.number, bill.number, proforma.number], ["1", "2", "PF-1"])
         assert.deepStrictEqual([invoice.state, invoice.outstanding, invoice.allocated], ["issued", 12000n, 0n])
@@ -49,23 +49,23 @@ describe("documents", () => {
   it.effect("cancelling an unallocated invoice credits its outstanding amount back; allocated ones are refused", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
         const customer = yield* newCustomer()
         const unpaid = yield* issueInvoice(customer.id, "20.00")
         const partlyPaid = yield* issueInvoice(customer.id, "50.00")
         yield* newPayment(customer.id, "10.00", { allocations: [{ documentId: partlyPaid.id, amount: "10.00" }] })
 
-        const cancelled = yield* asAdmin(ledger.cancelDocument(unpaid.id))
+        const cancelled = yield* asAdmin(documents.cancelDocument(unpaid.id))
         assert.strictEqual(cancelled.state, "cancelled")
-        const refused = yield* Effect.flip(asAdmin(ledger.cancelDocument(partlyPaid.id)))
+        const refused = yield* Effect.flip(asAdmin(documents.cancelDocument(partlyPaid.id)))
         assert.instanceOf(refused, InvalidTransition)
-        const twice = yield* Effect.flip(asAdmin(ledger.cancelDocument(unpaid.id)))
+        const twice = yield* Effect.flip(asAdmin(documents.cancelDocument(unpaid.id)))
         assert.instanceOf(twice, InvalidTransition)
         assert.strictEqual(twice.from, "cancelled")
         // -20 -50 +10 +20
         assert.strictEqual(yield* balanceOf(customer.id), -4000n)
 
-        const unpaidList = yield* asAdmin(ledger.listDocuments({ customerId: customer.id, unpaidOnly: true }))
+        const unpaidList = yield* asAdmin(documents.listDocuments({ customerId: customer.id, unpaidOnly: true }))
         assert.deepStrictEqual(
           unpaidList.items.map((document) => [document.id, document.outstanding]),
           [[partlyPaid.id, 4000n]]
@@ -79,24 +79,32 @@ describe("allocations", () => {
   it.effect("pays an invoice exactly: outstanding reaches zero and the invoice is paid; removing it reopens", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
         const customer = yield* newCustomer()
         const invoice = yield* issueInvoice(customer.id, "33.33")
         const { payment } = yield* newPayment(customer.id, "50.00")
         const first = yield* asAdmin(
-          ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: invoice.id, amount: "13.33" }] })
+          documents.allocatePayment({
+            paymentId: payment.id,
+            allocations: [{ documentId: invoice.id, amount: "13.33" }]
+          })
         )
         assert.strictEqual(first.payment.allocatedAmount, 1333n)
         const second = yield* asAdmin(
-          ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: invoice.id, amount: "20.00" }] })
+          documents.allocatePayment({
+            paymentId: payment.id,
+            allocations: [{ documentId: invoice.id, amount: "20.00" }]
+          })
         )
         assert.strictEqual(second.allocations.length, 2)
-        const paid = yield* asAdmin(ledger.getDocument(invoice.id))
+        const paid = yield* asAdmin(documents.getDocument(invoice.id))
         assert.deepStrictEqual([paid.state, paid.allocated, paid.outstanding], ["paid", 3333n, 0n])
 
-        const removed = yield* asAdmin(ledger.deallocate({ allocationId: second.allocations[1]?.id ?? 0 }))
+        const removed = yield* asAdmin(
+          documents.deallocate({ allocationId: second.allocations[1]?.id ?? (0 as AllocationId) })
+        )
         assert.strictEqual(removed.payment.allocatedAmount, 1333n)
-        const reopened = yield* asAdmin(ledger.getDocument(invoice.id))
+        const reopened = yield* asAdmin(documents.getDocument(invoice.id))
         assert.deepStrictEqual([reopened.state, reopened.allocated, reopened.outstanding], ["issued", 1333n, 2000n])
         // Allocation moves no money: payment +50, invoice -33.33.
         assert.strictEqual(yield* balanceOf(customer.id), 1667n)
@@ -107,7 +115,8 @@ describe("allocations", () => {
   it.effect("refuses to allocate more than the payment has or the invoice is owed", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const big = yield* issueInvoice(customer.id, "100.00")
         const small = yield* issueInvoice(customer.id, "10.00")
@@ -115,7 +124,7 @@ describe("allocations", () => {
 
         const paymentLimit = yield* Effect.flip(
           asAdmin(
-            ledger.allocatePayment({
+            documents.allocatePayment({
               paymentId: payment.id,
               allocations: [
                 { documentId: big.id, amount: "50.00" },
@@ -129,7 +138,7 @@ describe("allocations", () => {
 
         const invoiceLimit = yield* Effect.flip(
           asAdmin(
-            ledger.allocatePayment({
+            documents.allocatePayment({
               paymentId: payment.id,
               allocations: [
                 { documentId: small.id, amount: "6.00" },
@@ -142,13 +151,13 @@ describe("allocations", () => {
         assert.strictEqual(invoiceLimit.reason, "over-allocation")
 
         // Nothing of the refused requests stuck.
-        const detail = yield* asAdmin(ledger.getPayment({ id: payment.id }))
+        const detail = yield* asAdmin(payments.getPayment({ id: payment.id }))
         assert.strictEqual(detail.allocations.length, 0)
         assert.strictEqual(detail.payment.allocatedAmount, 0n)
-        assert.strictEqual((yield* asAdmin(ledger.getDocument(small.id))).outstanding, 1000n)
+        assert.strictEqual((yield* asAdmin(documents.getDocument(small.id))).outstanding, 1000n)
 
         const exact = yield* asAdmin(
-          ledger.allocatePayment({
+          documents.allocatePayment({
             paymentId: payment.id,
             allocations: [
               { documentId: big.id, amount: "50.00" },
@@ -159,7 +168,7 @@ describe("allocations", () => {
         assert.strictEqual(exact.payment.allocatedAmount, 6000n)
         const full = yield* Effect.flip(
           asAdmin(
-            ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: big.id, amount: "0.01" }] })
+            documents.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: big.id, amount: "0.01" }] })
           )
         )
         assert.instanceOf(full, Conflict)
@@ -170,40 +179,50 @@ describe("allocations", () => {
   it.effect("allocates only to the same customer's live documents, from draft or posted payments", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const other = yield* newCustomer("Other plc")
         const foreign = yield* issueInvoice(other.id, "10.00")
         const cancelled = yield* issueInvoice(customer.id, "10.00")
-        yield* asAdmin(ledger.cancelDocument(cancelled.id))
+        yield* asAdmin(documents.cancelDocument(cancelled.id))
         const own = yield* issueInvoice(customer.id, "10.00")
         const { payment } = yield* newPayment(customer.id, "30.00")
 
         const wrongCustomer = yield* Effect.flip(
           asAdmin(
-            ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: foreign.id, amount: "1" }] })
+            documents.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: foreign.id, amount: "1" }] })
           )
         )
         assert.instanceOf(wrongCustomer, ValidationFailed)
         assert.deepStrictEqual(wrongCustomer.issues[0]?.path, ["allocations", 0, "documentId"])
         const dead = yield* Effect.flip(
           asAdmin(
-            ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: cancelled.id, amount: "1" }] })
+            documents.allocatePayment({
+              paymentId: payment.id,
+              allocations: [{ documentId: cancelled.id, amount: "1" }]
+            })
           )
         )
         assert.instanceOf(dead, InvalidTransition)
 
         const draft = yield* newPayment(customer.id, "5.00", { initialState: "draft" })
         const fromDraft = yield* asAdmin(
-          ledger.allocatePayment({ paymentId: draft.payment.id, allocations: [{ documentId: own.id, amount: "5.00" }] })
+          documents.allocatePayment({
+            paymentId: draft.payment.id,
+            allocations: [{ documentId: own.id, amount: "5.00" }]
+          })
         )
         assert.strictEqual(fromDraft.allocations.length, 1)
         // Rejecting the draft gives the invoice its outstanding amount back.
-        yield* asAdmin(ledger.rejectPayment({ paymentId: draft.payment.id, reason: "bounced" }))
-        assert.strictEqual((yield* asAdmin(ledger.getDocument(own.id))).outstanding, 1000n)
+        yield* asAdmin(payments.rejectPayment({ paymentId: draft.payment.id, reason: "bounced" }))
+        assert.strictEqual((yield* asAdmin(documents.getDocument(own.id))).outstanding, 1000n)
         const fromRejected = yield* Effect.flip(
           asAdmin(
-            ledger.allocatePayment({ paymentId: draft.payment.id, allocations: [{ documentId: own.id, amount: "1" }] })
+            documents.allocatePayment({
+              paymentId: draft.payment.id,
+              allocations: [{ documentId: own.id, amount: "1" }]
+            })
           )
         )
         assert.instanceOf(fromRejected, InvalidTransition)
@@ -215,7 +234,8 @@ describe("allocations", () => {
   it.effect("createPayment with allocations is all or nothing", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
+        const documents = yield* Documents
         const customer = yield* newCustomer()
         const invoice = yield* issueInvoice(customer.id, "10.00")
         const chainBefore = yield* balanceChain(customer.id)
@@ -223,15 +243,15 @@ describe("allocations", () => {
           newPayment(customer.id, "30.00", { allocations: [{ documentId: invoice.id, amount: "20.00" }] })
         )
         assert.instanceOf(refused, Conflict)
-        assert.strictEqual((yield* asAdmin(ledger.listPayments({}))).items.length, 0)
+        assert.strictEqual((yield* asAdmin(payments.listPayments({}))).items.length, 0)
         assert.deepStrictEqual(yield* balanceChain(customer.id), chainBefore)
-        assert.strictEqual((yield* asAdmin(ledger.getDocument(invoice.id))).outstanding, 1000n)
+        assert.strictEqual((yield* asAdmin(documents.getDocument(invoice.id))).outstanding, 1000n)
 
         const accepted = yield* newPayment(customer.id, "30.00", {
           allocations: [{ documentId: invoice.id, amount: "10.00" }]
         })
         assert.strictEqual(accepted.payment.allocatedAmount, 1000n)
-        assert.strictEqual((yield* asAdmin(ledger.getDocument(invoice.id))).state, "paid")
+        assert.strictEqual((yield* asAdmin(documents.getDocument(invoice.id))).state, "paid")
       })
     )
   )
@@ -239,11 +259,11 @@ describe("allocations", () => {
   it.effect("payDocument pays the outstanding amount, or a smaller given one, as one posted payment", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
         const customer = yield* newCustomer()
         const invoice = yield* issueInvoice(customer.id, "75.50")
         const part = yield* asAdmin(
-          ledger.payDocument({ documentId: invoice.id, amount: "25.50", reference: "BANK-1" })
+          documents.payDocument({ documentId: invoice.id, amount: "25.50", reference: "BANK-1" })
         )
         assert.strictEqual(part.payment.state, "posted")
         assert.strictEqual(part.payment.amount, 2550n)
@@ -252,16 +272,16 @@ describe("allocations", () => {
           part.allocations.map((allocation) => [allocation.documentId, allocation.amount]),
           [[invoice.id, 2550n]]
         )
-        const tooMuch = yield* Effect.flip(asAdmin(ledger.payDocument({ documentId: invoice.id, amount: "50.01" })))
+        const tooMuch = yield* Effect.flip(asAdmin(documents.payDocument({ documentId: invoice.id, amount: "50.01" })))
         assert.instanceOf(tooMuch, Conflict)
         assert.strictEqual(tooMuch.reason, "over-allocation")
 
-        const rest = yield* asAdmin(ledger.payDocument({ documentId: invoice.id }))
+        const rest = yield* asAdmin(documents.payDocument({ documentId: invoice.id }))
         assert.strictEqual(rest.payment.amount, 5000n)
-        assert.strictEqual((yield* asAdmin(ledger.getDocument(invoice.id))).state, "paid")
+        assert.strictEqual((yield* asAdmin(documents.getDocument(invoice.id))).state, "paid")
         assert.strictEqual(yield* balanceOf(customer.id), 0n)
 
-        const paidAlready = yield* Effect.flip(asAdmin(ledger.payDocument({ documentId: invoice.id })))
+        const paidAlready = yield* Effect.flip(asAdmin(documents.payDocument({ documentId: invoice.id })))
         assert.instanceOf(paidAlready, InvalidTransition)
         assert.deepStrictEqual([paidAlready.entity, paidAlready.from], ["document", "paid"])
       })
@@ -271,7 +291,7 @@ describe("allocations", () => {
   it.effect("an amount edit on a draft cannot go below what it already allocates", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const invoice = yield* issueInvoice(customer.id, "40.00")
         const draft = yield* newPayment(customer.id, "40.00", {
@@ -279,10 +299,10 @@ describe("allocations", () => {
           allocations: [{ documentId: invoice.id, amount: "30.00" }]
         })
         const refused = yield* Effect.flip(
-          asAdmin(ledger.updatePayment({ paymentId: draft.payment.id, amount: "29.99" }))
+          asAdmin(payments.updatePayment({ paymentId: draft.payment.id, amount: "29.99" }))
         )
         assert.instanceOf(refused, Conflict)
-        const lowered = yield* asAdmin(ledger.updatePayment({ paymentId: draft.payment.id, amount: "30.00" }))
+        const lowered = yield* asAdmin(payments.updatePayment({ paymentId: draft.payment.id, amount: "30.00" }))
         assert.strictEqual(lowered.amount, 3000n)
       })
     )

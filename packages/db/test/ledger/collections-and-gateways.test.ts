@@ -4,7 +4,18 @@
  * (data, not an error), and a pending charge leaves the payment pending with a card collection.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { InvalidTransition, Ledger, NotFound, testGatewayTokens, ValidationFailed } from "@paybridge/core"
+import {
+  Balances,
+  Collections,
+  type CustomerId,
+  GatewayId,
+  InvalidTransition,
+  NotFound,
+  Parties,
+  Payments,
+  testGatewayTokens,
+  ValidationFailed
+} from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import {
@@ -17,17 +28,21 @@ import {
   withLedger
 } from "./ledger-fixtures.ts"
 
-const draftFor = (customerId: number, amount: string) => newPayment(customerId, amount, { initialState: "draft" })
+const draftFor = (customerId: CustomerId, amount: string) => newPayment(customerId, amount, { initialState: "draft" })
 
 describe("collections", () => {
   it.effect("request → collected posts the payment and keeps both timestamps on the collection", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const collections = yield* Collections
         const customer = yield* newCustomer()
         const draft = yield* draftFor(customer.id, "80.00")
         const requested = yield* asAdmin(
-          ledger.requestCollection({ paymentId: draft.payment.id, method: "direct-debit", gatewayReference: "DD-1" })
+          collections.requestCollection({
+            paymentId: draft.payment.id,
+            method: "direct-debit",
+            gatewayReference: "DD-1"
+          })
         )
         assert.strictEqual(requested.payment.state, "pending")
         assert.strictEqual(requested.collections.length, 1)
@@ -36,7 +51,7 @@ describe("collections", () => {
         assert.strictEqual(yield* balanceOf(customer.id), 0n)
 
         yield* TestClock.adjust("3 days")
-        const collected = yield* asAdmin(ledger.markCollected({ paymentId: draft.payment.id }))
+        const collected = yield* asAdmin(collections.markCollected({ paymentId: draft.payment.id }))
         assert.strictEqual(collected.payment.state, "posted")
         assert.strictEqual(collected.payment.number, "1")
         assert.strictEqual(collected.payment.postedOn, "2026-03-17")
@@ -57,19 +72,19 @@ describe("collections", () => {
   it.effect("a cancelled collection returns the payment to draft; it can be requested again", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const collections = yield* Collections
         const customer = yield* newCustomer()
         const draft = yield* draftFor(customer.id, "80.00")
-        yield* asAdmin(ledger.requestCollection({ paymentId: draft.payment.id, method: "direct-debit" }))
+        yield* asAdmin(collections.requestCollection({ paymentId: draft.payment.id, method: "direct-debit" }))
         yield* TestClock.adjust("1 hour")
         const cancelled = yield* asAdmin(
-          ledger.cancelCollection({ paymentId: draft.payment.id, reason: "mandate revoked" })
+          collections.cancelCollection({ paymentId: draft.payment.id, reason: "mandate revoked" })
         )
         assert.strictEqual(cancelled.payment.state, "draft")
         assert.strictEqual(cancelled.collections[0]?.state, "cancelled")
         assert.strictEqual(cancelled.collections[0]?.cancelledAt?.toISOString(), "2026-03-14T10:30:00.000Z")
 
-        const again = yield* asAdmin(ledger.requestCollection({ paymentId: draft.payment.id, method: "card" }))
+        const again = yield* asAdmin(collections.requestCollection({ paymentId: draft.payment.id, method: "card" }))
         assert.deepStrictEqual(
           again.collections.map((collection) => [collection.method, collection.state]),
           [
@@ -85,18 +100,19 @@ describe("collections", () => {
   it.effect("a failed collection records its reason and returns the payment to draft", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const collections = yield* Collections
+        const balances = yield* Balances
         const customer = yield* newCustomer()
         const draft = yield* draftFor(customer.id, "80.00")
-        yield* asAdmin(ledger.requestCollection({ paymentId: draft.payment.id, method: "direct-debit" }))
+        yield* asAdmin(collections.requestCollection({ paymentId: draft.payment.id, method: "direct-debit" }))
         const failed = yield* asAdmin(
-          ledger.failCollection({ paymentId: draft.payment.id, reason: "insufficient funds" })
+          collections.failCollection({ paymentId: draft.payment.id, reason: "insufficient funds" })
         )
         assert.strictEqual(failed.payment.state, "draft")
         assert.strictEqual(failed.collections[0]?.state, "failed")
         assert.strictEqual(failed.collections[0]?.failureReason, "insufficient funds")
         assert.isNotNull(failed.collections[0]?.failedAt)
-        const events = yield* asAdmin(ledger.listEvents({ paymentId: draft.payment.id }))
+        const events = yield* asAdmin(balances.listEvents({ paymentId: draft.payment.id }))
         assert.deepStrictEqual(
           events.items.map((event) => event.type),
           [
@@ -114,19 +130,19 @@ describe("collections", () => {
   it.effect("refuses collection steps that the lifecycle does not allow", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const collections = yield* Collections
         const customer = yield* newCustomer()
         const posted = yield* newPayment(customer.id, "5.00")
         const request = yield* Effect.flip(
-          asAdmin(ledger.requestCollection({ paymentId: posted.payment.id, method: "direct-debit" }))
+          asAdmin(collections.requestCollection({ paymentId: posted.payment.id, method: "direct-debit" }))
         )
         assert.instanceOf(request, InvalidTransition)
         assert.deepStrictEqual([request.from, request.action], ["posted", "submit"])
 
         const draft = yield* draftFor(customer.id, "5.00")
-        const collect = yield* Effect.flip(asAdmin(ledger.markCollected({ paymentId: draft.payment.id })))
+        const collect = yield* Effect.flip(asAdmin(collections.markCollected({ paymentId: draft.payment.id })))
         assert.instanceOf(collect, InvalidTransition)
-        const fail = yield* Effect.flip(asAdmin(ledger.failCollection({ paymentId: draft.payment.id })))
+        const fail = yield* Effect.flip(asAdmin(collections.failCollection({ paymentId: draft.payment.id })))
         assert.instanceOf(fail, InvalidTransition)
       })
     )
@@ -135,13 +151,14 @@ describe("collections", () => {
   it.effect("cancelling a pending payment cancels its open collection", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const collections = yield* Collections
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const draft = yield* draftFor(customer.id, "5.00")
-        yield* asAdmin(ledger.requestCollection({ paymentId: draft.payment.id, method: "direct-debit" }))
-        const cancelled = yield* asAdmin(ledger.cancelPayment({ paymentId: draft.payment.id }))
+        yield* asAdmin(collections.requestCollection({ paymentId: draft.payment.id, method: "direct-debit" }))
+        const cancelled = yield* asAdmin(payments.cancelPayment({ paymentId: draft.payment.id }))
         assert.strictEqual(cancelled.state, "cancelled")
-        const detail = yield* asAdmin(ledger.getPayment({ id: draft.payment.id }))
+        const detail = yield* asAdmin(payments.getPayment({ id: draft.payment.id }))
         assert.strictEqual(detail.collections[0]?.state, "cancelled")
       })
     )
@@ -150,13 +167,13 @@ describe("collections", () => {
 
 describe("gateway payments", () => {
   const gatewaySetup = Effect.gen(function* () {
-    const ledger = yield* Ledger
-    const gateway = yield* asAdmin(ledger.createGateway({ code: "stripe-test", name: "Test gateway" }))
+    const parties = yield* Parties
+    const gateway = yield* asAdmin(parties.createGateway({ code: "stripe-test", name: "Test gateway" }))
     const card = yield* asAdmin(
-      ledger.createPreset({ kind: "method", code: "card", name: "Card", gatewayId: gateway.id })
+      parties.createPreset({ kind: "method", code: "card", name: "Card", gatewayId: gateway.id })
     )
     const customer = yield* newCustomer()
-    return { ledger, gateway, card, customer }
+    return { gateway, card, customer }
   })
 
   it.effect("an approved charge posts the payment with the gateway's reference", () =>
@@ -178,7 +195,8 @@ describe("gateway payments", () => {
   it.effect("a decline is stored as a rejected payment with the decline message, not raised", () =>
     withLedger(
       Effect.gen(function* () {
-        const { ledger, gateway, customer } = yield* gatewaySetup
+        const payments = yield* Payments
+        const { gateway, customer } = yield* gatewaySetup
         const declined = yield* newPayment(customer.id, "25.00", {
           gatewayId: gateway.id,
           cardToken: testGatewayTokens.insufficientFunds
@@ -191,7 +209,7 @@ describe("gateway payments", () => {
         const byAmount = yield* newPayment(customer.id, "10.51", { gatewayId: gateway.id })
         assert.strictEqual(byAmount.payment.rejectionReason, "card declined")
         assert.strictEqual(yield* balanceOf(customer.id), 0n)
-        const stored = yield* asAdmin(ledger.listPayments({ states: ["rejected"] }))
+        const stored = yield* asAdmin(payments.listPayments({ states: ["rejected"] }))
         assert.strictEqual(stored.items.length, 2)
       })
     )
@@ -200,7 +218,8 @@ describe("gateway payments", () => {
   it.effect("a pending charge leaves the payment pending with a card collection that settles later", () =>
     withLedger(
       Effect.gen(function* () {
-        const { ledger, card, customer } = yield* gatewaySetup
+        const collections = yield* Collections
+        const { card, customer } = yield* gatewaySetup
         const invoice = yield* issueInvoice(customer.id, "25.00")
         const pending = yield* newPayment(customer.id, "25.00", {
           methodId: card.id,
@@ -214,7 +233,7 @@ describe("gateway payments", () => {
         assert.strictEqual(pending.allocations.length, 1)
         assert.strictEqual(yield* balanceOf(customer.id), -2500n)
 
-        const settled = yield* asAdmin(ledger.markCollected({ paymentId: pending.payment.id }))
+        const settled = yield* asAdmin(collections.markCollected({ paymentId: pending.payment.id }))
         assert.strictEqual(settled.payment.state, "posted")
         assert.strictEqual(yield* balanceOf(customer.id), 0n)
       })
@@ -224,7 +243,9 @@ describe("gateway payments", () => {
   it.effect("a gateway-linked method needs a card token; a disabled gateway or a draft charge is refused", () =>
     withLedger(
       Effect.gen(function* () {
-        const { ledger, gateway, card, customer } = yield* gatewaySetup
+        const parties = yield* Parties
+        const payments = yield* Payments
+        const { gateway, card, customer } = yield* gatewaySetup
         const noToken = yield* Effect.flip(newPayment(customer.id, "25.00", { methodId: card.id }))
         assert.instanceOf(noToken, ValidationFailed)
         assert.deepStrictEqual(noToken.issues[0]?.path, ["cardToken"])
@@ -235,14 +256,14 @@ describe("gateway payments", () => {
         assert.instanceOf(draft, ValidationFailed)
         assert.deepStrictEqual(draft.issues[0]?.path, ["initialState"])
 
-        const off = yield* asAdmin(ledger.createGateway({ code: "off", name: "Disabled", enabled: false }))
+        const off = yield* asAdmin(parties.createGateway({ code: "off", name: "Disabled", enabled: false }))
         const disabled = yield* Effect.flip(newPayment(customer.id, "25.00", { gatewayId: off.id }))
         assert.instanceOf(disabled, ValidationFailed)
         assert.deepStrictEqual(disabled.issues[0]?.path, ["gatewayId"])
 
-        const unknown = yield* Effect.flip(newPayment(customer.id, "25.00", { gatewayId: 777 }))
+        const unknown = yield* Effect.flip(newPayment(customer.id, "25.00", { gatewayId: GatewayId.make(777) }))
         assert.instanceOf(unknown, NotFound)
-        assert.strictEqual((yield* asAdmin(ledger.listPayments({}))).items.length, 0)
+        assert.strictEqual((yield* asAdmin(payments.listPayments({}))).items.length, 0)
       })
     )
   )

@@ -4,11 +4,11 @@
  * fields it does not name, and an idempotent retry of a save replays instead of writing twice.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Forbidden, Ledger, NotFound, type Principal } from "@paybridge/core"
+import { type CustomerId, DialectRecords, Forbidden, NotFound, type Principal, UserId } from "@paybridge/core"
 import { Effect } from "effect"
 import { as, asAdmin, asFinance, auditor, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
 
-const mandate = (key: string, customerId: number) => ({
+const mandate = (key: string, customerId: CustomerId) => ({
   dialect: "elevate",
   kind: "site-payment-mandate",
   key,
@@ -16,8 +16,8 @@ const mandate = (key: string, customerId: number) => ({
   data: { reference: `MD-${key}`, status: "ACTIVE" }
 })
 
-const scopedTo = (customerIds: ReadonlyArray<number>): Principal => ({
-  id: 21,
+const scopedTo = (customerIds: ReadonlyArray<CustomerId>): Principal => ({
+  id: UserId.make(21),
   kind: "api-key",
   name: "Scoped",
   role: "finance",
@@ -28,31 +28,34 @@ describe("dialect records", () => {
   it.effect("are saved by key, replaced on a second save, listed per customer and deleted", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const dialectRecords = yield* DialectRecords
         const alpha = yield* newCustomer()
         const beta = yield* newCustomer()
-        const first = yield* asFinance(ledger.saveDialectRecord(mandate("1", alpha.id)))
-        yield* asFinance(ledger.saveDialectRecord(mandate("2", alpha.id)))
-        yield* asFinance(ledger.saveDialectRecord(mandate("3", beta.id)))
+        const first = yield* asFinance(dialectRecords.saveDialectRecord(mandate("1", alpha.id)))
+        yield* asFinance(dialectRecords.saveDialectRecord(mandate("2", alpha.id)))
+        yield* asFinance(dialectRecords.saveDialectRecord(mandate("3", beta.id)))
         const replaced = yield* asFinance(
-          ledger.saveDialectRecord({ ...mandate("1", alpha.id), data: { status: "CANCELLED" } })
+          dialectRecords.saveDialectRecord({ ...mandate("1", alpha.id), data: { status: "CANCELLED" } })
         )
         assert.strictEqual(replaced.id, first.id)
         assert.deepStrictEqual(
-          (yield* asFinance(ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "1" })))
-            .data,
+          (yield* asFinance(
+            dialectRecords.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "1" })
+          )).data,
           { status: "CANCELLED" }
         )
         const alphaPage = yield* asFinance(
-          ledger.listDialectRecords({ dialect: "elevate", kind: "site-payment-mandate", customerId: alpha.id })
+          dialectRecords.listDialectRecords({ dialect: "elevate", kind: "site-payment-mandate", customerId: alpha.id })
         )
         assert.deepStrictEqual(
           alphaPage.items.map((record) => record.key),
           ["1", "2"]
         )
-        yield* asFinance(ledger.deleteDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
+        yield* asFinance(
+          dialectRecords.deleteDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" })
+        )
         const gone = yield* Effect.flip(
-          asAdmin(ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
+          asAdmin(dialectRecords.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
         )
         assert.instanceOf(gone, NotFound)
       })
@@ -62,23 +65,31 @@ describe("dialect records", () => {
   it.effect("obey roles and customer scope", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const dialectRecords = yield* DialectRecords
         const alpha = yield* newCustomer()
         const beta = yield* newCustomer()
-        yield* asFinance(ledger.saveDialectRecord(mandate("1", alpha.id)))
-        yield* asFinance(ledger.saveDialectRecord(mandate("2", beta.id)))
-        assert.instanceOf(yield* Effect.flip(as(auditor)(ledger.saveDialectRecord(mandate("3", alpha.id)))), Forbidden)
+        yield* asFinance(dialectRecords.saveDialectRecord(mandate("1", alpha.id)))
+        yield* asFinance(dialectRecords.saveDialectRecord(mandate("2", beta.id)))
+        assert.instanceOf(
+          yield* Effect.flip(as(auditor)(dialectRecords.saveDialectRecord(mandate("3", alpha.id)))),
+          Forbidden
+        )
         const scoped = as(scopedTo([alpha.id]))
-        const visible = yield* scoped(ledger.listDialectRecords({ dialect: "elevate", kind: "site-payment-mandate" }))
+        const visible = yield* scoped(
+          dialectRecords.listDialectRecords({ dialect: "elevate", kind: "site-payment-mandate" })
+        )
         assert.deepStrictEqual(
           visible.items.map((record) => record.key),
           ["1"]
         )
         const hidden = yield* Effect.flip(
-          scoped(ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
+          scoped(dialectRecords.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
         )
         assert.instanceOf(hidden, Forbidden)
-        assert.instanceOf(yield* Effect.flip(scoped(ledger.saveDialectRecord(mandate("4", beta.id)))), Forbidden)
+        assert.instanceOf(
+          yield* Effect.flip(scoped(dialectRecords.saveDialectRecord(mandate("4", beta.id)))),
+          Forbidden
+        )
       })
     )
   )
@@ -86,22 +97,24 @@ describe("dialect records", () => {
   it.effect("a merging save changes only the fields it names, and concurrent merges all land", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const dialectRecords = yield* DialectRecords
         const customer = yield* newCustomer()
-        yield* asFinance(ledger.saveDialectRecord(mandate("1", customer.id)))
+        yield* asFinance(dialectRecords.saveDialectRecord(mandate("1", customer.id)))
         const merged = yield* asFinance(
-          ledger.saveDialectRecord({ ...mandate("1", customer.id), data: { status: "CANCELLED" }, merge: true })
+          dialectRecords.saveDialectRecord({ ...mandate("1", customer.id), data: { status: "CANCELLED" }, merge: true })
         )
         assert.deepStrictEqual(merged.data, { reference: "MD-1", status: "CANCELLED" })
         const fields = ["a", "b", "c", "d", "e", "f"]
         yield* Effect.forEach(
           fields,
           (field) =>
-            asFinance(ledger.saveDialectRecord({ ...mandate("1", customer.id), data: { [field]: 1 }, merge: true })),
+            asFinance(
+              dialectRecords.saveDialectRecord({ ...mandate("1", customer.id), data: { [field]: 1 }, merge: true })
+            ),
           { concurrency: "unbounded" }
         )
         const stored = yield* asFinance(
-          ledger.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "1" })
+          dialectRecords.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "1" })
         )
         assert.deepStrictEqual(stored.data, {
           reference: "MD-1",
@@ -109,7 +122,7 @@ describe("dialect records", () => {
           ...Object.fromEntries(fields.map((field) => [field, 1]))
         })
         const created = yield* asFinance(
-          ledger.saveDialectRecord({ ...mandate("9", customer.id), data: { status: "NEW" }, merge: true })
+          dialectRecords.saveDialectRecord({ ...mandate("9", customer.id), data: { status: "NEW" }, merge: true })
         )
         assert.deepStrictEqual(created.data, { status: "NEW" })
       })
@@ -119,11 +132,11 @@ describe("dialect records", () => {
   it.effect("an idempotent retry of a save replays the first result", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const dialectRecords = yield* DialectRecords
         const customer = yield* newCustomer()
         const withKey = as(finance, { idempotencyKey: "save-1" })
-        const first = yield* withKey(ledger.saveDialectRecord(mandate("1", customer.id)))
-        const retry = yield* withKey(ledger.saveDialectRecord(mandate("1", customer.id)))
+        const first = yield* withKey(dialectRecords.saveDialectRecord(mandate("1", customer.id)))
+        const retry = yield* withKey(dialectRecords.saveDialectRecord(mandate("1", customer.id)))
         assert.deepStrictEqual(retry, first)
         assert.strictEqual(retry.updatedAt.getTime(), first.updatedAt.getTime())
       })

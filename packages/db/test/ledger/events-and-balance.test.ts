@@ -7,13 +7,20 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
+  type AllocationId,
   type BalanceEntry,
+  Balances,
   Conflict,
+  type DocumentId,
+  Documents,
   formatMinorUnits,
   InvalidTransition,
-  Ledger,
   LedgerStore,
   NotFound,
+  type PaymentId,
+  Payments,
+  type RefundId,
+  Refunds,
   StorageUnavailable,
   type TransitionRefundInput
 } from "@paybridge/core"
@@ -48,15 +55,16 @@ describe("event log", () => {
   it.effect("records each state change with the command's context and minor-unit amounts", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
+        const balances = yield* Balances
         const customer = yield* newCustomer()
         const viaDialect = as(admin, { origin: "dialect:logisense", requestId: "req-42", idempotencyKey: "k-42" })
-        const { payment } = yield* viaDialect(ledger.createPayment({ customerId: customer.id, amount: "19.99" }))
+        const { payment } = yield* viaDialect(payments.createPayment({ customerId: customer.id, amount: "19.99" }))
         yield* as(admin, { origin: "cli", requestId: "req-43" })(
-          ledger.reversePayment({ paymentId: payment.id, amount: "4.99", effectiveDate: "2026-03-01" })
+          payments.reversePayment({ paymentId: payment.id, amount: "4.99", effectiveDate: "2026-03-01" })
         )
 
-        const events = (yield* asAdmin(ledger.listEvents({ paymentId: payment.id }))).items
+        const events = (yield* asAdmin(balances.listEvents({ paymentId: payment.id }))).items
         assert.deepStrictEqual(
           events.map((event) => event.type),
           ["payment.created", "payment.posted", "payment.reversed"]
@@ -77,7 +85,7 @@ describe("event log", () => {
         assert.strictEqual(reversed?.data.amount, "499")
         assert.strictEqual(reversed?.data.effectiveDate, "2026-03-01")
 
-        const customerEvents = yield* asAdmin(ledger.listEvents({ types: ["customer.created"] }))
+        const customerEvents = yield* asAdmin(balances.listEvents({ types: ["customer.created"] }))
         assert.deepStrictEqual(
           customerEvents.items.map((event) => event.entityId),
           [customer.id]
@@ -89,7 +97,7 @@ describe("event log", () => {
   it.effect("pages through the log with cursors and filters by time", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const balances = yield* Balances
         const customer = yield* newCustomer()
         for (let index = 0; index < 5; index++) yield* newPayment(customer.id, "1.00")
         const seen: Array<number> = []
@@ -97,7 +105,7 @@ describe("event log", () => {
         let pages = 0
         do {
           const page: { items: ReadonlyArray<{ id: number }>; nextCursor: string | null } = yield* asAdmin(
-            ledger.listEvents({ limit: 4, cursor })
+            balances.listEvents({ limit: 4, cursor })
           )
           seen.push(...page.items.map((event) => event.id))
           cursor = page.nextCursor
@@ -110,7 +118,7 @@ describe("event log", () => {
           seen,
           [...seen].sort((a, b) => a - b)
         )
-        const future = yield* asAdmin(ledger.listEvents({ since: new Date("2027-01-01T00:00:00Z") }))
+        const future = yield* asAdmin(balances.listEvents({ since: new Date("2027-01-01T00:00:00Z") }))
         assert.strictEqual(future.items.length, 0)
       })
     )
@@ -121,20 +129,23 @@ describe("running balance", () => {
   it.effect("books every movement kind once, in order, with the records it concerns", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
+        const payments = yield* Payments
+        const refunds = yield* Refunds
+        const balances = yield* Balances
         const customer = yield* newCustomer()
         const invoice = yield* issueInvoice(customer.id, "100.00")
         const cancelledInvoice = yield* issueInvoice(customer.id, "5.00")
-        yield* asAdmin(ledger.cancelDocument(cancelledInvoice.id))
+        yield* asAdmin(documents.cancelDocument(cancelledInvoice.id))
         const { payment } = yield* newPayment(customer.id, "100.00", {
           allocations: [{ documentId: invoice.id, amount: "100.00" }]
         })
-        const reversed = yield* asAdmin(ledger.reversePayment({ paymentId: payment.id, amount: "10.00" }))
-        yield* asAdmin(ledger.reinstateReversal({ paymentId: payment.id }))
-        const refund = yield* asAdmin(ledger.refundPayment({ paymentId: payment.id, amount: "1.00" }))
-        yield* asAdmin(ledger.transitionRefund({ refundId: refund.id, action: "cancel" }))
+        const reversed = yield* asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "10.00" }))
+        yield* asAdmin(payments.reinstateReversal({ paymentId: payment.id }))
+        const refund = yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "1.00" }))
+        yield* asAdmin(refunds.transitionRefund({ refundId: refund.id, action: "cancel" }))
         yield* asAdmin(
-          ledger.adjustBalance({ customerId: customer.id, amount: "2.50", description: "rounding credit" })
+          balances.adjustBalance({ customerId: customer.id, amount: "2.50", description: "rounding credit" })
         )
 
         const chain = yield* balanceChain(customer.id)
@@ -164,12 +175,13 @@ describe("running balance", () => {
   it.effect("stays gap-free and consistent under concurrent commands on one customer", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const balances = yield* Balances
+        const paymentsService = yield* Payments
         const customer = yield* newCustomer()
         const commands = Array.from({ length: 40 }, (_, index) =>
           index % 3 === 0
-            ? asAdmin(ledger.adjustBalance({ customerId: customer.id, amount: "-0.50", description: `fee ${index}` }))
-            : asAdmin(ledger.createPayment({ customerId: customer.id, amount: "1.25" }))
+            ? asAdmin(balances.adjustBalance({ customerId: customer.id, amount: "-0.50", description: `fee ${index}` }))
+            : asAdmin(paymentsService.createPayment({ customerId: customer.id, amount: "1.25" }))
         )
         yield* Effect.all(commands, { concurrency: "unbounded" })
         const chain = yield* balanceChain(customer.id)
@@ -177,7 +189,7 @@ describe("running balance", () => {
         // 14 fees of 0.50, 26 payments of 1.25
         assert.strictEqual(assertConsistentChain(chain), BigInt(14 * -50 + 26 * 125))
         assert.strictEqual(yield* balanceOf(customer.id), BigInt(14 * -50 + 26 * 125))
-        const numbers = (yield* asAdmin(ledger.listPayments({ order: "id", limit: 100 }))).items.map(
+        const numbers = (yield* asAdmin(paymentsService.listPayments({ order: "id", limit: 100 }))).items.map(
           (payment) => payment.number
         )
         assert.deepStrictEqual(
@@ -192,7 +204,8 @@ describe("running balance", () => {
     Effect.gen(function* () {
       let failEvents = false
       const program = Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
+        const documents = yield* Documents
         const customer = yield* newCustomer()
         const invoice = yield* issueInvoice(customer.id, "10.00")
         failEvents = true
@@ -201,8 +214,8 @@ describe("running balance", () => {
         )
         failEvents = false
         assert.instanceOf(error, StorageUnavailable)
-        assert.strictEqual((yield* asAdmin(ledger.listPayments({}))).items.length, 0)
-        const untouched = yield* asAdmin(ledger.getDocument(invoice.id))
+        assert.strictEqual((yield* asAdmin(payments.listPayments({}))).items.length, 0)
+        const untouched = yield* asAdmin(documents.getDocument(invoice.id))
         assert.deepStrictEqual([untouched.state, untouched.outstanding], ["issued", 1000n])
         const chain = yield* balanceChain(customer.id)
         assert.strictEqual(chain.length, 1)
@@ -259,14 +272,17 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 /** Runs random command sequences and checks the ledger's books balance afterwards. */
 const runScenario = (steps: ReadonlyArray<Step>) =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const documentsService = yield* Documents
+    const payments = yield* Payments
+    const balances = yield* Balances
+    const refundsService = yield* Refunds
     const customer = yield* newCustomer()
     const money = (value: number) => formatMinorUnits(BigInt(value), "EUR")
-    const paymentIds: Array<number> = []
-    const documentIds: Array<number> = []
-    const refundIds: Array<number> = []
-    const allocationIds: Array<number> = []
-    const chosen = (ids: ReadonlyArray<number>, index: number) => ids[index % Math.max(ids.length, 1)]
+    const paymentIds: Array<PaymentId> = []
+    const documentIds: Array<DocumentId> = []
+    const refundIds: Array<RefundId> = []
+    const allocationIds: Array<AllocationId> = []
+    const chosen = <Id>(ids: ReadonlyArray<Id>, index: number) => ids[index % Math.max(ids.length, 1)]
 
     for (const s of steps) {
       const command: Effect.Effect<unknown, unknown> = (() => {
@@ -274,7 +290,7 @@ const runScenario = (steps: ReadonlyArray<Step>) =>
           case "invoice":
             return Effect.map(
               asAdmin(
-                ledger.issueDocument({
+                documentsService.issueDocument({
                   kind: s.proforma ? "proforma" : "invoice",
                   customerId: customer.id,
                   total: money(s.cents)
@@ -285,7 +301,7 @@ const runScenario = (steps: ReadonlyArray<Step>) =>
           case "pay":
             return Effect.map(
               asAdmin(
-                ledger.createPayment({
+                payments.createPayment({
                   customerId: customer.id,
                   amount: money(s.cents),
                   initialState: s.draft ? "draft" : "posted"
@@ -297,14 +313,14 @@ const runScenario = (steps: ReadonlyArray<Step>) =>
             const documentId = chosen(documentIds, s.pick)
             return documentId === undefined
               ? Effect.void
-              : Effect.map(asAdmin(ledger.payDocument({ documentId })), (detail) => {
+              : Effect.map(asAdmin(documentsService.payDocument({ documentId })), (detail) => {
                   paymentIds.push(detail.payment.id)
                   allocationIds.push(...detail.allocations.map((allocation) => allocation.id))
                 })
           }
           case "cancelDocument": {
             const documentId = chosen(documentIds, s.pick)
-            return documentId === undefined ? Effect.void : asAdmin(ledger.cancelDocument(documentId))
+            return documentId === undefined ? Effect.void : asAdmin(documentsService.cancelDocument(documentId))
           }
           case "allocate": {
             const paymentId = chosen(paymentIds, s.pick)
@@ -312,41 +328,47 @@ const runScenario = (steps: ReadonlyArray<Step>) =>
             return paymentId === undefined || documentId === undefined
               ? Effect.void
               : Effect.map(
-                  asAdmin(ledger.allocatePayment({ paymentId, allocations: [{ documentId, amount: money(s.cents) }] })),
+                  asAdmin(
+                    documentsService.allocatePayment({
+                      paymentId,
+                      allocations: [{ documentId, amount: money(s.cents) }]
+                    })
+                  ),
                   (detail) => allocationIds.push(...detail.allocations.map((allocation) => allocation.id))
                 )
           }
           case "deallocate": {
             const allocationId = chosen(allocationIds, s.pick)
-            return allocationId === undefined ? Effect.void : asAdmin(ledger.deallocate({ allocationId }))
+            return allocationId === undefined ? Effect.void : asAdmin(documentsService.deallocate({ allocationId }))
           }
           case "adjust":
             return asAdmin(
-              ledger.adjustBalance({ customerId: customer.id, amount: money(s.cents), description: "adj" })
+              balances.adjustBalance({ customerId: customer.id, amount: money(s.cents), description: "adj" })
             )
           case "refundAction": {
             const refundId = chosen(refundIds, s.pick)
             return refundId === undefined
               ? Effect.void
-              : asAdmin(ledger.transitionRefund({ refundId, action: s.action }))
+              : asAdmin(refundsService.transitionRefund({ refundId, action: s.action }))
           }
           default: {
             const paymentId = chosen(paymentIds, s.pick)
             if (paymentId === undefined) return Effect.void
             switch (s.op) {
               case "post":
-                return asAdmin(ledger.postPayment({ paymentId }))
+                return asAdmin(payments.postPayment({ paymentId }))
               case "reject":
-                return asAdmin(ledger.rejectPayment({ paymentId, reason: "random" }))
+                return asAdmin(payments.rejectPayment({ paymentId, reason: "random" }))
               case "cancel":
-                return asAdmin(ledger.cancelPayment({ paymentId }))
+                return asAdmin(payments.cancelPayment({ paymentId }))
               case "reinstate":
-                return asAdmin(ledger.reinstateReversal({ paymentId }))
+                return asAdmin(payments.reinstateReversal({ paymentId }))
               case "reverse":
-                return asAdmin(ledger.reversePayment({ paymentId, amount: money(s.cents) }))
+                return asAdmin(payments.reversePayment({ paymentId, amount: money(s.cents) }))
               case "refund":
-                return Effect.map(asAdmin(ledger.refundPayment({ paymentId, amount: money(s.cents) })), (refund) =>
-                  refundIds.push(refund.id)
+                return Effect.map(
+                  asAdmin(refundsService.refundPayment({ paymentId, amount: money(s.cents) })),
+                  (refund) => refundIds.push(refund.id)
                 )
             }
           }
@@ -372,7 +394,7 @@ const runScenario = (steps: ReadonlyArray<Step>) =>
     // The balance is what the records say it is.
     let expected = 0n
     for (const entry of chain) if (entry.kind === "adjustment") expected += entry.delta
-    const documents = (yield* asAdmin(ledger.listDocuments({ limit: 1000 }))).items
+    const documents = (yield* asAdmin(documentsService.listDocuments({ limit: 1000 }))).items
     for (const document of documents) {
       if (document.kind !== "proforma" && document.state !== "cancelled") expected -= document.total
       assert.strictEqual(document.outstanding, document.total - document.allocated)
@@ -380,8 +402,8 @@ const runScenario = (steps: ReadonlyArray<Step>) =>
       if (document.state !== "cancelled") assert.strictEqual(document.state === "paid", document.outstanding === 0n)
     }
     const allocatedPerDocument = new Map<number, bigint>()
-    for (const summary of (yield* asAdmin(ledger.listPayments({ limit: 1000 }))).items) {
-      const { payment, allocations, refunds } = yield* asAdmin(ledger.getPayment({ id: summary.id }))
+    for (const summary of (yield* asAdmin(payments.listPayments({ limit: 1000 }))).items) {
+      const { payment, allocations, refunds } = yield* asAdmin(payments.getPayment({ id: summary.id }))
       const liveRefunds = refunds
         .filter((refund) => refund.state !== "cancelled" && refund.state !== "failed")
         .reduce((sum, refund) => sum + refund.amount, 0n)

@@ -4,7 +4,7 @@
  * failed command stores nothing, so the key can be used again once the request is fixed.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Conflict, canonicalJson, Ledger, requestHash, ValidationFailed } from "@paybridge/core"
+import { Balances, Conflict, canonicalJson, Payments, requestHash, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { admin, as, balanceChain, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
@@ -13,22 +13,23 @@ describe("idempotency", () => {
   it.effect("replays the stored result for the same key and request, without a second effect", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
+        const balances = yield* Balances
         const customer = yield* newCustomer()
         const withKey = as(finance, { idempotencyKey: "pay-001", requestId: "req-1" })
         const input = { customerId: customer.id, amount: "42.10", reference: "BANK 17" }
-        const first = yield* withKey(ledger.createPayment(input))
+        const first = yield* withKey(payments.createPayment(input))
         yield* TestClock.adjust("5 minutes")
         const replay = yield* withKey(
-          ledger.createPayment({ reference: "BANK 17", amount: "42.10", customerId: customer.id })
+          payments.createPayment({ reference: "BANK 17", amount: "42.10", customerId: customer.id })
         )
 
         assert.deepStrictEqual(replay, first)
         assert.strictEqual(replay.payment.amount, 4210n)
         assert.instanceOf(replay.payment.createdAt, Date)
-        assert.strictEqual((yield* withKey(ledger.listPayments({}))).items.length, 1)
+        assert.strictEqual((yield* withKey(payments.listPayments({}))).items.length, 1)
         assert.strictEqual((yield* balanceChain(customer.id)).length, 1)
-        const events = yield* withKey(ledger.listEvents({ types: ["payment.created"] }))
+        const events = yield* withKey(balances.listEvents({ types: ["payment.created"] }))
         assert.strictEqual(events.items.length, 1)
       })
     )
@@ -37,17 +38,18 @@ describe("idempotency", () => {
   it.effect("refuses the same key for a different request", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
+        const balances = yield* Balances
         const customer = yield* newCustomer()
         const withKey = as(finance, { idempotencyKey: "pay-002" })
-        yield* withKey(ledger.createPayment({ customerId: customer.id, amount: "10.00" }))
+        yield* withKey(payments.createPayment({ customerId: customer.id, amount: "10.00" }))
         const otherAmount = yield* Effect.flip(
-          withKey(ledger.createPayment({ customerId: customer.id, amount: "10.01" }))
+          withKey(payments.createPayment({ customerId: customer.id, amount: "10.01" }))
         )
         assert.instanceOf(otherAmount, Conflict)
         assert.strictEqual(otherAmount.reason, "idempotency-key-reused")
         const otherOperation = yield* Effect.flip(
-          withKey(ledger.adjustBalance({ customerId: customer.id, amount: "10.00", description: "x" }))
+          withKey(balances.adjustBalance({ customerId: customer.id, amount: "10.00", description: "x" }))
         )
         assert.instanceOf(otherOperation, Conflict)
         assert.strictEqual(otherOperation.reason, "idempotency-key-reused")
@@ -59,11 +61,11 @@ describe("idempotency", () => {
   it.effect("keeps keys per principal", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const input = { customerId: customer.id, amount: "10.00" }
-        const byFinance = yield* as(finance, { idempotencyKey: "same-key" })(ledger.createPayment(input))
-        const byAdmin = yield* as(admin, { idempotencyKey: "same-key" })(ledger.createPayment(input))
+        const byFinance = yield* as(finance, { idempotencyKey: "same-key" })(payments.createPayment(input))
+        const byAdmin = yield* as(admin, { idempotencyKey: "same-key" })(payments.createPayment(input))
         assert.notStrictEqual(byFinance.payment.id, byAdmin.payment.id)
         assert.strictEqual((yield* balanceChain(customer.id)).length, 2)
       })
@@ -73,12 +75,12 @@ describe("idempotency", () => {
   it.effect("stores nothing for a failed command, so the key works once the request is valid", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const withKey = as(finance, { idempotencyKey: "pay-003" })
-        const failed = yield* Effect.flip(withKey(ledger.createPayment({ customerId: customer.id, amount: "1.001" })))
+        const failed = yield* Effect.flip(withKey(payments.createPayment({ customerId: customer.id, amount: "1.001" })))
         assert.instanceOf(failed, ValidationFailed)
-        const fixed = yield* withKey(ledger.createPayment({ customerId: customer.id, amount: "1.00" }))
+        const fixed = yield* withKey(payments.createPayment({ customerId: customer.id, amount: "1.00" }))
         assert.strictEqual(fixed.payment.amount, 100n)
       })
     )
@@ -87,22 +89,23 @@ describe("idempotency", () => {
   it.effect("replays every kind of command result, including state changes and balance entries", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
+        const balances = yield* Balances
         const customer = yield* newCustomer()
         const draft = yield* as(finance)(
-          ledger.createPayment({ customerId: customer.id, amount: "9.00", initialState: "draft" })
+          payments.createPayment({ customerId: customer.id, amount: "9.00", initialState: "draft" })
         )
         const post = as(finance, { idempotencyKey: "post-1" })
-        const posted = yield* post(ledger.postPayment({ paymentId: draft.payment.id }))
-        const postedAgain = yield* post(ledger.postPayment({ paymentId: draft.payment.id }))
+        const posted = yield* post(payments.postPayment({ paymentId: draft.payment.id }))
+        const postedAgain = yield* post(payments.postPayment({ paymentId: draft.payment.id }))
         assert.deepStrictEqual(postedAgain, posted)
 
         const adjust = as(finance, { idempotencyKey: "adjust-1" })
         const entry = yield* adjust(
-          ledger.adjustBalance({ customerId: customer.id, amount: "-1.50", description: "fee" })
+          balances.adjustBalance({ customerId: customer.id, amount: "-1.50", description: "fee" })
         )
         const entryAgain = yield* adjust(
-          ledger.adjustBalance({ customerId: customer.id, amount: "-1.50", description: "fee" })
+          balances.adjustBalance({ customerId: customer.id, amount: "-1.50", description: "fee" })
         )
         assert.deepStrictEqual(entryAgain, entry)
         assert.strictEqual((yield* balanceChain(customer.id)).length, 2)

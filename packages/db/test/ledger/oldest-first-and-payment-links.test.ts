@@ -6,7 +6,7 @@
  * books nothing, respects roles and customer scope, and a retried request returns the same link.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Forbidden, Ledger, ValidationFailed } from "@paybridge/core"
+import { Collections, Documents, Forbidden, Parties, ValidationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import {
   as,
@@ -26,15 +26,20 @@ describe("allocate oldest first", () => {
   it.effect("pays the oldest open document first and leaves an overpayment as credit", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
         const customer = yield* newCustomer()
         const newer = yield* issueInvoice(customer.id, "30.00", { issueDate: "2026-03-01" })
         const oldest = yield* issueInvoice(customer.id, "20.00", { issueDate: "2026-01-15" })
         const bill = yield* asAdmin(
-          ledger.issueDocument({ kind: "bill", customerId: customer.id, total: "10.00", issueDate: "2026-02-01" })
+          documents.issueDocument({ kind: "bill", customerId: customer.id, total: "10.00", issueDate: "2026-02-01" })
         )
         const proforma = yield* asAdmin(
-          ledger.issueDocument({ kind: "proforma", customerId: customer.id, total: "99.00", issueDate: "2025-01-01" })
+          documents.issueDocument({
+            kind: "proforma",
+            customerId: customer.id,
+            total: "99.00",
+            issueDate: "2025-01-01"
+          })
         )
 
         const first = yield* newPayment(customer.id, "25.00", { allocateOldestFirst: true })
@@ -58,7 +63,7 @@ describe("allocate oldest first", () => {
         assert.strictEqual(yield* balanceOf(customer.id), 1500n)
         assert.strictEqual(second.payment.balanceAfterPosting, 1500n)
         const states = yield* Effect.forEach([oldest, bill, newer, proforma], (document) =>
-          Effect.map(asAdmin(ledger.getDocument(document.id)), (row) => row.state)
+          Effect.map(asAdmin(documents.getDocument(document.id)), (row) => row.state)
         )
         assert.deepStrictEqual(states, ["paid", "paid", "paid", "issued"])
       })
@@ -105,13 +110,14 @@ describe("payment links", () => {
   it.effect("asks the gateway for a link for an exact amount and books nothing", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
+        const collections = yield* Collections
         const customer = yield* newCustomer("Link Ltd", "GBP")
         const invoice = yield* issueInvoice(customer.id, "80.00")
-        const gateway = yield* asAdmin(ledger.createGateway({ code: "gocardless", name: "GoCardless" }))
+        const gateway = yield* asAdmin(parties.createGateway({ code: "gocardless", name: "GoCardless" }))
         const before = yield* balanceChain(customer.id)
         const link = yield* asFinance(
-          ledger.createPaymentLink({ gatewayId: gateway.id, documentId: invoice.id, amount: "80.00" })
+          collections.createPaymentLink({ gatewayId: gateway.id, documentId: invoice.id, amount: "80.00" })
         )
         assert.strictEqual(link.customerId, customer.id)
         assert.strictEqual(link.documentId, invoice.id)
@@ -123,10 +129,10 @@ describe("payment links", () => {
 
         const keyed = as(finance, { idempotencyKey: "link-1" })
         const once = yield* keyed(
-          ledger.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: 5 })
+          collections.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: 5 })
         )
         const again = yield* keyed(
-          ledger.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: 5 })
+          collections.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: 5 })
         )
         assert.strictEqual(again.url, once.url)
       })
@@ -136,13 +142,14 @@ describe("payment links", () => {
   it.effect("refuses bad amounts, foreign documents, missing customers and read-only principals", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
+        const collections = yield* Collections
         const customer = yield* newCustomer()
         const other = yield* newCustomer("Other Ltd")
         const invoice = yield* issueInvoice(other.id, "10.00")
-        const gateway = yield* asAdmin(ledger.createGateway({ code: "stripe", name: "Stripe" }))
-        const attempt = (input: Parameters<typeof ledger.createPaymentLink>[0]) =>
-          Effect.flip(asFinance(ledger.createPaymentLink(input)))
+        const gateway = yield* asAdmin(parties.createGateway({ code: "stripe", name: "Stripe" }))
+        const attempt = (input: Parameters<typeof collections.createPaymentLink>[0]) =>
+          Effect.flip(asFinance(collections.createPaymentLink(input)))
         const tooPrecise = yield* attempt({ gatewayId: gateway.id, customerId: customer.id, amount: "1.001" })
         assert.instanceOf(tooPrecise, ValidationFailed)
         const zero = yield* attempt({ gatewayId: gateway.id, customerId: customer.id, amount: "0" })
@@ -157,7 +164,7 @@ describe("payment links", () => {
         const nobody = yield* attempt({ gatewayId: gateway.id, amount: "1" })
         assert.instanceOf(nobody, ValidationFailed)
         const readOnly = yield* Effect.flip(
-          as(auditor)(ledger.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: "1" }))
+          as(auditor)(collections.createPaymentLink({ gatewayId: gateway.id, customerId: customer.id, amount: "1" }))
         )
         assert.instanceOf(readOnly, Forbidden)
       })

@@ -5,16 +5,22 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
+  Balances,
+  BillingEntityId,
   Conflict,
-  Ledger,
+  Documents,
+  GatewayId,
   LedgerStore,
   ledgerLayer,
   NotFound,
+  Parties,
   PaymentGateways,
+  Payments,
   ValidationFailed
 } from "@paybridge/core"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
+import { storesContext } from "../../src/index.ts"
 import { TestLedgerStore } from "../../src/testing/index.ts"
 import { asAdmin, balanceChain, newCustomer, testNow, withLedger } from "./ledger-fixtures.ts"
 
@@ -22,20 +28,20 @@ describe("customers", () => {
   it.effect("numbers customers from a sequence unless given a number, and refuses duplicates", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
         const first = yield* newCustomer("First")
-        const named = yield* asAdmin(ledger.createCustomer({ name: "Named", currency: "GBP", number: "ACC-9" }))
+        const named = yield* asAdmin(parties.createCustomer({ name: "Named", currency: "GBP", number: "ACC-9" }))
         const second = yield* newCustomer("Second")
         assert.deepStrictEqual([first.number, named.number, second.number], ["1", "ACC-9", "2"])
         assert.deepStrictEqual([first.balance, first.creditLimit, first.version], [0n, null, 1])
         assert.match(first.publicId, /^[0-9A-F]{32}$/)
         const taken = yield* Effect.flip(
-          asAdmin(ledger.createCustomer({ name: "Again", currency: "EUR", number: "ACC-9" }))
+          asAdmin(parties.createCustomer({ name: "Again", currency: "EUR", number: "ACC-9" }))
         )
         assert.instanceOf(taken, Conflict)
         assert.strictEqual(taken.reason, "duplicate")
         const noEntity = yield* Effect.flip(
-          asAdmin(ledger.createCustomer({ name: "Orphan", currency: "EUR", billingEntityId: 5 }))
+          asAdmin(parties.createCustomer({ name: "Orphan", currency: "EUR", billingEntityId: BillingEntityId.make(5) }))
         )
         assert.instanceOf(noEntity, NotFound)
         assert.strictEqual(noEntity.entity, "billing-entity")
@@ -46,12 +52,14 @@ describe("customers", () => {
   it.effect("updates name, contact, credit limit and custom fields, logging which fields changed", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
-        const provider = yield* asAdmin(ledger.createBillingEntity({ name: "Provider Ltd", flow: "proforma" }))
+        const parties = yield* Parties
+        const balances = yield* Balances
+        const documentsService = yield* Documents
+        const provider = yield* asAdmin(parties.createBillingEntity({ name: "Provider Ltd", flow: "proforma" }))
         const customer = yield* newCustomer()
         yield* TestClock.adjust("1 minute")
         const updated = yield* asAdmin(
-          ledger.updateCustomer({
+          parties.updateCustomer({
             customerId: customer.id,
             email: "billing@acme.test",
             creditLimit: "250.00",
@@ -65,7 +73,7 @@ describe("customers", () => {
         )
         assert.strictEqual(updated.version, customer.version + 1)
         assert.strictEqual(updated.updatedAt.getTime(), testNow + 60_000)
-        const events = yield* asAdmin(ledger.listEvents({ types: ["customer.updated"] }))
+        const events = yield* asAdmin(balances.listEvents({ types: ["customer.updated"] }))
         assert.deepStrictEqual(events.items[0]?.data.fields, [
           "email",
           "creditLimit",
@@ -74,9 +82,11 @@ describe("customers", () => {
         ])
 
         // Payments and documents inherit the customer's billing entity.
-        const invoice = yield* asAdmin(ledger.issueDocument({ kind: "invoice", customerId: customer.id, total: "1" }))
+        const invoice = yield* asAdmin(
+          documentsService.issueDocument({ kind: "invoice", customerId: customer.id, total: "1" })
+        )
         assert.strictEqual(invoice.billingEntityId, provider.id)
-        const search = yield* asAdmin(ledger.listCustomers({ search: "acme" }))
+        const search = yield* asAdmin(parties.listCustomers({ search: "acme" }))
         assert.deepStrictEqual(
           search.items.map((row) => row.id),
           [customer.id]
@@ -90,42 +100,43 @@ describe("configuration", () => {
   it.effect("billing entities, gateways and presets have defaults, unique codes and lookups", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
-        const entity = yield* asAdmin(ledger.createBillingEntity({ name: "Provider Ltd" }))
+        const parties = yield* Parties
+        const balances = yield* Balances
+        const entity = yield* asAdmin(parties.createBillingEntity({ name: "Provider Ltd" }))
         assert.deepStrictEqual([entity.flow, entity.defaultCurrency, entity.email], ["invoice", "EUR", null])
-        assert.deepStrictEqual(yield* asAdmin(ledger.getBillingEntity(entity.id)), entity)
-        assert.strictEqual((yield* asAdmin(ledger.listBillingEntities({}))).items.length, 1)
+        assert.deepStrictEqual(yield* asAdmin(parties.getBillingEntity(entity.id)), entity)
+        assert.strictEqual((yield* asAdmin(parties.listBillingEntities({}))).items.length, 1)
 
-        const gateway = yield* asAdmin(ledger.createGateway({ code: "adyen", name: "Adyen" }))
+        const gateway = yield* asAdmin(parties.createGateway({ code: "adyen", name: "Adyen" }))
         assert.deepStrictEqual([gateway.driver, gateway.enabled], ["test", true])
-        assert.deepStrictEqual(yield* asAdmin(ledger.getGateway(gateway.id)), gateway)
-        const duplicateGateway = yield* Effect.flip(asAdmin(ledger.createGateway({ code: "adyen", name: "Again" })))
+        assert.deepStrictEqual(yield* asAdmin(parties.getGateway(gateway.id)), gateway)
+        const duplicateGateway = yield* Effect.flip(asAdmin(parties.createGateway({ code: "adyen", name: "Again" })))
         assert.instanceOf(duplicateGateway, Conflict)
-        assert.instanceOf(yield* Effect.flip(asAdmin(ledger.getGateway(99))), NotFound)
+        assert.instanceOf(yield* Effect.flip(asAdmin(parties.getGateway(GatewayId.make(99)))), NotFound)
 
         const typeWithGateway = yield* Effect.flip(
-          asAdmin(ledger.createPreset({ kind: "type", code: "t", name: "T", gatewayId: gateway.id }))
+          asAdmin(parties.createPreset({ kind: "type", code: "t", name: "T", gatewayId: gateway.id }))
         )
         assert.instanceOf(typeWithGateway, ValidationFailed)
         assert.deepStrictEqual(typeWithGateway.issues[0]?.path, ["gatewayId"])
-        const method = yield* asAdmin(ledger.createPreset({ kind: "method", code: "card", name: "Card" }))
+        const method = yield* asAdmin(parties.createPreset({ kind: "method", code: "card", name: "Card" }))
         // The same code may name a method and a type.
-        yield* asAdmin(ledger.createPreset({ kind: "type", code: "card", name: "Card payment" }))
+        yield* asAdmin(parties.createPreset({ kind: "type", code: "card", name: "Card payment" }))
         const duplicatePreset = yield* Effect.flip(
-          asAdmin(ledger.createPreset({ kind: "method", code: "card", name: "X" }))
+          asAdmin(parties.createPreset({ kind: "method", code: "card", name: "X" }))
         )
         assert.instanceOf(duplicatePreset, Conflict)
 
         const linked = yield* asAdmin(
-          ledger.updatePreset({ presetId: method.id, gatewayId: gateway.id, name: "Card (Adyen)" })
+          parties.updatePreset({ presetId: method.id, gatewayId: gateway.id, name: "Card (Adyen)" })
         )
         assert.deepStrictEqual([linked.gatewayId, linked.name, linked.available], [gateway.id, "Card (Adyen)", true])
-        const methods = yield* asAdmin(ledger.listPresets("method", {}))
+        const methods = yield* asAdmin(parties.listPresets("method", {}))
         assert.deepStrictEqual(
           methods.items.map((preset) => preset.code),
           ["card"]
         )
-        const events = yield* asAdmin(ledger.listEvents({ types: ["preset.updated"] }))
+        const events = yield* asAdmin(balances.listEvents({ types: ["preset.updated"] }))
         assert.deepStrictEqual(events.items[0]?.data.fields, ["name", "gatewayId"])
       })
     )
@@ -135,11 +146,11 @@ describe("configuration", () => {
 describe("concurrent modification", () => {
   /** The test store, except that the first `failures` guarded customer updates report a conflict. */
   const conflictingStore = (failures: number) =>
-    Layer.effect(
-      LedgerStore,
-      Effect.map(TestLedgerStore.make(), (store) => {
+    Layer.effectContext(
+      Effect.map(TestLedgerStore.make(), (stores) => {
+        const store = stores.ledger
         let left = failures
-        return LedgerStore.of({
+        const ledger = LedgerStore.of({
           ...store,
           customers: {
             ...store.customers,
@@ -152,6 +163,7 @@ describe("concurrent modification", () => {
             }
           }
         })
+        return storesContext({ ...stores, ledger })
       })
     )
   const ledgerOn = (failures: number) =>
@@ -159,24 +171,24 @@ describe("concurrent modification", () => {
 
   it.effect("retries a command once after a concurrent modification, without doubling its effects", () =>
     Effect.gen(function* () {
-      const ledger = yield* Ledger
+      const payments = yield* Payments
       const customer = yield* newCustomer()
-      const detail = yield* asAdmin(ledger.createPayment({ customerId: customer.id, amount: "10.00" }))
+      const detail = yield* asAdmin(payments.createPayment({ customerId: customer.id, amount: "10.00" }))
       assert.strictEqual(detail.payment.referenceNumber, "1")
       assert.strictEqual(detail.payment.balanceAfterPosting, 1000n)
       assert.strictEqual((yield* balanceChain(customer.id)).length, 1)
-      assert.strictEqual((yield* asAdmin(ledger.listPayments({}))).items.length, 1)
+      assert.strictEqual((yield* asAdmin(payments.listPayments({}))).items.length, 1)
     }).pipe(Effect.provide(ledgerOn(1)))
   )
 
   it.effect("reports the conflict when the retry meets one too", () =>
     Effect.gen(function* () {
-      const ledger = yield* Ledger
+      const payments = yield* Payments
       const customer = yield* newCustomer()
-      const error = yield* Effect.flip(asAdmin(ledger.createPayment({ customerId: customer.id, amount: "10.00" })))
+      const error = yield* Effect.flip(asAdmin(payments.createPayment({ customerId: customer.id, amount: "10.00" })))
       assert.instanceOf(error, Conflict)
       assert.strictEqual(error.reason, "concurrent-modification")
-      assert.strictEqual((yield* asAdmin(ledger.listPayments({}))).items.length, 0)
+      assert.strictEqual((yield* asAdmin(payments.listPayments({}))).items.length, 0)
       assert.strictEqual((yield* balanceChain(customer.id)).length, 0)
     }).pipe(Effect.provide(ledgerOn(2)))
   )

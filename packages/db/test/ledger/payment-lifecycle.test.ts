@@ -4,7 +4,18 @@
  * lifecycle table, edits that only drafts allow, and lookups by every identifier.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { InvalidTransition, Ledger, NotFound, type Page, type Payment, ValidationFailed } from "@paybridge/core"
+import {
+  CustomerId,
+  InvalidTransition,
+  NotFound,
+  type Page,
+  Parties,
+  type Payment,
+  PaymentId,
+  Payments,
+  PresetId,
+  ValidationFailed
+} from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { asAdmin, balanceChain, balanceOf, newCustomer, newPayment, testToday, withLedger } from "./ledger-fixtures.ts"
@@ -31,7 +42,7 @@ describe("payment lifecycle", () => {
   it.effect("numbers payments in posting order while reference numbers follow creation order", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const draftA = yield* newPayment(customer.id, "1.00", { initialState: "draft" })
         const draftB = yield* newPayment(customer.id, "2.00", { initialState: "draft" })
@@ -42,8 +53,8 @@ describe("payment lifecycle", () => {
         assert.strictEqual(yield* balanceOf(customer.id), 0n)
 
         yield* TestClock.adjust("2 hours")
-        const postedB = yield* asAdmin(ledger.postPayment({ paymentId: draftB.payment.id, postedOn: "2026-03-20" }))
-        const postedA = yield* asAdmin(ledger.postPayment({ paymentId: draftA.payment.id }))
+        const postedB = yield* asAdmin(payments.postPayment({ paymentId: draftB.payment.id, postedOn: "2026-03-20" }))
+        const postedA = yield* asAdmin(payments.postPayment({ paymentId: draftA.payment.id }))
         assert.strictEqual(postedB.number, "1")
         assert.strictEqual(postedA.number, "2")
         assert.strictEqual(postedB.postedOn, "2026-03-20")
@@ -52,7 +63,7 @@ describe("payment lifecycle", () => {
         assert.strictEqual(postedB.balanceAfterPosting, 200n)
         assert.strictEqual(postedA.balanceAfterPosting, 300n)
 
-        const byNumber = yield* asAdmin(ledger.getPayment({ number: "2" }))
+        const byNumber = yield* asAdmin(payments.getPayment({ number: "2" }))
         assert.strictEqual(byNumber.payment.id, draftA.payment.id)
       })
     )
@@ -61,17 +72,19 @@ describe("payment lifecycle", () => {
   it.effect("rejects a draft with its reason and books nothing", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const draft = yield* newPayment(customer.id, "15.00", { initialState: "draft" })
-        const rejected = yield* asAdmin(ledger.rejectPayment({ paymentId: draft.payment.id, reason: "bounced cheque" }))
+        const rejected = yield* asAdmin(
+          payments.rejectPayment({ paymentId: draft.payment.id, reason: "bounced cheque" })
+        )
         assert.strictEqual(rejected.state, "rejected")
         assert.strictEqual(rejected.rejectionReason, "bounced cheque")
         assert.strictEqual(rejected.rejectedAt?.toISOString(), "2026-03-14T09:30:00.000Z")
         assert.strictEqual(rejected.number, null)
         assert.deepStrictEqual(yield* balanceChain(customer.id), [])
 
-        const again = yield* Effect.flip(asAdmin(ledger.postPayment({ paymentId: draft.payment.id })))
+        const again = yield* Effect.flip(asAdmin(payments.postPayment({ paymentId: draft.payment.id })))
         assert.instanceOf(again, InvalidTransition)
         assert.strictEqual(again.from, "rejected")
         assert.strictEqual(again.action, "post")
@@ -82,20 +95,22 @@ describe("payment lifecycle", () => {
   it.effect("cancels a draft; posted payments can be neither cancelled nor rejected", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const draft = yield* newPayment(customer.id, "15.00", { initialState: "draft" })
-        const cancelled = yield* asAdmin(ledger.cancelPayment({ paymentId: draft.payment.id, reason: "duplicate" }))
+        const cancelled = yield* asAdmin(payments.cancelPayment({ paymentId: draft.payment.id, reason: "duplicate" }))
         assert.strictEqual(cancelled.state, "cancelled")
         assert.strictEqual(cancelled.cancelledAt?.toISOString(), "2026-03-14T09:30:00.000Z")
 
         const posted = yield* newPayment(customer.id, "20.00")
-        const cancel = yield* Effect.flip(asAdmin(ledger.cancelPayment({ paymentId: posted.payment.id })))
+        const cancel = yield* Effect.flip(asAdmin(payments.cancelPayment({ paymentId: posted.payment.id })))
         assert.instanceOf(cancel, InvalidTransition)
         assert.deepStrictEqual([cancel.from, cancel.action], ["posted", "cancel"])
-        const reject = yield* Effect.flip(asAdmin(ledger.rejectPayment({ paymentId: posted.payment.id, reason: "x" })))
+        const reject = yield* Effect.flip(
+          asAdmin(payments.rejectPayment({ paymentId: posted.payment.id, reason: "x" }))
+        )
         assert.instanceOf(reject, InvalidTransition)
-        const repost = yield* Effect.flip(asAdmin(ledger.postPayment({ paymentId: posted.payment.id })))
+        const repost = yield* Effect.flip(asAdmin(payments.postPayment({ paymentId: posted.payment.id })))
         assert.instanceOf(repost, InvalidTransition)
         assert.strictEqual(yield* balanceOf(customer.id), 2000n)
       })
@@ -105,12 +120,13 @@ describe("payment lifecycle", () => {
   it.effect("lets drafts change amount, date, method and type; posted payments only their references", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
+        const payments = yield* Payments
         const customer = yield* newCustomer()
-        const cash = yield* asAdmin(ledger.createPreset({ kind: "method", code: "cash", name: "Cash" }))
+        const cash = yield* asAdmin(parties.createPreset({ kind: "method", code: "cash", name: "Cash" }))
         const draft = yield* newPayment(customer.id, "10.00", { initialState: "draft" })
         const edited = yield* asAdmin(
-          ledger.updatePayment({
+          payments.updatePayment({
             paymentId: draft.payment.id,
             amount: "12.34",
             paymentDate: "2026-02-28",
@@ -123,13 +139,13 @@ describe("payment lifecycle", () => {
         assert.strictEqual(edited.methodId, cash.id)
         assert.strictEqual(edited.references.notes, "counted twice")
 
-        const posted = yield* asAdmin(ledger.postPayment({ paymentId: draft.payment.id }))
+        const posted = yield* asAdmin(payments.postPayment({ paymentId: draft.payment.id }))
         assert.strictEqual(posted.balanceAfterPosting, 1234n)
-        const late = yield* Effect.flip(asAdmin(ledger.updatePayment({ paymentId: posted.id, amount: "99.00" })))
+        const late = yield* Effect.flip(asAdmin(payments.updatePayment({ paymentId: posted.id, amount: "99.00" })))
         assert.instanceOf(late, ValidationFailed)
         assert.deepStrictEqual(late.issues[0]?.path, ["amount"])
         const annotated = yield* asAdmin(
-          ledger.updatePayment({ paymentId: posted.id, customerReference: "INV-7 remittance", notes: null })
+          payments.updatePayment({ paymentId: posted.id, customerReference: "INV-7 remittance", notes: null })
         )
         assert.strictEqual(annotated.references.customerReference, "INV-7 remittance")
         assert.strictEqual(annotated.references.notes, null)
@@ -141,18 +157,18 @@ describe("payment lifecycle", () => {
   it.effect("refuses presets of the wrong kind or not available", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const parties = yield* Parties
         const customer = yield* newCustomer()
-        const refundType = yield* asAdmin(ledger.createPreset({ kind: "type", code: "refund", name: "Refund" }))
+        const refundType = yield* asAdmin(parties.createPreset({ kind: "type", code: "refund", name: "Refund" }))
         const retired = yield* asAdmin(
-          ledger.createPreset({ kind: "method", code: "cheque", name: "Cheque", available: false })
+          parties.createPreset({ kind: "method", code: "cheque", name: "Cheque", available: false })
         )
         const wrongKind = yield* Effect.flip(newPayment(customer.id, "1.00", { methodId: refundType.id }))
         assert.instanceOf(wrongKind, ValidationFailed)
         assert.deepStrictEqual(wrongKind.issues[0]?.path, ["methodId"])
         const unavailable = yield* Effect.flip(newPayment(customer.id, "1.00", { methodId: retired.id }))
         assert.instanceOf(unavailable, ValidationFailed)
-        const missing = yield* Effect.flip(newPayment(customer.id, "1.00", { typeId: 999 }))
+        const missing = yield* Effect.flip(newPayment(customer.id, "1.00", { typeId: PresetId.make(999) }))
         assert.instanceOf(missing, NotFound)
         assert.strictEqual(missing.entity, "preset")
       })
@@ -162,7 +178,7 @@ describe("payment lifecycle", () => {
   it.effect("finds payments by id, public id, reference number and external reference; NotFound otherwise", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const { payment } = yield* newPayment(customer.id, "3.00", {
           externalRef: { system: "silver", id: "pay-77" },
@@ -174,18 +190,18 @@ describe("payment lifecycle", () => {
           { referenceNumber: payment.referenceNumber },
           { externalRef: { system: "silver", id: "pay-77" } }
         ]) {
-          const found = yield* asAdmin(ledger.getPayment(lookup))
+          const found = yield* asAdmin(payments.getPayment(lookup))
           assert.strictEqual(found.payment.id, payment.id)
           assert.deepStrictEqual(found.payment.sourceRecord, { id: 77, amount: "3.00" })
         }
-        const missing = yield* Effect.flip(asAdmin(ledger.getPayment({ id: 4242 })))
+        const missing = yield* Effect.flip(asAdmin(payments.getPayment({ id: PaymentId.make(4242) })))
         assert.instanceOf(missing, NotFound)
         assert.strictEqual(missing.id, "4242")
         const duplicate = yield* Effect.flip(
           newPayment(customer.id, "3.00", { externalRef: { system: "silver", id: "pay-77" } })
         )
         assert.strictEqual(duplicate._tag, "Conflict")
-        const noCustomer = yield* Effect.flip(newPayment(999, "1.00"))
+        const noCustomer = yield* Effect.flip(newPayment(CustomerId.make(999), "1.00"))
         assert.instanceOf(noCustomer, NotFound)
         assert.strictEqual(noCustomer.entity, "customer")
       })
@@ -195,23 +211,23 @@ describe("payment lifecycle", () => {
   it.effect("lists payments newest first by payment date, filtered by state, and pages with cursors", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const dates = ["2026-01-05", "2026-03-01", "2026-02-10", "2026-03-01", "2026-01-20"]
-        const ids: Array<number> = []
+        const ids: Array<PaymentId> = []
         for (const paymentDate of dates) ids.push((yield* newPayment(customer.id, "1.00", { paymentDate })).payment.id)
         yield* newPayment(customer.id, "1.00", { paymentDate: "2026-03-05", initialState: "draft" })
 
         const pages: Array<ReadonlyArray<number | undefined>> = []
         let cursor: string | null = null
         do {
-          const page: Page<Payment> = yield* asAdmin(ledger.listPayments({ states: ["posted"], limit: 2, cursor }))
+          const page: Page<Payment> = yield* asAdmin(payments.listPayments({ states: ["posted"], limit: 2, cursor }))
           pages.push(page.items.map((item) => item.id))
           cursor = page.nextCursor
         } while (cursor !== null)
         assert.deepStrictEqual(pages, [[ids[3], ids[1]], [ids[2], ids[4]], [ids[0]]])
 
-        const byId = yield* asAdmin(ledger.listPayments({ order: "id", idAfter: ids[2] }))
+        const byId = yield* asAdmin(payments.listPayments({ order: "id", idAfter: ids[2] }))
         assert.deepStrictEqual(
           byId.items.map((item) => item.paymentDate),
           ["2026-03-01", "2026-01-20", "2026-03-05"]

@@ -8,25 +8,39 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
+  Balances,
   CommandContext,
   type CommandContextShape,
   Conflict,
   type CreatePaymentInput,
+  type CustomerId,
   Forbidden,
   InvalidTransition,
-  Ledger,
+  type LedgerServices,
   type LedgerStore,
+  Parties,
   type PaymentGateways,
+  PaymentId,
+  Payments,
   type Principal,
+  type RefundId,
+  Refunds,
+  UserId,
   ValidationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import { testLedgerLayer } from "../../src/testing/index.ts"
 
-const admin: Principal = { id: 10, kind: "user", name: "Ada Admin", role: "admin", customerScope: null }
-const finance: Principal = { id: 11, kind: "user", name: "Fin Ance", role: "finance", customerScope: null }
-const auditor: Principal = { id: 12, kind: "api-key", name: "Audit key", role: "read-only", customerScope: null }
+const admin: Principal = { id: UserId.make(10), kind: "user", name: "Ada Admin", role: "admin", customerScope: null }
+const finance: Principal = { id: UserId.make(11), kind: "user", name: "Fin Ance", role: "finance", customerScope: null }
+const auditor: Principal = {
+  id: UserId.make(12),
+  kind: "api-key",
+  name: "Audit key",
+  role: "read-only",
+  customerScope: null
+}
 
 const as =
   (principal: Principal, extra: Partial<Omit<CommandContextShape, "principal">> = {}) =>
@@ -42,42 +56,43 @@ const as =
     )
 const asAdmin = as(admin)
 
-const withLedger = <A, E>(effect: Effect.Effect<A, E, Ledger | LedgerStore | PaymentGateways>) =>
+const withLedger = <A, E>(effect: Effect.Effect<A, E, LedgerServices | LedgerStore | PaymentGateways>) =>
   Effect.provide(Effect.andThen(TestClock.setTime(Date.parse("2026-03-14T09:30:00.000Z")), effect), testLedgerLayer)
 
 const newCustomer = (name = "Acme Ltd") =>
-  Effect.flatMap(Ledger, (ledger) => asAdmin(ledger.createCustomer({ name, currency: "GBP" })))
+  Effect.flatMap(Parties, (parties) => asAdmin(parties.createCustomer({ name, currency: "GBP" })))
 
 /** A payment's id (posted unless `extra` says otherwise). */
-const newPayment = (customerId: number, amount: string, extra: Partial<CreatePaymentInput> = {}) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    Effect.map(asAdmin(ledger.createPayment({ customerId, amount, ...extra })), (detail) => detail.payment.id)
+const newPayment = (customerId: CustomerId, amount: string, extra: Partial<CreatePaymentInput> = {}) =>
+  Effect.flatMap(Payments, (payments) =>
+    Effect.map(asAdmin(payments.createPayment({ customerId, amount, ...extra })), (detail) => detail.payment.id)
   )
 
-const balanceOf = (customerId: number) =>
-  Effect.flatMap(Ledger, (ledger) => Effect.map(asAdmin(ledger.getCustomer(customerId)), (c) => c.balance))
+const balanceOf = (customerId: CustomerId) =>
+  Effect.flatMap(Parties, (parties) => Effect.map(asAdmin(parties.getCustomer(customerId)), (c) => c.balance))
 
-const refundsOf = (customerId: number) =>
-  Effect.flatMap(Ledger, (ledger) =>
-    Effect.map(asAdmin(ledger.listRefunds({ customerId, limit: 1000 })), (page) => page.items)
+const refundsOf = (customerId: CustomerId) =>
+  Effect.flatMap(Refunds, (refunds) =>
+    Effect.map(asAdmin(refunds.listRefunds({ customerId, limit: 1000 })), (page) => page.items)
   )
 
 describe("refunds of customer credit", () => {
   it.effect("draw from the newest posted payment that still has enough left", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
+        const refunds = yield* Refunds
         const customer = yield* newCustomer()
         const oldest = yield* newPayment(customer.id, "80.00")
         const partlyReversed = yield* newPayment(customer.id, "100.00")
-        yield* asAdmin(ledger.reversePayment({ paymentId: partlyReversed, amount: "70.00" }))
+        yield* asAdmin(payments.reversePayment({ paymentId: partlyReversed, amount: "70.00" }))
         const small = yield* newPayment(customer.id, "20.00")
         yield* newPayment(customer.id, "500.00", { initialState: "draft" })
         assert.strictEqual(yield* balanceOf(customer.id), 13000n)
 
         // The draft is not posted, 20.00 and (100.00 − 70.00 reversed) cannot cover 50.00.
         const booked = yield* asAdmin(
-          ledger.refundCustomerCredit({ customerId: customer.id, amount: "50.00", reason: "overpaid" })
+          refunds.refundCustomerCredit({ customerId: customer.id, amount: "50.00", reason: "overpaid" })
         )
         assert.strictEqual(booked.refunds.length, 1)
         const [refund] = booked.refunds
@@ -86,13 +101,13 @@ describe("refunds of customer credit", () => {
           [oldest, 5000n, "requested", "GBP", "overpaid"]
         )
         assert.strictEqual(yield* balanceOf(customer.id), 8000n)
-        assert.strictEqual((yield* asAdmin(ledger.getPayment({ id: oldest }))).payment.refundedAmount, 5000n)
+        assert.strictEqual((yield* asAdmin(payments.getPayment({ id: oldest }))).payment.refundedAmount, 5000n)
 
         // Now the newest payment can cover a small one; what is left of the oldest (30.00) is
         // no longer enough for 40.00 and neither is anything else.
-        const next = yield* asAdmin(ledger.refundCustomerCredit({ customerId: customer.id, amount: "15.00" }))
+        const next = yield* asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount: "15.00" }))
         assert.strictEqual(next.refunds[0]?.paymentId, small)
-        const none = yield* Effect.flip(asAdmin(ledger.refundCustomerCredit({ customerId: customer.id, amount: 40 })))
+        const none = yield* Effect.flip(asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount: 40 })))
         assert.instanceOf(none, Conflict)
         assert.strictEqual(none.reason, "insufficient-amount")
         assert.include(none.message, `customer ${customer.id}`)
@@ -105,11 +120,12 @@ describe("refunds of customer credit", () => {
   it.effect("settle at once when asked, logging the request and the settlement", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
+        const balances = yield* Balances
         const customer = yield* newCustomer()
         const payment = yield* newPayment(customer.id, "60.00")
         const booked = yield* asAdmin(
-          ledger.refundCustomerCredit({ customerId: customer.id, amount: "60.00", settle: true })
+          refunds.refundCustomerCredit({ customerId: customer.id, amount: "60.00", settle: true })
         )
         const refund = booked.refunds[0]
         assert.strictEqual(refund?.state, "settled")
@@ -117,7 +133,7 @@ describe("refunds of customer credit", () => {
         assert.deepStrictEqual(yield* refundsOf(customer.id), booked.refunds)
         assert.strictEqual(yield* balanceOf(customer.id), 0n)
         const events = yield* asAdmin(
-          ledger.listEvents({ paymentId: payment, types: ["refund.requested", "refund.settled"] })
+          balances.listEvents({ paymentId: payment, types: ["refund.requested", "refund.settled"] })
         )
         assert.deepStrictEqual(
           events.items.map((event) => event.type),
@@ -125,7 +141,7 @@ describe("refunds of customer credit", () => {
         )
         // A settled refund stays booked: it cannot be cancelled any more.
         const late = yield* Effect.flip(
-          asAdmin(ledger.transitionRefund({ refundId: refund?.id ?? 0, action: "cancel" }))
+          asAdmin(refunds.transitionRefund({ refundId: refund?.id ?? (0 as RefundId), action: "cancel" }))
         )
         assert.instanceOf(late, InvalidTransition)
       })
@@ -135,15 +151,15 @@ describe("refunds of customer credit", () => {
   it.effect("draw from the payment the caller names, which must be the customer's, posted and enough", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
         const customer = yield* newCustomer()
         const other = yield* newCustomer("Other Ltd")
         const older = yield* newPayment(customer.id, "50.00")
         yield* newPayment(customer.id, "90.00")
         const draft = yield* newPayment(customer.id, "30.00", { initialState: "draft" })
         const theirs = yield* newPayment(other.id, "70.00")
-        const refund = (paymentId: number, amount: string) =>
-          asAdmin(ledger.refundCustomerCredit({ customerId: customer.id, amount, paymentId }))
+        const refund = (paymentId: PaymentId, amount: string) =>
+          asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount, paymentId }))
 
         const named = yield* refund(older, "5.00")
         assert.strictEqual(named.refunds[0]?.paymentId, older)
@@ -157,7 +173,7 @@ describe("refunds of customer credit", () => {
         const tooMuch = yield* Effect.flip(refund(older, "45.01"))
         assert.instanceOf(tooMuch, Conflict)
         assert.strictEqual(tooMuch.reason, "insufficient-amount")
-        const missing = yield* Effect.flip(refund(999, "1.00"))
+        const missing = yield* Effect.flip(refund(PaymentId.make(999), "1.00"))
         assert.strictEqual(missing._tag, "NotFound")
 
         assert.strictEqual((yield* refundsOf(customer.id)).length, 1)
@@ -170,15 +186,15 @@ describe("refunds of customer credit", () => {
   it.effect("take an exact positive amount in the customer's currency", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
         const customer = yield* newCustomer()
         yield* newPayment(customer.id, "10.00")
         for (const amount of ["0", "-1.00", "1.001", "abc"]) {
-          const error = yield* Effect.flip(asAdmin(ledger.refundCustomerCredit({ customerId: customer.id, amount })))
+          const error = yield* Effect.flip(asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount })))
           assert.instanceOf(error, ValidationFailed)
           assert.deepStrictEqual(error.issues[0]?.path, ["amount"])
         }
-        const booked = yield* asAdmin(ledger.refundCustomerCredit({ customerId: customer.id, amount: "0.01" }))
+        const booked = yield* asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount: "0.01" }))
         assert.strictEqual(booked.refunds[0]?.amount, 1n)
       })
     )
@@ -187,14 +203,14 @@ describe("refunds of customer credit", () => {
   it.effect("are authorised and scoped like the other refund commands", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
         const customer = yield* newCustomer()
         const other = yield* newCustomer("Other Ltd")
         yield* newPayment(customer.id, "40.00")
-        const command = ledger.refundCustomerCredit({ customerId: customer.id, amount: "10.00" })
+        const command = refunds.refundCustomerCredit({ customerId: customer.id, amount: "10.00" })
 
         assert.instanceOf(yield* Effect.flip(as(auditor)(command)), Forbidden)
-        const elsewhere: Principal = { ...finance, id: 21, customerScope: [other.id] }
+        const elsewhere: Principal = { ...finance, id: UserId.make(21), customerScope: [other.id] }
         assert.instanceOf(yield* Effect.flip(as(elsewhere)(command)), Forbidden)
         assert.strictEqual((yield* refundsOf(customer.id)).length, 0)
 
@@ -208,17 +224,17 @@ describe("refunds of customer credit", () => {
   it.effect("book once per idempotency key and replay the same refunds", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
         const customer = yield* newCustomer()
         yield* newPayment(customer.id, "40.00")
         const keyed = as(finance, { idempotencyKey: "credit-once" })
         const input = { customerId: customer.id, amount: "25.00", settle: true }
-        const first = yield* keyed(ledger.refundCustomerCredit(input))
-        const second = yield* keyed(ledger.refundCustomerCredit(input))
+        const first = yield* keyed(refunds.refundCustomerCredit(input))
+        const second = yield* keyed(refunds.refundCustomerCredit(input))
         assert.deepStrictEqual(second, first)
         assert.strictEqual((yield* refundsOf(customer.id)).length, 1)
         assert.strictEqual(yield* balanceOf(customer.id), 1500n)
-        const reused = yield* Effect.flip(keyed(ledger.refundCustomerCredit({ ...input, amount: "1.00" })))
+        const reused = yield* Effect.flip(keyed(refunds.refundCustomerCredit({ ...input, amount: "1.00" })))
         assert.instanceOf(reused, Conflict)
         assert.strictEqual(reused.reason, "idempotency-key-reused")
       })

@@ -4,7 +4,7 @@
  * table, and keeping the payment's refunded amount right.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Conflict, InvalidTransition, Ledger } from "@paybridge/core"
+import { Conflict, Documents, InvalidTransition, Payments, Refunds } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import {
@@ -21,16 +21,17 @@ describe("refunds", () => {
   it.effect("refunds what is left by default and books it against the balance", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
+        const refunds = yield* Refunds
         const customer = yield* newCustomer()
         const { payment } = yield* newPayment(customer.id, "60.00")
-        yield* asAdmin(ledger.reversePayment({ paymentId: payment.id, amount: "10.00" }))
-        const refund = yield* asAdmin(ledger.refundPayment({ paymentId: payment.id, reason: "goodwill" }))
+        yield* asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "10.00" }))
+        const refund = yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, reason: "goodwill" }))
         assert.strictEqual(refund.amount, 5000n)
         assert.strictEqual(refund.state, "requested")
         assert.strictEqual(refund.currency, "EUR")
         assert.strictEqual(refund.reason, "goodwill")
-        const detail = yield* asAdmin(ledger.getPayment({ id: payment.id }))
+        const detail = yield* asAdmin(payments.getPayment({ id: payment.id }))
         assert.strictEqual(detail.payment.refundedAmount, 5000n)
         assert.deepStrictEqual(
           detail.refunds.map((row) => row.id),
@@ -38,11 +39,13 @@ describe("refunds", () => {
         )
         assert.strictEqual(yield* balanceOf(customer.id), 0n)
 
-        const nothingLeft = yield* Effect.flip(asAdmin(ledger.refundPayment({ paymentId: payment.id, amount: "0.01" })))
+        const nothingLeft = yield* Effect.flip(
+          asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "0.01" }))
+        )
         assert.instanceOf(nothingLeft, Conflict)
         assert.strictEqual(nothingLeft.reason, "insufficient-amount")
         // A refunded amount cannot be reversed either.
-        const reverse = yield* Effect.flip(asAdmin(ledger.reversePayment({ paymentId: payment.id })))
+        const reverse = yield* Effect.flip(asAdmin(payments.reversePayment({ paymentId: payment.id })))
         assert.instanceOf(reverse, Conflict)
       })
     )
@@ -51,24 +54,24 @@ describe("refunds", () => {
   it.effect("moves through submitted to settled with timestamps; settled refunds stay booked", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
         const customer = yield* newCustomer()
         const { payment } = yield* newPayment(customer.id, "20.00")
-        const refund = yield* asAdmin(ledger.refundPayment({ paymentId: payment.id, amount: "5.00" }))
+        const refund = yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "5.00" }))
         yield* TestClock.adjust("1 hour")
         const submitted = yield* asAdmin(
-          ledger.transitionRefund({ refundId: refund.id, action: "submit", gatewayReference: "RF-9" })
+          refunds.transitionRefund({ refundId: refund.id, action: "submit", gatewayReference: "RF-9" })
         )
         assert.strictEqual(submitted.state, "submitted")
         assert.strictEqual(submitted.submittedAt?.toISOString(), "2026-03-14T10:30:00.000Z")
         assert.strictEqual(submitted.gatewayReference, "RF-9")
         yield* TestClock.adjust("1 day")
-        const settled = yield* asAdmin(ledger.transitionRefund({ refundId: refund.id, action: "settle" }))
+        const settled = yield* asAdmin(refunds.transitionRefund({ refundId: refund.id, action: "settle" }))
         assert.strictEqual(settled.state, "settled")
         assert.strictEqual(settled.settledAt?.toISOString(), "2026-03-15T10:30:00.000Z")
         assert.strictEqual(settled.gatewayReference, "RF-9")
 
-        const late = yield* Effect.flip(asAdmin(ledger.transitionRefund({ refundId: refund.id, action: "cancel" })))
+        const late = yield* Effect.flip(asAdmin(refunds.transitionRefund({ refundId: refund.id, action: "cancel" })))
         assert.instanceOf(late, InvalidTransition)
         assert.deepStrictEqual([late.entity, late.from, late.action], ["refund", "settled", "cancel"])
         assert.strictEqual(yield* balanceOf(customer.id), 1500n)
@@ -79,18 +82,19 @@ describe("refunds", () => {
   it.effect("cancelling or failing a refund books the amount back and frees it on the payment", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const { payment } = yield* newPayment(customer.id, "20.00")
-        const cancelled = yield* asAdmin(ledger.refundPayment({ paymentId: payment.id, amount: "5.00" }))
-        yield* asAdmin(ledger.transitionRefund({ refundId: cancelled.id, action: "cancel" }))
-        const bounced = yield* asAdmin(ledger.refundPayment({ paymentId: payment.id, amount: "20.00" }))
-        yield* asAdmin(ledger.transitionRefund({ refundId: bounced.id, action: "submit" }))
-        const failed = yield* asAdmin(ledger.transitionRefund({ refundId: bounced.id, action: "fail" }))
+        const cancelled = yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "5.00" }))
+        yield* asAdmin(refunds.transitionRefund({ refundId: cancelled.id, action: "cancel" }))
+        const bounced = yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "20.00" }))
+        yield* asAdmin(refunds.transitionRefund({ refundId: bounced.id, action: "submit" }))
+        const failed = yield* asAdmin(refunds.transitionRefund({ refundId: bounced.id, action: "fail" }))
         assert.strictEqual(failed.state, "failed")
         assert.isNotNull(failed.failedAt)
 
-        const detail = yield* asAdmin(ledger.getPayment({ id: payment.id }))
+        const detail = yield* asAdmin(payments.getPayment({ id: payment.id }))
         assert.strictEqual(detail.payment.refundedAmount, 0n)
         assert.strictEqual(yield* balanceOf(customer.id), 2000n)
         assert.deepStrictEqual(
@@ -103,9 +107,9 @@ describe("refunds", () => {
             ["refund-voided", 2000n, 2000n]
           ]
         )
-        const failFromRequested = yield* asAdmin(ledger.refundPayment({ paymentId: payment.id, amount: "1.00" }))
+        const failFromRequested = yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "1.00" }))
         const refused = yield* Effect.flip(
-          asAdmin(ledger.transitionRefund({ refundId: failFromRequested.id, action: "fail" }))
+          asAdmin(refunds.transitionRefund({ refundId: failFromRequested.id, action: "fail" }))
         )
         assert.instanceOf(refused, InvalidTransition)
       })
@@ -115,10 +119,12 @@ describe("refunds", () => {
   it.effect("only posted payments are refunded; a refund releases allocations that no longer fit", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const refunds = yield* Refunds
+        const payments = yield* Payments
+        const documents = yield* Documents
         const customer = yield* newCustomer()
         const draft = yield* newPayment(customer.id, "20.00", { initialState: "draft" })
-        const notPosted = yield* Effect.flip(asAdmin(ledger.refundPayment({ paymentId: draft.payment.id })))
+        const notPosted = yield* Effect.flip(asAdmin(refunds.refundPayment({ paymentId: draft.payment.id })))
         assert.instanceOf(notPosted, InvalidTransition)
         assert.strictEqual(notPosted.from, "draft")
 
@@ -126,13 +132,13 @@ describe("refunds", () => {
         const { payment } = yield* newPayment(customer.id, "20.00", {
           allocations: [{ documentId: invoice.id, amount: "15.00" }]
         })
-        yield* asAdmin(ledger.refundPayment({ paymentId: payment.id, amount: "10.00" }))
-        const detail = yield* asAdmin(ledger.getPayment({ id: payment.id }))
+        yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "10.00" }))
+        const detail = yield* asAdmin(payments.getPayment({ id: payment.id }))
         assert.strictEqual(detail.allocations.length, 0)
         assert.strictEqual(detail.payment.allocatedAmount, 0n)
-        assert.strictEqual((yield* asAdmin(ledger.getDocument(invoice.id))).state, "issued")
+        assert.strictEqual((yield* asAdmin(documents.getDocument(invoice.id))).state, "issued")
 
-        const listed = yield* asAdmin(ledger.listRefunds({ paymentId: payment.id, states: ["requested"] }))
+        const listed = yield* asAdmin(refunds.listRefunds({ paymentId: payment.id, states: ["requested"] }))
         assert.strictEqual(listed.items.length, 1)
       })
     )

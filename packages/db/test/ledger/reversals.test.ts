@@ -4,7 +4,7 @@
  * reversed amount and reversal date, and the balance movements each step books.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Conflict, InvalidTransition, Ledger, NotFound } from "@paybridge/core"
+import { Conflict, Documents, InvalidTransition, NotFound, Payments, ReversalId } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
 import {
@@ -21,12 +21,12 @@ describe("reversals", () => {
   it.effect("reverses partially and repeatedly, keeping effective dates, event times and the balance chain", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const { payment } = yield* newPayment(customer.id, "100.00")
 
         const first = yield* asAdmin(
-          ledger.reversePayment({
+          payments.reversePayment({
             paymentId: payment.id,
             amount: "30.00",
             effectiveDate: "2026-03-10",
@@ -38,7 +38,7 @@ describe("reversals", () => {
         assert.strictEqual(first.payment.state, "posted")
 
         yield* TestClock.adjust("1 day")
-        const second = yield* asAdmin(ledger.reversePayment({ paymentId: payment.id, amount: "20.00" }))
+        const second = yield* asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "20.00" }))
         assert.strictEqual(second.payment.reversedAmount, 5000n)
         assert.strictEqual(second.payment.reversalDate, "2026-03-15")
         assert.deepStrictEqual(
@@ -54,12 +54,12 @@ describe("reversals", () => {
           ]
         )
 
-        const rest = yield* asAdmin(ledger.reversePayment({ paymentId: payment.id }))
+        const rest = yield* asAdmin(payments.reversePayment({ paymentId: payment.id }))
         assert.strictEqual(rest.payment.reversedAmount, 10000n)
         assert.strictEqual(rest.reversals[2]?.amount, 5000n)
 
         const nothingLeft = yield* Effect.flip(
-          asAdmin(ledger.reversePayment({ paymentId: payment.id, amount: "0.01" }))
+          asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "0.01" }))
         )
         assert.instanceOf(nothingLeft, Conflict)
         assert.strictEqual(nothingLeft.reason, "insufficient-amount")
@@ -86,15 +86,15 @@ describe("reversals", () => {
   it.effect("refuses to reverse more than is left, or a payment that is not posted", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const { payment } = yield* newPayment(customer.id, "10.00")
-        const tooMuch = yield* Effect.flip(asAdmin(ledger.reversePayment({ paymentId: payment.id, amount: "10.01" })))
+        const tooMuch = yield* Effect.flip(asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "10.01" })))
         assert.instanceOf(tooMuch, Conflict)
         assert.strictEqual(tooMuch.reason, "insufficient-amount")
 
         const draft = yield* newPayment(customer.id, "10.00", { initialState: "draft" })
-        const notPosted = yield* Effect.flip(asAdmin(ledger.reversePayment({ paymentId: draft.payment.id })))
+        const notPosted = yield* Effect.flip(asAdmin(payments.reversePayment({ paymentId: draft.payment.id })))
         assert.instanceOf(notPosted, InvalidTransition)
         assert.deepStrictEqual([notPosted.from, notPosted.action], ["draft", "reverse"])
         assert.strictEqual(yield* balanceOf(customer.id), 1000n)
@@ -105,35 +105,35 @@ describe("reversals", () => {
   it.effect("reinstates the latest active reversal by default, or a chosen one, once", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const { payment } = yield* newPayment(customer.id, "100.00")
         const first = yield* asAdmin(
-          ledger.reversePayment({ paymentId: payment.id, amount: "10.00", effectiveDate: "2026-03-01" })
+          payments.reversePayment({ paymentId: payment.id, amount: "10.00", effectiveDate: "2026-03-01" })
         )
-        yield* asAdmin(ledger.reversePayment({ paymentId: payment.id, amount: "25.00", effectiveDate: "2026-03-05" }))
+        yield* asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "25.00", effectiveDate: "2026-03-05" }))
 
         yield* TestClock.adjust("2 hours")
-        const latest = yield* asAdmin(ledger.reinstateReversal({ paymentId: payment.id }))
+        const latest = yield* asAdmin(payments.reinstateReversal({ paymentId: payment.id }))
         assert.strictEqual(latest.payment.reversedAmount, 1000n)
         assert.strictEqual(latest.payment.reversalDate, "2026-03-01")
         assert.strictEqual(latest.reversals[1]?.reinstatedAt?.toISOString(), "2026-03-14T11:30:00.000Z")
         assert.strictEqual(latest.reversals[0]?.reinstatedAt, null)
 
-        const firstId = first.reversals[0]?.id ?? 0
-        const chosen = yield* asAdmin(ledger.reinstateReversal({ paymentId: payment.id, reversalId: firstId }))
+        const firstId = first.reversals[0]?.id ?? (0 as ReversalId)
+        const chosen = yield* asAdmin(payments.reinstateReversal({ paymentId: payment.id, reversalId: firstId }))
         assert.strictEqual(chosen.payment.reversedAmount, 0n)
         assert.strictEqual(chosen.payment.reversalDate, null)
 
         const twice = yield* Effect.flip(
-          asAdmin(ledger.reinstateReversal({ paymentId: payment.id, reversalId: firstId }))
+          asAdmin(payments.reinstateReversal({ paymentId: payment.id, reversalId: firstId }))
         )
         assert.instanceOf(twice, InvalidTransition)
         assert.strictEqual(twice.entity, "reversal")
-        const none = yield* Effect.flip(asAdmin(ledger.reinstateReversal({ paymentId: payment.id })))
+        const none = yield* Effect.flip(asAdmin(payments.reinstateReversal({ paymentId: payment.id })))
         assert.instanceOf(none, InvalidTransition)
         const unknown = yield* Effect.flip(
-          asAdmin(ledger.reinstateReversal({ paymentId: payment.id, reversalId: 999 }))
+          asAdmin(payments.reinstateReversal({ paymentId: payment.id, reversalId: ReversalId.make(999) }))
         )
         assert.instanceOf(unknown, NotFound)
 
@@ -148,7 +148,7 @@ describe("reversals", () => {
           ]
         )
         // The reinstated amount can be reversed again.
-        const again = yield* asAdmin(ledger.reversePayment({ paymentId: payment.id, amount: "100.00" }))
+        const again = yield* asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "100.00" }))
         assert.strictEqual(again.payment.reversedAmount, 10000n)
       })
     )
@@ -157,7 +157,8 @@ describe("reversals", () => {
   it.effect("a reversal releases the newest allocations that no longer fit, reopening their invoices", () =>
     withLedger(
       Effect.gen(function* () {
-        const ledger = yield* Ledger
+        const documents = yield* Documents
+        const payments = yield* Payments
         const customer = yield* newCustomer()
         const older = yield* issueInvoice(customer.id, "40.00")
         const newer = yield* issueInvoice(customer.id, "40.00")
@@ -167,18 +168,18 @@ describe("reversals", () => {
             { documentId: newer.id, amount: "40.00" }
           ]
         })
-        assert.strictEqual((yield* asAdmin(ledger.getDocument(newer.id))).state, "paid")
+        assert.strictEqual((yield* asAdmin(documents.getDocument(newer.id))).state, "paid")
 
         // 100 - 30 = 70 left, 80 allocated: the newest allocation (40 to `newer`) goes.
-        const reversed = yield* asAdmin(ledger.reversePayment({ paymentId: payment.id, amount: "30.00" }))
+        const reversed = yield* asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "30.00" }))
         assert.deepStrictEqual(
           reversed.allocations.map((allocation) => allocation.documentId),
           [older.id]
         )
         assert.strictEqual(reversed.payment.allocatedAmount, 4000n)
-        const reopened = yield* asAdmin(ledger.getDocument(newer.id))
+        const reopened = yield* asAdmin(documents.getDocument(newer.id))
         assert.deepStrictEqual([reopened.state, reopened.outstanding, reopened.allocated], ["issued", 4000n, 0n])
-        assert.strictEqual((yield* asAdmin(ledger.getDocument(older.id))).state, "paid")
+        assert.strictEqual((yield* asAdmin(documents.getDocument(older.id))).state, "paid")
       })
     )
   )

@@ -8,13 +8,18 @@
 import {
   Authenticator,
   type BalanceEntry,
+  Balances,
   CommandContext,
   type CommandContextShape,
   type Customer,
+  type CustomerId,
   type Document,
-  Ledger,
+  Documents,
   type LedgerError,
+  type LedgerServices,
+  Parties,
   type Payment,
+  Payments,
   type Principal
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -57,7 +62,7 @@ const successes = (outcomes: ReadonlyArray<CommandOutcome>) =>
 const big = (value: unknown): bigint => (value === null || value === undefined ? 0n : BigInt(String(value)))
 
 export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => {
-  const run = <A, E>(effect: Effect.Effect<A, E, Ledger | Authenticator | Database>) =>
+  const run = <A, E>(effect: Effect.Effect<A, E, LedgerServices | Authenticator | Database>) =>
     harness.main().runPromise(effect)
 
   let requests = 0
@@ -67,13 +72,8 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
   }
 
   /** Runs a Ledger call as `principal` in the main process. */
-  const asUser = <A>(
-    principal: Principal,
-    call: (ledger: Ledger["Service"]) => Effect.Effect<A, LedgerError, CommandContext>
-  ) =>
-    run(
-      Effect.flatMap(Ledger, (ledger) => call(ledger).pipe(Effect.provideService(CommandContext, contextOf(principal))))
-    )
+  const asUser = <A>(principal: Principal, call: Effect.Effect<A, LedgerError, LedgerServices | CommandContext>) =>
+    run(call.pipe(Effect.provideService(CommandContext, contextOf(principal))))
 
   /** A finance user with an API key, authenticated as an API process would, and a fresh EUR customer. */
   const arrange = async (): Promise<{ principal: Principal; customer: Customer }> => {
@@ -89,8 +89,9 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
         return yield* authenticator.authenticateApiKey(issued.apiKey)
       })
     )
-    const customer = await asUser(principal, (ledger) =>
-      ledger.createCustomer({ name: "Northwind Traders", currency: "EUR" })
+    const customer = await asUser(
+      principal,
+      Parties.use((parties) => parties.createCustomer({ name: "Northwind Traders", currency: "EUR" }))
     )
     return { principal, customer }
   }
@@ -105,37 +106,44 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
       )
     )
 
-  const balanceChain = (principal: Principal, customerId: number) =>
-    asUser(principal, (ledger) =>
-      Effect.gen(function* () {
-        const entries: Array<BalanceEntry> = []
-        let cursor: string | null = null
-        do {
-          const page: { items: ReadonlyArray<BalanceEntry>; nextCursor: string | null } =
-            yield* ledger.listBalanceEntries(customerId, { cursor, limit: 17 })
-          entries.push(...page.items)
-          cursor = page.nextCursor
-        } while (cursor !== null)
-        return entries
-      })
+  const balanceChain = (principal: Principal, customerId: CustomerId) =>
+    asUser(
+      principal,
+      Balances.use((balances) =>
+        Effect.gen(function* () {
+          const entries: Array<BalanceEntry> = []
+          let cursor: string | null = null
+          do {
+            const page: { items: ReadonlyArray<BalanceEntry>; nextCursor: string | null } =
+              yield* balances.listBalanceEntries(customerId, { cursor, limit: 17 })
+            entries.push(...page.items)
+            cursor = page.nextCursor
+          } while (cursor !== null)
+          return entries
+        })
+      )
     )
 
-  const paymentsOf = (principal: Principal, customerId: number) =>
-    asUser(principal, (ledger) =>
-      Effect.gen(function* () {
-        const payments: Array<Payment> = []
-        let cursor: string | null = null
-        do {
-          const page: { items: ReadonlyArray<Payment>; nextCursor: string | null } = yield* ledger.listPayments({
-            customerId,
-            cursor,
-            limit: 13
-          })
-          payments.push(...page.items)
-          cursor = page.nextCursor
-        } while (cursor !== null)
-        return payments
-      })
+  const paymentsOf = (principal: Principal, customerId: CustomerId) =>
+    asUser(
+      principal,
+      Payments.use((paymentsService) =>
+        Effect.gen(function* () {
+          const payments: Array<Payment> = []
+          let cursor: string | null = null
+          do {
+            const page: { items: ReadonlyArray<Payment>; nextCursor: string | null } =
+              yield* paymentsService.listPayments({
+                customerId,
+                cursor,
+                limit: 13
+              })
+            payments.push(...page.items)
+            cursor = page.nextCursor
+          } while (cursor !== null)
+          return payments
+        })
+      )
     )
 
   /** The chain is gap-free from 1 and every `balanceAfter` is the previous one plus its delta. */
@@ -149,13 +157,17 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     expect(customer.balance).toBe(running)
   }
 
-  const issueInvoice = (principal: Principal, customerId: number, total: bigint) =>
-    asUser(principal, (ledger) => ledger.issueDocument({ kind: "invoice", customerId, total: major(total) }))
-
-  const postPayment = (principal: Principal, customerId: number, amount: bigint) =>
-    asUser(principal, (ledger) => ledger.createPayment({ customerId, amount: major(amount) })).then(
-      (detail) => detail.payment
+  const issueInvoice = (principal: Principal, customerId: CustomerId, total: bigint) =>
+    asUser(
+      principal,
+      Documents.use((documents) => documents.issueDocument({ kind: "invoice", customerId, total: major(total) }))
     )
+
+  const postPayment = (principal: Principal, customerId: CustomerId, amount: bigint) =>
+    asUser(
+      principal,
+      Payments.use((payments) => payments.createPayment({ customerId, amount: major(amount) }))
+    ).then((detail) => detail.payment)
 
   it("books 50 concurrent payments of one customer: 50 payments, balance chain 1..50, final balance = their sum", async () => {
     const { principal, customer } = await arrange()
@@ -188,7 +200,10 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     expect([sequences?.n, sequences?.distinct_n, sequences?.low, sequences?.high].map(big)).toEqual([50n, 50n, 1n, 50n])
 
     const chain = await balanceChain(principal, customer.id)
-    const after = await asUser(principal, (ledger) => ledger.getCustomer(customer.id))
+    const after = await asUser(
+      principal,
+      Parties.use((parties) => parties.getCustomer(customer.id))
+    )
     expectConsistentChain(chain, after)
     expect(after.balance).toBe(sum(amounts))
     expect(chain.every((entry) => entry.kind === "payment-posted")).toBe(true)
@@ -236,7 +251,14 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     expect(payments.map((payment) => [payment.id, payment.publicId])).toEqual([[first?.id, first?.publicId]])
     const chain = await balanceChain(principal, customer.id)
     expect(chain.map((entry) => [entry.sequence, entry.delta])).toEqual([[1, 25_000n]])
-    expect((await asUser(principal, (ledger) => ledger.getCustomer(customer.id))).balance).toBe(25_000n)
+    expect(
+      (
+        await asUser(
+          principal,
+          Parties.use((parties) => parties.getCustomer(customer.id))
+        )
+      ).balance
+    ).toBe(25_000n)
   })
 
   it("lets one request win a key raced with a different amount; every other-amount retry is a Conflict", async () => {
@@ -268,9 +290,14 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
       customer.id
     ])
     expect([big(totals?.n), big(totals?.total)]).toEqual([1n, winner.detail.payment.amount])
-    expect((await asUser(principal, (ledger) => ledger.getCustomer(customer.id))).balance).toBe(
-      winner.detail.payment.amount
-    )
+    expect(
+      (
+        await asUser(
+          principal,
+          Parties.use((parties) => parties.getCustomer(customer.id))
+        )
+      ).balance
+    ).toBe(winner.detail.payment.amount)
   })
 
   it("never over-allocates an invoice: 10 payments racing to allocate 30.00 each to a 100.00 invoice, 3 win", async () => {
@@ -297,7 +324,10 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
       invoice.id
     ])
     expect([big(allocated?.n), big(allocated?.total)]).toEqual([3n, 9_000n])
-    const after = await asUser(principal, (ledger) => ledger.getDocument(invoice.id))
+    const after = await asUser(
+      principal,
+      Documents.use((documents) => documents.getDocument(invoice.id))
+    )
     expect([after.allocated, after.outstanding, after.state]).toEqual([9_000n, 1_000n, "issued"])
     const carrying = (await paymentsOf(principal, customer.id)).filter((payment) => payment.allocatedAmount > 0n)
     expect(carrying.map((payment) => payment.allocatedAmount)).toEqual([3_000n, 3_000n, 3_000n])
@@ -326,7 +356,10 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
       payment.id
     ])
     expect([big(allocated?.n), big(allocated?.total)]).toEqual([3n, 9_000n])
-    const detail = await asUser(principal, (ledger) => ledger.getPayment({ id: payment.id }))
+    const detail = await asUser(
+      principal,
+      Payments.use((payments) => payments.getPayment({ id: payment.id }))
+    )
     expect(detail.payment.allocatedAmount).toBe(9_000n)
     const documents = await sql("select allocated, outstanding from documents where customer_id = ? order by id", [
       customer.id
@@ -380,7 +413,10 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     expect(rows).toHaveLength(wonLines.length)
     for (const invoice of invoices) {
       const stored = sum(rows.filter((row) => Number(row.document_id) === invoice.id).map((row) => big(row.amount)))
-      const after = await asUser(principal, (ledger) => ledger.getDocument(invoice.id))
+      const after = await asUser(
+        principal,
+        Documents.use((documents) => documents.getDocument(invoice.id))
+      )
       expect(after.allocated).toBe(stored)
       expect(after.allocated).toBeLessThanOrEqual(invoice.total)
       expect(after.outstanding).toBe(invoice.total - stored)
@@ -388,7 +424,10 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     }
     for (const payment of payments) {
       const stored = sum(rows.filter((row) => Number(row.payment_id) === payment.id).map((row) => big(row.amount)))
-      const after = await asUser(principal, (ledger) => ledger.getPayment({ id: payment.id }))
+      const after = await asUser(
+        principal,
+        Payments.use((payments) => payments.getPayment({ id: payment.id }))
+      )
       expect(after.payment.allocatedAmount).toBe(stored)
       expect(after.payment.allocatedAmount).toBeLessThanOrEqual(payment.amount)
     }
@@ -398,8 +437,11 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     const { principal, customer } = await arrange()
     const invoice = await issueInvoice(principal, customer.id, 6_000n)
     const payment = await postPayment(principal, customer.id, 10_000n)
-    await asUser(principal, (ledger) =>
-      ledger.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: invoice.id, amount: "60.00" }] })
+    await asUser(
+      principal,
+      Documents.use((documents) =>
+        documents.allocatePayment({ paymentId: payment.id, allocations: [{ documentId: invoice.id, amount: "60.00" }] })
+      )
     )
     const requested: ReadonlyArray<string | undefined> = [
       "30.00",
@@ -436,16 +478,25 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     ])
     expect(big(reversed?.total)).toBe(10_000n)
     expect(big(reversed?.n)).toBe(BigInt(successes(outcomes).length))
-    const detail = await asUser(principal, (ledger) => ledger.getPayment({ id: payment.id }))
+    const detail = await asUser(
+      principal,
+      Payments.use((payments) => payments.getPayment({ id: payment.id }))
+    )
     expect(detail.payment.reversedAmount).toBe(10_000n)
     expect(sum(detail.reversals.map((reversal) => reversal.amount))).toBe(10_000n)
     // Nothing is left to carry the allocation: it was released and the invoice is open again.
     expect(detail.payment.allocatedAmount).toBe(0n)
-    const after = await asUser(principal, (ledger) => ledger.getDocument(invoice.id))
+    const after = await asUser(
+      principal,
+      Documents.use((documents) => documents.getDocument(invoice.id))
+    )
     expect([after.allocated, after.outstanding]).toEqual([0n, 6_000n])
 
     const chain = await balanceChain(principal, customer.id)
-    const customerAfter = await asUser(principal, (ledger) => ledger.getCustomer(customer.id))
+    const customerAfter = await asUser(
+      principal,
+      Parties.use((parties) => parties.getCustomer(customer.id))
+    )
     expectConsistentChain(chain, customerAfter)
     // Invoice -60.00, payment +100.00, reversals -100.00 in total.
     expect(customerAfter.balance).toBe(-6_000n)
@@ -478,7 +529,10 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
     }
 
     const chain = await balanceChain(principal, customer.id)
-    const customerAfter = await asUser(principal, (ledger) => ledger.getCustomer(customer.id))
+    const customerAfter = await asUser(
+      principal,
+      Parties.use((parties) => parties.getCustomer(customer.id))
+    )
     expectConsistentChain(chain, customerAfter)
     // Walking the chain: what is reversed never goes below zero or above the payment's amount.
     let outstandingReversal = 0n
@@ -492,7 +546,10 @@ export const describeLedgerConcurrency = (harness: ConcurrencyHarness): void => 
       "select sum(amount) as total from reversals where payment_id = ? and reinstated_at is null",
       [payment.id]
     )
-    const detail = await asUser(principal, (ledger) => ledger.getPayment({ id: payment.id }))
+    const detail = await asUser(
+      principal,
+      Payments.use((payments) => payments.getPayment({ id: payment.id }))
+    )
     expect(detail.payment.reversedAmount).toBe(big(active?.total))
     expect(detail.payment.reversedAmount).toBe(outstandingReversal)
     expect(customerAfter.balance).toBe(10_000n - outstandingReversal)

@@ -18,12 +18,14 @@ import {
   CommandContext,
   type CommandContextShape,
   type CreatePaymentInput,
-  Ledger,
+  Documents,
   type LedgerError,
+  type LedgerServices,
   type LedgerStore,
   ledgerLayer,
   PaymentDetail,
   PaymentGateways,
+  Payments,
   type ReinstateReversalInput,
   type ReversePaymentInput,
   testKdfCost
@@ -57,17 +59,18 @@ export const detailOf = (outcome: CommandOutcome): PaymentDetail => {
 }
 
 /** Runs one command through the Ledger and turns its result into an outcome (never fails). */
-export const executeCommand = (command: LedgerCommand): Effect.Effect<CommandOutcome, never, Ledger> =>
+export const executeCommand = (command: LedgerCommand): Effect.Effect<CommandOutcome, never, LedgerServices> =>
   Effect.gen(function* () {
-    const ledger = yield* Ledger
+    const payments = yield* Payments
+    const documents = yield* Documents
     const run =
       command.operation === "createPayment"
-        ? ledger.createPayment(command.input)
+        ? payments.createPayment(command.input)
         : command.operation === "allocatePayment"
-          ? ledger.allocatePayment(command.input)
+          ? documents.allocatePayment(command.input)
           : command.operation === "reversePayment"
-            ? ledger.reversePayment(command.input)
-            : ledger.reinstateReversal(command.input)
+            ? payments.reversePayment(command.input)
+            : payments.reinstateReversal(command.input)
     return yield* run.pipe(
       Effect.flatMap((detail) => Effect.orDie(Schema.encodeEffect(paymentDetailJson)(detail))),
       Effect.map((detail): CommandOutcome => ({ _tag: "Success", detail })),
@@ -81,7 +84,7 @@ export const executeCommand = (command: LedgerCommand): Effect.Effect<CommandOut
     )
   })
 
-export type ProcessServices = Ledger | Authenticator | LedgerStore | Database
+export type ProcessServices = LedgerServices | Authenticator | LedgerStore | Database
 
 /** The layer of one API process on the database at `url` (a cheap KDF: tests create users). */
 export const processLayer = (url: string, poolSize = 10) =>

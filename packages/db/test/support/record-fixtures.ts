@@ -3,7 +3,15 @@
  * by the caller), for tests that insert rows straight into a `LedgerStore` and override the fields
  * they care about.
  */
-import type { Customer, Document, LedgerEvent, New, Payment } from "@paybridge/core"
+import {
+  type Customer,
+  type CustomerId,
+  type Document,
+  type LedgerEvent,
+  type New,
+  type Payment,
+  UserId
+} from "@paybridge/core"
 
 const at = (iso: string) => new Date(iso)
 
@@ -25,7 +33,7 @@ export const customerRow = (number: string, overrides: Partial<New<Customer>> = 
 })
 
 export const documentRow = (
-  customerId: number,
+  customerId: CustomerId,
   number: string,
   overrides: Partial<New<Document>> = {}
 ): New<Document> => ({
@@ -51,7 +59,7 @@ export const documentRow = (
 })
 
 export const paymentRow = (
-  customerId: number,
+  customerId: CustomerId,
   referenceNumber: string,
   overrides: Partial<New<Payment>> = {}
 ): New<Payment> => ({
@@ -90,7 +98,7 @@ export const paymentRow = (
   externalRef: null,
   sourceRecord: null,
   origin: "system",
-  createdBy: 1,
+  createdBy: UserId.make(1),
   createdAt: at("2026-01-01T00:00:00.000Z"),
   updatedAt: at("2026-01-01T00:00:00.000Z"),
   version: 1,
@@ -104,7 +112,7 @@ export const eventRow = (overrides: Partial<New<LedgerEvent>> = {}): New<LedgerE
   customerId: null,
   paymentId: null,
   occurredAt: at("2026-01-01T00:00:00.000Z"),
-  actorId: 1,
+  actorId: UserId.make(1),
   actorName: "system",
   origin: "system",
   requestId: null,

@@ -4,12 +4,12 @@
  * its own read-modify-write transaction that dawdles between reading and writing.
  * Run as `node sqlite-increment.worker.ts <file> <customerId> <count>`.
  */
-import { LedgerStore } from "@paybridge/core"
+import { CustomerId, LedgerStore } from "@paybridge/core"
 import { Effect } from "effect"
 import { openDatabase } from "../../src/index.ts"
 
 const [file, customerArg, countArg] = process.argv.slice(2)
-const customerId = Number(customerArg)
+const customerId = CustomerId.make(Number(customerArg))
 const count = Number(countArg)
 
 const program = Effect.gen(function* () {

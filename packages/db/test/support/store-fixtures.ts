@@ -9,12 +9,15 @@ import {
   type BalanceEntry,
   type BillingEntity,
   type Customer,
+  type CustomerId,
   type Document,
   type LedgerEvent,
   type New,
   newPublicId,
   type Payment,
+  type PaymentId,
   type Refund,
+  type UserId,
   type UserRecord
 } from "@paybridge/core"
 import { customerRow, documentRow, eventRow, paymentRow } from "./record-fixtures.ts"
@@ -48,7 +51,7 @@ export const newCustomer = (overrides: Partial<New<Customer>> = {}): New<Custome
     ...overrides
   })
 
-export const newDocument = (customerId: number, overrides: Partial<New<Document>> = {}): New<Document> =>
+export const newDocument = (customerId: CustomerId, overrides: Partial<New<Document>> = {}): New<Document> =>
   documentRow(customerId, unique("INV"), {
     publicId: newPublicId(),
     total: 10_000n,
@@ -60,7 +63,7 @@ export const newDocument = (customerId: number, overrides: Partial<New<Document>
     ...overrides
   })
 
-export const newPayment = (customerId: number, overrides: Partial<New<Payment>> = {}): New<Payment> =>
+export const newPayment = (customerId: CustomerId, overrides: Partial<New<Payment>> = {}): New<Payment> =>
   paymentRow(customerId, unique("R"), {
     publicId: newPublicId(),
     amount: 2_500n,
@@ -75,8 +78,8 @@ export const newPayment = (customerId: number, overrides: Partial<New<Payment>> 
   })
 
 export const newRefund = (
-  paymentId: number,
-  customerId: number,
+  paymentId: PaymentId,
+  customerId: CustomerId,
   overrides: Partial<New<Refund>> = {}
 ): New<Refund> => ({
   publicId: newPublicId(),
@@ -97,7 +100,7 @@ export const newRefund = (
 })
 
 export const newBalanceEntry = (
-  customerId: number,
+  customerId: CustomerId,
   overrides: Partial<Omit<New<BalanceEntry>, "sequence">> = {}
 ): Omit<New<BalanceEntry>, "sequence"> => ({
   customerId,
@@ -126,7 +129,7 @@ export const newUser = (overrides: Partial<New<UserRecord>> = {}): New<UserRecor
   ...overrides
 })
 
-export const newApiKey = (userId: number, overrides: Partial<New<ApiKeyRecord>> = {}): New<ApiKeyRecord> => ({
+export const newApiKey = (userId: UserId, overrides: Partial<New<ApiKeyRecord>> = {}): New<ApiKeyRecord> => ({
   userId,
   prefix: unique("pfx"),
   secretHash: "sha256$def",

@@ -75,7 +75,9 @@ export const startSourceServer = async (): Promise<SourceServer> => {
         resolve(match[1])
       }
     }
+    // The banner goes to stderr (stdout carries the JSON log only), so both streams are watched.
     child.stdout.on("data", check)
+    child.stderr.on("data", check)
     child.once("exit", (code) => {
       clearTimeout(timer)
       reject(new Error(`source server exited with ${code}:\n${output}`))

@@ -4,7 +4,7 @@
  * a key (the whole key is returned once; issuing replaces the user's previous key) and revoking
  * one key. Any signed-in principal may read how each mounted dialect accepts credentials.
  */
-import { RecordId, Role } from "@paybridge/core"
+import { ApiKeyId, CustomerId, Role, UserId } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { jsonInput } from "../json-codec.ts"
 import { adminProcedure, consoleProcedure, router } from "../trpc.ts"
@@ -36,7 +36,7 @@ const CreateUserInput = Schema.Struct({
   name: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200)),
   role: Role,
   password: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMaxLength(1024)))),
-  customerScope: Schema.optional(Schema.NullOr(Schema.Array(RecordId)))
+  customerScope: Schema.optional(Schema.NullOr(Schema.Array(CustomerId)))
 })
 
 export const accessRouter = router({
@@ -64,9 +64,7 @@ export const accessRouter = router({
   }),
   issueKey: adminProcedure
     .input(
-      jsonInput(
-        Schema.Struct({ userId: RecordId, label: Schema.optional(Schema.String.check(Schema.isMaxLength(100))) })
-      )
+      jsonInput(Schema.Struct({ userId: UserId, label: Schema.optional(Schema.String.check(Schema.isMaxLength(100))) }))
     )
     .mutation(async ({ ctx, input }) => {
       const issued = await ctx.console.runAuthenticator((auth) =>
@@ -77,7 +75,7 @@ export const accessRouter = router({
       return { apiKey: issued.apiKey, key: keyJson(issued.record) }
     }),
   revokeKey: adminProcedure
-    .input(jsonInput(Schema.Struct({ apiKeyId: RecordId })))
+    .input(jsonInput(Schema.Struct({ apiKeyId: ApiKeyId })))
     .mutation(async ({ ctx, input }) =>
       keyJson(await ctx.console.runAuthenticator((auth) => auth.revokeApiKey(input.apiKeyId)))
     ),

@@ -1,5 +1,5 @@
 /** Customer balances: the running balance chain of one customer, and manual adjustments. */
-import { AdjustBalanceInput, BalanceEntry, Page } from "@paybridge/core"
+import { AdjustBalanceInput, BalanceEntry, Balances, Page } from "@paybridge/core"
 import { BalanceEntriesInput } from "../inputs.ts"
 import { jsonInput, jsonOutput } from "../json-codec.ts"
 import { protectedProcedure, router } from "../trpc.ts"
@@ -11,9 +11,11 @@ export const balancesRouter = router({
   entries: protectedProcedure
     .input(jsonInput(BalanceEntriesInput))
     .query(async ({ ctx, input: { customerId, ...page } }) =>
-      encodePage(await ctx.runLedger((ledger) => ledger.listBalanceEntries(customerId, page)))
+      encodePage(await ctx.runLedger(Balances.use((balances) => balances.listBalanceEntries(customerId, page))))
     ),
   adjust: protectedProcedure
     .input(jsonInput(AdjustBalanceInput))
-    .mutation(async ({ ctx, input }) => encodeEntry(await ctx.runLedger((ledger) => ledger.adjustBalance(input))))
+    .mutation(async ({ ctx, input }) =>
+      encodeEntry(await ctx.runLedger(Balances.use((balances) => balances.adjustBalance(input))))
+    )
 })

@@ -3,7 +3,7 @@
  * mounted dialects, one payment as each dialect returns it (side by side, "what does the old
  * client see?") and the generated compatibility table.
  */
-import { OverviewInput, PaymentDetail, PaymentOverview, RecordId } from "@paybridge/core"
+import { OverviewInput, PaymentDetail, PaymentId, PaymentOverview, Payments } from "@paybridge/core"
 import { Schema } from "effect"
 import { jsonInput, jsonOutput } from "../json-codec.ts"
 import { consoleProcedure, protectedProcedure, router } from "../trpc.ts"
@@ -21,7 +21,9 @@ const describeFailure = (error: unknown): string =>
 export const overviewRouter = router({
   figures: protectedProcedure
     .input(jsonInput(OverviewInput))
-    .query(async ({ ctx, input }) => encodeOverview(await ctx.runLedger((ledger) => ledger.paymentOverview(input))))
+    .query(async ({ ctx, input }) =>
+      encodeOverview(await ctx.runLedger(Payments.use((payments) => payments.paymentOverview(input))))
+    )
 })
 
 export const dialectsRouter = router({
@@ -39,9 +41,9 @@ export const dialectsRouter = router({
    * dialect wrote them); dialects without a renderer say so instead.
    */
   paymentViews: consoleProcedure
-    .input(jsonInput(Schema.Struct({ paymentId: RecordId })))
+    .input(jsonInput(Schema.Struct({ paymentId: PaymentId })))
     .query(async ({ ctx, input }) => {
-      const detail = await ctx.runLedger((ledger) => ledger.getPayment({ id: input.paymentId }))
+      const detail = await ctx.runLedger(Payments.use((payments) => payments.getPayment({ id: input.paymentId })))
       const canonical = encodeDetail(detail)
       const views = await Promise.all(
         ctx.console.dialects.map(async (dialect) => {

@@ -1,5 +1,5 @@
 /** Payment gateways configured on the platform: create, get, list. */
-import { CreateGatewayInput, Gateway, Page, PageInput } from "@paybridge/core"
+import { CreateGatewayInput, Gateway, GatewayId, Page, PageInput, Parties } from "@paybridge/core"
 import { ById } from "../inputs.ts"
 import { jsonInput, jsonOutput } from "../json-codec.ts"
 import { protectedProcedure, router } from "../trpc.ts"
@@ -10,11 +10,17 @@ const encodePage = jsonOutput(Page(Gateway))
 export const gatewaysRouter = router({
   create: protectedProcedure
     .input(jsonInput(CreateGatewayInput))
-    .mutation(async ({ ctx, input }) => encodeGateway(await ctx.runLedger((ledger) => ledger.createGateway(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeGateway(await ctx.runLedger(Parties.use((parties) => parties.createGateway(input))))
+    ),
   get: protectedProcedure
-    .input(jsonInput(ById))
-    .query(async ({ ctx, input }) => encodeGateway(await ctx.runLedger((ledger) => ledger.getGateway(input.id)))),
+    .input(jsonInput(ById(GatewayId)))
+    .query(async ({ ctx, input }) =>
+      encodeGateway(await ctx.runLedger(Parties.use((parties) => parties.getGateway(input.id))))
+    ),
   list: protectedProcedure
     .input(jsonInput(PageInput))
-    .query(async ({ ctx, input }) => encodePage(await ctx.runLedger((ledger) => ledger.listGateways(input))))
+    .query(async ({ ctx, input }) =>
+      encodePage(await ctx.runLedger(Parties.use((parties) => parties.listGateways(input))))
+    )
 })

@@ -8,17 +8,21 @@ import {
   AllocatePaymentInput,
   CancelPaymentInput,
   CollectionOutcomeInput,
+  Collections,
   CreatePaymentInput,
   DeallocateInput,
+  Documents,
   Page,
   PayDocumentInput,
   Payment,
   PaymentDetail,
   PaymentLookup,
   PaymentQueryInput,
+  Payments,
   PostPaymentInput,
   Refund,
   RefundPaymentInput,
+  Refunds,
   ReinstateReversalInput,
   RejectPaymentInput,
   RequestCollectionInput,
@@ -36,53 +40,87 @@ const encodeRefund = jsonOutput(Refund)
 export const paymentsRouter = router({
   create: protectedProcedure
     .input(jsonInput(CreatePaymentInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.createPayment(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Payments.use((payments) => payments.createPayment(input))))
+    ),
   get: protectedProcedure
     .input(jsonInput(PaymentLookup))
-    .query(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.getPayment(input)))),
+    .query(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Payments.use((payments) => payments.getPayment(input))))
+    ),
   list: protectedProcedure
     .input(jsonInput(PaymentQueryInput))
-    .query(async ({ ctx, input }) => encodePage(await ctx.runLedger((ledger) => ledger.listPayments(input)))),
+    .query(async ({ ctx, input }) =>
+      encodePage(await ctx.runLedger(Payments.use((payments) => payments.listPayments(input))))
+    ),
   update: protectedProcedure
     .input(jsonInput(UpdatePaymentInput))
-    .mutation(async ({ ctx, input }) => encodePayment(await ctx.runLedger((ledger) => ledger.updatePayment(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodePayment(await ctx.runLedger(Payments.use((payments) => payments.updatePayment(input))))
+    ),
   post: protectedProcedure
     .input(jsonInput(PostPaymentInput))
-    .mutation(async ({ ctx, input }) => encodePayment(await ctx.runLedger((ledger) => ledger.postPayment(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodePayment(await ctx.runLedger(Payments.use((payments) => payments.postPayment(input))))
+    ),
   reject: protectedProcedure
     .input(jsonInput(RejectPaymentInput))
-    .mutation(async ({ ctx, input }) => encodePayment(await ctx.runLedger((ledger) => ledger.rejectPayment(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodePayment(await ctx.runLedger(Payments.use((payments) => payments.rejectPayment(input))))
+    ),
   cancel: protectedProcedure
     .input(jsonInput(CancelPaymentInput))
-    .mutation(async ({ ctx, input }) => encodePayment(await ctx.runLedger((ledger) => ledger.cancelPayment(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodePayment(await ctx.runLedger(Payments.use((payments) => payments.cancelPayment(input))))
+    ),
   reverse: protectedProcedure
     .input(jsonInput(ReversePaymentInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.reversePayment(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Payments.use((payments) => payments.reversePayment(input))))
+    ),
   reinstate: protectedProcedure
     .input(jsonInput(ReinstateReversalInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.reinstateReversal(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Payments.use((payments) => payments.reinstateReversal(input))))
+    ),
   requestCollection: protectedProcedure
     .input(jsonInput(RequestCollectionInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.requestCollection(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Collections.use((collections) => collections.requestCollection(input))))
+    ),
   markCollected: protectedProcedure
     .input(jsonInput(CollectionOutcomeInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.markCollected(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Collections.use((collections) => collections.markCollected(input))))
+    ),
   cancelCollection: protectedProcedure
     .input(jsonInput(CollectionOutcomeInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.cancelCollection(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Collections.use((collections) => collections.cancelCollection(input))))
+    ),
   failCollection: protectedProcedure
     .input(jsonInput(CollectionOutcomeInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.failCollection(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Collections.use((collections) => collections.failCollection(input))))
+    ),
   allocate: protectedProcedure
     .input(jsonInput(AllocatePaymentInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.allocatePayment(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Documents.use((documents) => documents.allocatePayment(input))))
+    ),
   deallocate: protectedProcedure
     .input(jsonInput(DeallocateInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.deallocate(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Documents.use((documents) => documents.deallocate(input))))
+    ),
   payDocument: protectedProcedure
     .input(jsonInput(PayDocumentInput))
-    .mutation(async ({ ctx, input }) => encodeDetail(await ctx.runLedger((ledger) => ledger.payDocument(input)))),
+    .mutation(async ({ ctx, input }) =>
+      encodeDetail(await ctx.runLedger(Documents.use((documents) => documents.payDocument(input))))
+    ),
   refund: protectedProcedure
     .input(jsonInput(RefundPaymentInput))
-    .mutation(async ({ ctx, input }) => encodeRefund(await ctx.runLedger((ledger) => ledger.refundPayment(input))))
+    .mutation(async ({ ctx, input }) =>
+      encodeRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.refundPayment(input))))
+    )
 })

@@ -1,5 +1,5 @@
 /** Refunds: get, list with filters, and move one through its lifecycle (submit, settle, cancel, fail). */
-import { Page, Refund, RefundQueryInput, TransitionRefundInput } from "@paybridge/core"
+import { Page, Refund, RefundId, RefundQueryInput, Refunds, TransitionRefundInput } from "@paybridge/core"
 import { ById } from "../inputs.ts"
 import { jsonInput, jsonOutput } from "../json-codec.ts"
 import { protectedProcedure, router } from "../trpc.ts"
@@ -9,12 +9,18 @@ const encodePage = jsonOutput(Page(Refund))
 
 export const refundsRouter = router({
   get: protectedProcedure
-    .input(jsonInput(ById))
-    .query(async ({ ctx, input }) => encodeRefund(await ctx.runLedger((ledger) => ledger.getRefund(input.id)))),
+    .input(jsonInput(ById(RefundId)))
+    .query(async ({ ctx, input }) =>
+      encodeRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.getRefund(input.id))))
+    ),
   list: protectedProcedure
     .input(jsonInput(RefundQueryInput))
-    .query(async ({ ctx, input }) => encodePage(await ctx.runLedger((ledger) => ledger.listRefunds(input)))),
+    .query(async ({ ctx, input }) =>
+      encodePage(await ctx.runLedger(Refunds.use((refunds) => refunds.listRefunds(input))))
+    ),
   transition: protectedProcedure
     .input(jsonInput(TransitionRefundInput))
-    .mutation(async ({ ctx, input }) => encodeRefund(await ctx.runLedger((ledger) => ledger.transitionRefund(input))))
+    .mutation(async ({ ctx, input }) =>
+      encodeRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.transitionRefund(input))))
+    )
 })

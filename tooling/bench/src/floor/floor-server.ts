@@ -15,7 +15,7 @@
  */
 import { serve } from "@hono/node-server"
 import { Hono } from "hono"
-import { openFloorStore } from "./floor-store.ts"
+import { openFloorStore } from "./open-floor-store.ts"
 
 const databaseUrl = process.env.DATABASE_URL
 if (databaseUrl === undefined || databaseUrl === "") throw new Error("floor: DATABASE_URL is required")

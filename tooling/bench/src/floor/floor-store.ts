@@ -2,8 +2,8 @@
  * What the floor server asks of its database: the least work that answers each benchmarked
  * operation, on Paybridge's own tables and rows. Two implementations, one per database
  * (`floor-sqlite.store.ts`, `floor-postgres.store.ts`), each with prepared statements only and the
- * connection settings `packages/db` uses; `openFloorStore` picks one from a database URL the way
- * Paybridge's `DATABASE_URL` is read.
+ * connection settings `packages/db` uses; `openFloorStore` (`open-floor-store.ts`) picks one from a
+ * database URL the way Paybridge's `DATABASE_URL` is read.
  */
 
 /** A payments row as the driver returns it (snake_case columns, ~1 KB as JSON). */
@@ -44,14 +44,3 @@ export const today = (): string => new Date().toISOString().slice(0, 10)
 
 /** 32 uppercase hex characters, the shape of Paybridge's public ids. */
 export const publicId = (): string => crypto.randomUUID().replaceAll("-", "").toUpperCase()
-
-export const openFloorStore = async (databaseUrl: string): Promise<FloorStore> => {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    const { openPostgresFloorStore } = await import("./floor-postgres.store.ts")
-    return openPostgresFloorStore(databaseUrl)
-  }
-  const sqlite = /^sqlite:(.+)$/.exec(databaseUrl)
-  if (sqlite?.[1] === undefined) throw new Error(`floor: unsupported DATABASE_URL ${databaseUrl}`)
-  const { openSqliteFloorStore } = await import("./floor-sqlite.store.ts")
-  return openSqliteFloorStore(sqlite[1])
-}

@@ -1,6 +1,6 @@
 /**
  * A dialect testbed: the dialect's app mounted at its base path inside a parent Hono app (as
- * `apps/api` mounts it), over the real `Ledger` and `Authenticator` on the real store, a fresh
+ * `apps/api` mounts it), over the real ledger services and `Authenticator` on the real store, a fresh
  * in-memory SQLite database from `@paybridge/db/testing`, with helpers to send requests (`app.request()`, no server),
  * run core programs as the system principal, issue API keys and count what the ledger holds.
  * Dialect tests and the shared contract suite both build on it.
@@ -8,11 +8,14 @@
 import {
   Authenticator,
   authenticatorLayerWith,
+  Balances,
   CommandContext,
   type CreateUserInput,
-  Ledger,
+  type CustomerId,
+  type LedgerServices,
   type LedgerStore,
   type Page,
+  Payments,
   type Role,
   testKdfCost,
   type UserRecord
@@ -26,7 +29,7 @@ import { parseJsonExact, stringifyJsonExact } from "../json/exact-json.ts"
 import { runnersFromRuntime } from "../runner.ts"
 
 /** The services a testbed's runtime provides. */
-export type TestbedServices = Ledger | Authenticator | LedgerStore
+export type TestbedServices = LedgerServices | Authenticator | LedgerStore
 
 /** A request to send to the mounted dialect. */
 export interface TestRequest {
@@ -61,7 +64,7 @@ export interface DialectTestbed {
   /** A user with the given role and a fresh API key for them. */
   readonly createApiKey: (options?: {
     readonly role?: Role
-    readonly customerScope?: ReadonlyArray<number> | null
+    readonly customerScope?: ReadonlyArray<CustomerId> | null
   }) => Promise<{ readonly apiKey: string; readonly user: UserRecord }>
   readonly createUser: (input: CreateUserInput) => Promise<UserRecord>
   /** How many events the ledger's event log holds. */
@@ -76,13 +79,13 @@ export interface TestbedOptions {
   readonly dialect: Dialect
   /** Mount point; default the dialect's `defaultBasePath`. */
   readonly basePath?: string | undefined
-  /** The services to run on; default the real Ledger + Authenticator on a fresh in-memory SQLite store. */
+  /** The services to run on; default the real ledger services + Authenticator on a fresh in-memory SQLite store. */
   readonly layer?: Layer.Layer<TestbedServices> | undefined
   /** Extra dialect deps (e.g. a session store with a pinned clock). */
   readonly deps?: Partial<Omit<DialectDeps, "runLedger" | "runAuthentication">> | undefined
 }
 
-/** The default testbed services: real Ledger and Authenticator (cheap scrypt) on one real store in memory (SQLite). */
+/** The default testbed services: the real ledger services and Authenticator (cheap scrypt) on one real store in memory (SQLite). */
 export const inMemoryTestbedLayer = (): Layer.Layer<TestbedServices> =>
   Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), testLedgerLayer)
 
@@ -161,9 +164,9 @@ export const makeDialectTestbed = async (options: TestbedOptions): Promise<Diale
     createApiKey,
     createUser,
     countEvents: () =>
-      countPages((cursor) => runAsSystem(Ledger.use((ledger) => ledger.listEvents({ cursor, limit: 1000 })))),
+      countPages((cursor) => runAsSystem(Balances.use((balances) => balances.listEvents({ cursor, limit: 1000 })))),
     countPayments: () =>
-      countPages((cursor) => runAsSystem(Ledger.use((ledger) => ledger.listPayments({ cursor, limit: 1000 })))),
+      countPages((cursor) => runAsSystem(Payments.use((payments) => payments.listPayments({ cursor, limit: 1000 })))),
     dispose: () => runtime.dispose()
   }
 }

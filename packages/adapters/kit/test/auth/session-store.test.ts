@@ -7,7 +7,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { makeSessionStore } from "@paybridge/adapter-kit"
-import { Authenticator, authenticatorLayerWith, testKdfCost, Unauthorized } from "@paybridge/core"
+import { Authenticator, authenticatorLayerWith, testKdfCost, Unauthorized, UserId } from "@paybridge/core"
 import { TestLedgerStore } from "@paybridge/db/testing"
 import { Effect, Layer } from "effect"
 
@@ -58,15 +58,15 @@ describe("session store", () => {
       yield* auth.createUser({ email: "ada@example.com", name: "Ada", role: "admin", password: "correct horse" })
       const { token } = yield* sessions.issue(yield* auth.sessionForPassword("ada@example.com", "correct horse"))
       assert.deepStrictEqual(yield* sessions.resolve(token), {
-        id: 1,
+        id: UserId.make(1),
         kind: "user",
         name: "Ada",
         role: "admin",
         customerScope: null
       })
       const orphan = yield* sessions.issue({
-        principal: { id: 42, kind: "user", name: "Gone", role: "admin", customerScope: null },
-        origin: { kind: "user", userId: 42 }
+        principal: { id: UserId.make(42), kind: "user", name: "Gone", role: "admin", customerScope: null },
+        origin: { kind: "user", userId: UserId.make(42) }
       })
       yield* refusal(sessions.resolve(orphan.token))
       yield* sessions.revoke(token)

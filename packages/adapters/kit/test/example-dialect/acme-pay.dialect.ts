@@ -5,7 +5,7 @@
  * tests only; real dialects have the same file set in `packages/adapters/<vendor>/src`.
  */
 import { bearerApiKey, created, defineDialect, endpoint, ok } from "@paybridge/adapter-kit"
-import { Ledger } from "@paybridge/core"
+import { Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { acmeErrors } from "./acme-pay.errors.ts"
 import {
@@ -43,7 +43,7 @@ export const acmePay = defineDialect({
       tests: [`${suite} › reads back a created payment with its amount and dates in Acme's formats`],
       implemented: true,
       handler: ({ params }) =>
-        Ledger.use((ledger) => ledger.getPayment({ id: params.id })).pipe(
+        Payments.use((payments) => payments.getPayment({ id: params.id })).pipe(
           Effect.map((detail) => ok(toAcmePayment(detail.payment)))
         )
     }),
@@ -62,7 +62,7 @@ export const acmePay = defineDialect({
       ],
       implemented: true,
       handler: ({ body }) =>
-        Ledger.use((ledger) => ledger.createPayment(fromAcmeCreatePayment(body))).pipe(
+        Payments.use((payments) => payments.createPayment(fromAcmeCreatePayment(body))).pipe(
           Effect.map((detail) => created(toAcmePayment(detail.payment)))
         )
     }),
@@ -77,8 +77,8 @@ export const acmePay = defineDialect({
       tests: [`${suite} › lists payments page by page`],
       implemented: true,
       handler: ({ query }) =>
-        Ledger.use((ledger) =>
-          ledger.listPayments({
+        Payments.use((payments) =>
+          payments.listPayments({
             ...(query.customer_id === undefined ? {} : { customerId: query.customer_id }),
             ...(query.limit === undefined ? {} : { limit: query.limit }),
             cursor: query.cursor ?? null

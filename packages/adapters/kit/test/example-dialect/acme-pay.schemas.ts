@@ -31,7 +31,7 @@ export const AcmePaymentList = Schema.Struct({
 }).annotate({ identifier: "AcmePaymentList" })
 
 export const AcmeCreatePayment = Schema.Struct({
-  customer_id: Id,
+  customer_id: Id.pipe(Schema.brand("CustomerId")),
   amount: acmeMoney.schema,
   currency: Schema.optionalKey(Schema.String),
   payment_date: Schema.optionalKey(DateFormats.businessDate.schema),
@@ -44,11 +44,13 @@ export const AcmeRefund = Schema.Struct({
 }).annotate({ identifier: "AcmeRefund" })
 
 export const AcmePaymentPath = Schema.Struct({
-  id: Schema.FiniteFromString.check(Schema.isInt(), Schema.isGreaterThan(0))
+  id: Schema.FiniteFromString.check(Schema.isInt(), Schema.isGreaterThan(0)).pipe(Schema.brand("PaymentId"))
 })
 
 export const AcmeListQuery = Schema.Struct({
-  customer_id: Schema.optionalKey(Schema.FiniteFromString.check(Schema.isInt(), Schema.isGreaterThan(0))),
+  customer_id: Schema.optionalKey(
+    Schema.FiniteFromString.check(Schema.isInt(), Schema.isGreaterThan(0)).pipe(Schema.brand("CustomerId"))
+  ),
   limit: Schema.optionalKey(
     Schema.FiniteFromString.check(Schema.isInt(), Schema.isBetween({ minimum: 1, maximum: 100 }))
   ),

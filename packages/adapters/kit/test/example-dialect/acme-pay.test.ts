@@ -11,7 +11,7 @@ import {
   makeDialectTestbed,
   type TestRequest
 } from "@paybridge/adapter-kit/testing"
-import { Ledger } from "@paybridge/core"
+import { Balances, Parties, type PaymentId, Payments } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { acmePay } from "./acme-pay.dialect.ts"
 
@@ -23,7 +23,7 @@ interface AcmeSeed {
 const seed = async (testbed: DialectTestbed): Promise<AcmeSeed> => {
   const { apiKey } = await testbed.createApiKey({ role: "finance" })
   const customer = await testbed.runAsSystem(
-    Ledger.use((ledger) => ledger.createCustomer({ name: "Ada Customer", currency: "USD" }))
+    Parties.use((parties) => parties.createCustomer({ name: "Ada Customer", currency: "USD" }))
   )
   return { apiKey, customerId: customer.id }
 }
@@ -81,7 +81,7 @@ describe("Acme Pay over the ledger", () => {
   it("reads back a created payment with its amount and dates in Acme's formats", async () => {
     const made = await create({ amount: new JsonDecimal("12.10"), payment_date: "2024-02-29", reference: "INV-7" })
     expect(made.status).toBe(201)
-    const id = (made.json as { id: number }).id
+    const id = (made.json as { id: PaymentId }).id
     const read = await send({ method: "GET", path: `/payments/${id}` })
     expect(read.status).toBe(200)
     expect(read.text).toMatch(/"amount":12\.1,/)
@@ -101,11 +101,11 @@ describe("Acme Pay over the ledger", () => {
     expect(made.status).toBe(201)
     expect(made.text).toContain('"amount":999999999999999.99')
     expect(made.headers.get("x-request-id")).toBe("acme-req-42")
-    const id = (made.json as { id: number }).id
-    const detail = await testbed.runAsSystem(Ledger.use((ledger) => ledger.getPayment({ id })))
+    const id = (made.json as { id: PaymentId }).id
+    const detail = await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id })))
     expect(detail.payment.amount).toBe(99999999999999999n)
     expect(detail.payment.origin).toBe("dialect:acme-pay")
-    const events = await testbed.runAsSystem(Ledger.use((ledger) => ledger.listEvents({ paymentId: id })))
+    const events = await testbed.runAsSystem(Balances.use((balances) => balances.listEvents({ paymentId: id })))
     expect(events.items.map((event) => [event.origin, event.requestId])).toContainEqual([
       "dialect:acme-pay",
       "acme-req-42"

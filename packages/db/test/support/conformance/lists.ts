@@ -3,7 +3,7 @@
  * documents (oldest first, by id, unpaid), customers (ids, search, billing entity), refunds, events (and
  * customer-less events outside a customer scope), billing entities, gateways and presets, default page size.
  */
-import { LedgerStore, newPublicId } from "@paybridge/core"
+import { type CustomerId, LedgerStore, newPublicId } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
@@ -124,12 +124,12 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
           const percent = yield* s.customers.list({ cursor: null, limit: 10, search: `${tag}_100%`, ids })
           const wildcard = yield* s.customers.list({ cursor: null, limit: 10, search: "%", ids })
           const byEntity = yield* s.customers.list({ cursor: null, limit: 10, billingEntityId: entity.id })
-          const payment = yield* s.payments.insert(newPayment(ids[0] ?? 0))
+          const payment = yield* s.payments.insert(newPayment(ids[0] ?? (0 as CustomerId)))
           const refunds = []
           for (let i = 0; i < 6; i++) {
             refunds.push(
               yield* s.refunds.insert(
-                newRefund(payment.id, ids[i % 2] ?? 0, { state: i % 2 === 0 ? "settled" : "requested" })
+                newRefund(payment.id, ids[i % 2] ?? (0 as CustomerId), { state: i % 2 === 0 ? "settled" : "requested" })
               )
             )
           }
@@ -139,7 +139,11 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
               2
             )
           )
-          const refundsOfCustomer = yield* s.refunds.list({ cursor: null, limit: 50, customerIds: [ids[1] ?? 0] })
+          const refundsOfCustomer = yield* s.refunds.list({
+            cursor: null,
+            limit: 50,
+            customerIds: [ids[1] ?? (0 as CustomerId)]
+          })
           const events = []
           for (let i = 0; i < 8; i++) {
             events.push(
@@ -170,7 +174,11 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
             )
           )
           const eventsOfPayment = yield* s.events.list({ cursor: null, limit: 50, paymentId: payment.id })
-          const eventsOfCustomer = yield* s.events.list({ cursor: null, limit: 50, customerId: ids[0] ?? 0 })
+          const eventsOfCustomer = yield* s.events.list({
+            cursor: null,
+            limit: 50,
+            customerId: ids[0] ?? (0 as CustomerId)
+          })
           return {
             customers,
             searched,

@@ -5,10 +5,14 @@
  */
 import {
   type Customer,
+  type CustomerId,
+  GatewayId,
   type LedgerEventType,
   LedgerStore,
   type Payment,
+  type PaymentId,
   type PaymentQuery,
+  PresetId,
   ValidationFailed
 } from "@paybridge/core"
 import { Cause, Effect, Exit, Option } from "effect"
@@ -45,9 +49,9 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
               amount: BigInt(i + 1) * 1_000_000_000_000n,
               reversedAmount: reversed ? 1n : 0n,
               reversalDate: reversed ? `2026-0${1 + (i % 9)}-2${i % 3}` : null,
-              methodId: i % 2 === 0 ? 1 : 2,
-              typeId: i % 3 === 0 ? 3 : null,
-              gatewayId: i % 5 === 0 ? 9 : null,
+              methodId: PresetId.make(i % 2 === 0 ? 1 : 2),
+              typeId: i % 3 === 0 ? PresetId.make(3) : null,
+              gatewayId: i % 5 === 0 ? GatewayId.make(9) : null,
               externalRef: i % 6 === 0 ? { system, id: `p${i}` } : null,
               createdAt: at(`2026-06-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`),
               updatedAt: at(`2026-06-02T00:${String(i % 60).padStart(2, "0")}:00.000Z`)
@@ -132,14 +136,14 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
           yield* s.events.append(
             newEvent({
               type: "payment.reversed",
-              paymentId: seeded.payments[4]?.id ?? 0,
+              paymentId: seeded.payments[4]?.id ?? (0 as PaymentId),
               occurredAt: at("2026-06-30T23:59:59.999Z")
             })
           )
           yield* s.events.append(
             newEvent({
               type: "payment.posted",
-              paymentId: seeded.payments[5]?.id ?? 0,
+              paymentId: seeded.payments[5]?.id ?? (0 as PaymentId),
               occurredAt: at("2026-07-02T00:00:00.000Z")
             })
           )
@@ -150,7 +154,7 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
         ["customerId", { customerId: c0?.id }, (p) => p.customerId === c0?.id],
         [
           "customerIds",
-          { customerIds: [c0?.id ?? 0, c1?.id ?? 0] },
+          { customerIds: [c0?.id ?? (0 as CustomerId), c1?.id ?? (0 as CustomerId)] },
           (p) => p.customerId === c0?.id || p.customerId === c1?.id
         ],
         ["no customers", { customerIds: [] }, () => false],
@@ -190,13 +194,18 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
           { updatedSince: at("2026-06-02T00:45:00.000Z") },
           (p) => p.updatedAt.getTime() >= Date.parse("2026-06-02T00:45:00.000Z")
         ],
-        ["methodId", { methodId: 2 }, (p) => p.methodId === 2],
-        ["typeId", { typeId: 3 }, (p) => p.typeId === 3],
-        ["gatewayId", { gatewayId: 9 }, (p) => p.gatewayId === 9],
+        ["methodId", { methodId: PresetId.make(2) }, (p) => p.methodId === 2],
+        ["typeId", { typeId: PresetId.make(3) }, (p) => p.typeId === 3],
+        ["gatewayId", { gatewayId: GatewayId.make(9) }, (p) => p.gatewayId === 9],
         ["externalSystem", { externalSystem: seeded.system }, (p) => p.externalRef?.system === seeded.system],
         [
           "combined",
-          { states: ["posted", "pending", "draft"], currency: "EUR", methodId: 1, paymentDateFrom: "2026-02-01" },
+          {
+            states: ["posted", "pending", "draft"],
+            currency: "EUR",
+            methodId: PresetId.make(1),
+            paymentDateFrom: "2026-02-01"
+          },
           (p) =>
             ["posted", "pending", "draft"].includes(p.state) &&
             p.currency === "EUR" &&

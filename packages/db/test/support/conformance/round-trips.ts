@@ -4,7 +4,18 @@
  * around payments, dialect records, users and API keys, balance entries, idempotency keys and named
  * sequences.
  */
-import { LedgerStore, type Page } from "@paybridge/core"
+import {
+  ApiKeyId,
+  BillingEntityId,
+  CustomerId,
+  GatewayId,
+  IdempotencyStore,
+  IdentityStore,
+  LedgerStore,
+  type Page,
+  PresetId,
+  UserId
+} from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Database } from "../../../src/index.ts"
@@ -85,7 +96,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
               input.externalRef === null
                 ? "no reference"
                 : yield* s.customers.getByExternalRef({ ...input.externalRef, id: `${input.externalRef.id}-other` }),
-            missing: yield* s.customers.get(987_654_321)
+            missing: yield* s.customers.get(CustomerId.make(987_654_321))
           }
         })
       )
@@ -114,11 +125,11 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             reversedAmount: 100_000_000_000_000_001n,
             allocatedAmount: 1n,
             refundedAmount: 0n,
-            methodId: 11,
-            typeId: 12,
-            gatewayId: 13,
+            methodId: PresetId.make(11),
+            typeId: PresetId.make(12),
+            gatewayId: GatewayId.make(13),
             gatewayReference: "gw-ref",
-            billingEntityId: 14,
+            billingEntityId: BillingEntityId.make(14),
             rejectionReason: "none",
             rejectedAt: at("2026-04-16T01:02:03.004Z"),
             cancelledAt: at("2026-04-17T01:02:03.004Z"),
@@ -285,9 +296,11 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
     it("stores users and API keys, counts users and revokes a user's keys", async () => {
       const result = await run(
         Effect.gen(function* () {
-          const s = yield* store
+          const s = yield* IdentityStore
           const before = yield* s.users.count
-          const user = yield* s.users.insert(newUser({ customerScope: [3, 1, 2] }))
+          const user = yield* s.users.insert(
+            newUser({ customerScope: [CustomerId.make(3), CustomerId.make(1), CustomerId.make(2)] })
+          )
           const admin = yield* s.users.insert(newUser({ role: "admin", passwordHash: null }))
           const key1 = yield* s.apiKeys.insert(newApiKey(user.id))
           const key2 = yield* s.apiKeys.insert(newApiKey(user.id))
@@ -364,8 +377,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       const result = await run(
         Effect.gen(function* () {
           const s = yield* store
+          const idempotency = yield* IdempotencyStore
           const claim = {
-            principalId: 7,
+            principalId: UserId.make(7),
             key,
             operation: "payments.create",
             requestHash: "h1",
@@ -373,23 +387,21 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
           }
           const first = yield* s.transaction(
             Effect.gen(function* () {
-              const claimed = yield* s.idempotency.claim(claim)
-              yield* s.idempotency.complete({
-                principalId: 7,
+              const claimed = yield* idempotency.claim(claim)
+              yield* idempotency.complete({
+                principalId: UserId.make(7),
                 key,
                 response: { id: 5, amount: "12.50", nested: [1, 2] }
               })
               return claimed
             })
           )
-          const replay = yield* s.idempotency.claim(claim)
-          const otherHash = yield* s.idempotency.claim({ ...claim, requestHash: "h2" })
-          const otherOperation = yield* s.idempotency.claim({ ...claim, operation: "payments.post" })
-          const otherPrincipal = yield* s.transaction(s.idempotency.claim({ ...claim, principalId: 8 }))
-          const purged = yield* s.idempotency.purge(at("2026-01-01T00:00:00.001Z"))
-          const afterPurge = yield* s.transaction(
-            s.idempotency.claim({ ...claim, now: at("2026-02-01T00:00:00.000Z") })
-          )
+          const replay = yield* idempotency.claim(claim)
+          const otherHash = yield* idempotency.claim({ ...claim, requestHash: "h2" })
+          const otherOperation = yield* idempotency.claim({ ...claim, operation: "payments.post" })
+          const otherPrincipal = yield* s.transaction(idempotency.claim({ ...claim, principalId: UserId.make(8) }))
+          const purged = yield* idempotency.purge(at("2026-01-01T00:00:00.001Z"))
+          const afterPurge = yield* s.transaction(idempotency.claim({ ...claim, now: at("2026-02-01T00:00:00.000Z") }))
           return { first, replay, otherHash, otherOperation, otherPrincipal, purged, afterPurge }
         })
       )
@@ -425,7 +437,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         Effect.gen(function* () {
           const s = yield* store
           const stamp = at("2026-02-01T10:00:00.000Z")
-          const mandate = (key: string, customerId: number | null) => ({
+          const mandate = (key: string, customerId: CustomerId | null) => ({
             dialect,
             kind: "site-payment-mandate",
             key,
@@ -435,16 +447,17 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             createdAt: stamp,
             updatedAt: stamp
           })
-          const first = yield* s.dialectRecords.insert(mandate("1", 7))
+          const first = yield* s.dialectRecords.insert(mandate("1", CustomerId.make(7)))
           expect(yield* s.dialectRecords.get(first.id)).toEqual(first)
           expect(yield* s.dialectRecords.getByKey(dialect, "site-payment-mandate", "1")).toEqual(first)
-          const duplicate = yield* Effect.flip(s.dialectRecords.insert(mandate("1", 8)))
+          const duplicate = yield* Effect.flip(s.dialectRecords.insert(mandate("1", CustomerId.make(8))))
           expect(duplicate).toMatchObject({ _tag: "Conflict", reason: "duplicate" })
           // The same key under another dialect or kind is a different object.
-          yield* s.dialectRecords.insert({ ...mandate("1", 7), dialect: `${dialect}-other` })
-          yield* s.dialectRecords.insert({ ...mandate("1", 7), kind: "other" })
-          for (const key of ["2", "3", "4"]) yield* s.dialectRecords.insert(mandate(key, key === "4" ? 8 : 7))
-          const query = { dialect, kind: "site-payment-mandate", customerId: 7, limit: 2 }
+          yield* s.dialectRecords.insert({ ...mandate("1", CustomerId.make(7)), dialect: `${dialect}-other` })
+          yield* s.dialectRecords.insert({ ...mandate("1", CustomerId.make(7)), kind: "other" })
+          for (const key of ["2", "3", "4"])
+            yield* s.dialectRecords.insert(mandate(key, CustomerId.make(key === "4" ? 8 : 7)))
+          const query = { dialect, kind: "site-payment-mandate", customerId: CustomerId.make(7), limit: 2 }
           const page1 = yield* s.dialectRecords.list({ ...query, cursor: null })
           expect(page1.items.map((row) => row.key)).toEqual(["1", "2"])
           const page2 = yield* s.dialectRecords.list({ ...query, cursor: page1.nextCursor })
@@ -462,7 +475,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
     it("lists users and API keys, revokes one key and records a key's last use", async () => {
       await run(
         Effect.gen(function* () {
-          const s = yield* store
+          const s = yield* IdentityStore
           const first = yield* s.users.insert(newUser({ role: "read-only", customerScope: null }))
           const second = yield* s.users.insert(newUser())
           const users = yield* s.users.list
@@ -480,7 +493,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
           expect(yield* s.apiKeys.revoke(firstKey.id, at("2026-01-07T00:00:00.000Z"))).toBe(false)
           expect((yield* s.apiKeys.get(firstKey.id))?.revokedAt).toEqual(at("2026-01-06T00:00:00.000Z"))
           expect((yield* s.apiKeys.getByPrefix(secondKey.prefix))?.revokedAt).toBeNull()
-          expect(yield* s.apiKeys.get(987_654_321)).toBeNull()
+          expect(yield* s.apiKeys.get(ApiKeyId.make(987_654_321))).toBeNull()
         })
       )
     })

@@ -2,7 +2,7 @@
  * Store conformance, part of `../ledger-store-conformance.ts`. Payment filters by amount and origin, text
  * search that folds case the same way on every database (beyond ASCII), and the overview aggregates.
  */
-import { LedgerStore, type New, type Payment, type PaymentQuery } from "@paybridge/core"
+import { type CustomerId, LedgerStore, type New, type Payment, type PaymentQuery, PresetId } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
@@ -126,10 +126,10 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
           const inCredit = yield* s.customers.insert(newCustomer({ balance: 100n }))
           // A window of dates no other case uses, so the unscoped sums see only these payments.
           const day1 = { paymentDate: "2031-03-01" }
-          const pay = (customerId: number, overrides: Partial<New<Payment>>) =>
+          const pay = (customerId: CustomerId, overrides: Partial<New<Payment>>) =>
             s.payments.insert(newPayment(customerId, { state: "posted", ...overrides }))
-          yield* pay(owing.id, { ...day1, amount: 1000n, methodId: 7 })
-          yield* pay(owing.id, { ...day1, amount: 2000n, methodId: 7 })
+          yield* pay(owing.id, { ...day1, amount: 1000n, methodId: PresetId.make(7) })
+          yield* pay(owing.id, { ...day1, amount: 2000n, methodId: PresetId.make(7) })
           yield* pay(owing.id, { ...day1, amount: 50n, methodId: null })
           yield* pay(owingMore.id, { paymentDate: "2031-03-02", amount: 900719925474099300n, currency: "USD" })
           yield* pay(owing.id, { paymentDate: "2031-02-01", amount: 1n })

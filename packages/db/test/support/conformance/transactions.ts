@@ -3,7 +3,7 @@
  * `Conflict`) and transactions: a failure, a defect or an interruption leaves nothing behind, nested
  * transactions join the outer one, and concurrent transactions of one process lose no sequence number.
  */
-import { LedgerStore } from "@paybridge/core"
+import { IdempotencyStore, LedgerStore, UserId } from "@paybridge/core"
 import { Cause, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
@@ -180,18 +180,19 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
       const result = await run(
         Effect.gen(function* () {
           const s = yield* store
+          const idempotency = yield* IdempotencyStore
           const claim = {
-            principalId: 7,
+            principalId: UserId.make(7),
             key,
             operation: "payments.create",
             requestHash: "h1",
             now: at("2026-01-01T00:00:00.000Z")
           }
           const rolledBack = yield* Effect.exit(
-            s.transaction(Effect.andThen(s.idempotency.claim(claim), Effect.fail("the command failed" as const)))
+            s.transaction(Effect.andThen(idempotency.claim(claim), Effect.fail("the command failed" as const)))
           )
           // The same key, even for another request, is free again.
-          const again = yield* s.transaction(s.idempotency.claim({ ...claim, requestHash: "h2" }))
+          const again = yield* s.transaction(idempotency.claim({ ...claim, requestHash: "h2" }))
           return { rolledBack, again }
         })
       )

@@ -5,13 +5,15 @@
  * codec) without running anything; the same key with a different request is a
  * `Conflict("idempotency-key-reused")`; a fresh key runs the command and stores its encoded result
  * in the same transaction, so a failed command stores nothing and may be retried with its key.
+ * The claims live behind the `IdempotencyStore` port, whose implementation shares the ledger's
+ * transaction.
  */
 import { createHash } from "node:crypto"
 import { Context, Effect, Metric, Schema } from "effect"
-import { Conflict, type StorageUnavailable } from "../errors.ts"
-import type { LedgerStore } from "../ports/ledger-store.ts"
-import { now } from "./clock.ts"
-import { CommandContext } from "./command-context.ts"
+import { Conflict, type StorageUnavailable } from "../../errors.ts"
+import { IdempotencyStore, type IdempotencyStoreShape } from "../../ports/idempotency-store.ts"
+import { now } from "../clock.ts"
+import { CommandContext } from "../command-context.ts"
 
 /**
  * JSON with object keys sorted at every level, bigints as decimal strings, dates as ISO strings
@@ -56,11 +58,12 @@ export const IdempotencyClaimed = Context.Reference<boolean>("@paybridge/core/se
 })
 
 /**
- * Runs `command` once per idempotency key. Must run inside the command's transaction (the
- * caller opens it) so the claim, the command's writes and the stored result commit together.
+ * Runs `command` once per idempotency key, claiming it in `store`. Must run inside the command's
+ * transaction (the caller opens it) so the claim, the command's writes and the stored result
+ * commit together.
  */
-export const withIdempotency = <A, E, R>(
-  store: LedgerStore["Service"],
+export const withIdempotencyIn = <A, E, R>(
+  store: IdempotencyStoreShape,
   operation: string,
   input: unknown,
   resultSchema: ResultSchema<A>,
@@ -72,7 +75,7 @@ export const withIdempotency = <A, E, R>(
     if (key === null || (yield* IdempotencyClaimed)) return yield* command
     const codec = Schema.toCodecJson(resultSchema)
     const principalId = context.principal.id
-    const claim = yield* store.idempotency.claim({
+    const claim = yield* store.claim({
       principalId,
       key,
       operation,
@@ -91,8 +94,17 @@ export const withIdempotency = <A, E, R>(
       case "Fresh": {
         const result = yield* Effect.provideService(command, IdempotencyClaimed, true)
         const response = yield* Schema.encodeEffect(codec)(result).pipe(Effect.orDie)
-        yield* store.idempotency.complete({ principalId, key, response })
+        yield* store.complete({ principalId, key, response })
         return result
       }
     }
   })
+
+/** {@link withIdempotencyIn} on the `IdempotencyStore` of the context. */
+export const withIdempotency = <A, E, R>(
+  operation: string,
+  input: unknown,
+  resultSchema: ResultSchema<A>,
+  command: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | Conflict | StorageUnavailable, R | CommandContext | IdempotencyStore> =>
+  Effect.flatMap(IdempotencyStore, (store) => withIdempotencyIn(store, operation, input, resultSchema, command))

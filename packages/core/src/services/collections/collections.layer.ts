@@ -1,0 +1,222 @@
+/**
+ * The implementation of `Collections` on the `LedgerStore`, `IdempotencyStore` and
+ * `PaymentGateways` ports. Every method is an `Effect.fn("Collections.<method>")`. Collections
+ * move through their lifecycle table (`../shared/collection-steps.ts`) and a collected payment
+ * posts exactly as `Payments.postPayment` posts it. A reversal through the gateway asks the
+ * gateway to give the amount back first and books the reversal exactly as `Payments.reversePayment`
+ * does (`../shared/reversal-booking.ts`) only on an approval; a decline changes nothing and is a
+ * `ValidationFailed` carrying the gateway's message. A payment link checks the gateway, scope and
+ * amount and asks the gateway for the link; it books nothing and writes no event (with an
+ * idempotency key a retry returns the same link instead of asking the gateway again).
+ */
+import { Effect, Layer } from "effect"
+import { validationFailed } from "../../errors.ts"
+import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
+import type { LedgerStore } from "../../ports/ledger-store.ts"
+import { PaymentGateways } from "../../ports/payment-gateway.ts"
+import { now, today } from "../clock.ts"
+import type * as C from "../ledger-commands.ts"
+import { PaymentDetail } from "../payments/payments.service.ts"
+import { effectiveAmount } from "../shared/allocation-book.ts"
+import { advanceCollection, collectionEvent, openCollection, submitForCollection } from "../shared/collection-steps.ts"
+import { parsePositiveAmount } from "../shared/exact-amounts.ts"
+import { savePayment } from "../shared/guarded-saves.ts"
+import { mutation, paymentMutation } from "../shared/ledger-command.ts"
+import { capturePorts } from "../shared/ledger-ports.ts"
+import { paymentTransition, refused } from "../shared/lifecycle-steps.ts"
+import { paymentDetail } from "../shared/payment-detail.ts"
+import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
+import { existingGateway, lockPayment, visibleCustomer, visibleDocument } from "../shared/record-access.ts"
+import { bookReversal, ensureLeftToReverse } from "../shared/reversal-booking.ts"
+import { Collections, type CreatePaymentLinkInput, GatewayReversal, PaymentLink } from "./collections.service.ts"
+
+/** Shared body of cancelCollection and failCollection: the collection ends, the payment returns to draft. */
+const unwindCollection = (input: C.CollectionOutcomeInput, action: "cancel" | "fail") =>
+  Effect.gen(function* () {
+    const { payment: target } = yield* lockPayment(input.paymentId)
+    const collection = yield* openCollection(target)
+    if (collection === null) {
+      return yield* refused(
+        "payment",
+        target.id,
+        target.state,
+        `${action}-collection`,
+        "the payment has no requested collection"
+      )
+    }
+    const at = yield* now
+    const reason = input.reason ?? null
+    const ended = yield* advanceCollection(
+      collection,
+      action,
+      action === "cancel"
+        ? { cancelledAt: at, gatewayReference: input.gatewayReference ?? collection.gatewayReference }
+        : {
+            failedAt: at,
+            failureReason: reason,
+            gatewayReference: input.gatewayReference ?? collection.gatewayReference
+          }
+    )
+    const state = yield* paymentTransition(target, "fail-collection")
+    const draft = yield* savePayment(target, { state })
+    if (action === "cancel") {
+      yield* collectionEvent("collection.cancelled", ended, draft, { reason })
+      yield* paymentEvent("payment.updated", draft, {
+        state,
+        previousState: target.state,
+        reason: "collection cancelled"
+      })
+    } else {
+      yield* collectionEvent("collection.failed", ended, draft, { reason })
+      yield* paymentEvent("payment.collection-failed", draft, { collectionId: ended.id, reason })
+    }
+    return yield* paymentDetail(draft)
+  })
+
+export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | IdempotencyStore | PaymentGateways> =
+  Layer.effect(
+    Collections,
+    Effect.gen(function* () {
+      const gateways = yield* PaymentGateways
+      const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
+
+      const requestCollection = Effect.fn("Collections.requestCollection")(function* (input: C.RequestCollectionInput) {
+        return yield* paymentMutation("requestCollection", input, PaymentDetail, (target) =>
+          Effect.gen(function* () {
+            const submitted = yield* submitForCollection(target, input.method, input.gatewayReference ?? null)
+            return yield* paymentDetail(submitted)
+          })
+        )
+      }, ports)
+
+      const markCollected = Effect.fn("Collections.markCollected")(function* (input: C.CollectionOutcomeInput) {
+        return yield* paymentMutation("markCollected", input, PaymentDetail, (target) =>
+          Effect.gen(function* () {
+            const collection = yield* openCollection(target)
+            if (collection === null) {
+              return yield* refused(
+                "payment",
+                target.id,
+                target.state,
+                "collect",
+                "the payment has no requested collection"
+              )
+            }
+            yield* paymentTransition(target, "post")
+            const gatewayReference = input.gatewayReference ?? collection.gatewayReference
+            const collected = yield* advanceCollection(collection, "collect", {
+              collectedAt: yield* now,
+              gatewayReference
+            })
+            yield* collectionEvent("collection.collected", collected, target)
+            const posted = yield* bookPosting(target, yield* today, {
+              gatewayReference: target.gatewayReference ?? gatewayReference
+            })
+            return yield* paymentDetail(posted)
+          })
+        )
+      }, ports)
+
+      const cancelCollection = Effect.fn("Collections.cancelCollection")(function* (input: C.CollectionOutcomeInput) {
+        return yield* mutation("cancelCollection", input, PaymentDetail, unwindCollection(input, "cancel"))
+      }, ports)
+
+      const failCollection = Effect.fn("Collections.failCollection")(function* (input: C.CollectionOutcomeInput) {
+        return yield* mutation("failCollection", input, PaymentDetail, unwindCollection(input, "fail"))
+      }, ports)
+
+      const reverseThroughGateway = Effect.fn("Collections.reverseThroughGateway")(function* (
+        input: C.ReversePaymentInput
+      ) {
+        return yield* paymentMutation("reverseThroughGateway", input, GatewayReversal, (target) =>
+          Effect.gen(function* () {
+            yield* paymentTransition(target, "reverse")
+            if (target.gatewayId === null) {
+              return yield* validationFailed(
+                ["paymentId"],
+                `payment ${target.id} was not charged through a gateway; reverse it without the gateway`
+              )
+            }
+            const gateway = yield* existingGateway(target.gatewayId)
+            const amount =
+              input.amount === undefined
+                ? effectiveAmount(target)
+                : yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
+            yield* ensureLeftToReverse(target, amount)
+            const outcome = yield* gateways.refund({
+              gateway,
+              amount,
+              currency: target.currency,
+              chargeReference: target.gatewayReference,
+              reference: target.number ?? target.referenceNumber
+            })
+            if (outcome.status === "declined") {
+              return yield* validationFailed(
+                ["paymentId"],
+                `gateway ${gateway.code} declined the reversal (${outcome.gatewayReference}): ${outcome.message}`
+              )
+            }
+            const effectiveDate = input.effectiveDate ?? (yield* today)
+            const { reversal, payment } = yield* bookReversal(target, amount, effectiveDate, input.reason ?? null)
+            return {
+              detail: yield* paymentDetail(payment),
+              reversalId: reversal.id,
+              gatewayReference: outcome.gatewayReference
+            }
+          })
+        )
+      }, ports)
+
+      const createPaymentLink = Effect.fn("Collections.createPaymentLink")(function* (input: CreatePaymentLinkInput) {
+        return yield* mutation(
+          "createPaymentLink",
+          input,
+          PaymentLink,
+          Effect.gen(function* () {
+            const document = input.documentId == null ? null : yield* visibleDocument(input.documentId)
+            const customerId = input.customerId ?? document?.customerId
+            if (customerId === undefined) {
+              return yield* validationFailed(["customerId"], "name the customer or the document the link pays")
+            }
+            if (document !== null && document.customerId !== customerId) {
+              return yield* validationFailed(["documentId"], `document ${document.id} belongs to another customer`)
+            }
+            if (document !== null && document.state !== "issued") {
+              return yield* validationFailed(["documentId"], `document ${document.id} is ${document.state}`)
+            }
+            const customer = yield* visibleCustomer(customerId)
+            const gateway = yield* existingGateway(input.gatewayId)
+            if (!gateway.enabled) return yield* validationFailed(["gatewayId"], `gateway ${gateway.code} is disabled`)
+            const amount = yield* parsePositiveAmount(input.amount, customer.currency, ["amount"])
+            const reference = input.reference ?? (document === null ? customer.number : document.number)
+            const link = yield* gateways.createPaymentLink({
+              gateway,
+              amount,
+              currency: customer.currency,
+              reference
+            })
+            return {
+              gatewayId: gateway.id,
+              customerId: customer.id,
+              documentId: document?.id ?? null,
+              currency: customer.currency,
+              amount,
+              reference,
+              url: link.url,
+              gatewayReference: link.gatewayReference,
+              createdAt: yield* now
+            }
+          })
+        )
+      }, ports)
+
+      return Collections.of({
+        requestCollection,
+        markCollected,
+        cancelCollection,
+        failCollection,
+        reverseThroughGateway,
+        createPaymentLink
+      })
+    })
+  )

@@ -1,0 +1,109 @@
+/**
+ * The implementation of `DialectRecords` on the `LedgerStore` and `IdempotencyStore` ports. Every
+ * method is an `Effect.fn("DialectRecords.<method>")`. A save replaces the record's data, or with
+ * `merge` changes only the fields it names, under the record's customer lock so concurrent partial
+ * saves of one record both land.
+ */
+import { Effect, Layer, Schema } from "effect"
+import { scopedCustomerIds } from "../../auth/permissions.ts"
+import { notFound } from "../../errors.ts"
+import { DialectRecord } from "../../model/records.ts"
+import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
+import { LedgerStore } from "../../ports/ledger-store.ts"
+import { now } from "../clock.ts"
+import type * as C from "../ledger-commands.ts"
+import { mutation, paging, query } from "../shared/ledger-command.ts"
+import { capturePorts } from "../shared/ledger-ports.ts"
+import { currentPrincipal, inScope, lockCustomer, visibleCustomer, visiblePayment } from "../shared/record-access.ts"
+import { DialectRecords } from "./dialect-records.service.ts"
+
+export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore | IdempotencyStore> = Layer.effect(
+  DialectRecords,
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const ports = yield* capturePorts<LedgerStore | IdempotencyStore>()
+
+    /** The record under `key`, if the principal may see it (its customer in scope). */
+    const visibleRecord = (key: C.DialectRecordKey) =>
+      Effect.gen(function* () {
+        const record = yield* store.dialectRecords.getByKey(key.dialect, key.kind, key.key)
+        if (record === null) return yield* notFound(key.kind, key.key)
+        if (record.customerId !== null) yield* inScope(record.customerId)
+        return record
+      })
+
+    return DialectRecords.of({
+      saveDialectRecord: Effect.fn("DialectRecords.saveDialectRecord")(function* (input: C.SaveDialectRecordInput) {
+        return yield* mutation(
+          "saveDialectRecord",
+          input,
+          DialectRecord,
+          Effect.gen(function* () {
+            const customerId = input.customerId ?? null
+            const paymentId = input.paymentId ?? null
+            const merge = input.merge === true
+            // A merge reads the stored data: under the customer's lock, so no concurrent save is lost.
+            if (customerId !== null) yield* merge ? lockCustomer(customerId) : visibleCustomer(customerId)
+            if (paymentId !== null) yield* visiblePayment(paymentId)
+            const at = yield* now
+            const existing = yield* store.dialectRecords.getByKey(input.dialect, input.kind, input.key)
+            if (existing === null) {
+              return yield* store.dialectRecords.insert({
+                dialect: input.dialect,
+                kind: input.kind,
+                key: input.key,
+                customerId,
+                paymentId,
+                data: input.data,
+                createdAt: at,
+                updatedAt: at
+              })
+            }
+            if (existing.customerId !== null) yield* inScope(existing.customerId)
+            return yield* store.dialectRecords.update({
+              ...existing,
+              customerId,
+              paymentId,
+              data: merge ? { ...existing.data, ...input.data } : input.data,
+              updatedAt: at
+            })
+          })
+        )
+      }, ports),
+
+      getDialectRecord: Effect.fn("DialectRecords.getDialectRecord")(function* (key: C.DialectRecordKey) {
+        return yield* query("getDialectRecord", visibleRecord(key))
+      }, ports),
+
+      listDialectRecords: Effect.fn("DialectRecords.listDialectRecords")(function* (input: C.DialectRecordQueryInput) {
+        return yield* query(
+          "listDialectRecords",
+          Effect.gen(function* () {
+            const principal = yield* currentPrincipal
+            if (input.customerId !== undefined) yield* inScope(input.customerId)
+            return yield* store.dialectRecords.list({
+              dialect: input.dialect,
+              kind: input.kind,
+              customerId: input.customerId,
+              customerIds: scopedCustomerIds(principal),
+              paymentId: input.paymentId,
+              ...paging(input)
+            })
+          })
+        )
+      }, ports),
+
+      deleteDialectRecord: Effect.fn("DialectRecords.deleteDialectRecord")(function* (key: C.DialectRecordKey) {
+        return yield* mutation(
+          "deleteDialectRecord",
+          key,
+          Schema.Void,
+          Effect.gen(function* () {
+            const record = yield* visibleRecord(key)
+            yield* store.dialectRecords.delete(record.id)
+          })
+        )
+      }, ports)
+    })
+  })
+)

@@ -1,0 +1,34 @@
+/**
+ * The implementation of `LedgerUnits` on the `LedgerStore` and `IdempotencyStore` ports. The work
+ * runs in one store transaction, so a failure anywhere undoes every command before it; the
+ * request's idempotency key is claimed once for the whole unit (under `atomically:<operation>` and
+ * the caller's input), so a retry replays the stored result and the nested commands never claim
+ * the key themselves (`IdempotencyClaimed`). Each nested command is still authorised, scoped and
+ * logged as usual, so `atomically` itself only needs read access. Like every command, the unit is
+ * retried once after a concurrent modification.
+ */
+import { Effect, Layer } from "effect"
+import { IdempotencyStore } from "../../ports/idempotency-store.ts"
+import { LedgerStore } from "../../ports/ledger-store.ts"
+import { withIdempotencyIn } from "../shared/idempotency.ts"
+import { query, retryOnConcurrentModification } from "../shared/ledger-command.ts"
+import { LedgerUnits } from "./ledger-units.service.ts"
+
+export const ledgerUnitsLayer: Layer.Layer<LedgerUnits, never, LedgerStore | IdempotencyStore> = Layer.effect(
+  LedgerUnits,
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const idempotency = yield* IdempotencyStore
+    return LedgerUnits.of({
+      atomically: (request, work) =>
+        Effect.gen(function* () {
+          yield* query("atomically", Effect.void)
+          return yield* retryOnConcurrentModification(
+            store.transaction(
+              withIdempotencyIn(idempotency, `atomically:${request.operation}`, request.input, request.result, work)
+            )
+          )
+        }).pipe(Effect.withSpan("LedgerUnits.atomically"))
+    })
+  })
+)

@@ -1,0 +1,351 @@
+/**
+ * The implementation of `Payments` on the `LedgerStore`, `IdempotencyStore` and `PaymentGateways`
+ * ports. Every method is an `Effect.fn("Payments.<method>")`: a read authorised by `query`, or a
+ * command run by `mutation`/`paymentMutation` (authorise → transaction → idempotency → retry once
+ * on a concurrent modification). Opening a payment, posting, collections, allocations and
+ * reversals are shared with the other services (`../shared/`). Amount rules kept here: a payment
+ * never carries more allocations than `amount − reversed − refunded`, and every posting, reversal
+ * and reinstatement moves the customer's running balance by exactly the amount concerned.
+ */
+import { Effect, Layer } from "effect"
+import { scopedCustomerIds } from "../../auth/permissions.ts"
+import { Conflict, validationFailed } from "../../errors.ts"
+import { toBusinessDate } from "../../model/common.ts"
+import { Payment, type Reversal } from "../../model/records.ts"
+import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
+import { LedgerStore } from "../../ports/ledger-store.ts"
+import type { PaymentGateways } from "../../ports/payment-gateway.ts"
+import { now, today } from "../clock.ts"
+import type * as C from "../ledger-commands.ts"
+import { effectiveAmount, newestFirst, releaseAllocations } from "../shared/allocation-book.ts"
+import { moveBalance } from "../shared/balance-movements.ts"
+import { advanceCollection, collectionEvent, openCollection } from "../shared/collection-steps.ts"
+import { ensureCurrency, type FieldPath, parseAmount, parsePositiveAmount } from "../shared/exact-amounts.ts"
+import { savePayment } from "../shared/guarded-saves.ts"
+import { mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
+import { minor } from "../shared/ledger-events.ts"
+import { capturePorts } from "../shared/ledger-ports.ts"
+import { paymentTransition, refused } from "../shared/lifecycle-steps.ts"
+import { paymentDetail } from "../shared/payment-detail.ts"
+import {
+  availablePreset,
+  oldestFirstAllocations,
+  openPayment,
+  parseAllocationRequests
+} from "../shared/payment-opening.ts"
+import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
+import { currentPrincipal, found, inScope, lockCustomer } from "../shared/record-access.ts"
+import { bookReversal } from "../shared/reversal-booking.ts"
+import { PaymentDetail, Payments } from "./payments.service.ts"
+
+const referenceFields = [
+  "description",
+  "notes",
+  "reference",
+  "customerReference",
+  "checkNumber",
+  "thirdPartyReference"
+] as const
+
+export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | IdempotencyStore | PaymentGateways> =
+  Layer.effect(
+    Payments,
+    Effect.gen(function* () {
+      const store = yield* LedgerStore
+      const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
+
+      const createPayment = Effect.fn("Payments.createPayment")(function* (input: C.CreatePaymentInput) {
+        return yield* mutation(
+          "createPayment",
+          input,
+          PaymentDetail,
+          Effect.gen(function* () {
+            const customer = yield* lockCustomer(input.customerId)
+            const currency = yield* ensureCurrency(input.currency, customer)
+            const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
+            const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
+            const allocations = input.allocateOldestFirst
+              ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
+              : explicit
+            const {
+              customerId: _customerId,
+              currency: _currency,
+              amount: _amount,
+              allocations: _allocations,
+              allocateOldestFirst: _allocateOldestFirst,
+              ...rest
+            } = input
+            const created = yield* openPayment(customer, { ...rest, amount, allocations })
+            return yield* paymentDetail(created)
+          })
+        )
+      }, ports)
+
+      const updatePayment = Effect.fn("Payments.updatePayment")(function* (input: C.UpdatePaymentInput) {
+        return yield* paymentMutation("updatePayment", input, Payment, (target) =>
+          Effect.gen(function* () {
+            const draftOnly = (field: string) =>
+              target.state === "draft"
+                ? Effect.void
+                : Effect.fail(
+                    validationFailed(
+                      [field],
+                      `${field} can only change while the payment is a draft (it is ${target.state})`
+                    )
+                  )
+            const changes: { -readonly [K in keyof Payment]?: Payment[K] } = {}
+            if (input.amount !== undefined) {
+              yield* draftOnly("amount")
+              const amount = yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
+              if (amount < target.allocatedAmount) {
+                return yield* new Conflict({
+                  reason: "over-allocation",
+                  message: `${minor(target.allocatedAmount)} minor units are allocated; the amount cannot go below that`
+                })
+              }
+              changes.amount = amount
+            }
+            if (input.paymentDate !== undefined) {
+              yield* draftOnly("paymentDate")
+              changes.paymentDate = input.paymentDate
+            }
+            if (input.methodId !== undefined) {
+              yield* draftOnly("methodId")
+              changes.methodId =
+                input.methodId === null ? null : (yield* availablePreset(input.methodId, "method", ["methodId"])).id
+            }
+            if (input.typeId !== undefined) {
+              yield* draftOnly("typeId")
+              changes.typeId =
+                input.typeId === null ? null : (yield* availablePreset(input.typeId, "type", ["typeId"])).id
+            }
+            const references = { ...target.references }
+            for (const field of referenceFields) {
+              const value = input[field]
+              if (value !== undefined) references[field] = value
+            }
+            if (input.customFields !== undefined) changes.customFields = input.customFields
+            const changedFields = [
+              ...Object.keys(changes),
+              ...referenceFields.filter((field) => input[field] !== undefined)
+            ]
+            const updated = yield* savePayment(target, { ...changes, references })
+            yield* paymentEvent("payment.updated", updated, {
+              fields: changedFields,
+              ...(changes.amount === undefined ? {} : { amount: minor(changes.amount) })
+            })
+            return updated
+          })
+        )
+      }, ports)
+
+      const getPayment = Effect.fn("Payments.getPayment")(function* (lookup: C.PaymentLookup) {
+        return yield* query(
+          "getPayment",
+          Effect.gen(function* () {
+            const [row, shown] =
+              "id" in lookup
+                ? [yield* store.payments.get(lookup.id), String(lookup.id)]
+                : "publicId" in lookup
+                  ? [yield* store.payments.getByPublicId(lookup.publicId), lookup.publicId]
+                  : "referenceNumber" in lookup
+                    ? [yield* store.payments.getByReferenceNumber(lookup.referenceNumber), lookup.referenceNumber]
+                    : "number" in lookup
+                      ? [yield* store.payments.getByNumber(lookup.number), lookup.number]
+                      : [
+                          yield* store.payments.getByExternalRef(lookup.externalRef),
+                          `${lookup.externalRef.system}:${lookup.externalRef.id}`
+                        ]
+            const payment = yield* found("payment", shown)(row)
+            yield* inScope(payment.customerId)
+            return yield* paymentDetail(payment)
+          })
+        )
+      }, ports)
+
+      const listPayments = Effect.fn("Payments.listPayments")(function* (input: C.PaymentQueryInput) {
+        return yield* query(
+          "listPayments",
+          Effect.gen(function* () {
+            if (input.customerId !== undefined) yield* inScope(input.customerId)
+            const { cursor: _cursor, limit: _limit, order, amountMin, amountMax, ...filters } = input
+            const currency = input.currency
+            if ((amountMin !== undefined || amountMax !== undefined) && currency === undefined) {
+              return yield* validationFailed(["currency"], "choose a currency to filter by amount")
+            }
+            const bound = (value: C.AmountInput | undefined, path: FieldPath) =>
+              value === undefined || currency === undefined
+                ? Effect.succeed(undefined)
+                : parseAmount(value, currency, path)
+            return yield* store.payments.list({
+              ...paging(input),
+              ...filters,
+              amountMin: yield* bound(amountMin, ["amountMin"]),
+              amountMax: yield* bound(amountMax, ["amountMax"]),
+              customerIds: scopedCustomerIds(yield* currentPrincipal),
+              order: order ?? "newest"
+            })
+          })
+        )
+      }, ports)
+
+      const paymentOverview = Effect.fn("Payments.paymentOverview")(function* (input: C.OverviewInput) {
+        return yield* query(
+          "paymentOverview",
+          Effect.gen(function* () {
+            const to = input.to ?? (yield* today)
+            const from = input.from ?? toBusinessDate(new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000))
+            if (from > to) return yield* validationFailed(["from"], "from must not be after to")
+            return yield* store.payments.overview({
+              from,
+              to,
+              customerIds: scopedCustomerIds(yield* currentPrincipal),
+              topDebtors: input.topDebtors ?? 10
+            })
+          })
+        )
+      }, ports)
+
+      const postPayment = Effect.fn("Payments.postPayment")(function* (input: C.PostPaymentInput) {
+        return yield* paymentMutation("postPayment", input, Payment, (target) =>
+          Effect.gen(function* () {
+            yield* paymentTransition(target, "post")
+            const collection = target.state === "pending" ? yield* openCollection(target) : null
+            if (collection !== null) {
+              const collected = yield* advanceCollection(collection, "collect", { collectedAt: yield* now })
+              yield* collectionEvent("collection.collected", collected, target)
+            }
+            return yield* bookPosting(target, input.postedOn ?? (yield* today))
+          })
+        )
+      }, ports)
+
+      const rejectPayment = Effect.fn("Payments.rejectPayment")(function* (input: C.RejectPaymentInput) {
+        return yield* paymentMutation("rejectPayment", input, Payment, (target) =>
+          Effect.gen(function* () {
+            const state = yield* paymentTransition(target, "reject")
+            const released = yield* releaseAllocations(
+              target,
+              yield* store.allocations.listByPayment(target.id),
+              "payment rejected"
+            )
+            const rejected = yield* savePayment(released, {
+              state,
+              rejectionReason: input.reason,
+              rejectedAt: yield* now
+            })
+            yield* paymentEvent("payment.rejected", rejected, { reason: input.reason })
+            return rejected
+          })
+        )
+      }, ports)
+
+      const cancelPayment = Effect.fn("Payments.cancelPayment")(function* (input: C.CancelPaymentInput) {
+        return yield* paymentMutation("cancelPayment", input, Payment, (target) =>
+          Effect.gen(function* () {
+            const state = yield* paymentTransition(target, "cancel")
+            const at = yield* now
+            const collection = yield* openCollection(target)
+            if (collection !== null) {
+              const cancelled = yield* advanceCollection(collection, "cancel", { cancelledAt: at })
+              yield* collectionEvent("collection.cancelled", cancelled, target, { reason: "payment cancelled" })
+            }
+            const released = yield* releaseAllocations(
+              target,
+              yield* store.allocations.listByPayment(target.id),
+              "payment cancelled"
+            )
+            const cancelled = yield* savePayment(released, { state, cancelledAt: at })
+            yield* paymentEvent("payment.cancelled", cancelled, {
+              previousState: target.state,
+              reason: input.reason ?? null
+            })
+            return cancelled
+          })
+        )
+      }, ports)
+
+      const reversePayment = Effect.fn("Payments.reversePayment")(function* (input: C.ReversePaymentInput) {
+        return yield* paymentMutation("reversePayment", input, PaymentDetail, (target) =>
+          Effect.gen(function* () {
+            yield* paymentTransition(target, "reverse")
+            const amount =
+              input.amount === undefined
+                ? effectiveAmount(target)
+                : yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
+            const effectiveDate = input.effectiveDate ?? (yield* today)
+            const { payment } = yield* bookReversal(target, amount, effectiveDate, input.reason ?? null)
+            return yield* paymentDetail(payment)
+          })
+        )
+      }, ports)
+
+      const reinstateReversal = Effect.fn("Payments.reinstateReversal")(function* (input: C.ReinstateReversalInput) {
+        return yield* paymentMutation("reinstateReversal", input, PaymentDetail, (target) =>
+          Effect.gen(function* () {
+            yield* paymentTransition(target, "reinstate")
+            const reversals = newestFirst(yield* store.reversals.listByPayment(target.id))
+            const active = reversals.filter((reversal) => reversal.reinstatedAt === null)
+            let chosen: Reversal | undefined
+            if (input.reversalId === undefined) {
+              chosen = active[0]
+              if (chosen === undefined) {
+                return yield* refused(
+                  "payment",
+                  target.id,
+                  target.state,
+                  "reinstate",
+                  "the payment has no active reversal"
+                )
+              }
+            } else {
+              const reversalId = input.reversalId
+              chosen = yield* found("reversal", reversalId)(reversals.find((row) => row.id === reversalId) ?? null)
+              if (chosen.reinstatedAt !== null) {
+                return yield* refused(
+                  "reversal",
+                  chosen.id,
+                  "reinstated",
+                  "reinstate",
+                  "the reversal was already reinstated"
+                )
+              }
+            }
+            const reinstated = yield* store.reversals.update({ ...chosen, reinstatedAt: yield* now })
+            const latestActive = active.find((reversal) => reversal.id !== reinstated.id)
+            const restored = yield* savePayment(target, {
+              reversedAmount: target.reversedAmount - reinstated.amount,
+              reversalDate: latestActive?.effectiveDate ?? null
+            })
+            const entry = yield* moveBalance(target.customerId, {
+              delta: reinstated.amount,
+              kind: "payment-reinstated",
+              paymentId: target.id,
+              reversalId: reinstated.id,
+              description: `payment ${target.number ?? target.referenceNumber} reinstated`
+            })
+            yield* paymentEvent("payment.reinstated", restored, {
+              reversalId: reinstated.id,
+              amount: minor(reinstated.amount),
+              reversedAmount: minor(restored.reversedAmount),
+              balanceAfter: minor(entry.balanceAfter)
+            })
+            return yield* paymentDetail(restored)
+          })
+        )
+      }, ports)
+
+      return Payments.of({
+        createPayment,
+        updatePayment,
+        getPayment,
+        listPayments,
+        paymentOverview,
+        postPayment,
+        rejectPayment,
+        cancelPayment,
+        reversePayment,
+        reinstateReversal
+      })
+    })
+  )

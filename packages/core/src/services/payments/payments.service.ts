@@ -1,0 +1,57 @@
+/**
+ * The `Payments` service: a payment's own life. Creation (optionally charged through a gateway
+ * and allocated in the same transaction), edits, lookups, lists and the overview figures, the
+ * draft → posted/rejected/cancelled lifecycle with posting-time numbering, and partial or repeated
+ * reversals with reinstatement. Each method's error union is what it can really fail with. The
+ * implementation is `paymentsLayer` (`payments.layer.ts`).
+ */
+import { Context, type Effect, Schema } from "effect"
+import type { AllClassified } from "../../auth/permissions.ts"
+import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors.ts"
+import type { Page } from "../../model/common.ts"
+import { Allocation, Collection, Payment, type PaymentOverview, Refund, Reversal } from "../../model/records.ts"
+import type { CommandContext } from "../command-context.ts"
+import type * as C from "../ledger-commands.ts"
+import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
+
+/** A payment with everything that hangs off it. */
+export const PaymentDetail = Schema.Struct({
+  payment: Payment,
+  allocations: Schema.Array(Allocation),
+  reversals: Schema.Array(Reversal),
+  collections: Schema.Array(Collection),
+  refunds: Schema.Array(Refund)
+})
+export type PaymentDetail = typeof PaymentDetail.Type
+
+type Method<A, E> = Effect.Effect<A, E, CommandContext>
+
+export interface PaymentsShape {
+  readonly createPayment: (
+    input: C.CreatePaymentInput
+  ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
+  /** Amount, date, method and type only while draft; references any time. */
+  readonly updatePayment: (input: C.UpdatePaymentInput) => Method<Payment, CommandFailure | ValidationFailed | NotFound>
+  readonly getPayment: (lookup: C.PaymentLookup) => Method<PaymentDetail, ReadFailure | NotFound>
+  readonly listPayments: (input: C.PaymentQueryInput) => Method<Page<Payment>, ReadFailure | ValidationFailed>
+  /** Figures for the admin overview (volume, pending collection, reversals, top debtors). */
+  readonly paymentOverview: (input: C.OverviewInput) => Method<PaymentOverview, ReadFailure | ValidationFailed>
+  readonly postPayment: (input: C.PostPaymentInput) => Method<Payment, CommandFailure | NotFound | InvalidTransition>
+  readonly rejectPayment: (
+    input: C.RejectPaymentInput
+  ) => Method<Payment, CommandFailure | NotFound | InvalidTransition>
+  readonly cancelPayment: (
+    input: C.CancelPaymentInput
+  ) => Method<Payment, CommandFailure | NotFound | InvalidTransition>
+  readonly reversePayment: (
+    input: C.ReversePaymentInput
+  ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
+  readonly reinstateReversal: (
+    input: C.ReinstateReversalInput
+  ) => Method<PaymentDetail, CommandFailure | NotFound | InvalidTransition>
+}
+
+// Every method needs an access level in auth/permissions.ts.
+true satisfies AllClassified<PaymentsShape>
+
+export class Payments extends Context.Service<Payments, PaymentsShape>()("@paybridge/core/services/Payments") {}

@@ -1,0 +1,43 @@
+/**
+ * The customer's running balance: every money-moving command books its movement here, as a
+ * version-guarded update of `customer.balance` and the next entry of the customer's balance chain
+ * (gap-free sequence, balance after). The caller holds the customer lock.
+ */
+import { Effect } from "effect"
+import type { CustomerId, DocumentId, PaymentId, RefundId, ReversalId } from "../../model/ids.ts"
+import type { BalanceEntryKind } from "../../model/records.ts"
+import { LedgerStore } from "../../ports/ledger-store.ts"
+import { now } from "../clock.ts"
+import { existingCustomer } from "./record-access.ts"
+
+/** What one balance movement books. */
+export interface BalanceMovement {
+  readonly delta: bigint
+  readonly kind: BalanceEntryKind
+  readonly description: string
+  readonly paymentId?: PaymentId | null | undefined
+  readonly documentId?: DocumentId | null | undefined
+  readonly refundId?: RefundId | null | undefined
+  readonly reversalId?: ReversalId | null | undefined
+}
+
+/** Moves the customer's balance by `movement.delta` and appends the entry; returns the entry. */
+export const moveBalance = Effect.fnUntraced(function* (customerId: CustomerId, movement: BalanceMovement) {
+  const store = yield* LedgerStore
+  const customer = yield* existingCustomer(customerId)
+  const at = yield* now
+  const balanceAfter = customer.balance + movement.delta
+  yield* store.customers.update({ ...customer, balance: balanceAfter, updatedAt: at }, customer.version)
+  return yield* store.balance.append({
+    customerId,
+    kind: movement.kind,
+    delta: movement.delta,
+    balanceAfter,
+    paymentId: movement.paymentId ?? null,
+    documentId: movement.documentId ?? null,
+    refundId: movement.refundId ?? null,
+    reversalId: movement.reversalId ?? null,
+    description: movement.description,
+    occurredAt: at
+  })
+})

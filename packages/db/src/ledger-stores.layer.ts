@@ -1,0 +1,48 @@
+/**
+ * Core's three storage ports on MikroORM from one session: `LedgerStore` (the ledger's records),
+ * `IdempotencyStore` (idempotency-key claims) and `IdentityStore` (users and API keys). They share
+ * the session's connection and transaction context, so an idempotency claim commits or rolls back
+ * with the command's writes, and the Authenticator's transactions are the ledger's.
+ */
+import {
+  IdempotencyStore,
+  type IdempotencyStoreShape,
+  IdentityStore,
+  type IdentityStoreShape,
+  LedgerStore,
+  type LedgerStoreShape
+} from "@paybridge/core"
+import { Context, Effect, Layer } from "effect"
+import { makeIdempotencyStore } from "./idempotency-store.layer.ts"
+import { makeIdentityStore } from "./identity-store.layer.ts"
+import { makeLedgerStore } from "./ledger-store.layer.ts"
+import { makeOrmSession, type OrmSessionOptions } from "./store/orm-session.ts"
+
+/** The services of the three storage ports. */
+export type StorePorts = LedgerStore | IdempotencyStore | IdentityStore
+
+/** The three stores of one database. */
+export interface LedgerStores {
+  readonly ledger: LedgerStoreShape
+  readonly idempotency: IdempotencyStoreShape
+  readonly identity: IdentityStoreShape
+}
+
+/** Builds the three stores over an initialised (and migrated) ORM, on one session. */
+export const makeMikroOrmStores = (options: OrmSessionOptions): Effect.Effect<LedgerStores> =>
+  Effect.map(makeOrmSession(options), (session) => ({
+    ledger: makeLedgerStore(session),
+    idempotency: makeIdempotencyStore(session),
+    identity: makeIdentityStore(session)
+  }))
+
+/** The three stores as a context, to provide them together. */
+export const storesContext = (stores: LedgerStores): Context.Context<StorePorts> =>
+  Context.make(LedgerStore, stores.ledger).pipe(
+    Context.add(IdempotencyStore, stores.idempotency),
+    Context.add(IdentityStore, stores.identity)
+  )
+
+/** The three ports over a given ORM (the ORM's lifetime is the caller's; see `openDatabase`). */
+export const mikroOrmStoresLayer = (options: OrmSessionOptions): Layer.Layer<StorePorts> =>
+  Layer.effectContext(Effect.map(makeMikroOrmStores(options), storesContext))

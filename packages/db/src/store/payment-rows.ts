@@ -1,0 +1,200 @@
+/**
+ * The `payments` part of the `LedgerStore` on MikroORM: lookups by every identifier, the
+ * version-guarded update, the filtered keyset list (`newest`: payment date then id descending;
+ * `id`: ascending, for incremental sync; event filters through the event log) and the overview
+ * aggregates, summed in SQL as text so they stay exact on both databases.
+ */
+import type { FilterQuery } from "@mikro-orm/core"
+import type { SqlEntityManager } from "@mikro-orm/sql"
+import { type CurrencyCode, type LedgerStoreShape, type PaymentQuery, trustedId } from "@paybridge/core"
+import { Effect } from "effect"
+import { LedgerEventEntity } from "../entities/ledger-event.entity.ts"
+import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
+import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
+import type { OrmSession } from "./orm-session.ts"
+
+/** One group of an overview aggregate, as the database returns it (sums cast to text: exact on both drivers). */
+interface AggregateRow {
+  readonly day?: unknown
+  readonly currency: string
+  readonly method_id?: number | string | null
+  readonly n: number | string
+  readonly total: string
+}
+
+export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments"] => {
+  const {
+    decode,
+    equals,
+    externalRefWhere,
+    findOne,
+    guardedUpdate,
+    inList,
+    insert,
+    limitOf,
+    rowComparison,
+    searchTextContains,
+    toPage,
+    use
+  } = session
+  return {
+    insert: (row) => insert("payments.insert", PaymentEntity, row, paymentToRow),
+    get: (id) => findOne("payments.get", PaymentEntity, { id }, paymentFromRow),
+    getByPublicId: (publicId) => findOne("payments.getByPublicId", PaymentEntity, { publicId }, paymentFromRow),
+    getByReferenceNumber: (referenceNumber) =>
+      findOne("payments.getByReferenceNumber", PaymentEntity, { referenceNumber }, paymentFromRow),
+    getByNumber: (number) => findOne("payments.getByNumber", PaymentEntity, { number }, paymentFromRow),
+    getByExternalRef: (ref) =>
+      findOne("payments.getByExternalRef", PaymentEntity, externalRefWhere(ref), paymentFromRow),
+    update: (row, expectedVersion) =>
+      guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, paymentToRow),
+    list: (query: PaymentQuery) => {
+      const eventSince = query.eventSince
+      // The upper payment-date bound is a parameter: a "newest" page narrows it to its cursor's date,
+      // which lets SQLite start its index range at the cursor instead of at the filter's end date
+      // (deep pages then cost what the first one does; the row comparison still decides ties).
+      const conditionsUpTo = (paymentDateTo: string | undefined): Array<object> => [
+        ...equals(query.customerId, "customerId"),
+        ...inList(query.customerIds, "customerId"),
+        ...inList(query.states, "state"),
+        ...equals(query.currency, "currency"),
+        ...(query.paymentDateFrom === undefined ? [] : [{ paymentDate: { $gte: query.paymentDateFrom } }]),
+        ...(paymentDateTo === undefined ? [] : [{ paymentDate: { $lte: paymentDateTo } }]),
+        ...(query.reversal === "none" ? [{ reversedAmount: 0n }] : []),
+        ...(query.reversal === "some" ? [{ reversedAmount: { $gt: 0n } }] : []),
+        ...(query.reversalDateFrom === undefined ? [] : [{ reversalDate: { $gte: query.reversalDateFrom } }]),
+        ...(query.reversalDateTo === undefined ? [] : [{ reversalDate: { $lte: query.reversalDateTo } }]),
+        ...(query.idAfter === undefined ? [] : [{ id: { $gt: query.idAfter } }]),
+        ...(query.createdSince === undefined ? [] : [{ createdAt: { $gte: query.createdSince } }]),
+        ...(query.updatedSince === undefined ? [] : [{ updatedAt: { $gte: query.updatedSince } }]),
+        ...equals(query.methodId, "methodId"),
+        ...equals(query.typeId, "typeId"),
+        ...equals(query.gatewayId, "gatewayId"),
+        ...equals(query.externalSystem, "externalSystem"),
+        ...(query.amountMin === undefined ? [] : [{ amount: { $gte: query.amountMin } }]),
+        ...(query.amountMax === undefined ? [] : [{ amount: { $lte: query.amountMax } }]),
+        ...equals(query.origin, "origin"),
+        ...(query.search === undefined ? [] : [searchTextContains(query.search)])
+      ]
+      const withEvents = (em: SqlEntityManager, paymentDateTo = query.paymentDateTo): Array<object> => {
+        const conditions = conditionsUpTo(paymentDateTo)
+        if (eventSince === undefined) return conditions
+        if (eventSince.types.length === 0) return [...conditions, { id: { $in: [] } }]
+        const touched = em
+          .createQueryBuilder(LedgerEventEntity, "ev")
+          .select("paymentId")
+          .where({
+            type: { $in: [...eventSince.types] },
+            occurredAt: { $gte: eventSince.since },
+            paymentId: { $ne: null }
+          } as never)
+        return [...conditions, { id: { $in: touched.getNativeQuery() } }]
+      }
+      if (query.order === "id") {
+        return Effect.flatMap(decode(query.cursor, "id", ["number"]), (after) => {
+          const limit = limitOf(query)
+          return use("payments.list", async (em) => {
+            const where = { $and: [...withEvents(em), ...(after === null ? [] : [{ id: { $gt: after[0] } }])] }
+            const rows = (await em.find(PaymentEntity, where as FilterQuery<PaymentRow>, {
+              orderBy: { id: "asc" },
+              limit: limit + 1
+            })) as unknown as ReadonlyArray<PaymentRow>
+            return toPage(rows, limit, "id", (row) => [row.id], paymentFromRow)
+          })
+        })
+      }
+      return Effect.flatMap(decode(query.cursor, "newest", ["string", "number"]), (after) => {
+        const limit = limitOf(query)
+        const keyset = after === null ? [] : [rowComparison(["payment_date", "id"], "<", after)]
+        const cursorDate = after === null ? undefined : String(after[0])
+        const upTo =
+          cursorDate === undefined || (query.paymentDateTo !== undefined && query.paymentDateTo < cursorDate)
+            ? query.paymentDateTo
+            : cursorDate
+        return use("payments.list", async (em) => {
+          const rows = (await em.find(
+            PaymentEntity,
+            { $and: [...withEvents(em, upTo), ...keyset] } as FilterQuery<PaymentRow>,
+            {
+              orderBy: [{ paymentDate: "desc" }, { id: "desc" }],
+              limit: limit + 1
+            }
+          )) as unknown as ReadonlyArray<PaymentRow>
+          return toPage(rows, limit, "newest", (row) => [row.paymentDate, row.id], paymentFromRow)
+        })
+      })
+    },
+    overview: (query) =>
+      use("payments.overview", async (em) => {
+        const scope = query.customerIds
+        const scoped = (column: string) =>
+          scope === undefined
+            ? { sql: "", params: [] as Array<number> }
+            : scope.length === 0
+              ? { sql: " and 1 = 0", params: [] as Array<number> }
+              : { sql: ` and ${column} in (${scope.map(() => "?").join(", ")})`, params: [...scope] }
+        const payScope = scoped("p.customer_id")
+        const volume = (await em.execute(
+          `select cast(p.payment_date as text) as day, p.currency as currency, p.method_id as method_id,
+                      count(*) as n, cast(sum(p.amount) as text) as total
+                 from payments p
+                where p.state = 'posted' and p.payment_date >= ? and p.payment_date <= ?${payScope.sql}
+                group by p.payment_date, p.currency, p.method_id
+                order by p.payment_date, p.currency, coalesce(p.method_id, 0)`,
+          [query.from, query.to, ...payScope.params]
+        )) as ReadonlyArray<AggregateRow>
+        const pending = (await em.execute(
+          `select p.currency as currency, count(*) as n, cast(sum(p.amount) as text) as total
+                 from payments p where p.state = 'pending'${payScope.sql}
+                group by p.currency order by p.currency`,
+          [...payScope.params]
+        )) as ReadonlyArray<AggregateRow>
+        const reversals = (await em.execute(
+          `select cast(r.effective_date as text) as day, p.currency as currency, count(*) as n,
+                      cast(sum(r.amount) as text) as total
+                 from reversals r join payments p on p.id = r.payment_id
+                where r.reinstated_at is null and r.effective_date >= ? and r.effective_date <= ?${payScope.sql}
+                group by r.effective_date, p.currency order by r.effective_date, p.currency`,
+          [query.from, query.to, ...payScope.params]
+        )) as ReadonlyArray<AggregateRow>
+        const customerScope = scoped("c.id")
+        const debtors = (await em.execute(
+          `select c.id as id, c.number as number, c.name as name, c.currency as currency,
+                      cast(c.balance as text) as balance
+                 from customers c where c.balance < 0${customerScope.sql}
+                order by c.balance asc, c.id asc limit ?`,
+          [...customerScope.params, query.topDebtors]
+        )) as ReadonlyArray<{ id: number; number: string; name: string; currency: string; balance: string }>
+        const day = (value: unknown) => String(value).slice(0, 10)
+        return {
+          from: query.from,
+          to: query.to,
+          volumeByDay: volume.map((row) => ({
+            date: day(row.day),
+            currency: row.currency as CurrencyCode,
+            methodId: row.method_id === null || row.method_id === undefined ? null : trustedId(Number(row.method_id)),
+            count: Number(row.n),
+            amount: BigInt(row.total)
+          })),
+          pendingCollection: pending.map((row) => ({
+            currency: row.currency as CurrencyCode,
+            count: Number(row.n),
+            amount: BigInt(row.total)
+          })),
+          reversalsByDay: reversals.map((row) => ({
+            date: day(row.day),
+            currency: row.currency as CurrencyCode,
+            count: Number(row.n),
+            amount: BigInt(row.total)
+          })),
+          topDebtors: debtors.map((row) => ({
+            customerId: trustedId(Number(row.id)),
+            number: row.number,
+            name: row.name,
+            currency: row.currency as CurrencyCode,
+            balance: BigInt(row.balance)
+          }))
+        }
+      })
+  }
+}
