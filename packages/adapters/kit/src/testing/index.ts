@@ -6,5 +6,6 @@
 
 export * from "./call-counter.ts"
 export * from "./contract-suite.ts"
+export * from "./money-driver.ts"
 export * from "./proving-tests.ts"
 export * from "./testbed.ts"

@@ -1,0 +1,109 @@
+/**
+ * The money driver contract: how the model-based money test (issue 12) sends a ledger command
+ * through one protocol over real HTTP, and how a client of that protocol sums what it sees. Each
+ * dialect package exports one driver from its `./testing` entry; tRPC has one too. The test picks
+ * a protocol at random per step (falling back to tRPC when the chosen one cannot express the
+ * command), then checks the ledger's invariants and every driver's `reconcile` against the
+ * ledger's balance to the minor unit.
+ *
+ * Ids in commands are the ledger's (the test knows the ledger); a driver maps them to its vendor's
+ * ids (they are equal for numeric-id vendors) and answers with the ledger ids of what it created.
+ * Amounts are minor units of the customer's currency; a driver writes them in its vendor's format.
+ */
+
+/** A customer the test created (through tRPC), with what every driver needs to address it. */
+export interface MoneyCustomer {
+  readonly id: number
+  readonly currency: string
+}
+
+/** What the model test asks a protocol to do. */
+export type MoneyCommand =
+  | {
+      readonly kind: "createPayment"
+      readonly customer: MoneyCustomer
+      readonly amount: bigint
+      readonly state: "draft" | "posted"
+      /** Applied to these documents (a draft reserves them). */
+      readonly allocations: ReadonlyArray<{ readonly documentId: number; readonly amount: bigint }>
+    }
+  | { readonly kind: "postPayment"; readonly paymentId: number }
+  | { readonly kind: "rejectPayment"; readonly paymentId: number }
+  | { readonly kind: "cancelPayment"; readonly paymentId: number }
+  | {
+      readonly kind: "allocate"
+      readonly paymentId: number
+      readonly documentId: number
+      readonly amount: bigint
+    }
+  | { readonly kind: "deallocate"; readonly paymentId: number; readonly documentId: number }
+  | { readonly kind: "payDocument"; readonly documentId: number; readonly amount: bigint }
+  | {
+      readonly kind: "reverse"
+      readonly paymentId: number
+      /** `null`: the whole payment. */
+      readonly amount: bigint | null
+      /** The document the reversal names first (Billing Platform (UK) `invoiceIDReversed` and the like). */
+      readonly documentId: number | null
+    }
+  | { readonly kind: "reinstate"; readonly paymentId: number; readonly reversalId: number }
+  | {
+      readonly kind: "refund"
+      /** `null`: from the customer's credit, the ledger chooses (Billing Platform (UK) negative payments). */
+      readonly paymentId: number | null
+      readonly customer: MoneyCustomer
+      readonly amount: bigint
+      /** The document the refund names first (Elevate `invoiceId` and the like). */
+      readonly documentId: number | null
+    }
+  | { readonly kind: "cancelRefund"; readonly refundId: number }
+  | { readonly kind: "bounceRefund"; readonly refundId: number }
+  | { readonly kind: "adjustBalance"; readonly customer: MoneyCustomer; readonly amount: bigint }
+
+/** One HTTP request as sent, kept so a failing sequence can be printed as requests a person can replay. */
+export interface SentRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string | undefined
+  readonly status: number
+}
+
+/** What a command did, in ledger ids; `refused` when the protocol answered with an error (no state change expected). */
+export type MoneyOutcome =
+  | {
+      readonly kind: "done"
+      readonly paymentId?: number | undefined
+      readonly reversalId?: number | undefined
+      readonly refundIds?: ReadonlyArray<number> | undefined
+    }
+  | { readonly kind: "refused"; readonly status: number; readonly body: string }
+
+/** How a driver reaches the server: its base URL and a fetch that records what was sent. */
+export interface MoneyHttp {
+  readonly baseUrl: string
+  /** Sends and records the request (for the replayable transcript). */
+  readonly send: (request: Omit<SentRequest, "status">) => Promise<{ readonly status: number; readonly text: string }>
+}
+
+/** A client's sum of what it sees of one customer, in minor units, and the rows it summed (for failure messages). */
+export interface DialectReconciliation {
+  /** What the customer owes according to this protocol's views (positive: owes; negative: in credit). */
+  readonly balance: bigint
+  readonly rows: ReadonlyArray<{ readonly label: string; readonly amount: bigint }>
+}
+
+export interface MoneyDriver {
+  /** `trpc` or the dialect id. */
+  readonly protocol: string
+  /** Logs in / prepares credentials (an admin API key is given); called once per server. */
+  readonly prepare: (http: MoneyHttp, apiKey: string) => Promise<void>
+  /** Whether this protocol can express the command (as its vendor documents it). */
+  readonly supports: (command: MoneyCommand) => boolean
+  readonly send: (http: MoneyHttp, command: MoneyCommand) => Promise<MoneyOutcome>
+  /**
+   * Reads the customer's payments, reversals, refunds (and balance endpoint, where the vendor has
+   * one) the way that vendor's clients do, and sums them by the rule in docs/money-model.md.
+   */
+  readonly reconcile: (http: MoneyHttp, customer: MoneyCustomer) => Promise<DialectReconciliation>
+}
