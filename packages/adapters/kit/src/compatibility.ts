@@ -36,6 +36,18 @@ export const compatibilitySection = (dialect: Dialect): string => {
     const tests = route.tests.length === 0 ? "—" : route.tests.map((name) => code(name)).join("<br>")
     return `| ${route.method} | ${code(joinPath(dialect.defaultBasePath, route.path))} | ${code(route.operationId)} | ${route.implemented ? "implemented" : "not implemented"} | ${cell(tests)} |`
   })
+  const deviations = dialect.deviations ?? []
+  const deviationLines =
+    deviations.length === 0
+      ? []
+      : [
+          "",
+          "Deliberate differences from the vendor:",
+          "",
+          "| Difference | Why |",
+          "| --- | --- |",
+          ...deviations.map((deviation) => `| ${cell(deviation.what)} | ${cell(deviation.why)} |`)
+        ]
   return [
     start,
     `## ${cell(dialect.title)} (${code(dialect.id)})`,
@@ -45,6 +57,7 @@ export const compatibilitySection = (dialect: Dialect): string => {
     "| Method | Path | Operation | Status | Proving tests |",
     "| --- | --- | --- | --- | --- |",
     ...rows,
+    ...deviationLines,
     end
   ].join("\n")
 }

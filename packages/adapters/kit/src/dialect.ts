@@ -97,6 +97,17 @@ export interface DialectDefinition {
    * see?"); a dialect without it is listed as not offering a view.
    */
   readonly renderPayment?: PaymentRenderer | undefined
+  /**
+   * Every deliberate difference from the vendor's documented behaviour, each with its reason
+   * (listed in `docs/compatibility.md` so a migrating team can judge them before cutover).
+   */
+  readonly deviations?: ReadonlyArray<DialectDeviation> | undefined
+}
+
+/** One deliberate difference from the vendor: what differs and why Paybridge does it this way. */
+export interface DialectDeviation {
+  readonly what: string
+  readonly why: string
 }
 
 /** Renders one payment (with its allocations, reversals, collections, refunds) as the vendor's JSON. */

@@ -29,6 +29,16 @@ describe("compatibility table", () => {
     expect(section.startsWith("<!-- dialect:acme-pay -->")).toBe(true)
   })
 
+  it("lists a dialect's deliberate differences from the vendor, each with its reason", () => {
+    const section = compatibilitySection({
+      ...acmePay,
+      deviations: [{ what: "One currency per customer", why: "the ledger keeps one running balance per customer" }]
+    })
+    expect(section).toContain("Deliberate differences from the vendor:")
+    expect(section).toContain("| One currency per customer | the ledger keeps one running balance per customer |")
+    expect(compatibilitySection(acmePay)).not.toContain("Deliberate differences")
+  })
+
   it("summarises every dialect at the top of the document", () => {
     const document = renderCompatibilityDocument([acmePay])
     expect(document).toContain("| [Acme Pay](#acme-pay) | `/acme/v1` | 4 | 3 | 1 |")
