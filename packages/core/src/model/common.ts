@@ -5,7 +5,7 @@
  */
 import { Schema } from "effect"
 import { CustomerId, UserId } from "./ids.ts"
-import { TextOfLength, WellFormedText } from "./text.ts"
+import { hasWellFormedText, TextOfLength, WellFormedText } from "./text.ts"
 
 /**
  * Id of whoever acted: a user's id, or 0 for the system itself (seeds, migrations, jobs), so the
@@ -65,7 +65,7 @@ export type Timestamp = typeof Timestamp.Type
 export const toBusinessDate = (at: Date): BusinessDate => at.toISOString().slice(0, 10)
 
 /** Free-form custom fields (CRM.COM `udf_*` and the like), string values only. */
-export const CustomFields = Schema.Record(WellFormedText, WellFormedText)
+export const CustomFields = Schema.Record(Schema.String, WellFormedText).check(hasWellFormedText())
 export type CustomFields = typeof CustomFields.Type
 
 /** Where a migrated record came from: the source system and its id there. */

@@ -68,13 +68,15 @@ export const TextOfLength = (max: number, min = 0) =>
     ? Schema.String.check(isWellFormedText, Schema.isMinLength(min), Schema.isMaxLength(max))
     : Schema.String.check(isWellFormedText, Schema.isMaxLength(max))
 
-/** Any JSON-like value whose strings and property names are all well formed. */
-export const WellFormedUnknown = Schema.Unknown.check(
-  Schema.makeFilter((value: unknown) => {
+/** The schema check of a value whose strings and property names are all well formed (at any depth). */
+export const hasWellFormedText = <A>() =>
+  Schema.makeFilter<A>((value) => {
     const found = illFormedTextPath(value)
     return found === null ? undefined : { path: found.path, issue: found.message }
   })
-)
+
+/** Any JSON-like value whose strings and property names are all well formed. */
+export const WellFormedUnknown = Schema.Unknown.check(hasWellFormedText())
 
 /** True when `digits` (only 0–9) passes the Luhn check. */
 export const isLuhnValid = (digits: string): boolean => {

@@ -20,7 +20,7 @@ import {
   ReversalId
 } from "../model/ids.ts"
 import { CollectionMethod, DocumentKind, LedgerEventType } from "../model/records.ts"
-import { TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
+import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
 
 /** A major-unit amount as text or JSON number; validated exactly against the currency later. */
@@ -352,7 +352,7 @@ export const SaveDialectRecordInput = Schema.Struct({
   key: DialectKey,
   customerId: optional(Schema.NullOr(CustomerId)),
   paymentId: optional(Schema.NullOr(PaymentId)),
-  data: Schema.Record(WellFormedText, WellFormedUnknown),
+  data: Schema.Record(Schema.String, Schema.Unknown).check(hasWellFormedText()),
   /**
    * `true`: `data` changes only the top-level fields it names, and the rest of the stored data
    * stays. The record's customer (`customerId`) is locked before the stored data is read, so two
