@@ -6,9 +6,9 @@
  * procedure (its input schema as JSON Schema), a fixed number of requests drawn by fast-check from the
  * route's schemas — mostly spoiled by a mutation (wrong types, huge/negative/exponent numbers, NUL and
  * lone surrogates, overlong strings, impossible dates, missing and unknown fields, bad ids). Every
- * answer must be below 500; every refusal (4xx) must be in the protocol's error shape (the dialect's
- * error schema; tRPC's error envelope with the status in `data.httpStatus`) and must leave the ledger
- * as it was (a snapshot of counts, balances, versions and the event log before and after). All
+ * answer must be below 500; every refusal (a 4xx, or an error body under a 2xx status as CRM.COM
+ * sends them) must be in the protocol's error shape (the dialect's error schema; tRPC's error envelope
+ * with the status in `data.httpStatus`) and must leave the ledger as it was (a snapshot of counts, balances, versions and the event log before and after). All
  * problems are collected and reported together, each with the request that caused it.
  */
 import type { Dialect } from "@paybridge/adapter-kit"
@@ -423,10 +423,12 @@ export const registerFuzzSuite = (
         }
         const report = (problem: string) => problems.push({ route, request: describeRequest(request), problem })
         if (response.status >= 500) report(`answered ${response.status}: ${response.text.slice(0, 300)}`)
-        if (response.status >= 400) {
-          if (!isErrorShape(response.status, response.json)) {
-            report(`refusal ${response.status} not in the protocol's error shape: ${response.text.slice(0, 300)}`)
-          }
+        // A refusal: any 4xx, or an error body with a 2xx status (CRM.COM answers its errors with 200).
+        const errorShaped = isErrorShape(response.status, response.json)
+        if (response.status >= 400 && !errorShaped) {
+          report(`refusal ${response.status} not in the protocol's error shape: ${response.text.slice(0, 300)}`)
+        }
+        if (response.status >= 400 || errorShaped) {
           const changes = snapshotChanges(before, after)
           if (changes.length > 0) report(`refusal ${response.status} changed the ledger: ${changes.join(", ")}`)
         }
