@@ -1,7 +1,8 @@
 /**
  * Card numbers over real HTTP: a PAN typed into the free-text fields of every protocol (tRPC's payment
  * references, custom fields, names, reasons and adjustment descriptions; Billing Platform (UK)'s
- * references; CRM.COM's notes, description and UDFs; Elevate's description and reference;
+ * references; CRM.COM's notes, description and UDFs; Elevate's payment description and reference
+ * and balance-adjustment description;
  * LogiSense's detail and check number; Silver's customer details) is answered, replayed, shown by
  * tRPC and every dialect, and stored in every table of the database only masked (first six / last four).
  */
@@ -192,6 +193,13 @@ export const registerCardNumberScenarios = (h: ProtocolHarness) => {
         fields: "description, reference",
         paymentId: (elevate.json as { id: number }).id
       })
+      const adjustment = await h.post(
+        "/elevate/v1/customer-balances",
+        { customerId: customer.id, amountInMajorCurrency: 5, description: `goodwill ${pans.visa.typed}` },
+        { authorization: `Bearer ${h.elevateToken}` }
+      )
+      expect(adjustment.status, adjustment.text).toBe(200)
+      expect((adjustment.json as { description: string }).description).toBe(`goodwill ${pans.visa.masked}`)
 
       // LogiSense: detail, checkNumber.
       const logisense = await h.post(
