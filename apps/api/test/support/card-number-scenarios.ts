@@ -70,21 +70,23 @@ export const registerCardNumberScenarios = (h: ProtocolHarness) => {
       })
 
       // tRPC: every payment reference and custom field, with an idempotency key (its stored answer is checked below).
-      const viaTrpc = await h.post(
-        "/trpc/payments.create",
-        {
-          customerId: customer.id,
-          amount: "10.00",
-          description: `desc ${pans.visa.typed}`,
-          notes: `notes ${pans.grouped.typed}`,
-          reference: pans.dashed.typed,
-          customerReference: `cust ${pans.visa.typed}`,
-          checkNumber: pans.visa.typed,
-          thirdPartyReference: `3p ${pans.dashed.typed}`,
-          customFields: { note: `pan ${pans.visa.typed}` }
-        },
-        { ...trpcHeaders, "idempotency-key": "pan-trpc-1" }
-      )
+      const createWithPans = () =>
+        h.post(
+          "/trpc/payments.create",
+          {
+            customerId: customer.id,
+            amount: "10.00",
+            description: `desc ${pans.visa.typed}`,
+            notes: `notes ${pans.grouped.typed}`,
+            reference: pans.dashed.typed,
+            customerReference: `cust ${pans.visa.typed}`,
+            checkNumber: pans.visa.typed,
+            thirdPartyReference: `3p ${pans.dashed.typed}`,
+            customFields: { note: `pan ${pans.visa.typed}` }
+          },
+          { ...trpcHeaders, "idempotency-key": "pan-trpc-1" }
+        )
+      const viaTrpc = await createWithPans()
       expect(viaTrpc.status, viaTrpc.text).toBe(200)
       expect(holdsClearPan(viaTrpc.text), viaTrpc.text).toBe(false)
       const trpcPayment = (
@@ -101,21 +103,8 @@ export const registerCardNumberScenarios = (h: ProtocolHarness) => {
         fields: "payment references, custom fields, customer name",
         paymentId: trpcPayment.id
       })
-      const replay = await h.post(
-        "/trpc/payments.create",
-        {
-          customerId: customer.id,
-          amount: "10.00",
-          description: `desc ${pans.visa.typed}`,
-          notes: `notes ${pans.grouped.typed}`,
-          reference: pans.dashed.typed,
-          customerReference: `cust ${pans.visa.typed}`,
-          checkNumber: pans.visa.typed,
-          thirdPartyReference: `3p ${pans.dashed.typed}`,
-          customFields: { note: `pan ${pans.visa.typed}` }
-        },
-        { ...trpcHeaders, "idempotency-key": "pan-trpc-1" }
-      )
+      // The same request again: the stored answer is replayed, masked.
+      const replay = await createWithPans()
       expect(replay.status, replay.text).toBe(200)
       expect(holdsClearPan(replay.text)).toBe(false)
       const adjusted = await h.post(

@@ -20,6 +20,7 @@ import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { dialects } from "../../../src/dialects.ts"
 import type { ScenarioDatabase } from "../api-scenarios.ts"
+import { type Answer, answer } from "../protocol-harness.ts"
 import { startTestServer, type TestServer } from "../test-server.ts"
 import { type LedgerSnapshot, ledgerSnapshots, snapshotChanges } from "./ledger-snapshot.ts"
 import { type JsonSchema, requestValueFor, type ValuePool } from "./schema-arbitraries.ts"
@@ -86,21 +87,14 @@ const describeRequest = (request: FuzzRequest): string => {
   return `${request.method} ${request.path}${query === "" ? "" : `?${query}`}${body}`
 }
 
-const send = async (baseUrl: string, request: FuzzRequest) => {
+const send = async (baseUrl: string, request: FuzzRequest): Promise<Answer> => {
   const query = request.query.map(([key, value]) => `${encodeLoose(key)}=${encodeLoose(value)}`).join("&")
   const response = await fetch(`${baseUrl}${request.path}${query === "" ? "" : `?${query}`}`, {
     method: request.method,
     headers: request.headers,
     ...(request.body === undefined ? {} : { body: request.body })
   })
-  const text = await response.text()
-  let json: unknown
-  try {
-    json = text === "" ? undefined : JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return { status: response.status, text, json }
+  return answer(response)
 }
 
 /** Seeds the ledger the fuzzed requests work on and returns the values worth drawing from. */
