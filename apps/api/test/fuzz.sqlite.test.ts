@@ -14,5 +14,5 @@ registerFuzzSuite(
     const dir = await mkdtemp(join(tmpdir(), "paybridge-fuzz-"))
     return { url: `sqlite:${join(dir, "paybridge.db")}`, dispose: () => rm(dir, { recursive: true, force: true }) }
   },
-  fuzzOptions(12)
+  fuzzOptions(10)
 )
