@@ -5,7 +5,7 @@
  * the database cannot be reached.
  */
 import { ledgerLayer, PaymentGateways } from "@paybridge/core"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Layer, ManagedRuntime } from "effect"
 import * as fc from "fast-check"
 import { afterAll, beforeAll, describe, it } from "vitest"
 import { openDatabase } from "../src/index.ts"

@@ -9,11 +9,8 @@ import { allPages, created, type Endpoint, endpoint, ok } from "@paybridge/adapt
 import {
   type DialectRecord,
   Documents,
-  formatMinorUnits,
   InvalidTransition,
   type Refund as LedgerRefund,
-  type Payment,
-  Payments,
   RefundId,
   Refunds,
   ValidationFailed,

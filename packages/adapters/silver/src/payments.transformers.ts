@@ -18,7 +18,6 @@ import {
   type Document,
   DocumentId,
   Documents,
-  formatMinorUnits,
   type Payment,
   type PaymentDetail,
   type PaymentId,
