@@ -1,6 +1,6 @@
 /**
  * The money invariants under any sequence of commands on PostgreSQL: the same property as
- * `ledger/money-invariants.property.test.ts` (see `support/money-scenarios.ts`), smaller — 15
+ * `ledger/money-invariants.property.test.ts` (see `support/money-scenarios.ts`), smaller — 10
  * sequences of 30 commands, each on a new customer of one throwaway database. Fails loudly when
  * the database cannot be reached.
  */
@@ -36,7 +36,7 @@ describe("money invariants (property, PostgreSQL)", () => {
       fc.asyncProperty(fc.array(moneyStep, { minLength: 30, maxLength: 30 }), (steps) =>
         ledger.runPromise(runMoneyScenario(steps))
       ),
-      { numRuns: 15 }
+      { numRuns: 10 }
     )
   }, 300_000)
 })
