@@ -7,4 +7,5 @@
 export * from "./fault-injection.ts"
 export * from "./postgres-test-database.ts"
 export * from "./sqlite-test-database.ts"
+export * from "./statement-log.ts"
 export * from "./test-ledger.layer.ts"
