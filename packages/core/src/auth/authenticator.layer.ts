@@ -234,12 +234,12 @@ export const authenticatorLayerWith = (
       const verifyApiKey = Effect.fnUntraced(function* (apiKey: string) {
         const parts = parseApiKey(apiKey.trim())
         if (parts === null) return yield* invalidApiKey()
-        // Read on every call, cache or not: revocation must be immediate across processes.
-        const row = yield* store.apiKeys.getByPrefix(parts.prefix)
-        if (row === null || row.revokedAt !== null) return yield* invalidApiKey()
+        // Read on every call, cache or not: revocation must be immediate across processes. The key
+        // and its user come in one read; the secret check is cached (`checkSecret`).
+        const found = yield* store.apiKeys.getWithUserByPrefix(parts.prefix)
+        if (found === null || found.key.revokedAt !== null) return yield* invalidApiKey()
+        const { key: row, user } = found
         yield* checkSecret(apiKey.trim(), parts.secret, row)
-        const user = yield* store.users.get(row.userId)
-        if (user === null) return yield* invalidApiKey()
         const usedAt = yield* now
         const lastUsedAt = row.lastUsedAt ?? null
         if (lastUsedAt === null || usedAt.getTime() - lastUsedAt.getTime() >= lastUsedResolutionMillis) {
@@ -293,11 +293,9 @@ export const authenticatorLayerWith = (
           if (user === null) return yield* endedSession()
           return principalFromUser(user, "user")
         }
-        const row = yield* store.apiKeys.get(origin.apiKeyId)
-        if (row === null || row.revokedAt !== null) return yield* endedSession()
-        const user = yield* store.users.get(row.userId)
-        if (user === null) return yield* endedSession()
-        return principalFromUser(user, "api-key")
+        const found = yield* store.apiKeys.getWithUser(origin.apiKeyId)
+        if (found === null || found.key.revokedAt !== null) return yield* endedSession()
+        return principalFromUser(found.user, "api-key")
       })
 
       const revokeApiKey = Effect.fn("Authenticator.revokeApiKey")(function* (apiKeyId: ApiKeyId) {

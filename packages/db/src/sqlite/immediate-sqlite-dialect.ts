@@ -111,25 +111,25 @@ const exactIntegerDatabase = (native: NativeSqliteDatabase, lock: LockState): Sq
     return statement
   }
   return {
-  close: () => {
-    prepared.clear()
-    native.close()
-  },
-  prepare: (sql: string): SqliteStatement => {
-    if (lock.pending !== null) {
-      if (endsTransaction.test(sql)) lock.pending = null
-      else throw lock.pending
-    }
-    const statement = prepareOnce(sql)
-    return {
-      reader: statement.reader,
-      all: (parameters) => statement.all(...parameters).map(narrowRow),
-      run: (parameters) => statement.run(...parameters),
-      iterate: function* (parameters) {
-        for (const row of statement.iterate(...parameters)) yield narrowRow(row)
+    close: () => {
+      prepared.clear()
+      native.close()
+    },
+    prepare: (sql: string): SqliteStatement => {
+      if (lock.pending !== null) {
+        if (endsTransaction.test(sql)) lock.pending = null
+        else throw lock.pending
+      }
+      const statement = prepareOnce(sql)
+      return {
+        reader: statement.reader,
+        all: (parameters) => statement.all(...parameters).map(narrowRow),
+        run: (parameters) => statement.run(...parameters),
+        iterate: function* (parameters) {
+          for (const row of statement.iterate(...parameters)) yield narrowRow(row)
+        }
       }
     }
-  }
   }
 }
 

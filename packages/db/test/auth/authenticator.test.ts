@@ -300,7 +300,7 @@ describe("Authenticator: API keys", () => {
       let keyReads = 0
       const { identity: store } = yield* TestLedgerStore.make({
         faults: (operation) => {
-          if (operation === "apiKeys.getByPrefix") keyReads += 1
+          if (operation === "apiKeys.getWithUserByPrefix") keyReads += 1
           return false
         }
       })

@@ -293,7 +293,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       expect(result.byDocumentAfterDelete).toEqual([])
     })
 
-    it("stores users and API keys, counts users and revokes a user's keys", async () => {
+    it("stores users and API keys (read alone or with their user), counts users and revokes a user's keys", async () => {
       const result = await run(
         Effect.gen(function* () {
           const s = yield* IdentityStore
@@ -321,6 +321,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             key1Back: yield* s.apiKeys.getByPrefix(key1.prefix),
             key2,
             otherBack: yield* s.apiKeys.getByPrefix(other.prefix),
+            key1WithUser: yield* s.apiKeys.getWithUserByPrefix(key1.prefix),
+            otherWithUser: yield* s.apiKeys.getWithUser(other.id),
+            unknownWithUser: yield* s.apiKeys.getWithUserByPrefix("no-such-prefix"),
             other,
             revokedAt
           }
@@ -335,6 +338,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       expect(result.revokedAgain).toBe(0)
       expect(result.key1Back?.revokedAt).toEqual(result.revokedAt)
       expect(result.otherBack).toEqual(result.other)
+      expect(result.key1WithUser).toEqual({ key: result.key1Back, user: result.user })
+      expect(result.otherWithUser).toEqual({ key: result.other, user: result.admin })
+      expect(result.unknownWithUser).toBeNull()
     })
 
     it("appends balance entries with gap-free per-customer sequences and pages them in order", async () => {
