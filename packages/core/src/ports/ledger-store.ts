@@ -142,6 +142,14 @@ export interface OverviewQuery {
   readonly topDebtors: number
 }
 
+/** The records that hang off one payment (see `payments.children`). */
+export interface PaymentChildren {
+  readonly allocations: ReadonlyArray<Allocation>
+  readonly reversals: ReadonlyArray<Reversal>
+  readonly collections: ReadonlyArray<Collection>
+  readonly refunds: ReadonlyArray<Refund>
+}
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -198,6 +206,8 @@ export class LedgerStore extends Context.Service<
       readonly getByExternalRef: (ref: ExternalRef) => Op<Payment | null>
       readonly update: (row: Payment, expectedVersion: number) => Guarded<Payment>
       readonly list: (query: PaymentQuery) => ListOp<Payment>
+      /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
+      readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }

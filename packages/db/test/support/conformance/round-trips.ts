@@ -265,6 +265,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             collectionUpdated,
             refundUpdated,
             refundBack: yield* s.refunds.get(refund.id),
+            children: yield* s.payments.children(payment.id),
             afterDelete: yield* Effect.andThen(s.allocations.delete(allocation.id), s.allocations.get(allocation.id)),
             byPaymentAfterDelete: yield* s.allocations.listByPayment(payment.id),
             byDocumentAfterDelete: yield* s.allocations.listByDocument(document.id)
@@ -288,6 +289,12 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       expect(result.reversals).toEqual([result.reversalUpdated])
       expect(result.collections).toEqual([result.collectionUpdated])
       expect(result.refundBack).toEqual(result.refundUpdated)
+      expect(result.children).toEqual({
+        allocations: [result.allocation],
+        reversals: [result.reversalUpdated],
+        collections: [result.collectionUpdated],
+        refunds: [result.refundUpdated]
+      })
       expect(result.afterDelete).toBeNull()
       expect(result.byPaymentAfterDelete).toEqual([])
       expect(result.byDocumentAfterDelete).toEqual([])
