@@ -208,6 +208,10 @@ export class LedgerStore extends Context.Service<
       readonly list: (query: PaymentQuery) => ListOp<Payment>
       /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
       readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
+      /** A payment and everything that hangs off it, in one read; `null` when there is no such payment. */
+      readonly getWithChildren: (
+        id: PaymentId
+      ) => Op<{ readonly payment: Payment; readonly children: PaymentChildren } | null>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }

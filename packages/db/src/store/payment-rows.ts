@@ -13,7 +13,7 @@ import { LedgerEventEntity } from "../entities/ledger-event.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
 import type { OrmSession } from "./orm-session.ts"
-import { readPaymentChildren } from "./payment-children.ts"
+import { readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
 
 /** One group of an overview aggregate, as the database returns it (sums cast to text: exact on both drivers). */
 interface AggregateRow {
@@ -51,6 +51,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     update: (row, expectedVersion) =>
       guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, paymentToRow),
     children: (paymentId) => use("payments.children", (em) => readPaymentChildren(em, paymentId)),
+    getWithChildren: (id) => use("payments.getWithChildren", (em) => readPaymentWithChildren(em, id)),
     list: (query: PaymentQuery) => {
       const eventSince = query.eventSince
       // The upper payment-date bound is a parameter: a "newest" page narrows it to its cursor's date,

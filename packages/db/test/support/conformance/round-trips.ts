@@ -13,6 +13,7 @@ import {
   IdentityStore,
   LedgerStore,
   type Page,
+  PaymentId,
   PresetId,
   UserId
 } from "@paybridge/core"
@@ -266,6 +267,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             refundUpdated,
             refundBack: yield* s.refunds.get(refund.id),
             children: yield* s.payments.children(payment.id),
+            withChildren: yield* s.payments.getWithChildren(payment.id),
+            paymentRead: yield* s.payments.get(payment.id),
+            noSuchPayment: yield* s.payments.getWithChildren(PaymentId.make(987_654)),
             afterDelete: yield* Effect.andThen(s.allocations.delete(allocation.id), s.allocations.get(allocation.id)),
             byPaymentAfterDelete: yield* s.allocations.listByPayment(payment.id),
             byDocumentAfterDelete: yield* s.allocations.listByDocument(document.id)
@@ -295,6 +299,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         collections: [result.collectionUpdated],
         refunds: [result.refundUpdated]
       })
+      expect(result.withChildren).toEqual({ payment: result.paymentRead, children: result.children })
+      expect(result.noSuchPayment).toBeNull()
       expect(result.afterDelete).toBeNull()
       expect(result.byPaymentAfterDelete).toEqual([])
       expect(result.byDocumentAfterDelete).toEqual([])
