@@ -121,6 +121,8 @@ export interface EventQuery extends Paging {
   /** Restricts to events of these customers (a principal's visibility scope); customer-less events drop out. */
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined
+  /** Events of any of these payments. */
+  readonly paymentIds?: ReadonlyArray<PaymentId> | undefined
 }
 
 export interface DialectRecordQuery extends Paging {
@@ -129,6 +131,8 @@ export interface DialectRecordQuery extends Paging {
   readonly customerId?: CustomerId | undefined
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined
+  /** Records with any of these keys. */
+  readonly keys?: ReadonlyArray<string> | undefined
 }
 
 /** The window and scope of {@link PaymentOverview} figures. */
