@@ -12,14 +12,13 @@
 import { Authenticator, authenticatorLayerWith, CommandContext, testKdfCost } from "@paybridge/core"
 import { StatementLog, testLedgerLayer } from "@paybridge/db/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import type { Hono } from "hono"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { createApp } from "../src/app.ts"
 import { loadConfig } from "../src/config.ts"
 
 const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), testLedgerLayer)
 let runtime: ManagedRuntime.ManagedRuntime<Layer.Success<typeof layer>, never>
-let app: Hono
+let app: ReturnType<typeof createApp>
 let log: StatementLog["Service"]
 
 const email = "budget@paybridge.test"
