@@ -1,6 +1,6 @@
 /**
  * Query budgets (issue 14.3), counted, not timed: the production app (`createApp`, every dialect
- * mounted) over the real ledger on SQLite, with the database's `StatementLog` counting every
+ * mounted) over the real ledger on SQLite and on PostgreSQL, with the database's `StatementLog` counting every
  * statement each request runs and the rows it reads. For each hot endpoint — get a payment by id,
  * create a posted payment, list a page of payments, through tRPC and every dialect — the request is
  * measured after a warm-up request of the same kind (so what a running server keeps warm is warm)
@@ -9,15 +9,24 @@
  * an endpoint that does not meet them yet is held to today's count (so it cannot get worse
  * unnoticed) and says why in `open`. Every create must run in one transaction.
  */
-import { Authenticator, authenticatorLayerWith, CommandContext, testKdfCost } from "@paybridge/core"
-import { StatementLog, testLedgerLayer } from "@paybridge/db/testing"
+import {
+  Authenticator,
+  authenticatorLayerWith,
+  CommandContext,
+  ledgerLayer,
+  PaymentGateways,
+  testKdfCost
+} from "@paybridge/core"
+import { Database, openDatabase } from "@paybridge/db"
+import { attachStatementLog, createPostgresTestDatabase, StatementLog, testLedgerLayer } from "@paybridge/db/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { createApp } from "../src/app.ts"
 import { loadConfig } from "../src/config.ts"
 
-const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), testLedgerLayer)
-let runtime: ManagedRuntime.ManagedRuntime<Layer.Success<typeof layer>, never>
+type Services = Layer.Success<typeof testLedgerLayer> | Authenticator
+let runtime: ManagedRuntime.ManagedRuntime<Services, never>
+let dropDatabase: () => Promise<void> = async () => {}
 let app: ReturnType<typeof createApp>
 let log: StatementLog["Service"]
 
@@ -64,10 +73,22 @@ const trpc = async (procedure: string, input: unknown) => {
   return (JSON.parse(answer.body) as { result: { data: unknown } }).result.data
 }
 
-beforeAll(async () => {
-  runtime = ManagedRuntime.make(layer)
+/** The production app over the real ledger on a fresh database of `driver`, its statement log, and the fixtures. */
+const setUp = async (driver: "sqlite" | "postgresql") => {
+  others.length = 0
+  if (driver === "sqlite") {
+    runtime = ManagedRuntime.make(Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), testLedgerLayer))
+    log = await runtime.runPromise(Effect.service(StatementLog))
+  } else {
+    const database = await createPostgresTestDatabase()
+    dropDatabase = database.drop
+    const stores = Layer.merge(openDatabase({ url: database.url }), PaymentGateways.layerTest)
+    const ledger = ledgerLayer.pipe(Layer.provideMerge(stores))
+    const pgRuntime = ManagedRuntime.make(Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), ledger))
+    log = attachStatementLog((await pgRuntime.runPromise(Effect.service(Database))).orm)
+    runtime = pgRuntime as unknown as typeof runtime
+  }
   app = createApp({ runtime, config: await Effect.runPromise(loadConfig({})) })
-  log = await runtime.runPromise(Effect.service(StatementLog))
   const admin = await runtime.runPromise(
     Effect.gen(function* () {
       const auth = yield* Authenticator
@@ -129,11 +150,13 @@ beforeAll(async () => {
     body: JSON.stringify({ brand: "budget", username: email, password })
   })
   sessions.elevateToken = (JSON.parse(elevateLogin.body) as { token: string }).token
-})
+}
 
-afterAll(async () => {
+const tearDown = async () => {
   await runtime?.dispose()
-})
+  await dropDatabase()
+  dropDatabase = async () => {}
+}
 
 type Request = () => { method: string; path: string; headers?: Record<string, string>; body?: string }
 
@@ -411,7 +434,13 @@ const budgetOf = (name: string): Budget => {
   return budget
 }
 
-describe("query budgets on SQLite (statements and rows per request, after a warm-up request)", () => {
+describe.each([
+  ["SQLite", "sqlite"],
+  ["PostgreSQL", "postgresql"]
+] as const)("query budgets on %s (statements and rows per request, after a warm-up request)", (_, driver) => {
+  beforeAll(() => setUp(driver))
+  afterAll(tearDown)
+
   test.each(gets)("%s: a get by id", async (name, request) => {
     const budget = budgetOf(name)
     const { answer, tally } = await measure(request)
