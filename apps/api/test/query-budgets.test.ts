@@ -417,9 +417,9 @@ const budgets: Record<string, Budget> = {
     open: "every listed payment is scanned to filter and sort in process"
   },
   "Elevate GET customer-payments": {
-    statements: 43,
-    rows: 92,
-    open: "the page window is read through pages of the ledger list and rendered per row"
+    statements: 4,
+    rows: 43,
+    open: "page numbers are an offset: the rows before the page are read through the ledger list (keyset) to reach it"
   },
   "Silver GET customers/C/payments/": {
     statements: 71,
