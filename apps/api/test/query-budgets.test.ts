@@ -422,9 +422,9 @@ const budgets: Record<string, Budget> = {
     open: "page numbers are an offset: the rows before the page are read through the ledger list (keyset) to reach it"
   },
   "Silver GET customers/C/payments/": {
-    statements: 71,
+    statements: 3,
     rows: 71,
-    open: "page numbers are read through the ledger list and rendered per row"
+    open: "3 statements, but the customer's whole list is read to filter and sort in process (rows read ≫ rows returned)"
   }
 }
 
