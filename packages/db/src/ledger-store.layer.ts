@@ -296,7 +296,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             ...(query.since === undefined ? [] : [{ occurredAt: { $gte: query.since } }]),
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
-            ...equals(query.paymentId, "paymentId")
+            ...equals(query.paymentId, "paymentId"),
+            ...inList(query.paymentIds, "paymentId")
           ],
           query,
           ledgerEventFromRow
@@ -333,7 +334,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             { dialect: query.dialect, kind: query.kind },
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
-            ...equals(query.paymentId, "paymentId")
+            ...equals(query.paymentId, "paymentId"),
+            ...inList(query.keys, "key")
           ],
           query,
           dialectRecordFromRow

@@ -135,9 +135,10 @@ function listPayments(
         cursor,
         limit: limit === null ? 1000 : Math.min(1000, Math.max(limit, 100))
       })
+      yield* loader.prefetch(page.items)
       for (const payment of page.items) {
         if (limit !== null && out.length >= limit) break
-        if (category !== undefined && (yield* attributesOf(payment)).category_id !== category.id) continue
+        if (category !== undefined && (yield* attributesOf(payment, loader)).category_id !== category.id) continue
         const detail = yield* payments.getPayment({ id: payment.id })
         out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
       }

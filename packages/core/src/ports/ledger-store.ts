@@ -123,6 +123,8 @@ export interface EventQuery extends Paging {
   /** Restricts to events of these customers (a principal's visibility scope); customer-less events drop out. */
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined
+  /** Events of any of these payments. */
+  readonly paymentIds?: ReadonlyArray<PaymentId> | undefined
 }
 
 export interface DialectRecordQuery extends Paging {
@@ -131,6 +133,8 @@ export interface DialectRecordQuery extends Paging {
   readonly customerId?: CustomerId | undefined
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined
+  /** Records with any of these keys. */
+  readonly keys?: ReadonlyArray<string> | undefined
 }
 
 /** The window and scope of {@link PaymentOverview} figures. */
@@ -142,6 +146,14 @@ export interface OverviewQuery {
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   /** How many debtors to list. */
   readonly topDebtors: number
+}
+
+/** The records that hang off one payment (see `payments.children`). */
+export interface PaymentChildren {
+  readonly allocations: ReadonlyArray<Allocation>
+  readonly reversals: ReadonlyArray<Reversal>
+  readonly collections: ReadonlyArray<Collection>
+  readonly refunds: ReadonlyArray<Refund>
 }
 
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
@@ -200,6 +212,12 @@ export class LedgerStore extends Context.Service<
       readonly getByExternalRef: (ref: ExternalRef) => Op<Payment | null>
       readonly update: (row: Payment, expectedVersion: number) => Guarded<Payment>
       readonly list: (query: PaymentQuery) => ListOp<Payment>
+      /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
+      readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
+      /** A payment and everything that hangs off it, in one read; `null` when there is no such payment. */
+      readonly getWithChildren: (
+        id: PaymentId
+      ) => Op<{ readonly payment: Payment; readonly children: PaymentChildren } | null>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }

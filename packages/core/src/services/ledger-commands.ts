@@ -343,6 +343,8 @@ export const EventQueryInput = Schema.Struct({
   since: optional(Schema.Date),
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
+  /** Events of any of these payments (at most 1000: one page of a list, read in one query). */
+  paymentIds: optional(Schema.Array(PaymentId).check(Schema.isMaxLength(1000))),
   cursor: Cursor,
   limit: Limit
 })
@@ -388,6 +390,8 @@ export const DialectRecordQueryInput = Schema.Struct({
   kind: DialectKind,
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
+  /** Records with any of these keys (at most 1000: one page of a list, read in one query). */
+  keys: optional(Schema.Array(DialectKey).check(Schema.isMaxLength(1000))),
   cursor: Cursor,
   limit: Limit
 })
