@@ -9,6 +9,7 @@ import { Context, type Effect, Schema } from "effect"
 import type { AllClassified } from "../../auth/permissions.ts"
 import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors.ts"
 import { CustomerId, DocumentId, GatewayId, ReversalId } from "../../model/ids.ts"
+import { TextOfLength } from "../../model/text.ts"
 import { CurrencyCode } from "../../money/currency.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
@@ -34,7 +35,7 @@ export const CreatePaymentLinkInput = Schema.Struct({
   /** Major units in the customer's currency; > 0. */
   amount: AmountInput,
   /** Shown to the payer by the gateway (defaults to the document number or the customer number). */
-  reference: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))))
+  reference: Schema.optional(Schema.NullOr(TextOfLength(200, 1)))
 })
 export type CreatePaymentLinkInput = typeof CreatePaymentLinkInput.Type
 
