@@ -67,6 +67,7 @@ export const ledgerOperationAccess = {
   listDialectRecords: "read",
   deleteDialectRecord: "write",
   createPaymentLink: "write",
+  reconcileGatewayAttempts: "configure",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read"
 } as const satisfies Record<string, Access>

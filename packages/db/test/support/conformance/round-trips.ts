@@ -59,7 +59,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261121070000DialectRecords",
         "Migration20261121080000ApiKeyLastUsed",
         "Migration20261122000000SearchText",
-        "Migration20261122000100SearchTextBackfill"
+        "Migration20261122000100SearchTextBackfill",
+        "Migration20261203400000GatewayAttempts"
       ])
     })
 
