@@ -50,4 +50,5 @@ export {
   type ResultSchema,
   requestHash
 } from "./services/shared/idempotency.ts"
+export type { ReconcileReport } from "./services/shared/gateway-attempts.ts"
 export type { CommandFailure, ReadFailure } from "./services/shared/ledger-command.ts"
