@@ -43,6 +43,7 @@ export * from "./services/payments/payments.layer.ts"
 export * from "./services/payments/payments.service.ts"
 export * from "./services/refunds/refunds.layer.ts"
 export * from "./services/refunds/refunds.service.ts"
+export type { ReconcileReport } from "./services/shared/gateway-attempts.ts"
 export {
   canonicalJson,
   IdempotencyClaimed,
@@ -50,5 +51,4 @@ export {
   type ResultSchema,
   requestHash
 } from "./services/shared/idempotency.ts"
-export type { ReconcileReport } from "./services/shared/gateway-attempts.ts"
 export type { CommandFailure, ReadFailure } from "./services/shared/ledger-command.ts"
