@@ -32,6 +32,8 @@
  *                        _SUCCESS_URL), <CODE> upper-cased with other characters as "_"
  *   GATEWAY_RECONCILE_INTERVAL how often gateway attempts left pending are settled, default "1 minute"
  *   GATEWAY_RECONCILE_MIN_AGE how long an attempt is left alone first (a call may be in flight), default "30 seconds"
+ *   PAYBRIDGE_FAULT_KILL_AT fault-injection tests only: SIGKILL this process at a phase of a gateway call,
+ *                        <charge|refund>:<before-call|after-answer>; unset in every real deployment
  */
 import { randomBytes } from "node:crypto"
 import { isAbsolute, resolve } from "node:path"
@@ -90,7 +92,17 @@ export interface GatewaySetup {
   readonly stripe: ReadonlyArray<StripeGatewayConfig>
   readonly reconcileInterval: Duration.Duration
   readonly reconcileMinimumAge: Duration.Duration
+  /** Fault-injection tests: the phase at which the process kills itself (see `gateways.ts`). */
+  readonly faultKillAt: FaultPhase | null
 }
+
+export const faultPhases = [
+  "charge:before-call",
+  "charge:after-answer",
+  "refund:before-call",
+  "refund:after-answer"
+] as const
+export type FaultPhase = (typeof faultPhases)[number]
 
 export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
   message: Schema.String
@@ -155,7 +167,8 @@ const rawConfig = Config.all({
   testGateway: Config.Literals(["0", "1", "true", "false"], "PAYBRIDGE_TEST_GATEWAY").pipe(Config.withDefault("0")),
   stripeGateways: Config.String("PAYBRIDGE_STRIPE_GATEWAYS").pipe(Config.withDefault("")),
   reconcileInterval: Config.Duration("GATEWAY_RECONCILE_INTERVAL").pipe(Config.withDefault(Duration.minutes(1))),
-  reconcileMinimumAge: Config.Duration("GATEWAY_RECONCILE_MIN_AGE").pipe(Config.withDefault(Duration.seconds(30)))
+  reconcileMinimumAge: Config.Duration("GATEWAY_RECONCILE_MIN_AGE").pipe(Config.withDefault(Duration.seconds(30))),
+  faultKillAt: Config.option(Config.Literals(faultPhases, "PAYBRIDGE_FAULT_KILL_AT"))
 })
 
 /** The environment prefix of a Stripe gateway's settings. */
@@ -251,7 +264,8 @@ export const loadConfig = (
         testGateway: raw.testGateway === "1" || raw.testGateway === "true",
         stripe: yield* readStripeGateways(provider, raw.stripeGateways),
         reconcileInterval: raw.reconcileInterval,
-        reconcileMinimumAge: raw.reconcileMinimumAge
+        reconcileMinimumAge: raw.reconcileMinimumAge,
+        faultKillAt: raw.faultKillAt._tag === "Some" ? raw.faultKillAt.value : null
       }
     }
   })

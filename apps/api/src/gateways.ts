@@ -19,7 +19,7 @@ import {
 import { type LedgerGatewayCalls, ledgerGatewayCalls, makeStripeDriver } from "@paybridge/gateway-stripe"
 import { Duration, Effect, Layer } from "effect"
 import type { AppRuntime } from "./app-runtime.ts"
-import type { GatewaySetup } from "./config.ts"
+import type { FaultPhase, GatewaySetup } from "./config.ts"
 import { errorField, type LogFields } from "./logger.ts"
 
 /** What `/health` and the start banner say about the gateways (no secrets). */
@@ -56,7 +56,11 @@ export const gatewaysLayer = (setup: GatewaySetup): Layer.Layer<PaymentGateways>
         byCode.set(config.gateway, ledgerGatewayCalls(yield* makeStripeDriver(config).pipe(Effect.orDie)))
       }
       const test = setup.testGateway ? makeTestGateway() : null
-      const callsOf = (gateway: Gateway): LedgerGatewayCalls | null => byCode.get(gateway.code) ?? test
+      const served = (gateway: Gateway): LedgerGatewayCalls | null => byCode.get(gateway.code) ?? test
+      const callsOf = (gateway: Gateway): LedgerGatewayCalls | null => {
+        const calls = served(gateway)
+        return calls === null || setup.faultKillAt === null ? calls : withKillAt(calls, setup.faultKillAt)
+      }
       const notServed = (gateway: Gateway) => ({
         status: "unknown" as const,
         message: `gateway ${gateway.code} has no driver configured on this server`
@@ -75,6 +79,27 @@ export const gatewaysLayer = (setup: GatewaySetup): Layer.Layer<PaymentGateways>
       })
     })
   )
+
+/** Fault injection (tests over real processes only): SIGKILL this process at `phase` of a money-moving call. */
+const withKillAt = (calls: LedgerGatewayCalls, phase: FaultPhase): LedgerGatewayCalls => {
+  const kill = (at: FaultPhase) =>
+    Effect.sync(() => {
+      if (at === phase) process.kill(process.pid, "SIGKILL")
+    })
+  return {
+    ...calls,
+    charge: (request) =>
+      kill("charge:before-call").pipe(
+        Effect.andThen(calls.charge(request)),
+        Effect.tap(() => kill("charge:after-answer"))
+      ),
+    refund: (request) =>
+      kill("refund:before-call").pipe(
+        Effect.andThen(calls.refund(request)),
+        Effect.tap(() => kill("refund:after-answer"))
+      )
+  }
+}
 
 export interface Reconciler {
   readonly runOnce: () => Promise<ReconcileReport>
