@@ -216,6 +216,16 @@ export const CreateCustomerPayment = Schema.Struct({
 }).annotate({ identifier: "NewCustomerPayment" })
 export type CreateCustomerPayment = typeof CreateCustomerPayment.Type
 
+/** POST /instant-bank-payment-for-mandate: a customer payment taken now from a mandate through a provider. */
+export const InstantBankPaymentForMandate = Schema.Struct({
+  customerId: Id.pipe(Schema.brand("CustomerId")),
+  paymentProviderId: Id.pipe(Schema.brand("GatewayId")),
+  mandateReference: Text(200).check(Schema.isMinLength(1)),
+  amountInMajorCurrency: Amount,
+  description: Schema.optionalKey(Schema.NullOr(Text(1000))),
+  reference: Schema.optionalKey(Schema.NullOr(Text(200)))
+}).annotate({ identifier: "NewInstantBankPaymentForMandate" })
+
 // ---------------------------------------------------------------- payment providers
 
 export const PaymentProvider = Schema.Struct({

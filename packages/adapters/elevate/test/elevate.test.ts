@@ -896,3 +896,43 @@ describe("payment links", () => {
     )
   })
 })
+
+describe("instant bank payments", () => {
+  it("charges a mandate through a provider that offers instant bank payments", async () => {
+    const admin = await seed(testbed, "admin")
+    const asAdmin = (request: TestRequest) => testbed.request(authorize(request, admin))
+    const providerOf = async (instantBankPayments: boolean) =>
+      plain(
+        await asAdmin({
+          method: "POST",
+          path: "/payment-providers",
+          body: { type: "GO_CARDLESS", name: `GC ${instantBankPayments}`, status: "ACTIVE", instantBankPayments }
+        })
+      ) as { id: number }
+    const instant = await providerOf(true)
+    const slow = await providerOf(false)
+    const invoice = await issue(testbed, elevate.customerId, "30.00", { issueDate: "2026-01-01" })
+    const charge = (providerId: number, amount: string) =>
+      post("/instant-bank-payment-for-mandate", {
+        customerId: elevate.customerId,
+        paymentProviderId: providerId,
+        mandateReference: "MD-42",
+        amountInMajorCurrency: money(amount),
+        reference: "IBP-1"
+      })
+    const before = await balanceOf(elevate.customerId)
+
+    const paid = await charge(instant.id, "30.00")
+    expect(paid.status, paid.text).toBe(201)
+    expect(plain(paid)).toMatchObject({ customerId: elevate.customerId, type: "DIRECT_DEBIT", invoiceId: invoice.id })
+    expect(await balanceOf(elevate.customerId)).toBe(before + 3000n)
+    const document = await testbed.runAsSystem(Documents.use((documents) => documents.getDocument(invoice.id)))
+    expect(document.state).toBe("paid")
+
+    // The test gateway declines amounts ending in .51: the provider's message, nothing added to the balance.
+    expectError(await charge(instant.id, "10.51"), 400, "card declined")
+    expectError(await charge(slow.id, "10.00"), 400, "does not offer instant bank payments")
+    expectError(await charge(999_999, "10.00"), 404)
+    expect(await balanceOf(elevate.customerId)).toBe(before + 3000n)
+  })
+})
