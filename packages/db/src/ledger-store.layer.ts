@@ -139,6 +139,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
       insert: (row) => insert("gateways.insert", GatewayEntity, row, gatewayToRow),
       get: (id) => findOne("gateways.get", GatewayEntity, { id }, gatewayFromRow),
       getByCode: (code) => findOne("gateways.getByCode", GatewayEntity, { code }, gatewayFromRow),
+      update: (row) => replace("gateways.update", GatewayEntity, row, gatewayToRow),
       list: (paging) => listById("gateways.list", GatewayEntity, [], paging, gatewayFromRow)
     },
 

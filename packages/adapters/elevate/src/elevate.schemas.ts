@@ -243,6 +243,18 @@ export const PaymentProvider = Schema.Struct({
 }).annotate({ identifier: "PaymentProvider" })
 export const PaymentProviderList = Schema.Array(PaymentProvider)
 
+/** JSON Patch on a payment provider (RFC 6902 operations; only `replace` of listed fields is performed). */
+export const PaymentProviderPatch = Schema.Array(
+  Schema.Struct({
+    op: Schema.Literals(["add", "remove", "replace", "move", "copy", "test"]),
+    path: Schema.String.check(Schema.isMaxLength(200)),
+    value: Schema.optionalKey(Schema.Unknown),
+    from: Schema.optionalKey(Schema.String)
+  })
+)
+  .check(Schema.isMinLength(1), Schema.isMaxLength(20))
+  .annotate({ identifier: "PaymentProviderPatch" })
+
 export const CreatePaymentProvider = Schema.Struct({
   type: PaymentMethod,
   name: Text(255).check(Schema.isMinLength(1)),

@@ -459,6 +459,62 @@ describe("payment providers", () => {
   })
 })
 
+describe("payment provider updates", () => {
+  it("updates a provider's name, status and settings with JSON Patch", async () => {
+    const admin = await seed(testbed, "admin")
+    const asAdmin = (request: TestRequest) => testbed.request(authorize(request, admin))
+    const provider = plain(
+      await asAdmin({
+        method: "POST",
+        path: "/payment-providers",
+        body: { type: "GO_CARDLESS", name: "GoCardless", status: "ACTIVE" }
+      })
+    ) as { id: number }
+    const patch = (body: unknown, as = asAdmin) =>
+      as({ method: "PATCH", path: `/payment-providers/${provider.id}`, body })
+    const updated = await patch([
+      { op: "replace", path: "/name", value: "GoCardless EU" },
+      { op: "replace", path: "/status", value: "INACTIVE" },
+      { op: "replace", path: "/instantBankPayments", value: true },
+      { op: "replace", path: "/creditorIdentifier", value: "DE98ZZZ" }
+    ])
+    expect(updated.status, updated.text).toBe(200)
+    expect(plain(updated)).toMatchObject({
+      id: provider.id,
+      type: "GO_CARDLESS",
+      name: "GoCardless EU",
+      status: "INACTIVE",
+      instantBankPayments: true,
+      creditorIdentifier: "DE98ZZZ"
+    })
+    expect(plain(await get(`/payment-providers/${provider.id}`))).toEqual(plain(updated))
+    const gateway = await testbed.runAsSystem(Parties.use((parties) => parties.getGateway(provider.id as GatewayId)))
+    expect([gateway.name, gateway.enabled]).toEqual(["GoCardless EU", false])
+    // A disabled provider takes no payments.
+    const refused = await post("/instant-bank-payment-for-mandate", {
+      customerId: elevate.customerId,
+      paymentProviderId: provider.id,
+      mandateReference: "MD-1",
+      amountInMajorCurrency: money("5.00")
+    })
+    expectError(refused, 400, "disabled")
+    // Bad operations change nothing; only admins may patch.
+    expectError(await patch([{ op: "replace", path: "/type", value: "STRIPE" }]), 400, "/name")
+    expectError(await patch([{ op: "remove", path: "/name" }]), 400, "replace")
+    expectError(await patch([{ op: "replace", path: "/status", value: "PAUSED" }]), 400, "status")
+    expectError(await patch([{ op: "replace", path: "/name", value: "X" }], send), 403)
+    expect(plain(await get(`/payment-providers/${provider.id}`))).toEqual(plain(updated))
+    expectError(
+      await asAdmin({
+        method: "PATCH",
+        path: "/payment-providers/999999",
+        body: [{ op: "replace", path: "/name", value: "N" }]
+      }),
+      404
+    )
+  })
+})
+
 describe("site payment mandates", () => {
   it("records a mandate per site and finds it by id and by site", async () => {
     const made = await post("/site-payment-mandates", {

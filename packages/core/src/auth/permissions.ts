@@ -25,6 +25,7 @@ export const ledgerOperationAccess = {
   getCustomer: "read",
   listCustomers: "read",
   createGateway: "configure",
+  updateGateway: "configure",
   getGateway: "read",
   listGateways: "read",
   createPreset: "configure",

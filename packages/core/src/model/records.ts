@@ -320,6 +320,7 @@ export const LedgerEventType = Schema.Literals([
   "customer.updated",
   "billing-entity.created",
   "gateway.created",
+  "gateway.updated",
   "gateway.attempt-booked",
   "gateway.attempt-settled",
   "preset.created",

@@ -174,6 +174,7 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Gateway>) => Op<Gateway>
       readonly get: (id: GatewayId) => Op<Gateway | null>
       readonly getByCode: (code: string) => Op<Gateway | null>
+      readonly update: (row: Gateway) => Op<Gateway>
       readonly list: (paging: Paging) => ListOp<Gateway>
     }
     readonly presets: {

@@ -1,5 +1,14 @@
-/** Payment gateways configured on the platform: create, get, list; and settling attempts left pending. */
-import { Collections, CreateGatewayInput, Gateway, GatewayId, Page, PageInput, Parties } from "@paybridge/core"
+/** Payment gateways configured on the platform: create, update (rename, enable, disable), get, list; settling attempts left pending. */
+import {
+  Collections,
+  CreateGatewayInput,
+  Gateway,
+  GatewayId,
+  Page,
+  PageInput,
+  Parties,
+  UpdateGatewayInput
+} from "@paybridge/core"
 import { Schema } from "effect"
 import { ById } from "../inputs.ts"
 import { jsonInput, jsonOutput } from "../json-codec.ts"
@@ -20,6 +29,12 @@ export const gatewaysRouter = router({
     .input(jsonInput(CreateGatewayInput))
     .mutation(async ({ ctx, input }) =>
       encodeGateway(await ctx.runLedger(Parties.use((parties) => parties.createGateway(input))))
+    ),
+  /** Rename, enable or disable (admins); one `gateway.updated` event per change. */
+  update: protectedProcedure
+    .input(jsonInput(UpdateGatewayInput))
+    .mutation(async ({ ctx, input }) =>
+      encodeGateway(await ctx.runLedger(Parties.use((parties) => parties.updateGateway(input))))
     ),
   get: protectedProcedure
     .input(jsonInput(ById(GatewayId)))
