@@ -7,6 +7,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
+  Balances,
   Collections,
   type CustomerId,
   type GatewayId,
@@ -21,7 +22,17 @@ import { Effect, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { testLedgerLayerWith } from "../../src/testing/index.ts"
 import { makeScriptedGateway, type ScriptedGateway } from "../support/scripted-gateway.ts"
-import { admin, as, asAdmin, balanceChain, balanceOf, issueInvoice, newCustomer, testNow } from "./ledger-fixtures.ts"
+import {
+  admin,
+  as,
+  asAdmin,
+  balanceChain,
+  balanceOf,
+  finance,
+  issueInvoice,
+  newCustomer,
+  testNow
+} from "./ledger-fixtures.ts"
 
 type Needs = LedgerServices | LedgerStore | PaymentGateways
 
@@ -301,5 +312,38 @@ describe("reversing through the gateway boundary", () => {
         assert.strictEqual(yield* balanceOf(customer.id), 2000n)
       })
     )
+  )
+})
+
+describe("managing gateways", () => {
+  it.effect(
+    "rename and disable: one gateway.updated event per change, none for no change; a disabled gateway charges nothing",
+    () =>
+      withGateway((gateway) =>
+        Effect.gen(function* () {
+          const parties = yield* Parties
+          const balances = yield* Balances
+          const customer = yield* newCustomer()
+          const cards = yield* newGateway
+          const renamed = yield* asAdmin(parties.updateGateway({ id: cards.id, name: "Cards EU" }))
+          assert.strictEqual(renamed.name, "Cards EU")
+          yield* asAdmin(parties.updateGateway({ id: cards.id, name: "Cards EU" }))
+          const disabled = yield* asAdmin(parties.updateGateway({ id: cards.id, enabled: false }))
+          assert.strictEqual(disabled.enabled, false)
+          const events = yield* asAdmin(balances.listEvents({ types: ["gateway.updated"] }))
+          assert.deepStrictEqual(
+            events.items.map((event) => event.data),
+            [
+              { code: "cards", name: "Cards EU" },
+              { code: "cards", enabled: false }
+            ]
+          )
+          const refused = yield* Effect.flip(charge(customer.id, cards.id, "5.00"))
+          assert.strictEqual(refused._tag, "ValidationFailed")
+          assert.strictEqual(gateway.requests.length, 0)
+          const forbidden = yield* Effect.flip(as(finance)(parties.updateGateway({ id: cards.id, enabled: true })))
+          assert.strictEqual(forbidden._tag, "Forbidden")
+        })
+      )
   )
 })
