@@ -7,7 +7,6 @@
  * payment is rejected; `Reverse/Vendor` refunds at the stand-in and books the reversal; no secret
  * appears in `/health` or in the log.
  */
-import { createPaybridgeClient } from "@paybridge/client"
 import { Authenticator, CommandContext } from "@paybridge/core"
 import { StripeStandIn } from "@paybridge/gateway-stripe/testing"
 import { Effect } from "effect"
