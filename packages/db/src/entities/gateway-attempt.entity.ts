@@ -22,6 +22,7 @@ export const GatewayAttemptEntity = defineEntity({
     chargeReference: p.text().nullable(),
     reason: p.text().nullable(),
     effectiveDate: p.date().nullable(),
+    documentId: p.integer().nullable(),
     gatewayReference: p.text().nullable(),
     message: p.text().nullable(),
     reversalId: p.integer().nullable(),

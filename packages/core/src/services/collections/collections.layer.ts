@@ -160,7 +160,14 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
                 : yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
             yield* ensureLeftToReverse(target, amount + (yield* pendingRefundAmount(target)))
             const effectiveDate = input.effectiveDate ?? (yield* today)
-            return yield* bookRefundAttempt(target, gateway, amount, effectiveDate, input.reason ?? null)
+            return yield* bookRefundAttempt(
+              target,
+              gateway,
+              amount,
+              effectiveDate,
+              input.reason ?? null,
+              input.documentId ?? null
+            )
           })
         )
         // The gateway was called after the commit; answer with what it said.

@@ -13,14 +13,14 @@
  */
 import { Context, Effect } from "effect"
 import type { BusinessDate } from "../../model/common.ts"
-import type { GatewayAttemptId } from "../../model/ids.ts"
+import type { DocumentId, GatewayAttemptId } from "../../model/ids.ts"
 import type { Gateway, GatewayAttempt, Payment } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { type AttemptLookupOutcome, type ChargeOutcome, PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import { CommandContext } from "../command-context.ts"
 import { afterCommit } from "./after-commit.ts"
-import { newestFirst, releaseAllocations } from "./allocation-book.ts"
+import { releaseAllocations } from "./allocation-releases.ts"
 import { advanceCollection, collectionEvent, openCollection } from "./collection-steps.ts"
 import { savePayment } from "./guarded-saves.ts"
 import { minor, recordEvent } from "./ledger-events.ts"
@@ -63,7 +63,7 @@ const newAttempt = Effect.fnUntraced(function* (
   gateway: Gateway,
   fields: Pick<
     GatewayAttempt,
-    "attemptKey" | "kind" | "amount" | "token" | "chargeReference" | "reason" | "effectiveDate"
+    "attemptKey" | "kind" | "amount" | "token" | "chargeReference" | "reason" | "effectiveDate" | "documentId"
   >
 ) {
   const store = yield* LedgerStore
@@ -99,7 +99,8 @@ export const bookChargeAttempt = (payment: Payment, gateway: Gateway, token: str
     token,
     chargeReference: null,
     reason: null,
-    effectiveDate: null
+    effectiveDate: null,
+    documentId: null
   })
 
 /** Refund attempts of the payment still waiting for the gateway (their amounts are spoken for). */
@@ -118,7 +119,8 @@ export const bookRefundAttempt = Effect.fnUntraced(function* (
   gateway: Gateway,
   amount: bigint,
   effectiveDate: BusinessDate,
-  reason: string | null
+  reason: string | null,
+  documentId: DocumentId | null
 ) {
   const store = yield* LedgerStore
   const earlier = (yield* store.gatewayAttempts.listByPayment(payment.id)).filter((row) => row.kind === "refund")
@@ -129,7 +131,8 @@ export const bookRefundAttempt = Effect.fnUntraced(function* (
     token: null,
     chargeReference: payment.gatewayReference,
     reason,
-    effectiveDate
+    effectiveDate,
+    documentId
   })
 })
 
@@ -263,7 +266,8 @@ const settleCharge = (attempt: GatewayAttempt, outcome: Extract<ChargeOutcome, {
     const draft = yield* savePayment(payment, { state: yield* paymentTransition(payment, "fail-collection") })
     const released = yield* releaseAllocations(
       draft,
-      newestFirst(yield* store.allocations.listByPayment(draft.id)),
+      yield* store.allocations.listByPayment(draft.id),
+      { kind: "rejection", id: draft.id },
       "gateway declined the charge"
     )
     const rejected = yield* savePayment(released, {
@@ -290,7 +294,8 @@ const settleRefund = (attempt: GatewayAttempt) =>
       payment,
       attempt.amount,
       attempt.effectiveDate ?? (yield* today),
-      attempt.reason
+      attempt.reason,
+      attempt.documentId
     )
     return reversal.id
   }).pipe(Effect.orDie)
