@@ -19,6 +19,7 @@ import type {
   CustomerId,
   DialectRecordId,
   DocumentId,
+  GatewayAttemptId,
   GatewayId,
   PaymentId,
   PresetId,
@@ -36,6 +37,7 @@ import type {
   DocumentKind,
   DocumentState,
   Gateway,
+  GatewayAttempt,
   LedgerEvent,
   LedgerEventType,
   Payment,
@@ -186,6 +188,7 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Gateway>) => Op<Gateway>
       readonly get: (id: GatewayId) => Op<Gateway | null>
       readonly getByCode: (code: string) => Op<Gateway | null>
+      readonly update: (row: Gateway) => Op<Gateway>
       readonly list: (paging: Paging) => ListOp<Gateway>
     }
     readonly presets: {
@@ -251,6 +254,16 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Collection>) => Op<Collection>
       readonly update: (row: Collection) => Op<Collection>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Collection>>
+    }
+    /** Requests to gateways that can move money, booked before the gateway is called (see `GatewayAttempt`). */
+    readonly gatewayAttempts: {
+      /** `Conflict("duplicate")` when the attempt key exists. */
+      readonly insert: (row: New<GatewayAttempt>) => Guarded<GatewayAttempt>
+      readonly get: (id: GatewayAttemptId) => Op<GatewayAttempt | null>
+      readonly update: (row: GatewayAttempt) => Op<GatewayAttempt>
+      readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<GatewayAttempt>>
+      /** Attempts still `pending`, oldest first, at most `limit`. */
+      readonly listPending: (limit: number) => Op<ReadonlyArray<GatewayAttempt>>
     }
     readonly refunds: {
       readonly insert: (row: New<Refund>) => Op<Refund>

@@ -75,6 +75,14 @@ export const CreateGatewayInput = Schema.Struct({
 })
 export type CreateGatewayInput = typeof CreateGatewayInput.Type
 
+/** Rename a gateway, or enable / disable it (a disabled gateway takes no new payments or links). */
+export const UpdateGatewayInput = Schema.Struct({
+  id: GatewayId,
+  name: optional(Name),
+  enabled: optional(Schema.Boolean)
+})
+export type UpdateGatewayInput = typeof UpdateGatewayInput.Type
+
 export const CreatePresetInput = Schema.Struct({
   kind: Schema.Literals(["method", "type"]),
   code: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,40}$/)),

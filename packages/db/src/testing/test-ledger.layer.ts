@@ -9,7 +9,7 @@
  * `Effect.provide`, each runtime) gets its own empty database. The layers also provide the
  * database's `StatementLog` (every statement it runs, for query budgets).
  */
-import { ledgerLayer, PaymentGateways } from "@paybridge/core"
+import { ledgerLayer, PaymentGateways, type PaymentGatewaysShape } from "@paybridge/core"
 import { Context, Effect, Layer, type Scope } from "effect"
 import { type LedgerStores, type StorePorts, storesContext } from "../ledger-stores.layer.ts"
 import { type StoreFaults, withFaults } from "./fault-injection.ts"
@@ -20,6 +20,8 @@ import { attachStatementLog, StatementLog } from "./statement-log.ts"
 export interface TestLedgerStoreOptions {
   /** Called with the operation name (e.g. `"events.append"`) before each call; `true` makes it fail. */
   readonly faults?: StoreFaults | undefined
+  /** The gateways the ledger calls (default: the deterministic test gateway). */
+  readonly gateways?: PaymentGatewaysShape | undefined
 }
 
 const make = (options: TestLedgerStoreOptions = {}): Effect.Effect<LedgerStores, never, Scope.Scope> =>
@@ -47,6 +49,13 @@ export const TestLedgerStore = {
 
 /** Every ledger service + the three stores + PaymentGateways on stores built with `options` (e.g. injected faults). */
 export const testLedgerLayerWith = (options: TestLedgerStoreOptions = {}) =>
-  ledgerLayer.pipe(Layer.provideMerge(Layer.merge(TestLedgerStore.layerWith(options), PaymentGateways.layerTest)))
+  ledgerLayer.pipe(
+    Layer.provideMerge(
+      Layer.merge(
+        TestLedgerStore.layerWith(options),
+        options.gateways === undefined ? PaymentGateways.layerTest : Layer.succeed(PaymentGateways, options.gateways)
+      )
+    )
+  )
 
 export const testLedgerLayer = testLedgerLayerWith()

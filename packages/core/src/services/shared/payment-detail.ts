@@ -31,3 +31,16 @@ export const paymentDetail = Effect.fnUntraced(function* (payment: Payment) {
   const store = yield* LedgerStore
   return detailOf(payment, yield* store.payments.children(payment.id))
 })
+
+/**
+ * A command's answer about a payment charged through a gateway, read again after the command's
+ * gateway call was recorded (outside the command's transaction); other answers as they are.
+ */
+export const afterGatewayCall = (detail: PaymentDetail) =>
+  detail.payment.gatewayId === null
+    ? Effect.succeed(detail)
+    : Effect.flatMap(LedgerStore, (store) =>
+        Effect.flatMap(store.payments.get(detail.payment.id), (payment) =>
+          payment === null ? Effect.succeed(detail) : paymentDetail(payment)
+        )
+      )

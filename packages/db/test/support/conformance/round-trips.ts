@@ -62,7 +62,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261122000000SearchText",
         "Migration20261122000100SearchTextBackfill",
         "Migration20261203100000AllocationReleases",
-        "Migration20261203100100DraftReservations"
+        "Migration20261203100100DraftReservations",
+        "Migration20261203400000GatewayAttempts"
       ])
     })
 
