@@ -75,6 +75,14 @@ export const CreateGatewayInput = Schema.Struct({
 })
 export type CreateGatewayInput = typeof CreateGatewayInput.Type
 
+/** Rename a gateway, or enable / disable it (a disabled gateway takes no new payments or links). */
+export const UpdateGatewayInput = Schema.Struct({
+  id: GatewayId,
+  name: optional(Name),
+  enabled: optional(Schema.Boolean)
+})
+export type UpdateGatewayInput = typeof UpdateGatewayInput.Type
+
 export const CreatePresetInput = Schema.Struct({
   kind: Schema.Literals(["method", "type"]),
   code: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,40}$/)),
@@ -344,6 +352,8 @@ export const EventQueryInput = Schema.Struct({
   since: optional(Timestamp),
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
+  /** Events of any of these payments (at most 1000: one page of a list, read in one query). */
+  paymentIds: optional(Schema.Array(PaymentId).check(Schema.isMaxLength(1000))),
   cursor: Cursor,
   limit: Limit
 })
@@ -389,6 +399,8 @@ export const DialectRecordQueryInput = Schema.Struct({
   kind: DialectKind,
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
+  /** Records with any of these keys (at most 1000: one page of a list, read in one query). */
+  keys: optional(Schema.Array(DialectKey).check(Schema.isMaxLength(1000))),
   cursor: Cursor,
   limit: Limit
 })
