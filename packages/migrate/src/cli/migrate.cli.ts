@@ -9,6 +9,9 @@
  *   pnpm migrate -- shadow --from silver --source-url … --paybridge-url http://paybridge/silver --paybridge-api-key … --listen 8080
  */
 import { readFileSync } from "node:fs"
+import { ledgerCheckpoint } from "../booking/ledger.checkpoint.ts"
+import { type Ledger, openLedger } from "../booking/ledger-runtime.ts"
+import { type LedgerSink, ledgerSink } from "../booking/ledger.sink.ts"
 import { jsonFileCheckpoint } from "../checkpoint/json-file.checkpoint.ts"
 import type { SourceSession } from "../http/source-http.ts"
 import { SourceHttp } from "../http/source-http.ts"
@@ -59,6 +62,28 @@ const runImportCommand = async (command: ImportCommand): Promise<number> => {
     signal: controller.signal,
     onEvent: progress.http
   })
+  const booking = !command.dryRun && command.out === null
+  const ledger: Ledger | null = booking || command.checkpoint === "db" ? await openLedger(command.databaseUrl) : null
+  try {
+    const sink: LedgerSink | null =
+      booking && ledger !== null
+        ? await ledgerSink({ ledger, vendor: vendor.id, vendorTitle: vendor.title, batchUnit: !command.perRecord })
+        : null
+    return await importInto(command, ledger, sink, http, progress, controller)
+  } finally {
+    await ledger?.close()
+  }
+}
+
+const importInto = async (
+  command: ImportCommand,
+  ledger: Ledger | null,
+  sink: LedgerSink | null,
+  http: SourceHttp,
+  progress: ReturnType<typeof createProgress>,
+  controller: AbortController
+): Promise<number> => {
+  const vendor = vendors[command.vendor]
   const summary = await runImport({
     vendor,
     source: command.sourceUrl,
@@ -71,8 +96,8 @@ const runImportCommand = async (command: ImportCommand): Promise<number> => {
       customerCurrencies: command.customerCurrencies,
       full: command.full
     },
-    checkpoint: jsonFileCheckpoint(command.checkpoint),
-    sink: command.dryRun || command.out === null ? null : await jsonLinesSink(command.out),
+    checkpoint: command.checkpoint === "db" && ledger !== null ? ledgerCheckpoint(ledger) : jsonFileCheckpoint(command.checkpoint),
+    sink: command.dryRun ? null : command.out !== null ? await jsonLinesSink(command.out) : sink,
     progress,
     signal: controller.signal
   })

