@@ -51,27 +51,56 @@ const at = (vendor: VendorId) => `${proxy.url}${new URL(server.dialectUrl(vendor
 const customerCurrencies = () =>
   currenciesOf(truth.customers.map((customer) => ({ id: customer.id, number: customer.number, currency: customer.currency })))
 
+/** What the vendor's API shows of a source payment: its state, the amount that stands, the amount refunded from it. */
+interface VendorView {
+  readonly state: string
+  readonly standing: bigint
+  readonly refunded: bigint
+}
+
 interface VendorCase {
   readonly vendor: VendorId
   readonly credentials: () => Credentials
   readonly reader: () => Record<string, unknown>
+  /** The source payment as the vendor's API shows it — its losses are the vendor's, see the README's table. */
+  readonly view: (payment: LedgerTruth["payments"][number]) => VendorView
+  /** Refunds shown without the payment they drew from: the ledger chooses, so only the sums per customer compare. */
+  readonly refundsPerCustomer: boolean
+  /** The vendor shows a draft and a posted payment alike. */
+  readonly draftIsPosted?: boolean
 }
+
+const bigints = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value)
+const amountOf = (payment: LedgerTruth["payments"][number]) => BigInt(payment.amount)
+const reversedOf = (payment: LedgerTruth["payments"][number]) => BigInt(payment.reversedAmount)
 
 const cases: ReadonlyArray<VendorCase> = [
   {
     vendor: "silver",
     credentials: () => ({ "api-key": server.apiKey }),
-    reader: () => ({ pageSize: 6 })
+    reader: () => ({ pageSize: 6 }),
+    // Silver: rejected and fully reversed payments are `canceled`; a partly reversed one shows the amount that stands; no refunds.
+    view: (payment) =>
+      payment.state === "rejected" || (payment.state === "posted" && reversedOf(payment) === amountOf(payment))
+        ? { state: "cancelled", standing: amountOf(payment), refunded: 0n }
+        : { state: payment.state, standing: amountOf(payment) - reversedOf(payment), refunded: 0n },
+    refundsPerCustomer: false
   },
   {
     vendor: "elevate",
     credentials: () => ({ brand: "source", username: server.email, password: server.password }),
-    reader: () => ({ pageSize: 7 })
+    reader: () => ({ pageSize: 7 }),
+    // Elevate: posted payments without their reversals; refunds per customer.
+    view: (payment) => ({ state: payment.state, standing: amountOf(payment), refunded: BigInt(payment.refundedAmount) }),
+    refundsPerCustomer: true
   },
   {
     vendor: "logisense",
     credentials: () => ({ "client-id": "migration", username: server.email, password: server.password }),
-    reader: () => ({ pageSize: 10, customerCurrencies: customerCurrencies() })
+    reader: () => ({ pageSize: 10, customerCurrencies: customerCurrencies() }),
+    // LogiSense: posted payments and their reversals (with amounts); no refunds.
+    view: (payment) => ({ state: payment.state, standing: amountOf(payment) - reversedOf(payment), refunded: 0n }),
+    refundsPerCustomer: false
   },
   {
     vendor: "billing-platform-uk",
@@ -79,7 +108,16 @@ const cases: ReadonlyArray<VendorCase> = [
     reader: () => ({
       customers: selectionOf(truth.customers.map((customer) => String(customer.id))),
       customerCurrencies: customerCurrencies()
-    })
+    }),
+    // Billing Platform (UK): a payment never collected shows the same whether draft or posted; a reversal shows
+    // without its amount (booked whole); refunds per customer.
+    view: (payment) => ({
+      state: payment.state,
+      standing: reversedOf(payment) > 0n ? 0n : amountOf(payment),
+      refunded: BigInt(payment.refundedAmount)
+    }),
+    refundsPerCustomer: true,
+    draftIsPosted: true
   },
   {
     vendor: "crm-com",
@@ -87,7 +125,14 @@ const cases: ReadonlyArray<VendorCase> = [
     reader: () => ({
       customers: selectionOf(truth.customers.map((customer) => customer.number)),
       customerCurrencies: customerCurrencies()
-    })
+    }),
+    // CRM.COM: a cancellation after posting is a whole reversal; partial reversals and refunds do not show.
+    view: (payment) => ({
+      state: payment.state,
+      standing: reversedOf(payment) === amountOf(payment) ? 0n : amountOf(payment),
+      refunded: 0n
+    }),
+    refundsPerCustomer: false
   }
 ]
 
@@ -136,10 +181,34 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     expect([...first.sink.refusals()]).toEqual([])
   })
 
-  test("every payment is booked under its external ref, amount and state as the source's", async () => {
+  test("every payment is booked under its external ref with the state and amounts the vendor shows, to the minor unit", async () => {
     const inB = await paymentsIn(ledger, vendorCase.vendor)
     expect(inB.size).toBe(first.summary.counts.payment?.read)
-    for (const payment of truth.payments) void payment
+    const differences: Array<string> = []
+    const refundedA = new Map<number, bigint>()
+    const refundedB = new Map<number, bigint>()
+    for (const [sourceId, b] of inB) {
+      const a = truth.payments.find((payment) => String(payment.id) === sourceId || payment.publicId === sourceId)
+      if (a === undefined) {
+        differences.push(`${sourceId}: not at the source`)
+        continue
+      }
+      const expected = vendorCase.view(a)
+      const actual = { state: b.state, standing: b.amount - b.reversed, refunded: b.refunded }
+      if (vendorCase.draftIsPosted && ["draft", "posted"].includes(actual.state) && ["draft", "posted"].includes(expected.state)) {
+        actual.state = expected.state
+      }
+      if (vendorCase.refundsPerCustomer) {
+        refundedA.set(a.customerId, (refundedA.get(a.customerId) ?? 0n) + BigInt(a.refundedAmount))
+        refundedB.set(a.customerId, (refundedB.get(a.customerId) ?? 0n) + b.refunded)
+        actual.refunded = expected.refunded
+      }
+      if (JSON.stringify(expected, bigints) !== JSON.stringify(actual, bigints)) {
+        differences.push(`${sourceId}: expected ${JSON.stringify(expected, bigints)}, booked ${JSON.stringify(actual, bigints)}`)
+      }
+    }
+    expect(differences).toEqual([])
+    expect(refundedB).toEqual(refundedA)
     expect(inB.size).toBeGreaterThan(0)
   })
 
