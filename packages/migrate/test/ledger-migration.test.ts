@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Payments } from "@paybridge/core"
+import { Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type Ledger, openLedger } from "../src/booking/ledger-runtime.ts"
@@ -19,7 +19,7 @@ import type { Credentials } from "../src/sources/vendor-auth.ts"
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy.ts"
 import { type LedgerTruth, readLedgerTruth } from "./support/ledger-truth.ts"
 import { migrateInto } from "./support/migrate-into.ts"
-import { currenciesOf, selectionOf } from "./support/read-source.ts"
+import { currenciesOf, fastHttp, selectionOf } from "./support/read-source.ts"
 import { type SourceServer, startSourceServer } from "./support/source-server.ts"
 import { scenarios, seedTenant } from "./support/tenant-generator.ts"
 
@@ -66,6 +66,8 @@ interface VendorCase {
   readonly view: (payment: LedgerTruth["payments"][number]) => VendorView
   /** Refunds shown without the payment they drew from: the ledger chooses, so only the sums per customer compare. */
   readonly refundsPerCustomer: boolean
+  /** The request that reads one payment by the id its clients stored at the source (A's ledger payment). */
+  readonly byStoredId: (payment: LedgerTruth["payments"][number]) => { path: string; query?: Record<string, string>; id: string }
   /** The vendor shows a draft and a posted payment alike. */
   readonly draftIsPosted?: boolean
 }
@@ -84,7 +86,8 @@ const cases: ReadonlyArray<VendorCase> = [
       payment.state === "rejected" || (payment.state === "posted" && reversedOf(payment) === amountOf(payment))
         ? { state: "cancelled", standing: amountOf(payment), refunded: 0n }
         : { state: payment.state, standing: amountOf(payment) - reversedOf(payment), refunded: 0n },
-    refundsPerCustomer: false
+    refundsPerCustomer: false,
+    byStoredId: (payment) => ({ path: `customers/${payment.customerId}/payments/${payment.id}/`, id: `/customers/${payment.customerId}/payments/${payment.id}/` })
   },
   {
     vendor: "elevate",
@@ -92,7 +95,8 @@ const cases: ReadonlyArray<VendorCase> = [
     reader: () => ({ pageSize: 7 }),
     // Elevate: posted payments without their reversals; refunds per customer.
     view: (payment) => ({ state: payment.state, standing: amountOf(payment), refunded: BigInt(payment.refundedAmount) }),
-    refundsPerCustomer: true
+    refundsPerCustomer: true,
+    byStoredId: (payment) => ({ path: `customer-payments/${payment.id}`, id: `"id":${payment.id},` })
   },
   {
     vendor: "logisense",
@@ -100,7 +104,8 @@ const cases: ReadonlyArray<VendorCase> = [
     reader: () => ({ pageSize: 10, customerCurrencies: customerCurrencies() }),
     // LogiSense: posted payments and their reversals (with amounts); no refunds.
     view: (payment) => ({ state: payment.state, standing: amountOf(payment) - reversedOf(payment), refunded: 0n }),
-    refundsPerCustomer: false
+    refundsPerCustomer: false,
+    byStoredId: (payment) => ({ path: `api/v6/Payment/${payment.id}`, id: `"identity":${payment.id},` })
   },
   {
     vendor: "billing-platform-uk",
@@ -117,7 +122,8 @@ const cases: ReadonlyArray<VendorCase> = [
       refunded: BigInt(payment.refundedAmount)
     }),
     refundsPerCustomer: true,
-    draftIsPosted: true
+    draftIsPosted: true,
+    byStoredId: (payment) => ({ path: `payments/${payment.id}`, id: `"id":"${payment.id}"` })
   },
   {
     vendor: "crm-com",
@@ -132,7 +138,12 @@ const cases: ReadonlyArray<VendorCase> = [
       standing: reversedOf(payment) === amountOf(payment) ? 0n : amountOf(payment),
       refunded: 0n
     }),
-    refundsPerCustomer: false
+    refundsPerCustomer: false,
+    byStoredId: (payment) => ({
+      path: "payments/show",
+      query: { payment_identifier: `id=${payment.publicId}` },
+      id: `"id":"${payment.publicId}"`
+    })
   }
 ]
 
@@ -166,6 +177,15 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
 
   beforeAll(async () => {
     ledger = await openLedger(`sqlite:${join(dir, `${vendorCase.vendor}.sqlite`)}`)
+    // B already holds a payment of its own, so migrated payments get ledger ids other than their source ids.
+    await ledger.run(
+      Effect.gen(function* () {
+        const customer = yield* (yield* Parties).createCustomer({ name: "Before the migration", currency: "EUR" })
+        for (const amount of ["1.00", "2.00", "3.00"]) {
+          yield* (yield* Payments).createPayment({ customerId: customer.id, amount })
+        }
+      })
+    )
     first = await migrateInto(ledger, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
       reader: vendorCase.reader()
     })
@@ -213,10 +233,60 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
   })
 
   test("a second run books nothing", async () => {
+    const before = await paymentsIn(ledger, vendorCase.vendor)
     const second = await migrateInto(ledger, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
       reader: vendorCase.reader()
     })
     expect(second.summary.status).toBe("completed")
     expect(booked(second.summary)).toBe(0)
+    expect(await paymentsIn(ledger, vendorCase.vendor)).toEqual(before)
   }, 300_000)
+
+  test("a run interrupted mid-way and resumed ends exactly like the uninterrupted run", async () => {
+    const resumed = await openLedger(`sqlite:${join(dir, `${vendorCase.vendor}-resumed.sqlite`)}`)
+    try {
+      const interrupted = await migrateInto(resumed, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
+        reader: vendorCase.reader(),
+        interruptAfterBatches: 2
+      })
+      expect(interrupted.summary.status).toBe("interrupted")
+      const finished = await migrateInto(resumed, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
+        reader: vendorCase.reader()
+      })
+      expect(finished.summary.status).toBe("completed")
+      expect(finished.summary.resumes).toBe(1)
+      expect(await paymentsIn(resumed, vendorCase.vendor)).toEqual(await paymentsIn(ledger, vendorCase.vendor))
+    } finally {
+      await resumed.close()
+    }
+  }, 300_000)
+
+  test("B's dialect answers the ids the source's clients stored", async () => {
+    await ledger.close()
+    const target = await startSourceServer({ databaseUrl: `sqlite:${join(dir, `${vendorCase.vendor}.sqlite`)}` })
+    try {
+      const credentials = vendorCase.vendor === "billing-platform-uk" || vendorCase.vendor === "silver" ? { "api-key": target.apiKey } : vendorCase.credentials()
+      const http = fastHttp(vendorCase.vendor, target.dialectUrl(vendorCase.vendor), credentials)
+      const migrated = await paymentsIn(await reopen(), vendorCase.vendor)
+      const answered: Array<string> = []
+      const missing: Array<string> = []
+      for (const payment of truth.payments.filter((candidate) => candidate.state === "posted" && candidate.reversedAmount === "0")) {
+        if (!migrated.has(String(payment.id)) && !migrated.has(payment.publicId)) continue
+        const request = vendorCase.byStoredId(payment)
+        const response = await http.request({ path: request.path, ...(request.query === undefined ? {} : { query: request.query }) })
+        if (response.status === 200 && response.text.replaceAll(" ", "").includes(request.id)) answered.push(request.path)
+        else missing.push(`${request.path}: ${response.status} ${response.text.slice(0, 200)}`)
+      }
+      expect(missing).toEqual([])
+      expect(answered.length).toBeGreaterThan(0)
+    } finally {
+      await target.stop()
+    }
+  }, 300_000)
+
+  /** The ledger file again (the server above holds it; reads only). */
+  const reopen = async () => {
+    ledger = await openLedger(`sqlite:${join(dir, `${vendorCase.vendor}.sqlite`)}`)
+    return ledger
+  }
 })

@@ -5,7 +5,7 @@
  * payments from any protocol, then the Elevate debits; without filter or sort it pages in the
  * ledger and reads details for the shown rows only, otherwise it scans within `elevateScanLimit`.
  */
-import { created, type Endpoint, endpoint, ok, pageWindow } from "@paybridge/adapter-kit"
+import { created, type Endpoint, endpoint, ok, pageWindow, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   type BalanceEntry,
   Balances,
@@ -168,8 +168,9 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>) =>
     row.txnType !== "PAYMENT"
       ? Effect.succeed(row)
       : Effect.gen(function* () {
-          const payments = yield* Payments
-          const invoice = yield* firstInvoiceOf(yield* payments.getPayment({ id: ledgerIdOf(PaymentId, row.id) }))
+          const invoice = yield* firstInvoiceOf(
+            yield* paymentByVendorId(dialectId, String(row.id), ledgerIdOf(PaymentId, row.id))
+          )
           return invoice === null ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
         })
   )
@@ -223,9 +224,10 @@ const customerPaymentById = (id: number) =>
       if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
       return row
     }
-    const detail = yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) })
+    // A payment migrated from Elevate answers its Elevate id (issue 16.2).
+    const detail = yield* paymentByVendorId(dialectId, String(id), ledgerIdOf(PaymentId, id))
     if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
-    const record = yield* recordOf(kinds.payment, String(id))
+    const record = yield* recordOf(kinds.payment, String(detail.payment.id))
     return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
   })
 

@@ -33,9 +33,11 @@ import {
   type Reversal,
   type ReversalId
 } from "@paybridge/core"
+import { paymentByVendorId } from "@paybridge/adapter-kit"
 import { Effect } from "effect"
 import { paymentNotFound } from "./logisense.errors.ts"
 import {
+  dialectName,
   emptyExtras,
   extrasFromData,
   identityTarget,
@@ -51,7 +53,7 @@ import {
   vendorReferenceKinds
 } from "./logisense.transformers.ts"
 
-export const dialectName = "logisense"
+export { dialectName }
 /** Dialect record kinds: vendor attributes of a payment / reversal row, and payments deleted through LogiSense. */
 export const recordKinds = { payment: "payment", reversal: "reversal", deleted: "deleted-payment" } as const
 
@@ -328,8 +330,11 @@ export const findRow = (resolver: Resolver, identity: number): Read<FoundRow> =>
     const dialectRecords = yield* DialectRecords
     const target = identityTarget(identity)
     if (target.kind === "payment") {
-      const detail = yield* Effect.catchTag(payments.getPayment({ id: target.paymentId }), "NotFound", () =>
-        Effect.fail(paymentNotFound(identity))
+      // A payment migrated from LogiSense answers its LogiSense identity (issue 16.2).
+      const detail = yield* Effect.catchTag(
+        paymentByVendorId(dialectName, String(identity), target.paymentId),
+        "NotFound",
+        () => Effect.fail(paymentNotFound(identity))
       )
       if (!(yield* isVisiblePayment(resolver, detail.payment))) return yield* paymentNotFound(identity)
       return { kind: "payment", detail }

@@ -17,7 +17,7 @@ import type { RecordSink, SinkRecord } from "../import/record-sink.ts"
 import type { VendorId } from "../sources/source-model.ts"
 import { type Booked, type BookingContext, bookRecord } from "./book-records.ts"
 import type { Ledger } from "./ledger-runtime.ts"
-import { type Migrated, readMigrated, saveMigrated } from "./migrated-records.ts"
+import { type Migrated, readMigrated, saveAliases, saveMigrated } from "./migrated-records.ts"
 
 export interface LedgerSinkOptions {
   readonly ledger: Ledger
@@ -119,6 +119,7 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
           source: { ...record, raw: undefined, notes: undefined }
         }
       })
+      if (booked.ledgerId !== null) yield* saveAliases(vendor, record, booked.ledgerId)
     })
 
   const atomically = <A, E, R>(operation: string, input: unknown, work: Effect.Effect<A, E, R>) =>

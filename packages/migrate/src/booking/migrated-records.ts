@@ -8,7 +8,7 @@
  */
 import { type DialectRecord, DialectRecords, type Page } from "@paybridge/core"
 import { Effect } from "effect"
-import type { VendorId } from "../sources/source-model.ts"
+import type { SourceRecord, VendorId } from "../sources/source-model.ts"
 
 export const migratedKind = "migrated"
 
@@ -90,4 +90,23 @@ export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
       paymentId: migrated.paymentId as never,
       data: migrated.data
     })
+  )
+
+/** Kind of the records that map another id clients may have stored (CRM.COM `number` …) to the ledger id. */
+export const migratedAliasKind = "migrated-alias"
+
+/** Saves a `migrated-alias` record per alias of the record (in the caller's unit); aliases too long for a key are left out. */
+export const saveAliases = (vendor: VendorId, record: SourceRecord, ledgerId: number) =>
+  Effect.flatMap(DialectRecords, (records) =>
+    Effect.forEach(
+      Object.entries(record.aliases).filter(([alias, value]) => `${record.kind}/${alias}/${value}`.length <= 200),
+      ([alias, value]) =>
+        records.saveDialectRecord({
+          dialect: vendor,
+          kind: migratedAliasKind,
+          key: `${record.kind}/${alias}/${value}`,
+          data: { ledgerId, sourceId: record.sourceId }
+        }),
+      { discard: true }
+    )
   )

@@ -24,22 +24,36 @@ export const migrateInto = async (
   vendor: VendorId,
   sourceUrl: string,
   credentials: Credentials,
-  options: { readonly reader?: Partial<ReaderOptions>; readonly signal?: AbortSignal; readonly batchUnit?: boolean } = {}
+  options: {
+    readonly reader?: Partial<ReaderOptions>
+    /** Interrupts the run (as Ctrl-C does) once the sink has written this many batches. */
+    readonly interruptAfterBatches?: number
+    readonly batchUnit?: boolean
+  } = {}
 ): Promise<Migration> => {
+  const controller = new AbortController()
+  let batches = 0
   const sink = await ledgerSink({
     ledger,
     vendor,
     vendorTitle: vendors[vendor].title,
     ...(options.batchUnit === undefined ? {} : { batchUnit: options.batchUnit })
   })
+  const counting: LedgerSink = {
+    ...sink,
+    write: async (records, batch) => {
+      await sink.write(records, batch)
+      if (++batches === options.interruptAfterBatches) controller.abort(new Error("interrupted by the test"))
+    }
+  }
   const summary = await runImport({
     vendor: vendors[vendor],
     source: sourceUrl,
     http: fastHttp(vendor, sourceUrl, credentials),
     reader: readerOptions(options.reader),
     checkpoint: ledgerCheckpoint(ledger),
-    sink,
-    ...(options.signal === undefined ? {} : { signal: options.signal })
+    sink: counting,
+    signal: controller.signal
   })
   return { summary, sink }
 }
