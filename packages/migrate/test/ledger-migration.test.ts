@@ -13,6 +13,7 @@ import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type Ledger, openLedger } from "../src/booking/ledger-runtime.ts"
 import { listMigrated } from "../src/booking/migrated-records.ts"
+import { reconcile, reconciliationMarkdown } from "../src/booking/reconciliation.ts"
 import type { RunSummary } from "../src/checkpoint/checkpoint.ts"
 import type { VendorId } from "../src/sources/source-model.ts"
 import type { Credentials } from "../src/sources/vendor-auth.ts"
@@ -150,6 +151,8 @@ const cases: ReadonlyArray<VendorCase> = [
 const booked = (summary: RunSummary) =>
   Object.values(summary.counts).reduce((sum, counts) => sum + (counts?.new ?? 0) + (counts?.changed ?? 0), 0)
 
+const listMigratedIn = (target: Ledger, vendor: VendorId) => target.run(listMigrated(vendor))
+
 /** Every migrated payment in B: source id → amount, state (minor units). */
 const paymentsIn = async (ledger: Ledger, vendor: VendorId) =>
   ledger.run(
@@ -232,6 +235,16 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     expect(inB.size).toBeGreaterThan(0)
   })
 
+  test("the reconciliation report finds every customer's figures equal at the source and in B", async () => {
+    const report = await ledger.run(reconcile(vendorCase.vendor, first.summary.id, first.sink.refusals()))
+    expect(report.differences).toEqual([])
+    expect(report.matched).toBe(true)
+    expect(report.customers.length).toBe(truth.customers.length)
+    const markdown = reconciliationMarkdown(report)
+    expect(markdown).toContain("everything matches")
+    expect(markdown).toContain(`| ${report.customers[0]?.customerSourceId} |`)
+  })
+
   test("a second run books nothing", async () => {
     const before = await paymentsIn(ledger, vendorCase.vendor)
     const second = await migrateInto(ledger, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
@@ -240,6 +253,33 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     expect(second.summary.status).toBe("completed")
     expect(booked(second.summary)).toBe(0)
     expect(await paymentsIn(ledger, vendorCase.vendor)).toEqual(before)
+  }, 300_000)
+
+  test("a difference planted in B is listed by the reconciliation", async () => {
+    const resumedPath = `sqlite:${join(dir, `${vendorCase.vendor}-planted.sqlite`)}`
+    const planted = await openLedger(resumedPath)
+    try {
+      const run = await migrateInto(planted, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
+        reader: vendorCase.reader()
+      })
+      const victim = (await listMigratedIn(planted, vendorCase.vendor)).find(
+        (record) => record.data.ledgerKind === "payment" && record.data.source.state === "posted"
+      )
+      if (victim?.data.ledgerId == null) throw new Error("no posted payment migrated")
+      await planted.run(
+        Effect.flatMap(Payments, (payments) =>
+          payments.reversePayment({ paymentId: victim.data.ledgerId as never, amount: "1", reason: "planted" })
+        )
+      )
+      const report = await planted.run(reconcile(vendorCase.vendor, run.summary.id))
+      expect(report.matched).toBe(false)
+      expect(report.differences.map((difference) => difference.field)).toEqual(
+        expect.arrayContaining(["reversals", "reversedSum"])
+      )
+      expect(report.differences.every((difference) => difference.customerSourceId === victim.data.source.customerSourceId)).toBe(true)
+    } finally {
+      await planted.close()
+    }
   }, 300_000)
 
   test("a run interrupted mid-way and resumed ends exactly like the uninterrupted run", async () => {

@@ -30,6 +30,7 @@ import {
 import { Effect, Schema } from "effect"
 import type {
   AdjustmentRecord,
+  BalanceRecord,
   CustomerRecord,
   DocumentRecord,
   PaymentRecord,
@@ -107,15 +108,31 @@ const bookCustomer = Effect.fnUntraced(function* (
       message: `customer ${record.sourceId}: ${context.vendorTitle} shows no currency; give --currency or --customer-currency ${record.sourceId}=<ISO>`
     })
   }
-  const created = yield* parties.createCustomer({
+  const input = {
     name: name.slice(0, 200),
     currency: record.currency,
-    ...(record.number === null ? {} : { number: record.number.slice(0, 40) }),
     email: clip(record.email, 254),
     creditLimit: record.creditLimit,
     externalRef: externalRefOf(context.vendor, record)
-  })
-  return { ledgerKind: "customer", ledgerId: created.id, customerId: created.id, paymentId: null, skipped: null } satisfies Booked
+  }
+  // The vendor's account number when it is free in the ledger; a number taken keeps the ledger's (said in the report).
+  const numbered =
+    record.number === null
+      ? null
+      : yield* parties
+          .createCustomer({ ...input, number: record.number.slice(0, 40) })
+          .pipe(Effect.catchTag("Conflict", () => Effect.succeed(null)))
+  const created = numbered ?? (yield* parties.createCustomer(input))
+  return {
+    ledgerKind: "customer",
+    ledgerId: created.id,
+    customerId: created.id,
+    paymentId: null,
+    skipped:
+      numbered === null && record.number !== null
+        ? `account number ${record.number} is taken in the ledger: booked as ${created.number}`
+        : null
+  } satisfies Booked
 })
 
 // ---------------------------------------------------------------- documents
@@ -409,6 +426,31 @@ const bookAdjustment = Effect.fnUntraced(function* (
   return { ledgerKind: "adjustment", ledgerId: entry.id, customerId: owner, paymentId: null, skipped: null } satisfies Booked
 })
 
+/**
+ * A vendor's balance snapshot (read after everything else of the customer): when the ledger's
+ * balance differs — the vendor shows no document totals, so what its invoices owe never came over —
+ * one adjustment "brought forward" makes the ledger's balance the vendor's, and says so.
+ */
+const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record: BalanceRecord) {
+  const owner = yield* ledgerIdOf(context.vendor, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
+  const customer = yield* (yield* Parties).getCustomer(customerId(owner))
+  const delta = minorUnits(record.balance, customer.currency) - customer.balance
+  if (delta === 0n) return { ledgerKind: "none", ledgerId: null, customerId: owner, paymentId: null, skipped: null } satisfies Booked
+  const entry = yield* (yield* Balances).adjustBalance({
+    customerId: customer.id,
+    amount: formatMinorUnits(delta, customer.currency),
+    description: `Balance brought forward from ${context.vendorTitle} (what its documents owe is not shown)`
+  })
+  return {
+    ledgerKind: "adjustment",
+    ledgerId: entry.id,
+    customerId: owner,
+    paymentId: null,
+    skipped: null,
+    extra: { broughtForward: formatMinorUnits(delta, customer.currency) }
+  } satisfies Booked
+})
+
 /** Books one source record (new, or changed since `before`); the caller saves the `migrated` record in the same unit. */
 export const bookRecord = (context: BookingContext, record: SourceRecord, before: Migrated | null) => {
   switch (record.kind) {
@@ -425,9 +467,6 @@ export const bookRecord = (context: BookingContext, record: SourceRecord, before
     case "adjustment":
       return bookAdjustment(context, record, before)
     case "balance":
-      return Effect.map(
-        optionalLedgerIdOf(context.vendor, `customer/${record.customerSourceId}`),
-        (owner): Booked => ({ ledgerKind: "none", ledgerId: null, customerId: owner, paymentId: null, skipped: null })
-      )
+      return bookBalance(context, record)
   }
 }

@@ -3,13 +3,15 @@
  * vendor's answers with Paybridge's before cutover. This file only wires the parsed command line to
  * the import driver or the shadow proxy, with a progress display on the terminal, Ctrl-C handling
  * (the first interrupts cleanly and keeps the checkpoint; a second stops at once) and exit codes:
- * 0 done, 1 bad command line, 2 the run failed, 130 interrupted (resume by running it again).
+ * 0 done, 1 bad command line, 2 the run failed, 3 done but the reconciliation found differences,
+ * 130 interrupted (resume by running it again).
  *
  *   pnpm migrate -- --from silver --source-url https://billing.example.com --username … --password … --dry-run
  *   pnpm migrate -- shadow --from silver --source-url … --paybridge-url http://paybridge/silver --paybridge-api-key … --listen 8080
  */
 import { readFileSync } from "node:fs"
-import { ledgerCheckpoint } from "../booking/ledger.checkpoint.ts"
+import { ledgerCheckpoint, saveRunRecord } from "../booking/ledger.checkpoint.ts"
+import { reconcile, writeReconciliation } from "../booking/reconciliation.ts"
 import { type Ledger, openLedger } from "../booking/ledger-runtime.ts"
 import { type LedgerSink, ledgerSink } from "../booking/ledger.sink.ts"
 import { jsonFileCheckpoint } from "../checkpoint/json-file.checkpoint.ts"
@@ -101,7 +103,17 @@ const importInto = async (
     progress,
     signal: controller.signal
   })
-  return summary.status === "completed" ? 0 : summary.status === "interrupted" ? 130 : 2
+  if (summary.status !== "completed") return summary.status === "interrupted" ? 130 : 2
+  if (ledger === null || sink === null) return 0
+  const report = await ledger.run(reconcile(vendor.id, summary.id, sink.refusals()))
+  await writeReconciliation(command.report, report)
+  await saveRunRecord(ledger, summary, { report })
+  process.stdout.write(
+    report.matched
+      ? `Reconciliation: everything matches (${command.report}.md)\n`
+      : `Reconciliation: ${report.differences.length} difference(s), ${report.unbooked.length} record(s) not fully booked — see ${command.report}.md\n`
+  )
+  return report.matched ? 0 : 3
 }
 
 const runShadowCommand = async (command: ShadowCommand): Promise<number> => {
