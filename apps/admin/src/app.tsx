@@ -11,6 +11,7 @@ import { type Session, SessionProvider, usePermissions, useSession } from "./lib
 import { type ApiClient, TRPCProvider, useTRPC } from "./lib/trpc.ts"
 import { AccessPage } from "./pages/access.page.tsx"
 import { CompatibilityPage } from "./pages/compatibility.page.tsx"
+import { MigrationsPage } from "./pages/migrations.page.tsx"
 import { CustomerDetailPage, CustomersPage } from "./pages/customers.page.tsx"
 import { InvoiceDetailPage, InvoicesPage } from "./pages/invoices.page.tsx"
 import { OverviewPage } from "./pages/overview.page.tsx"
@@ -65,6 +66,7 @@ const Shell = () => {
     ["/customers", "Customers"],
     ["/invoices", "Invoices"],
     ...(isAdmin ? ([["/access", "Access"]] as const) : []),
+    ["/migrations", "Migrations"],
     ["/compatibility", "Compatibility"]
   ]
   return (
@@ -120,6 +122,7 @@ export const ConsoleRoutes = () => (
       <Route path="invoices" element={<InvoicesPage />} />
       <Route path="invoices/:documentId" element={<InvoiceDetailPage />} />
       <Route path="access" element={<AccessPage />} />
+      <Route path="migrations" element={<MigrationsPage />} />
       <Route path="compatibility" element={<CompatibilityPage />} />
       <Route path="*" element={<p className="state state-empty">There is no such page.</p>} />
     </Route>

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from "node:fs"
 import { ledgerCheckpoint, saveRunRecord } from "../booking/ledger.checkpoint.ts"
-import { reconcile, writeReconciliation } from "../booking/reconciliation.ts"
+import { reconcile, reconciliationMarkdown, writeReconciliation } from "../booking/reconciliation.ts"
 import { type Ledger, openLedger } from "../booking/ledger-runtime.ts"
 import { type LedgerSink, ledgerSink } from "../booking/ledger.sink.ts"
 import { jsonFileCheckpoint } from "../checkpoint/json-file.checkpoint.ts"
@@ -107,7 +107,7 @@ const importInto = async (
   if (ledger === null || sink === null) return 0
   const report = await ledger.run(reconcile(vendor.id, summary.id, sink.refusals()))
   await writeReconciliation(command.report, report)
-  await saveRunRecord(ledger, summary, { report })
+  await saveRunRecord(ledger, summary, { report, reportMarkdown: reconciliationMarkdown(report) })
   process.stdout.write(
     report.matched
       ? `Reconciliation: everything matches (${command.report}.md)\n`
