@@ -24,7 +24,11 @@ beforeAll(async () => {
   database = await createPostgresTestDatabase(undefined, "pb_migrate")
   ledger = await openLedger(database.url)
   server = await startSourceServer()
-  await seedTenant(server.client, { seed: 21, currencies: ["EUR", "JPY", "KWD"], paymentsPerCustomer: scenarios.length + 1 })
+  await seedTenant(server.client, {
+    seed: 21,
+    currencies: ["EUR", "JPY", "KWD"],
+    paymentsPerCustomer: scenarios.length + 1
+  })
   customers = (await readLedgerTruth(server.client)).customers
 }, 180_000)
 
@@ -55,9 +59,15 @@ const cases = [
 
 describe.each(cases)("$vendor → PostgreSQL", (vendorCase) => {
   test("books the tenant, reconciles with no difference, and a second run books nothing", async () => {
-    const first = await migrateInto(ledger, vendorCase.vendor, server.dialectUrl(vendorCase.vendor), vendorCase.credentials(), {
-      reader: vendorCase.reader()
-    })
+    const first = await migrateInto(
+      ledger,
+      vendorCase.vendor,
+      server.dialectUrl(vendorCase.vendor),
+      vendorCase.credentials(),
+      {
+        reader: vendorCase.reader()
+      }
+    )
     expect(first.summary.status).toBe("completed")
     expect([...first.sink.refusals()]).toEqual([])
     expect(first.summary.counts.payment?.new).toBeGreaterThan(0)
@@ -65,9 +75,15 @@ describe.each(cases)("$vendor → PostgreSQL", (vendorCase) => {
     expect(report.differences).toEqual([])
     expect(report.customers.length).toBe(customers.length)
 
-    const second = await migrateInto(ledger, vendorCase.vendor, server.dialectUrl(vendorCase.vendor), vendorCase.credentials(), {
-      reader: vendorCase.reader()
-    })
+    const second = await migrateInto(
+      ledger,
+      vendorCase.vendor,
+      server.dialectUrl(vendorCase.vendor),
+      vendorCase.credentials(),
+      {
+        reader: vendorCase.reader()
+      }
+    )
     expect(second.summary.status).toBe("completed")
     expect(booked(second.summary)).toBe(0)
   }, 300_000)

@@ -31,7 +31,11 @@ let dir: string
 
 beforeAll(async () => {
   server = await startSourceServer()
-  await seedTenant(server.client, { seed: 5, currencies: ["EUR", "JPY", "USD", "GBP"], paymentsPerCustomer: scenarios.length + 2 })
+  await seedTenant(server.client, {
+    seed: 5,
+    currencies: ["EUR", "JPY", "USD", "GBP"],
+    paymentsPerCustomer: scenarios.length + 2
+  })
   truth = await readLedgerTruth(server.client)
   proxy = await startFaultProxy({
     target: server.url,
@@ -50,7 +54,9 @@ afterAll(async () => {
 
 const at = (vendor: VendorId) => `${proxy.url}${new URL(server.dialectUrl(vendor)).pathname}`
 const customerCurrencies = () =>
-  currenciesOf(truth.customers.map((customer) => ({ id: customer.id, number: customer.number, currency: customer.currency })))
+  currenciesOf(
+    truth.customers.map((customer) => ({ id: customer.id, number: customer.number, currency: customer.currency }))
+  )
 
 /** What the vendor's API shows of a source payment: its state, the amount that stands, the amount refunded from it. */
 interface VendorView {
@@ -68,7 +74,11 @@ interface VendorCase {
   /** Refunds shown without the payment they drew from: the ledger chooses, so only the sums per customer compare. */
   readonly refundsPerCustomer: boolean
   /** The request that reads one payment by the id its clients stored at the source (A's ledger payment). */
-  readonly byStoredId: (payment: LedgerTruth["payments"][number]) => { path: string; query?: Record<string, string>; id: string }
+  readonly byStoredId: (payment: LedgerTruth["payments"][number]) => {
+    path: string
+    query?: Record<string, string>
+    id: string
+  }
   /** The vendor shows a draft and a posted payment alike. */
   readonly draftIsPosted?: boolean
 }
@@ -88,14 +98,21 @@ const cases: ReadonlyArray<VendorCase> = [
         ? { state: "cancelled", standing: amountOf(payment), refunded: 0n }
         : { state: payment.state, standing: amountOf(payment) - reversedOf(payment), refunded: 0n },
     refundsPerCustomer: false,
-    byStoredId: (payment) => ({ path: `customers/${payment.customerId}/payments/${payment.id}/`, id: `/customers/${payment.customerId}/payments/${payment.id}/` })
+    byStoredId: (payment) => ({
+      path: `customers/${payment.customerId}/payments/${payment.id}/`,
+      id: `/customers/${payment.customerId}/payments/${payment.id}/`
+    })
   },
   {
     vendor: "elevate",
     credentials: () => ({ brand: "source", username: server.email, password: server.password }),
     reader: () => ({ pageSize: 7 }),
     // Elevate: posted payments without their reversals; refunds per customer.
-    view: (payment) => ({ state: payment.state, standing: amountOf(payment), refunded: BigInt(payment.refundedAmount) }),
+    view: (payment) => ({
+      state: payment.state,
+      standing: amountOf(payment),
+      refunded: BigInt(payment.refundedAmount)
+    }),
     refundsPerCustomer: true,
     byStoredId: (payment) => ({ path: `customer-payments/${payment.id}`, id: `"id":${payment.id},` })
   },
@@ -162,7 +179,9 @@ const paymentsIn = async (ledger: Ledger, vendor: VendorId) =>
       const byId = new Map<string, { amount: bigint; state: string; reversed: bigint; refunded: bigint }>()
       for (const record of migrated) {
         if (record.data.ledgerKind !== "payment" || record.data.ledgerId === null) continue
-        const { payment } = yield* payments.getPayment({ externalRef: { system: vendor, id: record.key.slice("payment/".length) } })
+        const { payment } = yield* payments.getPayment({
+          externalRef: { system: vendor, id: record.key.slice("payment/".length) }
+        })
         byId.set(record.key.slice("payment/".length), {
           amount: payment.amount,
           state: payment.state,
@@ -218,7 +237,11 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
       }
       const expected = vendorCase.view(a)
       const actual = { state: b.state, standing: b.amount - b.reversed, refunded: b.refunded }
-      if (vendorCase.draftIsPosted && ["draft", "posted"].includes(actual.state) && ["draft", "posted"].includes(expected.state)) {
+      if (
+        vendorCase.draftIsPosted &&
+        ["draft", "posted"].includes(actual.state) &&
+        ["draft", "posted"].includes(expected.state)
+      ) {
         actual.state = expected.state
       }
       if (vendorCase.refundsPerCustomer) {
@@ -227,7 +250,9 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
         actual.refunded = expected.refunded
       }
       if (JSON.stringify(expected, bigints) !== JSON.stringify(actual, bigints)) {
-        differences.push(`${sourceId}: expected ${JSON.stringify(expected, bigints)}, booked ${JSON.stringify(actual, bigints)}`)
+        differences.push(
+          `${sourceId}: expected ${JSON.stringify(expected, bigints)}, booked ${JSON.stringify(actual, bigints)}`
+        )
       }
     }
     expect(differences).toEqual([])
@@ -276,7 +301,9 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
       expect(report.differences.map((difference) => difference.field)).toEqual(
         expect.arrayContaining(["reversals", "reversedSum"])
       )
-      expect(report.differences.every((difference) => difference.customerSourceId === victim.data.source.customerSourceId)).toBe(true)
+      expect(
+        report.differences.every((difference) => difference.customerSourceId === victim.data.source.customerSourceId)
+      ).toBe(true)
     } finally {
       await planted.close()
     }
@@ -285,10 +312,16 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
   test("a run interrupted mid-way and resumed ends exactly like the uninterrupted run", async () => {
     const resumed = await openLedger(`sqlite:${join(dir, `${vendorCase.vendor}-resumed.sqlite`)}`)
     try {
-      const interrupted = await migrateInto(resumed, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
-        reader: vendorCase.reader(),
-        interruptAfterBatches: 2
-      })
+      const interrupted = await migrateInto(
+        resumed,
+        vendorCase.vendor,
+        at(vendorCase.vendor),
+        vendorCase.credentials(),
+        {
+          reader: vendorCase.reader(),
+          interruptAfterBatches: 2
+        }
+      )
       expect(interrupted.summary.status).toBe("interrupted")
       const finished = await migrateInto(resumed, vendorCase.vendor, at(vendorCase.vendor), vendorCase.credentials(), {
         reader: vendorCase.reader()
@@ -305,16 +338,25 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     await ledger.close()
     const target = await startSourceServer({ databaseUrl: `sqlite:${join(dir, `${vendorCase.vendor}.sqlite`)}` })
     try {
-      const credentials = vendorCase.vendor === "billing-platform-uk" || vendorCase.vendor === "silver" ? { "api-key": target.apiKey } : vendorCase.credentials()
+      const credentials =
+        vendorCase.vendor === "billing-platform-uk" || vendorCase.vendor === "silver"
+          ? { "api-key": target.apiKey }
+          : vendorCase.credentials()
       const http = fastHttp(vendorCase.vendor, target.dialectUrl(vendorCase.vendor), credentials)
       const migrated = await paymentsIn(await reopen(), vendorCase.vendor)
       const answered: Array<string> = []
       const missing: Array<string> = []
-      for (const payment of truth.payments.filter((candidate) => candidate.state === "posted" && candidate.reversedAmount === "0")) {
+      for (const payment of truth.payments.filter(
+        (candidate) => candidate.state === "posted" && candidate.reversedAmount === "0"
+      )) {
         if (!migrated.has(String(payment.id)) && !migrated.has(payment.publicId)) continue
         const request = vendorCase.byStoredId(payment)
-        const response = await http.request({ path: request.path, ...(request.query === undefined ? {} : { query: request.query }) })
-        if (response.status === 200 && response.text.replaceAll(" ", "").includes(request.id)) answered.push(request.path)
+        const response = await http.request({
+          path: request.path,
+          ...(request.query === undefined ? {} : { query: request.query })
+        })
+        if (response.status === 200 && response.text.replaceAll(" ", "").includes(request.id))
+          answered.push(request.path)
         else missing.push(`${request.path}: ${response.status} ${response.text.slice(0, 200)}`)
       }
       expect(missing).toEqual([])

@@ -50,7 +50,8 @@ const RunCard = ({ data }: { data: RunData }) => {
   return (
     <article className="card" aria-label={`Migration run ${summary.id}`}>
       <h2>
-        {data.vendor} <StateBadge state={summary.status} /> {verdict === null ? null : <span className="badge">{verdict}</span>}
+        {data.vendor} <StateBadge state={summary.status} />{" "}
+        {verdict === null ? null : <span className="badge">{verdict}</span>}
       </h2>
       <p>
         {data.source} · {summary.mode} · <DateTime iso={summary.startedAt} /> → <DateTime iso={summary.finishedAt} />

@@ -262,7 +262,10 @@ describe("the admin console in Chromium", () => {
       startedAt: "2026-12-01T10:00:00.000Z",
       finishedAt: "2026-12-01T10:02:00.000Z",
       resumes: 1,
-      counts: { customer: { read: 2, new: 2, changed: 0, unchanged: 0 }, payment: { read: 40, new: 40, changed: 0, unchanged: 0 } },
+      counts: {
+        customer: { read: 2, new: 2, changed: 0, unchanged: 0 },
+        payment: { read: 40, new: 40, changed: 0, unchanged: 0 }
+      },
       duplicates: 0,
       notices: [],
       timings: { sourceMs: 80_000, sinkMs: 30_000, checkpointMs: 1_000, totalMs: 120_000 },

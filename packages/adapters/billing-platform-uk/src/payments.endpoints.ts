@@ -31,6 +31,7 @@ import {
 } from "./billing-platform-uk.schemas.ts"
 import {
   collectionStatusesOf,
+  dialectId,
   isZeroAmount,
   loadRenderContext,
   type PaymentDisplay,
@@ -39,7 +40,6 @@ import {
   sameNames,
   statusReadOnly,
   toBpukRefundRow,
-  dialectId,
   vendorFields
 } from "./billing-platform-uk.transformers.ts"
 import {

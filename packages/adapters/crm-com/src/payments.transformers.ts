@@ -130,7 +130,12 @@ export const crmPaymentIdOf = (payment: Payment): string => migratedIdOf(dialect
 /** The number a payment shows: the CRM.COM number it was migrated with (its raw source record), else the ledger's. */
 export const crmPaymentNumberOf = (payment: Payment): string | null => {
   const source = payment.sourceRecord
-  if (migratedIdOf(dialectId, payment) !== null && typeof source === "object" && source !== null && "number" in source) {
+  if (
+    migratedIdOf(dialectId, payment) !== null &&
+    typeof source === "object" &&
+    source !== null &&
+    "number" in source
+  ) {
     const number = (source as { number: unknown }).number
     if (typeof number === "string" || typeof number === "number") return String(number)
   }

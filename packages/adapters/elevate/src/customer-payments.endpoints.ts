@@ -215,7 +215,6 @@ const pagedCustomerPayments = (
 const customerPaymentById = (id: number) =>
   Effect.gen(function* () {
     const parties = yield* Parties
-    const payments = yield* Payments
     if (id > debitIdBase) {
       const record = yield* recordOf(kinds.debit, String(id - debitIdBase))
       if (record === null || record.customerId === null) return yield* Effect.fail(missing("customer payment", id))

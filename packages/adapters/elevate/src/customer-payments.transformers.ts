@@ -24,8 +24,8 @@ import {
   type TxnType
 } from "./elevate.schemas.ts"
 import {
-  dialectId,
   currencyIdOf,
+  dialectId,
   firstInvoiceOf,
   formatAmount,
   kinds,

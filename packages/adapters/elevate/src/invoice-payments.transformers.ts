@@ -22,9 +22,9 @@ import {
 import { Effect, Option, Schema } from "effect"
 import { type BillRunType, type InvoicePaymentStatus, paymentMethods } from "./elevate.schemas.ts"
 import {
-  dialectId,
   billRunTypeOf,
   currencyIdOf,
+  dialectId,
   elevateScanLimit,
   firstInvoiceOf,
   formatPositiveAmount,

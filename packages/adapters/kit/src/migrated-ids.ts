@@ -33,7 +33,8 @@ export const paymentByVendorId = (dialect: string, vendorId: string, nativeId: P
       .getPayment({ externalRef: { system: dialect, id: vendorId } })
       .pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
     if (migrated !== null) return migrated
-    if (nativeId === null) return yield* new NotFound({ entity: "payment", id: vendorId, message: `no payment ${vendorId}` })
+    if (nativeId === null)
+      return yield* new NotFound({ entity: "payment", id: vendorId, message: `no payment ${vendorId}` })
     const native = yield* payments.getPayment({ id: nativeId })
     if (migratedIdOf(dialect, native.payment) !== null) {
       return yield* new NotFound({ entity: "payment", id: vendorId, message: `no payment ${vendorId}` })
@@ -59,7 +60,8 @@ export const migratedLedgerId = (dialect: string, kind: string, vendorId: string
 
 /** The customer id shown for a customer: its vendor id when migrated from `dialect` (numeric), else the ledger's. */
 export const shownCustomerId = (dialect: string, customer: Pick<Customer, "id" | "externalRef">): number => {
-  const migrated = customer.externalRef !== null && customer.externalRef.system === dialect ? customer.externalRef.id : null
+  const migrated =
+    customer.externalRef !== null && customer.externalRef.system === dialect ? customer.externalRef.id : null
   return migrated !== null && /^\d{1,15}$/u.test(migrated) ? Number(migrated) : customer.id
 }
 

@@ -8,6 +8,8 @@
  * row, a reversal row or the `Detail` form with disbursements and reversal rows. Every Payment
  * endpoint file reads through here, and so does the admin console's view (`renderPaymentDetail`).
  */
+
+import { paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   type Allocation,
   Balances,
@@ -33,7 +35,6 @@ import {
   type Reversal,
   type ReversalId
 } from "@paybridge/core"
-import { paymentByVendorId } from "@paybridge/adapter-kit"
 import { Effect } from "effect"
 import { paymentNotFound } from "./logisense.errors.ts"
 import {

@@ -68,8 +68,8 @@ import {
   silverStatuses
 } from "./silver.schemas.ts"
 import {
-  dialectId,
   type Body,
+  dialectId,
   isPlainObject,
   linksFor,
   maybe,

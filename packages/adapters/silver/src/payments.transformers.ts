@@ -8,6 +8,8 @@
  * proforma a payment carries (DRF's field checks, the model's `clean()`, the "one payment per
  * document" claim, and the best-effort settlement of a paid payment).
  */
+
+import { migratedLedgerId, shownCustomerId, shownNumericId } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
   CollectionId,
@@ -26,7 +28,6 @@ import {
   type PaymentState,
   Payments
 } from "@paybridge/core"
-import { migratedLedgerId, shownCustomerId, shownNumericId } from "@paybridge/adapter-kit"
 import { Effect, Option, Schema } from "effect"
 import type { FieldErrors } from "./silver.errors.ts"
 import {

@@ -24,8 +24,8 @@ import {
   Payments,
   PresetId,
   RefundId,
-  Refunds,
-  type RefundState
+  type RefundState,
+  Refunds
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import type {
@@ -101,7 +101,13 @@ const bookCustomer = Effect.fnUntraced(function* (
       email: clip(record.email, 254),
       ...(record.creditLimit === null ? {} : { creditLimit: record.creditLimit })
     })
-    return { ledgerKind: "customer", ledgerId: updated.id, customerId: updated.id, paymentId: null, skipped: null } satisfies Booked
+    return {
+      ledgerKind: "customer",
+      ledgerId: updated.id,
+      customerId: updated.id,
+      paymentId: null,
+      skipped: null
+    } satisfies Booked
   }
   if (record.currency === null) {
     return yield* new BookingRefused({
@@ -173,17 +179,19 @@ const bookDocument = Effect.fnUntraced(function* (
     dueDate: record.dueDate,
     externalRef: externalRefOf(context.vendor, record)
   })
-  return { ledgerKind: "document", ledgerId: document.id, customerId: owner, paymentId: null, skipped: null } satisfies Booked
+  return {
+    ledgerKind: "document",
+    ledgerId: document.id,
+    customerId: owner,
+    paymentId: null,
+    skipped: null
+  } satisfies Booked
 })
 
 // ---------------------------------------------------------------- payments
 
 /** Moves a payment from the ledger state `from` towards the source's; returns what could not be done. */
-const advancePayment = Effect.fnUntraced(function* (
-  id: number,
-  from: PaymentState,
-  record: PaymentRecord
-) {
+const advancePayment = Effect.fnUntraced(function* (id: number, from: PaymentState, record: PaymentRecord) {
   const payments = yield* Payments
   const collections = yield* Collections
   const paymentIdValue = paymentId(id)
@@ -191,16 +199,23 @@ const advancePayment = Effect.fnUntraced(function* (
   if (from === to) return null
   const postedOn = record.postedDate ?? record.paymentDate
   if (from === "draft") {
-    if (to === "posted") yield* payments.postPayment({ paymentId: paymentIdValue, ...(postedOn === null ? {} : { postedOn }) })
-    else if (to === "pending") yield* collections.requestCollection({ paymentId: paymentIdValue, method: "direct-debit" })
-    else if (to === "rejected") yield* payments.rejectPayment({ paymentId: paymentIdValue, reason: record.vendorState.slice(0, 500) || "rejected" })
+    if (to === "posted")
+      yield* payments.postPayment({ paymentId: paymentIdValue, ...(postedOn === null ? {} : { postedOn }) })
+    else if (to === "pending")
+      yield* collections.requestCollection({ paymentId: paymentIdValue, method: "direct-debit" })
+    else if (to === "rejected")
+      yield* payments.rejectPayment({
+        paymentId: paymentIdValue,
+        reason: record.vendorState.slice(0, 500) || "rejected"
+      })
     else if (to === "cancelled") yield* payments.cancelPayment({ paymentId: paymentIdValue, reason: null })
     else return `cannot take a ${from} payment back to ${to}`
     return null
   }
   if (from === "pending") {
     if (to === "posted") yield* collections.markCollected({ paymentId: paymentIdValue })
-    else if (to === "rejected") yield* collections.failCollection({ paymentId: paymentIdValue, reason: record.vendorState })
+    else if (to === "rejected")
+      yield* collections.failCollection({ paymentId: paymentIdValue, reason: record.vendorState })
     else return `the ledger cannot move a pending payment to ${to}`
     return null
   }
@@ -232,7 +247,10 @@ const bookAllocations = Effect.fnUntraced(function* (
       if (minor <= 0n) continue
       amount = formatMinorUnits(minor, currency)
     } else if (minorUnits(amount, currency) <= 0n) continue
-    yield* documents.allocatePayment({ paymentId: paymentId(id), allocations: [{ documentId: documentId(document), amount }] })
+    yield* documents.allocatePayment({
+      paymentId: paymentId(id),
+      allocations: [{ documentId: documentId(document), amount }]
+    })
   }
   return skipped
 })
@@ -254,7 +272,9 @@ const bookPayment = Effect.fnUntraced(function* (
     const notes: Array<string> = []
     const amount = minorUnits(record.amount, current.currency)
     if (amount !== current.amount && current.state !== "draft") {
-      notes.push(`amount changed at the source (${record.amount}); the ledger keeps ${formatMinorUnits(current.amount, current.currency)}`)
+      notes.push(
+        `amount changed at the source (${record.amount}); the ledger keeps ${formatMinorUnits(current.amount, current.currency)}`
+      )
     } else if (amount !== current.amount) {
       yield* payments.updatePayment({ paymentId: current.id, amount: record.amount })
     }
@@ -346,7 +366,12 @@ const refundActions: Readonly<Record<RefundState, ReadonlyArray<"submit" | "sett
 const advanceRefund = Effect.fnUntraced(function* (id: number, from: RefundState, to: RefundState) {
   if (from === to) return null
   const refunds = yield* Refunds
-  const path = from === "requested" ? refundActions[to] : from === "submitted" && to !== "requested" ? refundActions[to].filter((action) => action !== "submit") : null
+  const path =
+    from === "requested"
+      ? refundActions[to]
+      : from === "submitted" && to !== "requested"
+        ? refundActions[to].filter((action) => action !== "submit")
+        : null
   if (path === null) return `the ledger cannot move a ${from} refund to ${to}`
   for (const action of path) yield* refunds.transitionRefund({ refundId: refundId(id), action })
   return null
@@ -374,10 +399,17 @@ const bookRefund = Effect.fnUntraced(function* (
     record.paymentSourceId === null
       ? null
       : yield* ledgerIdOf(context.vendor, `payment/${record.paymentSourceId}`, `refund ${record.sourceId}`)
-  const document = record.documentSourceId === null ? null : yield* optionalLedgerIdOf(context.vendor, `document/${record.documentSourceId}`)
+  const document =
+    record.documentSourceId === null
+      ? null
+      : yield* optionalLedgerIdOf(context.vendor, `document/${record.documentSourceId}`)
   const booked =
     target === null
-      ? (yield* refunds.refundCustomerCredit({ customerId: customerId(owner), amount: record.amount, reason: clip(record.reason, 500) })).refunds
+      ? (yield* refunds.refundCustomerCredit({
+          customerId: customerId(owner),
+          amount: record.amount,
+          reason: clip(record.reason, 500)
+        })).refunds
       : [
           yield* refunds.refundPayment({
             paymentId: paymentId(target),
@@ -407,7 +439,11 @@ const bookAdjustment = Effect.fnUntraced(function* (
   record: AdjustmentRecord,
   before: Migrated | null
 ) {
-  const owner = yield* ledgerIdOf(context.vendor, `customer/${record.customerSourceId}`, `adjustment ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(
+    context.vendor,
+    `customer/${record.customerSourceId}`,
+    `adjustment ${record.sourceId}`
+  )
   if (before !== null) {
     return {
       ledgerKind: before.data.ledgerKind,
@@ -421,9 +457,16 @@ const bookAdjustment = Effect.fnUntraced(function* (
   const entry = yield* balances.adjustBalance({
     customerId: customerId(owner),
     amount: record.amount,
-    description: (record.description ?? `${context.vendorTitle} adjustment ${record.sourceId}`).slice(0, 500) || "adjustment"
+    description:
+      (record.description ?? `${context.vendorTitle} adjustment ${record.sourceId}`).slice(0, 500) || "adjustment"
   })
-  return { ledgerKind: "adjustment", ledgerId: entry.id, customerId: owner, paymentId: null, skipped: null } satisfies Booked
+  return {
+    ledgerKind: "adjustment",
+    ledgerId: entry.id,
+    customerId: owner,
+    paymentId: null,
+    skipped: null
+  } satisfies Booked
 })
 
 /**
@@ -435,7 +478,8 @@ const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record
   const owner = yield* ledgerIdOf(context.vendor, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
   const customer = yield* (yield* Parties).getCustomer(customerId(owner))
   const delta = minorUnits(record.balance, customer.currency) - customer.balance
-  if (delta === 0n) return { ledgerKind: "none", ledgerId: null, customerId: owner, paymentId: null, skipped: null } satisfies Booked
+  if (delta === 0n)
+    return { ledgerKind: "none", ledgerId: null, customerId: owner, paymentId: null, skipped: null } satisfies Booked
   const entry = yield* (yield* Balances).adjustBalance({
     customerId: customer.id,
     amount: formatMinorUnits(delta, customer.currency),

@@ -10,7 +10,13 @@
 import { createHash } from "node:crypto"
 import { DialectRecords } from "@paybridge/core"
 import { Effect } from "effect"
-import type { BatchCommit, CheckpointSnapshot, CheckpointStore, RunState, RunSummary } from "../checkpoint/checkpoint.ts"
+import type {
+  BatchCommit,
+  CheckpointSnapshot,
+  CheckpointStore,
+  RunState,
+  RunSummary
+} from "../checkpoint/checkpoint.ts"
 import type { VendorId } from "../sources/source-model.ts"
 import type { Ledger } from "./ledger-runtime.ts"
 import { readMigrated } from "./migrated-records.ts"

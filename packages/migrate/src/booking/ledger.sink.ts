@@ -82,9 +82,13 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
         const known = presets[kind].get(code)
         const id =
           known ??
-          (await ledger.run(
-            Effect.flatMap(Parties, (parties) => parties.createPreset({ kind, code, name: text.slice(0, 200) || code }))
-          )).id
+          (
+            await ledger.run(
+              Effect.flatMap(Parties, (parties) =>
+                parties.createPreset({ kind, code, name: text.slice(0, 200) || code })
+              )
+            )
+          ).id
         presets[kind].set(text, id)
         presets[kind].set(code, id)
       }
@@ -155,7 +159,13 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
   const writeEach = async (records: ReadonlyArray<SinkRecord>, runId: string) => {
     for (const sinkRecord of records) {
       const exit = await ledger.run(
-        Effect.exit(atomically(`migrate:${vendor}:record`, { key: sinkRecord.key, fingerprint: sinkRecord.fingerprint }, bookOne(runId, sinkRecord)))
+        Effect.exit(
+          atomically(
+            `migrate:${vendor}:record`,
+            { key: sinkRecord.key, fingerprint: sinkRecord.fingerprint },
+            bookOne(runId, sinkRecord)
+          )
+        )
       )
       if (exit._tag === "Failure") await refuse(runId, sinkRecord, describeCause(exit.cause))
       else refusals.delete(sinkRecord.key)

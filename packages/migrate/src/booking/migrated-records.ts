@@ -40,14 +40,12 @@ export interface Migrated {
 export const readMigrated = (vendor: VendorId, key: string) =>
   Effect.flatMap(DialectRecords, (records) =>
     records.getDialectRecord({ dialect: vendor, kind: migratedKind, key }).pipe(
-      Effect.map(
-        (record): Migrated | null => ({
-          key: record.key,
-          customerId: record.customerId,
-          paymentId: record.paymentId,
-          data: record.data as unknown as MigratedData
-        })
-      ),
+      Effect.map((record): Migrated | null => ({
+        key: record.key,
+        customerId: record.customerId,
+        paymentId: record.paymentId,
+        data: record.data as unknown as MigratedData
+      })),
       Effect.catchTag("NotFound", () => Effect.succeed(null))
     )
   )

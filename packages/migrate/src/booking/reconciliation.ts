@@ -137,7 +137,10 @@ const sourceTallies = (migrated: ReadonlyArray<Migrated>, currencies: ReadonlyMa
     const source = record.data.source as Readonly<Record<string, unknown>>
     if (source.kind === "customer") tallyOf(String(source.sourceId))
     const customer = String(source.customerSourceId ?? source.sourceId)
-    const currency = (typeof source.currency === "string" ? (source.currency as CurrencyCode) : null) ?? currencies.get(customer) ?? null
+    const currency =
+      (typeof source.currency === "string" ? (source.currency as CurrencyCode) : null) ??
+      currencies.get(customer) ??
+      null
     if (source.kind === "payment") {
       const minor = amount(source.amount, currency) ?? 0n
       paymentAmounts.set(String(source.sourceId), minor)
@@ -149,7 +152,10 @@ const sourceTallies = (migrated: ReadonlyArray<Migrated>, currencies: ReadonlyMa
   for (const record of migrated) {
     const source = record.data.source as Readonly<Record<string, unknown>>
     const customer = String(source.customerSourceId ?? source.sourceId)
-    const currency = (typeof source.currency === "string" ? (source.currency as CurrencyCode) : null) ?? currencies.get(customer) ?? null
+    const currency =
+      (typeof source.currency === "string" ? (source.currency as CurrencyCode) : null) ??
+      currencies.get(customer) ??
+      null
     const tally = tallyOf(customer)
     if (source.kind === "reversal") {
       tally.reversals++
@@ -278,9 +284,16 @@ export const reconciliationMarkdown = (report: ReconciliationReport): string => 
     ""
   ]
   if (report.differences.length > 0) {
-    lines.push("## Differences", "", "| Customer | Currency | Figure | Source | Paybridge |", "| --- | --- | --- | ---: | ---: |")
+    lines.push(
+      "## Differences",
+      "",
+      "| Customer | Currency | Figure | Source | Paybridge |",
+      "| --- | --- | --- | ---: | ---: |"
+    )
     for (const d of report.differences) {
-      lines.push(`| ${d.customerSourceId} | ${cell(d.currency)} | ${d.field} | ${cell(d.source)} | ${cell(d.paybridge)} |`)
+      lines.push(
+        `| ${d.customerSourceId} | ${cell(d.currency)} | ${d.field} | ${cell(d.source)} | ${cell(d.paybridge)} |`
+      )
     }
     lines.push("")
   }

@@ -11,9 +11,9 @@
  */
 import { readFileSync } from "node:fs"
 import { ledgerCheckpoint, saveRunRecord } from "../booking/ledger.checkpoint.ts"
-import { reconcile, reconciliationMarkdown, writeReconciliation } from "../booking/reconciliation.ts"
-import { type Ledger, openLedger } from "../booking/ledger-runtime.ts"
 import { type LedgerSink, ledgerSink } from "../booking/ledger.sink.ts"
+import { type Ledger, openLedger } from "../booking/ledger-runtime.ts"
+import { reconcile, reconciliationMarkdown, writeReconciliation } from "../booking/reconciliation.ts"
 import { jsonFileCheckpoint } from "../checkpoint/json-file.checkpoint.ts"
 import type { SourceSession } from "../http/source-http.ts"
 import { SourceHttp } from "../http/source-http.ts"
@@ -98,7 +98,10 @@ const importInto = async (
       customerCurrencies: command.customerCurrencies,
       full: command.full
     },
-    checkpoint: command.checkpoint === "db" && ledger !== null ? ledgerCheckpoint(ledger) : jsonFileCheckpoint(command.checkpoint),
+    checkpoint:
+      command.checkpoint === "db" && ledger !== null
+        ? ledgerCheckpoint(ledger)
+        : jsonFileCheckpoint(command.checkpoint),
     sink: command.dryRun ? null : command.out !== null ? await jsonLinesSink(command.out) : sink,
     progress,
     signal: controller.signal

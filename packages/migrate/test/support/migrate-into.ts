@@ -4,8 +4,8 @@
  * database. What the migration tests and the scale script share.
  */
 import { ledgerCheckpoint } from "../../src/booking/ledger.checkpoint.ts"
-import type { Ledger } from "../../src/booking/ledger-runtime.ts"
 import { type LedgerSink, ledgerSink } from "../../src/booking/ledger.sink.ts"
+import type { Ledger } from "../../src/booking/ledger-runtime.ts"
 import type { RunSummary } from "../../src/checkpoint/checkpoint.ts"
 import { runImport } from "../../src/import/import-run.ts"
 import type { VendorId } from "../../src/sources/source-model.ts"

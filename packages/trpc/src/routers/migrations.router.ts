@@ -17,9 +17,7 @@ export const migrationsRouter = router({
     .input(jsonInput(PageInput))
     .query(async ({ ctx, input }) =>
       encodePage(
-        await ctx.runLedger(
-          DialectRecords.use((records) => records.listDialectRecords({ ...migrationRuns, ...input }))
-        )
+        await ctx.runLedger(DialectRecords.use((records) => records.listDialectRecords({ ...migrationRuns, ...input })))
       )
     )
 })
