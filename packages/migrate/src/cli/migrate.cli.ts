@@ -10,10 +10,8 @@
  *   pnpm migrate -- shadow --from silver --source-url … --paybridge-url http://paybridge/silver --paybridge-api-key … --listen 8080
  */
 import { readFileSync } from "node:fs"
-import { ledgerCheckpoint, saveRunRecord } from "../booking/ledger.checkpoint.ts"
-import { type LedgerSink, ledgerSink } from "../booking/ledger.sink.ts"
-import { type Ledger, openLedger } from "../booking/ledger-runtime.ts"
-import { reconcile, reconciliationMarkdown, writeReconciliation } from "../booking/reconciliation.ts"
+import type { LedgerSink } from "../booking/ledger.sink.ts"
+import type { Ledger } from "../booking/ledger-runtime.ts"
 import { jsonFileCheckpoint } from "../checkpoint/json-file.checkpoint.ts"
 import type { SourceSession } from "../http/source-http.ts"
 import { SourceHttp } from "../http/source-http.ts"
@@ -65,11 +63,17 @@ const runImportCommand = async (command: ImportCommand): Promise<number> => {
     onEvent: progress.http
   })
   const booking = !command.dryRun && command.out === null
-  const ledger: Ledger | null = booking || command.checkpoint === "db" ? await openLedger(command.databaseUrl) : null
+  const wiring = booking || command.checkpoint === "db" ? await import("./booking-wiring.ts") : null
+  const ledger: Ledger | null = wiring === null ? null : await wiring.openLedger(command.databaseUrl)
   try {
     const sink: LedgerSink | null =
-      booking && ledger !== null
-        ? await ledgerSink({ ledger, vendor: vendor.id, vendorTitle: vendor.title, batchUnit: !command.perRecord })
+      booking && ledger !== null && wiring !== null
+        ? await wiring.ledgerSink({
+            ledger,
+            vendor: vendor.id,
+            vendorTitle: vendor.title,
+            batchUnit: !command.perRecord
+          })
         : null
     return await importInto(command, ledger, sink, http, progress, controller)
   } finally {
@@ -100,7 +104,7 @@ const importInto = async (
     },
     checkpoint:
       command.checkpoint === "db" && ledger !== null
-        ? ledgerCheckpoint(ledger)
+        ? (await import("./booking-wiring.ts")).ledgerCheckpoint(ledger)
         : jsonFileCheckpoint(command.checkpoint),
     sink: command.dryRun ? null : command.out !== null ? await jsonLinesSink(command.out) : sink,
     progress,
@@ -108,6 +112,7 @@ const importInto = async (
   })
   if (summary.status !== "completed") return summary.status === "interrupted" ? 130 : 2
   if (ledger === null || sink === null) return 0
+  const { reconcile, reconciliationMarkdown, saveRunRecord, writeReconciliation } = await import("./booking-wiring.ts")
   const report = await ledger.run(reconcile(vendor.id, summary.id, sink.refusals()))
   await writeReconciliation(command.report, report)
   await saveRunRecord(ledger, summary, { report, reportMarkdown: reconciliationMarkdown(report) })
