@@ -45,7 +45,9 @@ export const startSourceServer = async (options: { readonly databaseUrl?: string
     DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dataDir, "ledger.sqlite")}`,
     PAYBRIDGE_DATA_DIR: dataDir,
     PORT: "0",
-    LOG_LEVEL: "warn"
+    LOG_LEVEL: "warn",
+    // The tenant's gateway payments (approved, declined) go through the built-in test gateway.
+    PAYBRIDGE_TEST_GATEWAY: "1"
   }
   delete env.PUBLIC_URL
   delete env.DIALECT_BASE_PATHS
