@@ -47,7 +47,9 @@ export const startSourceServer = async (options: { readonly databaseUrl?: string
     PORT: "0",
     LOG_LEVEL: "warn",
     // The tenant's gateway payments (approved, declined) go through the built-in test gateway.
-    PAYBRIDGE_TEST_GATEWAY: "1"
+    PAYBRIDGE_TEST_GATEWAY: "1",
+    // …and nothing settles its pending attempts behind the tests' back (the source changes only when a test changes it).
+    GATEWAY_RECONCILE_INTERVAL: "1 day"
   }
   delete env.PUBLIC_URL
   delete env.DIALECT_BASE_PATHS
