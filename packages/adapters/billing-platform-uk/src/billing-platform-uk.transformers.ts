@@ -9,7 +9,7 @@
  * render context (status names, method presets), method names → preset ids, and the `status`
  * echo check.
  */
-import { DateFormats, MoneyFormats, rawJsonNumber } from "@paybridge/adapter-kit"
+import { DateFormats, MoneyFormats, rawJsonNumber, shownNumericId } from "@paybridge/adapter-kit"
 import {
   type CollectionState,
   type CurrencyCode,
@@ -159,7 +159,7 @@ export const toBpukPayment = (
 ): BpukPayment => {
   const { payment } = detail
   return {
-    id: String(payment.id),
+    id: String(shownNumericId(dialectId, payment)),
     ourReference: payment.references.reference,
     customerReference: payment.references.customerReference,
     paymentDate: DateFormats.businessDate.format(payment.paymentDate),

@@ -4,14 +4,16 @@
  * (changes, reversal and reinstatement, as one unit) and `DELETE payments/ID` (cancels what is not
  * posted yet; posted money and settled refunds are refused), with the handlers' ledger programs.
  */
-import { type Endpoint, endpoint, noContent, ok } from "@paybridge/adapter-kit"
+import { type Endpoint, endpoint, noContent, ok, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
+  type CommandContext,
   InvalidTransition,
   type NotFound,
   notFound,
   PaymentId,
   Payments,
   parseMinorUnits,
+  type ReadFailure,
   RefundId,
   Refunds,
   type UpdatePaymentInput,
@@ -29,6 +31,7 @@ import {
 } from "./billing-platform-uk.schemas.ts"
 import {
   collectionStatusesOf,
+  dialectId,
   isZeroAmount,
   loadRenderContext,
   type PaymentDisplay,
@@ -67,13 +70,16 @@ const filters = "billing-platform-uk.filters.test.ts"
 type PathTarget =
   | { readonly kind: "refund"; readonly id: RefundId }
   | { readonly kind: "payment"; readonly id: PaymentId }
-const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound> => {
+const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound | ReadFailure, CommandContext | Payments> => {
   if (text.startsWith("R")) {
     const id = ledgerIdOf(RefundId, text.slice(1))
     return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "refund", id })
   }
-  const id = ledgerIdOf(PaymentId, text)
-  return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "payment", id })
+  // A payment migrated from Billing Platform (UK) answers its vendor id (issue 16.2).
+  return paymentByVendorId(dialectId, text, ledgerIdOf(PaymentId, text)).pipe(
+    Effect.map((detail): PathTarget => ({ kind: "payment", id: detail.payment.id })),
+    Effect.catchTag("NotFound", () => Effect.fail(notFound("payment", text)))
+  )
 }
 
 /** PATCH of a payment: field changes, display ids and a reversal intent, in this order. */

@@ -5,7 +5,7 @@
  * payments from any protocol, then the Elevate debits; without filter or sort it pages in the
  * ledger and reads details for the shown rows only, otherwise it scans within `elevateScanLimit`.
  */
-import { created, type Endpoint, endpoint, ok, pageWindow } from "@paybridge/adapter-kit"
+import { created, type Endpoint, endpoint, ok, pageWindow, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   type BalanceEntry,
   Balances,
@@ -171,8 +171,9 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>, unallocated: Read
     row.txnType !== "PAYMENT" || unallocated.has(row.id)
       ? Effect.succeed(row)
       : Effect.gen(function* () {
-          const payments = yield* Payments
-          const invoice = yield* firstInvoiceOf(yield* payments.getPayment({ id: ledgerIdOf(PaymentId, row.id) }))
+          const invoice = yield* firstInvoiceOf(
+            yield* paymentByVendorId(dialectId, String(row.id), ledgerIdOf(PaymentId, row.id))
+          )
           return invoice === null ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
         })
   )
@@ -237,7 +238,6 @@ const pagedCustomerPayments = (
 const customerPaymentById = (id: number) =>
   Effect.gen(function* () {
     const parties = yield* Parties
-    const payments = yield* Payments
     if (id > debitIdBase) {
       const record = yield* recordOf(kinds.debit, String(id - debitIdBase))
       if (record === null || record.customerId === null) return yield* Effect.fail(missing("customer payment", id))
@@ -246,9 +246,10 @@ const customerPaymentById = (id: number) =>
       if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
       return row
     }
-    const detail = yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) })
+    // A payment migrated from Elevate answers its Elevate id (issue 16.2).
+    const detail = yield* paymentByVendorId(dialectId, String(id), ledgerIdOf(PaymentId, id))
     if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
-    const record = yield* recordOf(kinds.payment, String(id))
+    const record = yield* recordOf(kinds.payment, String(detail.payment.id))
     return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
   })
 

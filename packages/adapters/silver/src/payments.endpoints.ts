@@ -7,7 +7,13 @@
  * OPTIONS answers of the two views (which the kit's registry does not route). Conversions and
  * document rules these handlers use live in `payments.transformers.ts`.
  */
-import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
+import {
+  type DialectRequest,
+  type DialectResponse,
+  type Endpoint,
+  endpoint,
+  paymentByVendorId
+} from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
   Collections,
@@ -22,6 +28,7 @@ import {
 import { Effect, Schema } from "effect"
 import {
   claimDocument,
+  customerOfPath,
   customerPayments,
   documentField,
   documentProblem,
@@ -62,6 +69,7 @@ import {
 } from "./silver.schemas.ts"
 import {
   type Body,
+  dialectId,
   isPlainObject,
   linksFor,
   maybe,
@@ -112,7 +120,7 @@ type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof 
 const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     const links = linksFor(request.url, request.basePath)
-    const customerId = pathIdOf(CustomerId, request.params.customerId)
+    const customerId = yield* customerOfPath(request.params.customerId)
     const records = customerId === null ? [] : yield* customerPayments(customerId)
     const rows: Array<FilterablePayment> = records.map((record) => ({
       silver: toSilverPayment(record, links),
@@ -279,12 +287,16 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
 
 type PaymentDetailRequest = DialectRequest<typeof SilverPaymentPath.Type, unknown, unknown>
 
-const findPayment = (request: PaymentDetailRequest) => {
-  const paymentId = pathIdOf(PaymentId, request.params.paymentId)
-  return Effect.map(paymentId === null ? Effect.succeed(null) : loadRecord(paymentId), (record) =>
-    record === null || record.payment.customerId !== Number(request.params.customerId) ? null : record
-  )
-}
+/** The payment a detail URL names: Silver ids of migrated payments and customers first (issue 16.2), then ledger ids. */
+const findPayment = (request: PaymentDetailRequest) =>
+  Effect.gen(function* () {
+    const detail = yield* maybe(
+      paymentByVendorId(dialectId, request.params.paymentId, pathIdOf(PaymentId, request.params.paymentId))
+    )
+    if (detail === null) return null
+    const record = yield* loadRecord(detail.payment.id)
+    return record === null || record.customerShownId !== Number(request.params.customerId) ? null : record
+  })
 
 const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
   Effect.map(findPayment(request), (record) =>
