@@ -59,6 +59,13 @@ export type MoneyCommand =
   | { readonly kind: "cancelRefund"; readonly refundId: number }
   | { readonly kind: "bounceRefund"; readonly refundId: number }
   | { readonly kind: "adjustBalance"; readonly customer: MoneyCustomer; readonly amount: bigint }
+  | {
+      readonly kind: "issueDocument"
+      readonly customer: MoneyCustomer
+      readonly documentKind: "invoice" | "bill" | "proforma"
+      readonly total: bigint
+    }
+  | { readonly kind: "cancelDocument"; readonly documentId: number }
 
 /** One HTTP request as sent, kept so a failing sequence can be printed as requests a person can replay. */
 export interface SentRequest {
@@ -76,6 +83,7 @@ export type MoneyOutcome =
       readonly paymentId?: number | undefined
       readonly reversalId?: number | undefined
       readonly refundIds?: ReadonlyArray<number> | undefined
+      readonly documentId?: number | undefined
     }
   | { readonly kind: "refused"; readonly status: number; readonly body: string }
 
@@ -86,10 +94,25 @@ export interface MoneyHttp {
   readonly send: (request: Omit<SentRequest, "status">) => Promise<{ readonly status: number; readonly text: string }>
 }
 
+/**
+ * The parts of a customer's ledger balance, by the balance entries that make them: documents
+ * (`document-issued`, `document-cancelled`), payments (`payment-posted`, `payment-reversed`,
+ * `payment-reinstated`), refunds (`refund`, `refund-voided`) and adjustments (`adjustment`).
+ */
+export type MoneyPart = "documents" | "payments" | "refunds" | "adjustments"
+
+export const moneyParts: ReadonlyArray<MoneyPart> = ["documents", "payments", "refunds", "adjustments"]
+
 /** A client's sum of what it sees of one customer, in minor units, and the rows it summed (for failure messages). */
 export interface DialectReconciliation {
-  /** What the customer owes according to this protocol's views (positive: owes; negative: in credit). */
+  /**
+   * The customer's balance as this protocol's clients sum it, in the ledger's sign (negative: the
+   * customer owes; positive: in credit). It must equal the sum of the customer's ledger balance
+   * entries of the parts in `covers` — the whole ledger balance when a protocol shows every part.
+   */
   readonly balance: bigint
+  /** The parts of the balance this protocol's views show (a vendor without invoices shows no documents). */
+  readonly covers: ReadonlyArray<MoneyPart>
   readonly rows: ReadonlyArray<{ readonly label: string; readonly amount: bigint }>
 }
 

@@ -1,0 +1,186 @@
+/**
+ * The ledger's money invariants for one customer, checked over tRPC reads (what the model test
+ * asserts after every step): per document outstanding = total − allocated, never negative; per
+ * payment amount = allocated + unallocated + reversed + refunded, each never negative, with the
+ * reversed and refunded figures equal to the reversals and live refunds behind them; the live
+ * allocations seen from the documents equal those seen from the payments; the customer balance
+ * equals posted documents − effective payments (+ adjustments) and the balance chain is gap-free.
+ * It also answers each part of the balance (documents, payments, refunds, adjustments) from the
+ * balance entries, which is what each dialect's reconciliation is compared with.
+ */
+import type { MoneyHttp, MoneyPart } from "@paybridge/adapter-kit/testing"
+import {
+  allItems,
+  dataOf,
+  liveRefund,
+  type TrpcAllocation,
+  type TrpcBalanceEntry,
+  type TrpcCaller,
+  type TrpcDocument,
+  type TrpcPayment,
+  type TrpcPaymentDetail,
+  type TrpcRefund
+} from "./trpc.money-driver.ts"
+
+export interface LedgerSnapshot {
+  readonly balance: bigint
+  readonly entries: number
+  /** The customer's balance split by the parts the balance entries belong to. */
+  readonly parts: Readonly<Record<MoneyPart, bigint>>
+  readonly problems: ReadonlyArray<string>
+  readonly payments: ReadonlyArray<TrpcPayment>
+  readonly documents: ReadonlyArray<TrpcDocument>
+  readonly refunds: ReadonlyArray<TrpcRefund>
+}
+
+const partOf: Readonly<Record<string, MoneyPart>> = {
+  "document-issued": "documents",
+  "document-cancelled": "documents",
+  "payment-posted": "payments",
+  "payment-reversed": "payments",
+  "payment-reinstated": "payments",
+  refund: "refunds",
+  "refund-voided": "refunds",
+  adjustment: "adjustments"
+}
+
+const sum = <T>(items: ReadonlyArray<T>, amount: (item: T) => bigint) =>
+  items.reduce((total, item) => total + amount(item), 0n)
+
+/** Reads the customer through tRPC and lists every invariant that does not hold. */
+export const checkLedger = async (
+  caller: TrpcCaller,
+  http: MoneyHttp,
+  customerId: number,
+  options: { readonly deep?: boolean } = {}
+): Promise<LedgerSnapshot> => {
+  const problems: Array<string> = []
+  const customer = dataOf<{ balance: string }>(
+    await caller.query(http, "customers.get", { id: customerId }),
+    "customers.get"
+  )
+  const payments = await allItems<TrpcPayment>(caller, http, "payments.list", { customerId, order: "id" })
+  const documents = await allItems<TrpcDocument>(caller, http, "documents.list", { customerId })
+  const refunds = await allItems<TrpcRefund>(caller, http, "refunds.list", { customerId })
+  const entries = [
+    ...(await allItems<TrpcBalanceEntry & { paymentId: number | null }>(caller, http, "balances.entries", {
+      customerId
+    }))
+  ].sort((a, b) => a.sequence - b.sequence)
+  const balance = BigInt(customer.balance)
+
+  // Balance chain: gap-free from 1, each entry = previous + delta, the last = the customer's balance.
+  let running = 0n
+  entries.forEach((entry, index) => {
+    if (entry.sequence !== index + 1) problems.push(`balance entry #${index + 1} has sequence ${entry.sequence}`)
+    running += BigInt(entry.delta)
+    if (BigInt(entry.balanceAfter) !== running)
+      problems.push(`balance entry #${entry.sequence}: balanceAfter ${entry.balanceAfter}, chain gives ${running}`)
+  })
+  if (running !== balance) problems.push(`customer balance ${balance} but the balance chain sums to ${running}`)
+
+  // Documents.
+  for (const document of documents) {
+    const total = BigInt(document.total)
+    const allocated = BigInt(document.allocated)
+    const outstanding = BigInt(document.outstanding)
+    if (outstanding !== total - allocated)
+      problems.push(
+        `${document.kind} ${document.id}: outstanding ${outstanding} ≠ total ${total} − allocated ${allocated}`
+      )
+    if (outstanding < 0n || allocated < 0n)
+      problems.push(`${document.kind} ${document.id}: negative allocated ${allocated} / outstanding ${outstanding}`)
+  }
+
+  // Payments.
+  for (const payment of payments) {
+    const amount = BigInt(payment.amount)
+    const allocated = BigInt(payment.allocatedAmount)
+    const reversed = BigInt(payment.reversedAmount)
+    const refunded = BigInt(payment.refundedAmount)
+    const unallocated = amount - allocated - reversed - refunded
+    if (allocated < 0n || reversed < 0n || refunded < 0n || unallocated < 0n)
+      problems.push(
+        `payment ${payment.id}: amount ${amount} = allocated ${allocated} + unallocated ${unallocated} + reversed ${reversed} + refunded ${refunded} has a negative part`
+      )
+    const liveRefunds = sum(
+      refunds.filter((refund) => refund.paymentId === payment.id && liveRefund(refund)),
+      (refund) => BigInt(refund.amount)
+    )
+    if (liveRefunds !== refunded)
+      problems.push(`payment ${payment.id}: refunded ${refunded} but live refunds sum to ${liveRefunds}`)
+    const reversedByEntries = sum(
+      entries.filter(
+        (entry) =>
+          entry.paymentId === payment.id && (entry.kind === "payment-reversed" || entry.kind === "payment-reinstated")
+      ),
+      (entry) => -BigInt(entry.delta)
+    )
+    if (reversedByEntries !== reversed)
+      problems.push(`payment ${payment.id}: reversed ${reversed} but its reversal entries sum to ${reversedByEntries}`)
+    if (payment.state !== "posted" && (reversed !== 0n || refunded !== 0n))
+      problems.push(`payment ${payment.id} is ${payment.state} but has reversed ${reversed} / refunded ${refunded}`)
+  }
+  const allocatedByDocuments = sum(documents, (document) => BigInt(document.allocated))
+  const allocatedByPayments = sum(payments, (payment) => BigInt(payment.allocatedAmount))
+  if (allocatedByDocuments !== allocatedByPayments)
+    problems.push(`documents show ${allocatedByDocuments} allocated, payments ${allocatedByPayments}`)
+
+  // The customer balance from the records.
+  const effectivePayments = sum(
+    payments.filter((payment) => payment.state === "posted"),
+    (payment) => BigInt(payment.amount) - BigInt(payment.reversedAmount)
+  )
+  const liveRefunded = sum(refunds.filter(liveRefund), (refund) => BigInt(refund.amount))
+  const debited = sum(
+    documents.filter((document) => document.kind !== "proforma" && document.state !== "cancelled"),
+    (document) => BigInt(document.total)
+  )
+  const adjustments = sum(
+    entries.filter((entry) => entry.kind === "adjustment"),
+    (entry) => BigInt(entry.delta)
+  )
+  const fromRecords = effectivePayments - liveRefunded - debited + adjustments
+  if (fromRecords !== balance)
+    problems.push(
+      `balance ${balance} ≠ effective payments ${effectivePayments} − live refunds ${liveRefunded} − documents ${debited} + adjustments ${adjustments} = ${fromRecords}`
+    )
+
+  if (options.deep === true) {
+    // Every live allocation, read from both sides.
+    for (const document of documents) {
+      const allocations = dataOf<ReadonlyArray<TrpcAllocation>>(
+        await caller.query(http, "documents.allocations", { id: document.id }),
+        "documents.allocations"
+      )
+      const live = sum(allocations, (allocation) => BigInt(allocation.amount))
+      if (live !== BigInt(document.allocated))
+        problems.push(
+          `${document.kind} ${document.id}: allocated ${document.allocated} but its allocations sum to ${live}`
+        )
+    }
+    for (const payment of payments) {
+      const detail = dataOf<TrpcPaymentDetail>(
+        await caller.query(http, "payments.get", { id: payment.id }),
+        "payments.get"
+      )
+      const live = sum(detail.allocations, (allocation) => BigInt(allocation.amount))
+      if (live !== BigInt(payment.allocatedAmount))
+        problems.push(`payment ${payment.id}: allocated ${payment.allocatedAmount} but its allocations sum to ${live}`)
+      const active = sum(
+        detail.reversals.filter((reversal) => reversal.reinstatedAt === null),
+        (reversal) => BigInt(reversal.amount)
+      )
+      if (active !== BigInt(payment.reversedAmount))
+        problems.push(`payment ${payment.id}: reversed ${payment.reversedAmount} but active reversals sum to ${active}`)
+    }
+  }
+
+  const parts: Record<MoneyPart, bigint> = { documents: 0n, payments: 0n, refunds: 0n, adjustments: 0n }
+  for (const entry of entries) {
+    const part = partOf[entry.kind]
+    if (part === undefined) problems.push(`balance entry #${entry.sequence} has an unknown kind ${entry.kind}`)
+    else parts[part] += BigInt(entry.delta)
+  }
+  return { balance, entries: entries.length, parts, problems, payments, documents, refunds }
+}

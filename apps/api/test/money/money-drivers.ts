@@ -1,0 +1,26 @@
+/**
+ * The protocols of the money model test: tRPC first (the fallback for a command a dialect cannot
+ * express), then one driver per mounted dialect, each from that dialect package's `./testing` entry.
+ * Also the generated command kinds and how many runs a test file does (`MONEY_RUNS`, set by
+ * `pnpm test:money --runs N`).
+ */
+import type { MoneyDriver } from "@paybridge/adapter-kit/testing"
+import { type CommandKind, commandKinds } from "./money-model.ts"
+import { trpcMoneyDriver } from "./trpc.money-driver.ts"
+
+export const moneyDrivers = (): ReadonlyArray<MoneyDriver> => [trpcMoneyDriver()]
+
+/** Every command kind is generated. */
+export const enabledKinds: ReadonlyArray<CommandKind> = commandKinds
+
+/** Runs from `MONEY_RUNS` (the `test:money` script), else the file's default. */
+export const moneyRuns = (fallback: number): number => {
+  const runs = Number(process.env.MONEY_RUNS)
+  return Number.isInteger(runs) && runs > 0 ? runs : fallback
+}
+
+/** A fixed seed from `MONEY_SEED`, to replay a reported run. */
+export const moneySeed = (): number | undefined => {
+  const seed = Number(process.env.MONEY_SEED)
+  return process.env.MONEY_SEED === undefined || !Number.isInteger(seed) ? undefined : seed
+}
