@@ -28,8 +28,9 @@ import {
   paymentResponse
 } from "./billing-platform-uk.schemas.ts"
 import {
-  collectionStatusesOf,
+  isWhollyReversed,
   isZeroAmount,
+  lifecycleStatusesOf,
   loadRenderContext,
   type PaymentDisplay,
   type RefundDetails,
@@ -48,6 +49,7 @@ import {
   type RowRef,
   readPayment,
   readRefundRow,
+  readReversedPart,
   refundDetailsOf,
   renderRow,
   saveDisplay,
@@ -61,16 +63,22 @@ const suite = "billing-platform-uk.test.ts"
 const filters = "billing-platform-uk.filters.test.ts"
 
 /**
- * A path id: a ledger payment id, or `R<n>` for a refund row. One beyond the ledger's id range
- * names nothing: 404 with the id as the client wrote it (never a rounded `Number` of it).
+ * A path id: a ledger payment id, `N-R` for the reversed part of a partly reversed payment, or
+ * `R<n>` for a refund row. One beyond the ledger's id range names nothing: 404 with the id as the
+ * client wrote it (never a rounded `Number` of it).
  */
 type PathTarget =
   | { readonly kind: "refund"; readonly id: RefundId }
   | { readonly kind: "payment"; readonly id: PaymentId }
+  | { readonly kind: "reversed-part"; readonly id: PaymentId }
 const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound> => {
   if (text.startsWith("R")) {
     const id = ledgerIdOf(RefundId, text.slice(1))
     return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "refund", id })
+  }
+  if (text.endsWith("-R")) {
+    const id = ledgerIdOf(PaymentId, text.slice(0, -2))
+    return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "reversed-part", id })
   }
   const id = ledgerIdOf(PaymentId, text)
   return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "payment", id })
@@ -94,15 +102,21 @@ const modifyPayment = (id: PaymentId, body: BpukModifyPayment) =>
           ? { kind: "reinstate" }
           : { kind: "reverse", date: body.paymentReversedDate }
     } else if (body.status !== undefined) {
-      intent = body.status.includes(context.presets.reversed)
-        ? { kind: "reverse", date: undefined }
-        : { kind: "reinstate" }
+      // Only a change of the reversed name is an intent: the row echoed back unchanged changes nothing.
+      const asksReversed = body.status.includes(context.presets.reversed)
+      const shownReversed = isWhollyReversed(payment)
+      intent =
+        asksReversed === shownReversed
+          ? null
+          : asksReversed
+            ? { kind: "reverse", date: undefined }
+            : { kind: "reinstate" }
     }
     if (body.status !== undefined) {
-      const willBeReversed = intent === null ? payment.reversedAmount > 0n : intent.kind === "reverse"
+      const willBeReversed = intent === null ? isWhollyReversed(payment) : intent.kind === "reverse"
       const expected = [
         ...(willBeReversed ? [context.presets.reversed] : []),
-        ...collectionStatusesOf(detail, context.presets)
+        ...lifecycleStatusesOf(detail, context.presets)
       ]
       if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, context.presets)
     }
@@ -146,6 +160,19 @@ const modifyPayment = (id: PaymentId, body: BpukModifyPayment) =>
     }
     if (intent !== null) yield* applyReversal(detail, intent)
     return { kind: "payment", id } satisfies RowRef
+  })
+
+/** The reversed part of a partly reversed payment is changed through the payment itself (409). */
+const refuseReversedPart = (id: PaymentId, action: string) =>
+  Effect.gen(function* () {
+    yield* readReversedPart(id)
+    return yield* new InvalidTransition({
+      entity: "payment",
+      id: `${id}-R`,
+      from: "reversed",
+      action,
+      message: `Payment ${id}-R is the reversed part of payment ${id}; change payment ${id} (clear its paymentReversedDate to reinstate)`
+    })
   })
 
 /** PATCH of a refund row: only its details; its amount and reversal are refused. */
@@ -241,7 +268,11 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       pathTarget(params.id).pipe(
         Effect.flatMap((target) =>
           Effect.gen(function* () {
-            return target.kind === "refund" ? yield* readRefundRow(target.id) : yield* readPayment(target.id)
+            return target.kind === "refund"
+              ? yield* readRefundRow(target.id)
+              : target.kind === "reversed-part"
+                ? yield* readReversedPart(target.id)
+                : yield* readPayment(target.id)
           })
         ),
         Effect.map((row) => ok(row))
@@ -296,7 +327,9 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
               Effect.gen(function* () {
                 return target.kind === "refund"
                   ? yield* modifyRefundRow(target.id, body)
-                  : yield* modifyPayment(target.id, body)
+                  : target.kind === "reversed-part"
+                    ? yield* refuseReversedPart(target.id, "modify")
+                    : yield* modifyPayment(target.id, body)
               })
             ).pipe(
               Effect.flatMap(renderRow),
@@ -324,6 +357,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
         Effect.flatMap((target) =>
           Effect.gen(function* () {
             if (target.kind === "refund") yield* deleteRefundRow(target.id)
+            else if (target.kind === "reversed-part") yield* refuseReversedPart(target.id, "delete")
             else yield* deletePayment(target.id)
             return noContent()
           })
