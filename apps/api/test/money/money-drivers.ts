@@ -4,11 +4,12 @@
  * Also the generated command kinds and how many runs a test file does (`MONEY_RUNS`, set by
  * `pnpm test:money --runs N`).
  */
+import { billingPlatformUkMoneyDriver } from "@paybridge/adapter-billing-platform-uk/testing"
 import type { MoneyDriver } from "@paybridge/adapter-kit/testing"
 import { type CommandKind, commandKinds } from "./money-model.ts"
 import { trpcMoneyDriver } from "./trpc.money-driver.ts"
 
-export const moneyDrivers = (): ReadonlyArray<MoneyDriver> => [trpcMoneyDriver()]
+export const moneyDrivers = (): ReadonlyArray<MoneyDriver> => [trpcMoneyDriver(), billingPlatformUkMoneyDriver()]
 
 /** Every command kind is generated. */
 export const enabledKinds: ReadonlyArray<CommandKind> = commandKinds

@@ -185,12 +185,14 @@ export interface MoneyRun {
 
 /** A failure of one sequence: what went wrong, at which step, and every request the sequence sent. */
 export class SequenceFailure extends Error {
-  constructor(
-    readonly problem: string,
-    readonly sent: ReadonlyArray<SentRequest>,
-    readonly log: ReadonlyArray<string>
-  ) {
+  readonly problem: string
+  readonly sent: ReadonlyArray<SentRequest>
+  readonly log: ReadonlyArray<string>
+  constructor(problem: string, sent: ReadonlyArray<SentRequest>, log: ReadonlyArray<string>) {
     super(problem)
+    this.problem = problem
+    this.sent = sent
+    this.log = log
   }
 }
 

@@ -6,10 +6,15 @@
  * command), then checks the ledger's invariants and every driver's `reconcile` against the
  * ledger's balance to the minor unit.
  *
+ * This module is also `@paybridge/adapter-kit/testing/money` (no test-runner imports), so a
+ * dialect's driver can use the wire helpers at the end without loading Vitest.
+ *
  * Ids in commands are the ledger's (the test knows the ledger); a driver maps them to its vendor's
  * ids (they are equal for numeric-id vendors) and answers with the ledger ids of what it created.
  * Amounts are minor units of the customer's currency; a driver writes them in its vendor's format.
  */
+
+import { type CurrencyCode, formatMinorUnits, readMinorUnits } from "@paybridge/core/money"
 
 /** A customer the test created (through tRPC), with what every driver needs to address it. */
 export interface MoneyCustomer {
@@ -130,3 +135,29 @@ export interface MoneyDriver {
    */
   readonly reconcile: (http: MoneyHttp, customer: MoneyCustomer) => Promise<DialectReconciliation>
 }
+
+// ---------------------------------------------------------------------------------------------
+// Wire helpers for drivers
+
+/** Minor units → the major-unit decimal text a vendor writes (`1250n` GBP → `"12.50"`). */
+export const majorText = (amount: bigint, currency: string): string =>
+  formatMinorUnits(amount, currency as CurrencyCode)
+
+/** A vendor's major-unit decimal text → minor units, exactly (throws on text that is not an amount). */
+export const minorOf = (text: string, currency: string): bigint => {
+  const read = readMinorUnits(text, currency as CurrencyCode)
+  if (!read.ok) throw new Error(`not an amount of ${currency}: ${text} (${read.message})`)
+  return read.value
+}
+
+/**
+ * JSON parsed with every number kept as its source text (`12.50` stays `"12.50"`), so amounts are
+ * summed exactly, never through a float.
+ */
+export const parseExactJson = (text: string): unknown =>
+  JSON.parse(text, (_key, value: unknown, context?: { readonly source?: string }) =>
+    typeof value === "number" && context?.source !== undefined ? context.source : value
+  )
+
+/** Today's business date (UTC), `YYYY-MM-DD`. */
+export const todayText = (): string => new Date().toISOString().slice(0, 10)
