@@ -55,18 +55,33 @@ export const checkLedger = async (
   options: { readonly deep?: boolean } = {}
 ): Promise<LedgerSnapshot> => {
   const problems: Array<string> = []
-  const customer = dataOf<{ balance: string }>(
-    await caller.query(http, "customers.get", { id: customerId }),
-    "customers.get"
+  // One batched request reads the customer and the first page of each list; longer lists page on.
+  const lists = [
+    ["payments.list", { customerId, order: "id" }],
+    ["documents.list", { customerId }],
+    ["refunds.list", { customerId }],
+    ["balances.entries", { customerId }]
+  ] as const
+  const answers = await caller.queryBatch(http, [
+    ["customers.get", { id: customerId }],
+    ...lists.map(([path, input]) => [path, { ...input, limit: 500 }] as const)
+  ])
+  const customer = dataOf<{ balance: string }>(answers[0] as Parameters<typeof dataOf>[0], "customers.get")
+  const listed = await Promise.all(
+    lists.map(async ([path, input], index) => {
+      const page = dataOf<{ items: ReadonlyArray<unknown>; nextCursor: string | null }>(
+        answers[index + 1] as Parameters<typeof dataOf>[0],
+        path
+      )
+      return page.nextCursor === null ? page.items : await allItems<unknown>(caller, http, path, input)
+    })
   )
-  const payments = await allItems<TrpcPayment>(caller, http, "payments.list", { customerId, order: "id" })
-  const documents = await allItems<TrpcDocument>(caller, http, "documents.list", { customerId })
-  const refunds = await allItems<TrpcRefund>(caller, http, "refunds.list", { customerId })
-  const entries = [
-    ...(await allItems<TrpcBalanceEntry & { paymentId: number | null }>(caller, http, "balances.entries", {
-      customerId
-    }))
-  ].sort((a, b) => a.sequence - b.sequence)
+  const payments = listed[0] as ReadonlyArray<TrpcPayment>
+  const documents = listed[1] as ReadonlyArray<TrpcDocument>
+  const refunds = listed[2] as ReadonlyArray<TrpcRefund>
+  const entries = [...(listed[3] as ReadonlyArray<TrpcBalanceEntry & { paymentId: number | null }>)].sort(
+    (a, b) => a.sequence - b.sequence
+  )
   const balance = BigInt(customer.balance)
 
   // Balance chain: gap-free from 1, each entry = previous + delta, the last = the customer's balance.
@@ -88,6 +103,8 @@ export const checkLedger = async (
       problems.push(
         `${document.kind} ${document.id}: outstanding ${outstanding} ≠ total ${total} − allocated ${allocated}`
       )
+    if (document.state !== "cancelled" && (document.state === "paid") !== (outstanding === 0n))
+      problems.push(`${document.kind} ${document.id} is ${document.state} with ${outstanding} outstanding`)
     if (outstanding < 0n || allocated < 0n)
       problems.push(`${document.kind} ${document.id}: negative allocated ${allocated} / outstanding ${outstanding}`)
   }

@@ -6,10 +6,15 @@
  */
 import { billingPlatformUkMoneyDriver } from "@paybridge/adapter-billing-platform-uk/testing"
 import type { MoneyDriver } from "@paybridge/adapter-kit/testing"
+import { silverMoneyDriver } from "@paybridge/adapter-silver/testing"
 import { type CommandKind, commandKinds } from "./money-model.ts"
 import { trpcMoneyDriver } from "./trpc.money-driver.ts"
 
-export const moneyDrivers = (): ReadonlyArray<MoneyDriver> => [trpcMoneyDriver(), billingPlatformUkMoneyDriver()]
+export const moneyDrivers = (): ReadonlyArray<MoneyDriver> => [
+  trpcMoneyDriver(),
+  billingPlatformUkMoneyDriver(),
+  silverMoneyDriver()
+]
 
 /** Every command kind is generated. */
 export const enabledKinds: ReadonlyArray<CommandKind> = commandKinds

@@ -254,18 +254,35 @@ export const runSequence = async (run: MoneyRun, steps: ReadonlyArray<Step>): Pr
       fail(
         `step ${index + 1} was refused (${outcome.status} ${outcome.body.slice(0, 300)}) but the balance moved from ${before.balance} (${before.entries} entries) to ${after.balance} (${after.entries} entries)`
       )
-    for (const other of run.drivers) {
+    // A refused step changed nothing (checked above), so every protocol still sums as before. The
+    // tRPC client's sum is the invariants' "balance from the records" on the same reads; it is
+    // read through its own driver at the end of the sequence.
+    const reconciled = outcome.kind === "done" ? run.drivers.filter((driver) => driver.protocol !== "trpc") : []
+    for (const other of reconciled) {
       const reconciliation = await other.reconcile(http, model.customer)
       const expected = reconciliation.covers.reduce((total, part) => total + after.parts[part], 0n)
       if (reconciliation.balance !== expected)
         fail(
           `after step ${index + 1}, ${other.protocol} sums ${reconciliation.balance} but the ledger's ${reconciliation.covers.join(" + ")} is ${expected} (balance ${after.balance}); rows:\n  ${reconciliation.rows.map((row) => `${row.label}: ${row.amount}`).join("\n  ")}`
         )
+      if (reconciliation.due !== undefined) {
+        const kinds = reconciliation.due.kinds as ReadonlyArray<string>
+        const due = after.documents
+          .filter((document) => document.state !== "cancelled" && kinds.includes(document.kind))
+          .reduce((total, document) => total + BigInt(document.outstanding), 0n)
+        if (reconciliation.due.amount !== due)
+          fail(
+            `after step ${index + 1}, ${other.protocol} shows ${reconciliation.due.amount} due but the ledger's open ${kinds.join("/")} documents have ${due} outstanding; rows:\n  ${reconciliation.rows.map((row) => `${row.label}: ${row.amount}`).join("\n  ")}`
+          )
+      }
     }
     before = after
   }
   const deep = await checkLedger(trpc.caller, http, model.customer.id, { deep: true })
   if (deep.problems.length > 0) fail(`at the end the ledger invariants do not hold:\n  ${deep.problems.join("\n  ")}`)
+  const viaTrpc = await trpc.reconcile(http, model.customer)
+  if (viaTrpc.balance !== deep.balance)
+    fail(`at the end, trpc sums ${viaTrpc.balance} but the ledger balance is ${deep.balance}`)
 }
 
 /** Drops steps one at a time while the sequence still fails, so the report names only what matters. */

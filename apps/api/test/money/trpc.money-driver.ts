@@ -22,6 +22,11 @@ type TrpcAnswer =
 
 export interface TrpcCaller {
   readonly query: (http: MoneyHttp, path: string, input: unknown) => Promise<TrpcAnswer>
+  /** Several queries in one HTTP request (tRPC's batch form, as `httpBatchLink` sends them). */
+  readonly queryBatch: (
+    http: MoneyHttp,
+    calls: ReadonlyArray<readonly [path: string, input: unknown]>
+  ) => Promise<ReadonlyArray<TrpcAnswer>>
   readonly mutate: (http: MoneyHttp, path: string, input: unknown) => Promise<TrpcAnswer>
 }
 
@@ -40,6 +45,21 @@ export const trpcCaller = (apiKey: () => string): TrpcCaller => {
           headers: { authorization: `Bearer ${apiKey()}` }
         })
       ),
+    queryBatch: async (http, calls) => {
+      const inputs = Object.fromEntries(calls.map(([, input], index) => [index, input]))
+      const response = await http.send({
+        method: "GET",
+        url: `${http.baseUrl}/trpc/${calls.map(([path]) => path).join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(inputs))}`,
+        headers: { authorization: `Bearer ${apiKey()}` }
+      })
+      const parsed = JSON.parse(response.text) as ReadonlyArray<{ result?: { data: unknown }; error?: unknown }>
+      return parsed.map(
+        (item): TrpcAnswer =>
+          item.result === undefined
+            ? { ok: false, status: response.status, body: JSON.stringify(item.error) }
+            : { ok: true, data: item.result.data }
+      )
+    },
     mutate: async (http, path, input) =>
       answer(
         await http.send({

@@ -42,7 +42,7 @@ export const documentIdOfUnpaid = (paymentId: number): DocumentId | null =>
 
 const isOpen = (document: Document) =>
   (document.kind === "invoice" || document.kind === "proforma") &&
-  document.state === "issued" &&
+  document.state !== "cancelled" &&
   document.outstanding > 0n
 
 /** The Silver payments still unpaid or pending (they stand for the document they carry). */

@@ -118,6 +118,11 @@ export interface DialectReconciliation {
   readonly balance: bigint
   /** The parts of the balance this protocol's views show (a vendor without invoices shows no documents). */
   readonly covers: ReadonlyArray<MoneyPart>
+  /**
+   * What this protocol shows as still due on open documents (Silver's unpaid payments, for
+   * example): compared with the outstanding amounts of the customer's issued documents of `kinds`.
+   */
+  readonly due?: { readonly amount: bigint; readonly kinds: ReadonlyArray<"invoice" | "bill" | "proforma"> } | undefined
   readonly rows: ReadonlyArray<{ readonly label: string; readonly amount: bigint }>
 }
 
