@@ -5,16 +5,37 @@
  * `pnpm test:money --runs N`).
  */
 import { billingPlatformUkMoneyDriver } from "@paybridge/adapter-billing-platform-uk/testing"
+import { elevateMoneyDriver } from "@paybridge/adapter-elevate/testing"
 import type { MoneyDriver } from "@paybridge/adapter-kit/testing"
 import { silverMoneyDriver } from "@paybridge/adapter-silver/testing"
+import { Authenticator } from "@paybridge/core"
+import type { TestServer } from "../support/test-server.ts"
 import { type CommandKind, commandKinds } from "./money-model.ts"
 import { trpcMoneyDriver } from "./trpc.money-driver.ts"
 
-export const moneyDrivers = (): ReadonlyArray<MoneyDriver> => [
+/** A password user the dialects without API keys (Elevate) log in with. */
+export interface MoneyLogin {
+  readonly username: string
+  readonly password: string
+}
+
+export const moneyDrivers = (login: MoneyLogin): ReadonlyArray<MoneyDriver> => [
   trpcMoneyDriver(),
   billingPlatformUkMoneyDriver(),
-  silverMoneyDriver()
+  silverMoneyDriver(),
+  elevateMoneyDriver(login)
 ]
+
+/** Creates the password user `moneyDrivers` needs, on the server's runtime. */
+export const createMoneyLogin = async (server: TestServer): Promise<MoneyLogin> => {
+  const login = { username: "money-model@test.paybridge.invalid", password: "a long money model password" }
+  await server.runtime.runPromise(
+    Authenticator.use((auth) =>
+      auth.createUser({ email: login.username, name: "Money model", role: "admin", password: login.password })
+    )
+  )
+  return login
+}
 
 /** Every command kind is generated. */
 export const enabledKinds: ReadonlyArray<CommandKind> = commandKinds

@@ -259,7 +259,11 @@ export const runSequence = async (run: MoneyRun, steps: ReadonlyArray<Step>): Pr
     // read through its own driver at the end of the sequence.
     const reconciled = outcome.kind === "done" ? run.drivers.filter((driver) => driver.protocol !== "trpc") : []
     for (const other of reconciled) {
-      const reconciliation = await other.reconcile(http, model.customer)
+      const reconciliation = await other
+        .reconcile(http, model.customer)
+        .catch((error: unknown) =>
+          fail(`after step ${index + 1}, ${other.protocol} could not be read: ${String(error)}`)
+        )
       const expected = reconciliation.covers.reduce((total, part) => total + after.parts[part], 0n)
       if (reconciliation.balance !== expected)
         fail(

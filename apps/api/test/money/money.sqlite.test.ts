@@ -6,14 +6,16 @@
  */
 import { afterAll, beforeAll, test } from "vitest"
 import { startTestServer, type TestServer } from "../support/test-server.ts"
-import { enabledKinds, moneyDrivers, moneyRuns, moneySeed } from "./money-drivers.ts"
+import { createMoneyLogin, enabledKinds, type MoneyLogin, moneyDrivers, moneyRuns, moneySeed } from "./money-drivers.ts"
 import { checkMoneyModel } from "./money-model.ts"
 
 let server: TestServer
+let login: MoneyLogin
 
 beforeAll(async () => {
   // In-memory SQLite: the same store and migrations as a file, without a disk sync per commit.
   server = await startTestServer("sqlite::memory:")
+  login = await createMoneyLogin(server)
 })
 afterAll(async () => {
   await server?.close()
@@ -21,7 +23,7 @@ afterAll(async () => {
 
 test("every sequence of money commands through any protocol keeps the ledger's invariants and every dialect's sum", async () => {
   await checkMoneyModel(
-    { drivers: moneyDrivers(), baseUrl: server.url, apiKey: server.apiKeys.admin },
+    { drivers: moneyDrivers(login), baseUrl: server.url, apiKey: server.apiKeys.admin },
     { runs: moneyRuns(200), steps: 30, kinds: enabledKinds, seed: moneySeed() }
   )
 }, 3_600_000)
