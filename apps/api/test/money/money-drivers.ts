@@ -5,10 +5,14 @@
  * `pnpm test:money --runs N`).
  */
 import { billingPlatformUkMoneyDriver } from "@paybridge/adapter-billing-platform-uk/testing"
+import { defineCancellationType } from "@paybridge/adapter-crm-com"
+import { crmComMoneyDriver } from "@paybridge/adapter-crm-com/testing"
 import { elevateMoneyDriver } from "@paybridge/adapter-elevate/testing"
 import type { MoneyDriver } from "@paybridge/adapter-kit/testing"
+import { logisenseMoneyDriver } from "@paybridge/adapter-logisense/testing"
 import { silverMoneyDriver } from "@paybridge/adapter-silver/testing"
-import { Authenticator } from "@paybridge/core"
+import { Authenticator, CommandContext } from "@paybridge/core"
+import { Effect } from "effect"
 import type { TestServer } from "../support/test-server.ts"
 import { type CommandKind, commandKinds } from "./money-model.ts"
 import { trpcMoneyDriver } from "./trpc.money-driver.ts"
@@ -23,16 +27,24 @@ export const moneyDrivers = (login: MoneyLogin): ReadonlyArray<MoneyDriver> => [
   trpcMoneyDriver(),
   billingPlatformUkMoneyDriver(),
   silverMoneyDriver(),
-  elevateMoneyDriver(login)
+  elevateMoneyDriver(login),
+  crmComMoneyDriver(),
+  logisenseMoneyDriver()
 ]
 
-/** Creates the password user `moneyDrivers` needs, on the server's runtime. */
+/**
+ * Prepares the server for `moneyDrivers`: the password user the dialects without API keys
+ * (Elevate) log in with, and the CRM.COM cancellation type `payments/cancel` names.
+ */
 export const createMoneyLogin = async (server: TestServer): Promise<MoneyLogin> => {
   const login = { username: "money-model@test.paybridge.invalid", password: "a long money model password" }
   await server.runtime.runPromise(
-    Authenticator.use((auth) =>
-      auth.createUser({ email: login.username, name: "Money model", role: "admin", password: login.password })
-    )
+    Effect.gen(function* () {
+      yield* Authenticator.use((auth) =>
+        auth.createUser({ email: login.username, name: "Money model", role: "admin", password: login.password })
+      )
+      yield* defineCancellationType({ name: "Payment Cancellation" })
+    }).pipe(Effect.provide(CommandContext.system()))
   )
   return login
 }
