@@ -196,6 +196,16 @@ export class SequenceFailure extends Error {
   }
 }
 
+/** How often each protocol carried out (`done`) or refused each command kind, across a test's sequences. */
+export const stepCounts = new Map<string, { done: number; refused: number }>()
+const countStep = (protocol: string, kind: string, done: boolean) => {
+  const key = `${protocol} ${kind}`
+  const counts = stepCounts.get(key) ?? { done: 0, refused: 0 }
+  if (done) counts.done += 1
+  else counts.refused += 1
+  stepCounts.set(key, counts)
+}
+
 /** Runs one sequence on a fresh customer; throws a `SequenceFailure` at the first broken check. */
 export const runSequence = async (run: MoneyRun, steps: ReadonlyArray<Step>): Promise<void> => {
   const { http, sent } = recordingHttp(run.baseUrl)
@@ -229,6 +239,7 @@ export const runSequence = async (run: MoneyRun, steps: ReadonlyArray<Step>): Pr
       .catch((error: unknown) =>
         fail(`step ${index + 1} (${driver.protocol}) ${describeCommand(command)} threw: ${String(error)}`)
       )
+    countStep(driver.protocol, command.kind, outcome.kind === "done")
     log.push(
       `step ${index + 1} via ${driver.protocol}: ${describeCommand(command)} → ${outcome.kind === "done" ? "done" : `refused ${outcome.status}`}`
     )
@@ -333,7 +344,13 @@ export const checkMoneyModel = async (run: MoneyRun, options: MoneyTestOptions):
     numRuns: options.runs,
     ...(options.seed === undefined ? {} : { seed: options.seed })
   })
-  if (!details.failed) return
+  if (!details.failed) {
+    const lines = [...stepCounts.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, counts]) => `  ${key}: ${counts.done} done, ${counts.refused} refused`)
+    console.info(`money model: ${details.numRuns} sequences of ${options.steps} steps\n${lines.join("\n")}`)
+    return
+  }
   const counterexample = details.counterexample?.[0]
   if (counterexample === undefined)
     throw new Error(`the money model failed without a counterexample: ${String(details.errorInstance)}`)

@@ -12,7 +12,6 @@ import {
   Balances,
   type Customer,
   DialectRecords,
-  type Page,
   Parties,
   PaymentId,
   Payments,
@@ -38,7 +37,6 @@ import {
 import {
   boundedPages,
   dialectId,
-  elevateScanLimit,
   firstInvoiceOf,
   isZeroDecimal,
   kinds,
