@@ -1,12 +1,14 @@
 /**
- * Refunds: get, list with filters, move one through its lifecycle (submit, settle, cancel, fail),
- * and refund customer credit (the ledger chooses the payments it draws from).
+ * Refunds: get, list with filters, move one through its lifecycle (submit, settle, cancel, fail), and
+ * the two refunds whose source the ledger chooses (docs/money-model.md): of customer credit, and for
+ * a document.
  */
 import {
   CustomerCreditRefund,
   Page,
   Refund,
   RefundCustomerCreditInput,
+  RefundDocumentInput,
   RefundId,
   RefundQueryInput,
   Refunds,
@@ -31,15 +33,19 @@ export const refundsRouter = router({
     .query(async ({ ctx, input }) =>
       encodePage(await ctx.runLedger(Refunds.use((refunds) => refunds.listRefunds(input))))
     ),
+  fromCustomerCredit: protectedProcedure
+    .input(jsonInput(RefundCustomerCreditInput))
+    .mutation(async ({ ctx, input }) =>
+      encodeCreditRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.refundCustomerCredit(input))))
+    ),
+  forDocument: protectedProcedure
+    .input(jsonInput(RefundDocumentInput))
+    .mutation(async ({ ctx, input }) =>
+      encodeRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.refundDocument(input))))
+    ),
   transition: protectedProcedure
     .input(jsonInput(TransitionRefundInput))
     .mutation(async ({ ctx, input }) =>
       encodeRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.transitionRefund(input))))
-    ),
-  /** Pays customer credit back without naming a payment: the ledger's rule picks what it draws from. */
-  refundCustomerCredit: protectedProcedure
-    .input(jsonInput(RefundCustomerCreditInput))
-    .mutation(async ({ ctx, input }) =>
-      encodeCreditRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.refundCustomerCredit(input))))
     )
 })
