@@ -138,10 +138,14 @@ export const checkLedger = async (
     if (payment.state !== "posted" && (reversed !== 0n || refunded !== 0n))
       problems.push(`payment ${payment.id} is ${payment.state} but has reversed ${reversed} / refunded ${refunded}`)
   }
+  // Only posted payments book their allocations; a draft's only reserve documents (issue 12.1).
   const allocatedByDocuments = sum(documents, (document) => BigInt(document.allocated))
-  const allocatedByPayments = sum(payments, (payment) => BigInt(payment.allocatedAmount))
+  const allocatedByPayments = sum(
+    payments.filter((payment) => payment.state === "posted"),
+    (payment) => BigInt(payment.allocatedAmount)
+  )
   if (allocatedByDocuments !== allocatedByPayments)
-    problems.push(`documents show ${allocatedByDocuments} allocated, payments ${allocatedByPayments}`)
+    problems.push(`documents show ${allocatedByDocuments} allocated, posted payments ${allocatedByPayments}`)
 
   // The customer balance from the records.
   const effectivePayments = sum(

@@ -11,7 +11,8 @@ import { elevateMoneyDriver } from "@paybridge/adapter-elevate/testing"
 import type { MoneyDriver } from "@paybridge/adapter-kit/testing"
 import { logisenseMoneyDriver } from "@paybridge/adapter-logisense/testing"
 import { silverMoneyDriver } from "@paybridge/adapter-silver/testing"
-import { Authenticator, CommandContext } from "@paybridge/core"
+import { Authenticator, CommandContext, CustomerId } from "@paybridge/core"
+import { checkCustomerMoney } from "@paybridge/db/testing"
 import { Effect } from "effect"
 import type { TestServer } from "../support/test-server.ts"
 import { type CommandKind, commandKinds } from "./money-model.ts"
@@ -63,3 +64,9 @@ export const moneySeed = (): number | undefined => {
   const seed = Number(process.env.MONEY_SEED)
   return process.env.MONEY_SEED === undefined || !Number.isInteger(seed) ? undefined : seed
 }
+
+/** Core's invariant checker (`checkCustomerMoney` over the server's store) for the model test. */
+export const ledgerInvariantsOf =
+  (server: TestServer) =>
+  (customerId: number): Promise<ReadonlyArray<string>> =>
+    server.runtime.runPromise(checkCustomerMoney(CustomerId.make(customerId)))

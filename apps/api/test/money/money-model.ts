@@ -1,14 +1,21 @@
 /**
  * The model-based money test (issue 12): random sequences of ledger commands, each sent over real
- * HTTP through a randomly chosen protocol (tRPC and the five dialects; tRPC when the chosen one
- * cannot express the command), on a fresh customer per sequence. After every step it checks the
+ * HTTP through a randomly chosen protocol among those that can express it (tRPC and the five
+ * dialects; tRPC can express every command), on a fresh customer per sequence. After every step it checks the
  * ledger's invariants (`ledger-invariants.ts`), that a refused command changed nothing, and that
  * every protocol's reconciliation — how that vendor's clients sum what they see — equals the parts
  * of the ledger balance it shows, to the minor unit. A failing sequence is reduced (fast-check's
  * shrinking, then dropping steps one by one while it still fails) and reported as the list of
  * HTTP requests it sent, which a person can replay with curl.
  */
-import type { MoneyCommand, MoneyCustomer, MoneyDriver, MoneyHttp, SentRequest } from "@paybridge/adapter-kit/testing"
+import type {
+  MoneyCommand,
+  MoneyCustomer,
+  MoneyDriver,
+  MoneyHttp,
+  MoneyOutcome,
+  SentRequest
+} from "@paybridge/adapter-kit/testing"
 import fc from "fast-check"
 import { checkLedger, type LedgerSnapshot } from "./ledger-invariants.ts"
 import { dataOf, type TrpcPaymentDetail, type trpcMoneyDriver } from "./trpc.money-driver.ts"
@@ -181,6 +188,8 @@ export interface MoneyRun {
   readonly drivers: ReadonlyArray<MoneyDriver>
   readonly baseUrl: string
   readonly apiKey: string
+  /** The ledger's own invariant checker for a customer (core's `ledgerInvariants` over the store). */
+  readonly ledgerInvariants: (customerId: number) => Promise<ReadonlyArray<string>>
 }
 
 /** A failure of one sequence: what went wrong, at which step, and every request the sequence sent. */
@@ -197,12 +206,15 @@ export class SequenceFailure extends Error {
 }
 
 /** How often each protocol carried out (`done`) or refused each command kind, across a test's sequences. */
-export const stepCounts = new Map<string, { done: number; refused: number }>()
-const countStep = (protocol: string, kind: string, done: boolean) => {
+export const stepCounts = new Map<string, { done: number; refused: number; lastRefusal: string }>()
+const countStep = (protocol: string, kind: string, outcome: MoneyOutcome) => {
   const key = `${protocol} ${kind}`
-  const counts = stepCounts.get(key) ?? { done: 0, refused: 0 }
-  if (done) counts.done += 1
-  else counts.refused += 1
+  const counts = stepCounts.get(key) ?? { done: 0, refused: 0, lastRefusal: "" }
+  if (outcome.kind === "done") counts.done += 1
+  else {
+    counts.refused += 1
+    counts.lastRefusal = `${outcome.status} ${outcome.body.slice(0, 160)}`
+  }
   stepCounts.set(key, counts)
 }
 
@@ -232,14 +244,15 @@ export const runSequence = async (run: MoneyRun, steps: ReadonlyArray<Step>): Pr
   for (const [index, step] of steps.entries()) {
     const command = resolve(step, model)
     if (command === undefined) continue
-    const chosen = run.drivers[step.protocol % run.drivers.length] as MoneyDriver
-    const driver = chosen.supports(command) ? chosen : trpc
+    // The step's protocol among those that can express the command (tRPC can express every one).
+    const able = run.drivers.filter((candidate) => candidate.supports(command))
+    const driver = able[step.protocol % able.length] ?? trpc
     const outcome = await driver
       .send(http, command)
       .catch((error: unknown) =>
         fail(`step ${index + 1} (${driver.protocol}) ${describeCommand(command)} threw: ${String(error)}`)
       )
-    countStep(driver.protocol, command.kind, outcome.kind === "done")
+    countStep(driver.protocol, command.kind, outcome)
     log.push(
       `step ${index + 1} via ${driver.protocol}: ${describeCommand(command)} → ${outcome.kind === "done" ? "done" : `refused ${outcome.status}`}`
     )
@@ -259,6 +272,9 @@ export const runSequence = async (run: MoneyRun, steps: ReadonlyArray<Step>): Pr
       }
     }
     const after = await checkLedger(trpc.caller, http, model.customer.id)
+    const violations = await run.ledgerInvariants(model.customer.id)
+    if (violations.length > 0)
+      fail(`after step ${index + 1} the ledger's invariant checker reports:\n  ${violations.join("\n  ")}`)
     if (after.problems.length > 0)
       fail(`after step ${index + 1} the ledger invariants do not hold:\n  ${after.problems.join("\n  ")}`)
     if (outcome.kind === "refused" && (after.entries !== before.entries || after.balance !== before.balance))
@@ -347,7 +363,10 @@ export const checkMoneyModel = async (run: MoneyRun, options: MoneyTestOptions):
   if (!details.failed) {
     const lines = [...stepCounts.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, counts]) => `  ${key}: ${counts.done} done, ${counts.refused} refused`)
+      .map(
+        ([key, counts]) =>
+          `  ${key}: ${counts.done} done, ${counts.refused} refused${counts.refused > 0 ? ` (last: ${counts.lastRefusal})` : ""}`
+      )
     console.info(`money model: ${details.numRuns} sequences of ${options.steps} steps\n${lines.join("\n")}`)
     return
   }

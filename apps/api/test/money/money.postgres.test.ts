@@ -6,7 +6,14 @@
 import { createPostgresTestDatabase, type PostgresTestDatabase } from "@paybridge/db/testing"
 import { afterAll, beforeAll, test } from "vitest"
 import { startTestServer, type TestServer } from "../support/test-server.ts"
-import { createMoneyLogin, enabledKinds, type MoneyLogin, moneyDrivers, moneySeed } from "./money-drivers.ts"
+import {
+  createMoneyLogin,
+  enabledKinds,
+  ledgerInvariantsOf,
+  type MoneyLogin,
+  moneyDrivers,
+  moneySeed
+} from "./money-drivers.ts"
 import { checkMoneyModel } from "./money-model.ts"
 
 let database: PostgresTestDatabase
@@ -30,7 +37,12 @@ const runs = (): number => {
 
 test("money command sequences through every protocol keep the invariants and every dialect's sum on PostgreSQL", async () => {
   await checkMoneyModel(
-    { drivers: moneyDrivers(login), baseUrl: server.url, apiKey: server.apiKeys.admin },
+    {
+      drivers: moneyDrivers(login),
+      baseUrl: server.url,
+      apiKey: server.apiKeys.admin,
+      ledgerInvariants: ledgerInvariantsOf(server)
+    },
     { runs: runs(), steps: 30, kinds: enabledKinds, seed: moneySeed() }
   )
 }, 3_600_000)

@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, test } from "vitest"
 import { startTestServer, type TestServer } from "../support/test-server.ts"
-import { createMoneyLogin, enabledKinds, type MoneyLogin, moneyDrivers, moneyRuns, moneySeed } from "./money-drivers.ts"
+import {
+  createMoneyLogin,
+  enabledKinds,
+  ledgerInvariantsOf,
+  type MoneyLogin,
+  moneyDrivers,
+  moneyRuns,
+  moneySeed
+} from "./money-drivers.ts"
 import { checkMoneyModel } from "./money-model.ts"
 
 let server: TestServer
@@ -23,7 +31,12 @@ afterAll(async () => {
 
 test("every sequence of money commands through any protocol keeps the ledger's invariants and every dialect's sum", async () => {
   await checkMoneyModel(
-    { drivers: moneyDrivers(login), baseUrl: server.url, apiKey: server.apiKeys.admin },
+    {
+      drivers: moneyDrivers(login),
+      baseUrl: server.url,
+      apiKey: server.apiKeys.admin,
+      ledgerInvariants: ledgerInvariantsOf(server)
+    },
     { runs: moneyRuns(200), steps: 30, kinds: enabledKinds, seed: moneySeed() }
   )
 }, 3_600_000)

@@ -114,7 +114,8 @@ export interface TrpcDocument {
 }
 export interface TrpcRefund {
   readonly id: number
-  readonly paymentId: number
+  /** `null` for a refund of balance credit that no payment carried. */
+  readonly paymentId: number | null
   readonly amount: string
   readonly state: string
 }
@@ -255,9 +256,18 @@ export const trpcMoneyDriver = (): MoneyDriver & { readonly caller: TrpcCaller }
         )
       case "refund": {
         const currency = command.customer.currency
+        if (command.paymentId === null && command.documentId !== null) {
+          return outcomeOf(
+            await caller.mutate(http, "refunds.forDocument", {
+              documentId: command.documentId,
+              amount: major(command.amount, currency)
+            }),
+            (data) => ({ kind: "done", refundIds: [(data as TrpcRefund).id] })
+          )
+        }
         if (command.paymentId === null) {
           return outcomeOf(
-            await caller.mutate(http, "refunds.refundCustomerCredit", {
+            await caller.mutate(http, "refunds.fromCustomerCredit", {
               customerId: command.customer.id,
               amount: major(command.amount, currency),
               settle: true

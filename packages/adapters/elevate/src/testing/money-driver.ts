@@ -80,7 +80,8 @@ export const elevateMoneyDriver = (
         const body = `{"invoiceId": ${command.documentId}, "amountInMajorCurrency": ${majorText(command.amount, currency)}}`
         const normal = await call(http, "POST", "/invoice-payments", body)
         // A bill is Elevate's adhoc invoice: its own endpoint.
-        const response = normal.status === 404 ? await call(http, "POST", "/adhoc-invoice-payments", body) : normal
+        const adhoc = normal.status === 201 ? normal : await call(http, "POST", "/adhoc-invoice-payments", body)
+        const response = adhoc.status === 201 ? adhoc : normal
         return outcome(response, (created) => ({
           kind: "done",
           paymentId: Number((created as { customerPaymentId: string }).customerPaymentId)
