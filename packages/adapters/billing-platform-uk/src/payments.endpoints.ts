@@ -292,7 +292,8 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       `${filters} › minReversedDate/maxReversedDate use the shown reversal date, reversedSince the time of the reversal`,
       `${filters} › reinstatedSince finds a reinstated payment, which is valid again`,
       `${filters} › collectedSince and cancelledSince follow the collection events`,
-      `${filters} › idAfter, createdSince and updatedSince give an incremental sync ordered by id`,
+      `${filters} › idAfter, createdSince and updatedSince give an incremental sync in the one row sequence`,
+      `${filters} › idAfter pages payment and refund rows as one sequence, so a sync by the last id seen misses no row (issue 12.5)`,
       `${filters} › combines filters (every one restricts the result)`
     ],
     implemented: true,
