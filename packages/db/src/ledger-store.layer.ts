@@ -200,7 +200,14 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
       listByPayment: (paymentId) =>
         findAll("allocations.listByPayment", AllocationEntity, { paymentId }, allocationFromRow),
       listByDocument: (documentId) =>
-        findAll("allocations.listByDocument", AllocationEntity, { documentId }, allocationFromRow)
+        findAll("allocations.listByDocument", AllocationEntity, { documentId }, allocationFromRow),
+      listByPayments: (paymentIds) =>
+        findAll(
+          "allocations.listByPayments",
+          AllocationEntity,
+          { paymentId: { $in: [...paymentIds] } },
+          allocationFromRow
+        )
     },
 
     releases: {
@@ -220,7 +227,9 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
     reversals: {
       insert: (row) => insert("reversals.insert", ReversalEntity, row, reversalToRow),
       update: (row) => replace("reversals.update", ReversalEntity, row, reversalToRow),
-      listByPayment: (paymentId) => findAll("reversals.listByPayment", ReversalEntity, { paymentId }, reversalFromRow)
+      listByPayment: (paymentId) => findAll("reversals.listByPayment", ReversalEntity, { paymentId }, reversalFromRow),
+      listByPayments: (paymentIds) =>
+        findAll("reversals.listByPayments", ReversalEntity, { paymentId: { $in: [...paymentIds] } }, reversalFromRow)
     },
 
     collections: {

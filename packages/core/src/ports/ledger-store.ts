@@ -211,6 +211,8 @@ export class LedgerStore extends Context.Service<
       readonly get: (id: AllocationId) => Op<Allocation | null>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Allocation>>
       readonly listByDocument: (documentId: DocumentId) => Op<ReadonlyArray<Allocation>>
+      /** The allocations of several payments at once, by id ascending. */
+      readonly listByPayments: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyArray<Allocation>>
     }
     /** What each movement released from a payment, part by part (see `AllocationRelease`). */
     readonly releases: {
@@ -224,6 +226,8 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Reversal>) => Op<Reversal>
       readonly update: (row: Reversal) => Op<Reversal>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Reversal>>
+      /** The reversals of several payments at once, by id ascending. */
+      readonly listByPayments: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyArray<Reversal>>
     }
     readonly collections: {
       readonly insert: (row: New<Collection>) => Op<Collection>

@@ -31,8 +31,9 @@ export const readCustomerMoney = Effect.fnUntraced(function* (customerId: Custom
   const payments = yield* everyPage((cursor) => store.payments.list({ customerId, order: "id", cursor, limit }))
   const refunds = yield* everyPage((cursor) => store.refunds.list({ customerId, cursor, limit }))
   const balanceEntries = yield* everyPage((cursor) => store.balance.list(customerId, { cursor, limit }))
-  const allocations = (yield* Effect.forEach(payments, (payment) => store.allocations.listByPayment(payment.id))).flat()
-  const reversals = (yield* Effect.forEach(payments, (payment) => store.reversals.listByPayment(payment.id))).flat()
+  const ids = payments.map((payment) => payment.id)
+  const allocations = ids.length === 0 ? [] : yield* store.allocations.listByPayments(ids)
+  const reversals = ids.length === 0 ? [] : yield* store.reversals.listByPayments(ids)
   return { customer, documents, payments, allocations, reversals, refunds, balanceEntries } satisfies CustomerMoney
 })
 

@@ -13,6 +13,7 @@ import {
   IdentityStore,
   LedgerStore,
   type Page,
+  PaymentId,
   PresetId,
   UserId
 } from "@paybridge/core"
@@ -303,6 +304,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             otherRelease,
             byPayment: yield* s.allocations.listByPayment(payment.id),
             byDocument: yield* s.allocations.listByDocument(document.id),
+            byPayments: yield* s.allocations.listByPayments([payment.id, PaymentId.make(999_999)]),
+            reversalsByPayments: yield* s.reversals.listByPayments([payment.id]),
             reversals: yield* s.reversals.listByPayment(payment.id),
             reversalUpdated,
             collections: yield* s.collections.listByPayment(payment.id),
@@ -334,6 +337,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       expect(result.paymentReleases).toEqual([result.creditRelease, result.restoredRelease, result.otherRelease])
       expect(result.byPayment).toEqual([result.allocation])
       expect(result.byDocument).toEqual([result.allocation])
+      expect(result.byPayments).toEqual([result.allocation])
+      expect(result.reversalsByPayments).toEqual([result.reversalUpdated])
       expect(result.reversals).toEqual([result.reversalUpdated])
       expect(result.collections).toEqual([result.collectionUpdated])
       expect(result.refundBack).toEqual(result.refundUpdated)
