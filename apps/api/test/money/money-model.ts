@@ -4,8 +4,8 @@
  * dialects; tRPC can express every command), on a fresh customer per sequence. After every step it checks the
  * ledger's invariants (`ledger-invariants.ts`), that a refused command changed nothing, and that
  * every protocol's reconciliation — how that vendor's clients sum what they see — equals the parts
- * of the ledger balance it shows, to the minor unit. A failing sequence is reduced (fast-check's
- * shrinking, then dropping steps one by one while it still fails) and reported as the list of
+ * of the ledger balance it shows, to the minor unit. A failing sequence is reduced (dropping steps
+ * one by one while it still fails, within five minutes) and reported as the list of
  * HTTP requests it sent, which a person can replay with curl.
  */
 import type {
@@ -316,11 +316,19 @@ export const runSequence = async (run: MoneyRun, steps: ReadonlyArray<Step>): Pr
     fail(`at the end, trpc sums ${viaTrpc.balance} but the ledger balance is ${deep.balance}`)
 }
 
-/** Drops steps one at a time while the sequence still fails, so the report names only what matters. */
-const withoutNeedlessSteps = async (run: MoneyRun, steps: ReadonlyArray<Step>): Promise<SequenceFailure> => {
+/**
+ * Drops steps one at a time while the sequence still fails, so the report names only what matters
+ * (within `budgetMs`: each try replays a sequence over HTTP).
+ */
+const withoutNeedlessSteps = async (
+  run: MoneyRun,
+  steps: ReadonlyArray<Step>,
+  budgetMs: number
+): Promise<SequenceFailure> => {
+  const deadline = Date.now() + budgetMs
   let current = [...steps]
   let failure: SequenceFailure | undefined
-  for (let index = current.length - 1; index >= 0; index--) {
+  for (let index = current.length - 1; index >= 0 && Date.now() < deadline; index--) {
     const shorter = current.filter((_, position) => position !== index)
     const result = await runSequence(run, shorter).then(
       () => undefined,
@@ -356,8 +364,11 @@ export const checkMoneyModel = async (run: MoneyRun, options: MoneyTestOptions):
     fc.array(stepArbitrary(options.kinds, run.drivers.length), { minLength: options.steps, maxLength: options.steps }),
     (steps) => runSequence(run, steps)
   )
+  // Every sequence replays over HTTP, so fast-check's own shrinking (hundreds of replays) is too
+  // slow here: the first failing sequence is reduced by dropping steps instead.
   const details = await fc.check(property, {
     numRuns: options.runs,
+    endOnFailure: true,
     ...(options.seed === undefined ? {} : { seed: options.seed })
   })
   if (!details.failed) {
@@ -373,7 +384,7 @@ export const checkMoneyModel = async (run: MoneyRun, options: MoneyTestOptions):
   const counterexample = details.counterexample?.[0]
   if (counterexample === undefined)
     throw new Error(`the money model failed without a counterexample: ${String(details.errorInstance)}`)
-  const failure = await withoutNeedlessSteps(run, counterexample)
+  const failure = await withoutNeedlessSteps(run, counterexample, 300_000)
   throw new Error(
     [
       `money model: a sequence breaks the ledger (seed ${details.seed}, path ${details.counterexample === null ? "" : details.counterexamplePath}).`,
