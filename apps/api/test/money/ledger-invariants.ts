@@ -174,7 +174,11 @@ export const checkLedger = async (
         await caller.query(http, "documents.allocations", { id: document.id }),
         "documents.allocations"
       )
-      const live = sum(allocations, (allocation) => BigInt(allocation.amount))
+      // A draft's allocations only reserve the document (issue 12.1): the document counts the booked ones.
+      const live = sum(
+        allocations.filter((allocation) => allocation.booked !== false),
+        (allocation) => BigInt(allocation.amount)
+      )
       if (live !== BigInt(document.allocated))
         problems.push(
           `${document.kind} ${document.id}: allocated ${document.allocated} but its allocations sum to ${live}`

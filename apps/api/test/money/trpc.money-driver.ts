@@ -92,6 +92,8 @@ export interface TrpcAllocation {
   readonly paymentId: number
   readonly documentId: number
   readonly amount: string
+  /** `false` for a draft's reservation (it books nothing until the payment is posted). */
+  readonly booked?: boolean
 }
 export interface TrpcReversal {
   readonly id: number
