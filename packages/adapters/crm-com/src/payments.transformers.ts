@@ -200,6 +200,16 @@ export const gatewayFields = (payment: Payment, gatewayCode: string | null) =>
     ? {}
     : { payment_gateway_reference_number: payment.gatewayReference, processed_by_payment_gateway: gatewayCode }
 
+/**
+ * What a payment's `payment_amount` shows (issue 12.3): a POSTED payment with part of it reversed
+ * shows the amount that still stands, so a client summing POSTED payments counts the ledger's
+ * money; a wholly reversed payment (CANCELLED) and any other keeps its amount.
+ */
+export const shownAmount = (payment: Payment): bigint =>
+  payment.state === "posted" && payment.reversedAmount > 0n && payment.reversedAmount < payment.amount
+    ? payment.amount - payment.reversedAmount
+    : payment.amount
+
 /** The short payment every write method answers with. */
 export const shortPayment = (
   payment: Payment,
@@ -207,7 +217,7 @@ export const shortPayment = (
   state: CrmLifeCycleState = crmStateOf(payment)
 ) => ({
   ...gatewayFields(payment, gatewayCode),
-  payment_amount: crmMoney.format(payment.amount, payment.currency),
+  payment_amount: crmMoney.format(shownAmount(payment), payment.currency),
   issued_on: crmDateTime.format(payment.createdAt),
   life_cycle_state: state,
   number: crmPaymentNumberOf(payment),

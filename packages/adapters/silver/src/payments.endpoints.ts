@@ -84,6 +84,12 @@ import {
   silverSuite,
   today
 } from "./silver.transformers.ts"
+import {
+  findUnpaidDocumentPayment,
+  toSilverUnpaidPayment,
+  unpaidDocumentPayments,
+  unpaidPatchRefusal
+} from "./unpaid-payments.transformers.ts"
 
 // The two payment paths, the methods their views allow, and the proving tests the endpoints cite.
 const docSuite = "silver.vendor-doc.test.ts"
@@ -127,6 +133,13 @@ const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
       amountMinor: silverView(record.payment).amount,
       provider: record.provider
     }))
+    // Open documents show as Silver's unpaid payments for what they still ask (issue 12.8).
+    for (const unpaid of customerId === null ? [] : yield* unpaidDocumentPayments(customerId, records))
+      rows.push({
+        silver: toSilverUnpaidPayment(unpaid, links),
+        amountMinor: unpaid.document.outstanding,
+        provider: unpaid.provider
+      })
     const filtered = filterPayments(rows, request.query, yield* today)
     const page = paginate(orderPayments(filtered, request.query.ordering), request.query, request.url)
     if (!page.ok) return invalidPage()
@@ -298,17 +311,27 @@ const findPayment = (request: PaymentDetailRequest) =>
     return record === null || record.customerShownId !== Number(request.params.customerId) ? null : record
   })
 
+/** The derived unpaid payment of an open document the path names (issue 12.8), or `null`. */
+const findUnpaid = (request: PaymentDetailRequest) =>
+  findUnpaidDocumentPayment(request.params.customerId, request.params.paymentId, customerPayments)
+
 const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
-  Effect.map(findPayment(request), (record) =>
-    record === null
-      ? notFoundResponse()
-      : silverResponse(200, toSilverPayment(record, linksFor(request.url, request.basePath)))
-  )
+  Effect.gen(function* () {
+    const links = linksFor(request.url, request.basePath)
+    const record = yield* findPayment(request)
+    if (record !== null) return silverResponse(200, toSilverPayment(record, links))
+    const unpaid = yield* findUnpaid(request)
+    return unpaid === null ? notFoundResponse() : silverResponse(200, toSilverUnpaidPayment(unpaid, links))
+  })
 
 const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     const record = yield* findPayment(request)
-    if (record === null) return notFoundResponse()
+    if (record === null) {
+      const unpaid = yield* findUnpaid(request)
+      if (unpaid === null) return notFoundResponse()
+      return silverResponse(400, unpaidPatchRefusal(unpaid))
+    }
     if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
     const body: Body = request.body === undefined ? {} : (request.body as Body)
     const links = linksFor(request.url, request.basePath)
