@@ -22,7 +22,6 @@ import {
   LedgerStore,
   type LedgerStoreShape,
   type RefundQuery,
-  type StorageUnavailable,
   trustedId
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -50,7 +49,7 @@ import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.map
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
 import { refundFromRow, refundToRow } from "./mappers/refund.mapper.ts"
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
-import type { OrmSession } from "./store/orm-session.ts"
+import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 
 export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
@@ -72,7 +71,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
     searchTextContains,
     toPage,
     transaction,
-    use
+    use,
+    write
   } = session
   return LedgerStore.of({
     transaction,
@@ -234,7 +234,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
 
     balance: {
       append: (row) =>
-        use("balance.append", async (em) => {
+        write("balance.append", async (em) => {
           const rows = (await em.execute(
             "select coalesce(max(sequence), 0) as last from balance_entries where customer_id = ?",
             [row.customerId]
@@ -286,7 +286,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             { dialect: row.dialect, kind: row.kind, key: row.key },
             dialectRecordFromRow
           ),
-          (existing): Effect.Effect<DialectRecord, StorageUnavailable | Conflict> =>
+          (existing): WriteOp<DialectRecord> =>
             existing === null
               ? insert("dialectRecords.insert", DialectRecordEntity, row, dialectRecordToRow)
               : Effect.fail(new Conflict({ reason: "duplicate", message: `${row.kind} ${row.key} already exists` }))

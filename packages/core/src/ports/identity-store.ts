@@ -4,11 +4,13 @@
  * `transaction` here is the same database transaction the ledger uses (nested calls join it).
  */
 import { Context, type Effect } from "effect"
-import type { StorageUnavailable } from "../errors.ts"
+import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
 import type { Role } from "../model/common.ts"
 import type { ApiKeyId, CustomerId, UserId } from "../model/ids.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
+/** An insert the database's constraints guard (see `LedgerStore`'s writes): a taken unique key is `Conflict("concurrent-modification")`. */
+type Write<A> = Effect.Effect<A, StorageUnavailable | Conflict | ValidationFailed>
 
 export interface UserRecord {
   readonly id: UserId
@@ -39,7 +41,7 @@ export class IdentityStore extends Context.Service<
     /** Runs `work` atomically (the ledger's transaction: nested calls join the outer one). */
     readonly transaction: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
     readonly users: {
-      readonly insert: (row: Omit<UserRecord, "id">) => Op<UserRecord>
+      readonly insert: (row: Omit<UserRecord, "id">) => Write<UserRecord>
       readonly get: (id: UserId) => Op<UserRecord | null>
       readonly getByEmail: (email: string) => Op<UserRecord | null>
       readonly count: Op<number>
@@ -47,7 +49,7 @@ export class IdentityStore extends Context.Service<
       readonly list: Op<ReadonlyArray<UserRecord>>
     }
     readonly apiKeys: {
-      readonly insert: (row: Omit<ApiKeyRecord, "id">) => Op<ApiKeyRecord>
+      readonly insert: (row: Omit<ApiKeyRecord, "id">) => Write<ApiKeyRecord>
       readonly getByPrefix: (prefix: string) => Op<ApiKeyRecord | null>
       readonly revokeAllForUser: (userId: UserId, at: Date) => Op<number>
       readonly get: (id: ApiKeyId) => Op<ApiKeyRecord | null>

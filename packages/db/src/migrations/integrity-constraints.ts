@@ -9,6 +9,9 @@
  * Columns that name an actor (`payments.created_by`, `ledger_events.actor_id`,
  * `idempotency_keys.principal_id`) have no foreign key: the system principal (id 0) acts without
  * a user row. `ledger_events.entity_id` names a row of the table its `entity` says and has none either.
+ * The payment-level sum `allocated + reversed + refunded <= amount` (issue 12's invariant) is not a
+ * CHECK yet: today's release rules can break it (the money-model work of issue 12 fixes them), and a
+ * CHECK would turn those commands into failures; it belongs here once they hold it.
  */
 
 /** A reference from `table.column` to `parent.id` (a null column references nothing). */
@@ -105,11 +108,6 @@ export const ledgerRowChecks: ReadonlyArray<RowCheck> = [
   both("payments", "payments_allocated_amount_check", "allocated_amount >= 0 and allocated_amount <= amount"),
   both("payments", "payments_reversed_amount_check", "reversed_amount >= 0 and reversed_amount <= amount"),
   both("payments", "payments_refunded_amount_check", "refunded_amount >= 0 and refunded_amount <= amount"),
-  both(
-    "payments",
-    "payments_carried_amount_check",
-    "allocated_amount + reversed_amount + refunded_amount <= amount"
-  ),
   both("allocations", "allocations_amount_check", "amount > 0"),
   both("reversals", "reversals_amount_check", "amount > 0"),
   currency("refunds", "currency"),
