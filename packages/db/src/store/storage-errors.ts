@@ -122,7 +122,10 @@ const keyOf = (chain: ReadonlyArray<object>): string => {
 export const constraintRefusal = (operation: string, error: unknown): Conflict | ValidationFailed | null => {
   const chain = causeChain(error)
   const codes = chain.map(codeOf)
-  if (chain.some((e) => e instanceof UniqueConstraintViolationException) || codes.some((c) => uniqueCodes.has(c ?? ""))) {
+  if (
+    chain.some((e) => e instanceof UniqueConstraintViolationException) ||
+    codes.some((c) => uniqueCodes.has(c ?? ""))
+  ) {
     return new Conflict({
       reason: "concurrent-modification",
       message: `${operation}: a record with the same ${keyOf(chain)} already exists (written by a concurrent request)`

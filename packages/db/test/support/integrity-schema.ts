@@ -30,9 +30,7 @@ export const diffAgainstEntities = async (orm: LedgerOrm): Promise<string> => {
       const found = Object.values(present).find((fk) => fk.constraintName === name)
       expect(found, `foreign key ${name}`).toBeDefined()
     }
-    table.setForeignKeys(
-      Object.fromEntries(Object.entries(present).filter(([, fk]) => !names.has(fk.constraintName)))
-    )
+    table.setForeignKeys(Object.fromEntries(Object.entries(present).filter(([, fk]) => !names.has(fk.constraintName))))
   }
   for (const check of ledgerRowChecks) {
     const table = tables.get(check.table)

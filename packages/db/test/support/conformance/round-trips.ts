@@ -4,18 +4,7 @@
  * around payments, dialect records, users and API keys, balance entries, idempotency keys and named
  * sequences.
  */
-import {
-  ApiKeyId,
-  BillingEntityId,
-  CustomerId,
-  GatewayId,
-  IdempotencyStore,
-  IdentityStore,
-  LedgerStore,
-  type Page,
-  PresetId,
-  UserId
-} from "@paybridge/core"
+import { ApiKeyId, CustomerId, IdempotencyStore, IdentityStore, LedgerStore, type Page, UserId } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Database } from "../../../src/index.ts"
@@ -465,8 +454,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
           // The same key under another dialect or kind is a different object.
           yield* s.dialectRecords.insert({ ...mandate("1", seven), dialect: `${dialect}-other` })
           yield* s.dialectRecords.insert({ ...mandate("1", seven), kind: "other" })
-          for (const key of ["2", "3", "4"])
-            yield* s.dialectRecords.insert(mandate(key, key === "4" ? eight : seven))
+          for (const key of ["2", "3", "4"]) yield* s.dialectRecords.insert(mandate(key, key === "4" ? eight : seven))
           const query = { dialect, kind: "site-payment-mandate", customerId: seven, limit: 2 }
           const page1 = yield* s.dialectRecords.list({ ...query, cursor: null })
           expect(page1.items.map((row) => row.key)).toEqual(["1", "2"])
