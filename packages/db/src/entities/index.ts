@@ -15,6 +15,7 @@ import { PaymentPresetEntity } from "./payment-preset.entity.ts"
 import { RefundEntity } from "./refund.entity.ts"
 import { ReversalEntity } from "./reversal.entity.ts"
 import { SequenceEntity } from "./sequence.entity.ts"
+import { SessionEntity } from "./session.entity.ts"
 import { UserEntity } from "./user.entity.ts"
 
 export const ledgerEntities = [
@@ -34,7 +35,8 @@ export const ledgerEntities = [
   ApiKeyEntity,
   IdempotencyKeyEntity,
   SequenceEntity,
-  DialectRecordEntity
+  DialectRecordEntity,
+  SessionEntity
 ]
 
 export {
@@ -54,5 +56,6 @@ export {
   RefundEntity,
   ReversalEntity,
   SequenceEntity,
+  SessionEntity,
   UserEntity
 }

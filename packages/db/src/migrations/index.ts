@@ -12,6 +12,7 @@ import { Migration20261121080000ApiKeyLastUsed } from "./20261121080000-api-key-
 import { Migration20261122000000SearchText } from "./20261122000000-search-text.migration.ts"
 import { Migration20261122000100SearchTextBackfill } from "./20261122000100-search-text-backfill.migration.ts"
 import { Migration20261203300000IntegrityConstraints } from "./20261203300000-integrity-constraints.migration.ts"
+import { Migration20261203300100Sessions } from "./20261203300100-sessions.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -29,5 +30,6 @@ export const ledgerMigrations: Array<MigrationObject> = [
   {
     name: Migration20261203300000IntegrityConstraints.migrationName,
     class: Migration20261203300000IntegrityConstraints
-  }
+  },
+  { name: Migration20261203300100Sessions.migrationName, class: Migration20261203300100Sessions }
 ]

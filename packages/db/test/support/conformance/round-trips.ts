@@ -52,7 +52,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261121080000ApiKeyLastUsed",
         "Migration20261122000000SearchText",
         "Migration20261122000100SearchTextBackfill",
-        "Migration20261203300000IntegrityConstraints"
+        "Migration20261203300000IntegrityConstraints",
+        "Migration20261203300100Sessions"
       ])
     })
 
