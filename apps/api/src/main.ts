@@ -110,7 +110,7 @@ const main = async () => {
   })
   server.on("error", (error) => exitWithError(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
   if (!(server instanceof Server)) return exitWithError("the HTTP server is not a node:http server")
-  const maintenance = startMaintenance({ runtime, config, sessionStores: [adminSessions], log })
+  const maintenance = startMaintenance({ runtime, config, log })
 
   const shutdown = gracefulShutdown({
     server,

@@ -337,7 +337,9 @@ export const authenticatorLayerWith = (
         sessions: {
           // A taken token hash (two random 32-byte tokens alike) cannot happen; a refused insert is a defect.
           save: (record) =>
-            store.sessions.insert(record).pipe(Effect.catchTags({ Conflict: Effect.die, ValidationFailed: Effect.die })),
+            store.sessions
+              .insert(record)
+              .pipe(Effect.catchTags({ Conflict: Effect.die, ValidationFailed: Effect.die })),
           find: store.sessions.get,
           extend: store.sessions.extend,
           take: store.sessions.take,

@@ -46,7 +46,9 @@ export interface SessionRecord {
   readonly tokenHash: string
   readonly kind: "session" | "refresh"
   readonly scope: string
-  readonly origin: { readonly kind: "api-key"; readonly apiKeyId: ApiKeyId } | { readonly kind: "user"; readonly userId: UserId }
+  readonly origin:
+    | { readonly kind: "api-key"; readonly apiKeyId: ApiKeyId }
+    | { readonly kind: "user"; readonly userId: UserId }
   readonly client: string | null
   readonly expiresAt: Date
   readonly createdAt: Date
