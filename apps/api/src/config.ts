@@ -13,8 +13,8 @@
  *   DIALECT_BASE_PATHS   base path per dialect mount, "<dialect>=/path,<dialect>=/path" (each dialect has a default)
  *   SHUTDOWN_TIMEOUT     how long in-flight requests may take to finish on SIGINT/SIGTERM, default "10 seconds"
  *   ADMIN_DIST_DIR       the built admin console served under /admin, default apps/admin/dist (relative: from the repo root)
- *   ELEVATE_JWT_SECRET   HS256 key of the Elevate dialect's tokens, 32-512 characters; default: a random key made at
- *                        start (tokens then end with the process; set it when several processes serve Elevate clients)
+ *   ELEVATE_JWT_SECRET   HS256 key of the Elevate dialect's tokens, 32-512 characters; default: a random key made once
+ *                        and kept in the database, so every process and every restart accepts the same tokens
  *   MAX_BODY_BYTES       largest request body read, default 1048576 (1 MiB); larger → 413 in the protocol's shape
  *   LOGIN_RATE_LIMIT     logins per minute per client address (every protocol's login, tRPC sign-in), default 30
  *   AUTH_FAILURE_LIMIT   failed authentications per 15 minutes per client address, default 50
@@ -26,10 +26,9 @@
  *   OTEL_EXPORTER_OTLP_ENDPOINT OTLP/HTTP collector base URL (spans go to <url>/v1/traces, JSON); unset: no export
  *   OTEL_SERVICE_NAME    the service name on exported spans, default "paybridge"
  */
-import { randomBytes } from "node:crypto"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { Config, ConfigProvider, Duration, Effect, Redacted, Schema } from "effect"
+import { Config, ConfigProvider, Duration, Effect, type Option, Redacted, Schema } from "effect"
 
 /** The repository root (`apps/api/src/` is three levels down). */
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url))
@@ -51,8 +50,11 @@ export interface AppConfig {
   readonly shutdownTimeout: Duration.Duration
   /** Absolute directory of the built admin console (served under `/admin`). */
   readonly adminDistDir: string
-  /** Signing key of the Elevate dialect's JWTs (generated per start when `ELEVATE_JWT_SECRET` is unset). */
-  readonly elevateJwtSecret: Redacted.Redacted<string>
+  /**
+   * Signing key of the Elevate dialect's JWTs from `ELEVATE_JWT_SECRET`; when unset (`None`) the
+   * key persisted in the database is used (made once, shared by every process: see `runtime.ts`).
+   */
+  readonly elevateJwtSecret: Option.Option<Redacted.Redacted<string>>
   /** Largest request body read, in bytes. */
   readonly maxBodyBytes: number
   /** Logins per minute per client address. */
@@ -153,15 +155,14 @@ export const loadConfig = (
       })
     }
     const dataDir = resolve(repoRoot, raw.dataDir)
-    const elevateJwtSecret =
-      raw.elevateJwtSecret._tag === "Some"
-        ? Redacted.value(raw.elevateJwtSecret.value)
-        : randomBytes(32).toString("base64url")
-    const secretBytes = Buffer.byteLength(elevateJwtSecret, "utf8")
-    if (secretBytes < 32 || secretBytes > 512) {
-      return yield* new ConfigInvalid({
-        message: `ELEVATE_JWT_SECRET must be 32-512 characters (an HS256 key of at least 256 bits), got ${secretBytes}`
-      })
+    const elevateJwtSecret = raw.elevateJwtSecret
+    if (elevateJwtSecret._tag === "Some") {
+      const secretBytes = Buffer.byteLength(Redacted.value(elevateJwtSecret.value), "utf8")
+      if (secretBytes < 32 || secretBytes > 512) {
+        return yield* new ConfigInvalid({
+          message: `ELEVATE_JWT_SECRET must be 32-512 characters (an HS256 key of at least 256 bits), got ${secretBytes}`
+        })
+      }
     }
     if (Duration.isLessThan(raw.idempotencyRetention, Duration.hours(24))) {
       return yield* new ConfigInvalid({
@@ -184,7 +185,7 @@ export const loadConfig = (
       dialectBasePaths: yield* parseDialectBasePaths(raw.dialectBasePaths),
       shutdownTimeout: raw.shutdownTimeout,
       adminDistDir: resolve(repoRoot, raw.adminDistDir),
-      elevateJwtSecret: Redacted.make(elevateJwtSecret),
+      elevateJwtSecret,
       maxBodyBytes: yield* positive("MAX_BODY_BYTES", raw.maxBodyBytes),
       loginRateLimit: yield* positive("LOGIN_RATE_LIMIT", raw.loginRateLimit),
       authFailureLimit: yield* positive("AUTH_FAILURE_LIMIT", raw.authFailureLimit),
