@@ -11,6 +11,8 @@
  *   LOG_LEVEL            debug | info | warn | error, default info
  *   PUBLIC_URL           the URL clients use, default http://<HOST>:<port>
  *   DIALECT_BASE_PATHS   base path per dialect mount, "<dialect>=/path,<dialect>=/path" (each dialect has a default)
+ *   PAYBRIDGE_WORKERS    server processes sharing the port (node:cluster), default: the number of cores on
+ *                        PostgreSQL, 1 on SQLite
  *   SHUTDOWN_TIMEOUT     how long in-flight requests may take to finish on SIGINT/SIGTERM, default "10 seconds"
  *   ADMIN_DIST_DIR       the built admin console served under /admin, default apps/admin/dist (relative: from the repo root)
  *   ELEVATE_JWT_SECRET   HS256 key of the Elevate dialect's tokens, 32-512 characters; default: a random key made once
@@ -26,6 +28,7 @@
  *   OTEL_EXPORTER_OTLP_ENDPOINT OTLP/HTTP collector base URL (spans go to <url>/v1/traces, JSON); unset: no export
  *   OTEL_SERVICE_NAME    the service name on exported spans, default "paybridge"
  */
+import { availableParallelism } from "node:os"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Config, ConfigProvider, Duration, Effect, type Option, Redacted, Schema } from "effect"
@@ -48,6 +51,11 @@ export interface AppConfig {
   /** Overrides of dialect mount base paths, by dialect id. */
   readonly dialectBasePaths: Readonly<Record<string, string>>
   readonly shutdownTimeout: Duration.Duration
+  /**
+   * Server processes (`PAYBRIDGE_WORKERS`; node:cluster, one shared port): default the number of
+   * cores on PostgreSQL, 1 on SQLite (one writer at a time; more is allowed on a file, never in memory).
+   */
+  readonly workers: number
   /** Absolute directory of the built admin console (served under `/admin`). */
   readonly adminDistDir: string
   /**
@@ -123,6 +131,7 @@ const rawConfig = Config.all({
   publicUrl: Config.option(Config.URL("PUBLIC_URL")),
   dialectBasePaths: Config.String("DIALECT_BASE_PATHS").pipe(Config.withDefault("")),
   shutdownTimeout: Config.Duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
+  workers: Config.option(Config.Int("PAYBRIDGE_WORKERS")),
   adminDistDir: Config.NonEmptyString("ADMIN_DIST_DIR").pipe(Config.withDefault("apps/admin/dist")),
   elevateJwtSecret: Config.option(Config.Redacted("ELEVATE_JWT_SECRET")),
   maxBodyBytes: Config.Int("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
@@ -175,6 +184,16 @@ export const loadConfig = (
     const databaseUrl = yield* normalizeDatabaseUrl(
       raw.databaseUrl._tag === "Some" ? Redacted.value(raw.databaseUrl.value) : `sqlite:${dataDir}/paybridge.db`
     )
+    const onPostgres = !databaseUrl.startsWith("sqlite:")
+    const workers = yield* positive(
+      "PAYBRIDGE_WORKERS",
+      raw.workers._tag === "Some" ? raw.workers.value : onPostgres ? availableParallelism() : 1
+    )
+    if (workers > 1 && databaseUrl.endsWith(":memory:")) {
+      return yield* new ConfigInvalid({
+        message: "PAYBRIDGE_WORKERS must be 1 with an in-memory SQLite database (each process would have its own)"
+      })
+    }
     return {
       port: raw.port,
       host: raw.host,
@@ -184,6 +203,7 @@ export const loadConfig = (
       publicUrl: raw.publicUrl._tag === "Some" ? raw.publicUrl.value.href.replace(/\/+$/, "") : null,
       dialectBasePaths: yield* parseDialectBasePaths(raw.dialectBasePaths),
       shutdownTimeout: raw.shutdownTimeout,
+      workers,
       adminDistDir: resolve(repoRoot, raw.adminDistDir),
       elevateJwtSecret,
       maxBodyBytes: yield* positive("MAX_BODY_BYTES", raw.maxBodyBytes),

@@ -40,6 +40,10 @@ interface Credentials {
   readonly console: { readonly session: string; readonly csrf: string }
 }
 
+/** `fetch` on a connection of its own (`Connection: close`), so a cluster may hand it to any worker. */
+const fetchOnNewConnection = (input: string | URL, init: RequestInit = {}) =>
+  globalThis.fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), connection: "close" } })
+
 const json = async (response: Response) => ({
   status: response.status,
   body: (await response.json()) as Record<string, unknown>
@@ -88,7 +92,8 @@ const logIn = async (url: string, demo: { email: string; password: string; apiKe
 }
 
 /** What each protocol answers on `url` to a read made with `credentials`. */
-const readsWith = async (url: string, credentials: Credentials) => {
+const readsWith = async (url: string, credentials: Credentials, options: { readonly fresh?: boolean } = {}) => {
+  const fetch = options.fresh === true ? fetchOnNewConnection : globalThis.fetch
   const crmUrl = new URL(`${url}/crmapi/rest/v4/payments/list`)
   crmUrl.searchParams.set("token", credentials.crm)
   crmUrl.searchParams.set("accounts_receivable_identifier", "number=71")
@@ -159,5 +164,29 @@ describe("several server processes on one PostgreSQL database", () => {
     const restarted = await start(false)
     expect(await readsWith(restarted.url, renewed)).toEqual(accepted)
     expect(await readsWith(second.url, renewed)).toEqual(accepted)
+  }, 240_000)
+
+  test("PAYBRIDGE_WORKERS=2 runs two workers on one port; credentials work on both; SIGTERM stops them all", async () => {
+    const cluster = await startServerProcess({
+      dataDir,
+      env: { DATABASE_URL: database.url, PAYBRIDGE_WORKERS: "2" }
+    })
+    running.push(cluster)
+    expect(cluster.stderr()).toContain("Paybridge is running (2 worker processes)")
+    const first = running[0]
+    if (first?.demo == null) throw new Error("the first test's demo credentials are missing")
+    const credentials = await logIn(cluster.url, first.demo)
+    // Each read on a new connection: the cluster deals connections out to both workers.
+    const reads = []
+    for (let index = 0; index < 8; index += 1) reads.push(await readsWith(cluster.url, credentials, { fresh: true }))
+    expect(reads).toEqual(reads.map(() => accepted))
+    const listening = cluster
+      .stdout()
+      .split("\n")
+      .filter((line) => line.includes('"message":"listening"'))
+    expect(listening.length).toBeGreaterThanOrEqual(2)
+    const stopped = await cluster.stop()
+    expect(stopped.code).toBe(0)
+    expect(cluster.stdout()).toContain('"message":"all workers stopped"')
   }, 240_000)
 })
