@@ -38,7 +38,8 @@ export interface EmptyDatabase {
   readonly remove: () => Promise<void>
 }
 
-const beforeIntegrity = "Migration20261122000100SearchTextBackfill"
+/** The last migration before the integrity constraints: the "populated database" is at this schema. */
+const beforeIntegrity = "Migration20261203100100DraftReservations"
 
 type Rows = ReadonlyArray<Record<string, unknown>>
 

@@ -17,7 +17,15 @@ import type { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
 import { PaymentDetail } from "../payments/payments.service.ts"
-import { applyAllocations, effectiveAmount, planAllocations, releaseAllocations } from "../shared/allocation-book.ts"
+import {
+  applyAllocations,
+  documentRoom,
+  effectiveAmount,
+  planAllocations,
+  smaller,
+  unallocatedCredit
+} from "../shared/allocation-book.ts"
+import { releaseAllocations } from "../shared/allocation-releases.ts"
 import { moveBalance } from "../shared/balance-movements.ts"
 import { ensureCurrency, parsePositiveAmount } from "../shared/exact-amounts.ts"
 import { saveDocument } from "../shared/guarded-saves.ts"
@@ -240,8 +248,35 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
             )
             const seen = yield* allocationOf
             const { payment: target } = yield* lockPayment(seen.paymentId)
-            const released = yield* releaseAllocations(target, [yield* allocationOf], "deallocated")
+            const allocation = yield* allocationOf
+            const released = yield* releaseAllocations(
+              target,
+              [allocation],
+              { kind: "deallocation", id: allocation.id },
+              "deallocated"
+            )
             return yield* paymentDetail(released)
+          })
+        )
+      }, ports)
+
+      const settleDocument = Effect.fn("Documents.settleDocument")(function* (input: C.SettleDocumentInput) {
+        return yield* paymentMutation("settleDocument", input, PaymentDetail, (target) =>
+          Effect.gen(function* () {
+            const document = yield* existingDocument(input.documentId)
+            if (document.customerId !== target.customerId) {
+              return yield* validationFailed(["documentId"], `document ${document.id} belongs to another customer`)
+            }
+            const free = unallocatedCredit(target)
+            const room = document.state === "issued" ? documentRoom(document) : 0n
+            const amount = smaller(free, room)
+            if (target.state !== "posted" || document.currency !== target.currency || amount <= 0n) {
+              return yield* paymentDetail(target)
+            }
+            const allocated = yield* applyAllocations(target, [
+              { documentId: document.id, amount, documentPath: ["documentId"] }
+            ])
+            return yield* paymentDetail(allocated)
           })
         )
       }, ports)
@@ -287,6 +322,7 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
         getAllocation,
         allocatePayment,
         deallocate,
+        settleDocument,
         payDocument
       })
     })
