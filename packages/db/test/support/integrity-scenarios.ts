@@ -99,6 +99,7 @@ const seedLedger = (s: LedgerStore["Service"]) =>
       paymentId: payment.id,
       documentId: invoice.id,
       amount: 2_000n,
+      booked: true,
       createdAt: at("2026-04-15T10:00:00.000Z")
     })
     // The newest allocation is deleted: its id must never be handed out again.
@@ -106,6 +107,7 @@ const seedLedger = (s: LedgerStore["Service"]) =>
       paymentId: payment.id,
       documentId: credit.id,
       amount: 100n,
+      booked: true,
       createdAt: at("2026-04-15T10:00:01.000Z")
     })
     yield* s.allocations.delete(removed.id)
@@ -323,6 +325,7 @@ export const describeIntegrityConstraints = (open: () => Promise<EmptyDatabase>)
               paymentId: PaymentId.make(987_654_321),
               documentId: customer.id as never,
               amount: 1n,
+              booked: true,
               createdAt: at("2026-05-01T00:00:00.000Z")
             })
           )
@@ -349,6 +352,7 @@ export const describeIntegrityConstraints = (open: () => Promise<EmptyDatabase>)
               paymentId: seeded.payment.id,
               documentId: seeded.invoice.id,
               amount: 1n,
+              booked: true,
               createdAt: at("2026-05-01T00:00:00.000Z")
             })
           )
