@@ -15,6 +15,7 @@ import { Migration20261203100000AllocationReleases } from "./20261203100000-allo
 import { Migration20261203100100DraftReservations } from "./20261203100100-draft-reservations.migration.ts"
 import { Migration20261203300000IntegrityConstraints } from "./20261203300000-integrity-constraints.migration.ts"
 import { Migration20261203300100Sessions } from "./20261203300100-sessions.migration.ts"
+import { Migration20261203400000GatewayAttempts } from "./20261203400000-gateway-attempts.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -35,5 +36,6 @@ export const ledgerMigrations: Array<MigrationObject> = [
     name: Migration20261203300000IntegrityConstraints.migrationName,
     class: Migration20261203300000IntegrityConstraints
   },
-  { name: Migration20261203300100Sessions.migrationName, class: Migration20261203300100Sessions }
+  { name: Migration20261203300100Sessions.migrationName, class: Migration20261203300100Sessions },
+  { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts }
 ]
