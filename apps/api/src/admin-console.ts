@@ -43,7 +43,7 @@ export const adminBasePath = "/admin"
 export const adminSessionTtlSeconds = 30 * 60
 
 export const makeAdminSessions = (): SessionStore =>
-  makeSessionStore({ ttlSeconds: adminSessionTtlSeconds, sliding: true })
+  makeSessionStore({ scope: "admin-console", ttlSeconds: adminSessionTtlSeconds, sliding: true })
 
 /** The HttpOnly cookie holding a console session token. */
 export const sessionCookieName = "paybridge_session"
@@ -169,13 +169,13 @@ export const makeConsoleHost = ({
         if (error._tag === "Unauthorized") throttle.recordFailure(attempt)
         throw toTrpcError(error)
       }
-      const issued = await Effect.runPromise(sessions.issue(exit.value))
+      const issued = await runtime.runPromise(sessions.issue(exit.value))
       for (const value of sessionCookies(issued.token, request.secure))
         request.responseHeaders.append("Set-Cookie", value)
       return { principal: exit.value.principal, expiresAt: issued.expiresAt }
     },
     signOut: async () => {
-      if (request.sessionToken !== null) await Effect.runPromise(sessions.revoke(request.sessionToken))
+      if (request.sessionToken !== null) await runtime.runPromise(sessions.revoke(request.sessionToken))
       for (const value of sessionCookies(null, request.secure)) request.responseHeaders.append("Set-Cookie", value)
     },
     dialects: consoleDialects,

@@ -9,7 +9,7 @@
  *                     every API answer; `Connection: close` on every answer while shutting down
  *   3. health         `/health/live` (process up) and `/health` = `/health/ready` (database answers → 200,
  *                     and which gateways are live),
- *                     else 503); before any auth, so probes need no key
+ *                     else 503; 503 `draining` once shutting down); before any auth, so probes need no key
  *      /metrics       Prometheus text, for an admin API key only (`Authorization: Bearer`)
  *   4. /trpc/*        body read up to `MAX_BODY_BYTES` (else 413 PAYLOAD_TOO_LARGE); auth: an API key as
  *                     `Authorization: Bearer` (failures throttled per client address), or the console's
@@ -239,6 +239,12 @@ export const createApp = ({
   for (const path of ["/health", "/health/ready"]) {
     app.get(path, async (c) => {
       const up = await databaseAnswers()
+      // A draining process is not ready: a load balancer stops sending it new requests.
+      if (draining())
+        return c.json(
+          { status: "draining", database: up ? "up" : "down", gateways: liveGateways(config.gateways) },
+          503
+        )
       return c.json(
         { status: up ? "ok" : "unavailable", database: up ? "up" : "down", gateways: liveGateways(config.gateways) },
         up ? 200 : 503

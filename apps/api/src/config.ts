@@ -11,10 +11,12 @@
  *   LOG_LEVEL            debug | info | warn | error, default info
  *   PUBLIC_URL           the URL clients use, default http://<HOST>:<port>
  *   DIALECT_BASE_PATHS   base path per dialect mount, "<dialect>=/path,<dialect>=/path" (each dialect has a default)
+ *   PAYBRIDGE_WORKERS    server processes sharing the port (node:cluster), default: the number of cores on
+ *                        PostgreSQL, 1 on SQLite
  *   SHUTDOWN_TIMEOUT     how long in-flight requests may take to finish on SIGINT/SIGTERM, default "10 seconds"
  *   ADMIN_DIST_DIR       the built admin console served under /admin, default apps/admin/dist (relative: from the repo root)
- *   ELEVATE_JWT_SECRET   HS256 key of the Elevate dialect's tokens, 32-512 characters; default: a random key made at
- *                        start (tokens then end with the process; set it when several processes serve Elevate clients)
+ *   ELEVATE_JWT_SECRET   HS256 key of the Elevate dialect's tokens, 32-512 characters; default: a random key made once
+ *                        and kept in the database, so every process and every restart accepts the same tokens
  *   MAX_BODY_BYTES       largest request body read, default 1048576 (1 MiB); larger → 413 in the protocol's shape
  *   LOGIN_RATE_LIMIT     logins per minute per client address (every protocol's login, tRPC sign-in), default 30
  *   AUTH_FAILURE_LIMIT   failed authentications per 15 minutes per client address, default 50
@@ -35,11 +37,11 @@
  *   PAYBRIDGE_FAULT_KILL_AT fault-injection tests only: SIGKILL this process at a phase of a gateway call,
  *                        <charge|refund>:<before-call|after-answer>; unset in every real deployment
  */
-import { randomBytes } from "node:crypto"
+import { availableParallelism } from "node:os"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type StripeGatewayConfig, stripeConfigFromEnv, validateStripeConfig } from "@paybridge/gateway-stripe"
-import { Config, ConfigProvider, Duration, Effect, Redacted, Schema } from "effect"
+import { Config, ConfigProvider, Duration, Effect, type Option, Redacted, Schema } from "effect"
 
 /** The repository root (`apps/api/src/` is three levels down). */
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url))
@@ -59,10 +61,18 @@ export interface AppConfig {
   /** Overrides of dialect mount base paths, by dialect id. */
   readonly dialectBasePaths: Readonly<Record<string, string>>
   readonly shutdownTimeout: Duration.Duration
+  /**
+   * Server processes (`PAYBRIDGE_WORKERS`; node:cluster, one shared port): default the number of
+   * cores on PostgreSQL, 1 on SQLite (one writer at a time; more is allowed on a file, never in memory).
+   */
+  readonly workers: number
   /** Absolute directory of the built admin console (served under `/admin`). */
   readonly adminDistDir: string
-  /** Signing key of the Elevate dialect's JWTs (generated per start when `ELEVATE_JWT_SECRET` is unset). */
-  readonly elevateJwtSecret: Redacted.Redacted<string>
+  /**
+   * Signing key of the Elevate dialect's JWTs from `ELEVATE_JWT_SECRET`; when unset (`None`) the
+   * key persisted in the database is used (made once, shared by every process: see `runtime.ts`).
+   */
+  readonly elevateJwtSecret: Option.Option<Redacted.Redacted<string>>
   /** Largest request body read, in bytes. */
   readonly maxBodyBytes: number
   /** Logins per minute per client address. */
@@ -153,6 +163,7 @@ const rawConfig = Config.all({
   publicUrl: Config.option(Config.URL("PUBLIC_URL")),
   dialectBasePaths: Config.String("DIALECT_BASE_PATHS").pipe(Config.withDefault("")),
   shutdownTimeout: Config.Duration("SHUTDOWN_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
+  workers: Config.option(Config.Int("PAYBRIDGE_WORKERS")),
   adminDistDir: Config.NonEmptyString("ADMIN_DIST_DIR").pipe(Config.withDefault("apps/admin/dist")),
   elevateJwtSecret: Config.option(Config.Redacted("ELEVATE_JWT_SECRET")),
   maxBodyBytes: Config.Int("MAX_BODY_BYTES").pipe(Config.withDefault(1024 * 1024)),
@@ -219,15 +230,14 @@ export const loadConfig = (
       })
     }
     const dataDir = resolve(repoRoot, raw.dataDir)
-    const elevateJwtSecret =
-      raw.elevateJwtSecret._tag === "Some"
-        ? Redacted.value(raw.elevateJwtSecret.value)
-        : randomBytes(32).toString("base64url")
-    const secretBytes = Buffer.byteLength(elevateJwtSecret, "utf8")
-    if (secretBytes < 32 || secretBytes > 512) {
-      return yield* new ConfigInvalid({
-        message: `ELEVATE_JWT_SECRET must be 32-512 characters (an HS256 key of at least 256 bits), got ${secretBytes}`
-      })
+    const elevateJwtSecret = raw.elevateJwtSecret
+    if (elevateJwtSecret._tag === "Some") {
+      const secretBytes = Buffer.byteLength(Redacted.value(elevateJwtSecret.value), "utf8")
+      if (secretBytes < 32 || secretBytes > 512) {
+        return yield* new ConfigInvalid({
+          message: `ELEVATE_JWT_SECRET must be 32-512 characters (an HS256 key of at least 256 bits), got ${secretBytes}`
+        })
+      }
     }
     if (Duration.isLessThan(raw.idempotencyRetention, Duration.hours(24))) {
       return yield* new ConfigInvalid({
@@ -240,6 +250,16 @@ export const loadConfig = (
     const databaseUrl = yield* normalizeDatabaseUrl(
       raw.databaseUrl._tag === "Some" ? Redacted.value(raw.databaseUrl.value) : `sqlite:${dataDir}/paybridge.db`
     )
+    const onPostgres = !databaseUrl.startsWith("sqlite:")
+    const workers = yield* positive(
+      "PAYBRIDGE_WORKERS",
+      raw.workers._tag === "Some" ? raw.workers.value : onPostgres ? availableParallelism() : 1
+    )
+    if (workers > 1 && databaseUrl.endsWith(":memory:")) {
+      return yield* new ConfigInvalid({
+        message: "PAYBRIDGE_WORKERS must be 1 with an in-memory SQLite database (each process would have its own)"
+      })
+    }
     return {
       port: raw.port,
       host: raw.host,
@@ -249,8 +269,9 @@ export const loadConfig = (
       publicUrl: raw.publicUrl._tag === "Some" ? raw.publicUrl.value.href.replace(/\/+$/, "") : null,
       dialectBasePaths: yield* parseDialectBasePaths(raw.dialectBasePaths),
       shutdownTimeout: raw.shutdownTimeout,
+      workers,
       adminDistDir: resolve(repoRoot, raw.adminDistDir),
-      elevateJwtSecret: Redacted.make(elevateJwtSecret),
+      elevateJwtSecret,
       maxBodyBytes: yield* positive("MAX_BODY_BYTES", raw.maxBodyBytes),
       loginRateLimit: yield* positive("LOGIN_RATE_LIMIT", raw.loginRateLimit),
       authFailureLimit: yield* positive("AUTH_FAILURE_LIMIT", raw.authFailureLimit),

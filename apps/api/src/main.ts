@@ -6,12 +6,15 @@
  * (`gateways.ts`), and shuts down gracefully
  * on SIGINT/SIGTERM (`shutdown.ts`): stop accepting, answer what is in flight with
  * `Connection: close`, exit once it is answered (at most `SHUTDOWN_TIMEOUT`), closing the database.
+ * With `PAYBRIDGE_WORKERS` > 1 this process becomes the cluster's primary (`cluster.ts`): it
+ * migrates and seeds once, then runs that many worker processes of this same script on one port.
  *
  * stdout carries the JSON log and nothing else; the banner — with the demo admin's password and
  * API key — goes to stderr, the terminal, so no credential ever reaches the log stream.
  *
  *   node apps/api/src/main.ts [--demo]
  */
+import cluster from "node:cluster"
 import { mkdirSync } from "node:fs"
 import { Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -20,6 +23,7 @@ import { serve } from "@hono/node-server"
 import { Redacted } from "effect"
 import { makeAdminSessions } from "./admin-console.ts"
 import { createApp } from "./app.ts"
+import { reportListening, runPrimary } from "./cluster.ts"
 import { type AppConfig, databaseDialect } from "./config.ts"
 import { type DemoOutcome, prepareDemo } from "./demo/prepare-demo.ts"
 import { describeGateways, liveGateways, startReconciler } from "./gateways.ts"
@@ -37,11 +41,11 @@ const keyHelp = [
   "  Replace a lost key:               pnpm --filter @paybridge/api admin:issue-key -- --email you@example.com"
 ]
 
-const printBanner = (url: string, demo: DemoOutcome | null, gateways: string) => {
+const printBanner = (url: string, demo: DemoOutcome | null, gateways: string, workers: number) => {
   const rule = "─".repeat(72)
   const lines = [
     rule,
-    " Paybridge is running",
+    workers > 1 ? ` Paybridge is running (${workers} worker processes)` : " Paybridge is running",
     `   URL:      ${url}`,
     `   tRPC:     ${url}/trpc`,
     `   Docs:     ${url}/docs`,
@@ -100,11 +104,28 @@ const main = async () => {
   const log = logFrom(runtime)
   log("info", "database ready", { dialect: databaseDialect(config) })
 
-  const demo = values.demo
-    ? await runtime
-        .runPromise(prepareDemo)
-        .catch((error: unknown) => exitWithError(`loading the demo data failed: ${describeError(error)}`))
-    : null
+  // With PAYBRIDGE_WORKERS > 1 the primary seeds the demo once; its workers (forked with the same
+  // arguments) only serve.
+  const demo =
+    values.demo && !cluster.isWorker
+      ? await runtime
+          .runPromise(prepareDemo)
+          .catch((error: unknown) => exitWithError(`loading the demo data failed: ${describeError(error)}`))
+      : null
+
+  if (config.workers > 1 && cluster.isPrimary) {
+    runPrimary({
+      config,
+      log,
+      onListening: (address) => {
+        const url = displayUrl(config, address)
+        log("info", "listening", { url, host: address.address, port: address.port, workers: config.workers })
+        printBanner(url, demo, describeGateways(liveGateways(config.gateways)), config.workers)
+      },
+      release: () => runtime.dispose()
+    })
+    return
+  }
 
   let draining = false
   const adminSessions = makeAdminSessions()
@@ -112,11 +133,12 @@ const main = async () => {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {
     const url = displayUrl(config, address)
     log("info", "listening", { url, host: address.address, port: address.port })
-    printBanner(url, demo, describeGateways(liveGateways(config.gateways)))
+    if (cluster.isWorker) reportListening(address)
+    else printBanner(url, demo, describeGateways(liveGateways(config.gateways)), 1)
   })
   server.on("error", (error) => exitWithError(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
   if (!(server instanceof Server)) return exitWithError("the HTTP server is not a node:http server")
-  const maintenance = startMaintenance({ runtime, config, sessionStores: [adminSessions], log })
+  const maintenance = startMaintenance({ runtime, config, log })
   const reconciler = startReconciler({ runtime, setup: config.gateways, log })
 
   const shutdown = gracefulShutdown({

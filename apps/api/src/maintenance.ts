@@ -1,14 +1,13 @@
 /**
  * Housekeeping on a schedule: every `IDEMPOTENCY_PURGE_INTERVAL` (default hourly) the idempotency
  * keys older than `IDEMPOTENCY_RETENTION` (at least and by default 24 hours) are deleted from the
- * database (`idempotency.purge`), and the admin console's expired sessions are dropped. Dialect
- * session stores drop their own expired tokens (the adapter kit sweeps a store once per token
- * lifetime on its next use). A failed run is logged and the next one tries again; the timer never
- * keeps the process alive.
+ * database (`idempotency.purge`), and so is every expired session and refresh token — the
+ * dialects' and the admin console's, which all live in the `sessions` table. With several server
+ * processes each runs the schedule; the deletes are idempotent. A failed run is logged and the next
+ * one tries again; the timer never keeps the process alive.
  */
-import type { SessionStore } from "@paybridge/adapter-kit"
-import { IdempotencyStore } from "@paybridge/core"
-import { Duration, Effect } from "effect"
+import { Authenticator, IdempotencyStore } from "@paybridge/core"
+import { Duration } from "effect"
 import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
 import { errorField, type LogFields } from "./logger.ts"
@@ -16,8 +15,6 @@ import { errorField, type LogFields } from "./logger.ts"
 export interface MaintenanceOptions {
   readonly runtime: AppRuntime
   readonly config: Pick<AppConfig, "idempotencyRetention" | "purgeInterval">
-  /** In-memory session stores to purge on the same schedule. */
-  readonly sessionStores: ReadonlyArray<SessionStore>
   readonly log: (level: "info" | "error", message: string, fields?: LogFields) => void
   /** The clock in milliseconds; default `Date.now` (tests pin it). */
   readonly now?: (() => number) | undefined
@@ -41,8 +38,9 @@ export const startMaintenance = (options: MaintenanceOptions): Maintenance => {
   const runOnce = async (): Promise<PurgeResult> => {
     const before = new Date(now() - Duration.toMillis(options.config.idempotencyRetention))
     const idempotencyKeys = await options.runtime.runPromise(IdempotencyStore.use((store) => store.purge(before)))
-    let sessions = 0
-    for (const store of options.sessionStores) sessions += await Effect.runPromise(store.purgeExpired)
+    const sessions = await options.runtime.runPromise(
+      Authenticator.use((auth) => auth.sessions.purgeExpired(new Date(now())))
+    )
     options.log("info", "purged expired idempotency keys and sessions", {
       idempotencyKeys,
       sessions,

@@ -7,21 +7,69 @@
  * server and the CLI scripts both open it here; disposing it closes the database and flushes
  * exported spans.
  */
+
+import { randomBytes } from "node:crypto"
 import { ElevateTokenSettings } from "@paybridge/adapter-elevate"
-import { authenticatorLayer, ledgerLayer } from "@paybridge/core"
+import { authenticatorLayer, LedgerStore, ledgerLayer } from "@paybridge/core"
 import { openDatabase } from "@paybridge/db"
-import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
 import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
 import { gatewaysLayer } from "./gateways.ts"
 import { telemetryLayer } from "./observability.ts"
 
-/** The Elevate dialect signs its JWTs with `ELEVATE_JWT_SECRET` (see `config.ts`). */
+/** Where the Elevate signing key made by the first start is kept (an Elevate-only object: a dialect record). */
+const persistedKey = { dialect: "elevate", kind: "signing-key", key: "jwt-hs256" } as const
+
+/**
+ * The Elevate key kept in the database, made on first use: of several processes starting at once
+ * exactly one insert lands (the others' is refused as a concurrent write) and all read that one.
+ */
+const persistedElevateSecret = Effect.gen(function* () {
+  const store = yield* LedgerStore
+  const stored = () =>
+    Effect.map(store.dialectRecords.getByKey(persistedKey.dialect, persistedKey.kind, persistedKey.key), (record) =>
+      typeof record?.data.secret === "string" ? record.data.secret : null
+    )
+  const existing = yield* stored()
+  if (existing !== null) return existing
+  const at = new Date()
+  const made = randomBytes(32).toString("base64url")
+  const inserted = yield* store.dialectRecords
+    .insert({
+      ...persistedKey,
+      customerId: null,
+      paymentId: null,
+      data: { secret: made },
+      createdAt: at,
+      updatedAt: at
+    })
+    .pipe(
+      Effect.as(true),
+      Effect.catchTag("Conflict", () => Effect.succeed(false))
+    )
+  if (inserted) return made
+  const winner = yield* stored()
+  if (winner === null) return yield* Effect.die(new Error("the persisted Elevate signing key vanished"))
+  return winner
+})
+
+/**
+ * The Elevate dialect signs its JWTs with `ELEVATE_JWT_SECRET` (see `config.ts`), or, when it is
+ * unset, with the key persisted in the database: never a per-process key, so a token issued by one
+ * process is accepted by every other one and after a restart.
+ */
 const elevateTokens = (config: AppConfig) =>
-  Layer.succeed(ElevateTokenSettings, {
-    secret: new TextEncoder().encode(Redacted.value(config.elevateJwtSecret)),
-    now: Date.now
-  })
+  Layer.effect(
+    ElevateTokenSettings,
+    Effect.map(
+      Option.match(config.elevateJwtSecret, {
+        onSome: (secret) => Effect.succeed(Redacted.value(secret)),
+        onNone: () => persistedElevateSecret
+      }),
+      (secret) => ({ secret: new TextEncoder().encode(secret), now: Date.now })
+    )
+  )
 
 /**
  * Opening the database can fail (`StorageUnavailable`); that is turned into a defect here, because

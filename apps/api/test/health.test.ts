@@ -4,6 +4,7 @@
  * database dropped under a running server. And a storage outage met while checking an API key
  * answers 503 SERVICE_UNAVAILABLE (retry later), not 401 or a generic 500 — shown with the
  * real store on SQLite in memory and an injected outage behind the production app and authenticator.
+ * A process that is shutting down answers readiness 503 `draining`.
  */
 import { authenticatorLayer } from "@paybridge/core"
 import { createPostgresTestDatabase, testLedgerLayerWith } from "@paybridge/db/testing"
@@ -61,6 +62,22 @@ describe("health", () => {
       expect(await response.json()).toMatchObject({
         error: { code: "SERVICE_UNAVAILABLE", _tag: "StorageUnavailable", requestId: "outage-1" }
       })
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
+  test("a draining server is not ready: readiness answers 503 draining, so a load balancer stops sending to it", async () => {
+    let draining = false
+    const runtime = ManagedRuntime.make(Layer.provideMerge(authenticatorLayer, testLedgerLayerWith()))
+    const app = createApp({ runtime, config: await Effect.runPromise(loadConfig({})), draining: () => draining })
+    try {
+      expect((await app.request("/health/ready")).status).toBe(200)
+      draining = true
+      const response = await app.request("/health/ready")
+      expect(response.status).toBe(503)
+      expect(await response.json()).toMatchObject({ status: "draining", database: "up" })
+      expect((await app.request("/health/live")).status).toBe(200)
     } finally {
       await runtime.dispose()
     }

@@ -2,7 +2,8 @@
  * The purge schedule, with a pinned clock and a short interval: idempotency keys are kept at
  * least `IDEMPOTENCY_RETENTION` (never less than 24 hours) and replay until then; once older they
  * are deleted on the next scheduled run, after which the same key makes a new payment; expired
- * console sessions are dropped on the same schedule, live ones kept.
+ * session and refresh tokens — the console's and the dialects', all in the database — are deleted
+ * on the same schedule, live ones kept.
  */
 import { makeSessionStore } from "@paybridge/adapter-kit"
 import { withIdempotencyKey } from "@paybridge/client"
@@ -37,7 +38,19 @@ describe("scheduled purge", () => {
     await create("purge-key-2")
 
     let clock = Date.now()
-    const sessions = makeSessionStore({ ttlSeconds: 1800, now: () => clock, sweepIntervalSeconds: 86_400 })
+    const sessions = makeSessionStore({
+      scope: "admin-console",
+      ttlSeconds: 1800,
+      now: () => clock,
+      sweepIntervalSeconds: 86_400
+    })
+    const dialectSessions = makeSessionStore({
+      scope: "crm-com",
+      ttlSeconds: 900,
+      refreshTtlSeconds: 3600,
+      now: () => clock,
+      sweepIntervalSeconds: 86_400
+    })
     const grant = await server.runtime.runPromise(
       Authenticator.use((auth) =>
         Effect.gen(function* () {
@@ -51,22 +64,25 @@ describe("scheduled purge", () => {
         })
       )
     )
-    await Effect.runPromise(sessions.issue(grant))
+    await server.runtime.runPromise(sessions.issue(grant))
+    const dialectToken = (await server.runtime.runPromise(dialectSessions.issue(grant))).token
     const runs: Array<Record<string, unknown>> = []
     const maintenance = startMaintenance({
       runtime: server.runtime,
       config: { idempotencyRetention: Duration.hours(24), purgeInterval: Duration.millis(50) },
-      sessionStores: [sessions],
       log: (_level, message, fields) => runs.push({ message, ...fields }),
       now: () => clock
     })
     try {
       // 23 hours on: nothing is old enough, and the key still replays.
       clock += hours(23)
-      const live = await Effect.runPromise(sessions.issue(grant))
-      expect(await maintenance.runOnce()).toEqual({ idempotencyKeys: 0, sessions: 1 })
+      const live = await server.runtime.runPromise(sessions.issue(grant))
+      // The console session, the dialect session and its refresh token are over.
+      expect(await maintenance.runOnce()).toEqual({ idempotencyKeys: 0, sessions: 3 })
       const stillLive = await server.runtime.runPromise(sessions.resolve(live.token))
       expect(stillLive.name).toBe("Ops")
+      const gone = await server.runtime.runPromiseExit(dialectSessions.resolve(dialectToken))
+      expect(gone._tag).toBe("Failure")
       expect((await create("purge-key-1")).payment.id).toBe(first.payment.id)
 
       // 25 hours on: the next scheduled run deletes both keys.

@@ -1,7 +1,7 @@
 /**
- * The `IdentityStore` port on MikroORM: users and API keys, on the same session (and so the same
- * transaction) as the `LedgerStore`. A key and its user are read in one joined statement (what
- * authenticating a request needs), converted by the ORM's own column types (`em.map`).
+ * The `IdentityStore` port on MikroORM: users, API keys and session tokens (by hash), on the same
+ * session (and so the same transaction) as the `LedgerStore`. A key and its user are read in one
+ * joined statement (what authenticating a request needs), converted by the ORM's own column types (`em.map`).
  */
 import {
   type ApiKeyRecord,
@@ -12,8 +12,10 @@ import {
   type UserRecord
 } from "@paybridge/core"
 import { ApiKeyEntity, type ApiKeyRow } from "./entities/api-key.entity.ts"
+import { SessionEntity } from "./entities/session.entity.ts"
 import { UserEntity, type UserRow } from "./entities/user.entity.ts"
 import { apiKeyFromRow, apiKeyToRow } from "./mappers/api-key.mapper.ts"
+import { sessionFromRow, sessionToRow } from "./mappers/session.mapper.ts"
 import { userFromRow, userToRow } from "./mappers/user.mapper.ts"
 import type { OrmSession } from "./store/orm-session.ts"
 
@@ -36,7 +38,7 @@ const columnsOf = (row: Record<string, unknown>, prefix: string): Record<string,
   )
 
 export const makeIdentityStore = (session: OrmSession): IdentityStoreShape => {
-  const { findAll, findOne, insert, transaction, use } = session
+  const { findAll, findOne, insert, transaction, use, write } = session
   const keyWithUser = (operation: string, condition: string, value: string | number) =>
     use(operation, async (em): Promise<ApiKeyWithUser | null> => {
       const rows = (await em.execute(
@@ -84,6 +86,22 @@ export const makeIdentityStore = (session: OrmSession): IdentityStoreShape => {
         use("apiKeys.markUsed", async (em) => {
           await em.nativeUpdate(ApiKeyEntity, { id }, { lastUsedAt: at })
         })
+    },
+
+    sessions: {
+      insert: (record) =>
+        write("sessions.insert", async (em) => {
+          await em.insert(SessionEntity, sessionToRow(record))
+        }),
+      get: (tokenHash) => findOne("sessions.get", SessionEntity, { tokenHash }, sessionFromRow),
+      extend: (tokenHash, expiresAt) =>
+        use("sessions.extend", async (em) => {
+          await em.nativeUpdate(SessionEntity, { tokenHash }, { expiresAt })
+        }),
+      take: (tokenHash) =>
+        use("sessions.take", async (em) => (await em.nativeDelete(SessionEntity, { tokenHash })) === 1),
+      purgeExpired: (at) =>
+        use("sessions.purgeExpired", (em) => em.nativeDelete(SessionEntity, { expiresAt: { $lte: at } }))
     }
   })
 }

@@ -23,7 +23,6 @@ import {
   LedgerStore,
   type LedgerStoreShape,
   type RefundQuery,
-  type StorageUnavailable,
   trustedId
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -55,7 +54,7 @@ import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.map
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
 import { refundFromRow, refundToRow } from "./mappers/refund.mapper.ts"
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
-import type { OrmSession } from "./store/orm-session.ts"
+import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 
 export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
@@ -77,7 +76,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
     searchTextContains,
     toPage,
     transaction,
-    use
+    use,
+    write
   } = session
   return LedgerStore.of({
     transaction,
@@ -252,7 +252,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             { attemptKey: row.attemptKey },
             gatewayAttemptFromRow
           ),
-          (existing): Effect.Effect<GatewayAttempt, StorageUnavailable | Conflict> =>
+          (existing): WriteOp<GatewayAttempt> =>
             existing === null
               ? insert("gatewayAttempts.insert", GatewayAttemptEntity, row, gatewayAttemptToRow)
               : Effect.fail(new Conflict({ reason: "duplicate", message: `gateway attempt ${row.attemptKey} exists` }))
@@ -293,7 +293,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
 
     balance: {
       append: (row) =>
-        use("balance.append", async (em) => {
+        write("balance.append", async (em) => {
           const rows = (await em.execute(
             "select coalesce(max(sequence), 0) as last from balance_entries where customer_id = ?",
             [row.customerId]
@@ -346,7 +346,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             { dialect: row.dialect, kind: row.kind, key: row.key },
             dialectRecordFromRow
           ),
-          (existing): Effect.Effect<DialectRecord, StorageUnavailable | Conflict> =>
+          (existing): WriteOp<DialectRecord> =>
             existing === null
               ? insert("dialectRecords.insert", DialectRecordEntity, row, dialectRecordToRow)
               : Effect.fail(new Conflict({ reason: "duplicate", message: `${row.kind} ${row.key} already exists` }))

@@ -188,9 +188,9 @@ const runDatabase = async (database: DatabaseKind, settings: BenchOptions) => {
   })
 
   // ---- Paybridge processes ----------------------------------------------------------------------
-  // One server per PAYBRIDGE_WORKERS value (`--workers`). Multi-process serving comes in a later
-  // change: the variable is passed through now and ignored by today's server; when it lands, the
-  // same flag measures 1, 2 … N workers on PostgreSQL with no change here.
+  // One server per PAYBRIDGE_WORKERS value (`--workers`; bare: 1, 2 and the core count), each a
+  // node:cluster of that many processes on one port. Several workers are measured on PostgreSQL
+  // only: SQLite takes one writer at a time, so its rows stay at one worker.
   let paybridge: ServerProcess | null = null
   let paybridgeWorkers: number | null = null
   let sessionsAt = 0
@@ -208,7 +208,7 @@ const runDatabase = async (database: DatabaseKind, settings: BenchOptions) => {
     sessionsAt = 0
     return paybridge
   }
-  const workerSettings = settings.workers ?? [null]
+  const workerSettings = settings.workers === null ? [null] : database === "postgres" ? settings.workers : [1]
   const first = await paybridgeWith(workerSettings[0] ?? null)
   const fixtures: Fixtures = await prepareFixtures(first.baseUrl, working.plan, admin, log)
   sessionsAt = Date.now()

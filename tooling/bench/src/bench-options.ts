@@ -3,6 +3,7 @@
  * `BenchOptions` value that every other module reads. A bad flag stops the run with a usage line
  * before anything is started.
  */
+import { availableParallelism } from "node:os"
 import { parseArgs } from "node:util"
 
 export type DatabaseKind = "sqlite" | "postgres"
@@ -30,7 +31,7 @@ export interface BenchOptions {
 }
 
 export const usage = `usage: pnpm bench:http [--payments N] [--duration S] [--warmup S] [--connections 1,8,32]
-  [--only REGEX] [--db sqlite,postgres] [--workers 1,2,...] [--reseed] [--quick]
+  [--only REGEX] [--db sqlite,postgres] [--workers [1,2,...]] [--reseed] [--quick]
   [--postgres-url postgresql://postgres@127.0.0.1:5432] [--log-level info]`
 
 const fail = (message: string): never => {
@@ -52,11 +53,23 @@ const positive = (flag: string, raw: string | undefined, fallback: number, minim
   return value
 }
 
+/** The worker counts a bare `--workers` measures: 1, 2 and the number of cores (each once). */
+export const defaultWorkerCounts = (): ReadonlyArray<number> => [...new Set([1, 2, availableParallelism()])]
+
+const withDefaultWorkers = (args: ReadonlyArray<string>): Array<string> =>
+  args.flatMap((arg, index) => {
+    const next = args[index + 1]
+    return arg === "--workers" && (next === undefined || next.startsWith("--"))
+      ? [arg, defaultWorkerCounts().join(",")]
+      : [arg]
+  })
+
 const parseFlags = () => {
   try {
     return parseArgs({
-      // pnpm passes a literal "--" through when flags follow it; ignore it.
-      args: process.argv.slice(2).filter((arg) => arg !== "--"),
+      // pnpm passes a literal "--" through when flags follow it; ignore it. A bare `--workers`
+      // means 1, 2 and the number of cores.
+      args: withDefaultWorkers(process.argv.slice(2).filter((arg) => arg !== "--")),
       options: {
         payments: { type: "string" },
         duration: { type: "string" },

@@ -10,7 +10,7 @@
  */
 import { ElevateTokenSettings, verifyElevateToken } from "@paybridge/adapter-elevate"
 import { Authenticator, CommandContext } from "@paybridge/core"
-import { Effect, Redacted } from "effect"
+import { Effect, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { loadConfig } from "../../src/config.ts"
 import { dialects } from "../../src/dialects.ts"
@@ -244,10 +244,10 @@ describe("Elevate across protocols", () => {
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(900)
     const short = await Effect.runPromise(Effect.flip(loadConfig({ ELEVATE_JWT_SECRET: "too-short" })))
     expect(short.message).toContain("ELEVATE_JWT_SECRET")
-    const generated = await Effect.runPromise(loadConfig({}))
-    const again = await Effect.runPromise(loadConfig({}))
-    expect(Redacted.value(generated.elevateJwtSecret)).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    expect(Redacted.value(generated.elevateJwtSecret)).not.toBe(Redacted.value(again.elevateJwtSecret))
+    const configured = await Effect.runPromise(loadConfig({ ELEVATE_JWT_SECRET: secret }))
+    expect(Option.map(configured.elevateJwtSecret, Redacted.value)).toEqual(Option.some(secret))
+    // Unset: no per-process key; the runtime uses the one kept in the database.
+    expect(Option.isNone((await Effect.runPromise(loadConfig({}))).elevateJwtSecret)).toBe(true)
   })
 
   test("/docs/elevate/openapi.json lists Elevate's endpoints", async () => {

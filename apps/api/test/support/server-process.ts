@@ -25,15 +25,11 @@ export const startServerProcess = async (options: {
   readonly demo?: boolean
   readonly env?: Readonly<Record<string, string>>
 }): Promise<ServerProcess> => {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PAYBRIDGE_DATA_DIR: options.dataDir,
-    PORT: "0",
-    LOG_LEVEL: "info",
-    ...options.env
-  }
+  const env: Record<string, string | undefined> = { ...process.env }
+  // Only what the test passes: never the caller's own database or public URL.
   delete env.DATABASE_URL
   delete env.PUBLIC_URL
+  Object.assign(env, { PAYBRIDGE_DATA_DIR: options.dataDir, PORT: "0", LOG_LEVEL: "info", ...options.env })
   const args = options.demo === true ? [mainScript, "--demo"] : [mainScript]
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] })
   let stdout = ""

@@ -299,6 +299,7 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
     const sessions =
       deps.sessions ??
       makeSessionStore({
+        scope: definition.id,
         ttlSeconds: definition.sessions?.ttlSeconds ?? 3600,
         sliding: definition.sessions?.sliding,
         refreshTtlSeconds: definition.sessions?.refreshTtlSeconds

@@ -56,7 +56,7 @@ export type OutsideAuthentication = (c: Context, requestId: string) => Promise<P
  * sent (`Authentication credentials were not provided.` when no credentials came).
  */
 export const authenticateOutsideRegistry = (deps: DialectDeps): OutsideAuthentication => {
-  const sessions = deps.sessions ?? makeSessionStore({ ttlSeconds: 3600 })
+  const sessions = deps.sessions ?? makeSessionStore({ scope: "silver", ttlSeconds: 3600 })
   return async (c, requestId) => {
     const context = { requestId, operationId: null, method: c.req.method, path: c.req.path }
     const source: CredentialSource = {

@@ -352,7 +352,18 @@ export const authenticatorLayerWith = (
         countUsers: store.users.count,
         listUsers: store.users.list,
         listApiKeys: (userId) => store.apiKeys.list(userId),
-        revokeApiKey
+        revokeApiKey,
+        sessions: {
+          // A taken token hash (two random 32-byte tokens alike) cannot happen; a refused insert is a defect.
+          save: (record) =>
+            store.sessions
+              .insert(record)
+              .pipe(Effect.catchTags({ Conflict: Effect.die, ValidationFailed: Effect.die })),
+          find: store.sessions.get,
+          extend: store.sessions.extend,
+          take: store.sessions.take,
+          purgeExpired: store.sessions.purgeExpired
+        }
       })
     })
   )

@@ -11,7 +11,7 @@ import { Context, type Effect } from "effect"
 import type { LedgerError, Overloaded, StorageUnavailable, Unauthorized } from "../errors.ts"
 import type { Principal, Role } from "../model/common.ts"
 import type { ApiKeyId, CustomerId, UserId } from "../model/ids.ts"
-import type { ApiKeyRecord, UserRecord } from "../ports/identity-store.ts"
+import type { ApiKeyRecord, SessionRecord, UserRecord } from "../ports/identity-store.ts"
 
 export interface CreateUserInput {
   readonly email: string
@@ -92,5 +92,18 @@ export class Authenticator extends Context.Service<
     readonly listApiKeys: (userId?: UserId) => Effect.Effect<ReadonlyArray<ApiKeyRecord>, StorageUnavailable>
     /** Revokes one key at once (`NotFound` for an unknown id); revoking a revoked key is a no-op. */
     readonly revokeApiKey: (apiKeyId: ApiKeyId) => Effect.Effect<ApiKeyRecord, LedgerError>
+    /**
+     * The session and refresh tokens logins issue (dialects, the console), kept in the database by
+     * token hash so every server process, and a restarted one, accepts them (see `SessionRecord`).
+     */
+    readonly sessions: {
+      readonly save: (record: SessionRecord) => Effect.Effect<void, StorageUnavailable>
+      readonly find: (tokenHash: string) => Effect.Effect<SessionRecord | null, StorageUnavailable>
+      readonly extend: (tokenHash: string, expiresAt: Date) => Effect.Effect<void, StorageUnavailable>
+      /** Deletes the record; true for the one caller that deleted it (single-use refresh tokens). */
+      readonly take: (tokenHash: string) => Effect.Effect<boolean, StorageUnavailable>
+      /** Deletes every session and refresh token expired at `at`; how many. */
+      readonly purgeExpired: (at: Date) => Effect.Effect<number, StorageUnavailable>
+    }
   }
 >()("@paybridge/core/auth/Authenticator") {}

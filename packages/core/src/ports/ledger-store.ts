@@ -50,10 +50,19 @@ import type {
 import type { CurrencyCode } from "../money/currency.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
+/**
+ * A write the database's constraints guard: `Conflict("concurrent-modification")` when a unique key
+ * is taken (a concurrent writer got there first; the command's retry then sees its row),
+ * `ValidationFailed` when a referenced record does not exist.
+ */
+type Write<A> = Effect.Effect<A, StorageUnavailable | Conflict | ValidationFailed>
 /** A list read; `ValidationFailed` (path `["cursor"]`) when the caller's cursor is not one this list issued. */
 type ListOp<A> = Effect.Effect<Page<A>, StorageUnavailable | ValidationFailed>
-/** An update guarded by the version the caller read; `Conflict("concurrent-modification")` when it moved. */
-type Guarded<A> = Effect.Effect<A, StorageUnavailable | Conflict>
+/**
+ * An update guarded by the version the caller read; `Conflict("concurrent-modification")` when it
+ * moved (and a {@link Write}'s constraint refusals).
+ */
+type Guarded<A> = Write<A>
 export type New<A extends { readonly id: number }> = Omit<A, "id">
 
 export interface Paging {
@@ -171,12 +180,12 @@ export class LedgerStore extends Context.Service<
     readonly nextSequence: (name: SequenceName) => Op<bigint>
 
     readonly billingEntities: {
-      readonly insert: (row: New<BillingEntity>) => Op<BillingEntity>
+      readonly insert: (row: New<BillingEntity>) => Write<BillingEntity>
       readonly get: (id: BillingEntityId) => Op<BillingEntity | null>
       readonly list: (paging: Paging) => ListOp<BillingEntity>
     }
     readonly customers: {
-      readonly insert: (row: New<Customer>) => Op<Customer>
+      readonly insert: (row: New<Customer>) => Write<Customer>
       readonly get: (id: CustomerId) => Op<Customer | null>
       readonly getByPublicId: (publicId: string) => Op<Customer | null>
       readonly getByNumber: (number: string) => Op<Customer | null>
@@ -185,21 +194,21 @@ export class LedgerStore extends Context.Service<
       readonly list: (query: CustomerQuery) => ListOp<Customer>
     }
     readonly gateways: {
-      readonly insert: (row: New<Gateway>) => Op<Gateway>
+      readonly insert: (row: New<Gateway>) => Write<Gateway>
       readonly get: (id: GatewayId) => Op<Gateway | null>
       readonly getByCode: (code: string) => Op<Gateway | null>
-      readonly update: (row: Gateway) => Op<Gateway>
+      readonly update: (row: Gateway) => Write<Gateway>
       readonly list: (paging: Paging) => ListOp<Gateway>
     }
     readonly presets: {
-      readonly insert: (row: New<PaymentPreset>) => Op<PaymentPreset>
+      readonly insert: (row: New<PaymentPreset>) => Write<PaymentPreset>
       readonly get: (id: PresetId) => Op<PaymentPreset | null>
       readonly getByCode: (kind: PaymentPreset["kind"], code: string) => Op<PaymentPreset | null>
-      readonly update: (row: PaymentPreset) => Op<PaymentPreset>
+      readonly update: (row: PaymentPreset) => Write<PaymentPreset>
       readonly list: (kind: PaymentPreset["kind"], paging: Paging) => ListOp<PaymentPreset>
     }
     readonly documents: {
-      readonly insert: (row: New<Document>) => Op<Document>
+      readonly insert: (row: New<Document>) => Write<Document>
       readonly get: (id: DocumentId) => Op<Document | null>
       readonly getByPublicId: (publicId: string) => Op<Document | null>
       readonly getByNumber: (kind: DocumentKind, number: string) => Op<Document | null>
@@ -207,7 +216,7 @@ export class LedgerStore extends Context.Service<
       readonly list: (query: DocumentQuery) => ListOp<Document>
     }
     readonly payments: {
-      readonly insert: (row: New<Payment>) => Op<Payment>
+      readonly insert: (row: New<Payment>) => Write<Payment>
       readonly get: (id: PaymentId) => Op<Payment | null>
       readonly getByPublicId: (publicId: string) => Op<Payment | null>
       readonly getByReferenceNumber: (referenceNumber: string) => Op<Payment | null>
@@ -225,9 +234,9 @@ export class LedgerStore extends Context.Service<
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }
     readonly allocations: {
-      readonly insert: (row: New<Allocation>) => Op<Allocation>
+      readonly insert: (row: New<Allocation>) => Write<Allocation>
       /** Changes an allocation's amount or booked flag (the caller holds the customer lock). */
-      readonly update: (row: Allocation) => Op<Allocation>
+      readonly update: (row: Allocation) => Write<Allocation>
       readonly delete: (id: AllocationId) => Op<void>
       readonly get: (id: AllocationId) => Op<Allocation | null>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Allocation>>
@@ -237,22 +246,22 @@ export class LedgerStore extends Context.Service<
     }
     /** What each movement released from a payment, part by part (see `AllocationRelease`). */
     readonly releases: {
-      readonly insert: (row: New<AllocationRelease>) => Op<AllocationRelease>
-      readonly update: (row: AllocationRelease) => Op<AllocationRelease>
+      readonly insert: (row: New<AllocationRelease>) => Write<AllocationRelease>
+      readonly update: (row: AllocationRelease) => Write<AllocationRelease>
       /** The parts one movement released, by id ascending. */
       readonly listByMovement: (kind: ReleaseMovementKind, movementId: number) => Op<ReadonlyArray<AllocationRelease>>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<AllocationRelease>>
     }
     readonly reversals: {
-      readonly insert: (row: New<Reversal>) => Op<Reversal>
-      readonly update: (row: Reversal) => Op<Reversal>
+      readonly insert: (row: New<Reversal>) => Write<Reversal>
+      readonly update: (row: Reversal) => Write<Reversal>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Reversal>>
       /** The reversals of several payments at once, by id ascending. */
       readonly listByPayments: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyArray<Reversal>>
     }
     readonly collections: {
-      readonly insert: (row: New<Collection>) => Op<Collection>
-      readonly update: (row: Collection) => Op<Collection>
+      readonly insert: (row: New<Collection>) => Write<Collection>
+      readonly update: (row: Collection) => Write<Collection>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Collection>>
     }
     /** Requests to gateways that can move money, booked before the gateway is called (see `GatewayAttempt`). */
@@ -260,15 +269,15 @@ export class LedgerStore extends Context.Service<
       /** `Conflict("duplicate")` when the attempt key exists. */
       readonly insert: (row: New<GatewayAttempt>) => Guarded<GatewayAttempt>
       readonly get: (id: GatewayAttemptId) => Op<GatewayAttempt | null>
-      readonly update: (row: GatewayAttempt) => Op<GatewayAttempt>
+      readonly update: (row: GatewayAttempt) => Write<GatewayAttempt>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<GatewayAttempt>>
       /** Attempts still `pending`, oldest first, at most `limit`. */
       readonly listPending: (limit: number) => Op<ReadonlyArray<GatewayAttempt>>
     }
     readonly refunds: {
-      readonly insert: (row: New<Refund>) => Op<Refund>
+      readonly insert: (row: New<Refund>) => Write<Refund>
       readonly get: (id: RefundId) => Op<Refund | null>
-      readonly update: (row: Refund) => Op<Refund>
+      readonly update: (row: Refund) => Write<Refund>
       readonly list: (query: RefundQuery) => ListOp<Refund>
     }
     readonly balance: {
@@ -276,20 +285,20 @@ export class LedgerStore extends Context.Service<
        * Appends the next entry of the customer's chain, assigning `sequence` = last + 1 (the
        * caller holds the customer lock, so sequences stay gap-free).
        */
-      readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Op<BalanceEntry>
+      readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Write<BalanceEntry>
       readonly list: (customerId: CustomerId, paging: Paging) => ListOp<BalanceEntry>
     }
     readonly events: {
-      readonly append: (row: New<LedgerEvent>) => Op<LedgerEvent>
+      readonly append: (row: New<LedgerEvent>) => Write<LedgerEvent>
       readonly list: (query: EventQuery) => ListOp<LedgerEvent>
     }
     /** Vendor-only objects of the dialects (see `DialectRecord`); listed by id ascending. */
     readonly dialectRecords: {
       /** `Conflict("duplicate")` when (dialect, kind, key) already exists. */
-      readonly insert: (row: New<DialectRecord>) => Guarded<DialectRecord>
+      readonly insert: (row: New<DialectRecord>) => Write<DialectRecord>
       readonly get: (id: DialectRecordId) => Op<DialectRecord | null>
       readonly getByKey: (dialect: string, kind: string, key: string) => Op<DialectRecord | null>
-      readonly update: (row: DialectRecord) => Op<DialectRecord>
+      readonly update: (row: DialectRecord) => Write<DialectRecord>
       readonly delete: (id: DialectRecordId) => Op<void>
       readonly list: (query: DialectRecordQuery) => ListOp<DialectRecord>
     }

@@ -17,6 +17,7 @@ import { PaymentPresetEntity } from "./payment-preset.entity.ts"
 import { RefundEntity } from "./refund.entity.ts"
 import { ReversalEntity } from "./reversal.entity.ts"
 import { SequenceEntity } from "./sequence.entity.ts"
+import { SessionEntity } from "./session.entity.ts"
 import { UserEntity } from "./user.entity.ts"
 
 export const ledgerEntities = [
@@ -38,6 +39,7 @@ export const ledgerEntities = [
   IdempotencyKeyEntity,
   SequenceEntity,
   DialectRecordEntity,
+  SessionEntity,
   GatewayAttemptEntity
 ]
 
@@ -60,5 +62,6 @@ export {
   RefundEntity,
   ReversalEntity,
   SequenceEntity,
+  SessionEntity,
   UserEntity
 }

@@ -32,9 +32,11 @@ import { Context, Effect, Exit, Semaphore } from "effect"
 import type { DatabaseDriver, LedgerOrm } from "../orm.ts"
 import { decodeCursor, encodeCursor, type SortValue } from "./keyset-cursor.ts"
 import { foldForSearch } from "./search-text.ts"
-import { isRetryableStorageError, storageUnavailable } from "./storage-errors.ts"
+import { constraintRefusal, isRetryableStorageError, storageUnavailable } from "./storage-errors.ts"
 
 export type Op<A> = Effect.Effect<A, StorageUnavailable>
+/** A write: also refused by the schema's constraints (see `constraintRefusal`). */
+export type WriteOp<A> = Effect.Effect<A, StorageUnavailable | Conflict | ValidationFailed>
 
 /** Default page size when a caller passes a non-positive limit. */
 export const defaultPageLimit = 50
@@ -72,12 +74,32 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
         )
       )
 
+    /** `attempt` for a write: a unique or foreign-key violation becomes the ledger error it means. */
+    const attemptWrite = <A>(operation: string, run: () => Promise<A>): WriteOp<A> =>
+      Effect.uninterruptible(
+        Effect.tryPromise({ try: run, catch: (error) => error }).pipe(
+          Effect.catch((error): Effect.Effect<never, StorageUnavailable | Conflict | ValidationFailed> => {
+            if (isRetryableStorageError(error)) return Effect.fail(storageUnavailable(operation, error))
+            const refusal = constraintRefusal(operation, error)
+            return refusal === null ? Effect.die(error) : Effect.fail(refusal)
+          })
+        )
+      )
+
     /** Runs `run` on the current transaction's EntityManager, or on a fresh fork outside one. */
     const use = <A>(operation: string, run: (em: SqlEntityManager) => Promise<A>): Op<A> =>
       Effect.flatMap(CurrentTransaction, (transaction) =>
         transaction !== null
           ? attempt(operation, () => run(transaction))
           : exclusive(attempt(operation, () => run(orm.em.fork())))
+      )
+
+    /** `use` for a write (see `attemptWrite`). */
+    const write = <A>(operation: string, run: (em: SqlEntityManager) => Promise<A>): WriteOp<A> =>
+      Effect.flatMap(CurrentTransaction, (transaction) =>
+        transaction !== null
+          ? attemptWrite(operation, () => run(transaction))
+          : exclusive(attemptWrite(operation, () => run(orm.em.fork())))
       )
 
     const inTransaction = Effect.map(CurrentTransaction, (transaction) => transaction !== null)
@@ -179,8 +201,8 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
       entity: EntityName<T>,
       record: R,
       toRow: (record: R) => RequiredEntityData<T>
-    ): Op<A> =>
-      use(operation, async (em) => {
+    ): WriteOp<A> =>
+      write(operation, async (em) => {
         const id = await em.insert(entity, toRow(record))
         return { ...record, id: Number(id) } as A
       })
@@ -191,8 +213,8 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
       entity: EntityName<T>,
       record: A,
       toRow: (record: A) => EntityData<T>
-    ): Op<A> =>
-      use(operation, async (em) => {
+    ): WriteOp<A> =>
+      write(operation, async (em) => {
         const updated = await em.nativeUpdate(entity, { id: record.id } as never, toRow(record))
         if (updated !== 1) throw new Error(`${operation}: row ${record.id} does not exist`)
         return record
@@ -205,10 +227,10 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
       record: A,
       expectedVersion: number,
       toRow: (record: A) => EntityData<T>
-    ): Effect.Effect<A, StorageUnavailable | Conflict> => {
+    ): WriteOp<A> => {
       const stored: A = { ...record, version: expectedVersion + 1 }
       return Effect.flatMap(
-        use(operation, (em) =>
+        write(operation, (em) =>
           em.nativeUpdate(entity, { id: record.id, version: expectedVersion } as never, toRow(stored))
         ),
         (updated) =>
@@ -253,6 +275,7 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
     return {
       isPostgres,
       use,
+      write,
       inTransaction,
       transaction,
       limitOf,

@@ -1,12 +1,25 @@
 /**
- * Sorting database failures into the two kinds the ledger cares about. Failures a caller could
+ * Sorting database failures into the kinds the ledger cares about. Failures a caller could
  * retry — the database unreachable, a connection dropped, a lock or statement timeout, a
  * serialization failure or deadlock, the server shutting down or out of connections — become
- * `StorageUnavailable`. Everything else (constraint violations, SQL errors) is a programming error
- * and becomes a defect.
+ * `StorageUnavailable`. A write the schema's constraints refuse becomes the ledger error a client
+ * can act on (`constraintRefusal`): a unique key already taken — by a concurrent writer of the same
+ * external reference, number or dialect record that the command's own check could not see yet — is
+ * `Conflict("concurrent-modification")`, so the ledger runs the command once more and gives the
+ * answer it gives when the row is already there (its own duplicate error, an update of the record,
+ * an idempotent replay), and a second collision still answers 409, never 500; a reference to a
+ * record that does not exist is `ValidationFailed`. Everything else (CHECK violations — a broken money invariant —, SQL errors)
+ * is a programming error and becomes a defect.
  */
-import { ConnectionException, DeadlockException, LockWaitTimeoutException, ReadOnlyException } from "@mikro-orm/core"
-import { StorageUnavailable } from "@paybridge/core"
+import {
+  ConnectionException,
+  DeadlockException,
+  ForeignKeyConstraintViolationException,
+  LockWaitTimeoutException,
+  ReadOnlyException,
+  UniqueConstraintViolationException
+} from "@mikro-orm/core"
+import { Conflict, StorageUnavailable, ValidationFailed } from "@paybridge/core"
 
 const retryableNodeCodes = new Set([
   "ECONNREFUSED",
@@ -39,6 +52,16 @@ const retryableSqlState = (code: string): boolean =>
 
 const retryableMessage =
   /connection terminated|connection (?:was )?closed|timeout exceeded when trying to connect|database is locked|Connection not established|Client has encountered a connection error|the database system is (?:starting up|shutting down)/i
+
+/** The error and its causes, outermost first (a few levels: driver errors wrap the native one). */
+const causeChain = (error: unknown): ReadonlyArray<object> => {
+  const chain: Array<object> = []
+  for (let current: unknown = error; current instanceof Object && chain.length < 5; ) {
+    chain.push(current)
+    current = (current as { cause?: unknown }).cause ?? (current as { previous?: unknown }).previous
+  }
+  return chain
+}
 
 const codeOf = (error: object): string | undefined => {
   const code = (error as { code?: unknown }).code
@@ -74,3 +97,46 @@ export const storageUnavailable = (operation: string, error: unknown): StorageUn
   new StorageUnavailable({
     message: `database unavailable during ${operation}: ${error instanceof Error ? error.message : String(error)}`
   })
+
+const uniqueCodes = new Set(["23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"])
+const foreignKeyCodes = new Set(["23503", "SQLITE_CONSTRAINT_FOREIGNKEY"])
+
+/** Which key a constraint error names: PostgreSQL's constraint name, or SQLite's `table.column, …` list. */
+const keyOf = (chain: ReadonlyArray<object>): string => {
+  for (const error of chain) {
+    const constraint = (error as { constraint?: unknown }).constraint
+    if (typeof constraint === "string" && constraint !== "") return constraint
+  }
+  for (const error of chain) {
+    const message = (error as { message?: unknown }).message
+    const listed = typeof message === "string" ? /constraint failed: ([\w., ]+)/i.exec(message)?.[1] : undefined
+    if (listed !== undefined) return listed.trim()
+  }
+  return "a unique key"
+}
+
+/**
+ * The ledger error for a write the schema's constraints refused (`operation` names the store call),
+ * or null when `error` is not a unique or foreign-key violation.
+ */
+export const constraintRefusal = (operation: string, error: unknown): Conflict | ValidationFailed | null => {
+  const chain = causeChain(error)
+  const codes = chain.map(codeOf)
+  if (
+    chain.some((e) => e instanceof UniqueConstraintViolationException) ||
+    codes.some((c) => uniqueCodes.has(c ?? ""))
+  ) {
+    return new Conflict({
+      reason: "concurrent-modification",
+      message: `${operation}: a record with the same ${keyOf(chain)} already exists (written by a concurrent request)`
+    })
+  }
+  if (
+    chain.some((e) => e instanceof ForeignKeyConstraintViolationException) ||
+    codes.some((c) => foreignKeyCodes.has(c ?? ""))
+  ) {
+    const message = `${operation}: a record this one refers to does not exist (${keyOf(chain)})`
+    return new ValidationFailed({ message, issues: [{ path: [], message }] })
+  }
+  return null
+}

@@ -73,7 +73,8 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
     identity: IdentityStore.of({
       transaction: identity.transaction,
       users: group("users", identity.users),
-      apiKeys: group("apiKeys", identity.apiKeys)
+      apiKeys: group("apiKeys", identity.apiKeys),
+      sessions: group("sessions", identity.sessions)
     })
   }
 }

@@ -11,11 +11,13 @@ import {
   type Customer,
   type CustomerId,
   type Document,
+  type Gateway,
   type LedgerEvent,
   type New,
   newPublicId,
   type Payment,
   type PaymentId,
+  type PaymentPreset,
   type Refund,
   type UserId,
   type UserRecord
@@ -136,5 +138,29 @@ export const newApiKey = (userId: UserId, overrides: Partial<New<ApiKeyRecord>> 
   label: "integration",
   createdAt: at("2026-01-01T00:00:00.000Z"),
   revokedAt: null,
+  ...overrides
+})
+
+export const newGateway = (overrides: Partial<New<Gateway>> = {}): New<Gateway> => ({
+  publicId: newPublicId(),
+  code: unique("gw"),
+  name: "Test gateway",
+  driver: "test",
+  enabled: true,
+  createdAt: at("2026-01-01T00:00:00.000Z"),
+  ...overrides
+})
+
+export const newPreset = (
+  kind: PaymentPreset["kind"],
+  overrides: Partial<New<PaymentPreset>> = {}
+): New<PaymentPreset> => ({
+  publicId: newPublicId(),
+  kind,
+  code: unique(kind),
+  name: `A ${kind}`,
+  available: true,
+  gatewayId: null,
+  createdAt: at("2026-01-01T00:00:00.000Z"),
   ...overrides
 })

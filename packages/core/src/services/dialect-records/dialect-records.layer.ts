@@ -2,11 +2,12 @@
  * The implementation of `DialectRecords` on the `LedgerStore` and `IdempotencyStore` ports. Every
  * method is an `Effect.fn("DialectRecords.<method>")`. A save replaces the record's data, or with
  * `merge` changes only the fields it names, under the record's customer lock so concurrent partial
- * saves of one record both land.
+ * saves of one record both land; two saves creating one new record at once both land too (the
+ * second finds the first's row on its retry and updates it).
  */
 import { Effect, Layer, Schema } from "effect"
 import { scopedCustomerIds } from "../../auth/permissions.ts"
-import { notFound } from "../../errors.ts"
+import { Conflict, notFound } from "../../errors.ts"
 import { DialectRecord } from "../../model/records.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
@@ -48,16 +49,25 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
             const at = yield* now
             const existing = yield* store.dialectRecords.getByKey(input.dialect, input.kind, input.key)
             if (existing === null) {
-              return yield* store.dialectRecords.insert({
-                dialect: input.dialect,
-                kind: input.kind,
-                key: input.key,
-                customerId,
-                paymentId,
-                data: input.data,
-                createdAt: at,
-                updatedAt: at
-              })
+              // A save is an upsert: a record a concurrent save created since the read above is a
+              // concurrent modification, so the command runs again and updates it.
+              return yield* store.dialectRecords
+                .insert({
+                  dialect: input.dialect,
+                  kind: input.kind,
+                  key: input.key,
+                  customerId,
+                  paymentId,
+                  data: input.data,
+                  createdAt: at,
+                  updatedAt: at
+                })
+                .pipe(
+                  Effect.catchIf(
+                    (error) => error instanceof Conflict && error.reason === "duplicate",
+                    (error) => Effect.fail(new Conflict({ reason: "concurrent-modification", message: error.message }))
+                  )
+                )
             }
             if (existing.customerId !== null) yield* inScope(existing.customerId)
             return yield* store.dialectRecords.update({

@@ -24,8 +24,13 @@ import { currentPrincipal, lockPayment } from "./record-access.ts"
 /** What every read can fail with besides its own work: the role refused, or the store unreachable. */
 export type ReadFailure = Forbidden | StorageUnavailable
 
-/** What every command can fail with besides its own work: a read's failures, an idempotency key reused, a concurrent modification twice. */
-export type CommandFailure = Conflict | Forbidden | StorageUnavailable
+/**
+ * What every command can fail with besides its own work: a read's failures, an idempotency key reused,
+ * a concurrent modification twice (a unique key a concurrent writer took first counts as one: the
+ * retry then sees the row), and a write refused because a record it refers to does not exist
+ * (`ValidationFailed`).
+ */
+export type CommandFailure = Conflict | Forbidden | StorageUnavailable | ValidationFailed
 
 /** Page size when a list request names none. */
 export const defaultPageSize = 100

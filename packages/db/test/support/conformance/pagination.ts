@@ -6,19 +6,26 @@
 import {
   type Customer,
   type CustomerId,
-  GatewayId,
   type LedgerEventType,
   LedgerStore,
   type Payment,
   type PaymentId,
   type PaymentQuery,
-  PresetId,
   ValidationFailed
 } from "@paybridge/core"
 import { Cause, Effect, Exit, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
-import { at, newBalanceEntry, newCustomer, newEvent, newPayment, unique } from "../store-fixtures.ts"
+import {
+  at,
+  newBalanceEntry,
+  newCustomer,
+  newEvent,
+  newGateway,
+  newPayment,
+  newPreset,
+  unique
+} from "../store-fixtures.ts"
 import { allPages } from "./all-pages.ts"
 
 const store = LedgerStore
@@ -36,6 +43,12 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
       const customers: Array<Customer> = []
       for (let i = 0; i < 3; i++) customers.push(yield* s.customers.insert(newCustomer()))
       const system = unique("sys")
+      const presets = {
+        method1: (yield* s.presets.insert(newPreset("method"))).id,
+        method2: (yield* s.presets.insert(newPreset("method"))).id,
+        type3: (yield* s.presets.insert(newPreset("type"))).id,
+        gateway9: (yield* s.gateways.insert(newGateway())).id
+      }
       const payments: Array<Payment> = []
       for (let i = 0; i < 120; i++) {
         const customer = customers[i % 3] as Customer
@@ -49,9 +62,9 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
               amount: BigInt(i + 1) * 1_000_000_000_000n,
               reversedAmount: reversed ? 1n : 0n,
               reversalDate: reversed ? `2026-0${1 + (i % 9)}-2${i % 3}` : null,
-              methodId: PresetId.make(i % 2 === 0 ? 1 : 2),
-              typeId: i % 3 === 0 ? PresetId.make(3) : null,
-              gatewayId: i % 5 === 0 ? GatewayId.make(9) : null,
+              methodId: i % 2 === 0 ? presets.method1 : presets.method2,
+              typeId: i % 3 === 0 ? presets.type3 : null,
+              gatewayId: i % 5 === 0 ? presets.gateway9 : null,
               externalRef: i % 6 === 0 ? { system, id: `p${i}` } : null,
               createdAt: at(`2026-06-01T00:00:${String(i % 60).padStart(2, "0")}.000Z`),
               updatedAt: at(`2026-06-02T00:${String(i % 60).padStart(2, "0")}:00.000Z`)
@@ -59,7 +72,7 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
           )
         )
       }
-      return { customers, payments, system }
+      return { customers, payments, system, presets }
     })
 
     it("pages payments newest first through many pages with no duplicates, no gaps and a stable order", async () => {
@@ -194,22 +207,22 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
           { updatedSince: at("2026-06-02T00:45:00.000Z") },
           (p) => p.updatedAt.getTime() >= Date.parse("2026-06-02T00:45:00.000Z")
         ],
-        ["methodId", { methodId: PresetId.make(2) }, (p) => p.methodId === 2],
-        ["typeId", { typeId: PresetId.make(3) }, (p) => p.typeId === 3],
-        ["gatewayId", { gatewayId: GatewayId.make(9) }, (p) => p.gatewayId === 9],
+        ["methodId", { methodId: seeded.presets.method2 }, (p) => p.methodId === seeded.presets.method2],
+        ["typeId", { typeId: seeded.presets.type3 }, (p) => p.typeId === seeded.presets.type3],
+        ["gatewayId", { gatewayId: seeded.presets.gateway9 }, (p) => p.gatewayId === seeded.presets.gateway9],
         ["externalSystem", { externalSystem: seeded.system }, (p) => p.externalRef?.system === seeded.system],
         [
           "combined",
           {
             states: ["posted", "pending", "draft"],
             currency: "EUR",
-            methodId: PresetId.make(1),
+            methodId: seeded.presets.method1,
             paymentDateFrom: "2026-02-01"
           },
           (p) =>
             ["posted", "pending", "draft"].includes(p.state) &&
             p.currency === "EUR" &&
-            p.methodId === 1 &&
+            p.methodId === seeded.presets.method1 &&
             p.paymentDate >= "2026-02-01"
         ]
       ]

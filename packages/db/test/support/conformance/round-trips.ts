@@ -21,6 +21,7 @@ import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { Database } from "../../../src/index.ts"
 import type { DatabaseHarness } from "../database-harness.ts"
+import { diffAgainstEntities } from "../integrity-schema.ts"
 import {
   at,
   newApiKey,
@@ -28,7 +29,9 @@ import {
   newBillingEntity,
   newCustomer,
   newDocument,
+  newGateway,
   newPayment,
+  newPreset,
   newRefund,
   newUser,
   unique
@@ -40,11 +43,11 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
   const run = db.run
 
   describe("schema", () => {
-    it("applies the checked-in migrations and ends up exactly at the entities (empty schema diff)", async () => {
+    it("applies the checked-in migrations and ends up exactly at the entities plus the integrity constraints (empty schema diff)", async () => {
       const diff = await run(
         Effect.gen(function* () {
           const database = yield* Database
-          return yield* Effect.promise(() => database.orm.schema.getUpdateSchemaSQL({ wrap: false }))
+          return yield* Effect.promise(() => diffAgainstEntities(database.orm))
         })
       )
       expect(diff.trim()).toBe("")
@@ -63,6 +66,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261122000100SearchTextBackfill",
         "Migration20261203100000AllocationReleases",
         "Migration20261203100100DraftReservations",
+        "Migration20261203300000IntegrityConstraints",
+        "Migration20261203300100Sessions",
         "Migration20261203400000GatewayAttempts"
       ])
     })
@@ -122,6 +127,10 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         Effect.gen(function* () {
           const s = yield* store
           const customer = yield* s.customers.insert(newCustomer())
+          const gateway = yield* s.gateways.insert(newGateway())
+          const method = yield* s.presets.insert(newPreset("method", { gatewayId: gateway.id }))
+          const type = yield* s.presets.insert(newPreset("type"))
+          const entity = yield* s.billingEntities.insert(newBillingEntity())
           const input = newPayment(customer.id, {
             number: unique("N"),
             amount: 9_223_372_036_854_775_807n,
@@ -129,11 +138,11 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             reversedAmount: 100_000_000_000_000_001n,
             allocatedAmount: 1n,
             refundedAmount: 0n,
-            methodId: PresetId.make(11),
-            typeId: PresetId.make(12),
-            gatewayId: GatewayId.make(13),
+            methodId: method.id,
+            typeId: type.id,
+            gatewayId: gateway.id,
             gatewayReference: "gw-ref",
-            billingEntityId: BillingEntityId.make(14),
+            billingEntityId: entity.id,
             rejectionReason: "none",
             rejectedAt: at("2026-04-16T01:02:03.004Z"),
             cancelledAt: at("2026-04-17T01:02:03.004Z"),
@@ -510,6 +519,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         Effect.gen(function* () {
           const s = yield* store
           const stamp = at("2026-02-01T10:00:00.000Z")
+          const seven = (yield* s.customers.insert(newCustomer())).id
+          const eight = (yield* s.customers.insert(newCustomer())).id
           const mandate = (key: string, customerId: CustomerId | null) => ({
             dialect,
             kind: "site-payment-mandate",
@@ -520,17 +531,16 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             createdAt: stamp,
             updatedAt: stamp
           })
-          const first = yield* s.dialectRecords.insert(mandate("1", CustomerId.make(7)))
+          const first = yield* s.dialectRecords.insert(mandate("1", seven))
           expect(yield* s.dialectRecords.get(first.id)).toEqual(first)
           expect(yield* s.dialectRecords.getByKey(dialect, "site-payment-mandate", "1")).toEqual(first)
-          const duplicate = yield* Effect.flip(s.dialectRecords.insert(mandate("1", CustomerId.make(8))))
+          const duplicate = yield* Effect.flip(s.dialectRecords.insert(mandate("1", eight)))
           expect(duplicate).toMatchObject({ _tag: "Conflict", reason: "duplicate" })
           // The same key under another dialect or kind is a different object.
-          yield* s.dialectRecords.insert({ ...mandate("1", CustomerId.make(7)), dialect: `${dialect}-other` })
-          yield* s.dialectRecords.insert({ ...mandate("1", CustomerId.make(7)), kind: "other" })
-          for (const key of ["2", "3", "4"])
-            yield* s.dialectRecords.insert(mandate(key, CustomerId.make(key === "4" ? 8 : 7)))
-          const query = { dialect, kind: "site-payment-mandate", customerId: CustomerId.make(7), limit: 2 }
+          yield* s.dialectRecords.insert({ ...mandate("1", seven), dialect: `${dialect}-other` })
+          yield* s.dialectRecords.insert({ ...mandate("1", seven), kind: "other" })
+          for (const key of ["2", "3", "4"]) yield* s.dialectRecords.insert(mandate(key, key === "4" ? eight : seven))
+          const query = { dialect, kind: "site-payment-mandate", customerId: seven, limit: 2 }
           const page1 = yield* s.dialectRecords.list({ ...query, cursor: null })
           expect(page1.items.map((row) => row.key)).toEqual(["1", "2"])
           const page2 = yield* s.dialectRecords.list({ ...query, cursor: page1.nextCursor })

@@ -2,11 +2,11 @@
  * Store conformance, part of `../ledger-store-conformance.ts`. Payment filters by amount and origin, text
  * search that folds case the same way on every database (beyond ASCII), and the overview aggregates.
  */
-import { type CustomerId, LedgerStore, type New, type Payment, type PaymentQuery, PresetId } from "@paybridge/core"
+import { type CustomerId, LedgerStore, type New, type Payment, type PaymentQuery } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
-import { at, newCustomer, newPayment, unique } from "../store-fixtures.ts"
+import { at, newCustomer, newPayment, newPreset, unique } from "../store-fixtures.ts"
 
 const store = LedgerStore
 
@@ -124,12 +124,13 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
           const owing = yield* s.customers.insert(newCustomer({ balance: -5000n }))
           const owingMore = yield* s.customers.insert(newCustomer({ balance: -9000n, currency: "USD" }))
           const inCredit = yield* s.customers.insert(newCustomer({ balance: 100n }))
+          const method = (yield* s.presets.insert(newPreset("method"))).id
           // A window of dates no other case uses, so the unscoped sums see only these payments.
           const day1 = { paymentDate: "2031-03-01" }
           const pay = (customerId: CustomerId, overrides: Partial<New<Payment>>) =>
             s.payments.insert(newPayment(customerId, { state: "posted", ...overrides }))
-          yield* pay(owing.id, { ...day1, amount: 1000n, methodId: PresetId.make(7) })
-          yield* pay(owing.id, { ...day1, amount: 2000n, methodId: PresetId.make(7) })
+          yield* pay(owing.id, { ...day1, amount: 1000n, methodId: method })
+          yield* pay(owing.id, { ...day1, amount: 2000n, methodId: method })
           yield* pay(owing.id, { ...day1, amount: 50n, methodId: null })
           yield* pay(owingMore.id, { paymentDate: "2031-03-02", amount: 900719925474099300n, currency: "USD" })
           yield* pay(owing.id, { paymentDate: "2031-02-01", amount: 1n })
@@ -150,7 +151,7 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
           const overview = yield* s.payments.overview({ ...window, topDebtors: 10 })
           expect(overview.volumeByDay).toEqual([
             { date: "2031-03-01", currency: "EUR", methodId: null, count: 1, amount: 50n },
-            { date: "2031-03-01", currency: "EUR", methodId: 7, count: 2, amount: 3000n },
+            { date: "2031-03-01", currency: "EUR", methodId: method, count: 2, amount: 3000n },
             { date: "2031-03-02", currency: "USD", methodId: null, count: 1, amount: 900719925474099300n }
           ])
           expect(overview.reversalsByDay).toEqual([{ date: "2031-03-02", currency: "EUR", count: 1, amount: 250n }])

@@ -33,7 +33,7 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
           const documentStale = yield* Effect.exit(s.documents.update({ ...document, state: "cancelled" }, 1))
           const payment = yield* s.payments.insert(newPayment(customer.id))
           const paymentUpdated = yield* s.payments.update(
-            { ...payment, reversedAmount: 2_500n, reversalDate: "2026-05-01" },
+            { ...payment, reversedAmount: 2_000n, reversalDate: "2026-05-01" },
             1
           )
           const paymentAgain = yield* s.payments.update({ ...paymentUpdated, refundedAmount: 1n }, 2)

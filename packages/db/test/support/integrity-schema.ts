@@ -1,0 +1,44 @@
+/**
+ * The schema-diff check with the integrity constraints in view. MikroORM's entities declare the
+ * ledger's ids as plain integer columns, so its schema generator knows neither the foreign keys nor
+ * the row CHECKs that migration 20261203300000 adds (`src/migrations/integrity-constraints.ts`).
+ * `diffAgainstEntities` reads the database's schema, asserts that every one of those constraints
+ * is there, takes exactly those out, and asks MikroORM for the diff from what remains to the
+ * entities: empty means the database is the entities plus the declared constraints, nothing else.
+ */
+import { DatabaseSchema } from "@mikro-orm/sql"
+import { expect } from "vitest"
+import { foreignKeyName, ledgerForeignKeys, ledgerRowChecks } from "../../src/migrations/integrity-constraints.ts"
+import type { LedgerOrm } from "../../src/orm.ts"
+
+export const diffAgainstEntities = async (orm: LedgerOrm): Promise<string> => {
+  const platform = orm.em.getPlatform()
+  const schema = await DatabaseSchema.create(orm.em.getConnection(), platform, orm.config)
+  const tables = new Map(schema.getTables().map((table) => [table.name, table]))
+  const foreignKeys = new Map<string, Set<string>>()
+  for (const key of ledgerForeignKeys) {
+    const names = foreignKeys.get(key.table) ?? new Set<string>()
+    names.add(foreignKeyName(key))
+    foreignKeys.set(key.table, names)
+  }
+  for (const [tableName, names] of foreignKeys) {
+    const table = tables.get(tableName)
+    expect(table, `table ${tableName}`).toBeDefined()
+    if (table === undefined) continue
+    const present = table.getForeignKeys()
+    for (const name of names) {
+      const found = Object.values(present).find((fk) => fk.constraintName === name)
+      expect(found, `foreign key ${name}`).toBeDefined()
+    }
+    table.setForeignKeys(Object.fromEntries(Object.entries(present).filter(([, fk]) => !names.has(fk.constraintName))))
+  }
+  for (const check of ledgerRowChecks) {
+    const table = tables.get(check.table)
+    expect(table?.hasCheck(check.name), `check ${check.name}`).toBe(true)
+  }
+  for (const table of tables.values()) {
+    const ours = new Set(ledgerRowChecks.filter((check) => check.table === table.name).map((check) => check.name))
+    table.setChecks(table.getChecks().filter((check) => !ours.has(check.name)))
+  }
+  return orm.schema.getUpdateSchemaSQL({ wrap: false, fromSchema: schema })
+}
