@@ -8,7 +8,7 @@
 import { type SessionStore, tokenParameter } from "@paybridge/adapter-kit"
 import { type SessionGrant, Unauthorized, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
-import { namedEntities, type Program, type UnitEntity } from "./crm-com.transformers.ts"
+import { namedRecords, type Program, retiredRefusal, type UnitEntity } from "./crm-com.transformers.ts"
 
 /** Two hours from issue, used or not (CRM.COM R12+). */
 export const tokenLifetimeSeconds = 2 * 60 * 60
@@ -86,11 +86,12 @@ export const sessionUnit = (sessions: SessionStore, token: string | undefined): 
   Effect.gen(function* () {
     const name = token === undefined ? undefined : sessionUnits.get(sessions)?.get(token)
     if (name === undefined) return null
-    const found = (yield* namedEntities("unit")).find(
-      (unit) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
+    const found = (yield* namedRecords("unit")).find(
+      ({ entity: unit }) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
     )
     if (found === undefined) {
       return yield* validationFailed(["unit"], `the unit "${name}" this token was issued for does not exist`)
     }
-    return found
+    if (found.retired) return yield* retiredRefusal("unit", "unit", found.entity.name)
+    return found.entity
   })

@@ -154,7 +154,7 @@ function listPayments(
     const category =
       query.category_identifier === undefined
         ? undefined
-        : yield* resolveNamed("category", query.category_identifier, "financial transaction category")
+        : yield* resolveNamed("category", query.category_identifier, "financial transaction category", "filter")
     const loader = makeLoader()
     const out: Array<Record<string, unknown>> = []
     let cursor: string | null = null

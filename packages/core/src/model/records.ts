@@ -387,7 +387,10 @@ export const LedgerEventType = Schema.Literals([
   "refund.settled",
   "refund.cancelled",
   "refund.failed",
-  "balance.adjusted"
+  "balance.adjusted",
+  "dialect-preset.created",
+  "dialect-preset.renamed",
+  "dialect-preset.retired"
 ])
 export type LedgerEventType = typeof LedgerEventType.Type
 
@@ -404,7 +407,8 @@ export const LedgerEvent = Schema.Struct({
     "payment",
     "collection",
     "refund",
-    "balance"
+    "balance",
+    "dialect-record"
   ]),
   entityId: EntityId,
   customerId: Nullable(CustomerId),
