@@ -131,7 +131,10 @@ export const CreatePaymentInput = Schema.Struct({
   currency: optional(CurrencyCode),
   /** `posted` (default) books it at once; `draft` waits for post/reject/cancel. */
   initialState: optional(Schema.Literals(["draft", "posted"])),
+  /** Defaults to the UTC day of `receivedAt`, else today. */
   paymentDate: optional(BusinessDate),
+  /** The instant the payment was made, when the client states one (kept exactly). */
+  receivedAt: optional(Schema.NullOr(Schema.Date)),
   methodId: optional(Schema.NullOr(PresetId)),
   typeId: optional(Schema.NullOr(PresetId)),
   /** Charge through this gateway (approved → posted, declined → rejected, pending → pending). */
@@ -158,6 +161,8 @@ export const UpdatePaymentInput = Schema.Struct({
   paymentId: PaymentId,
   amount: optional(AmountInput),
   paymentDate: optional(BusinessDate),
+  /** The instant the payment was made (draft only, like `paymentDate`). */
+  receivedAt: optional(Schema.NullOr(Schema.Date)),
   methodId: optional(Schema.NullOr(PresetId)),
   typeId: optional(Schema.NullOr(PresetId)),
   ...PaymentReferencesInput,
@@ -203,7 +208,13 @@ export const PaymentQueryInput = Schema.Struct({
 })
 export type PaymentQueryInput = typeof PaymentQueryInput.Type
 
-export const PostPaymentInput = Schema.Struct({ paymentId: PaymentId, postedOn: optional(BusinessDate) })
+export const PostPaymentInput = Schema.Struct({
+  paymentId: PaymentId,
+  /** Defaults to the UTC day of `postedAt`, else today. */
+  postedOn: optional(BusinessDate),
+  /** The instant the payment is shown as posted, when the client states one; defaults to now. */
+  postedAt: optional(Schema.Date)
+})
 export type PostPaymentInput = typeof PostPaymentInput.Type
 
 export const RejectPaymentInput = Schema.Struct({

@@ -11,6 +11,7 @@ import { Migration20261121070000DialectRecords } from "./20261121070000-dialect-
 import { Migration20261121080000ApiKeyLastUsed } from "./20261121080000-api-key-last-used.migration.ts"
 import { Migration20261122000000SearchText } from "./20261122000000-search-text.migration.ts"
 import { Migration20261122000100SearchTextBackfill } from "./20261122000100-search-text-backfill.migration.ts"
+import { Migration20261203600000PaymentReceivedAt } from "./20261203600000-payment-received-at.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -24,5 +25,6 @@ export const ledgerMigrations: Array<MigrationObject> = [
   {
     name: Migration20261122000100SearchTextBackfill.migrationName,
     class: Migration20261122000100SearchTextBackfill
-  }
+  },
+  { name: Migration20261203600000PaymentReceivedAt.migrationName, class: Migration20261203600000PaymentReceivedAt }
 ]

@@ -109,6 +109,13 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
               yield* draftOnly("paymentDate")
               changes.paymentDate = input.paymentDate
             }
+            if (input.receivedAt !== undefined) {
+              yield* draftOnly("receivedAt")
+              changes.receivedAt = input.receivedAt
+              if (input.receivedAt !== null && input.paymentDate === undefined) {
+                changes.paymentDate = toBusinessDate(input.receivedAt)
+              }
+            }
             if (input.methodId !== undefined) {
               yield* draftOnly("methodId")
               changes.methodId =
@@ -215,7 +222,9 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
               const collected = yield* advanceCollection(collection, "collect", { collectedAt: yield* now })
               yield* collectionEvent("collection.collected", collected, target)
             }
-            return yield* bookPosting(target, input.postedOn ?? (yield* today))
+            const postedOn =
+              input.postedOn ?? (input.postedAt === undefined ? yield* today : toBusinessDate(input.postedAt))
+            return yield* bookPosting(target, postedOn, {}, input.postedAt)
           })
         )
       }, ports)
