@@ -3,16 +3,19 @@
  * children, the response envelopes (`{totalCount, items}`, `{instance}`, `{pagination,
  * pagedResults}`, `{type, results}`), the request bodies (POST/PUT, PATCH items, Search, and the
  * proposed Reverse/Vendor bodies), the Payment paths and the form-encoded login (the error body
- * is in `logisense.errors.ts`). Amounts are exact JSON numbers in major units; dates are ISO 8601
- * with milliseconds and `Z`.
+ * is in `logisense.errors.ts`). Amounts are exact JSON numbers in major units; dates are written
+ * ISO 8601 with milliseconds and `Z` and read in any ISO 8601 form.
  */
 import { DateFormats, MoneyFormats } from "@paybridge/adapter-kit"
 import { Schema } from "effect"
 
 /** Amounts: exact JSON numbers in major units of the account's currency (`1235.89`). */
 export const logisenseMoney = MoneyFormats.majorUnitNumber()
-/** Dates: `2021-04-26T15:25:27.587Z` (offsets accepted on input). */
-export const logisenseDate = DateFormats.isoDateTimeMillis
+/**
+ * Dates: written `2021-04-26T15:25:27.587Z`; read in every ISO 8601 form (the vendor documents
+ * "ISO 8601" only): date only, a time without zone (UTC), `Z` or an offset, with or without a fraction.
+ */
+export const logisenseDate = DateFormats.iso8601
 
 const PositiveId = Schema.Int.check(Schema.isGreaterThan(0))
 /** A Payment identity: positive for payments, negative for reversal rows (see README). */

@@ -55,7 +55,7 @@ const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPaymentBo
         ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
         ...(body.cardToken == null ? {} : { cardToken: body.cardToken }),
         ...(body.detail == null ? {} : { description: body.detail }),
-        ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date) }),
+        ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date), receivedAt: body.date }),
         ...(body.invoiceId == null ? {} : { allocations: [{ documentId: body.invoiceId, amount: body.amount }] }),
         ...(body.automaticDisburse === true && body.invoiceId == null ? { allocateOldestFirst: true } : {})
       })

@@ -44,6 +44,8 @@ import {
   extrasToData,
   hasExtras,
   type LogisenseRow,
+  paymentDateOf,
+  postingOf,
   type RowExtras,
   type VendorReferenceField,
   vendorReferenceFields
@@ -183,7 +185,7 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
     const input: CreatePaymentInput = {
       customerId: customer.id,
       amount: body.amount ?? "0",
-      ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date) }),
+      ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date), receivedAt: body.date }),
       ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
       ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
       ...(body.detail == null ? {} : { description: body.detail }),
@@ -198,7 +200,11 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
       referencesAsValidation(path)(paymentsService.createPayment(input))
     )
     if (body.posting != null) {
-      yield* paymentsService.postPayment({ paymentId: detail.payment.id, postedOn: businessDayOf(body.posting) })
+      yield* paymentsService.postPayment({
+        paymentId: detail.payment.id,
+        postedOn: businessDayOf(body.posting),
+        postedAt: body.posting
+      })
       detail = yield* paymentsService.getPayment({ id: detail.payment.id })
     }
     const extras: RowExtras = {
@@ -244,9 +250,11 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
       if (draft) changes.amount = body.amount
       else draftOnly("amount")
     }
-    if (body.date != null && businessDayOf(body.date) !== payment.paymentDate) {
-      if (draft) changes.paymentDate = businessDayOf(body.date)
-      else draftOnly("date")
+    if (body.date != null && body.date.toISOString() !== paymentDateOf(payment)) {
+      if (draft) {
+        changes.paymentDate = businessDayOf(body.date)
+        changes.receivedAt = body.date
+      } else draftOnly("date")
     }
     if (body.paymentTypeId !== undefined && body.paymentTypeId !== payment.typeId) {
       if (body.paymentTypeId !== null && (yield* resolver.presetName("type", body.paymentTypeId)) === null) {
@@ -260,8 +268,8 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
       } else if (draft) changes.methodId = body.paymentMethodId
       else draftOnly("paymentMethodId")
     }
-    if (body.posting != null && !draft && payment.postedOn !== businessDayOf(body.posting)) {
-      issues.push({ path: at("posting"), message: `cannot change once posted (posted on ${payment.postedOn})` })
+    if (body.posting != null && !draft && body.posting.toISOString() !== postingOf(payment)) {
+      issues.push({ path: at("posting"), message: `cannot change once posted (posted ${postingOf(payment)})` })
     }
     if (body.detail !== undefined) changes.description = body.detail
     if (body.checkNumber !== undefined) changes.checkNumber = body.checkNumber
@@ -288,7 +296,11 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
       payment = allocated.payment
     }
     if (draft && body.posting != null) {
-      payment = yield* payments.postPayment({ paymentId: payment.id, postedOn: businessDayOf(body.posting) })
+      payment = yield* payments.postPayment({
+        paymentId: payment.id,
+        postedOn: businessDayOf(body.posting),
+        postedAt: body.posting
+      })
     }
     const previous = yield* resolver.extras("payment", payment.id)
     const extras: RowExtras = {
@@ -436,7 +448,8 @@ export const reversePayment = (
       ...emptyExtras,
       references: referencesOf(written),
       baseAmount,
-      gatewayReference
+      gatewayReference,
+      dateAt: body.date === undefined ? null : body.date.toISOString()
     })
     return { detail, reversal }
   })

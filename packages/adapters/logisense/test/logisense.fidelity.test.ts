@@ -1,0 +1,135 @@
+/**
+ * LogiSense rules a migrating client notices (issue 17.1–17.4), over HTTP through the testbed:
+ * `date` and `posting` keep the instant the client sent; every ISO 8601 form is read, an invalid
+ * one is one clear error; every validation error of a request comes at once with its code; a PATCH
+ * `update` of an invoice disbursement keeps the disbursement's identity.
+ */
+import { JsonDecimal } from "@paybridge/adapter-kit"
+import type { DialectTestbed, TestResponse } from "@paybridge/adapter-kit/testing"
+import { Documents, PaymentId, Payments } from "@paybridge/core"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { authorize, type LogisenseSeed, newTestbed, seed, v6 } from "./logisense.fixtures.ts"
+
+type Row = Record<string, unknown> & { identity: number }
+type Change = { results: { items: Array<Row> } }
+type ErrorBody = { trackingId: string; type: string; errors: Array<{ code: number; message: string }> }
+
+describe("LogiSense fidelity", () => {
+  let testbed: DialectTestbed
+  let world: LogisenseSeed
+  const send = (method: string, path: string, body?: unknown) =>
+    testbed.request(authorize({ method, path, ...(body === undefined ? {} : { body }) }, world))
+  const created = (response: TestResponse): Row => {
+    expect(response.status, response.text).toBe(200)
+    return (response.json as Change).results.items[0] as Row
+  }
+  const record = async (extra: Record<string, unknown>) =>
+    created(await send("POST", `${v6}/`, { accountId: world.accountId, amount: new JsonDecimal("10.00"), ...extra }))
+  const ledgerPayment = async (identity: number) =>
+    (await testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: PaymentId.make(identity) }))))
+      .payment
+  const errorsOf = (response: TestResponse) => (response.json as ErrorBody).errors
+
+  beforeEach(async () => {
+    testbed = await newTestbed()
+    world = await seed(testbed)
+  })
+  afterEach(() => testbed.dispose())
+
+  describe("times of date and posting (17.1)", () => {
+    it("keeps the instant the client sent for date and posting, and renders it back exactly", async () => {
+      const row = await record({ date: "2021-04-26T15:25:27.587Z", posting: "2021-04-27T08:00:00.001Z" })
+      expect(row).toMatchObject({ date: "2021-04-26T15:25:27.587Z", posting: "2021-04-27T08:00:00.001Z" })
+      const read = await send("GET", `${v6}/${row.identity}`)
+      expect((read.json as { instance: Row }).instance).toMatchObject({
+        date: "2021-04-26T15:25:27.587Z",
+        posting: "2021-04-27T08:00:00.001Z"
+      })
+      const payment = await ledgerPayment(row.identity)
+      expect(payment.paymentDate).toBe("2021-04-26")
+      expect(payment.receivedAt?.toISOString()).toBe("2021-04-26T15:25:27.587Z")
+      expect(payment.postedOn).toBe("2021-04-27")
+      expect(payment.postedAt?.toISOString()).toBe("2021-04-27T08:00:00.001Z")
+    })
+
+    it("keeps the instant of a time with an offset (the same instant, written in UTC) and the business day in UTC", async () => {
+      const row = await record({ date: "2021-04-26T23:30:00-05:00" })
+      expect(row.date).toBe("2021-04-27T04:30:00.000Z")
+      expect((await ledgerPayment(row.identity)).paymentDate).toBe("2021-04-27")
+    })
+
+    it("accepts a GET → PUT round trip of a posted payment with times, and refuses a changed time once posted", async () => {
+      const row = await record({ date: "2021-04-26T15:25:27.587Z", posting: "2021-04-27T08:00:00.001Z" })
+      const same = await send("PUT", `${v6}/${row.identity}`, { ...row, amount: new JsonDecimal("10.00") })
+      expect(created(same)).toMatchObject({ date: "2021-04-26T15:25:27.587Z", posting: "2021-04-27T08:00:00.001Z" })
+      const moved = await send("PUT", `${v6}/${row.identity}`, { date: "2021-04-26T15:25:28.587Z" })
+      expect(moved.status).toBe(400)
+      expect(errorsOf(moved)[0]?.message).toMatch(/^'Date' can only change while the payment is a draft/)
+    })
+
+    it("changes the time of a draft's date and posts it at the instant sent", async () => {
+      const payments = await testbed.runAsSystem(
+        Payments.use((service) =>
+          service.createPayment({ customerId: world.accountId, amount: "4.00", initialState: "draft" })
+        )
+      )
+      const id = payments.payment.id
+      const updated = await send("PUT", `${v6}/${id}`, { date: "2021-04-26T06:07:08.009Z" })
+      expect(created(updated)).toMatchObject({ date: "2021-04-26T06:07:08.009Z", posting: null })
+      const posted = await send("PUT", `${v6}/${id}`, { posting: "2021-04-28T10:11:12.013+01:00" })
+      expect(created(posted)).toMatchObject({ posting: "2021-04-28T09:11:12.013Z" })
+    })
+
+    it("keeps the instant of a reversal row's date", async () => {
+      const invoice = await testbed.runAsSystem(
+        Documents.use((documents) =>
+          documents.issueDocument({ kind: "invoice", customerId: world.accountId, total: "10.00" })
+        )
+      )
+      const row = await record({ invoiceId: invoice.id })
+      const reversed = await send("POST", `${v6}/Reverse`, {
+        paymentId: row.identity,
+        amount: new JsonDecimal("2.50"),
+        date: "2021-05-01T12:34:56.789Z"
+      })
+      expect(created(reversed)).toMatchObject({ date: "2021-05-01T12:34:56.789Z", posting: "2021-05-01T12:34:56.789Z" })
+    })
+  })
+
+  describe("every ISO 8601 form (17.2)", () => {
+    it("accepts a date only, a time without offset, with an offset, with or without fractions", async () => {
+      const forms: ReadonlyArray<readonly [string, string]> = [
+        ["2021-04-26", "2021-04-26T00:00:00.000Z"],
+        ["2021-04-26T15:25:27", "2021-04-26T15:25:27.000Z"],
+        ["2021-04-26T15:25:27.5", "2021-04-26T15:25:27.500Z"],
+        ["2021-04-26T15:25:27.5870000", "2021-04-26T15:25:27.587Z"],
+        ["2021-04-26T15:25:27Z", "2021-04-26T15:25:27.000Z"],
+        ["2021-04-26T17:25:27.587+02:00", "2021-04-26T15:25:27.587Z"],
+        ["2021-04-26T15:25", "2021-04-26T15:25:00.000Z"]
+      ]
+      for (const [sent, shown] of forms) {
+        const row = await record({ date: sent, posting: sent })
+        expect(row.date, sent).toBe(shown)
+        expect(row.posting, sent).toBe(shown)
+      }
+    })
+
+    it("answers one clear error with the field and the accepted forms for an invalid date", async () => {
+      for (const bad of ["2021-02-30", "26/04/2021", "2021-04-26T25:00:00Z", "soon"]) {
+        const response = await send("POST", `${v6}/`, {
+          accountId: world.accountId,
+          amount: new JsonDecimal("1.00"),
+          date: bad
+        })
+        expect(response.status, bad).toBe(400)
+        const errors = errorsOf(response)
+        expect(errors, bad).toHaveLength(2)
+        expect(errors[0]?.code).toBe(11900000)
+        expect(errors[0]?.message).toBe(
+          `'Date' must be an ISO 8601 date or date and time, e.g. 2021-04-26, 2021-04-26T15:25:27, 2021-04-26T15:25:27.587Z or 2021-04-26T17:25:27+02:00; got "${bad}"`
+        )
+        expect(errors[1]).toEqual({ code: 2000, message: "Errors found. Transaction has been rolled back." })
+      }
+    })
+  })
+})
