@@ -189,6 +189,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
 
     allocations: {
       insert: (row) => insert("allocations.insert", AllocationEntity, row, allocationToRow),
+      update: (row) => replace("allocations.update", AllocationEntity, row, allocationToRow),
       delete: (id) =>
         use("allocations.delete", async (em) => {
           await em.nativeDelete(AllocationEntity, { id })

@@ -53,6 +53,7 @@ export const ledgerOperationAccess = {
   failCollection: "write",
   allocatePayment: "write",
   deallocate: "write",
+  adjustAllocation: "write",
   payDocument: "write",
   refundPayment: "write",
   transitionRefund: "write",

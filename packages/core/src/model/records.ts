@@ -297,6 +297,7 @@ export const LedgerEventType = Schema.Literals([
   "payment.reinstated",
   "payment.allocated",
   "payment.deallocated",
+  "payment.allocation-adjusted",
   "collection.requested",
   "collection.collected",
   "collection.cancelled",

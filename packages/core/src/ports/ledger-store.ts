@@ -203,6 +203,8 @@ export class LedgerStore extends Context.Service<
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Op<Allocation>
+      /** Replaces an allocation in place (its amount adjusted; the id stays). */
+      readonly update: (row: Allocation) => Op<Allocation>
       readonly delete: (id: AllocationId) => Op<void>
       readonly get: (id: AllocationId) => Op<Allocation | null>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Allocation>>

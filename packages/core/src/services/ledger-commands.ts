@@ -266,6 +266,10 @@ export type AllocatePaymentInput = typeof AllocatePaymentInput.Type
 export const DeallocateInput = Schema.Struct({ allocationId: AllocationId })
 export type DeallocateInput = typeof DeallocateInput.Type
 
+/** A new amount for an allocation (greater than zero), changed in place. */
+export const AdjustAllocationInput = Schema.Struct({ allocationId: AllocationId, amount: AmountInput })
+export type AdjustAllocationInput = typeof AdjustAllocationInput.Type
+
 /** Pay a document: by default its whole outstanding amount, as one new posted payment allocated to it. */
 export const PayDocumentInput = Schema.Struct({
   documentId: DocumentId,

@@ -17,7 +17,13 @@ import type { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
 import { PaymentDetail } from "../payments/payments.service.ts"
-import { applyAllocations, effectiveAmount, planAllocations, releaseAllocations } from "../shared/allocation-book.ts"
+import {
+  adjustAllocation as adjustAllocationInPlace,
+  applyAllocations,
+  effectiveAmount,
+  planAllocations,
+  releaseAllocations
+} from "../shared/allocation-book.ts"
 import { moveBalance } from "../shared/balance-movements.ts"
 import { ensureCurrency, parsePositiveAmount } from "../shared/exact-amounts.ts"
 import { saveDocument } from "../shared/guarded-saves.ts"
@@ -246,6 +252,34 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
         )
       }, ports)
 
+      const adjustAllocation = Effect.fn("Documents.adjustAllocation")(function* (input: C.AdjustAllocationInput) {
+        return yield* mutation(
+          "adjustAllocation",
+          input,
+          PaymentDetail,
+          Effect.gen(function* () {
+            const allocationOf = Effect.flatMap(
+              store.allocations.get(input.allocationId),
+              found("allocation", input.allocationId)
+            )
+            const seen = yield* allocationOf
+            const { payment: target } = yield* lockPayment(seen.paymentId)
+            if (target.state !== "draft" && target.state !== "posted") {
+              return yield* refused(
+                "payment",
+                target.id,
+                target.state,
+                "allocate",
+                `cannot allocate a ${target.state} payment`
+              )
+            }
+            const amount = yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
+            const adjusted = yield* adjustAllocationInPlace(target, yield* allocationOf, amount)
+            return yield* paymentDetail(adjusted)
+          })
+        )
+      }, ports)
+
       const payDocument = Effect.fn("Documents.payDocument")(function* (input: C.PayDocumentInput) {
         return yield* mutation(
           "payDocument",
@@ -287,6 +321,7 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
         getAllocation,
         allocatePayment,
         deallocate,
+        adjustAllocation,
         payDocument
       })
     })

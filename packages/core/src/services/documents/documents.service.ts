@@ -37,6 +37,14 @@ export interface DocumentsShape {
     input: C.AllocatePaymentInput
   ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   readonly deallocate: (input: C.DeallocateInput) => Method<PaymentDetail, CommandFailure | NotFound>
+  /**
+   * Changes an allocation's amount in place: the allocation keeps its id, the document and the
+   * payment take the difference (within the document's outstanding and the payment's room), and a
+   * `payment.allocation-adjusted` event records it.
+   */
+  readonly adjustAllocation: (
+    input: C.AdjustAllocationInput
+  ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   /** Pays a document (by default its whole outstanding amount) with one new posted payment allocated to it. */
   readonly payDocument: (
     input: C.PayDocumentInput

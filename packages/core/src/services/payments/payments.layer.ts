@@ -20,7 +20,13 @@ import type * as C from "../ledger-commands.ts"
 import { effectiveAmount, newestFirst, releaseAllocations } from "../shared/allocation-book.ts"
 import { moveBalance } from "../shared/balance-movements.ts"
 import { advanceCollection, collectionEvent, openCollection } from "../shared/collection-steps.ts"
-import { ensureCurrency, type FieldPath, parseAmount, parsePositiveAmount } from "../shared/exact-amounts.ts"
+import {
+  amountText,
+  ensureCurrency,
+  type FieldPath,
+  parseAmount,
+  parsePositiveAmount
+} from "../shared/exact-amounts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
 import { minor } from "../shared/ledger-events.ts"
@@ -100,7 +106,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
               if (amount < target.allocatedAmount) {
                 return yield* new Conflict({
                   reason: "over-allocation",
-                  message: `${minor(target.allocatedAmount)} minor units are allocated; the amount cannot go below that`
+                  message: `${amountText(target.allocatedAmount, target.currency)} is allocated; the amount cannot go below that`
                 })
               }
               changes.amount = amount

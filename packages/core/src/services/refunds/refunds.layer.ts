@@ -24,7 +24,7 @@ import { now } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
 import { effectiveAmount, fitAllocations, newestFirst } from "../shared/allocation-book.ts"
 import { moveBalance } from "../shared/balance-movements.ts"
-import { parsePositiveAmount } from "../shared/exact-amounts.ts"
+import { amountText, parsePositiveAmount } from "../shared/exact-amounts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { allPages, mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
 import { minor, recordEvent } from "../shared/ledger-events.ts"
@@ -93,7 +93,7 @@ const bookRefund = (target: Payment, amount: bigint, documentId: DocumentId | nu
     if (left === 0n || amount > left) {
       return yield* new Conflict({
         reason: "insufficient-amount",
-        message: `only ${minor(left)} minor units of payment ${target.id} can still be refunded`
+        message: `only ${amountText(left, target.currency)} of payment ${target.id} can still be refunded`
       })
     }
     if (documentId !== null) {

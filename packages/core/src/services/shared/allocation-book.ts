@@ -11,7 +11,7 @@ import type { DocumentId } from "../../model/ids.ts"
 import type { Allocation, Payment } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
-import type { FieldPath } from "./exact-amounts.ts"
+import { amountText, type FieldPath } from "./exact-amounts.ts"
 import { saveDocument, savePayment } from "./guarded-saves.ts"
 import { minor, recordEvent } from "./ledger-events.ts"
 import { refused } from "./lifecycle-steps.ts"
@@ -58,7 +58,7 @@ export const planAllocations = (
       if (request.amount > left) {
         return yield* new Conflict({
           reason: "over-allocation",
-          message: `${minor(request.amount)} exceeds the ${minor(left)} minor units outstanding on ${document.kind} ${document.number}`
+          message: `${amountText(request.amount, owner.currency)} exceeds the ${amountText(left, owner.currency)} outstanding on ${document.kind} ${document.number}`
         })
       }
       outstanding.set(document.id, left - request.amount)
@@ -67,7 +67,7 @@ export const planAllocations = (
     if (total > room) {
       return yield* new Conflict({
         reason: "over-allocation",
-        message: `allocations of ${minor(total)} exceed the ${minor(room)} minor units of the payment left to allocate`
+        message: `allocations of ${amountText(total, owner.currency)} exceed the ${amountText(room, owner.currency)} of the payment left to allocate`
       })
     }
   })
@@ -141,6 +141,59 @@ export const releaseAllocations = (target: Payment, allocations: ReadonlyArray<A
       total += allocation.amount
     }
     return yield* savePayment(target, { allocatedAmount: target.allocatedAmount - total })
+  })
+
+/**
+ * Changes one allocation's amount in place (its id stays): the document and the payment take the
+ * difference, within what the document has outstanding and what the payment has left, and a
+ * `payment.allocation-adjusted` event records the old and new amounts.
+ */
+export const adjustAllocation = (target: Payment, allocation: Allocation, amount: bigint) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const delta = amount - allocation.amount
+    if (delta === 0n) return target
+    const document = yield* existingDocument(allocation.documentId)
+    if (delta > 0n) {
+      if (document.state === "cancelled") {
+        return yield* refused("document", document.id, document.state, "allocate", "the document is cancelled")
+      }
+      if (delta > document.outstanding) {
+        return yield* new Conflict({
+          reason: "over-allocation",
+          message: `${amountText(amount, target.currency)} exceeds the ${amountText(allocation.amount + document.outstanding, target.currency)} ${document.kind} ${document.number} can take from this payment`
+        })
+      }
+      const room = effectiveAmount(target) - target.allocatedAmount
+      if (delta > room) {
+        return yield* new Conflict({
+          reason: "over-allocation",
+          message: `allocations of ${amountText(target.allocatedAmount + delta, target.currency)} exceed the ${amountText(effectiveAmount(target), target.currency)} of the payment that can be allocated`
+        })
+      }
+    }
+    const outstanding = document.outstanding - delta
+    yield* saveDocument(document, {
+      allocated: document.allocated + delta,
+      outstanding,
+      state: outstanding === 0n ? "paid" : document.state === "paid" ? "issued" : document.state
+    })
+    yield* store.allocations.update({ ...allocation, amount })
+    yield* recordEvent({
+      type: "payment.allocation-adjusted",
+      entity: "payment",
+      entityId: target.id,
+      customerId: target.customerId,
+      paymentId: target.id,
+      data: {
+        allocationId: allocation.id,
+        documentId: document.id,
+        documentNumber: document.number,
+        previousAmount: minor(allocation.amount),
+        amount: minor(amount)
+      }
+    })
+    return yield* savePayment(target, { allocatedAmount: target.allocatedAmount + delta })
   })
 
 /** After a reversal or refund: releases the newest allocations until the rest fits the payment. */

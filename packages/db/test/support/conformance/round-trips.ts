@@ -59,7 +59,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261121070000DialectRecords",
         "Migration20261121080000ApiKeyLastUsed",
         "Migration20261122000000SearchText",
-        "Migration20261122000100SearchTextBackfill"
+        "Migration20261122000100SearchTextBackfill",
+        "Migration20261203600000PaymentReceivedAt"
       ])
     })
 
@@ -257,6 +258,10 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             methodAsType: yield* s.presets.getByCode("type", method.code),
             allocation,
             allocationBack: yield* s.allocations.get(allocation.id),
+            allocationAdjusted: yield* Effect.andThen(
+              s.allocations.update({ ...allocation, amount: 2_000n }),
+              s.allocations.get(allocation.id)
+            ),
             byPayment: yield* s.allocations.listByPayment(payment.id),
             byDocument: yield* s.allocations.listByDocument(document.id),
             reversals: yield* s.reversals.listByPayment(payment.id),
@@ -283,8 +288,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       expect(result.methodByCode).toEqual(result.methodUpdated)
       expect(result.methodAsType).toBeNull()
       expect(result.allocationBack).toEqual(result.allocation)
-      expect(result.byPayment).toEqual([result.allocation])
-      expect(result.byDocument).toEqual([result.allocation])
+      expect(result.allocationAdjusted).toEqual({ ...result.allocation, amount: 2_000n })
+      expect(result.byPayment).toEqual([result.allocationAdjusted])
+      expect(result.byDocument).toEqual([result.allocationAdjusted])
       expect(result.reversals).toEqual([result.reversalUpdated])
       expect(result.collections).toEqual([result.collectionUpdated])
       expect(result.refundBack).toEqual(result.refundUpdated)
