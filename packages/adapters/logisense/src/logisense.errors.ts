@@ -12,6 +12,7 @@ import { createHash } from "node:crypto"
 import type { ErrorContext, ErrorTable } from "@paybridge/adapter-kit"
 import { Conflict, type FieldIssue, type LedgerError, NotFound, type Payment, ValidationFailed } from "@paybridge/core"
 import { Effect, Schema } from "effect"
+import { InvalidField } from "./logisense.schemas.ts"
 
 /** Every LogiSense error: `{trackingId, type, errors:[{code, message}]}` (every problem at once). */
 export const LogisenseError = Schema.Struct({
@@ -130,6 +131,25 @@ type Path = ReadonlyArray<string | number>
 /** A validation error listing every issue (message: the issues joined). */
 export const invalid = (issues: ReadonlyArray<FieldIssue>) =>
   new ValidationFailed({ message: issues.map((issue) => issue.message).join("; "), issues: [...issues] })
+
+/**
+ * Takes the values the wire schema refused ({@link InvalidField}) out of a decoded body: the body
+ * without them, and their issues under `path`, to be reported with every other problem the
+ * handler finds (LogiSense answers all errors of a request at once).
+ */
+export const withoutInvalid = <T extends object>(
+  body: T,
+  path: Path = []
+): { readonly body: T; readonly issues: ReadonlyArray<FieldIssue> } => {
+  const issues: Array<FieldIssue> = []
+  const clean: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(body)) {
+    if (value instanceof InvalidField) {
+      for (const issue of value.issues) issues.push({ path: [...path, key, ...issue.path], message: issue.message })
+    } else clean[key] = value
+  }
+  return { body: clean as T, issues }
+}
 
 /** A referenced object that does not exist (code 13100000: the message says "does not exist"). */
 export const doesNotExist = (path: Path, id: number, object: string): FieldIssue => ({

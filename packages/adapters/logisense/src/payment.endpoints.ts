@@ -11,8 +11,9 @@
 import { type DialectServices, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import type { LedgerError } from "@paybridge/core"
 import { Effect } from "effect"
-import { trackingIdOf } from "./logisense.errors.ts"
+import { trackingIdOf, withoutInvalid } from "./logisense.errors.ts"
 import {
+  isInvalidField,
   LogisenseChange,
   LogisenseDeleteResult,
   LogisenseInstance,
@@ -203,18 +204,20 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
         body,
         Effect.gen(function* () {
           const trackingId = trackingIdOf(requestId)
-          if (body.reversePaymentId != null) {
+          if (body.reversePaymentId != null && !isInvalidField(body.reversePaymentId)) {
+            const { body: clean, issues } = withoutInvalid(body)
             const booked = yield* reversePayment(
               yield* makeResolver,
               {
                 paymentId: body.reversePaymentId,
-                amount: body.amount,
-                ...(body.date == null ? {} : { date: body.date }),
-                ...(body.detail === undefined ? {} : { detail: body.detail })
+                ...(clean.amount === undefined ? {} : { amount: clean.amount }),
+                ...(clean.date == null ? {} : { date: clean.date }),
+                ...(clean.detail === undefined ? {} : { detail: clean.detail })
               },
               false,
               [],
-              body
+              clean,
+              issues
             )
             return change(trackingId, "create", [yield* reversalRowOf(yield* makeResolver, booked)])
           }
@@ -276,18 +279,20 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
             const path = ["payments", "items", index]
             const resolver = yield* makeResolver
             if (item.patchType === "create") {
-              if (item.reversePaymentId != null) {
+              if (item.reversePaymentId != null && !isInvalidField(item.reversePaymentId)) {
+                const { body: clean, issues } = withoutInvalid(item, path)
                 const booked = yield* reversePayment(
                   resolver,
                   {
                     paymentId: item.reversePaymentId,
-                    ...(item.amount === undefined ? {} : { amount: item.amount }),
-                    ...(item.date == null ? {} : { date: item.date }),
-                    ...(item.detail === undefined ? {} : { detail: item.detail })
+                    ...(clean.amount === undefined ? {} : { amount: clean.amount }),
+                    ...(clean.date == null ? {} : { date: clean.date }),
+                    ...(clean.detail === undefined ? {} : { detail: clean.detail })
                   },
                   false,
                   path,
-                  item
+                  clean,
+                  issues
                 )
                 results.push({
                   identity: -booked.reversal.id,

@@ -6,7 +6,7 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestResponse } from "@paybridge/adapter-kit/testing"
-import { Documents, PaymentId, Payments } from "@paybridge/core"
+import { Balances, Documents, PaymentId, Payments } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { authorize, type LogisenseSeed, newTestbed, seed, v6 } from "./logisense.fixtures.ts"
 
@@ -130,6 +130,196 @@ describe("LogiSense fidelity", () => {
         )
         expect(errors[1]).toEqual({ code: 2000, message: "Errors found. Transaction has been rolled back." })
       }
+    })
+  })
+
+  describe("every validation error at once (17.3)", () => {
+    const closing = { code: 2000, message: "Errors found. Transaction has been rolled back." }
+
+    it("reports a zero amount together with the unknown account and payment type", async () => {
+      const response = await send("POST", `${v6}/`, { amount: 0, accountId: 999999, paymentTypeId: 4242 })
+      expect(response.status).toBe(400)
+      expect(errorsOf(response)).toEqual([
+        { code: 13100000, message: "'AccountId' (999999) does not exist in 'Account'" },
+        { code: 13100000, message: "'PaymentTypeId' (4242) does not exist in 'PaymentType'" },
+        { code: 11900000, message: "'Amount' MUST be greater than '0'" },
+        closing
+      ])
+      expect(await testbed.countPayments()).toBe(0)
+    })
+
+    it("reports an invalid amount and date together with every unknown reference", async () => {
+      const response = await send("POST", `${v6}/`, {
+        amount: "lots",
+        date: "2021-13-01",
+        accountId: 999999,
+        paymentTypeId: 4242,
+        paymentMethodId: 4343,
+        invoiceId: 777
+      })
+      expect(response.status).toBe(400)
+      const errors = errorsOf(response)
+      expect(errors.map((error) => [error.code, error.message.split(" ")[0]])).toEqual([
+        [11900000, "'Date'"],
+        [11900000, "'Amount'"],
+        [13100000, "'AccountId'"],
+        [13100000, "'PaymentTypeId'"],
+        [13100000, "'PaymentMethodId'"],
+        [13100000, "'InvoiceId'"],
+        [2000, "Errors"]
+      ])
+    })
+
+    it("reports a missing amount with a refused account id and unknown references, once each", async () => {
+      const response = await send("POST", `${v6}/`, { accountId: "seven", paymentMethodId: 4343 })
+      expect(errorsOf(response).map((error) => error.message.split(" ")[0])).toEqual([
+        "'AccountId'",
+        "'Amount'",
+        "'PaymentMethodId'",
+        "Errors"
+      ])
+      expect(errorsOf(response)[1]?.message).toBe("'Amount' is required")
+    })
+
+    it("reports every problem of a PUT, a Reverse and a Payment/Vendor at once", async () => {
+      const row = await record({})
+      const put = await send("PUT", `${v6}/${row.identity}`, { date: "never", paymentTypeId: 4242, amount: "x" })
+      expect(errorsOf(put).map((error) => [error.code, error.message.split(" ")[0]])).toEqual([
+        [11900000, "'Date'"],
+        [11900000, "'Amount'"],
+        [13100000, "'PaymentTypeId'"],
+        [2000, "Errors"]
+      ])
+      const reverse = await send("POST", `${v6}/Reverse`, { paymentId: 999999, amount: "x", date: "bad" })
+      expect(errorsOf(reverse).map((error) => [error.code, error.message.split(" ")[0]])).toEqual([
+        [11900000, "'Amount'"],
+        [11900000, "'Date'"],
+        [13100000, "'PaymentId'"],
+        [2000, "Errors"]
+      ])
+      const vendor = await send("POST", `${v6}/Vendor`, { accountId: 999999, amount: 0, paymentGatewayId: 555 })
+      expect(errorsOf(vendor).map((error) => [error.code, error.message])).toEqual([
+        [13100000, "'AccountId' (999999) does not exist in 'Account'"],
+        [11900000, "'Amount' MUST be greater than '0'"],
+        [13100000, "'PaymentGatewayId' (555) does not exist in 'PaymentGateway'"],
+        [2000, closing.message]
+      ])
+    })
+
+    it("reports a disbursement's invalid amount together with its unknown identity", async () => {
+      const row = await record({})
+      const response = await send("PATCH", `${v6}/${row.identity}`, {
+        details: {
+          paymentInvoiceDisbursements: { items: [{ patchType: "update", identity: 424242, amount: "x" }] }
+        }
+      })
+      expect(response.status).toBe(400)
+      expect(errorsOf(response).map((error) => [error.code, error.message.split(" ")[0]])).toEqual([
+        [11900000, "'Details.PaymentInvoiceDisbursements.Items[0].Amount'"],
+        [13100000, "'Details.PaymentInvoiceDisbursements.Items[0].Identity'"],
+        [2000, "Errors"]
+      ])
+    })
+  })
+
+  describe("a PATCH update of an invoice disbursement keeps its identity (17.4)", () => {
+    it("adjusts the allocation in place: same identity in the answer, in Detail and for the next update", async () => {
+      const invoice = await testbed.runAsSystem(
+        Documents.use((documents) =>
+          documents.issueDocument({ kind: "invoice", customerId: world.accountId, total: "100.00" })
+        )
+      )
+      const row = created(
+        await send("POST", `${v6}/`, {
+          accountId: world.accountId,
+          amount: new JsonDecimal("60.00"),
+          invoiceId: invoice.id,
+          invoiceAmount: new JsonDecimal("10.00")
+        })
+      )
+      const detailOf = async () =>
+        (
+          (await send("GET", `${v6}/${row.identity}/Detail`)).json as {
+            instance: { details: { invoiceDisbursements: Array<Row> } }
+          }
+        ).instance.details.invoiceDisbursements
+      const [disbursement] = await detailOf()
+      const identity = disbursement?.identity as number
+      const update = (amount: string) =>
+        send("PATCH", `${v6}/${row.identity}`, {
+          details: {
+            paymentInvoiceDisbursements: {
+              items: [{ patchType: "update", identity, amount: new JsonDecimal(amount) }]
+            }
+          }
+        })
+
+      const first = created(await update("30.00"))
+      expect(first).toMatchObject({
+        identity,
+        action: "updated",
+        instance: { identity, amount: 30, invoiceId: invoice.id }
+      })
+      expect((await detailOf()).map((item) => [item.identity, item.amount])).toEqual([[identity, 30]])
+      const second = created(await update("55.5"))
+      expect(second).toMatchObject({ identity, action: "updated", instance: { identity } })
+      expect(JSON.stringify(second)).toContain('"amount":55.5,')
+
+      const events = await testbed.runAsSystem(
+        Balances.use((balances) =>
+          balances.listEvents({ paymentId: PaymentId.make(row.identity), types: ["payment.allocation-adjusted"] })
+        )
+      )
+      expect(events.items.map((event) => [event.data.previousAmount, event.data.amount])).toEqual([
+        ["1000", "3000"],
+        ["3000", "5550"]
+      ])
+      const owed = await testbed.runAsSystem(Documents.use((documents) => documents.getDocument(invoice.id)))
+      expect(owed.outstanding).toBe(4450n)
+    })
+
+    it("refuses to move a disbursement to another invoice or past the payment, changing nothing", async () => {
+      const issue = (total: string) =>
+        testbed.runAsSystem(
+          Documents.use((documents) => documents.issueDocument({ kind: "invoice", customerId: world.accountId, total }))
+        )
+      const invoice = await issue("100.00")
+      const other = await issue("100.00")
+      const row = created(
+        await send("POST", `${v6}/`, {
+          accountId: world.accountId,
+          amount: new JsonDecimal("20.00"),
+          invoiceId: invoice.id
+        })
+      )
+      const detail = await send("GET", `${v6}/${row.identity}/Detail`)
+      const identity = (detail.json as { instance: { details: { invoiceDisbursements: Array<Row> } } }).instance.details
+        .invoiceDisbursements[0]?.identity
+      const moved = await send("PATCH", `${v6}/${row.identity}`, {
+        details: {
+          paymentInvoiceDisbursements: {
+            items: [{ patchType: "update", identity, invoiceId: other.id, amount: new JsonDecimal("5") }]
+          }
+        }
+      })
+      expect(moved.status).toBe(400)
+      expect(errorsOf(moved)[0]?.message).toMatch(
+        /'Details\.PaymentInvoiceDisbursements\.Items\[0\]\.InvoiceId' cannot change/
+      )
+      const tooMuch = await send("PATCH", `${v6}/${row.identity}`, {
+        details: {
+          paymentInvoiceDisbursements: {
+            items: [{ patchType: "update", identity, amount: new JsonDecimal("20.01") }]
+          }
+        }
+      })
+      expect(tooMuch.status).toBe(400)
+      expect(errorsOf(tooMuch)[0]?.message).toContain("20.01 USD")
+      const after = await send("GET", `${v6}/${row.identity}/Detail`)
+      expect(
+        (after.json as { instance: { details: { invoiceDisbursements: Array<Row> } } }).instance.details
+          .invoiceDisbursements[0]
+      ).toMatchObject({ identity, amount: 20 })
     })
   })
 })
