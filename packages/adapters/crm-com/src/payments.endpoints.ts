@@ -104,13 +104,12 @@ const asSessionUnit = (
 
 /**
  * `payments/list` and `payments/get_latest`: the accounts receivable's payments filtered by type,
- * payment method and category, oldest first (list) or newest first up to `limit` (get_latest).
+ * payment method and category. `list` answers them all, oldest first. `get_latest` answers "the
+ * latest payments that were submitted", so it orders by submission: creation time, newest first
+ * (the id breaks ties; ids follow creation), never by the payment date a client may backdate; the
+ * first `limit` of them.
  */
-function listPayments(
-  query: typeof ListQuery.Type,
-  order: "id" | "newest",
-  limit: number | null
-): Program<Array<Record<string, unknown>>> {
+function listPayments(query: typeof ListQuery.Type, latest: number | null): Program<Array<Record<string, unknown>>> {
   return Effect.gen(function* () {
     const payments = yield* Payments
     const customer = yield* resolveCustomer(query.accounts_receivable_identifier)
@@ -123,26 +122,30 @@ function listPayments(
       query.category_identifier === undefined
         ? undefined
         : yield* resolveNamed("category", query.category_identifier, "financial transaction category")
-    const loader = makeLoader()
-    const out: Array<Record<string, unknown>> = []
+    const matching: Array<Payment> = []
     let cursor: string | null = null
     do {
       const page: Page<Payment> = yield* payments.listPayments({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
-        order,
+        order: "id",
         cursor,
-        limit: limit === null ? 1000 : Math.min(1000, Math.max(limit, 100))
+        limit: 1000
       })
-      for (const payment of page.items) {
-        if (limit !== null && out.length >= limit) break
-        if (category !== undefined && (yield* attributesOf(payment)).category_id !== category.id) continue
-        const detail = yield* payments.getPayment({ id: payment.id })
-        out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
-      }
-      cursor = limit !== null && out.length >= limit ? null : page.nextCursor
+      matching.push(...page.items)
+      cursor = page.nextCursor
     } while (cursor !== null)
+    const ordered =
+      latest === null ? matching : matching.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    const loader = makeLoader()
+    const out: Array<Record<string, unknown>> = []
+    for (const payment of ordered) {
+      if (latest !== null && out.length >= latest) break
+      if (category !== undefined && (yield* attributesOf(payment)).category_id !== category.id) continue
+      const detail = yield* payments.getPayment({ id: payment.id })
+      out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
+    }
     return out
   })
 }
@@ -183,7 +186,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       `${suite} › filters payments/list by type, payment method and category`
     ],
     implemented: true,
-    handler: ({ query }) => Effect.map(listPayments(query, "id", null), okEnvelope)
+    handler: ({ query }) => Effect.map(listPayments(query, null), okEnvelope)
   }),
   endpoint({
     method: "GET",
@@ -195,7 +198,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     responses: { 200: { description: "The payments", schema: ListResponse } },
     tests: [`${examples} › replays the payments/get_latest example newest first`],
     implemented: true,
-    handler: ({ query }) => Effect.map(listPayments(query, "newest", query.number), okEnvelope)
+    handler: ({ query }) => Effect.map(listPayments(query, query.number), okEnvelope)
   }),
   endpoint({
     method: "POST",

@@ -38,6 +38,7 @@ import {
 } from "./crm-com.schemas.ts"
 import {
   crmNamed,
+  crmShortStateOf,
   crmStateOf,
   crmUnit,
   crmUser,
@@ -176,7 +177,7 @@ export const gatewayFields = (payment: Payment, gatewayCode: string | null) =>
 export const shortPayment = (
   payment: Payment,
   gatewayCode: string | null,
-  state: CrmLifeCycleState = crmStateOf(payment)
+  state: CrmLifeCycleState = crmShortStateOf(payment)
 ) => ({
   ...gatewayFields(payment, gatewayCode),
   payment_amount: crmMoney.format(payment.amount, payment.currency),
@@ -286,17 +287,21 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
 // What the write methods share
 
 const refusal = (payment: Payment, action: string, message: string) =>
-  new InvalidTransition({ entity: "payment", id: payment.publicId, from: crmStateOf(payment), action, message })
+  new InvalidTransition({ entity: "payment", id: payment.publicId, from: crmShortStateOf(payment), action, message })
 
-/** Refuses unless the payment is in the CRM.COM state the method needs. */
+/**
+ * Refuses unless the payment is in the CRM.COM state the method needs. Checked on the short state,
+ * so a gateway payment awaiting verification (shown as DRAFT in the full object) is not posted,
+ * updated or rejected as if it were a draft.
+ */
 export const requireState = (payment: Payment, state: "DRAFT" | "POSTED", action: string) =>
-  crmStateOf(payment) === state
+  crmShortStateOf(payment) === state
     ? Effect.void
     : Effect.fail(
         refusal(
           payment,
           action,
-          `Only ${state} payments can be ${action}; payment ${payment.referenceNumber} is ${crmStateOf(payment)}`
+          `Only ${state} payments can be ${action}; payment ${payment.referenceNumber} is ${crmShortStateOf(payment)}`
         )
       )
 
