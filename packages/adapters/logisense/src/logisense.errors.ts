@@ -73,9 +73,29 @@ export const envelopeTypeOf = (operationId: string | null, method: string): stri
 const pascal = (segment: string | number): string =>
   typeof segment === "number" ? `[${segment}]` : segment.charAt(0).toUpperCase() + segment.slice(1)
 
+/**
+ * The ledger's command field names that LogiSense calls otherwise (a refusal raised by a ledger
+ * command names the client's field: `'PaymentMethodId'`, not `'MethodId'`).
+ */
+const ledgerFieldNames: Readonly<Record<string, string>> = {
+  customerId: "accountId",
+  methodId: "paymentMethodId",
+  typeId: "paymentTypeId",
+  gatewayId: "paymentGatewayId",
+  paymentDate: "date",
+  receivedAt: "date",
+  postedOn: "posting",
+  postedAt: "posting",
+  effectiveDate: "date",
+  documentId: "invoiceId",
+  description: "detail",
+  reason: "detail"
+}
+
 /** `["payments","items",0,"amount"]` → `Payments.Items[0].Amount`. */
 export const fieldName = (path: ReadonlyArray<string | number>): string =>
   path
+    .map((segment) => (typeof segment === "string" ? (ledgerFieldNames[segment] ?? segment) : segment))
     .map(pascal)
     .reduce((name, part) => (name === "" || part.startsWith("[") ? `${name}${part}` : `${name}.${part}`), "")
 
