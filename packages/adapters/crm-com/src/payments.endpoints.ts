@@ -301,7 +301,9 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
             ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
             ...(type === undefined ? {} : { typeId: type.id }),
             ...(method === undefined ? {} : { methodId: method.id }),
-            ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+            ...(body.received_on === undefined
+              ? {}
+              : { paymentDate: DateFormats.businessDateOf(body.received_on), receivedAt: body.received_on }),
             ...(body.description === undefined ? {} : { description: body.description }),
             ...(body.notes === undefined ? {} : { notes: body.notes }),
             ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})

@@ -203,9 +203,14 @@ export const shortCancellation = (id: string, reversal: Reversal, payment: Payme
   posted_on: crmDateTime.format(reversal.reversedAt)
 })
 
-/** `received_on`: the recorded receipt time, else the payment date at midnight. */
+/**
+ * `received_on`: the instant the payment was received as the ledger keeps it (sent through any
+ * protocol), else the receipt time this dialect recorded, else the payment date at midnight.
+ */
 export const receivedOnOf = (payment: Payment, attributes: PaymentAttributes): string =>
-  attributes.received_on ?? midnight(payment.paymentDate)
+  payment.receivedAt === null
+    ? (attributes.received_on ?? midnight(payment.paymentDate))
+    : DateFormats.localDateTime.format(payment.receivedAt)
 
 /** The public id of the payment cancellation recorded with a reversal (derived, so a replay finds it again). */
 export const cancellationId = (reversalId: ReversalId): string =>
@@ -385,7 +390,9 @@ export const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
         methodId: method.id,
         typeId: type.id,
         cardToken: card,
-        ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+        ...(body.received_on === undefined
+          ? {}
+          : { paymentDate: DateFormats.businessDateOf(body.received_on), receivedAt: body.received_on }),
         ...(body.description === undefined ? {} : { description: body.description }),
         ...(body.notes === undefined ? {} : { notes: body.notes })
       }

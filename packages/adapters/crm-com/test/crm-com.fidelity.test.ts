@@ -160,3 +160,20 @@ describe("the unit of a login (17.7)", () => {
     expect(statusOf(refused).code).toBe("INVALID_PARAMETERS")
   })
 })
+
+describe("received_on keeps its time in the ledger (17.1 across protocols)", () => {
+  it("keeps the receipt time as the payment's instant, so every protocol shows the same time", async () => {
+    const made = dataOf<Short>(await create({ received_on: "2015-03-02T09:12:54" }))
+    const payments = await asSystem(
+      tenant,
+      Payments.use((service) => service.listPayments({ customerId: tenant.customer.id, order: "id" }))
+    )
+    const payment = payments.items.find((row) => row.referenceNumber === made.reference_number)
+    expect(payment?.receivedAt?.toISOString()).toBe("2015-03-02T09:12:54.000Z")
+    expect(payment?.paymentDate).toBe("2015-03-02")
+    const full = dataOf<{ received_on: string }>(
+      await tenant.get("/payments/show", { payment_identifier: `reference_number=${made.reference_number}` })
+    )
+    expect(full.received_on).toBe("2015-03-02T09:12:54")
+  })
+})

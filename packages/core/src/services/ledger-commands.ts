@@ -275,6 +275,8 @@ export const PayDocumentInput = Schema.Struct({
   documentId: DocumentId,
   amount: optional(AmountInput),
   paymentDate: optional(BusinessDate),
+  /** The instant the payment was made, when the client states one (kept exactly). */
+  receivedAt: optional(Schema.NullOr(Schema.Date)),
   methodId: optional(Schema.NullOr(PresetId)),
   typeId: optional(Schema.NullOr(PresetId)),
   gatewayId: optional(Schema.NullOr(GatewayId)),
