@@ -6,7 +6,7 @@
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestResponse } from "@paybridge/adapter-kit/testing"
-import { Balances, Documents, PaymentId, Payments } from "@paybridge/core"
+import { Balances, Documents, Parties, PaymentId, Payments } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { authorize, type LogisenseSeed, newTestbed, seed, v6 } from "./logisense.fixtures.ts"
 
@@ -320,6 +320,36 @@ describe("LogiSense fidelity", () => {
         (after.json as { instance: { details: { invoiceDisbursements: Array<Row> } } }).instance.details
           .invoiceDisbursements[0]
       ).toMatchObject({ identity, amount: 20 })
+    })
+  })
+
+  describe("refusals name the client's field, money in major units (17.9)", () => {
+    it("names a refusal the ledger raises with LogiSense's field name", async () => {
+      const gateway = await testbed.runAsSystem(
+        Parties.use((parties) => parties.createGateway({ code: "off", name: "Switched off", enabled: false }))
+      )
+      const refused = await send("POST", `${v6}/Vendor`, {
+        accountId: world.accountId,
+        amount: new JsonDecimal("5.00"),
+        paymentGatewayId: gateway.id,
+        cardToken: "4242424242424242"
+      })
+      expect(refused.status).toBe(400)
+      expect(errorsOf(refused)[0]).toEqual({ code: 11900000, message: "'PaymentGatewayId' gateway off is disabled" })
+    })
+
+    it("writes amounts in a refusal in major units with the currency", async () => {
+      const invoice = await testbed.runAsSystem(
+        Documents.use((documents) =>
+          documents.issueDocument({ kind: "invoice", customerId: world.accountId, total: "10.00" })
+        )
+      )
+      const row = await record({ invoiceId: invoice.id })
+      const tooMuch = await send("POST", `${v6}/Reverse`, { paymentId: row.identity, amount: new JsonDecimal("10.01") })
+      expect(errorsOf(tooMuch)[0]).toEqual({
+        code: 11900000,
+        message: `'Amount' only 10.00 USD of payment ${row.identity} can still be reversed`
+      })
     })
   })
 })
