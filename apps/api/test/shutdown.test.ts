@@ -23,10 +23,12 @@ interface Outcome {
   readonly status: number | null
   readonly connection: string | null
   readonly error: string | null
+  /** Whether the request went out on a kept-alive connection that had carried an earlier request. */
+  readonly reused: boolean
 }
 
 const post = (agent: Agent, url: URL, apiKey: string, name: string) =>
-  new Promise<{ status: number; connection: string | null } | { error: string }>((resolve) => {
+  new Promise<({ status: number; connection: string | null } | { error: string }) & { reused: boolean }>((resolve) => {
     const body = JSON.stringify({ name, currency: "EUR" })
     const call = request(
       {
@@ -44,12 +46,20 @@ const post = (agent: Agent, url: URL, apiKey: string, name: string) =>
       (response) => {
         response.resume()
         response.on("end", () =>
-          resolve({ status: response.statusCode ?? 0, connection: response.headers.connection ?? null })
+          resolve({
+            status: response.statusCode ?? 0,
+            connection: response.headers.connection ?? null,
+            reused: call.reusedSocket
+          })
         )
-        response.on("error", (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }))
+        response.on("error", (error) =>
+          resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message, reused: call.reusedSocket })
+        )
       }
     )
-    call.on("error", (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }))
+    call.on("error", (error) =>
+      resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message, reused: call.reusedSocket })
+    )
     call.end(body)
   })
 
@@ -85,7 +95,8 @@ describe("shutdown under keep-alive load", () => {
           sentMs: signalledAt === null ? -1 : sentAt - signalledAt,
           status: "status" in result ? result.status : null,
           connection: "status" in result ? result.connection : null,
-          error: "error" in result ? result.error : null
+          error: "error" in result ? result.error : null,
+          reused: result.reused
         })
         // The server is gone (refused): this client stops.
         if ("error" in result && signalledAt !== null) break
@@ -94,9 +105,24 @@ describe("shutdown under keep-alive load", () => {
     // One call first: the API key's scrypt check is then remembered, as on any server that has run a while.
     const warmUp = await post(agent, url, apiKey, "load-warm-up")
     expect(warmUp).toMatchObject({ status: 200 })
-    outcomes.push({ name: "load-warm-up", worker: -1, sentMs: -1, status: 200, connection: null, error: null })
+    outcomes.push({
+      name: "load-warm-up",
+      worker: -1,
+      sentMs: -1,
+      status: 200,
+      connection: null,
+      error: null,
+      reused: false
+    })
     const workers = Array.from({ length: 16 }, (_, id) => worker(id))
+    // Load for 2 s, and at least until every client's connection is open and has been answered once
+    // (on a busy machine the first answers on 16 new connections can take longer than that).
     await new Promise((resolve) => setTimeout(resolve, 2000))
+    const everyClientAnswered = () =>
+      Array.from({ length: 16 }, (_, id) => id).every((id) =>
+        outcomes.some((outcome) => outcome.worker === id && outcome.status === 200)
+      )
+    while (!everyClientAnswered()) await new Promise((resolve) => setTimeout(resolve, 50))
     const beforeSignal = outcomes.length
     signalledAt = performance.now()
     const { code, exitMs } = await server.stop()
@@ -113,13 +139,16 @@ describe("shutdown under keep-alive load", () => {
         `Connection: close, ${unanswered.length} unanswered (${[...new Set(unanswered.map((o) => o.error))].join(", ")})`
     )
     expect(code).toBe(0)
-    expect(beforeSignal).toBeGreaterThan(50)
+    expect(beforeSignal).toBeGreaterThan(16)
     expect(exitMs).toBeLessThan(shutdownTimeoutMs / 2)
     expect(answered.every((outcome) => outcome.status === 200)).toBe(true)
     expect(drained.length).toBeGreaterThan(0)
     // Every request that reached the server was answered: the only failures are connections refused
     // after the listener closed (never a reset of a request already sent on a kept-alive connection).
-    expect(unanswered.map((outcome) => outcome.error).filter((error) => error !== "ECONNREFUSED")).toEqual([])
+    expect(
+      unanswered.filter((outcome) => outcome.reused || outcome.error !== "ECONNREFUSED"),
+      JSON.stringify(unanswered)
+    ).toEqual([])
     // After a Connection: close answer its connection takes nothing more: each client's next request
     // either fails to connect or was never sent.
     for (const [index, outcome] of outcomes.entries()) {
