@@ -9,9 +9,9 @@
  * and the list engine in `payment-search.transformers.ts`.
  */
 import { type DialectServices, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import type { LedgerError } from "@paybridge/core"
+import type { FieldIssue, LedgerError } from "@paybridge/core"
 import { Effect } from "effect"
-import { trackingIdOf, withoutInvalid } from "./logisense.errors.ts"
+import { invalid, trackingIdOf, withoutInvalid } from "./logisense.errors.ts"
 import {
   isInvalidField,
   LogisenseChange,
@@ -274,55 +274,70 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
             dtoTypeKey: string
             render: Effect.Effect<unknown, LedgerError, DialectServices> | null
           }> = []
+          // LogiSense answers every error of a request at once: each item is checked (and, if valid, written in
+          // this all-or-nothing unit); a refused item's problems are collected and the next item is still
+          // checked; any problem rolls the whole request back and answers them all together.
+          const problems: Array<FieldIssue> = []
+          const checked = <A>(step: Effect.Effect<A, LedgerError, DialectServices>) =>
+            Effect.catchTag(step, "ValidationFailed", (error) =>
+              Effect.sync(() => {
+                problems.push(...(error.issues.length > 0 ? error.issues : [{ path: [], message: error.message }]))
+                return null
+              })
+            )
           const payments = body.payments?.items ?? []
           for (const [index, item] of payments.entries()) {
             const path = ["payments", "items", index]
             const resolver = yield* makeResolver
-            if (item.patchType === "create") {
-              if (item.reversePaymentId != null && !isInvalidField(item.reversePaymentId)) {
-                const { body: clean, issues } = withoutInvalid(item, path)
-                const booked = yield* reversePayment(
-                  resolver,
-                  {
-                    paymentId: item.reversePaymentId,
-                    ...(clean.amount === undefined ? {} : { amount: clean.amount }),
-                    ...(clean.date == null ? {} : { date: clean.date }),
-                    ...(clean.detail === undefined ? {} : { detail: clean.detail })
-                  },
-                  false,
-                  path,
-                  clean,
-                  issues
-                )
-                results.push({
-                  identity: -booked.reversal.id,
-                  action: "created",
-                  dtoTypeKey: "payment",
-                  render: renderIdentity(-booked.reversal.id)
-                })
-                continue
-              }
-              const detail = yield* recordPayment(resolver, item, path)
-              results.push({
-                identity: detail.payment.id,
-                action: "created",
-                dtoTypeKey: "payment",
-                render: renderIdentity(detail.payment.id)
+            const result = yield* checked(
+              Effect.gen(function* () {
+                if (item.patchType === "create") {
+                  if (item.reversePaymentId != null && !isInvalidField(item.reversePaymentId)) {
+                    const { body: clean, issues } = withoutInvalid(item, path)
+                    const booked = yield* reversePayment(
+                      resolver,
+                      {
+                        paymentId: item.reversePaymentId,
+                        ...(clean.amount === undefined ? {} : { amount: clean.amount }),
+                        ...(clean.date == null ? {} : { date: clean.date }),
+                        ...(clean.detail === undefined ? {} : { detail: clean.detail })
+                      },
+                      false,
+                      path,
+                      clean,
+                      issues
+                    )
+                    return {
+                      identity: -booked.reversal.id,
+                      action: "created" as const,
+                      dtoTypeKey: "payment",
+                      render: renderIdentity(-booked.reversal.id)
+                    }
+                  }
+                  const detail = yield* recordPayment(resolver, item, path)
+                  return {
+                    identity: detail.payment.id,
+                    action: "created" as const,
+                    dtoTypeKey: "payment",
+                    render: renderIdentity(detail.payment.id)
+                  }
+                }
+                if (isInvalidField(item.identity)) return yield* invalid(withoutInvalid(item, path).issues)
+                const identity = item.identity ?? params.id
+                if (item.patchType === "update") {
+                  const detail = yield* updatePayment(resolver, identity, item, path)
+                  return {
+                    identity: detail.payment.id,
+                    action: "updated" as const,
+                    dtoTypeKey: "payment",
+                    render: renderIdentity(detail.payment.id)
+                  }
+                }
+                yield* deletePayment(resolver, identity, path)
+                return { identity, action: "deleted" as const, dtoTypeKey: "payment", render: null }
               })
-            } else if (item.patchType === "update") {
-              const identity = item.identity ?? params.id
-              const detail = yield* updatePayment(resolver, identity, item, path)
-              results.push({
-                identity: detail.payment.id,
-                action: "updated",
-                dtoTypeKey: "payment",
-                render: renderIdentity(detail.payment.id)
-              })
-            } else {
-              const identity = item.identity ?? params.id
-              yield* deletePayment(resolver, identity, path)
-              results.push({ identity, action: "deleted", dtoTypeKey: "payment", render: null })
-            }
+            )
+            if (result !== null) results.push(result)
           }
           const disbursements = [
             ...(body.details?.paymentInvoiceDisbursements?.items ?? []).map((item, index) => ({
@@ -336,7 +351,8 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
           ]
           for (const { item, path } of disbursements) {
             const resolver = yield* makeResolver
-            const done = yield* patchDisbursement(resolver, params.id, item, path)
+            const done = yield* checked(patchDisbursement(resolver, params.id, item, path))
+            if (done === null) continue
             results.push({
               identity: done.allocation.id,
               action: done.action,
@@ -347,6 +363,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
                   : Effect.flatMap(makeResolver, (fresh) => disbursementInstance(fresh, done.detail, done.allocation))
             })
           }
+          if (problems.length > 0) return yield* invalid(problems)
           const items = yield* Effect.forEach(results, (result) =>
             Effect.map(result.render ?? Effect.succeed(null), (instance) => ({
               identity: result.identity,

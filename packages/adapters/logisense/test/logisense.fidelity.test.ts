@@ -206,6 +206,34 @@ describe("LogiSense fidelity", () => {
       ])
     })
 
+    it("reports the problems of every PATCH item together, and keeps none of the valid items", async () => {
+      const row = await record({ detail: "Before" })
+      const paymentsBefore = await testbed.countPayments()
+      const response = await send("PATCH", `${v6}/${row.identity}`, {
+        payments: {
+          items: [
+            { patchType: "create", accountId: world.accountId, amount: new JsonDecimal("5") },
+            { patchType: "create", accountId: world.accountId, amount: 0, paymentTypeId: 4242 },
+            { patchType: "update", detail: "After", paymentMethodId: 4343 },
+            { patchType: "update", identity: "x" }
+          ]
+        },
+        details: { paymentInvoiceDisbursements: { items: [{ patchType: "delete", identity: 999999 }] } }
+      })
+      expect(response.status).toBe(400)
+      expect(errorsOf(response).map((error) => [error.code, error.message.split(" ")[0]])).toEqual([
+        [13100000, "'Payments.Items[1].PaymentTypeId'"],
+        [11900000, "'Payments.Items[1].Amount'"],
+        [13100000, "'Payments.Items[2].PaymentMethodId'"],
+        [11900000, "'Payments.Items[3].Identity'"],
+        [13100000, "'Details.PaymentInvoiceDisbursements.Items[0].Identity'"],
+        [2000, "Errors"]
+      ])
+      expect(await testbed.countPayments()).toBe(paymentsBefore)
+      const read = await send("GET", `${v6}/${row.identity}`)
+      expect((read.json as { instance: Row }).instance.detail).toBe("Before")
+    })
+
     it("reports a disbursement's invalid amount together with its unknown identity", async () => {
       const row = await record({})
       const response = await send("PATCH", `${v6}/${row.identity}`, {
