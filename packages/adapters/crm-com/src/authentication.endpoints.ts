@@ -31,7 +31,8 @@ export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
     responses: { 200: { description: "The token", schema: TokenResponse } },
     tests: [
       `${suite} › issues a token for a user's e-mail, password and organisation and accepts it as the token parameter`,
-      `${suite} › refuses a wrong password and a token two hours after issue in CRM.COM's error envelope`
+      `${suite} › refuses a wrong password and a token two hours after issue in CRM.COM's error envelope`,
+      "crm-com.fidelity.test.ts › the unit of a login (17.7) › refuses an unknown unit at authentication/token in CRM.COM's envelope and issues no token"
     ],
     implemented: true,
     handler: ({ body, sessions, runAs }) =>

@@ -68,6 +68,7 @@ import {
 
 const suite = "crm-com.test.ts"
 const examples = "crm-com.examples.test.ts"
+const fidelity = "crm-com.fidelity.test.ts"
 const contract = "crm-com.contract.test.ts › CRM.COM Web API v4: dialect contract"
 const atomic = "crm-com.atomic.test.ts › all or nothing"
 
@@ -161,6 +162,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     request: { query: ShowQuery },
     responses: { 200: { description: "The payment (or the fields named in fields_set)", schema: ShowResponse } },
     tests: [
+      `${fidelity} › life_cycle_state of the full and the short payment (17.5) › uses only DRAFT, POSTED, REJECTED and CANCELLED in every full payment`,
       `${examples} › replays the payments/show example field by field`,
       `${suite} › trims nested fields with fields_set and refuses an unknown field`,
       `${suite} › refuses an identifier with no field, two fields or an unknown field, and names an unknown value`
@@ -196,7 +198,10 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     tags: ["payments"],
     request: { query: LatestQuery },
     responses: { 200: { description: "The payments", schema: ListResponse } },
-    tests: [`${examples} › replays the payments/get_latest example newest first`],
+    tests: [
+      `${examples} › replays the payments/get_latest example newest first`,
+      `${fidelity} › payments/get_latest orders by submission (17.6) › answers the latest submitted payments first, whatever their payment dates`
+    ],
     implemented: true,
     handler: ({ query }) => Effect.map(listPayments(query, query.number), okEnvelope)
   }),

@@ -350,6 +350,10 @@ const samplesSuite = "logisense.samples.test.ts › the vendor's Payment samples
 /** The kit's contract suite for this dialect. */
 export const contractSuite = "logisense.contract.test.ts › LogiSense Billing v6 (Payment): dialect contract"
 
+/** A test of the fidelity suite (`logisense.fidelity.test.ts › LogiSense fidelity › <group> › <title>`). */
+export const provenByFidelity = (group: string, title: string) =>
+  `logisense.fidelity.test.ts › LogiSense fidelity › ${group} › ${title}`
+
 /** Test titles → `file › title` (sample replays live in the samples suite, the rest in the behaviour suite). */
 export const proven = (...titles: ReadonlyArray<string>) =>
   titles.map((title) =>

@@ -29,7 +29,7 @@ import {
   paymentIdPath,
   paymentPath
 } from "./logisense.schemas.ts"
-import { atomic, change, contractSuite, proven } from "./logisense.transformers.ts"
+import { atomic, change, contractSuite, proven, provenByFidelity } from "./logisense.transformers.ts"
 import { disbursementInstance, patchDisbursement } from "./payment-invoice-disbursements.transformers.ts"
 import { findRow, makeResolver, paymentDetailRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
 import { type ListRequest, listRows, paginationHeader } from "./payment-search.transformers.ts"
@@ -195,6 +195,22 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
         "POST Payment/ replays the vendor sample field by field",
         "lists every validation error at once with LogiSense codes",
         "records an exact amount and shows baseAmount in the owner currency"
+      ),
+      provenByFidelity(
+        "times of date and posting (17.1)",
+        "keeps the instant the client sent for date and posting, and renders it back exactly"
+      ),
+      provenByFidelity(
+        "every ISO 8601 form (17.2)",
+        "accepts a date only, a time without offset, with an offset, with or without fractions"
+      ),
+      provenByFidelity(
+        "every ISO 8601 form (17.2)",
+        "answers one clear error with the field and the accepted forms for an invalid date"
+      ),
+      provenByFidelity(
+        "every validation error at once (17.3)",
+        "reports an invalid amount and date together with every unknown reference"
       )
     ],
     implemented: true,
@@ -257,11 +273,21 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     tags: ["Payment"],
     request: { params: LogisensePaymentPath, body: LogisensePatchBody },
     responses: { 200: { description: "What each item did", schema: LogisensePatchResult } },
-    tests: proven(
-      "PATCH Payment/{id} replays the vendor sample field by field",
-      "PATCH mixes create, update and delete items and disbursements",
-      "PATCH with one bad item rolls back every item"
-    ),
+    tests: [
+      ...proven(
+        "PATCH Payment/{id} replays the vendor sample field by field",
+        "PATCH mixes create, update and delete items and disbursements",
+        "PATCH with one bad item rolls back every item"
+      ),
+      provenByFidelity(
+        "a PATCH update of an invoice disbursement keeps its identity (17.4)",
+        "adjusts the allocation in place: same identity in the answer, in Detail and for the next update"
+      ),
+      provenByFidelity(
+        "every validation error at once (17.3)",
+        "reports the problems of every PATCH item together, and keeps none of the valid items"
+      )
+    ],
     implemented: true,
     handler: ({ params, body, requestId }) =>
       atomic(
