@@ -27,6 +27,7 @@ import {
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { AllocationEntity } from "./entities/allocation.entity.ts"
+import { AllocationReleaseEntity } from "./entities/allocation-release.entity.ts"
 import { BalanceEntryEntity } from "./entities/balance-entry.entity.ts"
 import { BillingEntityEntity } from "./entities/billing-entity.entity.ts"
 import { CollectionEntity } from "./entities/collection.entity.ts"
@@ -39,6 +40,7 @@ import { PaymentPresetEntity } from "./entities/payment-preset.entity.ts"
 import { RefundEntity, type RefundRow } from "./entities/refund.entity.ts"
 import { ReversalEntity } from "./entities/reversal.entity.ts"
 import { allocationFromRow, allocationToRow } from "./mappers/allocation.mapper.ts"
+import { allocationReleaseFromRow, allocationReleaseToRow } from "./mappers/allocation-release.mapper.ts"
 import { balanceEntryFromRow, balanceEntryToRow } from "./mappers/balance-entry.mapper.ts"
 import { billingEntityFromRow, billingEntityToRow } from "./mappers/billing-entity.mapper.ts"
 import { collectionFromRow, collectionToRow } from "./mappers/collection.mapper.ts"
@@ -198,13 +200,36 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
       listByPayment: (paymentId) =>
         findAll("allocations.listByPayment", AllocationEntity, { paymentId }, allocationFromRow),
       listByDocument: (documentId) =>
-        findAll("allocations.listByDocument", AllocationEntity, { documentId }, allocationFromRow)
+        findAll("allocations.listByDocument", AllocationEntity, { documentId }, allocationFromRow),
+      listByPayments: (paymentIds) =>
+        findAll(
+          "allocations.listByPayments",
+          AllocationEntity,
+          { paymentId: { $in: [...paymentIds] } },
+          allocationFromRow
+        )
+    },
+
+    releases: {
+      insert: (row) => insert("releases.insert", AllocationReleaseEntity, row, allocationReleaseToRow),
+      update: (row) => replace("releases.update", AllocationReleaseEntity, row, allocationReleaseToRow),
+      listByMovement: (movementKind, movementId) =>
+        findAll(
+          "releases.listByMovement",
+          AllocationReleaseEntity,
+          { movementKind, movementId },
+          allocationReleaseFromRow
+        ),
+      listByPayment: (paymentId) =>
+        findAll("releases.listByPayment", AllocationReleaseEntity, { paymentId }, allocationReleaseFromRow)
     },
 
     reversals: {
       insert: (row) => insert("reversals.insert", ReversalEntity, row, reversalToRow),
       update: (row) => replace("reversals.update", ReversalEntity, row, reversalToRow),
-      listByPayment: (paymentId) => findAll("reversals.listByPayment", ReversalEntity, { paymentId }, reversalFromRow)
+      listByPayment: (paymentId) => findAll("reversals.listByPayment", ReversalEntity, { paymentId }, reversalFromRow),
+      listByPayments: (paymentIds) =>
+        findAll("reversals.listByPayments", ReversalEntity, { paymentId: { $in: [...paymentIds] } }, reversalFromRow)
     },
 
     collections: {

@@ -101,6 +101,34 @@ describe("appRouter over the fetch handler", () => {
     expect(new Date(detail.payment.createdAt as string).toISOString()).toBe(detail.payment.createdAt)
   })
 
+  test("refunds the ledger places: customer credit across payments (null payment for adjustment credit), a document's", async () => {
+    const customerId = resultOf<{ id: number }>(
+      await admin("customers.create", { name: "Kredit GmbH", currency: "EUR" })
+    ).id
+    await admin("payments.create", { customerId, amount: "10.00" })
+    await admin("payments.create", { customerId, amount: "5.00" })
+    await admin("balances.adjust", { customerId, amount: "2.00", description: "goodwill" })
+    const credit = await admin("refunds.fromCustomerCredit", { customerId, amount: "16.50", settle: true })
+    expect(credit.status).toBe(200)
+    const { refunds } = resultOf<{ refunds: ReadonlyArray<{ amount: string; paymentId: number | null }> }>(credit)
+    expect(refunds.map((refund) => [refund.amount, refund.paymentId === null])).toEqual([
+      ["1000", false],
+      ["500", false],
+      ["150", true]
+    ])
+    const invoice = resultOf<{ id: number }>(
+      await admin("documents.issue", { kind: "invoice", customerId, total: "8.00" })
+    )
+    await admin("payments.payDocument", { documentId: invoice.id })
+    const forDocument = await admin("refunds.forDocument", { documentId: invoice.id, amount: "1.23" })
+    expect(resultOf<{ amount: string; documentId: number }>(forDocument)).toMatchObject({
+      amount: "123",
+      documentId: invoice.id
+    })
+    const reopened = resultOf<{ outstanding: string }>(await admin("documents.get", { id: invoice.id }, "GET"))
+    expect(reopened.outstanding).toBe("123")
+  })
+
   test("anonymous calls get UNAUTHORIZED (401) with the request id", async () => {
     const anonymous = callWith(runtime, null)
     const response = await anonymous("payments.list", {}, "GET")

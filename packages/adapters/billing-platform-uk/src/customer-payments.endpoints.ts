@@ -7,7 +7,6 @@
  */
 import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import {
-  Conflict,
   type Customer,
   CustomerId,
   type NotFound,
@@ -84,8 +83,10 @@ const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: 
 
 /**
  * A refund paid back to the customer (negative `paymentAmount`): the ledger books and settles it,
- * drawing from `refundOfPaymentID` when the client names a payment and otherwise from the payment
- * the ledger chooses. Every refund booked gets the row's details; the row shown is the first.
+ * drawing from `refundOfPaymentID` when the client names a payment and otherwise from the
+ * customer's credit across payments and balance adjustments (`Refunds.refundCustomerCredit`,
+ * refused only when the balance is too small). Every refund booked gets the row's details; the
+ * row shown is the first.
  */
 const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
   Effect.gen(function* () {
@@ -120,14 +121,7 @@ const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: R
                   path: issue.path.map((segment) => (segment === "paymentId" ? "refundOfPaymentID" : segment))
                 }))
               })
-            : !named && error instanceof Conflict && error.reason === "insufficient-amount"
-              ? new Conflict({
-                  reason: "insufficient-amount",
-                  message:
-                    `No posted payment of customer ${customer.id} has enough left to pay back this refund; ` +
-                    "name the payment it comes from with refundOfPaymentID"
-                })
-              : error
+            : error
         )
       )
     const details: RefundDetails = {

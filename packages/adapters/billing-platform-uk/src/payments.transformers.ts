@@ -142,7 +142,7 @@ export const saveDisplay = (paymentId: PaymentId, customerId: CustomerId, displa
 export const saveRefundDetails = (
   refundId: RefundId,
   customerId: CustomerId,
-  paymentId: PaymentId,
+  paymentId: PaymentId | null,
   details: RefundDetails
 ) =>
   DialectRecords.use((dialectRecords) =>

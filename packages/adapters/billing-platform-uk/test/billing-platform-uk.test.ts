@@ -208,7 +208,7 @@ describe("Billing Platform (UK) payments", () => {
       paymentAmount: "-50.00",
       paymentMethod: "BACS"
     })
-    // The newest payment (30.00) cannot cover 50.00, so the refund is paid from the older one.
+    // Customer credit is drawn oldest payment first (docs/money-model.md): all 50.00 from the older one.
     const refunds = await testbed.runAsSystem(
       Refunds.use((refunds) => refunds.listRefunds({ customerId: seed.customerId }))
     )
@@ -242,13 +242,29 @@ describe("Billing Platform (UK) payments", () => {
 
     const tooMuch = await create({ paymentAmount: amount("-1000.00") })
     expect(tooMuch.status).toBe(409)
-    expect(tooMuch.json).toMatchObject({ error: { message: expect.stringContaining("refundOfPaymentID") } })
+    expect(tooMuch.json).toMatchObject({
+      error: { message: expect.stringMatching(/has \d+\.\d{2} GBP of credit, less than the 1000\.00 GBP asked/u) }
+    })
     const named = await create({ paymentAmount: amount("-5.00"), refundOfPaymentID: newer })
     expect(named.status).toBe(201)
     const fromNewer = await testbed.runAsSystem(
       Refunds.use((refunds) => refunds.listRefunds({ paymentId: PaymentId.make(Number(newer)) }))
     )
     expect(fromNewer.items.map((refund) => refund.amount)).toEqual([500n])
+    // Issue 12.4: no single payment has 160.00 left, but the customer's credit (150.00 + 25.00) covers it.
+    const spread = await create({ paymentAmount: amount("-160.00") })
+    expect(spread.status, spread.text).toBe(201)
+    const all = await testbed.runAsSystem(
+      Refunds.use((refunds) => refunds.listRefunds({ customerId: seed.customerId }))
+    )
+    expect(
+      all.items
+        .filter((refund) => refund.id > (refunds.items[0]?.id ?? 0) + 1)
+        .map((refund) => [refund.paymentId, refund.amount])
+    ).toEqual([
+      [PaymentId.make(Number(older)), 15000n],
+      [PaymentId.make(Number(newer)), 1000n]
+    ])
     const zero = await create({ paymentAmount: 0 })
     expect(zero.status).toBe(400)
   })

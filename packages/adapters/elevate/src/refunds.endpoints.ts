@@ -9,13 +9,11 @@ import { allPages, created, type Endpoint, endpoint, ok } from "@paybridge/adapt
 import {
   type DialectRecord,
   Documents,
-  formatMinorUnits,
   InvalidTransition,
   type Refund as LedgerRefund,
-  type Payment,
-  Payments,
   RefundId,
   Refunds,
+  ValidationFailed,
   validationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -146,7 +144,6 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
       Effect.gen(function* () {
         const documents = yield* Documents
         const refunds = yield* Refunds
-        const paymentsService = yield* Payments
         const document = yield* documents.getDocument(body.invoiceId)
         const billRunType = billRunTypeOf(document)
         if (body.billRunType !== undefined && body.billRunType !== billRunType) {
@@ -155,50 +152,34 @@ export const refundsEndpoints: ReadonlyArray<Endpoint> = [
             `invoice ${document.id} is ${billRunType}, not ${body.billRunType}`
           )
         }
-        // The payments that paid the invoice: those allocated to it now, and those already refunded for
-        // it (a refund releases the allocations that no longer fit the payment). The newest one with
-        // something left is refunded; the ledger refuses more than the payment has left.
-        const allocations = yield* documents.listDocumentAllocations(document.id)
-        const earlier = yield* allPages((cursor) =>
-          refunds.listRefunds({ customerId: document.customerId, cursor, limit: 1000 })
-        )
-        const paymentIds = new Set([
-          ...allocations.map((allocation) => allocation.paymentId),
-          ...earlier.filter((refund) => refund.documentId === document.id).map((refund) => refund.paymentId)
-        ])
-        const candidates: Array<{ readonly payment: Payment; readonly left: bigint; readonly allocated: bigint }> = []
-        for (const id of [...paymentIds].sort((a, b) => b - a)) {
-          const { payment } = yield* paymentsService.getPayment({ id })
-          const left = payment.amount - payment.reversedAmount - payment.refundedAmount
-          const allocated = allocations
-            .filter((allocation) => allocation.paymentId === id)
-            .reduce((sum, allocation) => sum + allocation.amount, 0n)
-          if (payment.state === "posted" && left > 0n) candidates.push({ payment, left, allocated })
-        }
-        const chosen = candidates[0]
-        if (chosen === undefined) {
-          return yield* validationFailed(
-            ["invoiceId"],
-            `nothing has been paid on invoice ${document.id} that can be refunded`
-          )
-        }
-        const paymentMethod = body.paymentMethod ?? (yield* paymentMethodOf(chosen.payment.id))
         const refundId = yield* unit(
           "createRefund",
           body,
           RefundId,
           Effect.gen(function* () {
-            const refund = yield* refunds.refundPayment({
-              paymentId: chosen.payment.id,
-              amount:
-                body.amountInMajorCurrency ??
-                formatMinorUnits(
-                  chosen.allocated > 0n && chosen.allocated < chosen.left ? chosen.allocated : chosen.left,
-                  chosen.payment.currency
-                ),
-              documentId: document.id,
-              reason: body.description ?? null
-            })
+            // The ledger chooses the payment (the newest that paid the invoice) and releases the
+            // invoice's allocation first, partially (docs/money-model.md).
+            const refund = yield* refunds
+              .refundDocument({
+                documentId: document.id,
+                ...(body.amountInMajorCurrency === undefined ? {} : { amount: body.amountInMajorCurrency }),
+                reason: body.description ?? null
+              })
+              .pipe(
+                Effect.mapError((error) =>
+                  error instanceof ValidationFailed
+                    ? new ValidationFailed({
+                        message: error.message,
+                        issues: error.issues.map((issue) => ({
+                          ...issue,
+                          path: issue.path.map((segment) => (segment === "documentId" ? "invoiceId" : segment))
+                        }))
+                      })
+                    : error
+                )
+              )
+            const paymentMethod =
+              body.paymentMethod ?? (refund.paymentId === null ? null : yield* paymentMethodOf(refund.paymentId))
             yield* saveRecord(
               kinds.refund,
               String(refund.id),

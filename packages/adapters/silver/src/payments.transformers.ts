@@ -18,7 +18,6 @@ import {
   type Document,
   DocumentId,
   Documents,
-  formatMinorUnits,
   type Payment,
   type PaymentDetail,
   type PaymentId,
@@ -451,20 +450,11 @@ export const documentProblem = (
 export const settleDocuments = (payment: Payment, attributes: PaymentAttributes) =>
   Effect.gen(function* () {
     const documentId = attributes.invoiceId ?? attributes.proformaId
-    if (documentId === null || payment.state !== "posted") return
-    const document = yield* maybe(Documents.use((documents) => documents.getDocument(documentId)))
-    if (document === null || document.state !== "issued" || document.outstanding <= 0n) return
-    const free = payment.amount - payment.reversedAmount - payment.refundedAmount - payment.allocatedAmount
-    let amount = free
-    if (document.outstanding < amount) amount = document.outstanding
-    if (amount <= 0n) return
+    if (documentId === null) return
+    // The ledger decides what settles (Documents.settleDocument): as much of the payment's
+    // unallocated credit as the document still owes, nothing unless both can.
     yield* step("allocate")(
-      Documents.use((documents) =>
-        documents.allocatePayment({
-          paymentId: payment.id,
-          allocations: [{ documentId, amount: formatMinorUnits(amount, payment.currency) }]
-        })
-      )
+      Documents.use((documents) => documents.settleDocument({ paymentId: payment.id, documentId }))
     )
   }).pipe(Effect.catch(() => Effect.void))
 

@@ -28,6 +28,9 @@ export type AllocationId = typeof AllocationId.Type
 export const ReversalId = positiveInt.pipe(Schema.brand("ReversalId"))
 export type ReversalId = typeof ReversalId.Type
 
+export const AllocationReleaseId = positiveInt.pipe(Schema.brand("AllocationReleaseId"))
+export type AllocationReleaseId = typeof AllocationReleaseId.Type
+
 export const CollectionId = positiveInt.pipe(Schema.brand("CollectionId"))
 export type CollectionId = typeof CollectionId.Type
 
@@ -67,6 +70,7 @@ export type RecordIdOfAnyKind =
   | PaymentId
   | AllocationId
   | ReversalId
+  | AllocationReleaseId
   | CollectionId
   | RefundId
   | BalanceEntryId

@@ -12,6 +12,7 @@ import { CurrencyCode } from "../money/currency.ts"
 import { ActorId, BusinessDate, CustomFields, ExternalRef, Origin, PublicId } from "./common.ts"
 import {
   AllocationId,
+  AllocationReleaseId,
   BalanceEntryId,
   BillingEntityId,
   CollectionId,
@@ -186,15 +187,51 @@ export const Payment = Schema.Struct({
 })
 export type Payment = typeof Payment.Type
 
-/** Part of a payment applied to a document (a disbursement). */
+/**
+ * Part of a payment applied to a document (a disbursement). While the payment is not posted
+ * (draft, pending) the allocation only *reserves* the document (`booked` false): the document's
+ * allocated/outstanding amounts and state do not count it. Posting books it (as much as the
+ * document can still take, the rest stays credit on the payment). See docs/money-model.md.
+ */
 export const Allocation = Schema.Struct({
   id: AllocationId,
   paymentId: PaymentId,
   documentId: DocumentId,
   amount: Amount,
+  /** true: counted on the document (the payment is posted); false: a draft's reservation. */
+  booked: Schema.Boolean,
   createdAt: Schema.Date
 })
 export type Allocation = typeof Allocation.Type
+
+/** The kinds of movement that reduce what a payment carries, and so release parts of it. */
+export const releaseMovementKinds = ["reversal", "refund", "rejection", "cancellation", "deallocation"] as const
+export const ReleaseMovementKind = Schema.Literals(releaseMovementKinds)
+export type ReleaseMovementKind = typeof ReleaseMovementKind.Type
+
+/**
+ * One part of what a movement released, to the minor unit: either the payment's unallocated
+ * credit (`documentId` null) or part of an allocation to a document. `movementId` is the id of
+ * the reversal, refund, payment (rejection, cancellation) or allocation (deallocation). Reinstating
+ * the reversal or voiding the refund restores it: `restoredAmount` is what went back onto the
+ * document (the rest stayed credit on the payment), `restoredAt` when.
+ */
+export const AllocationRelease = Schema.Struct({
+  id: AllocationReleaseId,
+  movementKind: ReleaseMovementKind,
+  movementId: Schema.Int,
+  paymentId: PaymentId,
+  /** The allocation the amount came from (it may since have been deleted); null for credit. */
+  allocationId: Nullable(AllocationId),
+  documentId: Nullable(DocumentId),
+  amount: Amount,
+  /** Whether the released allocation was booked (a reservation's release changes no document). */
+  booked: Schema.Boolean,
+  createdAt: Schema.Date,
+  restoredAmount: Nullable(Amount),
+  restoredAt: Nullable(Schema.Date)
+})
+export type AllocationRelease = typeof AllocationRelease.Type
 
 /** A full or partial reversal of a posted payment; can be reinstated later. */
 export const Reversal = Schema.Struct({
@@ -230,7 +267,8 @@ export type Collection = typeof Collection.Type
 export const Refund = Schema.Struct({
   id: RefundId,
   publicId: PublicId,
-  paymentId: PaymentId,
+  /** The payment it pays back; null for a refund of balance-adjustment credit (no payment carries it). */
+  paymentId: Nullable(PaymentId),
   customerId: CustomerId,
   documentId: Nullable(DocumentId),
   currency: CurrencyCode,

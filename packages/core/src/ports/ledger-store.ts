@@ -26,6 +26,7 @@ import type {
 } from "../model/ids.ts"
 import type {
   Allocation,
+  AllocationRelease,
   BalanceEntry,
   BillingEntity,
   Collection,
@@ -41,6 +42,7 @@ import type {
   PaymentOverview,
   PaymentPreset,
   Refund,
+  ReleaseMovementKind,
   Reversal
 } from "../model/records.ts"
 import type { CurrencyCode } from "../money/currency.ts"
@@ -203,17 +205,29 @@ export class LedgerStore extends Context.Service<
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Op<Allocation>
-      /** Replaces an allocation in place (its amount adjusted; the id stays). */
+      /** Changes an allocation's amount or booked flag in place, its id kept (the caller holds the customer lock). */
       readonly update: (row: Allocation) => Op<Allocation>
       readonly delete: (id: AllocationId) => Op<void>
       readonly get: (id: AllocationId) => Op<Allocation | null>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Allocation>>
       readonly listByDocument: (documentId: DocumentId) => Op<ReadonlyArray<Allocation>>
+      /** The allocations of several payments at once, by id ascending. */
+      readonly listByPayments: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyArray<Allocation>>
+    }
+    /** What each movement released from a payment, part by part (see `AllocationRelease`). */
+    readonly releases: {
+      readonly insert: (row: New<AllocationRelease>) => Op<AllocationRelease>
+      readonly update: (row: AllocationRelease) => Op<AllocationRelease>
+      /** The parts one movement released, by id ascending. */
+      readonly listByMovement: (kind: ReleaseMovementKind, movementId: number) => Op<ReadonlyArray<AllocationRelease>>
+      readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<AllocationRelease>>
     }
     readonly reversals: {
       readonly insert: (row: New<Reversal>) => Op<Reversal>
       readonly update: (row: Reversal) => Op<Reversal>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Reversal>>
+      /** The reversals of several payments at once, by id ascending. */
+      readonly listByPayments: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyArray<Reversal>>
     }
     readonly collections: {
       readonly insert: (row: New<Collection>) => Op<Collection>

@@ -232,7 +232,12 @@ export const ReversePaymentInput = Schema.Struct({
   amount: optional(AmountInput),
   /** Business date the reversal takes effect; defaults to today. */
   effectiveDate: optional(BusinessDate),
-  reason: optional(Schema.NullOr(Text(500)))
+  reason: optional(Schema.NullOr(Text(500))),
+  /**
+   * The document the reversal concerns: after the payment's unallocated credit, its allocation to
+   * this document is released first (then the newest others), partially (docs/money-model.md).
+   */
+  documentId: optional(Schema.NullOr(DocumentId))
 })
 export type ReversePaymentInput = typeof ReversePaymentInput.Type
 
@@ -291,10 +296,24 @@ export const RefundPaymentInput = Schema.Struct({
   paymentId: PaymentId,
   /** Defaults to what is left to refund (amount − reversed − refunded). */
   amount: optional(AmountInput),
+  /** The document the refund concerns: released first after the payment's credit (docs/money-model.md). */
   documentId: optional(Schema.NullOr(DocumentId)),
   reason: optional(Schema.NullOr(Text(500)))
 })
 export type RefundPaymentInput = typeof RefundPaymentInput.Type
+
+/** A refund for a document; the ledger chooses the payment it draws from (`Refunds.refundDocument`). */
+export const RefundDocumentInput = Schema.Struct({
+  documentId: DocumentId,
+  /** Defaults to what the chosen payment allocated to the document (or all it has left). */
+  amount: optional(AmountInput),
+  reason: optional(Schema.NullOr(Text(500)))
+})
+export type RefundDocumentInput = typeof RefundDocumentInput.Type
+
+/** Apply what a posted payment has unallocated to one document, as much as the document still owes. */
+export const SettleDocumentInput = Schema.Struct({ paymentId: PaymentId, documentId: DocumentId })
+export type SettleDocumentInput = typeof SettleDocumentInput.Type
 
 /**
  * A refund of customer credit: money paid back to the customer without the caller naming what it

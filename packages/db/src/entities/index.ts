@@ -1,5 +1,6 @@
 /** Every entity of the ledger schema, in one list for MikroORM's `entities` option. */
 import { AllocationEntity } from "./allocation.entity.ts"
+import { AllocationReleaseEntity } from "./allocation-release.entity.ts"
 import { ApiKeyEntity } from "./api-key.entity.ts"
 import { BalanceEntryEntity } from "./balance-entry.entity.ts"
 import { BillingEntityEntity } from "./billing-entity.entity.ts"
@@ -25,6 +26,7 @@ export const ledgerEntities = [
   DocumentEntity,
   PaymentEntity,
   AllocationEntity,
+  AllocationReleaseEntity,
   ReversalEntity,
   CollectionEntity,
   RefundEntity,
@@ -39,6 +41,7 @@ export const ledgerEntities = [
 
 export {
   AllocationEntity,
+  AllocationReleaseEntity,
   ApiKeyEntity,
   BalanceEntryEntity,
   BillingEntityEntity,

@@ -8,7 +8,8 @@ export const RefundEntity = defineEntity({
   properties: {
     id: p.integer().primary().autoincrement(),
     publicId: p.string().length(32).unique(),
-    paymentId: p.integer().index(),
+    /** Null for a refund of balance credit no payment holds. */
+    paymentId: p.integer().nullable().index(),
     customerId: p.integer(),
     documentId: p.integer().nullable(),
     currency: p.string().length(3),

@@ -7,6 +7,7 @@ export const allocationFromRow = (row: AllocationRow): Allocation => ({
   paymentId: trustedId(row.paymentId),
   documentId: trustedId(row.documentId),
   amount: row.amount,
+  booked: row.booked,
   createdAt: row.createdAt
 })
 
@@ -14,5 +15,6 @@ export const allocationToRow = (record: Omit<Allocation, "id">) => ({
   paymentId: record.paymentId,
   documentId: record.documentId,
   amount: record.amount,
+  booked: record.booked,
   createdAt: record.createdAt
 })

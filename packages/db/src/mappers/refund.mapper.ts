@@ -6,7 +6,7 @@ import { orNull } from "./external-ref.ts"
 export const refundFromRow = (row: RefundRow): Refund => ({
   id: trustedId(row.id),
   publicId: row.publicId,
-  paymentId: trustedId(row.paymentId),
+  paymentId: trustedIdOrNull(row.paymentId),
   customerId: trustedId(row.customerId),
   documentId: trustedIdOrNull(row.documentId),
   currency: row.currency as CurrencyCode,

@@ -11,6 +11,8 @@ import { Migration20261121070000DialectRecords } from "./20261121070000-dialect-
 import { Migration20261121080000ApiKeyLastUsed } from "./20261121080000-api-key-last-used.migration.ts"
 import { Migration20261122000000SearchText } from "./20261122000000-search-text.migration.ts"
 import { Migration20261122000100SearchTextBackfill } from "./20261122000100-search-text-backfill.migration.ts"
+import { Migration20261203100000AllocationReleases } from "./20261203100000-allocation-releases.migration.ts"
+import { Migration20261203100100DraftReservations } from "./20261203100100-draft-reservations.migration.ts"
 import { Migration20261203600000PaymentReceivedAt } from "./20261203600000-payment-received-at.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
@@ -26,5 +28,7 @@ export const ledgerMigrations: Array<MigrationObject> = [
     name: Migration20261122000100SearchTextBackfill.migrationName,
     class: Migration20261122000100SearchTextBackfill
   },
+  { name: Migration20261203100000AllocationReleases.migrationName, class: Migration20261203100000AllocationReleases },
+  { name: Migration20261203100100DraftReservations.migrationName, class: Migration20261203100100DraftReservations },
   { name: Migration20261203600000PaymentReceivedAt.migrationName, class: Migration20261203600000PaymentReceivedAt }
 ]

@@ -57,6 +57,7 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
     documents: group("documents", store.documents),
     payments: group("payments", store.payments),
     allocations: group("allocations", store.allocations),
+    releases: group("releases", store.releases),
     reversals: group("reversals", store.reversals),
     collections: group("collections", store.collections),
     refunds: group("refunds", store.refunds),

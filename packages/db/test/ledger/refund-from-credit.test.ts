@@ -1,9 +1,10 @@
 /**
  * `Ledger.refundCustomerCredit`: money paid back to a customer without the caller naming what it
- * pays back. The ledger draws it from the customer's newest posted payment that still has enough
- * left (amount − reversed − refunded), or from the payment the caller names; books it like any
- * refund (balance debited, payment's refunded amount raised, events logged), settles it at once
- * when asked, refuses what no payment can cover without booking anything, and is authorised,
+ * pays back. The ledger draws it from the unallocated credit of the customer's posted payments,
+ * oldest first (then balance credit no payment holds: see money-rule.test.ts), or from the payment
+ * the caller names; books it like any refund (balance debited, payment's refunded amount raised,
+ * events logged), settles it at once when asked, refuses more than the customer's balance without
+ * booking anything, and is authorised,
  * scoped and idempotent like the other refund commands. Fixtures are local to this file.
  */
 import { assert, describe, it } from "@effect/vitest"
@@ -77,7 +78,7 @@ const refundsOf = (customerId: CustomerId) =>
   )
 
 describe("refunds of customer credit", () => {
-  it.effect("draw from the newest posted payment that still has enough left", () =>
+  it.effect("draw from the oldest posted payment's credit first, across payments, never touching allocations", () =>
     withLedger(
       Effect.gen(function* () {
         const payments = yield* Payments
@@ -90,7 +91,7 @@ describe("refunds of customer credit", () => {
         yield* newPayment(customer.id, "500.00", { initialState: "draft" })
         assert.strictEqual(yield* balanceOf(customer.id), 13000n)
 
-        // The draft is not posted, 20.00 and (100.00 − 70.00 reversed) cannot cover 50.00.
+        // The draft is not posted; 50.00 comes from the oldest payment's credit alone.
         const booked = yield* asAdmin(
           refunds.refundCustomerCredit({ customerId: customer.id, amount: "50.00", reason: "overpaid" })
         )
@@ -103,16 +104,33 @@ describe("refunds of customer credit", () => {
         assert.strictEqual(yield* balanceOf(customer.id), 8000n)
         assert.strictEqual((yield* asAdmin(payments.getPayment({ id: oldest }))).payment.refundedAmount, 5000n)
 
-        // Now the newest payment can cover a small one; what is left of the oldest (30.00) is
-        // no longer enough for 40.00 and neither is anything else.
-        const next = yield* asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount: "15.00" }))
-        assert.strictEqual(next.refunds[0]?.paymentId, small)
-        const none = yield* Effect.flip(asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount: 40 })))
+        // 40.00 spans three payments: 30.00 left of the oldest, the 30.00 the reversal left, then the newest.
+        const spread = yield* asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount: 40 }))
+        assert.deepStrictEqual(
+          spread.refunds.map((row) => [row.paymentId, row.amount]),
+          [
+            [oldest, 3000n],
+            [partlyReversed, 1000n]
+          ]
+        )
+        const rest = yield* asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount: "25.00" }))
+        assert.deepStrictEqual(
+          rest.refunds.map((row) => [row.paymentId, row.amount]),
+          [
+            [partlyReversed, 2000n],
+            [small, 500n]
+          ]
+        )
+        // 15.00 of credit is left; 15.01 is more than the customer has.
+        assert.strictEqual(yield* balanceOf(customer.id), 1500n)
+        const none = yield* Effect.flip(
+          asAdmin(refunds.refundCustomerCredit({ customerId: customer.id, amount: "15.01" }))
+        )
         assert.instanceOf(none, Conflict)
         assert.strictEqual(none.reason, "insufficient-amount")
-        assert.include(none.message, `customer ${customer.id}`)
-        assert.strictEqual((yield* refundsOf(customer.id)).length, 2)
-        assert.strictEqual(yield* balanceOf(customer.id), 6500n)
+        assert.include(none.message, `customer ${customer.id} has 15.00 EUR of credit, less than the 15.01 EUR asked`)
+        assert.strictEqual((yield* refundsOf(customer.id)).length, 5)
+        assert.strictEqual(yield* balanceOf(customer.id), 1500n)
       })
     )
   )

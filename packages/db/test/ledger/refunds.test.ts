@@ -117,31 +117,38 @@ describe("refunds", () => {
     )
   )
 
-  it.effect("only posted payments are refunded; a refund releases allocations that no longer fit", () =>
-    withLedger(
-      Effect.gen(function* () {
-        const refunds = yield* Refunds
-        const payments = yield* Payments
-        const documents = yield* Documents
-        const customer = yield* newCustomer()
-        const draft = yield* newPayment(customer.id, "20.00", { initialState: "draft" })
-        const notPosted = yield* Effect.flip(asAdmin(refunds.refundPayment({ paymentId: draft.payment.id })))
-        assert.instanceOf(notPosted, InvalidTransition)
-        assert.strictEqual(notPosted.from, "draft")
+  it.effect(
+    "only posted payments are refunded; a refund releases the payment's credit, then part of an allocation",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const refunds = yield* Refunds
+          const payments = yield* Payments
+          const documents = yield* Documents
+          const customer = yield* newCustomer()
+          const draft = yield* newPayment(customer.id, "20.00", { initialState: "draft" })
+          const notPosted = yield* Effect.flip(asAdmin(refunds.refundPayment({ paymentId: draft.payment.id })))
+          assert.instanceOf(notPosted, InvalidTransition)
+          assert.strictEqual(notPosted.from, "draft")
 
-        const invoice = yield* issueInvoice(customer.id, "15.00")
-        const { payment } = yield* newPayment(customer.id, "20.00", {
-          allocations: [{ documentId: invoice.id, amount: "15.00" }]
+          const invoice = yield* issueInvoice(customer.id, "15.00")
+          const { payment } = yield* newPayment(customer.id, "20.00", {
+            allocations: [{ documentId: invoice.id, amount: "15.00" }]
+          })
+          // 10.00 refunded: the 5.00 of credit, then 5.00 of the 15.00 allocation; 10.00 still pays the invoice.
+          yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "10.00" }))
+          const detail = yield* asAdmin(payments.getPayment({ id: payment.id }))
+          assert.deepStrictEqual(
+            detail.allocations.map((allocation) => allocation.amount),
+            [1000n]
+          )
+          assert.strictEqual(detail.payment.allocatedAmount, 1000n)
+          const reopened = yield* asAdmin(documents.getDocument(invoice.id))
+          assert.deepStrictEqual([reopened.state, reopened.outstanding], ["issued", 500n])
+
+          const listed = yield* asAdmin(refunds.listRefunds({ paymentId: payment.id, states: ["requested"] }))
+          assert.strictEqual(listed.items.length, 1)
         })
-        yield* asAdmin(refunds.refundPayment({ paymentId: payment.id, amount: "10.00" }))
-        const detail = yield* asAdmin(payments.getPayment({ id: payment.id }))
-        assert.strictEqual(detail.allocations.length, 0)
-        assert.strictEqual(detail.payment.allocatedAmount, 0n)
-        assert.strictEqual((yield* asAdmin(documents.getDocument(invoice.id))).state, "issued")
-
-        const listed = yield* asAdmin(refunds.listRefunds({ paymentId: payment.id, states: ["requested"] }))
-        assert.strictEqual(listed.items.length, 1)
-      })
-    )
+      )
   )
 })

@@ -155,33 +155,38 @@ describe("reversals", () => {
     )
   )
 
-  it.effect("a reversal releases the newest allocations that no longer fit, reopening their invoices", () =>
-    withLedger(
-      Effect.gen(function* () {
-        const documents = yield* Documents
-        const payments = yield* Payments
-        const customer = yield* newCustomer()
-        const older = yield* issueInvoice(customer.id, "40.00")
-        const newer = yield* issueInvoice(customer.id, "40.00")
-        const { payment } = yield* newPayment(customer.id, "100.00", {
-          allocations: [
-            { documentId: older.id, amount: "40.00" },
-            { documentId: newer.id, amount: "40.00" }
-          ]
-        })
-        assert.strictEqual((yield* asAdmin(documents.getDocument(newer.id))).state, "paid")
+  it.effect(
+    "a partial reversal releases the payment's credit first, then only what it needs of the newest allocation",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const documents = yield* Documents
+          const payments = yield* Payments
+          const customer = yield* newCustomer()
+          const older = yield* issueInvoice(customer.id, "40.00")
+          const newer = yield* issueInvoice(customer.id, "40.00")
+          const { payment } = yield* newPayment(customer.id, "100.00", {
+            allocations: [
+              { documentId: older.id, amount: "40.00" },
+              { documentId: newer.id, amount: "40.00" }
+            ]
+          })
+          assert.strictEqual((yield* asAdmin(documents.getDocument(newer.id))).state, "paid")
 
-        // 100 - 30 = 70 left, 80 allocated: the newest allocation (40 to `newer`) goes.
-        const reversed = yield* asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "30.00" }))
-        assert.deepStrictEqual(
-          reversed.allocations.map((allocation) => allocation.documentId),
-          [older.id]
-        )
-        assert.strictEqual(reversed.payment.allocatedAmount, 4000n)
-        const reopened = yield* asAdmin(documents.getDocument(newer.id))
-        assert.deepStrictEqual([reopened.state, reopened.outstanding, reopened.allocated], ["issued", 4000n, 0n])
-        assert.strictEqual((yield* asAdmin(documents.getDocument(older.id))).state, "paid")
-      })
-    )
+          // 30.00 reversed: the 20.00 of credit first, then 10.00 of the newest allocation (to `newer`).
+          const reversed = yield* asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "30.00" }))
+          assert.deepStrictEqual(
+            reversed.allocations.map((allocation) => [allocation.documentId, allocation.amount]),
+            [
+              [older.id, 4000n],
+              [newer.id, 3000n]
+            ]
+          )
+          assert.strictEqual(reversed.payment.allocatedAmount, 7000n)
+          const reopened = yield* asAdmin(documents.getDocument(newer.id))
+          assert.deepStrictEqual([reopened.state, reopened.outstanding, reopened.allocated], ["issued", 1000n, 3000n])
+          assert.strictEqual((yield* asAdmin(documents.getDocument(older.id))).state, "paid")
+        })
+      )
   )
 })

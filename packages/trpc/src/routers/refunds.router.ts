@@ -1,11 +1,26 @@
-/** Refunds: get, list with filters, and move one through its lifecycle (submit, settle, cancel, fail). */
-import { Page, Refund, RefundId, RefundQueryInput, Refunds, TransitionRefundInput } from "@paybridge/core"
+/**
+ * Refunds: get, list with filters, move one through its lifecycle (submit, settle, cancel, fail), and
+ * the two refunds whose source the ledger chooses (docs/money-model.md): of customer credit, and for
+ * a document.
+ */
+import {
+  CustomerCreditRefund,
+  Page,
+  Refund,
+  RefundCustomerCreditInput,
+  RefundDocumentInput,
+  RefundId,
+  RefundQueryInput,
+  Refunds,
+  TransitionRefundInput
+} from "@paybridge/core"
 import { ById } from "../inputs.ts"
 import { jsonInput, jsonOutput } from "../json-codec.ts"
 import { protectedProcedure, router } from "../trpc.ts"
 
 const encodeRefund = jsonOutput(Refund)
 const encodePage = jsonOutput(Page(Refund))
+const encodeCreditRefund = jsonOutput(CustomerCreditRefund)
 
 export const refundsRouter = router({
   get: protectedProcedure
@@ -17,6 +32,16 @@ export const refundsRouter = router({
     .input(jsonInput(RefundQueryInput))
     .query(async ({ ctx, input }) =>
       encodePage(await ctx.runLedger(Refunds.use((refunds) => refunds.listRefunds(input))))
+    ),
+  fromCustomerCredit: protectedProcedure
+    .input(jsonInput(RefundCustomerCreditInput))
+    .mutation(async ({ ctx, input }) =>
+      encodeCreditRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.refundCustomerCredit(input))))
+    ),
+  forDocument: protectedProcedure
+    .input(jsonInput(RefundDocumentInput))
+    .mutation(async ({ ctx, input }) =>
+      encodeRefund(await ctx.runLedger(Refunds.use((refunds) => refunds.refundDocument(input))))
     ),
   transition: protectedProcedure
     .input(jsonInput(TransitionRefundInput))

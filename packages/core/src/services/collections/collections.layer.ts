@@ -157,7 +157,13 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
               )
             }
             const effectiveDate = input.effectiveDate ?? (yield* today)
-            const { reversal, payment } = yield* bookReversal(target, amount, effectiveDate, input.reason ?? null)
+            const { reversal, payment } = yield* bookReversal(
+              target,
+              amount,
+              effectiveDate,
+              input.reason ?? null,
+              input.documentId ?? null
+            )
             return {
               detail: yield* paymentDetail(payment),
               reversalId: reversal.id,

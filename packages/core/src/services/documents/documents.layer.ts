@@ -20,10 +20,13 @@ import { PaymentDetail } from "../payments/payments.service.ts"
 import {
   adjustAllocation as adjustAllocationInPlace,
   applyAllocations,
+  documentRoom,
   effectiveAmount,
   planAllocations,
-  releaseAllocations
+  smaller,
+  unallocatedCredit
 } from "../shared/allocation-book.ts"
+import { releaseAllocations } from "../shared/allocation-releases.ts"
 import { moveBalance } from "../shared/balance-movements.ts"
 import { ensureCurrency, parsePositiveAmount } from "../shared/exact-amounts.ts"
 import { saveDocument } from "../shared/guarded-saves.ts"
@@ -246,7 +249,13 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
             )
             const seen = yield* allocationOf
             const { payment: target } = yield* lockPayment(seen.paymentId)
-            const released = yield* releaseAllocations(target, [yield* allocationOf], "deallocated")
+            const allocation = yield* allocationOf
+            const released = yield* releaseAllocations(
+              target,
+              [allocation],
+              { kind: "deallocation", id: allocation.id },
+              "deallocated"
+            )
             return yield* paymentDetail(released)
           })
         )
@@ -276,6 +285,27 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
             const amount = yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
             const adjusted = yield* adjustAllocationInPlace(target, yield* allocationOf, amount)
             return yield* paymentDetail(adjusted)
+          })
+        )
+      }, ports)
+
+      const settleDocument = Effect.fn("Documents.settleDocument")(function* (input: C.SettleDocumentInput) {
+        return yield* paymentMutation("settleDocument", input, PaymentDetail, (target) =>
+          Effect.gen(function* () {
+            const document = yield* existingDocument(input.documentId)
+            if (document.customerId !== target.customerId) {
+              return yield* validationFailed(["documentId"], `document ${document.id} belongs to another customer`)
+            }
+            const free = unallocatedCredit(target)
+            const room = document.state === "issued" ? documentRoom(document) : 0n
+            const amount = smaller(free, room)
+            if (target.state !== "posted" || document.currency !== target.currency || amount <= 0n) {
+              return yield* paymentDetail(target)
+            }
+            const allocated = yield* applyAllocations(target, [
+              { documentId: document.id, amount, documentPath: ["documentId"] }
+            ])
+            return yield* paymentDetail(allocated)
           })
         )
       }, ports)
@@ -322,6 +352,7 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
         allocatePayment,
         deallocate,
         adjustAllocation,
+        settleDocument,
         payDocument
       })
     })

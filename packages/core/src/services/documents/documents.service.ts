@@ -45,6 +45,14 @@ export interface DocumentsShape {
   readonly adjustAllocation: (
     input: C.AdjustAllocationInput
   ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
+  /**
+   * Applies what a posted payment has unallocated to one document, as much as the document still
+   * owes (Silver's "a paid payment settles its invoice/proforma"); books nothing when the payment
+   * is not posted, the document is not issued, or either has nothing left. The ledger decides.
+   */
+  readonly settleDocument: (
+    input: C.SettleDocumentInput
+  ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   /** Pays a document (by default its whole outstanding amount) with one new posted payment allocated to it. */
   readonly payDocument: (
     input: C.PayDocumentInput

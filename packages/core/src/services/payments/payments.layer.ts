@@ -17,7 +17,8 @@ import { LedgerStore } from "../../ports/ledger-store.ts"
 import type { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
-import { effectiveAmount, newestFirst, releaseAllocations } from "../shared/allocation-book.ts"
+import { effectiveAmount, newestFirst } from "../shared/allocation-book.ts"
+import { releaseAllocations, restoreReleases } from "../shared/allocation-releases.ts"
 import { moveBalance } from "../shared/balance-movements.ts"
 import { advanceCollection, collectionEvent, openCollection } from "../shared/collection-steps.ts"
 import {
@@ -242,6 +243,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             const released = yield* releaseAllocations(
               target,
               yield* store.allocations.listByPayment(target.id),
+              { kind: "rejection", id: target.id },
               "payment rejected"
             )
             const rejected = yield* savePayment(released, {
@@ -268,6 +270,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             const released = yield* releaseAllocations(
               target,
               yield* store.allocations.listByPayment(target.id),
+              { kind: "cancellation", id: target.id },
               "payment cancelled"
             )
             const cancelled = yield* savePayment(released, { state, cancelledAt: at })
@@ -289,7 +292,13 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 ? effectiveAmount(target)
                 : yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
             const effectiveDate = input.effectiveDate ?? (yield* today)
-            const { payment } = yield* bookReversal(target, amount, effectiveDate, input.reason ?? null)
+            const { payment } = yield* bookReversal(
+              target,
+              amount,
+              effectiveDate,
+              input.reason ?? null,
+              input.documentId ?? null
+            )
             return yield* paymentDetail(payment)
           })
         )
@@ -345,7 +354,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
               reversedAmount: minor(restored.reversedAmount),
               balanceAfter: minor(entry.balanceAfter)
             })
-            return yield* paymentDetail(restored)
+            return yield* paymentDetail(yield* restoreReleases(restored, { kind: "reversal", id: reinstated.id }))
           })
         )
       }, ports)

@@ -18,7 +18,8 @@ import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
 
 /**
  * What `refundCustomerCredit` booked: every refund it drew, in the order drawn, each tied to the
- * payment it pays back. Today always one refund; callers should not rely on that.
+ * payment it pays back (oldest payment's credit first), the last possibly tied to no payment (balance
+ * credit no payment holds, e.g. from adjustments).
  */
 export const CustomerCreditRefund = Schema.Struct({
   refunds: Schema.Array(Refund)
@@ -32,9 +33,19 @@ export interface RefundsShape {
     input: C.RefundPaymentInput
   ) => Method<Refund, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   /**
-   * Pays customer credit back: the ledger picks the payment(s) the refund draws from (today the
-   * customer's newest posted payment with enough left; `paymentId` names one instead) and books
-   * the refund(s) under the customer's lock, settled at once when `settle` is set.
+   * A refund for a document, the payment chosen by the ledger: the newest posted payment that paid
+   * the document (else the newest already refunded for it) with something left; by default what
+   * it allocated to the document. The release rule frees that document's allocation first.
+   */
+  readonly refundDocument: (
+    input: C.RefundDocumentInput
+  ) => Method<Refund, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
+  /**
+   * Pays customer credit back: the ledger draws it from the customer's posted payments'
+   * unallocated credit, oldest payment first, then from balance credit no payment holds (one
+   * refund with no payment); refused only when the customer's balance is smaller than the amount.
+   * `paymentId` names one payment instead. Booked under the customer's lock, settled at once when
+   * `settle` is set.
    */
   readonly refundCustomerCredit: (
     input: C.RefundCustomerCreditInput

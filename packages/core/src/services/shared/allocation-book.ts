@@ -1,14 +1,16 @@
 /**
  * The allocation book of the ledger: how parts of payments are applied to documents. It checks
- * that allocations fit (a document never takes more than it has outstanding, a payment never
- * gives more than `amount − reversed − refunded`), books them on both sides with events, and
- * releases them again: explicitly, when a payment is rejected or cancelled, or newest first
- * when a reversal or refund leaves the payment too small for what it carries.
+ * that allocations fit (a document never takes more than it really has outstanding, a payment
+ * never gives more than `amount − reversed − refunded`) and books them on both sides with events.
+ * An allocation of a payment that is not posted yet (draft, pending) only *reserves* its document:
+ * it is stored unbooked and changes no document; posting books each reservation for as much as
+ * the document can still take (`bookReservations`), the rest staying credit on the payment. What
+ * movements release and restore is `allocation-releases.ts`.
  */
 import { Effect } from "effect"
 import { Conflict, validationFailed } from "../../errors.ts"
 import type { DocumentId } from "../../model/ids.ts"
-import type { Allocation, Payment } from "../../model/records.ts"
+import type { Allocation, Document, Payment } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import { amountText, type FieldPath } from "./exact-amounts.ts"
@@ -28,8 +30,30 @@ export interface AllocationRequest {
 export const effectiveAmount = (payment: Payment): bigint =>
   payment.amount - payment.reversedAmount - payment.refundedAmount
 
+/** The payment's unallocated credit: what it carries that no allocation (booked or reserved) takes. */
+export const unallocatedCredit = (payment: Payment): bigint => effectiveAmount(payment) - payment.allocatedAmount
+
 export const newestFirst = <A extends { readonly id: number }>(rows: ReadonlyArray<A>): Array<A> =>
   [...rows].sort((a, b) => b.id - a.id)
+
+export const oldestFirst = <A extends { readonly id: number }>(rows: ReadonlyArray<A>): Array<A> =>
+  [...rows].sort((a, b) => a.id - b.id)
+
+/** The smaller of two amounts (bigint minor units; `Math.min` takes numbers only). */
+export const smaller = (a: bigint, b: bigint): bigint => (a < b ? a : b)
+
+/** What an issued document can still take; nothing once it is cancelled. */
+export const documentRoom = (document: Document): bigint => (document.state === "cancelled" ? 0n : document.outstanding)
+
+/** Moves `delta` (signed) of a document between outstanding and allocated, keeping its state true. */
+export const shiftDocument = (document: Document, delta: bigint) => {
+  const outstanding = document.outstanding - delta
+  return saveDocument(document, {
+    allocated: document.allocated + delta,
+    outstanding,
+    state: document.state === "cancelled" ? "cancelled" : outstanding === 0n ? "paid" : "issued"
+  })
+}
 
 /** Checks that the documents can take these allocations and the payment has room for them. */
 export const planAllocations = (
@@ -72,80 +96,105 @@ export const planAllocations = (
     }
   })
 
-/** Books planned allocations: documents' allocated/outstanding/state and the payment's allocated amount. */
+/** Logs an allocation-book event about `owner`. */
+export const allocationEvent = (
+  type: "payment.allocated" | "payment.deallocated",
+  owner: Payment,
+  data: Record<string, unknown>
+) =>
+  recordEvent({
+    type,
+    entity: "payment",
+    entityId: owner.id,
+    customerId: owner.customerId,
+    paymentId: owner.id,
+    data
+  })
+
+/**
+ * Books planned allocations: on a posted payment they count on the documents at once (allocated,
+ * outstanding, state); on a draft or pending one they are reservations and change no document.
+ * Either way the payment's allocated amount carries them.
+ */
 export const applyAllocations = (target: Payment, requests: ReadonlyArray<AllocationRequest>) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
     if (requests.length === 0) return target
+    const booked = target.state === "posted"
     let total = 0n
     for (const request of requests) {
       const document = yield* existingDocument(request.documentId)
-      const outstanding = document.outstanding - request.amount
-      yield* saveDocument(document, {
-        allocated: document.allocated + request.amount,
-        outstanding,
-        state: outstanding === 0n ? "paid" : "issued"
-      })
+      if (booked) yield* shiftDocument(document, request.amount)
       const allocation = yield* store.allocations.insert({
         paymentId: target.id,
         documentId: document.id,
         amount: request.amount,
+        booked,
         createdAt: yield* now
       })
-      yield* recordEvent({
-        type: "payment.allocated",
-        entity: "payment",
-        entityId: target.id,
-        customerId: target.customerId,
-        paymentId: target.id,
-        data: {
-          allocationId: allocation.id,
-          documentId: document.id,
-          documentNumber: document.number,
-          amount: minor(request.amount)
-        }
+      yield* allocationEvent("payment.allocated", target, {
+        allocationId: allocation.id,
+        documentId: document.id,
+        documentNumber: document.number,
+        amount: minor(request.amount),
+        booked
       })
       total += request.amount
     }
     return yield* savePayment(target, { allocatedAmount: target.allocatedAmount + total })
   })
 
-/** Removes allocations, giving their amounts back to the documents (a paid document is issued again). */
-export const releaseAllocations = (target: Payment, allocations: ReadonlyArray<Allocation>, reason: string) =>
+/**
+ * At posting: books the payment's reservations in the order they were made, each for as much as
+ * its document can still take (another payment may have paid it meanwhile, or it was cancelled);
+ * what does not fit is released and stays credit on the payment (`payment.deallocated`, reason
+ * `reservation lapsed`).
+ */
+export const bookReservations = (posted: Payment) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
-    if (allocations.length === 0) return target
-    let total = 0n
-    for (const allocation of allocations) {
-      const document = yield* existingDocument(allocation.documentId)
-      yield* saveDocument(document, {
-        allocated: document.allocated - allocation.amount,
-        outstanding: document.outstanding + allocation.amount,
-        state: document.state === "paid" ? "issued" : document.state
-      })
-      yield* store.allocations.delete(allocation.id)
-      yield* recordEvent({
-        type: "payment.deallocated",
-        entity: "payment",
-        entityId: target.id,
-        customerId: target.customerId,
-        paymentId: target.id,
-        data: {
-          allocationId: allocation.id,
+    const reservations = oldestFirst(yield* store.allocations.listByPayment(posted.id)).filter((row) => !row.booked)
+    let lapsed = 0n
+    for (const reservation of reservations) {
+      const document = yield* existingDocument(reservation.documentId)
+      const take = smaller(reservation.amount, documentRoom(document))
+      if (take > 0n) {
+        yield* shiftDocument(document, take)
+        yield* store.allocations.update({ ...reservation, amount: take, booked: true })
+        yield* allocationEvent("payment.allocated", posted, {
+          allocationId: reservation.id,
           documentId: document.id,
           documentNumber: document.number,
-          amount: minor(allocation.amount),
-          reason
-        }
-      })
-      total += allocation.amount
+          amount: minor(take),
+          booked: true,
+          reserved: minor(reservation.amount)
+        })
+      } else {
+        yield* store.allocations.delete(reservation.id)
+      }
+      if (take < reservation.amount) {
+        lapsed += reservation.amount - take
+        yield* allocationEvent("payment.deallocated", posted, {
+          allocationId: reservation.id,
+          documentId: document.id,
+          documentNumber: document.number,
+          amount: minor(reservation.amount - take),
+          reason: "reservation lapsed",
+          booked: false
+        })
+      }
     }
-    return yield* savePayment(target, { allocatedAmount: target.allocatedAmount - total })
+    return lapsed === 0n ? posted : yield* savePayment(posted, { allocatedAmount: posted.allocatedAmount - lapsed })
   })
 
+/** The booked allocation of `paymentId` to `documentId`, if any (the newest when several). */
+export const bookedAllocationTo = (allocations: ReadonlyArray<Allocation>, documentId: DocumentId) =>
+  newestFirst(allocations).find((row) => row.booked && row.documentId === documentId)
+
 /**
- * Changes one allocation's amount in place (its id stays): the document and the payment take the
- * difference, within what the document has outstanding and what the payment has left, and a
+ * Changes one allocation's amount in place (its id stays): the payment takes the difference
+ * within its unallocated credit, and a booked allocation's document too, within what the document
+ * can still take (a reservation changes no document, as when it was made); a
  * `payment.allocation-adjusted` event records the old and new amounts.
  */
 export const adjustAllocation = (target: Payment, allocation: Allocation, amount: bigint) =>
@@ -158,26 +207,20 @@ export const adjustAllocation = (target: Payment, allocation: Allocation, amount
       if (document.state === "cancelled") {
         return yield* refused("document", document.id, document.state, "allocate", "the document is cancelled")
       }
-      if (delta > document.outstanding) {
+      if (delta > documentRoom(document)) {
         return yield* new Conflict({
           reason: "over-allocation",
-          message: `${amountText(amount, target.currency)} exceeds the ${amountText(allocation.amount + document.outstanding, target.currency)} ${document.kind} ${document.number} can take from this payment`
+          message: `${amountText(amount, target.currency)} exceeds the ${amountText(allocation.amount + documentRoom(document), target.currency)} ${document.kind} ${document.number} can take from this payment`
         })
       }
-      const room = effectiveAmount(target) - target.allocatedAmount
-      if (delta > room) {
+      if (delta > unallocatedCredit(target)) {
         return yield* new Conflict({
           reason: "over-allocation",
           message: `allocations of ${amountText(target.allocatedAmount + delta, target.currency)} exceed the ${amountText(effectiveAmount(target), target.currency)} of the payment that can be allocated`
         })
       }
     }
-    const outstanding = document.outstanding - delta
-    yield* saveDocument(document, {
-      allocated: document.allocated + delta,
-      outstanding,
-      state: outstanding === 0n ? "paid" : document.state === "paid" ? "issued" : document.state
-    })
+    if (allocation.booked) yield* shiftDocument(document, delta)
     yield* store.allocations.update({ ...allocation, amount })
     yield* recordEvent({
       type: "payment.allocation-adjusted",
@@ -190,24 +233,9 @@ export const adjustAllocation = (target: Payment, allocation: Allocation, amount
         documentId: document.id,
         documentNumber: document.number,
         previousAmount: minor(allocation.amount),
-        amount: minor(amount)
+        amount: minor(amount),
+        booked: allocation.booked
       }
     })
     return yield* savePayment(target, { allocatedAmount: target.allocatedAmount + delta })
-  })
-
-/** After a reversal or refund: releases the newest allocations until the rest fits the payment. */
-export const fitAllocations = (target: Payment, reason: string) =>
-  Effect.gen(function* () {
-    const store = yield* LedgerStore
-    const room = effectiveAmount(target)
-    if (target.allocatedAmount <= room) return target
-    const released: Array<Allocation> = []
-    let kept = target.allocatedAmount
-    for (const allocation of newestFirst(yield* store.allocations.listByPayment(target.id))) {
-      if (kept <= room) break
-      released.push(allocation)
-      kept -= allocation.amount
-    }
-    return yield* releaseAllocations(target, released, reason)
   })

@@ -1,13 +1,14 @@
 /**
  * Posting a payment (from draft, pending or a fresh gateway approval): the posting-time number
  * from its sequence, the posting dates, the customer's balance credited and the `payment.posted`
- * event; and `paymentEvent`, how every payment command logs what happened to a payment.
+ * event, then its reservations booked on their documents (as much as each can still take); and `paymentEvent`, how every payment command logs what happened to a payment.
  */
 import { Effect } from "effect"
 import type { BusinessDate } from "../../model/common.ts"
 import type { LedgerEventType, Payment } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
+import { bookReservations } from "./allocation-book.ts"
 import { moveBalance } from "./balance-movements.ts"
 import { savePayment } from "./guarded-saves.ts"
 import { minor, recordEvent } from "./ledger-events.ts"
@@ -69,5 +70,5 @@ export const bookPosting = Effect.fnUntraced(function* (
       balanceAfter: minor(entry.balanceAfter)
     }
   })
-  return posted
+  return yield* bookReservations(posted)
 })

@@ -2,16 +2,19 @@
  * Booking a reversal of a posted payment, as `reversePayment` does and `reverseThroughGateway`
  * does once the gateway gave the money back: at most what is left of the payment (amount −
  * reversed − refunded), the reversal row, the payment's reversed amount and reversal date, the
- * customer's balance debited, the `payment.reversed` event, and the newest allocations released
- * until the rest fits the smaller payment.
+ * customer's balance debited, the `payment.reversed` event, and exactly the amount released from
+ * the payment by the release rule (`allocation-releases.ts`: credit first, then the named
+ * document, then the newest allocations, partially). Reinstating restores what it released.
  */
 import { Effect } from "effect"
 import { Conflict } from "../../errors.ts"
 import type { BusinessDate } from "../../model/common.ts"
+import type { DocumentId } from "../../model/ids.ts"
 import type { Payment } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
-import { effectiveAmount, fitAllocations } from "./allocation-book.ts"
+import { effectiveAmount } from "./allocation-book.ts"
+import { releaseForMovement } from "./allocation-releases.ts"
 import { moveBalance } from "./balance-movements.ts"
 import { amountText } from "./exact-amounts.ts"
 import { savePayment } from "./guarded-saves.ts"
@@ -36,7 +39,8 @@ export const bookReversal = Effect.fnUntraced(function* (
   target: Payment,
   amount: bigint,
   effectiveDate: BusinessDate,
-  reason: string | null
+  reason: string | null,
+  documentId: DocumentId | null = null
 ) {
   const store = yield* LedgerStore
   yield* ensureLeftToReverse(target, amount)
@@ -48,7 +52,14 @@ export const bookReversal = Effect.fnUntraced(function* (
     reason,
     reinstatedAt: null
   })
-  const reversed = yield* savePayment(target, {
+  const released = yield* releaseForMovement(
+    target,
+    { kind: "reversal", id: reversal.id },
+    amount,
+    documentId,
+    "payment reversed"
+  )
+  const reversed = yield* savePayment(released, {
     reversedAmount: target.reversedAmount + amount,
     reversalDate: effectiveDate
   })
@@ -67,5 +78,5 @@ export const bookReversal = Effect.fnUntraced(function* (
     reversedAmount: minor(reversed.reversedAmount),
     balanceAfter: minor(entry.balanceAfter)
   })
-  return { reversal, payment: yield* fitAllocations(reversed, "payment reversed") }
+  return { reversal, payment: reversed }
 })

@@ -13,6 +13,7 @@ import {
   IdentityStore,
   LedgerStore,
   type Page,
+  PaymentId,
   PresetId,
   UserId
 } from "@paybridge/core"
@@ -60,6 +61,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261121080000ApiKeyLastUsed",
         "Migration20261122000000SearchText",
         "Migration20261122000100SearchTextBackfill",
+        "Migration20261203100000AllocationReleases",
+        "Migration20261203100100DraftReservations",
         "Migration20261203600000PaymentReceivedAt"
       ])
     })
@@ -205,7 +208,43 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             paymentId: payment.id,
             documentId: document.id,
             amount: 2_500n,
+            booked: false,
             createdAt: at("2026-04-15T10:11:12.131Z")
+          })
+          const allocationUpdated = yield* s.allocations.update({ ...allocation, amount: 2_000n, booked: true })
+          const creditRelease = yield* s.releases.insert({
+            movementKind: "refund",
+            movementId: 7,
+            paymentId: payment.id,
+            allocationId: null,
+            documentId: null,
+            amount: 300n,
+            booked: false,
+            createdAt: at("2026-04-16T10:00:00.000Z"),
+            restoredAmount: null,
+            restoredAt: null
+          })
+          const partRelease = yield* s.releases.insert({
+            movementKind: "refund",
+            movementId: 7,
+            paymentId: payment.id,
+            allocationId: allocation.id,
+            documentId: document.id,
+            amount: 500n,
+            booked: true,
+            createdAt: at("2026-04-16T10:00:00.000Z"),
+            restoredAmount: null,
+            restoredAt: null
+          })
+          const otherRelease = yield* s.releases.insert({
+            ...creditRelease,
+            movementKind: "reversal",
+            amount: 9_007_199_254_740_993n
+          })
+          const restoredRelease = yield* s.releases.update({
+            ...partRelease,
+            restoredAmount: 400n,
+            restoredAt: at("2026-04-17T10:00:00.000Z")
           })
           const reversal = yield* s.reversals.insert({
             paymentId: payment.id,
@@ -256,14 +295,18 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             methodBack: yield* s.presets.get(method.id),
             methodByCode: yield* s.presets.getByCode("method", method.code),
             methodAsType: yield* s.presets.getByCode("type", method.code),
-            allocation,
+            allocation: allocationUpdated,
             allocationBack: yield* s.allocations.get(allocation.id),
-            allocationAdjusted: yield* Effect.andThen(
-              s.allocations.update({ ...allocation, amount: 2_000n }),
-              s.allocations.get(allocation.id)
-            ),
+            refundReleases: yield* s.releases.listByMovement("refund", 7),
+            reversalReleases: yield* s.releases.listByMovement("reversal", 7),
+            paymentReleases: yield* s.releases.listByPayment(payment.id),
+            creditRelease,
+            restoredRelease,
+            otherRelease,
             byPayment: yield* s.allocations.listByPayment(payment.id),
             byDocument: yield* s.allocations.listByDocument(document.id),
+            byPayments: yield* s.allocations.listByPayments([payment.id, PaymentId.make(999_999)]),
+            reversalsByPayments: yield* s.reversals.listByPayments([payment.id]),
             reversals: yield* s.reversals.listByPayment(payment.id),
             reversalUpdated,
             collections: yield* s.collections.listByPayment(payment.id),
@@ -288,9 +331,15 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       expect(result.methodByCode).toEqual(result.methodUpdated)
       expect(result.methodAsType).toBeNull()
       expect(result.allocationBack).toEqual(result.allocation)
-      expect(result.allocationAdjusted).toEqual({ ...result.allocation, amount: 2_000n })
-      expect(result.byPayment).toEqual([result.allocationAdjusted])
-      expect(result.byDocument).toEqual([result.allocationAdjusted])
+      expect(result.allocationBack).toMatchObject({ amount: 2_000n, booked: true })
+      expect(result.refundReleases).toEqual([result.creditRelease, result.restoredRelease])
+      expect(result.reversalReleases).toEqual([result.otherRelease])
+      expect(result.otherRelease.amount).toBe(9_007_199_254_740_993n)
+      expect(result.paymentReleases).toEqual([result.creditRelease, result.restoredRelease, result.otherRelease])
+      expect(result.byPayment).toEqual([result.allocation])
+      expect(result.byDocument).toEqual([result.allocation])
+      expect(result.byPayments).toEqual([result.allocation])
+      expect(result.reversalsByPayments).toEqual([result.reversalUpdated])
       expect(result.reversals).toEqual([result.reversalUpdated])
       expect(result.collections).toEqual([result.collectionUpdated])
       expect(result.refundBack).toEqual(result.refundUpdated)
