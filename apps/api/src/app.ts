@@ -8,6 +8,7 @@
  *                     through Effect's JSON logger after the response; `Cache-Control: no-store` on
  *                     every API answer; `Connection: close` on every answer while shutting down
  *   3. health         `/health/live` (process up) and `/health` = `/health/ready` (database answers → 200,
+ *                     and which gateways are live),
  *                     else 503); before any auth, so probes need no key
  *      /metrics       Prometheus text, for an admin API key only (`Authorization: Bearer`)
  *   4. /trpc/*        body read up to `MAX_BODY_BYTES` (else 413 PAYLOAD_TOO_LARGE); auth: an API key as
@@ -64,6 +65,7 @@ import {
   sameOrigin,
   throttleFromConfig
 } from "./edge.ts"
+import { liveGateways } from "./gateways.ts"
 import { errorField, logFrom } from "./logger.ts"
 import { metricsDocument, requestFinished, requestStarted, startRequestSpan } from "./observability.ts"
 
@@ -237,7 +239,10 @@ export const createApp = ({
   for (const path of ["/health", "/health/ready"]) {
     app.get(path, async (c) => {
       const up = await databaseAnswers()
-      return c.json({ status: up ? "ok" : "unavailable", database: up ? "up" : "down" }, up ? 200 : 503)
+      return c.json(
+        { status: up ? "ok" : "unavailable", database: up ? "up" : "down", gateways: liveGateways(config.gateways) },
+        up ? 200 : 503
+      )
     })
   }
 

@@ -25,10 +25,20 @@
  *   IDEMPOTENCY_PURGE_INTERVAL how often expired idempotency keys and sessions are purged, default "1 hour"
  *   OTEL_EXPORTER_OTLP_ENDPOINT OTLP/HTTP collector base URL (spans go to <url>/v1/traces, JSON); unset: no export
  *   OTEL_SERVICE_NAME    the service name on exported spans, default "paybridge"
+ *   PAYBRIDGE_TEST_GATEWAY 1: the built-in deterministic test gateway serves every gateway no real driver serves
+ *                        (tests and `start --demo` only); unset: such gateways refuse every payment (fail closed)
+ *   PAYBRIDGE_STRIPE_GATEWAYS gateway codes Stripe serves, comma-separated; each reads its secrets from
+ *                        PAYBRIDGE_STRIPE_<CODE>_SECRET_KEY, _WEBHOOK_SECRET (and optional _API_BASE, _TIMEOUT_MS,
+ *                        _SUCCESS_URL), <CODE> upper-cased with other characters as "_"
+ *   GATEWAY_RECONCILE_INTERVAL how often gateway attempts left pending are settled, default "1 minute"
+ *   GATEWAY_RECONCILE_MIN_AGE how long an attempt is left alone first (a call may be in flight), default "30 seconds"
+ *   PAYBRIDGE_FAULT_KILL_AT fault-injection tests only: SIGKILL this process at a phase of a gateway call,
+ *                        <charge|refund>:<before-call|after-answer>; unset in every real deployment
  */
 import { randomBytes } from "node:crypto"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { type StripeGatewayConfig, stripeConfigFromEnv, validateStripeConfig } from "@paybridge/gateway-stripe"
 import { Config, ConfigProvider, Duration, Effect, Redacted, Schema } from "effect"
 
 /** The repository root (`apps/api/src/` is three levels down). */
@@ -70,7 +80,29 @@ export interface AppConfig {
   /** OTLP/HTTP collector base URL (no trailing slash), or `null`: spans are not exported. */
   readonly otlpEndpoint: string | null
   readonly serviceName: string
+  /** Which gateways this server drives (see `gateways.ts`). */
+  readonly gateways: GatewaySetup
 }
+
+/** The gateway drivers of this server; a gateway none of them serves refuses every payment. */
+export interface GatewaySetup {
+  /** The built-in deterministic test gateway serves every other gateway (`PAYBRIDGE_TEST_GATEWAY=1`). */
+  readonly testGateway: boolean
+  /** Stripe accounts, by the ledger gateway code they serve. */
+  readonly stripe: ReadonlyArray<StripeGatewayConfig>
+  readonly reconcileInterval: Duration.Duration
+  readonly reconcileMinimumAge: Duration.Duration
+  /** Fault-injection tests: the phase at which the process kills itself (see `gateways.ts`). */
+  readonly faultKillAt: FaultPhase | null
+}
+
+export const faultPhases = [
+  "charge:before-call",
+  "charge:after-answer",
+  "refund:before-call",
+  "refund:after-answer"
+] as const
+export type FaultPhase = (typeof faultPhases)[number]
 
 export class ConfigInvalid extends Schema.TaggedError<ConfigInvalid>()("ConfigInvalid", {
   message: Schema.String
@@ -131,8 +163,41 @@ const rawConfig = Config.all({
   idempotencyRetention: Config.Duration("IDEMPOTENCY_RETENTION").pipe(Config.withDefault(Duration.hours(24))),
   purgeInterval: Config.Duration("IDEMPOTENCY_PURGE_INTERVAL").pipe(Config.withDefault(Duration.hours(1))),
   otlpEndpoint: Config.option(Config.URL("OTEL_EXPORTER_OTLP_ENDPOINT")),
-  serviceName: Config.NonEmptyString("OTEL_SERVICE_NAME").pipe(Config.withDefault("paybridge"))
+  serviceName: Config.NonEmptyString("OTEL_SERVICE_NAME").pipe(Config.withDefault("paybridge")),
+  testGateway: Config.Literals(["0", "1", "true", "false"], "PAYBRIDGE_TEST_GATEWAY").pipe(Config.withDefault("0")),
+  stripeGateways: Config.String("PAYBRIDGE_STRIPE_GATEWAYS").pipe(Config.withDefault("")),
+  reconcileInterval: Config.Duration("GATEWAY_RECONCILE_INTERVAL").pipe(Config.withDefault(Duration.minutes(1))),
+  reconcileMinimumAge: Config.Duration("GATEWAY_RECONCILE_MIN_AGE").pipe(Config.withDefault(Duration.seconds(30))),
+  faultKillAt: Config.option(Config.Literals(faultPhases, "PAYBRIDGE_FAULT_KILL_AT"))
 })
+
+/** The environment prefix of a Stripe gateway's settings. */
+export const stripeEnvPrefix = (code: string) => `PAYBRIDGE_STRIPE_${code.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`
+
+/** Reads and checks each Stripe gateway's settings; a message never quotes a secret. */
+const readStripeGateways = (
+  provider: ConfigProvider.ConfigProvider,
+  codes: string
+): Effect.Effect<Array<StripeGatewayConfig>, ConfigInvalid> =>
+  Effect.forEach(
+    codes
+      .split(",")
+      .map((code) => code.trim())
+      .filter((code) => code !== ""),
+    (code) =>
+      stripeConfigFromEnv(code, stripeEnvPrefix(code))
+        .parse(provider)
+        .pipe(
+          Effect.mapError(
+            (error) => new ConfigInvalid({ message: `PAYBRIDGE_STRIPE_GATEWAYS: gateway ${code}: ${error.message}` })
+          ),
+          Effect.tap((config) =>
+            validateStripeConfig(config).pipe(
+              Effect.mapError((error) => new ConfigInvalid({ message: `PAYBRIDGE_STRIPE_GATEWAYS: ${error.message}` }))
+            )
+          )
+        )
+  )
 
 const positive = (name: string, value: number): Effect.Effect<number, ConfigInvalid> =>
   value >= 1 && Number.isSafeInteger(value)
@@ -144,8 +209,9 @@ export const loadConfig = (
   env: Readonly<Record<string, string | undefined>> = process.env
 ): Effect.Effect<AppConfig, ConfigInvalid> =>
   Effect.gen(function* () {
+    const provider = ConfigProvider.fromEnv({ env: definedOnly(env) })
     const raw = yield* rawConfig
-      .parse(ConfigProvider.fromEnv({ env: definedOnly(env) }))
+      .parse(provider)
       .pipe(Effect.mapError((error) => new ConfigInvalid({ message: `invalid configuration: ${error.message}` })))
     if (raw.port < 0 || raw.port > 65535) {
       return yield* new ConfigInvalid({
@@ -193,7 +259,14 @@ export const loadConfig = (
       idempotencyRetention: raw.idempotencyRetention,
       purgeInterval: raw.purgeInterval,
       otlpEndpoint: raw.otlpEndpoint._tag === "Some" ? raw.otlpEndpoint.value.href.replace(/\/+$/, "") : null,
-      serviceName: raw.serviceName
+      serviceName: raw.serviceName,
+      gateways: {
+        testGateway: raw.testGateway === "1" || raw.testGateway === "true",
+        stripe: yield* readStripeGateways(provider, raw.stripeGateways),
+        reconcileInterval: raw.reconcileInterval,
+        reconcileMinimumAge: raw.reconcileMinimumAge,
+        faultKillAt: raw.faultKillAt._tag === "Some" ? raw.faultKillAt.value : null
+      }
     }
   })
 

@@ -1,7 +1,9 @@
 /**
  * Starts the Paybridge server: reads the configuration, opens the database (running migrations),
- * optionally loads the demo dataset (`--demo`), listens, prints where it listens, purges expired
- * idempotency keys and console sessions on a schedule (`maintenance.ts`), and shuts down gracefully
+ * optionally loads the demo dataset (`--demo`, which also enables the test gateway), listens, prints
+ * where it listens and which gateways are live, purges expired idempotency keys and console sessions
+ * on a schedule (`maintenance.ts`), settles gateway attempts left pending at start and on a schedule
+ * (`gateways.ts`), and shuts down gracefully
  * on SIGINT/SIGTERM (`shutdown.ts`): stop accepting, answer what is in flight with
  * `Connection: close`, exit once it is answered (at most `SHUTDOWN_TIMEOUT`), closing the database.
  *
@@ -20,6 +22,7 @@ import { makeAdminSessions } from "./admin-console.ts"
 import { createApp } from "./app.ts"
 import { type AppConfig, databaseDialect } from "./config.ts"
 import { type DemoOutcome, prepareDemo } from "./demo/prepare-demo.ts"
+import { describeGateways, liveGateways, startReconciler } from "./gateways.ts"
 import { logFrom } from "./logger.ts"
 import { startMaintenance } from "./maintenance.ts"
 import { openRuntime } from "./runtime.ts"
@@ -34,7 +37,7 @@ const keyHelp = [
   "  Replace a lost key:               pnpm --filter @paybridge/api admin:issue-key -- --email you@example.com"
 ]
 
-const printBanner = (url: string, demo: DemoOutcome | null) => {
+const printBanner = (url: string, demo: DemoOutcome | null, gateways: string) => {
   const rule = "─".repeat(72)
   const lines = [
     rule,
@@ -42,7 +45,8 @@ const printBanner = (url: string, demo: DemoOutcome | null) => {
     `   URL:      ${url}`,
     `   tRPC:     ${url}/trpc`,
     `   Docs:     ${url}/docs`,
-    `   Admin:    ${url}/admin`
+    `   Admin:    ${url}/admin`,
+    `   Gateways: ${gateways}`
   ]
   if (demo?.kind === "seeded") {
     const { summary } = demo
@@ -82,7 +86,9 @@ const displayUrl = (config: AppConfig, address: AddressInfo): string => {
 
 const main = async () => {
   const values = parseCliArgs({ demo: { type: "boolean", default: false } })
-  const config = await loadConfigOrExit()
+  const loaded = await loadConfigOrExit()
+  // The demo takes card payments through the test gateway (no real money moves).
+  const config: AppConfig = values.demo ? { ...loaded, gateways: { ...loaded.gateways, testGateway: true } } : loaded
 
   const databaseUrl = Redacted.value(config.databaseUrl)
   if (databaseDialect(config) === "sqlite" && !databaseUrl.endsWith(":memory:")) {
@@ -106,11 +112,12 @@ const main = async () => {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {
     const url = displayUrl(config, address)
     log("info", "listening", { url, host: address.address, port: address.port })
-    printBanner(url, demo)
+    printBanner(url, demo, describeGateways(liveGateways(config.gateways)))
   })
   server.on("error", (error) => exitWithError(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
   if (!(server instanceof Server)) return exitWithError("the HTTP server is not a node:http server")
   const maintenance = startMaintenance({ runtime, config, sessionStores: [adminSessions], log })
+  const reconciler = startReconciler({ runtime, setup: config.gateways, log })
 
   const shutdown = gracefulShutdown({
     server,
@@ -118,6 +125,7 @@ const main = async () => {
     startDraining: () => {
       draining = true
       maintenance.stop()
+      reconciler.stop()
     },
     log,
     release: () => runtime.dispose(),

@@ -2,16 +2,18 @@
  * The composition of services: one `ManagedRuntime` built from the database layer (MikroORM on
  * SQLite or PostgreSQL, migrations applied on open, providing the `LedgerStore`, `IdempotencyStore`
  * and `IdentityStore` ports), the ledger's services (`ledgerLayer`), the Authenticator and the
- * payment gateways (the built-in test gateway), over the telemetry layer (logger, tracer). The
+ * payment gateways the configuration names (`gateways.ts`; fail closed), over the telemetry layer
+ * (logger, tracer). The
  * server and the CLI scripts both open it here; disposing it closes the database and flushes
  * exported spans.
  */
 import { ElevateTokenSettings } from "@paybridge/adapter-elevate"
-import { authenticatorLayer, ledgerLayer, PaymentGateways } from "@paybridge/core"
+import { authenticatorLayer, ledgerLayer } from "@paybridge/core"
 import { openDatabase } from "@paybridge/db"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import type { AppRuntime } from "./app-runtime.ts"
 import type { AppConfig } from "./config.ts"
+import { gatewaysLayer } from "./gateways.ts"
 import { telemetryLayer } from "./observability.ts"
 
 /** The Elevate dialect signs its JWTs with `ELEVATE_JWT_SECRET` (see `config.ts`). */
@@ -27,7 +29,7 @@ const elevateTokens = (config: AppConfig) =>
  */
 export const appLayer = (config: AppConfig) =>
   Layer.mergeAll(ledgerLayer, authenticatorLayer, elevateTokens(config)).pipe(
-    Layer.provide(PaymentGateways.layerTest),
+    Layer.provide(gatewaysLayer(config.gateways)),
     Layer.provideMerge(openDatabase({ url: Redacted.value(config.databaseUrl) })),
     Layer.orDie
   )

@@ -20,13 +20,17 @@ describe("health", () => {
     try {
       const healthy = await fetch(`${server.url}/health`)
       expect(healthy.status).toBe(200)
-      expect(await healthy.json()).toEqual({ status: "ok", database: "up" })
+      expect(await healthy.json()).toEqual({
+        status: "ok",
+        database: "up",
+        gateways: { stripe: [], testGateway: true }
+      })
 
       await database.drop()
       for (const path of ["/health", "/health/ready"]) {
         const response = await fetch(`${server.url}${path}`)
         expect(response.status).toBe(503)
-        expect(await response.json()).toEqual({ status: "unavailable", database: "down" })
+        expect(await response.json()).toMatchObject({ status: "unavailable", database: "down" })
       }
       expect((await fetch(`${server.url}/health/live`)).status).toBe(200)
     } finally {

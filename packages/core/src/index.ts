@@ -19,6 +19,7 @@ export * from "./model/common.ts"
 export * from "./model/ids.ts"
 export * from "./model/money-invariants.ts"
 export * from "./model/records.ts"
+export * from "./model/text.ts"
 export * from "./money/currency.ts"
 export * from "./money/money.ts"
 export * from "./ports/idempotency-store.ts"
@@ -44,6 +45,7 @@ export * from "./services/payments/payments.layer.ts"
 export * from "./services/payments/payments.service.ts"
 export * from "./services/refunds/refunds.layer.ts"
 export * from "./services/refunds/refunds.service.ts"
+export type { ReconcileReport } from "./services/shared/gateway-attempts.ts"
 export {
   canonicalJson,
   IdempotencyClaimed,

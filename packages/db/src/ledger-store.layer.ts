@@ -19,6 +19,7 @@ import {
   type DialectRecord,
   type DocumentQuery,
   type EventQuery,
+  type GatewayAttempt,
   LedgerStore,
   type LedgerStoreShape,
   type RefundQuery,
@@ -35,6 +36,7 @@ import { CustomerEntity, type CustomerRow } from "./entities/customer.entity.ts"
 import { DialectRecordEntity, type DialectRecordRow } from "./entities/dialect-record.entity.ts"
 import { DocumentEntity, type DocumentRow } from "./entities/document.entity.ts"
 import { GatewayEntity } from "./entities/gateway.entity.ts"
+import { GatewayAttemptEntity, type GatewayAttemptRow } from "./entities/gateway-attempt.entity.ts"
 import { LedgerEventEntity, type LedgerEventRow } from "./entities/ledger-event.entity.ts"
 import { PaymentPresetEntity } from "./entities/payment-preset.entity.ts"
 import { RefundEntity, type RefundRow } from "./entities/refund.entity.ts"
@@ -48,6 +50,7 @@ import { customerFromRow, customerToRow } from "./mappers/customer.mapper.ts"
 import { dialectRecordFromRow, dialectRecordToRow } from "./mappers/dialect-record.mapper.ts"
 import { documentFromRow, documentToRow } from "./mappers/document.mapper.ts"
 import { gatewayFromRow, gatewayToRow } from "./mappers/gateway.mapper.ts"
+import { gatewayAttemptFromRow, gatewayAttemptToRow } from "./mappers/gateway-attempt.mapper.ts"
 import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.mapper.ts"
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
 import { refundFromRow, refundToRow } from "./mappers/refund.mapper.ts"
@@ -138,6 +141,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
       insert: (row) => insert("gateways.insert", GatewayEntity, row, gatewayToRow),
       get: (id) => findOne("gateways.get", GatewayEntity, { id }, gatewayFromRow),
       getByCode: (code) => findOne("gateways.getByCode", GatewayEntity, { code }, gatewayFromRow),
+      update: (row) => replace("gateways.update", GatewayEntity, row, gatewayToRow),
       list: (paging) => listById("gateways.list", GatewayEntity, [], paging, gatewayFromRow)
     },
 
@@ -239,6 +243,35 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
         findAll("collections.listByPayment", CollectionEntity, { paymentId }, collectionFromRow)
     },
 
+    gatewayAttempts: {
+      insert: (row) =>
+        Effect.flatMap(
+          findOne(
+            "gatewayAttempts.getByKey",
+            GatewayAttemptEntity,
+            { attemptKey: row.attemptKey },
+            gatewayAttemptFromRow
+          ),
+          (existing): Effect.Effect<GatewayAttempt, StorageUnavailable | Conflict> =>
+            existing === null
+              ? insert("gatewayAttempts.insert", GatewayAttemptEntity, row, gatewayAttemptToRow)
+              : Effect.fail(new Conflict({ reason: "duplicate", message: `gateway attempt ${row.attemptKey} exists` }))
+        ),
+      get: (id) => findOne("gatewayAttempts.get", GatewayAttemptEntity, { id }, gatewayAttemptFromRow),
+      update: (row) => replace("gatewayAttempts.update", GatewayAttemptEntity, row, gatewayAttemptToRow),
+      listByPayment: (paymentId) =>
+        findAll("gatewayAttempts.listByPayment", GatewayAttemptEntity, { paymentId }, gatewayAttemptFromRow),
+      listPending: (limit) =>
+        use("gatewayAttempts.listPending", async (em) => {
+          const rows: ReadonlyArray<GatewayAttemptRow> = await em.find(
+            GatewayAttemptEntity,
+            { state: "pending" },
+            { orderBy: { id: "asc" }, limit }
+          )
+          return rows.map(gatewayAttemptFromRow)
+        })
+    },
+
     refunds: {
       insert: (row) => insert("refunds.insert", RefundEntity, row, refundToRow),
       get: (id) => findOne("refunds.get", RefundEntity, { id }, refundFromRow),
@@ -296,7 +329,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             ...(query.since === undefined ? [] : [{ occurredAt: { $gte: query.since } }]),
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
-            ...equals(query.paymentId, "paymentId")
+            ...equals(query.paymentId, "paymentId"),
+            ...inList(query.paymentIds, "paymentId")
           ],
           query,
           ledgerEventFromRow
@@ -333,7 +367,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             { dialect: query.dialect, kind: query.kind },
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
-            ...equals(query.paymentId, "paymentId")
+            ...equals(query.paymentId, "paymentId"),
+            ...inList(query.keys, "key")
           ],
           query,
           dialectRecordFromRow

@@ -12,6 +12,7 @@ import type { AbstractSqlDriver, SqlEntityManager } from "@mikro-orm/sql"
 import { MikroORM as SqliteOrm } from "@mikro-orm/sqlite"
 import { ledgerEntities } from "./entities/index.ts"
 import { ledgerMigrations } from "./migrations/index.ts"
+import { BoundPostgreSqlDriver, BoundSqliteDriver } from "./sql/bound-drivers.ts"
 import { ImmediateSqliteDialect } from "./sqlite/immediate-sqlite-dialect.ts"
 
 export type DatabaseDriver = "sqlite" | "postgresql"
@@ -77,6 +78,7 @@ export const initOrm = async (target: DatabaseTarget, options: OrmOptions = {}):
   if (target.driver === "sqlite") {
     const orm = await SqliteOrm.init({
       ...common,
+      driver: BoundSqliteDriver,
       dbName: target.filename,
       driverOptions: new ImmediateSqliteDialect({
         filename: target.filename,
@@ -88,6 +90,7 @@ export const initOrm = async (target: DatabaseTarget, options: OrmOptions = {}):
   }
   const orm = await PostgreSqlOrm.init({
     ...common,
+    driver: BoundPostgreSqlDriver,
     clientUrl: target.url,
     // At least 2: migrating holds one connection for the advisory lock while the migrator uses another.
     pool: { min: 0, max: Math.max(2, options.poolSize ?? 10) }

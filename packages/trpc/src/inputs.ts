@@ -3,7 +3,7 @@
  * plus paging): small structs composed from core schemas, so every procedure still takes one
  * JSON object validated by Effect Schema.
  */
-import { CustomerId, PageInput, PaymentPreset } from "@paybridge/core"
+import { CustomerId, PageInput, PaymentPreset, TextOfLength } from "@paybridge/core"
 import { Schema } from "effect"
 
 /** `{ id }` with the id of one kind of record (e.g. `ById(DocumentId)`). */
@@ -11,7 +11,7 @@ export const ById = <Id extends Schema.Top>(id: Id) => Schema.Struct({ id })
 
 export const CustomerListInput = Schema.Struct({
   ...PageInput.fields,
-  search: Schema.optional(Schema.String.check(Schema.isMaxLength(200)))
+  search: Schema.optional(TextOfLength(200))
 })
 
 export const PresetListInput = Schema.Struct({ kind: PaymentPreset.fields.kind, ...PageInput.fields })

@@ -5,6 +5,7 @@
  * minor units travel as decimal strings and dates as ISO strings. `Json<T>` is the type-level
  * image of that encoding, which keeps client-side types exact without a transformer.
  */
+import { illFormedTextPath } from "@paybridge/core"
 import { Schema, type StandardSchema } from "effect"
 
 /** What a value of type `T` looks like after the canonical JSON encoding. */
@@ -25,14 +26,22 @@ type JsonEncodable = Schema.Top & { readonly EncodingServices: never }
 
 /**
  * A tRPC input validator from a core command schema: accepts the schema's encoded shape in JSON
- * form and hands the procedure the decoded command. Every issue is reported with its path.
+ * form and hands the procedure the decoded command. Every issue is reported with its path. Before
+ * the schema runs, the whole input is refused when any string or field name in it holds a NUL or a
+ * lone surrogate (core's `illFormedTextPath`), so no procedure — the public `session.signIn`
+ * included — ever hands such text on. `inputSchema` keeps the schema (the fuzz suite derives each
+ * procedure's JSON Schema from it).
  */
 export const jsonInput = <S extends JsonDecodable>(
   schema: S
-): StandardSchema.StandardSchemaV1<Json<S["Encoded"]>, S["Type"]> => {
+): StandardSchema.StandardSchemaV1<Json<S["Encoded"]>, S["Type"]> & { readonly inputSchema: S } => {
   const { vendor, validate } = Schema.toStandardSchemaV1(Schema.toCodecJson(schema))["~standard"]
   // The codec accepts exactly the JSON image of the encoded side; declaring that as the input type is all this adds.
-  return { "~standard": { version: 1, vendor, validate } }
+  const validateWellFormed: typeof validate = (value) => {
+    const found = illFormedTextPath(value)
+    return found === null ? validate(value) : { issues: [{ message: found.message, path: found.path }] }
+  }
+  return { "~standard": { version: 1, vendor, validate: validateWellFormed }, inputSchema: schema }
 }
 
 /** An encoder from a record schema's domain value to its JSON form (what a procedure returns). */

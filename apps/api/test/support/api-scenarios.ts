@@ -34,7 +34,11 @@ export const registerApiScenarios = (name: string, openDatabase: () => Promise<S
     test("/health answers 200 with the database up, echoes X-Request-Id and writes one access-log line", async () => {
       const response = await fetch(`${server.url}/health`, { headers: { "X-Request-Id": "probe-1234" } })
       expect(response.status).toBe(200)
-      expect(await response.json()).toEqual({ status: "ok", database: "up" })
+      expect(await response.json()).toEqual({
+        status: "ok",
+        database: "up",
+        gateways: { stripe: [], testGateway: true }
+      })
       expect(response.headers.get("x-request-id")).toBe("probe-1234")
       expect((await fetch(`${server.url}/health/live`)).status).toBe(200)
 

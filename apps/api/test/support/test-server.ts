@@ -36,7 +36,14 @@ export interface TestServerOptions {
 
 export const startTestServer = async (databaseUrl: string, options: TestServerOptions = {}): Promise<TestServer> => {
   const config = await Effect.runPromise(
-    loadConfig({ ...options.env, DATABASE_URL: databaseUrl, PORT: "0", LOG_LEVEL: "info" })
+    loadConfig({
+      // Tests take card payments through the deterministic test gateway unless they say otherwise.
+      PAYBRIDGE_TEST_GATEWAY: "1",
+      ...options.env,
+      DATABASE_URL: databaseUrl,
+      PORT: "0",
+      LOG_LEVEL: "info"
+    })
   )
   const logs: Array<Record<string, unknown>> = []
   const logger = collectingLogger((entry) =>

@@ -192,6 +192,10 @@ export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
 // ---------------------------------------------------------------------------------------------
 // Lists
 
+/** `ids` in groups of at most 1000 (what one keyed ledger query takes). */
+const chunksOf = <A>(ids: ReadonlyArray<A>): Array<Array<A>> =>
+  Array.from({ length: Math.ceil(ids.length / 1000) }, (_, index) => ids.slice(index * 1000, index * 1000 + 1000))
+
 /** Every row of a list query (payments, then refund rows), of one customer or of all. */
 export const listRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
   Effect.gen(function* () {
@@ -221,33 +225,30 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
       payments = payments.filter((payment) => ids.has(payment.id))
     }
     const context = yield* loadRenderContext
-    const displays = new Map(
-      (yield* allPages((cursor) =>
+    // The display records and collection events of the listed payments only, a thousand ids a query.
+    const displays = new Map<string, ReturnType<typeof paymentDisplayFrom>>()
+    const collected = new Set<PaymentId>()
+    for (const ids of chunksOf(payments.map((payment) => payment.id))) {
+      for (const record of yield* allPages((cursor) =>
         dialectRecords.listDialectRecords({
           dialect: dialectId,
           kind: recordKinds.paymentDisplay,
-          ...(customerId === undefined ? {} : { customerId }),
+          keys: ids.map(String),
           cursor,
           limit: 1000
         })
-      )).map((record) => [record.key, paymentDisplayFrom(record.data)])
-    )
-    // A row is the listed payment plus its latest collection. Only payments that ever had a
-    // collection (one `collection.requested` event each) need their detail read; the rest render
-    // from the list itself, so a list costs its pages plus one read per collected payment.
-    const collected =
-      payments.length === 0
-        ? new Set<PaymentId>()
-        : new Set(
-            (yield* allPages((cursor) =>
-              balances.listEvents({
-                types: ["collection.requested"],
-                ...(customerId === undefined ? {} : { customerId }),
-                cursor,
-                limit: 1000
-              })
-            )).flatMap((event) => (event.paymentId === null ? [] : [event.paymentId]))
-          )
+      )) {
+        displays.set(record.key, paymentDisplayFrom(record.data))
+      }
+      // A row is the listed payment plus its latest collection. Only payments that ever had a
+      // collection (one `collection.requested` event each) need their detail read; the rest render
+      // from the list itself, so a list costs its pages plus one read per collected payment.
+      for (const event of yield* allPages((cursor) =>
+        balances.listEvents({ types: ["collection.requested"], paymentIds: ids, cursor, limit: 1000 })
+      )) {
+        if (event.paymentId !== null) collected.add(event.paymentId)
+      }
+    }
     const rows: Array<BpukPayment> = yield* Effect.forEach(payments, (payment) =>
       Effect.map(
         collected.has(payment.id)
@@ -265,17 +266,20 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
         limit: 1000
       })
     )
-    const details = new Map(
-      (yield* allPages((cursor) =>
+    const details = new Map<string, ReturnType<typeof refundDetailsFrom>>()
+    for (const ids of chunksOf(refunds.map((refund) => refund.id))) {
+      for (const record of yield* allPages((cursor) =>
         dialectRecords.listDialectRecords({
           dialect: dialectId,
           kind: recordKinds.refundDetails,
-          ...(customerId === undefined ? {} : { customerId }),
+          keys: ids.map(String),
           cursor,
           limit: 1000
         })
-      )).map((record) => [record.key, refundDetailsFrom(record.data)])
-    )
+      )) {
+        details.set(record.key, refundDetailsFrom(record.data))
+      }
+    }
     const refundRows = [...refunds]
       .sort((a, b) => a.id - b.id)
       .flatMap((refund) => {

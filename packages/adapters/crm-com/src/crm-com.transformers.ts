@@ -26,6 +26,7 @@ import {
   formatMinorUnits,
   type GatewayId,
   type LedgerError,
+  type LedgerEvent,
   type LedgerServices,
   NotFound,
   newPublicId,
@@ -434,8 +435,52 @@ export const makeLoader = () => {
   const users = new Map<string, UserProfile | null>()
   const documents = new Map<string, Document>()
   const gateways = new Map<string, string | null>()
+  const events = new Map<string, ReadonlyArray<LedgerEvent>>()
+  const paymentRecords = new Map<string, Record<string, unknown> | null>()
 
   return {
+    /** The data of a payment's CRM.COM attributes record (`null`: it has none). */
+    paymentRecord: (payment: Payment) =>
+      memo(
+        paymentRecords,
+        payment.publicId,
+        Effect.flatMap(DialectRecords, (dialectRecords) =>
+          dialectRecords
+            .getDialectRecord({ dialect: dialectId, kind: recordKinds.payment, key: payment.publicId })
+            .pipe(
+              Effect.map((record): Record<string, unknown> | null => record.data),
+              Effect.catchTag("NotFound", () => Effect.succeed(null))
+            )
+        )
+      ),
+    /**
+     * Reads the events and attribute records of a page of payments in one query each, so rendering
+     * the page looks neither up per payment.
+     */
+    prefetch: (page: ReadonlyArray<Payment>) =>
+      Effect.gen(function* () {
+        const missing = page.filter((payment) => !events.has(String(payment.id)))
+        if (missing.length === 0) return
+        const paymentIds = missing.map((payment) => payment.id)
+        const grouped = new Map<string, Array<LedgerEvent>>(paymentIds.map((id) => [String(id), []]))
+        const balances = yield* Balances
+        for (const event of yield* everyPage((cursor) => balances.listEvents({ paymentIds, cursor, limit: 1000 }))) {
+          if (event.paymentId !== null) grouped.get(String(event.paymentId))?.push(event)
+        }
+        for (const [id, list] of grouped) events.set(id, list)
+        const dialectRecords = yield* DialectRecords
+        const records = yield* everyPage((cursor) =>
+          dialectRecords.listDialectRecords({
+            dialect: dialectId,
+            kind: recordKinds.payment,
+            keys: missing.map((payment) => payment.publicId),
+            cursor,
+            limit: 1000
+          })
+        )
+        for (const payment of missing) paymentRecords.set(payment.publicId, null)
+        for (const record of records) paymentRecords.set(record.key, record.data)
+      }),
     customer: (id: CustomerId) =>
       memo(
         customers,
@@ -497,8 +542,12 @@ export const makeLoader = () => {
             Effect.flatMap(Parties, (parties) => Effect.map(parties.getGateway(id), (gateway) => gateway.code))
           ),
     events: (paymentId: PaymentId) =>
-      Effect.flatMap(Balances, (balances) =>
-        everyPage((cursor) => balances.listEvents({ paymentId, cursor, limit: 1000 }))
+      memo(
+        events,
+        String(paymentId),
+        Effect.flatMap(Balances, (balances) =>
+          everyPage((cursor) => balances.listEvents({ paymentId, cursor, limit: 1000 }))
+        )
       )
   }
 }

@@ -15,7 +15,15 @@ import {
   type SessionStore,
   stringifyJsonExact
 } from "@paybridge/adapter-kit"
-import { DialectRecords, LedgerUnits, type Page, type Payment, Payments, validationFailed } from "@paybridge/core"
+import {
+  DialectRecords,
+  IdempotencyClaimed,
+  LedgerUnits,
+  type Page,
+  type Payment,
+  Payments,
+  validationFailed
+} from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { allocationsFor, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
 import { sessionUnit } from "./crm-com.auth.ts"
@@ -103,6 +111,30 @@ const asSessionUnit = (
 ): Program<DialectResponse> =>
   Effect.flatMap(sessionUnit(sessions, body.token), (unit) => asOneUnit(operation, body, work(unit)))
 
+/** payments/create for the session's unit: the ledger payment, then its CRM.COM attributes. */
+const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) =>
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
+    const write = yield* resolveWrite(request, unit)
+    const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
+      resolveDocument(customer, "invoice", item.invoice_identifier)
+    )
+    const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
+      resolveDocument(customer, "bill", item.bill_identifier)
+    )
+    const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
+    const detail = yield* payments.createPayment({
+      customerId: customer.id,
+      amount: request.payment_amount,
+      initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
+      ...write.ledgerFields,
+      ...(allocations.length === 0 ? {} : { allocations }),
+      ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
+    })
+    return yield* Effect.provideService(answerCreated(detail, write.attributes), IdempotencyClaimed, true)
+  })
+
 /**
  * `payments/list` and `payments/get_latest`: the accounts receivable's payments filtered by type,
  * payment method and category. `list` answers them all, oldest first. `get_latest` answers "the
@@ -141,11 +173,16 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
       latest === null ? matching : matching.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
     const loader = makeLoader()
     const out: Array<Record<string, unknown>> = []
-    for (const payment of ordered) {
-      if (latest !== null && out.length >= latest) break
-      if (category !== undefined && (yield* attributesOf(payment)).category_id !== category.id) continue
-      const detail = yield* payments.getPayment({ id: payment.id })
-      out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
+    // The payments' dialect records are read a chunk at a time, only as far as the answer needs.
+    for (let start = 0; start < ordered.length && (latest === null || out.length < latest); start += 1000) {
+      const chunk = ordered.slice(start, start + 1000)
+      yield* loader.prefetch(chunk)
+      for (const payment of chunk) {
+        if (latest !== null && out.length >= latest) break
+        if (category !== undefined && (yield* attributesOf(payment, loader)).category_id !== category.id) continue
+        const detail = yield* payments.getPayment({ id: payment.id })
+        out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
+      }
     }
     return out
   })
@@ -223,29 +260,15 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     ],
     implemented: true,
     handler: ({ body: request, sessions }) =>
-      asSessionUnit("payments/create", request, sessions, (unit) =>
-        Effect.gen(function* () {
-          const payments = yield* Payments
-          const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
-          const write = yield* resolveWrite(request, unit)
-          const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
-            resolveDocument(customer, "invoice", item.invoice_identifier)
-          )
-          const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
-            resolveDocument(customer, "bill", item.bill_identifier)
-          )
-          const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
-          const detail = yield* payments.createPayment({
-            customerId: customer.id,
-            amount: request.payment_amount,
-            initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
-            ...write.ledgerFields,
-            ...(allocations.length === 0 ? {} : { allocations }),
-            ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
-          })
-          return yield* answerCreated(detail, write.attributes)
-        })
-      )
+      Effect.gen(function* () {
+        const method = yield* resolvePreset("method", request.payment_method_identifier)
+        if (method.gatewayId === null)
+          return yield* asSessionUnit("payments/create", request, sessions, createIn(request))
+        // Through a gateway it cannot be one unit: the payment is booked and committed, the gateway
+        // called outside any transaction, and the answer built from what the gateway said. The
+        // charge is idempotent under the request's key; the attributes are saved under its claim.
+        return yield* createIn(request)(yield* sessionUnit(sessions, request.token))
+      })
   }),
   endpoint({
     method: "POST",

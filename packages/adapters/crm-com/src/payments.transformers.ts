@@ -116,12 +116,9 @@ export const resolvePayment = (identifier: Identifier<"payment_identifier">): Pr
 // Payment attributes
 
 /** A payment's CRM.COM attributes (defaults when it has none, e.g. it was made through another protocol). */
-export const attributesOf = (payment: Payment): Program<PaymentAttributes> =>
-  Effect.flatMap(DialectRecords, (dialectRecords) =>
-    dialectRecords.getDialectRecord({ dialect: dialectId, kind: recordKinds.payment, key: payment.publicId }).pipe(
-      Effect.map((record) => ({ ...emptyAttributes, ...(record.data as Partial<PaymentAttributes>) })),
-      Effect.catchTag("NotFound", () => Effect.succeed(emptyAttributes))
-    )
+export const attributesOf = (payment: Payment, loader: Loader = makeLoader()): Program<PaymentAttributes> =>
+  Effect.map(loader.paymentRecord(payment), (data) =>
+    data === null ? emptyAttributes : { ...emptyAttributes, ...(data as Partial<PaymentAttributes>) }
   )
 
 /**
@@ -224,7 +221,7 @@ export const cancellationId = (reversalId: ReversalId): string =>
 export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Record<string, unknown>> =>
   Effect.gen(function* () {
     const { payment } = detail
-    const attributes = yield* attributesOf(payment)
+    const attributes = yield* attributesOf(payment, loader)
     const customer = yield* loader.customer(payment.customerId)
     const owner = (yield* loader.owner(customer)) ?? defaultOwner(customer)
     const type = yield* loader.preset("type", payment.typeId)

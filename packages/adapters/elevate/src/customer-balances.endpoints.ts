@@ -128,7 +128,8 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
           customerId: customer.id,
           amountInMajorCurrency: formatAmount(entry.delta, customer.currency),
           currencyId: currencyIdOf(customer.currency),
-          description: body.description ?? null,
+          // What the ledger stored (card numbers masked), never the text as sent.
+          description: body.description == null ? null : entry.description,
           resultingCustomerBalance: formatAmount(entry.balanceAfter, customer.currency)
         })
       })

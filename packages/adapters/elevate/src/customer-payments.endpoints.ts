@@ -162,10 +162,13 @@ const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePayme
     )
   })
 
-/** Fills `invoiceId`/`invoiceNumber` of payment rows from their first allocation. */
-const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>) =>
+/**
+ * Fills `invoiceId`/`invoiceNumber` of payment rows from their first allocation; rows in
+ * `unallocated` (payments known to have nothing allocated) need no read.
+ */
+const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>, unallocated: ReadonlySet<number> = new Set()) =>
   Effect.forEach(rows, (row) =>
-    row.txnType !== "PAYMENT"
+    row.txnType !== "PAYMENT" || unallocated.has(row.id)
       ? Effect.succeed(row)
       : Effect.gen(function* () {
           const payments = yield* Payments
@@ -191,14 +194,34 @@ const pagedCustomerPayments = (
       ? { rows: [], passed: 0 }
       : yield* pageWindow(
           (cursor) =>
-            payments.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 }),
+            payments.listPayments({
+              customerId: customer.id,
+              states: ["posted"],
+              order: "id",
+              cursor,
+              // No further than the window's end: the first ledger page holds it when it is ≤ 1000 rows deep.
+              limit: Math.min(1000, offset + list.pageSize)
+            }),
           offset,
           list.pageSize
         )
-    const creditRowsShown = yield* Effect.forEach(credits.rows, (payment) =>
-      Effect.map(recordOf(kinds.payment, String(payment.id)), (record) =>
-        paymentRow(payment, paymentAttributesOf(record?.data), null)
-      )
+    // The shown rows' attribute records in one query.
+    const dialectRecords = yield* DialectRecords
+    const shownRecords =
+      credits.rows.length === 0
+        ? []
+        : (yield* dialectRecords.listDialectRecords({
+            dialect: dialectId,
+            kind: kinds.payment,
+            keys: credits.rows.map((payment) => String(payment.id)),
+            limit: 1000
+          })).items
+    const attributesByKey = new Map(shownRecords.map((record) => [record.key, record.data]))
+    const creditRowsShown = credits.rows.map((payment) =>
+      paymentRow(payment, paymentAttributesOf(attributesByKey.get(String(payment.id))), null)
+    )
+    const unallocated = new Set(
+      credits.rows.filter((payment) => payment.allocatedAmount === 0n).map((payment) => payment.id as number)
     )
     const room = list.pageSize - creditRowsShown.length
     const debits =
@@ -207,7 +230,7 @@ const pagedCustomerPayments = (
         : [...(yield* debitRows(customer))]
             .sort((a, b) => a.id - b.id)
             .slice(Math.max(0, offset - credits.passed), Math.max(0, offset - credits.passed) + room)
-    return yield* withInvoices([...creditRowsShown, ...debits])
+    return yield* withInvoices([...creditRowsShown, ...debits], unallocated)
   })
 
 /** One customer payment by its Elevate id: a debit above `debitIdBase`, else a posted ledger payment. */

@@ -105,7 +105,7 @@ export const elevateDialect = defineDialect({
     ...customerBalancesEndpoints,
     ...customerCreditStatusEndpoints,
     ...paymentProviderPaymentLinkEndpoints,
-    // Documented, not performed (501).
+    // Documented, not performed (501), but for instant bank payments.
     ...paymentProviderMandatesEndpoints,
     ...paymentProviderReprocessEndpoints,
     ...invoicePaymentReprocessEndpoints,

@@ -216,6 +216,16 @@ export const CreateCustomerPayment = Schema.Struct({
 }).annotate({ identifier: "NewCustomerPayment" })
 export type CreateCustomerPayment = typeof CreateCustomerPayment.Type
 
+/** POST /instant-bank-payment-for-mandate: a customer payment taken now from a mandate through a provider. */
+export const InstantBankPaymentForMandate = Schema.Struct({
+  customerId: Id.pipe(Schema.brand("CustomerId")),
+  paymentProviderId: Id.pipe(Schema.brand("GatewayId")),
+  mandateReference: Text(200).check(Schema.isMinLength(1)),
+  amountInMajorCurrency: Amount,
+  description: Schema.optionalKey(Schema.NullOr(Text(1000))),
+  reference: Schema.optionalKey(Schema.NullOr(Text(200)))
+}).annotate({ identifier: "NewInstantBankPaymentForMandate" })
+
 // ---------------------------------------------------------------- payment providers
 
 export const PaymentProvider = Schema.Struct({
@@ -232,6 +242,18 @@ export const PaymentProvider = Schema.Struct({
   syncInstantBankPaymentsWithMandateCreation: Schema.Boolean
 }).annotate({ identifier: "PaymentProvider" })
 export const PaymentProviderList = Schema.Array(PaymentProvider)
+
+/** JSON Patch on a payment provider (RFC 6902 operations; only `replace` of listed fields is performed). */
+export const PaymentProviderPatch = Schema.Array(
+  Schema.Struct({
+    op: Schema.Literals(["add", "remove", "replace", "move", "copy", "test"]),
+    path: Schema.String.check(Schema.isMaxLength(200)),
+    value: Schema.optionalKey(Schema.Unknown),
+    from: Schema.optionalKey(Schema.String)
+  })
+)
+  .check(Schema.isMinLength(1), Schema.isMaxLength(20))
+  .annotate({ identifier: "PaymentProviderPatch" })
 
 export const CreatePaymentProvider = Schema.Struct({
   type: PaymentMethod,

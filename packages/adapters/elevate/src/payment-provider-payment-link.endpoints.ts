@@ -82,7 +82,8 @@ export const paymentProviderPaymentLinkEndpoints: ReadonlyArray<Endpoint> = [
           paymentProviderId: link.gatewayId,
           amountInMajorCurrency: formatPositiveAmount(link.amount, link.currency),
           currencyId: currencyIdOf(link.currency),
-          description: body.description,
+          // What the ledger stored (card numbers masked), never the text as sent.
+          description: typeof record.data.description === "string" ? record.data.description : body.description,
           emailAddress: body.emailAddress ?? null,
           invoiceId: body.invoiceId ?? null,
           adhocInvoiceId: body.adhocInvoiceId ?? null,

@@ -1,16 +1,18 @@
 /**
  * Elevate's `payment-providers` resource: ledger gateways (created by admins), with the
  * Elevate-only attributes (type, creditor id, flags, contract owners) in a dialect record;
- * `status` is the gateway's `enabled`. `PATCH` is documented but not performed (501): gateways are
- * immutable.
+ * `status` is the gateway's `enabled`. `PATCH` takes JSON Patch `replace` operations on `/name`,
+ * `/status` (enables or disables the ledger gateway) and the Elevate-only attributes, as one unit;
+ * `type` and `id` cannot change.
  */
 import { allPages, created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { type DialectRecord, GatewayId, Parties } from "@paybridge/core"
+import { type DialectRecord, GatewayId, Parties, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import {
   CreatePaymentProvider,
   PaymentProvider,
   PaymentProviderList,
+  PaymentProviderPatch,
   PaymentProviderPath,
   PaymentProvidersQuery,
   paymentMethods
@@ -56,6 +58,23 @@ const providerFields: FieldSpecs = {
 }
 
 const suite = "elevate.test.ts"
+
+const isText = (max: number) => (value: unknown) => typeof value === "string" && value.length <= max
+const isNullableText = (max: number) => (value: unknown) => value === null || isText(max)(value)
+const isFlag = (value: unknown) => typeof value === "boolean"
+
+/** What `PATCH` may replace, with the check of each new value. */
+const patchable: Readonly<Record<string, (value: unknown) => boolean>> = {
+  name: (value) => isText(255)(value) && (value as string).length > 0,
+  status: (value) => value === "ACTIVE" || value === "INACTIVE",
+  directDebitWithName: isNullableText(255),
+  creditorIdentifier: isNullableText(255),
+  instantBankPayments: isFlag,
+  retryIfPossible: isFlag,
+  acceptExternalPayments: isFlag,
+  syncInstantBankPaymentsWithMandateCreation: isFlag,
+  contractOwnerIds: (value) => Array.isArray(value) && value.length <= 100 && value.every((id) => Number.isInteger(id))
+}
 
 export const paymentProvidersEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({
@@ -134,11 +153,53 @@ export const paymentProvidersEndpoints: ReadonlyArray<Endpoint> = [
     method: "PATCH",
     path: "/payment-providers/:payment_provider_id",
     operationId: "updatePaymentProvider",
-    summary: "Update a payment provider (JSON Patch); the ledger's gateways cannot be changed after creation",
+    summary: "Update a payment provider (JSON Patch replace of name, status and the provider's settings)",
     tags: ["payment-providers"],
-    request: { params: PaymentProviderPath },
+    request: { params: PaymentProviderPath, body: PaymentProviderPatch },
     responses: { 200: { description: "The payment provider", schema: PaymentProvider } },
-    tests: [],
-    implemented: false
+    tests: [`${suite} › payment providers › updates a provider's name, status and settings with JSON Patch`],
+    implemented: true,
+    handler: ({ params, body }) =>
+      Effect.gen(function* () {
+        const parties = yield* Parties
+        const changes: Record<string, unknown> = {}
+        for (const [index, operation] of body.entries()) {
+          const field = operation.path.startsWith("/") ? operation.path.slice(1) : operation.path
+          const spec = patchable[field]
+          if (operation.op !== "replace" || spec === undefined) {
+            return yield* validationFailed(
+              [index, "path"],
+              `only "replace" of ${Object.keys(patchable)
+                .map((name) => `/${name}`)
+                .join(", ")} is supported, got ${operation.op} ${operation.path.slice(0, 60)}`
+            )
+          }
+          if (!spec(operation.value)) {
+            return yield* validationFailed([index, "value"], `${field} cannot be ${JSON.stringify(operation.value)}`)
+          }
+          changes[field] = operation.value
+        }
+        const current = yield* parties.getGateway(params.payment_provider_id)
+        yield* unit(
+          "updatePaymentProvider",
+          { id: current.id, body },
+          GatewayId,
+          Effect.gen(function* () {
+            const { name, status, ...attributes } = changes
+            yield* parties.updateGateway({
+              id: current.id,
+              ...(typeof name === "string" ? { name } : {}),
+              ...(status === undefined ? {} : { enabled: status === "ACTIVE" })
+            })
+            if (Object.keys(attributes).length > 0) {
+              const previous = yield* recordOf(kinds.provider, String(current.id))
+              yield* saveRecord(kinds.provider, String(current.id), { ...(previous?.data ?? {}), ...attributes })
+            }
+            return current.id
+          })
+        )
+        const gateway = yield* parties.getGateway(current.id)
+        return ok(providerWire(gateway, yield* recordOf(kinds.provider, String(gateway.id))))
+      })
   })
 ]

@@ -459,6 +459,62 @@ describe("payment providers", () => {
   })
 })
 
+describe("payment provider updates", () => {
+  it("updates a provider's name, status and settings with JSON Patch", async () => {
+    const admin = await seed(testbed, "admin")
+    const asAdmin = (request: TestRequest) => testbed.request(authorize(request, admin))
+    const provider = plain(
+      await asAdmin({
+        method: "POST",
+        path: "/payment-providers",
+        body: { type: "GO_CARDLESS", name: "GoCardless", status: "ACTIVE" }
+      })
+    ) as { id: number }
+    const patch = (body: unknown, as = asAdmin) =>
+      as({ method: "PATCH", path: `/payment-providers/${provider.id}`, body })
+    const updated = await patch([
+      { op: "replace", path: "/name", value: "GoCardless EU" },
+      { op: "replace", path: "/status", value: "INACTIVE" },
+      { op: "replace", path: "/instantBankPayments", value: true },
+      { op: "replace", path: "/creditorIdentifier", value: "DE98ZZZ" }
+    ])
+    expect(updated.status, updated.text).toBe(200)
+    expect(plain(updated)).toMatchObject({
+      id: provider.id,
+      type: "GO_CARDLESS",
+      name: "GoCardless EU",
+      status: "INACTIVE",
+      instantBankPayments: true,
+      creditorIdentifier: "DE98ZZZ"
+    })
+    expect(plain(await get(`/payment-providers/${provider.id}`))).toEqual(plain(updated))
+    const gateway = await testbed.runAsSystem(Parties.use((parties) => parties.getGateway(provider.id as GatewayId)))
+    expect([gateway.name, gateway.enabled]).toEqual(["GoCardless EU", false])
+    // A disabled provider takes no payments.
+    const refused = await post("/instant-bank-payment-for-mandate", {
+      customerId: elevate.customerId,
+      paymentProviderId: provider.id,
+      mandateReference: "MD-1",
+      amountInMajorCurrency: money("5.00")
+    })
+    expectError(refused, 400, "disabled")
+    // Bad operations change nothing; only admins may patch.
+    expectError(await patch([{ op: "replace", path: "/type", value: "STRIPE" }]), 400, "/name")
+    expectError(await patch([{ op: "remove", path: "/name" }]), 400, "replace")
+    expectError(await patch([{ op: "replace", path: "/status", value: "PAUSED" }]), 400, "status")
+    expectError(await patch([{ op: "replace", path: "/name", value: "X" }], send), 403)
+    expect(plain(await get(`/payment-providers/${provider.id}`))).toEqual(plain(updated))
+    expectError(
+      await asAdmin({
+        method: "PATCH",
+        path: "/payment-providers/999999",
+        body: [{ op: "replace", path: "/name", value: "N" }]
+      }),
+      404
+    )
+  })
+})
+
 describe("site payment mandates", () => {
   it("records a mandate per site and finds it by id and by site", async () => {
     const made = await post("/site-payment-mandates", {
@@ -894,5 +950,45 @@ describe("payment links", () => {
       }),
       404
     )
+  })
+})
+
+describe("instant bank payments", () => {
+  it("charges a mandate through a provider that offers instant bank payments", async () => {
+    const admin = await seed(testbed, "admin")
+    const asAdmin = (request: TestRequest) => testbed.request(authorize(request, admin))
+    const providerOf = async (instantBankPayments: boolean) =>
+      plain(
+        await asAdmin({
+          method: "POST",
+          path: "/payment-providers",
+          body: { type: "GO_CARDLESS", name: `GC ${instantBankPayments}`, status: "ACTIVE", instantBankPayments }
+        })
+      ) as { id: number }
+    const instant = await providerOf(true)
+    const slow = await providerOf(false)
+    const invoice = await issue(testbed, elevate.customerId, "30.00", { issueDate: "2026-01-01" })
+    const charge = (providerId: number, amount: string) =>
+      post("/instant-bank-payment-for-mandate", {
+        customerId: elevate.customerId,
+        paymentProviderId: providerId,
+        mandateReference: "MD-42",
+        amountInMajorCurrency: money(amount),
+        reference: "IBP-1"
+      })
+    const before = await balanceOf(elevate.customerId)
+
+    const paid = await charge(instant.id, "30.00")
+    expect(paid.status, paid.text).toBe(201)
+    expect(plain(paid)).toMatchObject({ customerId: elevate.customerId, type: "DIRECT_DEBIT", invoiceId: invoice.id })
+    expect(await balanceOf(elevate.customerId)).toBe(before + 3000n)
+    const document = await testbed.runAsSystem(Documents.use((documents) => documents.getDocument(invoice.id)))
+    expect(document.state).toBe("paid")
+
+    // The test gateway declines amounts ending in .51: the provider's message, nothing added to the balance.
+    expectError(await charge(instant.id, "10.51"), 400, "card declined")
+    expectError(await charge(slow.id, "10.00"), 400, "does not offer instant bank payments")
+    expectError(await charge(999_999, "10.00"), 404)
+    expect(await balanceOf(elevate.customerId)).toBe(before + 3000n)
   })
 })

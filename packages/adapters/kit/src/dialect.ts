@@ -41,7 +41,8 @@ import {
   idempotencyKeyProblem,
   queryLimitProblem,
   type RequestLimits,
-  readBodyLimited
+  readBodyLimited,
+  requestTextProblem
 } from "./limits.ts"
 import type { DialectRunners, DialectServices } from "./runner.ts"
 
@@ -236,12 +237,22 @@ const parseFormBody = async (bytes: Uint8Array<ArrayBuffer>, contentType: string
   return Object.keys(value).length === 0 ? { _tag: "Empty" } : { _tag: "Form", value }
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
 /** The body as JSON or form, read no further than `maxBytes`. */
 const readBody = async (c: Context, format: "json" | "form", maxBytes: number): Promise<ReadBody> => {
   if (c.req.method === "GET" || c.req.method === "HEAD") return { _tag: "Empty" }
   const read = await readBodyLimited(c.req.raw, maxBytes)
   if (read._tag === "TooLarge") return read
-  if (format === "json") return parseJsonBody(new TextDecoder().decode(read.bytes))
+  if (format === "json") {
+    let text: string
+    try {
+      text = utf8.decode(read.bytes)
+    } catch {
+      return { _tag: "Malformed", message: "the body is not valid UTF-8" }
+    }
+    return parseJsonBody(text)
+  }
   return parseFormBody(read.bytes, c.req.header("content-type") ?? "")
 }
 
@@ -359,6 +370,12 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
         try {
           const body = await readBody(c, route.request?.bodyFormat ?? "json", limits.maxBodyBytes)
           if (body._tag === "TooLarge") return render(payloadTooLarge(limits.maxBodyBytes), context)
+          const textProblem = requestTextProblem({
+            params: c.req.param(),
+            query: c.req.queries(),
+            body: bodyValue(body)
+          })
+          if (textProblem !== null) return render(textProblem, context)
           const clientAddress = clientAddressOf(c)
           const source: CredentialSource = {
             header: (name) => c.req.header(name),

@@ -7,8 +7,11 @@
  * any handler runs — so nothing a client sends is echoed back unbounded (Silver's `Link` header
  * repeats the query four times, self links repeat it once). The dialect app applies these to
  * every route, in the vendor's error shape; `apps/api` applies the body limit to tRPC too.
+ * {@link requestTextProblem} refuses, the same way and before credentials are read, a request
+ * whose path, query or body holds a NUL character or a lone surrogate anywhere (core's
+ * `illFormedTextPath`), so the vendor's unauthenticated login fields are covered too.
  */
-import { ValidationFailed } from "@paybridge/core"
+import { illFormedTextPath, ValidationFailed } from "@paybridge/core"
 
 /** The bounds; see the module comment. */
 export interface RequestLimits {
@@ -99,4 +102,26 @@ export const idempotencyKeyProblem = (
   if (key === null || key.length <= limits.maxIdempotencyKeyLength) return null
   const message = `The idempotency key is longer than ${limits.maxIdempotencyKeyLength} characters`
   return new ValidationFailed({ message, issues: [{ path: ["Idempotency-Key"], message }] })
+}
+
+/** What a request carries as text: path parameters, every query value, the decoded body. */
+export interface RequestText {
+  readonly params: Readonly<Record<string, string>>
+  readonly query: Readonly<Record<string, ReadonlyArray<string>>>
+  readonly body: unknown
+}
+
+/**
+ * Why a request is refused for ill-formed text (a NUL or a lone surrogate in a path parameter, a
+ * query name or value, or any string or field name of the body), or `null` when all is well formed.
+ */
+export const requestTextProblem = (request: RequestText): ValidationFailed | null => {
+  const found =
+    illFormedTextPath(request.params, ["path"]) ??
+    illFormedTextPath(request.query, ["query"]) ??
+    illFormedTextPath(request.body, ["body"])
+  if (found === null) return null
+  const where = found.path.join(".")
+  const message = `${where}: ${found.message}`
+  return new ValidationFailed({ message, issues: [{ path: found.path.slice(1), message: found.message }] })
 }

@@ -1,7 +1,9 @@
 /**
  * The dialect app's guards at the edge: bodies over the size limit are refused unread (declared or
  * streamed), queries and idempotency keys over their limits are refused before any handler, a
- * malformed or overlong `X-Request-Id` is never echoed; and the host's throttle limits logins per
+ * malformed or overlong `X-Request-Id` is never echoed; ill-formed text (NUL, lone surrogates, bytes
+ * that are not UTF-8) anywhere in a request, or in Basic credentials, is refused before credentials
+ * are checked or a handler runs; and the host's throttle limits logins per
  * client address and failed authentications per client address and per account name, answering
  * `TooManyRequests` with `Retry-After` in the vendor's shape and sparing the password check.
  */
@@ -100,6 +102,50 @@ const open = async (deps: TestbedOptions["deps"] = {}) => {
 
 const basic = (user: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`
+})
+
+describe("ill-formed text", () => {
+  it("refuses NUL and lone surrogates in the body, query and path, and non-UTF-8 bodies, before any handler or login runs", async () => {
+    const bed = await open()
+    const auth = basic("ada@example.com", "correct horse 1")
+    echoes = 0
+    const refusals = [
+      await bed.request({ method: "POST", path: "/login", rawBody: '{"username":"ada\\u0000","password":"x"}' }),
+      await bed.request({ method: "POST", path: "/login", rawBody: '{"username":"\\ud800","password":"x"}' }),
+      await bed.request({ method: "POST", path: "/echo", headers: auth, rawBody: '{"deep":[{"\\udc00":1}]}' }),
+      await bed.request({ method: "POST", path: "/echo", headers: auth, query: { q: "a\u0000" }, body: {} }),
+      // {"a":"<0xff>"}: not UTF-8
+      await Promise.resolve(
+        bed.app.request("http://paybridge.test/guarded/echo", {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/json" },
+          body: new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])
+        })
+      ).then(async (response: Response) => ({ status: response.status, json: await response.json() }))
+    ]
+    for (const refused of refusals) {
+      expect(refused.status).toBe(400)
+      expect(Schema.is(ErrorBody)(refused.json)).toBe(true)
+    }
+    expect(refusals[0]?.json).toEqual({
+      error: { code: "invalid", message: "body.username: text must not contain NUL (U+0000) characters" }
+    })
+    expect(echoes).toBe(0)
+  })
+
+  it("refuses Basic credentials holding a NUL as a validation failure, not a failed login", async () => {
+    const bed = await open()
+    const refused = await bed.request({
+      method: "POST",
+      path: "/echo",
+      headers: basic("ada@example.com\u0000", "x"),
+      body: {}
+    })
+    expect(refused.status).toBe(400)
+    expect(refused.json).toEqual({
+      error: { code: "invalid", message: "Basic credentials must not contain NUL (U+0000) characters" }
+    })
+  })
 })
 
 describe("limits", () => {

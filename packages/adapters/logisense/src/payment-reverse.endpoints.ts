@@ -13,18 +13,21 @@ import { atomic, change, proven } from "./logisense.transformers.ts"
 import { makeResolver } from "./payment-rows.transformers.ts"
 import { reversalRowOf, reversePayment } from "./payment-writes.transformers.ts"
 
-/** POST Reverse and Reverse/Vendor: books one reversal (offline, or through the gateway) as one atomic unit. */
+/**
+ * POST Reverse and Reverse/Vendor: books one reversal. Offline it is one atomic unit; through the
+ * gateway it cannot be (the gateway is called only after the refund attempt is committed, outside
+ * any transaction), so the gateway reversal is its own idempotent command and the answer is built
+ * after the gateway answered.
+ */
 const reverseHandler =
   (operation: string, throughGateway: boolean) =>
-  ({ body, requestId }: { body: typeof LogisenseReverseBody.Type; requestId: string }) =>
-    atomic(
-      operation,
-      body,
-      Effect.gen(function* () {
-        const booked = yield* reversePayment(yield* makeResolver, body, throughGateway)
-        return change(trackingIdOf(requestId), "create", [yield* reversalRowOf(yield* makeResolver, booked)])
-      })
-    )
+  ({ body, requestId }: { body: typeof LogisenseReverseBody.Type; requestId: string }) => {
+    const work = Effect.gen(function* () {
+      const booked = yield* reversePayment(yield* makeResolver, body, throughGateway)
+      return change(trackingIdOf(requestId), "create", [yield* reversalRowOf(yield* makeResolver, booked)])
+    })
+    return throughGateway ? work : atomic(operation, body, work)
+  }
 
 export const paymentReverseEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({

@@ -72,6 +72,11 @@ export interface Resolver {
   readonly reversedBy: (payment: Payment, reversalId: number) => Read<{ id: number; name: string } | null>
   readonly isDeleted: (paymentId: number) => Read<boolean>
   readonly deletedPaymentIds: Read<ReadonlySet<number>>
+  /**
+   * Reads what the full rows of these payments look up per payment (their creation events and
+   * vendor attributes) in one query each, so a page of rows costs a few queries, not a few per row.
+   */
+  readonly prefetch: (payments: ReadonlyArray<Payment>) => Read<void>
 }
 
 const memo = <A>(cache: Map<string, A>, key: string, compute: Read<A>): Read<A> =>
@@ -179,7 +184,40 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
         return event === undefined ? null : { id: event.actorId, name: event.actorName }
       }),
     isDeleted: (paymentId) => Effect.map(deletedPaymentIds, (ids) => ids.has(paymentId)),
-    deletedPaymentIds
+    deletedPaymentIds,
+    prefetch: (rows) =>
+      Effect.gen(function* () {
+        const missing = rows.filter((payment) => !cache.has(`events:payment.created:${payment.id}`))
+        if (missing.length === 0) return
+        const paymentIds = missing.map((payment) => payment.id)
+        const events = new Map<number, Array<LedgerEvent>>(paymentIds.map((id) => [id, []]))
+        let cursor: string | null = null
+        do {
+          const page: Page<LedgerEvent> = yield* balances.listEvents({
+            paymentIds,
+            types: ["payment.created"],
+            cursor,
+            limit: 1000
+          })
+          for (const event of page.items) if (event.paymentId !== null) events.get(event.paymentId)?.push(event)
+          cursor = page.nextCursor
+        } while (cursor !== null)
+        for (const [id, list] of events) cache.set(`events:payment.created:${id}`, list)
+        const extras = new Map<number, RowExtras>(paymentIds.map((id) => [id, emptyExtras]))
+        cursor = null
+        do {
+          const page: Page<DialectRecord> = yield* dialectRecords.listDialectRecords({
+            dialect: dialectName,
+            kind: recordKinds.payment,
+            keys: paymentIds.map(String),
+            cursor,
+            limit: 1000
+          })
+          for (const record of page.items) extras.set(Number(record.key), extrasFromData(record.data))
+          cursor = page.nextCursor
+        } while (cursor !== null)
+        for (const [id, value] of extras) cache.set(`extras:${recordKinds.payment}:${id}`, value)
+      })
   }
 })
 

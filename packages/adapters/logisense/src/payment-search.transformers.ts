@@ -10,6 +10,8 @@
  * (posted) payments not deleted through LogiSense, each followed by its active reversal rows;
  * the default order is `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`)
  * and Search (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones.
+ * What full rows look up per payment (creation events, vendor attributes) is read for a whole page
+ * of payments at once (`Resolver.prefetch`), never one query per payment.
  */
 import { isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
 import {
@@ -351,6 +353,7 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
       const page: Page<Payment> = yield* payments.listPayments({ ...query, cursor, limit: 1000 })
       scanned += page.items.length
       if (scanned > maxScannedPayments) return yield* tooBroad()
+      if (level === "full") yield* resolver.prefetch(page.items)
       for (const payment of page.items) {
         if (!paymentStateVisibility[payment.state].listed || deleted.has(payment.id)) continue
         candidates.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, level) })
@@ -388,6 +391,7 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
             (request.page.pageNumber - 1) * request.page.pageSize,
             request.page.pageNumber * request.page.pageSize
           )
+    yield* resolver.prefetch(pageRows.map((candidate) => candidate.payment))
     const items = yield* Effect.forEach(pageRows, (candidate) =>
       Effect.gen(function* () {
         if (request.withDetail) {

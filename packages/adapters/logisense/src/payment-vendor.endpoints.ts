@@ -7,7 +7,7 @@
  * the payment pays open invoices oldest first.
  */
 import { type Endpoint, endpoint } from "@paybridge/adapter-kit"
-import { type FieldIssue, Parties, Payments } from "@paybridge/core"
+import { type FieldIssue, IdempotencyClaimed, Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import {
   declinedErrors,
@@ -19,7 +19,7 @@ import {
   withoutInvalid
 } from "./logisense.errors.ts"
 import { LogisenseChange, LogisensePayment, LogisenseVendorPaymentBody, paymentPath } from "./logisense.schemas.ts"
-import { atomic, businessDayOf, change, emptyExtras, proven } from "./logisense.transformers.ts"
+import { businessDayOf, change, emptyExtras, proven } from "./logisense.transformers.ts"
 import { makeResolver, orNull, type Resolver } from "./payment-rows.transformers.ts"
 import { rowOf, saveExtras } from "./payment-writes.transformers.ts"
 
@@ -69,7 +69,12 @@ const chargeThroughGateway = (resolver: Resolver, requested: LogisenseVendorPaym
       })
     )
     if (body.automaticDisburse === true) {
-      yield* saveExtras("payment", detail.payment.id, detail.payment, { ...emptyExtras, automaticDisburse: true })
+      // Saved under the charge's idempotency claim (the charge is its own command, see below).
+      yield* Effect.provideService(
+        saveExtras("payment", detail.payment.id, detail.payment, { ...emptyExtras, automaticDisburse: true }),
+        IdempotencyClaimed,
+        true
+      )
     }
     return detail
   })
@@ -86,25 +91,24 @@ export const paymentVendorEndpoints: ReadonlyArray<Endpoint> = [
     responses: { 200: { description: "The charged payment", schema: LogisenseChange("create", LogisensePayment) } },
     tests: proven("charges through the gateway: approved, pending and declined"),
     implemented: true,
+    // Not one atomic unit: the charge is booked and committed, the gateway called outside any
+    // transaction, and the answer built from the payment as the gateway left it. The charge is
+    // idempotent under the request's key (a retry answers the same payment, as it now is).
     handler: ({ body, requestId }) =>
-      atomic(
-        "createPaymentVendor",
-        body,
-        Effect.gen(function* () {
-          const trackingId = trackingIdOf(requestId)
-          const detail = yield* chargeThroughGateway(yield* makeResolver, body)
-          if (detail.payment.state === "rejected") {
-            return {
-              status: 400,
-              body: {
-                trackingId,
-                type: envelopeTypeOf("createPaymentVendor", "POST"),
-                errors: declinedErrors(detail.payment)
-              }
+      Effect.gen(function* () {
+        const trackingId = trackingIdOf(requestId)
+        const detail = yield* chargeThroughGateway(yield* makeResolver, body)
+        if (detail.payment.state === "rejected") {
+          return {
+            status: 400,
+            body: {
+              trackingId,
+              type: envelopeTypeOf("createPaymentVendor", "POST"),
+              errors: declinedErrors(detail.payment)
             }
           }
-          return change(trackingId, "create", [yield* rowOf(yield* makeResolver, detail)])
-        })
-      )
+        }
+        return change(trackingId, "create", [yield* rowOf(yield* makeResolver, detail)])
+      })
   })
 ]

@@ -25,6 +25,7 @@ import {
   Documents,
   type FieldIssue,
   formatMinorUnits,
+  IdempotencyClaimed,
   type LedgerError,
   type LedgerServices,
   Parties,
@@ -466,19 +467,30 @@ export const reversePayment = (
       const result = yield* checked(collections.reverseThroughGateway(input))
       detail = result.detail
       gatewayReference = result.gatewayReference
+      if (result.state === "pending") {
+        return yield* invalid([
+          {
+            path: at("paymentId"),
+            message: `the gateway has not confirmed the reversal yet (attempt ${result.attemptKey}); it is booked when the gateway confirms it`
+          }
+        ])
+      }
       reversal = detail.reversals.find((row) => row.id === result.reversalId)
     } else {
       detail = yield* checked(payments.reversePayment(input))
       reversal = newReversal(found.detail.reversals, detail)
     }
     if (reversal === undefined) return yield* Effect.die(new Error("the reversal just booked is missing"))
-    yield* saveExtras("reversal", reversal.id, detail.payment, {
+    // Through a gateway the reversal is its own command (the request's idempotency key is its claim);
+    // its attributes are saved under that claim.
+    const saved = saveExtras("reversal", reversal.id, detail.payment, {
       ...emptyExtras,
       references: referencesOf(written),
       baseAmount,
       gatewayReference,
       dateAt: body.date === undefined ? null : body.date.toISOString()
     })
+    yield* viaGateway ? Effect.provideService(saved, IdempotencyClaimed, true) : saved
     return { detail, reversal }
   })
 

@@ -33,13 +33,14 @@ export const silverErrors: ErrorTable = {
       if (e.message.startsWith("The request body is not valid JSON")) {
         return { detail: `JSON parse error - ${e.message.replace(/^The request body is not valid JSON: /u, "")}` }
       }
-      const body: Record<string, Array<string>> = {}
+      // Keyed by the client's own field names (`__proto__` included), so a Map, never a plain object's properties.
+      const byField = new Map<string, Array<string>>()
       for (const issue of e.issues) {
         const field =
           typeof issue.path[0] === "string" ? (ledgerFieldNames[issue.path[0]] ?? issue.path[0]) : "non_field_errors"
-        body[field] = [...(body[field] ?? []), issue.message]
+        byField.set(field, [...(byField.get(field) ?? []), issue.message])
       }
-      return Object.keys(body).length === 0 ? { non_field_errors: [e.message] } : body
+      return byField.size === 0 ? { non_field_errors: [e.message] } : Object.fromEntries(byField)
     }
   },
   InvalidTransition: { status: 400, body: (e) => ({ non_field_errors: [e.message] }) },
@@ -87,9 +88,9 @@ export const notADictionary = (body: unknown) => ({
 
 /** Field errors in serializer order, as DRF collected them. */
 export class FieldErrors {
-  readonly errors: Record<string, Array<string>> = {}
+  readonly errors: Record<string, Array<string>> = Object.create(null)
   add(field: string, message: string) {
-    this.errors[field] = [...(this.errors[field] ?? []), message]
+    this.errors[field] = [...(Object.hasOwn(this.errors, field) ? (this.errors[field] ?? []) : []), message]
   }
   check<A>(field: string, result: FieldResult<A>): A | undefined {
     if (result.ok) return result.value

@@ -8,11 +8,21 @@
  * section is the payment serializer as DRF's OPTIONS metadata described it (fields, labels, choices).
  */
 import { isJsonDecimal, MoneyFormats } from "@paybridge/adapter-kit"
-import { currencyCodes } from "@paybridge/core"
+import { currencyCodes, exponentOf } from "@paybridge/core"
 import { Schema } from "effect"
 
-/** Silver writes amounts as strings with exactly two decimals, whatever the currency. */
-export const silverMoney = MoneyFormats.majorUnitString({ decimals: 2 })
+const twoDecimals = MoneyFormats.majorUnitString({ decimals: 2 })
+
+/**
+ * Silver writes amounts as strings with two decimals, whatever the currency (`"200.00"`, JPY
+ * `"5000.00"`); a currency with more decimals keeps all of its own (BHD `"2.125"`), because cutting
+ * them would show a different amount (it used to fail the request with a 500 instead).
+ */
+export const silverMoney: typeof twoDecimals = {
+  ...twoDecimals,
+  format: (amount, currency) =>
+    MoneyFormats.minorToMajorString(amount, currency, { decimals: Math.max(2, exponentOf(currency)) })
+}
 
 export const silverStatuses = ["unpaid", "pending", "paid", "canceled"] as const
 export const SilverStatus = Schema.Literals(silverStatuses)

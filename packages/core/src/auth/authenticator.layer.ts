@@ -3,13 +3,16 @@
  * passwords are scrypt hashes (see `credentials.ts`); issuing a key revokes the user's previous
  * keys in the same transaction. Because scrypt is slow by design, successful API-key checks are
  * remembered in-process for a few minutes, keyed by the SHA-256 of the whole key, but the key row
- * is still read on every call, so a revocation (from this process or any other) takes effect on
- * the very next request. Session tokens derived from a key or a password login are re-checked the
+ * (with its user, in one read) is still read on every call, so a revocation (from this process or
+ * any other) takes effect on the very next request. Verified passwords are remembered the same way
+ * (keyed by an HMAC of user, stored hash and password; the user row is read every time), so HTTP
+ * Basic does not run scrypt per request. Session tokens derived from a key or a password login are re-checked the
  * same way (`principalOfSession`: the key row and the user row, no KDF). Failures never say which
  * part of a credential was wrong. At most `maxConcurrentKdf` scrypt computations run at once; a
  * check that finds every slot taken waits briefly (`kdfQueueTimeoutMillis`) and then fails with
  * `Overloaded`, so a burst of password guesses cannot exhaust memory or the libuv thread pool.
  */
+import { randomBytes } from "node:crypto"
 import { Clock, Effect, Layer, Option, Schema, Semaphore } from "effect"
 import { Conflict, notFound, Overloaded, Unauthorized, validationFailed } from "../errors.ts"
 import { type Principal, Role } from "../model/common.ts"
@@ -26,6 +29,7 @@ import {
   hashSecret,
   type KdfCost,
   parseApiKey,
+  passwordFingerprint,
   productionKdfCost,
   verifySecret
 } from "./credentials.ts"
@@ -33,7 +37,7 @@ import {
 export interface AuthenticatorOptions {
   /** scrypt cost for new hashes; defaults to {@link productionKdfCost}. Tests pass a cheap one. */
   readonly kdfCost?: KdfCost | undefined
-  /** How long a verified API key skips scrypt (the row is still read every time). Default 5 minutes. */
+  /** How long a verified API key or password skips scrypt (the rows are still read every time). Default 5 minutes. */
   readonly cacheTtlMillis?: number | undefined
   /** Upper bound of remembered keys; the oldest entry is dropped first. Default 10 000. */
   readonly cacheMaxEntries?: number | undefined
@@ -91,6 +95,9 @@ export const authenticatorLayerWith = (
       const lastUsedResolutionMillis = options.lastUsedResolutionMillis ?? 60_000
       /** fingerprint of the whole key → who it proved to be; insertion order = age. */
       const verified = new Map<string, CachedVerification>()
+      /** fingerprint of (user, stored hash, password) → when the entry expires; insertion order = age. */
+      const verifiedPasswords = new Map<string, number>()
+      const passwordCacheKey = randomBytes(32)
 
       const kdfSlots = yield* Semaphore.make(Math.max(1, options.maxConcurrentKdf ?? 4))
       const kdfQueueTimeoutMillis = options.kdfQueueTimeoutMillis ?? 2000
@@ -234,12 +241,12 @@ export const authenticatorLayerWith = (
       const verifyApiKey = Effect.fnUntraced(function* (apiKey: string) {
         const parts = parseApiKey(apiKey.trim())
         if (parts === null) return yield* invalidApiKey()
-        // Read on every call, cache or not: revocation must be immediate across processes.
-        const row = yield* store.apiKeys.getByPrefix(parts.prefix)
-        if (row === null || row.revokedAt !== null) return yield* invalidApiKey()
+        // Read on every call, cache or not: revocation must be immediate across processes. The key
+        // and its user come in one read; the secret check is cached (`checkSecret`).
+        const found = yield* store.apiKeys.getWithUserByPrefix(parts.prefix)
+        if (found === null || found.key.revokedAt !== null) return yield* invalidApiKey()
+        const { key: row, user } = found
         yield* checkSecret(apiKey.trim(), parts.secret, row)
-        const user = yield* store.users.get(row.userId)
-        if (user === null) return yield* invalidApiKey()
         const usedAt = yield* now
         const lastUsedAt = row.lastUsedAt ?? null
         if (lastUsedAt === null || usedAt.getTime() - lastUsedAt.getTime() >= lastUsedResolutionMillis) {
@@ -265,7 +272,21 @@ export const authenticatorLayerWith = (
           yield* spendDecoyTime(password.slice(0, maxPasswordLength))
           return yield* invalidPassword()
         }
+        // A password verified recently against this very hash skips scrypt (HTTP Basic sends it on
+        // every request); the user row is still read every time, so a changed password or a
+        // deleted user takes effect on the next request.
+        const fingerprint = passwordFingerprint(passwordCacheKey, user.id, user.passwordHash, password)
+        const nowMillis = yield* Clock.currentTimeMillis
+        const cachedUntil = verifiedPasswords.get(fingerprint)
+        if (cachedUntil !== undefined && cachedUntil > nowMillis) return user
+        if (cachedUntil !== undefined) verifiedPasswords.delete(fingerprint)
         if (!(yield* verify(password, user.passwordHash))) return yield* invalidPassword()
+        verifiedPasswords.set(fingerprint, nowMillis + cacheTtlMillis)
+        while (verifiedPasswords.size > cacheMaxEntries) {
+          const oldest = verifiedPasswords.keys().next()
+          if (oldest.done) break
+          verifiedPasswords.delete(oldest.value)
+        }
         return user
       })
 
@@ -293,11 +314,9 @@ export const authenticatorLayerWith = (
           if (user === null) return yield* endedSession()
           return principalFromUser(user, "user")
         }
-        const row = yield* store.apiKeys.get(origin.apiKeyId)
-        if (row === null || row.revokedAt !== null) return yield* endedSession()
-        const user = yield* store.users.get(row.userId)
-        if (user === null) return yield* endedSession()
-        return principalFromUser(user, "api-key")
+        const found = yield* store.apiKeys.getWithUser(origin.apiKeyId)
+        if (found === null || found.key.revokedAt !== null) return yield* endedSession()
+        return principalFromUser(found.user, "api-key")
       })
 
       const revokeApiKey = Effect.fn("Authenticator.revokeApiKey")(function* (apiKeyId: ApiKeyId) {

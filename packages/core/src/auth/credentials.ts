@@ -5,7 +5,7 @@
  * API keys, `pbk_<prefix>_<secret>`: a random 12-character lookup prefix and a 32-byte base64url
  * secret. The Authenticator layer builds on these; nothing here touches the database.
  */
-import { createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from "node:crypto"
+import { createHash, createHmac, randomBytes, randomInt, scrypt, timingSafeEqual } from "node:crypto"
 
 /** scrypt cost parameters: `N` (CPU/memory cost, a power of two), block size `r`, parallelism `p`. */
 export interface KdfCost {
@@ -125,6 +125,14 @@ export const generateApiKeyPrefix = (): string => {
 
 /** A fresh random secret: 32 bytes, base64url (43 characters). */
 export const generateApiKeySecret = (): string => randomBytes(secretBytes).toString("base64url")
+
+/**
+ * The in-process cache key of a verified password: an HMAC-SHA-256, under a random key of this
+ * process, of the user, the stored hash the password matched and the password. A changed password
+ * (a new stored hash) no longer matches, and a memory dump holds no fast unkeyed hash of a password.
+ */
+export const passwordFingerprint = (processKey: Uint8Array, userId: number, storedHash: string, password: string) =>
+  createHmac("sha256", processKey).update(`${userId}\u0000${storedHash}\u0000${password}`).digest("hex")
 
 /** SHA-256 of the whole key (hex): the key of the in-process verification cache, never stored. */
 export const apiKeyFingerprint = (apiKey: string): string => createHash("sha256").update(apiKey).digest("hex")

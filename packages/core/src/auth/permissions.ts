@@ -25,6 +25,7 @@ export const ledgerOperationAccess = {
   getCustomer: "read",
   listCustomers: "read",
   createGateway: "configure",
+  updateGateway: "configure",
   getGateway: "read",
   listGateways: "read",
   createPreset: "configure",
@@ -70,6 +71,7 @@ export const ledgerOperationAccess = {
   listDialectRecords: "read",
   deleteDialectRecord: "write",
   createPaymentLink: "write",
+  reconcileGatewayAttempts: "configure",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read"
 } as const satisfies Record<string, Access>

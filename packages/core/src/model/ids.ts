@@ -46,6 +46,9 @@ export type LedgerEventId = typeof LedgerEventId.Type
 export const GatewayId = positiveInt.pipe(Schema.brand("GatewayId"))
 export type GatewayId = typeof GatewayId.Type
 
+export const GatewayAttemptId = positiveInt.pipe(Schema.brand("GatewayAttemptId"))
+export type GatewayAttemptId = typeof GatewayAttemptId.Type
+
 export const PresetId = positiveInt.pipe(Schema.brand("PresetId"))
 export type PresetId = typeof PresetId.Type
 
@@ -76,6 +79,7 @@ export type RecordIdOfAnyKind =
   | BalanceEntryId
   | LedgerEventId
   | GatewayId
+  | GatewayAttemptId
   | PresetId
   | DialectRecordId
   | UserId

@@ -20,6 +20,7 @@ import {
   DialectRecordId,
   DocumentId,
   EntityId,
+  GatewayAttemptId,
   GatewayId,
   LedgerEventId,
   PaymentId,
@@ -264,6 +265,53 @@ export const Collection = Schema.Struct({
 })
 export type Collection = typeof Collection.Type
 
+export const GatewayAttemptKind = Schema.Literals(["charge", "refund"])
+export type GatewayAttemptKind = typeof GatewayAttemptKind.Type
+/** `pending` until the gateway's answer is recorded; the others are final. */
+export const GatewayAttemptState = Schema.Literals(["pending", "approved", "declined", "abandoned"])
+export type GatewayAttemptState = typeof GatewayAttemptState.Type
+
+/**
+ * One request to a payment gateway that can move money (a charge of a payment, or a refund of part
+ * of a charged payment), booked and committed before the gateway is called. `attemptKey` derives
+ * from the ledger's own ids and is the gateway's idempotency key, so re-sending it never moves money
+ * twice; the reconciler settles attempts still `pending` after a crash or a timeout by asking the
+ * gateway for that key. `sentAt` is set when the request first left for the gateway.
+ */
+export const GatewayAttempt = Schema.Struct({
+  id: GatewayAttemptId,
+  attemptKey: Text,
+  kind: GatewayAttemptKind,
+  gatewayId: GatewayId,
+  customerId: CustomerId,
+  paymentId: PaymentId,
+  currency: CurrencyCode,
+  /** > 0, minor units of `currency`. */
+  amount: Amount,
+  state: GatewayAttemptState,
+  /** Charges: the card number, token or mandate the gateway charges (re-sent with the same key). */
+  token: Nullable(Text),
+  /** Refunds: the charge's gateway reference. */
+  chargeReference: Nullable(Text),
+  /** Refunds: what the reversal is booked with once the gateway approves. */
+  reason: Nullable(Text),
+  effectiveDate: Nullable(BusinessDate),
+  /** Refunds: the document whose allocation the reversal releases first (see `bookReversal`). */
+  documentId: Nullable(DocumentId),
+  gatewayReference: Nullable(Text),
+  /** The gateway's decline message, or why the attempt was abandoned. */
+  message: Nullable(Text),
+  /** The reversal booked for an approved refund. */
+  reversalId: Nullable(ReversalId),
+  /** How many times the gateway was asked (sends and lookups). */
+  tries: Schema.Int,
+  createdAt: Schema.Date,
+  sentAt: Nullable(Schema.Date),
+  settledAt: Nullable(Schema.Date),
+  updatedAt: Schema.Date
+})
+export type GatewayAttempt = typeof GatewayAttempt.Type
+
 export const Refund = Schema.Struct({
   id: RefundId,
   publicId: PublicId,
@@ -320,6 +368,9 @@ export const LedgerEventType = Schema.Literals([
   "customer.updated",
   "billing-entity.created",
   "gateway.created",
+  "gateway.updated",
+  "gateway.attempt-booked",
+  "gateway.attempt-settled",
   "preset.created",
   "preset.updated",
   "document.issued",

@@ -33,6 +33,12 @@ export interface ApiKeyRecord {
   readonly lastUsedAt?: Date | null | undefined
 }
 
+/** An API key and the user it belongs to. */
+export interface ApiKeyWithUser {
+  readonly key: ApiKeyRecord
+  readonly user: UserRecord
+}
+
 export class IdentityStore extends Context.Service<
   IdentityStore,
   {
@@ -49,6 +55,10 @@ export class IdentityStore extends Context.Service<
     readonly apiKeys: {
       readonly insert: (row: Omit<ApiKeyRecord, "id">) => Op<ApiKeyRecord>
       readonly getByPrefix: (prefix: string) => Op<ApiKeyRecord | null>
+      /** The key with this prefix and its user, in one read (what authenticating a request needs). */
+      readonly getWithUserByPrefix: (prefix: string) => Op<ApiKeyWithUser | null>
+      /** The key with this id and its user, in one read (what a session made from a key checks per request). */
+      readonly getWithUser: (id: ApiKeyId) => Op<ApiKeyWithUser | null>
       readonly revokeAllForUser: (userId: UserId, at: Date) => Op<number>
       readonly get: (id: ApiKeyId) => Op<ApiKeyRecord | null>
       /** Every key (of one user when given), by id; revoked ones included. */

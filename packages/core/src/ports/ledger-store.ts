@@ -19,6 +19,7 @@ import type {
   CustomerId,
   DialectRecordId,
   DocumentId,
+  GatewayAttemptId,
   GatewayId,
   PaymentId,
   PresetId,
@@ -36,6 +37,7 @@ import type {
   DocumentKind,
   DocumentState,
   Gateway,
+  GatewayAttempt,
   LedgerEvent,
   LedgerEventType,
   Payment,
@@ -123,6 +125,8 @@ export interface EventQuery extends Paging {
   /** Restricts to events of these customers (a principal's visibility scope); customer-less events drop out. */
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined
+  /** Events of any of these payments. */
+  readonly paymentIds?: ReadonlyArray<PaymentId> | undefined
 }
 
 export interface DialectRecordQuery extends Paging {
@@ -131,6 +135,8 @@ export interface DialectRecordQuery extends Paging {
   readonly customerId?: CustomerId | undefined
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined
+  /** Records with any of these keys. */
+  readonly keys?: ReadonlyArray<string> | undefined
 }
 
 /** The window and scope of {@link PaymentOverview} figures. */
@@ -142,6 +148,14 @@ export interface OverviewQuery {
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   /** How many debtors to list. */
   readonly topDebtors: number
+}
+
+/** The records that hang off one payment (see `payments.children`). */
+export interface PaymentChildren {
+  readonly allocations: ReadonlyArray<Allocation>
+  readonly reversals: ReadonlyArray<Reversal>
+  readonly collections: ReadonlyArray<Collection>
+  readonly refunds: ReadonlyArray<Refund>
 }
 
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
@@ -174,6 +188,7 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Gateway>) => Op<Gateway>
       readonly get: (id: GatewayId) => Op<Gateway | null>
       readonly getByCode: (code: string) => Op<Gateway | null>
+      readonly update: (row: Gateway) => Op<Gateway>
       readonly list: (paging: Paging) => ListOp<Gateway>
     }
     readonly presets: {
@@ -200,6 +215,12 @@ export class LedgerStore extends Context.Service<
       readonly getByExternalRef: (ref: ExternalRef) => Op<Payment | null>
       readonly update: (row: Payment, expectedVersion: number) => Guarded<Payment>
       readonly list: (query: PaymentQuery) => ListOp<Payment>
+      /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
+      readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
+      /** A payment and everything that hangs off it, in one read; `null` when there is no such payment. */
+      readonly getWithChildren: (
+        id: PaymentId
+      ) => Op<{ readonly payment: Payment; readonly children: PaymentChildren } | null>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }
@@ -233,6 +254,16 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Collection>) => Op<Collection>
       readonly update: (row: Collection) => Op<Collection>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Collection>>
+    }
+    /** Requests to gateways that can move money, booked before the gateway is called (see `GatewayAttempt`). */
+    readonly gatewayAttempts: {
+      /** `Conflict("duplicate")` when the attempt key exists. */
+      readonly insert: (row: New<GatewayAttempt>) => Guarded<GatewayAttempt>
+      readonly get: (id: GatewayAttemptId) => Op<GatewayAttempt | null>
+      readonly update: (row: GatewayAttempt) => Op<GatewayAttempt>
+      readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<GatewayAttempt>>
+      /** Attempts still `pending`, oldest first, at most `limit`. */
+      readonly listPending: (limit: number) => Op<ReadonlyArray<GatewayAttempt>>
     }
     readonly refunds: {
       readonly insert: (row: New<Refund>) => Op<Refund>

@@ -7,7 +7,7 @@
 import { Schema } from "effect"
 import { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import { RefundAction, RefundState } from "../lifecycle/refund-lifecycle.ts"
-import { BusinessDate, CustomFields, ExternalRef, Origin } from "../model/common.ts"
+import { BusinessDate, CustomFields, ExternalRef, Origin, Timestamp } from "../model/common.ts"
 import {
   AllocationId,
   BillingEntityId,
@@ -20,19 +20,20 @@ import {
   ReversalId
 } from "../model/ids.ts"
 import { CollectionMethod, DocumentKind, LedgerEventType } from "../model/records.ts"
+import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
 
 /** A major-unit amount as text or JSON number; validated exactly against the currency later. */
-export const AmountInput = Schema.Union([Schema.String, Schema.Finite]).annotate({
+export const AmountInput = Schema.Union([WellFormedText, Schema.Finite]).annotate({
   identifier: "AmountInput",
   description: 'major-unit decimal, e.g. "12.50"'
 })
 export type AmountInput = typeof AmountInput.Type
 
 const optional = Schema.optional
-const Text = (max: number) => Schema.String.check(Schema.isMaxLength(max))
-const Name = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))
-const Cursor = optional(Schema.NullOr(Schema.String))
+const Text = (max: number) => TextOfLength(max)
+const Name = TextOfLength(200, 1)
+const Cursor = optional(Schema.NullOr(WellFormedText))
 const Limit = optional(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 })))
 
 export const CreateBillingEntityInput = Schema.Struct({
@@ -47,7 +48,7 @@ export const CreateCustomerInput = Schema.Struct({
   name: Name,
   currency: CurrencyCode,
   /** Account number; assigned from a sequence when omitted. */
-  number: optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(40))),
+  number: optional(TextOfLength(40, 1)),
   email: optional(Schema.NullOr(Text(254))),
   creditLimit: optional(Schema.NullOr(AmountInput)),
   billingEntityId: optional(Schema.NullOr(BillingEntityId)),
@@ -74,6 +75,14 @@ export const CreateGatewayInput = Schema.Struct({
 })
 export type CreateGatewayInput = typeof CreateGatewayInput.Type
 
+/** Rename a gateway, or enable / disable it (a disabled gateway takes no new payments or links). */
+export const UpdateGatewayInput = Schema.Struct({
+  id: GatewayId,
+  name: optional(Name),
+  enabled: optional(Schema.Boolean)
+})
+export type UpdateGatewayInput = typeof UpdateGatewayInput.Type
+
 export const CreatePresetInput = Schema.Struct({
   kind: Schema.Literals(["method", "type"]),
   code: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,40}$/)),
@@ -97,7 +106,7 @@ export const IssueDocumentInput = Schema.Struct({
   total: AmountInput,
   /** Defaults to the customer's currency; must equal it. */
   currency: optional(CurrencyCode),
-  number: optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(40))),
+  number: optional(TextOfLength(40, 1)),
   billingEntityId: optional(Schema.NullOr(BillingEntityId)),
   relatedDocumentId: optional(Schema.NullOr(DocumentId)),
   issueDate: optional(BusinessDate),
@@ -152,7 +161,7 @@ export const CreatePaymentInput = Schema.Struct({
   ...PaymentReferencesInput,
   customFields: optional(CustomFields),
   externalRef: optional(Schema.NullOr(ExternalRef)),
-  sourceRecord: optional(Schema.NullOr(Schema.Unknown))
+  sourceRecord: optional(Schema.NullOr(WellFormedUnknown))
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
 
@@ -172,9 +181,9 @@ export type UpdatePaymentInput = typeof UpdatePaymentInput.Type
 
 export const PaymentLookup = Schema.Union([
   Schema.Struct({ id: PaymentId }),
-  Schema.Struct({ publicId: Schema.String }),
-  Schema.Struct({ referenceNumber: Schema.String }),
-  Schema.Struct({ number: Schema.String }),
+  Schema.Struct({ publicId: TextOfLength(200) }),
+  Schema.Struct({ referenceNumber: TextOfLength(200) }),
+  Schema.Struct({ number: TextOfLength(200) }),
   Schema.Struct({ externalRef: ExternalRef })
 ])
 export type PaymentLookup = typeof PaymentLookup.Type
@@ -188,10 +197,10 @@ export const PaymentQueryInput = Schema.Struct({
   reversal: optional(Schema.Literals(["any", "none", "some"])),
   reversalDateFrom: optional(BusinessDate),
   reversalDateTo: optional(BusinessDate),
-  eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Schema.Date })),
+  eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Timestamp })),
   idAfter: optional(PaymentId),
-  createdSince: optional(Schema.Date),
-  updatedSince: optional(Schema.Date),
+  createdSince: optional(Timestamp),
+  updatedSince: optional(Timestamp),
   methodId: optional(PresetId),
   typeId: optional(PresetId),
   gatewayId: optional(GatewayId),
@@ -201,7 +210,7 @@ export const PaymentQueryInput = Schema.Struct({
   /** The protocol the payment was created through: `trpc`, `cli`, `dialect:<id>`… */
   origin: optional(Origin),
   /** Text in any reference of the payment (case-insensitive). */
-  search: optional(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))),
+  search: optional(TextOfLength(200, 1)),
   order: optional(Schema.Literals(["newest", "id"])),
   cursor: Cursor,
   limit: Limit
@@ -219,7 +228,7 @@ export type PostPaymentInput = typeof PostPaymentInput.Type
 
 export const RejectPaymentInput = Schema.Struct({
   paymentId: PaymentId,
-  reason: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(500))
+  reason: TextOfLength(500, 1)
 })
 export type RejectPaymentInput = typeof RejectPaymentInput.Type
 
@@ -351,15 +360,17 @@ export const AdjustBalanceInput = Schema.Struct({
   customerId: CustomerId,
   /** Signed major-unit amount: positive credits the customer, negative debits. */
   amount: AmountInput,
-  description: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(500))
+  description: TextOfLength(500, 1)
 })
 export type AdjustBalanceInput = typeof AdjustBalanceInput.Type
 
 export const EventQueryInput = Schema.Struct({
   types: optional(Schema.Array(LedgerEventType)),
-  since: optional(Schema.Date),
+  since: optional(Timestamp),
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
+  /** Events of any of these payments (at most 1000: one page of a list, read in one query). */
+  paymentIds: optional(Schema.Array(PaymentId).check(Schema.isMaxLength(1000))),
   cursor: Cursor,
   limit: Limit
 })
@@ -378,7 +389,7 @@ export type PageInput = typeof PageInput.Type
 
 const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
 const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
-const DialectKey = Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))
+const DialectKey = TextOfLength(200, 1)
 
 /** Create or replace a dialect's vendor-only object, found by (dialect, kind, key). */
 export const SaveDialectRecordInput = Schema.Struct({
@@ -387,7 +398,7 @@ export const SaveDialectRecordInput = Schema.Struct({
   key: DialectKey,
   customerId: optional(Schema.NullOr(CustomerId)),
   paymentId: optional(Schema.NullOr(PaymentId)),
-  data: Schema.Record(Schema.String, Schema.Unknown),
+  data: Schema.Record(Schema.String, Schema.Unknown).check(hasWellFormedText()),
   /**
    * `true`: `data` changes only the top-level fields it names, and the rest of the stored data
    * stays. The record's customer (`customerId`) is locked before the stored data is read, so two
@@ -405,6 +416,8 @@ export const DialectRecordQueryInput = Schema.Struct({
   kind: DialectKind,
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
+  /** Records with any of these keys (at most 1000: one page of a list, read in one query). */
+  keys: optional(Schema.Array(DialectKey).check(Schema.isMaxLength(1000))),
   cursor: Cursor,
   limit: Limit
 })

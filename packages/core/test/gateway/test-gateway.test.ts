@@ -99,8 +99,18 @@ describe("PaymentGateways.layerTest", () => {
     const outcomes = await run(
       Effect.gen(function* () {
         const gateways = yield* PaymentGateways
-        const charge = (amount: bigint, token: string | null) =>
-          gateways.charge({ gateway, amount, currency: "EUR", token, reference: "PAY-1" })
+        let attempt = 0
+        const charge = (amount: bigint, token: string | null) => {
+          attempt += 1
+          return gateways.charge({
+            gateway,
+            attemptKey: `k${attempt}`,
+            amount,
+            currency: "EUR",
+            token,
+            reference: "PAY-1"
+          })
+        }
         return [
           yield* charge(1000n, null),
           yield* charge(1051n, null),
@@ -112,21 +122,50 @@ describe("PaymentGateways.layerTest", () => {
     expect(outcomes.map(({ status }) => status)).toEqual(["approved", "declined", "declined", "pending"])
     expect(outcomes[1]).toMatchObject({ status: "declined", message: "card declined" })
     expect(outcomes[2]).toMatchObject({ status: "declined", message: "insufficient funds" })
-    const references = outcomes.map(({ gatewayReference }) => gatewayReference)
+    const references = outcomes.map((outcome) => ("gatewayReference" in outcome ? outcome.gatewayReference : null))
     for (const reference of references) expect(reference).toMatch(/^TGW_[0-9A-Z]+$/)
     expect(new Set(references).size).toBe(references.length)
   })
 
-  it("creates payment links on the gateway's code with a fresh reference each time", async () => {
-    const [first, second] = await run(
+  it("answers an attempt key once: a re-sent charge repeats the first answer and lookup finds it", async () => {
+    const [first, again, found, missing] = await run(
       Effect.gen(function* () {
         const gateways = yield* PaymentGateways
-        const link = () => gateways.createPaymentLink({ gateway, amount: 2500n, currency: "USD", reference: "INV-9" })
-        return [yield* link(), yield* link()] as const
+        const request = {
+          gateway,
+          attemptKey: "pb_ch_1",
+          amount: 1000n,
+          currency: "EUR" as const,
+          token: null,
+          reference: "P"
+        }
+        return [
+          yield* gateways.charge(request),
+          yield* gateways.charge({ ...request, amount: 1051n }),
+          yield* gateways.lookup({ gateway, attemptKey: "pb_ch_1", kind: "charge", chargeReference: null }),
+          yield* gateways.lookup({ gateway, attemptKey: "pb_ch_2", kind: "charge", chargeReference: null })
+        ] as const
       })
     )
+    expect(first.status).toBe("approved")
+    expect(again).toEqual(first)
+    expect(found).toEqual(first)
+    expect(missing).toEqual({ status: "not-found" })
+  })
+
+  it("creates payment links on the gateway's code, one per attempt key", async () => {
+    const [first, second, repeated] = await run(
+      Effect.gen(function* () {
+        const gateways = yield* PaymentGateways
+        const link = (attemptKey: string) =>
+          gateways.createPaymentLink({ gateway, attemptKey, amount: 2500n, currency: "USD", reference: "INV-9" })
+        return [yield* link("a"), yield* link("b"), yield* link("a")] as const
+      })
+    )
+    if ("refused" in first || "refused" in second) throw new Error("the test gateway refused a link")
     expect(first.gatewayReference).toMatch(/^TGL_[0-9A-Z]+$/)
     expect(first.url).toBe(`https://pay.test-gateway.invalid/test-cards/${first.gatewayReference}`)
     expect(second.gatewayReference).not.toBe(first.gatewayReference)
+    expect(repeated).toEqual(first)
   })
 })

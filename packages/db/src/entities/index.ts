@@ -9,6 +9,7 @@ import { CustomerEntity } from "./customer.entity.ts"
 import { DialectRecordEntity } from "./dialect-record.entity.ts"
 import { DocumentEntity } from "./document.entity.ts"
 import { GatewayEntity } from "./gateway.entity.ts"
+import { GatewayAttemptEntity } from "./gateway-attempt.entity.ts"
 import { IdempotencyKeyEntity } from "./idempotency-key.entity.ts"
 import { LedgerEventEntity } from "./ledger-event.entity.ts"
 import { PaymentEntity } from "./payment.entity.ts"
@@ -36,7 +37,8 @@ export const ledgerEntities = [
   ApiKeyEntity,
   IdempotencyKeyEntity,
   SequenceEntity,
-  DialectRecordEntity
+  DialectRecordEntity,
+  GatewayAttemptEntity
 ]
 
 export {
@@ -49,6 +51,7 @@ export {
   CustomerEntity,
   DialectRecordEntity,
   DocumentEntity,
+  GatewayAttemptEntity,
   GatewayEntity,
   IdempotencyKeyEntity,
   LedgerEventEntity,

@@ -13,6 +13,7 @@ import { Migration20261122000000SearchText } from "./20261122000000-search-text.
 import { Migration20261122000100SearchTextBackfill } from "./20261122000100-search-text-backfill.migration.ts"
 import { Migration20261203100000AllocationReleases } from "./20261203100000-allocation-releases.migration.ts"
 import { Migration20261203100100DraftReservations } from "./20261203100100-draft-reservations.migration.ts"
+import { Migration20261203400000GatewayAttempts } from "./20261203400000-gateway-attempts.migration.ts"
 import { Migration20261203600000PaymentReceivedAt } from "./20261203600000-payment-received-at.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
@@ -30,5 +31,6 @@ export const ledgerMigrations: Array<MigrationObject> = [
   },
   { name: Migration20261203100000AllocationReleases.migrationName, class: Migration20261203100000AllocationReleases },
   { name: Migration20261203100100DraftReservations.migrationName, class: Migration20261203100100DraftReservations },
+  { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts },
   { name: Migration20261203600000PaymentReceivedAt.migrationName, class: Migration20261203600000PaymentReceivedAt }
 ]

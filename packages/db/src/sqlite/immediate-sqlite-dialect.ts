@@ -1,12 +1,14 @@
 /**
  * The Kysely dialect MikroORM uses for SQLite in Paybridge. It differs from the stock
- * better-sqlite3 dialect in three ways that the ledger depends on:
+ * better-sqlite3 dialect in four ways that the ledger depends on:
  * - transactions start with `BEGIN IMMEDIATE`, so a writer takes the database write lock at BEGIN
  *   (two processes on one file serialise instead of failing to upgrade a read lock mid-transaction);
  * - the connection waits up to `busyTimeoutMs` for that lock (`busy_timeout`) and file databases
  *   run in WAL mode, so readers of other processes are not blocked by a writer; when the lock
  *   does not come in time, the transaction's first statement fails with SQLite's "database is
  *   locked" (which the store reports as `StorageUnavailable`);
+ * - statements are prepared once per text and reused (values are bound parameters, so the text of a
+ *   statement repeats; see `src/sql/bound-drivers.ts`);
  * - integers are read as exact 64-bit values: every statement reads in "safe integers" mode and
  *   values that fit a JS number are handed back as numbers, larger ones as `bigint`. Money columns
  *   (bigint minor units) therefore round-trip exactly even beyond 2^53.
@@ -82,26 +84,54 @@ interface LockState {
 
 const endsTransaction = /^\s*(rollback|commit|end)\b/i
 
-/** Wraps better-sqlite3 so every statement reads exact integers (see the module comment). */
-const exactIntegerDatabase = (native: NativeSqliteDatabase, lock: LockState): SqliteDatabase => ({
-  close: () => native.close(),
-  prepare: (sql: string): SqliteStatement => {
-    if (lock.pending !== null) {
-      if (endsTransaction.test(sql)) lock.pending = null
-      else throw lock.pending
+/** How many prepared statements a connection keeps for reuse (the store's statements are far fewer). */
+const statementCacheSize = 500
+
+/**
+ * Wraps better-sqlite3 so every statement reads exact integers (see the module comment) and is
+ * prepared once: statements carry their values as bound parameters, so their text repeats and the
+ * prepared statement is kept by text (least recently used dropped past `statementCacheSize`).
+ */
+const exactIntegerDatabase = (native: NativeSqliteDatabase, lock: LockState): SqliteDatabase => {
+  const prepared = new Map<string, NativeStatement>()
+  const prepareOnce = (sql: string): NativeStatement => {
+    const cached = prepared.get(sql)
+    if (cached !== undefined) {
+      prepared.delete(sql)
+      prepared.set(sql, cached)
+      return cached
     }
     const statement = native.prepare(sql)
     if (statement.reader) statement.safeIntegers(true)
-    return {
-      reader: statement.reader,
-      all: (parameters) => statement.all(...parameters).map(narrowRow),
-      run: (parameters) => statement.run(...parameters),
-      iterate: function* (parameters) {
-        for (const row of statement.iterate(...parameters)) yield narrowRow(row)
+    prepared.set(sql, statement)
+    if (prepared.size > statementCacheSize) {
+      const oldest = prepared.keys().next()
+      if (oldest.done !== true) prepared.delete(oldest.value)
+    }
+    return statement
+  }
+  return {
+    close: () => {
+      prepared.clear()
+      native.close()
+    },
+    prepare: (sql: string): SqliteStatement => {
+      if (lock.pending !== null) {
+        if (endsTransaction.test(sql)) lock.pending = null
+        else throw lock.pending
+      }
+      const statement = prepareOnce(sql)
+      return {
+        reader: statement.reader,
+        all: (parameters) => statement.all(...parameters).map(narrowRow),
+        run: (parameters) => statement.run(...parameters),
+        iterate: function* (parameters) {
+          for (const row of statement.iterate(...parameters)) yield narrowRow(row)
+        }
       }
     }
   }
-})
+}
 
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #lock: LockState

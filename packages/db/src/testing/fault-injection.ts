@@ -60,6 +60,7 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
     releases: group("releases", store.releases),
     reversals: group("reversals", store.reversals),
     collections: group("collections", store.collections),
+    gatewayAttempts: group("gatewayAttempts", store.gatewayAttempts),
     refunds: group("refunds", store.refunds),
     balance: group("balance", store.balance),
     events: group("events", store.events),

@@ -6,18 +6,22 @@
  * `TestLedgerStore.layer` provides them, one database per build of the layer; `testLedgerLayer`
  * adds every ledger service (`ledgerLayer`) and the deterministic test gateway and exposes the
  * stores too, so tests can look underneath the services. Each use of a layer (each
- * `Effect.provide`, each runtime) gets its own empty database.
+ * `Effect.provide`, each runtime) gets its own empty database. The layers also provide the
+ * database's `StatementLog` (every statement it runs, for query budgets).
  */
-import { ledgerLayer, PaymentGateways } from "@paybridge/core"
-import { Effect, Layer, type Scope } from "effect"
+import { ledgerLayer, PaymentGateways, type PaymentGatewaysShape } from "@paybridge/core"
+import { Context, Effect, Layer, type Scope } from "effect"
 import { type LedgerStores, type StorePorts, storesContext } from "../ledger-stores.layer.ts"
 import { type StoreFaults, withFaults } from "./fault-injection.ts"
 import { acquireSqliteTestDatabase } from "./sqlite-test-database.ts"
+import { attachStatementLog, StatementLog } from "./statement-log.ts"
 
 /** Options of {@link TestLedgerStore.make}. */
 export interface TestLedgerStoreOptions {
   /** Called with the operation name (e.g. `"events.append"`) before each call; `true` makes it fail. */
   readonly faults?: StoreFaults | undefined
+  /** The gateways the ledger calls (default: the deterministic test gateway). */
+  readonly gateways?: PaymentGatewaysShape | undefined
 }
 
 const make = (options: TestLedgerStoreOptions = {}): Effect.Effect<LedgerStores, never, Scope.Scope> =>
@@ -25,10 +29,18 @@ const make = (options: TestLedgerStoreOptions = {}): Effect.Effect<LedgerStores,
     options.faults === undefined ? stores : withFaults(stores, options.faults)
   )
 
-const layerWith = (options: TestLedgerStoreOptions): Layer.Layer<StorePorts> =>
-  Layer.effectContext(Effect.map(make(options), storesContext))
+const layerWith = (options: TestLedgerStoreOptions): Layer.Layer<StorePorts | StatementLog> =>
+  Layer.effectContext(
+    Effect.map(acquireSqliteTestDatabase(), ({ database, stores }) =>
+      Context.add(
+        storesContext(options.faults === undefined ? stores : withFaults(stores, options.faults)),
+        StatementLog,
+        attachStatementLog(database.orm)
+      )
+    )
+  )
 
-/** The real stores on a fresh SQLite database in memory: `make`/`layer`/`layerWith(options)`. */
+/** The real stores on a fresh SQLite database in memory (+ its `StatementLog` in the layers): `make`/`layer`/`layerWith(options)`. */
 export const TestLedgerStore = {
   make,
   layer: layerWith({}),
@@ -37,6 +49,13 @@ export const TestLedgerStore = {
 
 /** Every ledger service + the three stores + PaymentGateways on stores built with `options` (e.g. injected faults). */
 export const testLedgerLayerWith = (options: TestLedgerStoreOptions = {}) =>
-  ledgerLayer.pipe(Layer.provideMerge(Layer.merge(TestLedgerStore.layerWith(options), PaymentGateways.layerTest)))
+  ledgerLayer.pipe(
+    Layer.provideMerge(
+      Layer.merge(
+        TestLedgerStore.layerWith(options),
+        options.gateways === undefined ? PaymentGateways.layerTest : Layer.succeed(PaymentGateways, options.gateways)
+      )
+    )
+  )
 
 export const testLedgerLayer = testLedgerLayerWith()

@@ -300,7 +300,7 @@ describe("Authenticator: API keys", () => {
       let keyReads = 0
       const { identity: store } = yield* TestLedgerStore.make({
         faults: (operation) => {
-          if (operation === "apiKeys.getByPrefix") keyReads += 1
+          if (operation === "apiKeys.getWithUserByPrefix") keyReads += 1
           return false
         }
       })
@@ -384,6 +384,32 @@ describe("Authenticator: passwords and principals", () => {
       }
     }).pipe(Effect.provide(withFreshStore))
   )
+
+  it.effect("a verified password skips scrypt on the next sign-ins; a wrong one is still checked and refused", () => {
+    let scryptChecks = 0
+    const counted = Layer.provideMerge(
+      authenticatorLayerWith({
+        kdfCost: testKdfCost,
+        verifySecret: (secret, stored) => {
+          scryptChecks += 1
+          return verifySecret(secret, stored)
+        }
+      }),
+      TestLedgerStore.layer
+    )
+    return Effect.gen(function* () {
+      const auth = yield* Authenticator
+      yield* auth.createUser(alice)
+      for (let call = 0; call < 5; call++)
+        yield* auth.authenticatePassword("alice@example.com", "correct horse battery")
+      assert.strictEqual(scryptChecks, 1)
+      const error = yield* failureOf(auth.authenticatePassword("alice@example.com", "correct horse batterY"))
+      assert.strictEqual(error._tag, "Unauthorized")
+      assert.strictEqual(scryptChecks, 2)
+      yield* auth.authenticatePassword("alice@example.com", "correct horse battery")
+      assert.strictEqual(scryptChecks, 2)
+    }).pipe(Effect.provide(counted))
+  })
 
   it.effect("principalOf carries the user's role and customer scope", () =>
     Effect.gen(function* () {

@@ -87,8 +87,12 @@ describe("reverseThroughGateway", () => {
         const payment = yield* gatewayPayment(customer.id, "100.00")
         const result = yield* asAdmin(collections.reverseThroughGateway({ paymentId: payment.id, amount: "40.00" }))
         assert.strictEqual(result.detail.payment.reversedAmount, 4000n)
-        assert.strictEqual(result.detail.reversals.map((row) => row.id).includes(result.reversalId), true)
-        assert.match(result.gatewayReference, /^TGR_/)
+        assert.strictEqual(result.state, "approved")
+        assert.strictEqual(
+          result.detail.reversals.some((row) => row.id === result.reversalId),
+          true
+        )
+        assert.match(result.gatewayReference ?? "", /^TGR_/)
         assert.strictEqual(yield* balanceOf(customer.id), 6000n)
         const over = yield* Effect.flip(
           asAdmin(collections.reverseThroughGateway({ paymentId: payment.id, amount: "70.00" }))

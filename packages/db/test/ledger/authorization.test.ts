@@ -86,13 +86,20 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 54)
+    assert.strictEqual(levels.length, 56)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
         .map(([operation]) => operation)
         .sort(),
-      ["createBillingEntity", "createGateway", "createPreset", "updatePreset"]
+      [
+        "createBillingEntity",
+        "createGateway",
+        "createPreset",
+        "reconcileGatewayAttempts",
+        "updateGateway",
+        "updatePreset"
+      ]
     )
   })
 })

@@ -5,6 +5,7 @@
  */
 export * from "./gateway-driver.ts"
 export * from "./gateway-event-order.ts"
+export { type LedgerGatewayCalls, ledgerGatewayCalls } from "./ledger-port.ts"
 export * from "./stripe-config.ts"
 export * from "./stripe-currency.ts"
 export { makeStripeDriver, StripeDriver } from "./stripe-driver.ts"

@@ -6,7 +6,7 @@
  */
 import Stripe from "stripe"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { StripeStandIn } from "./support/stripe-stand-in.ts"
+import { StripeStandIn } from "../src/testing/stripe-stand-in.ts"
 
 let standIn: StripeStandIn
 beforeEach(async () => {

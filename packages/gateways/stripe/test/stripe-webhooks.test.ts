@@ -6,8 +6,8 @@
  * the event-order rule.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import type { StripeEventRecord } from "../src/testing/stripe-stand-in.state.ts"
 import { cardCharge, run, runFailure, useStandIn } from "./support/driver-fixture.ts"
-import type { StripeEventRecord } from "./support/stripe-stand-in.state.ts"
 import { WebhookReceiver } from "./support/webhook-receiver.ts"
 
 describe("verifyWebhook", () => {

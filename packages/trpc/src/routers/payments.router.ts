@@ -12,6 +12,7 @@ import {
   CreatePaymentInput,
   DeallocateInput,
   Documents,
+  GatewayReversal,
   Page,
   PayDocumentInput,
   Payment,
@@ -36,6 +37,7 @@ const encodeDetail = jsonOutput(PaymentDetail)
 const encodePayment = jsonOutput(Payment)
 const encodePage = jsonOutput(Page(Payment))
 const encodeRefund = jsonOutput(Refund)
+const encodeGatewayReversal = jsonOutput(GatewayReversal)
 
 export const paymentsRouter = router({
   create: protectedProcedure
@@ -77,6 +79,14 @@ export const paymentsRouter = router({
     .input(jsonInput(ReversePaymentInput))
     .mutation(async ({ ctx, input }) =>
       encodeDetail(await ctx.runLedger(Payments.use((payments) => payments.reversePayment(input))))
+    ),
+  /** Refunds through the payment's gateway; the reversal is booked once the gateway approves. */
+  reverseThroughGateway: protectedProcedure
+    .input(jsonInput(ReversePaymentInput))
+    .mutation(async ({ ctx, input }) =>
+      encodeGatewayReversal(
+        await ctx.runLedger(Collections.use((collections) => collections.reverseThroughGateway(input)))
+      )
     ),
   reinstate: protectedProcedure
     .input(jsonInput(ReinstateReversalInput))

@@ -5,14 +5,15 @@
  * until when, never the token), and sign-out, which ends that session at once.
  */
 
+import { TextOfLength } from "@paybridge/core"
 import { TRPCError } from "@trpc/server"
 import { Schema } from "effect"
 import { jsonInput } from "../json-codec.ts"
 import { protectedProcedure, publicProcedure, router } from "../trpc.ts"
 
 const SignInInput = Schema.Struct({
-  email: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(254)),
-  password: Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(1024))
+  email: TextOfLength(254, 1),
+  password: TextOfLength(1024, 1)
 })
 
 const whoamiOf = (principal: {

@@ -10,16 +10,18 @@
 import {
   Authenticator,
   type Forbidden,
+  illFormedTextProblem,
   type Overloaded,
   type Principal,
   type StorageUnavailable,
-  Unauthorized
+  Unauthorized,
+  ValidationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
 import type { SessionStore } from "./session-store.ts"
 
-/** The failures an authentication may end in. */
-export type AuthenticationFailure = Unauthorized | Forbidden | StorageUnavailable | Overloaded
+/** The failures an authentication may end in (`ValidationFailed`: credentials that are not well-formed text). */
+export type AuthenticationFailure = Unauthorized | Forbidden | StorageUnavailable | Overloaded | ValidationFailed
 
 /** What an authentication method may read from a request. */
 export interface CredentialSource {
@@ -126,9 +128,23 @@ export const bearerApiKey = (description = "Authorization: Bearer <API key>"): A
 export const bearerSessionToken = (description = "Authorization: Bearer <session token>"): AuthenticationMethod =>
   authorizationHeader({ check: "session", description })
 
-const decodeBasic = (value: string): { user: string; password: string } | undefined => {
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+/** Basic credentials, `undefined` when not `user:password` in base64, or the problem with their text. */
+const decodeBasic = (value: string): { user: string; password: string } | ValidationFailed | undefined => {
   if (!/^[A-Za-z0-9+/]+={0,2}$/u.test(value)) return undefined
-  const decoded = Buffer.from(value, "base64").toString("utf8")
+  let decoded: string
+  try {
+    decoded = utf8.decode(Buffer.from(value, "base64"))
+  } catch {
+    const message = "Basic credentials must be UTF-8 text"
+    return new ValidationFailed({ message, issues: [{ path: ["Authorization"], message }] })
+  }
+  const problem = illFormedTextProblem(decoded)
+  if (problem !== null) {
+    const message = `Basic credentials ${problem}`
+    return new ValidationFailed({ message, issues: [{ path: ["Authorization"], message }] })
+  }
   const colon = decoded.indexOf(":")
   if (colon < 0) return undefined
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
@@ -156,13 +172,15 @@ export const httpBasic = (
     account: (request) => {
       if (mode !== "password") return null
       const parts = authorizationParts(request)
-      return parts?.scheme === "basic" ? (decodeBasic(parts.value)?.user ?? null) : null
+      const credentials = parts?.scheme === "basic" ? decodeBasic(parts.value) : undefined
+      return credentials === undefined || credentials instanceof ValidationFailed ? null : credentials.user
     },
     authenticate: (request) => {
       const parts = authorizationParts(request)
       if (parts === undefined || parts.scheme !== "basic") return undefined
       const credentials = decodeBasic(parts.value)
       if (credentials === undefined) return Effect.fail(new Unauthorized({ message: "Malformed Basic credentials" }))
+      if (credentials instanceof ValidationFailed) return Effect.fail(credentials)
       return Authenticator.use((auth) =>
         mode === "password"
           ? auth.authenticatePassword(credentials.user, credentials.password)

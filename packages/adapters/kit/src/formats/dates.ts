@@ -29,8 +29,9 @@ export interface DateFormat<T> {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0")
 
+/** A day that exists, in years 0001–9999 (what both databases store; year 0 does not exist). */
 const isRealDate = (year: number, month: number, day: number): boolean => {
-  if (month < 1 || month > 12 || day < 1) return false
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
   return day <= daysInMonth
 }

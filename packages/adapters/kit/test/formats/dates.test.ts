@@ -15,6 +15,8 @@ describe("business dates YYYY-MM-DD", () => {
     expect(Result.isFailure(businessDate.parse("2023-02-29"))).toBe(true)
     expect(Result.isFailure(businessDate.parse("2024-13-01"))).toBe(true)
     expect(Result.isFailure(businessDate.parse("2024-1-01"))).toBe(true)
+    // year 0 does not exist (PostgreSQL refuses it), so no dialect date may name it
+    expect(Result.isFailure(businessDate.parse("0000-01-01"))).toBe(true)
     expect(() => Schema.decodeUnknownSync(businessDate.schema)("2024-04-31")).toThrow(/not a real date/)
     expect(Schema.decodeUnknownSync(businessDate.schema)("2024-04-30")).toBe("2024-04-30")
   })

@@ -78,7 +78,8 @@ export const balancesLayer: Layer.Layer<Balances, never, LedgerStore | Idempoten
               since: input.since,
               customerId: input.customerId,
               customerIds: scopedCustomerIds(yield* currentPrincipal),
-              paymentId: input.paymentId
+              paymentId: input.paymentId,
+              paymentIds: input.paymentIds
             })
           })
         )

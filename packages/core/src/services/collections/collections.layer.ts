@@ -2,33 +2,46 @@
  * The implementation of `Collections` on the `LedgerStore`, `IdempotencyStore` and
  * `PaymentGateways` ports. Every method is an `Effect.fn("Collections.<method>")`. Collections
  * move through their lifecycle table (`../shared/collection-steps.ts`) and a collected payment
- * posts exactly as `Payments.postPayment` posts it. A reversal through the gateway asks the
- * gateway to give the amount back first and books the reversal exactly as `Payments.reversePayment`
- * does (`../shared/reversal-booking.ts`) only on an approval; a decline changes nothing and is a
- * `ValidationFailed` carrying the gateway's message. A payment link checks the gateway, scope and
- * amount and asks the gateway for the link; it books nothing and writes no event (with an
- * idempotency key a retry returns the same link instead of asking the gateway again).
+ * posts exactly as `Payments.postPayment` posts it. A reversal through the gateway books a refund
+ * attempt (its amount reserved) and commits, then asks the gateway outside any transaction
+ * (`../shared/gateway-attempts.ts`); an approval books the reversal exactly as
+ * `Payments.reversePayment` does, a decline changes nothing and is a `ValidationFailed` carrying the
+ * gateway's message, no answer leaves it pending for the reconciler (`reconcileGatewayAttempts`).
+ * A payment link checks the gateway, scope and amount and asks the gateway for the link outside
+ * any transaction; it books nothing and writes no event (with an idempotency key a retry gets the
+ * same link: the gateway's key derives from it).
  */
 import { Effect, Layer } from "effect"
 import { validationFailed } from "../../errors.ts"
+import { newPublicId } from "../../model/common.ts"
+import { GatewayAttempt } from "../../model/records.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
-import type { LedgerStore } from "../../ports/ledger-store.ts"
+import { LedgerStore } from "../../ports/ledger-store.ts"
 import { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
+import { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import { PaymentDetail } from "../payments/payments.service.ts"
 import { effectiveAmount } from "../shared/allocation-book.ts"
 import { advanceCollection, collectionEvent, openCollection, submitForCollection } from "../shared/collection-steps.ts"
 import { parsePositiveAmount } from "../shared/exact-amounts.ts"
+import { bookRefundAttempt, pendingRefundAmount, reconcileAttempts } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
-import { mutation, paymentMutation } from "../shared/ledger-command.ts"
+import { requestHash } from "../shared/idempotency.ts"
+import { mutation, paymentMutation, query } from "../shared/ledger-command.ts"
 import { capturePorts } from "../shared/ledger-ports.ts"
 import { paymentTransition, refused } from "../shared/lifecycle-steps.ts"
 import { paymentDetail } from "../shared/payment-detail.ts"
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
-import { existingGateway, lockPayment, visibleCustomer, visibleDocument } from "../shared/record-access.ts"
-import { bookReversal, ensureLeftToReverse } from "../shared/reversal-booking.ts"
-import { Collections, type CreatePaymentLinkInput, GatewayReversal, PaymentLink } from "./collections.service.ts"
+import {
+  existingGateway,
+  existingPayment,
+  lockPayment,
+  visibleCustomer,
+  visibleDocument
+} from "../shared/record-access.ts"
+import { ensureLeftToReverse } from "../shared/reversal-booking.ts"
+import { Collections, type CreatePaymentLinkInput, PaymentLink, type ReconcileInput } from "./collections.service.ts"
 
 /** Shared body of cancelCollection and failCollection: the collection ends, the payment returns to draft. */
 const unwindCollection = (input: C.CollectionOutcomeInput, action: "cancel" | "fail") =>
@@ -78,6 +91,7 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
     Collections,
     Effect.gen(function* () {
       const gateways = yield* PaymentGateways
+      const store = yield* LedgerStore
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
       const requestCollection = Effect.fn("Collections.requestCollection")(function* (input: C.RequestCollectionInput) {
@@ -128,7 +142,7 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
       const reverseThroughGateway = Effect.fn("Collections.reverseThroughGateway")(function* (
         input: C.ReversePaymentInput
       ) {
-        return yield* paymentMutation("reverseThroughGateway", input, GatewayReversal, (target) =>
+        const booked = yield* paymentMutation("reverseThroughGateway", input, GatewayAttempt, (target) =>
           Effect.gen(function* () {
             yield* paymentTransition(target, "reverse")
             if (target.gatewayId === null) {
@@ -138,46 +152,47 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
               )
             }
             const gateway = yield* existingGateway(target.gatewayId)
+            const refusal = gateways.refusal(gateway)
+            if (refusal !== null) return yield* validationFailed(["paymentId"], refusal)
             const amount =
               input.amount === undefined
-                ? effectiveAmount(target)
+                ? effectiveAmount(target) - (yield* pendingRefundAmount(target))
                 : yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
-            yield* ensureLeftToReverse(target, amount)
-            const outcome = yield* gateways.refund({
-              gateway,
-              amount,
-              currency: target.currency,
-              chargeReference: target.gatewayReference,
-              reference: target.number ?? target.referenceNumber
-            })
-            if (outcome.status === "declined") {
-              return yield* validationFailed(
-                ["paymentId"],
-                `gateway ${gateway.code} declined the reversal (${outcome.gatewayReference}): ${outcome.message}`
-              )
-            }
+            yield* ensureLeftToReverse(target, amount + (yield* pendingRefundAmount(target)))
             const effectiveDate = input.effectiveDate ?? (yield* today)
-            const { reversal, payment } = yield* bookReversal(
+            return yield* bookRefundAttempt(
               target,
+              gateway,
               amount,
               effectiveDate,
               input.reason ?? null,
               input.documentId ?? null
             )
-            return {
-              detail: yield* paymentDetail(payment),
-              reversalId: reversal.id,
-              gatewayReference: outcome.gatewayReference
-            }
           })
         )
+        // The gateway was called after the commit; answer with what it said.
+        const attempt = (yield* store.gatewayAttempts.get(booked.id)) ?? booked
+        if (attempt.state === "declined") {
+          return yield* validationFailed(
+            ["paymentId"],
+            `gateway declined the reversal (${attempt.gatewayReference ?? attempt.attemptKey}): ${attempt.message ?? ""}`
+          )
+        }
+        const payment = yield* store.payments.get(attempt.paymentId)
+        return {
+          detail: yield* paymentDetail(payment ?? (yield* existingPayment(attempt.paymentId))),
+          reversalId: attempt.reversalId,
+          gatewayReference: attempt.gatewayReference,
+          attemptKey: attempt.attemptKey,
+          state: attempt.state === "approved" ? ("approved" as const) : ("pending" as const)
+        }
       }, ports)
 
       const createPaymentLink = Effect.fn("Collections.createPaymentLink")(function* (input: CreatePaymentLinkInput) {
-        return yield* mutation(
+        const context = yield* CommandContext
+        // Checked and asked for outside any transaction; a retry with the idempotency key gets the same link.
+        const checked = yield* query(
           "createPaymentLink",
-          input,
-          PaymentLink,
           Effect.gen(function* () {
             const document = input.documentId == null ? null : yield* visibleDocument(input.documentId)
             const customerId = input.customerId ?? document?.customerId
@@ -193,14 +208,33 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
             const customer = yield* visibleCustomer(customerId)
             const gateway = yield* existingGateway(input.gatewayId)
             if (!gateway.enabled) return yield* validationFailed(["gatewayId"], `gateway ${gateway.code} is disabled`)
+            const refusal = gateways.refusal(gateway)
+            if (refusal !== null) return yield* validationFailed(["gatewayId"], refusal)
             const amount = yield* parsePositiveAmount(input.amount, customer.currency, ["amount"])
             const reference = input.reference ?? (document === null ? customer.number : document.number)
-            const link = yield* gateways.createPaymentLink({
-              gateway,
-              amount,
-              currency: customer.currency,
-              reference
-            })
+            return { document, customer, gateway, amount, reference }
+          })
+        )
+        const { document, customer, gateway, amount, reference } = checked
+        const attemptKey =
+          context.idempotencyKey === null
+            ? `pb_pl_${newPublicId()}`
+            : `pb_pl_${requestHash(`${context.principal.id}:${context.idempotencyKey}`, input).slice(0, 40)}`
+        const link = yield* gateways.createPaymentLink({
+          gateway,
+          attemptKey,
+          amount,
+          currency: customer.currency,
+          reference
+        })
+        if ("refused" in link) {
+          return yield* validationFailed(["gatewayId"], `gateway ${gateway.code} refused the link: ${link.refused}`)
+        }
+        return yield* mutation(
+          "createPaymentLink",
+          input,
+          PaymentLink,
+          Effect.gen(function* () {
             return {
               gatewayId: gateway.id,
               customerId: customer.id,
@@ -216,13 +250,23 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
         )
       }, ports)
 
+      const reconcileGatewayAttempts = Effect.fn("Collections.reconcileGatewayAttempts")(function* (
+        input: ReconcileInput
+      ) {
+        return yield* query(
+          "reconcileGatewayAttempts",
+          reconcileAttempts({ minimumAgeMs: input.minimumAgeMs ?? 30_000, limit: input.limit ?? 500 })
+        )
+      }, ports)
+
       return Collections.of({
         requestCollection,
         markCollected,
         cancelCollection,
         failCollection,
         reverseThroughGateway,
-        createPaymentLink
+        createPaymentLink,
+        reconcileGatewayAttempts
       })
     })
   )

@@ -7,20 +7,28 @@
  */
 import { Context, type Effect, Schema } from "effect"
 import type { AllClassified } from "../../auth/permissions.ts"
-import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors.ts"
+import type { Forbidden, InvalidTransition, NotFound, StorageUnavailable, ValidationFailed } from "../../errors.ts"
 import { CustomerId, DocumentId, GatewayId, ReversalId } from "../../model/ids.ts"
+import { TextOfLength } from "../../model/text.ts"
 import { CurrencyCode } from "../../money/currency.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import { AmountInput } from "../ledger-commands.ts"
 import { PaymentDetail } from "../payments/payments.service.ts"
+import type { ReconcileReport } from "../shared/gateway-attempts.ts"
 import type { CommandFailure } from "../shared/ledger-command.ts"
 
-/** A reversal pushed to the gateway: the payment after it, the new reversal and the gateway's reference. */
+/**
+ * A reversal pushed to the gateway: the payment after it and, once the gateway approved
+ * (`approved`), the new reversal and the gateway's reference; `pending` when the gateway has not
+ * answered yet (the reconciler books the reversal when it approves).
+ */
 export const GatewayReversal = Schema.Struct({
   detail: PaymentDetail,
-  reversalId: ReversalId,
-  gatewayReference: Schema.String
+  state: Schema.Literals(["approved", "pending"]),
+  reversalId: Schema.NullOr(ReversalId),
+  gatewayReference: Schema.NullOr(Schema.String),
+  attemptKey: Schema.String
 })
 export type GatewayReversal = typeof GatewayReversal.Type
 
@@ -34,7 +42,7 @@ export const CreatePaymentLinkInput = Schema.Struct({
   /** Major units in the customer's currency; > 0. */
   amount: AmountInput,
   /** Shown to the payer by the gateway (defaults to the document number or the customer number). */
-  reference: Schema.optional(Schema.NullOr(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(200))))
+  reference: Schema.optional(Schema.NullOr(TextOfLength(200, 1)))
 })
 export type CreatePaymentLinkInput = typeof CreatePaymentLinkInput.Type
 
@@ -51,6 +59,12 @@ export const PaymentLink = Schema.Struct({
   createdAt: Schema.Date
 })
 export type PaymentLink = typeof PaymentLink.Type
+
+/** One reconciler pass: attempts pending for at least `minimumAgeMs` (default 30 s), at most `limit`. */
+export interface ReconcileInput {
+  readonly minimumAgeMs?: number | undefined
+  readonly limit?: number | undefined
+}
 
 type Method<A, E> = Effect.Effect<A, E, CommandContext>
 
@@ -75,6 +89,8 @@ export interface CollectionsShape {
   readonly createPaymentLink: (
     input: CreatePaymentLinkInput
   ) => Method<PaymentLink, CommandFailure | ValidationFailed | NotFound>
+  /** Settles gateway attempts left pending (a crash, a timeout) by asking their gateways. */
+  readonly reconcileGatewayAttempts: (input: ReconcileInput) => Method<ReconcileReport, StorageUnavailable | Forbidden>
 }
 
 // Every method needs an access level in auth/permissions.ts.

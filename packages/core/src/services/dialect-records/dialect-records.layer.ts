@@ -87,6 +87,7 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
               customerId: input.customerId,
               customerIds: scopedCustomerIds(principal),
               paymentId: input.paymentId,
+              keys: input.keys,
               ...paging(input)
             })
           })

@@ -34,7 +34,7 @@ import { mutation, paging, paymentMutation, query } from "../shared/ledger-comma
 import { minor, recordEvent } from "../shared/ledger-events.ts"
 import { capturePorts } from "../shared/ledger-ports.ts"
 import { refused } from "../shared/lifecycle-steps.ts"
-import { paymentDetail } from "../shared/payment-detail.ts"
+import { afterGatewayCall, paymentDetail } from "../shared/payment-detail.ts"
 import { openPayment, parseAllocationRequests } from "../shared/payment-opening.ts"
 import {
   currentPrincipal,
@@ -311,34 +311,36 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
       }, ports)
 
       const payDocument = Effect.fn("Documents.payDocument")(function* (input: C.PayDocumentInput) {
-        return yield* mutation(
-          "payDocument",
-          input,
-          PaymentDetail,
-          Effect.gen(function* () {
-            const { customer, document } = yield* lockDocument(input.documentId)
-            if (document.state !== "issued") {
-              return yield* refused(
-                "document",
-                document.id,
-                document.state,
-                "pay",
-                `cannot pay a ${document.state} document`
-              )
-            }
-            const amount =
-              input.amount === undefined
-                ? document.outstanding
-                : yield* parsePositiveAmount(input.amount, document.currency, ["amount"])
-            const { documentId, amount: _amount, ...rest } = input
-            const created = yield* openPayment(customer, {
-              ...rest,
-              amount,
-              initialState: "posted",
-              allocations: [{ documentId, amount, documentPath: ["documentId"] }]
+        return yield* afterGatewayCall(
+          yield* mutation(
+            "payDocument",
+            input,
+            PaymentDetail,
+            Effect.gen(function* () {
+              const { customer, document } = yield* lockDocument(input.documentId)
+              if (document.state !== "issued") {
+                return yield* refused(
+                  "document",
+                  document.id,
+                  document.state,
+                  "pay",
+                  `cannot pay a ${document.state} document`
+                )
+              }
+              const amount =
+                input.amount === undefined
+                  ? document.outstanding
+                  : yield* parsePositiveAmount(input.amount, document.currency, ["amount"])
+              const { documentId, amount: _amount, ...rest } = input
+              const created = yield* openPayment(customer, {
+                ...rest,
+                amount,
+                initialState: "posted",
+                allocations: [{ documentId, amount, documentPath: ["documentId"] }]
+              })
+              return yield* paymentDetail(created)
             })
-            return yield* paymentDetail(created)
-          })
+          )
         )
       }, ports)
 

@@ -5,11 +5,13 @@
  * the caller's input), so a retry replays the stored result and the nested commands never claim
  * the key themselves (`IdempotencyClaimed`). Each nested command is still authorised, scoped and
  * logged as usual, so `atomically` itself only needs read access. Like every command, the unit is
- * retried once after a concurrent modification.
+ * retried once after a concurrent modification, and the gateway calls its commands booked run after
+ * the unit commits (so the unit's own result shows those payments still pending).
  */
 import { Effect, Layer } from "effect"
 import { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
+import { withAfterCommit } from "../shared/after-commit.ts"
 import { withIdempotencyIn } from "../shared/idempotency.ts"
 import { query, retryOnConcurrentModification } from "../shared/ledger-command.ts"
 import { LedgerUnits } from "./ledger-units.service.ts"
@@ -23,9 +25,11 @@ export const ledgerUnitsLayer: Layer.Layer<LedgerUnits, never, LedgerStore | Ide
       atomically: (request, work) =>
         Effect.gen(function* () {
           yield* query("atomically", Effect.void)
-          return yield* retryOnConcurrentModification(
-            store.transaction(
-              withIdempotencyIn(idempotency, `atomically:${request.operation}`, request.input, request.result, work)
+          return yield* withAfterCommit(
+            retryOnConcurrentModification(
+              store.transaction(
+                withIdempotencyIn(idempotency, `atomically:${request.operation}`, request.input, request.result, work)
+              )
             )
           )
         }).pipe(Effect.withSpan("LedgerUnits.atomically"))

@@ -218,6 +218,30 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
         )
       }, ports),
 
+      updateGateway: Effect.fn("Parties.updateGateway")(function* (input: C.UpdateGatewayInput) {
+        return yield* mutation(
+          "updateGateway",
+          input,
+          Gateway,
+          Effect.gen(function* () {
+            const current = yield* existingGateway(input.id)
+            const changes = {
+              ...(input.name === undefined || input.name === current.name ? {} : { name: input.name }),
+              ...(input.enabled === undefined || input.enabled === current.enabled ? {} : { enabled: input.enabled })
+            }
+            if (Object.keys(changes).length === 0) return current
+            const updated = yield* store.gateways.update({ ...current, ...changes })
+            yield* recordEvent({
+              type: "gateway.updated",
+              entity: "gateway",
+              entityId: updated.id,
+              data: { code: updated.code, ...changes }
+            })
+            return updated
+          })
+        )
+      }, ports),
+
       getGateway: Effect.fn("Parties.getGateway")(function* (id: GatewayId) {
         return yield* query("getGateway", existingGateway(id))
       }, ports),

@@ -31,6 +31,8 @@ export interface PartiesShape {
     input: C.PageInput & { readonly search?: string | undefined }
   ) => Method<Page<Customer>, ReadFailure | ValidationFailed>
   readonly createGateway: (input: C.CreateGatewayInput) => Method<Gateway, CommandFailure>
+  /** Renames, enables or disables a gateway; one `gateway.updated` event per change. */
+  readonly updateGateway: (input: C.UpdateGatewayInput) => Method<Gateway, CommandFailure | NotFound>
   readonly getGateway: (id: GatewayId) => Method<Gateway, ReadFailure | NotFound>
   readonly listGateways: (input: C.PageInput) => Method<Page<Gateway>, ReadFailure | ValidationFailed>
   readonly createPreset: (

@@ -33,7 +33,7 @@ import { mutation, paging, paymentMutation, query } from "../shared/ledger-comma
 import { minor } from "../shared/ledger-events.ts"
 import { capturePorts } from "../shared/ledger-ports.ts"
 import { paymentTransition, refused } from "../shared/lifecycle-steps.ts"
-import { paymentDetail } from "../shared/payment-detail.ts"
+import { afterGatewayCall, detailOf, noChildren, paymentDetail } from "../shared/payment-detail.ts"
 import {
   availablePreset,
   oldestFirstAllocations,
@@ -62,29 +62,31 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
       const createPayment = Effect.fn("Payments.createPayment")(function* (input: C.CreatePaymentInput) {
-        return yield* mutation(
-          "createPayment",
-          input,
-          PaymentDetail,
-          Effect.gen(function* () {
-            const customer = yield* lockCustomer(input.customerId)
-            const currency = yield* ensureCurrency(input.currency, customer)
-            const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
-            const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
-            const allocations = input.allocateOldestFirst
-              ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
-              : explicit
-            const {
-              customerId: _customerId,
-              currency: _currency,
-              amount: _amount,
-              allocations: _allocations,
-              allocateOldestFirst: _allocateOldestFirst,
-              ...rest
-            } = input
-            const created = yield* openPayment(customer, { ...rest, amount, allocations })
-            return yield* paymentDetail(created)
-          })
+        return yield* afterGatewayCall(
+          yield* mutation(
+            "createPayment",
+            input,
+            PaymentDetail,
+            Effect.gen(function* () {
+              const customer = yield* lockCustomer(input.customerId)
+              const currency = yield* ensureCurrency(input.currency, customer)
+              const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
+              const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
+              const allocations = input.allocateOldestFirst
+                ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
+                : explicit
+              const {
+                customerId: _customerId,
+                currency: _currency,
+                amount: _amount,
+                allocations: _allocations,
+                allocateOldestFirst: _allocateOldestFirst,
+                ...rest
+              } = input
+              const created = yield* openPayment(customer, { ...rest, amount, allocations })
+              return yield* paymentDetail(created)
+            })
+          )
         )
       }, ports)
 
@@ -157,19 +159,24 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         return yield* query(
           "getPayment",
           Effect.gen(function* () {
+            if ("id" in lookup) {
+              // By id, the payment and its children come in one read.
+              const read = yield* store.payments.getWithChildren(lookup.id)
+              const payment = yield* found("payment", String(lookup.id))(read?.payment ?? null)
+              yield* inScope(payment.customerId)
+              return detailOf(payment, read?.children ?? noChildren)
+            }
             const [row, shown] =
-              "id" in lookup
-                ? [yield* store.payments.get(lookup.id), String(lookup.id)]
-                : "publicId" in lookup
-                  ? [yield* store.payments.getByPublicId(lookup.publicId), lookup.publicId]
-                  : "referenceNumber" in lookup
-                    ? [yield* store.payments.getByReferenceNumber(lookup.referenceNumber), lookup.referenceNumber]
-                    : "number" in lookup
-                      ? [yield* store.payments.getByNumber(lookup.number), lookup.number]
-                      : [
-                          yield* store.payments.getByExternalRef(lookup.externalRef),
-                          `${lookup.externalRef.system}:${lookup.externalRef.id}`
-                        ]
+              "publicId" in lookup
+                ? [yield* store.payments.getByPublicId(lookup.publicId), lookup.publicId]
+                : "referenceNumber" in lookup
+                  ? [yield* store.payments.getByReferenceNumber(lookup.referenceNumber), lookup.referenceNumber]
+                  : "number" in lookup
+                    ? [yield* store.payments.getByNumber(lookup.number), lookup.number]
+                    : [
+                        yield* store.payments.getByExternalRef(lookup.externalRef),
+                        `${lookup.externalRef.system}:${lookup.externalRef.id}`
+                      ]
             const payment = yield* found("payment", shown)(row)
             yield* inScope(payment.customerId)
             return yield* paymentDetail(payment)

@@ -2,7 +2,8 @@
  * How a ledger service method runs. A command (`mutation`) is authorised for its operation (see
  * `auth/permissions.ts`), then run in one store transaction with idempotency when the command
  * context carries a key (`idempotency.ts`), and retried once when a version-guarded update met a
- * concurrent modification; `paymentMutation` locks the payment's customer first. A read (`query`)
+ * concurrent modification; what the command queued for after the commit (gateway calls,
+ * `after-commit.ts`) runs once the outermost transaction has committed; `paymentMutation` locks the payment's customer first. A read (`query`)
  * is authorised, then run as is. Lists page with `paging` (keyset cursors) and `allPages` reads a
  * whole store list. `CommandFailure` and `ReadFailure` are what this machinery itself can fail
  * with; each method's error union adds the failures of its own work.
@@ -16,6 +17,7 @@ import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore, type Paging } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type { PageInput } from "../ledger-commands.ts"
+import { withAfterCommit } from "./after-commit.ts"
 import { type ResultSchema, withIdempotency } from "./idempotency.ts"
 import { currentPrincipal, lockPayment } from "./record-access.ts"
 
@@ -48,8 +50,8 @@ export const mutation = <A, E, R>(
   Effect.gen(function* () {
     yield* authorize(yield* currentPrincipal, operation)
     const store = yield* LedgerStore
-    return yield* retryOnConcurrentModification(
-      store.transaction(withIdempotency(operation, input, resultSchema, command))
+    return yield* withAfterCommit(
+      retryOnConcurrentModification(store.transaction(withIdempotency(operation, input, resultSchema, command)))
     )
   })
 

@@ -1,8 +1,8 @@
 /**
  * Opening a payment for a locked customer, as `createPayment` and `payDocument` both do: presets
- * and references checked, the payment inserted as a draft and, in order, charged through its
- * gateway (approved → posted, pending → submitted for collection, declined → rejected), allocated
- * and posted. Also the allocations a new payment asks for (explicit ones parsed exactly, and the
+ * and references checked, the payment inserted as a draft, allocated and posted; or, through a
+ * gateway this server drives, allocated, left pending with a charge attempt booked, the gateway
+ * called after the commit (`gateway-attempts.ts`). Also the allocations a new payment asks for (explicit ones parsed exactly, and the
  * rest of the payment spread over the customer's unpaid invoices and bills oldest first).
  */
 import { Effect } from "effect"
@@ -18,9 +18,8 @@ import type * as C from "../ledger-commands.ts"
 import { type AllocationRequest, applyAllocations, planAllocations } from "./allocation-book.ts"
 import { submitForCollection } from "./collection-steps.ts"
 import { type FieldPath, parsePositiveAmount } from "./exact-amounts.ts"
-import { savePayment } from "./guarded-saves.ts"
+import { bookChargeAttempt } from "./gateway-attempts.ts"
 import { minor } from "./ledger-events.ts"
-import { paymentTransition } from "./lifecycle-steps.ts"
 import { bookPosting, paymentEvent } from "./payment-posting.ts"
 import { existingBillingEntity, existingGateway, existingPreset } from "./record-access.ts"
 
@@ -43,7 +42,7 @@ export const availablePreset = (id: PresetId, kind: PaymentPreset["kind"], path:
 
 /**
  * Creates a payment for a locked customer: validates references and allocations first, then
- * inserts it as a draft and, in order, charges the gateway (if any), allocates and posts.
+ * inserts it as a draft, allocates and posts it, or books its gateway charge (pending).
  */
 export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
   Effect.gen(function* () {
@@ -61,6 +60,8 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
     if (gateway !== null && !gateway.enabled) {
       return yield* validationFailed(["gatewayId"], `gateway ${gateway.code} is disabled`)
     }
+    const refusal = gateway === null ? null : (yield* PaymentGateways).refusal(gateway)
+    if (refusal !== null) return yield* validationFailed(["gatewayId"], refusal)
     if (method !== null && method.gatewayId !== null && cardToken === null) {
       return yield* validationFailed(["cardToken"], `payment method ${method.code} needs a card token`)
     }
@@ -135,39 +136,11 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
       if (spec.initialState !== "draft") created = yield* bookPosting(created, date)
       return created
     }
-    const outcome = yield* (yield* PaymentGateways).charge({
-      gateway,
-      amount: created.amount,
-      currency: created.currency,
-      token: cardToken,
-      reference: created.referenceNumber
-    })
-    switch (outcome.status) {
-      case "approved": {
-        created = yield* applyAllocations(created, spec.allocations)
-        return yield* bookPosting(created, date, { gatewayReference: outcome.gatewayReference })
-      }
-      case "pending": {
-        created = yield* applyAllocations(created, spec.allocations)
-        return yield* submitForCollection(created, "card", outcome.gatewayReference, {
-          gatewayReference: outcome.gatewayReference
-        })
-      }
-      case "declined": {
-        const state = yield* paymentTransition(created, "reject")
-        const rejected = yield* savePayment(created, {
-          state,
-          rejectionReason: outcome.message,
-          rejectedAt: yield* now,
-          gatewayReference: outcome.gatewayReference
-        })
-        yield* paymentEvent("payment.rejected", rejected, {
-          reason: outcome.message,
-          gatewayReference: outcome.gatewayReference
-        })
-        return rejected
-      }
-    }
+    // Booked first: pending, allocated, with its charge attempt; the gateway is called after the commit.
+    created = yield* applyAllocations(created, spec.allocations)
+    const submitted = yield* submitForCollection(created, "card", null)
+    yield* bookChargeAttempt(submitted, gateway, cardToken)
+    return submitted
   })
 
 /** A command's explicit allocations, each amount parsed exactly in the payment's currency. */

@@ -63,6 +63,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261122000100SearchTextBackfill",
         "Migration20261203100000AllocationReleases",
         "Migration20261203100100DraftReservations",
+        "Migration20261203400000GatewayAttempts",
         "Migration20261203600000PaymentReceivedAt"
       ])
     })
@@ -313,6 +314,10 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             collectionUpdated,
             refundUpdated,
             refundBack: yield* s.refunds.get(refund.id),
+            children: yield* s.payments.children(payment.id),
+            withChildren: yield* s.payments.getWithChildren(payment.id),
+            paymentRead: yield* s.payments.get(payment.id),
+            noSuchPayment: yield* s.payments.getWithChildren(PaymentId.make(987_654)),
             afterDelete: yield* Effect.andThen(s.allocations.delete(allocation.id), s.allocations.get(allocation.id)),
             byPaymentAfterDelete: yield* s.allocations.listByPayment(payment.id),
             byDocumentAfterDelete: yield* s.allocations.listByDocument(document.id)
@@ -343,12 +348,20 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       expect(result.reversals).toEqual([result.reversalUpdated])
       expect(result.collections).toEqual([result.collectionUpdated])
       expect(result.refundBack).toEqual(result.refundUpdated)
+      expect(result.children).toEqual({
+        allocations: [result.allocation],
+        reversals: [result.reversalUpdated],
+        collections: [result.collectionUpdated],
+        refunds: [result.refundUpdated]
+      })
+      expect(result.withChildren).toEqual({ payment: result.paymentRead, children: result.children })
+      expect(result.noSuchPayment).toBeNull()
       expect(result.afterDelete).toBeNull()
       expect(result.byPaymentAfterDelete).toEqual([])
       expect(result.byDocumentAfterDelete).toEqual([])
     })
 
-    it("stores users and API keys, counts users and revokes a user's keys", async () => {
+    it("stores users and API keys (read alone or with their user), counts users and revokes a user's keys", async () => {
       const result = await run(
         Effect.gen(function* () {
           const s = yield* IdentityStore
@@ -376,6 +389,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
             key1Back: yield* s.apiKeys.getByPrefix(key1.prefix),
             key2,
             otherBack: yield* s.apiKeys.getByPrefix(other.prefix),
+            key1WithUser: yield* s.apiKeys.getWithUserByPrefix(key1.prefix),
+            otherWithUser: yield* s.apiKeys.getWithUser(other.id),
+            unknownWithUser: yield* s.apiKeys.getWithUserByPrefix("no-such-prefix"),
             other,
             revokedAt
           }
@@ -390,6 +406,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
       expect(result.revokedAgain).toBe(0)
       expect(result.key1Back?.revokedAt).toEqual(result.revokedAt)
       expect(result.otherBack).toEqual(result.other)
+      expect(result.key1WithUser).toEqual({ key: result.key1Back, user: result.user })
+      expect(result.otherWithUser).toEqual({ key: result.other, user: result.admin })
+      expect(result.unknownWithUser).toBeNull()
     })
 
     it("appends balance entries with gap-free per-customer sequences and pages them in order", async () => {

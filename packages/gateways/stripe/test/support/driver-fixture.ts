@@ -8,7 +8,7 @@ import { afterEach, beforeEach } from "vitest"
 import type { DriverChargeRequest, GatewayDriver } from "../../src/gateway-driver.ts"
 import type { StripeGatewayConfig } from "../../src/stripe-config.ts"
 import { makeStripeDriver } from "../../src/stripe-driver.ts"
-import { type StandInOptions, StripeStandIn } from "./stripe-stand-in.ts"
+import { type StandInOptions, StripeStandIn } from "../../src/testing/stripe-stand-in.ts"
 
 export const testTimeoutMs = 1000
 

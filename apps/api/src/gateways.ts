@@ -1,0 +1,140 @@
+/**
+ * The payment gateways this server drives, from its configuration (`config.ts`): each Stripe
+ * account serves the ledger gateway whose code it is configured for, the built-in test gateway
+ * serves the others only when `PAYBRIDGE_TEST_GATEWAY=1` (tests, `start --demo`), and a gateway no
+ * driver serves refuses every payment before anything is booked (fail closed; each protocol
+ * renders the refusal in its own error shape). Secrets stay `Redacted` until the Stripe client is
+ * built and appear in no description. Also the reconciler's schedule: at start-up and every
+ * `GATEWAY_RECONCILE_INTERVAL`, gateway attempts left pending (a crash, a timeout) are settled by
+ * asking their gateways.
+ */
+import {
+  Collections,
+  CommandContext,
+  type Gateway,
+  makeTestGateway,
+  PaymentGateways,
+  type ReconcileReport
+} from "@paybridge/core"
+import { type LedgerGatewayCalls, ledgerGatewayCalls, makeStripeDriver } from "@paybridge/gateway-stripe"
+import { Duration, Effect, Layer } from "effect"
+import type { AppRuntime } from "./app-runtime.ts"
+import type { FaultPhase, GatewaySetup } from "./config.ts"
+import { errorField, type LogFields } from "./logger.ts"
+
+/** What `/health` and the start banner say about the gateways (no secrets). */
+export interface LiveGateways {
+  /** Gateway codes served by Stripe. */
+  readonly stripe: ReadonlyArray<string>
+  /** Whether the deterministic test gateway serves every other gateway. */
+  readonly testGateway: boolean
+}
+
+export const liveGateways = (setup: GatewaySetup): LiveGateways => ({
+  stripe: setup.stripe.map((config) => config.gateway),
+  testGateway: setup.testGateway
+})
+
+/** One line for the banner. */
+export const describeGateways = (live: LiveGateways): string => {
+  const parts = [
+    ...live.stripe.map((code) => `${code} (Stripe)`),
+    ...(live.testGateway ? ["every other gateway: the TEST gateway (PAYBRIDGE_TEST_GATEWAY=1), no real money"] : [])
+  ]
+  return parts.length === 0
+    ? "none configured: gateway payments are refused (set PAYBRIDGE_STRIPE_GATEWAYS)"
+    : parts.join("; ")
+}
+
+/** `PaymentGateways` over the configured drivers. */
+export const gatewaysLayer = (setup: GatewaySetup): Layer.Layer<PaymentGateways> =>
+  Layer.effect(
+    PaymentGateways,
+    Effect.gen(function* () {
+      const byCode = new Map<string, LedgerGatewayCalls>()
+      for (const config of setup.stripe) {
+        byCode.set(config.gateway, ledgerGatewayCalls(yield* makeStripeDriver(config).pipe(Effect.orDie)))
+      }
+      const test = setup.testGateway ? makeTestGateway() : null
+      const served = (gateway: Gateway): LedgerGatewayCalls | null => byCode.get(gateway.code) ?? test
+      const callsOf = (gateway: Gateway): LedgerGatewayCalls | null => {
+        const calls = served(gateway)
+        return calls === null || setup.faultKillAt === null ? calls : withKillAt(calls, setup.faultKillAt)
+      }
+      const notServed = (gateway: Gateway) => ({
+        status: "unknown" as const,
+        message: `gateway ${gateway.code} has no driver configured on this server`
+      })
+      return PaymentGateways.of({
+        refusal: (gateway) =>
+          callsOf(gateway) === null
+            ? `gateway ${gateway.code} is not configured on this server (no driver serves it), so it cannot take payments`
+            : null,
+        charge: (request) => callsOf(request.gateway)?.charge(request) ?? Effect.succeed(notServed(request.gateway)),
+        refund: (request) => callsOf(request.gateway)?.refund(request) ?? Effect.succeed(notServed(request.gateway)),
+        lookup: (request) => callsOf(request.gateway)?.lookup(request) ?? Effect.succeed(notServed(request.gateway)),
+        createPaymentLink: (request) =>
+          callsOf(request.gateway)?.createPaymentLink(request) ??
+          Effect.succeed({ refused: notServed(request.gateway).message })
+      })
+    })
+  )
+
+/** Fault injection (tests over real processes only): SIGKILL this process at `phase` of a money-moving call. */
+const withKillAt = (calls: LedgerGatewayCalls, phase: FaultPhase): LedgerGatewayCalls => {
+  const kill = (at: FaultPhase) =>
+    Effect.sync(() => {
+      if (at === phase) process.kill(process.pid, "SIGKILL")
+    })
+  return {
+    ...calls,
+    charge: (request) =>
+      kill("charge:before-call").pipe(
+        Effect.andThen(calls.charge(request)),
+        Effect.tap(() => kill("charge:after-answer"))
+      ),
+    refund: (request) =>
+      kill("refund:before-call").pipe(
+        Effect.andThen(calls.refund(request)),
+        Effect.tap(() => kill("refund:after-answer"))
+      )
+  }
+}
+
+export interface Reconciler {
+  readonly runOnce: () => Promise<ReconcileReport>
+  readonly stop: () => void
+}
+
+/** Runs the reconciler now and then every `reconcileInterval`; a failed run is logged and retried next time. */
+export const startReconciler = (options: {
+  readonly runtime: AppRuntime
+  readonly setup: GatewaySetup
+  readonly log: (level: "info" | "error", message: string, fields?: LogFields) => void
+}): Reconciler => {
+  const runOnce = () =>
+    options.runtime.runPromise(
+      Effect.flatMap(Collections, (collections) =>
+        collections.reconcileGatewayAttempts({
+          minimumAgeMs: Duration.toMillis(options.setup.reconcileMinimumAge)
+        })
+      ).pipe(Effect.provide(CommandContext.system("system")))
+    )
+  let running = false
+  const tick = () => {
+    if (running) return
+    running = true
+    runOnce()
+      .then((report) => {
+        if (report.examined > 0) options.log("info", "reconciled gateway attempts", { ...report })
+      })
+      .catch((error: unknown) => options.log("error", "gateway reconciliation failed", { error: errorField(error) }))
+      .finally(() => {
+        running = false
+      })
+  }
+  tick()
+  const timer = setInterval(tick, Duration.toMillis(options.setup.reconcileInterval))
+  timer.unref()
+  return { runOnce, stop: () => clearInterval(timer) }
+}

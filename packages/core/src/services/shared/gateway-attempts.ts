@@ -1,0 +1,340 @@
+/**
+ * The gateway boundary: money moves at a gateway only through an attempt the ledger booked and
+ * committed first. Booking (inside the command's transaction, customer locked) writes the attempt
+ * with a key derived from the ledger's own ids (`pb_ch_<payment public id>` for a charge,
+ * `pb_rf_<payment public id>_<n>` for a refund) and queues its call for after the commit. The call
+ * runs outside any transaction (no lock is held while the gateway answers) and its outcome is
+ * recorded in a new transaction: a charge approved → the payment posts, declined → it is rejected
+ * with the gateway's reason (its allocations released), pending or unknown → it stays pending; a
+ * refund approved → the reversal is booked, declined → nothing changes. The reconciler settles
+ * attempts left pending (a crash, a timeout) by asking the gateway for the key, and re-sends an
+ * attempt the gateway never saw with the same key, so nothing is charged twice and no charge is left
+ * unbooked.
+ */
+import { Context, Effect } from "effect"
+import type { BusinessDate } from "../../model/common.ts"
+import type { DocumentId, GatewayAttemptId } from "../../model/ids.ts"
+import type { Gateway, GatewayAttempt, Payment } from "../../model/records.ts"
+import { LedgerStore } from "../../ports/ledger-store.ts"
+import { type AttemptLookupOutcome, type ChargeOutcome, PaymentGateways } from "../../ports/payment-gateway.ts"
+import { now, today } from "../clock.ts"
+import { CommandContext } from "../command-context.ts"
+import { afterCommit } from "./after-commit.ts"
+import { releaseAllocations } from "./allocation-releases.ts"
+import { advanceCollection, collectionEvent, openCollection } from "./collection-steps.ts"
+import { savePayment } from "./guarded-saves.ts"
+import { minor, recordEvent } from "./ledger-events.ts"
+import { paymentTransition } from "./lifecycle-steps.ts"
+import { bookPosting, paymentEvent } from "./payment-posting.ts"
+import { bookReversal } from "./reversal-booking.ts"
+
+/** The ports the queued call and its settlement use, captured from the booking command. */
+const capturedPorts = Effect.gen(function* () {
+  const store = yield* LedgerStore
+  const gateways = yield* PaymentGateways
+  const context = yield* CommandContext
+  return Context.make(LedgerStore, store).pipe(
+    Context.add(PaymentGateways, gateways),
+    Context.add(CommandContext, context)
+  )
+})
+
+const attemptEvent = (type: "gateway.attempt-booked" | "gateway.attempt-settled", attempt: GatewayAttempt) =>
+  recordEvent({
+    type,
+    entity: "payment",
+    entityId: attempt.paymentId,
+    customerId: attempt.customerId,
+    paymentId: attempt.paymentId,
+    data: {
+      attemptId: attempt.id,
+      attemptKey: attempt.attemptKey,
+      kind: attempt.kind,
+      state: attempt.state,
+      amount: minor(attempt.amount),
+      currency: attempt.currency,
+      gatewayReference: attempt.gatewayReference,
+      message: attempt.message
+    }
+  })
+
+const newAttempt = Effect.fnUntraced(function* (
+  payment: Payment,
+  gateway: Gateway,
+  fields: Pick<
+    GatewayAttempt,
+    "attemptKey" | "kind" | "amount" | "token" | "chargeReference" | "reason" | "effectiveDate" | "documentId"
+  >
+) {
+  const store = yield* LedgerStore
+  const at = yield* now
+  const attempt = yield* store.gatewayAttempts.insert({
+    ...fields,
+    gatewayId: gateway.id,
+    customerId: payment.customerId,
+    paymentId: payment.id,
+    currency: payment.currency,
+    state: "pending",
+    gatewayReference: null,
+    message: null,
+    reversalId: null,
+    tries: 0,
+    createdAt: at,
+    sentAt: null,
+    settledAt: null,
+    updatedAt: at
+  })
+  yield* attemptEvent("gateway.attempt-booked", attempt)
+  const ports = yield* capturedPorts
+  yield* afterCommit(Effect.provideContext(sendAttempt(attempt.id), ports))
+  return attempt
+})
+
+/** Books the charge of a pending payment (customer locked, inside the command's transaction). */
+export const bookChargeAttempt = (payment: Payment, gateway: Gateway, token: string | null) =>
+  newAttempt(payment, gateway, {
+    attemptKey: `pb_ch_${payment.publicId}`,
+    kind: "charge",
+    amount: payment.amount,
+    token,
+    chargeReference: null,
+    reason: null,
+    effectiveDate: null,
+    documentId: null
+  })
+
+/** Refund attempts of the payment still waiting for the gateway (their amounts are spoken for). */
+export const pendingRefundAmount = (payment: Payment) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const attempts = yield* store.gatewayAttempts.listByPayment(payment.id)
+    return attempts
+      .filter((attempt) => attempt.kind === "refund" && attempt.state === "pending")
+      .reduce((sum, attempt) => sum + attempt.amount, 0n)
+  })
+
+/** Books a refund of `amount` of a charged payment (customer locked, inside the command's transaction). */
+export const bookRefundAttempt = Effect.fnUntraced(function* (
+  payment: Payment,
+  gateway: Gateway,
+  amount: bigint,
+  effectiveDate: BusinessDate,
+  reason: string | null,
+  documentId: DocumentId | null
+) {
+  const store = yield* LedgerStore
+  const earlier = (yield* store.gatewayAttempts.listByPayment(payment.id)).filter((row) => row.kind === "refund")
+  return yield* newAttempt(payment, gateway, {
+    attemptKey: `pb_rf_${payment.publicId}_${earlier.length + 1}`,
+    kind: "refund",
+    amount,
+    token: null,
+    chargeReference: payment.gatewayReference,
+    reason,
+    effectiveDate,
+    documentId
+  })
+})
+
+/** Sends a pending attempt to its gateway (outside any transaction) and records the answer. */
+export const sendAttempt = (id: GatewayAttemptId) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const gateways = yield* PaymentGateways
+    const attempt = yield* store.gatewayAttempts.get(id)
+    if (attempt === null || attempt.state !== "pending") return
+    const gateway = yield* store.gateways.get(attempt.gatewayId)
+    if (gateway === null) return
+    const payment = yield* store.payments.get(attempt.paymentId)
+    const reference = payment?.number ?? payment?.referenceNumber ?? attempt.attemptKey
+    yield* store.transaction(
+      store.gatewayAttempts.update({
+        ...attempt,
+        tries: attempt.tries + 1,
+        sentAt: attempt.sentAt ?? (yield* now),
+        updatedAt: yield* now
+      })
+    )
+    const outcome =
+      attempt.kind === "charge"
+        ? yield* gateways.charge({
+            gateway,
+            attemptKey: attempt.attemptKey,
+            amount: attempt.amount,
+            currency: attempt.currency,
+            token: attempt.token,
+            reference
+          })
+        : yield* gateways.refund({
+            gateway,
+            attemptKey: attempt.attemptKey,
+            amount: attempt.amount,
+            currency: attempt.currency,
+            chargeReference: attempt.chargeReference,
+            reference
+          })
+    yield* recordOutcome(id, outcome)
+  }).pipe(
+    // The attempt stays pending for the reconciler when the store is unreachable.
+    Effect.ignore,
+    Effect.withSpan("GatewayAttempts.send")
+  )
+
+/** Records the gateway's answer for an attempt in a new transaction (its customer locked). */
+export const recordOutcome = (id: GatewayAttemptId, outcome: AttemptLookupOutcome) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    yield* store.transaction(
+      Effect.gen(function* () {
+        const first = yield* store.gatewayAttempts.get(id)
+        if (first === null || first.state !== "pending") return
+        yield* store.lockCustomer(first.customerId)
+        const attempt = yield* store.gatewayAttempts.get(id)
+        if (attempt === null || attempt.state !== "pending") return
+        const at = yield* now
+        if (outcome.status === "unknown" || outcome.status === "not-found") {
+          yield* store.gatewayAttempts.update({
+            ...attempt,
+            message: outcome.status === "unknown" ? outcome.message : attempt.message,
+            updatedAt: at
+          })
+          return
+        }
+        if (outcome.status === "pending") {
+          yield* store.gatewayAttempts.update({ ...attempt, gatewayReference: outcome.gatewayReference, updatedAt: at })
+          if (attempt.kind === "charge") yield* notePendingCharge(attempt, outcome.gatewayReference)
+          return
+        }
+        const settled = yield* store.gatewayAttempts.update({
+          ...attempt,
+          state: outcome.status,
+          gatewayReference: outcome.gatewayReference,
+          message: outcome.status === "declined" ? outcome.message : null,
+          settledAt: at,
+          updatedAt: at
+        })
+        const reversalId =
+          attempt.kind === "charge" ? yield* settleCharge(settled, outcome) : yield* settleRefund(settled)
+        const final = reversalId === null ? settled : yield* store.gatewayAttempts.update({ ...settled, reversalId })
+        yield* attemptEvent("gateway.attempt-settled", final)
+      })
+    )
+  }).pipe(
+    // Not recorded (the store unreachable, a concurrent change): the attempt stays pending for the reconciler.
+    Effect.ignore
+  )
+
+/** A charge the gateway holds as pending: the payment and its collection carry the gateway's reference. */
+const notePendingCharge = (attempt: GatewayAttempt, gatewayReference: string) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const payment = yield* store.payments.get(attempt.paymentId)
+    if (payment === null || payment.state !== "pending" || payment.gatewayReference === gatewayReference) return
+    const collection = yield* openCollection(payment)
+    if (collection !== null) yield* store.collections.update({ ...collection, gatewayReference })
+    yield* savePayment(payment, { gatewayReference })
+  })
+
+/** An approved or declined charge: the pending payment posts, or is rejected with the gateway's reason. */
+const settleCharge = (attempt: GatewayAttempt, outcome: Extract<ChargeOutcome, { status: "approved" | "declined" }>) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const payment = yield* store.payments.get(attempt.paymentId)
+    // Settled another way meanwhile (collected or cancelled by hand): the attempt only records the answer.
+    if (payment === null || payment.state !== "pending") return null
+    const collection = yield* openCollection(payment)
+    const at = yield* now
+    if (outcome.status === "approved") {
+      if (collection !== null) {
+        const collected = yield* advanceCollection(collection, "collect", {
+          collectedAt: at,
+          gatewayReference: outcome.gatewayReference
+        })
+        yield* collectionEvent("collection.collected", collected, payment)
+      }
+      yield* bookPosting(payment, yield* today, { gatewayReference: outcome.gatewayReference })
+      return null
+    }
+    if (collection !== null) {
+      const failed = yield* advanceCollection(collection, "fail", {
+        failedAt: at,
+        failureReason: outcome.message,
+        gatewayReference: outcome.gatewayReference
+      })
+      yield* collectionEvent("collection.failed", failed, payment, { reason: outcome.message })
+    }
+    const draft = yield* savePayment(payment, { state: yield* paymentTransition(payment, "fail-collection") })
+    const released = yield* releaseAllocations(
+      draft,
+      yield* store.allocations.listByPayment(draft.id),
+      { kind: "rejection", id: draft.id },
+      "gateway declined the charge"
+    )
+    const rejected = yield* savePayment(released, {
+      state: yield* paymentTransition(released, "reject"),
+      rejectionReason: outcome.message,
+      rejectedAt: at,
+      gatewayReference: outcome.gatewayReference
+    })
+    yield* paymentEvent("payment.rejected", rejected, {
+      reason: outcome.message,
+      gatewayReference: outcome.gatewayReference
+    })
+    return null
+  }).pipe(Effect.orDie)
+
+/** An approved refund: the reversal is booked (the amount was reserved when the attempt was booked). */
+const settleRefund = (attempt: GatewayAttempt) =>
+  Effect.gen(function* () {
+    if (attempt.state !== "approved") return null
+    const store = yield* LedgerStore
+    const payment = yield* store.payments.get(attempt.paymentId)
+    if (payment === null) return null
+    const { reversal } = yield* bookReversal(
+      payment,
+      attempt.amount,
+      attempt.effectiveDate ?? (yield* today),
+      attempt.reason,
+      attempt.documentId
+    )
+    return reversal.id
+  }).pipe(Effect.orDie)
+
+/** What one reconciler pass did. */
+export interface ReconcileReport {
+  readonly examined: number
+  readonly settled: number
+  readonly stillPending: number
+}
+
+/**
+ * Settles attempts still pending: each one older than `minimumAgeMs` (so a call in flight is left
+ * alone) is looked up at its gateway by key; an answer is recorded, and an attempt the gateway never
+ * saw is sent again with the same key.
+ */
+export const reconcileAttempts = (options: { readonly minimumAgeMs: number; readonly limit: number }) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const gateways = yield* PaymentGateways
+    const at = (yield* now).getTime()
+    const pending = yield* store.gatewayAttempts.listPending(options.limit)
+    let settled = 0
+    let examined = 0
+    for (const attempt of pending) {
+      if (at - attempt.updatedAt.getTime() < options.minimumAgeMs) continue
+      examined += 1
+      const gateway = yield* store.gateways.get(attempt.gatewayId)
+      if (gateway === null || gateways.refusal(gateway) !== null) continue
+      const found = yield* gateways.lookup({
+        gateway,
+        attemptKey: attempt.attemptKey,
+        kind: attempt.kind,
+        chargeReference: attempt.chargeReference
+      })
+      if (found.status === "not-found") yield* sendAttempt(attempt.id)
+      else yield* recordOutcome(attempt.id, found)
+      const after = yield* store.gatewayAttempts.get(attempt.id)
+      if (after !== null && after.state !== "pending") settled += 1
+    }
+    return { examined, settled, stillPending: examined - settled } satisfies ReconcileReport
+  }).pipe(Effect.withSpan("GatewayAttempts.reconcile"))
