@@ -13,6 +13,7 @@ import { AccessPage } from "./pages/access.page.tsx"
 import { CompatibilityPage } from "./pages/compatibility.page.tsx"
 import { CustomerDetailPage, CustomersPage } from "./pages/customers.page.tsx"
 import { InvoiceDetailPage, InvoicesPage } from "./pages/invoices.page.tsx"
+import { MigrationsPage } from "./pages/migrations.page.tsx"
 import { OverviewPage } from "./pages/overview.page.tsx"
 import { PaymentDetailPage } from "./pages/payment-detail.page.tsx"
 import { PaymentsPage } from "./pages/payments.page.tsx"
@@ -65,6 +66,7 @@ const Shell = () => {
     ["/customers", "Customers"],
     ["/invoices", "Invoices"],
     ...(isAdmin ? ([["/access", "Access"]] as const) : []),
+    ["/migrations", "Migrations"],
     ["/compatibility", "Compatibility"]
   ]
   return (
@@ -120,6 +122,7 @@ export const ConsoleRoutes = () => (
       <Route path="invoices" element={<InvoicesPage />} />
       <Route path="invoices/:documentId" element={<InvoiceDetailPage />} />
       <Route path="access" element={<AccessPage />} />
+      <Route path="migrations" element={<MigrationsPage />} />
       <Route path="compatibility" element={<CompatibilityPage />} />
       <Route path="*" element={<p className="state state-empty">There is no such page.</p>} />
     </Route>

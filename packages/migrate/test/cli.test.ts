@@ -140,7 +140,6 @@ describe("import command", () => {
     expect(message).toMatch(/--concurrency must be a whole number from 1 to 32/u)
     expect(message).toMatch(/--currency must be an ISO 4217 code/u)
     expect(message).toMatch(/CRM\.COM Web API v4's API cannot list customers/u)
-    expect(message).toMatch(/booking into the ledger is not built yet/u)
     expect(message).toMatch(/^Usage:/mu)
     expect(
       errorOf(parse("--from", "silver", "--source-url", "http://v", "--api-key", "k", "--dry-run", "--customers", "1"))
@@ -148,9 +147,35 @@ describe("import command", () => {
     expect(errorOf(parse("--bogus"))).toMatch(/Unknown option '--bogus'/u)
     expect(
       errorOf(
-        parse("--from", "silver", "--source-url", "http://v", "--api-key", "k", "--checkpoint", "db", "--dry-run")
+        parse("--from", "silver", "--source-url", "http://v", "--api-key", "k", "--checkpoint", "db", "--out", "x")
       )
-    ).toMatch(/--checkpoint db .* arrives with booking/u)
+    ).toMatch(/--out exports records without booking them/u)
+  })
+
+  test("books into the ledger by default: DATABASE_URL (relative SQLite paths from where pnpm started), checkpoint in it", () => {
+    const booking = parse("--from", "silver", "--source-url", "http://v", "--api-key", "k")
+    expect(booking).toMatchObject({ kind: "import", dryRun: false, out: null, checkpoint: "db", perRecord: false })
+    expect((booking as { databaseUrl: string }).databaseUrl).toBe("sqlite:/work/data/paybridge.db")
+    expect(
+      parse(
+        "--from",
+        "silver",
+        "--source-url",
+        "http://v",
+        "--api-key",
+        "k",
+        "--database-url",
+        "postgresql://pg/x",
+        "--per-record"
+      )
+    ).toMatchObject({
+      databaseUrl: "postgresql://pg/x",
+      perRecord: true,
+      report: "/work/migrate-silver-reconciliation"
+    })
+    expect(parse("--from", "silver", "--source-url", "http://v", "--api-key", "k", "--dry-run")).toMatchObject({
+      checkpoint: "/work/migrate-silver.checkpoint.json"
+    })
   })
 })
 

@@ -7,6 +7,7 @@ import { customersRouter } from "./routers/customers.router.ts"
 import { documentsRouter } from "./routers/documents.router.ts"
 import { eventsRouter } from "./routers/events.router.ts"
 import { gatewaysRouter } from "./routers/gateways.router.ts"
+import { migrationsRouter } from "./routers/migrations.router.ts"
 import { paymentsRouter } from "./routers/payments.router.ts"
 import { presetsRouter } from "./routers/presets.router.ts"
 import { refundsRouter } from "./routers/refunds.router.ts"
@@ -27,7 +28,8 @@ export const appRouter = router({
   overview: overviewRouter,
   access: accessRouter,
   dialects: dialectsRouter,
-  compatibility: compatibilityRouter
+  compatibility: compatibilityRouter,
+  migrations: migrationsRouter
 })
 
 export type AppRouter = typeof appRouter

@@ -250,4 +250,51 @@ describe("the admin console in Chromium", () => {
     expect(violations).toEqual([])
     await page.close()
   })
+
+  it("lists migration runs with their reconciliation reports", async () => {
+    // A run as `pnpm migrate` keeps it: summary, report and its Markdown (packages/migrate, ledger.checkpoint.ts).
+    const summary = {
+      id: "run-e2e-1",
+      vendor: "silver",
+      source: "https://billing.example.com",
+      mode: "full",
+      status: "completed",
+      startedAt: "2026-12-01T10:00:00.000Z",
+      finishedAt: "2026-12-01T10:02:00.000Z",
+      resumes: 1,
+      counts: {
+        customer: { read: 2, new: 2, changed: 0, unchanged: 0 },
+        payment: { read: 40, new: 40, changed: 0, unchanged: 0 }
+      },
+      duplicates: 0,
+      notices: [],
+      timings: { sourceMs: 80_000, sinkMs: 30_000, checkpointMs: 1_000, totalMs: 120_000 },
+      error: null
+    }
+    await server.saveRecord({
+      dialect: "migrate",
+      kind: "run",
+      key: summary.id,
+      data: {
+        vendor: "silver",
+        source: summary.source,
+        summary,
+        report: { matched: false, differences: [{ customerSourceId: "7", field: "postedSum" }] },
+        reportMarkdown:
+          "# Reconciliation: silver → Paybridge\n\n## Differences\n\n| Customer | Currency | Figure | Source | Paybridge |\n| --- | --- | --- | ---: | ---: |\n| 7 | EUR | postedSum | 120.00 | 110.00 |\n"
+      }
+    })
+    const page = await browser.newPage()
+    await signIn(page, "read-only")
+    await page.getByRole("link", { name: "Migrations" }).click()
+    await page.getByRole("heading", { name: "Migrations" }).waitFor()
+    const run = page.getByRole("article", { name: "Migration run run-e2e-1" })
+    await expect(run.textContent()).resolves.toContain("1 difference(s)")
+    await expect(run.textContent()).resolves.toContain("resumed 1×")
+    await run.getByText("Reconciliation report").click()
+    await expect(run.getByRole("cell", { name: "postedSum" }).isVisible()).resolves.toBe(true)
+    await expect(run.getByRole("cell", { name: "110.00" }).isVisible()).resolves.toBe(true)
+    await browser.screenshot(page, "09-migrations")
+    await page.close()
+  })
 })

@@ -102,7 +102,10 @@ export type BpukModifyPayment = typeof BpukModifyPayment.Type
 /** A payment id in the path: a ledger payment id, or `R<n>` for a refund row. */
 export const BpukPaymentPath = Schema.Struct({
   id: Schema.String.check(
-    Schema.isPattern(/^R?[1-9]\d{0,15}$/u, { expected: "a payment id (digits, or R and digits for a refund)" })
+    Schema.isPattern(/^(?:R[1-9]\d{0,15}|[1-9]\d{0,15}(?:-R)?)$/u, {
+      expected:
+        "a payment id (digits; digits-R for the reversed part of a partly reversed payment; R and digits for a refund)"
+    })
   )
 })
 
@@ -181,8 +184,11 @@ const DateTime = Schema.String.annotate({
   )
 
 const IdAfter = Schema.String.annotate({
-  description: "only records with a higher id: `N` for payments, `R<N>` for refund rows"
-}).check(Schema.isPattern(/^R?\d{1,16}$/u, { expected: "an id (digits, or R and digits)" }))
+  description:
+    "only rows made after the row with this id (one sequence of payment rows `N`, reversed parts `N-R` and refund rows `R<N>`); 0 for every row"
+}).check(
+  Schema.isPattern(/^(?:R\d{1,16}|\d{1,16}(?:-R)?)$/u, { expected: "a row id (digits, digits-R, or R and digits)" })
+)
 
 /** The list query of both list endpoints. */
 export const BpukListQuery = Schema.Struct({

@@ -9,7 +9,7 @@
  * render context (status names, method presets), method names → preset ids, and the `status`
  * echo check.
  */
-import { DateFormats, MoneyFormats, rawJsonNumber } from "@paybridge/adapter-kit"
+import { DateFormats, MoneyFormats, rawJsonNumber, shownNumericId } from "@paybridge/adapter-kit"
 import {
   type CollectionState,
   type CurrencyCode,
@@ -19,8 +19,9 @@ import {
   type LedgerEventType,
   type Page,
   Parties,
+  type Payment,
   type PaymentDetail,
-  PaymentId,
+  type PaymentId,
   type PaymentPreset,
   type PaymentQueryInput,
   type PaymentState,
@@ -30,8 +31,8 @@ import {
   ValidationFailed,
   validationFailed
 } from "@paybridge/core"
-import { Effect, Schema } from "effect"
-import { type BpukListQuery, type BpukPayment, maxLedgerId } from "./billing-platform-uk.schemas.ts"
+import { Effect } from "effect"
+import type { BpukListQuery, BpukPayment } from "./billing-platform-uk.schemas.ts"
 
 export const dialectId = "billing-platform-uk"
 
@@ -48,6 +49,8 @@ export const recordKinds = {
 /** The status names this dialect shows, one per condition the ledger tracks. */
 export interface StatusPresets {
   readonly reversed: string
+  /** A payment not posted yet (a draft): shown, but no money until it is posted. */
+  readonly draft: string
   readonly collectionPending: string
   readonly collected: string
   readonly collectionCancelled: string
@@ -57,6 +60,7 @@ export interface StatusPresets {
 /** Defaults until an operator saves other names (dialect record `settings/status-presets`). */
 export const defaultStatusPresets: StatusPresets = {
   reversed: "Reversed",
+  draft: "Draft",
   collectionPending: "Collection Pending",
   collected: "Collected",
   collectionCancelled: "Collection Cancelled",
@@ -71,6 +75,7 @@ export const statusPresetsFrom = (data: Readonly<Record<string, unknown>> | null
   }
   return {
     reversed: pick("reversed"),
+    draft: pick("draft"),
     collectionPending: pick("collectionPending"),
     collected: pick("collected"),
     collectionCancelled: pick("collectionCancelled"),
@@ -122,10 +127,31 @@ export const collectionStatusesOf = (
   return latest === undefined ? [] : [presets[collectionStatus[latest.state]]]
 }
 
-/** Every status of a payment: `Reversed` while any reversal is active, then its collection status. */
-export const statusesOf = (detail: PaymentRowSource, presets: StatusPresets): ReadonlyArray<string> => [
-  ...(detail.payment.reversedAmount > 0n ? [presets.reversed] : []),
+/**
+ * A payment whose whole amount is reversed is one reversed row. A partial reversal splits the
+ * payment in two rows (decision, issue 12.3): the payment's own row `N`, valid, for what still
+ * stands (amount − reversed), and the reversed part `N-R`, reversed, for what is reversed — so a
+ * client that sums valid rows counts exactly the money the ledger still holds.
+ */
+export const isWhollyReversed = (payment: Pick<Payment, "amount" | "reversedAmount">): boolean =>
+  payment.reversedAmount > 0n && payment.reversedAmount >= payment.amount
+
+export const isPartlyReversed = (payment: Pick<Payment, "amount" | "reversedAmount">): boolean =>
+  payment.reversedAmount > 0n && payment.reversedAmount < payment.amount
+
+/** The id of a partly reversed payment's reversed part. */
+export const reversedPartId = (paymentId: PaymentId): string => `${paymentId}-R`
+
+/** The statuses the ledger decides: `Draft` for a payment not posted yet, then its collection status. */
+export const lifecycleStatusesOf = (detail: PaymentRowSource, presets: StatusPresets): ReadonlyArray<string> => [
+  ...(detail.payment.state === "draft" ? [presets.draft] : []),
   ...collectionStatusesOf(detail, presets)
+]
+
+/** Every status of a payment's own row: `Reversed` when its whole amount is reversed, then the lifecycle's. */
+export const statusesOf = (detail: PaymentRowSource, presets: StatusPresets): ReadonlyArray<string> => [
+  ...(isWhollyReversed(detail.payment) ? [presets.reversed] : []),
+  ...lifecycleStatusesOf(detail, presets)
 ]
 
 /** Amounts are written as exact JSON numbers with the currency's decimals (`12.50`, `-3.00`). */
@@ -158,19 +184,36 @@ export const toBpukPayment = (
   }
 ): BpukPayment => {
   const { payment } = detail
+  const partly = isPartlyReversed(payment)
   return {
-    id: String(payment.id),
+    id: String(shownNumericId(dialectId, payment)),
     ourReference: payment.references.reference,
     customerReference: payment.references.customerReference,
     paymentDate: DateFormats.businessDate.format(payment.paymentDate),
-    paymentReversedDate: payment.reversedAmount > 0n ? payment.reversalDate : null,
+    paymentReversedDate: isWhollyReversed(payment) ? payment.reversalDate : null,
     status: statusesOf(detail, context.presets),
-    paymentAmount: formatAmount(payment.amount, payment.currency),
+    paymentAmount: formatAmount(partly ? payment.amount - payment.reversedAmount : payment.amount, payment.currency),
     paymentMethod: payment.methodId === null ? customerDefaultMethod : context.methodName(payment.methodId),
     invoiceID: context.display.invoiceID,
     invoiceIDReversed: context.display.invoiceIDReversed
   }
 }
+
+/** The reversed part `N-R` of a partly reversed payment: reversed, for the amount reversed. */
+export const toBpukReversedPart = (
+  detail: PaymentRowSource,
+  context: {
+    readonly presets: StatusPresets
+    readonly methodName: (methodId: PresetId) => string
+    readonly display: PaymentDisplay
+  }
+): BpukPayment => ({
+  ...toBpukPayment(detail, context),
+  id: reversedPartId(detail.payment.id),
+  paymentReversedDate: detail.payment.reversalDate,
+  status: [context.presets.reversed, ...lifecycleStatusesOf(detail, context.presets)],
+  paymentAmount: formatAmount(detail.payment.reversedAmount, detail.payment.currency)
+})
 
 /** What this dialect keeps about a refund row beside the ledger's refund. */
 export interface RefundDetails {
@@ -239,28 +282,54 @@ export const reversalFilterOf = (query: BpukListQuery): "none" | "some" | "any" 
   return asksForReversals ? "any" : "none"
 }
 
-/** The parsed `idAfter`: a bound on payment ids, on refund ids (`R<n>`), or none. */
+/** The parsed `idAfter`: a payment row `N`, a reversed part `N-R`, a refund row `R<n>`, or none. */
 export type IdAfter =
   | { readonly kind: "payment"; readonly id: number }
+  | { readonly kind: "reversed-part"; readonly id: number }
   | { readonly kind: "refund"; readonly id: number }
   | null
-
-/** An `idAfter` bound as the ledger's payment id it starts after (no id exceeds `maxLedgerId`). */
-const paymentIdAfter = (bound: number): PaymentId => Schema.decodeSync(PaymentId)(Math.min(bound, maxLedgerId))
 
 export const idAfterOf = (text: string | undefined): IdAfter =>
   text === undefined
     ? null
     : text.startsWith("R")
       ? { kind: "refund", id: Number(text.slice(1)) }
-      : { kind: "payment", id: Number(text) }
+      : text.endsWith("-R")
+        ? { kind: "reversed-part", id: Number(text.slice(0, -2)) }
+        : { kind: "payment", id: Number(text) }
+
+/**
+ * Where a row sits in the one sequence of every row (issue 12.5): rows are numbered in the order
+ * they were made — payments by creation time, a payment's reversed part right after it, refund rows
+ * by their creation time — so `idAfter=<any row id>` ("only records with a higher ID") returns
+ * every row made after that one, payments and refunds alike, and `idAfter=0` every row.
+ */
+export interface RowSequenceKey {
+  readonly at: number
+  readonly rank: 0 | 1 | 2
+  readonly id: number
+}
+
+export const compareRowKeys = (a: RowSequenceKey, b: RowSequenceKey): number =>
+  a.at - b.at || a.rank - b.rank || a.id - b.id
+
+export const paymentRowKey = (payment: Pick<Payment, "id" | "createdAt">, part: "payment" | "reversed-part") => ({
+  at: payment.createdAt.getTime(),
+  rank: part === "payment" ? (0 as const) : (1 as const),
+  id: payment.id
+})
+
+export const refundRowKey = (refund: Pick<Refund, "id" | "createdAt">): RowSequenceKey => ({
+  at: refund.createdAt.getTime(),
+  rank: 2,
+  id: refund.id
+})
 
 /** The list query → the ledger's payment query, without the event filters (applied one by one). */
 export const toPaymentQuery = (
   query: BpukListQuery,
   customerId: CustomerId | undefined
 ): Omit<PaymentQueryInput, "eventSince" | "cursor" | "limit"> => {
-  const idAfter = idAfterOf(query.idAfter)
   return {
     ...(customerId === undefined ? {} : { customerId }),
     states: shownStates,
@@ -269,7 +338,6 @@ export const toPaymentQuery = (
     ...(query.maxDate === undefined ? {} : { paymentDateTo: query.maxDate }),
     ...(query.minReversedDate === undefined ? {} : { reversalDateFrom: query.minReversedDate }),
     ...(query.maxReversedDate === undefined ? {} : { reversalDateTo: query.maxReversedDate }),
-    ...(idAfter?.kind === "payment" && idAfter.id > 0 ? { idAfter: paymentIdAfter(idAfter.id) } : {}),
     ...(query.createdSince === undefined ? {} : { createdSince: query.createdSince }),
     ...(query.updatedSince === undefined ? {} : { updatedSince: query.updatedSince }),
     order: "id"
@@ -289,9 +357,6 @@ export const paymentOnlyFilter = (query: BpukListQuery): boolean =>
 /** Does a refund row pass the list query? */
 export const refundMatches = (refund: Refund, details: RefundDetails, query: BpukListQuery): boolean => {
   if (!visibleRefundStates[refund.state] || paymentOnlyFilter(query)) return false
-  const idAfter = idAfterOf(query.idAfter)
-  if (idAfter?.kind === "payment") return false
-  if (idAfter?.kind === "refund" && refund.id <= idAfter.id) return false
   const date = refundDateOf(refund, details)
   if (query.minDate !== undefined && date < query.minDate) return false
   if (query.maxDate !== undefined && date > query.maxDate) return false

@@ -4,7 +4,7 @@
  * (changes, reversal and reinstatement, as one unit) and `DELETE payments/ID` (cancels what is not
  * posted yet; posted money and settled refunds are refused), with the handlers' ledger programs.
  */
-import { type Endpoint, endpoint, noContent, ok } from "@paybridge/adapter-kit"
+import { type Endpoint, endpoint, noContent, ok, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   authorize,
   CommandContext,
@@ -14,6 +14,7 @@ import {
   PaymentId,
   Payments,
   parseMinorUnits,
+  type ReadFailure,
   RefundId,
   Refunds,
   type UpdatePaymentInput,
@@ -30,8 +31,10 @@ import {
   paymentResponse
 } from "./billing-platform-uk.schemas.ts"
 import {
-  collectionStatusesOf,
+  dialectId,
+  isWhollyReversed,
   isZeroAmount,
+  lifecycleStatusesOf,
   loadRenderContext,
   type PaymentDisplay,
   type RefundDetails,
@@ -50,6 +53,7 @@ import {
   type RowRef,
   readPayment,
   readRefundRow,
+  readReversedPart,
   refundDetailsOf,
   renderRow,
   saveDisplay,
@@ -63,19 +67,28 @@ const suite = "billing-platform-uk.test.ts"
 const filters = "billing-platform-uk.filters.test.ts"
 
 /**
- * A path id: a ledger payment id, or `R<n>` for a refund row. One beyond the ledger's id range
- * names nothing: 404 with the id as the client wrote it (never a rounded `Number` of it).
+ * A path id: a ledger payment id, `N-R` for the reversed part of a partly reversed payment, or
+ * `R<n>` for a refund row. One beyond the ledger's id range names nothing: 404 with the id as the
+ * client wrote it (never a rounded `Number` of it).
  */
 type PathTarget =
   | { readonly kind: "refund"; readonly id: RefundId }
   | { readonly kind: "payment"; readonly id: PaymentId }
-const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound> => {
+  | { readonly kind: "reversed-part"; readonly id: PaymentId }
+const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound | ReadFailure, CommandContext | Payments> => {
   if (text.startsWith("R")) {
     const id = ledgerIdOf(RefundId, text.slice(1))
     return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "refund", id })
   }
-  const id = ledgerIdOf(PaymentId, text)
-  return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "payment", id })
+  if (text.endsWith("-R")) {
+    const id = ledgerIdOf(PaymentId, text.slice(0, -2))
+    return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "reversed-part", id })
+  }
+  // A payment migrated from Billing Platform (UK) answers its vendor id (issue 16.2).
+  return paymentByVendorId(dialectId, text, ledgerIdOf(PaymentId, text)).pipe(
+    Effect.map((detail): PathTarget => ({ kind: "payment", id: detail.payment.id })),
+    Effect.catchTag("NotFound", () => Effect.fail(notFound("payment", text)))
+  )
 }
 
 /** PATCH of a payment: field changes, display ids and a reversal intent, in this order. */
@@ -96,15 +109,21 @@ const modifyPayment = (id: PaymentId, body: BpukModifyPayment) =>
           ? { kind: "reinstate" }
           : { kind: "reverse", date: body.paymentReversedDate }
     } else if (body.status !== undefined) {
-      intent = body.status.includes(context.presets.reversed)
-        ? { kind: "reverse", date: undefined }
-        : { kind: "reinstate" }
+      // Only a change of the reversed name is an intent: the row echoed back unchanged changes nothing.
+      const asksReversed = body.status.includes(context.presets.reversed)
+      const shownReversed = isWhollyReversed(payment)
+      intent =
+        asksReversed === shownReversed
+          ? null
+          : asksReversed
+            ? { kind: "reverse", date: undefined }
+            : { kind: "reinstate" }
     }
     if (body.status !== undefined) {
-      const willBeReversed = intent === null ? payment.reversedAmount > 0n : intent.kind === "reverse"
+      const willBeReversed = intent === null ? isWhollyReversed(payment) : intent.kind === "reverse"
       const expected = [
         ...(willBeReversed ? [context.presets.reversed] : []),
-        ...collectionStatusesOf(detail, context.presets)
+        ...lifecycleStatusesOf(detail, context.presets)
       ]
       if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, context.presets)
     }
@@ -148,6 +167,19 @@ const modifyPayment = (id: PaymentId, body: BpukModifyPayment) =>
     }
     if (intent !== null) yield* applyReversal(detail, intent)
     return { kind: "payment", id } satisfies RowRef
+  })
+
+/** The reversed part of a partly reversed payment is changed through the payment itself (409). */
+const refuseReversedPart = (id: PaymentId, action: string) =>
+  Effect.gen(function* () {
+    yield* readReversedPart(id)
+    return yield* new InvalidTransition({
+      entity: "payment",
+      id: `${id}-R`,
+      from: "reversed",
+      action,
+      message: `Payment ${id}-R is the reversed part of payment ${id}; change payment ${id} (clear its paymentReversedDate to reinstate)`
+    })
   })
 
 /** PATCH of a refund row: only its details; its amount and reversal are refused. */
@@ -249,7 +281,11 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       pathTarget(params.id).pipe(
         Effect.flatMap((target) =>
           Effect.gen(function* () {
-            return target.kind === "refund" ? yield* readRefundRow(target.id) : yield* readPayment(target.id)
+            return target.kind === "refund"
+              ? yield* readRefundRow(target.id)
+              : target.kind === "reversed-part"
+                ? yield* readReversedPart(target.id)
+                : yield* readPayment(target.id)
           })
         ),
         Effect.map((row) => ok(row))
@@ -269,7 +305,8 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       `${filters} › minReversedDate/maxReversedDate use the shown reversal date, reversedSince the time of the reversal`,
       `${filters} › reinstatedSince finds a reinstated payment, which is valid again`,
       `${filters} › collectedSince and cancelledSince follow the collection events`,
-      `${filters} › idAfter, createdSince and updatedSince give an incremental sync ordered by id`,
+      `${filters} › idAfter, createdSince and updatedSince give an incremental sync in the one row sequence`,
+      `${filters} › idAfter pages payment and refund rows as one sequence, so a sync by the last id seen misses no row (issue 12.5)`,
       `${filters} › combines filters (every one restricts the result)`
     ],
     implemented: true,
@@ -304,7 +341,9 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
               Effect.gen(function* () {
                 return target.kind === "refund"
                   ? yield* modifyRefundRow(target.id, body)
-                  : yield* modifyPayment(target.id, body)
+                  : target.kind === "reversed-part"
+                    ? yield* refuseReversedPart(target.id, "modify")
+                    : yield* modifyPayment(target.id, body)
               })
             ).pipe(
               Effect.flatMap(renderRow),
@@ -336,6 +375,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
         Effect.flatMap((target) =>
           Effect.gen(function* () {
             if (target.kind === "refund") yield* deleteRefundRow(target.id)
+            else if (target.kind === "reversed-part") yield* refuseReversedPart(target.id, "delete")
             else yield* deletePayment(target.id)
             return noContent()
           })

@@ -1,8 +1,9 @@
 /**
  * Billing Platform (UK) payment rows in the ledger, shared by the `payments` and
- * `customer-payments` resources: reading one row (a payment, or a refund shown as a negative
- * payment `R<n>`) as the vendor's payment object, listing rows for a list query (payments, then
- * refund rows) without a read per row, saving the row attributes the ledger has no field for
+ * `customer-payments` resources: reading one row (a payment, the reversed part `N-R` of a partly
+ * reversed payment, or a refund shown as a negative payment `R<n>`) as the vendor's payment object,
+ * listing rows for a list query in their one sequence (the order they were made, which `idAfter`
+ * pages) without a read per row, saving the row attributes the ledger has no field for
  * (display invoice ids, a refund row's details), reversing and reinstating a payment, and running
  * a create or modify request as one all-or-nothing unit that replays which row it touched.
  */
@@ -21,28 +22,35 @@ import {
   RefundId,
   Refunds
 } from "@paybridge/core"
-import { Effect, Schema } from "effect"
-import type { BpukListQuery, BpukPayment } from "./billing-platform-uk.schemas.ts"
+import { Effect, Option, Schema } from "effect"
+import { type BpukListQuery, type BpukPayment, ledgerIdOf } from "./billing-platform-uk.schemas.ts"
 import {
   allPages,
+  compareRowKeys,
   dialectId,
   type EventFilter,
   eventFilters,
   idAfterOf,
+  isPartlyReversed,
+  isWhollyReversed,
   loadRenderContext,
   type PaymentDisplay,
   type PaymentRowSource,
   paymentDisplayFrom,
   paymentOnlyFilter,
+  paymentRowKey,
   type RefundDetails,
   type RenderContext,
+  type RowSequenceKey,
   readRecordData,
   recordKey,
   recordKinds,
   refundDetailsFrom,
   refundMatches,
+  refundRowKey,
   toBpukPayment,
   toBpukRefundRow,
+  toBpukReversedPart,
   toPaymentQuery,
   visiblePaymentStates,
   visibleRefundStates
@@ -101,6 +109,25 @@ export const readPayment = (id: PaymentId) =>
   Effect.gen(function* () {
     const detail = yield* visibleDetail(id)
     return renderPayment(detail, yield* loadRenderContext, yield* displayOf(id))
+  })
+
+/** The reversed part `N-R` of a partly reversed payment (any other payment has none → NotFound). */
+export const readReversedPart = (id: PaymentId) =>
+  Effect.gen(function* () {
+    const detail = yield* visibleDetail(id)
+    if (!isPartlyReversed(detail.payment)) {
+      return yield* new NotFound({
+        entity: "payment",
+        id: `${id}-R`,
+        message: `Payment ${id} has no partly reversed amount, so there is no row ${id}-R`
+      })
+    }
+    const context = yield* loadRenderContext
+    return toBpukReversedPart(detail, {
+      presets: context.presets,
+      methodName: context.methodName,
+      display: yield* displayOf(id)
+    })
   })
 
 /** A refund row's saved details (none saved → all `null`). */
@@ -178,6 +205,13 @@ export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
       if (reversed) yield* reinstateAll(detail)
       return
     }
+    // A partly reversed payment: reversing it reverses what still stands.
+    if (reversed && !isWhollyReversed(detail.payment)) {
+      return yield* payments.reversePayment({
+        paymentId: detail.payment.id,
+        ...(intent.date === undefined ? {} : { effectiveDate: intent.date })
+      })
+    }
     if (reversed) {
       if (intent.date === undefined || intent.date === detail.payment.reversalDate) return
       // A new reversal date moves the reversal: reinstated, then reversed again on that date.
@@ -192,18 +226,84 @@ export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
 // ---------------------------------------------------------------------------------------------
 // Lists
 
+/**
+ * Where `idAfter` starts in the one sequence of rows: the sequence key of the row it names (any
+ * customer's: ids are global), `null` for `0`, `undefined` for no bound. A payment id the ledger
+ * never issued sits where its number falls: before the first payment with a higher id.
+ */
+const idAfterKey = (query: BpukListQuery) =>
+  Effect.gen(function* () {
+    const idAfter = idAfterOf(query.idAfter)
+    if (idAfter === null) return undefined
+    if (idAfter.id === 0) return null
+    if (idAfter.kind === "refund") {
+      const refundId = ledgerIdOf(RefundId, String(idAfter.id))
+      const refund =
+        refundId === null ? Option.none() : yield* Effect.option(Refunds.use((refunds) => refunds.getRefund(refundId)))
+      return Option.isSome(refund)
+        ? refundRowKey(refund.value)
+        : ({ at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const)
+    }
+    const paymentId = ledgerIdOf(PaymentId, String(idAfter.id))
+    if (paymentId === null) return { at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const
+    const payment = yield* Effect.option(Payments.use((payments) => payments.getPayment({ id: paymentId })))
+    if (Option.isSome(payment)) return paymentRowKey(payment.value.payment, idAfter.kind)
+    const next = yield* Payments.use((payments) => payments.listPayments({ idAfter: paymentId, order: "id", limit: 1 }))
+    const first = next.items[0]
+    return first === undefined
+      ? ({ at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const)
+      : ({ at: first.createdAt.getTime() - 1, rank: 2, id: 0 } as const)
+  })
+
+/** Does a row with this shown reversal date pass the reversal filters of the query? */
+const reversalMatches = (paymentReversedDate: string | null, query: BpukListQuery): boolean => {
+  if (query.reversed === true && paymentReversedDate === null) return false
+  if (query.reversed !== true && query.includeReversed !== true) {
+    const asksForReversals =
+      query.minReversedDate !== undefined || query.maxReversedDate !== undefined || query.reversedSince !== undefined
+    if (!asksForReversals && paymentReversedDate !== null) return false
+  }
+  if (
+    query.minReversedDate !== undefined &&
+    (paymentReversedDate === null || paymentReversedDate < query.minReversedDate)
+  )
+    return false
+  if (
+    query.maxReversedDate !== undefined &&
+    (paymentReversedDate === null || paymentReversedDate > query.maxReversedDate)
+  )
+    return false
+  return true
+}
+
 /** `ids` in groups of at most 1000 (what one keyed ledger query takes). */
 const chunksOf = <A>(ids: ReadonlyArray<A>): Array<Array<A>> =>
   Array.from({ length: Math.ceil(ids.length / 1000) }, (_, index) => ids.slice(index * 1000, index * 1000 + 1000))
 
-/** Every row of a list query (payments, then refund rows), of one customer or of all. */
+/**
+ * Every row of a list query, of one customer or of all, in the one sequence `idAfter` pages:
+ * payment rows (a partly reversed payment gives its valid row and its reversed part `N-R`) and
+ * refund rows, in the order they were made.
+ */
 export const listRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
   Effect.gen(function* () {
     const paymentsService = yield* Payments
     const dialectRecords = yield* DialectRecords
     const balances = yield* Balances
     const refundsService = yield* Refunds
-    const base = toPaymentQuery(query, customerId)
+    const after = yield* idAfterKey(query)
+    const isAfter = (key: RowSequenceKey) => after == null || compareRowKeys(key, after) > 0
+    // The ledger narrows by creation time (a row after the bound was made at or after it); the
+    // sequence key decides exactly.
+    const createdSince =
+      after == null ? query.createdSince : new Date(Math.max(Math.max(after.at, 0), query.createdSince?.getTime() ?? 0))
+    // Partial reversals split a payment in a valid and a reversed row, so the ledger is asked for
+    // payments in any reversal state and each row is matched on what it shows.
+    const base = {
+      ...toPaymentQuery(query, customerId),
+      reversal: "any" as const,
+      ...(createdSince === undefined ? {} : { createdSince })
+    }
     const given = (Object.keys(eventFilters) as Array<EventFilter>).flatMap((filter) => {
       const since = query[filter]
       return since === undefined ? [] : [{ types: eventFilters[filter], since }]
@@ -217,9 +317,8 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
           limit: 1000
         })
       )
-    // `idAfter=R<n>` pages refund rows only. The ledger takes one event filter per query;
-    // further ones intersect by id.
-    let payments = idAfterOf(query.idAfter)?.kind === "refund" ? [] : yield* fetch(given[0])
+    // The ledger takes one event filter per query; further ones intersect by id.
+    let payments = yield* fetch(given[0])
     for (const eventSince of given.slice(1)) {
       const ids = new Set((yield* fetch(eventSince)).map((payment) => payment.id))
       payments = payments.filter((payment) => ids.has(payment.id))
@@ -249,42 +348,54 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
         if (event.paymentId !== null) collected.add(event.paymentId)
       }
     }
-    const rows: Array<BpukPayment> = yield* Effect.forEach(payments, (payment) =>
-      Effect.map(
-        collected.has(payment.id)
-          ? paymentsService.getPayment({ id: payment.id })
-          : Effect.succeed<PaymentRowSource>({ payment, collections: [] }),
-        (source) => renderPayment(source, context, displays.get(String(payment.id)) ?? paymentDisplayFrom(null))
-      )
-    )
-    if (paymentOnlyFilter(query)) return rows
-    const refunds = yield* allPages((cursor) =>
-      refundsService.listRefunds({
-        ...(customerId === undefined ? {} : { customerId }),
-        states: ["requested", "submitted", "settled"],
-        cursor,
-        limit: 1000
-      })
-    )
-    const details = new Map<string, ReturnType<typeof refundDetailsFrom>>()
-    for (const ids of chunksOf(refunds.map((refund) => refund.id))) {
-      for (const record of yield* allPages((cursor) =>
-        dialectRecords.listDialectRecords({
-          dialect: dialectId,
-          kind: recordKinds.refundDetails,
-          keys: ids.map(String),
+    const rows: Array<{ readonly key: RowSequenceKey; readonly row: BpukPayment }> = []
+    for (const payment of payments) {
+      const source = collected.has(payment.id)
+        ? yield* paymentsService.getPayment({ id: payment.id })
+        : ({ payment, collections: [] } satisfies PaymentRowSource)
+      const renderContext = {
+        presets: context.presets,
+        methodName: context.methodName,
+        display: displays.get(String(payment.id)) ?? paymentDisplayFrom(null)
+      }
+      const own = toBpukPayment(source, renderContext)
+      const ownKey = paymentRowKey(payment, "payment")
+      if (isAfter(ownKey) && reversalMatches(own.paymentReversedDate, query)) rows.push({ key: ownKey, row: own })
+      if (isPartlyReversed(payment)) {
+        const part = toBpukReversedPart(source, renderContext)
+        const partKey = paymentRowKey(payment, "reversed-part")
+        if (isAfter(partKey) && reversalMatches(part.paymentReversedDate, query)) rows.push({ key: partKey, row: part })
+      }
+    }
+    if (!paymentOnlyFilter(query)) {
+      const refunds = yield* allPages((cursor) =>
+        refundsService.listRefunds({
+          ...(customerId === undefined ? {} : { customerId }),
+          states: ["requested", "submitted", "settled"],
           cursor,
           limit: 1000
         })
-      )) {
-        details.set(record.key, refundDetailsFrom(record.data))
+      )
+      const details = new Map<string, ReturnType<typeof refundDetailsFrom>>()
+      for (const ids of chunksOf(refunds.map((refund) => refund.id))) {
+        for (const record of yield* allPages((cursor) =>
+          dialectRecords.listDialectRecords({
+            dialect: dialectId,
+            kind: recordKinds.refundDetails,
+            keys: ids.map(String),
+            cursor,
+            limit: 1000
+          })
+        )) {
+          details.set(record.key, refundDetailsFrom(record.data))
+        }
+      }
+      for (const refund of refunds) {
+        const refundDetails = details.get(String(refund.id)) ?? refundDetailsFrom(null)
+        const key = refundRowKey(refund)
+        if (isAfter(key) && refundMatches(refund, refundDetails, query))
+          rows.push({ key, row: toBpukRefundRow(refund, refundDetails) })
       }
     }
-    const refundRows = [...refunds]
-      .sort((a, b) => a.id - b.id)
-      .flatMap((refund) => {
-        const refundDetails = details.get(String(refund.id)) ?? refundDetailsFrom(null)
-        return refundMatches(refund, refundDetails, query) ? [toBpukRefundRow(refund, refundDetails)] : []
-      })
-    return [...rows, ...refundRows]
+    return rows.sort((a, b) => compareRowKeys(a.key, b.key)).map((entry) => entry.row)
   })

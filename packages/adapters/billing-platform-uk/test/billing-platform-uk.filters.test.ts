@@ -148,7 +148,8 @@ describe("Billing Platform (UK) list filters", () => {
     const rows = (await send({ method: "GET", path: "/payments/", query: { cancelledSince: start } })).json as Array<{
       status: Array<string>
     }>
-    expect(rows[0]?.status).toEqual(["Collection Cancelled"])
+    // A cancelled collection leaves the payment a draft again: no money until it is posted.
+    expect(rows[0]?.status).toEqual(["Draft", "Collection Cancelled"])
     const bad = await send({ method: "GET", path: "/payments/", query: { collectedSince: "yesterday" } })
     expect(bad.status).toBe(400)
   })
@@ -163,7 +164,7 @@ describe("Billing Platform (UK) list filters", () => {
     expect(Result.isFailure(parseBpukDateTime("2024-13-01T00:00:00"))).toBe(true)
   })
 
-  it("idAfter, createdSince and updatedSince give an incremental sync ordered by id", async () => {
+  it("idAfter, createdSince and updatedSince give an incremental sync in the one row sequence", async () => {
     const first = await createId({ paymentAmount: amount("1.00") })
     const second = await createId({ paymentAmount: amount("2.00") })
     const createdMark = await mark()
@@ -176,15 +177,47 @@ describe("Billing Platform (UK) list filters", () => {
       })
     )
     expect(await list()).toEqual([first, second, third, refund.id])
-    expect(await list({ idAfter: first })).toEqual([second, third])
-    expect(await list({ idAfter: third })).toEqual([])
-    expect(await list({ idAfter: "R0" })).toEqual([refund.id])
+    expect(await list({ idAfter: first })).toEqual([second, third, refund.id])
+    expect(await list({ idAfter: third })).toEqual([refund.id])
+    expect(await list({ idAfter: "0" })).toEqual([first, second, third, refund.id])
+    expect(await list({ idAfter: "R0" })).toEqual([first, second, third, refund.id])
     expect(await list({ idAfter: refund.id })).toEqual([])
     expect(await list({ createdSince: createdMark })).toEqual([third, refund.id])
     const updatedMark = await mark()
     expect(await list({ updatedSince: updatedMark })).toEqual([])
     await patch(first, { ourReference: "touched" })
     expect(await list({ updatedSince: updatedMark })).toEqual([first])
+  })
+
+  it("idAfter pages payment and refund rows as one sequence, so a sync by the last id seen misses no row (issue 12.5)", async () => {
+    const refundOf = async (text: string) =>
+      paymentOf(
+        await send({
+          method: "POST",
+          path: `/customers/${seed.customerId}/payments/`,
+          body: { paymentAmount: amount(text) }
+        })
+      ).id
+    const a = await createId({ paymentAmount: amount("10.00") })
+    const r1 = await refundOf("-1.00")
+    const b = await createId({ paymentAmount: amount("20.00") })
+    const r2 = await refundOf("-2.00")
+    expect(await list()).toEqual([a, r1, b, r2])
+    expect(await list({ idAfter: "0" })).toEqual([a, r1, b, r2])
+    expect(await list({ idAfter: a })).toEqual([r1, b, r2])
+    expect(await list({ idAfter: r1 })).toEqual([b, r2])
+    expect(await list({ idAfter: b })).toEqual([r2])
+    expect(await list({ idAfter: r2 })).toEqual([])
+    // A sync that keeps the last id it saw gets every row exactly once.
+    const seen: Array<string> = []
+    let last = "0"
+    for (;;) {
+      const page = (await list({ idAfter: last })).slice(0, 1)
+      if (page.length === 0) break
+      seen.push(...page)
+      last = page.at(-1) as string
+    }
+    expect(seen).toEqual([a, r1, b, r2])
   })
 
   it("combines filters (every one restricts the result)", async () => {

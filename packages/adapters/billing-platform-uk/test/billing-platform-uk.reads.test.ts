@@ -74,7 +74,7 @@ describe("Billing Platform (UK) list reads", () => {
       expect(rows.filter((row) => row.status.length > 0).map((row) => [row.id, row.status])).toEqual([
         [String(pending), ["Collection Pending"]],
         [String(collected), ["Collected"]],
-        [String(failed), ["Collection Failed"]]
+        [String(failed), ["Draft", "Collection Failed"]]
       ])
       for (const row of rows) expect(row).toEqual(paymentOf(await get(`/payments/${row.id}`)))
     }

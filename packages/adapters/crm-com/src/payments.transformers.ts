@@ -9,7 +9,7 @@
  * CRM.COM attributes, saving those attributes, and paying one invoice or bill in full.
  */
 import { createHash } from "node:crypto"
-import { DateFormats } from "@paybridge/adapter-kit"
+import { DateFormats, migratedAliasLedgerId, migratedIdOf } from "@paybridge/adapter-kit"
 import {
   type ActorId,
   DialectRecords,
@@ -18,6 +18,7 @@ import {
   InvalidTransition,
   type Payment,
   type PaymentDetail,
+  PaymentId,
   type PaymentPreset,
   Payments,
   type Reversal,
@@ -25,7 +26,7 @@ import {
   type UserId,
   validationFailed
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import { defaultOwner, documentToPay, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
 import {
   type CrmLifeCycleState,
@@ -96,21 +97,51 @@ export interface CancellationRecord {
   readonly created_by_unit_id: string | null
 }
 
-/** The payment a `payment_identifier` names. */
+/**
+ * The payment a `payment_identifier` names. A payment migrated from CRM.COM answers its CRM.COM id
+ * (its external ref) and number (its `migrated-alias` record) — issue 16.2; the number alias goes
+ * first, as the ledger numbers migrated payments anew.
+ */
 export const resolvePayment = (identifier: Identifier<"payment_identifier">): Program<PaymentDetail> =>
-  Effect.flatMap(Payments, (payments) =>
-    payments
-      .getPayment(
-        identifier.field === "id"
-          ? { publicId: identifier.value.toUpperCase() }
-          : identifier.field === "number"
-            ? { number: identifier.value }
-            : identifier.field === "reference_number"
-              ? { referenceNumber: identifier.value }
-              : { externalRef: { system: dialectId, id: identifier.value } }
-      )
-      .pipe(Effect.catchTag("NotFound", () => Effect.fail(notFoundFor(identifier, "payment"))))
-  )
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    if (identifier.field === "number") {
+      const migrated = yield* migratedAliasLedgerId(dialectId, "payment", "number", identifier.value)
+      if (migrated !== null) return yield* payments.getPayment({ id: Schema.decodeSync(PaymentId)(migrated) })
+    }
+    const native = payments.getPayment(
+      identifier.field === "id"
+        ? { publicId: identifier.value.toUpperCase() }
+        : identifier.field === "number"
+          ? { number: identifier.value }
+          : identifier.field === "reference_number"
+            ? { referenceNumber: identifier.value }
+            : { externalRef: { system: dialectId, id: identifier.value } }
+    )
+    return yield* identifier.field === "id"
+      ? Effect.catchTag(native, "NotFound", () =>
+          payments.getPayment({ externalRef: { system: dialectId, id: identifier.value.toUpperCase() } })
+        )
+      : native
+  }).pipe(Effect.catchTag("NotFound", () => Effect.fail(notFoundFor(identifier, "payment"))))
+
+/** The CRM.COM id a payment shows: its CRM.COM id when migrated from CRM.COM, else the ledger's public id. */
+export const crmPaymentIdOf = (payment: Payment): string => migratedIdOf(dialectId, payment) ?? payment.publicId
+
+/** The number a payment shows: the CRM.COM number it was migrated with (its raw source record), else the ledger's. */
+export const crmPaymentNumberOf = (payment: Payment): string | null => {
+  const source = payment.sourceRecord
+  if (
+    migratedIdOf(dialectId, payment) !== null &&
+    typeof source === "object" &&
+    source !== null &&
+    "number" in source
+  ) {
+    const number = (source as { number: unknown }).number
+    if (typeof number === "string" || typeof number === "number") return String(number)
+  }
+  return payment.number
+}
 
 // ---------------------------------------------------------------------------------------------
 // Payment attributes
@@ -170,6 +201,16 @@ export const gatewayFields = (payment: Payment, gatewayCode: string | null) =>
     ? {}
     : { payment_gateway_reference_number: payment.gatewayReference, processed_by_payment_gateway: gatewayCode }
 
+/**
+ * What a payment's `payment_amount` shows (issue 12.3): a POSTED payment with part of it reversed
+ * shows the amount that still stands, so a client summing POSTED payments counts the ledger's
+ * money; a wholly reversed payment (CANCELLED) and any other keeps its amount.
+ */
+export const shownAmount = (payment: Payment): bigint =>
+  payment.state === "posted" && payment.reversedAmount > 0n && payment.reversedAmount < payment.amount
+    ? payment.amount - payment.reversedAmount
+    : payment.amount
+
 /** The short payment every write method answers with. */
 export const shortPayment = (
   payment: Payment,
@@ -177,11 +218,11 @@ export const shortPayment = (
   state: CrmLifeCycleState = crmShortStateOf(payment)
 ) => ({
   ...gatewayFields(payment, gatewayCode),
-  payment_amount: crmMoney.format(payment.amount, payment.currency),
+  payment_amount: crmMoney.format(shownAmount(payment), payment.currency),
   issued_on: crmDateTime.format(payment.createdAt),
   life_cycle_state: state,
-  number: payment.number,
-  id: payment.publicId,
+  number: crmPaymentNumberOf(payment),
+  id: crmPaymentIdOf(payment),
   reference_number: payment.referenceNumber,
   posted_on: payment.postedAt === null ? null : crmDateTime.format(payment.postedAt)
 })
@@ -251,7 +292,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
       ...gatewayFields(payment, yield* loader.gatewayCode(payment.gatewayId)),
       invoices_to_pay_set: documents.filter((document) => document.kind !== "bill").map(documentToPay),
       ...udfOutput(payment.customFields),
-      number: payment.number,
+      number: crmPaymentNumberOf(payment),
       received_by_unit: yield* unitOf(attributes.received_by_unit_id),
       accounts_receivable: {
         account_owner: owner,
@@ -262,7 +303,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
       },
       received_by_user: yield* actor(receivedBy, first?.actorName ?? "system"),
       bills_to_pay_set: documents.filter((document) => document.kind === "bill").map(documentToPay),
-      id: payment.publicId,
+      id: crmPaymentIdOf(payment),
       posted_on: payment.postedAt === null ? null : DateFormats.localDateTime.format(payment.postedAt),
       log_information: {
         updated_date: DateFormats.localDateTime.format(payment.updatedAt),

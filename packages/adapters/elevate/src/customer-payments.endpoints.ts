@@ -5,13 +5,13 @@
  * payments from any protocol, then the Elevate debits; without filter or sort it pages in the
  * ledger and reads details for the shown rows only, otherwise it scans within `elevateScanLimit`.
  */
-import { created, type Endpoint, endpoint, ok, pageWindow } from "@paybridge/adapter-kit"
+import { created, type Endpoint, endpoint, ok, pageWindow, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   type BalanceEntry,
+  type BalanceEntryKind,
   Balances,
   type Customer,
   DialectRecords,
-  type Page,
   Parties,
   PaymentId,
   Payments,
@@ -37,7 +37,6 @@ import {
 import {
   boundedPages,
   dialectId,
-  elevateScanLimit,
   firstInvoiceOf,
   isZeroDecimal,
   kinds,
@@ -61,13 +60,38 @@ import {
 } from "./list-grammar.transformers.ts"
 
 /**
- * The customer's Elevate debits as customer-payment rows: their records joined to the balance
- * entries they made, read oldest first only as far as the newest debit's entry.
+ * The balance movements a customer-payments list shows besides the posted payments (issue 12.3):
+ * reversals and reinstatements, refunds and refunds voided (cancelled or bounced), and balance
+ * adjustments (Elevate's debits among them) — whatever protocol made them — so the rows add up to
+ * the customer's balance less the invoices. Documents and payment postings are not rows here (a
+ * posted payment is its own row).
  */
-const debitRows = (customer: Customer) =>
+const movementKinds: ReadonlySet<BalanceEntryKind> = new Set([
+  "payment-reversed",
+  "payment-reinstated",
+  "refund",
+  "refund-voided",
+  "adjustment"
+])
+
+/** What a movement row made outside Elevate's debits says it is. */
+const movementDescription = (entry: BalanceEntry) => entry.description
+
+/**
+ * The customer's balance movements as customer-payment rows: `debitIdBase` + the balance entry id,
+ * `DEBIT` when it takes money off the balance, `PAYMENT` when it gives money back; Elevate's own
+ * debits carry the attributes recorded when they were made. Reads the balance history within
+ * `elevateScanLimit`.
+ */
+const movementRows = (customer: Customer) =>
   Effect.gen(function* () {
     const dialectRecords = yield* DialectRecords
     const balances = yield* Balances
+    const narrow = {
+      path: "customer_id",
+      what: `the balance movements of customer ${customer.id}`,
+      narrow: "pass excludeDebits=true"
+    }
     const records = yield* boundedPages(
       (cursor) =>
         dialectRecords.listDialectRecords({
@@ -77,30 +101,17 @@ const debitRows = (customer: Customer) =>
           cursor,
           limit: 1000
         }),
-      { path: "customer_id", what: `the debits of customer ${customer.id}`, narrow: "pass excludeDebits=true" }
+      narrow
     )
-    if (records.length === 0) return []
-    // Balance entries come oldest first: read until the newest debit's entry, not the whole history.
-    const wanted = new Set(records.map((record) => Number(record.key)))
-    const byId = new Map<number, BalanceEntry>()
-    let cursor: string | null = null
-    let read = 0
-    do {
-      const page: Page<BalanceEntry> = yield* balances.listBalanceEntries(customer.id, { cursor, limit: 1000 })
-      for (const entry of page.items) if (wanted.has(entry.id)) byId.set(entry.id, entry)
-      read += page.items.length
-      if (read > elevateScanLimit && byId.size < wanted.size) {
-        return yield* validationFailed(
-          ["customer_id"],
-          `the balance history of customer ${customer.id} exceeds the ${elevateScanLimit} rows one request reads; pass excludeDebits=true`
-        )
-      }
-      cursor = byId.size < wanted.size ? page.nextCursor : null
-    } while (cursor !== null)
-    return records.flatMap((record): Array<CustomerPaymentRow> => {
-      const entry = byId.get(Number(record.key))
-      if (entry === undefined) return []
-      const attributes = paymentAttributesOf(record.data)
+    const debits = new Map(records.map((record) => [record.key, record.data]))
+    const entries = yield* boundedPages(
+      (cursor) => balances.listBalanceEntries(customer.id, { cursor, limit: 1000 }),
+      narrow
+    )
+    return entries.flatMap((entry): Array<CustomerPaymentRow> => {
+      if (!movementKinds.has(entry.kind)) return []
+      const data = debits.get(String(entry.id))
+      const attributes = paymentAttributesOf(data)
       return [
         {
           id: debitIdBase + entry.id,
@@ -108,12 +119,12 @@ const debitRows = (customer: Customer) =>
           currency: customer.currency,
           amount: entry.delta,
           resultingBalance: entry.balanceAfter,
-          description: typeof record.data.description === "string" ? record.data.description : null,
-          reference: typeof record.data.reference === "string" ? record.data.reference : null,
+          description: typeof data?.description === "string" ? data.description : movementDescription(entry),
+          reference: typeof data?.reference === "string" ? data.reference : null,
           type: attributes.type,
           paymentDate: entry.occurredAt.toISOString().slice(0, 10),
           customerPaymentType: "CUSTOMER",
-          txnType: "DEBIT",
+          txnType: entry.delta < 0n ? "DEBIT" : "PAYMENT",
           invoiceNumber: null,
           invoiceId: null,
           billRunType: attributes.billRunType
@@ -121,6 +132,17 @@ const debitRows = (customer: Customer) =>
       ]
     })
   })
+
+/** Movement rows passing `excludeDebits` / `excludeCredits` (a debit takes money off, a credit gives it). */
+const wantedMovements = (
+  customer: Customer,
+  options: { readonly excludeCredits: boolean; readonly excludeDebits: boolean }
+) =>
+  options.excludeDebits && options.excludeCredits
+    ? Effect.succeed<ReadonlyArray<CustomerPaymentRow>>([])
+    : Effect.map(movementRows(customer), (rows) =>
+        rows.filter((row) => (row.txnType === "DEBIT" ? !options.excludeDebits : !options.excludeCredits))
+      )
 
 /** Posted payments of a customer as Elevate rows (without their invoice until `withInvoices`). */
 const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePaymentQuery>) =>
@@ -168,11 +190,12 @@ const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePayme
  */
 const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>, unallocated: ReadonlySet<number> = new Set()) =>
   Effect.forEach(rows, (row) =>
-    row.txnType !== "PAYMENT" || unallocated.has(row.id)
+    row.txnType !== "PAYMENT" || row.id > debitIdBase || unallocated.has(row.id)
       ? Effect.succeed(row)
       : Effect.gen(function* () {
-          const payments = yield* Payments
-          const invoice = yield* firstInvoiceOf(yield* payments.getPayment({ id: ledgerIdOf(PaymentId, row.id) }))
+          const invoice = yield* firstInvoiceOf(
+            yield* paymentByVendorId(dialectId, String(row.id), ledgerIdOf(PaymentId, row.id))
+          )
           return invoice === null ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
         })
   )
@@ -225,9 +248,9 @@ const pagedCustomerPayments = (
     )
     const room = list.pageSize - creditRowsShown.length
     const debits =
-      options.excludeDebits || room === 0
+      room === 0
         ? []
-        : [...(yield* debitRows(customer))]
+        : [...(yield* wantedMovements(customer, options))]
             .sort((a, b) => a.id - b.id)
             .slice(Math.max(0, offset - credits.passed), Math.max(0, offset - credits.passed) + room)
     return yield* withInvoices([...creditRowsShown, ...debits], unallocated)
@@ -237,18 +260,18 @@ const pagedCustomerPayments = (
 const customerPaymentById = (id: number) =>
   Effect.gen(function* () {
     const parties = yield* Parties
-    const payments = yield* Payments
     if (id > debitIdBase) {
       const record = yield* recordOf(kinds.debit, String(id - debitIdBase))
       if (record === null || record.customerId === null) return yield* Effect.fail(missing("customer payment", id))
       const customer = yield* parties.getCustomer(record.customerId)
-      const row = (yield* debitRows(customer)).find((candidate) => candidate.id === id)
+      const row = (yield* movementRows(customer)).find((candidate) => candidate.id === id)
       if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
       return row
     }
-    const detail = yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) })
+    // A payment migrated from Elevate answers its Elevate id (issue 16.2).
+    const detail = yield* paymentByVendorId(dialectId, String(id), ledgerIdOf(PaymentId, id))
     if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
-    const record = yield* recordOf(kinds.payment, String(id))
+    const record = yield* recordOf(kinds.payment, String(detail.payment.id))
     return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
   })
 
@@ -287,7 +310,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
           return ok(shown.map((row) => projectFields(toCustomerPayment(row), list.fields)))
         }
         const credits = excludeCredits ? [] : yield* creditRows(customer, compilePaymentQuery(list.conditions))
-        const debits = excludeDebits ? [] : yield* debitRows(customer)
+        const debits = yield* wantedMovements(customer, { excludeCredits, excludeDebits })
         const needInvoices = queryUses(list, ["invoiceId", "invoiceNumber"])
         const rows = needInvoices ? yield* withInvoices([...credits, ...debits]) : [...credits, ...debits]
         const page = selectPage(rows, list, customerPaymentValue)

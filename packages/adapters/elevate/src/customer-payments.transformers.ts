@@ -5,6 +5,7 @@
  * (the date and id bounds the ledger can answer itself), and `renderCustomerPayment`, the admin
  * console's Elevate view of any ledger payment.
  */
+import { shownNumericId } from "@paybridge/adapter-kit"
 import {
   type BusinessDate,
   type CurrencyCode,
@@ -24,6 +25,7 @@ import {
 } from "./elevate.schemas.ts"
 import {
   currencyIdOf,
+  dialectId,
   firstInvoiceOf,
   formatAmount,
   kinds,
@@ -64,7 +66,7 @@ export const paymentRow = (
   attributes: PaymentAttributes,
   invoice: Pick<Document, "id" | "number"> | null
 ): CustomerPaymentRow => ({
-  id: payment.id,
+  id: shownNumericId(dialectId, payment),
   customerId: payment.customerId,
   currency: payment.currency,
   amount: payment.amount,

@@ -6,6 +6,7 @@
  * `invoicePaymentEventsOf`. Shared by `invoice-payments.endpoints.ts` and
  * `adhoc-invoice-payments.endpoints.ts`.
  */
+import { shownNumericId } from "@paybridge/adapter-kit"
 import {
   type Allocation,
   type DialectRecord,
@@ -23,6 +24,7 @@ import { type BillRunType, type InvoicePaymentStatus, paymentMethods } from "./e
 import {
   billRunTypeOf,
   currencyIdOf,
+  dialectId,
   elevateScanLimit,
   firstInvoiceOf,
   formatPositiveAmount,
@@ -94,7 +96,7 @@ export const invoicePaymentBody = (detail: PaymentDetail, record: DialectRecord 
       invoiceId: invoice.id,
       invoiceNumber: invoice.number,
       customerId: payment.customerId,
-      customerPaymentId: payment.id,
+      customerPaymentId: shownNumericId(dialectId, payment),
       customerPaymentType: attributes.customerPaymentType,
       amountInMajorCurrency: formatPositiveAmount(detail.allocations[0]?.amount ?? payment.amount, payment.currency),
       currencyId: currencyIdOf(payment.currency),
@@ -174,7 +176,7 @@ export const allocationEventBody = (
     invoiceId: document.id,
     invoiceNumber: document.number,
     customerId: payment.customerId,
-    customerPaymentId: payment.id,
+    customerPaymentId: shownNumericId(dialectId, payment),
     customerPaymentType: "CUSTOMER" as const,
     amountInMajorCurrency: formatPositiveAmount(allocation.amount, payment.currency),
     currencyId: currencyIdOf(payment.currency),

@@ -9,7 +9,13 @@
  * resource: the write envelope (each write one atomic ledger unit, replayed by its idempotency
  * key) and the names of the tests that prove each endpoint.
  */
-import { DateFormats, type DialectServices, parseJsonExact, stringifyJsonExact } from "@paybridge/adapter-kit"
+import {
+  DateFormats,
+  type DialectServices,
+  parseJsonExact,
+  shownNumericId,
+  stringifyJsonExact
+} from "@paybridge/adapter-kit"
 import {
   type Allocation,
   type BusinessDate,
@@ -25,6 +31,9 @@ import {
 } from "@paybridge/core"
 import { Effect, Result, Schema } from "effect"
 import { logisenseDate, logisenseMoney, type PaymentFieldName } from "./logisense.schemas.ts"
+
+/** The dialect id (also the external-ref system of payments migrated from LogiSense). */
+export const dialectName = "logisense"
 
 /** How each ledger state shows through LogiSense (total: a new state must be decided here). */
 export const paymentStateVisibility = {
@@ -200,7 +209,7 @@ export const toLogisensePayment = (payment: Payment, context: RowContext): Logis
     payment.gatewayReference === null ? null : { id: payment.id, name: payment.gatewayReference }
   )
   return {
-    identity: payment.id,
+    identity: shownNumericId(dialectName, payment),
     date: paymentDateOf(payment),
     amount: money(payment.amount, payment.currency),
     accountId: payment.customerId,

@@ -8,6 +8,8 @@
  * row, a reversal row or the `Detail` form with disbursements and reversal rows. Every Payment
  * endpoint file reads through here, and so does the admin console's view (`renderPaymentDetail`).
  */
+
+import { paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   type Allocation,
   Balances,
@@ -36,6 +38,7 @@ import {
 import { Effect } from "effect"
 import { paymentNotFound } from "./logisense.errors.ts"
 import {
+  dialectName,
   emptyExtras,
   extrasFromData,
   identityTarget,
@@ -51,7 +54,7 @@ import {
   vendorReferenceKinds
 } from "./logisense.transformers.ts"
 
-export const dialectName = "logisense"
+export { dialectName }
 /** Dialect record kinds: vendor attributes of a payment / reversal row, and payments deleted through LogiSense. */
 export const recordKinds = { payment: "payment", reversal: "reversal", deleted: "deleted-payment" } as const
 
@@ -366,8 +369,11 @@ export const findRow = (resolver: Resolver, identity: number): Read<FoundRow> =>
     const dialectRecords = yield* DialectRecords
     const target = identityTarget(identity)
     if (target.kind === "payment") {
-      const detail = yield* Effect.catchTag(payments.getPayment({ id: target.paymentId }), "NotFound", () =>
-        Effect.fail(paymentNotFound(identity))
+      // A payment migrated from LogiSense answers its LogiSense identity (issue 16.2).
+      const detail = yield* Effect.catchTag(
+        paymentByVendorId(dialectName, String(identity), target.paymentId),
+        "NotFound",
+        () => Effect.fail(paymentNotFound(identity))
       )
       if (!(yield* isVisiblePayment(resolver, detail.payment))) return yield* paymentNotFound(identity)
       return { kind: "payment", detail }

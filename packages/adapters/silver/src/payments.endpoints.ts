@@ -7,7 +7,13 @@
  * OPTIONS answers of the two views (which the kit's registry does not route). Conversions and
  * document rules these handlers use live in `payments.transformers.ts`.
  */
-import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
+import {
+  type DialectRequest,
+  type DialectResponse,
+  type Endpoint,
+  endpoint,
+  paymentByVendorId
+} from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
   Collections,
@@ -22,6 +28,7 @@ import {
 import { Effect, Schema } from "effect"
 import {
   claimDocument,
+  customerOfPath,
   customerPayments,
   documentField,
   documentProblem,
@@ -62,6 +69,7 @@ import {
 } from "./silver.schemas.ts"
 import {
   type Body,
+  dialectId,
   isPlainObject,
   linksFor,
   maybe,
@@ -76,6 +84,12 @@ import {
   silverSuite,
   today
 } from "./silver.transformers.ts"
+import {
+  findUnpaidDocumentPayment,
+  toSilverUnpaidPayment,
+  unpaidDocumentPayments,
+  unpaidPatchRefusal
+} from "./unpaid-payments.transformers.ts"
 
 // The two payment paths, the methods their views allow, and the proving tests the endpoints cite.
 const docSuite = "silver.vendor-doc.test.ts"
@@ -112,13 +126,20 @@ type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof 
 const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     const links = linksFor(request.url, request.basePath)
-    const customerId = pathIdOf(CustomerId, request.params.customerId)
+    const customerId = yield* customerOfPath(request.params.customerId)
     const records = customerId === null ? [] : yield* customerPayments(customerId)
     const rows: Array<FilterablePayment> = records.map((record) => ({
       silver: toSilverPayment(record, links),
       amountMinor: silverView(record.payment).amount,
       provider: record.provider
     }))
+    // Open documents show as Silver's unpaid payments for what they still ask (issue 12.8).
+    for (const unpaid of customerId === null ? [] : yield* unpaidDocumentPayments(customerId, records))
+      rows.push({
+        silver: toSilverUnpaidPayment(unpaid, links),
+        amountMinor: unpaid.document.outstanding,
+        provider: unpaid.provider
+      })
     const filtered = filterPayments(rows, request.query, yield* today)
     const page = paginate(orderPayments(filtered, request.query.ordering), request.query, request.url)
     if (!page.ok) return invalidPage()
@@ -279,24 +300,38 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
 
 type PaymentDetailRequest = DialectRequest<typeof SilverPaymentPath.Type, unknown, unknown>
 
-const findPayment = (request: PaymentDetailRequest) => {
-  const paymentId = pathIdOf(PaymentId, request.params.paymentId)
-  return Effect.map(paymentId === null ? Effect.succeed(null) : loadRecord(paymentId), (record) =>
-    record === null || record.payment.customerId !== Number(request.params.customerId) ? null : record
-  )
-}
+/** The payment a detail URL names: Silver ids of migrated payments and customers first (issue 16.2), then ledger ids. */
+const findPayment = (request: PaymentDetailRequest) =>
+  Effect.gen(function* () {
+    const detail = yield* maybe(
+      paymentByVendorId(dialectId, request.params.paymentId, pathIdOf(PaymentId, request.params.paymentId))
+    )
+    if (detail === null) return null
+    const record = yield* loadRecord(detail.payment.id)
+    return record === null || record.customerShownId !== Number(request.params.customerId) ? null : record
+  })
+
+/** The derived unpaid payment of an open document the path names (issue 12.8), or `null`. */
+const findUnpaid = (request: PaymentDetailRequest) =>
+  findUnpaidDocumentPayment(request.params.customerId, request.params.paymentId, customerPayments)
 
 const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
-  Effect.map(findPayment(request), (record) =>
-    record === null
-      ? notFoundResponse()
-      : silverResponse(200, toSilverPayment(record, linksFor(request.url, request.basePath)))
-  )
+  Effect.gen(function* () {
+    const links = linksFor(request.url, request.basePath)
+    const record = yield* findPayment(request)
+    if (record !== null) return silverResponse(200, toSilverPayment(record, links))
+    const unpaid = yield* findUnpaid(request)
+    return unpaid === null ? notFoundResponse() : silverResponse(200, toSilverUnpaidPayment(unpaid, links))
+  })
 
 const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     const record = yield* findPayment(request)
-    if (record === null) return notFoundResponse()
+    if (record === null) {
+      const unpaid = yield* findUnpaid(request)
+      if (unpaid === null) return notFoundResponse()
+      return silverResponse(400, unpaidPatchRefusal(unpaid))
+    }
     if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
     const body: Body = request.body === undefined ? {} : (request.body as Body)
     const links = linksFor(request.url, request.basePath)

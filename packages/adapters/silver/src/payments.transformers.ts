@@ -8,16 +8,19 @@
  * proforma a payment carries (DRF's field checks, the model's `clean()`, the "one payment per
  * document" claim, and the best-effort settlement of a paid payment).
  */
+
+import { migratedLedgerId, shownCustomerId, shownNumericId } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
   CollectionId,
   Collections,
   Conflict,
-  type CustomerId,
+  CustomerId,
   DialectRecords,
   type Document,
   DocumentId,
   Documents,
+  Parties,
   type Payment,
   type PaymentDetail,
   type PaymentId,
@@ -42,6 +45,7 @@ import {
   maybe,
   type Program,
   parseHyperlink,
+  pathIdOf,
   paymentAttributesKind,
   providerCache,
   readAll,
@@ -119,15 +123,29 @@ export interface PaymentRecord {
   readonly attributes: PaymentAttributes
   /** The billing entity (Silver provider), when the payment has one. */
   readonly provider: BillingEntity | null
+  /** The customer id its URL shows: the Silver id of a customer migrated from Silver (issue 16.2), else the ledger's. */
+  readonly customerShownId?: number
 }
+
+/** The ledger customer a Silver customer id in a path names: a customer migrated from Silver first, then the ledger id. */
+export const customerOfPath = (text: string): Program<CustomerId | null> =>
+  Effect.map(migratedLedgerId(dialectId, "customer", text), (migrated) =>
+    migrated !== null ? Schema.decodeSync(CustomerId)(migrated) : pathIdOf(CustomerId, text)
+  )
+
+/** The id a customer's URLs show (its Silver id when it was migrated from Silver). */
+export const customerShownIdOf = (customerId: CustomerId): Program<number> =>
+  Effect.map(maybe(Parties.use((parties) => parties.getCustomer(customerId))), (customer) =>
+    customer === null ? customerId : shownCustomerId(dialectId, customer)
+  )
 
 export const toSilverPayment = (record: PaymentRecord, links: Links): SilverPayment => {
   const { payment, attributes } = record
   const view = silverView(payment)
   return {
-    id: payment.id,
-    url: links.payment(payment.customerId, payment.id),
-    customer: links.customer(payment.customerId),
+    id: shownNumericId(dialectId, payment),
+    url: links.payment(record.customerShownId ?? payment.customerId, shownNumericId(dialectId, payment)),
+    customer: links.customer(record.customerShownId ?? payment.customerId),
     provider: payment.billingEntityId === null ? null : links.provider(payment.billingEntityId),
     amount: silverMoney.format(view.amount, payment.currency),
     currency: payment.currency,
@@ -287,7 +305,13 @@ export const loadRecord = (paymentId: PaymentId): Program<LoadedPayment | null> 
     if (detail === null) return null
     const attributes = yield* attributesOf(detail)
     const provider = yield* providerCache()(detail.payment.billingEntityId)
-    return { payment: detail.payment, attributes, provider, detail }
+    return {
+      payment: detail.payment,
+      attributes,
+      provider,
+      detail,
+      customerShownId: yield* customerShownIdOf(detail.payment.customerId)
+    }
   })
 
 /** Keeps a payment's Silver attributes (its `payment-attributes` record). */
@@ -325,6 +349,7 @@ export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<
     )
     const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
     const providerOf = providerCache()
+    const customerShownId = yield* customerShownIdOf(customerId)
     return yield* Effect.forEach(payments, (payment) =>
       Effect.gen(function* () {
         let attributes = attributesById.get(String(payment.id))
@@ -337,7 +362,7 @@ export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<
                 )
               : defaultAttributes
         }
-        return { payment, attributes, provider: yield* providerOf(payment.billingEntityId) }
+        return { payment, attributes, provider: yield* providerOf(payment.billingEntityId), customerShownId }
       })
     )
   })
@@ -350,7 +375,11 @@ export const renderSilverPayment = (detail: PaymentDetail, basePath: string) =>
   Effect.gen(function* () {
     const attributes = yield* attributesOf(detail)
     const provider = yield* providerCache()(detail.payment.billingEntityId)
-    return toSilverPayment({ payment: detail.payment, attributes, provider }, linksAt(basePath.replace(/\/+$/u, "")))
+    const customerShownId = yield* customerShownIdOf(detail.payment.customerId)
+    return toSilverPayment(
+      { payment: detail.payment, attributes, provider, customerShownId },
+      linksAt(basePath.replace(/\/+$/u, ""))
+    )
   })
 
 // ---------------------------------------------------------------------------------------------

@@ -26,9 +26,16 @@ export interface ImportCommand {
   readonly sourceUrl: string
   readonly credentials: Credentials
   readonly dryRun: boolean
-  /** A file path; `db` (the ledger database) arrives in phase 2. */
+  /** `db` (the ledger database, the default when booking) or a JSON file path (default for --dry-run / --out). */
   readonly checkpoint: string
+  /** Export new and changed records to this JSON-lines file instead of booking them. */
   readonly out: string | null
+  /** The ledger booked into: `--database-url`, else `DATABASE_URL`, else `sqlite:data/paybridge.db`. */
+  readonly databaseUrl: string
+  /** Path prefix of the reconciliation report (`.md` and `.json` are added). */
+  readonly report: string
+  /** One ledger transaction per record instead of per batch. */
+  readonly perRecord: boolean
   readonly full: boolean
   readonly pageSize: number | null
   readonly customers: CustomerSelection | null
@@ -71,9 +78,13 @@ export const usage = (): string =>
     ...vendorIds.map((id) => `  ${id.padEnd(20)} ${vendors[id].auth.usage.join("  |  ")}`),
     "",
     "Import options:",
-    "  --dry-run                     read and compare with the checkpoint; write nothing",
-    "  --checkpoint <file>           where the run's progress is kept (default migrate-<vendor>.checkpoint.json)",
-    "  --out <file.jsonl>            write new and changed records to a JSON-lines file",
+    "  --database-url <url>          the ledger to book into (default DATABASE_URL, else sqlite:data/paybridge.db)",
+    "  --dry-run                     read and compare with the checkpoint; book nothing",
+    "  --checkpoint <db|file>        where the run's progress is kept: db = the ledger database (default when",
+    "                                booking), or a JSON file (default migrate-<vendor>.checkpoint.json with --dry-run/--out)",
+    "  --out <file.jsonl>            export new and changed records to a JSON-lines file instead of booking",
+    "  --report <path>               reconciliation report path without extension (default migrate-<vendor>-reconciliation)",
+    "  --per-record                  one ledger transaction per record (default: one per batch)",
     "  --full                        ignore watermarks: read everything, keep what changed",
     "  --customers <list>            customers to read (billing-platform-uk, crm-com): ids, ranges 1-500, @file",
     "  --currency <ISO>              currency of customers whose vendor shows none",
@@ -99,6 +110,8 @@ const options = {
   "dry-run": { type: "boolean" },
   checkpoint: stringOption,
   out: stringOption,
+  "database-url": stringOption,
+  "per-record": { type: "boolean" },
   full: { type: "boolean" },
   customers: stringOption,
   currency: stringOption,
@@ -217,6 +230,13 @@ const parseCurrencies = (spec: string, environment: CliEnvironment, problems: Ar
 export const resolvePath = (path: string, environment: CliEnvironment): string =>
   isAbsolute(path) ? path : resolve(environment.env.INIT_CWD ?? environment.cwd, path)
 
+/** A `sqlite:<relative path>` URL resolved like the other paths (against the directory pnpm was started in). */
+const sqliteUrlIn = (url: string, environment: CliEnvironment): string => {
+  const match = /^(sqlite:|file:)(?!\/\/)(.+)$/u.exec(url)
+  if (match === null || match[2] === ":memory:") return url
+  return `sqlite:${resolvePath(match[2] ?? "", environment)}`
+}
+
 export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEnvironment): Command => {
   const args = argv[0] === "--" ? argv.slice(1) : [...argv]
   let values: Readonly<Record<string, string | boolean | ReadonlyArray<string> | undefined>>
@@ -255,8 +275,19 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
   const finish = <C extends Command>(command: C): Command =>
     problems.length > 0 ? { kind: "error", message: `${problems.join("\n")}\n\n${usage()}` } : command
 
-  const importOnly = ["dry-run", "checkpoint", "out", "full", "customers", "currency", "customer-currency", "page-size"]
-  const shadowOnly = ["paybridge-url", "listen", "host", "report", "report-interval", "ignore-field"]
+  const importOnly = [
+    "dry-run",
+    "checkpoint",
+    "out",
+    "full",
+    "customers",
+    "currency",
+    "customer-currency",
+    "page-size",
+    "database-url",
+    "per-record"
+  ]
+  const shadowOnly = ["paybridge-url", "listen", "host", "report-interval", "ignore-field"]
   const given = (names: ReadonlyArray<string>) => names.filter((name) => values[name] !== undefined)
   const paybridgeFlags = credentialFlags.map((flag) => `paybridge-${flag}`)
 
@@ -303,26 +334,26 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
   if (text("currency") !== undefined && defaultCurrency === null) {
     problems.push(`--currency must be an ISO 4217 code, not ${text("currency")}`)
   }
-  const checkpoint = text("checkpoint") ?? `migrate-${vendor ?? "vendor"}.checkpoint.json`
-  if (checkpoint === "db") {
-    problems.push("--checkpoint db (in the ledger database) arrives with booking into the ledger; give a file for now")
-  }
   const dryRun = values["dry-run"] === true
   const out = text("out")
-  const currencySpec = text("customer-currency")
-  if (!dryRun && out === undefined) {
-    problems.push(
-      "booking into the ledger is not built yet: run with --dry-run, or --out <file.jsonl> to export records"
-    )
+  const booking = !dryRun && out === undefined
+  const checkpoint = text("checkpoint") ?? (booking ? "db" : `migrate-${vendor ?? "vendor"}.checkpoint.json`)
+  if (checkpoint === "db" && out !== undefined) {
+    problems.push("--out exports records without booking them: keep its checkpoint in a file (--checkpoint <file>)")
   }
+  const databaseUrl = text("database-url") ?? environment.env.DATABASE_URL ?? "sqlite:data/paybridge.db"
+  const currencySpec = text("customer-currency")
   return finish({
     kind: "import",
     vendor: vendor ?? "silver",
     sourceUrl: sourceUrl ?? "",
     credentials,
     dryRun,
-    checkpoint: resolvePath(checkpoint, environment),
+    checkpoint: checkpoint === "db" ? "db" : resolvePath(checkpoint, environment),
     out: out === undefined ? null : resolvePath(out, environment),
+    databaseUrl: sqliteUrlIn(databaseUrl, environment),
+    report: resolvePath(text("report") ?? `migrate-${vendor ?? "vendor"}-reconciliation`, environment),
+    perRecord: values["per-record"] === true,
     full: values.full === true,
     pageSize: integer(text("page-size"), "page-size", 1, 10_000, problems),
     customers,

@@ -3,12 +3,15 @@
  * vendor's answers with Paybridge's before cutover. This file only wires the parsed command line to
  * the import driver or the shadow proxy, with a progress display on the terminal, Ctrl-C handling
  * (the first interrupts cleanly and keeps the checkpoint; a second stops at once) and exit codes:
- * 0 done, 1 bad command line, 2 the run failed, 130 interrupted (resume by running it again).
+ * 0 done, 1 bad command line, 2 the run failed, 3 done but the reconciliation found differences,
+ * 130 interrupted (resume by running it again).
  *
  *   pnpm migrate -- --from silver --source-url https://billing.example.com --username … --password … --dry-run
  *   pnpm migrate -- shadow --from silver --source-url … --paybridge-url http://paybridge/silver --paybridge-api-key … --listen 8080
  */
 import { readFileSync } from "node:fs"
+import type { LedgerSink } from "../booking/ledger.sink.ts"
+import type { Ledger } from "../booking/ledger-runtime.ts"
 import { jsonFileCheckpoint } from "../checkpoint/json-file.checkpoint.ts"
 import type { SourceSession } from "../http/source-http.ts"
 import { SourceHttp } from "../http/source-http.ts"
@@ -59,6 +62,34 @@ const runImportCommand = async (command: ImportCommand): Promise<number> => {
     signal: controller.signal,
     onEvent: progress.http
   })
+  const booking = !command.dryRun && command.out === null
+  const wiring = booking || command.checkpoint === "db" ? await import("./booking-wiring.ts") : null
+  const ledger: Ledger | null = wiring === null ? null : await wiring.openLedger(command.databaseUrl)
+  try {
+    const sink: LedgerSink | null =
+      booking && ledger !== null && wiring !== null
+        ? await wiring.ledgerSink({
+            ledger,
+            vendor: vendor.id,
+            vendorTitle: vendor.title,
+            batchUnit: !command.perRecord
+          })
+        : null
+    return await importInto(command, ledger, sink, http, progress, controller)
+  } finally {
+    await ledger?.close()
+  }
+}
+
+const importInto = async (
+  command: ImportCommand,
+  ledger: Ledger | null,
+  sink: LedgerSink | null,
+  http: SourceHttp,
+  progress: ReturnType<typeof createProgress>,
+  controller: AbortController
+): Promise<number> => {
+  const vendor = vendors[command.vendor]
   const summary = await runImport({
     vendor,
     source: command.sourceUrl,
@@ -71,12 +102,26 @@ const runImportCommand = async (command: ImportCommand): Promise<number> => {
       customerCurrencies: command.customerCurrencies,
       full: command.full
     },
-    checkpoint: jsonFileCheckpoint(command.checkpoint),
-    sink: command.dryRun || command.out === null ? null : await jsonLinesSink(command.out),
+    checkpoint:
+      command.checkpoint === "db" && ledger !== null
+        ? (await import("./booking-wiring.ts")).ledgerCheckpoint(ledger)
+        : jsonFileCheckpoint(command.checkpoint),
+    sink: command.dryRun ? null : command.out !== null ? await jsonLinesSink(command.out) : sink,
     progress,
     signal: controller.signal
   })
-  return summary.status === "completed" ? 0 : summary.status === "interrupted" ? 130 : 2
+  if (summary.status !== "completed") return summary.status === "interrupted" ? 130 : 2
+  if (ledger === null || sink === null) return 0
+  const { reconcile, reconciliationMarkdown, saveRunRecord, writeReconciliation } = await import("./booking-wiring.ts")
+  const report = await ledger.run(reconcile(vendor.id, summary.id, sink.refusals()))
+  await writeReconciliation(command.report, report)
+  await saveRunRecord(ledger, summary, { report, reportMarkdown: reconciliationMarkdown(report) })
+  process.stdout.write(
+    report.matched
+      ? `Reconciliation: everything matches (${command.report}.md)\n`
+      : `Reconciliation: ${report.differences.length} difference(s), ${report.unbooked.length} record(s) not fully booked — see ${command.report}.md\n`
+  )
+  return report.matched ? 0 : 3
 }
 
 const runShadowCommand = async (command: ShadowCommand): Promise<number> => {

@@ -37,14 +37,19 @@ export const dialectPaths: Readonly<Record<string, string>> = {
 
 type Child = ChildProcessByStdio<null, Readable, Readable>
 
-export const startSourceServer = async (): Promise<SourceServer> => {
+/** Starts a server on a fresh SQLite file, or on `options.databaseUrl` (a migration's target ledger). */
+export const startSourceServer = async (options: { readonly databaseUrl?: string } = {}): Promise<SourceServer> => {
   const dataDir = await mkdtemp(join(tmpdir(), "paybridge-migrate-source-"))
   const env: Record<string, string | undefined> = {
     ...process.env,
-    DATABASE_URL: `sqlite:${join(dataDir, "ledger.sqlite")}`,
+    DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dataDir, "ledger.sqlite")}`,
     PAYBRIDGE_DATA_DIR: dataDir,
     PORT: "0",
-    LOG_LEVEL: "warn"
+    LOG_LEVEL: "warn",
+    // The tenant's gateway payments (approved, declined) go through the built-in test gateway.
+    PAYBRIDGE_TEST_GATEWAY: "1",
+    // …and nothing settles its pending attempts behind the tests' back (the source changes only when a test changes it).
+    GATEWAY_RECONCILE_INTERVAL: "1 day"
   }
   delete env.PUBLIC_URL
   delete env.DIALECT_BASE_PATHS

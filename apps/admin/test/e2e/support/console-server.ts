@@ -11,7 +11,7 @@ import { join, resolve } from "node:path"
 import { serve } from "@hono/node-server"
 import { collectingLogger, createApp, dialects, loadConfig, openRuntime, telemetryLayer } from "@paybridge/api"
 // biome-ignore lint/style/noRestrictedImports: the e2e harness builds the real server; the console itself never imports server code
-import { Authenticator, type Role } from "@paybridge/core"
+import { Authenticator, CommandContext, DialectRecords, type Role } from "@paybridge/core"
 import { Effect } from "effect"
 import { legacyPayDialect } from "./legacy-pay.dialect.ts"
 
@@ -20,6 +20,13 @@ export const adminDistDir = resolve(import.meta.dirname, "../../../dist")
 export interface ConsoleServer {
   readonly url: string
   readonly users: Readonly<Record<Role, { readonly email: string; readonly password: string }>>
+  /** Keeps a dialect record as a system process (`pnpm migrate`) would, e.g. a migration run. */
+  readonly saveRecord: (record: {
+    readonly dialect: string
+    readonly kind: string
+    readonly key: string
+    readonly data: Readonly<Record<string, unknown>>
+  }) => Promise<void>
   readonly close: () => Promise<void>
 }
 
@@ -60,6 +67,13 @@ export const startConsoleServer = async (options: { readonly requireBuild?: bool
   return {
     url,
     users,
+    saveRecord: async (record) => {
+      await runtime.runPromise(
+        DialectRecords.use((records) => records.saveDialectRecord({ ...record, data: { ...record.data } })).pipe(
+          Effect.provide(CommandContext.system("migration"))
+        )
+      )
+    },
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()))
       await runtime.dispose()

@@ -6,10 +6,15 @@
  * command), then checks the ledger's invariants and every driver's `reconcile` against the
  * ledger's balance to the minor unit.
  *
+ * This module is also `@paybridge/adapter-kit/testing/money` (no test-runner imports), so a
+ * dialect's driver can use the wire helpers at the end without loading Vitest.
+ *
  * Ids in commands are the ledger's (the test knows the ledger); a driver maps them to its vendor's
  * ids (they are equal for numeric-id vendors) and answers with the ledger ids of what it created.
  * Amounts are minor units of the customer's currency; a driver writes them in its vendor's format.
  */
+
+import { type CurrencyCode, formatMinorUnits, readMinorUnits } from "@paybridge/core/money"
 
 /** A customer the test created (through tRPC), with what every driver needs to address it. */
 export interface MoneyCustomer {
@@ -59,6 +64,13 @@ export type MoneyCommand =
   | { readonly kind: "cancelRefund"; readonly refundId: number }
   | { readonly kind: "bounceRefund"; readonly refundId: number }
   | { readonly kind: "adjustBalance"; readonly customer: MoneyCustomer; readonly amount: bigint }
+  | {
+      readonly kind: "issueDocument"
+      readonly customer: MoneyCustomer
+      readonly documentKind: "invoice" | "bill" | "proforma"
+      readonly total: bigint
+    }
+  | { readonly kind: "cancelDocument"; readonly documentId: number }
 
 /** One HTTP request as sent, kept so a failing sequence can be printed as requests a person can replay. */
 export interface SentRequest {
@@ -76,6 +88,7 @@ export type MoneyOutcome =
       readonly paymentId?: number | undefined
       readonly reversalId?: number | undefined
       readonly refundIds?: ReadonlyArray<number> | undefined
+      readonly documentId?: number | undefined
     }
   | { readonly kind: "refused"; readonly status: number; readonly body: string }
 
@@ -86,10 +99,30 @@ export interface MoneyHttp {
   readonly send: (request: Omit<SentRequest, "status">) => Promise<{ readonly status: number; readonly text: string }>
 }
 
+/**
+ * The parts of a customer's ledger balance, by the balance entries that make them: documents
+ * (`document-issued`, `document-cancelled`), payments (`payment-posted`, `payment-reversed`,
+ * `payment-reinstated`), refunds (`refund`, `refund-voided`) and adjustments (`adjustment`).
+ */
+export type MoneyPart = "documents" | "payments" | "refunds" | "adjustments"
+
+export const moneyParts: ReadonlyArray<MoneyPart> = ["documents", "payments", "refunds", "adjustments"]
+
 /** A client's sum of what it sees of one customer, in minor units, and the rows it summed (for failure messages). */
 export interface DialectReconciliation {
-  /** What the customer owes according to this protocol's views (positive: owes; negative: in credit). */
+  /**
+   * The customer's balance as this protocol's clients sum it, in the ledger's sign (negative: the
+   * customer owes; positive: in credit). It must equal the sum of the customer's ledger balance
+   * entries of the parts in `covers` — the whole ledger balance when a protocol shows every part.
+   */
   readonly balance: bigint
+  /** The parts of the balance this protocol's views show (a vendor without invoices shows no documents). */
+  readonly covers: ReadonlyArray<MoneyPart>
+  /**
+   * What this protocol shows as still due on open documents (Silver's unpaid payments, for
+   * example): compared with the outstanding amounts of the customer's issued documents of `kinds`.
+   */
+  readonly due?: { readonly amount: bigint; readonly kinds: ReadonlyArray<"invoice" | "bill" | "proforma"> } | undefined
   readonly rows: ReadonlyArray<{ readonly label: string; readonly amount: bigint }>
 }
 
@@ -107,3 +140,29 @@ export interface MoneyDriver {
    */
   readonly reconcile: (http: MoneyHttp, customer: MoneyCustomer) => Promise<DialectReconciliation>
 }
+
+// ---------------------------------------------------------------------------------------------
+// Wire helpers for drivers
+
+/** Minor units → the major-unit decimal text a vendor writes (`1250n` GBP → `"12.50"`). */
+export const majorText = (amount: bigint, currency: string): string =>
+  formatMinorUnits(amount, currency as CurrencyCode)
+
+/** A vendor's major-unit decimal text → minor units, exactly (throws on text that is not an amount). */
+export const minorOf = (text: string, currency: string): bigint => {
+  const read = readMinorUnits(text, currency as CurrencyCode)
+  if (!read.ok) throw new Error(`not an amount of ${currency}: ${text} (${read.message})`)
+  return read.value
+}
+
+/**
+ * JSON parsed with every number kept as its source text (`12.50` stays `"12.50"`), so amounts are
+ * summed exactly, never through a float.
+ */
+export const parseExactJson = (text: string): unknown =>
+  JSON.parse(text, (_key, value: unknown, context?: { readonly source?: string }) =>
+    typeof value === "number" && context?.source !== undefined ? context.source : value
+  )
+
+/** Today's business date (UTC), `YYYY-MM-DD`. */
+export const todayText = (): string => new Date().toISOString().slice(0, 10)

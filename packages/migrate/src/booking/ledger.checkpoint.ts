@@ -1,0 +1,128 @@
+/**
+ * The checkpoint in the ledger database (`--checkpoint db`, the default when booking): a
+ * `CheckpointStore` over dialect records, so a killed run resumes from what the ledger itself
+ * holds. Record fingerprints are the `migrated` records the ledger sink writes in the same unit as
+ * the booking (so `commit` has nothing to add for them); the run under way, its stream positions
+ * and the watermarks are one `migrate/checkpoint` record per (vendor, source); every finished run
+ * is a `migrate/run` record (summary, later its reconciliation report) — what the admin console
+ * lists.
+ */
+import { createHash } from "node:crypto"
+import { DialectRecords } from "@paybridge/core"
+import { Effect } from "effect"
+import type {
+  BatchCommit,
+  CheckpointSnapshot,
+  CheckpointStore,
+  RunState,
+  RunSummary
+} from "../checkpoint/checkpoint.ts"
+import type { VendorId } from "../sources/source-model.ts"
+import type { Ledger } from "./ledger-runtime.ts"
+import { readMigrated } from "./migrated-records.ts"
+
+export const migrateDialect = "migrate"
+export const checkpointKind = "checkpoint"
+export const runKind = "run"
+
+interface CheckpointData {
+  readonly vendor: VendorId
+  readonly source: string
+  readonly run: RunState | null
+  readonly watermarks: Readonly<Record<string, string>>
+}
+
+/** The checkpoint record's key: vendor and a hash of the source URL (keys are at most 200 characters). */
+export const checkpointKey = (vendor: VendorId, source: string): string =>
+  `${vendor}:${createHash("sha256").update(source).digest("hex").slice(0, 32)}`
+
+const readData = (key: string) =>
+  Effect.flatMap(DialectRecords, (records) =>
+    records.getDialectRecord({ dialect: migrateDialect, kind: checkpointKind, key }).pipe(
+      Effect.map((record) => record.data as unknown as CheckpointData),
+      Effect.catchTag("NotFound", () => Effect.succeed(null))
+    )
+  )
+
+const saveData = (key: string, data: CheckpointData) =>
+  Effect.flatMap(DialectRecords, (records) =>
+    records.saveDialectRecord({ dialect: migrateDialect, kind: checkpointKind, key, data: { ...data } })
+  )
+
+/** Saves a run's record (summary, and the reconciliation report once there is one). */
+export const saveRunRecord = (ledger: Ledger, summary: RunSummary, extra: Readonly<Record<string, unknown>> = {}) =>
+  ledger.run(
+    Effect.flatMap(DialectRecords, (records) =>
+      records.saveDialectRecord({
+        dialect: migrateDialect,
+        kind: runKind,
+        key: summary.id,
+        data: { summary, ...extra },
+        merge: true
+      })
+    )
+  )
+
+export const ledgerCheckpoint = (ledger: Ledger): CheckpointStore => {
+  let opened: { vendor: VendorId; source: string; key: string; data: CheckpointData } | null = null
+  const current = () => {
+    if (opened === null) throw new Error("checkpoint used before open()")
+    return opened
+  }
+  const persist = async () => {
+    const state = current()
+    await ledger.run(saveData(state.key, state.data))
+  }
+  return {
+    description: `ledger ${ledger.description}`,
+    open: async (vendor, source): Promise<CheckpointSnapshot> => {
+      const key = checkpointKey(vendor, source)
+      const data = (await ledger.run(readData(key))) ?? { vendor, source, run: null, watermarks: {} }
+      opened = { vendor, source, key, data }
+      return { run: data.run, watermarks: { ...data.watermarks }, history: [] }
+    },
+    fingerprints: async (keys) => {
+      const { vendor } = current()
+      const found = new Map<string, string>()
+      await ledger.run(
+        Effect.forEach(
+          keys,
+          (key) =>
+            Effect.map(readMigrated(vendor, key), (migrated) => {
+              if (migrated !== null) found.set(key, migrated.data.fingerprint)
+            }),
+          { discard: true }
+        )
+      )
+      return found
+    },
+    saveRun: async (run) => {
+      const state = current()
+      state.data = { ...state.data, run }
+      await persist()
+    },
+    commit: async (commit: BatchCommit) => {
+      const state = current()
+      const run = state.data.run
+      state.data = {
+        ...state.data,
+        run:
+          run !== null && run.id === commit.runId
+            ? { ...run, positions: { ...run.positions, [commit.stream]: commit.position }, counts: commit.counts }
+            : run,
+        watermarks:
+          "done" in commit.position && commit.position.watermark
+            ? { ...state.data.watermarks, [commit.stream]: commit.position.watermark }
+            : state.data.watermarks
+      }
+      await persist()
+    },
+    finishRun: async (summary) => {
+      const state = current()
+      if (summary.status === "completed") state.data = { ...state.data, run: null }
+      await persist()
+      await saveRunRecord(ledger, summary, { vendor: summary.vendor, source: summary.source })
+    },
+    flush: async () => {}
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The id map of a migration, kept in the ledger database as dialect records: one `migrated` record
+ * per source record processed, `{ dialect: <vendor>, kind: "migrated", key: "<kind>/<sourceId>" }`,
+ * with the fingerprint it was booked with and the ledger object it became (`ledgerKind`, `ledgerId`,
+ * plus what reconciliation needs). It is written in the same ledger unit as the commands that book
+ * the record, so a record is booked exactly once however a run dies, and it is what the checkpoint's
+ * `fingerprints`, the dialects' vendor-id lookups and the shadow's id mapping read.
+ */
+import { type DialectRecord, DialectRecords, type Page } from "@paybridge/core"
+import { Effect } from "effect"
+import type { SourceRecord, VendorId } from "../sources/source-model.ts"
+
+export const migratedKind = "migrated"
+
+/** What a source record became in the ledger. */
+export type LedgerKind = "customer" | "document" | "payment" | "reversal" | "refund" | "adjustment" | "none"
+
+export interface MigratedData {
+  readonly fingerprint: string
+  readonly ledgerKind: LedgerKind
+  /** The ledger id (refunds of customer credit can be several), null when nothing was booked. */
+  readonly ledgerId: number | null
+  readonly ledgerIds?: ReadonlyArray<number>
+  readonly runId: string
+  /** Why nothing (or less than the record) was booked, for the run report. */
+  readonly skipped?: string | null
+  /** The source record as normalised (amounts, states) — reconciliation's "at the source". */
+  readonly source: Readonly<Record<string, unknown>>
+  readonly [field: string]: unknown
+}
+
+export interface Migrated {
+  readonly key: string
+  readonly customerId: number | null
+  readonly paymentId: number | null
+  readonly data: MigratedData
+}
+
+/** The `migrated` record under `key`, or null. */
+export const readMigrated = (vendor: VendorId, key: string) =>
+  Effect.flatMap(DialectRecords, (records) =>
+    records.getDialectRecord({ dialect: vendor, kind: migratedKind, key }).pipe(
+      Effect.map((record): Migrated | null => ({
+        key: record.key,
+        customerId: record.customerId,
+        paymentId: record.paymentId,
+        data: record.data as unknown as MigratedData
+      })),
+      Effect.catchTag("NotFound", () => Effect.succeed(null))
+    )
+  )
+
+/** Every `migrated` record of a vendor (reconciliation, the shadow's id map), optionally one customer's. */
+export const listMigrated = (vendor: VendorId, customerId?: number) =>
+  Effect.gen(function* () {
+    const records = yield* DialectRecords
+    const all: Array<Migrated> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<DialectRecord> = yield* records.listDialectRecords({
+        dialect: vendor,
+        kind: migratedKind,
+        ...(customerId === undefined ? {} : { customerId: customerId as never }),
+        cursor,
+        limit: 1000
+      })
+      for (const record of page.items) {
+        all.push({
+          key: record.key,
+          customerId: record.customerId,
+          paymentId: record.paymentId,
+          data: record.data as unknown as MigratedData
+        })
+      }
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    return all
+  })
+
+/** Saves the `migrated` record (in the caller's unit). */
+export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
+  Effect.flatMap(DialectRecords, (records) =>
+    records.saveDialectRecord({
+      dialect: vendor,
+      kind: migratedKind,
+      key: migrated.key,
+      customerId: migrated.customerId as never,
+      paymentId: migrated.paymentId as never,
+      data: migrated.data
+    })
+  )
+
+/** Kind of the records that map another id clients may have stored (CRM.COM `number` …) to the ledger id. */
+export const migratedAliasKind = "migrated-alias"
+
+/** Saves a `migrated-alias` record per alias of the record (in the caller's unit); aliases too long for a key are left out. */
+export const saveAliases = (vendor: VendorId, record: SourceRecord, ledgerId: number) =>
+  Effect.flatMap(DialectRecords, (records) =>
+    Effect.forEach(
+      Object.entries(record.aliases).filter(([alias, value]) => `${record.kind}/${alias}/${value}`.length <= 200),
+      ([alias, value]) =>
+        records.saveDialectRecord({
+          dialect: vendor,
+          kind: migratedAliasKind,
+          key: `${record.kind}/${alias}/${value}`,
+          data: { ledgerId, sourceId: record.sourceId }
+        }),
+      { discard: true }
+    )
+  )
