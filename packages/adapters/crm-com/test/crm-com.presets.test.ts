@@ -8,7 +8,7 @@
 import { DialectRecords } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { crmComDialect, type NamedKind } from "../src/index.ts"
-import { asSystem, dataOf, makeTenant, type Tenant } from "./crm-com.fixtures.ts"
+import { asSystem, dataOf, jack, makeTenant, type Tenant } from "./crm-com.fixtures.ts"
 
 let tenant: Tenant
 beforeEach(async () => {
@@ -133,8 +133,15 @@ describe("retired presets", () => {
     expect(shown.category.name).toBe("Invoice Receipts")
   })
 
-  it("refuses requests on a token issued for a unit retired since", async () => {
+  it("refuses a login naming a retired unit, and requests on a token issued for a unit retired since", async () => {
     await change("unit", "Admin Unit", { retired: true })
+    const login = await tenant.send({
+      method: "POST",
+      path: "/authentication/token",
+      body: { username: jack.email, password: jack.password, organisation: "CRM.COM", unit: "Admin Unit" }
+    })
+    expect(statusOf(login).code).toBe("INVALID_PARAMETERS")
+    expect(JSON.stringify(login.json)).not.toContain('"token"')
     const refused = await create()
     expect(statusOf(refused).code).toBe("INVALID_PARAMETERS")
     expect(JSON.stringify(statusOf(refused))).toContain('The unit \\"Admin Unit\\" is retired')

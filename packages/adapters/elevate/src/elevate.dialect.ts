@@ -56,6 +56,44 @@ export const elevateDialect = defineDialect({
   renderError: elevateErrors,
   errorSchema: ElevateError,
   // Registry order (OpenAPI, docs/compatibility.md): as the resources were always listed.
+  deviations: [
+    {
+      what: "The default base path is `/elevate/v1`, not `/v1` (`DIALECT_BASE_PATHS=elevate=/v1` restores it).",
+      why: "A bare `/v1` on a shared Paybridge server would collide with other dialects' paths."
+    },
+    {
+      what: "Tokens are Paybridge-signed HS256 JWTs; `brand` is required and carried in the token but not checked.",
+      why: "One Paybridge server is one brand; the token keeps Elevate's 15-minute lifetime."
+    },
+    {
+      what: "`currencyId` is the ISO 4217 numeric code of the customer's currency (826 GBP, 978 EUR, 840 USD).",
+      why: "Elevate's own currency ids are tenant reference data Paybridge does not have; the ISO numbers are the stable public equivalent."
+    },
+    {
+      what: "The error body `{status, error, message, path, requestId, errors?}` is Paybridge's; `errors` names each field in Elevate's request names.",
+      why: "Elevate's error body is not published (vendor-notes §4.5); the shape follows common Spring-style answers its clients parse."
+    },
+    {
+      what: "A negative customer payment is a ledger balance adjustment (a debit), with an Elevate id of 1 000 000 000 000 + its balance-entry id and `txnType` `DEBIT`.",
+      why: "The ledger keeps payments positive; a debit that names no payment is not a refund of one."
+    },
+    {
+      what: "`txnType` is only `PAYMENT` or `DEBIT`; customer-payment lists show posted payments only (drafts, pending, rejected and cancelled are not listed).",
+      why: "Those are the only transactions the ledger books as customer payments; the full enum is not published."
+    },
+    {
+      what: '`gtn:` in filters is read as "greater than or null".',
+      why: "Its meaning is not documented (vendor-notes §4.2); this is the reading its examples support."
+    },
+    {
+      what: "A filtered or sorted list scans at most 10 000 rows and otherwise answers 400 asking to narrow it.",
+      why: "Filters on computed fields run in process; the bound keeps a request's work independent of the ledger's size."
+    },
+    {
+      what: "A payment is in its customer's currency only (one currency per customer).",
+      why: "The ledger keeps one running balance per customer in one ISO 4217 currency."
+    }
+  ],
   endpoints: [
     ...authenticationEndpoints,
     ...customerPaymentsEndpoints,
