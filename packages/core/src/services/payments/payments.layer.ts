@@ -22,6 +22,7 @@ import { releaseAllocations, restoreReleases } from "../shared/allocation-releas
 import { moveBalance } from "../shared/balance-movements.ts"
 import { advanceCollection, collectionEvent, openCollection } from "../shared/collection-steps.ts"
 import { ensureCurrency, type FieldPath, parseAmount, parsePositiveAmount } from "../shared/exact-amounts.ts"
+import { withdrawUnsentCharge } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
 import { minor } from "../shared/ledger-events.ts"
@@ -253,6 +254,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         return yield* paymentMutation("cancelPayment", input, Payment, (target) =>
           Effect.gen(function* () {
             const state = yield* paymentTransition(target, "cancel")
+            yield* withdrawUnsentCharge(target, "cancel")
             const at = yield* now
             const collection = yield* openCollection(target)
             if (collection !== null) {
