@@ -25,9 +25,7 @@ export const invoicePaymentCancelEndpoints: ReadonlyArray<Endpoint> = [
     tags: ["invoice-payment-cancel"],
     request: { body: InvoicePaymentCancel },
     responses: { 200: { description: "The cancelled invoice payment", schema: InvoicePayment } },
-    tests: [
-      `${suite} › invoice payment cancel › cancels a payment the provider has not taken and refuses one it has`
-    ],
+    tests: [`${suite} › invoice payment cancel › cancels a payment the provider has not taken and refuses one it has`],
     implemented: true,
     handler: ({ body }) =>
       Effect.gen(function* () {

@@ -37,11 +37,11 @@ export const invoicePaymentReprocessEndpoints: ReadonlyArray<Endpoint> = [
       Effect.gen(function* () {
         const documents = yield* Documents
         const billRunType = body.billRunType ?? "NORMAL"
-        const { detail, record, body: shown } = yield* elevateInvoicePayment(
-          body.invoicePaymentId,
-          billRunType,
-          "invoice payment"
-        )
+        const {
+          detail,
+          record,
+          body: shown
+        } = yield* elevateInvoicePayment(body.invoicePaymentId, billRunType, "invoice payment")
         const declined = detail.payment
         yield* ensureDeclined(declined, "invoicePaymentId", "invoice payment")
         // Card numbers are kept masked in dialect records: such a reference cannot be charged again.

@@ -41,7 +41,11 @@ const countingGateway = (): PaymentGatewaysShape => {
   const inner = makeTestGateway()
   return {
     ...inner,
-    charge: (request) => Effect.suspend(() => (charged.push(request.attemptKey), inner.charge(request)))
+    charge: (request) =>
+      Effect.suspend(() => {
+        charged.push(request.attemptKey)
+        return inner.charge(request)
+      })
   }
 }
 
@@ -59,7 +63,12 @@ const documentState = async (id: number) =>
 const expectError = (response: TestResponse, status: number, mentions?: string) => {
   expect(response.status, response.text).toBe(status)
   const error = body(response)
-  expect(error).toMatchObject({ status, error: expect.any(String), message: expect.any(String), path: expect.any(String) })
+  expect(error).toMatchObject({
+    status,
+    error: expect.any(String),
+    message: expect.any(String),
+    path: expect.any(String)
+  })
   expect(error.requestId).toBe(response.headers.get("x-request-id"))
   if (mentions !== undefined) expect(String(error.message)).toContain(mentions)
 }
@@ -123,7 +132,12 @@ describe("payment provider reprocess", () => {
     const reprocess = (extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
       post(
         "/payment-provider-reprocess",
-        { paymentProviderId: providerId, customerPaymentId: declinedId, mandateReference: testGatewayTokens.approve, ...extra },
+        {
+          paymentProviderId: providerId,
+          customerPaymentId: declinedId,
+          mandateReference: testGatewayTokens.approve,
+          ...extra
+        },
         headers
       )
 
@@ -138,7 +152,12 @@ describe("payment provider reprocess", () => {
 
     const first = await reprocess({}, { "idempotency-key": "reprocess-1" })
     expect(first.status, first.text).toBe(201)
-    expect(body(first)).toMatchObject({ customerId: elevate.customerId, type: "DIRECT_DEBIT", invoiceId: invoice.id, reference: "IBP-7" })
+    expect(body(first)).toMatchObject({
+      customerId: elevate.customerId,
+      type: "DIRECT_DEBIT",
+      invoiceId: invoice.id,
+      reference: "IBP-7"
+    })
     expect(body(first).id).not.toBe(declinedId)
     expect(await balanceOf(elevate.customerId)).toBe(before + 3000n)
     expect(await documentState(invoice.id)).toBe("paid")
@@ -229,12 +248,19 @@ describe("invoice payment reprocess", () => {
       path: "/invoice-payments",
       query: { generatedInvoiceId: String(invoice.id), page: "1", pageSize: "10" }
     })
-    expect((plain(listed) as Array<{ status: string }>).map((row) => row.status).sort()).toEqual(["PAID", "UNPAID", "UNPAID"])
+    expect((plain(listed) as Array<{ status: string }>).map((row) => row.status).sort()).toEqual([
+      "PAID",
+      "UNPAID",
+      "UNPAID"
+    ])
 
     // Refusals: a paid one, the wrong bill run type, an unknown id — nothing charged.
     const chargesBefore = charged.length
     expectError(await post("/invoice-payment-reprocess", { invoicePaymentId: body(paid).id }), 400, "only a declined")
-    expectError(await post("/invoice-payment-reprocess", { invoicePaymentId: body(again).id, billRunType: "ADHOC" }), 404)
+    expectError(
+      await post("/invoice-payment-reprocess", { invoicePaymentId: body(again).id, billRunType: "ADHOC" }),
+      404
+    )
     expectError(await post("/invoice-payment-reprocess", { invoicePaymentId: 999_999 }), 404)
     expectError(await post("/invoice-payment-reprocess", {}), 400)
     expect(charged.length).toBe(chargesBefore)
