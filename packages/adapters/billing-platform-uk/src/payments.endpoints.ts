@@ -6,7 +6,8 @@
  */
 import { type Endpoint, endpoint, noContent, ok, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
-  type CommandContext,
+  authorize,
+  CommandContext,
   InvalidTransition,
   type NotFound,
   notFound,
@@ -220,9 +221,14 @@ const modifyRefundRow = (id: RefundId, body: BpukModifyPayment) =>
     return { kind: "refund", id } satisfies RowRef
   })
 
+/** The key's permission to delete (cancel) comes first: a read-only key gets 403 whatever the record's state. */
+const mayDelete = (operation: "cancelPayment" | "transitionRefund") =>
+  Effect.flatMap(CommandContext, (context) => authorize(context.principal, operation))
+
 /** DELETE of a payment: cancels one not posted yet; posted money is refused. */
 const deletePayment = (id: PaymentId) =>
   Effect.gen(function* () {
+    yield* mayDelete("cancelPayment")
     const detail = yield* visibleDetail(id)
     if (detail.payment.state === "posted") {
       return yield* new InvalidTransition({
@@ -243,6 +249,7 @@ const deletePayment = (id: PaymentId) =>
 /** DELETE of a refund row: cancels one not settled yet; a settled refund is refused. */
 const deleteRefundRow = (id: RefundId) =>
   Effect.gen(function* () {
+    yield* mayDelete("transitionRefund")
     const refund = yield* visibleRefund(id)
     if (refund.state === "settled") {
       return yield* new InvalidTransition({
@@ -353,11 +360,15 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     summary: "Delete a payment",
     description:
       "Only a payment that is not posted yet (a draft, or one awaiting collection) can be deleted; it is " +
-      "cancelled in the ledger and answers 404 afterwards. Posted money is reversed, not deleted (409).",
+      "cancelled in the ledger and answers 404 afterwards. Posted money is reversed, not deleted (409). The key's " +
+      "permission is checked first: a read-only key gets 403 whatever the payment's state.",
     tags: ["payments"],
     request: { params: BpukPaymentPath },
     responses: { 204: { description: "The payment was deleted" } },
-    tests: [`${suite} › DELETE removes a payment not yet posted and refuses posted money with 409`],
+    tests: [
+      `${suite} › DELETE removes a payment not yet posted and refuses posted money with 409`,
+      "billing-platform-uk.permissions.test.ts › Billing Platform (UK) permissions before state › answers 403 to a read-only key deleting a posted payment, a draft or a refund row, and changes nothing"
+    ],
     implemented: true,
     handler: ({ params }) =>
       pathTarget(params.id).pipe(

@@ -242,7 +242,9 @@ describe("Billing Platform (UK) payments", () => {
 
     const tooMuch = await create({ paymentAmount: amount("-1000.00") })
     expect(tooMuch.status).toBe(409)
-    expect(tooMuch.json).toMatchObject({ error: { message: expect.stringContaining("minor units of credit") } })
+    expect(tooMuch.json).toMatchObject({
+      error: { message: expect.stringMatching(/has \d+\.\d{2} GBP of credit, less than the 1000\.00 GBP asked/u) }
+    })
     const named = await create({ paymentAmount: amount("-5.00"), refundOfPaymentID: newer })
     expect(named.status).toBe(201)
     const fromNewer = await testbed.runAsSystem(

@@ -2,16 +2,21 @@
  * CRM.COM's `authentication` methods: `authentication/token` (a user's e-mail, password and
  * organisation, optional unit), `authentication/web_api_key/token` (a Paybridge API key as the HTTP
  * Basic user name with an empty password, optional unit) and `authentication/token/release`. Each
- * login answers a session token that expires two hours after issue (see `crm-com.auth.ts`).
+ * login answers a session token that expires two hours after issue (see `crm-com.auth.ts`); a
+ * `unit` that does not exist is refused at login, in CRM.COM's envelope, and no token is issued.
  */
 import { type Endpoint, endpoint, loginAccountField, publicEndpoint } from "@paybridge/adapter-kit"
 import { Authenticator } from "@paybridge/core"
 import { Effect } from "effect"
-import { issueToken, releaseToken, webApiKeyOf } from "./crm-com.auth.ts"
+import { existingUnit, issueToken, releaseToken, webApiKeyOf } from "./crm-com.auth.ts"
 import { LoginBody, ReleaseBody, ReleaseResponse, TokenResponse, WebApiKeyBody } from "./crm-com.schemas.ts"
 import { okEnvelope } from "./crm-com.transformers.ts"
 
 const suite = "crm-com.test.ts"
+
+/** A login's `unit` must exist (by name, alternative code or id); refused at login, before a token is issued. */
+const unitOfLogin = (unit: string) =>
+  existingUnit(unit, `the unit "${unit}" does not exist; log in with an existing unit's name, alternative code or id`)
 
 /** The `authentication` methods, in the registry order of the compatibility report. */
 export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
@@ -26,12 +31,14 @@ export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
     responses: { 200: { description: "The token", schema: TokenResponse } },
     tests: [
       `${suite} › issues a token for a user's e-mail, password and organisation and accepts it as the token parameter`,
-      `${suite} › refuses a wrong password and a token two hours after issue in CRM.COM's error envelope`
+      `${suite} › refuses a wrong password and a token two hours after issue in CRM.COM's error envelope`,
+      "crm-com.fidelity.test.ts › the unit of a login (17.7) › refuses an unknown unit at authentication/token in CRM.COM's envelope and issues no token"
     ],
     implemented: true,
-    handler: ({ body, sessions }) =>
+    handler: ({ body, sessions, runAs }) =>
       Effect.gen(function* () {
         const grant = yield* Authenticator.use((auth) => auth.sessionForPassword(body.username, body.password))
+        if (body.unit !== undefined) yield* runAs(grant.principal, unitOfLogin(body.unit))
         return okEnvelope({ token: yield* issueToken(sessions, grant, body.unit) })
       })
   }),
@@ -61,10 +68,11 @@ export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
     responses: { 200: { description: "The token", schema: TokenResponse } },
     tests: [`${suite} › issues a token for a web API key sent as the HTTP Basic user name with an empty password`],
     implemented: true,
-    handler: ({ body, header, sessions }) =>
+    handler: ({ body, header, sessions, runAs }) =>
       Effect.gen(function* () {
         const key = yield* webApiKeyOf(header("authorization"))
         const grant = yield* Authenticator.use((auth) => auth.sessionForApiKey(key))
+        if (body?.unit !== undefined) yield* runAs(grant.principal, unitOfLogin(body.unit))
         return okEnvelope({ token: yield* issueToken(sessions, grant, body?.unit) })
       })
   })

@@ -2,7 +2,7 @@
  * How a CRM.COM client becomes a principal: the `token` parameter (query string for GET, JSON body
  * for POST) checked against the kit's session store, tokens that live two hours after issue, used
  * or not (CRM.COM R12+), the web API key read from the HTTP Basic user name (empty password), and
- * the business unit a login names (`unit`), remembered per token and resolved on the first write
+ * the business unit a login names (`unit`), checked at login, remembered per token and resolved on each write
  * that needs it. The login endpoints themselves are in `authentication.endpoints.ts`.
  */
 import { type SessionStore, tokenParameter } from "@paybridge/adapter-kit"
@@ -78,6 +78,16 @@ export const issueToken = (sessions: SessionStore, grant: SessionGrant, unit: st
 export const releaseToken = (sessions: SessionStore, token: string) =>
   Effect.map(sessions.revoke(token), () => forgetSessionUnit(sessions, token))
 
+/** The unit a login names (by name, alternative code or id); a unit that does not exist is refused. */
+export const existingUnit = (name: string, message: string): Program<UnitEntity> =>
+  Effect.gen(function* () {
+    const found = (yield* namedEntities("unit")).find(
+      (unit) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
+    )
+    if (found === undefined) return yield* validationFailed(["unit"], message)
+    return found
+  })
+
 /**
  * The unit the request's session logged in with (by name, alternative code or id), or `null`
  * when the login named none. A unit that does not exist is refused here, on first use.
@@ -86,11 +96,5 @@ export const sessionUnit = (sessions: SessionStore, token: string | undefined): 
   Effect.gen(function* () {
     const name = token === undefined ? undefined : sessionUnits.get(sessions)?.get(token)
     if (name === undefined) return null
-    const found = (yield* namedEntities("unit")).find(
-      (unit) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
-    )
-    if (found === undefined) {
-      return yield* validationFailed(["unit"], `the unit "${name}" this token was issued for does not exist`)
-    }
-    return found
+    return yield* existingUnit(name, `the unit "${name}" this token was issued for does not exist`)
   })

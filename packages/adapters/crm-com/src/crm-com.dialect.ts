@@ -37,5 +37,47 @@ export const crmComDialect = defineDialect({
   errorSchema: CrmComError,
   // The admin console's "what does a CRM.COM client see": the `data` of payments/show.
   renderPayment: (detail) => fullPayment(detail, makeLoader()),
+  deviations: [
+    {
+      what: "`username` is the Paybridge user's e-mail, and users in responses show the e-mail as `username` and `email`; `organisation` is required but not checked.",
+      why: "Paybridge users are identified by e-mail and one Paybridge server serves one organisation."
+    },
+    {
+      what: "Tokens live in the server process's memory: a restart signs every client out.",
+      why: "Tokens expire two hours after issue anyway (CRM.COM R12+), so clients already log in again regularly."
+    },
+    {
+      what: "Errors are answered in the envelope with HTTP 200 and Paybridge's `status.code` values (`INVALID_PARAMETERS`, `NOT_FOUND`, `INVALID_LIFE_CYCLE_STATE`, `INVALID_TOKEN`, …).",
+      why: "CRM.COM's error envelope and codes were not published (vendor-notes §2.5); the envelope follows its success envelope, HTTP 200 as RPC-style clients expect."
+    },
+    {
+      what: "`payments/cancel` reverses the payment's whole unreversed amount in the ledger and records the payment cancellation (type, category, notes, UDFs) beside it; the cancellation's `number` and `reference_number` are the reversal's id.",
+      why: "The ledger has no separate cancellation transaction: a reversal moves the same money back, and every protocol sees the payment reversed."
+    },
+    {
+      what: "The `payments/cancel` answer shows the payment POSTED (as the vendor's example does); every later read shows it CANCELLED, as does a payment fully reversed through another protocol.",
+      why: "Clients written against the example keep working, and the state list's CANCELLED reports what the ledger's money says."
+    },
+    {
+      what: "A gateway payment awaiting the gateway is DRAFT in the full payment and PENDING_VERIFICATION in the short payment; `post`, `update` and `reject` refuse it.",
+      why: "The full payment documents only DRAFT, POSTED, REJECTED, CANCELLED; such a payment is not posted yet, and it is the gateway, not the client, that posts or rejects it."
+    },
+    {
+      what: "Datetimes are read and written as UTC (`yyyy-MM-ddTHH:mm:ss` without zone).",
+      why: "CRM.COM datetimes carry no zone; Paybridge has no tenant time zone, so UTC is the one unambiguous reading."
+    },
+    {
+      what: "The `reference_number` of an invoice or bill is its ledger id.",
+      why: "Ledger documents have a number but no separate reference number."
+    },
+    {
+      what: "`payments/update` cannot move a payment to another accounts receivable, change its invoices/bills or switch a draft to a gateway-linked method.",
+      why: "The ledger charges gateways only when a payment is created, and a payment stays on its customer."
+    },
+    {
+      what: "A payment is in its customer's currency only (one currency per accounts receivable).",
+      why: "The ledger keeps one running balance per customer in one ISO 4217 currency."
+    }
+  ],
   endpoints: [...authenticationEndpoints, ...paymentsEndpoints]
 })

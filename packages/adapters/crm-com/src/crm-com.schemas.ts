@@ -304,8 +304,12 @@ const StatusOk = Schema.Struct({
 export const envelope = <S extends Schema.Top>(data: S, identifier: string) =>
   Schema.Struct({ status: StatusOk, data }).annotate({ identifier })
 
+/** `life_cycle_state` of the short payment (`payment_short`): the full payment's states plus PENDING_VERIFICATION. */
 export const CrmLifeCycleState = Schema.Literals(["DRAFT", "PENDING_VERIFICATION", "POSTED", "REJECTED", "CANCELLED"])
 export type CrmLifeCycleState = typeof CrmLifeCycleState.Type
+/** `life_cycle_state` of the full payment (`payments/show`): DRAFT, POSTED, REJECTED, CANCELLED only. */
+export const CrmFullLifeCycleState = Schema.Literals(["DRAFT", "POSTED", "REJECTED", "CANCELLED"])
+export type CrmFullLifeCycleState = typeof CrmFullLifeCycleState.Type
 
 const Id = Schema.String.check(Schema.isPattern(/^[0-9A-F]{32}$/u)).annotate({ description: "32-character hex id" })
 const Numeric = Schema.String.annotate({ description: "numeric string" })
@@ -371,7 +375,7 @@ export const PaymentFull = Schema.Struct({
   id: Id,
   number: Schema.NullOr(Numeric),
   reference_number: Numeric,
-  life_cycle_state: CrmLifeCycleState,
+  life_cycle_state: CrmFullLifeCycleState,
   payment_amount: Amount,
   issued_on: DateTime,
   posted_on: Schema.NullOr(DateTime),

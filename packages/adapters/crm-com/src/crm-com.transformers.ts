@@ -43,6 +43,7 @@ import {
 } from "@paybridge/core"
 import { Effect, Option, Schema } from "effect"
 import {
+  type CrmFullLifeCycleState,
   type CrmLifeCycleState,
   crmDateTime,
   type Identifier,
@@ -146,21 +147,39 @@ export const describePreset = (presetPublicId: string, description: string | nul
 /** The success envelope every method answers with: `{"status":{…,"code":"OK"},"data":…}`. */
 export const okEnvelope = (data: unknown) => ok({ status: { message: null, description: null, code: "OK" }, data })
 
-const stateOf = {
+/**
+ * Ledger state → the full payment's `life_cycle_state` (DRAFT, POSTED, REJECTED, CANCELLED: the
+ * states `payments/show` documents). A gateway payment whose collection is under way (`pending`)
+ * is not posted yet — no number, no balance movement — so the full payment shows it as DRAFT.
+ */
+const fullStateOf = {
   draft: "DRAFT",
-  pending: "PENDING_VERIFICATION",
+  pending: "DRAFT",
   posted: "POSTED",
   rejected: "REJECTED",
   cancelled: "CANCELLED"
+} as const satisfies Record<PaymentState, CrmFullLifeCycleState>
+
+/** Ledger state → the short payment's `life_cycle_state`, where CRM.COM also shows PENDING_VERIFICATION. */
+const shortStateOf = {
+  ...fullStateOf,
+  pending: "PENDING_VERIFICATION"
 } as const satisfies Record<PaymentState, CrmLifeCycleState>
 
 /** True when a posted payment's whole amount is reversed (cancelled through CRM.COM or reversed elsewhere). */
 export const isFullyReversed = (payment: Payment): boolean =>
   payment.state === "posted" && payment.reversedAmount >= payment.amount
 
-/** A payment's CRM.COM `life_cycle_state`. */
-export const crmStateOf = (payment: Payment): CrmLifeCycleState =>
-  isFullyReversed(payment) ? "CANCELLED" : stateOf[payment.state]
+/** A payment's `life_cycle_state` in the full payment object (`payments/show`, lists without `fields_set`). */
+export const crmStateOf = (payment: Payment): CrmFullLifeCycleState =>
+  isFullyReversed(payment) ? "CANCELLED" : fullStateOf[payment.state]
+
+/**
+ * A payment's `life_cycle_state` in the short payment object (the write methods' answers), which
+ * alone has PENDING_VERIFICATION (a gateway payment awaiting the gateway's verification).
+ */
+export const crmShortStateOf = (payment: Payment): CrmLifeCycleState =>
+  isFullyReversed(payment) ? "CANCELLED" : shortStateOf[payment.state]
 
 /** CRM.COM ids are 32 uppercase hex characters; a Paybridge user's is its id, zero-padded. */
 export const userHexId = (userId: number): string => userId.toString(16).toUpperCase().padStart(32, "0")

@@ -76,6 +76,7 @@ import {
 
 const suite = "crm-com.test.ts"
 const examples = "crm-com.examples.test.ts"
+const fidelity = "crm-com.fidelity.test.ts"
 const contract = "crm-com.contract.test.ts › CRM.COM Web API v4: dialect contract"
 const atomic = "crm-com.atomic.test.ts › all or nothing"
 
@@ -136,13 +137,12 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
 
 /**
  * `payments/list` and `payments/get_latest`: the accounts receivable's payments filtered by type,
- * payment method and category, oldest first (list) or newest first up to `limit` (get_latest).
+ * payment method and category. `list` answers them all, oldest first. `get_latest` answers "the
+ * latest payments that were submitted", so it orders by submission: creation time, newest first
+ * (the id breaks ties; ids follow creation), never by the payment date a client may backdate; the
+ * first `limit` of them.
  */
-function listPayments(
-  query: typeof ListQuery.Type,
-  order: "id" | "newest",
-  limit: number | null
-): Program<Array<Record<string, unknown>>> {
+function listPayments(query: typeof ListQuery.Type, latest: number | null): Program<Array<Record<string, unknown>>> {
   return Effect.gen(function* () {
     const payments = yield* Payments
     const customer = yield* resolveCustomer(query.accounts_receivable_identifier)
@@ -155,27 +155,35 @@ function listPayments(
       query.category_identifier === undefined
         ? undefined
         : yield* resolveNamed("category", query.category_identifier, "financial transaction category")
-    const loader = makeLoader()
-    const out: Array<Record<string, unknown>> = []
+    const matching: Array<Payment> = []
     let cursor: string | null = null
     do {
       const page: Page<Payment> = yield* payments.listPayments({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
-        order,
+        order: "id",
         cursor,
-        limit: limit === null ? 1000 : Math.min(1000, Math.max(limit, 100))
+        limit: 1000
       })
-      yield* loader.prefetch(page.items)
-      for (const payment of page.items) {
-        if (limit !== null && out.length >= limit) break
+      matching.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    const ordered =
+      latest === null ? matching : matching.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    const loader = makeLoader()
+    const out: Array<Record<string, unknown>> = []
+    // The payments' dialect records are read a chunk at a time, only as far as the answer needs.
+    for (let start = 0; start < ordered.length && (latest === null || out.length < latest); start += 1000) {
+      const chunk = ordered.slice(start, start + 1000)
+      yield* loader.prefetch(chunk)
+      for (const payment of chunk) {
+        if (latest !== null && out.length >= latest) break
         if (category !== undefined && (yield* attributesOf(payment, loader)).category_id !== category.id) continue
         const detail = yield* payments.getPayment({ id: payment.id })
         out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
       }
-      cursor = limit !== null && out.length >= limit ? null : page.nextCursor
-    } while (cursor !== null)
+    }
     return out
   })
 }
@@ -191,6 +199,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     request: { query: ShowQuery },
     responses: { 200: { description: "The payment (or the fields named in fields_set)", schema: ShowResponse } },
     tests: [
+      `${fidelity} › life_cycle_state of the full and the short payment (17.5) › uses only DRAFT, POSTED, REJECTED and CANCELLED in every full payment`,
       `${examples} › replays the payments/show example field by field`,
       `${suite} › trims nested fields with fields_set and refuses an unknown field`,
       `${suite} › refuses an identifier with no field, two fields or an unknown field, and names an unknown value`
@@ -216,7 +225,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       `${suite} › filters payments/list by type, payment method and category`
     ],
     implemented: true,
-    handler: ({ query }) => Effect.map(listPayments(query, "id", null), okEnvelope)
+    handler: ({ query }) => Effect.map(listPayments(query, null), okEnvelope)
   }),
   endpoint({
     method: "GET",
@@ -226,9 +235,12 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     tags: ["payments"],
     request: { query: LatestQuery },
     responses: { 200: { description: "The payments", schema: ListResponse } },
-    tests: [`${examples} › replays the payments/get_latest example newest first`],
+    tests: [
+      `${examples} › replays the payments/get_latest example newest first`,
+      `${fidelity} › payments/get_latest orders by submission (17.6) › answers the latest submitted payments first, whatever their payment dates`
+    ],
     implemented: true,
-    handler: ({ query }) => Effect.map(listPayments(query, "newest", query.number), okEnvelope)
+    handler: ({ query }) => Effect.map(listPayments(query, query.number), okEnvelope)
   }),
   endpoint({
     method: "POST",
@@ -317,7 +329,9 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
             ...(body.payment_amount === undefined ? {} : { amount: body.payment_amount }),
             ...(type === undefined ? {} : { typeId: type.id }),
             ...(method === undefined ? {} : { methodId: method.id }),
-            ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+            ...(body.received_on === undefined
+              ? {}
+              : { paymentDate: DateFormats.businessDateOf(body.received_on), receivedAt: body.received_on }),
             ...(body.description === undefined ? {} : { description: body.description }),
             ...(body.notes === undefined ? {} : { notes: body.notes }),
             ...(hasUdfs(body) ? { customFields: customFieldsWithUdfs(payment.customFields, body) } : {})

@@ -39,6 +39,7 @@ import {
 } from "./crm-com.schemas.ts"
 import {
   crmNamed,
+  crmShortStateOf,
   crmStateOf,
   crmUnit,
   crmUser,
@@ -214,7 +215,7 @@ export const shownAmount = (payment: Payment): bigint =>
 export const shortPayment = (
   payment: Payment,
   gatewayCode: string | null,
-  state: CrmLifeCycleState = crmStateOf(payment)
+  state: CrmLifeCycleState = crmShortStateOf(payment)
 ) => ({
   ...gatewayFields(payment, gatewayCode),
   payment_amount: crmMoney.format(shownAmount(payment), payment.currency),
@@ -240,9 +241,14 @@ export const shortCancellation = (id: string, reversal: Reversal, payment: Payme
   posted_on: crmDateTime.format(reversal.reversedAt)
 })
 
-/** `received_on`: the recorded receipt time, else the payment date at midnight. */
+/**
+ * `received_on`: the instant the payment was received as the ledger keeps it (sent through any
+ * protocol), else the receipt time this dialect recorded, else the payment date at midnight.
+ */
 export const receivedOnOf = (payment: Payment, attributes: PaymentAttributes): string =>
-  attributes.received_on ?? midnight(payment.paymentDate)
+  payment.receivedAt === null
+    ? (attributes.received_on ?? midnight(payment.paymentDate))
+    : DateFormats.localDateTime.format(payment.receivedAt)
 
 /** The public id of the payment cancellation recorded with a reversal (derived, so a replay finds it again). */
 export const cancellationId = (reversalId: ReversalId): string =>
@@ -324,17 +330,21 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
 // What the write methods share
 
 const refusal = (payment: Payment, action: string, message: string) =>
-  new InvalidTransition({ entity: "payment", id: payment.publicId, from: crmStateOf(payment), action, message })
+  new InvalidTransition({ entity: "payment", id: payment.publicId, from: crmShortStateOf(payment), action, message })
 
-/** Refuses unless the payment is in the CRM.COM state the method needs. */
+/**
+ * Refuses unless the payment is in the CRM.COM state the method needs. Checked on the short state,
+ * so a gateway payment awaiting verification (shown as DRAFT in the full object) is not posted,
+ * updated or rejected as if it were a draft.
+ */
 export const requireState = (payment: Payment, state: "DRAFT" | "POSTED", action: string) =>
-  crmStateOf(payment) === state
+  crmShortStateOf(payment) === state
     ? Effect.void
     : Effect.fail(
         refusal(
           payment,
           action,
-          `Only ${state} payments can be ${action}; payment ${payment.referenceNumber} is ${crmStateOf(payment)}`
+          `Only ${state} payments can be ${action}; payment ${payment.referenceNumber} is ${crmShortStateOf(payment)}`
         )
       )
 
@@ -418,7 +428,9 @@ export const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
         methodId: method.id,
         typeId: type.id,
         cardToken: card,
-        ...(body.received_on === undefined ? {} : { paymentDate: DateFormats.businessDateOf(body.received_on) }),
+        ...(body.received_on === undefined
+          ? {}
+          : { paymentDate: DateFormats.businessDateOf(body.received_on), receivedAt: body.received_on }),
         ...(body.description === undefined ? {} : { description: body.description }),
         ...(body.notes === undefined ? {} : { notes: body.notes })
       }

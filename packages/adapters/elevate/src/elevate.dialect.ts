@@ -59,24 +59,60 @@ export const elevateDialect = defineDialect({
   // Registry order (OpenAPI, docs/compatibility.md): as the resources were always listed.
   deviations: [
     {
-      what: "The bodies of POST /payment-provider-reprocess, /invoice-payment-reprocess, /invoice-payment-cancel and /instant-bank-payment-for-mandate, and the object of GET /payment-provider-mandates/{paymentMethod}/{mandateReference}, follow the nearest documented siblings (instant-bank and invoice-payment bodies: paymentProviderId, customerPaymentId or invoicePaymentId, mandateReference, billRunType; the site-payment-mandate object)",
-      why: "Elevate lists these resources but their bodies were not retrieved; the fields reuse names Elevate documents elsewhere so a client's mapping is the obvious one"
+      what: "The default base path is `/elevate/v1`, not `/v1` (`DIALECT_BASE_PATHS=elevate=/v1` restores it).",
+      why: "A bare `/v1` on a shared Paybridge server would collide with other dialects' paths."
     },
     {
-      what: "A reprocess is a new payment (a new id, its own gateway charge); the declined payment stays declined and can be reprocessed once (400 naming the new payment after that); the reprocess answers 201 with the new customer payment (400 with the provider's message on a new decline) or invoice payment (its status is the provider's answer)",
-      why: "The gateway boundary charges each payment under a key derived from its ledger id, so re-sending a declined charge could never charge again, and a retried request must never charge twice"
+      what: "Tokens are Paybridge-signed HS256 JWTs; `brand` is required and carried in the token but not checked.",
+      why: "One Paybridge server is one brand; the token keeps Elevate's 15-minute lifetime."
     },
     {
-      what: "POST /invoice-payment-cancel refuses with 400 once the charge has been sent to the provider (or the provider answered pending); only a charge not yet sent is cancelled",
-      why: "The gateway contract has no cancel call: cancelling a charge the provider may still take would leave money taken and nothing booked, so the provider's answer (or the reconciler's) decides it"
+      what: "`currencyId` is the ISO 4217 numeric code of the customer's currency (826 GBP, 978 EUR, 840 USD).",
+      why: "Elevate's own currency ids are tenant reference data Paybridge does not have; the ISO numbers are the stable public equivalent."
     },
     {
-      what: "Invoice-payment reprocess reuses the mandate reference the payment was created with unless the body sends one; a card number is kept masked, so it must be sent again",
-      why: "Paybridge never stores card numbers in clear outside the gateway attempt"
+      what: "The error body `{status, error, message, path, requestId, errors?}` is Paybridge's; `errors` names each field in Elevate's request names.",
+      why: "Elevate's error body is not published (vendor-notes §4.5); the shape follows common Spring-style answers its clients parse."
     },
     {
-      what: "A payment-provider mandate is an Elevate site-payment-mandate record with that mandateReference; its method is DIRECT_DEBIT or the method of an Elevate payment made with it, and paymentProviderIds lists the providers that charged it",
-      why: "Paybridge holds mandates as site-payment-mandate records; no provider-side mandate store is modelled"
+      what: "A negative customer payment is a ledger balance adjustment (a debit), with an Elevate id of 1 000 000 000 000 + its balance-entry id and `txnType` `DEBIT`.",
+      why: "The ledger keeps payments positive; a debit that names no payment is not a refund of one."
+    },
+    {
+      what: "`txnType` is only `PAYMENT` or `DEBIT`; customer-payment lists show posted payments only (drafts, pending, rejected and cancelled are not listed).",
+      why: "Those are the only transactions the ledger books as customer payments; the full enum is not published."
+    },
+    {
+      what: '`gtn:` in filters is read as "greater than or null".',
+      why: "Its meaning is not documented (vendor-notes §4.2); this is the reading its examples support."
+    },
+    {
+      what: "A filtered or sorted list scans at most 10 000 rows and otherwise answers 400 asking to narrow it.",
+      why: "Filters on computed fields run in process; the bound keeps a request's work independent of the ledger's size."
+    },
+    {
+      what: "A payment is in its customer's currency only (one currency per customer).",
+      why: "The ledger keeps one running balance per customer in one ISO 4217 currency."
+    },
+    {
+      what: "The bodies of `POST /payment-provider-reprocess`, `/invoice-payment-reprocess`, `/invoice-payment-cancel` and `/instant-bank-payment-for-mandate`, and the object of `GET /payment-provider-mandates/{paymentMethod}/{mandateReference}`, follow the nearest documented siblings (the instant-bank and invoice-payment bodies: `paymentProviderId`, `customerPaymentId` or `invoicePaymentId`, `mandateReference`, `billRunType`; the site-payment-mandate object).",
+      why: "Elevate lists these resources but their bodies were not retrieved (vendor-notes §4.4); the fields reuse names Elevate documents elsewhere."
+    },
+    {
+      what: "A reprocess is a new payment (a new id, its own gateway charge); the declined payment stays declined and is reprocessed at most once (400 naming the new payment after that). It answers 201 with the new customer payment (400 with the provider's message on a new decline) or the new invoice payment (its `status` is the provider's answer).",
+      why: "The gateway boundary charges each payment under a key derived from its ledger id, so a declined charge is never re-sent and a retried request never charges twice."
+    },
+    {
+      what: "`POST /invoice-payment-cancel` cancels only a charge not yet sent to the provider; once sent (or answered pending) it refuses with 400.",
+      why: "The gateway contract has no cancel call: cancelling a charge the provider may still take would leave money taken and nothing booked, so the provider's (or the reconciler's) answer decides it."
+    },
+    {
+      what: "Invoice-payment reprocess reuses the mandate reference the payment was created with unless the body sends one; a card number is recorded masked, so it must be sent again.",
+      why: "Paybridge keeps no card number in clear outside the gateway attempt."
+    },
+    {
+      what: "A payment-provider mandate is the site-payment-mandate with that `mandateReference`; its method is `DIRECT_DEBIT` or the method of an Elevate payment made with it, and `paymentProviderIds` lists the providers that charged it.",
+      why: "Paybridge holds mandates as site-payment-mandate records; the gateway port has no mandate lookup."
     }
   ],
   endpoints: [

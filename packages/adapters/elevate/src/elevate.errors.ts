@@ -30,13 +30,31 @@ const body = (status: number, message: string, context: ErrorContext) => ({
   requestId: context.requestId
 })
 
+/** The ledger's command field names → the Elevate request field a client sent (refusals name the client's field). */
+const fieldOf: Readonly<Record<string, string>> = {
+  amount: "amountInMajorCurrency",
+  customerId: "customerId",
+  documentId: "invoiceId",
+  allocations: "invoiceId",
+  gatewayId: "paymentProviderId",
+  cardToken: "mandateReference",
+  thirdPartyReference: "reference",
+  reason: "description"
+}
+
+/** An issue's path with the first segment in Elevate's name. */
+const fieldName = (path: ReadonlyArray<string | number>): string =>
+  path
+    .map((segment, index) => (index === 0 && typeof segment === "string" ? (fieldOf[segment] ?? segment) : segment))
+    .join(".")
+
 export const elevateErrors: ErrorTable = {
   NotFound: { status: 404, body: (e, context) => body(404, e.message, context) },
   ValidationFailed: {
     status: 400,
     body: (e, context) => ({
       ...body(400, e.message, context),
-      errors: e.issues.map((issue) => ({ field: issue.path.join("."), message: issue.message }))
+      errors: e.issues.map((issue) => ({ field: fieldName(issue.path), message: issue.message }))
     })
   },
   InvalidTransition: { status: 409, body: (e, context) => body(409, e.message, context) },

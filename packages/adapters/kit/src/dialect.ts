@@ -11,7 +11,7 @@
  * errors, malformed JSON, unknown routes, defects — through the dialect's error table.
  */
 import type { CommandContextShape, Origin, PaymentDetail, Principal } from "@paybridge/core"
-import { Cause, type Effect, Exit, Schema } from "effect"
+import { Cause, Effect, Exit, Schema } from "effect"
 import { type Context, Hono } from "hono"
 import type { AuthenticationMethod, CredentialSource } from "./auth/authentication.ts"
 import { makeSessionStore, type SessionStore } from "./auth/session-store.ts"
@@ -434,7 +434,13 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
             requestId,
             idempotencyKey,
             principal,
-            sessions
+            sessions,
+            runAs: <A, E>(as: Principal, program: Effect.Effect<A, E, DialectServices>) =>
+              Effect.flatMap(
+                Effect.promise(() => deps.runLedger(program, { principal: as, origin, requestId, idempotencyKey })),
+                (exit): Effect.Effect<A, E> =>
+                  Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.failCause(exit.cause)
+              )
           }
           const login: AuthAttempt | null =
             route.handler.access === "public"

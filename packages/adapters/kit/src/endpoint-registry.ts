@@ -36,6 +36,14 @@ export interface DialectRequest<Params, Query, Body, Who extends Principal | nul
   readonly principal: Who
   /** The dialect app's session tokens (login endpoints issue them). */
   readonly sessions: SessionStore
+  /**
+   * Runs a ledger program as `principal` within this request (same origin and request id), e.g.
+   * a login that checks what the credentials name (a unit, an organisation) before it answers.
+   */
+  readonly runAs: <A, E>(
+    principal: Principal,
+    program: Effect.Effect<A, E, DialectServices>
+  ) => Effect.Effect<A, E | LedgerError>
 }
 
 /** What a handler answers: a status, a JSON body (written exactly) and extra headers. */

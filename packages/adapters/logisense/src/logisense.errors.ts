@@ -12,6 +12,7 @@ import { createHash } from "node:crypto"
 import type { ErrorContext, ErrorTable } from "@paybridge/adapter-kit"
 import { Conflict, type FieldIssue, type LedgerError, NotFound, type Payment, ValidationFailed } from "@paybridge/core"
 import { Effect, Schema } from "effect"
+import { InvalidField } from "./logisense.schemas.ts"
 
 /** Every LogiSense error: `{trackingId, type, errors:[{code, message}]}` (every problem at once). */
 export const LogisenseError = Schema.Struct({
@@ -72,9 +73,29 @@ export const envelopeTypeOf = (operationId: string | null, method: string): stri
 const pascal = (segment: string | number): string =>
   typeof segment === "number" ? `[${segment}]` : segment.charAt(0).toUpperCase() + segment.slice(1)
 
+/**
+ * The ledger's command field names that LogiSense calls otherwise (a refusal raised by a ledger
+ * command names the client's field: `'PaymentMethodId'`, not `'MethodId'`).
+ */
+const ledgerFieldNames: Readonly<Record<string, string>> = {
+  customerId: "accountId",
+  methodId: "paymentMethodId",
+  typeId: "paymentTypeId",
+  gatewayId: "paymentGatewayId",
+  paymentDate: "date",
+  receivedAt: "date",
+  postedOn: "posting",
+  postedAt: "posting",
+  effectiveDate: "date",
+  documentId: "invoiceId",
+  description: "detail",
+  reason: "detail"
+}
+
 /** `["payments","items",0,"amount"]` → `Payments.Items[0].Amount`. */
 export const fieldName = (path: ReadonlyArray<string | number>): string =>
   path
+    .map((segment) => (typeof segment === "string" ? (ledgerFieldNames[segment] ?? segment) : segment))
     .map(pascal)
     .reduce((name, part) => (name === "" || part.startsWith("[") ? `${name}${part}` : `${name}.${part}`), "")
 
@@ -130,6 +151,25 @@ type Path = ReadonlyArray<string | number>
 /** A validation error listing every issue (message: the issues joined). */
 export const invalid = (issues: ReadonlyArray<FieldIssue>) =>
   new ValidationFailed({ message: issues.map((issue) => issue.message).join("; "), issues: [...issues] })
+
+/**
+ * Takes the values the wire schema refused ({@link InvalidField}) out of a decoded body: the body
+ * without them, and their issues under `path`, to be reported with every other problem the
+ * handler finds (LogiSense answers all errors of a request at once).
+ */
+export const withoutInvalid = <T extends object>(
+  body: T,
+  path: Path = []
+): { readonly body: T; readonly issues: ReadonlyArray<FieldIssue> } => {
+  const issues: Array<FieldIssue> = []
+  const clean: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(body)) {
+    if (value instanceof InvalidField) {
+      for (const issue of value.issues) issues.push({ path: [...path, key, ...issue.path], message: issue.message })
+    } else clean[key] = value
+  }
+  return { body: clean as T, issues }
+}
 
 /** A referenced object that does not exist (code 13100000: the message says "does not exist"). */
 export const doesNotExist = (path: Path, id: number, object: string): FieldIssue => ({

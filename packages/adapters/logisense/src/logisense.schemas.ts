@@ -3,16 +3,20 @@
  * children, the response envelopes (`{totalCount, items}`, `{instance}`, `{pagination,
  * pagedResults}`, `{type, results}`), the request bodies (POST/PUT, PATCH items, Search, and the
  * proposed Reverse/Vendor bodies), the Payment paths and the form-encoded login (the error body
- * is in `logisense.errors.ts`). Amounts are exact JSON numbers in major units; dates are ISO 8601
- * with milliseconds and `Z`.
+ * is in `logisense.errors.ts`). Amounts are exact JSON numbers in major units; dates are written
+ * ISO 8601 with milliseconds and `Z` and read in any ISO 8601 form.
  */
 import { DateFormats, MoneyFormats } from "@paybridge/adapter-kit"
-import { Schema } from "effect"
+import type { FieldIssue } from "@paybridge/core"
+import { Cause, Exit, Option, Schema, SchemaGetter, SchemaIssue } from "effect"
 
 /** Amounts: exact JSON numbers in major units of the account's currency (`1235.89`). */
 export const logisenseMoney = MoneyFormats.majorUnitNumber()
-/** Dates: `2021-04-26T15:25:27.587Z` (offsets accepted on input). */
-export const logisenseDate = DateFormats.isoDateTimeMillis
+/**
+ * Dates: written `2021-04-26T15:25:27.587Z`; read in every ISO 8601 form (the vendor documents
+ * "ISO 8601" only): date only, a time without zone (UTC), `Z` or an offset, with or without a fraction.
+ */
+export const logisenseDate = DateFormats.iso8601
 
 const PositiveId = Schema.Int.check(Schema.isGreaterThan(0))
 /** A Payment identity: positive for payments, negative for reversal rows (see README). */
@@ -167,8 +171,65 @@ export const LogisenseToken = Schema.Struct({
 // ---------------------------------------------------------------------------------------------
 // Requests
 
+const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/**
+ * A request field value its wire schema refused. LogiSense answers every error of a request at
+ * once, so a refused value does not stop decoding: it is kept as this marker, and the handler
+ * reports its issues together with every other problem it finds (`withoutInvalid` in
+ * `logisense.errors.ts`). Issue paths are relative to the field.
+ */
+export class InvalidField {
+  readonly _tag = "InvalidField"
+  readonly issues: ReadonlyArray<FieldIssue>
+  constructor(issues: ReadonlyArray<FieldIssue>) {
+    this.issues = issues
+  }
+}
+
+/** Whether a decoded value is a refused one (its static type does not say so; see {@link collected}). */
+export const isInvalidField = (value: unknown): value is InvalidField => value instanceof InvalidField
+
+/** Issues of `value` under `schema`, paths relative to the value. */
+const issuesOf = (schema: Schema.Decoder<unknown>, value: unknown): ReadonlyArray<FieldIssue> => {
+  const exit = Schema.decodeUnknownExit(schema)(value, { errors: "all" })
+  if (Exit.isSuccess(exit)) return []
+  const error = Cause.findErrorOption(exit.cause)
+  if (Option.isNone(error) || !Schema.isSchemaError(error.value)) return [{ path: [], message: "is invalid" }]
+  return formatIssue(error.value.issue).issues.map((entry) => ({
+    path: (entry.path ?? []).flatMap((key) => {
+      const segment = typeof key === "object" && key !== null && "key" in key ? key.key : key
+      return typeof segment === "string" || typeof segment === "number" ? [segment] : []
+    }),
+    message: entry.message
+  }))
+}
+
+const InvalidFieldType = Schema.declare(isInvalidField, { expected: "a valid value" })
+
+/**
+ * `schema`, but a value it refuses decodes to an {@link InvalidField} carrying the issues (typed as
+ * the schema's type, so handlers must take it out with `withoutInvalid` before using the body). The
+ * fallback matches only what `schema` refuses, so the documented schema stays `schema`'s.
+ */
+const collected = <S extends Schema.Top & { readonly DecodingServices: never }>(schema: S): S =>
+  Schema.Union([
+    schema,
+    Schema.Unknown.pipe(
+      Schema.decodeTo(InvalidFieldType, {
+        decode: SchemaGetter.transform(
+          (value: unknown) => new InvalidField(issuesOf(schema as unknown as Schema.Decoder<unknown>, value))
+        ),
+        encode: SchemaGetter.transform(() => null)
+      })
+    )
+  ]) as unknown as S
+
 const optionalKey = Schema.optionalKey
-const OptionalId = optionalKey(Schema.NullOr(PositiveId))
+/** An optional key whose refused value is collected (see {@link collected}). */
+const collectedKey = <S extends Schema.Top & { readonly DecodingServices: never }>(schema: S) =>
+  Schema.optionalKey(collected(schema))
+const OptionalId = collectedKey(Schema.NullOr(PositiveId))
 
 /**
  * Request ids that name ledger records, decoded to the ledger's branded ids (same wire form).
@@ -178,65 +239,68 @@ const AccountId = PositiveId.pipe(Schema.brand("CustomerId"))
 const InvoiceId = PositiveId.pipe(Schema.brand("DocumentId"))
 const PresetRef = PositiveId.pipe(Schema.brand("PresetId"))
 const GatewayRef = PositiveId.pipe(Schema.brand("GatewayId"))
-const optionalRef = <S extends Schema.Top>(id: S) => optionalKey(Schema.NullOr(id))
+const optionalRef = <S extends Schema.Top & { readonly DecodingServices: never }>(id: S) =>
+  collectedKey(Schema.NullOr(id))
 const Text = (max: number) => Schema.String.check(Schema.isMaxLength(max))
 
 /** The writable Payment fields (POST, PUT, PATCH items); read-only names and `created` are ignored. */
 const writableFields = {
-  date: optionalKey(Schema.NullOr(logisenseDate.schema)),
-  amount: optionalKey(logisenseMoney.schema),
-  accountId: optionalKey(AccountId),
-  disbursed: optionalKey(Schema.NullOr(Schema.Boolean)),
+  date: collectedKey(Schema.NullOr(logisenseDate.schema)),
+  amount: collectedKey(logisenseMoney.schema),
+  accountId: collectedKey(AccountId),
+  disbursed: collectedKey(Schema.NullOr(Schema.Boolean)),
   paymentTypeId: optionalRef(PresetRef),
-  detail: optionalKey(Schema.NullOr(Text(1000))),
+  detail: collectedKey(Schema.NullOr(Text(1000))),
   cardTypeId: OptionalId,
-  checkNumber: optionalKey(Schema.NullOr(Text(60))),
-  automaticDisburse: optionalKey(Schema.NullOr(Schema.Boolean)),
+  checkNumber: collectedKey(Schema.NullOr(Text(60))),
+  automaticDisburse: collectedKey(Schema.NullOr(Schema.Boolean)),
   invoiceId: optionalRef(InvoiceId),
-  posting: optionalKey(Schema.NullOr(logisenseDate.schema)),
-  baseAmount: optionalKey(Schema.NullOr(logisenseMoney.schema)),
-  invoiceAmount: optionalKey(Schema.NullOr(logisenseMoney.schema)),
+  posting: collectedKey(Schema.NullOr(logisenseDate.schema)),
+  baseAmount: collectedKey(Schema.NullOr(logisenseMoney.schema)),
+  invoiceAmount: collectedKey(Schema.NullOr(logisenseMoney.schema)),
   currencyExchangeDetailId: OptionalId,
   billRunHistoryId: OptionalId,
-  isManual: optionalKey(Schema.NullOr(Schema.Boolean)),
-  reversePaymentId: optionalKey(Schema.NullOr(Identity)),
-  createdByUserId: optionalKey(Schema.NullOr(Schema.Int)),
+  isManual: collectedKey(Schema.NullOr(Schema.Boolean)),
+  reversePaymentId: collectedKey(Schema.NullOr(Identity)),
+  createdByUserId: collectedKey(Schema.NullOr(Schema.Int)),
   paymentMethodId: optionalRef(PresetRef),
   paymentPreAuthorizeId: OptionalId,
-  paymentTransactionId: optionalKey(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))),
+  paymentTransactionId: collectedKey(Schema.NullOr(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)))),
   createdByPortalUserId: OptionalId
 }
 
 export const LogisensePaymentWrite = Schema.Struct({
-  identity: optionalKey(Identity),
+  identity: collectedKey(Identity),
   ...writableFields
 }).annotate({ identifier: "LogisensePaymentWrite" })
 export type LogisensePaymentWrite = typeof LogisensePaymentWrite.Type
 
-/** POST Payment/: `accountId` and `amount` are required. */
-export const LogisensePaymentCreate = Schema.Struct({
-  ...writableFields,
-  accountId: AccountId,
-  amount: logisenseMoney.schema
-}).annotate({ identifier: "LogisensePaymentCreate" })
+/**
+ * POST Payment/: `accountId` and `amount` are required — checked by the handler with every other
+ * problem, so a missing one does not hide the rest (the schema lists them as optional keys).
+ */
+export const LogisensePaymentCreate = Schema.Struct(writableFields).annotate({
+  identifier: "LogisensePaymentCreate",
+  description: "accountId and amount are required"
+})
 
 const PatchType = Schema.Literals(["create", "update", "delete"])
 
 export const LogisensePaymentPatchItem = Schema.Struct({
   patchType: PatchType,
-  patchClientId: optionalKey(Schema.Unknown),
-  identity: optionalKey(Identity),
+  patchClientId: Schema.optionalKey(Schema.Unknown),
+  identity: collectedKey(Identity),
   ...writableFields
 })
 export type LogisensePaymentPatchItem = typeof LogisensePaymentPatchItem.Type
 
 export const LogisenseDisbursementPatchItem = Schema.Struct({
   patchType: PatchType,
-  patchClientId: optionalKey(Schema.Unknown),
-  identity: optionalKey(PositiveId),
-  invoiceId: optionalKey(InvoiceId),
-  paymentId: optionalKey(PositiveId),
-  amount: optionalKey(logisenseMoney.schema)
+  patchClientId: Schema.optionalKey(Schema.Unknown),
+  identity: collectedKey(PositiveId),
+  invoiceId: collectedKey(InvoiceId),
+  paymentId: collectedKey(PositiveId),
+  amount: collectedKey(logisenseMoney.schema)
 })
 export type LogisenseDisbursementPatchItem = typeof LogisenseDisbursementPatchItem.Type
 
@@ -254,25 +318,25 @@ export type LogisensePatchBody = typeof LogisensePatchBody.Type
 
 /** POST Payment/Reverse and Reverse/Vendor (contract proposed in vendor-notes §3.5). */
 export const LogisenseReverseBody = Schema.Struct({
-  paymentId: PositiveId,
-  amount: optionalKey(logisenseMoney.schema),
-  date: optionalKey(logisenseDate.schema),
-  detail: optionalKey(Schema.NullOr(Text(500)))
+  paymentId: collected(PositiveId),
+  amount: collectedKey(logisenseMoney.schema),
+  date: collectedKey(logisenseDate.schema),
+  detail: collectedKey(Schema.NullOr(Text(500)))
 }).annotate({ identifier: "LogisenseReverse" })
 export type LogisenseReverseBody = typeof LogisenseReverseBody.Type
 
 /** POST Payment/Vendor: a Payment-like body charged through a gateway. */
 export const LogisenseVendorPaymentBody = Schema.Struct({
-  accountId: AccountId,
-  amount: logisenseMoney.schema,
+  accountId: collected(AccountId),
+  amount: collected(logisenseMoney.schema),
   paymentGatewayId: optionalRef(GatewayRef),
   paymentMethodId: optionalRef(PresetRef),
   paymentTypeId: optionalRef(PresetRef),
-  cardToken: optionalKey(Schema.NullOr(Text(200))),
-  detail: optionalKey(Schema.NullOr(Text(1000))),
+  cardToken: collectedKey(Schema.NullOr(Text(200))),
+  detail: collectedKey(Schema.NullOr(Text(1000))),
   invoiceId: optionalRef(InvoiceId),
-  automaticDisburse: optionalKey(Schema.NullOr(Schema.Boolean)),
-  date: optionalKey(Schema.NullOr(logisenseDate.schema))
+  automaticDisburse: collectedKey(Schema.NullOr(Schema.Boolean)),
+  date: collectedKey(Schema.NullOr(logisenseDate.schema))
 }).annotate({ identifier: "LogisenseVendorPayment" })
 export type LogisenseVendorPaymentBody = typeof LogisenseVendorPaymentBody.Type
 

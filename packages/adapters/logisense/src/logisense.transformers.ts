@@ -64,13 +64,16 @@ export interface RowExtras {
   readonly baseAmount: string | null
   /** The gateway's reference of a reversal pushed to the gateway. */
   readonly gatewayReference: string | null
+  /** A reversal row's `date` instant as the client sent it (the ledger keeps the reversal's business date). */
+  readonly dateAt: string | null
 }
 
 export const emptyExtras: RowExtras = {
   references: {},
   automaticDisburse: false,
   baseAmount: null,
-  gatewayReference: null
+  gatewayReference: null,
+  dateAt: null
 }
 
 const asNumberOrNull = (value: unknown): number | null =>
@@ -88,7 +91,8 @@ export const extrasFromData = (data: Readonly<Record<string, unknown>>): RowExtr
     references,
     automaticDisburse: data.automaticDisburse === true,
     baseAmount: typeof data.baseAmount === "string" ? data.baseAmount : null,
-    gatewayReference: typeof data.gatewayReference === "string" ? data.gatewayReference : null
+    gatewayReference: typeof data.gatewayReference === "string" ? data.gatewayReference : null,
+    dateAt: typeof data.dateAt === "string" ? data.dateAt : null
   }
 }
 
@@ -96,17 +100,37 @@ export const extrasToData = (extras: RowExtras): Record<string, unknown> => ({
   references: extras.references,
   automaticDisburse: extras.automaticDisburse,
   baseAmount: extras.baseAmount,
-  gatewayReference: extras.gatewayReference
+  gatewayReference: extras.gatewayReference,
+  ...(extras.dateAt === null ? {} : { dateAt: extras.dateAt })
 })
 
 export const hasExtras = (extras: RowExtras): boolean =>
   Object.values(extras.references).some((value) => value !== null && value !== undefined) ||
   extras.automaticDisburse ||
   extras.baseAmount !== null ||
-  extras.gatewayReference !== null
+  extras.gatewayReference !== null ||
+  extras.dateAt !== null
 
 /** A ledger business date as LogiSense's timestamp: midnight UTC. */
 export const dateOfBusinessDay = (day: BusinessDate): string => `${day}T00:00:00.000Z`
+
+/**
+ * A payment's `date`: the instant the client sent (kept exactly), else its business date at midnight UTC
+ * (payments recorded through other protocols with a date only).
+ */
+export const paymentDateOf = (payment: Pick<Payment, "receivedAt" | "paymentDate">): string =>
+  payment.receivedAt === null ? dateOfBusinessDay(payment.paymentDate) : logisenseDate.format(payment.receivedAt)
+
+/**
+ * A payment's `posting`: the posting instant (the one the client sent, or when it was posted) when it
+ * falls on the posting day; midnight UTC of the posting day when only a day was given; `null` before posting.
+ */
+export const postingOf = (payment: Pick<Payment, "postedAt" | "postedOn">): string | null => {
+  if (payment.postedOn === null) return null
+  return payment.postedAt !== null && businessDayOf(payment.postedAt) === payment.postedOn
+    ? logisenseDate.format(payment.postedAt)
+    : dateOfBusinessDay(payment.postedOn)
+}
 
 /** A LogiSense timestamp → the ledger's business date (its UTC calendar day). */
 export const businessDayOf = (at: Date): BusinessDate => DateFormats.businessDateOf(at)
@@ -186,7 +210,7 @@ export const toLogisensePayment = (payment: Payment, context: RowContext): Logis
   )
   return {
     identity: shownNumericId(dialectName, payment),
-    date: dateOfBusinessDay(payment.paymentDate),
+    date: paymentDateOf(payment),
     amount: money(payment.amount, payment.currency),
     accountId: payment.customerId,
     accountName: context.customer.name,
@@ -201,7 +225,7 @@ export const toLogisensePayment = (payment: Payment, context: RowContext): Logis
     created: logisenseDate.format(payment.createdAt),
     invoiceId: context.invoice?.id ?? null,
     invoiceName: context.invoice?.name ?? null,
-    posting: payment.postedOn === null ? null : dateOfBusinessDay(payment.postedOn),
+    posting: postingOf(payment),
     baseAmount: baseAmountOf(payment.amount, payment, context),
     invoiceAmount: money(context.invoice?.amount ?? 0n, payment.currency),
     currencyExchangeDetailId: refs.currencyExchangeDetailId,
@@ -224,6 +248,12 @@ export const toLogisensePayment = (payment: Payment, context: RowContext): Logis
   }
 }
 
+/** A reversal row's `date` and `posting`: the instant the client sent when it falls on the effective day. */
+const reversalDateOf = (reversal: Reversal, extras: RowExtras): string =>
+  extras.dateAt !== null && extras.dateAt.slice(0, 10) === reversal.effectiveDate
+    ? extras.dateAt
+    : dateOfBusinessDay(reversal.effectiveDate)
+
 /**
  * One ledger reversal as a LogiSense reversal row: another Payment whose `reversePaymentId` is the
  * original. Its amount is positive (as in the vendor's sample); it is never disbursed.
@@ -240,13 +270,13 @@ export const toLogisenseReversal = (payment: Payment, reversal: Reversal, contex
     ...row,
     ...refs,
     identity: identityOfReversal(reversal),
-    date: dateOfBusinessDay(reversal.effectiveDate),
+    date: reversalDateOf(reversal, context.extras),
     amount: money(reversal.amount, payment.currency),
     disbursed: false,
     detail: reversal.reason,
     checkNumber: null,
     created: logisenseDate.format(reversal.reversedAt),
-    posting: dateOfBusinessDay(reversal.effectiveDate),
+    posting: reversalDateOf(reversal, context.extras),
     baseAmount: baseAmountOf(reversal.amount, payment, context),
     invoiceAmount: money(0n, payment.currency),
     automaticDisburse: false,
@@ -328,6 +358,10 @@ const behaviourSuite = "logisense.test.ts"
 const samplesSuite = "logisense.samples.test.ts › the vendor's Payment samples, replayed"
 /** The kit's contract suite for this dialect. */
 export const contractSuite = "logisense.contract.test.ts › LogiSense Billing v6 (Payment): dialect contract"
+
+/** A test of the fidelity suite (`logisense.fidelity.test.ts › LogiSense fidelity › <group> › <title>`). */
+export const provenByFidelity = (group: string, title: string) =>
+  `logisense.fidelity.test.ts › LogiSense fidelity › ${group} › ${title}`
 
 /** Test titles → `file › title` (sample replays live in the samples suite, the rest in the behaviour suite). */
 export const proven = (...titles: ReadonlyArray<string>) =>

@@ -2,8 +2,11 @@
  * The `paymentInvoiceDisbursement` child of a LogiSense Payment (an allocation of the payment to
  * an invoice), as PATCH Payment/{id} creates, updates and deletes it (`details.
  * paymentInvoiceDisbursements.items` or top-level `paymentInvoiceDisbursements.items`), and the
- * disbursement instance PATCH answers with. An update re-allocates, so the disbursement gets a new
- * identity. The `Detail` form's `invoiceDisbursements` are built in `payment-rows.transformers.ts`.
+ * disbursement instance PATCH answers with. An update changes the ledger allocation in place
+ * (`Documents.adjustAllocation`, with a `payment.allocation-adjusted` event), so the disbursement
+ * keeps its identity and the client's next update of it still finds it; moving it to another
+ * invoice is refused (delete it and create another). The `Detail` form's `invoiceDisbursements`
+ * are built in `payment-rows.transformers.ts`.
  */
 import {
   type Allocation,
@@ -16,7 +19,13 @@ import {
   type PaymentDetail
 } from "@paybridge/core"
 import { Effect } from "effect"
-import { doesNotExist, invalid, limitsAsValidation, referencesAsValidation } from "./logisense.errors.ts"
+import {
+  doesNotExist,
+  invalid,
+  limitsAsValidation,
+  referencesAsValidation,
+  withoutInvalid
+} from "./logisense.errors.ts"
 import type { LogisenseDisbursementPatchItem } from "./logisense.schemas.ts"
 import { toLogisenseDisbursement } from "./logisense.transformers.ts"
 import { findRow, orNull, type Resolver } from "./payment-rows.transformers.ts"
@@ -27,12 +36,13 @@ type Path = ReadonlyArray<string | number>
 export const patchDisbursement = (
   resolver: Resolver,
   urlIdentity: number,
-  item: LogisenseDisbursementPatchItem,
+  written: LogisenseDisbursementPatchItem,
   path: Path
 ) =>
   Effect.gen(function* () {
     const documents = yield* Documents
     const at = (field: string) => [...path, field]
+    const { body: item, issues: refused } = withoutInvalid(written, path)
     const allocate = (paymentId: number, documentId: DocumentId, amount: string) =>
       Effect.gen(function* () {
         const found = yield* Effect.catchTag(findRow(resolver, paymentId), "NotFound", () =>
@@ -49,35 +59,56 @@ export const patchDisbursement = (
         if (created === undefined) return yield* Effect.die(new Error("the allocation just made is missing"))
         return { detail: after, allocation: created }
       })
-    const existing = (identity: number | undefined) =>
+    const existing = (identity: number | undefined, issues: Array<FieldIssue>) =>
       Effect.gen(function* () {
-        if (identity === undefined) return yield* invalid([{ path: at("identity"), message: "is required" }])
+        if (identity === undefined) {
+          if (!refused.some((issue) => issue.path[path.length] === "identity")) {
+            issues.push({ path: at("identity"), message: "is required" })
+          }
+          return null
+        }
         const owner = yield* findAllocationOwner(resolver, identity, urlIdentity, item.paymentId)
-        if (owner === null)
-          return yield* invalid([doesNotExist(at("identity"), identity, "PaymentInvoiceDisbursement")])
+        if (owner === null) issues.push(doesNotExist(at("identity"), identity, "PaymentInvoiceDisbursement"))
         return owner
       })
+    const required = (field: "invoiceId" | "amount", issues: Array<FieldIssue>) => {
+      if (item[field] === undefined && !refused.some((issue) => issue.path[path.length] === field)) {
+        issues.push({ path: at(field), message: "is required" })
+      }
+    }
+    const issues: Array<FieldIssue> = [...refused]
     switch (item.patchType) {
       case "create": {
-        const issues: Array<FieldIssue> = []
-        if (item.invoiceId === undefined) issues.push({ path: at("invoiceId"), message: "is required" })
-        if (item.amount === undefined) issues.push({ path: at("amount"), message: "is required" })
+        required("invoiceId", issues)
+        required("amount", issues)
         if (issues.length > 0 || item.invoiceId === undefined || item.amount === undefined)
           return yield* invalid(issues)
         const made = yield* allocate(item.paymentId ?? urlIdentity, item.invoiceId, item.amount)
         return { action: "created" as const, ...made }
       }
       case "update": {
-        const { allocation } = yield* existing(item.identity)
-        if (item.amount === undefined) return yield* invalid([{ path: at("amount"), message: "is required" }])
-        yield* documents.deallocate({ allocationId: allocation.id })
-        const made = yield* allocate(allocation.paymentId, item.invoiceId ?? allocation.documentId, item.amount)
-        return { action: "updated" as const, ...made }
+        const owner = yield* existing(item.identity, issues)
+        required("amount", issues)
+        if (owner !== null && item.invoiceId !== undefined && item.invoiceId !== owner.allocation.documentId) {
+          issues.push({
+            path: at("invoiceId"),
+            message: `cannot change (the disbursement is to invoice ${owner.allocation.documentId}); delete it and create another`
+          })
+        }
+        if (issues.length > 0 || owner === null || item.amount === undefined) return yield* invalid(issues)
+        const { allocation } = owner
+        const detail = yield* limitsAsValidation(at("amount"))(
+          documents.adjustAllocation({ allocationId: allocation.id, amount: item.amount })
+        )
+        const adjusted = detail.allocations.find((candidate) => candidate.id === allocation.id)
+        if (adjusted === undefined) return yield* Effect.die(new Error("the adjusted allocation is missing"))
+        return { action: "updated" as const, detail, allocation: adjusted }
       }
       case "delete": {
-        const { allocation } = yield* existing(item.identity)
-        const detail = yield* documents.deallocate({ allocationId: allocation.id })
-        return { action: "deleted" as const, detail, allocation }
+        const owner = yield* existing(item.identity, issues)
+        if (issues.length > 0 || owner === null) return yield* invalid(issues)
+        const detail = yield* documents.deallocate({ allocationId: owner.allocation.id })
+        return { action: "deleted" as const, detail, allocation: owner.allocation }
       }
     }
   })

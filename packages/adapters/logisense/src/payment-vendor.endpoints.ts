@@ -15,7 +15,8 @@ import {
   envelopeTypeOf,
   invalid,
   referencesAsValidation,
-  trackingIdOf
+  trackingIdOf,
+  withoutInvalid
 } from "./logisense.errors.ts"
 import { LogisenseChange, LogisensePayment, LogisenseVendorPaymentBody, paymentPath } from "./logisense.schemas.ts"
 import { businessDayOf, change, emptyExtras, proven } from "./logisense.transformers.ts"
@@ -23,13 +24,20 @@ import { makeResolver, orNull, type Resolver } from "./payment-rows.transformers
 import { rowOf, saveExtras } from "./payment-writes.transformers.ts"
 
 /** POST Payment/Vendor: a payment charged through a gateway (approve → posted, pending, decline → rejected). */
-const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPaymentBody) =>
+const chargeThroughGateway = (resolver: Resolver, requested: LogisenseVendorPaymentBody) =>
   Effect.gen(function* () {
     const parties = yield* Parties
     const payments = yield* Payments
-    const issues: Array<FieldIssue> = []
-    const customer = yield* orNull(parties.getCustomer(body.accountId))
-    if (customer === null) issues.push(doesNotExist(["accountId"], body.accountId, "Account"))
+    const { body, issues: refused } = withoutInvalid(requested)
+    const issues: Array<FieldIssue> = [...refused]
+    // A refused accountId or amount was taken out above (its issue is already listed).
+    const accountId = body.accountId as LogisenseVendorPaymentBody["accountId"] | undefined
+    const amount = body.amount as LogisenseVendorPaymentBody["amount"] | undefined
+    const customer = accountId === undefined ? null : yield* orNull(parties.getCustomer(accountId))
+    if (accountId !== undefined && customer === null) issues.push(doesNotExist(["accountId"], accountId, "Account"))
+    if (amount !== undefined && (amount.startsWith("-") || /^0*(\.0*)?$/u.test(amount))) {
+      issues.push({ path: ["amount"], message: "MUST be greater than '0'" })
+    }
     if (body.paymentGatewayId != null && (yield* orNull(parties.getGateway(body.paymentGatewayId))) === null) {
       issues.push(doesNotExist(["paymentGatewayId"], body.paymentGatewayId, "PaymentGateway"))
     }
@@ -45,18 +53,18 @@ const chargeThroughGateway = (resolver: Resolver, body: LogisenseVendorPaymentBo
         message: "is required (or a 'PaymentMethodId' whose method is collected by a gateway)"
       })
     }
-    if (issues.length > 0 || customer === null) return yield* invalid(issues)
+    if (issues.length > 0 || customer === null || amount === undefined) return yield* invalid(issues)
     const detail = yield* referencesAsValidation([])(
       payments.createPayment({
         customerId: customer.id,
-        amount: body.amount,
+        amount,
         ...(body.paymentGatewayId == null ? {} : { gatewayId: body.paymentGatewayId }),
         ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
         ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
         ...(body.cardToken == null ? {} : { cardToken: body.cardToken }),
         ...(body.detail == null ? {} : { description: body.detail }),
-        ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date) }),
-        ...(body.invoiceId == null ? {} : { allocations: [{ documentId: body.invoiceId, amount: body.amount }] }),
+        ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date), receivedAt: body.date }),
+        ...(body.invoiceId == null ? {} : { allocations: [{ documentId: body.invoiceId, amount }] }),
         ...(body.automaticDisburse === true && body.invoiceId == null ? { allocateOldestFirst: true } : {})
       })
     )

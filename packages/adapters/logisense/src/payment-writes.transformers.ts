@@ -37,7 +37,13 @@ import {
   type UpdatePaymentInput
 } from "@paybridge/core"
 import { Effect, Result } from "effect"
-import { doesNotExist, invalid, limitsAsValidation, referencesAsValidation } from "./logisense.errors.ts"
+import {
+  doesNotExist,
+  invalid,
+  limitsAsValidation,
+  referencesAsValidation,
+  withoutInvalid
+} from "./logisense.errors.ts"
 import { type LogisensePaymentWrite, type LogisenseReverseBody, logisenseMoney } from "./logisense.schemas.ts"
 import {
   businessDayOf,
@@ -45,6 +51,8 @@ import {
   extrasToData,
   hasExtras,
   type LogisenseRow,
+  paymentDateOf,
+  postingOf,
   type RowExtras,
   type VendorReferenceField,
   vendorReferenceFields
@@ -68,6 +76,9 @@ const ownerCurrencyOf = (customer: Customer) =>
     const entity = yield* orNull(parties.getBillingEntity(customer.billingEntityId))
     return entity?.defaultCurrency ?? customer.currency
   })
+
+/** A decimal amount text that is zero or negative (checked before the account's currency is known). */
+const isZeroOrLess = (text: string): boolean => text.startsWith("-") || /^0*(\.0*)?$/u.test(text)
 
 const sameAmount = (text: string, amount: bigint, currency: Customer["currency"]) => {
   const parsed = parseMinorUnits(text, currency)
@@ -126,15 +137,19 @@ const checkBaseAmount = (
 }
 
 /** A recorded (offline) payment: POST Payment/ and PATCH `create`. */
-export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, path: Path = []) =>
+export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite, path: Path = []) =>
   Effect.gen(function* () {
     const parties = yield* Parties
     const documents = yield* Documents
     const paymentsService = yield* Payments
     const at = (field: string) => [...path, field]
-    const issues: Array<FieldIssue> = []
-    if (body.accountId === undefined) issues.push({ path: at("accountId"), message: "is required" })
-    if (body.amount === undefined) issues.push({ path: at("amount"), message: "is required" })
+    const { body, issues: refused } = withoutInvalid(written, path)
+    const issues: Array<FieldIssue> = [...refused]
+    const wasRefused = (field: string) => refused.some((issue) => issue.path[path.length] === field)
+    if (body.accountId === undefined && !wasRefused("accountId")) {
+      issues.push({ path: at("accountId"), message: "is required" })
+    }
+    if (body.amount === undefined && !wasRefused("amount")) issues.push({ path: at("amount"), message: "is required" })
     const customer = body.accountId === undefined ? null : yield* orNull(parties.getCustomer(body.accountId))
     if (body.accountId !== undefined && customer === null) {
       issues.push(doesNotExist(at("accountId"), body.accountId, "Account"))
@@ -159,11 +174,14 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
     }
     let amount: bigint | null = null
     let baseAmount: string | null = null
-    if (customer !== null && body.amount !== undefined) {
+    if (body.amount !== undefined && isZeroOrLess(body.amount)) {
+      issues.push({ path: at("amount"), message: "MUST be greater than '0'" })
+    } else if (customer !== null && body.amount !== undefined) {
       const parsed = parseMinorUnits(body.amount, customer.currency)
       if (Result.isFailure(parsed)) issues.push({ path: at("amount"), message: parsed.failure.message })
-      else if (parsed.success <= 0n) issues.push({ path: at("amount"), message: "MUST be greater than '0'" })
       else amount = parsed.success
+    }
+    if (customer !== null && body.amount !== undefined) {
       baseAmount = checkBaseAmount(
         body.baseAmount,
         body.amount,
@@ -184,7 +202,7 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
     const input: CreatePaymentInput = {
       customerId: customer.id,
       amount: body.amount ?? "0",
-      ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date) }),
+      ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date), receivedAt: body.date }),
       ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
       ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
       ...(body.detail == null ? {} : { description: body.detail }),
@@ -199,7 +217,11 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
       referencesAsValidation(path)(paymentsService.createPayment(input))
     )
     if (body.posting != null) {
-      yield* paymentsService.postPayment({ paymentId: detail.payment.id, postedOn: businessDayOf(body.posting) })
+      yield* paymentsService.postPayment({
+        paymentId: detail.payment.id,
+        postedOn: businessDayOf(body.posting),
+        postedAt: body.posting
+      })
       detail = yield* paymentsService.getPayment({ id: detail.payment.id })
     }
     const extras: RowExtras = {
@@ -213,18 +235,22 @@ export const recordPayment = (resolver: Resolver, body: LogisensePaymentWrite, p
   })
 
 /** PUT Payment/{id} and PATCH `update`: see the module comment for what may change when. */
-export const updatePayment = (resolver: Resolver, identity: number, body: LogisensePaymentWrite, path: Path = []) =>
+export const updatePayment = (resolver: Resolver, identity: number, written: LogisensePaymentWrite, path: Path = []) =>
   Effect.gen(function* () {
     const documents = yield* Documents
     const payments = yield* Payments
     const at = (field: string) => [...path, field]
+    const { body, issues: refused } = withoutInvalid(written, path)
     const found = yield* findRow(resolver, identity)
     if (found.kind === "reversal") {
-      return yield* invalid([{ path: at("identity"), message: "is a reversal row, which cannot be changed" }])
+      return yield* invalid([
+        ...refused,
+        { path: at("identity"), message: "is a reversal row, which cannot be changed" }
+      ])
     }
     let payment = found.detail.payment
     const customer = yield* resolver.customer(payment.customerId)
-    const issues: Array<FieldIssue> = []
+    const issues: Array<FieldIssue> = [...refused]
     const draft = payment.state === "draft"
     const draftOnly = (field: string) =>
       issues.push({
@@ -245,9 +271,11 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
       if (draft) changes.amount = body.amount
       else draftOnly("amount")
     }
-    if (body.date != null && businessDayOf(body.date) !== payment.paymentDate) {
-      if (draft) changes.paymentDate = businessDayOf(body.date)
-      else draftOnly("date")
+    if (body.date != null && body.date.toISOString() !== paymentDateOf(payment)) {
+      if (draft) {
+        changes.paymentDate = businessDayOf(body.date)
+        changes.receivedAt = body.date
+      } else draftOnly("date")
     }
     if (body.paymentTypeId !== undefined && body.paymentTypeId !== payment.typeId) {
       if (body.paymentTypeId !== null && (yield* resolver.presetName("type", body.paymentTypeId)) === null) {
@@ -261,8 +289,8 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
       } else if (draft) changes.methodId = body.paymentMethodId
       else draftOnly("paymentMethodId")
     }
-    if (body.posting != null && !draft && payment.postedOn !== businessDayOf(body.posting)) {
-      issues.push({ path: at("posting"), message: `cannot change once posted (posted on ${payment.postedOn})` })
+    if (body.posting != null && !draft && body.posting.toISOString() !== postingOf(payment)) {
+      issues.push({ path: at("posting"), message: `cannot change once posted (posted ${postingOf(payment)})` })
     }
     if (body.detail !== undefined) changes.description = body.detail
     if (body.checkNumber !== undefined) changes.checkNumber = body.checkNumber
@@ -289,7 +317,11 @@ export const updatePayment = (resolver: Resolver, identity: number, body: Logise
       payment = allocated.payment
     }
     if (draft && body.posting != null) {
-      payment = yield* payments.postPayment({ paymentId: payment.id, postedOn: businessDayOf(body.posting) })
+      payment = yield* payments.postPayment({
+        paymentId: payment.id,
+        postedOn: businessDayOf(body.posting),
+        postedAt: body.posting
+      })
     }
     const previous = yield* resolver.extras("payment", payment.id)
     const extras: RowExtras = {
@@ -369,21 +401,29 @@ const newReversal = (before: ReadonlyArray<Reversal>, after: PaymentDetail): Rev
 /** POST Payment/Reverse (`viaGateway` false) and Reverse/Vendor (true); answers the reversal row. */
 export const reversePayment = (
   resolver: Resolver,
-  body: LogisenseReverseBody,
+  requested: LogisenseReverseBody,
   viaGateway: boolean,
   path: Path = [],
-  written: Pick<LogisensePaymentWrite, VendorReferenceField | "baseAmount"> = {}
+  written: Pick<LogisensePaymentWrite, VendorReferenceField | "baseAmount"> = {},
+  known: ReadonlyArray<FieldIssue> = []
 ) =>
   Effect.gen(function* () {
     const collections = yield* Collections
     const payments = yield* Payments
     const at = (field: string) => [...path, field]
+    const { body, issues: refused } = withoutInvalid(requested, path)
+    const before = [...known, ...refused]
+    if (body.paymentId === undefined) {
+      return yield* invalid(before.length > 0 ? before : [{ path: at("paymentId"), message: "is required" }])
+    }
     const found = yield* Effect.catchTag(findRow(resolver, body.paymentId), "NotFound", () =>
-      Effect.fail(invalid([doesNotExist(at("paymentId"), body.paymentId, "Payment")]))
+      Effect.fail(invalid([...before, doesNotExist(at("paymentId"), body.paymentId, "Payment")]))
     )
-    if (found.kind === "reversal") return yield* invalid([{ path: at("paymentId"), message: "is a reversal row" }])
+    if (found.kind === "reversal") {
+      return yield* invalid([...before, { path: at("paymentId"), message: "is a reversal row" }])
+    }
     const { payment } = found.detail
-    const issues: Array<FieldIssue> = []
+    const issues: Array<FieldIssue> = [...before]
     const manual = payment.gatewayId === null
     if (viaGateway && manual) {
       issues.push({
@@ -447,7 +487,8 @@ export const reversePayment = (
       ...emptyExtras,
       references: referencesOf(written),
       baseAmount,
-      gatewayReference
+      gatewayReference,
+      dateAt: body.date === undefined ? null : body.date.toISOString()
     })
     yield* viaGateway ? Effect.provideService(saved, IdempotencyClaimed, true) : saved
     return { detail, reversal }

@@ -9,10 +9,11 @@
  * and the list engine in `payment-search.transformers.ts`.
  */
 import { type DialectServices, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import type { LedgerError } from "@paybridge/core"
+import type { FieldIssue, LedgerError } from "@paybridge/core"
 import { Effect } from "effect"
-import { trackingIdOf } from "./logisense.errors.ts"
+import { invalid, trackingIdOf, withoutInvalid } from "./logisense.errors.ts"
 import {
+  isInvalidField,
   LogisenseChange,
   LogisenseDeleteResult,
   LogisenseInstance,
@@ -28,7 +29,7 @@ import {
   paymentIdPath,
   paymentPath
 } from "./logisense.schemas.ts"
-import { atomic, change, contractSuite, proven } from "./logisense.transformers.ts"
+import { atomic, change, contractSuite, proven, provenByFidelity } from "./logisense.transformers.ts"
 import { disbursementInstance, patchDisbursement } from "./payment-invoice-disbursements.transformers.ts"
 import { findRow, makeResolver, paymentDetailRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
 import { type ListRequest, listRows, paginationHeader } from "./payment-search.transformers.ts"
@@ -194,6 +195,22 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
         "POST Payment/ replays the vendor sample field by field",
         "lists every validation error at once with LogiSense codes",
         "records an exact amount and shows baseAmount in the owner currency"
+      ),
+      provenByFidelity(
+        "times of date and posting (17.1)",
+        "keeps the instant the client sent for date and posting, and renders it back exactly"
+      ),
+      provenByFidelity(
+        "every ISO 8601 form (17.2)",
+        "accepts a date only, a time without offset, with an offset, with or without fractions"
+      ),
+      provenByFidelity(
+        "every ISO 8601 form (17.2)",
+        "answers one clear error with the field and the accepted forms for an invalid date"
+      ),
+      provenByFidelity(
+        "every validation error at once (17.3)",
+        "reports an invalid amount and date together with every unknown reference"
       )
     ],
     implemented: true,
@@ -203,18 +220,20 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
         body,
         Effect.gen(function* () {
           const trackingId = trackingIdOf(requestId)
-          if (body.reversePaymentId != null) {
+          if (body.reversePaymentId != null && !isInvalidField(body.reversePaymentId)) {
+            const { body: clean, issues } = withoutInvalid(body)
             const booked = yield* reversePayment(
               yield* makeResolver,
               {
                 paymentId: body.reversePaymentId,
-                amount: body.amount,
-                ...(body.date == null ? {} : { date: body.date }),
-                ...(body.detail === undefined ? {} : { detail: body.detail })
+                ...(clean.amount === undefined ? {} : { amount: clean.amount }),
+                ...(clean.date == null ? {} : { date: clean.date }),
+                ...(clean.detail === undefined ? {} : { detail: clean.detail })
               },
               false,
               [],
-              body
+              clean,
+              issues
             )
             return change(trackingId, "create", [yield* reversalRowOf(yield* makeResolver, booked)])
           }
@@ -254,11 +273,21 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     tags: ["Payment"],
     request: { params: LogisensePaymentPath, body: LogisensePatchBody },
     responses: { 200: { description: "What each item did", schema: LogisensePatchResult } },
-    tests: proven(
-      "PATCH Payment/{id} replays the vendor sample field by field",
-      "PATCH mixes create, update and delete items and disbursements",
-      "PATCH with one bad item rolls back every item"
-    ),
+    tests: [
+      ...proven(
+        "PATCH Payment/{id} replays the vendor sample field by field",
+        "PATCH mixes create, update and delete items and disbursements",
+        "PATCH with one bad item rolls back every item"
+      ),
+      provenByFidelity(
+        "a PATCH update of an invoice disbursement keeps its identity (17.4)",
+        "adjusts the allocation in place: same identity in the answer, in Detail and for the next update"
+      ),
+      provenByFidelity(
+        "every validation error at once (17.3)",
+        "reports the problems of every PATCH item together, and keeps none of the valid items"
+      )
+    ],
     implemented: true,
     handler: ({ params, body, requestId }) =>
       atomic(
@@ -271,53 +300,70 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
             dtoTypeKey: string
             render: Effect.Effect<unknown, LedgerError, DialectServices> | null
           }> = []
+          // LogiSense answers every error of a request at once: each item is checked (and, if valid, written in
+          // this all-or-nothing unit); a refused item's problems are collected and the next item is still
+          // checked; any problem rolls the whole request back and answers them all together.
+          const problems: Array<FieldIssue> = []
+          const checked = <A>(step: Effect.Effect<A, LedgerError, DialectServices>) =>
+            Effect.catchTag(step, "ValidationFailed", (error) =>
+              Effect.sync(() => {
+                problems.push(...(error.issues.length > 0 ? error.issues : [{ path: [], message: error.message }]))
+                return null
+              })
+            )
           const payments = body.payments?.items ?? []
           for (const [index, item] of payments.entries()) {
             const path = ["payments", "items", index]
             const resolver = yield* makeResolver
-            if (item.patchType === "create") {
-              if (item.reversePaymentId != null) {
-                const booked = yield* reversePayment(
-                  resolver,
-                  {
-                    paymentId: item.reversePaymentId,
-                    ...(item.amount === undefined ? {} : { amount: item.amount }),
-                    ...(item.date == null ? {} : { date: item.date }),
-                    ...(item.detail === undefined ? {} : { detail: item.detail })
-                  },
-                  false,
-                  path,
-                  item
-                )
-                results.push({
-                  identity: -booked.reversal.id,
-                  action: "created",
-                  dtoTypeKey: "payment",
-                  render: renderIdentity(-booked.reversal.id)
-                })
-                continue
-              }
-              const detail = yield* recordPayment(resolver, item, path)
-              results.push({
-                identity: detail.payment.id,
-                action: "created",
-                dtoTypeKey: "payment",
-                render: renderIdentity(detail.payment.id)
+            const result = yield* checked(
+              Effect.gen(function* () {
+                if (item.patchType === "create") {
+                  if (item.reversePaymentId != null && !isInvalidField(item.reversePaymentId)) {
+                    const { body: clean, issues } = withoutInvalid(item, path)
+                    const booked = yield* reversePayment(
+                      resolver,
+                      {
+                        paymentId: item.reversePaymentId,
+                        ...(clean.amount === undefined ? {} : { amount: clean.amount }),
+                        ...(clean.date == null ? {} : { date: clean.date }),
+                        ...(clean.detail === undefined ? {} : { detail: clean.detail })
+                      },
+                      false,
+                      path,
+                      clean,
+                      issues
+                    )
+                    return {
+                      identity: -booked.reversal.id,
+                      action: "created" as const,
+                      dtoTypeKey: "payment",
+                      render: renderIdentity(-booked.reversal.id)
+                    }
+                  }
+                  const detail = yield* recordPayment(resolver, item, path)
+                  return {
+                    identity: detail.payment.id,
+                    action: "created" as const,
+                    dtoTypeKey: "payment",
+                    render: renderIdentity(detail.payment.id)
+                  }
+                }
+                if (isInvalidField(item.identity)) return yield* invalid(withoutInvalid(item, path).issues)
+                const identity = item.identity ?? params.id
+                if (item.patchType === "update") {
+                  const detail = yield* updatePayment(resolver, identity, item, path)
+                  return {
+                    identity: detail.payment.id,
+                    action: "updated" as const,
+                    dtoTypeKey: "payment",
+                    render: renderIdentity(detail.payment.id)
+                  }
+                }
+                yield* deletePayment(resolver, identity, path)
+                return { identity, action: "deleted" as const, dtoTypeKey: "payment", render: null }
               })
-            } else if (item.patchType === "update") {
-              const identity = item.identity ?? params.id
-              const detail = yield* updatePayment(resolver, identity, item, path)
-              results.push({
-                identity: detail.payment.id,
-                action: "updated",
-                dtoTypeKey: "payment",
-                render: renderIdentity(detail.payment.id)
-              })
-            } else {
-              const identity = item.identity ?? params.id
-              yield* deletePayment(resolver, identity, path)
-              results.push({ identity, action: "deleted", dtoTypeKey: "payment", render: null })
-            }
+            )
+            if (result !== null) results.push(result)
           }
           const disbursements = [
             ...(body.details?.paymentInvoiceDisbursements?.items ?? []).map((item, index) => ({
@@ -331,7 +377,8 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
           ]
           for (const { item, path } of disbursements) {
             const resolver = yield* makeResolver
-            const done = yield* patchDisbursement(resolver, params.id, item, path)
+            const done = yield* checked(patchDisbursement(resolver, params.id, item, path))
+            if (done === null) continue
             results.push({
               identity: done.allocation.id,
               action: done.action,
@@ -342,6 +389,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
                   : Effect.flatMap(makeResolver, (fresh) => disbursementInstance(fresh, done.detail, done.allocation))
             })
           }
+          if (problems.length > 0) return yield* invalid(problems)
           const items = yield* Effect.forEach(results, (result) =>
             Effect.map(result.render ?? Effect.succeed(null), (instance) => ({
               identity: result.identity,

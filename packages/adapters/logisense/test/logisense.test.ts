@@ -470,7 +470,11 @@ describe("LogiSense over the ledger", () => {
         }
       })
       const update = (changed.json as Change).results.items[0] as Record<string, unknown>
-      expect(update).toMatchObject({ action: "updated", instance: { amount: 30 } })
+      expect(update).toMatchObject({
+        identity: disbursementId,
+        action: "updated",
+        instance: { identity: disbursementId, amount: 30 }
+      })
       const removed = await send("PATCH", `${v6}/${keep.identity}`, {
         details: { paymentInvoiceDisbursements: { items: [{ patchType: "delete", identity: update.identity }] } }
       })
@@ -511,7 +515,7 @@ describe("LogiSense over the ledger", () => {
       created(await reverse("50.00"))
       const over = await reverse("20.01")
       expect(over.status).toBe(400)
-      expect((over.json as ErrorBody).errors[0]?.message).toContain("'Amount' only 2000 minor units")
+      expect((over.json as ErrorBody).errors[0]?.message).toContain("'Amount' only 20.00 USD of payment")
       created(await reverse("20.00"))
       expect(await balance()).toBe(-10000n)
       const detail = await send("GET", `${v6}/${payment.identity}/Detail`)

@@ -60,6 +60,44 @@ const definition = defineDialect({
   authenticate: silverAuthentication,
   renderError: silverErrors,
   errorSchema: SilverError,
+  deviations: [
+    {
+      what: "A payment's currency must be its customer's (`Payments of this customer must be in USD.`); Silver allowed any currency per payment.",
+      why: "The ledger keeps one running balance per customer in one ISO 4217 currency."
+    },
+    {
+      what: "Amount `0.00` is refused (`Ensure this value is greater than or equal to 0.01.`), and OPTIONS shows `amount.min_value` 0.01.",
+      why: "Ledger payments are greater than zero."
+    },
+    {
+      what: "A reversal made elsewhere shows as `canceled` (fully reversed, original amount) or `paid` with the amount that stands (partly reversed); a rejected payment shows as `canceled`.",
+      why: "Silver has no state after `paid` and no rejected state; `canceled` is final, so a Silver client will not try to move it."
+    },
+    {
+      what: "A PATCH on a payment whose open collection was not started by Silver is refused (`Cannot update a payment with active transactions.`).",
+      why: "Silver's doc forbids changes during an ongoing transaction though its code never enforced it; in Paybridge a collection really can be under way elsewhere."
+    },
+    {
+      what: "Invoices and proformas are read-only (issued through tRPC); `series`, entries, archived provider/customer and sales tax are not kept.",
+      why: "Documents are the ledger's; only the payment resource is migrated."
+    },
+    {
+      what: "A create or PATCH runs as one all-or-nothing ledger unit and an `Idempotency-Key` replays it; only the best-effort allocation of a paid payment to its document runs on its own.",
+      why: "Silver's multi-step writes could leave half a change behind; the allocation's failure must not undo the payment (Silver only logged it)."
+    },
+    {
+      what: "Where Silver's doc page and code disagree (filters, `per_page` vs `page_size`), the code is followed; `per_page` is accepted too.",
+      why: "Silver's clients saw the code's behaviour."
+    },
+    {
+      what: "A path without its trailing slash answers 404 instead of Django's 301 for methods other than GET/HEAD.",
+      why: "A redirect of a write would drop its body; the vendor's paths all end with a slash."
+    },
+    {
+      what: "Errors Silver never produced: idempotency conflicts 409, storage unavailable 503, a body over the size limit 413, too many failed authentications 429 with DRF's throttling text.",
+      why: "These situations do not exist in Silver; each answer uses DRF's `{detail}` shape."
+    }
+  ],
   endpoints
 })
 

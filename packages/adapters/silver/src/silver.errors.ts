@@ -17,6 +17,14 @@ const silverAuthTexts = new Set([notProvided, invalidCredentials, invalidToken])
 /** DRF's body for a 405. */
 export const methodNotAllowed = (method: string) => ({ detail: `Method "${method}" not allowed.` })
 
+/** The ledger's command field names → Silver's serializer fields (a refusal the ledger raises names the client's field). */
+const ledgerFieldNames: Readonly<Record<string, string>> = {
+  customerId: "customer",
+  billingEntityId: "provider",
+  documentId: "invoice",
+  allocations: "invoice"
+}
+
 export const silverErrors: ErrorTable = {
   NotFound: { status: 404, body: () => ({ detail: "Not found." }) },
   ValidationFailed: {
@@ -28,7 +36,8 @@ export const silverErrors: ErrorTable = {
       // Keyed by the client's own field names (`__proto__` included), so a Map, never a plain object's properties.
       const byField = new Map<string, Array<string>>()
       for (const issue of e.issues) {
-        const field = typeof issue.path[0] === "string" ? issue.path[0] : "non_field_errors"
+        const field =
+          typeof issue.path[0] === "string" ? (ledgerFieldNames[issue.path[0]] ?? issue.path[0]) : "non_field_errors"
         byField.set(field, [...(byField.get(field) ?? []), issue.message])
       }
       return byField.size === 0 ? { non_field_errors: [e.message] } : Object.fromEntries(byField)

@@ -54,6 +54,7 @@ export const ledgerOperationAccess = {
   failCollection: "write",
   allocatePayment: "write",
   deallocate: "write",
+  adjustAllocation: "write",
   payDocument: "write",
   settleDocument: "write",
   refundPayment: "write",

@@ -146,8 +146,16 @@ export const Payment = Schema.Struct({
   /** Always > 0; refunds and reversals are separate records. */
   amount: Amount,
   state: PaymentState,
+  /** The business date the payment was made (received). */
   paymentDate: BusinessDate,
+  /**
+   * The instant the payment was made, when the client stated one (LogiSense `date`, CRM.COM
+   * `received_on`); `null` when only a business date was given. `paymentDate` is its UTC day.
+   */
+  receivedAt: Nullable(Schema.Date),
+  /** The business date the payment is shown as posted. */
   postedOn: Nullable(BusinessDate),
+  /** The instant the payment is shown as posted: when it was posted, or the instant the client stated. */
   postedAt: Nullable(Schema.Date),
   /** The customer's balance right after this payment posted. */
   balanceAfterPosting: Nullable(Amount),
@@ -378,6 +386,7 @@ export const LedgerEventType = Schema.Literals([
   "payment.reinstated",
   "payment.allocated",
   "payment.deallocated",
+  "payment.allocation-adjusted",
   "collection.requested",
   "collection.collected",
   "collection.cancelled",

@@ -235,7 +235,7 @@ export class LedgerStore extends Context.Service<
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Write<Allocation>
-      /** Changes an allocation's amount or booked flag (the caller holds the customer lock). */
+      /** Changes an allocation's amount or booked flag in place, its id kept (the caller holds the customer lock). */
       readonly update: (row: Allocation) => Write<Allocation>
       readonly delete: (id: AllocationId) => Op<void>
       readonly get: (id: AllocationId) => Op<Allocation | null>

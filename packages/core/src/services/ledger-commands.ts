@@ -140,7 +140,10 @@ export const CreatePaymentInput = Schema.Struct({
   currency: optional(CurrencyCode),
   /** `posted` (default) books it at once; `draft` waits for post/reject/cancel. */
   initialState: optional(Schema.Literals(["draft", "posted"])),
+  /** Defaults to the UTC day of `receivedAt`, else today. */
   paymentDate: optional(BusinessDate),
+  /** The instant the payment was made, when the client states one (kept exactly). */
+  receivedAt: optional(Schema.NullOr(Schema.Date)),
   methodId: optional(Schema.NullOr(PresetId)),
   typeId: optional(Schema.NullOr(PresetId)),
   /** Charge through this gateway (approved → posted, declined → rejected, pending → pending). */
@@ -167,6 +170,8 @@ export const UpdatePaymentInput = Schema.Struct({
   paymentId: PaymentId,
   amount: optional(AmountInput),
   paymentDate: optional(BusinessDate),
+  /** The instant the payment was made (draft only, like `paymentDate`). */
+  receivedAt: optional(Schema.NullOr(Schema.Date)),
   methodId: optional(Schema.NullOr(PresetId)),
   typeId: optional(Schema.NullOr(PresetId)),
   ...PaymentReferencesInput,
@@ -212,7 +217,13 @@ export const PaymentQueryInput = Schema.Struct({
 })
 export type PaymentQueryInput = typeof PaymentQueryInput.Type
 
-export const PostPaymentInput = Schema.Struct({ paymentId: PaymentId, postedOn: optional(BusinessDate) })
+export const PostPaymentInput = Schema.Struct({
+  paymentId: PaymentId,
+  /** Defaults to the UTC day of `postedAt`, else today. */
+  postedOn: optional(BusinessDate),
+  /** The instant the payment is shown as posted, when the client states one; defaults to now. */
+  postedAt: optional(Schema.Date)
+})
 export type PostPaymentInput = typeof PostPaymentInput.Type
 
 export const RejectPaymentInput = Schema.Struct({
@@ -269,11 +280,17 @@ export type AllocatePaymentInput = typeof AllocatePaymentInput.Type
 export const DeallocateInput = Schema.Struct({ allocationId: AllocationId })
 export type DeallocateInput = typeof DeallocateInput.Type
 
+/** A new amount for an allocation (greater than zero), changed in place. */
+export const AdjustAllocationInput = Schema.Struct({ allocationId: AllocationId, amount: AmountInput })
+export type AdjustAllocationInput = typeof AdjustAllocationInput.Type
+
 /** Pay a document: by default its whole outstanding amount, as one new posted payment allocated to it. */
 export const PayDocumentInput = Schema.Struct({
   documentId: DocumentId,
   amount: optional(AmountInput),
   paymentDate: optional(BusinessDate),
+  /** The instant the payment was made, when the client states one (kept exactly). */
+  receivedAt: optional(Schema.NullOr(Schema.Date)),
   methodId: optional(Schema.NullOr(PresetId)),
   typeId: optional(Schema.NullOr(PresetId)),
   gatewayId: optional(Schema.NullOr(GatewayId)),

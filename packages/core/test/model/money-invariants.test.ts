@@ -44,6 +44,7 @@ const payment = {
   customerId,
   currency: "EUR" as const,
   paymentDate: "2026-03-14",
+  receivedAt: null,
   methodId: null,
   typeId: null,
   gatewayId: null,

@@ -22,6 +22,7 @@ export const PaymentEntity = defineEntity({
     amount: p.bigint("bigint"),
     state: p.enum(paymentStates),
     paymentDate: p.date(),
+    receivedAt: p.datetime().nullable(),
     postedOn: p.date().nullable(),
     postedAt: p.datetime().nullable(),
     balanceAfterPosting: p.bigint("bigint").nullable(),

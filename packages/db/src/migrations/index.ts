@@ -16,6 +16,7 @@ import { Migration20261203100100DraftReservations } from "./20261203100100-draft
 import { Migration20261203300000IntegrityConstraints } from "./20261203300000-integrity-constraints.migration.ts"
 import { Migration20261203300100Sessions } from "./20261203300100-sessions.migration.ts"
 import { Migration20261203400000GatewayAttempts } from "./20261203400000-gateway-attempts.migration.ts"
+import { Migration20261203600000PaymentReceivedAt } from "./20261203600000-payment-received-at.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -37,5 +38,6 @@ export const ledgerMigrations: Array<MigrationObject> = [
     class: Migration20261203300000IntegrityConstraints
   },
   { name: Migration20261203300100Sessions.migrationName, class: Migration20261203300100Sessions },
-  { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts }
+  { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts },
+  { name: Migration20261203600000PaymentReceivedAt.migrationName, class: Migration20261203600000PaymentReceivedAt }
 ]

@@ -5,7 +5,15 @@
  * nothing), paying a document in one step, and cancelling documents.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type AllocationId, Conflict, Documents, InvalidTransition, Payments, ValidationFailed } from "@paybridge/core"
+import {
+  type AllocationId,
+  Balances,
+  Conflict,
+  Documents,
+  InvalidTransition,
+  Payments,
+  ValidationFailed
+} from "@paybridge/core"
 import { Effect } from "effect"
 import {
   asAdmin,
@@ -135,6 +143,7 @@ describe("allocations", () => {
         )
         assert.instanceOf(paymentLimit, Conflict)
         assert.strictEqual(paymentLimit.reason, "over-allocation")
+        assert.strictEqual(paymentLimit.message, "10.01 EUR exceeds the 10.00 EUR outstanding on invoice 2")
 
         const invoiceLimit = yield* Effect.flip(
           asAdmin(
@@ -149,6 +158,7 @@ describe("allocations", () => {
         )
         assert.instanceOf(invoiceLimit, Conflict)
         assert.strictEqual(invoiceLimit.reason, "over-allocation")
+        assert.strictEqual(invoiceLimit.message, "4.01 EUR exceeds the 4.00 EUR outstanding on invoice 2")
 
         // Nothing of the refused requests stuck.
         const detail = yield* asAdmin(payments.getPayment({ id: payment.id }))
@@ -172,6 +182,7 @@ describe("allocations", () => {
           )
         )
         assert.instanceOf(full, Conflict)
+        assert.strictEqual(full.message, "allocations of 0.01 EUR exceed the 0.00 EUR of the payment left to allocate")
       })
     )
   )
@@ -304,6 +315,77 @@ describe("allocations", () => {
         assert.instanceOf(refused, Conflict)
         const lowered = yield* asAdmin(payments.updatePayment({ paymentId: draft.payment.id, amount: "30.00" }))
         assert.strictEqual(lowered.amount, 3000n)
+      })
+    )
+  )
+})
+
+describe("adjusting an allocation in place", () => {
+  it.effect("keeps the allocation's id, moves the difference on the document and the payment, and logs an event", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const documents = yield* Documents
+        const balances = yield* Balances
+        const customer = yield* newCustomer()
+        const invoice = yield* issueInvoice(customer.id, "40.00")
+        const { payment, allocations } = yield* newPayment(customer.id, "50.00", {
+          allocations: [{ documentId: invoice.id, amount: "10.00" }]
+        })
+        const allocationId = allocations[0]?.id ?? (0 as AllocationId)
+
+        const raised = yield* asAdmin(documents.adjustAllocation({ allocationId, amount: "40.00" }))
+        assert.deepStrictEqual(
+          raised.allocations.map((allocation) => [allocation.id, allocation.amount]),
+          [[allocationId, 4000n]]
+        )
+        assert.strictEqual(raised.payment.allocatedAmount, 4000n)
+        const paid = yield* asAdmin(documents.getDocument(invoice.id))
+        assert.deepStrictEqual([paid.state, paid.allocated, paid.outstanding], ["paid", 4000n, 0n])
+
+        const lowered = yield* asAdmin(documents.adjustAllocation({ allocationId, amount: "15.50" }))
+        assert.deepStrictEqual(
+          lowered.allocations.map((allocation) => allocation.id),
+          [allocationId]
+        )
+        const reopened = yield* asAdmin(documents.getDocument(invoice.id))
+        assert.deepStrictEqual([reopened.state, reopened.outstanding], ["issued", 2450n])
+
+        const events = yield* asAdmin(
+          balances.listEvents({ paymentId: payment.id, types: ["payment.allocation-adjusted"] })
+        )
+        assert.deepStrictEqual(
+          events.items.map((event) => [event.data.allocationId, event.data.previousAmount, event.data.amount]),
+          [
+            [allocationId, "1000", "4000"],
+            [allocationId, "4000", "1550"]
+          ]
+        )
+        // Allocation moves no money: payment +50, invoice -40.
+        assert.strictEqual(yield* balanceOf(customer.id), 1000n)
+      })
+    )
+  )
+
+  it.effect("refuses more than the document owes or the payment has, in major units, changing nothing", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const documents = yield* Documents
+        const customer = yield* newCustomer()
+        const invoice = yield* issueInvoice(customer.id, "100.00")
+        const { allocations } = yield* newPayment(customer.id, "30.00", {
+          allocations: [{ documentId: invoice.id, amount: "10.00" }]
+        })
+        const allocationId = allocations[0]?.id ?? (0 as AllocationId)
+        const tooMuch = yield* Effect.flip(asAdmin(documents.adjustAllocation({ allocationId, amount: "30.01" })))
+        assert.instanceOf(tooMuch, Conflict)
+        assert.strictEqual(
+          tooMuch.message,
+          "allocations of 30.01 EUR exceed the 30.00 EUR of the payment that can be allocated"
+        )
+        const zero = yield* Effect.flip(asAdmin(documents.adjustAllocation({ allocationId, amount: "0" })))
+        assert.instanceOf(zero, ValidationFailed)
+        const unchanged = yield* asAdmin(documents.getDocument(invoice.id))
+        assert.strictEqual(unchanged.outstanding, 9000n)
       })
     )
   )

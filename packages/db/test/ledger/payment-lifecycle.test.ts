@@ -39,6 +39,29 @@ describe("payment lifecycle", () => {
     )
   )
 
+  it.effect(
+    "keeps the instant a payment was received and the posting instant a client states, with their business dates",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const payments = yield* Payments
+          const customer = yield* newCustomer()
+          const receivedAt = new Date("2021-04-26T23:25:27.587Z")
+          const { payment: draft } = yield* newPayment(customer.id, "5.00", { initialState: "draft", receivedAt })
+          assert.strictEqual(draft.receivedAt?.toISOString(), "2021-04-26T23:25:27.587Z")
+          assert.strictEqual(draft.paymentDate, "2021-04-26")
+          const postedAt = new Date("2021-04-27T08:00:00.001Z")
+          const posted = yield* asAdmin(payments.postPayment({ paymentId: draft.id, postedAt }))
+          assert.strictEqual(posted.postedAt?.toISOString(), "2021-04-27T08:00:00.001Z")
+          assert.strictEqual(posted.postedOn, "2021-04-27")
+          const read = yield* asAdmin(payments.getPayment({ id: draft.id }))
+          assert.strictEqual(read.payment.receivedAt?.toISOString(), "2021-04-26T23:25:27.587Z")
+          const { payment: dateOnly } = yield* newPayment(customer.id, "1.00", { paymentDate: "2026-03-01" })
+          assert.strictEqual(dateOnly.receivedAt, null)
+        })
+      )
+  )
+
   it.effect("numbers payments in posting order while reference numbers follow creation order", () =>
     withLedger(
       Effect.gen(function* () {

@@ -128,7 +128,7 @@ describe("refunds of customer credit", () => {
         )
         assert.instanceOf(none, Conflict)
         assert.strictEqual(none.reason, "insufficient-amount")
-        assert.include(none.message, `customer ${customer.id} has 1500 minor units of credit`)
+        assert.include(none.message, `customer ${customer.id} has 15.00 GBP of credit, less than the 15.01 GBP asked`)
         assert.strictEqual((yield* refundsOf(customer.id)).length, 5)
         assert.strictEqual(yield* balanceOf(customer.id), 1500n)
       })

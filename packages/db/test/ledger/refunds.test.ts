@@ -44,6 +44,7 @@ describe("refunds", () => {
         )
         assert.instanceOf(nothingLeft, Conflict)
         assert.strictEqual(nothingLeft.reason, "insufficient-amount")
+        assert.strictEqual(nothingLeft.message, `only 0.00 EUR of payment ${payment.id} can still be refunded`)
         // A refunded amount cannot be reversed either.
         const reverse = yield* Effect.flip(asAdmin(payments.reversePayment({ paymentId: payment.id })))
         assert.instanceOf(reverse, Conflict)

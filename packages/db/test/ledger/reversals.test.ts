@@ -92,6 +92,7 @@ describe("reversals", () => {
         const tooMuch = yield* Effect.flip(asAdmin(payments.reversePayment({ paymentId: payment.id, amount: "10.01" })))
         assert.instanceOf(tooMuch, Conflict)
         assert.strictEqual(tooMuch.reason, "insufficient-amount")
+        assert.strictEqual(tooMuch.message, `only 10.00 EUR of payment ${payment.id} can still be reversed`)
 
         const draft = yield* newPayment(customer.id, "10.00", { initialState: "draft" })
         const notPosted = yield* Effect.flip(asAdmin(payments.reversePayment({ paymentId: draft.payment.id })))

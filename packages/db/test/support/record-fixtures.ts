@@ -72,6 +72,7 @@ export const paymentRow = (
   state: "posted",
   paymentDate: "2026-01-01",
   postedOn: null,
+  receivedAt: null,
   postedAt: null,
   balanceAfterPosting: null,
   methodId: null,

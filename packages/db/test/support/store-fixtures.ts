@@ -71,6 +71,7 @@ export const newPayment = (customerId: CustomerId, overrides: Partial<New<Paymen
     amount: 2_500n,
     paymentDate: "2026-04-15",
     postedOn: "2026-04-15",
+    receivedAt: at("2026-04-15T09:08:07.065Z"),
     postedAt: at("2026-04-15T10:11:12.131Z"),
     balanceAfterPosting: 2_500n,
     origin: "trpc",

@@ -5,6 +5,8 @@
  * with `Z` (Elevate). Each is a {@link DateFormat}: exact format and parse functions plus a
  * request wire schema that rejects impossible calendar dates (`2024-02-30`). Output is always
  * the vendor's exact form; input is strict about the date and lenient only where noted.
+ * {@link iso8601} reads every ISO 8601 form a client may send (date only, local time, offset,
+ * fractions, basic format) for vendors documented as "ISO 8601" without naming one form.
  */
 import type { BusinessDate } from "@paybridge/core"
 import { Result, Schema, SchemaGetter } from "effect"
@@ -190,3 +192,71 @@ export const businessDateFromParts = (
   month: number,
   day: number
 ): Result.Result<BusinessDate, DateParseError> => parseBusinessDate(`${pad(year, 4)}-${pad(month)}-${pad(day)}`)
+
+/** ISO 8601 extended form: date, optionally time (minutes, seconds, fraction) and zone. */
+const iso8601Extended =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/iu
+/** ISO 8601 basic form: `20210426`, `20210426T152527.587Z`, `20210426T1525+0200`. */
+const iso8601Basic =
+  /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?:\d{2})?)?)?$/iu
+
+const iso8601Description =
+  "an ISO 8601 date or date and time, e.g. 2021-04-26, 2021-04-26T15:25:27, 2021-04-26T15:25:27.587Z or 2021-04-26T17:25:27+02:00"
+
+/**
+ * Reads any ISO 8601 date or date-time: date only (midnight UTC), a time without zone (read as
+ * UTC), `Z` or an offset (`+02:00`, `+0200`, `+02`), minutes with or without seconds, a fraction
+ * of 1 to 9 digits (below a millisecond truncated), extended or basic format. One error for text
+ * that is none of these or names a day or time that does not exist.
+ */
+export const parseIso8601 = (text: string): Result.Result<Date, DateParseError> => {
+  const m = iso8601Extended.exec(text) ?? iso8601Basic.exec(text)
+  const invalid = Result.fail(
+    new DateParseError({ input: text, message: `must be ${iso8601Description}; got "${text}"` })
+  )
+  if (!m) return invalid
+  const [, year, month, day, hour = "0", minute = "0", second = "0", fraction, zone] = m
+  const [y, mo, d, h, mi, s] = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number
+  ]
+  if (!isRealDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return invalid
+  const millis = fraction === undefined ? 0 : Number(fraction.padEnd(3, "0").slice(0, 3))
+  let offsetMinutes = 0
+  if (zone !== undefined && zone.toUpperCase() !== "Z") {
+    const digits = zone.slice(1).replace(":", "")
+    const oh = Number(digits.slice(0, 2))
+    const om = digits.length > 2 ? Number(digits.slice(2)) : 0
+    if (oh > 23 || om > 59) return invalid
+    offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (oh * 60 + om)
+  }
+  return Result.succeed(new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis) - offsetMinutes * 60_000))
+}
+
+/**
+ * Any ISO 8601 date or date-time in, ISO 8601 with milliseconds and `Z` out (LogiSense: "Date and
+ * time values are specified in the ISO 8601 format"). See {@link parseIso8601} for what is read.
+ * The wire schema has a single check, so an invalid value is one error naming the accepted forms.
+ */
+export const iso8601: DateFormat<Date> = {
+  description: "ISO 8601 (output YYYY-MM-DDTHH:mm:ss.sssZ)",
+  format: (at) => at.toISOString(),
+  parse: parseIso8601,
+  schema: Schema.String.annotate({ description: `${iso8601Description}; written back as 2021-04-26T15:25:27.587Z` })
+    .check(
+      Schema.makeFilter((text: string) => {
+        const parsed = parseIso8601(text)
+        return Result.isSuccess(parsed) ? undefined : parsed.failure.message
+      })
+    )
+    .pipe(
+      Schema.decodeTo(dateSchema, {
+        decode: SchemaGetter.transform((text: string) => Result.getOrThrow(parseIso8601(text))),
+        encode: SchemaGetter.transform((at: Date) => at.toISOString())
+      })
+    )
+}

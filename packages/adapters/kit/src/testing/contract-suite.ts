@@ -93,6 +93,7 @@ export const contractTestTitles = {
   idempotentRetry: "returns the same result for a create retried with the same idempotency key and creates one payment",
   idempotencyKeyReused: "refuses an idempotency key reused for a different create with Conflict in the vendor's shape",
   compatibilityTable: "is listed in docs/compatibility.md exactly as its registry declares it",
+  deviations: "declares its deliberate differences from the vendor, each with what differs and why",
   payloadTooLarge: "answers a body over the size limit with PayloadTooLarge in the vendor's shape and changes nothing",
   longQuery: "refuses a query string over the limit with ValidationFailed in the vendor's shape and changes nothing",
   throttled:
@@ -142,8 +143,9 @@ export interface ContractSuiteOptions<Seed> {
   readonly testbed?: ((deps?: TestbedOptions["deps"]) => Promise<DialectTestbed>) | undefined
   readonly expectations: ContractExpectations<Seed>
   /**
-   * Check that `docs/compatibility.md` shows this dialect's registry as it is (default `true`;
-   * only example dialects that are not published there turn it off).
+   * Check that `docs/compatibility.md` shows this dialect's registry as it is and that the dialect
+   * declares its deliberate differences from the vendor (default `true`; only example dialects that
+   * are not published there turn it off).
    */
   readonly checkCompatibilityTable?: boolean | undefined
 }
@@ -342,6 +344,21 @@ export const dialectContractSuite = <Seed>(options: ContractSuiteOptions<Seed>):
     })
 
     if (options.checkCompatibilityTable !== false) {
+      it(contractTestTitles.deviations, () => {
+        const deviations = dialect.deviations ?? []
+        expect(
+          deviations.length,
+          "a dialect lists its differences from the vendor (defineDialect `deviations`)"
+        ).toBeGreaterThan(0)
+        for (const deviation of deviations) {
+          expect(deviation.what.trim(), "what differs").not.toBe("")
+          expect(deviation.why.trim(), `why: ${deviation.what}`).not.toBe("")
+        }
+        expect(new Set(deviations.map((deviation) => deviation.what)).size, "no difference listed twice").toBe(
+          deviations.length
+        )
+      })
+
       it(contractTestTitles.compatibilityTable, async () => {
         const document = await readFile(compatibilityDocumentPath(), "utf8").catch(() => "")
         expect(

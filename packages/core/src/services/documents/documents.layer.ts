@@ -18,6 +18,7 @@ import { now, today } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
 import { PaymentDetail } from "../payments/payments.service.ts"
 import {
+  adjustAllocation as adjustAllocationInPlace,
   applyAllocations,
   documentRoom,
   effectiveAmount,
@@ -260,6 +261,34 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
         )
       }, ports)
 
+      const adjustAllocation = Effect.fn("Documents.adjustAllocation")(function* (input: C.AdjustAllocationInput) {
+        return yield* mutation(
+          "adjustAllocation",
+          input,
+          PaymentDetail,
+          Effect.gen(function* () {
+            const allocationOf = Effect.flatMap(
+              store.allocations.get(input.allocationId),
+              found("allocation", input.allocationId)
+            )
+            const seen = yield* allocationOf
+            const { payment: target } = yield* lockPayment(seen.paymentId)
+            if (target.state !== "draft" && target.state !== "posted") {
+              return yield* refused(
+                "payment",
+                target.id,
+                target.state,
+                "allocate",
+                `cannot allocate a ${target.state} payment`
+              )
+            }
+            const amount = yield* parsePositiveAmount(input.amount, target.currency, ["amount"])
+            const adjusted = yield* adjustAllocationInPlace(target, yield* allocationOf, amount)
+            return yield* paymentDetail(adjusted)
+          })
+        )
+      }, ports)
+
       const settleDocument = Effect.fn("Documents.settleDocument")(function* (input: C.SettleDocumentInput) {
         return yield* paymentMutation("settleDocument", input, PaymentDetail, (target) =>
           Effect.gen(function* () {
@@ -324,6 +353,7 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
         getAllocation,
         allocatePayment,
         deallocate,
+        adjustAllocation,
         settleDocument,
         payDocument
       })

@@ -38,6 +38,14 @@ export interface DocumentsShape {
   ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   readonly deallocate: (input: C.DeallocateInput) => Method<PaymentDetail, CommandFailure | NotFound>
   /**
+   * Changes an allocation's amount in place: the allocation keeps its id, the document and the
+   * payment take the difference (within the document's outstanding and the payment's room), and a
+   * `payment.allocation-adjusted` event records it.
+   */
+  readonly adjustAllocation: (
+    input: C.AdjustAllocationInput
+  ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
+  /**
    * Applies what a posted payment has unallocated to one document, as much as the document still
    * owes (Silver's "a paid payment settles its invoice/proforma"); books nothing when the payment
    * is not posted, the document is not issued, or either has nothing left. The ledger decides.

@@ -21,7 +21,13 @@ import { effectiveAmount, newestFirst } from "../shared/allocation-book.ts"
 import { releaseAllocations, restoreReleases } from "../shared/allocation-releases.ts"
 import { moveBalance } from "../shared/balance-movements.ts"
 import { advanceCollection, collectionEvent, openCollection } from "../shared/collection-steps.ts"
-import { ensureCurrency, type FieldPath, parseAmount, parsePositiveAmount } from "../shared/exact-amounts.ts"
+import {
+  amountText,
+  ensureCurrency,
+  type FieldPath,
+  parseAmount,
+  parsePositiveAmount
+} from "../shared/exact-amounts.ts"
 import { withdrawUnsentCharge } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
@@ -104,7 +110,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
               if (amount < target.allocatedAmount) {
                 return yield* new Conflict({
                   reason: "over-allocation",
-                  message: `${minor(target.allocatedAmount)} minor units are allocated; the amount cannot go below that`
+                  message: `${amountText(target.allocatedAmount, target.currency)} is allocated; the amount cannot go below that`
                 })
               }
               changes.amount = amount
@@ -112,6 +118,13 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             if (input.paymentDate !== undefined) {
               yield* draftOnly("paymentDate")
               changes.paymentDate = input.paymentDate
+            }
+            if (input.receivedAt !== undefined) {
+              yield* draftOnly("receivedAt")
+              changes.receivedAt = input.receivedAt
+              if (input.receivedAt !== null && input.paymentDate === undefined) {
+                changes.paymentDate = toBusinessDate(input.receivedAt)
+              }
             }
             if (input.methodId !== undefined) {
               yield* draftOnly("methodId")
@@ -224,7 +237,9 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
               const collected = yield* advanceCollection(collection, "collect", { collectedAt: yield* now })
               yield* collectionEvent("collection.collected", collected, target)
             }
-            return yield* bookPosting(target, input.postedOn ?? (yield* today))
+            const postedOn =
+              input.postedOn ?? (input.postedAt === undefined ? yield* today : toBusinessDate(input.postedAt))
+            return yield* bookPosting(target, postedOn, {}, input.postedAt)
           })
         )
       }, ports)

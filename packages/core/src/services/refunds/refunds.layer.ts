@@ -28,7 +28,7 @@ import type * as C from "../ledger-commands.ts"
 import { effectiveAmount, newestFirst, oldestFirst, smaller, unallocatedCredit } from "../shared/allocation-book.ts"
 import { releaseForMovement, restoreReleases } from "../shared/allocation-releases.ts"
 import { moveBalance } from "../shared/balance-movements.ts"
-import { parsePositiveAmount } from "../shared/exact-amounts.ts"
+import { amountText, parsePositiveAmount } from "../shared/exact-amounts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { allPages, mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
 import { minor, recordEvent } from "../shared/ledger-events.ts"
@@ -126,7 +126,7 @@ const bookRefund = (target: Payment, amount: bigint, documentId: DocumentId | nu
     if (left === 0n || amount > left) {
       return yield* new Conflict({
         reason: "insufficient-amount",
-        message: `only ${minor(left)} minor units of payment ${target.id} can still be refunded`
+        message: `only ${amountText(left, target.currency)} of payment ${target.id} can still be refunded`
       })
     }
     if (documentId !== null) {
@@ -240,8 +240,8 @@ const drawCustomerCredit = (customer: Customer, amount: bigint, reason: string |
       return yield* new Conflict({
         reason: "insufficient-amount",
         message:
-          `customer ${customer.id} has ${minor(customer.balance > 0n ? customer.balance : 0n)} minor units of ` +
-          `credit, less than the ${minor(amount)} asked to pay back`
+          `customer ${customer.id} has ${amountText(customer.balance > 0n ? customer.balance : 0n, customer.currency)} of ` +
+          `credit, less than the ${amountText(amount, customer.currency)} asked to pay back`
       })
     }
     const posted = yield* allPages((paging) =>

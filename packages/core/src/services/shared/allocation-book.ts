@@ -13,7 +13,7 @@ import type { DocumentId } from "../../model/ids.ts"
 import type { Allocation, Document, Payment } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
-import type { FieldPath } from "./exact-amounts.ts"
+import { amountText, type FieldPath } from "./exact-amounts.ts"
 import { saveDocument, savePayment } from "./guarded-saves.ts"
 import { minor, recordEvent } from "./ledger-events.ts"
 import { refused } from "./lifecycle-steps.ts"
@@ -82,7 +82,7 @@ export const planAllocations = (
       if (request.amount > left) {
         return yield* new Conflict({
           reason: "over-allocation",
-          message: `${minor(request.amount)} exceeds the ${minor(left)} minor units outstanding on ${document.kind} ${document.number}`
+          message: `${amountText(request.amount, owner.currency)} exceeds the ${amountText(left, owner.currency)} outstanding on ${document.kind} ${document.number}`
         })
       }
       outstanding.set(document.id, left - request.amount)
@@ -91,7 +91,7 @@ export const planAllocations = (
     if (total > room) {
       return yield* new Conflict({
         reason: "over-allocation",
-        message: `allocations of ${minor(total)} exceed the ${minor(room)} minor units of the payment left to allocate`
+        message: `allocations of ${amountText(total, owner.currency)} exceed the ${amountText(room, owner.currency)} of the payment left to allocate`
       })
     }
   })
@@ -190,3 +190,52 @@ export const bookReservations = (posted: Payment) =>
 /** The booked allocation of `paymentId` to `documentId`, if any (the newest when several). */
 export const bookedAllocationTo = (allocations: ReadonlyArray<Allocation>, documentId: DocumentId) =>
   newestFirst(allocations).find((row) => row.booked && row.documentId === documentId)
+
+/**
+ * Changes one allocation's amount in place (its id stays): the payment takes the difference
+ * within its unallocated credit, and a booked allocation's document too, within what the document
+ * can still take (a reservation changes no document, as when it was made); a
+ * `payment.allocation-adjusted` event records the old and new amounts.
+ */
+export const adjustAllocation = (target: Payment, allocation: Allocation, amount: bigint) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const delta = amount - allocation.amount
+    if (delta === 0n) return target
+    const document = yield* existingDocument(allocation.documentId)
+    if (delta > 0n) {
+      if (document.state === "cancelled") {
+        return yield* refused("document", document.id, document.state, "allocate", "the document is cancelled")
+      }
+      if (delta > documentRoom(document)) {
+        return yield* new Conflict({
+          reason: "over-allocation",
+          message: `${amountText(amount, target.currency)} exceeds the ${amountText(allocation.amount + documentRoom(document), target.currency)} ${document.kind} ${document.number} can take from this payment`
+        })
+      }
+      if (delta > unallocatedCredit(target)) {
+        return yield* new Conflict({
+          reason: "over-allocation",
+          message: `allocations of ${amountText(target.allocatedAmount + delta, target.currency)} exceed the ${amountText(effectiveAmount(target), target.currency)} of the payment that can be allocated`
+        })
+      }
+    }
+    if (allocation.booked) yield* shiftDocument(document, delta)
+    yield* store.allocations.update({ ...allocation, amount })
+    yield* recordEvent({
+      type: "payment.allocation-adjusted",
+      entity: "payment",
+      entityId: target.id,
+      customerId: target.customerId,
+      paymentId: target.id,
+      data: {
+        allocationId: allocation.id,
+        documentId: document.id,
+        documentNumber: document.number,
+        previousAmount: minor(allocation.amount),
+        amount: minor(amount),
+        booked: allocation.booked
+      }
+    })
+    return yield* savePayment(target, { allocatedAmount: target.allocatedAmount + delta })
+  })

@@ -1,14 +1,20 @@
 /**
  * Amounts as commands receive them (major-unit decimals, text or JSON number) parsed exactly into
- * minor units of a currency, with `ValidationFailed` naming the input field; and the rule that a
- * currency a caller names must be the customer's.
+ * minor units of a currency, with `ValidationFailed` naming the input field; the rule that a
+ * currency a caller names must be the customer's; and how error messages write an amount (major
+ * units with the currency code, so every protocol's renderer shows what its clients send).
  */
 import { Effect, Result } from "effect"
 import { type ValidationFailed, validationFailed } from "../../errors.ts"
 import type { Customer } from "../../model/records.ts"
 import type { CurrencyCode } from "../../money/currency.ts"
+import { formatMinorUnits } from "../../money/decimal.ts"
 import { parseMinorUnits } from "../../money/money.ts"
 import type { AmountInput } from "../ledger-commands.ts"
+
+/** An amount in an error message: major units and the currency code (`12.50 USD`, `1000 JPY`), never minor units. */
+export const amountText = (amount: bigint, currency: CurrencyCode): string =>
+  `${formatMinorUnits(amount, currency)} ${currency}`
 
 /** The path of an input field in a command, for `ValidationFailed` issues. */
 export type FieldPath = ReadonlyArray<string | number>

@@ -7,7 +7,7 @@
  */
 import { Effect } from "effect"
 import { Conflict, validationFailed } from "../../errors.ts"
-import { newPublicId, type Page } from "../../model/common.ts"
+import { newPublicId, type Page, toBusinessDate } from "../../model/common.ts"
 import type { DocumentId, PresetId } from "../../model/ids.ts"
 import type { Customer, Document, PaymentPreset } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
@@ -90,7 +90,8 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
       currency: customer.currency,
       amount: spec.amount,
       state: "draft",
-      paymentDate: spec.paymentDate ?? date,
+      paymentDate: spec.paymentDate ?? (spec.receivedAt == null ? date : toBusinessDate(spec.receivedAt)),
+      receivedAt: spec.receivedAt ?? null,
       postedOn: null,
       postedAt: null,
       balanceAfterPosting: null,

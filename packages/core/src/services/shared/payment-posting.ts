@@ -25,11 +25,15 @@ export const paymentEvent = (type: LedgerEventType, owner: Payment, data: Record
     data
   })
 
-/** Posts a draft or pending payment: number, posting dates, balance movement, event. */
+/**
+ * Posts a draft or pending payment: number, posting dates, balance movement, event. `postedAt` is
+ * the instant the client stated for the posting (default: now).
+ */
 export const bookPosting = Effect.fnUntraced(function* (
   target: Payment,
   postedOn: BusinessDate,
-  changes: Partial<Payment> = {}
+  changes: Partial<Payment> = {},
+  postedAt?: Date
 ) {
   const store = yield* LedgerStore
   const state = yield* paymentTransition(target, "post")
@@ -48,7 +52,7 @@ export const bookPosting = Effect.fnUntraced(function* (
     state,
     number,
     postedOn,
-    postedAt: yield* now,
+    postedAt: postedAt ?? (yield* now),
     balanceAfterPosting: entry.balanceAfter
   })
   yield* recordEvent({
@@ -62,6 +66,7 @@ export const bookPosting = Effect.fnUntraced(function* (
       amount: minor(posted.amount),
       currency: posted.currency,
       postedOn,
+      ...(postedAt === undefined ? {} : { postedAt: postedAt.toISOString() }),
       balanceAfter: minor(entry.balanceAfter)
     }
   })

@@ -16,6 +16,7 @@ import { now } from "../clock.ts"
 import { effectiveAmount } from "./allocation-book.ts"
 import { releaseForMovement } from "./allocation-releases.ts"
 import { moveBalance } from "./balance-movements.ts"
+import { amountText } from "./exact-amounts.ts"
 import { savePayment } from "./guarded-saves.ts"
 import { minor } from "./ledger-events.ts"
 import { paymentEvent } from "./payment-posting.ts"
@@ -27,7 +28,7 @@ export const ensureLeftToReverse = (target: Payment, amount: bigint) => {
     ? Effect.fail(
         new Conflict({
           reason: "insufficient-amount",
-          message: `only ${minor(left)} minor units of payment ${target.id} can still be reversed`
+          message: `only ${amountText(left, target.currency)} of payment ${target.id} can still be reversed`
         })
       )
     : Effect.void

@@ -68,7 +68,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261203100100DraftReservations",
         "Migration20261203300000IntegrityConstraints",
         "Migration20261203300100Sessions",
-        "Migration20261203400000GatewayAttempts"
+        "Migration20261203400000GatewayAttempts",
+        "Migration20261203600000PaymentReceivedAt"
       ])
     })
 

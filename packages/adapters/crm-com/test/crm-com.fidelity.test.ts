@@ -1,0 +1,179 @@
+/**
+ * CRM.COM rules a migrating client notices (issue 17.5–17.7), over HTTP through the testbed: the
+ * full payment's `life_cycle_state` is one of DRAFT, POSTED, REJECTED, CANCELLED (a gateway payment
+ * awaiting verification is DRAFT there, PENDING_VERIFICATION only in the short payment the write
+ * methods answer); `payments/get_latest` orders by submission time, newest first; an unknown
+ * `unit` is refused at login in CRM.COM's envelope.
+ */
+import { Payments, testGatewayTokens } from "@paybridge/core"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { asSystem, dataOf, jack, makeTenant, type Tenant } from "./crm-com.fixtures.ts"
+
+let tenant: Tenant
+beforeEach(async () => {
+  tenant = await makeTenant()
+})
+afterEach(() => tenant.dispose())
+
+const statusOf = (response: { json: unknown }) =>
+  (response.json as { status: { code: string; message: string } }).status
+
+const create = (fields: Record<string, unknown> = {}) =>
+  tenant.post("/payments/create", {
+    accounts_receivable_identifier: { number: "192" },
+    type_identifier: { name: "Invoices Balance Payment" },
+    life_cycle_state: "POSTED",
+    payment_method_identifier: { name: "Bank Transfer" },
+    payment_amount: "50",
+    ...fields
+  })
+
+type Short = { life_cycle_state: string; reference_number: string; number: string | null }
+
+describe("life_cycle_state of the full and the short payment (17.5)", () => {
+  it("shows a gateway payment awaiting verification as PENDING_VERIFICATION in the short payment and DRAFT in the full one", async () => {
+    const made = dataOf<Short>(
+      await create({
+        payment_method_identifier: { name: "Stripe Payment Gateway" },
+        card_identifier: { id: testGatewayTokens.pending }
+      })
+    )
+    expect(made).toMatchObject({ life_cycle_state: "PENDING_VERIFICATION", number: null })
+    const full = dataOf<{ life_cycle_state: string }>(
+      await tenant.get("/payments/show", { payment_identifier: `reference_number=${made.reference_number}` })
+    )
+    expect(full.life_cycle_state).toBe("DRAFT")
+    const listed = dataOf<Array<{ life_cycle_state: string }>>(
+      await tenant.get("/payments/list", { accounts_receivable_identifier: "number=192" })
+    )
+    expect(listed.map((payment) => payment.life_cycle_state)).toEqual(["DRAFT"])
+  })
+
+  it("uses only DRAFT, POSTED, REJECTED and CANCELLED in every full payment", async () => {
+    const references = [
+      dataOf<Short>(await create({ life_cycle_state: "DRAFT" })).reference_number,
+      dataOf<Short>(await create()).reference_number,
+      dataOf<Short>(
+        await create({
+          payment_method_identifier: { name: "Stripe Payment Gateway" },
+          card_identifier: { id: testGatewayTokens.decline }
+        })
+      ).reference_number,
+      dataOf<Short>(
+        await create({
+          payment_method_identifier: { name: "Stripe Payment Gateway" },
+          card_identifier: { id: testGatewayTokens.pending }
+        })
+      ).reference_number
+    ]
+    const states = await Promise.all(
+      references.map(
+        async (reference) =>
+          dataOf<{ life_cycle_state: string }>(
+            await tenant.get("/payments/show", { payment_identifier: `reference_number=${reference}` })
+          ).life_cycle_state
+      )
+    )
+    expect(states).toEqual(["DRAFT", "POSTED", "REJECTED", "DRAFT"])
+  })
+
+  it("does not post a payment awaiting verification as if it were a draft", async () => {
+    const made = dataOf<Short>(
+      await create({
+        payment_method_identifier: { name: "Stripe Payment Gateway" },
+        card_identifier: { id: testGatewayTokens.pending }
+      })
+    )
+    const post = await tenant.post("/payments/post", {
+      payment_identifier: { reference_number: made.reference_number }
+    })
+    expect(statusOf(post)).toMatchObject({
+      code: "INVALID_LIFE_CYCLE_STATE",
+      message: `Only DRAFT payments can be posted; payment ${made.reference_number} is PENDING_VERIFICATION`
+    })
+  })
+})
+
+describe("payments/get_latest orders by submission (17.6)", () => {
+  it("answers the latest submitted payments first, whatever their payment dates", async () => {
+    const first = dataOf<Short>(await create({ received_on: "2014-07-20T09:00:00" })).reference_number
+    const second = dataOf<Short>(await create({ received_on: "2014-07-01T09:00:00" })).reference_number
+    const third = dataOf<Short>(await create({ received_on: "2014-07-10T09:00:00" })).reference_number
+    const latest = dataOf<Array<{ reference_number: string }>>(
+      await tenant.get("/payments/get_latest", {
+        accounts_receivable_identifier: "number=192",
+        number: "2",
+        fields_set: "reference_number"
+      })
+    )
+    expect(latest.map((payment) => payment.reference_number)).toEqual([third, second])
+    const all = dataOf<Array<{ reference_number: string }>>(
+      await tenant.get("/payments/get_latest", {
+        accounts_receivable_identifier: "number=192",
+        number: "10",
+        fields_set: "reference_number"
+      })
+    )
+    expect(all.map((payment) => payment.reference_number)).toEqual([third, second, first])
+    const payments = await asSystem(
+      tenant,
+      Payments.use((service) => service.listPayments({ customerId: tenant.customer.id, order: "id" }))
+    )
+    expect(payments.items.map((payment) => payment.paymentDate)).toEqual(["2014-07-20", "2014-07-01", "2014-07-10"])
+  })
+})
+
+describe("the unit of a login (17.7)", () => {
+  const login = (unit: string) =>
+    tenant.send({
+      method: "POST",
+      path: "/authentication/token",
+      body: { username: jack.email, password: jack.password, organisation: "CRM.COM", unit }
+    })
+
+  it("refuses an unknown unit at authentication/token in CRM.COM's envelope and issues no token", async () => {
+    const refused = await login("No Such Unit")
+    expect(refused.json).toMatchObject({
+      status: {
+        code: "INVALID_PARAMETERS",
+        message: expect.stringContaining('the unit "No Such Unit" does not exist')
+      },
+      data: null
+    })
+    expect(JSON.stringify(refused.json)).not.toContain('"token"')
+  })
+
+  it("accepts a unit by name, alternative code or id", async () => {
+    for (const unit of ["Admin Unit", "MG", tenant.unitId]) {
+      expect(dataOf<{ token: string }>(await login(unit)).token.length, unit).toBeGreaterThan(32)
+    }
+  })
+
+  it("refuses an unknown unit with a web API key too", async () => {
+    const { apiKey } = await tenant.testbed.createApiKey({ role: "finance" })
+    const refused = await tenant.send({
+      method: "POST",
+      path: "/authentication/web_api_key/token",
+      headers: { authorization: `Basic ${Buffer.from(`${apiKey}:`).toString("base64")}` },
+      body: { unit: "Nowhere" }
+    })
+    expect(statusOf(refused).code).toBe("INVALID_PARAMETERS")
+  })
+})
+
+describe("received_on keeps its time in the ledger (17.1 across protocols)", () => {
+  it("keeps the receipt time as the payment's instant, so every protocol shows the same time", async () => {
+    const made = dataOf<Short>(await create({ received_on: "2015-03-02T09:12:54" }))
+    const payments = await asSystem(
+      tenant,
+      Payments.use((service) => service.listPayments({ customerId: tenant.customer.id, order: "id" }))
+    )
+    const payment = payments.items.find((row) => row.referenceNumber === made.reference_number)
+    expect(payment?.receivedAt?.toISOString()).toBe("2015-03-02T09:12:54.000Z")
+    expect(payment?.paymentDate).toBe("2015-03-02")
+    const full = dataOf<{ received_on: string }>(
+      await tenant.get("/payments/show", { payment_identifier: `reference_number=${made.reference_number}` })
+    )
+    expect(full.received_on).toBe("2015-03-02T09:12:54")
+  })
+})
