@@ -27,8 +27,8 @@ export const ensureDeclined = (payment: Payment, field: string, label: string) =
 /** The declined payment's amount as the major-unit decimal a new payment is made with. */
 export const amountOf = (payment: Payment) => formatMinorUnits(payment.amount, payment.currency)
 
-/** Records that `reprocessed` replaced `declined` (inside the unit, after the new payment locked the customer). */
-export const claimReprocess = (declined: Payment, reprocessed: PaymentId, field: string) =>
+/** 400 naming the payment that replaced `declined` when it was already reprocessed. */
+export const ensureNotReprocessed = (declined: Payment, field: string) =>
   Effect.gen(function* () {
     const earlier = yield* recordOf(kinds.reprocess, String(declined.id))
     if (earlier !== null) {
@@ -37,6 +37,15 @@ export const claimReprocess = (declined: Payment, reprocessed: PaymentId, field:
         `payment ${declined.id} was already reprocessed as payment ${String(earlier.data.reprocessedBy)}`
       )
     }
+  })
+
+/**
+ * Records that `reprocessed` replaced `declined` (inside the unit, after the new payment locked the
+ * customer, so a concurrent reprocess of the same payment sees the first one's claim and fails).
+ */
+export const claimReprocess = (declined: Payment, reprocessed: PaymentId, field: string) =>
+  Effect.gen(function* () {
+    yield* ensureNotReprocessed(declined, field)
     yield* saveRecord(
       kinds.reprocess,
       String(declined.id),

@@ -15,7 +15,7 @@ import { Effect } from "effect"
 import { InvoicePayment } from "./elevate.schemas.ts"
 import { kinds, ledgerIdOf, methodPresetId, paymentAttributesOf, saveRecord, unit } from "./elevate.transformers.ts"
 import { InvoicePaymentReprocess } from "./gateway-actions.schemas.ts"
-import { amountOf, claimReprocess, ensureDeclined } from "./gateway-actions.transformers.ts"
+import { amountOf, claimReprocess, ensureDeclined, ensureNotReprocessed } from "./gateway-actions.transformers.ts"
 import { elevateInvoicePayment } from "./invoice-payments.transformers.ts"
 
 const suite = "elevate.gateway-actions.test.ts"
@@ -60,6 +60,8 @@ export const invoicePaymentReprocessEndpoints: ReadonlyArray<Endpoint> = [
           body,
           PaymentId,
           Effect.gen(function* () {
+            // A clear answer before anything is booked (a retry with the same key is replayed before this).
+            yield* ensureNotReprocessed(declined, "invoicePaymentId")
             const paid = yield* documents.payDocument({
               documentId: ledgerIdOf(DocumentId, shown.invoiceId),
               amount: amountOf(declined),

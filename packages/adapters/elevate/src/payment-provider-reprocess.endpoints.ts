@@ -15,7 +15,7 @@ import { renderCustomerPayment } from "./customer-payments.transformers.ts"
 import { CustomerPayment } from "./elevate.schemas.ts"
 import { kinds, methodPresetId, paymentAttributesOf, recordOf, saveRecord, unit } from "./elevate.transformers.ts"
 import { PaymentProviderReprocess } from "./gateway-actions.schemas.ts"
-import { amountOf, claimReprocess, ensureDeclined } from "./gateway-actions.transformers.ts"
+import { amountOf, claimReprocess, ensureDeclined, ensureNotReprocessed } from "./gateway-actions.transformers.ts"
 
 const suite = "elevate.gateway-actions.test.ts"
 
@@ -57,6 +57,8 @@ export const paymentProviderReprocessEndpoints: ReadonlyArray<Endpoint> = [
           body,
           PaymentId,
           Effect.gen(function* () {
+            // A clear answer before anything is booked (a retry with the same key is replayed before this).
+            yield* ensureNotReprocessed(declined, "customerPaymentId")
             const detail = yield* payments.createPayment({
               customerId: declined.customerId,
               amount: amountOf(declined),
