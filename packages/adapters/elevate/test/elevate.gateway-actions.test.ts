@@ -27,7 +27,7 @@ import { testLedgerLayerWith } from "@paybridge/db/testing"
 import { Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { elevateDialect } from "../src/index.ts"
-import { authorize, type ElevateSeed, issue, money, plain, seed } from "./elevate-fixtures.ts"
+import { authorize, type ElevateSeed, expectError, issue, money, plain, seed } from "./elevate-fixtures.ts"
 
 let testbed: DialectTestbed
 let elevate: ElevateSeed
@@ -60,18 +60,6 @@ const paymentOf = (id: number) =>
   testbed.runAsSystem(Payments.use((payments) => payments.getPayment({ id: id as PaymentId })))
 const documentState = async (id: number) =>
   (await testbed.runAsSystem(Documents.use((documents) => documents.getDocument(id as never)))).state
-const expectError = (response: TestResponse, status: number, mentions?: string) => {
-  expect(response.status, response.text).toBe(status)
-  const error = body(response)
-  expect(error).toMatchObject({
-    status,
-    error: expect.any(String),
-    message: expect.any(String),
-    path: expect.any(String)
-  })
-  expect(error.requestId).toBe(response.headers.get("x-request-id"))
-  if (mentions !== undefined) expect(String(error.message)).toContain(mentions)
-}
 const provider = async (name: string, instantBankPayments = true) => {
   const response = await testbed.request(
     authorize(
