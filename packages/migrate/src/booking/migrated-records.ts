@@ -36,6 +36,21 @@ export interface Migrated {
   readonly data: MigratedData
 }
 
+/**
+ * A fingerprint as stored: its hex digits 0–9 written as the letters g–p. The ledger masks card
+ * numbers (Luhn-valid runs of 13–19 digits) in every text it keeps, and a sha256 in hex holds such
+ * a run now and then — masked, it never matched again and the record was booked anew on every
+ * run. Stored without digits, nothing is masked; {@link fingerprintFromStore} reads both forms.
+ */
+const storedFingerprint = (fingerprint: string): string =>
+  fingerprint.replace(/[0-9]/gu, (digit) => String.fromCharCode(103 + Number(digit)))
+
+const fingerprintFromStore = (stored: string): string =>
+  stored.replace(/[g-p]/gu, (letter) => String(letter.charCodeAt(0) - 103))
+
+const fromStore = (data: MigratedData): MigratedData =>
+  typeof data.fingerprint === "string" ? { ...data, fingerprint: fingerprintFromStore(data.fingerprint) } : data
+
 /** The `migrated` record under `key`, or null. */
 export const readMigrated = (vendor: VendorId, key: string) =>
   Effect.flatMap(DialectRecords, (records) =>
@@ -44,7 +59,7 @@ export const readMigrated = (vendor: VendorId, key: string) =>
         key: record.key,
         customerId: record.customerId,
         paymentId: record.paymentId,
-        data: record.data as unknown as MigratedData
+        data: fromStore(record.data as unknown as MigratedData)
       })),
       Effect.catchTag("NotFound", () => Effect.succeed(null))
     )
@@ -69,7 +84,7 @@ export const listMigrated = (vendor: VendorId, customerId?: number) =>
           key: record.key,
           customerId: record.customerId,
           paymentId: record.paymentId,
-          data: record.data as unknown as MigratedData
+          data: fromStore(record.data as unknown as MigratedData)
         })
       }
       cursor = page.nextCursor
@@ -86,7 +101,7 @@ export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
       key: migrated.key,
       customerId: migrated.customerId as never,
       paymentId: migrated.paymentId as never,
-      data: migrated.data
+      data: { ...migrated.data, fingerprint: storedFingerprint(migrated.data.fingerprint) }
     })
   )
 
