@@ -371,30 +371,45 @@ const createFlow =
 const budgets: Record<string, Budget> = {
   "tRPC payments.get": issueGet,
   "Billing Platform (UK) GET payments/ID": {
-    statements: 5,
-    open: "its display record and the method presets are read per request"
+    statements: 7,
+    open: "its display record and the method presets are read per request; the vendor id of a migrated payment is looked up first (issue 16.2); the reversed-part row id is resolved"
   },
   "CRM.COM GET payments/show": {
-    statements: 9,
-    open: "by public id (two reads), the attribute record, the owner record, events and users per request"
+    statements: 10,
+    open: "by public id (two reads), the attribute record, the owner record, events and users per request; the session token is read from the database (sessions shared by every worker, 14.4)"
   },
   "LogiSense GET Payment/{id}": {
-    statements: 7,
-    open: "the deleted-payment records, vendor attributes and creation events per request"
+    statements: 9,
+    open: "the deleted-payment records, vendor attributes and creation events per request; the session token is read from the database (sessions shared by every worker, 14.4); the vendor id of a migrated payment is looked up first (issue 16.2)"
   },
-  "Elevate GET customer-payments/{id}": issueGet,
-  "Silver GET customers/C/payments/ID/": issueGet,
+  "Elevate GET customer-payments/{id}": {
+    statements: 4,
+    open: "the signed-in user is read per request (its JWT names the user); the vendor id of a migrated payment is looked up first (issue 16.2)"
+  },
+  "Silver GET customers/C/payments/ID/": {
+    statements: 6,
+    open: "the vendor id of a migrated payment is looked up first (issue 16.2); the payment detail is read twice (vendor-id resolution, then the view) and the customer row per request"
+  },
   "tRPC payments.create": { statements: 18, open: createFlow },
   "Billing Platform (UK) POST customers/ID/payments/": { statements: 25, open: createFlow },
-  "CRM.COM POST payments/create": { statements: 23, open: createFlow },
-  "LogiSense POST Payment/": { statements: 27, open: createFlow },
-  "Elevate POST customer-payments": { statements: 27, open: createFlow },
-  "Silver POST customers/C/payments/": { statements: 30, open: createFlow },
+  "CRM.COM POST payments/create": {
+    statements: 25,
+    open: `${createFlow}; the session token is read from the database (sessions shared by every worker, 14.4)`
+  },
+  "LogiSense POST Payment/": {
+    statements: 28,
+    open: `${createFlow}; the session token is read from the database (sessions shared by every worker, 14.4)`
+  },
+  "Elevate POST customer-payments": { statements: 28, open: `${createFlow}; the signed-in user is read per request` },
+  "Silver POST customers/C/payments/": {
+    statements: 31,
+    open: `${createFlow}; the vendor id of a migrated payment is looked up first (issue 16.2)`
+  },
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {
-    statements: 7,
-    rows: 34,
-    open: "presets, refunds and the deleted records are read whole"
+    statements: 8,
+    rows: 36,
+    open: "presets, refunds and the deleted records are read whole; refunds are read for the one row sequence of 12.5"
   },
   "Billing Platform (UK) GET customers/ID/payments/": {
     statements: 8,
@@ -402,19 +417,19 @@ const budgets: Record<string, Budget> = {
     open: "the vendor list has no paging; presets and refunds are read whole"
   },
   "CRM.COM GET payments/list": {
-    statements: 78,
-    rows: 284,
-    open: "no paging in the vendor list; each row's detail is read per payment"
+    statements: 79,
+    rows: 285,
+    open: "no paging in the vendor list; each row's detail is read per payment; the session token is read from the database (sessions shared by every worker, 14.4)"
   },
   "LogiSense POST Payment/Search": {
-    statements: 6,
-    rows: 92,
-    open: "terms other than account, type, method and identity filter in process over a scan"
+    statements: 7,
+    rows: 93,
+    open: "terms other than account, type, method and identity filter in process over a scan; the session token is read from the database (sessions shared by every worker, 14.4)"
   },
   "LogiSense GET Payment/": {
-    statements: 12,
-    rows: 172,
-    open: "every listed payment is scanned to filter and sort in process"
+    statements: 13,
+    rows: 173,
+    open: "every listed payment is scanned to filter and sort in process; the session token is read from the database (sessions shared by every worker, 14.4)"
   },
   "Elevate GET customer-payments": {
     statements: 4,
@@ -422,9 +437,9 @@ const budgets: Record<string, Budget> = {
     open: "page numbers are an offset: the rows before the page are read through the ledger list (keyset) to reach it"
   },
   "Silver GET customers/C/payments/": {
-    statements: 3,
-    rows: 71,
-    open: "3 statements, but the customer's whole list is read to filter and sort in process (rows read ≫ rows returned)"
+    statements: 7,
+    rows: 72,
+    open: "3 statements, but the customer's whole list is read to filter and sort in process (rows read ≫ rows returned); open documents are read to show them as unpaid payments (12.8)"
   }
 }
 
