@@ -48,8 +48,41 @@ const storedFingerprint = (fingerprint: string): string =>
 const fingerprintFromStore = (stored: string): string =>
   stored.replace(/[g-p]/gu, (letter) => String(letter.charCodeAt(0) - 103))
 
-const fromStore = (data: MigratedData): MigratedData =>
-  typeof data.fingerprint === "string" ? { ...data, fingerprint: fingerprintFromStore(data.fingerprint) } : data
+/**
+ * The texts of the kept source record, likewise stored without digits: a text holding a digit (or
+ * starting with `§`) is written `§` + the text with each digit `§a`–`§j` and each `§` doubled, so
+ * the ledger's card-number masking cannot change a vendor id (CRM.COM's 32-hex ids hold such runs).
+ */
+const encodeText = (text: string): string =>
+  /\d/u.test(text) || text.startsWith("§")
+    ? `§${text.replace(/[§\d]/gu, (char) => (char === "§" ? "§§" : `§${String.fromCharCode(97 + Number(char))}`))}`
+    : text
+
+const decodeText = (text: string): string =>
+  text.startsWith("§")
+    ? text.slice(1).replace(/§([§a-j])/gu, (_, char: string) => (char === "§" ? "§" : String(char.charCodeAt(0) - 97)))
+    : text
+
+const mapTexts = (value: unknown, map: (text: string) => string): unknown =>
+  typeof value === "string"
+    ? map(value)
+    : Array.isArray(value)
+      ? value.map((item) => mapTexts(item, map))
+      : value !== null && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapTexts(item, map)]))
+        : value
+
+const toStore = (data: MigratedData): MigratedData => ({
+  ...data,
+  fingerprint: storedFingerprint(data.fingerprint),
+  source: mapTexts(data.source, encodeText) as MigratedData["source"]
+})
+
+const fromStore = (data: MigratedData): MigratedData => ({
+  ...data,
+  ...(typeof data.fingerprint === "string" ? { fingerprint: fingerprintFromStore(data.fingerprint) } : {}),
+  ...(data.source === undefined ? {} : { source: mapTexts(data.source, decodeText) as MigratedData["source"] })
+})
 
 /** The `migrated` record under `key`, or null. */
 export const readMigrated = (vendor: VendorId, key: string) =>
@@ -101,7 +134,7 @@ export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
       key: migrated.key,
       customerId: migrated.customerId as never,
       paymentId: migrated.paymentId as never,
-      data: { ...migrated.data, fingerprint: storedFingerprint(migrated.data.fingerprint) }
+      data: toStore(migrated.data)
     })
   )
 
