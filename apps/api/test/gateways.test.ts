@@ -5,7 +5,8 @@
  * against the local stand-in: a tRPC charge and a LogiSense `Payment/Vendor` charge each reach the
  * stand-in once and post; a declined card answers LogiSense's 400 with the card's message and the
  * payment is rejected; `Reverse/Vendor` refunds at the stand-in and books the reversal; no secret
- * appears in `/health` or in the log.
+ * appears in `/health` or in the log. Elevate: a declined invoice payment reprocessed is one new
+ * charge at the stand-in (once), and cancelling a charge already at Stripe is refused.
  */
 import { Authenticator, CommandContext } from "@paybridge/core"
 import { StripeStandIn } from "@paybridge/gateway-stripe/testing"
@@ -19,12 +20,20 @@ const password = "a long gateway clerk password"
 const elevateSecret = "gateways-test-elevate-secret-0123456789abcdef"
 
 /** A LogiSense session on `server` (password grant), and a JSON sender with it. */
-const logisenseOn = async (server: TestServer) => {
+const clerks = new WeakSet<TestServer>()
+/** The finance clerk both dialects log in as, created once per server. */
+const ensureClerk = async (server: TestServer) => {
+  if (clerks.has(server)) return
   await server.runtime.runPromise(
     Authenticator.use((auth) => auth.createUser({ email, name: "Clerk", role: "finance", password })).pipe(
       Effect.provide(CommandContext.system())
     )
   )
+  clerks.add(server)
+}
+
+const logisenseOn = async (server: TestServer) => {
+  await ensureClerk(server)
   const login = await fetch(`${server.url}/logisense/AuthorizationServer/api/v6/Access/Login`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
@@ -33,6 +42,26 @@ const logisenseOn = async (server: TestServer) => {
   const token = ((await login.json()) as { access_token: string }).access_token
   return async (path: string, body: unknown) => {
     const response = await fetch(`${server.url}/logisense/api/v6/${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body)
+    })
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> }
+  }
+}
+
+/** An Elevate session on `server` (the clerk's password), and a JSON sender with it. */
+const elevateOn = async (server: TestServer) => {
+  await ensureClerk(server)
+  const login = await fetch(`${server.url}/elevate/v1/authenticate`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ brand: "paybridge", username: email, password })
+  })
+  expect(login.status).toBe(200)
+  const token = ((await login.json()) as { token: string }).token
+  return async (path: string, body: unknown) => {
+    const response = await fetch(`${server.url}/elevate/v1/${path}`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body)
@@ -167,5 +196,55 @@ describe("with Stripe configured against the stand-in", () => {
     const everything = JSON.stringify(health) + JSON.stringify(server.logs)
     expect(everything).not.toContain(standIn.secretKey)
     expect(everything).not.toContain(standIn.webhookSecret)
+  })
+
+  test("Elevate: a declined invoice payment is reprocessed as one new charge at Stripe; cancel is refused once at Stripe", async () => {
+    const client = server.clientAs("admin")
+    const gateway =
+      (await client.gateways.list.query({})).items.find((row) => row.code === "stripe-eu") ??
+      (await client.gateways.create.mutate({ code: "stripe-eu", name: "Stripe EU" }))
+    const customer = await client.customers.create.mutate({ name: "Elevate Card Ltd", currency: "EUR" })
+    const invoice = await client.documents.issue.mutate({ kind: "invoice", customerId: customer.id, total: "42.00" })
+    const elevate = await elevateOn(server)
+    const intentsBefore = standIn.state.paymentIntents.size
+
+    standIn.script("POST /v1/payment_intents", {
+      kind: "decline",
+      declineCode: "card_declined",
+      message: "Your card was declined."
+    })
+    const declined = await elevate("invoice-payments", {
+      invoiceId: invoice.id,
+      type: "CREDIT_CARD",
+      paymentProviderId: gateway.id,
+      mandateReference: "tok_visa"
+    })
+    expect(declined.status).toBe(201)
+    expect(declined.json).toMatchObject({ status: "UNPAID", errorInfo: expect.stringContaining("declined") })
+
+    const retried = await elevate("invoice-payment-reprocess", {
+      invoicePaymentId: declined.json.id,
+      mandateReference: "tok_visa"
+    })
+    expect(retried.status).toBe(201)
+    expect(retried.json).toMatchObject({ status: "PAID", invoiceId: invoice.id, amountInMajorCurrency: 42 })
+    const again = await elevate("invoice-payment-reprocess", {
+      invoicePaymentId: declined.json.id,
+      mandateReference: "tok_visa"
+    })
+    expect(again.status, JSON.stringify(again.json)).toBe(400)
+    expect(String(again.json.message)).toContain("already reprocessed")
+    const cancel = await elevate("invoice-payment-cancel", { invoicePaymentId: retried.json.id })
+    expect(cancel.status, JSON.stringify(cancel.json)).toBe(400)
+    expect(cancel.json).toMatchObject({ status: 400, error: "Bad Request" })
+
+    // Stripe saw exactly two charges: the declined one and the reprocess; the ledger agrees.
+    const intents = ([...standIn.state.paymentIntents.values()] as Array<Record<string, unknown>>).slice(intentsBefore)
+    expect(intents.map((intent) => [intent.amount, intent.status])).toEqual([
+      [4200, "requires_payment_method"],
+      [4200, "succeeded"]
+    ])
+    expect((await client.customers.get.query({ id: customer.id })).balance).toBe("0")
+    expect((await client.documents.get.query({ id: invoice.id })).state).toBe("paid")
   })
 })

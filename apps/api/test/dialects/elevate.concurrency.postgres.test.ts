@@ -3,7 +3,8 @@
  * 50 payments of one customer posted at once each get the `resultingCustomerBalance` of their
  * own place in the customer's balance chain (no two alike, no gaps, the last one equal to the
  * final balance), read back the same one by one, and pay the customer's invoices strictly oldest
- * first without a single conflict. The database is a throwaway `pb_<random>` one made from
+ * first without a single conflict; ten concurrent reprocesses of one declined gateway payment (no
+ * idempotency key) charge it again exactly once. The database is a throwaway `pb_<random>` one made from
  * `TEST_DATABASE_URL`; an unreachable server fails the suite.
  */
 import { Authenticator, Balances, CommandContext } from "@paybridge/core"
@@ -118,4 +119,41 @@ describe("Elevate customer payments on PostgreSQL", () => {
       resultingCustomerBalance: 30
     })
   }, 120_000)
+
+  test("concurrent reprocesses of one declined payment charge it again exactly once", async () => {
+    const admin = server.clientAs("admin")
+    const gateway = await admin.gateways.create.mutate({ code: "elevate-reprocess", name: "Reprocess" })
+    const customer = await admin.customers.create.mutate({ name: "Declined Customer", currency: "GBP" })
+    const declined = await admin.payments.create.mutate({
+      customerId: customer.id,
+      amount: "12.00",
+      gatewayId: gateway.id,
+      cardToken: "4000000000000002"
+    })
+    expect(declined.payment.state).toBe("rejected")
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fetch(`${server.url}/elevate/v1/payment-provider-reprocess`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({
+            paymentProviderId: gateway.id,
+            customerPaymentId: declined.payment.id,
+            mandateReference: "4242424242424242"
+          })
+        }).then(async (response) => ({
+          status: response.status,
+          json: (await response.json()) as { message?: string }
+        }))
+      )
+    )
+    const statuses = answers.map((answer) => answer.status).sort()
+    expect(statuses).toEqual([201, 400, 400, 400, 400, 400, 400, 400, 400, 400])
+    for (const refused of answers.filter((answer) => answer.status === 400)) {
+      expect(refused.json.message).toContain("already reprocessed")
+    }
+    const states = (await admin.payments.list.query({ customerId: customer.id })).items.map((p) => p.state).sort()
+    expect(states).toEqual(["posted", "rejected"])
+    expect((await admin.customers.get.query({ id: customer.id })).balance).toBe("1200")
+  })
 })

@@ -156,8 +156,15 @@ describe("LogiSense across protocols", () => {
       expect.objectContaining({ origin: "dialect:logisense" })
     ])
     const partly = await otherDialectsSee(id, customer.id)
-    if ("billing-platform-uk" in partly)
-      expect(partly["billing-platform-uk"]).toEqual({ reversed: true, reversedDate: true })
+    if ("billing-platform-uk" in partly) {
+      // Billing Platform (UK) shows what stands as the valid row N and the reversed part as row N-R (issue 12.3).
+      expect(partly["billing-platform-uk"]).toEqual({ reversed: false, reversedDate: false })
+      const reversedPart = await fetch(`${server.url}/backend/api/v1/payments/${id}-R`, {
+        headers: { authorization: `Bearer ${server.apiKeys.finance}` }
+      })
+      expect(reversedPart.status).toBe(200)
+      expect(await reversedPart.json()).toMatchObject({ paymentAmount: 40 })
+    }
     if ("silver" in partly) expect(partly.silver).toEqual({ status: "paid", amount: "60.00" })
     if ("crm-com" in partly) expect(partly["crm-com"]).toBe("POSTED")
 

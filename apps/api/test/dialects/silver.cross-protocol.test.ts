@@ -150,9 +150,11 @@ describe("Silver across protocols", () => {
     })
     const list = (await call("GET", `${silver()}/customers/${customer.id}/payments/?ordering=id`, basic))
       .json as Array<SilverPayment>
+    // The reversal reopened the invoice: Silver shows what it asks as an unpaid payment (issue 12.8).
     expect(list.map((payment) => [payment.id, payment.status])).toEqual([
       [detail.payment.id, "canceled"],
-      [draft.payment.id, "pending"]
+      [draft.payment.id, "pending"],
+      [1_000_000_000_000 + invoice.id, "unpaid"]
     ])
   })
 

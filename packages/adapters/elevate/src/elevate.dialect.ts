@@ -7,7 +7,8 @@
  * and leave any overpayment as credit; negative ones (debits) are balance adjustments. Payment
  * providers are ledger gateways, site payment mandates are dialect records, refunds follow the
  * ledger's refund lifecycle, balances and credit status come from the customer record, and
- * payment links are made by the gateway port. Lists are bare JSON arrays paged by `page` and
+ * payment links are made by the gateway port; reprocessing, cancelling and instant bank payments
+ * cross the gateway boundary. Lists are bare JSON arrays paged by `page` and
  * `pageSize`, filtered by Elevate's expression grammar (see `list-grammar.transformers.ts`). This
  * file only assembles the dialect; each resource's endpoints live in `<resource>.endpoints.ts`.
  */
@@ -92,6 +93,26 @@ export const elevateDialect = defineDialect({
     {
       what: "A payment is in its customer's currency only (one currency per customer).",
       why: "The ledger keeps one running balance per customer in one ISO 4217 currency."
+    },
+    {
+      what: "The bodies of `POST /payment-provider-reprocess`, `/invoice-payment-reprocess`, `/invoice-payment-cancel` and `/instant-bank-payment-for-mandate`, and the object of `GET /payment-provider-mandates/{paymentMethod}/{mandateReference}`, follow the nearest documented siblings (the instant-bank and invoice-payment bodies: `paymentProviderId`, `customerPaymentId` or `invoicePaymentId`, `mandateReference`, `billRunType`; the site-payment-mandate object).",
+      why: "Elevate lists these resources but their bodies were not retrieved (vendor-notes §4.4); the fields reuse names Elevate documents elsewhere."
+    },
+    {
+      what: "A reprocess is a new payment (a new id, its own gateway charge); the declined payment stays declined and is reprocessed at most once (400 naming the new payment after that). It answers 201 with the new customer payment (400 with the provider's message on a new decline) or the new invoice payment (its `status` is the provider's answer).",
+      why: "The gateway boundary charges each payment under a key derived from its ledger id, so a declined charge is never re-sent and a retried request never charges twice."
+    },
+    {
+      what: "`POST /invoice-payment-cancel` cancels only a charge not yet sent to the provider; once sent (or answered pending) it refuses with 400.",
+      why: "The gateway contract has no cancel call: cancelling a charge the provider may still take would leave money taken and nothing booked, so the provider's (or the reconciler's) answer decides it."
+    },
+    {
+      what: "Invoice-payment reprocess reuses the mandate reference the payment was created with unless the body sends one; a card number is recorded masked, so it must be sent again.",
+      why: "Paybridge keeps no card number in clear outside the gateway attempt."
+    },
+    {
+      what: "A payment-provider mandate is the site-payment-mandate with that `mandateReference`; its method is `DIRECT_DEBIT` or the method of an Elevate payment made with it, and `paymentProviderIds` lists the providers that charged it.",
+      why: "Paybridge holds mandates as site-payment-mandate records; the gateway port has no mandate lookup."
     }
   ],
   endpoints: [
@@ -105,7 +126,7 @@ export const elevateDialect = defineDialect({
     ...customerBalancesEndpoints,
     ...customerCreditStatusEndpoints,
     ...paymentProviderPaymentLinkEndpoints,
-    // Documented, not performed (501), but for instant bank payments.
+    // The gateway actions (mandates, reprocess, cancel, instant bank payments).
     ...paymentProviderMandatesEndpoints,
     ...paymentProviderReprocessEndpoints,
     ...invoicePaymentReprocessEndpoints,

@@ -193,7 +193,9 @@ export const kinds = {
   provider: "payment-provider",
   mandate: "site-payment-mandate",
   refund: "refund",
-  link: "payment-link"
+  link: "payment-link",
+  /** Keyed by a declined payment's id: the payment that reprocessed it (one reprocess per payment). */
+  reprocess: "reprocessed-payment"
 } as const
 
 /**

@@ -33,7 +33,6 @@ import {
   ledgerIdOf,
   methodPresetId,
   missing,
-  paymentAttributesOf,
   recordOf,
   saveRecord,
   unit
@@ -41,7 +40,7 @@ import {
 import {
   allocationEventBody,
   elevateEventDocumentOf,
-  invoicePaymentBody,
+  elevateInvoicePayment,
   invoicePaymentEventIdBase,
   invoicePaymentEventsOf,
   invoicePaymentFields
@@ -64,21 +63,7 @@ export const invoicePaymentEndpointsOf = (options: {
   const crossProtocolTest =
     "shows payments made through other protocols and Elevate's customer payments as events of the invoice"
   const bodyOf = (id: number) =>
-    Effect.gen(function* () {
-      const payments = yield* Payments
-      const record = yield* recordOf(kinds.payment, String(id))
-      const attributes = paymentAttributesOf(record?.data)
-      if (
-        record === null ||
-        attributes.customerPaymentType !== "INVOICE" ||
-        attributes.billRunType !== options.billRunType
-      ) {
-        return yield* Effect.fail(missing(options.label, id))
-      }
-      const body = yield* invoicePaymentBody(yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) }), record)
-      if (body === null) return yield* Effect.fail(missing(options.label, id))
-      return body
-    })
+    Effect.map(elevateInvoicePayment(id, options.billRunType, options.label), ({ body }) => body)
   /** An event made outside the endpoints: `invoicePaymentEventIdBase + allocation id`. */
   const allocationBodyOf = (id: number) =>
     Effect.gen(function* () {
@@ -228,6 +213,7 @@ export const invoicePaymentEndpointsOf = (options: {
                   billRunType: options.billRunType,
                   customerPaymentType: "INVOICE",
                   paymentProviderId: body.paymentProviderId ?? null,
+                  mandateReference: body.mandateReference ?? null,
                   documentId: document.id
                 },
                 { customerId: detail.payment.customerId, paymentId: detail.payment.id }

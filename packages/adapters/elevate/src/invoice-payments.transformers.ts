@@ -15,7 +15,7 @@ import {
   Documents,
   type Payment,
   type PaymentDetail,
-  type PaymentId,
+  PaymentId,
   Payments,
   validationFailed
 } from "@paybridge/core"
@@ -28,7 +28,11 @@ import {
   elevateScanLimit,
   firstInvoiceOf,
   formatPositiveAmount,
-  paymentAttributesOf
+  kinds,
+  ledgerIdOf,
+  missing,
+  paymentAttributesOf,
+  recordOf
 } from "./elevate.transformers.ts"
 import type { FieldSpecs, WireRow } from "./list-grammar.transformers.ts"
 
@@ -255,4 +259,23 @@ export const invoicePaymentEventsOf = (
       if (body !== null) rows.push(body)
     }
     return rows
+  })
+
+/**
+ * An invoice payment created through Elevate's invoice-payment endpoints of `billRunType` (its
+ * payment's id): the ledger payment, its Elevate record and its wire body; 404 (as `label`) for an
+ * id that is not one.
+ */
+export const elevateInvoicePayment = (id: number, billRunType: BillRunType, label: string) =>
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    const record = yield* recordOf(kinds.payment, String(id))
+    const attributes = paymentAttributesOf(record?.data)
+    if (record === null || attributes.customerPaymentType !== "INVOICE" || attributes.billRunType !== billRunType) {
+      return yield* Effect.fail(missing(label, id))
+    }
+    const detail = yield* payments.getPayment({ id: ledgerIdOf(PaymentId, id) })
+    const body = yield* invoicePaymentBody(detail, record)
+    if (body === null) return yield* Effect.fail(missing(label, id))
+    return { detail, record, body }
   })

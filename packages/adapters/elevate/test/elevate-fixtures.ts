@@ -11,6 +11,7 @@ import {
   type TestResponse
 } from "@paybridge/adapter-kit/testing"
 import { type CustomerId, Documents, Parties, type Role } from "@paybridge/core"
+import { expect } from "vitest"
 import { elevateDialect } from "../src/index.ts"
 
 export interface ElevateSeed {
@@ -75,3 +76,17 @@ export const money = (text: string) => new JsonDecimal(text)
 
 /** The body as JSON with exact numbers turned into their text (for field-by-field comparison). */
 export const plain = (response: TestResponse): unknown => JSON.parse(response.text, (_key, value: unknown) => value)
+
+/** Asserts an Elevate error body: status, reason, a message containing `mentions`, the path and request id. */
+export const expectError = (response: TestResponse, status: number, mentions?: string) => {
+  expect(response.status, response.text).toBe(status)
+  const body = plain(response) as Record<string, unknown>
+  expect(body).toMatchObject({
+    status,
+    error: expect.any(String),
+    message: expect.any(String),
+    path: expect.any(String)
+  })
+  expect(body.requestId).toBe(response.headers.get("x-request-id"))
+  if (mentions !== undefined) expect(String(body.message)).toContain(mentions)
+}

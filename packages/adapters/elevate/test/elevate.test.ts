@@ -26,6 +26,7 @@ import { ElevateTokenSettings, elevateDialect } from "../src/index.ts"
 import {
   authorize,
   type ElevateSeed,
+  expectError,
   issue,
   login,
   money,
@@ -53,20 +54,6 @@ const list = (query: Record<string, string> = {}) =>
 const rows = (response: TestResponse) => plain(response) as Array<Record<string, unknown>>
 const balanceOf = async (customerId: CustomerId) =>
   (await testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(customerId)))).balance
-
-/** Asserts an Elevate error body: status, reason, a message containing `mentions`, the path and request id. */
-const expectError = (response: TestResponse, status: number, mentions?: string) => {
-  expect(response.status, response.text).toBe(status)
-  const body = plain(response) as Record<string, unknown>
-  expect(body).toMatchObject({
-    status,
-    error: expect.any(String),
-    message: expect.any(String),
-    path: expect.any(String)
-  })
-  expect(body.requestId).toBe(response.headers.get("x-request-id"))
-  if (mentions !== undefined) expect(String(body.message)).toContain(mentions)
-}
 
 beforeEach(async () => {
   testbed = await newTestbed()

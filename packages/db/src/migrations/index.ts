@@ -13,10 +13,10 @@ import { Migration20261122000000SearchText } from "./20261122000000-search-text.
 import { Migration20261122000100SearchTextBackfill } from "./20261122000100-search-text-backfill.migration.ts"
 import { Migration20261203100000AllocationReleases } from "./20261203100000-allocation-releases.migration.ts"
 import { Migration20261203100100DraftReservations } from "./20261203100100-draft-reservations.migration.ts"
+import { Migration20261203290000PaymentReceivedAt } from "./20261203290000-payment-received-at.migration.ts"
 import { Migration20261203300000IntegrityConstraints } from "./20261203300000-integrity-constraints.migration.ts"
 import { Migration20261203300100Sessions } from "./20261203300100-sessions.migration.ts"
 import { Migration20261203400000GatewayAttempts } from "./20261203400000-gateway-attempts.migration.ts"
-import { Migration20261203600000PaymentReceivedAt } from "./20261203600000-payment-received-at.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -33,11 +33,11 @@ export const ledgerMigrations: Array<MigrationObject> = [
   },
   { name: Migration20261203100000AllocationReleases.migrationName, class: Migration20261203100000AllocationReleases },
   { name: Migration20261203100100DraftReservations.migrationName, class: Migration20261203100100DraftReservations },
+  { name: Migration20261203290000PaymentReceivedAt.migrationName, class: Migration20261203290000PaymentReceivedAt },
   {
     name: Migration20261203300000IntegrityConstraints.migrationName,
     class: Migration20261203300000IntegrityConstraints
   },
   { name: Migration20261203300100Sessions.migrationName, class: Migration20261203300100Sessions },
-  { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts },
-  { name: Migration20261203600000PaymentReceivedAt.migrationName, class: Migration20261203600000PaymentReceivedAt }
+  { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts }
 ]

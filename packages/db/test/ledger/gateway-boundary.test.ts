@@ -4,6 +4,8 @@
  * outcome is recorded afterwards; an attempt left without an answer (the request lost, the answer
  * lost, a slow gateway) is settled by the reconciler asking the gateway for the attempt's key, so
  * the gateway moves money at most once per payment and the ledger agrees with it to the minor unit.
+ * A pending gateway payment is cancelled only while its charge has not been sent (the gateway
+ * contract has no cancel call).
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
@@ -262,6 +264,68 @@ describe("charging through the gateway boundary", () => {
         })
       )
   )
+})
+
+describe("cancelling a pending gateway payment", () => {
+  it.effect("is refused once the charge was sent (the gateway has no cancel call); its answer decides", () =>
+    withGateway((gateway) =>
+      Effect.gen(function* () {
+        const payments = yield* Payments
+        const collections = yield* Collections
+        const customer = yield* newCustomer()
+        const cards = yield* newGateway
+        gateway.setMode("lose-request")
+        const detail = yield* charge(customer.id, cards.id, "9.00")
+        assert.strictEqual(detail.payment.state, "pending")
+        const cancel = yield* Effect.flip(asAdmin(payments.cancelPayment({ paymentId: detail.payment.id })))
+        assert.strictEqual(cancel._tag, "InvalidTransition")
+        assert.include(cancel.message, "already at the payment gateway")
+        const unwind = yield* Effect.flip(
+          asAdmin(collections.cancelCollection({ paymentId: detail.payment.id, reason: "customer asked" }))
+        )
+        assert.strictEqual(unwind._tag, "InvalidTransition")
+        assert.strictEqual(yield* paymentState(detail.payment.id), "pending")
+        gateway.setMode("approve")
+        yield* reconcile()
+        assert.strictEqual(yield* paymentState(detail.payment.id), "posted")
+        assert.strictEqual(gateway.approvedCharges().length, 1)
+        assert.strictEqual(yield* balanceOf(customer.id), 900n)
+      })
+    )
+  )
+
+  it.effect("withdraws a charge not yet sent for good: neither the call nor the reconciler sends it", () => {
+    const gateway = makeScriptedGateway()
+    let holdSends = true
+    const layer = testLedgerLayerWith({
+      gateways: gateway.shape,
+      // The attempt cannot be marked sent: the charge stays booked and unsent (a crash after the commit).
+      faults: (operation) => holdSends && operation === "gatewayAttempts.update"
+    })
+    return Effect.provide(
+      Effect.gen(function* () {
+        yield* TestClock.setTime(testNow)
+        const payments = yield* Payments
+        const store = yield* LedgerStore
+        const customer = yield* newCustomer()
+        const cards = yield* newGateway
+        const detail = yield* charge(customer.id, cards.id, "9.00")
+        assert.strictEqual(detail.payment.state, "pending")
+        holdSends = false
+        const cancelled = yield* asAdmin(payments.cancelPayment({ paymentId: detail.payment.id }))
+        assert.strictEqual(cancelled.state, "cancelled")
+        const [attempt] = yield* store.gatewayAttempts.listByPayment(detail.payment.id)
+        assert.strictEqual(attempt?.state, "abandoned")
+        assert.strictEqual(attempt?.sentAt, null)
+        assert.deepStrictEqual(yield* reconcile(), { examined: 0, settled: 0, stillPending: 0 })
+        assert.strictEqual(yield* pendingCount, 0)
+        assert.strictEqual(gateway.held.size, 0)
+        assert.deepStrictEqual(gateway.requests, [])
+        assert.strictEqual(yield* balanceOf(customer.id), 0n)
+      }),
+      Layer.fresh(layer)
+    )
+  })
 })
 
 describe("reversing through the gateway boundary", () => {

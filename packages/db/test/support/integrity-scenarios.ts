@@ -39,7 +39,7 @@ export interface EmptyDatabase {
 }
 
 /** The last migration before the integrity constraints: the "populated database" is at this schema. */
-const beforeIntegrity = "Migration20261203100100DraftReservations"
+const beforeIntegrity = "Migration20261203290000PaymentReceivedAt"
 
 type Rows = ReadonlyArray<Record<string, unknown>>
 

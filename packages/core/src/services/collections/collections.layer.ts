@@ -25,7 +25,12 @@ import { PaymentDetail } from "../payments/payments.service.ts"
 import { effectiveAmount } from "../shared/allocation-book.ts"
 import { advanceCollection, collectionEvent, openCollection, submitForCollection } from "../shared/collection-steps.ts"
 import { parsePositiveAmount } from "../shared/exact-amounts.ts"
-import { bookRefundAttempt, pendingRefundAmount, reconcileAttempts } from "../shared/gateway-attempts.ts"
+import {
+  bookRefundAttempt,
+  pendingRefundAmount,
+  reconcileAttempts,
+  withdrawUnsentCharge
+} from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { requestHash } from "../shared/idempotency.ts"
 import { mutation, paymentMutation, query } from "../shared/ledger-command.ts"
@@ -57,6 +62,7 @@ const unwindCollection = (input: C.CollectionOutcomeInput, action: "cancel" | "f
         "the payment has no requested collection"
       )
     }
+    yield* withdrawUnsentCharge(target, `${action}-collection`)
     const at = yield* now
     const reason = input.reason ?? null
     const ended = yield* advanceCollection(

@@ -28,6 +28,7 @@ import {
   parseAmount,
   parsePositiveAmount
 } from "../shared/exact-amounts.ts"
+import { withdrawUnsentCharge } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
 import { minor } from "../shared/ledger-events.ts"
@@ -268,6 +269,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         return yield* paymentMutation("cancelPayment", input, Payment, (target) =>
           Effect.gen(function* () {
             const state = yield* paymentTransition(target, "cancel")
+            yield* withdrawUnsentCharge(target, "cancel")
             const at = yield* now
             const collection = yield* openCollection(target)
             if (collection !== null) {

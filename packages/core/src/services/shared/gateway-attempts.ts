@@ -24,7 +24,7 @@ import { releaseAllocations } from "./allocation-releases.ts"
 import { advanceCollection, collectionEvent, openCollection } from "./collection-steps.ts"
 import { savePayment } from "./guarded-saves.ts"
 import { minor, recordEvent } from "./ledger-events.ts"
-import { paymentTransition } from "./lifecycle-steps.ts"
+import { paymentTransition, refused } from "./lifecycle-steps.ts"
 import { bookPosting, paymentEvent } from "./payment-posting.ts"
 import { bookReversal } from "./reversal-booking.ts"
 
@@ -103,6 +103,43 @@ export const bookChargeAttempt = (payment: Payment, gateway: Gateway, token: str
     documentId: null
   })
 
+/**
+ * Before a pending gateway payment is cancelled or returned to draft (customer locked, inside the
+ * command's transaction): its charge attempt not yet sent is abandoned, so it is never sent; one
+ * already at the gateway refuses the change, since the gateway contract has no cancel call and the
+ * gateway's answer (or the reconciler's) decides the payment — cancelling it here could leave money
+ * taken and nothing booked.
+ */
+export const withdrawUnsentCharge = (payment: Payment, action: string) =>
+  Effect.gen(function* () {
+    if (payment.gatewayId === null || payment.state !== "pending") return
+    const store = yield* LedgerStore
+    const attempts = yield* store.gatewayAttempts.listByPayment(payment.id)
+    for (const attempt of attempts) {
+      if (attempt.kind !== "charge" || attempt.state !== "pending") continue
+      if (attempt.sentAt !== null) {
+        return yield* Effect.fail(
+          refused(
+            "payment",
+            payment.id,
+            payment.state,
+            action,
+            "the charge is already at the payment gateway, which cannot cancel it; its answer decides the payment"
+          )
+        )
+      }
+      const at = yield* now
+      const abandoned = yield* store.gatewayAttempts.update({
+        ...attempt,
+        state: "abandoned",
+        message: `withdrawn before it was sent (${action})`,
+        settledAt: at,
+        updatedAt: at
+      })
+      yield* attemptEvent("gateway.attempt-settled", abandoned)
+    }
+  })
+
 /** Refund attempts of the payment still waiting for the gateway (their amounts are spoken for). */
 export const pendingRefundAmount = (payment: Payment) =>
   Effect.gen(function* () {
@@ -147,14 +184,23 @@ export const sendAttempt = (id: GatewayAttemptId) =>
     if (gateway === null) return
     const payment = yield* store.payments.get(attempt.paymentId)
     const reference = payment?.number ?? payment?.referenceNumber ?? attempt.attemptKey
-    yield* store.transaction(
-      store.gatewayAttempts.update({
-        ...attempt,
-        tries: attempt.tries + 1,
-        sentAt: attempt.sentAt ?? (yield* now),
-        updatedAt: yield* now
+    // Marked sent under the customer lock, so a cancellation (`withdrawUnsentCharge`) either
+    // abandons the attempt before this or sees it sent and refuses.
+    const at = yield* now
+    const marked = yield* store.transaction(
+      Effect.gen(function* () {
+        yield* store.lockCustomer(attempt.customerId)
+        const current = yield* store.gatewayAttempts.get(id)
+        if (current === null || current.state !== "pending") return null
+        return yield* store.gatewayAttempts.update({
+          ...current,
+          tries: current.tries + 1,
+          sentAt: current.sentAt ?? at,
+          updatedAt: at
+        })
       })
     )
+    if (marked === null) return
     const outcome =
       attempt.kind === "charge"
         ? yield* gateways.charge({

@@ -66,10 +66,10 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261122000100SearchTextBackfill",
         "Migration20261203100000AllocationReleases",
         "Migration20261203100100DraftReservations",
+        "Migration20261203290000PaymentReceivedAt",
         "Migration20261203300000IntegrityConstraints",
         "Migration20261203300100Sessions",
-        "Migration20261203400000GatewayAttempts",
-        "Migration20261203600000PaymentReceivedAt"
+        "Migration20261203400000GatewayAttempts"
       ])
     })
 
