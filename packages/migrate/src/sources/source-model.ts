@@ -78,6 +78,10 @@ export interface PaymentRecord extends RecordBase {
   readonly vendorState: string
   readonly paymentDate: string | null
   readonly postedDate: string | null
+  /** The exact instant received (ISO 8601 with its offset), only where the vendor shows a time. */
+  readonly receivedAt?: string
+  /** The exact instant posted (ISO 8601 with its offset), only where the vendor shows a time. */
+  readonly postedAt?: string
   readonly method: string | null
   readonly type: string | null
   readonly reference: string | null
@@ -217,6 +221,14 @@ export const businessDateOf = (value: unknown): string | null => {
   const day = value.slice(0, 10)
   return /^\d{4}-\d{2}-\d{2}$/u.test(day) ? day : null
 }
+
+/** The ISO 8601 instant of a vendor timestamp that carries a time and an offset (`…T…Z`, `…T…+01:00`), or null. */
+export const instantOf = (value: unknown): string | null =>
+  typeof value === "string" &&
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/u.test(value) &&
+  !Number.isNaN(Date.parse(value))
+    ? value
+    : null
 
 /** A text field, or null for null/absent/empty. */
 export const textOf = (value: unknown): string | null =>

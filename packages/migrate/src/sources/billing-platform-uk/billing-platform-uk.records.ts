@@ -3,15 +3,18 @@
  * customer nor its currency (the reader knows the customer from the path it read, the currency
  * from the operator). `status` is the array of active status names (the defaults of the
  * vendor's configurable presets): `Collection Pending` → pending, `Collection Failed` /
- * `Collection Cancelled` → draft again, anything else → posted, which is all the vendor's view
- * tells (a payment never collected shows `[]` whether it is a draft or posted). A row with
- * `paymentReversedDate` has an active reversal of "the whole remaining amount" on that date (its
- * amount is not shown); a row with id `R<n>` and a negative amount is a refund paid back to the
- * customer (from which payment, the vendor does not say).
+ * `Collection Cancelled` → draft again, `Draft` → draft (a payment not posted yet), anything else
+ * → posted. A row `N` with `paymentReversedDate` has an active reversal of "the whole remaining
+ * amount" on that date (its amount is not shown). A partly reversed payment shows two rows: `N`,
+ * valid, for what still stands, and `N-R` (status `Reversed`) for the part reversed — read as
+ * payment N of both amounts together and a partial reversal of N for the `N-R` amount. A row with
+ * id `R<n>` and a negative amount is a refund paid back to the customer (from which payment, the
+ * vendor does not say).
  */
 import type { CurrencyCode } from "@paybridge/core"
 import type { ExactJson } from "../../http/exact-json.ts"
 import {
+  type Amount,
   amountOf,
   businessDateOf,
   type CustomerRecord,
@@ -29,6 +32,7 @@ type Row = { readonly [key: string]: ExactJson }
 /** The default status preset names (the tenant may have renamed them). */
 export const billingPlatformUkStatusNames = {
   reversed: "Reversed",
+  draft: "Draft",
   collectionPending: "Collection Pending",
   collected: "Collected",
   collectionCancelled: "Collection Cancelled",
@@ -40,12 +44,31 @@ const statusesOf = (row: Row): ReadonlyArray<string> =>
 
 const stateOf = (statuses: ReadonlyArray<string>): SourcePaymentState => {
   const names = billingPlatformUkStatusNames
+  if (statuses.includes(names.draft)) return "draft"
   if (statuses.includes(names.collectionPending)) return "pending"
   if (statuses.includes(names.collectionFailed) || statuses.includes(names.collectionCancelled)) return "draft"
   return "posted"
 }
 
 export const isRefundRow = (row: Row): boolean => typeof row.id === "string" && row.id.startsWith("R")
+
+/** The payment id N of a reversed part `N-R` (a partly reversed payment's reversed amount), or null. */
+export const reversedPartOf = (row: Row): string | null =>
+  typeof row.id === "string" && /^\d+-R$/u.test(row.id) ? row.id.slice(0, -2) : null
+
+/** `a + b` for two exact amounts (through minor units of the larger scale, never a float). */
+const addAmounts = (a: Amount, b: Amount): Amount => {
+  const scale = Math.max(a.split(".")[1]?.length ?? 0, b.split(".")[1]?.length ?? 0)
+  const minor = (amount: Amount) => {
+    const [whole = "0", fraction = ""] = amount.replace("-", "").split(".")
+    const value = BigInt(whole + fraction.padEnd(scale, "0"))
+    return amount.startsWith("-") ? -value : value
+  }
+  const sum = minor(a) + minor(b)
+  const digits = (sum < 0n ? -sum : sum).toString().padStart(scale + 1, "0")
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`
+  return sum < 0n ? `-${text}` : text
+}
 
 /** The customer as far as the vendor's payments API knows it: its id from the path. */
 export const billingPlatformUkCustomerRecord = (customerId: string, currency: CurrencyCode | null): CustomerRecord => ({
@@ -67,7 +90,8 @@ export const billingPlatformUkCustomerRecord = (customerId: string, currency: Cu
 export const billingPlatformUkPaymentRecord = (
   row: Row,
   customerId: string,
-  currency: CurrencyCode | null
+  currency: CurrencyCode | null,
+  reversedPart: Row | null = null
 ): PaymentRecord => {
   const id = idOf(row.id, "payment id")
   const statuses = statusesOf(row)
@@ -78,11 +102,17 @@ export const billingPlatformUkPaymentRecord = (
     customerSourceId: customerId,
     aliases: {},
     notes:
-      state === "posted" && statuses.length === 0
-        ? ["a payment never collected shows the same whether draft or posted"]
-        : [],
-    raw: row,
-    amount: amountOf(row.paymentAmount, `payment ${id} paymentAmount`),
+      reversedPart === null
+        ? []
+        : ["partly reversed: the vendor shows what stands (row N) and the reversed part (row N-R); the amount is both"],
+    raw: reversedPart === null ? row : { row, reversedPart },
+    amount:
+      reversedPart === null
+        ? amountOf(row.paymentAmount, `payment ${id} paymentAmount`)
+        : addAmounts(
+            amountOf(row.paymentAmount, `payment ${id} paymentAmount`),
+            amountOf(reversedPart.paymentAmount, `payment ${id}-R paymentAmount`)
+          ),
     currency,
     state,
     vendorState: JSON.stringify(statuses),
@@ -94,6 +124,23 @@ export const billingPlatformUkPaymentRecord = (
     description: textOf(row.customerReference),
     allocations: [],
     reversedAmount: null
+  }
+}
+
+/** The partial reversal a reversed part `N-R` shows: of payment N, for the row's amount. Its id: `N-R`. */
+export const billingPlatformUkPartialReversalRecord = (row: Row, customerId: string): ReversalRecord => {
+  const id = idOf(row.id, "reversed part id")
+  return {
+    kind: "reversal",
+    sourceId: id,
+    customerSourceId: customerId,
+    aliases: {},
+    notes: [],
+    raw: row,
+    paymentSourceId: id.slice(0, -2),
+    amount: amountOf(row.paymentAmount, `reversed part ${id} paymentAmount`),
+    effectiveDate: businessDateOf(row.paymentReversedDate),
+    reason: null
   }
 }
 

@@ -2,14 +2,15 @@
  * Reads a Billing Platform (UK) tenant as its clients do. The payments API cannot list customers,
  * so the operator names them (`--customers 1,2,7-90,@file`); per customer, several at once, one
  * `GET /customers/<id>/payments/?includeReversed` answers every valid and reversed payment and
- * every refund row (`R<n>`) as one bare array — the vendor has no paging; clients sync
+ * every refund row (`R<n>`) as one bare array (a partly reversed payment is two rows: `N` for what
+ * stands and `N-R` for the reversed part, read back as payment N and its partial reversal) — the vendor has no paging; clients sync
  * incrementally. So does the reader: a customer read completely leaves a watermark (the vendor's
  * `Date` when the read began), and the next run asks only `updatedSince=<watermark − 5 min>`
  * (created or changed since, refund rows included) unless `--full` is given. A customer the vendor
  * does not know answers 404: an error for a named id, skipped quietly for ids from a range.
  */
 import { isJsonObject } from "../../http/exact-json.ts"
-import { SourceFormatError, type SourceRecord } from "../source-model.ts"
+import { idOf, SourceFormatError, type SourceRecord } from "../source-model.ts"
 import {
   configuredCurrency,
   parallelStreams,
@@ -20,10 +21,12 @@ import {
 } from "../source-reader.ts"
 import {
   billingPlatformUkCustomerRecord,
+  billingPlatformUkPartialReversalRecord,
   billingPlatformUkPaymentRecord,
   billingPlatformUkRefundRecord,
   billingPlatformUkReversalRecord,
-  isRefundRow
+  isRefundRow,
+  reversedPartOf
 } from "./billing-platform-uk.records.ts"
 
 /** How far before the last watermark an incremental read starts by default (clock skew, commits in flight). */
@@ -75,13 +78,29 @@ async function* readCustomer(context: ReadContext, customerId: string, probing: 
   if (!Array.isArray(rows)) throw new SourceFormatError(`customers/${customerId}/payments/: expected a JSON array`)
   const currency = configuredCurrency(context.options, customerId)
   const records: Array<SourceRecord> = [billingPlatformUkCustomerRecord(customerId, currency)]
-  for (const row of rows) {
+  const objects = rows.map((row) => {
     if (!isJsonObject(row)) throw new SourceFormatError(`customers/${customerId}/payments/: expected objects`)
+    return row
+  })
+  // A reversed part `N-R` belongs to payment N (the whole payment is both rows), wherever it is listed.
+  const reversedParts = new Map(
+    objects.flatMap((row) => {
+      const paymentId = reversedPartOf(row)
+      return paymentId === null ? [] : [[paymentId, row] as const]
+    })
+  )
+  for (const row of objects) {
     if (isRefundRow(row)) {
       records.push(billingPlatformUkRefundRecord(row, customerId))
       continue
     }
-    records.push(billingPlatformUkPaymentRecord(row, customerId, currency))
+    if (reversedPartOf(row) !== null) {
+      records.push(billingPlatformUkPartialReversalRecord(row, customerId))
+      continue
+    }
+    records.push(
+      billingPlatformUkPaymentRecord(row, customerId, currency, reversedParts.get(idOf(row.id, "payment id")) ?? null)
+    )
     const reversal = billingPlatformUkReversalRecord(row, customerId)
     if (reversal !== null) records.push(reversal)
   }

@@ -113,7 +113,12 @@ export const crmPaymentRecord = (payment: Row, currency: CurrencyCode | null): P
     sourceId: id,
     customerSourceId: idOf(crmAccountOf(payment).id, "accounts_receivable id"),
     aliases,
-    notes: state === "posted" ? ["a partial reversal does not show in CRM.COM"] : [],
+    notes:
+      state === "posted" && listed === "posted"
+        ? [
+            "CRM.COM shows a POSTED payment's amount that still stands: a partly reversed payment reads as a payment of what stands, its original amount and partial reversal are not shown"
+          ]
+        : [],
     raw: payment,
     amount: amountOf(payment.payment_amount, `payment ${id} payment_amount`),
     currency,

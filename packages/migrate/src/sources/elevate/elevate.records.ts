@@ -1,8 +1,13 @@
 /**
  * Elevate's wire records → normalised source records. Customers come from credit status and
  * balances (Elevate's payment API shows no name); `currencyId` is the ISO 4217 numeric code.
- * A customer payment row with `txnType: PAYMENT` is a posted payment (Elevate lists nothing
- * else); a `DEBIT` row (negative) is a balance adjustment. Invoice payments are the payment's
+ * A customer payment row with an id below `1000000000000` is a posted payment. Rows from
+ * `1000000000000 + balance entry id` are the customer's balance movements made anywhere (issue
+ * 12.3), told apart by what they say: a refund or its voiding (`refund of …`) is already read, with
+ * its state, from `GET refunds`, so it yields nothing here; a reversal or reinstatement (`payment
+ * <number> reversed|reinstated`) names the payment only by the ledger's number, which Elevate's
+ * rows do not show, so it is read as a balance adjustment with a note saying so; anything else
+ * (Elevate's own debits, adjustments) is a balance adjustment. Invoice payments are the payment's
  * allocations: NORMAL ones to invoices (`invoice:<id>`), ADHOC ones to adhoc invoices
  * (`adhoc-invoice:<id>`, Paybridge's bills) — two id spaces at the vendor. Elevate shows no
  * reversal as a record: a reversed payment keeps its row, and only balances and invoice-payment
@@ -159,6 +164,23 @@ export const elevatePaymentRecord = (row: Row, allocations: ReadonlyArray<Source
   }
 }
 
+/** Where the ids of the balance movement rows start (`1000000000000 + balance entry id`). */
+export const elevateMovementIdBase = 1_000_000_000_000n
+
+export type ElevateMovement = "refund" | "payment-reversal" | "adjustment"
+
+/** What a `customer-payments` row is: a payment, or which balance movement (null for a payment). */
+export const elevateMovementOf = (row: Row): ElevateMovement | null => {
+  const id = idOf(row.id, "customer payment id")
+  if (!/^\d+$/u.test(id) || BigInt(id) < elevateMovementIdBase) return row.txnType === "DEBIT" ? "adjustment" : null
+  // Elevate's own debits keep the reference they were made with; other protocols' movements show the ledger's text.
+  if (row.reference !== null && row.reference !== undefined) return "adjustment"
+  const description = textOf(row.description) ?? ""
+  if (/^refund of /u.test(description)) return "refund"
+  if (/^payment \S+ (?:reversed|reinstated)$/u.test(description)) return "payment-reversal"
+  return "adjustment"
+}
+
 export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
   const id = idOf(row.id, "customer payment id")
   return {
@@ -166,7 +188,12 @@ export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
     sourceId: id,
     customerSourceId: idOf(row.customerId, `debit ${id} customerId`),
     aliases: {},
-    notes: [],
+    notes:
+      elevateMovementOf(row) === "payment-reversal"
+        ? [
+            "a payment reversal or reinstatement: Elevate names the payment only by the ledger's number, not a row id, so it is read as a balance movement"
+          ]
+        : [],
     raw: row,
     amount: amountOf(row.amountInMajorCurrency, `debit ${id} amountInMajorCurrency`),
     currency: elevateCurrency(row.currencyId),

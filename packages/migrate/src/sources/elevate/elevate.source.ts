@@ -3,7 +3,8 @@
  * `pageSize` (at most 1000) and answers a bare array; the last page is the first shorter than
  * `pageSize`. `GET /customer-credit-status` lists every customer (discovery, every run); then per
  * customer, several at once: `GET /customer-balances` (currency, and the balance snapshot at the
- * end), `GET /customer-payments?customer_id=` (payments and debits, id order), for each payment
+ * end), `GET /customer-payments?customer_id=` (payments, then the balance movement rows from
+ * `1000000000000 + balance entry id`: see elevate.records.ts for how each is read), for each payment
  * that paid a document `GET /invoice-payments?customerPaymentId=` and `GET
  * /adhoc-invoice-payments?customerPaymentId=` (its allocations and the documents they name), and
  * `GET /refunds?customerId=`. Elevate filters nothing by time, so every run reads everything and
@@ -19,6 +20,7 @@ import {
   elevateCustomerRecord,
   elevateDocumentId,
   elevateDocumentRecord,
+  elevateMovementOf,
   elevatePaymentRecord,
   elevateRefundRecord
 } from "./elevate.records.ts"
@@ -101,7 +103,9 @@ async function* readCustomer(
         records.push(elevateCustomerRecord(creditStatus, balance))
       }
       for (const row of rows) {
-        if (row.txnType === "DEBIT") {
+        const movement = elevateMovementOf(row)
+        if (movement === "refund") continue // read with its state from `GET refunds`
+        if (movement !== null) {
           records.push(elevateAdjustmentRecord(row))
           continue
         }

@@ -15,6 +15,7 @@ import {
   type CustomerRecord,
   type DocumentRecord,
   idOf,
+  instantOf,
   type PaymentRecord,
   type ReversalRecord,
   type SourceAllocation,
@@ -70,6 +71,8 @@ export const logisenseDocumentRecord = (disbursement: Row, customerSourceId: str
 
 export const logisensePaymentRecord = (row: Row, currency: CurrencyCode | null): PaymentRecord => {
   const id = idOf(row.identity, "identity")
+  const receivedAt = instantOf(row.date)
+  const postedAt = instantOf(row.posting)
   const allocations: Array<SourceAllocation> = disbursementsOf(row).map((disbursement) => ({
     documentSourceId: idOf(disbursement.invoiceId, "invoiceId"),
     amount: amountOf(disbursement.amount, `payment ${id} disbursement amount`),
@@ -88,6 +91,8 @@ export const logisensePaymentRecord = (row: Row, currency: CurrencyCode | null):
     vendorState: row.posting === null ? "unposted" : "posted",
     paymentDate: businessDateOf(row.date),
     postedDate: businessDateOf(row.posting),
+    ...(receivedAt === null ? {} : { receivedAt }),
+    ...(postedAt === null ? {} : { postedAt }),
     method: textOf(row.paymentMethodName),
     type: textOf(row.paymentTypeName),
     reference: textOf(row.checkNumber),

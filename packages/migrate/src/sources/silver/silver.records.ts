@@ -84,6 +84,15 @@ export const silverDocumentRecord = (row: Row, documentKind: "invoice" | "profor
   }
 }
 
+/** Where Silver's ids for the `unpaid` rows of open documents start (`1000000000000 + document id`). */
+export const silverDocumentDueIdBase = 1_000_000_000_000n
+
+/** An open invoice's or proforma's `unpaid` row (what it still asks), not a payment. */
+export const isDocumentDueRow = (row: Row): boolean => {
+  const id = idOf(row.id, "payment id")
+  return row.status === "unpaid" && /^\d+$/u.test(id) && BigInt(id) >= silverDocumentDueIdBase
+}
+
 export const silverPaymentRecord = (row: Row): PaymentRecord => {
   const id = idOf(row.id, "payment id")
   const customer = linkId(row.customer, "customers")

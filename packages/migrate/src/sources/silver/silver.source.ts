@@ -5,7 +5,10 @@
  * ordered by id (so pages stay stable while the tenant grows), each invoice or proforma a payment
  * links to read once with `GET /invoices/<id>/` / `GET /proformas/<id>/`. Silver has no filter by
  * time, so every run reads everything and the driver keeps only what changed. A customer's record
- * comes first in its stream, with the currency its payments are in.
+ * comes first in its stream, with the currency its payments are in. An open invoice or proforma
+ * also shows as an `unpaid` payment (id `1000000000000 + document id`) for its outstanding
+ * amount — what the document asks, not money received — so the reader yields its document (whose
+ * `outstanding_amount` is the same figure) and no payment for it.
  */
 import { type ExactJson, isJsonObject } from "../../http/exact-json.ts"
 import { parseLinkHeader } from "../../http/link-header.ts"
@@ -19,6 +22,7 @@ import {
   type SourceReader
 } from "../source-reader.ts"
 import {
+  isDocumentDueRow,
   silverCustomerRecord,
   silverDocumentLinks,
   silverDocumentRecord,
@@ -104,7 +108,9 @@ async function* readCustomer(
         if (!isJsonObject(document)) throw new SourceFormatError(`${url}: expected an object`)
         records.push(silverDocumentRecord(document, kind))
       }
-      records.push(silverPaymentRecord(row))
+      // An open document's `unpaid` row is what the document still asks, not money received: its
+      // document (read above, with its outstanding amount) is the record; the row is not a payment.
+      if (!isDocumentDueRow(row)) records.push(silverPaymentRecord(row))
     }
     yield { stream, records, position: hasNext ? { page } : { done: true } }
     if (!hasNext) return
