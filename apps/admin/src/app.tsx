@@ -17,6 +17,7 @@ import { MigrationsPage } from "./pages/migrations.page.tsx"
 import { OverviewPage } from "./pages/overview.page.tsx"
 import { PaymentDetailPage } from "./pages/payment-detail.page.tsx"
 import { PaymentsPage } from "./pages/payments.page.tsx"
+import { PresetsPage } from "./pages/presets.page.tsx"
 import { SignInPage } from "./pages/sign-in.page.tsx"
 
 export const makeQueryClient = () =>
@@ -65,6 +66,7 @@ const Shell = () => {
     ["/payments", "Payments"],
     ["/customers", "Customers"],
     ["/invoices", "Invoices"],
+    ["/presets", "Presets"],
     ...(isAdmin ? ([["/access", "Access"]] as const) : []),
     ["/migrations", "Migrations"],
     ["/compatibility", "Compatibility"]
@@ -121,6 +123,7 @@ export const ConsoleRoutes = () => (
       <Route path="customers/:customerId" element={<CustomerDetailPage />} />
       <Route path="invoices" element={<InvoicesPage />} />
       <Route path="invoices/:documentId" element={<InvoiceDetailPage />} />
+      <Route path="presets" element={<PresetsPage />} />
       <Route path="access" element={<AccessPage />} />
       <Route path="migrations" element={<MigrationsPage />} />
       <Route path="compatibility" element={<CompatibilityPage />} />

@@ -143,7 +143,8 @@ export const makeConsoleHost = ({
               if (Exit.isFailure(exit)) throw new Error(failureMessage(exit.cause))
               // The dialect's own exact writer: the console shows the text its client would read.
               return stringifyJsonExact(exit.value, 2)
-            }
+            },
+      presets: (dialect.presets ?? []).map(({ id, label, recordKind }) => ({ id, label, recordKind }))
     }
   })
   const runAuthenticator: ConsoleHost["runAuthenticator"] = (program) =>

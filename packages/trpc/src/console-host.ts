@@ -1,7 +1,7 @@
 /**
  * What the admin console's procedures need from the host beyond the ledger, supplied by
  * `apps/api` through the tRPC context: the Authenticator (users, API keys, password checks), the
- * console's password sign-in and sign-out (sessions in HttpOnly cookies), the mounted vendor dialects (with their optional payment renderers)
+ * console's password sign-in and sign-out (sessions in HttpOnly cookies), the mounted vendor dialects (with their optional payment renderers and declared preset kinds)
  * and the generated compatibility table. Keeping these behind plain functions means this package
  * depends on neither the adapter kit nor the server; without a host (`console: null`) the
  * console procedures answer `NOT_IMPLEMENTED`.
@@ -24,6 +24,14 @@ export interface CredentialStyle {
   readonly description: string
 }
 
+/** One kind of named preset a dialect declares (its `defineDialect({ presets })`). */
+export interface ConsolePresetKind {
+  readonly id: string
+  readonly label: string
+  /** The dialect-record kind that holds the presets. */
+  readonly recordKind: string
+}
+
 /** A mounted vendor dialect, as the console sees it. */
 export interface ConsoleDialect {
   readonly id: string
@@ -41,6 +49,8 @@ export interface ConsoleDialect {
         context: { readonly principal: Principal; readonly requestId: string }
       ) => Promise<string>)
     | null
+  /** The named presets the dialect resolves (managed by the `dialectPresets` procedures); often none. */
+  readonly presets: ReadonlyArray<ConsolePresetKind>
 }
 
 export interface ConsoleHost {

@@ -5,7 +5,13 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server"
 import type { AppRouter } from "./root.ts"
 
-export type { ConsoleDialect, ConsoleHost, ConsoleSession, CredentialStyle } from "./console-host.ts"
+export type {
+  ConsoleDialect,
+  ConsoleHost,
+  ConsolePresetKind,
+  ConsoleSession,
+  CredentialStyle
+} from "./console-host.ts"
 export {
   asLedgerError,
   type EncodedLedgerError,

@@ -4,6 +4,7 @@ import { balancesRouter } from "./routers/balances.router.ts"
 import { billingEntitiesRouter } from "./routers/billing-entities.router.ts"
 import { compatibilityRouter, dialectsRouter, overviewRouter } from "./routers/console.router.ts"
 import { customersRouter } from "./routers/customers.router.ts"
+import { dialectPresetsRouter } from "./routers/dialect-presets.router.ts"
 import { documentsRouter } from "./routers/documents.router.ts"
 import { eventsRouter } from "./routers/events.router.ts"
 import { gatewaysRouter } from "./routers/gateways.router.ts"
@@ -20,6 +21,7 @@ export const appRouter = router({
   billingEntities: billingEntitiesRouter,
   gateways: gatewaysRouter,
   presets: presetsRouter,
+  dialectPresets: dialectPresetsRouter,
   documents: documentsRouter,
   payments: paymentsRouter,
   refunds: refundsRouter,

@@ -3,7 +3,9 @@
  * reads the same through tRPC (amount, number, allocation, origin `dialect:crm-com`); a payment
  * cancelled through CRM.COM shows its full reversal in the ledger (tRPC) and in every other
  * mounted dialect, and is CANCELLED in CRM.COM afterwards; `/docs/crm-com/openapi.json` lists the
- * CRM.COM methods.
+ * CRM.COM methods; a category created, renamed and retired through tRPC's `dialectPresets` is taken
+ * by CRM.COM under its current name, then refused by name once retired while its payment still
+ * shows it.
  */
 import { defineCancellationType, defineUnit } from "@paybridge/adapter-crm-com"
 import { Authenticator, CommandContext } from "@paybridge/core"
@@ -208,5 +210,45 @@ describe("CRM.COM across protocols", () => {
         data: null
       }
     })
+  })
+})
+
+describe("CRM.COM presets managed through tRPC", () => {
+  test("a category created and renamed through dialectPresets is taken by name; once retired it is refused, old payments still show it", async () => {
+    const { admin, customer, invoice } = await newAccount()
+    expect(await admin.dialectPresets.kinds.query()).toContainEqual({
+      dialect: "crm-com",
+      dialectTitle: "CRM.COM Web API v4",
+      kind: "category",
+      label: "Financial transaction categories"
+    })
+    const ref = { dialect: "crm-com", kind: "category" } as const
+    const created = await admin.dialectPresets.create.mutate({ ...ref, name: "Walk-in Payments" })
+    await admin.dialectPresets.rename.mutate({ ...ref, key: created.key, name: "Counter Payments" })
+    const withCategory = (name: string, amount: string) =>
+      crm("POST", "payments/create", {
+        accounts_receivable_identifier: { number: customer.number },
+        type_identifier: { name: "Invoices Balance Payment" },
+        payment_method_identifier: { alternative_code: "BT" },
+        life_cycle_state: "POSTED",
+        payment_amount: amount,
+        category_identifier: { name },
+        invoices_to_pay_set: [{ invoice_identifier: { number: invoice.number } }]
+      })
+    expect((await withCategory("Walk-in Payments", "10.00")).json.status.code).toBe("NOT_FOUND")
+    const taken = await withCategory("Counter Payments", "10.00")
+    expect(taken.json.status.code, taken.text).toBe("OK")
+
+    await admin.dialectPresets.retire.mutate({ ...ref, key: created.key })
+    const before = (await admin.payments.list.query({ customerId: customer.id })).items.length
+    const refused = await withCategory("Counter Payments", "5.00")
+    expect(refused.json.status).toMatchObject({ code: "INVALID_PARAMETERS" })
+    expect(refused.text).toContain('The financial transaction category \\"Counter Payments\\" is retired')
+    expect((await admin.payments.list.query({ customerId: customer.id })).items).toHaveLength(before)
+    const shown = await crm("GET", "payments/show", {
+      payment_identifier: `number=${taken.json.data.number}`,
+      fields_set: "category.name"
+    })
+    expect(shown.text).toContain('"category":{"name":"Counter Payments"}')
   })
 })

@@ -8,7 +8,7 @@
 import { type SessionStore, tokenParameter } from "@paybridge/adapter-kit"
 import { type SessionGrant, Unauthorized, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
-import { namedEntities, type Program, type UnitEntity } from "./crm-com.transformers.ts"
+import { namedRecords, type Program, retiredRefusal, type UnitEntity } from "./crm-com.transformers.ts"
 
 /** Two hours from issue, used or not (CRM.COM R12+). */
 export const tokenLifetimeSeconds = 2 * 60 * 60
@@ -78,14 +78,18 @@ export const issueToken = (sessions: SessionStore, grant: SessionGrant, unit: st
 export const releaseToken = (sessions: SessionStore, token: string) =>
   Effect.map(sessions.revoke(token), () => forgetSessionUnit(sessions, token))
 
-/** The unit a login names (by name, alternative code or id); a unit that does not exist is refused. */
+/**
+ * The unit a login names (by name, alternative code or id); a unit that does not exist is refused
+ * with `message`, a retired one (issue 12.9) as retired.
+ */
 export const existingUnit = (name: string, message: string): Program<UnitEntity> =>
   Effect.gen(function* () {
-    const found = (yield* namedEntities("unit")).find(
-      (unit) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
+    const found = (yield* namedRecords("unit")).find(
+      ({ entity: unit }) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
     )
     if (found === undefined) return yield* validationFailed(["unit"], message)
-    return found
+    if (found.retired) return yield* retiredRefusal("unit", "unit", found.entity.name)
+    return found.entity
   })
 
 /**

@@ -10,7 +10,7 @@ import { authenticationEndpoints } from "./authentication.endpoints.ts"
 import { crmComAuthentication, crmComSessions } from "./crm-com.auth.ts"
 import { crmComErrors } from "./crm-com.errors.ts"
 import { CrmComError } from "./crm-com.schemas.ts"
-import { makeLoader } from "./crm-com.transformers.ts"
+import { crmComPresets, makeLoader } from "./crm-com.transformers.ts"
 import { paymentsEndpoints } from "./payments.endpoints.ts"
 import { fullPayment } from "./payments.transformers.ts"
 
@@ -37,6 +37,8 @@ export const crmComDialect = defineDialect({
   errorSchema: CrmComError,
   // The admin console's "what does a CRM.COM client see": the `data` of payments/show.
   renderPayment: (detail) => fullPayment(detail, makeLoader()),
+  // Units, categories, rejection reasons and cancellation types: managed on the console's Presets page.
+  presets: crmComPresets,
   deviations: [
     {
       what: "`username` is the Paybridge user's e-mail, and users in responses show the e-mail as `username` and `email`; `organisation` is required but not checked.",

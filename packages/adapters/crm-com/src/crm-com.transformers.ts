@@ -9,8 +9,10 @@
  * over the ledger's payment states; a POSTED payment whose whole amount is reversed is CANCELLED),
  * users, units and named entities as CRM.COM shows them, the user-defined fields (`udf_*`) and
  * `fields_set` trimming. Money and lifecycle never live in dialect records: they are the ledger's.
+ * Units, categories, rejection reasons and cancellation types are the dialect's presets
+ * (`crmComPresets`): a retired one still renders on old payments but is refused in new writes.
  */
-import { ok, rawJsonNumber } from "@paybridge/adapter-kit"
+import { type DialectPresetKind, isRetiredPreset, ok, rawJsonNumber } from "@paybridge/adapter-kit"
 import {
   type ActorId,
   Authenticator,
@@ -89,6 +91,14 @@ export interface UnitEntity extends NamedEntity {
 }
 
 export type NamedKind = "unit" | "category" | "rejection-reason" | "cancellation-type"
+
+/** The named configuration the admin console manages (`defineDialect({ presets })`). */
+export const crmComPresets = [
+  { id: "unit", label: "Business units", recordKind: "unit" },
+  { id: "category", label: "Financial transaction categories", recordKind: "category" },
+  { id: "rejection-reason", label: "Payment rejection reasons", recordKind: "rejection-reason" },
+  { id: "cancellation-type", label: "Payment cancellation types", recordKind: "cancellation-type" }
+] as const satisfies ReadonlyArray<DialectPresetKind & { readonly recordKind: NamedKind }>
 
 interface DefineNamed {
   readonly name: string
@@ -359,14 +369,21 @@ const namedOf = (key: string, data: Readonly<Record<string, unknown>>): UnitEnti
   }
 }
 
-/** Every configured entity of a kind. */
-export const namedEntities = (kind: NamedKind): Program<Array<UnitEntity>> =>
+/** Every configured entity of a kind, retired ones included, each with whether it is retired. */
+export const namedRecords = (
+  kind: NamedKind
+): Program<Array<{ readonly entity: UnitEntity; readonly retired: boolean }>> =>
   Effect.flatMap(DialectRecords, (dialectRecords) =>
     Effect.map(
       everyPage((cursor) => dialectRecords.listDialectRecords({ dialect: dialectId, kind, cursor, limit: 1000 })),
-      (records) => records.map((record) => namedOf(record.key, record.data))
+      (records) =>
+        records.map((record) => ({ entity: namedOf(record.key, record.data), retired: isRetiredPreset(record.data) }))
     )
   )
+
+/** Every configured entity of a kind (retired ones included: old payments still name them). */
+export const namedEntities = (kind: NamedKind): Program<Array<UnitEntity>> =>
+  Effect.map(namedRecords(kind), (records) => records.map((record) => record.entity))
 
 const matchesNamed = (entity: NamedEntity, field: string, value: string) =>
   field === "id"
@@ -375,21 +392,30 @@ const matchesNamed = (entity: NamedEntity, field: string, value: string) =>
       ? entity.name === value
       : entity.alternative_code === value
 
-/** The configured entity an identifier names. */
+/**
+ * The configured entity an identifier names. For a write (the default) a retired one is refused
+ * with INVALID_PARAMETERS; a list filter (`use: "filter"`) still finds it, since old payments name it.
+ */
 export const resolveNamed = (
   kind: NamedKind,
   identifier: Identifier<
     "category_identifier" | "rejection_reason_identifier" | "received_by_unit_identifier" | "type_identifier"
   >,
-  what: string
+  what: string,
+  use: "write" | "filter" = "write"
 ): Program<UnitEntity> =>
   Effect.gen(function* () {
-    const found = (yield* namedEntities(kind)).find((entity) =>
-      matchesNamed(entity, identifier.field, identifier.value)
+    const found = (yield* namedRecords(kind)).find((record) =>
+      matchesNamed(record.entity, identifier.field, identifier.value)
     )
     if (found === undefined) return yield* notFoundFor(identifier, what)
-    return found
+    if (found.retired && use === "write") return yield* retiredRefusal(identifier.name, what, found.entity.name)
+    return found.entity
   })
+
+/** The dialect's refusal of a retired preset named in a new write. */
+export const retiredRefusal = (field: string, what: string, name: string) =>
+  validationFailed([field], `The ${what} "${name}" is retired and cannot be used in new payments`)
 
 /** A configured entity by id, or `null` when it is gone. */
 export const namedById = (kind: NamedKind, id: string | null): Program<UnitEntity | null> =>

@@ -154,7 +154,7 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
     const category =
       query.category_identifier === undefined
         ? undefined
-        : yield* resolveNamed("category", query.category_identifier, "financial transaction category")
+        : yield* resolveNamed("category", query.category_identifier, "financial transaction category", "filter")
     const matching: Array<Payment> = []
     let cursor: string | null = null
     do {

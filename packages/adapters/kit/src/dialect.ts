@@ -44,6 +44,7 @@ import {
   readBodyLimited,
   requestTextProblem
 } from "./limits.ts"
+import type { DialectPresetKind } from "./presets.ts"
 import type { DialectRunners, DialectServices } from "./runner.ts"
 
 /** A link to the vendor's own documentation. */
@@ -103,6 +104,12 @@ export interface DialectDefinition {
    * (listed in `docs/compatibility.md` so a migrating team can judge them before cutover).
    */
   readonly deviations?: ReadonlyArray<DialectDeviation> | undefined
+  /**
+   * The configuration this dialect resolves by name (CRM.COM's units, categories…), kept as its
+   * dialect records: one entry per kind. The admin console lists, creates, renames and retires
+   * them; the dialect refuses a retired one by name in new writes (see {@link DialectPresetKind}).
+   */
+  readonly presets?: ReadonlyArray<DialectPresetKind> | undefined
 }
 
 /** One deliberate difference from the vendor: what differs and why Paybridge does it this way. */
@@ -285,6 +292,10 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
   }
   const problems = registryProblems(definition.endpoints)
   if (problems.length > 0) throw new Error(`${definition.id}: ${problems.join("; ")}`)
+  const presetIds = (definition.presets ?? []).map((kind) => kind.id)
+  if (new Set(presetIds).size !== presetIds.length || presetIds.some((id) => !/^[a-z0-9]+(-[a-z0-9]+)*$/u.test(id))) {
+    throw new Error(`${definition.id}: preset kind ids must be unique lower-case kebab: ${presetIds.join(", ")}`)
+  }
   const origin: Origin = `dialect:${definition.id}`
   const vendorDocLinks =
     typeof definition.vendorDocs === "string"

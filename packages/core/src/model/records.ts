@@ -396,7 +396,10 @@ export const LedgerEventType = Schema.Literals([
   "refund.settled",
   "refund.cancelled",
   "refund.failed",
-  "balance.adjusted"
+  "balance.adjusted",
+  "dialect-preset.created",
+  "dialect-preset.renamed",
+  "dialect-preset.retired"
 ])
 export type LedgerEventType = typeof LedgerEventType.Type
 
@@ -413,7 +416,8 @@ export const LedgerEvent = Schema.Struct({
     "payment",
     "collection",
     "refund",
-    "balance"
+    "balance",
+    "dialect-record"
   ]),
   entityId: EntityId,
   customerId: Nullable(CustomerId),

@@ -404,7 +404,18 @@ export const SaveDialectRecordInput = Schema.Struct({
    * stays. The record's customer (`customerId`) is locked before the stored data is read, so two
    * concurrent partial saves of one record both land. Default: `data` replaces the stored data.
    */
-  merge: optional(Schema.Boolean)
+  merge: optional(Schema.Boolean),
+  /**
+   * A change of configuration worth an event (a dialect preset created, renamed or retired): the
+   * save appends it in the same transaction, on the record (`entity: "dialect-record"`), with the
+   * record's dialect, kind and key added to `data`. Default: no event.
+   */
+  event: optional(
+    Schema.Struct({
+      type: Schema.Literals(["dialect-preset.created", "dialect-preset.renamed", "dialect-preset.retired"]),
+      data: Schema.Record(Schema.String, Schema.Unknown)
+    })
+  )
 })
 export type SaveDialectRecordInput = typeof SaveDialectRecordInput.Type
 

@@ -4,7 +4,7 @@
  * fields it does not name, and an idempotent retry of a save replays instead of writing twice.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type CustomerId, DialectRecords, Forbidden, NotFound, type Principal, UserId } from "@paybridge/core"
+import { Balances, type CustomerId, DialectRecords, Forbidden, NotFound, type Principal, UserId } from "@paybridge/core"
 import { Effect } from "effect"
 import { as, asAdmin, asFinance, auditor, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
 
@@ -141,5 +141,63 @@ describe("dialect records", () => {
         assert.strictEqual(retry.updatedAt.getTime(), first.updatedAt.getTime())
       })
     )
+  )
+
+  it.effect(
+    "a save naming an event appends it with the record in one transaction; a replay or a refusal appends none",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const dialectRecords = yield* DialectRecords
+          const balances = yield* Balances
+          const presetEvents = Effect.map(
+            asAdmin(
+              balances.listEvents({
+                types: ["dialect-preset.created", "dialect-preset.renamed", "dialect-preset.retired"],
+                limit: 100
+              })
+            ),
+            (page) => page.items
+          )
+          const category = (name: string, type: "dialect-preset.created" | "dialect-preset.renamed") => ({
+            dialect: "crm-com",
+            kind: "category",
+            key: "0123456789ABCDEF0123456789ABCDEF",
+            data: { name },
+            merge: true,
+            event: { type, data: { name } }
+          })
+          const withKey = as(finance, { idempotencyKey: "preset-1" })
+          const saved = yield* withKey(
+            dialectRecords.saveDialectRecord(category("Invoice Payments", "dialect-preset.created"))
+          )
+          yield* withKey(dialectRecords.saveDialectRecord(category("Invoice Payments", "dialect-preset.created")))
+          const refused = yield* Effect.flip(
+            as(auditor)(dialectRecords.saveDialectRecord(category("Receipts", "dialect-preset.renamed")))
+          )
+          assert.instanceOf(refused, Forbidden)
+          yield* asFinance(dialectRecords.saveDialectRecord(category("Receipts", "dialect-preset.renamed")))
+          const events = yield* presetEvents
+          assert.deepStrictEqual(
+            events.map((event) => [event.type, event.entity, event.entityId, event.actorName, event.data]),
+            [
+              [
+                "dialect-preset.created",
+                "dialect-record",
+                saved.id,
+                finance.name,
+                { name: "Invoice Payments", dialect: "crm-com", kind: "category", key: saved.key }
+              ],
+              [
+                "dialect-preset.renamed",
+                "dialect-record",
+                saved.id,
+                finance.name,
+                { name: "Receipts", dialect: "crm-com", kind: "category", key: saved.key }
+              ]
+            ]
+          )
+        })
+      )
   )
 })

@@ -3,7 +3,8 @@
  * method is an `Effect.fn("DialectRecords.<method>")`. A save replaces the record's data, or with
  * `merge` changes only the fields it names, under the record's customer lock so concurrent partial
  * saves of one record both land; two saves creating one new record at once both land too (the
- * second finds the first's row on its retry and updates it).
+ * second finds the first's row on its retry and updates it). A save that names an `event` (preset
+ * configuration) appends it in the same transaction.
  */
 import { Effect, Layer, Schema } from "effect"
 import { scopedCustomerIds } from "../../auth/permissions.ts"
@@ -14,6 +15,7 @@ import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
 import { mutation, paging, query } from "../shared/ledger-command.ts"
+import { recordEvent } from "../shared/ledger-events.ts"
 import { capturePorts } from "../shared/ledger-ports.ts"
 import { currentPrincipal, inScope, lockCustomer, visibleCustomer, visiblePayment } from "../shared/record-access.ts"
 import { DialectRecords } from "./dialect-records.service.ts"
@@ -48,35 +50,47 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
             if (paymentId !== null) yield* visiblePayment(paymentId)
             const at = yield* now
             const existing = yield* store.dialectRecords.getByKey(input.dialect, input.kind, input.key)
-            if (existing === null) {
-              // A save is an upsert: a record a concurrent save created since the read above is a
-              // concurrent modification, so the command runs again and updates it.
-              return yield* store.dialectRecords
-                .insert({
-                  dialect: input.dialect,
-                  kind: input.kind,
-                  key: input.key,
-                  customerId,
-                  paymentId,
-                  data: input.data,
-                  createdAt: at,
-                  updatedAt: at
-                })
-                .pipe(
-                  Effect.catchIf(
-                    (error) => error instanceof Conflict && error.reason === "duplicate",
-                    (error) => Effect.fail(new Conflict({ reason: "concurrent-modification", message: error.message }))
-                  )
-                )
+            if (existing !== null && existing.customerId !== null) yield* inScope(existing.customerId)
+            const saved =
+              existing === null
+                ? // A save is an upsert: a record a concurrent save created since the read above is a
+                  // concurrent modification, so the command runs again and updates it.
+                  yield* store.dialectRecords
+                    .insert({
+                      dialect: input.dialect,
+                      kind: input.kind,
+                      key: input.key,
+                      customerId,
+                      paymentId,
+                      data: input.data,
+                      createdAt: at,
+                      updatedAt: at
+                    })
+                    .pipe(
+                      Effect.catchIf(
+                        (error) => error instanceof Conflict && error.reason === "duplicate",
+                        (error) =>
+                          Effect.fail(new Conflict({ reason: "concurrent-modification", message: error.message }))
+                      )
+                    )
+                : yield* store.dialectRecords.update({
+                    ...existing,
+                    customerId,
+                    paymentId,
+                    data: merge ? { ...existing.data, ...input.data } : input.data,
+                    updatedAt: at
+                  })
+            if (input.event !== undefined) {
+              yield* recordEvent({
+                type: input.event.type,
+                entity: "dialect-record",
+                entityId: saved.id,
+                customerId: saved.customerId,
+                paymentId: saved.paymentId,
+                data: { ...input.event.data, dialect: saved.dialect, kind: saved.kind, key: saved.key }
+              })
             }
-            if (existing.customerId !== null) yield* inScope(existing.customerId)
-            return yield* store.dialectRecords.update({
-              ...existing,
-              customerId,
-              paymentId,
-              data: merge ? { ...existing.data, ...input.data } : input.data,
-              updatedAt: at
-            })
+            return saved
           })
         )
       }, ports),
