@@ -19,7 +19,7 @@ import { paymentFromRow } from "../mappers/payment.mapper.ts"
 import { refundFromRow } from "../mappers/refund.mapper.ts"
 import { reversalFromRow } from "../mappers/reversal.mapper.ts"
 
-interface Branch {
+export interface Branch {
   readonly entity: EntityName<object>
   readonly table: string
   readonly columns: ReadonlyArray<string>
@@ -28,7 +28,7 @@ interface Branch {
 }
 
 /** A column type as a cast target (auto-increment pseudo-types are integers). */
-const castType = (columnType: string | undefined): string => {
+export const castType = (columnType: string | undefined): string => {
   if (columnType === undefined) return "text"
   if (/^serial|^int.*autoincrement/i.test(columnType)) return "integer"
   if (/^bigserial/i.test(columnType)) return "bigint"
@@ -45,6 +45,18 @@ const childBranches = [
 /** The same with the payment itself as a fifth branch (a payment's whole detail in one statement). */
 const detailBranches = [...childBranches, { entity: PaymentEntity, condition: "t.id = ?" }] as const
 
+/** An entity's table, persisted columns and their SQL types, from the ORM's metadata. */
+export const branchOf = (em: SqlEntityManager, entity: EntityName<object>): Branch => {
+  const meta = em.getMetadata().get(entity)
+  const props = meta.props.filter((prop) => prop.persist !== false && (prop.fieldNames ?? []).length > 0)
+  return {
+    entity,
+    table: meta.tableName,
+    columns: props.flatMap((prop) => [...prop.fieldNames]),
+    types: props.flatMap((prop) => prop.fieldNames.map((_, index) => castType(prop.columnTypes?.[index])))
+  }
+}
+
 type BranchSpec = { readonly entity: unknown; readonly condition: string }
 
 /** The statements, built once per ORM and branch list from the entities' metadata (column lists). */
@@ -59,16 +71,7 @@ const statementFor = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>) =>
   statements.set(metadata, perOrm)
   const cached = perOrm.get(specs)
   if (cached !== undefined) return cached
-  const branches: Array<Branch> = specs.map((spec) => {
-    const meta = metadata.get(spec.entity as EntityName<object>)
-    const props = meta.props.filter((prop) => prop.persist !== false && (prop.fieldNames ?? []).length > 0)
-    return {
-      entity: spec.entity as EntityName<object>,
-      table: meta.tableName,
-      columns: props.flatMap((prop) => [...prop.fieldNames]),
-      types: props.flatMap((prop) => prop.fieldNames.map((_, index) => castType(prop.columnTypes?.[index])))
-    }
-  })
+  const branches: Array<Branch> = specs.map((spec) => branchOf(em, spec.entity as EntityName<object>))
   const alias = (branch: number, column: string) => `b${branch}_${column}`
   const selects = branches.map((branch, index) => {
     const columns = branches.flatMap((other, otherIndex) =>
@@ -102,7 +105,7 @@ const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpe
     })
 }
 
-const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({
+export const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({
   allocations: of(0).map((row) => allocationFromRow(row as AllocationRow)),
   reversals: of(1).map((row) => reversalFromRow(row as ReversalRow)),
   collections: of(2).map((row) => collectionFromRow(row as CollectionRow)),
