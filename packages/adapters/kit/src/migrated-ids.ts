@@ -14,8 +14,8 @@ import {
   NotFound,
   type Payment,
   type PaymentId,
-  type PaymentViewInclude,
-  Payments
+  Payments,
+  type PaymentViewInclude
 } from "@paybridge/core"
 import { Effect } from "effect"
 

@@ -23,7 +23,13 @@ import { type Principal, Role } from "../model/common.ts"
 import type { ApiKeyId, UserId } from "../model/ids.ts"
 import { type ApiKeyRecord, IdentityStore, type UserRecord } from "../ports/identity-store.ts"
 import { now } from "../services/clock.ts"
-import { Authenticator, type CreateUserInput, type SessionOrigin, type UserLookup } from "./authenticator.ts"
+import {
+  Authenticator,
+  type CreateUserInput,
+  type SessionOrigin,
+  type UserLookup,
+  type UserProfile
+} from "./authenticator.ts"
 import {
   apiKeyFingerprint,
   decoyHash,
@@ -377,12 +383,25 @@ export const authenticatorLayerWith = (
         )
       })
 
+      /** user id → public profile and until when it is trusted (dialects name users on every read). */
+      const profiles = new Map<UserId, { readonly profile: UserProfile | null; readonly until: number }>()
       const findUser = Effect.fn("Authenticator.findUser")(function* (lookup: UserLookup) {
+        const nowMillis = yield* Clock.currentTimeMillis
+        if ("id" in lookup) {
+          const hit = profiles.get(lookup.id)
+          if (hit !== undefined && hit.until > nowMillis) return hit.profile
+        }
         const user =
           "id" in lookup
             ? yield* store.users.get(lookup.id)
             : yield* store.users.getByEmail(normalizeEmail(lookup.email))
-        return user === null ? null : { id: user.id, email: user.email, name: user.name }
+        const profile = user === null ? null : { id: user.id, email: user.email, name: user.name }
+        // Only users that exist are remembered (a user created later is found at once).
+        if ("id" in lookup && profile !== null && principalCacheTtlMillis > 0) {
+          if (profiles.size >= cacheMaxEntries) profiles.clear()
+          profiles.set(lookup.id, { profile, until: nowMillis + principalCacheTtlMillis })
+        }
+        return profile
       })
 
       return Authenticator.of({

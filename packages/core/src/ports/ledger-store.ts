@@ -190,6 +190,17 @@ export interface DialectRecordRef {
 export interface PaymentViewInclude {
   /** Dialect records by key (settings, a payment's attribute record …); absent ones are left out. */
   readonly records?: ReadonlyArray<DialectRecordRef> | undefined
+  /**
+   * Dialect records whose key is derived from the payment found: its ledger id (as text), its
+   * public id, or its customer's public id (a dialect's per-payment or per-customer record).
+   */
+  readonly keyedRecords?:
+    | ReadonlyArray<{
+        readonly dialect: string
+        readonly kind: string
+        readonly key: "payment-id" | "payment-public-id" | "customer-public-id"
+      }>
+    | undefined
   /** Every dialect record of these kinds attached to the payment (`paymentId`). */
   readonly paymentRecordKinds?: ReadonlyArray<{ readonly dialect: string; readonly kind: string }> | undefined
   /** The payment's customer. */

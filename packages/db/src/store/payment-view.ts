@@ -4,8 +4,8 @@
  * the id a vendor dialect shows (the payment migrated under that vendor id first, else the ledger's
  * payment of that id unless it was itself migrated from that vendor; issue 16.2) — and a `union all`
  * reads, against `target`, the payment's children (as in `payment-children.ts`), the payment, the
- * dialect records the caller names (by key, or every record of a kind attached to the payment), the
- * customer and the payment's events. Each branch selects its own columns and a typed `null` for the
+ * dialect records the caller names (by key, by a key derived from the payment or its customer, or
+ * every record of a kind attached to the payment), the customer and the payment's events. Each branch selects its own columns and a typed `null` for the
  * others'; rows are split back per table, converted by the ORM's column types (`em.map`, no entity
  * is hydrated or tracked) and by the table mappers. Statements are built once per shape.
  */
@@ -46,12 +46,12 @@ const targetId = "(select id from target)"
 
 /** The `target` common table of each kind of lookup. */
 const targetSql = {
-  id: "select id, customer_id from payments where id = ?",
-  publicId: "select id, customer_id from payments where public_id = ?",
+  id: "select id, customer_id, public_id from payments where id = ?",
+  publicId: "select id, customer_id, public_id from payments where public_id = ?",
   vendorId:
-    "select id, customer_id from (select id, customer_id, 0 as rank from payments where external_system = ? and external_id = ?" +
-    " union all select id, customer_id, 1 as rank from payments where id = ? and (external_system is null or external_system <> ?)) found" +
-    " order by rank limit 1"
+    "select id, customer_id, public_id from (select id, customer_id, public_id, 0 as rank from payments" +
+    " where external_system = ? and external_id = ? union all select id, customer_id, public_id, 1 as rank" +
+    " from payments where id = ? and (external_system is null or external_system <> ?)) found order by rank limit 1"
 } as const
 
 const targetKind = (target: PaymentTarget): keyof typeof targetSql =>
@@ -63,6 +63,13 @@ const targetParams = (target: PaymentTarget): Array<unknown> =>
     : "publicId" in target
       ? [target.publicId]
       : [target.vendorId.system, target.vendorId.id, target.vendorId.nativeId, target.vendorId.system]
+
+/** The SQL of each key a record can take from the payment found (`PaymentViewInclude.keyedRecords`). */
+const derivedKey = {
+  "payment-id": "(select cast(id as varchar(20)) from target)",
+  "payment-public-id": "(select public_id from target)",
+  "customer-public-id": "(select c.public_id from customers c where c.id = (select customer_id from target))"
+} as const
 
 interface Built {
   readonly sql: string
@@ -88,6 +95,9 @@ const build = (em: SqlEntityManager, kind: keyof typeof targetSql, include: Paym
     ...[0, 1, 2, 3].map((index) => select(index, `t.payment_id = ${targetId}`)),
     select(paymentBranch, `t.id = ${targetId}`),
     ...(include.records ?? []).map(() => select(recordBranch, "t.dialect = ? and t.kind = ? and t.key = ?")),
+    ...(include.keyedRecords ?? []).map((record) =>
+      select(recordBranch, `t.dialect = ? and t.kind = ? and t.key = ${derivedKey[record.key]}`)
+    ),
     ...(include.paymentRecordKinds ?? []).map(() =>
       select(recordBranch, `t.dialect = ? and t.kind = ? and t.payment_id = ${targetId}`)
     ),
@@ -110,8 +120,10 @@ const build = (em: SqlEntityManager, kind: keyof typeof targetSql, include: Paym
 }
 
 const statementFor = (em: SqlEntityManager, kind: keyof typeof targetSql, include: PaymentViewInclude) => {
-  const events = include.events === undefined || include.events === false ? 0 : include.events === true ? -1 : include.events.length
-  const shape = `${kind}/${include.records?.length ?? 0}/${include.paymentRecordKinds?.length ?? 0}/${include.customer === true}/${events}`
+  const events =
+    include.events === undefined || include.events === false ? 0 : include.events === true ? -1 : include.events.length
+  const keyed = (include.keyedRecords ?? []).map((record) => record.key).join(",")
+  const shape = `${kind}/${include.records?.length ?? 0}/${keyed}/${include.paymentRecordKinds?.length ?? 0}/${include.customer === true}/${events}`
   const metadata = em.getMetadata()
   const perOrm = statements.get(metadata) ?? new Map<string, Built>()
   statements.set(metadata, perOrm)
@@ -132,6 +144,7 @@ export const readPaymentView = async (
   const params = [
     ...targetParams(target),
     ...(include.records ?? []).flatMap((record) => [record.dialect, record.kind, record.key]),
+    ...(include.keyedRecords ?? []).flatMap((record) => [record.dialect, record.kind]),
     ...(include.paymentRecordKinds ?? []).flatMap((record) => [record.dialect, record.kind]),
     ...(include.events === undefined || typeof include.events === "boolean" ? [] : include.events)
   ]
@@ -142,12 +155,7 @@ export const readPaymentView = async (
     return rows.flatMap((row) =>
       Number(row.branch) !== branch
         ? []
-        : [
-            em.map(
-              spec.entity,
-              Object.fromEntries(spec.columns.map((column) => [column, row[`b${branch}_${column}`]]))
-            )
-          ]
+        : [em.map(spec.entity, Object.fromEntries(spec.columns.map((column) => [column, row[`b${branch}_${column}`]])))]
     )
   }
   const payment = of(paymentBranch)[0]

@@ -44,7 +44,7 @@ import {
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
 import { currentPrincipal, found, inScope, lockCustomer } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
-import { PaymentDetail, type PaymentViewDetail, Payments } from "./payments.service.ts"
+import { PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
 
 const referenceFields = [
   "description",
@@ -163,21 +163,22 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             if ("id" in lookup || "publicId" in lookup) {
               // By id or public id, the payment and its children come in one read.
               const read = yield* store.payments.view(lookup, {})
-              const payment = yield* found("payment", "id" in lookup ? String(lookup.id) : lookup.publicId)(
-                read?.payment ?? null
-              )
+              const payment = yield* found(
+                "payment",
+                "id" in lookup ? String(lookup.id) : lookup.publicId
+              )(read?.payment ?? null)
               yield* inScope(payment.customerId)
               return detailOf(payment, read?.children ?? noChildren)
             }
             const [row, shown] =
               "referenceNumber" in lookup
-                  ? [yield* store.payments.getByReferenceNumber(lookup.referenceNumber), lookup.referenceNumber]
-                  : "number" in lookup
-                    ? [yield* store.payments.getByNumber(lookup.number), lookup.number]
-                    : [
-                        yield* store.payments.getByExternalRef(lookup.externalRef),
-                        `${lookup.externalRef.system}:${lookup.externalRef.id}`
-                      ]
+                ? [yield* store.payments.getByReferenceNumber(lookup.referenceNumber), lookup.referenceNumber]
+                : "number" in lookup
+                  ? [yield* store.payments.getByNumber(lookup.number), lookup.number]
+                  : [
+                      yield* store.payments.getByExternalRef(lookup.externalRef),
+                      `${lookup.externalRef.system}:${lookup.externalRef.id}`
+                    ]
             const payment = yield* found("payment", shown)(row)
             yield* inScope(payment.customerId)
             return yield* paymentDetail(payment)
