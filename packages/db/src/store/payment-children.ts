@@ -3,7 +3,7 @@
  * one statement (optionally with the payment itself, a payment's whole detail): a `union all` of the four tables, each branch selecting its own columns and a
  * typed `null` for the others' (one column per table and field, so the types never mix), ordered by
  * table and id. Each row is split back into its table's columns and converted by the ORM's column
- * types (`em.map`), then by the table's mapper, so the records equal what the per-table reads give.
+ * types (`leanMapperOf`: no entity is hydrated), then by the table's mapper, so the records equal what the per-table reads give.
  */
 import type { EntityName } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
@@ -57,6 +57,37 @@ export const branchOf = (em: SqlEntityManager, entity: EntityName<object>): Bran
   }
 }
 
+/**
+ * Converts one raw row of `entity`'s columns to its property values as the ORM would (the
+ * driver's result mapper: column names, dates, booleans; then each custom type: bigint, JSON …)
+ * without hydrating a managed entity or touching the identity map: a read model needs values only.
+ */
+export type LeanMapper = (data: Record<string, unknown>) => object
+
+const leanMappers = new WeakMap<object, Map<EntityName<object>, LeanMapper>>()
+
+export const leanMapperOf = (em: SqlEntityManager, entity: EntityName<object>): LeanMapper => {
+  const metadata = em.getMetadata()
+  const perOrm = leanMappers.get(metadata) ?? new Map<EntityName<object>, LeanMapper>()
+  leanMappers.set(metadata, perOrm)
+  const cached = perOrm.get(entity)
+  if (cached !== undefined) return cached
+  const meta = metadata.get(entity)
+  const driver = em.getDriver()
+  const platform = em.getPlatform()
+  const custom = meta.props.filter((prop) => prop.persist !== false && prop.customType !== undefined)
+  const mapper: LeanMapper = (data) => {
+    const row = driver.mapResult(data, meta) as Record<string, unknown>
+    for (const prop of custom) {
+      const value = row[prop.name]
+      if (value !== null && value !== undefined) row[prop.name] = prop.customType?.convertToJSValue(value, platform)
+    }
+    return row
+  }
+  perOrm.set(entity, mapper)
+  return mapper
+}
+
 type BranchSpec = { readonly entity: unknown; readonly condition: string }
 
 /** The statements, built once per ORM and branch list from the entities' metadata (column lists). */
@@ -95,14 +126,16 @@ const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpe
     sql,
     branches.map(() => paymentId)
   )) as ReadonlyArray<Record<string, unknown>>
-  return (branch: number): Array<object> =>
-    rows.flatMap((row) => {
+  return (branch: number): Array<object> => {
+    const spec = branches[branch]
+    if (spec === undefined) return []
+    const toRow = leanMapperOf(em, spec.entity)
+    return rows.flatMap((row) => {
       if (Number(row.branch) !== branch) return []
-      const spec = branches[branch]
-      if (spec === undefined) return []
       const data = Object.fromEntries(spec.columns.map((column: string) => [column, row[`b${branch}_${column}`]]))
-      return [em.map(spec.entity, data)]
+      return [toRow(data)]
     })
+  }
 }
 
 export const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({

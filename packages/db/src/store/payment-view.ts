@@ -6,7 +6,7 @@
  * reads, against `target`, the payment's children (as in `payment-children.ts`), the payment, the
  * dialect records the caller names (by key, by a key derived from the payment or its customer, or
  * every record of a kind attached to the payment), the customer and the payment's events. Each branch selects its own columns and a typed `null` for the
- * others'; rows are split back per table, converted by the ORM's column types (`em.map`, no entity
+ * others'; rows are split back per table, converted by the ORM's column types (`leanMapperOf`, no entity
  * is hydrated or tracked) and by the table mappers. Statements are built once per shape.
  */
 import type { EntityName } from "@mikro-orm/core"
@@ -24,7 +24,7 @@ import { customerFromRow } from "../mappers/customer.mapper.ts"
 import { dialectRecordFromRow } from "../mappers/dialect-record.mapper.ts"
 import { ledgerEventFromRow } from "../mappers/ledger-event.mapper.ts"
 import { paymentFromRow } from "../mappers/payment.mapper.ts"
-import { type Branch, branchOf, childrenOf } from "./payment-children.ts"
+import { type Branch, branchOf, childrenOf, leanMapperOf } from "./payment-children.ts"
 
 /** The tables of the view, in branch order (children first, as `childrenOf` expects). */
 const tables = [
@@ -152,10 +152,11 @@ export const readPaymentView = async (
   const of = (branch: number): Array<object> => {
     const spec = branches[branch]
     if (spec === undefined) return []
+    const toRow = leanMapperOf(em, spec.entity)
     return rows.flatMap((row) =>
       Number(row.branch) !== branch
         ? []
-        : [em.map(spec.entity, Object.fromEntries(spec.columns.map((column) => [column, row[`b${branch}_${column}`]])))]
+        : [toRow(Object.fromEntries(spec.columns.map((column) => [column, row[`b${branch}_${column}`]])))]
     )
   }
   const payment = of(paymentBranch)[0]
