@@ -66,7 +66,8 @@ export type LeanMapper = (data: Record<string, unknown>) => object
 
 const leanMappers = new WeakMap<object, Map<EntityName<object>, LeanMapper>>()
 
-export const leanMapperOf = (em: SqlEntityManager, entity: EntityName<object>): LeanMapper => {
+export const leanMapperOf = (em: SqlEntityManager, entityName: unknown): LeanMapper => {
+  const entity = entityName as EntityName<object>
   const metadata = em.getMetadata()
   const perOrm = leanMappers.get(metadata) ?? new Map<EntityName<object>, LeanMapper>()
   leanMappers.set(metadata, perOrm)

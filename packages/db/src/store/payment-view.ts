@@ -81,13 +81,29 @@ const statements = new WeakMap<object, Map<string, Built>>()
 
 const build = (em: SqlEntityManager, kind: keyof typeof targetSql, include: PaymentViewInclude): Built => {
   const branches = tables.map((entity) => branchOf(em, entity as EntityName<object>))
+  const recordsAsked =
+    (include.records ?? []).length + (include.keyedRecords ?? []).length + (include.paymentRecordKinds ?? []).length > 0
+  const eventsAsked = include.events !== undefined && include.events !== false
+  // Only the columns of the tables this statement reads (a narrower row is cheaper to build and to split).
+  const used = new Set([
+    0,
+    1,
+    2,
+    3,
+    paymentBranch,
+    ...(recordsAsked ? [recordBranch] : []),
+    ...(include.customer === true ? [customerBranch] : []),
+    ...(eventsAsked ? [eventBranch] : [])
+  ])
   const select = (index: number, condition: string) => {
     const columns = branches.flatMap((other, otherIndex) =>
-      other.columns.map((column, columnIndex) =>
-        otherIndex === index
-          ? `t.${column} as b${otherIndex}_${column}`
-          : `cast(null as ${other.types[columnIndex] ?? "text"}) as b${otherIndex}_${column}`
-      )
+      !used.has(otherIndex)
+        ? []
+        : other.columns.map((column, columnIndex) =>
+            otherIndex === index
+              ? `t.${column} as b${otherIndex}_${column}`
+              : `cast(null as ${other.types[columnIndex] ?? "text"}) as b${otherIndex}_${column}`
+          )
     )
     return `select ${index} as branch, t.id as ord, ${columns.join(", ")} from ${branches[index]?.table} t where ${condition}`
   }
