@@ -258,6 +258,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
               : Effect.fail(new Conflict({ reason: "duplicate", message: `gateway attempt ${row.attemptKey} exists` }))
         ),
       get: (id) => findOne("gatewayAttempts.get", GatewayAttemptEntity, { id }, gatewayAttemptFromRow),
+      getByKey: (attemptKey) =>
+        findOne("gatewayAttempts.getByKey", GatewayAttemptEntity, { attemptKey }, gatewayAttemptFromRow),
       update: (row) => replace("gatewayAttempts.update", GatewayAttemptEntity, row, gatewayAttemptToRow),
       listByPayment: (paymentId) =>
         findAll("gatewayAttempts.listByPayment", GatewayAttemptEntity, { paymentId }, gatewayAttemptFromRow),

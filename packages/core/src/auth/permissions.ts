@@ -72,6 +72,7 @@ export const ledgerOperationAccess = {
   deleteDialectRecord: "write",
   createPaymentLink: "write",
   reconcileGatewayAttempts: "configure",
+  recordGatewayNotice: "configure",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read"
 } as const satisfies Record<string, Access>

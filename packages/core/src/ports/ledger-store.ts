@@ -269,6 +269,8 @@ export class LedgerStore extends Context.Service<
       /** `Conflict("duplicate")` when the attempt key exists. */
       readonly insert: (row: New<GatewayAttempt>) => Guarded<GatewayAttempt>
       readonly get: (id: GatewayAttemptId) => Op<GatewayAttempt | null>
+      /** The attempt booked with this key (the gateway's idempotency key), if any. */
+      readonly getByKey: (attemptKey: string) => Op<GatewayAttempt | null>
       readonly update: (row: GatewayAttempt) => Write<GatewayAttempt>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<GatewayAttempt>>
       /** Attempts still `pending`, oldest first, at most `limit`. */

@@ -27,8 +27,10 @@ import { advanceCollection, collectionEvent, openCollection, submitForCollection
 import { parsePositiveAmount } from "../shared/exact-amounts.ts"
 import {
   bookRefundAttempt,
+  type GatewayNotice,
   pendingRefundAmount,
   reconcileAttempts,
+  recordNotice,
   withdrawUnsentCharge
 } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
@@ -265,6 +267,10 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
         )
       }, ports)
 
+      const recordGatewayNotice = Effect.fn("Collections.recordGatewayNotice")(function* (input: GatewayNotice) {
+        return yield* query("recordGatewayNotice", recordNotice(input))
+      }, ports)
+
       return Collections.of({
         requestCollection,
         markCollected,
@@ -272,7 +278,8 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
         failCollection,
         reverseThroughGateway,
         createPaymentLink,
-        reconcileGatewayAttempts
+        reconcileGatewayAttempts,
+        recordGatewayNotice
       })
     })
   )

@@ -15,7 +15,7 @@ import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import { AmountInput } from "../ledger-commands.ts"
 import { PaymentDetail } from "../payments/payments.service.ts"
-import type { ReconcileReport } from "../shared/gateway-attempts.ts"
+import type { GatewayNotice, NoticeResult, ReconcileReport } from "../shared/gateway-attempts.ts"
 import type { CommandFailure } from "../shared/ledger-command.ts"
 
 /**
@@ -91,6 +91,8 @@ export interface CollectionsShape {
   ) => Method<PaymentLink, CommandFailure | ValidationFailed | NotFound>
   /** Settles gateway attempts left pending (a crash, a timeout) by asking their gateways. */
   readonly reconcileGatewayAttempts: (input: ReconcileInput) => Method<ReconcileReport, StorageUnavailable | Forbidden>
+  /** A gateway's verified notice (a webhook event) about one of our attempts, recorded like its own answer. */
+  readonly recordGatewayNotice: (input: GatewayNotice) => Method<NoticeResult, StorageUnavailable | Forbidden>
 }
 
 // Every method needs an access level in auth/permissions.ts.

@@ -384,3 +384,46 @@ export const reconcileAttempts = (options: { readonly minimumAgeMs: number; read
     }
     return { examined, settled, stillPending: examined - settled } satisfies ReconcileReport
   }).pipe(Effect.withSpan("GatewayAttempts.reconcile"))
+
+/** A gateway's verified notice about the object it made for one of our attempts (a webhook event). */
+export interface GatewayNotice {
+  /** The code of the gateway whose endpoint received it: an attempt of another gateway is not touched. */
+  readonly gatewayCode: string
+  readonly attemptKey: string
+  readonly kind: "charge" | "refund"
+  readonly outcome: Exclude<ChargeOutcome, { readonly status: "unknown" }>
+  /** What the gateway's object holds, in minor units (null when not expressible): must be the attempt's. */
+  readonly amount: bigint | null
+  readonly currency: string
+}
+
+/** What a notice did: `settled` (the attempt took this answer), `noted` (still pending), or why not. */
+export type NoticeResult = "settled" | "noted" | "already-settled" | "unknown-attempt" | "mismatch"
+
+/**
+ * Records a gateway's notice for the attempt booked with its key, exactly like the answer of the
+ * call itself (`recordOutcome`): only a pending attempt changes, under its customer's lock, so a
+ * duplicate delivery, a notice that arrives after the call's own answer (or after the reconciler)
+ * and a stale non-final notice arriving after a final one all leave the ledger as it is. A notice
+ * whose gateway, kind, amount or currency is not the attempt's changes nothing.
+ */
+export const recordNotice = (notice: GatewayNotice) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const attempt = yield* store.gatewayAttempts.getByKey(notice.attemptKey)
+    if (attempt === null) return "unknown-attempt" satisfies NoticeResult
+    const gateway = yield* store.gateways.get(attempt.gatewayId)
+    if (
+      gateway === null ||
+      gateway.code !== notice.gatewayCode ||
+      attempt.kind !== notice.kind ||
+      (notice.amount !== null && notice.amount !== attempt.amount) ||
+      notice.currency.toUpperCase() !== attempt.currency
+    ) {
+      return "mismatch" satisfies NoticeResult
+    }
+    if (attempt.state !== "pending") return "already-settled" satisfies NoticeResult
+    yield* recordOutcome(attempt.id, notice.outcome)
+    const after = yield* store.gatewayAttempts.get(attempt.id)
+    return (after === null || after.state === "pending" ? "noted" : "settled") satisfies NoticeResult
+  }).pipe(Effect.withSpan("GatewayAttempts.notice"))
