@@ -6,7 +6,9 @@
  * succeeds, and a later-delivered `processing` event does not undo that; a failed debit rejects the
  * payment with the bank's reason; a delivery signed with another secret, or tampered with, answers
  * 400 and changes nothing; an unknown gateway code answers 404. Each time the stand-in holds exactly
- * one PaymentIntent per payment and the customer's balance agrees with it to the minor unit.
+ * one PaymentIntent per payment and the customer's balance agrees with it to the minor unit. A
+ * charge Stripe never received is re-sent by a reconciler pass (tRPC `gateways.reconcile`) and,
+ * still unanswered after its tries, given up to `needs-attention`, which `gateways.attempts` lists.
  */
 import { StripeStandIn } from "@paybridge/gateway-stripe/testing"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
@@ -171,5 +173,32 @@ describe("Stripe webhooks settle gateway attempts exactly once", () => {
     expect(await standIn.deliver(endpoint, success)).toBe(200)
     expect((await client.payments.get.query({ id: created.payment.id })).payment.state).toBe("posted")
     expect((await client.customers.get.query({ id: customer.id })).balance).toBe("900")
+  })
+
+  test("a charge Stripe never received is re-sent by the reconciler, then given up to needs-attention (tRPC lists it)", async () => {
+    const { client, gateway, customer } = await setUp("Never Heard Ltd")
+    standIn.script("POST /v1/payment_intents", { kind: "hang" }, { kind: "hang" })
+    const created = await client.payments.create.mutate({
+      customerId: customer.id,
+      amount: "3.00",
+      gatewayId: gateway.id,
+      cardToken: "tok_visa"
+    })
+    expect(created.payment.state).toBe("pending")
+    const report = await client.gateways.reconcile.mutate({ minimumAgeMs: 0, maxTries: 3 })
+    expect(report).toEqual({ examined: 1, settled: 0, stillPending: 0, needsAttention: 1, leaseHeldElsewhere: false })
+    const attention = await client.gateways.attempts.query({ state: "needs-attention" })
+    expect(attention.map((attempt) => [attempt.attemptKey, attempt.amount, attempt.tries])).toEqual([
+      [`pb_ch_${created.payment.publicId}`, "300", 3]
+    ])
+    expect(JSON.stringify(attention)).not.toContain("tok_visa")
+    // Never charged: Stripe holds no PaymentIntent for it, and the ledger booked nothing.
+    expect(
+      [...standIn.state.paymentIntents.values()].filter((intent) =>
+        JSON.stringify(intent).includes(`pb_ch_${created.payment.publicId}`)
+      )
+    ).toEqual([])
+    expect((await client.customers.get.query({ id: customer.id })).balance).toBe("0")
+    expect((await client.payments.get.query({ id: created.payment.id })).payment.state).toBe("pending")
   })
 })

@@ -73,6 +73,7 @@ export const ledgerOperationAccess = {
   createPaymentLink: "write",
   reconcileGatewayAttempts: "configure",
   recordGatewayNotice: "configure",
+  listGatewayAttempts: "configure",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read"
 } as const satisfies Record<string, Access>

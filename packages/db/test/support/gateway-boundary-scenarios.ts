@@ -148,7 +148,13 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
           assert.strictEqual(gateway.held.size, 0)
           gateway.setMode("approve")
           const report = yield* reconcile()
-          assert.deepStrictEqual(report, { examined: 1, settled: 1, stillPending: 0 })
+          assert.deepStrictEqual(report, {
+            examined: 1,
+            settled: 1,
+            stillPending: 0,
+            needsAttention: 0,
+            leaseHeldElsewhere: false
+          })
           assert.strictEqual(yield* paymentState(detail.payment.id), "posted")
           assert.strictEqual(gateway.approvedCharges().length, 1)
           assert.strictEqual(yield* balanceOf(customer.id), 1234n)
@@ -171,7 +177,13 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
           assert.strictEqual(gateway.approvedCharges().length, 1)
           assert.strictEqual(yield* balanceOf(customer.id), 700n)
           // A second pass finds nothing left to settle.
-          assert.deepStrictEqual(yield* reconcile(), { examined: 0, settled: 0, stillPending: 0 })
+          assert.deepStrictEqual(yield* reconcile(), {
+            examined: 0,
+            settled: 0,
+            stillPending: 0,
+            needsAttention: 0,
+            leaseHeldElsewhere: false
+          })
         })
       )
     )
@@ -184,7 +196,13 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
           gateway.setMode("lose-request")
           const detail = yield* charge(customer.id, cards.id, "3.00")
           gateway.setMode("approve")
-          assert.deepStrictEqual(yield* reconcile(30_000), { examined: 0, settled: 0, stillPending: 0 })
+          assert.deepStrictEqual(yield* reconcile(30_000), {
+            examined: 0,
+            settled: 0,
+            stillPending: 0,
+            needsAttention: 0,
+            leaseHeldElsewhere: false
+          })
           assert.strictEqual(yield* paymentState(detail.payment.id), "pending")
           yield* TestClock.adjust("31 seconds")
           assert.strictEqual((yield* reconcile(30_000)).settled, 1)
@@ -331,7 +349,13 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
           const [attempt] = yield* store.gatewayAttempts.listByPayment(detail.payment.id)
           assert.strictEqual(attempt?.state, "abandoned")
           assert.strictEqual(attempt?.sentAt, null)
-          assert.deepStrictEqual(yield* reconcile(), { examined: 0, settled: 0, stillPending: 0 })
+          assert.deepStrictEqual(yield* reconcile(), {
+            examined: 0,
+            settled: 0,
+            stillPending: 0,
+            needsAttention: 0,
+            leaseHeldElsewhere: false
+          })
           assert.strictEqual(yield* pendingCount, 0)
           assert.strictEqual(gateway.held.size, 0)
           assert.deepStrictEqual(gateway.requests, [])
@@ -340,6 +364,124 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
         Layer.fresh(layer)
       )
     })
+  })
+
+  describe("the reconciler's back-off, give-up and cluster lease", () => {
+    it.effect(
+      "backs off per attempt, gives an unanswered one up to needs-attention, which a late answer still settles",
+      () =>
+        withGateway((gateway) =>
+          Effect.gen(function* () {
+            const collections = yield* Collections
+            const payments = yield* Payments
+            const balances = yield* Balances
+            const store = yield* LedgerStore
+            const customer = yield* newCustomer()
+            const cards = yield* newGateway
+            gateway.setMode("lose-request")
+            const detail = yield* charge(customer.id, cards.id, "6.00")
+            const pass = () =>
+              asAdmin(collections.reconcileGatewayAttempts({ minimumAgeMs: 0, maxTries: 5, backoffBaseMs: 1000 }))
+            const attempt = () =>
+              Effect.map(store.gatewayAttempts.listByPayment(detail.payment.id), (rows) => rows[0]).pipe(Effect.orDie)
+
+            // Sent once by the command; the pass looks it up, re-sends it (no answer) and backs off 4 s.
+            assert.deepStrictEqual(yield* pass(), {
+              examined: 1,
+              settled: 0,
+              stillPending: 1,
+              needsAttention: 0,
+              leaseHeldElsewhere: false
+            })
+            const first = yield* attempt()
+            assert.strictEqual(first?.tries, 3)
+            assert.strictEqual(
+              first?.nextTryAt?.getTime(),
+              (yield* Effect.clockWith((c) => c.currentTimeMillis)) + 4000
+            )
+            // Not due yet: left alone.
+            assert.strictEqual((yield* pass()).examined, 0)
+            yield* TestClock.adjust("4 seconds")
+            const gaveUp = yield* pass()
+            assert.strictEqual(gaveUp.needsAttention, 1)
+            assert.strictEqual((yield* attempt())?.state, "needs-attention")
+            assert.include((yield* attempt())?.message ?? "", "no answer after 5 tries")
+            // Sent by the command and re-sent twice, looked up twice: five tries.
+            assert.strictEqual((yield* attempt())?.tries, 5)
+
+            // Visible, with an event; no longer retried on its own; the payment cannot be cancelled.
+            const listed = yield* asAdmin(collections.listGatewayAttempts({ state: "needs-attention" }))
+            assert.deepStrictEqual(
+              listed.map((row) => row.attemptKey),
+              [`pb_ch_${detail.payment.publicId}`]
+            )
+            const events = yield* asAdmin(balances.listEvents({ types: ["gateway.attempt-needs-attention"] }))
+            assert.strictEqual(events.items.length, 1)
+            yield* TestClock.adjust("2 hours")
+            assert.strictEqual((yield* pass()).examined, 0)
+            assert.strictEqual((yield* attempt())?.tries, 5)
+            const cancel = yield* Effect.flip(asAdmin(payments.cancelPayment({ paymentId: detail.payment.id })))
+            assert.strictEqual(cancel._tag, "InvalidTransition")
+            const forbidden = yield* Effect.flip(
+              as(finance)(collections.listGatewayAttempts({ state: "needs-attention" }))
+            )
+            assert.strictEqual(forbidden._tag, "Forbidden")
+
+            // The gateway's answer arrives after all (a webhook): it settles the attempt, once.
+            const settled = yield* asAdmin(
+              collections.recordGatewayNotice({
+                gatewayCode: "cards",
+                attemptKey: `pb_ch_${detail.payment.publicId}`,
+                kind: "charge",
+                amount: 600n,
+                currency: "EUR",
+                outcome: { status: "approved", gatewayReference: "GW-LATE-1" }
+              })
+            )
+            assert.strictEqual(settled, "settled")
+            assert.strictEqual(yield* paymentState(detail.payment.id), "posted")
+            assert.strictEqual(yield* balanceOf(customer.id), 600n)
+          })
+        )
+    )
+
+    it.effect("a pass is skipped while another process holds the reconciler's lease, and runs once it expires", () =>
+      withGateway((gateway) =>
+        Effect.gen(function* () {
+          const store = yield* LedgerStore
+          const customer = yield* newCustomer()
+          const cards = yield* newGateway
+          gateway.setMode("lose-answer")
+          const detail = yield* charge(customer.id, cards.id, "4.00")
+          gateway.setMode("approve")
+          const at = new Date(yield* Effect.clockWith((c) => c.currentTimeMillis))
+          const taken = yield* store.leases
+            .acquire("gateway-reconciler", "another-process", at, new Date(at.getTime() + 60_000))
+            .pipe(Effect.orDie)
+          assert.isTrue(taken)
+          assert.deepStrictEqual(yield* reconcile(), {
+            examined: 0,
+            settled: 0,
+            stillPending: 0,
+            needsAttention: 0,
+            leaseHeldElsewhere: true
+          })
+          assert.strictEqual(yield* paymentState(detail.payment.id), "pending")
+          assert.strictEqual(gateway.requests.length, 1)
+          yield* TestClock.adjust("61 seconds")
+          assert.strictEqual((yield* reconcile()).settled, 1)
+          assert.strictEqual(yield* paymentState(detail.payment.id), "posted")
+          assert.strictEqual(gateway.approvedCharges().length, 1)
+          // The pass gave the lease back: the other process takes it at once.
+          const now2 = new Date(yield* Effect.clockWith((c) => c.currentTimeMillis))
+          assert.isTrue(
+            yield* store.leases
+              .acquire("gateway-reconciler", "another-process", now2, new Date(now2.getTime() + 1000))
+              .pipe(Effect.orDie)
+          )
+        })
+      )
+    )
   })
 
   describe("a gateway's notice (a webhook event) about an attempt", () => {
@@ -381,7 +523,13 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
           assert.strictEqual(yield* paymentState(detail.payment.id), "posted")
           assert.strictEqual(yield* balanceOf(customer.id), 1100n)
           // The reconciler finds nothing left to do.
-          assert.deepStrictEqual(yield* reconcile(), { examined: 0, settled: 0, stillPending: 0 })
+          assert.deepStrictEqual(yield* reconcile(), {
+            examined: 0,
+            settled: 0,
+            stillPending: 0,
+            needsAttention: 0,
+            leaseHeldElsewhere: false
+          })
           const forbidden = yield* Effect.flip(as(finance)(collections.recordGatewayNotice(notice)))
           assert.strictEqual(forbidden._tag, "Forbidden")
         })

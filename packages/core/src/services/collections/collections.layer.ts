@@ -48,7 +48,13 @@ import {
   visibleDocument
 } from "../shared/record-access.ts"
 import { ensureLeftToReverse } from "../shared/reversal-booking.ts"
-import { Collections, type CreatePaymentLinkInput, PaymentLink, type ReconcileInput } from "./collections.service.ts"
+import {
+  Collections,
+  type CreatePaymentLinkInput,
+  type ListGatewayAttemptsInput,
+  PaymentLink,
+  type ReconcileInput
+} from "./collections.service.ts"
 
 /** Shared body of cancelCollection and failCollection: the collection ends, the payment returns to draft. */
 const unwindCollection = (input: C.CollectionOutcomeInput, action: "cancel" | "fail") =>
@@ -263,8 +269,20 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
       ) {
         return yield* query(
           "reconcileGatewayAttempts",
-          reconcileAttempts({ minimumAgeMs: input.minimumAgeMs ?? 30_000, limit: input.limit ?? 500 })
+          reconcileAttempts({
+            minimumAgeMs: input.minimumAgeMs ?? 30_000,
+            limit: input.limit ?? 500,
+            maxTries: input.maxTries,
+            backoffBaseMs: input.backoffBaseMs,
+            holder: input.holder
+          })
         )
+      }, ports)
+
+      const listGatewayAttempts = Effect.fn("Collections.listGatewayAttempts")(function* (
+        input: ListGatewayAttemptsInput
+      ) {
+        return yield* query("listGatewayAttempts", store.gatewayAttempts.listInState(input.state, input.limit ?? 100))
       }, ports)
 
       const recordGatewayNotice = Effect.fn("Collections.recordGatewayNotice")(function* (input: GatewayNotice) {
@@ -279,6 +297,7 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
         reverseThroughGateway,
         createPaymentLink,
         reconcileGatewayAttempts,
+        listGatewayAttempts,
         recordGatewayNotice
       })
     })

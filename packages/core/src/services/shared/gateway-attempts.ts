@@ -9,7 +9,10 @@
  * refund approved → the reversal is booked, declined → nothing changes. The reconciler settles
  * attempts left pending (a crash, a timeout) by asking the gateway for the key, and re-sends an
  * attempt the gateway never saw with the same key, so nothing is charged twice and no charge is left
- * unbooked.
+ * unbooked. It backs off exponentially per attempt (`nextTryAt`, counted in `tries`), gives an
+ * attempt the gateway never answers up to `needs-attention` after `maxTries`, and runs once per
+ * cluster: a pass holds the `gateway-reconciler` lease (a row every process shares), and a process
+ * that cannot take it skips the pass.
  */
 import { Context, Effect } from "effect"
 import type { BusinessDate } from "../../model/common.ts"
@@ -39,7 +42,10 @@ const capturedPorts = Effect.gen(function* () {
   )
 })
 
-const attemptEvent = (type: "gateway.attempt-booked" | "gateway.attempt-settled", attempt: GatewayAttempt) =>
+const attemptEvent = (
+  type: "gateway.attempt-booked" | "gateway.attempt-settled" | "gateway.attempt-needs-attention",
+  attempt: GatewayAttempt
+) =>
   recordEvent({
     type,
     entity: "payment",
@@ -82,6 +88,7 @@ const newAttempt = Effect.fnUntraced(function* (
     createdAt: at,
     sentAt: null,
     settledAt: null,
+    nextTryAt: null,
     updatedAt: at
   })
   yield* attemptEvent("gateway.attempt-booked", attempt)
@@ -89,6 +96,9 @@ const newAttempt = Effect.fnUntraced(function* (
   yield* afterCommit(Effect.provideContext(sendAttempt(attempt.id), ports))
   return attempt
 })
+
+/** Attempts still waiting for the gateway's answer (the reconciler retries only `pending` ones). */
+const isOpen = (attempt: GatewayAttempt) => attempt.state === "pending" || attempt.state === "needs-attention"
 
 /** Books the charge of a pending payment (customer locked, inside the command's transaction). */
 export const bookChargeAttempt = (payment: Payment, gateway: Gateway, token: string | null) =>
@@ -116,7 +126,7 @@ export const withdrawUnsentCharge = (payment: Payment, action: string) =>
     const store = yield* LedgerStore
     const attempts = yield* store.gatewayAttempts.listByPayment(payment.id)
     for (const attempt of attempts) {
-      if (attempt.kind !== "charge" || attempt.state !== "pending") continue
+      if (attempt.kind !== "charge" || !isOpen(attempt)) continue
       if (attempt.sentAt !== null) {
         return yield* Effect.fail(
           refused(
@@ -146,7 +156,7 @@ export const pendingRefundAmount = (payment: Payment) =>
     const store = yield* LedgerStore
     const attempts = yield* store.gatewayAttempts.listByPayment(payment.id)
     return attempts
-      .filter((attempt) => attempt.kind === "refund" && attempt.state === "pending")
+      .filter((attempt) => attempt.kind === "refund" && isOpen(attempt))
       .reduce((sum, attempt) => sum + attempt.amount, 0n)
   })
 
@@ -233,10 +243,10 @@ export const recordOutcome = (id: GatewayAttemptId, outcome: AttemptLookupOutcom
     yield* store.transaction(
       Effect.gen(function* () {
         const first = yield* store.gatewayAttempts.get(id)
-        if (first === null || first.state !== "pending") return
+        if (first === null || !isOpen(first)) return
         yield* store.lockCustomer(first.customerId)
         const attempt = yield* store.gatewayAttempts.get(id)
-        if (attempt === null || attempt.state !== "pending") return
+        if (attempt === null || !isOpen(attempt)) return
         const at = yield* now
         if (outcome.status === "unknown" || outcome.status === "not-found") {
           yield* store.gatewayAttempts.update({
@@ -351,23 +361,121 @@ export interface ReconcileReport {
   readonly examined: number
   readonly settled: number
   readonly stillPending: number
+  /** Attempts given up to `needs-attention` in this pass. */
+  readonly needsAttention: number
+  /** Another process held the reconciler's lease: this pass did nothing. */
+  readonly leaseHeldElsewhere: boolean
 }
 
+export interface ReconcileOptions {
+  /** Attempts touched more recently are left alone (a call may be in flight). */
+  readonly minimumAgeMs: number
+  readonly limit: number
+  /** Who runs the pass (the lease's holder); a new id per pass when absent. */
+  readonly holder?: string | undefined
+  /** Unanswered tries after which an attempt needs attention (default 12). */
+  readonly maxTries?: number | undefined
+  /** First back-off (default 30 s), doubled per unanswered try up to `backoffMaxMs` (default 1 h). */
+  readonly backoffBaseMs?: number | undefined
+  readonly backoffMaxMs?: number | undefined
+}
+
+interface ReconcileSettings {
+  readonly minimumAgeMs: number
+  readonly limit: number
+  readonly holder: string
+  readonly maxTries: number
+  readonly backoffBaseMs: number
+  readonly backoffMaxMs: number
+}
+
+/** The name of the reconciler's lease and how long a pass may hold it without renewing. */
+export const reconcilerLease = { name: "gateway-reconciler", ttlMs: 120_000 } as const
+
+/** The wait before the next try after `tries` unanswered ones: base · 2^(tries-1), at most `max`. */
+export const backoffDelayMs = (tries: number, baseMs: number, maxMs: number): number =>
+  Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(30, tries - 1)))
+
 /**
- * Settles attempts still pending: each one older than `minimumAgeMs` (so a call in flight is left
- * alone) is looked up at its gateway by key; an answer is recorded, and an attempt the gateway never
- * saw is sent again with the same key.
+ * After a try that left the attempt open without the gateway's decision: counts it and sets when to
+ * try next, or gives it up to `needs-attention` (an event says so) once `maxTries` is reached. A
+ * `pending` answer from the gateway (it holds the charge, e.g. a bank debit still processing) only
+ * backs off: the gateway decides it later.
  */
-export const reconcileAttempts = (options: { readonly minimumAgeMs: number; readonly limit: number }) =>
+const backOff = (id: GatewayAttemptId, answered: boolean, options: ReconcileSettings) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
+    return yield* store.transaction(
+      Effect.gen(function* () {
+        const first = yield* store.gatewayAttempts.get(id)
+        if (first === null || first.state !== "pending") return false
+        yield* store.lockCustomer(first.customerId)
+        const attempt = yield* store.gatewayAttempts.get(id)
+        if (attempt === null || attempt.state !== "pending") return false
+        const at = yield* now
+        const tries = attempt.tries + 1
+        if (!answered && tries >= options.maxTries) {
+          const given = yield* store.gatewayAttempts.update({
+            ...attempt,
+            state: "needs-attention",
+            tries,
+            nextTryAt: null,
+            message: `the gateway gave no answer after ${tries} tries${attempt.message === null ? "" : ` (last: ${attempt.message})`}`,
+            updatedAt: at
+          })
+          yield* attemptEvent("gateway.attempt-needs-attention", given)
+          return true
+        }
+        const delay = backoffDelayMs(tries, options.backoffBaseMs, options.backoffMaxMs)
+        yield* store.gatewayAttempts.update({
+          ...attempt,
+          tries,
+          nextTryAt: new Date(at.getTime() + delay),
+          updatedAt: at
+        })
+        return false
+      })
+    )
+  })
+
+/**
+ * Settles attempts still pending and due (older than `minimumAgeMs`, past their `nextTryAt`): each
+ * is looked up at its gateway by key; an answer is recorded, an attempt the gateway never saw is
+ * sent again with the same key, and one still without a decision backs off (or needs attention).
+ * Only the holder of the reconciler's lease runs a pass; the lease is renewed before each attempt,
+ * so a pass longer than the lease's time stops rather than overlap another process's.
+ */
+export const reconcileAttempts = (input: ReconcileOptions) =>
+  Effect.gen(function* () {
+    const options: ReconcileSettings = {
+      minimumAgeMs: input.minimumAgeMs,
+      limit: input.limit,
+      holder: input.holder ?? `reconciler-${crypto.randomUUID()}`,
+      maxTries: input.maxTries ?? 12,
+      backoffBaseMs: input.backoffBaseMs ?? 30_000,
+      backoffMaxMs: input.backoffMaxMs ?? 3_600_000
+    }
+    const store = yield* LedgerStore
     const gateways = yield* PaymentGateways
-    const at = (yield* now).getTime()
-    const pending = yield* store.gatewayAttempts.listPending(options.limit)
+    const hold = Effect.gen(function* () {
+      const at = yield* now
+      return yield* store.leases.acquire(
+        reconcilerLease.name,
+        options.holder,
+        at,
+        new Date(at.getTime() + reconcilerLease.ttlMs)
+      )
+    })
+    const empty = { examined: 0, settled: 0, stillPending: 0, needsAttention: 0 }
+    if (!(yield* hold)) return { ...empty, leaseHeldElsewhere: true } satisfies ReconcileReport
+    const at = yield* now
+    const due = yield* store.gatewayAttempts.listDue(at, options.limit)
     let settled = 0
     let examined = 0
-    for (const attempt of pending) {
-      if (at - attempt.updatedAt.getTime() < options.minimumAgeMs) continue
+    let needsAttention = 0
+    for (const attempt of due) {
+      if (at.getTime() - attempt.updatedAt.getTime() < options.minimumAgeMs) continue
+      if (!(yield* hold)) break
       examined += 1
       const gateway = yield* store.gateways.get(attempt.gatewayId)
       if (gateway === null || gateways.refusal(gateway) !== null) continue
@@ -380,9 +488,21 @@ export const reconcileAttempts = (options: { readonly minimumAgeMs: number; read
       if (found.status === "not-found") yield* sendAttempt(attempt.id)
       else yield* recordOutcome(attempt.id, found)
       const after = yield* store.gatewayAttempts.get(attempt.id)
-      if (after !== null && after.state !== "pending") settled += 1
+      if (after !== null && after.state !== "pending") {
+        settled += 1
+        continue
+      }
+      const answered = found.status === "pending"
+      if (yield* backOff(attempt.id, answered, options).pipe(Effect.orElseSucceed(() => false))) needsAttention += 1
     }
-    return { examined, settled, stillPending: examined - settled } satisfies ReconcileReport
+    yield* store.leases.release(reconcilerLease.name, options.holder)
+    return {
+      examined,
+      settled,
+      stillPending: examined - settled - needsAttention,
+      needsAttention,
+      leaseHeldElsewhere: false
+    } satisfies ReconcileReport
   }).pipe(Effect.withSpan("GatewayAttempts.reconcile"))
 
 /** A gateway's verified notice about the object it made for one of our attempts (a webhook event). */
@@ -422,8 +542,8 @@ export const recordNotice = (notice: GatewayNotice) =>
     ) {
       return "mismatch" satisfies NoticeResult
     }
-    if (attempt.state !== "pending") return "already-settled" satisfies NoticeResult
+    if (!isOpen(attempt)) return "already-settled" satisfies NoticeResult
     yield* recordOutcome(attempt.id, notice.outcome)
     const after = yield* store.gatewayAttempts.get(attempt.id)
-    return (after === null || after.state === "pending" ? "noted" : "settled") satisfies NoticeResult
+    return (after === null || isOpen(after) ? "noted" : "settled") satisfies NoticeResult
   }).pipe(Effect.withSpan("GatewayAttempts.notice"))
