@@ -74,6 +74,7 @@ export const gatewaysLayer = (setup: GatewaySetup): Layer.Layer<PaymentGateways>
             : null,
         charge: (request) => callsOf(request.gateway)?.charge(request) ?? Effect.succeed(notServed(request.gateway)),
         refund: (request) => callsOf(request.gateway)?.refund(request) ?? Effect.succeed(notServed(request.gateway)),
+        cancel: (request) => callsOf(request.gateway)?.cancel(request) ?? Effect.succeed(notServed(request.gateway)),
         lookup: (request) => callsOf(request.gateway)?.lookup(request) ?? Effect.succeed(notServed(request.gateway)),
         createPaymentLink: (request) =>
           callsOf(request.gateway)?.createPaymentLink(request) ??

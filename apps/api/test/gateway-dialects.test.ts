@@ -11,7 +11,8 @@
  * `PATCH /payment-providers/{id}`, an instant bank payment from a SEPA mandate stays pending while
  * Stripe processes it and posts from Stripe's webhook, a decline answers Elevate's 400 and is then
  * reprocessed (`/payment-provider-reprocess`) as one new charge, and a payment link is one Checkout
- * Session that books nothing. Throughout, Stripe holds exactly one PaymentIntent per ledger payment
+ * Session that books nothing; an invoice payment awaiting the card holder's authentication is voided at
+ * Stripe by `/invoice-payment-cancel` before the ledger cancels it. Throughout, Stripe holds exactly one PaymentIntent per ledger payment
  * (by the payment's attempt key) with its amount, and the balances agree to the minor unit.
  */
 import { defineUnit } from "@paybridge/adapter-crm-com"
@@ -295,5 +296,29 @@ describe("with Stripe driving the gateway, each dialect charges once per payment
     ])
     expect((await admin.customers.get.query({ id: customer.id })).balance).toBe("0")
     expect((await admin.documents.get.query({ id: invoice.id })).state).toBe("paid")
+  })
+
+  test("Elevate: an invoice payment awaiting the card holder's authentication is voided at Stripe, then cancelled", async () => {
+    const { admin, gateway, elevate } = session
+    const customer = await admin.customers.create.mutate({ name: "Elevate 3DS Ltd", number: "801", currency: "EUR" })
+    const invoice = await admin.documents.issue.mutate({ kind: "invoice", customerId: customer.id, total: "18.00" })
+    const submitted = await elevate("POST", "invoice-payments", {
+      invoiceId: invoice.id,
+      type: "CREDIT_CARD",
+      paymentProviderId: gateway.id,
+      mandateReference: "tok_authenticationRequired"
+    })
+    expect(submitted.status, JSON.stringify(submitted.json)).toBe(201)
+    expect(submitted.json).toMatchObject({ status: "PENDING" })
+    const payment = (await admin.payments.list.query({ customerId: customer.id })).items[0]
+    expect(intentsOfPayment(String(payment?.publicId))).toEqual([[1800, "requires_action"]])
+
+    const cancelled = await elevate("POST", "invoice-payment-cancel", { invoicePaymentId: submitted.json.id })
+    expect(cancelled.status, JSON.stringify(cancelled.json)).toBe(200)
+    expect(cancelled.json).toMatchObject({ id: submitted.json.id, status: "UNPAID" })
+    expect(intentsOfPayment(String(payment?.publicId))).toEqual([[1800, "canceled"]])
+    expect((await admin.payments.get.query({ id: Number(payment?.id) })).payment.state).toBe("cancelled")
+    expect((await admin.customers.get.query({ id: customer.id })).balance).toBe("-1800")
+    expect((await admin.documents.get.query({ id: invoice.id })).state).toBe("issued")
   })
 })

@@ -271,9 +271,17 @@ export type GatewayAttemptKind = typeof GatewayAttemptKind.Type
  * `pending` until the gateway's answer is recorded; `needs-attention` when the reconciler gave up
  * asking (the gateway never answered after `maxReconcileTries`): still open (a gateway's answer, e.g.
  * a webhook, settles it; its payment cannot be cancelled while the charge may exist) but no longer
- * retried on its own. The others are final.
+ * retried on its own. `cancelled`: voided at the gateway before it completed (no money moved). The
+ * others are final.
  */
-export const GatewayAttemptState = Schema.Literals(["pending", "approved", "declined", "abandoned", "needs-attention"])
+export const GatewayAttemptState = Schema.Literals([
+  "pending",
+  "approved",
+  "declined",
+  "abandoned",
+  "cancelled",
+  "needs-attention"
+])
 export type GatewayAttemptState = typeof GatewayAttemptState.Type
 
 /**

@@ -32,6 +32,7 @@ import {
   admin,
   as,
   asAdmin,
+  auditor,
   balanceChain,
   balanceOf,
   finance,
@@ -299,7 +300,51 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
   })
 
   describe("cancelling a pending gateway payment", () => {
-    it.effect("is refused once the charge was sent (the gateway has no cancel call); its answer decides", () =>
+    it.effect("a charge the gateway holds pending is cancelled there, then the payment; nothing is booked", () =>
+      withGateway((gateway) =>
+        Effect.gen(function* () {
+          const payments = yield* Payments
+          const store = yield* LedgerStore
+          const customer = yield* newCustomer()
+          const cards = yield* newGateway
+          const invoice = yield* issueInvoice(customer.id, "15.00")
+          gateway.setMode("pend")
+          const detail = yield* asAdmin(
+            payments.createPayment({
+              customerId: customer.id,
+              amount: "15.00",
+              gatewayId: cards.id,
+              cardToken: "tok",
+              allocations: [{ documentId: invoice.id, amount: "15.00" }]
+            })
+          )
+          assert.strictEqual(detail.payment.state, "pending")
+          // A read-only principal cannot reach the gateway through it.
+          const forbidden = yield* Effect.flip(as(auditor)(payments.cancelPayment({ paymentId: detail.payment.id })))
+          assert.strictEqual(forbidden._tag, "Forbidden")
+          assert.deepStrictEqual(gateway.cancels, [])
+
+          const cancelled = yield* asAdmin(payments.cancelPayment({ paymentId: detail.payment.id }))
+          assert.strictEqual(cancelled.state, "cancelled")
+          assert.deepStrictEqual(gateway.cancels, [`pb_ch_${detail.payment.publicId}`])
+          const [attempt] = yield* store.gatewayAttempts.listByPayment(detail.payment.id)
+          assert.strictEqual(attempt?.state, "cancelled")
+          assert.strictEqual(gateway.approvedCharges().length, 0)
+          assert.strictEqual((yield* store.documents.get(invoice.id).pipe(Effect.orDie))?.outstanding, 1500n)
+          assert.strictEqual(yield* balanceOf(customer.id), -1500n)
+          // Nothing left for the reconciler.
+          assert.deepStrictEqual(yield* reconcile(), {
+            examined: 0,
+            settled: 0,
+            stillPending: 0,
+            needsAttention: 0,
+            leaseHeldElsewhere: false
+          })
+        })
+      )
+    )
+
+    it.effect("is refused while the gateway cannot cancel the charge (it never received it); its answer decides", () =>
       withGateway((gateway) =>
         Effect.gen(function* () {
           const payments = yield* Payments
@@ -312,6 +357,7 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
           const cancel = yield* Effect.flip(asAdmin(payments.cancelPayment({ paymentId: detail.payment.id })))
           assert.strictEqual(cancel._tag, "InvalidTransition")
           assert.include(cancel.message, "already at the payment gateway")
+          assert.deepStrictEqual(gateway.cancels, [`pb_ch_${detail.payment.publicId}`])
           const unwind = yield* Effect.flip(
             asAdmin(collections.cancelCollection({ paymentId: detail.payment.id, reason: "customer asked" }))
           )

@@ -31,6 +31,7 @@ import {
   pendingRefundAmount,
   reconcileAttempts,
   recordNotice,
+  voidAtGateway,
   withdrawUnsentCharge
 } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
@@ -146,10 +147,12 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
       }, ports)
 
       const cancelCollection = Effect.fn("Collections.cancelCollection")(function* (input: C.CollectionOutcomeInput) {
+        yield* voidAtGateway("cancelCollection", input.paymentId)
         return yield* mutation("cancelCollection", input, PaymentDetail, unwindCollection(input, "cancel"))
       }, ports)
 
       const failCollection = Effect.fn("Collections.failCollection")(function* (input: C.CollectionOutcomeInput) {
+        yield* voidAtGateway("failCollection", input.paymentId)
         return yield* mutation("failCollection", input, PaymentDetail, unwindCollection(input, "fail"))
       }, ports)
 

@@ -15,8 +15,9 @@
  * that cannot take it skips the pass.
  */
 import { Context, Effect } from "effect"
+import { authorize, type LedgerOperation } from "../../auth/permissions.ts"
 import type { BusinessDate } from "../../model/common.ts"
-import type { DocumentId, GatewayAttemptId } from "../../model/ids.ts"
+import type { DocumentId, GatewayAttemptId, PaymentId } from "../../model/ids.ts"
 import type { Gateway, GatewayAttempt, Payment } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { type AttemptLookupOutcome, type ChargeOutcome, PaymentGateways } from "../../ports/payment-gateway.ts"
@@ -29,6 +30,7 @@ import { savePayment } from "./guarded-saves.ts"
 import { minor, recordEvent } from "./ledger-events.ts"
 import { paymentTransition, refused } from "./lifecycle-steps.ts"
 import { bookPosting, paymentEvent } from "./payment-posting.ts"
+import { currentPrincipal, visiblePayment } from "./record-access.ts"
 import { bookReversal } from "./reversal-booking.ts"
 
 /** The ports the queued call and its settlement use, captured from the booking command. */
@@ -114,11 +116,59 @@ export const bookChargeAttempt = (payment: Payment, gateway: Gateway, token: str
   })
 
 /**
+ * Before a pending gateway payment is cancelled or returned to draft (outside any transaction, the
+ * caller authorised and the payment visible to it): each of its open charge attempts already at the
+ * gateway is cancelled (voided) there, and a `cancelled` answer closes the attempt (`cancelled`,
+ * in its own transaction under the customer's lock), so the change that follows goes ahead. Any
+ * other answer (the charge completed or is settling, the gateway unreachable) leaves the attempt
+ * open and `withdrawUnsentCharge` refuses the change: the gateway's answer decides the payment.
+ */
+export const cancelSentCharges = (payment: Payment) =>
+  Effect.gen(function* () {
+    if (payment.gatewayId === null || payment.state !== "pending") return
+    const store = yield* LedgerStore
+    const gateways = yield* PaymentGateways
+    const attempts = yield* store.gatewayAttempts.listByPayment(payment.id)
+    for (const attempt of attempts) {
+      if (attempt.kind !== "charge" || !isOpen(attempt) || attempt.sentAt === null) continue
+      const gateway = yield* store.gateways.get(attempt.gatewayId)
+      if (gateway === null || gateways.refusal(gateway) !== null) continue
+      const outcome = yield* gateways.cancel({
+        gateway,
+        attemptKey: attempt.attemptKey,
+        chargeReference: attempt.gatewayReference ?? payment.gatewayReference
+      })
+      if (outcome.status !== "cancelled") continue
+      yield* store.transaction(
+        Effect.gen(function* () {
+          yield* store.lockCustomer(attempt.customerId)
+          const current = yield* store.gatewayAttempts.get(attempt.id)
+          if (current === null || !isOpen(current)) return
+          const at = yield* now
+          const closed = yield* store.gatewayAttempts.update({
+            ...current,
+            state: "cancelled",
+            gatewayReference: outcome.gatewayReference,
+            message: "cancelled at the gateway before it completed",
+            settledAt: at,
+            updatedAt: at
+          })
+          yield* attemptEvent("gateway.attempt-settled", closed)
+        })
+      )
+    }
+  }).pipe(
+    // Not cancelled or not recorded: the attempt stays open, and the change is refused below.
+    Effect.ignore,
+    Effect.withSpan("GatewayAttempts.cancelSent")
+  )
+
+/**
  * Before a pending gateway payment is cancelled or returned to draft (customer locked, inside the
  * command's transaction): its charge attempt not yet sent is abandoned, so it is never sent; one
- * already at the gateway refuses the change, since the gateway contract has no cancel call and the
- * gateway's answer (or the reconciler's) decides the payment — cancelling it here could leave money
- * taken and nothing booked.
+ * still open at the gateway (which `cancelSentCharges` could not cancel there) refuses the change:
+ * the gateway's answer (or the reconciler's) decides the payment — cancelling it here could leave
+ * money taken and nothing booked.
  */
 export const withdrawUnsentCharge = (payment: Payment, action: string) =>
   Effect.gen(function* () {
@@ -134,7 +184,7 @@ export const withdrawUnsentCharge = (payment: Payment, action: string) =>
             payment.id,
             payment.state,
             action,
-            "the charge is already at the payment gateway, which cannot cancel it; its answer decides the payment"
+            "the charge is already at the payment gateway, which did not cancel it; its answer decides the payment"
           )
         )
       }
@@ -547,3 +597,15 @@ export const recordNotice = (notice: GatewayNotice) =>
     const after = yield* store.gatewayAttempts.get(attempt.id)
     return (after === null || isOpen(after) ? "noted" : "settled") satisfies NoticeResult
   }).pipe(Effect.withSpan("GatewayAttempts.notice"))
+
+/**
+ * The step before a command that cancels or unwinds a pending gateway payment: the principal must be
+ * allowed `operation` and see the payment; then its charge is voided at the gateway where it can be
+ * (`cancelSentCharges`), outside any transaction. Failures of the command itself come afterwards.
+ */
+export const voidAtGateway = (operation: LedgerOperation, paymentId: PaymentId) =>
+  Effect.gen(function* () {
+    yield* authorize(yield* currentPrincipal, operation)
+    const payment = yield* Effect.option(visiblePayment(paymentId))
+    if (payment._tag === "Some") yield* cancelSentCharges(payment.value)
+  })
