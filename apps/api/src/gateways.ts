@@ -120,7 +120,11 @@ export const startReconciler = (options: {
       Effect.flatMap(Collections, (collections) =>
         collections.reconcileGatewayAttempts({
           minimumAgeMs: Duration.toMillis(options.setup.reconcileMinimumAge),
-          holder: `${hostname()}:${process.pid}`
+          holder: `${hostname()}:${process.pid}`,
+          // An unanswered attempt is retried at the next pass, then after 2, 4, 8… intervals (at most 1 hour);
+          // a process killed mid-pass keeps the others out for at most two intervals (at least 5 s).
+          backoffBaseMs: Duration.toMillis(options.setup.reconcileInterval),
+          leaseMs: Math.max(5_000, 2 * Duration.toMillis(options.setup.reconcileInterval))
         })
       ).pipe(Effect.provide(CommandContext.system("system")))
     )

@@ -277,7 +277,8 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
             limit: input.limit ?? 500,
             maxTries: input.maxTries,
             backoffBaseMs: input.backoffBaseMs,
-            holder: input.holder
+            holder: input.holder,
+            leaseMs: input.leaseMs
           })
         )
       }, ports)

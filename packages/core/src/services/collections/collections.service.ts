@@ -71,6 +71,8 @@ export interface ReconcileInput {
   readonly backoffBaseMs?: number | undefined
   /** Who runs the pass (the cluster lease's holder), e.g. the process; a new id per pass when absent. */
   readonly holder?: string | undefined
+  /** How long the pass holds the cluster lease without renewing it (default 120 s). */
+  readonly leaseMs?: number | undefined
 }
 
 /** Gateway attempts in one state (e.g. `needs-attention`), oldest first. */

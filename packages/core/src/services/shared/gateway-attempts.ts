@@ -428,6 +428,8 @@ export interface ReconcileOptions {
   /** First back-off (default 30 s), doubled per unanswered try up to `backoffMaxMs` (default 1 h). */
   readonly backoffBaseMs?: number | undefined
   readonly backoffMaxMs?: number | undefined
+  /** How long a pass holds the cluster lease without renewing it (default 120 s; renewed per attempt). */
+  readonly leaseMs?: number | undefined
 }
 
 interface ReconcileSettings {
@@ -437,9 +439,14 @@ interface ReconcileSettings {
   readonly maxTries: number
   readonly backoffBaseMs: number
   readonly backoffMaxMs: number
+  readonly leaseMs: number
 }
 
-/** The name of the reconciler's lease and how long a pass may hold it without renewing. */
+/**
+ * The name of the reconciler's lease and how long a pass holds it without renewing, by default. A
+ * process killed mid-pass keeps the others out until it expires; correctness never depends on it
+ * (each attempt is settled under its customer's lock and re-sent only with its own key).
+ */
 export const reconcilerLease = { name: "gateway-reconciler", ttlMs: 120_000 } as const
 
 /** The wait before the next try after `tries` unanswered ones: base · 2^(tries-1), at most `max`. */
@@ -503,21 +510,35 @@ export const reconcileAttempts = (input: ReconcileOptions) =>
       holder: input.holder ?? `reconciler-${crypto.randomUUID()}`,
       maxTries: input.maxTries ?? 12,
       backoffBaseMs: input.backoffBaseMs ?? 30_000,
-      backoffMaxMs: input.backoffMaxMs ?? 3_600_000
+      backoffMaxMs: input.backoffMaxMs ?? 3_600_000,
+      leaseMs: input.leaseMs ?? reconcilerLease.ttlMs
     }
     const store = yield* LedgerStore
-    const gateways = yield* PaymentGateways
-    const hold = Effect.gen(function* () {
-      const at = yield* now
-      return yield* store.leases.acquire(
-        reconcilerLease.name,
-        options.holder,
-        at,
-        new Date(at.getTime() + reconcilerLease.ttlMs)
-      )
-    })
     const empty = { examined: 0, settled: 0, stillPending: 0, needsAttention: 0 }
-    if (!(yield* hold)) return { ...empty, leaseHeldElsewhere: true } satisfies ReconcileReport
+    if (!(yield* holdLease(options))) return { ...empty, leaseHeldElsewhere: true } satisfies ReconcileReport
+    return yield* settleDue(options).pipe(
+      Effect.ensuring(Effect.ignore(store.leases.release(reconcilerLease.name, options.holder)))
+    )
+  }).pipe(Effect.withSpan("GatewayAttempts.reconcile"))
+
+/** Takes or renews the reconciler's lease for `options.holder`. */
+const holdLease = (options: ReconcileSettings) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const at = yield* now
+    return yield* store.leases.acquire(
+      reconcilerLease.name,
+      options.holder,
+      at,
+      new Date(at.getTime() + options.leaseMs)
+    )
+  })
+
+/** One pass over the due attempts, the lease held (and renewed before each attempt). */
+const settleDue = (options: ReconcileSettings) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const gateways = yield* PaymentGateways
     const at = yield* now
     const due = yield* store.gatewayAttempts.listDue(at, options.limit)
     let settled = 0
@@ -525,7 +546,7 @@ export const reconcileAttempts = (input: ReconcileOptions) =>
     let needsAttention = 0
     for (const attempt of due) {
       if (at.getTime() - attempt.updatedAt.getTime() < options.minimumAgeMs) continue
-      if (!(yield* hold)) break
+      if (!(yield* holdLease(options))) break
       examined += 1
       const gateway = yield* store.gateways.get(attempt.gatewayId)
       if (gateway === null || gateways.refusal(gateway) !== null) continue
@@ -545,7 +566,6 @@ export const reconcileAttempts = (input: ReconcileOptions) =>
       const answered = found.status === "pending"
       if (yield* backOff(attempt.id, answered, options).pipe(Effect.orElseSucceed(() => false))) needsAttention += 1
     }
-    yield* store.leases.release(reconcilerLease.name, options.holder)
     return {
       examined,
       settled,
@@ -553,7 +573,7 @@ export const reconcileAttempts = (input: ReconcileOptions) =>
       needsAttention,
       leaseHeldElsewhere: false
     } satisfies ReconcileReport
-  }).pipe(Effect.withSpan("GatewayAttempts.reconcile"))
+  })
 
 /** A gateway's verified notice about the object it made for one of our attempts (a webhook event). */
 export interface GatewayNotice {
