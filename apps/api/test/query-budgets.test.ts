@@ -369,51 +369,35 @@ const issueCreate: Budget = { statements: 8 }
 /** What core's create of a posted payment runs in its transaction: the issue's 8 statements. */
 const createFlow =
   "core's create is the issue's 8 statements in one transaction (idempotency claim, customer lock, one sequence statement for both numbers, the payment inserted posted, balance entry, balance update, both events in one insert, idempotency answer)"
-const authRead = "the API key is read per request (the principal cache of issue 14 is another change)"
-const sessionRead = "the session token is read from the database (sessions shared by every worker, 14.4)"
+const authRead = "the API key is read per request (the principal cache holds session tokens and JWT users, not keys)"
 
 const budgets: Record<string, Budget> = {
   "tRPC payments.get": issueGet,
-  "Billing Platform (UK) GET payments/ID": {
-    statements: 7,
-    open: "its display record and the method presets are read per request; the vendor id of a migrated payment is looked up first (issue 16.2); the reversed-part row id is resolved"
-  },
-  "CRM.COM GET payments/show": {
-    statements: 10,
-    open: "by public id (two reads), the attribute record, the owner record, events and users per request; the session token is read from the database (sessions shared by every worker, 14.4)"
-  },
-  "LogiSense GET Payment/{id}": {
-    statements: 9,
-    open: "the deleted-payment records, vendor attributes and creation events per request; the session token is read from the database (sessions shared by every worker, 14.4); the vendor id of a migrated payment is looked up first (issue 16.2)"
-  },
-  "Elevate GET customer-payments/{id}": {
-    statements: 4,
-    open: "the signed-in user is read per request (its JWT names the user); the vendor id of a migrated payment is looked up first (issue 16.2)"
-  },
-  "Silver GET customers/C/payments/ID/": {
-    statements: 6,
-    open: "the vendor id of a migrated payment is looked up first (issue 16.2); the payment detail is read twice (vendor-id resolution, then the view) and the customer row per request"
-  },
+  "Billing Platform (UK) GET payments/ID": issueGet,
+  "CRM.COM GET payments/show": issueGet,
+  "LogiSense GET Payment/{id}": issueGet,
+  "Elevate GET customer-payments/{id}": issueGet,
+  "Silver GET customers/C/payments/ID/": issueGet,
   "tRPC payments.create": { statements: issueCreate.statements + 1, open: `${createFlow}; ${authRead}` },
   "Billing Platform (UK) POST customers/ID/payments/": {
-    statements: 16,
-    open: `${createFlow}; ${authRead}; the customer is read before the unit, the display record and the presets before and after it, and the answer re-reads the payment with its children`
+    statements: 14,
+    open: `${createFlow}; ${authRead}; the customer is read before the unit, the display record before and after it, and the answer re-reads the payment view`
   },
   "CRM.COM POST payments/create": {
-    statements: 16,
-    open: `${createFlow}; ${sessionRead}, then its API key; the account is found by number through a search, the type and method presets are listed and read again by id`
+    statements: 11,
+    open: `${createFlow}; the account is found by number through a search before the unit, and the type and method presets are read again by id in it`
   },
   "LogiSense POST Payment/": {
-    statements: 25,
-    open: `${createFlow} — not this dialect's: it creates a draft and posts it in one unit (the posting reads the payment and customer again, checks the number, updates the payment); ${sessionRead}, then its API key; the answer re-reads the payment, its customer, attributes and creation event`
+    statements: 23,
+    open: `${createFlow} — not this dialect's: it creates a draft and posts it in one unit at the posting instant the client states (the posting reads the payment and customer again, checks the number, updates the payment, reads the allocations); the answer re-reads the payment, its customer, attributes and creation event`
   },
   "Elevate POST customer-payments": {
-    statements: 19,
-    open: `${createFlow}; the signed-in user is read per request; the type presets are listed, unpaid documents read for oldest-first allocation, the vendor attribute record looked up and saved, and the answer re-reads customer, payment and attributes`
+    statements: 16,
+    open: `${createFlow}; unpaid documents are read for oldest-first allocation, the vendor attribute record is looked up and saved, and the answer re-reads customer, payment and attributes`
   },
   "Silver POST customers/C/payments/": {
-    statements: 22,
-    open: `${createFlow}; ${authRead}; the customer and provider are read before the unit and again in it, the vendor attribute record looked up and saved, and the answer re-reads the payment (twice), its records, provider and customer (the vendor id of a migrated payment, issue 16.2)`
+    statements: 20,
+    open: `${createFlow}; ${authRead}; the customer and provider are read before the unit and again in it, the vendor attribute record is looked up and saved, and the answer re-reads the payment, its records, provider and customer`
   },
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {
