@@ -41,6 +41,7 @@ export const ledgerOperationAccess = {
   updatePayment: "write",
   getPayment: "read",
   listPayments: "read",
+  paymentDetails: "read",
   paymentOverview: "read",
   postPayment: "write",
   rejectPayment: "write",
