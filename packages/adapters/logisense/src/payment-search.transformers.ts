@@ -2,16 +2,17 @@
  * LogiSense lists and searches (`GET Payment/`, `Paged`, `Paged/Detail`, `POST Payment/Search`)
  * over the ledger. Search terms are checked first (unknown field names, operators that do not fit
  * a field's type and values of the wrong type are validation errors, all reported together).
- * Terms that hold for a payment and its reversal rows alike compile into the ledger's payment
- * query (`accountId eq` → customer, `paymentTypeId eq` → type, `paymentMethodId eq` → method,
- * `identity gt/gtEq` → id lower bound); everything else is filtered in process over the rows of at
- * most {@link maxScannedPayments} ledger payments, a bound the request is refused beyond (narrow
- * it with the compiled terms). Nothing is ever turned into SQL text here. Rows are the listed
- * (posted) payments not deleted through LogiSense, each followed by its active reversal rows;
- * the default order is `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`)
- * and Search (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones.
- * What full rows look up per payment (creation events, vendor attributes) is read for a whole page
- * of payments at once (`Resolver.prefetch`), never one query per payment.
+ * When every term and order key has an exact SQL form (`compileToSql`: account, type and method
+ * ids, `disbursed`, `isManual`, the reversal-only fields, `created` lower bounds; order on
+ * account, type, method, created) the list runs in the ledger: one statement gives the page of
+ * payment rows (offset and total in SQL), and the reversal rows of the matching reversed payments
+ * are ranked against it in memory (`sqlRows`). Otherwise every listed payment's rows are filtered
+ * and sorted in process (`scannedRows`, no scan limit). Rows are the listed (posted) payments not
+ * deleted through LogiSense, each followed by its active reversal rows; the default order is
+ * `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`) and Search
+ * (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones. What the
+ * shown rows look up (accounts, creation events, vendor attributes, children) is read for the
+ * whole page at once, never one query per row.
  */
 import { allPages, isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
 import {
