@@ -352,8 +352,14 @@ const negate = (operator: "eq" | "notEq"): "eq" | "notEq" => (operator === "eq" 
 const compileToSql = (
   terms: ReadonlyArray<Term>,
   order: ReadonlyArray<{ readonly field: PaymentFieldName; readonly direction: 1 | -1 }>
-): { readonly query: Omit<PaymentQueryInput, "cursor" | "limit">; readonly sort: Array<PaymentSortKey> } | null => {
+): {
+  readonly query: Omit<PaymentQueryInput, "cursor" | "limit">
+  readonly reversalSource: Omit<PaymentQueryInput, "cursor" | "limit">
+  readonly sort: Array<PaymentSortKey>
+} | null => {
   const columnTerms: Array<PaymentColumnTerm> = []
+  // Terms that hold for a payment's reversal rows exactly when they hold for its payment row.
+  const sharedTerms: Array<PaymentColumnTerm> = []
   let createdSince: Date | undefined
   let matchesNone = false
   for (const term of terms) {
@@ -374,7 +380,9 @@ const compileToSql = (
         }
         continue
       }
-      columnTerms.push({ field: column, operator: term.operator as PaymentColumnTerm["operator"], value })
+      const compiled = { field: column, operator: term.operator as PaymentColumnTerm["operator"], value }
+      columnTerms.push(compiled)
+      sharedTerms.push(compiled)
       continue
     }
     if (term.field === "disbursed" || term.field === "isManual") {
@@ -387,11 +395,14 @@ const compileToSql = (
       if (typeof value !== "boolean") return null
       // `disbursed` is "something allocated"; `isManual` is "no gateway".
       const holds = term.operator === "eq" ? value : !value
-      columnTerms.push(
-        term.field === "disbursed"
-          ? { field: "allocatedAmount", operator: holds ? "gt" : "eq", value: 0 }
-          : { field: "gatewayId", operator: holds ? "eq" : negate("eq"), value: null }
-      )
+      if (term.field === "disbursed") {
+        // Reversal rows are never disbursed: this term decides them in memory.
+        columnTerms.push({ field: "allocatedAmount", operator: holds ? "gt" : "eq", value: 0 })
+      } else {
+        const manual: PaymentColumnTerm = { field: "gatewayId", operator: holds ? "eq" : negate("eq"), value: null }
+        columnTerms.push(manual)
+        sharedTerms.push(manual)
+      }
       continue
     }
     if (reversalOnlyFields.has(term.field)) {
@@ -423,6 +434,12 @@ const compileToSql = (
           ...(columnTerms.length === 0 ? {} : { columnTerms }),
           ...(createdSince === undefined ? {} : { createdSince })
         },
+    reversalSource: {
+      ...listedPayments,
+      order: "id",
+      reversal: "some",
+      ...(sharedTerms.length === 0 ? {} : { columnTerms: sharedTerms })
+    },
     sort
   }
 }
@@ -508,7 +525,7 @@ const sqlRows = (
     const payments = yield* Payments
     const byOrder = candidateOrder(checked.order)
     const reversed = yield* allPages((cursor) =>
-      payments.listPayments({ ...compiled.query, reversal: "some", cursor, limit: 1000 })
+      payments.listPayments({ ...compiled.reversalSource, cursor, limit: 1000 })
     )
     const reversedDetails = yield* detailsOf(reversed)
     yield* resolver.prefetchCustomers(reversed)
