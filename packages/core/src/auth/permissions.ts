@@ -40,6 +40,7 @@ export const ledgerOperationAccess = {
   createPayment: "write",
   updatePayment: "write",
   getPayment: "read",
+  viewPayment: "read",
   listPayments: "read",
   paymentDetails: "read",
   paymentOverview: "read",
@@ -73,6 +74,8 @@ export const ledgerOperationAccess = {
   deleteDialectRecord: "write",
   createPaymentLink: "write",
   reconcileGatewayAttempts: "configure",
+  recordGatewayNotice: "configure",
+  listGatewayAttempts: "configure",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read"
 } as const satisfies Record<string, Access>

@@ -234,6 +234,57 @@ export interface PaymentChildren {
   readonly refunds: ReadonlyArray<Refund>
 }
 
+/**
+ * Which payment a view read finds: by ledger id, by public id, or by the id a vendor dialect shows —
+ * the payment migrated under `{ system, id }` (issue 16.2), else the ledger's payment `nativeId`
+ * unless that one was itself migrated from `system` (it is known there under its vendor id).
+ */
+export type PaymentTarget =
+  | { readonly id: PaymentId }
+  | { readonly publicId: string }
+  | {
+      readonly vendorId: { readonly system: string; readonly id: string; readonly nativeId: PaymentId | null }
+    }
+
+/** One dialect record by its unique key. */
+export interface DialectRecordRef {
+  readonly dialect: string
+  readonly kind: string
+  readonly key: string
+}
+
+/** What a view read brings besides the payment and its children (each in the same statement). */
+export interface PaymentViewInclude {
+  /** Dialect records by key (settings, a payment's attribute record …); absent ones are left out. */
+  readonly records?: ReadonlyArray<DialectRecordRef> | undefined
+  /**
+   * Dialect records whose key is derived from the payment found: its ledger id (as text), its
+   * public id, or its customer's public id (a dialect's per-payment or per-customer record).
+   */
+  readonly keyedRecords?:
+    | ReadonlyArray<{
+        readonly dialect: string
+        readonly kind: string
+        readonly key: "payment-id" | "payment-public-id" | "customer-public-id"
+      }>
+    | undefined
+  /** Every dialect record of these kinds attached to the payment (`paymentId`). */
+  readonly paymentRecordKinds?: ReadonlyArray<{ readonly dialect: string; readonly kind: string }> | undefined
+  /** The payment's customer. */
+  readonly customer?: boolean | undefined
+  /** The payment's events, oldest first (`true`: all; a list: those types). */
+  readonly events?: boolean | ReadonlyArray<LedgerEventType> | undefined
+}
+
+/** A payment as a read model: the payment, its children and what `PaymentViewInclude` asked for. */
+export interface PaymentView {
+  readonly payment: Payment
+  readonly children: PaymentChildren
+  readonly records: ReadonlyArray<DialectRecord>
+  readonly customer: Customer | null
+  readonly events: ReadonlyArray<LedgerEvent>
+}
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -299,6 +350,11 @@ export class LedgerStore extends Context.Service<
       readonly getWithChildren: (
         id: PaymentId
       ) => Op<{ readonly payment: Payment; readonly children: PaymentChildren } | null>
+      /**
+       * A payment found by `target` with its children and the records `include` names, in one
+       * statement (the read model of a get by id); `null` when no payment matches.
+       */
+      readonly view: (target: PaymentTarget, include: PaymentViewInclude) => Op<PaymentView | null>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }
@@ -338,10 +394,26 @@ export class LedgerStore extends Context.Service<
       /** `Conflict("duplicate")` when the attempt key exists. */
       readonly insert: (row: New<GatewayAttempt>) => Guarded<GatewayAttempt>
       readonly get: (id: GatewayAttemptId) => Op<GatewayAttempt | null>
+      /** The attempt booked with this key (the gateway's idempotency key), if any. */
+      readonly getByKey: (attemptKey: string) => Op<GatewayAttempt | null>
       readonly update: (row: GatewayAttempt) => Write<GatewayAttempt>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<GatewayAttempt>>
       /** Attempts still `pending`, oldest first, at most `limit`. */
       readonly listPending: (limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+      /** Attempts `pending` whose `nextTryAt` is null or not after `at`, oldest first, at most `limit`. */
+      readonly listDue: (at: Date, limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+      /** Attempts in `state`, oldest first, at most `limit`. */
+      readonly listInState: (state: GatewayAttempt["state"], limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+    }
+    /**
+     * Named cluster-wide leases (one holder at a time until it expires), e.g. the gateway
+     * reconciler's. Called outside any transaction; each call commits on its own.
+     */
+    readonly leases: {
+      /** Takes or renews `name` for `holder` until `until` when it is free, expired at `now` or already its own. */
+      readonly acquire: (name: string, holder: string, now: Date, until: Date) => Op<boolean>
+      /** Gives `name` up when `holder` holds it. */
+      readonly release: (name: string, holder: string) => Op<void>
     }
     readonly refunds: {
       readonly insert: (row: New<Refund>) => Write<Refund>
