@@ -403,7 +403,6 @@ const issueCreate: Budget = { statements: 8 }
 /** What core's create of a posted payment runs in its transaction: the issue's 8 statements. */
 const createFlow =
   "core's create is the issue's 8 statements in one transaction (idempotency claim, customer lock, one sequence statement for both numbers, the payment inserted posted, balance entry, balance update, both events in one insert, idempotency answer)"
-const authRead = "the API key is read per request (the principal cache holds session tokens and JWT users, not keys)"
 
 const logisenseOpen =
   "filters, order and paging run in SQL and nothing is read per row, but the shown rows' accounts, creation events (the creator's name; one event row per shown row) and vendor attributes are one read each, and the reversal rows of matching reversed payments one more; the session token is read from the database (sessions shared by every worker, 14.4)"
@@ -417,10 +416,10 @@ const budgets: Record<string, Budget> = {
   "LogiSense GET Payment/{id}": issueGet,
   "Elevate GET customer-payments/{id}": issueGet,
   "Silver GET customers/C/payments/ID/": issueGet,
-  "tRPC payments.create": { statements: issueCreate.statements + 1, open: `${createFlow}; ${authRead}` },
+  "tRPC payments.create": issueCreate,
   "Billing Platform (UK) POST customers/ID/payments/": {
-    statements: 14,
-    open: `${createFlow}; ${authRead}; the customer is read before the unit, the display record before and after it, and the answer re-reads the payment view`
+    statements: 13,
+    open: `${createFlow}; the customer is read before the unit, the display record before and after it, and the answer re-reads the payment view`
   },
   "CRM.COM POST payments/create": {
     statements: 11,
@@ -435,8 +434,8 @@ const budgets: Record<string, Budget> = {
     open: `${createFlow}; unpaid documents are read for oldest-first allocation, the vendor attribute record is looked up and saved, and the answer re-reads customer, payment and attributes`
   },
   "Silver POST customers/C/payments/": {
-    statements: 20,
-    open: `${createFlow}; ${authRead}; the customer and provider are read before the unit and again in it, the vendor attribute record is looked up and saved, and the answer re-reads the payment, its records, provider and customer`
+    statements: 19,
+    open: `${createFlow}; the customer and provider are read before the unit and again in it, the vendor attribute record is looked up and saved, and the answer re-reads the payment, its records, provider and customer`
   },
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {
