@@ -426,8 +426,8 @@ const budgets: Record<string, Budget> = {
     open: `${createFlow}; the account is found by number through a search before the unit, and the type and method presets are read again by id in it`
   },
   "LogiSense POST Payment/": {
-    statements: 23,
-    open: `${createFlow} — not this dialect's: it creates a draft and posts it in one unit at the posting instant the client states (the posting reads the payment and customer again, checks the number, updates the payment, reads the allocations); the answer re-reads the payment, its customer, attributes and creation event`
+    statements: 13,
+    open: `${createFlow}; the payment is created posted at the client's posting instant in one step, but the account is read to check the request before core locks it, and the answer reads the account, its attribute record, the payment and its creation event (the creator's name) again`
   },
   "Elevate POST customer-payments": {
     statements: 16,
