@@ -11,7 +11,7 @@
  * map disabled, so every read sees the database; writes are native inserts/updates. Rows are
  * converted to domain records by the mappers. Lists are keyset-paginated with opaque cursors.
  */
-import { type FilterQuery, LockMode } from "@mikro-orm/core"
+import { type FilterQuery, LockMode, raw } from "@mikro-orm/core"
 import {
   type BalanceEntry,
   Conflict,
@@ -56,6 +56,14 @@ import { refundFromRow, refundToRow } from "./mappers/refund.mapper.ts"
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
+
+/** An event that is its payment's first or last (correlated on the indexed `payment_id`); a fresh fragment per query. */
+const firstOrLastOfPayment = (): object => ({
+  [raw(
+    (alias: string) =>
+      `(${alias}.payment_id is not null and (${alias}.id = (select min(f.id) from ledger_events f where f.payment_id = ${alias}.payment_id) or ${alias}.id = (select max(f.id) from ledger_events f where f.payment_id = ${alias}.payment_id)))`
+  )]: []
+})
 
 export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
   const {
@@ -330,7 +338,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...equals(query.paymentId, "paymentId"),
-            ...inList(query.paymentIds, "paymentId")
+            ...inList(query.paymentIds, "paymentId"),
+            ...(query.firstAndLastPerPayment === true ? [firstOrLastOfPayment()] : [])
           ],
           query,
           ledgerEventFromRow

@@ -136,6 +136,8 @@ export interface EventQuery extends Paging {
   readonly paymentId?: PaymentId | undefined
   /** Events of any of these payments. */
   readonly paymentIds?: ReadonlyArray<PaymentId> | undefined
+  /** Only each payment's first and last event (who made it, who changed it last), picked in SQL. */
+  readonly firstAndLastPerPayment?: boolean | undefined
 }
 
 export interface DialectRecordQuery extends Paging {
@@ -226,6 +228,11 @@ export class LedgerStore extends Context.Service<
       readonly list: (query: PaymentQuery) => ListOp<Payment>
       /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
       readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
+      /**
+       * Everything that hangs off each of these payments (a list's page), in one read; each kind
+       * oldest first, a payment with nothing hanging off it mapped to empty lists.
+       */
+      readonly childrenOf: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyMap<PaymentId, PaymentChildren>>
       /** A payment and everything that hangs off it, in one read; `null` when there is no such payment. */
       readonly getWithChildren: (
         id: PaymentId

@@ -371,6 +371,8 @@ export const EventQueryInput = Schema.Struct({
   paymentId: optional(PaymentId),
   /** Events of any of these payments (at most 1000: one page of a list, read in one query). */
   paymentIds: optional(Schema.Array(PaymentId).check(Schema.isMaxLength(1000))),
+  /** Only each payment's first and last event (a list shows who made and who last changed each row). */
+  firstAndLastPerPayment: optional(Schema.Boolean),
   cursor: Cursor,
   limit: Limit
 })

@@ -1,6 +1,7 @@
 /**
  * The records that hang off one payment — allocations, reversals, collections and refunds — in
- * one statement (optionally with the payment itself, a payment's whole detail): a `union all` of the four tables, each branch selecting its own columns and a
+ * one statement (optionally with the payment itself, a payment's whole detail; or of a whole page
+ * of payments at once, so a list never reads per row): a `union all` of the four tables, each branch selecting its own columns and a
  * typed `null` for the others' (one column per table and field, so the types never mix), ordered by
  * table and id. Each row is split back into its table's columns and converted by the ORM's column
  * types (`em.map`), then by the table's mapper, so the records equal what the per-table reads give.
@@ -85,13 +86,14 @@ const statementFor = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>) =>
   return built
 }
 
-/** Runs the union of `specs` for one payment id; `of(i)` gives branch `i`'s rows converted by the ORM's types. */
-const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>, paymentId: PaymentId) => {
-  const { sql, branches } = statementFor(em, specs)
-  const rows = (await em.execute(
-    sql,
-    branches.map(() => paymentId)
-  )) as ReadonlyArray<Record<string, unknown>>
+/** Runs a built union with `parameters`; `of(i)` gives branch `i`'s rows converted by the ORM's types. */
+const runBranches = async (
+  em: SqlEntityManager,
+  built: { readonly sql: string; readonly branches: ReadonlyArray<Branch> },
+  parameters: ReadonlyArray<unknown>
+) => {
+  const { sql, branches } = built
+  const rows = (await em.execute(sql, [...parameters])) as ReadonlyArray<Record<string, unknown>>
   return (branch: number): Array<object> =>
     rows.flatMap((row) => {
       if (Number(row.branch) !== branch) return []
@@ -100,6 +102,16 @@ const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpe
       const data = Object.fromEntries(spec.columns.map((column: string) => [column, row[`b${branch}_${column}`]]))
       return [em.map(spec.entity, data)]
     })
+}
+
+/** Runs the union of `specs` for one payment id. */
+const readBranches = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>, paymentId: PaymentId) => {
+  const built = statementFor(em, specs)
+  return runBranches(
+    em,
+    built,
+    built.branches.map(() => paymentId)
+  )
 }
 
 const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({
@@ -112,6 +124,55 @@ const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => (
 /** Reads everything that hangs off `paymentId` in one statement (each kind oldest first). */
 export const readPaymentChildren = async (em: SqlEntityManager, paymentId: PaymentId): Promise<PaymentChildren> =>
   childrenOf(await readBranches(em, childBranches, paymentId))
+
+/** The child tables of many payments: the same union, each branch keyed by `payment_id in (…)` (one list per count). */
+const manyBranchesFor = (count: number): ReadonlyArray<BranchSpec> => {
+  const cached = manyBranches.get(count)
+  if (cached !== undefined) return cached
+  const list = Array.from({ length: count }, () => "?").join(", ")
+  const specs = childBranches.map((branch) => ({ entity: branch.entity, condition: `t.payment_id in (${list})` }))
+  manyBranches.set(count, specs)
+  return specs
+}
+const manyBranches = new Map<number, ReadonlyArray<BranchSpec>>()
+
+/**
+ * Reads everything that hangs off each of `paymentIds` in one statement (a page of a list), each
+ * kind oldest first; a payment with nothing hanging off it maps to empty lists.
+ */
+export const readChildrenOfPayments = async (
+  em: SqlEntityManager,
+  paymentIds: ReadonlyArray<PaymentId>
+): Promise<ReadonlyMap<PaymentId, PaymentChildren>> => {
+  const ids = [...new Set(paymentIds)]
+  const result = new Map<PaymentId, PaymentChildren>()
+  if (ids.length === 0) return result
+  const built = statementFor(em, manyBranchesFor(ids.length))
+  const of = await runBranches(
+    em,
+    built,
+    built.branches.flatMap(() => ids)
+  )
+  const grouped = new Map<
+    PaymentId,
+    Array<{ readonly branch: number; readonly row: { readonly paymentId: PaymentId } }>
+  >()
+  for (const branch of [0, 1, 2, 3]) {
+    for (const row of of(branch) as Array<{ readonly paymentId: PaymentId }>) {
+      const list = grouped.get(row.paymentId) ?? []
+      list.push({ branch, row })
+      grouped.set(row.paymentId, list)
+    }
+  }
+  for (const id of ids) {
+    const rows = grouped.get(id) ?? []
+    result.set(
+      id,
+      childrenOf((branch) => rows.flatMap((entry) => (entry.branch === branch ? [entry.row] : [])))
+    )
+  }
+  return result
+}
 
 /** Reads a payment and everything that hangs off it in one statement; `null` when there is no such payment. */
 export const readPaymentWithChildren = async (

@@ -1,6 +1,6 @@
 /**
  * The `payments` part of the `LedgerStore` on MikroORM: lookups by every identifier, the
- * version-guarded update, the filtered keyset list (`newest`: payment date then id descending;
+ * version-guarded update, the filtered keyset list (and the children of a page of it in one read) (`newest`: payment date then id descending;
  * `id`: ascending, for incremental sync; event filters through the event log), everything hanging
  * off a payment in one read (`payment-children.ts`) and the overview
  * aggregates, summed in SQL as text so they stay exact on both databases.
@@ -13,7 +13,7 @@ import { LedgerEventEntity } from "../entities/ledger-event.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
 import type { OrmSession } from "./orm-session.ts"
-import { readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
+import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
 
 /** One group of an overview aggregate, as the database returns it (sums cast to text: exact on both drivers). */
 interface AggregateRow {
@@ -51,6 +51,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     update: (row, expectedVersion) =>
       guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, paymentToRow),
     children: (paymentId) => use("payments.children", (em) => readPaymentChildren(em, paymentId)),
+    childrenOf: (paymentIds) => use("payments.childrenOf", (em) => readChildrenOfPayments(em, paymentIds)),
     getWithChildren: (id) => use("payments.getWithChildren", (em) => readPaymentWithChildren(em, id)),
     list: (query: PaymentQuery) => {
       const eventSince = query.eventSince

@@ -211,6 +211,17 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         )
       }, ports)
 
+      const listPaymentDetails = Effect.fn("Payments.listPaymentDetails")(function* (input: C.PaymentQueryInput) {
+        const page = yield* listPayments(input)
+        return yield* query(
+          "listPaymentDetails",
+          Effect.map(store.payments.childrenOf(page.items.map((payment) => payment.id)), (children) => ({
+            ...page,
+            items: page.items.map((payment) => detailOf(payment, children.get(payment.id) ?? noChildren))
+          }))
+        )
+      }, ports)
+
       const paymentOverview = Effect.fn("Payments.paymentOverview")(function* (input: C.OverviewInput) {
         return yield* query(
           "paymentOverview",
@@ -373,6 +384,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         updatePayment,
         getPayment,
         listPayments,
+        listPaymentDetails,
         paymentOverview,
         postPayment,
         rejectPayment,

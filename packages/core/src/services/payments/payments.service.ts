@@ -34,6 +34,10 @@ export interface PaymentsShape {
   readonly updatePayment: (input: C.UpdatePaymentInput) => Method<Payment, CommandFailure | ValidationFailed | NotFound>
   readonly getPayment: (lookup: C.PaymentLookup) => Method<PaymentDetail, ReadFailure | NotFound>
   readonly listPayments: (input: C.PaymentQueryInput) => Method<Page<Payment>, ReadFailure | ValidationFailed>
+  /** A page of `listPayments` with each payment's detail: the page, then its children in one read (never per row). */
+  readonly listPaymentDetails: (
+    input: C.PaymentQueryInput
+  ) => Method<Page<PaymentDetail>, ReadFailure | ValidationFailed>
   /** Figures for the admin overview (volume, pending collection, reversals, top debtors). */
   readonly paymentOverview: (input: C.OverviewInput) => Method<PaymentOverview, ReadFailure | ValidationFailed>
   readonly postPayment: (input: C.PostPaymentInput) => Method<Payment, CommandFailure | NotFound | InvalidTransition>

@@ -174,6 +174,12 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
             )
           )
           const eventsOfPayment = yield* s.events.list({ cursor: null, limit: 50, paymentId: payment.id })
+          const firstAndLast = yield* s.events.list({
+            cursor: null,
+            limit: 50,
+            paymentIds: [payment.id],
+            firstAndLastPerPayment: true
+          })
           const eventsOfCustomer = yield* s.events.list({
             cursor: null,
             limit: 50,
@@ -191,6 +197,7 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
             events,
             eventPages,
             eventsOfPayment,
+            firstAndLast,
             eventsOfCustomer,
             ids
           }
@@ -211,6 +218,9 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
       )
       expect(result.eventPages.items[0]?.data).toEqual({ amount: "1000000000000000002", nested: { ok: true } })
       expect(result.eventsOfPayment.items).toEqual(result.events.filter((e) => e.paymentId !== null))
+      // Of the payment's four events, only its first and last (a list shows who made and who last changed it).
+      const ofPayment = result.events.filter((e) => e.paymentId !== null)
+      expect(result.firstAndLast.items).toEqual([ofPayment[0], ofPayment.at(-1)])
       expect(result.eventsOfCustomer.items).toEqual(result.events.filter((e) => e.customerId === result.ids[0]))
     })
 
