@@ -20,7 +20,7 @@ import {
   IdempotencyClaimed,
   LedgerUnits,
   type Page,
-  type Payment,
+  type PaymentDetail,
   Payments,
   validationFailed
 } from "@paybridge/core"
@@ -137,10 +137,12 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
 
 /**
  * `payments/list` and `payments/get_latest`: the accounts receivable's payments filtered by type,
- * payment method and category. `list` answers them all, oldest first. `get_latest` answers "the
- * latest payments that were submitted", so it orders by submission: creation time, newest first
- * (the id breaks ties; ids follow creation), never by the payment date a client may backdate; the
- * first `limit` of them.
+ * payment method and category. `list` answers them all, oldest first (the vendor documents no
+ * paging). `get_latest` answers "the latest payments that were submitted", so it orders by
+ * submission: creation time, newest first (the id breaks ties; ids follow creation), never by the
+ * payment date a client may backdate; the first `limit` of them. Type and method filter in SQL;
+ * each page of payments comes with its details (allocations…) in one read, and its events and
+ * CRM.COM attributes in one read each, so nothing is read per payment.
  */
 function listPayments(query: typeof ListQuery.Type, latest: number | null): Program<Array<Record<string, unknown>>> {
   return Effect.gen(function* () {
@@ -155,10 +157,10 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
       query.category_identifier === undefined
         ? undefined
         : yield* resolveNamed("category", query.category_identifier, "financial transaction category", "filter")
-    const matching: Array<Payment> = []
+    const matching: Array<PaymentDetail> = []
     let cursor: string | null = null
     do {
-      const page: Page<Payment> = yield* payments.listPayments({
+      const page: Page<PaymentDetail> = yield* payments.listPaymentDetails({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
@@ -170,17 +172,22 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
       cursor = page.nextCursor
     } while (cursor !== null)
     const ordered =
-      latest === null ? matching : matching.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+      latest === null
+        ? matching
+        : matching.sort(
+            (a, b) => b.payment.createdAt.getTime() - a.payment.createdAt.getTime() || b.payment.id - a.payment.id
+          )
     const loader = makeLoader()
+    loader.knownCustomer(customer)
     const out: Array<Record<string, unknown>> = []
-    // The payments' dialect records are read a chunk at a time, only as far as the answer needs.
+    // The payments' events and dialect records are read a chunk at a time, only as far as the answer needs.
     for (let start = 0; start < ordered.length && (latest === null || out.length < latest); start += 1000) {
       const chunk = ordered.slice(start, start + 1000)
-      yield* loader.prefetch(chunk)
-      for (const payment of chunk) {
+      yield* loader.prefetch(chunk.map((detail) => detail.payment))
+      for (const detail of chunk) {
         if (latest !== null && out.length >= latest) break
-        if (category !== undefined && (yield* attributesOf(payment, loader)).category_id !== category.id) continue
-        const detail = yield* payments.getPayment({ id: payment.id })
+        if (category !== undefined && (yield* attributesOf(detail.payment, loader)).category_id !== category.id)
+          continue
         out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
       }
     }
