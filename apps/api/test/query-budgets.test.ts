@@ -431,11 +431,7 @@ const budgets: Record<string, Budget> = {
     rows: 173,
     open: "every listed payment is scanned to filter and sort in process; the session token is read from the database (sessions shared by every worker, 14.4)"
   },
-  "Elevate GET customer-payments": {
-    statements: 4,
-    rows: 43,
-    open: "page numbers are an offset: the rows before the page are read through the ledger list (keyset) to reach it"
-  },
+  "Elevate GET customer-payments": issueList,
   "Silver GET customers/C/payments/": {
     statements: 7,
     rows: 72,

@@ -5,12 +5,13 @@
  * payments from any protocol, then the Elevate debits; without filter or sort it pages in the
  * ledger and reads details for the shown rows only, otherwise it scans within `elevateScanLimit`.
  */
-import { created, type Endpoint, endpoint, ok, pageWindow, paymentByVendorId } from "@paybridge/adapter-kit"
+import { created, type Endpoint, endpoint, ok, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   type BalanceEntry,
   type BalanceEntryKind,
   Balances,
   type Customer,
+  type CustomerId,
   DialectRecords,
   Parties,
   PaymentId,
@@ -202,57 +203,59 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>, unallocated: Read
 
 /**
  * One page of a customer's payments in the default order (id ascending: every payment, then every
- * debit, whose ids lie above {@link debitIdBase}), read from the ledger's pages up to the end of
- * the requested page only; attributes and invoices are read for the shown rows alone.
+ * debit, whose ids lie above {@link debitIdBase}). The page's payments are one ledger statement
+ * (the rows before the page skipped in SQL, the customer's posted payments counted in the same
+ * statement), their attributes one more; the customer row is read only when the page shows no
+ * payment (to answer 404 for an unknown customer) or reaches the debits.
  */
 const pagedCustomerPayments = (
-  customer: Customer,
+  customerId: CustomerId,
   list: ListQuery,
   options: { readonly excludeCredits: boolean; readonly excludeDebits: boolean }
 ) =>
   Effect.gen(function* () {
     const payments = yield* Payments
+    const parties = yield* Parties
     const offset = (list.page - 1) * list.pageSize
     const credits = options.excludeCredits
-      ? { rows: [], passed: 0 }
-      : yield* pageWindow(
-          (cursor) =>
-            payments.listPayments({
-              customerId: customer.id,
-              states: ["posted"],
-              order: "id",
-              cursor,
-              // No further than the window's end: the first ledger page holds it when it is ≤ 1000 rows deep.
-              limit: Math.min(1000, offset + list.pageSize)
-            }),
+      ? { items: [], total: 0 }
+      : yield* payments.listPayments({
+          customerId,
+          states: ["posted"],
+          order: "id",
           offset,
-          list.pageSize
-        )
+          limit: list.pageSize,
+          withTotal: true
+        })
+    const creditTotal = credits.total ?? 0
     // The shown rows' attribute records in one query.
     const dialectRecords = yield* DialectRecords
     const shownRecords =
-      credits.rows.length === 0
+      credits.items.length === 0
         ? []
         : (yield* dialectRecords.listDialectRecords({
             dialect: dialectId,
             kind: kinds.payment,
-            keys: credits.rows.map((payment) => String(payment.id)),
+            keys: credits.items.map((payment) => String(payment.id)),
             limit: 1000
           })).items
     const attributesByKey = new Map(shownRecords.map((record) => [record.key, record.data]))
-    const creditRowsShown = credits.rows.map((payment) =>
+    const creditRowsShown = credits.items.map((payment) =>
       paymentRow(payment, paymentAttributesOf(attributesByKey.get(String(payment.id))), null)
     )
     const unallocated = new Set(
-      credits.rows.filter((payment) => payment.allocatedAmount === 0n).map((payment) => payment.id as number)
+      credits.items.filter((payment) => payment.allocatedAmount === 0n).map((payment) => payment.id as number)
     )
     const room = list.pageSize - creditRowsShown.length
+    // An unknown customer is 404 whatever the page; a page with payments proves the customer exists.
+    const customer = room === 0 && creditRowsShown.length > 0 ? null : yield* parties.getCustomer(customerId)
+    const debitOffset = Math.max(0, offset - creditTotal)
     const debits =
-      room === 0
+      room === 0 || customer === null
         ? []
         : [...(yield* wantedMovements(customer, options))]
             .sort((a, b) => a.id - b.id)
-            .slice(Math.max(0, offset - credits.passed), Math.max(0, offset - credits.passed) + room)
+            .slice(debitOffset, debitOffset + room)
     return yield* withInvoices([...creditRowsShown, ...debits], unallocated)
   })
 
@@ -304,11 +307,11 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
         })
         const excludeDebits = yield* parseFlag("excludeDebits", query.excludeDebits)
         const excludeCredits = yield* parseFlag("excludeCredits", query.excludeCredits)
-        const customer = yield* parties.getCustomer(query.customer_id)
         if (pagesInLedgerOrder(list)) {
-          const shown = yield* pagedCustomerPayments(customer, list, { excludeCredits, excludeDebits })
+          const shown = yield* pagedCustomerPayments(query.customer_id, list, { excludeCredits, excludeDebits })
           return ok(shown.map((row) => projectFields(toCustomerPayment(row), list.fields)))
         }
+        const customer = yield* parties.getCustomer(query.customer_id)
         const credits = excludeCredits ? [] : yield* creditRows(customer, compilePaymentQuery(list.conditions))
         const debits = yield* wantedMovements(customer, { excludeCredits, excludeDebits })
         const needInvoices = queryUses(list, ["invoiceId", "invoiceNumber"])

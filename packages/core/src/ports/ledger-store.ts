@@ -6,7 +6,8 @@
  * write the ledger makes goes through `transaction`, and every command that touches a customer's
  * money starts by `lockCustomer`, which serialises writers of one customer across processes (a row
  * lock on PostgreSQL, a database write lock on SQLite). Nested `transaction` calls join the outer
- * one. Lists page with opaque keyset cursors, never offsets.
+ * one. Lists page with opaque keyset cursors; payment lists also page by offset (vendors' page
+ * numbers), sort on the ledger columns vendors sort on and count their matches in the same statement.
  */
 import { Context, type Effect } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
@@ -87,6 +88,33 @@ export interface DocumentQuery extends Paging {
   readonly order: "oldest" | "id"
 }
 
+/** The ledger columns a payment list can be sorted on (the columns vendors' lists sort on). */
+export const paymentSortFields = [
+  "id",
+  "paymentDate",
+  "createdAt",
+  "updatedAt",
+  "postedAt",
+  "receivedAt",
+  "amount",
+  "customerId",
+  "currency",
+  "state",
+  "methodId",
+  "typeId",
+  "reversedAmount",
+  "reversalDate",
+  "referenceNumber",
+  "number"
+] as const
+export type PaymentSortField = (typeof paymentSortFields)[number]
+
+/** One key of a payment list's order; a missing value (`null`) sorts before every value. */
+export interface PaymentSortKey {
+  readonly field: PaymentSortField
+  readonly direction: "asc" | "desc"
+}
+
 export interface PaymentQuery extends Paging {
   readonly customerId?: CustomerId | undefined
   /** Restricts to these customers (a principal's visibility scope). */
@@ -117,6 +145,16 @@ export interface PaymentQuery extends Paging {
   readonly search?: string | undefined
   /** `newest`: payment date then id, descending; `id`: id ascending (incremental sync). */
   readonly order: "newest" | "id"
+  /**
+   * Sorts by these columns instead of `order` (id ascending added as the last tie-breaker unless
+   * listed). With `sort`, `offset` or `withTotal` the list pages by offset: the rows before the page
+   * are skipped in SQL (never read), and `nextCursor` resumes at the next offset.
+   */
+  readonly sort?: ReadonlyArray<PaymentSortKey> | undefined
+  /** Skips this many matches first (page-number vendor lists); a cursor of an offset-paged list takes precedence. */
+  readonly offset?: number | undefined
+  /** Also counts every match (in the same statement) as the page's `total`. */
+  readonly withTotal?: boolean | undefined
 }
 
 export interface RefundQuery extends Paging {

@@ -1,7 +1,9 @@
 /**
  * The `payments` part of the `LedgerStore` on MikroORM: lookups by every identifier, the
- * version-guarded update, the filtered keyset list (and the children of a page of it in one read) (`newest`: payment date then id descending;
- * `id`: ascending, for incremental sync; event filters through the event log), everything hanging
+ * version-guarded update, the filtered keyset list (`newest`: payment date then id descending;
+ * `id`: ascending, for incremental sync; event filters through the event log) or, with a `sort`,
+ * an `offset` or `withTotal`, the offset-paged list (`payment-offset-page.ts`), the children of a
+ * page of it in one read, everything hanging
  * off a payment in one read (`payment-children.ts`) and the overview
  * aggregates, summed in SQL as text so they stay exact on both databases.
  */
@@ -14,6 +16,7 @@ import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
+import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
 
 /** One group of an overview aggregate, as the database returns it (sums cast to text: exact on both drivers). */
 interface AggregateRow {
@@ -94,6 +97,16 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
             paymentId: { $ne: null }
           } as never)
         return [...conditions, { id: { $in: touched.getNativeQuery() } }]
+      }
+      if (query.sort !== undefined || query.offset !== undefined || query.withTotal === true) {
+        const sort = sortKeysOf(query)
+        return Effect.flatMap(decode(query.cursor, "offset", ["number"]), (resumeAt) => {
+          const limit = limitOf(query)
+          const offset = resumeAt === null ? Math.max(0, Math.trunc(query.offset ?? 0)) : Number(resumeAt[0])
+          return use("payments.list", (em) =>
+            readOffsetPage(em, { where: withEvents(em), sort, offset, limit, withTotal: query.withTotal === true })
+          )
+        })
       }
       if (query.order === "id") {
         return Effect.flatMap(decode(query.cursor, "id", ["number"]), (after) => {
