@@ -157,40 +157,38 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
       query.category_identifier === undefined
         ? undefined
         : yield* resolveNamed("category", query.category_identifier, "financial transaction category", "filter")
-    const matching: Array<PaymentDetail> = []
+    const loader = makeLoader()
+    loader.knownCustomer(customer)
+    const out: Array<Record<string, unknown>> = []
+    // Pages in SQL order (`list`: oldest first; `get_latest`: newest created first), each with its
+    // details, events and attributes in one read apiece; read only as far as the answer needs.
+    const pageSize = latest === null || category !== undefined ? 1000 : Math.min(latest, 1000)
     let cursor: string | null = null
     do {
       const page: Page<PaymentDetail> = yield* payments.listPaymentDetails({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
-        order: "id",
+        ...(latest === null
+          ? { order: "id" as const }
+          : {
+              sort: [
+                { field: "createdAt", direction: "desc" },
+                { field: "id", direction: "desc" }
+              ]
+            }),
         cursor,
-        limit: 1000
+        limit: pageSize
       })
-      matching.push(...page.items)
-      cursor = page.nextCursor
-    } while (cursor !== null)
-    const ordered =
-      latest === null
-        ? matching
-        : matching.sort(
-            (a, b) => b.payment.createdAt.getTime() - a.payment.createdAt.getTime() || b.payment.id - a.payment.id
-          )
-    const loader = makeLoader()
-    loader.knownCustomer(customer)
-    const out: Array<Record<string, unknown>> = []
-    // The payments' events and dialect records are read a chunk at a time, only as far as the answer needs.
-    for (let start = 0; start < ordered.length && (latest === null || out.length < latest); start += 1000) {
-      const chunk = ordered.slice(start, start + 1000)
-      yield* loader.prefetch(chunk.map((detail) => detail.payment))
-      for (const detail of chunk) {
+      yield* loader.prefetch(page.items.map((detail) => detail.payment))
+      for (const detail of page.items) {
         if (latest !== null && out.length >= latest) break
         if (category !== undefined && (yield* attributesOf(detail.payment, loader)).category_id !== category.id)
           continue
         out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
       }
-    }
+      cursor = latest !== null && out.length >= latest ? null : page.nextCursor
+    } while (cursor !== null)
     return out
   })
 }
