@@ -292,7 +292,17 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...equals(query.paymentId, "paymentId"),
-            ...inList(query.states, "state")
+            ...inList(query.states, "state"),
+            ...(query.createdSince === undefined ? [] : [{ createdAt: { $gte: query.createdSince } }]),
+            ...(query.changedSince === undefined
+              ? []
+              : [
+                  {
+                    $or: (["createdAt", "submittedAt", "settledAt", "cancelledAt", "failedAt"] as const).map(
+                      (column) => ({ [column]: { $gte: query.changedSince } })
+                    )
+                  }
+                ])
           ],
           query,
           refundFromRow

@@ -163,6 +163,10 @@ export interface RefundQuery extends Paging {
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined
   readonly states?: ReadonlyArray<RefundState> | undefined
+  /** Refunds made at or after this instant. */
+  readonly createdSince?: Date | undefined
+  /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
+  readonly changedSince?: Date | undefined
 }
 
 export interface EventQuery extends Paging {

@@ -363,6 +363,10 @@ export const RefundQueryInput = Schema.Struct({
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
   states: optional(Schema.Array(RefundState)),
+  /** Refunds made at or after this instant. */
+  createdSince: optional(Timestamp),
+  /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
+  changedSince: optional(Timestamp),
   cursor: Cursor,
   limit: Limit
 })

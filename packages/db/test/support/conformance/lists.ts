@@ -129,7 +129,11 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
           for (let i = 0; i < 6; i++) {
             refunds.push(
               yield* s.refunds.insert(
-                newRefund(payment.id, ids[i % 2] ?? (0 as CustomerId), { state: i % 2 === 0 ? "settled" : "requested" })
+                newRefund(payment.id, ids[i % 2] ?? (0 as CustomerId), {
+                  state: i % 2 === 0 ? "settled" : "requested",
+                  createdAt: at(`2026-05-0${1 + i}T00:00:00.000Z`),
+                  ...(i === 1 ? { cancelledAt: at("2026-06-01T00:00:00.000Z") } : {})
+                })
               )
             )
           }
@@ -139,6 +143,18 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
               2
             )
           )
+          const refundsSince = yield* s.refunds.list({
+            cursor: null,
+            limit: 50,
+            paymentId: payment.id,
+            createdSince: at("2026-05-04T00:00:00.000Z")
+          })
+          const refundsChanged = yield* s.refunds.list({
+            cursor: null,
+            limit: 50,
+            paymentId: payment.id,
+            changedSince: at("2026-05-05T00:00:00.000Z")
+          })
           const refundsOfCustomer = yield* s.refunds.list({
             cursor: null,
             limit: 50,
@@ -193,6 +209,8 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
             byEntity,
             refunds,
             refundPages,
+            refundsSince,
+            refundsChanged,
             refundsOfCustomer,
             events,
             eventPages,
@@ -212,6 +230,9 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
         result.customers.filter((_, i) => i % 3 === 0).map((c) => c.id)
       )
       expect(result.refundPages.items).toEqual(result.refunds.filter((r) => r.state === "settled"))
+      // Made since an instant; made or moved since one (refund 1 was cancelled later).
+      expect(result.refundsSince.items).toEqual(result.refunds.slice(3))
+      expect(result.refundsChanged.items).toEqual([result.refunds[1], ...result.refunds.slice(4)])
       expect(result.refundsOfCustomer.items).toEqual(result.refunds.filter((r) => r.customerId === result.ids[1]))
       expect(result.eventPages.items).toEqual(
         result.events.filter((e) => e.occurredAt.getTime() >= Date.parse("2026-08-03T00:00:00.000Z"))
