@@ -329,18 +329,18 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
 
 /**
  * Every payment of a customer with what Silver needs to filter, order and render it: the ledger's
- * pages with their details, the customer's attribute records in one read, and — only when a
- * payment made elsewhere has allocations and no attributes — the customer's invoices and proformas
- * in one read, so nothing is read per payment.
+ * pages, the customer's attribute records in one read, and — only for payments made elsewhere
+ * that have allocations and no attributes — their details and the customer's invoices and
+ * proformas in one read each, so nothing is read per payment.
  */
 export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<PaymentRecord>> =>
   Effect.gen(function* () {
-    const details = yield* maybe(
+    const payments = yield* maybe(
       readAll((cursor) =>
-        Payments.use((payments) => payments.listPaymentDetails({ customerId, cursor, limit: 1000, order: "id" }))
+        Payments.use((payments) => payments.listPayments({ customerId, cursor, limit: 1000, order: "id" }))
       )
     )
-    if (details === null || details.length === 0) return []
+    if (payments === null || payments.length === 0) return []
     const records = yield* readAll((cursor) =>
       DialectRecords.use((dialectRecords) =>
         dialectRecords.listDialectRecords({
@@ -353,37 +353,41 @@ export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<
       )
     )
     const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
-    const deriving = details.filter(
-      (detail) => !attributesById.has(String(detail.payment.id)) && detail.payment.allocatedAmount > 0n
+    const deriving = payments.filter(
+      (payment) => !attributesById.has(String(payment.id)) && payment.allocatedAmount > 0n
     )
-    const documentKinds = new Map<DocumentId, Document["kind"]>()
     if (deriving.length > 0) {
-      const documents = yield* readAll((cursor) =>
-        Documents.use((service) =>
-          service.listDocuments({ customerId, kinds: ["invoice", "proforma"], cursor, limit: 1000 })
-        )
+      const documentKinds = new Map(
+        (yield* readAll((cursor) =>
+          Documents.use((service) =>
+            service.listDocuments({ customerId, kinds: ["invoice", "proforma"], cursor, limit: 1000 })
+          )
+        )).map((document) => [document.id, document.kind] as const)
       )
-      for (const document of documents) documentKinds.set(document.id, document.kind)
-    }
-    // A payment made elsewhere: its first invoice and proforma among its allocations (as `attributesOf`).
-    const derived = (detail: PaymentDetail): PaymentAttributes => {
-      let invoiceId: DocumentId | null = null
-      let proformaId: DocumentId | null = null
-      for (const allocation of detail.allocations) {
-        const kind = documentKinds.get(allocation.documentId)
-        if (kind === "invoice" && invoiceId === null) invoiceId = allocation.documentId
-        if (kind === "proforma" && proformaId === null) proformaId = allocation.documentId
+      for (let start = 0; start < deriving.length; start += 1000) {
+        const ids = deriving.slice(start, start + 1000).map((payment) => payment.id)
+        const details = yield* readAll((cursor) =>
+          Payments.use((service) => service.listPaymentDetails({ customerId, ids, cursor, limit: 1000, order: "id" }))
+        )
+        // Its first invoice and proforma among its allocations (as `attributesOf` derives them).
+        for (const detail of details) {
+          let invoiceId: DocumentId | null = null
+          let proformaId: DocumentId | null = null
+          for (const allocation of detail.allocations) {
+            const kind = documentKinds.get(allocation.documentId)
+            if (kind === "invoice" && invoiceId === null) invoiceId = allocation.documentId
+            if (kind === "proforma" && proformaId === null) proformaId = allocation.documentId
+          }
+          attributesById.set(String(detail.payment.id), { ...defaultAttributes, invoiceId, proformaId })
+        }
       }
-      return { ...defaultAttributes, invoiceId, proformaId }
     }
     const providerOf = providerCache()
     const customerShownId = yield* customerShownIdOf(customerId)
-    return yield* Effect.forEach(details, (detail) =>
-      Effect.map(providerOf(detail.payment.billingEntityId), (provider) => ({
-        payment: detail.payment,
-        attributes:
-          attributesById.get(String(detail.payment.id)) ??
-          (detail.payment.allocatedAmount > 0n ? derived(detail) : defaultAttributes),
+    return yield* Effect.forEach(payments, (payment) =>
+      Effect.map(providerOf(payment.billingEntityId), (provider) => ({
+        payment,
+        attributes: attributesById.get(String(payment.id)) ?? defaultAttributes,
         provider,
         customerShownId
       }))

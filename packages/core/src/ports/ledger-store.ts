@@ -116,6 +116,8 @@ export interface PaymentSortKey {
 }
 
 export interface PaymentQuery extends Paging {
+  /** Only these payments (e.g. the few of a list that need their details). */
+  readonly ids?: ReadonlyArray<PaymentId> | undefined
   readonly customerId?: CustomerId | undefined
   /** Restricts to these customers (a principal's visibility scope). */
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined

@@ -204,6 +204,8 @@ export const PaymentQueryInput = Schema.Struct({
   reversalDateFrom: optional(BusinessDate),
   reversalDateTo: optional(BusinessDate),
   eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Timestamp })),
+  /** Only these payments (at most 1000: one page of a list). */
+  ids: optional(Schema.Array(PaymentId).check(Schema.isMaxLength(1000))),
   idAfter: optional(PaymentId),
   createdSince: optional(Timestamp),
   updatedSince: optional(Timestamp),

@@ -62,6 +62,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
       // which lets SQLite start its index range at the cursor instead of at the filter's end date
       // (deep pages then cost what the first one does; the row comparison still decides ties).
       const conditionsUpTo = (paymentDateTo: string | undefined): Array<object> => [
+        ...inList(query.ids, "id"),
         ...equals(query.customerId, "customerId"),
         ...inList(query.customerIds, "customerId"),
         ...inList(query.states, "state"),
