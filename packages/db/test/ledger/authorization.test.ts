@@ -131,6 +131,11 @@ describe("customer scope", () => {
           payments.items.map((payment) => payment.customerId),
           [mine.id]
         )
+        const details = yield* scoped(paymentsService.listPaymentDetails({}))
+        assert.deepStrictEqual(
+          details.items.map((detail) => detail.payment.customerId),
+          [mine.id]
+        )
         const documents = yield* scoped(documentsService.listDocuments({}))
         assert.deepStrictEqual(
           documents.items.map((document) => document.customerId),
