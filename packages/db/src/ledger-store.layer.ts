@@ -132,6 +132,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
         const search = query.search?.trim() ?? ""
         const conditions: Array<object> = [
           ...inList(query.ids, "id"),
+          ...equals(query.publicId, "publicId"),
+          ...equals(query.number, "number"),
           ...equals(query.billingEntityId, "billingEntityId"),
           ...(search === "" ? [] : [searchTextContains(search)])
         ]

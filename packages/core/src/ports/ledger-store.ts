@@ -73,6 +73,9 @@ export interface Paging {
 
 export interface CustomerQuery extends Paging {
   readonly ids?: ReadonlyArray<CustomerId> | undefined
+  /** Exactly this public id / customer number (unique keys: at most one row, found by index). */
+  readonly publicId?: string | undefined
+  readonly number?: string | undefined
   readonly search?: string | undefined
   readonly billingEntityId?: BillingEntityId | undefined
 }

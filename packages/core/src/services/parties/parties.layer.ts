@@ -180,12 +180,22 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
       }, ports),
 
       listCustomers: Effect.fn("Parties.listCustomers")(function* (
-        input: C.PageInput & { readonly search?: string | undefined }
+        input: C.PageInput & {
+          readonly search?: string | undefined
+          readonly publicId?: string | undefined
+          readonly number?: string | undefined
+        }
       ) {
         return yield* query(
           "listCustomers",
           Effect.flatMap(currentPrincipal, (principal) =>
-            store.customers.list({ ...paging(input), ids: scopedCustomerIds(principal), search: input.search })
+            store.customers.list({
+              ...paging(input),
+              ids: scopedCustomerIds(principal),
+              search: input.search,
+              publicId: input.publicId,
+              number: input.number
+            })
           )
         )
       }, ports),

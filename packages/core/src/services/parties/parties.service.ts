@@ -27,8 +27,13 @@ export interface PartiesShape {
     input: C.UpdateCustomerInput
   ) => Method<Customer, CommandFailure | ValidationFailed | NotFound>
   readonly getCustomer: (id: CustomerId) => Method<Customer, ReadFailure | NotFound>
+  /** Customers by text `search`, or exactly by `publicId` / `number` (unique keys, found by index). */
   readonly listCustomers: (
-    input: C.PageInput & { readonly search?: string | undefined }
+    input: C.PageInput & {
+      readonly search?: string | undefined
+      readonly publicId?: string | undefined
+      readonly number?: string | undefined
+    }
   ) => Method<Page<Customer>, ReadFailure | ValidationFailed>
   readonly createGateway: (input: C.CreateGatewayInput) => Method<Gateway, CommandFailure>
   /** Renames, enables or disables a gateway; one `gateway.updated` event per change. */

@@ -124,6 +124,8 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
           const percent = yield* s.customers.list({ cursor: null, limit: 10, search: `${tag}_100%`, ids })
           const wildcard = yield* s.customers.list({ cursor: null, limit: 10, search: "%", ids })
           const byEntity = yield* s.customers.list({ cursor: null, limit: 10, billingEntityId: entity.id })
+          const byPublicId = yield* s.customers.list({ cursor: null, limit: 10, publicId: customers[4]?.publicId })
+          const byNumber = yield* s.customers.list({ cursor: null, limit: 10, number: customers[5]?.number, ids })
           const payment = yield* s.payments.insert(newPayment(ids[0] ?? (0 as CustomerId)))
           const refunds = []
           for (let i = 0; i < 6; i++) {
@@ -207,6 +209,8 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
             percent,
             wildcard,
             byEntity,
+            byPublicId,
+            byNumber,
             refunds,
             refundPages,
             refundsSince,
@@ -229,6 +233,9 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
       expect(result.byEntity.items.map((c) => c.id)).toEqual(
         result.customers.filter((_, i) => i % 3 === 0).map((c) => c.id)
       )
+      // Exactly by a unique key.
+      expect(result.byPublicId.items).toEqual([result.customers[4]])
+      expect(result.byNumber.items).toEqual([result.customers[5]])
       expect(result.refundPages.items).toEqual(result.refunds.filter((r) => r.state === "settled"))
       // Made since an instant; made or moved since one (refund 1 was cancelled later).
       expect(result.refundsSince.items).toEqual(result.refunds.slice(3))
