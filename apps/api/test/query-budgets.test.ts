@@ -474,7 +474,7 @@ const budgets: Record<string, Budget> = {
   "CRM.COM GET payments/list": {
     statements: 9,
     rows: 214,
-    open: "no paging in the vendor list (every payment of the accounts receivable); each payment's first and last event (who made and who last changed it) are two rows of one batched read; the accounts receivable is found by a search, the attribute records and the owner record are one read each; the session token is read from the database (sessions shared by every worker, 14.4)"
+    open: "no paging in the vendor list (every payment of the accounts receivable); each payment's first and last event (who made and who last changed it) are two rows of one batched read; the accounts receivable (by its unique number), the attribute records, the owner record and the user are one read each; the session token is read from the database (sessions shared by every worker, 14.4)"
   },
   "CRM.COM GET payments/list (type and method filters)": {
     statements: 6,
