@@ -15,6 +15,8 @@ import {
   type LedgerServices,
   LedgerUnits,
   NotFound,
+  type Page,
+  type Payment,
   type PaymentDetail,
   PaymentId,
   Payments,
@@ -308,14 +310,18 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
     })
     // The first event filter goes to the ledger with the list; further ones intersect by id.
     const [firstEvent, ...otherEvents] = given
-    let details = yield* allPages((cursor) =>
-      paymentsService.listPaymentDetails({
+    let details: Array<PaymentDetail> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<Payment> = yield* paymentsService.listPayments({
         ...base,
         ...(firstEvent === undefined ? {} : { eventSince: firstEvent }),
         cursor,
         limit: 1000
       })
-    )
+      details.push(...(yield* paymentsService.paymentDetails(page.items)))
+      cursor = page.nextCursor
+    } while (cursor !== null)
     for (const eventSince of otherEvents) {
       const ids = new Set(
         (yield* allPages((cursor) => paymentsService.listPayments({ ...base, eventSince, cursor, limit: 1000 }))).map(

@@ -72,7 +72,8 @@ describe("Billing Platform (UK) list reads", () => {
       // The page comes with its details (collections included): no detail read per row or per
       // collected payment (40, then 3 before).
       expect(calls.get("getPayment")).toBeUndefined()
-      expect(calls.get("listPaymentDetails")).toBe(1)
+      expect(calls.get("listPayments")).toBe(1)
+      expect(calls.get("paymentDetails")).toBe(1)
       expect(rows.filter((row) => row.status.length > 0).map((row) => [row.id, row.status])).toEqual([
         [String(pending), ["Collection Pending"]],
         [String(collected), ["Collected"]],

@@ -20,7 +20,7 @@ import {
   IdempotencyClaimed,
   LedgerUnits,
   type Page,
-  type PaymentDetail,
+  type Payment,
   Payments,
   validationFailed
 } from "@paybridge/core"
@@ -165,7 +165,7 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
     const pageSize = latest === null || category !== undefined ? 1000 : Math.min(latest, 1000)
     let cursor: string | null = null
     do {
-      const page: Page<PaymentDetail> = yield* payments.listPaymentDetails({
+      const page: Page<Payment> = yield* payments.listPayments({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
@@ -180,8 +180,9 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
         cursor,
         limit: pageSize
       })
-      yield* loader.prefetch(page.items.map((detail) => detail.payment))
-      for (const detail of page.items) {
+      const details = yield* payments.paymentDetails(page.items)
+      yield* loader.prefetch(page.items)
+      for (const detail of details) {
         if (latest !== null && out.length >= latest) break
         if (category !== undefined && (yield* attributesOf(detail.payment, loader)).category_id !== category.id)
           continue

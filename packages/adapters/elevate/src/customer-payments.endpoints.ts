@@ -3,9 +3,11 @@
  * pays the customer's unpaid invoices oldest first and leaves any overpayment as credit; a
  * negative one (a debit) is a ledger balance adjustment. The list shows the customer's posted
  * payments from any protocol, then the Elevate debits; without filter or sort it pages in the
- * ledger and reads details for the shown rows only, otherwise it scans within `elevateScanLimit`.
+ * ledger (an SQL offset, the rows before the page never read) and reads details for the shown rows
+ * only; otherwise it reads the customer's posted payments (narrowed in SQL by date and id bounds) and
+ * filters and sorts them in process (no scan limit).
  */
-import { created, type Endpoint, endpoint, ok, paymentByVendorId } from "@paybridge/adapter-kit"
+import { allPages, created, type Endpoint, endpoint, ok, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   type BalanceEntry,
   type BalanceEntryKind,
@@ -36,7 +38,6 @@ import {
   CustomerPaymentsQuery
 } from "./elevate.schemas.ts"
 import {
-  boundedPages,
   dialectId,
   firstInvoiceOf,
   isZeroDecimal,
@@ -81,34 +82,23 @@ const movementDescription = (entry: BalanceEntry) => entry.description
 /**
  * The customer's balance movements as customer-payment rows: `debitIdBase` + the balance entry id,
  * `DEBIT` when it takes money off the balance, `PAYMENT` when it gives money back; Elevate's own
- * debits carry the attributes recorded when they were made. Reads the balance history within
- * `elevateScanLimit`.
+ * debits carry the attributes recorded when they were made. Reads the customer's balance history.
  */
 const movementRows = (customer: Customer) =>
   Effect.gen(function* () {
     const dialectRecords = yield* DialectRecords
     const balances = yield* Balances
-    const narrow = {
-      path: "customer_id",
-      what: `the balance movements of customer ${customer.id}`,
-      narrow: "pass excludeDebits=true"
-    }
-    const records = yield* boundedPages(
-      (cursor) =>
-        dialectRecords.listDialectRecords({
-          dialect: dialectId,
-          kind: kinds.debit,
-          customerId: customer.id,
-          cursor,
-          limit: 1000
-        }),
-      narrow
+    const records = yield* allPages((cursor) =>
+      dialectRecords.listDialectRecords({
+        dialect: dialectId,
+        kind: kinds.debit,
+        customerId: customer.id,
+        cursor,
+        limit: 1000
+      })
     )
     const debits = new Map(records.map((record) => [record.key, record.data]))
-    const entries = yield* boundedPages(
-      (cursor) => balances.listBalanceEntries(customer.id, { cursor, limit: 1000 }),
-      narrow
-    )
+    const entries = yield* allPages((cursor) => balances.listBalanceEntries(customer.id, { cursor, limit: 1000 }))
     return entries.flatMap((entry): Array<CustomerPaymentRow> => {
       if (!movementKinds.has(entry.kind)) return []
       const data = debits.get(String(entry.id))
@@ -150,34 +140,24 @@ const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePayme
   Effect.gen(function* () {
     const paymentsService = yield* Payments
     const dialectRecords = yield* DialectRecords
-    const narrow = {
-      path: "filter",
-      what: `a filtered or sorted list of the payments of customer ${customer.id}`,
-      narrow:
-        "narrow it with filter=paymentDate:gt:<date> or filter=id:gt:<id>, or drop filter and sort to page in id order"
-    }
-    const payments = yield* boundedPages(
-      (cursor) =>
-        paymentsService.listPayments({
-          customerId: customer.id,
-          states: ["posted"],
-          order: "id",
-          ...pushdown,
-          cursor,
-          limit: 1000
-        }),
-      narrow
+    const payments = yield* allPages((cursor) =>
+      paymentsService.listPayments({
+        customerId: customer.id,
+        states: ["posted"],
+        order: "id",
+        ...pushdown,
+        cursor,
+        limit: 1000
+      })
     )
-    const records = yield* boundedPages(
-      (cursor) =>
-        dialectRecords.listDialectRecords({
-          dialect: dialectId,
-          kind: kinds.payment,
-          customerId: customer.id,
-          cursor,
-          limit: 1000
-        }),
-      narrow
+    const records = yield* allPages((cursor) =>
+      dialectRecords.listDialectRecords({
+        dialect: dialectId,
+        kind: kinds.payment,
+        customerId: customer.id,
+        cursor,
+        limit: 1000
+      })
     )
     const attributes = new Map(records.map((record) => [record.paymentId, paymentAttributesOf(record.data)]))
     return payments.map((payment) =>

@@ -330,8 +330,8 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
 /**
  * Every payment of a customer with what Silver needs to filter, order and render it: the ledger's
  * pages, the customer's attribute records in one read, and — only for payments made elsewhere
- * that have allocations and no attributes — their details and the customer's invoices and
- * proformas in one read each, so nothing is read per payment.
+ * that have allocations and no attributes — their details (`paymentDetails`) and the customer's
+ * invoices and proformas in one read each, so nothing is read per payment.
  */
 export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<PaymentRecord>> =>
   Effect.gen(function* () {
@@ -365,10 +365,7 @@ export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<
         )).map((document) => [document.id, document.kind] as const)
       )
       for (let start = 0; start < deriving.length; start += 1000) {
-        const ids = deriving.slice(start, start + 1000).map((payment) => payment.id)
-        const details = yield* readAll((cursor) =>
-          Payments.use((service) => service.listPaymentDetails({ customerId, ids, cursor, limit: 1000, order: "id" }))
-        )
+        const details = yield* Payments.use((service) => service.paymentDetails(deriving.slice(start, start + 1000)))
         // Its first invoice and proforma among its allocations (as `attributesOf` derives them).
         for (const detail of details) {
           let invoiceId: DocumentId | null = null

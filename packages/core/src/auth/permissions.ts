@@ -41,7 +41,7 @@ export const ledgerOperationAccess = {
   updatePayment: "write",
   getPayment: "read",
   listPayments: "read",
-  listPaymentDetails: "read",
+  paymentDetails: "read",
   paymentOverview: "read",
   postPayment: "write",
   rejectPayment: "write",

@@ -118,9 +118,31 @@ export interface PaymentSortKey {
   readonly direction: "asc" | "desc"
 }
 
+/** The integer ledger columns a payment list compares in vendor search terms ({@link PaymentColumnTerm}). */
+export const paymentTermFields = [
+  "id",
+  "customerId",
+  "typeId",
+  "methodId",
+  "gatewayId",
+  "billingEntityId",
+  "allocatedAmount",
+  "reversedAmount"
+] as const
+export type PaymentTermField = (typeof paymentTermFields)[number]
+
+/**
+ * A comparison of a ledger column with a value, as vendors' search terms state them: `eq null` is
+ * "has no value", `notEq` also holds for a payment without a value (and `notEq null` is "has a
+ * value"), and an ordering comparison never holds for a missing value (nor with a `null` one).
+ */
+export interface PaymentColumnTerm {
+  readonly field: PaymentTermField
+  readonly operator: "eq" | "notEq" | "lt" | "ltEq" | "gt" | "gtEq"
+  readonly value: number | null
+}
+
 export interface PaymentQuery extends Paging {
-  /** Only these payments (e.g. the few of a list that need their details). */
-  readonly ids?: ReadonlyArray<PaymentId> | undefined
   readonly customerId?: CustomerId | undefined
   /** Restricts to these customers (a principal's visibility scope). */
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
@@ -160,6 +182,10 @@ export interface PaymentQuery extends Paging {
   readonly offset?: number | undefined
   /** Also counts every match (in the same statement) as the page's `total`. */
   readonly withTotal?: boolean | undefined
+  /** Every one of these column comparisons holds (vendor search terms compiled to SQL). */
+  readonly columnTerms?: ReadonlyArray<PaymentColumnTerm> | undefined
+  /** Only payments with no dialect record of this dialect and kind (e.g. those a vendor deleted). */
+  readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
 }
 
 export interface RefundQuery extends Paging {
@@ -275,11 +301,8 @@ export class LedgerStore extends Context.Service<
       readonly list: (query: PaymentQuery) => ListOp<Payment>
       /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
       readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
-      /**
-       * Everything that hangs off each of these payments (a list's page), in one read; each kind
-       * oldest first, a payment with nothing hanging off it mapped to empty lists.
-       */
-      readonly childrenOf: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyMap<PaymentId, PaymentChildren>>
+      /** What hangs off each of these payments (a page's rows), in one read; payments with nothing are absent. */
+      readonly childrenOfPayments: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyMap<PaymentId, PaymentChildren>>
       /** A payment and everything that hangs off it, in one read; `null` when there is no such payment. */
       readonly getWithChildren: (
         id: PaymentId

@@ -22,7 +22,7 @@ import {
 import { CollectionMethod, DocumentKind, LedgerEventType } from "../model/records.ts"
 import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
-import { paymentSortFields } from "../ports/ledger-store.ts"
+import { paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
 
 /** A major-unit amount as text or JSON number; validated exactly against the currency later. */
 export const AmountInput = Schema.Union([WellFormedText, Schema.Finite]).annotate({
@@ -204,8 +204,6 @@ export const PaymentQueryInput = Schema.Struct({
   reversalDateFrom: optional(BusinessDate),
   reversalDateTo: optional(BusinessDate),
   eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Timestamp })),
-  /** Only these payments (at most 1000: one page of a list). */
-  ids: optional(Schema.Array(PaymentId).check(Schema.isMaxLength(1000))),
   idAfter: optional(PaymentId),
   createdSince: optional(Timestamp),
   updatedSince: optional(Timestamp),
@@ -226,6 +224,18 @@ export const PaymentQueryInput = Schema.Struct({
   offset: optional(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
   /** Also counts every match as the page's `total`. */
   withTotal: optional(Schema.Boolean),
+  /** Comparisons on integer ledger columns (see `PaymentColumnTerm`): vendor search terms. */
+  columnTerms: optional(
+    Schema.Array(
+      Schema.Struct({
+        field: Schema.Literals(paymentTermFields),
+        operator: Schema.Literals(["eq", "notEq", "lt", "ltEq", "gt", "gtEq"]),
+        value: Schema.NullOr(Schema.Int)
+      })
+    ).check(Schema.isMaxLength(50))
+  ),
+  /** Only payments without a dialect record of this dialect and kind. */
+  withoutDialectRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
   cursor: Cursor,
   limit: Limit
 })

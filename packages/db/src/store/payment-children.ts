@@ -1,14 +1,14 @@
 /**
  * The records that hang off one payment — allocations, reversals, collections and refunds — in
- * one statement (optionally with the payment itself, a payment's whole detail; or of a whole page
- * of payments at once, so a list never reads per row): a `union all` of the four tables, each branch selecting its own columns and a
+ * one statement (optionally with the payment itself, a payment's whole detail): a `union all` of the four tables, each branch selecting its own columns and a
  * typed `null` for the others' (one column per table and field, so the types never mix), ordered by
  * table and id. Each row is split back into its table's columns and converted by the ORM's column
  * types (`em.map`), then by the table's mapper, so the records equal what the per-table reads give.
+ * The same union with `payment_id in (…)` reads the children of a whole page of payments at once.
  */
 import type { EntityName } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type { Payment, PaymentChildren, PaymentId } from "@paybridge/core"
+import type { Allocation, Collection, Payment, PaymentChildren, PaymentId, Refund, Reversal } from "@paybridge/core"
 import { AllocationEntity, type AllocationRow } from "../entities/allocation.entity.ts"
 import { CollectionEntity, type CollectionRow } from "../entities/collection.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
@@ -70,6 +70,19 @@ const statementFor = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>) =>
       types: props.flatMap((prop) => prop.fieldNames.map((_, index) => castType(prop.columnTypes?.[index])))
     }
   })
+  const built = {
+    sql: unionOf(
+      branches,
+      specs.map((spec) => spec.condition)
+    ),
+    branches
+  }
+  perOrm.set(specs, built)
+  return built
+}
+
+/** The `union all` of the branches, each restricted by its condition, ordered by branch and id. */
+const unionOf = (branches: ReadonlyArray<Branch>, conditions: ReadonlyArray<string>): string => {
   const alias = (branch: number, column: string) => `b${branch}_${column}`
   const selects = branches.map((branch, index) => {
     const columns = branches.flatMap((other, otherIndex) =>
@@ -79,22 +92,25 @@ const statementFor = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>) =>
           : `cast(null as ${other.types[columnIndex] ?? "text"}) as ${alias(otherIndex, column)}`
       )
     )
-    return `select ${index} as branch, t.id as ord, ${columns.join(", ")} from ${branch.table} t where ${specs[index]?.condition}`
+    return `select ${index} as branch, t.id as ord, ${columns.join(", ")} from ${branch.table} t where ${conditions[index]}`
   })
-  const built = { sql: `${selects.join(" union all ")} order by branch, ord`, branches }
-  perOrm.set(specs, built)
-  return built
+  return `${selects.join(" union all ")} order by branch, ord`
 }
 
-/** Runs a built union with `parameters`; `of(i)` gives branch `i`'s rows converted by the ORM's types. */
-const runBranches = async (
-  em: SqlEntityManager,
-  built: { readonly sql: string; readonly branches: ReadonlyArray<Branch> },
-  parameters: ReadonlyArray<unknown>
-) => {
-  const { sql, branches } = built
-  const rows = (await em.execute(sql, [...parameters])) as ReadonlyArray<Record<string, unknown>>
-  return (branch: number): Array<object> =>
+/** Runs the union of `specs` for one payment id; `of(i)` gives branch `i`'s rows converted by the ORM's types. */
+const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>, paymentId: PaymentId) => {
+  const { sql, branches } = statementFor(em, specs)
+  const rows = (await em.execute(
+    sql,
+    branches.map(() => paymentId)
+  )) as ReadonlyArray<Record<string, unknown>>
+  return splitBranches(em, branches, rows)
+}
+
+/** Splits united rows back into branch `i`'s rows, converted by the ORM's column types. */
+const splitBranches =
+  (em: SqlEntityManager, branches: ReadonlyArray<Branch>, rows: ReadonlyArray<Record<string, unknown>>) =>
+  (branch: number): Array<object> =>
     rows.flatMap((row) => {
       if (Number(row.branch) !== branch) return []
       const spec = branches[branch]
@@ -102,17 +118,6 @@ const runBranches = async (
       const data = Object.fromEntries(spec.columns.map((column: string) => [column, row[`b${branch}_${column}`]]))
       return [em.map(spec.entity, data)]
     })
-}
-
-/** Runs the union of `specs` for one payment id. */
-const readBranches = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>, paymentId: PaymentId) => {
-  const built = statementFor(em, specs)
-  return runBranches(
-    em,
-    built,
-    built.branches.map(() => paymentId)
-  )
-}
 
 const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({
   allocations: of(0).map((row) => allocationFromRow(row as AllocationRow)),
@@ -125,53 +130,51 @@ const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => (
 export const readPaymentChildren = async (em: SqlEntityManager, paymentId: PaymentId): Promise<PaymentChildren> =>
   childrenOf(await readBranches(em, childBranches, paymentId))
 
-/** The child tables of many payments: the same union, each branch keyed by `payment_id in (…)` (one list per count). */
-const manyBranchesFor = (count: number): ReadonlyArray<BranchSpec> => {
-  const cached = manyBranches.get(count)
-  if (cached !== undefined) return cached
-  const list = Array.from({ length: count }, () => "?").join(", ")
-  const specs = childBranches.map((branch) => ({ entity: branch.entity, condition: `t.payment_id in (${list})` }))
-  manyBranches.set(count, specs)
-  return specs
-}
-const manyBranches = new Map<number, ReadonlyArray<BranchSpec>>()
-
 /**
- * Reads everything that hangs off each of `paymentIds` in one statement (a page of a list), each
- * kind oldest first; a payment with nothing hanging off it maps to empty lists.
+ * Reads what hangs off each of `paymentIds` (a page's payments) in one statement: the same union
+ * with `payment_id in (…)` in every branch; payments with nothing hanging off them are absent.
  */
 export const readChildrenOfPayments = async (
   em: SqlEntityManager,
   paymentIds: ReadonlyArray<PaymentId>
 ): Promise<ReadonlyMap<PaymentId, PaymentChildren>> => {
   const ids = [...new Set(paymentIds)]
-  const result = new Map<PaymentId, PaymentChildren>()
-  if (ids.length === 0) return result
-  const built = statementFor(em, manyBranchesFor(ids.length))
-  const of = await runBranches(
-    em,
-    built,
-    built.branches.flatMap(() => ids)
+  if (ids.length === 0) return new Map()
+  const { branches } = statementFor(em, childBranches)
+  const list = ids.map(() => "?").join(", ")
+  const sql = unionOf(
+    branches,
+    branches.map(() => `t.payment_id in (${list})`)
   )
-  const grouped = new Map<
+  const of = splitBranches(
+    em,
+    branches,
+    (await em.execute(
+      sql,
+      branches.flatMap(() => ids)
+    )) as ReadonlyArray<Record<string, unknown>>
+  )
+  const children = childrenOf(of)
+  const byPayment = new Map<
     PaymentId,
-    Array<{ readonly branch: number; readonly row: { readonly paymentId: PaymentId } }>
-  >()
-  for (const branch of [0, 1, 2, 3]) {
-    for (const row of of(branch) as Array<{ readonly paymentId: PaymentId }>) {
-      const list = grouped.get(row.paymentId) ?? []
-      list.push({ branch, row })
-      grouped.set(row.paymentId, list)
+    {
+      allocations: Array<Allocation>
+      reversals: Array<Reversal>
+      collections: Array<Collection>
+      refunds: Array<Refund>
     }
+  >()
+  const entry = (paymentId: PaymentId | null) => {
+    if (paymentId === null) return null
+    const found = byPayment.get(paymentId) ?? { allocations: [], reversals: [], collections: [], refunds: [] }
+    byPayment.set(paymentId, found)
+    return found
   }
-  for (const id of ids) {
-    const rows = grouped.get(id) ?? []
-    result.set(
-      id,
-      childrenOf((branch) => rows.flatMap((entry) => (entry.branch === branch ? [entry.row] : [])))
-    )
-  }
-  return result
+  for (const row of children.allocations) entry(row.paymentId)?.allocations.push(row)
+  for (const row of children.reversals) entry(row.paymentId)?.reversals.push(row)
+  for (const row of children.collections) entry(row.paymentId)?.collections.push(row)
+  for (const row of children.refunds) entry(row.paymentId)?.refunds.push(row)
+  return byPayment
 }
 
 /** Reads a payment and everything that hangs off it in one statement; `null` when there is no such payment. */

@@ -131,9 +131,9 @@ describe("customer scope", () => {
           payments.items.map((payment) => payment.customerId),
           [mine.id]
         )
-        const details = yield* scoped(paymentsService.listPaymentDetails({}))
+        const details = yield* scoped(paymentsService.paymentDetails(payments.items))
         assert.deepStrictEqual(
-          details.items.map((detail) => detail.payment.customerId),
+          details.map((detail) => detail.payment.customerId),
           [mine.id]
         )
         const documents = yield* scoped(documentsService.listDocuments({}))

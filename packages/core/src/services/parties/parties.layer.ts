@@ -184,19 +184,24 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
           readonly search?: string | undefined
           readonly publicId?: string | undefined
           readonly number?: string | undefined
+          readonly ids?: ReadonlyArray<CustomerId> | undefined
         }
       ) {
         return yield* query(
           "listCustomers",
-          Effect.flatMap(currentPrincipal, (principal) =>
-            store.customers.list({
+          Effect.flatMap(currentPrincipal, (principal) => {
+            const scope = scopedCustomerIds(principal)
+            const wanted = input.ids
+            const ids =
+              wanted === undefined ? scope : scope === undefined ? wanted : wanted.filter((id) => scope.includes(id))
+            return store.customers.list({
               ...paging(input),
-              ids: scopedCustomerIds(principal),
+              ids,
               search: input.search,
               publicId: input.publicId,
               number: input.number
             })
-          )
+          })
         )
       }, ports),
 

@@ -211,14 +211,14 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         )
       }, ports)
 
-      const listPaymentDetails = Effect.fn("Payments.listPaymentDetails")(function* (input: C.PaymentQueryInput) {
-        const page = yield* listPayments(input)
+      const paymentDetails = Effect.fn("Payments.paymentDetails")(function* (rows: ReadonlyArray<Payment>) {
         return yield* query(
-          "listPaymentDetails",
-          Effect.map(store.payments.childrenOf(page.items.map((payment) => payment.id)), (children) => ({
-            ...page,
-            items: page.items.map((payment) => detailOf(payment, children.get(payment.id) ?? noChildren))
-          }))
+          "paymentDetails",
+          Effect.gen(function* () {
+            for (const customerId of new Set(rows.map((payment) => payment.customerId))) yield* inScope(customerId)
+            const children = yield* store.payments.childrenOfPayments(rows.map((payment) => payment.id))
+            return rows.map((payment) => detailOf(payment, children.get(payment.id) ?? noChildren))
+          })
         )
       }, ports)
 
@@ -384,7 +384,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         updatePayment,
         getPayment,
         listPayments,
-        listPaymentDetails,
+        paymentDetails,
         paymentOverview,
         postPayment,
         rejectPayment,

@@ -34,10 +34,11 @@ export interface PaymentsShape {
   readonly updatePayment: (input: C.UpdatePaymentInput) => Method<Payment, CommandFailure | ValidationFailed | NotFound>
   readonly getPayment: (lookup: C.PaymentLookup) => Method<PaymentDetail, ReadFailure | NotFound>
   readonly listPayments: (input: C.PaymentQueryInput) => Method<Page<Payment>, ReadFailure | ValidationFailed>
-  /** A page of `listPayments` with each payment's detail: the page, then its children in one read (never per row). */
-  readonly listPaymentDetails: (
-    input: C.PaymentQueryInput
-  ) => Method<Page<PaymentDetail>, ReadFailure | ValidationFailed>
+  /**
+   * The details of a page of payments (as `listPayments` gave them), everything hanging off them
+   * read in one statement; in the order given.
+   */
+  readonly paymentDetails: (payments: ReadonlyArray<Payment>) => Method<ReadonlyArray<PaymentDetail>, ReadFailure>
   /** Figures for the admin overview (volume, pending collection, reversals, top debtors). */
   readonly paymentOverview: (input: C.OverviewInput) => Method<PaymentOverview, ReadFailure | ValidationFailed>
   readonly postPayment: (input: C.PostPaymentInput) => Method<Payment, CommandFailure | NotFound | InvalidTransition>

@@ -4,8 +4,17 @@
  * ascending, last when descending, id ascending breaking ties), an offset page is exactly that slice
  * of the whole ordered list, the total counts every match of the filters whatever the page, cursors
  * of an offset list walk it once without gaps, and a page past the end is empty with the right total.
+ * Also the vendor-term filters (column comparisons, "no dialect record of a kind") and the children
+ * of a page of payments read at once.
  */
-import { type Customer, LedgerStore, type Payment, type PaymentSortKey, type PresetId } from "@paybridge/core"
+import {
+  type Customer,
+  LedgerStore,
+  type Payment,
+  type PaymentColumnTerm,
+  type PaymentSortKey,
+  type PresetId
+} from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
@@ -165,6 +174,79 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
       expect(result.newest.items.map((p) => p.id)).toEqual(newest.slice(0, 5).map((p) => p.id))
       expect(result.newest.total).toBe(50)
       expect(result.none).toEqual({ items: [], nextCursor: null, total: 0 })
+    })
+
+    it("compiles column terms as vendors state them (null: no value; notEq also holds without a value)", async () => {
+      const seeded = await run(seed)
+      const customerIds = seeded.customers.map((customer) => customer.id)
+      const someType = seeded.payments.find((p) => p.typeId !== null)?.typeId ?? null
+      const cases: ReadonlyArray<[PaymentColumnTerm, (p: Payment) => boolean]> = [
+        [{ field: "typeId", operator: "eq", value: null }, (p) => p.typeId === null],
+        [{ field: "typeId", operator: "notEq", value: null }, (p) => p.typeId !== null],
+        [{ field: "typeId", operator: "notEq", value: someType }, (p) => p.typeId !== someType],
+        [{ field: "typeId", operator: "lt", value: null }, () => false],
+        [
+          { field: "typeId", operator: "gtEq", value: someType },
+          (p) => p.typeId !== null && p.typeId >= (someType ?? 0)
+        ],
+        [{ field: "allocatedAmount", operator: "eq", value: 0 }, (p) => p.allocatedAmount === 0n],
+        [
+          { field: "id", operator: "ltEq", value: seeded.payments[9]?.id ?? 0 },
+          (p) => p.id <= (seeded.payments[9]?.id ?? 0)
+        ]
+      ]
+      for (const [term, rule] of cases) {
+        const page = await run(
+          Effect.flatMap(store, (s) =>
+            s.payments.list({ cursor: null, limit: 100, order: "id", customerIds, columnTerms: [term] })
+          )
+        )
+        expect(
+          page.items.map((p) => p.id),
+          JSON.stringify(term)
+        ).toEqual(seeded.payments.filter(rule).map((p) => p.id))
+      }
+    })
+
+    it("leaves out payments with a dialect record of a kind, and reads the children of a page at once", async () => {
+      const seeded = await run(seed)
+      const customerIds = seeded.customers.map((customer) => customer.id)
+      const [first, second, third] = seeded.payments as [Payment, Payment, Payment]
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          yield* s.dialectRecords.insert({
+            dialect: "test-vendor",
+            kind: "deleted-payment",
+            key: String(first.id),
+            customerId: first.customerId,
+            paymentId: first.id,
+            data: {},
+            createdAt: at("2026-06-03T00:00:00.000Z"),
+            updatedAt: at("2026-06-03T00:00:00.000Z")
+          })
+          const reversal = yield* s.reversals.insert({
+            paymentId: second.id,
+            amount: 100n,
+            effectiveDate: "2026-06-03",
+            reversedAt: at("2026-06-03T00:00:00.000Z"),
+            reason: "test",
+            reinstatedAt: null
+          })
+          const kept = yield* s.payments.list({
+            cursor: null,
+            limit: 100,
+            order: "id",
+            customerIds,
+            withoutDialectRecord: { dialect: "test-vendor", kind: "deleted-payment" }
+          })
+          const children = yield* s.payments.childrenOfPayments([first.id, second.id, third.id])
+          return { kept, children, reversal }
+        })
+      )
+      expect(result.kept.items.map((p) => p.id)).toEqual(seeded.payments.slice(1).map((p) => p.id))
+      expect([...result.children.keys()]).toEqual([second.id])
+      expect(result.children.get(second.id)?.reversals).toEqual([result.reversal])
     })
   })
 }
