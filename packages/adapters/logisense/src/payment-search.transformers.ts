@@ -344,6 +344,23 @@ const reversalOnlyFields: ReadonlySet<PaymentFieldName> = new Set<PaymentFieldNa
 
 const negate = (operator: "eq" | "notEq"): "eq" | "notEq" => (operator === "eq" ? "notEq" : "eq")
 
+const columnMax = 2_147_483_647
+const columnMin = -2_147_483_648
+
+/**
+ * A term whose value lies beyond what an id column can hold, decided without it: `eq` matches
+ * no row, `notEq` every row, a bound beyond the range every row with a value (or none).
+ */
+const withinColumnRange = (term: PaymentColumnTerm): PaymentColumnTerm | "all" | "none" => {
+  const value = term.value
+  if (value === null || (value >= columnMin && value <= columnMax)) return term
+  if (term.operator === "eq") return "none"
+  if (term.operator === "notEq") return "all"
+  const above = value > columnMax
+  const wantsBelow = term.operator === "lt" || term.operator === "ltEq"
+  return wantsBelow === above ? { field: term.field, operator: "notEq", value: null } : "none"
+}
+
 /**
  * The SQL form of a list: every term as the ledger's column conditions on payment rows, and the
  * order as ledger sort keys; `null` when a term or an order key has no exact SQL form (the list
@@ -366,23 +383,17 @@ const compileToSql = (
     const column = idColumns[term.field]
     const value = term.value
     if (column !== undefined && (value === null || typeof value === "number")) {
-      if (value !== null && !Number.isSafeInteger(value)) {
-        // A fraction equals no id and orders between two: `lt 4.5` is `ltEq 4`.
-        if (term.operator === "eq") matchesNone = true
-        else if (term.operator === "notEq") continue
-        else {
-          const below = term.operator === "lt" || term.operator === "ltEq"
-          columnTerms.push({
-            field: column,
-            operator: below ? "ltEq" : "gtEq",
-            value: below ? Math.floor(value) : Math.ceil(value)
-          })
-        }
-        continue
+      // Checked terms on id fields hold whole numbers (or null).
+      const compiled = withinColumnRange({
+        field: column,
+        operator: term.operator as PaymentColumnTerm["operator"],
+        value
+      })
+      if (compiled === "none") matchesNone = true
+      else if (compiled !== "all") {
+        columnTerms.push(compiled)
+        sharedTerms.push(compiled)
       }
-      const compiled = { field: column, operator: term.operator as PaymentColumnTerm["operator"], value }
-      columnTerms.push(compiled)
-      sharedTerms.push(compiled)
       continue
     }
     if (term.field === "disbursed" || term.field === "isManual") {

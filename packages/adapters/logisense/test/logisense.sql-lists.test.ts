@@ -85,6 +85,11 @@ describe("LogiSense lists in SQL answer what the vendor's rule answers", () => {
     ["reversal rows only", [{ name: "reversePaymentId", operator: "notEq", value: null }]],
     ["payment rows only", [{ name: "reversePaymentId", operator: "eq", value: null }]],
     ["no type", [{ name: "paymentTypeId", operator: "eq", value: null }]],
+    ["an account below a bound past the id range", [{ name: "accountId", operator: "lt", value: 9_000_000_000_000 }]],
+    [
+      "an account equal to a number past the id range",
+      [{ name: "paymentMethodId", operator: "eq", value: -9_000_000_000_000 }]
+    ],
     ["created since", [{ name: "created", operator: "gtEq", value: "2000-01-01T00:00:00.000Z" }]]
   ]
   const orders: ReadonlyArray<[string, Array<unknown>]> = [

@@ -139,6 +139,7 @@ export type PaymentTermField = (typeof paymentTermFields)[number]
 export interface PaymentColumnTerm {
   readonly field: PaymentTermField
   readonly operator: "eq" | "notEq" | "lt" | "ltEq" | "gt" | "gtEq"
+  /** A 32-bit integer (the columns' range on both databases). */
   readonly value: number | null
 }
 

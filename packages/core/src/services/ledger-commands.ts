@@ -230,7 +230,8 @@ export const PaymentQueryInput = Schema.Struct({
       Schema.Struct({
         field: Schema.Literals(paymentTermFields),
         operator: Schema.Literals(["eq", "notEq", "lt", "ltEq", "gt", "gtEq"]),
-        value: Schema.NullOr(Schema.Int)
+        // The range of the integer columns on both databases (a larger value is the caller's to decide).
+        value: Schema.NullOr(Schema.Int.check(Schema.isBetween({ minimum: -2_147_483_648, maximum: 2_147_483_647 })))
       })
     ).check(Schema.isMaxLength(50))
   ),
