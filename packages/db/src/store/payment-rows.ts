@@ -23,6 +23,7 @@ import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
 import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
+import { readPaymentView } from "./payment-view.ts"
 
 /** Money columns hold bigints: their terms compare with bigint values. */
 const bigintTermFields: ReadonlySet<PaymentTermField> = new Set<PaymentTermField>(["allocatedAmount", "reversedAmount"])
@@ -100,6 +101,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     childrenOfPayments: (paymentIds) =>
       use("payments.childrenOfPayments", (em) => readChildrenOfPayments(em, paymentIds)),
     getWithChildren: (id) => use("payments.getWithChildren", (em) => readPaymentWithChildren(em, id)),
+    view: (target, include) => use("payments.view", (em) => readPaymentView(em, target, include)),
     list: (query: PaymentQuery) => {
       const eventSince = query.eventSince
       // The upper payment-date bound is a parameter: a "newest" page narrows it to its cursor's date,
