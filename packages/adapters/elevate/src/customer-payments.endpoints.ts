@@ -15,6 +15,7 @@ import {
   type Customer,
   type CustomerId,
   DialectRecords,
+  type Document,
   Parties,
   PaymentId,
   Payments,
@@ -223,9 +224,19 @@ const pagedCustomerPayments = (
     const creditRowsShown = credits.items.map((payment) =>
       paymentRow(payment, paymentAttributesOf(attributesByKey.get(String(payment.id))), null)
     )
-    const unallocated = new Set(
-      credits.items.filter((payment) => payment.allocatedAmount === 0n).map((payment) => payment.id as number)
-    )
+    // The shown payments' first invoices: their allocations in one read, then each invoice once.
+    const allocated = credits.items.filter((payment) => payment.allocatedAmount > 0n)
+    const details = allocated.length === 0 ? [] : yield* payments.paymentDetails(allocated)
+    const invoices = new Map<number, Pick<Document, "id" | "number">>()
+    for (const detail of details) {
+      const invoice = yield* firstInvoiceOf(detail)
+      if (invoice !== null) invoices.set(detail.payment.id, invoice)
+    }
+    const creditRowsWithInvoices = credits.items.map((payment, index) => {
+      const row = creditRowsShown[index] as CustomerPaymentRow
+      const invoice = invoices.get(payment.id)
+      return invoice === undefined ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
+    })
     const room = list.pageSize - creditRowsShown.length
     // An unknown customer is 404 whatever the page; a page with payments proves the customer exists.
     const customer = room === 0 && creditRowsShown.length > 0 ? null : yield* parties.getCustomer(customerId)
@@ -236,7 +247,7 @@ const pagedCustomerPayments = (
         : [...(yield* wantedMovements(customer, options))]
             .sort((a, b) => a.id - b.id)
             .slice(debitOffset, debitOffset + room)
-    return yield* withInvoices([...creditRowsShown, ...debits], unallocated)
+    return [...creditRowsWithInvoices, ...debits]
   })
 
 /** One customer payment by its Elevate id: a debit above `debitIdBase`, else a posted ledger payment. */

@@ -66,7 +66,9 @@ export const PaymentEntity = defineEntity({
     // Elevate's customer payments (posted, id order).
     { properties: ["state", "createdAt", "id"] },
     { properties: ["customerId", "state", "createdAt", "id"] },
-    { properties: ["customerId", "state", "id"] }
+    { properties: ["customerId", "state", "id"] },
+    // Payments with something reversed (few): LogiSense lists read their reversal rows.
+    { properties: ["reversedAmount"] }
   ],
   uniques: [{ properties: ["externalSystem", "externalId"] }]
 })
