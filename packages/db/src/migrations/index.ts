@@ -17,6 +17,7 @@ import { Migration20261203290000PaymentReceivedAt } from "./20261203290000-payme
 import { Migration20261203300000IntegrityConstraints } from "./20261203300000-integrity-constraints.migration.ts"
 import { Migration20261203300100Sessions } from "./20261203300100-sessions.migration.ts"
 import { Migration20261203400000GatewayAttempts } from "./20261203400000-gateway-attempts.migration.ts"
+import { Migration20261204500000GatewaySettings } from "./20261204500000-gateway-settings.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -39,5 +40,6 @@ export const ledgerMigrations: Array<MigrationObject> = [
     class: Migration20261203300000IntegrityConstraints
   },
   { name: Migration20261203300100Sessions.migrationName, class: Migration20261203300100Sessions },
-  { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts }
+  { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts },
+  { name: Migration20261204500000GatewaySettings.migrationName, class: Migration20261204500000GatewaySettings }
 ]
