@@ -14,16 +14,18 @@ import {
   Page,
   PageInput,
   Parties,
+  PaymentGateways,
   RotateGatewaySecretInput,
   UpdateGatewayInput
 } from "@paybridge/core"
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { ById } from "../inputs.ts"
 import { jsonInput, jsonOutput } from "../json-codec.ts"
 import { protectedProcedure, router } from "../trpc.ts"
 
 const encodeGateway = jsonOutput(Gateway)
 const encodeSecretSummary = jsonOutput(GatewaySecretSummary)
+const encodeStatuses = jsonOutput(Schema.Array(Schema.Struct({ gatewayId: GatewayId, live: Schema.Boolean })))
 const encodeSecretSummaries = jsonOutput(Schema.Array(GatewaySecretSummary))
 const encodePage = jsonOutput(Page(Gateway))
 
@@ -55,6 +57,24 @@ export const gatewaysRouter = router({
   /** Every gateway's stored driver settings: driver, secret set, last four characters, set at / by — no secret. */
   settings: protectedProcedure.query(async ({ ctx }) =>
     encodeSecretSummaries(await ctx.runLedger(Parties.use((parties) => parties.listGatewaySecrets())))
+  ),
+  /**
+   * Which gateways take payments on this server now: enabled and served by a driver (environment,
+   * stored settings, or the test gateway when the server enables it). For the console's list.
+   */
+  status: protectedProcedure.query(async ({ ctx }) =>
+    encodeStatuses(
+      await ctx.runLedger(
+        Effect.gen(function* () {
+          const page = yield* Parties.use((parties) => parties.listGateways({ limit: 1000 }))
+          const drivers = yield* Effect.serviceOption(PaymentGateways)
+          return page.items.map((gateway) => ({
+            gatewayId: gateway.id,
+            live: gateway.enabled && drivers._tag === "Some" && drivers.value.refusal(gateway) === null
+          }))
+        })
+      )
+    )
   ),
   get: protectedProcedure
     .input(jsonInput(ById(GatewayId)))
