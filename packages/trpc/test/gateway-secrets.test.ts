@@ -132,9 +132,16 @@ describe("gateways: driver settings and rotation", () => {
     const [after] = dataOf<ReadonlyArray<Summary>>(await call("finance", "gateways.settings", undefined, "GET"))
     expect(after?.version).toBe(2)
 
+    const liveOf = async () =>
+      dataOf<ReadonlyArray<{ gatewayId: number; live: boolean }>>(
+        await call("read-only", "gateways.status", undefined, "GET")
+      )
+    // The test ledger's deterministic gateway serves it: live while enabled, not while disabled.
+    expect(await liveOf()).toEqual([{ gatewayId: gateway.id, live: true }])
     expect(
       dataOf<{ enabled: boolean }>(await call("admin", "gateways.update", { id: gateway.id, enabled: false })).enabled
     ).toBe(false)
+    expect(await liveOf()).toEqual([{ gatewayId: gateway.id, live: false }])
     expect(
       dataOf<{ enabled: boolean }>(await call("admin", "gateways.update", { id: gateway.id, enabled: true })).enabled
     ).toBe(true)
