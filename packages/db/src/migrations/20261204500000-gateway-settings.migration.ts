@@ -2,8 +2,8 @@
  * Migration 20261204500000 "gateway-settings": one table of gateways' real-driver settings, secrets
  * sealed (see `entities/gateway-setting.entity.ts`). The create statements come from
  * `scripts/generate-migration.ts` (PostgreSQL 15 and SQLite); the foreign key to `gateways` is
- * added by hand, like the other ledger foreign keys (`integrity-constraints.ts`). A new, empty
- * table: safe on a populated database.
+ * added by hand, named like the other ledger foreign keys (`laterForeignKeys` in
+ * `integrity-constraints.ts`). A new, empty table: safe on a populated database.
  */
 import { DriverMigration, type DriverStatements } from "./driver-migration.ts"
 
@@ -17,7 +17,7 @@ export class Migration20261204500000GatewaySettings extends DriverMigration {
       'alter table "gateway_settings" add constraint "gateway_settings_gateway_id_foreign" foreign key ("gateway_id") references "gateways" ("id")'
     ],
     sqlite: [
-      "create table `gateway_settings` (`id` integer not null primary key autoincrement, `gateway_id` integer not null references `gateways` (`id`), `driver` text not null, `key_id` text not null, `secret_key_sealed` text not null, `webhook_secret_sealed` text not null, `previous_webhook_secret_sealed` text null, `webhook_rotated_at` datetime null, `secret_key_last4` text not null, `webhook_secret_last4` text not null, `api_base` text null, `set_at` datetime not null, `set_by` text not null, `version` integer not null)",
+      "create table `gateway_settings` (`id` integer not null primary key autoincrement, `gateway_id` integer not null, `driver` text not null, `key_id` text not null, `secret_key_sealed` text not null, `webhook_secret_sealed` text not null, `previous_webhook_secret_sealed` text null, `webhook_rotated_at` datetime null, `secret_key_last4` text not null, `webhook_secret_last4` text not null, `api_base` text null, `set_at` datetime not null, `set_by` text not null, `version` integer not null, constraint `gateway_settings_gateway_id_foreign` foreign key (`gateway_id`) references `gateways` (`id`))",
       "create unique index `gateway_settings_gateway_id_unique` on `gateway_settings` (`gateway_id`)"
     ]
   }
