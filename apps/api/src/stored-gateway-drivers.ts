@@ -24,7 +24,7 @@ import {
   makeStripeDriver,
   type StripeGatewayConfig
 } from "@paybridge/gateway-stripe"
-import { Duration, Effect, Schedule, type Scope } from "effect"
+import { Cause, Duration, Effect, Schedule, type Scope } from "effect"
 
 /** One stored gateway's driver, as the ledger and the webhook route use it. */
 export interface StoredGatewayDriver {
@@ -88,6 +88,12 @@ const buildDriver = (settings: GatewayDriverSettings, webhookGrace: Duration.Dur
     return withPreviousWebhookSecret(current, previous, until)
   })
 
+/** What went wrong, in one line (messages here name gateways and key ids, never a secret). */
+const describeCause = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  return error instanceof Error ? error.message : String(error)
+}
+
 /** Loads the stored settings now (failing the start when they cannot be opened) and keeps them current. */
 export const storedGatewayDrivers = (
   options: StoredGatewayOptions
@@ -139,9 +145,10 @@ export const storedGatewayDrivers = (
 
     yield* refreshNow
     yield* refreshNow.pipe(
-      Effect.catch((error) =>
+      // A failed reload (even a defect) is logged and retried on the next tick; the drivers in use stay.
+      Effect.catchCause((cause) =>
         options.log("error", "reloading stored gateway settings failed; the drivers in use are kept", {
-          error: error.message
+          error: describeCause(cause)
         })
       ),
       Effect.repeat(Schedule.spaced(options.refresh)),
