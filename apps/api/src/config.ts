@@ -35,6 +35,8 @@
  *   PAYBRIDGE_SECRETS_KEY the 256-bit key gateway secrets stored in the database are sealed with (AES-256-GCM):
  *                        64 hex digits or 43 base64url characters (`openssl rand -hex 32`); unset: secrets cannot be
  *                        stored, and a server whose database holds stored secrets refuses to start
+ *   PAYBRIDGE_SECRETS_KEY_PREVIOUS keys secrets were stored with before a key rotation, comma-separated: they still
+ *                        open, and each gateway's secrets are re-sealed with PAYBRIDGE_SECRETS_KEY when next saved
  *   GATEWAY_SETTINGS_REFRESH how often each process checks for changed stored gateway settings (a rotation takes
  *                        effect within this), default "2 seconds"
  *   GATEWAY_WEBHOOK_GRACE how long a replaced webhook secret still verifies webhooks, default "24 hours"
@@ -105,6 +107,8 @@ export interface AppConfig {
 export interface GatewaySetup {
   /** The key stored gateway secrets are sealed with (`PAYBRIDGE_SECRETS_KEY`), or `null`: none can be stored. */
   readonly secretsKey: Redacted.Redacted<Buffer> | null
+  /** Keys stored secrets were sealed with before (`PAYBRIDGE_SECRETS_KEY_PREVIOUS`). */
+  readonly previousSecretsKeys: ReadonlyArray<Redacted.Redacted<Buffer>>
   /** How often stored gateway settings are checked for changes. */
   readonly settingsRefresh: Duration.Duration
   /** How long a replaced webhook secret still verifies webhooks. */
@@ -194,6 +198,7 @@ const rawConfig = Config.all({
   reconcileMinimumAge: Config.Duration("GATEWAY_RECONCILE_MIN_AGE").pipe(Config.withDefault(Duration.seconds(30))),
   faultKillAt: Config.option(Config.Literals(faultPhases, "PAYBRIDGE_FAULT_KILL_AT")),
   secretsKey: Config.option(Config.Redacted("PAYBRIDGE_SECRETS_KEY")),
+  previousSecretsKeys: Config.option(Config.Redacted("PAYBRIDGE_SECRETS_KEY_PREVIOUS")),
   settingsRefresh: Config.Duration("GATEWAY_SETTINGS_REFRESH").pipe(Config.withDefault(Duration.seconds(2))),
   webhookGrace: Config.Duration("GATEWAY_WEBHOOK_GRACE").pipe(Config.withDefault(Duration.hours(24)))
 })
@@ -284,6 +289,25 @@ export const loadConfig = (
           "PAYBRIDGE_SECRETS_KEY must be a 256-bit key: 64 hex digits or 43 base64url characters (e.g. openssl rand -hex 32)"
       })
     }
+    const previousSecretsKeys =
+      raw.previousSecretsKeys._tag === "Some"
+        ? Redacted.value(raw.previousSecretsKeys.value)
+            .split(",")
+            .map((each) => each.trim())
+            .filter((each) => each !== "")
+            .map(parseSecretsKey)
+        : []
+    if (previousSecretsKeys.some((key) => key === null)) {
+      return yield* new ConfigInvalid({
+        message:
+          "PAYBRIDGE_SECRETS_KEY_PREVIOUS must be 256-bit keys (64 hex digits or 43 base64url characters), comma-separated"
+      })
+    }
+    if (previousSecretsKeys.length > 0 && secretsKey === undefined) {
+      return yield* new ConfigInvalid({
+        message: "PAYBRIDGE_SECRETS_KEY_PREVIOUS needs PAYBRIDGE_SECRETS_KEY (the new key)"
+      })
+    }
     if (Duration.isLessThan(raw.settingsRefresh, Duration.millis(100))) {
       return yield* new ConfigInvalid({ message: "GATEWAY_SETTINGS_REFRESH must be at least 100 milliseconds" })
     }
@@ -310,6 +334,7 @@ export const loadConfig = (
       serviceName: raw.serviceName,
       gateways: {
         secretsKey: secretsKey === undefined ? null : Redacted.make(secretsKey),
+        previousSecretsKeys: previousSecretsKeys.flatMap((key) => (key === null ? [] : [Redacted.make(key)])),
         settingsRefresh: raw.settingsRefresh,
         webhookGrace: raw.webhookGrace,
         testGateway: raw.testGateway === "1" || raw.testGateway === "true",

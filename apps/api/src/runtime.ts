@@ -81,7 +81,8 @@ export const appLayer = (config: AppConfig) =>
     Layer.provideMerge(
       openDatabase({
         url: Redacted.value(config.databaseUrl),
-        secretsKey: config.gateways.secretsKey === null ? null : Redacted.value(config.gateways.secretsKey)
+        secretsKey: config.gateways.secretsKey === null ? null : Redacted.value(config.gateways.secretsKey),
+        previousSecretsKeys: config.gateways.previousSecretsKeys.map((key) => Redacted.value(key))
       })
     ),
     Layer.orDie

@@ -25,6 +25,8 @@ export type StorePorts = LedgerStore | IdempotencyStore | IdentityStore
 export interface StoreOptions extends OrmSessionOptions {
   /** The 32-byte key gateway secrets are sealed with (`PAYBRIDGE_SECRETS_KEY`); none: they cannot be stored. */
   readonly secretsKey?: Buffer | null | undefined
+  /** Keys secrets were sealed with before (`PAYBRIDGE_SECRETS_KEY_PREVIOUS`): they still open, and are re-sealed on save. */
+  readonly previousSecretsKeys?: ReadonlyArray<Buffer> | undefined
 }
 
 /** The three stores of one database. */
@@ -39,7 +41,9 @@ export const makeMikroOrmStores = (options: StoreOptions): Effect.Effect<LedgerS
   Effect.map(makeOrmSession(options), (session) => ({
     ledger: makeLedgerStore(
       session,
-      options.secretsKey === undefined || options.secretsKey === null ? null : makeSecretSealer(options.secretsKey)
+      options.secretsKey === undefined || options.secretsKey === null
+        ? null
+        : makeSecretSealer(options.secretsKey, options.previousSecretsKeys ?? [])
     ),
     idempotency: makeIdempotencyStore(session),
     identity: makeIdentityStore(session)

@@ -36,9 +36,16 @@ export const secretsKeyId = (key: Buffer): string => createHash("sha256").update
 /** The key id a sealed value names, or `null` when it is not a sealed value. */
 export const sealedKeyId = (sealed: string): string | null => /^v1\.([0-9a-f]{16})\./.exec(sealed)?.[1] ?? null
 
-export const makeSecretSealer = (key: Buffer): SecretSealer => {
-  if (key.length !== 32) throw new Error("a secrets key has 32 bytes")
+/**
+ * Seals with `key`; opens what `key` or one of `previousKeys` sealed (a key rotation: values sealed
+ * with a previous key open until they are sealed again, which every save of their gateway does).
+ */
+export const makeSecretSealer = (key: Buffer, previousKeys: ReadonlyArray<Buffer> = []): SecretSealer => {
+  if (key.length !== 32 || previousKeys.some((each) => each.length !== 32)) {
+    throw new Error("a secrets key has 32 bytes")
+  }
   const keyId = secretsKeyId(key)
+  const keysById = new Map([...previousKeys, key].map((each) => [secretsKeyId(each), each] as const))
   return {
     keyId,
     seal: (secret, boundTo) => {
@@ -55,17 +62,20 @@ export const makeSecretSealer = (key: Buffer): SecretSealer => {
       const parts = sealed.split(".")
       if (parts.length !== 5 || parts[0] !== "v1") throw new SecretOpenError("not a sealed secret")
       const [, sealedWith, iv, tag, ciphertext] = parts as [string, string, string, string, string]
-      if (sealedWith !== keyId) {
-        throw new SecretOpenError(`sealed with key ${sealedWith}, but PAYBRIDGE_SECRETS_KEY is key ${keyId}`)
+      const opening = keysById.get(sealedWith)
+      if (opening === undefined) {
+        throw new SecretOpenError(
+          `sealed with key ${sealedWith}, but PAYBRIDGE_SECRETS_KEY is key ${keyId}${previousKeys.length === 0 ? "" : " (and no previous key matches)"}`
+        )
       }
       try {
-        const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"))
+        const decipher = createDecipheriv("aes-256-gcm", opening, Buffer.from(iv, "base64url"))
         decipher.setAAD(Buffer.from(boundTo, "utf8"))
         decipher.setAuthTag(Buffer.from(tag, "base64url"))
         const plain = Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()])
         return Redacted.make(plain.toString("utf8"))
       } catch {
-        throw new SecretOpenError(`a secret sealed with key ${keyId} does not authenticate (altered or moved)`)
+        throw new SecretOpenError(`a secret sealed with key ${sealedWith} does not authenticate (altered or moved)`)
       }
     }
   }

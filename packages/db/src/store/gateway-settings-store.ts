@@ -101,7 +101,7 @@ export const makeGatewaySettingsStore = (
           )
         }
         // Secrets kept from before are re-sealed under the current key (so a key rotation completes on the next save).
-        const keep = (sealed: string, column: "secret-key" | "webhook-secret") =>
+        const keep = (sealed: string, column: "secret-key" | "webhook-secret" | "previous-webhook-secret") =>
           sealedKeyId(sealed) === sealer.keyId
             ? sealed
             : sealer.seal(sealer.open(sealed, boundTo(id, column)), boundTo(id, column))
@@ -120,7 +120,9 @@ export const makeGatewaySettingsStore = (
                 sealer.open(current.webhookSecretSealed, boundTo(id, "webhook-secret")),
                 boundTo(id, "previous-webhook-secret")
               )
-            : (current?.previousWebhookSecretSealed ?? null)
+            : current?.previousWebhookSecretSealed == null
+              ? null
+              : keep(current.previousWebhookSecretSealed, "previous-webhook-secret")
         const row = {
           gatewayId: id,
           driver: change.driver,

@@ -3,7 +3,9 @@
  * secrets sealed with the server's key open again with it (round trip), a rotation keeps the
  * previous webhook secret, the event log and answers hold no secret, the raw database holds no
  * secret anywhere (`dumpDatabase`: every byte of the SQLite file, every row of PostgreSQL's
- * tables), and a server without the key, or with another key, cannot open them and says so.
+ * tables), and a server without the key, or with another key, cannot open them and says so. A key
+ * rotation: with the old key as a previous key the secrets open, and a save re-seals them all
+ * under the new key, after which the old key is no longer needed.
  */
 import { randomBytes } from "node:crypto"
 import {
@@ -16,8 +18,8 @@ import {
   ValidationFailed
 } from "@paybridge/core"
 import { Effect, Exit, Layer, ManagedRuntime, Redacted } from "effect"
-import { expect, it } from "vitest"
-import { openDatabase } from "../../src/index.ts"
+import { beforeEach, expect, it } from "vitest"
+import { Database, openDatabase, secretsKeyId } from "../../src/index.ts"
 import { asAdmin, asFinance } from "../ledger/ledger-fixtures.ts"
 
 export interface SettingsLocation {
@@ -26,10 +28,10 @@ export interface SettingsLocation {
   readonly dumpDatabase: () => Promise<string>
 }
 
-const open = (url: string, secretsKey: Buffer | null) =>
+const open = (url: string, secretsKey: Buffer | null, previousSecretsKeys: ReadonlyArray<Buffer> = []) =>
   ManagedRuntime.make(
     ledgerLayer.pipe(
-      Layer.provideMerge(openDatabase({ url, secretsKey })),
+      Layer.provideMerge(openDatabase({ url, secretsKey, previousSecretsKeys })),
       Layer.provideMerge(PaymentGateways.layerTest),
       Layer.orDie
     )
@@ -38,6 +40,20 @@ const open = (url: string, secretsKey: Buffer | null) =>
 const secretOf = (prefix: string) => `${prefix}_${randomBytes(18).toString("base64url").replace(/[-_]/g, "x")}`
 
 export const describeGatewaySettings = (location: () => SettingsLocation) => {
+  // Each scenario seals with keys of its own: it starts without stored settings from the others.
+  beforeEach(async () => {
+    const runtime = open(location().url, null)
+    try {
+      await runtime.runPromise(
+        Effect.flatMap(Effect.service(Database), (database) =>
+          Effect.promise(() => database.orm.em.getConnection().execute("delete from gateway_settings"))
+        )
+      )
+    } finally {
+      await runtime.dispose()
+    }
+  })
+
   it("seals on create and rotation, opens with the key, keeps the previous webhook secret, and stores no secret in clear", async () => {
     const key = randomBytes(32)
     const secretKey = secretOf("sk_test")
@@ -185,6 +201,67 @@ export const describeGatewaySettings = (location: () => SettingsLocation) => {
       expect(refused.message).toMatch(/PAYBRIDGE_SECRETS_KEY/)
     } finally {
       await keyless.dispose()
+    }
+  })
+
+  it("rotates the secrets key: the previous key still opens, a save re-seals everything under the new one", async () => {
+    const oldKey = randomBytes(32)
+    const newKey = randomBytes(32)
+    const secretKey = secretOf("sk_test")
+    const webhookSecret = secretOf("whsec")
+    const rotatedWebhook = secretOf("whsec")
+    const code = `rekey-${randomBytes(3).toString("hex")}`
+    const loadedFor = (runtime: ReturnType<typeof open>) =>
+      runtime.runPromise(
+        Effect.gen(function* () {
+          const store = yield* LedgerStore
+          const loaded = yield* store.gatewaySettings.loadDriverSettings()
+          return loaded.find((settings) => settings.gatewayCode === code)
+        })
+      )
+    const first = open(location().url, oldKey)
+    try {
+      await first.runPromise(
+        Effect.gen(function* () {
+          const parties = yield* Parties
+          const gateway = yield* asAdmin(
+            parties.createGateway({ code, name: "Re-key", settings: { driver: "stripe", secretKey, webhookSecret } })
+          )
+          yield* asAdmin(parties.rotateGatewaySecret({ id: gateway.id, webhookSecret: rotatedWebhook }))
+        })
+      )
+    } finally {
+      await first.dispose()
+    }
+    const both = open(location().url, newKey, [oldKey])
+    try {
+      const before = await loadedFor(both)
+      expect(before === undefined ? null : Redacted.value(before.secretKey)).toBe(secretKey)
+      const summary = await both.runPromise(
+        asAdmin(
+          Effect.flatMap(Parties, (parties) =>
+            Effect.flatMap(parties.listGatewaySecrets(), (all) => {
+              const mine = all.find((each) => each.gatewayId === before?.gatewayId)
+              if (mine === undefined) return Effect.die(new Error("no settings"))
+              return parties.rotateGatewaySecret({ id: mine.gatewayId, apiBase: "http://127.0.0.1:9" })
+            })
+          )
+        )
+      )
+      expect(summary.keyId).toBe(secretsKeyId(newKey))
+    } finally {
+      await both.dispose()
+    }
+    const onlyNew = open(location().url, newKey)
+    try {
+      const after = await loadedFor(onlyNew)
+      expect(after === undefined ? null : Redacted.value(after.secretKey)).toBe(secretKey)
+      expect(after === undefined ? null : Redacted.value(after.webhookSecret)).toBe(rotatedWebhook)
+      expect(after?.previousWebhookSecret == null ? null : Redacted.value(after.previousWebhookSecret)).toBe(
+        webhookSecret
+      )
+    } finally {
+      await onlyNew.dispose()
     }
   })
 }
