@@ -42,6 +42,7 @@ export const ledgerOperationAccess = {
   createPayment: "write",
   updatePayment: "write",
   getPayment: "read",
+  viewPayment: "read",
   listPayments: "read",
   paymentOverview: "read",
   postPayment: "write",
