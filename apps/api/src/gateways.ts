@@ -6,8 +6,10 @@
  * renders the refusal in its own error shape). Secrets stay `Redacted` until the Stripe client is
  * built and appear in no description. Also the reconciler's schedule: at start-up and every
  * `GATEWAY_RECONCILE_INTERVAL`, gateway attempts left pending (a crash, a timeout) are settled by
- * asking their gateways.
+ * asking their gateways (with a back-off per attempt, and by one process of the cluster at a time:
+ * the pass takes the reconciler's lease as this host and process).
  */
+import { hostname } from "node:os"
 import {
   Collections,
   CommandContext,
@@ -19,7 +21,12 @@ import {
   type SecretsUnreadable,
   type StorageUnavailable
 } from "@paybridge/core"
-import { type LedgerGatewayCalls, ledgerGatewayCalls, makeStripeDriver } from "@paybridge/gateway-stripe"
+import {
+  type GatewayDriver,
+  type LedgerGatewayCalls,
+  ledgerGatewayCalls,
+  makeStripeDriver
+} from "@paybridge/gateway-stripe"
 import { Context, Duration, Effect, Layer } from "effect"
 import type { AppRuntime } from "./app-runtime.ts"
 import type { FaultPhase, GatewaySetup } from "./config.ts"
@@ -49,6 +56,18 @@ export const storedGatewayCodes = (runtime: AppRuntime): Promise<ReadonlyArray<s
   runtime.runPromise(
     Effect.map(Effect.serviceOption(StoredGateways), (stored) => (stored._tag === "Some" ? stored.value.codes() : []))
   )
+
+/**
+ * The webhook verifier of a gateway served from stored settings now (its current webhook secret,
+ * and the replaced one during `GATEWAY_WEBHOOK_GRACE`), or `null`.
+ */
+export const storedWebhookVerifier = async (
+  runtime: AppRuntime,
+  code: string
+): Promise<GatewayDriver["verifyWebhook"] | null> => {
+  const stored = await runtime.runPromise(Effect.serviceOption(StoredGateways))
+  return stored._tag === "Some" ? (stored.value.forCode(code)?.driver.verifyWebhook ?? null) : null
+}
 
 /** One line for the banner. */
 export const describeGateways = (live: LiveGateways): string => {
@@ -102,6 +121,7 @@ export const gatewaysLayer = (
             : null,
         charge: (request) => callsOf(request.gateway)?.charge(request) ?? Effect.succeed(notServed(request.gateway)),
         refund: (request) => callsOf(request.gateway)?.refund(request) ?? Effect.succeed(notServed(request.gateway)),
+        cancel: (request) => callsOf(request.gateway)?.cancel(request) ?? Effect.succeed(notServed(request.gateway)),
         lookup: (request) => callsOf(request.gateway)?.lookup(request) ?? Effect.succeed(notServed(request.gateway)),
         createPaymentLink: (request) =>
           callsOf(request.gateway)?.createPaymentLink(request) ??
@@ -147,7 +167,12 @@ export const startReconciler = (options: {
     options.runtime.runPromise(
       Effect.flatMap(Collections, (collections) =>
         collections.reconcileGatewayAttempts({
-          minimumAgeMs: Duration.toMillis(options.setup.reconcileMinimumAge)
+          minimumAgeMs: Duration.toMillis(options.setup.reconcileMinimumAge),
+          holder: `${hostname()}:${process.pid}`,
+          // An unanswered attempt is retried at the next pass, then after 2, 4, 8… intervals (at most 1 hour);
+          // a process killed mid-pass keeps the others out for at most two intervals (at least 5 s).
+          backoffBaseMs: Duration.toMillis(options.setup.reconcileInterval),
+          leaseMs: Math.max(5_000, 2 * Duration.toMillis(options.setup.reconcileInterval))
         })
       ).pipe(Effect.provide(CommandContext.system("system")))
     )
@@ -158,6 +183,9 @@ export const startReconciler = (options: {
     runOnce()
       .then((report) => {
         if (report.examined > 0) options.log("info", "reconciled gateway attempts", { ...report })
+        if (report.needsAttention > 0) {
+          options.log("error", "gateway attempts need attention (the gateway never answered)", { ...report })
+        }
       })
       .catch((error: unknown) => options.log("error", "gateway reconciliation failed", { error: errorField(error) }))
       .finally(() => {

@@ -3,7 +3,8 @@
  * an admin creates a gateway with Stripe settings through tRPC (sealed with
  * `PAYBRIDGE_SECRETS_KEY`), and the running server drives the stand-in with them; a rotation takes
  * effect without a restart (the next charge carries the new key; the replaced webhook secret still
- * verifies webhooks during the grace period, a foreign one never); a server started again on the
+ * verifies webhooks during the grace period, a foreign one never — by the driver and through the
+ * webhook route); a server started again on the
  * same database with the key drives the stand-in with the stored secret, while one started without
  * the key or with another key refuses to start with a clear message. No secret appears in any log
  * line, `/health`, or the SQLite file.
@@ -120,6 +121,14 @@ describe("gateway secrets stored in the database", () => {
     expect((await verify(oldWebhookSecret))._tag).toBe("Success")
     const foreign = await verify(`whsec_foreign${randomBytes(8).toString("hex")}`)
     expect(foreign._tag === "Failure" ? foreign.failure.reason : null).toBe("signature-mismatch")
+
+    // The same through the webhook route: the route verifies stored gateways with their current secrets.
+    const endpoint = new URL(`${server.url}/gateways/stripe-vault/webhooks/stripe`)
+    expect(await standIn.deliver(endpoint, event, { secret: newWebhookSecret })).toBe(200)
+    expect(await standIn.deliver(endpoint, event, { secret: oldWebhookSecret })).toBe(200)
+    expect(await standIn.deliver(endpoint, event, { secret: `whsec_foreign${randomBytes(8).toString("hex")}` })).toBe(
+      400
+    )
 
     const firstLogs = JSON.stringify(server.logs)
     await server.close()

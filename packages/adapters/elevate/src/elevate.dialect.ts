@@ -103,8 +103,8 @@ export const elevateDialect = defineDialect({
       why: "The gateway boundary charges each payment under a key derived from its ledger id, so a declined charge is never re-sent and a retried request never charges twice."
     },
     {
-      what: "`POST /invoice-payment-cancel` cancels only a charge not yet sent to the provider; once sent (or answered pending) it refuses with 400.",
-      why: "The gateway contract has no cancel call: cancelling a charge the provider may still take would leave money taken and nothing booked, so the provider's (or the reconciler's) answer decides it."
+      what: "`POST /invoice-payment-cancel` cancels a charge not yet sent to the provider, or one the provider holds uncompleted (voided there first); when the provider cannot cancel it (completed, settling, or no answer) it refuses with 400.",
+      why: "Cancelling a charge the provider may still take would leave money taken and nothing booked, so only the provider's own cancellation (or its answer, or the reconciler's) decides it."
     },
     {
       what: "Invoice-payment reprocess reuses the mandate reference the payment was created with unless the body sends one; a card number is recorded masked, so it must be sent again.",

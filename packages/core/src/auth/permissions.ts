@@ -75,6 +75,8 @@ export const ledgerOperationAccess = {
   deleteDialectRecord: "write",
   createPaymentLink: "write",
   reconcileGatewayAttempts: "configure",
+  recordGatewayNotice: "configure",
+  listGatewayAttempts: "configure",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read"
 } as const satisfies Record<string, Access>

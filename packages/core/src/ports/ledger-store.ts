@@ -381,10 +381,26 @@ export class LedgerStore extends Context.Service<
       /** `Conflict("duplicate")` when the attempt key exists. */
       readonly insert: (row: New<GatewayAttempt>) => Guarded<GatewayAttempt>
       readonly get: (id: GatewayAttemptId) => Op<GatewayAttempt | null>
+      /** The attempt booked with this key (the gateway's idempotency key), if any. */
+      readonly getByKey: (attemptKey: string) => Op<GatewayAttempt | null>
       readonly update: (row: GatewayAttempt) => Write<GatewayAttempt>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<GatewayAttempt>>
       /** Attempts still `pending`, oldest first, at most `limit`. */
       readonly listPending: (limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+      /** Attempts `pending` whose `nextTryAt` is null or not after `at`, oldest first, at most `limit`. */
+      readonly listDue: (at: Date, limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+      /** Attempts in `state`, oldest first, at most `limit`. */
+      readonly listInState: (state: GatewayAttempt["state"], limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+    }
+    /**
+     * Named cluster-wide leases (one holder at a time until it expires), e.g. the gateway
+     * reconciler's. Called outside any transaction; each call commits on its own.
+     */
+    readonly leases: {
+      /** Takes or renews `name` for `holder` until `until` when it is free, expired at `now` or already its own. */
+      readonly acquire: (name: string, holder: string, now: Date, until: Date) => Op<boolean>
+      /** Gives `name` up when `holder` holds it. */
+      readonly release: (name: string, holder: string) => Op<void>
     }
     readonly refunds: {
       readonly insert: (row: New<Refund>) => Write<Refund>

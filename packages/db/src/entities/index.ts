@@ -12,6 +12,7 @@ import { GatewayEntity } from "./gateway.entity.ts"
 import { GatewayAttemptEntity } from "./gateway-attempt.entity.ts"
 import { GatewaySettingEntity } from "./gateway-setting.entity.ts"
 import { IdempotencyKeyEntity } from "./idempotency-key.entity.ts"
+import { LeaseEntity } from "./lease.entity.ts"
 import { LedgerEventEntity } from "./ledger-event.entity.ts"
 import { PaymentEntity } from "./payment.entity.ts"
 import { PaymentPresetEntity } from "./payment-preset.entity.ts"
@@ -42,7 +43,8 @@ export const ledgerEntities = [
   SequenceEntity,
   DialectRecordEntity,
   SessionEntity,
-  GatewayAttemptEntity
+  GatewayAttemptEntity,
+  LeaseEntity
 ]
 
 export {
@@ -58,6 +60,7 @@ export {
   GatewayAttemptEntity,
   GatewayEntity,
   IdempotencyKeyEntity,
+  LeaseEntity,
   LedgerEventEntity,
   PaymentEntity,
   PaymentPresetEntity,

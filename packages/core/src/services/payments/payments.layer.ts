@@ -28,7 +28,7 @@ import {
   parseAmount,
   parsePositiveAmount
 } from "../shared/exact-amounts.ts"
-import { withdrawUnsentCharge } from "../shared/gateway-attempts.ts"
+import { voidAtGateway, withdrawUnsentCharge } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
 import { minor } from "../shared/ledger-events.ts"
@@ -292,6 +292,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       }, ports)
 
       const cancelPayment = Effect.fn("Payments.cancelPayment")(function* (input: C.CancelPaymentInput) {
+        yield* voidAtGateway("cancelPayment", input.paymentId)
         return yield* paymentMutation("cancelPayment", input, Payment, (target) =>
           Effect.gen(function* () {
             const state = yield* paymentTransition(target, "cancel")
