@@ -87,10 +87,6 @@ export const elevateDialect = defineDialect({
       why: "Its meaning is not documented (vendor-notes §4.2); this is the reading its examples support."
     },
     {
-      what: "A filtered or sorted list scans at most 10 000 rows and otherwise answers 400 asking to narrow it.",
-      why: "Filters on computed fields run in process; the bound keeps a request's work independent of the ledger's size."
-    },
-    {
       what: "A payment is in its customer's currency only (one currency per customer).",
       why: "The ledger keeps one running balance per customer in one ISO 4217 currency."
     },

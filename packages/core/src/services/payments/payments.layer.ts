@@ -237,6 +237,17 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         )
       }, ports)
 
+      const paymentDetails = Effect.fn("Payments.paymentDetails")(function* (rows: ReadonlyArray<Payment>) {
+        return yield* query(
+          "paymentDetails",
+          Effect.gen(function* () {
+            for (const customerId of new Set(rows.map((payment) => payment.customerId))) yield* inScope(customerId)
+            const children = yield* store.payments.childrenOfPayments(rows.map((payment) => payment.id))
+            return rows.map((payment) => detailOf(payment, children.get(payment.id) ?? noChildren))
+          })
+        )
+      }, ports)
+
       const paymentOverview = Effect.fn("Payments.paymentOverview")(function* (input: C.OverviewInput) {
         return yield* query(
           "paymentOverview",
@@ -401,6 +412,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         getPayment,
         viewPayment,
         listPayments,
+        paymentDetails,
         paymentOverview,
         postPayment,
         rejectPayment,
