@@ -86,7 +86,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 57)
+    assert.strictEqual(levels.length, 62)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -96,7 +96,10 @@ describe("roles", () => {
         "createBillingEntity",
         "createGateway",
         "createPreset",
+        "listGatewayAttempts",
         "reconcileGatewayAttempts",
+        "recordGatewayNotice",
+        "rotateGatewaySecret",
         "updateGateway",
         "updatePreset"
       ]
