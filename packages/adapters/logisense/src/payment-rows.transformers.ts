@@ -27,6 +27,8 @@ import {
   type Page,
   Parties,
   type Payment,
+  type PaymentAnnex,
+  type PaymentAnnexRequest,
   type PaymentDetail,
   type PaymentId,
   type PaymentPreset,
@@ -90,6 +92,18 @@ export interface Resolver {
    * rendering its rows looks none of them up again.
    */
   readonly seedView: (view: PaymentViewDetail) => void
+  /**
+   * Takes what a page's statement brought along for each of its payments (`pageAnnex`: the
+   * account, the creator and the vendor attributes), so rendering the page looks none of them up.
+   */
+  readonly seedAnnex: (annex: ReadonlyMap<PaymentId, PaymentAnnex>) => void
+}
+
+/** What a list page's statement brings along for each payment row (see `Resolver.seedAnnex`). */
+export const pageAnnex: PaymentAnnexRequest = {
+  customer: true,
+  creationEvent: true,
+  record: { dialect: dialectName, kind: recordKinds.payment }
 }
 
 /** What a payment's row needs besides the payment, read with it in one statement (see `Resolver.seedView`). */
@@ -211,10 +225,12 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
         )
       ),
     createdBy: (payment) =>
-      Effect.map(eventsOf(payment, "payment.created"), (events) => {
-        const event = events[0]
-        return event === undefined ? null : { id: event.actorId, name: event.actorName }
-      }),
+      cache.has(`creator:${payment.id}`)
+        ? Effect.succeed(cache.get(`creator:${payment.id}`) as { id: number; name: string } | null)
+        : Effect.map(eventsOf(payment, "payment.created"), (events) => {
+            const event = events[0]
+            return event === undefined ? null : { id: event.actorId, name: event.actorName }
+          }),
     reversedBy: (payment, reversalId) =>
       Effect.map(eventsOf(payment, "payment.reversed"), (events) => {
         const event = events.find((candidate) => candidate.data.reversalId === reversalId)
@@ -230,7 +246,9 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
     prefetch: (rows) =>
       Effect.gen(function* () {
         yield* prefetchCustomers(rows)
-        const missing = rows.filter((payment) => !cache.has(`events:payment.created:${payment.id}`))
+        const missing = rows.filter(
+          (payment) => !cache.has(`events:payment.created:${payment.id}`) && !cache.has(`creator:${payment.id}`)
+        )
         if (missing.length === 0) return
         const paymentIds = missing.map((payment) => payment.id)
         const events = new Map<number, Array<LedgerEvent>>(paymentIds.map((id) => [id, []]))
@@ -261,6 +279,19 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
         } while (cursor !== null)
         for (const [id, value] of extras) cache.set(`extras:${recordKinds.payment}:${id}`, value)
       }),
+    seedAnnex: (annex) => {
+      for (const [paymentId, found] of annex) {
+        if (found.customer !== null) cache.set(`customer:${found.customer.id}`, found.customer)
+        cache.set(
+          `creator:${paymentId}`,
+          found.creator === null ? null : { id: found.creator.actorId, name: found.creator.actorName }
+        )
+        cache.set(
+          `extras:${recordKinds.payment}:${paymentId}`,
+          found.record === null ? emptyExtras : extrasFromData(found.record as Record<string, unknown>)
+        )
+      }
+    },
     seedView: (view) => {
       const { payment } = view.detail
       if (view.customer !== null) cache.set(`customer:${view.customer.id}`, view.customer)

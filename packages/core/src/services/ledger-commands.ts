@@ -237,6 +237,14 @@ export const PaymentQueryInput = Schema.Struct({
   ),
   /** Only payments without a dialect record of this dialect and kind. */
   withoutDialectRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+  /** What each row of an offset page brings along in the same statement (see `PaymentAnnexRequest`). */
+  annex: optional(
+    Schema.Struct({
+      customer: optional(Schema.Boolean),
+      creationEvent: optional(Schema.Boolean),
+      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
+    })
+  ),
   cursor: Cursor,
   limit: Limit
 })
