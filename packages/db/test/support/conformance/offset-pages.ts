@@ -14,7 +14,8 @@ import {
   type Payment,
   type PaymentColumnTerm,
   type PaymentSortKey,
-  type PresetId
+  type PresetId,
+  type UserId
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
@@ -287,7 +288,7 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
                 entity: "payment",
                 customerId: withCreator.customerId,
                 paymentId: withCreator.id,
-                actorId: type === "payment.created" ? 41 : 42,
+                actorId: (type === "payment.created" ? 41 : 42) as UserId,
                 actorName: type === "payment.created" ? "Ada Creator" : "Someone Else"
               })
             )
