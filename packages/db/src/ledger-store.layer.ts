@@ -185,6 +185,7 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
         guardedUpdate("documents.update", DocumentEntity, row, expectedVersion, documentToRow),
       list: (query: DocumentQuery) => {
         const conditions: Array<object> = [
+          ...inList(query.ids, "id"),
           ...equals(query.customerId, "customerId"),
           ...inList(query.customerIds, "customerId"),
           ...inList(query.kinds, "kind"),

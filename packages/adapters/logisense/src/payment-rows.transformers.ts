@@ -19,6 +19,7 @@ import {
   type CustomerId,
   type DialectRecord,
   DialectRecords,
+  type Document,
   type DocumentId,
   Documents,
   type LedgerError,
@@ -84,6 +85,15 @@ export interface Resolver {
    * vendor attributes) in one query each, so a page of rows costs a few queries, not a few per row.
    */
   readonly prefetch: (payments: ReadonlyArray<Payment>) => Read<void>
+  /**
+   * Reads what these reversal rows show in one query each — their payments' `payment.reversed`
+   * events (who reversed) and the rows' vendor attributes — so reversal rows cost no query per row.
+   */
+  /** Reads the numbers (names) of these documents in one query (the invoices a page's rows name). */
+  readonly prefetchDocuments: (ids: ReadonlyArray<DocumentId>) => Read<void>
+  readonly prefetchReversals: (
+    rows: ReadonlyArray<{ readonly payment: Payment; readonly reversalId: number }>
+  ) => Read<void>
   /** Reads the accounts of these payments in one query (rows of many accounts, not one query per account). */
   readonly prefetchCustomers: (payments: ReadonlyArray<Payment>) => Read<void>
   /**
@@ -278,6 +288,58 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
           cursor = page.nextCursor
         } while (cursor !== null)
         for (const [id, value] of extras) cache.set(`extras:${recordKinds.payment}:${id}`, value)
+      }),
+    prefetchDocuments: (ids) =>
+      Effect.gen(function* () {
+        const missing = [...new Set(ids)].filter((id) => !cache.has(`document:${id}`))
+        if (missing.length === 0) return
+        for (const id of missing) cache.set(`document:${id}`, null)
+        let cursor: string | null = null
+        do {
+          const page: Page<Document> = yield* documents.listDocuments({ ids: missing, cursor, limit: 1000 })
+          for (const document of page.items) cache.set(`document:${document.id}`, document.number)
+          cursor = page.nextCursor
+        } while (cursor !== null)
+      }),
+    prefetchReversals: (rows) =>
+      Effect.gen(function* () {
+        const paymentIds = [...new Set(rows.map((row) => row.payment.id))].filter(
+          (id) => !cache.has(`events:payment.reversed:${id}`)
+        )
+        if (paymentIds.length > 0) {
+          const events = new Map<number, Array<LedgerEvent>>(paymentIds.map((id) => [id, []]))
+          let after: string | null = null
+          do {
+            const page: Page<LedgerEvent> = yield* balances.listEvents({
+              paymentIds,
+              types: ["payment.reversed"],
+              cursor: after,
+              limit: 1000
+            })
+            for (const event of page.items) if (event.paymentId !== null) events.get(event.paymentId)?.push(event)
+            after = page.nextCursor
+          } while (after !== null)
+          for (const [id, list] of events) cache.set(`events:payment.reversed:${id}`, list)
+        }
+        const keys = [...new Set(rows.map((row) => String(row.reversalId)))].filter(
+          (key) => !cache.has(`extras:${recordKinds.reversal}:${key}`)
+        )
+        if (keys.length === 0) return
+        for (const key of keys) cache.set(`extras:${recordKinds.reversal}:${key}`, emptyExtras)
+        let cursor: string | null = null
+        do {
+          const page: Page<DialectRecord> = yield* dialectRecords.listDialectRecords({
+            dialect: dialectName,
+            kind: recordKinds.reversal,
+            keys,
+            cursor,
+            limit: 1000
+          })
+          for (const record of page.items) {
+            cache.set(`extras:${recordKinds.reversal}:${record.key}`, extrasFromData(record.data))
+          }
+          cursor = page.nextCursor
+        } while (cursor !== null)
       }),
     seedAnnex: (annex) => {
       for (const [paymentId, found] of annex) {

@@ -538,8 +538,15 @@ const sqlRows = (
   Effect.gen(function* () {
     const payments = yield* Payments
     const byOrder = candidateOrder(checked.order)
+    // The reversed payments come with their accounts, creators and vendor attributes (`pageAnnex`).
     const reversed = yield* allPages((cursor) =>
-      payments.listPayments({ ...compiled.reversalSource, cursor, limit: 1000 })
+      Effect.map(
+        payments.listPayments({ ...compiled.reversalSource, offset: 0, annex: pageAnnex, cursor, limit: 1000 }),
+        (page: PaymentPage) => {
+          if (page.annex !== undefined) resolver.seedAnnex(page.annex)
+          return page
+        }
+      )
     )
     const reversedDetails = yield* detailsOf(reversed)
     yield* resolver.prefetchCustomers(reversed)
@@ -660,6 +667,14 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
     const fetched = yield* detailsOf(missing)
     const detailOf = (payment: Payment) => listed.details.get(payment.id) ?? fetched.get(payment.id) ?? null
     yield* resolver.prefetch(pageRows.map((candidate) => candidate.payment))
+    yield* resolver.prefetchDocuments(
+      pageRows.flatMap((candidate) => (detailOf(candidate.payment)?.allocations ?? []).map((row) => row.documentId))
+    )
+    yield* resolver.prefetchReversals(
+      pageRows.flatMap((candidate) =>
+        candidate.reversalId === null ? [] : [{ payment: candidate.payment, reversalId: candidate.reversalId }]
+      )
+    )
     const items = yield* Effect.forEach(pageRows, (candidate) =>
       Effect.gen(function* () {
         const detail = detailOf(candidate.payment)

@@ -78,6 +78,8 @@ export interface CustomerQuery extends Paging {
 }
 
 export interface DocumentQuery extends Paging {
+  /** Only these documents (the invoices a page of payment rows names). */
+  readonly ids?: ReadonlyArray<DocumentId> | undefined
   readonly customerId?: CustomerId | undefined
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly kinds?: ReadonlyArray<DocumentKind> | undefined

@@ -117,6 +117,8 @@ export const IssueDocumentInput = Schema.Struct({
 export type IssueDocumentInput = typeof IssueDocumentInput.Type
 
 export const DocumentQueryInput = Schema.Struct({
+  /** Only these documents (at most a page of them). */
+  ids: optional(Schema.Array(DocumentId).check(Schema.isMaxLength(1000))),
   customerId: optional(CustomerId),
   kinds: optional(Schema.Array(DocumentKind)),
   unpaidOnly: optional(Schema.Boolean),
