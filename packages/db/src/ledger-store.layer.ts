@@ -55,10 +55,20 @@ import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.map
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
 import { refundFromRow, refundToRow } from "./mappers/refund.mapper.ts"
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
+import type { SecretSealer } from "./secrets/secret-sealing.ts"
+import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 
-export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
+/** An event that is its payment's first or last (correlated on the indexed `payment_id`); a fresh fragment per query. */
+const firstOrLastOfPayment = (): object => ({
+  [raw(
+    (alias: string) =>
+      `(${alias}.payment_id is not null and (${alias}.id = (select min(f.id) from ledger_events f where f.payment_id = ${alias}.payment_id) or ${alias}.id = (select max(f.id) from ledger_events f where f.payment_id = ${alias}.payment_id)))`
+  )]: []
+})
+
+export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null = null): LedgerStoreShape => {
   const {
     decode,
     equals,
@@ -143,6 +153,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
         const search = query.search?.trim() ?? ""
         const conditions: Array<object> = [
           ...inList(query.ids, "id"),
+          ...equals(query.publicId, "publicId"),
+          ...equals(query.number, "number"),
           ...equals(query.billingEntityId, "billingEntityId"),
           ...(search === "" ? [] : [searchTextContains(search)])
         ]
@@ -163,6 +175,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
       update: (row) => replace("gateways.update", GatewayEntity, row, gatewayToRow),
       list: (paging) => listById("gateways.list", GatewayEntity, [], paging, gatewayFromRow)
     },
+
+    gatewaySettings: makeGatewaySettingsStore(session, sealer),
 
     presets: {
       insert: (row) => insert("presets.insert", PaymentPresetEntity, row, paymentPresetToRow),
@@ -348,7 +362,17 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...equals(query.paymentId, "paymentId"),
-            ...inList(query.states, "state")
+            ...inList(query.states, "state"),
+            ...(query.createdSince === undefined ? [] : [{ createdAt: { $gte: query.createdSince } }]),
+            ...(query.changedSince === undefined
+              ? []
+              : [
+                  {
+                    $or: (["createdAt", "submittedAt", "settledAt", "cancelledAt", "failedAt"] as const).map(
+                      (column) => ({ [column]: { $gte: query.changedSince } })
+                    )
+                  }
+                ])
           ],
           query,
           refundFromRow
@@ -419,7 +443,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...equals(query.paymentId, "paymentId"),
-            ...inList(query.paymentIds, "paymentId")
+            ...inList(query.paymentIds, "paymentId"),
+            ...(query.firstAndLastPerPayment === true ? [firstOrLastOfPayment()] : [])
           ],
           query,
           ledgerEventFromRow

@@ -86,7 +86,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 57)
+    assert.strictEqual(levels.length, 62)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -96,7 +96,10 @@ describe("roles", () => {
         "createBillingEntity",
         "createGateway",
         "createPreset",
+        "listGatewayAttempts",
         "reconcileGatewayAttempts",
+        "recordGatewayNotice",
+        "rotateGatewaySecret",
         "updateGateway",
         "updatePreset"
       ]
@@ -129,6 +132,11 @@ describe("customer scope", () => {
         const payments = yield* scoped(paymentsService.listPayments({}))
         assert.deepStrictEqual(
           payments.items.map((payment) => payment.customerId),
+          [mine.id]
+        )
+        const details = yield* scoped(paymentsService.paymentDetails(payments.items))
+        assert.deepStrictEqual(
+          details.map((detail) => detail.payment.customerId),
           [mine.id]
         )
         const documents = yield* scoped(documentsService.listDocuments({}))
