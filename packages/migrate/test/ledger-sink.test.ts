@@ -4,12 +4,13 @@
  * unit — so the stream position is in the ledger as soon as the booking is, before the driver
  * commits anything itself; a record the ledger refuses costs its unit one retry without it, the
  * others are booked, and the refusal is reported and kept for the next run. Also the CRM.COM
- * reader's `received_on`: its time of day reaches the ledger (issue 16.4).
+ * reader's `received_on`: its time of day reaches the ledger (issue 16.4); and after booking, the
+ * ledger's ids and numbers stay above every numeric vendor id booked (issue 16.2).
  */
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type CurrencyCode, Payments } from "@paybridge/core"
+import { type CurrencyCode, Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { ledgerCheckpoint } from "../src/booking/ledger.checkpoint.ts"
@@ -120,6 +121,50 @@ describe("the bulk path", () => {
     // Written again (a batch replayed), nothing is booked twice.
     await sink.write(records.map(sinkRecord), { runId, stream: commit.stream })
     expect(await bookedPayments()).toEqual(booked)
+  }, 60_000)
+})
+
+describe("ids that cannot collide", () => {
+  test("after a migration, new customers and payments get ids above every numeric vendor id booked", async () => {
+    const sink = await ledgerSink({ ledger, vendor: "billing-platform-uk", vendorTitle: "Billing Platform (UK)" })
+    const eur: CurrencyCode = "EUR"
+    // Vendor ids far above anything this ledger has assigned (a vendor with years of history).
+    const customer: SourceRecord = {
+      ...crmCustomerRecord(account("50000"), eur),
+      number: "AR-50000"
+    }
+    const payment: SourceRecord = {
+      ...crmPaymentRecord(crmPayment("90000", "50000", "7.00"), eur),
+      aliases: { number: "80000" }
+    }
+    await sink.write([sinkRecord(customer), sinkRecord(payment)], {
+      runId: "run-ids",
+      stream: "customer:50000/payments"
+    })
+    await sink.close()
+    const after = await ledger.run(
+      Effect.gen(function* () {
+        const newCustomer = yield* (yield* Parties).createCustomer({ name: "After the migration", currency: "EUR" })
+        const payments = yield* Payments
+        const created = (yield* payments.createPayment({
+          customerId: newCustomer.id,
+          amount: "4.00",
+          initialState: "draft"
+        })).payment
+        const posted = yield* payments.postPayment({ paymentId: created.id })
+        // Each id finds its own payment: the new one by the ledger's id, the migrated one by its vendor id.
+        const mine = (yield* payments.getPayment({ id: created.id })).payment
+        const migrated = (yield* payments.getPayment({ externalRef: { system: "billing-platform-uk", id: "90000" } }))
+          .payment
+        return { newCustomer, created, posted, mine, migrated }
+      })
+    )
+    expect(after.newCustomer.id).toBeGreaterThan(50000)
+    expect(after.created.id).toBeGreaterThan(90000)
+    expect(Number(after.posted.number)).toBeGreaterThan(80000)
+    expect(after.mine.amount).toBe(400n)
+    expect(after.migrated.amount).toBe(700n)
+    expect(after.migrated.id).not.toBe(after.created.id)
   }, 60_000)
 })
 

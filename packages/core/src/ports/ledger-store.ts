@@ -170,6 +170,9 @@ export interface PaymentChildren {
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
+/** The record ids the store assigns itself (each table's own counter). */
+export type IdSpace = "customers" | "documents" | "payments" | "refunds" | "reversals"
+
 export class LedgerStore extends Context.Service<
   LedgerStore,
   {
@@ -178,6 +181,12 @@ export class LedgerStore extends Context.Service<
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
     readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
+    /**
+     * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is
+     * greater than `above`; never lowers a counter. For imports whose objects keep ids of another
+     * system that a dialect shows next to the ledger's own.
+     */
+    readonly reserveIds: (space: IdSpace | SequenceName, above: bigint) => Op<void>
 
     readonly billingEntities: {
       readonly insert: (row: New<BillingEntity>) => Write<BillingEntity>

@@ -50,6 +50,7 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
     transaction: store.transaction,
     lockCustomer: (id) => guard("lockCustomer", store.lockCustomer(id)),
     nextSequence: (name) => guard("nextSequence", store.nextSequence(name)),
+    reserveIds: (space, above) => guard("reserveIds", store.reserveIds(space, above)),
     billingEntities: group("billingEntities", store.billingEntities),
     customers: group("customers", store.customers),
     gateways: group("gateways", store.gateways),

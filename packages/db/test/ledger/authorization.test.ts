@@ -86,7 +86,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 56)
+    assert.strictEqual(levels.length, 57)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -97,6 +97,7 @@ describe("roles", () => {
         "createGateway",
         "createPreset",
         "reconcileGatewayAttempts",
+        "reserveIds",
         "updateGateway",
         "updatePreset"
       ]

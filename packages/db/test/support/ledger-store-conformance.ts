@@ -4,9 +4,10 @@
  * record round-trips exactly (bigint money included), version guards refuse stale writes,
  * transactions are atomic and nest by joining, keyset pages cover every row once in a stable order
  * under every filter, text search folds case the same way on every database (beyond ASCII), and
- * the overview aggregates sum exactly. The cases share one database per run, so each one works on
+ * the overview aggregates sum exactly, and reserved ids stay reserved. The cases share one database per run, so each one works on
  * rows it created (unique numbers, its own customers) and never assumes an empty table.
  */
+import { describeIdReservation } from "./conformance/id-reservation.ts"
 import { describeOtherLists } from "./conformance/lists.ts"
 import { describeKeysetPagination } from "./conformance/pagination.ts"
 import { describeSchemaAndRoundTrips } from "./conformance/round-trips.ts"
@@ -20,4 +21,5 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
   describeKeysetPagination(db)
   describeOtherLists(db)
   describeSearchAndAggregates(db)
+  describeIdReservation(db)
 }

@@ -4,18 +4,23 @@
  * its `migrated` record (fingerprint, ledger id), so booking and checkpoint commit together: a
  * record whose `migrated` record already has this fingerprint is skipped (a batch replayed after a
  * kill changes nothing), and a run killed mid-batch leaves each record either fully booked or not
- * at all. With `batchUnit` (the default) the whole batch is one unit — one transaction per batch,
- * the bulk path — and a batch the ledger refuses is booked again record by record, so one refused
- * record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
+ * at all. With `batchUnit` (the default, the bulk path) a batch is booked in units of `batchSize`
+ * records (default 200), one ledger transaction each, the batch's checkpoint commit in its last
+ * unit (so the stream position commits with the booking); when the ledger refuses a record, its
+ * unit rolls back and is booked again without it (after five refusals in one unit, record by
+ * record), so one refused record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
  * reach, an amount the currency cannot hold) is kept with the refusal and retried on the next run;
  * the run's refusals are listed in the summary and the reconciliation report. Payment method and
- * type presets are found by code or name and created once when missing.
+ * type presets are found by code or name and created once when missing. At the end (`close`) the
+ * ledger's ids and numbers are moved past every numeric vendor id booked, so new objects cannot
+ * take an id a migrated one is shown under (`id-reservation.ts`).
  */
 import { LedgerUnits, type Page, Parties, type PaymentPreset } from "@paybridge/core"
 import { Cause, Effect, Schema } from "effect"
 import type { RecordSink, SinkRecord } from "../import/record-sink.ts"
 import type { VendorId } from "../sources/source-model.ts"
 import { type Booked, type BookingContext, bookRecord } from "./book-records.ts"
+import { reserveMigratedIds } from "./id-reservation.ts"
 import type { LedgerCheckpoint } from "./ledger.checkpoint.ts"
 import type { Ledger, MigrationServices } from "./ledger-runtime.ts"
 import { type Migrated, readMigrated, saveAliases, saveMigrated } from "./migrated-records.ts"
@@ -111,8 +116,8 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
    * unit in flight (`staged`, dropped when it rolls back, merged when it commits). A lookup misses
    * both only for records of earlier runs, which it reads from the ledger once.
    */
-  const committed = new Map<string, Migrated | null>()
-  let staged = new Map<string, Migrated | null>()
+  const committed = new Map<string, Migrated>()
+  let staged = new Map<string, Migrated>()
   const lookup = (key: string) =>
     staged.has(key)
       ? Effect.succeed(staged.get(key) ?? null)
@@ -281,6 +286,9 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
         if (inUnit && commit !== null) options.checkpoint?.committedWith(commit)
       }
     },
-    close: async () => {}
+    close: async () => {
+      // Ids that cannot collide: the ledger's counters past every numeric vendor id booked (16.2).
+      await ledger.run(reserveMigratedIds(committed.values()))
+    }
   }
 }
