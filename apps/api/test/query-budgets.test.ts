@@ -407,9 +407,9 @@ const budgets: Record<string, Budget> = {
   },
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {
-    statements: 8,
+    statements: 9,
     rows: 36,
-    open: "presets, refunds and the deleted records are read whole; refunds are read for the one row sequence of 12.5"
+    open: "presets, refunds and the deleted records are read whole; refunds are read for the one row sequence of 12.5; the idAfter id is looked up as a migrated payment's vendor id first (issue 16.3)"
   },
   "Billing Platform (UK) GET customers/ID/payments/": {
     statements: 8,
