@@ -370,26 +370,11 @@ const createFlow =
 
 const budgets: Record<string, Budget> = {
   "tRPC payments.get": issueGet,
-  "Billing Platform (UK) GET payments/ID": {
-    statements: 7,
-    open: "its display record and the method presets are read per request; the vendor id of a migrated payment is looked up first (issue 16.2); the reversed-part row id is resolved"
-  },
-  "CRM.COM GET payments/show": {
-    statements: 10,
-    open: "by public id (two reads), the attribute record, the owner record, events and users per request; the session token is read from the database (sessions shared by every worker, 14.4)"
-  },
-  "LogiSense GET Payment/{id}": {
-    statements: 9,
-    open: "the deleted-payment records, vendor attributes and creation events per request; the session token is read from the database (sessions shared by every worker, 14.4); the vendor id of a migrated payment is looked up first (issue 16.2)"
-  },
-  "Elevate GET customer-payments/{id}": {
-    statements: 4,
-    open: "the signed-in user is read per request (its JWT names the user); the vendor id of a migrated payment is looked up first (issue 16.2)"
-  },
-  "Silver GET customers/C/payments/ID/": {
-    statements: 6,
-    open: "the vendor id of a migrated payment is looked up first (issue 16.2); the payment detail is read twice (vendor-id resolution, then the view) and the customer row per request"
-  },
+  "Billing Platform (UK) GET payments/ID": issueGet,
+  "CRM.COM GET payments/show": issueGet,
+  "LogiSense GET Payment/{id}": issueGet,
+  "Elevate GET customer-payments/{id}": issueGet,
+  "Silver GET customers/C/payments/ID/": issueGet,
   "tRPC payments.create": { statements: 18, open: createFlow },
   "Billing Platform (UK) POST customers/ID/payments/": { statements: 25, open: createFlow },
   "CRM.COM POST payments/create": {
@@ -407,9 +392,9 @@ const budgets: Record<string, Budget> = {
   },
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {
-    statements: 9,
+    statements: 8,
     rows: 36,
-    open: "presets, refunds and the deleted records are read whole; refunds are read for the one row sequence of 12.5; the idAfter id is looked up as a migrated payment's vendor id first (issue 16.3)"
+    open: "presets, refunds and the deleted records are read whole; refunds are read for the one row sequence of 12.5"
   },
   "Billing Platform (UK) GET customers/ID/payments/": {
     statements: 8,

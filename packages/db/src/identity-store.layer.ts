@@ -18,6 +18,7 @@ import { apiKeyFromRow, apiKeyToRow } from "./mappers/api-key.mapper.ts"
 import { sessionFromRow, sessionToRow } from "./mappers/session.mapper.ts"
 import { userFromRow, userToRow } from "./mappers/user.mapper.ts"
 import type { OrmSession } from "./store/orm-session.ts"
+import { leanMapperOf } from "./store/payment-children.ts"
 
 /** The columns of an API key and of its user, prefixed `k_` and `u_` (one joined read). */
 const keyWithUserColumns = [
@@ -48,8 +49,9 @@ export const makeIdentityStore = (session: OrmSession): IdentityStoreShape => {
       const row = rows[0]
       if (row === undefined) return null
       return {
-        key: apiKeyFromRow(em.map(ApiKeyEntity, columnsOf(row, "k_")) as ApiKeyRow),
-        user: userFromRow(em.map(UserEntity, columnsOf(row, "u_")) as UserRow)
+        // Converted by the ORM's column types without hydrating managed entities (read on every API-key request).
+        key: apiKeyFromRow(leanMapperOf(em, ApiKeyEntity)(columnsOf(row, "k_")) as ApiKeyRow),
+        user: userFromRow(leanMapperOf(em, UserEntity)(columnsOf(row, "u_")) as UserRow)
       }
     })
   return IdentityStore.of({

@@ -427,9 +427,19 @@ export interface RenderContext {
 }
 
 /** The render context of a request (read once per request, not per row). */
-export const loadRenderContext = Effect.gen(function* () {
+export const loadRenderContext = Effect.flatMap(readRecordData(recordKinds.settings, "status-presets"), (data) =>
+  renderContextWith(data)
+)
+
+/** The status-presets settings record, for a read that brings it along (`PaymentViewInclude.records`). */
+export const statusPresetsRecord = recordKey(recordKinds.settings, "status-presets")
+
+/** The render context from the status-presets record's data (read elsewhere) and the method presets. */
+export const renderContextWith = Effect.fnUntraced(function* (
+  statusPresetsData: Readonly<Record<string, unknown>> | null
+) {
   const parties = yield* Parties
-  const presets = statusPresetsFrom(yield* readRecordData(recordKinds.settings, "status-presets"))
+  const presets = statusPresetsFrom(statusPresetsData)
   const methods = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
   const names = new Map(methods.map((method) => [method.id, method.name]))
   return {

@@ -52,6 +52,7 @@ import {
   type ReversalIntent,
   type RowRef,
   readPayment,
+  readPaymentByPathId,
   readRefundRow,
   readReversedPart,
   refundDetailsOf,
@@ -278,18 +279,16 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     ],
     implemented: true,
     handler: ({ params }) =>
-      pathTarget(params.id).pipe(
-        Effect.flatMap((target) =>
-          Effect.gen(function* () {
-            return target.kind === "refund"
-              ? yield* readRefundRow(target.id)
-              : target.kind === "reversed-part"
-                ? yield* readReversedPart(target.id)
-                : yield* readPayment(target.id)
-          })
-        ),
-        Effect.map((row) => ok(row))
-      )
+      Effect.gen(function* () {
+        // A payment: found, with what its row shows, in one read.
+        if (!params.id.startsWith("R") && !params.id.endsWith("-R")) return yield* readPaymentByPathId(params.id)
+        const target = yield* pathTarget(params.id)
+        return target.kind === "refund"
+          ? yield* readRefundRow(target.id)
+          : target.kind === "reversed-part"
+            ? yield* readReversedPart(target.id)
+            : yield* readPayment(target.id)
+      }).pipe(Effect.map((row) => ok(row)))
   }),
   endpoint({
     method: "GET",

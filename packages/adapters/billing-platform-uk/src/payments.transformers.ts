@@ -7,7 +7,7 @@
  * (display invoice ids, a refund row's details), reversing and reinstating a payment, and running
  * a create or modify request as one all-or-nothing unit that replays which row it touched.
  */
-import { paymentByVendorId } from "@paybridge/adapter-kit"
+import { paymentByVendorId, paymentViewByVendorId } from "@paybridge/adapter-kit"
 import {
   Balances,
   type CommandContext,
@@ -17,6 +17,7 @@ import {
   type LedgerServices,
   LedgerUnits,
   NotFound,
+  notFound,
   type PaymentDetail,
   PaymentId,
   Payments,
@@ -49,6 +50,8 @@ import {
   refundDetailsFrom,
   refundMatches,
   refundRowKey,
+  renderContextWith,
+  statusPresetsRecord,
   toBpukPayment,
   toBpukRefundRow,
   toBpukReversedPart,
@@ -89,8 +92,14 @@ export const displayOf = (paymentId: PaymentId) =>
 
 /** A payment this dialect shows (cancelled = deleted, rejected = never valid → NotFound). */
 export const visibleDetail = (id: PaymentId) =>
+  Effect.flatMap(
+    Payments.use((payments) => payments.getPayment({ id })),
+    (detail) => ensureVisible(detail, id)
+  )
+
+/** `detail` when this dialect shows it (cancelled = deleted, rejected = never valid → NotFound naming `id`). */
+const ensureVisible = (detail: PaymentDetail, id: PaymentId | string) =>
   Effect.gen(function* () {
-    const detail = yield* Payments.use((payments) => payments.getPayment({ id }))
     const state = detail.payment.state
     if (!visiblePaymentStates[state]) {
       return yield* new NotFound({
@@ -110,6 +119,29 @@ export const readPayment = (id: PaymentId) =>
   Effect.gen(function* () {
     const detail = yield* visibleDetail(id)
     return renderPayment(detail, yield* loadRenderContext, yield* displayOf(id))
+  })
+
+/**
+ * A payment by the id in its path (its Billing Platform (UK) id when migrated from it, else the
+ * ledger's; issue 16.2) as GET shows it: the payment, its children, its display record and the
+ * status names come in one read; the method presets from the presets cache.
+ */
+export const readPaymentByPathId = (text: string) =>
+  Effect.gen(function* () {
+    const view = yield* paymentViewByVendorId(dialectId, text, ledgerIdOf(PaymentId, text), {
+      records: [statusPresetsRecord],
+      keyedRecords: [{ dialect: dialectId, kind: recordKinds.paymentDisplay, key: "payment-id" }]
+    }).pipe(Effect.catchTag("NotFound", () => Effect.fail(notFound("payment", text))))
+    const { detail } = view
+    yield* ensureVisible(detail, detail.payment.id)
+    const dataOf = (kind: string, key: string) =>
+      view.records.find((record) => record.kind === kind && record.key === key)?.data ?? null
+    const context = yield* renderContextWith(dataOf(statusPresetsRecord.kind, statusPresetsRecord.key))
+    return renderPayment(
+      detail,
+      context,
+      paymentDisplayFrom(dataOf(recordKinds.paymentDisplay, String(detail.payment.id)))
+    )
   })
 
 /** The reversed part `N-R` of a partly reversed payment (any other payment has none → NotFound). */

@@ -38,6 +38,8 @@ import {
   type PaymentId,
   type PaymentPreset,
   type PaymentState,
+  type PaymentViewDetail,
+  type PaymentViewInclude,
   type PresetId,
   UserId,
   type UserProfile,
@@ -574,8 +576,34 @@ export const makeLoader = () => {
         Effect.flatMap(Balances, (balances) =>
           everyPage((cursor) => balances.listEvents({ paymentId, cursor, limit: 1000 }))
         )
-      )
+      ),
+    /**
+     * Takes what a payment's view read brought along (`paymentViewInclude`: its attributes record,
+     * customer, account owner record and events), so rendering it looks none of them up again.
+     */
+    seedView: (view: PaymentViewDetail) => {
+      const { payment } = view.detail
+      const recordOf = (kind: string, key: string) =>
+        view.records.find((record) => record.dialect === dialectId && record.kind === kind && record.key === key)
+          ?.data ?? null
+      paymentRecords.set(payment.publicId, recordOf(recordKinds.payment, payment.publicId))
+      if (view.customer !== null) {
+        customers.set(String(view.customer.id), view.customer)
+        owners.set(view.customer.publicId, recordOf(recordKinds.accountOwner, view.customer.publicId))
+      }
+      events.set(String(payment.id), view.events)
+    }
   }
+}
+
+/** What a payment's full form needs besides the payment, read with it in one statement (`seedView`). */
+export const paymentViewInclude: PaymentViewInclude = {
+  keyedRecords: [
+    { dialect: dialectId, kind: recordKinds.payment, key: "payment-public-id" },
+    { dialect: dialectId, kind: recordKinds.accountOwner, key: "customer-public-id" }
+  ],
+  customer: true,
+  events: true
 }
 
 export type Loader = ReturnType<typeof makeLoader>

@@ -67,6 +67,7 @@ import {
   payDocument,
   requireState,
   resolvePayment,
+  resolvePaymentFor,
   resolvePaymentType,
   resolveWrite,
   shortCancellation,
@@ -207,8 +208,9 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const detail = yield* resolvePayment(query.payment_identifier)
-        const payment = yield* fullPayment(detail, makeLoader())
+        const loader = makeLoader()
+        const detail = yield* resolvePaymentFor(query.payment_identifier, loader)
+        const payment = yield* fullPayment(detail, loader)
         return okEnvelope(yield* applyFieldsSet(payment, query.fields_set))
       })
   }),

@@ -54,6 +54,7 @@ import {
   notFoundFor,
   okEnvelope,
   type Program,
+  paymentViewInclude,
   presetsOf,
   recordKinds,
   resolveNamed,
@@ -124,6 +125,26 @@ export const resolvePayment = (identifier: Identifier<"payment_identifier">): Pr
         )
       : native
   }).pipe(Effect.catchTag("NotFound", () => Effect.fail(notFoundFor(identifier, "payment"))))
+
+/**
+ * `resolvePayment` for `payments/show`: a CRM.COM id (the ledger's public id) finds the payment
+ * with what its full form shows in one read, handed to `loader`; other identifiers as `resolvePayment`.
+ */
+export const resolvePaymentFor = (
+  identifier: Identifier<"payment_identifier">,
+  loader: Loader
+): Program<PaymentDetail> =>
+  identifier.field !== "id"
+    ? resolvePayment(identifier)
+    : Effect.flatMap(Payments, (payments) =>
+        payments.viewPayment({ publicId: identifier.value.toUpperCase() }, paymentViewInclude).pipe(
+          Effect.map((view) => {
+            loader.seedView(view)
+            return view.detail
+          }),
+          Effect.catchTag("NotFound", () => resolvePayment(identifier))
+        )
+      )
 
 /** The CRM.COM id a payment shows: its CRM.COM id when migrated from CRM.COM, else the ledger's public id. */
 export const crmPaymentIdOf = (payment: Payment): string => migratedIdOf(dialectId, payment) ?? payment.publicId

@@ -8,7 +8,15 @@
  * then the ledger's own (a payment migrated from this vendor is never found by its ledger id, so
  * it has exactly one id on this dialect).
  */
-import { type Customer, DialectRecords, NotFound, type Payment, type PaymentId, Payments } from "@paybridge/core"
+import {
+  type Customer,
+  DialectRecords,
+  NotFound,
+  type Payment,
+  type PaymentId,
+  Payments,
+  type PaymentViewInclude
+} from "@paybridge/core"
 import { Effect } from "effect"
 
 /** The vendor id a payment was migrated under from `dialect`, or null for the ledger's own payments. */
@@ -24,23 +32,27 @@ export const shownNumericId = (dialect: string, record: Pick<Payment, "id" | "ex
 /**
  * The payment `vendorId` names on `dialect`: the payment migrated under it, else the ledger's
  * payment `nativeId` (null: the id cannot be a ledger id) unless that one was migrated from this
- * vendor (it is known under its vendor id).
+ * vendor (it is known under its vendor id) — with what `include` names, all in one store read.
  */
+export const paymentViewByVendorId = (
+  dialect: string,
+  vendorId: string,
+  nativeId: PaymentId | null,
+  include: PaymentViewInclude = {}
+) =>
+  Effect.flatMap(Payments, (payments) =>
+    payments
+      .viewPayment({ vendorId: { system: dialect, id: vendorId, nativeId } }, include)
+      .pipe(
+        Effect.catchTag("NotFound", () =>
+          Effect.fail(new NotFound({ entity: "payment", id: vendorId, message: `no payment ${vendorId}` }))
+        )
+      )
+  )
+
+/** `paymentViewByVendorId`'s payment detail alone. */
 export const paymentByVendorId = (dialect: string, vendorId: string, nativeId: PaymentId | null) =>
-  Effect.gen(function* () {
-    const payments = yield* Payments
-    const migrated = yield* payments
-      .getPayment({ externalRef: { system: dialect, id: vendorId } })
-      .pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
-    if (migrated !== null) return migrated
-    if (nativeId === null)
-      return yield* new NotFound({ entity: "payment", id: vendorId, message: `no payment ${vendorId}` })
-    const native = yield* payments.getPayment({ id: nativeId })
-    if (migratedIdOf(dialect, native.payment) !== null) {
-      return yield* new NotFound({ entity: "payment", id: vendorId, message: `no payment ${vendorId}` })
-    }
-    return native
-  })
+  Effect.map(paymentViewByVendorId(dialect, vendorId, nativeId), (view) => view.detail)
 
 /**
  * The `migrated` dialect record key `pnpm migrate` keeps per source record in the vendor's own

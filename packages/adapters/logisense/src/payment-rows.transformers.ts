@@ -9,7 +9,7 @@
  * endpoint file reads through here, and so does the admin console's view (`renderPaymentDetail`).
  */
 
-import { paymentByVendorId } from "@paybridge/adapter-kit"
+import { paymentViewByVendorId } from "@paybridge/adapter-kit"
 import {
   type Allocation,
   Balances,
@@ -31,6 +31,8 @@ import {
   type PaymentId,
   type PaymentPreset,
   Payments,
+  type PaymentViewDetail,
+  type PaymentViewInclude,
   type PresetId,
   type Reversal,
   type ReversalId
@@ -80,6 +82,23 @@ export interface Resolver {
    * vendor attributes) in one query each, so a page of rows costs a few queries, not a few per row.
    */
   readonly prefetch: (payments: ReadonlyArray<Payment>) => Read<void>
+  /**
+   * Takes what a payment's view read brought along (`rowViewInclude`: its customer, vendor
+   * attributes of the payment and its reversals, deleted mark, creation and reversal events), so
+   * rendering its rows looks none of them up again.
+   */
+  readonly seedView: (view: PaymentViewDetail) => void
+}
+
+/** What a payment's row needs besides the payment, read with it in one statement (see `Resolver.seedView`). */
+export const rowViewInclude: PaymentViewInclude = {
+  keyedRecords: [{ dialect: dialectName, kind: recordKinds.payment, key: "payment-id" }],
+  paymentRecordKinds: [
+    { dialect: dialectName, kind: recordKinds.reversal },
+    { dialect: dialectName, kind: recordKinds.deleted }
+  ],
+  customer: true,
+  events: ["payment.created", "payment.reversed"]
 }
 
 const memo = <A>(cache: Map<string, A>, key: string, compute: Read<A>): Read<A> =>
@@ -186,7 +205,12 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
         const event = events.find((candidate) => candidate.data.reversalId === reversalId)
         return event === undefined ? null : { id: event.actorId, name: event.actorName }
       }),
-    isDeleted: (paymentId) => Effect.map(deletedPaymentIds, (ids) => ids.has(paymentId)),
+    isDeleted: (paymentId) => {
+      const known = cache.get(`deleted:${paymentId}`)
+      return typeof known === "boolean"
+        ? Effect.succeed(known)
+        : Effect.map(deletedPaymentIds, (ids) => ids.has(paymentId))
+    },
     deletedPaymentIds,
     prefetch: (rows) =>
       Effect.gen(function* () {
@@ -220,7 +244,28 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
           cursor = page.nextCursor
         } while (cursor !== null)
         for (const [id, value] of extras) cache.set(`extras:${recordKinds.payment}:${id}`, value)
-      })
+      }),
+    seedView: (view) => {
+      const { payment } = view.detail
+      if (view.customer !== null) cache.set(`customer:${view.customer.id}`, view.customer)
+      const own = (kind: string) =>
+        view.records.filter((record) => record.dialect === dialectName && record.kind === kind)
+      const key = String(payment.id)
+      // The payment's own record was looked up by key: none means none. Reversal rows' records were
+      // found through their payment, so only those found are taken (others are looked up by key).
+      cache.set(`extras:${recordKinds.payment}:${key}`, emptyExtras)
+      for (const kind of [recordKinds.payment, recordKinds.reversal]) {
+        for (const record of own(kind)) cache.set(`extras:${kind}:${record.key}`, extrasFromData(record.data))
+      }
+      // Deleted through LogiSense: a `deleted-payment` record attached to the payment (as `deletedPaymentIds` reads).
+      cache.set(`deleted:${key}`, own(recordKinds.deleted).length > 0)
+      for (const type of ["payment.created", "payment.reversed"] as const) {
+        cache.set(
+          `events:${type}:${payment.id}`,
+          view.events.filter((event) => event.type === type)
+        )
+      }
+    }
   }
 })
 
@@ -370,11 +415,14 @@ export const findRow = (resolver: Resolver, identity: number): Read<FoundRow> =>
     const target = identityTarget(identity)
     if (target.kind === "payment") {
       // A payment migrated from LogiSense answers its LogiSense identity (issue 16.2).
-      const detail = yield* Effect.catchTag(
-        paymentByVendorId(dialectName, String(identity), target.paymentId),
+      // The payment and what its row shows come in one read.
+      const view = yield* Effect.catchTag(
+        paymentViewByVendorId(dialectName, String(identity), target.paymentId, rowViewInclude),
         "NotFound",
         () => Effect.fail(paymentNotFound(identity))
       )
+      resolver.seedView(view)
+      const detail = view.detail
       if (!(yield* isVisiblePayment(resolver, detail.payment))) return yield* paymentNotFound(identity)
       return { kind: "payment", detail }
     }

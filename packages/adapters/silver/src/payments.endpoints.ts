@@ -12,7 +12,7 @@ import {
   type DialectResponse,
   type Endpoint,
   endpoint,
-  paymentByVendorId
+  paymentViewByVendorId
 } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
@@ -39,8 +39,10 @@ import {
   loadRecord,
   orderPayments,
   type PaymentAttributes,
+  recordFromView,
   saveAttributes,
   settleDocuments,
+  silverPaymentInclude,
   silverView,
   toSilverPayment,
   transitionInLedger
@@ -303,12 +305,18 @@ type PaymentDetailRequest = DialectRequest<typeof SilverPaymentPath.Type, unknow
 /** The payment a detail URL names: Silver ids of migrated payments and customers first (issue 16.2), then ledger ids. */
 const findPayment = (request: PaymentDetailRequest) =>
   Effect.gen(function* () {
-    const detail = yield* maybe(
-      paymentByVendorId(dialectId, request.params.paymentId, pathIdOf(PaymentId, request.params.paymentId))
+    // The payment, its attributes record and its customer in one read.
+    const view = yield* maybe(
+      paymentViewByVendorId(
+        dialectId,
+        request.params.paymentId,
+        pathIdOf(PaymentId, request.params.paymentId),
+        silverPaymentInclude
+      )
     )
-    if (detail === null) return null
-    const record = yield* loadRecord(detail.payment.id)
-    return record === null || record.customerShownId !== Number(request.params.customerId) ? null : record
+    if (view === null) return null
+    const record = yield* recordFromView(view)
+    return record.customerShownId !== Number(request.params.customerId) ? null : record
   })
 
 /** The derived unpaid payment of an open document the path names (issue 12.8), or `null`. */

@@ -25,7 +25,9 @@ import {
   type PaymentDetail,
   type PaymentId,
   type PaymentState,
-  Payments
+  Payments,
+  type PaymentViewDetail,
+  type PaymentViewInclude
 } from "@paybridge/core"
 import { Effect, Option, Schema } from "effect"
 import type { FieldErrors } from "./silver.errors.ts"
@@ -282,10 +284,9 @@ export const orderPayments = (
 // Loading a payment with its Silver attributes
 
 /** Silver attributes of a payment: its dialect record, or (for payments made elsewhere) its allocations. */
-const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
+/** The attributes of a payment with no `payment-attributes` record: its first invoice and proforma. */
+const derivedAttributes = (detail: PaymentDetail): Program<PaymentAttributes> =>
   Effect.gen(function* () {
-    const data = yield* getRecordData(paymentAttributesKind, String(detail.payment.id))
-    if (data !== null) return attributesFromData(data)
     let invoiceId: DocumentId | null = null
     let proformaId: DocumentId | null = null
     for (const allocation of detail.allocations) {
@@ -296,22 +297,44 @@ const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
     return { ...defaultAttributes, invoiceId, proformaId }
   })
 
+/** A payment's Silver attributes: its `payment-attributes` record, else derived from its allocations. */
+const attributesOf = (detail: PaymentDetail): Program<PaymentAttributes> =>
+  Effect.gen(function* () {
+    const data = yield* getRecordData(paymentAttributesKind, String(detail.payment.id))
+    return data === null ? yield* derivedAttributes(detail) : attributesFromData(data)
+  })
+
 export type LoadedPayment = PaymentRecord & { readonly detail: PaymentDetail }
 
-/** A payment with its Silver attributes and provider, or `null` when unknown or outside the caller's scope. */
-export const loadRecord = (paymentId: PaymentId): Program<LoadedPayment | null> =>
+/** What a Silver payment read brings with the payment, in the same statement: its attributes record and customer. */
+export const silverPaymentInclude: PaymentViewInclude = {
+  keyedRecords: [{ dialect: dialectId, kind: paymentAttributesKind, key: "payment-id" }],
+  customer: true
+}
+
+/** A payment read with `silverPaymentInclude`, with its Silver attributes and provider. */
+export const recordFromView = (view: PaymentViewDetail): Program<LoadedPayment> =>
   Effect.gen(function* () {
-    const detail = yield* maybe(Payments.use((payments) => payments.getPayment({ id: paymentId })))
-    if (detail === null) return null
-    const attributes = yield* attributesOf(detail)
+    const { detail } = view
+    const stored = view.records.find(
+      (record) => record.kind === paymentAttributesKind && record.key === String(detail.payment.id)
+    )
+    const attributes = stored === undefined ? yield* derivedAttributes(detail) : attributesFromData(stored.data)
     const provider = yield* providerCache()(detail.payment.billingEntityId)
     return {
       payment: detail.payment,
       attributes,
       provider,
       detail,
-      customerShownId: yield* customerShownIdOf(detail.payment.customerId)
+      customerShownId: view.customer === null ? detail.payment.customerId : shownCustomerId(dialectId, view.customer)
     }
+  })
+
+/** A payment with its Silver attributes and provider, or `null` when unknown or outside the caller's scope. */
+export const loadRecord = (paymentId: PaymentId): Program<LoadedPayment | null> =>
+  Effect.gen(function* () {
+    const view = yield* maybe(Payments.use((payments) => payments.viewPayment({ id: paymentId }, silverPaymentInclude)))
+    return view === null ? null : yield* recordFromView(view)
   })
 
 /** Keeps a payment's Silver attributes (its `payment-attributes` record). */

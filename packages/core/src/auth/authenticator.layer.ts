@@ -11,6 +11,10 @@
  * part of a credential was wrong. At most `maxConcurrentKdf` scrypt computations run at once; a
  * check that finds every slot taken waits briefly (`kdfQueueTimeoutMillis`) and then fails with
  * `Overloaded`, so a burst of password guesses cannot exhaust memory or the libuv thread pool.
+ * The principal of a session origin or a signed-in user (`principalOfSession`, `principalOf`: a
+ * JWT or session token already proved who it is) is remembered for `principalCacheTtlMillis`
+ * (default 5 seconds, issue 14): revoking or re-issuing a key empties that cache in this process at
+ * once; another process sees the revocation within the TTL (README, "Running several workers").
  */
 import { randomBytes } from "node:crypto"
 import { Clock, Effect, Layer, Option, Schema, Semaphore } from "effect"
@@ -19,7 +23,13 @@ import { type Principal, Role } from "../model/common.ts"
 import type { ApiKeyId, UserId } from "../model/ids.ts"
 import { type ApiKeyRecord, IdentityStore, type UserRecord } from "../ports/identity-store.ts"
 import { now } from "../services/clock.ts"
-import { Authenticator, type CreateUserInput, type SessionOrigin, type UserLookup } from "./authenticator.ts"
+import {
+  Authenticator,
+  type CreateUserInput,
+  type SessionOrigin,
+  type UserLookup,
+  type UserProfile
+} from "./authenticator.ts"
 import {
   apiKeyFingerprint,
   decoyHash,
@@ -51,6 +61,12 @@ export interface AuthenticatorOptions {
   readonly maxConcurrentKdf?: number | undefined
   /** How long a check waits for a free scrypt slot before it fails with `Overloaded`. Default 2 seconds. */
   readonly kdfQueueTimeoutMillis?: number | undefined
+  /**
+   * How long the principal of a session origin or a user (`principalOfSession`, `principalOf`) is
+   * remembered without reading the key and user rows again. Default 5 seconds; 0 turns it off.
+   * A revocation in this process empties the cache at once; in another process it applies within this time.
+   */
+  readonly principalCacheTtlMillis?: number | undefined
   /** The scrypt check of a secret against its stored hash; default {@link verifySecret}. Tests may slow it down. */
   readonly verifySecret?: ((secret: string, stored: string) => Promise<boolean>) | undefined
 }
@@ -98,6 +114,28 @@ export const authenticatorLayerWith = (
       /** fingerprint of (user, stored hash, password) → when the entry expires; insertion order = age. */
       const verifiedPasswords = new Map<string, number>()
       const passwordCacheKey = randomBytes(32)
+      const principalCacheTtlMillis = options.principalCacheTtlMillis ?? 5000
+      /** `api-key:<id>` / `user:<id>` → the principal it resolved to and until when it is trusted. */
+      const principals = new Map<string, { readonly principal: Principal; readonly until: number }>()
+      /** Remembers a resolved principal (bounded like the key cache: the oldest entry goes first). */
+      const rememberPrincipal = (key: string, principal: Principal, nowMillis: number) => {
+        if (principalCacheTtlMillis <= 0) return
+        principals.delete(key)
+        principals.set(key, { principal, until: nowMillis + principalCacheTtlMillis })
+        while (principals.size > cacheMaxEntries) {
+          const oldest = principals.keys().next()
+          if (oldest.done) break
+          principals.delete(oldest.value)
+        }
+      }
+      /** `resolve`'s principal for `key`, from the cache while it is fresh. */
+      const cachedPrincipal = <E>(key: string, resolve: Effect.Effect<Principal, E>) =>
+        Effect.flatMap(Clock.currentTimeMillis, (nowMillis) => {
+          const hit = principals.get(key)
+          if (hit !== undefined && hit.until > nowMillis) return Effect.succeed(hit.principal)
+          if (hit !== undefined) principals.delete(key)
+          return Effect.tap(resolve, (principal) => Effect.sync(() => rememberPrincipal(key, principal, nowMillis)))
+        })
 
       const kdfSlots = yield* Semaphore.make(Math.max(1, options.maxConcurrentKdf ?? 4))
       const kdfQueueTimeoutMillis = options.kdfQueueTimeoutMillis ?? 2000
@@ -224,6 +262,8 @@ export const authenticatorLayerWith = (
             return { prefix, record }
           })
         )
+        // The user's previous keys were revoked: their sessions end in this process at once.
+        principals.clear()
         return { apiKey: formatApiKey({ prefix, secret }), record }
       })
 
@@ -310,33 +350,58 @@ export const authenticatorLayerWith = (
 
       const principalOfSession = Effect.fn("Authenticator.principalOfSession")(function* (origin: SessionOrigin) {
         if (origin.kind === "user") {
-          const user = yield* store.users.get(origin.userId)
-          if (user === null) return yield* endedSession()
-          return principalFromUser(user, "user")
+          return yield* cachedPrincipal(
+            `user:${origin.userId}`,
+            Effect.flatMap(store.users.get(origin.userId), (user) =>
+              user === null ? Effect.fail(endedSession()) : Effect.succeed(principalFromUser(user, "user"))
+            )
+          )
         }
-        const found = yield* store.apiKeys.getWithUser(origin.apiKeyId)
-        if (found === null || found.key.revokedAt !== null) return yield* endedSession()
-        return principalFromUser(found.user, "api-key")
+        return yield* cachedPrincipal(
+          `api-key:${origin.apiKeyId}`,
+          Effect.flatMap(store.apiKeys.getWithUser(origin.apiKeyId), (found) =>
+            found === null || found.key.revokedAt !== null
+              ? Effect.fail(endedSession())
+              : Effect.succeed(principalFromUser(found.user, "api-key"))
+          )
+        )
       })
 
       const revokeApiKey = Effect.fn("Authenticator.revokeApiKey")(function* (apiKeyId: ApiKeyId) {
         const existing = yield* store.apiKeys.get(apiKeyId)
         if (existing === null) return yield* notFound("API key", apiKeyId)
         if (existing.revokedAt === null) yield* store.apiKeys.revoke(apiKeyId, yield* now)
+        principals.clear()
         const row = yield* store.apiKeys.get(apiKeyId)
         return row ?? existing
       })
 
       const principalOf = Effect.fn("Authenticator.principalOf")(function* (userId: UserId) {
-        return principalFromUser(yield* loadUser(userId), "user")
+        return yield* cachedPrincipal(
+          `user:${userId}`,
+          Effect.map(loadUser(userId), (user) => principalFromUser(user, "user"))
+        )
       })
 
+      /** user id → public profile and until when it is trusted (dialects name users on every read). */
+      const profiles = new Map<UserId, { readonly profile: UserProfile | null; readonly until: number }>()
       const findUser = Effect.fn("Authenticator.findUser")(function* (lookup: UserLookup) {
+        const nowMillis = yield* Clock.currentTimeMillis
+        if ("id" in lookup) {
+          const hit = profiles.get(lookup.id)
+          if (hit !== undefined && hit.until > nowMillis) return hit.profile
+        }
         const user =
           "id" in lookup
             ? yield* store.users.get(lookup.id)
             : yield* store.users.getByEmail(normalizeEmail(lookup.email))
-        return user === null ? null : { id: user.id, email: user.email, name: user.name }
+        const profile = user === null ? null : { id: user.id, email: user.email, name: user.name }
+        // Only users that exist are remembered (a user created later is found at once).
+        if ("id" in lookup && profile !== null && principalCacheTtlMillis > 0) {
+          if (profiles.size >= cacheMaxEntries) profiles.clear()
+          profiles.set(lookup.id, { profile, until: nowMillis + principalCacheTtlMillis })
+        }
+        return profile
       })
 
       return Authenticator.of({

@@ -4,7 +4,8 @@
  * and the key is shown once. A user has one key at a time: issuing a new key revokes the old one
  * immediately. Every protocol maps its own credential style onto these principals. A session token
  * a dialect issues after a login remembers its {@link SessionOrigin} and is re-checked with
- * `principalOfSession` on every use, so revoking the key (or deleting the user) ends it at once.
+ * `principalOfSession` on every use, so revoking the key (or deleting the user) ends it — at once in
+ * the process that revoked it, within the principal cache time (5 seconds) in the others.
  * The implementation is `authenticatorLayer` in `authenticator.layer.ts`.
  */
 import { Context, type Effect } from "effect"
@@ -76,7 +77,8 @@ export class Authenticator extends Context.Service<
     ) => Effect.Effect<SessionGrant, CredentialCheckFailure>
     /**
      * The current principal of a live session (role and scope read afresh): `Unauthorized` once the
-     * API key it came from is revoked or gone, or its user no longer exists. Two indexed reads, no KDF.
+     * API key it came from is revoked or gone, or its user no longer exists. One indexed read, no KDF;
+     * remembered for `principalCacheTtlMillis` (a revocation through this process empties the cache).
      */
     readonly principalOfSession: (origin: SessionOrigin) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>
     readonly principalOf: (userId: UserId) => Effect.Effect<Principal, Unauthorized | StorageUnavailable>

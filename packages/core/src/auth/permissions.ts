@@ -40,6 +40,7 @@ export const ledgerOperationAccess = {
   createPayment: "write",
   updatePayment: "write",
   getPayment: "read",
+  viewPayment: "read",
   listPayments: "read",
   paymentOverview: "read",
   postPayment: "write",

@@ -167,6 +167,57 @@ export interface PaymentChildren {
   readonly refunds: ReadonlyArray<Refund>
 }
 
+/**
+ * Which payment a view read finds: by ledger id, by public id, or by the id a vendor dialect shows —
+ * the payment migrated under `{ system, id }` (issue 16.2), else the ledger's payment `nativeId`
+ * unless that one was itself migrated from `system` (it is known there under its vendor id).
+ */
+export type PaymentTarget =
+  | { readonly id: PaymentId }
+  | { readonly publicId: string }
+  | {
+      readonly vendorId: { readonly system: string; readonly id: string; readonly nativeId: PaymentId | null }
+    }
+
+/** One dialect record by its unique key. */
+export interface DialectRecordRef {
+  readonly dialect: string
+  readonly kind: string
+  readonly key: string
+}
+
+/** What a view read brings besides the payment and its children (each in the same statement). */
+export interface PaymentViewInclude {
+  /** Dialect records by key (settings, a payment's attribute record …); absent ones are left out. */
+  readonly records?: ReadonlyArray<DialectRecordRef> | undefined
+  /**
+   * Dialect records whose key is derived from the payment found: its ledger id (as text), its
+   * public id, or its customer's public id (a dialect's per-payment or per-customer record).
+   */
+  readonly keyedRecords?:
+    | ReadonlyArray<{
+        readonly dialect: string
+        readonly kind: string
+        readonly key: "payment-id" | "payment-public-id" | "customer-public-id"
+      }>
+    | undefined
+  /** Every dialect record of these kinds attached to the payment (`paymentId`). */
+  readonly paymentRecordKinds?: ReadonlyArray<{ readonly dialect: string; readonly kind: string }> | undefined
+  /** The payment's customer. */
+  readonly customer?: boolean | undefined
+  /** The payment's events, oldest first (`true`: all; a list: those types). */
+  readonly events?: boolean | ReadonlyArray<LedgerEventType> | undefined
+}
+
+/** A payment as a read model: the payment, its children and what `PaymentViewInclude` asked for. */
+export interface PaymentView {
+  readonly payment: Payment
+  readonly children: PaymentChildren
+  readonly records: ReadonlyArray<DialectRecord>
+  readonly customer: Customer | null
+  readonly events: ReadonlyArray<LedgerEvent>
+}
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -239,6 +290,11 @@ export class LedgerStore extends Context.Service<
       readonly getWithChildren: (
         id: PaymentId
       ) => Op<{ readonly payment: Payment; readonly children: PaymentChildren } | null>
+      /**
+       * A payment found by `target` with its children and the records `include` names, in one
+       * statement (the read model of a get by id); `null` when no payment matches.
+       */
+      readonly view: (target: PaymentTarget, include: PaymentViewInclude) => Op<PaymentView | null>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }

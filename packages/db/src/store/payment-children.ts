@@ -3,7 +3,7 @@
  * one statement (optionally with the payment itself, a payment's whole detail): a `union all` of the four tables, each branch selecting its own columns and a
  * typed `null` for the others' (one column per table and field, so the types never mix), ordered by
  * table and id. Each row is split back into its table's columns and converted by the ORM's column
- * types (`em.map`), then by the table's mapper, so the records equal what the per-table reads give.
+ * types (`leanMapperOf`: no entity is hydrated), then by the table's mapper, so the records equal what the per-table reads give.
  */
 import type { EntityName } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
@@ -19,7 +19,7 @@ import { paymentFromRow } from "../mappers/payment.mapper.ts"
 import { refundFromRow } from "../mappers/refund.mapper.ts"
 import { reversalFromRow } from "../mappers/reversal.mapper.ts"
 
-interface Branch {
+export interface Branch {
   readonly entity: EntityName<object>
   readonly table: string
   readonly columns: ReadonlyArray<string>
@@ -28,7 +28,7 @@ interface Branch {
 }
 
 /** A column type as a cast target (auto-increment pseudo-types are integers). */
-const castType = (columnType: string | undefined): string => {
+export const castType = (columnType: string | undefined): string => {
   if (columnType === undefined) return "text"
   if (/^serial|^int.*autoincrement/i.test(columnType)) return "integer"
   if (/^bigserial/i.test(columnType)) return "bigint"
@@ -45,6 +45,50 @@ const childBranches = [
 /** The same with the payment itself as a fifth branch (a payment's whole detail in one statement). */
 const detailBranches = [...childBranches, { entity: PaymentEntity, condition: "t.id = ?" }] as const
 
+/** An entity's table, persisted columns and their SQL types, from the ORM's metadata. */
+export const branchOf = (em: SqlEntityManager, entity: EntityName<object>): Branch => {
+  const meta = em.getMetadata().get(entity)
+  const props = meta.props.filter((prop) => prop.persist !== false && (prop.fieldNames ?? []).length > 0)
+  return {
+    entity,
+    table: meta.tableName,
+    columns: props.flatMap((prop) => [...prop.fieldNames]),
+    types: props.flatMap((prop) => prop.fieldNames.map((_, index) => castType(prop.columnTypes?.[index])))
+  }
+}
+
+/**
+ * Converts one raw row of `entity`'s columns to its property values as the ORM would (the
+ * driver's result mapper: column names, dates, booleans; then each custom type: bigint, JSON …)
+ * without hydrating a managed entity or touching the identity map: a read model needs values only.
+ */
+export type LeanMapper = (data: Record<string, unknown>) => object
+
+const leanMappers = new WeakMap<object, Map<EntityName<object>, LeanMapper>>()
+
+export const leanMapperOf = (em: SqlEntityManager, entityName: unknown): LeanMapper => {
+  const entity = entityName as EntityName<object>
+  const metadata = em.getMetadata()
+  const perOrm = leanMappers.get(metadata) ?? new Map<EntityName<object>, LeanMapper>()
+  leanMappers.set(metadata, perOrm)
+  const cached = perOrm.get(entity)
+  if (cached !== undefined) return cached
+  const meta = metadata.get(entity)
+  const driver = em.getDriver()
+  const platform = em.getPlatform()
+  const custom = meta.props.filter((prop) => prop.persist !== false && prop.customType !== undefined)
+  const mapper: LeanMapper = (data) => {
+    const row = driver.mapResult(data, meta) as Record<string, unknown>
+    for (const prop of custom) {
+      const value = row[prop.name]
+      if (value !== null && value !== undefined) row[prop.name] = prop.customType?.convertToJSValue(value, platform)
+    }
+    return row
+  }
+  perOrm.set(entity, mapper)
+  return mapper
+}
+
 type BranchSpec = { readonly entity: unknown; readonly condition: string }
 
 /** The statements, built once per ORM and branch list from the entities' metadata (column lists). */
@@ -59,16 +103,7 @@ const statementFor = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>) =>
   statements.set(metadata, perOrm)
   const cached = perOrm.get(specs)
   if (cached !== undefined) return cached
-  const branches: Array<Branch> = specs.map((spec) => {
-    const meta = metadata.get(spec.entity as EntityName<object>)
-    const props = meta.props.filter((prop) => prop.persist !== false && (prop.fieldNames ?? []).length > 0)
-    return {
-      entity: spec.entity as EntityName<object>,
-      table: meta.tableName,
-      columns: props.flatMap((prop) => [...prop.fieldNames]),
-      types: props.flatMap((prop) => prop.fieldNames.map((_, index) => castType(prop.columnTypes?.[index])))
-    }
-  })
+  const branches: Array<Branch> = specs.map((spec) => branchOf(em, spec.entity as EntityName<object>))
   const alias = (branch: number, column: string) => `b${branch}_${column}`
   const selects = branches.map((branch, index) => {
     const columns = branches.flatMap((other, otherIndex) =>
@@ -92,17 +127,19 @@ const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpe
     sql,
     branches.map(() => paymentId)
   )) as ReadonlyArray<Record<string, unknown>>
-  return (branch: number): Array<object> =>
-    rows.flatMap((row) => {
+  return (branch: number): Array<object> => {
+    const spec = branches[branch]
+    if (spec === undefined) return []
+    const toRow = leanMapperOf(em, spec.entity)
+    return rows.flatMap((row) => {
       if (Number(row.branch) !== branch) return []
-      const spec = branches[branch]
-      if (spec === undefined) return []
       const data = Object.fromEntries(spec.columns.map((column: string) => [column, row[`b${branch}_${column}`]]))
-      return [em.map(spec.entity, data)]
+      return [toRow(data)]
     })
+  }
 }
 
-const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({
+export const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({
   allocations: of(0).map((row) => allocationFromRow(row as AllocationRow)),
   reversals: of(1).map((row) => reversalFromRow(row as ReversalRow)),
   collections: of(2).map((row) => collectionFromRow(row as CollectionRow)),

@@ -14,6 +14,7 @@ import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
+import { readPaymentView } from "./payment-view.ts"
 
 /** One group of an overview aggregate, as the database returns it (sums cast to text: exact on both drivers). */
 interface AggregateRow {
@@ -52,6 +53,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
       guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, paymentToRow),
     children: (paymentId) => use("payments.children", (em) => readPaymentChildren(em, paymentId)),
     getWithChildren: (id) => use("payments.getWithChildren", (em) => readPaymentWithChildren(em, id)),
+    view: (target, include) => use("payments.view", (em) => readPaymentView(em, target, include)),
     list: (query: PaymentQuery) => {
       const eventSince = query.eventSince
       // The upper payment-date bound is a parameter: a "newest" page narrows it to its cursor's date,

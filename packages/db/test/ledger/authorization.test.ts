@@ -86,7 +86,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 57)
+    assert.strictEqual(levels.length, 58)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -166,6 +166,13 @@ describe("customer scope", () => {
         const attempts: ReadonlyArray<Effect.Effect<unknown, LedgerError>> = [
           scoped(parties.getCustomer(theirs.id)),
           scoped(payments.getPayment({ id: theirPayment.payment.id })),
+          scoped(payments.getPayment({ publicId: theirPayment.payment.publicId })),
+          scoped(payments.viewPayment({ id: theirPayment.payment.id }, { customer: true, events: true })),
+          scoped(
+            payments.viewPayment({
+              vendorId: { system: "logisense", id: String(theirPayment.payment.id), nativeId: theirPayment.payment.id }
+            })
+          ),
           scoped(documents.getDocument(theirInvoice.id)),
           scoped(documents.getAllocation(theirAllocation)),
           scoped(payments.listPayments({ customerId: theirs.id })),

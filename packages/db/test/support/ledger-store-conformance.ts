@@ -10,6 +10,7 @@
 import { describeIdReservation } from "./conformance/id-reservation.ts"
 import { describeOtherLists } from "./conformance/lists.ts"
 import { describeKeysetPagination } from "./conformance/pagination.ts"
+import { describePaymentView } from "./conformance/payment-view.ts"
 import { describeSchemaAndRoundTrips } from "./conformance/round-trips.ts"
 import { describeSearchAndAggregates } from "./conformance/search-and-aggregates.ts"
 import { describeGuardsAndTransactions } from "./conformance/transactions.ts"
@@ -17,6 +18,7 @@ import type { DatabaseHarness } from "./database-harness.ts"
 
 export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
   describeSchemaAndRoundTrips(db)
+  describePaymentView(db)
   describeGuardsAndTransactions(db)
   describeKeysetPagination(db)
   describeOtherLists(db)

@@ -4,9 +4,9 @@
  * token is 32 random bytes (base64url) mapped to what it was derived from — the API key it was
  * traded for, or the user who signed in with a password — with a fixed lifetime from issue (the
  * vendors' 15/30/120 minutes) and optional sliding renewal. The principal is never copied into the
- * store: every `resolve` asks the Authenticator again (`principalOfSession`, two indexed reads), so
- * a revoked key or a removed user ends the token at once and a changed role applies on the next
- * call. With `refreshTtlSeconds` a login also gets an OAuth-style refresh token: single use (each
+ * store: every `resolve` asks the Authenticator again (`principalOfSession`, one indexed read, or its
+ * short-lived cache), so a revoked key or a removed user ends the token and a changed role applies
+ * on the next call (within the cache time when that happened in another process). With `refreshTtlSeconds` a login also gets an OAuth-style refresh token: single use (each
  * refresh rotates it: the old one stops working, and of two concurrent refreshes only one wins),
  * optionally bound to the client id it was issued to, good for `refreshTtlSeconds` from its own
  * issue, and carrying the same origin, so `refresh` re-checks the key or user exactly as `resolve`
@@ -16,7 +16,10 @@
  * is never stored), under the store's `scope` (a token works only where it was issued), so every
  * server process — and a restarted one — accepts a token another one issued. Expired tokens are
  * deleted by the purge schedule (`purgeExpired`) and by a sweep that runs at most once per token
- * lifetime on the next use.
+ * lifetime on the next use. A session token's record is remembered in this process for
+ * `cacheTtlSeconds` (default 5, issue 14: a get within three statements including authentication),
+ * and the principal behind it by the Authenticator for as long: signing out or revoking the key
+ * through this process ends the token at once; through another process, within that time.
  */
 import { createHash } from "node:crypto"
 import {
@@ -109,6 +112,11 @@ export interface SessionStoreOptions {
    * resolve or refresh (so an idle store costs nothing). Default: the token lifetime.
    */
   readonly sweepIntervalSeconds?: number | undefined
+  /**
+   * How long a session token's record is remembered in this process without reading it again
+   * (sign-out elsewhere applies within this time; here at once). Default 5 seconds; 0 turns it off.
+   */
+  readonly cacheTtlSeconds?: number | undefined
 }
 
 const randomToken = (): string => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url")
@@ -174,15 +182,43 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
       }
     })
 
-  /** The live record of `token` of this kind in this scope, or null. */
+  const cacheTtlMillis = (options.cacheTtlSeconds ?? 5) * 1000
+  const cacheMaxEntries = 10_000
+  /** token hash → its live session record and until when it is trusted; insertion order = age. */
+  const remembered = new Map<string, { record: SessionRecord; readonly until: number }>()
+  const remember = (record: SessionRecord) => {
+    if (cacheTtlMillis <= 0 || record.kind !== "session") return
+    remembered.delete(record.tokenHash)
+    remembered.set(record.tokenHash, { record, until: now() + cacheTtlMillis })
+    while (remembered.size > cacheMaxEntries) {
+      const oldest = remembered.keys().next()
+      if (oldest.done) break
+      remembered.delete(oldest.value)
+    }
+  }
+  /** Ends a token for good: deleted from the database and forgotten here. */
+  const take = (auth: Authenticator["Service"], tokenHash: string) => {
+    remembered.delete(tokenHash)
+    return auth.sessions.take(tokenHash)
+  }
+
+  /** The live record of `token` of this kind in this scope, or null (sessions from the cache while fresh). */
   const live = (token: string, kind: SessionRecord["kind"]) =>
-    Effect.flatMap(Authenticator, (auth) =>
-      Effect.map(auth.sessions.find(hashOf(token)), (record) =>
+    Effect.flatMap(Authenticator, (auth) => {
+      const tokenHash = hashOf(token)
+      const usable = (record: SessionRecord | null) =>
         record !== null && record.kind === kind && record.scope === scope && record.expiresAt.getTime() > now()
           ? record
           : null
-      )
-    )
+      const hit = kind === "session" ? remembered.get(tokenHash) : undefined
+      if (hit !== undefined && hit.until > now()) return Effect.succeed(usable(hit.record))
+      if (hit !== undefined) remembered.delete(tokenHash)
+      return Effect.map(auth.sessions.find(tokenHash), (record) => {
+        const found = usable(record)
+        if (found !== null) remember(found)
+        return found
+      })
+    })
 
   return {
     issue: (grant, binding) => Effect.andThen(sweepIfDue, open(grant.origin, binding?.client ?? null)),
@@ -198,13 +234,13 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
         if (checked._tag === "Failure") {
           const error = Cause.squash(checked.cause)
           if (error instanceof Unauthorized) {
-            yield* auth.sessions.take(entry.tokenHash)
+            yield* take(auth, entry.tokenHash)
             return yield* refreshRefused
           }
           return yield* Effect.failCause(checked.cause)
         }
         // Single use: of two concurrent refreshes with one token (in any process), only the one that deletes it wins.
-        if (!(yield* auth.sessions.take(entry.tokenHash))) return yield* refreshRefused
+        if (!(yield* take(auth, entry.tokenHash))) return yield* refreshRefused
         return yield* open(entry.origin, entry.client)
       }),
     resolve: (token) =>
@@ -216,14 +252,19 @@ export const makeSessionStore = (options: SessionStoreOptions): SessionStore => 
         const principal = yield* auth.principalOfSession(session.origin).pipe(
           Effect.tapError((error) =>
             // The key was revoked or the user removed: the token is over for good.
-            error._tag === "Unauthorized" ? auth.sessions.take(session.tokenHash) : Effect.void
+            error._tag === "Unauthorized" ? take(auth, session.tokenHash) : Effect.void
           ),
           Effect.mapError((error) => (error._tag === "Unauthorized" ? expired : error))
         )
-        if (options.sliding) yield* auth.sessions.extend(session.tokenHash, new Date(now() + ttlMillis))
+        if (options.sliding) {
+          const expiresAt = new Date(now() + ttlMillis)
+          yield* auth.sessions.extend(session.tokenHash, expiresAt)
+          const cached = remembered.get(session.tokenHash)
+          if (cached !== undefined) cached.record = { ...cached.record, expiresAt }
+        }
         return principal
       }),
-    revoke: (token) => Authenticator.use((auth) => Effect.asVoid(auth.sessions.take(hashOf(token)))),
+    revoke: (token) => Authenticator.use((auth) => Effect.asVoid(take(auth, hashOf(token)))),
     purgeExpired: Effect.suspend(() => {
       const at = now()
       lastSweep = at

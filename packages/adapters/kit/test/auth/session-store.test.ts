@@ -10,6 +10,7 @@ import { makeSessionStore } from "@paybridge/adapter-kit"
 import { Authenticator, authenticatorLayerWith, testKdfCost, Unauthorized, UserId } from "@paybridge/core"
 import { TestLedgerStore } from "@paybridge/db/testing"
 import { Effect, Layer } from "effect"
+import { TestClock } from "effect/testing"
 
 const layer = Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), TestLedgerStore.layer)
 
@@ -139,6 +140,44 @@ describe("session store", () => {
       yield* auth.revokeApiKey(record.id)
       yield* refusal(sessions.refresh(renewed.refresh?.token ?? ""))
     }).pipe(Effect.provide(layer))
+  )
+})
+
+describe("session store: the principal cache of each server process (issue 14)", () => {
+  it.effect("sign-out and key revocation apply at once in their own process and within the cache time in another", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const here = yield* Authenticator
+        // Another worker: its own Authenticator and session store over the same database.
+        const elsewhere = yield* Layer.build(authenticatorLayerWith({ kdfCost: testKdfCost }))
+        const inOtherProcess = <A, E>(effect: Effect.Effect<A, E, Authenticator>) => Effect.provide(effect, elsewhere)
+        let now = Date.UTC(2026, 0, 1)
+        const local = makeSessionStore({ ttlSeconds: 1800, cacheTtlSeconds: 5, now: () => now })
+        const remote = makeSessionStore({ ttlSeconds: 1800, cacheTtlSeconds: 5, now: () => now })
+        const user = yield* here.createUser({ email: "lb@example.com", name: "Balanced", role: "finance" })
+        const { apiKey, record } = yield* here.issueApiKey({ userId: user.id })
+        const signedOut = (yield* local.issue(yield* here.sessionForApiKey(apiKey))).token
+        const revoked = (yield* local.issue(yield* here.sessionForApiKey(apiKey))).token
+        for (const token of [signedOut, revoked]) {
+          assert.strictEqual((yield* local.resolve(token)).name, "Balanced")
+          assert.strictEqual((yield* inOtherProcess(remote.resolve(token))).name, "Balanced")
+        }
+
+        yield* local.revoke(signedOut)
+        yield* refusal(local.resolve(signedOut))
+        assert.strictEqual((yield* inOtherProcess(remote.resolve(signedOut))).name, "Balanced")
+        now += 5_001
+        yield* refusal(inOtherProcess(remote.resolve(signedOut)))
+
+        assert.strictEqual((yield* inOtherProcess(remote.resolve(revoked))).name, "Balanced")
+        yield* here.revokeApiKey(record.id)
+        yield* refusal(local.resolve(revoked))
+        assert.strictEqual((yield* inOtherProcess(remote.resolve(revoked))).name, "Balanced")
+        now += 5_001
+        yield* TestClock.adjust("5001 millis")
+        yield* refusal(inOtherProcess(remote.resolve(revoked)))
+      })
+    ).pipe(Effect.provide(layer))
   )
 })
 

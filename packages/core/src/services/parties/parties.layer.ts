@@ -2,12 +2,15 @@
  * The implementation of `Parties` on the `LedgerStore` and `IdempotencyStore` ports. Every method
  * is an `Effect.fn("Parties.<method>")`. Configuration writes are admin-only (see
  * `auth/permissions.ts`); customers are subject to the principal's customer scope, and a scoped
- * principal cannot create customers outside it.
+ * principal cannot create customers outside it. Preset lists (read by every dialect render,
+ * changed rarely) are remembered in this process for `presetCacheTtlMillis` (5 seconds): a preset
+ * write through this process empties that cache at once; one through another process shows within
+ * the TTL.
  */
-import { Effect, Layer } from "effect"
+import { Clock, Effect, Layer } from "effect"
 import { scopedCustomerIds } from "../../auth/permissions.ts"
 import { Conflict, Forbidden, validationFailed } from "../../errors.ts"
-import { newPublicId } from "../../model/common.ts"
+import { newPublicId, type Page } from "../../model/common.ts"
 import type { BillingEntityId, CustomerId, GatewayId } from "../../model/ids.ts"
 import { BillingEntity, Customer, Gateway, PaymentPreset } from "../../model/records.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
@@ -28,6 +31,9 @@ import {
 } from "../shared/record-access.ts"
 import { Parties } from "./parties.service.ts"
 
+/** How long a page of presets is remembered (a write through another process shows within this time). */
+const presetCacheTtlMillis = 5000
+
 const duplicate = (message: string) => new Conflict({ reason: "duplicate", message })
 
 export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | IdempotencyStore> = Layer.effect(
@@ -35,6 +41,28 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const ports = yield* capturePorts<LedgerStore | IdempotencyStore>()
+    /** `kind|cursor|limit` → a page of presets and until when it is fresh. */
+    const presetPages = new Map<string, { readonly page: Page<PaymentPreset>; readonly until: number }>()
+    /** Bumped by every preset write: a list read that overlapped a write is not remembered. */
+    let presetGeneration = 0
+    const forgetPresets = Effect.sync(() => {
+      presetGeneration += 1
+      presetPages.clear()
+    })
+    const cachedPresetPage = (kind: PaymentPreset["kind"], input: C.PageInput) =>
+      Effect.flatMap(Clock.currentTimeMillis, (nowMillis) => {
+        const key = `${kind}|${input.cursor ?? ""}|${input.limit ?? ""}`
+        const hit = presetPages.get(key)
+        if (hit !== undefined && hit.until > nowMillis) return Effect.succeed(hit.page)
+        const generation = presetGeneration
+        return Effect.tap(store.presets.list(kind, paging(input)), (page) =>
+          Effect.sync(() => {
+            if (generation === presetGeneration && presetPages.size < 1000) {
+              presetPages.set(key, { page, until: nowMillis + presetCacheTtlMillis })
+            }
+          })
+        )
+      })
     return Parties.of({
       createBillingEntity: Effect.fn("Parties.createBillingEntity")(function* (input: C.CreateBillingEntityInput) {
         return yield* mutation(
@@ -251,76 +279,80 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
       }, ports),
 
       createPreset: Effect.fn("Parties.createPreset")(function* (input: C.CreatePresetInput) {
-        return yield* mutation(
-          "createPreset",
-          input,
-          PaymentPreset,
-          Effect.gen(function* () {
-            const gatewayId = input.gatewayId ?? null
-            if (gatewayId !== null) {
-              if (input.kind !== "method") {
-                return yield* validationFailed(["gatewayId"], "only payment methods can be linked to a gateway")
+        return yield* Effect.ensuring(forgetPresets)(
+          mutation(
+            "createPreset",
+            input,
+            PaymentPreset,
+            Effect.gen(function* () {
+              const gatewayId = input.gatewayId ?? null
+              if (gatewayId !== null) {
+                if (input.kind !== "method") {
+                  return yield* validationFailed(["gatewayId"], "only payment methods can be linked to a gateway")
+                }
+                yield* existingGateway(gatewayId)
               }
-              yield* existingGateway(gatewayId)
-            }
-            if ((yield* store.presets.getByCode(input.kind, input.code)) !== null) {
-              return yield* duplicate(`${input.kind} code ${input.code} is taken`)
-            }
-            const preset = yield* store.presets.insert({
-              publicId: newPublicId(),
-              kind: input.kind,
-              code: input.code,
-              name: input.name,
-              available: input.available ?? true,
-              gatewayId,
-              createdAt: yield* now
+              if ((yield* store.presets.getByCode(input.kind, input.code)) !== null) {
+                return yield* duplicate(`${input.kind} code ${input.code} is taken`)
+              }
+              const preset = yield* store.presets.insert({
+                publicId: newPublicId(),
+                kind: input.kind,
+                code: input.code,
+                name: input.name,
+                available: input.available ?? true,
+                gatewayId,
+                createdAt: yield* now
+              })
+              yield* recordEvent({
+                type: "preset.created",
+                entity: "preset",
+                entityId: preset.id,
+                data: { kind: preset.kind, code: preset.code, gatewayId: preset.gatewayId }
+              })
+              return preset
             })
-            yield* recordEvent({
-              type: "preset.created",
-              entity: "preset",
-              entityId: preset.id,
-              data: { kind: preset.kind, code: preset.code, gatewayId: preset.gatewayId }
-            })
-            return preset
-          })
+          )
         )
       }, ports),
 
       updatePreset: Effect.fn("Parties.updatePreset")(function* (input: C.UpdatePresetInput) {
-        return yield* mutation(
-          "updatePreset",
-          input,
-          PaymentPreset,
-          Effect.gen(function* () {
-            const preset = yield* existingPreset(input.presetId)
-            const gatewayId = input.gatewayId === undefined ? preset.gatewayId : input.gatewayId
-            if (input.gatewayId !== undefined && input.gatewayId !== null) {
-              if (preset.kind !== "method") {
-                return yield* validationFailed(["gatewayId"], "only payment methods can be linked to a gateway")
+        return yield* Effect.ensuring(forgetPresets)(
+          mutation(
+            "updatePreset",
+            input,
+            PaymentPreset,
+            Effect.gen(function* () {
+              const preset = yield* existingPreset(input.presetId)
+              const gatewayId = input.gatewayId === undefined ? preset.gatewayId : input.gatewayId
+              if (input.gatewayId !== undefined && input.gatewayId !== null) {
+                if (preset.kind !== "method") {
+                  return yield* validationFailed(["gatewayId"], "only payment methods can be linked to a gateway")
+                }
+                yield* existingGateway(input.gatewayId)
               }
-              yield* existingGateway(input.gatewayId)
-            }
-            const updated = yield* store.presets.update({
-              ...preset,
-              name: input.name ?? preset.name,
-              available: input.available ?? preset.available,
-              gatewayId
+              const updated = yield* store.presets.update({
+                ...preset,
+                name: input.name ?? preset.name,
+                available: input.available ?? preset.available,
+                gatewayId
+              })
+              yield* recordEvent({
+                type: "preset.updated",
+                entity: "preset",
+                entityId: preset.id,
+                data: {
+                  fields: (["name", "available", "gatewayId"] as const).filter((field) => input[field] !== undefined)
+                }
+              })
+              return updated
             })
-            yield* recordEvent({
-              type: "preset.updated",
-              entity: "preset",
-              entityId: preset.id,
-              data: {
-                fields: (["name", "available", "gatewayId"] as const).filter((field) => input[field] !== undefined)
-              }
-            })
-            return updated
-          })
+          )
         )
       }, ports),
 
       listPresets: Effect.fn("Parties.listPresets")(function* (kind: PaymentPreset["kind"], input: C.PageInput) {
-        return yield* query("listPresets", store.presets.list(kind, paging(input)))
+        return yield* query("listPresets", cachedPresetPage(kind, input))
       }, ports)
     })
   })

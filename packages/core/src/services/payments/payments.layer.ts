@@ -8,12 +8,12 @@
  * and reinstatement moves the customer's running balance by exactly the amount concerned.
  */
 import { Effect, Layer } from "effect"
-import { scopedCustomerIds } from "../../auth/permissions.ts"
+import { canSeeCustomer, scopedCustomerIds } from "../../auth/permissions.ts"
 import { Conflict, validationFailed } from "../../errors.ts"
 import { toBusinessDate } from "../../model/common.ts"
 import { Payment, type Reversal } from "../../model/records.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
-import { LedgerStore } from "../../ports/ledger-store.ts"
+import { LedgerStore, type PaymentTarget, type PaymentViewInclude } from "../../ports/ledger-store.ts"
 import type { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
@@ -44,7 +44,7 @@ import {
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
 import { currentPrincipal, found, inScope, lockCustomer } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
-import { PaymentDetail, Payments } from "./payments.service.ts"
+import { PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
 
 const referenceFields = [
   "description",
@@ -160,27 +160,53 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         return yield* query(
           "getPayment",
           Effect.gen(function* () {
-            if ("id" in lookup) {
-              // By id, the payment and its children come in one read.
-              const read = yield* store.payments.getWithChildren(lookup.id)
-              const payment = yield* found("payment", String(lookup.id))(read?.payment ?? null)
+            if ("id" in lookup || "publicId" in lookup) {
+              // By id or public id, the payment and its children come in one read.
+              const read = yield* store.payments.view(lookup, {})
+              const payment = yield* found(
+                "payment",
+                "id" in lookup ? String(lookup.id) : lookup.publicId
+              )(read?.payment ?? null)
               yield* inScope(payment.customerId)
               return detailOf(payment, read?.children ?? noChildren)
             }
             const [row, shown] =
-              "publicId" in lookup
-                ? [yield* store.payments.getByPublicId(lookup.publicId), lookup.publicId]
-                : "referenceNumber" in lookup
-                  ? [yield* store.payments.getByReferenceNumber(lookup.referenceNumber), lookup.referenceNumber]
-                  : "number" in lookup
-                    ? [yield* store.payments.getByNumber(lookup.number), lookup.number]
-                    : [
-                        yield* store.payments.getByExternalRef(lookup.externalRef),
-                        `${lookup.externalRef.system}:${lookup.externalRef.id}`
-                      ]
+              "referenceNumber" in lookup
+                ? [yield* store.payments.getByReferenceNumber(lookup.referenceNumber), lookup.referenceNumber]
+                : "number" in lookup
+                  ? [yield* store.payments.getByNumber(lookup.number), lookup.number]
+                  : [
+                      yield* store.payments.getByExternalRef(lookup.externalRef),
+                      `${lookup.externalRef.system}:${lookup.externalRef.id}`
+                    ]
             const payment = yield* found("payment", shown)(row)
             yield* inScope(payment.customerId)
             return yield* paymentDetail(payment)
+          })
+        )
+      }, ports)
+
+      const viewPayment = Effect.fn("Payments.viewPayment")(function* (
+        target: PaymentTarget,
+        include: PaymentViewInclude = {}
+      ) {
+        return yield* query(
+          "viewPayment",
+          Effect.gen(function* () {
+            const read = yield* store.payments.view(target, include)
+            const shown =
+              "id" in target ? String(target.id) : "publicId" in target ? target.publicId : target.vendorId.id
+            const view = yield* found("payment", shown)(read)
+            yield* inScope(view.payment.customerId)
+            const who = yield* currentPrincipal
+            return {
+              detail: detailOf(view.payment, view.children),
+              records: view.records.filter(
+                (record) => record.customerId === null || canSeeCustomer(who, record.customerId)
+              ),
+              customer: view.customer,
+              events: view.events
+            } satisfies PaymentViewDetail
           })
         )
       }, ports)
@@ -372,6 +398,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         createPayment,
         updatePayment,
         getPayment,
+        viewPayment,
         listPayments,
         paymentOverview,
         postPayment,

@@ -9,7 +9,18 @@ import { Context, type Effect, Schema } from "effect"
 import type { AllClassified } from "../../auth/permissions.ts"
 import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors.ts"
 import type { Page } from "../../model/common.ts"
-import { Allocation, Collection, Payment, type PaymentOverview, Refund, Reversal } from "../../model/records.ts"
+import {
+  Allocation,
+  Collection,
+  type Customer,
+  type DialectRecord,
+  type LedgerEvent,
+  Payment,
+  type PaymentOverview,
+  Refund,
+  Reversal
+} from "../../model/records.ts"
+import type { PaymentTarget, PaymentViewInclude } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
@@ -24,6 +35,18 @@ export const PaymentDetail = Schema.Struct({
 })
 export type PaymentDetail = typeof PaymentDetail.Type
 
+/**
+ * A payment as a dialect shows it by id: its detail and, read in the same statement, the dialect
+ * records, customer and events `PaymentViewInclude` asked for (records outside the principal's
+ * customer scope are left out).
+ */
+export interface PaymentViewDetail {
+  readonly detail: PaymentDetail
+  readonly records: ReadonlyArray<DialectRecord>
+  readonly customer: Customer | null
+  readonly events: ReadonlyArray<LedgerEvent>
+}
+
 type Method<A, E> = Effect.Effect<A, E, CommandContext>
 
 export interface PaymentsShape {
@@ -33,6 +56,14 @@ export interface PaymentsShape {
   /** Amount, date, method and type only while draft; references any time. */
   readonly updatePayment: (input: C.UpdatePaymentInput) => Method<Payment, CommandFailure | ValidationFailed | NotFound>
   readonly getPayment: (lookup: C.PaymentLookup) => Method<PaymentDetail, ReadFailure | NotFound>
+  /**
+   * The read model of a get by id in one store read: the payment `target` finds (by ledger id,
+   * public id, or a vendor dialect's id — issue 16.2) with its children and what `include` names.
+   */
+  readonly viewPayment: (
+    target: PaymentTarget,
+    include?: PaymentViewInclude
+  ) => Method<PaymentViewDetail, ReadFailure | NotFound>
   readonly listPayments: (input: C.PaymentQueryInput) => Method<Page<Payment>, ReadFailure | ValidationFailed>
   /** Figures for the admin overview (volume, pending collection, reversals, top debtors). */
   readonly paymentOverview: (input: C.OverviewInput) => Method<PaymentOverview, ReadFailure | ValidationFailed>
