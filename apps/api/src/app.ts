@@ -21,6 +21,7 @@
  *   5. dialects       vendor-compatible REST sub-apps, each under its base path (`dialects` below); each one
  *                     bounds bodies and queries and authenticates in its vendor's style through the same
  *                     Authenticator and the same login / failed-authentication throttle
+ *      /gateways      gateways' signed webhooks (`gateway-webhooks.ts`): Stripe's, per gateway code
  *   6. /docs          the dialects' OpenAPI documents (the adapter kit's docs app)
  *      /admin         the built admin console (React app from `apps/admin/dist`), with CSP and friends
  *   7. onError        the single HTTP error mapper (core error table for tagged errors, 500 otherwise)
@@ -65,6 +66,7 @@ import {
   sameOrigin,
   throttleFromConfig
 } from "./edge.ts"
+import { gatewayWebhooksApp } from "./gateway-webhooks.ts"
 import { liveGateways } from "./gateways.ts"
 import { errorField, logFrom } from "./logger.ts"
 import { metricsDocument, requestFinished, requestStarted, startRequestSpan } from "./observability.ts"
@@ -430,6 +432,12 @@ export const createApp = ({
       })
     )
   }
+
+  // Gateways' webhooks (signed by the gateway, no API key): `POST /gateways/{code}/webhooks/stripe`.
+  app.route(
+    "/gateways",
+    gatewayWebhooksApp({ runtime, stripe: config.gateways.stripe, maxBodyBytes: config.maxBodyBytes, log })
+  )
 
   // 6. Documentation of the dialects (index page and one OpenAPI document each), and the admin console.
   app.route("/docs", docsApp(mounted, { basePaths, title: "Paybridge APIs" }))

@@ -6,8 +6,10 @@
  * renders the refusal in its own error shape). Secrets stay `Redacted` until the Stripe client is
  * built and appear in no description. Also the reconciler's schedule: at start-up and every
  * `GATEWAY_RECONCILE_INTERVAL`, gateway attempts left pending (a crash, a timeout) are settled by
- * asking their gateways.
+ * asking their gateways (with a back-off per attempt, and by one process of the cluster at a time:
+ * the pass takes the reconciler's lease as this host and process).
  */
+import { hostname } from "node:os"
 import {
   Collections,
   CommandContext,
@@ -72,6 +74,7 @@ export const gatewaysLayer = (setup: GatewaySetup): Layer.Layer<PaymentGateways>
             : null,
         charge: (request) => callsOf(request.gateway)?.charge(request) ?? Effect.succeed(notServed(request.gateway)),
         refund: (request) => callsOf(request.gateway)?.refund(request) ?? Effect.succeed(notServed(request.gateway)),
+        cancel: (request) => callsOf(request.gateway)?.cancel(request) ?? Effect.succeed(notServed(request.gateway)),
         lookup: (request) => callsOf(request.gateway)?.lookup(request) ?? Effect.succeed(notServed(request.gateway)),
         createPaymentLink: (request) =>
           callsOf(request.gateway)?.createPaymentLink(request) ??
@@ -116,7 +119,12 @@ export const startReconciler = (options: {
     options.runtime.runPromise(
       Effect.flatMap(Collections, (collections) =>
         collections.reconcileGatewayAttempts({
-          minimumAgeMs: Duration.toMillis(options.setup.reconcileMinimumAge)
+          minimumAgeMs: Duration.toMillis(options.setup.reconcileMinimumAge),
+          holder: `${hostname()}:${process.pid}`,
+          // An unanswered attempt is retried at the next pass, then after 2, 4, 8… intervals (at most 1 hour);
+          // a process killed mid-pass keeps the others out for at most two intervals (at least 5 s).
+          backoffBaseMs: Duration.toMillis(options.setup.reconcileInterval),
+          leaseMs: Math.max(5_000, 2 * Duration.toMillis(options.setup.reconcileInterval))
         })
       ).pipe(Effect.provide(CommandContext.system("system")))
     )
@@ -127,6 +135,9 @@ export const startReconciler = (options: {
     runOnce()
       .then((report) => {
         if (report.examined > 0) options.log("info", "reconciled gateway attempts", { ...report })
+        if (report.needsAttention > 0) {
+          options.log("error", "gateway attempts need attention (the gateway never answered)", { ...report })
+        }
       })
       .catch((error: unknown) => options.log("error", "gateway reconciliation failed", { error: errorField(error) }))
       .finally(() => {

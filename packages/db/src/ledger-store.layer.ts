@@ -37,6 +37,7 @@ import { DialectRecordEntity, type DialectRecordRow } from "./entities/dialect-r
 import { DocumentEntity, type DocumentRow } from "./entities/document.entity.ts"
 import { GatewayEntity } from "./entities/gateway.entity.ts"
 import { GatewayAttemptEntity, type GatewayAttemptRow } from "./entities/gateway-attempt.entity.ts"
+import { LeaseEntity } from "./entities/lease.entity.ts"
 import { LedgerEventEntity, type LedgerEventRow } from "./entities/ledger-event.entity.ts"
 import { PaymentPresetEntity } from "./entities/payment-preset.entity.ts"
 import { RefundEntity, type RefundRow } from "./entities/refund.entity.ts"
@@ -300,6 +301,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
               : Effect.fail(new Conflict({ reason: "duplicate", message: `gateway attempt ${row.attemptKey} exists` }))
         ),
       get: (id) => findOne("gatewayAttempts.get", GatewayAttemptEntity, { id }, gatewayAttemptFromRow),
+      getByKey: (attemptKey) =>
+        findOne("gatewayAttempts.getByKey", GatewayAttemptEntity, { attemptKey }, gatewayAttemptFromRow),
       update: (row) => replace("gatewayAttempts.update", GatewayAttemptEntity, row, gatewayAttemptToRow),
       listByPayment: (paymentId) =>
         findAll("gatewayAttempts.listByPayment", GatewayAttemptEntity, { paymentId }, gatewayAttemptFromRow),
@@ -311,6 +314,48 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             { orderBy: { id: "asc" }, limit }
           )
           return rows.map(gatewayAttemptFromRow)
+        }),
+      listDue: (at, limit) =>
+        use("gatewayAttempts.listDue", async (em) => {
+          const rows: ReadonlyArray<GatewayAttemptRow> = await em.find(
+            GatewayAttemptEntity,
+            { state: "pending", $or: [{ nextTryAt: null }, { nextTryAt: { $lte: at } }] },
+            { orderBy: { id: "asc" }, limit }
+          )
+          return rows.map(gatewayAttemptFromRow)
+        }),
+      listInState: (state, limit) =>
+        use("gatewayAttempts.listInState", async (em) => {
+          const rows: ReadonlyArray<GatewayAttemptRow> = await em.find(
+            GatewayAttemptEntity,
+            { state },
+            { orderBy: { id: "asc" }, limit }
+          )
+          return rows.map(gatewayAttemptFromRow)
+        })
+    },
+
+    leases: {
+      acquire: (name, holder, now, until) =>
+        use("leases.acquire", async (em) => {
+          const renewed = await em.nativeUpdate(
+            LeaseEntity,
+            { name, $or: [{ holder }, { expiresAt: { $lt: now } }] },
+            { holder, expiresAt: until }
+          )
+          if (renewed === 1) return true
+          // No row yet: the first insert wins; a concurrent one is ignored (and has the lease).
+          const inserted = await em
+            .createQueryBuilder(LeaseEntity)
+            .insert({ name, holder, expiresAt: until })
+            .onConflict("name")
+            .ignore()
+            .execute("run")
+          return inserted.affectedRows === 1
+        }),
+      release: (name, holder) =>
+        use("leases.release", async (em) => {
+          await em.nativeDelete(LeaseEntity, { name, holder })
         })
     },
 

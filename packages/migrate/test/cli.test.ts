@@ -224,8 +224,34 @@ describe("shadow command", () => {
       port: 8080,
       paybridgeCredentials: { brand: "pb", username: "ops", password: "x" },
       ignoreFields: ["items[].created", "trackingId"],
-      report: "/work/shadow-elevate-report"
+      report: "/work/shadow-elevate-report",
+      databaseUrl: null
     })
+  })
+
+  test("--database-url names the ledger the migration booked into, for the id mapping", () => {
+    const shadow = (...extra: Array<string>) =>
+      parse(
+        "shadow",
+        "--from",
+        "silver",
+        "--source-url",
+        "http://v",
+        "--api-key",
+        "k",
+        "--paybridge-url",
+        "http://p",
+        "--paybridge-api-key",
+        "pk",
+        "--listen",
+        "0",
+        ...extra
+      )
+    expect(shadow("--database-url", "sqlite:data/b.db")).toMatchObject({
+      kind: "shadow",
+      databaseUrl: "sqlite:/work/data/b.db"
+    })
+    expect(shadow("--database-url", "postgresql://pg/x")).toMatchObject({ databaseUrl: "postgresql://pg/x" })
   })
 
   test("refuses import options, missing Paybridge credentials and a missing port", () => {

@@ -76,8 +76,7 @@ export const buildTargets = (fx: Fixtures, paybridgeBaseUrl: () => string): Read
   const big = fx.bigCustomerId
   const crm = (path: string, params: Record<string, string>) =>
     `/crmapi/rest/v4/${path}?${new URLSearchParams({ ...params, token: s.crmComToken }).toString()}`
-  // LogiSense's GET Payment/Paged cannot filter and refuses past 10,000 payments: a client lists an
-  // account's payments with Search.
+  // LogiSense's GET Payment/Paged cannot filter: a client lists an account's payments with Search.
   const logisenseSearch = (pageNumber: number): HttpRequest => ({
     method: "POST",
     path: "/logisense/api/v6/Payment/Search",

@@ -21,7 +21,6 @@ import {
   Parties,
   type Payment,
   type PaymentDetail,
-  type PaymentId,
   type PaymentPreset,
   type PaymentQueryInput,
   type PaymentState,
@@ -140,7 +139,8 @@ export const isPartlyReversed = (payment: Pick<Payment, "amount" | "reversedAmou
   payment.reversedAmount > 0n && payment.reversedAmount < payment.amount
 
 /** The id of a partly reversed payment's reversed part. */
-export const reversedPartId = (paymentId: PaymentId): string => `${paymentId}-R`
+export const reversedPartId = (payment: Pick<Payment, "id" | "externalRef">): string =>
+  `${shownNumericId(dialectId, payment)}-R`
 
 /** The statuses the ledger decides: `Draft` for a payment not posted yet, then its collection status. */
 export const lifecycleStatusesOf = (detail: PaymentRowSource, presets: StatusPresets): ReadonlyArray<string> => [
@@ -209,7 +209,7 @@ export const toBpukReversedPart = (
   }
 ): BpukPayment => ({
   ...toBpukPayment(detail, context),
-  id: reversedPartId(detail.payment.id),
+  id: reversedPartId(detail.payment),
   paymentReversedDate: detail.payment.reversalDate,
   status: [context.presets.reversed, ...lifecycleStatusesOf(detail, context.presets)],
   paymentAmount: formatAmount(detail.payment.reversedAmount, detail.payment.currency)

@@ -82,8 +82,12 @@ const pathTarget = (text: string): Effect.Effect<PathTarget, NotFound | ReadFail
     return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "refund", id })
   }
   if (text.endsWith("-R")) {
-    const id = ledgerIdOf(PaymentId, text.slice(0, -2))
-    return id === null ? Effect.fail(notFound("payment", text)) : Effect.succeed({ kind: "reversed-part", id })
+    // The reversed part of a migrated payment goes by its vendor id too (`N-R`, issue 16.2).
+    const paymentText = text.slice(0, -2)
+    return paymentByVendorId(dialectId, paymentText, ledgerIdOf(PaymentId, paymentText)).pipe(
+      Effect.map((detail): PathTarget => ({ kind: "reversed-part", id: detail.payment.id })),
+      Effect.catchTag("NotFound", () => Effect.fail(notFound("payment", text)))
+    )
   }
   // A payment migrated from Billing Platform (UK) answers its vendor id (issue 16.2).
   return paymentByVendorId(dialectId, text, ledgerIdOf(PaymentId, text)).pipe(

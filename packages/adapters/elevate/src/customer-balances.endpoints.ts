@@ -1,21 +1,14 @@
 /**
  * Elevate's `customer-balances` resource: `GET` reads a customer's balance (negative = owes),
  * their posted payments' total (less reversals) and the total since their last invoice, a
- * whole-history read bounded by `elevateScanLimit`; `POST` is a manual ledger balance adjustment
+ * whole-history read; `POST` is a manual ledger balance adjustment
  * (−100000…100000, not 0).
  */
-import { type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import { allPages, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import { Balances, Documents, Parties, type Payment, Payments, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { BalanceAdjustment, CreateBalanceAdjustment, CustomerBalance, CustomerBalanceQuery } from "./elevate.schemas.ts"
-import {
-  boundedPages,
-  currencyIdOf,
-  formatAmount,
-  isZeroDecimal,
-  paymentMethodOf,
-  splitSign
-} from "./elevate.transformers.ts"
+import { currencyIdOf, formatAmount, isZeroDecimal, paymentMethodOf, splitSign } from "./elevate.transformers.ts"
 
 const suite = "elevate.test.ts"
 
@@ -36,32 +29,23 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
         const paymentsService = yield* Payments
         const documentsService = yield* Documents
         const customer = yield* parties.getCustomer(query.customer_id)
-        // The totals sum every posted payment: a whole-history read, bounded by elevateScanLimit.
-        const refusal = (what: string) => ({
-          path: "customer_id",
-          what: `the ${what} of customer ${customer.id}`,
-          narrow: "read the balance alone from GET /customer-credit-status?customerId=<id>"
-        })
-        const payments = yield* boundedPages(
-          (cursor) =>
-            paymentsService.listPayments({
-              customerId: customer.id,
-              states: ["posted"],
-              order: "id",
-              cursor,
-              limit: 1000
-            }),
-          refusal("posted payments")
+        // The totals sum every posted payment: a whole-history read.
+        const payments = yield* allPages((cursor) =>
+          paymentsService.listPayments({
+            customerId: customer.id,
+            states: ["posted"],
+            order: "id",
+            cursor,
+            limit: 1000
+          })
         )
-        const documents = yield* boundedPages(
-          (cursor) =>
-            documentsService.listDocuments({
-              customerId: customer.id,
-              kinds: ["invoice", "bill"],
-              cursor,
-              limit: 1000
-            }),
-          refusal("invoices")
+        const documents = yield* allPages((cursor) =>
+          documentsService.listDocuments({
+            customerId: customer.id,
+            kinds: ["invoice", "bill"],
+            cursor,
+            limit: 1000
+          })
         )
         const lastInvoiceAt = documents.reduce<Date | null>(
           (latest, document) =>

@@ -3,13 +3,13 @@
  * their credit limit (`creditThreshold`), the difference in value and in percent (2 decimals,
  * exact), and the outstanding on open invoices and bills; `null`s without a limit. With
  * `customerId` it reads that customer only; without filter or sort it pages customers in the
- * ledger; otherwise it scans within `elevateScanLimit`.
+ * ledger; otherwise it reads every customer and open invoice (no scan limit).
  */
-import { type Endpoint, endpoint, ok, pageWindow, rawJsonNumber } from "@paybridge/adapter-kit"
+import { allPages, type Endpoint, endpoint, ok, pageWindow, rawJsonNumber } from "@paybridge/adapter-kit"
 import { type Customer, type Document, Documents, Parties } from "@paybridge/core"
 import { Effect } from "effect"
 import { CreditStatusQuery, CustomerCreditStatusList } from "./elevate.schemas.ts"
-import { boundedPages, formatAmount, pagesInLedgerOrder } from "./elevate.transformers.ts"
+import { formatAmount, pagesInLedgerOrder } from "./elevate.transformers.ts"
 import {
   applyListQuery,
   decimalOfMinor,
@@ -116,16 +116,14 @@ export const customerCreditStatusEndpoints: ReadonlyArray<Endpoint> = [
           openBillRunValue: open.reduce((sum, document) => sum + document.outstanding, 0n)
         })
         const openOf = (customer: Customer) =>
-          boundedPages(
-            (cursor) =>
-              documents.listDocuments({
-                customerId: customer.id,
-                kinds: ["invoice", "bill"],
-                unpaidOnly: true,
-                cursor,
-                limit: 1000
-              }),
-            { path: "customerId", what: `the open invoices of customer ${customer.id}`, narrow: "settle some first" }
+          allPages((cursor) =>
+            documents.listDocuments({
+              customerId: customer.id,
+              kinds: ["invoice", "bill"],
+              unpaidOnly: true,
+              cursor,
+              limit: 1000
+            })
           )
         const withOpen = (customers: ReadonlyArray<Customer>) =>
           Effect.forEach(customers, (customer) => Effect.map(openOf(customer), (open) => rowOf(customer, open)))
@@ -145,15 +143,9 @@ export const customerCreditStatusEndpoints: ReadonlyArray<Endpoint> = [
           return ok((yield* withOpen(customers)).map((row) => projectFields(creditStatusWire(row), list.fields)))
         }
         // A filter or sort over every customer: two bounded scans (customers, open invoices), grouped here.
-        const narrow = {
-          path: "filter",
-          what: "a filtered or sorted credit status of every customer",
-          narrow: "pass customerId, or drop filter and sort to page in customer id order"
-        }
-        const customers = yield* boundedPages((cursor) => parties.listCustomers({ cursor, limit: 1000 }), narrow)
-        const open = yield* boundedPages(
-          (cursor) => documents.listDocuments({ kinds: ["invoice", "bill"], unpaidOnly: true, cursor, limit: 1000 }),
-          narrow
+        const customers = yield* allPages((cursor) => parties.listCustomers({ cursor, limit: 1000 }))
+        const open = yield* allPages((cursor) =>
+          documents.listDocuments({ kinds: ["invoice", "bill"], unpaidOnly: true, cursor, limit: 1000 })
         )
         const openByCustomer = Map.groupBy(open, (document) => document.customerId)
         const rows = customers.map((customer) => rowOf(customer, openByCustomer.get(customer.id) ?? []))

@@ -3,15 +3,19 @@
  * pays the customer's unpaid invoices oldest first and leaves any overpayment as credit; a
  * negative one (a debit) is a ledger balance adjustment. The list shows the customer's posted
  * payments from any protocol, then the Elevate debits; without filter or sort it pages in the
- * ledger and reads details for the shown rows only, otherwise it scans within `elevateScanLimit`.
+ * ledger (an SQL offset, the rows before the page never read) and reads details for the shown rows
+ * only; otherwise it reads the customer's posted payments (narrowed in SQL by date and id bounds) and
+ * filters and sorts them in process (no scan limit).
  */
-import { created, type Endpoint, endpoint, ok, pageWindow, paymentByVendorId } from "@paybridge/adapter-kit"
+import { allPages, created, type Endpoint, endpoint, ok, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   type BalanceEntry,
   type BalanceEntryKind,
   Balances,
   type Customer,
+  type CustomerId,
   DialectRecords,
+  type Document,
   Parties,
   PaymentId,
   Payments,
@@ -35,7 +39,6 @@ import {
   CustomerPaymentsQuery
 } from "./elevate.schemas.ts"
 import {
-  boundedPages,
   dialectId,
   firstInvoiceOf,
   isZeroDecimal,
@@ -80,34 +83,23 @@ const movementDescription = (entry: BalanceEntry) => entry.description
 /**
  * The customer's balance movements as customer-payment rows: `debitIdBase` + the balance entry id,
  * `DEBIT` when it takes money off the balance, `PAYMENT` when it gives money back; Elevate's own
- * debits carry the attributes recorded when they were made. Reads the balance history within
- * `elevateScanLimit`.
+ * debits carry the attributes recorded when they were made. Reads the customer's balance history.
  */
 const movementRows = (customer: Customer) =>
   Effect.gen(function* () {
     const dialectRecords = yield* DialectRecords
     const balances = yield* Balances
-    const narrow = {
-      path: "customer_id",
-      what: `the balance movements of customer ${customer.id}`,
-      narrow: "pass excludeDebits=true"
-    }
-    const records = yield* boundedPages(
-      (cursor) =>
-        dialectRecords.listDialectRecords({
-          dialect: dialectId,
-          kind: kinds.debit,
-          customerId: customer.id,
-          cursor,
-          limit: 1000
-        }),
-      narrow
+    const records = yield* allPages((cursor) =>
+      dialectRecords.listDialectRecords({
+        dialect: dialectId,
+        kind: kinds.debit,
+        customerId: customer.id,
+        cursor,
+        limit: 1000
+      })
     )
     const debits = new Map(records.map((record) => [record.key, record.data]))
-    const entries = yield* boundedPages(
-      (cursor) => balances.listBalanceEntries(customer.id, { cursor, limit: 1000 }),
-      narrow
-    )
+    const entries = yield* allPages((cursor) => balances.listBalanceEntries(customer.id, { cursor, limit: 1000 }))
     return entries.flatMap((entry): Array<CustomerPaymentRow> => {
       if (!movementKinds.has(entry.kind)) return []
       const data = debits.get(String(entry.id))
@@ -149,34 +141,24 @@ const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePayme
   Effect.gen(function* () {
     const paymentsService = yield* Payments
     const dialectRecords = yield* DialectRecords
-    const narrow = {
-      path: "filter",
-      what: `a filtered or sorted list of the payments of customer ${customer.id}`,
-      narrow:
-        "narrow it with filter=paymentDate:gt:<date> or filter=id:gt:<id>, or drop filter and sort to page in id order"
-    }
-    const payments = yield* boundedPages(
-      (cursor) =>
-        paymentsService.listPayments({
-          customerId: customer.id,
-          states: ["posted"],
-          order: "id",
-          ...pushdown,
-          cursor,
-          limit: 1000
-        }),
-      narrow
+    const payments = yield* allPages((cursor) =>
+      paymentsService.listPayments({
+        customerId: customer.id,
+        states: ["posted"],
+        order: "id",
+        ...pushdown,
+        cursor,
+        limit: 1000
+      })
     )
-    const records = yield* boundedPages(
-      (cursor) =>
-        dialectRecords.listDialectRecords({
-          dialect: dialectId,
-          kind: kinds.payment,
-          customerId: customer.id,
-          cursor,
-          limit: 1000
-        }),
-      narrow
+    const records = yield* allPages((cursor) =>
+      dialectRecords.listDialectRecords({
+        dialect: dialectId,
+        kind: kinds.payment,
+        customerId: customer.id,
+        cursor,
+        limit: 1000
+      })
     )
     const attributes = new Map(records.map((record) => [record.paymentId, paymentAttributesOf(record.data)]))
     return payments.map((payment) =>
@@ -202,58 +184,70 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>, unallocated: Read
 
 /**
  * One page of a customer's payments in the default order (id ascending: every payment, then every
- * debit, whose ids lie above {@link debitIdBase}), read from the ledger's pages up to the end of
- * the requested page only; attributes and invoices are read for the shown rows alone.
+ * debit, whose ids lie above {@link debitIdBase}). The page's payments are one ledger statement
+ * (the rows before the page skipped in SQL, the customer's posted payments counted in the same
+ * statement), their attributes one more; the customer row is read only when the page shows no
+ * payment (to answer 404 for an unknown customer) or reaches the debits.
  */
 const pagedCustomerPayments = (
-  customer: Customer,
+  customerId: CustomerId,
   list: ListQuery,
   options: { readonly excludeCredits: boolean; readonly excludeDebits: boolean }
 ) =>
   Effect.gen(function* () {
     const payments = yield* Payments
+    const parties = yield* Parties
     const offset = (list.page - 1) * list.pageSize
     const credits = options.excludeCredits
-      ? { rows: [], passed: 0 }
-      : yield* pageWindow(
-          (cursor) =>
-            payments.listPayments({
-              customerId: customer.id,
-              states: ["posted"],
-              order: "id",
-              cursor,
-              // No further than the window's end: the first ledger page holds it when it is ≤ 1000 rows deep.
-              limit: Math.min(1000, offset + list.pageSize)
-            }),
+      ? { items: [], total: 0 }
+      : yield* payments.listPayments({
+          customerId,
+          states: ["posted"],
+          order: "id",
           offset,
-          list.pageSize
-        )
+          limit: list.pageSize,
+          withTotal: true
+        })
+    const creditTotal = credits.total ?? 0
     // The shown rows' attribute records in one query.
     const dialectRecords = yield* DialectRecords
     const shownRecords =
-      credits.rows.length === 0
+      credits.items.length === 0
         ? []
         : (yield* dialectRecords.listDialectRecords({
             dialect: dialectId,
             kind: kinds.payment,
-            keys: credits.rows.map((payment) => String(payment.id)),
+            keys: credits.items.map((payment) => String(payment.id)),
             limit: 1000
           })).items
     const attributesByKey = new Map(shownRecords.map((record) => [record.key, record.data]))
-    const creditRowsShown = credits.rows.map((payment) =>
+    const creditRowsShown = credits.items.map((payment) =>
       paymentRow(payment, paymentAttributesOf(attributesByKey.get(String(payment.id))), null)
     )
-    const unallocated = new Set(
-      credits.rows.filter((payment) => payment.allocatedAmount === 0n).map((payment) => payment.id as number)
-    )
+    // The shown payments' first invoices: their allocations in one read, then each invoice once.
+    const allocated = credits.items.filter((payment) => payment.allocatedAmount > 0n)
+    const details = allocated.length === 0 ? [] : yield* payments.paymentDetails(allocated)
+    const invoices = new Map<number, Pick<Document, "id" | "number">>()
+    for (const detail of details) {
+      const invoice = yield* firstInvoiceOf(detail)
+      if (invoice !== null) invoices.set(detail.payment.id, invoice)
+    }
+    const creditRowsWithInvoices = credits.items.map((payment, index) => {
+      const row = creditRowsShown[index] as CustomerPaymentRow
+      const invoice = invoices.get(payment.id)
+      return invoice === undefined ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
+    })
     const room = list.pageSize - creditRowsShown.length
+    // An unknown customer is 404 whatever the page; a page with payments proves the customer exists.
+    const customer = room === 0 && creditRowsShown.length > 0 ? null : yield* parties.getCustomer(customerId)
+    const debitOffset = Math.max(0, offset - creditTotal)
     const debits =
-      room === 0
+      room === 0 || customer === null
         ? []
         : [...(yield* wantedMovements(customer, options))]
             .sort((a, b) => a.id - b.id)
-            .slice(Math.max(0, offset - credits.passed), Math.max(0, offset - credits.passed) + room)
-    return yield* withInvoices([...creditRowsShown, ...debits], unallocated)
+            .slice(debitOffset, debitOffset + room)
+    return [...creditRowsWithInvoices, ...debits]
   })
 
 /** One customer payment by its Elevate id: a debit above `debitIdBase`, else a posted ledger payment. */
@@ -304,11 +298,11 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
         })
         const excludeDebits = yield* parseFlag("excludeDebits", query.excludeDebits)
         const excludeCredits = yield* parseFlag("excludeCredits", query.excludeCredits)
-        const customer = yield* parties.getCustomer(query.customer_id)
         if (pagesInLedgerOrder(list)) {
-          const shown = yield* pagedCustomerPayments(customer, list, { excludeCredits, excludeDebits })
+          const shown = yield* pagedCustomerPayments(query.customer_id, list, { excludeCredits, excludeDebits })
           return ok(shown.map((row) => projectFields(toCustomerPayment(row), list.fields)))
         }
+        const customer = yield* parties.getCustomer(query.customer_id)
         const credits = excludeCredits ? [] : yield* creditRows(customer, compilePaymentQuery(list.conditions))
         const debits = yield* wantedMovements(customer, { excludeCredits, excludeDebits })
         const needInvoices = queryUses(list, ["invoiceId", "invoiceNumber"])

@@ -87,10 +87,6 @@ export const elevateDialect = defineDialect({
       why: "Its meaning is not documented (vendor-notes §4.2); this is the reading its examples support."
     },
     {
-      what: "A filtered or sorted list scans at most 10 000 rows and otherwise answers 400 asking to narrow it.",
-      why: "Filters on computed fields run in process; the bound keeps a request's work independent of the ledger's size."
-    },
-    {
       what: "A payment is in its customer's currency only (one currency per customer).",
       why: "The ledger keeps one running balance per customer in one ISO 4217 currency."
     },
@@ -103,8 +99,8 @@ export const elevateDialect = defineDialect({
       why: "The gateway boundary charges each payment under a key derived from its ledger id, so a declined charge is never re-sent and a retried request never charges twice."
     },
     {
-      what: "`POST /invoice-payment-cancel` cancels only a charge not yet sent to the provider; once sent (or answered pending) it refuses with 400.",
-      why: "The gateway contract has no cancel call: cancelling a charge the provider may still take would leave money taken and nothing booked, so the provider's (or the reconciler's) answer decides it."
+      what: "`POST /invoice-payment-cancel` cancels a charge not yet sent to the provider, or one the provider holds uncompleted (voided there first); when the provider cannot cancel it (completed, settling, or no answer) it refuses with 400.",
+      why: "Cancelling a charge the provider may still take would leave money taken and nothing booked, so only the provider's own cancellation (or its answer, or the reconciler's) decides it."
     },
     {
       what: "Invoice-payment reprocess reuses the mandate reference the payment was created with unless the body sends one; a card number is recorded masked, so it must be sent again.",

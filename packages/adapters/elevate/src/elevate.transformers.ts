@@ -4,12 +4,11 @@
  * Elevate attributes Paybridge keeps per payment in dialect records and the lookups that read and
  * write them, the refund status table (total over the ledger's refund states, so a new state
  * breaks compilation here), the all-or-nothing `unit` for a request that makes several ledger
- * writes, and Elevate's bounded reads: `boundedPages` refuses with 400 past `elevateScanLimit`
- * rows (see the README's "Bounded reads"). The list grammar is in `list-grammar.transformers.ts`;
+ * writes, and when a list request can page in the ledger. The list grammar is in `list-grammar.transformers.ts`;
  * converters of one resource are in `<resource>.transformers.ts` or its endpoints file.
  */
 import { createHash, randomBytes } from "node:crypto"
-import { allPages, collectPages, type PageReader } from "@paybridge/adapter-kit"
+import { allPages } from "@paybridge/adapter-kit"
 import {
   CommandContext,
   type CurrencyCode,
@@ -26,9 +25,7 @@ import {
   type PaymentId,
   type RefundAction,
   type RefundState,
-  type ResultSchema,
-  type ValidationFailed,
-  validationFailed
+  type ResultSchema
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import {
@@ -281,30 +278,7 @@ export const creationSeed = Effect.map(CommandContext, (context) =>
     : createHash("sha256").update(`${context.principal.id}\n${context.idempotencyKey}`).digest("hex").slice(0, 32)
 )
 
-// ---------------------------------------------------------------- bounded reads
-
-/**
- * How many rows one Elevate request reads when the ledger cannot page it for us (a filter or sort
- * on a computed field, a sum over every payment of a customer). Beyond it the request is refused
- * with 400 in Elevate's shape, saying how to narrow it; see the README's "Bounded reads".
- */
-export const elevateScanLimit = 10_000
-
-/** Every page of a ledger list, refused with 400 (`ValidationFailed` at `path`) past {@link elevateScanLimit} rows. */
-export const boundedPages = <A, E, R>(
-  list: PageReader<A, E, R>,
-  refusal: { readonly path: string; readonly what: string; readonly narrow: string }
-): Effect.Effect<Array<A>, E | ValidationFailed, R> =>
-  collectPages(list, (rows) =>
-    rows.length > elevateScanLimit
-      ? Effect.fail(
-          validationFailed(
-            [refusal.path],
-            `${refusal.what} exceeds the ${elevateScanLimit} rows one request reads; ${refusal.narrow}`
-          )
-        )
-      : Effect.void
-  )
+// ---------------------------------------------------------------- list reads
 
 /** A list request the ledger can page by itself: no filter, no search, no sort (the default order). */
 export const pagesInLedgerOrder = (list: ListQuery) =>

@@ -11,4 +11,3 @@ export {
   verifyElevateToken
 } from "./elevate.auth.ts"
 export { elevateDialect } from "./elevate.dialect.ts"
-export { elevateScanLimit } from "./elevate.transformers.ts"

@@ -1,10 +1,11 @@
 /**
  * Elevate's `invoice-payment-cancel` resource: cancel an invoice payment submitted to a payment
  * provider while the provider has not taken it. The ledger cancels the pending payment (its
- * allocation released, the invoice open again) and abandons its gateway charge only if the charge
- * was never sent; the gateway contract has no cancel call, so once the charge is at the provider
- * (sent, or answered pending) the cancellation is refused with 400 in Elevate's error shape and the
- * provider's answer (or the reconciler's) decides the payment. Manual, paid, declined and cancelled
+ * allocation released, the invoice open again): a charge never sent is abandoned, one the provider
+ * holds uncompleted (e.g. awaiting the customer's authentication) is cancelled at the provider
+ * first; when the provider cannot cancel it (it completed it, is settling it, or never answered)
+ * the cancellation is refused with 400 in Elevate's error shape and the provider's answer (or the
+ * reconciler's) decides the payment. Manual, paid, declined and cancelled
  * invoice payments are refused the same way. Answers 200 with the invoice payment (`UNPAID`).
  */
 import { type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
@@ -25,7 +26,9 @@ export const invoicePaymentCancelEndpoints: ReadonlyArray<Endpoint> = [
     tags: ["invoice-payment-cancel"],
     request: { body: InvoicePaymentCancel },
     responses: { 200: { description: "The cancelled invoice payment", schema: InvoicePayment } },
-    tests: [`${suite} › invoice payment cancel › cancels a payment the provider has not taken and refuses one it has`],
+    tests: [
+      `${suite} › invoice payment cancel › cancels a payment the provider has not taken, voiding it there while pending, and refuses one no longer pending`
+    ],
     implemented: true,
     handler: ({ body }) =>
       Effect.gen(function* () {

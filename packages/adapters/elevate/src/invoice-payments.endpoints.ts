@@ -5,7 +5,7 @@
  * lists and gets show every payment of the documents, whatever protocol made it (see
  * `invoice-payments.transformers.ts`).
  */
-import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import { allPages, created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import {
   AllocationId,
   type CustomerId,
@@ -27,7 +27,6 @@ import {
   InvoicePaymentsQuery
 } from "./elevate.schemas.ts"
 import {
-  boundedPages,
   dialectId,
   kinds,
   ledgerIdOf,
@@ -113,28 +112,22 @@ export const invoicePaymentEndpointsOf = (options: {
           })
           // Paybridge has no bill runs: a billRunId filter matches nothing.
           if (query.billRunId !== undefined) return ok([])
-          const narrow = {
-            path: "generatedInvoiceId",
-            narrow: "pass generatedInvoiceId or customerPaymentId to list the payments of one invoice or payment"
-          }
           const customerRecords = (customerId: CustomerId) =>
-            boundedPages(
-              (cursor) =>
-                dialectRecords.listDialectRecords({
-                  dialect: dialectId,
-                  kind: kinds.payment,
-                  customerId,
-                  cursor,
-                  limit: 1000
-                }),
-              { ...narrow, what: `the Elevate payment records of customer ${customerId}` }
+            allPages((cursor) =>
+              dialectRecords.listDialectRecords({
+                dialect: dialectId,
+                kind: kinds.payment,
+                customerId,
+                cursor,
+                limit: 1000
+              })
             )
           let rows: Array<WireRow>
           if (query.generatedInvoiceId !== undefined) {
             // One invoice: its allocations and its customer's Elevate records.
             const documents = ofKind(yield* orNone(documentsService.getDocument(query.generatedInvoiceId)))
             const records = documents[0] === undefined ? [] : yield* customerRecords(documents[0].customerId)
-            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
+            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType)
           } else if (query.customerPaymentId !== undefined) {
             // One payment: the documents it paid, or the one its Elevate record names.
             const detail = yield* orNone(paymentsService.getPayment({ id: query.customerPaymentId }))
@@ -146,19 +139,16 @@ export const invoicePaymentEndpointsOf = (options: {
             for (const documentId of documentIds)
               documents.push(...ofKind(yield* orNone(documentsService.getDocument(documentId))))
             const records = detail === null ? [] : yield* customerRecords(detail.payment.customerId)
-            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
+            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType)
           } else {
             // Everything: a bounded scan of the documents of this kind and the Elevate payment records.
-            const documents = yield* boundedPages(
-              (cursor) => documentsService.listDocuments({ kinds: [documentKind], cursor, limit: 1000 }),
-              { ...narrow, what: `the ${options.label}s' documents` }
+            const documents = yield* allPages((cursor) =>
+              documentsService.listDocuments({ kinds: [documentKind], cursor, limit: 1000 })
             )
-            const records = yield* boundedPages(
-              (cursor) =>
-                dialectRecords.listDialectRecords({ dialect: dialectId, kind: kinds.payment, cursor, limit: 1000 }),
-              { ...narrow, what: "the Elevate payment records" }
+            const records = yield* allPages((cursor) =>
+              dialectRecords.listDialectRecords({ dialect: dialectId, kind: kinds.payment, cursor, limit: 1000 })
             )
-            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType, narrow)
+            rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType)
           }
           if (query.customerPaymentId !== undefined) {
             rows = rows.filter((row) => row.customerPaymentId === query.customerPaymentId)

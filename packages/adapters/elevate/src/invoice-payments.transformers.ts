@@ -16,8 +16,7 @@ import {
   type Payment,
   type PaymentDetail,
   PaymentId,
-  Payments,
-  validationFailed
+  Payments
 } from "@paybridge/core"
 import { Effect, Option, Schema } from "effect"
 import { type BillRunType, type InvoicePaymentStatus, paymentMethods } from "./elevate.schemas.ts"
@@ -25,7 +24,6 @@ import {
   billRunTypeOf,
   currencyIdOf,
   dialectId,
-  elevateScanLimit,
   firstInvoiceOf,
   formatPositiveAmount,
   kinds,
@@ -201,13 +199,12 @@ export const allocationEventBody = (
  * `records` (the Elevate payment records of the documents' customers). An allocation made by an
  * Elevate-created invoice payment for that document shows as that event, exactly as it was
  * created; an Elevate-created event without an allocation (a pending or declined provider payment)
- * still shows. Reads at most {@link elevateScanLimit} allocations, else 400 naming `narrow`.
+ * still shows.
  */
 export const invoicePaymentEventsOf = (
   documents: ReadonlyArray<Document>,
   records: ReadonlyArray<DialectRecord>,
-  billRunType: BillRunType,
-  narrow: { readonly path: string; readonly narrow: string }
+  billRunType: BillRunType
 ) =>
   Effect.gen(function* () {
     const paymentsService = yield* Payments
@@ -225,17 +222,9 @@ export const invoicePaymentEventsOf = (
       })
     const rows: Array<WireRow> = []
     const shownElevateEvents = new Set<PaymentId>()
-    let read = 0
     for (const document of documents) {
       if (document.allocated === 0n) continue
       const allocations = yield* documentsService.listDocumentAllocations(document.id)
-      read += allocations.length
-      if (read > elevateScanLimit) {
-        return yield* validationFailed(
-          [narrow.path],
-          `the payments of the invoices asked for exceed the ${elevateScanLimit} rows one request reads; ${narrow.narrow}`
-        )
-      }
       for (const allocation of allocations) {
         const record = recordByPayment.get(allocation.paymentId) ?? null
         const detail = yield* detailOf(allocation.paymentId)

@@ -3,7 +3,8 @@
  * reprocessing a declined customer payment (`/payment-provider-reprocess`) and a declined invoice
  * payment (`/invoice-payment-reprocess`) as new charges through the provider, once per declined
  * payment and replayed for a retried `Idempotency-Key`; cancelling an invoice payment the provider
- * has not taken (`/invoice-payment-cancel`) and the refusal once it has; and reading a mandate by
+ * has not taken (`/invoice-payment-cancel`: withdrawn before it is sent, voided at the provider while
+ * it holds it pending) and the refusal once it is paid; and reading a mandate by
  * method and reference (`/payment-provider-mandates`). Refusals come in Elevate's error shape and
  * change nothing. A store fault on `gatewayAttempts.update` holds a charge before it is sent (the
  * window between the commit and the gateway call), and a counting gateway shows what was charged.
@@ -280,7 +281,7 @@ describe("invoice payment reprocess", () => {
 })
 
 describe("invoice payment cancel", () => {
-  it("cancels a payment the provider has not taken and refuses one it has", async () => {
+  it("cancels a payment the provider has not taken, voiding it there while pending, and refuses one no longer pending", async () => {
     const providerId = await provider("GC collections", false)
     const invoice = await issue(testbed, elevate.customerId, "15.00", { issueDate: "2026-03-01" })
     const pay = (mandateReference: string | null) =>
@@ -310,16 +311,14 @@ describe("invoice payment cancel", () => {
     expect((await paymentOf(body(held).id as number)).payment.state).toBe("cancelled")
     expectError(await post("/invoice-payment-cancel", { invoicePaymentId: body(held).id }), 400, "only a pending")
 
-    // At the gateway (it answered pending): refused in Elevate's shape, the payment stays pending.
+    // At the gateway, which holds it pending: the provider cancels (voids) it first, then the payment.
     const atGateway = await pay(testGatewayTokens.pending)
     expect(body(atGateway).status).toBe("PENDING")
     expect(charged.length).toBe(1)
-    expectError(
-      await post("/invoice-payment-cancel", { invoicePaymentId: body(atGateway).id }),
-      400,
-      "already at the payment gateway"
-    )
-    expect((await paymentOf(body(atGateway).id as number)).payment.state).toBe("pending")
+    const voided = await post("/invoice-payment-cancel", { invoicePaymentId: body(atGateway).id })
+    expect(voided.status, voided.text).toBe(200)
+    expect(body(voided)).toMatchObject({ id: body(atGateway).id, status: "UNPAID" })
+    expect((await paymentOf(body(atGateway).id as number)).payment.state).toBe("cancelled")
 
     const manual = await pay(null)
     expectError(await post("/invoice-payment-cancel", { invoicePaymentId: body(manual).id }), 400, "manual payment")

@@ -280,7 +280,7 @@ export const toLogisenseReversal = (payment: Payment, reversal: Reversal, contex
     baseAmount: baseAmountOf(reversal.amount, payment, context),
     invoiceAmount: money(0n, payment.currency),
     automaticDisburse: false,
-    reversePaymentId: payment.id,
+    reversePaymentId: shownNumericId(dialectName, payment),
     reversePaymentName: paymentName(payment)
   }
 }

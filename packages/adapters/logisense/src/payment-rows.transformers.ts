@@ -82,6 +82,8 @@ export interface Resolver {
    * vendor attributes) in one query each, so a page of rows costs a few queries, not a few per row.
    */
   readonly prefetch: (payments: ReadonlyArray<Payment>) => Read<void>
+  /** Reads the accounts of these payments in one query (rows of many accounts, not one query per account). */
+  readonly prefetchCustomers: (payments: ReadonlyArray<Payment>) => Read<void>
   /**
    * Takes what a payment's view read brought along (`rowViewInclude`: its customer, vendor
    * attributes of the payment and its reversals, deleted mark, creation and reversal events), so
@@ -155,8 +157,21 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
     })
   )
 
+  const prefetchCustomers = (rows: ReadonlyArray<Payment>): Read<void> =>
+    Effect.gen(function* () {
+      const ids = [...new Set(rows.map((payment) => payment.customerId))].filter((id) => !cache.has(`customer:${id}`))
+      if (ids.length === 0) return
+      let cursor: string | null = null
+      do {
+        const page: Page<Customer> = yield* parties.listCustomers({ ids, cursor, limit: 1000 })
+        for (const customer of page.items) cache.set(`customer:${customer.id}`, customer)
+        cursor = page.nextCursor
+      } while (cursor !== null)
+    })
+
   return {
     customer: (id) => remember(`customer:${id}`, parties.getCustomer(id)),
+    prefetchCustomers,
     presetName: (kind, id) =>
       id === null ? Effect.succeed(null) : Effect.map(presets(kind), (names) => names.get(id) ?? null),
     documentName: (id) =>
@@ -214,6 +229,7 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
     deletedPaymentIds,
     prefetch: (rows) =>
       Effect.gen(function* () {
+        yield* prefetchCustomers(rows)
         const missing = rows.filter((payment) => !cache.has(`events:payment.created:${payment.id}`))
         if (missing.length === 0) return
         const paymentIds = missing.map((payment) => payment.id)

@@ -2,26 +2,32 @@
  * LogiSense lists and searches (`GET Payment/`, `Paged`, `Paged/Detail`, `POST Payment/Search`)
  * over the ledger. Search terms are checked first (unknown field names, operators that do not fit
  * a field's type and values of the wrong type are validation errors, all reported together).
- * Terms that hold for a payment and its reversal rows alike compile into the ledger's payment
- * query (`accountId eq` → customer, `paymentTypeId eq` → type, `paymentMethodId eq` → method,
- * `identity gt/gtEq` → id lower bound); everything else is filtered in process over the rows of at
- * most {@link maxScannedPayments} ledger payments, a bound the request is refused beyond (narrow
- * it with the compiled terms). Nothing is ever turned into SQL text here. Rows are the listed
- * (posted) payments not deleted through LogiSense, each followed by its active reversal rows;
- * the default order is `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`)
- * and Search (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones.
- * What full rows look up per payment (creation events, vendor attributes) is read for a whole page
- * of payments at once (`Resolver.prefetch`), never one query per payment.
+ * When every term and order key has an exact SQL form (`compileToSql`: account, type and method
+ * ids, `disbursed`, `isManual`, the reversal-only fields, `created` lower bounds; order on
+ * account, type, method, created) the list runs in the ledger: one statement gives the page of
+ * payment rows (offset and total in SQL), and the reversal rows of the matching reversed payments
+ * are ranked against it in memory (`sqlRows`). Otherwise every listed payment's rows are filtered
+ * and sorted in process (`scannedRows`, no scan limit). Rows are the listed (posted) payments not
+ * deleted through LogiSense, each followed by its active reversal rows; the default order is
+ * `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`) and Search
+ * (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones. What the
+ * shown rows look up (accounts, creation events, vendor attributes, children) is read for the
+ * whole page at once, never one query per row.
  */
-import { isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
+import { allPages, isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
 import {
   CustomerId,
   type FieldIssue,
   type Page,
   type Payment,
+  type PaymentColumnTerm,
+  type PaymentDetail,
   PaymentId,
   type PaymentQueryInput,
+  type PaymentSortField,
+  type PaymentSortKey,
   Payments,
+  type PaymentTermField,
   PresetId,
   toPlainDecimal,
   ValidationFailed
@@ -33,18 +39,17 @@ import {
   paymentFieldNames,
   type SearchOperator
 } from "./logisense.schemas.ts"
-import { type LogisenseRow, parseLogisenseDate, paymentStateVisibility, projectRow } from "./logisense.transformers.ts"
+import { type LogisenseRow, parseLogisenseDate, projectRow } from "./logisense.transformers.ts"
 import {
   activeReversals,
+  dialectName,
   paymentDetailRow,
   paymentRow,
   type Resolver,
   type RowLevel,
+  recordKinds,
   reversalRow
 } from "./payment-rows.transformers.ts"
-
-/** The most ledger payments one list or search reads before it is refused as too broad. */
-export const maxScannedPayments = 10_000
 
 type FieldKind = "id" | "money" | "date" | "boolean" | "text"
 
@@ -284,12 +289,15 @@ const checkRequest = (request: ListRequest) => {
   return { issues, terms, order, fields }
 }
 
-/** The ledger query the compiled terms allow (always: posted payments only; none when a term matches no id). */
+/** The ledger query every list starts from: posted payments not deleted through LogiSense. */
+const listedPayments = {
+  states: ["posted"],
+  withoutDialectRecord: { dialect: dialectName, kind: recordKinds.deleted }
+} as const satisfies Partial<PaymentQueryInput>
+
+/** The ledger query the compiled terms allow (none when a term matches no id); the scan filters every term again. */
 const compileQuery = (terms: ReadonlyArray<Term>): Omit<PaymentQueryInput, "cursor" | "limit"> => {
-  const query: { -readonly [K in keyof PaymentQueryInput]?: PaymentQueryInput[K] } = {
-    states: ["posted"],
-    order: "id"
-  }
+  const query: { -readonly [K in keyof PaymentQueryInput]?: PaymentQueryInput[K] } = { ...listedPayments, order: "id" }
   // A value that is no ledger id (a fraction, beyond the id range) equals no row's id.
   let matchesNothing = false
   const idOf = <Id>(kind: Schema.Codec<Id, number>, value: number): Id | undefined => {
@@ -313,27 +321,313 @@ const compileQuery = (terms: ReadonlyArray<Term>): Omit<PaymentQueryInput, "curs
   return matchesNothing ? { states: [], order: "id" } : query
 }
 
+/** Id fields whose payment-row value is the ledger column of that name (the same for every row of a payment). */
+const idColumns: Partial<Record<PaymentFieldName, PaymentTermField>> = {
+  accountId: "customerId",
+  paymentTypeId: "typeId",
+  paymentMethodId: "methodId"
+}
+
+/** Sortable fields whose payment-row value orders like a ledger column. */
+const sortColumns: Partial<Record<PaymentFieldName, PaymentSortField>> = {
+  accountId: "customerId",
+  paymentTypeId: "typeId",
+  paymentMethodId: "methodId",
+  created: "createdAt"
+}
+
+/** Fields that are empty on every payment row (only reversal rows have them). */
+const reversalOnlyFields: ReadonlySet<PaymentFieldName> = new Set<PaymentFieldName>([
+  "reversePaymentId",
+  "reversePaymentName"
+])
+
+const negate = (operator: "eq" | "notEq"): "eq" | "notEq" => (operator === "eq" ? "notEq" : "eq")
+
+const columnMax = 2_147_483_647
+const columnMin = -2_147_483_648
+
+/**
+ * A term whose value lies beyond what an id column can hold, decided without it: `eq` matches
+ * no row, `notEq` every row, a bound beyond the range every row with a value (or none).
+ */
+const withinColumnRange = (term: PaymentColumnTerm): PaymentColumnTerm | "all" | "none" => {
+  const value = term.value
+  if (value === null || (value >= columnMin && value <= columnMax)) return term
+  if (term.operator === "eq") return "none"
+  if (term.operator === "notEq") return "all"
+  const above = value > columnMax
+  const wantsBelow = term.operator === "lt" || term.operator === "ltEq"
+  return wantsBelow === above ? { field: term.field, operator: "notEq", value: null } : "none"
+}
+
+/**
+ * The SQL form of a list: every term as the ledger's column conditions on payment rows, and the
+ * order as ledger sort keys; `null` when a term or an order key has no exact SQL form (the list
+ * then scans). Terms on payment rows' empty fields are decided here, once for every row.
+ */
+const compileToSql = (
+  terms: ReadonlyArray<Term>,
+  order: ReadonlyArray<{ readonly field: PaymentFieldName; readonly direction: 1 | -1 }>
+): {
+  readonly query: Omit<PaymentQueryInput, "cursor" | "limit">
+  readonly reversalSource: Omit<PaymentQueryInput, "cursor" | "limit">
+  readonly sort: Array<PaymentSortKey>
+} | null => {
+  const columnTerms: Array<PaymentColumnTerm> = []
+  // Terms that hold for a payment's reversal rows exactly when they hold for its payment row.
+  const sharedTerms: Array<PaymentColumnTerm> = []
+  let createdSince: Date | undefined
+  let matchesNone = false
+  for (const term of terms) {
+    const column = idColumns[term.field]
+    const value = term.value
+    if (column !== undefined && (value === null || typeof value === "number")) {
+      // Checked terms on id fields hold whole numbers (or null).
+      const compiled = withinColumnRange({
+        field: column,
+        operator: term.operator as PaymentColumnTerm["operator"],
+        value
+      })
+      if (compiled === "none") matchesNone = true
+      else if (compiled !== "all") {
+        columnTerms.push(compiled)
+        sharedTerms.push(compiled)
+      }
+      continue
+    }
+    if (term.field === "disbursed" || term.field === "isManual") {
+      if (term.operator !== "eq" && term.operator !== "notEq") return null
+      if (value === null) {
+        // No payment row has an empty flag: `eq null` matches none, `notEq null` every row.
+        if (term.operator === "eq") matchesNone = true
+        continue
+      }
+      if (typeof value !== "boolean") return null
+      // `disbursed` is "something allocated"; `isManual` is "no gateway".
+      const holds = term.operator === "eq" ? value : !value
+      if (term.field === "disbursed") {
+        // Reversal rows are never disbursed: this term decides them in memory.
+        columnTerms.push({ field: "allocatedAmount", operator: holds ? "gt" : "eq", value: 0 })
+      } else {
+        const manual: PaymentColumnTerm = { field: "gatewayId", operator: holds ? "eq" : negate("eq"), value: null }
+        columnTerms.push(manual)
+        sharedTerms.push(manual)
+      }
+      continue
+    }
+    if (reversalOnlyFields.has(term.field)) {
+      if (!matches(term, { [term.field]: null } as LogisenseRow)) matchesNone = true
+      continue
+    }
+    if (term.field === "created" && value !== null && typeof value === "object" && "time" in value) {
+      if (term.operator !== "gt" && term.operator !== "gtEq") return null
+      const since = new Date(value.time + (term.operator === "gt" ? 1 : 0))
+      if (createdSince === undefined || since > createdSince) createdSince = since
+      continue
+    }
+    return null
+  }
+  const sort: Array<PaymentSortKey> = []
+  for (const key of order) {
+    const column = sortColumns[key.field]
+    if (column === undefined) return null
+    sort.push({ field: column, direction: key.direction === 1 ? "asc" : "desc" })
+  }
+  // The default order after the requested one: creation, then id (a reversal row's own rank is decided in memory).
+  sort.push({ field: "createdAt", direction: "asc" }, { field: "id", direction: "asc" })
+  return {
+    query: matchesNone
+      ? { states: [], order: "id" }
+      : {
+          ...listedPayments,
+          order: "id",
+          ...(columnTerms.length === 0 ? {} : { columnTerms }),
+          ...(createdSince === undefined ? {} : { createdSince })
+        },
+    reversalSource: {
+      ...listedPayments,
+      order: "id",
+      reversal: "some",
+      ...(sharedTerms.length === 0 ? {} : { columnTerms: sharedTerms })
+    },
+    sort
+  }
+}
+
 interface Candidate {
   readonly payment: Payment
   readonly reversalId: number | null
   row: LogisenseRow
 }
 
-const tooBroad = () =>
-  new ValidationFailed({
-    message: `more than ${maxScannedPayments} payments match`,
-    issues: [
-      {
-        path: ["query", "search"],
-        message: `more than ${maxScannedPayments} payments match; narrow the search with accountId, paymentTypeId, paymentMethodId or identity`
+type Order = ReadonlyArray<{ readonly field: PaymentFieldName; readonly direction: 1 | -1 }>
+
+/** The list's order over rows: the requested keys, then creation, payment id, reversal id. */
+const candidateOrder = (order: Order) => (a: Candidate, b: Candidate) => {
+  for (const { field, direction } of order) {
+    const difference = compare(comparableOf(field, a.row[field]), comparableOf(field, b.row[field]))
+    if (difference !== 0) return difference * direction
+  }
+  return (
+    compare(comparableOf("created", a.row.created), comparableOf("created", b.row.created)) ||
+    a.payment.id - b.payment.id ||
+    (a.reversalId ?? 0) - (b.reversalId ?? 0)
+  )
+}
+
+/** The rows `start` to `end` (exclusive; `null`: to the end) of a list of `total` rows. */
+interface Window {
+  readonly start: number
+  readonly end: number | null
+}
+
+/** The details of these payments (children included), in one read, by payment id. */
+const detailsOf = (payments: ReadonlyArray<Payment>) =>
+  Effect.gen(function* () {
+    const unique = [...new Map(payments.map((payment) => [payment.id, payment])).values()]
+    if (unique.length === 0) return new Map<number, PaymentDetail>()
+    const details = yield* (yield* Payments).paymentDetails(unique)
+    return new Map<number, PaymentDetail>(details.map((detail) => [detail.payment.id, detail]))
+  })
+
+/** A payment's row and its active reversals' rows, every one of them matching `terms`. */
+const rowsOfPayment = (
+  resolver: Resolver,
+  detail: PaymentDetail,
+  level: RowLevel,
+  terms: ReadonlyArray<Term>,
+  withPaymentRow: boolean
+) =>
+  Effect.gen(function* () {
+    const rows: Array<Candidate> = []
+    if (withPaymentRow) {
+      rows.push({
+        payment: detail.payment,
+        reversalId: null,
+        row: yield* paymentRow(resolver, detail.payment, level, detail)
+      })
+    }
+    for (const reversal of activeReversals(detail)) {
+      rows.push({
+        payment: detail.payment,
+        reversalId: reversal.id,
+        row: yield* reversalRow(resolver, detail.payment, reversal, level)
+      })
+    }
+    return rows.filter((candidate) => terms.every((term) => matches(term, candidate.row)))
+  })
+
+/**
+ * A list compiled to SQL: the reversal rows of the matching payments (few; read whole, ranked in
+ * memory), then the window of payment rows from the ledger in the list's order, widened by as many
+ * rows as there are reversal rows, counted in the same statement. Each row's global rank follows
+ * from the ledger offset: payment rows before the widened window are before the requested one,
+ * and so are reversal rows that sort before its first payment row.
+ */
+const sqlRows = (
+  resolver: Resolver,
+  compiled: NonNullable<ReturnType<typeof compileToSql>>,
+  checked: { readonly terms: ReadonlyArray<Term>; readonly order: Order },
+  level: RowLevel,
+  window: Window
+) =>
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    const byOrder = candidateOrder(checked.order)
+    const reversed = yield* allPages((cursor) =>
+      payments.listPayments({ ...compiled.reversalSource, cursor, limit: 1000 })
+    )
+    const reversedDetails = yield* detailsOf(reversed)
+    yield* resolver.prefetchCustomers(reversed)
+    const reversalRows: Array<Candidate> = []
+    for (const detail of reversedDetails.values()) {
+      reversalRows.push(...(yield* rowsOfPayment(resolver, detail, level, checked.terms, false)))
+    }
+    reversalRows.sort(byOrder)
+    const widenedStart = Math.max(0, window.start - reversalRows.length)
+    const widenedSize = window.end === null ? null : window.end - window.start + reversalRows.length
+    let total = 0
+    const slice: Array<Payment> = []
+    let cursor: string | null = null
+    do {
+      const limit = widenedSize === null ? 1000 : Math.min(1000, widenedSize - slice.length)
+      if (limit <= 0) break
+      const page: Page<Payment> = yield* payments.listPayments({
+        ...compiled.query,
+        sort: compiled.sort,
+        offset: widenedStart,
+        withTotal: true,
+        cursor,
+        limit
+      })
+      if (cursor === null) total = page.total ?? 0
+      slice.push(...page.items)
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    yield* resolver.prefetchCustomers(slice)
+    const sliceRows: Array<Candidate> = []
+    for (const payment of slice) {
+      sliceRows.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, "cheap") })
+    }
+    const first = sliceRows[0]
+    const before =
+      widenedStart === 0 || first === undefined ? [] : reversalRows.filter((candidate) => byOrder(candidate, first) < 0)
+    const rest = reversalRows.filter((candidate) => !before.includes(candidate))
+    const merged = [...sliceRows, ...rest].sort(byOrder)
+    const rankOfFirst = widenedStart + before.length
+    const shown = merged.filter((_, index) => {
+      const rank = rankOfFirst + index
+      return rank >= window.start && (window.end === null || rank < window.end)
+    })
+    return { total: total + reversalRows.length, shown, details: reversedDetails }
+  })
+
+/** A list that filters or sorts on what SQL cannot say: every listed payment's rows, filtered and sorted in memory. */
+const scannedRows = (
+  resolver: Resolver,
+  checked: { readonly terms: ReadonlyArray<Term>; readonly order: Order },
+  level: RowLevel,
+  window: Window
+) =>
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    const query = compileQuery(checked.terms)
+    const found: Array<Candidate> = []
+    const details = new Map<number, PaymentDetail>()
+    let cursor: string | null = null
+    do {
+      const page: Page<Payment> = yield* payments.listPayments({ ...query, cursor, limit: 1000 })
+      // Children (allocations for full rows, reversal rows) for the whole ledger page in one read.
+      const needDetail = page.items.filter(
+        (payment) => payment.reversedAmount > 0n || (level === "full" && payment.allocatedAmount > 0n)
+      )
+      const pageDetails = yield* detailsOf(needDetail)
+      yield* level === "full" ? resolver.prefetch(page.items) : resolver.prefetchCustomers(page.items)
+      for (const payment of page.items) {
+        const detail = pageDetails.get(payment.id)
+        if (detail !== undefined) details.set(payment.id, detail)
+        if (payment.reversedAmount === 0n) {
+          const row = yield* paymentRow(resolver, payment, level, detail ?? null)
+          const candidate = { payment, reversalId: null, row }
+          if (checked.terms.every((term) => matches(term, row))) found.push(candidate)
+        } else if (detail !== undefined) {
+          found.push(...(yield* rowsOfPayment(resolver, detail, level, checked.terms, true)))
+        }
       }
-    ]
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    found.sort(candidateOrder(checked.order))
+    return {
+      total: found.length,
+      shown: found.slice(window.start, window.end ?? undefined),
+      details
+    }
   })
 
 /** Runs a list or search; see the module comment. */
 export const listRows = (resolver: Resolver, request: ListRequest) =>
   Effect.gen(function* () {
-    const payments = yield* Payments
     const checked = checkRequest(request)
     if (checked.issues.length > 0) {
       return yield* new ValidationFailed({
@@ -343,79 +637,47 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
     }
     const touched = [...checked.terms.map((term) => term.field), ...checked.order.map((item) => item.field)]
     const level: RowLevel = touched.some((field) => expensiveFields.has(field)) ? "full" : "cheap"
-    const deleted = yield* resolver.deletedPaymentIds
-    const query = compileQuery(checked.terms)
-
-    const candidates: Array<Candidate> = []
-    let scanned = 0
-    let cursor: string | null = null
-    do {
-      const page: Page<Payment> = yield* payments.listPayments({ ...query, cursor, limit: 1000 })
-      scanned += page.items.length
-      if (scanned > maxScannedPayments) return yield* tooBroad()
-      if (level === "full") yield* resolver.prefetch(page.items)
-      for (const payment of page.items) {
-        if (!paymentStateVisibility[payment.state].listed || deleted.has(payment.id)) continue
-        candidates.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, level) })
-        if (payment.reversedAmount > 0n) {
-          const detail = yield* payments.getPayment({ id: payment.id })
-          for (const reversal of activeReversals(detail)) {
-            candidates.push({
-              payment,
-              reversalId: reversal.id,
-              row: yield* reversalRow(resolver, payment, reversal, level)
-            })
-          }
-        }
-      }
-      cursor = page.nextCursor
-    } while (cursor !== null)
-
-    const found = candidates.filter((candidate) => checked.terms.every((term) => matches(term, candidate.row)))
-    const defaultOrder = (a: Candidate, b: Candidate) =>
-      compare(comparableOf("created", a.row.created), comparableOf("created", b.row.created)) ||
-      a.payment.id - b.payment.id ||
-      (a.reversalId ?? 0) - (b.reversalId ?? 0)
-    found.sort((a, b) => {
-      for (const { field, direction } of checked.order) {
-        const difference = compare(comparableOf(field, a.row[field]), comparableOf(field, b.row[field]))
-        if (difference !== 0) return difference * direction
-      }
-      return defaultOrder(a, b)
-    })
-    const limited = request.top === null ? found : found.slice(0, request.top)
-    const pageRows =
-      request.page === null
-        ? limited
-        : limited.slice(
-            (request.page.pageNumber - 1) * request.page.pageSize,
-            request.page.pageNumber * request.page.pageSize
-          )
+    // `top` limits the matches, then `pagination` pages within them.
+    const start = request.page === null ? 0 : (request.page.pageNumber - 1) * request.page.pageSize
+    const pageEnd = request.page === null ? null : request.page.pageNumber * request.page.pageSize
+    const end = request.top === null ? pageEnd : Math.min(request.top, pageEnd ?? request.top)
+    const window: Window = { start, end: end === null ? null : Math.max(start, end) }
+    const compiled = compileToSql(checked.terms, checked.order)
+    const listed =
+      compiled === null
+        ? yield* scannedRows(resolver, checked, level, window)
+        : yield* sqlRows(resolver, compiled, checked, level, window)
+    const pageRows = listed.shown
+    // What the shown rows show beyond the payment itself: one read for all of them.
+    const missing = pageRows
+      .map((candidate) => candidate.payment)
+      .filter((payment) => !listed.details.has(payment.id) && (request.withDetail || payment.allocatedAmount > 0n))
+    const fetched = yield* detailsOf(missing)
+    const detailOf = (payment: Payment) => listed.details.get(payment.id) ?? fetched.get(payment.id) ?? null
     yield* resolver.prefetch(pageRows.map((candidate) => candidate.payment))
     const items = yield* Effect.forEach(pageRows, (candidate) =>
       Effect.gen(function* () {
-        if (request.withDetail) {
-          if (candidate.reversalId !== null) {
-            const row = yield* rowAtLevel(resolver, candidate, "full")
-            return { ...row, details: { invoiceDisbursements: [], paymentReversals: [] } }
-          }
-          return yield* paymentDetailRow(resolver, yield* payments.getPayment({ id: candidate.payment.id }))
+        const detail = detailOf(candidate.payment)
+        if (request.withDetail && candidate.reversalId === null && detail !== null) {
+          return yield* paymentDetailRow(resolver, detail)
         }
-        const row = level === "full" ? candidate.row : yield* rowAtLevel(resolver, candidate, "full")
+        const row =
+          candidate.reversalId === null
+            ? yield* paymentRow(resolver, candidate.payment, "full", detail)
+            : yield* reversalRowOf(resolver, candidate, detail)
+        if (request.withDetail) return { ...row, details: { invoiceDisbursements: [], paymentReversals: [] } }
         return projectRow(row, checked.fields)
       })
     )
-    return { totalCount: request.excludeTotalCount ? null : found.length, items } satisfies ListResult
+    return { totalCount: request.excludeTotalCount ? null : listed.total, items } satisfies ListResult
   })
 
-const rowAtLevel = (resolver: Resolver, candidate: Candidate, level: RowLevel) =>
+/** A reversal row at full level, from its payment's detail (read with the page's). */
+const reversalRowOf = (resolver: Resolver, candidate: Candidate, detail: PaymentDetail | null) =>
   Effect.gen(function* () {
-    if (candidate.reversalId === null) return yield* paymentRow(resolver, candidate.payment, level)
-    const payments = yield* Payments
-    const detail = yield* payments.getPayment({ id: candidate.payment.id })
-    const reversal = detail.reversals.find((row) => row.id === candidate.reversalId)
+    const reversal = detail?.reversals.find((row) => row.id === candidate.reversalId)
     if (reversal === undefined) return candidate.row
-    return yield* reversalRow(resolver, candidate.payment, reversal, level)
+    return yield* reversalRow(resolver, candidate.payment, reversal, "full")
   })
 
 // ---------------------------------------------------------------------------------------------

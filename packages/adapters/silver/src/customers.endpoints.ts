@@ -5,10 +5,15 @@
  * reference, sales tax, emails beyond the first, meta) are its `customer-details` dialect record.
  * `currency` on create is a Paybridge extension (default `USD`): a customer's payments are in it.
  */
-import { type DialectRequest, type DialectResponse, type Endpoint, endpoint } from "@paybridge/adapter-kit"
+import {
+  type DialectRequest,
+  type DialectResponse,
+  type Endpoint,
+  endpoint,
+  shownCustomerId
+} from "@paybridge/adapter-kit"
 import {
   type Customer,
-  CustomerId,
   Customer as CustomerRecord,
   currencyCodes,
   DialectRecords,
@@ -16,7 +21,8 @@ import {
   Parties
 } from "@paybridge/core"
 import { Effect } from "effect"
-import { FieldErrors, notADictionary } from "./silver.errors.ts"
+import { customerOfPath } from "./payments.transformers.ts"
+import { FieldErrors, notADictionary, notFoundResponse } from "./silver.errors.ts"
 import {
   parseAmount,
   parseBoolean,
@@ -30,13 +36,13 @@ import {
 import {
   type Body,
   customerDetailsKind,
-  detailOf,
   dialectId,
   getRecordData,
   isPlainObject,
   type Links,
   linksFor,
   listOf,
+  maybe,
   optionalTexts,
   type Program,
   redirectTest,
@@ -46,35 +52,41 @@ import {
   textOrNull
 } from "./silver.transformers.ts"
 
-/** A customer as Silver's `CustomerSerializer` rendered it; what the ledger lacks comes from `details`. */
-const toSilverCustomer = (customer: Customer, details: Readonly<Record<string, unknown>>, links: Links) => ({
-  id: customer.id,
-  url: links.customer(customer.id),
-  customer_reference: textOrNull(details, "customer_reference"),
-  name: customer.name,
-  company: textOrNull(details, "company"),
-  emails: Array.isArray(details.emails)
-    ? (details.emails as Array<unknown>).filter((email): email is string => typeof email === "string")
-    : customer.email === null
-      ? []
-      : [customer.email],
-  address_1: textOrNull(details, "address_1"),
-  address_2: textOrNull(details, "address_2"),
-  city: textOrNull(details, "city"),
-  state: textOrNull(details, "state"),
-  zip_code: textOrNull(details, "zip_code"),
-  country: textOrNull(details, "country"),
-  extra: textOrNull(details, "extra"),
-  sales_tax_number: textOrNull(details, "sales_tax_number"),
-  sales_tax_name: textOrNull(details, "sales_tax_name"),
-  sales_tax_percent: textOrNull(details, "sales_tax_percent"),
-  consolidated_billing: details.consolidated_billing === true,
-  subscriptions: [] as Array<string>,
-  payments: links.payments(customer.id),
-  payment_methods: `${links.customer(customer.id)}payment_methods/`,
-  transactions: `${links.customer(customer.id)}transactions/`,
-  meta: details.meta ?? {}
-})
+/**
+ * A customer as Silver's `CustomerSerializer` rendered it; what the ledger lacks comes from `details`.
+ * A customer migrated from Silver shows its Silver id (issue 16.2), as its payments' links do.
+ */
+const toSilverCustomer = (customer: Customer, details: Readonly<Record<string, unknown>>, links: Links) => {
+  const shownId = shownCustomerId(dialectId, customer)
+  return {
+    id: shownId,
+    url: links.customer(shownId),
+    customer_reference: textOrNull(details, "customer_reference"),
+    name: customer.name,
+    company: textOrNull(details, "company"),
+    emails: Array.isArray(details.emails)
+      ? (details.emails as Array<unknown>).filter((email): email is string => typeof email === "string")
+      : customer.email === null
+        ? []
+        : [customer.email],
+    address_1: textOrNull(details, "address_1"),
+    address_2: textOrNull(details, "address_2"),
+    city: textOrNull(details, "city"),
+    state: textOrNull(details, "state"),
+    zip_code: textOrNull(details, "zip_code"),
+    country: textOrNull(details, "country"),
+    extra: textOrNull(details, "extra"),
+    sales_tax_number: textOrNull(details, "sales_tax_number"),
+    sales_tax_name: textOrNull(details, "sales_tax_name"),
+    sales_tax_percent: textOrNull(details, "sales_tax_percent"),
+    consolidated_billing: details.consolidated_billing === true,
+    subscriptions: [] as Array<string>,
+    payments: links.payments(shownId),
+    payment_methods: `${links.customer(shownId)}payment_methods/`,
+    transactions: `${links.customer(shownId)}transactions/`,
+    meta: details.meta ?? {}
+  }
+}
 
 /** The text fields of a customer kept in its `customer-details` record, in serializer order. */
 const customerDetailFields = [
@@ -100,8 +112,14 @@ const customerView = (customer: Customer, links: Links) =>
 const listCustomers = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
   listOf(request, (cursor) => Parties.use((parties) => parties.listCustomers({ cursor, limit: 1000 })), customerView)
 
-const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>
-  detailOf(request, CustomerId, (id) => Parties.use((parties) => parties.getCustomer(id)), customerView)
+/** `customers/<id>/`: a customer migrated from Silver by its Silver id first, then the ledger's (as payments' paths). */
+const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>
+  Effect.gen(function* () {
+    const id = yield* customerOfPath(request.params.id)
+    const customer = id === null ? null : yield* maybe(Parties.use((parties) => parties.getCustomer(id)))
+    if (customer === null) return notFoundResponse()
+    return silverResponse(200, yield* customerView(customer, linksFor(request.url, request.basePath)))
+  })
 
 const createCustomer = (request: DialectRequest<unknown, unknown, unknown>): Program<DialectResponse> =>
   Effect.gen(function* () {

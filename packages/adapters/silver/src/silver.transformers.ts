@@ -17,6 +17,7 @@ import {
   type Endpoint,
   JsonDecimal,
   jsonExactResponse,
+  shownCustomerId,
   wellFormedRequestId
 } from "@paybridge/adapter-kit"
 import {
@@ -164,7 +165,13 @@ const pythonFloatTotal = (document: Document): JsonDecimal => {
 const documentState = { issued: "issued", paid: "paid", cancelled: "canceled" } as const
 
 /** An invoice or proforma as Silver shows it (entries and archives are not kept by the ledger). */
-export const toSilverDocument = (document: Document, provider: BillingEntity | null, links: Links) => {
+/** `customerShownId`: the id its customer link shows (the Silver id of a customer migrated from Silver). */
+export const toSilverDocument = (
+  document: Document,
+  provider: BillingEntity | null,
+  links: Links,
+  customerShownId: number = document.customerId
+) => {
   const series = null
   const updated = DateFormats.businessDateOf(document.updatedAt)
   const common = {
@@ -172,7 +179,7 @@ export const toSilverDocument = (document: Document, provider: BillingEntity | n
     series,
     number: /^\d{1,15}$/u.test(document.number) ? Number(document.number) : document.number,
     provider: provider === null ? null : links.provider(provider.id),
-    customer: links.customer(document.customerId),
+    customer: links.customer(customerShownId),
     archived_provider: {},
     archived_customer: {},
     due_date: document.dueDate,
@@ -399,7 +406,12 @@ export const getDocument =
       const document = id === null ? null : yield* maybe(Documents.use((documents) => documents.getDocument(id)))
       if (document === null || document.kind !== kind) return notFoundResponse()
       const provider = yield* providerCache()(document.billingEntityId)
-      return silverResponse(200, toSilverDocument(document, provider, linksFor(request.url, request.basePath)))
+      const customer = yield* maybe(Parties.use((parties) => parties.getCustomer(document.customerId)))
+      const customerShownId = customer === null ? document.customerId : shownCustomerId(dialectId, customer)
+      return silverResponse(
+        200,
+        toSilverDocument(document, provider, linksFor(request.url, request.basePath), customerShownId)
+      )
     })
 
 /**

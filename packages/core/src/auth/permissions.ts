@@ -42,6 +42,7 @@ export const ledgerOperationAccess = {
   getPayment: "read",
   viewPayment: "read",
   listPayments: "read",
+  paymentDetails: "read",
   paymentOverview: "read",
   postPayment: "write",
   rejectPayment: "write",
@@ -73,6 +74,8 @@ export const ledgerOperationAccess = {
   deleteDialectRecord: "write",
   createPaymentLink: "write",
   reconcileGatewayAttempts: "configure",
+  recordGatewayNotice: "configure",
+  listGatewayAttempts: "configure",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read",
   reserveIds: "configure"

@@ -95,7 +95,7 @@ export type Principal = typeof Principal.Type
 
 export const systemPrincipal: Principal = { id: 0, kind: "system", name: "system", role: "admin", customerScope: null }
 
-/** Paging of lists: keyset cursors, never offsets. */
+/** Paging of lists: opaque cursors (keyset, or the next offset of an offset-paged list). */
 export const PageRequest = Schema.Struct({
   cursor: Schema.optional(Schema.NullOr(WellFormedText)),
   limit: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 })))
@@ -106,6 +106,8 @@ export interface Page<A> {
   readonly items: ReadonlyArray<A>
   /** Opaque cursor for the next page, `null` on the last page. */
   readonly nextCursor: string | null
+  /** Every match of the list's filters, when the list was asked to count them (`withTotal`). */
+  readonly total?: number | undefined
 }
 
 export const Page = <S extends Schema.Top>(item: S) =>

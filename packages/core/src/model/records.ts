@@ -267,8 +267,21 @@ export type Collection = typeof Collection.Type
 
 export const GatewayAttemptKind = Schema.Literals(["charge", "refund"])
 export type GatewayAttemptKind = typeof GatewayAttemptKind.Type
-/** `pending` until the gateway's answer is recorded; the others are final. */
-export const GatewayAttemptState = Schema.Literals(["pending", "approved", "declined", "abandoned"])
+/**
+ * `pending` until the gateway's answer is recorded; `needs-attention` when the reconciler gave up
+ * asking (the gateway never answered after `maxReconcileTries`): still open (a gateway's answer, e.g.
+ * a webhook, settles it; its payment cannot be cancelled while the charge may exist) but no longer
+ * retried on its own. `cancelled`: voided at the gateway before it completed (no money moved). The
+ * others are final.
+ */
+export const GatewayAttemptState = Schema.Literals([
+  "pending",
+  "approved",
+  "declined",
+  "abandoned",
+  "cancelled",
+  "needs-attention"
+])
 export type GatewayAttemptState = typeof GatewayAttemptState.Type
 
 /**
@@ -308,6 +321,8 @@ export const GatewayAttempt = Schema.Struct({
   createdAt: Schema.Date,
   sentAt: Nullable(Schema.Date),
   settledAt: Nullable(Schema.Date),
+  /** When the reconciler may ask again (exponential back-off); null: as soon as it is old enough. */
+  nextTryAt: Nullable(Schema.Date),
   updatedAt: Schema.Date
 })
 export type GatewayAttempt = typeof GatewayAttempt.Type
@@ -371,6 +386,7 @@ export const LedgerEventType = Schema.Literals([
   "gateway.updated",
   "gateway.attempt-booked",
   "gateway.attempt-settled",
+  "gateway.attempt-needs-attention",
   "preset.created",
   "preset.updated",
   "document.issued",

@@ -6,7 +6,8 @@
  * write the ledger makes goes through `transaction`, and every command that touches a customer's
  * money starts by `lockCustomer`, which serialises writers of one customer across processes (a row
  * lock on PostgreSQL, a database write lock on SQLite). Nested `transaction` calls join the outer
- * one. Lists page with opaque keyset cursors, never offsets.
+ * one. Lists page with opaque keyset cursors; payment lists also page by offset (vendors' page
+ * numbers), sort on the ledger columns vendors sort on and count their matches in the same statement.
  */
 import { Context, type Effect } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
@@ -87,6 +88,58 @@ export interface DocumentQuery extends Paging {
   readonly order: "oldest" | "id"
 }
 
+/** The ledger columns a payment list can be sorted on (the columns vendors' lists sort on). */
+export const paymentSortFields = [
+  "id",
+  "paymentDate",
+  "createdAt",
+  "updatedAt",
+  "postedAt",
+  "receivedAt",
+  "amount",
+  "customerId",
+  "currency",
+  "state",
+  "methodId",
+  "typeId",
+  "reversedAmount",
+  "reversalDate",
+  "referenceNumber",
+  "number"
+] as const
+export type PaymentSortField = (typeof paymentSortFields)[number]
+
+/** One key of a payment list's order; a missing value (`null`) sorts before every value. */
+export interface PaymentSortKey {
+  readonly field: PaymentSortField
+  readonly direction: "asc" | "desc"
+}
+
+/** The integer ledger columns a payment list compares in vendor search terms ({@link PaymentColumnTerm}). */
+export const paymentTermFields = [
+  "id",
+  "customerId",
+  "typeId",
+  "methodId",
+  "gatewayId",
+  "billingEntityId",
+  "allocatedAmount",
+  "reversedAmount"
+] as const
+export type PaymentTermField = (typeof paymentTermFields)[number]
+
+/**
+ * A comparison of a ledger column with a value, as vendors' search terms state them: `eq null` is
+ * "has no value", `notEq` also holds for a payment without a value (and `notEq null` is "has a
+ * value"), and an ordering comparison never holds for a missing value (nor with a `null` one).
+ */
+export interface PaymentColumnTerm {
+  readonly field: PaymentTermField
+  readonly operator: "eq" | "notEq" | "lt" | "ltEq" | "gt" | "gtEq"
+  /** A 32-bit integer (the columns' range on both databases). */
+  readonly value: number | null
+}
+
 export interface PaymentQuery extends Paging {
   readonly customerId?: CustomerId | undefined
   /** Restricts to these customers (a principal's visibility scope). */
@@ -117,6 +170,20 @@ export interface PaymentQuery extends Paging {
   readonly search?: string | undefined
   /** `newest`: payment date then id, descending; `id`: id ascending (incremental sync). */
   readonly order: "newest" | "id"
+  /**
+   * Sorts by these columns instead of `order` (id ascending added as the last tie-breaker unless
+   * listed). With `sort`, `offset` or `withTotal` the list pages by offset: the rows before the page
+   * are skipped in SQL (never read), and `nextCursor` resumes at the next offset.
+   */
+  readonly sort?: ReadonlyArray<PaymentSortKey> | undefined
+  /** Skips this many matches first (page-number vendor lists); a cursor of an offset-paged list takes precedence. */
+  readonly offset?: number | undefined
+  /** Also counts every match (in the same statement) as the page's `total`. */
+  readonly withTotal?: boolean | undefined
+  /** Every one of these column comparisons holds (vendor search terms compiled to SQL). */
+  readonly columnTerms?: ReadonlyArray<PaymentColumnTerm> | undefined
+  /** Only payments with no dialect record of this dialect and kind (e.g. those a vendor deleted). */
+  readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
 }
 
 export interface RefundQuery extends Paging {
@@ -286,6 +353,8 @@ export class LedgerStore extends Context.Service<
       readonly list: (query: PaymentQuery) => ListOp<Payment>
       /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
       readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
+      /** What hangs off each of these payments (a page's rows), in one read; payments with nothing are absent. */
+      readonly childrenOfPayments: (paymentIds: ReadonlyArray<PaymentId>) => Op<ReadonlyMap<PaymentId, PaymentChildren>>
       /** A payment and everything that hangs off it, in one read; `null` when there is no such payment. */
       readonly getWithChildren: (
         id: PaymentId
@@ -334,10 +403,26 @@ export class LedgerStore extends Context.Service<
       /** `Conflict("duplicate")` when the attempt key exists. */
       readonly insert: (row: New<GatewayAttempt>) => Guarded<GatewayAttempt>
       readonly get: (id: GatewayAttemptId) => Op<GatewayAttempt | null>
+      /** The attempt booked with this key (the gateway's idempotency key), if any. */
+      readonly getByKey: (attemptKey: string) => Op<GatewayAttempt | null>
       readonly update: (row: GatewayAttempt) => Write<GatewayAttempt>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<GatewayAttempt>>
       /** Attempts still `pending`, oldest first, at most `limit`. */
       readonly listPending: (limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+      /** Attempts `pending` whose `nextTryAt` is null or not after `at`, oldest first, at most `limit`. */
+      readonly listDue: (at: Date, limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+      /** Attempts in `state`, oldest first, at most `limit`. */
+      readonly listInState: (state: GatewayAttempt["state"], limit: number) => Op<ReadonlyArray<GatewayAttempt>>
+    }
+    /**
+     * Named cluster-wide leases (one holder at a time until it expires), e.g. the gateway
+     * reconciler's. Called outside any transaction; each call commits on its own.
+     */
+    readonly leases: {
+      /** Takes or renews `name` for `holder` until `until` when it is free, expired at `now` or already its own. */
+      readonly acquire: (name: string, holder: string, now: Date, until: Date) => Op<boolean>
+      /** Gives `name` up when `holder` holds it. */
+      readonly release: (name: string, holder: string) => Op<void>
     }
     readonly refunds: {
       readonly insert: (row: New<Refund>) => Write<Refund>

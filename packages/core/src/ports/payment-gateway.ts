@@ -6,7 +6,9 @@
  * key: calling again with the same key never moves money twice. A decline is data (`declined` with
  * the gateway's message), never an error; only an explicit approval posts a payment and only an
  * explicit decline rejects it. `unknown` (a timeout, an unreachable gateway, an ambiguous answer)
- * leaves the attempt pending for the reconciler, which asks `lookup` by the same key. `refusal`
+ * leaves the attempt pending for the reconciler, which asks `lookup` by the same key. `cancel`
+ * voids a charge the gateway has not completed (awaiting a payment method, confirmation, capture or
+ * the customer's action): only `cancelled` means no money will move for it. `refusal`
  * says, before anything is booked, whether this server can reach a gateway at all (fail closed:
  * a gateway with no configured driver refuses every charge).
  *
@@ -17,6 +19,7 @@
  *   token 4000000000009995 / minor units ending 52 → declined ("insufficient funds")
  *   token 4000000000000259 / minor units ending 53 → pending (settles later by collection)
  * Refunds are decided by the refunded amount the same way, a "pending" amount counting as approved.
+ * A pending charge can be cancelled (its answer becomes a decline "cancelled"); others cannot.
  * It answers each attempt key once and repeats that answer, as a real gateway does.
  */
 import { Context, Effect, Layer } from "effect"
@@ -74,6 +77,22 @@ export interface AttemptLookup {
 
 export type AttemptLookupOutcome = ChargeOutcome | { readonly status: "not-found" }
 
+/** Cancelling (voiding) a charge the gateway has not completed. */
+export interface GatewayCancelRequest {
+  readonly gateway: Gateway
+  readonly attemptKey: string
+  /** The charge's gateway reference when the ledger knows it. */
+  readonly chargeReference: string | null
+}
+
+export type GatewayCancelOutcome =
+  | { readonly status: "cancelled"; readonly gatewayReference: string }
+  /** The gateway refused (the charge completed, is settling or failed): its answer decides the payment. */
+  | { readonly status: "not-cancellable"; readonly message: string }
+  /** The gateway holds no charge with this key (the request may still arrive). */
+  | { readonly status: "not-found" }
+  | GatewayUnknown
+
 export interface PaymentLinkRequest {
   readonly gateway: Gateway
   /** Idempotency key at the gateway: the same key gives the same link. */
@@ -90,6 +109,8 @@ export interface PaymentGatewaysShape {
   readonly charge: (request: ChargeRequest) => Effect.Effect<ChargeOutcome>
   /** Gives back part or all of an approved charge, once per attempt key. */
   readonly refund: (request: GatewayRefundRequest) => Effect.Effect<GatewayRefundOutcome>
+  /** Voids a charge the gateway has not completed; refused (`not-cancellable`) once it has. */
+  readonly cancel: (request: GatewayCancelRequest) => Effect.Effect<GatewayCancelOutcome>
   /** The gateway's current answer for an attempt key (read-only). */
   readonly lookup: (request: AttemptLookup) => Effect.Effect<AttemptLookupOutcome>
   /** `null` when the gateway refused to create one (with its message in `refused`). */
@@ -111,6 +132,7 @@ export class PaymentGateways extends Context.Service<PaymentGateways, PaymentGat
       refusal: (gateway) => `gateway ${gateway.code} has no driver configured on this server`,
       charge: () => Effect.succeed({ status: "unknown", message: "no gateway driver is configured" }),
       refund: () => Effect.succeed({ status: "unknown", message: "no gateway driver is configured" }),
+      cancel: () => Effect.succeed({ status: "unknown", message: "no gateway driver is configured" }),
       lookup: () => Effect.succeed({ status: "unknown", message: "no gateway driver is configured" }),
       createPaymentLink: () => Effect.succeed({ refused: "no gateway driver is configured" })
     })
@@ -153,6 +175,17 @@ export const makeTestGateway = (): PaymentGatewaysShape => {
         return typeof decision === "object"
           ? { status: "declined", gatewayReference, message: decision.declined }
           : { status: "approved", gatewayReference }
+      }),
+    cancel: (request) =>
+      Effect.sync((): GatewayCancelOutcome => {
+        const key = `charge:${request.attemptKey}`
+        const known = answers.get(key)
+        if (known === undefined) return { status: "not-found" }
+        if (known.status !== "pending") {
+          return { status: "not-cancellable", message: `the charge is ${known.status}` }
+        }
+        answers.set(key, { status: "declined", gatewayReference: known.gatewayReference, message: "cancelled" })
+        return { status: "cancelled", gatewayReference: known.gatewayReference }
       }),
     lookup: (request) =>
       Effect.sync(() => answers.get(`${request.kind}:${request.attemptKey}`) ?? { status: "not-found" as const }),

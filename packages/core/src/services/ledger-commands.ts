@@ -22,6 +22,7 @@ import {
 import { CollectionMethod, DocumentKind, LedgerEventType } from "../model/records.ts"
 import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
+import { paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
 
 /** A major-unit amount as text or JSON number; validated exactly against the currency later. */
 export const AmountInput = Schema.Union([WellFormedText, Schema.Finite]).annotate({
@@ -188,6 +189,11 @@ export const PaymentLookup = Schema.Union([
 ])
 export type PaymentLookup = typeof PaymentLookup.Type
 
+export const PaymentSortKeyInput = Schema.Struct({
+  field: Schema.Literals(paymentSortFields),
+  direction: Schema.Literals(["asc", "desc"])
+})
+
 export const PaymentQueryInput = Schema.Struct({
   customerId: optional(CustomerId),
   states: optional(Schema.Array(PaymentState)),
@@ -212,6 +218,25 @@ export const PaymentQueryInput = Schema.Struct({
   /** Text in any reference of the payment (case-insensitive). */
   search: optional(TextOfLength(200, 1)),
   order: optional(Schema.Literals(["newest", "id"])),
+  /** Sorts by these ledger columns instead of `order` (the list then pages by offset; see `PaymentQuery.sort`). */
+  sort: optional(Schema.Array(PaymentSortKeyInput).check(Schema.isMaxLength(8))),
+  /** Skips this many matches first (page-number lists), in SQL. */
+  offset: optional(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
+  /** Also counts every match as the page's `total`. */
+  withTotal: optional(Schema.Boolean),
+  /** Comparisons on integer ledger columns (see `PaymentColumnTerm`): vendor search terms. */
+  columnTerms: optional(
+    Schema.Array(
+      Schema.Struct({
+        field: Schema.Literals(paymentTermFields),
+        operator: Schema.Literals(["eq", "notEq", "lt", "ltEq", "gt", "gtEq"]),
+        // The range of the integer columns on both databases (a larger value is the caller's to decide).
+        value: Schema.NullOr(Schema.Int.check(Schema.isBetween({ minimum: -2_147_483_648, maximum: 2_147_483_647 })))
+      })
+    ).check(Schema.isMaxLength(50))
+  ),
+  /** Only payments without a dialect record of this dialect and kind. */
+  withoutDialectRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
   cursor: Cursor,
   limit: Limit
 })

@@ -1,7 +1,8 @@
 /**
  * Persistence row of a gateway attempt: a charge or refund booked before its gateway is called.
  * `attempt_key` is unique (it is the gateway's idempotency key); pending attempts are found by
- * `(state, id)` for the reconciler, a payment's attempts by `payment_id`.
+ * `(state, id)` for the reconciler (which skips those whose `next_try_at` is still ahead), a
+ * payment's attempts by `payment_id`.
  */
 import { defineEntity, type InferEntity, p } from "@mikro-orm/core"
 
@@ -30,6 +31,7 @@ export const GatewayAttemptEntity = defineEntity({
     createdAt: p.datetime(),
     sentAt: p.datetime().nullable(),
     settledAt: p.datetime().nullable(),
+    nextTryAt: p.datetime().nullable(),
     updatedAt: p.datetime()
   },
   indexes: [{ properties: ["state", "id"] }]

@@ -11,6 +11,7 @@ import { DocumentEntity } from "./document.entity.ts"
 import { GatewayEntity } from "./gateway.entity.ts"
 import { GatewayAttemptEntity } from "./gateway-attempt.entity.ts"
 import { IdempotencyKeyEntity } from "./idempotency-key.entity.ts"
+import { LeaseEntity } from "./lease.entity.ts"
 import { LedgerEventEntity } from "./ledger-event.entity.ts"
 import { PaymentEntity } from "./payment.entity.ts"
 import { PaymentPresetEntity } from "./payment-preset.entity.ts"
@@ -40,7 +41,8 @@ export const ledgerEntities = [
   SequenceEntity,
   DialectRecordEntity,
   SessionEntity,
-  GatewayAttemptEntity
+  GatewayAttemptEntity,
+  LeaseEntity
 ]
 
 export {
@@ -56,6 +58,7 @@ export {
   GatewayAttemptEntity,
   GatewayEntity,
   IdempotencyKeyEntity,
+  LeaseEntity,
   LedgerEventEntity,
   PaymentEntity,
   PaymentPresetEntity,

@@ -61,7 +61,14 @@ export const PaymentEntity = defineEntity({
     { properties: ["paymentDate", "id"] },
     { properties: ["state", "paymentDate", "id"] },
     { properties: ["createdAt", "id"] },
-    { properties: ["updatedAt", "id"] }
+    { properties: ["updatedAt", "id"] },
+    // Vendor lists: LogiSense's default order (posted, creation then id), for all and for one account;
+    // Elevate's customer payments (posted, id order).
+    { properties: ["state", "createdAt", "id"] },
+    { properties: ["customerId", "state", "createdAt", "id"] },
+    { properties: ["customerId", "state", "id"] },
+    // Payments with something reversed (few): LogiSense lists read their reversal rows.
+    { properties: ["reversedAmount"] }
   ],
   uniques: [{ properties: ["externalSystem", "externalId"] }]
 })

@@ -36,6 +36,7 @@ export const gatewayAttemptFromRow = (row: GatewayAttemptRow): GatewayAttempt =>
   createdAt: row.createdAt,
   sentAt: orNull(row.sentAt),
   settledAt: orNull(row.settledAt),
+  nextTryAt: orNull(row.nextTryAt),
   updatedAt: row.updatedAt
 })
 
@@ -60,5 +61,6 @@ export const gatewayAttemptToRow = (record: Omit<GatewayAttempt, "id">) => ({
   createdAt: record.createdAt,
   sentAt: record.sentAt,
   settledAt: record.settledAt,
+  nextTryAt: record.nextTryAt,
   updatedAt: record.updatedAt
 })

@@ -4,10 +4,11 @@
  * typed `null` for the others' (one column per table and field, so the types never mix), ordered by
  * table and id. Each row is split back into its table's columns and converted by the ORM's column
  * types (`leanMapperOf`: no entity is hydrated), then by the table's mapper, so the records equal what the per-table reads give.
+ * The same union with `payment_id in (…)` reads the children of a whole page of payments at once.
  */
 import type { EntityName } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type { Payment, PaymentChildren, PaymentId } from "@paybridge/core"
+import type { Allocation, Collection, Payment, PaymentChildren, PaymentId, Refund, Reversal } from "@paybridge/core"
 import { AllocationEntity, type AllocationRow } from "../entities/allocation.entity.ts"
 import { CollectionEntity, type CollectionRow } from "../entities/collection.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
@@ -104,6 +105,19 @@ const statementFor = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>) =>
   const cached = perOrm.get(specs)
   if (cached !== undefined) return cached
   const branches: Array<Branch> = specs.map((spec) => branchOf(em, spec.entity as EntityName<object>))
+  const built = {
+    sql: unionOf(
+      branches,
+      specs.map((spec) => spec.condition)
+    ),
+    branches
+  }
+  perOrm.set(specs, built)
+  return built
+}
+
+/** The `union all` of the branches, each restricted by its condition, ordered by branch and id. */
+const unionOf = (branches: ReadonlyArray<Branch>, conditions: ReadonlyArray<string>): string => {
   const alias = (branch: number, column: string) => `b${branch}_${column}`
   const selects = branches.map((branch, index) => {
     const columns = branches.flatMap((other, otherIndex) =>
@@ -113,11 +127,9 @@ const statementFor = (em: SqlEntityManager, specs: ReadonlyArray<BranchSpec>) =>
           : `cast(null as ${other.types[columnIndex] ?? "text"}) as ${alias(otherIndex, column)}`
       )
     )
-    return `select ${index} as branch, t.id as ord, ${columns.join(", ")} from ${branch.table} t where ${specs[index]?.condition}`
+    return `select ${index} as branch, t.id as ord, ${columns.join(", ")} from ${branch.table} t where ${conditions[index]}`
   })
-  const built = { sql: `${selects.join(" union all ")} order by branch, ord`, branches }
-  perOrm.set(specs, built)
-  return built
+  return `${selects.join(" union all ")} order by branch, ord`
 }
 
 /** Runs the union of `specs` for one payment id; `of(i)` gives branch `i`'s rows converted by the ORM's types. */
@@ -127,7 +139,13 @@ const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpe
     sql,
     branches.map(() => paymentId)
   )) as ReadonlyArray<Record<string, unknown>>
-  return (branch: number): Array<object> => {
+  return splitBranches(em, branches, rows)
+}
+
+/** Splits united rows back into branch `i`'s rows, converted by the ORM's column types. */
+const splitBranches =
+  (em: SqlEntityManager, branches: ReadonlyArray<Branch>, rows: ReadonlyArray<Record<string, unknown>>) =>
+  (branch: number): Array<object> => {
     const spec = branches[branch]
     if (spec === undefined) return []
     const toRow = leanMapperOf(em, spec.entity)
@@ -137,7 +155,6 @@ const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpe
       return [toRow(data)]
     })
   }
-}
 
 export const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({
   allocations: of(0).map((row) => allocationFromRow(row as AllocationRow)),
@@ -149,6 +166,53 @@ export const childrenOf = (of: (branch: number) => Array<object>): PaymentChildr
 /** Reads everything that hangs off `paymentId` in one statement (each kind oldest first). */
 export const readPaymentChildren = async (em: SqlEntityManager, paymentId: PaymentId): Promise<PaymentChildren> =>
   childrenOf(await readBranches(em, childBranches, paymentId))
+
+/**
+ * Reads what hangs off each of `paymentIds` (a page's payments) in one statement: the same union
+ * with `payment_id in (…)` in every branch; payments with nothing hanging off them are absent.
+ */
+export const readChildrenOfPayments = async (
+  em: SqlEntityManager,
+  paymentIds: ReadonlyArray<PaymentId>
+): Promise<ReadonlyMap<PaymentId, PaymentChildren>> => {
+  const ids = [...new Set(paymentIds)]
+  if (ids.length === 0) return new Map()
+  const { branches } = statementFor(em, childBranches)
+  const list = ids.map(() => "?").join(", ")
+  const sql = unionOf(
+    branches,
+    branches.map(() => `t.payment_id in (${list})`)
+  )
+  const of = splitBranches(
+    em,
+    branches,
+    (await em.execute(
+      sql,
+      branches.flatMap(() => ids)
+    )) as ReadonlyArray<Record<string, unknown>>
+  )
+  const children = childrenOf(of)
+  const byPayment = new Map<
+    PaymentId,
+    {
+      allocations: Array<Allocation>
+      reversals: Array<Reversal>
+      collections: Array<Collection>
+      refunds: Array<Refund>
+    }
+  >()
+  const entry = (paymentId: PaymentId | null) => {
+    if (paymentId === null) return null
+    const found = byPayment.get(paymentId) ?? { allocations: [], reversals: [], collections: [], refunds: [] }
+    byPayment.set(paymentId, found)
+    return found
+  }
+  for (const row of children.allocations) entry(row.paymentId)?.allocations.push(row)
+  for (const row of children.reversals) entry(row.paymentId)?.reversals.push(row)
+  for (const row of children.collections) entry(row.paymentId)?.collections.push(row)
+  for (const row of children.refunds) entry(row.paymentId)?.refunds.push(row)
+  return byPayment
+}
 
 /** Reads a payment and everything that hangs off it in one statement; `null` when there is no such payment. */
 export const readPaymentWithChildren = async (

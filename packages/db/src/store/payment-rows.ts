@@ -1,20 +1,66 @@
 /**
  * The `payments` part of the `LedgerStore` on MikroORM: lookups by every identifier, the
  * version-guarded update, the filtered keyset list (`newest`: payment date then id descending;
- * `id`: ascending, for incremental sync; event filters through the event log), everything hanging
+ * `id`: ascending, for incremental sync; event filters through the event log) or, with a `sort`,
+ * an `offset` or `withTotal`, the offset-paged list (`payment-offset-page.ts`), everything hanging
  * off a payment in one read (`payment-children.ts`) and the overview
  * aggregates, summed in SQL as text so they stay exact on both databases.
  */
-import type { FilterQuery } from "@mikro-orm/core"
+import { type FilterQuery, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import { type CurrencyCode, type LedgerStoreShape, type PaymentQuery, trustedId } from "@paybridge/core"
+import {
+  type CurrencyCode,
+  type LedgerStoreShape,
+  type PaymentColumnTerm,
+  type PaymentQuery,
+  type PaymentTermField,
+  trustedId
+} from "@paybridge/core"
 import { Effect } from "effect"
 import { LedgerEventEntity } from "../entities/ledger-event.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
 import type { OrmSession } from "./orm-session.ts"
-import { readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
+import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
+import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
 import { readPaymentView } from "./payment-view.ts"
+
+/** Money columns hold bigints: their terms compare with bigint values. */
+const bigintTermFields: ReadonlySet<PaymentTermField> = new Set<PaymentTermField>(["allocatedAmount", "reversedAmount"])
+
+/** A vendor search term on a column as a filter (see `PaymentColumnTerm` for what `null` means). */
+const columnTermCondition = (term: PaymentColumnTerm): object => {
+  const { field, operator } = term
+  if (term.value === null) {
+    if (operator === "eq") return { [field]: null }
+    if (operator === "notEq") return { [field]: { $ne: null } }
+    return { id: { $in: [] } }
+  }
+  const value = bigintTermFields.has(field) ? BigInt(term.value) : term.value
+  switch (operator) {
+    case "eq":
+      return { [field]: value }
+    case "notEq":
+      return { $or: [{ [field]: { $ne: value } }, { [field]: null }] }
+    case "lt":
+      return { [field]: { $lt: value } }
+    case "ltEq":
+      return { [field]: { $lte: value } }
+    case "gt":
+      return { [field]: { $gt: value } }
+    case "gtEq":
+      return { [field]: { $gte: value } }
+  }
+}
+
+/** Payments with no dialect record of this kind (an indexed `not exists` on dialect, kind, payment). */
+const withoutRecord = (record: { readonly dialect: string; readonly kind: string }): object => ({
+  [raw(
+    (alias: string) =>
+      `not exists (select 1 from dialect_records dr where dr.dialect = ? and dr.kind = ? and dr.payment_id = ${alias}.id)`,
+    [record.dialect, record.kind]
+  )]: []
+})
 
 /** One group of an overview aggregate, as the database returns it (sums cast to text: exact on both drivers). */
 interface AggregateRow {
@@ -52,6 +98,8 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     update: (row, expectedVersion) =>
       guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, paymentToRow),
     children: (paymentId) => use("payments.children", (em) => readPaymentChildren(em, paymentId)),
+    childrenOfPayments: (paymentIds) =>
+      use("payments.childrenOfPayments", (em) => readChildrenOfPayments(em, paymentIds)),
     getWithChildren: (id) => use("payments.getWithChildren", (em) => readPaymentWithChildren(em, id)),
     view: (target, include) => use("payments.view", (em) => readPaymentView(em, target, include)),
     list: (query: PaymentQuery) => {
@@ -80,7 +128,9 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
         ...(query.amountMin === undefined ? [] : [{ amount: { $gte: query.amountMin } }]),
         ...(query.amountMax === undefined ? [] : [{ amount: { $lte: query.amountMax } }]),
         ...equals(query.origin, "origin"),
-        ...(query.search === undefined ? [] : [searchTextContains(query.search)])
+        ...(query.search === undefined ? [] : [searchTextContains(query.search)]),
+        ...(query.columnTerms ?? []).map(columnTermCondition),
+        ...(query.withoutDialectRecord === undefined ? [] : [withoutRecord(query.withoutDialectRecord)])
       ]
       const withEvents = (em: SqlEntityManager, paymentDateTo = query.paymentDateTo): Array<object> => {
         const conditions = conditionsUpTo(paymentDateTo)
@@ -95,6 +145,16 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
             paymentId: { $ne: null }
           } as never)
         return [...conditions, { id: { $in: touched.getNativeQuery() } }]
+      }
+      if (query.sort !== undefined || query.offset !== undefined || query.withTotal === true) {
+        const sort = sortKeysOf(query)
+        return Effect.flatMap(decode(query.cursor, "offset", ["number"]), (resumeAt) => {
+          const limit = limitOf(query)
+          const offset = resumeAt === null ? Math.max(0, Math.trunc(query.offset ?? 0)) : Number(resumeAt[0])
+          return use("payments.list", (em) =>
+            readOffsetPage(em, { where: withEvents(em), sort, offset, limit, withTotal: query.withTotal === true })
+          )
+        })
       }
       if (query.order === "id") {
         return Effect.flatMap(decode(query.cursor, "id", ["number"]), (after) => {

@@ -62,6 +62,7 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
     reversals: group("reversals", store.reversals),
     collections: group("collections", store.collections),
     gatewayAttempts: group("gatewayAttempts", store.gatewayAttempts),
+    leases: group("leases", store.leases),
     refunds: group("refunds", store.refunds),
     balance: group("balance", store.balance),
     events: group("events", store.events),

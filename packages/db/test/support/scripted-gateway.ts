@@ -2,19 +2,21 @@
  * A gateway for the boundary tests that behaves like a real one (each attempt key acts once; a
  * re-send repeats the first answer; `lookup` reports what it holds) and can be told how to fail:
  * `lose-request` (the request never arrives: nothing done, `unknown`), `lose-answer` (it acts but
- * the answer is lost: `unknown`), `decline`. `hold` makes every call wait until released, and
+ * the answer is lost: `unknown`), `decline`, `pend` (it holds the charge pending, e.g. awaiting the
+ * customer's action: only such a charge can be cancelled, which turns it into a decline). `hold` makes every call wait until released, and
  * `onCall` runs inside each call, so a test can look at the ledger while the gateway "thinks".
  */
 import type {
   AttemptLookupOutcome,
   ChargeOutcome,
   Gateway,
+  GatewayCancelOutcome,
   GatewayRefundOutcome,
   PaymentGatewaysShape
 } from "@paybridge/core"
 import { Deferred, Effect } from "effect"
 
-export type ScriptedMode = "approve" | "decline" | "lose-request" | "lose-answer"
+export type ScriptedMode = "approve" | "decline" | "pend" | "lose-request" | "lose-answer"
 
 export interface GatewayMovement {
   readonly kind: "charge" | "refund"
@@ -47,7 +49,9 @@ export const makeScriptedGateway = () => {
         const outcome: ChargeOutcome =
           mode === "decline"
             ? { status: "declined", gatewayReference, message: "do not honour" }
-            : { status: "approved", gatewayReference }
+            : mode === "pend"
+              ? { status: "pending", gatewayReference }
+              : { status: "approved", gatewayReference }
         movement = { kind, attemptKey, amount, outcome }
         held.set(key, movement)
       }
@@ -56,10 +60,28 @@ export const makeScriptedGateway = () => {
         : movement.outcome
     })
 
+  /** Every cancel request, by attempt key. */
+  const cancels: Array<string> = []
+
   const shape: PaymentGatewaysShape = {
     refusal: (_gateway: Gateway) => null,
     charge: (request) => act("charge", request.attemptKey, request.amount),
     refund: (request) => act("refund", request.attemptKey, request.amount) as Effect.Effect<GatewayRefundOutcome>,
+    cancel: (request) =>
+      Effect.sync((): GatewayCancelOutcome => {
+        cancels.push(request.attemptKey)
+        const movement = held.get(`charge:${request.attemptKey}`)
+        if (movement === undefined) return { status: "not-found" }
+        if (movement.outcome.status !== "pending") {
+          return { status: "not-cancellable", message: `the charge is ${movement.outcome.status}` }
+        }
+        const gatewayReference = movement.outcome.gatewayReference
+        held.set(`charge:${request.attemptKey}`, {
+          ...movement,
+          outcome: { status: "declined", gatewayReference, message: "cancelled" }
+        })
+        return { status: "cancelled", gatewayReference }
+      }),
     lookup: (request) =>
       Effect.sync(
         (): AttemptLookupOutcome =>
@@ -73,6 +95,7 @@ export const makeScriptedGateway = () => {
     shape,
     held,
     requests,
+    cancels,
     setMode: (next: ScriptedMode) => {
       mode = next
     },

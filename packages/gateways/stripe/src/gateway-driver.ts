@@ -159,6 +159,22 @@ export type DriverPaymentLinkOutcome =
   | { readonly status: "refused"; readonly code: string; readonly message: string }
   | DriverUnknown
 
+/** Cancels (voids) a charge the gateway has not completed: found by its reference, else by its attempt key. */
+export interface DriverCancelRequest {
+  readonly attemptKey: string
+  /** The charge's gateway reference when the ledger knows it. */
+  readonly reference: string | null
+}
+
+export type DriverCancelOutcome =
+  /** The charge is cancelled at the gateway: no money moves for it, ever. */
+  | { readonly status: "cancelled"; readonly reference: string }
+  /** The gateway refused: the charge completed, is settling, or failed; its own state decides. */
+  | { readonly status: "not-cancellable"; readonly reference?: string; readonly message: string }
+  /** The gateway holds no charge with this key (it may still arrive: not a cancellation). */
+  | { readonly status: "not-found" }
+  | DriverUnknown
+
 /** Common to every verified webhook event; `eventId` is the duplicate-delivery key. */
 export interface GatewayEventBase {
   readonly eventId: string
@@ -253,6 +269,8 @@ export interface GatewayDriver {
   /** Charges once per attempt key, however often it is called with that key. */
   readonly charge: (request: DriverChargeRequest) => Effect.Effect<DriverChargeOutcome, GatewayUnreachable>
   readonly refund: (request: DriverRefundRequest) => Effect.Effect<DriverRefundOutcome, GatewayUnreachable>
+  /** Cancels a charge not yet completed (awaiting a payment method, confirmation, capture or customer action). */
+  readonly cancel: (request: DriverCancelRequest) => Effect.Effect<DriverCancelOutcome, GatewayUnreachable>
   /** The current state at the gateway of an attempt made with that key (read-only, any age). */
   readonly lookup: (request: DriverLookupRequest) => Effect.Effect<DriverLookupOutcome, GatewayUnreachable>
   readonly createSetupIntent: (request: DriverSetupRequest) => Effect.Effect<DriverSetupOutcome, GatewayUnreachable>

@@ -11,6 +11,8 @@ import type {
   AttemptLookupOutcome,
   ChargeOutcome,
   ChargeRequest,
+  GatewayCancelOutcome,
+  GatewayCancelRequest,
   GatewayRefundOutcome,
   GatewayRefundRequest,
   PaymentLinkRequest
@@ -22,6 +24,7 @@ import type { DriverChargeOutcome, DriverPaymentMethod, GatewayDriver, GatewayUn
 export interface LedgerGatewayCalls {
   readonly charge: (request: ChargeRequest) => Effect.Effect<ChargeOutcome>
   readonly refund: (request: GatewayRefundRequest) => Effect.Effect<GatewayRefundOutcome>
+  readonly cancel: (request: GatewayCancelRequest) => Effect.Effect<GatewayCancelOutcome>
   readonly lookup: (request: AttemptLookup) => Effect.Effect<AttemptLookupOutcome>
   readonly createPaymentLink: (
     request: PaymentLinkRequest
@@ -95,6 +98,20 @@ export const ledgerGatewayCalls = (driver: GatewayDriver): LedgerGatewayCalls =>
             Effect.map((outcome) => fromDriver(outcome, request.attemptKey)),
             Effect.catchTag("GatewayUnreachable", unreachable)
           ),
+  cancel: (request) =>
+    driver.cancel({ attemptKey: request.attemptKey, reference: request.chargeReference }).pipe(
+      Effect.map(
+        (outcome): GatewayCancelOutcome =>
+          outcome.status === "cancelled"
+            ? { status: "cancelled", gatewayReference: outcome.reference }
+            : outcome.status === "not-cancellable"
+              ? { status: "not-cancellable", message: outcome.message }
+              : outcome.status === "not-found"
+                ? outcome
+                : { status: "unknown", message: `${outcome.reason}: ${outcome.message}` }
+      ),
+      Effect.catchTag("GatewayUnreachable", unreachable)
+    ),
   lookup: (request) => {
     if (request.kind === "refund" && request.chargeReference === null) {
       return Effect.succeed({ status: "not-found" as const })

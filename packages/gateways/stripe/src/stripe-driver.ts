@@ -20,6 +20,8 @@
 import { Context, Effect, Layer, Redacted } from "effect"
 import type Stripe from "stripe"
 import type {
+  DriverCancelOutcome,
+  DriverCancelRequest,
   DriverChargeOutcome,
   DriverChargeRequest,
   DriverDeclined,
@@ -319,6 +321,44 @@ export const makeStripeDriver = (config: StripeGatewayConfig): Effect.Effect<Gat
         : lookupRefund(request.attemptKey, request.chargeReference)
     })
 
+    /** A PaymentIntent cancelled by its id (or found by its attempt key); Stripe refuses once it succeeded or is processing. */
+    const cancel = Effect.fn("StripeDriver.cancel")(function* (request: DriverCancelRequest) {
+      yield* checkAttemptKey(request.attemptKey)
+      let reference = request.reference !== null && request.reference.startsWith("pi_") ? request.reference : null
+      if (reference === null) {
+        const found = yield* lookupCharge(request.attemptKey)
+        if (found.status === "not-found") return found satisfies DriverCancelOutcome
+        if (found.status === "declined" && found.reference === undefined) {
+          return { status: "not-cancellable", message: found.message } satisfies DriverCancelOutcome
+        }
+        reference = found.reference ?? null
+      }
+      if (reference === null) {
+        return { status: "not-found" } satisfies DriverCancelOutcome
+      }
+      const id = reference
+      const sent = yield* sendWrite(() =>
+        stripe.paymentIntents.cancel(
+          id,
+          { cancellation_reason: "requested_by_customer" },
+          { idempotencyKey: `${request.attemptKey}:cancel` }
+        )
+      )
+      if (!sent.ok) {
+        const failure = yield* failureOutcome(sent.failure)
+        return (
+          failure.status === "unknown"
+            ? failure
+            : { status: "not-cancellable", reference: id, message: failure.message }
+        ) satisfies DriverCancelOutcome
+      }
+      return (
+        sent.value.status === "canceled"
+          ? { status: "cancelled", reference: id }
+          : { status: "not-cancellable", reference: id, message: `Stripe left the PaymentIntent ${sent.value.status}` }
+      ) satisfies DriverCancelOutcome
+    })
+
     const createSetupIntent = Effect.fn("StripeDriver.createSetupIntent")(function* (request: DriverSetupRequest) {
       yield* checkAttemptKey(request.attemptKey)
       const acceptance: Stripe.SetupIntentCreateParams.MandateData.CustomerAcceptance =
@@ -412,6 +452,7 @@ export const makeStripeDriver = (config: StripeGatewayConfig): Effect.Effect<Gat
     return {
       charge,
       refund,
+      cancel,
       lookup,
       createSetupIntent,
       getMandate,

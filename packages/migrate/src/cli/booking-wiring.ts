@@ -6,3 +6,4 @@ export { ledgerCheckpoint, saveRunRecord } from "../booking/ledger.checkpoint.ts
 export { ledgerSink } from "../booking/ledger.sink.ts"
 export { openLedger } from "../booking/ledger-runtime.ts"
 export { reconcile, reconciliationMarkdown, writeReconciliation } from "../booking/reconciliation.ts"
+export { loadShadowIdTable } from "../booking/shadow-id-table.load.ts"

@@ -59,6 +59,8 @@ export interface ShadowCommand {
   readonly report: string
   readonly reportIntervalMs: number
   readonly ignoreFields: ReadonlyArray<string>
+  /** The ledger the migration booked into (`--database-url`): the id mapping comes from its records; null = ids as they are. */
+  readonly databaseUrl: string | null
   readonly http: HttpSettings
 }
 
@@ -102,7 +104,9 @@ export const usage = (): string =>
     "  --listen <port>               where clients are pointed (--host, default 127.0.0.1)",
     "  --report <path>               readiness report path without extension (default shadow-<vendor>-report)",
     "  --report-interval <seconds>   rewrite the report this often (default 30)",
-    "  --ignore-field <path>         a volatile field to ignore, e.g. items[].created (repeatable)"
+    "  --ignore-field <path>         a volatile field to ignore, e.g. items[].created (repeatable)",
+    "  --database-url <url>          the ledger the migration booked into: vendor ids are mapped to the",
+    "                                objects it booked (without it, ids are compared as they are)"
   ].join("\n")
 
 const stringOption = { type: "string" } as const
@@ -288,7 +292,6 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
     "currency",
     "customer-currency",
     "page-size",
-    "database-url",
     "per-record",
     "batch-size"
   ]
@@ -318,6 +321,7 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
       report: resolvePath(text("report") ?? `shadow-${vendor ?? "vendor"}-report`, environment),
       reportIntervalMs: (integer(text("report-interval"), "report-interval", 1, 86_400, problems) ?? 30) * 1000,
       ignoreFields: Array.isArray(values["ignore-field"]) ? values["ignore-field"] : [],
+      databaseUrl: text("database-url") === undefined ? null : sqliteUrlIn(text("database-url") ?? "", environment),
       http
     })
   }

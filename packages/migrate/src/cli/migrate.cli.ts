@@ -19,8 +19,9 @@ import { SourceHttp } from "../http/source-http.ts"
 import { runImport } from "../import/import-run.ts"
 import { jsonLinesSink } from "../import/record-sink.ts"
 import { createProgress } from "../progress/progress.ts"
+import { migratedIdMapping } from "../shadow/migrated-id-mapping.ts"
 import { writeReadinessReport } from "../shadow/readiness-report.ts"
-import { startShadowProxy } from "../shadow/shadow-proxy.ts"
+import { type ShadowIdMapping, startShadowProxy } from "../shadow/shadow-proxy.ts"
 import type { Credentials } from "../sources/vendor-auth.ts"
 import { vendors } from "../sources/vendors.ts"
 import { type ImportCommand, parseCommandLine, type ShadowCommand } from "./cli-args.ts"
@@ -137,11 +138,25 @@ const runShadowCommand = async (command: ShadowCommand): Promise<number> => {
     maxAttempts: Math.min(command.http.maxAttempts, 3),
     userAgent
   })
+  let idMapping: ShadowIdMapping | undefined
+  let mappingNote = "  ids compared as they are (give --database-url for the migration's id mapping)"
+  if (command.databaseUrl !== null) {
+    const wiring = await import("./booking-wiring.ts")
+    const ledger = await wiring.openLedger(command.databaseUrl)
+    try {
+      const table = await ledger.run(wiring.loadShadowIdTable(vendor.id))
+      idMapping = migratedIdMapping(vendor.shadow, table)
+      mappingNote = `  ids mapped through ${table.size} migrated object(s) in ${ledger.description}`
+    } finally {
+      await ledger.close()
+    }
+  }
   const proxy = await startShadowProxy({
     vendor,
     sourceUrl: command.sourceUrl,
     paybridgeUrl: command.paybridgeUrl,
     paybridge,
+    ...(idMapping === undefined ? {} : { idMapping }),
     ignoreFields: command.ignoreFields,
     host: command.host,
     port: command.port
@@ -151,6 +166,7 @@ const runShadowCommand = async (command: ShadowCommand): Promise<number> => {
     [
       `Shadow proxy for ${vendor.title} listening on ${proxy.url}`,
       `  forwards to ${command.sourceUrl}, mirrors reads to ${command.paybridgeUrl}`,
+      mappingNote,
       `  readiness report: ${command.report}.md / .json (every ${command.reportIntervalMs / 1000} s, and on exit)`,
       ""
     ].join("\n")

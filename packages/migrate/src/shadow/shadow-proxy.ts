@@ -21,7 +21,10 @@ import { endpointOf, type MirrorRequest } from "./shadow-rules.ts"
 /** How vendor ids become Paybridge ids on a mirrored read, and back in Paybridge's answer. */
 export interface ShadowIdMapping {
   readonly toPaybridge: (request: MirrorRequest) => MirrorRequest | Promise<MirrorRequest>
+  /** Paybridge's answer with its ids made the vendor's; `request` is the read as the client sent it. */
   readonly fromPaybridge?: (body: ExactJson, request: MirrorRequest) => ExactJson | Promise<ExactJson>
+  /** Fields that legitimately differ on data this mapping came from (a migration's own time and principal). */
+  readonly ignoreFields?: ReadonlyArray<string>
 }
 
 /** Ids are the same on both sides (a rehearsal against an identical copy, or ids kept by the migration). */
@@ -107,7 +110,9 @@ export const startShadowProxy = async (options: ShadowProxyOptions): Promise<Sha
   const tally = new ShadowTally(options.maxDifferences ?? 50)
   const rules = options.vendor.shadow
   const mapping = options.idMapping ?? identityIdMapping
-  const volatile = [...rules.volatileFields, ...(options.ignoreFields ?? [])].map(pathPattern)
+  const volatile = [...rules.volatileFields, ...(mapping.ignoreFields ?? []), ...(options.ignoreFields ?? [])].map(
+    pathPattern
+  )
   const ignore = (path: string) => volatile.some((test) => test(path))
   const normaliseVendor = baseStripper(options.sourceUrl)
   const normalisePaybridge = baseStripper(options.paybridgeUrl)
@@ -133,7 +138,7 @@ export const startShadowProxy = async (options: ShadowProxyOptions): Promise<Sha
       const vendorJson = parseOrNull(vendorText)
       let paybridgeJson = parseOrNull(response.text)
       if (paybridgeJson !== undefined && mapping.fromPaybridge !== undefined) {
-        paybridgeJson = await mapping.fromPaybridge(paybridgeJson, mapped)
+        paybridgeJson = await mapping.fromPaybridge(paybridgeJson, request)
       }
       if (vendorJson !== undefined || paybridgeJson !== undefined) {
         differences.push(...compareJson(vendorJson, paybridgeJson, { ignore, normaliseVendor, normalisePaybridge }))

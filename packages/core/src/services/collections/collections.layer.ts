@@ -27,8 +27,11 @@ import { advanceCollection, collectionEvent, openCollection, submitForCollection
 import { parsePositiveAmount } from "../shared/exact-amounts.ts"
 import {
   bookRefundAttempt,
+  type GatewayNotice,
   pendingRefundAmount,
   reconcileAttempts,
+  recordNotice,
+  voidAtGateway,
   withdrawUnsentCharge
 } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
@@ -46,7 +49,13 @@ import {
   visibleDocument
 } from "../shared/record-access.ts"
 import { ensureLeftToReverse } from "../shared/reversal-booking.ts"
-import { Collections, type CreatePaymentLinkInput, PaymentLink, type ReconcileInput } from "./collections.service.ts"
+import {
+  Collections,
+  type CreatePaymentLinkInput,
+  type ListGatewayAttemptsInput,
+  PaymentLink,
+  type ReconcileInput
+} from "./collections.service.ts"
 
 /** Shared body of cancelCollection and failCollection: the collection ends, the payment returns to draft. */
 const unwindCollection = (input: C.CollectionOutcomeInput, action: "cancel" | "fail") =>
@@ -138,10 +147,12 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
       }, ports)
 
       const cancelCollection = Effect.fn("Collections.cancelCollection")(function* (input: C.CollectionOutcomeInput) {
+        yield* voidAtGateway("cancelCollection", input.paymentId)
         return yield* mutation("cancelCollection", input, PaymentDetail, unwindCollection(input, "cancel"))
       }, ports)
 
       const failCollection = Effect.fn("Collections.failCollection")(function* (input: C.CollectionOutcomeInput) {
+        yield* voidAtGateway("failCollection", input.paymentId)
         return yield* mutation("failCollection", input, PaymentDetail, unwindCollection(input, "fail"))
       }, ports)
 
@@ -261,8 +272,25 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
       ) {
         return yield* query(
           "reconcileGatewayAttempts",
-          reconcileAttempts({ minimumAgeMs: input.minimumAgeMs ?? 30_000, limit: input.limit ?? 500 })
+          reconcileAttempts({
+            minimumAgeMs: input.minimumAgeMs ?? 30_000,
+            limit: input.limit ?? 500,
+            maxTries: input.maxTries,
+            backoffBaseMs: input.backoffBaseMs,
+            holder: input.holder,
+            leaseMs: input.leaseMs
+          })
         )
+      }, ports)
+
+      const listGatewayAttempts = Effect.fn("Collections.listGatewayAttempts")(function* (
+        input: ListGatewayAttemptsInput
+      ) {
+        return yield* query("listGatewayAttempts", store.gatewayAttempts.listInState(input.state, input.limit ?? 100))
+      }, ports)
+
+      const recordGatewayNotice = Effect.fn("Collections.recordGatewayNotice")(function* (input: GatewayNotice) {
+        return yield* query("recordGatewayNotice", recordNotice(input))
       }, ports)
 
       return Collections.of({
@@ -272,7 +300,9 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
         failCollection,
         reverseThroughGateway,
         createPaymentLink,
-        reconcileGatewayAttempts
+        reconcileGatewayAttempts,
+        listGatewayAttempts,
+        recordGatewayNotice
       })
     })
   )

@@ -9,13 +9,14 @@ import { Context, type Effect, Schema } from "effect"
 import type { AllClassified } from "../../auth/permissions.ts"
 import type { Forbidden, InvalidTransition, NotFound, StorageUnavailable, ValidationFailed } from "../../errors.ts"
 import { CustomerId, DocumentId, GatewayId, ReversalId } from "../../model/ids.ts"
+import { type GatewayAttempt, GatewayAttemptState } from "../../model/records.ts"
 import { TextOfLength } from "../../model/text.ts"
 import { CurrencyCode } from "../../money/currency.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import { AmountInput } from "../ledger-commands.ts"
 import { PaymentDetail } from "../payments/payments.service.ts"
-import type { ReconcileReport } from "../shared/gateway-attempts.ts"
+import type { GatewayNotice, NoticeResult, ReconcileReport } from "../shared/gateway-attempts.ts"
 import type { CommandFailure } from "../shared/ledger-command.ts"
 
 /**
@@ -64,7 +65,22 @@ export type PaymentLink = typeof PaymentLink.Type
 export interface ReconcileInput {
   readonly minimumAgeMs?: number | undefined
   readonly limit?: number | undefined
+  /** Unanswered tries after which an attempt is given up to `needs-attention` (default 12). */
+  readonly maxTries?: number | undefined
+  /** The first back-off (default 30 s), doubled per unanswered try up to 1 hour. */
+  readonly backoffBaseMs?: number | undefined
+  /** Who runs the pass (the cluster lease's holder), e.g. the process; a new id per pass when absent. */
+  readonly holder?: string | undefined
+  /** How long the pass holds the cluster lease without renewing it (default 120 s). */
+  readonly leaseMs?: number | undefined
 }
+
+/** Gateway attempts in one state (e.g. `needs-attention`), oldest first. */
+export const ListGatewayAttemptsInput = Schema.Struct({
+  state: GatewayAttemptState,
+  limit: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 500 })))
+})
+export type ListGatewayAttemptsInput = typeof ListGatewayAttemptsInput.Type
 
 type Method<A, E> = Effect.Effect<A, E, CommandContext>
 
@@ -91,6 +107,12 @@ export interface CollectionsShape {
   ) => Method<PaymentLink, CommandFailure | ValidationFailed | NotFound>
   /** Settles gateway attempts left pending (a crash, a timeout) by asking their gateways. */
   readonly reconcileGatewayAttempts: (input: ReconcileInput) => Method<ReconcileReport, StorageUnavailable | Forbidden>
+  /** Attempts in a state, e.g. those the reconciler gave up on (`needs-attention`). */
+  readonly listGatewayAttempts: (
+    input: ListGatewayAttemptsInput
+  ) => Method<ReadonlyArray<GatewayAttempt>, StorageUnavailable | Forbidden>
+  /** A gateway's verified notice (a webhook event) about one of our attempts, recorded like its own answer. */
+  readonly recordGatewayNotice: (input: GatewayNotice) => Method<NoticeResult, StorageUnavailable | Forbidden>
 }
 
 // Every method needs an access level in auth/permissions.ts.

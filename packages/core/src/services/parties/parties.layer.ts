@@ -208,13 +208,20 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
       }, ports),
 
       listCustomers: Effect.fn("Parties.listCustomers")(function* (
-        input: C.PageInput & { readonly search?: string | undefined }
+        input: C.PageInput & {
+          readonly search?: string | undefined
+          readonly ids?: ReadonlyArray<CustomerId> | undefined
+        }
       ) {
         return yield* query(
           "listCustomers",
-          Effect.flatMap(currentPrincipal, (principal) =>
-            store.customers.list({ ...paging(input), ids: scopedCustomerIds(principal), search: input.search })
-          )
+          Effect.flatMap(currentPrincipal, (principal) => {
+            const scope = scopedCustomerIds(principal)
+            const wanted = input.ids
+            const ids =
+              wanted === undefined ? scope : scope === undefined ? wanted : wanted.filter((id) => scope.includes(id))
+            return store.customers.list({ ...paging(input), ids, search: input.search })
+          })
         )
       }, ports),
 

@@ -27,8 +27,12 @@ export interface PartiesShape {
     input: C.UpdateCustomerInput
   ) => Method<Customer, CommandFailure | ValidationFailed | NotFound>
   readonly getCustomer: (id: CustomerId) => Method<Customer, ReadFailure | NotFound>
+  /** `ids`: only these customers (e.g. the customers a page of payments names, read at once). */
   readonly listCustomers: (
-    input: C.PageInput & { readonly search?: string | undefined }
+    input: C.PageInput & {
+      readonly search?: string | undefined
+      readonly ids?: ReadonlyArray<CustomerId> | undefined
+    }
   ) => Method<Page<Customer>, ReadFailure | ValidationFailed>
   readonly createGateway: (input: C.CreateGatewayInput) => Method<Gateway, CommandFailure>
   /** Renames, enables or disables a gateway; one `gateway.updated` event per change. */

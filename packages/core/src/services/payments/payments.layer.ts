@@ -28,7 +28,7 @@ import {
   parseAmount,
   parsePositiveAmount
 } from "../shared/exact-amounts.ts"
-import { withdrawUnsentCharge } from "../shared/gateway-attempts.ts"
+import { voidAtGateway, withdrawUnsentCharge } from "../shared/gateway-attempts.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { mutation, paging, paymentMutation, query } from "../shared/ledger-command.ts"
 import { minor } from "../shared/ledger-events.ts"
@@ -237,6 +237,17 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         )
       }, ports)
 
+      const paymentDetails = Effect.fn("Payments.paymentDetails")(function* (rows: ReadonlyArray<Payment>) {
+        return yield* query(
+          "paymentDetails",
+          Effect.gen(function* () {
+            for (const customerId of new Set(rows.map((payment) => payment.customerId))) yield* inScope(customerId)
+            const children = yield* store.payments.childrenOfPayments(rows.map((payment) => payment.id))
+            return rows.map((payment) => detailOf(payment, children.get(payment.id) ?? noChildren))
+          })
+        )
+      }, ports)
+
       const paymentOverview = Effect.fn("Payments.paymentOverview")(function* (input: C.OverviewInput) {
         return yield* query(
           "paymentOverview",
@@ -292,6 +303,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       }, ports)
 
       const cancelPayment = Effect.fn("Payments.cancelPayment")(function* (input: C.CancelPaymentInput) {
+        yield* voidAtGateway("cancelPayment", input.paymentId)
         return yield* paymentMutation("cancelPayment", input, Payment, (target) =>
           Effect.gen(function* () {
             const state = yield* paymentTransition(target, "cancel")
@@ -400,6 +412,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         getPayment,
         viewPayment,
         listPayments,
+        paymentDetails,
         paymentOverview,
         postPayment,
         rejectPayment,

@@ -65,6 +65,11 @@ export interface PaymentsShape {
     include?: PaymentViewInclude
   ) => Method<PaymentViewDetail, ReadFailure | NotFound>
   readonly listPayments: (input: C.PaymentQueryInput) => Method<Page<Payment>, ReadFailure | ValidationFailed>
+  /**
+   * The details of a page of payments (as `listPayments` gave them), everything hanging off them
+   * read in one statement; in the order given.
+   */
+  readonly paymentDetails: (payments: ReadonlyArray<Payment>) => Method<ReadonlyArray<PaymentDetail>, ReadFailure>
   /** Figures for the admin overview (volume, pending collection, reversals, top debtors). */
   readonly paymentOverview: (input: C.OverviewInput) => Method<PaymentOverview, ReadFailure | ValidationFailed>
   readonly postPayment: (input: C.PostPaymentInput) => Method<Payment, CommandFailure | NotFound | InvalidTransition>

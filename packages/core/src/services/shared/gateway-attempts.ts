@@ -9,11 +9,15 @@
  * refund approved → the reversal is booked, declined → nothing changes. The reconciler settles
  * attempts left pending (a crash, a timeout) by asking the gateway for the key, and re-sends an
  * attempt the gateway never saw with the same key, so nothing is charged twice and no charge is left
- * unbooked.
+ * unbooked. It backs off exponentially per attempt (`nextTryAt`, counted in `tries`), gives an
+ * attempt the gateway never answers up to `needs-attention` after `maxTries`, and runs once per
+ * cluster: a pass holds the `gateway-reconciler` lease (a row every process shares), and a process
+ * that cannot take it skips the pass.
  */
 import { Context, Effect } from "effect"
+import { authorize, type LedgerOperation } from "../../auth/permissions.ts"
 import type { BusinessDate } from "../../model/common.ts"
-import type { DocumentId, GatewayAttemptId } from "../../model/ids.ts"
+import type { DocumentId, GatewayAttemptId, PaymentId } from "../../model/ids.ts"
 import type { Gateway, GatewayAttempt, Payment } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { type AttemptLookupOutcome, type ChargeOutcome, PaymentGateways } from "../../ports/payment-gateway.ts"
@@ -26,6 +30,7 @@ import { savePayment } from "./guarded-saves.ts"
 import { minor, recordEvent } from "./ledger-events.ts"
 import { paymentTransition, refused } from "./lifecycle-steps.ts"
 import { bookPosting, paymentEvent } from "./payment-posting.ts"
+import { currentPrincipal, visiblePayment } from "./record-access.ts"
 import { bookReversal } from "./reversal-booking.ts"
 
 /** The ports the queued call and its settlement use, captured from the booking command. */
@@ -39,7 +44,10 @@ const capturedPorts = Effect.gen(function* () {
   )
 })
 
-const attemptEvent = (type: "gateway.attempt-booked" | "gateway.attempt-settled", attempt: GatewayAttempt) =>
+const attemptEvent = (
+  type: "gateway.attempt-booked" | "gateway.attempt-settled" | "gateway.attempt-needs-attention",
+  attempt: GatewayAttempt
+) =>
   recordEvent({
     type,
     entity: "payment",
@@ -82,6 +90,7 @@ const newAttempt = Effect.fnUntraced(function* (
     createdAt: at,
     sentAt: null,
     settledAt: null,
+    nextTryAt: null,
     updatedAt: at
   })
   yield* attemptEvent("gateway.attempt-booked", attempt)
@@ -89,6 +98,9 @@ const newAttempt = Effect.fnUntraced(function* (
   yield* afterCommit(Effect.provideContext(sendAttempt(attempt.id), ports))
   return attempt
 })
+
+/** Attempts still waiting for the gateway's answer (the reconciler retries only `pending` ones). */
+const isOpen = (attempt: GatewayAttempt) => attempt.state === "pending" || attempt.state === "needs-attention"
 
 /** Books the charge of a pending payment (customer locked, inside the command's transaction). */
 export const bookChargeAttempt = (payment: Payment, gateway: Gateway, token: string | null) =>
@@ -104,11 +116,59 @@ export const bookChargeAttempt = (payment: Payment, gateway: Gateway, token: str
   })
 
 /**
+ * Before a pending gateway payment is cancelled or returned to draft (outside any transaction, the
+ * caller authorised and the payment visible to it): each of its open charge attempts already at the
+ * gateway is cancelled (voided) there, and a `cancelled` answer closes the attempt (`cancelled`,
+ * in its own transaction under the customer's lock), so the change that follows goes ahead. Any
+ * other answer (the charge completed or is settling, the gateway unreachable) leaves the attempt
+ * open and `withdrawUnsentCharge` refuses the change: the gateway's answer decides the payment.
+ */
+export const cancelSentCharges = (payment: Payment) =>
+  Effect.gen(function* () {
+    if (payment.gatewayId === null || payment.state !== "pending") return
+    const store = yield* LedgerStore
+    const gateways = yield* PaymentGateways
+    const attempts = yield* store.gatewayAttempts.listByPayment(payment.id)
+    for (const attempt of attempts) {
+      if (attempt.kind !== "charge" || !isOpen(attempt) || attempt.sentAt === null) continue
+      const gateway = yield* store.gateways.get(attempt.gatewayId)
+      if (gateway === null || gateways.refusal(gateway) !== null) continue
+      const outcome = yield* gateways.cancel({
+        gateway,
+        attemptKey: attempt.attemptKey,
+        chargeReference: attempt.gatewayReference ?? payment.gatewayReference
+      })
+      if (outcome.status !== "cancelled") continue
+      yield* store.transaction(
+        Effect.gen(function* () {
+          yield* store.lockCustomer(attempt.customerId)
+          const current = yield* store.gatewayAttempts.get(attempt.id)
+          if (current === null || !isOpen(current)) return
+          const at = yield* now
+          const closed = yield* store.gatewayAttempts.update({
+            ...current,
+            state: "cancelled",
+            gatewayReference: outcome.gatewayReference,
+            message: "cancelled at the gateway before it completed",
+            settledAt: at,
+            updatedAt: at
+          })
+          yield* attemptEvent("gateway.attempt-settled", closed)
+        })
+      )
+    }
+  }).pipe(
+    // Not cancelled or not recorded: the attempt stays open, and the change is refused below.
+    Effect.ignore,
+    Effect.withSpan("GatewayAttempts.cancelSent")
+  )
+
+/**
  * Before a pending gateway payment is cancelled or returned to draft (customer locked, inside the
  * command's transaction): its charge attempt not yet sent is abandoned, so it is never sent; one
- * already at the gateway refuses the change, since the gateway contract has no cancel call and the
- * gateway's answer (or the reconciler's) decides the payment — cancelling it here could leave money
- * taken and nothing booked.
+ * still open at the gateway (which `cancelSentCharges` could not cancel there) refuses the change:
+ * the gateway's answer (or the reconciler's) decides the payment — cancelling it here could leave
+ * money taken and nothing booked.
  */
 export const withdrawUnsentCharge = (payment: Payment, action: string) =>
   Effect.gen(function* () {
@@ -116,7 +176,7 @@ export const withdrawUnsentCharge = (payment: Payment, action: string) =>
     const store = yield* LedgerStore
     const attempts = yield* store.gatewayAttempts.listByPayment(payment.id)
     for (const attempt of attempts) {
-      if (attempt.kind !== "charge" || attempt.state !== "pending") continue
+      if (attempt.kind !== "charge" || !isOpen(attempt)) continue
       if (attempt.sentAt !== null) {
         return yield* Effect.fail(
           refused(
@@ -124,7 +184,7 @@ export const withdrawUnsentCharge = (payment: Payment, action: string) =>
             payment.id,
             payment.state,
             action,
-            "the charge is already at the payment gateway, which cannot cancel it; its answer decides the payment"
+            "the charge is already at the payment gateway, which did not cancel it; its answer decides the payment"
           )
         )
       }
@@ -146,7 +206,7 @@ export const pendingRefundAmount = (payment: Payment) =>
     const store = yield* LedgerStore
     const attempts = yield* store.gatewayAttempts.listByPayment(payment.id)
     return attempts
-      .filter((attempt) => attempt.kind === "refund" && attempt.state === "pending")
+      .filter((attempt) => attempt.kind === "refund" && isOpen(attempt))
       .reduce((sum, attempt) => sum + attempt.amount, 0n)
   })
 
@@ -233,10 +293,10 @@ export const recordOutcome = (id: GatewayAttemptId, outcome: AttemptLookupOutcom
     yield* store.transaction(
       Effect.gen(function* () {
         const first = yield* store.gatewayAttempts.get(id)
-        if (first === null || first.state !== "pending") return
+        if (first === null || !isOpen(first)) return
         yield* store.lockCustomer(first.customerId)
         const attempt = yield* store.gatewayAttempts.get(id)
-        if (attempt === null || attempt.state !== "pending") return
+        if (attempt === null || !isOpen(attempt)) return
         const at = yield* now
         if (outcome.status === "unknown" || outcome.status === "not-found") {
           yield* store.gatewayAttempts.update({
@@ -351,23 +411,142 @@ export interface ReconcileReport {
   readonly examined: number
   readonly settled: number
   readonly stillPending: number
+  /** Attempts given up to `needs-attention` in this pass. */
+  readonly needsAttention: number
+  /** Another process held the reconciler's lease: this pass did nothing. */
+  readonly leaseHeldElsewhere: boolean
+}
+
+export interface ReconcileOptions {
+  /** Attempts touched more recently are left alone (a call may be in flight). */
+  readonly minimumAgeMs: number
+  readonly limit: number
+  /** Who runs the pass (the lease's holder); a new id per pass when absent. */
+  readonly holder?: string | undefined
+  /** Unanswered tries after which an attempt needs attention (default 12). */
+  readonly maxTries?: number | undefined
+  /** First back-off (default 30 s), doubled per unanswered try up to `backoffMaxMs` (default 1 h). */
+  readonly backoffBaseMs?: number | undefined
+  readonly backoffMaxMs?: number | undefined
+  /** How long a pass holds the cluster lease without renewing it (default 120 s; renewed per attempt). */
+  readonly leaseMs?: number | undefined
+}
+
+interface ReconcileSettings {
+  readonly minimumAgeMs: number
+  readonly limit: number
+  readonly holder: string
+  readonly maxTries: number
+  readonly backoffBaseMs: number
+  readonly backoffMaxMs: number
+  readonly leaseMs: number
 }
 
 /**
- * Settles attempts still pending: each one older than `minimumAgeMs` (so a call in flight is left
- * alone) is looked up at its gateway by key; an answer is recorded, and an attempt the gateway never
- * saw is sent again with the same key.
+ * The name of the reconciler's lease and how long a pass holds it without renewing, by default. A
+ * process killed mid-pass keeps the others out until it expires; correctness never depends on it
+ * (each attempt is settled under its customer's lock and re-sent only with its own key).
  */
-export const reconcileAttempts = (options: { readonly minimumAgeMs: number; readonly limit: number }) =>
+export const reconcilerLease = { name: "gateway-reconciler", ttlMs: 120_000 } as const
+
+/** The wait before the next try after `tries` unanswered ones: base · 2^(tries-1), at most `max`. */
+export const backoffDelayMs = (tries: number, baseMs: number, maxMs: number): number =>
+  Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(30, tries - 1)))
+
+/**
+ * After a try that left the attempt open without the gateway's decision: counts it and sets when to
+ * try next, or gives it up to `needs-attention` (an event says so) once `maxTries` is reached. A
+ * `pending` answer from the gateway (it holds the charge, e.g. a bank debit still processing) only
+ * backs off: the gateway decides it later.
+ */
+const backOff = (id: GatewayAttemptId, answered: boolean, options: ReconcileSettings) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    return yield* store.transaction(
+      Effect.gen(function* () {
+        const first = yield* store.gatewayAttempts.get(id)
+        if (first === null || first.state !== "pending") return false
+        yield* store.lockCustomer(first.customerId)
+        const attempt = yield* store.gatewayAttempts.get(id)
+        if (attempt === null || attempt.state !== "pending") return false
+        const at = yield* now
+        const tries = attempt.tries + 1
+        if (!answered && tries >= options.maxTries) {
+          const given = yield* store.gatewayAttempts.update({
+            ...attempt,
+            state: "needs-attention",
+            tries,
+            nextTryAt: null,
+            message: `the gateway gave no answer after ${tries} tries${attempt.message === null ? "" : ` (last: ${attempt.message})`}`,
+            updatedAt: at
+          })
+          yield* attemptEvent("gateway.attempt-needs-attention", given)
+          return true
+        }
+        const delay = backoffDelayMs(tries, options.backoffBaseMs, options.backoffMaxMs)
+        yield* store.gatewayAttempts.update({
+          ...attempt,
+          tries,
+          nextTryAt: new Date(at.getTime() + delay),
+          updatedAt: at
+        })
+        return false
+      })
+    )
+  })
+
+/**
+ * Settles attempts still pending and due (older than `minimumAgeMs`, past their `nextTryAt`): each
+ * is looked up at its gateway by key; an answer is recorded, an attempt the gateway never saw is
+ * sent again with the same key, and one still without a decision backs off (or needs attention).
+ * Only the holder of the reconciler's lease runs a pass; the lease is renewed before each attempt,
+ * so a pass longer than the lease's time stops rather than overlap another process's.
+ */
+export const reconcileAttempts = (input: ReconcileOptions) =>
+  Effect.gen(function* () {
+    const options: ReconcileSettings = {
+      minimumAgeMs: input.minimumAgeMs,
+      limit: input.limit,
+      holder: input.holder ?? `reconciler-${crypto.randomUUID()}`,
+      maxTries: input.maxTries ?? 12,
+      backoffBaseMs: input.backoffBaseMs ?? 30_000,
+      backoffMaxMs: input.backoffMaxMs ?? 3_600_000,
+      leaseMs: input.leaseMs ?? reconcilerLease.ttlMs
+    }
+    const store = yield* LedgerStore
+    const empty = { examined: 0, settled: 0, stillPending: 0, needsAttention: 0 }
+    if (!(yield* holdLease(options))) return { ...empty, leaseHeldElsewhere: true } satisfies ReconcileReport
+    return yield* settleDue(options).pipe(
+      Effect.ensuring(Effect.ignore(store.leases.release(reconcilerLease.name, options.holder)))
+    )
+  }).pipe(Effect.withSpan("GatewayAttempts.reconcile"))
+
+/** Takes or renews the reconciler's lease for `options.holder`. */
+const holdLease = (options: ReconcileSettings) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const at = yield* now
+    return yield* store.leases.acquire(
+      reconcilerLease.name,
+      options.holder,
+      at,
+      new Date(at.getTime() + options.leaseMs)
+    )
+  })
+
+/** One pass over the due attempts, the lease held (and renewed before each attempt). */
+const settleDue = (options: ReconcileSettings) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const gateways = yield* PaymentGateways
-    const at = (yield* now).getTime()
-    const pending = yield* store.gatewayAttempts.listPending(options.limit)
+    const at = yield* now
+    const due = yield* store.gatewayAttempts.listDue(at, options.limit)
     let settled = 0
     let examined = 0
-    for (const attempt of pending) {
-      if (at - attempt.updatedAt.getTime() < options.minimumAgeMs) continue
+    let needsAttention = 0
+    for (const attempt of due) {
+      if (at.getTime() - attempt.updatedAt.getTime() < options.minimumAgeMs) continue
+      if (!(yield* holdLease(options))) break
       examined += 1
       const gateway = yield* store.gateways.get(attempt.gatewayId)
       if (gateway === null || gateways.refusal(gateway) !== null) continue
@@ -380,7 +559,73 @@ export const reconcileAttempts = (options: { readonly minimumAgeMs: number; read
       if (found.status === "not-found") yield* sendAttempt(attempt.id)
       else yield* recordOutcome(attempt.id, found)
       const after = yield* store.gatewayAttempts.get(attempt.id)
-      if (after !== null && after.state !== "pending") settled += 1
+      if (after !== null && after.state !== "pending") {
+        settled += 1
+        continue
+      }
+      const answered = found.status === "pending"
+      if (yield* backOff(attempt.id, answered, options).pipe(Effect.orElseSucceed(() => false))) needsAttention += 1
     }
-    return { examined, settled, stillPending: examined - settled } satisfies ReconcileReport
-  }).pipe(Effect.withSpan("GatewayAttempts.reconcile"))
+    return {
+      examined,
+      settled,
+      stillPending: examined - settled - needsAttention,
+      needsAttention,
+      leaseHeldElsewhere: false
+    } satisfies ReconcileReport
+  })
+
+/** A gateway's verified notice about the object it made for one of our attempts (a webhook event). */
+export interface GatewayNotice {
+  /** The code of the gateway whose endpoint received it: an attempt of another gateway is not touched. */
+  readonly gatewayCode: string
+  readonly attemptKey: string
+  readonly kind: "charge" | "refund"
+  readonly outcome: Exclude<ChargeOutcome, { readonly status: "unknown" }>
+  /** What the gateway's object holds, in minor units (null when not expressible): must be the attempt's. */
+  readonly amount: bigint | null
+  readonly currency: string
+}
+
+/** What a notice did: `settled` (the attempt took this answer), `noted` (still pending), or why not. */
+export type NoticeResult = "settled" | "noted" | "already-settled" | "unknown-attempt" | "mismatch"
+
+/**
+ * Records a gateway's notice for the attempt booked with its key, exactly like the answer of the
+ * call itself (`recordOutcome`): only a pending attempt changes, under its customer's lock, so a
+ * duplicate delivery, a notice that arrives after the call's own answer (or after the reconciler)
+ * and a stale non-final notice arriving after a final one all leave the ledger as it is. A notice
+ * whose gateway, kind, amount or currency is not the attempt's changes nothing.
+ */
+export const recordNotice = (notice: GatewayNotice) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const attempt = yield* store.gatewayAttempts.getByKey(notice.attemptKey)
+    if (attempt === null) return "unknown-attempt" satisfies NoticeResult
+    const gateway = yield* store.gateways.get(attempt.gatewayId)
+    if (
+      gateway === null ||
+      gateway.code !== notice.gatewayCode ||
+      attempt.kind !== notice.kind ||
+      (notice.amount !== null && notice.amount !== attempt.amount) ||
+      notice.currency.toUpperCase() !== attempt.currency
+    ) {
+      return "mismatch" satisfies NoticeResult
+    }
+    if (!isOpen(attempt)) return "already-settled" satisfies NoticeResult
+    yield* recordOutcome(attempt.id, notice.outcome)
+    const after = yield* store.gatewayAttempts.get(attempt.id)
+    return (after === null || isOpen(after) ? "noted" : "settled") satisfies NoticeResult
+  }).pipe(Effect.withSpan("GatewayAttempts.notice"))
+
+/**
+ * The step before a command that cancels or unwinds a pending gateway payment: the principal must be
+ * allowed `operation` and see the payment; then its charge is voided at the gateway where it can be
+ * (`cancelSentCharges`), outside any transaction. Failures of the command itself come afterwards.
+ */
+export const voidAtGateway = (operation: LedgerOperation, paymentId: PaymentId) =>
+  Effect.gen(function* () {
+    yield* authorize(yield* currentPrincipal, operation)
+    const payment = yield* Effect.option(visiblePayment(paymentId))
+    if (payment._tag === "Some") yield* cancelSentCharges(payment.value)
+  })

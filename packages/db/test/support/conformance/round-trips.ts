@@ -69,7 +69,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261203290000PaymentReceivedAt",
         "Migration20261203300000IntegrityConstraints",
         "Migration20261203300100Sessions",
-        "Migration20261203400000GatewayAttempts"
+        "Migration20261203400000GatewayAttempts",
+        "Migration20261204300000VendorListIndexes",
+        "Migration20261204600000GatewayReconcilerBackoff"
       ])
     })
 

@@ -235,6 +235,26 @@ export class StandInState {
     return intent === undefined ? missing("payment_intent", id) : { status: 200, body: intent }
   }
 
+  /** Stripe cancels a PaymentIntent not yet captured or settled (`requires_*`); otherwise 400. */
+  cancelPaymentIntent(id: string, params: FormObject): StandInResult {
+    const intent = this.paymentIntents.get(id)
+    if (intent === undefined) return missing("payment_intent", id)
+    const cancellable = ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action"]
+    if (!cancellable.includes(String(intent.status))) {
+      return stripeError(400, {
+        type: "invalid_request_error",
+        code: "payment_intent_unexpected_state",
+        message: `You cannot cancel this PaymentIntent because it has a status of ${String(intent.status)}. Only a PaymentIntent with one of the following statuses may be canceled: ${cancellable.join(", ")}.`,
+        payment_intent: intent
+      })
+    }
+    intent.status = "canceled"
+    intent.cancellation_reason = text(params, "cancellation_reason") ?? null
+    intent.canceled_at = this.now()
+    this.emit("payment_intent.canceled", intent)
+    return { status: 200, body: intent }
+  }
+
   createRefund(params: FormObject, key: string | null, forced?: ForcedDecline): StandInResult {
     const reference = text(params, "payment_intent") ?? text(params, "charge")
     const intent = [...this.paymentIntents.values()].find(

@@ -26,6 +26,7 @@ export type Route =
   | "POST /v1/payment_intents"
   | "GET /v1/payment_intents/search"
   | "GET /v1/payment_intents/:id"
+  | "POST /v1/payment_intents/:id/cancel"
   | "POST /v1/refunds"
   | "GET /v1/refunds"
   | "GET /v1/refunds/:id"
@@ -64,6 +65,7 @@ const routes: ReadonlyArray<readonly [Route, string, RegExp]> = [
   ["GET /v1/payment_intents/search", "GET", /^\/v1\/payment_intents\/search$/],
   ["POST /v1/payment_intents", "POST", /^\/v1\/payment_intents$/],
   ["GET /v1/payment_intents/:id", "GET", /^\/v1\/payment_intents\/([^/]+)$/],
+  ["POST /v1/payment_intents/:id/cancel", "POST", /^\/v1\/payment_intents\/([^/]+)\/cancel$/],
   ["POST /v1/refunds", "POST", /^\/v1\/refunds$/],
   ["GET /v1/refunds", "GET", /^\/v1\/refunds$/],
   ["GET /v1/refunds/:id", "GET", /^\/v1\/refunds\/([^/]+)$/],
@@ -287,6 +289,8 @@ export class StripeStandIn {
         )
       case "GET /v1/payment_intents/:id":
         return this.state.retrievePaymentIntent(id)
+      case "POST /v1/payment_intents/:id/cancel":
+        return this.state.cancelPaymentIntent(id, params)
       case "POST /v1/refunds":
         return this.state.createRefund(params, key, forced)
       case "GET /v1/refunds":

@@ -1,8 +1,38 @@
-/** Billing Platform (UK) in the shadow proxy: GETs are reads; the API key header is the credential; `requestId` of error bodies is volatile. */
-import { isSafeMethod, type ShadowRules, withoutCredentialHeaders } from "../../shadow/shadow-rules.ts"
+/**
+ * Billing Platform (UK) in the shadow proxy: GETs are reads; the API key header is the credential;
+ * `requestId` of error bodies is volatile. Ids on migrated data: a customer id in the path
+ * (`customers/<id>/payments/`) is the vendor's, Paybridge's is the ledger customer it was booked as;
+ * refund rows are `R<n>` with the vendor's refund number on one side and the ledger refund id on the
+ * other. Payment ids (`payments/<id>`, row `id`, `N-R`) need nothing: the dialect shows a migrated
+ * payment under its vendor id.
+ */
+import {
+  isSafeMethod,
+  type ShadowIdForm,
+  type ShadowRules,
+  withoutCredentialHeaders
+} from "../../shadow/shadow-rules.ts"
+
+const customer: ShadowIdForm = { kind: "customer" }
+/** `R<n>`: the vendor's refund row id is the source id itself; Paybridge's wraps the ledger refund id. */
+const refundRow: ShadowIdForm = {
+  kind: "refund",
+  paybridgeUnwrap: (text) => /^R(\d+)$/u.exec(text)?.[1],
+  paybridgeWrap: (id) => `R${id}`
+}
 
 export const billingPlatformUkShadow: ShadowRules = {
   isRead: isSafeMethod,
   stripCredentials: withoutCredentialHeaders,
-  volatileFields: ["error.requestId"]
+  volatileFields: ["error.requestId"],
+  ids: {
+    pathIds: [{ pattern: /^customers\/([^/]+)\//u, forms: [customer] }],
+    queryIds: [],
+    answerIds: [
+      { field: "[].id", form: refundRow },
+      { field: "id", form: refundRow }
+    ],
+    answerLinks: [],
+    migrationFields: []
+  }
 }

@@ -2,8 +2,29 @@
  * CRM.COM in the shadow proxy: GET methods (`payments/show`, `list`, `get_latest`) are reads; the
  * credential is the `token` query parameter, which the mirror replaces with its own. The
  * `authentication/*` POSTs are writes and go to the vendor only.
+ *
+ * Ids on migrated data: accounts (`accounts_receivable.id`, `account_owner.id`,
+ * `accounts_receivable_identifier=id=…`) and invoices/bills (`invoices_to_pay_set[].id`) are 32-hex
+ * public ids — the vendor's on one side, the ledger object's on the other; an invoice's or a
+ * payment's `reference_number` is the vendor's own on one side and the ledger id on the other (the
+ * import kept the vendor's as an alias). Payment `id` and `number` need nothing (the dialect shows a
+ * migrated payment's own). Fields of the migration itself, not compared on migrated data: who
+ * recorded it and when (`received_by_user`, `log_information`, `issued_on`, `posted_on` — the
+ * dialect shows the booking's instant and principal; the source's are in the kept source record),
+ * and the 32-hex ids of payment types and methods (presets matched or created by the migration).
  */
-import { isSafeMethod, type ShadowRules, withoutCredentialHeaders } from "../../shadow/shadow-rules.ts"
+import {
+  isSafeMethod,
+  type ShadowIdForm,
+  type ShadowRules,
+  withoutCredentialHeaders
+} from "../../shadow/shadow-rules.ts"
+
+const account: ShadowIdForm = { kind: "customer", paybridge: "publicId" }
+const document: ShadowIdForm = { kind: "document", paybridge: "publicId" }
+const documentReference: ShadowIdForm = { kind: "document", vendor: { by: "alias", alias: "reference_number" } }
+const paymentReference: ShadowIdForm = { kind: "payment", vendor: { by: "alias", alias: "reference_number" } }
+const documentSets = ["invoices_to_pay_set", "bills_to_pay_set"]
 
 export const crmComShadow: ShadowRules = {
   isRead: isSafeMethod,
@@ -14,5 +35,29 @@ export const crmComShadow: ShadowRules = {
     const rest = params.toString()
     return withoutCredentialHeaders({ ...request, path: rest === "" ? pathname : `${pathname}?${rest}` })
   },
-  volatileFields: []
+  volatileFields: [],
+  ids: {
+    pathIds: [],
+    queryIds: [{ param: "accounts_receivable_identifier", form: account, value: /^id=(.+)$/u }],
+    answerIds: [
+      ...["data.", "data[]."].flatMap((data) => [
+        { field: `${data}accounts_receivable.id`, form: account },
+        { field: `${data}accounts_receivable.account_owner.id`, form: account },
+        { field: `${data}reference_number`, form: paymentReference },
+        ...documentSets.flatMap((set) => [
+          { field: `${data}${set}[].id`, form: document },
+          { field: `${data}${set}[].reference_number`, form: documentReference }
+        ])
+      ])
+    ],
+    answerLinks: [],
+    migrationFields: [
+      "**.received_by_user.*",
+      "**.log_information.**",
+      "**.issued_on",
+      "**.posted_on",
+      "**.type.id",
+      "**.payment_method.id"
+    ]
+  }
 }

@@ -1,11 +1,38 @@
 /**
  * Elevate in the shadow proxy: GETs are reads; the bearer JWT is the credential; error bodies'
  * `requestId` is volatile, and so is their `path`, which names each server's own base path.
+ *
+ * Ids on migrated data: customer ids (`customer_id` / `customerId` parameters, `customerId` fields)
+ * are the vendor's on one side and the ledger customer's on the other; a refund's id likewise.
+ * Customer payment ids need nothing (the dialect shows a migrated payment under its vendor id).
  */
-import { isSafeMethod, type ShadowRules, withoutCredentialHeaders } from "../../shadow/shadow-rules.ts"
+import {
+  isSafeMethod,
+  type ShadowIdForm,
+  type ShadowRules,
+  withoutCredentialHeaders
+} from "../../shadow/shadow-rules.ts"
+
+const customer: ShadowIdForm = { kind: "customer" }
+const refund: ShadowIdForm = { kind: "refund" }
 
 export const elevateShadow: ShadowRules = {
   isRead: isSafeMethod,
   stripCredentials: withoutCredentialHeaders,
-  volatileFields: ["requestId", "path"]
+  volatileFields: ["requestId", "path"],
+  ids: {
+    pathIds: [{ pattern: /^refunds\/(\d+)$/u, forms: [refund] }],
+    queryIds: [
+      { param: "customer_id", form: customer },
+      { param: "customerId", form: customer }
+    ],
+    answerIds: [
+      { field: "customerId", form: customer },
+      { field: "[].customerId", form: customer },
+      { field: "[].id", form: refund, where: /^refunds\/?$/u },
+      { field: "id", form: refund, where: /^refunds\/\d+$/u }
+    ],
+    answerLinks: [],
+    migrationFields: []
+  }
 }
