@@ -86,7 +86,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 58)
+    assert.strictEqual(levels.length, 61)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -96,7 +96,9 @@ describe("roles", () => {
         "createBillingEntity",
         "createGateway",
         "createPreset",
+        "listGatewayAttempts",
         "reconcileGatewayAttempts",
+        "recordGatewayNotice",
         "reserveIds",
         "updateGateway",
         "updatePreset"
