@@ -11,7 +11,7 @@
  * map disabled, so every read sees the database; writes are native inserts/updates. Rows are
  * converted to domain records by the mappers. Lists are keyset-paginated with opaque cursors.
  */
-import { type FilterQuery, LockMode } from "@mikro-orm/core"
+import { type FilterQuery, LockMode, raw } from "@mikro-orm/core"
 import {
   type BalanceEntry,
   Conflict,
@@ -146,6 +146,24 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
             [table, above.toString(), table]
           )
         }
+      }),
+
+    // One multi-row upsert for several counters; RETURNING's row order is unspecified, so the
+    // values are matched to the names by name.
+    nextSequences: (names) =>
+      use("nextSequences", async (em) => {
+        if (names.length === 0) return []
+        const rows = (await em.execute(
+          `insert into sequences (name, value) values ${names.map(() => "(?, 1)").join(", ")} ` +
+            "on conflict (name) do update set value = sequences.value + 1 returning name, value",
+          [...names]
+        )) as ReadonlyArray<{ name: string; value: string | number | bigint }>
+        const byName = new Map(rows.map((row) => [row.name, BigInt(row.value)]))
+        return names.map((name) => {
+          const value = byName.get(name)
+          if (value === undefined) throw new Error(`nextSequences: the database returned no value for ${name}`)
+          return value
+        })
       }),
 
     billingEntities: {
@@ -381,14 +399,23 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
     balance: {
       append: (row) =>
         write("balance.append", async (em) => {
-          const rows = (await em.execute(
-            "select coalesce(max(sequence), 0) as last from balance_entries where customer_id = ?",
+          // The next sequence of the chain is computed by the insert itself (one statement).
+          const nextSequence = raw(
+            "(select coalesce(max(be.sequence), 0) + 1 from balance_entries be where be.customer_id = ?)",
             [row.customerId]
-          )) as ReadonlyArray<{ last: string | number | bigint }>
-          const sequence = Number(rows[0]?.last ?? 0) + 1
-          const record = { ...row, sequence }
-          const id = await em.insert(BalanceEntryEntity, balanceEntryToRow(record))
-          const stored: BalanceEntry = { ...record, id: trustedId(Number(id)) }
+          )
+          const result = await em
+            .createQueryBuilder(BalanceEntryEntity)
+            .insert({ ...balanceEntryToRow({ ...row, sequence: 0 }), sequence: nextSequence as unknown as number })
+            .returning(["id", "sequence"])
+            .execute("all")
+          const inserted = (result as unknown as ReadonlyArray<{ id: number | string; sequence: number | string }>)[0]
+          if (inserted === undefined) throw new Error("balance.append: the database returned no row")
+          const stored: BalanceEntry = {
+            ...row,
+            sequence: Number(inserted.sequence),
+            id: trustedId(Number(inserted.id))
+          }
           return stored
         }),
       list: (customerId, paging) =>
@@ -407,6 +434,22 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
 
     events: {
       append: (row) => insert("events.append", LedgerEventEntity, row, ledgerEventToRow),
+      appendAll: (rows) =>
+        write("events.appendAll", async (em) => {
+          if (rows.length === 0) return []
+          const result = await em
+            .createQueryBuilder(LedgerEventEntity)
+            .insert(rows.map(ledgerEventToRow))
+            .returning(["id"])
+            .execute("all")
+          const ids = (result as unknown as ReadonlyArray<{ id: number | string }>).map((inserted) =>
+            Number(inserted.id)
+          )
+          if (ids.length !== rows.length) throw new Error("events.appendAll: the database returned fewer rows")
+          // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.
+          ids.sort((a, b) => a - b)
+          return rows.map((row, index) => ({ ...row, id: trustedId(ids[index] ?? 0) }))
+        }),
       list: (query: EventQuery) =>
         listById<LedgerEventRow, ReturnType<typeof ledgerEventFromRow>>(
           "events.list",

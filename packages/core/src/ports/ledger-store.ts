@@ -305,6 +305,8 @@ export class LedgerStore extends Context.Service<
      * system that a dialect shows next to the ledger's own.
      */
     readonly reserveIds: (space: IdSpace | SequenceName, above: bigint) => Op<void>
+    /** The next value of each named counter, in the order named, taken in one statement. */
+    readonly nextSequences: (names: ReadonlyArray<SequenceName>) => Op<ReadonlyArray<bigint>>
 
     readonly billingEntities: {
       readonly insert: (row: New<BillingEntity>) => Write<BillingEntity>
@@ -344,6 +346,12 @@ export class LedgerStore extends Context.Service<
     }
     readonly payments: {
       readonly insert: (row: New<Payment>) => Write<Payment>
+      /**
+       * Inserts the payment unless one of its unique keys (public id, reference number, number,
+       * external reference) is taken, in which case nothing is written and the answer is `null`:
+       * the unique indexes answer, so a number needs no lookup before it is used.
+       */
+      readonly insertUnlessTaken: (row: New<Payment>) => Write<Payment | null>
       readonly get: (id: PaymentId) => Op<Payment | null>
       readonly getByPublicId: (publicId: string) => Op<Payment | null>
       readonly getByReferenceNumber: (referenceNumber: string) => Op<Payment | null>
@@ -432,14 +440,16 @@ export class LedgerStore extends Context.Service<
     }
     readonly balance: {
       /**
-       * Appends the next entry of the customer's chain, assigning `sequence` = last + 1 (the
-       * caller holds the customer lock, so sequences stay gap-free).
+       * Appends the next entry of the customer's chain, assigning `sequence` = last + 1 in the
+       * same statement (the caller holds the customer lock, so sequences stay gap-free).
        */
       readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Write<BalanceEntry>
       readonly list: (customerId: CustomerId, paging: Paging) => ListOp<BalanceEntry>
     }
     readonly events: {
       readonly append: (row: New<LedgerEvent>) => Write<LedgerEvent>
+      /** Appends several events in one statement, in the order given (ids ascending). */
+      readonly appendAll: (rows: ReadonlyArray<New<LedgerEvent>>) => Write<ReadonlyArray<LedgerEvent>>
       readonly list: (query: EventQuery) => ListOp<LedgerEvent>
     }
     /** Vendor-only objects of the dialects (see `DialectRecord`); listed by id ascending. */

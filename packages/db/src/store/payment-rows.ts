@@ -84,10 +84,25 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     rowComparison,
     searchTextContains,
     toPage,
-    use
+    use,
+    write
   } = session
   return {
     insert: (row) => insert("payments.insert", PaymentEntity, row, paymentToRow),
+    // `on conflict do nothing` without a target covers every unique index of the table (public id,
+    // reference number, number, external reference): a taken key writes nothing and returns no row.
+    insertUnlessTaken: (row) =>
+      write("payments.insertUnlessTaken", async (em) => {
+        const result = await em
+          .createQueryBuilder(PaymentEntity)
+          .insert(paymentToRow(row))
+          .onConflict()
+          .ignore()
+          .returning(["id"])
+          .execute("all")
+        const inserted = (result as unknown as ReadonlyArray<{ id: number | string }>)[0]
+        return inserted === undefined ? null : { ...row, id: trustedId(Number(inserted.id)) }
+      }),
     get: (id) => findOne("payments.get", PaymentEntity, { id }, paymentFromRow),
     getByPublicId: (publicId) => findOne("payments.getByPublicId", PaymentEntity, { publicId }, paymentFromRow),
     getByReferenceNumber: (referenceNumber) =>

@@ -51,6 +51,7 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
     lockCustomer: (id) => guard("lockCustomer", store.lockCustomer(id)),
     nextSequence: (name) => guard("nextSequence", store.nextSequence(name)),
     reserveIds: (space, above) => guard("reserveIds", store.reserveIds(space, above)),
+    nextSequences: (names) => guard("nextSequences", store.nextSequences(names)),
     billingEntities: group("billingEntities", store.billingEntities),
     customers: group("customers", store.customers),
     gateways: group("gateways", store.gateways),

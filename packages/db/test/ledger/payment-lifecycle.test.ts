@@ -7,6 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import {
   CustomerId,
   InvalidTransition,
+  LedgerStore,
   NotFound,
   type Page,
   Parties,
@@ -35,6 +36,44 @@ describe("payment lifecycle", () => {
         assert.strictEqual(payment.postedAt?.toISOString(), "2026-03-14T09:30:00.000Z")
         assert.strictEqual(payment.balanceAfterPosting, 4000n)
         assert.strictEqual(yield* balanceOf(customer.id), 4000n)
+      })
+    )
+  )
+
+  it.effect("skips a reference number and a posting number another payment already holds (imported ones can)", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const store = yield* LedgerStore
+        const customer = yield* newCustomer()
+        const { payment: first } = yield* newPayment(customer.id, "1.00")
+        // A payment holding the numbers the sequences hand out next, as an import with its own numbers would.
+        const { id: _id, ...copy } = first
+        yield* store.payments.insert({
+          ...copy,
+          publicId: "0123456789ABCDEF0123456789ABCDEF",
+          referenceNumber: "2",
+          number: "2"
+        })
+        const { payment } = yield* newPayment(customer.id, "2.50")
+        assert.deepStrictEqual([payment.referenceNumber, payment.number, payment.state], ["3", "3", "posted"])
+        const stored = yield* store.payments.get(payment.id)
+        assert.deepStrictEqual([stored?.referenceNumber, stored?.number], ["3", "3"])
+        const events = (yield* store.events.list({ paymentId: payment.id, cursor: null, limit: 10 })).items
+        assert.deepStrictEqual(
+          events.map((event) => [event.type, event.data["referenceNumber"] ?? event.data["number"]]),
+          [
+            ["payment.created", "3"],
+            ["payment.posted", "3"]
+          ]
+        )
+        const chain = yield* balanceChain(customer.id)
+        assert.deepStrictEqual(
+          chain.map((entry) => [entry.sequence, entry.balanceAfter, entry.description]),
+          [
+            [1, 100n, "payment 1 posted"],
+            [2, 350n, "payment 3 posted"]
+          ]
+        )
       })
     )
   )

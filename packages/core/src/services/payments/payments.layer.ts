@@ -85,7 +85,10 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 ...rest
               } = input
               const created = yield* openPayment(customer, { ...rest, amount, allocations })
-              return yield* paymentDetail(created)
+              // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
+              return created.gatewayId === null && allocations.length === 0
+                ? detailOf(created, noChildren)
+                : yield* paymentDetail(created)
             })
           )
         )

@@ -5,7 +5,7 @@
  */
 import { Effect } from "effect"
 import type { CustomerId, DocumentId, PaymentId, RefundId, ReversalId } from "../../model/ids.ts"
-import type { BalanceEntryKind } from "../../model/records.ts"
+import type { BalanceEntryKind, Customer } from "../../model/records.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import { existingCustomer } from "./record-access.ts"
@@ -23,8 +23,16 @@ export interface BalanceMovement {
 
 /** Moves the customer's balance by `movement.delta` and appends the entry; returns the entry. */
 export const moveBalance = Effect.fnUntraced(function* (customerId: CustomerId, movement: BalanceMovement) {
+  return yield* moveBalanceOf(yield* existingCustomer(customerId), movement)
+})
+
+/**
+ * {@link moveBalance} for a customer row the caller read under the customer lock and has not
+ * changed since (no second read; the update is still guarded by the row's version).
+ */
+export const moveBalanceOf = Effect.fnUntraced(function* (customer: Customer, movement: BalanceMovement) {
   const store = yield* LedgerStore
-  const customer = yield* existingCustomer(customerId)
+  const customerId = customer.id
   const at = yield* now
   const balanceAfter = customer.balance + movement.delta
   yield* store.customers.update({ ...customer, balance: balanceAfter, updatedAt: at }, customer.version)

@@ -1,12 +1,13 @@
 /**
- * The ledger's event log as commands write it: `recordEvent` appends one event carrying the
- * command context (who acted, through which protocol, which request and idempotency key), and
- * `minor` writes amounts in event data as decimal strings of minor units, never JS numbers.
+ * The ledger's event log as commands write it: `recordEvent` appends one event (`recordEvents`
+ * several in one write) carrying the command context (who acted, through which protocol, which
+ * request and idempotency key), and `minor` writes amounts in event data as decimal strings of
+ * minor units, never JS numbers.
  */
 import { Effect } from "effect"
 import type { CustomerId, PaymentId } from "../../model/ids.ts"
 import type { LedgerEvent } from "../../model/records.ts"
-import { LedgerStore } from "../../ports/ledger-store.ts"
+import { LedgerStore, type New } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import { CommandContext } from "../command-context.ts"
 
@@ -21,9 +22,22 @@ export type NewEvent = Pick<LedgerEvent, "type" | "entity" | "entityId" | "data"
 
 /** Appends an event carrying the command context (who, through what, which request and key). */
 export const recordEvent = Effect.fnUntraced(function* (event: NewEvent) {
-  const context = yield* CommandContext
   const store = yield* LedgerStore
-  return yield* store.events.append({
+  return yield* store.events.append(yield* eventRow(event))
+})
+
+/** Appends several events of one command in one write, in the order given. */
+export const recordEvents = Effect.fnUntraced(function* (events: ReadonlyArray<NewEvent>) {
+  const store = yield* LedgerStore
+  const rows: Array<New<LedgerEvent>> = []
+  for (const event of events) rows.push(yield* eventRow(event))
+  return yield* store.events.appendAll(rows)
+})
+
+/** The row of an event: what the command says, the command context and the clock. */
+const eventRow = Effect.fnUntraced(function* (event: NewEvent) {
+  const context = yield* CommandContext
+  const row: New<LedgerEvent> = {
     type: event.type,
     entity: event.entity,
     entityId: event.entityId,
@@ -36,5 +50,6 @@ export const recordEvent = Effect.fnUntraced(function* (event: NewEvent) {
     origin: context.origin,
     requestId: context.requestId,
     idempotencyKey: context.idempotencyKey
-  })
+  }
+  return row
 })

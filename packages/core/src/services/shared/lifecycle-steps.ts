@@ -7,9 +7,12 @@ import { InvalidTransition } from "../../errors.ts"
 import { nextPaymentState, type PaymentAction, type PaymentState } from "../../lifecycle/payment-lifecycle.ts"
 import type { Payment } from "../../model/records.ts"
 
-/** The state a payment moves to, from the lifecycle table; a refusal is `InvalidTransition`. */
+/**
+ * The state a payment moves to, from the lifecycle table; a refusal is `InvalidTransition`. A
+ * payment not inserted yet has no id (the refusal then names it `new`).
+ */
 export const paymentTransition = (
-  payment: Payment,
+  payment: Pick<Payment, "state"> & { readonly id?: Payment["id"] },
   action: PaymentAction
 ): Effect.Effect<PaymentState, InvalidTransition> => {
   const next = nextPaymentState(payment.state, action)
@@ -17,7 +20,7 @@ export const paymentTransition = (
     ? Effect.fail(
         new InvalidTransition({
           entity: "payment",
-          id: String(payment.id),
+          id: payment.id === undefined ? "new" : String(payment.id),
           from: payment.state,
           action,
           message: next.failure.message

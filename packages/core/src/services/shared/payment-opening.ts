@@ -1,26 +1,29 @@
 /**
  * Opening a payment for a locked customer, as `createPayment` and `payDocument` both do: presets
- * and references checked, the payment inserted as a draft, allocated and posted; or, through a
+ * and references checked, the payment inserted posted in one go when nothing is allocated, or as a
+ * draft, allocated and posted; or, through a
  * gateway this server drives, allocated, left pending with a charge attempt booked, the gateway
  * called after the commit (`gateway-attempts.ts`). Also the allocations a new payment asks for (explicit ones parsed exactly, and the
  * rest of the payment spread over the customer's unpaid invoices and bills oldest first).
  */
 import { Effect } from "effect"
 import { Conflict, validationFailed } from "../../errors.ts"
-import { newPublicId, type Page, toBusinessDate } from "../../model/common.ts"
+import { type ExternalRef, newPublicId, type Page, toBusinessDate } from "../../model/common.ts"
 import type { DocumentId, PresetId } from "../../model/ids.ts"
-import type { Customer, Document, PaymentPreset } from "../../model/records.ts"
-import { LedgerStore } from "../../ports/ledger-store.ts"
+import type { Customer, Document, Payment, PaymentPreset } from "../../model/records.ts"
+import { LedgerStore, type New } from "../../ports/ledger-store.ts"
 import { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import { type AllocationRequest, applyAllocations, planAllocations } from "./allocation-book.ts"
+import { moveBalanceOf } from "./balance-movements.ts"
 import { submitForCollection } from "./collection-steps.ts"
 import { type FieldPath, parsePositiveAmount } from "./exact-amounts.ts"
 import { bookChargeAttempt } from "./gateway-attempts.ts"
-import { minor } from "./ledger-events.ts"
-import { bookPosting, paymentEvent } from "./payment-posting.ts"
+import { minor, recordEvents } from "./ledger-events.ts"
+import { paymentTransition } from "./lifecycle-steps.ts"
+import { bookPosting, paymentEventOf, postedEvent } from "./payment-posting.ts"
 import { existingBillingEntity, existingGateway, existingPreset } from "./record-access.ts"
 
 /** A new payment's fields, amount parsed, allocations resolved. */
@@ -41,8 +44,9 @@ export const availablePreset = (id: PresetId, kind: PaymentPreset["kind"], path:
   })
 
 /**
- * Creates a payment for a locked customer: validates references and allocations first, then
- * inserts it as a draft, allocates and posts it, or books its gateway charge (pending).
+ * Creates a payment for a locked customer (`customer`: the row read under the lock, unchanged
+ * since): validates references and allocations first, then inserts it posted (nothing to
+ * allocate), or as a draft and allocates and posts it, or books its gateway charge (pending).
  */
 export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
   Effect.gen(function* () {
@@ -69,23 +73,19 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
       return yield* validationFailed(["initialState"], "a payment charged through a gateway cannot start as a draft")
     }
     if (spec.externalRef && (yield* store.payments.getByExternalRef(spec.externalRef)) !== null) {
-      return yield* new Conflict({
-        reason: "duplicate",
-        message: `a payment imported from ${spec.externalRef.system} ${spec.externalRef.id} exists`
-      })
+      return yield* duplicateImport(spec.externalRef)
     }
     yield* planAllocations({ customerId: customer.id, currency: customer.currency }, spec.amount, spec.allocations)
 
-    let referenceNumber: string
-    do {
-      referenceNumber = String(yield* store.nextSequence("payment-reference"))
-    } while ((yield* store.payments.getByReferenceNumber(referenceNumber)) !== null)
     const at = yield* now
     const date = yield* today
-    let created = yield* store.payments.insert({
+    // Without a gateway or allocations the payment is booked posted in one go: inserted in its
+    // final state (numbered, posting dates, balance after), the balance moved on the row read
+    // under the lock, both events written together; otherwise it starts as a draft.
+    const straightToPosted = gateway === null && spec.initialState !== "draft" && spec.allocations.length === 0
+    const postedState = straightToPosted ? yield* paymentTransition({ state: "draft" }, "post") : null
+    const draft: NumberlessPayment = {
       publicId: newPublicId(),
-      referenceNumber,
-      number: null,
       customerId: customer.id,
       currency: customer.currency,
       amount: spec.amount,
@@ -123,14 +123,36 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
       createdAt: at,
       updatedAt: at,
       version: 1
-    })
-    yield* paymentEvent("payment.created", created, {
-      referenceNumber,
+    }
+    const row: NumberlessPayment =
+      postedState === null
+        ? draft
+        : {
+            ...draft,
+            state: postedState,
+            postedOn: date,
+            postedAt: at,
+            balanceAfterPosting: customer.balance + spec.amount
+          }
+    let created = yield* insertNumbered(row, postedState !== null)
+    const createdEvent = paymentEventOf("payment.created", created, {
+      referenceNumber: created.referenceNumber,
       amount: minor(created.amount),
       currency: created.currency,
       paymentDate: created.paymentDate
     })
 
+    if (postedState !== null) {
+      const entry = yield* moveBalanceOf(customer, {
+        delta: created.amount,
+        kind: "payment-posted",
+        paymentId: created.id,
+        description: `payment ${created.number} posted`
+      })
+      yield* recordEvents([createdEvent, postedEvent(created, entry.balanceAfter)])
+      return created
+    }
+    yield* recordEvents([createdEvent])
     if (gateway === null) {
       created = yield* applyAllocations(created, spec.allocations)
       if (spec.initialState !== "draft") created = yield* bookPosting(created, date)
@@ -142,6 +164,41 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
     yield* bookChargeAttempt(submitted, gateway, cardToken)
     return submitted
   })
+
+/** A new payment's row before its numbers are drawn. */
+type NumberlessPayment = Omit<New<Payment>, "referenceNumber" | "number">
+
+/**
+ * Inserts a new payment under the next reference number (and, when `numbered`, the next posting
+ * number), drawn together in one statement. The unique indexes answer whether a number is free
+ * (payments imported with their own numbers can hold one): when the insert finds a key taken, the
+ * taken number is skipped and the insert tried again.
+ */
+const insertNumbered = Effect.fnUntraced(function* (row: NumberlessPayment, numbered: boolean) {
+  const store = yield* LedgerStore
+  const drawn = yield* store.nextSequences(numbered ? ["payment-reference", "payment-number"] : ["payment-reference"])
+  let referenceNumber = String(drawn[0])
+  let number = numbered ? String(drawn[1]) : null
+  let candidate: New<Payment> = { ...row, referenceNumber, number }
+  while (true) {
+    const inserted = yield* store.payments.insertUnlessTaken(candidate)
+    if (inserted !== null) return inserted
+    if ((yield* store.payments.getByReferenceNumber(referenceNumber)) !== null) {
+      referenceNumber = String(yield* store.nextSequence("payment-reference"))
+    } else if (number !== null && (yield* store.payments.getByNumber(number)) !== null) {
+      number = String(yield* store.nextSequence("payment-number"))
+    } else if (row.externalRef !== null && (yield* store.payments.getByExternalRef(row.externalRef)) !== null) {
+      return yield* duplicateImport(row.externalRef)
+    } else {
+      // Only the random public id can be left: draw another.
+      candidate = { ...candidate, publicId: newPublicId() }
+    }
+    candidate = { ...candidate, referenceNumber, number }
+  }
+})
+
+const duplicateImport = (ref: ExternalRef) =>
+  new Conflict({ reason: "duplicate", message: `a payment imported from ${ref.system} ${ref.id} exists` })
 
 /** A command's explicit allocations, each amount parsed exactly in the payment's currency. */
 export const parseAllocationRequests = (

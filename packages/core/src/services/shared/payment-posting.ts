@@ -11,19 +11,22 @@ import { now } from "../clock.ts"
 import { bookReservations } from "./allocation-book.ts"
 import { moveBalance } from "./balance-movements.ts"
 import { savePayment } from "./guarded-saves.ts"
-import { minor, recordEvent } from "./ledger-events.ts"
+import { minor, type NewEvent, recordEvent } from "./ledger-events.ts"
 import { paymentTransition } from "./lifecycle-steps.ts"
 
 /** Logs an event about `owner` (a payment event of its customer). */
 export const paymentEvent = (type: LedgerEventType, owner: Payment, data: Record<string, unknown>) =>
-  recordEvent({
-    type,
-    entity: "payment",
-    entityId: owner.id,
-    customerId: owner.customerId,
-    paymentId: owner.id,
-    data
-  })
+  recordEvent(paymentEventOf(type, owner, data))
+
+/** The event {@link paymentEvent} logs, for writing with others in one go (`recordEvents`). */
+export const paymentEventOf = (type: LedgerEventType, owner: Payment, data: Record<string, unknown>): NewEvent => ({
+  type,
+  entity: "payment",
+  entityId: owner.id,
+  customerId: owner.customerId,
+  paymentId: owner.id,
+  data
+})
 
 /**
  * Posts a draft or pending payment: number, posting dates, balance movement, event. `postedAt` is
@@ -55,20 +58,23 @@ export const bookPosting = Effect.fnUntraced(function* (
     postedAt: postedAt ?? (yield* now),
     balanceAfterPosting: entry.balanceAfter
   })
-  yield* recordEvent({
-    type: "payment.posted",
-    entity: "payment",
-    entityId: posted.id,
-    customerId: posted.customerId,
-    paymentId: posted.id,
-    data: {
-      number,
-      amount: minor(posted.amount),
-      currency: posted.currency,
-      postedOn,
-      ...(postedAt === undefined ? {} : { postedAt: postedAt.toISOString() }),
-      balanceAfter: minor(entry.balanceAfter)
-    }
-  })
+  yield* recordEvent(postedEvent(posted, entry.balanceAfter, postedAt))
   return yield* bookReservations(posted)
+})
+
+/** The `payment.posted` event of a payment just posted (`postedAt`: the instant the client stated, if any). */
+export const postedEvent = (posted: Payment, balanceAfter: bigint, postedAt?: Date): NewEvent => ({
+  type: "payment.posted",
+  entity: "payment",
+  entityId: posted.id,
+  customerId: posted.customerId,
+  paymentId: posted.id,
+  data: {
+    number: posted.number,
+    amount: minor(posted.amount),
+    currency: posted.currency,
+    postedOn: posted.postedOn,
+    ...(postedAt === undefined ? {} : { postedAt: postedAt.toISOString() }),
+    balanceAfter: minor(balanceAfter)
+  }
 })
