@@ -12,6 +12,7 @@ import { type ApiClient, TRPCProvider, useTRPC } from "./lib/trpc.ts"
 import { AccessPage } from "./pages/access.page.tsx"
 import { CompatibilityPage } from "./pages/compatibility.page.tsx"
 import { CustomerDetailPage, CustomersPage } from "./pages/customers.page.tsx"
+import { GatewaysPage } from "./pages/gateways.page.tsx"
 import { InvoiceDetailPage, InvoicesPage } from "./pages/invoices.page.tsx"
 import { MigrationsPage } from "./pages/migrations.page.tsx"
 import { OverviewPage } from "./pages/overview.page.tsx"
@@ -67,6 +68,7 @@ const Shell = () => {
     ["/customers", "Customers"],
     ["/invoices", "Invoices"],
     ["/presets", "Presets"],
+    ["/gateways", "Gateways"],
     ...(isAdmin ? ([["/access", "Access"]] as const) : []),
     ["/migrations", "Migrations"],
     ["/compatibility", "Compatibility"]
@@ -124,6 +126,7 @@ export const ConsoleRoutes = () => (
       <Route path="invoices" element={<InvoicesPage />} />
       <Route path="invoices/:documentId" element={<InvoiceDetailPage />} />
       <Route path="presets" element={<PresetsPage />} />
+      <Route path="gateways" element={<GatewaysPage />} />
       <Route path="access" element={<AccessPage />} />
       <Route path="migrations" element={<MigrationsPage />} />
       <Route path="compatibility" element={<CompatibilityPage />} />

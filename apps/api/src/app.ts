@@ -67,7 +67,7 @@ import {
   throttleFromConfig
 } from "./edge.ts"
 import { gatewayWebhooksApp } from "./gateway-webhooks.ts"
-import { liveGateways } from "./gateways.ts"
+import { liveGateways, storedGatewayCodes } from "./gateways.ts"
 import { errorField, logFrom } from "./logger.ts"
 import { metricsDocument, requestFinished, requestStarted, startRequestSpan } from "./observability.ts"
 
@@ -241,16 +241,10 @@ export const createApp = ({
   for (const path of ["/health", "/health/ready"]) {
     app.get(path, async (c) => {
       const up = await databaseAnswers()
+      const gateways = liveGateways(config.gateways, await storedGatewayCodes(runtime))
       // A draining process is not ready: a load balancer stops sending it new requests.
-      if (draining())
-        return c.json(
-          { status: "draining", database: up ? "up" : "down", gateways: liveGateways(config.gateways) },
-          503
-        )
-      return c.json(
-        { status: up ? "ok" : "unavailable", database: up ? "up" : "down", gateways: liveGateways(config.gateways) },
-        up ? 200 : 503
-      )
+      if (draining()) return c.json({ status: "draining", database: up ? "up" : "down", gateways }, 503)
+      return c.json({ status: up ? "ok" : "unavailable", database: up ? "up" : "down", gateways }, up ? 200 : 503)
     })
   }
 

@@ -32,6 +32,14 @@
  *   PAYBRIDGE_STRIPE_GATEWAYS gateway codes Stripe serves, comma-separated; each reads its secrets from
  *                        PAYBRIDGE_STRIPE_<CODE>_SECRET_KEY, _WEBHOOK_SECRET (and optional _API_BASE, _TIMEOUT_MS,
  *                        _SUCCESS_URL), <CODE> upper-cased with other characters as "_"
+ *   PAYBRIDGE_SECRETS_KEY the 256-bit key gateway secrets stored in the database are sealed with (AES-256-GCM):
+ *                        64 hex digits or 43 base64url characters (`openssl rand -hex 32`); unset: secrets cannot be
+ *                        stored, and a server whose database holds stored secrets refuses to start
+ *   PAYBRIDGE_SECRETS_KEY_PREVIOUS keys secrets were stored with before a key rotation, comma-separated: they still
+ *                        open, and each gateway's secrets are re-sealed with PAYBRIDGE_SECRETS_KEY when next saved
+ *   GATEWAY_SETTINGS_REFRESH how often each process checks for changed stored gateway settings (a rotation takes
+ *                        effect within this), default "2 seconds"
+ *   GATEWAY_WEBHOOK_GRACE how long a replaced webhook secret still verifies webhooks, default "24 hours"
  *   GATEWAY_RECONCILE_INTERVAL how often gateway attempts left pending are settled, default "1 minute"
  *   GATEWAY_RECONCILE_MIN_AGE how long an attempt is left alone first (a call may be in flight), default "30 seconds"
  *   PAYBRIDGE_FAULT_KILL_AT fault-injection tests only: SIGKILL this process at a phase of a gateway call,
@@ -40,6 +48,7 @@
 import { availableParallelism } from "node:os"
 import { isAbsolute, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { parseSecretsKey } from "@paybridge/db"
 import { type StripeGatewayConfig, stripeConfigFromEnv, validateStripeConfig } from "@paybridge/gateway-stripe"
 import { Config, ConfigProvider, Duration, Effect, type Option, Redacted, Schema } from "effect"
 
@@ -96,6 +105,14 @@ export interface AppConfig {
 
 /** The gateway drivers of this server; a gateway none of them serves refuses every payment. */
 export interface GatewaySetup {
+  /** The key stored gateway secrets are sealed with (`PAYBRIDGE_SECRETS_KEY`), or `null`: none can be stored. */
+  readonly secretsKey: Redacted.Redacted<Buffer> | null
+  /** Keys stored secrets were sealed with before (`PAYBRIDGE_SECRETS_KEY_PREVIOUS`). */
+  readonly previousSecretsKeys: ReadonlyArray<Redacted.Redacted<Buffer>>
+  /** How often stored gateway settings are checked for changes. */
+  readonly settingsRefresh: Duration.Duration
+  /** How long a replaced webhook secret still verifies webhooks. */
+  readonly webhookGrace: Duration.Duration
   /** The built-in deterministic test gateway serves every other gateway (`PAYBRIDGE_TEST_GATEWAY=1`). */
   readonly testGateway: boolean
   /** Stripe accounts, by the ledger gateway code they serve. */
@@ -179,7 +196,11 @@ const rawConfig = Config.all({
   stripeGateways: Config.String("PAYBRIDGE_STRIPE_GATEWAYS").pipe(Config.withDefault("")),
   reconcileInterval: Config.Duration("GATEWAY_RECONCILE_INTERVAL").pipe(Config.withDefault(Duration.minutes(1))),
   reconcileMinimumAge: Config.Duration("GATEWAY_RECONCILE_MIN_AGE").pipe(Config.withDefault(Duration.seconds(30))),
-  faultKillAt: Config.option(Config.Literals(faultPhases, "PAYBRIDGE_FAULT_KILL_AT"))
+  faultKillAt: Config.option(Config.Literals(faultPhases, "PAYBRIDGE_FAULT_KILL_AT")),
+  secretsKey: Config.option(Config.Redacted("PAYBRIDGE_SECRETS_KEY")),
+  previousSecretsKeys: Config.option(Config.Redacted("PAYBRIDGE_SECRETS_KEY_PREVIOUS")),
+  settingsRefresh: Config.Duration("GATEWAY_SETTINGS_REFRESH").pipe(Config.withDefault(Duration.seconds(2))),
+  webhookGrace: Config.Duration("GATEWAY_WEBHOOK_GRACE").pipe(Config.withDefault(Duration.hours(24)))
 })
 
 /** The environment prefix of a Stripe gateway's settings. */
@@ -260,6 +281,36 @@ export const loadConfig = (
         message: "PAYBRIDGE_WORKERS must be 1 with an in-memory SQLite database (each process would have its own)"
       })
     }
+    const secretsKey =
+      raw.secretsKey._tag === "Some" ? parseSecretsKey(Redacted.value(raw.secretsKey.value)) : undefined
+    if (secretsKey === null) {
+      return yield* new ConfigInvalid({
+        message:
+          "PAYBRIDGE_SECRETS_KEY must be a 256-bit key: 64 hex digits or 43 base64url characters (e.g. openssl rand -hex 32)"
+      })
+    }
+    const previousSecretsKeys =
+      raw.previousSecretsKeys._tag === "Some"
+        ? Redacted.value(raw.previousSecretsKeys.value)
+            .split(",")
+            .map((each) => each.trim())
+            .filter((each) => each !== "")
+            .map(parseSecretsKey)
+        : []
+    if (previousSecretsKeys.some((key) => key === null)) {
+      return yield* new ConfigInvalid({
+        message:
+          "PAYBRIDGE_SECRETS_KEY_PREVIOUS must be 256-bit keys (64 hex digits or 43 base64url characters), comma-separated"
+      })
+    }
+    if (previousSecretsKeys.length > 0 && secretsKey === undefined) {
+      return yield* new ConfigInvalid({
+        message: "PAYBRIDGE_SECRETS_KEY_PREVIOUS needs PAYBRIDGE_SECRETS_KEY (the new key)"
+      })
+    }
+    if (Duration.isLessThan(raw.settingsRefresh, Duration.millis(100))) {
+      return yield* new ConfigInvalid({ message: "GATEWAY_SETTINGS_REFRESH must be at least 100 milliseconds" })
+    }
     return {
       port: raw.port,
       host: raw.host,
@@ -282,6 +333,10 @@ export const loadConfig = (
       otlpEndpoint: raw.otlpEndpoint._tag === "Some" ? raw.otlpEndpoint.value.href.replace(/\/+$/, "") : null,
       serviceName: raw.serviceName,
       gateways: {
+        secretsKey: secretsKey === undefined ? null : Redacted.make(secretsKey),
+        previousSecretsKeys: previousSecretsKeys.flatMap((key) => (key === null ? [] : [Redacted.make(key)])),
+        settingsRefresh: raw.settingsRefresh,
+        webhookGrace: raw.webhookGrace,
         testGateway: raw.testGateway === "1" || raw.testGateway === "true",
         stripe: yield* readStripeGateways(provider, raw.stripeGateways),
         reconcileInterval: raw.reconcileInterval,

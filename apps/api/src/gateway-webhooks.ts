@@ -1,7 +1,9 @@
 /**
  * Stripe's webhook endpoint for each gateway Stripe serves: `POST /gateways/{code}/webhooks/stripe`.
  * The raw body (at most `MAX_BODY_BYTES`) and its `Stripe-Signature` header are verified with that
- * gateway's signing secret (`@paybridge/gateway-stripe`'s verifier: signature and a 300 s window);
+ * gateway's signing secret (`@paybridge/gateway-stripe`'s verifier: signature and a 300 s window;
+ * for a gateway served from stored settings, its current webhook secret or, during
+ * `GATEWAY_WEBHOOK_GRACE` after a rotation, the replaced one);
  * anything unverified answers 400 and changes nothing, an unknown gateway code 404. A verified
  * event about a charge or refund the ledger made (its attempt key in the object's metadata) is
  * recorded as that attempt's answer through `Collections.recordGatewayNotice`, which changes only
@@ -16,6 +18,7 @@ import { Effect } from "effect"
 import { Hono } from "hono"
 import type { AppRuntime } from "./app-runtime.ts"
 import { bufferBodyWithin } from "./edge.ts"
+import { storedWebhookVerifier } from "./gateways.ts"
 import type { LogFields } from "./logger.ts"
 
 const defaultToleranceSeconds = 300
@@ -53,8 +56,9 @@ export const gatewayWebhooksApp = (options: {
   const app = new Hono()
   app.post("/:code/webhooks/stripe", async (c) => {
     const code = c.req.param("code")
-    const verify = verifiers.get(code)
-    if (verify === undefined) {
+    // The environment's gateways first (it wins), then those served from stored settings (re-read on change).
+    const verify = verifiers.get(code) ?? (await storedWebhookVerifier(options.runtime, code))
+    if (verify === undefined || verify === null) {
       return c.json({ error: { code: "NOT_FOUND", message: `no Stripe gateway ${code} on this server` } }, 404)
     }
     if (!(await bufferBodyWithin(c, options.maxBodyBytes))) {

@@ -14,15 +14,29 @@ import {
   Collections,
   CommandContext,
   type Gateway,
+  type LedgerStore,
   makeTestGateway,
   PaymentGateways,
-  type ReconcileReport
+  type ReconcileReport,
+  type SecretsUnreadable,
+  type StorageUnavailable
 } from "@paybridge/core"
-import { type LedgerGatewayCalls, ledgerGatewayCalls, makeStripeDriver } from "@paybridge/gateway-stripe"
-import { Duration, Effect, Layer } from "effect"
+import {
+  type GatewayDriver,
+  type LedgerGatewayCalls,
+  ledgerGatewayCalls,
+  makeStripeDriver
+} from "@paybridge/gateway-stripe"
+import { Context, Duration, Effect, Layer } from "effect"
 import type { AppRuntime } from "./app-runtime.ts"
 import type { FaultPhase, GatewaySetup } from "./config.ts"
 import { errorField, type LogFields } from "./logger.ts"
+import { type StoredGatewayDrivers, storedGatewayDrivers } from "./stored-gateway-drivers.ts"
+
+/** The drivers serving gateways from their stored settings (current: re-read on change). */
+export class StoredGateways extends Context.Service<StoredGateways, StoredGatewayDrivers>()(
+  "@paybridge/api/StoredGateways"
+) {}
 
 /** What `/health` and the start banner say about the gateways (no secrets). */
 export interface LiveGateways {
@@ -32,10 +46,28 @@ export interface LiveGateways {
   readonly testGateway: boolean
 }
 
-export const liveGateways = (setup: GatewaySetup): LiveGateways => ({
-  stripe: setup.stripe.map((config) => config.gateway),
+export const liveGateways = (setup: GatewaySetup, stored: ReadonlyArray<string> = []): LiveGateways => ({
+  stripe: [...setup.stripe.map((config) => config.gateway), ...stored],
   testGateway: setup.testGateway
 })
+
+/** Codes of the gateways served from stored settings now (none when the runtime has no `StoredGateways`). */
+export const storedGatewayCodes = (runtime: AppRuntime): Promise<ReadonlyArray<string>> =>
+  runtime.runPromise(
+    Effect.map(Effect.serviceOption(StoredGateways), (stored) => (stored._tag === "Some" ? stored.value.codes() : []))
+  )
+
+/**
+ * The webhook verifier of a gateway served from stored settings now (its current webhook secret,
+ * and the replaced one during `GATEWAY_WEBHOOK_GRACE`), or `null`.
+ */
+export const storedWebhookVerifier = async (
+  runtime: AppRuntime,
+  code: string
+): Promise<GatewayDriver["verifyWebhook"] | null> => {
+  const stored = await runtime.runPromise(Effect.serviceOption(StoredGateways))
+  return stored._tag === "Some" ? (stored.value.forCode(code)?.driver.verifyWebhook ?? null) : null
+}
 
 /** One line for the banner. */
 export const describeGateways = (live: LiveGateways): string => {
@@ -48,17 +80,32 @@ export const describeGateways = (live: LiveGateways): string => {
     : parts.join("; ")
 }
 
-/** `PaymentGateways` over the configured drivers. */
-export const gatewaysLayer = (setup: GatewaySetup): Layer.Layer<PaymentGateways> =>
-  Layer.effect(
-    PaymentGateways,
+/**
+ * `PaymentGateways` over the configured drivers: a gateway the environment configures is served by
+ * that driver (the environment wins), otherwise by its settings stored in the database (see
+ * `stored-gateway-drivers.ts`; re-read on change), otherwise by the test gateway when enabled.
+ * Also provides `StoredGateways` (the drivers from stored settings, for `/health` and webhooks).
+ * Fails the start when stored secrets cannot be opened (no or another `PAYBRIDGE_SECRETS_KEY`).
+ */
+export const gatewaysLayer = (
+  setup: GatewaySetup
+): Layer.Layer<PaymentGateways | StoredGateways, StorageUnavailable | SecretsUnreadable, LedgerStore> =>
+  Layer.effectContext(
     Effect.gen(function* () {
       const byCode = new Map<string, LedgerGatewayCalls>()
       for (const config of setup.stripe) {
         byCode.set(config.gateway, ledgerGatewayCalls(yield* makeStripeDriver(config).pipe(Effect.orDie)))
       }
+      const stored = yield* storedGatewayDrivers({
+        refresh: setup.settingsRefresh,
+        webhookGrace: setup.webhookGrace,
+        environmentCodes: new Set(byCode.keys()),
+        log: (level, message, fields) =>
+          (level === "warn" ? Effect.logWarning(message) : Effect.logError(message)).pipe(Effect.annotateLogs(fields))
+      })
       const test = setup.testGateway ? makeTestGateway() : null
-      const served = (gateway: Gateway): LedgerGatewayCalls | null => byCode.get(gateway.code) ?? test
+      const served = (gateway: Gateway): LedgerGatewayCalls | null =>
+        byCode.get(gateway.code) ?? stored.forCode(gateway.code)?.calls ?? test
       const callsOf = (gateway: Gateway): LedgerGatewayCalls | null => {
         const calls = served(gateway)
         return calls === null || setup.faultKillAt === null ? calls : withKillAt(calls, setup.faultKillAt)
@@ -67,7 +114,7 @@ export const gatewaysLayer = (setup: GatewaySetup): Layer.Layer<PaymentGateways>
         status: "unknown" as const,
         message: `gateway ${gateway.code} has no driver configured on this server`
       })
-      return PaymentGateways.of({
+      const gateways = PaymentGateways.of({
         refusal: (gateway) =>
           callsOf(gateway) === null
             ? `gateway ${gateway.code} is not configured on this server (no driver serves it), so it cannot take payments`
@@ -80,6 +127,7 @@ export const gatewaysLayer = (setup: GatewaySetup): Layer.Layer<PaymentGateways>
           callsOf(request.gateway)?.createPaymentLink(request) ??
           Effect.succeed({ refused: notServed(request.gateway).message })
       })
+      return Context.make(PaymentGateways, gateways).pipe(Context.add(StoredGateways, stored))
     })
   )
 

@@ -20,13 +20,14 @@ import { Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { dirname } from "node:path"
 import { serve } from "@hono/node-server"
+import { SecretsUnreadable } from "@paybridge/core"
 import { Redacted } from "effect"
 import { makeAdminSessions } from "./admin-console.ts"
 import { createApp } from "./app.ts"
 import { reportListening, runPrimary } from "./cluster.ts"
 import { type AppConfig, databaseDialect } from "./config.ts"
 import { type DemoOutcome, prepareDemo } from "./demo/prepare-demo.ts"
-import { describeGateways, liveGateways, startReconciler } from "./gateways.ts"
+import { describeGateways, liveGateways, startReconciler, storedGatewayCodes } from "./gateways.ts"
 import { logFrom } from "./logger.ts"
 import { startMaintenance } from "./maintenance.ts"
 import { openRuntime } from "./runtime.ts"
@@ -99,8 +100,13 @@ const main = async () => {
     mkdirSync(dirname(databaseUrl.slice("sqlite:".length)), { recursive: true })
   }
   const runtime = await openRuntime(config).catch((error: unknown) =>
-    exitWithError(`cannot open the ${databaseDialect(config)} database: ${describeError(error)}`)
+    exitWithError(
+      error instanceof SecretsUnreadable
+        ? `cannot start: ${error.message} (set PAYBRIDGE_SECRETS_KEY to the key the gateway secrets were stored with)`
+        : `cannot open the ${databaseDialect(config)} database: ${describeError(error)}`
+    )
   )
+  const storedGateways = await storedGatewayCodes(runtime)
   const log = logFrom(runtime)
   log("info", "database ready", { dialect: databaseDialect(config) })
 
@@ -120,7 +126,7 @@ const main = async () => {
       onListening: (address) => {
         const url = displayUrl(config, address)
         log("info", "listening", { url, host: address.address, port: address.port, workers: config.workers })
-        printBanner(url, demo, describeGateways(liveGateways(config.gateways)), config.workers)
+        printBanner(url, demo, describeGateways(liveGateways(config.gateways, storedGateways)), config.workers)
       },
       release: () => runtime.dispose()
     })
@@ -134,7 +140,7 @@ const main = async () => {
     const url = displayUrl(config, address)
     log("info", "listening", { url, host: address.address, port: address.port })
     if (cluster.isWorker) reportListening(address)
-    else printBanner(url, demo, describeGateways(liveGateways(config.gateways)), 1)
+    else printBanner(url, demo, describeGateways(liveGateways(config.gateways, storedGateways)), 1)
   })
   server.on("error", (error) => exitWithError(`cannot listen on ${config.host}:${config.port}: ${error.message}`))
   if (!(server instanceof Server)) return exitWithError("the HTTP server is not a node:http server")

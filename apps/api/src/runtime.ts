@@ -77,8 +77,14 @@ const elevateTokens = (config: AppConfig) =>
  */
 export const appLayer = (config: AppConfig) =>
   Layer.mergeAll(ledgerLayer, authenticatorLayer, elevateTokens(config)).pipe(
-    Layer.provide(gatewaysLayer(config.gateways)),
-    Layer.provideMerge(openDatabase({ url: Redacted.value(config.databaseUrl) })),
+    Layer.provideMerge(gatewaysLayer(config.gateways)),
+    Layer.provideMerge(
+      openDatabase({
+        url: Redacted.value(config.databaseUrl),
+        secretsKey: config.gateways.secretsKey === null ? null : Redacted.value(config.gateways.secretsKey),
+        previousSecretsKeys: config.gateways.previousSecretsKeys.map((key) => Redacted.value(key))
+      })
+    ),
     Layer.orDie
   )
 

@@ -37,6 +37,19 @@ describe("loadConfig", () => {
     expect(Redacted.value(result.success.databaseUrl)).toBe("postgresql://paybridge:secret@db:5432/paybridge")
   })
 
+  test("reads the secrets key as hex or base64url, and the previous keys of a rotation", async () => {
+    const hex = "0f".repeat(32)
+    const base64url = Buffer.alloc(32, 7).toString("base64url")
+    const result = await load({ PAYBRIDGE_SECRETS_KEY: hex, PAYBRIDGE_SECRETS_KEY_PREVIOUS: ` ${base64url} ` })
+    if (result._tag === "Failure") throw new Error(result.failure.message)
+    const { secretsKey, previousSecretsKeys } = result.success.gateways
+    expect(secretsKey === null ? null : Redacted.value(secretsKey)).toEqual(Buffer.from(hex, "hex"))
+    expect(previousSecretsKeys.map((key) => Redacted.value(key))).toEqual([Buffer.alloc(32, 7)])
+    expect(String(secretsKey)).not.toContain(hex)
+    const none = await load({})
+    expect(none._tag === "Success" ? none.success.gateways.secretsKey : "failed").toBeNull()
+  })
+
   test.each([
     [{ PORT: "eighty" }, "PORT"],
     [{ PORT: "70000" }, "PORT"],
@@ -44,7 +57,15 @@ describe("loadConfig", () => {
     [{ PUBLIC_URL: "not a url" }, "PUBLIC_URL"],
     [{ DATABASE_URL: "mysql://db/paybridge" }, "DATABASE_URL"],
     [{ DIALECT_BASE_PATHS: "silver" }, "DIALECT_BASE_PATHS"],
-    [{ DIALECT_BASE_PATHS: "silver=/trpc/silver" }, "DIALECT_BASE_PATHS"]
+    [{ DIALECT_BASE_PATHS: "silver=/trpc/silver" }, "DIALECT_BASE_PATHS"],
+    [{ PAYBRIDGE_SECRETS_KEY: "too-short" }, "PAYBRIDGE_SECRETS_KEY"],
+    [{ PAYBRIDGE_SECRETS_KEY: "ab".repeat(31) }, "PAYBRIDGE_SECRETS_KEY"],
+    [{ PAYBRIDGE_SECRETS_KEY_PREVIOUS: "cd".repeat(32) }, "PAYBRIDGE_SECRETS_KEY_PREVIOUS"],
+    [
+      { PAYBRIDGE_SECRETS_KEY: "ab".repeat(32), PAYBRIDGE_SECRETS_KEY_PREVIOUS: "nope" },
+      "PAYBRIDGE_SECRETS_KEY_PREVIOUS"
+    ],
+    [{ GATEWAY_SETTINGS_REFRESH: "1 millis" }, "GATEWAY_SETTINGS_REFRESH"]
   ])("rejects %o with a message naming %s", async (env, variable) => {
     const result = await load(env)
     expect(result._tag).toBe("Failure")

@@ -4,8 +4,10 @@
  * Then every protocol is used with every kind of credential — API keys, passwords, logins and the
  * tokens they answer (tRPC sign-in cookie and CSRF token, CRM.COM token, LogiSense access and
  * refresh tokens, Elevate JWT, HTTP Basic), good and bad — and after a clean stop, stdout (every
- * line of it JSON) is searched for each secret and each `Authorization` value sent.
+ * line of it JSON) is searched for each secret and each `Authorization` value sent — gateway
+ * secrets stored through tRPC (created, rotated, a refused rotation) and `PAYBRIDGE_SECRETS_KEY` too.
  */
+import { randomBytes } from "node:crypto"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -20,14 +22,19 @@ afterAll(async () => {
 describe("secrets and the log stream", () => {
   it("keeps keys, passwords, tokens and Authorization values out of stdout after a full run", async () => {
     dataDir = await mkdtemp(join(tmpdir(), "paybridge-secrets-"))
-    const server = await startServerProcess({ dataDir, demo: true, env: { LOG_LEVEL: "debug" } })
+    const secretsKey = randomBytes(32).toString("hex")
+    const server = await startServerProcess({
+      dataDir,
+      demo: true,
+      env: { LOG_LEVEL: "debug", PAYBRIDGE_SECRETS_KEY: secretsKey, GATEWAY_SETTINGS_REFRESH: "200 millis" }
+    })
     const demo = server.demo
     if (demo === null) throw new Error(`no demo credentials on stderr:\n${server.stderr()}`)
     expect(server.stdout()).not.toContain("Demo credentials")
 
     // `pbk_<prefix>_<secret>`: the 43-character secret may itself hold "_", so it is cut by position, not split.
     const apiKeySecret = /^pbk_[a-z0-9]{12}_(.{43})$/.exec(demo.apiKey)?.[1] ?? demo.apiKey
-    const secrets = new Set<string>([demo.apiKey, apiKeySecret, demo.password])
+    const secrets = new Set<string>([demo.apiKey, apiKeySecret, demo.password, secretsKey])
     const send = async (path: string, init: RequestInit = {}) => {
       const authorization = new Headers(init.headers).get("authorization")
       if (authorization !== null) secrets.add(authorization).add(authorization.split(" ")[1] ?? authorization)
@@ -121,6 +128,46 @@ describe("secrets and the log stream", () => {
     expect(
       (await send("/silver/customers/", { headers: { authorization: `Token ${demo.apiKey}` } })).response.status
     ).toBe(200)
+
+    // Gateway secrets stored through tRPC: created, rotated, a rotation refused, the summaries read.
+    const gatewaySecret = (prefix: string) => `${prefix}_${randomBytes(16).toString("hex")}`
+    const storedSecrets = [
+      gatewaySecret("sk_test"),
+      gatewaySecret("whsec"),
+      gatewaySecret("sk_test"),
+      gatewaySecret("sk_test_refused")
+    ] as const
+    for (const secret of storedSecrets) secrets.add(secret)
+    const createdGateway = await send(
+      "/trpc/gateways.create",
+      json(
+        {
+          code: "stripe-logged",
+          name: "Stripe (logs)",
+          settings: { driver: "stripe", secretKey: storedSecrets[0], webhookSecret: storedSecrets[1] }
+        },
+        bearer
+      )
+    )
+    expect(createdGateway.response.status).toBe(200)
+    const gatewayId = (JSON.parse(createdGateway.text) as { result: { data: { id: number } } }).result.data.id
+    const rotation = await send(
+      "/trpc/gateways.rotateSecret",
+      json({ id: gatewayId, secretKey: storedSecrets[2] }, bearer)
+    )
+    expect(rotation.response.status).toBe(200)
+    const refusedRotation = await send(
+      "/trpc/gateways.rotateSecret",
+      json({ id: 999_999, secretKey: storedSecrets[3] }, bearer)
+    )
+    expect(refusedRotation.response.status).toBe(404)
+    const settings = await send("/trpc/gateways.settings", { headers: bearer })
+    expect(settings.response.status).toBe(200)
+    for (const answer of [createdGateway, rotation, refusedRotation, settings]) {
+      for (const secret of storedSecrets) expect(answer.text).not.toContain(secret)
+    }
+    // Long enough for every process to reload the stored settings (a reload must not log them either).
+    await new Promise((resolve) => setTimeout(resolve, 500))
 
     expect((await server.stop()).code).toBe(0)
     const stdout = server.stdout()

@@ -27,6 +27,10 @@ export interface DatabaseOptions extends OrmOptions {
   readonly url: string
   /** Apply pending migrations at start (default true). */
   readonly migrate?: boolean | undefined
+  /** The key gateway secrets are sealed with (see `parseSecretsKey`); none: secrets cannot be stored. */
+  readonly secretsKey?: Buffer | null | undefined
+  /** Keys gateway secrets were sealed with before (they still open; a save re-seals with `secretsKey`). */
+  readonly previousSecretsKeys?: ReadonlyArray<Buffer> | undefined
 }
 
 export class Database extends Context.Service<
@@ -66,7 +70,12 @@ export const acquireDatabase = (options: DatabaseOptions) =>
               Effect.die
             )
           )
-    const stores = yield* makeMikroOrmStores({ orm, driver: target.driver })
+    const stores = yield* makeMikroOrmStores({
+      orm,
+      driver: target.driver,
+      secretsKey: options.secretsKey ?? null,
+      previousSecretsKeys: options.previousSecretsKeys ?? []
+    })
     const database = Database.of({ driver: target.driver, target, appliedMigrations, ping: stores.ledger.ping, orm })
     return { database, stores }
   })

@@ -10,6 +10,7 @@ export {
   type LedgerStores,
   makeMikroOrmStores,
   mikroOrmStoresLayer,
+  type StoreOptions,
   type StorePorts,
   storesContext
 } from "./ledger-stores.layer.ts"
@@ -24,4 +25,5 @@ export {
   parseDatabaseUrl,
   serializeSqlite
 } from "./orm.ts"
+export { parseSecretsKey, secretsKeyId } from "./secrets/secret-sealing.ts"
 export { defaultPageLimit } from "./store/orm-session.ts"

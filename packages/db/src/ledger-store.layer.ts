@@ -56,6 +56,8 @@ import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.map
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
 import { refundFromRow, refundToRow } from "./mappers/refund.mapper.ts"
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
+import type { SecretSealer } from "./secrets/secret-sealing.ts"
+import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 
@@ -68,7 +70,7 @@ const idSpaceTables: Readonly<Record<IdSpace, string>> = {
   reversals: "reversals"
 }
 
-export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
+export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null = null): LedgerStoreShape => {
   const {
     decode,
     equals,
@@ -205,6 +207,8 @@ export const makeLedgerStore = (session: OrmSession): LedgerStoreShape => {
       update: (row) => replace("gateways.update", GatewayEntity, row, gatewayToRow),
       list: (paging) => listById("gateways.list", GatewayEntity, [], paging, gatewayFromRow)
     },
+
+    gatewaySettings: makeGatewaySettingsStore(session, sealer),
 
     presets: {
       insert: (row) => insert("presets.insert", PaymentPresetEntity, row, paymentPresetToRow),

@@ -16,10 +16,18 @@ import { Context, Effect, Layer } from "effect"
 import { makeIdempotencyStore } from "./idempotency-store.layer.ts"
 import { makeIdentityStore } from "./identity-store.layer.ts"
 import { makeLedgerStore } from "./ledger-store.layer.ts"
+import { makeSecretSealer } from "./secrets/secret-sealing.ts"
 import { makeOrmSession, type OrmSessionOptions } from "./store/orm-session.ts"
 
 /** The services of the three storage ports. */
 export type StorePorts = LedgerStore | IdempotencyStore | IdentityStore
+
+export interface StoreOptions extends OrmSessionOptions {
+  /** The 32-byte key gateway secrets are sealed with (`PAYBRIDGE_SECRETS_KEY`); none: they cannot be stored. */
+  readonly secretsKey?: Buffer | null | undefined
+  /** Keys secrets were sealed with before (`PAYBRIDGE_SECRETS_KEY_PREVIOUS`): they still open, and are re-sealed on save. */
+  readonly previousSecretsKeys?: ReadonlyArray<Buffer> | undefined
+}
 
 /** The three stores of one database. */
 export interface LedgerStores {
@@ -29,9 +37,14 @@ export interface LedgerStores {
 }
 
 /** Builds the three stores over an initialised (and migrated) ORM, on one session. */
-export const makeMikroOrmStores = (options: OrmSessionOptions): Effect.Effect<LedgerStores> =>
+export const makeMikroOrmStores = (options: StoreOptions): Effect.Effect<LedgerStores> =>
   Effect.map(makeOrmSession(options), (session) => ({
-    ledger: makeLedgerStore(session),
+    ledger: makeLedgerStore(
+      session,
+      options.secretsKey === undefined || options.secretsKey === null
+        ? null
+        : makeSecretSealer(options.secretsKey, options.previousSecretsKeys ?? [])
+    ),
     idempotency: makeIdempotencyStore(session),
     identity: makeIdentityStore(session)
   }))
@@ -44,5 +57,5 @@ export const storesContext = (stores: LedgerStores): Context.Context<StorePorts>
   )
 
 /** The three ports over a given ORM (the ORM's lifetime is the caller's; see `openDatabase`). */
-export const mikroOrmStoresLayer = (options: OrmSessionOptions): Layer.Layer<StorePorts> =>
+export const mikroOrmStoresLayer = (options: StoreOptions): Layer.Layer<StorePorts> =>
   Layer.effectContext(Effect.map(makeMikroOrmStores(options), storesContext))

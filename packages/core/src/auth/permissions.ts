@@ -26,6 +26,8 @@ export const ledgerOperationAccess = {
   listCustomers: "read",
   createGateway: "configure",
   updateGateway: "configure",
+  rotateGatewaySecret: "configure",
+  listGatewaySecrets: "read",
   getGateway: "read",
   listGateways: "read",
   createPreset: "configure",

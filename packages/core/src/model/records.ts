@@ -79,6 +79,32 @@ export const Gateway = Schema.Struct({
 })
 export type Gateway = typeof Gateway.Type
 
+/** The real drivers whose settings a gateway can store (encrypted at rest; see `GatewaySettingsStore`). */
+export const GatewayDriverName = Schema.Literals(["stripe"])
+export type GatewayDriverName = typeof GatewayDriverName.Type
+
+/**
+ * What may be said about a gateway's stored driver settings: that the secrets are set, their last
+ * four characters, when and by whom — never a secret. `version` grows by one per change.
+ */
+export const GatewaySecretSummary = Schema.Struct({
+  gatewayId: GatewayId,
+  driver: GatewayDriverName,
+  secretSet: Schema.Boolean,
+  secretKeyLast4: Schema.String,
+  webhookSecretLast4: Schema.String,
+  /** Where the driver's API lives when not at the vendor (a stand-in); not a secret. */
+  apiBase: Schema.NullOr(Schema.String),
+  setAt: Schema.Date,
+  setBy: Schema.String,
+  /** When the webhook secret was last replaced (the previous one is accepted for a grace period), or `null`. */
+  webhookRotatedAt: Schema.NullOr(Schema.Date),
+  /** The id of the encryption key the secrets are sealed with (not the key). */
+  keyId: Schema.String,
+  version: Schema.Int
+})
+export type GatewaySecretSummary = typeof GatewaySecretSummary.Type
+
 /** A configurable preset: a payment method (cash, card, direct debit…) or a payment type. */
 export const PaymentPreset = Schema.Struct({
   id: PresetId,
@@ -384,6 +410,7 @@ export const LedgerEventType = Schema.Literals([
   "billing-entity.created",
   "gateway.created",
   "gateway.updated",
+  "gateway.secret-rotated",
   "gateway.attempt-booked",
   "gateway.attempt-settled",
   "gateway.attempt-needs-attention",

@@ -9,7 +9,7 @@
  * one. Lists page with opaque keyset cursors; payment lists also page by offset (vendors' page
  * numbers), sort on the ledger columns vendors sort on and count their matches in the same statement.
  */
-import { Context, type Effect } from "effect"
+import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
@@ -39,6 +39,8 @@ import type {
   DocumentState,
   Gateway,
   GatewayAttempt,
+  GatewayDriverName,
+  GatewaySecretSummary,
   LedgerEvent,
   LedgerEventType,
   Payment,
@@ -51,6 +53,38 @@ import type {
 import type { CurrencyCode } from "../money/currency.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
+
+/** A change of one gateway's driver settings (see `LedgerStore.gatewaySettings.save`). */
+export interface GatewaySettingsChange {
+  readonly gatewayId: GatewayId
+  readonly driver: GatewayDriverName
+  /** `null`: keep the stored secret. */
+  readonly secretKey: Redacted.Redacted<string> | null
+  readonly webhookSecret: Redacted.Redacted<string> | null
+  /** `undefined`: keep the stored API base. */
+  readonly apiBase: string | null | undefined
+  readonly setAt: Date
+  readonly setBy: string
+}
+
+/** A gateway's settings with the secrets opened (still `Redacted`), for the driver that serves it. */
+export interface GatewayDriverSettings {
+  readonly gatewayId: GatewayId
+  readonly gatewayCode: string
+  readonly driver: GatewayDriverName
+  readonly secretKey: Redacted.Redacted<string>
+  readonly webhookSecret: Redacted.Redacted<string>
+  /** The webhook secret replaced last, and when (accepted for a grace period after `webhookRotatedAt`). */
+  readonly previousWebhookSecret: Redacted.Redacted<string> | null
+  readonly webhookRotatedAt: Date | null
+  readonly apiBase: string | null
+  readonly version: number
+}
+
+/** Stored secrets that cannot be opened: no key configured, or not the key they were sealed with. */
+export class SecretsUnreadable extends Schema.TaggedError<SecretsUnreadable>()("SecretsUnreadable", {
+  message: Schema.String
+}) {}
 /**
  * A write the database's constraints guard: `Conflict("concurrent-modification")` when a unique key
  * is taken (a concurrent writer got there first; the command's retry then sees its row),
@@ -328,6 +362,28 @@ export class LedgerStore extends Context.Service<
       readonly getByCode: (code: string) => Op<Gateway | null>
       readonly update: (row: Gateway) => Write<Gateway>
       readonly list: (paging: Paging) => ListOp<Gateway>
+    }
+    /**
+     * Gateways' real-driver settings, secrets sealed at rest (AES-256-GCM in `@paybridge/db`, with
+     * the server's `PAYBRIDGE_SECRETS_KEY`). Reads answer summaries (last four characters), never a
+     * secret; only `loadDriverSettings` opens them, for the server's gateway wiring alone.
+     */
+    readonly gatewaySettings: {
+      readonly get: (gatewayId: GatewayId) => Op<GatewaySecretSummary | null>
+      readonly list: () => Op<ReadonlyArray<GatewaySecretSummary>>
+      /**
+       * Seals and stores new settings; a `null` secret keeps the stored one. Replacing the webhook
+       * secret keeps the old one (sealed) as the previous secret. `ValidationFailed` when this
+       * server has no secrets key, or when a first save lacks a secret.
+       */
+      readonly save: (change: GatewaySettingsChange) => Write<GatewaySecretSummary>
+      /** Changes whenever any gateway's settings change (cheap; polled by every server process). */
+      readonly changeToken: () => Op<string>
+      /** Every gateway's settings with its secrets opened; `SecretsUnreadable` when the key is missing or wrong. */
+      readonly loadDriverSettings: () => Effect.Effect<
+        ReadonlyArray<GatewayDriverSettings>,
+        StorageUnavailable | SecretsUnreadable
+      >
     }
     readonly presets: {
       readonly insert: (row: New<PaymentPreset>) => Write<PaymentPreset>

@@ -19,7 +19,7 @@ import {
   RefundId,
   ReversalId
 } from "../model/ids.ts"
-import { CollectionMethod, DocumentKind, LedgerEventType } from "../model/records.ts"
+import { CollectionMethod, DocumentKind, GatewayDriverName, LedgerEventType } from "../model/records.ts"
 import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
 import { paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
@@ -68,11 +68,27 @@ export const UpdateCustomerInput = Schema.Struct({
 })
 export type UpdateCustomerInput = typeof UpdateCustomerInput.Type
 
+/** A driver secret as entered: printable, no spaces, 8-512 characters (the driver checks its own format). */
+const DriverSecret = Schema.String.check(Schema.isPattern(/^[\x21-\x7e]{8,512}$/))
+/** Scheme, host and port of a driver's API when not at the vendor (a local stand-in). */
+const DriverApiBase = Schema.String.check(Schema.isPattern(/^https?:\/\/[A-Za-z0-9.\-[\]:]{1,200}\/?$/))
+
+/** A real driver's settings for a gateway; the secrets are stored encrypted and never answered. */
+export const GatewayDriverSettingsInput = Schema.Struct({
+  driver: GatewayDriverName,
+  secretKey: DriverSecret,
+  webhookSecret: DriverSecret,
+  apiBase: optional(Schema.NullOr(DriverApiBase))
+})
+export type GatewayDriverSettingsInput = typeof GatewayDriverSettingsInput.Type
+
 export const CreateGatewayInput = Schema.Struct({
   code: Schema.String.check(Schema.isPattern(/^[A-Za-z0-9_.-]{1,40}$/)),
   name: Name,
   driver: optional(Schema.Literals(["test"])),
-  enabled: optional(Schema.Boolean)
+  enabled: optional(Schema.Boolean),
+  /** Stores a real driver's settings (encrypted) with the gateway. */
+  settings: optional(GatewayDriverSettingsInput)
 })
 export type CreateGatewayInput = typeof CreateGatewayInput.Type
 
@@ -83,6 +99,20 @@ export const UpdateGatewayInput = Schema.Struct({
   enabled: optional(Schema.Boolean)
 })
 export type UpdateGatewayInput = typeof UpdateGatewayInput.Type
+
+/**
+ * Replaces a gateway's driver secret(s) (admins). A gateway without stored settings needs `driver`
+ * and both secrets; afterwards either secret alone may be replaced. The previous webhook secret
+ * keeps verifying webhooks for a grace period (the server's `GATEWAY_WEBHOOK_GRACE`).
+ */
+export const RotateGatewaySecretInput = Schema.Struct({
+  id: GatewayId,
+  driver: optional(GatewayDriverName),
+  secretKey: optional(DriverSecret),
+  webhookSecret: optional(DriverSecret),
+  apiBase: optional(Schema.NullOr(DriverApiBase))
+})
+export type RotateGatewaySecretInput = typeof RotateGatewaySecretInput.Type
 
 export const CreatePresetInput = Schema.Struct({
   kind: Schema.Literals(["method", "type"]),

@@ -10,6 +10,7 @@ import { DialectRecordEntity } from "./dialect-record.entity.ts"
 import { DocumentEntity } from "./document.entity.ts"
 import { GatewayEntity } from "./gateway.entity.ts"
 import { GatewayAttemptEntity } from "./gateway-attempt.entity.ts"
+import { GatewaySettingEntity } from "./gateway-setting.entity.ts"
 import { IdempotencyKeyEntity } from "./idempotency-key.entity.ts"
 import { LeaseEntity } from "./lease.entity.ts"
 import { LedgerEventEntity } from "./ledger-event.entity.ts"
@@ -25,6 +26,7 @@ export const ledgerEntities = [
   BillingEntityEntity,
   CustomerEntity,
   GatewayEntity,
+  GatewaySettingEntity,
   PaymentPresetEntity,
   DocumentEntity,
   PaymentEntity,

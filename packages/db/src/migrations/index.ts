@@ -18,6 +18,7 @@ import { Migration20261203300000IntegrityConstraints } from "./20261203300000-in
 import { Migration20261203300100Sessions } from "./20261203300100-sessions.migration.ts"
 import { Migration20261203400000GatewayAttempts } from "./20261203400000-gateway-attempts.migration.ts"
 import { Migration20261204300000VendorListIndexes } from "./20261204300000-vendor-list-indexes.migration.ts"
+import { Migration20261204500000GatewaySettings } from "./20261204500000-gateway-settings.migration.ts"
 import { Migration20261204600000GatewayReconcilerBackoff } from "./20261204600000-gateway-reconciler-backoff.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
@@ -43,6 +44,7 @@ export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261203300100Sessions.migrationName, class: Migration20261203300100Sessions },
   { name: Migration20261203400000GatewayAttempts.migrationName, class: Migration20261203400000GatewayAttempts },
   { name: Migration20261204300000VendorListIndexes.migrationName, class: Migration20261204300000VendorListIndexes },
+  { name: Migration20261204500000GatewaySettings.migrationName, class: Migration20261204500000GatewaySettings },
   {
     name: Migration20261204600000GatewayReconcilerBackoff.migrationName,
     class: Migration20261204600000GatewayReconcilerBackoff

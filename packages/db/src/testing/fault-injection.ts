@@ -55,6 +55,7 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
     billingEntities: group("billingEntities", store.billingEntities),
     customers: group("customers", store.customers),
     gateways: group("gateways", store.gateways),
+    gatewaySettings: group("gatewaySettings", store.gatewaySettings),
     presets: group("presets", store.presets),
     documents: group("documents", store.documents),
     payments: group("payments", store.payments),

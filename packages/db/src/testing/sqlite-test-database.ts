@@ -47,17 +47,24 @@ export const migratedSqliteImage = (): Promise<Uint8Array> => {
 const image = Effect.promise(migratedSqliteImage)
 
 /** A new in-memory copy of the migrated template, open until the scope closes. */
-export const acquireSqliteTestDatabase = (): Effect.Effect<
-  { readonly database: Database["Service"]; readonly stores: LedgerStores },
-  never,
-  Scope.Scope
-> =>
+export const acquireSqliteTestDatabase = (
+  options: { readonly secretsKey?: Buffer } = {}
+): Effect.Effect<{ readonly database: Database["Service"]; readonly stores: LedgerStores }, never, Scope.Scope> =>
   Effect.flatMap(image, (sqliteImage) =>
-    acquireDatabase({ url: "sqlite::memory:", migrate: false, sqliteImage }).pipe(Effect.orDie)
+    acquireDatabase({ url: "sqlite::memory:", migrate: false, sqliteImage, secretsKey: options.secretsKey }).pipe(
+      Effect.orDie
+    )
   )
 
-/** The storage ports and `Database` on a new in-memory copy of the migrated template (one per build of the layer). */
-export const sqliteTestDatabase = (): Layer.Layer<StorePorts | Database> =>
+/**
+ * The storage ports and `Database` on a new in-memory copy of the migrated template (one per build
+ * of the layer); `secretsKey` lets it store gateway secrets.
+ */
+export const sqliteTestDatabase = (
+  options: { readonly secretsKey?: Buffer } = {}
+): Layer.Layer<StorePorts | Database> =>
   Layer.unwrap(
-    Effect.map(image, (sqliteImage) => openDatabase({ url: "sqlite::memory:", migrate: false, sqliteImage }))
+    Effect.map(image, (sqliteImage) =>
+      openDatabase({ url: "sqlite::memory:", migrate: false, sqliteImage, secretsKey: options.secretsKey })
+    )
   ).pipe(Layer.orDie)

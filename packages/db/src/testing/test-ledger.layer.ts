@@ -22,16 +22,21 @@ export interface TestLedgerStoreOptions {
   readonly faults?: StoreFaults | undefined
   /** The gateways the ledger calls (default: the deterministic test gateway). */
   readonly gateways?: PaymentGatewaysShape | undefined
+  /** The key gateway secrets are sealed with (default: none, so they cannot be stored). */
+  readonly secretsKey?: Buffer | undefined
 }
 
+const secretsOf = (options: TestLedgerStoreOptions) =>
+  options.secretsKey === undefined ? {} : { secretsKey: options.secretsKey }
+
 const make = (options: TestLedgerStoreOptions = {}): Effect.Effect<LedgerStores, never, Scope.Scope> =>
-  Effect.map(acquireSqliteTestDatabase(), ({ stores }) =>
+  Effect.map(acquireSqliteTestDatabase(secretsOf(options)), ({ stores }) =>
     options.faults === undefined ? stores : withFaults(stores, options.faults)
   )
 
 const layerWith = (options: TestLedgerStoreOptions): Layer.Layer<StorePorts | StatementLog> =>
   Layer.effectContext(
-    Effect.map(acquireSqliteTestDatabase(), ({ database, stores }) =>
+    Effect.map(acquireSqliteTestDatabase(secretsOf(options)), ({ database, stores }) =>
       Context.add(
         storesContext(options.faults === undefined ? stores : withFaults(stores, options.faults)),
         StatementLog,

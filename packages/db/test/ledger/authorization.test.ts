@@ -86,7 +86,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 61)
+    assert.strictEqual(levels.length, 63)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -100,6 +100,7 @@ describe("roles", () => {
         "reconcileGatewayAttempts",
         "recordGatewayNotice",
         "reserveIds",
+        "rotateGatewaySecret",
         "updateGateway",
         "updatePreset"
       ]

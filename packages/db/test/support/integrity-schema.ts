@@ -8,7 +8,12 @@
  */
 import { DatabaseSchema } from "@mikro-orm/sql"
 import { expect } from "vitest"
-import { foreignKeyName, ledgerForeignKeys, ledgerRowChecks } from "../../src/migrations/integrity-constraints.ts"
+import {
+  foreignKeyName,
+  laterForeignKeys,
+  ledgerForeignKeys,
+  ledgerRowChecks
+} from "../../src/migrations/integrity-constraints.ts"
 import type { LedgerOrm } from "../../src/orm.ts"
 
 export const diffAgainstEntities = async (orm: LedgerOrm): Promise<string> => {
@@ -16,7 +21,7 @@ export const diffAgainstEntities = async (orm: LedgerOrm): Promise<string> => {
   const schema = await DatabaseSchema.create(orm.em.getConnection(), platform, orm.config)
   const tables = new Map(schema.getTables().map((table) => [table.name, table]))
   const foreignKeys = new Map<string, Set<string>>()
-  for (const key of ledgerForeignKeys) {
+  for (const key of [...ledgerForeignKeys, ...laterForeignKeys]) {
     const names = foreignKeys.get(key.table) ?? new Set<string>()
     names.add(foreignKeyName(key))
     foreignKeys.set(key.table, names)

@@ -1,7 +1,10 @@
 /**
- * Payment gateways configured on the platform: create, update (rename, enable, disable), get, list;
- * settling attempts left pending; the attempts in a state (e.g. those the reconciler gave up on,
- * `needs-attention`), without the card token they were sent with.
+ * Payment gateways configured on the platform: create (optionally with a real driver's settings),
+ * update (rename, enable, disable), rotate a driver secret, get, list, the stored settings'
+ * summaries; settling attempts left pending; the attempts in a state (e.g. those the reconciler gave
+ * up on, `needs-attention`), without the card token they were sent with. Secrets go in (sealed at
+ * rest by the store) and never come out: the settings answers say only that a secret is set, its
+ * last four characters, when and by whom. Writes need the `admin` role (the ledger's `configure` access).
  */
 import {
   Collections,
@@ -9,18 +12,24 @@ import {
   Gateway,
   GatewayAttempt,
   GatewayId,
+  GatewaySecretSummary,
   ListGatewayAttemptsInput,
   Page,
   PageInput,
   Parties,
+  PaymentGateways,
+  RotateGatewaySecretInput,
   UpdateGatewayInput
 } from "@paybridge/core"
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { ById } from "../inputs.ts"
 import { jsonInput, jsonOutput } from "../json-codec.ts"
 import { protectedProcedure, router } from "../trpc.ts"
 
 const encodeGateway = jsonOutput(Gateway)
+const encodeSecretSummary = jsonOutput(GatewaySecretSummary)
+const encodeStatuses = jsonOutput(Schema.Array(Schema.Struct({ gatewayId: GatewayId, live: Schema.Boolean })))
+const encodeSecretSummaries = jsonOutput(Schema.Array(GatewaySecretSummary))
 const encodePage = jsonOutput(Page(Gateway))
 
 const ReconcileInput = Schema.Struct({
@@ -55,6 +64,34 @@ export const gatewaysRouter = router({
     .mutation(async ({ ctx, input }) =>
       encodeGateway(await ctx.runLedger(Parties.use((parties) => parties.updateGateway(input))))
     ),
+  /** Replaces a gateway's driver secret(s) (admins); drivers pick it up without a restart. Answers the summary. */
+  rotateSecret: protectedProcedure
+    .input(jsonInput(RotateGatewaySecretInput))
+    .mutation(async ({ ctx, input }) =>
+      encodeSecretSummary(await ctx.runLedger(Parties.use((parties) => parties.rotateGatewaySecret(input))))
+    ),
+  /** Every gateway's stored driver settings: driver, secret set, last four characters, set at / by — no secret. */
+  settings: protectedProcedure.query(async ({ ctx }) =>
+    encodeSecretSummaries(await ctx.runLedger(Parties.use((parties) => parties.listGatewaySecrets())))
+  ),
+  /**
+   * Which gateways take payments on this server now: enabled and served by a driver (environment,
+   * stored settings, or the test gateway when the server enables it). For the console's list.
+   */
+  status: protectedProcedure.query(async ({ ctx }) =>
+    encodeStatuses(
+      await ctx.runLedger(
+        Effect.gen(function* () {
+          const page = yield* Parties.use((parties) => parties.listGateways({ limit: 1000 }))
+          const drivers = yield* Effect.serviceOption(PaymentGateways)
+          return page.items.map((gateway) => ({
+            gatewayId: gateway.id,
+            live: gateway.enabled && drivers._tag === "Some" && drivers.value.refusal(gateway) === null
+          }))
+        })
+      )
+    )
+  ),
   get: protectedProcedure
     .input(jsonInput(ById(GatewayId)))
     .query(async ({ ctx, input }) =>

@@ -2,8 +2,9 @@
  * The real Paybridge API for the end-to-end suite: the production runtime and Hono app (with the
  * server's dialects plus the Legacy Pay test dialect) on a fresh SQLite file in a temporary
  * directory, listening on a free port, serving the built console from `apps/admin/dist`, with one
- * password user per role.
+ * password user per role and a fresh `PAYBRIDGE_SECRETS_KEY` (gateway secrets can be stored).
  */
+import { randomBytes } from "node:crypto"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import type { AddressInfo } from "node:net"
 import { tmpdir } from "node:os"
@@ -40,7 +41,10 @@ export const startConsoleServer = async (options: { readonly requireBuild?: bool
       DATABASE_URL: `sqlite:${join(dataDir, "e2e.db")}`,
       PORT: "0",
       LOG_LEVEL: "error",
-      ADMIN_DIST_DIR: adminDistDir
+      ADMIN_DIST_DIR: adminDistDir,
+      // Gateway secrets can be stored (the Gateways page), and a rotation is picked up quickly.
+      PAYBRIDGE_SECRETS_KEY: randomBytes(32).toString("hex"),
+      GATEWAY_SETTINGS_REFRESH: "200 millis"
     })
   )
   const runtime = await openRuntime(config, telemetryLayer(config, { logger: collectingLogger(() => undefined) }))

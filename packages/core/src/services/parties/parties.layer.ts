@@ -7,17 +7,18 @@
  * write through this process empties that cache at once; one through another process shows within
  * the TTL.
  */
-import { Clock, Effect, Layer } from "effect"
+import { Clock, Effect, Layer, Redacted } from "effect"
 import { scopedCustomerIds } from "../../auth/permissions.ts"
 import { Conflict, Forbidden, validationFailed } from "../../errors.ts"
 import { newPublicId, type Page } from "../../model/common.ts"
 import type { BillingEntityId, CustomerId, GatewayId } from "../../model/ids.ts"
-import { BillingEntity, Customer, Gateway, PaymentPreset } from "../../model/records.ts"
+import { BillingEntity, Customer, Gateway, GatewaySecretSummary, PaymentPreset } from "../../model/records.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
 import { parseAmount } from "../shared/exact-amounts.ts"
+import { requestHash } from "../shared/idempotency.ts"
 import { mutation, paging, query } from "../shared/ledger-command.ts"
 import { recordEvent } from "../shared/ledger-events.ts"
 import { capturePorts } from "../shared/ledger-ports.ts"
@@ -30,6 +31,9 @@ import {
   visibleCustomer
 } from "../shared/record-access.ts"
 import { Parties } from "./parties.service.ts"
+
+/** Stands for a secret in the idempotency request hash: a hash of a hash, so the stored hash reveals nothing. */
+const secretFingerprint = (secret: string): string => `sha256:${requestHash("gateway-secret", secret)}`
 
 /** How long a page of presets is remembered (a write through another process shows within this time). */
 const presetCacheTtlMillis = 5000
@@ -242,11 +246,29 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
               enabled: input.enabled ?? true,
               createdAt: yield* now
             })
+            const settings = input.settings
+            const stored =
+              settings === undefined
+                ? null
+                : yield* store.gatewaySettings.save({
+                    gatewayId: gateway.id,
+                    driver: settings.driver,
+                    secretKey: Redacted.make(settings.secretKey),
+                    webhookSecret: Redacted.make(settings.webhookSecret),
+                    apiBase: settings.apiBase ?? null,
+                    setAt: yield* now,
+                    setBy: (yield* currentPrincipal).name
+                  })
             yield* recordEvent({
               type: "gateway.created",
               entity: "gateway",
               entityId: gateway.id,
-              data: { code: gateway.code, driver: gateway.driver, enabled: gateway.enabled }
+              data: {
+                code: gateway.code,
+                driver: gateway.driver,
+                enabled: gateway.enabled,
+                ...(stored === null ? {} : { driverSettings: stored.driver, settingsVersion: stored.version })
+              }
             })
             return gateway
           })
@@ -275,6 +297,65 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
             return updated
           })
         )
+      }, ports),
+
+      rotateGatewaySecret: Effect.fn("Parties.rotateGatewaySecret")(function* (input: C.RotateGatewaySecretInput) {
+        // The idempotency request hash sees which secrets change, never their text.
+        const fingerprint = {
+          id: input.id,
+          driver: input.driver,
+          apiBase: input.apiBase,
+          secretKey: input.secretKey === undefined ? undefined : secretFingerprint(input.secretKey),
+          webhookSecret: input.webhookSecret === undefined ? undefined : secretFingerprint(input.webhookSecret)
+        }
+        return yield* mutation(
+          "rotateGatewaySecret",
+          fingerprint,
+          GatewaySecretSummary,
+          Effect.gen(function* () {
+            const gateway = yield* existingGateway(input.id)
+            if (input.secretKey === undefined && input.webhookSecret === undefined && input.apiBase === undefined) {
+              return yield* validationFailed(["secretKey"], "give a new secret key, webhook secret or API base")
+            }
+            const current = yield* store.gatewaySettings.get(gateway.id)
+            const driver = input.driver ?? current?.driver
+            if (driver === undefined) {
+              return yield* validationFailed(["driver"], "the gateway has no driver settings yet: name the driver")
+            }
+            if (current !== null && current.driver !== driver) {
+              return yield* validationFailed(["driver"], `the gateway's driver is ${current.driver}`)
+            }
+            const summary = yield* store.gatewaySettings.save({
+              gatewayId: gateway.id,
+              driver,
+              secretKey: input.secretKey === undefined ? null : Redacted.make(input.secretKey),
+              webhookSecret: input.webhookSecret === undefined ? null : Redacted.make(input.webhookSecret),
+              apiBase: input.apiBase,
+              setAt: yield* now,
+              setBy: (yield* currentPrincipal).name
+            })
+            yield* recordEvent({
+              type: "gateway.secret-rotated",
+              entity: "gateway",
+              entityId: gateway.id,
+              data: {
+                code: gateway.code,
+                driver,
+                replaced: [
+                  ...(input.secretKey === undefined ? [] : ["secretKey"]),
+                  ...(input.webhookSecret === undefined ? [] : ["webhookSecret"]),
+                  ...(input.apiBase === undefined ? [] : ["apiBase"])
+                ],
+                settingsVersion: summary.version
+              }
+            })
+            return summary
+          })
+        )
+      }, ports),
+
+      listGatewaySecrets: Effect.fn("Parties.listGatewaySecrets")(function* () {
+        return yield* query("listGatewaySecrets", store.gatewaySettings.list())
       }, ports),
 
       getGateway: Effect.fn("Parties.getGateway")(function* (id: GatewayId) {

@@ -9,7 +9,7 @@ import type { AllClassified } from "../../auth/permissions.ts"
 import type { NotFound, ValidationFailed } from "../../errors.ts"
 import type { Page } from "../../model/common.ts"
 import type { BillingEntityId, CustomerId, GatewayId } from "../../model/ids.ts"
-import type { BillingEntity, Customer, Gateway, PaymentPreset } from "../../model/records.ts"
+import type { BillingEntity, Customer, Gateway, GatewaySecretSummary, PaymentPreset } from "../../model/records.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
@@ -34,9 +34,19 @@ export interface PartiesShape {
       readonly ids?: ReadonlyArray<CustomerId> | undefined
     }
   ) => Method<Page<Customer>, ReadFailure | ValidationFailed>
-  readonly createGateway: (input: C.CreateGatewayInput) => Method<Gateway, CommandFailure>
+  /** With `settings`, also stores the driver's secrets sealed (as `rotateGatewaySecret`). */
+  readonly createGateway: (input: C.CreateGatewayInput) => Method<Gateway, CommandFailure | ValidationFailed>
   /** Renames, enables or disables a gateway; one `gateway.updated` event per change. */
   readonly updateGateway: (input: C.UpdateGatewayInput) => Method<Gateway, CommandFailure | NotFound>
+  /**
+   * Stores new driver secret(s) for a gateway, sealed at rest (admins); one `gateway.secret-rotated`
+   * event without any secret. Answers the summary (last four characters), never a secret.
+   */
+  readonly rotateGatewaySecret: (
+    input: C.RotateGatewaySecretInput
+  ) => Method<GatewaySecretSummary, CommandFailure | ValidationFailed | NotFound>
+  /** Summaries of every gateway's stored driver settings (no secrets). */
+  readonly listGatewaySecrets: () => Method<ReadonlyArray<GatewaySecretSummary>, ReadFailure>
   readonly getGateway: (id: GatewayId) => Method<Gateway, ReadFailure | NotFound>
   readonly listGateways: (input: C.PageInput) => Method<Page<Gateway>, ReadFailure | ValidationFailed>
   readonly createPreset: (

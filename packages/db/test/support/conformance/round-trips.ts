@@ -71,6 +71,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261203300100Sessions",
         "Migration20261203400000GatewayAttempts",
         "Migration20261204300000VendorListIndexes",
+        "Migration20261204500000GatewaySettings",
         "Migration20261204600000GatewayReconcilerBackoff"
       ])
     })
