@@ -379,6 +379,51 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
       path: `/silver/customers/${bigCustomer.id}/payments/?page=2&page_size=${pageSize}`,
       headers: { authorization: `Token ${sessions.apiKey}` }
     })
+  ],
+  [
+    "Silver GET customers/C/payments/ (filtered, ordered, last page)",
+    () => ({
+      method: "GET",
+      path: `/silver/customers/${bigCustomer.id}/payments/?status=paid&min_amount=20&ordering=-amount&page=3&page_size=${pageSize}`,
+      headers: { authorization: `Token ${sessions.apiKey}` }
+    })
+  ],
+  [
+    "CRM.COM GET payments/list (type and method filters)",
+    () => ({
+      method: "GET",
+      path: crm("payments/list", {
+        accounts_receivable_identifier: `number=${bigCustomer.number}`,
+        type_identifier: "name=Payment",
+        payment_method_identifier: "alternative_code=CASH"
+      })
+    })
+  ],
+  [
+    "CRM.COM GET payments/get_latest",
+    () => ({
+      method: "GET",
+      path: crm("payments/get_latest", {
+        accounts_receivable_identifier: `number=${bigCustomer.number}`,
+        number: String(pageSize)
+      })
+    })
+  ],
+  [
+    "Billing Platform (UK) GET payments/?idAfter (date filters)",
+    () => ({
+      method: "GET",
+      path: `/backend/api/v1/payments/?idAfter=${samplePayment.id - pageSize}&minDate=2026-03-01&maxDate=2026-06-30`,
+      headers: bearer(sessions.apiKey)
+    })
+  ],
+  [
+    "Billing Platform (UK) GET customers/ID/payments/ (createdSince)",
+    () => ({
+      method: "GET",
+      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/?createdSince=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`,
+      headers: bearer(sessions.apiKey)
+    })
   ]
 ]
 
@@ -440,19 +485,35 @@ const budgets: Record<string, Budget> = {
   },
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {
-    statements: 8,
-    rows: 36,
-    open: "presets, refunds and the deleted records are read whole; refunds are read for the one row sequence of 12.5"
+    statements: 7,
+    rows: 35,
+    open: "the vendor list has no page size (every row after idAfter: 20 + the payments the create budgets add, 33 rows); besides the page and its details (one read): the idAfter row (its place in the one row sequence of 12.5), the status names, the display records and the refund rows after the bound are one read each; rows: the idAfter row"
+  },
+  "Billing Platform (UK) GET payments/?idAfter (date filters)": {
+    statements: 7,
+    rows: 12,
+    open: "as GET payments/?idAfter; the dates filter in SQL"
   },
   "Billing Platform (UK) GET customers/ID/payments/": {
-    statements: 8,
-    rows: 73,
-    open: "the vendor list has no paging; presets and refunds are read whole"
+    statements: 7,
+    rows: 72,
+    open: "the vendor list has no paging (every valid payment of the customer); besides the page and its details (one read): the customer, the status names, the display records and the refund rows are one read each"
+  },
+  "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": {
+    statements: 7,
+    rows: 72,
+    open: "as GET customers/ID/payments/; createdSince filters payments and refund rows in SQL"
   },
   "CRM.COM GET payments/list": {
-    statements: 79,
-    rows: 285,
-    open: "no paging in the vendor list; each row's detail is read per payment; the session token is read from the database (sessions shared by every worker, 14.4)"
+    statements: 6,
+    rows: 211,
+    open: "no paging in the vendor list (every payment of the accounts receivable); each payment's first and last event (who made and who last changed it) are two rows of one batched read; the accounts receivable (by its unique number), the page's details, attribute records and the owner record are one read each"
+  },
+  "CRM.COM GET payments/list (type and method filters)": issueList,
+  "CRM.COM GET payments/get_latest": {
+    statements: 6,
+    rows: 62,
+    open: "newest created first in SQL, only `number` of them (+1), but each payment's first and last event are two rows of one batched read; the details, attribute and owner records are one read each"
   },
   "LogiSense POST Payment/Search": logisenseList,
   "LogiSense POST Payment/Search, sorted, a deep page": logisenseList,
@@ -468,7 +529,12 @@ const budgets: Record<string, Budget> = {
   "Silver GET customers/C/payments/": {
     statements: 7,
     rows: 72,
-    open: "3 statements, but the customer's whole list is read to filter and sort in process (rows read ≫ rows returned); open documents are read to show them as unpaid payments (12.8)"
+    open: "the customer's whole list is read to filter and sort in process: Silver filters and sorts on its own attributes (due date, visible, provider; in dialect records) and on derived statuses and amounts, and merges the open documents shown as unpaid payments (12.8) into the order (rows read ≫ rows returned); nothing is read per payment"
+  },
+  "Silver GET customers/C/payments/ (filtered, ordered, last page)": {
+    statements: 7,
+    rows: 72,
+    open: "as GET customers/C/payments/: filters and ordering in process over the customer's whole list"
   }
 }
 

@@ -70,6 +70,14 @@ const idSpaceTables: Readonly<Record<IdSpace, string>> = {
   reversals: "reversals"
 }
 
+/** An event that is its payment's first or last (correlated on the indexed `payment_id`); a fresh fragment per query. */
+const firstOrLastOfPayment = (): object => ({
+  [raw(
+    (alias: string) =>
+      `(${alias}.payment_id is not null and (${alias}.id = (select min(f.id) from ledger_events f where f.payment_id = ${alias}.payment_id) or ${alias}.id = (select max(f.id) from ledger_events f where f.payment_id = ${alias}.payment_id)))`
+  )]: []
+})
+
 export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null = null): LedgerStoreShape => {
   const {
     decode,
@@ -187,6 +195,8 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         const search = query.search?.trim() ?? ""
         const conditions: Array<object> = [
           ...inList(query.ids, "id"),
+          ...equals(query.publicId, "publicId"),
+          ...equals(query.number, "number"),
           ...equals(query.billingEntityId, "billingEntityId"),
           ...(search === "" ? [] : [searchTextContains(search)])
         ]
@@ -393,7 +403,17 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...equals(query.paymentId, "paymentId"),
-            ...inList(query.states, "state")
+            ...inList(query.states, "state"),
+            ...(query.createdSince === undefined ? [] : [{ createdAt: { $gte: query.createdSince } }]),
+            ...(query.changedSince === undefined
+              ? []
+              : [
+                  {
+                    $or: (["createdAt", "submittedAt", "settledAt", "cancelledAt", "failedAt"] as const).map(
+                      (column) => ({ [column]: { $gte: query.changedSince } })
+                    )
+                  }
+                ])
           ],
           query,
           refundFromRow
@@ -464,7 +484,8 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...equals(query.paymentId, "paymentId"),
-            ...inList(query.paymentIds, "paymentId")
+            ...inList(query.paymentIds, "paymentId"),
+            ...(query.firstAndLastPerPayment === true ? [firstOrLastOfPayment()] : [])
           ],
           query,
           ledgerEventFromRow

@@ -9,7 +9,6 @@
  */
 import { paymentByVendorId, paymentViewByVendorId } from "@paybridge/adapter-kit"
 import {
-  Balances,
   type CommandContext,
   type CustomerId,
   DialectRecords,
@@ -18,6 +17,8 @@ import {
   LedgerUnits,
   NotFound,
   notFound,
+  type Page,
+  type Payment,
   type PaymentDetail,
   PaymentId,
   Payments,
@@ -324,7 +325,6 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
   Effect.gen(function* () {
     const paymentsService = yield* Payments
     const dialectRecords = yield* DialectRecords
-    const balances = yield* Balances
     const refundsService = yield* Refunds
     const after = yield* idAfterKey(query)
     const isAfter = (key: RowSequenceKey) => after == null || compareRowKeys(key, after) > 0
@@ -343,26 +343,33 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
       const since = query[filter]
       return since === undefined ? [] : [{ types: eventFilters[filter], since }]
     })
-    const fetch = (eventSince: (typeof given)[number] | undefined) =>
-      allPages((cursor) =>
-        paymentsService.listPayments({
-          ...base,
-          ...(eventSince === undefined ? {} : { eventSince }),
-          cursor,
-          limit: 1000
-        })
+    // The first event filter goes to the ledger with the list; further ones intersect by id.
+    const [firstEvent, ...otherEvents] = given
+    let details: Array<PaymentDetail> = []
+    let cursor: string | null = null
+    do {
+      const page: Page<Payment> = yield* paymentsService.listPayments({
+        ...base,
+        ...(firstEvent === undefined ? {} : { eventSince: firstEvent }),
+        cursor,
+        limit: 1000
+      })
+      details.push(...(yield* paymentsService.paymentDetails(page.items)))
+      cursor = page.nextCursor
+    } while (cursor !== null)
+    for (const eventSince of otherEvents) {
+      const ids = new Set(
+        (yield* allPages((cursor) => paymentsService.listPayments({ ...base, eventSince, cursor, limit: 1000 }))).map(
+          (payment) => payment.id
+        )
       )
-    // The ledger takes one event filter per query; further ones intersect by id.
-    let payments = yield* fetch(given[0])
-    for (const eventSince of given.slice(1)) {
-      const ids = new Set((yield* fetch(eventSince)).map((payment) => payment.id))
-      payments = payments.filter((payment) => ids.has(payment.id))
+      details = details.filter((detail) => ids.has(detail.payment.id))
     }
     const context = yield* loadRenderContext
-    // The display records and collection events of the listed payments only, a thousand ids a query.
+    // The display records of the listed payments only, a thousand ids a query. A row is the listed
+    // payment plus its latest collection: the list's details bring the collections along.
     const displays = new Map<string, ReturnType<typeof paymentDisplayFrom>>()
-    const collected = new Set<PaymentId>()
-    for (const ids of chunksOf(payments.map((payment) => payment.id))) {
+    for (const ids of chunksOf(details.map((detail) => detail.payment.id))) {
       for (const record of yield* allPages((cursor) =>
         dialectRecords.listDialectRecords({
           dialect: dialectId,
@@ -374,20 +381,10 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
       )) {
         displays.set(record.key, paymentDisplayFrom(record.data))
       }
-      // A row is the listed payment plus its latest collection. Only payments that ever had a
-      // collection (one `collection.requested` event each) need their detail read; the rest render
-      // from the list itself, so a list costs its pages plus one read per collected payment.
-      for (const event of yield* allPages((cursor) =>
-        balances.listEvents({ types: ["collection.requested"], paymentIds: ids, cursor, limit: 1000 })
-      )) {
-        if (event.paymentId !== null) collected.add(event.paymentId)
-      }
     }
     const rows: Array<{ readonly key: RowSequenceKey; readonly row: BpukPayment }> = []
-    for (const payment of payments) {
-      const source = collected.has(payment.id)
-        ? yield* paymentsService.getPayment({ id: payment.id })
-        : ({ payment, collections: [] } satisfies PaymentRowSource)
+    for (const source of details) {
+      const { payment } = source
       const renderContext = {
         presets: context.presets,
         methodName: context.methodName,
@@ -402,11 +399,15 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
         if (isAfter(partKey) && reversalMatches(part.paymentReversedDate, query)) rows.push({ key: partKey, row: part })
       }
     }
-    if (!paymentOnlyFilter(query)) {
+    // Refund rows: only those made after the bound (and since `createdSince`) or changed since
+    // `updatedSince` are read; the dates a refund row shows live in its details record.
+    if (!paymentOnlyFilter(query) && (after == null || after.at < Number.MAX_SAFE_INTEGER)) {
       const refunds = yield* allPages((cursor) =>
         refundsService.listRefunds({
           ...(customerId === undefined ? {} : { customerId }),
           states: ["requested", "submitted", "settled"],
+          ...(createdSince === undefined ? {} : { createdSince }),
+          ...(query.updatedSince === undefined ? {} : { changedSince: query.updatedSince }),
           cursor,
           limit: 1000
         })

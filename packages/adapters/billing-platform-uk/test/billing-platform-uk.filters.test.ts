@@ -6,7 +6,7 @@
  * incremental sync ordered by id.
  */
 import { type DialectTestbed, makeDialectTestbed, type TestRequest } from "@paybridge/adapter-kit/testing"
-import { Collections, PaymentId, Payments } from "@paybridge/core"
+import { Collections, PaymentId, Payments, Refunds } from "@paybridge/core"
 import { Result } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { parseBpukDateTime } from "../src/billing-platform-uk.schemas.ts"
@@ -187,6 +187,19 @@ describe("Billing Platform (UK) list filters", () => {
     expect(await list({ updatedSince: updatedMark })).toEqual([])
     await patch(first, { ourReference: "touched" })
     expect(await list({ updatedSince: updatedMark })).toEqual([first])
+    // A refund row made before a mark and settled after it changed since the mark (its newest
+    // transition); it was made before the mark, so createdSince leaves it out.
+    const requested = await testbed.runAsSystem(
+      Refunds.use((refunds) => refunds.refundPayment({ paymentId: PaymentId.make(Number(second)), amount: "1.00" }))
+    )
+    const settledMark = await mark()
+    expect(await list({ updatedSince: settledMark })).toEqual([])
+    await testbed.runAsSystem(
+      Refunds.use((refunds) => refunds.transitionRefund({ refundId: requested.id, action: "settle" }))
+    )
+    expect(await list({ updatedSince: settledMark })).toEqual([`R${requested.id}`])
+    expect(await list({ createdSince: settledMark })).toEqual([])
+    expect(await list({ idAfter: third })).toEqual([refund.id, `R${requested.id}`])
   })
 
   it("idAfter pages payment and refund rows as one sequence, so a sync by the last id seen misses no row (issue 12.5)", async () => {

@@ -1,8 +1,9 @@
 /**
  * How much the Billing Platform (UK) lists read. The vendor's lists have no paging, so a list
  * returns every matching row; what must stay bounded is the work per row: rows are built from the
- * ledger's list pages, and only a payment that has had a collection (its status shows the latest
- * one) costs a read of its detail. The rows stay exactly what each payment's own GET returns.
+ * ledger's list pages, each read with its payments' details (a collected payment's status shows its
+ * latest collection), so no payment costs a read of its own. The rows stay exactly what each
+ * payment's own GET returns.
  */
 import {
   countLedgerCalls,
@@ -38,7 +39,7 @@ const get = async (path: string) => {
 }
 
 describe("Billing Platform (UK) list reads", () => {
-  it("reads a payment's detail only when it has had a collection, and lists the same rows as each GET", async () => {
+  it("reads no payment's detail on its own, collected ones included, and lists the same rows as each GET", async () => {
     const payments = await testbed.runAsSystem(
       Effect.forEach(
         Array.from({ length: 40 }, (_, index) => index),
@@ -68,9 +69,11 @@ describe("Billing Platform (UK) list reads", () => {
       calls.clear()
       const rows = listOf(await get(path))
       expect(rows).toHaveLength(40)
-      // Three collected payments → three detail reads, not one per row (40 before).
-      expect(calls.get("getPayment")).toBe(3)
+      // The page comes with its details (collections included): no detail read per row or per
+      // collected payment (40, then 3 before).
+      expect(calls.get("getPayment")).toBeUndefined()
       expect(calls.get("listPayments")).toBe(1)
+      expect(calls.get("paymentDetails")).toBe(1)
       expect(rows.filter((row) => row.status.length > 0).map((row) => [row.id, row.status])).toEqual([
         [String(pending), ["Collection Pending"]],
         [String(collected), ["Collected"]],

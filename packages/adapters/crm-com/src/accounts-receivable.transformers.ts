@@ -35,7 +35,13 @@ import {
 export const resolveCustomer = (identifier: Identifier<"accounts_receivable_identifier">): Program<Customer> =>
   Effect.gen(function* () {
     const parties = yield* Parties
-    const search = identifier.field === "id" ? undefined : identifier.value
+    // The id and the number are unique keys, looked up exactly (by index); a name is searched.
+    const filter =
+      identifier.field === "id"
+        ? { publicId: identifier.value.toUpperCase() }
+        : identifier.field === "number"
+          ? { number: identifier.value }
+          : { search: identifier.value }
     const matches = (customer: Customer) =>
       identifier.field === "id"
         ? customer.publicId === identifier.value.toUpperCase()
@@ -44,7 +50,7 @@ export const resolveCustomer = (identifier: Identifier<"accounts_receivable_iden
           : customer.name === identifier.value
     let cursor: string | null = null
     do {
-      const page: Page<Customer> = yield* parties.listCustomers({ cursor, limit: 1000, search })
+      const page: Page<Customer> = yield* parties.listCustomers({ cursor, limit: 1000, ...filter })
       const found = page.items.find(matches)
       if (found !== undefined) return found
       cursor = page.nextCursor

@@ -467,6 +467,10 @@ export const makeLoader = () => {
   const paymentRecords = new Map<string, Record<string, unknown> | null>()
 
   return {
+    /** Remembers a customer the request already read (a list's accounts receivable), so it is not read again. */
+    knownCustomer: (customer: Customer) => {
+      customers.set(String(customer.id), customer)
+    },
     /** The data of a payment's CRM.COM attributes record (`null`: it has none). */
     paymentRecord: (payment: Payment) =>
       memo(
@@ -482,8 +486,9 @@ export const makeLoader = () => {
         )
       ),
     /**
-     * Reads the events and attribute records of a page of payments in one query each, so rendering
-     * the page looks neither up per payment.
+     * Reads the events (each payment's first and last: all a full payment shows of them) and
+     * attribute records of a page of payments in one query each, so rendering the page looks
+     * neither up per payment.
      */
     prefetch: (page: ReadonlyArray<Payment>) =>
       Effect.gen(function* () {
@@ -492,7 +497,10 @@ export const makeLoader = () => {
         const paymentIds = missing.map((payment) => payment.id)
         const grouped = new Map<string, Array<LedgerEvent>>(paymentIds.map((id) => [String(id), []]))
         const balances = yield* Balances
-        for (const event of yield* everyPage((cursor) => balances.listEvents({ paymentIds, cursor, limit: 1000 }))) {
+        // A full payment shows who made it and who changed it last: each payment's first and last event only.
+        for (const event of yield* everyPage((cursor) =>
+          balances.listEvents({ paymentIds, firstAndLastPerPayment: true, cursor, limit: 1000 })
+        )) {
           if (event.paymentId !== null) grouped.get(String(event.paymentId))?.push(event)
         }
         for (const [id, list] of grouped) events.set(id, list)

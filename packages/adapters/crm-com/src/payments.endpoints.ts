@@ -138,10 +138,12 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
 
 /**
  * `payments/list` and `payments/get_latest`: the accounts receivable's payments filtered by type,
- * payment method and category. `list` answers them all, oldest first. `get_latest` answers "the
- * latest payments that were submitted", so it orders by submission: creation time, newest first
- * (the id breaks ties; ids follow creation), never by the payment date a client may backdate; the
- * first `limit` of them.
+ * payment method and category. `list` answers them all, oldest first (the vendor documents no
+ * paging). `get_latest` answers "the latest payments that were submitted", so it orders by
+ * submission: creation time, newest first (the id breaks ties; ids follow creation), never by the
+ * payment date a client may backdate; the first `limit` of them. Type and method filter in SQL;
+ * each page of payments comes with its details (allocations…) in one read, and its events and
+ * CRM.COM attributes in one read each, so nothing is read per payment.
  */
 function listPayments(query: typeof ListQuery.Type, latest: number | null): Program<Array<Record<string, unknown>>> {
   return Effect.gen(function* () {
@@ -156,35 +158,39 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
       query.category_identifier === undefined
         ? undefined
         : yield* resolveNamed("category", query.category_identifier, "financial transaction category", "filter")
-    const matching: Array<Payment> = []
+    const loader = makeLoader()
+    loader.knownCustomer(customer)
+    const out: Array<Record<string, unknown>> = []
+    // Pages in SQL order (`list`: oldest first; `get_latest`: newest created first), each with its
+    // details, events and attributes in one read apiece; read only as far as the answer needs.
+    const pageSize = latest === null || category !== undefined ? 1000 : Math.min(latest, 1000)
     let cursor: string | null = null
     do {
       const page: Page<Payment> = yield* payments.listPayments({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
-        order: "id",
+        ...(latest === null
+          ? { order: "id" as const }
+          : {
+              sort: [
+                { field: "createdAt", direction: "desc" },
+                { field: "id", direction: "desc" }
+              ]
+            }),
         cursor,
-        limit: 1000
+        limit: pageSize
       })
-      matching.push(...page.items)
-      cursor = page.nextCursor
-    } while (cursor !== null)
-    const ordered =
-      latest === null ? matching : matching.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
-    const loader = makeLoader()
-    const out: Array<Record<string, unknown>> = []
-    // The payments' dialect records are read a chunk at a time, only as far as the answer needs.
-    for (let start = 0; start < ordered.length && (latest === null || out.length < latest); start += 1000) {
-      const chunk = ordered.slice(start, start + 1000)
-      yield* loader.prefetch(chunk)
-      for (const payment of chunk) {
+      const details = yield* payments.paymentDetails(page.items)
+      yield* loader.prefetch(page.items)
+      for (const detail of details) {
         if (latest !== null && out.length >= latest) break
-        if (category !== undefined && (yield* attributesOf(payment, loader)).category_id !== category.id) continue
-        const detail = yield* payments.getPayment({ id: payment.id })
+        if (category !== undefined && (yield* attributesOf(detail.payment, loader)).category_id !== category.id)
+          continue
         out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
       }
-    }
+      cursor = latest !== null && out.length >= latest ? null : page.nextCursor
+    } while (cursor !== null)
     return out
   })
 }

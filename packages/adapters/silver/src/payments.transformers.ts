@@ -350,7 +350,12 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
     })
   )
 
-/** Every payment of a customer with what Silver needs to filter, order and render it. */
+/**
+ * Every payment of a customer with what Silver needs to filter, order and render it: the ledger's
+ * pages, the customer's attribute records in one read, and — only for payments made elsewhere
+ * that have allocations and no attributes — their details (`paymentDetails`) and the customer's
+ * invoices and proformas in one read each, so nothing is read per payment.
+ */
 export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<PaymentRecord>> =>
   Effect.gen(function* () {
     const payments = yield* maybe(
@@ -371,22 +376,41 @@ export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<
       )
     )
     const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
+    const deriving = payments.filter(
+      (payment) => !attributesById.has(String(payment.id)) && payment.allocatedAmount > 0n
+    )
+    if (deriving.length > 0) {
+      const documentKinds = new Map(
+        (yield* readAll((cursor) =>
+          Documents.use((service) =>
+            service.listDocuments({ customerId, kinds: ["invoice", "proforma"], cursor, limit: 1000 })
+          )
+        )).map((document) => [document.id, document.kind] as const)
+      )
+      for (let start = 0; start < deriving.length; start += 1000) {
+        const details = yield* Payments.use((service) => service.paymentDetails(deriving.slice(start, start + 1000)))
+        // Its first invoice and proforma among its allocations (as `attributesOf` derives them).
+        for (const detail of details) {
+          let invoiceId: DocumentId | null = null
+          let proformaId: DocumentId | null = null
+          for (const allocation of detail.allocations) {
+            const kind = documentKinds.get(allocation.documentId)
+            if (kind === "invoice" && invoiceId === null) invoiceId = allocation.documentId
+            if (kind === "proforma" && proformaId === null) proformaId = allocation.documentId
+          }
+          attributesById.set(String(detail.payment.id), { ...defaultAttributes, invoiceId, proformaId })
+        }
+      }
+    }
     const providerOf = providerCache()
     const customerShownId = yield* customerShownIdOf(customerId)
     return yield* Effect.forEach(payments, (payment) =>
-      Effect.gen(function* () {
-        let attributes = attributesById.get(String(payment.id))
-        if (attributes === undefined) {
-          attributes =
-            payment.allocatedAmount > 0n
-              ? yield* Effect.flatMap(
-                  Payments.use((payments) => payments.getPayment({ id: payment.id })),
-                  attributesOf
-                )
-              : defaultAttributes
-        }
-        return { payment, attributes, provider: yield* providerOf(payment.billingEntityId), customerShownId }
-      })
+      Effect.map(providerOf(payment.billingEntityId), (provider) => ({
+        payment,
+        attributes: attributesById.get(String(payment.id)) ?? defaultAttributes,
+        provider,
+        customerShownId
+      }))
     )
   })
 

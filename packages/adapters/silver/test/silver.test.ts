@@ -182,6 +182,12 @@ describe("Silver payments over the ledger", () => {
     })
     expect(await shown(draft.payment.id)).toMatchObject({ status: "unpaid", provider: bench.links.provider })
     expect(await shown(rejected.payment.id)).toMatchObject({ status: "canceled" })
+    // The list shows each of them as its GET does (the invoice link derived from the allocations too).
+    const listed = (await bench.send({ method: "GET", path: `${bench.paymentsPath()}?page_size=100` }))
+      .json as Array<Shown>
+    for (const id of [posted.payment.id, draft.payment.id, rejected.payment.id]) {
+      expect(listed.find((row) => row.id === id)).toEqual(await shown(id))
+    }
   })
 
   it("shows a fully reversed payment as canceled and a partly reversed one as paid with what stands", async () => {

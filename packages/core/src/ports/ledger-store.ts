@@ -107,6 +107,9 @@ export interface Paging {
 
 export interface CustomerQuery extends Paging {
   readonly ids?: ReadonlyArray<CustomerId> | undefined
+  /** Exactly this public id / customer number (unique keys: at most one row, found by index). */
+  readonly publicId?: string | undefined
+  readonly number?: string | undefined
   readonly search?: string | undefined
   readonly billingEntityId?: BillingEntityId | undefined
 }
@@ -226,6 +229,10 @@ export interface RefundQuery extends Paging {
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined
   readonly states?: ReadonlyArray<RefundState> | undefined
+  /** Refunds made at or after this instant. */
+  readonly createdSince?: Date | undefined
+  /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
+  readonly changedSince?: Date | undefined
 }
 
 export interface EventQuery extends Paging {
@@ -237,6 +244,8 @@ export interface EventQuery extends Paging {
   readonly paymentId?: PaymentId | undefined
   /** Events of any of these payments. */
   readonly paymentIds?: ReadonlyArray<PaymentId> | undefined
+  /** Only each payment's first and last event (who made it, who changed it last), picked in SQL. */
+  readonly firstAndLastPerPayment?: boolean | undefined
 }
 
 export interface DialectRecordQuery extends Paging {

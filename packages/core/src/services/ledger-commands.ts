@@ -406,6 +406,10 @@ export const RefundQueryInput = Schema.Struct({
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
   states: optional(Schema.Array(RefundState)),
+  /** Refunds made at or after this instant. */
+  createdSince: optional(Timestamp),
+  /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
+  changedSince: optional(Timestamp),
   cursor: Cursor,
   limit: Limit
 })
@@ -426,6 +430,8 @@ export const EventQueryInput = Schema.Struct({
   paymentId: optional(PaymentId),
   /** Events of any of these payments (at most 1000: one page of a list, read in one query). */
   paymentIds: optional(Schema.Array(PaymentId).check(Schema.isMaxLength(1000))),
+  /** Only each payment's first and last event (a list shows who made and who last changed each row). */
+  firstAndLastPerPayment: optional(Schema.Boolean),
   cursor: Cursor,
   limit: Limit
 })

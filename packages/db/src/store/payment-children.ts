@@ -142,7 +142,7 @@ const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpe
   return splitBranches(em, branches, rows)
 }
 
-/** Splits united rows back into branch `i`'s rows, converted by the ORM's column types. */
+/** Splits united rows back into branch `i`'s rows, converted by the ORM's column types (no entity hydrated). */
 const splitBranches =
   (em: SqlEntityManager, branches: ReadonlyArray<Branch>, rows: ReadonlyArray<Record<string, unknown>>) =>
   (branch: number): Array<object> => {

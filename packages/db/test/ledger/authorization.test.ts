@@ -135,6 +135,11 @@ describe("customer scope", () => {
           payments.items.map((payment) => payment.customerId),
           [mine.id]
         )
+        const details = yield* scoped(paymentsService.paymentDetails(payments.items))
+        assert.deepStrictEqual(
+          details.map((detail) => detail.payment.customerId),
+          [mine.id]
+        )
         const documents = yield* scoped(documentsService.listDocuments({}))
         assert.deepStrictEqual(
           documents.items.map((document) => document.customerId),

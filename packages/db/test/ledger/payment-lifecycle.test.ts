@@ -19,7 +19,16 @@ import {
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { TestClock } from "effect/testing"
-import { asAdmin, balanceChain, balanceOf, newCustomer, newPayment, testToday, withLedger } from "./ledger-fixtures.ts"
+import {
+  asAdmin,
+  balanceChain,
+  balanceOf,
+  issueInvoice,
+  newCustomer,
+  newPayment,
+  testToday,
+  withLedger
+} from "./ledger-fixtures.ts"
 
 describe("payment lifecycle", () => {
   it.effect("posts at once by default: number, posting date and time, balance after posting", () =>
@@ -294,6 +303,37 @@ describe("payment lifecycle", () => {
           byId.items.map((item) => item.paymentDate),
           ["2026-03-01", "2026-01-20", "2026-03-05"]
         )
+      })
+    )
+  )
+
+  it.effect("reads a page of payments' details at once, each equal to the payment's own detail", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const payments = yield* Payments
+        const customer = yield* newCustomer()
+        const invoice = yield* issueInvoice(customer.id, "5.00")
+        const plain = yield* newPayment(customer.id, "1.00")
+        const allocated = yield* newPayment(customer.id, "5.00", {
+          allocations: [{ documentId: invoice.id, amount: "5.00" }]
+        })
+        const reversed = yield* newPayment(customer.id, "3.00")
+        yield* asAdmin(payments.reversePayment({ paymentId: reversed.payment.id, amount: "1.00" }))
+        const ids = [plain, allocated, reversed].map((detail) => detail.payment.id)
+
+        const pages: Array<ReadonlyArray<unknown>> = []
+        let cursor: string | null = null
+        do {
+          const page: Page<Payment> = yield* asAdmin(
+            payments.listPayments({ customerId: customer.id, order: "id", limit: 2, cursor })
+          )
+          pages.push(yield* asAdmin(payments.paymentDetails(page.items)))
+          cursor = page.nextCursor
+        } while (cursor !== null)
+        const own = yield* Effect.forEach(ids, (id) => asAdmin(payments.getPayment({ id })))
+        assert.deepStrictEqual(pages, [own.slice(0, 2), own.slice(2)])
+        assert.strictEqual(own[1]?.allocations.length, 1)
+        assert.strictEqual(own[2]?.reversals.length, 1)
       })
     )
   )

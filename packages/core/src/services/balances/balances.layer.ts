@@ -79,7 +79,8 @@ export const balancesLayer: Layer.Layer<Balances, never, LedgerStore | Idempoten
               customerId: input.customerId,
               customerIds: scopedCustomerIds(yield* currentPrincipal),
               paymentId: input.paymentId,
-              paymentIds: input.paymentIds
+              paymentIds: input.paymentIds,
+              firstAndLastPerPayment: input.firstAndLastPerPayment
             })
           })
         )

@@ -214,6 +214,8 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
       listCustomers: Effect.fn("Parties.listCustomers")(function* (
         input: C.PageInput & {
           readonly search?: string | undefined
+          readonly publicId?: string | undefined
+          readonly number?: string | undefined
           readonly ids?: ReadonlyArray<CustomerId> | undefined
         }
       ) {
@@ -224,7 +226,13 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
             const wanted = input.ids
             const ids =
               wanted === undefined ? scope : scope === undefined ? wanted : wanted.filter((id) => scope.includes(id))
-            return store.customers.list({ ...paging(input), ids, search: input.search })
+            return store.customers.list({
+              ...paging(input),
+              ids,
+              search: input.search,
+              publicId: input.publicId,
+              number: input.number
+            })
           })
         )
       }, ports),

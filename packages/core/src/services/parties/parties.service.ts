@@ -27,10 +27,15 @@ export interface PartiesShape {
     input: C.UpdateCustomerInput
   ) => Method<Customer, CommandFailure | ValidationFailed | NotFound>
   readonly getCustomer: (id: CustomerId) => Method<Customer, ReadFailure | NotFound>
-  /** `ids`: only these customers (e.g. the customers a page of payments names, read at once). */
+  /**
+   * Customers by text `search`, or exactly by `publicId` / `number` (unique keys, found by index);
+   * `ids`: only these customers (e.g. the customers a page of payments names, read at once).
+   */
   readonly listCustomers: (
     input: C.PageInput & {
       readonly search?: string | undefined
+      readonly publicId?: string | undefined
+      readonly number?: string | undefined
       readonly ids?: ReadonlyArray<CustomerId> | undefined
     }
   ) => Method<Page<Customer>, ReadFailure | ValidationFailed>

@@ -396,7 +396,9 @@ export const refundsLayer: Layer.Layer<Refunds, never, LedgerStore | Idempotency
               customerId: input.customerId,
               customerIds: scopedCustomerIds(yield* currentPrincipal),
               paymentId: input.paymentId,
-              states: input.states
+              states: input.states,
+              createdSince: input.createdSince,
+              changedSince: input.changedSince
             })
           })
         )

@@ -124,12 +124,18 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
           const percent = yield* s.customers.list({ cursor: null, limit: 10, search: `${tag}_100%`, ids })
           const wildcard = yield* s.customers.list({ cursor: null, limit: 10, search: "%", ids })
           const byEntity = yield* s.customers.list({ cursor: null, limit: 10, billingEntityId: entity.id })
+          const byPublicId = yield* s.customers.list({ cursor: null, limit: 10, publicId: customers[4]?.publicId })
+          const byNumber = yield* s.customers.list({ cursor: null, limit: 10, number: customers[5]?.number, ids })
           const payment = yield* s.payments.insert(newPayment(ids[0] ?? (0 as CustomerId)))
           const refunds = []
           for (let i = 0; i < 6; i++) {
             refunds.push(
               yield* s.refunds.insert(
-                newRefund(payment.id, ids[i % 2] ?? (0 as CustomerId), { state: i % 2 === 0 ? "settled" : "requested" })
+                newRefund(payment.id, ids[i % 2] ?? (0 as CustomerId), {
+                  state: i % 2 === 0 ? "settled" : "requested",
+                  createdAt: at(`2026-05-0${1 + i}T00:00:00.000Z`),
+                  ...(i === 1 ? { cancelledAt: at("2026-06-01T00:00:00.000Z") } : {})
+                })
               )
             )
           }
@@ -139,6 +145,18 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
               2
             )
           )
+          const refundsSince = yield* s.refunds.list({
+            cursor: null,
+            limit: 50,
+            paymentId: payment.id,
+            createdSince: at("2026-05-04T00:00:00.000Z")
+          })
+          const refundsChanged = yield* s.refunds.list({
+            cursor: null,
+            limit: 50,
+            paymentId: payment.id,
+            changedSince: at("2026-05-05T00:00:00.000Z")
+          })
           const refundsOfCustomer = yield* s.refunds.list({
             cursor: null,
             limit: 50,
@@ -174,6 +192,12 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
             )
           )
           const eventsOfPayment = yield* s.events.list({ cursor: null, limit: 50, paymentId: payment.id })
+          const firstAndLast = yield* s.events.list({
+            cursor: null,
+            limit: 50,
+            paymentIds: [payment.id],
+            firstAndLastPerPayment: true
+          })
           const eventsOfCustomer = yield* s.events.list({
             cursor: null,
             limit: 50,
@@ -185,12 +209,17 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
             percent,
             wildcard,
             byEntity,
+            byPublicId,
+            byNumber,
             refunds,
             refundPages,
+            refundsSince,
+            refundsChanged,
             refundsOfCustomer,
             events,
             eventPages,
             eventsOfPayment,
+            firstAndLast,
             eventsOfCustomer,
             ids
           }
@@ -204,13 +233,22 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
       expect(result.byEntity.items.map((c) => c.id)).toEqual(
         result.customers.filter((_, i) => i % 3 === 0).map((c) => c.id)
       )
+      // Exactly by a unique key.
+      expect(result.byPublicId.items).toEqual([result.customers[4]])
+      expect(result.byNumber.items).toEqual([result.customers[5]])
       expect(result.refundPages.items).toEqual(result.refunds.filter((r) => r.state === "settled"))
+      // Made since an instant; made or moved since one (refund 1 was cancelled later).
+      expect(result.refundsSince.items).toEqual(result.refunds.slice(3))
+      expect(result.refundsChanged.items).toEqual([result.refunds[1], ...result.refunds.slice(4)])
       expect(result.refundsOfCustomer.items).toEqual(result.refunds.filter((r) => r.customerId === result.ids[1]))
       expect(result.eventPages.items).toEqual(
         result.events.filter((e) => e.occurredAt.getTime() >= Date.parse("2026-08-03T00:00:00.000Z"))
       )
       expect(result.eventPages.items[0]?.data).toEqual({ amount: "1000000000000000002", nested: { ok: true } })
       expect(result.eventsOfPayment.items).toEqual(result.events.filter((e) => e.paymentId !== null))
+      // Of the payment's four events, only its first and last (a list shows who made and who last changed it).
+      const ofPayment = result.events.filter((e) => e.paymentId !== null)
+      expect(result.firstAndLast.items).toEqual([ofPayment[0], ofPayment.at(-1)])
       expect(result.eventsOfCustomer.items).toEqual(result.events.filter((e) => e.customerId === result.ids[0]))
     })
 
