@@ -358,6 +358,9 @@ export interface PaymentView {
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
+/** The record ids the store assigns itself (each table's own counter). */
+export type IdSpace = "customers" | "documents" | "payments" | "refunds" | "reversals"
+
 export class LedgerStore extends Context.Service<
   LedgerStore,
   {
@@ -366,6 +369,12 @@ export class LedgerStore extends Context.Service<
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
     readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
+    /**
+     * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is
+     * greater than `above`; never lowers a counter. For imports whose objects keep ids of another
+     * system that a dialect shows next to the ledger's own.
+     */
+    readonly reserveIds: (space: IdSpace | SequenceName, above: bigint) => Op<void>
     /** The next value of each named counter, in the order named, taken in one statement. */
     readonly nextSequences: (names: ReadonlyArray<SequenceName>) => Op<ReadonlyArray<bigint>>
 
