@@ -106,12 +106,13 @@ export interface Resolver {
    * Takes what a page's statement brought along for each of its payments (`pageAnnex`: the
    * account, the creator and the vendor attributes), so rendering the page looks none of them up.
    */
-  readonly seedAnnex: (annex: ReadonlyMap<PaymentId, PaymentAnnex>) => void
+  readonly seedAnnex: (payments: ReadonlyArray<Payment>, annex: ReadonlyMap<PaymentId, PaymentAnnex>) => void
 }
 
 /** What a list page's statement brings along for each payment row (see `Resolver.seedAnnex`). */
 export const pageAnnex: PaymentAnnexRequest = {
   customer: true,
+  presetNames: true,
   creationEvent: true,
   record: { dialect: dialectName, kind: recordKinds.payment }
 }
@@ -197,7 +198,11 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
     customer: (id) => remember(`customer:${id}`, parties.getCustomer(id)),
     prefetchCustomers,
     presetName: (kind, id) =>
-      id === null ? Effect.succeed(null) : Effect.map(presets(kind), (names) => names.get(id) ?? null),
+      id === null
+        ? Effect.succeed(null)
+        : cache.has(`preset:${kind}:${id}`)
+          ? Effect.succeed(cache.get(`preset:${kind}:${id}`) as string | null)
+          : Effect.map(presets(kind), (names) => names.get(id) ?? null),
     documentName: (id) =>
       remember(
         `document:${id}`,
@@ -341,9 +346,17 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
           cursor = page.nextCursor
         } while (cursor !== null)
       }),
-    seedAnnex: (annex) => {
+    seedAnnex: (payments, annex) => {
+      const byId = new Map(payments.map((payment) => [payment.id, payment]))
       for (const [paymentId, found] of annex) {
         if (found.customer !== null) cache.set(`customer:${found.customer.id}`, found.customer)
+        const payment = byId.get(paymentId)
+        if (payment !== undefined && payment.typeId !== null && found.typeName !== undefined) {
+          cache.set(`preset:type:${payment.typeId}`, found.typeName)
+        }
+        if (payment !== undefined && payment.methodId !== null && found.methodName !== undefined) {
+          cache.set(`preset:method:${payment.methodId}`, found.methodName)
+        }
         cache.set(
           `creator:${paymentId}`,
           found.creator === null ? null : { id: found.creator.actorId, name: found.creator.actorName }

@@ -543,7 +543,7 @@ const sqlRows = (
       Effect.map(
         payments.listPayments({ ...compiled.reversalSource, offset: 0, annex: pageAnnex, cursor, limit: 1000 }),
         (page: PaymentPage) => {
-          if (page.annex !== undefined) resolver.seedAnnex(page.annex)
+          if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex)
           return page
         }
       )
@@ -573,7 +573,7 @@ const sqlRows = (
         limit
       })
       if (cursor === null) total = page.total ?? 0
-      if (page.annex !== undefined) resolver.seedAnnex(page.annex)
+      if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex)
       slice.push(...page.items)
       cursor = page.nextCursor
     } while (cursor !== null)

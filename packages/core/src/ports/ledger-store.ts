@@ -229,11 +229,13 @@ export interface PaymentQuery extends Paging {
 
 /**
  * What a vendor list shows beside each payment of a page, read in the page's statement (no row of
- * its own, nothing per row): the payment's customer, who created it (its `payment.created` event)
+ * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event)
  * and the data of a dialect record keyed by the payment's id.
  */
 export interface PaymentAnnexRequest {
   readonly customer?: boolean | undefined
+  /** The names of the payment's type and method presets. */
+  readonly presetNames?: boolean | undefined
   readonly creationEvent?: boolean | undefined
   readonly record?: { readonly dialect: string; readonly kind: string } | undefined
 }
@@ -241,6 +243,9 @@ export interface PaymentAnnexRequest {
 /** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
 export interface PaymentAnnex {
   readonly customer: Customer | null
+  /** `undefined`: not asked; `null`: the payment has no such preset. */
+  readonly typeName?: string | null | undefined
+  readonly methodName?: string | null | undefined
   readonly creator: { readonly actorId: number; readonly actorName: string } | null
   readonly record: Readonly<Record<string, unknown>> | null
 }

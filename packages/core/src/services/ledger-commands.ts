@@ -273,6 +273,7 @@ export const PaymentQueryInput = Schema.Struct({
   annex: optional(
     Schema.Struct({
       customer: optional(Schema.Boolean),
+      presetNames: optional(Schema.Boolean),
       creationEvent: optional(Schema.Boolean),
       record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
     })

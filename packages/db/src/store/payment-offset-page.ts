@@ -77,6 +77,8 @@ const customerPrefix = "paybridge_customer_"
 const creatorIdColumn = "paybridge_creator_id"
 const creatorNameColumn = "paybridge_creator_name"
 const recordColumn = "paybridge_record_data"
+const typeNameColumn = "paybridge_type_name"
+const methodNameColumn = "paybridge_method_name"
 
 /**
  * The page statement with its annex: the page (as `qb` selects it) becomes a common table, and each
@@ -106,6 +108,12 @@ const withAnnex = (
     selects.push(...customer.columns.map((column) => `c.${column} as ${customerPrefix}${column}`))
     from = `page left join ${customer.table} c on c.id = page.customer_id`
   }
+  if (annex.presetNames === true) {
+    selects.push(
+      `(select t.name from payment_presets t where t.id = page.type_id) as ${typeNameColumn}`,
+      `(select m.name from payment_presets m where m.id = page.method_id) as ${methodNameColumn}`
+    )
+  }
   if (annex.creationEvent === true) {
     const creator = (column: string, alias: string) =>
       `(select e.${column} from ledger_events e where e.payment_id = page.id and e.type = ? order by e.id limit 1) as ${alias}`
@@ -128,13 +136,21 @@ const withAnnex = (
   }
 }
 
+const annexColumns: ReadonlySet<string> = new Set([
+  creatorIdColumn,
+  creatorNameColumn,
+  recordColumn,
+  typeNameColumn,
+  methodNameColumn
+])
+
 /** Splits a row of the annexed statement into the payment's columns and its annex. */
 const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
   const columns: Record<string, unknown> = {}
   const customerColumns: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(row)) {
     if (name.startsWith(customerPrefix)) customerColumns[name.slice(customerPrefix.length)] = value
-    else if (name !== creatorIdColumn && name !== creatorNameColumn && name !== recordColumn) columns[name] = value
+    else if (!annexColumns.has(name)) columns[name] = value
   }
   const data = row[recordColumn]
   const record =
@@ -150,7 +166,13 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
       row[creatorIdColumn] === null || row[creatorIdColumn] === undefined
         ? null
         : { actorId: Number(row[creatorIdColumn]), actorName: String(row[creatorNameColumn]) },
-    record
+    record,
+    ...(annex.presetNames === true
+      ? {
+          typeName: row[typeNameColumn] === null ? null : String(row[typeNameColumn]),
+          methodName: row[methodNameColumn] === null ? null : String(row[methodNameColumn])
+        }
+      : {})
   }
   return { columns, annex: found }
 }

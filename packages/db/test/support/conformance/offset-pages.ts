@@ -293,7 +293,12 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
               })
             )
           }
-          return yield* s.payments.list({
+          const typeNames = new Map<number, string>()
+          for (const payment of expected) {
+            if (payment.typeId !== null)
+              typeNames.set(payment.typeId, (yield* s.presets.get(payment.typeId))?.name ?? "")
+          }
+          const page = yield* s.payments.list({
             cursor: null,
             limit: 6,
             order: "newest",
@@ -301,8 +306,14 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
             sort,
             offset: 3,
             withTotal: true,
-            annex: { customer: true, creationEvent: true, record: { dialect: "test-vendor", kind: "payment" } }
+            annex: {
+              customer: true,
+              presetNames: true,
+              creationEvent: true,
+              record: { dialect: "test-vendor", kind: "payment" }
+            }
           })
+          return { ...page, typeNames }
         })
       )
       expect(result.items).toEqual(expected)
@@ -313,6 +324,8 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
         expect(annex?.customer).toEqual(customers.get(payment.customerId))
         expect(annex?.creator).toEqual(payment === withCreator ? { actorId: 41, actorName: "Ada Creator" } : null)
         expect(annex?.record).toEqual(payment === withRecord ? { cardTypeId: 7, note: "kept" } : null)
+        expect(annex?.typeName).toBe(payment.typeId === null ? null : result.typeNames.get(payment.typeId))
+        expect(annex?.methodName).toBeNull()
       }
       const plain = await run(
         Effect.flatMap(store, (s) =>
