@@ -241,6 +241,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         guardedUpdate("documents.update", DocumentEntity, row, expectedVersion, documentToRow),
       list: (query: DocumentQuery) => {
         const conditions: Array<object> = [
+          ...inList(query.ids, "id"),
           ...equals(query.customerId, "customerId"),
           ...inList(query.customerIds, "customerId"),
           ...inList(query.kinds, "kind"),
