@@ -20,7 +20,7 @@ import {
 import { Database, openDatabase } from "@paybridge/db"
 import { attachStatementLog, createPostgresTestDatabase, StatementLog, testLedgerLayer } from "@paybridge/db/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
-import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
 import { createApp } from "../src/app.ts"
 import { loadConfig } from "../src/config.ts"
 
@@ -161,12 +161,23 @@ const tearDown = async () => {
 type Request = () => { method: string; path: string; headers?: Record<string, string>; body?: string }
 
 /** Runs the request once to warm up, then again under the statement log. */
+/**
+ * A warm-up request, then the measured one, both at one instant of the wall clock (only `Date` is
+ * frozen; timers run): the in-process caches (principals, sessions, presets — 5 seconds) that the
+ * warm-up found fresh or filled are still fresh for the measured request, however slow the machine.
+ * Without it an entry the warm-up hit just before it expired made the measured request read it again.
+ */
 const measure = async (request: Request) => {
-  const warm = request()
-  await send(warm.method, warm.path, warm)
-  const next = request()
-  const { result, tally } = await log.measure(() => send(next.method, next.path, next))
-  return { answer: result, tally }
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() })
+  try {
+    const warm = request()
+    await send(warm.method, warm.path, warm)
+    const next = request()
+    const { result, tally } = await log.measure(() => send(next.method, next.path, next))
+    return { answer: result, tally }
+  } finally {
+    vi.useRealTimers()
+  }
 }
 
 const nextOther = () => others[counter++ % others.length] ?? { id: 0, number: "" }
@@ -438,6 +449,8 @@ interface Budget {
   readonly statements: number
   /** Rows read at most (lists). */
   readonly rows?: number | undefined
+  /** Rows read at most beyond the rows the answer returns (lists without paging: every match is returned). */
+  readonly rowsBeyondReturned?: number | undefined
   /** Why the issue's budget is not met yet (the ceiling is today's count). */
   readonly open?: string | undefined
 }
@@ -448,11 +461,6 @@ const issueCreate: Budget = { statements: 8 }
 /** What core's create of a posted payment runs in its transaction: the issue's 8 statements. */
 const createFlow =
   "core's create is the issue's 8 statements in one transaction (idempotency claim, customer lock, one sequence statement for both numbers, the payment inserted posted, balance entry, balance update, both events in one insert, idempotency answer)"
-
-const logisenseOpen =
-  "filters, order and paging run in SQL and nothing is read per row, but the shown rows' accounts, creation events (the creator's name; one event row per shown row) and vendor attributes are one read each, and the reversal rows of matching reversed payments one more; the session token is read from the database (sessions shared by every worker, 14.4)"
-/** LogiSense pages: the page (rows before it skipped in SQL) and, per page, accounts, creation events and attributes. */
-const logisenseList: Budget = { statements: 7, rows: 2 * pageSize + 3, open: logisenseOpen }
 
 const budgets: Record<string, Budget> = {
   "tRPC payments.get": issueGet,
@@ -514,15 +522,11 @@ const budgets: Record<string, Budget> = {
     rows: 62,
     open: "newest created first in SQL, only `number` of them (+1), but each payment's first and last event are two rows of one batched read; the details, attribute and owner records are one read each"
   },
-  "LogiSense POST Payment/Search": logisenseList,
-  "LogiSense POST Payment/Search, sorted, a deep page": logisenseList,
-  "LogiSense GET Payment/": {
-    // The vendor list has no paging: every row (82 by now); presets and billing entities of the rows shown too.
-    statements: 10,
-    rows: 173,
-    open: `${logisenseOpen}; the vendor list has no paging, so every row is shown and each one's creation event read`
-  },
-  "LogiSense GET Payment/Paged, a deep page": logisenseList,
+  "LogiSense POST Payment/Search": issueList,
+  "LogiSense POST Payment/Search, sorted, a deep page": issueList,
+  // The vendor list has no paging: every row is shown, so rows read are held to the rows returned.
+  "LogiSense GET Payment/": { statements: 3, rowsBeyondReturned: 2 },
+  "LogiSense GET Payment/Paged, a deep page": issueList,
   "Elevate GET customer-payments": issueList,
   "Elevate GET customer-payments, a deep page": issueList,
   "Silver GET customers/C/payments/": {
@@ -572,5 +576,10 @@ describe.each([
     expect(answer.status, answer.body).toBeLessThan(300)
     expect(tally.statements.length, describeTally(tally)).toBeLessThanOrEqual(budget.statements)
     if (budget.rows !== undefined) expect(tally.rowsRead, describeTally(tally)).toBeLessThanOrEqual(budget.rows)
+    if (budget.rowsBeyondReturned !== undefined) {
+      const returned = (JSON.parse(answer.body) as { items: ReadonlyArray<unknown> }).items.length
+      expect(returned).toBeGreaterThan(pageSize)
+      expect(tally.rowsRead, describeTally(tally)).toBeLessThanOrEqual(returned + budget.rowsBeyondReturned)
+    }
   })
 })

@@ -20,6 +20,7 @@ import {
   type DocumentQuery,
   type EventQuery,
   type GatewayAttempt,
+  type IdSpace,
   LedgerStore,
   type LedgerStoreShape,
   type RefundQuery,
@@ -59,6 +60,15 @@ import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
+
+/** The table behind each id space (their `id` columns are SQLite AUTOINCREMENT / PostgreSQL serial). */
+const idSpaceTables: Readonly<Record<IdSpace, string>> = {
+  customers: "customers",
+  documents: "documents",
+  payments: "payments",
+  refunds: "refunds",
+  reversals: "reversals"
+}
 
 /** An event that is its payment's first or last (correlated on the indexed `payment_id`); a fresh fragment per query. */
 const firstOrLastOfPayment = (): object => ({
@@ -114,6 +124,38 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         const value = rows[0]?.value
         if (value === undefined) throw new Error("nextSequence: the database returned no value")
         return BigInt(value)
+      }),
+
+    reserveIds: (space, above) =>
+      use("reserveIds", async (em) => {
+        if (above <= 0n) return
+        const table = idSpaceTables[space as IdSpace]
+        if (table === undefined) {
+          // A number sequence: its next value is above `above` (never lowered).
+          await em.execute(
+            isPostgres
+              ? "insert into sequences (name, value) values (?, ?) on conflict (name) do update set value = greatest(sequences.value, excluded.value)"
+              : "insert into sequences (name, value) values (?, ?) on conflict (name) do update set value = max(sequences.value, excluded.value)",
+            [space, above.toString()]
+          )
+        } else if (isPostgres) {
+          // nextval then setval: the counter only moves forward, also past ids other transactions hold.
+          await em.execute(
+            "select setval(pg_get_serial_sequence(?, 'id'), greatest(cast(? as bigint), nextval(pg_get_serial_sequence(?, 'id'))))",
+            [table, above.toString(), table]
+          )
+        } else {
+          // An AUTOINCREMENT table's counter is its row in sqlite_sequence (none before its first insert).
+          await em.execute("update sqlite_sequence set seq = ? where name = ? and seq < ?", [
+            above.toString(),
+            table,
+            above.toString()
+          ])
+          await em.execute(
+            "insert into sqlite_sequence (name, seq) select ?, ? where not exists (select 1 from sqlite_sequence where name = ?)",
+            [table, above.toString(), table]
+          )
+        }
       }),
 
     // One multi-row upsert for several counters; RETURNING's row order is unspecified, so the
@@ -199,6 +241,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         guardedUpdate("documents.update", DocumentEntity, row, expectedVersion, documentToRow),
       list: (query: DocumentQuery) => {
         const conditions: Array<object> = [
+          ...inList(query.ids, "id"),
           ...equals(query.customerId, "customerId"),
           ...inList(query.customerIds, "customerId"),
           ...inList(query.kinds, "kind"),

@@ -177,6 +177,16 @@ describe("import command", () => {
       checkpoint: "/work/migrate-silver.checkpoint.json"
     })
   })
+
+  test("--batch-size sets the records per ledger transaction of the bulk path (1–5000); the sink's default otherwise", () => {
+    const base = ["--from", "silver", "--source-url", "http://v", "--api-key", "k"]
+    expect(parse(...base)).toMatchObject({ batchSize: null })
+    expect(parse(...base, "--batch-size", "50")).toMatchObject({ batchSize: 50 })
+    expect(errorOf(parse(...base, "--batch-size", "0"))).toMatch(/batch-size/u)
+    expect(errorOf(parse("--", "shadow", ...base, "--listen", "0", "--batch-size", "5"))).toMatch(
+      /--batch-size is an import option/u
+    )
+  })
 })
 
 describe("shadow command", () => {

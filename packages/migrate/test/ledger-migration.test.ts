@@ -363,6 +363,18 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
       }
       expect(missing).toEqual([])
       expect(answered.length).toBeGreaterThan(0)
+      if (vendorCase.vendor === "billing-platform-uk") {
+        // `idAfter` takes a migrated payment's vendor id too: the rows after it in the one row sequence (16.3).
+        const idsOf = async (idAfter: string) => {
+          const response = await http.request({ path: "payments/", query: { idAfter } })
+          expect(response.status).toBe(200)
+          return (JSON.parse(response.text) as Array<{ readonly id: string }>).map((row) => row.id)
+        }
+        const rows = await idsOf("0")
+        const pivot = rows.slice(Math.floor(rows.length / 2)).find((id) => /^\d+$/u.test(id) && migrated.has(id))
+        if (pivot === undefined) throw new Error("no migrated payment row in the second half of the list")
+        expect(await idsOf(pivot)).toEqual(rows.slice(rows.indexOf(pivot) + 1))
+      }
     } finally {
       await target.stop()
     }

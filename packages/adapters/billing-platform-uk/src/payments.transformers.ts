@@ -7,7 +7,7 @@
  * (display invoice ids, a refund row's details), reversing and reinstating a payment, and running
  * a create or modify request as one all-or-nothing unit that replays which row it touched.
  */
-import { paymentViewByVendorId } from "@paybridge/adapter-kit"
+import { paymentByVendorId, paymentViewByVendorId } from "@paybridge/adapter-kit"
 import {
   type CommandContext,
   type CustomerId,
@@ -262,8 +262,9 @@ export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
 
 /**
  * Where `idAfter` starts in the one sequence of rows: the sequence key of the row it names (any
- * customer's: ids are global), `null` for `0`, `undefined` for no bound. A payment id the ledger
- * never issued sits where its number falls: before the first payment with a higher id.
+ * customer's: ids are global; a migrated payment's vendor id names that payment), `null` for `0`,
+ * `undefined` for no bound. A payment id the ledger never issued sits where its number falls: before
+ * the first payment with a higher id.
  */
 const idAfterKey = (query: BpukListQuery) =>
   Effect.gen(function* () {
@@ -279,9 +280,10 @@ const idAfterKey = (query: BpukListQuery) =>
         : ({ at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const)
     }
     const paymentId = ledgerIdOf(PaymentId, String(idAfter.id))
-    if (paymentId === null) return { at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const
-    const payment = yield* Effect.option(Payments.use((payments) => payments.getPayment({ id: paymentId })))
+    // The payment the id names on this dialect: a migrated payment's vendor id first (issue 16.3).
+    const payment = yield* Effect.option(paymentByVendorId(dialectId, String(idAfter.id), paymentId))
     if (Option.isSome(payment)) return paymentRowKey(payment.value.payment, idAfter.kind)
+    if (paymentId === null) return { at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const
     const next = yield* Payments.use((payments) => payments.listPayments({ idAfter: paymentId, order: "id", limit: 1 }))
     const first = next.items[0]
     return first === undefined

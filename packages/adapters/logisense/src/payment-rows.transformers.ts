@@ -19,6 +19,7 @@ import {
   type CustomerId,
   type DialectRecord,
   DialectRecords,
+  type Document,
   type DocumentId,
   Documents,
   type LedgerError,
@@ -27,6 +28,8 @@ import {
   type Page,
   Parties,
   type Payment,
+  type PaymentAnnex,
+  type PaymentAnnexRequest,
   type PaymentDetail,
   type PaymentId,
   type PaymentPreset,
@@ -82,6 +85,15 @@ export interface Resolver {
    * vendor attributes) in one query each, so a page of rows costs a few queries, not a few per row.
    */
   readonly prefetch: (payments: ReadonlyArray<Payment>) => Read<void>
+  /**
+   * Reads what these reversal rows show in one query each — their payments' `payment.reversed`
+   * events (who reversed) and the rows' vendor attributes — so reversal rows cost no query per row.
+   */
+  /** Reads the numbers (names) of these documents in one query (the invoices a page's rows name). */
+  readonly prefetchDocuments: (ids: ReadonlyArray<DocumentId>) => Read<void>
+  readonly prefetchReversals: (
+    rows: ReadonlyArray<{ readonly payment: Payment; readonly reversalId: number }>
+  ) => Read<void>
   /** Reads the accounts of these payments in one query (rows of many accounts, not one query per account). */
   readonly prefetchCustomers: (payments: ReadonlyArray<Payment>) => Read<void>
   /**
@@ -90,6 +102,19 @@ export interface Resolver {
    * rendering its rows looks none of them up again.
    */
   readonly seedView: (view: PaymentViewDetail) => void
+  /**
+   * Takes what a page's statement brought along for each of its payments (`pageAnnex`: the
+   * account, the creator and the vendor attributes), so rendering the page looks none of them up.
+   */
+  readonly seedAnnex: (payments: ReadonlyArray<Payment>, annex: ReadonlyMap<PaymentId, PaymentAnnex>) => void
+}
+
+/** What a list page's statement brings along for each payment row (see `Resolver.seedAnnex`). */
+export const pageAnnex: PaymentAnnexRequest = {
+  customer: true,
+  presetNames: true,
+  creationEvent: true,
+  record: { dialect: dialectName, kind: recordKinds.payment }
 }
 
 /** What a payment's row needs besides the payment, read with it in one statement (see `Resolver.seedView`). */
@@ -173,7 +198,11 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
     customer: (id) => remember(`customer:${id}`, parties.getCustomer(id)),
     prefetchCustomers,
     presetName: (kind, id) =>
-      id === null ? Effect.succeed(null) : Effect.map(presets(kind), (names) => names.get(id) ?? null),
+      id === null
+        ? Effect.succeed(null)
+        : cache.has(`preset:${kind}:${id}`)
+          ? Effect.succeed(cache.get(`preset:${kind}:${id}`) as string | null)
+          : Effect.map(presets(kind), (names) => names.get(id) ?? null),
     documentName: (id) =>
       remember(
         `document:${id}`,
@@ -211,10 +240,12 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
         )
       ),
     createdBy: (payment) =>
-      Effect.map(eventsOf(payment, "payment.created"), (events) => {
-        const event = events[0]
-        return event === undefined ? null : { id: event.actorId, name: event.actorName }
-      }),
+      cache.has(`creator:${payment.id}`)
+        ? Effect.succeed(cache.get(`creator:${payment.id}`) as { id: number; name: string } | null)
+        : Effect.map(eventsOf(payment, "payment.created"), (events) => {
+            const event = events[0]
+            return event === undefined ? null : { id: event.actorId, name: event.actorName }
+          }),
     reversedBy: (payment, reversalId) =>
       Effect.map(eventsOf(payment, "payment.reversed"), (events) => {
         const event = events.find((candidate) => candidate.data.reversalId === reversalId)
@@ -230,7 +261,9 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
     prefetch: (rows) =>
       Effect.gen(function* () {
         yield* prefetchCustomers(rows)
-        const missing = rows.filter((payment) => !cache.has(`events:payment.created:${payment.id}`))
+        const missing = rows.filter(
+          (payment) => !cache.has(`events:payment.created:${payment.id}`) && !cache.has(`creator:${payment.id}`)
+        )
         if (missing.length === 0) return
         const paymentIds = missing.map((payment) => payment.id)
         const events = new Map<number, Array<LedgerEvent>>(paymentIds.map((id) => [id, []]))
@@ -261,6 +294,79 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
         } while (cursor !== null)
         for (const [id, value] of extras) cache.set(`extras:${recordKinds.payment}:${id}`, value)
       }),
+    prefetchDocuments: (ids) =>
+      Effect.gen(function* () {
+        const missing = [...new Set(ids)].filter((id) => !cache.has(`document:${id}`))
+        if (missing.length === 0) return
+        for (const id of missing) cache.set(`document:${id}`, null)
+        let cursor: string | null = null
+        do {
+          const page: Page<Document> = yield* documents.listDocuments({ ids: missing, cursor, limit: 1000 })
+          for (const document of page.items) cache.set(`document:${document.id}`, document.number)
+          cursor = page.nextCursor
+        } while (cursor !== null)
+      }),
+    prefetchReversals: (rows) =>
+      Effect.gen(function* () {
+        const paymentIds = [...new Set(rows.map((row) => row.payment.id))].filter(
+          (id) => !cache.has(`events:payment.reversed:${id}`)
+        )
+        if (paymentIds.length > 0) {
+          const events = new Map<number, Array<LedgerEvent>>(paymentIds.map((id) => [id, []]))
+          let after: string | null = null
+          do {
+            const page: Page<LedgerEvent> = yield* balances.listEvents({
+              paymentIds,
+              types: ["payment.reversed"],
+              cursor: after,
+              limit: 1000
+            })
+            for (const event of page.items) if (event.paymentId !== null) events.get(event.paymentId)?.push(event)
+            after = page.nextCursor
+          } while (after !== null)
+          for (const [id, list] of events) cache.set(`events:payment.reversed:${id}`, list)
+        }
+        const keys = [...new Set(rows.map((row) => String(row.reversalId)))].filter(
+          (key) => !cache.has(`extras:${recordKinds.reversal}:${key}`)
+        )
+        if (keys.length === 0) return
+        for (const key of keys) cache.set(`extras:${recordKinds.reversal}:${key}`, emptyExtras)
+        let cursor: string | null = null
+        do {
+          const page: Page<DialectRecord> = yield* dialectRecords.listDialectRecords({
+            dialect: dialectName,
+            kind: recordKinds.reversal,
+            keys,
+            cursor,
+            limit: 1000
+          })
+          for (const record of page.items) {
+            cache.set(`extras:${recordKinds.reversal}:${record.key}`, extrasFromData(record.data))
+          }
+          cursor = page.nextCursor
+        } while (cursor !== null)
+      }),
+    seedAnnex: (payments, annex) => {
+      const byId = new Map(payments.map((payment) => [payment.id, payment]))
+      for (const [paymentId, found] of annex) {
+        if (found.customer !== null) cache.set(`customer:${found.customer.id}`, found.customer)
+        const payment = byId.get(paymentId)
+        if (payment !== undefined && payment.typeId !== null && found.typeName !== undefined) {
+          cache.set(`preset:type:${payment.typeId}`, found.typeName)
+        }
+        if (payment !== undefined && payment.methodId !== null && found.methodName !== undefined) {
+          cache.set(`preset:method:${payment.methodId}`, found.methodName)
+        }
+        cache.set(
+          `creator:${paymentId}`,
+          found.creator === null ? null : { id: found.creator.actorId, name: found.creator.actorName }
+        )
+        cache.set(
+          `extras:${recordKinds.payment}:${paymentId}`,
+          found.record === null ? emptyExtras : extrasFromData(found.record as Record<string, unknown>)
+        )
+      }
+    },
     seedView: (view) => {
       const { payment } = view.detail
       if (view.customer !== null) cache.set(`customer:${view.customer.id}`, view.customer)

@@ -10,9 +10,10 @@
  * and sorted in process (`scannedRows`, no scan limit). Rows are the listed (posted) payments not
  * deleted through LogiSense, each followed by its active reversal rows; the default order is
  * `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`) and Search
- * (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones. What the
- * shown rows look up (accounts, creation events, vendor attributes, children) is read for the
- * whole page at once, never one query per row.
+ * (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones. A compiled
+ * page's statement also brings each row's account, creator and vendor attributes along
+ * (`pageAnnex`); what else the shown rows look up (children of disbursed or reversed payments) is
+ * read for the whole page at once, never one query per row.
  */
 import { allPages, isJsonDecimal, type JsonDecimal } from "@paybridge/adapter-kit"
 import {
@@ -23,6 +24,7 @@ import {
   type PaymentColumnTerm,
   type PaymentDetail,
   PaymentId,
+  type PaymentPage,
   type PaymentQueryInput,
   type PaymentSortField,
   type PaymentSortKey,
@@ -43,6 +45,7 @@ import { type LogisenseRow, parseLogisenseDate, projectRow } from "./logisense.t
 import {
   activeReversals,
   dialectName,
+  pageAnnex,
   paymentDetailRow,
   paymentRow,
   type Resolver,
@@ -535,8 +538,15 @@ const sqlRows = (
   Effect.gen(function* () {
     const payments = yield* Payments
     const byOrder = candidateOrder(checked.order)
+    // The reversed payments come with their accounts, creators and vendor attributes (`pageAnnex`).
     const reversed = yield* allPages((cursor) =>
-      payments.listPayments({ ...compiled.reversalSource, cursor, limit: 1000 })
+      Effect.map(
+        payments.listPayments({ ...compiled.reversalSource, offset: 0, annex: pageAnnex, cursor, limit: 1000 }),
+        (page: PaymentPage) => {
+          if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex)
+          return page
+        }
+      )
     )
     const reversedDetails = yield* detailsOf(reversed)
     yield* resolver.prefetchCustomers(reversed)
@@ -553,15 +563,17 @@ const sqlRows = (
     do {
       const limit = widenedSize === null ? 1000 : Math.min(1000, widenedSize - slice.length)
       if (limit <= 0) break
-      const page: Page<Payment> = yield* payments.listPayments({
+      const page: PaymentPage = yield* payments.listPayments({
         ...compiled.query,
         sort: compiled.sort,
         offset: widenedStart,
         withTotal: true,
+        annex: pageAnnex,
         cursor,
         limit
       })
       if (cursor === null) total = page.total ?? 0
+      if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex)
       slice.push(...page.items)
       cursor = page.nextCursor
     } while (cursor !== null)
@@ -655,6 +667,14 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
     const fetched = yield* detailsOf(missing)
     const detailOf = (payment: Payment) => listed.details.get(payment.id) ?? fetched.get(payment.id) ?? null
     yield* resolver.prefetch(pageRows.map((candidate) => candidate.payment))
+    yield* resolver.prefetchDocuments(
+      pageRows.flatMap((candidate) => (detailOf(candidate.payment)?.allocations ?? []).map((row) => row.documentId))
+    )
+    yield* resolver.prefetchReversals(
+      pageRows.flatMap((candidate) =>
+        candidate.reversalId === null ? [] : [{ payment: candidate.payment, reversalId: candidate.reversalId }]
+      )
+    )
     const items = yield* Effect.forEach(pageRows, (candidate) =>
       Effect.gen(function* () {
         const detail = detailOf(candidate.payment)

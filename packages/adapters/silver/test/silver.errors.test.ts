@@ -26,6 +26,7 @@ const racingServices = (race: { paymentId: PaymentId | null }): Layer.Layer<Test
         services,
         LedgerUnits,
         LedgerUnits.of({
+          reserveIds: units.reserveIds,
           atomically: (request, work) => {
             const paymentId = race.paymentId
             if (request.operation !== "silver:transitionPayment" || paymentId === null) {

@@ -79,7 +79,8 @@ export const ledgerOperationAccess = {
   recordGatewayNotice: "configure",
   listGatewayAttempts: "configure",
   /** Only runs other commands, each authorised on its own. */
-  atomically: "read"
+  atomically: "read",
+  reserveIds: "configure"
 } as const satisfies Record<string, Access>
 
 /** The name of a ledger operation: a method of one of the ledger services. */

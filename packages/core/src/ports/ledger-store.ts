@@ -115,6 +115,8 @@ export interface CustomerQuery extends Paging {
 }
 
 export interface DocumentQuery extends Paging {
+  /** Only these documents (the invoices a page of payment rows names). */
+  readonly ids?: ReadonlyArray<DocumentId> | undefined
   readonly customerId?: CustomerId | undefined
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly kinds?: ReadonlyArray<DocumentKind> | undefined
@@ -221,6 +223,36 @@ export interface PaymentQuery extends Paging {
   readonly columnTerms?: ReadonlyArray<PaymentColumnTerm> | undefined
   /** Only payments with no dialect record of this dialect and kind (e.g. those a vendor deleted). */
   readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
+  /** What each row of an offset page brings along in the page's own statement (offset-paged lists only). */
+  readonly annex?: PaymentAnnexRequest | undefined
+}
+
+/**
+ * What a vendor list shows beside each payment of a page, read in the page's statement (no row of
+ * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event)
+ * and the data of a dialect record keyed by the payment's id.
+ */
+export interface PaymentAnnexRequest {
+  readonly customer?: boolean | undefined
+  /** The names of the payment's type and method presets. */
+  readonly presetNames?: boolean | undefined
+  readonly creationEvent?: boolean | undefined
+  readonly record?: { readonly dialect: string; readonly kind: string } | undefined
+}
+
+/** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
+export interface PaymentAnnex {
+  readonly customer: Customer | null
+  /** `undefined`: not asked; `null`: the payment has no such preset. */
+  readonly typeName?: string | null | undefined
+  readonly methodName?: string | null | undefined
+  readonly creator: { readonly actorId: number; readonly actorName: string } | null
+  readonly record: Readonly<Record<string, unknown>> | null
+}
+
+/** A page of payments, with each one's annex by payment id when the query asked for one. */
+export interface PaymentPage extends Page<Payment> {
+  readonly annex?: ReadonlyMap<PaymentId, PaymentAnnex> | undefined
 }
 
 export interface RefundQuery extends Paging {
@@ -331,6 +363,9 @@ export interface PaymentView {
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
+/** The record ids the store assigns itself (each table's own counter). */
+export type IdSpace = "customers" | "documents" | "payments" | "refunds" | "reversals"
+
 export class LedgerStore extends Context.Service<
   LedgerStore,
   {
@@ -339,6 +374,12 @@ export class LedgerStore extends Context.Service<
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
     readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
+    /**
+     * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is
+     * greater than `above`; never lowers a counter. For imports whose objects keep ids of another
+     * system that a dialect shows next to the ledger's own.
+     */
+    readonly reserveIds: (space: IdSpace | SequenceName, above: bigint) => Op<void>
     /** The next value of each named counter, in the order named, taken in one statement. */
     readonly nextSequences: (names: ReadonlyArray<SequenceName>) => Op<ReadonlyArray<bigint>>
 
@@ -414,7 +455,7 @@ export class LedgerStore extends Context.Service<
       readonly getByNumber: (number: string) => Op<Payment | null>
       readonly getByExternalRef: (ref: ExternalRef) => Op<Payment | null>
       readonly update: (row: Payment, expectedVersion: number) => Guarded<Payment>
-      readonly list: (query: PaymentQuery) => ListOp<Payment>
+      readonly list: (query: PaymentQuery) => Effect.Effect<PaymentPage, StorageUnavailable | ValidationFailed>
       /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
       readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
       /** What hangs off each of these payments (a page's rows), in one read; payments with nothing are absent. */

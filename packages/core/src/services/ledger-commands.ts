@@ -147,6 +147,8 @@ export const IssueDocumentInput = Schema.Struct({
 export type IssueDocumentInput = typeof IssueDocumentInput.Type
 
 export const DocumentQueryInput = Schema.Struct({
+  /** Only these documents (at most a page of them). */
+  ids: optional(Schema.Array(DocumentId).check(Schema.isMaxLength(1000))),
   customerId: optional(CustomerId),
   kinds: optional(Schema.Array(DocumentKind)),
   unpaidOnly: optional(Schema.Boolean),
@@ -271,6 +273,15 @@ export const PaymentQueryInput = Schema.Struct({
   ),
   /** Only payments without a dialect record of this dialect and kind. */
   withoutDialectRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+  /** What each row of an offset page brings along in the same statement (see `PaymentAnnexRequest`). */
+  annex: optional(
+    Schema.Struct({
+      customer: optional(Schema.Boolean),
+      presetNames: optional(Schema.Boolean),
+      creationEvent: optional(Schema.Boolean),
+      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
+    })
+  ),
   cursor: Cursor,
   limit: Limit
 })

@@ -5,14 +5,27 @@
  * every match in the same statement (`count(*) over ()`); only when the page is empty beyond the
  * first one is the total counted by a second statement (no row carries it). A missing value sorts
  * before every value on both databases (`nulls first` ascending, `nulls last` descending), so
- * SQLite and PostgreSQL give the same order. The next page's cursor is its offset.
+ * SQLite and PostgreSQL give the same order. The next page's cursor is its offset. Asked for an
+ * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator and
+ * dialect record data along as extra columns (`withAnnex`): a vendor page in one statement.
  */
 import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type { Page, Payment, PaymentQuery, PaymentSortField, PaymentSortKey } from "@paybridge/core"
+import type {
+  PaymentAnnex,
+  PaymentAnnexRequest,
+  PaymentId,
+  PaymentPage,
+  PaymentQuery,
+  PaymentSortField,
+  PaymentSortKey
+} from "@paybridge/core"
+import { CustomerEntity, type CustomerRow } from "../entities/customer.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
+import { customerFromRow } from "../mappers/customer.mapper.ts"
 import { paymentFromRow } from "../mappers/payment.mapper.ts"
 import { encodeCursor } from "./keyset-cursor.ts"
+import { branchOf, leanMapperOf } from "./payment-children.ts"
 
 /** The sortable columns a payment may leave empty (they take the explicit `nulls` placement). */
 const nullableSortFields: ReadonlySet<PaymentSortField> = new Set<PaymentSortField>([
@@ -56,10 +69,116 @@ export interface OffsetPageRequest {
   readonly offset: number
   readonly limit: number
   readonly withTotal: boolean
+  readonly annex?: PaymentAnnexRequest | undefined
+}
+
+/** Column prefixes of the annex (no payment column starts with them). */
+const customerPrefix = "paybridge_customer_"
+const creatorIdColumn = "paybridge_creator_id"
+const creatorNameColumn = "paybridge_creator_name"
+const recordColumn = "paybridge_record_data"
+const typeNameColumn = "paybridge_type_name"
+const methodNameColumn = "paybridge_method_name"
+
+/**
+ * The page statement with its annex: the page (as `qb` selects it) becomes a common table, and each
+ * of its rows is joined with its customer's columns and given, by correlated look-ups on indexed
+ * columns, its creator (the `payment.created` event) and its dialect record's data — still one row
+ * per payment, in the page's order.
+ */
+const withAnnex = (
+  em: SqlEntityManager,
+  page: { readonly sql: string; readonly params: ReadonlyArray<unknown> },
+  sort: ReadonlyArray<PaymentSortKey>,
+  annex: PaymentAnnexRequest
+) => {
+  const meta = em.getMetadata().get(PaymentEntity)
+  const columnOf = (field: string) => meta.properties[field as keyof typeof meta.properties]?.fieldNames[0] ?? field
+  const selects = ["page.*"]
+  // PostgreSQL's builder numbers its placeholders (`$1`); the whole statement uses `?` (bound in order).
+  const params: Array<unknown> = []
+  const pageSql = page.sql.replace(/\$(\d+)/gu, (_, index: string) => {
+    params.push(page.params[Number(index) - 1])
+    return "?"
+  })
+  if (params.length === 0) params.push(...page.params)
+  let from = "page"
+  if (annex.customer === true) {
+    const customer = branchOf(em, CustomerEntity as never)
+    selects.push(...customer.columns.map((column) => `c.${column} as ${customerPrefix}${column}`))
+    from = `page left join ${customer.table} c on c.id = page.customer_id`
+  }
+  if (annex.presetNames === true) {
+    selects.push(
+      `(select t.name from payment_presets t where t.id = page.type_id) as ${typeNameColumn}`,
+      `(select m.name from payment_presets m where m.id = page.method_id) as ${methodNameColumn}`
+    )
+  }
+  if (annex.creationEvent === true) {
+    const creator = (column: string, alias: string) =>
+      `(select e.${column} from ledger_events e where e.payment_id = page.id and e.type = ? order by e.id limit 1) as ${alias}`
+    selects.push(creator("actor_id", creatorIdColumn), creator("actor_name", creatorNameColumn))
+    params.push("payment.created", "payment.created")
+  }
+  if (annex.record !== undefined) {
+    selects.push(
+      `(select d.data from dialect_records d where d.dialect = ? and d.kind = ? and d.key = cast(page.id as varchar(20))) as ${recordColumn}`
+    )
+    params.push(annex.record.dialect, annex.record.kind)
+  }
+  const order = sort.map((key) => {
+    const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
+    return `page.${columnOf(key.field)} ${key.direction}${nulls}`
+  })
+  return {
+    sql: `with page as (${pageSql}) select ${selects.join(", ")} from ${from} order by ${order.join(", ")}`,
+    params
+  }
+}
+
+const annexColumns: ReadonlySet<string> = new Set([
+  creatorIdColumn,
+  creatorNameColumn,
+  recordColumn,
+  typeNameColumn,
+  methodNameColumn
+])
+
+/** Splits a row of the annexed statement into the payment's columns and its annex. */
+const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
+  const columns: Record<string, unknown> = {}
+  const customerColumns: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(row)) {
+    if (name.startsWith(customerPrefix)) customerColumns[name.slice(customerPrefix.length)] = value
+    else if (!annexColumns.has(name)) columns[name] = value
+  }
+  const data = row[recordColumn]
+  const record =
+    data === null || data === undefined
+      ? null
+      : ((typeof data === "string" ? JSON.parse(data) : data) as Readonly<Record<string, unknown>>)
+  const found: PaymentAnnex = {
+    customer:
+      annex.customer === true && customerColumns.id !== null && customerColumns.id !== undefined
+        ? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns) as CustomerRow)
+        : null,
+    creator:
+      row[creatorIdColumn] === null || row[creatorIdColumn] === undefined
+        ? null
+        : { actorId: Number(row[creatorIdColumn]), actorName: String(row[creatorNameColumn]) },
+    record,
+    ...(annex.presetNames === true
+      ? {
+          typeName: row[typeNameColumn] === null ? null : String(row[typeNameColumn]),
+          methodName: row[methodNameColumn] === null ? null : String(row[methodNameColumn])
+        }
+      : {})
+  }
+  return { columns, annex: found }
 }
 
 /** Reads one offset page (see the module comment). */
-export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRequest): Promise<Page<Payment>> => {
+export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRequest): Promise<PaymentPage> => {
   const { offset, limit, withTotal } = request
   const where = { $and: [...request.where] } as FilterQuery<PaymentRow>
   const qb = em
@@ -70,16 +189,29 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
     // With the total known, the page itself says whether another follows; otherwise one row more does.
     .limit(withTotal ? limit : limit + 1)
     .offset(offset)
-  const raws = (await qb.execute("all", false)) as ReadonlyArray<Record<string, unknown>>
-  const rows = raws.map((row) => {
-    const { [totalColumn]: _total, ...columns } = row
-    return paymentFromRow(em.map(PaymentEntity, columns) as unknown as PaymentRow)
+  const annexRequest = request.annex
+  const annexed = annexRequest === undefined ? null : withAnnex(em, qb.toQuery(), request.sort, annexRequest)
+  const raws = (
+    annexed === null ? await qb.execute("all", false) : await em.execute(annexed.sql, [...annexed.params])
+  ) as ReadonlyArray<Record<string, unknown>>
+  const annex = new Map<PaymentId, PaymentAnnex>()
+  const rows = raws.map((raw) => {
+    const { [totalColumn]: _total, ...row } = raw
+    const split = annexRequest === undefined ? null : splitAnnex(em, row, annexRequest)
+    const payment = paymentFromRow(em.map(PaymentEntity, split?.columns ?? row) as unknown as PaymentRow)
+    if (split !== null) annex.set(payment.id, split.annex)
+    return payment
   })
   const pageRows = rows.slice(0, limit)
+  const annexOf = annexRequest === undefined ? {} : { annex }
   const more = (total: number | undefined) =>
     total === undefined ? rows.length > limit : offset + pageRows.length < total
   if (!withTotal) {
-    return { items: pageRows, nextCursor: more(undefined) ? encodeCursor("offset", [offset + limit]) : null }
+    return {
+      items: pageRows,
+      nextCursor: more(undefined) ? encodeCursor("offset", [offset + limit]) : null,
+      ...annexOf
+    }
   }
   const first = raws[0]
   const total =
@@ -87,6 +219,7 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
   return {
     items: pageRows,
     nextCursor: more(total) ? encodeCursor("offset", [offset + pageRows.length]) : null,
-    total
+    total,
+    ...annexOf
   }
 }

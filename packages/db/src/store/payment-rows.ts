@@ -167,7 +167,14 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
           const limit = limitOf(query)
           const offset = resumeAt === null ? Math.max(0, Math.trunc(query.offset ?? 0)) : Number(resumeAt[0])
           return use("payments.list", (em) =>
-            readOffsetPage(em, { where: withEvents(em), sort, offset, limit, withTotal: query.withTotal === true })
+            readOffsetPage(em, {
+              where: withEvents(em),
+              sort,
+              offset,
+              limit,
+              withTotal: query.withTotal === true,
+              annex: query.annex
+            })
           )
         })
       }

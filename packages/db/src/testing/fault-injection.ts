@@ -50,6 +50,7 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
     transaction: store.transaction,
     lockCustomer: (id) => guard("lockCustomer", store.lockCustomer(id)),
     nextSequence: (name) => guard("nextSequence", store.nextSequence(name)),
+    reserveIds: (space, above) => guard("reserveIds", store.reserveIds(space, above)),
     nextSequences: (names) => guard("nextSequences", store.nextSequences(names)),
     billingEntities: group("billingEntities", store.billingEntities),
     customers: group("customers", store.customers),

@@ -86,7 +86,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 62)
+    assert.strictEqual(levels.length, 63)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -99,6 +99,7 @@ describe("roles", () => {
         "listGatewayAttempts",
         "reconcileGatewayAttempts",
         "recordGatewayNotice",
+        "reserveIds",
         "rotateGatewaySecret",
         "updateGateway",
         "updatePreset"

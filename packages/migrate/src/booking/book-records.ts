@@ -40,7 +40,7 @@ import type {
   VendorId
 } from "../sources/source-model.ts"
 import { externalRefOf, minorUnits } from "../sources/source-model.ts"
-import { type LedgerKind, type Migrated, readMigrated } from "./migrated-records.ts"
+import type { LedgerKind, Migrated, readMigrated } from "./migrated-records.ts"
 
 const customerId = Schema.decodeSync(CustomerId)
 const paymentId = Schema.decodeSync(PaymentId)
@@ -57,6 +57,11 @@ export interface BookingContext {
   readonly vendor: VendorId
   readonly vendorTitle: string
   readonly runId: string
+  /**
+   * The `migrated` record under a key (`customer/17`): what the sink already knows of this run's
+   * committed and in-flight batch, else read from the ledger.
+   */
+  readonly lookup: (key: string) => ReturnType<typeof readMigrated>
   /** Preset ids by vendor method/type text (created on first use, outside the record's unit). */
   readonly presets: { readonly method: ReadonlyMap<string, number>; readonly type: ReadonlyMap<string, number> }
 }
@@ -75,15 +80,15 @@ export interface Booked {
 const clip = (text: string | null, max: number) => (text === null ? null : text.slice(0, max))
 
 /** The ledger object another source record became, or a refusal naming it. */
-const ledgerIdOf = (vendor: VendorId, key: string, what: string) =>
-  Effect.flatMap(readMigrated(vendor, key), (migrated) =>
+const ledgerIdOf = (context: BookingContext, key: string, what: string) =>
+  Effect.flatMap(context.lookup(key), (migrated) =>
     migrated === null || migrated.data.ledgerId === null
       ? Effect.fail(new BookingRefused({ message: `${what}: ${key} was not booked before it` }))
       : Effect.succeed(migrated.data.ledgerId)
   )
 
-const optionalLedgerIdOf = (vendor: VendorId, key: string) =>
-  Effect.map(readMigrated(vendor, key), (migrated) => migrated?.data.ledgerId ?? null)
+const optionalLedgerIdOf = (context: BookingContext, key: string) =>
+  Effect.map(context.lookup(key), (migrated) => migrated?.data.ledgerId ?? null)
 
 // ---------------------------------------------------------------- customers
 
@@ -148,7 +153,7 @@ const bookDocument = Effect.fnUntraced(function* (
   record: DocumentRecord,
   before: Migrated | null
 ) {
-  const owner = yield* ledgerIdOf(context.vendor, `customer/${record.customerSourceId}`, `document ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `document ${record.sourceId}`)
   if (before !== null) {
     // The ledger has no document edits: a changed document keeps what was issued.
     return {
@@ -236,7 +241,7 @@ const bookAllocations = Effect.fnUntraced(function* (
   const payments = yield* Payments
   const skipped: Array<string> = []
   for (const allocation of record.allocations) {
-    const document = yield* optionalLedgerIdOf(context.vendor, `document/${allocation.documentSourceId}`)
+    const document = yield* optionalLedgerIdOf(context, `document/${allocation.documentSourceId}`)
     if (document === null) {
       skipped.push(`allocation to document ${allocation.documentSourceId} not booked (document not in the ledger)`)
       continue
@@ -265,7 +270,7 @@ const bookPayment = Effect.fnUntraced(function* (
   before: Migrated | null
 ) {
   const payments = yield* Payments
-  const owner = yield* ledgerIdOf(context.vendor, `customer/${record.customerSourceId}`, `payment ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `payment ${record.sourceId}`)
   const references = {
     reference: clip(record.reference, 200),
     description: clip(record.description, 1000)
@@ -332,8 +337,8 @@ const bookReversal = Effect.fnUntraced(function* (
   record: ReversalRecord,
   before: Migrated | null
 ) {
-  const target = yield* ledgerIdOf(context.vendor, `payment/${record.paymentSourceId}`, `reversal ${record.sourceId}`)
-  const owner = yield* ledgerIdOf(context.vendor, `customer/${record.customerSourceId}`, `reversal ${record.sourceId}`)
+  const target = yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `reversal ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `reversal ${record.sourceId}`)
   if (before !== null) {
     return {
       ledgerKind: before.data.ledgerKind,
@@ -388,7 +393,7 @@ const bookRefund = Effect.fnUntraced(function* (
   before: Migrated | null
 ) {
   const refunds = yield* Refunds
-  const owner = yield* ledgerIdOf(context.vendor, `customer/${record.customerSourceId}`, `refund ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `refund ${record.sourceId}`)
   if (before !== null && before.data.ledgerId !== null) {
     const current = yield* refunds.getRefund(refundId(before.data.ledgerId))
     const refused = yield* advanceRefund(current.id, current.state, record.state)
@@ -403,11 +408,9 @@ const bookRefund = Effect.fnUntraced(function* (
   const target =
     record.paymentSourceId === null
       ? null
-      : yield* ledgerIdOf(context.vendor, `payment/${record.paymentSourceId}`, `refund ${record.sourceId}`)
+      : yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `refund ${record.sourceId}`)
   const document =
-    record.documentSourceId === null
-      ? null
-      : yield* optionalLedgerIdOf(context.vendor, `document/${record.documentSourceId}`)
+    record.documentSourceId === null ? null : yield* optionalLedgerIdOf(context, `document/${record.documentSourceId}`)
   const booked =
     target === null
       ? (yield* refunds.refundCustomerCredit({
@@ -444,11 +447,7 @@ const bookAdjustment = Effect.fnUntraced(function* (
   record: AdjustmentRecord,
   before: Migrated | null
 ) {
-  const owner = yield* ledgerIdOf(
-    context.vendor,
-    `customer/${record.customerSourceId}`,
-    `adjustment ${record.sourceId}`
-  )
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `adjustment ${record.sourceId}`)
   if (before !== null) {
     return {
       ledgerKind: before.data.ledgerKind,
@@ -480,7 +479,7 @@ const bookAdjustment = Effect.fnUntraced(function* (
  * one adjustment "brought forward" makes the ledger's balance the vendor's, and says so.
  */
 const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record: BalanceRecord) {
-  const owner = yield* ledgerIdOf(context.vendor, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
   const customer = yield* (yield* Parties).getCustomer(customerId(owner))
   const delta = minorUnits(record.balance, customer.currency) - customer.balance
   if (delta === 0n)

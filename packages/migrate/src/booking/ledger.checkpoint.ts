@@ -18,8 +18,8 @@ import type {
   RunSummary
 } from "../checkpoint/checkpoint.ts"
 import type { VendorId } from "../sources/source-model.ts"
-import type { Ledger } from "./ledger-runtime.ts"
-import { readMigrated } from "./migrated-records.ts"
+import type { Ledger, MigrationServices } from "./ledger-runtime.ts"
+import { readMigratedMany } from "./migrated-records.ts"
 
 export const migrateDialect = "migrate"
 export const checkpointKind = "checkpoint"
@@ -63,12 +63,41 @@ export const saveRunRecord = (ledger: Ledger, summary: RunSummary, extra: Readon
     )
   )
 
-export const ledgerCheckpoint = (ledger: Ledger): CheckpointStore => {
+/**
+ * The checkpoint in the ledger database. Besides the store's calls it lets the ledger sink write a
+ * batch's commit in the batch's own last transaction (`commitEffect`, then `committedWith` once that
+ * transaction committed), so the booking and the stream position commit together; the driver's
+ * `commit` of that same batch then has nothing left to write.
+ */
+export interface LedgerCheckpoint extends CheckpointStore {
+  readonly commitEffect: (commit: BatchCommit) => Effect.Effect<void, unknown, MigrationServices>
+  readonly committedWith: (commit: BatchCommit) => void
+}
+
+/** The checkpoint data after a batch's commit: the stream's new position, the counts, its watermark when done. */
+const afterCommit = (data: CheckpointData, commit: BatchCommit): CheckpointData => {
+  const run = data.run
+  return {
+    ...data,
+    run:
+      run !== null && run.id === commit.runId
+        ? { ...run, positions: { ...run.positions, [commit.stream]: commit.position }, counts: commit.counts }
+        : run,
+    watermarks:
+      "done" in commit.position && commit.position.watermark
+        ? { ...data.watermarks, [commit.stream]: commit.position.watermark }
+        : data.watermarks
+  }
+}
+
+export const ledgerCheckpoint = (ledger: Ledger): LedgerCheckpoint => {
   let opened: { vendor: VendorId; source: string; key: string; data: CheckpointData } | null = null
   const current = () => {
     if (opened === null) throw new Error("checkpoint used before open()")
     return opened
   }
+  /** The commit the sink wrote in its own transaction (the driver's `commit` of it is then a no-op). */
+  let inSinkTransaction: BatchCommit | null = null
   const persist = async () => {
     const state = current()
     await ledger.run(saveData(state.key, state.data))
@@ -84,16 +113,12 @@ export const ledgerCheckpoint = (ledger: Ledger): CheckpointStore => {
     fingerprints: async (keys) => {
       const { vendor } = current()
       const found = new Map<string, string>()
-      await ledger.run(
-        Effect.forEach(
-          keys,
-          (key) =>
-            Effect.map(readMigrated(vendor, key), (migrated) => {
-              if (migrated !== null) found.set(key, migrated.data.fingerprint)
-            }),
-          { discard: true }
-        )
-      )
+      // One list read per 500 keys (not one read per key).
+      for (let start = 0; start < keys.length; start += 500) {
+        for (const migrated of await ledger.run(readMigratedMany(vendor, keys.slice(start, start + 500)))) {
+          found.set(migrated.key, migrated.data.fingerprint)
+        }
+      }
       return found
     },
     saveRun: async (run) => {
@@ -102,20 +127,22 @@ export const ledgerCheckpoint = (ledger: Ledger): CheckpointStore => {
       await persist()
     },
     commit: async (commit: BatchCommit) => {
-      const state = current()
-      const run = state.data.run
-      state.data = {
-        ...state.data,
-        run:
-          run !== null && run.id === commit.runId
-            ? { ...run, positions: { ...run.positions, [commit.stream]: commit.position }, counts: commit.counts }
-            : run,
-        watermarks:
-          "done" in commit.position && commit.position.watermark
-            ? { ...state.data.watermarks, [commit.stream]: commit.position.watermark }
-            : state.data.watermarks
+      if (commit === inSinkTransaction) {
+        inSinkTransaction = null
+        return
       }
+      const state = current()
+      state.data = afterCommit(state.data, commit)
       await persist()
+    },
+    commitEffect: (commit) => {
+      const state = current()
+      return Effect.asVoid(saveData(state.key, afterCommit(state.data, commit)))
+    },
+    committedWith: (commit) => {
+      const state = current()
+      state.data = afterCommit(state.data, commit)
+      inSinkTransaction = commit
     },
     finishRun: async (summary) => {
       const state = current()

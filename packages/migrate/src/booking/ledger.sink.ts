@@ -4,19 +4,25 @@
  * its `migrated` record (fingerprint, ledger id), so booking and checkpoint commit together: a
  * record whose `migrated` record already has this fingerprint is skipped (a batch replayed after a
  * kill changes nothing), and a run killed mid-batch leaves each record either fully booked or not
- * at all. With `batchUnit` (the default) the whole batch is one unit — one transaction per batch,
- * the bulk path — and a batch the ledger refuses is booked again record by record, so one refused
- * record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
+ * at all. With `batchUnit` (the default, the bulk path) a batch is booked in units of `batchSize`
+ * records (default 200), one ledger transaction each, the batch's checkpoint commit in its last
+ * unit (so the stream position commits with the booking); when the ledger refuses a record, its
+ * unit rolls back and is booked again without it (after five refusals in one unit, record by
+ * record), so one refused record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
  * reach, an amount the currency cannot hold) is kept with the refusal and retried on the next run;
  * the run's refusals are listed in the summary and the reconciliation report. Payment method and
- * type presets are found by code or name and created once when missing.
+ * type presets are found by code or name and created once when missing. At the end (`close`) the
+ * ledger's ids and numbers are moved past every numeric vendor id booked, so new objects cannot
+ * take an id a migrated one is shown under (`id-reservation.ts`).
  */
 import { LedgerUnits, type Page, Parties, type PaymentPreset } from "@paybridge/core"
 import { Cause, Effect, Schema } from "effect"
 import type { RecordSink, SinkRecord } from "../import/record-sink.ts"
 import type { VendorId } from "../sources/source-model.ts"
 import { type Booked, type BookingContext, bookRecord } from "./book-records.ts"
-import type { Ledger } from "./ledger-runtime.ts"
+import { reserveMigratedIds } from "./id-reservation.ts"
+import type { LedgerCheckpoint } from "./ledger.checkpoint.ts"
+import type { Ledger, MigrationServices } from "./ledger-runtime.ts"
 import { type Migrated, readMigrated, saveAliases, saveMigrated } from "./migrated-records.ts"
 
 export interface LedgerSinkOptions {
@@ -25,7 +31,17 @@ export interface LedgerSinkOptions {
   readonly vendorTitle: string
   /** One ledger transaction per batch (default) instead of one per record. */
   readonly batchUnit?: boolean
+  /** Records per ledger transaction on the bulk path (default 200). */
+  readonly batchSize?: number
+  /** The ledger checkpoint: each batch's checkpoint commit is written in its last ledger transaction. */
+  readonly checkpoint?: LedgerCheckpoint
 }
+
+/** Records per ledger transaction on the bulk path when the options name none. */
+export const defaultBatchSize = 200
+
+/** Refused records a unit is retried without before the rest is booked record by record. */
+const maxRefusalsPerUnit = 5
 
 export interface LedgerSink extends RecordSink {
   /** Records the ledger refused in this run: key → reason. */
@@ -95,21 +111,42 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
     }
   }
 
+  /**
+   * The `migrated` records this sink knows: those of committed units (`committed`) and those of the
+   * unit in flight (`staged`, dropped when it rolls back, merged when it commits). A lookup misses
+   * both only for records of earlier runs, which it reads from the ledger once.
+   */
+  const committed = new Map<string, Migrated>()
+  let staged = new Map<string, Migrated>()
+  const lookup = (key: string) =>
+    staged.has(key)
+      ? Effect.succeed(staged.get(key) ?? null)
+      : committed.has(key)
+        ? Effect.succeed(committed.get(key) ?? null)
+        : Effect.tap(readMigrated(vendor, key), (migrated) =>
+            Effect.sync(() => {
+              if (migrated !== null) committed.set(key, migrated)
+            })
+          )
+
   const context = (runId: string): BookingContext => ({
     vendor,
     vendorTitle: options.vendorTitle,
     runId,
+    lookup,
     presets
   })
 
   /** Books one record unless its `migrated` record already has this fingerprint (inside the caller's unit). */
-  const bookOne = (runId: string, { key, fingerprint, record }: SinkRecord) =>
+  const bookOne = (runId: string, { key, fingerprint, record, changed }: SinkRecord) =>
     Effect.gen(function* () {
-      const stored = yield* readMigrated(vendor, key)
+      // A record the driver found new (no `migrated` record when it read the fingerprints just now)
+      // needs no read, unless this sink has booked it since (a batch written again).
+      const stored = !changed && !committed.has(key) && !staged.has(key) ? null : yield* lookup(key)
       if (stored?.data.fingerprint === fingerprint) return
       const before: Migrated | null = stored === null || stored.data.refused === true ? null : stored
       const booked: Booked = yield* bookRecord(context(runId), record, before)
-      yield* saveMigrated(vendor, {
+      const migrated: Migrated = {
         key,
         customerId: booked.customerId,
         paymentId: booked.paymentId,
@@ -122,7 +159,9 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
           skipped: booked.skipped,
           source: { ...record, raw: undefined, notes: undefined }
         }
-      })
+      }
+      yield* saveMigrated(vendor, migrated)
+      staged.set(key, migrated)
       if (booked.ledgerId !== null) yield* saveAliases(vendor, record, booked.ledgerId)
     })
 
@@ -131,9 +170,19 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
       units.atomically({ operation, input, result: Schema.Null }, Effect.as(work, null))
     )
 
+  /** Runs one unit; the `migrated` records it staged become known only when it committed. */
+  const runUnit = async <E>(work: Effect.Effect<null, E, MigrationServices>) => {
+    staged = new Map()
+    const exit = await ledger.run(Effect.exit(work))
+    if (exit._tag === "Success") for (const [key, migrated] of staged) committed.set(key, migrated)
+    staged = new Map()
+    return exit
+  }
+
   /** Keeps a refused record (so the run can go on) with a fingerprint that never matches: the next run retries it. */
   const refuse = async (runId: string, { key, fingerprint, record }: SinkRecord, reason: string) => {
     refusals.set(key, reason)
+    committed.delete(key)
     await ledger.run(
       Effect.gen(function* () {
         const stored = yield* readMigrated(vendor, key)
@@ -158,18 +207,66 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
 
   const writeEach = async (records: ReadonlyArray<SinkRecord>, runId: string) => {
     for (const sinkRecord of records) {
-      const exit = await ledger.run(
-        Effect.exit(
-          atomically(
-            `migrate:${vendor}:record`,
-            { key: sinkRecord.key, fingerprint: sinkRecord.fingerprint },
-            bookOne(runId, sinkRecord)
-          )
+      const exit = await runUnit(
+        atomically(
+          `migrate:${vendor}:record`,
+          { key: sinkRecord.key, fingerprint: sinkRecord.fingerprint },
+          bookOne(runId, sinkRecord)
         )
       )
       if (exit._tag === "Failure") await refuse(runId, sinkRecord, describeCause(exit.cause))
       else refusals.delete(sinkRecord.key)
     }
+  }
+
+  /**
+   * Books `records` as one unit, with `checkpoint` (the batch's checkpoint commit) last in it. When
+   * the ledger refuses a record, the unit rolls back, the record is kept as refused, and the unit is
+   * booked again without it — so a bad record costs one retry, not the batch. After
+   * `maxRefusalsPerUnit` refusals the rest is booked record by record. Returns whether the
+   * checkpoint commit went in.
+   */
+  const writeUnit = async (
+    records: ReadonlyArray<SinkRecord>,
+    batch: { readonly runId: string; readonly stream: string },
+    checkpoint: Effect.Effect<void, unknown, MigrationServices> | null
+  ): Promise<boolean> => {
+    let remaining = records
+    for (let refused = 0; refused <= maxRefusalsPerUnit; refused++) {
+      let inFlight: SinkRecord | null = null
+      const exit = await runUnit(
+        atomically(
+          `migrate:${vendor}:batch`,
+          { stream: batch.stream, keys: remaining.map(({ key, fingerprint }) => `${key}@${fingerprint}`) },
+          Effect.andThen(
+            Effect.forEach(
+              remaining,
+              (record) =>
+                Effect.andThen(
+                  Effect.sync(() => (inFlight = record)),
+                  bookOne(batch.runId, record)
+                ),
+              { discard: true }
+            ),
+            Effect.andThen(
+              Effect.sync(() => (inFlight = null)),
+              checkpoint ?? Effect.void
+            )
+          )
+        )
+      )
+      if (exit._tag === "Success") {
+        for (const { key } of remaining) refusals.delete(key)
+        return true
+      }
+      const culprit: SinkRecord | null = inFlight
+      if (culprit === null) break
+      await refuse(batch.runId, culprit, describeCause(exit.cause))
+      remaining = remaining.filter((record) => record !== culprit)
+      if (remaining.length === 0) return false
+    }
+    await writeEach(remaining, batch.runId)
+    return false
   }
 
   return {
@@ -178,19 +275,20 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
     write: async (records, batch) => {
       if (records.length === 0) return
       await ensurePresets(records)
-      if (options.batchUnit === false || records.length === 1) return writeEach(records, batch.runId)
-      const exit = await ledger.run(
-        Effect.exit(
-          atomically(
-            `migrate:${vendor}:batch`,
-            { stream: batch.stream, keys: records.map(({ key, fingerprint }) => `${key}@${fingerprint}`) },
-            Effect.forEach(records, (record) => bookOne(batch.runId, record), { discard: true })
-          )
-        )
-      )
-      if (exit._tag === "Failure") return writeEach(records, batch.runId)
-      for (const { key } of records) refusals.delete(key)
+      if (options.batchUnit === false) return writeEach(records, batch.runId)
+      const size = Math.max(1, options.batchSize ?? defaultBatchSize)
+      for (let start = 0; start < records.length; start += size) {
+        const last = start + size >= records.length
+        const commit = last && batch.commit !== undefined ? batch.commit : null
+        const checkpointEffect =
+          commit === null || options.checkpoint === undefined ? null : options.checkpoint.commitEffect(commit)
+        const inUnit = await writeUnit(records.slice(start, start + size), batch, checkpointEffect)
+        if (inUnit && commit !== null) options.checkpoint?.committedWith(commit)
+      }
     },
-    close: async () => {}
+    close: async () => {
+      // Ids that cannot collide: the ledger's counters past every numeric vendor id booked (16.2).
+      await ledger.run(reserveMigratedIds(committed.values()))
+    }
   }
 }

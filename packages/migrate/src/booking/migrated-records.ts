@@ -98,6 +98,25 @@ export const readMigrated = (vendor: VendorId, key: string) =>
     )
   )
 
+/** The `migrated` records under `keys` (at most 1000) that exist, in one read. */
+export const readMigratedMany = (vendor: VendorId, keys: ReadonlyArray<string>) =>
+  Effect.flatMap(DialectRecords, (records) =>
+    keys.length === 0
+      ? Effect.succeed([] as Array<Migrated>)
+      : Effect.map(
+          records.listDialectRecords({ dialect: vendor, kind: migratedKind, keys: [...keys], limit: 1000 }),
+          (page) =>
+            page.items.map(
+              (record): Migrated => ({
+                key: record.key,
+                customerId: record.customerId,
+                paymentId: record.paymentId,
+                data: fromStore(record.data as unknown as MigratedData)
+              })
+            )
+        )
+  )
+
 /** Every `migrated` record of a vendor (reconciliation, the shadow's id map), optionally one customer's. */
 export const listMigrated = (vendor: VendorId, customerId?: number) =>
   Effect.gen(function* () {

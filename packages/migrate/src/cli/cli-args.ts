@@ -36,6 +36,8 @@ export interface ImportCommand {
   readonly report: string
   /** One ledger transaction per record instead of per batch. */
   readonly perRecord: boolean
+  /** Records per ledger transaction (`--batch-size`, default the sink's 200). */
+  readonly batchSize: number | null
   readonly full: boolean
   readonly pageSize: number | null
   readonly customers: CustomerSelection | null
@@ -87,6 +89,7 @@ export const usage = (): string =>
     "  --out <file.jsonl>            export new and changed records to a JSON-lines file instead of booking",
     "  --report <path>               reconciliation report path without extension (default migrate-<vendor>-reconciliation)",
     "  --per-record                  one ledger transaction per record (default: one per batch)",
+    "  --batch-size <n>              records per ledger transaction (default 200, 1–5000)",
     "  --full                        ignore watermarks: read everything, keep what changed",
     "  --customers <list>            customers to read (billing-platform-uk, crm-com): ids, ranges 1-500, @file",
     "  --currency <ISO>              currency of customers whose vendor shows none",
@@ -116,6 +119,7 @@ const options = {
   out: stringOption,
   "database-url": stringOption,
   "per-record": { type: "boolean" },
+  "batch-size": stringOption,
   full: { type: "boolean" },
   customers: stringOption,
   currency: stringOption,
@@ -288,7 +292,8 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
     "currency",
     "customer-currency",
     "page-size",
-    "per-record"
+    "per-record",
+    "batch-size"
   ]
   const shadowOnly = ["paybridge-url", "listen", "host", "report-interval", "ignore-field"]
   const given = (names: ReadonlyArray<string>) => names.filter((name) => values[name] !== undefined)
@@ -358,6 +363,7 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
     databaseUrl: sqliteUrlIn(databaseUrl, environment),
     report: resolvePath(text("report") ?? `migrate-${vendor ?? "vendor"}-reconciliation`, environment),
     perRecord: values["per-record"] === true,
+    batchSize: integer(text("batch-size"), "batch-size", 1, 5000, problems),
     full: values.full === true,
     pageSize: integer(text("page-size"), "page-size", 1, 10_000, problems),
     customers,

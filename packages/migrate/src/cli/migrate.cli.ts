@@ -12,6 +12,7 @@
 import { readFileSync } from "node:fs"
 import type { LedgerSink } from "../booking/ledger.sink.ts"
 import type { Ledger } from "../booking/ledger-runtime.ts"
+import type { CheckpointStore } from "../checkpoint/checkpoint.ts"
 import { jsonFileCheckpoint } from "../checkpoint/json-file.checkpoint.ts"
 import type { SourceSession } from "../http/source-http.ts"
 import { SourceHttp } from "../http/source-http.ts"
@@ -67,16 +68,20 @@ const runImportCommand = async (command: ImportCommand): Promise<number> => {
   const wiring = booking || command.checkpoint === "db" ? await import("./booking-wiring.ts") : null
   const ledger: Ledger | null = wiring === null ? null : await wiring.openLedger(command.databaseUrl)
   try {
+    const checkpoint =
+      command.checkpoint === "db" && ledger !== null && wiring !== null ? wiring.ledgerCheckpoint(ledger) : null
     const sink: LedgerSink | null =
       booking && ledger !== null && wiring !== null
         ? await wiring.ledgerSink({
             ledger,
             vendor: vendor.id,
             vendorTitle: vendor.title,
-            batchUnit: !command.perRecord
+            batchUnit: !command.perRecord,
+            ...(command.batchSize === null ? {} : { batchSize: command.batchSize }),
+            ...(checkpoint === null ? {} : { checkpoint })
           })
         : null
-    return await importInto(command, ledger, sink, http, progress, controller)
+    return await importInto(command, ledger, sink, checkpoint, http, progress, controller)
   } finally {
     await ledger?.close()
   }
@@ -86,6 +91,7 @@ const importInto = async (
   command: ImportCommand,
   ledger: Ledger | null,
   sink: LedgerSink | null,
+  ledgerCheckpoint: CheckpointStore | null,
   http: SourceHttp,
   progress: ReturnType<typeof createProgress>,
   controller: AbortController
@@ -103,10 +109,7 @@ const importInto = async (
       customerCurrencies: command.customerCurrencies,
       full: command.full
     },
-    checkpoint:
-      command.checkpoint === "db" && ledger !== null
-        ? (await import("./booking-wiring.ts")).ledgerCheckpoint(ledger)
-        : jsonFileCheckpoint(command.checkpoint),
+    checkpoint: ledgerCheckpoint ?? jsonFileCheckpoint(command.checkpoint),
     sink: command.dryRun ? null : command.out !== null ? await jsonLinesSink(command.out) : sink,
     progress,
     signal: controller.signal

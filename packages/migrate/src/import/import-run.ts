@@ -11,6 +11,7 @@
  */
 import { randomUUID } from "node:crypto"
 import {
+  type BatchCommit,
   type CheckpointStore,
   countRecord,
   fingerprintOf,
@@ -110,19 +111,20 @@ export const runImport = async (options: ImportOptions): Promise<RunSummary> => 
       committed.push({ key, fingerprint })
     }
     if (dryRun) return
-    if (toWrite.length > 0 && options.sink !== null) {
-      const sinkStarted = now()
-      await options.sink.write(toWrite, { runId: run.id, stream: batch.stream })
-      timings.sinkMs += now() - sinkStarted
-    }
-    const commitStarted = now()
-    await options.checkpoint.commit({
+    const commit: BatchCommit = {
       runId: run.id,
       stream: batch.stream,
       position: batch.position,
       records: committed,
       counts
-    })
+    }
+    if (toWrite.length > 0 && options.sink !== null) {
+      const sinkStarted = now()
+      await options.sink.write(toWrite, { runId: run.id, stream: batch.stream, commit })
+      timings.sinkMs += now() - sinkStarted
+    }
+    const commitStarted = now()
+    await options.checkpoint.commit(commit)
     run = { ...run, positions: { ...run.positions, [batch.stream]: batch.position }, counts }
     timings.checkpointMs += now() - commitStarted
   }

@@ -7,6 +7,7 @@
  */
 import { appendFile, mkdir, readFile } from "node:fs/promises"
 import { dirname } from "node:path"
+import type { BatchCommit } from "../checkpoint/checkpoint.ts"
 import { stringifyExactJson } from "../http/exact-json.ts"
 import type { SourceRecord } from "../sources/source-model.ts"
 
@@ -20,10 +21,15 @@ export interface SinkRecord {
 
 export interface RecordSink {
   readonly description: string
-  /** Writes the new and changed records of one batch, in order (a customer before its payments). */
+  /**
+   * Writes the new and changed records of one batch, in order (a customer before its payments).
+   * `commit` is the checkpoint commit that follows the batch: a sink that keeps the checkpoint in its
+   * own database may write it in the batch's last transaction (the driver still calls the
+   * checkpoint's `commit`, which then has nothing left to do).
+   */
   readonly write: (
     records: ReadonlyArray<SinkRecord>,
-    batch: { readonly runId: string; readonly stream: string }
+    batch: { readonly runId: string; readonly stream: string; readonly commit?: BatchCommit }
   ) => Promise<void>
   readonly close: () => Promise<void>
 }

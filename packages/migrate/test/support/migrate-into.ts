@@ -29,15 +29,20 @@ export const migrateInto = async (
     /** Interrupts the run (as Ctrl-C does) once the sink has written this many batches. */
     readonly interruptAfterBatches?: number
     readonly batchUnit?: boolean
+    /** Records per ledger transaction on the bulk path. */
+    readonly batchSize?: number
   } = {}
 ): Promise<Migration> => {
   const controller = new AbortController()
   let batches = 0
+  const checkpoint = ledgerCheckpoint(ledger)
   const sink = await ledgerSink({
     ledger,
+    checkpoint,
     vendor,
     vendorTitle: vendors[vendor].title,
-    ...(options.batchUnit === undefined ? {} : { batchUnit: options.batchUnit })
+    ...(options.batchUnit === undefined ? {} : { batchUnit: options.batchUnit }),
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize })
   })
   const counting: LedgerSink = {
     ...sink,
@@ -51,7 +56,7 @@ export const migrateInto = async (
     source: sourceUrl,
     http: fastHttp(vendor, sourceUrl, credentials),
     reader: readerOptions(options.reader),
-    checkpoint: ledgerCheckpoint(ledger),
+    checkpoint,
     sink: counting,
     signal: controller.signal
   })

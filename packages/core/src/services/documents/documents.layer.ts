@@ -207,6 +207,7 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
             if (input.customerId !== undefined) yield* inScope(input.customerId)
             return yield* store.documents.list({
               ...paging(input),
+              ids: input.ids,
               customerId: input.customerId,
               customerIds: scopedCustomerIds(yield* currentPrincipal),
               kinds: input.kinds,

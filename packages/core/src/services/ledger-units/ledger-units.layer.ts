@@ -8,12 +8,13 @@
  * retried once after a concurrent modification, and the gateway calls its commands booked run after
  * the unit commits (so the unit's own result shows those payments still pending).
  */
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { withAfterCommit } from "../shared/after-commit.ts"
 import { withIdempotencyIn } from "../shared/idempotency.ts"
-import { query, retryOnConcurrentModification } from "../shared/ledger-command.ts"
+import { mutation, query, retryOnConcurrentModification } from "../shared/ledger-command.ts"
+import { capturePorts } from "../shared/ledger-ports.ts"
 import { LedgerUnits } from "./ledger-units.service.ts"
 
 export const ledgerUnitsLayer: Layer.Layer<LedgerUnits, never, LedgerStore | IdempotencyStore> = Layer.effect(
@@ -21,6 +22,7 @@ export const ledgerUnitsLayer: Layer.Layer<LedgerUnits, never, LedgerStore | Ide
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const idempotency = yield* IdempotencyStore
+    const ports = yield* capturePorts<LedgerStore | IdempotencyStore>()
     return LedgerUnits.of({
       atomically: (request, work) =>
         Effect.gen(function* () {
@@ -32,7 +34,15 @@ export const ledgerUnitsLayer: Layer.Layer<LedgerUnits, never, LedgerStore | Ide
               )
             )
           )
-        }).pipe(Effect.withSpan("LedgerUnits.atomically"))
+        }).pipe(Effect.withSpan("LedgerUnits.atomically")),
+      reserveIds: Effect.fn("LedgerUnits.reserveIds")(function* (input) {
+        return yield* mutation(
+          "reserveIds",
+          { space: input.space, above: input.above.toString() },
+          Schema.Void,
+          store.reserveIds(input.space, input.above)
+        )
+      }, ports)
     })
   })
 )

@@ -2,11 +2,14 @@
  * The `LedgerUnits` service: several ledger commands as one all-or-nothing unit, for protocol
  * edges whose one request is several commands (LogiSense's PATCH with mixed create/update/delete
  * items, a create followed by a posting with its own date). `atomically` runs the other services'
- * commands in one store transaction under one idempotency claim. The implementation is
+ * commands in one store transaction under one idempotency claim. `reserveIds` keeps the ids and
+ * numbers the ledger assigns from now on above those an import kept (a migrated vendor's ids that
+ * its dialect shows next to the ledger's own). The implementation is
  * `ledgerUnitsLayer` (`ledger-units.layer.ts`).
  */
 import { Context, type Effect } from "effect"
 import type { AllClassified } from "../../auth/permissions.ts"
+import type { IdSpace, SequenceName } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type { ResultSchema } from "../shared/idempotency.ts"
 import type { CommandFailure } from "../shared/ledger-command.ts"
@@ -27,6 +30,15 @@ export interface LedgerUnitsShape {
     request: AtomicRequest<A>,
     work: Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E | CommandFailure, R | CommandContext>
+  /**
+   * Makes every id (or number) the ledger assigns in `space` from now on greater than `above`
+   * (admin; never lowers a counter): after a migration, new objects cannot take an id a migrated
+   * object is shown under.
+   */
+  readonly reserveIds: (input: {
+    readonly space: IdSpace | SequenceName
+    readonly above: bigint
+  }) => Effect.Effect<void, CommandFailure, CommandContext>
 }
 
 // Every method needs an access level in auth/permissions.ts.

@@ -8,7 +8,6 @@
 import { Context, type Effect, Schema } from "effect"
 import type { AllClassified } from "../../auth/permissions.ts"
 import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors.ts"
-import type { Page } from "../../model/common.ts"
 import {
   Allocation,
   Collection,
@@ -20,7 +19,7 @@ import {
   Refund,
   Reversal
 } from "../../model/records.ts"
-import type { PaymentTarget, PaymentViewInclude } from "../../ports/ledger-store.ts"
+import type { PaymentPage, PaymentTarget, PaymentViewInclude } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
@@ -64,7 +63,7 @@ export interface PaymentsShape {
     target: PaymentTarget,
     include?: PaymentViewInclude
   ) => Method<PaymentViewDetail, ReadFailure | NotFound>
-  readonly listPayments: (input: C.PaymentQueryInput) => Method<Page<Payment>, ReadFailure | ValidationFailed>
+  readonly listPayments: (input: C.PaymentQueryInput) => Method<PaymentPage, ReadFailure | ValidationFailed>
   /**
    * The details of a page of payments (as `listPayments` gave them), everything hanging off them
    * read in one statement; in the order given.

@@ -81,7 +81,14 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
               5
             )
           )
-          return { customer, documents, oldest, unpaid, byId }
+          // The documents a page of payment rows names, read at once (ids given in any order).
+          const named = yield* s.documents.list({
+            cursor: null,
+            limit: 10,
+            order: "id",
+            ids: [documents[5], documents[1], documents[8]].flatMap((d) => (d === undefined ? [] : [d.id]))
+          })
+          return { customer, documents, oldest, unpaid, byId, named }
         })
       )
       const mine = result.documents.filter((d) => d.customerId === result.customer.id)
@@ -97,6 +104,7 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
       expect(result.byId.items.map((d) => d.id)).toEqual(
         result.documents.filter((d) => d.state === "paid" || d.state === "cancelled").map((d) => d.id)
       )
+      expect(result.named.items).toEqual([result.documents[1], result.documents[5], result.documents[8]])
     })
 
     it("pages customers (ids, search, billing entity), refunds and events with their filters", async () => {

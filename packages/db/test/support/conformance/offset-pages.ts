@@ -5,7 +5,8 @@
  * of the whole ordered list, the total counts every match of the filters whatever the page, cursors
  * of an offset list walk it once without gaps, and a page past the end is empty with the right total.
  * Also the vendor-term filters (column comparisons, "no dialect record of a kind") and the children
- * of a page of payments read at once.
+ * of a page of payments read at once, and a page's annex (each row's customer, creator and dialect
+ * record data) read in the page's own statement.
  */
 import {
   type Customer,
@@ -13,12 +14,13 @@ import {
   type Payment,
   type PaymentColumnTerm,
   type PaymentSortKey,
-  type PresetId
+  type PresetId,
+  type UserId
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
-import { at, newCustomer, newPayment, newPreset } from "../store-fixtures.ts"
+import { at, newCustomer, newEvent, newPayment, newPreset } from "../store-fixtures.ts"
 import { allPages } from "./all-pages.ts"
 
 const store = LedgerStore
@@ -247,6 +249,90 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
       expect(result.kept.items.map((p) => p.id)).toEqual(seeded.payments.slice(1).map((p) => p.id))
       expect([...result.children.keys()]).toEqual([second.id])
       expect(result.children.get(second.id)?.reversals).toEqual([result.reversal])
+    })
+
+    it("brings each row's customer, creator and dialect record along in the page's statement, in the page's order", async () => {
+      const seeded = await run(seed)
+      const customerIds = seeded.customers.map((customer) => customer.id)
+      const sort: ReadonlyArray<PaymentSortKey> = [{ field: "typeId", direction: "desc" }]
+      const expected = [...seeded.payments].sort(inMemoryOrder(sort)).slice(3, 9)
+      const [withRecord, withCreator] = expected as [Payment, Payment]
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          yield* s.dialectRecords.insert({
+            dialect: "test-vendor",
+            kind: "payment",
+            key: String(withRecord.id),
+            customerId: withRecord.customerId,
+            paymentId: withRecord.id,
+            data: { cardTypeId: 7, note: "kept" },
+            createdAt: at("2026-06-03T00:00:00.000Z"),
+            updatedAt: at("2026-06-03T00:00:00.000Z")
+          })
+          // Another kind and another payment's record are not this row's.
+          yield* s.dialectRecords.insert({
+            dialect: "test-vendor",
+            kind: "reversal",
+            key: String(withCreator.id),
+            customerId: withCreator.customerId,
+            paymentId: withCreator.id,
+            data: { other: true },
+            createdAt: at("2026-06-03T00:00:00.000Z"),
+            updatedAt: at("2026-06-03T00:00:00.000Z")
+          })
+          for (const type of ["payment.created", "payment.posted"] as const) {
+            yield* s.events.append(
+              newEvent({
+                type,
+                entity: "payment",
+                customerId: withCreator.customerId,
+                paymentId: withCreator.id,
+                actorId: (type === "payment.created" ? 41 : 42) as UserId,
+                actorName: type === "payment.created" ? "Ada Creator" : "Someone Else"
+              })
+            )
+          }
+          const typeNames = new Map<number, string>()
+          for (const payment of expected) {
+            if (payment.typeId !== null)
+              typeNames.set(payment.typeId, (yield* s.presets.get(payment.typeId))?.name ?? "")
+          }
+          const page = yield* s.payments.list({
+            cursor: null,
+            limit: 6,
+            order: "newest",
+            customerIds,
+            sort,
+            offset: 3,
+            withTotal: true,
+            annex: {
+              customer: true,
+              presetNames: true,
+              creationEvent: true,
+              record: { dialect: "test-vendor", kind: "payment" }
+            }
+          })
+          return { ...page, typeNames }
+        })
+      )
+      expect(result.items).toEqual(expected)
+      expect(result.total).toBe(50)
+      const customers = new Map(seeded.customers.map((customer) => [customer.id, customer]))
+      for (const payment of expected) {
+        const annex = result.annex?.get(payment.id)
+        expect(annex?.customer).toEqual(customers.get(payment.customerId))
+        expect(annex?.creator).toEqual(payment === withCreator ? { actorId: 41, actorName: "Ada Creator" } : null)
+        expect(annex?.record).toEqual(payment === withRecord ? { cardTypeId: 7, note: "kept" } : null)
+        expect(annex?.typeName).toBe(payment.typeId === null ? null : result.typeNames.get(payment.typeId))
+        expect(annex?.methodName).toBeNull()
+      }
+      const plain = await run(
+        Effect.flatMap(store, (s) =>
+          s.payments.list({ cursor: null, limit: 6, order: "newest", customerIds, sort, offset: 3, withTotal: true })
+        )
+      )
+      expect(plain).toEqual({ items: result.items, nextCursor: result.nextCursor, total: 50 })
     })
   })
 }

@@ -15,6 +15,7 @@ import {
   type CustomerRecord,
   type DocumentRecord,
   idOf,
+  instantOf,
   optionalAmountOf,
   type PaymentRecord,
   type ReversalRecord,
@@ -96,6 +97,16 @@ export const crmDocumentRecord = (
   }
 }
 
+/**
+ * The instant a CRM.COM date-time names: `yyyy-MM-ddTHH:mm:ss` carries no zone and is read as UTC
+ * (as CRM.COM's clients and Paybridge's CRM.COM dialect read and write it); one with an offset is
+ * taken as it is; a bare date names no time of day (null).
+ */
+export const crmInstantOf = (value: unknown): string | null =>
+  typeof value === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/u.test(value)
+    ? instantOf(`${value}Z`)
+    : instantOf(value)
+
 export const crmPaymentRecord = (payment: Row, currency: CurrencyCode | null): PaymentRecord => {
   const id = idOf(payment.id, "payment id")
   const vendorState = textOf(payment.life_cycle_state) ?? ""
@@ -103,6 +114,7 @@ export const crmPaymentRecord = (payment: Row, currency: CurrencyCode | null): P
   if (listed === undefined) throw new SourceFormatError(`payment ${id}: unknown life_cycle_state ${vendorState}`)
   const wasPosted = payment.posted_on !== null && payment.posted_on !== undefined
   const state = listed === "cancelled" && wasPosted ? "posted" : listed
+  const receivedAt = crmInstantOf(payment.received_on)
   const aliases: Record<string, string> = {}
   for (const field of ["number", "reference_number", "back_office_code"] as const) {
     const value = payment[field]
@@ -125,6 +137,7 @@ export const crmPaymentRecord = (payment: Row, currency: CurrencyCode | null): P
     state,
     vendorState,
     paymentDate: businessDateOf(payment.received_on),
+    ...(receivedAt === null ? {} : { receivedAt }),
     postedDate: businessDateOf(payment.posted_on),
     method: nameOf(payment.payment_method),
     type: nameOf(payment.type),
