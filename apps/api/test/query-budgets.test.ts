@@ -461,7 +461,6 @@ const issueCreate: Budget = { statements: 8 }
 /** What core's create of a posted payment runs in its transaction: the issue's 8 statements. */
 const createFlow =
   "core's create is the issue's 8 statements in one transaction (idempotency claim, customer lock, one sequence statement for both numbers, the payment inserted posted, balance entry, balance update, both events in one insert, idempotency answer)"
-const authRead = "the API key is read per request (the principal cache holds session tokens and JWT users, not keys)"
 
 const budgets: Record<string, Budget> = {
   "tRPC payments.get": issueGet,
@@ -470,26 +469,26 @@ const budgets: Record<string, Budget> = {
   "LogiSense GET Payment/{id}": issueGet,
   "Elevate GET customer-payments/{id}": issueGet,
   "Silver GET customers/C/payments/ID/": issueGet,
-  "tRPC payments.create": { statements: issueCreate.statements + 1, open: `${createFlow}; ${authRead}` },
+  "tRPC payments.create": issueCreate,
   "Billing Platform (UK) POST customers/ID/payments/": {
-    statements: 14,
-    open: `${createFlow}; ${authRead}; the customer is read before the unit, the display record before and after it, and the answer re-reads the payment view`
+    statements: 13,
+    open: `${createFlow}; the customer is read before the unit, the display record before and after it, and the answer re-reads the payment view`
   },
   "CRM.COM POST payments/create": {
     statements: 11,
     open: `${createFlow}; the account is found by number through a search before the unit, and the type and method presets are read again by id in it`
   },
   "LogiSense POST Payment/": {
-    statements: 23,
-    open: `${createFlow} — not this dialect's: it creates a draft and posts it in one unit at the posting instant the client states (the posting reads the payment and customer again, checks the number, updates the payment, reads the allocations); the answer re-reads the payment, its customer, attributes and creation event`
+    statements: 13,
+    open: `${createFlow}; the payment is created posted at the client's posting instant in one step, but the account is read to check the request before core locks it, and the answer reads the account, its attribute record, the payment and its creation event (the creator's name) again`
   },
   "Elevate POST customer-payments": {
-    statements: 16,
-    open: `${createFlow}; unpaid documents are read for oldest-first allocation, the vendor attribute record is looked up and saved, and the answer re-reads customer, payment and attributes`
+    statements: 14,
+    open: `${createFlow}; unpaid documents are read for oldest-first allocation, the attribute record save checks the payment and whether the key is taken before its one-statement insert, and the answer re-reads the payment view and its attribute record`
   },
   "Silver POST customers/C/payments/": {
-    statements: 20,
-    open: `${createFlow}; ${authRead}; the customer and provider are read before the unit and again in it, the vendor attribute record is looked up and saved, and the answer re-reads the payment, its records, provider and customer`
+    statements: 17,
+    open: `${createFlow}; the customer and provider are read before the unit and again in it, the attribute record save checks the payment and whether the key is taken before its one-statement insert, and the answer re-reads the payment view twice and the provider`
   },
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {

@@ -494,18 +494,26 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     },
 
     dialectRecords: {
+      // One statement: the unique (dialect, kind, key) index answers whether the key is taken.
       insert: (row) =>
         Effect.flatMap(
-          findOne(
-            "dialectRecords.getByKey",
-            DialectRecordEntity,
-            { dialect: row.dialect, kind: row.kind, key: row.key },
-            dialectRecordFromRow
-          ),
-          (existing): WriteOp<DialectRecord> =>
-            existing === null
-              ? insert("dialectRecords.insert", DialectRecordEntity, row, dialectRecordToRow)
-              : Effect.fail(new Conflict({ reason: "duplicate", message: `${row.kind} ${row.key} already exists` }))
+          write("dialectRecords.insert", async (em) => {
+            const result = await em
+              .createQueryBuilder(DialectRecordEntity)
+              .insert(dialectRecordToRow(row))
+              .onConflict(["dialect", "kind", "key"])
+              .ignore()
+              .returning(["id"])
+              .execute("all")
+            const inserted = (result as unknown as ReadonlyArray<{ id: number | string }>)[0]
+            if (inserted === undefined) return null
+            const stored: DialectRecord = { ...row, id: trustedId(Number(inserted.id)) }
+            return stored
+          }),
+          (inserted): WriteOp<DialectRecord> =>
+            inserted === null
+              ? Effect.fail(new Conflict({ reason: "duplicate", message: `${row.kind} ${row.key} already exists` }))
+              : Effect.succeed(inserted)
         ),
       get: (id) => findOne("dialectRecords.get", DialectRecordEntity, { id }, dialectRecordFromRow),
       getByKey: (dialect, kind, key) =>

@@ -211,19 +211,12 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
         ? {}
         : { allocations: [{ documentId: invoice.id, amount: invoiceAmount }] }),
       ...(body.automaticDisburse === true && invoice === null ? { allocateOldestFirst: true } : {}),
-      ...(body.posting == null ? {} : { initialState: "draft" as const })
+      // Posted at the client's posting instant in the same step (not a draft posted afterwards).
+      ...(body.posting == null ? {} : { postedOn: businessDayOf(body.posting), postedAt: body.posting })
     }
-    let detail = yield* limitsAsValidation(at("invoiceAmount"))(
+    const detail = yield* limitsAsValidation(at("invoiceAmount"))(
       referencesAsValidation(path)(paymentsService.createPayment(input))
     )
-    if (body.posting != null) {
-      yield* paymentsService.postPayment({
-        paymentId: detail.payment.id,
-        postedOn: businessDayOf(body.posting),
-        postedAt: body.posting
-      })
-      detail = yield* paymentsService.getPayment({ id: detail.payment.id })
-    }
     const extras: RowExtras = {
       ...emptyExtras,
       references: referencesOf(body),

@@ -2,9 +2,11 @@
  * The Authenticator over the `IdentityStore` port (users and API keys). Secrets and
  * passwords are scrypt hashes (see `credentials.ts`); issuing a key revokes the user's previous
  * keys in the same transaction. Because scrypt is slow by design, successful API-key checks are
- * remembered in-process for a few minutes, keyed by the SHA-256 of the whole key, but the key row
- * (with its user, in one read) is still read on every call, so a revocation (from this process or
- * any other) takes effect on the very next request. Verified passwords are remembered the same way
+ * remembered in-process for a few minutes, keyed by the SHA-256 of the whole key; the key row
+ * (with its user, in one read) is remembered for `principalCacheTtlMillis` (5 seconds), so a
+ * revocation in this process takes effect on the very next request and one in another process (or
+ * straight in the database) within those 5 seconds; a key's `last used` time is written at most
+ * once per `lastUsedResolutionMillis`. Verified passwords are remembered the same way
  * (keyed by an HMAC of user, stored hash and password; the user row is read every time), so HTTP
  * Basic does not run scrypt per request. Session tokens derived from a key or a password login are re-checked the
  * same way (`principalOfSession`: the key row and the user row, no KDF). Failures never say which
@@ -21,7 +23,7 @@ import { Clock, Effect, Layer, Option, Schema, Semaphore } from "effect"
 import { Conflict, notFound, Overloaded, Unauthorized, validationFailed } from "../errors.ts"
 import { type Principal, Role } from "../model/common.ts"
 import type { ApiKeyId, UserId } from "../model/ids.ts"
-import { type ApiKeyRecord, IdentityStore, type UserRecord } from "../ports/identity-store.ts"
+import { type ApiKeyRecord, type ApiKeyWithUser, IdentityStore, type UserRecord } from "../ports/identity-store.ts"
 import { now } from "../services/clock.ts"
 import {
   Authenticator,
@@ -128,6 +130,27 @@ export const authenticatorLayerWith = (
           principals.delete(oldest.value)
         }
       }
+      /**
+       * fingerprint of the whole key → its key row and user, and until when they are trusted without
+       * reading them again (`principalCacheTtlMillis`). Only a key whose secret was verified gets here.
+       */
+      const liveKeys = new Map<string, { readonly found: ApiKeyWithUser; readonly until: number }>()
+      const rememberLiveKey = (fingerprint: string, found: ApiKeyWithUser, until: number) => {
+        if (principalCacheTtlMillis <= 0) return
+        liveKeys.delete(fingerprint)
+        liveKeys.set(fingerprint, { found, until })
+        while (liveKeys.size > cacheMaxEntries) {
+          const oldest = liveKeys.keys().next()
+          if (oldest.done) break
+          liveKeys.delete(oldest.value)
+        }
+      }
+      /** A revocation or re-issue in this process: every remembered principal and key row goes at once. */
+      const evictPrincipals = () => {
+        principals.clear()
+        liveKeys.clear()
+      }
+
       /** `resolve`'s principal for `key`, from the cache while it is fresh. */
       const cachedPrincipal = <E>(key: string, resolve: Effect.Effect<Principal, E>) =>
         Effect.flatMap(Clock.currentTimeMillis, (nowMillis) => {
@@ -263,7 +286,7 @@ export const authenticatorLayerWith = (
           })
         )
         // The user's previous keys were revoked: their sessions end in this process at once.
-        principals.clear()
+        evictPrincipals()
         return { apiKey: formatApiKey({ prefix, secret }), record }
       })
 
@@ -279,18 +302,35 @@ export const authenticatorLayerWith = (
 
       /** The live key row and its user behind a whole API key. */
       const verifyApiKey = Effect.fnUntraced(function* (apiKey: string) {
-        const parts = parseApiKey(apiKey.trim())
+        const trimmed = apiKey.trim()
+        const parts = parseApiKey(trimmed)
         if (parts === null) return yield* invalidApiKey()
-        // Read on every call, cache or not: revocation must be immediate across processes. The key
-        // and its user come in one read; the secret check is cached (`checkSecret`).
-        const found = yield* store.apiKeys.getWithUserByPrefix(parts.prefix)
-        if (found === null || found.key.revokedAt !== null) return yield* invalidApiKey()
+        const fingerprint = apiKeyFingerprint(trimmed)
+        const nowMillis = yield* Clock.currentTimeMillis
+        // The key row and its user (one read) are remembered for `principalCacheTtlMillis`: a
+        // revocation here evicts at once, one in another process applies within that time.
+        const hit = liveKeys.get(fingerprint)
+        let found: ApiKeyWithUser
+        if (hit !== undefined && hit.until > nowMillis) {
+          found = hit.found
+        } else {
+          if (hit !== undefined) liveKeys.delete(fingerprint)
+          const read = yield* store.apiKeys.getWithUserByPrefix(parts.prefix)
+          if (read === null || read.key.revokedAt !== null) return yield* invalidApiKey()
+          yield* checkSecret(trimmed, parts.secret, read.key)
+          found = read
+          rememberLiveKey(fingerprint, found, nowMillis + principalCacheTtlMillis)
+        }
         const { key: row, user } = found
-        yield* checkSecret(apiKey.trim(), parts.secret, row)
+        // `last used` is written at most once per `lastUsedResolutionMillis`, never per request.
         const usedAt = yield* now
         const lastUsedAt = row.lastUsedAt ?? null
         if (lastUsedAt === null || usedAt.getTime() - lastUsedAt.getTime() >= lastUsedResolutionMillis) {
           yield* store.apiKeys.markUsed(row.id, usedAt)
+          const entry = liveKeys.get(fingerprint)
+          if (entry !== undefined) {
+            rememberLiveKey(fingerprint, { key: { ...entry.found.key, lastUsedAt: usedAt }, user }, entry.until)
+          }
         }
         return { row, user }
       })
@@ -371,7 +411,7 @@ export const authenticatorLayerWith = (
         const existing = yield* store.apiKeys.get(apiKeyId)
         if (existing === null) return yield* notFound("API key", apiKeyId)
         if (existing.revokedAt === null) yield* store.apiKeys.revoke(apiKeyId, yield* now)
-        principals.clear()
+        evictPrincipals()
         const row = yield* store.apiKeys.get(apiKeyId)
         return row ?? existing
       })

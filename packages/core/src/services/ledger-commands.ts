@@ -173,6 +173,10 @@ export const CreatePaymentInput = Schema.Struct({
   currency: optional(CurrencyCode),
   /** `posted` (default) books it at once; `draft` waits for post/reject/cancel. */
   initialState: optional(Schema.Literals(["draft", "posted"])),
+  /** Created posted on this business day (defaults to the UTC day of `postedAt`, else today); not for drafts or gateways. */
+  postedOn: optional(BusinessDate),
+  /** Created posted at this instant, when the client states one (defaults to now); not for drafts or gateways. */
+  postedAt: optional(Schema.Date),
   /** Defaults to the UTC day of `receivedAt`, else today. */
   paymentDate: optional(BusinessDate),
   /** The instant the payment was made, when the client states one (kept exactly). */

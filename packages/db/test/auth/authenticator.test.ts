@@ -1,6 +1,6 @@
 /**
  * The Authenticator over the real IdentityStore (SQLite in memory): creating users, issuing and checking API keys
- * (one live key per user, revocation that takes effect at once even in another process, failures
+ * (one live key per user, revocation that takes effect at once in this process and within 5 seconds in another, failures
  * that never say which part was wrong), password sign-in, and the role and customer scope that a
  * principal carries. Hashes use a cheap scrypt cost except where the production cost is the point.
  */
@@ -223,7 +223,7 @@ describe("Authenticator: API keys", () => {
     }).pipe(Effect.provide(withFreshStore))
   )
 
-  it.effect("a key revoked by another process stops working on the next call", () =>
+  it.effect("a key revoked by another process stops working within 5 seconds, in this process at once", () =>
     Effect.gen(function* () {
       const { identity: store } = yield* TestLedgerStore.make()
       // Two Authenticator instances with their own caches over one database: two API processes.
@@ -234,13 +234,29 @@ describe("Authenticator: API keys", () => {
       yield* processA.authenticateApiKey(first.apiKey)
       yield* processA.authenticateApiKey(first.apiKey)
       const second = yield* processB.issueApiKey({ userId: user.id })
+      // Process B issued (and so revoked the old key): B refuses the old key at once.
+      assert.strictEqual((yield* failureOf(processB.authenticateApiKey(first.apiKey)))._tag, "Unauthorized")
+      // Process A still trusts what it read less than 5 seconds ago, and no longer once they have passed.
+      yield* TestClock.adjust("5 seconds")
       const error = yield* failureOf(processA.authenticateApiKey(first.apiKey))
       assert.strictEqual(error._tag, "Unauthorized")
       assert.strictEqual((yield* processA.authenticateApiKey(second.apiKey)).id, user.id)
-      // Revoking straight in the database (an operator, a script) is just as immediate.
+      // Revoking straight in the database (an operator, a script) applies within the same 5 seconds.
       yield* store.apiKeys.revokeAllForUser(user.id, new Date())
+      yield* TestClock.adjust("5 seconds")
       assert.strictEqual((yield* failureOf(processA.authenticateApiKey(second.apiKey)))._tag, "Unauthorized")
     })
+  )
+
+  it.effect("revoking a key in this process refuses it on the very next call, even while its row is remembered", () =>
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      const user = yield* auth.createUser(alice)
+      const issued = yield* auth.issueApiKey({ userId: user.id })
+      yield* auth.authenticateApiKey(issued.apiKey)
+      yield* auth.revokeApiKey(issued.record.id)
+      assert.strictEqual((yield* failureOf(auth.authenticateApiKey(issued.apiKey)))._tag, "Unauthorized")
+    }).pipe(Effect.provide(withFreshStore))
   )
 
   it.effect("of many keys issued at once for one user, exactly the last one stays valid", () =>
@@ -286,6 +302,7 @@ describe("Authenticator: API keys", () => {
       const user = yield* auth.createUser(alice)
       const issued = yield* auth.issueApiKey({ userId: user.id })
       yield* auth.authenticateApiKey(issued.apiKey)
+      yield* TestClock.adjust("5 seconds") // the key row is read again
       outage = true
       assert.strictEqual((yield* failureOf(auth.authenticateApiKey(issued.apiKey)))._tag, "StorageUnavailable")
       assert.strictEqual(
@@ -295,12 +312,14 @@ describe("Authenticator: API keys", () => {
     })
   )
 
-  it.effect("reads the key row on every call, cached or not", () =>
+  it.effect("reads the key row once per 5 seconds and writes `last used` once per minute, not per request", () =>
     Effect.gen(function* () {
       let keyReads = 0
+      let usedWrites = 0
       const { identity: store } = yield* TestLedgerStore.make({
         faults: (operation) => {
           if (operation === "apiKeys.getWithUserByPrefix") keyReads += 1
+          if (operation === "apiKeys.markUsed") usedWrites += 1
           return false
         }
       })
@@ -309,7 +328,18 @@ describe("Authenticator: API keys", () => {
       const issued = yield* auth.issueApiKey({ userId: user.id })
       const before = keyReads
       for (let call = 0; call < 4; call++) yield* auth.authenticateApiKey(issued.apiKey)
-      assert.strictEqual(keyReads - before, 4)
+      assert.strictEqual(keyReads - before, 1)
+      assert.strictEqual(usedWrites, 1)
+      yield* TestClock.adjust("5 seconds")
+      for (let call = 0; call < 4; call++) yield* auth.authenticateApiKey(issued.apiKey)
+      assert.strictEqual(keyReads - before, 2)
+      assert.strictEqual(usedWrites, 1)
+      yield* TestClock.adjust("1 minute")
+      for (let call = 0; call < 4; call++) yield* auth.authenticateApiKey(issued.apiKey)
+      assert.strictEqual(keyReads - before, 3)
+      assert.strictEqual(usedWrites, 2)
+      const row = yield* store.apiKeys.getByPrefix(issued.record.prefix)
+      assert.instanceOf(row?.lastUsedAt, Date)
     })
   )
 })

@@ -110,6 +110,27 @@ describe("payment lifecycle", () => {
       )
   )
 
+  it.effect("creates a payment posted at the instant a client states in one step; a draft cannot state one", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const customer = yield* newCustomer()
+        const postedAt = new Date("2026-03-10T17:45:00.250Z")
+        const { payment } = yield* newPayment(customer.id, "12.00", { paymentDate: "2026-03-09", postedAt })
+        assert.strictEqual(payment.state, "posted")
+        assert.strictEqual(payment.number, "1")
+        assert.strictEqual(payment.postedAt?.toISOString(), "2026-03-10T17:45:00.250Z")
+        assert.strictEqual(payment.postedOn, "2026-03-10")
+        assert.strictEqual(payment.balanceAfterPosting, 1200n)
+        const { payment: dated } = yield* newPayment(customer.id, "1.00", { postedOn: "2026-03-11" })
+        assert.strictEqual(dated.postedOn, "2026-03-11")
+        assert.strictEqual(dated.postedAt?.toISOString(), "2026-03-14T09:30:00.000Z")
+        const refused = yield* Effect.flip(newPayment(customer.id, "5.00", { initialState: "draft", postedAt }))
+        assert.instanceOf(refused, ValidationFailed)
+        assert.strictEqual(yield* balanceOf(customer.id), 1300n)
+      })
+    )
+  )
+
   it.effect("numbers payments in posting order while reference numbers follow creation order", () =>
     withLedger(
       Effect.gen(function* () {

@@ -46,8 +46,16 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
             const paymentId = input.paymentId ?? null
             const merge = input.merge === true
             // A merge reads the stored data: under the customer's lock, so no concurrent save is lost.
-            if (customerId !== null) yield* merge ? lockCustomer(customerId) : visibleCustomer(customerId)
-            if (paymentId !== null) yield* visiblePayment(paymentId)
+            // A record of a payment and its own customer: the payment's row proves the customer exists
+            // (one read, not two); the customer's scope is still checked first.
+            if (customerId !== null && paymentId !== null && !merge) {
+              yield* inScope(customerId)
+              const payment = yield* visiblePayment(paymentId)
+              if (payment.customerId !== customerId) yield* visibleCustomer(customerId)
+            } else {
+              if (customerId !== null) yield* merge ? lockCustomer(customerId) : visibleCustomer(customerId)
+              if (paymentId !== null) yield* visiblePayment(paymentId)
+            }
             const at = yield* now
             const existing = yield* store.dialectRecords.getByKey(input.dialect, input.kind, input.key)
             if (existing !== null && existing.customerId !== null) yield* inScope(existing.customerId)

@@ -72,6 +72,15 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
     if (gateway !== null && spec.initialState === "draft") {
       return yield* validationFailed(["initialState"], "a payment charged through a gateway cannot start as a draft")
     }
+    const postingStated = spec.postedOn !== undefined || spec.postedAt !== undefined
+    if (postingStated && (gateway !== null || spec.initialState === "draft")) {
+      return yield* validationFailed(
+        [spec.postedAt === undefined ? "postedOn" : "postedAt"],
+        gateway === null
+          ? "a payment created as a draft has no posting date yet"
+          : "a payment charged through a gateway is posted when the gateway approves it"
+      )
+    }
     if (spec.externalRef && (yield* store.payments.getByExternalRef(spec.externalRef)) !== null) {
       return yield* duplicateImport(spec.externalRef)
     }
@@ -79,6 +88,8 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
 
     const at = yield* now
     const date = yield* today
+    // The posting day and instant: the client's when stated (LogiSense `posting`), else today and now.
+    const postedOn = spec.postedOn ?? (spec.postedAt === undefined ? date : toBusinessDate(spec.postedAt))
     // Without a gateway or allocations the payment is booked posted in one go: inserted in its
     // final state (numbered, posting dates, balance after), the balance moved on the row read
     // under the lock, both events written together; otherwise it starts as a draft.
@@ -130,8 +141,8 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
         : {
             ...draft,
             state: postedState,
-            postedOn: date,
-            postedAt: at,
+            postedOn,
+            postedAt: spec.postedAt ?? at,
             balanceAfterPosting: customer.balance + spec.amount
           }
     let created = yield* insertNumbered(row, postedState !== null)
@@ -149,13 +160,13 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
         paymentId: created.id,
         description: `payment ${created.number} posted`
       })
-      yield* recordEvents([createdEvent, postedEvent(created, entry.balanceAfter)])
+      yield* recordEvents([createdEvent, postedEvent(created, entry.balanceAfter, spec.postedAt)])
       return created
     }
     yield* recordEvents([createdEvent])
     if (gateway === null) {
       created = yield* applyAllocations(created, spec.allocations)
-      if (spec.initialState !== "draft") created = yield* bookPosting(created, date)
+      if (spec.initialState !== "draft") created = yield* bookPosting(created, postedOn, {}, spec.postedAt)
       return created
     }
     // Booked first: pending, allocated, with its charge attempt; the gateway is called after the commit.
