@@ -45,7 +45,8 @@ export * from "./services/payments/payments.layer.ts"
 export * from "./services/payments/payments.service.ts"
 export * from "./services/refunds/refunds.layer.ts"
 export * from "./services/refunds/refunds.service.ts"
-export type { GatewayNotice, NoticeResult, ReconcileReport } from "./services/shared/gateway-attempts.ts"
+export type { GatewayNotice, NoticeResult } from "./services/shared/gateway-attempts.ts"
+export type { ReconcileReport } from "./services/shared/gateway-reconciler.ts"
 export {
   canonicalJson,
   IdempotencyClaimed,

@@ -29,11 +29,11 @@ import {
   bookRefundAttempt,
   type GatewayNotice,
   pendingRefundAmount,
-  reconcileAttempts,
   recordNotice,
   voidAtGateway,
   withdrawUnsentCharge
 } from "../shared/gateway-attempts.ts"
+import { reconcileAttempts } from "../shared/gateway-reconciler.ts"
 import { savePayment } from "../shared/guarded-saves.ts"
 import { requestHash } from "../shared/idempotency.ts"
 import { mutation, paymentMutation, query } from "../shared/ledger-command.ts"

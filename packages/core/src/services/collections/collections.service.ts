@@ -16,7 +16,8 @@ import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import { AmountInput } from "../ledger-commands.ts"
 import { PaymentDetail } from "../payments/payments.service.ts"
-import type { GatewayNotice, NoticeResult, ReconcileReport } from "../shared/gateway-attempts.ts"
+import type { GatewayNotice, NoticeResult } from "../shared/gateway-attempts.ts"
+import type { ReconcileReport } from "../shared/gateway-reconciler.ts"
 import type { CommandFailure } from "../shared/ledger-command.ts"
 
 /**
