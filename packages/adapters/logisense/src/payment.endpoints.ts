@@ -32,7 +32,8 @@ import {
 import { atomic, change, contractSuite, proven, provenByFidelity } from "./logisense.transformers.ts"
 import { disbursementInstance, patchDisbursement } from "./payment-invoice-disbursements.transformers.ts"
 import { findRow, makeResolver, paymentDetailRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
-import { type ListRequest, listRows, paginationHeader } from "./payment-search.transformers.ts"
+import { listRows, paginationHeader } from "./payment-search.transformers.ts"
+import type { ListRequest } from "./payment-search-terms.transformers.ts"
 import {
   deletePayment,
   recordPayment,
