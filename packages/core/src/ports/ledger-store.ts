@@ -230,7 +230,9 @@ export interface PaymentQuery extends Paging {
 /**
  * What a vendor list shows beside each payment of a page, read in the page's statement (no row of
  * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event)
- * and the data of a dialect record keyed by the payment's id.
+ * and the data of a dialect record keyed by the payment's id; and, as lists of their own within
+ * the payment's row, what hangs off it (its children, the numbers of the documents it is
+ * allocated to, its events of some types, the dialect records keyed by its reversals' ids).
  */
 export interface PaymentAnnexRequest {
   readonly customer?: boolean | undefined
@@ -238,6 +240,14 @@ export interface PaymentAnnexRequest {
   readonly presetNames?: boolean | undefined
   readonly creationEvent?: boolean | undefined
   readonly record?: { readonly dialect: string; readonly kind: string } | undefined
+  /** Its allocations, reversals, collections and refunds (as `payments.children` reads them). */
+  readonly children?: boolean | undefined
+  /** The numbers of the documents its allocations name. */
+  readonly documentNumbers?: boolean | undefined
+  /** Its events of these types. */
+  readonly events?: ReadonlyArray<LedgerEventType> | undefined
+  /** The dialect records of this dialect and kind whose key is the id of one of its reversals. */
+  readonly reversalRecords?: { readonly dialect: string; readonly kind: string } | undefined
 }
 
 /** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
@@ -248,6 +258,13 @@ export interface PaymentAnnex {
   readonly methodName?: string | null | undefined
   readonly creator: { readonly actorId: number; readonly actorName: string } | null
   readonly record: Readonly<Record<string, unknown>> | null
+  /** Asked for: each kind oldest first (by id). */
+  readonly children?: PaymentChildren | undefined
+  /** Asked for: the number of each document its allocations name. */
+  readonly documentNumbers?: ReadonlyMap<DocumentId, string> | undefined
+  /** Asked for: oldest first. */
+  readonly events?: ReadonlyArray<LedgerEvent> | undefined
+  readonly reversalRecords?: ReadonlyArray<DialectRecord> | undefined
 }
 
 /** A page of payments, with each one's annex by payment id when the query asked for one. */

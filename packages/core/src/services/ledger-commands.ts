@@ -279,7 +279,11 @@ export const PaymentQueryInput = Schema.Struct({
       customer: optional(Schema.Boolean),
       presetNames: optional(Schema.Boolean),
       creationEvent: optional(Schema.Boolean),
-      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
+      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+      children: optional(Schema.Boolean),
+      documentNumbers: optional(Schema.Boolean),
+      events: optional(Schema.Array(LedgerEventType).check(Schema.isMaxLength(20))),
+      reversalRecords: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
     })
   ),
   cursor: Cursor,

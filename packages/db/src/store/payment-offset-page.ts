@@ -7,11 +7,14 @@
  * before every value on both databases (`nulls first` ascending, `nulls last` descending), so
  * SQLite and PostgreSQL give the same order. The next page's cursor is its offset. Asked for an
  * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator and
- * dialect record data along as extra columns (`withAnnex`): a vendor page in one statement.
+ * dialect record data along as extra columns (`withAnnex`), and what hangs off the payment (its
+ * children, the numbers of its documents, its events, the records keyed by its reversals) as JSON
+ * lists in columns of its row (`json-rows.ts`): a vendor page in one statement, one row per payment.
  */
 import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import type {
+  DocumentId,
   PaymentAnnex,
   PaymentAnnexRequest,
   PaymentId,
@@ -20,10 +23,23 @@ import type {
   PaymentSortField,
   PaymentSortKey
 } from "@paybridge/core"
+import { AllocationEntity, type AllocationRow } from "../entities/allocation.entity.ts"
+import { CollectionEntity, type CollectionRow } from "../entities/collection.entity.ts"
 import { CustomerEntity, type CustomerRow } from "../entities/customer.entity.ts"
+import { DialectRecordEntity, type DialectRecordRow } from "../entities/dialect-record.entity.ts"
+import { LedgerEventEntity, type LedgerEventRow } from "../entities/ledger-event.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
+import { RefundEntity, type RefundRow } from "../entities/refund.entity.ts"
+import { ReversalEntity, type ReversalRow } from "../entities/reversal.entity.ts"
+import { allocationFromRow } from "../mappers/allocation.mapper.ts"
+import { collectionFromRow } from "../mappers/collection.mapper.ts"
 import { customerFromRow } from "../mappers/customer.mapper.ts"
+import { dialectRecordFromRow } from "../mappers/dialect-record.mapper.ts"
+import { ledgerEventFromRow } from "../mappers/ledger-event.mapper.ts"
 import { paymentFromRow } from "../mappers/payment.mapper.ts"
+import { refundFromRow } from "../mappers/refund.mapper.ts"
+import { reversalFromRow } from "../mappers/reversal.mapper.ts"
+import { isPostgres, type JsonRows, jsonRowsOf, jsonValue } from "./json-rows.ts"
 import { encodeCursor } from "./keyset-cursor.ts"
 import { branchOf, leanMapperOf } from "./payment-children.ts"
 
@@ -79,6 +95,61 @@ const creatorNameColumn = "paybridge_creator_name"
 const recordColumn = "paybridge_record_data"
 const typeNameColumn = "paybridge_type_name"
 const methodNameColumn = "paybridge_method_name"
+/** The annex lists (`jsonRowsOf`): each a JSON array in a column of the payment's row. */
+const childColumns = {
+  allocations: "paybridge_allocations",
+  reversals: "paybridge_reversals",
+  collections: "paybridge_collections",
+  refunds: "paybridge_refunds"
+} as const
+const documentNumbersColumn = "paybridge_document_numbers"
+const eventsColumn = "paybridge_events"
+const reversalRecordsColumn = "paybridge_reversal_records"
+
+/** The JSON lists of an annex, built once per ORM (the statement text depends on the database only). */
+const builtLists = new WeakMap<object, ReturnType<typeof buildLists>>()
+const listsOf = (em: SqlEntityManager) => {
+  const metadata = em.getMetadata()
+  const cached = builtLists.get(metadata)
+  if (cached !== undefined) return cached
+  const built = buildLists(em)
+  builtLists.set(metadata, built)
+  return built
+}
+const buildLists = (em: SqlEntityManager) => {
+  const eventLists = new Map<number, JsonRows>()
+  const events = (types: number): JsonRows => {
+    const known = eventLists.get(types)
+    if (known !== undefined) return known
+    const built = jsonRowsOf(
+      em,
+      LedgerEventEntity,
+      "pe",
+      `pe.payment_id = page.id and pe.type in (${Array.from({ length: types }, () => "?").join(", ")})`
+    )
+    eventLists.set(types, built)
+    return built
+  }
+  return {
+    allocations: jsonRowsOf(em, AllocationEntity, "pa", "pa.payment_id = page.id"),
+    reversals: jsonRowsOf(em, ReversalEntity, "pr", "pr.payment_id = page.id"),
+    collections: jsonRowsOf(em, CollectionEntity, "pc", "pc.payment_id = page.id"),
+    refunds: jsonRowsOf(em, RefundEntity, "pf", "pf.payment_id = page.id"),
+    events,
+    reversalRecords: jsonRowsOf(
+      em,
+      DialectRecordEntity,
+      "pd",
+      "pd.dialect = ? and pd.kind = ? and pd.key in (select cast(rr.id as varchar(20)) from reversals rr where rr.payment_id = page.id)"
+    )
+  }
+}
+
+/** The numbers of the documents the payment's allocations name, as a JSON array of `[id, number]`. */
+const documentNumbersSql = (em: SqlEntityManager) =>
+  isPostgres(em)
+    ? "(select coalesce(json_agg(json_build_array(dn.id, dn.number)), '[]'::json) from documents dn where dn.id in (select da.document_id from allocations da where da.payment_id = page.id))"
+    : "(select json_group_array(json_array(dn.id, dn.number)) from documents dn where dn.id in (select da.document_id from allocations da where da.payment_id = page.id))"
 
 /**
  * The page statement with its annex: the page (as `qb` selects it) becomes a common table, and each
@@ -126,6 +197,21 @@ const withAnnex = (
     )
     params.push(annex.record.dialect, annex.record.kind)
   }
+  const lists = listsOf(em)
+  if (annex.children === true) {
+    for (const kind of ["allocations", "reversals", "collections", "refunds"] as const) {
+      selects.push(`${lists[kind].sql} as ${childColumns[kind]}`)
+    }
+  }
+  if (annex.documentNumbers === true) selects.push(`${documentNumbersSql(em)} as ${documentNumbersColumn}`)
+  if (annex.events !== undefined) {
+    selects.push(`${lists.events(annex.events.length).sql} as ${eventsColumn}`)
+    params.push(...annex.events)
+  }
+  if (annex.reversalRecords !== undefined) {
+    selects.push(`${lists.reversalRecords.sql} as ${reversalRecordsColumn}`)
+    params.push(annex.reversalRecords.dialect, annex.reversalRecords.kind)
+  }
   const order = sort.map((key) => {
     const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
     return `page.${columnOf(key.field)} ${key.direction}${nulls}`
@@ -141,8 +227,61 @@ const annexColumns: ReadonlySet<string> = new Set([
   creatorNameColumn,
   recordColumn,
   typeNameColumn,
-  methodNameColumn
+  methodNameColumn,
+  ...Object.values(childColumns),
+  documentNumbersColumn,
+  eventsColumn,
+  reversalRecordsColumn
 ])
+
+/** The annex lists of one row (see `listsOf`), those asked for. */
+const annexLists = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
+  const lists = listsOf(em)
+  const rowsOf = (column: string, parse: (value: unknown) => Array<Record<string, unknown>>) => parse(row[column])
+  return {
+    ...(annex.children === true
+      ? {
+          children: {
+            allocations: rowsOf(childColumns.allocations, lists.allocations.parse).map((found) =>
+              allocationFromRow(found as unknown as AllocationRow)
+            ),
+            reversals: rowsOf(childColumns.reversals, lists.reversals.parse).map((found) =>
+              reversalFromRow(found as unknown as ReversalRow)
+            ),
+            collections: rowsOf(childColumns.collections, lists.collections.parse).map((found) =>
+              collectionFromRow(found as unknown as CollectionRow)
+            ),
+            refunds: rowsOf(childColumns.refunds, lists.refunds.parse).map((found) =>
+              refundFromRow(found as unknown as RefundRow)
+            )
+          }
+        }
+      : {}),
+    ...(annex.documentNumbers === true
+      ? {
+          documentNumbers: new Map(
+            ((jsonValue(row[documentNumbersColumn]) ?? []) as ReadonlyArray<readonly [number, string]>).map(
+              ([id, number]) => [Number(id) as DocumentId, String(number)] as const
+            )
+          )
+        }
+      : {}),
+    ...(annex.events !== undefined
+      ? {
+          events: rowsOf(eventsColumn, lists.events(annex.events.length).parse).map((found) =>
+            ledgerEventFromRow(found as unknown as LedgerEventRow)
+          )
+        }
+      : {}),
+    ...(annex.reversalRecords !== undefined
+      ? {
+          reversalRecords: rowsOf(reversalRecordsColumn, lists.reversalRecords.parse).map((found) =>
+            dialectRecordFromRow(found as unknown as DialectRecordRow)
+          )
+        }
+      : {})
+  }
+}
 
 /** Splits a row of the annexed statement into the payment's columns and its annex. */
 const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
@@ -167,6 +306,7 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
         ? null
         : { actorId: Number(row[creatorIdColumn]), actorName: String(row[creatorNameColumn]) },
     record,
+    ...annexLists(em, row, annex),
     ...(annex.presetNames === true
       ? {
           typeName: row[typeNameColumn] === null ? null : String(row[typeNameColumn]),

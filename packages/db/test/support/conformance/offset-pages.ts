@@ -6,7 +6,7 @@
  * of an offset list walk it once without gaps, and a page past the end is empty with the right total.
  * Also the vendor-term filters (column comparisons, "no dialect record of a kind") and the children
  * of a page of payments read at once, and a page's annex (each row's customer, creator and dialect
- * record data) read in the page's own statement.
+ * record data, and what hangs off it as lists) read in the page's own statement.
  */
 import {
   type Customer,
@@ -20,7 +20,7 @@ import {
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
-import { at, newCustomer, newEvent, newPayment, newPreset } from "../store-fixtures.ts"
+import { at, newCustomer, newDocument, newEvent, newPayment, newPreset, newRefund } from "../store-fixtures.ts"
 import { allPages } from "./all-pages.ts"
 
 const store = LedgerStore
@@ -333,6 +333,119 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
         )
       )
       expect(plain).toEqual({ items: result.items, nextCursor: result.nextCursor, total: 50 })
+    })
+
+    it("brings what hangs off each row (children, document numbers, events, reversal records) as the per-record reads give it, still one row per payment", async () => {
+      const seeded = await run(seed)
+      const customerIds = seeded.customers.map((customer) => customer.id)
+      const sort: ReadonlyArray<PaymentSortKey> = [{ field: "id", direction: "asc" }]
+      const expected = [...seeded.payments].sort(inMemoryOrder(sort)).slice(0, 4)
+      const [rich, other] = expected as [Payment, Payment]
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const document = yield* s.documents.insert(newDocument(rich.customerId))
+          // An amount past 2^53: exact through the JSON list.
+          const wide = 9_007_199_254_740_993n
+          yield* s.allocations.insert({
+            paymentId: rich.id,
+            documentId: document.id,
+            amount: wide,
+            booked: true,
+            createdAt: at("2026-04-15T10:11:12.131Z")
+          })
+          const reversals = [
+            yield* s.reversals.insert({
+              paymentId: rich.id,
+              amount: 100n,
+              effectiveDate: "2026-06-03",
+              reversedAt: at("2026-06-03T07:08:09.010Z"),
+              reason: "first",
+              reinstatedAt: null
+            }),
+            yield* s.reversals.insert({
+              paymentId: rich.id,
+              amount: 200n,
+              effectiveDate: "2026-06-04",
+              reversedAt: at("2026-06-04T00:00:00.000Z"),
+              reason: null,
+              reinstatedAt: at("2026-06-05T00:00:00.000Z")
+            })
+          ]
+          yield* s.collections.insert({
+            paymentId: rich.id,
+            method: "direct-debit",
+            state: "requested",
+            gatewayReference: null,
+            failureReason: null,
+            requestedAt: at("2026-04-15T10:11:12.131Z"),
+            collectedAt: null,
+            cancelledAt: null,
+            failedAt: null
+          })
+          yield* s.refunds.insert(newRefund(rich.id, rich.customerId, { amount: wide }))
+          const record = (kind: string, key: string) =>
+            s.dialectRecords.insert({
+              dialect: "test-vendor",
+              kind,
+              key,
+              customerId: rich.customerId,
+              paymentId: rich.id,
+              data: { note: `of ${key}`, nested: { count: 2 } },
+              createdAt: at("2026-06-03T00:00:00.000Z"),
+              updatedAt: at("2026-06-03T01:00:00.000Z")
+            })
+          const reversalRecord = yield* record("reversal", String(reversals[0]?.id))
+          // Another kind keyed by a reversal's id: not one of the row's reversal records.
+          yield* record("payment", String(reversals[0]?.id))
+          const events = []
+          for (const type of ["payment.created", "payment.posted", "payment.reversed"] as const) {
+            events.push(
+              yield* s.events.append(
+                newEvent({
+                  type,
+                  entity: "payment",
+                  customerId: rich.customerId,
+                  paymentId: rich.id,
+                  actorId: 41 as UserId,
+                  actorName: "Ada Creator",
+                  data: { reversalId: reversals[0]?.id ?? null }
+                })
+              )
+            )
+          }
+          const page = yield* s.payments.list({
+            cursor: null,
+            limit: 4,
+            order: "newest",
+            customerIds,
+            sort,
+            offset: 0,
+            annex: {
+              children: true,
+              documentNumbers: true,
+              events: ["payment.reversed", "payment.created"],
+              reversalRecords: { dialect: "test-vendor", kind: "reversal" }
+            }
+          })
+          const children = yield* s.payments.children(rich.id)
+          return { page, children, document, events, reversalRecord }
+        })
+      )
+      expect(result.page.items).toEqual(expected)
+      const annex = result.page.annex?.get(rich.id)
+      expect(annex?.children).toEqual(result.children)
+      expect(annex?.children?.allocations[0]?.amount).toBe(9_007_199_254_740_993n)
+      expect(annex?.children?.reversals).toHaveLength(2)
+      expect(annex?.documentNumbers).toEqual(new Map([[result.document.id, result.document.number]]))
+      expect(annex?.events).toEqual(result.events.filter((event) => event.type !== "payment.posted"))
+      expect(annex?.reversalRecords).toEqual([result.reversalRecord])
+      expect(result.page.annex?.get(other.id)).toMatchObject({
+        children: { allocations: [], reversals: [], collections: [], refunds: [] },
+        documentNumbers: new Map(),
+        events: [],
+        reversalRecords: []
+      })
     })
   })
 }
