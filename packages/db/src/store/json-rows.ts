@@ -24,7 +24,7 @@ export interface JsonRows {
 export const isPostgres = (em: SqlEntityManager): boolean => em.getPlatform() instanceof BasePostgreSqlPlatform
 
 /** A column's value as it goes into the JSON array: exact text for wide numbers. */
-const valueOf = (alias: string, column: string, type: string) =>
+const columnValue = (alias: string, column: string, type: string) =>
   /bigint|numeric|decimal/iu.test(type) ? `cast(${alias}.${column} as text)` : `${alias}.${column}`
 
 /** Reads a JSON value the driver returned (PostgreSQL parses `json`; SQLite returns text). */
@@ -33,7 +33,7 @@ export const jsonValue = (value: unknown): unknown => (typeof value === "string"
 /** The rows of `entity` (alias `alias`) where `condition` holds, as one JSON array (see the module comment). */
 export const jsonRowsOf = (em: SqlEntityManager, entity: unknown, alias: string, condition: string): JsonRows => {
   const branch = branchOf(em, entity as EntityName<object>)
-  const values = branch.columns.map((column, index) => valueOf(alias, column, branch.types[index] ?? "text"))
+  const values = branch.columns.map((column, index) => columnValue(alias, column, branch.types[index] ?? "text"))
   const sql = isPostgres(em)
     ? `(select coalesce(json_agg(json_build_array(${values.join(", ")})), '[]'::json) from ${branch.table} ${alias} where ${condition})`
     : `(select json_group_array(json_array(${values.join(", ")})) from ${branch.table} ${alias} where ${condition})`
