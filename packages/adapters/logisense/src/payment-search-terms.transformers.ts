@@ -22,8 +22,8 @@ import {
 } from "@paybridge/core"
 import { Option, Schema } from "effect"
 import { type PaymentFieldName, paymentFieldNames, type SearchOperator } from "./logisense.schemas.ts"
-import { type LogisenseRow, parseLogisenseDate } from "./logisense.transformers.ts"
-import { dialectName, recordKinds } from "./payment-rows.transformers.ts"
+import { dialectName, type LogisenseRow, parseLogisenseDate } from "./logisense.transformers.ts"
+import { recordKinds } from "./payment-resolver.transformers.ts"
 
 type FieldKind = "id" | "money" | "date" | "boolean" | "text"
 

@@ -27,12 +27,11 @@ import {
 import { Effect, Schema } from "effect"
 import { LogisensePagination, type PaymentFieldName } from "./logisense.schemas.ts"
 import { type LogisenseRow, projectRow } from "./logisense.transformers.ts"
+import { pageAnnex, type Resolver } from "./payment-resolver.transformers.ts"
 import {
   activeReversals,
-  pageAnnex,
   paymentDetailRow,
   paymentRow,
-  type Resolver,
   type RowLevel,
   reversalRow
 } from "./payment-rows.transformers.ts"

@@ -47,6 +47,7 @@ import {
 import { type LogisensePaymentWrite, type LogisenseReverseBody, logisenseMoney } from "./logisense.schemas.ts"
 import {
   businessDayOf,
+  dialectName,
   emptyExtras,
   extrasToData,
   hasExtras,
@@ -57,15 +58,8 @@ import {
   type VendorReferenceField,
   vendorReferenceFields
 } from "./logisense.transformers.ts"
-import {
-  dialectName,
-  findRow,
-  orNull,
-  paymentRow,
-  type Resolver,
-  recordKinds,
-  reversalRow
-} from "./payment-rows.transformers.ts"
+import { orNull, type Resolver, recordKinds } from "./payment-resolver.transformers.ts"
+import { findRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
 
 type Path = ReadonlyArray<string | number>
 

@@ -31,7 +31,8 @@ import {
 } from "./logisense.schemas.ts"
 import { atomic, change, contractSuite, proven, provenByFidelity } from "./logisense.transformers.ts"
 import { disbursementInstance, patchDisbursement } from "./payment-invoice-disbursements.transformers.ts"
-import { findRow, makeResolver, paymentDetailRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
+import { makeResolver } from "./payment-resolver.transformers.ts"
+import { findRow, paymentDetailRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
 import { listRows, paginationHeader } from "./payment-search.transformers.ts"
 import type { ListRequest } from "./payment-search-terms.transformers.ts"
 import {
