@@ -36,7 +36,14 @@ import {
   type VendorReferenceField,
   vendorReferenceFields
 } from "./logisense.transformers.ts"
-import { makeResolver, orNull, type Read, type Resolver, recordKinds, rowViewInclude } from "./payment-resolver.transformers.ts"
+import {
+  makeResolver,
+  orNull,
+  type Read,
+  type Resolver,
+  recordKinds,
+  rowViewInclude
+} from "./payment-resolver.transformers.ts"
 
 /** How much of a row to resolve: `full` rows carry every name; `cheap` rows skip per-row lookups. */
 export type RowLevel = "full" | "cheap"
