@@ -28,6 +28,7 @@ import {
   type Payment,
   type PaymentAnnex,
   type PaymentAnnexRequest,
+  type PaymentDetail,
   type PaymentId,
   type PaymentPreset,
   type PaymentViewDetail,
@@ -88,10 +89,16 @@ export interface Resolver {
    */
   readonly seedView: (view: PaymentViewDetail) => void
   /**
-   * Takes what a page's statement brought along for each of its payments (`pageAnnex`: the
-   * account, the creator and the vendor attributes), so rendering the page looks none of them up.
+   * Takes what a page's statement brought along for each of its payments (`request`, by default
+   * `pageAnnex`: the account, the creator, the vendor attributes, the names of the invoices it
+   * names; with `reversedAnnex` also who reversed it and its reversal rows' vendor attributes),
+   * so rendering the page looks none of them up.
    */
-  readonly seedAnnex: (payments: ReadonlyArray<Payment>, annex: ReadonlyMap<PaymentId, PaymentAnnex>) => void
+  readonly seedAnnex: (
+    payments: ReadonlyArray<Payment>,
+    annex: ReadonlyMap<PaymentId, PaymentAnnex>,
+    request?: PaymentAnnexRequest
+  ) => void
 }
 
 /** What a list page's statement brings along for each payment row (see `Resolver.seedAnnex`). */
@@ -99,8 +106,25 @@ export const pageAnnex: PaymentAnnexRequest = {
   customer: true,
   presetNames: true,
   creationEvent: true,
-  record: { dialect: dialectName, kind: recordKinds.payment }
+  record: { dialect: dialectName, kind: recordKinds.payment },
+  children: true,
+  documentNumbers: true
 }
+
+/**
+ * What the statement of a list's reversed payments brings along: a page row's annex, and what
+ * their reversal rows show — who reversed (`payment.reversed` events) and each reversal row's
+ * vendor attributes (its `reversal` record).
+ */
+export const reversedAnnex: PaymentAnnexRequest = {
+  ...pageAnnex,
+  events: ["payment.reversed"],
+  reversalRecords: { dialect: dialectName, kind: recordKinds.reversal }
+}
+
+/** A payment's detail from its annex (`null` when the annex did not bring its children). */
+export const detailFromAnnex = (payment: Payment, annex: PaymentAnnex | undefined): PaymentDetail | null =>
+  annex?.children === undefined ? null : { payment, ...annex.children }
 
 /** What a payment's row needs besides the payment, read with it in one statement (see `Resolver.seedView`). */
 export const rowViewInclude: PaymentViewInclude = {
@@ -331,9 +355,25 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
           cursor = page.nextCursor
         } while (cursor !== null)
       }),
-    seedAnnex: (payments, annex) => {
+    seedAnnex: (payments, annex, request = pageAnnex) => {
       const byId = new Map(payments.map((payment) => [payment.id, payment]))
       for (const [paymentId, found] of annex) {
+        for (const [documentId, number] of found.documentNumbers ?? []) cache.set(`document:${documentId}`, number)
+        for (const type of request.events ?? []) {
+          cache.set(
+            `events:${type}:${paymentId}`,
+            (found.events ?? []).filter((event) => event.type === type)
+          )
+        }
+        if (request.reversalRecords !== undefined) {
+          // Every reversal of the payment was looked up by key: none found means none.
+          for (const reversal of found.children?.reversals ?? []) {
+            cache.set(`extras:${recordKinds.reversal}:${reversal.id}`, emptyExtras)
+          }
+          for (const record of found.reversalRecords ?? []) {
+            cache.set(`extras:${recordKinds.reversal}:${record.key}`, extrasFromData(record.data))
+          }
+        }
         if (found.customer !== null) cache.set(`customer:${found.customer.id}`, found.customer)
         const payment = byId.get(paymentId)
         if (payment !== undefined && payment.typeId !== null && found.typeName !== undefined) {

@@ -19,6 +19,7 @@ import { allPages } from "@paybridge/adapter-kit"
 import {
   type Page,
   type Payment,
+  type PaymentAnnexRequest,
   type PaymentDetail,
   type PaymentPage,
   Payments,
@@ -27,7 +28,7 @@ import {
 import { Effect, Schema } from "effect"
 import { LogisensePagination, type PaymentFieldName } from "./logisense.schemas.ts"
 import { type LogisenseRow, projectRow } from "./logisense.transformers.ts"
-import { pageAnnex, type Resolver } from "./payment-resolver.transformers.ts"
+import { detailFromAnnex, pageAnnex, type Resolver, reversedAnnex } from "./payment-resolver.transformers.ts"
 import {
   activeReversals,
   paymentDetailRow,
@@ -129,20 +130,26 @@ const sqlRows = (
   Effect.gen(function* () {
     const payments = yield* Payments
     const byOrder = candidateOrder(checked.order)
-    // The reversed payments come with their accounts, creators and vendor attributes (`pageAnnex`).
+    const details = new Map<number, PaymentDetail>()
+    /** Takes what a page's statement brought along: the resolver's look-ups and each payment's detail. */
+    const seed = (page: PaymentPage, request: PaymentAnnexRequest) => {
+      if (page.annex === undefined) return page
+      resolver.seedAnnex(page.items, page.annex, request)
+      for (const payment of page.items) {
+        const detail = detailFromAnnex(payment, page.annex.get(payment.id))
+        if (detail !== null) details.set(payment.id, detail)
+      }
+      return page
+    }
+    // The reversed payments come with everything their rows show (`reversedAnnex`), in one statement.
     const reversed = yield* allPages((cursor) =>
       Effect.map(
-        payments.listPayments({ ...compiled.reversalSource, offset: 0, annex: pageAnnex, cursor, limit: 1000 }),
-        (page: PaymentPage) => {
-          if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex)
-          return page
-        }
+        payments.listPayments({ ...compiled.reversalSource, offset: 0, annex: reversedAnnex, cursor, limit: 1000 }),
+        (page: PaymentPage) => seed(page, reversedAnnex)
       )
     )
-    const reversedDetails = yield* detailsOf(reversed)
-    yield* resolver.prefetchCustomers(reversed)
     const reversalRows: Array<Candidate> = []
-    for (const detail of reversedDetails.values()) {
+    for (const detail of reversed.flatMap((payment) => details.get(payment.id) ?? [])) {
       reversalRows.push(...(yield* rowsOfPayment(resolver, detail, level, checked.terms, false)))
     }
     reversalRows.sort(byOrder)
@@ -164,11 +171,9 @@ const sqlRows = (
         limit
       })
       if (cursor === null) total = page.total ?? 0
-      if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex)
-      slice.push(...page.items)
+      slice.push(...seed(page, pageAnnex).items)
       cursor = page.nextCursor
     } while (cursor !== null)
-    yield* resolver.prefetchCustomers(slice)
     const sliceRows: Array<Candidate> = []
     for (const payment of slice) {
       sliceRows.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, "cheap") })
@@ -183,7 +188,7 @@ const sqlRows = (
       const rank = rankOfFirst + index
       return rank >= window.start && (window.end === null || rank < window.end)
     })
-    return { total: total + reversalRows.length, shown, details: reversedDetails }
+    return { total: total + reversalRows.length, shown, details }
   })
 
 /** A list that filters or sorts on what SQL cannot say: every listed payment's rows, filtered and sorted in memory. */

@@ -24,7 +24,8 @@ import type {
   GatewayId,
   PaymentId,
   PresetId,
-  RefundId
+  RefundId,
+  ReversalId
 } from "../model/ids.ts"
 import type {
   Allocation,
@@ -225,6 +226,23 @@ export interface PaymentQuery extends Paging {
   readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
   /** What each row of an offset page brings along in the page's own statement (offset-paged lists only). */
   readonly annex?: PaymentAnnexRequest | undefined
+  /**
+   * Offset-paged lists only: also lists each active (not reinstated) reversal of the payments these
+   * filters match (within the query's customer scope) as a row of its own, in the same order and
+   * the same total — vendors that show a reversal as a row. A reversal row repeats its payment,
+   * its `createdAt` sort key is the reversal's `reversedAt` (`reversedSince` bounds it), and after
+   * every key a payment's own row comes before its reversals' rows, by reversal id. The page's
+   * `reversalIds` tells the rows apart.
+   */
+  readonly reversalRows?: PaymentReversalRows | undefined
+}
+
+/** Which reversals a payment list shows as rows of their own (see `PaymentQuery.reversalRows`). */
+export interface PaymentReversalRows {
+  readonly states?: ReadonlyArray<PaymentState> | undefined
+  readonly columnTerms?: ReadonlyArray<PaymentColumnTerm> | undefined
+  readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
+  readonly reversedSince?: Date | undefined
 }
 
 /**
@@ -270,6 +288,8 @@ export interface PaymentAnnex {
 /** A page of payments, with each one's annex by payment id when the query asked for one. */
 export interface PaymentPage extends Page<Payment> {
   readonly annex?: ReadonlyMap<PaymentId, PaymentAnnex> | undefined
+  /** With `reversalRows`: for each item (same order), the reversal the row shows, `null` for a payment's own row. */
+  readonly reversalIds?: ReadonlyArray<ReversalId | null> | undefined
 }
 
 export interface RefundQuery extends Paging {

@@ -10,6 +10,10 @@
  * dialect record data along as extra columns (`withAnnex`), and what hangs off the payment (its
  * children, the numbers of its documents, its events, the records keyed by its reversals) as JSON
  * lists in columns of its row (`json-rows.ts`): a vendor page in one statement, one row per payment.
+ * Asked for reversal rows (`reversalRows`), the page is taken from the payments `union all` one row
+ * per active reversal of the payments those filters match (`rowsWithReversals`): ordered, offset,
+ * limited and counted in SQL like payment rows, so a vendor that shows reversals as rows reads no
+ * row it does not show.
  */
 import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
@@ -21,7 +25,8 @@ import type {
   PaymentPage,
   PaymentQuery,
   PaymentSortField,
-  PaymentSortKey
+  PaymentSortKey,
+  ReversalId
 } from "@paybridge/core"
 import { AllocationEntity, type AllocationRow } from "../entities/allocation.entity.ts"
 import { CollectionEntity, type CollectionRow } from "../entities/collection.entity.ts"
@@ -86,6 +91,89 @@ export interface OffsetPageRequest {
   readonly limit: number
   readonly withTotal: boolean
   readonly annex?: PaymentAnnexRequest | undefined
+  /** Also these payments' active reversals as rows of their own (see `PaymentQuery.reversalRows`). */
+  readonly reversalRows?:
+    | { readonly where: ReadonlyArray<object>; readonly reversedSince?: Date | undefined }
+    | undefined
+}
+
+/** With reversal rows: the reversal a row shows (null: the payment's own row) and the row's creation instant. */
+const reversalIdColumn = "paybridge_reversal_id"
+const rowCreatedColumn = "paybridge_row_created"
+
+/** A builder's statement with `?` placeholders bound in order (PostgreSQL's builder numbers them: `$1`). */
+const positional = (query: { readonly sql: string; readonly params: ReadonlyArray<unknown> }) => {
+  const params: Array<unknown> = []
+  const sql = query.sql.replace(/\$(\d+)/gu, (_, index: string) => {
+    params.push(query.params[Number(index) - 1])
+    return "?"
+  })
+  return { sql, params: params.length === 0 ? [...query.params] : params }
+}
+
+/**
+ * The order of an outer statement over `alias`'s rows: the sort keys (a missing value placed as
+ * `orderOf` places it); with reversal rows, `createdAt` is the row's own creation instant and a
+ * payment's row comes before its reversals' rows, by reversal id.
+ */
+const orderSql = (
+  em: SqlEntityManager,
+  alias: string,
+  sort: ReadonlyArray<PaymentSortKey>,
+  withReversalRows: boolean
+): string => {
+  const meta = em.getMetadata().get(PaymentEntity)
+  const columnOf = (field: string) =>
+    withReversalRows && field === "createdAt"
+      ? rowCreatedColumn
+      : (meta.properties[field as keyof typeof meta.properties]?.fieldNames[0] ?? field)
+  const keys = sort.map((key) => {
+    const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
+    return `${alias}.${columnOf(key.field)} ${key.direction}${nulls}`
+  })
+  return [...keys, ...(withReversalRows ? [`coalesce(${alias}.${reversalIdColumn}, 0) asc`] : [])].join(", ")
+}
+
+/**
+ * The rows of a list with reversal rows, unordered: the matching payments (each with no reversal
+ * and its own creation instant) `union all` one row per active reversal of the payments
+ * `reversalRows` matches (the payment's columns, the reversal's id and `reversedAt`).
+ */
+const rowsWithReversals = (
+  em: SqlEntityManager,
+  where: FilterQuery<PaymentRow>,
+  reversalRows: NonNullable<OffsetPageRequest["reversalRows"]>
+) => {
+  const payments = positional(
+    em
+      .createQueryBuilder(PaymentEntity, "p")
+      .select(["*", raw(`cast(null as integer) as ${reversalIdColumn}`), raw(`p.created_at as ${rowCreatedColumn}`)])
+      .where(where as never)
+      .toQuery()
+  )
+  const reversed = positional(
+    em
+      .createQueryBuilder(PaymentEntity, "p")
+      .select(["*"])
+      .where({ $and: [...reversalRows.where] } as never)
+      .toQuery()
+  )
+  const reversals = positional(
+    em
+      .createQueryBuilder(ReversalEntity, "r")
+      .select(["id", "paymentId", "reversedAt"])
+      .where({
+        reinstatedAt: null,
+        ...(reversalRows.reversedSince === undefined ? {} : { reversedAt: { $gte: reversalRows.reversedSince } })
+      } as never)
+      .toQuery()
+  )
+  return {
+    sql:
+      `${payments.sql} union all select rp.*, rr.id as ${reversalIdColumn}, rr.reversed_at as ${rowCreatedColumn}` +
+      ` from (${reversed.sql}) rp join (${reversals.sql}) rr on rr.payment_id = rp.id`,
+    params: [...payments.params, ...reversed.params, ...reversals.params]
+  }
 }
 
 /** Column prefixes of the annex (no payment column starts with them). */
@@ -161,18 +249,12 @@ const withAnnex = (
   em: SqlEntityManager,
   page: { readonly sql: string; readonly params: ReadonlyArray<unknown> },
   sort: ReadonlyArray<PaymentSortKey>,
-  annex: PaymentAnnexRequest
+  annex: PaymentAnnexRequest,
+  withReversalRows: boolean
 ) => {
-  const meta = em.getMetadata().get(PaymentEntity)
-  const columnOf = (field: string) => meta.properties[field as keyof typeof meta.properties]?.fieldNames[0] ?? field
   const selects = ["page.*"]
-  // PostgreSQL's builder numbers its placeholders (`$1`); the whole statement uses `?` (bound in order).
-  const params: Array<unknown> = []
-  const pageSql = page.sql.replace(/\$(\d+)/gu, (_, index: string) => {
-    params.push(page.params[Number(index) - 1])
-    return "?"
-  })
-  if (params.length === 0) params.push(...page.params)
+  // The whole statement uses `?` placeholders, bound in order.
+  const { sql: pageSql, params } = positional(page)
   let from = "page"
   if (annex.customer === true) {
     const customer = branchOf(em, CustomerEntity as never)
@@ -212,12 +294,8 @@ const withAnnex = (
     selects.push(`${lists.reversalRecords.sql} as ${reversalRecordsColumn}`)
     params.push(annex.reversalRecords.dialect, annex.reversalRecords.kind)
   }
-  const order = sort.map((key) => {
-    const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
-    return `page.${columnOf(key.field)} ${key.direction}${nulls}`
-  })
   return {
-    sql: `with page as (${pageSql}) select ${selects.join(", ")} from ${from} order by ${order.join(", ")}`,
+    sql: `with page as (${pageSql}) select ${selects.join(", ")} from ${from} order by ${orderSql(em, "page", sort, withReversalRows)}`,
     params
   }
 }
@@ -321,29 +399,49 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
 export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRequest): Promise<PaymentPage> => {
   const { offset, limit, withTotal } = request
   const where = { $and: [...request.where] } as FilterQuery<PaymentRow>
+  // With the total known, the page itself says whether another follows; otherwise one row more does.
+  const fetched = withTotal ? limit : limit + 1
   const qb = em
     .createQueryBuilder(PaymentEntity, "p")
     .select(withTotal ? ["*", raw(`count(*) over () as ${totalColumn}`)] : ["*"])
     .where(where as never)
     .orderBy(request.sort.map((key) => ({ [key.field]: orderOf(key) })) as never)
-    // With the total known, the page itself says whether another follows; otherwise one row more does.
-    .limit(withTotal ? limit : limit + 1)
+    .limit(fetched)
     .offset(offset)
+  const union = request.reversalRows === undefined ? null : rowsWithReversals(em, where, request.reversalRows)
+  const page =
+    union === null
+      ? qb.toQuery()
+      : {
+          sql:
+            `select u.*${withTotal ? `, count(*) over () as ${totalColumn}` : ""} from (${union.sql}) u` +
+            ` order by ${orderSql(em, "u", request.sort, true)} limit ? offset ?`,
+          params: [...union.params, fetched, offset]
+        }
   const annexRequest = request.annex
-  const annexed = annexRequest === undefined ? null : withAnnex(em, qb.toQuery(), request.sort, annexRequest)
+  const annexed = annexRequest === undefined ? null : withAnnex(em, page, request.sort, annexRequest, union !== null)
   const raws = (
-    annexed === null ? await qb.execute("all", false) : await em.execute(annexed.sql, [...annexed.params])
+    annexed !== null
+      ? await em.execute(annexed.sql, [...annexed.params])
+      : union !== null
+        ? await em.execute(page.sql, [...page.params])
+        : await qb.execute("all", false)
   ) as ReadonlyArray<Record<string, unknown>>
   const annex = new Map<PaymentId, PaymentAnnex>()
+  const reversalIds: Array<ReversalId | null> = []
   const rows = raws.map((raw) => {
-    const { [totalColumn]: _total, ...row } = raw
+    const { [totalColumn]: _total, [reversalIdColumn]: reversalId, [rowCreatedColumn]: _created, ...row } = raw
+    reversalIds.push(reversalId === null || reversalId === undefined ? null : (Number(reversalId) as ReversalId))
     const split = annexRequest === undefined ? null : splitAnnex(em, row, annexRequest)
     const payment = paymentFromRow(em.map(PaymentEntity, split?.columns ?? row) as unknown as PaymentRow)
     if (split !== null) annex.set(payment.id, split.annex)
     return payment
   })
   const pageRows = rows.slice(0, limit)
-  const annexOf = annexRequest === undefined ? {} : { annex }
+  const annexOf = {
+    ...(annexRequest === undefined ? {} : { annex }),
+    ...(union === null ? {} : { reversalIds: reversalIds.slice(0, limit) })
+  }
   const more = (total: number | undefined) =>
     total === undefined ? rows.length > limit : offset + pageRows.length < total
   if (!withTotal) {
@@ -354,8 +452,15 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
     }
   }
   const first = raws[0]
-  const total =
-    first !== undefined ? Number(first[totalColumn]) : offset === 0 ? 0 : await em.count(PaymentEntity, where as never)
+  const countAll = async () =>
+    union === null
+      ? await em.count(PaymentEntity, where as never)
+      : Number(
+          (
+            (await em.execute(`select count(*) as n from (${union.sql}) u`, [...union.params])) as Array<{ n: unknown }>
+          )[0]?.n ?? 0
+        )
+  const total = first !== undefined ? Number(first[totalColumn]) : offset === 0 ? 0 : await countAll()
   return {
     items: pageRows,
     nextCursor: more(total) ? encodeCursor("offset", [offset + pageRows.length]) : null,

@@ -335,6 +335,128 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
       expect(plain).toEqual({ items: result.items, nextCursor: result.nextCursor, total: 50 })
     })
 
+    it("lists active reversals as rows of their own in the list's order and total (reversal instant as creation, after their payment's row)", async () => {
+      const seeded = await run(seed)
+      const customerIds = seeded.customers.map((customer) => customer.id)
+      const [first, second] = seeded.customers as [Customer, Customer]
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const reversed: Array<Payment> = []
+          for (const [index, customer] of [first, second, first].entries()) {
+            reversed.push(
+              yield* s.payments.insert(
+                newPayment(customer.id, {
+                  reversedAmount: 300n,
+                  typeId: index === 1 ? null : (seeded.payments[1]?.typeId ?? null),
+                  createdAt: at(`2026-06-01T00:00:0${index + 3}.000Z`)
+                })
+              )
+            )
+          }
+          // Creation instants among the payments', ties included; one reinstated (no row); one of a draft (not matched).
+          const plan: ReadonlyArray<readonly [Payment, string, boolean]> = [
+            [reversed[0] as Payment, "2026-06-01T00:00:07.000Z", false],
+            [reversed[0] as Payment, "2026-06-01T00:00:07.000Z", false],
+            [reversed[1] as Payment, "2026-06-01T00:00:01.000Z", false],
+            [reversed[2] as Payment, "2026-06-01T00:00:12.500Z", true],
+            [reversed[2] as Payment, "2026-05-01T00:00:00.000Z", false]
+          ]
+          const reversals = []
+          for (const [payment, reversedAt, reinstated] of plan) {
+            reversals.push(
+              yield* s.reversals.insert({
+                paymentId: payment.id,
+                amount: 100n,
+                effectiveDate: reversedAt.slice(0, 10),
+                reversedAt: at(reversedAt),
+                reason: null,
+                reinstatedAt: reinstated ? at("2026-06-02T00:00:00.000Z") : null
+              })
+            )
+          }
+          const draft = yield* s.payments.insert(newPayment(first.id, { state: "draft", reversedAmount: 100n }))
+          yield* s.reversals.insert({
+            paymentId: draft.id,
+            amount: 100n,
+            effectiveDate: "2026-06-01",
+            reversedAt: at("2026-06-01T00:00:02.000Z"),
+            reason: null,
+            reinstatedAt: null
+          })
+          const list = (sort: ReadonlyArray<PaymentSortKey>, offset: number, limit: number, reversedSince?: Date) =>
+            s.payments.list({
+              cursor: null,
+              limit,
+              order: "id",
+              customerIds,
+              states: ["posted"],
+              sort,
+              offset,
+              withTotal: true,
+              reversalRows: { states: ["posted"], ...(reversedSince === undefined ? {} : { reversedSince }) }
+            })
+          const sorts: ReadonlyArray<ReadonlyArray<PaymentSortKey>> = [
+            [
+              { field: "createdAt", direction: "desc" },
+              { field: "id", direction: "asc" }
+            ],
+            [
+              { field: "typeId", direction: "asc" },
+              { field: "createdAt", direction: "asc" },
+              { field: "id", direction: "asc" }
+            ]
+          ]
+          const pages = []
+          for (const sort of sorts) {
+            pages.push({ sort, whole: yield* list(sort, 0, 100), window: yield* list(sort, 5, 7) })
+          }
+          const since = yield* list(sorts[0] ?? [], 0, 100, at("2026-06-01T00:00:05.000Z"))
+          return { reversed, reversals, pages, since, draft }
+        })
+      )
+      type Row = { readonly payment: Payment; readonly reversalId: number | null; readonly created: number }
+      const activeReversals = result.reversals.filter((reversal) => reversal.reinstatedAt === null)
+      const rowsOf = (since?: number): Array<Row> => [
+        ...[...seeded.payments, ...result.reversed]
+          .filter((payment) => payment.state === "posted")
+          .map((payment) => ({ payment, reversalId: null, created: payment.createdAt.getTime() })),
+        ...activeReversals
+          .filter((reversal) => since === undefined || reversal.reversedAt.getTime() >= since)
+          .map((reversal) => ({
+            payment: result.reversed.find((payment) => payment.id === reversal.paymentId) as Payment,
+            reversalId: reversal.id as number,
+            created: reversal.reversedAt.getTime()
+          }))
+      ]
+      const rowOrder = (keys: ReadonlyArray<PaymentSortKey>) => (a: Row, b: Row) => {
+        for (const key of keys) {
+          const x = key.field === "createdAt" ? a.created : sortValueOf(a.payment, key.field)
+          const y = key.field === "createdAt" ? b.created : sortValueOf(b.payment, key.field)
+          const difference = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1
+          if (difference !== 0) return key.direction === "asc" ? difference : -difference
+        }
+        return (a.reversalId ?? 0) - (b.reversalId ?? 0)
+      }
+      const shown = (page: { items: ReadonlyArray<Payment>; reversalIds?: ReadonlyArray<number | null> | undefined }) =>
+        page.items.map((payment, index) => [payment.id, page.reversalIds?.[index]])
+      const expectedRows = (rows: Array<Row>) => rows.map((row) => [row.payment.id, row.reversalId])
+      for (const { sort, whole, window } of result.pages) {
+        const expected = rowsOf().sort(rowOrder(sort))
+        expect(shown(whole)).toEqual(expectedRows(expected))
+        expect(whole.total).toBe(expected.length)
+        expect(shown(window)).toEqual(expectedRows(expected.slice(5, 12)))
+        expect(window.total).toBe(expected.length)
+      }
+      // A reversal row repeats its payment as the store reads it.
+      const reversalRow = result.pages[0]?.whole.items[
+        result.pages[0]?.whole.reversalIds?.findIndex((id) => id !== null) ?? -1
+      ] as Payment
+      expect(reversalRow).toEqual(result.reversed.find((payment) => payment.id === reversalRow.id))
+      const sinceExpected = rowsOf(Date.parse("2026-06-01T00:00:05.000Z")).sort(rowOrder(result.pages[0]?.sort ?? []))
+      expect(shown(result.since)).toEqual(expectedRows(sinceExpected))
+    })
+
     it("brings what hangs off each row (children, document numbers, events, reversal records) as the per-record reads give it, still one row per payment", async () => {
       const seeded = await run(seed)
       const customerIds = seeded.customers.map((customer) => customer.id)
