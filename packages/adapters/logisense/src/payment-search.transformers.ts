@@ -22,6 +22,7 @@ import {
   type PaymentAnnexRequest,
   type PaymentDetail,
   type PaymentPage,
+  type PaymentQueryInput,
   Payments,
   ValidationFailed
 } from "@paybridge/core"
@@ -191,6 +192,58 @@ const sqlRows = (
     return { total: total + reversalRows.length, shown, details }
   })
 
+/**
+ * A list compiled to SQL whose reversal rows the ledger lists too (`reversalRows`): one statement
+ * gives the window of rows — payment rows and reversal rows in the list's order, offset and total
+ * in SQL — with everything the rows show (`reversedAnnex`); no row is read that is not shown.
+ */
+const unionRows = (
+  resolver: Resolver,
+  compiled: NonNullable<ReturnType<typeof compileToSql>>,
+  reversalRows: NonNullable<PaymentQueryInput["reversalRows"]>,
+  window: Window
+) =>
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    const details = new Map<number, PaymentDetail>()
+    const shown: Array<Candidate> = []
+    const size = window.end === null ? null : window.end - window.start
+    let total = 0
+    let cursor: string | null = null
+    do {
+      // An empty window still counts the rows (one row read).
+      const limit = size === null ? 1000 : Math.max(1, Math.min(1000, size - shown.length))
+      const page: PaymentPage = yield* payments.listPayments({
+        ...compiled.query,
+        sort: compiled.sort,
+        offset: window.start,
+        withTotal: true,
+        annex: reversedAnnex,
+        reversalRows,
+        cursor,
+        limit
+      })
+      if (cursor === null) total = page.total ?? 0
+      if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex, reversedAnnex)
+      for (const [index, payment] of page.items.entries()) {
+        if (size !== null && shown.length >= size) break
+        const detail = detailFromAnnex(payment, page.annex?.get(payment.id))
+        if (detail !== null) details.set(payment.id, detail)
+        const reversalId = page.reversalIds?.[index] ?? null
+        if (reversalId === null) {
+          shown.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, "cheap") })
+          continue
+        }
+        const reversal = detail?.reversals.find((candidate) => candidate.id === reversalId)
+        if (reversal !== undefined) {
+          shown.push({ payment, reversalId, row: yield* reversalRow(resolver, payment, reversal, "cheap") })
+        }
+      }
+      cursor = size !== null && shown.length >= size ? null : page.nextCursor
+    } while (cursor !== null)
+    return { total, shown, details }
+  })
+
 /** A list that filters or sorts on what SQL cannot say: every listed payment's rows, filtered and sorted in memory. */
 const scannedRows = (
   resolver: Resolver,
@@ -254,7 +307,9 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
     const listed =
       compiled === null
         ? yield* scannedRows(resolver, checked, level, window)
-        : yield* sqlRows(resolver, compiled, checked, level, window)
+        : compiled.reversalRows !== null
+          ? yield* unionRows(resolver, compiled, compiled.reversalRows, window)
+          : yield* sqlRows(resolver, compiled, checked, level, window)
     const pageRows = listed.shown
     // What the shown rows show beyond the payment itself: one read for all of them.
     const missing = pageRows
