@@ -4,16 +4,18 @@
  * a field's type and values of the wrong type are validation errors, all reported together).
  * When every term and order key has an exact SQL form (`compileToSql`: account, type and method
  * ids, `disbursed`, `isManual`, the reversal-only fields, `created` lower bounds; order on
- * account, type, method, created) the list runs in the ledger: one statement gives the page of
- * payment rows (offset and total in SQL), and the reversal rows of the matching reversed payments
- * are ranked against it in memory (`sqlRows`). Otherwise every listed payment's rows are filtered
- * and sorted in process (`scannedRows`, no scan limit). Rows are the listed (posted) payments not
- * deleted through LogiSense, each followed by its active reversal rows; the default order is
- * `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`) and Search
- * (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones. A compiled
- * page's statement also brings each row's account, creator and vendor attributes along
- * (`pageAnnex`); what else the shown rows look up (children of disbursed or reversed payments) is
- * read for the whole page at once, never one query per row.
+ * account, type, method, created) the list runs in the ledger: one statement gives the window of
+ * rows — payment rows and the reversal rows of the matching reversed payments, in the list's order,
+ * offset and counted in SQL — with everything they show (`unionRows`, `reversedAnnex`: account,
+ * creator, vendor attributes, children, invoice numbers, who reversed, reversal rows' attributes).
+ * A term on a reversal-only field keeps reversal rows matched in memory: their payments are read
+ * whole and ranked against the page of payment rows (`sqlRows`). Otherwise every listed payment's
+ * rows are filtered and sorted in process (`scannedRows`, no scan limit). Rows are the listed
+ * (posted) payments not deleted through LogiSense, each followed by its active reversal rows; the
+ * default order is `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`) and
+ * Search (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones. What
+ * the shown rows look up beyond what their statement brought is read for the whole page at once,
+ * never one query per row.
  */
 import { allPages } from "@paybridge/adapter-kit"
 import {
