@@ -115,9 +115,11 @@ describe("LogiSense lists with reversal rows (statements per page, SQLite)", () 
     expect(large.items).toHaveLength(16)
     expect(large.items.filter((row) => row.reversePaymentId !== null).length).toBeGreaterThanOrEqual(3)
     expect(large.items.every((row) => row.createdByUserName === "Lou Lists")).toBe(true)
-    const describe = (tally: typeof small.tally) =>
+    const describe = (tally: { readonly statements: ReadonlyArray<{ readonly rows: number; readonly sql: string }> }) =>
       tally.statements.map((statement) => `${statement.rows} rows: ${statement.sql.slice(0, 140)}`).join("\n")
-    expect(large.items.filter((row) => row.reversePaymentId === null && row.invoiceName !== null).length).toBeGreaterThan(0)
+    expect(
+      large.items.filter((row) => row.reversePaymentId === null && row.invoiceName !== null).length
+    ).toBeGreaterThan(0)
     expect(large.tally.statements.length, describe(large.tally)).toBe(small.tally.statements.length)
     expect(large.tally.statements.length, describe(large.tally)).toBeLessThanOrEqual(1)
     for (const measured of [small, large]) {

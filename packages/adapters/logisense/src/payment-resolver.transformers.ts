@@ -94,6 +94,18 @@ export interface Resolver {
    * names; with `reversedAnnex` also who reversed it and its reversal rows' vendor attributes),
    * so rendering the page looks none of them up.
    */
+  /**
+   * Takes what a create's unit wrote and locked (the account, the vendor attributes it kept, the
+   * principal who created it), so the answer's row looks none of them up.
+   */
+  readonly seedCreated: (
+    payment: Payment,
+    written: {
+      readonly customer: Customer
+      readonly extras: RowExtras
+      readonly creator: { readonly id: number; readonly name: string }
+    }
+  ) => void
   readonly seedAnnex: (
     payments: ReadonlyArray<Payment>,
     annex: ReadonlyMap<PaymentId, PaymentAnnex>,
@@ -355,6 +367,11 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
           cursor = page.nextCursor
         } while (cursor !== null)
       }),
+    seedCreated: (payment, written) => {
+      cache.set(`customer:${written.customer.id}`, written.customer)
+      cache.set(`extras:${recordKinds.payment}:${payment.id}`, written.extras)
+      cache.set(`creator:${payment.id}`, written.creator)
+    },
     seedAnnex: (payments, annex, request = pageAnnex) => {
       const byId = new Map(payments.map((payment) => [payment.id, payment]))
       for (const [paymentId, found] of annex) {

@@ -18,10 +18,12 @@
 import {
   Balances,
   Collections,
-  type CommandContext,
+  CommandContext,
   type CreatePaymentInput,
   type Customer,
+  type CustomerId,
   DialectRecords,
+  type DocumentId,
   Documents,
   type FieldIssue,
   formatMinorUnits,
@@ -49,6 +51,7 @@ import {
   businessDayOf,
   dialectName,
   emptyExtras,
+  extrasFromData,
   extrasToData,
   hasExtras,
   type LogisenseRow,
@@ -130,8 +133,99 @@ const checkBaseAmount = (
   return formatMinorUnits(parsed.success, ownerCurrency)
 }
 
-/** A recorded (offline) payment: POST Payment/ and PATCH `create`. */
+/** The ledger command of a recorded payment (`invoice` and `invoiceAmount`: the invoice it pays, if any). */
+const recordInput = (
+  body: LogisensePaymentWrite,
+  accountId: CustomerId,
+  invoice: { readonly id: DocumentId; readonly amount: string } | null
+): CreatePaymentInput => ({
+  customerId: accountId,
+  amount: body.amount ?? "0",
+  ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date), receivedAt: body.date }),
+  ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
+  ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
+  ...(body.detail == null ? {} : { description: body.detail }),
+  ...(body.checkNumber == null ? {} : { checkNumber: body.checkNumber }),
+  ...(invoice === null || invoice.amount === "0"
+    ? {}
+    : { allocations: [{ documentId: invoice.id, amount: invoice.amount }] }),
+  ...(body.automaticDisburse === true && invoice === null ? { allocateOldestFirst: true } : {}),
+  // Posted at the client's posting instant in the same step (not a draft posted afterwards).
+  ...(body.posting == null ? {} : { postedOn: businessDayOf(body.posting), postedAt: body.posting })
+})
+
+/** The vendor attributes a recorded payment keeps (none: no record is written). */
+const recordExtras = (body: LogisensePaymentWrite, baseAmount: string | null): RowExtras => ({
+  ...emptyExtras,
+  references: referencesOf(body),
+  automaticDisburse: body.automaticDisburse === true,
+  baseAmount
+})
+
+/**
+ * A recorded (offline) payment: POST Payment/ and PATCH `create`. A request whose only checks that
+ * need the account are its amount and `baseAmount` (no invoice named, nothing else wrong) goes to
+ * core's create at once, which locks — and so reads — the account (`createPaymentOnAccount`): the
+ * account then decides those checks in the same unit (a refused request rolls the unit back), and
+ * the answer's account, vendor attributes and creator are seeded into `resolver` from what the
+ * unit wrote, so nothing is read again. Any other request, or a create core refuses, is checked
+ * against the account read first (`recordChecked`), with every issue reported together.
+ */
 export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite, path: Path = []) =>
+  Effect.gen(function* () {
+    const paymentsService = yield* Payments
+    const at = (field: string) => [...path, field]
+    const { body, issues: refused } = withoutInvalid(written, path)
+    const known =
+      refused.length === 0 &&
+      body.accountId !== undefined &&
+      body.amount !== undefined &&
+      !isZeroOrLess(body.amount) &&
+      body.invoiceId == null &&
+      body.isManual !== false &&
+      (body.paymentTypeId == null || (yield* resolver.presetName("type", body.paymentTypeId)) !== null) &&
+      (body.paymentMethodId == null || (yield* resolver.presetName("method", body.paymentMethodId)) !== null)
+    if (!known || body.accountId === undefined || body.amount === undefined) {
+      return yield* recordChecked(resolver, written, path)
+    }
+    const amountText = body.amount
+    const opened = yield* limitsAsValidation(at("invoiceAmount"))(
+      referencesAsValidation(path)(paymentsService.createPaymentOnAccount(recordInput(body, body.accountId, null)))
+    ).pipe(
+      Effect.map((created) => ({ refused: false as const, ...created })),
+      // What core refuses (an unknown account, an amount the currency cannot hold …) is reported as the checks report it.
+      Effect.catchTags({
+        ValidationFailed: () => Effect.succeed({ refused: true as const }),
+        NotFound: () => Effect.succeed({ refused: true as const })
+      })
+    )
+    if (opened.refused) return yield* recordChecked(resolver, written, path)
+    const { detail, account } = opened
+    const issues: Array<FieldIssue> = []
+    const parsed = parseMinorUnits(amountText, account.currency)
+    if (Result.isFailure(parsed)) issues.push({ path: at("amount"), message: parsed.failure.message })
+    const baseAmount = checkBaseAmount(
+      body.baseAmount,
+      amountText,
+      account,
+      yield* ownerCurrencyOf(account),
+      path,
+      issues
+    )
+    if (issues.length > 0) return yield* invalid(issues)
+    const extras = recordExtras(body, baseAmount)
+    if (hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
+    const { principal } = yield* CommandContext
+    resolver.seedCreated(detail.payment, {
+      customer: account,
+      extras: hasExtras(extras) ? extrasFromData(extrasToData(extras)) : emptyExtras,
+      creator: { id: principal.id, name: principal.name }
+    })
+    return detail
+  })
+
+/** `recordPayment` with every check made against the account read first (see there). */
+const recordChecked = (resolver: Resolver, written: LogisensePaymentWrite, path: Path = []) =>
   Effect.gen(function* () {
     const parties = yield* Parties
     const documents = yield* Documents
@@ -193,30 +287,15 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
       else
         invoiceAmount = formatMinorUnits(amount < invoice.outstanding ? amount : invoice.outstanding, customer.currency)
     }
-    const input: CreatePaymentInput = {
-      customerId: customer.id,
-      amount: body.amount ?? "0",
-      ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date), receivedAt: body.date }),
-      ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
-      ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
-      ...(body.detail == null ? {} : { description: body.detail }),
-      ...(body.checkNumber == null ? {} : { checkNumber: body.checkNumber }),
-      ...(invoice === null || invoiceAmount === null || invoiceAmount === "0"
-        ? {}
-        : { allocations: [{ documentId: invoice.id, amount: invoiceAmount }] }),
-      ...(body.automaticDisburse === true && invoice === null ? { allocateOldestFirst: true } : {}),
-      // Posted at the client's posting instant in the same step (not a draft posted afterwards).
-      ...(body.posting == null ? {} : { postedOn: businessDayOf(body.posting), postedAt: body.posting })
-    }
+    const input = recordInput(
+      body,
+      customer.id,
+      invoice === null || invoiceAmount === null ? null : { id: invoice.id, amount: invoiceAmount }
+    )
     const detail = yield* limitsAsValidation(at("invoiceAmount"))(
       referencesAsValidation(path)(paymentsService.createPayment(input))
     )
-    const extras: RowExtras = {
-      ...emptyExtras,
-      references: referencesOf(body),
-      automaticDisburse: body.automaticDisburse === true,
-      baseAmount
-    }
+    const extras = recordExtras(body, baseAmount)
     if (hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
     return detail
   })

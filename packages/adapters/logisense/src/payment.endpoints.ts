@@ -239,8 +239,10 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
             )
             return change(trackingId, "create", [yield* reversalRowOf(yield* makeResolver, booked)])
           }
-          const detail = yield* recordPayment(yield* makeResolver, body)
-          return change(trackingId, "create", [yield* rowOf(yield* makeResolver, detail)])
+          // One resolver: the create seeds it with what its unit wrote, so the answer reads nothing again.
+          const resolver = yield* makeResolver
+          const detail = yield* recordPayment(resolver, body)
+          return change(trackingId, "create", [yield* rowOf(resolver, detail)])
         })
       )
   }),

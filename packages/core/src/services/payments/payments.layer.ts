@@ -44,7 +44,7 @@ import {
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
 import { currentPrincipal, found, inScope, lockCustomer } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
-import { PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
+import { PaymentDetail, PaymentOnAccount, Payments, type PaymentViewDetail } from "./payments.service.ts"
 
 const referenceFields = [
   "description",
@@ -62,36 +62,49 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       const store = yield* LedgerStore
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
+      /** Creates the payment under its customer's lock; answers its detail and the locked customer. */
+      const openUnderLock = (input: C.CreatePaymentInput) =>
+        Effect.gen(function* () {
+          const customer = yield* lockCustomer(input.customerId)
+          const currency = yield* ensureCurrency(input.currency, customer)
+          const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
+          const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
+          const allocations = input.allocateOldestFirst
+            ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
+            : explicit
+          const {
+            customerId: _customerId,
+            currency: _currency,
+            amount: _amount,
+            allocations: _allocations,
+            allocateOldestFirst: _allocateOldestFirst,
+            ...rest
+          } = input
+          const created = yield* openPayment(customer, { ...rest, amount, allocations })
+          // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
+          const detail =
+            created.gatewayId === null && allocations.length === 0
+              ? detailOf(created, noChildren)
+              : yield* paymentDetail(created)
+          return { detail, account: customer }
+        })
+
       const createPayment = Effect.fn("Payments.createPayment")(function* (input: C.CreatePaymentInput) {
         return yield* afterGatewayCall(
           yield* mutation(
             "createPayment",
             input,
             PaymentDetail,
-            Effect.gen(function* () {
-              const customer = yield* lockCustomer(input.customerId)
-              const currency = yield* ensureCurrency(input.currency, customer)
-              const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
-              const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
-              const allocations = input.allocateOldestFirst
-                ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
-                : explicit
-              const {
-                customerId: _customerId,
-                currency: _currency,
-                amount: _amount,
-                allocations: _allocations,
-                allocateOldestFirst: _allocateOldestFirst,
-                ...rest
-              } = input
-              const created = yield* openPayment(customer, { ...rest, amount, allocations })
-              // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
-              return created.gatewayId === null && allocations.length === 0
-                ? detailOf(created, noChildren)
-                : yield* paymentDetail(created)
-            })
+            Effect.map(openUnderLock(input), (opened) => opened.detail)
           )
         )
+      }, ports)
+
+      const createPaymentOnAccount = Effect.fn("Payments.createPaymentOnAccount")(function* (
+        input: C.CreatePaymentInput
+      ) {
+        const opened = yield* mutation("createPaymentOnAccount", input, PaymentOnAccount, openUnderLock(input))
+        return { detail: yield* afterGatewayCall(opened.detail), account: opened.account }
       }, ports)
 
       const updatePayment = Effect.fn("Payments.updatePayment")(function* (input: C.UpdatePaymentInput) {
@@ -411,6 +424,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
 
       return Payments.of({
         createPayment,
+        createPaymentOnAccount,
         updatePayment,
         getPayment,
         viewPayment,
