@@ -104,6 +104,8 @@ export interface Resolver {
       readonly customer: Customer
       readonly extras: RowExtras
       readonly creator: { readonly id: number; readonly name: string }
+      /** Documents the create read (their numbers). */
+      readonly documents: ReadonlyArray<{ readonly id: DocumentId; readonly number: string }>
     }
   ) => void
   readonly seedAnnex: (
@@ -371,6 +373,7 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
       cache.set(`customer:${written.customer.id}`, written.customer)
       cache.set(`extras:${recordKinds.payment}:${payment.id}`, written.extras)
       cache.set(`creator:${payment.id}`, written.creator)
+      for (const document of written.documents) cache.set(`document:${document.id}`, document.number)
     },
     seedAnnex: (payments, annex, request = pageAnnex) => {
       const byId = new Map(payments.map((payment) => [payment.id, payment]))

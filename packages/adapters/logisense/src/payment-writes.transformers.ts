@@ -215,12 +215,7 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
     if (issues.length > 0) return yield* invalid(issues)
     const extras = recordExtras(body, baseAmount)
     if (hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
-    const { principal } = yield* CommandContext
-    resolver.seedCreated(detail.payment, {
-      customer: account,
-      extras: hasExtras(extras) ? extrasFromData(extrasToData(extras)) : emptyExtras,
-      creator: { id: principal.id, name: principal.name }
-    })
+    yield* seedWritten(resolver, detail.payment, account, extras, null)
     return detail
   })
 
@@ -297,8 +292,26 @@ const recordChecked = (resolver: Resolver, written: LogisensePaymentWrite, path:
     )
     const extras = recordExtras(body, baseAmount)
     if (hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
+    yield* seedWritten(resolver, detail.payment, customer, extras, invoice)
     return detail
   })
+
+/** Seeds `resolver` with what a create wrote and read, so its answer reads none of it again. */
+const seedWritten = (
+  resolver: Resolver,
+  payment: Payment,
+  customer: Customer,
+  extras: RowExtras,
+  invoice: { readonly id: DocumentId; readonly number: string } | null
+) =>
+  Effect.map(CommandContext, ({ principal }) =>
+    resolver.seedCreated(payment, {
+      customer,
+      extras: hasExtras(extras) ? extrasFromData(extrasToData(extras)) : emptyExtras,
+      creator: { id: principal.id, name: principal.name },
+      documents: invoice === null ? [] : [invoice]
+    })
+  )
 
 /** PUT Payment/{id} and PATCH `update`: see the module comment for what may change when. */
 export const updatePayment = (resolver: Resolver, identity: number, written: LogisensePaymentWrite, path: Path = []) =>
