@@ -30,13 +30,15 @@ import {
   IdempotencyClaimed,
   type LedgerError,
   type LedgerServices,
+  type NotFound,
   Parties,
   type Payment,
   type PaymentDetail,
   Payments,
   parseMinorUnits,
   type Reversal,
-  type UpdatePaymentInput
+  type UpdatePaymentInput,
+  type ValidationFailed
 } from "@paybridge/core"
 import { Effect, Result } from "effect"
 import {
@@ -168,8 +170,9 @@ const recordExtras = (body: LogisensePaymentWrite, baseAmount: string | null): R
  * core's create at once, which locks — and so reads — the account (`createPaymentOnAccount`): the
  * account then decides those checks in the same unit (a refused request rolls the unit back), and
  * the answer's account, vendor attributes and creator are seeded into `resolver` from what the
- * unit wrote, so nothing is read again. Any other request, or a create core refuses, is checked
- * against the account read first (`recordChecked`), with every issue reported together.
+ * unit wrote, so nothing is read again. Any other request is checked against the account read
+ * first (`recordChecked`), with every issue reported together; so is a create core refuses (then
+ * without creating again: core's refusal stands when the checks find nothing).
  */
 export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite, path: Path = []) =>
   Effect.gen(function* () {
@@ -192,14 +195,15 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
     const opened = yield* limitsAsValidation(at("invoiceAmount"))(
       referencesAsValidation(path)(paymentsService.createPaymentOnAccount(recordInput(body, body.accountId, null)))
     ).pipe(
-      Effect.map((created) => ({ refused: false as const, ...created })),
-      // What core refuses (an unknown account, an amount the currency cannot hold …) is reported as the checks report it.
+      Effect.map((created) => ({ refusal: null, ...created })),
+      // What core refuses (an unknown account, an amount the currency cannot hold …) is reported as the checks
+      // report it; when they find nothing, core's refusal is the answer.
       Effect.catchTags({
-        ValidationFailed: () => Effect.succeed({ refused: true as const }),
-        NotFound: () => Effect.succeed({ refused: true as const })
+        ValidationFailed: (refusal) => Effect.succeed({ refusal }),
+        NotFound: (refusal) => Effect.succeed({ refusal })
       })
     )
-    if (opened.refused) return yield* recordChecked(resolver, written, path)
+    if (opened.refusal !== null) return yield* recordChecked(resolver, written, path, opened.refusal)
     const { detail, account } = opened
     const issues: Array<FieldIssue> = []
     const parsed = parseMinorUnits(amountText, account.currency)
@@ -220,7 +224,12 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
   })
 
 /** `recordPayment` with every check made against the account read first (see there). */
-const recordChecked = (resolver: Resolver, written: LogisensePaymentWrite, path: Path = []) =>
+const recordChecked = (
+  resolver: Resolver,
+  written: LogisensePaymentWrite,
+  path: Path = [],
+  refusal: ValidationFailed | NotFound | null = null
+) =>
   Effect.gen(function* () {
     const parties = yield* Parties
     const documents = yield* Documents
@@ -275,6 +284,8 @@ const recordChecked = (resolver: Resolver, written: LogisensePaymentWrite, path:
       )
     }
     if (issues.length > 0 || customer === null || amount === null) return yield* invalid(issues)
+    // Core refused this very request already (nothing of it stays: the unit fails) and the checks found nothing.
+    if (refusal !== null) return yield* Effect.fail(refusal)
 
     let invoiceAmount: string | null = null
     if (invoice !== null) {
