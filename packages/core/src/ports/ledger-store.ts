@@ -227,22 +227,19 @@ export interface PaymentQuery extends Paging {
   /** What each row of an offset page brings along in the page's own statement (offset-paged lists only). */
   readonly annex?: PaymentAnnexRequest | undefined
   /**
-   * Offset-paged lists only: also lists each active (not reinstated) reversal of the payments these
-   * filters match (within the query's customer scope) as a row of its own, in the same order and
-   * the same total — vendors that show a reversal as a row. A reversal row repeats its payment,
-   * its `createdAt` sort key is the reversal's `reversedAt` (`reversedSince` bounds it), and after
-   * every key a payment's own row comes before its reversals' rows, by reversal id. The page's
-   * `reversalIds` tells the rows apart.
+   * Offset pages only: also each active reversal of the payments these filters match (in the
+   * customer scope) as a row of its own, in the same order and total. A reversal row repeats its
+   * payment, its `createdAt` key is the reversal's `reversedAt` (`reversedSince` bounds it), and a
+   * payment's row comes before its reversals' rows (by id); the page's `reversalIds` marks them.
    */
-  readonly reversalRows?: PaymentReversalRows | undefined
-}
-
-/** Which reversals a payment list shows as rows of their own (see `PaymentQuery.reversalRows`). */
-export interface PaymentReversalRows {
-  readonly states?: ReadonlyArray<PaymentState> | undefined
-  readonly columnTerms?: ReadonlyArray<PaymentColumnTerm> | undefined
-  readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
-  readonly reversedSince?: Date | undefined
+  readonly reversalRows?:
+    | {
+        readonly states?: ReadonlyArray<PaymentState> | undefined
+        readonly columnTerms?: ReadonlyArray<PaymentColumnTerm> | undefined
+        readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
+        readonly reversedSince?: Date | undefined
+      }
+    | undefined
 }
 
 /**
@@ -276,11 +273,9 @@ export interface PaymentAnnex {
   readonly methodName?: string | null | undefined
   readonly creator: { readonly actorId: number; readonly actorName: string } | null
   readonly record: Readonly<Record<string, unknown>> | null
-  /** Asked for: each kind oldest first (by id). */
+  /** Asked for (lists oldest first): its children, the number of each document they name, its events. */
   readonly children?: PaymentChildren | undefined
-  /** Asked for: the number of each document its allocations name. */
   readonly documentNumbers?: ReadonlyMap<DocumentId, string> | undefined
-  /** Asked for: oldest first. */
   readonly events?: ReadonlyArray<LedgerEvent> | undefined
   readonly reversalRecords?: ReadonlyArray<DialectRecord> | undefined
 }
