@@ -15,12 +15,14 @@ import {
   Collections,
   type CurrencyCode,
   CustomerId,
+  DialectRecords,
   DocumentId,
   Documents,
   formatMinorUnits,
   Parties,
+  type Payment,
+  type PaymentDetail,
   PaymentId,
-  type PaymentState,
   Payments,
   PresetId,
   RefundId,
@@ -195,11 +197,52 @@ const bookDocument = Effect.fnUntraced(function* (
 
 // ---------------------------------------------------------------- payments
 
-/** Moves a payment from the ledger state `from` towards the source's; returns what could not be done. */
-const advancePayment = Effect.fnUntraced(function* (id: number, from: PaymentState, record: PaymentRecord) {
+/** The ledger's latest collection of a payment, or undefined. */
+const latestCollection = (detail: PaymentDetail) =>
+  [...detail.collections].sort((a, b) => b.requestedAt.getTime() - a.requestedAt.getTime() || b.id - a.id)[0]
+
+/**
+ * Replays the collection the vendor shows (its latest one, `record.collection`) when the ledger's
+ * latest collection of the payment is not in that state yet: a draft is submitted for collection
+ * (`requestCollection`), then the outcome — `markCollected` (posts it), `failCollection` or
+ * `cancelCollection` (back to draft; the vendor shows no reason). Returns the payment's state after
+ * it, and what the ledger's lifecycle could not replay.
+ */
+const replayCollection = Effect.fnUntraced(function* (detail: PaymentDetail, record: PaymentRecord) {
+  const wanted = record.collection
+  const state = detail.payment.state
+  if (wanted === undefined) return { state, refused: null }
+  const latest = latestCollection(detail)
+  if (latest?.state === wanted) return { state, refused: null }
+  const collections = yield* Collections
+  const id = detail.payment.id
+  if (state === "draft") yield* collections.requestCollection({ paymentId: id, method: "direct-debit" })
+  else if (state !== "pending" || latest?.state !== "requested") {
+    return { state, refused: `the ledger cannot replay a ${wanted} collection of a ${state} payment` }
+  }
+  switch (wanted) {
+    case "requested":
+      return { state: "pending" as const, refused: null }
+    case "collected":
+      yield* collections.markCollected({ paymentId: id })
+      return { state: "posted" as const, refused: null }
+    case "failed":
+      yield* collections.failCollection({ paymentId: id, reason: null })
+      return { state: "draft" as const, refused: null }
+    case "cancelled":
+      yield* collections.cancelCollection({ paymentId: id, reason: null })
+      return { state: "draft" as const, refused: null }
+  }
+})
+
+/** Moves a payment from its ledger state towards the source's (its collection replayed first); returns what could not be done. */
+const advancePayment = Effect.fnUntraced(function* (detail: PaymentDetail, record: PaymentRecord) {
   const payments = yield* Payments
   const collections = yield* Collections
-  const paymentIdValue = paymentId(id)
+  const paymentIdValue = detail.payment.id
+  const replayed = yield* replayCollection(detail, record)
+  if (replayed.refused !== null) return replayed.refused
+  const from = replayed.state
   const to = record.state
   if (from === to) return null
   const postedOn = record.postedDate ?? record.paymentDate
@@ -215,7 +258,7 @@ const advancePayment = Effect.fnUntraced(function* (id: number, from: PaymentSta
     else if (to === "rejected")
       yield* payments.rejectPayment({
         paymentId: paymentIdValue,
-        reason: record.vendorState.slice(0, 500) || "rejected"
+        reason: (record.rejectionReason ?? record.vendorState).slice(0, 500) || "rejected"
       })
     else if (to === "cancelled") yield* payments.cancelPayment({ paymentId: paymentIdValue, reason: null })
     else return `cannot take a ${from} payment back to ${to}`
@@ -224,7 +267,10 @@ const advancePayment = Effect.fnUntraced(function* (id: number, from: PaymentSta
   if (from === "pending") {
     if (to === "posted") yield* collections.markCollected({ paymentId: paymentIdValue })
     else if (to === "rejected")
-      yield* collections.failCollection({ paymentId: paymentIdValue, reason: record.vendorState })
+      yield* collections.failCollection({
+        paymentId: paymentIdValue,
+        reason: (record.rejectionReason ?? record.vendorState).slice(0, 500)
+      })
     else return `the ledger cannot move a pending payment to ${to}`
     return null
   }
@@ -264,6 +310,43 @@ const bookAllocations = Effect.fnUntraced(function* (
   return skipped
 })
 
+/** A preset code the ledger takes (`^[A-Za-z0-9_.-]{1,40}$`). */
+const presetCodePattern = /^[A-Za-z0-9_.-]{1,40}$/u
+
+/**
+ * Where a payment's method or type preset is found in `BookingContext.presets`: by the vendor's
+ * code (`code:<code>`) when it shows one the ledger can keep (created with that code), else by the
+ * vendor's name text (found by code or name, created with a code made from the name); null when
+ * the vendor names none.
+ */
+export const presetKeyOf = (
+  record: PaymentRecord,
+  kind: "method" | "type"
+): { readonly key: string; readonly code: string | null; readonly name: string } | null => {
+  const name = record[kind]
+  const code = kind === "method" ? record.methodCode : record.typeCode
+  if (code !== undefined && code !== null && presetCodePattern.test(code)) {
+    return { key: `code:${code}`, code, name: name ?? code }
+  }
+  return name === null ? null : { key: name, code: null, name }
+}
+
+/** What the vendor shows of the payment that only its dialect keeps: merged into the dialect's `payment` record. */
+const saveDialectAttributes = (context: BookingContext, record: PaymentRecord, payment: Payment) =>
+  record.dialectAttributes === undefined || Object.keys(record.dialectAttributes).length === 0
+    ? Effect.void
+    : Effect.flatMap(DialectRecords, (dialectRecords) =>
+        dialectRecords.saveDialectRecord({
+          dialect: context.vendor,
+          kind: "payment",
+          key: payment.publicId,
+          customerId: payment.customerId,
+          paymentId: payment.id,
+          data: { ...record.dialectAttributes },
+          merge: true
+        })
+      )
+
 const bookPayment = Effect.fnUntraced(function* (
   context: BookingContext,
   record: PaymentRecord,
@@ -276,7 +359,8 @@ const bookPayment = Effect.fnUntraced(function* (
     description: clip(record.description, 1000)
   }
   if (before !== null && before.data.ledgerId !== null) {
-    const current = (yield* payments.getPayment({ id: paymentId(before.data.ledgerId) })).payment
+    const currentDetail = yield* payments.getPayment({ id: paymentId(before.data.ledgerId) })
+    const current = currentDetail.payment
     yield* payments.updatePayment({ paymentId: current.id, ...references })
     const notes: Array<string> = []
     const amount = minorUnits(record.amount, current.currency)
@@ -287,8 +371,14 @@ const bookPayment = Effect.fnUntraced(function* (
     } else if (amount !== current.amount) {
       yield* payments.updatePayment({ paymentId: current.id, amount: record.amount })
     }
-    const refused = yield* advancePayment(current.id, current.state, record)
+    const refused = yield* advancePayment(
+      amount !== current.amount && current.state === "draft"
+        ? yield* payments.getPayment({ id: current.id })
+        : currentDetail,
+      record
+    )
     if (refused !== null) notes.push(refused)
+    yield* saveDialectAttributes(context, record, current)
     if (current.state !== "posted" && record.state === "posted") {
       notes.push(...(yield* bookAllocations(context, record, current.id, current.currency)))
     }
@@ -300,9 +390,14 @@ const bookPayment = Effect.fnUntraced(function* (
       skipped: notes.length === 0 ? null : notes.join("; ")
     } satisfies Booked
   }
-  const methodId = record.method === null ? undefined : context.presets.method.get(record.method)
-  const typeId = record.type === null ? undefined : context.presets.type.get(record.type)
-  const direct = record.state === "posted" && (record.postedDate === null || record.postedDate === record.paymentDate)
+  const methodKey = presetKeyOf(record, "method")
+  const typeKey = presetKeyOf(record, "type")
+  const methodId = methodKey === null ? undefined : context.presets.method.get(methodKey.key)
+  const typeId = typeKey === null ? undefined : context.presets.type.get(typeKey.key)
+  const direct =
+    record.state === "posted" &&
+    record.collection === undefined &&
+    (record.postedDate === null || record.postedDate === record.paymentDate)
   const created = yield* payments.createPayment({
     customerId: customerId(owner),
     amount: record.amount,
@@ -318,8 +413,9 @@ const bookPayment = Effect.fnUntraced(function* (
   })
   const payment = created.payment
   const notes: Array<string> = []
-  const refused = yield* advancePayment(payment.id, payment.state, record)
+  const refused = yield* advancePayment(created, record)
   if (refused !== null) notes.push(refused)
+  yield* saveDialectAttributes(context, record, payment)
   if (record.state === "posted") notes.push(...(yield* bookAllocations(context, record, payment.id, payment.currency)))
   return {
     ledgerKind: "payment",

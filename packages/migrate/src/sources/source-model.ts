@@ -89,7 +89,29 @@ export interface PaymentRecord extends RecordBase {
   readonly allocations: ReadonlyArray<SourceAllocation>
   /** Present when the vendor shows an amount already reversed (Silver shows amount − reversed). */
   readonly reversedAmount: Amount | null
+  /**
+   * The state of the payment's latest collection, where the vendor shows it (Billing Platform (UK)'s
+   * `Collection Pending` / `Collected` / `Collection Failed` / `Collection Cancelled`): the booking
+   * replays it through the ledger's collection commands, so the payment shows the same status.
+   */
+  readonly collection?: SourceCollectionState
+  /** The vendor's code of the payment method / type preset (CRM.COM `alternative_code`), where it shows one. */
+  readonly methodCode?: string | null
+  readonly typeCode?: string | null
+  /** Why a rejected payment was rejected, as the vendor shows it (CRM.COM `rejection_reason.name`). */
+  readonly rejectionReason?: string | null
+  /** The vendor's billing entity the payment is under (Silver's provider), by its source id. */
+  readonly billingEntitySourceId?: string | null
+  /**
+   * What the vendor shows of the payment that the ledger has no field for and the vendor's dialect
+   * keeps in its own `payment` dialect record (CRM.COM's gateway attempt: `payment_gateway_reference_number`,
+   * `processed_by_payment_gateway`); saved (merged) under the payment's public id.
+   */
+  readonly dialectAttributes?: Readonly<Record<string, string | null>>
 }
+
+/** The ledger's collection states. */
+export type SourceCollectionState = "requested" | "collected" | "cancelled" | "failed"
 
 export interface ReversalRecord extends RecordBase {
   readonly kind: "reversal"
