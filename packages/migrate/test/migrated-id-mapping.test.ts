@@ -1,9 +1,9 @@
 /**
  * The shadow's id mapping from a migration's id table, without servers: vendor ids in a mirrored
  * request's path and query become the Paybridge ids the import booked them as (ledger ids, public
- * ids, wrapped forms such as Billing Platform (UK)'s `R<n>` refund rows and Silver's unpaid document
- * rows), Paybridge's ids in the answer become the vendor's again, and ids the table does not know
- * pass unchanged.
+ * ids, wrapped forms such as Billing Platform (UK)'s `R<n>` refund rows, Silver's providers),
+ * Paybridge's ids in the answer become the vendor's again, and ids the table does not know (or the
+ * dialect already shows as the vendor's: Silver's unpaid document rows) pass unchanged.
  */
 import { describe, expect, test } from "vitest"
 import { parseExactJson, stringifyExactJson } from "../src/http/exact-json.ts"
@@ -24,7 +24,8 @@ const table = new ShadowIdTable([
   { kind: "refund", sourceId: "R15", aliases: {}, ledgerIds: [2], publicId: null },
   { kind: "payment", sourceId: "DDDD", aliases: { reference_number: "41" }, ledgerIds: [12], publicId: null },
   { kind: "document", sourceId: "invoice:9", aliases: {}, ledgerIds: [5], publicId: null },
-  { kind: "reversal", sourceId: "-8", aliases: {}, ledgerIds: [6], publicId: null }
+  { kind: "reversal", sourceId: "-8", aliases: {}, ledgerIds: [6], publicId: null },
+  { kind: "billing-entity", sourceId: "4", aliases: {}, ledgerIds: [2], publicId: null }
 ])
 
 const request = (path: string): MirrorRequest => ({ method: "GET", path, headers: {}, body: undefined })
@@ -58,8 +59,10 @@ describe("requests: vendor ids → Paybridge ids", () => {
     )
     const silver = migratedIdMapping(vendors.silver.shadow, table)
     expect((await silver.toPaybridge(request("invoices/9/"))).path).toBe("invoices/5/")
+    expect((await silver.toPaybridge(request("providers/4/"))).path).toBe("providers/2/")
+    // The dialect shows a migrated document's unpaid row under its Silver id: sent as the client wrote it.
     expect((await silver.toPaybridge(request("customers/7/payments/1000000000009/"))).path).toBe(
-      "customers/7/payments/1000000000005/"
+      "customers/7/payments/1000000000009/"
     )
   })
 })
@@ -86,15 +89,15 @@ describe("answers: Paybridge ids → vendor ids", () => {
     )
   })
 
-  test("Silver links and unpaid document rows, only where the rule's request path applies", async () => {
+  test("Silver document and provider links, only where the rule's request path applies; unpaid rows as shown", async () => {
     expect(
       await answer(
         "silver",
         "customers/7/payments/",
-        '[{"id":1000000000005,"invoice":"http://b/silver/invoices/5/","url":"http://b/silver/customers/7/payments/1000000000005/"}]'
+        '[{"id":1000000000009,"invoice":"http://b/silver/invoices/5/","provider":"http://b/silver/providers/2/","url":"http://b/silver/customers/7/payments/1000000000009/"}]'
       )
     ).toBe(
-      '[{"id":1000000000009,"invoice":"http://b/silver/invoices/9/","url":"http://b/silver/customers/7/payments/1000000000009/"}]'
+      '[{"id":1000000000009,"invoice":"http://b/silver/invoices/9/","provider":"http://b/silver/providers/4/","url":"http://b/silver/customers/7/payments/1000000000009/"}]'
     )
     expect(await answer("silver", "invoices/9/", '{"id":5,"customer":"http://b/silver/customers/7/"}')).toBe(
       '{"id":9,"customer":"http://b/silver/customers/7/"}'

@@ -251,6 +251,7 @@ export const bookPayment = Effect.fnUntraced(function* (
     amount: record.amount,
     ...(record.currency === null ? {} : { currency: record.currency }),
     initialState: direct ? "posted" : "draft",
+    ...(direct && record.postedAt !== undefined ? { postedAt: new Date(record.postedAt) } : {}),
     ...(record.paymentDate === null ? {} : { paymentDate: record.paymentDate }),
     ...(record.receivedAt === undefined ? {} : { receivedAt: new Date(record.receivedAt) }),
     ...(methodId === undefined ? {} : { methodId: presetId(methodId) }),

@@ -134,6 +134,7 @@ export const crmPaymentRecord = (payment: Row, currency: CurrencyCode | null): P
   const wasPosted = payment.posted_on !== null && payment.posted_on !== undefined
   const state = listed === "cancelled" && wasPosted ? "posted" : listed
   const receivedAt = crmInstantOf(payment.received_on)
+  const postedAt = crmInstantOf(payment.posted_on)
   const gateway = gatewayAttributesOf(payment)
   const aliases: Record<string, string> = {}
   for (const field of ["number", "reference_number", "back_office_code"] as const) {
@@ -159,6 +160,7 @@ export const crmPaymentRecord = (payment: Row, currency: CurrencyCode | null): P
     paymentDate: businessDateOf(payment.received_on),
     ...(receivedAt === null ? {} : { receivedAt }),
     postedDate: businessDateOf(payment.posted_on),
+    ...(postedAt === null || state !== "posted" ? {} : { postedAt }),
     method: nameOf(payment.payment_method),
     methodCode: codeOf(payment.payment_method),
     type: nameOf(payment.type),

@@ -9,9 +9,11 @@
  * payment's `reference_number` is the vendor's own on one side and the ledger id on the other (the
  * import kept the vendor's as an alias). Payment `id` and `number` need nothing (the dialect shows a
  * migrated payment's own). Fields of the migration itself, not compared on migrated data: who
- * recorded it and when (`received_by_user`, `log_information`, `issued_on`, `posted_on` — the
- * dialect shows the booking's instant and principal; the source's are in the kept source record),
- * and the 32-hex ids of payment types and methods (presets matched or created by the migration).
+ * recorded it and when (`received_by_user`, `log_information`, `issued_on`, and the paid
+ * documents' `posted_on` — the dialect shows the booking's instant and principal, and no ledger
+ * command takes a creation instant; the source's are in the kept source record), and the 32-hex
+ * ids of payment types and methods (presets matched or created by the migration). A payment's own
+ * `posted_on` is compared: the migration posts it at the instant CRM.COM shows.
  */
 import {
   isSafeMethod,
@@ -55,7 +57,8 @@ export const crmComShadow: ShadowRules = {
       "**.received_by_user.*",
       "**.log_information.**",
       "**.issued_on",
-      "**.posted_on",
+      "**.invoices_to_pay_set[].posted_on",
+      "**.bills_to_pay_set[].posted_on",
       "**.type.id",
       "**.payment_method.id"
     ]
