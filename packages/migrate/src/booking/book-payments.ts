@@ -274,4 +274,3 @@ export const bookPayment = Effect.fnUntraced(function* (
     skipped: notes.length === 0 ? null : notes.join("; ")
   } satisfies Booked
 })
-

@@ -48,8 +48,8 @@ import {
 } from "./booking-context.ts"
 import type { Migrated } from "./migrated-records.ts"
 
-export { BookingRefused, type Booked, type BookingContext, presetId } from "./booking-context.ts"
 export { presetKeyOf } from "./book-payments.ts"
+export { type Booked, type BookingContext, BookingRefused, presetId } from "./booking-context.ts"
 
 // ---------------------------------------------------------------- billing entities
 
@@ -88,7 +88,6 @@ const bookBillingEntity = Effect.fnUntraced(function* (
     skipped: before !== null ? "the ledger has no billing entity edits: only the vendor's details follow" : null
   } satisfies Booked
 })
-
 
 // ---------------------------------------------------------------- customers
 

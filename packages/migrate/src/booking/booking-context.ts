@@ -56,4 +56,3 @@ export const ledgerIdOf = (context: BookingContext, key: string, what: string) =
 
 export const optionalLedgerIdOf = (context: BookingContext, key: string) =>
   Effect.map(context.lookup(key), (migrated) => migrated?.data.ledgerId ?? null)
-

@@ -15,7 +15,13 @@ export const migratedKind = "migrated"
 /** What a source record became in the ledger. */
 export type LedgerKind =
   | "billing-entity"
-  | "customer" | "document" | "payment" | "reversal" | "refund" | "adjustment" | "none"
+  | "customer"
+  | "document"
+  | "payment"
+  | "reversal"
+  | "refund"
+  | "adjustment"
+  | "none"
 
 export interface MigratedData {
   readonly fingerprint: string
