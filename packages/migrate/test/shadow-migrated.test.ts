@@ -196,6 +196,7 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => String(payment.id),
     plant: "reversal",
     plantedField: /^paymentAmount$/u,
+    // None: collections are replayed through the ledger's collection commands.
     knownLosses: [],
     write: async (get) =>
       (
@@ -236,6 +237,7 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => payment.publicId,
     plant: "reversal",
     plantedField: /^data\.payment_amount$/u,
+    // None: presets come with their alternative codes, rejections with their reasons, gateway attempts as attributes.
     knownLosses: [],
     write: async (get) =>
       (
@@ -383,6 +385,7 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => String(payment.id),
     plant: "reversal",
     plantedField: /^amount$/u,
+    // None: providers come over as billing entities; migrated documents' unpaid rows keep their Silver ids.
     knownLosses: [],
     write: null
   }
