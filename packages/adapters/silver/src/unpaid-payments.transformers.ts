@@ -15,7 +15,7 @@ import { migratedIdOf, migratedLedgerId } from "@paybridge/adapter-kit"
 import type { BillingEntity, CustomerId, Document, DocumentId, Payment } from "@paybridge/core"
 import { DialectRecords, DocumentId as DocumentIdSchema, Documents } from "@paybridge/core"
 import { Effect, Option, Schema } from "effect"
-import type { PaymentRecord } from "./payments.transformers.ts"
+import { customerOfPath, type PaymentRecord } from "./payments.transformers.ts"
 import { type SilverPayment, silverMoney } from "./silver.schemas.ts"
 import {
   dialectId,
@@ -149,16 +149,25 @@ export const findUnpaidDocumentPayment = (
 ): Program<UnpaidDocumentPayment | null> =>
   Effect.gen(function* () {
     const document = yield* documentOfUnpaid(Number(paymentIdText))
-    if (document === null || String(document.customerId) !== customerIdText || !isOpen(document)) return null
+    if (document === null || !isOpen(document)) return null
+    // The path names the customer as its URLs show it (a customer migrated from Silver: its Silver id).
+    if ((yield* customerOfPath(customerIdText)) !== document.customerId) return null
     const shown = yield* unpaidDocumentPayments(document.customerId, yield* payments(document.customerId))
     return shown.find((unpaid) => unpaid.document.id === document.id) ?? null
   })
 
-/** A derived unpaid payment in Silver's payment representation. */
-export const toSilverUnpaidPayment = ({ document, provider }: UnpaidDocumentPayment, links: Links): SilverPayment => ({
+/**
+ * A derived unpaid payment in Silver's payment representation; `customerShownId` is the id its
+ * customer's URLs show (the path's: a customer migrated from Silver shows its Silver id).
+ */
+export const toSilverUnpaidPayment = (
+  { document, provider }: UnpaidDocumentPayment,
+  links: Links,
+  customerShownId: number = document.customerId
+): SilverPayment => ({
   id: unpaidPaymentIdOf(document),
-  url: links.payment(document.customerId, unpaidPaymentIdOf(document)),
-  customer: links.customer(document.customerId),
+  url: links.payment(customerShownId, unpaidPaymentIdOf(document)),
+  customer: links.customer(customerShownId),
   provider: provider === null ? null : links.provider(provider.id),
   amount: silverMoney.format(document.outstanding, document.currency),
   currency: document.currency,

@@ -6,7 +6,8 @@
  * reads by id; a PATCH of it is refused (it follows its document). A document migrated from Silver
  * (issue 16.2) shows its row under its Silver id, in Silver's order, and is read by it.
  */
-import { DialectRecords, Documents, Payments } from "@paybridge/core"
+import { DialectRecords, Documents, Parties, Payments } from "@paybridge/core"
+import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { unpaidPaymentIdOffset } from "../src/unpaid-payments.transformers.ts"
 import { root, type SilverBench, silverBench } from "./silver.fixtures.ts"
@@ -133,6 +134,57 @@ describe("Silver's unpaid payments of open documents", () => {
       path: `${bench.paymentsPath()}${unpaidPaymentIdOffset + migrated.id}/`
     })
     expect(byLedgerId.status).toBe(404)
+  })
+
+  it("shows a migrated customer's unpaid row under the customer's Silver id, and reads it there", async () => {
+    const { testbed, seed } = bench
+    const silverCustomerId = 9001
+    const migratedCustomer = await testbed.runAsSystem(
+      Parties.use((parties) =>
+        parties.createCustomer({
+          name: "Migrated",
+          currency: seed.customer.currency,
+          externalRef: { system: "silver", id: String(silverCustomerId) }
+        })
+      )
+    )
+    const document = await testbed.runAsSystem(
+      Documents.use((documents) =>
+        documents.issueDocument({
+          kind: "invoice",
+          customerId: migratedCustomer.id,
+          total: "70.00",
+          externalRef: { system: "silver", id: "invoice:5" }
+        })
+      )
+    )
+    await testbed.runAsSystem(
+      Effect.forEach(
+        [
+          { key: `customer/${silverCustomerId}`, ledgerId: migratedCustomer.id },
+          { key: "document/invoice:5", ledgerId: document.id }
+        ],
+        ({ key, ledgerId }) =>
+          DialectRecords.use((records) =>
+            records.saveDialectRecord({ dialect: "silver", kind: "migrated", key, data: { ledgerId } })
+          )
+      )
+    )
+    const path = `/customers/${silverCustomerId}/payments/`
+    const listed = await bench.send({ method: "GET", path })
+    expect(listed.status, listed.text).toBe(200)
+    const rowId = unpaidPaymentIdOffset + 5
+    expect(listed.json).toEqual([
+      expect.objectContaining({
+        id: rowId,
+        amount: "70.00",
+        customer: `${root}/customers/${silverCustomerId}/`,
+        url: `${root}${path}${rowId}/`
+      })
+    ])
+    const detail = await bench.send({ method: "GET", path: `${path}${rowId}/` })
+    expect(detail.status, detail.text).toBe(200)
+    expect(detail.json).toMatchObject({ id: rowId, customer: `${root}/customers/${silverCustomerId}/` })
   })
 
   it("leaves out a document that carries a Silver payment still unpaid", async () => {
