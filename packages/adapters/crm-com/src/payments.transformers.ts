@@ -28,7 +28,13 @@ import {
   validationFailed
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
-import { defaultOwner, documentToPay, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
+import {
+  crmAccountIdOf,
+  defaultOwner,
+  documentToPay,
+  resolveCustomer,
+  resolveDocument
+} from "./accounts-receivable.transformers.ts"
 import {
   type CrmLifeCycleState,
   crmDateTime,
@@ -333,7 +339,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
         life_cycle_state: "ACTIVE",
         number: customer.number,
         name: customer.name,
-        id: customer.publicId
+        id: crmAccountIdOf(customer)
       },
       received_by_user: yield* actor(receivedBy, first?.actorName ?? "system"),
       bills_to_pay_set: documents.filter((document) => document.kind === "bill").map(documentToPay),
