@@ -36,11 +36,11 @@ const answer = async (vendor: keyof typeof vendors, path: string, body: string) 
 
 describe("requests: vendor ids → Paybridge ids", () => {
   test("path ids, query ids (whole or inside `id=…`), unknown ids unchanged", async () => {
+    // Billing Platform (UK)'s dialect finds a migrated customer by its vendor id: sent as the client wrote it.
     const bpuk = migratedIdMapping(vendors["billing-platform-uk"].shadow, table)
     expect((await bpuk.toPaybridge(request("customers/7/payments/?includeReversed"))).path).toBe(
-      "customers/3/payments/?includeReversed"
+      "customers/7/payments/?includeReversed"
     )
-    expect((await bpuk.toPaybridge(request("customers/99/payments/"))).path).toBe("customers/99/payments/")
     const elevate = migratedIdMapping(vendors.elevate.shadow, table)
     expect((await elevate.toPaybridge(request("customer-payments?customer_id=7&page=2"))).path).toBe(
       "customer-payments?customer_id=3&page=2"
