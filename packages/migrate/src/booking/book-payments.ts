@@ -144,6 +144,7 @@ const bookAllocations = Effect.fnUntraced(function* (
       const detail = yield* payments.getPayment({ id: paymentId(id) })
       const owed = (yield* documents.getDocument(documentId(document))).outstanding
       const left = detail.payment.amount - detail.payment.allocatedAmount - detail.payment.reversedAmount
+      // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers only)
       const minor = owed < left ? owed : left
       if (minor <= 0n) continue
       amount = formatMinorUnits(minor, currency)
