@@ -293,17 +293,7 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => String(payment.id),
     plant: "description",
     plantedField: /^instance\.detail$/u,
-    knownLosses: [
-      // LogiSense shows no invoice totals, so invoices are not issued in B and disbursements not booked.
-      {
-        field:
-          /(invoiceId|invoiceName|invoiceAmount|disbursed|details\.invoiceDisbursements(\[\])?|invoiceDisbursements\.length)$/u
-      },
-      // Gateway payments come over without their gateway transactions (and so read as manual).
-      { field: /(paymentTransactionId|paymentTransactionName|isManual)$/u },
-      // The base-currency amount: null at the source, the amount in B.
-      { field: /baseAmount$/u, vendor: /^null$/u }
-    ],
+    knownLosses: [],
     write: null
   },
   {
@@ -342,18 +332,7 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => String(payment.id),
     plant: "description",
     plantedField: /^description$/u,
-    knownLosses: [
-      // Elevate shows no invoice totals: invoices are not issued in B, so what they owe is missing from
-      // balances until the balance brought forward, and payments name no invoice.
-      {
-        field:
-          /(invoiceId|invoiceNumber|resultingCustomerBalance|totalPayments|totalPaymentsSinceLastInvoice|openBillRunValue)$/u
-      },
-      // Balance movement rows (refunds, reversals, adjustments: ids from 1000000000000) carry B's balance
-      // entry ids, amounts and descriptions in B's order; B has the balance-brought-forward row besides.
-      { endpoint: "GET customer-payments", field: /^(\[\]|\.length)$/u },
-      { endpoint: "GET customer-payments", field: /^\[\]\.[A-Za-z]+$/u, row: (row) => Number(row?.id ?? 0) >= 1e12 }
-    ],
+    knownLosses: [],
     write: null
   },
   {

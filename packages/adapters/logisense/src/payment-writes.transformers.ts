@@ -321,7 +321,9 @@ export const updatePayment = (resolver: Resolver, identity: number, written: Log
       ...previous,
       references: { ...previous.references, ...referencesOf(body) },
       automaticDisburse: body.automaticDisburse ?? previous.automaticDisburse,
-      baseAmount: body.baseAmount === undefined ? previous.baseAmount : baseAmount
+      baseAmount: body.baseAmount === undefined ? previous.baseAmount : baseAmount,
+      // A base amount the client sends is shown from now on, also on a payment migrated without one.
+      noBaseAmount: body.baseAmount === undefined ? previous.noBaseAmount : false
     }
     if (hasExtras(extras) || hasExtras(previous)) yield* saveExtras("payment", payment.id, payment, extras)
     return yield* payments.getPayment({ id: payment.id })

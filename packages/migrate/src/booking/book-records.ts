@@ -15,6 +15,7 @@ import {
   Collections,
   type CurrencyCode,
   CustomerId,
+  DialectRecords,
   DocumentId,
   Documents,
   formatMinorUnits,
@@ -240,6 +241,8 @@ const bookAllocations = Effect.fnUntraced(function* (
   const documents = yield* Documents
   const payments = yield* Payments
   const skipped: Array<string> = []
+  /** The ledger allocation each of the vendor's allocations became (by the vendor's allocation id). */
+  const booked: Array<{ sourceId: string; ledgerId: number }> = []
   for (const allocation of record.allocations) {
     const document = yield* optionalLedgerIdOf(context, `document/${allocation.documentSourceId}`)
     if (document === null) {
@@ -256,12 +259,48 @@ const bookAllocations = Effect.fnUntraced(function* (
       if (minor <= 0n) continue
       amount = formatMinorUnits(minor, currency)
     } else if (minorUnits(amount, currency) <= 0n) continue
-    yield* documents.allocatePayment({
+    const detail = yield* documents.allocatePayment({
       paymentId: paymentId(id),
       allocations: [{ documentId: documentId(document), amount }]
     })
+    const made = detail.allocations.reduce<number | null>((last, item) => (last === null || item.id > last ? item.id : last), null)
+    if (allocation.allocationSourceId !== null && made !== null) {
+      booked.push({ sourceId: allocation.allocationSourceId, ledgerId: made })
+    }
   }
-  return skipped
+  return { skipped, booked }
+})
+
+/**
+ * The payment's vendor-only attributes (`dialectAttributes`), saved as the vendor's dialect keeps
+ * them: merged into its attribute record of the payment, and the vendor objects it names.
+ */
+const saveDialectAttributes = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: PaymentRecord,
+  owner: number,
+  id: number
+) {
+  const attributes = record.dialectAttributes
+  if (attributes === undefined) return
+  const records = yield* DialectRecords
+  for (const reference of attributes.references) {
+    yield* records.saveDialectRecord({
+      dialect: context.vendor,
+      kind: reference.kind,
+      key: reference.key,
+      data: { ...reference.data }
+    })
+  }
+  yield* records.saveDialectRecord({
+    dialect: context.vendor,
+    kind: "payment",
+    key: String(id),
+    customerId: customerId(owner),
+    paymentId: paymentId(id),
+    data: { ...attributes.data },
+    merge: true
+  })
 })
 
 const bookPayment = Effect.fnUntraced(function* (
@@ -289,15 +328,20 @@ const bookPayment = Effect.fnUntraced(function* (
     }
     const refused = yield* advancePayment(current.id, current.state, record)
     if (refused !== null) notes.push(refused)
+    yield* saveDialectAttributes(context, record, owner, current.id)
+    let allocations = before.data.allocations ?? []
     if (current.state !== "posted" && record.state === "posted") {
-      notes.push(...(yield* bookAllocations(context, record, current.id, current.currency)))
+      const booked = yield* bookAllocations(context, record, current.id, current.currency)
+      notes.push(...booked.skipped)
+      allocations = [...allocations, ...booked.booked]
     }
     return {
       ledgerKind: "payment",
       ledgerId: current.id,
       customerId: owner,
       paymentId: current.id,
-      skipped: notes.length === 0 ? null : notes.join("; ")
+      skipped: notes.length === 0 ? null : notes.join("; "),
+      ...(allocations.length === 0 ? {} : { extra: { allocations } })
     } satisfies Booked
   }
   const methodId = record.method === null ? undefined : context.presets.method.get(record.method)
@@ -320,13 +364,21 @@ const bookPayment = Effect.fnUntraced(function* (
   const notes: Array<string> = []
   const refused = yield* advancePayment(payment.id, payment.state, record)
   if (refused !== null) notes.push(refused)
-  if (record.state === "posted") notes.push(...(yield* bookAllocations(context, record, payment.id, payment.currency)))
+  yield* saveDialectAttributes(context, record, owner, payment.id)
+  let allocations: ReadonlyArray<{ sourceId: string; ledgerId: number }> = []
+  if (record.state === "posted") {
+    const booked = yield* bookAllocations(context, record, payment.id, payment.currency)
+    notes.push(...booked.skipped)
+    allocations = booked.booked
+  }
   return {
     ledgerKind: "payment",
     ledgerId: payment.id,
     customerId: owner,
     paymentId: payment.id,
-    skipped: notes.length === 0 ? null : notes.join("; ")
+    skipped: notes.length === 0 ? null : notes.join("; "),
+    // The ledger allocation each vendor allocation became (the shadow's id table maps disbursement ids).
+    ...(allocations.length === 0 ? {} : { extra: { allocations } })
   } satisfies Booked
 })
 

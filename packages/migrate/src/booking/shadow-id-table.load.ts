@@ -2,8 +2,9 @@
  * Loads the shadow rehearsal's id table from the ledger a migration booked into: every `migrated`
  * record of the vendor (`<kind>/<sourceId>` → the ledger id it became, the source record's aliases)
  * — the same records the dialects answer vendor ids from — and, for customers and documents, the
- * ledger object's public id, read through the ledger's services (no SQL). Records that booked
- * nothing (a document without a total, a skipped record) are left out.
+ * ledger object's public id, read through the ledger's services (no SQL); and each payment's
+ * allocations (the vendor's allocation id → the ledger allocation, as its record keeps them).
+ * Records that booked nothing (a document without a total, a skipped record) are left out.
  */
 import { type CustomerId, type DocumentId, Documents, Parties } from "@paybridge/core"
 import { Effect } from "effect"
@@ -38,6 +39,15 @@ export const loadShadowIdTable = (vendor: VendorId) =>
           : kind === "document"
             ? (yield* documents.getDocument(main as DocumentId)).publicId
             : null
+      for (const allocation of record.data.allocations ?? []) {
+        entries.push({
+          kind: "allocation",
+          sourceId: allocation.sourceId,
+          aliases: {},
+          ledgerIds: [allocation.ledgerId],
+          publicId: null
+        })
+      }
       entries.push({
         kind: kind as ShadowIdKind,
         sourceId: record.key.slice(slash + 1),

@@ -89,6 +89,27 @@ export interface PaymentRecord extends RecordBase {
   readonly allocations: ReadonlyArray<SourceAllocation>
   /** Present when the vendor shows an amount already reversed (Silver shows amount − reversed). */
   readonly reversedAmount: Amount | null
+  /**
+   * What the vendor shows of the payment that the ledger has no field for, in the form the vendor's
+   * own dialect keeps it (see {@link DialectAttributes}); absent when there is nothing to keep.
+   */
+  readonly dialectAttributes?: DialectAttributes
+}
+
+/**
+ * A payment's vendor-only attributes as the vendor's dialect in Paybridge keeps them: `data` is its
+ * attribute record of the payment (`{ dialect: <vendor>, kind: "payment", key: <ledger payment id> }`,
+ * merged into what is there), `references` the named vendor objects it refers to (`{ dialect:
+ * <vendor>, kind, key, data }`, e.g. LogiSense's payment transactions and their names). The reader
+ * writes them in the dialect's format; the booking saves them as they are, in the payment's unit.
+ */
+export interface DialectAttributes {
+  readonly data: Readonly<Record<string, unknown>>
+  readonly references: ReadonlyArray<{
+    readonly kind: string
+    readonly key: string
+    readonly data: Readonly<Record<string, unknown>>
+  }>
 }
 
 export interface ReversalRecord extends RecordBase {
@@ -186,6 +207,24 @@ export const amountOf = (value: unknown, what: string): Amount => {
 /** Like {@link amountOf}, null for null/absent. */
 export const optionalAmountOf = (value: unknown, what: string): Amount | null =>
   value === null || value === undefined ? null : amountOf(value, what)
+
+/** `a + b` of two amounts, exactly (as many decimals as the longer one). */
+export const addAmounts = (a: Amount, b: Amount): Amount => {
+  const parts = [a, b].map((amount) => {
+    const match = decimalPattern.exec(amount)
+    if (match === null) throw new SourceFormatError(`not an exact amount: ${amount}`)
+    const [, sign = "", whole = "0", fraction = ""] = match
+    return { sign, whole, fraction }
+  })
+  const scale = Math.max(...parts.map((part) => part.fraction.length))
+  const sum = parts.reduce((total, { sign, whole, fraction }) => {
+    const value = BigInt(whole + fraction.padEnd(scale, "0"))
+    return total + (sign === "-" ? -value : value)
+  }, 0n)
+  const digits = (sum < 0n ? -sum : sum).toString().padStart(scale + 1, "0")
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`
+  return sum < 0n ? `-${text}` : text
+}
 
 /** `-x` for an amount. */
 export const negateAmount = (amount: Amount): Amount =>
