@@ -17,6 +17,7 @@ import type { CurrencyCode } from "@paybridge/core"
 import type { ExactJson } from "../../http/exact-json.ts"
 import {
   type AdjustmentRecord,
+  addAmounts,
   amountOf,
   type BalanceRecord,
   businessDateOf,
@@ -202,15 +203,29 @@ export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
   }
 }
 
-/** An invoice payment (one allocation of a payment to a document) → the document it names. */
-export const elevateDocumentRecord = (row: Row): DocumentRecord => {
+/** What a document's invoice payments paid, exactly (the total it is issued with: Elevate shows no document total). */
+export const elevatePaidTotal = (events: ReadonlyArray<Row>): string =>
+  events.reduce(
+    (sum, event) => addAmounts(sum, amountOf(event.amountInMajorCurrency, `invoice payment ${String(event.id)} amount`)),
+    "0"
+  )
+
+/**
+ * An invoice payment (one allocation of a payment to a document) → the document it names, issued
+ * for what its invoice payments paid (`paid`, from the list by `generatedInvoiceId`): Elevate's
+ * payment API shows no document total, and what open documents still owe is the customer's open
+ * bill-run value, brought forward as a document of its own ({@link elevateOpenBillRunRecord}).
+ */
+export const elevateDocumentRecord = (row: Row, paid: string): DocumentRecord => {
   const sourceId = elevateDocumentId(row.billRunType, row.invoiceId)
   return {
     kind: "document",
     sourceId,
     customerSourceId: idOf(row.customerId, `${sourceId} customerId`),
     aliases: typeof row.invoiceNumber === "string" ? { number: row.invoiceNumber } : {},
-    notes: ["Elevate's payment API shows a document only through its payments: no total, no outstanding amount"],
+    notes: [
+      "Elevate's payment API shows a document only through its payments: issued for what they paid (what it still owes is in the customer's open bill-run value)"
+    ],
     raw: {
       invoiceId: row.invoiceId ?? null,
       invoiceNumber: row.invoiceNumber ?? null,
@@ -219,8 +234,37 @@ export const elevateDocumentRecord = (row: Row): DocumentRecord => {
     documentKind: row.billRunType === "ADHOC" ? "bill" : "invoice",
     number: textOf(row.invoiceNumber),
     currency: elevateCurrency(row.currencyId),
-    total: null,
+    total: paid,
     outstanding: null,
+    issueDate: null,
+    dueDate: null,
+    vendorState: null
+  }
+}
+
+/**
+ * The customer's open bill-run value (credit status: what its open invoices and bills still owe, not
+ * shown per document) as one invoice `open-bill-run:<customer>` issued before the payments, so the
+ * customer owes in the ledger what Elevate says; null when nothing is open.
+ */
+export const elevateOpenBillRunRecord = (creditStatus: Row, currency: CurrencyCode | null): DocumentRecord | null => {
+  const customer = idOf(creditStatus.customerId, "customerId")
+  const open = optionalAmountOf(creditStatus.openBillRunValue, `customer ${customer} openBillRunValue`)
+  if (open === null || /^-|^[0.]+$/u.test(open)) return null
+  return {
+    kind: "document",
+    sourceId: `open-bill-run:${customer}`,
+    customerSourceId: customer,
+    aliases: {},
+    notes: [
+      "what the customer's open invoices still owe (Elevate's open bill-run value), brought forward as one invoice: Elevate shows no open document of its own"
+    ],
+    raw: { customerId: creditStatus.customerId ?? null, openBillRunValue: creditStatus.openBillRunValue ?? null },
+    documentKind: "invoice",
+    number: `BF-${customer}`,
+    currency,
+    total: open,
+    outstanding: open,
     issueDate: null,
     dueDate: null,
     vendorState: null

@@ -3,7 +3,9 @@
  * `requestId` is volatile, and so is their `path`, which names each server's own base path.
  *
  * Ids on migrated data: customer ids (`customer_id` / `customerId` parameters, `customerId` fields)
- * are the vendor's on one side and the ledger customer's on the other; a refund's id likewise.
+ * are the vendor's on one side and the ledger customer's on the other; a refund's id likewise; a
+ * payment's `invoiceId` is the vendor's invoice (or adhoc invoice) on one side and the ledger
+ * document the migration issued on the other.
  * Customer payment ids need nothing (the dialect shows a migrated payment under its vendor id).
  */
 import {
@@ -15,6 +17,12 @@ import {
 
 const customer: ShadowIdForm = { kind: "customer" }
 const refund: ShadowIdForm = { kind: "refund" }
+/** The migration's document ids are `invoice:<id>` / `adhoc-invoice:<id>`; Elevate writes the id alone. */
+const invoice: ShadowIdForm = {
+  kind: "document",
+  vendorUnwrap: (text) => [`invoice:${text}`, `adhoc-invoice:${text}`],
+  vendorWrap: (key) => key.replace(/^(?:adhoc-)?invoice:/u, "")
+}
 
 export const elevateShadow: ShadowRules = {
   isRead: isSafeMethod,
@@ -29,6 +37,8 @@ export const elevateShadow: ShadowRules = {
     answerIds: [
       { field: "customerId", form: customer },
       { field: "[].customerId", form: customer },
+      { field: "invoiceId", form: invoice, where: /^customer-payments\/\d+$/u },
+      { field: "[].invoiceId", form: invoice, where: /^customer-payments\/?$/u },
       { field: "[].id", form: refund, where: /^refunds\/?$/u },
       { field: "id", form: refund, where: /^refunds\/\d+$/u }
     ],

@@ -3,11 +3,13 @@
  * `pageSize` (at most 1000) and answers a bare array; the last page is the first shorter than
  * `pageSize`. `GET /customer-credit-status` lists every customer (discovery, every run); then per
  * customer, several at once: `GET /customer-balances` (currency, and the balance snapshot at the
- * end), `GET /customer-payments?customer_id=` (payments, then the balance movement rows from
- * `1000000000000 + balance entry id`: see elevate.records.ts for how each is read), for each payment
- * that paid a document `GET /invoice-payments?customerPaymentId=` and `GET
- * /adhoc-invoice-payments?customerPaymentId=` (its allocations and the documents they name), and
- * `GET /refunds?customerId=`. Elevate filters nothing by time, so every run reads everything and
+ * end), the credit status's `openBillRunValue` (what the customer's open invoices still owe: one
+ * invoice brought forward before the payments), `GET /customer-payments?customer_id=` (payments,
+ * then the balance movement rows from `1000000000000 + balance entry id`: see elevate.records.ts for
+ * how each is read), for each payment that paid a document `GET /invoice-payments?customerPaymentId=`
+ * and `GET /adhoc-invoice-payments?customerPaymentId=` (its allocations and the documents they
+ * name), for each document once the same list by `generatedInvoiceId` (what every payment paid it:
+ * the total it is issued with), and `GET /refunds?customerId=`. Elevate filters nothing by time, so every run reads everything and
  * the driver keeps what changed.
  */
 import { type ExactJson, isJsonObject } from "../../http/exact-json.ts"
@@ -21,6 +23,8 @@ import {
   elevateDocumentId,
   elevateDocumentRecord,
   elevateMovementOf,
+  elevateOpenBillRunRecord,
+  elevatePaidTotal,
   elevatePaymentRecord,
   elevateRefundRecord
 } from "./elevate.records.ts"
@@ -100,7 +104,10 @@ async function* readCustomer(
       const records: Array<SourceRecord> = []
       if (pageNumber === 1) {
         const balance = objectOf(await context.http.json(balancePath), "customer-balances")
-        records.push(elevateCustomerRecord(creditStatus, balance))
+        const customer = elevateCustomerRecord(creditStatus, balance)
+        records.push(customer)
+        const open = elevateOpenBillRunRecord(creditStatus, customer.currency)
+        if (open !== null) records.push(open)
       }
       for (const row of rows) {
         const movement = elevateMovementOf(row)
@@ -117,7 +124,9 @@ async function* readCustomer(
               const documentId = elevateDocumentId(event.billRunType, event.invoiceId)
               if (!seenDocuments.has(documentId)) {
                 seenDocuments.add(documentId)
-                records.push(elevateDocumentRecord(event))
+                // What every payment paid the document (Elevate's `generatedInvoiceId` filter): its total here.
+                const paid = await allRows(context, path, { generatedInvoiceId: String(event.invoiceId) }, pageSize)
+                records.push(elevateDocumentRecord(event, elevatePaidTotal(paid)))
               }
               allocations.push(elevateAllocation(event))
             }
