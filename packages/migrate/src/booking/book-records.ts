@@ -26,7 +26,8 @@ import {
   PresetId,
   RefundId,
   type RefundState,
-  Refunds
+  Refunds,
+  ReversalId
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import type {
@@ -36,6 +37,7 @@ import type {
   DocumentRecord,
   PaymentRecord,
   RefundRecord,
+  ReinstatementRecord,
   ReversalRecord,
   SourceRecord,
   VendorId
@@ -47,6 +49,7 @@ const customerId = Schema.decodeSync(CustomerId)
 const paymentId = Schema.decodeSync(PaymentId)
 const documentId = Schema.decodeSync(DocumentId)
 const refundId = Schema.decodeSync(RefundId)
+const reversalId = Schema.decodeSync(ReversalId)
 export const presetId = Schema.decodeSync(PresetId)
 
 /** Raised when a record cannot be booked at all (the run fails with this message, nothing of the record booked). */
@@ -417,6 +420,34 @@ const bookReversal = Effect.fnUntraced(function* (
   } satisfies Booked
 })
 
+/** A reversal undone at the source → `reinstateReversal` (of the reversal it names, else the latest active one). */
+const bookReinstatement = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: ReinstatementRecord,
+  before: Migrated | null
+) {
+  const target = yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `reinstatement ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `reinstatement ${record.sourceId}`)
+  const reversal =
+    record.reversalSourceId === null
+      ? null
+      : yield* ledgerIdOf(context, `reversal/${record.reversalSourceId}`, `reinstatement ${record.sourceId}`)
+  if (before !== null) {
+    return {
+      ledgerKind: before.data.ledgerKind,
+      ledgerId: before.data.ledgerId,
+      customerId: owner,
+      paymentId: target,
+      skipped: before.data.skipped ?? null
+    } satisfies Booked
+  }
+  yield* (yield* Payments).reinstateReversal({
+    paymentId: paymentId(target),
+    ...(reversal === null ? {} : { reversalId: reversalId(reversal) })
+  })
+  return { ledgerKind: "reversal", ledgerId: reversal, customerId: owner, paymentId: target, skipped: null } satisfies Booked
+})
+
 const refundActions: Readonly<Record<RefundState, ReadonlyArray<"submit" | "settle" | "cancel" | "fail">>> = {
   requested: [],
   submitted: ["submit"],
@@ -560,6 +591,8 @@ export const bookRecord = (context: BookingContext, record: SourceRecord, before
       return bookDocument(context, record, before)
     case "payment":
       return bookPayment(context, record, before)
+    case "reinstatement":
+      return bookReinstatement(context, record, before)
     case "reversal":
       return bookReversal(context, record, before)
     case "refund":

@@ -121,6 +121,16 @@ export interface ReversalRecord extends RecordBase {
   readonly reason: string | null
 }
 
+/** A reversal undone (the payment's money stands again): Elevate's `payment <id> reinstated` movement. */
+export interface ReinstatementRecord extends RecordBase {
+  readonly kind: "reinstatement"
+  readonly paymentSourceId: string
+  /** The reversal it undoes (its source id), or null: the payment's latest reversal still active. */
+  readonly reversalSourceId: string | null
+  /** What stands again, as shown. */
+  readonly amount: Amount
+}
+
 export interface RefundRecord extends RecordBase {
   readonly kind: "refund"
   /** Null when the vendor does not say which payment the refund paid back. */
@@ -155,6 +165,7 @@ export type SourceRecord =
   | DocumentRecord
   | PaymentRecord
   | ReversalRecord
+  | ReinstatementRecord
   | RefundRecord
   | AdjustmentRecord
   | BalanceRecord
@@ -165,6 +176,7 @@ export const sourceKinds: ReadonlyArray<SourceKind> = [
   "document",
   "payment",
   "reversal",
+  "reinstatement",
   "refund",
   "adjustment",
   "balance"

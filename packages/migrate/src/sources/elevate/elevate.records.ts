@@ -4,14 +4,12 @@
  * A customer payment row with an id below `1000000000000` is a posted payment. Rows from
  * `1000000000000 + balance entry id` are the customer's balance movements made anywhere (issue
  * 12.3), told apart by what they say: a refund or its voiding (`refund of …`) is already read, with
- * its state, from `GET refunds`, so it yields nothing here; a reversal or reinstatement (`payment
- * <number> reversed|reinstated`) names the payment only by the ledger's number, which Elevate's
- * rows do not show, so it is read as a balance adjustment with a note saying so; anything else
- * (Elevate's own debits, adjustments) is a balance adjustment. Invoice payments are the payment's
- * allocations: NORMAL ones to invoices (`invoice:<id>`), ADHOC ones to adhoc invoices
- * (`adhoc-invoice:<id>`, Paybridge's bills) — two id spaces at the vendor. Elevate shows no
- * reversal as a record: a reversed payment keeps its row, and only balances and invoice-payment
- * statuses show it, which the notes say.
+ * its state, from `GET refunds`, so it yields nothing here; `payment <id> reversed` is a reversal of
+ * that customer payment (by the id Elevate shows it under) for the row's amount, and `payment <id>
+ * reinstated` undoes the latest reversal of it; anything else (Elevate's own debits, adjustments) is
+ * a balance adjustment. Invoice payments are the payment's allocations: NORMAL ones to invoices
+ * (`invoice:<id>`), ADHOC ones to adhoc invoices (`adhoc-invoice:<id>`, Paybridge's bills) — two id
+ * spaces at the vendor.
  */
 import type { CurrencyCode } from "@paybridge/core"
 import type { ExactJson } from "../../http/exact-json.ts"
@@ -26,8 +24,11 @@ import {
   type DocumentRecord,
   idOf,
   optionalAmountOf,
+  negateAmount,
   type PaymentRecord,
   type RefundRecord,
+  type ReinstatementRecord,
+  type ReversalRecord,
   type SourceAllocation,
   SourceFormatError,
   type SourceRefundState,
@@ -170,6 +171,52 @@ export const elevateMovementIdBase = 1_000_000_000_000n
 
 export type ElevateMovement = "refund" | "payment-reversal" | "adjustment"
 
+/** The customer payment a `payment <id> reversed|reinstated` row names, and which of the two it is (null: neither). */
+export const elevateReversalOf = (
+  row: Row
+): { readonly paymentSourceId: string; readonly reinstated: boolean } | null => {
+  const match = /^payment (\d+) (reversed|reinstated)$/u.exec(textOf(row.description) ?? "")
+  if (match === null) return null
+  return { paymentSourceId: match[1] as string, reinstated: match[2] === "reinstated" }
+}
+
+/** A `payment <id> reversed` row → a reversal of that payment for the row's amount, on the row's day. */
+export const elevateReversalRecord = (row: Row, paymentSourceId: string): ReversalRecord => {
+  const id = idOf(row.id, "customer payment id")
+  return {
+    kind: "reversal",
+    sourceId: id,
+    customerSourceId: idOf(row.customerId, `reversal ${id} customerId`),
+    aliases: {},
+    notes: ["Elevate shows a reversal only as a balance movement: no reason"],
+    raw: row,
+    paymentSourceId,
+    amount: negateAmount(amountOf(row.amountInMajorCurrency, `reversal ${id} amountInMajorCurrency`)),
+    effectiveDate: businessDateOf(row.paymentDate),
+    reason: null
+  }
+}
+
+/** A `payment <id> reinstated` row → the reversal `reversalSourceId` (the payment's latest one read) undone. */
+export const elevateReinstatementRecord = (
+  row: Row,
+  paymentSourceId: string,
+  reversalSourceId: string | null
+): ReinstatementRecord => {
+  const id = idOf(row.id, "customer payment id")
+  return {
+    kind: "reinstatement",
+    sourceId: id,
+    customerSourceId: idOf(row.customerId, `reinstatement ${id} customerId`),
+    aliases: {},
+    notes: [],
+    raw: row,
+    paymentSourceId,
+    reversalSourceId,
+    amount: amountOf(row.amountInMajorCurrency, `reinstatement ${id} amountInMajorCurrency`)
+  }
+}
+
 /** What a `customer-payments` row is: a payment, or which balance movement (null for a payment). */
 export const elevateMovementOf = (row: Row): ElevateMovement | null => {
   const id = idOf(row.id, "customer payment id")
@@ -191,9 +238,7 @@ export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
     aliases: {},
     notes:
       elevateMovementOf(row) === "payment-reversal"
-        ? [
-            "a payment reversal or reinstatement: Elevate names the payment only by the ledger's number, not a row id, so it is read as a balance movement"
-          ]
+        ? ["a payment reversal or reinstatement that names no customer payment id: read as a balance movement"]
         : [],
     raw: row,
     amount: amountOf(row.amountInMajorCurrency, `debit ${id} amountInMajorCurrency`),

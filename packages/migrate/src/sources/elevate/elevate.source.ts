@@ -24,6 +24,9 @@ import {
   elevateDocumentRecord,
   elevateMovementOf,
   elevateOpenBillRunRecord,
+  elevateReinstatementRecord,
+  elevateReversalOf,
+  elevateReversalRecord,
   elevatePaidTotal,
   elevatePaymentRecord,
   elevateRefundRecord
@@ -97,6 +100,8 @@ async function* readCustomer(
   const balancePath = { path: "customer-balances", query: { customer_id: customerId } }
 
   const paymentsStream = `customer:${customerId}/payments`
+  /** Per payment, the reversals read and not yet reinstated (a reinstatement undoes the latest). */
+  const reversalsOf = new Map<string, Array<string>>()
   const paymentsStart = firstPage(context.resumeFrom(paymentsStream))
   if (paymentsStart !== null) {
     for (let pageNumber = paymentsStart; ; pageNumber++) {
@@ -112,6 +117,19 @@ async function* readCustomer(
       for (const row of rows) {
         const movement = elevateMovementOf(row)
         if (movement === "refund") continue // read with its state from `GET refunds`
+        const reversal = movement === "payment-reversal" ? elevateReversalOf(row) : null
+        if (reversal !== null) {
+          const reversed = reversalsOf.get(reversal.paymentSourceId) ?? []
+          if (reversal.reinstated) {
+            records.push(elevateReinstatementRecord(row, reversal.paymentSourceId, reversed.pop() ?? null))
+          } else {
+            const record = elevateReversalRecord(row, reversal.paymentSourceId)
+            reversed.push(record.sourceId)
+            reversalsOf.set(reversal.paymentSourceId, reversed)
+            records.push(record)
+          }
+          continue
+        }
         if (movement !== null) {
           records.push(elevateAdjustmentRecord(row))
           continue
