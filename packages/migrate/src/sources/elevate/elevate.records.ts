@@ -29,6 +29,7 @@ import {
   type RefundRecord,
   type ReinstatementRecord,
   type ReversalRecord,
+  type SourceRecord,
   type SourceAllocation,
   SourceFormatError,
   type SourceRefundState,
@@ -322,7 +323,8 @@ export const elevateAllocation = (row: Row): SourceAllocation => ({
   allocationSourceId: idOf(row.id, "invoice payment id")
 })
 
-export const elevateRefundRecord = (row: Row): RefundRecord => {
+/** A refund of `GET refunds`; `paymentSourceId` when its movement row names the payment it paid back. */
+export const elevateRefundRecord = (row: Row, paymentSourceId: string | null): RefundRecord => {
   const id = idOf(row.id, "refund id")
   const status = textOf(row.thirdPartyRefundStatus) ?? ""
   const state = refundStates[status]
@@ -332,9 +334,12 @@ export const elevateRefundRecord = (row: Row): RefundRecord => {
     sourceId: id,
     customerSourceId: idOf(row.customerId, `refund ${id} customerId`),
     aliases: {},
-    notes: ["Elevate does not say which payment a refund paid back"],
+    notes:
+      paymentSourceId === null
+        ? ["Elevate's refunds do not say which payment they paid back, and no movement row told it"]
+        : [],
     raw: row,
-    paymentSourceId: null,
+    paymentSourceId,
     documentSourceId:
       row.invoiceId === null || row.invoiceId === undefined ? null : elevateDocumentId(row.billRunType, row.invoiceId),
     amount: amountOf(row.amountInMajorCurrency, `refund ${id} amountInMajorCurrency`),
@@ -343,4 +348,68 @@ export const elevateRefundRecord = (row: Row): RefundRecord => {
     date: null,
     reason: textOf(row.description)
   }
+}
+
+const byNumericId = (a: Row, b: Row) => {
+  const x = BigInt(idOf(a.id, "id"))
+  const y = BigInt(idOf(b.id, "id"))
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/**
+ * What each balance movement row of a customer's list books (`null`: nothing of its own), by row id;
+ * rows not in the map are payments. `payment <id> reversed` → a reversal of that payment;
+ * `payment <id> reinstated` → its latest reversal before it undone; `refund of payment <id>` → the
+ * refund of `GET refunds` it is (refunds and their rows are both in the order they were made, and
+ * must agree in number and amount; otherwise the refunds are read with no payment named, in their
+ * own stream, and the rows yield nothing); a refund's voiding (`refund of payment <id> <state>`)
+ * → nothing (the refund's state says it); anything else → a balance adjustment.
+ */
+export const elevateMovementPlan = (
+  rows: ReadonlyArray<Row>,
+  refunds: ReadonlyArray<Row>
+): ReadonlyMap<string, SourceRecord | null> => {
+  const plan = new Map<string, SourceRecord | null>()
+  const movements = rows.filter((row) => elevateMovementOf(row) !== null).sort(byNumericId)
+  const refundRows = movements.flatMap((row) => {
+    if (elevateMovementOf(row) !== "refund") return []
+    const named = /^refund of payment (\d+)$/u.exec(textOf(row.description) ?? "")?.[1]
+    return named === undefined ? [] : [{ row, paymentSourceId: named }]
+  })
+  const ordered = [...refunds].sort(byNumericId)
+  const paired =
+    refundRows.length === ordered.length &&
+    refundRows.every(
+      ({ row }, index) =>
+        negateAmount(amountOf(row.amountInMajorCurrency, "refund row amount")) ===
+        amountOf(ordered[index]?.amountInMajorCurrency, "refund amount")
+    )
+  const refundOf = new Map(
+    paired ? refundRows.map(({ row, paymentSourceId }, index) => [String(row.id), { paymentSourceId, index }]) : []
+  )
+  const reversalsOf = new Map<string, Array<string>>()
+  for (const row of movements) {
+    const id = idOf(row.id, "customer payment id")
+    const movement = elevateMovementOf(row)
+    if (movement === "refund") {
+      const refund = refundOf.get(id)
+      const source = refund === undefined ? undefined : ordered[refund.index]
+      plan.set(id, refund === undefined || source === undefined ? null : elevateRefundRecord(source, refund.paymentSourceId))
+      continue
+    }
+    const reversal = movement === "payment-reversal" ? elevateReversalOf(row) : null
+    if (reversal === null) {
+      plan.set(id, elevateAdjustmentRecord(row))
+      continue
+    }
+    const reversed = reversalsOf.get(reversal.paymentSourceId) ?? []
+    reversalsOf.set(reversal.paymentSourceId, reversed)
+    if (reversal.reinstated) {
+      plan.set(id, elevateReinstatementRecord(row, reversal.paymentSourceId, reversed.pop() ?? null))
+    } else {
+      reversed.push(id)
+      plan.set(id, elevateReversalRecord(row, reversal.paymentSourceId))
+    }
+  }
+  return plan
 }

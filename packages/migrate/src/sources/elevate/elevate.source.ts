@@ -16,17 +16,13 @@ import { type ExactJson, isJsonObject } from "../../http/exact-json.ts"
 import { type SourceAllocation, SourceFormatError, type SourceRecord } from "../source-model.ts"
 import { firstPage, parallelStreams, type ReadContext, type SourceBatch, type SourceReader } from "../source-reader.ts"
 import {
-  elevateAdjustmentRecord,
   elevateAllocation,
   elevateBalanceRecord,
   elevateCustomerRecord,
   elevateDocumentId,
   elevateDocumentRecord,
-  elevateMovementOf,
+  elevateMovementPlan,
   elevateOpenBillRunRecord,
-  elevateReinstatementRecord,
-  elevateReversalOf,
-  elevateReversalRecord,
   elevatePaidTotal,
   elevatePaymentRecord,
   elevateRefundRecord
@@ -98,14 +94,27 @@ async function* readCustomer(
 ): AsyncGenerator<SourceBatch> {
   const customerId = String(creditStatus.customerId)
   const balancePath = { path: "customer-balances", query: { customer_id: customerId } }
-
   const paymentsStream = `customer:${customerId}/payments`
-  /** Per payment, the reversals read and not yet reinstated (a reinstatement undoes the latest). */
-  const reversalsOf = new Map<string, Array<string>>()
+  const refundsStream = `customer:${customerId}/refunds`
   const paymentsStart = firstPage(context.resumeFrom(paymentsStream))
-  if (paymentsStart !== null) {
-    for (let pageNumber = paymentsStart; ; pageNumber++) {
+  const refundsStart = firstPage(context.resumeFrom(refundsStream))
+
+  // The customer's whole list and refunds first (also on a resumed run): a reinstatement undoes the
+  // reversal before it, and each refund's movement row says which payment it paid back.
+  const pages: Array<ReadonlyArray<Row>> = []
+  let refunds: ReadonlyArray<Row> = []
+  if (paymentsStart !== null || refundsStart !== null) {
+    for (let pageNumber = 1; ; pageNumber++) {
       const rows = await page(context, "customer-payments", { customer_id: customerId }, pageNumber, pageSize)
+      pages.push(rows)
+      if (rows.length < pageSize) break
+    }
+    refunds = await allRows(context, "refunds", { customerId }, pageSize)
+  }
+  const movements = elevateMovementPlan(pages.flat(), refunds)
+
+  if (paymentsStart !== null) {
+    for (let pageNumber = paymentsStart; pageNumber <= pages.length; pageNumber++) {
       const records: Array<SourceRecord> = []
       if (pageNumber === 1) {
         const balance = objectOf(await context.http.json(balancePath), "customer-balances")
@@ -114,24 +123,10 @@ async function* readCustomer(
         const open = elevateOpenBillRunRecord(creditStatus, customer.currency)
         if (open !== null) records.push(open)
       }
-      for (const row of rows) {
-        const movement = elevateMovementOf(row)
-        if (movement === "refund") continue // read with its state from `GET refunds`
-        const reversal = movement === "payment-reversal" ? elevateReversalOf(row) : null
-        if (reversal !== null) {
-          const reversed = reversalsOf.get(reversal.paymentSourceId) ?? []
-          if (reversal.reinstated) {
-            records.push(elevateReinstatementRecord(row, reversal.paymentSourceId, reversed.pop() ?? null))
-          } else {
-            const record = elevateReversalRecord(row, reversal.paymentSourceId)
-            reversed.push(record.sourceId)
-            reversalsOf.set(reversal.paymentSourceId, reversed)
-            records.push(record)
-          }
-          continue
-        }
-        if (movement !== null) {
-          records.push(elevateAdjustmentRecord(row))
+      for (const row of pages[pageNumber - 1] ?? []) {
+        const movement = movements.get(String(row.id))
+        if (movement !== undefined) {
+          if (movement !== null) records.push(movement)
           continue
         }
         const allocations: Array<SourceAllocation> = []
@@ -152,24 +147,20 @@ async function* readCustomer(
         }
         records.push(elevatePaymentRecord(row, allocations))
       }
-      const more = rows.length === pageSize
+      const more = pageNumber < pages.length
       yield { stream: paymentsStream, records, position: more ? { page: pageNumber } : { done: true } }
-      if (!more) break
     }
   }
 
-  const refundsStream = `customer:${customerId}/refunds`
-  const refundsStart = firstPage(context.resumeFrom(refundsStream))
+  // Refunds whose movement row was not told apart (none, when every refund has its row): one batch.
   if (refundsStart !== null) {
-    for (let pageNumber = refundsStart; ; pageNumber++) {
-      const rows = await page(context, "refunds", { customerId }, pageNumber, pageSize)
-      const more = rows.length === pageSize
-      yield {
-        stream: refundsStream,
-        records: rows.map(elevateRefundRecord),
-        position: more ? { page: pageNumber } : { done: true }
-      }
-      if (!more) break
+    const paired = new Set(
+      [...movements.values()].flatMap((record) => (record?.kind === "refund" ? [record.sourceId] : []))
+    )
+    yield {
+      stream: refundsStream,
+      records: refunds.map((row) => elevateRefundRecord(row, null)).filter((record) => !paired.has(record.sourceId)),
+      position: { done: true }
     }
   }
 
