@@ -441,11 +441,18 @@ const bookReinstatement = Effect.fnUntraced(function* (
       skipped: before.data.skipped ?? null
     } satisfies Booked
   }
-  yield* (yield* Payments).reinstateReversal({
+  const detail = yield* (yield* Payments).reinstateReversal({
     paymentId: paymentId(target),
     ...(reversal === null ? {} : { reversalId: reversalId(reversal) })
   })
-  return { ledgerKind: "reversal", ledgerId: reversal, customerId: owner, paymentId: target, skipped: null } satisfies Booked
+  // The reversal undone: the one named, else the one reinstated last.
+  const undone =
+    reversal ??
+    [...detail.reversals]
+      .filter((item) => item.reinstatedAt !== null)
+      .sort((a, b) => (b.reinstatedAt?.getTime() ?? 0) - (a.reinstatedAt?.getTime() ?? 0) || b.id - a.id)[0]?.id ??
+    null
+  return { ledgerKind: "reversal", ledgerId: undone, customerId: owner, paymentId: target, skipped: null } satisfies Booked
 })
 
 const refundActions: Readonly<Record<RefundState, ReadonlyArray<"submit" | "settle" | "cancel" | "fail">>> = {

@@ -188,7 +188,7 @@ export const elevateReversalRecord = (row: Row, paymentSourceId: string): Revers
     kind: "reversal",
     sourceId: id,
     customerSourceId: idOf(row.customerId, `reversal ${id} customerId`),
-    aliases: {},
+    aliases: { movement: id },
     notes: ["Elevate shows a reversal only as a balance movement: no reason"],
     raw: row,
     paymentSourceId,
@@ -209,7 +209,7 @@ export const elevateReinstatementRecord = (
     kind: "reinstatement",
     sourceId: id,
     customerSourceId: idOf(row.customerId, `reinstatement ${id} customerId`),
-    aliases: {},
+    aliases: { movement: id },
     notes: [],
     raw: row,
     paymentSourceId,
@@ -236,7 +236,7 @@ export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
     kind: "adjustment",
     sourceId: id,
     customerSourceId: idOf(row.customerId, `debit ${id} customerId`),
-    aliases: {},
+    aliases: { movement: id },
     notes:
       elevateMovementOf(row) === "payment-reversal"
         ? ["a payment reversal or reinstatement that names no customer payment id: read as a balance movement"]
@@ -323,8 +323,15 @@ export const elevateAllocation = (row: Row): SourceAllocation => ({
   allocationSourceId: idOf(row.id, "invoice payment id")
 })
 
-/** A refund of `GET refunds`; `paymentSourceId` when its movement row names the payment it paid back. */
-export const elevateRefundRecord = (row: Row, paymentSourceId: string | null): RefundRecord => {
+/**
+ * A refund of `GET refunds`; `paymentSourceId` when its movement row names the payment it paid back,
+ * `movements` the ids of its movement rows (the refund, and its voiding) as aliases.
+ */
+export const elevateRefundRecord = (
+  row: Row,
+  paymentSourceId: string | null,
+  movements: { readonly movement?: string; readonly voided?: string } = {}
+): RefundRecord => {
   const id = idOf(row.id, "refund id")
   const status = textOf(row.thirdPartyRefundStatus) ?? ""
   const state = refundStates[status]
@@ -333,7 +340,7 @@ export const elevateRefundRecord = (row: Row, paymentSourceId: string | null): R
     kind: "refund",
     sourceId: id,
     customerSourceId: idOf(row.customerId, `refund ${id} customerId`),
-    aliases: {},
+    aliases: { ...movements },
     notes:
       paymentSourceId === null
         ? ["Elevate's refunds do not say which payment they paid back, and no movement row told it"]
@@ -387,6 +394,22 @@ export const elevateMovementPlan = (
   const refundOf = new Map(
     paired ? refundRows.map(({ row, paymentSourceId }, index) => [String(row.id), { paymentSourceId, index }]) : []
   )
+  // A refund's voiding: the first `refund of payment <id> <state>` row after its refund row, for the same payment.
+  const voidedOf = new Map<string, string>()
+  const taken = new Set<string>()
+  for (const { row, paymentSourceId } of paired ? refundRows : []) {
+    const after = BigInt(idOf(row.id, "id"))
+    const voided = movements.find(
+      (candidate) =>
+        BigInt(idOf(candidate.id, "id")) > after &&
+        !taken.has(String(candidate.id)) &&
+        new RegExp(`^refund of payment ${paymentSourceId} \\S+$`, "u").test(textOf(candidate.description) ?? "")
+    )
+    if (voided !== undefined) {
+      taken.add(String(voided.id))
+      voidedOf.set(String(row.id), String(voided.id))
+    }
+  }
   const reversalsOf = new Map<string, Array<string>>()
   for (const row of movements) {
     const id = idOf(row.id, "customer payment id")
@@ -394,7 +417,16 @@ export const elevateMovementPlan = (
     if (movement === "refund") {
       const refund = refundOf.get(id)
       const source = refund === undefined ? undefined : ordered[refund.index]
-      plan.set(id, refund === undefined || source === undefined ? null : elevateRefundRecord(source, refund.paymentSourceId))
+      const voided = voidedOf.get(id)
+      plan.set(
+        id,
+        refund === undefined || source === undefined
+          ? null
+          : elevateRefundRecord(source, refund.paymentSourceId, {
+              movement: id,
+              ...(voided === undefined ? {} : { voided })
+            })
+      )
       continue
     }
     const reversal = movement === "payment-reversal" ? elevateReversalOf(row) : null

@@ -5,7 +5,9 @@
  * Ids on migrated data: customer ids (`customer_id` / `customerId` parameters, `customerId` fields)
  * are the vendor's on one side and the ledger customer's on the other; a refund's id likewise; a
  * payment's `invoiceId` is the vendor's invoice (or adhoc invoice) on one side and the ledger
- * document the migration issued on the other.
+ * document the migration issued on the other; a balance movement row's id (`1000000000000 + balance
+ * entry`) is the vendor's row on one side and the ledger balance entry the migration booked on the
+ * other.
  * Customer payment ids need nothing (the dialect shows a migrated payment under its vendor id).
  */
 import {
@@ -17,6 +19,14 @@ import {
 
 const customer: ShadowIdForm = { kind: "customer" }
 const refund: ShadowIdForm = { kind: "refund" }
+const movementBase = 1_000_000_000_000n
+/** A balance movement row: the vendor's row id as read; Paybridge's `1000000000000 + balance entry id`. */
+const movement: ShadowIdForm = {
+  kind: "balance-entry",
+  paybridgeUnwrap: (text) =>
+    /^\d+$/u.test(text) && BigInt(text) > movementBase ? String(BigInt(text) - movementBase) : undefined,
+  paybridgeWrap: (id) => String(movementBase + BigInt(id))
+}
 /** The migration's document ids are `invoice:<id>` / `adhoc-invoice:<id>`; Elevate writes the id alone. */
 const invoice: ShadowIdForm = {
   kind: "document",
@@ -29,7 +39,10 @@ export const elevateShadow: ShadowRules = {
   stripCredentials: withoutCredentialHeaders,
   volatileFields: ["requestId", "path"],
   ids: {
-    pathIds: [{ pattern: /^refunds\/(\d+)$/u, forms: [refund] }],
+    pathIds: [
+      { pattern: /^refunds\/(\d+)$/u, forms: [refund] },
+      { pattern: /^customer-payments\/(\d{13,})$/u, forms: [movement] }
+    ],
     queryIds: [
       { param: "customer_id", form: customer },
       { param: "customerId", form: customer }
@@ -40,6 +53,8 @@ export const elevateShadow: ShadowRules = {
       { field: "invoiceId", form: invoice, where: /^customer-payments\/\d+$/u },
       { field: "[].invoiceId", form: invoice, where: /^customer-payments\/?$/u },
       { field: "[].id", form: refund, where: /^refunds\/?$/u },
+      { field: "[].id", form: movement, where: /^customer-payments\/?$/u },
+      { field: "id", form: movement, where: /^customer-payments\/\d+$/u },
       { field: "id", form: refund, where: /^refunds\/\d+$/u }
     ],
     answerLinks: [],
