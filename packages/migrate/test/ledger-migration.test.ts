@@ -107,10 +107,10 @@ const cases: ReadonlyArray<VendorCase> = [
     vendor: "elevate",
     credentials: () => ({ brand: "source", username: server.email, password: server.password }),
     reader: () => ({ pageSize: 7 }),
-    // Elevate: posted payments without their reversals; refunds per customer.
+    // Elevate: posted payments with their reversals (movement rows naming the payment), refunds per customer.
     view: (payment) => ({
       state: payment.state,
-      standing: amountOf(payment),
+      standing: amountOf(payment) - reversedOf(payment),
       refunded: BigInt(payment.refundedAmount)
     }),
     refundsPerCustomer: true,
