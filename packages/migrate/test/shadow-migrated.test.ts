@@ -332,7 +332,12 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => String(payment.id),
     plant: "description",
     plantedField: /^description$/u,
-    knownLosses: [],
+    knownLosses: [
+      // The balance after each migrated row is the ledger's own chain: Elevate shows no document totals or
+      // when its invoices were issued between transactions, so what open invoices owe is brought forward
+      // before the payments (balances, totals, open bill-run value and every other field match).
+      { field: /^(\[\]\.)?resultingCustomerBalance$/u }
+    ],
     write: null
   },
   {
