@@ -128,7 +128,9 @@ const movementRows = (customer: Customer) =>
     // The payments the movements name (reversals, refunds), read once when there are any.
     const named = entries.some((entry) => movementKinds.has(entry.kind) && entry.paymentId !== null)
       ? yield* allPages((cursor) =>
-          Effect.flatMap(Payments, (payments) => payments.listPayments({ customerId: customer.id, cursor, limit: 1000 }))
+          Effect.flatMap(Payments, (payments) =>
+            payments.listPayments({ customerId: customer.id, cursor, limit: 1000 })
+          )
         )
       : []
     const payments = new Map(named.map((payment) => [payment.id as number, payment]))

@@ -266,7 +266,10 @@ const bookAllocations = Effect.fnUntraced(function* (
       paymentId: paymentId(id),
       allocations: [{ documentId: documentId(document), amount }]
     })
-    const made = detail.allocations.reduce<number | null>((last, item) => (last === null || item.id > last ? item.id : last), null)
+    const made = detail.allocations.reduce<number | null>(
+      (last, item) => (last === null || item.id > last ? item.id : last),
+      null
+    )
     if (allocation.allocationSourceId !== null && made !== null) {
       booked.push({ sourceId: allocation.allocationSourceId, ledgerId: made })
     }
@@ -452,7 +455,13 @@ const bookReinstatement = Effect.fnUntraced(function* (
       .filter((item) => item.reinstatedAt !== null)
       .sort((a, b) => (b.reinstatedAt?.getTime() ?? 0) - (a.reinstatedAt?.getTime() ?? 0) || b.id - a.id)[0]?.id ??
     null
-  return { ledgerKind: "reversal", ledgerId: undone, customerId: owner, paymentId: target, skipped: null } satisfies Booked
+  return {
+    ledgerKind: "reversal",
+    ledgerId: undone,
+    customerId: owner,
+    paymentId: target,
+    skipped: null
+  } satisfies Booked
 })
 
 const refundActions: Readonly<Record<RefundState, ReadonlyArray<"submit" | "settle" | "cancel" | "fail">>> = {

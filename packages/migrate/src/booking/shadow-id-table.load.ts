@@ -40,7 +40,9 @@ const ledgerIdsOf = (record: Migrated) =>
 const movementEntries = (entries: ReadonlyArray<BalanceEntry>, records: ReadonlyArray<Migrated>) => {
   const alias = (record: Migrated | undefined, name: string) => textRecord(record?.data.source.aliases)[name]
   const by = (kind: string, ledgerId: number | null) =>
-    ledgerId === null ? undefined : records.find((record) => kindOf(record) === kind && ledgerIdsOf(record).includes(ledgerId))
+    ledgerId === null
+      ? undefined
+      : records.find((record) => kindOf(record) === kind && ledgerIdsOf(record).includes(ledgerId))
   const found: Array<ShadowIdEntry> = []
   for (const entry of entries) {
     const vendorId =

@@ -12,14 +12,7 @@
  */
 
 /** The source kinds whose ids a client may hold. */
-export type ShadowIdKind =
-  | "customer"
-  | "document"
-  | "payment"
-  | "reversal"
-  | "refund"
-  | "allocation"
-  | "balance-entry"
+export type ShadowIdKind = "customer" | "document" | "payment" | "reversal" | "refund" | "allocation" | "balance-entry"
 
 export interface ShadowIdEntry {
   readonly kind: ShadowIdKind

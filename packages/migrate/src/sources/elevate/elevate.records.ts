@@ -23,15 +23,15 @@ import {
   currencyOf,
   type DocumentRecord,
   idOf,
-  optionalAmountOf,
   negateAmount,
+  optionalAmountOf,
   type PaymentRecord,
   type RefundRecord,
   type ReinstatementRecord,
   type ReversalRecord,
-  type SourceRecord,
   type SourceAllocation,
   SourceFormatError,
+  type SourceRecord,
   type SourceRefundState,
   textOf
 } from "../source-model.ts"
@@ -252,7 +252,8 @@ export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
 /** What a document's invoice payments paid, exactly (the total it is issued with: Elevate shows no document total). */
 export const elevatePaidTotal = (events: ReadonlyArray<Row>): string =>
   events.reduce(
-    (sum, event) => addAmounts(sum, amountOf(event.amountInMajorCurrency, `invoice payment ${String(event.id)} amount`)),
+    (sum, event) =>
+      addAmounts(sum, amountOf(event.amountInMajorCurrency, `invoice payment ${String(event.id)} amount`)),
     "0"
   )
 
