@@ -322,7 +322,7 @@ const cases: ReadonlyArray<ShadowCase> = [
       }
       for (const id of ids) {
         await get(`customer-payments/${id}`)
-        await get("invoice-payments", { query: { customerPaymentId: id } })
+        await get("invoice-payments", { query: { customerPaymentId: id, page: "1", pageSize: "50" } })
       }
       return ids
     },

@@ -7,7 +7,8 @@
  * payment's `invoiceId` is the vendor's invoice (or adhoc invoice) on one side and the ledger
  * document the migration issued on the other; a balance movement row's id (`1000000000000 + balance
  * entry`) is the vendor's row on one side and the ledger balance entry the migration booked on the
- * other.
+ * other; an invoice payment's `id` (the vendor's on one side, `2000000000000 + allocation` on the other)
+ * and `invoiceId` likewise.
  * Customer payment ids need nothing (the dialect shows a migrated payment under its vendor id).
  */
 import {
@@ -26,6 +27,17 @@ const movement: ShadowIdForm = {
   paybridgeUnwrap: (text) =>
     /^\d+$/u.test(text) && BigInt(text) > movementBase ? String(BigInt(text) - movementBase) : undefined,
   paybridgeWrap: (id) => String(movementBase + BigInt(id))
+}
+const invoicePaymentBase = 2_000_000_000_000n
+/**
+ * An invoice payment (one allocation of a payment to a document): the vendor's id as read; Paybridge's
+ * `2000000000000 + allocation id` for allocations made outside its invoice-payment endpoints.
+ */
+const invoicePayment: ShadowIdForm = {
+  kind: "allocation",
+  paybridgeUnwrap: (text) =>
+    /^\d+$/u.test(text) && BigInt(text) > invoicePaymentBase ? String(BigInt(text) - invoicePaymentBase) : undefined,
+  paybridgeWrap: (id) => String(invoicePaymentBase + BigInt(id))
 }
 /** The migration's document ids are `invoice:<id>` / `adhoc-invoice:<id>`; Elevate writes the id alone. */
 const invoice: ShadowIdForm = {
@@ -54,6 +66,8 @@ export const elevateShadow: ShadowRules = {
       { field: "[].invoiceId", form: invoice, where: /^customer-payments\/?$/u },
       { field: "[].id", form: refund, where: /^refunds\/?$/u },
       { field: "[].id", form: movement, where: /^customer-payments\/?$/u },
+      { field: "[].id", form: invoicePayment, where: /^(?:adhoc-)?invoice-payments\/?$/u },
+      { field: "[].invoiceId", form: invoice, where: /^(?:adhoc-)?invoice-payments\/?$/u },
       { field: "id", form: movement, where: /^customer-payments\/\d+$/u },
       { field: "id", form: refund, where: /^refunds\/\d+$/u }
     ],
