@@ -106,7 +106,6 @@ export const invoicePaymentEndpointsOf = (options: {
         Effect.gen(function* () {
           const dialectRecords = yield* DialectRecords
           const documentsService = yield* Documents
-          const paymentsService = yield* Payments
           const list = yield* parseListQuery(query, invoicePaymentFields, {
             fieldFilters: { customerPaymentType: query.customerPaymentType }
           })
