@@ -433,8 +433,7 @@ const rowContext = (
     const invoiceRef = options.allocations === null ? null : firstInvoice(options.allocations)
     const invoice = invoiceRef === null ? null : { ...invoiceRef, name: yield* resolver.documentName(invoiceRef.id) }
     const own = yield* resolver.extras(options.extrasOf.kind, options.extrasOf.id)
-    // A reversal row shows its payment's vendor references (card type, bill run…) unless it has its own,
-    // and its payment's migrated `isManual` and missing `baseAmount`.
+    // A reversal row shows its payment's references (card type…) unless it has its own, `isManual`, `noBaseAmount`.
     const ofPayment = options.extrasOf.kind === "reversal" ? yield* resolver.extras("payment", payment.id) : null
     const { paymentTransactionId: _transaction, ...inheritable } = ofPayment?.references ?? {}
     const extras = {
