@@ -253,7 +253,9 @@ export const updatePayment = (resolver: Resolver, identity: number, written: Log
     if (body.accountId !== undefined && body.accountId !== payment.customerId) {
       issues.push({ path: at("accountId"), message: "cannot change: a payment stays on its account" })
     }
-    if (body.isManual != null && body.isManual !== (payment.gatewayId === null)) {
+    // As shown: a payment migrated from LogiSense keeps the vendor's `isManual` (its gateway did not come over).
+    const shownManual = (yield* resolver.extras("payment", payment.id)).isManual ?? payment.gatewayId === null
+    if (body.isManual != null && body.isManual !== shownManual) {
       issues.push({ path: at("isManual"), message: "cannot change" })
     }
     if (body.reversePaymentId != null) {
