@@ -1,28 +1,40 @@
 /**
  * How each source record becomes ledger commands (issue 16.1), through the services' public
- * shapes only: a customer → `createCustomer` (or `updateCustomer` when it changed); a document →
- * `issueDocument` (not booked when the vendor shows no total); a payment → `createPayment` with its
- * external ref and raw source record, then the transitions to its state, its vendor-only attributes
- * (the vendor's dialect record) and its allocations; reversals, reinstatements, refunds,
- * adjustments and balance snapshots → `book-movements.ts`. A changed record changes only what the
- * ledger allows (names, references, forward state transitions); anything else — an amount of posted
- * money, a state the lifecycle cannot reach — is left as it is and said in the `migrated` record's
- * `skipped`, where reconciliation reports it.
+ * shapes only: a billing entity → `createBillingEntity` (what the ledger has no field for in the
+ * vendor dialect's own record); a customer → `createCustomer` (or `updateCustomer` when it
+ * changed); a document → `issueDocument` under its billing entity (not booked when the vendor shows
+ * no total); a payment → `book-payments.ts`; a reversal → `reversePayment`; a reinstatement →
+ * `reinstateReversal`; a refund → `refundPayment` (or `refundCustomerCredit` when the vendor names no payment) and the
+ * transitions to its state; an adjustment → `adjustBalance`; a balance snapshot → nothing
+ * (reconciliation only). A changed record changes only what the ledger allows (names, references,
+ * forward state transitions); anything else — an amount of posted money, a state the lifecycle
+ * cannot reach — is left as it is and said in the `migrated` record's `skipped`, where
+ * reconciliation reports it.
  */
 import {
-  Collections,
-  type CurrencyCode,
+  Balances,
   DialectRecords,
   Documents,
   formatMinorUnits,
   Parties,
-  type PaymentState,
-  Payments
+  Payments,
+  type RefundState,
+  Refunds
 } from "@paybridge/core"
 import { Effect } from "effect"
-import type { CustomerRecord, DocumentRecord, PaymentRecord, SourceRecord } from "../sources/source-model.ts"
+import type {
+  AdjustmentRecord,
+  BalanceRecord,
+  BillingEntityRecord,
+  CustomerRecord,
+  DocumentRecord,
+  RefundRecord,
+  ReinstatementRecord,
+  ReversalRecord,
+  SourceRecord
+} from "../sources/source-model.ts"
 import { externalRefOf, minorUnits } from "../sources/source-model.ts"
-import { bookAdjustment, bookBalance, bookRefund, bookReinstatement, bookReversal } from "./book-movements.ts"
+import { billingEntityOf, bookPayment } from "./book-payments.ts"
 import {
   type Booked,
   type BookingContext,
@@ -33,11 +45,51 @@ import {
   ledgerIdOf,
   optionalLedgerIdOf,
   paymentId,
-  presetId
+  refundId,
+  reversalId
 } from "./booking-context.ts"
 import type { Migrated } from "./migrated-records.ts"
 
+export { presetKeyOf } from "./book-payments.ts"
 export { type Booked, type BookingContext, BookingRefused, presetId } from "./booking-context.ts"
+
+// ---------------------------------------------------------------- billing entities
+
+/**
+ * A vendor's billing entity (Silver's provider): `createBillingEntity` with its name, email and
+ * flow, and what the ledger has no field for saved as the vendor's dialect keeps it (its own
+ * record, keyed by the billing entity's ledger id). Changed → the dialect record follows; the
+ * ledger has no billing entity edits.
+ */
+const bookBillingEntity = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: BillingEntityRecord,
+  before: Migrated | null
+) {
+  const id =
+    before !== null && before.data.ledgerId !== null
+      ? before.data.ledgerId
+      : (yield* (yield* Parties).createBillingEntity({
+          name: record.name.slice(0, 200),
+          email: clip(record.email, 254),
+          ...(record.flow === null ? {} : { flow: record.flow })
+        })).id
+  if (record.dialectRecord !== null) {
+    yield* (yield* DialectRecords).saveDialectRecord({
+      dialect: context.vendor,
+      kind: record.dialectRecord.kind,
+      key: String(id),
+      data: { ...record.dialectRecord.data }
+    })
+  }
+  return {
+    ledgerKind: "billing-entity",
+    ledgerId: id,
+    customerId: null,
+    paymentId: null,
+    skipped: before !== null ? "the ledger has no billing entity edits: only the vendor's details follow" : null
+  } satisfies Booked
+})
 
 // ---------------------------------------------------------------- customers
 
@@ -122,10 +174,12 @@ const bookDocument = Effect.fnUntraced(function* (
       skipped: `${context.vendorTitle} shows no total for ${record.documentKind} ${record.sourceId}: not issued in the ledger (its allocations are not booked)`
     } satisfies Booked
   }
+  const billingEntity = yield* billingEntityOf(context, record.billingEntitySourceId, `document ${record.sourceId}`)
   const documents = yield* Documents
   const document = yield* documents.issueDocument({
     kind: record.documentKind,
     customerId: customerId(owner),
+    ...(billingEntity === null ? {} : { billingEntityId: billingEntity }),
     total: record.total,
     ...(record.currency === null ? {} : { currency: record.currency }),
     ...(record.number === null ? {} : { number: record.number.slice(0, 40) }),
@@ -142,200 +196,221 @@ const bookDocument = Effect.fnUntraced(function* (
   } satisfies Booked
 })
 
-// ---------------------------------------------------------------- payments
+// ---------------------------------------------------------------- reversals, refunds, adjustments
 
-/** Moves a payment from the ledger state `from` towards the source's; returns what could not be done. */
-const advancePayment = Effect.fnUntraced(function* (id: number, from: PaymentState, record: PaymentRecord) {
+const bookReversal = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: ReversalRecord,
+  before: Migrated | null
+) {
+  const target = yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `reversal ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `reversal ${record.sourceId}`)
+  if (before !== null) {
+    return {
+      ledgerKind: before.data.ledgerKind,
+      ledgerId: before.data.ledgerId,
+      customerId: owner,
+      paymentId: target,
+      skipped: "the reversal changed at the source; the ledger keeps the reversal booked first"
+    } satisfies Booked
+  }
   const payments = yield* Payments
-  const collections = yield* Collections
-  const paymentIdValue = paymentId(id)
-  const to = record.state
-  if (from === to) return null
-  const postedOn = record.postedDate ?? record.paymentDate
-  if (from === "draft") {
-    if (to === "posted")
-      yield* payments.postPayment({
-        paymentId: paymentIdValue,
-        ...(postedOn === null ? {} : { postedOn }),
-        ...(record.postedAt === undefined ? {} : { postedAt: new Date(record.postedAt) })
-      })
-    else if (to === "pending")
-      yield* collections.requestCollection({ paymentId: paymentIdValue, method: "direct-debit" })
-    else if (to === "rejected")
-      yield* payments.rejectPayment({
-        paymentId: paymentIdValue,
-        reason: record.vendorState.slice(0, 500) || "rejected"
-      })
-    else if (to === "cancelled") yield* payments.cancelPayment({ paymentId: paymentIdValue, reason: null })
-    else return `cannot take a ${from} payment back to ${to}`
-    return null
-  }
-  if (from === "pending") {
-    if (to === "posted") yield* collections.markCollected({ paymentId: paymentIdValue })
-    else if (to === "rejected")
-      yield* collections.failCollection({ paymentId: paymentIdValue, reason: record.vendorState })
-    else return `the ledger cannot move a pending payment to ${to}`
-    return null
-  }
-  return `the ledger cannot move a ${from} payment to ${to} (the source says ${record.vendorState})`
+  const detail = yield* payments.reversePayment({
+    paymentId: paymentId(target),
+    ...(record.amount === null ? {} : { amount: record.amount }),
+    ...(record.effectiveDate === null ? {} : { effectiveDate: record.effectiveDate }),
+    reason: clip(record.reason, 500)
+  })
+  const reversal = detail.reversals.at(-1)
+  return {
+    ledgerKind: "reversal",
+    ledgerId: reversal?.id ?? null,
+    customerId: owner,
+    paymentId: target,
+    skipped: null
+  } satisfies Booked
 })
 
-const bookAllocations = Effect.fnUntraced(function* (
+/** A reversal undone at the source → `reinstateReversal` (of the reversal it names, else the latest active one). */
+const bookReinstatement = Effect.fnUntraced(function* (
   context: BookingContext,
-  record: PaymentRecord,
-  id: number,
-  currency: CurrencyCode
+  record: ReinstatementRecord,
+  before: Migrated | null
 ) {
-  const documents = yield* Documents
-  const payments = yield* Payments
-  const skipped: Array<string> = []
-  /** The ledger allocation each of the vendor's allocations became (by the vendor's allocation id). */
-  const booked: Array<{ sourceId: string; ledgerId: number }> = []
-  for (const allocation of record.allocations) {
-    const document = yield* optionalLedgerIdOf(context, `document/${allocation.documentSourceId}`)
-    if (document === null) {
-      skipped.push(`allocation to document ${allocation.documentSourceId} not booked (document not in the ledger)`)
-      continue
-    }
-    let amount: string | null = allocation.amount
-    if (amount === null) {
-      // The vendor links the document without an amount: what it still owes, up to what is left of the payment.
-      const detail = yield* payments.getPayment({ id: paymentId(id) })
-      const owed = (yield* documents.getDocument(documentId(document))).outstanding
-      const left = detail.payment.amount - detail.payment.allocatedAmount - detail.payment.reversedAmount
-      const minor = owed < left ? owed : left
-      if (minor <= 0n) continue
-      amount = formatMinorUnits(minor, currency)
-    } else if (minorUnits(amount, currency) <= 0n) continue
-    const detail = yield* documents.allocatePayment({
-      paymentId: paymentId(id),
-      allocations: [{ documentId: documentId(document), amount }]
-    })
-    const made = detail.allocations.reduce<number | null>(
-      (last, item) => (last === null || item.id > last ? item.id : last),
-      null
-    )
-    if (allocation.allocationSourceId !== null && made !== null) {
-      booked.push({ sourceId: allocation.allocationSourceId, ledgerId: made })
-    }
+  const target = yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `reinstatement ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `reinstatement ${record.sourceId}`)
+  const reversal =
+    record.reversalSourceId === null
+      ? null
+      : yield* ledgerIdOf(context, `reversal/${record.reversalSourceId}`, `reinstatement ${record.sourceId}`)
+  if (before !== null) {
+    return {
+      ledgerKind: before.data.ledgerKind,
+      ledgerId: before.data.ledgerId,
+      customerId: owner,
+      paymentId: target,
+      skipped: before.data.skipped ?? null
+    } satisfies Booked
   }
-  return { skipped, booked }
+  const detail = yield* (yield* Payments).reinstateReversal({
+    paymentId: paymentId(target),
+    ...(reversal === null ? {} : { reversalId: reversalId(reversal) })
+  })
+  // The reversal undone: the one named, else the one reinstated last.
+  const undone =
+    reversal ??
+    [...detail.reversals]
+      .filter((item) => item.reinstatedAt !== null)
+      .sort((a, b) => (b.reinstatedAt?.getTime() ?? 0) - (a.reinstatedAt?.getTime() ?? 0) || b.id - a.id)[0]?.id ??
+    null
+  return {
+    ledgerKind: "reversal",
+    ledgerId: undone,
+    customerId: owner,
+    paymentId: target,
+    skipped: null
+  } satisfies Booked
+})
+
+const refundActions: Readonly<Record<RefundState, ReadonlyArray<"submit" | "settle" | "cancel" | "fail">>> = {
+  requested: [],
+  submitted: ["submit"],
+  settled: ["settle"],
+  cancelled: ["cancel"],
+  failed: ["submit", "fail"]
+}
+
+const advanceRefund = Effect.fnUntraced(function* (id: number, from: RefundState, to: RefundState) {
+  if (from === to) return null
+  const refunds = yield* Refunds
+  const path =
+    from === "requested"
+      ? refundActions[to]
+      : from === "submitted" && to !== "requested"
+        ? refundActions[to].filter((action) => action !== "submit")
+        : null
+  if (path === null) return `the ledger cannot move a ${from} refund to ${to}`
+  for (const action of path) yield* refunds.transitionRefund({ refundId: refundId(id), action })
+  return null
+})
+
+const bookRefund = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: RefundRecord,
+  before: Migrated | null
+) {
+  const refunds = yield* Refunds
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `refund ${record.sourceId}`)
+  if (before !== null && before.data.ledgerId !== null) {
+    const current = yield* refunds.getRefund(refundId(before.data.ledgerId))
+    const refused = yield* advanceRefund(current.id, current.state, record.state)
+    return {
+      ledgerKind: "refund",
+      ledgerId: current.id,
+      customerId: owner,
+      paymentId: current.paymentId,
+      skipped: refused
+    } satisfies Booked
+  }
+  const target =
+    record.paymentSourceId === null
+      ? null
+      : yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `refund ${record.sourceId}`)
+  const document =
+    record.documentSourceId === null ? null : yield* optionalLedgerIdOf(context, `document/${record.documentSourceId}`)
+  const booked =
+    target === null
+      ? (yield* refunds.refundCustomerCredit({
+          customerId: customerId(owner),
+          amount: record.amount,
+          reason: clip(record.reason, 500)
+        })).refunds
+      : [
+          yield* refunds.refundPayment({
+            paymentId: paymentId(target),
+            amount: record.amount,
+            documentId: document === null ? null : documentId(document),
+            reason: clip(record.reason, 500)
+          })
+        ]
+  const notes: Array<string> = []
+  for (const refund of booked) {
+    const refused = yield* advanceRefund(refund.id, refund.state, record.state)
+    if (refused !== null) notes.push(refused)
+  }
+  const first = booked[0]
+  return {
+    ledgerKind: "refund",
+    ledgerId: first?.id ?? null,
+    ledgerIds: booked.map((refund) => refund.id),
+    customerId: owner,
+    paymentId: first?.paymentId ?? null,
+    skipped: notes.length === 0 ? null : notes.join("; ")
+  } satisfies Booked
+})
+
+const bookAdjustment = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: AdjustmentRecord,
+  before: Migrated | null
+) {
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `adjustment ${record.sourceId}`)
+  if (before !== null) {
+    return {
+      ledgerKind: before.data.ledgerKind,
+      ledgerId: before.data.ledgerId,
+      customerId: owner,
+      paymentId: null,
+      skipped: "the adjustment changed at the source; the ledger keeps the one booked first"
+    } satisfies Booked
+  }
+  const balances = yield* Balances
+  const entry = yield* balances.adjustBalance({
+    customerId: customerId(owner),
+    amount: record.amount,
+    description:
+      (record.description ?? `${context.vendorTitle} adjustment ${record.sourceId}`).slice(0, 500) || "adjustment"
+  })
+  return {
+    ledgerKind: "adjustment",
+    ledgerId: entry.id,
+    customerId: owner,
+    paymentId: null,
+    skipped: null
+  } satisfies Booked
 })
 
 /**
- * The payment's vendor-only attributes (`dialectAttributes`), saved as the vendor's dialect keeps
- * them: merged into its attribute record of the payment, and the vendor objects it names.
+ * A vendor's balance snapshot (read after everything else of the customer): when the ledger's
+ * balance differs — the vendor shows no document totals, so what its invoices owe never came over —
+ * one adjustment "brought forward" makes the ledger's balance the vendor's, and says so.
  */
-const saveDialectAttributes = Effect.fnUntraced(function* (
-  context: BookingContext,
-  record: PaymentRecord,
-  owner: number,
-  id: number
-) {
-  const attributes = record.dialectAttributes
-  if (attributes === undefined) return
-  const records = yield* DialectRecords
-  for (const reference of attributes.references) {
-    yield* records.saveDialectRecord({
-      dialect: context.vendor,
-      kind: reference.kind,
-      key: reference.key,
-      data: { ...reference.data }
-    })
-  }
-  yield* records.saveDialectRecord({
-    dialect: context.vendor,
-    kind: "payment",
-    key: String(id),
-    customerId: customerId(owner),
-    paymentId: paymentId(id),
-    data: { ...attributes.data },
-    merge: true
+const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record: BalanceRecord) {
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
+  const customer = yield* (yield* Parties).getCustomer(customerId(owner))
+  const delta = minorUnits(record.balance, customer.currency) - customer.balance
+  if (delta === 0n)
+    return { ledgerKind: "none", ledgerId: null, customerId: owner, paymentId: null, skipped: null } satisfies Booked
+  const entry = yield* (yield* Balances).adjustBalance({
+    customerId: customer.id,
+    amount: formatMinorUnits(delta, customer.currency),
+    description: `Balance brought forward from ${context.vendorTitle} (what its documents owe is not shown)`
   })
-})
-
-const bookPayment = Effect.fnUntraced(function* (
-  context: BookingContext,
-  record: PaymentRecord,
-  before: Migrated | null
-) {
-  const payments = yield* Payments
-  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `payment ${record.sourceId}`)
-  const references = {
-    reference: clip(record.reference, 200),
-    description: clip(record.description, 1000)
-  }
-  if (before !== null && before.data.ledgerId !== null) {
-    const current = (yield* payments.getPayment({ id: paymentId(before.data.ledgerId) })).payment
-    yield* payments.updatePayment({ paymentId: current.id, ...references })
-    const notes: Array<string> = []
-    const amount = minorUnits(record.amount, current.currency)
-    if (amount !== current.amount && current.state !== "draft") {
-      notes.push(
-        `amount changed at the source (${record.amount}); the ledger keeps ${formatMinorUnits(current.amount, current.currency)}`
-      )
-    } else if (amount !== current.amount) {
-      yield* payments.updatePayment({ paymentId: current.id, amount: record.amount })
-    }
-    const refused = yield* advancePayment(current.id, current.state, record)
-    if (refused !== null) notes.push(refused)
-    yield* saveDialectAttributes(context, record, owner, current.id)
-    let allocations = before.data.allocations ?? []
-    if (current.state !== "posted" && record.state === "posted") {
-      const booked = yield* bookAllocations(context, record, current.id, current.currency)
-      notes.push(...booked.skipped)
-      allocations = [...allocations, ...booked.booked]
-    }
-    return {
-      ledgerKind: "payment",
-      ledgerId: current.id,
-      customerId: owner,
-      paymentId: current.id,
-      skipped: notes.length === 0 ? null : notes.join("; "),
-      ...(allocations.length === 0 ? {} : { extra: { allocations } })
-    } satisfies Booked
-  }
-  const methodId = record.method === null ? undefined : context.presets.method.get(record.method)
-  const typeId = record.type === null ? undefined : context.presets.type.get(record.type)
-  const direct = record.state === "posted" && (record.postedDate === null || record.postedDate === record.paymentDate)
-  const created = yield* payments.createPayment({
-    customerId: customerId(owner),
-    amount: record.amount,
-    ...(record.currency === null ? {} : { currency: record.currency }),
-    initialState: direct ? "posted" : "draft",
-    ...(record.paymentDate === null ? {} : { paymentDate: record.paymentDate }),
-    ...(record.receivedAt === undefined ? {} : { receivedAt: new Date(record.receivedAt) }),
-    ...(methodId === undefined ? {} : { methodId: presetId(methodId) }),
-    ...(typeId === undefined ? {} : { typeId: presetId(typeId) }),
-    ...references,
-    externalRef: externalRefOf(context.vendor, record),
-    sourceRecord: record.raw
-  })
-  const payment = created.payment
-  const notes: Array<string> = []
-  const refused = yield* advancePayment(payment.id, payment.state, record)
-  if (refused !== null) notes.push(refused)
-  yield* saveDialectAttributes(context, record, owner, payment.id)
-  let allocations: ReadonlyArray<{ sourceId: string; ledgerId: number }> = []
-  if (record.state === "posted") {
-    const booked = yield* bookAllocations(context, record, payment.id, payment.currency)
-    notes.push(...booked.skipped)
-    allocations = booked.booked
-  }
   return {
-    ledgerKind: "payment",
-    ledgerId: payment.id,
+    ledgerKind: "adjustment",
+    ledgerId: entry.id,
     customerId: owner,
-    paymentId: payment.id,
-    skipped: notes.length === 0 ? null : notes.join("; "),
-    // The ledger allocation each vendor allocation became (the shadow's id table maps disbursement ids).
-    ...(allocations.length === 0 ? {} : { extra: { allocations } })
+    paymentId: null,
+    skipped: null,
+    extra: { broughtForward: formatMinorUnits(delta, customer.currency) }
   } satisfies Booked
 })
 
 /** Books one source record (new, or changed since `before`); the caller saves the `migrated` record in the same unit. */
 export const bookRecord = (context: BookingContext, record: SourceRecord, before: Migrated | null) => {
   switch (record.kind) {
+    case "billing-entity":
+      return bookBillingEntity(context, record, before)
     case "customer":
       return bookCustomer(context, record, before)
     case "document":

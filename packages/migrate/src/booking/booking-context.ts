@@ -1,9 +1,8 @@
 /**
- * What every booking step shares: the booking context (the vendor, the run, the `migrated` records
- * known so far, the presets), what booking one record produced (`Booked`), the refusal of a record
- * that cannot be booked, the ledger ids' decoders and the look-up of the ledger object another
- * source record became. Used by `book-records.ts` (customers, documents, payments, the dispatch)
- * and `book-movements.ts` (reversals, reinstatements, refunds, adjustments, balances).
+ * What every booking of a source record shares: the context a record is booked in (the vendor,
+ * the run, the `migrated` records known so far, the method and type presets), what booking one
+ * record produced (the `migrated` record's content), the refusal of a record that cannot be booked,
+ * and how a record finds the ledger object another record became (its customer, its payment).
  */
 import { CustomerId, DocumentId, PaymentId, PresetId, RefundId, ReversalId } from "@paybridge/core"
 import { Effect, Schema } from "effect"
@@ -31,7 +30,7 @@ export interface BookingContext {
    * committed and in-flight batch, else read from the ledger.
    */
   readonly lookup: (key: string) => ReturnType<typeof readMigrated>
-  /** Preset ids by vendor method/type text (created on first use, outside the record's unit). */
+  /** Preset ids by vendor method/type code (`code:<code>`) or text (created on first use, outside the record's unit). */
   readonly presets: { readonly method: ReadonlyMap<string, number>; readonly type: ReadonlyMap<string, number> }
 }
 

@@ -20,7 +20,6 @@ import {
   amountOf,
   businessDateOf,
   type CustomerRecord,
-  type DialectAttributes,
   type DocumentRecord,
   idOf,
   instantOf,
@@ -102,15 +101,17 @@ export const logisenseDocumentRecord = (
 }
 
 /**
- * A payment row's attributes the ledger has no field for, as the LogiSense dialect keeps them:
- * `isManual` as shown; the gateway transaction as a kept vendor reference (`references.
- * paymentTransactionId`, its name in a `payment-transaction` record); `noBaseAmount` when LogiSense
- * shows `baseAmount: null` (the owner currency is not the account's, and the ledger would show the
- * amount). Null when the row shows nothing the ledger would not.
+ * A payment row's attributes the ledger has no field for, as the LogiSense dialect keeps them in its
+ * `payment` record (keyed by the ledger id): `isManual` as shown; the gateway transaction as a kept
+ * vendor reference (`references.paymentTransactionId`, its name in a `payment-transaction` record);
+ * `noBaseAmount` when LogiSense shows `baseAmount: null` (the owner currency is not the account's,
+ * and the ledger would show the amount). Empty when the row shows nothing the ledger would not.
  */
-export const logisenseDialectAttributes = (row: Row): DialectAttributes | null => {
+export const logisenseDialectAttributes = (
+  row: Row
+): Pick<PaymentRecord, "dialectAttributes" | "dialectRecordKey" | "dialectReferences"> => {
   const data: Record<string, unknown> = {}
-  const references: Array<DialectAttributes["references"][number]> = []
+  const references: Array<NonNullable<PaymentRecord["dialectReferences"]>[number]> = []
   if (row.isManual === false) data.isManual = false
   const transaction = row.paymentTransactionId
   if (typeof transaction === "number" && Number.isSafeInteger(transaction)) {
@@ -119,7 +120,12 @@ export const logisenseDialectAttributes = (row: Row): DialectAttributes | null =
     if (name !== null) references.push({ kind: "payment-transaction", key: String(transaction), data: { name } })
   }
   if (row.baseAmount === null && row.amount !== null && row.amount !== undefined) data.noBaseAmount = true
-  return Object.keys(data).length === 0 ? null : { data, references }
+  if (Object.keys(data).length === 0) return {}
+  return {
+    dialectAttributes: data,
+    dialectRecordKey: "ledgerId",
+    ...(references.length === 0 ? {} : { dialectReferences: references })
+  }
 }
 
 export const logisensePaymentRecord = (row: Row, currency: CurrencyCode | null): PaymentRecord => {
@@ -131,7 +137,6 @@ export const logisensePaymentRecord = (row: Row, currency: CurrencyCode | null):
     amount: amountOf(disbursement.amount, `payment ${id} disbursement amount`),
     allocationSourceId: idOf(disbursement.identity, "disbursement identity")
   }))
-  const attributes = logisenseDialectAttributes(row)
   return {
     kind: "payment",
     sourceId: id,
@@ -153,7 +158,7 @@ export const logisensePaymentRecord = (row: Row, currency: CurrencyCode | null):
     description: textOf(row.detail),
     allocations,
     reversedAmount: null,
-    ...(attributes === null ? {} : { dialectAttributes: attributes })
+    ...logisenseDialectAttributes(row)
   }
 }
 
