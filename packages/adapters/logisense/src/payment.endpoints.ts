@@ -31,18 +31,12 @@ import {
 } from "./logisense.schemas.ts"
 import { atomic, change, contractSuite, proven, provenByFidelity } from "./logisense.transformers.ts"
 import { disbursementInstance, patchDisbursement } from "./payment-invoice-disbursements.transformers.ts"
+import { recordPayment } from "./payment-record.transformers.ts"
 import { makeResolver } from "./payment-resolver.transformers.ts"
 import { findRow, paymentDetailRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
 import { listRows, paginationHeader } from "./payment-search.transformers.ts"
 import type { ListRequest } from "./payment-search-terms.transformers.ts"
-import {
-  deletePayment,
-  recordPayment,
-  reversalRowOf,
-  reversePayment,
-  rowOf,
-  updatePayment
-} from "./payment-writes.transformers.ts"
+import { deletePayment, reversalRowOf, reversePayment, rowOf, updatePayment } from "./payment-writes.transformers.ts"
 
 /** A list without search terms, order, projection or `top` (GET Payment/ and the Paged endpoints). */
 const plainList: Omit<ListRequest, "page" | "withDetail" | "excludeTotalCount"> = {
