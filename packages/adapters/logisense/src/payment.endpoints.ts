@@ -4,8 +4,9 @@
  * reversal rows by identity), `POST Payment/` (an offline payment, or with `reversePaymentId` a
  * reversal row), `PUT Payment/{id}`, `PATCH Payment/{id}` (payment items and their
  * `paymentInvoiceDisbursement` children, all or nothing) and `DELETE Payment/{id}`. Writes run as
- * one atomic ledger unit each (`atomic`); the ledger commands are in `payment-writes.transformers.ts`
- * and `payment-invoice-disbursements.transformers.ts`, the rows in `payment-rows.transformers.ts`
+ * one atomic ledger unit each (`atomic`); the ledger commands are in `payment-record.transformers.ts`,
+ * `payment-writes.transformers.ts` and `payment-invoice-disbursements.transformers.ts`, the rows in
+ * `payment-rows.transformers.ts`
  * and the list engine in `payment-search.transformers.ts`.
  */
 import { type DialectServices, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
