@@ -26,6 +26,7 @@ import {
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { allocationsFor, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
+import { resolveNamed, resolvePreset, resolveUser } from "./configuration.transformers.ts"
 import { sessionUnit } from "./crm-com.auth.ts"
 import {
   CancelBody,
@@ -48,15 +49,12 @@ import {
   customFieldsWithUdfs,
   dialectId,
   hasUdfs,
-  makeLoader,
   okEnvelope,
   type Program,
   recordKinds,
-  resolveNamed,
-  resolvePreset,
-  resolveUser,
   type UnitEntity
 } from "./crm-com.transformers.ts"
+import { makeLoader } from "./payment-loader.transformers.ts"
 import {
   answerCreated,
   answerShort,

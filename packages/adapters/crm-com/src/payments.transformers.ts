@@ -28,6 +28,7 @@ import {
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { defaultOwner, documentToPay, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
+import { namedEntities, presetsOf, resolveNamed, resolvePreset, resolveUser } from "./configuration.transformers.ts"
 import {
   type CrmLifeCycleState,
   crmDateTime,
@@ -47,22 +48,15 @@ import {
   dialectId,
   everyPage,
   hasUdfs,
-  type Loader,
-  makeLoader,
   midnight,
-  namedEntities,
   notFoundFor,
   okEnvelope,
   type Program,
-  paymentViewInclude,
-  presetsOf,
   recordKinds,
-  resolveNamed,
-  resolvePreset,
-  resolveUser,
   type UnitEntity,
   udfOutput
 } from "./crm-com.transformers.ts"
+import { type Loader, makeLoader, paymentViewInclude } from "./payment-loader.transformers.ts"
 
 /** The CRM.COM-only attributes of one payment (dialect record `payment`, keyed by its public id). */
 export interface PaymentAttributes {
