@@ -15,10 +15,13 @@ import {
   type Document,
   type DocumentId,
   Documents,
+  type EventActor,
   type GatewayId,
   type LedgerEvent,
   Parties,
   type Payment,
+  type PaymentAnnex,
+  type PaymentAnnexRequest,
   type PaymentId,
   type PaymentPreset,
   type PaymentViewDetail,
@@ -42,6 +45,12 @@ const memo = <A>(cache: Map<string, A>, key: string, load: Program<A>): Program<
     ? Effect.succeed(cache.get(key) as A)
     : Effect.tap(load, (value) => Effect.sync(() => cache.set(key, value)))
 
+/** The actors of a payment's first and last event (the same event when it has one; `null`: none). */
+export interface FirstAndLast {
+  readonly first: EventActor | null
+  readonly last: EventActor | null
+}
+
 /** A per-request loader of everything around a payment. */
 export const makeLoader = () => {
   const customers = new Map<string, Customer>()
@@ -53,6 +62,7 @@ export const makeLoader = () => {
   const documents = new Map<string, Document>()
   const gateways = new Map<string, string | null>()
   const events = new Map<string, ReadonlyArray<LedgerEvent>>()
+  const actors = new Map<string, FirstAndLast>()
   const paymentRecords = new Map<string, Record<string, unknown> | null>()
 
   return {
@@ -75,37 +85,24 @@ export const makeLoader = () => {
         )
       ),
     /**
-     * Reads the events (each payment's first and last: all a full payment shows of them) and
-     * attribute records of a page of payments in one query each, so rendering the page looks
-     * neither up per payment.
+     * Takes what a list page's statement brought along for each payment (`listAnnex`: its
+     * attributes record, the actors of its first and last event, its customer's account owner
+     * record), so rendering the page looks none of them up.
      */
-    prefetch: (page: ReadonlyArray<Payment>) =>
-      Effect.gen(function* () {
-        const missing = page.filter((payment) => !events.has(String(payment.id)))
-        if (missing.length === 0) return
-        const paymentIds = missing.map((payment) => payment.id)
-        const grouped = new Map<string, Array<LedgerEvent>>(paymentIds.map((id) => [String(id), []]))
-        const balances = yield* Balances
-        // A full payment shows who made it and who changed it last: each payment's first and last event only.
-        for (const event of yield* everyPage((cursor) =>
-          balances.listEvents({ paymentIds, firstAndLastPerPayment: true, cursor, limit: 1000 })
-        )) {
-          if (event.paymentId !== null) grouped.get(String(event.paymentId))?.push(event)
+    seedAnnex: (page: ReadonlyArray<Payment>, annex: ReadonlyMap<PaymentId, PaymentAnnex>) => {
+      for (const payment of page) {
+        const found = annex.get(payment.id)
+        if (found === undefined) continue
+        paymentRecords.set(payment.publicId, found.record)
+        if (found.firstActor !== undefined || found.lastActor !== undefined) {
+          actors.set(String(payment.id), { first: found.firstActor ?? null, last: found.lastActor ?? null })
         }
-        for (const [id, list] of grouped) events.set(id, list)
-        const dialectRecords = yield* DialectRecords
-        const records = yield* everyPage((cursor) =>
-          dialectRecords.listDialectRecords({
-            dialect: dialectId,
-            kind: recordKinds.payment,
-            keys: missing.map((payment) => payment.publicId),
-            cursor,
-            limit: 1000
-          })
-        )
-        for (const payment of missing) paymentRecords.set(payment.publicId, null)
-        for (const record of records) paymentRecords.set(record.key, record.data)
-      }),
+        const customer = found.customer ?? customers.get(String(payment.customerId))
+        if (customer !== undefined && found.customerRecord !== undefined) {
+          owners.set(customer.publicId, found.customerRecord)
+        }
+      }
+    },
     customer: (id: CustomerId) =>
       memo(
         customers,
@@ -166,14 +163,21 @@ export const makeLoader = () => {
             String(id),
             Effect.flatMap(Parties, (parties) => Effect.map(parties.getGateway(id), (gateway) => gateway.code))
           ),
-    events: (paymentId: PaymentId) =>
-      memo(
-        events,
-        String(paymentId),
-        Effect.flatMap(Balances, (balances) =>
-          everyPage((cursor) => balances.listEvents({ paymentId, cursor, limit: 1000 }))
-        )
-      ),
+    /** Who made a payment and who changed it last: the actors of its first and last event (`null`: no event). */
+    actors: (paymentId: PaymentId): Program<FirstAndLast> => {
+      const seeded = actors.get(String(paymentId))
+      if (seeded !== undefined) return Effect.succeed(seeded)
+      return Effect.map(
+        memo(
+          events,
+          String(paymentId),
+          Effect.flatMap(Balances, (balances) =>
+            everyPage((cursor) => balances.listEvents({ paymentId, cursor, limit: 1000 }))
+          )
+        ),
+        (list): FirstAndLast => ({ first: list[0] ?? null, last: list.at(-1) ?? null })
+      )
+    },
     /**
      * Takes what a payment's view read brought along (`paymentViewInclude`: its attributes record,
      * customer, account owner record and events), so rendering it looks none of them up again.
@@ -201,6 +205,17 @@ export const paymentViewInclude: PaymentViewInclude = {
   ],
   customer: true,
   events: true
+}
+
+/**
+ * What `payments/list` and `get_latest` read with each page, in the page's statement
+ * (`seedAnnex`): each payment's attributes record, the actors of its first and last event and its
+ * customer's account owner record.
+ */
+export const listAnnex: PaymentAnnexRequest = {
+  firstAndLastActors: true,
+  record: { dialect: dialectId, kind: recordKinds.payment, key: "payment-public-id" },
+  customerRecord: { dialect: dialectId, kind: recordKinds.accountOwner }
 }
 
 export type Loader = ReturnType<typeof makeLoader>

@@ -19,8 +19,7 @@ import {
   DialectRecords,
   IdempotencyClaimed,
   LedgerUnits,
-  type Page,
-  type Payment,
+  type PaymentPage,
   Payments,
   validationFailed
 } from "@paybridge/core"
@@ -54,7 +53,7 @@ import {
   recordKinds,
   type UnitEntity
 } from "./crm-com.transformers.ts"
-import { makeLoader } from "./payment-loader.transformers.ts"
+import { listAnnex, makeLoader } from "./payment-loader.transformers.ts"
 import {
   answerCreated,
   answerShort,
@@ -139,9 +138,11 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
  * payment method and category. `list` answers them all, oldest first (the vendor documents no
  * paging). `get_latest` answers "the latest payments that were submitted", so it orders by
  * submission: creation time, newest first (the id breaks ties; ids follow creation), never by the
- * payment date a client may backdate; the first `limit` of them. Type and method filter in SQL;
- * each page of payments comes with its details (allocations…) in one read, and its events and
- * CRM.COM attributes in one read each, so nothing is read per payment.
+ * payment date a client may backdate; the first `limit` of them. Type and method filter and the
+ * order are SQL; each page of payments comes in one statement with each payment's CRM.COM
+ * attributes, who made and last changed it, and its account owner (`listAnnex`), and with its
+ * details (allocations…) in one more, so nothing is read per payment: with the accounts
+ * receivable's own read, three statements.
  */
 function listPayments(query: typeof ListQuery.Type, latest: number | null): Program<Array<Record<string, unknown>>> {
   return Effect.gen(function* () {
@@ -160,27 +161,27 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
     loader.knownCustomer(customer)
     const out: Array<Record<string, unknown>> = []
     // Pages in SQL order (`list`: oldest first; `get_latest`: newest created first), each with its
-    // details, events and attributes in one read apiece; read only as far as the answer needs.
+    // annex in its own statement and its details in one more; read only as far as the answer needs.
     const pageSize = latest === null || category !== undefined ? 1000 : Math.min(latest, 1000)
     let cursor: string | null = null
     do {
-      const page: Page<Payment> = yield* payments.listPayments({
+      const page: PaymentPage = yield* payments.listPayments({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
-        ...(latest === null
-          ? { order: "id" as const }
-          : {
-              sort: [
+        sort:
+          latest === null
+            ? [{ field: "id", direction: "asc" }]
+            : [
                 { field: "createdAt", direction: "desc" },
                 { field: "id", direction: "desc" }
-              ]
-            }),
+              ],
+        annex: listAnnex,
         cursor,
         limit: pageSize
       })
       const details = yield* payments.paymentDetails(page.items)
-      yield* loader.prefetch(page.items)
+      if (page.annex !== undefined) loader.seedAnnex(page.items, page.annex)
       for (const detail of details) {
         if (latest !== null && out.length >= latest) break
         if (category !== undefined && (yield* attributesOf(detail.payment, loader)).category_id !== category.id)

@@ -289,9 +289,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
         description,
         alternative_code: preset.code
       }))
-    const events = yield* loader.events(payment.id)
-    const first = events[0]
-    const last = events.at(-1)
+    const { first, last } = yield* loader.actors(payment.id)
     const actor = (id: ActorId, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
     const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
     const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]

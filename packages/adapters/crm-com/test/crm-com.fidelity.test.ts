@@ -5,9 +5,9 @@
  * methods answer); `payments/get_latest` orders by submission time, newest first; an unknown
  * `unit` is refused at login in CRM.COM's envelope.
  */
-import { Payments, testGatewayTokens } from "@paybridge/core"
+import { Documents, Payments, testGatewayTokens } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { asSystem, dataOf, jack, makeTenant, type Tenant } from "./crm-com.fixtures.ts"
+import { asSystem, dataOf, jack, makeTenant, plain, type Tenant } from "./crm-com.fixtures.ts"
 
 let tenant: Tenant
 beforeEach(async () => {
@@ -120,6 +120,63 @@ describe("payments/get_latest orders by submission (17.6)", () => {
       Payments.use((service) => service.listPayments({ customerId: tenant.customer.id, order: "id" }))
     )
     expect(payments.items.map((payment) => payment.paymentDate)).toEqual(["2014-07-20", "2014-07-01", "2014-07-10"])
+  })
+})
+
+describe("payments/list and get_latest show each payment as payments/show does", () => {
+  it("renders attributes, documents, owner and who made and last changed each payment alike (read with the page)", async () => {
+    const invoice = await asSystem(
+      tenant,
+      Documents.use((documents) =>
+        documents.issueDocument({ kind: "invoice", customerId: tenant.customer.id, total: "30", number: "INV-7" })
+      )
+    )
+    await create({
+      payment_amount: "50",
+      category_identifier: { name: "Invoice Payments" },
+      invoices_to_pay_set: [{ invoice_identifier: { id: invoice.publicId } }],
+      notes: "pays INV-7",
+      udf_string_1: "first"
+    })
+    // A draft posted by someone else: made by JackH, last changed by the system.
+    const draft = dataOf<Short>(await create({ life_cycle_state: "DRAFT" }))
+    const ledgerPayment = await asSystem(
+      tenant,
+      Payments.use((service) => service.getPayment({ referenceNumber: draft.reference_number }))
+    )
+    await asSystem(
+      tenant,
+      Payments.use((service) => service.postPayment({ paymentId: ledgerPayment.payment.id }))
+    )
+    const rejected = dataOf<Short>(await create({ life_cycle_state: "DRAFT" }))
+    await tenant.post("/payments/reject", {
+      payment_identifier: { reference_number: rejected.reference_number },
+      rejection_reason_identifier: { name: "Reject Due to Business Request" }
+    })
+    const cancelled = dataOf<Short & { id: string }>(await create({ payment_amount: "12.5" }))
+    await tenant.post("/payments/cancel", {
+      payment_identifier: { id: cancelled.id },
+      type_identifier: { alternative_code: "PAYCANC" }
+    })
+
+    const listed = dataOf<Array<{ id: string }>>(
+      await tenant.get("/payments/list", { accounts_receivable_identifier: "number=192" })
+    )
+    expect(listed).toHaveLength(4)
+    const shown = await Promise.all(
+      listed.map(async (payment) =>
+        plain(dataOf(await tenant.get("/payments/show", { payment_identifier: `id=${payment.id}` })))
+      )
+    )
+    expect(plain(listed)).toEqual(shown)
+    const updatedBy = shown.map(
+      (payment) => (payment as { log_information: { updated_by_user: { username: string } } }).log_information
+    )
+    expect(updatedBy.map((log) => log.updated_by_user.username)).toEqual([jack.email, "system", jack.email, jack.email])
+    const latest = dataOf<Array<unknown>>(
+      await tenant.get("/payments/get_latest", { accounts_receivable_identifier: "number=192", number: "3" })
+    )
+    expect(plain(latest)).toEqual(shown.slice(1).reverse())
   })
 })
 

@@ -13,7 +13,7 @@ import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
-import type { BusinessDate, ExternalRef, Page } from "../model/common.ts"
+import type { ActorId, BusinessDate, ExternalRef, Page } from "../model/common.ts"
 import type {
   AllocationId,
   BillingEntityId,
@@ -229,15 +229,33 @@ export interface PaymentQuery extends Paging {
 
 /**
  * What a vendor list shows beside each payment of a page, read in the page's statement (no row of
- * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event)
- * and the data of a dialect record keyed by the payment's id.
+ * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event),
+ * who made and who last changed it (the actors of its first and last event), the data of a dialect
+ * record keyed by the payment's id (or public id) and of one keyed by its customer's public id.
  */
 export interface PaymentAnnexRequest {
   readonly customer?: boolean | undefined
   /** The names of the payment's type and method presets. */
   readonly presetNames?: boolean | undefined
   readonly creationEvent?: boolean | undefined
-  readonly record?: { readonly dialect: string; readonly kind: string } | undefined
+  /** The actors of the payment's first and last event (by event id; the same event when it has one). */
+  readonly firstAndLastActors?: boolean | undefined
+  /** A dialect record keyed by the payment's ledger id (`payment-id`, the default) or its public id. */
+  readonly record?:
+    | {
+        readonly dialect: string
+        readonly kind: string
+        readonly key?: "payment-id" | "payment-public-id" | undefined
+      }
+    | undefined
+  /** A dialect record keyed by the payment's customer's public id (a dialect's per-customer record). */
+  readonly customerRecord?: { readonly dialect: string; readonly kind: string } | undefined
+}
+
+/** An event's actor as the event log keeps it. */
+export interface EventActor {
+  readonly actorId: ActorId
+  readonly actorName: string
 }
 
 /** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
@@ -246,8 +264,13 @@ export interface PaymentAnnex {
   /** `undefined`: not asked; `null`: the payment has no such preset. */
   readonly typeName?: string | null | undefined
   readonly methodName?: string | null | undefined
-  readonly creator: { readonly actorId: number; readonly actorName: string } | null
+  readonly creator: EventActor | null
+  /** `undefined`: not asked; `null`: the payment has no event. */
+  readonly firstActor?: EventActor | null | undefined
+  readonly lastActor?: EventActor | null | undefined
   readonly record: Readonly<Record<string, unknown>> | null
+  /** `undefined`: not asked; `null`: the customer has no such record. */
+  readonly customerRecord?: Readonly<Record<string, unknown>> | null | undefined
 }
 
 /** A page of payments, with each one's annex by payment id when the query asked for one. */

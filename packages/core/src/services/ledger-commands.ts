@@ -279,7 +279,15 @@ export const PaymentQueryInput = Schema.Struct({
       customer: optional(Schema.Boolean),
       presetNames: optional(Schema.Boolean),
       creationEvent: optional(Schema.Boolean),
-      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
+      firstAndLastActors: optional(Schema.Boolean),
+      record: optional(
+        Schema.Struct({
+          dialect: TextOfLength(40, 1),
+          kind: TextOfLength(60, 1),
+          key: optional(Schema.Literals(["payment-id", "payment-public-id"]))
+        })
+      ),
+      customerRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
     })
   ),
   cursor: Cursor,
