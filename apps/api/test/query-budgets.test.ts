@@ -474,10 +474,7 @@ const budgets: Record<string, Budget> = {
     statements: 13,
     open: `${createFlow}; the customer is read before the unit, the display record before and after it, and the answer re-reads the payment view`
   },
-  "CRM.COM POST payments/create": {
-    statements: 11,
-    open: `${createFlow}; the account is found by number through a search before the unit, and the type and method presets are read again by id in it`
-  },
+  "CRM.COM POST payments/create": issueCreate,
   "LogiSense POST Payment/": {
     statements: 13,
     open: `${createFlow}; the payment is created posted at the client's posting instant in one step, but the account is read to check the request before core locks it, and the answer reads the account, its attribute record, the payment and its creation event (the creator's name) again`

@@ -48,6 +48,7 @@ import {
   customFieldsWithUdfs,
   dialectId,
   hasUdfs,
+  notFoundFor,
   okEnvelope,
   type Program,
   recordKinds,
@@ -109,27 +110,51 @@ const asSessionUnit = (
 ): Program<DialectResponse> =>
   Effect.flatMap(sessionUnit(sessions, body.token), (unit) => asOneUnit(operation, body, work(unit)))
 
-/** payments/create for the session's unit: the ledger payment, then its CRM.COM attributes. */
+/**
+ * payments/create for the session's unit: the ledger payment, then its CRM.COM attributes. An
+ * accounts receivable named by its id or number is found by the ledger's own customer lock, which
+ * also reads the type and method presets (resolved by name from the process's preset list) — no
+ * read before or beside core's statements; named by its name, or when the payment pays invoices or
+ * bills (looked up on the account), it is searched first.
+ */
 const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) =>
   Effect.gen(function* () {
     const payments = yield* Payments
-    const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
+    const account = request.accounts_receivable_identifier
+    const paysDocuments = (request.invoices_to_pay_set ?? []).length + (request.bills_to_pay_set ?? []).length > 0
+    const searched = account.field === "name" || paysDocuments ? yield* resolveCustomer(account) : null
     const write = yield* resolveWrite(request, unit)
-    const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
-      resolveDocument(customer, "invoice", item.invoice_identifier)
-    )
-    const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
-      resolveDocument(customer, "bill", item.bill_identifier)
-    )
-    const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
-    const detail = yield* payments.createPayment({
-      customerId: customer.id,
-      amount: request.payment_amount,
-      initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
-      ...write.ledgerFields,
-      ...(allocations.length === 0 ? {} : { allocations }),
-      ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
-    })
+    const allocations =
+      searched === null
+        ? []
+        : yield* Effect.gen(function* () {
+            const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
+              resolveDocument(searched, "invoice", item.invoice_identifier)
+            )
+            const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
+              resolveDocument(searched, "bill", item.bill_identifier)
+            )
+            return yield* allocationsFor(searched, request.payment_amount, [...invoices, ...bills])
+          })
+    const detail = yield* payments
+      .createPayment({
+        customer:
+          searched !== null
+            ? { id: searched.id }
+            : account.field === "id"
+              ? { publicId: account.value.toUpperCase() }
+              : { number: account.value },
+        amount: request.payment_amount,
+        initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
+        ...write.ledgerFields,
+        ...(allocations.length === 0 ? {} : { allocations }),
+        ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
+      })
+      .pipe(
+        Effect.catchTag("NotFound", (error) =>
+          Effect.fail(error.entity === "customer" ? notFoundFor(account, "accounts receivable") : error)
+        )
+      )
     return yield* Effect.provideService(answerCreated(detail, write.attributes), IdempotencyClaimed, true)
   })
 

@@ -383,6 +383,15 @@ export interface PaymentView {
   readonly events: ReadonlyArray<LedgerEvent>
 }
 
+/** A customer named by one of its unique keys: its ledger id, its number or its public id. */
+export type CustomerRef = { readonly id: CustomerId } | { readonly number: string } | { readonly publicId: string }
+
+/** A customer as locked, with the payment presets the lock was asked to bring along. */
+export interface LockedCustomer {
+  readonly customer: Customer
+  readonly presets: ReadonlyArray<PaymentPreset>
+}
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -396,6 +405,12 @@ export class LedgerStore extends Context.Service<
     readonly transaction: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
     readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
+    /**
+     * `lockCustomer` by any unique key of the customer (`CustomerRef`), bringing along in the same
+     * statement the payment presets of `presetIds` (those a new payment names; absent ones are left
+     * out), so a create finds its customer and checks its presets without a read of its own.
+     */
+    readonly lockCustomerWith: (customer: CustomerRef, presetIds: ReadonlyArray<PresetId>) => Op<LockedCustomer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
     /**
      * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is

@@ -22,7 +22,7 @@ import {
 import { CollectionMethod, DocumentKind, GatewayDriverName, LedgerEventType } from "../model/records.ts"
 import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
-import { paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
+import { type CustomerRef, paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
 
 /** A major-unit amount as text or JSON number; validated exactly against the currency later. */
 export const AmountInput = Schema.Union([WellFormedText, Schema.Finite]).annotate({
@@ -201,6 +201,13 @@ export const CreatePaymentInput = Schema.Struct({
   sourceRecord: optional(Schema.NullOr(WellFormedUnknown))
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
+
+/**
+ * `CreatePaymentInput` naming the customer by one of its unique keys (`CustomerRef`: id, number or
+ * public id) instead of its id, for a protocol that names customers so: the customer is found by
+ * the command's own lock, with no read before it.
+ */
+export type CreatePaymentForInput = Omit<CreatePaymentInput, "customerId"> & { readonly customer: CustomerRef }
 
 /** Changes to a payment: amount, date, method, type only while draft; references any time. */
 export const UpdatePaymentInput = Schema.Struct({

@@ -32,10 +32,18 @@ export type NewPaymentSpec = Omit<C.CreatePaymentInput, "customerId" | "currency
   readonly allocations: ReadonlyArray<AllocationRequest>
 }
 
-/** A preset of the given kind that is available (a payment method or type named by a command). */
-export const availablePreset = (id: PresetId, kind: PaymentPreset["kind"], path: FieldPath) =>
+/**
+ * A preset of the given kind that is available (a payment method or type named by a command);
+ * taken from `known` (presets the command read already, e.g. with its customer lock) when there.
+ */
+export const availablePreset = (
+  id: PresetId,
+  kind: PaymentPreset["kind"],
+  path: FieldPath,
+  known: ReadonlyArray<PaymentPreset> = []
+) =>
   Effect.gen(function* () {
-    const row = yield* existingPreset(id)
+    const row = known.find((preset) => preset.id === id) ?? (yield* existingPreset(id))
     if (row.kind !== kind) {
       return yield* validationFailed(path, `preset ${id} is a payment ${row.kind}, not a ${kind}`)
     }
@@ -47,13 +55,14 @@ export const availablePreset = (id: PresetId, kind: PaymentPreset["kind"], path:
  * Creates a payment for a locked customer (`customer`: the row read under the lock, unchanged
  * since): validates references and allocations first, then inserts it posted (nothing to
  * allocate), or as a draft and allocates and posts it, or books its gateway charge (pending).
+ * `presets`: payment presets read already (with the lock), so the ones named are not read again.
  */
-export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
+export const openPayment = (customer: Customer, spec: NewPaymentSpec, presets: ReadonlyArray<PaymentPreset> = []) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const context = yield* CommandContext
-    const method = spec.methodId == null ? null : yield* availablePreset(spec.methodId, "method", ["methodId"])
-    const paymentType = spec.typeId == null ? null : yield* availablePreset(spec.typeId, "type", ["typeId"])
+    const method = spec.methodId == null ? null : yield* availablePreset(spec.methodId, "method", ["methodId"], presets)
+    const paymentType = spec.typeId == null ? null : yield* availablePreset(spec.typeId, "type", ["typeId"], presets)
     const billingEntityId = spec.billingEntityId === undefined ? customer.billingEntityId : spec.billingEntityId
     if (billingEntityId !== null) {
       yield* existingBillingEntity(billingEntityId)
