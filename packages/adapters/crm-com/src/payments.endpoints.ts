@@ -58,6 +58,7 @@ import { listAnnex, makeLoader } from "./payment-loader.transformers.ts"
 import {
   answerCreated,
   answerShort,
+  attributeRecords,
   attributesOf,
   type CancellationRecord,
   cancellationId,
@@ -111,11 +112,12 @@ const asSessionUnit = (
   Effect.flatMap(sessionUnit(sessions, body.token), (unit) => asOneUnit(operation, body, work(unit)))
 
 /**
- * payments/create for the session's unit: the ledger payment, then its CRM.COM attributes. An
- * accounts receivable named by its id or number is found by the ledger's own customer lock, which
- * also reads the type and method presets (resolved by name from the process's preset list) — no
- * read before or beside core's statements; named by its name, or when the payment pays invoices or
- * bills (looked up on the account), it is searched first.
+ * payments/create for the session's unit: the ledger payment with its CRM.COM attributes record,
+ * written by the ledger in the payment's unit (one insert). An accounts receivable named by its id
+ * or number is found by the ledger's own customer lock, which also reads the type and method
+ * presets (resolved by name from the process's preset list) — no read before or beside core's
+ * statements; named by its name, or when the payment pays invoices or bills (looked up on the
+ * account), it is searched first.
  */
 const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) =>
   Effect.gen(function* () {
@@ -148,14 +150,15 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
         initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
         ...write.ledgerFields,
         ...(allocations.length === 0 ? {} : { allocations }),
-        ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
+        ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {}),
+        records: attributeRecords(write.attributes)
       })
       .pipe(
         Effect.catchTag("NotFound", (error) =>
           Effect.fail(error.entity === "customer" ? notFoundFor(account, "accounts receivable") : error)
         )
       )
-    return yield* Effect.provideService(answerCreated(detail, write.attributes), IdempotencyClaimed, true)
+    return yield* Effect.provideService(answerCreated(detail, write.attributes, true), IdempotencyClaimed, true)
   })
 
 /**

@@ -452,10 +452,20 @@ export const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
 
 const hasAttributes = (attributes: PaymentAttributes) => Object.values(attributes).some((value) => value !== null)
 
-/** Saves the attributes of a new payment (when there is anything to keep) and answers the short payment. */
-export const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes) =>
+/**
+ * A new payment's attributes as a record the ledger writes with it in its own unit
+ * (`CreatePaymentForInput.records`: one insert, nothing read); none when there is nothing to keep.
+ */
+export const attributeRecords = (attributes: PaymentAttributes) =>
+  hasAttributes(attributes) ? [{ dialect: dialectId, kind: recordKinds.payment, data: { ...attributes } }] : []
+
+/**
+ * Saves the attributes of a new payment (when there is anything to keep and the ledger did not
+ * write them with it: `written`) and answers the short payment.
+ */
+export const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes, written = false) =>
   Effect.gen(function* () {
-    if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
+    if (!written && hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
     const loader = makeLoader()
     return okEnvelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
   })

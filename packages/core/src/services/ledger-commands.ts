@@ -202,12 +202,24 @@ export const CreatePaymentInput = Schema.Struct({
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
 
+/** A dialect record written with a new payment: keyed by its public id, of its customer and payment. */
+export interface NewPaymentRecord {
+  readonly dialect: string
+  readonly kind: string
+  readonly data: Readonly<Record<string, unknown>>
+}
+
 /**
  * `CreatePaymentInput` naming the customer by one of its unique keys (`CustomerRef`: id, number or
  * public id) instead of its id, for a protocol that names customers so: the customer is found by
- * the command's own lock, with no read before it.
+ * the command's own lock, with no read before it. `records`: a dialect's records of the new payment
+ * (its vendor attributes), each inserted in the command's unit in one statement — the new payment
+ * vouches for its customer and scope, and its fresh public id for the key being free.
  */
-export type CreatePaymentForInput = Omit<CreatePaymentInput, "customerId"> & { readonly customer: CustomerRef }
+export type CreatePaymentForInput = Omit<CreatePaymentInput, "customerId"> & {
+  readonly customer: CustomerRef
+  readonly records?: ReadonlyArray<NewPaymentRecord> | undefined
+}
 
 /** Changes to a payment: amount, date, method, type only while draft; references any time. */
 export const UpdatePaymentInput = Schema.Struct({

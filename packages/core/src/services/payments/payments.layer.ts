@@ -37,6 +37,7 @@ import { paymentTransition, refused } from "../shared/lifecycle-steps.ts"
 import { afterGatewayCall, detailOf, noChildren, paymentDetail } from "../shared/payment-detail.ts"
 import {
   availablePreset,
+  insertPaymentRecords,
   oldestFirstAllocations,
   openPayment,
   parseAllocationRequests
@@ -92,12 +93,16 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
               const {
                 customerId: _customerId,
                 customer: _customer,
+                records,
                 ...rest
               } = fields as typeof fields & {
                 readonly customerId?: unknown
                 readonly customer?: unknown
+                readonly records?: ReadonlyArray<C.NewPaymentRecord> | undefined
               }
               const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets)
+              // A dialect's records of the new payment (its vendor attributes), in the same unit.
+              if (records !== undefined) yield* insertPaymentRecords(created, records)
               // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
               return created.gatewayId === null && allocations.length === 0
                 ? detailOf(created, noChildren)

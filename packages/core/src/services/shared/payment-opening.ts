@@ -11,6 +11,7 @@ import { Conflict, validationFailed } from "../../errors.ts"
 import { type ExternalRef, newPublicId, type Page, toBusinessDate } from "../../model/common.ts"
 import type { DocumentId, PresetId } from "../../model/ids.ts"
 import type { Customer, Document, Payment, PaymentPreset } from "../../model/records.ts"
+import { maskCardNumbersDeep } from "../../model/text.ts"
 import { LedgerStore, type New } from "../../ports/ledger-store.ts"
 import { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
@@ -281,4 +282,36 @@ export const oldestFirstAllocations = (
       cursor = page.nextCursor
     }
     return planned
+  })
+
+/**
+ * Inserts a dialect's records of a payment created in this unit (`CreatePaymentForInput.records`),
+ * each keyed by the payment's public id, one statement apiece: the payment was just created for its
+ * locked customer in the principal's scope, so nothing needs reading first. Card numbers in their
+ * data are masked like every other record's. A key taken already (a concurrent save under the new
+ * public id) is a concurrent modification, as in `saveDialectRecord`.
+ */
+export const insertPaymentRecords = (payment: Payment, records: ReadonlyArray<C.NewPaymentRecord>) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const at = yield* now
+    for (const record of records) {
+      yield* store.dialectRecords
+        .insert({
+          dialect: record.dialect,
+          kind: record.kind,
+          key: payment.publicId,
+          customerId: payment.customerId,
+          paymentId: payment.id,
+          data: maskCardNumbersDeep(record.data) as Readonly<Record<string, unknown>>,
+          createdAt: at,
+          updatedAt: at
+        })
+        .pipe(
+          Effect.catchIf(
+            (error) => error instanceof Conflict && error.reason === "duplicate",
+            (error) => Effect.fail(new Conflict({ reason: "concurrent-modification", message: error.message }))
+          )
+        )
+    }
   })
