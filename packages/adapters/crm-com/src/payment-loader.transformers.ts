@@ -22,6 +22,7 @@ import {
   type Payment,
   type PaymentAnnex,
   type PaymentAnnexRequest,
+  type PaymentDetail,
   type PaymentId,
   type PaymentPreset,
   type PaymentViewDetail,
@@ -103,6 +104,23 @@ export const makeLoader = () => {
         }
       }
     },
+    /**
+     * Reads the invoices and bills a page of payments is allocated to that are not loaded yet, in
+     * one read (per 1000), so rendering the page looks no document up by itself.
+     */
+    prefetchDocuments: (details: ReadonlyArray<PaymentDetail>) =>
+      Effect.gen(function* () {
+        const ids = [
+          ...new Set(details.flatMap((detail) => detail.allocations.map((allocation) => allocation.documentId)))
+        ].filter((id) => !documents.has(String(id)))
+        if (ids.length === 0) return
+        const service = yield* Documents
+        for (let start = 0; start < ids.length; start += 1000) {
+          const chunk = ids.slice(start, start + 1000)
+          const found = yield* everyPage((cursor) => service.listDocuments({ ids: chunk, cursor, limit: 1000 }))
+          for (const document of found) documents.set(String(document.id), document)
+        }
+      }),
     customer: (id: CustomerId) =>
       memo(
         customers,

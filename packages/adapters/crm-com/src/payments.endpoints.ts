@@ -210,6 +210,7 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
       })
       const details = yield* payments.paymentDetails(page.items)
       if (page.annex !== undefined) loader.seedAnnex(page.items, page.annex)
+      yield* loader.prefetchDocuments(details)
       for (const detail of details) {
         if (latest !== null && out.length >= latest) break
         if (category !== undefined && (yield* attributesOf(detail.payment, loader)).category_id !== category.id)
