@@ -16,6 +16,7 @@ import {
   stringifyJsonExact
 } from "@paybridge/adapter-kit"
 import {
+  type CustomerRef,
   DialectRecords,
   IdempotencyClaimed,
   LedgerUnits,
@@ -138,14 +139,9 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
             )
             return yield* allocationsFor(searched, request.payment_amount, [...invoices, ...bills])
           })
-    const detail = yield* payments
-      .createPayment({
-        customer:
-          searched !== null
-            ? { id: searched.id }
-            : account.field === "id"
-              ? { publicId: account.value.toUpperCase() }
-              : { number: account.value },
+    const create = (customer: CustomerRef) =>
+      payments.createPayment({
+        customer,
         amount: request.payment_amount,
         initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
         ...write.ledgerFields,
@@ -153,11 +149,21 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
         ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {}),
         records: attributeRecords(write.attributes)
       })
-      .pipe(
-        Effect.catchTag("NotFound", (error) =>
-          Effect.fail(error.entity === "customer" ? notFoundFor(account, "accounts receivable") : error)
-        )
-      )
+    const detail =
+      searched !== null
+        ? yield* create({ id: searched.id })
+        : yield* create(
+            account.field === "id" ? { publicId: account.value.toUpperCase() } : { number: account.value }
+          ).pipe(
+            Effect.catchTag("NotFound", (error) =>
+              error.entity !== "customer"
+                ? Effect.fail(error)
+                : account.field === "id"
+                  ? // Not a ledger public id: maybe the CRM.COM id of a migrated account (nothing was written).
+                    Effect.flatMap(resolveCustomer(account), (found) => create({ id: found.id }))
+                  : Effect.fail(notFoundFor(account, "accounts receivable"))
+            )
+          )
     return yield* Effect.provideService(answerCreated(detail, write.attributes, true), IdempotencyClaimed, true)
   })
 
