@@ -241,22 +241,16 @@ export interface PaymentAnnexRequest {
   /** The actors of the payment's first and last event (by event id; the same event when it has one). */
   readonly firstAndLastActors?: boolean | undefined
   /** A dialect record keyed by the payment's ledger id (`payment-id`, the default) or its public id. */
-  readonly record?:
-    | {
-        readonly dialect: string
-        readonly kind: string
-        readonly key?: "payment-id" | "payment-public-id" | undefined
-      }
-    | undefined
+  readonly record?: (DialectRecordKind & { readonly key?: "payment-id" | "payment-public-id" | undefined }) | undefined
   /** A dialect record keyed by the payment's customer's public id (a dialect's per-customer record). */
-  readonly customerRecord?: { readonly dialect: string; readonly kind: string } | undefined
+  readonly customerRecord?: DialectRecordKind | undefined
 }
 
+/** A kind of dialect record. */
+export type DialectRecordKind = { readonly dialect: string; readonly kind: string }
+
 /** An event's actor as the event log keeps it. */
-export interface EventActor {
-  readonly actorId: ActorId
-  readonly actorName: string
-}
+export type EventActor = { readonly actorId: ActorId; readonly actorName: string }
 
 /** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
 export interface PaymentAnnex {
@@ -387,10 +381,7 @@ export interface PaymentView {
 export type CustomerRef = { readonly id: CustomerId } | { readonly number: string } | { readonly publicId: string }
 
 /** A customer as locked, with the payment presets the lock was asked to bring along. */
-export interface LockedCustomer {
-  readonly customer: Customer
-  readonly presets: ReadonlyArray<PaymentPreset>
-}
+export type LockedCustomer = { readonly customer: Customer; readonly presets: ReadonlyArray<PaymentPreset> }
 
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
