@@ -59,6 +59,7 @@ import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
+import { leanMapperOf } from "./store/payment-children.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 
 /** The table behind each id space (their `id` columns are SQLite AUTOINCREMENT / PostgreSQL serial). */
@@ -112,6 +113,28 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
             locked && isPostgres ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}
           )) as CustomerRow | null
           return row === null ? null : customerFromRow(row)
+        })
+      ),
+
+    // One statement: the customer locked and whether it has unpaid documents. On PostgreSQL the
+    // check runs after the row lock is taken and in a fresh snapshot (a VOLATILE function, see
+    // migration 20261205500000); SQLite's write lock is held from the transaction's start.
+    lockCustomerForAllocation: (id) =>
+      Effect.flatMap(inTransaction, (locked) =>
+        use("lockCustomerForAllocation", async (em) => {
+          const rows = (await em.execute(
+            isPostgres
+              ? `select t.*, paybridge_has_unpaid_documents(t.id, t.currency) as has_unpaid_documents from (select * from customers where id = ?${locked ? " for update" : ""}) t`
+              : "select t.*, exists (select 1 from documents d where d.customer_id = t.id and d.kind in ('invoice', 'bill') and d.state = 'issued' and d.outstanding > 0 and d.currency = t.currency) as has_unpaid_documents from customers t where t.id = ?",
+            [id]
+          )) as ReadonlyArray<Record<string, unknown>>
+          const row = rows[0]
+          if (row === undefined) return null
+          const { has_unpaid_documents: unpaid, ...columns } = row
+          return {
+            customer: customerFromRow(leanMapperOf(em, CustomerEntity)(columns) as CustomerRow),
+            hasUnpaidDocuments: unpaid === true || unpaid === 1 || unpaid === 1n
+          }
         })
       ),
 
@@ -473,7 +496,10 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           if (ids.length !== rows.length) throw new Error("events.appendAll: the database returned fewer rows")
           // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.
           ids.sort((a, b) => a - b)
-          return rows.map((row, index) => ({ ...row, id: trustedId(ids[index] ?? 0) }))
+          return rows.map(({ attachedRecord: _attached, ...row }, index) => ({
+            ...row,
+            id: trustedId(ids[index] ?? 0)
+          }))
         }),
       list: (query: EventQuery) =>
         listById<LedgerEventRow, ReturnType<typeof ledgerEventFromRow>>(

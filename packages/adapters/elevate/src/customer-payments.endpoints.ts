@@ -23,7 +23,7 @@ import {
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import {
-  type CustomerPaymentRow,
+  CustomerPaymentRow,
   compilePaymentQuery,
   customerPaymentFields,
   customerPaymentValue,
@@ -46,6 +46,7 @@ import {
   ledgerIdOf,
   methodPresetId,
   missing,
+  type PaymentAttributes,
   pagesInLedgerOrder,
   paymentAttributesOf,
   recordOf,
@@ -340,10 +341,12 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
         const billRunType = body.billRunType ?? "NORMAL"
         const { negative, magnitude } = splitSign(amount)
         const methodId = negative ? null : yield* methodPresetId(type)
-        const elevateId = yield* unit(
+        // The unit answers the row it created (a replay answers it again without reading); a debit,
+        // or a key claimed before rows were stored, answers an id that is read back.
+        const result = yield* unit(
           "createCustomerPayment",
           body,
-          Schema.Int,
+          Schema.Union([Schema.Int, CustomerPaymentRow]),
           Effect.gen(function* () {
             if (negative) {
               const entry = yield* balances.adjustBalance({
@@ -359,23 +362,29 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
               )
               return debitIdBase + entry.id
             }
-            const detail = yield* payments.createPayment({
-              customerId: body.customerId,
-              amount: magnitude,
-              allocateOldestFirst: true,
-              ...(methodId === null ? {} : { methodId }),
-              description: body.description ?? null,
-              thirdPartyReference: body.reference ?? null
-            })
-            const attributes = { type, billRunType, customerPaymentType: "CUSTOMER", paymentProviderId: null }
-            yield* saveRecord(kinds.payment, String(detail.payment.id), attributes, {
-              customerId: detail.payment.customerId,
-              paymentId: detail.payment.id
-            })
-            return detail.payment.id
+            const attributes: PaymentAttributes = {
+              type,
+              billRunType,
+              customerPaymentType: "CUSTOMER",
+              paymentProviderId: null
+            }
+            // The attribute record is written with the payment's events (no statement of its own),
+            // and the answer is built from what the unit returns.
+            const detail = yield* payments.createPayment(
+              {
+                customerId: body.customerId,
+                amount: magnitude,
+                allocateOldestFirst: true,
+                ...(methodId === null ? {} : { methodId }),
+                description: body.description ?? null,
+                thirdPartyReference: body.reference ?? null
+              },
+              { record: { dialect: dialectId, kind: kinds.payment, data: { ...attributes } } }
+            )
+            return paymentRow(detail.payment, attributes, yield* firstInvoiceOf(detail))
           })
         )
-        return created(toCustomerPayment(yield* customerPaymentById(elevateId)))
+        return created(toCustomerPayment(typeof result === "number" ? yield* customerPaymentById(result) : result))
       })
   }),
   endpoint({

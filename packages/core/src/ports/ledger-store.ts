@@ -360,6 +360,14 @@ export interface PaymentView {
   readonly events: ReadonlyArray<LedgerEvent>
 }
 
+/** A dialect record written with an event (`events.appendAll`): its key and data; links and dates come from the event. */
+export interface AttachedRecord {
+  readonly dialect: string
+  readonly kind: string
+  readonly key: string
+  readonly data: Record<string, unknown>
+}
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -373,6 +381,14 @@ export class LedgerStore extends Context.Service<
     readonly transaction: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
     readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
+    /**
+     * `lockCustomer`, and in the same statement whether the customer has an issued invoice or bill
+     * in its own currency with something outstanding, as committed when the lock is held (what
+     * oldest-first allocation would pay; `false` spares reading those documents).
+     */
+    readonly lockCustomerForAllocation: (
+      id: CustomerId
+    ) => Op<{ readonly customer: Customer; readonly hasUnpaidDocuments: boolean } | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
     /**
      * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is
@@ -545,8 +561,14 @@ export class LedgerStore extends Context.Service<
     }
     readonly events: {
       readonly append: (row: New<LedgerEvent>) => Write<LedgerEvent>
-      /** Appends several events in one statement, in the order given (ids ascending). */
-      readonly appendAll: (rows: ReadonlyArray<New<LedgerEvent>>) => Write<ReadonlyArray<LedgerEvent>>
+      /**
+       * Appends several events in one statement, in the order given (ids ascending). An event's
+       * `attachedRecord` is written by that same statement as a dialect record linked to the event's
+       * customer and payment, dated at the event (replacing the record under its key).
+       */
+      readonly appendAll: (
+        rows: ReadonlyArray<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }>
+      ) => Write<ReadonlyArray<LedgerEvent>>
       readonly list: (query: EventQuery) => ListOp<LedgerEvent>
     }
     /** Vendor-only objects of the dialects (see `DialectRecord`); listed by id ascending. */

@@ -42,9 +42,9 @@ import {
   parseAllocationRequests
 } from "../shared/payment-opening.ts"
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
-import { currentPrincipal, found, inScope, lockCustomer } from "../shared/record-access.ts"
+import { currentPrincipal, found, inScope, lockCustomer, lockCustomerForAllocation } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
-import { PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
+import { type CreatePaymentOptions, PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
 
 const referenceFields = [
   "description",
@@ -62,18 +62,25 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       const store = yield* LedgerStore
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
-      const createPayment = Effect.fn("Payments.createPayment")(function* (input: C.CreatePaymentInput) {
+      const createPayment = Effect.fn("Payments.createPayment")(function* (
+        input: C.CreatePaymentInput,
+        options: CreatePaymentOptions = {}
+      ) {
         return yield* afterGatewayCall(
           yield* mutation(
             "createPayment",
             input,
             PaymentDetail,
             Effect.gen(function* () {
-              const customer = yield* lockCustomer(input.customerId)
+              // Oldest-first allocation learns with the lock whether anything is unpaid (one statement);
+              // only then are the unpaid documents read.
+              const { customer, hasUnpaidDocuments } = input.allocateOldestFirst
+                ? yield* lockCustomerForAllocation(input.customerId)
+                : { customer: yield* lockCustomer(input.customerId), hasUnpaidDocuments: false }
               const currency = yield* ensureCurrency(input.currency, customer)
               const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
               const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
-              const allocations = input.allocateOldestFirst
+              const allocations = hasUnpaidDocuments
                 ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
                 : explicit
               const {
@@ -84,7 +91,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 allocateOldestFirst: _allocateOldestFirst,
                 ...rest
               } = input
-              const created = yield* openPayment(customer, { ...rest, amount, allocations })
+              const created = yield* openPayment(customer, { ...rest, amount, allocations }, options.record)
               // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
               return created.gatewayId === null && allocations.length === 0
                 ? detailOf(created, noChildren)

@@ -4,14 +4,15 @@
  * draft, allocated and posted; or, through a
  * gateway this server drives, allocated, left pending with a charge attempt booked, the gateway
  * called after the commit (`gateway-attempts.ts`). Also the allocations a new payment asks for (explicit ones parsed exactly, and the
- * rest of the payment spread over the customer's unpaid invoices and bills oldest first).
+ * rest of the payment spread over the customer's unpaid invoices and bills oldest first). A
+ * dialect record the caller passes is written with the payment's creation event.
  */
 import { Effect } from "effect"
 import { Conflict, validationFailed } from "../../errors.ts"
 import { type ExternalRef, newPublicId, type Page, toBusinessDate } from "../../model/common.ts"
 import type { DocumentId, PresetId } from "../../model/ids.ts"
 import type { Customer, Document, Payment, PaymentPreset } from "../../model/records.ts"
-import { LedgerStore, type New } from "../../ports/ledger-store.ts"
+import { type AttachedRecord, LedgerStore, type New } from "../../ports/ledger-store.ts"
 import { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import { CommandContext } from "../command-context.ts"
@@ -48,7 +49,7 @@ export const availablePreset = (id: PresetId, kind: PaymentPreset["kind"], path:
  * since): validates references and allocations first, then inserts it posted (nothing to
  * allocate), or as a draft and allocates and posts it, or books its gateway charge (pending).
  */
-export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
+export const openPayment = (customer: Customer, spec: NewPaymentSpec, record?: Omit<AttachedRecord, "key">) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const context = yield* CommandContext
@@ -146,12 +147,16 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
             balanceAfterPosting: customer.balance + spec.amount
           }
     let created = yield* insertNumbered(row, postedState !== null)
-    const createdEvent = paymentEventOf("payment.created", created, {
-      referenceNumber: created.referenceNumber,
-      amount: minor(created.amount),
-      currency: created.currency,
-      paymentDate: created.paymentDate
-    })
+    const createdEvent = {
+      ...paymentEventOf("payment.created", created, {
+        referenceNumber: created.referenceNumber,
+        amount: minor(created.amount),
+        currency: created.currency,
+        paymentDate: created.paymentDate
+      }),
+      // The caller's dialect record of the payment is written with its creation event.
+      ...(record === undefined ? {} : { attachedRecord: { ...record, key: String(created.id) } })
+    }
 
     if (postedState !== null) {
       const entry = yield* moveBalanceOf(customer, {

@@ -76,6 +76,20 @@ export const lockCustomer = (id: CustomerId) =>
     Effect.flatMap(LedgerStore, (store) => Effect.flatMap(store.lockCustomer(id), found("customer", id)))
   )
 
+/** `lockCustomer`, and whether the customer has unpaid documents in its currency, in one store statement. */
+export const lockCustomerForAllocation = (id: CustomerId) =>
+  Effect.andThen(
+    inScope(id),
+    Effect.flatMap(LedgerStore, (store) =>
+      Effect.flatMap(store.lockCustomerForAllocation(id), (locked) =>
+        Effect.map(found("customer", id)(locked?.customer ?? null), (customer) => ({
+          customer,
+          hasUnpaidDocuments: locked?.hasUnpaidDocuments ?? false
+        }))
+      )
+    )
+  )
+
 /** Locks the payment's customer, then returns the payment as it is under the lock. */
 export const lockPayment = Effect.fnUntraced(function* (id: PaymentId) {
   const payment = yield* visiblePayment(id)
