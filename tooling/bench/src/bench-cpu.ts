@@ -162,12 +162,13 @@ const runDatabase = async (database: DatabaseKind) => {
       inspector.disconnect()
       log(`  profile of the measured rounds: ${file}`)
     }
-    const floorCost = median(samples.get(targets.find((target) => target.server === "floor") ?? targets[0]!) ?? [])
+    const floorTarget = targets.find((target) => target.server === "floor")
+    const floorCost = floorTarget === undefined ? Number.NaN : median(samples.get(floorTarget) ?? [])
     log(`  ${requests} requests × ${rounds} rounds per target after ${warmup} warm-up (median µs CPU per request)`)
     log(`  ${"operation".padEnd(10)} ${"protocol".padEnd(20)} ${"endpoint".padEnd(30)} ${"µs/req".padStart(8)} ×floor`)
     for (const target of targets) {
       const cost = median(samples.get(target) ?? [])
-      const ratio = target.server === "floor" ? "1.00" : (cost / floorCost).toFixed(2)
+      const ratio = Number.isNaN(floorCost) ? "–" : (cost / floorCost).toFixed(2)
       log(
         `  ${target.operation.padEnd(10)} ${target.protocol.padEnd(20)} ${target.endpoint.padEnd(30)} ${cost.toFixed(0).padStart(8)} ${ratio.padStart(6)}`
       )
