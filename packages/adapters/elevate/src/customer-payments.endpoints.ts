@@ -7,7 +7,15 @@
  * only; otherwise it reads the customer's posted payments (narrowed in SQL by date and id bounds) and
  * filters and sorts them in process (no scan limit).
  */
-import { allPages, created, type Endpoint, endpoint, ok, paymentByVendorId } from "@paybridge/adapter-kit"
+import {
+  allPages,
+  created,
+  type Endpoint,
+  endpoint,
+  ok,
+  paymentByVendorId,
+  paymentViewByVendorId
+} from "@paybridge/adapter-kit"
 import {
   type BalanceEntry,
   type BalanceEntryKind,
@@ -263,10 +271,14 @@ const customerPaymentById = (id: number) =>
       if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
       return row
     }
-    // A payment migrated from Elevate answers its Elevate id (issue 16.2).
-    const detail = yield* paymentByVendorId(dialectId, String(id), ledgerIdOf(PaymentId, id))
+    // A payment migrated from Elevate answers its Elevate id (issue 16.2); its attribute record
+    // (keyed by the ledger id) comes in the same read.
+    const view = yield* paymentViewByVendorId(dialectId, String(id), ledgerIdOf(PaymentId, id), {
+      keyedRecords: [{ dialect: dialectId, kind: kinds.payment, key: "payment-id" }]
+    })
+    const detail = view.detail
     if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
-    const record = yield* recordOf(kinds.payment, String(detail.payment.id))
+    const record = view.records.find((candidate) => candidate.key === String(detail.payment.id))
     return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
   })
 
