@@ -501,10 +501,7 @@ const budgets: Record<string, Budget> = {
     statements: 13,
     open: `${createFlow}; the payment is created posted at the client's posting instant in one step, but the account is read to check the request before core locks it, and the answer reads the account, its attribute record, the payment and its creation event (the creator's name) again`
   },
-  "Elevate POST customer-payments": {
-    statements: 14,
-    open: `${createFlow}; unpaid documents are read for oldest-first allocation, the attribute record save checks the payment and whether the key is taken before its one-statement insert, and the answer re-reads the payment view and its attribute record`
-  },
+  "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": {
     statements: 17,
     open: `${createFlow}; the customer and provider are read before the unit and again in it, the attribute record save checks the payment and whether the key is taken before its one-statement insert, and the answer re-reads the payment view twice and the provider`
