@@ -13,7 +13,7 @@ import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
-import type { BusinessDate, ExternalRef, Page } from "../model/common.ts"
+import type { ActorId, BusinessDate, ExternalRef, Page } from "../model/common.ts"
 import type {
   AllocationId,
   BillingEntityId,
@@ -244,17 +244,23 @@ export interface PaymentQuery extends Paging {
 
 /**
  * What a vendor list shows beside each payment of a page, read in the page's statement (no row of
- * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event)
- * and the data of a dialect record keyed by the payment's id; and, as lists of their own within
- * the payment's row, what hangs off it (its children, the numbers of the documents it is
- * allocated to, its events of some types, the dialect records keyed by its reversals' ids).
+ * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event),
+ * who made and who last changed it (the actors of its first and last event), the data of a dialect
+ * record keyed by the payment's id (or public id) and of one keyed by its customer's public id; and,
+ * as lists within the payment's row, what hangs off it (its children, the numbers of the documents
+ * it is allocated to, its events of some types, the dialect records keyed by its reversals' ids).
  */
 export interface PaymentAnnexRequest {
   readonly customer?: boolean | undefined
   /** The names of the payment's type and method presets. */
   readonly presetNames?: boolean | undefined
   readonly creationEvent?: boolean | undefined
-  readonly record?: { readonly dialect: string; readonly kind: string } | undefined
+  /** The actors of the payment's first and last event (by event id; the same event when it has one). */
+  readonly firstAndLastActors?: boolean | undefined
+  /** A dialect record keyed by the payment's ledger id (`payment-id`, the default) or its public id. */
+  readonly record?: (DialectRecordKind & { readonly key?: "payment-id" | "payment-public-id" | undefined }) | undefined
+  /** A dialect record keyed by the payment's customer's public id (a dialect's per-customer record). */
+  readonly customerRecord?: DialectRecordKind | undefined
   /** Its allocations, reversals, collections and refunds (as `payments.children` reads them). */
   readonly children?: boolean | undefined
   /** The numbers of the documents its allocations name. */
@@ -262,8 +268,14 @@ export interface PaymentAnnexRequest {
   /** Its events of these types. */
   readonly events?: ReadonlyArray<LedgerEventType> | undefined
   /** The dialect records of this dialect and kind whose key is the id of one of its reversals. */
-  readonly reversalRecords?: { readonly dialect: string; readonly kind: string } | undefined
+  readonly reversalRecords?: DialectRecordKind | undefined
 }
+
+/** A kind of dialect record. */
+export type DialectRecordKind = { readonly dialect: string; readonly kind: string }
+
+/** An event's actor as the event log keeps it. */
+export type EventActor = { readonly actorId: ActorId; readonly actorName: string }
 
 /** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
 export interface PaymentAnnex {
@@ -271,8 +283,13 @@ export interface PaymentAnnex {
   /** `undefined`: not asked; `null`: the payment has no such preset. */
   readonly typeName?: string | null | undefined
   readonly methodName?: string | null | undefined
-  readonly creator: { readonly actorId: number; readonly actorName: string } | null
+  readonly creator: EventActor | null
+  /** `undefined`: not asked; `null`: the payment has no event. */
+  readonly firstActor?: EventActor | null | undefined
+  readonly lastActor?: EventActor | null | undefined
   readonly record: Readonly<Record<string, unknown>> | null
+  /** `undefined`: not asked; `null`: the customer has no such record. */
+  readonly customerRecord?: Readonly<Record<string, unknown>> | null | undefined
   /** Asked for (lists oldest first): its children, the number of each document they name, its events. */
   readonly children?: PaymentChildren | undefined
   readonly documentNumbers?: ReadonlyMap<DocumentId, string> | undefined
@@ -392,6 +409,28 @@ export interface PaymentView {
   readonly events: ReadonlyArray<LedgerEvent>
 }
 
+/** A customer named by one of its unique keys: its ledger id, its number or its public id. */
+export type CustomerRef = { readonly id: CustomerId } | { readonly number: string } | { readonly publicId: string }
+
+/**
+ * A customer as locked, with the payment presets the lock was asked to bring along and, when asked,
+ * whether it has an issued invoice or bill in its own currency with something outstanding (what
+ * oldest-first allocation would pay; `false` when not asked or none).
+ */
+export type LockedCustomer = {
+  readonly customer: Customer
+  readonly presets: ReadonlyArray<PaymentPreset>
+  readonly hasUnpaidDocuments: boolean
+}
+
+/** A dialect record written with an event (`events.appendAll`): its key and data; links and dates come from the event. */
+export interface AttachedRecord {
+  readonly dialect: string
+  readonly kind: string
+  readonly key: string
+  readonly data: Record<string, unknown>
+}
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -405,6 +444,18 @@ export class LedgerStore extends Context.Service<
     readonly transaction: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
     readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
+    /**
+     * `lockCustomer` by any unique key of the customer (`CustomerRef`), bringing along in the same
+     * statement the payment presets of `presetIds` (those a new payment names; absent ones are left
+     * out), so a create finds its customer and checks its presets without a read of its own; with
+     * `unpaidDocuments`, also whether the customer has unpaid documents in its currency, as committed
+     * when the lock is held (`false` spares oldest-first allocation reading them).
+     */
+    readonly lockCustomerWith: (
+      customer: CustomerRef,
+      presetIds: ReadonlyArray<PresetId>,
+      options?: { readonly unpaidDocuments?: boolean }
+    ) => Op<LockedCustomer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
     /**
      * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is
@@ -577,8 +628,14 @@ export class LedgerStore extends Context.Service<
     }
     readonly events: {
       readonly append: (row: New<LedgerEvent>) => Write<LedgerEvent>
-      /** Appends several events in one statement, in the order given (ids ascending). */
-      readonly appendAll: (rows: ReadonlyArray<New<LedgerEvent>>) => Write<ReadonlyArray<LedgerEvent>>
+      /**
+       * Appends several events in one statement, in the order given (ids ascending). An event's
+       * `attachedRecord` is written by that same statement as a dialect record linked to the event's
+       * customer and payment, dated at the event (replacing the record under its key).
+       */
+      readonly appendAll: (
+        rows: ReadonlyArray<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }>
+      ) => Write<ReadonlyArray<LedgerEvent>>
       readonly list: (query: EventQuery) => ListOp<LedgerEvent>
     }
     /** Vendor-only objects of the dialects (see `DialectRecord`); listed by id ascending. */
