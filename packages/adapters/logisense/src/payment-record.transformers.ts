@@ -34,13 +34,14 @@ import {
 import type { LogisensePaymentWrite } from "./logisense.schemas.ts"
 import {
   businessDayOf,
+  dialectName,
   emptyExtras,
   extrasFromData,
   extrasToData,
   hasExtras,
   type RowExtras
 } from "./logisense.transformers.ts"
-import { orNull, type Resolver } from "./payment-resolver.transformers.ts"
+import { orNull, type Resolver, recordKinds } from "./payment-resolver.transformers.ts"
 
 import {
   checkBaseAmount,
@@ -108,8 +109,17 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
       return yield* recordChecked(resolver, written, path)
     }
     const amountText = body.amount
+    // Without a `baseAmount` (the one attribute the account decides) the vendor attributes are known now:
+    // core writes their record with the payment's creation event (no statement of its own).
+    const early = body.baseAmount == null ? recordExtras(body, null) : null
+    const attached =
+      early !== null && hasExtras(early)
+        ? { record: { dialect: dialectName, kind: recordKinds.payment, data: extrasToData(early) } }
+        : {}
     const opened = yield* limitsAsValidation(at("invoiceAmount"))(
-      referencesAsValidation(path)(paymentsService.createPaymentOnAccount(recordInput(body, body.accountId, null)))
+      referencesAsValidation(path)(
+        paymentsService.createPaymentOnAccount(recordInput(body, body.accountId, null), attached)
+      )
     ).pipe(
       Effect.map((created) => ({ refusal: null, ...created })),
       // What core refuses (an unknown account, an amount the currency cannot hold …) is reported as the checks
@@ -124,17 +134,11 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
     const issues: Array<FieldIssue> = []
     const parsed = parseMinorUnits(amountText, account.currency)
     if (Result.isFailure(parsed)) issues.push({ path: at("amount"), message: parsed.failure.message })
-    const baseAmount = checkBaseAmount(
-      body.baseAmount,
-      amountText,
-      account,
-      yield* ownerCurrencyOf(account),
-      path,
-      issues
-    )
+    const ownerCurrency = body.baseAmount == null ? account.currency : yield* ownerCurrencyOf(account)
+    const baseAmount = checkBaseAmount(body.baseAmount, amountText, account, ownerCurrency, path, issues)
     if (issues.length > 0) return yield* invalid(issues)
-    const extras = recordExtras(body, baseAmount)
-    if (hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
+    const extras = early ?? recordExtras(body, baseAmount)
+    if (early === null && hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
     yield* seedWritten(resolver, detail.payment, account, extras, null)
     return detail
   })
