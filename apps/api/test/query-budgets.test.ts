@@ -303,15 +303,6 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
     })
   ],
   [
-    "LogiSense POST Payment/ (vendor attributes: their record too)",
-    () => ({
-      method: "POST",
-      path: "/logisense/api/v6/Payment/",
-      headers: { ...bearer(sessions.logisenseToken), ...key() },
-      body: `{"accountId":${nextOther().id},"amount":12.34,"detail":"budget","cardTypeId":7,"billRunHistoryId":12,"automaticDisburse":false}`
-    })
-  ],
-  [
     "Elevate POST customer-payments",
     () => ({
       method: "POST",
@@ -566,10 +557,6 @@ const budgets: Record<string, Budget> = {
     open: `${createFlow}; the token's unit is read to check it still exists and is not retired (dialect records, not cached), and the payment's CRM.COM attributes record is one insert of its own in core's unit (SQLite has no multi-table insert)`
   },
   "LogiSense POST Payment/": issueCreate,
-  "LogiSense POST Payment/ (vendor attributes: their record too)": {
-    statements: 10,
-    open: `${createFlow}; the attributes record is written with the events (no statement of its own), but the answer names the vendor references it sets (card type, bill run) from their reference records, one read each`
-  },
   "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": {
     statements: 17,
