@@ -387,6 +387,48 @@ describe("Silver payments over the ledger", () => {
     expect((providers.json as Array<{ name: string }>).map((row) => row.name)).toEqual(["Acme Billing"])
   })
 
+  it("pages customers and providers with Silver's page numbers, page sizes, last page and Link header", async () => {
+    for (const name of ["Bea", "Cy", "Dan", "Eve"]) {
+      const made = await bench.send({
+        method: "POST",
+        path: "/customers/",
+        body: { name, address_1: "1 St", city: "Iasi", country: "RO", company: `${name} SRL` }
+      })
+      expect(made.status, made.text).toBe(201)
+    }
+    const names = (response: { json: unknown }) => (response.json as Array<{ name: string }>).map((row) => row.name)
+    const second = await bench.send({ method: "GET", path: "/customers/", query: { page_size: "2", page: "2" } })
+    expect(names(second)).toEqual(["Cy", "Dan"])
+    expect((second.json as Array<{ company: string }>).map((row) => row.company)).toEqual(["Cy SRL", "Dan SRL"])
+    expect(second.headers.get("link")).toBe(
+      [
+        `<${root}/customers/?page=3&page_size=2; rel="next">`,
+        `<${root}/customers/?page_size=2; rel="prev">`,
+        `<${root}/customers/?page=1&page_size=2; rel="first">`,
+        `<${root}/customers/?page=3&page_size=2; rel="last">`
+      ].join(", ")
+    )
+    const last = await bench.send({ method: "GET", path: "/customers/", query: { per_page: "2", page: "last" } })
+    expect(names(last)).toEqual(["Eve"])
+    expect(last.headers.get("link")).toContain('<http://paybridge.test/silver/customers/?page=2&per_page=2; rel="prev">')
+    expect(names(await bench.send({ method: "GET", path: "/customers/" }))).toEqual([
+      "Ada Customer",
+      "Bea",
+      "Cy",
+      "Dan",
+      "Eve"
+    ])
+    for (const page of ["4", "0", "x", "99999999999999999999"]) {
+      const beyond = await bench.send({ method: "GET", path: "/customers/", query: { page_size: "2", page } })
+      expect({ status: beyond.status, body: beyond.json }).toEqual({ status: 404, body: { detail: "Invalid page." } })
+    }
+    const providers = await bench.send({ method: "GET", path: "/providers/", query: { page: "last" } })
+    expect(names(providers)).toEqual(["Presslabs"])
+    expect(providers.headers.get("link")).toBe(
+      `<${root}/providers/?page=1; rel="first">, <${root}/providers/?page=1; rel="last">`
+    )
+  })
+
   it("retries a create carrying a document under the same idempotency key and gets the same payment", async () => {
     const request = {
       method: "POST",

@@ -105,7 +105,17 @@ export interface Paging {
   readonly limit: number
 }
 
-export interface CustomerQuery extends Paging {
+/**
+ * Page-number paging of a list ordered by id (vendors' numbered pages): skips `offset` rows in SQL
+ * (never read) and, with `withTotal`, counts every match in the same statement as the page's `total`.
+ * A cursor of such a page resumes at the next offset.
+ */
+export interface OffsetPaging {
+  readonly offset?: number | undefined
+  readonly withTotal?: boolean | undefined
+}
+
+export interface CustomerQuery extends Paging, OffsetPaging {
   readonly ids?: ReadonlyArray<CustomerId> | undefined
   /** Exactly this public id / customer number (unique keys: at most one row, found by index). */
   readonly publicId?: string | undefined
@@ -386,7 +396,7 @@ export class LedgerStore extends Context.Service<
     readonly billingEntities: {
       readonly insert: (row: New<BillingEntity>) => Write<BillingEntity>
       readonly get: (id: BillingEntityId) => Op<BillingEntity | null>
-      readonly list: (paging: Paging) => ListOp<BillingEntity>
+      readonly list: (paging: Paging & OffsetPaging) => ListOp<BillingEntity>
     }
     readonly customers: {
       readonly insert: (row: New<Customer>) => Write<Customer>
