@@ -105,6 +105,10 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
       id: number
     }
   ).id
+  // More providers than one page of the provider list measured below (a page of one).
+  for (let i = 0; i < 3; i++) {
+    await trpc("billingEntities.create", { name: `Provider ${i}`, flow: "invoice", defaultCurrency: "EUR" })
+  }
   const big = (await trpc("customers.create", { name: "Big", number: "1001", currency: "EUR" })) as {
     id: number
     number: string
@@ -400,6 +404,22 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
     })
   ],
   [
+    "Silver GET customers/ (a page of one)",
+    () => ({
+      method: "GET",
+      path: "/silver/customers/?page=2&page_size=1",
+      headers: { authorization: `Token ${sessions.apiKey}` }
+    })
+  ],
+  [
+    "Silver GET providers/ (the last page of one)",
+    () => ({
+      method: "GET",
+      path: "/silver/providers/?page=last&page_size=1",
+      headers: { authorization: `Token ${sessions.apiKey}` }
+    })
+  ],
+  [
     "CRM.COM GET payments/list (type and method filters)",
     () => ({
       method: "GET",
@@ -529,6 +549,9 @@ const budgets: Record<string, Budget> = {
   "LogiSense GET Payment/Paged, a deep page": issueList,
   "Elevate GET customer-payments": issueList,
   "Elevate GET customer-payments, a deep page": issueList,
+  // Pages of one out of four customers / providers: rows read ≤ the page + 2 (a whole-table read is 4).
+  "Silver GET customers/ (a page of one)": { statements: 3, rows: 3 },
+  "Silver GET providers/ (the last page of one)": { statements: 3, rows: 3 },
   "Silver GET customers/C/payments/": {
     statements: 7,
     rows: 72,
