@@ -26,18 +26,17 @@ import {
   Payments
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
+import { rowQueryOf, toSilverRow } from "./payment-list.transformers.ts"
 import {
   claimDocument,
   customerOfPath,
   customerPayments,
+  customerShownIdOf,
   documentField,
   documentProblem,
   documentTakenPrefix,
-  type FilterablePayment,
-  filterPayments,
   isDocumentTaken,
   loadRecord,
-  orderPayments,
   type PaymentAttributes,
   recordFromView,
   saveAttributes,
@@ -71,6 +70,7 @@ import {
 } from "./silver.schemas.ts"
 import {
   type Body,
+  beyondIds,
   dialectId,
   isPlainObject,
   linksFor,
@@ -78,20 +78,18 @@ import {
   type OptionsRoute,
   optionsRoute,
   type Program,
-  paginate,
+  pageCount,
+  pageLink,
+  pageSizeOf,
   parseHyperlink,
   pathIdOf,
   redirectTest,
+  requestedPage,
   silverResponse,
   silverSuite,
   today
 } from "./silver.transformers.ts"
-import {
-  findUnpaidDocumentPayment,
-  toSilverUnpaidPayment,
-  unpaidDocumentPayments,
-  unpaidPatchRefusal
-} from "./unpaid-payments.transformers.ts"
+import { findUnpaidDocumentPayment, toSilverUnpaidPayment, unpaidPatchRefusal } from "./unpaid-payments.transformers.ts"
 
 // The two payment paths, the methods their views allow, and the proving tests the endpoints cite.
 const docSuite = "silver.vendor-doc.test.ts"
@@ -128,28 +126,33 @@ type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof 
 const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     const links = linksFor(request.url, request.basePath)
+    const size = pageSizeOf(request.query)
+    const asked = requestedPage(request.query)
+    if (asked === null || (asked !== "last" && beyondIds(asked, size))) return invalidPage()
     const customerId = yield* customerOfPath(request.params.customerId)
-    const records = customerId === null ? [] : yield* customerPayments(customerId)
-    const rows: Array<FilterablePayment> = records.map((record) => ({
-      silver: toSilverPayment(record, links),
-      amountMinor: silverView(record.payment).amount,
-      provider: record.provider
-    }))
-    // Open documents show as Silver's unpaid payments for what they still ask (issue 12.8).
-    for (const unpaid of customerId === null ? [] : yield* unpaidDocumentPayments(customerId, records))
-      rows.push({
-        silver: toSilverUnpaidPayment(unpaid, links),
-        amountMinor: unpaid.document.outstanding,
-        provider: unpaid.provider
-      })
-    const filtered = filterPayments(rows, request.query, yield* today)
-    const page = paginate(orderPayments(filtered, request.query.ordering), request.query, request.url)
-    if (!page.ok) return invalidPage()
-    return silverResponse(
-      200,
-      page.items.map((row) => row.silver),
-      { link: page.link }
-    )
+    const filters = rowQueryOf(request.query, yield* today)
+    // Payments and open documents (issue 12.8) filtered, ordered, paged and counted in one SQL read.
+    const found =
+      customerId === null || filters === null
+        ? { rows: [], total: 0, page: asked === "last" ? 1 : asked }
+        : yield* Payments.use((payments) =>
+            payments.listCustomerRows({ ...filters, customerId, page: asked, limit: size })
+          )
+    const pages = pageCount(found.total, size)
+    if (found.page > pages) return invalidPage()
+    const shown =
+      customerId !== null && found.rows.some((row) => row.source === "payment")
+        ? yield* customerShownIdOf(customerId)
+        : 0
+    const rows = found.rows
+    // Payments' links show the customer's Silver id when it was migrated (one read, only when a payment is listed).
+    const body =
+      customerId === null
+        ? []
+        : rows.map((row) =>
+            toSilverRow(row, { ledgerId: customerId, shownId: row.source === "payment" ? shown : customerId }, links)
+          )
+    return silverResponse(200, body, { link: pageLink(request.url, found.page, pages) })
   })
 
 type PaymentCreateRequest = DialectRequest<typeof SilverCustomerPath.Type, unknown, unknown>

@@ -12,6 +12,7 @@
 import { migratedLedgerId, shownCustomerId, shownNumericId } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
+  type BusinessDate,
   CollectionId,
   Collections,
   Conflict,
@@ -31,13 +32,7 @@ import {
 } from "@paybridge/core"
 import { Effect, Option, Schema } from "effect"
 import type { FieldErrors } from "./silver.errors.ts"
-import {
-  parseFilterBoolean,
-  parseFilterDecimal,
-  type SilverPayment,
-  type SilverStatus,
-  silverMoney
-} from "./silver.schemas.ts"
+import { type SilverPayment, type SilverStatus, silverMoney } from "./silver.schemas.ts"
 import {
   dialectId,
   documentPaymentKind,
@@ -160,127 +155,6 @@ export const toSilverPayment = (record: PaymentRecord, links: Links): SilverPaym
 }
 
 // ---------------------------------------------------------------------------------------------
-// Filters and ordering (PaymentFilter and OrderingFilter @00bc43d)
-
-export interface FilterablePayment {
-  readonly silver: SilverPayment
-  readonly amountMinor: bigint
-  readonly provider: BillingEntity | null
-}
-
-const isOpen = (status: SilverStatus) => status === "unpaid" || status === "pending"
-
-/**
- * Applies Silver's list filters. Returns `null` when a typed filter value is invalid, which made
- * django-filter's form invalid and the list empty.
- */
-export const filterPayments = (
-  rows: ReadonlyArray<FilterablePayment>,
-  query: Readonly<Record<string, string | undefined>>,
-  today: string
-): ReadonlyArray<FilterablePayment> => {
-  const given = (name: string): string | undefined => {
-    const value = query[name]
-    return value === undefined || value === "" ? undefined : value
-  }
-  const minText = given("min_amount")
-  const maxText = given("max_amount")
-  const min = minText === undefined ? undefined : parseFilterDecimal(minText)
-  const max = maxText === undefined ? undefined : parseFilterDecimal(maxText)
-  if (min === null || max === null) return []
-  const overdue = parseFilterBoolean(given("is_overdue"))
-  const visible = parseFilterBoolean(given("visible"))
-  const status = given("status")
-  const flow = given("flow")
-  const provider = given("provider")?.toLowerCase()
-  const currency = given("currency")?.toLowerCase()
-  // Amounts are compared in units of 10^-12 like parseFilterDecimal's result.
-  const scaled = (cents: bigint) => cents * 10n ** 10n
-  return rows.filter((row) => {
-    const { silver } = row
-    if (overdue === true && !(isOpen(silver.status) && silver.due_date !== null && silver.due_date < today)) {
-      return false
-    }
-    if (overdue === false && !(!isOpen(silver.status) || (silver.due_date !== null && silver.due_date >= today))) {
-      return false
-    }
-    if (visible !== null && silver.visible !== visible) return false
-    if (status !== undefined && silver.status !== status) return false
-    if (flow !== undefined && row.provider?.flow !== flow) return false
-    if (provider !== undefined && row.provider?.name.toLowerCase() !== provider) return false
-    if (min !== undefined && scaled(row.amountMinor) < min) return false
-    if (max !== undefined && scaled(row.amountMinor) > max) return false
-    if (currency !== undefined && silver.currency.toLowerCase() !== currency) return false
-    return true
-  })
-}
-
-const orderingFields = [
-  "id",
-  "customer",
-  "provider",
-  "amount",
-  "currency",
-  "due_date",
-  "status",
-  "visible",
-  "proforma",
-  "invoice"
-] as const
-type OrderingField = (typeof orderingFields)[number]
-
-const linkId = (link: string | null): number | null => {
-  if (link === null) return null
-  const match = /\/(\d+)\/$/u.exec(link)
-  return match === null ? null : Number(match[1])
-}
-
-const sortKey = (row: FilterablePayment, field: OrderingField): string | number | bigint | boolean | null => {
-  switch (field) {
-    case "id":
-      return row.silver.id
-    case "amount":
-      return row.amountMinor
-    case "customer":
-    case "provider":
-    case "proforma":
-    case "invoice":
-      return linkId(row.silver[field])
-    default:
-      return row.silver[field]
-  }
-}
-
-/** Compares like SQLite: NULL first ascending (so last descending), then values. */
-const compareValues = (a: ReturnType<typeof sortKey>, b: ReturnType<typeof sortKey>): number => {
-  if (a === b) return 0
-  if (a === null) return -1
-  if (b === null) return 1
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** DRF's OrderingFilter: `?ordering=a,-b` over serializer fields (not `url`); default `-due_date`; ties by id. */
-export const orderPayments = (
-  rows: ReadonlyArray<FilterablePayment>,
-  ordering: string | undefined
-): ReadonlyArray<FilterablePayment> => {
-  const requested = (ordering ?? "")
-    .split(",")
-    .map((term) => term.trim())
-    .filter((term) => (orderingFields as ReadonlyArray<string>).includes(term.replace(/^-/u, "")))
-  const terms = requested.length > 0 ? requested : ["-due_date"]
-  return [...rows].sort((a, b) => {
-    for (const term of terms) {
-      const descending = term.startsWith("-")
-      const field = term.replace(/^-/u, "") as OrderingField
-      const order = compareValues(sortKey(a, field), sortKey(b, field))
-      if (order !== 0) return descending ? -order : order
-    }
-    return a.silver.id - b.silver.id
-  })
-}
-
-// ---------------------------------------------------------------------------------------------
 // Loading a payment with its Silver attributes
 
 /** Silver attributes of a payment: its dialect record, or (for payments made elsewhere) its allocations. */
@@ -346,7 +220,14 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
       key: String(payment.id),
       customerId: payment.customerId,
       paymentId: payment.id,
-      data: attributesToData(attributes)
+      data: attributesToData(attributes),
+      // What the list filters and sorts on, in the record's indexed columns (`payment-list.transformers.ts`).
+      listColumns: {
+        date: attributes.dueDate as BusinessDate | null,
+        flag: attributes.visible,
+        proformaId: attributes.proformaId,
+        invoiceId: attributes.invoiceId
+      }
     })
   )
 

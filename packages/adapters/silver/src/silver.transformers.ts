@@ -112,7 +112,8 @@ type LinkId<K extends LinkKind> = (typeof linkIds)[K]["Type"]
  * (`0`, beyond the id range): callers answer as for an id the ledger does not hold.
  */
 export const pathIdOf = <Id>(kind: Schema.Codec<Id, number>, text: string): Id | null =>
-  Option.getOrNull(Schema.decodeOption(kind)(Number(text)))
+  // Ledger ids are 32-bit columns: a larger number names no ledger record (PostgreSQL refuses to compare it).
+  Number(text) > 2_147_483_647 ? null : Option.getOrNull(Schema.decodeOption(kind)(Number(text)))
 
 /**
  * DRF's `HyperlinkedRelatedField.to_internal_value`: the URL's path (host ignored, the mount's
@@ -253,7 +254,7 @@ export type PageResult<A> =
   | { readonly ok: false }
 
 /** Silver's Link header of page `page` of `pages`. */
-const pageLink = (url: URL, page: number, pages: number): string => {
+export const pageLink = (url: URL, page: number, pages: number): string => {
   const links: Array<string> = []
   if (page < pages) links.push(`<${withPage(url, page + 1)}; rel="next">`)
   if (page > 1) links.push(`<${withPage(url, page - 1 === 1 ? null : page - 1)}; rel="prev">`)
@@ -263,7 +264,7 @@ const pageLink = (url: URL, page: number, pages: number): string => {
 }
 
 /** The page a request asks for: a number (not yet checked against the last page), `last`, or `null` when invalid. */
-const requestedPage = (query: Readonly<Record<string, string | undefined>>): number | "last" | null => {
+export const requestedPage = (query: Readonly<Record<string, string | undefined>>): number | "last" | null => {
   const raw = query.page ?? "1"
   if (raw === "last") return "last"
   if (!/^\s*[+-]?\d+\s*$/u.test(raw)) return null
@@ -272,7 +273,7 @@ const requestedPage = (query: Readonly<Record<string, string | undefined>>): num
 }
 
 /** How many pages `total` rows fill (at least one, as DRF's paginator counted an empty list). */
-const pageCount = (total: number, size: number) => Math.max(1, Math.ceil(total / size))
+export const pageCount = (total: number, size: number) => Math.max(1, Math.ceil(total / size))
 
 /** One page of `rows` and Silver's Link header, or `ok: false` for `Invalid page.`. */
 export const paginate = <A>(
@@ -288,6 +289,9 @@ export const paginate = <A>(
   if (page > pages) return { ok: false }
   return { ok: true, items: rows.slice((page - 1) * size, page * size), link: pageLink(url, page, pages) }
 }
+
+/** Ids are 32-bit, so a page starting beyond 2^31 rows is past the last page of any list. */
+export const beyondIds = (page: number, size: number) => (page - 1) * size >= 2 ** 31
 
 /** A window of a list ordered by id that the ledger pages in SQL, with the count of every match. */
 export interface PageWindow {
@@ -310,8 +314,8 @@ export const paginateInLedger = <A>(
     const asked = requestedPage(query)
     if (asked === null) return { ok: false } as const
     const page = asked === "last" ? pageCount((yield* read({ offset: 0, limit: 1 })).total ?? 0, size) : asked
+    if (beyondIds(page, size)) return { ok: false } as const
     const offset = (page - 1) * size
-    if (offset >= 2 ** 31) return { ok: false } as const
     const found = yield* read({ offset, limit: size })
     const pages = pageCount(found.total ?? 0, size)
     if (page > pages) return { ok: false } as const

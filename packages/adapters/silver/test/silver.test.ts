@@ -410,7 +410,9 @@ describe("Silver payments over the ledger", () => {
     )
     const last = await bench.send({ method: "GET", path: "/customers/", query: { per_page: "2", page: "last" } })
     expect(names(last)).toEqual(["Eve"])
-    expect(last.headers.get("link")).toContain('<http://paybridge.test/silver/customers/?page=2&per_page=2; rel="prev">')
+    expect(last.headers.get("link")).toContain(
+      '<http://paybridge.test/silver/customers/?page=2&per_page=2; rel="prev">'
+    )
     expect(names(await bench.send({ method: "GET", path: "/customers/" }))).toEqual([
       "Ada Customer",
       "Bea",

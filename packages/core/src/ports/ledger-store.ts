@@ -51,6 +51,7 @@ import type {
   Reversal
 } from "../model/records.ts"
 import type { CurrencyCode } from "../money/currency.ts"
+import type { CustomerRowPage, CustomerRowQuery } from "./customer-rows.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
 
@@ -479,6 +480,8 @@ export class LedgerStore extends Context.Service<
        * statement (the read model of a get by id); `null` when no payment matches.
        */
       readonly view: (target: PaymentTarget, include: PaymentViewInclude) => Op<PaymentView | null>
+      /** A customer's payments and open documents as one filtered, sorted page, in one statement (`customer-rows.ts`). */
+      readonly listCustomerRows: (query: CustomerRowQuery) => Op<CustomerRowPage>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }

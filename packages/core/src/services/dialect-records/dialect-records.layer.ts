@@ -71,6 +71,7 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
                       customerId,
                       paymentId,
                       data: input.data,
+                      ...(input.listColumns === undefined ? {} : { listColumns: input.listColumns }),
                       createdAt: at,
                       updatedAt: at
                     })
@@ -86,6 +87,12 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
                     customerId,
                     paymentId,
                     data: merge ? { ...existing.data, ...input.data } : input.data,
+                    // Stated list columns replace the stored ones; a replacing save without them clears them.
+                    ...(input.listColumns !== undefined
+                      ? { listColumns: input.listColumns }
+                      : !merge && existing.listColumns !== undefined
+                        ? { listColumns: null }
+                        : {}),
                     updatedAt: at
                   })
             if (input.event !== undefined) {

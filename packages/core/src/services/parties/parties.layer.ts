@@ -217,11 +217,11 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
       listCustomers: Effect.fn("Parties.listCustomers")(function* (
         input: C.PageInput &
           OffsetPaging & {
-          readonly search?: string | undefined
-          readonly publicId?: string | undefined
-          readonly number?: string | undefined
-          readonly ids?: ReadonlyArray<CustomerId> | undefined
-        }
+            readonly search?: string | undefined
+            readonly publicId?: string | undefined
+            readonly number?: string | undefined
+            readonly ids?: ReadonlyArray<CustomerId> | undefined
+          }
       ) {
         return yield* query(
           "listCustomers",

@@ -20,7 +20,9 @@ type Method<A, E> = Effect.Effect<A, E, CommandContext>
 export interface PartiesShape {
   readonly createBillingEntity: (input: C.CreateBillingEntityInput) => Method<BillingEntity, CommandFailure>
   readonly getBillingEntity: (id: BillingEntityId) => Method<BillingEntity, ReadFailure | NotFound>
-  readonly listBillingEntities: (input: C.PageInput & OffsetPaging) => Method<Page<BillingEntity>, ReadFailure | ValidationFailed>
+  readonly listBillingEntities: (
+    input: C.PageInput & OffsetPaging
+  ) => Method<Page<BillingEntity>, ReadFailure | ValidationFailed>
   readonly createCustomer: (
     input: C.CreateCustomerInput
   ) => Method<Customer, CommandFailure | ValidationFailed | NotFound>
@@ -35,11 +37,11 @@ export interface PartiesShape {
   readonly listCustomers: (
     input: C.PageInput &
       OffsetPaging & {
-      readonly search?: string | undefined
-      readonly publicId?: string | undefined
-      readonly number?: string | undefined
-      readonly ids?: ReadonlyArray<CustomerId> | undefined
-    }
+        readonly search?: string | undefined
+        readonly publicId?: string | undefined
+        readonly number?: string | undefined
+        readonly ids?: ReadonlyArray<CustomerId> | undefined
+      }
   ) => Method<Page<Customer>, ReadFailure | ValidationFailed>
   /** With `settings`, also stores the driver's secrets sealed (as `rotateGatewaySecret`). */
   readonly createGateway: (input: C.CreateGatewayInput) => Method<Gateway, CommandFailure | ValidationFailed>
