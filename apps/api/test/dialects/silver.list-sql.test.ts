@@ -266,6 +266,29 @@ const scenario = (driver: "sqlite" | "postgresql") => {
     ).toEqual(["15.00", "15.50", "20.00", "40.00"])
   })
 
+  test("a create the ledger unit refuses (unknown provider or customer, another currency) answers Silver's 400 and writes nothing", async () => {
+    const before = (await everything()).length
+    const unknownProvider = await send("POST", `/customers/${customerId}/payments/`, {
+      provider: `${root}/providers/9999/`,
+      amount: "1.00"
+    })
+    const otherCurrency = await send("POST", `/customers/${customerId}/payments/`, {
+      provider: [...providers.keys()][0],
+      amount: "1.00",
+      currency: "EUR"
+    })
+    const unknownCustomer = await send("POST", "/customers/9999/payments/", {
+      provider: [...providers.keys()][0],
+      amount: "1.00"
+    })
+    expect([unknownProvider, otherCurrency, unknownCustomer].map(({ status, json }) => ({ status, json }))).toEqual([
+      { status: 400, json: { provider: ["Invalid hyperlink - Object does not exist."] } },
+      { status: 400, json: { currency: ["Payments of this customer must be in USD."] } },
+      { status: 400, json: { customer: ["Invalid hyperlink - Object does not exist."] } }
+    ])
+    expect((await everything()).length).toBe(before)
+  })
+
   const filterSets: ReadonlyArray<Record<string, string>> = [
     {},
     { status: "unpaid" },

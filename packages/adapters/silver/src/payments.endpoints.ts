@@ -15,17 +15,17 @@ import {
   paymentViewByVendorId
 } from "@paybridge/adapter-kit"
 import {
-  type BillingEntity,
   Collections,
-  CustomerId,
   currencyCodes,
   Documents,
   LedgerUnits,
   Parties,
+  type Payment,
   PaymentId,
   Payments
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
+import { checkCreate, isResponse } from "./payment-create.transformers.ts"
 import { rowQueryOf, toSilverRow } from "./payment-list.transformers.ts"
 import {
   claimDocument,
@@ -57,7 +57,6 @@ import {
   paymentFields,
   paymentViewMetadata,
   pythonNameList,
-  requiredText,
   SilverCustomerPath,
   SilverPayment,
   SilverPaymentCreate,
@@ -155,77 +154,22 @@ const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
     return silverResponse(200, body, { link: pageLink(request.url, found.page, pages) })
   })
 
-type PaymentCreateRequest = DialectRequest<typeof SilverCustomerPath.Type, unknown, unknown>
+import type { PaymentCreateRequest } from "./payment-create.transformers.ts"
 
 const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
     const body: Body = request.body === undefined ? {} : (request.body as Body)
     const links = linksFor(request.url, request.basePath)
-    const customerId = pathIdOf(CustomerId, request.params.customerId)
-    const errors = new FieldErrors()
     const requestKey = request.idempotencyKey === null ? null : `${request.principal.id}:${request.idempotencyKey}`
-
-    // The view puts the path's customer into the body: a client-sent customer is ignored.
-    const customer =
-      customerId === null ? null : yield* maybe(Parties.use((parties) => parties.getCustomer(customerId)))
-    if (customer === null) errors.add("customer", "Invalid hyperlink - Object does not exist.")
-
-    let provider: BillingEntity | null = null
-    if (!("provider" in body)) errors.add("provider", requiredText)
-    else if (body.provider === null) errors.add("provider", nullText)
-    else {
-      const providerId = errors.check("provider", parseHyperlink(body.provider, "provider", request.basePath))
-      if (providerId !== undefined) {
-        provider = yield* maybe(Parties.use((parties) => parties.getBillingEntity(providerId)))
-        if (provider === null) errors.add("provider", "Invalid hyperlink - Object does not exist.")
-      }
+    // Checked without reading the customer and the provider (the unit proves them); a request
+    // with a problem is checked again with them read, so its 400 names every problem as Silver did.
+    const checked = yield* checkCreate(request, body, requestKey, true)
+    if (isResponse(checked)) {
+      const full = yield* checkCreate(request, body, requestKey, false)
+      return isResponse(full) ? full : checked
     }
-
-    let amount: string | undefined
-    if (!("amount" in body)) errors.add("amount", requiredText)
-    else {
-      amount = errors.check("amount", parseAmount(body.amount))
-      if (amount !== undefined && /^0+\.00$/u.test(amount)) {
-        // Deviation: the ledger keeps only payments above zero (README).
-        errors.add("amount", "Ensure this value is greater than or equal to 0.01.")
-        amount = undefined
-      }
-    }
-
-    const currency = "currency" in body ? errors.check("currency", parseChoice(body.currency, currencyCodes)) : "USD"
-    if (currency !== undefined && customer !== null && currency !== customer.currency) {
-      // Deviation: a ledger payment is in its customer's currency (README).
-      errors.add("currency", `Payments of this customer must be in ${customer.currency}.`)
-    }
-    const dueDate = "due_date" in body ? errors.check("due_date", parseNullableDate(body.due_date)) : null
-    const status: SilverStatus | undefined =
-      "status" in body ? errors.check("status", parseChoice(body.status, silverStatuses)) : "unpaid"
-    const visible = "visible" in body ? errors.check("visible", parseBoolean(body.visible)) : true
-    const proforma =
-      "proforma" in body
-        ? yield* documentField(errors, "proforma", body.proforma, request.basePath, null, requestKey)
-        : null
-    const invoice =
-      "invoice" in body
-        ? yield* documentField(errors, "invoice", body.invoice, request.basePath, null, requestKey)
-        : null
-    if (errors.any) return silverResponse(400, errors.errors)
-    if (
-      customer === null ||
-      provider === null ||
-      amount === undefined ||
-      currency === undefined ||
-      dueDate === undefined ||
-      status === undefined ||
-      visible === undefined ||
-      proforma === undefined ||
-      invoice === undefined
-    ) {
-      return silverResponse(400, errors.errors)
-    }
-    const problem = documentProblem(provider.id, customer.id, { proforma, invoice })
-    if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
+    const { customerId, providerId, amount, currency, dueDate, status, visible, proforma, invoice } = checked
 
     // Create: status is set directly, as Silver did (no transition signals on create). Every
     // command of the create runs as one unit, claiming the request's idempotency key once.
@@ -236,14 +180,18 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       invoiceId: invoice?.id ?? null,
       silverCollectionId: null
     }
+    // What the unit made, for the answer (a replayed request runs no work: its answer is read).
+    const made: { current: { readonly payment: Payment; readonly stored: PaymentAttributes } | null } = {
+      current: null
+    }
     const work = Effect.gen(function* () {
       const created = yield* Payments.use((payments) =>
         payments.createPayment({
-          customerId: customer.id,
+          customerId,
           amount,
-          currency: customer.currency,
+          currency,
           initialState: status === "paid" ? "posted" : "draft",
-          billingEntityId: provider.id
+          billingEntityId: providerId
         })
       )
       let payment = created.payment
@@ -266,15 +214,20 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
         if (document === null) continue
         yield* claimDocument(document, payment, requestKey)
       }
+      made.current = { payment, stored }
       return payment.id
     })
+    // A customer or provider the unit could not prove, or a currency not the customer's: the
+    // request's 400 as Silver gave it (the unit wrote nothing).
+    const refusedByLedger = (error: { readonly _tag: string }) =>
+      error._tag === "NotFound" || error._tag === "Forbidden" || error._tag === "ValidationFailed"
     const outcome = yield* LedgerUnits.use((ledgerUnits) =>
       ledgerUnits.atomically(
         {
           operation: "silver:createPayment",
           input: {
             customerId,
-            providerId: provider.id,
+            providerId,
             amount,
             status,
             visible,
@@ -292,12 +245,27 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
         Effect.succeed(
           silverResponse(400, { [error.message.slice(documentTakenPrefix.length)]: ["This field must be unique."] })
         )
+      ),
+      Effect.catchIf(refusedByLedger, (error) =>
+        Effect.flatMap(checkCreate(request, body, requestKey, false), (full) =>
+          isResponse(full) ? Effect.succeed(full) : Effect.fail(error)
+        )
       )
     )
     if (typeof outcome !== "number") return outcome
-    const payment = (yield* Payments.use((payments) => payments.getPayment({ id: outcome }))).payment
+    const fresh = made.current
+    const payment = fresh?.payment ?? (yield* Payments.use((payments) => payments.getPayment({ id: outcome }))).payment
     if (status === "paid") yield* settleDocuments(payment, attributes)
-    const record = yield* loadRecord(payment.id)
+    // The answer from what the unit made (settling moves no Silver field); a replay reads it.
+    const record =
+      fresh === null
+        ? yield* loadRecord(payment.id)
+        : {
+            payment: fresh.payment,
+            attributes: fresh.stored,
+            provider: null,
+            customerShownId: yield* customerShownIdOf(customerId)
+          }
     if (record === null) return notFoundResponse()
     const representation = toSilverPayment(record, links)
     return silverResponse(201, representation, { location: representation.url })

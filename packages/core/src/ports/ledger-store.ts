@@ -566,6 +566,12 @@ export class LedgerStore extends Context.Service<
     readonly dialectRecords: {
       /** `Conflict("duplicate")` when (dialect, kind, key) already exists. */
       readonly insert: (row: New<DialectRecord>) => Write<DialectRecord>
+      /**
+       * Inserts the record of a payment (`paymentId`) that belongs to the record's customer
+       * (`customerId`), in one statement; `null` (nothing written) when the key is taken or the
+       * payment is not that customer's.
+       */
+      readonly insertOfOwnPayment: (row: New<DialectRecord>) => Write<DialectRecord | null>
       readonly get: (id: DialectRecordId) => Op<DialectRecord | null>
       readonly getByKey: (dialect: string, kind: string, key: string) => Op<DialectRecord | null>
       readonly update: (row: DialectRecord) => Write<DialectRecord>

@@ -324,6 +324,38 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
       expect(result.gateways.items.every((g) => g.driver === "test")).toBe(true)
     })
 
+    it("inserts a payment's record in one statement only when the payment is the record's customer's and the key is free", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const owner = yield* s.customers.insert(newCustomer())
+          const other = yield* s.customers.insert(newCustomer())
+          const payment = yield* s.payments.insert(newPayment(owner.id))
+          const row = (customerId: typeof owner.id, key: string) => ({
+            dialect: "silver",
+            kind: "payment-attributes",
+            key,
+            customerId,
+            paymentId: payment.id,
+            data: { visible: false, nested: { a: [1, "x"] } },
+            listColumns: { date: "2026-02-03" as never, flag: false, proformaId: null, invoiceId: null },
+            createdAt: at("2026-04-15T10:00:00.000Z"),
+            updatedAt: at("2026-04-15T10:00:00.000Z")
+          })
+          const key = unique("own")
+          const inserted = yield* s.dialectRecords.insertOfOwnPayment(row(owner.id, key))
+          const again = yield* s.dialectRecords.insertOfOwnPayment(row(owner.id, key))
+          const foreign = yield* s.dialectRecords.insertOfOwnPayment(row(other.id, unique("own")))
+          const stored = inserted === null ? null : yield* s.dialectRecords.get(inserted.id)
+          return { inserted, again, foreign, stored }
+        })
+      )
+      expect(result.inserted).not.toBeNull()
+      expect(result.stored).toEqual(result.inserted)
+      expect(result.again).toBeNull()
+      expect(result.foreign).toBeNull()
+    })
+
     it("pages customers and billing entities by number: offset skipped in SQL, every match counted, empty past the end", async () => {
       const result = await run(
         Effect.gen(function* () {
