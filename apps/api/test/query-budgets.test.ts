@@ -507,8 +507,8 @@ const budgets: Record<string, Budget> = {
     open: `${createFlow}; unpaid documents are read for oldest-first allocation, the attribute record save checks the payment and whether the key is taken before its one-statement insert, and the answer re-reads the payment view and its attribute record`
   },
   "Silver POST customers/C/payments/": {
-    statements: 10,
-    open: `${createFlow}; the customer and provider are proven by the unit (lock, the payment's foreign key) and the answer is built from what it made, but the attribute record is its own insert (one statement: the payment's row proves its customer, the unique key whether it is taken) and the answer reads the customer for the id its links show (a customer migrated from Silver shows its Silver id)`
+    statements: 9,
+    open: `${createFlow}; the customer and provider are proven by the unit (its lock, the payment's foreign key) and the answer is built from what the unit made and the customer it locked, but the attribute record is a ninth statement: one insert (the payment's row proves its customer, the unique key whether it is taken), which SQLite cannot merge into another table's write`
   },
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {
