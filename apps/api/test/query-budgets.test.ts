@@ -506,10 +506,9 @@ const budgets: Record<string, Budget> = {
     statements: 14,
     open: `${createFlow}; unpaid documents are read for oldest-first allocation, the attribute record save checks the payment and whether the key is taken before its one-statement insert, and the answer re-reads the payment view and its attribute record`
   },
-  "Silver POST customers/C/payments/": {
-    statements: 9,
-    open: `${createFlow}; the customer and provider are proven by the unit (its lock, the payment's foreign key) and the answer is built from what the unit made and the customer it locked, but the attribute record is a ninth statement: one insert (the payment's row proves its customer, the unique key whether it is taken), which SQLite cannot merge into another table's write`
-  },
+  // Silver's defaults need no attribute record; a create stating attributes (visible, due date, documents) adds its
+  // record's one insert (9 statements: SQLite cannot merge it into another table's write).
+  "Silver POST customers/C/payments/": issueCreate,
   "tRPC payments.list": issueList,
   "Billing Platform (UK) GET payments/?idAfter": {
     statements: 7,

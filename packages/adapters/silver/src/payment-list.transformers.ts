@@ -17,6 +17,7 @@ import type {
   CustomerRowSortField,
   CustomerRowStatus
 } from "@paybridge/core"
+import { silverOrigin } from "./payments.transformers.ts"
 import {
   parseFilterBoolean,
   parseFilterDecimal,
@@ -109,6 +110,7 @@ export const rowQueryOf = (
   return {
     dialect: dialectId,
     attributeKind: paymentAttributesKind,
+    ownOrigin: silverOrigin,
     documents: { idOffset: unpaidPaymentIdOffset, carrierKind: documentPaymentKind },
     statuses,
     listFlag: visible ?? undefined,

@@ -37,6 +37,7 @@ import {
   documentField,
   documentProblem,
   documentTakenPrefix,
+  isDefaultAttributes,
   isDocumentTaken,
   loadRecord,
   type PaymentAttributes,
@@ -215,7 +216,8 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
           payments.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" })
         )
       }
-      yield* saveAttributes(payment, stored)
+      // A payment made through Silver without a record has the default attributes (`derivedAttributes`).
+      if (!isDefaultAttributes(stored)) yield* saveAttributes(payment, stored)
       for (const document of [proforma, invoice]) {
         if (document === null) continue
         yield* claimDocument(document, payment, requestKey)

@@ -97,6 +97,14 @@ export const defaultAttributes: PaymentAttributes = {
   silverCollectionId: null
 }
 
+/** True when a payment's attributes are Silver's defaults (a payment made through Silver needs no record for them). */
+export const isDefaultAttributes = (attributes: PaymentAttributes): boolean =>
+  attributes.visible === defaultAttributes.visible &&
+  attributes.dueDate === defaultAttributes.dueDate &&
+  attributes.proformaId === defaultAttributes.proformaId &&
+  attributes.invoiceId === defaultAttributes.invoiceId &&
+  attributes.silverCollectionId === defaultAttributes.silverCollectionId
+
 /** An id kept in the attributes' JSON, decoded to its kind; `null` when absent. */
 const idOrNull = <Id>(kind: Schema.Codec<Id, number>, value: unknown): Id | null =>
   Option.getOrNull(Schema.decodeUnknownOption(kind)(value))
@@ -157,10 +165,17 @@ export const toSilverPayment = (record: PaymentRecord, links: Links): SilverPaym
 // ---------------------------------------------------------------------------------------------
 // Loading a payment with its Silver attributes
 
-/** Silver attributes of a payment: its dialect record, or (for payments made elsewhere) its allocations. */
-/** The attributes of a payment with no `payment-attributes` record: its first invoice and proforma. */
+/** The origin of the payments made through this dialect. */
+export const silverOrigin = `dialect:${dialectId}`
+
+/**
+ * The attributes of a payment with no `payment-attributes` record: Silver's defaults for a payment
+ * made through Silver (a create writes the record only for attributes other than the defaults);
+ * for a payment made elsewhere, its first invoice and proforma among its allocations.
+ */
 const derivedAttributes = (detail: PaymentDetail): Program<PaymentAttributes> =>
   Effect.gen(function* () {
+    if (detail.payment.origin === silverOrigin) return defaultAttributes
     let invoiceId: DocumentId | null = null
     let proformaId: DocumentId | null = null
     for (const allocation of detail.allocations) {
@@ -258,7 +273,8 @@ export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<
     )
     const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
     const deriving = payments.filter(
-      (payment) => !attributesById.has(String(payment.id)) && payment.allocatedAmount > 0n
+      (payment) =>
+        !attributesById.has(String(payment.id)) && payment.allocatedAmount > 0n && payment.origin !== silverOrigin
     )
     if (deriving.length > 0) {
       const documentKinds = new Map(

@@ -11,6 +11,7 @@ import {
   type Customer,
   type CustomerId,
   DialectRecords,
+  Documents,
   Parties,
   type PaymentId,
   Payments
@@ -143,6 +144,24 @@ describe("Silver payments over the ledger", () => {
     const direct = await bench.create({ provider: bench.links.provider, amount: "5.00", status: "paid" })
     expect((direct.json as Shown).status).toBe("paid")
     expect((await ledgerPayment((direct.json as Shown).id)).payment.state).toBe("posted")
+  })
+
+  it("keeps no invoice link on a Silver payment with default attributes that is allocated elsewhere later", async () => {
+    const made = await bench.create({ provider: bench.links.provider, amount: "20.00", status: "paid" })
+    expect(made.status, made.text).toBe(201)
+    const id = (made.json as { id: number }).id
+    await bench.testbed.runAsSystem(
+      Documents.use((documents) =>
+        documents.allocatePayment({
+          paymentId: id as PaymentId,
+          allocations: [{ documentId: bench.seed.invoice.id, amount: "5.00" }]
+        })
+      )
+    )
+    const detail = await bench.send({ method: "GET", path: `${bench.paymentsPath()}${id}/` })
+    expect(detail.json).toEqual(made.json)
+    const listed = await bench.send({ method: "GET", path: bench.paymentsPath(), query: { ordering: "-id" } })
+    expect((listed.json as Array<{ id: number }>).find((row) => row.id === id)).toEqual(made.json)
   })
 
   it("shows payments made outside Silver with the mapped status and their invoice link", async () => {

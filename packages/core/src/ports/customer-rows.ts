@@ -7,8 +7,8 @@
  * payment's status as it stands (a posted payment reversed in full is `reversed`), the amount that
  * stands (a posted payment's amount less what was reversed, unless reversed in full; a document's
  * outstanding amount), its id as the dialect shows it, and its list columns (for a payment without
- * an attribute record: no date, flag `true`, and the first proforma and invoice it is allocated to
- * while anything is allocated; for a document: its due date, `true`, and itself and its proforma).
+ * an attribute record: no date, flag `true`, and — made elsewhere than the dialect — the first
+ * proforma and invoice it is allocated to while anything is allocated; for a document: its due date, `true`, and itself and its proforma).
  * One statement: the page in the requested order with the count of every match.
  */
 import type { BusinessDate } from "../model/common.ts"
@@ -47,6 +47,11 @@ export interface CustomerRowQuery {
   readonly dialect: string
   /** The kind of the dialect's per-payment attribute record (keyed by payment id) whose list columns rows carry. */
   readonly attributeKind: string
+  /**
+   * The origin of payments made through the dialect: one of those without an attribute record has
+   * the defaults (no proforma or invoice); only a payment made elsewhere takes them from its allocations.
+   */
+  readonly ownOrigin: string
   /**
    * Open documents (invoices, and proformas no issued invoice was made from, not cancelled, with
    * something outstanding) are rows too, shown as `idOffset + document id` — except a document

@@ -5,7 +5,7 @@
  * the dialect shows it (a payment migrated from the dialect shows its numeric vendor id), and the
  * list columns of its attribute record joined by key (none: no date, flag true, and the first
  * proforma and invoice it is allocated to while anything is allocated) — with the customer's open
- * documents (`union all`). The filters, the order (a missing value first ascending, last
+ * documents (`union all`); a payment made through the dialect without a record has the defaults. The filters, the order (a missing value first ascending, last
  * descending), the page (`row_number()` window; the last page found from the window count) and the
  * count of every match (`count(*) over ()`) are SQL: only the page's rows are read.
  */
@@ -72,8 +72,8 @@ export const readCustomerRows = async (
       case when p.state = 'posted' and p.reversed_amount < p.amount then p.amount - p.reversed_amount else p.amount end as amount,
       p.currency, r.list_date, coalesce(r.list_flag, true) as list_flag,
       case when p.state = 'posted' and p.reversed_amount >= p.amount then 'reversed' else p.state end as status,
-      case when r.id is null and p.allocated_amount > 0 then ${firstDocument("proforma")} else r.list_proforma_id end as proforma_id,
-      case when r.id is null and p.allocated_amount > 0 then ${firstDocument("invoice")} else r.list_invoice_id end as invoice_id
+      case when r.id is null and p.allocated_amount > 0 and p.origin <> ${s.bind(query.ownOrigin)} then ${firstDocument("proforma")} else r.list_proforma_id end as proforma_id,
+      case when r.id is null and p.allocated_amount > 0 and p.origin <> ${s.bind(query.ownOrigin)} then ${firstDocument("invoice")} else r.list_invoice_id end as invoice_id
     from payments p
     left join dialect_records r on r.dialect = ${s.bind(query.dialect)} and r.kind = ${s.bind(query.attributeKind)} and r.key = cast(p.id as varchar(20))
     where p.customer_id = ${s.bind(query.customerId)}`
