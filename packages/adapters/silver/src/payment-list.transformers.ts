@@ -8,15 +8,18 @@
  * are derived there from the payment's state and reversals, as `silverView` derives them. Also
  * the rendering of a listed row in Silver's payment representation.
  */
-import type {
-  BusinessDate,
-  CurrencyCode,
-  CustomerId,
-  CustomerRow,
-  CustomerRowQuery,
-  CustomerRowSortField,
-  CustomerRowStatus
+import {
+  type BusinessDate,
+  type CurrencyCode,
+  type CustomerId,
+  CustomerId as CustomerIdSchema,
+  type CustomerRow,
+  type CustomerRowQuery,
+  type CustomerRowSortField,
+  type CustomerRowStatus,
+  Payments
 } from "@paybridge/core"
+import { Effect } from "effect"
 import { silverOrigin } from "./payments.transformers.ts"
 import {
   parseFilterBoolean,
@@ -25,8 +28,16 @@ import {
   type SilverStatus,
   silverMoney
 } from "./silver.schemas.ts"
-import { dialectId, documentPaymentKind, type Links, paymentAttributesKind } from "./silver.transformers.ts"
-import { unpaidPaymentIdOffset } from "./unpaid-payments.transformers.ts"
+import {
+  dialectId,
+  documentPaymentKind,
+  type Links,
+  maybe,
+  type Program,
+  pathIdOf,
+  paymentAttributesKind
+} from "./silver.transformers.ts"
+import { documentIdOfUnpaid, unpaidPaymentIdOffset } from "./unpaid-payments.transformers.ts"
 
 /** The Silver status a listed row shows (see `silverView`; an open document is an unpaid payment). */
 export const silverStatusOfRow: Readonly<Record<CustomerRowStatus, SilverStatus>> = {
@@ -150,3 +161,22 @@ export const toSilverRow = (
     invoice: row.invoiceId === null ? null : links.invoice(row.invoiceId)
   }
 }
+
+/**
+ * The open document a derived payment id names (issue 12.8) as its listed row — the customer's
+ * rows narrowed to that document in the list's one statement — or `null` when the id is not one,
+ * the document is not that customer's or no longer shown (paid, cancelled, carried by a Silver
+ * payment still open), or the customer is outside the caller's scope.
+ */
+export const findUnpaidRow = (customerIdText: string, paymentIdText: string): Program<CustomerRow | null> =>
+  Effect.gen(function* () {
+    const documentId = documentIdOfUnpaid(Number(paymentIdText))
+    const customerId = pathIdOf(CustomerIdSchema, customerIdText)
+    if (documentId === null || customerId === null || String(customerId) !== customerIdText) return null
+    const base = rowQueryOf({}, "")
+    if (base === null) return null
+    const found = yield* maybe(
+      Payments.use((payments) => payments.listCustomerRows({ ...base, customerId, documentId, page: 1, limit: 1 }))
+    )
+    return found?.rows[0] ?? null
+  })

@@ -18,7 +18,9 @@ import {
 import {
   Collections,
   type Customer,
+  type CustomerId,
   currencyCodes,
+  type DocumentId,
   Documents,
   LedgerUnits,
   Parties,
@@ -28,11 +30,10 @@ import {
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { checkCreate, isResponse } from "./payment-create.transformers.ts"
-import { rowQueryOf, toSilverRow } from "./payment-list.transformers.ts"
+import { findUnpaidRow, rowQueryOf, toSilverRow } from "./payment-list.transformers.ts"
 import {
   claimDocument,
   customerOfPath,
-  customerPayments,
   customerShownIdOf,
   documentField,
   documentProblem,
@@ -91,7 +92,7 @@ import {
   silverSuite,
   today
 } from "./silver.transformers.ts"
-import { findUnpaidDocumentPayment, toSilverUnpaidPayment, unpaidPatchRefusal } from "./unpaid-payments.transformers.ts"
+import { unpaidPatchRefusal } from "./unpaid-payments.transformers.ts"
 
 // The two payment paths, the methods their views allow, and the proving tests the endpoints cite.
 const docSuite = "silver.vendor-doc.test.ts"
@@ -302,9 +303,8 @@ const findPayment = (request: PaymentDetailRequest) =>
     return record.customerShownId !== Number(request.params.customerId) ? null : record
   })
 
-/** The derived unpaid payment of an open document the path names (issue 12.8), or `null`. */
-const findUnpaid = (request: PaymentDetailRequest) =>
-  findUnpaidDocumentPayment(request.params.customerId, request.params.paymentId, customerPayments)
+/** The derived unpaid payment of an open document the path names (issue 12.8), as its listed row, or `null`. */
+const findUnpaid = (request: PaymentDetailRequest) => findUnpaidRow(request.params.customerId, request.params.paymentId)
 
 const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
@@ -312,7 +312,9 @@ const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
     const record = yield* findPayment(request)
     if (record !== null) return silverResponse(200, toSilverPayment(record, links))
     const unpaid = yield* findUnpaid(request)
-    return unpaid === null ? notFoundResponse() : silverResponse(200, toSilverUnpaidPayment(unpaid, links))
+    if (unpaid === null) return notFoundResponse()
+    const customerId = Number(request.params.customerId) as CustomerId
+    return silverResponse(200, toSilverRow(unpaid, { ledgerId: customerId, shownId: customerId }, links))
   })
 
 const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
@@ -320,8 +322,12 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
     const record = yield* findPayment(request)
     if (record === null) {
       const unpaid = yield* findUnpaid(request)
-      if (unpaid === null) return notFoundResponse()
-      return silverResponse(400, unpaidPatchRefusal(unpaid))
+      const document =
+        unpaid === null
+          ? null
+          : yield* maybe(Documents.use((documents) => documents.getDocument(unpaid.ledgerId as DocumentId)))
+      if (document === null) return notFoundResponse()
+      return silverResponse(400, unpaidPatchRefusal({ document }))
     }
     if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
     const body: Body = request.body === undefined ? {} : (request.body as Body)

@@ -45,7 +45,6 @@ import {
   pathIdOf,
   paymentAttributesKind,
   providerCache,
-  readAll,
   step
 } from "./silver.transformers.ts"
 
@@ -245,71 +244,6 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
       }
     })
   )
-
-/**
- * Every payment of a customer with what Silver needs to filter, order and render it: the ledger's
- * pages, the customer's attribute records in one read, and — only for payments made elsewhere
- * that have allocations and no attributes — their details (`paymentDetails`) and the customer's
- * invoices and proformas in one read each, so nothing is read per payment.
- */
-export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<PaymentRecord>> =>
-  Effect.gen(function* () {
-    const payments = yield* maybe(
-      readAll((cursor) =>
-        Payments.use((payments) => payments.listPayments({ customerId, cursor, limit: 1000, order: "id" }))
-      )
-    )
-    if (payments === null || payments.length === 0) return []
-    const records = yield* readAll((cursor) =>
-      DialectRecords.use((dialectRecords) =>
-        dialectRecords.listDialectRecords({
-          dialect: dialectId,
-          kind: paymentAttributesKind,
-          customerId,
-          cursor,
-          limit: 1000
-        })
-      )
-    )
-    const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
-    const deriving = payments.filter(
-      (payment) =>
-        !attributesById.has(String(payment.id)) && payment.allocatedAmount > 0n && payment.origin !== silverOrigin
-    )
-    if (deriving.length > 0) {
-      const documentKinds = new Map(
-        (yield* readAll((cursor) =>
-          Documents.use((service) =>
-            service.listDocuments({ customerId, kinds: ["invoice", "proforma"], cursor, limit: 1000 })
-          )
-        )).map((document) => [document.id, document.kind] as const)
-      )
-      for (let start = 0; start < deriving.length; start += 1000) {
-        const details = yield* Payments.use((service) => service.paymentDetails(deriving.slice(start, start + 1000)))
-        // Its first invoice and proforma among its allocations (as `attributesOf` derives them).
-        for (const detail of details) {
-          let invoiceId: DocumentId | null = null
-          let proformaId: DocumentId | null = null
-          for (const allocation of detail.allocations) {
-            const kind = documentKinds.get(allocation.documentId)
-            if (kind === "invoice" && invoiceId === null) invoiceId = allocation.documentId
-            if (kind === "proforma" && proformaId === null) proformaId = allocation.documentId
-          }
-          attributesById.set(String(detail.payment.id), { ...defaultAttributes, invoiceId, proformaId })
-        }
-      }
-    }
-    const providerOf = providerCache()
-    const customerShownId = yield* customerShownIdOf(customerId)
-    return yield* Effect.forEach(payments, (payment) =>
-      Effect.map(providerOf(payment.billingEntityId), (provider) => ({
-        payment,
-        attributes: attributesById.get(String(payment.id)) ?? defaultAttributes,
-        provider,
-        customerShownId
-      }))
-    )
-  })
 
 /**
  * A ledger payment as Silver's GET renders it, with links rooted at the mount's base path (the

@@ -59,6 +59,8 @@ export interface CustomerRowQuery {
    * `<kind>:<document id>`, attached to that payment).
    */
   readonly documents: { readonly idOffset: number; readonly carrierKind: string }
+  /** Only this open document's row, if it is one (a get by id of a document shown as a payment). */
+  readonly documentId?: DocumentId | undefined
   /** Only rows of these statuses (an empty list: none). */
   readonly statuses?: ReadonlyArray<CustomerRowStatus> | undefined
   readonly listFlag?: boolean | undefined
