@@ -11,8 +11,6 @@
 import {
   type BusinessDate,
   type CurrencyCode,
-  type CustomerId,
-  CustomerId as CustomerIdSchema,
   type CustomerRow,
   type CustomerRowQuery,
   type CustomerRowSortField,
@@ -20,7 +18,7 @@ import {
   Payments
 } from "@paybridge/core"
 import { Effect } from "effect"
-import { silverOrigin } from "./payments.transformers.ts"
+import { customerOfPath, silverOrigin } from "./payments.transformers.ts"
 import {
   parseFilterBoolean,
   parseFilterDecimal,
@@ -34,7 +32,6 @@ import {
   type Links,
   maybe,
   type Program,
-  pathIdOf,
   paymentAttributesKind
 } from "./silver.transformers.ts"
 import { documentIdOfUnpaid, unpaidPaymentIdOffset } from "./unpaid-payments.transformers.ts"
@@ -138,15 +135,14 @@ export const rowQueryOf = (
 
 /**
  * A listed row in Silver's payment representation: a payment's links show its customer's shown
- * id (its Silver id when migrated); an open document's show the ledger customer, as
- * `toSilverUnpaidPayment` renders it.
+ * id (its Silver id when migrated); an open document's show the customer as the path names it.
  */
 export const toSilverRow = (
   row: CustomerRow,
-  customer: { readonly ledgerId: CustomerId; readonly shownId: number },
+  customer: { readonly paymentsShownId: number; readonly pathId: number },
   links: Links
 ): SilverPayment => {
-  const customerId = row.source === "payment" ? customer.shownId : customer.ledgerId
+  const customerId = row.source === "payment" ? customer.paymentsShownId : customer.pathId
   return {
     id: row.shownId,
     url: links.payment(customerId, row.shownId),
@@ -164,19 +160,30 @@ export const toSilverRow = (
 
 /**
  * The open document a derived payment id names (issue 12.8) as its listed row — the customer's
- * rows narrowed to that document in the list's one statement — or `null` when the id is not one,
- * the document is not that customer's or no longer shown (paid, cancelled, carried by a Silver
- * payment still open), or the customer is outside the caller's scope.
+ * rows narrowed to the document shown under that id (a document migrated from Silver under its
+ * Silver id, an invoice before a proforma; any other under its ledger id) in the list's one
+ * statement — or `null` when the id is not one, the document is not that customer's (the path
+ * names the customer as its URLs show it) or no longer shown, or the customer is outside the
+ * caller's scope.
  */
 export const findUnpaidRow = (customerIdText: string, paymentIdText: string): Program<CustomerRow | null> =>
   Effect.gen(function* () {
     const documentId = documentIdOfUnpaid(Number(paymentIdText))
-    const customerId = pathIdOf(CustomerIdSchema, customerIdText)
-    if (documentId === null || customerId === null || String(customerId) !== customerIdText) return null
+    if (documentId === null) return null
+    const customerId = yield* customerOfPath(customerIdText)
     const base = rowQueryOf({}, "")
-    if (base === null) return null
+    if (customerId === null || base === null) return null
     const found = yield* maybe(
-      Payments.use((payments) => payments.listCustomerRows({ ...base, customerId, documentId, page: 1, limit: 1 }))
+      Payments.use((payments) =>
+        payments.listCustomerRows({
+          ...base,
+          customerId,
+          documentShownId: documentId,
+          sort: [{ field: "invoiceId", direction: "desc" }],
+          page: 1,
+          limit: 1
+        })
+      )
     )
     return found?.rows[0] ?? null
   })

@@ -18,7 +18,6 @@ import {
 import {
   Collections,
   type Customer,
-  type CustomerId,
   currencyCodes,
   type DocumentId,
   Documents,
@@ -147,14 +146,10 @@ const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
       customerId !== null && found.rows.some((row) => row.source === "payment")
         ? yield* customerShownIdOf(customerId)
         : 0
-    const rows = found.rows
-    // Payments' links show the customer's Silver id when it was migrated (one read, only when a payment is listed).
-    const body =
-      customerId === null
-        ? []
-        : rows.map((row) =>
-            toSilverRow(row, { ledgerId: customerId, shownId: row.source === "payment" ? shown : customerId }, links)
-          )
+    // Payments' links show the customer's Silver id when it was migrated (one read, only when a payment is
+    // listed); open documents' links show the customer as the path names it.
+    const pathId = Number(request.params.customerId)
+    const body = found.rows.map((row) => toSilverRow(row, { paymentsShownId: shown, pathId }, links))
     return silverResponse(200, body, { link: pageLink(request.url, found.page, pages) })
   })
 
@@ -313,8 +308,8 @@ const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
     if (record !== null) return silverResponse(200, toSilverPayment(record, links))
     const unpaid = yield* findUnpaid(request)
     if (unpaid === null) return notFoundResponse()
-    const customerId = Number(request.params.customerId) as CustomerId
-    return silverResponse(200, toSilverRow(unpaid, { ledgerId: customerId, shownId: customerId }, links))
+    const pathId = Number(request.params.customerId)
+    return silverResponse(200, toSilverRow(unpaid, { paymentsShownId: pathId, pathId }, links))
   })
 
 const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>

@@ -6,7 +6,8 @@
  * as one `unpaid` payment for its outstanding amount — so it shrinks as the document is paid,
  * grows back when a payment to it is reversed or refunded, and disappears when the document is
  * paid in full or cancelled. Its id is {@link unpaidPaymentIdOffset} + the document id (documents
- * and payments are separate ledger sequences; the offset keeps the two apart). Not derived: a
+ * and payments are separate ledger sequences; the offset keeps the two apart) — the Silver id of a
+ * document migrated from Silver, so its row keeps Silver's id and order (issue 16.2). Not derived: a
  * proforma whose invoice is issued (Silver moved the payment to the invoice), and a document that
  * already carries a Silver payment still unpaid or pending (that payment is the document's). The
  * ledger derives them in SQL with the customer's payments (`Payments.listCustomerRows`, see
@@ -20,7 +21,7 @@ import { Option, Schema } from "effect"
 /** Ids of derived unpaid payments start here: `unpaidPaymentIdOffset + document id`. */
 export const unpaidPaymentIdOffset = 1_000_000_000_000
 
-/** The document a derived payment id names, or `null` when the id is not one. */
+/** The document id a derived payment id carries (a ledger id, or a migrated document's Silver id), or `null`. */
 export const documentIdOfUnpaid = (paymentId: number): DocumentId | null =>
   paymentId <= unpaidPaymentIdOffset
     ? null

@@ -54,13 +54,16 @@ export interface CustomerRowQuery {
   readonly ownOrigin: string
   /**
    * Open documents (invoices, and proformas no issued invoice was made from, not cancelled, with
-   * something outstanding) are rows too, shown as `idOffset + document id` — except a document
+   * something outstanding) are rows too, shown as `idOffset + document id` (a document migrated from
+   * the dialect under external ref `<kind>:<number>`: `idOffset + number`) — except a document
    * that a payment still `draft` or `pending` carries (the dialect's `carrierKind` record keyed
    * `<kind>:<document id>`, attached to that payment).
    */
   readonly documents: { readonly idOffset: number; readonly carrierKind: string }
-  /** Only this open document's row, if it is one (a get by id of a document shown as a payment). */
-  readonly documentId?: DocumentId | undefined
+  // A document migrated from the dialect (external ref `<kind>:<number>` of `dialect`) is shown under
+  // that number instead of its ledger id, so its row keeps the vendor's id and order (issue 16.2).
+  /** Only the open document shown under this id (without `idOffset`), if there is one: a get by id of its row. */
+  readonly documentShownId?: number | undefined
   /** Only rows of these statuses (an empty list: none). */
   readonly statuses?: ReadonlyArray<CustomerRowStatus> | undefined
   readonly listFlag?: boolean | undefined

@@ -76,13 +76,22 @@ export const readCustomerRows = async (
       case when r.id is null and p.allocated_amount > 0 and p.origin <> ${s.bind(query.ownOrigin)} then ${firstDocument("invoice")} else r.list_invoice_id end as invoice_id
     from payments p
     left join dialect_records r on r.dialect = ${s.bind(query.dialect)} and r.kind = ${s.bind(query.attributeKind)} and r.key = cast(p.id as varchar(20))
-    where p.customer_id = ${s.bind(query.customerId)}${query.documentId === undefined ? "" : " and 1 = 0"}`
-  const documents = `select 1, d.id, ${s.integer(query.documents.idOffset, bigintType)} + d.id,
+    where p.customer_id = ${s.bind(query.customerId)}${query.documentShownId === undefined ? "" : " and 1 = 0"}`
+  // A document migrated from the dialect shows the number of its external ref `<kind>:<number>`.
+  const vendorNumber = isPostgres
+    ? "substring(d.external_id from length(d.kind) + 2)"
+    : "substr(d.external_id, length(d.kind) + 2)"
+  const isVendorNumber = isPostgres
+    ? `d.external_id ~ ('^' || d.kind || ':[0-9]{1,15}$')`
+    : `substr(d.external_id, 1, length(d.kind) + 1) = d.kind || ':' and length(${vendorNumber}) between 1 and 15 and ${vendorNumber} not glob '*[^0-9]*'`
+  const documentShownId = () =>
+    `case when d.external_system = ${s.bind(query.dialect)} and ${isVendorNumber} then cast(${vendorNumber} as ${bigintType}) else d.id end`
+  const documents = `select 1, d.id, ${s.integer(query.documents.idOffset, bigintType)} + ${documentShownId()},
       d.billing_entity_id, d.outstanding, d.currency, d.due_date, true, 'open-document',
       case when d.kind = 'proforma' then d.id else d.related_document_id end,
       case when d.kind = 'invoice' then d.id end
     from documents d
-    where d.customer_id = ${s.bind(query.customerId)}${query.documentId === undefined ? "" : ` and d.id = ${s.bind(query.documentId)}`} and d.kind in ('invoice', 'proforma') and d.state <> 'cancelled' and d.outstanding > 0
+    where d.customer_id = ${s.bind(query.customerId)}${query.documentShownId === undefined ? "" : ` and ${documentShownId()} = ${s.integer(query.documentShownId, bigintType)}`} and d.kind in ('invoice', 'proforma') and d.state <> 'cancelled' and d.outstanding > 0
       and not exists (select 1 from dialect_records c join payments cp on cp.id = c.payment_id
         where c.dialect = ${s.bind(query.dialect)} and c.kind = ${s.bind(query.documents.carrierKind)}
           and c.key = d.kind || ':' || cast(d.id as varchar(20))
