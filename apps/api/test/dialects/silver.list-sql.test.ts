@@ -12,6 +12,7 @@ import {
   Authenticator,
   authenticatorLayerWith,
   CommandContext,
+  DialectRecords,
   Documents,
   ledgerLayer,
   Parties,
@@ -206,6 +207,18 @@ const scenario = (driver: "sqlite" | "postgresql") => {
     await run(Documents.use((d) => d.cancelDocument(cancelled.id)))
     const carried = await issue("invoice", "12.00", { dueDate: day(-10) })
     const partly = await issue("invoice", "30.00", { dueDate: day(10) })
+    // Migrated from Silver (issue 16.2): shown under its Silver id, read by it.
+    const migrated = await issue("invoice", "45.00", { externalRef: { system: "silver", id: "invoice:500" } })
+    await run(
+      DialectRecords.use((records) =>
+        records.saveDialectRecord({
+          dialect: "silver",
+          kind: "migrated",
+          key: "document/invoice:500",
+          data: { ledgerId: migrated.id }
+        })
+      )
+    )
 
     const silverCreate = async (body: Record<string, unknown>) => {
       const made = await send("POST", `/customers/${customer.id}/payments/`, body)
@@ -252,8 +265,10 @@ const scenario = (driver: "sqlite" | "postgresql") => {
   test("lists every payment and open document as its detail view shows it", async () => {
     const rows = await everything()
     // 13 payments; open documents: proforma A is invoiced, its invoice (40.00), the 15.50 proforma,
-    // invoice B (15.00 left), invoice `partly` (20.00 left); `carried` is carried by an unpaid payment.
-    expect(rows.length).toBe(13 + 4)
+    // invoice B (15.00 left), invoice `partly` (20.00 left), the migrated invoice; `carried` is carried by an
+    // unpaid payment.
+    expect(rows.length).toBe(13 + 5)
+    expect(rows.filter((row) => row.id > 1e12 && row.amount === "45.00").map((row) => row.id)).toEqual([1e12 + 500])
     for (const row of rows) {
       const detail = await send("GET", new URL(row.url).pathname.replace(/^\/silver/u, ""))
       expect(detail.json, row.url).toEqual(row)
@@ -263,7 +278,7 @@ const scenario = (driver: "sqlite" | "postgresql") => {
         .filter((row) => row.id > 1e12)
         .map((row) => row.amount)
         .sort()
-    ).toEqual(["15.00", "15.50", "20.00", "40.00"])
+    ).toEqual(["15.00", "15.50", "20.00", "40.00", "45.00"])
   })
 
   test("a create the ledger unit refuses (unknown provider or customer, another currency) answers Silver's 400 and writes nothing", async () => {
