@@ -12,12 +12,10 @@ import {
   type DialectResponse,
   type Endpoint,
   endpoint,
-  paymentViewByVendorId,
-  shownCustomerId
+  paymentViewByVendorId
 } from "@paybridge/adapter-kit"
 import {
   Collections,
-  type Customer,
   currencyCodes,
   type DocumentId,
   Documents,
@@ -180,13 +178,9 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       silverCollectionId: null
     }
     // What the unit made, for the answer (a replayed request runs no work: its answer is read).
-    const made: {
-      current: {
-        readonly payment: Payment
-        readonly stored: PaymentAttributes
-        readonly customer: Customer | null
-      } | null
-    } = { current: null }
+    const made: { current: { readonly payment: Payment; readonly stored: PaymentAttributes } | null } = {
+      current: null
+    }
     const work = Effect.gen(function* () {
       const created = yield* Payments.use((payments) =>
         payments.createPayment({
@@ -218,7 +212,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
         if (document === null) continue
         yield* claimDocument(document, payment, requestKey)
       }
-      made.current = { payment, stored, customer: created.lockedCustomer ?? null }
+      made.current = { payment, stored }
       return payment.id
     })
     // A customer or provider the unit could not prove, or a currency not the customer's: the
@@ -268,11 +262,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
             payment: fresh.payment,
             attributes: fresh.stored,
             provider: null,
-            // The customer the unit locked gives the id its links show (no read again).
-            customerShownId:
-              fresh.customer === null
-                ? yield* customerShownIdOf(customerId)
-                : shownCustomerId(dialectId, fresh.customer)
+            customerShownId: yield* customerShownIdOf(customerId)
           }
     if (record === null) return notFoundResponse()
     const representation = toSilverPayment(record, links)

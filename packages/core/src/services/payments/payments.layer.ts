@@ -11,7 +11,7 @@ import { Effect, Layer } from "effect"
 import { canSeeCustomer, scopedCustomerIds } from "../../auth/permissions.ts"
 import { Conflict, validationFailed } from "../../errors.ts"
 import { toBusinessDate } from "../../model/common.ts"
-import { type Customer, Payment, type Reversal } from "../../model/records.ts"
+import { Payment, type Reversal } from "../../model/records.ts"
 import type { CustomerRowQuery } from "../../ports/customer-rows.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore, type PaymentTarget, type PaymentViewInclude } from "../../ports/ledger-store.ts"
@@ -45,7 +45,7 @@ import {
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
 import { currentPrincipal, found, inScope, lockCustomer } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
-import { type CreatedPayment, PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
+import { PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
 
 const referenceFields = [
   "description",
@@ -64,16 +64,13 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
       const createPayment = Effect.fn("Payments.createPayment")(function* (input: C.CreatePaymentInput) {
-        // The customer the work locked (none on a replay: the work does not run).
-        const locked: { current: Customer | null } = { current: null }
-        const detail = yield* afterGatewayCall(
+        return yield* afterGatewayCall(
           yield* mutation(
             "createPayment",
             input,
             PaymentDetail,
             Effect.gen(function* () {
               const customer = yield* lockCustomer(input.customerId)
-              locked.current = customer
               const currency = yield* ensureCurrency(input.currency, customer)
               const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
               const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
@@ -96,8 +93,6 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             })
           )
         )
-        const created: CreatedPayment = locked.current === null ? detail : { ...detail, lockedCustomer: locked.current }
-        return created
       }, ports)
 
       const updatePayment = Effect.fn("Payments.updatePayment")(function* (input: C.UpdatePaymentInput) {

@@ -49,17 +49,10 @@ export interface PaymentViewDetail {
 
 type Method<A, E> = Effect.Effect<A, E, CommandContext>
 
-/**
- * A created payment's detail and, when this call made it (not a replay), the customer row the
- * create locked, as read under the lock (before the payment moved its balance): what a dialect's
- * answer needs of the customer without reading it again.
- */
-export type CreatedPayment = PaymentDetail & { readonly lockedCustomer?: Customer | undefined }
-
 export interface PaymentsShape {
   readonly createPayment: (
     input: C.CreatePaymentInput
-  ) => Method<CreatedPayment, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
+  ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   /** Amount, date, method and type only while draft; references any time. */
   readonly updatePayment: (input: C.UpdatePaymentInput) => Method<Payment, CommandFailure | ValidationFailed | NotFound>
   readonly getPayment: (lookup: C.PaymentLookup) => Method<PaymentDetail, ReadFailure | NotFound>
