@@ -470,10 +470,7 @@ const budgets: Record<string, Budget> = {
   "Elevate GET customer-payments/{id}": issueGet,
   "Silver GET customers/C/payments/ID/": issueGet,
   "tRPC payments.create": issueCreate,
-  "Billing Platform (UK) POST customers/ID/payments/": {
-    statements: 13,
-    open: `${createFlow}; the customer is read before the unit, the display record before and after it, and the answer re-reads the payment view`
-  },
+  "Billing Platform (UK) POST customers/ID/payments/": issueCreate,
   "CRM.COM POST payments/create": {
     statements: 11,
     open: `${createFlow}; the account is found by number through a search before the unit, and the type and method presets are read again by id in it`

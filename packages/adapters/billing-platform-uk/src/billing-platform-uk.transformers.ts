@@ -419,12 +419,30 @@ export const readRecordData = (kind: string, key: string) =>
     Effect.catchTag("NotFound", () => Effect.succeed(null))
   )
 
-/** What rendering needs besides the payment: status names and method presets. */
-export interface RenderContext {
-  readonly presets: StatusPresets
+/** The method presets a request resolves and names methods with (from the ledger's presets cache). */
+export interface MethodContext {
   readonly methods: ReadonlyArray<PaymentPreset>
   readonly methodName: (methodId: PresetId) => string
 }
+
+/** What rendering needs besides the payment: status names and method presets. */
+export interface RenderContext extends MethodContext {
+  readonly presets: StatusPresets
+}
+
+/** The method presets (`Parties.listPresets`, which the ledger serves from its presets cache). */
+export const loadMethodContext = Effect.gen(function* () {
+  const parties = yield* Parties
+  const methods = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
+  const names = new Map(methods.map((method) => [method.id, method.name]))
+  return {
+    methods,
+    methodName: (methodId: PresetId) => names.get(methodId) ?? `Method ${methodId}`
+  } satisfies MethodContext
+})
+
+/** The status names saved by an operator (one read of the settings record), over the defaults. */
+export const loadStatusPresets = Effect.map(readRecordData(recordKinds.settings, "status-presets"), statusPresetsFrom)
 
 /** The render context of a request (read once per request, not per row). */
 export const loadRenderContext = Effect.flatMap(readRecordData(recordKinds.settings, "status-presets"), (data) =>
@@ -438,19 +456,12 @@ export const statusPresetsRecord = recordKey(recordKinds.settings, "status-prese
 export const renderContextWith = Effect.fnUntraced(function* (
   statusPresetsData: Readonly<Record<string, unknown>> | null
 ) {
-  const parties = yield* Parties
-  const presets = statusPresetsFrom(statusPresetsData)
-  const methods = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
-  const names = new Map(methods.map((method) => [method.id, method.name]))
-  return {
-    presets,
-    methods,
-    methodName: (methodId: PresetId) => names.get(methodId) ?? `Method ${methodId}`
-  } satisfies RenderContext
+  const methods = yield* loadMethodContext
+  return { ...methods, presets: statusPresetsFrom(statusPresetsData) } satisfies RenderContext
 })
 
 /** A payment method name → its preset id; `Customer Default` (or none) → `null`. */
-export const resolveMethod = (name: string | undefined, context: RenderContext) => {
+export const resolveMethod = (name: string | undefined, context: MethodContext) => {
   if (name === undefined || name.trim().toLowerCase() === customerDefaultMethod.toLowerCase()) {
     return Effect.succeed(null)
   }

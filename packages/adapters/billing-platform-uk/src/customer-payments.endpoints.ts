@@ -23,6 +23,7 @@ import {
   type BpukCreatePayment,
   BpukCustomerPath,
   BpukListQuery,
+  type BpukPayment,
   BpukPaymentList,
   BpukCreatePayment as CreateBody,
   ledgerIdOf,
@@ -31,9 +32,10 @@ import {
 import {
   absoluteAmountText,
   isZeroAmount,
-  loadRenderContext,
+  loadMethodContext,
+  loadStatusPresets,
+  type MethodContext,
   type RefundDetails,
-  type RenderContext,
   resolveMethod,
   sameNames,
   statusReadOnly,
@@ -45,6 +47,7 @@ import {
   listRows,
   type RowRef,
   renderRow,
+  rowAsCreated,
   saveDisplay,
   saveRefundDetails
 } from "./payments.transformers.ts"
@@ -59,13 +62,22 @@ const pathCustomerId = (text: string): Effect.Effect<CustomerId, NotFound> => {
   return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
 }
 
-/** A positive amount: a posted payment, its display ids, and its reversal when imported reversed. */
-const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
+/**
+ * A positive amount: a posted payment, its display ids, and its reversal when imported reversed.
+ * `answered` receives the row as the unit made it when that needs nothing the unit did not read (a
+ * payment without statuses: posted, never collected, not reversed), so the answer is not read again.
+ */
+const createPaymentRow = (
+  customerId: CustomerId,
+  body: BpukCreatePayment,
+  context: MethodContext,
+  answered: (row: BpukPayment) => void
+) =>
   Effect.gen(function* () {
     const payments = yield* Payments
     const method = yield* resolveMethod(body.paymentMethod, context)
     const detail = yield* payments.createPayment({
-      customerId: customer.id,
+      customerId,
       amount: body.paymentAmount,
       ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
       methodId: method?.id ?? null,
@@ -74,9 +86,12 @@ const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: 
     })
     const id = detail.payment.id
     const display = { invoiceID: body.invoiceID ?? null, invoiceIDReversed: body.invoiceIDReversed ?? null }
-    if (display.invoiceID !== null || display.invoiceIDReversed !== null) yield* saveDisplay(id, customer.id, display)
+    if (display.invoiceID !== null || display.invoiceIDReversed !== null) yield* saveDisplay(id, customerId, display)
     if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
       yield* applyReversal(detail, { kind: "reverse", date: body.paymentReversedDate })
+    } else {
+      const row = rowAsCreated(detail, context, display)
+      if (row !== null) answered(row)
     }
     return { kind: "payment", id } satisfies RowRef
   })
@@ -88,7 +103,7 @@ const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: 
  * refused only when the balance is too small). Every refund booked gets the row's details; the
  * row shown is the first.
  */
-const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
+const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: MethodContext) =>
   Effect.gen(function* () {
     if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
       return yield* validationFailed(["paymentReversedDate"], "a refund (negative paymentAmount) cannot be reversed")
@@ -181,24 +196,33 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
       vendorFields(
         Effect.gen(function* () {
           const customerId = yield* pathCustomerId(params.customerId)
-          const customer = yield* Parties.use((parties) => parties.getCustomer(customerId))
-          const context = yield* loadRenderContext
+          const refund = body.paymentAmount.startsWith("-")
+          // A refund needs the customer's currency first; a payment's customer is checked (404, 403)
+          // and locked by the ledger's create itself, in the unit.
+          const customer = refund ? yield* Parties.use((parties) => parties.getCustomer(customerId)) : null
+          const context = yield* loadMethodContext
           if (isZeroAmount(body.paymentAmount)) {
             return yield* validationFailed(["paymentAmount"], "paymentAmount must not be zero")
           }
-          const refund = body.paymentAmount.startsWith("-")
-          if (body.status !== undefined) {
-            const expected =
-              !refund && body.paymentReversedDate !== undefined && body.paymentReversedDate !== null
-                ? [context.presets.reversed]
-                : []
-            if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, context.presets)
+          const reversedImport = !refund && body.paymentReversedDate !== undefined && body.paymentReversedDate !== null
+          // The status names are read only when the echoed status needs them.
+          if (body.status !== undefined && (reversedImport || body.status.length > 0)) {
+            const presets = yield* loadStatusPresets
+            const expected = reversedImport ? [presets.reversed] : []
+            if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, presets)
           }
+          let answer: BpukPayment | null = null
           const row = yield* asOneUnit(
             "createCustomerPayment",
-            { customerId: customer.id, body },
-            refund ? createRefundRow(customer, body, context) : createPaymentRow(customer, body, context)
+            { customerId, body },
+            customer !== null
+              ? createRefundRow(customer, body, context)
+              : createPaymentRow(customerId, body, context, (made) => {
+                  answer = made
+                })
           )
+          // A replay (the same idempotency key) ran nothing: its row is read as it is now.
+          if (answer !== null && row.kind === "payment") return created(answer)
           return created(yield* renderRow(row))
         })
       )

@@ -30,6 +30,7 @@ import { type BpukListQuery, type BpukPayment, ledgerIdOf } from "./billing-plat
 import {
   allPages,
   compareRowKeys,
+  defaultStatusPresets,
   dialectId,
   type EventFilter,
   eventFilters,
@@ -37,6 +38,7 @@ import {
   isPartlyReversed,
   isWhollyReversed,
   loadRenderContext,
+  type MethodContext,
   type PaymentDisplay,
   type PaymentRowSource,
   paymentDisplayFrom,
@@ -52,6 +54,7 @@ import {
   refundMatches,
   refundRowKey,
   renderContextWith,
+  statusesOf,
   statusPresetsRecord,
   toBpukPayment,
   toBpukRefundRow,
@@ -115,6 +118,18 @@ const ensureVisible = (detail: PaymentDetail, id: PaymentId | string) =>
 
 const renderPayment = (detail: PaymentRowSource, context: RenderContext, display: PaymentDisplay) =>
   toBpukPayment(detail, { presets: context.presets, methodName: context.methodName, display })
+
+/**
+ * A payment's row from the detail a create just returned, with the display ids it saved, when the
+ * row shows no status (posted, never collected, not reversed: no status name is needed, and the
+ * detail is what a read would find); `null` otherwise (the caller reads the row).
+ */
+export const rowAsCreated = (detail: PaymentDetail, context: MethodContext, display: PaymentDisplay) =>
+  detail.payment.state === "posted" &&
+  detail.payment.reversedAmount === 0n &&
+  statusesOf(detail, defaultStatusPresets).length === 0
+    ? toBpukPayment(detail, { presets: defaultStatusPresets, methodName: context.methodName, display })
+    : null
 
 export const readPayment = (id: PaymentId) =>
   Effect.gen(function* () {
