@@ -115,16 +115,15 @@ export const visibleRefundStates = {
 /** The method shown when a payment has none: the customer's own default method. */
 export const customerDefaultMethod = "Customer Default"
 
+/** The state of a payment's newest collection (by request time, then id); `null`: never collected. */
+export const latestCollectionStateOf = (
+  collections: ReadonlyArray<Pick<PaymentDetail["collections"][number], "state" | "requestedAt" | "id">>
+): CollectionState | null =>
+  [...collections].sort((a, b) => b.requestedAt.getTime() - a.requestedAt.getTime() || b.id - a.id)[0]?.state ?? null
+
 /** The collection statuses of a payment (from its newest collection). */
-export const collectionStatusesOf = (
-  detail: Pick<PaymentDetail, "collections">,
-  presets: StatusPresets
-): ReadonlyArray<string> => {
-  const latest = [...detail.collections].sort(
-    (a, b) => b.requestedAt.getTime() - a.requestedAt.getTime() || b.id - a.id
-  )[0]
-  return latest === undefined ? [] : [presets[collectionStatus[latest.state]]]
-}
+export const collectionStatusesOf = (source: PaymentRowSource, presets: StatusPresets): ReadonlyArray<string> =>
+  source.latestCollectionState === null ? [] : [presets[collectionStatus[source.latestCollectionState]]]
 
 /**
  * A payment whose whole amount is reversed is one reversed row. A partial reversal splits the
@@ -169,10 +168,19 @@ export const paymentDisplayFrom = (data: Readonly<Record<string, unknown>> | nul
 })
 
 /**
- * What a payment row is made of: the payment and its collections (nothing else of the detail
- * shows), so a list can build rows from list results without reading each payment's detail.
+ * What a payment row is made of: the payment and the state of its newest collection (nothing else
+ * of the detail shows), so a list can build rows from one read without each payment's detail.
  */
-export type PaymentRowSource = Pick<PaymentDetail, "payment" | "collections">
+export interface PaymentRowSource {
+  readonly payment: Payment
+  readonly latestCollectionState: CollectionState | null
+}
+
+/** A payment's detail as the source of its rows. */
+export const rowSourceOf = (detail: Pick<PaymentDetail, "payment" | "collections">): PaymentRowSource => ({
+  payment: detail.payment,
+  latestCollectionState: latestCollectionStateOf(detail.collections)
+})
 
 /** A ledger payment as the vendor's payment object. */
 export const toBpukPayment = (

@@ -39,6 +39,7 @@ import {
   type PaymentDisplay,
   type RefundDetails,
   resolveMethod,
+  rowSourceOf,
   sameNames,
   statusReadOnly,
   toBpukRefundRow,
@@ -128,7 +129,7 @@ const modifyPayment = (id: PaymentId, body: BpukModifyPayment) =>
       const willBeReversed = intent === null ? isWhollyReversed(payment) : intent.kind === "reverse"
       const expected = [
         ...(willBeReversed ? [context.presets.reversed] : []),
-        ...lifecycleStatusesOf(detail, context.presets)
+        ...lifecycleStatusesOf(rowSourceOf(detail), context.presets)
       ]
       if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, context.presets)
     }

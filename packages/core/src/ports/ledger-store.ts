@@ -11,6 +11,7 @@
  */
 import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
+import type { CollectionState } from "../lifecycle/collection-lifecycle.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
 import type { BusinessDate, ExternalRef, Page } from "../model/common.ts"
@@ -238,6 +239,10 @@ export interface PaymentAnnexRequest {
   readonly presetNames?: boolean | undefined
   readonly creationEvent?: boolean | undefined
   readonly record?: { readonly dialect: string; readonly kind: string } | undefined
+  /** The state of the payment's newest collection (by request time, then id). */
+  readonly latestCollection?: boolean | undefined
+  /** The data of one dialect record (a dialect's settings), the same on every row: read with the page. */
+  readonly settings?: DialectRecordRef | undefined
 }
 
 /** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
@@ -248,6 +253,10 @@ export interface PaymentAnnex {
   readonly methodName?: string | null | undefined
   readonly creator: { readonly actorId: number; readonly actorName: string } | null
   readonly record: Readonly<Record<string, unknown>> | null
+  /** `undefined`: not asked; `null`: never collected. */
+  readonly latestCollectionState?: CollectionState | null | undefined
+  /** `undefined`: not asked; `null`: no such record. */
+  readonly settings?: Readonly<Record<string, unknown>> | null | undefined
 }
 
 /** A page of payments, with each one's annex by payment id when the query asked for one. */
@@ -265,6 +274,13 @@ export interface RefundQuery extends Paging {
   readonly createdSince?: Date | undefined
   /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
   readonly changedSince?: Date | undefined
+  /** Also brings the data of each refund's dialect record of this kind (keyed by refund id), in the list's statement. */
+  readonly record?: { readonly dialect: string; readonly kind: string } | undefined
+}
+
+/** A page of refunds, with each one's dialect record data by refund id when the query asked for it. */
+export interface RefundPage extends Page<Refund> {
+  readonly records?: ReadonlyMap<RefundId, Readonly<Record<string, unknown>> | null> | undefined
 }
 
 export interface EventQuery extends Paging {
@@ -533,7 +549,7 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Refund>) => Write<Refund>
       readonly get: (id: RefundId) => Op<Refund | null>
       readonly update: (row: Refund) => Write<Refund>
-      readonly list: (query: RefundQuery) => ListOp<Refund>
+      readonly list: (query: RefundQuery) => Effect.Effect<RefundPage, StorageUnavailable | ValidationFailed>
     }
     readonly balance: {
       /**

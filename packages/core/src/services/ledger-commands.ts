@@ -279,7 +279,11 @@ export const PaymentQueryInput = Schema.Struct({
       customer: optional(Schema.Boolean),
       presetNames: optional(Schema.Boolean),
       creationEvent: optional(Schema.Boolean),
-      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
+      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+      latestCollection: optional(Schema.Boolean),
+      settings: optional(
+        Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1), key: TextOfLength(200, 1) })
+      )
     })
   ),
   cursor: Cursor,
@@ -425,6 +429,8 @@ export const RefundQueryInput = Schema.Struct({
   createdSince: optional(Timestamp),
   /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
   changedSince: optional(Timestamp),
+  /** Also brings each refund's dialect record of this kind (keyed by refund id) in the same read. */
+  record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
   cursor: Cursor,
   limit: Limit
 })

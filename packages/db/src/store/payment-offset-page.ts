@@ -6,12 +6,14 @@
  * first one is the total counted by a second statement (no row carries it). A missing value sorts
  * before every value on both databases (`nulls first` ascending, `nulls last` descending), so
  * SQLite and PostgreSQL give the same order. The next page's cursor is its offset. Asked for an
- * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator and
- * dialect record data along as extra columns (`withAnnex`): a vendor page in one statement.
+ * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator,
+ * dialect record data, newest collection state and a settings record along as extra columns
+ * (`withAnnex`): a vendor page in one statement.
  */
 import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import type {
+  CollectionState,
   PaymentAnnex,
   PaymentAnnexRequest,
   PaymentId,
@@ -79,6 +81,8 @@ const creatorNameColumn = "paybridge_creator_name"
 const recordColumn = "paybridge_record_data"
 const typeNameColumn = "paybridge_type_name"
 const methodNameColumn = "paybridge_method_name"
+const latestCollectionColumn = "paybridge_latest_collection"
+const settingsColumn = "paybridge_settings_data"
 
 /**
  * The page statement with its annex: the page (as `qb` selects it) becomes a common table, and each
@@ -126,6 +130,17 @@ const withAnnex = (
     )
     params.push(annex.record.dialect, annex.record.kind)
   }
+  if (annex.latestCollection === true) {
+    selects.push(
+      `(select co.state from collections co where co.payment_id = page.id order by co.requested_at desc, co.id desc limit 1) as ${latestCollectionColumn}`
+    )
+  }
+  if (annex.settings !== undefined) {
+    selects.push(
+      `(select s.data from dialect_records s where s.dialect = ? and s.kind = ? and s.key = ?) as ${settingsColumn}`
+    )
+    params.push(annex.settings.dialect, annex.settings.kind, annex.settings.key)
+  }
   const order = sort.map((key) => {
     const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
     return `page.${columnOf(key.field)} ${key.direction}${nulls}`
@@ -141,8 +156,16 @@ const annexColumns: ReadonlySet<string> = new Set([
   creatorNameColumn,
   recordColumn,
   typeNameColumn,
-  methodNameColumn
+  methodNameColumn,
+  latestCollectionColumn,
+  settingsColumn
 ])
+
+/** A JSON column's value (text on SQLite, parsed already on PostgreSQL); `null` when absent. */
+const jsonData = (data: unknown): Readonly<Record<string, unknown>> | null =>
+  data === null || data === undefined
+    ? null
+    : ((typeof data === "string" ? JSON.parse(data) : data) as Readonly<Record<string, unknown>>)
 
 /** Splits a row of the annexed statement into the payment's columns and its annex. */
 const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
@@ -152,11 +175,7 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
     if (name.startsWith(customerPrefix)) customerColumns[name.slice(customerPrefix.length)] = value
     else if (!annexColumns.has(name)) columns[name] = value
   }
-  const data = row[recordColumn]
-  const record =
-    data === null || data === undefined
-      ? null
-      : ((typeof data === "string" ? JSON.parse(data) : data) as Readonly<Record<string, unknown>>)
+  const record = jsonData(row[recordColumn])
   const found: PaymentAnnex = {
     customer:
       annex.customer === true && customerColumns.id !== null && customerColumns.id !== undefined
@@ -172,7 +191,16 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
           typeName: row[typeNameColumn] === null ? null : String(row[typeNameColumn]),
           methodName: row[methodNameColumn] === null ? null : String(row[methodNameColumn])
         }
-      : {})
+      : {}),
+    ...(annex.latestCollection === true
+      ? {
+          latestCollectionState:
+            row[latestCollectionColumn] === null || row[latestCollectionColumn] === undefined
+              ? null
+              : (String(row[latestCollectionColumn]) as CollectionState)
+        }
+      : {}),
+    ...(annex.settings === undefined ? {} : { settings: jsonData(row[settingsColumn]) })
   }
   return { columns, annex: found }
 }

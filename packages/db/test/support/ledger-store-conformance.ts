@@ -8,6 +8,7 @@
  * rows it created (unique numbers, its own customers) and never assumes an empty table.
  */
 import { describeIdReservation } from "./conformance/id-reservation.ts"
+import { describeListAnnexes } from "./conformance/list-annexes.ts"
 import { describeOtherLists } from "./conformance/lists.ts"
 import { describeOffsetPages } from "./conformance/offset-pages.ts"
 import { describeKeysetPagination } from "./conformance/pagination.ts"
@@ -23,6 +24,7 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
   describeGuardsAndTransactions(db)
   describeKeysetPagination(db)
   describeOffsetPages(db)
+  describeListAnnexes(db)
   describeOtherLists(db)
   describeSearchAndAggregates(db)
   describeIdReservation(db)
