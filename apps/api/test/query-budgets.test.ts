@@ -429,6 +429,14 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
     })
   ],
   [
+    "Billing Platform (UK) GET customers/ID/payments/?idAfter",
+    () => ({
+      method: "GET",
+      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/?idAfter=${samplePayment.id - pageSize}`,
+      headers: bearer(sessions.apiKey)
+    })
+  ],
+  [
     "Billing Platform (UK) GET customers/ID/payments/ (createdSince)",
     () => ({
       method: "GET",
@@ -501,6 +509,11 @@ const budgets: Record<string, Budget> = {
   },
   "Billing Platform (UK) GET customers/ID/payments/": { statements: 3, rowsBeyondReturned: 2 },
   "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": { statements: 3, rowsBeyondReturned: 2 },
+  "Billing Platform (UK) GET customers/ID/payments/?idAfter": {
+    statements: 3,
+    rowsBeyondReturned: 2,
+    returnsAtLeast: pageSize
+  },
   "CRM.COM GET payments/list": {
     statements: 6,
     rows: 211,

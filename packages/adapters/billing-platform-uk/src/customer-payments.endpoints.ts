@@ -169,7 +169,6 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ params, query }) =>
       Effect.gen(function* () {
         const customerId = yield* pathCustomerId(params.customerId)
-        yield* Parties.use((parties) => parties.getCustomer(customerId))
         return ok(yield* listRows(query, customerId))
       })
   }),

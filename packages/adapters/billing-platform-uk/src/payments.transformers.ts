@@ -17,6 +17,7 @@ import {
   LedgerUnits,
   NotFound,
   notFound,
+  Parties,
   type PaymentDetail,
   PaymentId,
   type PaymentPage,
@@ -346,9 +347,19 @@ const listAnnex = {
  * payment rows (a partly reversed payment gives its valid row and its reversed part `N-R`) and
  * refund rows, in the order they were made. Two reads besides the `idAfter` row: the payments with
  * what their rows show (display record, newest collection state, status names) in one statement a
- * thousand rows, and the refunds with their details record in another.
+ * thousand rows, and the refunds with their details record in another. A customer's list checks
+ * the customer (404) only when neither read found any of its payments or refunds (scope is checked
+ * by both reads: 403).
  */
 export const listRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
+  Effect.gen(function* () {
+    const { rows, readAny } = yield* readRows(query, customerId)
+    if (customerId !== undefined && !readAny) yield* Parties.use((parties) => parties.getCustomer(customerId))
+    return rows
+  })
+
+/** The rows of {@link listRows}, and whether any payment or refund was read for them. */
+const readRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
   Effect.gen(function* () {
     const paymentsService = yield* Payments
     const refundsService = yield* Refunds
@@ -372,6 +383,7 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
     })
     // The first event filter goes to the ledger with the list; further ones intersect by id.
     const [firstEvent, ...otherEvents] = given
+    let readAny = false
     let listed: Array<{ readonly source: PaymentRowSource; readonly display: PaymentDisplay }> = []
     let presets: StatusPresets | null = null
     let cursor: string | null = null
@@ -384,6 +396,7 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
         cursor,
         limit: 1000
       })
+      readAny ||= page.items.length > 0
       for (const payment of page.items) {
         const annex = page.annex?.get(payment.id)
         presets ??= statusPresetsFrom(annex?.settings ?? null)
@@ -429,6 +442,7 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
           cursor: refundCursor,
           limit: 1000
         })
+        readAny ||= page.items.length > 0
         for (const refund of page.items) {
           const refundDetails = refundDetailsFrom(page.records?.get(refund.id) ?? null)
           const key = refundRowKey(refund)
@@ -438,5 +452,5 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
         refundCursor = page.nextCursor
       } while (refundCursor !== null)
     }
-    return rows.sort((a, b) => compareRowKeys(a.key, b.key)).map((entry) => entry.row)
+    return { rows: rows.sort((a, b) => compareRowKeys(a.key, b.key)).map((entry) => entry.row), readAny }
   })
