@@ -12,6 +12,7 @@ import {
   type NotFound,
   notFound,
   Parties,
+  type PaymentId,
   Payments,
   parseMinorUnits,
   Refunds,
@@ -62,18 +63,26 @@ const pathCustomerId = (text: string): Effect.Effect<CustomerId, NotFound> => {
   return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
 }
 
+/** The row a create made, as it made it (see `createPaymentRow`). */
+interface MadeRow {
+  readonly id: PaymentId
+  readonly row: BpukPayment
+}
+
 /**
  * A positive amount: a posted payment, its display ids, and its reversal when imported reversed.
  * `answered` receives the row as the unit made it when that needs nothing the unit did not read (a
- * payment without statuses: posted, never collected, not reversed), so the answer is not read again.
+ * payment without statuses: posted, never collected, not reversed), so the answer is not read again;
+ * an attempt the unit retries (after a concurrent modification) starts by clearing it.
  */
 const createPaymentRow = (
   customerId: CustomerId,
   body: BpukCreatePayment,
   context: MethodContext,
-  answered: (row: BpukPayment) => void
+  answered: (made: MadeRow | null) => void
 ) =>
   Effect.gen(function* () {
+    answered(null)
     const payments = yield* Payments
     const method = yield* resolveMethod(body.paymentMethod, context)
     const detail = yield* payments.createPayment({
@@ -91,7 +100,7 @@ const createPaymentRow = (
       yield* applyReversal(detail, { kind: "reverse", date: body.paymentReversedDate })
     } else {
       const row = rowAsCreated(detail, context, display)
-      if (row !== null) answered(row)
+      if (row !== null) answered({ id, row })
     }
     return { kind: "payment", id } satisfies RowRef
   })
@@ -210,7 +219,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
             const expected = reversedImport ? [presets.reversed] : []
             if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, presets)
           }
-          let answer: BpukPayment | null = null
+          let answer: MadeRow | null = null
           const row = yield* asOneUnit(
             "createCustomerPayment",
             { customerId, body },
@@ -220,8 +229,10 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
                   answer = made
                 })
           )
-          // A replay (the same idempotency key) ran nothing: its row is read as it is now.
-          if (answer !== null && row.kind === "payment") return created(answer)
+          // Only the row this request's committed attempt made is answered as made; a replay (the
+          // same idempotency key) ran nothing, and its row is read as it is now.
+          const made = answer as MadeRow | null
+          if (made !== null && row.kind === "payment" && made.id === row.id) return created(made.row)
           return created(yield* renderRow(row))
         })
       )
