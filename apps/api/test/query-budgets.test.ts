@@ -437,6 +437,14 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
     })
   ],
   [
+    "Billing Platform (UK) GET customers/ID/payments/?idAfter (nothing new)",
+    () => ({
+      method: "GET",
+      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/?idAfter=${samplePayment.id}`,
+      headers: bearer(sessions.apiKey)
+    })
+  ],
+  [
     "Billing Platform (UK) GET customers/ID/payments/ (createdSince)",
     () => ({
       method: "GET",
@@ -509,6 +517,12 @@ const budgets: Record<string, Budget> = {
   },
   "Billing Platform (UK) GET customers/ID/payments/": { statements: 3, rowsBeyondReturned: 2 },
   "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": { statements: 3, rowsBeyondReturned: 2 },
+  // An incremental sync with nothing new: the idAfter row shows the customer exists.
+  "Billing Platform (UK) GET customers/ID/payments/?idAfter (nothing new)": {
+    statements: 3,
+    rowsBeyondReturned: 2,
+    returnsAtLeast: 0
+  },
   "Billing Platform (UK) GET customers/ID/payments/?idAfter": {
     statements: 3,
     rowsBeyondReturned: 2,

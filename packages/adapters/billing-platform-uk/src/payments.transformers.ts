@@ -287,31 +287,41 @@ export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
  * Where `idAfter` starts in the one sequence of rows: the sequence key of the row it names (any
  * customer's: ids are global; a migrated payment's vendor id names that payment), `null` for `0`,
  * `undefined` for no bound. A payment id the ledger never issued sits where its number falls: before
- * the first payment with a higher id.
+ * the first payment with a higher id. With it, the customer of the row it names when found (`owner`):
+ * a customer's list then knows the customer exists without reading it.
  */
-const idAfterKey = (query: BpukListQuery) =>
+const idAfterBound = (
+  query: BpukListQuery
+): Effect.Effect<
+  { readonly key: RowSequenceKey | null | undefined; readonly owner: CustomerId | null },
+  LedgerError,
+  LedgerServices | CommandContext
+> =>
   Effect.gen(function* () {
+    const beyondEveryRow = { key: { at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const, owner: null }
     const idAfter = idAfterOf(query.idAfter)
-    if (idAfter === null) return undefined
-    if (idAfter.id === 0) return null
+    if (idAfter === null) return { key: undefined, owner: null }
+    if (idAfter.id === 0) return { key: null, owner: null }
     if (idAfter.kind === "refund") {
       const refundId = ledgerIdOf(RefundId, String(idAfter.id))
       const refund =
         refundId === null ? Option.none() : yield* Effect.option(Refunds.use((refunds) => refunds.getRefund(refundId)))
       return Option.isSome(refund)
-        ? refundRowKey(refund.value)
-        : ({ at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const)
+        ? { key: refundRowKey(refund.value), owner: refund.value.customerId }
+        : beyondEveryRow
     }
     const paymentId = ledgerIdOf(PaymentId, String(idAfter.id))
     // The payment the id names on this dialect: a migrated payment's vendor id first (issue 16.3).
     const payment = yield* Effect.option(paymentByVendorId(dialectId, String(idAfter.id), paymentId))
-    if (Option.isSome(payment)) return paymentRowKey(payment.value.payment, idAfter.kind)
-    if (paymentId === null) return { at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const
+    if (Option.isSome(payment)) {
+      return { key: paymentRowKey(payment.value.payment, idAfter.kind), owner: payment.value.payment.customerId }
+    }
+    if (paymentId === null) return beyondEveryRow
     const next = yield* Payments.use((payments) => payments.listPayments({ idAfter: paymentId, order: "id", limit: 1 }))
     const first = next.items[0]
     return first === undefined
-      ? ({ at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const)
-      : ({ at: first.createdAt.getTime() - 1, rank: 2, id: 0 } as const)
+      ? beyondEveryRow
+      : { key: { at: first.createdAt.getTime() - 1, rank: 2, id: 0 } as const, owner: null }
   })
 
 /** Does a row with this shown reversal date pass the reversal filters of the query? */
@@ -364,7 +374,8 @@ const readRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
     const paymentsService = yield* Payments
     const refundsService = yield* Refunds
     const methods = yield* loadMethodContext
-    const after = yield* idAfterKey(query)
+    const bound = yield* idAfterBound(query)
+    const after = bound.key
     const isAfter = (key: RowSequenceKey) => after == null || compareRowKeys(key, after) > 0
     // The ledger narrows by creation time (a row after the bound was made at or after it); the
     // sequence key decides exactly.
@@ -383,7 +394,8 @@ const readRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
     })
     // The first event filter goes to the ledger with the list; further ones intersect by id.
     const [firstEvent, ...otherEvents] = given
-    let readAny = false
+    // A row of the customer (the idAfter row, a payment or refund read) shows it exists.
+    let readAny = customerId !== undefined && bound.owner === customerId
     let listed: Array<{ readonly source: PaymentRowSource; readonly display: PaymentDisplay }> = []
     let presets: StatusPresets | null = null
     let cursor: string | null = null

@@ -127,4 +127,30 @@ describe("Billing Platform (UK) list reads", () => {
       for (const row of rows) expect(row).toEqual(paymentOf(await get(`/payments/${row.id}`)))
     }
   })
+  it("checks a customer whose list read none of its rows (404 unknown), and no other", async () => {
+    const made = await testbed.request(
+      authorize(
+        { method: "POST", path: `/customers/${seed.customerId}/payments/`, body: { paymentAmount: amount("5.00") } },
+        seed
+      )
+    )
+    const last = paymentOf(made).id
+    const expectations: ReadonlyArray<readonly [string, number, number | undefined]> = [
+      // Its payment was read: the customer exists.
+      [`/customers/${seed.customerId}/payments/`, 1, undefined],
+      // Nothing new after its last row, but that row (idAfter) is the customer's.
+      [`/customers/${seed.customerId}/payments/?idAfter=${last}`, 0, undefined],
+      // No row of the other customer was read: it is checked.
+      [`/customers/${seed.otherCustomerId}/payments/`, 0, 1],
+      [`/customers/${seed.otherCustomerId}/payments/?idAfter=${last}`, 0, 1]
+    ]
+    for (const [path, rows, customerReads] of expectations) {
+      calls.clear()
+      expect(listOf(await get(path)), path).toHaveLength(rows)
+      expect(calls.get("getCustomer"), path).toBe(customerReads)
+    }
+    const unknown = await testbed.request(authorize({ method: "GET", path: "/customers/99999/payments/" }, seed))
+    expect(unknown.status).toBe(404)
+    expect(unknown.json).toMatchObject({ error: { code: "not_found" } })
+  })
 })
