@@ -476,6 +476,8 @@ interface Budget {
 const issueGet: Budget = { statements: 3 }
 const issueList: Budget = { statements: 3, rows: pageSize + 2 }
 const issueCreate: Budget = { statements: 8 }
+/** A vendor list without paging (every match is returned): the issue's 3 statements, rows read ≤ returned + 2. */
+const unpagedList: Budget = { statements: 3, rowsBeyondReturned: 2 }
 /** What core's create of a posted payment runs in its transaction: the issue's 8 statements. */
 const createFlow =
   "core's create is the issue's 8 statements in one transaction (idempotency claim, customer lock, one sequence statement for both numbers, the payment inserted posted, balance entry, balance update, both events in one insert, idempotency answer)"
@@ -506,28 +508,15 @@ const budgets: Record<string, Budget> = {
     open: `${createFlow}; the customer and provider are read before the unit and again in it, the attribute record save checks the payment and whether the key is taken before its one-statement insert, and the answer re-reads the payment view twice and the provider`
   },
   "tRPC payments.list": issueList,
-  // The vendor list has no paging: every row after idAfter / every valid payment of the customer is
-  // shown, so rows read are held to the rows returned (+ the idAfter row or the customer, and the row
-  // the bound names).
-  "Billing Platform (UK) GET payments/?idAfter": { statements: 3, rowsBeyondReturned: 2 },
-  "Billing Platform (UK) GET payments/?idAfter (date filters)": {
-    statements: 3,
-    rowsBeyondReturned: 2,
-    returnsAtLeast: 5
-  },
-  "Billing Platform (UK) GET customers/ID/payments/": { statements: 3, rowsBeyondReturned: 2 },
-  "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": { statements: 3, rowsBeyondReturned: 2 },
+  // No paging in the vendor list (every row after idAfter / every valid payment of the customer): rows read
+  // ≤ rows returned + the idAfter row (or the customer) + the bound's own payment.
+  "Billing Platform (UK) GET payments/?idAfter": unpagedList,
+  "Billing Platform (UK) GET payments/?idAfter (date filters)": { ...unpagedList, returnsAtLeast: 5 },
+  "Billing Platform (UK) GET customers/ID/payments/": unpagedList,
+  "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": unpagedList,
+  "Billing Platform (UK) GET customers/ID/payments/?idAfter": { ...unpagedList, returnsAtLeast: pageSize },
   // An incremental sync with nothing new: the idAfter row shows the customer exists.
-  "Billing Platform (UK) GET customers/ID/payments/?idAfter (nothing new)": {
-    statements: 3,
-    rowsBeyondReturned: 2,
-    returnsAtLeast: 0
-  },
-  "Billing Platform (UK) GET customers/ID/payments/?idAfter": {
-    statements: 3,
-    rowsBeyondReturned: 2,
-    returnsAtLeast: pageSize
-  },
+  "Billing Platform (UK) GET customers/ID/payments/?idAfter (nothing new)": { ...unpagedList, returnsAtLeast: 0 },
   "CRM.COM GET payments/list": {
     statements: 6,
     rows: 211,
