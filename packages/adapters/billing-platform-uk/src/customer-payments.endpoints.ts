@@ -32,11 +32,13 @@ import {
 } from "./billing-platform-uk.schemas.ts"
 import {
   absoluteAmountText,
+  dialectId,
   isZeroAmount,
   loadMethodContext,
   loadStatusPresets,
   type MethodContext,
   type RefundDetails,
+  recordKinds,
   resolveMethod,
   sameNames,
   statusReadOnly,
@@ -49,7 +51,6 @@ import {
   type RowRef,
   renderRow,
   rowAsCreated,
-  saveDisplay,
   saveRefundDetails
 } from "./payments.transformers.ts"
 
@@ -85,17 +86,20 @@ const createPaymentRow = (
     answered(null)
     const payments = yield* Payments
     const method = yield* resolveMethod(body.paymentMethod, context)
+    const display = { invoiceID: body.invoiceID ?? null, invoiceIDReversed: body.invoiceIDReversed ?? null }
     const detail = yield* payments.createPayment({
       customerId,
       amount: body.paymentAmount,
       ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
       methodId: method?.id ?? null,
       reference: body.ourReference ?? null,
-      customerReference: body.customerReference ?? null
+      customerReference: body.customerReference ?? null,
+      // The display ids (dialect record `payment-display/<payment id>`) are written by the create itself.
+      ...(display.invoiceID !== null || display.invoiceIDReversed !== null
+        ? { dialectRecord: { dialect: dialectId, kind: recordKinds.paymentDisplay, data: { ...display } } }
+        : {})
     })
     const id = detail.payment.id
-    const display = { invoiceID: body.invoiceID ?? null, invoiceIDReversed: body.invoiceIDReversed ?? null }
-    if (display.invoiceID !== null || display.invoiceIDReversed !== null) yield* saveDisplay(id, customerId, display)
     if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
       yield* applyReversal(detail, { kind: "reverse", date: body.paymentReversedDate })
     } else {

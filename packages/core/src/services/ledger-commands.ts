@@ -166,6 +166,10 @@ const PaymentReferencesInput = {
   thirdPartyReference: optional(Schema.NullOr(Text(200)))
 }
 
+const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
+const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
+const DialectKey = TextOfLength(200, 1)
+
 export const CreatePaymentInput = Schema.Struct({
   customerId: CustomerId,
   amount: AmountInput,
@@ -198,7 +202,19 @@ export const CreatePaymentInput = Schema.Struct({
   ...PaymentReferencesInput,
   customFields: optional(CustomFields),
   externalRef: optional(Schema.NullOr(ExternalRef)),
-  sourceRecord: optional(Schema.NullOr(WellFormedUnknown))
+  sourceRecord: optional(Schema.NullOr(WellFormedUnknown)),
+  /**
+   * A dialect's record of the new payment, written by the create in its own transaction (key: the
+   * payment's id; its customer and payment set): a vendor's attributes saved with one insert and no
+   * read, instead of a `saveDialectRecord` after it.
+   */
+  dialectRecord: optional(
+    Schema.Struct({
+      dialect: DialectName,
+      kind: DialectKind,
+      data: Schema.Record(Schema.String, Schema.Unknown).check(hasWellFormedText())
+    })
+  )
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
 
@@ -468,10 +484,6 @@ export const OverviewInput = Schema.Struct({
 })
 export type OverviewInput = typeof OverviewInput.Type
 export type PageInput = typeof PageInput.Type
-
-const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
-const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
-const DialectKey = TextOfLength(200, 1)
 
 /** Create or replace a dialect's vendor-only object, found by (dialect, kind, key). */
 export const SaveDialectRecordInput = Schema.Struct({

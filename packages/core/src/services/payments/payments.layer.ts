@@ -37,6 +37,7 @@ import { paymentTransition, refused } from "../shared/lifecycle-steps.ts"
 import { afterGatewayCall, detailOf, noChildren, paymentDetail } from "../shared/payment-detail.ts"
 import {
   availablePreset,
+  keepPaymentRecord,
   oldestFirstAllocations,
   openPayment,
   parseAllocationRequests
@@ -82,9 +83,11 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 amount: _amount,
                 allocations: _allocations,
                 allocateOldestFirst: _allocateOldestFirst,
+                dialectRecord,
                 ...rest
               } = input
               const created = yield* openPayment(customer, { ...rest, amount, allocations })
+              if (dialectRecord !== undefined) yield* keepPaymentRecord(created, dialectRecord)
               // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
               return created.gatewayId === null && allocations.length === 0
                 ? detailOf(created, noChildren)

@@ -273,3 +273,37 @@ export const oldestFirstAllocations = (
     }
     return planned
   })
+
+/**
+ * A dialect's record of a payment just opened (`CreatePaymentInput.dialectRecord`; key: the
+ * payment's id), written in the opening's transaction with one insert and no read. A record left
+ * under that key before the payment existed (saved by key alone) is replaced.
+ */
+export const keepPaymentRecord = Effect.fnUntraced(function* (
+  payment: Payment,
+  record: NonNullable<C.CreatePaymentInput["dialectRecord"]>
+) {
+  const store = yield* LedgerStore
+  const at = yield* now
+  const row = {
+    dialect: record.dialect,
+    kind: record.kind,
+    key: String(payment.id),
+    customerId: payment.customerId,
+    paymentId: payment.id,
+    data: record.data,
+    createdAt: at,
+    updatedAt: at
+  }
+  yield* store.dialectRecords.insert(row).pipe(
+    Effect.catchIf(
+      (error) => error instanceof Conflict && error.reason === "duplicate",
+      (error) =>
+        Effect.gen(function* () {
+          const stale = yield* store.dialectRecords.getByKey(row.dialect, row.kind, row.key)
+          if (stale === null) return yield* new Conflict({ reason: "concurrent-modification", message: error.message })
+          return yield* store.dialectRecords.update({ ...stale, ...row, createdAt: stale.createdAt })
+        })
+    )
+  )
+})
