@@ -375,6 +375,29 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
         if (pivot === undefined) throw new Error("no migrated payment row in the second half of the list")
         expect(await idsOf(pivot)).toEqual(rows.slice(rows.indexOf(pivot) + 1))
       }
+      if (vendorCase.vendor === "crm-com") {
+        // An accounts receivable and the invoices it pays keep their CRM.COM ids too (16.2): named by its
+        // CRM.COM id, the account answers with that id, and its invoices show A's ids.
+        const customer = truth.customers.find((candidate) =>
+          truth.payments.some((payment) => payment.customerId === candidate.id)
+        )
+        if (customer === undefined) throw new Error("no customer with payments")
+        const response = await http.request({
+          path: "payments/list",
+          query: { accounts_receivable_identifier: `id=${customer.publicId}` }
+        })
+        expect(response.status).toBe(200)
+        const rows = (
+          JSON.parse(response.text) as {
+            data: Array<{ accounts_receivable: { id: string }; invoices_to_pay_set: Array<{ id: string }> }>
+          }
+        ).data
+        expect(rows.length).toBeGreaterThan(0)
+        expect(new Set(rows.map((row) => row.accounts_receivable.id))).toEqual(new Set([customer.publicId]))
+        const sourceDocuments = new Set(truth.documents.map((document) => document.publicId))
+        const shownDocuments = rows.flatMap((row) => row.invoices_to_pay_set.map((document) => document.id))
+        expect(shownDocuments.filter((id) => !sourceDocuments.has(id))).toEqual([])
+      }
     } finally {
       await target.stop()
     }

@@ -196,11 +196,8 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => String(payment.id),
     plant: "reversal",
     plantedField: /^paymentAmount$/u,
-    knownLosses: [
-      // A collected or failed collection is booked as a posted or draft payment without its collection.
-      { field: /status\[\]$/u, vendor: /^"(Collected|Collection Failed)"$/u },
-      { field: /status\.length$/u }
-    ],
+    // None: collections are replayed through the ledger's collection commands.
+    knownLosses: [],
     write: async (get) =>
       (
         await get(`customers/${customerIds()[0]}/payments/`, {
@@ -240,14 +237,8 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => payment.publicId,
     plant: "reversal",
     plantedField: /^data\.payment_amount$/u,
-    knownLosses: [
-      // The payment type preset is matched by name: B's default one has its own alternative code.
-      { field: /type\.alternative_code$/u },
-      // A rejected payment is booked with its state as the reason, not the vendor's rejection reason.
-      { field: /rejection_reason\.name$/u },
-      // Gateway payments come over without their gateway attempts.
-      { field: /(payment_gateway_reference_number|processed_by_payment_gateway)$/u }
-    ],
+    // None: presets come with their alternative codes, rejections with their reasons, gateway attempts as attributes.
+    knownLosses: [],
     write: async (get) =>
       (
         await get("payments/create", {
@@ -394,12 +385,8 @@ const cases: ReadonlyArray<ShadowCase> = [
     sourceIdOf: (payment) => String(payment.id),
     plant: "reversal",
     plantedField: /^amount$/u,
-    knownLosses: [
-      // Providers (billing entities) do not come over: B's payments and documents name none.
-      { field: /(^|\.)provider$/u },
-      // Open documents' unpaid rows are listed in the order of B's documents (they keep no Silver id there).
-      { endpoint: "GET customers/{id}/payments/", field: /^\[\]\.[a-z_]+$/u, row: (row) => row?.status === "unpaid" }
-    ],
+    // None: providers come over as billing entities; migrated documents' unpaid rows keep their Silver ids.
+    knownLosses: [],
     write: null
   }
 ]

@@ -5,11 +5,19 @@
  * back to the customer (negative amount: `Ledger.refundCustomerCredit` books and settles it, the
  * ledger choosing the payment it draws from unless `refundOfPaymentID` names one), as one unit.
  */
-import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import {
+  created,
+  type Endpoint,
+  endpoint,
+  migratedIdOf,
+  migratedLedgerId,
+  ok,
+  shownCustomerId
+} from "@paybridge/adapter-kit"
 import {
   type Customer,
   CustomerId,
-  type NotFound,
+  NotFound,
   notFound,
   Parties,
   type PaymentId,
@@ -58,11 +66,32 @@ import {
 const suite = "billing-platform-uk.test.ts"
 const contract = "billing-platform-uk.contract.test.ts › Billing Platform (UK): dialect contract"
 
-/** A customer id from the path; 404 with the id as written when it is beyond the ledger's range. */
-const pathCustomerId = (text: string): Effect.Effect<CustomerId, NotFound> => {
-  const id = ledgerIdOf(CustomerId, text)
-  return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
-}
+/**
+ * Is `customer` the one a path id names (issue 16.2)? Its ledger id, unless it was migrated from
+ * Billing Platform (UK) under another id (it is known under its vendor id).
+ */
+export const namedByPath = (customer: Pick<Customer, "id" | "externalRef">, text: string): boolean =>
+  shownCustomerId(dialectId, customer) === customer.id || migratedIdOf(dialectId, customer) === text
+
+/**
+ * The customer a path id names (issue 16.2): the ledger's customer of that id, unless it was
+ * migrated from Billing Platform (UK) under another id (it is known under its vendor id); else the
+ * customer migrated under that vendor id; 404 with the id as written otherwise. A native customer
+ * costs no more than its read (the migration moves the ledger's customer ids past the vendor's).
+ * The list and a payment's create try the path id as the ledger's first and confirm it from what
+ * they read anyway (the rows' customer, the customer the create locks); this read is their fallback.
+ */
+const pathCustomer = (text: string) =>
+  Effect.gen(function* () {
+    const parties = yield* Parties
+    const id = ledgerIdOf(CustomerId, text)
+    const native =
+      id === null ? null : yield* parties.getCustomer(id).pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
+    if (native !== null && namedByPath(native, text)) return native
+    const migrated = yield* migratedLedgerId(dialectId, "customer", text)
+    const found = migrated === null ? null : ledgerIdOf(CustomerId, String(migrated))
+    return found === null ? yield* Effect.fail(notFound("customer", text)) : yield* parties.getCustomer(found)
+  })
 
 /** The row a create made, as it made it (see `createPaymentRow`). */
 interface MadeRow {
@@ -78,6 +107,7 @@ interface MadeRow {
  */
 const createPaymentRow = (
   customerId: CustomerId,
+  knownAs: string | null,
   body: BpukCreatePayment,
   context: MethodContext,
   answered: (made: MadeRow | null) => void
@@ -94,6 +124,8 @@ const createPaymentRow = (
       methodId: method?.id ?? null,
       reference: body.ourReference ?? null,
       customerReference: body.customerReference ?? null,
+      // The path id taken as the ledger's: refused (404) when the customer is known by another vendor id.
+      ...(knownAs === null ? {} : { customerKnownAs: { system: dialectId, id: knownAs } }),
       // The display ids (dialect record `payment-display/<payment id>`) are written by the create itself.
       ...(display.invoiceID !== null || display.invoiceIDReversed !== null
         ? { dialectRecord: { dialect: dialectId, kind: recordKinds.paymentDisplay, data: { ...display } } }
@@ -181,8 +213,14 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ params, query }) =>
       Effect.gen(function* () {
-        const customerId = yield* pathCustomerId(params.customerId)
-        return ok(yield* listRows(query, customerId))
+        const text = params.customerId
+        // The path id as the ledger's first: the rows read bring their customer along to confirm it.
+        const fastId = ledgerIdOf(CustomerId, text)
+        const fast = fastId === null ? null : yield* listRows(query, fastId, (customer) => namedByPath(customer, text))
+        if (fast?.confirmed) return ok(fast.rows)
+        const customer = yield* pathCustomer(text)
+        if (fast !== null && customer.id === fastId) return ok(fast.rows)
+        return ok((yield* listRows(query, customer.id, () => true)).rows)
       })
   }),
   endpoint({
@@ -207,11 +245,11 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ params, body }) =>
       vendorFields(
         Effect.gen(function* () {
-          const customerId = yield* pathCustomerId(params.customerId)
+          const text = params.customerId
           const refund = body.paymentAmount.startsWith("-")
           // A refund needs the customer's currency first; a payment's customer is checked (404, 403)
           // and locked by the ledger's create itself, in the unit.
-          const customer = refund ? yield* Parties.use((parties) => parties.getCustomer(customerId)) : null
+          const customer = refund ? yield* pathCustomer(text) : null
           const context = yield* loadMethodContext
           if (isZeroAmount(body.paymentAmount)) {
             return yield* validationFailed(["paymentAmount"], "paymentAmount must not be zero")
@@ -224,15 +262,32 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
             if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, presets)
           }
           let answer: MadeRow | null = null
-          const row = yield* asOneUnit(
-            "createCustomerPayment",
-            { customerId, body },
+          const paymentUnit = (customerId: CustomerId, knownAs: string | null) =>
+            asOneUnit(
+              "createCustomerPayment",
+              { customer: text, body },
+              createPaymentRow(customerId, knownAs, body, context, (made) => {
+                answer = made
+              })
+            )
+          // A payment: the path id as the ledger's first (the create checks the customer it locks);
+          // a customer it does not name that way is then found as the path names it.
+          const fastId = ledgerIdOf(CustomerId, text)
+          const row =
             customer !== null
-              ? createRefundRow(customer, body, context)
-              : createPaymentRow(customerId, body, context, (made) => {
-                  answer = made
-                })
-          )
+              ? yield* asOneUnit(
+                  "createCustomerPayment",
+                  { customer: text, body },
+                  createRefundRow(customer, body, context)
+                )
+              : ((fastId === null
+                  ? null
+                  : yield* paymentUnit(fastId, text).pipe(
+                      Effect.catchIf(
+                        (error) => error instanceof NotFound && error.entity === "customer",
+                        () => Effect.succeed(null)
+                      )
+                    )) ?? (yield* paymentUnit((yield* pathCustomer(text)).id, null)))
           // Only the row this request's committed attempt made is answered as made; a replay (the
           // same idempotency key) ran nothing, and its row is read as it is now.
           const made = answer as MadeRow | null

@@ -314,7 +314,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       `${filters} › combines filters (every one restricts the result)`
     ],
     implemented: true,
-    handler: ({ query }) => Effect.map(listRows(query, undefined), (rows) => ok(rows))
+    handler: ({ query }) => Effect.map(listRows(query, undefined), ({ rows }) => ok(rows))
   }),
   endpoint({
     method: "PATCH",

@@ -10,6 +10,7 @@
 import { paymentByVendorId, paymentViewByVendorId } from "@paybridge/adapter-kit"
 import {
   type CommandContext,
+  type Customer,
   type CustomerId,
   DialectRecords,
   type LedgerError,
@@ -17,7 +18,6 @@ import {
   LedgerUnits,
   NotFound,
   notFound,
-  Parties,
   type PaymentDetail,
   PaymentId,
   type PaymentPage,
@@ -287,41 +287,31 @@ export const applyReversal = (detail: PaymentDetail, intent: ReversalIntent) =>
  * Where `idAfter` starts in the one sequence of rows: the sequence key of the row it names (any
  * customer's: ids are global; a migrated payment's vendor id names that payment), `null` for `0`,
  * `undefined` for no bound. A payment id the ledger never issued sits where its number falls: before
- * the first payment with a higher id. With it, the customer of the row it names when found (`owner`):
- * a customer's list then knows the customer exists without reading it.
+ * the first payment with a higher id.
  */
-const idAfterBound = (
-  query: BpukListQuery
-): Effect.Effect<
-  { readonly key: RowSequenceKey | null | undefined; readonly owner: CustomerId | null },
-  LedgerError,
-  LedgerServices | CommandContext
-> =>
+const idAfterKey = (query: BpukListQuery) =>
   Effect.gen(function* () {
-    const beyondEveryRow = { key: { at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const, owner: null }
     const idAfter = idAfterOf(query.idAfter)
-    if (idAfter === null) return { key: undefined, owner: null }
-    if (idAfter.id === 0) return { key: null, owner: null }
+    if (idAfter === null) return undefined
+    if (idAfter.id === 0) return null
     if (idAfter.kind === "refund") {
       const refundId = ledgerIdOf(RefundId, String(idAfter.id))
       const refund =
         refundId === null ? Option.none() : yield* Effect.option(Refunds.use((refunds) => refunds.getRefund(refundId)))
       return Option.isSome(refund)
-        ? { key: refundRowKey(refund.value), owner: refund.value.customerId }
-        : beyondEveryRow
+        ? refundRowKey(refund.value)
+        : ({ at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const)
     }
     const paymentId = ledgerIdOf(PaymentId, String(idAfter.id))
     // The payment the id names on this dialect: a migrated payment's vendor id first (issue 16.3).
     const payment = yield* Effect.option(paymentByVendorId(dialectId, String(idAfter.id), paymentId))
-    if (Option.isSome(payment)) {
-      return { key: paymentRowKey(payment.value.payment, idAfter.kind), owner: payment.value.payment.customerId }
-    }
-    if (paymentId === null) return beyondEveryRow
+    if (Option.isSome(payment)) return paymentRowKey(payment.value.payment, idAfter.kind)
+    if (paymentId === null) return { at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const
     const next = yield* Payments.use((payments) => payments.listPayments({ idAfter: paymentId, order: "id", limit: 1 }))
     const first = next.items[0]
     return first === undefined
-      ? beyondEveryRow
-      : { key: { at: first.createdAt.getTime() - 1, rank: 2, id: 0 } as const, owner: null }
+      ? ({ at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const)
+      : ({ at: first.createdAt.getTime() - 1, rank: 2, id: 0 } as const)
   })
 
 /** Does a row with this shown reversal date pass the reversal filters of the query? */
@@ -357,25 +347,21 @@ const listAnnex = {
  * payment rows (a partly reversed payment gives its valid row and its reversed part `N-R`) and
  * refund rows, in the order they were made. Two reads besides the `idAfter` row: the payments with
  * what their rows show (display record, newest collection state, status names) in one statement a
- * thousand rows, and the refunds with their details record in another. A customer's list checks
- * the customer (404) only when neither read found any of its payments or refunds (scope is checked
- * by both reads: 403).
+ * thousand rows, and the refunds with their details record in another. A customer's list also
+ * brings the payments' customer along: `confirmed` says whether a payment read (shown or not)
+ * belongs to a customer `names` accepts (the one the path names), so the caller reads the customer
+ * only when none did.
  */
-export const listRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
-  Effect.gen(function* () {
-    const { rows, readAny } = yield* readRows(query, customerId)
-    if (customerId !== undefined && !readAny) yield* Parties.use((parties) => parties.getCustomer(customerId))
-    return rows
-  })
-
-/** The rows of {@link listRows}, and whether any payment or refund was read for them. */
-const readRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
+export const listRows = (
+  query: BpukListQuery,
+  customerId: CustomerId | undefined,
+  names: (customer: Customer) => boolean = () => true
+) =>
   Effect.gen(function* () {
     const paymentsService = yield* Payments
     const refundsService = yield* Refunds
     const methods = yield* loadMethodContext
-    const bound = yield* idAfterBound(query)
-    const after = bound.key
+    const after = yield* idAfterKey(query)
     const isAfter = (key: RowSequenceKey) => after == null || compareRowKeys(key, after) > 0
     // The ledger narrows by creation time (a row after the bound was made at or after it); the
     // sequence key decides exactly.
@@ -394,8 +380,7 @@ const readRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
     })
     // The first event filter goes to the ledger with the list; further ones intersect by id.
     const [firstEvent, ...otherEvents] = given
-    // A row of the customer (the idAfter row, a payment or refund read) shows it exists.
-    let readAny = customerId !== undefined && bound.owner === customerId
+    let confirmed = false
     let listed: Array<{ readonly source: PaymentRowSource; readonly display: PaymentDisplay }> = []
     let presets: StatusPresets | null = null
     let cursor: string | null = null
@@ -404,13 +389,13 @@ const readRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
         ...base,
         ...(firstEvent === undefined ? {} : { eventSince: firstEvent }),
         sort: [{ field: "id", direction: "asc" }],
-        annex: listAnnex,
+        annex: customerId === undefined ? listAnnex : { ...listAnnex, customer: true },
         cursor,
         limit: 1000
       })
-      readAny ||= page.items.length > 0
       for (const payment of page.items) {
         const annex = page.annex?.get(payment.id)
+        if (!confirmed && annex?.customer != null) confirmed = names(annex.customer)
         presets ??= statusPresetsFrom(annex?.settings ?? null)
         listed.push({
           source: { payment, latestCollectionState: annex?.latestCollectionState ?? null },
@@ -454,7 +439,6 @@ const readRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
           cursor: refundCursor,
           limit: 1000
         })
-        readAny ||= page.items.length > 0
         for (const refund of page.items) {
           const refundDetails = refundDetailsFrom(page.records?.get(refund.id) ?? null)
           const key = refundRowKey(refund)
@@ -464,5 +448,5 @@ const readRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
         refundCursor = page.nextCursor
       } while (refundCursor !== null)
     }
-    return { rows: rows.sort((a, b) => compareRowKeys(a.key, b.key)).map((entry) => entry.row), readAny }
+    return { rows: rows.sort((a, b) => compareRowKeys(a.key, b.key)).map((entry) => entry.row), confirmed }
   })

@@ -3,9 +3,10 @@
  * full payment's `life_cycle_state` is one of DRAFT, POSTED, REJECTED, CANCELLED (a gateway payment
  * awaiting verification is DRAFT there, PENDING_VERIFICATION only in the short payment the write
  * methods answer); `payments/get_latest` orders by submission time, newest first; an unknown
- * `unit` is refused at login in CRM.COM's envelope.
+ * `unit` is refused at login in CRM.COM's envelope; a migrated payment shows the gateway attempt
+ * CRM.COM showed (issue 16.5).
  */
-import { Payments, testGatewayTokens } from "@paybridge/core"
+import { DialectRecords, Payments, testGatewayTokens } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { asSystem, dataOf, jack, makeTenant, type Tenant } from "./crm-com.fixtures.ts"
 
@@ -175,5 +176,44 @@ describe("received_on keeps its time in the ledger (17.1 across protocols)", () 
       await tenant.get("/payments/show", { payment_identifier: `reference_number=${made.reference_number}` })
     )
     expect(full.received_on).toBe("2015-03-02T09:12:54")
+  })
+})
+
+describe("a migrated gateway payment's attempt (issue 16.5)", () => {
+  it("shows the gateway fields CRM.COM showed, kept in the payment's attribute record by the migration", async () => {
+    const made = dataOf<Short>(await create())
+    const payment = (
+      await asSystem(
+        tenant,
+        Payments.use((service) => service.listPayments({ customerId: tenant.customer.id, order: "id" }))
+      )
+    ).items.find((row) => row.referenceNumber === made.reference_number)
+    if (payment === undefined) throw new Error("payment not found")
+    const show = () => tenant.get("/payments/show", { payment_identifier: `reference_number=${made.reference_number}` })
+    // Not charged through a gateway here: no gateway fields.
+    expect(dataOf(await show())).not.toHaveProperty("processed_by_payment_gateway")
+    // As `pnpm migrate` keeps a CRM.COM gateway attempt that stayed at the vendor (merged into the record).
+    await asSystem(
+      tenant,
+      DialectRecords.use((records) =>
+        records.saveDialectRecord({
+          dialect: "crm-com",
+          kind: "payment",
+          key: payment.publicId,
+          customerId: payment.customerId,
+          paymentId: payment.id,
+          data: { processed_by_payment_gateway: "stripe", payment_gateway_reference_number: "ch_1AB" },
+          merge: true
+        })
+      )
+    )
+    expect(dataOf(await show())).toMatchObject({
+      processed_by_payment_gateway: "stripe",
+      payment_gateway_reference_number: "ch_1AB"
+    })
+    const listed = dataOf<Array<{ reference_number: string }>>(
+      await tenant.get("/payments/list", { accounts_receivable_identifier: "number=192" })
+    ).find((row) => row.reference_number === made.reference_number)
+    expect(listed).toMatchObject({ processed_by_payment_gateway: "stripe", payment_gateway_reference_number: "ch_1AB" })
   })
 })

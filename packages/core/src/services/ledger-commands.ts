@@ -204,6 +204,12 @@ export const CreatePaymentInput = Schema.Struct({
   externalRef: optional(Schema.NullOr(ExternalRef)),
   sourceRecord: optional(Schema.NullOr(WellFormedUnknown)),
   /**
+   * The customer as a vendor's path names it: the create is refused (`NotFound` customer) when the
+   * locked customer was migrated from `system` under another id (it is known there by that id), so a
+   * dialect can name a customer by a path id without reading it first.
+   */
+  customerKnownAs: optional(ExternalRef),
+  /**
    * A dialect's record of the new payment, written by the create in its own transaction (key: the
    * payment's id; its customer and payment set): a vendor's attributes saved with one insert and no
    * read, instead of a `saveDialectRecord` after it.

@@ -34,7 +34,8 @@ export const idsToReserve = (migrated: Iterable<Migrated>): Map<IdSpace | Sequen
         see("customer-number", numeric(source.number))
         break
       case "document":
-        see("documents", numeric(sourceId))
+        // Silver's two document sequences (`invoice:<id>`, `proforma:<id>`): its unpaid rows show the id.
+        see("documents", numeric(sourceId, /^(?:invoice:|proforma:)?(\d{1,15})$/u))
         see("document-number", numeric(source.number))
         break
       case "payment":

@@ -13,7 +13,15 @@ import type { SourceRecord, VendorId } from "../sources/source-model.ts"
 export const migratedKind = "migrated"
 
 /** What a source record became in the ledger. */
-export type LedgerKind = "customer" | "document" | "payment" | "reversal" | "refund" | "adjustment" | "none"
+export type LedgerKind =
+  | "billing-entity"
+  | "customer"
+  | "document"
+  | "payment"
+  | "reversal"
+  | "refund"
+  | "adjustment"
+  | "none"
 
 export interface MigratedData {
   readonly fingerprint: string

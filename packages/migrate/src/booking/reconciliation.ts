@@ -151,6 +151,8 @@ const sourceTallies = (migrated: ReadonlyArray<Migrated>, currencies: ReadonlyMa
   }
   for (const record of migrated) {
     const source = record.data.source as Readonly<Record<string, unknown>>
+    // A billing entity is no customer's.
+    if (source.kind === "billing-entity") continue
     const customer = String(source.customerSourceId ?? source.sourceId)
     const currency =
       (typeof source.currency === "string" ? (source.currency as CurrencyCode) : null) ??

@@ -11,7 +11,7 @@ import { type ShadowIdEntry, type ShadowIdKind, ShadowIdTable } from "../shadow/
 import type { VendorId } from "../sources/source-model.ts"
 import { listMigrated } from "./migrated-records.ts"
 
-const kinds = new Set<string>(["customer", "document", "payment", "reversal", "refund"])
+const kinds = new Set<string>(["billing-entity", "customer", "document", "payment", "reversal", "refund"])
 
 const textRecord = (value: unknown): Record<string, string> =>
   value !== null && typeof value === "object"

@@ -9,7 +9,7 @@
  */
 import { Effect, Layer } from "effect"
 import { canSeeCustomer, scopedCustomerIds } from "../../auth/permissions.ts"
-import { Conflict, validationFailed } from "../../errors.ts"
+import { Conflict, notFound, validationFailed } from "../../errors.ts"
 import { toBusinessDate } from "../../model/common.ts"
 import { Payment, type Reversal } from "../../model/records.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
@@ -71,6 +71,15 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             PaymentDetail,
             Effect.gen(function* () {
               const customer = yield* lockCustomer(input.customerId)
+              const knownAs = input.customerKnownAs
+              if (
+                knownAs !== undefined &&
+                customer.externalRef !== null &&
+                customer.externalRef.system === knownAs.system &&
+                customer.externalRef.id !== knownAs.id
+              ) {
+                return yield* Effect.fail(notFound("customer", knownAs.id))
+              }
               const currency = yield* ensureCurrency(input.currency, customer)
               const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
               const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
@@ -84,6 +93,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 allocations: _allocations,
                 allocateOldestFirst: _allocateOldestFirst,
                 dialectRecord,
+                customerKnownAs: _customerKnownAs,
                 ...rest
               } = input
               const created = yield* openPayment(customer, { ...rest, amount, allocations })
