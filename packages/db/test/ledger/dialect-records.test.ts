@@ -2,7 +2,8 @@
  * Dialect records through the Ledger: a dialect saves, reads, lists and deletes its vendor-only
  * objects; they obey roles and customer scope like every other record, a merging save keeps the
  * fields it does not name, an idempotent retry of a save replays instead of writing twice, and a
- * create of a payment writes the dialect's record of it in its own transaction (all or nothing).
+ * create of a payment writes the dialect's record of it in its own transaction (all or nothing) and can
+ * name its customer as a vendor knows it.
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
@@ -11,6 +12,7 @@ import {
   DialectRecords,
   Forbidden,
   NotFound,
+  Parties,
   Payments,
   type Principal,
   UserId,
@@ -267,6 +269,31 @@ describe("dialect records", () => {
             { customerId: replaced.customerId, paymentId: replaced.paymentId, data: replaced.data },
             { customerId: customer.id, paymentId: next.payment.id, data: { invoiceID: "INV-3" } }
           )
+        })
+      )
+  )
+
+  it.effect(
+    "a create naming its customer as a vendor knows it is refused for a customer known there by another id",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const parties = yield* Parties
+          const payments = yield* Payments
+          const native = yield* newCustomer()
+          const migrated = yield* asAdmin(
+            parties.createCustomer({ name: "Migrated", currency: "EUR", externalRef: { system: "vendor", id: "V-7" } })
+          )
+          const create = (customerId: CustomerId, id: string) =>
+            asFinance(payments.createPayment({ customerId, amount: "1.00", customerKnownAs: { system: "vendor", id } }))
+          // A customer not migrated from the vendor, or migrated under that very id, is the one named.
+          assert.strictEqual((yield* create(native.id, String(native.id))).payment.customerId, native.id)
+          assert.strictEqual((yield* create(migrated.id, "V-7")).payment.customerId, migrated.id)
+          const refused = yield* Effect.flip(create(migrated.id, String(migrated.id)))
+          assert.instanceOf(refused, NotFound)
+          assert.strictEqual(refused.entity, "customer")
+          const listed = yield* asFinance(payments.listPayments({ customerId: migrated.id }))
+          assert.strictEqual(listed.items.length, 1)
         })
       )
   )
