@@ -107,10 +107,10 @@ const cases: ReadonlyArray<VendorCase> = [
     vendor: "elevate",
     credentials: () => ({ brand: "source", username: server.email, password: server.password }),
     reader: () => ({ pageSize: 7 }),
-    // Elevate: posted payments without their reversals; refunds per customer.
+    // Elevate: posted payments with their reversals (movement rows naming the payment), refunds per customer.
     view: (payment) => ({
       state: payment.state,
-      standing: amountOf(payment),
+      standing: amountOf(payment) - reversedOf(payment),
       refunded: BigInt(payment.refundedAmount)
     }),
     refundsPerCustomer: true,
@@ -363,6 +363,28 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
       }
       expect(missing).toEqual([])
       expect(answered.length).toBeGreaterThan(0)
+      if (vendorCase.vendor === "logisense") {
+        // A client writes a migrated gateway payment back as it read it: `isManual: false` stands (the
+        // gateway did not come over, the payment's LogiSense record keeps what LogiSense showed).
+        const gateway = truth.payments.find(
+          (payment) => payment.state === "posted" && payment.gatewayId !== null && migrated.has(String(payment.id))
+        )
+        if (gateway === undefined) throw new Error("no migrated gateway payment")
+        const path = `api/v6/Payment/${gateway.id}`
+        const instance = () =>
+          http
+            .request({ path })
+            .then((response) => (JSON.parse(response.text) as { instance: Record<string, unknown> }).instance)
+        expect((await instance()).isManual).toBe(false)
+        const put = await http.request({
+          method: "PUT",
+          path,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ detail: "written back", isManual: false })
+        })
+        expect(put.status).toBe(200)
+        expect(await instance()).toMatchObject({ detail: "written back", isManual: false })
+      }
       if (vendorCase.vendor === "billing-platform-uk") {
         // `idAfter` takes a migrated payment's vendor id too: the rows after it in the one row sequence (16.3).
         const idsOf = async (idAfter: string) => {

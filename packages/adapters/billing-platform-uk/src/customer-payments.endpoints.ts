@@ -118,7 +118,7 @@ const createPaymentRow = (
     const method = yield* resolveMethod(body.paymentMethod, context)
     const display = { invoiceID: body.invoiceID ?? null, invoiceIDReversed: body.invoiceIDReversed ?? null }
     const detail = yield* payments.createPayment({
-      customerId,
+      customer: { id: customerId },
       amount: body.paymentAmount,
       ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
       methodId: method?.id ?? null,
@@ -128,7 +128,9 @@ const createPaymentRow = (
       ...(knownAs === null ? {} : { customerKnownAs: { system: dialectId, id: knownAs } }),
       // The display ids (dialect record `payment-display/<payment id>`) are written by the create itself.
       ...(display.invoiceID !== null || display.invoiceIDReversed !== null
-        ? { dialectRecord: { dialect: dialectId, kind: recordKinds.paymentDisplay, data: { ...display } } }
+        ? {
+            records: [{ dialect: dialectId, kind: recordKinds.paymentDisplay, key: "payment-id", data: { ...display } }]
+          }
         : {})
     })
     const id = detail.payment.id

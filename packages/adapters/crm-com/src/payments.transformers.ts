@@ -35,6 +35,7 @@ import {
   resolveCustomer,
   resolveDocument
 } from "./accounts-receivable.transformers.ts"
+import { namedEntities, presetsOf, resolveNamed, resolvePreset, resolveUser } from "./configuration.transformers.ts"
 import {
   type CrmLifeCycleState,
   crmDateTime,
@@ -54,22 +55,15 @@ import {
   dialectId,
   everyPage,
   hasUdfs,
-  type Loader,
-  makeLoader,
   midnight,
-  namedEntities,
   notFoundFor,
   okEnvelope,
   type Program,
-  paymentViewInclude,
-  presetsOf,
   recordKinds,
-  resolveNamed,
-  resolvePreset,
-  resolveUser,
   type UnitEntity,
   udfOutput
 } from "./crm-com.transformers.ts"
+import { type Loader, makeLoader, paymentViewInclude } from "./payment-loader.transformers.ts"
 
 /** The CRM.COM-only attributes of one payment (dialect record `payment`, keyed by its public id). */
 export interface PaymentAttributes {
@@ -314,9 +308,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
         description,
         alternative_code: preset.code
       }))
-    const events = yield* loader.events(payment.id)
-    const first = events[0]
-    const last = events.at(-1)
+    const { first, last } = yield* loader.actors(payment.id)
     const actor = (id: ActorId, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
     const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
     const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]
@@ -479,10 +471,20 @@ export const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
 
 const hasAttributes = (attributes: PaymentAttributes) => Object.values(attributes).some((value) => value !== null)
 
-/** Saves the attributes of a new payment (when there is anything to keep) and answers the short payment. */
-export const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes) =>
+/**
+ * A new payment's attributes as a record the ledger writes with it in its own unit
+ * (`CreatePaymentForInput.records`: one insert, nothing read); none when there is nothing to keep.
+ */
+export const attributeRecords = (attributes: PaymentAttributes) =>
+  hasAttributes(attributes) ? [{ dialect: dialectId, kind: recordKinds.payment, data: { ...attributes } }] : []
+
+/**
+ * Saves the attributes of a new payment (when there is anything to keep and the ledger did not
+ * write them with it: `written`) and answers the short payment.
+ */
+export const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes, written = false) =>
   Effect.gen(function* () {
-    if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
+    if (!written && hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
     const loader = makeLoader()
     return okEnvelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
   })

@@ -22,7 +22,7 @@ import {
 import { CollectionMethod, DocumentKind, GatewayDriverName, LedgerEventType } from "../model/records.ts"
 import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
-import { paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
+import { type CustomerRef, paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
 
 /** A major-unit amount as text or JSON number; validated exactly against the currency later. */
 export const AmountInput = Schema.Union([WellFormedText, Schema.Finite]).annotate({
@@ -208,21 +208,30 @@ export const CreatePaymentInput = Schema.Struct({
    * locked customer was migrated from `system` under another id (it is known there by that id), so a
    * dialect can name a customer by a path id without reading it first.
    */
-  customerKnownAs: optional(ExternalRef),
-  /**
-   * A dialect's record of the new payment, written by the create in its own transaction (key: the
-   * payment's id; its customer and payment set): a vendor's attributes saved with one insert and no
-   * read, instead of a `saveDialectRecord` after it.
-   */
-  dialectRecord: optional(
-    Schema.Struct({
-      dialect: DialectName,
-      kind: DialectKind,
-      data: Schema.Record(Schema.String, Schema.Unknown).check(hasWellFormedText())
-    })
-  )
+  customerKnownAs: optional(ExternalRef)
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
+
+/** A dialect record written with a new payment: keyed by its public id (or id), of its customer and payment. */
+export interface NewPaymentRecord {
+  readonly dialect: string
+  readonly kind: string
+  /** The record's key: the payment's public id (default) or its ledger id. */
+  readonly key?: "payment-public-id" | "payment-id" | undefined
+  readonly data: Readonly<Record<string, unknown>>
+}
+
+/**
+ * `CreatePaymentInput` naming the customer by one of its unique keys (`CustomerRef`: id, number or
+ * public id) instead of its id, for a protocol that names customers so: the customer is found by
+ * the command's own lock, with no read before it. `records`: a dialect's records of the new payment
+ * (its vendor attributes), each inserted in the command's unit in one statement — the new payment
+ * vouches for its customer and scope, and its fresh public id for the key being free.
+ */
+export type CreatePaymentForInput = Omit<CreatePaymentInput, "customerId"> & {
+  readonly customer: CustomerRef
+  readonly records?: ReadonlyArray<NewPaymentRecord> | undefined
+}
 
 /** Changes to a payment: amount, date, method, type only while draft; references any time. */
 export const UpdatePaymentInput = Schema.Struct({
@@ -301,7 +310,15 @@ export const PaymentQueryInput = Schema.Struct({
       customer: optional(Schema.Boolean),
       presetNames: optional(Schema.Boolean),
       creationEvent: optional(Schema.Boolean),
-      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+      firstAndLastActors: optional(Schema.Boolean),
+      record: optional(
+        Schema.Struct({
+          dialect: TextOfLength(40, 1),
+          kind: TextOfLength(60, 1),
+          key: optional(Schema.Literals(["payment-id", "payment-public-id"]))
+        })
+      ),
+      customerRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
       latestCollection: optional(Schema.Boolean),
       settings: optional(
         Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1), key: TextOfLength(200, 1) })

@@ -2,8 +2,8 @@
  * Dialect records through the Ledger: a dialect saves, reads, lists and deletes its vendor-only
  * objects; they obey roles and customer scope like every other record, a merging save keeps the
  * fields it does not name, an idempotent retry of a save replays instead of writing twice, and a
- * create of a payment writes the dialect's record of it in its own transaction (all or nothing) and can
- * name its customer as a vendor knows it.
+ * create of a payment writes the dialect's record of it (keyed by its ledger id when asked) in its own
+ * transaction (all or nothing) and can name its customer as a vendor knows it.
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
@@ -214,63 +214,41 @@ describe("dialect records", () => {
       )
   )
 
-  it.effect(
-    "are written by a payment's create (keyed by its id, with it or not at all), replacing one left under that key",
-    () =>
-      withLedger(
-        Effect.gen(function* () {
-          const dialectRecords = yield* DialectRecords
-          const payments = yield* Payments
-          const customer = yield* newCustomer()
-          const display = { dialect: "billing-platform-uk", kind: "payment-display" }
-          const made = yield* asFinance(
+  it.effect("are written by a payment's create keyed by its ledger id when asked (with it or not at all)", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const dialectRecords = yield* DialectRecords
+        const payments = yield* Payments
+        const customer = yield* newCustomer()
+        const display = { dialect: "billing-platform-uk", kind: "payment-display" }
+        const made = yield* asFinance(
+          payments.createPayment({
+            customer: { id: customer.id },
+            amount: "12.00",
+            records: [{ ...display, key: "payment-id", data: { invoiceID: "INV-1", invoiceIDReversed: null } }]
+          })
+        )
+        const kept = yield* asFinance(dialectRecords.getDialectRecord({ ...display, key: String(made.payment.id) }))
+        assert.deepStrictEqual(
+          { customerId: kept.customerId, paymentId: kept.paymentId, data: kept.data },
+          { customerId: customer.id, paymentId: made.payment.id, data: { invoiceID: "INV-1", invoiceIDReversed: null } }
+        )
+        // A refused create keeps no record.
+        const before = yield* asFinance(dialectRecords.listDialectRecords({ ...display, customerId: customer.id }))
+        const refused = yield* Effect.flip(
+          asFinance(
             payments.createPayment({
-              customerId: customer.id,
-              amount: "12.00",
-              dialectRecord: { ...display, data: { invoiceID: "INV-1", invoiceIDReversed: null } }
+              customer: { id: customer.id },
+              amount: "-1.00",
+              records: [{ ...display, key: "payment-id", data: { invoiceID: "INV-2" } }]
             })
           )
-          const kept = yield* asFinance(dialectRecords.getDialectRecord({ ...display, key: String(made.payment.id) }))
-          assert.deepStrictEqual(
-            { customerId: kept.customerId, paymentId: kept.paymentId, data: kept.data },
-            {
-              customerId: customer.id,
-              paymentId: made.payment.id,
-              data: { invoiceID: "INV-1", invoiceIDReversed: null }
-            }
-          )
-          // A refused create keeps no record.
-          const before = yield* asFinance(dialectRecords.listDialectRecords({ ...display, customerId: customer.id }))
-          const refused = yield* Effect.flip(
-            asFinance(
-              payments.createPayment({
-                customerId: customer.id,
-                amount: "-1.00",
-                dialectRecord: { ...display, data: { invoiceID: "INV-2" } }
-              })
-            )
-          )
-          assert.instanceOf(refused, ValidationFailed)
-          const after = yield* asFinance(dialectRecords.listDialectRecords({ ...display, customerId: customer.id }))
-          assert.deepStrictEqual(after.items, before.items)
-          // A record saved by key alone under the next payment's id is replaced by the create's.
-          const nextKey = String(made.payment.id + 1)
-          yield* asFinance(dialectRecords.saveDialectRecord({ ...display, key: nextKey, data: { invoiceID: "STALE" } }))
-          const next = yield* asFinance(
-            payments.createPayment({
-              customerId: customer.id,
-              amount: "3.00",
-              dialectRecord: { ...display, data: { invoiceID: "INV-3" } }
-            })
-          )
-          assert.strictEqual(String(next.payment.id), nextKey)
-          const replaced = yield* asFinance(dialectRecords.getDialectRecord({ ...display, key: nextKey }))
-          assert.deepStrictEqual(
-            { customerId: replaced.customerId, paymentId: replaced.paymentId, data: replaced.data },
-            { customerId: customer.id, paymentId: next.payment.id, data: { invoiceID: "INV-3" } }
-          )
-        })
-      )
+        )
+        assert.instanceOf(refused, ValidationFailed)
+        const after = yield* asFinance(dialectRecords.listDialectRecords({ ...display, customerId: customer.id }))
+        assert.deepStrictEqual(after.items, before.items)
+      })
+    )
   )
 
   it.effect(

@@ -132,6 +132,8 @@ const bookAllocations = Effect.fnUntraced(function* (
   const documents = yield* Documents
   const payments = yield* Payments
   const skipped: Array<string> = []
+  /** The ledger allocation each of the vendor's allocations became (by the vendor's allocation id). */
+  const booked: Array<{ sourceId: string; ledgerId: number }> = []
   for (const allocation of record.allocations) {
     const document = yield* optionalLedgerIdOf(context, `document/${allocation.documentSourceId}`)
     if (document === null) {
@@ -149,12 +151,19 @@ const bookAllocations = Effect.fnUntraced(function* (
       if (minor <= 0n) continue
       amount = formatMinorUnits(minor, currency)
     } else if (minorUnits(amount, currency) <= 0n) continue
-    yield* documents.allocatePayment({
+    const detail = yield* documents.allocatePayment({
       paymentId: paymentId(id),
       allocations: [{ documentId: documentId(document), amount }]
     })
+    const made = detail.allocations.reduce<number | null>(
+      (last, item) => (last === null || item.id > last ? item.id : last),
+      null
+    )
+    if (allocation.allocationSourceId !== null && made !== null) {
+      booked.push({ sourceId: allocation.allocationSourceId, ledgerId: made })
+    }
   }
-  return skipped
+  return { skipped, booked }
 })
 
 /** A preset code the ledger takes (`^[A-Za-z0-9_.-]{1,40}$`). */
@@ -178,21 +187,34 @@ export const presetKeyOf = (
   return name === null ? null : { key: name, code: null, name }
 }
 
-/** What the vendor shows of the payment that only its dialect keeps: merged into the dialect's `payment` record. */
+/**
+ * What the vendor shows of the payment that only its dialect keeps: merged into the dialect's
+ * `payment` record (under the payment's public id, or its ledger id: `dialectRecordKey`), and the
+ * vendor objects it names saved as they are (`dialectReferences`).
+ */
 const saveDialectAttributes = (context: BookingContext, record: PaymentRecord, payment: Payment) =>
-  record.dialectAttributes === undefined || Object.keys(record.dialectAttributes).length === 0
-    ? Effect.void
-    : Effect.flatMap(DialectRecords, (dialectRecords) =>
-        dialectRecords.saveDialectRecord({
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    Effect.gen(function* () {
+      for (const reference of record.dialectReferences ?? []) {
+        yield* dialectRecords.saveDialectRecord({
           dialect: context.vendor,
-          kind: "payment",
-          key: payment.publicId,
-          customerId: payment.customerId,
-          paymentId: payment.id,
-          data: { ...record.dialectAttributes },
-          merge: true
+          kind: reference.kind,
+          key: reference.key,
+          data: { ...reference.data }
         })
-      )
+      }
+      if (record.dialectAttributes === undefined || Object.keys(record.dialectAttributes).length === 0) return
+      yield* dialectRecords.saveDialectRecord({
+        dialect: context.vendor,
+        kind: "payment",
+        key: record.dialectRecordKey === "ledgerId" ? String(payment.id) : payment.publicId,
+        customerId: payment.customerId,
+        paymentId: payment.id,
+        data: { ...record.dialectAttributes },
+        merge: true
+      })
+    })
+  )
 
 export const bookPayment = Effect.fnUntraced(function* (
   context: BookingContext,
@@ -226,15 +248,19 @@ export const bookPayment = Effect.fnUntraced(function* (
     )
     if (refused !== null) notes.push(refused)
     yield* saveDialectAttributes(context, record, current)
+    let allocations = before.data.allocations ?? []
     if (current.state !== "posted" && record.state === "posted") {
-      notes.push(...(yield* bookAllocations(context, record, current.id, current.currency)))
+      const booked = yield* bookAllocations(context, record, current.id, current.currency)
+      notes.push(...booked.skipped)
+      allocations = [...allocations, ...booked.booked]
     }
     return {
       ledgerKind: "payment",
       ledgerId: current.id,
       customerId: owner,
       paymentId: current.id,
-      skipped: notes.length === 0 ? null : notes.join("; ")
+      skipped: notes.length === 0 ? null : notes.join("; "),
+      ...(allocations.length === 0 ? {} : { extra: { allocations } })
     } satisfies Booked
   }
   const methodKey = presetKeyOf(record, "method")
@@ -266,12 +292,19 @@ export const bookPayment = Effect.fnUntraced(function* (
   const refused = yield* advancePayment(created, record)
   if (refused !== null) notes.push(refused)
   yield* saveDialectAttributes(context, record, payment)
-  if (record.state === "posted") notes.push(...(yield* bookAllocations(context, record, payment.id, payment.currency)))
+  let allocations: ReadonlyArray<{ sourceId: string; ledgerId: number }> = []
+  if (record.state === "posted") {
+    const booked = yield* bookAllocations(context, record, payment.id, payment.currency)
+    notes.push(...booked.skipped)
+    allocations = booked.booked
+  }
   return {
     ledgerKind: "payment",
     ledgerId: payment.id,
     customerId: owner,
     paymentId: payment.id,
-    skipped: notes.length === 0 ? null : notes.join("; ")
+    skipped: notes.length === 0 ? null : notes.join("; "),
+    // The ledger allocation each vendor allocation became (the shadow's id table maps their ids).
+    ...(allocations.length === 0 ? {} : { extra: { allocations } })
   } satisfies Booked
 })

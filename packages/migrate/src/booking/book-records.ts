@@ -3,8 +3,8 @@
  * shapes only: a billing entity → `createBillingEntity` (what the ledger has no field for in the
  * vendor dialect's own record); a customer → `createCustomer` (or `updateCustomer` when it
  * changed); a document → `issueDocument` under its billing entity (not booked when the vendor shows
- * no total: LogiSense, Elevate); a payment → `book-payments.ts`; a reversal → `reversePayment`; a
- * refund → `refundPayment` (or `refundCustomerCredit` when the vendor names no payment) and the
+ * no total); a payment → `book-payments.ts`; a reversal → `reversePayment`; a reinstatement →
+ * `reinstateReversal`; a refund → `refundPayment` (or `refundCustomerCredit` when the vendor names no payment) and the
  * transitions to its state; an adjustment → `adjustBalance`; a balance snapshot → nothing
  * (reconciliation only). A changed record changes only what the ledger allows (names, references,
  * forward state transitions); anything else — an amount of posted money, a state the lifecycle
@@ -29,6 +29,7 @@ import type {
   CustomerRecord,
   DocumentRecord,
   RefundRecord,
+  ReinstatementRecord,
   ReversalRecord,
   SourceRecord
 } from "../sources/source-model.ts"
@@ -44,7 +45,8 @@ import {
   ledgerIdOf,
   optionalLedgerIdOf,
   paymentId,
-  refundId
+  refundId,
+  reversalId
 } from "./booking-context.ts"
 import type { Migrated } from "./migrated-records.ts"
 
@@ -229,6 +231,47 @@ const bookReversal = Effect.fnUntraced(function* (
   } satisfies Booked
 })
 
+/** A reversal undone at the source → `reinstateReversal` (of the reversal it names, else the latest active one). */
+const bookReinstatement = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: ReinstatementRecord,
+  before: Migrated | null
+) {
+  const target = yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `reinstatement ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `reinstatement ${record.sourceId}`)
+  const reversal =
+    record.reversalSourceId === null
+      ? null
+      : yield* ledgerIdOf(context, `reversal/${record.reversalSourceId}`, `reinstatement ${record.sourceId}`)
+  if (before !== null) {
+    return {
+      ledgerKind: before.data.ledgerKind,
+      ledgerId: before.data.ledgerId,
+      customerId: owner,
+      paymentId: target,
+      skipped: before.data.skipped ?? null
+    } satisfies Booked
+  }
+  const detail = yield* (yield* Payments).reinstateReversal({
+    paymentId: paymentId(target),
+    ...(reversal === null ? {} : { reversalId: reversalId(reversal) })
+  })
+  // The reversal undone: the one named, else the one reinstated last.
+  const undone =
+    reversal ??
+    [...detail.reversals]
+      .filter((item) => item.reinstatedAt !== null)
+      .sort((a, b) => (b.reinstatedAt?.getTime() ?? 0) - (a.reinstatedAt?.getTime() ?? 0) || b.id - a.id)[0]?.id ??
+    null
+  return {
+    ledgerKind: "reversal",
+    ledgerId: undone,
+    customerId: owner,
+    paymentId: target,
+    skipped: null
+  } satisfies Booked
+})
+
 const refundActions: Readonly<Record<RefundState, ReadonlyArray<"submit" | "settle" | "cancel" | "fail">>> = {
   requested: [],
   submitted: ["submit"],
@@ -374,6 +417,8 @@ export const bookRecord = (context: BookingContext, record: SourceRecord, before
       return bookDocument(context, record, before)
     case "payment":
       return bookPayment(context, record, before)
+    case "reinstatement":
+      return bookReinstatement(context, record, before)
     case "reversal":
       return bookReversal(context, record, before)
     case "refund":

@@ -4,7 +4,7 @@
  * record produced (the `migrated` record's content), the refusal of a record that cannot be booked,
  * and how a record finds the ledger object another record became (its customer, its payment).
  */
-import { CustomerId, DocumentId, PaymentId, PresetId, RefundId } from "@paybridge/core"
+import { CustomerId, DocumentId, PaymentId, PresetId, RefundId, ReversalId } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import type { VendorId } from "../sources/source-model.ts"
 import type { LedgerKind, readMigrated } from "./migrated-records.ts"
@@ -13,6 +13,7 @@ export const customerId = Schema.decodeSync(CustomerId)
 export const paymentId = Schema.decodeSync(PaymentId)
 export const documentId = Schema.decodeSync(DocumentId)
 export const refundId = Schema.decodeSync(RefundId)
+export const reversalId = Schema.decodeSync(ReversalId)
 export const presetId = Schema.decodeSync(PresetId)
 
 /** Raised when a record cannot be booked at all (the run fails with this message, nothing of the record booked). */

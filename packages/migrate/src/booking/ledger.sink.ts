@@ -157,6 +157,7 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
         customerId: booked.customerId,
         paymentId: booked.paymentId,
         data: {
+          ...booked.extra,
           fingerprint,
           ledgerKind: booked.ledgerKind,
           ledgerId: booked.ledgerId,

@@ -122,9 +122,22 @@ export interface PaymentRecord extends RecordBase {
   /**
    * What the vendor shows of the payment that the ledger has no field for and the vendor's dialect
    * keeps in its own `payment` dialect record (CRM.COM's gateway attempt: `payment_gateway_reference_number`,
-   * `processed_by_payment_gateway`); saved (merged) under the payment's public id.
+   * `processed_by_payment_gateway`; LogiSense's `isManual`, gateway transaction, a `null` `baseAmount`);
+   * saved (merged) under the payment's public id, or its ledger id where that dialect keys its
+   * records so (`dialectRecordKey`).
    */
-  readonly dialectAttributes?: Readonly<Record<string, string | null>>
+  readonly dialectAttributes?: Readonly<Record<string, unknown>>
+  /** The key the vendor's dialect keeps its `payment` record under: the public id (default) or the ledger id (LogiSense). */
+  readonly dialectRecordKey?: "publicId" | "ledgerId"
+  /**
+   * Named vendor objects the attributes refer to, saved as the vendor's dialect records as they are
+   * (`{ dialect: <vendor>, kind, key, data }`: LogiSense's payment transactions and their names).
+   */
+  readonly dialectReferences?: ReadonlyArray<{
+    readonly kind: string
+    readonly key: string
+    readonly data: Readonly<Record<string, unknown>>
+  }>
 }
 
 /** The ledger's collection states. */
@@ -137,6 +150,16 @@ export interface ReversalRecord extends RecordBase {
   readonly amount: Amount | null
   readonly effectiveDate: string | null
   readonly reason: string | null
+}
+
+/** A reversal undone (the payment's money stands again): Elevate's `payment <id> reinstated` movement. */
+export interface ReinstatementRecord extends RecordBase {
+  readonly kind: "reinstatement"
+  readonly paymentSourceId: string
+  /** The reversal it undoes (its source id), or null: the payment's latest reversal still active. */
+  readonly reversalSourceId: string | null
+  /** What stands again, as shown. */
+  readonly amount: Amount
 }
 
 export interface RefundRecord extends RecordBase {
@@ -174,6 +197,7 @@ export type SourceRecord =
   | DocumentRecord
   | PaymentRecord
   | ReversalRecord
+  | ReinstatementRecord
   | RefundRecord
   | AdjustmentRecord
   | BalanceRecord
@@ -185,6 +209,7 @@ export const sourceKinds: ReadonlyArray<SourceKind> = [
   "document",
   "payment",
   "reversal",
+  "reinstatement",
   "refund",
   "adjustment",
   "balance"
@@ -227,6 +252,24 @@ export const amountOf = (value: unknown, what: string): Amount => {
 /** Like {@link amountOf}, null for null/absent. */
 export const optionalAmountOf = (value: unknown, what: string): Amount | null =>
   value === null || value === undefined ? null : amountOf(value, what)
+
+/** `a + b` of two amounts, exactly (as many decimals as the longer one). */
+export const addAmounts = (a: Amount, b: Amount): Amount => {
+  const parts = [a, b].map((amount) => {
+    const match = decimalPattern.exec(amount)
+    if (match === null) throw new SourceFormatError(`not an exact amount: ${amount}`)
+    const [, sign = "", whole = "0", fraction = ""] = match
+    return { sign, whole, fraction }
+  })
+  const scale = Math.max(...parts.map((part) => part.fraction.length))
+  const sum = parts.reduce((total, { sign, whole, fraction }) => {
+    const value = BigInt(whole + fraction.padEnd(scale, "0"))
+    return total + (sign === "-" ? -value : value)
+  }, 0n)
+  const digits = (sum < 0n ? -sum : sum).toString().padStart(scale + 1, "0")
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`
+  return sum < 0n ? `-${text}` : text
+}
 
 /** `-x` for an amount. */
 export const negateAmount = (amount: Amount): Amount =>

@@ -37,13 +37,13 @@ import { paymentTransition, refused } from "../shared/lifecycle-steps.ts"
 import { afterGatewayCall, detailOf, noChildren, paymentDetail } from "../shared/payment-detail.ts"
 import {
   availablePreset,
-  keepPaymentRecord,
+  insertPaymentRecords,
   oldestFirstAllocations,
   openPayment,
   parseAllocationRequests
 } from "../shared/payment-opening.ts"
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
-import { currentPrincipal, found, inScope, lockCustomer } from "../shared/record-access.ts"
+import { currentPrincipal, found, inScope, lockCustomerFor } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
 import { PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
 
@@ -63,14 +63,20 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       const store = yield* LedgerStore
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
-      const createPayment = Effect.fn("Payments.createPayment")(function* (input: C.CreatePaymentInput) {
+      const createPayment = Effect.fn("Payments.createPayment")(function* (
+        input: C.CreatePaymentInput | C.CreatePaymentForInput
+      ) {
         return yield* afterGatewayCall(
           yield* mutation(
             "createPayment",
             input,
             PaymentDetail,
             Effect.gen(function* () {
-              const customer = yield* lockCustomer(input.customerId)
+              // The customer and the presets the payment names, in the lock's one statement.
+              const { customer, presets } = yield* lockCustomerFor(
+                "customer" in input ? input.customer : { id: input.customerId },
+                [input.methodId, input.typeId].filter((id) => id != null)
+              )
               const knownAs = input.customerKnownAs
               if (
                 knownAs !== undefined &&
@@ -87,17 +93,26 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
                 : explicit
               const {
-                customerId: _customerId,
                 currency: _currency,
                 amount: _amount,
                 allocations: _allocations,
                 allocateOldestFirst: _allocateOldestFirst,
-                dialectRecord,
+                ...fields
+              } = input
+              const {
+                customerId: _customerId,
+                customer: _customer,
+                records,
                 customerKnownAs: _customerKnownAs,
                 ...rest
-              } = input
-              const created = yield* openPayment(customer, { ...rest, amount, allocations })
-              if (dialectRecord !== undefined) yield* keepPaymentRecord(created, dialectRecord)
+              } = fields as typeof fields & {
+                readonly customerId?: unknown
+                readonly customer?: unknown
+                readonly records?: ReadonlyArray<C.NewPaymentRecord> | undefined
+              }
+              const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets)
+              // A dialect's records of the new payment (its vendor attributes), in the same unit.
+              if (records !== undefined) yield* insertPaymentRecords(created, records)
               // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
               return created.gatewayId === null && allocations.length === 0
                 ? detailOf(created, noChildren)

@@ -4,8 +4,7 @@
  * records, balance entries, events, idempotency responses and dialect records only ever hold the
  * masked form, whichever protocol sent the text. Free text is what a person types: names,
  * descriptions, notes, references, reasons, gateway references, custom-field values, search text,
- * and every string inside a dialect record's `data` (also one a create carries, `dialectRecord.data`)
- * or a migrated payment's `sourceRecord`.
+ * and every string inside a dialect record's `data` or a migrated payment's `sourceRecord`.
  * Identifiers (numbers, external refs, public ids, idempotency keys, dialect record keys) are
  * looked up by value and stay as given. `ledgerLayer` applies {@link maskingCardNumbers} to every
  * service once, so no service, dialect or procedure has to remember it.
@@ -30,19 +29,10 @@ export const freeTextFields: ReadonlySet<string> = new Set([
 /** Top-level input fields whose every string (at any depth) is free text. */
 export const freeTextContainers: ReadonlySet<string> = new Set(["customFields", "data", "sourceRecord"])
 
-/** Top-level input fields holding a dialect record (its `data` is free text; its names are identifiers). */
-export const nestedRecordFields: ReadonlySet<string> = new Set(["dialectRecord"])
-
 const isPlainObject = (value: unknown): value is Readonly<Record<string, unknown>> => {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false
   const prototype = Object.getPrototypeOf(value)
   return prototype === Object.prototype || prototype === null
-}
-
-/** A nested dialect record with the card numbers in its `data` masked (the same object when none). */
-const maskRecordData = (record: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> => {
-  const data = maskCardNumbersDeep(record.data)
-  return data === record.data ? record : { ...record, data }
 }
 
 /** A command input with the card numbers in its free-text fields masked (anything else is returned as is). */
@@ -55,9 +45,7 @@ export const maskCommandInput = <A>(input: A): A => {
         ? maskCardNumbers(value)
         : freeTextContainers.has(key)
           ? maskCardNumbersDeep(value)
-          : nestedRecordFields.has(key) && isPlainObject(value) && "data" in value
-            ? maskRecordData(value)
-            : value
+          : value
     if (next === value) continue
     masked ??= { ...input }
     masked[key] = next
