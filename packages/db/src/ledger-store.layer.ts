@@ -57,6 +57,7 @@ import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
+import { leanMapperOf } from "./store/payment-children.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 import { makeRefundRows } from "./store/refund-rows.ts"
 
@@ -114,9 +115,19 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         })
       ),
 
-    lockCustomerWith: (customer, presetIds) =>
+    // One statement: the customer locked (PostgreSQL `FOR UPDATE`), the presets named, and when asked
+    // whether it has unpaid documents — on PostgreSQL checked after the row lock is taken, in a fresh
+    // snapshot (a VOLATILE function, migration 20261205500000); SQLite's write lock is held from the
+    // transaction's start.
+    lockCustomerWith: (customer, presetIds, options) =>
       Effect.flatMap(inTransaction, (locked) =>
-        use("lockCustomer", (em) => readLockedCustomer(em, customer, presetIds, locked && isPostgres))
+        use("lockCustomer", (em) =>
+          readLockedCustomer(em, customer, presetIds, {
+            lock: locked && isPostgres,
+            postgres: isPostgres,
+            unpaidDocuments: options?.unpaidDocuments === true
+          })
+        )
       ),
 
     nextSequence: (name) =>
@@ -450,7 +461,10 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           if (ids.length !== rows.length) throw new Error("events.appendAll: the database returned fewer rows")
           // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.
           ids.sort((a, b) => a - b)
-          return rows.map((row, index) => ({ ...row, id: trustedId(ids[index] ?? 0) }))
+          return rows.map(({ attachedRecord: _attached, ...row }, index) => ({
+            ...row,
+            id: trustedId(ids[index] ?? 0)
+          }))
         }),
       list: (query: EventQuery) =>
         listById<LedgerEventRow, ReturnType<typeof ledgerEventFromRow>>(

@@ -379,8 +379,24 @@ export interface PaymentView {
 /** A customer named by one of its unique keys: its ledger id, its number or its public id. */
 export type CustomerRef = { readonly id: CustomerId } | { readonly number: string } | { readonly publicId: string }
 
-/** A customer as locked, with the payment presets the lock was asked to bring along. */
-export type LockedCustomer = { readonly customer: Customer; readonly presets: ReadonlyArray<PaymentPreset> }
+/**
+ * A customer as locked, with the payment presets the lock was asked to bring along and, when asked,
+ * whether it has an issued invoice or bill in its own currency with something outstanding (what
+ * oldest-first allocation would pay; `false` when not asked or none).
+ */
+export type LockedCustomer = {
+  readonly customer: Customer
+  readonly presets: ReadonlyArray<PaymentPreset>
+  readonly hasUnpaidDocuments: boolean
+}
+
+/** A dialect record written with an event (`events.appendAll`): its key and data; links and dates come from the event. */
+export interface AttachedRecord {
+  readonly dialect: string
+  readonly kind: string
+  readonly key: string
+  readonly data: Record<string, unknown>
+}
 
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
@@ -398,9 +414,15 @@ export class LedgerStore extends Context.Service<
     /**
      * `lockCustomer` by any unique key of the customer (`CustomerRef`), bringing along in the same
      * statement the payment presets of `presetIds` (those a new payment names; absent ones are left
-     * out), so a create finds its customer and checks its presets without a read of its own.
+     * out), so a create finds its customer and checks its presets without a read of its own; with
+     * `unpaidDocuments`, also whether the customer has unpaid documents in its currency, as committed
+     * when the lock is held (`false` spares oldest-first allocation reading them).
      */
-    readonly lockCustomerWith: (customer: CustomerRef, presetIds: ReadonlyArray<PresetId>) => Op<LockedCustomer | null>
+    readonly lockCustomerWith: (
+      customer: CustomerRef,
+      presetIds: ReadonlyArray<PresetId>,
+      options?: { readonly unpaidDocuments?: boolean }
+    ) => Op<LockedCustomer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
     /**
      * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is
@@ -573,8 +595,14 @@ export class LedgerStore extends Context.Service<
     }
     readonly events: {
       readonly append: (row: New<LedgerEvent>) => Write<LedgerEvent>
-      /** Appends several events in one statement, in the order given (ids ascending). */
-      readonly appendAll: (rows: ReadonlyArray<New<LedgerEvent>>) => Write<ReadonlyArray<LedgerEvent>>
+      /**
+       * Appends several events in one statement, in the order given (ids ascending). An event's
+       * `attachedRecord` is written by that same statement as a dialect record linked to the event's
+       * customer and payment, dated at the event (replacing the record under its key).
+       */
+      readonly appendAll: (
+        rows: ReadonlyArray<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }>
+      ) => Write<ReadonlyArray<LedgerEvent>>
       readonly list: (query: EventQuery) => ListOp<LedgerEvent>
     }
     /** Vendor-only objects of the dialects (see `DialectRecord`); listed by id ascending. */

@@ -4,7 +4,8 @@
  * draft, allocated and posted; or, through a
  * gateway this server drives, allocated, left pending with a charge attempt booked, the gateway
  * called after the commit (`gateway-attempts.ts`). Also the allocations a new payment asks for (explicit ones parsed exactly, and the
- * rest of the payment spread over the customer's unpaid invoices and bills oldest first).
+ * rest of the payment spread over the customer's unpaid invoices and bills oldest first). A
+ * dialect record the caller passes is written with the payment's creation event.
  */
 import { Effect } from "effect"
 import { Conflict, validationFailed } from "../../errors.ts"
@@ -12,7 +13,7 @@ import { type ExternalRef, newPublicId, type Page, toBusinessDate } from "../../
 import type { DocumentId, PresetId } from "../../model/ids.ts"
 import type { Customer, Document, Payment, PaymentPreset } from "../../model/records.ts"
 import { maskCardNumbersDeep } from "../../model/text.ts"
-import { LedgerStore, type New } from "../../ports/ledger-store.ts"
+import { type AttachedRecord, LedgerStore, type New } from "../../ports/ledger-store.ts"
 import { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import { CommandContext } from "../command-context.ts"
@@ -58,7 +59,12 @@ export const availablePreset = (
  * allocate), or as a draft and allocates and posts it, or books its gateway charge (pending).
  * `presets`: payment presets read already (with the lock), so the ones named are not read again.
  */
-export const openPayment = (customer: Customer, spec: NewPaymentSpec, presets: ReadonlyArray<PaymentPreset> = []) =>
+export const openPayment = (
+  customer: Customer,
+  spec: NewPaymentSpec,
+  presets: ReadonlyArray<PaymentPreset> = [],
+  record?: Omit<AttachedRecord, "key">
+) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const context = yield* CommandContext
@@ -156,12 +162,24 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec, presets: R
             balanceAfterPosting: customer.balance + spec.amount
           }
     let created = yield* insertNumbered(row, postedState !== null)
-    const createdEvent = paymentEventOf("payment.created", created, {
-      referenceNumber: created.referenceNumber,
-      amount: minor(created.amount),
-      currency: created.currency,
-      paymentDate: created.paymentDate
-    })
+    const createdEvent = {
+      ...paymentEventOf("payment.created", created, {
+        referenceNumber: created.referenceNumber,
+        amount: minor(created.amount),
+        currency: created.currency,
+        paymentDate: created.paymentDate
+      }),
+      // The caller's dialect record of the payment is written with its creation event.
+      ...(record === undefined
+        ? {}
+        : {
+            attachedRecord: {
+              ...record,
+              key: String(created.id),
+              data: maskCardNumbersDeep(record.data) as Record<string, unknown>
+            }
+          })
+    }
 
     if (postedState !== null) {
       const entry = yield* moveBalanceOf(customer, {
@@ -303,7 +321,7 @@ export const insertPaymentRecords = (payment: Payment, records: ReadonlyArray<C.
           key: record.key === "payment-id" ? String(payment.id) : payment.publicId,
           customerId: payment.customerId,
           paymentId: payment.id,
-          data: maskCardNumbersDeep(record.data) as Readonly<Record<string, unknown>>,
+          data: maskCardNumbersDeep(record.data) as Record<string, unknown>,
           createdAt: at,
           updatedAt: at
         })
