@@ -51,7 +51,7 @@ import type {
   Reversal
 } from "../model/records.ts"
 import type { CurrencyCode } from "../money/currency.ts"
-import type { RefundPage, RefundQuery } from "./refund-query.ts"
+import type { DialectRecordQuery, EventQuery, Paging, RefundPage, RefundQuery } from "./list-queries.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
 
@@ -100,11 +100,6 @@ type ListOp<A> = Effect.Effect<Page<A>, StorageUnavailable | ValidationFailed>
  */
 type Guarded<A> = Write<A>
 export type New<A extends { readonly id: number }> = Omit<A, "id">
-
-export interface Paging {
-  readonly cursor: string | null
-  readonly limit: number
-}
 
 export interface CustomerQuery extends Paging {
   readonly ids?: ReadonlyArray<CustomerId> | undefined
@@ -281,30 +276,7 @@ export interface PaymentPage extends Page<Payment> {
   readonly annex?: ReadonlyMap<PaymentId, PaymentAnnex> | undefined
 }
 
-export type { RefundPage, RefundQuery } from "./refund-query.ts"
-
-export interface EventQuery extends Paging {
-  readonly types?: ReadonlyArray<LedgerEventType> | undefined
-  readonly since?: Date | undefined
-  readonly customerId?: CustomerId | undefined
-  /** Restricts to events of these customers (a principal's visibility scope); customer-less events drop out. */
-  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
-  readonly paymentId?: PaymentId | undefined
-  /** Events of any of these payments. */
-  readonly paymentIds?: ReadonlyArray<PaymentId> | undefined
-  /** Only each payment's first and last event (who made it, who changed it last), picked in SQL. */
-  readonly firstAndLastPerPayment?: boolean | undefined
-}
-
-export interface DialectRecordQuery extends Paging {
-  readonly dialect: string
-  readonly kind: string
-  readonly customerId?: CustomerId | undefined
-  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
-  readonly paymentId?: PaymentId | undefined
-  /** Records with any of these keys. */
-  readonly keys?: ReadonlyArray<string> | undefined
-}
+export type { DialectRecordQuery, EventQuery, Paging, RefundPage, RefundQuery } from "./list-queries.ts"
 
 /** The window and scope of {@link PaymentOverview} figures. */
 export interface OverviewQuery {
