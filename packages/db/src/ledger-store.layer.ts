@@ -57,7 +57,6 @@ import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
-import { leanMapperOf } from "./store/payment-children.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 import { makeRefundRows } from "./store/refund-rows.ts"
 
