@@ -253,7 +253,7 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
       method: "POST",
       path: `/backend/api/v1/customers/${nextOther().id}/payments/`,
       headers: { ...bearer(sessions.apiKey), ...key() },
-      body: `{"paymentAmount":12.34,"paymentDate":"${today()}","ourReference":"budget"}`
+      body: `{"paymentAmount":12.34,"paymentDate":"${today()}","ourReference":"budget","invoiceID":"INV-1"}`
     })
   ],
   [

@@ -117,22 +117,23 @@ const createPaymentRow = (
     const payments = yield* Payments
     const method = yield* resolveMethod(body.paymentMethod, context)
     const display = { invoiceID: body.invoiceID ?? null, invoiceIDReversed: body.invoiceIDReversed ?? null }
-    const detail = yield* payments.createPayment({
-      customer: { id: customerId },
-      amount: body.paymentAmount,
-      ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
-      methodId: method?.id ?? null,
-      reference: body.ourReference ?? null,
-      customerReference: body.customerReference ?? null,
-      // The path id taken as the ledger's: refused (404) when the customer is known by another vendor id.
-      ...(knownAs === null ? {} : { customerKnownAs: { system: dialectId, id: knownAs } }),
-      // The display ids (dialect record `payment-display/<payment id>`) are written by the create itself.
-      ...(display.invoiceID !== null || display.invoiceIDReversed !== null
-        ? {
-            records: [{ dialect: dialectId, kind: recordKinds.paymentDisplay, key: "payment-id", data: { ...display } }]
-          }
-        : {})
-    })
+    const detail = yield* payments.createPayment(
+      {
+        customerId,
+        amount: body.paymentAmount,
+        ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
+        methodId: method?.id ?? null,
+        reference: body.ourReference ?? null,
+        customerReference: body.customerReference ?? null,
+        // The path id taken as the ledger's: refused (404) when the customer is known by another vendor id.
+        ...(knownAs === null ? {} : { customerKnownAs: { system: dialectId, id: knownAs } })
+      },
+      // The display ids (dialect record `payment-display/<payment id>`) are written with the payment's
+      // events (no statement of their own); the unit claims the request as a whole.
+      display.invoiceID !== null || display.invoiceIDReversed !== null
+        ? { record: { dialect: dialectId, kind: recordKinds.paymentDisplay, data: { ...display } } }
+        : {}
+    )
     const id = detail.payment.id
     if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
       yield* applyReversal(detail, { kind: "reverse", date: body.paymentReversedDate })

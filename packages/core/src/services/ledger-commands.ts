@@ -166,10 +166,6 @@ const PaymentReferencesInput = {
   thirdPartyReference: optional(Schema.NullOr(Text(200)))
 }
 
-const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
-const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
-const DialectKey = TextOfLength(200, 1)
-
 export const CreatePaymentInput = Schema.Struct({
   customerId: CustomerId,
   amount: AmountInput,
@@ -212,12 +208,10 @@ export const CreatePaymentInput = Schema.Struct({
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
 
-/** A dialect record written with a new payment: keyed by its public id (or id), of its customer and payment. */
+/** A dialect record written with a new payment: keyed by its public id, of its customer and payment. */
 export interface NewPaymentRecord {
   readonly dialect: string
   readonly kind: string
-  /** The record's key: the payment's public id (default) or its ledger id. */
-  readonly key?: "payment-public-id" | "payment-id" | undefined
   readonly data: Readonly<Record<string, unknown>>
 }
 
@@ -509,6 +503,10 @@ export type OverviewInput = typeof OverviewInput.Type
 export type PageInput = typeof PageInput.Type
 
 /** Create or replace a dialect's vendor-only object, found by (dialect, kind, key). */
+const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
+const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
+const DialectKey = TextOfLength(200, 1)
+
 export const SaveDialectRecordInput = Schema.Struct({
   dialect: DialectName,
   kind: DialectKind,

@@ -2,8 +2,8 @@
  * Dialect records through the Ledger: a dialect saves, reads, lists and deletes its vendor-only
  * objects; they obey roles and customer scope like every other record, a merging save keeps the
  * fields it does not name, an idempotent retry of a save replays instead of writing twice, and a
- * create of a payment writes the dialect's record of it (keyed by its ledger id when asked) in its own
- * transaction (all or nothing) and can name its customer as a vendor knows it.
+ * create of a payment writes the dialect's record of it (keyed by its ledger id) in its own transaction
+ * (all or nothing) and can name its customer as a vendor knows it.
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
@@ -214,7 +214,7 @@ describe("dialect records", () => {
       )
   )
 
-  it.effect("are written by a payment's create keyed by its ledger id when asked (with it or not at all)", () =>
+  it.effect("are written by a payment's create keyed by its ledger id (with it or not at all)", () =>
     withLedger(
       Effect.gen(function* () {
         const dialectRecords = yield* DialectRecords
@@ -222,11 +222,10 @@ describe("dialect records", () => {
         const customer = yield* newCustomer()
         const display = { dialect: "billing-platform-uk", kind: "payment-display" }
         const made = yield* asFinance(
-          payments.createPayment({
-            customer: { id: customer.id },
-            amount: "12.00",
-            records: [{ ...display, key: "payment-id", data: { invoiceID: "INV-1", invoiceIDReversed: null } }]
-          })
+          payments.createPayment(
+            { customerId: customer.id, amount: "12.00" },
+            { record: { ...display, data: { invoiceID: "INV-1", invoiceIDReversed: null } } }
+          )
         )
         const kept = yield* asFinance(dialectRecords.getDialectRecord({ ...display, key: String(made.payment.id) }))
         assert.deepStrictEqual(
@@ -237,11 +236,10 @@ describe("dialect records", () => {
         const before = yield* asFinance(dialectRecords.listDialectRecords({ ...display, customerId: customer.id }))
         const refused = yield* Effect.flip(
           asFinance(
-            payments.createPayment({
-              customer: { id: customer.id },
-              amount: "-1.00",
-              records: [{ ...display, key: "payment-id", data: { invoiceID: "INV-2" } }]
-            })
+            payments.createPayment(
+              { customerId: customer.id, amount: "-1.00" },
+              { record: { ...display, data: { invoiceID: "INV-2" } } }
+            )
           )
         )
         assert.instanceOf(refused, ValidationFailed)

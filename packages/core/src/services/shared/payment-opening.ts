@@ -304,7 +304,7 @@ export const oldestFirstAllocations = (
 
 /**
  * Inserts a dialect's records of a payment created in this unit (`CreatePaymentForInput.records`),
- * each keyed by the payment's public id (or its ledger id: `key: "payment-id"`), one statement apiece: the payment was just created for its
+ * each keyed by the payment's public id, one statement apiece: the payment was just created for its
  * locked customer in the principal's scope, so nothing needs reading first. Card numbers in their
  * data are masked like every other record's. A key taken already (a concurrent save under the new
  * public id) is a concurrent modification, as in `saveDialectRecord`.
@@ -318,7 +318,7 @@ export const insertPaymentRecords = (payment: Payment, records: ReadonlyArray<C.
         .insert({
           dialect: record.dialect,
           kind: record.kind,
-          key: record.key === "payment-id" ? String(payment.id) : payment.publicId,
+          key: payment.publicId,
           customerId: payment.customerId,
           paymentId: payment.id,
           data: maskCardNumbersDeep(record.data) as Record<string, unknown>,
