@@ -505,6 +505,26 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
               ? Effect.fail(new Conflict({ reason: "duplicate", message: `${row.kind} ${row.key} already exists` }))
               : Effect.succeed(inserted)
         ),
+      // One statement: the payment's row proves it is the customer's, the unique key answers whether it is taken.
+      insertOfOwnPayment: (row) =>
+        write("dialectRecords.insertOfOwnPayment", async (em) => {
+          const columns = dialectRecordToRow(row)
+          const meta = em.getMetadata().get(DialectRecordEntity)
+          const names = Object.keys(columns)
+          const typed = (name: string) => {
+            if (!isPostgres) return "?"
+            const type = meta.properties[name as keyof typeof meta.properties]?.columnTypes[0] ?? "text"
+            return `cast(? as ${type})`
+          }
+          const result = (await em.execute(
+            `insert into dialect_records (${names.map((name) => meta.properties[name as keyof typeof meta.properties]?.fieldNames[0] ?? name).join(", ")})
+              select ${names.map(typed).join(", ")} from payments p where p.id = ? and p.customer_id = ?
+              on conflict (dialect, kind, key) do nothing returning id`,
+            [...Object.values(columns), row.paymentId, row.customerId]
+          )) as ReadonlyArray<{ id: number | string }>
+          const inserted = result[0]
+          return inserted === undefined ? null : { ...row, id: trustedId(Number(inserted.id)) }
+        }),
       get: (id) => findOne("dialectRecords.get", DialectRecordEntity, { id }, dialectRecordFromRow),
       getByKey: (dialect, kind, key) =>
         findOne("dialectRecords.getByKey", DialectRecordEntity, { dialect, kind, key }, dialectRecordFromRow),

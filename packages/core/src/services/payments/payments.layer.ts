@@ -12,6 +12,7 @@ import { canSeeCustomer, scopedCustomerIds } from "../../auth/permissions.ts"
 import { Conflict, notFound, validationFailed } from "../../errors.ts"
 import { toBusinessDate } from "../../model/common.ts"
 import { Payment, type Reversal } from "../../model/records.ts"
+import type { CustomerRowQuery } from "../../ports/customer-rows.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore, type PaymentTarget, type PaymentViewInclude } from "../../ports/ledger-store.ts"
 import type { PaymentGateways } from "../../ports/payment-gateway.ts"
@@ -271,6 +272,13 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         )
       }, ports)
 
+      const listCustomerRows = Effect.fn("Payments.listCustomerRows")(function* (input: CustomerRowQuery) {
+        return yield* query(
+          "listCustomerRows",
+          Effect.andThen(inScope(input.customerId), store.payments.listCustomerRows(input))
+        )
+      }, ports)
+
       const paymentDetails = Effect.fn("Payments.paymentDetails")(function* (rows: ReadonlyArray<Payment>) {
         return yield* query(
           "paymentDetails",
@@ -446,6 +454,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         getPayment,
         viewPayment,
         listPayments,
+        listCustomerRows,
         paymentDetails,
         paymentOverview,
         postPayment,

@@ -19,6 +19,7 @@ import {
   Refund,
   Reversal
 } from "../../model/records.ts"
+import type { CustomerRowPage, CustomerRowQuery } from "../../ports/customer-rows.ts"
 import type { AttachedRecord, PaymentPage, PaymentTarget, PaymentViewInclude } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
@@ -77,6 +78,11 @@ export interface PaymentsShape {
     include?: PaymentViewInclude
   ) => Method<PaymentViewDetail, ReadFailure | NotFound>
   readonly listPayments: (input: C.PaymentQueryInput) => Method<PaymentPage, ReadFailure | ValidationFailed>
+  /**
+   * A customer's payments and open documents as one page filtered, sorted and counted in SQL
+   * (`ports/customer-rows.ts`: a vendor list that shows open documents as payments due).
+   */
+  readonly listCustomerRows: (input: CustomerRowQuery) => Method<CustomerRowPage, ReadFailure>
   /**
    * The details of a page of payments (as `listPayments` gave them), everything hanging off them
    * read in one statement; in the order given.

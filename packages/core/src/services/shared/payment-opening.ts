@@ -8,7 +8,7 @@
  * dialect record the caller passes is written with the payment's creation event.
  */
 import { Effect } from "effect"
-import { Conflict, validationFailed } from "../../errors.ts"
+import { Conflict, notFound, validationFailed } from "../../errors.ts"
 import { type ExternalRef, newPublicId, type Page, toBusinessDate } from "../../model/common.ts"
 import type { DocumentId, PresetId } from "../../model/ids.ts"
 import type { Customer, Document, Payment, PaymentPreset } from "../../model/records.ts"
@@ -26,7 +26,7 @@ import { bookChargeAttempt } from "./gateway-attempts.ts"
 import { minor, recordEvents } from "./ledger-events.ts"
 import { paymentTransition } from "./lifecycle-steps.ts"
 import { bookPosting, paymentEventOf, postedEvent } from "./payment-posting.ts"
-import { existingBillingEntity, existingGateway, existingPreset } from "./record-access.ts"
+import { existingGateway, existingPreset } from "./record-access.ts"
 
 /** A new payment's fields, amount parsed, allocations resolved. */
 export type NewPaymentSpec = Omit<C.CreatePaymentInput, "customerId" | "currency" | "amount" | "allocations"> & {
@@ -71,9 +71,10 @@ export const openPayment = (
     const method = spec.methodId == null ? null : yield* availablePreset(spec.methodId, "method", ["methodId"], presets)
     const paymentType = spec.typeId == null ? null : yield* availablePreset(spec.typeId, "type", ["typeId"], presets)
     const billingEntityId = spec.billingEntityId === undefined ? customer.billingEntityId : spec.billingEntityId
-    if (billingEntityId !== null) {
-      yield* existingBillingEntity(billingEntityId)
-    }
+    // The customer's own billing entity exists (the customer's foreign key); another one is proven
+    // by the payment insert's foreign key (`insertNumbered`): no read of it before.
+    const unprovenEntity =
+      billingEntityId !== null && billingEntityId !== customer.billingEntityId ? billingEntityId : null
     const gatewayId = spec.gatewayId ?? method?.gatewayId ?? null
     const gateway = gatewayId === null ? null : yield* existingGateway(gatewayId)
     const cardToken = spec.cardToken ?? null
@@ -161,7 +162,16 @@ export const openPayment = (
             postedAt: spec.postedAt ?? at,
             balanceAfterPosting: customer.balance + spec.amount
           }
-    let created = yield* insertNumbered(row, postedState !== null)
+    const inserted = yield* Effect.result(insertNumbered(row, postedState !== null))
+    // Every other reference of the row was read above and the customer is locked: a refused
+    // reference is the billing entity, reported as its read reported it.
+    if (inserted._tag === "Failure") {
+      const refusal = inserted.failure
+      return yield* refusal._tag === "ValidationFailed" && unprovenEntity !== null
+        ? Effect.fail(notFound("billing-entity", unprovenEntity))
+        : Effect.fail(refusal)
+    }
+    let created: Payment = inserted.success
     const createdEvent = {
       ...paymentEventOf("payment.created", created, {
         referenceNumber: created.referenceNumber,

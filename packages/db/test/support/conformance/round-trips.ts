@@ -73,6 +73,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261204300000VendorListIndexes",
         "Migration20261204500000GatewaySettings",
         "Migration20261204600000GatewayReconcilerBackoff",
+        "Migration20261205400000DialectRecordListColumns",
         "Migration20261205500000EventAttachedRecords"
       ])
     })
