@@ -313,6 +313,13 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
 ]
 
 const pageSize = 20
+const bpukList =
+  (query: () => string): Request =>
+  () => ({
+    method: "GET",
+    path: `/backend/api/v1/customers/${bigCustomer.id}/payments/${query()}`,
+    headers: bearer(sessions.apiKey)
+  })
 const lists: ReadonlyArray<readonly [string, Request]> = [
   [
     "tRPC payments.list",
@@ -330,14 +337,7 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
       headers: bearer(sessions.apiKey)
     })
   ],
-  [
-    "Billing Platform (UK) GET customers/ID/payments/",
-    () => ({
-      method: "GET",
-      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/`,
-      headers: bearer(sessions.apiKey)
-    })
-  ],
+  ["Billing Platform (UK) GET customers/ID/payments/", bpukList(() => "")],
   [
     "CRM.COM GET payments/list",
     () => ({
@@ -468,27 +468,12 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
   ],
   [
     "Billing Platform (UK) GET customers/ID/payments/?idAfter",
-    () => ({
-      method: "GET",
-      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/?idAfter=${samplePayment.id - pageSize}`,
-      headers: bearer(sessions.apiKey)
-    })
+    bpukList(() => `?idAfter=${samplePayment.id - pageSize}`)
   ],
-  [
-    "Billing Platform (UK) GET customers/ID/payments/?idAfter (nothing new)",
-    () => ({
-      method: "GET",
-      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/?idAfter=${samplePayment.id}`,
-      headers: bearer(sessions.apiKey)
-    })
-  ],
+  ["Billing Platform (UK) GET customers/ID/payments/?idAfter=last", bpukList(() => `?idAfter=${samplePayment.id}`)],
   [
     "Billing Platform (UK) GET customers/ID/payments/ (createdSince)",
-    () => ({
-      method: "GET",
-      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/?createdSince=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`,
-      headers: bearer(sessions.apiKey)
-    })
+    bpukList(() => `?createdSince=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`)
   ]
 ]
 
@@ -549,7 +534,7 @@ const budgets: Record<string, Budget> = {
   "Billing Platform (UK) GET customers/ID/payments/": unpagedList,
   "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": unpagedList,
   "Billing Platform (UK) GET customers/ID/payments/?idAfter": { ...unpagedList, returnsAtLeast: pageSize },
-  "Billing Platform (UK) GET customers/ID/payments/?idAfter (nothing new)": { ...unpagedList, returnsAtLeast: 0 },
+  "Billing Platform (UK) GET customers/ID/payments/?idAfter=last": { ...unpagedList, returnsAtLeast: 0 },
   // No paging in the vendor list (every payment of the accounts receivable): rows read are held to the rows returned.
   "CRM.COM GET payments/list": { statements: 3, rowsBeyondReturned: 2 },
   "CRM.COM GET payments/list (type and method filters)": issueList,
