@@ -1,14 +1,16 @@
+import type { CollectionState } from "../lifecycle/collection-lifecycle.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
 import type { ActorId, BusinessDate, Page } from "../model/common.ts"
-import type { BillingEntityId, CustomerId, DocumentId, GatewayId, PaymentId, PresetId } from "../model/ids.ts"
+import type { BillingEntityId, CustomerId, DocumentId, GatewayId, PaymentId, PresetId, RefundId } from "../model/ids.ts"
 import type {
   Customer,
   DocumentKind,
   DocumentState,
   LedgerEventType,
   Payment,
-  PaymentOverview
+  PaymentOverview,
+  Refund
 } from "../model/records.ts"
 import type { CurrencyCode } from "../money/currency.ts"
 
@@ -166,6 +168,10 @@ export interface PaymentAnnexRequest {
   readonly record?: (DialectRecordKind & { readonly key?: "payment-id" | "payment-public-id" | undefined }) | undefined
   /** A dialect record keyed by the payment's customer's public id (a dialect's per-customer record). */
   readonly customerRecord?: DialectRecordKind | undefined
+  /** The state of the payment's newest collection (by request time, then id). */
+  readonly latestCollection?: boolean | undefined
+  /** The data of one dialect record (a dialect's settings), the same on every row: read with the page. */
+  readonly settings?: (DialectRecordKind & { readonly key: string }) | undefined
 }
 
 /** A kind of dialect record. */
@@ -187,6 +193,10 @@ export interface PaymentAnnex {
   readonly record: Readonly<Record<string, unknown>> | null
   /** `undefined`: not asked; `null`: the customer has no such record. */
   readonly customerRecord?: Readonly<Record<string, unknown>> | null | undefined
+  /** `undefined`: not asked; `null`: never collected. */
+  readonly latestCollectionState?: CollectionState | null | undefined
+  /** `undefined`: not asked; `null`: no such record. */
+  readonly settings?: Readonly<Record<string, unknown>> | null | undefined
 }
 
 /** A page of payments, with each one's annex by payment id when the query asked for one. */
@@ -204,6 +214,13 @@ export interface RefundQuery extends Paging {
   readonly createdSince?: Date | undefined
   /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
   readonly changedSince?: Date | undefined
+  /** Also brings the data of each refund's dialect record of this kind (keyed by refund id), in the list's statement. */
+  readonly record?: DialectRecordKind | undefined
+}
+
+/** A page of refunds, with each one's dialect record data by refund id when the query asked for it. */
+export interface RefundPage extends Page<Refund> {
+  readonly records?: ReadonlyMap<RefundId, Readonly<Record<string, unknown>> | null> | undefined
 }
 
 export interface EventQuery extends Paging {

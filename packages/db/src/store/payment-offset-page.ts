@@ -13,6 +13,7 @@ import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   type ActorId,
+  type CollectionState,
   type PaymentAnnex,
   type PaymentAnnexRequest,
   type PaymentId,
@@ -86,6 +87,8 @@ const firstActorNameColumn = "paybridge_first_actor_name"
 const lastActorIdColumn = "paybridge_last_actor_id"
 const lastActorNameColumn = "paybridge_last_actor_name"
 const customerRecordColumn = "paybridge_customer_record_data"
+const latestCollectionColumn = "paybridge_latest_collection"
+const settingsColumn = "paybridge_settings_data"
 
 /**
  * The page statement with its annex: the page (as `qb` selects it) becomes a common table, and each
@@ -150,6 +153,17 @@ const withAnnex = (
     )
     params.push(annex.customerRecord.dialect, annex.customerRecord.kind)
   }
+  if (annex.latestCollection === true) {
+    selects.push(
+      `(select co.state from collections co where co.payment_id = page.id order by co.requested_at desc, co.id desc limit 1) as ${latestCollectionColumn}`
+    )
+  }
+  if (annex.settings !== undefined) {
+    selects.push(
+      `(select s.data from dialect_records s where s.dialect = ? and s.kind = ? and s.key = ?) as ${settingsColumn}`
+    )
+    params.push(annex.settings.dialect, annex.settings.kind, annex.settings.key)
+  }
   const order = sort.map((key) => {
     const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
     return `page.${columnOf(key.field)} ${key.direction}${nulls}`
@@ -170,7 +184,9 @@ const annexColumns: ReadonlySet<string> = new Set([
   firstActorNameColumn,
   lastActorIdColumn,
   lastActorNameColumn,
-  customerRecordColumn
+  customerRecordColumn,
+  latestCollectionColumn,
+  settingsColumn
 ])
 
 /** The data of a dialect record column: JSON text on SQLite, parsed JSON on PostgreSQL; `null` when absent. */
@@ -213,7 +229,16 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
           typeName: row[typeNameColumn] === null ? null : String(row[typeNameColumn]),
           methodName: row[methodNameColumn] === null ? null : String(row[methodNameColumn])
         }
-      : {})
+      : {}),
+    ...(annex.latestCollection === true
+      ? {
+          latestCollectionState:
+            row[latestCollectionColumn] === null || row[latestCollectionColumn] === undefined
+              ? null
+              : (String(row[latestCollectionColumn]) as CollectionState)
+        }
+      : {}),
+    ...(annex.settings === undefined ? {} : { settings: recordData(row[settingsColumn]) })
   }
   return { columns, annex: found }
 }
