@@ -1,3 +1,4 @@
+import type { CollectionState } from "../lifecycle/collection-lifecycle.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
 import type { ActorId, BusinessDate, Page } from "../model/common.ts"
@@ -8,6 +9,7 @@ import type {
   GatewayId,
   PaymentId,
   PresetId,
+  RefundId,
   ReversalId
 } from "../model/ids.ts"
 import type {
@@ -204,6 +206,10 @@ export interface PaymentAnnexRequest {
   readonly record?: (DialectRecordKind & { readonly key?: "payment-id" | "payment-public-id" | undefined }) | undefined
   /** A dialect record keyed by the payment's customer's public id (a dialect's per-customer record). */
   readonly customerRecord?: DialectRecordKind | undefined
+  /** The state of the payment's newest collection (by request time, then id). */
+  readonly latestCollection?: boolean | undefined
+  /** The data of one dialect record (a dialect's settings), the same on every row: read with the page. */
+  readonly settings?: (DialectRecordKind & { readonly key: string }) | undefined
   /** Its allocations, reversals, collections and refunds (as `payments.children` reads them). */
   readonly children?: boolean | undefined
   /** The numbers of the documents its allocations name. */
@@ -233,6 +239,10 @@ export interface PaymentAnnex {
   readonly record: Readonly<Record<string, unknown>> | null
   /** `undefined`: not asked; `null`: the customer has no such record. */
   readonly customerRecord?: Readonly<Record<string, unknown>> | null | undefined
+  /** `undefined`: not asked; `null`: never collected. */
+  readonly latestCollectionState?: CollectionState | null | undefined
+  /** `undefined`: not asked; `null`: no such record. */
+  readonly settings?: Readonly<Record<string, unknown>> | null | undefined
   /** Asked for (lists oldest first): its children, the number of each document they name, its events. */
   readonly children?: PaymentChildren | undefined
   readonly documentNumbers?: ReadonlyMap<DocumentId, string> | undefined
@@ -257,6 +267,13 @@ export interface RefundQuery extends Paging {
   readonly createdSince?: Date | undefined
   /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
   readonly changedSince?: Date | undefined
+  /** Also brings the data of each refund's dialect record of this kind (keyed by refund id), in the list's statement. */
+  readonly record?: DialectRecordKind | undefined
+}
+
+/** A page of refunds, with each one's dialect record data by refund id when the query asked for it. */
+export interface RefundPage extends Page<Refund> {
+  readonly records?: ReadonlyMap<RefundId, Readonly<Record<string, unknown>> | null> | undefined
 }
 
 export interface EventQuery extends Paging {

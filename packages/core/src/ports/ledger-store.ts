@@ -59,6 +59,7 @@ import type {
   PaymentChildren,
   PaymentPage,
   PaymentQuery,
+  RefundPage,
   RefundQuery
 } from "./ledger-queries.ts"
 
@@ -372,7 +373,7 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Refund>) => Write<Refund>
       readonly get: (id: RefundId) => Op<Refund | null>
       readonly update: (row: Refund) => Write<Refund>
-      readonly list: (query: RefundQuery) => ListOp<Refund>
+      readonly list: (query: RefundQuery) => Effect.Effect<RefundPage, StorageUnavailable | ValidationFailed>
     }
     readonly balance: {
       /**

@@ -204,7 +204,13 @@ export const CreatePaymentInput = Schema.Struct({
   ...PaymentReferencesInput,
   customFields: optional(CustomFields),
   externalRef: optional(Schema.NullOr(ExternalRef)),
-  sourceRecord: optional(Schema.NullOr(WellFormedUnknown))
+  sourceRecord: optional(Schema.NullOr(WellFormedUnknown)),
+  /**
+   * The customer as a vendor's path names it: the create is refused (`NotFound` customer) when the
+   * locked customer was migrated from `system` under another id (it is known there by that id), so a
+   * dialect can name a customer by a path id without reading it first.
+   */
+  customerKnownAs: optional(ExternalRef)
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
 
@@ -324,6 +330,10 @@ export const PaymentQueryInput = Schema.Struct({
         })
       ),
       customerRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+      latestCollection: optional(Schema.Boolean),
+      settings: optional(
+        Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1), key: TextOfLength(200, 1) })
+      ),
       children: optional(Schema.Boolean),
       documentNumbers: optional(Schema.Boolean),
       events: optional(Schema.Array(LedgerEventType).check(Schema.isMaxLength(20))),
@@ -473,6 +483,8 @@ export const RefundQueryInput = Schema.Struct({
   createdSince: optional(Timestamp),
   /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
   changedSince: optional(Timestamp),
+  /** Also brings each refund's dialect record of this kind (keyed by refund id) in the same read. */
+  record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
   cursor: Cursor,
   limit: Limit
 })
@@ -511,11 +523,11 @@ export const OverviewInput = Schema.Struct({
 export type OverviewInput = typeof OverviewInput.Type
 export type PageInput = typeof PageInput.Type
 
+/** Create or replace a dialect's vendor-only object, found by (dialect, kind, key). */
 const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
 const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
 const DialectKey = TextOfLength(200, 1)
 
-/** Create or replace a dialect's vendor-only object, found by (dialect, kind, key). */
 export const SaveDialectRecordInput = Schema.Struct({
   dialect: DialectName,
   kind: DialectKind,

@@ -19,6 +19,7 @@ import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   type ActorId,
+  type CollectionState,
   type DocumentId,
   type PaymentAnnex,
   type PaymentAnnexRequest,
@@ -190,6 +191,8 @@ const firstActorNameColumn = "paybridge_first_actor_name"
 const lastActorIdColumn = "paybridge_last_actor_id"
 const lastActorNameColumn = "paybridge_last_actor_name"
 const customerRecordColumn = "paybridge_customer_record_data"
+const latestCollectionColumn = "paybridge_latest_collection"
+const settingsColumn = "paybridge_settings_data"
 /** The annex lists (`jsonRowsOf`): each a JSON array in a column of the payment's row. */
 const childColumns = {
   allocations: "paybridge_allocations",
@@ -303,6 +306,17 @@ const withAnnex = (
     )
     params.push(annex.customerRecord.dialect, annex.customerRecord.kind)
   }
+  if (annex.latestCollection === true) {
+    selects.push(
+      `(select co.state from collections co where co.payment_id = page.id order by co.requested_at desc, co.id desc limit 1) as ${latestCollectionColumn}`
+    )
+  }
+  if (annex.settings !== undefined) {
+    selects.push(
+      `(select s.data from dialect_records s where s.dialect = ? and s.kind = ? and s.key = ?) as ${settingsColumn}`
+    )
+    params.push(annex.settings.dialect, annex.settings.kind, annex.settings.key)
+  }
   const lists = listsOf(em)
   if (annex.children === true) {
     for (const kind of ["allocations", "reversals", "collections", "refunds"] as const) {
@@ -335,6 +349,8 @@ const annexColumns: ReadonlySet<string> = new Set([
   lastActorIdColumn,
   lastActorNameColumn,
   customerRecordColumn,
+  latestCollectionColumn,
+  settingsColumn,
   ...Object.values(childColumns),
   documentNumbersColumn,
   eventsColumn,
@@ -431,7 +447,16 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
           typeName: row[typeNameColumn] === null ? null : String(row[typeNameColumn]),
           methodName: row[methodNameColumn] === null ? null : String(row[methodNameColumn])
         }
-      : {})
+      : {}),
+    ...(annex.latestCollection === true
+      ? {
+          latestCollectionState:
+            row[latestCollectionColumn] === null || row[latestCollectionColumn] === undefined
+              ? null
+              : (String(row[latestCollectionColumn]) as CollectionState)
+        }
+      : {}),
+    ...(annex.settings === undefined ? {} : { settings: recordData(row[settingsColumn]) })
   }
   return { columns, annex: found }
 }

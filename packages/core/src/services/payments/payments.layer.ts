@@ -9,7 +9,7 @@
  */
 import { Effect, Layer } from "effect"
 import { canSeeCustomer, scopedCustomerIds } from "../../auth/permissions.ts"
-import { Conflict, validationFailed } from "../../errors.ts"
+import { Conflict, notFound, validationFailed } from "../../errors.ts"
 import { toBusinessDate } from "../../model/common.ts"
 import { Payment, type Reversal } from "../../model/records.ts"
 import type { CustomerRowQuery } from "../../ports/customer-rows.ts"
@@ -80,6 +80,15 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             [input.methodId, input.typeId].filter((id) => id != null),
             { unpaidDocuments: input.allocateOldestFirst === true }
           )
+          const knownAs = input.customerKnownAs
+          if (
+            knownAs !== undefined &&
+            customer.externalRef !== null &&
+            customer.externalRef.system === knownAs.system &&
+            customer.externalRef.id !== knownAs.id
+          ) {
+            return yield* Effect.fail(notFound("customer", knownAs.id))
+          }
           const currency = yield* ensureCurrency(input.currency, customer)
           const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
           const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
@@ -97,6 +106,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             customerId: _customerId,
             customer: _customer,
             records,
+            customerKnownAs: _customerKnownAs,
             ...rest
           } = fields as typeof fields & {
             readonly customerId?: unknown
