@@ -37,6 +37,8 @@ const password = "a long budget password"
 const sessions = { apiKey: "", crmComToken: "", crmComUnitToken: "", logisenseToken: "", elevateToken: "" }
 /** The customer whose list is read: more payments than one page. */
 const bigCustomer = { id: 0, number: "" }
+/** A customer with reversed payments: LogiSense lists show each active reversal as a row of its own. */
+const reversedCustomer = { id: 0 }
 /** Customers that payments are created for. */
 const others: Array<{ id: number; number: string }> = []
 let samplePayment = { id: 0, publicId: "", customerId: 0 }
@@ -107,6 +109,23 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
       id: number
     }
   ).id
+  // Created before the big customer's payments, so lists after a payment id (idAfter) do not reach them.
+  reversedCustomer.id = (
+    (await trpc("customers.create", { name: "Reversed", number: "3001", currency: "EUR" })) as { id: number }
+  ).id
+  const toReverse: Array<number> = []
+  for (let i = 0; i < 36; i++) {
+    const payment = (await trpc("payments.create", {
+      customerId: reversedCustomer.id,
+      amount: `${20 + i}.00`,
+      reference: `reversed ${i}`
+    })) as { payment: { id: number } }
+    if ([3, 9, 17, 25, 30, 33].includes(i)) toReverse.push(payment.payment.id)
+  }
+  // Seven reversal rows (one payment reversed twice), after every payment of the customer in creation order.
+  for (const paymentId of [...toReverse, toReverse[1]]) {
+    await trpc("payments.reverse", { paymentId, amount: "1.00", reason: "budget" })
+  }
   // More providers than one page of the provider list measured below (a page of one).
   for (let i = 0; i < 3; i++) {
     await trpc("billingEntities.create", { name: `Provider ${i}`, flow: "invoice", defaultCurrency: "EUR" })
@@ -382,6 +401,46 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
     () => ({ method: "GET", path: "/logisense/api/v6/Payment/", headers: bearer(sessions.logisenseToken) })
   ],
   [
+    "LogiSense POST Payment/Search, a page with reversal rows",
+    () => ({
+      method: "POST",
+      path: "/logisense/api/v6/Payment/Search",
+      headers: bearer(sessions.logisenseToken),
+      body: JSON.stringify({
+        query: {
+          search: [{ name: "accountId", operator: "eq", value: reversedCustomer.id }],
+          pagination: { pageNumber: 2, pageSize }
+        }
+      })
+    })
+  ],
+  [
+    "LogiSense POST Payment/Search, sorted, a page with reversal rows",
+    () => ({
+      method: "POST",
+      path: "/logisense/api/v6/Payment/Search",
+      headers: bearer(sessions.logisenseToken),
+      body: JSON.stringify({
+        query: {
+          search: [
+            { name: "accountId", operator: "eq", value: reversedCustomer.id },
+            { name: "created", operator: "gtEq", value: "2000-01-01T00:00:00.000Z" }
+          ],
+          orderBy: [{ name: "created", direction: "desc" }],
+          pagination: { pageNumber: 1, pageSize }
+        }
+      })
+    })
+  ],
+  [
+    "LogiSense GET Payment/Paged, a page with reversal rows",
+    () => ({
+      method: "GET",
+      path: "/logisense/api/v6/Payment/Paged",
+      headers: { ...bearer(sessions.logisenseToken), pagination: JSON.stringify({ pageNumber: 2, pageSize }) }
+    })
+  ],
+  [
     "LogiSense GET Payment/Paged, a deep page",
     () => ({
       method: "GET",
@@ -518,10 +577,7 @@ const budgets: Record<string, Budget> = {
     statements: 10,
     open: `${createFlow}; the token's unit is read to check it still exists and is not retired (dialect records, not cached), and the payment's CRM.COM attributes record is one insert of its own in core's unit (SQLite has no multi-table insert)`
   },
-  "LogiSense POST Payment/": {
-    statements: 13,
-    open: `${createFlow}; the payment is created posted at the client's posting instant in one step, but the account is read to check the request before core locks it, and the answer reads the account, its attribute record, the payment and its creation event (the creator's name) again`
-  },
+  "LogiSense POST Payment/": issueCreate,
   "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": {
     statements: 9,
@@ -541,8 +597,11 @@ const budgets: Record<string, Budget> = {
   "CRM.COM GET payments/get_latest": issueList,
   "LogiSense POST Payment/Search": issueList,
   "LogiSense POST Payment/Search, sorted, a deep page": issueList,
-  // The vendor list has no paging: every row is shown, so rows read are held to the rows returned.
+  // The vendor list has no paging: every row is shown (reversal rows included), so rows read are held to the rows returned.
   "LogiSense GET Payment/": { statements: 3, rowsBeyondReturned: 2 },
+  "LogiSense POST Payment/Search, a page with reversal rows": issueList,
+  "LogiSense POST Payment/Search, sorted, a page with reversal rows": issueList,
+  "LogiSense GET Payment/Paged, a page with reversal rows": issueList,
   "LogiSense GET Payment/Paged, a deep page": issueList,
   "Elevate GET customer-payments": issueList,
   "Elevate GET customer-payments, a deep page": issueList,
@@ -588,6 +647,15 @@ describe.each([
     expect(answer.status, answer.body).toBeLessThan(300)
     expect(tally.statements.length, describeTally(tally)).toBeLessThanOrEqual(budget.statements)
     if (budget.rows !== undefined) expect(tally.rowsRead, describeTally(tally)).toBeLessThanOrEqual(budget.rows)
+    if (name.startsWith("LogiSense")) {
+      // LogiSense shows each active reversal as a row of its own (negative identity): these lists have some.
+      const body = JSON.parse(answer.body) as {
+        items?: ReadonlyArray<{ identity: number }>
+        pagedResults?: { items: ReadonlyArray<{ identity: number }> }
+      }
+      const rows = body.items ?? body.pagedResults?.items ?? []
+      if (/reversal rows|GET Payment\/$/u.test(name)) expect(rows.some((row) => row.identity < 0)).toBe(true)
+    }
     if (budget.rowsBeyondReturned !== undefined) {
       // The rows of the answer: LogiSense's `items`, CRM.COM's `data`, Billing Platform (UK)'s bare array.
       const body: unknown = JSON.parse(answer.body)

@@ -261,6 +261,17 @@ export const PaymentSortKeyInput = Schema.Struct({
   direction: Schema.Literals(["asc", "desc"])
 })
 
+const ColumnTermsInput = Schema.Array(
+  Schema.Struct({
+    field: Schema.Literals(paymentTermFields),
+    operator: Schema.Literals(["eq", "notEq", "lt", "ltEq", "gt", "gtEq"]),
+    // The range of the integer columns on both databases (a larger value is the caller's to decide).
+    value: Schema.NullOr(Schema.Int.check(Schema.isBetween({ minimum: -2_147_483_648, maximum: 2_147_483_647 })))
+  })
+).check(Schema.isMaxLength(50))
+
+const WithoutDialectRecordInput = Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })
+
 export const PaymentQueryInput = Schema.Struct({
   customerId: optional(CustomerId),
   states: optional(Schema.Array(PaymentState)),
@@ -292,18 +303,18 @@ export const PaymentQueryInput = Schema.Struct({
   /** Also counts every match as the page's `total`. */
   withTotal: optional(Schema.Boolean),
   /** Comparisons on integer ledger columns (see `PaymentColumnTerm`): vendor search terms. */
-  columnTerms: optional(
-    Schema.Array(
-      Schema.Struct({
-        field: Schema.Literals(paymentTermFields),
-        operator: Schema.Literals(["eq", "notEq", "lt", "ltEq", "gt", "gtEq"]),
-        // The range of the integer columns on both databases (a larger value is the caller's to decide).
-        value: Schema.NullOr(Schema.Int.check(Schema.isBetween({ minimum: -2_147_483_648, maximum: 2_147_483_647 })))
-      })
-    ).check(Schema.isMaxLength(50))
-  ),
+  columnTerms: optional(ColumnTermsInput),
   /** Only payments without a dialect record of this dialect and kind. */
-  withoutDialectRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+  withoutDialectRecord: optional(WithoutDialectRecordInput),
+  /** Also each active reversal of the payments these filters match, as a row of its own (see `PaymentQuery.reversalRows`). */
+  reversalRows: optional(
+    Schema.Struct({
+      states: optional(Schema.Array(PaymentState)),
+      columnTerms: optional(ColumnTermsInput),
+      withoutDialectRecord: optional(WithoutDialectRecordInput),
+      reversedSince: optional(Timestamp)
+    })
+  ),
   /** What each row of an offset page brings along in the same statement (see `PaymentAnnexRequest`). */
   annex: optional(
     Schema.Struct({
@@ -322,7 +333,11 @@ export const PaymentQueryInput = Schema.Struct({
       latestCollection: optional(Schema.Boolean),
       settings: optional(
         Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1), key: TextOfLength(200, 1) })
-      )
+      ),
+      children: optional(Schema.Boolean),
+      documentNumbers: optional(Schema.Boolean),
+      events: optional(Schema.Array(LedgerEventType).check(Schema.isMaxLength(20))),
+      reversalRecords: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
     })
   ),
   cursor: Cursor,
