@@ -579,10 +579,7 @@ const budgets: Record<string, Budget> = {
   },
   "LogiSense POST Payment/": issueCreate,
   "Elevate POST customer-payments": issueCreate,
-  "Silver POST customers/C/payments/": {
-    statements: 9,
-    open: `${createFlow}; the customer and provider are proven by the unit (its lock, the payment's foreign key), Silver's default attributes need no record and the answer is built from what the unit made, but the answer reads the customer again for the id its links show (a customer migrated from Silver shows its Silver id): core would have to hand back the customer it locked, and a replay must return the same result; a create stating attributes adds its record's one insert (10)`
-  },
+  "Silver POST customers/C/payments/": issueCreate,
   "tRPC payments.list": issueList,
   // No paging in the vendor list: rows read ≤ returned + the idAfter row (or the customer) + the bound's payment.
   "Billing Platform (UK) GET payments/?idAfter": unpagedList,

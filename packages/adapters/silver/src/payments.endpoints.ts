@@ -12,10 +12,12 @@ import {
   type DialectResponse,
   type Endpoint,
   endpoint,
-  paymentViewByVendorId
+  paymentViewByVendorId,
+  shownCustomerId
 } from "@paybridge/adapter-kit"
 import {
   Collections,
+  type Customer,
   currencyCodes,
   type DocumentId,
   Documents,
@@ -178,12 +180,13 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       silverCollectionId: null
     }
     // What the unit made, for the answer (a replayed request runs no work: its answer is read).
-    const made: { current: { readonly payment: Payment; readonly stored: PaymentAttributes } | null } = {
-      current: null
-    }
+    const made: {
+      current: { readonly payment: Payment; readonly stored: PaymentAttributes; readonly customer: Customer } | null
+    } = { current: null }
     const work = Effect.gen(function* () {
-      const created = yield* Payments.use((payments) =>
-        payments.createPayment({
+      // The customer as the unit locked it comes back with the payment: its URL id needs no read.
+      const { detail: created, account: customer } = yield* Payments.use((payments) =>
+        payments.createPaymentOnAccount({
           customerId,
           amount,
           currency,
@@ -212,7 +215,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
         if (document === null) continue
         yield* claimDocument(document, payment, requestKey)
       }
-      made.current = { payment, stored }
+      made.current = { payment, stored, customer }
       return payment.id
     })
     // A customer or provider the unit could not prove, or a currency not the customer's: the
@@ -262,7 +265,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
             payment: fresh.payment,
             attributes: fresh.stored,
             provider: null,
-            customerShownId: yield* customerShownIdOf(customerId)
+            customerShownId: shownCustomerId(dialectId, fresh.customer)
           }
     if (record === null) return notFoundResponse()
     const representation = toSilverPayment(record, links)
