@@ -541,6 +541,13 @@ export class LedgerStore extends Context.Service<
        * same statement (the caller holds the customer lock, so sequences stay gap-free).
        */
       readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Write<BalanceEntry>
+      /**
+       * Appends several entries (of customers whose locks the caller holds) in one insert, in the
+       * order given: each customer's next sequences, ids ascending in that order.
+       */
+      readonly appendAll: (
+        rows: ReadonlyArray<Omit<New<BalanceEntry>, "sequence">>
+      ) => Write<ReadonlyArray<BalanceEntry>>
       readonly list: (customerId: CustomerId, paging: Paging) => ListOp<BalanceEntry>
     }
     readonly events: {
