@@ -31,6 +31,8 @@ export const migrateInto = async (
     readonly batchUnit?: boolean
     /** Records per ledger transaction on the bulk path. */
     readonly batchSize?: number
+    /** `false`: no `LedgerUnits.bulkImport` per customer run (the sink's `customerBulk`). */
+    readonly customerBulk?: boolean
   } = {}
 ): Promise<Migration> => {
   const controller = new AbortController()
@@ -42,7 +44,8 @@ export const migrateInto = async (
     vendor,
     vendorTitle: vendors[vendor].title,
     ...(options.batchUnit === undefined ? {} : { batchUnit: options.batchUnit }),
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize })
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.customerBulk === undefined ? {} : { customerBulk: options.customerBulk })
   })
   const counting: LedgerSink = {
     ...sink,
