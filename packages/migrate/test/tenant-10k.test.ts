@@ -41,10 +41,7 @@ beforeAll(async () => {
   server = await startSourceServer({
     prepare: async (databaseUrl) => {
       const started = Date.now()
-      await seedTenantDirect(databaseUrl, {
-        ...largeTenantShape,
-        paymentsPerCustomer: Number(process.env.DEV_PPC ?? largeTenantShape.paymentsPerCustomer)
-      })
+      await seedTenantDirect(databaseUrl, largeTenantShape)
       seedSeconds = (Date.now() - started) / 1000
     }
   })
