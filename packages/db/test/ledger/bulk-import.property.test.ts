@@ -7,13 +7,13 @@
  * records. The PostgreSQL run is `bulk-import.postgres.test.ts`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { LedgerUnits, Payments } from "@paybridge/core"
+import { CustomerId, LedgerUnits, Payments } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import * as fc from "fast-check"
 import { StatementLog, testLedgerLayer } from "../../src/testing/index.ts"
 import { bookInBulk, bookOneByOne, ledgerSnapshot } from "../support/bulk-import-scenarios.ts"
 import { moneyStep } from "../support/money-scenarios.ts"
-import { asAdmin, newCustomer } from "./ledger-fixtures.ts"
+import { as, asAdmin, auditor, finance, newCustomer } from "./ledger-fixtures.ts"
 
 describe("bulk import (property, SQLite)", () => {
   it("gives the same ledger as the same records booked one command at a time", async () => {
@@ -39,6 +39,27 @@ describe("bulk import (property, SQLite)", () => {
     // The random records really moved money (not 25 empty ledgers compared).
     expect(bookedEntries).toBeGreaterThan(100)
   }, 300_000)
+
+  it.effect("is authorised as a ledger write, within the principal's customer scope, for an existing customer", () =>
+    Effect.gen(function* () {
+      const units = yield* LedgerUnits
+      const payments = yield* Payments
+      const customer = yield* newCustomer()
+      const other = yield* newCustomer("Other Ltd")
+      const unit = (customerId: CustomerId) =>
+        units.bulkImport(
+          { customerId, operation: "test:bulk", input: null, result: Schema.Null },
+          Effect.as(payments.createPayment({ customerId, amount: "10.00" }), null)
+        )
+      expect((yield* Effect.flip(as(auditor)(unit(customer.id))))._tag).toBe("Forbidden")
+      const scoped = { ...finance, customerScope: [other.id] }
+      expect((yield* Effect.flip(as(scoped)(unit(customer.id))))._tag).toBe("Forbidden")
+      const missing = yield* Effect.flip(asAdmin(unit(CustomerId.make(9_999))))
+      expect(missing._tag).toBe("NotFound")
+      expect(yield* as(finance)(unit(customer.id))).toBeNull()
+      expect((yield* ledgerSnapshot(customer.id, false)).customer.balance).toBe("1000n")
+    }).pipe(Effect.provide(testLedgerLayer))
+  )
 
   it.effect("books 50 posted payments in far fewer statements than 50 commands", () =>
     Effect.gen(function* () {

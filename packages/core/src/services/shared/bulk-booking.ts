@@ -121,6 +121,9 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         }
       )
 
+  /** A preset changed in the unit: what was read of the configuration is read again. */
+  const forgetConfiguration = Effect.flatMap(BulkBooking, (scope) => Effect.sync(() => scope?.configuration.clear()))
+
   const draw = (scope: BulkScope, names: ReadonlyArray<SequenceName>) =>
     Effect.gen(function* () {
       const fresh = [...new Set(names.filter((name) => !scope.sequences.has(name)))]
@@ -192,7 +195,11 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
           }
         )
     },
-    presets: { ...store.presets, get: configurationRead("preset", store.presets.get) },
+    presets: {
+      ...store.presets,
+      get: configurationRead("preset", store.presets.get),
+      update: (row) => Effect.andThen(forgetConfiguration, store.presets.update(row))
+    },
     billingEntities: { ...store.billingEntities, get: configurationRead("billing-entity", store.billingEntities.get) },
     balance: {
       ...store.balance,
