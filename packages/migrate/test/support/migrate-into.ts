@@ -31,6 +31,8 @@ export const migrateInto = async (
     readonly batchUnit?: boolean
     /** Records per ledger transaction on the bulk path. */
     readonly batchSize?: number
+    /** Per source request (default 5 s). */
+    readonly timeoutMs?: number
     /** `false`: no `LedgerUnits.bulkImport` per customer run (the sink's `customerBulk`). */
     readonly customerBulk?: boolean
   } = {}
@@ -57,7 +59,7 @@ export const migrateInto = async (
   const summary = await runImport({
     vendor: vendors[vendor],
     source: sourceUrl,
-    http: fastHttp(vendor, sourceUrl, credentials),
+    http: fastHttp(vendor, sourceUrl, credentials, [], options.timeoutMs),
     reader: readerOptions(options.reader),
     checkpoint,
     sink: counting,
