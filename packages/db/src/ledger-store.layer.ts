@@ -57,6 +57,7 @@ import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-pres
 import { refundFromRow, refundToRow } from "./mappers/refund.mapper.ts"
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { SecretSealer } from "./secrets/secret-sealing.ts"
+import { readLockedCustomer } from "./store/customer-lock.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
@@ -113,6 +114,11 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           )) as CustomerRow | null
           return row === null ? null : customerFromRow(row)
         })
+      ),
+
+    lockCustomerWith: (customer, presetIds) =>
+      Effect.flatMap(inTransaction, (locked) =>
+        use("lockCustomer", (em) => readLockedCustomer(em, customer, presetIds, locked && isPostgres))
       ),
 
     nextSequence: (name) =>

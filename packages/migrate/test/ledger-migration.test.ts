@@ -107,10 +107,10 @@ const cases: ReadonlyArray<VendorCase> = [
     vendor: "elevate",
     credentials: () => ({ brand: "source", username: server.email, password: server.password }),
     reader: () => ({ pageSize: 7 }),
-    // Elevate: posted payments without their reversals; refunds per customer.
+    // Elevate: posted payments with their reversals (movement rows naming the payment), refunds per customer.
     view: (payment) => ({
       state: payment.state,
-      standing: amountOf(payment),
+      standing: amountOf(payment) - reversedOf(payment),
       refunded: BigInt(payment.refundedAmount)
     }),
     refundsPerCustomer: true,
@@ -363,6 +363,28 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
       }
       expect(missing).toEqual([])
       expect(answered.length).toBeGreaterThan(0)
+      if (vendorCase.vendor === "logisense") {
+        // A client writes a migrated gateway payment back as it read it: `isManual: false` stands (the
+        // gateway did not come over, the payment's LogiSense record keeps what LogiSense showed).
+        const gateway = truth.payments.find(
+          (payment) => payment.state === "posted" && payment.gatewayId !== null && migrated.has(String(payment.id))
+        )
+        if (gateway === undefined) throw new Error("no migrated gateway payment")
+        const path = `api/v6/Payment/${gateway.id}`
+        const instance = () =>
+          http
+            .request({ path })
+            .then((response) => (JSON.parse(response.text) as { instance: Record<string, unknown> }).instance)
+        expect((await instance()).isManual).toBe(false)
+        const put = await http.request({
+          method: "PUT",
+          path,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ detail: "written back", isManual: false })
+        })
+        expect(put.status).toBe(200)
+        expect(await instance()).toMatchObject({ detail: "written back", isManual: false })
+      }
       if (vendorCase.vendor === "billing-platform-uk") {
         // `idAfter` takes a migrated payment's vendor id too: the rows after it in the one row sequence (16.3).
         const idsOf = async (idAfter: string) => {
@@ -374,6 +396,29 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
         const pivot = rows.slice(Math.floor(rows.length / 2)).find((id) => /^\d+$/u.test(id) && migrated.has(id))
         if (pivot === undefined) throw new Error("no migrated payment row in the second half of the list")
         expect(await idsOf(pivot)).toEqual(rows.slice(rows.indexOf(pivot) + 1))
+      }
+      if (vendorCase.vendor === "crm-com") {
+        // An accounts receivable and the invoices it pays keep their CRM.COM ids too (16.2): named by its
+        // CRM.COM id, the account answers with that id, and its invoices show A's ids.
+        const customer = truth.customers.find((candidate) =>
+          truth.payments.some((payment) => payment.customerId === candidate.id)
+        )
+        if (customer === undefined) throw new Error("no customer with payments")
+        const response = await http.request({
+          path: "payments/list",
+          query: { accounts_receivable_identifier: `id=${customer.publicId}` }
+        })
+        expect(response.status).toBe(200)
+        const rows = (
+          JSON.parse(response.text) as {
+            data: Array<{ accounts_receivable: { id: string }; invoices_to_pay_set: Array<{ id: string }> }>
+          }
+        ).data
+        expect(rows.length).toBeGreaterThan(0)
+        expect(new Set(rows.map((row) => row.accounts_receivable.id))).toEqual(new Set([customer.publicId]))
+        const sourceDocuments = new Set(truth.documents.map((document) => document.publicId))
+        const shownDocuments = rows.flatMap((row) => row.invoices_to_pay_set.map((document) => document.id))
+        expect(shownDocuments.filter((id) => !sourceDocuments.has(id))).toEqual([])
       }
     } finally {
       await target.stop()

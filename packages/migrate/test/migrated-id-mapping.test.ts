@@ -1,9 +1,9 @@
 /**
  * The shadow's id mapping from a migration's id table, without servers: vendor ids in a mirrored
  * request's path and query become the Paybridge ids the import booked them as (ledger ids, public
- * ids, wrapped forms such as Billing Platform (UK)'s `R<n>` refund rows and Silver's unpaid document
- * rows), Paybridge's ids in the answer become the vendor's again, and ids the table does not know
- * pass unchanged.
+ * ids, wrapped forms such as Billing Platform (UK)'s `R<n>` refund rows, Silver's providers),
+ * Paybridge's ids in the answer become the vendor's again, and ids the table does not know (or the
+ * dialect already shows as the vendor's: Silver's unpaid document rows) pass unchanged.
  */
 import { describe, expect, test } from "vitest"
 import { parseExactJson, stringifyExactJson } from "../src/http/exact-json.ts"
@@ -24,7 +24,8 @@ const table = new ShadowIdTable([
   { kind: "refund", sourceId: "R15", aliases: {}, ledgerIds: [2], publicId: null },
   { kind: "payment", sourceId: "DDDD", aliases: { reference_number: "41" }, ledgerIds: [12], publicId: null },
   { kind: "document", sourceId: "invoice:9", aliases: {}, ledgerIds: [5], publicId: null },
-  { kind: "reversal", sourceId: "-8", aliases: {}, ledgerIds: [6], publicId: null }
+  { kind: "reversal", sourceId: "-8", aliases: {}, ledgerIds: [6], publicId: null },
+  { kind: "billing-entity", sourceId: "4", aliases: {}, ledgerIds: [2], publicId: null }
 ])
 
 const request = (path: string): MirrorRequest => ({ method: "GET", path, headers: {}, body: undefined })
@@ -35,11 +36,11 @@ const answer = async (vendor: keyof typeof vendors, path: string, body: string) 
 
 describe("requests: vendor ids → Paybridge ids", () => {
   test("path ids, query ids (whole or inside `id=…`), unknown ids unchanged", async () => {
+    // Billing Platform (UK)'s dialect finds a migrated customer by its vendor id: sent as the client wrote it.
     const bpuk = migratedIdMapping(vendors["billing-platform-uk"].shadow, table)
     expect((await bpuk.toPaybridge(request("customers/7/payments/?includeReversed"))).path).toBe(
-      "customers/3/payments/?includeReversed"
+      "customers/7/payments/?includeReversed"
     )
-    expect((await bpuk.toPaybridge(request("customers/99/payments/"))).path).toBe("customers/99/payments/")
     const elevate = migratedIdMapping(vendors.elevate.shadow, table)
     expect((await elevate.toPaybridge(request("customer-payments?customer_id=7&page=2"))).path).toBe(
       "customer-payments?customer_id=3&page=2"
@@ -58,8 +59,10 @@ describe("requests: vendor ids → Paybridge ids", () => {
     )
     const silver = migratedIdMapping(vendors.silver.shadow, table)
     expect((await silver.toPaybridge(request("invoices/9/"))).path).toBe("invoices/5/")
+    expect((await silver.toPaybridge(request("providers/4/"))).path).toBe("providers/2/")
+    // The dialect shows a migrated document's unpaid row under its Silver id: sent as the client wrote it.
     expect((await silver.toPaybridge(request("customers/7/payments/1000000000009/"))).path).toBe(
-      "customers/7/payments/1000000000005/"
+      "customers/7/payments/1000000000009/"
     )
   })
 })
@@ -71,12 +74,13 @@ describe("answers: Paybridge ids → vendor ids", () => {
     )
   })
 
-  test("CRM.COM public ids and reference numbers (numbers keep their JSON type)", async () => {
+  test("CRM.COM reference numbers (numbers keep their JSON type); account ids as the dialect shows them", async () => {
+    // The dialect shows a migrated account under its CRM.COM id: nothing to map back.
     expect(
       await answer(
         "crm-com",
         "payments/show",
-        '{"data":{"accounts_receivable":{"id":"BBBB0000BBBB0000BBBB0000BBBB0004"},"reference_number":"12","number":"N1"}}'
+        '{"data":{"accounts_receivable":{"id":"CCCC1111CCCC1111CCCC1111CCCC1111"},"reference_number":"12","number":"N1"}}'
       )
     ).toBe(
       '{"data":{"accounts_receivable":{"id":"CCCC1111CCCC1111CCCC1111CCCC1111"},"reference_number":"41","number":"N1"}}'
@@ -86,15 +90,15 @@ describe("answers: Paybridge ids → vendor ids", () => {
     )
   })
 
-  test("Silver links and unpaid document rows, only where the rule's request path applies", async () => {
+  test("Silver document and provider links, only where the rule's request path applies; unpaid rows as shown", async () => {
     expect(
       await answer(
         "silver",
         "customers/7/payments/",
-        '[{"id":1000000000005,"invoice":"http://b/silver/invoices/5/","url":"http://b/silver/customers/7/payments/1000000000005/"}]'
+        '[{"id":1000000000009,"invoice":"http://b/silver/invoices/5/","provider":"http://b/silver/providers/2/","url":"http://b/silver/customers/7/payments/1000000000009/"}]'
       )
     ).toBe(
-      '[{"id":1000000000009,"invoice":"http://b/silver/invoices/9/","url":"http://b/silver/customers/7/payments/1000000000009/"}]'
+      '[{"id":1000000000009,"invoice":"http://b/silver/invoices/9/","provider":"http://b/silver/providers/4/","url":"http://b/silver/customers/7/payments/1000000000009/"}]'
     )
     expect(await answer("silver", "invoices/9/", '{"id":5,"customer":"http://b/silver/customers/7/"}')).toBe(
       '{"id":9,"customer":"http://b/silver/customers/7/"}'

@@ -248,21 +248,38 @@ describe("what each vendor shows beyond payments", () => {
         BigInt(customer.balance)
       )
     }
-    // Refund movement rows are not read again: each refund is read once, from `GET refunds`.
-    expect(read.records.filter((record) => record.kind === "refund").length).toBe(truth.refunds.length)
+    // Each refund is read once, from `GET refunds`, and its movement row names the payment it paid back.
+    const refunds = read.records.filter((record) => record.kind === "refund")
+    expect(refunds.length).toBe(truth.refunds.length)
+    for (const refund of truth.refunds) {
+      const record = read.byKey.get(`refund/${refund.id}`)
+      expect(record?.kind === "refund" && record.paymentSourceId).toBe(String(refund.paymentId))
+    }
     // Since issue 12.3 `customer-payments` lists every balance movement, not only Elevate's own debits:
-    // the debits keep their reference, one each; every reversed posted payment has a reversal movement,
-    // read as a balance movement because Elevate names the payment by the ledger's number only.
+    // the debits keep their reference, one each; every reversal of a posted payment is a reversal of the
+    // payment its row names (by the id Elevate shows), a reinstatement undoes it.
     const adjustments = read.records.filter((record) => record.kind === "adjustment")
     const debits = adjustments.filter((record) => JSON.stringify(record.raw).includes('"reference":"FEE"'))
     expect(new Set(debits.map((record) => record.customerSourceId))).toEqual(
       new Set(truth.customers.map((customer) => String(customer.id)))
     )
     expect(debits.length).toBe(truth.customers.length)
-    const reversalMovements = adjustments.filter((record) => record.notes.some((note) => note.includes("reversal")))
-    expect(reversalMovements.length).toBeGreaterThanOrEqual(
-      posted(truth).filter((payment) => payment.reversedAmount !== "0").length
-    )
+    expect(adjustments.filter((record) => record.notes.some((note) => note.includes("reversal")))).toEqual([])
+    const reversed = new Map<string, bigint>()
+    for (const record of read.records) {
+      if (record.kind !== "reversal" && record.kind !== "reinstatement") continue
+      const payment = posted(truth).find((candidate) => String(candidate.id) === record.paymentSourceId)
+      expect(payment).toBeDefined()
+      const minor = minorUnits(record.amount ?? "0", payment?.currency as CurrencyCode)
+      const sum = (reversed.get(record.paymentSourceId) ?? 0n) + (record.kind === "reversal" ? minor : -minor)
+      reversed.set(record.paymentSourceId, sum)
+    }
+    expect(
+      posted(truth)
+        .filter((payment) => payment.reversedAmount !== "0")
+        .map((payment) => [String(payment.id), BigInt(payment.reversedAmount)])
+        .sort()
+    ).toEqual([...reversed].filter(([, amount]) => amount !== 0n).sort())
   })
 
   test("Billing Platform (UK): refund rows except cancelled and failed refunds, and the active reversals", async () => {

@@ -2,8 +2,8 @@
  * The shadow's id table loaded from a ledger on PostgreSQL (`TEST_DATABASE_URL`; the suite creates and
  * drops its own database): after a Billing Platform (UK) migration, each vendor customer id names the
  * ledger customer booked under its external ref (with that customer's public id), each refund row
- * `R<n>` the ledger refund, and the vendor's id mapping turns a mirrored request's customer path into
- * the ledger's and the ledger's refund rows back into the vendor's.
+ * `R<n>` the ledger refund, and the vendor's id mapping turns the ledger's refund rows back into the
+ * vendor's, while a customer path goes as the client wrote it (the dialect finds the customer by it).
  */
 import { type CustomerId, Parties, type RefundId, Refunds } from "@paybridge/core"
 import { createPostgresTestDatabase, type PostgresTestDatabase } from "@paybridge/db/testing"
@@ -86,7 +86,9 @@ test("the id table names the migrated customers and refunds, and the mapping use
     headers: {},
     body: undefined
   }
-  expect((await mapping.toPaybridge(request)).path).toBe(`customers/${ledgerCustomer}/payments/?includeReversed`)
+  // The dialect finds a migrated customer by its vendor id: the path goes to Paybridge as the client wrote it.
+  expect(ledgerCustomer).not.toBe(vendorCustomer)
+  expect((await mapping.toPaybridge(request)).path).toBe(`customers/${vendorCustomer}/payments/?includeReversed`)
 
   const refund = records.find((record) => record.key.startsWith("refund/") && record.data.ledgerId !== null)
   if (refund === undefined) throw new Error("no refund migrated")

@@ -5,11 +5,18 @@
  * back to the customer (negative amount: `Ledger.refundCustomerCredit` books and settles it, the
  * ledger choosing the payment it draws from unless `refundOfPaymentID` names one), as one unit.
  */
-import { created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import {
+  created,
+  type Endpoint,
+  endpoint,
+  migratedIdOf,
+  migratedLedgerId,
+  ok,
+  shownCustomerId
+} from "@paybridge/adapter-kit"
 import {
   type Customer,
   CustomerId,
-  type NotFound,
   notFound,
   Parties,
   Payments,
@@ -30,6 +37,7 @@ import {
 } from "./billing-platform-uk.schemas.ts"
 import {
   absoluteAmountText,
+  dialectId,
   isZeroAmount,
   loadRenderContext,
   type RefundDetails,
@@ -53,11 +61,27 @@ import {
 const suite = "billing-platform-uk.test.ts"
 const contract = "billing-platform-uk.contract.test.ts › Billing Platform (UK): dialect contract"
 
-/** A customer id from the path; 404 with the id as written when it is beyond the ledger's range. */
-const pathCustomerId = (text: string): Effect.Effect<CustomerId, NotFound> => {
-  const id = ledgerIdOf(CustomerId, text)
-  return id === null ? Effect.fail(notFound("customer", text)) : Effect.succeed(id)
-}
+/**
+ * The customer a path id names (issue 16.2): the ledger's customer of that id, unless it was
+ * migrated from Billing Platform (UK) under another id (it is known under its vendor id); else the
+ * customer migrated under that vendor id; 404 with the id as written otherwise. A native customer
+ * costs no more than its read (the migration moves the ledger's customer ids past the vendor's).
+ */
+const pathCustomer = (text: string) =>
+  Effect.gen(function* () {
+    const parties = yield* Parties
+    const id = ledgerIdOf(CustomerId, text)
+    const native =
+      id === null ? null : yield* parties.getCustomer(id).pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
+    if (
+      native !== null &&
+      (shownCustomerId(dialectId, native) === native.id || migratedIdOf(dialectId, native) === text)
+    )
+      return native
+    const migrated = yield* migratedLedgerId(dialectId, "customer", text)
+    const found = migrated === null ? null : ledgerIdOf(CustomerId, String(migrated))
+    return found === null ? yield* Effect.fail(notFound("customer", text)) : yield* parties.getCustomer(found)
+  })
 
 /** A positive amount: a posted payment, its display ids, and its reversal when imported reversed. */
 const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
@@ -153,9 +177,8 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ params, query }) =>
       Effect.gen(function* () {
-        const customerId = yield* pathCustomerId(params.customerId)
-        yield* Parties.use((parties) => parties.getCustomer(customerId))
-        return ok(yield* listRows(query, customerId))
+        const customer = yield* pathCustomer(params.customerId)
+        return ok(yield* listRows(query, customer.id))
       })
   }),
   endpoint({
@@ -180,8 +203,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ params, body }) =>
       vendorFields(
         Effect.gen(function* () {
-          const customerId = yield* pathCustomerId(params.customerId)
-          const customer = yield* Parties.use((parties) => parties.getCustomer(customerId))
+          const customer = yield* pathCustomer(params.customerId)
           const context = yield* loadRenderContext
           if (isZeroAmount(body.paymentAmount)) {
             return yield* validationFailed(["paymentAmount"], "paymentAmount must not be zero")

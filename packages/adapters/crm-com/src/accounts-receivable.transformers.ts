@@ -3,11 +3,13 @@
  * the invoices and bills of an accounts receivable (`invoice_identifier`, `bill_identifier`) and how
  * `invoices_to_pay_set` / `bills_to_pay_set` show them, how a payment amount is split over the
  * documents it pays, and the accounts receivable's `account_owner` (a dialect record set with
- * `defineAccountOwner`; without one the owner is the customer's name as a PERSON).
+ * `defineAccountOwner`; without one the owner is the customer's name as a PERSON). An accounts
+ * receivable or document migrated from CRM.COM shows its CRM.COM id and is found by it (issue 16.2).
  */
+import { migratedIdOf, migratedLedgerId } from "@paybridge/adapter-kit"
 import {
   type Customer,
-  type CustomerId,
+  CustomerId,
   DialectRecords,
   type Document,
   type DocumentId,
@@ -19,7 +21,7 @@ import {
   parseMinorUnits,
   validationFailed
 } from "@paybridge/core"
-import { Effect, Result } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { crmDateTime, crmMoney, type Identifier } from "./crm-com.schemas.ts"
 import {
   dialectId,
@@ -31,7 +33,18 @@ import {
   recordKinds
 } from "./crm-com.transformers.ts"
 
-/** The customer an `accounts_receivable_identifier` names (id = public id, number, name). */
+/** The id an accounts receivable shows: its CRM.COM id when migrated from CRM.COM (issue 16.2), else its public id. */
+export const crmAccountIdOf = (customer: Pick<Customer, "publicId" | "externalRef">): string =>
+  migratedIdOf(dialectId, customer) ?? customer.publicId
+
+/** The id an invoice or bill shows: its CRM.COM id when migrated from CRM.COM (issue 16.2), else its public id. */
+export const crmDocumentIdOf = (document: Pick<Document, "publicId" | "externalRef">): string =>
+  migratedIdOf(dialectId, document) ?? document.publicId
+
+/**
+ * The customer an `accounts_receivable_identifier` names (id = public id, or the CRM.COM id of an
+ * accounts receivable migrated from CRM.COM; number; name).
+ */
 export const resolveCustomer = (identifier: Identifier<"accounts_receivable_identifier">): Program<Customer> =>
   Effect.gen(function* () {
     const parties = yield* Parties
@@ -55,6 +68,11 @@ export const resolveCustomer = (identifier: Identifier<"accounts_receivable_iden
       if (found !== undefined) return found
       cursor = page.nextCursor
     } while (cursor !== null)
+    if (identifier.field === "id") {
+      // Not a ledger public id: the CRM.COM id of an accounts receivable migrated from CRM.COM.
+      const migrated = yield* migratedLedgerId(dialectId, "customer", identifier.value.toUpperCase())
+      if (migrated !== null) return yield* parties.getCustomer(Schema.decodeSync(CustomerId)(migrated))
+    }
     return yield* notFoundFor(identifier, "accounts receivable")
   })
 
@@ -74,7 +92,8 @@ export const resolveDocument = (
     )
     const found = documents.find((document) =>
       identifier.field === "id"
-        ? document.publicId === identifier.value.toUpperCase()
+        ? document.publicId === identifier.value.toUpperCase() ||
+          crmDocumentIdOf(document) === identifier.value.toUpperCase()
         : identifier.field === "number"
           ? document.number === identifier.value
           : identifier.field === "reference_number"
@@ -98,7 +117,7 @@ export const documentToPay = (document: Document) => ({
   life_cycle_state: document.state === "cancelled" ? ("CANCELLED" as const) : ("POSTED" as const),
   number: document.number,
   due_on: document.dueDate === null ? null : midnight(document.dueDate),
-  id: document.publicId,
+  id: crmDocumentIdOf(document),
   outstanding_amount: crmMoney.format(document.outstanding, document.currency),
   reference_number: String(document.id),
   posted_on: crmDateTime.format(document.createdAt)
@@ -136,7 +155,7 @@ export const defaultOwner = (customer: Customer) => ({
   type: "PERSON",
   first_name: null,
   name: customer.name,
-  id: customer.publicId,
+  id: crmAccountIdOf(customer),
   company_name: null,
   demographics: null
 })

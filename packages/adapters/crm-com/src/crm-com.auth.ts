@@ -8,7 +8,8 @@
 import { type SessionStore, tokenParameter } from "@paybridge/adapter-kit"
 import { type SessionGrant, Unauthorized, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
-import { namedRecords, type Program, retiredRefusal, type UnitEntity } from "./crm-com.transformers.ts"
+import { namedRecords, retiredRefusal } from "./configuration.transformers.ts"
+import type { Program, UnitEntity } from "./crm-com.transformers.ts"
 
 /** Two hours from issue, used or not (CRM.COM R12+). */
 export const tokenLifetimeSeconds = 2 * 60 * 60

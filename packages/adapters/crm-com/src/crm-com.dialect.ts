@@ -7,10 +7,11 @@
  */
 import { defineDialect } from "@paybridge/adapter-kit"
 import { authenticationEndpoints } from "./authentication.endpoints.ts"
+import { crmComPresets } from "./configuration.transformers.ts"
 import { crmComAuthentication, crmComSessions } from "./crm-com.auth.ts"
 import { crmComErrors } from "./crm-com.errors.ts"
 import { CrmComError } from "./crm-com.schemas.ts"
-import { crmComPresets, makeLoader } from "./crm-com.transformers.ts"
+import { makeLoader } from "./payment-loader.transformers.ts"
 import { paymentsEndpoints } from "./payments.endpoints.ts"
 import { fullPayment } from "./payments.transformers.ts"
 

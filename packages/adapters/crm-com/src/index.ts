@@ -5,18 +5,14 @@
  * shapes.
  */
 export { defineAccountOwner } from "./accounts-receivable.transformers.ts"
-export { tokenLifetimeSeconds } from "./crm-com.auth.ts"
-export { crmComDialect } from "./crm-com.dialect.ts"
 export {
   defineCancellationType,
   defineCategory,
   defineRejectionReason,
   defineUnit,
-  describePreset,
-  dialectId,
-  type NamedEntity,
-  type NamedKind,
-  recordKinds,
-  type UnitEntity
-} from "./crm-com.transformers.ts"
+  describePreset
+} from "./configuration.transformers.ts"
+export { tokenLifetimeSeconds } from "./crm-com.auth.ts"
+export { crmComDialect } from "./crm-com.dialect.ts"
+export { dialectId, type NamedEntity, type NamedKind, recordKinds, type UnitEntity } from "./crm-com.transformers.ts"
 export { type CancellationRecord, emptyAttributes, type PaymentAttributes } from "./payments.transformers.ts"

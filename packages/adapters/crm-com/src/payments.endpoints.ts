@@ -16,16 +16,17 @@ import {
   stringifyJsonExact
 } from "@paybridge/adapter-kit"
 import {
+  type CustomerRef,
   DialectRecords,
   IdempotencyClaimed,
   LedgerUnits,
-  type Page,
-  type Payment,
+  type PaymentPage,
   Payments,
   validationFailed
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { allocationsFor, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
+import { resolveNamed, resolvePreset, resolveUser } from "./configuration.transformers.ts"
 import { sessionUnit } from "./crm-com.auth.ts"
 import {
   CancelBody,
@@ -48,18 +49,17 @@ import {
   customFieldsWithUdfs,
   dialectId,
   hasUdfs,
-  makeLoader,
+  notFoundFor,
   okEnvelope,
   type Program,
   recordKinds,
-  resolveNamed,
-  resolvePreset,
-  resolveUser,
   type UnitEntity
 } from "./crm-com.transformers.ts"
+import { listAnnex, makeLoader } from "./payment-loader.transformers.ts"
 import {
   answerCreated,
   answerShort,
+  attributeRecords,
   attributesOf,
   type CancellationRecord,
   cancellationId,
@@ -112,28 +112,59 @@ const asSessionUnit = (
 ): Program<DialectResponse> =>
   Effect.flatMap(sessionUnit(sessions, body.token), (unit) => asOneUnit(operation, body, work(unit)))
 
-/** payments/create for the session's unit: the ledger payment, then its CRM.COM attributes. */
+/**
+ * payments/create for the session's unit: the ledger payment with its CRM.COM attributes record,
+ * written by the ledger in the payment's unit (one insert). An accounts receivable named by its id
+ * or number is found by the ledger's own customer lock, which also reads the type and method
+ * presets (resolved by name from the process's preset list) — no read before or beside core's
+ * statements; named by its name, or when the payment pays invoices or bills (looked up on the
+ * account), it is searched first.
+ */
 const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) =>
   Effect.gen(function* () {
     const payments = yield* Payments
-    const customer = yield* resolveCustomer(request.accounts_receivable_identifier)
+    const account = request.accounts_receivable_identifier
+    const paysDocuments = (request.invoices_to_pay_set ?? []).length + (request.bills_to_pay_set ?? []).length > 0
+    const searched = account.field === "name" || paysDocuments ? yield* resolveCustomer(account) : null
     const write = yield* resolveWrite(request, unit)
-    const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
-      resolveDocument(customer, "invoice", item.invoice_identifier)
-    )
-    const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
-      resolveDocument(customer, "bill", item.bill_identifier)
-    )
-    const allocations = yield* allocationsFor(customer, request.payment_amount, [...invoices, ...bills])
-    const detail = yield* payments.createPayment({
-      customerId: customer.id,
-      amount: request.payment_amount,
-      initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
-      ...write.ledgerFields,
-      ...(allocations.length === 0 ? {} : { allocations }),
-      ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {})
-    })
-    return yield* Effect.provideService(answerCreated(detail, write.attributes), IdempotencyClaimed, true)
+    const allocations =
+      searched === null
+        ? []
+        : yield* Effect.gen(function* () {
+            const invoices = yield* Effect.forEach(request.invoices_to_pay_set ?? [], (item) =>
+              resolveDocument(searched, "invoice", item.invoice_identifier)
+            )
+            const bills = yield* Effect.forEach(request.bills_to_pay_set ?? [], (item) =>
+              resolveDocument(searched, "bill", item.bill_identifier)
+            )
+            return yield* allocationsFor(searched, request.payment_amount, [...invoices, ...bills])
+          })
+    const create = (customer: CustomerRef) =>
+      payments.createPayment({
+        customer,
+        amount: request.payment_amount,
+        initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
+        ...write.ledgerFields,
+        ...(allocations.length === 0 ? {} : { allocations }),
+        ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {}),
+        records: attributeRecords(write.attributes)
+      })
+    const detail =
+      searched !== null
+        ? yield* create({ id: searched.id })
+        : yield* create(
+            account.field === "id" ? { publicId: account.value.toUpperCase() } : { number: account.value }
+          ).pipe(
+            Effect.catchTag("NotFound", (error) =>
+              error.entity !== "customer"
+                ? Effect.fail(error)
+                : account.field === "id"
+                  ? // Not a ledger public id: maybe the CRM.COM id of a migrated account (nothing was written).
+                    Effect.flatMap(resolveCustomer(account), (found) => create({ id: found.id }))
+                  : Effect.fail(notFoundFor(account, "accounts receivable"))
+            )
+          )
+    return yield* Effect.provideService(answerCreated(detail, write.attributes, true), IdempotencyClaimed, true)
   })
 
 /**
@@ -141,9 +172,11 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
  * payment method and category. `list` answers them all, oldest first (the vendor documents no
  * paging). `get_latest` answers "the latest payments that were submitted", so it orders by
  * submission: creation time, newest first (the id breaks ties; ids follow creation), never by the
- * payment date a client may backdate; the first `limit` of them. Type and method filter in SQL;
- * each page of payments comes with its details (allocations…) in one read, and its events and
- * CRM.COM attributes in one read each, so nothing is read per payment.
+ * payment date a client may backdate; the first `limit` of them. Type and method filter and the
+ * order are SQL; each page of payments comes in one statement with each payment's CRM.COM
+ * attributes, who made and last changed it, and its account owner (`listAnnex`), and with its
+ * details (allocations…) in one more, so nothing is read per payment: with the accounts
+ * receivable's own read, three statements.
  */
 function listPayments(query: typeof ListQuery.Type, latest: number | null): Program<Array<Record<string, unknown>>> {
   return Effect.gen(function* () {
@@ -162,27 +195,28 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
     loader.knownCustomer(customer)
     const out: Array<Record<string, unknown>> = []
     // Pages in SQL order (`list`: oldest first; `get_latest`: newest created first), each with its
-    // details, events and attributes in one read apiece; read only as far as the answer needs.
+    // annex in its own statement and its details in one more; read only as far as the answer needs.
     const pageSize = latest === null || category !== undefined ? 1000 : Math.min(latest, 1000)
     let cursor: string | null = null
     do {
-      const page: Page<Payment> = yield* payments.listPayments({
+      const page: PaymentPage = yield* payments.listPayments({
         customerId: customer.id,
         ...(type === undefined ? {} : { typeId: type.id }),
         ...(method === undefined ? {} : { methodId: method.id }),
-        ...(latest === null
-          ? { order: "id" as const }
-          : {
-              sort: [
+        sort:
+          latest === null
+            ? [{ field: "id", direction: "asc" }]
+            : [
                 { field: "createdAt", direction: "desc" },
                 { field: "id", direction: "desc" }
-              ]
-            }),
+              ],
+        annex: listAnnex,
         cursor,
         limit: pageSize
       })
       const details = yield* payments.paymentDetails(page.items)
-      yield* loader.prefetch(page.items)
+      if (page.annex !== undefined) loader.seedAnnex(page.items, page.annex)
+      yield* loader.prefetchDocuments(details)
       for (const detail of details) {
         if (latest !== null && out.length >= latest) break
         if (category !== undefined && (yield* attributesOf(detail.payment, loader)).category_id !== category.id)

@@ -1,7 +1,8 @@
 /**
  * CRM.COM payments transformers: the CRM.COM-only attributes of a payment and of a payment
  * cancellation (dialect records `payment` and `payment-cancellation`: category, received by user
- * and unit, receipt time, rejection reason, creating and updating units; never money or state),
+ * and unit, receipt time, rejection reason, creating and updating units, a migrated payment's
+ * gateway attempt; never money or state),
  * the payment a `payment_identifier` names, the payment as CRM.COM shows it (the short payment of
  * the write methods, the full payment of `payments/show` in the order of the vendor's example, the
  * posted payment cancellation), and what the write methods share: the life cycle state a method
@@ -27,7 +28,14 @@ import {
   validationFailed
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
-import { defaultOwner, documentToPay, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
+import {
+  crmAccountIdOf,
+  defaultOwner,
+  documentToPay,
+  resolveCustomer,
+  resolveDocument
+} from "./accounts-receivable.transformers.ts"
+import { namedEntities, presetsOf, resolveNamed, resolvePreset, resolveUser } from "./configuration.transformers.ts"
 import {
   type CrmLifeCycleState,
   crmDateTime,
@@ -47,22 +55,15 @@ import {
   dialectId,
   everyPage,
   hasUdfs,
-  type Loader,
-  makeLoader,
   midnight,
-  namedEntities,
   notFoundFor,
   okEnvelope,
   type Program,
-  paymentViewInclude,
-  presetsOf,
   recordKinds,
-  resolveNamed,
-  resolvePreset,
-  resolveUser,
   type UnitEntity,
   udfOutput
 } from "./crm-com.transformers.ts"
+import { type Loader, makeLoader, paymentViewInclude } from "./payment-loader.transformers.ts"
 
 /** The CRM.COM-only attributes of one payment (dialect record `payment`, keyed by its public id). */
 export interface PaymentAttributes {
@@ -75,6 +76,9 @@ export interface PaymentAttributes {
   readonly rejection_reason_id: string | null
   readonly created_by_unit_id: string | null
   readonly updated_by_unit_id: string | null
+  /** A migrated gateway payment's gateway attempt as CRM.COM showed it (the attempt stayed at the vendor). */
+  readonly processed_by_payment_gateway?: string | null
+  readonly payment_gateway_reference_number?: string | null
 }
 
 export const emptyAttributes: PaymentAttributes = {
@@ -216,11 +220,20 @@ export const cancellationsOf = (payment: Payment): Program<Array<CancellationRec
 // ---------------------------------------------------------------------------------------------
 // The payment as CRM.COM shows it
 
-/** The gateway fields of a payment charged through a gateway (absent otherwise, as in the vendor's examples). */
-export const gatewayFields = (payment: Payment, gatewayCode: string | null) =>
-  payment.gatewayId === null || gatewayCode === null
-    ? {}
-    : { payment_gateway_reference_number: payment.gatewayReference, processed_by_payment_gateway: gatewayCode }
+/**
+ * The gateway fields of a payment charged through a gateway (absent otherwise, as in the vendor's
+ * examples). A payment migrated from CRM.COM whose gateway attempt stayed at the vendor shows the
+ * fields its attributes kept (`processed_by_payment_gateway`, `payment_gateway_reference_number`).
+ */
+export const gatewayFields = (payment: Payment, gatewayCode: string | null, attributes?: PaymentAttributes) =>
+  payment.gatewayId !== null && gatewayCode !== null
+    ? { payment_gateway_reference_number: payment.gatewayReference, processed_by_payment_gateway: gatewayCode }
+    : attributes?.processed_by_payment_gateway === undefined || attributes.processed_by_payment_gateway === null
+      ? {}
+      : {
+          payment_gateway_reference_number: attributes.payment_gateway_reference_number ?? null,
+          processed_by_payment_gateway: attributes.processed_by_payment_gateway
+        }
 
 /**
  * What a payment's `payment_amount` shows (issue 12.3): a POSTED payment with part of it reversed
@@ -295,9 +308,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
         description,
         alternative_code: preset.code
       }))
-    const events = yield* loader.events(payment.id)
-    const first = events[0]
-    const last = events.at(-1)
+    const { first, last } = yield* loader.actors(payment.id)
     const actor = (id: ActorId, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
     const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
     const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]
@@ -310,7 +321,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
           : { name: payment.rejectionReason, id: null, description: null, alternative_code: null }
     const unitOf = (id: string | null) => Effect.map(loader.named("unit", id), (unit) => crmUnit(unit as UnitEntity))
     return {
-      ...gatewayFields(payment, yield* loader.gatewayCode(payment.gatewayId)),
+      ...gatewayFields(payment, yield* loader.gatewayCode(payment.gatewayId), attributes),
       invoices_to_pay_set: documents.filter((document) => document.kind !== "bill").map(documentToPay),
       ...udfOutput(payment.customFields),
       number: crmPaymentNumberOf(payment),
@@ -320,7 +331,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
         life_cycle_state: "ACTIVE",
         number: customer.number,
         name: customer.name,
-        id: customer.publicId
+        id: crmAccountIdOf(customer)
       },
       received_by_user: yield* actor(receivedBy, first?.actorName ?? "system"),
       bills_to_pay_set: documents.filter((document) => document.kind === "bill").map(documentToPay),
@@ -460,10 +471,20 @@ export const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
 
 const hasAttributes = (attributes: PaymentAttributes) => Object.values(attributes).some((value) => value !== null)
 
-/** Saves the attributes of a new payment (when there is anything to keep) and answers the short payment. */
-export const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes) =>
+/**
+ * A new payment's attributes as a record the ledger writes with it in its own unit
+ * (`CreatePaymentForInput.records`: one insert, nothing read); none when there is nothing to keep.
+ */
+export const attributeRecords = (attributes: PaymentAttributes) =>
+  hasAttributes(attributes) ? [{ dialect: dialectId, kind: recordKinds.payment, data: { ...attributes } }] : []
+
+/**
+ * Saves the attributes of a new payment (when there is anything to keep and the ledger did not
+ * write them with it: `written`) and answers the short payment.
+ */
+export const answerCreated = (detail: PaymentDetail, attributes: PaymentAttributes, written = false) =>
   Effect.gen(function* () {
-    if (hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
+    if (!written && hasAttributes(attributes)) yield* saveAttributes(detail.payment, "replace", attributes)
     const loader = makeLoader()
     return okEnvelope(shortPayment(detail.payment, yield* loader.gatewayCode(detail.payment.gatewayId)))
   })

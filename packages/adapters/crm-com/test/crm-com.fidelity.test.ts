@@ -3,11 +3,13 @@
  * full payment's `life_cycle_state` is one of DRAFT, POSTED, REJECTED, CANCELLED (a gateway payment
  * awaiting verification is DRAFT there, PENDING_VERIFICATION only in the short payment the write
  * methods answer); `payments/get_latest` orders by submission time, newest first; an unknown
- * `unit` is refused at login in CRM.COM's envelope.
+ * `unit` is refused at login in CRM.COM's envelope; a migrated payment shows the gateway attempt
+ * CRM.COM showed (issue 16.5).
  */
-import { Payments, testGatewayTokens } from "@paybridge/core"
+import { DialectRecords, Documents, Parties, Payments, testGatewayTokens } from "@paybridge/core"
+import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { asSystem, dataOf, jack, makeTenant, type Tenant } from "./crm-com.fixtures.ts"
+import { asSystem, dataOf, jack, makeTenant, plain, type Tenant } from "./crm-com.fixtures.ts"
 
 let tenant: Tenant
 beforeEach(async () => {
@@ -123,6 +125,113 @@ describe("payments/get_latest orders by submission (17.6)", () => {
   })
 })
 
+describe("payments/list and get_latest show each payment as payments/show does", () => {
+  it("renders attributes, documents, owner and who made and last changed each payment alike (read with the page)", async () => {
+    const invoice = await asSystem(
+      tenant,
+      Documents.use((documents) =>
+        documents.issueDocument({ kind: "invoice", customerId: tenant.customer.id, total: "30", number: "INV-7" })
+      )
+    )
+    await create({
+      payment_amount: "50",
+      category_identifier: { name: "Invoice Payments" },
+      invoices_to_pay_set: [{ invoice_identifier: { id: invoice.publicId } }],
+      notes: "pays INV-7",
+      udf_string_1: "first"
+    })
+    // A draft posted by someone else: made by JackH, last changed by the system.
+    const draft = dataOf<Short>(await create({ life_cycle_state: "DRAFT" }))
+    const ledgerPayment = await asSystem(
+      tenant,
+      Payments.use((service) => service.getPayment({ referenceNumber: draft.reference_number }))
+    )
+    await asSystem(
+      tenant,
+      Payments.use((service) => service.postPayment({ paymentId: ledgerPayment.payment.id }))
+    )
+    const rejected = dataOf<Short>(await create({ life_cycle_state: "DRAFT" }))
+    await tenant.post("/payments/reject", {
+      payment_identifier: { reference_number: rejected.reference_number },
+      rejection_reason_identifier: { name: "Reject Due to Business Request" }
+    })
+    const cancelled = dataOf<Short & { id: string }>(await create({ payment_amount: "12.5" }))
+    await tenant.post("/payments/cancel", {
+      payment_identifier: { id: cancelled.id },
+      type_identifier: { alternative_code: "PAYCANC" }
+    })
+
+    const listed = dataOf<Array<{ id: string }>>(
+      await tenant.get("/payments/list", { accounts_receivable_identifier: "number=192" })
+    )
+    expect(listed).toHaveLength(4)
+    const shown = await Promise.all(
+      listed.map(async (payment) =>
+        plain(dataOf(await tenant.get("/payments/show", { payment_identifier: `id=${payment.id}` })))
+      )
+    )
+    expect(plain(listed)).toEqual(shown)
+    const updatedBy = shown.map(
+      (payment) => (payment as { log_information: { updated_by_user: { username: string } } }).log_information
+    )
+    expect(updatedBy.map((log) => log.updated_by_user.username)).toEqual([jack.email, "system", jack.email, jack.email])
+    const latest = dataOf<Array<unknown>>(
+      await tenant.get("/payments/get_latest", { accounts_receivable_identifier: "number=192", number: "3" })
+    )
+    expect(plain(latest)).toEqual(shown.slice(1).reverse())
+  })
+})
+
+describe("payments/create names the accounts receivable without a search", () => {
+  it("finds an account by number, by id and by the CRM.COM id it was migrated under; an unknown one is NOT_FOUND", async () => {
+    const crmId = "0123456789ABCDEF0123456789ABCDEF"
+    const migrated = await asSystem(
+      tenant,
+      Effect.gen(function* () {
+        const customer = yield* Parties.use((parties) =>
+          parties.createCustomer({
+            name: "Migrated Account",
+            number: "777",
+            currency: "EUR",
+            externalRef: { system: "crm-com", id: crmId }
+          })
+        )
+        yield* DialectRecords.use((records) =>
+          records.saveDialectRecord({
+            dialect: "crm-com",
+            kind: "migrated",
+            key: `customer/${crmId}`,
+            data: { ledgerId: customer.id }
+          })
+        )
+        return customer
+      })
+    )
+    const accountOf = async (identifier: Record<string, string>) => {
+      const made = dataOf<{ id: string }>(await create({ accounts_receivable_identifier: identifier }))
+      const shown = dataOf<{ accounts_receivable: { id: string; number: string } }>(
+        await tenant.get("/payments/show", { payment_identifier: `id=${made.id}` })
+      )
+      return shown.accounts_receivable
+    }
+    expect(await accountOf({ number: "192" })).toMatchObject({ number: "192", id: tenant.customer.publicId })
+    expect(await accountOf({ id: tenant.customer.publicId.toLowerCase() })).toMatchObject({ number: "192" })
+    expect(await accountOf({ id: crmId })).toEqual(expect.objectContaining({ number: "777", id: crmId }))
+    expect(migrated.number).toBe("777")
+    for (const identifier of [{ number: "999" }, { id: "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF" }]) {
+      const refused = await create({ accounts_receivable_identifier: identifier })
+      expect(statusOf(refused)).toMatchObject({
+        code: "NOT_FOUND",
+        message: `No accounts receivable with ${Object.keys(identifier)[0]} "${Object.values(identifier)[0]}" exists`
+      })
+    }
+    const listed = dataOf<Array<unknown>>(
+      await tenant.get("/payments/list", { accounts_receivable_identifier: "number=192" })
+    )
+    expect(listed).toHaveLength(2)
+  })
+})
+
 describe("the unit of a login (17.7)", () => {
   const login = (unit: string) =>
     tenant.send({
@@ -175,5 +284,44 @@ describe("received_on keeps its time in the ledger (17.1 across protocols)", () 
       await tenant.get("/payments/show", { payment_identifier: `reference_number=${made.reference_number}` })
     )
     expect(full.received_on).toBe("2015-03-02T09:12:54")
+  })
+})
+
+describe("a migrated gateway payment's attempt (issue 16.5)", () => {
+  it("shows the gateway fields CRM.COM showed, kept in the payment's attribute record by the migration", async () => {
+    const made = dataOf<Short>(await create())
+    const payment = (
+      await asSystem(
+        tenant,
+        Payments.use((service) => service.listPayments({ customerId: tenant.customer.id, order: "id" }))
+      )
+    ).items.find((row) => row.referenceNumber === made.reference_number)
+    if (payment === undefined) throw new Error("payment not found")
+    const show = () => tenant.get("/payments/show", { payment_identifier: `reference_number=${made.reference_number}` })
+    // Not charged through a gateway here: no gateway fields.
+    expect(dataOf(await show())).not.toHaveProperty("processed_by_payment_gateway")
+    // As `pnpm migrate` keeps a CRM.COM gateway attempt that stayed at the vendor (merged into the record).
+    await asSystem(
+      tenant,
+      DialectRecords.use((records) =>
+        records.saveDialectRecord({
+          dialect: "crm-com",
+          kind: "payment",
+          key: payment.publicId,
+          customerId: payment.customerId,
+          paymentId: payment.id,
+          data: { processed_by_payment_gateway: "stripe", payment_gateway_reference_number: "ch_1AB" },
+          merge: true
+        })
+      )
+    )
+    expect(dataOf(await show())).toMatchObject({
+      processed_by_payment_gateway: "stripe",
+      payment_gateway_reference_number: "ch_1AB"
+    })
+    const listed = dataOf<Array<{ reference_number: string }>>(
+      await tenant.get("/payments/list", { accounts_receivable_identifier: "number=192" })
+    ).find((row) => row.reference_number === made.reference_number)
+    expect(listed).toMatchObject({ processed_by_payment_gateway: "stripe", payment_gateway_reference_number: "ch_1AB" })
   })
 })

@@ -7,7 +7,15 @@
  * only; otherwise it reads the customer's posted payments (narrowed in SQL by date and id bounds) and
  * filters and sorts them in process (no scan limit).
  */
-import { allPages, created, type Endpoint, endpoint, ok, paymentByVendorId } from "@paybridge/adapter-kit"
+import {
+  allPages,
+  created,
+  type Endpoint,
+  endpoint,
+  ok,
+  paymentByVendorId,
+  shownNumericId
+} from "@paybridge/adapter-kit"
 import {
   type BalanceEntry,
   type BalanceEntryKind,
@@ -17,6 +25,7 @@ import {
   DialectRecords,
   type Document,
   Parties,
+  type Payment,
   PaymentId,
   Payments,
   validationFailed
@@ -77,8 +86,24 @@ const movementKinds: ReadonlySet<BalanceEntryKind> = new Set([
   "adjustment"
 ])
 
-/** What a movement row made outside Elevate's debits says it is. */
-const movementDescription = (entry: BalanceEntry) => entry.description
+/**
+ * What a movement row made outside Elevate's debits says it is: the ledger's text, with the payment
+ * it names (`payment <n> reversed`, `refund of payment <n> …`, by the ledger's payment number) named
+ * by the id Elevate shows that payment under — a client can look it up, and a payment migrated from
+ * Elevate is named by its Elevate id.
+ */
+const movementDescription = (entry: BalanceEntry, payments: ReadonlyMap<number, Payment>): string | null => {
+  const payment = entry.paymentId === null ? undefined : payments.get(entry.paymentId)
+  if (entry.description === null || payment === undefined) return entry.description
+  const name = payment.number ?? payment.referenceNumber
+  const shown = String(shownNumericId(dialectId, payment))
+  for (const prefix of ["payment ", "refund of payment "]) {
+    const named = `${prefix}${name}`
+    const rest = entry.description.slice(named.length)
+    if (entry.description.startsWith(named) && (rest === "" || rest.startsWith(" "))) return `${prefix}${shown}${rest}`
+  }
+  return entry.description
+}
 
 /**
  * The customer's balance movements as customer-payment rows: `debitIdBase` + the balance entry id,
@@ -100,6 +125,15 @@ const movementRows = (customer: Customer) =>
     )
     const debits = new Map(records.map((record) => [record.key, record.data]))
     const entries = yield* allPages((cursor) => balances.listBalanceEntries(customer.id, { cursor, limit: 1000 }))
+    // The payments the movements name (reversals, refunds), read once when there are any.
+    const named = entries.some((entry) => movementKinds.has(entry.kind) && entry.paymentId !== null)
+      ? yield* allPages((cursor) =>
+          Effect.flatMap(Payments, (payments) =>
+            payments.listPayments({ customerId: customer.id, cursor, limit: 1000 })
+          )
+        )
+      : []
+    const payments = new Map(named.map((payment) => [payment.id as number, payment]))
     return entries.flatMap((entry): Array<CustomerPaymentRow> => {
       if (!movementKinds.has(entry.kind)) return []
       const data = debits.get(String(entry.id))
@@ -111,7 +145,7 @@ const movementRows = (customer: Customer) =>
           currency: customer.currency,
           amount: entry.delta,
           resultingBalance: entry.balanceAfter,
-          description: typeof data?.description === "string" ? data.description : movementDescription(entry),
+          description: typeof data?.description === "string" ? data.description : movementDescription(entry, payments),
           reference: typeof data?.reference === "string" ? data.reference : null,
           type: attributes.type,
           paymentDate: entry.occurredAt.toISOString().slice(0, 10),

@@ -5,7 +5,7 @@
  * lists and gets show every payment of the documents, whatever protocol made it (see
  * `invoice-payments.transformers.ts`).
  */
-import { allPages, created, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import { allPages, created, type Endpoint, endpoint, ok, paymentByVendorId } from "@paybridge/adapter-kit"
 import {
   AllocationId,
   type CustomerId,
@@ -106,7 +106,6 @@ export const invoicePaymentEndpointsOf = (options: {
         Effect.gen(function* () {
           const dialectRecords = yield* DialectRecords
           const documentsService = yield* Documents
-          const paymentsService = yield* Payments
           const list = yield* parseListQuery(query, invoicePaymentFields, {
             fieldFilters: { customerPaymentType: query.customerPaymentType }
           })
@@ -129,8 +128,11 @@ export const invoicePaymentEndpointsOf = (options: {
             const records = documents[0] === undefined ? [] : yield* customerRecords(documents[0].customerId)
             rows = yield* invoicePaymentEventsOf(documents, records, options.billRunType)
           } else if (query.customerPaymentId !== undefined) {
-            // One payment: the documents it paid, or the one its Elevate record names.
-            const detail = yield* orNone(paymentsService.getPayment({ id: query.customerPaymentId }))
+            // One payment (by the id Elevate shows it under: a migrated one's Elevate id): the documents it
+            // paid, or the one its Elevate record names.
+            const detail = yield* orNone(
+              paymentByVendorId(dialectId, String(query.customerPaymentId), query.customerPaymentId)
+            )
             const record = detail === null ? null : yield* recordOf(kinds.payment, String(detail.payment.id))
             const documentIds = new Set(detail?.allocations.map((allocation) => allocation.documentId) ?? [])
             const recorded = elevateEventDocumentOf(record, options.billRunType)

@@ -66,6 +66,16 @@ export interface RowExtras {
   readonly gatewayReference: string | null
   /** A reversal row's `date` instant as the client sent it (the ledger keeps the reversal's business date). */
   readonly dateAt: string | null
+  /**
+   * `isManual` as the vendor showed it, for a payment migrated from LogiSense whose gateway did not
+   * come over (null: from the ledger, a payment without a gateway is manual).
+   */
+  readonly isManual: boolean | null
+  /**
+   * A payment migrated from LogiSense that showed `baseAmount: null` (its owner currency is not the
+   * account's, and not known here): its rows and disbursements show null, not the amount.
+   */
+  readonly noBaseAmount: boolean
 }
 
 export const emptyExtras: RowExtras = {
@@ -73,7 +83,9 @@ export const emptyExtras: RowExtras = {
   automaticDisburse: false,
   baseAmount: null,
   gatewayReference: null,
-  dateAt: null
+  dateAt: null,
+  isManual: null,
+  noBaseAmount: false
 }
 
 const asNumberOrNull = (value: unknown): number | null =>
@@ -92,7 +104,9 @@ export const extrasFromData = (data: Readonly<Record<string, unknown>>): RowExtr
     automaticDisburse: data.automaticDisburse === true,
     baseAmount: typeof data.baseAmount === "string" ? data.baseAmount : null,
     gatewayReference: typeof data.gatewayReference === "string" ? data.gatewayReference : null,
-    dateAt: typeof data.dateAt === "string" ? data.dateAt : null
+    dateAt: typeof data.dateAt === "string" ? data.dateAt : null,
+    isManual: typeof data.isManual === "boolean" ? data.isManual : null,
+    noBaseAmount: data.noBaseAmount === true
   }
 }
 
@@ -101,7 +115,9 @@ export const extrasToData = (extras: RowExtras): Record<string, unknown> => ({
   automaticDisburse: extras.automaticDisburse,
   baseAmount: extras.baseAmount,
   gatewayReference: extras.gatewayReference,
-  ...(extras.dateAt === null ? {} : { dateAt: extras.dateAt })
+  ...(extras.dateAt === null ? {} : { dateAt: extras.dateAt }),
+  ...(extras.isManual === null ? {} : { isManual: extras.isManual }),
+  ...(extras.noBaseAmount ? { noBaseAmount: true } : {})
 })
 
 export const hasExtras = (extras: RowExtras): boolean =>
@@ -109,7 +125,9 @@ export const hasExtras = (extras: RowExtras): boolean =>
   extras.automaticDisburse ||
   extras.baseAmount !== null ||
   extras.gatewayReference !== null ||
-  extras.dateAt !== null
+  extras.dateAt !== null ||
+  extras.isManual !== null ||
+  extras.noBaseAmount
 
 /** A ledger business date as LogiSense's timestamp: midnight UTC. */
 export const dateOfBusinessDay = (day: BusinessDate): string => `${day}T00:00:00.000Z`
@@ -174,6 +192,7 @@ export interface RowContext {
 export type LogisenseRow = Record<PaymentFieldName, unknown>
 
 const baseAmountOf = (amount: bigint, payment: Payment, context: RowContext) => {
+  if (context.extras.noBaseAmount) return null
   if (context.ownerCurrency === payment.currency) return money(amount, payment.currency)
   return context.extras.baseAmount === null
     ? null
@@ -232,7 +251,7 @@ export const toLogisensePayment = (payment: Payment, context: RowContext): Logis
     currencyExchangeDetailName: refs.currencyExchangeDetailName,
     billRunHistoryId: refs.billRunHistoryId,
     billRunHistoryName: refs.billRunHistoryName,
-    isManual: payment.gatewayId === null,
+    isManual: context.extras.isManual ?? payment.gatewayId === null,
     reversePaymentId: null,
     reversePaymentName: null,
     createdByUserId: context.createdBy?.id ?? null,
@@ -295,9 +314,12 @@ export const toLogisenseDisbursement = (
   identity: allocation.id,
   invoiceId: allocation.documentId,
   invoiceName,
-  paymentId: payment.id,
+  paymentId: shownNumericId(dialectName, payment),
   amount: money(allocation.amount, payment.currency),
-  baseAmount: context.ownerCurrency === payment.currency ? money(allocation.amount, payment.currency) : null,
+  baseAmount:
+    context.ownerCurrency === payment.currency && !context.extras.noBaseAmount
+      ? money(allocation.amount, payment.currency)
+      : null,
   invoiceAmount: money(allocation.amount, payment.currency),
   automaticDisburse: context.extras.automaticDisburse
 })

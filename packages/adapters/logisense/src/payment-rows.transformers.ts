@@ -433,11 +433,15 @@ const rowContext = (
     const invoiceRef = options.allocations === null ? null : firstInvoice(options.allocations)
     const invoice = invoiceRef === null ? null : { ...invoiceRef, name: yield* resolver.documentName(invoiceRef.id) }
     const own = yield* resolver.extras(options.extrasOf.kind, options.extrasOf.id)
-    // A reversal row shows its payment's vendor references (card type, bill run…) unless it has its own.
-    const inherited =
-      options.extrasOf.kind === "reversal" ? (yield* resolver.extras("payment", payment.id)).references : {}
-    const { paymentTransactionId: _transaction, ...inheritable } = inherited
-    const extras = { ...own, references: { ...inheritable, ...own.references } }
+    // A reversal row shows its payment's references (card type…) unless it has its own, `isManual`, `noBaseAmount`.
+    const ofPayment = options.extrasOf.kind === "reversal" ? yield* resolver.extras("payment", payment.id) : null
+    const { paymentTransactionId: _transaction, ...inheritable } = ofPayment?.references ?? {}
+    const extras = {
+      ...own,
+      references: { ...inheritable, ...own.references },
+      isManual: own.isManual ?? ofPayment?.isManual ?? null,
+      noBaseAmount: own.noBaseAmount || (ofPayment?.noBaseAmount ?? false)
+    }
     const referenceNames: Partial<Record<VendorReferenceField, string | null>> = {}
     for (const field of vendorReferenceFields) {
       const id = extras.references[field]

@@ -253,7 +253,9 @@ export const updatePayment = (resolver: Resolver, identity: number, written: Log
     if (body.accountId !== undefined && body.accountId !== payment.customerId) {
       issues.push({ path: at("accountId"), message: "cannot change: a payment stays on its account" })
     }
-    if (body.isManual != null && body.isManual !== (payment.gatewayId === null)) {
+    // As shown: a payment migrated from LogiSense keeps the vendor's `isManual` (its gateway did not come over).
+    const shownManual = (yield* resolver.extras("payment", payment.id)).isManual ?? payment.gatewayId === null
+    if (body.isManual != null && body.isManual !== shownManual) {
       issues.push({ path: at("isManual"), message: "cannot change" })
     }
     if (body.reversePaymentId != null) {
@@ -321,7 +323,9 @@ export const updatePayment = (resolver: Resolver, identity: number, written: Log
       ...previous,
       references: { ...previous.references, ...referencesOf(body) },
       automaticDisburse: body.automaticDisburse ?? previous.automaticDisburse,
-      baseAmount: body.baseAmount === undefined ? previous.baseAmount : baseAmount
+      baseAmount: body.baseAmount === undefined ? previous.baseAmount : baseAmount,
+      // A base amount the client sends is shown from now on, also on a payment migrated without one.
+      noBaseAmount: body.baseAmount === undefined ? previous.noBaseAmount : false
     }
     if (hasExtras(extras) || hasExtras(previous)) yield* saveExtras("payment", payment.id, payment, extras)
     return yield* payments.getPayment({ id: payment.id })

@@ -138,7 +138,7 @@ const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
     // Open documents show as Silver's unpaid payments for what they still ask (issue 12.8).
     for (const unpaid of customerId === null ? [] : yield* unpaidDocumentPayments(customerId, records))
       rows.push({
-        silver: toSilverUnpaidPayment(unpaid, links),
+        silver: toSilverUnpaidPayment(unpaid, links, Number(request.params.customerId)),
         amountMinor: unpaid.document.outstanding,
         provider: unpaid.provider
       })
@@ -329,7 +329,9 @@ const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
     const record = yield* findPayment(request)
     if (record !== null) return silverResponse(200, toSilverPayment(record, links))
     const unpaid = yield* findUnpaid(request)
-    return unpaid === null ? notFoundResponse() : silverResponse(200, toSilverUnpaidPayment(unpaid, links))
+    return unpaid === null
+      ? notFoundResponse()
+      : silverResponse(200, toSilverUnpaidPayment(unpaid, links, Number(request.params.customerId)))
   })
 
 const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>

@@ -6,14 +6,16 @@
  * as one `unpaid` payment for its outstanding amount — so it shrinks as the document is paid,
  * grows back when a payment to it is reversed or refunded, and disappears when the document is
  * paid in full or cancelled. Its id is {@link unpaidPaymentIdOffset} + the document id (documents
- * and payments are separate ledger sequences; the offset keeps the two apart). Not derived: a
+ * and payments are separate ledger sequences; the offset keeps the two apart) — the Silver id of a
+ * document migrated from Silver, so its row keeps Silver's id and order (issue 16.2). Not derived: a
  * proforma whose invoice is issued (Silver moved the payment to the invoice), and a document that
  * already carries a Silver payment still unpaid or pending (that payment is the document's).
  */
+import { migratedIdOf, migratedLedgerId } from "@paybridge/adapter-kit"
 import type { BillingEntity, CustomerId, Document, DocumentId, Payment } from "@paybridge/core"
 import { DialectRecords, DocumentId as DocumentIdSchema, Documents } from "@paybridge/core"
 import { Effect, Option, Schema } from "effect"
-import type { PaymentRecord } from "./payments.transformers.ts"
+import { customerOfPath, type PaymentRecord } from "./payments.transformers.ts"
 import { type SilverPayment, silverMoney } from "./silver.schemas.ts"
 import {
   dialectId,
@@ -34,11 +36,48 @@ export interface UnpaidDocumentPayment {
   readonly provider: BillingEntity | null
 }
 
-/** The document a derived payment id names, or `null` when the id is not one. */
+/** The document id a derived payment id carries (a ledger id, or a migrated document's Silver id), or `null`. */
 export const documentIdOfUnpaid = (paymentId: number): DocumentId | null =>
   paymentId <= unpaidPaymentIdOffset
     ? null
     : Option.getOrNull(Schema.decodeUnknownOption(DocumentIdSchema)(paymentId - unpaidPaymentIdOffset))
+
+/**
+ * The Silver id of a document migrated from Silver (issue 16.2: its external ref is
+ * `invoice:<id>` / `proforma:<id>`, Silver's two id sequences), else `null`.
+ */
+export const migratedDocumentId = (document: Pick<Document, "kind" | "externalRef">): number | null => {
+  const migrated = migratedIdOf(dialectId, document)
+  const match = migrated === null ? null : /^(invoice|proforma):(\d{1,15})$/u.exec(migrated)
+  return match?.[1] === document.kind ? Number(match[2]) : null
+}
+
+/**
+ * A document's unpaid payment id: {@link unpaidPaymentIdOffset} + the document's Silver id when it
+ * was migrated from Silver (so the row keeps the id and the place Silver listed it at), else + its
+ * ledger id (`pnpm migrate` moves the ledger's document ids past the Silver ids it booked).
+ */
+export const unpaidPaymentIdOf = (document: Pick<Document, "id" | "kind" | "externalRef">): number =>
+  unpaidPaymentIdOffset + (migratedDocumentId(document) ?? document.id)
+
+/**
+ * The document a derived payment id names: one migrated from Silver under that Silver id (invoice
+ * first), else the ledger's document of that id unless it was migrated from Silver (it is known
+ * under its Silver id) — or `null`.
+ */
+const documentOfUnpaid = (paymentId: number): Program<Document | null> =>
+  Effect.gen(function* () {
+    const id = documentIdOfUnpaid(paymentId)
+    if (id === null) return null
+    const migrated =
+      (yield* migratedLedgerId(dialectId, "document", `invoice:${id}`)) ??
+      (yield* migratedLedgerId(dialectId, "document", `proforma:${id}`))
+    const ledgerId = migrated === null ? id : Option.getOrNull(Schema.decodeUnknownOption(DocumentIdSchema)(migrated))
+    if (ledgerId === null) return null
+    const document = yield* maybe(Documents.use((service) => service.getDocument(ledgerId)))
+    if (document === null || (migrated === null && migratedDocumentId(document) !== null)) return null
+    return document
+  })
 
 const isOpen = (document: Document) =>
   (document.kind === "invoice" || document.kind === "proforma") &&
@@ -109,19 +148,26 @@ export const findUnpaidDocumentPayment = (
   payments: (customerId: CustomerId) => Program<ReadonlyArray<PaymentRecord>>
 ): Program<UnpaidDocumentPayment | null> =>
   Effect.gen(function* () {
-    const documentId = documentIdOfUnpaid(Number(paymentIdText))
-    if (documentId === null) return null
-    const document = yield* maybe(Documents.use((service) => service.getDocument(documentId)))
-    if (document === null || String(document.customerId) !== customerIdText || !isOpen(document)) return null
+    const document = yield* documentOfUnpaid(Number(paymentIdText))
+    if (document === null || !isOpen(document)) return null
+    // The path names the customer as its URLs show it (a customer migrated from Silver: its Silver id).
+    if ((yield* customerOfPath(customerIdText)) !== document.customerId) return null
     const shown = yield* unpaidDocumentPayments(document.customerId, yield* payments(document.customerId))
     return shown.find((unpaid) => unpaid.document.id === document.id) ?? null
   })
 
-/** A derived unpaid payment in Silver's payment representation. */
-export const toSilverUnpaidPayment = ({ document, provider }: UnpaidDocumentPayment, links: Links): SilverPayment => ({
-  id: unpaidPaymentIdOffset + document.id,
-  url: links.payment(document.customerId, unpaidPaymentIdOffset + document.id),
-  customer: links.customer(document.customerId),
+/**
+ * A derived unpaid payment in Silver's payment representation; `customerShownId` is the id its
+ * customer's URLs show (the path's: a customer migrated from Silver shows its Silver id).
+ */
+export const toSilverUnpaidPayment = (
+  { document, provider }: UnpaidDocumentPayment,
+  links: Links,
+  customerShownId: number = document.customerId
+): SilverPayment => ({
+  id: unpaidPaymentIdOf(document),
+  url: links.payment(customerShownId, unpaidPaymentIdOf(document)),
+  customer: links.customer(customerShownId),
   provider: provider === null ? null : links.provider(provider.id),
   amount: silverMoney.format(document.outstanding, document.currency),
   currency: document.currency,

@@ -13,7 +13,7 @@ import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
-import type { BusinessDate, ExternalRef, Page } from "../model/common.ts"
+import type { ActorId, BusinessDate, ExternalRef, Page } from "../model/common.ts"
 import type {
   AllocationId,
   BillingEntityId,
@@ -229,16 +229,28 @@ export interface PaymentQuery extends Paging {
 
 /**
  * What a vendor list shows beside each payment of a page, read in the page's statement (no row of
- * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event)
- * and the data of a dialect record keyed by the payment's id.
+ * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event),
+ * who made and who last changed it (the actors of its first and last event), the data of a dialect
+ * record keyed by the payment's id (or public id) and of one keyed by its customer's public id.
  */
 export interface PaymentAnnexRequest {
   readonly customer?: boolean | undefined
   /** The names of the payment's type and method presets. */
   readonly presetNames?: boolean | undefined
   readonly creationEvent?: boolean | undefined
-  readonly record?: { readonly dialect: string; readonly kind: string } | undefined
+  /** The actors of the payment's first and last event (by event id; the same event when it has one). */
+  readonly firstAndLastActors?: boolean | undefined
+  /** A dialect record keyed by the payment's ledger id (`payment-id`, the default) or its public id. */
+  readonly record?: (DialectRecordKind & { readonly key?: "payment-id" | "payment-public-id" | undefined }) | undefined
+  /** A dialect record keyed by the payment's customer's public id (a dialect's per-customer record). */
+  readonly customerRecord?: DialectRecordKind | undefined
 }
+
+/** A kind of dialect record. */
+export type DialectRecordKind = { readonly dialect: string; readonly kind: string }
+
+/** An event's actor as the event log keeps it. */
+export type EventActor = { readonly actorId: ActorId; readonly actorName: string }
 
 /** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
 export interface PaymentAnnex {
@@ -246,8 +258,13 @@ export interface PaymentAnnex {
   /** `undefined`: not asked; `null`: the payment has no such preset. */
   readonly typeName?: string | null | undefined
   readonly methodName?: string | null | undefined
-  readonly creator: { readonly actorId: number; readonly actorName: string } | null
+  readonly creator: EventActor | null
+  /** `undefined`: not asked; `null`: the payment has no event. */
+  readonly firstActor?: EventActor | null | undefined
+  readonly lastActor?: EventActor | null | undefined
   readonly record: Readonly<Record<string, unknown>> | null
+  /** `undefined`: not asked; `null`: the customer has no such record. */
+  readonly customerRecord?: Readonly<Record<string, unknown>> | null | undefined
 }
 
 /** A page of payments, with each one's annex by payment id when the query asked for one. */
@@ -360,6 +377,12 @@ export interface PaymentView {
   readonly events: ReadonlyArray<LedgerEvent>
 }
 
+/** A customer named by one of its unique keys: its ledger id, its number or its public id. */
+export type CustomerRef = { readonly id: CustomerId } | { readonly number: string } | { readonly publicId: string }
+
+/** A customer as locked, with the payment presets the lock was asked to bring along. */
+export type LockedCustomer = { readonly customer: Customer; readonly presets: ReadonlyArray<PaymentPreset> }
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -373,6 +396,12 @@ export class LedgerStore extends Context.Service<
     readonly transaction: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
     readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
+    /**
+     * `lockCustomer` by any unique key of the customer (`CustomerRef`), bringing along in the same
+     * statement the payment presets of `presetIds` (those a new payment names; absent ones are left
+     * out), so a create finds its customer and checks its presets without a read of its own.
+     */
+    readonly lockCustomerWith: (customer: CustomerRef, presetIds: ReadonlyArray<PresetId>) => Op<LockedCustomer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
     /**
      * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is

@@ -22,7 +22,7 @@ import {
 import { CollectionMethod, DocumentKind, GatewayDriverName, LedgerEventType } from "../model/records.ts"
 import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
-import { paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
+import { type CustomerRef, paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
 
 /** A major-unit amount as text or JSON number; validated exactly against the currency later. */
 export const AmountInput = Schema.Union([WellFormedText, Schema.Finite]).annotate({
@@ -202,6 +202,25 @@ export const CreatePaymentInput = Schema.Struct({
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
 
+/** A dialect record written with a new payment: keyed by its public id, of its customer and payment. */
+export interface NewPaymentRecord {
+  readonly dialect: string
+  readonly kind: string
+  readonly data: Readonly<Record<string, unknown>>
+}
+
+/**
+ * `CreatePaymentInput` naming the customer by one of its unique keys (`CustomerRef`: id, number or
+ * public id) instead of its id, for a protocol that names customers so: the customer is found by
+ * the command's own lock, with no read before it. `records`: a dialect's records of the new payment
+ * (its vendor attributes), each inserted in the command's unit in one statement — the new payment
+ * vouches for its customer and scope, and its fresh public id for the key being free.
+ */
+export type CreatePaymentForInput = Omit<CreatePaymentInput, "customerId"> & {
+  readonly customer: CustomerRef
+  readonly records?: ReadonlyArray<NewPaymentRecord> | undefined
+}
+
 /** Changes to a payment: amount, date, method, type only while draft; references any time. */
 export const UpdatePaymentInput = Schema.Struct({
   paymentId: PaymentId,
@@ -279,7 +298,15 @@ export const PaymentQueryInput = Schema.Struct({
       customer: optional(Schema.Boolean),
       presetNames: optional(Schema.Boolean),
       creationEvent: optional(Schema.Boolean),
-      record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
+      firstAndLastActors: optional(Schema.Boolean),
+      record: optional(
+        Schema.Struct({
+          dialect: TextOfLength(40, 1),
+          kind: TextOfLength(60, 1),
+          key: optional(Schema.Literals(["payment-id", "payment-public-id"]))
+        })
+      ),
+      customerRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
     })
   ),
   cursor: Cursor,

@@ -6,19 +6,21 @@
  * first one is the total counted by a second statement (no row carries it). A missing value sorts
  * before every value on both databases (`nulls first` ascending, `nulls last` descending), so
  * SQLite and PostgreSQL give the same order. The next page's cursor is its offset. Asked for an
- * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator and
- * dialect record data along as extra columns (`withAnnex`): a vendor page in one statement.
+ * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator, first
+ * and last actors and dialect record data along as extra columns (`withAnnex`): a vendor page in one statement.
  */
 import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type {
-  PaymentAnnex,
-  PaymentAnnexRequest,
-  PaymentId,
-  PaymentPage,
-  PaymentQuery,
-  PaymentSortField,
-  PaymentSortKey
+import {
+  type ActorId,
+  type PaymentAnnex,
+  type PaymentAnnexRequest,
+  type PaymentId,
+  type PaymentPage,
+  type PaymentQuery,
+  type PaymentSortField,
+  type PaymentSortKey,
+  trustedId
 } from "@paybridge/core"
 import { CustomerEntity, type CustomerRow } from "../entities/customer.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
@@ -79,12 +81,17 @@ const creatorNameColumn = "paybridge_creator_name"
 const recordColumn = "paybridge_record_data"
 const typeNameColumn = "paybridge_type_name"
 const methodNameColumn = "paybridge_method_name"
+const firstActorIdColumn = "paybridge_first_actor_id"
+const firstActorNameColumn = "paybridge_first_actor_name"
+const lastActorIdColumn = "paybridge_last_actor_id"
+const lastActorNameColumn = "paybridge_last_actor_name"
+const customerRecordColumn = "paybridge_customer_record_data"
 
 /**
  * The page statement with its annex: the page (as `qb` selects it) becomes a common table, and each
  * of its rows is joined with its customer's columns and given, by correlated look-ups on indexed
- * columns, its creator (the `payment.created` event) and its dialect record's data — still one row
- * per payment, in the page's order.
+ * columns, its creator (the `payment.created` event), the actors of its first and last event, its
+ * dialect record's data and its customer's — still one row per payment, in the page's order.
  */
 const withAnnex = (
   em: SqlEntityManager,
@@ -120,11 +127,28 @@ const withAnnex = (
     selects.push(creator("actor_id", creatorIdColumn), creator("actor_name", creatorNameColumn))
     params.push("payment.created", "payment.created")
   }
-  if (annex.record !== undefined) {
+  if (annex.firstAndLastActors === true) {
+    const actor = (column: string, direction: "asc" | "desc", alias: string) =>
+      `(select e.${column} from ledger_events e where e.payment_id = page.id order by e.id ${direction} limit 1) as ${alias}`
     selects.push(
-      `(select d.data from dialect_records d where d.dialect = ? and d.kind = ? and d.key = cast(page.id as varchar(20))) as ${recordColumn}`
+      actor("actor_id", "asc", firstActorIdColumn),
+      actor("actor_name", "asc", firstActorNameColumn),
+      actor("actor_id", "desc", lastActorIdColumn),
+      actor("actor_name", "desc", lastActorNameColumn)
+    )
+  }
+  if (annex.record !== undefined) {
+    const key = annex.record.key === "payment-public-id" ? "page.public_id" : "cast(page.id as varchar(20))"
+    selects.push(
+      `(select d.data from dialect_records d where d.dialect = ? and d.kind = ? and d.key = ${key}) as ${recordColumn}`
     )
     params.push(annex.record.dialect, annex.record.kind)
+  }
+  if (annex.customerRecord !== undefined) {
+    selects.push(
+      `(select cd.data from dialect_records cd where cd.dialect = ? and cd.kind = ? and cd.key = (select cc.public_id from customers cc where cc.id = page.customer_id)) as ${customerRecordColumn}`
+    )
+    params.push(annex.customerRecord.dialect, annex.customerRecord.kind)
   }
   const order = sort.map((key) => {
     const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
@@ -141,8 +165,25 @@ const annexColumns: ReadonlySet<string> = new Set([
   creatorNameColumn,
   recordColumn,
   typeNameColumn,
-  methodNameColumn
+  methodNameColumn,
+  firstActorIdColumn,
+  firstActorNameColumn,
+  lastActorIdColumn,
+  lastActorNameColumn,
+  customerRecordColumn
 ])
+
+/** The data of a dialect record column: JSON text on SQLite, parsed JSON on PostgreSQL; `null` when absent. */
+const recordData = (data: unknown): Readonly<Record<string, unknown>> | null =>
+  data === null || data === undefined
+    ? null
+    : ((typeof data === "string" ? JSON.parse(data) : data) as Readonly<Record<string, unknown>>)
+
+/** An actor from its id and name columns; `null` when the look-up found no event. */
+const actorOf = (row: Record<string, unknown>, idColumn: string, nameColumn: string) =>
+  row[idColumn] === null || row[idColumn] === undefined
+    ? null
+    : { actorId: trustedId<ActorId>(Number(row[idColumn])), actorName: String(row[nameColumn]) }
 
 /** Splits a row of the annexed statement into the payment's columns and its annex. */
 const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
@@ -152,21 +193,21 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
     if (name.startsWith(customerPrefix)) customerColumns[name.slice(customerPrefix.length)] = value
     else if (!annexColumns.has(name)) columns[name] = value
   }
-  const data = row[recordColumn]
-  const record =
-    data === null || data === undefined
-      ? null
-      : ((typeof data === "string" ? JSON.parse(data) : data) as Readonly<Record<string, unknown>>)
+  const record = recordData(row[recordColumn])
   const found: PaymentAnnex = {
     customer:
       annex.customer === true && customerColumns.id !== null && customerColumns.id !== undefined
         ? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns) as CustomerRow)
         : null,
-    creator:
-      row[creatorIdColumn] === null || row[creatorIdColumn] === undefined
-        ? null
-        : { actorId: Number(row[creatorIdColumn]), actorName: String(row[creatorNameColumn]) },
+    creator: actorOf(row, creatorIdColumn, creatorNameColumn),
     record,
+    ...(annex.firstAndLastActors === true
+      ? {
+          firstActor: actorOf(row, firstActorIdColumn, firstActorNameColumn),
+          lastActor: actorOf(row, lastActorIdColumn, lastActorNameColumn)
+        }
+      : {}),
+    ...(annex.customerRecord === undefined ? {} : { customerRecord: recordData(row[customerRecordColumn]) }),
     ...(annex.presetNames === true
       ? {
           typeName: row[typeNameColumn] === null ? null : String(row[typeNameColumn]),

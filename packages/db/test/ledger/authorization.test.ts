@@ -8,6 +8,7 @@ import {
   type AllocationId,
   Balances,
   type CustomerId,
+  DialectRecords,
   Documents,
   Forbidden,
   type LedgerError,
@@ -210,6 +211,68 @@ describe("customer scope", () => {
         )
         assert.strictEqual(viaAllocation._tag, "ValidationFailed")
         assert.strictEqual((yield* asAdmin(parties.getCustomer(theirs.id))).balance, -200n)
+      })
+    )
+  )
+})
+
+describe("a payment's customer named by number or public id (found by the command's lock)", () => {
+  it.effect("creates it for a customer in scope, with its presets checked, and answers NotFound for one outside", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const payments = yield* Payments
+        const parties = yield* Parties
+        const dialectRecords = yield* DialectRecords
+        const mine = yield* newCustomer("Mine")
+        const theirs = yield* newCustomer("Theirs")
+        const method = yield* asAdmin(parties.createPreset({ kind: "method", code: "cash", name: "Cash" }))
+        const retired = yield* asAdmin(parties.createPreset({ kind: "type", code: "old", name: "Old" }))
+        yield* asAdmin(parties.updatePreset({ presetId: retired.id, available: false }))
+        const scoped = as(scopedTo([mine.id]))
+
+        const byNumber = yield* scoped(
+          payments.createPayment({ customer: { number: mine.number }, amount: "3.00", methodId: method.id })
+        )
+        assert.strictEqual(byNumber.payment.customerId, mine.id)
+        assert.strictEqual(byNumber.payment.methodId, method.id)
+        const withRecord = yield* scoped(
+          payments.createPayment({
+            customer: { number: mine.number },
+            amount: "0.50",
+            records: [{ dialect: "vendor", kind: "payment", data: { note: "card 4242424242424242", unit: "U1" } }]
+          })
+        )
+        const record = yield* scoped(
+          dialectRecords.getDialectRecord({ dialect: "vendor", kind: "payment", key: withRecord.payment.publicId })
+        )
+        assert.deepStrictEqual(
+          { customerId: record.customerId, paymentId: record.paymentId, data: record.data },
+          { customerId: mine.id, paymentId: withRecord.payment.id, data: { note: "card 424242******4242", unit: "U1" } }
+        )
+        const byPublicId = yield* scoped(
+          payments.createPayment({ customer: { publicId: mine.publicId }, amount: "4.00" })
+        )
+        assert.strictEqual(byPublicId.payment.customerId, mine.id)
+        assert.strictEqual((yield* asAdmin(parties.getCustomer(mine.id))).balance, 750n)
+
+        const outside = yield* Effect.flip(
+          scoped(payments.createPayment({ customer: { number: theirs.number }, amount: "1.00" }))
+        )
+        assert.strictEqual(outside._tag, "NotFound")
+        const unknown = yield* Effect.flip(
+          scoped(payments.createPayment({ customer: { number: "no-such-number" }, amount: "1.00" }))
+        )
+        assert.strictEqual(unknown._tag, "NotFound")
+        const wrongKind = yield* Effect.flip(
+          scoped(payments.createPayment({ customer: { number: mine.number }, amount: "1.00", typeId: method.id }))
+        )
+        assert.strictEqual(wrongKind._tag, "ValidationFailed")
+        const unavailable = yield* Effect.flip(
+          scoped(payments.createPayment({ customer: { number: mine.number }, amount: "1.00", typeId: retired.id }))
+        )
+        assert.strictEqual(unavailable._tag, "ValidationFailed")
+        assert.strictEqual((yield* asAdmin(parties.getCustomer(theirs.id))).balance, 0n)
+        assert.strictEqual((yield* asAdmin(parties.getCustomer(mine.id))).balance, 750n)
       })
     )
   )

@@ -1,94 +1,95 @@
 /**
  * How each source record becomes ledger commands (issue 16.1), through the services' public
- * shapes only: a customer → `createCustomer` (or `updateCustomer` when it changed); a document →
- * `issueDocument` (not booked when the vendor shows no total: LogiSense, Elevate); a payment →
- * `createPayment` with its external ref and raw source record, then the transitions to its state
- * and its allocations; a reversal → `reversePayment`; a refund → `refundPayment` (or
- * `refundCustomerCredit` when the vendor names no payment) and the transitions to its state; an
- * adjustment → `adjustBalance`; a balance snapshot → nothing (reconciliation only). A changed
- * record changes only what the ledger allows (names, references, forward state transitions);
- * anything else — an amount of posted money, a state the lifecycle cannot reach — is left as it
- * is and said in the `migrated` record's `skipped`, where reconciliation reports it.
+ * shapes only: a billing entity → `createBillingEntity` (what the ledger has no field for in the
+ * vendor dialect's own record); a customer → `createCustomer` (or `updateCustomer` when it
+ * changed); a document → `issueDocument` under its billing entity (not booked when the vendor shows
+ * no total); a payment → `book-payments.ts`; a reversal → `reversePayment`; a reinstatement →
+ * `reinstateReversal`; a refund → `refundPayment` (or `refundCustomerCredit` when the vendor names no payment) and the
+ * transitions to its state; an adjustment → `adjustBalance`; a balance snapshot → nothing
+ * (reconciliation only). A changed record changes only what the ledger allows (names, references,
+ * forward state transitions); anything else — an amount of posted money, a state the lifecycle
+ * cannot reach — is left as it is and said in the `migrated` record's `skipped`, where
+ * reconciliation reports it.
  */
 import {
   Balances,
-  Collections,
-  type CurrencyCode,
-  CustomerId,
-  DocumentId,
+  DialectRecords,
   Documents,
   formatMinorUnits,
   Parties,
-  PaymentId,
-  type PaymentState,
   Payments,
-  PresetId,
-  RefundId,
   type RefundState,
   Refunds
 } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import type {
   AdjustmentRecord,
   BalanceRecord,
+  BillingEntityRecord,
   CustomerRecord,
   DocumentRecord,
-  PaymentRecord,
   RefundRecord,
+  ReinstatementRecord,
   ReversalRecord,
-  SourceRecord,
-  VendorId
+  SourceRecord
 } from "../sources/source-model.ts"
 import { externalRefOf, minorUnits } from "../sources/source-model.ts"
-import type { LedgerKind, Migrated, readMigrated } from "./migrated-records.ts"
+import { billingEntityOf, bookPayment } from "./book-payments.ts"
+import {
+  type Booked,
+  type BookingContext,
+  BookingRefused,
+  clip,
+  customerId,
+  documentId,
+  ledgerIdOf,
+  optionalLedgerIdOf,
+  paymentId,
+  refundId,
+  reversalId
+} from "./booking-context.ts"
+import type { Migrated } from "./migrated-records.ts"
 
-const customerId = Schema.decodeSync(CustomerId)
-const paymentId = Schema.decodeSync(PaymentId)
-const documentId = Schema.decodeSync(DocumentId)
-const refundId = Schema.decodeSync(RefundId)
-export const presetId = Schema.decodeSync(PresetId)
+export { presetKeyOf } from "./book-payments.ts"
+export { type Booked, type BookingContext, BookingRefused, presetId } from "./booking-context.ts"
 
-/** Raised when a record cannot be booked at all (the run fails with this message, nothing of the record booked). */
-export class BookingRefused extends Schema.TaggedError<BookingRefused>()("BookingRefused", {
-  message: Schema.String
-}) {}
+// ---------------------------------------------------------------- billing entities
 
-export interface BookingContext {
-  readonly vendor: VendorId
-  readonly vendorTitle: string
-  readonly runId: string
-  /**
-   * The `migrated` record under a key (`customer/17`): what the sink already knows of this run's
-   * committed and in-flight batch, else read from the ledger.
-   */
-  readonly lookup: (key: string) => ReturnType<typeof readMigrated>
-  /** Preset ids by vendor method/type text (created on first use, outside the record's unit). */
-  readonly presets: { readonly method: ReadonlyMap<string, number>; readonly type: ReadonlyMap<string, number> }
-}
-
-/** What booking one record produced: the `migrated` record's content. */
-export interface Booked {
-  readonly ledgerKind: LedgerKind
-  readonly ledgerId: number | null
-  readonly ledgerIds?: ReadonlyArray<number>
-  readonly customerId: number | null
-  readonly paymentId: number | null
-  readonly skipped: string | null
-  readonly extra?: Readonly<Record<string, unknown>>
-}
-
-const clip = (text: string | null, max: number) => (text === null ? null : text.slice(0, max))
-
-/** The ledger object another source record became, or a refusal naming it. */
-const ledgerIdOf = (context: BookingContext, key: string, what: string) =>
-  Effect.flatMap(context.lookup(key), (migrated) =>
-    migrated === null || migrated.data.ledgerId === null
-      ? Effect.fail(new BookingRefused({ message: `${what}: ${key} was not booked before it` }))
-      : Effect.succeed(migrated.data.ledgerId)
-  )
-
-const optionalLedgerIdOf = (context: BookingContext, key: string) =>
-  Effect.map(context.lookup(key), (migrated) => migrated?.data.ledgerId ?? null)
+/**
+ * A vendor's billing entity (Silver's provider): `createBillingEntity` with its name, email and
+ * flow, and what the ledger has no field for saved as the vendor's dialect keeps it (its own
+ * record, keyed by the billing entity's ledger id). Changed → the dialect record follows; the
+ * ledger has no billing entity edits.
+ */
+const bookBillingEntity = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: BillingEntityRecord,
+  before: Migrated | null
+) {
+  const id =
+    before !== null && before.data.ledgerId !== null
+      ? before.data.ledgerId
+      : (yield* (yield* Parties).createBillingEntity({
+          name: record.name.slice(0, 200),
+          email: clip(record.email, 254),
+          ...(record.flow === null ? {} : { flow: record.flow })
+        })).id
+  if (record.dialectRecord !== null) {
+    yield* (yield* DialectRecords).saveDialectRecord({
+      dialect: context.vendor,
+      kind: record.dialectRecord.kind,
+      key: String(id),
+      data: { ...record.dialectRecord.data }
+    })
+  }
+  return {
+    ledgerKind: "billing-entity",
+    ledgerId: id,
+    customerId: null,
+    paymentId: null,
+    skipped: before !== null ? "the ledger has no billing entity edits: only the vendor's details follow" : null
+  } satisfies Booked
+})
 
 // ---------------------------------------------------------------- customers
 
@@ -173,10 +174,12 @@ const bookDocument = Effect.fnUntraced(function* (
       skipped: `${context.vendorTitle} shows no total for ${record.documentKind} ${record.sourceId}: not issued in the ledger (its allocations are not booked)`
     } satisfies Booked
   }
+  const billingEntity = yield* billingEntityOf(context, record.billingEntitySourceId, `document ${record.sourceId}`)
   const documents = yield* Documents
   const document = yield* documents.issueDocument({
     kind: record.documentKind,
     customerId: customerId(owner),
+    ...(billingEntity === null ? {} : { billingEntityId: billingEntity }),
     total: record.total,
     ...(record.currency === null ? {} : { currency: record.currency }),
     ...(record.number === null ? {} : { number: record.number.slice(0, 40) }),
@@ -190,143 +193,6 @@ const bookDocument = Effect.fnUntraced(function* (
     customerId: owner,
     paymentId: null,
     skipped: null
-  } satisfies Booked
-})
-
-// ---------------------------------------------------------------- payments
-
-/** Moves a payment from the ledger state `from` towards the source's; returns what could not be done. */
-const advancePayment = Effect.fnUntraced(function* (id: number, from: PaymentState, record: PaymentRecord) {
-  const payments = yield* Payments
-  const collections = yield* Collections
-  const paymentIdValue = paymentId(id)
-  const to = record.state
-  if (from === to) return null
-  const postedOn = record.postedDate ?? record.paymentDate
-  if (from === "draft") {
-    if (to === "posted")
-      yield* payments.postPayment({
-        paymentId: paymentIdValue,
-        ...(postedOn === null ? {} : { postedOn }),
-        ...(record.postedAt === undefined ? {} : { postedAt: new Date(record.postedAt) })
-      })
-    else if (to === "pending")
-      yield* collections.requestCollection({ paymentId: paymentIdValue, method: "direct-debit" })
-    else if (to === "rejected")
-      yield* payments.rejectPayment({
-        paymentId: paymentIdValue,
-        reason: record.vendorState.slice(0, 500) || "rejected"
-      })
-    else if (to === "cancelled") yield* payments.cancelPayment({ paymentId: paymentIdValue, reason: null })
-    else return `cannot take a ${from} payment back to ${to}`
-    return null
-  }
-  if (from === "pending") {
-    if (to === "posted") yield* collections.markCollected({ paymentId: paymentIdValue })
-    else if (to === "rejected")
-      yield* collections.failCollection({ paymentId: paymentIdValue, reason: record.vendorState })
-    else return `the ledger cannot move a pending payment to ${to}`
-    return null
-  }
-  return `the ledger cannot move a ${from} payment to ${to} (the source says ${record.vendorState})`
-})
-
-const bookAllocations = Effect.fnUntraced(function* (
-  context: BookingContext,
-  record: PaymentRecord,
-  id: number,
-  currency: CurrencyCode
-) {
-  const documents = yield* Documents
-  const payments = yield* Payments
-  const skipped: Array<string> = []
-  for (const allocation of record.allocations) {
-    const document = yield* optionalLedgerIdOf(context, `document/${allocation.documentSourceId}`)
-    if (document === null) {
-      skipped.push(`allocation to document ${allocation.documentSourceId} not booked (document not in the ledger)`)
-      continue
-    }
-    let amount: string | null = allocation.amount
-    if (amount === null) {
-      // The vendor links the document without an amount: what it still owes, up to what is left of the payment.
-      const detail = yield* payments.getPayment({ id: paymentId(id) })
-      const owed = (yield* documents.getDocument(documentId(document))).outstanding
-      const left = detail.payment.amount - detail.payment.allocatedAmount - detail.payment.reversedAmount
-      const minor = owed < left ? owed : left
-      if (minor <= 0n) continue
-      amount = formatMinorUnits(minor, currency)
-    } else if (minorUnits(amount, currency) <= 0n) continue
-    yield* documents.allocatePayment({
-      paymentId: paymentId(id),
-      allocations: [{ documentId: documentId(document), amount }]
-    })
-  }
-  return skipped
-})
-
-const bookPayment = Effect.fnUntraced(function* (
-  context: BookingContext,
-  record: PaymentRecord,
-  before: Migrated | null
-) {
-  const payments = yield* Payments
-  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `payment ${record.sourceId}`)
-  const references = {
-    reference: clip(record.reference, 200),
-    description: clip(record.description, 1000)
-  }
-  if (before !== null && before.data.ledgerId !== null) {
-    const current = (yield* payments.getPayment({ id: paymentId(before.data.ledgerId) })).payment
-    yield* payments.updatePayment({ paymentId: current.id, ...references })
-    const notes: Array<string> = []
-    const amount = minorUnits(record.amount, current.currency)
-    if (amount !== current.amount && current.state !== "draft") {
-      notes.push(
-        `amount changed at the source (${record.amount}); the ledger keeps ${formatMinorUnits(current.amount, current.currency)}`
-      )
-    } else if (amount !== current.amount) {
-      yield* payments.updatePayment({ paymentId: current.id, amount: record.amount })
-    }
-    const refused = yield* advancePayment(current.id, current.state, record)
-    if (refused !== null) notes.push(refused)
-    if (current.state !== "posted" && record.state === "posted") {
-      notes.push(...(yield* bookAllocations(context, record, current.id, current.currency)))
-    }
-    return {
-      ledgerKind: "payment",
-      ledgerId: current.id,
-      customerId: owner,
-      paymentId: current.id,
-      skipped: notes.length === 0 ? null : notes.join("; ")
-    } satisfies Booked
-  }
-  const methodId = record.method === null ? undefined : context.presets.method.get(record.method)
-  const typeId = record.type === null ? undefined : context.presets.type.get(record.type)
-  const direct = record.state === "posted" && (record.postedDate === null || record.postedDate === record.paymentDate)
-  const created = yield* payments.createPayment({
-    customerId: customerId(owner),
-    amount: record.amount,
-    ...(record.currency === null ? {} : { currency: record.currency }),
-    initialState: direct ? "posted" : "draft",
-    ...(record.paymentDate === null ? {} : { paymentDate: record.paymentDate }),
-    ...(record.receivedAt === undefined ? {} : { receivedAt: new Date(record.receivedAt) }),
-    ...(methodId === undefined ? {} : { methodId: presetId(methodId) }),
-    ...(typeId === undefined ? {} : { typeId: presetId(typeId) }),
-    ...references,
-    externalRef: externalRefOf(context.vendor, record),
-    sourceRecord: record.raw
-  })
-  const payment = created.payment
-  const notes: Array<string> = []
-  const refused = yield* advancePayment(payment.id, payment.state, record)
-  if (refused !== null) notes.push(refused)
-  if (record.state === "posted") notes.push(...(yield* bookAllocations(context, record, payment.id, payment.currency)))
-  return {
-    ledgerKind: "payment",
-    ledgerId: payment.id,
-    customerId: owner,
-    paymentId: payment.id,
-    skipped: notes.length === 0 ? null : notes.join("; ")
   } satisfies Booked
 })
 
@@ -359,6 +225,47 @@ const bookReversal = Effect.fnUntraced(function* (
   return {
     ledgerKind: "reversal",
     ledgerId: reversal?.id ?? null,
+    customerId: owner,
+    paymentId: target,
+    skipped: null
+  } satisfies Booked
+})
+
+/** A reversal undone at the source → `reinstateReversal` (of the reversal it names, else the latest active one). */
+const bookReinstatement = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: ReinstatementRecord,
+  before: Migrated | null
+) {
+  const target = yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `reinstatement ${record.sourceId}`)
+  const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `reinstatement ${record.sourceId}`)
+  const reversal =
+    record.reversalSourceId === null
+      ? null
+      : yield* ledgerIdOf(context, `reversal/${record.reversalSourceId}`, `reinstatement ${record.sourceId}`)
+  if (before !== null) {
+    return {
+      ledgerKind: before.data.ledgerKind,
+      ledgerId: before.data.ledgerId,
+      customerId: owner,
+      paymentId: target,
+      skipped: before.data.skipped ?? null
+    } satisfies Booked
+  }
+  const detail = yield* (yield* Payments).reinstateReversal({
+    paymentId: paymentId(target),
+    ...(reversal === null ? {} : { reversalId: reversalId(reversal) })
+  })
+  // The reversal undone: the one named, else the one reinstated last.
+  const undone =
+    reversal ??
+    [...detail.reversals]
+      .filter((item) => item.reinstatedAt !== null)
+      .sort((a, b) => (b.reinstatedAt?.getTime() ?? 0) - (a.reinstatedAt?.getTime() ?? 0) || b.id - a.id)[0]?.id ??
+    null
+  return {
+    ledgerKind: "reversal",
+    ledgerId: undone,
     customerId: owner,
     paymentId: target,
     skipped: null
@@ -502,12 +409,16 @@ const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record
 /** Books one source record (new, or changed since `before`); the caller saves the `migrated` record in the same unit. */
 export const bookRecord = (context: BookingContext, record: SourceRecord, before: Migrated | null) => {
   switch (record.kind) {
+    case "billing-entity":
+      return bookBillingEntity(context, record, before)
     case "customer":
       return bookCustomer(context, record, before)
     case "document":
       return bookDocument(context, record, before)
     case "payment":
       return bookPayment(context, record, before)
+    case "reinstatement":
+      return bookReinstatement(context, record, before)
     case "reversal":
       return bookReversal(context, record, before)
     case "refund":

@@ -4,7 +4,8 @@
  * number) and the ledger's own objects under the ledger's ids and numbers, in the same space. So
  * after booking, the ledger's counters are moved past the largest numeric vendor id and number of
  * each kind it booked (`LedgerUnits.reserveIds`, which never lowers a counter): an object created
- * after the migration cannot take an id or number a migrated object is shown under.
+ * after the migration cannot take an id or number a migrated object is shown under. Vendor ids of
+ * balance movement rows (a record's `movement` alias) are no ledger object's id and move nothing.
  */
 import { type IdSpace, LedgerUnits, type SequenceName } from "@paybridge/core"
 import { Effect } from "effect"
@@ -28,13 +29,17 @@ export const idsToReserve = (migrated: Iterable<Migrated>): Map<IdSpace | Sequen
     const source = data.source
     const sourceId = key.slice(key.indexOf("/") + 1)
     const aliases = (source.aliases ?? {}) as Readonly<Record<string, unknown>>
+    // A vendor id that is a balance movement row's (Elevate's reversals: `1000000000000 + entry`) names
+    // no object of the ledger kind: dialects show movement rows under the ledger's own entries.
+    if (aliases.movement === sourceId) continue
     switch (data.ledgerKind) {
       case "customer":
         see("customers", numeric(sourceId))
         see("customer-number", numeric(source.number))
         break
       case "document":
-        see("documents", numeric(sourceId))
+        // Silver's two document sequences (`invoice:<id>`, `proforma:<id>`): its unpaid rows show the id.
+        see("documents", numeric(sourceId, /^(?:invoice:|proforma:)?(\d{1,15})$/u))
         see("document-number", numeric(source.number))
         break
       case "payment":

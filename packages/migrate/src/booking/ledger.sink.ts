@@ -13,7 +13,8 @@
  * record), so one refused record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
  * reach, an amount the currency cannot hold) is kept with the refusal and retried on the next run;
  * the run's refusals are listed in the summary and the reconciliation report. Payment method and
- * type presets are found by code or name and created once when missing. At the end (`close`) the
+ * type presets are found by the vendor's code where it shows one (else by code or name) and
+ * created once when missing. At the end (`close`) the
  * ledger's ids and numbers are moved past every numeric vendor id booked, so new objects cannot
  * take an id a migrated one is shown under (`id-reservation.ts`).
  */
@@ -21,7 +22,7 @@ import { CustomerId, LedgerUnits, type Page, Parties, type PaymentPreset } from 
 import { Cause, Effect, Schema } from "effect"
 import type { RecordSink, SinkRecord } from "../import/record-sink.ts"
 import type { VendorId } from "../sources/source-model.ts"
-import { type Booked, type BookingContext, bookRecord } from "./book-records.ts"
+import { type Booked, type BookingContext, bookRecord, presetKeyOf } from "./book-records.ts"
 import { reserveMigratedIds } from "./id-reservation.ts"
 import type { LedgerCheckpoint } from "./ledger.checkpoint.ts"
 import type { Ledger, MigrationServices } from "./ledger-runtime.ts"
@@ -84,6 +85,7 @@ const presetsOf = (kind: "method" | "type") =>
       const page: Page<PaymentPreset> = yield* parties.listPresets(kind, { cursor, limit: 1000 })
       for (const preset of page.items) {
         found.set(preset.code.toLowerCase(), preset.id)
+        found.set(`code:${preset.code}`, preset.id)
         found.set(preset.name, preset.id)
       }
       cursor = page.nextCursor
@@ -96,26 +98,30 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
   const presets = { method: await ledger.run(presetsOf("method")), type: await ledger.run(presetsOf("type")) }
   const refusals = new Map<string, string>()
 
-  /** Makes sure every method/type the batch names has a preset (outside the records' units). */
+  /**
+   * Makes sure every method/type the batch names has a preset (outside the records' units): by the
+   * vendor's code where it shows one (created with that code and the vendor's name), else by name.
+   */
   const ensurePresets = async (records: ReadonlyArray<SinkRecord>) => {
     for (const { record } of records) {
       if (record.kind !== "payment") continue
       for (const kind of ["method", "type"] as const) {
-        const text = record[kind]
-        if (text === null || presets[kind].has(text)) continue
-        const code = presetCodeOf(text)
-        const known = presets[kind].get(code)
+        const wanted = presetKeyOf(record, kind)
+        if (wanted === null || presets[kind].has(wanted.key)) continue
+        const code = wanted.code ?? presetCodeOf(wanted.name)
+        const known = presets[kind].get(wanted.code === null ? code : `code:${code}`)
         const id =
           known ??
           (
             await ledger.run(
               Effect.flatMap(Parties, (parties) =>
-                parties.createPreset({ kind, code, name: text.slice(0, 200) || code })
+                parties.createPreset({ kind, code, name: wanted.name.slice(0, 200) || code })
               )
             )
           ).id
-        presets[kind].set(text, id)
-        presets[kind].set(code, id)
+        presets[kind].set(wanted.key, id)
+        presets[kind].set(`code:${code}`, id)
+        if (wanted.code === null) presets[kind].set(code, id)
       }
     }
   }
@@ -160,6 +166,7 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
         customerId: booked.customerId,
         paymentId: booked.paymentId,
         data: {
+          ...booked.extra,
           fingerprint,
           ledgerKind: booked.ledgerKind,
           ledgerId: booked.ledgerId,

@@ -13,7 +13,15 @@ import type { SourceRecord, VendorId } from "../sources/source-model.ts"
 export const migratedKind = "migrated"
 
 /** What a source record became in the ledger. */
-export type LedgerKind = "customer" | "document" | "payment" | "reversal" | "refund" | "adjustment" | "none"
+export type LedgerKind =
+  | "billing-entity"
+  | "customer"
+  | "document"
+  | "payment"
+  | "reversal"
+  | "refund"
+  | "adjustment"
+  | "none"
 
 export interface MigratedData {
   readonly fingerprint: string
@@ -26,6 +34,8 @@ export interface MigratedData {
   readonly skipped?: string | null
   /** The source record as normalised (amounts, states) — reconciliation's "at the source". */
   readonly source: Readonly<Record<string, unknown>>
+  /** A payment's allocations: the vendor's allocation id → the ledger allocation it became (the shadow's id table). */
+  readonly allocations?: ReadonlyArray<{ readonly sourceId: string; readonly ledgerId: number }>
   readonly [field: string]: unknown
 }
 
@@ -75,13 +85,19 @@ const mapTexts = (value: unknown, map: (text: string) => string): unknown =>
 const toStore = (data: MigratedData): MigratedData => ({
   ...data,
   fingerprint: storedFingerprint(data.fingerprint),
-  source: mapTexts(data.source, encodeText) as MigratedData["source"]
+  source: mapTexts(data.source, encodeText) as MigratedData["source"],
+  ...(data.allocations === undefined
+    ? {}
+    : { allocations: mapTexts(data.allocations, encodeText) as NonNullable<MigratedData["allocations"]> })
 })
 
 const fromStore = (data: MigratedData): MigratedData => ({
   ...data,
   ...(typeof data.fingerprint === "string" ? { fingerprint: fingerprintFromStore(data.fingerprint) } : {}),
-  ...(data.source === undefined ? {} : { source: mapTexts(data.source, decodeText) as MigratedData["source"] })
+  ...(data.source === undefined ? {} : { source: mapTexts(data.source, decodeText) as MigratedData["source"] }),
+  ...(data.allocations === undefined
+    ? {}
+    : { allocations: mapTexts(data.allocations, decodeText) as NonNullable<MigratedData["allocations"]> })
 })
 
 /** The `migrated` record under `key`, or null. */

@@ -151,6 +151,8 @@ const sourceTallies = (migrated: ReadonlyArray<Migrated>, currencies: ReadonlyMa
   }
   for (const record of migrated) {
     const source = record.data.source as Readonly<Record<string, unknown>>
+    // A billing entity is no customer's.
+    if (source.kind === "billing-entity") continue
     const customer = String(source.customerSourceId ?? source.sourceId)
     const currency =
       (typeof source.currency === "string" ? (source.currency as CurrencyCode) : null) ??
@@ -161,6 +163,10 @@ const sourceTallies = (migrated: ReadonlyArray<Migrated>, currencies: ReadonlyMa
       tally.reversals++
       // No amount shown: the whole amount left of the payment (what the ledger books).
       tally.reversed += amount(source.amount, currency) ?? paymentAmounts.get(String(source.paymentSourceId)) ?? 0n
+    } else if (source.kind === "reinstatement") {
+      // A reversal undone: the ledger counts only the active ones.
+      tally.reversals--
+      tally.reversed -= amount(source.amount, currency) ?? 0n
     } else if (source.kind === "refund" && !isVoidRefundState(source.state as Refund["state"])) {
       tally.refunds++
       tally.refunded += amount(source.amount, currency) ?? 0n

@@ -1,16 +1,27 @@
 /**
  * The id table of a shadow rehearsal: what the import recorded about each migrated object — the
- * vendor's id (`sourceId`, per source kind: customer, document, payment, reversal, refund), the
- * other ids the vendor showed for it (aliases: CRM.COM's `number` and `reference_number` …), the
- * ledger id it was booked as and the ledger object's public id (what CRM.COM's dialect shows) —
- * held in memory, looked up both ways. The shadow's id mapping turns the vendor ids of a mirrored
- * request into Paybridge's and Paybridge's ids in the answer back into the vendor's; which ids of
- * which requests and answers are of which kind, and in which form, is each vendor's rule
- * (`sources/<vendor>/<vendor>.shadow.ts`). Loaded from the ledger by `booking/shadow-id-table.load.ts`.
+ * vendor's id (`sourceId`, per source kind: billing entity, customer, document, payment, reversal,
+ * refund, a payment's allocations to documents — LogiSense's invoice disbursements, Elevate's
+ * invoice payments —, and the balance entries of movements the vendor shows as rows of their own —
+ * Elevate's), the other ids the vendor showed for it (aliases: CRM.COM's `number` and
+ * `reference_number` …), the ledger id it was booked as and the ledger object's public id (what
+ * CRM.COM's dialect shows) — held in memory, looked up both ways. The shadow's id mapping turns
+ * the vendor ids of a mirrored request into Paybridge's and Paybridge's ids in the answer back
+ * into the vendor's; which ids of which requests and answers are of which kind, and in which form,
+ * is each vendor's rule (`sources/<vendor>/<vendor>.shadow.ts`). Loaded from the ledger by
+ * `booking/shadow-id-table.load.ts`.
  */
 
 /** The source kinds whose ids a client may hold. */
-export type ShadowIdKind = "customer" | "document" | "payment" | "reversal" | "refund"
+export type ShadowIdKind =
+  | "billing-entity"
+  | "customer"
+  | "document"
+  | "payment"
+  | "reversal"
+  | "refund"
+  | "allocation"
+  | "balance-entry"
 
 export interface ShadowIdEntry {
   readonly kind: ShadowIdKind

@@ -1,8 +1,9 @@
 /**
- * The normalised source records every vendor reader yields: customers (accounts), documents,
- * payments with their allocations, reversals, refunds, balance adjustments and balance snapshots,
- * each with the vendor's own id (`sourceId`), the customer it belongs to, exact decimal amounts
- * (major units as the vendor wrote them, never a float) and the raw vendor record it came from.
+ * The normalised source records every vendor reader yields: billing entities (Silver's providers),
+ * customers (accounts), documents, payments with their allocations, reversals, refunds, balance
+ * adjustments and balance snapshots, each with the vendor's own id (`sourceId`), the customer it
+ * belongs to, exact decimal amounts (major units as the vendor wrote them, never a float) and the
+ * raw vendor record it came from.
  * What a vendor does not show is `null`, never guessed; what the vendor's view leaves ambiguous is
  * said in `notes`. The booking side (phase 2) turns these into ledger commands; this module knows
  * nothing of the ledger.
@@ -48,6 +49,20 @@ export interface CustomerRecord extends RecordBase {
   readonly creditLimit: Amount | null
 }
 
+/**
+ * A billing entity the vendor bills under (Silver's provider). What the ledger has no field for is
+ * kept, as the vendor's dialect keeps it, in that dialect's own record (`dialectRecord`: its kind
+ * and data, saved under the billing entity's ledger id). `customerSourceId` is empty: it is no
+ * customer's.
+ */
+export interface BillingEntityRecord extends RecordBase {
+  readonly kind: "billing-entity"
+  readonly name: string
+  readonly email: string | null
+  readonly flow: "proforma" | "invoice" | null
+  readonly dialectRecord: { readonly kind: string; readonly data: Readonly<Record<string, ExactJson>> } | null
+}
+
 export interface DocumentRecord extends RecordBase {
   readonly kind: "document"
   readonly documentKind: SourceDocumentKind
@@ -59,6 +74,8 @@ export interface DocumentRecord extends RecordBase {
   readonly dueDate: string | null
   /** The vendor's document state as shown (`issued`, `POSTED` …), or null. */
   readonly vendorState: string | null
+  /** The vendor's billing entity the document is under (Silver's provider), by its source id. */
+  readonly billingEntitySourceId?: string | null
 }
 
 export interface SourceAllocation {
@@ -89,7 +106,42 @@ export interface PaymentRecord extends RecordBase {
   readonly allocations: ReadonlyArray<SourceAllocation>
   /** Present when the vendor shows an amount already reversed (Silver shows amount − reversed). */
   readonly reversedAmount: Amount | null
+  /**
+   * The state of the payment's latest collection, where the vendor shows it (Billing Platform (UK)'s
+   * `Collection Pending` / `Collected` / `Collection Failed` / `Collection Cancelled`): the booking
+   * replays it through the ledger's collection commands, so the payment shows the same status.
+   */
+  readonly collection?: SourceCollectionState
+  /** The vendor's code of the payment method / type preset (CRM.COM `alternative_code`), where it shows one. */
+  readonly methodCode?: string | null
+  readonly typeCode?: string | null
+  /** Why a rejected payment was rejected, as the vendor shows it (CRM.COM `rejection_reason.name`). */
+  readonly rejectionReason?: string | null
+  /** The vendor's billing entity the payment is under (Silver's provider), by its source id. */
+  readonly billingEntitySourceId?: string | null
+  /**
+   * What the vendor shows of the payment that the ledger has no field for and the vendor's dialect
+   * keeps in its own `payment` dialect record (CRM.COM's gateway attempt: `payment_gateway_reference_number`,
+   * `processed_by_payment_gateway`; LogiSense's `isManual`, gateway transaction, a `null` `baseAmount`);
+   * saved (merged) under the payment's public id, or its ledger id where that dialect keys its
+   * records so (`dialectRecordKey`).
+   */
+  readonly dialectAttributes?: Readonly<Record<string, unknown>>
+  /** The key the vendor's dialect keeps its `payment` record under: the public id (default) or the ledger id (LogiSense). */
+  readonly dialectRecordKey?: "publicId" | "ledgerId"
+  /**
+   * Named vendor objects the attributes refer to, saved as the vendor's dialect records as they are
+   * (`{ dialect: <vendor>, kind, key, data }`: LogiSense's payment transactions and their names).
+   */
+  readonly dialectReferences?: ReadonlyArray<{
+    readonly kind: string
+    readonly key: string
+    readonly data: Readonly<Record<string, unknown>>
+  }>
 }
+
+/** The ledger's collection states. */
+export type SourceCollectionState = "requested" | "collected" | "cancelled" | "failed"
 
 export interface ReversalRecord extends RecordBase {
   readonly kind: "reversal"
@@ -98,6 +150,16 @@ export interface ReversalRecord extends RecordBase {
   readonly amount: Amount | null
   readonly effectiveDate: string | null
   readonly reason: string | null
+}
+
+/** A reversal undone (the payment's money stands again): Elevate's `payment <id> reinstated` movement. */
+export interface ReinstatementRecord extends RecordBase {
+  readonly kind: "reinstatement"
+  readonly paymentSourceId: string
+  /** The reversal it undoes (its source id), or null: the payment's latest reversal still active. */
+  readonly reversalSourceId: string | null
+  /** What stands again, as shown. */
+  readonly amount: Amount
 }
 
 export interface RefundRecord extends RecordBase {
@@ -130,20 +192,24 @@ export interface BalanceRecord extends RecordBase {
 }
 
 export type SourceRecord =
+  | BillingEntityRecord
   | CustomerRecord
   | DocumentRecord
   | PaymentRecord
   | ReversalRecord
+  | ReinstatementRecord
   | RefundRecord
   | AdjustmentRecord
   | BalanceRecord
 
 export type SourceKind = SourceRecord["kind"]
 export const sourceKinds: ReadonlyArray<SourceKind> = [
+  "billing-entity",
   "customer",
   "document",
   "payment",
   "reversal",
+  "reinstatement",
   "refund",
   "adjustment",
   "balance"
@@ -186,6 +252,24 @@ export const amountOf = (value: unknown, what: string): Amount => {
 /** Like {@link amountOf}, null for null/absent. */
 export const optionalAmountOf = (value: unknown, what: string): Amount | null =>
   value === null || value === undefined ? null : amountOf(value, what)
+
+/** `a + b` of two amounts, exactly (as many decimals as the longer one). */
+export const addAmounts = (a: Amount, b: Amount): Amount => {
+  const parts = [a, b].map((amount) => {
+    const match = decimalPattern.exec(amount)
+    if (match === null) throw new SourceFormatError(`not an exact amount: ${amount}`)
+    const [, sign = "", whole = "0", fraction = ""] = match
+    return { sign, whole, fraction }
+  })
+  const scale = Math.max(...parts.map((part) => part.fraction.length))
+  const sum = parts.reduce((total, { sign, whole, fraction }) => {
+    const value = BigInt(whole + fraction.padEnd(scale, "0"))
+    return total + (sign === "-" ? -value : value)
+  }, 0n)
+  const digits = (sum < 0n ? -sum : sum).toString().padStart(scale + 1, "0")
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`
+  return sum < 0n ? `-${text}` : text
+}
 
 /** `-x` for an amount. */
 export const negateAmount = (amount: Amount): Amount =>

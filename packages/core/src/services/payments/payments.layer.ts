@@ -37,12 +37,13 @@ import { paymentTransition, refused } from "../shared/lifecycle-steps.ts"
 import { afterGatewayCall, detailOf, noChildren, paymentDetail } from "../shared/payment-detail.ts"
 import {
   availablePreset,
+  insertPaymentRecords,
   oldestFirstAllocations,
   openPayment,
   parseAllocationRequests
 } from "../shared/payment-opening.ts"
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
-import { currentPrincipal, found, inScope, lockCustomer } from "../shared/record-access.ts"
+import { currentPrincipal, found, inScope, lockCustomerFor } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
 import { PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
 
@@ -62,14 +63,20 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       const store = yield* LedgerStore
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
-      const createPayment = Effect.fn("Payments.createPayment")(function* (input: C.CreatePaymentInput) {
+      const createPayment = Effect.fn("Payments.createPayment")(function* (
+        input: C.CreatePaymentInput | C.CreatePaymentForInput
+      ) {
         return yield* afterGatewayCall(
           yield* mutation(
             "createPayment",
             input,
             PaymentDetail,
             Effect.gen(function* () {
-              const customer = yield* lockCustomer(input.customerId)
+              // The customer and the presets the payment names, in the lock's one statement.
+              const { customer, presets } = yield* lockCustomerFor(
+                "customer" in input ? input.customer : { id: input.customerId },
+                [input.methodId, input.typeId].filter((id) => id != null)
+              )
               const currency = yield* ensureCurrency(input.currency, customer)
               const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
               const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
@@ -77,14 +84,25 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
                 : explicit
               const {
-                customerId: _customerId,
                 currency: _currency,
                 amount: _amount,
                 allocations: _allocations,
                 allocateOldestFirst: _allocateOldestFirst,
-                ...rest
+                ...fields
               } = input
-              const created = yield* openPayment(customer, { ...rest, amount, allocations })
+              const {
+                customerId: _customerId,
+                customer: _customer,
+                records,
+                ...rest
+              } = fields as typeof fields & {
+                readonly customerId?: unknown
+                readonly customer?: unknown
+                readonly records?: ReadonlyArray<C.NewPaymentRecord> | undefined
+              }
+              const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets)
+              // A dialect's records of the new payment (its vendor attributes), in the same unit.
+              if (records !== undefined) yield* insertPaymentRecords(created, records)
               // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
               return created.gatewayId === null && allocations.length === 0
                 ? detailOf(created, noChildren)

@@ -49,8 +49,9 @@ export interface PaymentViewDetail {
 type Method<A, E> = Effect.Effect<A, E, CommandContext>
 
 export interface PaymentsShape {
+  /** Names its customer by id, or (`CreatePaymentForInput`) by number or public id, found by the lock. */
   readonly createPayment: (
-    input: C.CreatePaymentInput
+    input: C.CreatePaymentInput | C.CreatePaymentForInput
   ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   /** Amount, date, method and type only while draft; references any time. */
   readonly updatePayment: (input: C.UpdatePaymentInput) => Method<Payment, CommandFailure | ValidationFailed | NotFound>

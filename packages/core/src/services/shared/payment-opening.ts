@@ -11,6 +11,7 @@ import { Conflict, validationFailed } from "../../errors.ts"
 import { type ExternalRef, newPublicId, type Page, toBusinessDate } from "../../model/common.ts"
 import type { DocumentId, PresetId } from "../../model/ids.ts"
 import type { Customer, Document, Payment, PaymentPreset } from "../../model/records.ts"
+import { maskCardNumbersDeep } from "../../model/text.ts"
 import { LedgerStore, type New } from "../../ports/ledger-store.ts"
 import { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
@@ -32,10 +33,18 @@ export type NewPaymentSpec = Omit<C.CreatePaymentInput, "customerId" | "currency
   readonly allocations: ReadonlyArray<AllocationRequest>
 }
 
-/** A preset of the given kind that is available (a payment method or type named by a command). */
-export const availablePreset = (id: PresetId, kind: PaymentPreset["kind"], path: FieldPath) =>
+/**
+ * A preset of the given kind that is available (a payment method or type named by a command);
+ * taken from `known` (presets the command read already, e.g. with its customer lock) when there.
+ */
+export const availablePreset = (
+  id: PresetId,
+  kind: PaymentPreset["kind"],
+  path: FieldPath,
+  known: ReadonlyArray<PaymentPreset> = []
+) =>
   Effect.gen(function* () {
-    const row = yield* existingPreset(id)
+    const row = known.find((preset) => preset.id === id) ?? (yield* existingPreset(id))
     if (row.kind !== kind) {
       return yield* validationFailed(path, `preset ${id} is a payment ${row.kind}, not a ${kind}`)
     }
@@ -47,13 +56,14 @@ export const availablePreset = (id: PresetId, kind: PaymentPreset["kind"], path:
  * Creates a payment for a locked customer (`customer`: the row read under the lock, unchanged
  * since): validates references and allocations first, then inserts it posted (nothing to
  * allocate), or as a draft and allocates and posts it, or books its gateway charge (pending).
+ * `presets`: payment presets read already (with the lock), so the ones named are not read again.
  */
-export const openPayment = (customer: Customer, spec: NewPaymentSpec) =>
+export const openPayment = (customer: Customer, spec: NewPaymentSpec, presets: ReadonlyArray<PaymentPreset> = []) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const context = yield* CommandContext
-    const method = spec.methodId == null ? null : yield* availablePreset(spec.methodId, "method", ["methodId"])
-    const paymentType = spec.typeId == null ? null : yield* availablePreset(spec.typeId, "type", ["typeId"])
+    const method = spec.methodId == null ? null : yield* availablePreset(spec.methodId, "method", ["methodId"], presets)
+    const paymentType = spec.typeId == null ? null : yield* availablePreset(spec.typeId, "type", ["typeId"], presets)
     const billingEntityId = spec.billingEntityId === undefined ? customer.billingEntityId : spec.billingEntityId
     if (billingEntityId !== null) {
       yield* existingBillingEntity(billingEntityId)
@@ -272,4 +282,36 @@ export const oldestFirstAllocations = (
       cursor = page.nextCursor
     }
     return planned
+  })
+
+/**
+ * Inserts a dialect's records of a payment created in this unit (`CreatePaymentForInput.records`),
+ * each keyed by the payment's public id, one statement apiece: the payment was just created for its
+ * locked customer in the principal's scope, so nothing needs reading first. Card numbers in their
+ * data are masked like every other record's. A key taken already (a concurrent save under the new
+ * public id) is a concurrent modification, as in `saveDialectRecord`.
+ */
+export const insertPaymentRecords = (payment: Payment, records: ReadonlyArray<C.NewPaymentRecord>) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const at = yield* now
+    for (const record of records) {
+      yield* store.dialectRecords
+        .insert({
+          dialect: record.dialect,
+          kind: record.kind,
+          key: payment.publicId,
+          customerId: payment.customerId,
+          paymentId: payment.id,
+          data: maskCardNumbersDeep(record.data) as Readonly<Record<string, unknown>>,
+          createdAt: at,
+          updatedAt: at
+        })
+        .pipe(
+          Effect.catchIf(
+            (error) => error instanceof Conflict && error.reason === "duplicate",
+            (error) => Effect.fail(new Conflict({ reason: "concurrent-modification", message: error.message }))
+          )
+        )
+    }
   })

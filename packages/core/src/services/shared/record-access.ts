@@ -6,7 +6,7 @@
  * `LedgerStore` and the `CommandContext` from its context.
  */
 import { Effect } from "effect"
-import { ensureCustomerInScope } from "../../auth/permissions.ts"
+import { canSeeCustomer, ensureCustomerInScope } from "../../auth/permissions.ts"
 import { type NotFound, notFound } from "../../errors.ts"
 import type { Principal } from "../../model/common.ts"
 import type {
@@ -18,7 +18,7 @@ import type {
   PresetId,
   RefundId
 } from "../../model/ids.ts"
-import { LedgerStore } from "../../ports/ledger-store.ts"
+import { type CustomerRef, LedgerStore } from "../../ports/ledger-store.ts"
 import { CommandContext } from "../command-context.ts"
 
 /** The principal the command runs as. */
@@ -75,6 +75,23 @@ export const lockCustomer = (id: CustomerId) =>
     inScope(id),
     Effect.flatMap(LedgerStore, (store) => Effect.flatMap(store.lockCustomer(id), found("customer", id)))
   )
+
+/**
+ * Locks the customer a unique key names, with the payment presets of `presetIds` read in the same
+ * statement (`LedgerStore.lockCustomerWith`). By id the scope is checked first, as `lockCustomer`
+ * does; by number or public id the lock finds the customer, and one outside the principal's scope
+ * is `NotFound` (another customer's number reveals nothing). Only inside a transaction.
+ */
+export const lockCustomerFor = Effect.fnUntraced(function* (ref: CustomerRef, presetIds: ReadonlyArray<PresetId>) {
+  if ("id" in ref) yield* inScope(ref.id)
+  const store = yield* LedgerStore
+  const shown = "id" in ref ? ref.id : "number" in ref ? ref.number : ref.publicId
+  const locked = yield* Effect.flatMap(store.lockCustomerWith(ref, presetIds), found("customer", shown))
+  if (!("id" in ref) && !canSeeCustomer(yield* currentPrincipal, locked.customer.id)) {
+    return yield* Effect.fail(notFound("customer", shown))
+  }
+  return locked
+})
 
 /** Locks the payment's customer, then returns the payment as it is under the lock. */
 export const lockPayment = Effect.fnUntraced(function* (id: PaymentId) {

@@ -5,8 +5,8 @@
  * of the whole ordered list, the total counts every match of the filters whatever the page, cursors
  * of an offset list walk it once without gaps, and a page past the end is empty with the right total.
  * Also the vendor-term filters (column comparisons, "no dialect record of a kind") and the children
- * of a page of payments read at once, and a page's annex (each row's customer, creator and dialect
- * record data) read in the page's own statement.
+ * of a page of payments read at once, and a page's annex (each row's customer, creator, first and
+ * last actors, dialect record data and its customer's) read in the page's own statement.
  */
 import {
   type Customer,
@@ -333,6 +333,80 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
         )
       )
       expect(plain).toEqual({ items: result.items, nextCursor: result.nextCursor, total: 50 })
+    })
+
+    it("brings each row's first and last actors, its record by public id and its customer's record along", async () => {
+      const seeded = await run(seed)
+      const [owned, other] = seeded.customers as [Customer, Customer]
+      const sort: ReadonlyArray<PaymentSortKey> = [{ field: "id", direction: "asc" }]
+      const expected = seeded.payments.filter((payment) => payment.customerId === owned.id).slice(0, 5)
+      const [twoEvents, oneEvent, withRecord] = expected as [Payment, Payment, Payment]
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const record = (key: string, customerId: Customer["id"], data: Record<string, unknown>, kind: string) =>
+            s.dialectRecords.insert({
+              dialect: "test-vendor",
+              kind,
+              key,
+              customerId,
+              paymentId: null,
+              data,
+              createdAt: at("2026-06-03T00:00:00.000Z"),
+              updatedAt: at("2026-06-03T00:00:00.000Z")
+            })
+          yield* record(withRecord.publicId, owned.id, { category: "kept" }, "payment")
+          // Keyed by the ledger id, not the public id: not this row's.
+          yield* record(String(twoEvents.id), owned.id, { wrong: true }, "payment")
+          yield* record(owned.publicId, owned.id, { owner: "Ada" }, "owner")
+          yield* record(other.publicId, other.id, { owner: "Other" }, "owner")
+          const events = [
+            [twoEvents, "payment.created", 41, "Ada Creator"],
+            [oneEvent, "payment.created", 43, "Only One"],
+            [twoEvents, "payment.posted", 42, "Someone Else"]
+          ] as const
+          for (const [payment, type, actorId, actorName] of events) {
+            yield* s.events.append(
+              newEvent({
+                type,
+                entity: "payment",
+                customerId: payment.customerId,
+                paymentId: payment.id,
+                actorId: actorId as UserId,
+                actorName
+              })
+            )
+          }
+          return yield* s.payments.list({
+            cursor: null,
+            limit: 5,
+            order: "id",
+            customerId: owned.id,
+            sort,
+            annex: {
+              firstAndLastActors: true,
+              record: { dialect: "test-vendor", kind: "payment", key: "payment-public-id" },
+              customerRecord: { dialect: "test-vendor", kind: "owner" }
+            }
+          })
+        })
+      )
+      expect(result.items).toEqual(expected)
+      for (const payment of expected) {
+        const annex = result.annex?.get(payment.id)
+        const first =
+          payment === twoEvents
+            ? { actorId: 41, actorName: "Ada Creator" }
+            : payment === oneEvent
+              ? { actorId: 43, actorName: "Only One" }
+              : null
+        const last = payment === twoEvents ? { actorId: 42, actorName: "Someone Else" } : first
+        expect(annex?.firstActor).toEqual(first)
+        expect(annex?.lastActor).toEqual(last)
+        expect(annex?.record).toEqual(payment === withRecord ? { category: "kept" } : null)
+        expect(annex?.customerRecord).toEqual({ owner: "Ada" })
+        expect(annex?.customer).toBeNull()
+      }
     })
   })
 }

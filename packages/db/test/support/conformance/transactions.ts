@@ -7,7 +7,16 @@ import { IdempotencyStore, LedgerStore, UserId } from "@paybridge/core"
 import { Cause, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
-import { at, newBalanceEntry, newCustomer, newDocument, newEvent, newPayment, unique } from "../store-fixtures.ts"
+import {
+  at,
+  newBalanceEntry,
+  newCustomer,
+  newDocument,
+  newEvent,
+  newPayment,
+  newPreset,
+  unique
+} from "../store-fixtures.ts"
 
 const store = LedgerStore
 
@@ -67,6 +76,38 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
       expect(Exit.isFailure(result.paymentStale) && Cause.squash(result.paymentStale.cause)).toMatchObject({
         _tag: "Conflict"
       })
+    })
+  })
+
+  describe("customer lock with presets (lockCustomerWith)", () => {
+    it("finds the customer by id, number or public id in a transaction, with the named presets that exist", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const customer = yield* s.customers.insert(newCustomer())
+          const method = yield* s.presets.insert(newPreset("method"))
+          const type = yield* s.presets.insert(newPreset("type", { available: false }))
+          const missing = (type.id + 100_000) as typeof type.id
+          const lockBy = (ref: Parameters<typeof s.lockCustomerWith>[0], ids: ReadonlyArray<typeof type.id>) =>
+            s.transaction(s.lockCustomerWith(ref, ids))
+          return {
+            customer,
+            method,
+            type,
+            byId: yield* lockBy({ id: customer.id }, []),
+            byNumber: yield* lockBy({ number: customer.number }, [method.id, type.id, missing]),
+            byPublicId: yield* lockBy({ publicId: customer.publicId }, [type.id, type.id]),
+            unknown: yield* lockBy({ number: unique("none") }, [method.id])
+          }
+        })
+      )
+      expect(result.byId).toEqual({ customer: result.customer, presets: [] })
+      expect(result.byNumber?.customer).toEqual(result.customer)
+      expect([...(result.byNumber?.presets ?? [])].sort((a, b) => a.id - b.id)).toEqual(
+        [result.method, result.type].sort((a, b) => a.id - b.id)
+      )
+      expect(result.byPublicId).toEqual({ customer: result.customer, presets: [result.type] })
+      expect(result.unknown).toBeNull()
     })
   })
 

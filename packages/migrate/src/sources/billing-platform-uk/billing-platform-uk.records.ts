@@ -4,7 +4,9 @@
  * from the operator). `status` is the array of active status names (the defaults of the
  * vendor's configurable presets): `Collection Pending` → pending, `Collection Failed` /
  * `Collection Cancelled` → draft again, `Draft` → draft (a payment not posted yet), anything else
- * → posted. A row `N` with `paymentReversedDate` has an active reversal of "the whole remaining
+ * → posted; the collection status (pending, collected, failed, cancelled) is kept as the payment's
+ * `collection`, which the booking replays through the ledger's collection commands. A row `N`
+ * with `paymentReversedDate` has an active reversal of "the whole remaining
  * amount" on that date (its amount is not shown). A partly reversed payment shows two rows: `N`,
  * valid, for what still stands, and `N-R` (status `Reversed`) for the part reversed — read as
  * payment N of both amounts together and a partial reversal of N for the `N-R` amount. A row with
@@ -23,6 +25,7 @@ import {
   type PaymentRecord,
   type RefundRecord,
   type ReversalRecord,
+  type SourceCollectionState,
   type SourcePaymentState,
   textOf
 } from "../source-model.ts"
@@ -48,6 +51,16 @@ const stateOf = (statuses: ReadonlyArray<string>): SourcePaymentState => {
   if (statuses.includes(names.collectionPending)) return "pending"
   if (statuses.includes(names.collectionFailed) || statuses.includes(names.collectionCancelled)) return "draft"
   return "posted"
+}
+
+/** The state of the payment's latest collection its status shows (a payment shows at most one), or undefined. */
+const collectionOf = (statuses: ReadonlyArray<string>): SourceCollectionState | undefined => {
+  const names = billingPlatformUkStatusNames
+  if (statuses.includes(names.collectionPending)) return "requested"
+  if (statuses.includes(names.collected)) return "collected"
+  if (statuses.includes(names.collectionFailed)) return "failed"
+  if (statuses.includes(names.collectionCancelled)) return "cancelled"
+  return undefined
 }
 
 export const isRefundRow = (row: Row): boolean => typeof row.id === "string" && row.id.startsWith("R")
@@ -96,6 +109,7 @@ export const billingPlatformUkPaymentRecord = (
   const id = idOf(row.id, "payment id")
   const statuses = statusesOf(row)
   const state = stateOf(statuses)
+  const collection = collectionOf(statuses)
   return {
     kind: "payment",
     sourceId: id,
@@ -123,7 +137,8 @@ export const billingPlatformUkPaymentRecord = (
     reference: textOf(row.ourReference),
     description: textOf(row.customerReference),
     allocations: [],
-    reversedAmount: null
+    reversedAmount: null,
+    ...(collection === undefined ? {} : { collection })
   }
 }
 

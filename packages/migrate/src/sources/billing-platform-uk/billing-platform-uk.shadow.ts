@@ -1,10 +1,10 @@
 /**
  * Billing Platform (UK) in the shadow proxy: GETs are reads; the API key header is the credential;
- * `requestId` of error bodies is volatile. Ids on migrated data: a customer id in the path
- * (`customers/<id>/payments/`) is the vendor's, Paybridge's is the ledger customer it was booked as;
- * refund rows are `R<n>` with the vendor's refund number on one side and the ledger refund id on the
- * other. Payment ids (`payments/<id>`, row `id`, `N-R`) need nothing: the dialect shows a migrated
- * payment under its vendor id.
+ * `requestId` of error bodies is volatile. Ids on migrated data: refund rows are `R<n>` with the
+ * vendor's refund number on one side and the ledger refund id on the other. Payment ids
+ * (`payments/<id>`, row `id`, `N-R`) and customer ids in the path (`customers/<id>/payments/`) need
+ * nothing: the dialect shows a migrated payment under its vendor id and finds a migrated customer by
+ * its vendor id.
  */
 import {
   isSafeMethod,
@@ -13,7 +13,6 @@ import {
   withoutCredentialHeaders
 } from "../../shadow/shadow-rules.ts"
 
-const customer: ShadowIdForm = { kind: "customer" }
 /** `R<n>`: the vendor's refund row id is the source id itself; Paybridge's wraps the ledger refund id. */
 const refundRow: ShadowIdForm = {
   kind: "refund",
@@ -26,7 +25,7 @@ export const billingPlatformUkShadow: ShadowRules = {
   stripCredentials: withoutCredentialHeaders,
   volatileFields: ["error.requestId"],
   ids: {
-    pathIds: [{ pattern: /^customers\/([^/]+)\//u, forms: [customer] }],
+    pathIds: [],
     queryIds: [],
     answerIds: [
       { field: "[].id", form: refundRow },

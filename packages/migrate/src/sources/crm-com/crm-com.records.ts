@@ -5,7 +5,9 @@
  * not how much of the payment went to it). States: DRAFT → draft, PENDING_VERIFICATION → pending,
  * POSTED → posted, REJECTED → rejected, CANCELLED → cancelled when it was never posted, else a
  * posted payment with a whole-amount reversal (CRM.COM's payment cancellation; `<id>/cancellation`).
- * A partial reversal does not show in CRM.COM at all. No currency is shown.
+ * A partial reversal does not show in CRM.COM at all. No currency is shown. The type and method
+ * presets are named with their `alternative_code` (booked under that code), a rejection with its
+ * `rejection_reason`, and a gateway payment's attempt fields are kept for the dialect's record.
  */
 import type { CurrencyCode } from "@paybridge/core"
 import { type ExactJson, isJsonObject } from "../../http/exact-json.ts"
@@ -35,6 +37,23 @@ const states: Readonly<Record<string, SourcePaymentState>> = {
 }
 
 const nameOf = (value: ExactJson | undefined): string | null => (isJsonObject(value) ? textOf(value.name) : null)
+const codeOf = (value: ExactJson | undefined): string | null =>
+  isJsonObject(value) ? textOf(value.alternative_code) : null
+
+/**
+ * The payment's gateway attempt as CRM.COM shows it (`processed_by_payment_gateway`,
+ * `payment_gateway_reference_number`, present only on gateway payments): the ledger migrates no
+ * gateway attempt, so they go to the CRM.COM dialect's own `payment` record, which shows them.
+ */
+const gatewayAttributesOf = (payment: Row): Record<string, string | null> => {
+  const attributes: Record<string, string | null> = {}
+  for (const field of ["processed_by_payment_gateway", "payment_gateway_reference_number"] as const) {
+    if (!(field in payment)) continue
+    const value = payment[field]
+    attributes[field] = typeof value === "string" ? value : null
+  }
+  return attributes
+}
 
 export const crmAccountOf = (payment: Row): Row => {
   const account = payment.accounts_receivable
@@ -115,6 +134,8 @@ export const crmPaymentRecord = (payment: Row, currency: CurrencyCode | null): P
   const wasPosted = payment.posted_on !== null && payment.posted_on !== undefined
   const state = listed === "cancelled" && wasPosted ? "posted" : listed
   const receivedAt = crmInstantOf(payment.received_on)
+  const postedAt = crmInstantOf(payment.posted_on)
+  const gateway = gatewayAttributesOf(payment)
   const aliases: Record<string, string> = {}
   for (const field of ["number", "reference_number", "back_office_code"] as const) {
     const value = payment[field]
@@ -139,8 +160,13 @@ export const crmPaymentRecord = (payment: Row, currency: CurrencyCode | null): P
     paymentDate: businessDateOf(payment.received_on),
     ...(receivedAt === null ? {} : { receivedAt }),
     postedDate: businessDateOf(payment.posted_on),
+    ...(postedAt === null || state !== "posted" ? {} : { postedAt }),
     method: nameOf(payment.payment_method),
+    methodCode: codeOf(payment.payment_method),
     type: nameOf(payment.type),
+    typeCode: codeOf(payment.type),
+    rejectionReason: nameOf(payment.rejection_reason),
+    ...(Object.keys(gateway).length === 0 ? {} : { dialectAttributes: gateway }),
     reference: textOf(payment.reference_number),
     description: textOf(payment.notes),
     allocations: crmDocumentsOf(payment).map(([kind, row]) => ({

@@ -3,15 +3,17 @@
  * credential is the `token` query parameter, which the mirror replaces with its own. The
  * `authentication/*` POSTs are writes and go to the vendor only.
  *
- * Ids on migrated data: accounts (`accounts_receivable.id`, `account_owner.id`,
- * `accounts_receivable_identifier=id=…`) and invoices/bills (`invoices_to_pay_set[].id`) are 32-hex
- * public ids — the vendor's on one side, the ledger object's on the other; an invoice's or a
+ * Ids on migrated data: an account named in a request (`accounts_receivable_identifier=id=…`) is
+ * sent as the ledger customer's public id (the dialect also answers the CRM.COM id); an invoice's or a
  * payment's `reference_number` is the vendor's own on one side and the ledger id on the other (the
- * import kept the vendor's as an alias). Payment `id` and `number` need nothing (the dialect shows a
- * migrated payment's own). Fields of the migration itself, not compared on migrated data: who
- * recorded it and when (`received_by_user`, `log_information`, `issued_on`, `posted_on` — the
- * dialect shows the booking's instant and principal; the source's are in the kept source record),
- * and the 32-hex ids of payment types and methods (presets matched or created by the migration).
+ * import kept the vendor's as an alias). Payment `id` and `number`, accounts (`accounts_receivable.id`,
+ * `account_owner.id`) and invoices/bills (`invoices_to_pay_set[].id`) need nothing in answers: the
+ * dialect shows a migrated payment's, account's and document's CRM.COM ids. Fields of the migration itself, not compared on migrated data: who
+ * recorded it and when (`received_by_user`, `log_information`, `issued_on`, and the paid
+ * documents' `posted_on` — the dialect shows the booking's instant and principal, and no ledger
+ * command takes a creation instant; the source's are in the kept source record), and the 32-hex
+ * ids of payment types and methods (presets matched or created by the migration). A payment's own
+ * `posted_on` is compared: the migration posts it at the instant CRM.COM shows.
  */
 import {
   isSafeMethod,
@@ -21,7 +23,6 @@ import {
 } from "../../shadow/shadow-rules.ts"
 
 const account: ShadowIdForm = { kind: "customer", paybridge: "publicId" }
-const document: ShadowIdForm = { kind: "document", paybridge: "publicId" }
 const documentReference: ShadowIdForm = { kind: "document", vendor: { by: "alias", alias: "reference_number" } }
 const paymentReference: ShadowIdForm = { kind: "payment", vendor: { by: "alias", alias: "reference_number" } }
 const documentSets = ["invoices_to_pay_set", "bills_to_pay_set"]
@@ -41,13 +42,8 @@ export const crmComShadow: ShadowRules = {
     queryIds: [{ param: "accounts_receivable_identifier", form: account, value: /^id=(.+)$/u }],
     answerIds: [
       ...["data.", "data[]."].flatMap((data) => [
-        { field: `${data}accounts_receivable.id`, form: account },
-        { field: `${data}accounts_receivable.account_owner.id`, form: account },
         { field: `${data}reference_number`, form: paymentReference },
-        ...documentSets.flatMap((set) => [
-          { field: `${data}${set}[].id`, form: document },
-          { field: `${data}${set}[].reference_number`, form: documentReference }
-        ])
+        ...documentSets.map((set) => ({ field: `${data}${set}[].reference_number`, form: documentReference }))
       ])
     ],
     answerLinks: [],
@@ -55,7 +51,8 @@ export const crmComShadow: ShadowRules = {
       "**.received_by_user.*",
       "**.log_information.**",
       "**.issued_on",
-      "**.posted_on",
+      "**.invoices_to_pay_set[].posted_on",
+      "**.bills_to_pay_set[].posted_on",
       "**.type.id",
       "**.payment_method.id"
     ]

@@ -4,19 +4,18 @@
  * A customer payment row with an id below `1000000000000` is a posted payment. Rows from
  * `1000000000000 + balance entry id` are the customer's balance movements made anywhere (issue
  * 12.3), told apart by what they say: a refund or its voiding (`refund of …`) is already read, with
- * its state, from `GET refunds`, so it yields nothing here; a reversal or reinstatement (`payment
- * <number> reversed|reinstated`) names the payment only by the ledger's number, which Elevate's
- * rows do not show, so it is read as a balance adjustment with a note saying so; anything else
- * (Elevate's own debits, adjustments) is a balance adjustment. Invoice payments are the payment's
- * allocations: NORMAL ones to invoices (`invoice:<id>`), ADHOC ones to adhoc invoices
- * (`adhoc-invoice:<id>`, Paybridge's bills) — two id spaces at the vendor. Elevate shows no
- * reversal as a record: a reversed payment keeps its row, and only balances and invoice-payment
- * statuses show it, which the notes say.
+ * its state, from `GET refunds`, so it yields nothing here; `payment <id> reversed` is a reversal of
+ * that customer payment (by the id Elevate shows it under) for the row's amount, and `payment <id>
+ * reinstated` undoes the latest reversal of it; anything else (Elevate's own debits, adjustments) is
+ * a balance adjustment. Invoice payments are the payment's allocations: NORMAL ones to invoices
+ * (`invoice:<id>`), ADHOC ones to adhoc invoices (`adhoc-invoice:<id>`, Paybridge's bills) — two id
+ * spaces at the vendor.
  */
 import type { CurrencyCode } from "@paybridge/core"
 import type { ExactJson } from "../../http/exact-json.ts"
 import {
   type AdjustmentRecord,
+  addAmounts,
   amountOf,
   type BalanceRecord,
   businessDateOf,
@@ -24,11 +23,15 @@ import {
   currencyOf,
   type DocumentRecord,
   idOf,
+  negateAmount,
   optionalAmountOf,
   type PaymentRecord,
   type RefundRecord,
+  type ReinstatementRecord,
+  type ReversalRecord,
   type SourceAllocation,
   SourceFormatError,
+  type SourceRecord,
   type SourceRefundState,
   textOf
 } from "../source-model.ts"
@@ -169,6 +172,52 @@ export const elevateMovementIdBase = 1_000_000_000_000n
 
 export type ElevateMovement = "refund" | "payment-reversal" | "adjustment"
 
+/** The customer payment a `payment <id> reversed|reinstated` row names, and which of the two it is (null: neither). */
+export const elevateReversalOf = (
+  row: Row
+): { readonly paymentSourceId: string; readonly reinstated: boolean } | null => {
+  const match = /^payment (\d+) (reversed|reinstated)$/u.exec(textOf(row.description) ?? "")
+  if (match === null) return null
+  return { paymentSourceId: match[1] as string, reinstated: match[2] === "reinstated" }
+}
+
+/** A `payment <id> reversed` row → a reversal of that payment for the row's amount, on the row's day. */
+export const elevateReversalRecord = (row: Row, paymentSourceId: string): ReversalRecord => {
+  const id = idOf(row.id, "customer payment id")
+  return {
+    kind: "reversal",
+    sourceId: id,
+    customerSourceId: idOf(row.customerId, `reversal ${id} customerId`),
+    aliases: { movement: id },
+    notes: ["Elevate shows a reversal only as a balance movement: no reason"],
+    raw: row,
+    paymentSourceId,
+    amount: negateAmount(amountOf(row.amountInMajorCurrency, `reversal ${id} amountInMajorCurrency`)),
+    effectiveDate: businessDateOf(row.paymentDate),
+    reason: null
+  }
+}
+
+/** A `payment <id> reinstated` row → the reversal `reversalSourceId` (the payment's latest one read) undone. */
+export const elevateReinstatementRecord = (
+  row: Row,
+  paymentSourceId: string,
+  reversalSourceId: string | null
+): ReinstatementRecord => {
+  const id = idOf(row.id, "customer payment id")
+  return {
+    kind: "reinstatement",
+    sourceId: id,
+    customerSourceId: idOf(row.customerId, `reinstatement ${id} customerId`),
+    aliases: { movement: id },
+    notes: [],
+    raw: row,
+    paymentSourceId,
+    reversalSourceId,
+    amount: amountOf(row.amountInMajorCurrency, `reinstatement ${id} amountInMajorCurrency`)
+  }
+}
+
 /** What a `customer-payments` row is: a payment, or which balance movement (null for a payment). */
 export const elevateMovementOf = (row: Row): ElevateMovement | null => {
   const id = idOf(row.id, "customer payment id")
@@ -187,12 +236,10 @@ export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
     kind: "adjustment",
     sourceId: id,
     customerSourceId: idOf(row.customerId, `debit ${id} customerId`),
-    aliases: {},
+    aliases: { movement: id },
     notes:
       elevateMovementOf(row) === "payment-reversal"
-        ? [
-            "a payment reversal or reinstatement: Elevate names the payment only by the ledger's number, not a row id, so it is read as a balance movement"
-          ]
+        ? ["a payment reversal or reinstatement that names no customer payment id: read as a balance movement"]
         : [],
     raw: row,
     amount: amountOf(row.amountInMajorCurrency, `debit ${id} amountInMajorCurrency`),
@@ -202,15 +249,30 @@ export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
   }
 }
 
-/** An invoice payment (one allocation of a payment to a document) → the document it names. */
-export const elevateDocumentRecord = (row: Row): DocumentRecord => {
+/** What a document's invoice payments paid, exactly (the total it is issued with: Elevate shows no document total). */
+export const elevatePaidTotal = (events: ReadonlyArray<Row>): string =>
+  events.reduce(
+    (sum, event) =>
+      addAmounts(sum, amountOf(event.amountInMajorCurrency, `invoice payment ${String(event.id)} amount`)),
+    "0"
+  )
+
+/**
+ * An invoice payment (one allocation of a payment to a document) → the document it names, issued
+ * for what its invoice payments paid (`paid`, from the list by `generatedInvoiceId`): Elevate's
+ * payment API shows no document total, and what open documents still owe is the customer's open
+ * bill-run value, brought forward as a document of its own ({@link elevateOpenBillRunRecord}).
+ */
+export const elevateDocumentRecord = (row: Row, paid: string): DocumentRecord => {
   const sourceId = elevateDocumentId(row.billRunType, row.invoiceId)
   return {
     kind: "document",
     sourceId,
     customerSourceId: idOf(row.customerId, `${sourceId} customerId`),
     aliases: typeof row.invoiceNumber === "string" ? { number: row.invoiceNumber } : {},
-    notes: ["Elevate's payment API shows a document only through its payments: no total, no outstanding amount"],
+    notes: [
+      "Elevate's payment API shows a document only through its payments: issued for what they paid (what it still owes is in the customer's open bill-run value)"
+    ],
     raw: {
       invoiceId: row.invoiceId ?? null,
       invoiceNumber: row.invoiceNumber ?? null,
@@ -219,8 +281,37 @@ export const elevateDocumentRecord = (row: Row): DocumentRecord => {
     documentKind: row.billRunType === "ADHOC" ? "bill" : "invoice",
     number: textOf(row.invoiceNumber),
     currency: elevateCurrency(row.currencyId),
-    total: null,
+    total: paid,
     outstanding: null,
+    issueDate: null,
+    dueDate: null,
+    vendorState: null
+  }
+}
+
+/**
+ * The customer's open bill-run value (credit status: what its open invoices and bills still owe, not
+ * shown per document) as one invoice `open-bill-run:<customer>` issued before the payments, so the
+ * customer owes in the ledger what Elevate says; null when nothing is open.
+ */
+export const elevateOpenBillRunRecord = (creditStatus: Row, currency: CurrencyCode | null): DocumentRecord | null => {
+  const customer = idOf(creditStatus.customerId, "customerId")
+  const open = optionalAmountOf(creditStatus.openBillRunValue, `customer ${customer} openBillRunValue`)
+  if (open === null || /^-|^[0.]+$/u.test(open)) return null
+  return {
+    kind: "document",
+    sourceId: `open-bill-run:${customer}`,
+    customerSourceId: customer,
+    aliases: {},
+    notes: [
+      "what the customer's open invoices still owe (Elevate's open bill-run value), brought forward as one invoice: Elevate shows no open document of its own"
+    ],
+    raw: { customerId: creditStatus.customerId ?? null, openBillRunValue: creditStatus.openBillRunValue ?? null },
+    documentKind: "invoice",
+    number: `BF-${customer}`,
+    currency,
+    total: open,
+    outstanding: open,
     issueDate: null,
     dueDate: null,
     vendorState: null
@@ -233,7 +324,15 @@ export const elevateAllocation = (row: Row): SourceAllocation => ({
   allocationSourceId: idOf(row.id, "invoice payment id")
 })
 
-export const elevateRefundRecord = (row: Row): RefundRecord => {
+/**
+ * A refund of `GET refunds`; `paymentSourceId` when its movement row names the payment it paid back,
+ * `movements` the ids of its movement rows (the refund, and its voiding) as aliases.
+ */
+export const elevateRefundRecord = (
+  row: Row,
+  paymentSourceId: string | null,
+  movements: { readonly movement?: string; readonly voided?: string } = {}
+): RefundRecord => {
   const id = idOf(row.id, "refund id")
   const status = textOf(row.thirdPartyRefundStatus) ?? ""
   const state = refundStates[status]
@@ -242,10 +341,13 @@ export const elevateRefundRecord = (row: Row): RefundRecord => {
     kind: "refund",
     sourceId: id,
     customerSourceId: idOf(row.customerId, `refund ${id} customerId`),
-    aliases: {},
-    notes: ["Elevate does not say which payment a refund paid back"],
+    aliases: { ...movements },
+    notes:
+      paymentSourceId === null
+        ? ["Elevate's refunds do not say which payment they paid back, and no movement row told it"]
+        : [],
     raw: row,
-    paymentSourceId: null,
+    paymentSourceId,
     documentSourceId:
       row.invoiceId === null || row.invoiceId === undefined ? null : elevateDocumentId(row.billRunType, row.invoiceId),
     amount: amountOf(row.amountInMajorCurrency, `refund ${id} amountInMajorCurrency`),
@@ -254,4 +356,93 @@ export const elevateRefundRecord = (row: Row): RefundRecord => {
     date: null,
     reason: textOf(row.description)
   }
+}
+
+const byNumericId = (a: Row, b: Row) => {
+  const x = BigInt(idOf(a.id, "id"))
+  const y = BigInt(idOf(b.id, "id"))
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/**
+ * What each balance movement row of a customer's list books (`null`: nothing of its own), by row id;
+ * rows not in the map are payments. `payment <id> reversed` → a reversal of that payment;
+ * `payment <id> reinstated` → its latest reversal before it undone; `refund of payment <id>` → the
+ * refund of `GET refunds` it is (refunds and their rows are both in the order they were made, and
+ * must agree in number and amount; otherwise the refunds are read with no payment named, in their
+ * own stream, and the rows yield nothing); a refund's voiding (`refund of payment <id> <state>`)
+ * → nothing (the refund's state says it); anything else → a balance adjustment.
+ */
+export const elevateMovementPlan = (
+  rows: ReadonlyArray<Row>,
+  refunds: ReadonlyArray<Row>
+): ReadonlyMap<string, SourceRecord | null> => {
+  const plan = new Map<string, SourceRecord | null>()
+  const movements = rows.filter((row) => elevateMovementOf(row) !== null).sort(byNumericId)
+  const refundRows = movements.flatMap((row) => {
+    if (elevateMovementOf(row) !== "refund") return []
+    const named = /^refund of payment (\d+)$/u.exec(textOf(row.description) ?? "")?.[1]
+    return named === undefined ? [] : [{ row, paymentSourceId: named }]
+  })
+  const ordered = [...refunds].sort(byNumericId)
+  const paired =
+    refundRows.length === ordered.length &&
+    refundRows.every(
+      ({ row }, index) =>
+        negateAmount(amountOf(row.amountInMajorCurrency, "refund row amount")) ===
+        amountOf(ordered[index]?.amountInMajorCurrency, "refund amount")
+    )
+  const refundOf = new Map(
+    paired ? refundRows.map(({ row, paymentSourceId }, index) => [String(row.id), { paymentSourceId, index }]) : []
+  )
+  // A refund's voiding: the first `refund of payment <id> <state>` row after its refund row, for the same payment.
+  const voidedOf = new Map<string, string>()
+  const taken = new Set<string>()
+  for (const { row, paymentSourceId } of paired ? refundRows : []) {
+    const after = BigInt(idOf(row.id, "id"))
+    const voided = movements.find(
+      (candidate) =>
+        BigInt(idOf(candidate.id, "id")) > after &&
+        !taken.has(String(candidate.id)) &&
+        new RegExp(`^refund of payment ${paymentSourceId} \\S+$`, "u").test(textOf(candidate.description) ?? "")
+    )
+    if (voided !== undefined) {
+      taken.add(String(voided.id))
+      voidedOf.set(String(row.id), String(voided.id))
+    }
+  }
+  const reversalsOf = new Map<string, Array<string>>()
+  for (const row of movements) {
+    const id = idOf(row.id, "customer payment id")
+    const movement = elevateMovementOf(row)
+    if (movement === "refund") {
+      const refund = refundOf.get(id)
+      const source = refund === undefined ? undefined : ordered[refund.index]
+      const voided = voidedOf.get(id)
+      plan.set(
+        id,
+        refund === undefined || source === undefined
+          ? null
+          : elevateRefundRecord(source, refund.paymentSourceId, {
+              movement: id,
+              ...(voided === undefined ? {} : { voided })
+            })
+      )
+      continue
+    }
+    const reversal = movement === "payment-reversal" ? elevateReversalOf(row) : null
+    if (reversal === null) {
+      plan.set(id, elevateAdjustmentRecord(row))
+      continue
+    }
+    const reversed = reversalsOf.get(reversal.paymentSourceId) ?? []
+    reversalsOf.set(reversal.paymentSourceId, reversed)
+    if (reversal.reinstated) {
+      plan.set(id, elevateReinstatementRecord(row, reversal.paymentSourceId, reversed.pop() ?? null))
+    } else {
+      reversed.push(id)
+      plan.set(id, elevateReversalRecord(row, reversal.paymentSourceId))
+    }
+  }
+  return plan
 }

@@ -5,7 +5,10 @@
  *
  * Ids on migrated data: `accountId` is the vendor's account on one side and the ledger customer on
  * the other; a reversal row's (negative) `identity` is the vendor's on one side and minus the ledger
- * reversal id on the other. Payment identities need nothing (the dialect shows a migrated payment's own). Fields
+ * reversal id on the other; an invoice's `invoiceId` is the vendor's invoice on one side and the ledger
+ * document the migration issued on the other; an invoice disbursement's `identity` is the vendor's on
+ * one side and the ledger allocation on the other. Payment identities need nothing (the dialect shows
+ * a migrated payment's own, also as a disbursement's `paymentId`). Fields
  * of the migration itself, not compared on migrated data: `created` (when the row was booked),
  * `createdByUserId`/`createdByUserName` (the migration's principal) and the ids of payment types and
  * methods (presets matched or created by the migration; their names are compared).
@@ -18,6 +21,8 @@ import {
 } from "../../shadow/shadow-rules.ts"
 
 const account: ShadowIdForm = { kind: "customer" }
+const invoice: ShadowIdForm = { kind: "document" }
+const disbursement: ShadowIdForm = { kind: "allocation" }
 /** A reversal row's identity: negative on both sides — the vendor's own, and minus the ledger reversal id. */
 const reversalRow: ShadowIdForm = {
   kind: "reversal",
@@ -35,6 +40,8 @@ export const logisenseShadow: ShadowRules = {
     queryIds: [],
     answerIds: [
       { field: "**.accountId", form: account },
+      { field: "**.invoiceId", form: invoice },
+      { field: "**.invoiceDisbursements[].identity", form: disbursement },
       { field: "**.identity", form: reversalRow }
     ],
     answerLinks: [],

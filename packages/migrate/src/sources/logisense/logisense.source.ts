@@ -3,9 +3,10 @@
  * with the page in the `Pagination` request header (`{"pageNumber":n,"pageSize":s}`, page size at
  * most 10 000), which answers `pagedResults.totalCount` and the rows with their disbursements and
  * reversals. LogiSense lists only successful payments (posted, and the reversal rows of posted
- * payments); drafts and pending payments exist only by identity and are not read. Pages are read
- * a few at a time ahead of the one being yielded; rows come in LogiSense's order (created, a
- * reversal after its payment). No time filter reaches the ledger without a 10 000-row scan cap
+ * payments); drafts and pending payments exist only by identity and are not read. Every page is
+ * read (a few at a time) before the first batch is yielded, because an invoice's total is what all
+ * its disbursements paid (LogiSense's Payment API shows no invoice of its own); rows come in
+ * LogiSense's order (created, a reversal after its payment). No time filter reaches the ledger without a 10 000-row scan cap
  * (`Payment/Search`), so every run reads everything and the driver keeps what changed.
  */
 import { type ExactJson, isJsonObject } from "../../http/exact-json.ts"
@@ -22,6 +23,7 @@ import {
   isReversalRow,
   logisenseCustomerRecord,
   logisenseDocumentRecord,
+  logisenseInvoiceTotals,
   logisensePaymentRecord,
   logisenseReversalRecord
 } from "./logisense.records.ts"
@@ -63,7 +65,10 @@ async function* readLogisense(context: ReadContext): AsyncGenerator<SourceBatch>
   const seenCustomers = new Set<string>()
   const seenDocuments = new Set<string>()
 
-  // Read ahead: once the total is known, up to `concurrency` pages in flight, yielded in page order.
+  // Every page before the first batch (from page 1 also on a resumed run): LogiSense shows an invoice
+  // only through the disbursements of the payments that paid it, so its total is known only once
+  // every row is read. Up to `concurrency` pages in flight once the total is known.
+  const pages: Array<ReadonlyArray<Row>> = []
   const ahead = new Map<number, ReturnType<typeof readPage>>()
   let lastPage: number | null = null
   const prefetch = (from: number) => {
@@ -75,15 +80,21 @@ async function* readLogisense(context: ReadContext): AsyncGenerator<SourceBatch>
       ahead.set(next, request)
     }
   }
-
-  for (let pageNumber = start; ; pageNumber++) {
+  for (let pageNumber = 1; ; pageNumber++) {
     const { rows, total } = await (ahead.get(pageNumber) ?? readPage(context, pageNumber, pageSize))
     ahead.delete(pageNumber)
     if (total !== null) {
       lastPage = Math.max(1, Math.ceil(total / pageSize))
-      context.expect("payment", total)
+      if (pageNumber === 1) context.expect("payment", total)
     }
     prefetch(pageNumber + 1)
+    pages.push(rows)
+    if (!(lastPage === null ? rows.length === pageSize : pageNumber < lastPage)) break
+  }
+  const invoiceTotals = logisenseInvoiceTotals(pages.flat())
+
+  for (let pageNumber = start; pageNumber <= pages.length; pageNumber++) {
+    const rows = pages[pageNumber - 1] ?? []
     const records: Array<SourceRecord> = []
     for (const row of rows) {
       const customerId = String(row.accountId)
@@ -100,12 +111,10 @@ async function* readLogisense(context: ReadContext): AsyncGenerator<SourceBatch>
         const documentId = String(disbursement.invoiceId)
         if (seenDocuments.has(documentId)) continue
         seenDocuments.add(documentId)
-        records.push(logisenseDocumentRecord(disbursement, customerId))
+        records.push(logisenseDocumentRecord(disbursement, customerId, currency, invoiceTotals.get(documentId) ?? null))
       }
       records.push(logisensePaymentRecord(row, currency))
     }
-    const more = lastPage === null ? rows.length === pageSize : pageNumber < lastPage
-    yield { stream, records, position: more ? { page: pageNumber } : { done: true } }
-    if (!more) return
+    yield { stream, records, position: pageNumber < pages.length ? { page: pageNumber } : { done: true } }
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Silver's wire records → normalised source records. A Silver payment carries its customer,
- * provider, invoice and proforma as absolute hyperlinks; ids are read from the links' paths. The
+ * provider, invoice and proforma as absolute hyperlinks; ids are read from the links' paths. A
+ * provider is a billing entity (its series, address and meta kept as the Silver dialect keeps them);
+ * payments and documents name theirs. The
  * status table is Silver's FSM read as the ledger's states (unpaid → draft, pending → pending,
  * paid → posted, canceled → cancelled). Silver shows no reversal: a payment reversed in full shows
  * `canceled` with its original amount, a partly reversed one `paid` with the amount that stands, so
@@ -12,6 +14,7 @@ import type { CurrencyCode } from "@paybridge/core"
 import type { ExactJson } from "../../http/exact-json.ts"
 import {
   amountOf,
+  type BillingEntityRecord,
   businessDateOf,
   type CustomerRecord,
   currencyOf,
@@ -40,6 +43,37 @@ export const linkId = (link: unknown, resource: string): string | null => {
   const match = new RegExp(`/${resource}/(\\d+)/?$`, "u").exec(new URL(link, "http://x").pathname)
   if (match?.[1] === undefined) throw new SourceFormatError(`not a ${resource} link: ${link}`)
   return match[1]
+}
+
+/**
+ * The kind of the Silver dialect's own record of a provider (what the ledger's billing entity has no
+ * field for: series, starting numbers, address, meta), keyed by the billing entity's ledger id.
+ */
+export const silverProviderDetailsKind = "provider-details"
+
+/** Provider fields the ledger's billing entity keeps itself (or that name the provider). */
+const providerOwnFields = new Set(["id", "url", "name", "flow", "payment_processors"])
+
+/** A Silver provider (`GET providers/`) → a billing entity, the rest of its fields as the dialect keeps them. */
+export const silverProviderRecord = (row: Row): BillingEntityRecord => {
+  const id = idOf(row.id, "provider id")
+  const name = textOf(row.name)
+  if (name === null) throw new SourceFormatError(`provider ${id} has no name`)
+  return {
+    kind: "billing-entity",
+    sourceId: id,
+    customerSourceId: "",
+    aliases: typeof row.url === "string" ? { url: row.url } : {},
+    notes: [],
+    raw: row,
+    name,
+    email: textOf(row.display_email),
+    flow: row.flow === "proforma" || row.flow === "invoice" ? row.flow : null,
+    dialectRecord: {
+      kind: silverProviderDetailsKind,
+      data: Object.fromEntries(Object.entries(row).filter(([field]) => !providerOwnFields.has(field)))
+    }
+  }
 }
 
 export const silverCustomerRecord = (row: Row, currency: CurrencyCode | null): CustomerRecord => {
@@ -80,7 +114,8 @@ export const silverDocumentRecord = (row: Row, documentKind: "invoice" | "profor
     outstanding: null,
     issueDate: businessDateOf(row.issue_date),
     dueDate: businessDateOf(row.due_date),
-    vendorState: textOf(row.state)
+    vendorState: textOf(row.state),
+    billingEntitySourceId: linkId(row.provider, "providers")
   }
 }
 
@@ -130,7 +165,8 @@ export const silverPaymentRecord = (row: Row): PaymentRecord => {
         : proforma !== null
           ? [{ documentSourceId: `proforma:${proforma}`, amount: null, allocationSourceId: null }]
           : [],
-    reversedAmount: null
+    reversedAmount: null,
+    billingEntitySourceId: linkId(row.provider, "providers")
   }
 }
 

@@ -3,11 +3,12 @@
  * Nothing in Silver's answers is about the response itself; its absolute hyperlinks differ only by
  * each server's base URL, which the proxy strips from every string before comparing.
  *
- * Ids on migrated data: customers and payments need nothing (the dialect shows a customer and a
- * payment migrated from Silver under their Silver ids, in paths, `id`s and links). Invoices and
- * proformas are the vendor's (`invoice:<id>` / `proforma:<id>` source ids) on one side and ledger
- * documents on the other — in paths (`invoices/<id>/`), in links (`invoice`, `proforma`, `url`)
- * and in an open document's `unpaid` payment row, whose id is `1000000000000 + document id`.
+ * Ids on migrated data: customers, payments and open documents' `unpaid` payment rows need nothing
+ * (the dialect shows a customer and a payment migrated from Silver under their Silver ids, and an
+ * unpaid row as `1000000000000 + the document's Silver id`, in paths, `id`s and links). Invoices
+ * and proformas are the vendor's (`invoice:<id>` / `proforma:<id>` source ids) on one side and
+ * ledger documents on the other — in paths (`invoices/<id>/`) and links (`invoice`, `proforma`, `url`).
+ * Providers are billing entities booked anew: in paths (`providers/<id>/`) and `provider` links.
  */
 import {
   isSafeMethod,
@@ -22,24 +23,6 @@ const documentOf = (prefix: "invoice" | "proforma"): ShadowIdForm => ({
   vendorWrap: (key) => (key.startsWith(`${prefix}:`) ? key.slice(prefix.length + 1) : undefined)
 })
 
-/** An open document's `unpaid` row: `1000000000000 + <document id>` on both sides. */
-const unpaidRowBase = 1_000_000_000_000n
-const rowDocument = (text: string) => {
-  if (!/^\d{13,}$/u.test(text)) return undefined
-  const id = BigInt(text) - unpaidRowBase
-  return id > 0n ? String(id) : undefined
-}
-const unpaidRow: ShadowIdForm = {
-  kind: "document",
-  vendorUnwrap: (text) => {
-    const id = rowDocument(text)
-    return id === undefined ? undefined : [`invoice:${id}`, `proforma:${id}`]
-  },
-  vendorWrap: (key) => String(unpaidRowBase + BigInt(key.slice(key.indexOf(":") + 1))),
-  paybridgeUnwrap: rowDocument,
-  paybridgeWrap: (id) => String(unpaidRowBase + BigInt(id))
-}
-
 export const silverShadow: ShadowRules = {
   isRead: isSafeMethod,
   stripCredentials: withoutCredentialHeaders,
@@ -48,16 +31,16 @@ export const silverShadow: ShadowRules = {
     pathIds: [
       { pattern: /(?:^|\/)invoices\/(\d+)\//u, forms: [documentOf("invoice")] },
       { pattern: /(?:^|\/)proformas\/(\d+)\//u, forms: [documentOf("proforma")] },
-      { pattern: /customers\/\d+\/payments\/(\d{13,})\//u, forms: [unpaidRow] }
+      { pattern: /(?:^|\/)providers\/(\d+)\//u, forms: [{ kind: "billing-entity" }] }
     ],
     queryIds: [],
     answerIds: [
-      { field: "id", form: unpaidRow, where: /payments\/\d+\/$/u },
-      { field: "[].id", form: unpaidRow, where: /payments\/$/u },
       { field: "id", form: documentOf("invoice"), where: /^invoices\/\d+\/$/u },
       { field: "id", form: documentOf("proforma"), where: /^proformas\/\d+\/$/u }
     ],
-    answerLinks: ["invoice", "proforma", "url", "[].invoice", "[].proforma", "[].url"].map((field) => ({ field })),
+    answerLinks: ["invoice", "proforma", "provider", "url", "[].invoice", "[].proforma", "[].provider", "[].url"].map(
+      (field) => ({ field })
+    ),
     migrationFields: []
   }
 }

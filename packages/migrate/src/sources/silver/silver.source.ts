@@ -1,7 +1,8 @@
 /**
  * Reads a Silver tenant as a Silver client would. `GET /customers/` (page-number pagination,
  * `page_size` at most 100, the `Link` header saying whether a next page exists) discovers the
- * customers; then, per customer and several customers at once, `GET /customers/<id>/payments/`
+ * customers; `GET /providers/` (the same paging) gives the providers, booked as billing entities
+ * before anything names them; then, per customer and several customers at once, `GET /customers/<id>/payments/`
  * ordered by id (so pages stay stable while the tenant grows), each invoice or proforma a payment
  * links to read once with `GET /invoices/<id>/` / `GET /proformas/<id>/`. Silver has no filter by
  * time, so every run reads everything and the driver keeps only what changed. A customer's record
@@ -26,7 +27,8 @@ import {
   silverCustomerRecord,
   silverDocumentLinks,
   silverDocumentRecord,
-  silverPaymentRecord
+  silverPaymentRecord,
+  silverProviderRecord
 } from "./silver.records.ts"
 
 type Row = { readonly [key: string]: ExactJson }
@@ -67,6 +69,16 @@ async function* readSilver(context: ReadContext): AsyncGenerator<SourceBatch> {
     if (!hasNext) break
   }
   context.expect("customer", customers.length)
+  // Providers (billing entities) before the customers' streams, whose payments and documents name them.
+  const providers: Array<SourceRecord> = []
+  if (context.resumeFrom("providers") === null) {
+    for (let page = 1; ; page++) {
+      const { rows, hasNext } = await readPage(context, "providers/", page, pageSize)
+      providers.push(...rows.map(silverProviderRecord))
+      if (!hasNext) break
+    }
+    yield { stream: "providers", records: providers, position: { done: true } }
+  }
   yield { stream: "customers", records: [], position: { done: true } }
 
   const seenDocuments = new Set<string>()
