@@ -570,10 +570,7 @@ export class LedgerStore extends Context.Service<
        * same statement (the caller holds the customer lock, so sequences stay gap-free).
        */
       readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Write<BalanceEntry>
-      /**
-       * Appends several entries (of customers whose locks the caller holds) in one insert, in the
-       * order given: each customer's next sequences, ids ascending in that order.
-       */
+      /** Appends entries (of customers the caller holds locked) in one insert, in order: each customer's next sequences. */
       readonly appendAll: (
         rows: ReadonlyArray<Omit<New<BalanceEntry>, "sequence">>
       ) => Write<ReadonlyArray<BalanceEntry>>

@@ -6,7 +6,8 @@
  * transaction: the customer row (its balance) in one guarded update, the balance entries in one
  * multi-row insert, the events in one multi-row insert, and each number sequence reserved once
  * (drawn from the database on first use, counted in memory, the counter moved past the last one
- * drawn). Locking and reading the unit's customer answer the row kept in memory, and preset and
+ * drawn). Locking and reading the unit's customer (by id, number or public id) answer the row
+ * kept in memory, and preset and
  * billing-entity reads are answered once per unit. So a unit gives exactly the ledger the same
  * commands give one by one: the same balances, entries (sequences, balance after), events (in
  * order), numbers and ids. Entries and events are written at the end, so ids are assigned then;
@@ -121,6 +122,8 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         }
       )
 
+  const presetRead = configurationRead("preset", store.presets.get)
+
   /** A preset changed in the unit: what was read of the configuration is read again. */
   const forgetConfiguration = Effect.flatMap(BulkBooking, (scope) => Effect.sync(() => scope?.configuration.clear()))
 
@@ -146,6 +149,23 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
       inBulk(
         () => store.lockCustomer(id),
         (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : store.lockCustomer(id))
+      ),
+    lockCustomerWith: (ref, presetIds) =>
+      inBulk(
+        () => store.lockCustomerWith(ref, presetIds),
+        (scope) => {
+          const named =
+            "id" in ref
+              ? ref.id === scope.customerId
+              : "number" in ref
+                ? ref.number === scope.customer.number
+                : ref.publicId === scope.customer.publicId
+          if (!named) return store.lockCustomerWith(ref, presetIds)
+          return Effect.map(
+            Effect.forEach(presetIds, (id) => presetRead(id)),
+            (presets) => ({ customer: scope.customer, presets: presets.filter((preset) => preset !== null) })
+          )
+        }
       ),
     nextSequence: (name) =>
       inBulk(
@@ -197,7 +217,7 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
     },
     presets: {
       ...store.presets,
-      get: configurationRead("preset", store.presets.get),
+      get: presetRead,
       update: (row) => Effect.andThen(forgetConfiguration, store.presets.update(row))
     },
     billingEntities: { ...store.billingEntities, get: configurationRead("billing-entity", store.billingEntities.get) },
