@@ -45,11 +45,11 @@ export const vendorRules: Readonly<Record<VendorId, VendorRules>> = {
     credentials: (_server, apiKey) => ({ "api-key": apiKey }),
     reader: () => ({ pageSize: 100 })
   },
-  // Elevate: posted payments without their reversals; refunds per customer.
+  // Elevate: posted payments with their reversals (movement rows naming the payment), refunds per customer.
   elevate: {
     view: (payment) => ({
       state: payment.state,
-      standing: amountOf(payment),
+      standing: amountOf(payment) - reversedOf(payment),
       refunded: BigInt(payment.refundedAmount)
     }),
     refundsPerCustomer: true,
