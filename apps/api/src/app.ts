@@ -115,12 +115,19 @@ const decimalValue = (text: string): string => {
   return digits === "" ? "0" : `${sign}${digits}e${-scale}`
 }
 
+/** A run of 16 digits and points, or a digit before an exponent: a number that may not fit a float. */
+const mayHoldInexactNumber = /\d[\d.]{15}|\d[eE]/
+
 /**
  * The numbers in a JSON text that a JS float does not hold exactly (`999999999999999.99` reads as
  * `1000000000000000`, `0.30000000000000001` as `0.3`), as written. tRPC parses inputs with
  * `JSON.parse`, so such a number would reach the ledger already rounded; it is refused instead.
  */
 const inexactJsonNumbers = (text: string): ReadonlyArray<string> => {
+  // A float holds every decimal of at most 15 significant digits exactly, so a text with no run of
+  // 16 digits and points and no exponent cannot hold an inexact number (digits inside strings only
+  // send a text to the full check): most inputs are cleared without parsing.
+  if (!mayHoldInexactNumber.test(text)) return []
   const inexact: Array<string> = []
   try {
     JSON.parse(text, (_key, value: unknown, context?: { readonly source?: string }) => {

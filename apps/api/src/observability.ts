@@ -14,7 +14,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks"
 import { Database } from "@paybridge/db"
-import { Clock, Context, Effect, Exit, Layer, type ManagedRuntime, Metric, Option, Tracer } from "effect"
+import { type Clock, Context, Effect, Exit, Layer, type ManagedRuntime, Metric, Option, Tracer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { OtlpExporter, OtlpSerialization, OtlpTracer, PrometheusMetrics } from "effect/observability"
 import type { AppConfig } from "./config.ts"
@@ -133,17 +133,22 @@ export const startRequestSpan = <R, ER>(
   request: { readonly method: string; readonly path: string; readonly requestId: string }
 ): RequestSpan => {
   let span: Tracer.Span | null = null
+  let clock: Clock.Clock | null = null
   try {
-    span = runtime.runSync(
-      Effect.makeSpan(`${request.method} ${request.path.slice(0, 200)}`, {
-        kind: "server",
-        root: true,
-        attributes: {
-          "http.request.method": request.method,
-          "url.path": request.path,
-          "paybridge.request_id": request.requestId
-        }
-      })
+    // The span and the runtime's clock (which times its end) in one run.
+    ;[span, clock] = runtime.runSync(
+      Effect.zip(
+        Effect.makeSpan(`${request.method} ${request.path.slice(0, 200)}`, {
+          kind: "server",
+          root: true,
+          attributes: {
+            "http.request.method": request.method,
+            "url.path": request.path,
+            "paybridge.request_id": request.requestId
+          }
+        }),
+        Effect.clockWith(Effect.succeed)
+      )
     )
   } catch {
     span = null
@@ -154,12 +159,7 @@ export const startRequestSpan = <R, ER>(
       if (span === null) return
       span.attribute("http.response.status_code", status)
       span.attribute("http.route", route)
-      let now: bigint
-      try {
-        now = runtime.runSync(Clock.currentTimeNanos)
-      } catch {
-        now = BigInt(Date.now()) * 1_000_000n
-      }
+      const now = clock === null ? BigInt(Date.now()) * 1_000_000n : clock.currentTimeNanosUnsafe()
       span.end(now, status >= 500 ? Exit.fail(status) : Exit.void)
     }
   }

@@ -60,6 +60,7 @@ import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
+import { leanMapperOf } from "./store/payment-children.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 
 /** The table behind each id space (their `id` columns are SQLite AUTOINCREMENT / PostgreSQL serial). */
@@ -116,9 +117,19 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         })
       ),
 
-    lockCustomerWith: (customer, presetIds) =>
+    // One statement: the customer locked (PostgreSQL `FOR UPDATE`), the presets named, and when asked
+    // whether it has unpaid documents — on PostgreSQL checked after the row lock is taken, in a fresh
+    // snapshot (a VOLATILE function, migration 20261205500000); SQLite's write lock is held from the
+    // transaction's start.
+    lockCustomerWith: (customer, presetIds, options) =>
       Effect.flatMap(inTransaction, (locked) =>
-        use("lockCustomer", (em) => readLockedCustomer(em, customer, presetIds, locked && isPostgres))
+        use("lockCustomer", (em) =>
+          readLockedCustomer(em, customer, presetIds, {
+            lock: locked && isPostgres,
+            postgres: isPostgres,
+            unpaidDocuments: options?.unpaidDocuments === true
+          })
+        )
       ),
 
     nextSequence: (name) =>
@@ -509,7 +520,10 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           if (ids.length !== rows.length) throw new Error("events.appendAll: the database returned fewer rows")
           // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.
           ids.sort((a, b) => a - b)
-          return rows.map((row, index) => ({ ...row, id: trustedId(ids[index] ?? 0) }))
+          return rows.map(({ attachedRecord: _attached, ...row }, index) => ({
+            ...row,
+            id: trustedId(ids[index] ?? 0)
+          }))
         }),
       list: (query: EventQuery) =>
         listById<LedgerEventRow, ReturnType<typeof ledgerEventFromRow>>(
@@ -551,6 +565,26 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
               ? Effect.fail(new Conflict({ reason: "duplicate", message: `${row.kind} ${row.key} already exists` }))
               : Effect.succeed(inserted)
         ),
+      // One statement: the payment's row proves it is the customer's, the unique key answers whether it is taken.
+      insertOfOwnPayment: (row) =>
+        write("dialectRecords.insertOfOwnPayment", async (em) => {
+          const columns = dialectRecordToRow(row)
+          const meta = em.getMetadata().get(DialectRecordEntity)
+          const names = Object.keys(columns)
+          const typed = (name: string) => {
+            if (!isPostgres) return "?"
+            const type = meta.properties[name as keyof typeof meta.properties]?.columnTypes[0] ?? "text"
+            return `cast(? as ${type})`
+          }
+          const result = (await em.execute(
+            `insert into dialect_records (${names.map((name) => meta.properties[name as keyof typeof meta.properties]?.fieldNames[0] ?? name).join(", ")})
+              select ${names.map(typed).join(", ")} from payments p where p.id = ? and p.customer_id = ?
+              on conflict (dialect, kind, key) do nothing returning id`,
+            [...Object.values(columns), row.paymentId, row.customerId]
+          )) as ReadonlyArray<{ id: number | string }>
+          const inserted = result[0]
+          return inserted === undefined ? null : { ...row, id: trustedId(Number(inserted.id)) }
+        }),
       get: (id) => findOne("dialectRecords.get", DialectRecordEntity, { id }, dialectRecordFromRow),
       getByKey: (dialect, kind, key) =>
         findOne("dialectRecords.getByKey", DialectRecordEntity, { dialect, kind, key }, dialectRecordFromRow),

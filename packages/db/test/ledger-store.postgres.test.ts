@@ -11,7 +11,7 @@ import { openDatabase } from "../src/index.ts"
 import { createPostgresTestDatabase } from "../src/testing/index.ts"
 import { useDatabase } from "./support/database-harness.ts"
 import { describeLedgerStoreConformance } from "./support/ledger-store-conformance.ts"
-import { newCustomer, unique } from "./support/store-fixtures.ts"
+import { newCustomer, newDocument, unique } from "./support/store-fixtures.ts"
 
 describe("LedgerStore on PostgreSQL", () => {
   const db = useDatabase(async () => {
@@ -104,6 +104,35 @@ describe("LedgerStore on PostgreSQL", () => {
       expect(result.blocked).toBe(true)
       expect(Exit.isFailure(result.firstExit)).toBe(true)
       expect(result.secondClaim).toEqual({ _tag: "Fresh" })
+    })
+
+    it("sees with lockCustomerWith (unpaidDocuments) the documents a writer that held the lock meanwhile committed", async () => {
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const customer = yield* s.customers.insert(newCustomer())
+          const locked = yield* Deferred.make<void>()
+          // The writer holds the customer's lock and issues an invoice; the allocation lock waits for it.
+          const writer = yield* Effect.forkChild(
+            s.transaction(
+              Effect.gen(function* () {
+                yield* s.lockCustomer(customer.id)
+                yield* Deferred.succeed(locked, undefined)
+                yield* Effect.sleep("150 millis")
+                yield* s.documents.insert(newDocument(customer.id))
+              })
+            )
+          )
+          yield* Deferred.await(locked)
+          const started = Date.now()
+          const seen = yield* s.transaction(s.lockCustomerWith({ id: customer.id }, [], { unpaidDocuments: true }))
+          const waited = Date.now() - started
+          yield* Fiber.join(writer)
+          return { seen, waited }
+        })
+      )
+      expect(result.waited).toBeGreaterThanOrEqual(100)
+      expect(result.seen?.hasUnpaidDocuments).toBe(true)
     })
 
     it("serialises read-modify-write transactions of one customer with lockCustomer: no lost update", async () => {

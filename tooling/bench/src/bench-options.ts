@@ -91,7 +91,7 @@ const parseFlags = () => {
 }
 
 /** The PostgreSQL server of `TEST_DATABASE_URL` (without its database), else the local default. */
-const defaultPostgresUrl = (): string => {
+export const defaultPostgresUrl = (): string => {
   const fromEnv = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_DATABASE_URL
   if (fromEnv === undefined || fromEnv === "") return "postgresql://postgres@127.0.0.1:5432"
   const url = new URL(fromEnv)

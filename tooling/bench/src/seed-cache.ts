@@ -149,9 +149,10 @@ const postgresWorkingCopy = async (
   serverUrl: string,
   plan: SeedPlan,
   reseed: boolean,
-  log: (line: string) => void
+  log: (line: string) => void,
+  working: string
 ): Promise<WorkingDatabase> => {
-  const prefix = `paybridge_bench_seed_${plan.payments}_`
+  const prefix = `${working}_seed_${plan.payments}_`
   const cached = `${prefix}${seedHash(plan)}`
   const building = `${cached}_building`
   const present = await withAdmin(serverUrl, async (admin) => {
@@ -173,16 +174,13 @@ const postgresWorkingCopy = async (
     await seedInto("postgres", databaseUrl(serverUrl, building), plan, log)
     await withAdmin(serverUrl, (admin) => admin.query(`alter database "${building}" rename to "${cached}"`))
   }
-  const drop = () =>
-    withAdmin(serverUrl, (admin) => admin.query(`drop database if exists "${workingPostgresDatabase}" with (force)`))
+  const drop = () => withAdmin(serverUrl, (admin) => admin.query(`drop database if exists "${working}" with (force)`))
   await drop()
-  await withAdmin(serverUrl, (admin) =>
-    admin.query(`create database "${workingPostgresDatabase}" template "${cached}"`)
-  )
+  await withAdmin(serverUrl, (admin) => admin.query(`create database "${working}" template "${cached}"`))
   return {
     kind: "postgres",
-    url: databaseUrl(serverUrl, workingPostgresDatabase),
-    label: `PostgreSQL database ${workingPostgresDatabase} (from ${cached})`,
+    url: databaseUrl(serverUrl, working),
+    label: `PostgreSQL database ${working} (from ${cached})`,
     plan,
     seeded: !present,
     remove: async () => {
@@ -191,14 +189,29 @@ const postgresWorkingCopy = async (
   }
 }
 
-/** A fresh working copy of the seeded database of `kind`, seeding the cache first when needed. */
+/**
+ * A fresh working copy of the seeded database of `kind`, seeding the cache first when needed. On
+ * PostgreSQL the working database is `workingDatabase` (default `paybridge_bench`) and its cache
+ * `<workingDatabase>_seed_<N>_<hash>`, so `pnpm bench:cpu` and `pnpm bench:http` never share either.
+ */
 export const prepareWorkingDatabase = (
   kind: DatabaseKind,
-  options: { readonly payments: number; readonly reseed: boolean; readonly postgresUrl: string },
+  options: {
+    readonly payments: number
+    readonly reseed: boolean
+    readonly postgresUrl: string
+    readonly workingDatabase?: string
+  },
   log: (line: string) => void
 ): Promise<WorkingDatabase> => {
   const plan = seedPlanFor(options.payments)
   return kind === "sqlite"
     ? sqliteWorkingCopy(plan, options.reseed, log)
-    : postgresWorkingCopy(options.postgresUrl, plan, options.reseed, log)
+    : postgresWorkingCopy(
+        options.postgresUrl,
+        plan,
+        options.reseed,
+        log,
+        options.workingDatabase ?? workingPostgresDatabase
+      )
 }

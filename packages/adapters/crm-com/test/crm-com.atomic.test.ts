@@ -11,7 +11,13 @@ import { asSystem, dataOf, makeTenant, type Tenant } from "./crm-com.fixtures.ts
 let tenant: Tenant
 /** Which store operation fails (with `StorageUnavailable`) until the test clears it. */
 let failing: string | null = null
-const faulty = () => makeTenant({ faults: (operation) => operation === failing })
+/** A payment's record is inserted by `insertOfOwnPayment` (one statement): failing "the insert" fails both. */
+const faulty = () =>
+  makeTenant({
+    faults: (operation) =>
+      operation === failing ||
+      (failing === "dialectRecords.insert" && operation === "dialectRecords.insertOfOwnPayment")
+  })
 afterEach(async () => {
   failing = null
   await tenant.dispose()

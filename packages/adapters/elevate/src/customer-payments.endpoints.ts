@@ -14,6 +14,7 @@ import {
   endpoint,
   ok,
   paymentByVendorId,
+  paymentViewByVendorId,
   shownNumericId
 } from "@paybridge/adapter-kit"
 import {
@@ -32,7 +33,7 @@ import {
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import {
-  type CustomerPaymentRow,
+  CustomerPaymentRow,
   compilePaymentQuery,
   customerPaymentFields,
   customerPaymentValue,
@@ -55,6 +56,7 @@ import {
   ledgerIdOf,
   methodPresetId,
   missing,
+  type PaymentAttributes,
   pagesInLedgerOrder,
   paymentAttributesOf,
   recordOf,
@@ -296,10 +298,14 @@ const customerPaymentById = (id: number) =>
       if (row === undefined) return yield* Effect.fail(missing("customer payment", id))
       return row
     }
-    // A payment migrated from Elevate answers its Elevate id (issue 16.2).
-    const detail = yield* paymentByVendorId(dialectId, String(id), ledgerIdOf(PaymentId, id))
+    // A payment migrated from Elevate answers its Elevate id (issue 16.2); its attribute record
+    // (keyed by the ledger id) comes in the same read.
+    const view = yield* paymentViewByVendorId(dialectId, String(id), ledgerIdOf(PaymentId, id), {
+      keyedRecords: [{ dialect: dialectId, kind: kinds.payment, key: "payment-id" }]
+    })
+    const detail = view.detail
     if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
-    const record = yield* recordOf(kinds.payment, String(detail.payment.id))
+    const record = view.records.find((candidate) => candidate.key === String(detail.payment.id))
     return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
   })
 
@@ -374,10 +380,12 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
         const billRunType = body.billRunType ?? "NORMAL"
         const { negative, magnitude } = splitSign(amount)
         const methodId = negative ? null : yield* methodPresetId(type)
-        const elevateId = yield* unit(
+        // The unit answers the row it created (a replay answers it again without reading); a debit,
+        // or a key claimed before rows were stored, answers an id that is read back.
+        const result = yield* unit(
           "createCustomerPayment",
           body,
-          Schema.Int,
+          Schema.Union([Schema.Int, CustomerPaymentRow]),
           Effect.gen(function* () {
             if (negative) {
               const entry = yield* balances.adjustBalance({
@@ -393,23 +401,29 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
               )
               return debitIdBase + entry.id
             }
-            const detail = yield* payments.createPayment({
-              customerId: body.customerId,
-              amount: magnitude,
-              allocateOldestFirst: true,
-              ...(methodId === null ? {} : { methodId }),
-              description: body.description ?? null,
-              thirdPartyReference: body.reference ?? null
-            })
-            const attributes = { type, billRunType, customerPaymentType: "CUSTOMER", paymentProviderId: null }
-            yield* saveRecord(kinds.payment, String(detail.payment.id), attributes, {
-              customerId: detail.payment.customerId,
-              paymentId: detail.payment.id
-            })
-            return detail.payment.id
+            const attributes: PaymentAttributes = {
+              type,
+              billRunType,
+              customerPaymentType: "CUSTOMER",
+              paymentProviderId: null
+            }
+            // The attribute record is written with the payment's events (no statement of its own),
+            // and the answer is built from what the unit returns.
+            const detail = yield* payments.createPayment(
+              {
+                customerId: body.customerId,
+                amount: magnitude,
+                allocateOldestFirst: true,
+                ...(methodId === null ? {} : { methodId }),
+                description: body.description ?? null,
+                thirdPartyReference: body.reference ?? null
+              },
+              { record: { dialect: dialectId, kind: kinds.payment, data: { ...attributes } } }
+            )
+            return paymentRow(detail.payment, attributes, yield* firstInvoiceOf(detail))
           })
         )
-        return created(toCustomerPayment(yield* customerPaymentById(elevateId)))
+        return created(toCustomerPayment(typeof result === "number" ? yield* customerPaymentById(result) : result))
       })
   }),
   endpoint({

@@ -7,22 +7,16 @@
  */
 import { shownNumericId } from "@paybridge/adapter-kit"
 import {
-  type BusinessDate,
-  type CurrencyCode,
+  BusinessDate,
+  CurrencyCode,
   type Document,
   type Payment,
   type PaymentDetail,
   PaymentId,
   type PaymentQueryInput
 } from "@paybridge/core"
-import { Effect } from "effect"
-import {
-  type BillRunType,
-  type CustomerPaymentType,
-  type PaymentMethod,
-  paymentMethods,
-  type TxnType
-} from "./elevate.schemas.ts"
+import { Effect, Schema } from "effect"
+import { BillRunType, CustomerPaymentType, PaymentMethod, paymentMethods, TxnType } from "./elevate.schemas.ts"
 import {
   currencyIdOf,
   dialectId,
@@ -43,23 +37,24 @@ import { type Condition, decimalOfMinor, type FieldSpecs, type FieldValue } from
 export const debitIdBase = 1_000_000_000_000
 
 /** One row of Elevate's customer payments: a posted ledger payment, or a debit (balance adjustment). */
-export interface CustomerPaymentRow {
-  readonly id: number
-  readonly customerId: number
-  readonly currency: CurrencyCode
+export const CustomerPaymentRow = Schema.Struct({
+  id: Schema.Int,
+  customerId: Schema.Int,
+  currency: CurrencyCode,
   /** Signed minor units: negative for debits. */
-  readonly amount: bigint
-  readonly resultingBalance: bigint | null
-  readonly description: string | null
-  readonly reference: string | null
-  readonly type: PaymentMethod
-  readonly paymentDate: BusinessDate
-  readonly customerPaymentType: CustomerPaymentType
-  readonly txnType: TxnType
-  readonly invoiceNumber: string | null
-  readonly invoiceId: number | null
-  readonly billRunType: BillRunType
-}
+  amount: Schema.BigInt,
+  resultingBalance: Schema.NullOr(Schema.BigInt),
+  description: Schema.NullOr(Schema.String),
+  reference: Schema.NullOr(Schema.String),
+  type: PaymentMethod,
+  paymentDate: BusinessDate,
+  customerPaymentType: CustomerPaymentType,
+  txnType: TxnType,
+  invoiceNumber: Schema.NullOr(Schema.String),
+  invoiceId: Schema.NullOr(Schema.Int),
+  billRunType: BillRunType
+})
+export type CustomerPaymentRow = typeof CustomerPaymentRow.Type
 
 export const paymentRow = (
   payment: Payment,

@@ -42,13 +42,17 @@ const send = (request: TestRequest) => testbed.request(authorize(request, elevat
 const get = (path: string, query: Record<string, string> = {}) => send({ method: "GET", path, query })
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   send({ method: "POST", path, body, headers })
-const pay = (amount: string, extra: Record<string, unknown> = {}) =>
-  post("/customer-payments", {
-    customerId: elevate.customerId,
-    amountInMajorCurrency: money(amount),
-    type: "CHEQUE",
-    ...extra
-  })
+const pay = (amount: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  post(
+    "/customer-payments",
+    {
+      customerId: elevate.customerId,
+      amountInMajorCurrency: money(amount),
+      type: "CHEQUE",
+      ...extra
+    },
+    headers
+  )
 const list = (query: Record<string, string> = {}) =>
   get("/customer-payments", { customer_id: String(elevate.customerId), page: "1", pageSize: "100", ...query })
 const rows = (response: TestResponse) => plain(response) as Array<Record<string, unknown>>
@@ -224,6 +228,31 @@ describe("customer payments", () => {
     expect(rows(second).map((row) => row.amountInMajorCurrency)).toEqual([3])
     expect(rows(third)).toEqual([])
     expect((await list({ page: "1", pageSize: "1000" })).status).toBe(200)
+  })
+
+  it("answers a create with what a get shows afterwards, attributes kept with the payment, and replays it", async () => {
+    const credit = await pay(
+      "15.00",
+      { type: "BACS", billRunType: "ADHOC", reference: "R-1" },
+      { "Idempotency-Key": "elevate-create-answer-1" }
+    )
+    expect(credit.status).toBe(201)
+    const body = plain(credit) as Record<string, unknown>
+    expect(body).toMatchObject({ type: "BACS", billRunType: "ADHOC", reference: "R-1", invoiceId: null })
+    expect(plain(await get(`/customer-payments/${body.id}`))).toEqual(body)
+    const replay = await pay(
+      "15.00",
+      { type: "BACS", billRunType: "ADHOC", reference: "R-1" },
+      { "Idempotency-Key": "elevate-create-answer-1" }
+    )
+    expect(replay.status).toBe(201)
+    expect(replay.text).toBe(credit.text)
+    expect(rows(await list()).map((row) => row.id)).toEqual([body.id])
+    // Paying an invoice: the answer names it, as the get does.
+    const invoice = await issue(testbed, elevate.customerId, "4.00", { issueDate: "2026-01-01" })
+    const paying = plain(await pay("6.00", { type: "PAYPAL" })) as Record<string, unknown>
+    expect(paying).toMatchObject({ type: "PAYPAL", billRunType: "NORMAL", invoiceId: invoice.id })
+    expect(plain(await get(`/customer-payments/${paying.id}`))).toEqual(paying)
   })
 
   it("pays the oldest unpaid invoices first and keeps an overpayment as credit", async () => {

@@ -45,6 +45,7 @@ import {
   maybe,
   optionalTexts,
   type Program,
+  recordDataByKey,
   redirectTest,
   requiredFields,
   silverResponse,
@@ -109,8 +110,23 @@ const customerView = (customer: Customer, links: Links) =>
     toSilverCustomer(customer, details ?? {}, links)
   )
 
+/** A page of customers with their `customer-details` records, read in one statement. */
+const customerViews = (customers: ReadonlyArray<Customer>, links: Links) =>
+  Effect.map(
+    recordDataByKey(
+      customerDetailsKind,
+      customers.map((customer) => customer.id)
+    ),
+    (details) => customers.map((customer) => toSilverCustomer(customer, details.get(String(customer.id)) ?? {}, links))
+  )
+
 const listCustomers = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
-  listOf(request, (cursor) => Parties.use((parties) => parties.listCustomers({ cursor, limit: 1000 })), customerView)
+  listOf(
+    request,
+    ({ offset, limit }) =>
+      Parties.use((parties) => parties.listCustomers({ cursor: null, offset, limit, withTotal: true })),
+    customerViews
+  )
 
 /** `customers/<id>/`: a customer migrated from Silver by its Silver id first, then the ledger's (as payments' paths). */
 const getCustomer = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>): Program<DialectResponse> =>

@@ -15,29 +15,29 @@ import {
   paymentViewByVendorId
 } from "@paybridge/adapter-kit"
 import {
-  type BillingEntity,
   Collections,
-  CustomerId,
   currencyCodes,
+  type DocumentId,
   Documents,
   LedgerUnits,
   Parties,
+  type Payment,
   PaymentId,
   Payments
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
+import { checkCreate, isResponse } from "./payment-create.transformers.ts"
+import { findUnpaidRow, rowQueryOf, toSilverRow } from "./payment-list.transformers.ts"
 import {
   claimDocument,
   customerOfPath,
-  customerPayments,
+  customerShownIdOf,
   documentField,
   documentProblem,
   documentTakenPrefix,
-  type FilterablePayment,
-  filterPayments,
+  isDefaultAttributes,
   isDocumentTaken,
   loadRecord,
-  orderPayments,
   type PaymentAttributes,
   recordFromView,
   saveAttributes,
@@ -58,7 +58,6 @@ import {
   paymentFields,
   paymentViewMetadata,
   pythonNameList,
-  requiredText,
   SilverCustomerPath,
   SilverPayment,
   SilverPaymentCreate,
@@ -71,6 +70,7 @@ import {
 } from "./silver.schemas.ts"
 import {
   type Body,
+  beyondIds,
   dialectId,
   isPlainObject,
   linksFor,
@@ -78,20 +78,18 @@ import {
   type OptionsRoute,
   optionsRoute,
   type Program,
-  paginate,
+  pageCount,
+  pageLink,
+  pageSizeOf,
   parseHyperlink,
   pathIdOf,
   redirectTest,
+  requestedPage,
   silverResponse,
   silverSuite,
   today
 } from "./silver.transformers.ts"
-import {
-  findUnpaidDocumentPayment,
-  toSilverUnpaidPayment,
-  unpaidDocumentPayments,
-  unpaidPatchRefusal
-} from "./unpaid-payments.transformers.ts"
+import { unpaidPatchRefusal } from "./unpaid-payments.transformers.ts"
 
 // The two payment paths, the methods their views allow, and the proving tests the endpoints cite.
 const docSuite = "silver.vendor-doc.test.ts"
@@ -128,101 +126,47 @@ type PaymentListRequest = DialectRequest<typeof SilverCustomerPath.Type, typeof 
 const listPayments = (request: PaymentListRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     const links = linksFor(request.url, request.basePath)
+    const size = pageSizeOf(request.query)
+    const asked = requestedPage(request.query)
+    if (asked === null || (asked !== "last" && beyondIds(asked, size))) return invalidPage()
     const customerId = yield* customerOfPath(request.params.customerId)
-    const records = customerId === null ? [] : yield* customerPayments(customerId)
-    const rows: Array<FilterablePayment> = records.map((record) => ({
-      silver: toSilverPayment(record, links),
-      amountMinor: silverView(record.payment).amount,
-      provider: record.provider
-    }))
-    // Open documents show as Silver's unpaid payments for what they still ask (issue 12.8).
-    for (const unpaid of customerId === null ? [] : yield* unpaidDocumentPayments(customerId, records))
-      rows.push({
-        silver: toSilverUnpaidPayment(unpaid, links, Number(request.params.customerId)),
-        amountMinor: unpaid.document.outstanding,
-        provider: unpaid.provider
-      })
-    const filtered = filterPayments(rows, request.query, yield* today)
-    const page = paginate(orderPayments(filtered, request.query.ordering), request.query, request.url)
-    if (!page.ok) return invalidPage()
-    return silverResponse(
-      200,
-      page.items.map((row) => row.silver),
-      { link: page.link }
-    )
+    const filters = rowQueryOf(request.query, yield* today)
+    // Payments and open documents (issue 12.8) filtered, ordered, paged and counted in one SQL read.
+    const found =
+      customerId === null || filters === null
+        ? { rows: [], total: 0, page: asked === "last" ? 1 : asked }
+        : yield* Payments.use((payments) =>
+            payments.listCustomerRows({ ...filters, customerId, page: asked, limit: size })
+          )
+    const pages = pageCount(found.total, size)
+    if (found.page > pages) return invalidPage()
+    const shown =
+      customerId !== null && found.rows.some((row) => row.source === "payment")
+        ? yield* customerShownIdOf(customerId)
+        : 0
+    // Payments' links show the customer's Silver id when it was migrated (one read, only when a payment is
+    // listed); open documents' links show the customer as the path names it.
+    const pathId = Number(request.params.customerId)
+    const body = found.rows.map((row) => toSilverRow(row, { paymentsShownId: shown, pathId }, links))
+    return silverResponse(200, body, { link: pageLink(request.url, found.page, pages) })
   })
 
-type PaymentCreateRequest = DialectRequest<typeof SilverCustomerPath.Type, unknown, unknown>
+import type { PaymentCreateRequest } from "./payment-create.transformers.ts"
 
 const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
     if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
     const body: Body = request.body === undefined ? {} : (request.body as Body)
     const links = linksFor(request.url, request.basePath)
-    const customerId = pathIdOf(CustomerId, request.params.customerId)
-    const errors = new FieldErrors()
     const requestKey = request.idempotencyKey === null ? null : `${request.principal.id}:${request.idempotencyKey}`
-
-    // The view puts the path's customer into the body: a client-sent customer is ignored.
-    const customer =
-      customerId === null ? null : yield* maybe(Parties.use((parties) => parties.getCustomer(customerId)))
-    if (customer === null) errors.add("customer", "Invalid hyperlink - Object does not exist.")
-
-    let provider: BillingEntity | null = null
-    if (!("provider" in body)) errors.add("provider", requiredText)
-    else if (body.provider === null) errors.add("provider", nullText)
-    else {
-      const providerId = errors.check("provider", parseHyperlink(body.provider, "provider", request.basePath))
-      if (providerId !== undefined) {
-        provider = yield* maybe(Parties.use((parties) => parties.getBillingEntity(providerId)))
-        if (provider === null) errors.add("provider", "Invalid hyperlink - Object does not exist.")
-      }
+    // Checked without reading the customer and the provider (the unit proves them); a request
+    // with a problem is checked again with them read, so its 400 names every problem as Silver did.
+    const checked = yield* checkCreate(request, body, requestKey, true)
+    if (isResponse(checked)) {
+      const full = yield* checkCreate(request, body, requestKey, false)
+      return isResponse(full) ? full : checked
     }
-
-    let amount: string | undefined
-    if (!("amount" in body)) errors.add("amount", requiredText)
-    else {
-      amount = errors.check("amount", parseAmount(body.amount))
-      if (amount !== undefined && /^0+\.00$/u.test(amount)) {
-        // Deviation: the ledger keeps only payments above zero (README).
-        errors.add("amount", "Ensure this value is greater than or equal to 0.01.")
-        amount = undefined
-      }
-    }
-
-    const currency = "currency" in body ? errors.check("currency", parseChoice(body.currency, currencyCodes)) : "USD"
-    if (currency !== undefined && customer !== null && currency !== customer.currency) {
-      // Deviation: a ledger payment is in its customer's currency (README).
-      errors.add("currency", `Payments of this customer must be in ${customer.currency}.`)
-    }
-    const dueDate = "due_date" in body ? errors.check("due_date", parseNullableDate(body.due_date)) : null
-    const status: SilverStatus | undefined =
-      "status" in body ? errors.check("status", parseChoice(body.status, silverStatuses)) : "unpaid"
-    const visible = "visible" in body ? errors.check("visible", parseBoolean(body.visible)) : true
-    const proforma =
-      "proforma" in body
-        ? yield* documentField(errors, "proforma", body.proforma, request.basePath, null, requestKey)
-        : null
-    const invoice =
-      "invoice" in body
-        ? yield* documentField(errors, "invoice", body.invoice, request.basePath, null, requestKey)
-        : null
-    if (errors.any) return silverResponse(400, errors.errors)
-    if (
-      customer === null ||
-      provider === null ||
-      amount === undefined ||
-      currency === undefined ||
-      dueDate === undefined ||
-      status === undefined ||
-      visible === undefined ||
-      proforma === undefined ||
-      invoice === undefined
-    ) {
-      return silverResponse(400, errors.errors)
-    }
-    const problem = documentProblem(provider.id, customer.id, { proforma, invoice })
-    if (problem !== null) return silverResponse(400, { non_field_errors: [problem] })
+    const { customerId, providerId, amount, currency, dueDate, status, visible, proforma, invoice } = checked
 
     // Create: status is set directly, as Silver did (no transition signals on create). Every
     // command of the create runs as one unit, claiming the request's idempotency key once.
@@ -233,14 +177,18 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
       invoiceId: invoice?.id ?? null,
       silverCollectionId: null
     }
+    // What the unit made, for the answer (a replayed request runs no work: its answer is read).
+    const made: { current: { readonly payment: Payment; readonly stored: PaymentAttributes } | null } = {
+      current: null
+    }
     const work = Effect.gen(function* () {
       const created = yield* Payments.use((payments) =>
         payments.createPayment({
-          customerId: customer.id,
+          customerId,
           amount,
-          currency: customer.currency,
+          currency,
           initialState: status === "paid" ? "posted" : "draft",
-          billingEntityId: provider.id
+          billingEntityId: providerId
         })
       )
       let payment = created.payment
@@ -258,20 +206,26 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
           payments.cancelPayment({ paymentId: payment.id, reason: "created canceled in Silver" })
         )
       }
-      yield* saveAttributes(payment, stored)
+      // A payment made through Silver without a record has the default attributes (`derivedAttributes`).
+      if (!isDefaultAttributes(stored)) yield* saveAttributes(payment, stored)
       for (const document of [proforma, invoice]) {
         if (document === null) continue
         yield* claimDocument(document, payment, requestKey)
       }
+      made.current = { payment, stored }
       return payment.id
     })
+    // A customer or provider the unit could not prove, or a currency not the customer's: the
+    // request's 400 as Silver gave it (the unit wrote nothing).
+    const refusedByLedger = (error: { readonly _tag: string }) =>
+      error._tag === "NotFound" || error._tag === "Forbidden" || error._tag === "ValidationFailed"
     const outcome = yield* LedgerUnits.use((ledgerUnits) =>
       ledgerUnits.atomically(
         {
           operation: "silver:createPayment",
           input: {
             customerId,
-            providerId: provider.id,
+            providerId,
             amount,
             status,
             visible,
@@ -289,12 +243,27 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
         Effect.succeed(
           silverResponse(400, { [error.message.slice(documentTakenPrefix.length)]: ["This field must be unique."] })
         )
+      ),
+      Effect.catchIf(refusedByLedger, (error) =>
+        Effect.flatMap(checkCreate(request, body, requestKey, false), (full) =>
+          isResponse(full) ? Effect.succeed(full) : Effect.fail(error)
+        )
       )
     )
     if (typeof outcome !== "number") return outcome
-    const payment = (yield* Payments.use((payments) => payments.getPayment({ id: outcome }))).payment
+    const fresh = made.current
+    const payment = fresh?.payment ?? (yield* Payments.use((payments) => payments.getPayment({ id: outcome }))).payment
     if (status === "paid") yield* settleDocuments(payment, attributes)
-    const record = yield* loadRecord(payment.id)
+    // The answer from what the unit made (settling moves no Silver field); a replay reads it.
+    const record =
+      fresh === null
+        ? yield* loadRecord(payment.id)
+        : {
+            payment: fresh.payment,
+            attributes: fresh.stored,
+            provider: null,
+            customerShownId: yield* customerShownIdOf(customerId)
+          }
     if (record === null) return notFoundResponse()
     const representation = toSilverPayment(record, links)
     return silverResponse(201, representation, { location: representation.url })
@@ -319,9 +288,8 @@ const findPayment = (request: PaymentDetailRequest) =>
     return record.customerShownId !== Number(request.params.customerId) ? null : record
   })
 
-/** The derived unpaid payment of an open document the path names (issue 12.8), or `null`. */
-const findUnpaid = (request: PaymentDetailRequest) =>
-  findUnpaidDocumentPayment(request.params.customerId, request.params.paymentId, customerPayments)
+/** The derived unpaid payment of an open document the path names (issue 12.8), as its listed row, or `null`. */
+const findUnpaid = (request: PaymentDetailRequest) => findUnpaidRow(request.params.customerId, request.params.paymentId)
 
 const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
   Effect.gen(function* () {
@@ -329,9 +297,9 @@ const getPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
     const record = yield* findPayment(request)
     if (record !== null) return silverResponse(200, toSilverPayment(record, links))
     const unpaid = yield* findUnpaid(request)
-    return unpaid === null
-      ? notFoundResponse()
-      : silverResponse(200, toSilverUnpaidPayment(unpaid, links, Number(request.params.customerId)))
+    if (unpaid === null) return notFoundResponse()
+    const pathId = Number(request.params.customerId)
+    return silverResponse(200, toSilverRow(unpaid, { paymentsShownId: pathId, pathId }, links))
   })
 
 const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =>
@@ -339,8 +307,12 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
     const record = yield* findPayment(request)
     if (record === null) {
       const unpaid = yield* findUnpaid(request)
-      if (unpaid === null) return notFoundResponse()
-      return silverResponse(400, unpaidPatchRefusal(unpaid))
+      const document =
+        unpaid === null
+          ? null
+          : yield* maybe(Documents.use((documents) => documents.getDocument(unpaid.ledgerId as DocumentId)))
+      if (document === null) return notFoundResponse()
+      return silverResponse(400, unpaidPatchRefusal({ document }))
     }
     if (request.body !== undefined && !isPlainObject(request.body)) return notADictionary(request.body)
     const body: Body = request.body === undefined ? {} : (request.body as Body)

@@ -12,6 +12,7 @@
 import { migratedLedgerId, shownCustomerId, shownNumericId } from "@paybridge/adapter-kit"
 import {
   type BillingEntity,
+  type BusinessDate,
   CollectionId,
   Collections,
   Conflict,
@@ -31,13 +32,7 @@ import {
 } from "@paybridge/core"
 import { Effect, Option, Schema } from "effect"
 import type { FieldErrors } from "./silver.errors.ts"
-import {
-  parseFilterBoolean,
-  parseFilterDecimal,
-  type SilverPayment,
-  type SilverStatus,
-  silverMoney
-} from "./silver.schemas.ts"
+import { type SilverPayment, type SilverStatus, silverMoney } from "./silver.schemas.ts"
 import {
   dialectId,
   documentPaymentKind,
@@ -50,7 +45,6 @@ import {
   pathIdOf,
   paymentAttributesKind,
   providerCache,
-  readAll,
   step
 } from "./silver.transformers.ts"
 
@@ -101,6 +95,14 @@ export const defaultAttributes: PaymentAttributes = {
   invoiceId: null,
   silverCollectionId: null
 }
+
+/** True when a payment's attributes are Silver's defaults (a payment made through Silver needs no record for them). */
+export const isDefaultAttributes = (attributes: PaymentAttributes): boolean =>
+  attributes.visible === defaultAttributes.visible &&
+  attributes.dueDate === defaultAttributes.dueDate &&
+  attributes.proformaId === defaultAttributes.proformaId &&
+  attributes.invoiceId === defaultAttributes.invoiceId &&
+  attributes.silverCollectionId === defaultAttributes.silverCollectionId
 
 /** An id kept in the attributes' JSON, decoded to its kind; `null` when absent. */
 const idOrNull = <Id>(kind: Schema.Codec<Id, number>, value: unknown): Id | null =>
@@ -160,133 +162,19 @@ export const toSilverPayment = (record: PaymentRecord, links: Links): SilverPaym
 }
 
 // ---------------------------------------------------------------------------------------------
-// Filters and ordering (PaymentFilter and OrderingFilter @00bc43d)
-
-export interface FilterablePayment {
-  readonly silver: SilverPayment
-  readonly amountMinor: bigint
-  readonly provider: BillingEntity | null
-}
-
-const isOpen = (status: SilverStatus) => status === "unpaid" || status === "pending"
-
-/**
- * Applies Silver's list filters. Returns `null` when a typed filter value is invalid, which made
- * django-filter's form invalid and the list empty.
- */
-export const filterPayments = (
-  rows: ReadonlyArray<FilterablePayment>,
-  query: Readonly<Record<string, string | undefined>>,
-  today: string
-): ReadonlyArray<FilterablePayment> => {
-  const given = (name: string): string | undefined => {
-    const value = query[name]
-    return value === undefined || value === "" ? undefined : value
-  }
-  const minText = given("min_amount")
-  const maxText = given("max_amount")
-  const min = minText === undefined ? undefined : parseFilterDecimal(minText)
-  const max = maxText === undefined ? undefined : parseFilterDecimal(maxText)
-  if (min === null || max === null) return []
-  const overdue = parseFilterBoolean(given("is_overdue"))
-  const visible = parseFilterBoolean(given("visible"))
-  const status = given("status")
-  const flow = given("flow")
-  const provider = given("provider")?.toLowerCase()
-  const currency = given("currency")?.toLowerCase()
-  // Amounts are compared in units of 10^-12 like parseFilterDecimal's result.
-  const scaled = (cents: bigint) => cents * 10n ** 10n
-  return rows.filter((row) => {
-    const { silver } = row
-    if (overdue === true && !(isOpen(silver.status) && silver.due_date !== null && silver.due_date < today)) {
-      return false
-    }
-    if (overdue === false && !(!isOpen(silver.status) || (silver.due_date !== null && silver.due_date >= today))) {
-      return false
-    }
-    if (visible !== null && silver.visible !== visible) return false
-    if (status !== undefined && silver.status !== status) return false
-    if (flow !== undefined && row.provider?.flow !== flow) return false
-    if (provider !== undefined && row.provider?.name.toLowerCase() !== provider) return false
-    if (min !== undefined && scaled(row.amountMinor) < min) return false
-    if (max !== undefined && scaled(row.amountMinor) > max) return false
-    if (currency !== undefined && silver.currency.toLowerCase() !== currency) return false
-    return true
-  })
-}
-
-const orderingFields = [
-  "id",
-  "customer",
-  "provider",
-  "amount",
-  "currency",
-  "due_date",
-  "status",
-  "visible",
-  "proforma",
-  "invoice"
-] as const
-type OrderingField = (typeof orderingFields)[number]
-
-const linkId = (link: string | null): number | null => {
-  if (link === null) return null
-  const match = /\/(\d+)\/$/u.exec(link)
-  return match === null ? null : Number(match[1])
-}
-
-const sortKey = (row: FilterablePayment, field: OrderingField): string | number | bigint | boolean | null => {
-  switch (field) {
-    case "id":
-      return row.silver.id
-    case "amount":
-      return row.amountMinor
-    case "customer":
-    case "provider":
-    case "proforma":
-    case "invoice":
-      return linkId(row.silver[field])
-    default:
-      return row.silver[field]
-  }
-}
-
-/** Compares like SQLite: NULL first ascending (so last descending), then values. */
-const compareValues = (a: ReturnType<typeof sortKey>, b: ReturnType<typeof sortKey>): number => {
-  if (a === b) return 0
-  if (a === null) return -1
-  if (b === null) return 1
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-/** DRF's OrderingFilter: `?ordering=a,-b` over serializer fields (not `url`); default `-due_date`; ties by id. */
-export const orderPayments = (
-  rows: ReadonlyArray<FilterablePayment>,
-  ordering: string | undefined
-): ReadonlyArray<FilterablePayment> => {
-  const requested = (ordering ?? "")
-    .split(",")
-    .map((term) => term.trim())
-    .filter((term) => (orderingFields as ReadonlyArray<string>).includes(term.replace(/^-/u, "")))
-  const terms = requested.length > 0 ? requested : ["-due_date"]
-  return [...rows].sort((a, b) => {
-    for (const term of terms) {
-      const descending = term.startsWith("-")
-      const field = term.replace(/^-/u, "") as OrderingField
-      const order = compareValues(sortKey(a, field), sortKey(b, field))
-      if (order !== 0) return descending ? -order : order
-    }
-    return a.silver.id - b.silver.id
-  })
-}
-
-// ---------------------------------------------------------------------------------------------
 // Loading a payment with its Silver attributes
 
-/** Silver attributes of a payment: its dialect record, or (for payments made elsewhere) its allocations. */
-/** The attributes of a payment with no `payment-attributes` record: its first invoice and proforma. */
+/** The origin of the payments made through this dialect. */
+export const silverOrigin = `dialect:${dialectId}`
+
+/**
+ * The attributes of a payment with no `payment-attributes` record: Silver's defaults for a payment
+ * made through Silver (a create writes the record only for attributes other than the defaults);
+ * for a payment made elsewhere, its first invoice and proforma among its allocations.
+ */
 const derivedAttributes = (detail: PaymentDetail): Program<PaymentAttributes> =>
   Effect.gen(function* () {
+    if (detail.payment.origin === silverOrigin) return defaultAttributes
     let invoiceId: DocumentId | null = null
     let proformaId: DocumentId | null = null
     for (const allocation of detail.allocations) {
@@ -346,73 +234,16 @@ export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) 
       key: String(payment.id),
       customerId: payment.customerId,
       paymentId: payment.id,
-      data: attributesToData(attributes)
+      data: attributesToData(attributes),
+      // What the list filters and sorts on, in the record's indexed columns (`payment-list.transformers.ts`).
+      listColumns: {
+        date: attributes.dueDate as BusinessDate | null,
+        flag: attributes.visible,
+        proformaId: attributes.proformaId,
+        invoiceId: attributes.invoiceId
+      }
     })
   )
-
-/**
- * Every payment of a customer with what Silver needs to filter, order and render it: the ledger's
- * pages, the customer's attribute records in one read, and — only for payments made elsewhere
- * that have allocations and no attributes — their details (`paymentDetails`) and the customer's
- * invoices and proformas in one read each, so nothing is read per payment.
- */
-export const customerPayments = (customerId: CustomerId): Program<ReadonlyArray<PaymentRecord>> =>
-  Effect.gen(function* () {
-    const payments = yield* maybe(
-      readAll((cursor) =>
-        Payments.use((payments) => payments.listPayments({ customerId, cursor, limit: 1000, order: "id" }))
-      )
-    )
-    if (payments === null || payments.length === 0) return []
-    const records = yield* readAll((cursor) =>
-      DialectRecords.use((dialectRecords) =>
-        dialectRecords.listDialectRecords({
-          dialect: dialectId,
-          kind: paymentAttributesKind,
-          customerId,
-          cursor,
-          limit: 1000
-        })
-      )
-    )
-    const attributesById = new Map(records.map((record) => [record.key, attributesFromData(record.data)]))
-    const deriving = payments.filter(
-      (payment) => !attributesById.has(String(payment.id)) && payment.allocatedAmount > 0n
-    )
-    if (deriving.length > 0) {
-      const documentKinds = new Map(
-        (yield* readAll((cursor) =>
-          Documents.use((service) =>
-            service.listDocuments({ customerId, kinds: ["invoice", "proforma"], cursor, limit: 1000 })
-          )
-        )).map((document) => [document.id, document.kind] as const)
-      )
-      for (let start = 0; start < deriving.length; start += 1000) {
-        const details = yield* Payments.use((service) => service.paymentDetails(deriving.slice(start, start + 1000)))
-        // Its first invoice and proforma among its allocations (as `attributesOf` derives them).
-        for (const detail of details) {
-          let invoiceId: DocumentId | null = null
-          let proformaId: DocumentId | null = null
-          for (const allocation of detail.allocations) {
-            const kind = documentKinds.get(allocation.documentId)
-            if (kind === "invoice" && invoiceId === null) invoiceId = allocation.documentId
-            if (kind === "proforma" && proformaId === null) proformaId = allocation.documentId
-          }
-          attributesById.set(String(detail.payment.id), { ...defaultAttributes, invoiceId, proformaId })
-        }
-      }
-    }
-    const providerOf = providerCache()
-    const customerShownId = yield* customerShownIdOf(customerId)
-    return yield* Effect.forEach(payments, (payment) =>
-      Effect.map(providerOf(payment.billingEntityId), (provider) => ({
-        payment,
-        attributes: attributesById.get(String(payment.id)) ?? defaultAttributes,
-        provider,
-        customerShownId
-      }))
-    )
-  })
 
 /**
  * A ledger payment as Silver's GET renders it, with links rooted at the mount's base path (the

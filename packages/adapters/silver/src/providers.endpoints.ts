@@ -37,6 +37,7 @@ import {
   optionalTexts,
   type Program,
   providerDetailsKind,
+  recordDataByKey,
   redirectTest,
   requiredFields,
   silverResponse,
@@ -77,11 +78,22 @@ const providerView = (entity: BillingEntity, links: Links) =>
     toSilverProvider(entity, details ?? {}, links)
   )
 
+/** A page of billing entities with their `provider-details` records, read in one statement. */
+const providerViews = (entities: ReadonlyArray<BillingEntity>, links: Links) =>
+  Effect.map(
+    recordDataByKey(
+      providerDetailsKind,
+      entities.map((entity) => entity.id)
+    ),
+    (details) => entities.map((entity) => toSilverProvider(entity, details.get(String(entity.id)) ?? {}, links))
+  )
+
 const listProviders = (request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>) =>
   listOf(
     request,
-    (cursor) => Parties.use((parties) => parties.listBillingEntities({ cursor, limit: 1000 })),
-    providerView
+    ({ offset, limit }) =>
+      Parties.use((parties) => parties.listBillingEntities({ cursor: null, offset, limit, withTotal: true })),
+    providerViews
   )
 
 const getProvider = (request: DialectRequest<typeof SilverIdPath.Type, unknown, unknown>) =>

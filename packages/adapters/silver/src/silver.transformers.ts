@@ -112,7 +112,8 @@ type LinkId<K extends LinkKind> = (typeof linkIds)[K]["Type"]
  * (`0`, beyond the id range): callers answer as for an id the ledger does not hold.
  */
 export const pathIdOf = <Id>(kind: Schema.Codec<Id, number>, text: string): Id | null =>
-  Option.getOrNull(Schema.decodeOption(kind)(Number(text)))
+  // Ledger ids are 32-bit columns: a larger number names no ledger record (PostgreSQL refuses to compare it).
+  Number(text) > 2_147_483_647 ? null : Option.getOrNull(Schema.decodeOption(kind)(Number(text)))
 
 /**
  * DRF's `HyperlinkedRelatedField.to_internal_value`: the URL's path (host ignored, the mount's
@@ -252,6 +253,28 @@ export type PageResult<A> =
   | { readonly ok: true; readonly items: ReadonlyArray<A>; readonly link: string }
   | { readonly ok: false }
 
+/** Silver's Link header of page `page` of `pages`. */
+export const pageLink = (url: URL, page: number, pages: number): string => {
+  const links: Array<string> = []
+  if (page < pages) links.push(`<${withPage(url, page + 1)}; rel="next">`)
+  if (page > 1) links.push(`<${withPage(url, page - 1 === 1 ? null : page - 1)}; rel="prev">`)
+  links.push(`<${withPage(url, 1)}; rel="first">`)
+  links.push(`<${withPage(url, pages)}; rel="last">`)
+  return links.join(", ")
+}
+
+/** The page a request asks for: a number (not yet checked against the last page), `last`, or `null` when invalid. */
+export const requestedPage = (query: Readonly<Record<string, string | undefined>>): number | "last" | null => {
+  const raw = query.page ?? "1"
+  if (raw === "last") return "last"
+  if (!/^\s*[+-]?\d+\s*$/u.test(raw)) return null
+  const page = Number.parseInt(raw, 10)
+  return page < 1 ? null : page
+}
+
+/** How many pages `total` rows fill (at least one, as DRF's paginator counted an empty list). */
+export const pageCount = (total: number, size: number) => Math.max(1, Math.ceil(total / size))
+
 /** One page of `rows` and Silver's Link header, or `ok: false` for `Invalid page.`. */
 export const paginate = <A>(
   rows: ReadonlyArray<A>,
@@ -259,20 +282,45 @@ export const paginate = <A>(
   url: URL
 ): PageResult<A> => {
   const size = pageSizeOf(query)
-  const pages = Math.max(1, Math.ceil(rows.length / size))
-  const raw = query.page ?? "1"
-  let page: number
-  if (raw === "last") page = pages
-  else if (/^\s*[+-]?\d+\s*$/u.test(raw)) page = Number.parseInt(raw, 10)
-  else return { ok: false }
-  if (page < 1 || page > pages) return { ok: false }
-  const links: Array<string> = []
-  if (page < pages) links.push(`<${withPage(url, page + 1)}; rel="next">`)
-  if (page > 1) links.push(`<${withPage(url, page - 1 === 1 ? null : page - 1)}; rel="prev">`)
-  links.push(`<${withPage(url, 1)}; rel="first">`)
-  links.push(`<${withPage(url, pages)}; rel="last">`)
-  return { ok: true, items: rows.slice((page - 1) * size, page * size), link: links.join(", ") }
+  const pages = pageCount(rows.length, size)
+  const asked = requestedPage(query)
+  if (asked === null) return { ok: false }
+  const page = asked === "last" ? pages : asked
+  if (page > pages) return { ok: false }
+  return { ok: true, items: rows.slice((page - 1) * size, page * size), link: pageLink(url, page, pages) }
 }
+
+/** Ids are 32-bit, so a page starting beyond 2^31 rows is past the last page of any list. */
+export const beyondIds = (page: number, size: number) => (page - 1) * size >= 2 ** 31
+
+/** A window of a list ordered by id that the ledger pages in SQL, with the count of every match. */
+export interface PageWindow {
+  readonly offset: number
+  readonly limit: number
+}
+
+/**
+ * One page of a list the ledger pages in SQL (ordered by id): the rows before it are never read and
+ * the page's statement counts every match for the Link header. `page=last` counts first (a one-row
+ * window). Ids are 32-bit, so a page starting beyond 2^31 rows is past the last one.
+ */
+export const paginateInLedger = <A>(
+  query: Readonly<Record<string, string | undefined>>,
+  url: URL,
+  read: (window: PageWindow) => Program<Page<A>>
+): Program<PageResult<A>> =>
+  Effect.gen(function* () {
+    const size = pageSizeOf(query)
+    const asked = requestedPage(query)
+    if (asked === null) return { ok: false } as const
+    const page = asked === "last" ? pageCount((yield* read({ offset: 0, limit: 1 })).total ?? 0, size) : asked
+    if (beyondIds(page, size)) return { ok: false } as const
+    const offset = (page - 1) * size
+    const found = yield* read({ offset, limit: size })
+    const pages = pageCount(found.total ?? 0, size)
+    if (page > pages) return { ok: false } as const
+    return { ok: true, items: found.items, link: pageLink(url, page, pages) } as const
+  })
 
 // ---------------------------------------------------------------------------------------------
 // Ledger reads and answers shared by the resources
@@ -362,26 +410,41 @@ export const optionalTexts = (errors: FieldErrors, body: Body, fields: ReadonlyA
 }
 
 /**
- * A list endpoint's answer: every row the ledger holds of one kind, oldest id first, one page of
- * them (`Invalid page.` past the last) as a bare array of Silver representations with its `Link`.
+ * A list endpoint's answer: one page of the rows the ledger holds of one kind, oldest id first, paged
+ * in SQL (`Invalid page.` past the last), as a bare array of Silver representations with its `Link`;
+ * `views` renders the page's rows together (their records read in one statement).
  */
 export const listOf = <Row extends { readonly id: number }, View>(
   request: DialectRequest<unknown, typeof SilverPageQuery.Type, unknown>,
-  read: (cursor: string | null) => Program<Page<Row>>,
-  view: (row: Row, links: Links) => Program<View>
+  read: (window: PageWindow) => Program<Page<Row>>,
+  views: (rows: ReadonlyArray<Row>, links: Links) => Program<ReadonlyArray<View>>
 ): Program<DialectResponse> =>
   Effect.gen(function* () {
     const links = linksFor(request.url, request.basePath)
-    const rows = yield* readAll(read)
-    const page = paginate(
-      [...rows].sort((a, b) => a.id - b.id),
-      request.query,
-      request.url
-    )
+    const page = yield* paginateInLedger(request.query, request.url, read)
     if (!page.ok) return invalidPage()
-    const body = yield* Effect.forEach(page.items, (row) => view(row, links))
-    return silverResponse(200, body, { link: page.link })
+    return silverResponse(200, yield* views(page.items, links), { link: page.link })
   })
+
+/** The data of Silver's dialect records of one kind keyed by these row ids, in one read (`{}` for a row without one). */
+export const recordDataByKey = (
+  kind: string,
+  ids: ReadonlyArray<number>
+): Program<ReadonlyMap<string, Readonly<Record<string, unknown>>>> =>
+  ids.length === 0
+    ? Effect.succeed(new Map())
+    : Effect.map(
+        DialectRecords.use((dialectRecords) =>
+          dialectRecords.listDialectRecords({
+            dialect: dialectId,
+            kind,
+            keys: ids.map(String),
+            cursor: null,
+            limit: ids.length
+          })
+        ),
+        (page) => new Map(page.items.map((record) => [record.key, record.data] as const))
+      )
 
 /** A detail endpoint's answer: the row's Silver representation, or `Not found.` (also outside the caller's scope). */
 export const detailOf = <Id, Row, View>(

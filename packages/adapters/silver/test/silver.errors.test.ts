@@ -126,6 +126,17 @@ describe("Silver's error catalogue", () => {
     ])
     const unknownProvider = await bench.create({ provider: `${root}/providers/9999/`, amount: "1.00" })
     expect(unknownProvider.json).toEqual({ provider: ["Invalid hyperlink - Object does not exist."] })
+    // Problems only the ledger unit finds (it proves customer, provider and currency) answer the same 400.
+    const otherCurrency = await bench.create({ provider: bench.links.provider, amount: "1.00", currency: "EUR" })
+    expect({ status: otherCurrency.status, body: otherCurrency.json }).toEqual({
+      status: 400,
+      body: { currency: ["Payments of this customer must be in USD."] }
+    })
+    const unknownCustomer = await bench.create({ provider: bench.links.provider, amount: "1.00" }, 9999)
+    expect({ status: unknownCustomer.status, body: unknownCustomer.json }).toEqual({
+      status: 400,
+      body: { customer: ["Invalid hyperlink - Object does not exist."] }
+    })
     expect(await bench.testbed.countPayments()).toBe(before + 1)
   })
 

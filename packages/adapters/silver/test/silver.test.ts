@@ -11,6 +11,7 @@ import {
   type Customer,
   type CustomerId,
   DialectRecords,
+  Documents,
   Parties,
   type PaymentId,
   Payments
@@ -143,6 +144,24 @@ describe("Silver payments over the ledger", () => {
     const direct = await bench.create({ provider: bench.links.provider, amount: "5.00", status: "paid" })
     expect((direct.json as Shown).status).toBe("paid")
     expect((await ledgerPayment((direct.json as Shown).id)).payment.state).toBe("posted")
+  })
+
+  it("keeps no invoice link on a Silver payment with default attributes that is allocated elsewhere later", async () => {
+    const made = await bench.create({ provider: bench.links.provider, amount: "20.00", status: "paid" })
+    expect(made.status, made.text).toBe(201)
+    const id = (made.json as { id: number }).id
+    await bench.testbed.runAsSystem(
+      Documents.use((documents) =>
+        documents.allocatePayment({
+          paymentId: id as PaymentId,
+          allocations: [{ documentId: bench.seed.invoice.id, amount: "5.00" }]
+        })
+      )
+    )
+    const detail = await bench.send({ method: "GET", path: `${bench.paymentsPath()}${id}/` })
+    expect(detail.json).toEqual(made.json)
+    const listed = await bench.send({ method: "GET", path: bench.paymentsPath(), query: { ordering: "-id" } })
+    expect((listed.json as Array<{ id: number }>).find((row) => row.id === id)).toEqual(made.json)
   })
 
   it("shows payments made outside Silver with the mapped status and their invoice link", async () => {
@@ -385,6 +404,50 @@ describe("Silver payments over the ledger", () => {
     expect(customers.headers.get("link")).toContain('rel="first">')
     const providers = await bench.send({ method: "GET", path: "/providers/", query: { page_size: "1", page: "2" } })
     expect((providers.json as Array<{ name: string }>).map((row) => row.name)).toEqual(["Acme Billing"])
+  })
+
+  it("pages customers and providers with Silver's page numbers, page sizes, last page and Link header", async () => {
+    for (const name of ["Bea", "Cy", "Dan", "Eve"]) {
+      const made = await bench.send({
+        method: "POST",
+        path: "/customers/",
+        body: { name, address_1: "1 St", city: "Iasi", country: "RO", company: `${name} SRL` }
+      })
+      expect(made.status, made.text).toBe(201)
+    }
+    const names = (response: { json: unknown }) => (response.json as Array<{ name: string }>).map((row) => row.name)
+    const second = await bench.send({ method: "GET", path: "/customers/", query: { page_size: "2", page: "2" } })
+    expect(names(second)).toEqual(["Cy", "Dan"])
+    expect((second.json as Array<{ company: string }>).map((row) => row.company)).toEqual(["Cy SRL", "Dan SRL"])
+    expect(second.headers.get("link")).toBe(
+      [
+        `<${root}/customers/?page=3&page_size=2; rel="next">`,
+        `<${root}/customers/?page_size=2; rel="prev">`,
+        `<${root}/customers/?page=1&page_size=2; rel="first">`,
+        `<${root}/customers/?page=3&page_size=2; rel="last">`
+      ].join(", ")
+    )
+    const last = await bench.send({ method: "GET", path: "/customers/", query: { per_page: "2", page: "last" } })
+    expect(names(last)).toEqual(["Eve"])
+    expect(last.headers.get("link")).toContain(
+      '<http://paybridge.test/silver/customers/?page=2&per_page=2; rel="prev">'
+    )
+    expect(names(await bench.send({ method: "GET", path: "/customers/" }))).toEqual([
+      "Ada Customer",
+      "Bea",
+      "Cy",
+      "Dan",
+      "Eve"
+    ])
+    for (const page of ["4", "0", "x", "99999999999999999999"]) {
+      const beyond = await bench.send({ method: "GET", path: "/customers/", query: { page_size: "2", page } })
+      expect({ status: beyond.status, body: beyond.json }).toEqual({ status: 404, body: { detail: "Invalid page." } })
+    }
+    const providers = await bench.send({ method: "GET", path: "/providers/", query: { page: "last" } })
+    expect(names(providers)).toEqual(["Presslabs"])
+    expect(providers.headers.get("link")).toBe(
+      `<${root}/providers/?page=1; rel="first">, <${root}/providers/?page=1; rel="last">`
+    )
   })
 
   it("retries a create carrying a document under the same idempotency key and gets the same payment", async () => {

@@ -44,6 +44,7 @@ export const ledgerOperationAccess = {
   getPayment: "read",
   viewPayment: "read",
   listPayments: "read",
+  listCustomerRows: "read",
   paymentDetails: "read",
   paymentOverview: "read",
   postPayment: "write",

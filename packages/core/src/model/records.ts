@@ -482,6 +482,19 @@ export type LedgerEvent = typeof LedgerEvent.Type
  * a customer or payment, with free JSON `data`. Money and lifecycle never live here — only in
  * the ledger records above — so every protocol sees the same money.
  */
+/**
+ * What a dialect record keeps in indexed columns besides its JSON `data`, so a dialect's list can
+ * filter and sort on its own attributes of a payment in SQL: a date, a flag, and the proforma and
+ * invoice the payment carries (Silver's `due_date`, `visible`, `proforma`, `invoice`).
+ */
+export const DialectRecordListColumns = Schema.Struct({
+  date: Nullable(BusinessDate),
+  flag: Nullable(Schema.Boolean),
+  proformaId: Nullable(DocumentId),
+  invoiceId: Nullable(DocumentId)
+})
+export type DialectRecordListColumns = typeof DialectRecordListColumns.Type
+
 export const DialectRecord = Schema.Struct({
   id: DialectRecordId,
   dialect: Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/)),
@@ -491,6 +504,8 @@ export const DialectRecord = Schema.Struct({
   customerId: Nullable(CustomerId),
   paymentId: Nullable(PaymentId),
   data: Schema.Record(Schema.String, Schema.Unknown),
+  /** Its list columns, when the dialect keeps any (`null`/absent: none). */
+  listColumns: Schema.optionalKey(Schema.NullOr(DialectRecordListColumns)),
   createdAt: Schema.Date,
   updatedAt: Schema.Date
 })

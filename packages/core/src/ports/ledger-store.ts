@@ -11,9 +11,7 @@
  */
 import { Context, type Effect, type Redacted, Schema } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../errors.ts"
-import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
-import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
-import type { ActorId, BusinessDate, ExternalRef, Page } from "../model/common.ts"
+import type { ExternalRef, Page } from "../model/common.ts"
 import type {
   AllocationId,
   BillingEntityId,
@@ -36,7 +34,6 @@ import type {
   DialectRecord,
   Document,
   DocumentKind,
-  DocumentState,
   Gateway,
   GatewayAttempt,
   GatewayDriverName,
@@ -50,7 +47,21 @@ import type {
   ReleaseMovementKind,
   Reversal
 } from "../model/records.ts"
-import type { CurrencyCode } from "../money/currency.ts"
+import type { CustomerRowPage, CustomerRowQuery } from "./customer-rows.ts"
+import type {
+  CustomerQuery,
+  DialectRecordQuery,
+  DocumentQuery,
+  EventQuery,
+  OffsetPaging,
+  OverviewQuery,
+  Paging,
+  PaymentPage,
+  PaymentQuery,
+  RefundQuery
+} from "./ledger-queries.ts"
+
+export * from "./ledger-queries.ts"
 
 type Op<A> = Effect.Effect<A, StorageUnavailable>
 
@@ -99,224 +110,6 @@ type ListOp<A> = Effect.Effect<Page<A>, StorageUnavailable | ValidationFailed>
  */
 type Guarded<A> = Write<A>
 export type New<A extends { readonly id: number }> = Omit<A, "id">
-
-export interface Paging {
-  readonly cursor: string | null
-  readonly limit: number
-}
-
-export interface CustomerQuery extends Paging {
-  readonly ids?: ReadonlyArray<CustomerId> | undefined
-  /** Exactly this public id / customer number (unique keys: at most one row, found by index). */
-  readonly publicId?: string | undefined
-  readonly number?: string | undefined
-  readonly search?: string | undefined
-  readonly billingEntityId?: BillingEntityId | undefined
-}
-
-export interface DocumentQuery extends Paging {
-  /** Only these documents (the invoices a page of payment rows names). */
-  readonly ids?: ReadonlyArray<DocumentId> | undefined
-  readonly customerId?: CustomerId | undefined
-  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
-  readonly kinds?: ReadonlyArray<DocumentKind> | undefined
-  readonly states?: ReadonlyArray<DocumentState> | undefined
-  /** Only documents with something left to pay. */
-  readonly unpaidOnly?: boolean | undefined
-  /** `oldest`: issue date then id ascending (pay-oldest-first); `id`: id ascending. */
-  readonly order: "oldest" | "id"
-}
-
-/** The ledger columns a payment list can be sorted on (the columns vendors' lists sort on). */
-export const paymentSortFields = [
-  "id",
-  "paymentDate",
-  "createdAt",
-  "updatedAt",
-  "postedAt",
-  "receivedAt",
-  "amount",
-  "customerId",
-  "currency",
-  "state",
-  "methodId",
-  "typeId",
-  "reversedAmount",
-  "reversalDate",
-  "referenceNumber",
-  "number"
-] as const
-export type PaymentSortField = (typeof paymentSortFields)[number]
-
-/** One key of a payment list's order; a missing value (`null`) sorts before every value. */
-export interface PaymentSortKey {
-  readonly field: PaymentSortField
-  readonly direction: "asc" | "desc"
-}
-
-/** The integer ledger columns a payment list compares in vendor search terms ({@link PaymentColumnTerm}). */
-export const paymentTermFields = [
-  "id",
-  "customerId",
-  "typeId",
-  "methodId",
-  "gatewayId",
-  "billingEntityId",
-  "allocatedAmount",
-  "reversedAmount"
-] as const
-export type PaymentTermField = (typeof paymentTermFields)[number]
-
-/**
- * A comparison of a ledger column with a value, as vendors' search terms state them: `eq null` is
- * "has no value", `notEq` also holds for a payment without a value (and `notEq null` is "has a
- * value"), and an ordering comparison never holds for a missing value (nor with a `null` one).
- */
-export interface PaymentColumnTerm {
-  readonly field: PaymentTermField
-  readonly operator: "eq" | "notEq" | "lt" | "ltEq" | "gt" | "gtEq"
-  /** A 32-bit integer (the columns' range on both databases). */
-  readonly value: number | null
-}
-
-export interface PaymentQuery extends Paging {
-  readonly customerId?: CustomerId | undefined
-  /** Restricts to these customers (a principal's visibility scope). */
-  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
-  readonly states?: ReadonlyArray<PaymentState> | undefined
-  readonly currency?: CurrencyCode | undefined
-  readonly paymentDateFrom?: BusinessDate | undefined
-  readonly paymentDateTo?: BusinessDate | undefined
-  /** `none`: nothing reversed; `some`: any amount reversed; `any`: no filter. */
-  readonly reversal?: "any" | "none" | "some" | undefined
-  readonly reversalDateFrom?: BusinessDate | undefined
-  readonly reversalDateTo?: BusinessDate | undefined
-  /** Payments with an event of one of these types at or after `since` (from the event log). */
-  readonly eventSince?: { readonly types: ReadonlyArray<LedgerEventType>; readonly since: Date } | undefined
-  readonly idAfter?: PaymentId | undefined
-  readonly createdSince?: Date | undefined
-  readonly updatedSince?: Date | undefined
-  readonly methodId?: PresetId | undefined
-  readonly typeId?: PresetId | undefined
-  readonly gatewayId?: GatewayId | undefined
-  readonly externalSystem?: string | undefined
-  /** Amount at least / at most, in minor units of the payment's currency. */
-  readonly amountMin?: bigint | undefined
-  readonly amountMax?: bigint | undefined
-  /** Only payments created through this origin (`trpc`, `dialect:<id>`…). */
-  readonly origin?: string | undefined
-  /** Case-insensitive text in a reference: reference number, number, our/customer/third-party reference, check number, gateway reference, description. */
-  readonly search?: string | undefined
-  /** `newest`: payment date then id, descending; `id`: id ascending (incremental sync). */
-  readonly order: "newest" | "id"
-  /**
-   * Sorts by these columns instead of `order` (id ascending added as the last tie-breaker unless
-   * listed). With `sort`, `offset` or `withTotal` the list pages by offset: the rows before the page
-   * are skipped in SQL (never read), and `nextCursor` resumes at the next offset.
-   */
-  readonly sort?: ReadonlyArray<PaymentSortKey> | undefined
-  /** Skips this many matches first (page-number vendor lists); a cursor of an offset-paged list takes precedence. */
-  readonly offset?: number | undefined
-  /** Also counts every match (in the same statement) as the page's `total`. */
-  readonly withTotal?: boolean | undefined
-  /** Every one of these column comparisons holds (vendor search terms compiled to SQL). */
-  readonly columnTerms?: ReadonlyArray<PaymentColumnTerm> | undefined
-  /** Only payments with no dialect record of this dialect and kind (e.g. those a vendor deleted). */
-  readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
-  /** What each row of an offset page brings along in the page's own statement (offset-paged lists only). */
-  readonly annex?: PaymentAnnexRequest | undefined
-}
-
-/**
- * What a vendor list shows beside each payment of a page, read in the page's statement (no row of
- * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event),
- * who made and who last changed it (the actors of its first and last event), the data of a dialect
- * record keyed by the payment's id (or public id) and of one keyed by its customer's public id.
- */
-export interface PaymentAnnexRequest {
-  readonly customer?: boolean | undefined
-  /** The names of the payment's type and method presets. */
-  readonly presetNames?: boolean | undefined
-  readonly creationEvent?: boolean | undefined
-  /** The actors of the payment's first and last event (by event id; the same event when it has one). */
-  readonly firstAndLastActors?: boolean | undefined
-  /** A dialect record keyed by the payment's ledger id (`payment-id`, the default) or its public id. */
-  readonly record?: (DialectRecordKind & { readonly key?: "payment-id" | "payment-public-id" | undefined }) | undefined
-  /** A dialect record keyed by the payment's customer's public id (a dialect's per-customer record). */
-  readonly customerRecord?: DialectRecordKind | undefined
-}
-
-/** A kind of dialect record. */
-export type DialectRecordKind = { readonly dialect: string; readonly kind: string }
-
-/** An event's actor as the event log keeps it. */
-export type EventActor = { readonly actorId: ActorId; readonly actorName: string }
-
-/** What `PaymentAnnexRequest` brought along for one payment (`null`: not asked, or there is none). */
-export interface PaymentAnnex {
-  readonly customer: Customer | null
-  /** `undefined`: not asked; `null`: the payment has no such preset. */
-  readonly typeName?: string | null | undefined
-  readonly methodName?: string | null | undefined
-  readonly creator: EventActor | null
-  /** `undefined`: not asked; `null`: the payment has no event. */
-  readonly firstActor?: EventActor | null | undefined
-  readonly lastActor?: EventActor | null | undefined
-  readonly record: Readonly<Record<string, unknown>> | null
-  /** `undefined`: not asked; `null`: the customer has no such record. */
-  readonly customerRecord?: Readonly<Record<string, unknown>> | null | undefined
-}
-
-/** A page of payments, with each one's annex by payment id when the query asked for one. */
-export interface PaymentPage extends Page<Payment> {
-  readonly annex?: ReadonlyMap<PaymentId, PaymentAnnex> | undefined
-}
-
-export interface RefundQuery extends Paging {
-  readonly customerId?: CustomerId | undefined
-  /** Restricts to these customers (a principal's visibility scope). */
-  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
-  readonly paymentId?: PaymentId | undefined
-  readonly states?: ReadonlyArray<RefundState> | undefined
-  /** Refunds made at or after this instant. */
-  readonly createdSince?: Date | undefined
-  /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
-  readonly changedSince?: Date | undefined
-}
-
-export interface EventQuery extends Paging {
-  readonly types?: ReadonlyArray<LedgerEventType> | undefined
-  readonly since?: Date | undefined
-  readonly customerId?: CustomerId | undefined
-  /** Restricts to events of these customers (a principal's visibility scope); customer-less events drop out. */
-  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
-  readonly paymentId?: PaymentId | undefined
-  /** Events of any of these payments. */
-  readonly paymentIds?: ReadonlyArray<PaymentId> | undefined
-  /** Only each payment's first and last event (who made it, who changed it last), picked in SQL. */
-  readonly firstAndLastPerPayment?: boolean | undefined
-}
-
-export interface DialectRecordQuery extends Paging {
-  readonly dialect: string
-  readonly kind: string
-  readonly customerId?: CustomerId | undefined
-  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
-  readonly paymentId?: PaymentId | undefined
-  /** Records with any of these keys. */
-  readonly keys?: ReadonlyArray<string> | undefined
-}
-
-/** The window and scope of {@link PaymentOverview} figures. */
-export interface OverviewQuery {
-  /** Payment dates / reversal effective dates from and to (inclusive). */
-  readonly from: BusinessDate
-  readonly to: BusinessDate
-  /** Restricts to these customers (a principal's visibility scope). */
-  readonly customerIds?: ReadonlyArray<CustomerId> | undefined
-  /** How many debtors to list. */
-  readonly topDebtors: number
-}
 
 /** The records that hang off one payment (see `payments.children`). */
 export interface PaymentChildren {
@@ -380,8 +173,24 @@ export interface PaymentView {
 /** A customer named by one of its unique keys: its ledger id, its number or its public id. */
 export type CustomerRef = { readonly id: CustomerId } | { readonly number: string } | { readonly publicId: string }
 
-/** A customer as locked, with the payment presets the lock was asked to bring along. */
-export type LockedCustomer = { readonly customer: Customer; readonly presets: ReadonlyArray<PaymentPreset> }
+/**
+ * A customer as locked, with the payment presets the lock was asked to bring along and, when asked,
+ * whether it has an issued invoice or bill in its own currency with something outstanding (what
+ * oldest-first allocation would pay; `false` when not asked or none).
+ */
+export type LockedCustomer = {
+  readonly customer: Customer
+  readonly presets: ReadonlyArray<PaymentPreset>
+  readonly hasUnpaidDocuments: boolean
+}
+
+/** A dialect record written with an event (`events.appendAll`): its key and data; links and dates come from the event. */
+export interface AttachedRecord {
+  readonly dialect: string
+  readonly kind: string
+  readonly key: string
+  readonly data: Record<string, unknown>
+}
 
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
@@ -399,9 +208,15 @@ export class LedgerStore extends Context.Service<
     /**
      * `lockCustomer` by any unique key of the customer (`CustomerRef`), bringing along in the same
      * statement the payment presets of `presetIds` (those a new payment names; absent ones are left
-     * out), so a create finds its customer and checks its presets without a read of its own.
+     * out), so a create finds its customer and checks its presets without a read of its own; with
+     * `unpaidDocuments`, also whether the customer has unpaid documents in its currency, as committed
+     * when the lock is held (`false` spares oldest-first allocation reading them).
      */
-    readonly lockCustomerWith: (customer: CustomerRef, presetIds: ReadonlyArray<PresetId>) => Op<LockedCustomer | null>
+    readonly lockCustomerWith: (
+      customer: CustomerRef,
+      presetIds: ReadonlyArray<PresetId>,
+      options?: { readonly unpaidDocuments?: boolean }
+    ) => Op<LockedCustomer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
     /**
      * Every id (`IdSpace`) or number (`SequenceName`) the store assigns in `space` from now on is
@@ -415,7 +230,7 @@ export class LedgerStore extends Context.Service<
     readonly billingEntities: {
       readonly insert: (row: New<BillingEntity>) => Write<BillingEntity>
       readonly get: (id: BillingEntityId) => Op<BillingEntity | null>
-      readonly list: (paging: Paging) => ListOp<BillingEntity>
+      readonly list: (paging: Paging & OffsetPaging) => ListOp<BillingEntity>
     }
     readonly customers: {
       readonly insert: (row: New<Customer>) => Write<Customer>
@@ -498,6 +313,8 @@ export class LedgerStore extends Context.Service<
        * statement (the read model of a get by id); `null` when no payment matches.
        */
       readonly view: (target: PaymentTarget, include: PaymentViewInclude) => Op<PaymentView | null>
+      /** A customer's payments and open documents as one filtered, sorted page, in one statement (`customer-rows.ts`). */
+      readonly listCustomerRows: (query: CustomerRowQuery) => Op<CustomerRowPage>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
     }
@@ -578,14 +395,26 @@ export class LedgerStore extends Context.Service<
     }
     readonly events: {
       readonly append: (row: New<LedgerEvent>) => Write<LedgerEvent>
-      /** Appends several events in one statement, in the order given (ids ascending). */
-      readonly appendAll: (rows: ReadonlyArray<New<LedgerEvent>>) => Write<ReadonlyArray<LedgerEvent>>
+      /**
+       * Appends several events in one statement, in the order given (ids ascending). An event's
+       * `attachedRecord` is written by that same statement as a dialect record linked to the event's
+       * customer and payment, dated at the event (replacing the record under its key).
+       */
+      readonly appendAll: (
+        rows: ReadonlyArray<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }>
+      ) => Write<ReadonlyArray<LedgerEvent>>
       readonly list: (query: EventQuery) => ListOp<LedgerEvent>
     }
     /** Vendor-only objects of the dialects (see `DialectRecord`); listed by id ascending. */
     readonly dialectRecords: {
       /** `Conflict("duplicate")` when (dialect, kind, key) already exists. */
       readonly insert: (row: New<DialectRecord>) => Write<DialectRecord>
+      /**
+       * Inserts the record of a payment (`paymentId`) that belongs to the record's customer
+       * (`customerId`), in one statement; `null` (nothing written) when the key is taken or the
+       * payment is not that customer's.
+       */
+      readonly insertOfOwnPayment: (row: New<DialectRecord>) => Write<DialectRecord | null>
       readonly get: (id: DialectRecordId) => Op<DialectRecord | null>
       readonly getByKey: (dialect: string, kind: string, key: string) => Op<DialectRecord | null>
       readonly update: (row: DialectRecord) => Write<DialectRecord>

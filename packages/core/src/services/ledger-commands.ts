@@ -19,7 +19,13 @@ import {
   RefundId,
   ReversalId
 } from "../model/ids.ts"
-import { CollectionMethod, DocumentKind, GatewayDriverName, LedgerEventType } from "../model/records.ts"
+import {
+  CollectionMethod,
+  DialectRecordListColumns,
+  DocumentKind,
+  GatewayDriverName,
+  LedgerEventType
+} from "../model/records.ts"
 import { hasWellFormedText, TextOfLength, WellFormedText, WellFormedUnknown } from "../model/text.ts"
 import { CurrencyCode } from "../money/currency.ts"
 import { type CustomerRef, paymentSortFields, paymentTermFields } from "../ports/ledger-store.ts"
@@ -502,6 +508,11 @@ export const SaveDialectRecordInput = Schema.Struct({
   customerId: optional(Schema.NullOr(CustomerId)),
   paymentId: optional(Schema.NullOr(PaymentId)),
   data: Schema.Record(Schema.String, Schema.Unknown).check(hasWellFormedText()),
+  /**
+   * The record's list columns (indexed, for a dialect list's filters and sorts in SQL), written in
+   * the same statement as the record. Default: none (a merge keeps the stored ones).
+   */
+  listColumns: optional(Schema.NullOr(DialectRecordListColumns)),
   /**
    * `true`: `data` changes only the top-level fields it names, and the rest of the stored data
    * stays. The record's customer (`customerId`) is locked before the stored data is read, so two

@@ -15,13 +15,19 @@ export const DialectRecordEntity = defineEntity({
     customerId: p.integer().nullable(),
     paymentId: p.integer().nullable(),
     data: p.json<Record<string, unknown>>(),
+    /** List columns (`DialectRecordListColumns`): a dialect's attributes its lists filter and sort on in SQL. */
+    listDate: p.date().nullable(),
+    listFlag: p.boolean().nullable(),
+    listProformaId: p.integer().nullable(),
+    listInvoiceId: p.integer().nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime()
   },
   uniques: [{ properties: ["dialect", "kind", "key"] }],
   indexes: [
     { properties: ["dialect", "kind", "customerId", "id"] },
-    { properties: ["dialect", "kind", "paymentId", "id"] }
+    { properties: ["dialect", "kind", "paymentId", "id"] },
+    { properties: ["dialect", "kind", "customerId", "listDate", "id"] }
   ]
 })
 export type DialectRecordRow = InferEntity<typeof DialectRecordEntity>

@@ -21,7 +21,9 @@ export const LedgerEventEntity = defineEntity({
     origin: p.string().length(64),
     requestId: p.string().length(128).nullable(),
     idempotencyKey: p.string().length(255).nullable(),
-    data: p.json<Record<string, unknown>>()
+    data: p.json<Record<string, unknown>>(),
+    /** A dialect record written with the event (a trigger writes it and clears this: always null once stored). */
+    attachedRecord: p.json<Record<string, unknown>>().nullable()
   },
   indexes: [{ properties: ["type", "occurredAt"] }]
 })

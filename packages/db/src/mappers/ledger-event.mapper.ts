@@ -1,5 +1,14 @@
-/** Ledger event: persistence row ↔ domain record (the type column is trusted: only this store writes it). */
-import { type LedgerEvent, type LedgerEventType, trustedId, trustedIdOrNull } from "@paybridge/core"
+/**
+ * Ledger event: persistence row ↔ domain record (the type column is trusted: only this store writes
+ * it); a new row may carry the dialect record written with it (`attached_record`).
+ */
+import {
+  type AttachedRecord,
+  type LedgerEvent,
+  type LedgerEventType,
+  trustedId,
+  trustedIdOrNull
+} from "@paybridge/core"
 import type { LedgerEventRow } from "../entities/ledger-event.entity.ts"
 import { orNull } from "./external-ref.ts"
 
@@ -19,7 +28,9 @@ export const ledgerEventFromRow = (row: LedgerEventRow): LedgerEvent => ({
   data: { ...row.data }
 })
 
-export const ledgerEventToRow = (record: Omit<LedgerEvent, "id">) => ({
+export const ledgerEventToRow = (
+  record: Omit<LedgerEvent, "id"> & { readonly attachedRecord?: AttachedRecord | undefined }
+) => ({
   type: record.type,
   entity: record.entity,
   entityId: record.entityId,
@@ -31,5 +42,7 @@ export const ledgerEventToRow = (record: Omit<LedgerEvent, "id">) => ({
   origin: record.origin,
   requestId: record.requestId,
   idempotencyKey: record.idempotencyKey,
-  data: { ...record.data }
+  data: { ...record.data },
+  // Only when there is one: rows without it name no such column (databases before its migration too).
+  ...(record.attachedRecord === undefined ? {} : { attachedRecord: { ...record.attachedRecord } })
 })

@@ -20,6 +20,8 @@ import { Migration20261203400000GatewayAttempts } from "./20261203400000-gateway
 import { Migration20261204300000VendorListIndexes } from "./20261204300000-vendor-list-indexes.migration.ts"
 import { Migration20261204500000GatewaySettings } from "./20261204500000-gateway-settings.migration.ts"
 import { Migration20261204600000GatewayReconcilerBackoff } from "./20261204600000-gateway-reconciler-backoff.migration.ts"
+import { Migration20261205400000DialectRecordListColumns } from "./20261205400000-dialect-record-list-columns.migration.ts"
+import { Migration20261205500000EventAttachedRecords } from "./20261205500000-event-attached-records.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -48,5 +50,13 @@ export const ledgerMigrations: Array<MigrationObject> = [
   {
     name: Migration20261204600000GatewayReconcilerBackoff.migrationName,
     class: Migration20261204600000GatewayReconcilerBackoff
+  },
+  {
+    name: Migration20261205400000DialectRecordListColumns.migrationName,
+    class: Migration20261205400000DialectRecordListColumns
+  },
+  {
+    name: Migration20261205500000EventAttachedRecords.migrationName,
+    class: Migration20261205500000EventAttachedRecords
   }
 ]

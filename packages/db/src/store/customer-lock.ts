@@ -3,7 +3,8 @@
  * id), locked as `lockCustomer` locks it (PostgreSQL `SELECT … FOR UPDATE` of the customer row
  * inside a transaction; SQLite's transactions hold the write lock already), and in the same
  * statement the payment presets a new payment names, left-joined so the customer row comes back
- * once per preset found (or once with empty preset columns). One statement: a create learns its
+ * once per preset found (or once with empty preset columns), and when asked whether the customer has
+ * unpaid documents (what oldest-first allocation would pay). One statement: a create learns its
  * customer and checks its presets without a read of its own. Rows are converted by the ORM's column
  * types (`leanMapperOf`) and the table mappers.
  */
@@ -23,12 +24,28 @@ const keyOf = (ref: CustomerRef): { readonly column: string; readonly value: unk
       ? { column: "number", value: ref.number }
       : { column: "public_id", value: ref.publicId }
 
-/** Reads (and, when `lock`, locks) the customer `ref` names with the presets of `presetIds`. */
+/**
+ * Whether the customer (`t`, the locked row's columns prefixed `c_`) has an issued invoice or bill in
+ * its own currency with something outstanding. PostgreSQL: a VOLATILE function (migration
+ * 20261205500000) evaluated above the row lock, so it sees what a writer that held the lock committed.
+ */
+const unpaidDocumentsColumn = (postgres: boolean) =>
+  postgres
+    ? "paybridge_has_unpaid_documents(t.c_id, t.c_currency)"
+    : "exists (select 1 from documents d where d.customer_id = t.c_id and d.kind in ('invoice', 'bill') and d.state = 'issued' and d.outstanding > 0 and d.currency = t.c_currency)"
+
+/** A boolean column as the drivers return it (PostgreSQL `true`, SQLite `1`). */
+const isTrue = (value: unknown) => value === true || value === 1 || value === 1n
+
+/**
+ * Reads (and, when `lock`, locks) the customer `ref` names with the presets of `presetIds`, and
+ * with `unpaidDocuments` whether it has unpaid documents (`unpaidDocumentsColumn`).
+ */
 export const readLockedCustomer = async (
   em: SqlEntityManager,
   ref: CustomerRef,
   presetIds: ReadonlyArray<PresetId>,
-  lock: boolean
+  options: { readonly lock: boolean; readonly postgres: boolean; readonly unpaidDocuments: boolean }
 ): Promise<LockedCustomer | null> => {
   const customer = branchOf(em, CustomerEntity as EntityName<object>)
   const preset = branchOf(em, PaymentPresetEntity as EntityName<object>)
@@ -39,9 +56,13 @@ export const readLockedCustomer = async (
     ...(ids.length === 0 ? [] : preset.columns.map((column) => `p.${column} as p_${column}`))
   ]
   const join = ids.length === 0 ? "" : ` left join ${preset.table} p on p.id in (${ids.map(() => "?").join(", ")})`
-  const sql =
+  const locked =
     `select ${selects.join(", ")} from ${customer.table} c${join} where c.${key.column} = ?` +
-    (lock ? " for update of c" : "")
+    (options.lock ? " for update of c" : "")
+  // The unpaid-documents check wraps the locking select, so it is evaluated once the lock is held.
+  const sql = options.unpaidDocuments
+    ? `select t.*, ${unpaidDocumentsColumn(options.postgres)} as has_unpaid_documents from (${locked}) t`
+    : locked
   const rows = (await em.execute(sql, [...ids, key.value])) as ReadonlyArray<Record<string, unknown>>
   const first = rows[0]
   if (first === undefined) return null
@@ -56,6 +77,7 @@ export const readLockedCustomer = async (
   }
   return {
     customer: customerFromRow(toCustomer(columnsOf(first, "c_", customer.columns)) as CustomerRow),
-    presets
+    presets,
+    hasUnpaidDocuments: options.unpaidDocuments && isTrue(first.has_unpaid_documents)
   }
 }

@@ -22,6 +22,7 @@ import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   Conflict,
   type ExternalRef,
+  type OffsetPaging,
   type Page,
   type Paging,
   type StorageUnavailable,
@@ -153,8 +154,78 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
       }
     }
 
-    /** Lists rows ordered by id ascending after the cursor. */
+    /**
+     * Lists rows ordered by id ascending after the cursor; with `offset` or `withTotal`, by offset
+     * instead (`listByOffset`).
+     */
     const listById = <T extends { id: number }, A>(
+      operation: string,
+      entity: EntityName<T>,
+      conditions: ReadonlyArray<object>,
+      paging: Paging & OffsetPaging,
+      toDomain: (row: T) => A
+    ): Effect.Effect<Page<A>, StorageUnavailable | ValidationFailed> =>
+      paging.offset !== undefined || paging.withTotal === true
+        ? listByOffset(operation, entity, conditions, paging, toDomain)
+        : listAfterId(operation, entity, conditions, paging, toDomain)
+
+    /** The column the window count comes back in (no table has a column of this name). */
+    const totalColumn = "paybridge_match_total"
+
+    /**
+     * A numbered page of rows ordered by id ascending: the rows before it are skipped in SQL
+     * (`offset`, never read) and, with `withTotal`, every match is counted in the same statement
+     * (`count(*) over ()`); only a page found empty beyond the first counts in a second statement.
+     * Its cursor (or the caller's) is the next offset.
+     */
+    const listByOffset = <T extends { id: number }, A>(
+      operation: string,
+      entity: EntityName<T>,
+      conditions: ReadonlyArray<object>,
+      paging: Paging & OffsetPaging,
+      toDomain: (row: T) => A
+    ): Effect.Effect<Page<A>, StorageUnavailable | ValidationFailed> =>
+      Effect.flatMap(
+        paging.cursor === null ? Effect.succeed(null) : decode(paging.cursor, "offset", ["number"]),
+        (resumed) => {
+          const limit = limitOf(paging)
+          const offset = resumed === null ? Math.max(0, Math.trunc(paging.offset ?? 0)) : Number(resumed[0])
+          const withTotal = paging.withTotal === true
+          const where = { $and: [...conditions] } as FilterQuery<T>
+          return use(operation, async (em) => {
+            const raws = (await em
+              .createQueryBuilder(entity, "r")
+              .select(withTotal ? ["*", raw(`count(*) over () as ${totalColumn}`)] : ["*"])
+              .where(where as never)
+              .orderBy({ id: "asc" } as never)
+              .limit(withTotal ? limit : limit + 1)
+              .offset(offset)
+              .execute("all", false)) as ReadonlyArray<Record<string, unknown>>
+            const rows = raws.map((found) => {
+              const { [totalColumn]: _total, ...columns } = found
+              return em.map(entity, columns as never) as T
+            })
+            const pageRows = rows.slice(0, limit)
+            const first = raws[0]
+            const total = !withTotal
+              ? undefined
+              : first !== undefined
+                ? Number(first[totalColumn])
+                : offset === 0
+                  ? 0
+                  : await em.count(entity, where as never)
+            const more = total === undefined ? rows.length > limit : offset + pageRows.length < total
+            return {
+              items: pageRows.map(toDomain),
+              nextCursor: more ? encodeCursor("offset", [offset + pageRows.length]) : null,
+              ...(total === undefined ? {} : { total })
+            }
+          })
+        }
+      )
+
+    /** Lists rows ordered by id ascending after the cursor. */
+    const listAfterId = <T extends { id: number }, A>(
       operation: string,
       entity: EntityName<T>,
       conditions: ReadonlyArray<object>,

@@ -20,6 +20,7 @@ import { Effect } from "effect"
 import { LedgerEventEntity } from "../entities/ledger-event.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
+import { readCustomerRows } from "./customer-rows.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
 import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
@@ -117,6 +118,8 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
       use("payments.childrenOfPayments", (em) => readChildrenOfPayments(em, paymentIds)),
     getWithChildren: (id) => use("payments.getWithChildren", (em) => readPaymentWithChildren(em, id)),
     view: (target, include) => use("payments.view", (em) => readPaymentView(em, target, include)),
+    listCustomerRows: (query) =>
+      use("payments.listCustomerRows", (em) => readCustomerRows(em, session.isPostgres, query)),
     list: (query: PaymentQuery) => {
       const eventSince = query.eventSince
       // The upper payment-date bound is a parameter: a "newest" page narrows it to its cursor's date,

@@ -49,7 +49,8 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
   const ledger = LedgerStore.of({
     transaction: store.transaction,
     lockCustomer: (id) => guard("lockCustomer", store.lockCustomer(id)),
-    lockCustomerWith: (customer, presetIds) => guard("lockCustomer", store.lockCustomerWith(customer, presetIds)),
+    lockCustomerWith: (customer, presetIds, options) =>
+      guard("lockCustomer", store.lockCustomerWith(customer, presetIds, options)),
     nextSequence: (name) => guard("nextSequence", store.nextSequence(name)),
     reserveIds: (space, above) => guard("reserveIds", store.reserveIds(space, above)),
     nextSequences: (names) => guard("nextSequences", store.nextSequences(names)),

@@ -4,7 +4,16 @@
  * fields it does not name, and an idempotent retry of a save replays instead of writing twice.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Balances, type CustomerId, DialectRecords, Forbidden, NotFound, type Principal, UserId } from "@paybridge/core"
+import {
+  Balances,
+  BusinessDate,
+  type CustomerId,
+  DialectRecords,
+  Forbidden,
+  NotFound,
+  type Principal,
+  UserId
+} from "@paybridge/core"
 import { Effect } from "effect"
 import { as, asAdmin, asFinance, auditor, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
 
@@ -58,6 +67,32 @@ describe("dialect records", () => {
           asAdmin(dialectRecords.getDialectRecord({ dialect: "elevate", kind: "site-payment-mandate", key: "2" }))
         )
         assert.instanceOf(gone, NotFound)
+      })
+    )
+  )
+
+  it.effect("keep list columns a save states, clear them on a replacing save without, keep them on a merge", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const dialectRecords = yield* DialectRecords
+        const alpha = yield* newCustomer()
+        const key = { dialect: "silver", kind: "payment-attributes", key: "9" }
+        const get = asFinance(dialectRecords.getDialectRecord(key))
+        const columns = { date: BusinessDate.make("2026-03-01"), flag: false, proformaId: null, invoiceId: null }
+        const saved = yield* asFinance(
+          dialectRecords.saveDialectRecord({ ...key, customerId: alpha.id, data: { a: 1 }, listColumns: columns })
+        )
+        assert.deepStrictEqual(saved.listColumns, columns)
+        assert.deepStrictEqual((yield* get).listColumns, columns)
+        yield* asFinance(
+          dialectRecords.saveDialectRecord({ ...key, customerId: alpha.id, data: { b: 2 }, merge: true })
+        )
+        assert.deepStrictEqual((yield* get).listColumns, columns)
+        assert.deepStrictEqual((yield* get).data, { a: 1, b: 2 })
+        yield* asFinance(dialectRecords.saveDialectRecord({ ...key, customerId: alpha.id, data: { c: 3 } }))
+        assert.strictEqual((yield* get).listColumns, undefined)
+        const plain = yield* asFinance(dialectRecords.saveDialectRecord(mandate("9", alpha.id)))
+        assert.isFalse("listColumns" in plain)
       })
     )
   )

@@ -169,6 +169,39 @@ describe("concurrent modification", () => {
   const ledgerOn = (failures: number) =>
     ledgerLayer.pipe(Layer.provideMerge(Layer.merge(conflictingStore(failures), PaymentGateways.layerTest)))
 
+  it.effect("books a payment for a billing entity proven by the insert, and refuses an unknown one as NotFound", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const payments = yield* Payments
+        const parties = yield* Parties
+        const customer = yield* newCustomer()
+        const entity = yield* asAdmin(
+          parties.createBillingEntity({ name: "Other", flow: "invoice", defaultCurrency: "EUR" })
+        )
+        const booked = yield* asAdmin(
+          payments.createPayment({ customerId: customer.id, amount: "5.00", billingEntityId: entity.id })
+        )
+        assert.strictEqual(booked.payment.billingEntityId, entity.id)
+        const unknown = yield* Effect.flip(
+          asAdmin(
+            payments.createPayment({
+              customerId: customer.id,
+              amount: "6.00",
+              billingEntityId: BillingEntityId.make(9999)
+            })
+          )
+        )
+        assert.instanceOf(unknown, NotFound)
+        assert.deepStrictEqual([unknown.entity, unknown.id], ["billing-entity", "9999"])
+        const listed = yield* asAdmin(payments.listPayments({ customerId: customer.id }))
+        assert.deepStrictEqual(
+          listed.items.map((payment) => payment.amount),
+          [500n]
+        )
+      })
+    )
+  )
+
   it.effect("retries a command once after a concurrent modification, without doubling its effects", () =>
     Effect.gen(function* () {
       const payments = yield* Payments

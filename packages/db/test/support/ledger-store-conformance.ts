@@ -15,6 +15,7 @@ import { describePaymentView } from "./conformance/payment-view.ts"
 import { describeSchemaAndRoundTrips } from "./conformance/round-trips.ts"
 import { describeSearchAndAggregates } from "./conformance/search-and-aggregates.ts"
 import { describeGuardsAndTransactions } from "./conformance/transactions.ts"
+import { describeUnitFolds } from "./conformance/unit-folds.ts"
 import type { DatabaseHarness } from "./database-harness.ts"
 
 export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
@@ -26,4 +27,5 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
   describeOtherLists(db)
   describeSearchAndAggregates(db)
   describeIdReservation(db)
+  describeUnitFolds(db)
 }

@@ -50,6 +50,33 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
             // (one read, not two); the customer's scope is still checked first.
             if (customerId !== null && paymentId !== null && !merge) {
               yield* inScope(customerId)
+              // A new record of a payment of its own customer: one statement proves both and writes it.
+              const savedAt = yield* now
+              const fresh = yield* store.dialectRecords.insertOfOwnPayment({
+                dialect: input.dialect,
+                kind: input.kind,
+                key: input.key,
+                customerId,
+                paymentId,
+                data: input.data,
+                ...(input.listColumns === undefined ? {} : { listColumns: input.listColumns }),
+                createdAt: savedAt,
+                updatedAt: savedAt
+              })
+              const event = input.event
+              if (fresh !== null && event === undefined) return fresh
+              if (fresh !== null && event !== undefined) {
+                yield* recordEvent({
+                  type: event.type,
+                  entity: "dialect-record",
+                  entityId: fresh.id,
+                  customerId: fresh.customerId,
+                  paymentId: fresh.paymentId,
+                  data: { ...event.data, dialect: fresh.dialect, kind: fresh.kind, key: fresh.key }
+                })
+                return fresh
+              }
+              // The key is taken (an update) or the payment is another customer's: as any save.
               const payment = yield* visiblePayment(paymentId)
               if (payment.customerId !== customerId) yield* visibleCustomer(customerId)
             } else {
@@ -71,6 +98,7 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
                       customerId,
                       paymentId,
                       data: input.data,
+                      ...(input.listColumns === undefined ? {} : { listColumns: input.listColumns }),
                       createdAt: at,
                       updatedAt: at
                     })
@@ -86,6 +114,12 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
                     customerId,
                     paymentId,
                     data: merge ? { ...existing.data, ...input.data } : input.data,
+                    // Stated list columns replace the stored ones; a replacing save without them clears them.
+                    ...(input.listColumns !== undefined
+                      ? { listColumns: input.listColumns }
+                      : !merge && existing.listColumns !== undefined
+                        ? { listColumns: null }
+                        : {}),
                     updatedAt: at
                   })
             if (input.event !== undefined) {

@@ -14,7 +14,7 @@ import { newPublicId, type Page } from "../../model/common.ts"
 import type { BillingEntityId, CustomerId, GatewayId } from "../../model/ids.ts"
 import { BillingEntity, Customer, Gateway, GatewaySecretSummary, PaymentPreset } from "../../model/records.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
-import { LedgerStore } from "../../ports/ledger-store.ts"
+import { LedgerStore, type OffsetPaging } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
 import { parseAmount } from "../shared/exact-amounts.ts"
@@ -97,8 +97,11 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
         return yield* query("getBillingEntity", existingBillingEntity(id))
       }, ports),
 
-      listBillingEntities: Effect.fn("Parties.listBillingEntities")(function* (input: C.PageInput) {
-        return yield* query("listBillingEntities", store.billingEntities.list(paging(input)))
+      listBillingEntities: Effect.fn("Parties.listBillingEntities")(function* (input: C.PageInput & OffsetPaging) {
+        return yield* query(
+          "listBillingEntities",
+          store.billingEntities.list({ ...paging(input), offset: input.offset, withTotal: input.withTotal })
+        )
       }, ports),
 
       createCustomer: Effect.fn("Parties.createCustomer")(function* (input: C.CreateCustomerInput) {
@@ -212,12 +215,13 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
       }, ports),
 
       listCustomers: Effect.fn("Parties.listCustomers")(function* (
-        input: C.PageInput & {
-          readonly search?: string | undefined
-          readonly publicId?: string | undefined
-          readonly number?: string | undefined
-          readonly ids?: ReadonlyArray<CustomerId> | undefined
-        }
+        input: C.PageInput &
+          OffsetPaging & {
+            readonly search?: string | undefined
+            readonly publicId?: string | undefined
+            readonly number?: string | undefined
+            readonly ids?: ReadonlyArray<CustomerId> | undefined
+          }
       ) {
         return yield* query(
           "listCustomers",
@@ -228,6 +232,8 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
               wanted === undefined ? scope : scope === undefined ? wanted : wanted.filter((id) => scope.includes(id))
             return store.customers.list({
               ...paging(input),
+              offset: input.offset,
+              withTotal: input.withTotal,
               ids,
               search: input.search,
               publicId: input.publicId,

@@ -10,6 +10,7 @@ import type { NotFound, ValidationFailed } from "../../errors.ts"
 import type { Page } from "../../model/common.ts"
 import type { BillingEntityId, CustomerId, GatewayId } from "../../model/ids.ts"
 import type { BillingEntity, Customer, Gateway, GatewaySecretSummary, PaymentPreset } from "../../model/records.ts"
+import type { OffsetPaging } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
@@ -19,7 +20,9 @@ type Method<A, E> = Effect.Effect<A, E, CommandContext>
 export interface PartiesShape {
   readonly createBillingEntity: (input: C.CreateBillingEntityInput) => Method<BillingEntity, CommandFailure>
   readonly getBillingEntity: (id: BillingEntityId) => Method<BillingEntity, ReadFailure | NotFound>
-  readonly listBillingEntities: (input: C.PageInput) => Method<Page<BillingEntity>, ReadFailure | ValidationFailed>
+  readonly listBillingEntities: (
+    input: C.PageInput & OffsetPaging
+  ) => Method<Page<BillingEntity>, ReadFailure | ValidationFailed>
   readonly createCustomer: (
     input: C.CreateCustomerInput
   ) => Method<Customer, CommandFailure | ValidationFailed | NotFound>
@@ -32,12 +35,13 @@ export interface PartiesShape {
    * `ids`: only these customers (e.g. the customers a page of payments names, read at once).
    */
   readonly listCustomers: (
-    input: C.PageInput & {
-      readonly search?: string | undefined
-      readonly publicId?: string | undefined
-      readonly number?: string | undefined
-      readonly ids?: ReadonlyArray<CustomerId> | undefined
-    }
+    input: C.PageInput &
+      OffsetPaging & {
+        readonly search?: string | undefined
+        readonly publicId?: string | undefined
+        readonly number?: string | undefined
+        readonly ids?: ReadonlyArray<CustomerId> | undefined
+      }
   ) => Method<Page<Customer>, ReadFailure | ValidationFailed>
   /** With `settings`, also stores the driver's secrets sealed (as `rotateGatewaySecret`). */
   readonly createGateway: (input: C.CreateGatewayInput) => Method<Gateway, CommandFailure | ValidationFailed>

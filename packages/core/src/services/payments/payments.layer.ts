@@ -12,6 +12,7 @@ import { canSeeCustomer, scopedCustomerIds } from "../../auth/permissions.ts"
 import { Conflict, validationFailed } from "../../errors.ts"
 import { toBusinessDate } from "../../model/common.ts"
 import { Payment, type Reversal } from "../../model/records.ts"
+import type { CustomerRowQuery } from "../../ports/customer-rows.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore, type PaymentTarget, type PaymentViewInclude } from "../../ports/ledger-store.ts"
 import type { PaymentGateways } from "../../ports/payment-gateway.ts"
@@ -45,7 +46,7 @@ import {
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
 import { currentPrincipal, found, inScope, lockCustomerFor } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
-import { PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
+import { type CreatePaymentOptions, PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
 
 const referenceFields = [
   "description",
@@ -64,7 +65,8 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
       const createPayment = Effect.fn("Payments.createPayment")(function* (
-        input: C.CreatePaymentInput | C.CreatePaymentForInput
+        input: C.CreatePaymentInput | C.CreatePaymentForInput,
+        options: CreatePaymentOptions = {}
       ) {
         return yield* afterGatewayCall(
           yield* mutation(
@@ -72,15 +74,17 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             input,
             PaymentDetail,
             Effect.gen(function* () {
-              // The customer and the presets the payment names, in the lock's one statement.
-              const { customer, presets } = yield* lockCustomerFor(
+              // The customer and the presets the payment names, in the lock's one statement; oldest-first
+              // allocation learns with it whether anything is unpaid (only then are those documents read).
+              const { customer, presets, hasUnpaidDocuments } = yield* lockCustomerFor(
                 "customer" in input ? input.customer : { id: input.customerId },
-                [input.methodId, input.typeId].filter((id) => id != null)
+                [input.methodId, input.typeId].filter((id) => id != null),
+                { unpaidDocuments: input.allocateOldestFirst === true }
               )
               const currency = yield* ensureCurrency(input.currency, customer)
               const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
               const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
-              const allocations = input.allocateOldestFirst
+              const allocations = hasUnpaidDocuments
                 ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
                 : explicit
               const {
@@ -100,7 +104,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 readonly customer?: unknown
                 readonly records?: ReadonlyArray<C.NewPaymentRecord> | undefined
               }
-              const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets)
+              const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets, options.record)
               // A dialect's records of the new payment (its vendor attributes), in the same unit.
               if (records !== undefined) yield* insertPaymentRecords(created, records)
               // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
@@ -255,6 +259,13 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
               order: order ?? "newest"
             })
           })
+        )
+      }, ports)
+
+      const listCustomerRows = Effect.fn("Payments.listCustomerRows")(function* (input: CustomerRowQuery) {
+        return yield* query(
+          "listCustomerRows",
+          Effect.andThen(inScope(input.customerId), store.payments.listCustomerRows(input))
         )
       }, ports)
 
@@ -433,6 +444,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         getPayment,
         viewPayment,
         listPayments,
+        listCustomerRows,
         paymentDetails,
         paymentOverview,
         postPayment,

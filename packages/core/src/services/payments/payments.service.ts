@@ -19,7 +19,8 @@ import {
   Refund,
   Reversal
 } from "../../model/records.ts"
-import type { PaymentPage, PaymentTarget, PaymentViewInclude } from "../../ports/ledger-store.ts"
+import type { CustomerRowPage, CustomerRowQuery } from "../../ports/customer-rows.ts"
+import type { AttachedRecord, PaymentPage, PaymentTarget, PaymentViewInclude } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
@@ -48,10 +49,22 @@ export interface PaymentViewDetail {
 
 type Method<A, E> = Effect.Effect<A, E, CommandContext>
 
+/** What a dialect writes with a new payment besides the command's input. */
+export interface CreatePaymentOptions {
+  /**
+   * The dialect's record of the new payment (keyed by the payment's id, linked to it and its
+   * customer), written by the statement that appends the payment's events, so it costs the unit
+   * no statement. It is not part of the command's idempotency hash: a caller passing it runs the
+   * command inside its own unit (`LedgerUnits.atomically`), which claims the request as a whole.
+   */
+  readonly record?: Omit<AttachedRecord, "key">
+}
+
 export interface PaymentsShape {
   /** Names its customer by id, or (`CreatePaymentForInput`) by number or public id, found by the lock. */
   readonly createPayment: (
-    input: C.CreatePaymentInput | C.CreatePaymentForInput
+    input: C.CreatePaymentInput | C.CreatePaymentForInput,
+    options?: CreatePaymentOptions
   ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   /** Amount, date, method and type only while draft; references any time. */
   readonly updatePayment: (input: C.UpdatePaymentInput) => Method<Payment, CommandFailure | ValidationFailed | NotFound>
@@ -65,6 +78,11 @@ export interface PaymentsShape {
     include?: PaymentViewInclude
   ) => Method<PaymentViewDetail, ReadFailure | NotFound>
   readonly listPayments: (input: C.PaymentQueryInput) => Method<PaymentPage, ReadFailure | ValidationFailed>
+  /**
+   * A customer's payments and open documents as one page filtered, sorted and counted in SQL
+   * (`ports/customer-rows.ts`: a vendor list that shows open documents as payments due).
+   */
+  readonly listCustomerRows: (input: CustomerRowQuery) => Method<CustomerRowPage, ReadFailure>
   /**
    * The details of a page of payments (as `listPayments` gave them), everything hanging off them
    * read in one statement; in the order given.

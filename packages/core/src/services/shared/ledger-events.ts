@@ -7,7 +7,7 @@
 import { Effect } from "effect"
 import type { CustomerId, PaymentId } from "../../model/ids.ts"
 import type { LedgerEvent } from "../../model/records.ts"
-import { LedgerStore, type New } from "../../ports/ledger-store.ts"
+import { type AttachedRecord, LedgerStore, type New } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import { CommandContext } from "../command-context.ts"
 
@@ -26,11 +26,19 @@ export const recordEvent = Effect.fnUntraced(function* (event: NewEvent) {
   return yield* store.events.append(yield* eventRow(event))
 })
 
-/** Appends several events of one command in one write, in the order given. */
-export const recordEvents = Effect.fnUntraced(function* (events: ReadonlyArray<NewEvent>) {
+/**
+ * Appends several events of one command in one write, in the order given; an event's
+ * `attachedRecord` (a dialect record of the event's payment) is written by the same statement.
+ */
+export const recordEvents = Effect.fnUntraced(function* (
+  events: ReadonlyArray<NewEvent & { readonly attachedRecord?: AttachedRecord | undefined }>
+) {
   const store = yield* LedgerStore
-  const rows: Array<New<LedgerEvent>> = []
-  for (const event of events) rows.push(yield* eventRow(event))
+  const rows: Array<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }> = []
+  for (const event of events) {
+    const row = yield* eventRow(event)
+    rows.push(event.attachedRecord === undefined ? row : { ...row, attachedRecord: event.attachedRecord })
+  }
   return yield* store.events.appendAll(rows)
 })
 

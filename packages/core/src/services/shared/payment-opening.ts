@@ -4,15 +4,16 @@
  * draft, allocated and posted; or, through a
  * gateway this server drives, allocated, left pending with a charge attempt booked, the gateway
  * called after the commit (`gateway-attempts.ts`). Also the allocations a new payment asks for (explicit ones parsed exactly, and the
- * rest of the payment spread over the customer's unpaid invoices and bills oldest first).
+ * rest of the payment spread over the customer's unpaid invoices and bills oldest first). A
+ * dialect record the caller passes is written with the payment's creation event.
  */
 import { Effect } from "effect"
-import { Conflict, validationFailed } from "../../errors.ts"
+import { Conflict, notFound, validationFailed } from "../../errors.ts"
 import { type ExternalRef, newPublicId, type Page, toBusinessDate } from "../../model/common.ts"
 import type { DocumentId, PresetId } from "../../model/ids.ts"
 import type { Customer, Document, Payment, PaymentPreset } from "../../model/records.ts"
 import { maskCardNumbersDeep } from "../../model/text.ts"
-import { LedgerStore, type New } from "../../ports/ledger-store.ts"
+import { type AttachedRecord, LedgerStore, type New } from "../../ports/ledger-store.ts"
 import { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import { CommandContext } from "../command-context.ts"
@@ -25,7 +26,7 @@ import { bookChargeAttempt } from "./gateway-attempts.ts"
 import { minor, recordEvents } from "./ledger-events.ts"
 import { paymentTransition } from "./lifecycle-steps.ts"
 import { bookPosting, paymentEventOf, postedEvent } from "./payment-posting.ts"
-import { existingBillingEntity, existingGateway, existingPreset } from "./record-access.ts"
+import { existingGateway, existingPreset } from "./record-access.ts"
 
 /** A new payment's fields, amount parsed, allocations resolved. */
 export type NewPaymentSpec = Omit<C.CreatePaymentInput, "customerId" | "currency" | "amount" | "allocations"> & {
@@ -58,16 +59,22 @@ export const availablePreset = (
  * allocate), or as a draft and allocates and posts it, or books its gateway charge (pending).
  * `presets`: payment presets read already (with the lock), so the ones named are not read again.
  */
-export const openPayment = (customer: Customer, spec: NewPaymentSpec, presets: ReadonlyArray<PaymentPreset> = []) =>
+export const openPayment = (
+  customer: Customer,
+  spec: NewPaymentSpec,
+  presets: ReadonlyArray<PaymentPreset> = [],
+  record?: Omit<AttachedRecord, "key">
+) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const context = yield* CommandContext
     const method = spec.methodId == null ? null : yield* availablePreset(spec.methodId, "method", ["methodId"], presets)
     const paymentType = spec.typeId == null ? null : yield* availablePreset(spec.typeId, "type", ["typeId"], presets)
     const billingEntityId = spec.billingEntityId === undefined ? customer.billingEntityId : spec.billingEntityId
-    if (billingEntityId !== null) {
-      yield* existingBillingEntity(billingEntityId)
-    }
+    // The customer's own billing entity exists (the customer's foreign key); another one is proven
+    // by the payment insert's foreign key (`insertNumbered`): no read of it before.
+    const unprovenEntity =
+      billingEntityId !== null && billingEntityId !== customer.billingEntityId ? billingEntityId : null
     const gatewayId = spec.gatewayId ?? method?.gatewayId ?? null
     const gateway = gatewayId === null ? null : yield* existingGateway(gatewayId)
     const cardToken = spec.cardToken ?? null
@@ -155,13 +162,34 @@ export const openPayment = (customer: Customer, spec: NewPaymentSpec, presets: R
             postedAt: spec.postedAt ?? at,
             balanceAfterPosting: customer.balance + spec.amount
           }
-    let created = yield* insertNumbered(row, postedState !== null)
-    const createdEvent = paymentEventOf("payment.created", created, {
-      referenceNumber: created.referenceNumber,
-      amount: minor(created.amount),
-      currency: created.currency,
-      paymentDate: created.paymentDate
-    })
+    const inserted = yield* Effect.result(insertNumbered(row, postedState !== null))
+    // Every other reference of the row was read above and the customer is locked: a refused
+    // reference is the billing entity, reported as its read reported it.
+    if (inserted._tag === "Failure") {
+      const refusal = inserted.failure
+      return yield* refusal._tag === "ValidationFailed" && unprovenEntity !== null
+        ? Effect.fail(notFound("billing-entity", unprovenEntity))
+        : Effect.fail(refusal)
+    }
+    let created: Payment = inserted.success
+    const createdEvent = {
+      ...paymentEventOf("payment.created", created, {
+        referenceNumber: created.referenceNumber,
+        amount: minor(created.amount),
+        currency: created.currency,
+        paymentDate: created.paymentDate
+      }),
+      // The caller's dialect record of the payment is written with its creation event.
+      ...(record === undefined
+        ? {}
+        : {
+            attachedRecord: {
+              ...record,
+              key: String(created.id),
+              data: maskCardNumbersDeep(record.data) as Record<string, unknown>
+            }
+          })
+    }
 
     if (postedState !== null) {
       const entry = yield* moveBalanceOf(customer, {
@@ -303,7 +331,7 @@ export const insertPaymentRecords = (payment: Payment, records: ReadonlyArray<C.
           key: payment.publicId,
           customerId: payment.customerId,
           paymentId: payment.id,
-          data: maskCardNumbersDeep(record.data) as Readonly<Record<string, unknown>>,
+          data: maskCardNumbersDeep(record.data) as Record<string, unknown>,
           createdAt: at,
           updatedAt: at
         })

@@ -80,13 +80,18 @@ export const lockCustomer = (id: CustomerId) =>
  * Locks the customer a unique key names, with the payment presets of `presetIds` read in the same
  * statement (`LedgerStore.lockCustomerWith`). By id the scope is checked first, as `lockCustomer`
  * does; by number or public id the lock finds the customer, and one outside the principal's scope
- * is `NotFound` (another customer's number reveals nothing). Only inside a transaction.
+ * is `NotFound` (another customer's number reveals nothing). With `unpaidDocuments` the same statement
+ * also says whether the customer has unpaid documents in its currency. Only inside a transaction.
  */
-export const lockCustomerFor = Effect.fnUntraced(function* (ref: CustomerRef, presetIds: ReadonlyArray<PresetId>) {
+export const lockCustomerFor = Effect.fnUntraced(function* (
+  ref: CustomerRef,
+  presetIds: ReadonlyArray<PresetId>,
+  options: { readonly unpaidDocuments?: boolean } = {}
+) {
   if ("id" in ref) yield* inScope(ref.id)
   const store = yield* LedgerStore
   const shown = "id" in ref ? ref.id : "number" in ref ? ref.number : ref.publicId
-  const locked = yield* Effect.flatMap(store.lockCustomerWith(ref, presetIds), found("customer", shown))
+  const locked = yield* Effect.flatMap(store.lockCustomerWith(ref, presetIds, options), found("customer", shown))
   if (!("id" in ref) && !canSeeCustomer(yield* currentPrincipal, locked.customer.id)) {
     return yield* Effect.fail(notFound("customer", shown))
   }

@@ -323,5 +323,70 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
       expect(result.types.items.length).toBeGreaterThanOrEqual(3)
       expect(result.gateways.items.every((g) => g.driver === "test")).toBe(true)
     })
+
+    it("inserts a payment's record in one statement only when the payment is the record's customer's and the key is free", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const owner = yield* s.customers.insert(newCustomer())
+          const other = yield* s.customers.insert(newCustomer())
+          const payment = yield* s.payments.insert(newPayment(owner.id))
+          const row = (customerId: typeof owner.id, key: string) => ({
+            dialect: "silver",
+            kind: "payment-attributes",
+            key,
+            customerId,
+            paymentId: payment.id,
+            data: { visible: false, nested: { a: [1, "x"] } },
+            listColumns: { date: "2026-02-03" as never, flag: false, proformaId: null, invoiceId: null },
+            createdAt: at("2026-04-15T10:00:00.000Z"),
+            updatedAt: at("2026-04-15T10:00:00.000Z")
+          })
+          const key = unique("own")
+          const inserted = yield* s.dialectRecords.insertOfOwnPayment(row(owner.id, key))
+          const again = yield* s.dialectRecords.insertOfOwnPayment(row(owner.id, key))
+          const foreign = yield* s.dialectRecords.insertOfOwnPayment(row(other.id, unique("own")))
+          const stored = inserted === null ? null : yield* s.dialectRecords.get(inserted.id)
+          return { inserted, again, foreign, stored }
+        })
+      )
+      expect(result.inserted).not.toBeNull()
+      expect(result.stored).toEqual(result.inserted)
+      expect(result.again).toBeNull()
+      expect(result.foreign).toBeNull()
+    })
+
+    it("pages customers and billing entities by number: offset skipped in SQL, every match counted, empty past the end", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const tag = unique("offset")
+          const made = []
+          for (let i = 0; i < 5; i++) made.push(yield* s.customers.insert(newCustomer({ name: `${tag} ${i}` })))
+          const ids = made.map((customer) => customer.id)
+          const second = yield* s.customers.list({ cursor: null, ids, offset: 2, limit: 2, withTotal: true })
+          const next = yield* s.customers.list({ cursor: second.nextCursor, ids, limit: 2, withTotal: true })
+          const beyond = yield* s.customers.list({ cursor: null, ids, offset: 9, limit: 2, withTotal: true })
+          const none = yield* s.customers.list({ cursor: null, ids: [], offset: 0, limit: 2, withTotal: true })
+          const uncounted = yield* s.customers.list({ cursor: null, ids, offset: 3, limit: 1 })
+          const entities = yield* s.billingEntities.list({ cursor: null, offset: 0, limit: 1, withTotal: true })
+          const allEntities = (yield* s.billingEntities.list({ cursor: null, limit: 1000 })).items
+          return { ids, second, next, beyond, none, uncounted, entities, allEntities }
+        })
+      )
+      const { ids } = result
+      expect(result.second.items.map((c) => c.id)).toEqual(ids.slice(2, 4))
+      expect(result.second.total).toBe(5)
+      expect(result.second.nextCursor).not.toBeNull()
+      expect(result.next.items.map((c) => c.id)).toEqual(ids.slice(4))
+      expect(result.next.nextCursor).toBeNull()
+      expect(result.beyond).toEqual({ items: [], nextCursor: null, total: 5 })
+      expect(result.none).toEqual({ items: [], nextCursor: null, total: 0 })
+      expect(result.uncounted.items.map((c) => c.id)).toEqual([ids[3]])
+      expect(result.uncounted.total).toBeUndefined()
+      expect(result.uncounted.nextCursor).not.toBeNull()
+      expect(result.entities.items).toEqual(result.allEntities.slice(0, 1))
+      expect(result.entities.total).toBe(result.allEntities.length)
+    })
   })
 }

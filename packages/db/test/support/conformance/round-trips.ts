@@ -72,7 +72,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261203400000GatewayAttempts",
         "Migration20261204300000VendorListIndexes",
         "Migration20261204500000GatewaySettings",
-        "Migration20261204600000GatewayReconcilerBackoff"
+        "Migration20261204600000GatewayReconcilerBackoff",
+        "Migration20261205400000DialectRecordListColumns",
+        "Migration20261205500000EventAttachedRecords"
       ])
     })
 

@@ -101,12 +101,16 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
           }
         })
       )
-      expect(result.byId).toEqual({ customer: result.customer, presets: [] })
+      expect(result.byId).toEqual({ customer: result.customer, presets: [], hasUnpaidDocuments: false })
       expect(result.byNumber?.customer).toEqual(result.customer)
       expect([...(result.byNumber?.presets ?? [])].sort((a, b) => a.id - b.id)).toEqual(
         [result.method, result.type].sort((a, b) => a.id - b.id)
       )
-      expect(result.byPublicId).toEqual({ customer: result.customer, presets: [result.type] })
+      expect(result.byPublicId).toEqual({
+        customer: result.customer,
+        presets: [result.type],
+        hasUnpaidDocuments: false
+      })
       expect(result.unknown).toBeNull()
     })
   })

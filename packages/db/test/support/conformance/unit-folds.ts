@@ -1,0 +1,113 @@
+/**
+ * Store conformance, part of `../ledger-store-conformance.ts`. What a create unit folds into
+ * statements it makes anyway (issue 14.3): a dialect record attached to an event is written by the
+ * statement appending the event (linked to the event's customer and payment, dated at the event,
+ * replacing a record under a taken key; the event itself stores no trace of it), and
+ * `lockCustomerWith` (`unpaidDocuments`) answers with the locked customer whether it has unpaid invoices or
+ * bills in its currency.
+ */
+import { LedgerStore } from "@paybridge/core"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import type { DatabaseHarness } from "../database-harness.ts"
+import { at, newCustomer, newDocument, newEvent, newPayment, unique } from "../store-fixtures.ts"
+
+export const describeUnitFolds = (db: DatabaseHarness): void => {
+  describe("folds of a create unit", () => {
+    it("writes a dialect record attached to an event in the statement that appends the event", async () => {
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const customer = yield* s.customers.insert(newCustomer())
+          const payment = yield* s.payments.insert(newPayment(customer.id))
+          const kind = unique("kind")
+          const occurredAt = at("2026-05-02T10:00:00.000Z")
+          const event = (data: Record<string, unknown>) =>
+            newEvent({ customerId: customer.id, paymentId: payment.id, entityId: payment.id, occurredAt, data })
+          const appended = yield* s.events.appendAll([
+            {
+              ...event({ n: 1 }),
+              attachedRecord: { dialect: "elevate", kind, key: String(payment.id), data: { type: "CHEQUE", n: 1 } }
+            },
+            event({ n: 2 })
+          ])
+          const first = yield* s.dialectRecords.getByKey("elevate", kind, String(payment.id))
+          // A second attachment under the same key replaces the record's data.
+          yield* s.events.appendAll([
+            {
+              ...event({ n: 3 }),
+              attachedRecord: { dialect: "elevate", kind, key: String(payment.id), data: { type: "OTHER" } }
+            }
+          ])
+          const second = yield* s.dialectRecords.getByKey("elevate", kind, String(payment.id))
+          const events = yield* s.events.list({ paymentId: payment.id, cursor: null, limit: 10 })
+          return { customer, payment, appended, first, second, events }
+        })
+      )
+      expect(result.appended.map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }])
+      expect(result.appended[0]).not.toHaveProperty("attachedRecord")
+      expect(result.first).toMatchObject({
+        dialect: "elevate",
+        customerId: result.customer.id,
+        paymentId: result.payment.id,
+        data: { type: "CHEQUE", n: 1 }
+      })
+      expect(result.first?.createdAt.toISOString()).toBe("2026-05-02T10:00:00.000Z")
+      expect(result.second?.id).toBe(result.first?.id)
+      expect(result.second?.data).toEqual({ type: "OTHER" })
+      expect(result.events.items.map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
+    })
+
+    it("stores nothing of an attached record when the transaction rolls back", async () => {
+      const kind = unique("kind")
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const customer = yield* s.customers.insert(newCustomer())
+          const payment = yield* s.payments.insert(newPayment(customer.id))
+          yield* Effect.exit(
+            s.transaction(
+              Effect.andThen(
+                s.events.appendAll([
+                  {
+                    ...newEvent({ customerId: customer.id, paymentId: payment.id }),
+                    attachedRecord: { dialect: "elevate", kind, key: "k", data: {} }
+                  }
+                ]),
+                Effect.fail("rolled back" as const)
+              )
+            )
+          )
+          return yield* s.dialectRecords.getByKey("elevate", kind, "k")
+        })
+      )
+      expect(result).toBeNull()
+    })
+
+    it("tells with the locked customer whether it has unpaid invoices or bills in its currency", async () => {
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const locked = (id: typeof customer.id) =>
+            s.transaction(s.lockCustomerWith({ id }, [], { unpaidDocuments: true }))
+          const customer = yield* s.customers.insert(newCustomer())
+          const none = yield* locked(customer.id)
+          yield* s.documents.insert(newDocument(customer.id, { outstanding: 0n, allocated: 10_000n, state: "paid" }))
+          yield* s.documents.insert(newDocument(customer.id, { kind: "proforma" }))
+          yield* s.documents.insert(newDocument(customer.id, { currency: "USD" }))
+          yield* s.documents.insert(newDocument(customer.id, { state: "cancelled" }))
+          const onlyOthers = yield* locked(customer.id)
+          yield* s.documents.insert(newDocument(customer.id, { kind: "bill" }))
+          const unpaid = yield* locked(customer.id)
+          const missing = yield* locked((customer.id + 999_999) as typeof customer.id)
+          return { customer, none, onlyOthers, unpaid, missing }
+        })
+      )
+      expect(result.none?.customer).toEqual(result.customer)
+      expect(result.none?.hasUnpaidDocuments).toBe(false)
+      expect(result.onlyOthers?.hasUnpaidDocuments).toBe(false)
+      expect(result.unpaid?.hasUnpaidDocuments).toBe(true)
+      expect(result.missing).toBeNull()
+    })
+  })
+}
