@@ -6,8 +6,7 @@
  * transaction: the customer row (its balance) in one guarded update, the balance entries in one
  * multi-row insert, the events in one multi-row insert, and each number sequence reserved once
  * (drawn from the database on first use, counted in memory, the counter moved past the last one
- * drawn). Locking and reading the unit's customer (by id, number or public id) answer the row
- * kept in memory, and preset and
+ * drawn). Locking and reading the unit's customer answer the row kept in memory, and preset and
  * billing-entity reads are answered once per unit. So a unit gives exactly the ledger the same
  * commands give one by one: the same balances, entries (sequences, balance after), events (in
  * order), numbers and ids. Entries and events are written at the end, so ids are assigned then;
@@ -150,22 +149,17 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         () => store.lockCustomer(id),
         (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : store.lockCustomer(id))
       ),
+    // The statement also answers what only the database knows (presets, unpaid documents: documents are
+    // written at once), so it still runs; the customer row is the one the unit keeps.
     lockCustomerWith: (ref, presetIds) =>
       inBulk(
         () => store.lockCustomerWith(ref, presetIds),
-        (scope) => {
-          const named =
-            "id" in ref
-              ? ref.id === scope.customerId
-              : "number" in ref
-                ? ref.number === scope.customer.number
-                : ref.publicId === scope.customer.publicId
-          if (!named) return store.lockCustomerWith(ref, presetIds)
-          return Effect.map(
-            Effect.forEach(presetIds, (id) => presetRead(id)),
-            (presets) => ({ customer: scope.customer, presets: presets.filter((preset) => preset !== null) })
+        (scope) =>
+          Effect.map(store.lockCustomerWith(ref, presetIds), (locked) =>
+            locked !== null && locked.customer.id === scope.customerId
+              ? { ...locked, customer: scope.customer }
+              : locked
           )
-        }
       ),
     nextSequence: (name) =>
       inBulk(
