@@ -37,6 +37,8 @@ const password = "a long budget password"
 const sessions = { apiKey: "", crmComToken: "", crmComUnitToken: "", logisenseToken: "", elevateToken: "" }
 /** The customer whose list is read: more payments than one page. */
 const bigCustomer = { id: 0, number: "" }
+/** A customer with reversed payments: LogiSense lists show each active reversal as a row of its own. */
+const reversedCustomer = { id: 0 }
 /** Customers that payments are created for. */
 const others: Array<{ id: number; number: string }> = []
 let samplePayment = { id: 0, publicId: "", customerId: 0 }
@@ -107,6 +109,23 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
       id: number
     }
   ).id
+  // Created before the big customer's payments, so lists after a payment id (idAfter) do not reach them.
+  reversedCustomer.id = (
+    (await trpc("customers.create", { name: "Reversed", number: "3001", currency: "EUR" })) as { id: number }
+  ).id
+  const toReverse: Array<number> = []
+  for (let i = 0; i < 36; i++) {
+    const payment = (await trpc("payments.create", {
+      customerId: reversedCustomer.id,
+      amount: `${20 + i}.00`,
+      reference: `reversed ${i}`
+    })) as { payment: { id: number } }
+    if ([3, 9, 17, 25, 30, 33].includes(i)) toReverse.push(payment.payment.id)
+  }
+  // Seven reversal rows (one payment reversed twice), after every payment of the customer in creation order.
+  for (const paymentId of [...toReverse, toReverse[1]]) {
+    await trpc("payments.reverse", { paymentId, amount: "1.00", reason: "budget" })
+  }
   // More providers than one page of the provider list measured below (a page of one).
   for (let i = 0; i < 3; i++) {
     await trpc("billingEntities.create", { name: `Provider ${i}`, flow: "invoice", defaultCurrency: "EUR" })
@@ -257,7 +276,7 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
       method: "POST",
       path: `/backend/api/v1/customers/${nextOther().id}/payments/`,
       headers: { ...bearer(sessions.apiKey), ...key() },
-      body: `{"paymentAmount":12.34,"paymentDate":"${today()}","ourReference":"budget"}`
+      body: `{"paymentAmount":12.34,"paymentDate":"${today()}","ourReference":"budget","invoiceID":"INV-1"}`
     })
   ],
   [
@@ -313,6 +332,13 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
 ]
 
 const pageSize = 20
+const bpukList =
+  (query: () => string): Request =>
+  () => ({
+    method: "GET",
+    path: `/backend/api/v1/customers/${bigCustomer.id}/payments/${query()}`,
+    headers: bearer(sessions.apiKey)
+  })
 const lists: ReadonlyArray<readonly [string, Request]> = [
   [
     "tRPC payments.list",
@@ -330,14 +356,7 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
       headers: bearer(sessions.apiKey)
     })
   ],
-  [
-    "Billing Platform (UK) GET customers/ID/payments/",
-    () => ({
-      method: "GET",
-      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/`,
-      headers: bearer(sessions.apiKey)
-    })
-  ],
+  ["Billing Platform (UK) GET customers/ID/payments/", bpukList(() => "")],
   [
     "CRM.COM GET payments/list",
     () => ({
@@ -380,6 +399,46 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
   [
     "LogiSense GET Payment/",
     () => ({ method: "GET", path: "/logisense/api/v6/Payment/", headers: bearer(sessions.logisenseToken) })
+  ],
+  [
+    "LogiSense POST Payment/Search, a page with reversal rows",
+    () => ({
+      method: "POST",
+      path: "/logisense/api/v6/Payment/Search",
+      headers: bearer(sessions.logisenseToken),
+      body: JSON.stringify({
+        query: {
+          search: [{ name: "accountId", operator: "eq", value: reversedCustomer.id }],
+          pagination: { pageNumber: 2, pageSize }
+        }
+      })
+    })
+  ],
+  [
+    "LogiSense POST Payment/Search, sorted, a page with reversal rows",
+    () => ({
+      method: "POST",
+      path: "/logisense/api/v6/Payment/Search",
+      headers: bearer(sessions.logisenseToken),
+      body: JSON.stringify({
+        query: {
+          search: [
+            { name: "accountId", operator: "eq", value: reversedCustomer.id },
+            { name: "created", operator: "gtEq", value: "2000-01-01T00:00:00.000Z" }
+          ],
+          orderBy: [{ name: "created", direction: "desc" }],
+          pagination: { pageNumber: 1, pageSize }
+        }
+      })
+    })
+  ],
+  [
+    "LogiSense GET Payment/Paged, a page with reversal rows",
+    () => ({
+      method: "GET",
+      path: "/logisense/api/v6/Payment/Paged",
+      headers: { ...bearer(sessions.logisenseToken), pagination: JSON.stringify({ pageNumber: 2, pageSize }) }
+    })
   ],
   [
     "LogiSense GET Payment/Paged, a deep page",
@@ -467,12 +526,13 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
     })
   ],
   [
+    "Billing Platform (UK) GET customers/ID/payments/?idAfter",
+    bpukList(() => `?idAfter=${samplePayment.id - pageSize}`)
+  ],
+  ["Billing Platform (UK) GET customers/ID/payments/?idAfter=last", bpukList(() => `?idAfter=${samplePayment.id}`)],
+  [
     "Billing Platform (UK) GET customers/ID/payments/ (createdSince)",
-    () => ({
-      method: "GET",
-      path: `/backend/api/v1/customers/${bigCustomer.id}/payments/?createdSince=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`,
-      headers: bearer(sessions.apiKey)
-    })
+    bpukList(() => `?createdSince=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`)
   ]
 ]
 
@@ -489,6 +549,7 @@ interface Budget {
   readonly rows?: number | undefined
   /** Rows read at most beyond the rows the answer returns (lists without paging: every match is returned). */
   readonly rowsBeyondReturned?: number | undefined
+  readonly returnsAtLeast?: number | undefined // with `rowsBeyondReturned` (default: more than a page)
   /** Why the issue's budget is not met yet (the ceiling is today's count). */
   readonly open?: string | undefined
 }
@@ -496,6 +557,8 @@ interface Budget {
 const issueGet: Budget = { statements: 3 }
 const issueList: Budget = { statements: 3, rows: pageSize + 2 }
 const issueCreate: Budget = { statements: 8 }
+/** A vendor list without paging (every match is returned): the issue's 3 statements, rows read ≤ returned + 2. */
+const unpagedList: Budget = { statements: 3, rowsBeyondReturned: 2 }
 /** What core's create of a posted payment runs in its transaction: the issue's 8 statements. */
 const createFlow =
   "core's create is the issue's 8 statements in one transaction (idempotency claim, customer lock, one sequence statement for both numbers, the payment inserted posted, balance entry, balance update, both events in one insert, idempotency answer)"
@@ -508,53 +571,37 @@ const budgets: Record<string, Budget> = {
   "Elevate GET customer-payments/{id}": issueGet,
   "Silver GET customers/C/payments/ID/": issueGet,
   "tRPC payments.create": issueCreate,
-  "Billing Platform (UK) POST customers/ID/payments/": {
-    statements: 13,
-    open: `${createFlow}; the customer is read before the unit, the display record before and after it, and the answer re-reads the payment view`
-  },
+  "Billing Platform (UK) POST customers/ID/payments/": issueCreate,
   "CRM.COM POST payments/create": issueCreate,
   "CRM.COM POST payments/create (a login with a unit: the attributes record too)": {
     statements: 10,
     open: `${createFlow}; the token's unit is read to check it still exists and is not retired (dialect records, not cached), and the payment's CRM.COM attributes record is one insert of its own in core's unit (SQLite has no multi-table insert)`
   },
-  "LogiSense POST Payment/": {
-    statements: 13,
-    open: `${createFlow}; the payment is created posted at the client's posting instant in one step, but the account is read to check the request before core locks it, and the answer reads the account, its attribute record, the payment and its creation event (the creator's name) again`
-  },
+  "LogiSense POST Payment/": issueCreate,
   "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": {
     statements: 9,
     open: `${createFlow}; the customer and provider are proven by the unit (its lock, the payment's foreign key), Silver's default attributes need no record and the answer is built from what the unit made, but the answer reads the customer again for the id its links show (a customer migrated from Silver shows its Silver id): core would have to hand back the customer it locked, and a replay must return the same result; a create stating attributes adds its record's one insert (10)`
   },
   "tRPC payments.list": issueList,
-  "Billing Platform (UK) GET payments/?idAfter": {
-    statements: 7,
-    rows: 37,
-    open: "the vendor list has no page size (every row after idAfter: 20 + the payments the create budgets add, 35 rows); besides the page and its details (one read): the idAfter row (its place in the one row sequence of 12.5), the status names, the display records and the refund rows after the bound are one read each; rows: the idAfter row"
-  },
-  "Billing Platform (UK) GET payments/?idAfter (date filters)": {
-    statements: 7,
-    rows: 12,
-    open: "as GET payments/?idAfter; the dates filter in SQL"
-  },
-  "Billing Platform (UK) GET customers/ID/payments/": {
-    statements: 7,
-    rows: 72,
-    open: "the vendor list has no paging (every valid payment of the customer); besides the page and its details (one read): the customer, the status names, the display records and the refund rows are one read each"
-  },
-  "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": {
-    statements: 7,
-    rows: 72,
-    open: "as GET customers/ID/payments/; createdSince filters payments and refund rows in SQL"
-  },
+  // No paging in the vendor list: rows read ≤ returned + the idAfter row (or the customer) + the bound's payment.
+  "Billing Platform (UK) GET payments/?idAfter": unpagedList,
+  "Billing Platform (UK) GET payments/?idAfter (date filters)": { ...unpagedList, returnsAtLeast: 5 },
+  "Billing Platform (UK) GET customers/ID/payments/": unpagedList,
+  "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": unpagedList,
+  "Billing Platform (UK) GET customers/ID/payments/?idAfter": { ...unpagedList, returnsAtLeast: pageSize },
+  "Billing Platform (UK) GET customers/ID/payments/?idAfter=last": { ...unpagedList, returnsAtLeast: 0 },
   // No paging in the vendor list (every payment of the accounts receivable): rows read are held to the rows returned.
   "CRM.COM GET payments/list": { statements: 3, rowsBeyondReturned: 2 },
   "CRM.COM GET payments/list (type and method filters)": issueList,
   "CRM.COM GET payments/get_latest": issueList,
   "LogiSense POST Payment/Search": issueList,
   "LogiSense POST Payment/Search, sorted, a deep page": issueList,
-  // The vendor list has no paging: every row is shown, so rows read are held to the rows returned.
+  // The vendor list has no paging: every row is shown (reversal rows included), so rows read are held to the rows returned.
   "LogiSense GET Payment/": { statements: 3, rowsBeyondReturned: 2 },
+  "LogiSense POST Payment/Search, a page with reversal rows": issueList,
+  "LogiSense POST Payment/Search, sorted, a page with reversal rows": issueList,
+  "LogiSense GET Payment/Paged, a page with reversal rows": issueList,
   "LogiSense GET Payment/Paged, a deep page": issueList,
   "Elevate GET customer-payments": issueList,
   "Elevate GET customer-payments, a deep page": issueList,
@@ -600,11 +647,21 @@ describe.each([
     expect(answer.status, answer.body).toBeLessThan(300)
     expect(tally.statements.length, describeTally(tally)).toBeLessThanOrEqual(budget.statements)
     if (budget.rows !== undefined) expect(tally.rowsRead, describeTally(tally)).toBeLessThanOrEqual(budget.rows)
+    if (name.startsWith("LogiSense")) {
+      // LogiSense shows each active reversal as a row of its own (negative identity): these lists have some.
+      const body = JSON.parse(answer.body) as {
+        items?: ReadonlyArray<{ identity: number }>
+        pagedResults?: { items: ReadonlyArray<{ identity: number }> }
+      }
+      const rows = body.items ?? body.pagedResults?.items ?? []
+      if (/reversal rows|GET Payment\/$/u.test(name)) expect(rows.some((row) => row.identity < 0)).toBe(true)
+    }
     if (budget.rowsBeyondReturned !== undefined) {
-      // The rows of the answer: LogiSense's `items`, CRM.COM's `data`.
-      const body = JSON.parse(answer.body) as { items?: ReadonlyArray<unknown>; data?: ReadonlyArray<unknown> }
-      const returned = (body.items ?? body.data ?? []).length
-      expect(returned).toBeGreaterThan(pageSize)
+      // The rows of the answer: LogiSense's `items`, CRM.COM's `data`, Billing Platform (UK)'s bare array.
+      const body: unknown = JSON.parse(answer.body)
+      const { items, data } = (Array.isArray(body) ? { items: body } : body) as { items?: unknown[]; data?: unknown[] }
+      const returned = (items ?? data ?? []).length
+      expect(returned).toBeGreaterThanOrEqual(budget.returnsAtLeast ?? pageSize + 1)
       expect(tally.rowsRead, describeTally(tally)).toBeLessThanOrEqual(returned + budget.rowsBeyondReturned)
     }
   })

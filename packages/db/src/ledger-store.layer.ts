@@ -23,7 +23,6 @@ import {
   type IdSpace,
   LedgerStore,
   type LedgerStoreShape,
-  type RefundQuery,
   trustedId
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -40,7 +39,6 @@ import { GatewayAttemptEntity, type GatewayAttemptRow } from "./entities/gateway
 import { LeaseEntity } from "./entities/lease.entity.ts"
 import { LedgerEventEntity, type LedgerEventRow } from "./entities/ledger-event.entity.ts"
 import { PaymentPresetEntity } from "./entities/payment-preset.entity.ts"
-import { RefundEntity, type RefundRow } from "./entities/refund.entity.ts"
 import { ReversalEntity } from "./entities/reversal.entity.ts"
 import { allocationFromRow, allocationToRow } from "./mappers/allocation.mapper.ts"
 import { allocationReleaseFromRow, allocationReleaseToRow } from "./mappers/allocation-release.mapper.ts"
@@ -54,14 +52,13 @@ import { gatewayFromRow, gatewayToRow } from "./mappers/gateway.mapper.ts"
 import { gatewayAttemptFromRow, gatewayAttemptToRow } from "./mappers/gateway-attempt.mapper.ts"
 import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.mapper.ts"
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
-import { refundFromRow, refundToRow } from "./mappers/refund.mapper.ts"
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
-import { leanMapperOf } from "./store/payment-children.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
+import { makeRefundRows } from "./store/refund-rows.ts"
 
 /** The table behind each id space (their `id` columns are SQLite AUTOINCREMENT / PostgreSQL serial). */
 const idSpaceTables: Readonly<Record<IdSpace, string>> = {
@@ -409,34 +406,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         })
     },
 
-    refunds: {
-      insert: (row) => insert("refunds.insert", RefundEntity, row, refundToRow),
-      get: (id) => findOne("refunds.get", RefundEntity, { id }, refundFromRow),
-      update: (row) => replace("refunds.update", RefundEntity, row, refundToRow),
-      list: (query: RefundQuery) =>
-        listById<RefundRow, ReturnType<typeof refundFromRow>>(
-          "refunds.list",
-          RefundEntity,
-          [
-            ...equals(query.customerId, "customerId"),
-            ...inList(query.customerIds, "customerId"),
-            ...equals(query.paymentId, "paymentId"),
-            ...inList(query.states, "state"),
-            ...(query.createdSince === undefined ? [] : [{ createdAt: { $gte: query.createdSince } }]),
-            ...(query.changedSince === undefined
-              ? []
-              : [
-                  {
-                    $or: (["createdAt", "submittedAt", "settledAt", "cancelledAt", "failedAt"] as const).map(
-                      (column) => ({ [column]: { $gte: query.changedSince } })
-                    )
-                  }
-                ])
-          ],
-          query,
-          refundFromRow
-        )
-    },
+    refunds: makeRefundRows(session),
 
     balance: {
       append: (row) =>

@@ -115,16 +115,15 @@ export const visibleRefundStates = {
 /** The method shown when a payment has none: the customer's own default method. */
 export const customerDefaultMethod = "Customer Default"
 
+/** The state of a payment's newest collection (by request time, then id); `null`: never collected. */
+export const latestCollectionStateOf = (
+  collections: ReadonlyArray<Pick<PaymentDetail["collections"][number], "state" | "requestedAt" | "id">>
+): CollectionState | null =>
+  [...collections].sort((a, b) => b.requestedAt.getTime() - a.requestedAt.getTime() || b.id - a.id)[0]?.state ?? null
+
 /** The collection statuses of a payment (from its newest collection). */
-export const collectionStatusesOf = (
-  detail: Pick<PaymentDetail, "collections">,
-  presets: StatusPresets
-): ReadonlyArray<string> => {
-  const latest = [...detail.collections].sort(
-    (a, b) => b.requestedAt.getTime() - a.requestedAt.getTime() || b.id - a.id
-  )[0]
-  return latest === undefined ? [] : [presets[collectionStatus[latest.state]]]
-}
+export const collectionStatusesOf = (source: PaymentRowSource, presets: StatusPresets): ReadonlyArray<string> =>
+  source.latestCollectionState === null ? [] : [presets[collectionStatus[source.latestCollectionState]]]
 
 /**
  * A payment whose whole amount is reversed is one reversed row. A partial reversal splits the
@@ -169,10 +168,19 @@ export const paymentDisplayFrom = (data: Readonly<Record<string, unknown>> | nul
 })
 
 /**
- * What a payment row is made of: the payment and its collections (nothing else of the detail
- * shows), so a list can build rows from list results without reading each payment's detail.
+ * What a payment row is made of: the payment and the state of its newest collection (nothing else
+ * of the detail shows), so a list can build rows from one read without each payment's detail.
  */
-export type PaymentRowSource = Pick<PaymentDetail, "payment" | "collections">
+export interface PaymentRowSource {
+  readonly payment: Payment
+  readonly latestCollectionState: CollectionState | null
+}
+
+/** A payment's detail as the source of its rows. */
+export const rowSourceOf = (detail: Pick<PaymentDetail, "payment" | "collections">): PaymentRowSource => ({
+  payment: detail.payment,
+  latestCollectionState: latestCollectionStateOf(detail.collections)
+})
 
 /** A ledger payment as the vendor's payment object. */
 export const toBpukPayment = (
@@ -419,12 +427,30 @@ export const readRecordData = (kind: string, key: string) =>
     Effect.catchTag("NotFound", () => Effect.succeed(null))
   )
 
-/** What rendering needs besides the payment: status names and method presets. */
-export interface RenderContext {
-  readonly presets: StatusPresets
+/** The method presets a request resolves and names methods with (from the ledger's presets cache). */
+export interface MethodContext {
   readonly methods: ReadonlyArray<PaymentPreset>
   readonly methodName: (methodId: PresetId) => string
 }
+
+/** What rendering needs besides the payment: status names and method presets. */
+export interface RenderContext extends MethodContext {
+  readonly presets: StatusPresets
+}
+
+/** The method presets (`Parties.listPresets`, which the ledger serves from its presets cache). */
+export const loadMethodContext = Effect.gen(function* () {
+  const parties = yield* Parties
+  const methods = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
+  const names = new Map(methods.map((method) => [method.id, method.name]))
+  return {
+    methods,
+    methodName: (methodId: PresetId) => names.get(methodId) ?? `Method ${methodId}`
+  } satisfies MethodContext
+})
+
+/** The status names saved by an operator (one read of the settings record), over the defaults. */
+export const loadStatusPresets = Effect.map(readRecordData(recordKinds.settings, "status-presets"), statusPresetsFrom)
 
 /** The render context of a request (read once per request, not per row). */
 export const loadRenderContext = Effect.flatMap(readRecordData(recordKinds.settings, "status-presets"), (data) =>
@@ -438,19 +464,12 @@ export const statusPresetsRecord = recordKey(recordKinds.settings, "status-prese
 export const renderContextWith = Effect.fnUntraced(function* (
   statusPresetsData: Readonly<Record<string, unknown>> | null
 ) {
-  const parties = yield* Parties
-  const presets = statusPresetsFrom(statusPresetsData)
-  const methods = yield* allPages((cursor) => parties.listPresets("method", { cursor, limit: 1000 }))
-  const names = new Map(methods.map((method) => [method.id, method.name]))
-  return {
-    presets,
-    methods,
-    methodName: (methodId: PresetId) => names.get(methodId) ?? `Method ${methodId}`
-  } satisfies RenderContext
+  const methods = yield* loadMethodContext
+  return { ...methods, presets: statusPresetsFrom(statusPresetsData) } satisfies RenderContext
 })
 
 /** A payment method name → its preset id; `Customer Default` (or none) → `null`. */
-export const resolveMethod = (name: string | undefined, context: RenderContext) => {
+export const resolveMethod = (name: string | undefined, context: MethodContext) => {
   if (name === undefined || name.trim().toLowerCase() === customerDefaultMethod.toLowerCase()) {
     return Effect.succeed(null)
   }

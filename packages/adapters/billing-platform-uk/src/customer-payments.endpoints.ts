@@ -17,8 +17,10 @@ import {
 import {
   type Customer,
   CustomerId,
+  NotFound,
   notFound,
   Parties,
+  type PaymentId,
   Payments,
   parseMinorUnits,
   Refunds,
@@ -30,6 +32,7 @@ import {
   type BpukCreatePayment,
   BpukCustomerPath,
   BpukListQuery,
+  type BpukPayment,
   BpukPaymentList,
   BpukCreatePayment as CreateBody,
   ledgerIdOf,
@@ -39,9 +42,11 @@ import {
   absoluteAmountText,
   dialectId,
   isZeroAmount,
-  loadRenderContext,
+  loadMethodContext,
+  loadStatusPresets,
+  type MethodContext,
   type RefundDetails,
-  type RenderContext,
+  recordKinds,
   resolveMethod,
   sameNames,
   statusReadOnly,
@@ -53,7 +58,7 @@ import {
   listRows,
   type RowRef,
   renderRow,
-  saveDisplay,
+  rowAsCreated,
   saveRefundDetails
 } from "./payments.transformers.ts"
 
@@ -62,10 +67,19 @@ const suite = "billing-platform-uk.test.ts"
 const contract = "billing-platform-uk.contract.test.ts › Billing Platform (UK): dialect contract"
 
 /**
+ * Is `customer` the one a path id names (issue 16.2)? Its ledger id, unless it was migrated from
+ * Billing Platform (UK) under another id (it is known under its vendor id).
+ */
+export const namedByPath = (customer: Pick<Customer, "id" | "externalRef">, text: string): boolean =>
+  shownCustomerId(dialectId, customer) === customer.id || migratedIdOf(dialectId, customer) === text
+
+/**
  * The customer a path id names (issue 16.2): the ledger's customer of that id, unless it was
  * migrated from Billing Platform (UK) under another id (it is known under its vendor id); else the
  * customer migrated under that vendor id; 404 with the id as written otherwise. A native customer
  * costs no more than its read (the migration moves the ledger's customer ids past the vendor's).
+ * The list and a payment's create try the path id as the ledger's first and confirm it from what
+ * they read anyway (the rows' customer, the customer the create locks); this read is their fallback.
  */
 const pathCustomer = (text: string) =>
   Effect.gen(function* () {
@@ -73,34 +87,59 @@ const pathCustomer = (text: string) =>
     const id = ledgerIdOf(CustomerId, text)
     const native =
       id === null ? null : yield* parties.getCustomer(id).pipe(Effect.catchTag("NotFound", () => Effect.succeed(null)))
-    if (
-      native !== null &&
-      (shownCustomerId(dialectId, native) === native.id || migratedIdOf(dialectId, native) === text)
-    )
-      return native
+    if (native !== null && namedByPath(native, text)) return native
     const migrated = yield* migratedLedgerId(dialectId, "customer", text)
     const found = migrated === null ? null : ledgerIdOf(CustomerId, String(migrated))
     return found === null ? yield* Effect.fail(notFound("customer", text)) : yield* parties.getCustomer(found)
   })
 
-/** A positive amount: a posted payment, its display ids, and its reversal when imported reversed. */
-const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
+/** The row a create made, as it made it (see `createPaymentRow`). */
+interface MadeRow {
+  readonly id: PaymentId
+  readonly row: BpukPayment
+}
+
+/**
+ * A positive amount: a posted payment, its display ids, and its reversal when imported reversed.
+ * `answered` receives the row as the unit made it when that needs nothing the unit did not read (a
+ * payment without statuses: posted, never collected, not reversed), so the answer is not read again;
+ * an attempt the unit retries (after a concurrent modification) starts by clearing it.
+ */
+const createPaymentRow = (
+  customerId: CustomerId,
+  knownAs: string | null,
+  body: BpukCreatePayment,
+  context: MethodContext,
+  answered: (made: MadeRow | null) => void
+) =>
   Effect.gen(function* () {
+    answered(null)
     const payments = yield* Payments
     const method = yield* resolveMethod(body.paymentMethod, context)
-    const detail = yield* payments.createPayment({
-      customerId: customer.id,
-      amount: body.paymentAmount,
-      ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
-      methodId: method?.id ?? null,
-      reference: body.ourReference ?? null,
-      customerReference: body.customerReference ?? null
-    })
-    const id = detail.payment.id
     const display = { invoiceID: body.invoiceID ?? null, invoiceIDReversed: body.invoiceIDReversed ?? null }
-    if (display.invoiceID !== null || display.invoiceIDReversed !== null) yield* saveDisplay(id, customer.id, display)
+    const detail = yield* payments.createPayment(
+      {
+        customerId,
+        amount: body.paymentAmount,
+        ...(body.paymentDate === undefined ? {} : { paymentDate: body.paymentDate }),
+        methodId: method?.id ?? null,
+        reference: body.ourReference ?? null,
+        customerReference: body.customerReference ?? null,
+        // The path id taken as the ledger's: refused (404) when the customer is known by another vendor id.
+        ...(knownAs === null ? {} : { customerKnownAs: { system: dialectId, id: knownAs } })
+      },
+      // The display ids (dialect record `payment-display/<payment id>`) are written with the payment's
+      // events (no statement of their own); the unit claims the request as a whole.
+      display.invoiceID !== null || display.invoiceIDReversed !== null
+        ? { record: { dialect: dialectId, kind: recordKinds.paymentDisplay, data: { ...display } } }
+        : {}
+    )
+    const id = detail.payment.id
     if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
       yield* applyReversal(detail, { kind: "reverse", date: body.paymentReversedDate })
+    } else {
+      const row = rowAsCreated(detail, context, display)
+      if (row !== null) answered({ id, row })
     }
     return { kind: "payment", id } satisfies RowRef
   })
@@ -112,7 +151,7 @@ const createPaymentRow = (customer: Customer, body: BpukCreatePayment, context: 
  * refused only when the balance is too small). Every refund booked gets the row's details; the
  * row shown is the first.
  */
-const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: RenderContext) =>
+const createRefundRow = (customer: Customer, body: BpukCreatePayment, context: MethodContext) =>
   Effect.gen(function* () {
     if (body.paymentReversedDate !== undefined && body.paymentReversedDate !== null) {
       return yield* validationFailed(["paymentReversedDate"], "a refund (negative paymentAmount) cannot be reversed")
@@ -177,8 +216,14 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ params, query }) =>
       Effect.gen(function* () {
-        const customer = yield* pathCustomer(params.customerId)
-        return ok(yield* listRows(query, customer.id))
+        const text = params.customerId
+        // The path id as the ledger's first: the rows read bring their customer along to confirm it.
+        const fastId = ledgerIdOf(CustomerId, text)
+        const fast = fastId === null ? null : yield* listRows(query, fastId, (customer) => namedByPath(customer, text))
+        if (fast?.confirmed) return ok(fast.rows)
+        const customer = yield* pathCustomer(text)
+        if (fast !== null && customer.id === fastId) return ok(fast.rows)
+        return ok((yield* listRows(query, customer.id, () => true)).rows)
       })
   }),
   endpoint({
@@ -203,24 +248,53 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ params, body }) =>
       vendorFields(
         Effect.gen(function* () {
-          const customer = yield* pathCustomer(params.customerId)
-          const context = yield* loadRenderContext
+          const text = params.customerId
+          const refund = body.paymentAmount.startsWith("-")
+          // A refund needs the customer's currency first; a payment's customer is checked (404, 403)
+          // and locked by the ledger's create itself, in the unit.
+          const customer = refund ? yield* pathCustomer(text) : null
+          const context = yield* loadMethodContext
           if (isZeroAmount(body.paymentAmount)) {
             return yield* validationFailed(["paymentAmount"], "paymentAmount must not be zero")
           }
-          const refund = body.paymentAmount.startsWith("-")
-          if (body.status !== undefined) {
-            const expected =
-              !refund && body.paymentReversedDate !== undefined && body.paymentReversedDate !== null
-                ? [context.presets.reversed]
-                : []
-            if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, context.presets)
+          const reversedImport = !refund && body.paymentReversedDate !== undefined && body.paymentReversedDate !== null
+          // The status names are read only when the echoed status needs them.
+          if (body.status !== undefined && (reversedImport || body.status.length > 0)) {
+            const presets = yield* loadStatusPresets
+            const expected = reversedImport ? [presets.reversed] : []
+            if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, presets)
           }
-          const row = yield* asOneUnit(
-            "createCustomerPayment",
-            { customerId: customer.id, body },
-            refund ? createRefundRow(customer, body, context) : createPaymentRow(customer, body, context)
-          )
+          let answer: MadeRow | null = null
+          const paymentUnit = (customerId: CustomerId, knownAs: string | null) =>
+            asOneUnit(
+              "createCustomerPayment",
+              { customer: text, body },
+              createPaymentRow(customerId, knownAs, body, context, (made) => {
+                answer = made
+              })
+            )
+          // A payment: the path id as the ledger's first (the create checks the customer it locks);
+          // a customer it does not name that way is then found as the path names it.
+          const fastId = ledgerIdOf(CustomerId, text)
+          const row =
+            customer !== null
+              ? yield* asOneUnit(
+                  "createCustomerPayment",
+                  { customer: text, body },
+                  createRefundRow(customer, body, context)
+                )
+              : ((fastId === null
+                  ? null
+                  : yield* paymentUnit(fastId, text).pipe(
+                      Effect.catchIf(
+                        (error) => error instanceof NotFound && error.entity === "customer",
+                        () => Effect.succeed(null)
+                      )
+                    )) ?? (yield* paymentUnit((yield* pathCustomer(text)).id, null)))
+          // Only the row this request's committed attempt made is answered as made; a replay (the
+          // same idempotency key) ran nothing, and its row is read as it is now.
+          const made = answer as MadeRow | null
+          if (made !== null && row.kind === "payment" && made.id === row.id) return created(made.row)
           return created(yield* renderRow(row))
         })
       )

@@ -39,6 +39,7 @@ import {
   type PaymentDisplay,
   type RefundDetails,
   resolveMethod,
+  rowSourceOf,
   sameNames,
   statusReadOnly,
   toBpukRefundRow,
@@ -128,7 +129,7 @@ const modifyPayment = (id: PaymentId, body: BpukModifyPayment) =>
       const willBeReversed = intent === null ? isWhollyReversed(payment) : intent.kind === "reverse"
       const expected = [
         ...(willBeReversed ? [context.presets.reversed] : []),
-        ...lifecycleStatusesOf(detail, context.presets)
+        ...lifecycleStatusesOf(rowSourceOf(detail), context.presets)
       ]
       if (!sameNames(body.status, expected)) return yield* statusReadOnly(expected, context.presets)
     }
@@ -313,7 +314,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       `${filters} › combines filters (every one restricts the result)`
     ],
     implemented: true,
-    handler: ({ query }) => Effect.map(listRows(query, undefined), (rows) => ok(rows))
+    handler: ({ query }) => Effect.map(listRows(query, undefined), ({ rows }) => ok(rows))
   }),
   endpoint({
     method: "PATCH",

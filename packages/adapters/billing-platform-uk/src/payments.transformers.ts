@@ -10,6 +10,7 @@
 import { paymentByVendorId, paymentViewByVendorId } from "@paybridge/adapter-kit"
 import {
   type CommandContext,
+  type Customer,
   type CustomerId,
   DialectRecords,
   type LedgerError,
@@ -17,12 +18,12 @@ import {
   LedgerUnits,
   NotFound,
   notFound,
-  type Page,
-  type Payment,
   type PaymentDetail,
   PaymentId,
+  type PaymentPage,
   Payments,
   RefundId,
+  type RefundPage,
   Refunds
 } from "@paybridge/core"
 import { Effect, Option, Schema } from "effect"
@@ -30,13 +31,16 @@ import { type BpukListQuery, type BpukPayment, ledgerIdOf } from "./billing-plat
 import {
   allPages,
   compareRowKeys,
+  defaultStatusPresets,
   dialectId,
   type EventFilter,
   eventFilters,
   idAfterOf,
   isPartlyReversed,
   isWhollyReversed,
+  loadMethodContext,
   loadRenderContext,
+  type MethodContext,
   type PaymentDisplay,
   type PaymentRowSource,
   paymentDisplayFrom,
@@ -52,6 +56,10 @@ import {
   refundMatches,
   refundRowKey,
   renderContextWith,
+  rowSourceOf,
+  type StatusPresets,
+  statusesOf,
+  statusPresetsFrom,
   statusPresetsRecord,
   toBpukPayment,
   toBpukRefundRow,
@@ -113,8 +121,23 @@ const ensureVisible = (detail: PaymentDetail, id: PaymentId | string) =>
     return detail
   })
 
-const renderPayment = (detail: PaymentRowSource, context: RenderContext, display: PaymentDisplay) =>
-  toBpukPayment(detail, { presets: context.presets, methodName: context.methodName, display })
+const renderPayment = (
+  detail: Pick<PaymentDetail, "payment" | "collections">,
+  context: RenderContext,
+  display: PaymentDisplay
+) => toBpukPayment(rowSourceOf(detail), { presets: context.presets, methodName: context.methodName, display })
+
+/**
+ * A payment's row from the detail a create just returned, with the display ids it saved, when the
+ * row shows no status (posted, never collected, not reversed: no status name is needed, and the
+ * detail is what a read would find); `null` otherwise (the caller reads the row).
+ */
+export const rowAsCreated = (detail: PaymentDetail, context: MethodContext, display: PaymentDisplay) =>
+  detail.payment.state === "posted" &&
+  detail.payment.reversedAmount === 0n &&
+  statusesOf(rowSourceOf(detail), defaultStatusPresets).length === 0
+    ? toBpukPayment(rowSourceOf(detail), { presets: defaultStatusPresets, methodName: context.methodName, display })
+    : null
 
 export const readPayment = (id: PaymentId) =>
   Effect.gen(function* () {
@@ -157,7 +180,7 @@ export const readReversedPart = (id: PaymentId) =>
       })
     }
     const context = yield* loadRenderContext
-    return toBpukReversedPart(detail, {
+    return toBpukReversedPart(rowSourceOf(detail), {
       presets: context.presets,
       methodName: context.methodName,
       display: yield* displayOf(id)
@@ -312,20 +335,32 @@ const reversalMatches = (paymentReversedDate: string | null, query: BpukListQuer
   return true
 }
 
-/** `ids` in groups of at most 1000 (what one keyed ledger query takes). */
-const chunksOf = <A>(ids: ReadonlyArray<A>): Array<Array<A>> =>
-  Array.from({ length: Math.ceil(ids.length / 1000) }, (_, index) => ids.slice(index * 1000, index * 1000 + 1000))
+/** A payment's display record and the status-presets record, read with each row of a list's page. */
+const listAnnex = {
+  record: { dialect: dialectId, kind: recordKinds.paymentDisplay },
+  latestCollection: true,
+  settings: statusPresetsRecord
+} as const
 
 /**
  * Every row of a list query, of one customer or of all, in the one sequence `idAfter` pages:
  * payment rows (a partly reversed payment gives its valid row and its reversed part `N-R`) and
- * refund rows, in the order they were made.
+ * refund rows, in the order they were made. Two reads besides the `idAfter` row: the payments with
+ * what their rows show (display record, newest collection state, status names) in one statement a
+ * thousand rows, and the refunds with their details record in another. A customer's list also
+ * brings the payments' customer along: `confirmed` says whether a payment read (shown or not)
+ * belongs to a customer `names` accepts (the one the path names), so the caller reads the customer
+ * only when none did.
  */
-export const listRows = (query: BpukListQuery, customerId: CustomerId | undefined) =>
+export const listRows = (
+  query: BpukListQuery,
+  customerId: CustomerId | undefined,
+  names: (customer: Customer) => boolean = () => true
+) =>
   Effect.gen(function* () {
     const paymentsService = yield* Payments
-    const dialectRecords = yield* DialectRecords
     const refundsService = yield* Refunds
+    const methods = yield* loadMethodContext
     const after = yield* idAfterKey(query)
     const isAfter = (key: RowSequenceKey) => after == null || compareRowKeys(key, after) > 0
     // The ledger narrows by creation time (a row after the bound was made at or after it); the
@@ -345,16 +380,28 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
     })
     // The first event filter goes to the ledger with the list; further ones intersect by id.
     const [firstEvent, ...otherEvents] = given
-    let details: Array<PaymentDetail> = []
+    let confirmed = false
+    let listed: Array<{ readonly source: PaymentRowSource; readonly display: PaymentDisplay }> = []
+    let presets: StatusPresets | null = null
     let cursor: string | null = null
     do {
-      const page: Page<Payment> = yield* paymentsService.listPayments({
+      const page: PaymentPage = yield* paymentsService.listPayments({
         ...base,
         ...(firstEvent === undefined ? {} : { eventSince: firstEvent }),
+        sort: [{ field: "id", direction: "asc" }],
+        annex: customerId === undefined ? listAnnex : { ...listAnnex, customer: true },
         cursor,
         limit: 1000
       })
-      details.push(...(yield* paymentsService.paymentDetails(page.items)))
+      for (const payment of page.items) {
+        const annex = page.annex?.get(payment.id)
+        if (!confirmed && annex?.customer != null) confirmed = names(annex.customer)
+        presets ??= statusPresetsFrom(annex?.settings ?? null)
+        listed.push({
+          source: { payment, latestCollectionState: annex?.latestCollectionState ?? null },
+          display: paymentDisplayFrom(annex?.record ?? null)
+        })
+      }
       cursor = page.nextCursor
     } while (cursor !== null)
     for (const eventSince of otherEvents) {
@@ -363,33 +410,12 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
           (payment) => payment.id
         )
       )
-      details = details.filter((detail) => ids.has(detail.payment.id))
-    }
-    const context = yield* loadRenderContext
-    // The display records of the listed payments only, a thousand ids a query. A row is the listed
-    // payment plus its latest collection: the list's details bring the collections along.
-    const displays = new Map<string, ReturnType<typeof paymentDisplayFrom>>()
-    for (const ids of chunksOf(details.map((detail) => detail.payment.id))) {
-      for (const record of yield* allPages((cursor) =>
-        dialectRecords.listDialectRecords({
-          dialect: dialectId,
-          kind: recordKinds.paymentDisplay,
-          keys: ids.map(String),
-          cursor,
-          limit: 1000
-        })
-      )) {
-        displays.set(record.key, paymentDisplayFrom(record.data))
-      }
+      listed = listed.filter((entry) => ids.has(entry.source.payment.id))
     }
     const rows: Array<{ readonly key: RowSequenceKey; readonly row: BpukPayment }> = []
-    for (const source of details) {
+    for (const { source, display } of listed) {
       const { payment } = source
-      const renderContext = {
-        presets: context.presets,
-        methodName: context.methodName,
-        display: displays.get(String(payment.id)) ?? paymentDisplayFrom(null)
-      }
+      const renderContext = { presets: presets ?? defaultStatusPresets, methodName: methods.methodName, display }
       const own = toBpukPayment(source, renderContext)
       const ownKey = paymentRowKey(payment, "payment")
       if (isAfter(ownKey) && reversalMatches(own.paymentReversedDate, query)) rows.push({ key: ownKey, row: own })
@@ -400,38 +426,27 @@ export const listRows = (query: BpukListQuery, customerId: CustomerId | undefine
       }
     }
     // Refund rows: only those made after the bound (and since `createdSince`) or changed since
-    // `updatedSince` are read; the dates a refund row shows live in its details record.
+    // `updatedSince` are read, each with its details record (the dates a refund row shows).
     if (!paymentOnlyFilter(query) && (after == null || after.at < Number.MAX_SAFE_INTEGER)) {
-      const refunds = yield* allPages((cursor) =>
-        refundsService.listRefunds({
+      let refundCursor: string | null = null
+      do {
+        const page: RefundPage = yield* refundsService.listRefunds({
           ...(customerId === undefined ? {} : { customerId }),
           states: ["requested", "submitted", "settled"],
           ...(createdSince === undefined ? {} : { createdSince }),
           ...(query.updatedSince === undefined ? {} : { changedSince: query.updatedSince }),
-          cursor,
+          record: { dialect: dialectId, kind: recordKinds.refundDetails },
+          cursor: refundCursor,
           limit: 1000
         })
-      )
-      const details = new Map<string, ReturnType<typeof refundDetailsFrom>>()
-      for (const ids of chunksOf(refunds.map((refund) => refund.id))) {
-        for (const record of yield* allPages((cursor) =>
-          dialectRecords.listDialectRecords({
-            dialect: dialectId,
-            kind: recordKinds.refundDetails,
-            keys: ids.map(String),
-            cursor,
-            limit: 1000
-          })
-        )) {
-          details.set(record.key, refundDetailsFrom(record.data))
+        for (const refund of page.items) {
+          const refundDetails = refundDetailsFrom(page.records?.get(refund.id) ?? null)
+          const key = refundRowKey(refund)
+          if (isAfter(key) && refundMatches(refund, refundDetails, query))
+            rows.push({ key, row: toBpukRefundRow(refund, refundDetails) })
         }
-      }
-      for (const refund of refunds) {
-        const refundDetails = details.get(String(refund.id)) ?? refundDetailsFrom(null)
-        const key = refundRowKey(refund)
-        if (isAfter(key) && refundMatches(refund, refundDetails, query))
-          rows.push({ key, row: toBpukRefundRow(refund, refundDetails) })
-      }
+        refundCursor = page.nextCursor
+      } while (refundCursor !== null)
     }
-    return rows.sort((a, b) => compareRowKeys(a.key, b.key)).map((entry) => entry.row)
+    return { rows: rows.sort((a, b) => compareRowKeys(a.key, b.key)).map((entry) => entry.row), confirmed }
   })

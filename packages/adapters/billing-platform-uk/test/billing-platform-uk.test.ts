@@ -75,6 +75,35 @@ describe("Billing Platform (UK) payments", () => {
     expect(detail.payment).toMatchObject({ amount: 12550n, state: "posted", origin: "dialect:billing-platform-uk" })
   })
 
+  it("answers a create with the same bytes a GET and a replay with the same idempotency key answer", async () => {
+    const bodies = [
+      { paymentAmount: amount("12.34") },
+      {
+        paymentAmount: amount("125.50"),
+        paymentDate: "2024-03-01",
+        ourReference: "BANK-0043",
+        customerReference: "REMIT 7782",
+        paymentMethod: "bacs",
+        invoiceID: "INV-1002",
+        invoiceIDReversed: "INV-1003",
+        status: []
+      },
+      { paymentAmount: amount("30.00"), paymentReversedDate: "2024-03-02", status: ["Reversed"] }
+    ]
+    for (const [index, body] of bodies.entries()) {
+      const headers = { "idempotency-key": `same-bytes-${index}` }
+      const made = await send({ method: "POST", path: `/customers/${seed.customerId}/payments/`, body, headers })
+      expect(made.status, made.text).toBe(201)
+      const read = await send({ method: "GET", path: `/payments/${paymentOf(made).id}` })
+      expect(made.text).toBe(read.text)
+      const replay = await send({ method: "POST", path: `/customers/${seed.customerId}/payments/`, body, headers })
+      expect(replay.status).toBe(201)
+      expect(replay.text).toBe(made.text)
+    }
+    const all = await send({ method: "GET", path: `/customers/${seed.customerId}/payments/?includeReversed` })
+    expect(listOf(all).length).toBe(3)
+  })
+
   it("accepts amounts as decimal strings and the Customer Default method", async () => {
     const response = await create({ paymentAmount: "10", paymentMethod: "Customer Default" })
     expect(response.status).toBe(201)

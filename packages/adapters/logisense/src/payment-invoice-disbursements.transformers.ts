@@ -28,7 +28,8 @@ import {
 } from "./logisense.errors.ts"
 import type { LogisenseDisbursementPatchItem } from "./logisense.schemas.ts"
 import { toLogisenseDisbursement } from "./logisense.transformers.ts"
-import { findRow, orNull, type Resolver } from "./payment-rows.transformers.ts"
+import { orNull, type Resolver } from "./payment-resolver.transformers.ts"
+import { findRow } from "./payment-rows.transformers.ts"
 
 type Path = ReadonlyArray<string | number>
 

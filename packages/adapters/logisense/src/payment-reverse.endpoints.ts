@@ -10,7 +10,7 @@ import { Effect } from "effect"
 import { trackingIdOf } from "./logisense.errors.ts"
 import { LogisenseChange, LogisensePayment, LogisenseReverseBody, paymentPath } from "./logisense.schemas.ts"
 import { atomic, change, proven } from "./logisense.transformers.ts"
-import { makeResolver } from "./payment-rows.transformers.ts"
+import { makeResolver } from "./payment-resolver.transformers.ts"
 import { reversalRowOf, reversePayment } from "./payment-writes.transformers.ts"
 
 /**

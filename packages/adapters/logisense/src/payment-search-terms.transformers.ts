@@ -22,8 +22,8 @@ import {
 } from "@paybridge/core"
 import { Option, Schema } from "effect"
 import { type PaymentFieldName, paymentFieldNames, type SearchOperator } from "./logisense.schemas.ts"
-import { type LogisenseRow, parseLogisenseDate } from "./logisense.transformers.ts"
-import { dialectName, recordKinds } from "./payment-rows.transformers.ts"
+import { dialectName, type LogisenseRow, parseLogisenseDate } from "./logisense.transformers.ts"
+import { recordKinds } from "./payment-resolver.transformers.ts"
 
 type FieldKind = "id" | "money" | "date" | "boolean" | "text"
 
@@ -338,7 +338,11 @@ const withinColumnRange = (term: PaymentColumnTerm): PaymentColumnTerm | "all" |
 /**
  * The SQL form of a list: every term as the ledger's column conditions on payment rows, and the
  * order as ledger sort keys; `null` when a term or an order key has no exact SQL form (the list
- * then scans). Terms on payment rows' empty fields are decided here, once for every row.
+ * then scans). Terms on payment rows' empty fields are decided here, once for every row. Reversal
+ * rows: `reversalRows` says which ones the ledger lists as rows of their own in the same order
+ * (account, type, method and manual terms are their payment's; they are never disbursed; `created`
+ * is their reversal instant); `null` when a term on a reversal-only field needs them matched in
+ * memory (`reversalSource` lists their payments then).
  */
 export const compileToSql = (
   terms: ReadonlyArray<Term>,
@@ -346,6 +350,7 @@ export const compileToSql = (
 ): {
   readonly query: Omit<PaymentQueryInput, "cursor" | "limit">
   readonly reversalSource: Omit<PaymentQueryInput, "cursor" | "limit">
+  readonly reversalRows: NonNullable<PaymentQueryInput["reversalRows"]> | null
   readonly sort: Array<PaymentSortKey>
 } | null => {
   const columnTerms: Array<PaymentColumnTerm> = []
@@ -353,6 +358,8 @@ export const compileToSql = (
   const sharedTerms: Array<PaymentColumnTerm> = []
   let createdSince: Date | undefined
   let matchesNone = false
+  let reversalRowsNone = false
+  let reversalOnlyTerm = false
   for (const term of terms) {
     const column = idColumns[term.field]
     const value = term.value
@@ -363,8 +370,10 @@ export const compileToSql = (
         operator: term.operator as PaymentColumnTerm["operator"],
         value
       })
-      if (compiled === "none") matchesNone = true
-      else if (compiled !== "all") {
+      if (compiled === "none") {
+        matchesNone = true
+        reversalRowsNone = true
+      } else if (compiled !== "all") {
         columnTerms.push(compiled)
         sharedTerms.push(compiled)
       }
@@ -373,15 +382,19 @@ export const compileToSql = (
     if (term.field === "disbursed" || term.field === "isManual") {
       if (term.operator !== "eq" && term.operator !== "notEq") return null
       if (value === null) {
-        // No payment row has an empty flag: `eq null` matches none, `notEq null` every row.
-        if (term.operator === "eq") matchesNone = true
+        // No row has an empty flag: `eq null` matches none, `notEq null` every row.
+        if (term.operator === "eq") {
+          matchesNone = true
+          reversalRowsNone = true
+        }
         continue
       }
       if (typeof value !== "boolean") return null
       // `disbursed` is "something allocated"; `isManual` is "no gateway".
       const holds = term.operator === "eq" ? value : !value
       if (term.field === "disbursed") {
-        // Reversal rows are never disbursed: this term decides them in memory.
+        // Reversal rows are never disbursed: this term decides all of them at once.
+        if (holds) reversalRowsNone = true
         columnTerms.push({ field: "allocatedAmount", operator: holds ? "gt" : "eq", value: 0 })
       } else {
         const manual: PaymentColumnTerm = { field: "gatewayId", operator: holds ? "eq" : negate("eq"), value: null }
@@ -392,6 +405,7 @@ export const compileToSql = (
     }
     if (reversalOnlyFields.has(term.field)) {
       if (!matches(term, { [term.field]: null } as LogisenseRow)) matchesNone = true
+      reversalOnlyTerm = true
       continue
     }
     if (term.field === "created" && value !== null && typeof value === "object" && "time" in value) {
@@ -425,6 +439,15 @@ export const compileToSql = (
       reversal: "some",
       ...(sharedTerms.length === 0 ? {} : { columnTerms: sharedTerms })
     },
+    reversalRows: reversalOnlyTerm
+      ? null
+      : reversalRowsNone
+        ? { states: [] }
+        : {
+            ...listedPayments,
+            ...(sharedTerms.length === 0 ? {} : { columnTerms: sharedTerms }),
+            ...(createdSince === undefined ? {} : { reversedSince: createdSince })
+          },
     sort
   }
 }

@@ -10,7 +10,7 @@ import { Effect, Schema } from "effect"
 import { trackingIdOf } from "./logisense.errors.ts"
 import { LogisenseList, LogisenseSearchBody, paymentPath } from "./logisense.schemas.ts"
 import { proven } from "./logisense.transformers.ts"
-import { makeResolver } from "./payment-rows.transformers.ts"
+import { makeResolver } from "./payment-resolver.transformers.ts"
 import { defaultPagination, listRows } from "./payment-search.transformers.ts"
 
 export const paymentSearchEndpoints: ReadonlyArray<Endpoint> = [

@@ -4,35 +4,38 @@
  * a field's type and values of the wrong type are validation errors, all reported together).
  * When every term and order key has an exact SQL form (`compileToSql`: account, type and method
  * ids, `disbursed`, `isManual`, the reversal-only fields, `created` lower bounds; order on
- * account, type, method, created) the list runs in the ledger: one statement gives the page of
- * payment rows (offset and total in SQL), and the reversal rows of the matching reversed payments
- * are ranked against it in memory (`sqlRows`). Otherwise every listed payment's rows are filtered
- * and sorted in process (`scannedRows`, no scan limit). Rows are the listed (posted) payments not
- * deleted through LogiSense, each followed by its active reversal rows; the default order is
- * `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`) and Search
- * (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones. A compiled
- * page's statement also brings each row's account, creator and vendor attributes along
- * (`pageAnnex`); what else the shown rows look up (children of disbursed or reversed payments) is
- * read for the whole page at once, never one query per row.
+ * account, type, method, created) the list runs in the ledger: one statement gives the window of
+ * rows — payment rows and the reversal rows of the matching reversed payments, in the list's order,
+ * offset and counted in SQL — with everything they show (`unionRows`, `reversedAnnex`: account,
+ * creator, vendor attributes, children, invoice numbers, who reversed, reversal rows' attributes).
+ * A term on a reversal-only field keeps reversal rows matched in memory: their payments are read
+ * whole and ranked against the page of payment rows (`sqlRows`). Otherwise every listed payment's
+ * rows are filtered and sorted in process (`scannedRows`, no scan limit). Rows are the listed
+ * (posted) payments not deleted through LogiSense, each followed by its active reversal rows; the
+ * default order is `created` ascending. Shared by the Payment lists (`payment.endpoints.ts`) and
+ * Search (`payment-search.endpoints.ts`), with the `Pagination` header of the `Paged` ones. What
+ * the shown rows look up beyond what their statement brought is read for the whole page at once,
+ * never one query per row.
  */
 import { allPages } from "@paybridge/adapter-kit"
 import {
   type Page,
   type Payment,
+  type PaymentAnnexRequest,
   type PaymentDetail,
   type PaymentPage,
+  type PaymentQueryInput,
   Payments,
   ValidationFailed
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { LogisensePagination, type PaymentFieldName } from "./logisense.schemas.ts"
 import { type LogisenseRow, projectRow } from "./logisense.transformers.ts"
+import { detailFromAnnex, pageAnnex, type Resolver, reversedAnnex } from "./payment-resolver.transformers.ts"
 import {
   activeReversals,
-  pageAnnex,
   paymentDetailRow,
   paymentRow,
-  type Resolver,
   type RowLevel,
   reversalRow
 } from "./payment-rows.transformers.ts"
@@ -130,20 +133,26 @@ const sqlRows = (
   Effect.gen(function* () {
     const payments = yield* Payments
     const byOrder = candidateOrder(checked.order)
-    // The reversed payments come with their accounts, creators and vendor attributes (`pageAnnex`).
+    const details = new Map<number, PaymentDetail>()
+    /** Takes what a page's statement brought along: the resolver's look-ups and each payment's detail. */
+    const seed = (page: PaymentPage, request: PaymentAnnexRequest) => {
+      if (page.annex === undefined) return page
+      resolver.seedAnnex(page.items, page.annex, request)
+      for (const payment of page.items) {
+        const detail = detailFromAnnex(payment, page.annex.get(payment.id))
+        if (detail !== null) details.set(payment.id, detail)
+      }
+      return page
+    }
+    // The reversed payments come with everything their rows show (`reversedAnnex`), in one statement.
     const reversed = yield* allPages((cursor) =>
       Effect.map(
-        payments.listPayments({ ...compiled.reversalSource, offset: 0, annex: pageAnnex, cursor, limit: 1000 }),
-        (page: PaymentPage) => {
-          if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex)
-          return page
-        }
+        payments.listPayments({ ...compiled.reversalSource, offset: 0, annex: reversedAnnex, cursor, limit: 1000 }),
+        (page: PaymentPage) => seed(page, reversedAnnex)
       )
     )
-    const reversedDetails = yield* detailsOf(reversed)
-    yield* resolver.prefetchCustomers(reversed)
     const reversalRows: Array<Candidate> = []
-    for (const detail of reversedDetails.values()) {
+    for (const detail of reversed.flatMap((payment) => details.get(payment.id) ?? [])) {
       reversalRows.push(...(yield* rowsOfPayment(resolver, detail, level, checked.terms, false)))
     }
     reversalRows.sort(byOrder)
@@ -165,11 +174,9 @@ const sqlRows = (
         limit
       })
       if (cursor === null) total = page.total ?? 0
-      if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex)
-      slice.push(...page.items)
+      slice.push(...seed(page, pageAnnex).items)
       cursor = page.nextCursor
     } while (cursor !== null)
-    yield* resolver.prefetchCustomers(slice)
     const sliceRows: Array<Candidate> = []
     for (const payment of slice) {
       sliceRows.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, "cheap") })
@@ -184,7 +191,59 @@ const sqlRows = (
       const rank = rankOfFirst + index
       return rank >= window.start && (window.end === null || rank < window.end)
     })
-    return { total: total + reversalRows.length, shown, details: reversedDetails }
+    return { total: total + reversalRows.length, shown, details }
+  })
+
+/**
+ * A list compiled to SQL whose reversal rows the ledger lists too (`reversalRows`): one statement
+ * gives the window of rows — payment rows and reversal rows in the list's order, offset and total
+ * in SQL — with everything the rows show (`reversedAnnex`); no row is read that is not shown.
+ */
+const unionRows = (
+  resolver: Resolver,
+  compiled: NonNullable<ReturnType<typeof compileToSql>>,
+  reversalRows: NonNullable<PaymentQueryInput["reversalRows"]>,
+  window: Window
+) =>
+  Effect.gen(function* () {
+    const payments = yield* Payments
+    const details = new Map<number, PaymentDetail>()
+    const shown: Array<Candidate> = []
+    const size = window.end === null ? null : window.end - window.start
+    let total = 0
+    let cursor: string | null = null
+    do {
+      // An empty window still counts the rows (one row read).
+      const limit = size === null ? 1000 : Math.max(1, Math.min(1000, size - shown.length))
+      const page: PaymentPage = yield* payments.listPayments({
+        ...compiled.query,
+        sort: compiled.sort,
+        offset: window.start,
+        withTotal: true,
+        annex: reversedAnnex,
+        reversalRows,
+        cursor,
+        limit
+      })
+      if (cursor === null) total = page.total ?? 0
+      if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex, reversedAnnex)
+      for (const [index, payment] of page.items.entries()) {
+        if (size !== null && shown.length >= size) break
+        const detail = detailFromAnnex(payment, page.annex?.get(payment.id))
+        if (detail !== null) details.set(payment.id, detail)
+        const reversalId = page.reversalIds?.[index] ?? null
+        if (reversalId === null) {
+          shown.push({ payment, reversalId: null, row: yield* paymentRow(resolver, payment, "cheap") })
+          continue
+        }
+        const reversal = detail?.reversals.find((candidate) => candidate.id === reversalId)
+        if (reversal !== undefined) {
+          shown.push({ payment, reversalId, row: yield* reversalRow(resolver, payment, reversal, "cheap") })
+        }
+      }
+      cursor = size !== null && shown.length >= size ? null : page.nextCursor
+    } while (cursor !== null)
+    return { total, shown, details }
   })
 
 /** A list that filters or sorts on what SQL cannot say: every listed payment's rows, filtered and sorted in memory. */
@@ -250,7 +309,9 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
     const listed =
       compiled === null
         ? yield* scannedRows(resolver, checked, level, window)
-        : yield* sqlRows(resolver, compiled, checked, level, window)
+        : compiled.reversalRows !== null
+          ? yield* unionRows(resolver, compiled, compiled.reversalRows, window)
+          : yield* sqlRows(resolver, compiled, checked, level, window)
     const pageRows = listed.shown
     // What the shown rows show beyond the payment itself: one read for all of them.
     const missing = pageRows

@@ -20,7 +20,7 @@ import {
 } from "./logisense.errors.ts"
 import { LogisenseChange, LogisensePayment, LogisenseVendorPaymentBody, paymentPath } from "./logisense.schemas.ts"
 import { businessDayOf, change, emptyExtras, proven } from "./logisense.transformers.ts"
-import { makeResolver, orNull, type Resolver } from "./payment-rows.transformers.ts"
+import { makeResolver, orNull, type Resolver } from "./payment-resolver.transformers.ts"
 import { rowOf, saveExtras } from "./payment-writes.transformers.ts"
 
 /** POST Payment/Vendor: a payment charged through a gateway (approve → posted, pending, decline → rejected). */

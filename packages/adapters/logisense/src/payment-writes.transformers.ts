@@ -1,6 +1,6 @@
 /**
- * LogiSense Payment writes as ledger commands: recording a payment (POST and PATCH `create`),
- * changing one (PUT and PATCH `update`), deleting one (DELETE and PATCH `delete`) and reversing
+ * LogiSense Payment writes as ledger commands (recording one, POST and PATCH `create`, is in
+ * `payment-record.transformers.ts`): changing one (PUT and PATCH `update`), deleting one (DELETE and PATCH `delete`) and reversing
  * one (Reverse, Reverse/Vendor, and POST or PATCH `create` with `reversePaymentId`), plus the
  * vendor attributes every write keeps (references, `baseAmount` in the owner currency). Shared by
  * `payment.endpoints.ts`, `payment-reverse.endpoints.ts` and `payment-vendor.endpoints.ts`, whose
@@ -19,7 +19,6 @@ import {
   Balances,
   Collections,
   type CommandContext,
-  type CreatePaymentInput,
   type Customer,
   DialectRecords,
   Documents,
@@ -37,16 +36,11 @@ import {
   type UpdatePaymentInput
 } from "@paybridge/core"
 import { Effect, Result } from "effect"
-import {
-  doesNotExist,
-  invalid,
-  limitsAsValidation,
-  referencesAsValidation,
-  withoutInvalid
-} from "./logisense.errors.ts"
+import { doesNotExist, invalid, limitsAsValidation, withoutInvalid } from "./logisense.errors.ts"
 import { type LogisensePaymentWrite, type LogisenseReverseBody, logisenseMoney } from "./logisense.schemas.ts"
 import {
   businessDayOf,
+  dialectName,
   emptyExtras,
   extrasToData,
   hasExtras,
@@ -57,19 +51,12 @@ import {
   type VendorReferenceField,
   vendorReferenceFields
 } from "./logisense.transformers.ts"
-import {
-  dialectName,
-  findRow,
-  orNull,
-  paymentRow,
-  type Resolver,
-  recordKinds,
-  reversalRow
-} from "./payment-rows.transformers.ts"
+import { orNull, type Resolver, recordKinds } from "./payment-resolver.transformers.ts"
+import { findRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
 
-type Path = ReadonlyArray<string | number>
+export type Path = ReadonlyArray<string | number>
 
-const ownerCurrencyOf = (customer: Customer) =>
+export const ownerCurrencyOf = (customer: Customer) =>
   Effect.gen(function* () {
     if (customer.billingEntityId === null) return customer.currency
     const parties = yield* Parties
@@ -78,7 +65,7 @@ const ownerCurrencyOf = (customer: Customer) =>
   })
 
 /** A decimal amount text that is zero or negative (checked before the account's currency is known). */
-const isZeroOrLess = (text: string): boolean => text.startsWith("-") || /^0*(\.0*)?$/u.test(text)
+export const isZeroOrLess = (text: string): boolean => text.startsWith("-") || /^0*(\.0*)?$/u.test(text)
 
 const sameAmount = (text: string, amount: bigint, currency: Customer["currency"]) => {
   const parsed = parseMinorUnits(text, currency)
@@ -86,7 +73,7 @@ const sameAmount = (text: string, amount: bigint, currency: Customer["currency"]
 }
 
 /** The vendor references a body sets (keys present only). */
-const referencesOf = (body: Partial<Record<VendorReferenceField, number | null>>) => {
+export const referencesOf = (body: Partial<Record<VendorReferenceField, number | null>>) => {
   const references: Partial<Record<VendorReferenceField, number | null>> = {}
   for (const field of vendorReferenceFields) if (body[field] !== undefined) references[field] = body[field] ?? null
   return references
@@ -106,7 +93,7 @@ export const saveExtras = (kind: "payment" | "reversal", id: number, payment: Pa
   )
 
 /** Checks a `baseAmount` against the owner currency; `null` when it need not be kept. */
-const checkBaseAmount = (
+export const checkBaseAmount = (
   baseAmount: string | null | undefined,
   amountText: string | null,
   customer: Customer,
@@ -135,97 +122,6 @@ const checkBaseAmount = (
   }
   return formatMinorUnits(parsed.success, ownerCurrency)
 }
-
-/** A recorded (offline) payment: POST Payment/ and PATCH `create`. */
-export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite, path: Path = []) =>
-  Effect.gen(function* () {
-    const parties = yield* Parties
-    const documents = yield* Documents
-    const paymentsService = yield* Payments
-    const at = (field: string) => [...path, field]
-    const { body, issues: refused } = withoutInvalid(written, path)
-    const issues: Array<FieldIssue> = [...refused]
-    const wasRefused = (field: string) => refused.some((issue) => issue.path[path.length] === field)
-    if (body.accountId === undefined && !wasRefused("accountId")) {
-      issues.push({ path: at("accountId"), message: "is required" })
-    }
-    if (body.amount === undefined && !wasRefused("amount")) issues.push({ path: at("amount"), message: "is required" })
-    const customer = body.accountId === undefined ? null : yield* orNull(parties.getCustomer(body.accountId))
-    if (body.accountId !== undefined && customer === null) {
-      issues.push(doesNotExist(at("accountId"), body.accountId, "Account"))
-    }
-    if (body.paymentTypeId != null && (yield* resolver.presetName("type", body.paymentTypeId)) === null) {
-      issues.push(doesNotExist(at("paymentTypeId"), body.paymentTypeId, "PaymentType"))
-    }
-    if (body.paymentMethodId != null && (yield* resolver.presetName("method", body.paymentMethodId)) === null) {
-      issues.push(doesNotExist(at("paymentMethodId"), body.paymentMethodId, "PaymentMethod"))
-    }
-    if (body.isManual === false) {
-      issues.push({
-        path: at("isManual"),
-        message: "must be true: Payment/ records offline payments; charge a gateway with Payment/Vendor"
-      })
-    }
-    const invoice = body.invoiceId == null ? null : yield* orNull(documents.getDocument(body.invoiceId))
-    if (body.invoiceId != null && invoice === null)
-      issues.push(doesNotExist(at("invoiceId"), body.invoiceId, "Invoice"))
-    if (invoice !== null && customer !== null && invoice.customerId !== customer.id) {
-      issues.push({ path: at("invoiceId"), message: `(${invoice.id}) belongs to another account` })
-    }
-    let amount: bigint | null = null
-    let baseAmount: string | null = null
-    if (body.amount !== undefined && isZeroOrLess(body.amount)) {
-      issues.push({ path: at("amount"), message: "MUST be greater than '0'" })
-    } else if (customer !== null && body.amount !== undefined) {
-      const parsed = parseMinorUnits(body.amount, customer.currency)
-      if (Result.isFailure(parsed)) issues.push({ path: at("amount"), message: parsed.failure.message })
-      else amount = parsed.success
-    }
-    if (customer !== null && body.amount !== undefined) {
-      baseAmount = checkBaseAmount(
-        body.baseAmount,
-        body.amount,
-        customer,
-        yield* ownerCurrencyOf(customer),
-        path,
-        issues
-      )
-    }
-    if (issues.length > 0 || customer === null || amount === null) return yield* invalid(issues)
-
-    let invoiceAmount: string | null = null
-    if (invoice !== null) {
-      if (body.invoiceAmount != null) invoiceAmount = body.invoiceAmount
-      else
-        invoiceAmount = formatMinorUnits(amount < invoice.outstanding ? amount : invoice.outstanding, customer.currency)
-    }
-    const input: CreatePaymentInput = {
-      customerId: customer.id,
-      amount: body.amount ?? "0",
-      ...(body.date == null ? {} : { paymentDate: businessDayOf(body.date), receivedAt: body.date }),
-      ...(body.paymentTypeId == null ? {} : { typeId: body.paymentTypeId }),
-      ...(body.paymentMethodId == null ? {} : { methodId: body.paymentMethodId }),
-      ...(body.detail == null ? {} : { description: body.detail }),
-      ...(body.checkNumber == null ? {} : { checkNumber: body.checkNumber }),
-      ...(invoice === null || invoiceAmount === null || invoiceAmount === "0"
-        ? {}
-        : { allocations: [{ documentId: invoice.id, amount: invoiceAmount }] }),
-      ...(body.automaticDisburse === true && invoice === null ? { allocateOldestFirst: true } : {}),
-      // Posted at the client's posting instant in the same step (not a draft posted afterwards).
-      ...(body.posting == null ? {} : { postedOn: businessDayOf(body.posting), postedAt: body.posting })
-    }
-    const detail = yield* limitsAsValidation(at("invoiceAmount"))(
-      referencesAsValidation(path)(paymentsService.createPayment(input))
-    )
-    const extras: RowExtras = {
-      ...emptyExtras,
-      references: referencesOf(body),
-      automaticDisburse: body.automaticDisburse === true,
-      baseAmount
-    }
-    if (hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
-    return detail
-  })
 
 /** PUT Payment/{id} and PATCH `update`: see the module comment for what may change when. */
 export const updatePayment = (resolver: Resolver, identity: number, written: LogisensePaymentWrite, path: Path = []) =>

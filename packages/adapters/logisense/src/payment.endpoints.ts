@@ -4,8 +4,9 @@
  * reversal rows by identity), `POST Payment/` (an offline payment, or with `reversePaymentId` a
  * reversal row), `PUT Payment/{id}`, `PATCH Payment/{id}` (payment items and their
  * `paymentInvoiceDisbursement` children, all or nothing) and `DELETE Payment/{id}`. Writes run as
- * one atomic ledger unit each (`atomic`); the ledger commands are in `payment-writes.transformers.ts`
- * and `payment-invoice-disbursements.transformers.ts`, the rows in `payment-rows.transformers.ts`
+ * one atomic ledger unit each (`atomic`); the ledger commands are in `payment-record.transformers.ts`,
+ * `payment-writes.transformers.ts` and `payment-invoice-disbursements.transformers.ts`, the rows in
+ * `payment-rows.transformers.ts`
  * and the list engine in `payment-search.transformers.ts`.
  */
 import { type DialectServices, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
@@ -31,17 +32,12 @@ import {
 } from "./logisense.schemas.ts"
 import { atomic, change, contractSuite, proven, provenByFidelity } from "./logisense.transformers.ts"
 import { disbursementInstance, patchDisbursement } from "./payment-invoice-disbursements.transformers.ts"
-import { findRow, makeResolver, paymentDetailRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
+import { recordPayment } from "./payment-record.transformers.ts"
+import { makeResolver } from "./payment-resolver.transformers.ts"
+import { findRow, paymentDetailRow, paymentRow, reversalRow } from "./payment-rows.transformers.ts"
 import { listRows, paginationHeader } from "./payment-search.transformers.ts"
 import type { ListRequest } from "./payment-search-terms.transformers.ts"
-import {
-  deletePayment,
-  recordPayment,
-  reversalRowOf,
-  reversePayment,
-  rowOf,
-  updatePayment
-} from "./payment-writes.transformers.ts"
+import { deletePayment, reversalRowOf, reversePayment, rowOf, updatePayment } from "./payment-writes.transformers.ts"
 
 /** A list without search terms, order, projection or `top` (GET Payment/ and the Paged endpoints). */
 const plainList: Omit<ListRequest, "page" | "withDetail" | "excludeTotalCount"> = {
@@ -238,8 +234,10 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
             )
             return change(trackingId, "create", [yield* reversalRowOf(yield* makeResolver, booked)])
           }
-          const detail = yield* recordPayment(yield* makeResolver, body)
-          return change(trackingId, "create", [yield* rowOf(yield* makeResolver, detail)])
+          // One resolver: the create seeds it with what its unit wrote, so the answer reads nothing again.
+          const resolver = yield* makeResolver
+          const detail = yield* recordPayment(resolver, body)
+          return change(trackingId, "create", [yield* rowOf(resolver, detail)])
         })
       )
   }),

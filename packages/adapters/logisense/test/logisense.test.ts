@@ -256,6 +256,42 @@ describe("LogiSense over the ledger", () => {
       expect(float.status).toBe(400)
     })
 
+    it("answers a create with the row a read shows, replays it, and leaves nothing behind when the account refuses one", async () => {
+      const body = {
+        accountId: world.accountId,
+        amount: new JsonDecimal("12.34"),
+        detail: "Answer",
+        checkNumber: "C-9",
+        posting: "2026-11-02T10:00:00.000Z",
+        cardTypeId: 7
+      }
+      const key = { "idempotency-key": "create-answer-1" }
+      const first = await send("POST", `${v6}/`, body, key)
+      const row = created(first)
+      expect(row).toMatchObject({ accountName: "Ada Account", cardTypeId: 7, createdByUserName: "Lou Logisense" })
+      const read = await send("GET", `${v6}/${row.identity}`)
+      expect((read.json as { instance: Row }).instance).toEqual(row)
+      const replay = await send("POST", `${v6}/`, body, key)
+      expect(replay.text).toBe(first.text)
+      expect(await testbed.countPayments()).toBe(1)
+      const before = await balance()
+      const refusals = [
+        [{ baseAmount: new JsonDecimal("6.00") }, "'BaseAmount' must equal 'Amount'"],
+        [{ amount: new JsonDecimal("0.001") }, "USD amounts have at most 2 decimal places"],
+        [{ accountId: 999999 }, "'AccountId' (999999) does not exist in 'Account'"]
+      ] as const
+      for (const [change, message] of refusals) {
+        const response = await send("POST", `${v6}/`, { accountId: world.accountId, amount: body.amount, ...change })
+        expect(response.status, response.text).toBe(400)
+        const errors = (response.json as ErrorBody).errors
+        expect(errors[0]?.message).toContain(message)
+        expect(errors).toHaveLength(2)
+        expect(errors[1]).toEqual({ code: 2000, message: "Errors found. Transaction has been rolled back." })
+      }
+      expect(await testbed.countPayments()).toBe(1)
+      expect(await balance()).toBe(before)
+    })
+
     it("reads a reversal row by its negative identity and answers 404 for unknown ones", async () => {
       const doc = await invoice("100.00")
       const payment = await record("100.00", { invoiceId: doc.id })

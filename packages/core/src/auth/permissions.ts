@@ -40,6 +40,7 @@ export const ledgerOperationAccess = {
   getAllocation: "read",
   listDocuments: "read",
   createPayment: "write",
+  createPaymentOnAccount: "write",
   updatePayment: "write",
   getPayment: "read",
   viewPayment: "read",

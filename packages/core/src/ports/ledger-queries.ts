@@ -1,16 +1,40 @@
+import type { CollectionState } from "../lifecycle/collection-lifecycle.ts"
 import type { PaymentState } from "../lifecycle/payment-lifecycle.ts"
 import type { RefundState } from "../lifecycle/refund-lifecycle.ts"
 import type { ActorId, BusinessDate, Page } from "../model/common.ts"
-import type { BillingEntityId, CustomerId, DocumentId, GatewayId, PaymentId, PresetId } from "../model/ids.ts"
 import type {
+  BillingEntityId,
+  CustomerId,
+  DocumentId,
+  GatewayId,
+  PaymentId,
+  PresetId,
+  RefundId,
+  ReversalId
+} from "../model/ids.ts"
+import type {
+  Allocation,
+  Collection,
   Customer,
+  DialectRecord,
   DocumentKind,
   DocumentState,
+  LedgerEvent,
   LedgerEventType,
   Payment,
-  PaymentOverview
+  PaymentOverview,
+  Refund,
+  Reversal
 } from "../model/records.ts"
 import type { CurrencyCode } from "../money/currency.ts"
+
+/** The records that hang off one payment (see `payments.children`). */
+export interface PaymentChildren {
+  readonly allocations: ReadonlyArray<Allocation>
+  readonly reversals: ReadonlyArray<Reversal>
+  readonly collections: ReadonlyArray<Collection>
+  readonly refunds: ReadonlyArray<Refund>
+}
 
 export interface Paging {
   readonly cursor: string | null
@@ -147,13 +171,29 @@ export interface PaymentQuery extends Paging {
   readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
   /** What each row of an offset page brings along in the page's own statement (offset-paged lists only). */
   readonly annex?: PaymentAnnexRequest | undefined
+  /**
+   * Offset pages only: also each active reversal of the payments these filters match (in the
+   * customer scope) as a row of its own, in the same order and total. A reversal row repeats its
+   * payment, its `createdAt` key is the reversal's `reversedAt` (`reversedSince` bounds it), and a
+   * payment's row comes before its reversals' rows (by id); the page's `reversalIds` marks them.
+   */
+  readonly reversalRows?:
+    | {
+        readonly states?: ReadonlyArray<PaymentState> | undefined
+        readonly columnTerms?: ReadonlyArray<PaymentColumnTerm> | undefined
+        readonly withoutDialectRecord?: { readonly dialect: string; readonly kind: string } | undefined
+        readonly reversedSince?: Date | undefined
+      }
+    | undefined
 }
 
 /**
  * What a vendor list shows beside each payment of a page, read in the page's statement (no row of
  * its own, nothing per row): the payment's customer, its preset names, who created it (its `payment.created` event),
  * who made and who last changed it (the actors of its first and last event), the data of a dialect
- * record keyed by the payment's id (or public id) and of one keyed by its customer's public id.
+ * record keyed by the payment's id (or public id) and of one keyed by its customer's public id; and,
+ * as lists within the payment's row, what hangs off it (its children, the numbers of the documents
+ * it is allocated to, its events of some types, the dialect records keyed by its reversals' ids).
  */
 export interface PaymentAnnexRequest {
   readonly customer?: boolean | undefined
@@ -166,6 +206,18 @@ export interface PaymentAnnexRequest {
   readonly record?: (DialectRecordKind & { readonly key?: "payment-id" | "payment-public-id" | undefined }) | undefined
   /** A dialect record keyed by the payment's customer's public id (a dialect's per-customer record). */
   readonly customerRecord?: DialectRecordKind | undefined
+  /** The state of the payment's newest collection (by request time, then id). */
+  readonly latestCollection?: boolean | undefined
+  /** The data of one dialect record (a dialect's settings), the same on every row: read with the page. */
+  readonly settings?: (DialectRecordKind & { readonly key: string }) | undefined
+  /** Its allocations, reversals, collections and refunds (as `payments.children` reads them). */
+  readonly children?: boolean | undefined
+  /** The numbers of the documents its allocations name. */
+  readonly documentNumbers?: boolean | undefined
+  /** Its events of these types. */
+  readonly events?: ReadonlyArray<LedgerEventType> | undefined
+  /** The dialect records of this dialect and kind whose key is the id of one of its reversals. */
+  readonly reversalRecords?: DialectRecordKind | undefined
 }
 
 /** A kind of dialect record. */
@@ -187,11 +239,22 @@ export interface PaymentAnnex {
   readonly record: Readonly<Record<string, unknown>> | null
   /** `undefined`: not asked; `null`: the customer has no such record. */
   readonly customerRecord?: Readonly<Record<string, unknown>> | null | undefined
+  /** `undefined`: not asked; `null`: never collected. */
+  readonly latestCollectionState?: CollectionState | null | undefined
+  /** `undefined`: not asked; `null`: no such record. */
+  readonly settings?: Readonly<Record<string, unknown>> | null | undefined
+  /** Asked for (lists oldest first): its children, the number of each document they name, its events. */
+  readonly children?: PaymentChildren | undefined
+  readonly documentNumbers?: ReadonlyMap<DocumentId, string> | undefined
+  readonly events?: ReadonlyArray<LedgerEvent> | undefined
+  readonly reversalRecords?: ReadonlyArray<DialectRecord> | undefined
 }
 
 /** A page of payments, with each one's annex by payment id when the query asked for one. */
 export interface PaymentPage extends Page<Payment> {
   readonly annex?: ReadonlyMap<PaymentId, PaymentAnnex> | undefined
+  /** With `reversalRows`: for each item (same order), the reversal the row shows, `null` for a payment's own row. */
+  readonly reversalIds?: ReadonlyArray<ReversalId | null> | undefined
 }
 
 export interface RefundQuery extends Paging {
@@ -204,6 +267,13 @@ export interface RefundQuery extends Paging {
   readonly createdSince?: Date | undefined
   /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
   readonly changedSince?: Date | undefined
+  /** Also brings the data of each refund's dialect record of this kind (keyed by refund id), in the list's statement. */
+  readonly record?: DialectRecordKind | undefined
+}
+
+/** A page of refunds, with each one's dialect record data by refund id when the query asked for it. */
+export interface RefundPage extends Page<Refund> {
+  readonly records?: ReadonlyMap<RefundId, Readonly<Record<string, unknown>> | null> | undefined
 }
 
 export interface EventQuery extends Paging {

@@ -56,8 +56,10 @@ import type {
   OffsetPaging,
   OverviewQuery,
   Paging,
+  PaymentChildren,
   PaymentPage,
   PaymentQuery,
+  RefundPage,
   RefundQuery
 } from "./ledger-queries.ts"
 
@@ -110,14 +112,6 @@ type ListOp<A> = Effect.Effect<Page<A>, StorageUnavailable | ValidationFailed>
  */
 type Guarded<A> = Write<A>
 export type New<A extends { readonly id: number }> = Omit<A, "id">
-
-/** The records that hang off one payment (see `payments.children`). */
-export interface PaymentChildren {
-  readonly allocations: ReadonlyArray<Allocation>
-  readonly reversals: ReadonlyArray<Reversal>
-  readonly collections: ReadonlyArray<Collection>
-  readonly refunds: ReadonlyArray<Refund>
-}
 
 /**
  * Which payment a view read finds: by ledger id, by public id, or by the id a vendor dialect shows —
@@ -379,7 +373,7 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Refund>) => Write<Refund>
       readonly get: (id: RefundId) => Op<Refund | null>
       readonly update: (row: Refund) => Write<Refund>
-      readonly list: (query: RefundQuery) => ListOp<Refund>
+      readonly list: (query: RefundQuery) => Effect.Effect<RefundPage, StorageUnavailable | ValidationFailed>
     }
     readonly balance: {
       /**

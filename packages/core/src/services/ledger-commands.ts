@@ -204,7 +204,13 @@ export const CreatePaymentInput = Schema.Struct({
   ...PaymentReferencesInput,
   customFields: optional(CustomFields),
   externalRef: optional(Schema.NullOr(ExternalRef)),
-  sourceRecord: optional(Schema.NullOr(WellFormedUnknown))
+  sourceRecord: optional(Schema.NullOr(WellFormedUnknown)),
+  /**
+   * The customer as a vendor's path names it: the create is refused (`NotFound` customer) when the
+   * locked customer was migrated from `system` under another id (it is known there by that id), so a
+   * dialect can name a customer by a path id without reading it first.
+   */
+  customerKnownAs: optional(ExternalRef)
 })
 export type CreatePaymentInput = typeof CreatePaymentInput.Type
 
@@ -255,6 +261,17 @@ export const PaymentSortKeyInput = Schema.Struct({
   direction: Schema.Literals(["asc", "desc"])
 })
 
+const ColumnTermsInput = Schema.Array(
+  Schema.Struct({
+    field: Schema.Literals(paymentTermFields),
+    operator: Schema.Literals(["eq", "notEq", "lt", "ltEq", "gt", "gtEq"]),
+    // The range of the integer columns on both databases (a larger value is the caller's to decide).
+    value: Schema.NullOr(Schema.Int.check(Schema.isBetween({ minimum: -2_147_483_648, maximum: 2_147_483_647 })))
+  })
+).check(Schema.isMaxLength(50))
+
+const WithoutDialectRecordInput = Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })
+
 export const PaymentQueryInput = Schema.Struct({
   customerId: optional(CustomerId),
   states: optional(Schema.Array(PaymentState)),
@@ -286,18 +303,18 @@ export const PaymentQueryInput = Schema.Struct({
   /** Also counts every match as the page's `total`. */
   withTotal: optional(Schema.Boolean),
   /** Comparisons on integer ledger columns (see `PaymentColumnTerm`): vendor search terms. */
-  columnTerms: optional(
-    Schema.Array(
-      Schema.Struct({
-        field: Schema.Literals(paymentTermFields),
-        operator: Schema.Literals(["eq", "notEq", "lt", "ltEq", "gt", "gtEq"]),
-        // The range of the integer columns on both databases (a larger value is the caller's to decide).
-        value: Schema.NullOr(Schema.Int.check(Schema.isBetween({ minimum: -2_147_483_648, maximum: 2_147_483_647 })))
-      })
-    ).check(Schema.isMaxLength(50))
-  ),
+  columnTerms: optional(ColumnTermsInput),
   /** Only payments without a dialect record of this dialect and kind. */
-  withoutDialectRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+  withoutDialectRecord: optional(WithoutDialectRecordInput),
+  /** Also each active reversal of the payments these filters match, as a row of its own (see `PaymentQuery.reversalRows`). */
+  reversalRows: optional(
+    Schema.Struct({
+      states: optional(Schema.Array(PaymentState)),
+      columnTerms: optional(ColumnTermsInput),
+      withoutDialectRecord: optional(WithoutDialectRecordInput),
+      reversedSince: optional(Timestamp)
+    })
+  ),
   /** What each row of an offset page brings along in the same statement (see `PaymentAnnexRequest`). */
   annex: optional(
     Schema.Struct({
@@ -312,7 +329,15 @@ export const PaymentQueryInput = Schema.Struct({
           key: optional(Schema.Literals(["payment-id", "payment-public-id"]))
         })
       ),
-      customerRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
+      customerRecord: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
+      latestCollection: optional(Schema.Boolean),
+      settings: optional(
+        Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1), key: TextOfLength(200, 1) })
+      ),
+      children: optional(Schema.Boolean),
+      documentNumbers: optional(Schema.Boolean),
+      events: optional(Schema.Array(LedgerEventType).check(Schema.isMaxLength(20))),
+      reversalRecords: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))
     })
   ),
   cursor: Cursor,
@@ -458,6 +483,8 @@ export const RefundQueryInput = Schema.Struct({
   createdSince: optional(Timestamp),
   /** Refunds made or moved (submitted, settled, cancelled, failed) at or after this instant. */
   changedSince: optional(Timestamp),
+  /** Also brings each refund's dialect record of this kind (keyed by refund id) in the same read. */
+  record: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) })),
   cursor: Cursor,
   limit: Limit
 })
@@ -496,11 +523,11 @@ export const OverviewInput = Schema.Struct({
 export type OverviewInput = typeof OverviewInput.Type
 export type PageInput = typeof PageInput.Type
 
+/** Create or replace a dialect's vendor-only object, found by (dialect, kind, key). */
 const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
 const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
 const DialectKey = TextOfLength(200, 1)
 
-/** Create or replace a dialect's vendor-only object, found by (dialect, kind, key). */
 export const SaveDialectRecordInput = Schema.Struct({
   dialect: DialectName,
   kind: DialectKind,

@@ -7,12 +7,20 @@
  * before every value on both databases (`nulls first` ascending, `nulls last` descending), so
  * SQLite and PostgreSQL give the same order. The next page's cursor is its offset. Asked for an
  * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator, first
- * and last actors and dialect record data along as extra columns (`withAnnex`): a vendor page in one statement.
+ * and last actors and dialect record data along as extra columns (`withAnnex`), and what hangs off
+ * the payment (its children, the numbers of its documents, its events, the records keyed by its
+ * reversals) as JSON lists in columns of its row (`json-rows.ts`): a vendor page in one statement,
+ * one row per payment. Asked for reversal rows (`reversalRows`), the page is taken from the
+ * payments `union all` one row per active reversal of the payments those filters match
+ * (`rowsWithReversals`): ordered, offset, limited and counted in SQL like payment rows, so a vendor
+ * that shows reversals as rows reads no row it does not show.
  */
 import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   type ActorId,
+  type CollectionState,
+  type DocumentId,
   type PaymentAnnex,
   type PaymentAnnexRequest,
   type PaymentId,
@@ -20,12 +28,26 @@ import {
   type PaymentQuery,
   type PaymentSortField,
   type PaymentSortKey,
+  type ReversalId,
   trustedId
 } from "@paybridge/core"
+import { AllocationEntity, type AllocationRow } from "../entities/allocation.entity.ts"
+import { CollectionEntity, type CollectionRow } from "../entities/collection.entity.ts"
 import { CustomerEntity, type CustomerRow } from "../entities/customer.entity.ts"
+import { DialectRecordEntity, type DialectRecordRow } from "../entities/dialect-record.entity.ts"
+import { LedgerEventEntity, type LedgerEventRow } from "../entities/ledger-event.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
+import { RefundEntity, type RefundRow } from "../entities/refund.entity.ts"
+import { ReversalEntity, type ReversalRow } from "../entities/reversal.entity.ts"
+import { allocationFromRow } from "../mappers/allocation.mapper.ts"
+import { collectionFromRow } from "../mappers/collection.mapper.ts"
 import { customerFromRow } from "../mappers/customer.mapper.ts"
+import { dialectRecordFromRow } from "../mappers/dialect-record.mapper.ts"
+import { ledgerEventFromRow } from "../mappers/ledger-event.mapper.ts"
 import { paymentFromRow } from "../mappers/payment.mapper.ts"
+import { refundFromRow } from "../mappers/refund.mapper.ts"
+import { reversalFromRow } from "../mappers/reversal.mapper.ts"
+import { isPostgres, type JsonRows, jsonRowsOf, jsonValue } from "./json-rows.ts"
 import { encodeCursor } from "./keyset-cursor.ts"
 import { branchOf, leanMapperOf } from "./payment-children.ts"
 
@@ -72,6 +94,89 @@ export interface OffsetPageRequest {
   readonly limit: number
   readonly withTotal: boolean
   readonly annex?: PaymentAnnexRequest | undefined
+  /** Also these payments' active reversals as rows of their own (see `PaymentQuery.reversalRows`). */
+  readonly reversalRows?:
+    | { readonly where: ReadonlyArray<object>; readonly reversedSince?: Date | undefined }
+    | undefined
+}
+
+/** With reversal rows: the reversal a row shows (null: the payment's own row) and the row's creation instant. */
+const reversalIdColumn = "paybridge_reversal_id"
+const rowCreatedColumn = "paybridge_row_created"
+
+/** A builder's statement with `?` placeholders bound in order (PostgreSQL's builder numbers them: `$1`). */
+const positional = (query: { readonly sql: string; readonly params: ReadonlyArray<unknown> }) => {
+  const params: Array<unknown> = []
+  const sql = query.sql.replace(/\$(\d+)/gu, (_, index: string) => {
+    params.push(query.params[Number(index) - 1])
+    return "?"
+  })
+  return { sql, params: params.length === 0 ? [...query.params] : params }
+}
+
+/**
+ * The order of an outer statement over `alias`'s rows: the sort keys (a missing value placed as
+ * `orderOf` places it); with reversal rows, `createdAt` is the row's own creation instant and a
+ * payment's row comes before its reversals' rows, by reversal id.
+ */
+const orderSql = (
+  em: SqlEntityManager,
+  alias: string,
+  sort: ReadonlyArray<PaymentSortKey>,
+  withReversalRows: boolean
+): string => {
+  const meta = em.getMetadata().get(PaymentEntity)
+  const columnOf = (field: string) =>
+    withReversalRows && field === "createdAt"
+      ? rowCreatedColumn
+      : (meta.properties[field as keyof typeof meta.properties]?.fieldNames[0] ?? field)
+  const keys = sort.map((key) => {
+    const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
+    return `${alias}.${columnOf(key.field)} ${key.direction}${nulls}`
+  })
+  return [...keys, ...(withReversalRows ? [`coalesce(${alias}.${reversalIdColumn}, 0) asc`] : [])].join(", ")
+}
+
+/**
+ * The rows of a list with reversal rows, unordered: the matching payments (each with no reversal
+ * and its own creation instant) `union all` one row per active reversal of the payments
+ * `reversalRows` matches (the payment's columns, the reversal's id and `reversedAt`).
+ */
+const rowsWithReversals = (
+  em: SqlEntityManager,
+  where: FilterQuery<PaymentRow>,
+  reversalRows: NonNullable<OffsetPageRequest["reversalRows"]>
+) => {
+  const payments = positional(
+    em
+      .createQueryBuilder(PaymentEntity, "p")
+      .select(["*", raw(`cast(null as integer) as ${reversalIdColumn}`), raw(`p.created_at as ${rowCreatedColumn}`)])
+      .where(where as never)
+      .toQuery()
+  )
+  const reversed = positional(
+    em
+      .createQueryBuilder(PaymentEntity, "p")
+      .select(["*"])
+      .where({ $and: [...reversalRows.where] } as never)
+      .toQuery()
+  )
+  const reversals = positional(
+    em
+      .createQueryBuilder(ReversalEntity, "r")
+      .select(["id", "paymentId", "reversedAt"])
+      .where({
+        reinstatedAt: null,
+        ...(reversalRows.reversedSince === undefined ? {} : { reversedAt: { $gte: reversalRows.reversedSince } })
+      } as never)
+      .toQuery()
+  )
+  return {
+    sql:
+      `${payments.sql} union all select rp.*, rr.id as ${reversalIdColumn}, rr.reversed_at as ${rowCreatedColumn}` +
+      ` from (${reversed.sql}) rp join (${reversals.sql}) rr on rr.payment_id = rp.id`,
+    params: [...payments.params, ...reversed.params, ...reversals.params]
+  }
 }
 
 /** Column prefixes of the annex (no payment column starts with them). */
@@ -86,6 +191,63 @@ const firstActorNameColumn = "paybridge_first_actor_name"
 const lastActorIdColumn = "paybridge_last_actor_id"
 const lastActorNameColumn = "paybridge_last_actor_name"
 const customerRecordColumn = "paybridge_customer_record_data"
+const latestCollectionColumn = "paybridge_latest_collection"
+const settingsColumn = "paybridge_settings_data"
+/** The annex lists (`jsonRowsOf`): each a JSON array in a column of the payment's row. */
+const childColumns = {
+  allocations: "paybridge_allocations",
+  reversals: "paybridge_reversals",
+  collections: "paybridge_collections",
+  refunds: "paybridge_refunds"
+} as const
+const documentNumbersColumn = "paybridge_document_numbers"
+const eventsColumn = "paybridge_events"
+const reversalRecordsColumn = "paybridge_reversal_records"
+
+/** The JSON lists of an annex, built once per ORM (the statement text depends on the database only). */
+const builtLists = new WeakMap<object, ReturnType<typeof buildLists>>()
+const listsOf = (em: SqlEntityManager) => {
+  const metadata = em.getMetadata()
+  const cached = builtLists.get(metadata)
+  if (cached !== undefined) return cached
+  const built = buildLists(em)
+  builtLists.set(metadata, built)
+  return built
+}
+const buildLists = (em: SqlEntityManager) => {
+  const eventLists = new Map<number, JsonRows>()
+  const events = (types: number): JsonRows => {
+    const known = eventLists.get(types)
+    if (known !== undefined) return known
+    const built = jsonRowsOf(
+      em,
+      LedgerEventEntity,
+      "pe",
+      `pe.payment_id = page.id and pe.type in (${Array.from({ length: types }, () => "?").join(", ")})`
+    )
+    eventLists.set(types, built)
+    return built
+  }
+  return {
+    allocations: jsonRowsOf(em, AllocationEntity, "pa", "pa.payment_id = page.id"),
+    reversals: jsonRowsOf(em, ReversalEntity, "pr", "pr.payment_id = page.id"),
+    collections: jsonRowsOf(em, CollectionEntity, "pc", "pc.payment_id = page.id"),
+    refunds: jsonRowsOf(em, RefundEntity, "pf", "pf.payment_id = page.id"),
+    events,
+    reversalRecords: jsonRowsOf(
+      em,
+      DialectRecordEntity,
+      "pd",
+      "pd.dialect = ? and pd.kind = ? and pd.key in (select cast(rr.id as varchar(20)) from reversals rr where rr.payment_id = page.id)"
+    )
+  }
+}
+
+/** The numbers of the documents the payment's allocations name, as a JSON array of `[id, number]`. */
+const documentNumbersSql = (em: SqlEntityManager) =>
+  isPostgres(em)
+    ? "(select coalesce(json_agg(json_build_array(dn.id, dn.number)), '[]'::json) from documents dn where dn.id in (select da.document_id from allocations da where da.payment_id = page.id))"
+    : "(select json_group_array(json_array(dn.id, dn.number)) from documents dn where dn.id in (select da.document_id from allocations da where da.payment_id = page.id))"
 
 /**
  * The page statement with its annex: the page (as `qb` selects it) becomes a common table, and each
@@ -97,18 +259,12 @@ const withAnnex = (
   em: SqlEntityManager,
   page: { readonly sql: string; readonly params: ReadonlyArray<unknown> },
   sort: ReadonlyArray<PaymentSortKey>,
-  annex: PaymentAnnexRequest
+  annex: PaymentAnnexRequest,
+  withReversalRows: boolean
 ) => {
-  const meta = em.getMetadata().get(PaymentEntity)
-  const columnOf = (field: string) => meta.properties[field as keyof typeof meta.properties]?.fieldNames[0] ?? field
   const selects = ["page.*"]
-  // PostgreSQL's builder numbers its placeholders (`$1`); the whole statement uses `?` (bound in order).
-  const params: Array<unknown> = []
-  const pageSql = page.sql.replace(/\$(\d+)/gu, (_, index: string) => {
-    params.push(page.params[Number(index) - 1])
-    return "?"
-  })
-  if (params.length === 0) params.push(...page.params)
+  // The whole statement uses `?` placeholders, bound in order.
+  const { sql: pageSql, params } = positional(page)
   let from = "page"
   if (annex.customer === true) {
     const customer = branchOf(em, CustomerEntity as never)
@@ -150,12 +306,34 @@ const withAnnex = (
     )
     params.push(annex.customerRecord.dialect, annex.customerRecord.kind)
   }
-  const order = sort.map((key) => {
-    const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
-    return `page.${columnOf(key.field)} ${key.direction}${nulls}`
-  })
+  if (annex.latestCollection === true) {
+    selects.push(
+      `(select co.state from collections co where co.payment_id = page.id order by co.requested_at desc, co.id desc limit 1) as ${latestCollectionColumn}`
+    )
+  }
+  if (annex.settings !== undefined) {
+    selects.push(
+      `(select s.data from dialect_records s where s.dialect = ? and s.kind = ? and s.key = ?) as ${settingsColumn}`
+    )
+    params.push(annex.settings.dialect, annex.settings.kind, annex.settings.key)
+  }
+  const lists = listsOf(em)
+  if (annex.children === true) {
+    for (const kind of ["allocations", "reversals", "collections", "refunds"] as const) {
+      selects.push(`${lists[kind].sql} as ${childColumns[kind]}`)
+    }
+  }
+  if (annex.documentNumbers === true) selects.push(`${documentNumbersSql(em)} as ${documentNumbersColumn}`)
+  if (annex.events !== undefined) {
+    selects.push(`${lists.events(annex.events.length).sql} as ${eventsColumn}`)
+    params.push(...annex.events)
+  }
+  if (annex.reversalRecords !== undefined) {
+    selects.push(`${lists.reversalRecords.sql} as ${reversalRecordsColumn}`)
+    params.push(annex.reversalRecords.dialect, annex.reversalRecords.kind)
+  }
   return {
-    sql: `with page as (${pageSql}) select ${selects.join(", ")} from ${from} order by ${order.join(", ")}`,
+    sql: `with page as (${pageSql}) select ${selects.join(", ")} from ${from} order by ${orderSql(em, "page", sort, withReversalRows)}`,
     params
   }
 }
@@ -170,7 +348,13 @@ const annexColumns: ReadonlySet<string> = new Set([
   firstActorNameColumn,
   lastActorIdColumn,
   lastActorNameColumn,
-  customerRecordColumn
+  customerRecordColumn,
+  latestCollectionColumn,
+  settingsColumn,
+  ...Object.values(childColumns),
+  documentNumbersColumn,
+  eventsColumn,
+  reversalRecordsColumn
 ])
 
 /** The data of a dialect record column: JSON text on SQLite, parsed JSON on PostgreSQL; `null` when absent. */
@@ -184,6 +368,55 @@ const actorOf = (row: Record<string, unknown>, idColumn: string, nameColumn: str
   row[idColumn] === null || row[idColumn] === undefined
     ? null
     : { actorId: trustedId<ActorId>(Number(row[idColumn])), actorName: String(row[nameColumn]) }
+
+/** The annex lists of one row (see `listsOf`), those asked for. */
+const annexLists = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
+  const lists = listsOf(em)
+  const rowsOf = (column: string, parse: (value: unknown) => Array<Record<string, unknown>>) => parse(row[column])
+  return {
+    ...(annex.children === true
+      ? {
+          children: {
+            allocations: rowsOf(childColumns.allocations, lists.allocations.parse).map((found) =>
+              allocationFromRow(found as unknown as AllocationRow)
+            ),
+            reversals: rowsOf(childColumns.reversals, lists.reversals.parse).map((found) =>
+              reversalFromRow(found as unknown as ReversalRow)
+            ),
+            collections: rowsOf(childColumns.collections, lists.collections.parse).map((found) =>
+              collectionFromRow(found as unknown as CollectionRow)
+            ),
+            refunds: rowsOf(childColumns.refunds, lists.refunds.parse).map((found) =>
+              refundFromRow(found as unknown as RefundRow)
+            )
+          }
+        }
+      : {}),
+    ...(annex.documentNumbers === true
+      ? {
+          documentNumbers: new Map(
+            ((jsonValue(row[documentNumbersColumn]) ?? []) as ReadonlyArray<readonly [number, string]>).map(
+              ([id, number]) => [Number(id) as DocumentId, String(number)] as const
+            )
+          )
+        }
+      : {}),
+    ...(annex.events !== undefined
+      ? {
+          events: rowsOf(eventsColumn, lists.events(annex.events.length).parse).map((found) =>
+            ledgerEventFromRow(found as unknown as LedgerEventRow)
+          )
+        }
+      : {}),
+    ...(annex.reversalRecords !== undefined
+      ? {
+          reversalRecords: rowsOf(reversalRecordsColumn, lists.reversalRecords.parse).map((found) =>
+            dialectRecordFromRow(found as unknown as DialectRecordRow)
+          )
+        }
+      : {})
+  }
+}
 
 /** Splits a row of the annexed statement into the payment's columns and its annex. */
 const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
@@ -208,12 +441,22 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
         }
       : {}),
     ...(annex.customerRecord === undefined ? {} : { customerRecord: recordData(row[customerRecordColumn]) }),
+    ...annexLists(em, row, annex),
     ...(annex.presetNames === true
       ? {
           typeName: row[typeNameColumn] === null ? null : String(row[typeNameColumn]),
           methodName: row[methodNameColumn] === null ? null : String(row[methodNameColumn])
         }
-      : {})
+      : {}),
+    ...(annex.latestCollection === true
+      ? {
+          latestCollectionState:
+            row[latestCollectionColumn] === null || row[latestCollectionColumn] === undefined
+              ? null
+              : (String(row[latestCollectionColumn]) as CollectionState)
+        }
+      : {}),
+    ...(annex.settings === undefined ? {} : { settings: recordData(row[settingsColumn]) })
   }
   return { columns, annex: found }
 }
@@ -222,29 +465,49 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
 export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRequest): Promise<PaymentPage> => {
   const { offset, limit, withTotal } = request
   const where = { $and: [...request.where] } as FilterQuery<PaymentRow>
+  // With the total known, the page itself says whether another follows; otherwise one row more does.
+  const fetched = withTotal ? limit : limit + 1
   const qb = em
     .createQueryBuilder(PaymentEntity, "p")
     .select(withTotal ? ["*", raw(`count(*) over () as ${totalColumn}`)] : ["*"])
     .where(where as never)
     .orderBy(request.sort.map((key) => ({ [key.field]: orderOf(key) })) as never)
-    // With the total known, the page itself says whether another follows; otherwise one row more does.
-    .limit(withTotal ? limit : limit + 1)
+    .limit(fetched)
     .offset(offset)
+  const union = request.reversalRows === undefined ? null : rowsWithReversals(em, where, request.reversalRows)
+  const page =
+    union === null
+      ? qb.toQuery()
+      : {
+          sql:
+            `select u.*${withTotal ? `, count(*) over () as ${totalColumn}` : ""} from (${union.sql}) u` +
+            ` order by ${orderSql(em, "u", request.sort, true)} limit ? offset ?`,
+          params: [...union.params, fetched, offset]
+        }
   const annexRequest = request.annex
-  const annexed = annexRequest === undefined ? null : withAnnex(em, qb.toQuery(), request.sort, annexRequest)
+  const annexed = annexRequest === undefined ? null : withAnnex(em, page, request.sort, annexRequest, union !== null)
   const raws = (
-    annexed === null ? await qb.execute("all", false) : await em.execute(annexed.sql, [...annexed.params])
+    annexed !== null
+      ? await em.execute(annexed.sql, [...annexed.params])
+      : union !== null
+        ? await em.execute(page.sql, [...page.params])
+        : await qb.execute("all", false)
   ) as ReadonlyArray<Record<string, unknown>>
   const annex = new Map<PaymentId, PaymentAnnex>()
+  const reversalIds: Array<ReversalId | null> = []
   const rows = raws.map((raw) => {
-    const { [totalColumn]: _total, ...row } = raw
+    const { [totalColumn]: _total, [reversalIdColumn]: reversalId, [rowCreatedColumn]: _created, ...row } = raw
+    reversalIds.push(reversalId === null || reversalId === undefined ? null : (Number(reversalId) as ReversalId))
     const split = annexRequest === undefined ? null : splitAnnex(em, row, annexRequest)
     const payment = paymentFromRow(em.map(PaymentEntity, split?.columns ?? row) as unknown as PaymentRow)
     if (split !== null) annex.set(payment.id, split.annex)
     return payment
   })
   const pageRows = rows.slice(0, limit)
-  const annexOf = annexRequest === undefined ? {} : { annex }
+  const annexOf = {
+    ...(annexRequest === undefined ? {} : { annex }),
+    ...(union === null ? {} : { reversalIds: reversalIds.slice(0, limit) })
+  }
   const more = (total: number | undefined) =>
     total === undefined ? rows.length > limit : offset + pageRows.length < total
   if (!withTotal) {
@@ -255,8 +518,15 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
     }
   }
   const first = raws[0]
-  const total =
-    first !== undefined ? Number(first[totalColumn]) : offset === 0 ? 0 : await em.count(PaymentEntity, where as never)
+  const countAll = async () =>
+    union === null
+      ? await em.count(PaymentEntity, where as never)
+      : Number(
+          (
+            (await em.execute(`select count(*) as n from (${union.sql}) u`, [...union.params])) as Array<{ n: unknown }>
+          )[0]?.n ?? 0
+        )
+  const total = first !== undefined ? Number(first[totalColumn]) : offset === 0 ? 0 : await countAll()
   return {
     items: pageRows,
     nextCursor: more(total) ? encodeCursor("offset", [offset + pageRows.length]) : null,

@@ -2,7 +2,8 @@
  * The `payments` part of the `LedgerStore` on MikroORM: lookups by every identifier, the
  * version-guarded update, the filtered keyset list (`newest`: payment date then id descending;
  * `id`: ascending, for incremental sync; event filters through the event log) or, with a `sort`,
- * an `offset` or `withTotal`, the offset-paged list (`payment-offset-page.ts`), everything hanging
+ * an `offset` or `withTotal`, the offset-paged list (`payment-offset-page.ts`; with reversal rows
+ * when asked), everything hanging
  * off a payment in one read (`payment-children.ts`) and the overview
  * aggregates, summed in SQL as text so they stay exact on both databases.
  */
@@ -176,7 +177,22 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
               offset,
               limit,
               withTotal: query.withTotal === true,
-              annex: query.annex
+              annex: query.annex,
+              reversalRows:
+                query.reversalRows === undefined
+                  ? undefined
+                  : {
+                      where: [
+                        ...inList(query.customerIds, "customerId"),
+                        ...inList(query.reversalRows.states, "state"),
+                        { reversedAmount: { $gt: 0n } },
+                        ...(query.reversalRows.columnTerms ?? []).map(columnTermCondition),
+                        ...(query.reversalRows.withoutDialectRecord === undefined
+                          ? []
+                          : [withoutRecord(query.reversalRows.withoutDialectRecord)])
+                      ],
+                      reversedSince: query.reversalRows.reversedSince
+                    }
             })
           )
         })

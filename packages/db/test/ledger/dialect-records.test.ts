@@ -1,7 +1,9 @@
 /**
  * Dialect records through the Ledger: a dialect saves, reads, lists and deletes its vendor-only
  * objects; they obey roles and customer scope like every other record, a merging save keeps the
- * fields it does not name, and an idempotent retry of a save replays instead of writing twice.
+ * fields it does not name, an idempotent retry of a save replays instead of writing twice, and a
+ * create of a payment writes the dialect's record of it (keyed by its ledger id) in its own transaction
+ * (all or nothing) and can name its customer as a vendor knows it.
  */
 import { assert, describe, it } from "@effect/vitest"
 import {
@@ -11,8 +13,11 @@ import {
   DialectRecords,
   Forbidden,
   NotFound,
+  Parties,
+  Payments,
   type Principal,
-  UserId
+  UserId,
+  ValidationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { as, asAdmin, asFinance, auditor, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
@@ -232,6 +237,66 @@ describe("dialect records", () => {
               ]
             ]
           )
+        })
+      )
+  )
+
+  it.effect("are written by a payment's create keyed by its ledger id (with it or not at all)", () =>
+    withLedger(
+      Effect.gen(function* () {
+        const dialectRecords = yield* DialectRecords
+        const payments = yield* Payments
+        const customer = yield* newCustomer()
+        const display = { dialect: "billing-platform-uk", kind: "payment-display" }
+        const made = yield* asFinance(
+          payments.createPayment(
+            { customerId: customer.id, amount: "12.00" },
+            { record: { ...display, data: { invoiceID: "INV-1", invoiceIDReversed: null } } }
+          )
+        )
+        const kept = yield* asFinance(dialectRecords.getDialectRecord({ ...display, key: String(made.payment.id) }))
+        assert.deepStrictEqual(
+          { customerId: kept.customerId, paymentId: kept.paymentId, data: kept.data },
+          { customerId: customer.id, paymentId: made.payment.id, data: { invoiceID: "INV-1", invoiceIDReversed: null } }
+        )
+        // A refused create keeps no record.
+        const before = yield* asFinance(dialectRecords.listDialectRecords({ ...display, customerId: customer.id }))
+        const refused = yield* Effect.flip(
+          asFinance(
+            payments.createPayment(
+              { customerId: customer.id, amount: "-1.00" },
+              { record: { ...display, data: { invoiceID: "INV-2" } } }
+            )
+          )
+        )
+        assert.instanceOf(refused, ValidationFailed)
+        const after = yield* asFinance(dialectRecords.listDialectRecords({ ...display, customerId: customer.id }))
+        assert.deepStrictEqual(after.items, before.items)
+      })
+    )
+  )
+
+  it.effect(
+    "a create naming its customer as a vendor knows it is refused for a customer known there by another id",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const parties = yield* Parties
+          const payments = yield* Payments
+          const native = yield* newCustomer()
+          const migrated = yield* asAdmin(
+            parties.createCustomer({ name: "Migrated", currency: "EUR", externalRef: { system: "vendor", id: "V-7" } })
+          )
+          const create = (customerId: CustomerId, id: string) =>
+            asFinance(payments.createPayment({ customerId, amount: "1.00", customerKnownAs: { system: "vendor", id } }))
+          // A customer not migrated from the vendor, or migrated under that very id, is the one named.
+          assert.strictEqual((yield* create(native.id, String(native.id))).payment.customerId, native.id)
+          assert.strictEqual((yield* create(migrated.id, "V-7")).payment.customerId, migrated.id)
+          const refused = yield* Effect.flip(create(migrated.id, String(migrated.id)))
+          assert.instanceOf(refused, NotFound)
+          assert.strictEqual(refused.entity, "customer")
+          const listed = yield* asFinance(payments.listPayments({ customerId: migrated.id }))
+          assert.strictEqual(listed.items.length, 1)
         })
       )
   )

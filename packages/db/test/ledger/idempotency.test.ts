@@ -35,6 +35,36 @@ describe("idempotency", () => {
     )
   )
 
+  it.effect(
+    "createPaymentOnAccount books what createPayment books, answers the account it locked, and replays both",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const payments = yield* Payments
+          const customer = yield* newCustomer()
+          const withKey = as(finance, { idempotencyKey: "pay-on-account" })
+          const input = { customerId: customer.id, amount: "42.10", reference: "BANK 18" }
+          const first = yield* withKey(payments.createPaymentOnAccount(input))
+          assert.deepStrictEqual(first.account, customer)
+          assert.strictEqual(first.detail.payment.amount, 4210n)
+          assert.strictEqual(first.detail.payment.state, "posted")
+          assert.deepStrictEqual(yield* withKey(payments.getPayment({ id: first.detail.payment.id })), first.detail)
+          const replay = yield* withKey(payments.createPaymentOnAccount(input))
+          assert.deepStrictEqual(replay, first)
+          assert.strictEqual((yield* balanceChain(customer.id)).length, 1)
+          // The same key with createPayment is another operation.
+          const other = yield* Effect.flip(withKey(payments.createPayment(input)))
+          assert.instanceOf(other, Conflict)
+          const missing = yield* Effect.flip(
+            as(finance)(
+              payments.createPaymentOnAccount({ ...input, customerId: (customer.id + 1000) as typeof customer.id })
+            )
+          )
+          assert.strictEqual(missing._tag, "NotFound")
+        })
+      )
+  )
+
   it.effect("refuses the same key for a different request", () =>
     withLedger(
       Effect.gen(function* () {

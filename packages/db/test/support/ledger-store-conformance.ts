@@ -3,11 +3,13 @@
  * SQLite in memory, a SQLite file and PostgreSQL: the migrated schema matches the entities, every
  * record round-trips exactly (bigint money included), version guards refuse stale writes,
  * transactions are atomic and nest by joining, keyset pages cover every row once in a stable order
- * under every filter, offset pages sort and count the same on every database, text search folds case the same way on every database (beyond ASCII),
+ * under every filter, offset pages sort and count the same on every database, list annexes (a page's newest
+ * collections and settings record, a refund list's records) come with their own rows, text search folds case the same way on every database (beyond ASCII),
  * the overview aggregates sum exactly, and reserved ids stay reserved. The cases share one database per run, so each one works on
  * rows it created (unique numbers, its own customers) and never assumes an empty table.
  */
 import { describeIdReservation } from "./conformance/id-reservation.ts"
+import { describeListAnnexes } from "./conformance/list-annexes.ts"
 import { describeOtherLists } from "./conformance/lists.ts"
 import { describeOffsetPages } from "./conformance/offset-pages.ts"
 import { describeKeysetPagination } from "./conformance/pagination.ts"
@@ -24,6 +26,7 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
   describeGuardsAndTransactions(db)
   describeKeysetPagination(db)
   describeOffsetPages(db)
+  describeListAnnexes(db)
   describeOtherLists(db)
   describeSearchAndAggregates(db)
   describeIdReservation(db)

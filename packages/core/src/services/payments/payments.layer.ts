@@ -9,7 +9,7 @@
  */
 import { Effect, Layer } from "effect"
 import { canSeeCustomer, scopedCustomerIds } from "../../auth/permissions.ts"
-import { Conflict, validationFailed } from "../../errors.ts"
+import { Conflict, notFound, validationFailed } from "../../errors.ts"
 import { toBusinessDate } from "../../model/common.ts"
 import { Payment, type Reversal } from "../../model/records.ts"
 import type { CustomerRowQuery } from "../../ports/customer-rows.ts"
@@ -46,7 +46,13 @@ import {
 import { bookPosting, paymentEvent } from "../shared/payment-posting.ts"
 import { currentPrincipal, found, inScope, lockCustomerFor } from "../shared/record-access.ts"
 import { bookReversal } from "../shared/reversal-booking.ts"
-import { type CreatePaymentOptions, PaymentDetail, Payments, type PaymentViewDetail } from "./payments.service.ts"
+import {
+  type CreatePaymentOptions,
+  PaymentDetail,
+  PaymentOnAccount,
+  Payments,
+  type PaymentViewDetail
+} from "./payments.service.ts"
 
 const referenceFields = [
   "description",
@@ -64,6 +70,60 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       const store = yield* LedgerStore
       const ports = yield* capturePorts<LedgerStore | IdempotencyStore | PaymentGateways>()
 
+      /** Creates the payment under its customer's lock; answers its detail and the locked customer. */
+      const openUnderLock = (input: C.CreatePaymentInput | C.CreatePaymentForInput, options: CreatePaymentOptions) =>
+        Effect.gen(function* () {
+          // The customer and the presets the payment names, in the lock's one statement; oldest-first
+          // allocation learns with it whether anything is unpaid (only then are those documents read).
+          const { customer, presets, hasUnpaidDocuments } = yield* lockCustomerFor(
+            "customer" in input ? input.customer : { id: input.customerId },
+            [input.methodId, input.typeId].filter((id) => id != null),
+            { unpaidDocuments: input.allocateOldestFirst === true }
+          )
+          const knownAs = input.customerKnownAs
+          if (
+            knownAs !== undefined &&
+            customer.externalRef !== null &&
+            customer.externalRef.system === knownAs.system &&
+            customer.externalRef.id !== knownAs.id
+          ) {
+            return yield* Effect.fail(notFound("customer", knownAs.id))
+          }
+          const currency = yield* ensureCurrency(input.currency, customer)
+          const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
+          const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
+          const allocations = hasUnpaidDocuments
+            ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
+            : explicit
+          const {
+            currency: _currency,
+            amount: _amount,
+            allocations: _allocations,
+            allocateOldestFirst: _allocateOldestFirst,
+            ...fields
+          } = input
+          const {
+            customerId: _customerId,
+            customer: _customer,
+            records,
+            customerKnownAs: _customerKnownAs,
+            ...rest
+          } = fields as typeof fields & {
+            readonly customerId?: unknown
+            readonly customer?: unknown
+            readonly records?: ReadonlyArray<C.NewPaymentRecord> | undefined
+          }
+          const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets, options.record)
+          // A dialect's records of the new payment (its vendor attributes), in the same unit.
+          if (records !== undefined) yield* insertPaymentRecords(created, records)
+          // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
+          const detail =
+            created.gatewayId === null && allocations.length === 0
+              ? detailOf(created, noChildren)
+              : yield* paymentDetail(created)
+          return { detail, account: customer }
+        })
+
       const createPayment = Effect.fn("Payments.createPayment")(function* (
         input: C.CreatePaymentInput | C.CreatePaymentForInput,
         options: CreatePaymentOptions = {}
@@ -73,47 +133,17 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             "createPayment",
             input,
             PaymentDetail,
-            Effect.gen(function* () {
-              // The customer and the presets the payment names, in the lock's one statement; oldest-first
-              // allocation learns with it whether anything is unpaid (only then are those documents read).
-              const { customer, presets, hasUnpaidDocuments } = yield* lockCustomerFor(
-                "customer" in input ? input.customer : { id: input.customerId },
-                [input.methodId, input.typeId].filter((id) => id != null),
-                { unpaidDocuments: input.allocateOldestFirst === true }
-              )
-              const currency = yield* ensureCurrency(input.currency, customer)
-              const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
-              const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
-              const allocations = hasUnpaidDocuments
-                ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
-                : explicit
-              const {
-                currency: _currency,
-                amount: _amount,
-                allocations: _allocations,
-                allocateOldestFirst: _allocateOldestFirst,
-                ...fields
-              } = input
-              const {
-                customerId: _customerId,
-                customer: _customer,
-                records,
-                ...rest
-              } = fields as typeof fields & {
-                readonly customerId?: unknown
-                readonly customer?: unknown
-                readonly records?: ReadonlyArray<C.NewPaymentRecord> | undefined
-              }
-              const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets, options.record)
-              // A dialect's records of the new payment (its vendor attributes), in the same unit.
-              if (records !== undefined) yield* insertPaymentRecords(created, records)
-              // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
-              return created.gatewayId === null && allocations.length === 0
-                ? detailOf(created, noChildren)
-                : yield* paymentDetail(created)
-            })
+            Effect.map(openUnderLock(input, options), (opened) => opened.detail)
           )
         )
+      }, ports)
+
+      const createPaymentOnAccount = Effect.fn("Payments.createPaymentOnAccount")(function* (
+        input: C.CreatePaymentInput,
+        options: CreatePaymentOptions = {}
+      ) {
+        const opened = yield* mutation("createPaymentOnAccount", input, PaymentOnAccount, openUnderLock(input, options))
+        return { detail: yield* afterGatewayCall(opened.detail), account: opened.account }
       }, ports)
 
       const updatePayment = Effect.fn("Payments.updatePayment")(function* (input: C.UpdatePaymentInput) {
@@ -440,6 +470,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
 
       return Payments.of({
         createPayment,
+        createPaymentOnAccount,
         updatePayment,
         getPayment,
         viewPayment,

@@ -11,7 +11,7 @@ import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors
 import {
   Allocation,
   Collection,
-  type Customer,
+  Customer,
   type DialectRecord,
   type LedgerEvent,
   Payment,
@@ -34,6 +34,14 @@ export const PaymentDetail = Schema.Struct({
   refunds: Schema.Array(Refund)
 })
 export type PaymentDetail = typeof PaymentDetail.Type
+
+/**
+ * A created payment with its account as the create's unit locked it — before the payment moved its
+ * balance (`balance` and `version` are the locked row's) — so a caller that checks or shows the account
+ * needs no read of its own (`createPaymentOnAccount`).
+ */
+export const PaymentOnAccount = Schema.Struct({ detail: PaymentDetail, account: Customer })
+export type PaymentOnAccount = typeof PaymentOnAccount.Type
 
 /**
  * A payment as a dialect shows it by id: its detail and, read in the same statement, the dialect
@@ -66,6 +74,14 @@ export interface PaymentsShape {
     input: C.CreatePaymentInput | C.CreatePaymentForInput,
     options?: CreatePaymentOptions
   ) => Method<PaymentDetail, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
+  /**
+   * `createPayment`, also answering the account the unit locked (see `PaymentOnAccount`): a dialect
+   * create checks and renders the account from it instead of reading it before and after the unit.
+   */
+  readonly createPaymentOnAccount: (
+    input: C.CreatePaymentInput,
+    options?: CreatePaymentOptions
+  ) => Method<PaymentOnAccount, CommandFailure | ValidationFailed | NotFound | InvalidTransition>
   /** Amount, date, method and type only while draft; references any time. */
   readonly updatePayment: (input: C.UpdatePaymentInput) => Method<Payment, CommandFailure | ValidationFailed | NotFound>
   readonly getPayment: (lookup: C.PaymentLookup) => Method<PaymentDetail, ReadFailure | NotFound>

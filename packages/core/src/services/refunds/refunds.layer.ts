@@ -398,7 +398,8 @@ export const refundsLayer: Layer.Layer<Refunds, never, LedgerStore | Idempotency
               paymentId: input.paymentId,
               states: input.states,
               createdSince: input.createdSince,
-              changedSince: input.changedSince
+              changedSince: input.changedSince,
+              record: input.record
             })
           })
         )

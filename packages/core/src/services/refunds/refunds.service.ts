@@ -9,9 +9,9 @@
 import { Context, type Effect, Schema } from "effect"
 import type { AllClassified } from "../../auth/permissions.ts"
 import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors.ts"
-import type { Page } from "../../model/common.ts"
 import type { RefundId } from "../../model/ids.ts"
 import { Refund } from "../../model/records.ts"
+import type { RefundPage } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
@@ -54,7 +54,7 @@ export interface RefundsShape {
     input: C.TransitionRefundInput
   ) => Method<Refund, CommandFailure | NotFound | InvalidTransition>
   readonly getRefund: (id: RefundId) => Method<Refund, ReadFailure | NotFound>
-  readonly listRefunds: (input: C.RefundQueryInput) => Method<Page<Refund>, ReadFailure | ValidationFailed | NotFound>
+  readonly listRefunds: (input: C.RefundQueryInput) => Method<RefundPage, ReadFailure | ValidationFailed | NotFound>
 }
 
 // Every method needs an access level in auth/permissions.ts.
