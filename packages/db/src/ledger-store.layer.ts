@@ -430,6 +430,36 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           }
           return stored
         }),
+      // The last sequence of each customer named (one read; the caller holds their locks), then
+      // one multi-row insert with each row's sequence stated.
+      appendAll: (rows) =>
+        write("balance.appendAll", async (em) => {
+          if (rows.length === 0) return []
+          const customerIds = [...new Set(rows.map((row) => row.customerId))]
+          const lasts = (await em.execute(
+            `select customer_id, coalesce(max(sequence), 0) as last from balance_entries where customer_id in (${customerIds.map(() => "?").join(", ")}) group by customer_id`,
+            customerIds
+          )) as ReadonlyArray<{ customer_id: number | string; last: number | string }>
+          const next = new Map<number, number>(customerIds.map((id) => [id, 1]))
+          for (const last of lasts) next.set(Number(last.customer_id), Number(last.last) + 1)
+          const sequenced = rows.map((row) => {
+            const sequence = next.get(row.customerId) ?? 1
+            next.set(row.customerId, sequence + 1)
+            return { ...row, sequence }
+          })
+          const result = await em
+            .createQueryBuilder(BalanceEntryEntity)
+            .insert(sequenced.map((row) => balanceEntryToRow(row)))
+            .returning(["id"])
+            .execute("all")
+          const ids = (result as unknown as ReadonlyArray<{ id: number | string }>).map((inserted) =>
+            Number(inserted.id)
+          )
+          if (ids.length !== rows.length) throw new Error("balance.appendAll: the database returned fewer rows")
+          // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.
+          ids.sort((a, b) => a - b)
+          return sequenced.map((row, index): BalanceEntry => ({ ...row, id: trustedId(ids[index] ?? 0) }))
+        }),
       list: (customerId, paging) =>
         Effect.flatMap(decode(paging.cursor, "sequence", ["number"]), (after) => {
           const limit = limitOf(paging)

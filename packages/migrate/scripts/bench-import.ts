@@ -5,11 +5,12 @@
  * target and booking mode, the payments booked, the wall time, the import rate in payments per
  * second, and where the time went: waiting for the source (reads), in the sink (ledger writes) and
  * in checkpoint commits — plus the importing process's CPU time (reader and ledger; the source server
- * is another process), the steadier figure on a loaded machine. The modes are `per-record` (one ledger transaction per record) and `bulk`
- * (`--batch-size` records per transaction with the checkpoint in the last one, the default path).
+ * is another process), the steadier figure on a loaded machine. The modes are `per-record` (one ledger transaction per record),
+ * `units` (`--batch-size` records per transaction with the checkpoint in the last one, command by command) and `bulk`
+ * (the same units, each run of one customer's records one `LedgerUnits.bulkImport`: the default path); `all` runs the three.
  *
  *   pnpm --filter @paybridge/migrate bench:import [--customers 2] [--payments-per-customer 150]
- *     [--vendor billing-platform-uk] [--target sqlite|postgres|both] [--mode bulk|per-record|both]
+ *     [--vendor billing-platform-uk] [--target sqlite|postgres|both] [--mode bulk|units|per-record|both|all]
  *     [--batch-size 200]
  */
 import { mkdtemp, rm } from "node:fs/promises"
@@ -40,7 +41,12 @@ const { values } = parseArgs({
 })
 const vendor = values.vendor as VendorId
 const targets = values.target === "both" ? ["sqlite", "postgres"] : [values.target]
-const modes = values.mode === "both" ? ["per-record", "bulk"] : [values.mode]
+const modes =
+  values.mode === "all"
+    ? ["per-record", "units", "bulk"]
+    : values.mode === "both"
+      ? ["per-record", "bulk"]
+      : [values.mode]
 const batchSize = Number(values["batch-size"])
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -97,7 +103,8 @@ try {
         const cpuBefore = process.cpuUsage()
         const { summary } = await migrateInto(ledger, vendor, server.dialectUrl(vendor), credentials, {
           reader,
-          batchUnit: mode === "bulk",
+          batchUnit: mode !== "per-record",
+          customerBulk: mode === "bulk",
           batchSize
         })
         const cpu = process.cpuUsage(cpuBefore)

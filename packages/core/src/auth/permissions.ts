@@ -82,6 +82,8 @@ export const ledgerOperationAccess = {
   listGatewayAttempts: "configure",
   /** Only runs other commands, each authorised on its own. */
   atomically: "read",
+  /** Books an import's records of one customer (its nested commands authorised on their own too). */
+  bulkImport: "write",
   reserveIds: "configure"
 } as const satisfies Record<string, Access>
 

@@ -381,6 +381,10 @@ export class LedgerStore extends Context.Service<
        * same statement (the caller holds the customer lock, so sequences stay gap-free).
        */
       readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Write<BalanceEntry>
+      /** Appends entries (of customers the caller holds locked) in one insert, in order: each customer's next sequences. */
+      readonly appendAll: (
+        rows: ReadonlyArray<Omit<New<BalanceEntry>, "sequence">>
+      ) => Write<ReadonlyArray<BalanceEntry>>
       readonly list: (customerId: CustomerId, paging: Paging) => ListOp<BalanceEntry>
     }
     readonly events: {

@@ -5,9 +5,9 @@
  * provide it; callers depend only on the services they use (`yield* Payments`…). Every service's
  * inputs have the card numbers in their free text masked before the service sees them.
  */
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import type { IdempotencyStore } from "../ports/idempotency-store.ts"
-import type { LedgerStore } from "../ports/ledger-store.ts"
+import { LedgerStore } from "../ports/ledger-store.ts"
 import type { PaymentGateways } from "../ports/payment-gateway.ts"
 import { balancesLayer } from "./balances/balances.layer.ts"
 import { Balances } from "./balances/balances.service.ts"
@@ -25,6 +25,7 @@ import { paymentsLayer } from "./payments/payments.layer.ts"
 import { Payments } from "./payments/payments.service.ts"
 import { refundsLayer } from "./refunds/refunds.layer.ts"
 import { Refunds } from "./refunds/refunds.service.ts"
+import { bulkAwareStore } from "./shared/bulk-booking.ts"
 import { maskingCardNumbers } from "./shared/card-number-masking.ts"
 
 /** Every service of the ledger (what `ledgerLayer` provides). */
@@ -38,7 +39,13 @@ export type LedgerServices =
   | DialectRecords
   | LedgerUnits
 
-/** Every service, with the card numbers in its inputs' free text masked (`shared/card-number-masking.ts`). */
+/** The store the services use: the port's, kept in memory inside a `LedgerUnits.bulkImport` unit (`shared/bulk-booking.ts`). */
+const servicesStore = Layer.effect(LedgerStore, Effect.map(LedgerStore, bulkAwareStore))
+
+/**
+ * Every service, with the card numbers in its inputs' free text masked (`shared/card-number-masking.ts`),
+ * on the bulk-aware store.
+ */
 export const ledgerLayer: Layer.Layer<LedgerServices, never, LedgerStore | IdempotencyStore | PaymentGateways> =
   Layer.mergeAll(
     maskingCardNumbers(Parties, partiesLayer),
@@ -49,4 +56,4 @@ export const ledgerLayer: Layer.Layer<LedgerServices, never, LedgerStore | Idemp
     maskingCardNumbers(Balances, balancesLayer),
     maskingCardNumbers(DialectRecords, dialectRecordsLayer),
     ledgerUnitsLayer
-  )
+  ).pipe(Layer.provide(servicesStore))

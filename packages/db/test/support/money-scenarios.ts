@@ -92,7 +92,7 @@ export const moneyStep: fc.Arbitrary<MoneyStep> = fc.oneof(
 )
 
 /** What a step refers to by index: the records created so far in the run. */
-interface Made {
+export interface Made {
   readonly payments: Array<PaymentId>
   readonly documents: Array<DocumentId>
   readonly refunds: Array<RefundId>
@@ -105,7 +105,7 @@ const chosen = <Id>(ids: ReadonlyArray<Id>, index: number | null) =>
 const money = (value: number) => formatMinorUnits(BigInt(value), "EUR")
 
 /** The command of one step (a no-op when what it names does not exist yet). */
-const stepCommand = (customerId: CustomerId, s: MoneyStep, made: Made) =>
+export const stepCommand = (customerId: CustomerId, s: MoneyStep, made: Made) =>
   Effect.gen(function* () {
     const documents = yield* Documents
     const payments = yield* Payments
@@ -217,7 +217,7 @@ const stepCommand = (customerId: CustomerId, s: MoneyStep, made: Made) =>
   })
 
 /** A refusal the ledger may give a random step: business rules, and an allocation released earlier. */
-const expectedRefusal = (error: unknown) =>
+export const expectedRefusal = (error: unknown) =>
   error instanceof Conflict ||
   error instanceof InvalidTransition ||
   (error instanceof NotFound && error.entity === "allocation") ||

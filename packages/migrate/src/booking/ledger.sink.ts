@@ -6,7 +6,9 @@
  * kill changes nothing), and a run killed mid-batch leaves each record either fully booked or not
  * at all. With `batchUnit` (the default, the bulk path) a batch is booked in units of `batchSize`
  * records (default 200), one ledger transaction each, the batch's checkpoint commit in its last
- * unit (so the stream position commits with the booking); when the ledger refuses a record, its
+ * unit (so the stream position commits with the booking), each run of one customer's records in it
+ * booked through `LedgerUnits.bulkImport` (one customer lock, the balance entries and events of the
+ * run written in one insert each); when the ledger refuses a record, its
  * unit rolls back and is booked again without it (after five refusals in one unit, record by
  * record), so one refused record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
  * reach, an amount the currency cannot hold) is kept with the refusal and retried on the next run;
@@ -16,7 +18,7 @@
  * ledger's ids and numbers are moved past every numeric vendor id booked, so new objects cannot
  * take an id a migrated one is shown under (`id-reservation.ts`).
  */
-import { LedgerUnits, type Page, Parties, type PaymentPreset } from "@paybridge/core"
+import { CustomerId, LedgerUnits, type Page, Parties, type PaymentPreset } from "@paybridge/core"
 import { Cause, Effect, Schema } from "effect"
 import type { RecordSink, SinkRecord } from "../import/record-sink.ts"
 import type { VendorId } from "../sources/source-model.ts"
@@ -34,9 +36,16 @@ export interface LedgerSinkOptions {
   readonly batchUnit?: boolean
   /** Records per ledger transaction on the bulk path (default 200). */
   readonly batchSize?: number
+  /**
+   * Each run of one customer's records in a unit as one `LedgerUnits.bulkImport` (default); `false`
+   * books them command by command in the unit (the path before the bulk command, for comparison).
+   */
+  readonly customerBulk?: boolean
   /** The ledger checkpoint: each batch's checkpoint commit is written in its last ledger transaction. */
   readonly checkpoint?: LedgerCheckpoint
 }
+
+const ledgerCustomerId = Schema.decodeSync(CustomerId)
 
 /** Records per ledger transaction on the bulk path when the options name none. */
 export const defaultBatchSize = 200
@@ -172,6 +181,57 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
       if (booked.ledgerId !== null) yield* saveAliases(vendor, record, booked.ledgerId)
     })
 
+  /** The ledger customer a record is booked for (`null`: a customer record, or one whose customer is not booked). */
+  const ledgerCustomerOf = ({ record }: SinkRecord) =>
+    record.kind === "customer"
+      ? Effect.succeed(null)
+      : Effect.map(lookup(`customer/${record.customerSourceId}`), (migrated) => migrated?.data.ledgerId ?? null)
+
+  /**
+   * Books `records` in order, each run of consecutive records of one booked customer in one
+   * `LedgerUnits.bulkImport` unit (one customer lock; entries, events, balance and numbers written
+   * once per run), inside the caller's unit; `onRecord` is told which record is being booked.
+   */
+  const bookInBulk = (records: ReadonlyArray<SinkRecord>, runId: string, onRecord: (record: SinkRecord) => void) =>
+    Effect.gen(function* () {
+      const units = yield* LedgerUnits
+      let start = 0
+      while (start < records.length) {
+        const first = records[start] as SinkRecord
+        const owner = yield* ledgerCustomerOf(first)
+        let end = start + 1
+        while (
+          owner !== null &&
+          end < records.length &&
+          records[end]?.record.kind !== "customer" &&
+          records[end]?.record.customerSourceId === first.record.customerSourceId
+        )
+          end++
+        const run = records.slice(start, end)
+        const book = Effect.forEach(
+          run,
+          (record) =>
+            Effect.andThen(
+              Effect.sync(() => onRecord(record)),
+              bookOne(runId, record)
+            ),
+          { discard: true }
+        )
+        yield* owner === null || run.length < 2 || options.customerBulk === false
+          ? book
+          : units.bulkImport(
+              {
+                customerId: ledgerCustomerId(owner),
+                operation: `migrate:${vendor}:bulk`,
+                input: run.map(({ key, fingerprint }) => `${key}@${fingerprint}`),
+                result: Schema.Null
+              },
+              Effect.as(book, null)
+            )
+        start = end
+      }
+    })
+
   const atomically = <A, E, R>(operation: string, input: unknown, work: Effect.Effect<A, E, R>) =>
     Effect.flatMap(LedgerUnits, (units) =>
       units.atomically({ operation, input, result: Schema.Null }, Effect.as(work, null))
@@ -246,15 +306,9 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
           `migrate:${vendor}:batch`,
           { stream: batch.stream, keys: remaining.map(({ key, fingerprint }) => `${key}@${fingerprint}`) },
           Effect.andThen(
-            Effect.forEach(
-              remaining,
-              (record) =>
-                Effect.andThen(
-                  Effect.sync(() => (inFlight = record)),
-                  bookOne(batch.runId, record)
-                ),
-              { discard: true }
-            ),
+            bookInBulk(remaining, batch.runId, (record) => {
+              inFlight = record
+            }),
             Effect.andThen(
               Effect.sync(() => (inFlight = null)),
               checkpoint ?? Effect.void

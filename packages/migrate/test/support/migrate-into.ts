@@ -31,6 +31,10 @@ export const migrateInto = async (
     readonly batchUnit?: boolean
     /** Records per ledger transaction on the bulk path. */
     readonly batchSize?: number
+    /** Per source request (default 5 s). */
+    readonly timeoutMs?: number
+    /** `false`: no `LedgerUnits.bulkImport` per customer run (the sink's `customerBulk`). */
+    readonly customerBulk?: boolean
   } = {}
 ): Promise<Migration> => {
   const controller = new AbortController()
@@ -42,7 +46,8 @@ export const migrateInto = async (
     vendor,
     vendorTitle: vendors[vendor].title,
     ...(options.batchUnit === undefined ? {} : { batchUnit: options.batchUnit }),
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize })
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.customerBulk === undefined ? {} : { customerBulk: options.customerBulk })
   })
   const counting: LedgerSink = {
     ...sink,
@@ -54,7 +59,7 @@ export const migrateInto = async (
   const summary = await runImport({
     vendor: vendors[vendor],
     source: sourceUrl,
-    http: fastHttp(vendor, sourceUrl, credentials),
+    http: fastHttp(vendor, sourceUrl, credentials, [], options.timeoutMs),
     reader: readerOptions(options.reader),
     checkpoint,
     sink: counting,

@@ -40,7 +40,9 @@ export const fastHttp = (
   vendor: VendorId,
   baseUrl: string,
   credentials: Credentials,
-  events: Array<SourceHttpEvent> = []
+  events: Array<SourceHttpEvent> = [],
+  /** Per request (large tenants' pages take longer to build on a busy machine). */
+  timeoutMs = 5_000
 ) =>
   new SourceHttp({
     baseUrl,
@@ -49,7 +51,7 @@ export const fastHttp = (
     maxAttempts: 8,
     backoffMs: 2,
     maxBackoffMs: 20,
-    timeoutMs: 5_000,
+    timeoutMs,
     onEvent: (event) => events.push(event)
   })
 

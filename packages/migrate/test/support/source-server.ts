@@ -38,7 +38,13 @@ export const dialectPaths: Readonly<Record<string, string>> = {
 type Child = ChildProcessByStdio<null, Readable, Readable>
 
 /** Starts a server on a fresh SQLite file, or on `options.databaseUrl` (a migration's target ledger). */
-export const startSourceServer = async (options: { readonly databaseUrl?: string } = {}): Promise<SourceServer> => {
+export const startSourceServer = async (
+  options: {
+    readonly databaseUrl?: string
+    /** Runs on the server's database before the server starts (e.g. seeds its ledger directly). */
+    readonly prepare?: (databaseUrl: string) => Promise<void>
+  } = {}
+): Promise<SourceServer> => {
   const dataDir = await mkdtemp(join(tmpdir(), "paybridge-migrate-source-"))
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -62,6 +68,8 @@ export const startSourceServer = async (options: { readonly databaseUrl?: string
   )
   const apiKey = /API key \(shown once; store it now\): (\S+)/u.exec(created.stdout)?.[1]
   if (apiKey === undefined) throw new Error(`create-admin printed no key:\n${created.stdout}${created.stderr}`)
+
+  await options.prepare?.(env.DATABASE_URL as string)
 
   const child: Child = spawn(process.execPath, [apiSource("main.ts")], { env, stdio: ["ignore", "pipe", "pipe"] })
   let output = ""

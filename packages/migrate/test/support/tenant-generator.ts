@@ -7,7 +7,9 @@
  * reversed, reversed then reinstated, refunded (settled, requested, failed), allocated in part to
  * an invoice, paying an invoice in full, and paying a bill. The tests seed a small tenant; the same
  * shape at `largeTenantShape` gives the ≥ 10,000-payment tenant of issue 16 (`scripts/
- * generate-tenant.ts`). Seeded sequentially, two fresh servers get the same ids.
+ * generate-tenant.ts`). Seeded sequentially, two fresh servers get the same ids. The same seeding
+ * runs directly on a server's ledger through the core services (`direct-seeding.ts`), each
+ * customer's records in one bulk unit (`options.customerUnit`): the ≥ 10,000-payment tenant in seconds.
  */
 import type { PaybridgeClient } from "@paybridge/client"
 
@@ -128,7 +130,19 @@ export const retryingClient = <T extends object>(target: T): T =>
     }
   })
 
-export const seedTenant = async (source: PaybridgeClient, shape: TenantShape): Promise<SeededTenant> => {
+export interface SeedOptions {
+  /**
+   * Runs the seeding of one customer's records (`work`, after the customer is created) — e.g. as
+   * one ledger bulk unit (`direct-seeding.ts`). Default: just runs it.
+   */
+  readonly customerUnit?: (customerId: number, work: () => Promise<void>) => Promise<void>
+}
+
+export const seedTenant = async (
+  source: PaybridgeClient,
+  shape: TenantShape,
+  options: SeedOptions = {}
+): Promise<SeededTenant> => {
   const client = retryingClient(source)
   const entity = await client.billingEntities.create.mutate({
     name: "Migration Source Ltd",
@@ -163,128 +177,136 @@ export const seedTenant = async (source: PaybridgeClient, shape: TenantShape): P
       billingEntityId: entity.id
     })
     customers.push({ id: customer.id, currency, name })
-    const scale = 10 ** exponentOf(currency)
-    /** A random amount between two major amounts, in minor units. */
-    const minor = (low: number, high: number) => amount(low * scale, high * scale)
-    const money = (low: number, high: number) => major(minor(low, high), currency)
-    const issue = (kind: "invoice" | "bill" | "proforma", total: string, day: number) =>
-      client.documents.issue.mutate({
-        kind,
-        customerId: customer.id,
-        total,
-        billingEntityId: entity.id,
-        issueDate: dayOf(day)
-      })
+    await (options.customerUnit ?? ((_id, work) => work()))(customer.id, async () => {
+      const scale = 10 ** exponentOf(currency)
+      /** A random amount between two major amounts, in minor units. */
+      const minor = (low: number, high: number) => amount(low * scale, high * scale)
+      const money = (low: number, high: number) => major(minor(low, high), currency)
+      const issue = (kind: "invoice" | "bill" | "proforma", total: string, day: number) =>
+        client.documents.issue.mutate({
+          kind,
+          customerId: customer.id,
+          total,
+          billingEntityId: entity.id,
+          issueDate: dayOf(day)
+        })
 
-    // Open documents that stay unpaid (outstanding amounts to reconcile), and one proforma.
-    await issue("invoice", money(50, 900), index)
-    await issue("bill", money(50, 900), index + 1)
-    await issue("proforma", money(50, 900), index + 2)
-    await client.balances.adjust.mutate({ customerId: customer.id, amount: `-${money(1, 30)}`, description: "fee" })
+      // Open documents that stay unpaid (outstanding amounts to reconcile), and one proforma.
+      await issue("invoice", money(50, 900), index)
+      await issue("bill", money(50, 900), index + 1)
+      await issue("proforma", money(50, 900), index + 2)
+      await client.balances.adjust.mutate({ customerId: customer.id, amount: `-${money(1, 30)}`, description: "fee" })
 
-    for (let n = 0; n < shape.paymentsPerCustomer; n++) {
-      const scenario = scenarios[(n + index) % scenarios.length] ?? "posted"
-      const totalMinor = minor(20, 2000)
-      const total = major(totalMinor, currency)
-      const base = { customerId: customer.id, amount: total, paymentDate: dayOf(n), methodId: bank.id, typeId: type.id }
-      const create = (extra: Record<string, unknown> = {}) =>
-        client.payments.create.mutate({ ...base, ...extra, reference: `SRC-${index + 1}-${n + 1}` })
-      const draft = () => create({ initialState: "draft" })
-      let paymentId: number
-      switch (scenario) {
-        case "draft":
-          paymentId = (await draft()).payment.id
-          break
-        case "posted":
-          paymentId = (await create()).payment.id
-          break
-        case "allocated-partial": {
-          const invoice = await issue("invoice", major(totalMinor * 2n, currency), n)
-          paymentId = (await create({ allocations: [{ documentId: invoice.id, amount: total }] })).payment.id
-          break
+      for (let n = 0; n < shape.paymentsPerCustomer; n++) {
+        const scenario = scenarios[(n + index) % scenarios.length] ?? "posted"
+        const totalMinor = minor(20, 2000)
+        const total = major(totalMinor, currency)
+        const base = {
+          customerId: customer.id,
+          amount: total,
+          paymentDate: dayOf(n),
+          methodId: bank.id,
+          typeId: type.id
         }
-        case "pay-document": {
-          const invoice = await issue("invoice", total, n)
-          paymentId = (
-            await client.payments.payDocument.mutate({
-              documentId: invoice.id,
-              methodId: bank.id,
-              paymentDate: dayOf(n)
-            })
-          ).payment.id
-          break
-        }
-        case "bill-allocated": {
-          const bill = await issue("bill", total, n)
-          paymentId = (await create({ allocations: [{ documentId: bill.id, amount: total }] })).payment.id
-          break
-        }
-        case "pending":
-        case "collected":
-        case "collection-failed": {
-          paymentId = (await create({ initialState: "draft", methodId: directDebit.id })).payment.id
-          await client.payments.requestCollection.mutate({
-            paymentId,
-            method: "direct-debit",
-            gatewayReference: `DD-${index}-${n}`
-          })
-          if (scenario === "collected") await client.payments.markCollected.mutate({ paymentId })
-          if (scenario === "collection-failed")
-            await client.payments.failCollection.mutate({ paymentId, reason: "no funds" })
-          break
-        }
-        case "rejected":
-          paymentId = (await draft()).payment.id
-          await client.payments.reject.mutate({ paymentId, reason: "cheque bounced" })
-          break
-        case "cancelled":
-          paymentId = (await draft()).payment.id
-          await client.payments.cancel.mutate({ paymentId, reason: "entered twice" })
-          break
-        case "gateway-approved":
-        case "gateway-declined":
-          paymentId = (
-            await create({
-              methodId: card.id,
-              gatewayId: gateway.id,
-              cardToken: scenario === "gateway-approved" ? "4242424242424242" : "4000000000000002"
-            })
-          ).payment.id
-          break
-        case "partially-reversed":
-        case "reversed":
-        case "reinstated": {
-          paymentId = (await create()).payment.id
-          const part = scenario === "partially-reversed" ? { amount: major(totalMinor / 3n, currency) } : {}
-          await client.payments.reverse.mutate({
-            paymentId,
-            ...part,
-            effectiveDate: dayOf(n + 1),
-            reason: "chargeback"
-          })
-          if (scenario === "reinstated") await client.payments.reinstate.mutate({ paymentId })
-          break
-        }
-        case "refund-settled":
-        case "refund-requested":
-        case "refund-failed": {
-          paymentId = (await create()).payment.id
-          const refund = await client.payments.refund.mutate({
-            paymentId,
-            amount: major(totalMinor / 4n, currency),
-            reason: "goodwill"
-          })
-          if (scenario === "refund-settled")
-            await client.refunds.transition.mutate({ refundId: refund.id, action: "settle" })
-          if (scenario === "refund-failed") {
-            await client.refunds.transition.mutate({ refundId: refund.id, action: "submit" })
-            await client.refunds.transition.mutate({ refundId: refund.id, action: "fail" })
+        const create = (extra: Record<string, unknown> = {}) =>
+          client.payments.create.mutate({ ...base, ...extra, reference: `SRC-${index + 1}-${n + 1}` })
+        const draft = () => create({ initialState: "draft" })
+        let paymentId: number
+        switch (scenario) {
+          case "draft":
+            paymentId = (await draft()).payment.id
+            break
+          case "posted":
+            paymentId = (await create()).payment.id
+            break
+          case "allocated-partial": {
+            const invoice = await issue("invoice", major(totalMinor * 2n, currency), n)
+            paymentId = (await create({ allocations: [{ documentId: invoice.id, amount: total }] })).payment.id
+            break
           }
-          break
+          case "pay-document": {
+            const invoice = await issue("invoice", total, n)
+            paymentId = (
+              await client.payments.payDocument.mutate({
+                documentId: invoice.id,
+                methodId: bank.id,
+                paymentDate: dayOf(n)
+              })
+            ).payment.id
+            break
+          }
+          case "bill-allocated": {
+            const bill = await issue("bill", total, n)
+            paymentId = (await create({ allocations: [{ documentId: bill.id, amount: total }] })).payment.id
+            break
+          }
+          case "pending":
+          case "collected":
+          case "collection-failed": {
+            paymentId = (await create({ initialState: "draft", methodId: directDebit.id })).payment.id
+            await client.payments.requestCollection.mutate({
+              paymentId,
+              method: "direct-debit",
+              gatewayReference: `DD-${index}-${n}`
+            })
+            if (scenario === "collected") await client.payments.markCollected.mutate({ paymentId })
+            if (scenario === "collection-failed")
+              await client.payments.failCollection.mutate({ paymentId, reason: "no funds" })
+            break
+          }
+          case "rejected":
+            paymentId = (await draft()).payment.id
+            await client.payments.reject.mutate({ paymentId, reason: "cheque bounced" })
+            break
+          case "cancelled":
+            paymentId = (await draft()).payment.id
+            await client.payments.cancel.mutate({ paymentId, reason: "entered twice" })
+            break
+          case "gateway-approved":
+          case "gateway-declined":
+            paymentId = (
+              await create({
+                methodId: card.id,
+                gatewayId: gateway.id,
+                cardToken: scenario === "gateway-approved" ? "4242424242424242" : "4000000000000002"
+              })
+            ).payment.id
+            break
+          case "partially-reversed":
+          case "reversed":
+          case "reinstated": {
+            paymentId = (await create()).payment.id
+            const part = scenario === "partially-reversed" ? { amount: major(totalMinor / 3n, currency) } : {}
+            await client.payments.reverse.mutate({
+              paymentId,
+              ...part,
+              effectiveDate: dayOf(n + 1),
+              reason: "chargeback"
+            })
+            if (scenario === "reinstated") await client.payments.reinstate.mutate({ paymentId })
+            break
+          }
+          case "refund-settled":
+          case "refund-requested":
+          case "refund-failed": {
+            paymentId = (await create()).payment.id
+            const refund = await client.payments.refund.mutate({
+              paymentId,
+              amount: major(totalMinor / 4n, currency),
+              reason: "goodwill"
+            })
+            if (scenario === "refund-settled")
+              await client.refunds.transition.mutate({ refundId: refund.id, action: "settle" })
+            if (scenario === "refund-failed") {
+              await client.refunds.transition.mutate({ refundId: refund.id, action: "submit" })
+              await client.refunds.transition.mutate({ refundId: refund.id, action: "fail" })
+            }
+            break
+          }
         }
+        payments.push({ id: paymentId, customerId: customer.id, scenario })
       }
-      payments.push({ id: paymentId, customerId: customer.id, scenario })
-    }
+    })
   }
 
   const queue = shape.currencies.map((currency, index) => ({ currency, index }))
