@@ -27,6 +27,7 @@ const racingServices = (race: { paymentId: PaymentId | null }): Layer.Layer<Test
         LedgerUnits,
         LedgerUnits.of({
           reserveIds: units.reserveIds,
+          bulkImport: units.bulkImport,
           atomically: (request, work) => {
             const paymentId = race.paymentId
             if (request.operation !== "silver:transitionPayment" || paymentId === null) {
