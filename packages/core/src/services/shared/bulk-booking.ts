@@ -151,11 +151,11 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
       ),
     // The statement also answers what only the database knows (presets, unpaid documents: documents are
     // written at once), so it still runs; the customer row is the one the unit keeps.
-    lockCustomerWith: (ref, presetIds) =>
+    lockCustomerWith: (ref, presetIds, options) =>
       inBulk(
-        () => store.lockCustomerWith(ref, presetIds),
+        () => store.lockCustomerWith(ref, presetIds, options),
         (scope) =>
-          Effect.map(store.lockCustomerWith(ref, presetIds), (locked) =>
+          Effect.map(store.lockCustomerWith(ref, presetIds, options), (locked) =>
             locked !== null && locked.customer.id === scope.customerId
               ? { ...locked, customer: scope.customer }
               : locked
