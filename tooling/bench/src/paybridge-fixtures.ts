@@ -101,7 +101,7 @@ export const createAdmin = async (env: Readonly<Record<string, string>>) => {
   const password = randomBytes(12).toString("base64url")
   const output = await runScript(
     "apps/api/src/cli/create-admin.ts",
-    ["--email", email, "--name", "HTTP benchmark", "--role", "admin", "--password", password],
+    ["--email", email, "--name", "HTTP benchmark", "--role", "admin", `--password=${password}`],
     env
   )
   const apiKey = /API key[^:]*:\s*(\S+)/.exec(output)?.[1]
