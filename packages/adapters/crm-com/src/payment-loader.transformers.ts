@@ -46,6 +46,15 @@ const memo = <A>(cache: Map<string, A>, key: string, load: Program<A>): Program<
     ? Effect.succeed(cache.get(key) as A)
     : Effect.tap(load, (value) => Effect.sync(() => cache.set(key, value)))
 
+/** The data of this dialect's record of `kind` under `key` (`null`: there is none). */
+const recordData = (kind: string, key: string): Program<Record<string, unknown> | null> =>
+  Effect.flatMap(DialectRecords, (dialectRecords) =>
+    dialectRecords.getDialectRecord({ dialect: dialectId, kind, key }).pipe(
+      Effect.map((record): Record<string, unknown> | null => record.data),
+      Effect.catchTag("NotFound", () => Effect.succeed(null))
+    )
+  )
+
 /** The actors of a payment's first and last event (the same event when it has one; `null`: none). */
 export interface FirstAndLast {
   readonly first: EventActor | null
@@ -73,18 +82,7 @@ export const makeLoader = () => {
     },
     /** The data of a payment's CRM.COM attributes record (`null`: it has none). */
     paymentRecord: (payment: Payment) =>
-      memo(
-        paymentRecords,
-        payment.publicId,
-        Effect.flatMap(DialectRecords, (dialectRecords) =>
-          dialectRecords
-            .getDialectRecord({ dialect: dialectId, kind: recordKinds.payment, key: payment.publicId })
-            .pipe(
-              Effect.map((record): Record<string, unknown> | null => record.data),
-              Effect.catchTag("NotFound", () => Effect.succeed(null))
-            )
-        )
-      ),
+      memo(paymentRecords, payment.publicId, recordData(recordKinds.payment, payment.publicId)),
     /**
      * Takes what a list page's statement brought along for each payment (`listAnnex`: its
      * attributes record, the actors of its first and last event, its customer's account owner
@@ -128,18 +126,7 @@ export const makeLoader = () => {
         Effect.flatMap(Parties, (parties) => parties.getCustomer(id))
       ),
     owner: (customer: Customer) =>
-      memo(
-        owners,
-        customer.publicId,
-        Effect.flatMap(DialectRecords, (dialectRecords) =>
-          dialectRecords
-            .getDialectRecord({ dialect: dialectId, kind: recordKinds.accountOwner, key: customer.publicId })
-            .pipe(
-              Effect.map((record): Record<string, unknown> | null => record.data),
-              Effect.catchTag("NotFound", () => Effect.succeed(null))
-            )
-        )
-      ),
+      memo(owners, customer.publicId, recordData(recordKinds.accountOwner, customer.publicId)),
     preset: (kind: PaymentPreset["kind"], id: PresetId | null) =>
       id === null
         ? Effect.succeed(null)
@@ -148,15 +135,8 @@ export const makeLoader = () => {
       memo(
         presetDescriptions,
         preset.publicId,
-        Effect.flatMap(DialectRecords, (dialectRecords) =>
-          dialectRecords
-            .getDialectRecord({ dialect: dialectId, kind: recordKinds.presetDetails, key: preset.publicId })
-            .pipe(
-              Effect.map((record) =>
-                typeof record.data.description === "string" ? (record.data.description as string) : null
-              ),
-              Effect.catchTag("NotFound", () => Effect.succeed(null))
-            )
+        Effect.map(recordData(recordKinds.presetDetails, preset.publicId), (data) =>
+          typeof data?.description === "string" ? data.description : null
         )
       ),
     named: (kind: NamedKind, id: string | null) =>
