@@ -189,7 +189,12 @@ export interface BalanceRecord extends RecordBase {
   /** Positive = the customer is in credit, negative = owes (Elevate's and the ledger's sign). */
   readonly balance: Amount
   readonly currency: CurrencyCode | null
+  /** `balances-file`: the operator's balances file (`--balances`), booked as a balance brought forward. */
+  readonly origin?: "balances-file"
 }
+
+/** How a vendor's reports sign a customer's balance: `credit-positive` (the ledger's sign) or `owed-positive`. */
+export type BalanceSign = "credit-positive" | "owed-positive"
 
 export type SourceRecord =
   | BillingEntityRecord
