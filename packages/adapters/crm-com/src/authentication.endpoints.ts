@@ -5,13 +5,7 @@
  * login answers a session token that expires two hours after issue (see `crm-com.auth.ts`); a
  * `unit` that does not exist is refused at login, in CRM.COM's envelope, and no token is issued.
  */
-import {
-  type DialectRequest,
-  type Endpoint,
-  endpoint,
-  loginAccountField,
-  publicEndpoint
-} from "@paybridge/adapter-kit"
+import { type DialectRequest, type Endpoint, endpoint, loginAccountField, publicEndpoint } from "@paybridge/adapter-kit"
 import { Authenticator, type LedgerError, type SessionGrant } from "@paybridge/core"
 import { Effect } from "effect"
 import { existingUnit, issueToken, type RememberedUnit, releaseToken, webApiKeyOf } from "./crm-com.auth.ts"

@@ -262,7 +262,11 @@ describe("LogiSense over the ledger", () => {
       const account = await testbed.runAsSystem(
         Effect.gen(function* () {
           const parties = yield* Parties
-          const owner = yield* parties.createBillingEntity({ name: "US Owner", flow: "invoice", defaultCurrency: "USD" })
+          const owner = yield* parties.createBillingEntity({
+            name: "US Owner",
+            flow: "invoice",
+            defaultCurrency: "USD"
+          })
           yield* (yield* DialectRecords).saveDialectRecord({
             dialect: "logisense",
             kind: "card-type",

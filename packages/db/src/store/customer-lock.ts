@@ -117,9 +117,7 @@ export const readLockedCustomer = async (
     const toRecord = leanMapperOf(em, DialectRecordEntity)
     records.forEach((_, index) => {
       if (first[`r${index}_id`] === null || first[`r${index}_id`] === undefined) return
-      found.push(
-        dialectRecordFromRow(toRecord(columnsOf(first, `r${index}_`, record.columns)) as DialectRecordRow)
-      )
+      found.push(dialectRecordFromRow(toRecord(columnsOf(first, `r${index}_`, record.columns)) as DialectRecordRow))
     })
   }
   const hasEntity = withEntity && first.b_id !== null && first.b_id !== undefined
@@ -129,7 +127,9 @@ export const readLockedCustomer = async (
     hasUnpaidDocuments: options.unpaidDocuments && isTrue(first.has_unpaid_documents),
     records: found,
     billingEntity: hasEntity
-      ? billingEntityFromRow(leanMapperOf(em, BillingEntityEntity)(columnsOf(first, "b_", entity.columns)) as BillingEntityRow)
+      ? billingEntityFromRow(
+          leanMapperOf(em, BillingEntityEntity)(columnsOf(first, "b_", entity.columns)) as BillingEntityRow
+        )
       : null
   }
 }
