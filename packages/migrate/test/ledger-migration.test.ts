@@ -7,9 +7,11 @@
  * balances file (`--balances`) exactly A's, a changed file value booking only its change; a second run books nothing; a run
  * interrupted mid-way and resumed ends exactly like the uninterrupted one.
  */
-import { mkdtemp, rm } from "node:fs/promises"
+import { spawn } from "node:child_process"
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
@@ -22,6 +24,7 @@ import type { Credentials } from "../src/sources/vendor-auth.ts"
 import {
   type BalanceParts,
   balanceNotShown,
+  balancesCsvOf,
   balancesFileOf,
   readBalanceParts,
   sourceKeysOf
@@ -536,4 +539,57 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     ledger = await openLedger(`sqlite:${join(dir, `${vendorCase.vendor}.sqlite`)}`)
     return ledger
   }
+})
+
+describe("pnpm migrate --balances (the CLI)", () => {
+  const cli = fileURLToPath(new URL("../src/cli/migrate.cli.ts", import.meta.url))
+  const migrate = (...args: Array<string>) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          cli,
+          "--",
+          "--from",
+          "silver",
+          "--source-url",
+          server.dialectUrl("silver"),
+          "--api-key",
+          server.apiKey,
+          ...args
+        ],
+        { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, INIT_CWD: dir } }
+      )
+      let output = ""
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString()
+      })
+      child.stderr.on("data", (chunk: Buffer) => {
+        output += chunk.toString()
+      })
+      child.once("exit", (code) => resolve({ code, output }))
+    })
+
+  test("books the file's balances (logging the step), refuses an unknown customer by its line, and a dry run says what it would book", async () => {
+    await writeFile(join(dir, "cli-balances.csv"), balancesCsvOf("silver", truth.customers))
+    await writeFile(join(dir, "cli-unknown.csv"), `customer,currency,balance\n999999,EUR,1.00\n`)
+    const database = ["--database-url", `sqlite:${join(dir, "cli.sqlite")}`, "--report", join(dir, "cli-report")]
+
+    const dry = await migrate("--dry-run", "--checkpoint", join(dir, "cli-dry.json"), "--balances", "cli-balances.csv")
+    expect(dry.code, dry.output).toBe(0)
+    expect(dry.output).toContain(
+      `balances step (cli-balances.csv): ${truth.customers.length} customer(s) listed, would bring forward ${truth.customers.length} new or changed balance(s)`
+    )
+
+    const unknown = await migrate(...database, "--balances", "cli-unknown.csv")
+    expect(unknown.code, unknown.output).toBe(2)
+    expect(unknown.output).toContain("line 2: customer: 999999 is not a customer read from Silver (Presslabs)")
+
+    const booked = await migrate(...database, "--balances", "cli-balances.csv")
+    expect(booked.code, booked.output).toBe(0)
+    expect(booked.output).toContain(`brings forward ${truth.customers.length} new or changed balance(s)`)
+    expect(booked.output).toMatch(/Reconciliation: everything matches, \d+ balance\(s\) of the balances file included/u)
+    const markdown = await readFile(`${join(dir, "cli-report")}.md`, "utf8")
+    expect(markdown).toContain("Balance")
+  }, 300_000)
 })

@@ -104,15 +104,16 @@ export const sourceKeysOf = (customer: LedgerTruth["customers"][number]): Readon
 ]
 
 /**
- * The balances file a finance team exports from the vendor (`--balances`): every source customer's
- * balance under the id the vendor's clients use (CRM.COM's account number, the others' customer id),
- * signed as the vendor shows it (`vendors.ts` `balanceSign`); `adjust` moves chosen customers' values.
+ * The balances file a finance team exports from the vendor (`--balances`), as CSV: every source
+ * customer's balance under the id the vendor's clients use (CRM.COM's account number, the others'
+ * customer id), signed as the vendor shows it (`vendors.ts` `balanceSign`); `adjust` moves chosen
+ * customers' values.
  */
-export const balancesFileOf = (
+export const balancesCsvOf = (
   vendor: VendorId,
   customers: ReadonlyArray<LedgerTruth["customers"][number]>,
   adjust: (customer: LedgerTruth["customers"][number]) => bigint = () => 0n
-): BalancesFile => {
+): string => {
   const rows: Array<string> = ["customer,currency,balance"]
   for (const customer of customers) {
     const currency = customer.currency as CurrencyCode
@@ -122,7 +123,16 @@ export const balancesFileOf = (
       `${vendor === "crm-com" ? customer.number : customer.id},${currency},${formatMinorUnits(shown, currency)}`
     )
   }
-  const parsed = parseBalancesFile(`${vendor}-balances.csv`, `${rows.join("\n")}\n`)
+  return `${rows.join("\n")}\n`
+}
+
+/** {@link balancesCsvOf}, parsed as `--balances` parses it. */
+export const balancesFileOf = (
+  vendor: VendorId,
+  customers: ReadonlyArray<LedgerTruth["customers"][number]>,
+  adjust?: (customer: LedgerTruth["customers"][number]) => bigint
+): BalancesFile => {
+  const parsed = parseBalancesFile(`${vendor}-balances.csv`, balancesCsvOf(vendor, customers, adjust))
   if ("problems" in parsed) throw new Error(parsed.problems.join("\n"))
   return parsed.file
 }
