@@ -55,6 +55,7 @@ import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-pres
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
+import { insertDialectRecords } from "./store/dialect-record-rows.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
@@ -555,6 +556,14 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           const inserted = result[0]
           return inserted === undefined ? null : { ...row, id: trustedId(Number(inserted.id)) }
         }),
+      insertAll: (rows) =>
+        Effect.flatMap(
+          write("dialectRecords.insertAll", (em) => insertDialectRecords(em, rows, isPostgres)),
+          (written): WriteOp<void> =>
+            written === rows.length
+              ? Effect.void
+              : Effect.fail(new Conflict({ reason: "duplicate", message: "a dialect record's key is taken (or its payment is another customer's)" }))
+        ),
       get: (id) => findOne("dialectRecords.get", DialectRecordEntity, { id }, dialectRecordFromRow),
       getByKey: (dialect, kind, key) =>
         findOne("dialectRecords.getByKey", DialectRecordEntity, { dialect, kind, key }, dialectRecordFromRow),

@@ -173,6 +173,26 @@ export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
     })
   )
 
+/**
+ * Inserts `migrated` records none of which exists yet (in the caller's unit), in one statement per
+ * 500 — the set-based write of a unit's new records; fails (the unit rolls back) if one exists.
+ */
+export const insertMigratedMany = (vendor: VendorId, migrated: ReadonlyArray<Migrated>) =>
+  migrated.length === 0
+    ? Effect.void
+    : Effect.flatMap(DialectRecords, (records) =>
+        records.insertDialectRecords({
+          records: migrated.map((record) => ({
+            dialect: vendor,
+            kind: migratedKind,
+            key: record.key,
+            customerId: record.customerId as never,
+            paymentId: record.paymentId as never,
+            data: toStore(record.data)
+          }))
+        })
+      )
+
 /** Kind of the records that map another id clients may have stored (CRM.COM `number` …) to the ledger id. */
 export const migratedAliasKind = "migrated-alias"
 
