@@ -6,8 +6,9 @@
  * transaction: the customer row (its balance) in one guarded update, the balance entries in one
  * multi-row insert, the events in one multi-row insert, and each number sequence reserved once
  * (drawn from the database on first use, counted in memory, the counter moved past the last one
- * drawn). Locking and reading the unit's customer answer the row kept in memory, and preset and
- * billing-entity reads are answered once per unit. So a unit gives exactly the ledger the same
+ * drawn). Locking and reading the unit's customer answer the row kept in memory (with the presets
+ * named, once read in the unit, unless the lock is asked about unpaid documents: no statement), and
+ * preset and billing-entity reads are answered once per unit. So a unit gives exactly the ledger the same
  * commands give one by one: the same balances, entries (sequences, balance after), events (in
  * order), numbers and ids. Entries and events are written at the end, so ids are assigned then;
  * an adjustment's entry (whose id its event names) is written at once, after what was kept.
@@ -17,7 +18,7 @@
 import { Context, Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
 import { trustedId } from "../../model/ids.ts"
-import type { BalanceEntry, Customer, LedgerEvent } from "../../model/records.ts"
+import type { BalanceEntry, Customer, LedgerEvent, PaymentPreset } from "../../model/records.ts"
 import type { LedgerStoreShape, New, SequenceName } from "../../ports/ledger-store.ts"
 
 /** What a running bulk unit keeps in memory until it writes. */
@@ -149,17 +150,33 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         () => store.lockCustomer(id),
         (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : store.lockCustomer(id))
       ),
-    // The statement also answers what only the database knows (presets, unpaid documents: documents are
-    // written at once), so it still runs; the customer row is the one the unit keeps.
+    // The unit's customer by id, its presets read already in the unit and no question about unpaid
+    // documents: answered from memory (the lock is the unit's). Else the statement runs — it answers
+    // what only the database knows (unpaid documents: documents are written at once) — with the
+    // customer row the unit keeps, and the presets it brings are kept as read in the unit.
     lockCustomerWith: (ref, presetIds, options) =>
       inBulk(
         () => store.lockCustomerWith(ref, presetIds, options),
-        (scope) =>
-          Effect.map(store.lockCustomerWith(ref, presetIds, options), (locked) =>
-            locked !== null && locked.customer.id === scope.customerId
-              ? { ...locked, customer: scope.customer }
-              : locked
-          )
+        (scope) => {
+          const known = presetIds.map((id) => scope.configuration.get(`preset:${id}`) as PaymentPreset | undefined)
+          if (
+            "id" in ref &&
+            ref.id === scope.customerId &&
+            options?.unpaidDocuments !== true &&
+            known.every((preset) => preset !== undefined && preset !== null)
+          ) {
+            return Effect.succeed({
+              customer: scope.customer,
+              presets: known as ReadonlyArray<PaymentPreset>,
+              hasUnpaidDocuments: false
+            })
+          }
+          return Effect.map(store.lockCustomerWith(ref, presetIds, options), (locked) => {
+            if (locked === null || locked.customer.id !== scope.customerId) return locked
+            for (const preset of locked.presets) scope.configuration.set(`preset:${preset.id}`, preset)
+            return { ...locked, customer: scope.customer }
+          })
+        }
       ),
     nextSequence: (name) =>
       inBulk(
