@@ -562,7 +562,12 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           (written): WriteOp<void> =>
             written === rows.length
               ? Effect.void
-              : Effect.fail(new Conflict({ reason: "duplicate", message: "a dialect record's key is taken (or its payment is another customer's)" }))
+              : Effect.fail(
+                  new Conflict({
+                    reason: "duplicate",
+                    message: "a dialect record's key is taken (or its payment is another customer's)"
+                  })
+                )
         ),
       get: (id) => findOne("dialectRecords.get", DialectRecordEntity, { id }, dialectRecordFromRow),
       getByKey: (dialect, kind, key) =>

@@ -18,9 +18,7 @@ const rowsPerStatement = 500
 
 /** The row with every column stated (list columns cleared when the record has none). */
 const fullRow = (row: New<DialectRecord>) =>
-  dialectRecordToRow(
-    row.listColumns === undefined ? { ...row, listColumns: null } : row
-  )
+  dialectRecordToRow(row.listColumns === undefined ? { ...row, listColumns: null } : row)
 
 /** Inserts `rows`; returns how many were written (fewer than given: a key taken or a payment not its customer's). */
 export const insertDialectRecords = async (
@@ -35,8 +33,7 @@ export const insertDialectRecords = async (
   const names = Object.keys(fullRow(first))
   const columns = names.map((name) => property(name)?.fieldNames[0] ?? name)
   // PostgreSQL types a VALUES list by its first row: every placeholder is cast to its column's type.
-  const placeholder = (name: string) =>
-    postgres ? `cast(? as ${property(name)?.columnTypes[0] ?? "text"})` : "?"
+  const placeholder = (name: string) => (postgres ? `cast(? as ${property(name)?.columnTypes[0] ?? "text"})` : "?")
   const rowPlaceholders = `(${names.map(placeholder).join(", ")})`
   const value = (index: number) => `v.column${index + 1}`
   const customer = value(columns.indexOf("customer_id"))

@@ -78,7 +78,11 @@ describe("bulk import (property, SQLite)", () => {
             { customerId: customer.id, operation: "test:bulk", input: null, result: Schema.Null },
             Effect.as(
               Effect.andThen(
-                payments.createPayment({ customerId: customer.id, amount: "1.00", externalRef: { system: "silver", id: "18" } }),
+                payments.createPayment({
+                  customerId: customer.id,
+                  amount: "1.00",
+                  externalRef: { system: "silver", id: "18" }
+                }),
                 payments.createPayment({ customerId: customer.id, amount: "5.00", externalRef })
               ),
               null

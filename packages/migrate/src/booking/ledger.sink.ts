@@ -195,7 +195,8 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
       staged.set(key, migrated)
       if (fresh !== null && (stored === null || fresh.has(key))) {
         fresh.set(key, migrated)
-        if (booked.ledgerId !== null) for (const alias of aliasesOf(record, booked.ledgerId)) freshAliases.set(alias.key, alias)
+        if (booked.ledgerId !== null)
+          for (const alias of aliasesOf(record, booked.ledgerId)) freshAliases.set(alias.key, alias)
         return
       }
       yield* saveMigrated(vendor, migrated)

@@ -219,7 +219,10 @@ export interface MigratedAlias {
 export const aliasesOf = (record: SourceRecord, ledgerId: number): ReadonlyArray<MigratedAlias> =>
   Object.entries(record.aliases)
     .filter(([alias, value]) => `${record.kind}/${alias}/${value}`.length <= 200)
-    .map(([alias, value]) => ({ key: `${record.kind}/${alias}/${value}`, data: { ledgerId, sourceId: record.sourceId } }))
+    .map(([alias, value]) => ({
+      key: `${record.kind}/${alias}/${value}`,
+      data: { ledgerId, sourceId: record.sourceId }
+    }))
 
 /** Saves a `migrated-alias` record per alias of the record (in the caller's unit). */
 export const saveAliases = (vendor: VendorId, record: SourceRecord, ledgerId: number) =>
@@ -227,7 +230,12 @@ export const saveAliases = (vendor: VendorId, record: SourceRecord, ledgerId: nu
     Effect.forEach(
       aliasesOf(record, ledgerId),
       (alias) =>
-        records.saveDialectRecord({ dialect: vendor, kind: migratedAliasKind, key: alias.key, data: { ...alias.data } }),
+        records.saveDialectRecord({
+          dialect: vendor,
+          kind: migratedAliasKind,
+          key: alias.key,
+          data: { ...alias.data }
+        }),
       { discard: true }
     )
   )

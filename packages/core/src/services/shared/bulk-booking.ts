@@ -245,7 +245,9 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
       ...store.payments,
       insert: (row) => Effect.tap(store.payments.insert(row), keepPayment),
       insertUnlessTaken: (row) =>
-        Effect.tap(store.payments.insertUnlessTaken(row), (payment) => (payment === null ? Effect.void : keepPayment(payment))),
+        Effect.tap(store.payments.insertUnlessTaken(row), (payment) =>
+          payment === null ? Effect.void : keepPayment(payment)
+        ),
       get: (id) =>
         inBulk(
           () => store.payments.get(id),
