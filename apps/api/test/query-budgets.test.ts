@@ -328,6 +328,22 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
         status: "paid"
       })
     })
+  ],
+  [
+    "Silver POST customers/C/payments/ (stating a due date and visible: its attributes record too)",
+    () => ({
+      method: "POST",
+      path: `/silver/customers/${nextOther().id}/payments/`,
+      headers: { authorization: `Token ${sessions.apiKey}`, ...key() },
+      body: JSON.stringify({
+        provider: `http://paybridge.test/silver/providers/${silverProvider}/`,
+        amount: "12.34",
+        currency: "EUR",
+        status: "paid",
+        due_date: "2026-12-31",
+        visible: false
+      })
+    })
   ]
 ]
 
@@ -580,6 +596,7 @@ const budgets: Record<string, Budget> = {
   "LogiSense POST Payment/": issueCreate,
   "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": issueCreate,
+  "Silver POST customers/C/payments/ (stating a due date and visible: its attributes record too)": issueCreate,
   "tRPC payments.list": issueList,
   // No paging in the vendor list: rows read ≤ returned + the idAfter row (or the customer) + the bound's payment.
   "Billing Platform (UK) GET payments/?idAfter": unpagedList,

@@ -31,6 +31,7 @@ import { Effect, Schema } from "effect"
 import { checkCreate, isResponse } from "./payment-create.transformers.ts"
 import { findUnpaidRow, rowQueryOf, toSilverRow } from "./payment-list.transformers.ts"
 import {
+  attributesRecord,
   claimDocument,
   customerOfPath,
   customerShownIdOf,
@@ -183,16 +184,22 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     const made: {
       current: { readonly payment: Payment; readonly stored: PaymentAttributes; readonly customer: Customer } | null
     } = { current: null }
+    // Attributes other than the defaults are written with the payment (its creation event's statement
+    // writes the record); a pending payment's record names its collection, so it is saved after it.
+    const attach = status !== "pending" && !isDefaultAttributes(attributes)
     const work = Effect.gen(function* () {
       // The customer as the unit locked it comes back with the payment: its URL id needs no read.
       const { detail: created, account: customer } = yield* Payments.use((payments) =>
-        payments.createPaymentOnAccount({
-          customerId,
-          amount,
-          currency,
-          initialState: status === "paid" ? "posted" : "draft",
-          billingEntityId: providerId
-        })
+        payments.createPaymentOnAccount(
+          {
+            customerId,
+            amount,
+            currency,
+            initialState: status === "paid" ? "posted" : "draft",
+            billingEntityId: providerId
+          },
+          attach ? { record: attributesRecord(attributes) } : {}
+        )
       )
       let payment = created.payment
       let stored = attributes
@@ -210,7 +217,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
         )
       }
       // A payment made through Silver without a record has the default attributes (`derivedAttributes`).
-      if (!isDefaultAttributes(stored)) yield* saveAttributes(payment, stored)
+      if (!attach && !isDefaultAttributes(stored)) yield* saveAttributes(payment, stored)
       for (const document of [proforma, invoice]) {
         if (document === null) continue
         yield* claimDocument(document, payment, requestKey)
