@@ -104,7 +104,12 @@ const scenario = async (url: string) => {
           dialect: "silver",
           kind: "payment-attributes",
           data: { visible: false, invoiceId: 8 },
-          listColumns: { date: "2026-12-31" as BusinessDate, flag: false, proformaId: 7 as DocumentId, invoiceId: 8 as DocumentId }
+          listColumns: {
+            date: "2026-12-31" as BusinessDate,
+            flag: false,
+            proformaId: 7 as DocumentId,
+            invoiceId: 8 as DocumentId
+          }
         })
         yield* attach(payments.p3, customer.id, {
           dialect: "silver",
