@@ -21,6 +21,7 @@ import {
   currencyCodes,
   type DocumentId,
   Documents,
+  exponentOf,
   LedgerUnits,
   Parties,
   type Payment,
@@ -356,7 +357,7 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
           break
         }
         case "amount":
-          errors.check(field, parseAmount(value))
+          errors.check(field, parseAmount(value, exponentOf(payment.currency)))
           break
         case "currency":
           errors.check(field, parseChoice(value, currencyCodes))
@@ -467,6 +468,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       `${docSuite} › replays the doc's create example field by field`,
       `${silverSuite} › uses the path's customer, applies Silver's defaults and answers 201 with a Location header`,
       `${errorSuite} › collects every field error of a create in one 400 body in Silver's words`,
+      "silver.currencies.test.ts › accepts $currency amounts with its decimals and refuses more, in DRF's words",
       `${errorSuite} › applies the document rules in Silver's order`,
       `${silverSuite} › retries a create carrying a document under the same idempotency key and gets the same payment`,
       `${silverSuite} › builds links from the mount's base path and renders a payment for the admin console`,
