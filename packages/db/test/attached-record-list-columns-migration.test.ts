@@ -10,7 +10,6 @@ import {
   type AttachedRecord,
   type BusinessDate,
   type CustomerId,
-  type DialectRecord,
   type DocumentId,
   LedgerStore,
   type PaymentId
@@ -144,7 +143,7 @@ const scenario = async (url: string) => {
       paymentId: payments.p4,
       data: { visible: false, invoiceId: 8 },
       listColumns: { date: "2026-12-31", flag: false, proformaId: 7, invoiceId: 8 }
-    } satisfies Partial<DialectRecord>)
+    })
     expect(after.replaced?.id).toBe(seeded.rows[2]?.id)
     expect(after.replaced?.listColumns).toEqual({ date: null, flag: true, proformaId: null, invoiceId: null })
     expect(after.replaced?.data).toEqual({ visible: true, dueDate: null })

@@ -304,8 +304,7 @@ export const parseAmount = (value: unknown, decimals = 2): FieldResult<string> =
   if (decimalPlaces > decimals) return fail(`Ensure that there are no more than ${decimals} decimal places.`)
   if (wholeDigits > 6) return fail("Ensure that there are no more than 6 digits before the decimal point.")
   // Quantize to `decimals`: coefficient × 10^exponent in units of 10^-decimals.
-  const units =
-    exponent >= -decimals ? BigInt(coefficient) * 10n ** BigInt(exponent + decimals) : BigInt(coefficient)
+  const units = exponent >= -decimals ? BigInt(coefficient) * 10n ** BigInt(exponent + decimals) : BigInt(coefficient)
   if (negative && units > 0n) return fail("Ensure this value is greater than or equal to 0.00.")
   if (decimals === 0) return ok(units.toString())
   const padded = units.toString().padStart(decimals + 1, "0")
