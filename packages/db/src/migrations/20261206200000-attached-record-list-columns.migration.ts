@@ -36,7 +36,7 @@ end
 $$`
     ],
     sqlite: [
-      "drop trigger `ledger_events_attached_record`",
+      "drop trigger if exists `ledger_events_attached_record`",
       `create trigger \`ledger_events_attached_record\` after insert on \`ledger_events\` when new.attached_record is not null
 begin
   insert into dialect_records (dialect, kind, key, customer_id, payment_id, data,
