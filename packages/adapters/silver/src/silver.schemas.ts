@@ -2,8 +2,8 @@
  * Silver wire formats: the JSON shapes of Silver's payments, customers, providers, invoices and
  * proformas as its Django REST Framework API rendered them (Silver @00bc43d, DRF 3.5), the error
  * body, and the field parsers that reproduce DRF's own validation texts. Amounts are strings with
- * their currency's decimals (`"200.00"`, BHD `"2.125"`, JPY `"5000"`), dates `YYYY-MM-DD`, related objects absolute hyperlinks with
- * a trailing slash. Request bodies are read as free JSON objects and checked field by field here,
+ * their currency's decimals (`"200.00"`, BHD `"2.125"`, JPY `"5000"`), dates `YYYY-MM-DD`, related
+ * objects absolute hyperlinks with a trailing slash. Request bodies are read as free JSON objects and checked field by field here,
  * because Silver answers every field's problem at once, keyed by field, in DRF's words. The last
  * section is the payment serializer as DRF's OPTIONS metadata described it (fields, labels, choices).
  */
