@@ -138,7 +138,7 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
     await trpc("payments.reverse", { paymentId, amount: "1.00", reason: "budget" })
   }
   activityCustomer.id = (
-    (await trpc("customers.create", { name: "Activity", number: "4001", currency: "EUR" })) as { id: number }
+    (await trpc("customers.create", { name: "Activity", number: "6001", currency: "EUR" })) as { id: number }
   ).id
   const activity: Array<number> = []
   for (let i = 0; i < 12; i++) {
