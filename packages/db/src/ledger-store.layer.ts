@@ -558,19 +558,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           const inserted = result[0]
           return inserted === undefined ? null : { ...row, id: trustedId(Number(inserted.id)) }
         }),
-      insertAll: (rows) =>
-        Effect.flatMap(
-          write("dialectRecords.insertAll", (em) => insertDialectRecords(em, rows, isPostgres)),
-          (written): WriteOp<void> =>
-            written === rows.length
-              ? Effect.void
-              : Effect.fail(
-                  new Conflict({
-                    reason: "duplicate",
-                    message: "a dialect record's key is taken (or its payment is another customer's)"
-                  })
-                )
-        ),
+      insertAll: (rows) => insertDialectRecords(write, rows, isPostgres),
       get: (id) => findOne("dialectRecords.get", DialectRecordEntity, { id }, dialectRecordFromRow),
       getByKey: (dialect, kind, key) =>
         findOne("dialectRecords.getByKey", DialectRecordEntity, { dialect, kind, key }, dialectRecordFromRow),

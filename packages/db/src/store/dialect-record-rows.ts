@@ -9,9 +9,11 @@
  * columns `null` when the record has none), so the rows share one column list.
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type { DialectRecord, New } from "@paybridge/core"
+import { Conflict, type DialectRecord, type New } from "@paybridge/core"
+import { Effect } from "effect"
 import { DialectRecordEntity } from "../entities/dialect-record.entity.ts"
 import { dialectRecordToRow } from "../mappers/dialect-record.mapper.ts"
+import type { WriteOp } from "./orm-session.ts"
 
 /** Rows per statement (11 parameters each: well under both databases' bound-parameter limits). */
 const rowsPerStatement = 500
@@ -20,8 +22,27 @@ const rowsPerStatement = 500
 const fullRow = (row: New<DialectRecord>) =>
   dialectRecordToRow(row.listColumns === undefined ? { ...row, listColumns: null } : row)
 
+/** Inserts `rows` through the session's `write`; `Conflict("duplicate")` when not every row was written. */
+export const insertDialectRecords = (
+  write: <A>(operation: string, run: (em: SqlEntityManager) => Promise<A>) => WriteOp<A>,
+  rows: ReadonlyArray<New<DialectRecord>>,
+  postgres: boolean
+): WriteOp<void> =>
+  Effect.flatMap(
+    write("dialectRecords.insertAll", (em) => insertRows(em, rows, postgres)),
+    (written): WriteOp<void> =>
+      written === rows.length
+        ? Effect.void
+        : Effect.fail(
+            new Conflict({
+              reason: "duplicate",
+              message: "a dialect record's key is taken (or its payment is another customer's)"
+            })
+          )
+  )
+
 /** Inserts `rows`; returns how many were written (fewer than given: a key taken or a payment not its customer's). */
-export const insertDialectRecords = async (
+const insertRows = async (
   em: SqlEntityManager,
   rows: ReadonlyArray<New<DialectRecord>>,
   postgres: boolean

@@ -7,7 +7,8 @@
  * multi-row insert, the events in one multi-row insert, and each number sequence reserved once
  * (drawn from the database on first use, counted in memory, the counter moved past the last one
  * drawn). Locking and reading the unit's customer answer the row kept in memory (with the presets
- * named, once read in the unit, unless the lock is asked about unpaid documents: no statement), and
+ * named, once read in the unit, unless the lock is asked for unpaid documents, records or the billing
+ * entity: no statement), and
  * preset and billing-entity reads are answered once per unit, and a payment of the customer written
  * or read in the unit is not read again. So a unit gives exactly the ledger the same
  * commands give one by one: the same balances, entries (sequences, balance after), events (in
@@ -166,8 +167,9 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : store.lockCustomer(id))
       ),
     // The unit's customer by id, its presets read already in the unit and no question about unpaid
-    // documents: answered from memory (the lock is the unit's). Else the statement runs — it answers
-    // what only the database knows (unpaid documents: documents are written at once) — with the
+    // documents, dialect records or the billing entity: answered from memory (the lock is the unit's).
+    // Else the statement runs — it answers what only the database knows (unpaid documents: documents
+    // are written at once; records) — with the
     // customer row the unit keeps, and the presets it brings are kept as read in the unit.
     lockCustomerWith: (ref, presetIds, options) =>
       inBulk(
@@ -178,12 +180,16 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
             "id" in ref &&
             ref.id === scope.customerId &&
             options?.unpaidDocuments !== true &&
+            (options?.records ?? []).length === 0 &&
+            options?.billingEntity !== true &&
             known.every((preset) => preset !== undefined && preset !== null)
           ) {
             return Effect.succeed({
               customer: scope.customer,
               presets: known as ReadonlyArray<PaymentPreset>,
-              hasUnpaidDocuments: false
+              hasUnpaidDocuments: false,
+              records: [],
+              billingEntity: null
             })
           }
           return Effect.map(store.lockCustomerWith(ref, presetIds, options), (locked) => {
