@@ -70,7 +70,7 @@ const definition = defineDialect({
       why: "Ledger payments are greater than zero."
     },
     {
-      what: "Amounts have their currency's ISO 4217 decimals instead of two: shown `200.00` (USD), `2.125` (BHD, KWD), `5000` (JPY); on input more decimals than the currency has are refused in DRF's words (JPY `5000.00` too).",
+      what: "Amounts have their currency's ISO 4217 decimals instead of two: shown `200.00` (USD), `2.125` (BHD, KWD), `5000` (JPY); on input more decimals than the currency has are refused in DRF's words, but for trailing zeros within Silver's two places (JPY `5000.00` is taken as 5000).",
       why: "Every stored amount is shown exactly (two decimals would cut a 3-decimal amount), and a client may send what it is shown."
     },
     {

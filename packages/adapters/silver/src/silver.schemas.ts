@@ -262,13 +262,17 @@ export const parseNullableDate = (value: unknown): FieldResult<string | null> =>
   return ok(`${match[1]}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`)
 }
 
+/** The decimal places of Silver's own `DecimalField`s. */
+const silverDecimalPlaces = 2
+
 const pythonDecimal = /^([+-])?(?:(\d+)\.?(\d*)|\.(\d+))(?:[eE]([+-]?\d+))?$/u
 
 /**
  * Silver's `amount`: DRF `DecimalField(max_digits=8, decimal_places=2)` with a 0.00 minimum, where
  * `decimals` (the currency's ISO 4217 exponent; Silver's 2 by default) takes the place of the 2:
  * `max_digits` is 6 + `decimals` (six before the point, as Silver), and more decimal places than
- * the currency has are refused with DRF's text. Returns the amount quantized to `decimals`
+ * the currency has are refused with DRF's text — but for trailing zeros within Silver's own two
+ * places, which a Silver-era client sends and which are exact (JPY `5000.00` is 5000). Returns the amount quantized to `decimals`
  * (`"12.50"`, BHD `"2.125"`, JPY `"5000"`).
  */
 export const parseAmount = (value: unknown, decimals = 2): FieldResult<string> => {
@@ -280,8 +284,16 @@ export const parseAmount = (value: unknown, decimals = 2): FieldResult<string> =
   const negative = match[1] === "-"
   const whole = match[2] ?? ""
   const fraction = match[3] ?? match[4] ?? ""
-  const exponent = Number(match[5] ?? "0") - fraction.length
-  const coefficient = `${whole}${fraction}`.replace(/^0+(?=\d)/u, "")
+  let exponent = Number(match[5] ?? "0") - fraction.length
+  let coefficient = `${whole}${fraction}`.replace(/^0+(?=\d)/u, "")
+  // What Silver itself took (two places) stays accepted where it is exact in the currency: JPY `5000.00`.
+  if (-exponent > decimals && -exponent <= silverDecimalPlaces) {
+    while (exponent < -decimals && coefficient.endsWith("0") && coefficient.length > 1) {
+      coefficient = coefficient.slice(0, -1)
+      exponent += 1
+    }
+    if (coefficient === "0") exponent = Math.max(exponent, -decimals)
+  }
   const digitCount = coefficient.length
   let totalDigits: number
   let wholeDigits: number

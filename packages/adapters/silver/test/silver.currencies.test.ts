@@ -44,7 +44,7 @@ const cases = [
     invoice: "700",
     invoiceShown: "700",
     total: "700.0",
-    tooPrecise: "5000.00",
+    tooPrecise: "5000.5",
     least: "1"
   },
   {
@@ -149,5 +149,21 @@ describe("Silver amounts in each currency's own decimals", () => {
     expect(patched.json).toEqual({
       amount: [`Ensure that there are no more than ${decimalsOf[row.currency]} decimal places.`]
     })
+  })
+
+  it("takes what Silver itself took where it is exact in the currency: JPY 5000.00 is 5000; 5.000 and EUR 12.300 are refused", async () => {
+    const yen = await customerIn("JPY")
+    const made = await bench.create({ provider: bench.links.provider, amount: "5000.00", currency: "JPY" }, yen.id)
+    expect(made.status, made.text).toBe(201)
+    expect(made.json).toMatchObject({ amount: "5000", currency: "JPY" })
+    const before = await paymentCount(yen.id)
+    const threePlaces = await bench.create({ provider: bench.links.provider, amount: "5.000", currency: "JPY" }, yen.id)
+    expect(threePlaces.status).toBe(400)
+    expect(threePlaces.json).toEqual({ amount: ["Ensure that there are no more than 0 decimal places."] })
+    expect(await paymentCount(yen.id)).toBe(before)
+    const euro = await customerIn("EUR")
+    const padded = await bench.create({ provider: bench.links.provider, amount: "12.300", currency: "EUR" }, euro.id)
+    expect(padded.status).toBe(400)
+    expect(padded.json).toEqual({ amount: ["Ensure that there are no more than 2 decimal places."] })
   })
 })
