@@ -441,6 +441,12 @@ export class LedgerStore extends Context.Service<
        * payment is not that customer's.
        */
       readonly insertOfOwnPayment: (row: New<DialectRecord>) => Write<DialectRecord | null>
+      /**
+       * Inserts new records in one multi-row statement (per 500), each with a payment only when the
+       * payment is the record's customer's. `Conflict("duplicate")` when a key is taken or a payment is
+       * not its record's customer's (rows before it may be written: the caller's transaction rolls back).
+       */
+      readonly insertAll: (rows: ReadonlyArray<New<DialectRecord>>) => Write<void>
       readonly get: (id: DialectRecordId) => Op<DialectRecord | null>
       readonly getByKey: (dialect: string, kind: string, key: string) => Op<DialectRecord | null>
       readonly update: (row: DialectRecord) => Write<DialectRecord>
