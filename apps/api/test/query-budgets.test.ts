@@ -255,6 +255,14 @@ const gets: ReadonlyArray<readonly [string, Request]> = [
       path: `/silver/customers/${samplePayment.customerId}/payments/${samplePayment.id}/`,
       headers: { authorization: `Token ${sessions.apiKey}` }
     })
+  ],
+  [
+    "Elevate GET customer-balances (the customer with the most payments)",
+    () => ({
+      method: "GET",
+      path: `/elevate/v1/customer-balances?customer_id=${bigCustomer.id}`,
+      headers: bearer(sessions.elevateToken)
+    })
   ]
 ]
 
@@ -570,6 +578,8 @@ const budgets: Record<string, Budget> = {
   "LogiSense GET Payment/{id}": issueGet,
   "Elevate GET customer-payments/{id}": issueGet,
   "Silver GET customers/C/payments/ID/": issueGet,
+  // The login, the customer and the totals summed in SQL (no payment loaded, whatever the history).
+  "Elevate GET customer-balances (the customer with the most payments)": issueGet,
   "tRPC payments.create": issueCreate,
   "Billing Platform (UK) POST customers/ID/payments/": issueCreate,
   "CRM.COM POST payments/create": issueCreate,

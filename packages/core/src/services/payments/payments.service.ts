@@ -20,7 +20,14 @@ import {
   Reversal
 } from "../../model/records.ts"
 import type { CustomerRowPage, CustomerRowQuery } from "../../ports/customer-rows.ts"
-import type { AttachedRecord, PaymentPage, PaymentTarget, PaymentViewInclude } from "../../ports/ledger-store.ts"
+import type {
+  AttachedRecord,
+  PaymentPage,
+  PaymentTarget,
+  PaymentTotals,
+  PaymentTotalsQuery,
+  PaymentViewInclude
+} from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
@@ -106,6 +113,8 @@ export interface PaymentsShape {
   readonly paymentDetails: (payments: ReadonlyArray<Payment>) => Method<ReadonlyArray<PaymentDetail>, ReadFailure>
   /** Figures for the admin overview (volume, pending collection, reversals, top debtors). */
   readonly paymentOverview: (input: C.OverviewInput) => Method<PaymentOverview, ReadFailure | ValidationFailed>
+  /** A customer's payment totals summed in one store read (`PaymentTotalsQuery`), in the customer scope. */
+  readonly paymentTotals: (input: PaymentTotalsQuery) => Method<PaymentTotals, ReadFailure>
   readonly postPayment: (input: C.PostPaymentInput) => Method<Payment, CommandFailure | NotFound | InvalidTransition>
   readonly rejectPayment: (
     input: C.RejectPaymentInput
