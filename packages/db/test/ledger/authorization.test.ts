@@ -185,6 +185,13 @@ describe("customer scope", () => {
           scoped(documents.getDocument(theirInvoice.id)),
           scoped(documents.getAllocation(theirAllocation)),
           scoped(payments.listPayments({ customerId: theirs.id })),
+          scoped(
+            payments.paymentTotals({
+              customerId: theirs.id,
+              states: ["posted"],
+              sinceLatestDocument: { kinds: ["invoice"] }
+            })
+          ),
           scoped(balances.listBalanceEntries(theirs.id, {})),
           scoped(balances.listEvents({ paymentId: theirPayment.payment.id })),
           scoped(payments.createPayment({ customerId: theirs.id, amount: "1.00" })),
