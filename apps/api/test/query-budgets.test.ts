@@ -578,8 +578,8 @@ const budgets: Record<string, Budget> = {
   "LogiSense GET Payment/{id}": issueGet,
   "Elevate GET customer-payments/{id}": issueGet,
   "Silver GET customers/C/payments/ID/": issueGet,
-  // The login, the customer and the totals summed in SQL (no payment loaded, whatever the history).
-  "Elevate GET customer-balances (the customer with the most payments)": issueGet,
+  // The login, then the customer with their totals summed in SQL (no payment loaded, whatever the history).
+  "Elevate GET customer-balances (the customer with the most payments)": { statements: 2 },
   "tRPC payments.create": issueCreate,
   "Billing Platform (UK) POST customers/ID/payments/": issueCreate,
   "CRM.COM POST payments/create": issueCreate,

@@ -1,7 +1,7 @@
 /**
  * Elevate's `customer-balances` resource: `GET` reads a customer's balance (negative = owes),
  * their posted payments' total (less reversals) and the total since their last invoice, summed by
- * the ledger in one read (no payment loaded; with the login and the customer, three statements);
+ * the ledger in one read (with the customer, no payment loaded: two statements with the login);
  * `POST` is a manual ledger balance adjustment (−100000…100000, not 0).
  */
 import { type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
@@ -33,18 +33,17 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const parties = yield* Parties
         const payments = yield* Payments
-        const customer = yield* parties.getCustomer(query.customer_id)
-        // The totals are summed by the ledger in one read; no payment is loaded.
+        // The customer and their totals summed by the ledger in one read; no payment is loaded.
         const totals = yield* payments.paymentTotals({
-          customerId: customer.id,
+          customerId: query.customer_id,
           states: ["posted"],
           sinceLatestDocument: { kinds: ["invoice", "bill"] },
           latestRecord: { dialect: dialectId, kind: kinds.payment }
         })
         const method =
           totals.latestPaymentId === null ? "OTHER" : paymentAttributesOf(totals.latestRecord ?? undefined).type
+        const customer = totals.customer
         return ok({
           id: customer.id,
           customerId: customer.id,

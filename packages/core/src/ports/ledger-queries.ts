@@ -225,7 +225,8 @@ export interface PaymentAnnexRequest {
  * totals, never the payments): the payments of `states` (amount less what was reversed), the part
  * of that total posted at or after the newest of the customer's documents of `sinceLatestDocument`
  * kinds that is not cancelled (every such payment when there is none), and the newest such
- * payment's (highest id) dialect record of `latestRecord`'s kind, keyed by its ledger id.
+ * payment's (highest id) dialect record of `latestRecord`'s kind, keyed by its ledger id — with
+ * the customer's own row, read by the same statement.
  */
 export interface PaymentTotalsQuery {
   readonly customerId: CustomerId
@@ -236,6 +237,8 @@ export interface PaymentTotalsQuery {
 
 /** What `PaymentTotalsQuery` sums (minor units of the customer's currency). */
 export interface PaymentTotals {
+  /** `null`: no such customer (every total is then zero). */
+  readonly customer: Customer | null
   readonly count: number
   /** Amounts less what was reversed. */
   readonly net: bigint

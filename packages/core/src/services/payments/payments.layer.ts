@@ -333,7 +333,15 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
       }, ports)
 
       const paymentTotals = Effect.fn("Payments.paymentTotals")(function* (input: PaymentTotalsQuery) {
-        return yield* query("paymentTotals", Effect.andThen(inScope(input.customerId), store.payments.totals(input)))
+        return yield* query(
+          "paymentTotals",
+          Effect.gen(function* () {
+            yield* inScope(input.customerId)
+            const totals = yield* store.payments.totals(input)
+            const customer = yield* found("customer", input.customerId)(totals.customer)
+            return { ...totals, customer }
+          })
+        )
       }, ports)
 
       const postPayment = Effect.fn("Payments.postPayment")(function* (input: C.PostPaymentInput) {

@@ -188,12 +188,15 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
           }
           const none = yield* s.payments.totals(query)
           expect(none).toEqual({
+            customer: yield* s.customers.get(customer.id),
             count: 0,
             net: 0n,
             netSinceLatestDocument: 0n,
             latestPaymentId: null,
             latestRecord: null
           })
+          const unknown = yield* s.payments.totals({ ...query, customerId: (other.id + 1000) as CustomerId })
+          expect(unknown).toMatchObject({ customer: null, count: 0, net: 0n })
           const pay = (amount: bigint, postedAt: string, overrides: Partial<New<Payment>> = {}) =>
             s.payments.insert(
               newPayment(customer.id, { state: "posted", amount, postedAt: at(postedAt), ...overrides })
@@ -229,6 +232,7 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
             updatedAt: at("2026-03-08T08:00:00.000Z")
           })
           expect(yield* s.payments.totals(query)).toEqual({
+            customer: yield* s.customers.get(customer.id),
             count: 4,
             net: 3750n,
             netSinceLatestDocument: 2750n,
