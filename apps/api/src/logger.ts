@@ -2,7 +2,7 @@
  * Logging through Effect's logger: one JSON object per line on stdout (`Logger.formatJson`, as
  * `Logger.consoleJson` writes it: `message`, `level`, `timestamp`, `annotations` — the request id,
  * method, path, status… —, `spans`, `fiberId`, and `cause` for failures), filtered by `LOG_LEVEL`;
- * the lines of one event-loop turn reach stdout in one write. The layer is part of the
+ * lines reach stdout in batches (at most 25 ms or 16 KB late, and all of them at exit). The layer is part of the
  * server's runtime, so the access log, startup and shutdown messages, and anything the ledger logs
  * all go the same way. Secrets never go here: the `--demo` banner with credentials goes to stderr.
  * Code outside an Effect logs with {@link logFrom}, which runs the log effect on the runtime.
@@ -15,13 +15,15 @@ const effectLevels = { debug: "Debug", info: "Info", warn: "Warn", error: "Error
 /** A logger of structured entries (`Logger.formatStructured`): what tests capture instead of stdout. */
 export type StructuredLogger = Logger.Logger<unknown, unknown>
 
-/** How many bytes of log lines wait at most before they are written (else: at the end of the event-loop turn). */
+/** How many bytes of log lines wait at most before they are written. */
 const maxPendingBytes = 16_384
+/** How long a log line waits at most before it is written. */
+const maxPendingMillis = 25
 
 /**
- * Log lines on their way to stdout, written together: at the end of the current event-loop turn
- * (`setImmediate`), once `maxPendingBytes` wait, and when the process exits — one write (a system
- * call on a pipe or file) per batch instead of one per request (issue 14).
+ * Log lines on their way to stdout, written together: `maxPendingMillis` after the first of a
+ * batch, once `maxPendingBytes` wait, and when the process exits — one write (a system call on a
+ * pipe or file) per batch instead of one per request (issue 14).
  */
 const stdoutLines = (() => {
   let pending: Array<string> = []
@@ -42,7 +44,8 @@ const stdoutLines = (() => {
     if (pendingBytes >= maxPendingBytes) flush()
     else if (!scheduled) {
       scheduled = true
-      setImmediate(flush)
+      // Never keeps the process alive: the exit hook writes what is left.
+      setTimeout(flush, maxPendingMillis).unref()
     }
   }
 })()
