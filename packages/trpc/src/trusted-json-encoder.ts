@@ -43,7 +43,8 @@ const isJsonValue = (value: unknown): boolean => {
 
 /** `out[key] = value`, also for a key named `__proto__` (an own property, as the schema writes it). */
 const setOwn = (out: Record<string, unknown>, key: string, value: unknown) => {
-  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  if (key === "__proto__")
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
   else out[key] = value
 }
 
