@@ -121,25 +121,35 @@ const compileObjects = (ast: SchemaAST.Objects): Convert | null => {
       return out
     }
   }
-  const properties: Array<{ readonly key: string; readonly optional: boolean; readonly convert: Convert }> = []
+  const properties: Array<{
+    readonly key: string
+    readonly optional: boolean
+    readonly convert: Convert
+    /** Not a name `Object.prototype` has (`toString`, `__proto__`…): a defined value read is the object's own. */
+    readonly plain: boolean
+  }> = []
   for (const signature of ast.propertySignatures) {
     if (typeof signature.name !== "string") return null
     const convert = compileNode(signature.type)
     if (convert === null) return null
-    properties.push({ key: signature.name, optional: SchemaAST.isOptional(signature.type), convert })
+    const key = signature.name
+    properties.push({ key, optional: SchemaAST.isOptional(signature.type), convert, plain: !(key in Object.prototype) })
   }
   return (value) => {
     if (!Predicate.isObject(value) || Array.isArray(value)) throw giveUp
     const record = value as Record<string, unknown>
     const out: Record<string, unknown> = {}
-    for (const { key, optional, convert } of properties) {
-      if (!Object.hasOwn(record, key)) {
-        if (optional) continue
-        throw giveUp
-      }
+    for (const { key, optional, convert, plain } of properties) {
       const field = record[key]
-      if (field === undefined) throw giveUp
-      out[key] = convert(field)
+      if (field === undefined || !plain) {
+        if (!Object.hasOwn(record, key)) {
+          if (optional) continue
+          throw giveUp
+        }
+        if (field === undefined) throw giveUp
+      }
+      if (plain) out[key] = convert(field)
+      else setOwn(out, key, convert(field))
     }
     return out
   }
