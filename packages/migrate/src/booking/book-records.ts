@@ -28,6 +28,7 @@ import type {
   BillingEntityRecord,
   CustomerRecord,
   DocumentRecord,
+  MovementAttributes,
   RefundRecord,
   ReinstatementRecord,
   ReversalRecord,
@@ -198,6 +199,39 @@ const bookDocument = Effect.fnUntraced(function* (
 
 // ---------------------------------------------------------------- reversals, refunds, adjustments
 
+/**
+ * What the vendor's dialect shows of a balance movement the record made (`movementAttributes`),
+ * saved (merged) as that dialect's record `<balance entry kind>:<ledger id the entry names>` of the
+ * customer — the key a dialect finds from the balance entry itself (a bulk unit writes entries, so
+ * their ids, only at its end).
+ */
+const saveMovementAttributes = (
+  context: BookingContext,
+  owner: number,
+  attributes: MovementAttributes | undefined,
+  movements: ReadonlyArray<{
+    readonly which: "made" | "voided"
+    readonly entryKind: string
+    readonly ledgerId: number | null
+  }>
+) =>
+  Effect.gen(function* () {
+    if (attributes === undefined) return
+    const dialectRecords = yield* DialectRecords
+    for (const { which, entryKind, ledgerId } of movements) {
+      const data = attributes[which]
+      if (data === undefined || ledgerId === null) continue
+      yield* dialectRecords.saveDialectRecord({
+        dialect: context.vendor,
+        kind: attributes.kind,
+        key: `${entryKind}:${ledgerId}`,
+        customerId: customerId(owner),
+        data: { ...data },
+        merge: true
+      })
+    }
+  })
+
 const bookReversal = Effect.fnUntraced(function* (
   context: BookingContext,
   record: ReversalRecord,
@@ -206,6 +240,9 @@ const bookReversal = Effect.fnUntraced(function* (
   const target = yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `reversal ${record.sourceId}`)
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `reversal ${record.sourceId}`)
   if (before !== null) {
+    yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+      { which: "made", entryKind: "payment-reversed", ledgerId: before.data.ledgerId }
+    ])
     return {
       ledgerKind: before.data.ledgerKind,
       ledgerId: before.data.ledgerId,
@@ -222,6 +259,9 @@ const bookReversal = Effect.fnUntraced(function* (
     reason: clip(record.reason, 500)
   })
   const reversal = detail.reversals.at(-1)
+  yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+    { which: "made", entryKind: "payment-reversed", ledgerId: reversal?.id ?? null }
+  ])
   return {
     ledgerKind: "reversal",
     ledgerId: reversal?.id ?? null,
@@ -244,6 +284,9 @@ const bookReinstatement = Effect.fnUntraced(function* (
       ? null
       : yield* ledgerIdOf(context, `reversal/${record.reversalSourceId}`, `reinstatement ${record.sourceId}`)
   if (before !== null) {
+    yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+      { which: "made", entryKind: "payment-reinstated", ledgerId: before.data.ledgerId }
+    ])
     return {
       ledgerKind: before.data.ledgerKind,
       ledgerId: before.data.ledgerId,
@@ -263,6 +306,9 @@ const bookReinstatement = Effect.fnUntraced(function* (
       .filter((item) => item.reinstatedAt !== null)
       .sort((a, b) => (b.reinstatedAt?.getTime() ?? 0) - (a.reinstatedAt?.getTime() ?? 0) || b.id - a.id)[0]?.id ??
     null
+  yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+    { which: "made", entryKind: "payment-reinstated", ledgerId: undone }
+  ])
   return {
     ledgerKind: "reversal",
     ledgerId: undone,
@@ -294,6 +340,12 @@ const advanceRefund = Effect.fnUntraced(function* (id: number, from: RefundState
   return null
 })
 
+const refundMovements = (ledgerId: number | null) =>
+  [
+    { which: "made", entryKind: "refund", ledgerId },
+    { which: "voided", entryKind: "refund-voided", ledgerId }
+  ] as const
+
 const bookRefund = Effect.fnUntraced(function* (
   context: BookingContext,
   record: RefundRecord,
@@ -304,6 +356,7 @@ const bookRefund = Effect.fnUntraced(function* (
   if (before !== null && before.data.ledgerId !== null) {
     const current = yield* refunds.getRefund(refundId(before.data.ledgerId))
     const refused = yield* advanceRefund(current.id, current.state, record.state)
+    yield* saveMovementAttributes(context, owner, record.movementAttributes, refundMovements(before.data.ledgerId))
     return {
       ledgerKind: "refund",
       ledgerId: current.id,
@@ -339,6 +392,8 @@ const bookRefund = Effect.fnUntraced(function* (
     if (refused !== null) notes.push(refused)
   }
   const first = booked[0]
+  // A refund the ledger split over several payments: the vendor's one row is the last of them.
+  yield* saveMovementAttributes(context, owner, record.movementAttributes, refundMovements(booked.at(-1)?.id ?? null))
   return {
     ledgerKind: "refund",
     ledgerId: first?.id ?? null,
@@ -356,6 +411,9 @@ const bookAdjustment = Effect.fnUntraced(function* (
 ) {
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `adjustment ${record.sourceId}`)
   if (before !== null) {
+    yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+      { which: "made", entryKind: "adjustment", ledgerId: before.data.ledgerId }
+    ])
     return {
       ledgerKind: before.data.ledgerKind,
       ledgerId: before.data.ledgerId,
@@ -371,6 +429,9 @@ const bookAdjustment = Effect.fnUntraced(function* (
     description:
       (record.description ?? `${context.vendorTitle} adjustment ${record.sourceId}`).slice(0, 500) || "adjustment"
   })
+  yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+    { which: "made", entryKind: "adjustment", ledgerId: entry.id }
+  ])
   return {
     ledgerKind: "adjustment",
     ledgerId: entry.id,
