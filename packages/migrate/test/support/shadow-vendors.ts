@@ -11,6 +11,7 @@
  */
 import { type ExactJson, isJsonObject } from "../../src/http/exact-json.ts"
 import { SourceHttp } from "../../src/http/source-http.ts"
+import type { Difference } from "../../src/shadow/json-compare.ts"
 import { migratedIdMapping } from "../../src/shadow/migrated-id-mapping.ts"
 import type { ShadowIdTable } from "../../src/shadow/shadow-id-table.ts"
 import { type ShadowProxy, startShadowProxy } from "../../src/shadow/shadow-proxy.ts"
@@ -265,7 +266,8 @@ export const startMigratedShadow = async (
   client: ShadowVendor,
   source: SourceServer,
   ledgerUrl: string,
-  table: ShadowIdTable
+  table: ShadowIdTable,
+  onCompared?: (endpoint: string, differences: ReadonlyArray<Difference>) => void
 ): Promise<{ readonly target: SourceServer; readonly proxy: ShadowProxy }> => {
   const target = await startSourceServer({ databaseUrl: ledgerUrl })
   const proxy = await startShadowProxy({
@@ -278,7 +280,8 @@ export const startMigratedShadow = async (
       maxAttempts: 2
     }),
     idMapping: migratedIdMapping(vendors[client.vendor].shadow, table),
-    maxDifferences: 500
+    maxDifferences: 500,
+    ...(onCompared === undefined ? {} : { onCompared })
   })
   return { target, proxy }
 }
