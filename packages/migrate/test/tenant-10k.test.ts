@@ -174,10 +174,7 @@ const knownLosses: Readonly<Record<VendorId, (endpoint: string, differences: Rea
   // A reversal row names its payment by the payment's number; a migrated payment has the ledger's number.
   logisense: (_endpoint, differences) =>
     differences.every((difference) => /(^|\.)reversePaymentName$/u.test(difference.path)),
-  // Elevate's payment API does not show when its invoices were issued, so not which payments came after the last.
-  elevate: (endpoint, differences) =>
-    endpoint === "GET customer-balances" &&
-    differences.every((difference) => difference.path === "totalPaymentsSinceLastInvoice"),
+  elevate: () => false,
   silver: () => false
 }
 

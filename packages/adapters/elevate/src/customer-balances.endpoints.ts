@@ -1,14 +1,25 @@
 /**
  * Elevate's `customer-balances` resource: `GET` reads a customer's balance (negative = owes),
- * their posted payments' total (less reversals) and the total since their last invoice, a
- * whole-history read; `POST` is a manual ledger balance adjustment
+ * their posted payments' total (less reversals) and the total since their last invoice (for a
+ * customer migrated from Elevate, until its next invoice: Elevate's figure plus what was posted
+ * since), a whole-history read; `POST` is a manual ledger balance adjustment
  * (−100000…100000, not 0).
  */
 import { allPages, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
 import { Balances, Documents, Parties, type Payment, Payments, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { BalanceAdjustment, CreateBalanceAdjustment, CustomerBalance, CustomerBalanceQuery } from "./elevate.schemas.ts"
-import { currencyIdOf, formatAmount, isZeroDecimal, paymentMethodOf, splitSign } from "./elevate.transformers.ts"
+import {
+  currencyIdOf,
+  dialectId,
+  formatAmount,
+  isZeroDecimal,
+  kinds,
+  migratedSinceLastInvoice,
+  paymentMethodOf,
+  recordOf,
+  splitSign
+} from "./elevate.transformers.ts"
 
 const suite = "elevate.test.ts"
 
@@ -56,11 +67,19 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
         )
         const net = (payment: Payment) => payment.amount - payment.reversedAmount
         const total = payments.reduce((sum, payment) => sum + net(payment), 0n)
-        const sinceLastInvoice = payments
-          .filter(
-            (payment) => lastInvoiceAt === null || (payment.postedAt !== null && payment.postedAt >= lastInvoiceAt)
-          )
-          .reduce((sum, payment) => sum + net(payment), 0n)
+        const postedSince = (instant: Date | null) =>
+          payments
+            .filter((payment) => instant === null || (payment.postedAt !== null && payment.postedAt >= instant))
+            .reduce((sum, payment) => sum + net(payment), 0n)
+        // A customer migrated from Elevate: what Elevate showed, plus what was posted since, until an invoice is issued.
+        const migrated =
+          customer.externalRef?.system === dialectId
+            ? migratedSinceLastInvoice((yield* recordOf(kinds.balance, String(customer.id)))?.data, customer.currency)
+            : null
+        const sinceLastInvoice =
+          migrated !== null && (lastInvoiceAt === null || lastInvoiceAt < migrated.since)
+            ? migrated.amount + postedSince(migrated.since)
+            : postedSince(lastInvoiceAt)
         const latest = payments.at(-1)
         const method = latest === undefined ? "OTHER" : yield* paymentMethodOf(latest.id)
         return ok({

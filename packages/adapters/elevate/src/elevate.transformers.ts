@@ -160,6 +160,21 @@ export const migratedBalanceOf = (
   return Result.isSuccess(parsed) ? parsed.success : undefined
 }
 
+/**
+ * `totalPaymentsSinceLastInvoice` as Elevate showed it for a customer migrated from it, and when it was
+ * booked (its `migrated-balance` record); null when the record holds none.
+ */
+export const migratedSinceLastInvoice = (
+  data: Readonly<Record<string, unknown>> | undefined,
+  currency: CurrencyCode
+): { readonly amount: bigint; readonly since: Date } | null => {
+  const value = data?.totalPaymentsSinceLastInvoice
+  const since = typeof data?.since === "string" ? new Date(data.since) : null
+  if (typeof value !== "string" || since === null || Number.isNaN(since.getTime())) return null
+  const parsed = parseMinorUnits(value, currency)
+  return Result.isSuccess(parsed) ? { amount: parsed.success, since } : null
+}
+
 /** The key of a movement's `migrated-movement` record: the entry's kind and the ledger id it names. */
 export const movementRecordKey = (
   entry: Pick<BalanceEntry, "id" | "kind" | "refundId" | "reversalId">
@@ -233,7 +248,12 @@ export const kinds = {
    * Written by `pnpm migrate`, keyed `<balance entry kind>:<the ledger id the entry names>`: what
    * Elevate showed of a balance movement migrated from it (`resultingCustomerBalance`).
    */
-  movement: "migrated-movement"
+  movement: "migrated-movement",
+  /**
+   * Written by `pnpm migrate`, keyed by the customer's ledger id: `totalPaymentsSinceLastInvoice` as
+   * Elevate showed it, and `since`, when it was booked.
+   */
+  balance: "migrated-balance"
 } as const
 
 /**

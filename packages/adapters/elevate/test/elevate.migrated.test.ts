@@ -2,12 +2,14 @@
  * Rows migrated from Elevate (`pnpm migrate`): a payment booked under the external ref `elevate` and
  * a balance movement of it, with the `resultingCustomerBalance` Elevate showed kept in their records
  * (the payment's `customer-payment` record, the movement's `migrated-movement` one), show Elevate's
- * balance after them — in the list and by id — while rows made in Paybridge show the ledger's.
+ * balance after them — in the list and by id — while rows made in Paybridge show the ledger's; its
+ * customer balance shows what Elevate said was paid since its last invoice plus what Paybridge posted
+ * since, until an invoice is issued.
  */
 import { type CustomerId, DialectRecords, Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach, expect, it } from "vitest"
-import { authorize, type ElevateSeed, money, newTestbed, plain, seed } from "./elevate-fixtures.ts"
+import { authorize, type ElevateSeed, issue, money, newTestbed, plain, seed } from "./elevate-fixtures.ts"
 
 let testbed: Awaited<ReturnType<typeof newTestbed>>
 let elevate: ElevateSeed
@@ -49,6 +51,14 @@ const migrate = () =>
         key: `payment-reversed:${reversed.reversals.at(-1)?.id}`,
         customerId: customer.id,
         data: { resultingCustomerBalance: "-50.50" }
+      })
+      // Booked last: Elevate's customer balance, with what it showed paid since its last invoice.
+      yield* records.saveDialectRecord({
+        dialect: "elevate",
+        kind: "migrated-balance",
+        key: String(customer.id),
+        customerId: customer.id,
+        data: { totalPaymentsSinceLastInvoice: "5.00", since: new Date().toISOString() }
       })
       return customer.id
     })
@@ -128,4 +138,31 @@ it("shows the ledger's balance for a payment made in Paybridge even when its rec
     })
   )
   expect(await list(customerId)).toEqual([["PAYMENT", 12, 12]])
+})
+
+it("counts Elevate's payments since its last invoice for a migrated customer until an invoice is issued in Paybridge", async () => {
+  const customerId = await migrate()
+  const sinceLastInvoice = async () => {
+    const response = await testbed.request(
+      authorize({ method: "GET", path: "/customer-balances", query: { customer_id: String(customerId) } }, elevate)
+    )
+    expect(response.status, response.text).toBe(200)
+    return (plain(response) as Record<string, unknown>).totalPaymentsSinceLastInvoice
+  }
+  const pay = async (amount: string) => {
+    const response = await testbed.request(
+      authorize(
+        { method: "POST", path: "/customer-payments", body: { customerId, amountInMajorCurrency: money(amount) } },
+        elevate
+      )
+    )
+    expect(response.status, response.text).toBe(201)
+  }
+  expect(await sinceLastInvoice()).toBe(5)
+  await pay("10.00")
+  expect(await sinceLastInvoice()).toBe(15)
+  await issue(testbed, customerId, "40.00")
+  expect(await sinceLastInvoice()).toBe(0)
+  await pay("7.00")
+  expect(await sinceLastInvoice()).toBe(7)
 })

@@ -448,6 +448,15 @@ const bookAdjustment = Effect.fnUntraced(function* (
  */
 const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record: BalanceRecord) {
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
+  if (record.customerAttributes !== undefined) {
+    yield* (yield* DialectRecords).saveDialectRecord({
+      dialect: context.vendor,
+      kind: record.customerAttributes.kind,
+      key: String(owner),
+      customerId: customerId(owner),
+      data: { ...record.customerAttributes.data, since: new Date().toISOString() }
+    })
+  }
   const customer = yield* (yield* Parties).getCustomer(customerId(owner))
   const delta = minorUnits(record.balance, customer.currency) - customer.balance
   if (delta === 0n)

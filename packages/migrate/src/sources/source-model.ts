@@ -210,6 +210,13 @@ export interface BalanceRecord extends RecordBase {
   /** Positive = the customer is in credit, negative = owes (Elevate's and the ledger's sign). */
   readonly balance: Amount
   readonly currency: CurrencyCode | null
+  /**
+   * What the vendor shows of the customer's balance that its dialect keeps and the ledger computes its
+   * own way (Elevate's `totalPaymentsSinceLastInvoice`: when its invoices were issued is not shown),
+   * saved as that dialect's record of kind `kind` under the customer's ledger id, with `since`: the
+   * instant it was booked (the dialect adds what the ledger books after it).
+   */
+  readonly customerAttributes?: { readonly kind: string; readonly data: Readonly<Record<string, unknown>> }
 }
 
 export type SourceRecord =

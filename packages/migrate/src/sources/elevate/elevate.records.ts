@@ -48,6 +48,8 @@ type Row = { readonly [key: string]: ExactJson }
  */
 const paymentRecordKind = "customer-payment"
 const movementRecordKind = "migrated-movement"
+/** Likewise `customer-balances`' `totalPaymentsSinceLastInvoice` (when Elevate issued its last invoice is not shown). */
+const balanceRecordKind = "migrated-balance"
 
 /** A row's resulting balance as the dialect keeps it: exact decimal text, or null when the row shows none. */
 const resultingBalanceOf = (row: Row, what: string) => ({
@@ -161,7 +163,16 @@ export const elevateBalanceRecord = (balance: Row): BalanceRecord => {
     notes: [],
     raw: balance,
     balance: amountOf(balance.balance, `customer ${customer} balance`),
-    currency: elevateCurrency(balance.currencyId)
+    currency: elevateCurrency(balance.currencyId),
+    customerAttributes: {
+      kind: balanceRecordKind,
+      data: {
+        totalPaymentsSinceLastInvoice: optionalAmountOf(
+          balance.totalPaymentsSinceLastInvoice,
+          `customer ${customer} totalPaymentsSinceLastInvoice`
+        )
+      }
+    }
   }
 }
 
