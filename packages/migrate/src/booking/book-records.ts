@@ -4,7 +4,8 @@
  * vendor dialect's own record); a customer → `createCustomer` (or `updateCustomer` when it
  * changed); a document → `issueDocument` under its billing entity (not booked when the vendor shows
  * no total); a payment → `book-payments.ts`; a reversal → `reversePayment`; a reinstatement →
- * `reinstateReversal`; a refund → `refundPayment` (or `refundCustomerCredit` when the vendor names no payment) and the
+ * `reinstateReversal`; a refund → `refundPayment` (when the vendor names no payment, of the oldest payment that
+ * can take it whole, else `refundCustomerCredit`) and the
  * transitions to its state; an adjustment → `adjustBalance`; a balance snapshot → nothing
  * (reconciliation only). A changed record changes only what the ledger allows (names, references,
  * forward state transitions); anything else — an amount of posted money, a state the lifecycle
@@ -17,6 +18,7 @@ import {
   Documents,
   formatMinorUnits,
   Parties,
+  type PaymentPage,
   Payments,
   type RefundState,
   Refunds
@@ -346,6 +348,33 @@ const refundMovements = (ledgerId: number | null) =>
     { which: "voided", entryKind: "refund-voided", ledgerId }
   ] as const
 
+/**
+ * The payment a refund the vendor shows without its payment is booked from: the customer's oldest
+ * posted payment with enough left to take it whole, so the vendor's one refund stays one refund (the
+ * ledger's `refundCustomerCredit`, oldest credit first, may split it over several payments, and the
+ * vendor's list would then show more rows); null when no payment can (then the ledger chooses).
+ */
+const wholeRefundSource = Effect.fnUntraced(function* (owner: number, amount: string) {
+  const payments = yield* Payments
+  let cursor: string | null = null
+  do {
+    const page: PaymentPage = yield* payments.listPayments({
+      customerId: customerId(owner),
+      states: ["posted"],
+      order: "id",
+      cursor,
+      limit: 500
+    })
+    for (const payment of page.items) {
+      if (payment.amount - payment.reversedAmount - payment.refundedAmount >= minorUnits(amount, payment.currency)) {
+        return payment.id
+      }
+    }
+    cursor = page.nextCursor
+  } while (cursor !== null)
+  return null
+})
+
 const bookRefund = Effect.fnUntraced(function* (
   context: BookingContext,
   record: RefundRecord,
@@ -367,7 +396,7 @@ const bookRefund = Effect.fnUntraced(function* (
   }
   const target =
     record.paymentSourceId === null
-      ? null
+      ? yield* wholeRefundSource(owner, record.amount)
       : yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `refund ${record.sourceId}`)
   const document =
     record.documentSourceId === null ? null : yield* optionalLedgerIdOf(context, `document/${record.documentSourceId}`)
