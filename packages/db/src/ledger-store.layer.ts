@@ -117,14 +117,16 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     // One statement: the customer locked (PostgreSQL `FOR UPDATE`), the presets named, and when asked
     // whether it has unpaid documents — on PostgreSQL checked after the row lock is taken, in a fresh
     // snapshot (a VOLATILE function, migration 20261205500000); SQLite's write lock is held from the
-    // transaction's start.
+    // transaction's start —, and the dialect records and billing entity a caller names.
     lockCustomerWith: (customer, presetIds, options) =>
       Effect.flatMap(inTransaction, (locked) =>
         use("lockCustomer", (em) =>
           readLockedCustomer(em, customer, presetIds, {
             lock: locked && isPostgres,
             postgres: isPostgres,
-            unpaidDocuments: options?.unpaidDocuments === true
+            unpaidDocuments: options?.unpaidDocuments === true,
+            records: options?.records,
+            billingEntity: options?.billingEntity
           })
         )
       ),

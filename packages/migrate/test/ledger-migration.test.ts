@@ -2,7 +2,8 @@
  * Migration A → B per vendor (issue 16 "Tests"): the source A is a Paybridge server serving the
  * vendor's dialect, seeded with a generated tenant, behind the fault-injecting proxy; B is a fresh
  * ledger (SQLite file). Every payment the vendor shows is in B under its external ref with the
- * amount and state the vendor shows, to the minor unit; a second run books nothing; a run
+ * amount and state the vendor shows, to the minor unit; every customer's balance in B is A's minus
+ * exactly what the vendor's API does not show of it (`support/balance-view.ts`); a second run books nothing; a run
  * interrupted mid-way and resumed ends exactly like the uninterrupted one.
  */
 import { mkdtemp, rm } from "node:fs/promises"
@@ -17,6 +18,7 @@ import { reconcile, reconciliationMarkdown } from "../src/booking/reconciliation
 import type { RunSummary } from "../src/checkpoint/checkpoint.ts"
 import type { VendorId } from "../src/sources/source-model.ts"
 import type { Credentials } from "../src/sources/vendor-auth.ts"
+import { type BalanceParts, balanceNotShown, readBalanceParts, sourceKeysOf } from "./support/balance-view.ts"
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy.ts"
 import { type LedgerTruth, readLedgerTruth } from "./support/ledger-truth.ts"
 import { migrateInto } from "./support/migrate-into.ts"
@@ -27,6 +29,7 @@ import { scenarios, seedTenant } from "./support/tenant-generator.ts"
 let server: SourceServer
 let proxy: FaultProxy
 let truth: LedgerTruth
+let balanceParts: ReadonlyMap<number, BalanceParts>
 let dir: string
 
 beforeAll(async () => {
@@ -37,6 +40,7 @@ beforeAll(async () => {
     paymentsPerCustomer: scenarios.length + 2
   })
   truth = await readLedgerTruth(server.client)
+  balanceParts = await readBalanceParts(server.client, truth)
   proxy = await startFaultProxy({
     target: server.url,
     seed: 11,
@@ -193,6 +197,21 @@ const paymentsIn = async (ledger: Ledger, vendor: VendorId) =>
     })
   )
 
+/** Every migrated customer's balance in B: source id → minor units. */
+const balancesIn = (ledger: Ledger, vendor: VendorId) =>
+  ledger.run(
+    Effect.gen(function* () {
+      const parties = yield* Parties
+      const balances = new Map<string, bigint>()
+      for (const record of yield* listMigrated(vendor)) {
+        if (record.data.ledgerKind !== "customer" || record.data.ledgerId === null) continue
+        const customer = yield* parties.getCustomer(record.data.ledgerId as never)
+        balances.set(record.key.slice("customer/".length), customer.balance)
+      }
+      return balances
+    })
+  )
+
 describe.each(cases)("$vendor → ledger", (vendorCase) => {
   let ledger: Ledger
   let first: Awaited<ReturnType<typeof migrateInto>>
@@ -268,6 +287,22 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     const markdown = reconciliationMarkdown(report)
     expect(markdown).toContain("everything matches")
     expect(markdown).toContain(`| ${report.customers[0]?.customerSourceId} |`)
+  })
+
+  test("every customer's balance in B is A's minus exactly what the vendor's API does not show, to the minor unit", async () => {
+    const balances = await balancesIn(ledger, vendorCase.vendor)
+    const differences: Array<string> = []
+    for (const customer of truth.customers) {
+      const inB = sourceKeysOf(customer)
+        .map((key) => balances.get(key))
+        .find((balance) => balance !== undefined)
+      const parts = balanceParts.get(customer.id)
+      if (parts === undefined) throw new Error(`no balance chain read for customer ${customer.id}`)
+      const expected = BigInt(customer.balance) - balanceNotShown[vendorCase.vendor](parts)
+      if (inB !== expected)
+        differences.push(`customer ${customer.id}: A ${customer.balance}, expected ${expected}, B ${inB}`)
+    }
+    expect(differences).toEqual([])
   })
 
   test("a second run books nothing", async () => {

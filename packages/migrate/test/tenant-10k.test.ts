@@ -6,13 +6,14 @@
  * ledger, booked on the bulk path) in a run killed mid-way (stopped after a few batches, as Ctrl-C
  * does) and resumed; every payment the vendor shows is in B with the state and amounts the vendor
  * shows of A's, to the minor unit, refunds per customer where the vendor names no payment; every
- * customer's balance in B equals A's where the vendor shows it (`balanceShown`); the reconciliation
- * finds no difference but refund counts split by the ledger; a second run books nothing. Then B's
- * server serves the vendor's dialect and the shadow proxy stands in front of A and B (ids mapped
- * through the migration's records): a sample of the vendor's usual reads over the migrated data —
- * a few hundred payments by the ids their clients stored, spread over customers, states and
- * currencies, per-customer lists and their pages, filters (`support/shadow-vendors.ts`) — matches
- * 100 %, and a difference planted in B is reported with its endpoint, field and both values.
+ * customer's balance in B equals A's minus exactly what the vendor's API does not show of it
+ * (`support/balance-view.ts`: nothing for Elevate); the reconciliation finds no difference; a second
+ * run books nothing. Then B's server serves the vendor's dialect and the shadow proxy stands in front
+ * of A and B (ids mapped through the migration's records): a sample of the vendor's usual reads over
+ * the migrated data — a few hundred payments by the ids their clients stored, spread over customers,
+ * states and currencies, per-customer lists and their pages, filters (`support/shadow-vendors.ts`) —
+ * matches 100 % but for the losses listed (`knownLosses`), and a difference planted in B is reported
+ * with its endpoint, field and both values.
  * Silver renders two decimals only (README "Known limits"): it is read through a key scoped to
  * the 0- and 2-decimal customers, as the reader tests do.
  */
@@ -29,6 +30,7 @@ import { loadShadowIdTable } from "../src/booking/shadow-id-table.load.ts"
 import type { Difference } from "../src/shadow/json-compare.ts"
 import { writeReadinessReport } from "../src/shadow/readiness-report.ts"
 import type { VendorId } from "../src/sources/source-model.ts"
+import { type BalanceParts, balanceNotShown, readBalanceParts, sourceKeysOf } from "./support/balance-view.ts"
 import { seedTenantDirect } from "./support/direct-seeding.ts"
 import { type LedgerCustomer, type LedgerPayment, type LedgerTruth, readLedgerTruth } from "./support/ledger-truth.ts"
 import { type Migration, migrateInto } from "./support/migrate-into.ts"
@@ -46,6 +48,7 @@ import { vendorRules } from "./support/vendor-views.ts"
 
 let server: SourceServer
 let truth: LedgerTruth
+let balanceParts: ReadonlyMap<number, BalanceParts>
 let silverKey: string
 let dir: string
 let seedSeconds = 0
@@ -64,6 +67,7 @@ beforeAll(async () => {
     }
   })
   truth = await readLedgerTruth(server.client)
+  balanceParts = await readBalanceParts(server.client, truth)
   const user = await server.client.access.createUser.mutate({
     email: "silver-10k@source.test",
     name: "Silver reader",
@@ -125,14 +129,6 @@ const ledgerB = (ledger: Ledger, vendor: VendorId) =>
       return { payments: paymentsById, balances }
     })
   )
-
-/**
- * Vendors whose API shows what a customer's balance is (Elevate: `customer-balances`, booked as a
- * balance brought forward). The others show payments, reversals and refunds but not every document
- * total and adjustment that moved A's balance, so B's balance is compared through the
- * reconciliation's per-customer counts and sums instead.
- */
-const balanceShown: ReadonlyArray<VendorId> = ["elevate"]
 
 const vendorsUnderTest: ReadonlyArray<VendorId> = ["billing-platform-uk", "crm-com", "logisense", "elevate", "silver"]
 
@@ -229,11 +225,8 @@ describe.each(vendorsUnderTest)("%s: 10,000 payments A → B", (vendor) => {
     expect(first.summary.duplicates).toBe(0)
     expect([...interrupted.sink.refusals(), ...first.sink.refusals()]).toEqual([])
     const report = await ledger.run(reconcile(vendor, first.summary.id, first.sink.refusals()))
-    // Refunds the vendor shows without their payment are booked from the customer's credit, which the
-    // ledger may split over several payments: their count can differ, never their sum (README, What is still missing).
-    const splitRefunds = (difference: { readonly field: string }) =>
-      rules.refundsPerCustomer && difference.field === "refunds"
-    expect(report.differences.filter((difference) => !splitRefunds(difference))).toEqual([])
+    expect(report.differences).toEqual([])
+    expect(report.matched).toBe(true)
   })
 
   test("every payment's amount and state, and every customer's balance, equal A's to the minor unit", async () => {
@@ -264,13 +257,26 @@ describe.each(vendorsUnderTest)("%s: 10,000 payments A → B", (vendor) => {
     }
     expect(differences.slice(0, 20)).toEqual([])
     expect(refundedB).toEqual(refundedA)
-    if (!balanceShown.includes(vendor)) return
+    // B's balance is A's minus exactly what the vendor's API does not show of it (nothing for Elevate).
     const balanceDifferences: Array<string> = []
+    let notShown = 0n
     for (const customer of shown.customers) {
-      const inB = b.balances.get(vendor === "crm-com" ? customer.number : String(customer.id))
-      if (inB === undefined || inB !== BigInt(customer.balance))
-        balanceDifferences.push(`customer ${customer.id} (${customer.currency}): A ${customer.balance}, B ${inB}`)
+      const inB = sourceKeysOf(customer)
+        .map((key) => b.balances.get(key))
+        .find((balance) => balance !== undefined)
+      const parts = balanceParts.get(customer.id)
+      if (parts === undefined) throw new Error(`no balance chain read for customer ${customer.id}`)
+      const missing = balanceNotShown[vendor](parts)
+      notShown += missing < 0n ? -missing : missing
+      const expected = BigInt(customer.balance) - missing
+      if (inB !== expected)
+        balanceDifferences.push(
+          `customer ${customer.id} (${customer.currency}): A ${customer.balance}, expected ${expected}, B ${inB}`
+        )
     }
+    process.stdout.write(
+      `${vendor}: ${shown.customers.length - balanceDifferences.length}/${shown.customers.length} balances as expected; what the vendor does not show: ${notShown} minor units (Σ |per customer|)\n`
+    )
     expect(balanceDifferences).toEqual([])
   })
 

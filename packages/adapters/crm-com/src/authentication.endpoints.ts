@@ -5,10 +5,10 @@
  * login answers a session token that expires two hours after issue (see `crm-com.auth.ts`); a
  * `unit` that does not exist is refused at login, in CRM.COM's envelope, and no token is issued.
  */
-import { type Endpoint, endpoint, loginAccountField, publicEndpoint } from "@paybridge/adapter-kit"
-import { Authenticator } from "@paybridge/core"
+import { type DialectRequest, type Endpoint, endpoint, loginAccountField, publicEndpoint } from "@paybridge/adapter-kit"
+import { Authenticator, type LedgerError, type SessionGrant } from "@paybridge/core"
 import { Effect } from "effect"
-import { existingUnit, issueToken, releaseToken, webApiKeyOf } from "./crm-com.auth.ts"
+import { existingUnit, issueToken, type RememberedUnit, releaseToken, webApiKeyOf } from "./crm-com.auth.ts"
 import { LoginBody, ReleaseBody, ReleaseResponse, TokenResponse, WebApiKeyBody } from "./crm-com.schemas.ts"
 import { okEnvelope } from "./crm-com.transformers.ts"
 
@@ -17,6 +17,14 @@ const suite = "crm-com.test.ts"
 /** A login's `unit` must exist (by name, alternative code or id); refused at login, before a token is issued. */
 const unitOfLogin = (unit: string) =>
   existingUnit(unit, `the unit "${unit}" does not exist; log in with an existing unit's name, alternative code or id`)
+
+/** A login's unit checked as the user who logs in (`runAs`), remembered by the name given and the unit's id. */
+const rememberedAs = (
+  unit: string,
+  grant: SessionGrant,
+  runAs: DialectRequest<unknown, unknown, unknown>["runAs"]
+): Effect.Effect<RememberedUnit, LedgerError> =>
+  Effect.map(runAs(grant.principal, unitOfLogin(unit)), (found) => ({ name: unit, id: found.id }))
 
 /** The `authentication` methods, in the registry order of the compatibility report. */
 export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
@@ -38,8 +46,8 @@ export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ body, sessions, runAs }) =>
       Effect.gen(function* () {
         const grant = yield* Authenticator.use((auth) => auth.sessionForPassword(body.username, body.password))
-        if (body.unit !== undefined) yield* runAs(grant.principal, unitOfLogin(body.unit))
-        return okEnvelope({ token: yield* issueToken(sessions, grant, body.unit) })
+        const unit = body.unit === undefined ? undefined : yield* rememberedAs(body.unit, grant, runAs)
+        return okEnvelope({ token: yield* issueToken(sessions, grant, unit) })
       })
   }),
   endpoint({
@@ -72,8 +80,8 @@ export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
       Effect.gen(function* () {
         const key = yield* webApiKeyOf(header("authorization"))
         const grant = yield* Authenticator.use((auth) => auth.sessionForApiKey(key))
-        if (body?.unit !== undefined) yield* runAs(grant.principal, unitOfLogin(body.unit))
-        return okEnvelope({ token: yield* issueToken(sessions, grant, body?.unit) })
+        const unit = body?.unit === undefined ? undefined : yield* rememberedAs(body.unit, grant, runAs)
+        return okEnvelope({ token: yield* issueToken(sessions, grant, unit) })
       })
   })
 ]

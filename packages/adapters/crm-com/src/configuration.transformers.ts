@@ -113,7 +113,8 @@ export const resolvePreset = (
     return found
   })
 
-const namedOf = (key: string, data: Readonly<Record<string, unknown>>): UnitEntity => {
+/** A configured entity from its record's key and data. */
+export const namedOf = (key: string, data: Readonly<Record<string, unknown>>): UnitEntity => {
   const text = (name: string) => (typeof data[name] === "string" ? (data[name] as string) : null)
   return {
     id: key,

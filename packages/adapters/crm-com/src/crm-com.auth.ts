@@ -3,13 +3,20 @@
  * for POST) checked against the kit's session store, tokens that live two hours after issue, used
  * or not (CRM.COM R12+), the web API key read from the HTTP Basic user name (empty password), and
  * the business unit a login names (`unit`), checked at login, remembered per token and resolved on each write
- * that needs it. The login endpoints themselves are in `authentication.endpoints.ts`.
+ * that needs it (a create checks it with the ledger's customer lock: `unitCheckWithLock`). The login
+ * endpoints themselves are in `authentication.endpoints.ts`.
  */
-import { type SessionStore, tokenParameter } from "@paybridge/adapter-kit"
-import { type SessionGrant, Unauthorized, validationFailed } from "@paybridge/core"
+import { isRetiredPreset, type SessionStore, tokenParameter } from "@paybridge/adapter-kit"
+import {
+  type CreatePaymentOptions,
+  type SessionGrant,
+  Unauthorized,
+  type ValidationFailed,
+  validationFailed
+} from "@paybridge/core"
 import { Effect } from "effect"
-import { namedRecords, retiredRefusal } from "./configuration.transformers.ts"
-import type { Program, UnitEntity } from "./crm-com.transformers.ts"
+import { namedOf, namedRecords, retiredRefusal } from "./configuration.transformers.ts"
+import { dialectId, type NamedEntity, type Program, recordKinds, type UnitEntity } from "./crm-com.transformers.ts"
 
 /** Two hours from issue, used or not (CRM.COM R12+). */
 export const tokenLifetimeSeconds = 2 * 60 * 60
@@ -46,11 +53,17 @@ export const webApiKeyOf = (authorizationHeader: string | undefined): Effect.Eff
 // ---------------------------------------------------------------------------------------------
 // Sessions and their units
 
-const sessionUnits = new WeakMap<SessionStore, Map<string, string>>()
+/** The unit a token was issued for: the name, alternative code or id its login gave, and the unit's id then. */
+export interface RememberedUnit {
+  readonly name: string
+  readonly id: string
+}
+
+const sessionUnits = new WeakMap<SessionStore, Map<string, RememberedUnit>>()
 const maxRememberedUnits = 100_000
 
-/** Remembers the unit a token was issued for (`unit` of the login). */
-export const rememberSessionUnit = (sessions: SessionStore, token: string, unit: string) => {
+/** Remembers the unit a token was issued for (`unit` of the login, as the login resolved it). */
+export const rememberSessionUnit = (sessions: SessionStore, token: string, unit: RememberedUnit) => {
   let units = sessionUnits.get(sessions)
   if (units === undefined) {
     units = new Map()
@@ -69,7 +82,7 @@ export const forgetSessionUnit = (sessions: SessionStore, token: string) => {
 }
 
 /** Issues a token for a login's grant and remembers the unit the login named, if any. */
-export const issueToken = (sessions: SessionStore, grant: SessionGrant, unit: string | undefined) =>
+export const issueToken = (sessions: SessionStore, grant: SessionGrant, unit: RememberedUnit | undefined) =>
   Effect.map(sessions.issue(grant), (issued) => {
     if (unit !== undefined) rememberSessionUnit(sessions, issued.token, unit)
     return issued.token
@@ -85,13 +98,19 @@ export const releaseToken = (sessions: SessionStore, token: string) =>
  */
 export const existingUnit = (name: string, message: string): Program<UnitEntity> =>
   Effect.gen(function* () {
-    const found = (yield* namedRecords("unit")).find(
-      ({ entity: unit }) => unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
-    )
+    const found = (yield* namedRecords("unit")).find(({ entity: unit }) => answersTo(unit, name))
     if (found === undefined) return yield* validationFailed(["unit"], message)
     if (found.retired) return yield* retiredRefusal("unit", "unit", found.entity.name)
     return found.entity
   })
+
+/** Whether a unit answers to a login's `unit` (its name, alternative code or id). */
+const answersTo = (unit: NamedEntity, name: string) =>
+  unit.name === name || unit.alternative_code === name || unit.id === name.toUpperCase()
+
+/** The unit the request's session logged in with, as its login resolved it, or `null` when it named none. */
+export const rememberedUnit = (sessions: SessionStore, token: string | undefined): RememberedUnit | null =>
+  (token === undefined ? undefined : sessionUnits.get(sessions)?.get(token)) ?? null
 
 /**
  * The unit the request's session logged in with (by name, alternative code or id), or `null`
@@ -99,7 +118,26 @@ export const existingUnit = (name: string, message: string): Program<UnitEntity>
  */
 export const sessionUnit = (sessions: SessionStore, token: string | undefined): Program<UnitEntity | null> =>
   Effect.gen(function* () {
-    const name = token === undefined ? undefined : sessionUnits.get(sessions)?.get(token)
+    const name = rememberedUnit(sessions, token)?.name
     if (name === undefined) return null
     return yield* existingUnit(name, `the unit "${name}" this token was issued for does not exist`)
   })
+
+/**
+ * The check of a session's unit that joins a create's customer lock (`CreatePaymentOptions`): the
+ * unit's record is read by the id its login resolved, in the lock's statement, and passes when it
+ * still answers to the login's name and is not retired. Anything else fails with `refusal` (that
+ * very instance), on which the caller checks the unit as `sessionUnit` does, whose answer stands.
+ */
+export const unitCheckWithLock = (
+  unit: RememberedUnit,
+  refusal: ValidationFailed
+): Pick<CreatePaymentOptions, "lockWith" | "beforeWrite"> => ({
+  lockWith: { records: [{ dialect: dialectId, kind: recordKinds.unit, key: unit.id }] },
+  beforeWrite: ({ records }) => {
+    const found = records.find((record) => record.dialect === dialectId && record.kind === recordKinds.unit)
+    return found !== undefined && !isRetiredPreset(found.data) && answersTo(namedOf(found.key, found.data), unit.name)
+      ? Effect.succeed(undefined)
+      : Effect.fail(refusal)
+  }
+})

@@ -16,6 +16,7 @@ import {
   stringifyJsonExact
 } from "@paybridge/adapter-kit"
 import {
+  type CreatePaymentOptions,
   type CustomerRef,
   DialectRecords,
   IdempotencyClaimed,
@@ -27,7 +28,7 @@ import {
 import { Effect, Schema } from "effect"
 import { allocationsFor, resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
 import { resolveNamed, resolvePreset, resolveUser } from "./configuration.transformers.ts"
-import { sessionUnit } from "./crm-com.auth.ts"
+import { rememberedUnit, sessionUnit, unitCheckWithLock } from "./crm-com.auth.ts"
 import {
   CancelBody,
   CancelResponse,
@@ -113,14 +114,26 @@ const asSessionUnit = (
   Effect.flatMap(sessionUnit(sessions, body.token), (unit) => asOneUnit(operation, body, work(unit)))
 
 /**
- * payments/create for the session's unit: the ledger payment with its CRM.COM attributes record,
- * written by the ledger in the payment's unit (one insert). An accounts receivable named by its id
- * or number is found by the ledger's own customer lock, which also reads the type and method
- * presets (resolved by name from the process's preset list) — no read before or beside core's
- * statements; named by its name, or when the payment pays invoices or bills (looked up on the
- * account), it is searched first.
+ * How a create writes the payment's CRM.COM attributes and learns the session's unit. Inside the
+ * request's own unit (`inUnit`) the attributes record is written by the ledger with the payment's
+ * creation event (`CreatePaymentOptions.record`, no statement of its own) and the unit may be checked
+ * with the customer lock (`check`: `unitCheckWithLock`); otherwise (a gateway charge, committed on its
+ * own) the record is part of the command's input (`records`, one insert).
  */
-const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) =>
+interface CreateWay {
+  readonly inUnit: boolean
+  readonly check?: Pick<CreatePaymentOptions, "lockWith" | "beforeWrite"> | undefined
+}
+
+/**
+ * payments/create for the session's unit (`unit`: its id): the ledger payment with its CRM.COM
+ * attributes record, written by the ledger in the payment's unit (`CreateWay`). An accounts
+ * receivable named by its id or number is found by the ledger's own customer lock, which also reads
+ * the type and method presets (resolved by name from the process's preset list) and the session's
+ * unit record — no read before or beside core's statements; named by its name, or when the payment
+ * pays invoices or bills (looked up on the account), it is searched first.
+ */
+const createIn = (request: typeof CreateBody.Type, unit: Pick<UnitEntity, "id"> | null, way: CreateWay) =>
   Effect.gen(function* () {
     const payments = yield* Payments
     const account = request.accounts_receivable_identifier
@@ -139,16 +152,22 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
             )
             return yield* allocationsFor(searched, request.payment_amount, [...invoices, ...bills])
           })
+    const record = attributeRecords(write.attributes)[0]
     const create = (customer: CustomerRef) =>
-      payments.createPayment({
-        customer,
-        amount: request.payment_amount,
-        initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
-        ...write.ledgerFields,
-        ...(allocations.length === 0 ? {} : { allocations }),
-        ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {}),
-        records: attributeRecords(write.attributes)
-      })
+      payments.createPayment(
+        {
+          customer,
+          amount: request.payment_amount,
+          initialState: request.life_cycle_state === "DRAFT" ? "draft" : "posted",
+          ...write.ledgerFields,
+          ...(allocations.length === 0 ? {} : { allocations }),
+          ...(hasUdfs(request) ? { customFields: customFieldsWithUdfs({}, request) } : {}),
+          ...(way.inUnit ? {} : { records: attributeRecords(write.attributes) })
+        },
+        way.inUnit
+          ? { ...way.check, ...(record === undefined ? {} : { record: { ...record, keyedBy: "payment-public-id" } }) }
+          : {}
+      )
     const detail =
       searched !== null
         ? yield* create({ id: searched.id })
@@ -166,6 +185,30 @@ const createIn = (request: typeof CreateBody.Type) => (unit: UnitEntity | null) 
           )
     return yield* Effect.provideService(answerCreated(detail, write.attributes, true), IdempotencyClaimed, true)
   })
+
+/**
+ * payments/create as one unit of work for the session's unit. The unit the token was issued for is
+ * checked with the ledger's customer lock (`unitCheckWithLock`: no read of its own). When that check
+ * refuses, or the request fails otherwise, nothing of it stays and the unit is checked the old way
+ * (`sessionUnit`, as every other write method does, first), so its refusal is the answer as before;
+ * a unit that passes it then runs the create the old way, and any other failure stands.
+ */
+const createAsSessionUnit = (request: typeof CreateBody.Type, sessions: SessionStore): Program<DialectResponse> => {
+  const remembered = rememberedUnit(sessions, request.token)
+  if (remembered === null) return asOneUnit("payments/create", request, createIn(request, null, { inUnit: true }))
+  const refusal = validationFailed(["token"], "the token's unit did not pass the check with the customer lock")
+  return asOneUnit(
+    "payments/create",
+    request,
+    createIn(request, { id: remembered.id }, { inUnit: true, check: unitCheckWithLock(remembered, refusal) })
+  ).pipe(
+    Effect.catch((error) =>
+      error === refusal
+        ? asSessionUnit("payments/create", request, sessions, (unit) => createIn(request, unit, { inUnit: true }))
+        : Effect.flatMap(sessionUnit(sessions, request.token), () => Effect.fail(error))
+    )
+  )
+}
 
 /**
  * `payments/list` and `payments/get_latest`: the accounts receivable's payments filtered by type,
@@ -304,12 +347,11 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
     handler: ({ body: request, sessions }) =>
       Effect.gen(function* () {
         const method = yield* resolvePreset("method", request.payment_method_identifier)
-        if (method.gatewayId === null)
-          return yield* asSessionUnit("payments/create", request, sessions, createIn(request))
+        if (method.gatewayId === null) return yield* createAsSessionUnit(request, sessions)
         // Through a gateway it cannot be one unit: the payment is booked and committed, the gateway
         // called outside any transaction, and the answer built from what the gateway said. The
         // charge is idempotent under the request's key; the attributes are saved under its claim.
-        return yield* createIn(request)(yield* sessionUnit(sessions, request.token))
+        return yield* createIn(request, yield* sessionUnit(sessions, request.token), { inUnit: false })
       })
   }),
   endpoint({

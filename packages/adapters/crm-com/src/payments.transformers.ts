@@ -415,7 +415,7 @@ interface WriteFields {
 }
 
 /** Resolves what create, pay_invoice and pay_bill share; checks the card rule of gateway methods. */
-export const resolveWrite = (body: WriteFields, unit: UnitEntity | null) =>
+export const resolveWrite = (body: WriteFields, unit: Pick<UnitEntity, "id"> | null) =>
   Effect.gen(function* () {
     const type = yield* resolvePaymentType(body.type_identifier)
     const method = yield* resolvePreset("method", body.payment_method_identifier)

@@ -11,12 +11,17 @@ import { asSystem, dataOf, makeTenant, type Tenant } from "./crm-com.fixtures.ts
 let tenant: Tenant
 /** Which store operation fails (with `StorageUnavailable`) until the test clears it. */
 let failing: string | null = null
-/** A payment's record is inserted by `insertOfOwnPayment` (one statement): failing "the insert" fails both. */
+/**
+ * A payment's record is inserted by `insertOfOwnPayment` (one statement), a new payment's attributes
+ * record by the statement that appends its events (attached to its creation event): failing "the
+ * insert" fails all three.
+ */
 const faulty = () =>
   makeTenant({
     faults: (operation) =>
       operation === failing ||
-      (failing === "dialectRecords.insert" && operation === "dialectRecords.insertOfOwnPayment")
+      (failing === "dialectRecords.insert" &&
+        (operation === "dialectRecords.insertOfOwnPayment" || operation === "events.appendAll"))
   })
 afterEach(async () => {
   failing = null

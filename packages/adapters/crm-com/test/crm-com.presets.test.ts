@@ -146,4 +146,32 @@ describe("retired presets", () => {
     expect(statusOf(refused).code).toBe("INVALID_PARAMETERS")
     expect(JSON.stringify(statusOf(refused))).toContain('The unit \\"Admin Unit\\" is retired')
   })
+
+  it("refuses a create on a token whose login unit has been renamed or removed since, and writes nothing", async () => {
+    const payments = await tenant.testbed.countPayments()
+    const events = await tenant.testbed.countEvents()
+    await change("unit", "Admin Unit", { name: "Head Office" })
+    const renamed = await create()
+    expect(statusOf(renamed).code).toBe("INVALID_PARAMETERS")
+    expect(statusOf(renamed).message).toContain('the unit "Admin Unit" this token was issued for does not exist')
+    const key = await keyOf("unit", "Head Office")
+    await asSystem(
+      tenant,
+      DialectRecords.use((records) => records.deleteDialectRecord({ dialect: "crm-com", kind: "unit", key }))
+    )
+    const removed = await create()
+    expect(statusOf(removed)).toEqual(statusOf(renamed))
+    expect(await tenant.testbed.countPayments()).toBe(payments)
+    expect(await tenant.testbed.countEvents()).toBe(events)
+  })
+
+  it("creates with the login unit as the payment's creating and receiving unit", async () => {
+    const made = dataOf<{ id: string }>(await create())
+    const shown = dataOf<{
+      received_by_unit: { name: string } | null
+      log_information: { created_by_unit: { name: string } | null }
+    }>(await tenant.get("/payments/show", { payment_identifier: `id=${made.id}` }))
+    expect(shown.received_by_unit?.name).toBe("Admin Unit")
+    expect(shown.log_information.created_by_unit?.name).toBe("Admin Unit")
+  })
 })

@@ -2,16 +2,21 @@
  * Recording an offline LogiSense payment (POST Payment/ and PATCH `create`) as core's create. A
  * request whose only checks that need the account are its amount and `baseAmount` runs core's
  * create at once (`createPaymentOnAccount`: the unit locks the account and answers it), decides
- * those checks in the same unit (a refusal rolls it back) and seeds the answer's account, vendor
- * attributes and creator from what the unit wrote (issue 14.3: nothing beyond core's statements).
+ * those checks under the lock before anything is written (`beforeWrite`: the billing entity and the
+ * named vendor references' records are read by the lock's statement; the vendor attributes' record is
+ * written with the creation event) and seeds the answer's account, owner currency, reference names,
+ * vendor attributes and creator from what the unit read and wrote (issue 14.3: nothing beyond
+ * core's statements).
  * Any other request is checked against the account read first, every issue reported together.
  * The vendor attributes and checks shared with the other writes are in `payment-writes.transformers.ts`.
  */
 import {
   CommandContext,
   type CreatePaymentInput,
+  type CreatePaymentOptions,
   type Customer,
   type CustomerId,
+  type DialectRecord,
   type DocumentId,
   Documents,
   type FieldIssue,
@@ -39,7 +44,10 @@ import {
   extrasFromData,
   extrasToData,
   hasExtras,
-  type RowExtras
+  type RowExtras,
+  type VendorReferenceField,
+  vendorReferenceFields,
+  vendorReferenceKinds
 } from "./logisense.transformers.ts"
 import { orNull, type Resolver, recordKinds } from "./payment-resolver.transformers.ts"
 
@@ -85,9 +93,9 @@ const recordExtras = (body: LogisensePaymentWrite, baseAmount: string | null): R
  * A recorded (offline) payment: POST Payment/ and PATCH `create`. A request whose only checks that
  * need the account are its amount and `baseAmount` (no invoice named, nothing else wrong) goes to
  * core's create at once, which locks — and so reads — the account (`createPaymentOnAccount`): the
- * account then decides those checks in the same unit (a refused request rolls the unit back), and
- * the answer's account, vendor attributes and creator are seeded into `resolver` from what the
- * unit wrote, so nothing is read again. Any other request is checked against the account read
+ * account then decides those checks under the lock before anything is written (a refused request
+ * writes nothing), and the answer's account, owner currency, reference names, vendor attributes and
+ * creator are seeded into `resolver` from what the unit read and wrote, so nothing is read again. Any other request is checked against the account read
  * first (`recordChecked`), with every issue reported together; so is a create core refuses (then
  * without creating again: core's refusal stands when the checks find nothing).
  */
@@ -109,37 +117,69 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
       return yield* recordChecked(resolver, written, path)
     }
     const amountText = body.amount
-    // Without a `baseAmount` (the one attribute the account decides) the vendor attributes are known now:
-    // core writes their record with the payment's creation event (no statement of its own).
-    const early = body.baseAmount == null ? recordExtras(body, null) : null
-    const attached =
-      early !== null && hasExtras(early)
-        ? { record: { dialect: dialectName, kind: recordKinds.payment, data: extrasToData(early) } }
-        : {}
+    // What the lock reads besides the account: the records naming the vendor references the answer
+    // shows, and the billing entity whose currency decides a `baseAmount` and shows it.
+    const references = namedReferences(body)
+    /** What `beforeWrite` decided under the lock (the answer is seeded with it). */
+    const decided: { current: LockedReads | null; extras: RowExtras } = {
+      current: null,
+      extras: emptyExtras
+    }
+    const checked: CreatePaymentOptions = {
+      lockWith: {
+        records: references.map(({ field, id }) => ({
+          dialect: dialectName,
+          kind: vendorReferenceKinds[field],
+          key: String(id)
+        })),
+        billingEntity: true
+      },
+      // Under the lock, before anything is written: the amount and `baseAmount` checks the account
+      // decides (a refusal fails the create; it is then checked the old way below), and the vendor
+      // attributes' record, which core writes with the payment's creation event (no statement of its own).
+      beforeWrite: ({ account, billingEntity, records }) =>
+        Effect.gen(function* () {
+          const issues: Array<FieldIssue> = []
+          const parsed = parseMinorUnits(amountText, account.currency)
+          if (Result.isFailure(parsed)) issues.push({ path: at("amount"), message: parsed.failure.message })
+          // As `ownerCurrencyOf`: the billing entity's default currency, else the account's.
+          const ownerCurrency = billingEntity?.defaultCurrency ?? account.currency
+          const baseAmount = checkBaseAmount(body.baseAmount, amountText, account, ownerCurrency, path, issues)
+          if (issues.length > 0) return yield* invalid(issues)
+          const extras = recordExtras(body, baseAmount)
+          decided.extras = extras
+          decided.current = {
+            ownerCurrency,
+            referenceNames: references.map(({ field, id }) => ({
+              field,
+              id,
+              name: referenceNameIn(records, field, id)
+            }))
+          }
+          return hasExtras(extras)
+            ? { dialect: dialectName, kind: recordKinds.payment, data: extrasToData(extras) }
+            : undefined
+        })
+    }
     const opened = yield* limitsAsValidation(at("invoiceAmount"))(
       referencesAsValidation(path)(
-        paymentsService.createPaymentOnAccount(recordInput(body, body.accountId, null), attached)
+        paymentsService.createPaymentOnAccount(recordInput(body, body.accountId, null), checked)
       )
     ).pipe(
       Effect.map((created) => ({ refusal: null, ...created })),
-      // What core refuses (an unknown account, an amount the currency cannot hold …) is reported as the checks
-      // report it; when they find nothing, core's refusal is the answer.
+      // What core or the checks refuse (an unknown account, an amount the currency cannot hold …) is
+      // reported as the checks against the account read first report it; when they find nothing, the
+      // refusal is the answer.
       Effect.catchTags({
         ValidationFailed: (refusal) => Effect.succeed({ refusal }),
         NotFound: (refusal) => Effect.succeed({ refusal })
       })
     )
-    if (opened.refusal !== null) return yield* recordChecked(resolver, written, path, opened.refusal)
+    if (opened.refusal !== null || decided.current === null) {
+      return yield* recordChecked(resolver, written, path, opened.refusal)
+    }
     const { detail, account } = opened
-    const issues: Array<FieldIssue> = []
-    const parsed = parseMinorUnits(amountText, account.currency)
-    if (Result.isFailure(parsed)) issues.push({ path: at("amount"), message: parsed.failure.message })
-    const ownerCurrency = body.baseAmount == null ? account.currency : yield* ownerCurrencyOf(account)
-    const baseAmount = checkBaseAmount(body.baseAmount, amountText, account, ownerCurrency, path, issues)
-    if (issues.length > 0) return yield* invalid(issues)
-    const extras = early ?? recordExtras(body, baseAmount)
-    if (early === null && hasExtras(extras)) yield* saveExtras("payment", detail.payment.id, detail.payment, extras)
-    yield* seedWritten(resolver, detail.payment, account, extras, null)
+    yield* seedWritten(resolver, detail.payment, account, decided.extras, null, decided.current)
     return detail
   })
 
@@ -227,19 +267,40 @@ const recordChecked = (
     return detail
   })
 
+/** What a create's lock read besides the account (see `Resolver.seedCreated`). */
+type LockedReads = Pick<Parameters<Resolver["seedCreated"]>[1], "ownerCurrency" | "referenceNames">
+
 /** Seeds `resolver` with what a create wrote and read, so its answer reads none of it again. */
 const seedWritten = (
   resolver: Resolver,
   payment: Payment,
   customer: Customer,
   extras: RowExtras,
-  invoice: { readonly id: DocumentId; readonly number: string } | null
+  invoice: { readonly id: DocumentId; readonly number: string } | null,
+  read: LockedReads = {}
 ) =>
   Effect.map(CommandContext, ({ principal }) =>
     resolver.seedCreated(payment, {
+      ...read,
       customer,
       extras: hasExtras(extras) ? extrasFromData(extrasToData(extras)) : emptyExtras,
       creator: { id: principal.id, name: principal.name },
       documents: invoice === null ? [] : [invoice]
     })
   )
+
+/** The vendor references a create names (ids only; their names are looked up). */
+const namedReferences = (body: LogisensePaymentWrite) =>
+  vendorReferenceFields.flatMap((field) => {
+    const id = body[field]
+    return typeof id === "number" ? [{ field, id }] : []
+  })
+
+/** A vendor reference's name in the records a lock read (`null`: none registered), as `Resolver.referenceName`. */
+const referenceNameIn = (records: ReadonlyArray<DialectRecord>, field: VendorReferenceField, id: number) => {
+  const found = records.find(
+    (record) =>
+      record.dialect === dialectName && record.kind === vendorReferenceKinds[field] && record.key === String(id)
+  )
+  return typeof found?.data.name === "string" ? found.data.name : null
+}

@@ -96,7 +96,8 @@ export interface Resolver {
    */
   /**
    * Takes what a create's unit wrote and locked (the account, the vendor attributes it kept, the
-   * principal who created it), so the answer's row looks none of them up.
+   * principal who created it, and what its lock read besides: the owner currency, the names of the
+   * vendor references it names), so the answer's row looks none of them up.
    */
   readonly seedCreated: (
     payment: Payment,
@@ -106,6 +107,12 @@ export interface Resolver {
       readonly creator: { readonly id: number; readonly name: string }
       /** Documents the create read (their numbers). */
       readonly documents: ReadonlyArray<{ readonly id: DocumentId; readonly number: string }>
+      /** The owner currency (from the payment's billing entity), when the create read it. */
+      readonly ownerCurrency?: CurrencyCode | undefined
+      /** Names of vendor references by field and id (`null`: none registered), when the create read them. */
+      readonly referenceNames?:
+        | ReadonlyArray<{ readonly field: VendorReferenceField; readonly id: number; readonly name: string | null }>
+        | undefined
     }
   ) => void
   readonly seedAnnex: (
@@ -371,6 +378,10 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
       }),
     seedCreated: (payment, written) => {
       cache.set(`customer:${written.customer.id}`, written.customer)
+      if (payment.billingEntityId !== null && written.ownerCurrency !== undefined) {
+        cache.set(`owner:${payment.billingEntityId}`, written.ownerCurrency)
+      }
+      for (const named of written.referenceNames ?? []) cache.set(`reference:${named.field}:${named.id}`, named.name)
       cache.set(`extras:${recordKinds.payment}:${payment.id}`, written.extras)
       cache.set(`creator:${payment.id}`, written.creator)
       for (const document of written.documents) cache.set(`document:${document.id}`, document.number)

@@ -9,6 +9,7 @@ import { JsonDecimal, makeSessionStore } from "@paybridge/adapter-kit"
 import { type DialectTestbed, makeDialectTestbed, type TestResponse } from "@paybridge/adapter-kit/testing"
 import {
   Authenticator,
+  DialectRecords,
   Documents,
   type GatewayId,
   Parties,
@@ -16,6 +17,7 @@ import {
   Payments,
   testGatewayTokens
 } from "@paybridge/core"
+import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { logisenseDialect } from "../src/index.ts"
 import { authorize, type LogisenseSeed, loginAs, loginRequest, newTestbed, seed, v6 } from "./logisense.fixtures.ts"
@@ -254,6 +256,45 @@ describe("LogiSense over the ledger", () => {
       expect((mismatch.json as ErrorBody).errors[0]?.message).toContain("'BaseAmount' must equal 'Amount'")
       const float = await send("POST", `${v6}/`, { accountId: world.accountId, amount: new JsonDecimal("0.001") })
       expect(float.status).toBe(400)
+    })
+
+    it("keeps a baseAmount in the billing entity's other currency, answers it as a read shows it, and refuses one that currency cannot hold", async () => {
+      const account = await testbed.runAsSystem(
+        Effect.gen(function* () {
+          const parties = yield* Parties
+          const owner = yield* parties.createBillingEntity({
+            name: "US Owner",
+            flow: "invoice",
+            defaultCurrency: "USD"
+          })
+          yield* (yield* DialectRecords).saveDialectRecord({
+            dialect: "logisense",
+            kind: "card-type",
+            key: "7",
+            data: { name: "Visa" }
+          })
+          return yield* parties.createCustomer({ name: "Euro Account", currency: "EUR", billingEntityId: owner.id })
+        })
+      )
+      const payments = await testbed.countPayments()
+      const body = { accountId: account.id, amount: new JsonDecimal("12.34"), cardTypeId: 7, billRunHistoryId: 9 }
+      const refused = await send("POST", `${v6}/`, { ...body, baseAmount: new JsonDecimal("13.575") })
+      expect(refused.status).toBe(400)
+      expect((refused.json as ErrorBody).errors[0]?.message).toContain("(USD)")
+      expect(await testbed.countPayments()).toBe(payments)
+      const first = await send("POST", `${v6}/`, { ...body, baseAmount: new JsonDecimal("13.57") })
+      const row = created(first)
+      expect(first.text).toContain('"amount":12.34,')
+      expect(first.text).toContain('"baseAmount":13.57,')
+      expect(row).toMatchObject({
+        accountName: "Euro Account",
+        cardTypeId: 7,
+        cardTypeName: "Visa",
+        billRunHistoryId: 9,
+        billRunHistoryName: null
+      })
+      const read = await send("GET", `${v6}/${row.identity}`)
+      expect((read.json as { instance: Row }).instance).toEqual(row)
     })
 
     it("answers a create with the row a read shows, replays it, and leaves nothing behind when the account refuses one", async () => {

@@ -176,6 +176,30 @@ export type LockedCustomer = {
   readonly customer: Customer
   readonly presets: ReadonlyArray<PaymentPreset>
   readonly hasUnpaidDocuments: boolean
+  /** The dialect records the lock was asked to bring along (`LockWithOptions.records`) that exist. */
+  readonly records: ReadonlyArray<DialectRecord>
+  /** The customer's billing entity, when asked (`LockWithOptions.billingEntity`) and it has one. */
+  readonly billingEntity: BillingEntity | null
+}
+
+/** A dialect record named by its unique key. */
+export interface DialectRecordRef {
+  readonly dialect: string
+  readonly kind: string
+  readonly key: string
+}
+
+/** What `lockCustomerWith` reads in its statement besides the customer and the presets named. */
+export interface LockWithOptions {
+  /** Whether the customer has unpaid documents in its currency (see `LockedCustomer`). */
+  readonly unpaidDocuments?: boolean | undefined
+  /**
+   * Dialect records by key that the locked customer may see (of no customer, or of this one):
+   * what a dialect checks or shows beside a create, read without a statement of its own.
+   */
+  readonly records?: ReadonlyArray<DialectRecordRef> | undefined
+  /** The customer's billing entity (a dialect's owner currency). */
+  readonly billingEntity?: boolean | undefined
 }
 
 /** A dialect record written with an event (`events.appendAll`): its key and data; links and dates come from the event. */
@@ -204,12 +228,13 @@ export class LedgerStore extends Context.Service<
      * statement the payment presets of `presetIds` (those a new payment names; absent ones are left
      * out), so a create finds its customer and checks its presets without a read of its own; with
      * `unpaidDocuments`, also whether the customer has unpaid documents in its currency, as committed
-     * when the lock is held (`false` spares oldest-first allocation reading them).
+     * when the lock is held (`false` spares oldest-first allocation reading them); with `records`
+     * and `billingEntity`, those too (`LockWithOptions`).
      */
     readonly lockCustomerWith: (
       customer: CustomerRef,
       presetIds: ReadonlyArray<PresetId>,
-      options?: { readonly unpaidDocuments?: boolean }
+      options?: LockWithOptions
     ) => Op<LockedCustomer | null>
     readonly nextSequence: (name: SequenceName) => Op<bigint>
     /**

@@ -4,16 +4,29 @@
  * inside a transaction; SQLite's transactions hold the write lock already), and in the same
  * statement the payment presets a new payment names, left-joined so the customer row comes back
  * once per preset found (or once with empty preset columns), and when asked whether the customer has
- * unpaid documents (what oldest-first allocation would pay). One statement: a create learns its
- * customer and checks its presets without a read of its own. Rows are converted by the ORM's column
- * types (`leanMapperOf`) and the table mappers.
+ * unpaid documents (what oldest-first allocation would pay), the dialect records a caller names by
+ * key (each left-joined on its unique key, so it adds no row; only one of no customer or of this
+ * customer) and the customer's billing entity. One statement: a create learns its customer and
+ * checks its presets and what a dialect checks beside it without a read of its own. Rows are
+ * converted by the ORM's column types (`leanMapperOf`) and the table mappers.
  */
 import type { EntityName } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type { CustomerRef, LockedCustomer, PaymentPreset, PresetId } from "@paybridge/core"
+import type {
+  CustomerRef,
+  DialectRecord,
+  DialectRecordRef,
+  LockedCustomer,
+  PaymentPreset,
+  PresetId
+} from "@paybridge/core"
+import { BillingEntityEntity, type BillingEntityRow } from "../entities/billing-entity.entity.ts"
 import { CustomerEntity, type CustomerRow } from "../entities/customer.entity.ts"
+import { DialectRecordEntity, type DialectRecordRow } from "../entities/dialect-record.entity.ts"
 import { PaymentPresetEntity, type PaymentPresetRow } from "../entities/payment-preset.entity.ts"
+import { billingEntityFromRow } from "../mappers/billing-entity.mapper.ts"
 import { customerFromRow } from "../mappers/customer.mapper.ts"
+import { dialectRecordFromRow } from "../mappers/dialect-record.mapper.ts"
 import { paymentPresetFromRow } from "../mappers/payment-preset.mapper.ts"
 import { branchOf, leanMapperOf } from "./payment-children.ts"
 
@@ -38,32 +51,56 @@ const unpaidDocumentsColumn = (postgres: boolean) =>
 const isTrue = (value: unknown) => value === true || value === 1 || value === 1n
 
 /**
- * Reads (and, when `lock`, locks) the customer `ref` names with the presets of `presetIds`, and
- * with `unpaidDocuments` whether it has unpaid documents (`unpaidDocumentsColumn`).
+ * Reads (and, when `lock`, locks) the customer `ref` names with the presets of `presetIds`, with
+ * `unpaidDocuments` whether it has unpaid documents (`unpaidDocumentsColumn`), the dialect records
+ * of `records` it may see and, with `billingEntity`, its billing entity.
  */
 export const readLockedCustomer = async (
   em: SqlEntityManager,
   ref: CustomerRef,
   presetIds: ReadonlyArray<PresetId>,
-  options: { readonly lock: boolean; readonly postgres: boolean; readonly unpaidDocuments: boolean }
+  options: {
+    readonly lock: boolean
+    readonly postgres: boolean
+    readonly unpaidDocuments: boolean
+    readonly records?: ReadonlyArray<DialectRecordRef> | undefined
+    readonly billingEntity?: boolean | undefined
+  }
 ): Promise<LockedCustomer | null> => {
   const customer = branchOf(em, CustomerEntity as EntityName<object>)
   const preset = branchOf(em, PaymentPresetEntity as EntityName<object>)
+  const record = branchOf(em, DialectRecordEntity as EntityName<object>)
+  const entity = branchOf(em, BillingEntityEntity as EntityName<object>)
   const ids = [...new Set(presetIds)]
+  const records = options.records ?? []
+  const withEntity = options.billingEntity === true
   const key = keyOf(ref)
   const selects = [
     ...customer.columns.map((column) => `c.${column} as c_${column}`),
-    ...(ids.length === 0 ? [] : preset.columns.map((column) => `p.${column} as p_${column}`))
+    ...(ids.length === 0 ? [] : preset.columns.map((column) => `p.${column} as p_${column}`)),
+    ...records.flatMap((_, index) => record.columns.map((column) => `r${index}.${column} as r${index}_${column}`)),
+    ...(withEntity ? entity.columns.map((column) => `b.${column} as b_${column}`) : [])
   ]
-  const join = ids.length === 0 ? "" : ` left join ${preset.table} p on p.id in (${ids.map(() => "?").join(", ")})`
+  const joins = [
+    ...(ids.length === 0 ? [] : [`left join ${preset.table} p on p.id in (${ids.map(() => "?").join(", ")})`]),
+    // Unique (dialect, kind, key): at most one row each, so the joins add no rows.
+    ...records.map(
+      (_, index) =>
+        `left join ${record.table} r${index} on r${index}.dialect = ? and r${index}.kind = ? and r${index}.key = ?` +
+        ` and (r${index}.customer_id is null or r${index}.customer_id = c.id)`
+    ),
+    ...(withEntity ? [`left join ${entity.table} b on b.id = c.billing_entity_id`] : [])
+  ]
   const locked =
-    `select ${selects.join(", ")} from ${customer.table} c${join} where c.${key.column} = ?` +
+    `select ${selects.join(", ")} from ${customer.table} c${joins.map((join) => ` ${join}`).join("")}` +
+    ` where c.${key.column} = ?` +
     (options.lock ? " for update of c" : "")
   // The unpaid-documents check wraps the locking select, so it is evaluated once the lock is held.
   const sql = options.unpaidDocuments
     ? `select t.*, ${unpaidDocumentsColumn(options.postgres)} as has_unpaid_documents from (${locked}) t`
     : locked
-  const rows = (await em.execute(sql, [...ids, key.value])) as ReadonlyArray<Record<string, unknown>>
+  const parameters = [...ids, ...records.flatMap((named) => [named.dialect, named.kind, named.key]), key.value]
+  const rows = (await em.execute(sql, parameters)) as ReadonlyArray<Record<string, unknown>>
   const first = rows[0]
   if (first === undefined) return null
   const columnsOf = (row: Record<string, unknown>, prefix: string, columns: ReadonlyArray<string>) =>
@@ -75,9 +112,24 @@ export const readLockedCustomer = async (
     if (ids.length === 0 || row.p_id === null || row.p_id === undefined) continue
     presets.push(paymentPresetFromRow(toPreset(columnsOf(row, "p_", preset.columns)) as PaymentPresetRow))
   }
+  const found: Array<DialectRecord> = []
+  if (records.length > 0) {
+    const toRecord = leanMapperOf(em, DialectRecordEntity)
+    records.forEach((_, index) => {
+      if (first[`r${index}_id`] === null || first[`r${index}_id`] === undefined) return
+      found.push(dialectRecordFromRow(toRecord(columnsOf(first, `r${index}_`, record.columns)) as DialectRecordRow))
+    })
+  }
+  const hasEntity = withEntity && first.b_id !== null && first.b_id !== undefined
   return {
     customer: customerFromRow(toCustomer(columnsOf(first, "c_", customer.columns)) as CustomerRow),
     presets,
-    hasUnpaidDocuments: options.unpaidDocuments && isTrue(first.has_unpaid_documents)
+    hasUnpaidDocuments: options.unpaidDocuments && isTrue(first.has_unpaid_documents),
+    records: found,
+    billingEntity: hasEntity
+      ? billingEntityFromRow(
+          leanMapperOf(em, BillingEntityEntity)(columnsOf(first, "b_", entity.columns)) as BillingEntityRow
+        )
+      : null
   }
 }

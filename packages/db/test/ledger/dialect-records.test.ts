@@ -17,7 +17,8 @@ import {
   Payments,
   type Principal,
   UserId,
-  ValidationFailed
+  ValidationFailed,
+  validationFailed
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { as, asAdmin, asFinance, auditor, finance, newCustomer, withLedger } from "./ledger-fixtures.ts"
@@ -274,6 +275,49 @@ describe("dialect records", () => {
         assert.deepStrictEqual(after.items, before.items)
       })
     )
+  )
+
+  it.effect(
+    "are checked with a create's customer lock before anything is written, and may be keyed by its public id",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const dialectRecords = yield* DialectRecords
+          const payments = yield* Payments
+          const customer = yield* newCustomer()
+          const unit = { dialect: "crm-com", kind: "unit", key: "U1" }
+          yield* asAdmin(dialectRecords.saveDialectRecord({ ...unit, data: { name: "Head Office" } }))
+          const attributes = { dialect: "crm-com", kind: "payment" }
+          const seen: Array<unknown> = []
+          const create = (refuse: boolean) =>
+            asFinance(
+              payments.createPayment(
+                { customerId: customer.id, amount: "5.00" },
+                {
+                  lockWith: { records: [unit, { ...unit, key: "U2" }] },
+                  beforeWrite: ({ account, records }) => {
+                    seen.push({ account: account.id, records: records.map((record) => record.data) })
+                    return refuse
+                      ? Effect.fail(validationFailed(["unit"], "refused"))
+                      : Effect.succeed({ ...attributes, keyedBy: "payment-public-id" as const, data: { unit: "U1" } })
+                  }
+                }
+              )
+            )
+          const before = yield* asFinance(payments.listPayments({ customerId: customer.id }))
+          const refused = yield* Effect.flip(create(true))
+          assert.instanceOf(refused, ValidationFailed)
+          const after = yield* asFinance(payments.listPayments({ customerId: customer.id }))
+          assert.strictEqual(after.items.length, before.items.length)
+          const made = yield* create(false)
+          assert.deepStrictEqual(seen, [
+            { account: customer.id, records: [{ name: "Head Office" }] },
+            { account: customer.id, records: [{ name: "Head Office" }] }
+          ])
+          const kept = yield* asFinance(dialectRecords.getDialectRecord({ ...attributes, key: made.payment.publicId }))
+          assert.deepStrictEqual([kept.paymentId, kept.data], [made.payment.id, { unit: "U1" }])
+        })
+      )
   )
 
   it.effect(

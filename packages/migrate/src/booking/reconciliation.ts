@@ -1,7 +1,9 @@
 /**
  * The reconciliation report (issue 16.4): per customer and currency, what the source shows and
  * what the ledger holds — payments (count, posted sum), reversals (count, sum), refunds (count,
- * sum of those not cancelled or failed), documents' outstanding amounts and the balance — with
+ * sum of those not cancelled or failed; the ledger's refunds counted per source refund they were
+ * booked for, so one refund drawn from several payments counts once), documents' outstanding
+ * amounts and the balance — with
  * every difference listed. "At the source" is the normalised records as last booked (each
  * `migrated` record keeps its source record), so the report covers every run, not only the last;
  * "in Paybridge" is read through the ledger's services. A figure the vendor does not show (no
@@ -179,6 +181,21 @@ const sourceTallies = (migrated: ReadonlyArray<Migrated>, currencies: ReadonlyMa
   return tallies
 }
 
+/**
+ * Ledger refund id → the source refund (`migrated` record key) it was booked for. A refund the vendor
+ * shows without its payment is booked from the customer's credit, which the ledger may draw from
+ * several payments (`ledgerIds`): those ledger refunds are one refund at the source.
+ */
+const sourceRefundsByLedgerId = (migrated: ReadonlyArray<Migrated>): ReadonlyMap<number, string> => {
+  const byLedgerId = new Map<number, string>()
+  for (const record of migrated) {
+    if (record.data.ledgerKind !== "refund") continue
+    const ids = record.data.ledgerIds ?? (record.data.ledgerId === null ? [] : [record.data.ledgerId])
+    for (const id of ids) byLedgerId.set(id, record.key)
+  }
+  return byLedgerId
+}
+
 /** Builds the report from the ledger: every customer migrated from `vendor`. */
 export const reconcile = (vendor: VendorId, runId: string, refusals: ReadonlyMap<string, string> = new Map()) =>
   Effect.gen(function* () {
@@ -197,6 +214,7 @@ export const reconcile = (vendor: VendorId, runId: string, refusals: ReadonlyMap
       ledgerCustomers.set(id, customer.id)
     }
     const fromSource = sourceTallies(migrated, currencies)
+    const sourceRefundOf = sourceRefundsByLedgerId(migrated)
     const rows: Array<CustomerReconciliation> = []
     const differences: Array<Difference> = []
     for (const [customerSourceId, sourceTally] of fromSource) {
@@ -222,10 +240,17 @@ export const reconcile = (vendor: VendorId, runId: string, refusals: ReadonlyMap
         const refundList: ReadonlyArray<Refund> = yield* all((cursor) =>
           refunds.listRefunds({ customerId: id, cursor, limit: 1000 })
         )
+        // One refund at the source is one refund here, however many the ledger drew it from.
+        const countedSourceRefunds = new Set<string>()
         for (const refund of refundList) {
           if (isVoidRefundState(refund.state)) continue
-          tally.refunds++
           tally.refunded += refund.amount
+          const sourceRefund = sourceRefundOf.get(refund.id)
+          if (sourceRefund === undefined) tally.refunds++
+          else if (!countedSourceRefunds.has(sourceRefund)) {
+            countedSourceRefunds.add(sourceRefund)
+            tally.refunds++
+          }
         }
         if (sourceTally.outstanding !== null) {
           const documentList: ReadonlyArray<Document> = yield* all((cursor) =>

@@ -75,11 +75,14 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         Effect.gen(function* () {
           // The customer and the presets the payment names, in the lock's one statement; oldest-first
           // allocation learns with it whether anything is unpaid (only then are those documents read).
-          const { customer, presets, hasUnpaidDocuments } = yield* lockCustomerFor(
+          // So do the dialect records and billing entity a caller's `beforeWrite` checks, which runs
+          // before anything is written.
+          const locked = yield* lockCustomerFor(
             "customer" in input ? input.customer : { id: input.customerId },
             [input.methodId, input.typeId].filter((id) => id != null),
-            { unpaidDocuments: input.allocateOldestFirst === true }
+            { unpaidDocuments: input.allocateOldestFirst === true, ...options.lockWith }
           )
+          const { customer, presets, hasUnpaidDocuments } = locked
           const knownAs = input.customerKnownAs
           if (
             knownAs !== undefined &&
@@ -89,6 +92,14 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
           ) {
             return yield* Effect.fail(notFound("customer", knownAs.id))
           }
+          const record =
+            options.beforeWrite === undefined
+              ? options.record
+              : ((yield* options.beforeWrite({
+                  account: customer,
+                  records: locked.records,
+                  billingEntity: locked.billingEntity
+                })) ?? options.record)
           const currency = yield* ensureCurrency(input.currency, customer)
           const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
           const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
@@ -113,7 +124,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             readonly customer?: unknown
             readonly records?: ReadonlyArray<C.NewPaymentRecord> | undefined
           }
-          const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets, options.record)
+          const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets, record)
           // A dialect's records of the new payment (its vendor attributes), in the same unit.
           if (records !== undefined) yield* insertPaymentRecords(created, records)
           // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.

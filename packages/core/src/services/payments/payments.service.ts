@@ -10,6 +10,7 @@ import type { AllClassified } from "../../auth/permissions.ts"
 import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors.ts"
 import {
   Allocation,
+  type BillingEntity,
   Collection,
   Customer,
   type DialectRecord,
@@ -20,7 +21,13 @@ import {
   Reversal
 } from "../../model/records.ts"
 import type { CustomerRowPage, CustomerRowQuery } from "../../ports/customer-rows.ts"
-import type { AttachedRecord, PaymentPage, PaymentTarget, PaymentViewInclude } from "../../ports/ledger-store.ts"
+import type {
+  AttachedRecord,
+  LockWithOptions,
+  PaymentPage,
+  PaymentTarget,
+  PaymentViewInclude
+} from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
 import type { CommandFailure, ReadFailure } from "../shared/ledger-command.ts"
@@ -57,15 +64,40 @@ export interface PaymentViewDetail {
 
 type Method<A, E> = Effect.Effect<A, E, CommandContext>
 
-/** What a dialect writes with a new payment besides the command's input. */
+/** A dialect's record of a new payment, written with its creation event (`CreatePaymentOptions.record`). */
+export interface NewAttachedRecord extends Omit<AttachedRecord, "key"> {
+  /** Keyed by the payment's ledger id (the default) or by its public id. */
+  readonly keyedBy?: "payment-id" | "payment-public-id" | undefined
+}
+
+/** What a create's customer lock read, handed to `CreatePaymentOptions.beforeWrite`. */
+export interface LockedForCreate {
+  readonly account: Customer
+  /** The records `lockWith.records` named that exist (of no customer, or of this one). */
+  readonly records: ReadonlyArray<DialectRecord>
+  /** The account's billing entity (`lockWith.billingEntity`; `null` when not asked or it has none). */
+  readonly billingEntity: BillingEntity | null
+}
+
+/**
+ * What a dialect writes with a new payment besides the command's input, and what it checks in the
+ * command's unit. None of it is part of the command's idempotency hash: a caller passing it runs the
+ * command inside its own unit (`LedgerUnits.atomically`), which claims the request as a whole.
+ */
 export interface CreatePaymentOptions {
   /**
-   * The dialect's record of the new payment (keyed by the payment's id, linked to it and its
-   * customer), written by the statement that appends the payment's events, so it costs the unit
-   * no statement. It is not part of the command's idempotency hash: a caller passing it runs the
-   * command inside its own unit (`LedgerUnits.atomically`), which claims the request as a whole.
+   * The dialect's record of the new payment (linked to it and its customer), written by the
+   * statement that appends the payment's events, so it costs the unit no statement.
    */
-  readonly record?: Omit<AttachedRecord, "key">
+  readonly record?: NewAttachedRecord
+  /** Read in the customer lock's statement besides the customer (see `LockWithOptions`). */
+  readonly lockWith?: Pick<LockWithOptions, "records" | "billingEntity">
+  /**
+   * Runs under the customer lock, before the create writes anything, with what the lock read: a
+   * dialect's check of what its request names (a refusal fails the create and nothing of it is
+   * written) that may also answer the record to write with the payment (it replaces `record`).
+   */
+  readonly beforeWrite?: (locked: LockedForCreate) => Effect.Effect<NewAttachedRecord | undefined, ValidationFailed>
 }
 
 export interface PaymentsShape {

@@ -63,7 +63,7 @@ export const openPayment = (
   customer: Customer,
   spec: NewPaymentSpec,
   presets: ReadonlyArray<PaymentPreset> = [],
-  record?: Omit<AttachedRecord, "key">
+  record?: Omit<AttachedRecord, "key"> & { readonly keyedBy?: "payment-id" | "payment-public-id" | undefined }
 ) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
@@ -184,8 +184,9 @@ export const openPayment = (
         ? {}
         : {
             attachedRecord: {
-              ...record,
-              key: String(created.id),
+              dialect: record.dialect,
+              kind: record.kind,
+              key: record.keyedBy === "payment-public-id" ? created.publicId : String(created.id),
               data: maskCardNumbersDeep(record.data) as Record<string, unknown>
             }
           })

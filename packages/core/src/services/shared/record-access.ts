@@ -18,7 +18,7 @@ import type {
   PresetId,
   RefundId
 } from "../../model/ids.ts"
-import { type CustomerRef, LedgerStore } from "../../ports/ledger-store.ts"
+import { type CustomerRef, LedgerStore, type LockWithOptions } from "../../ports/ledger-store.ts"
 import { CommandContext } from "../command-context.ts"
 
 /** The principal the command runs as. */
@@ -81,12 +81,13 @@ export const lockCustomer = (id: CustomerId) =>
  * statement (`LedgerStore.lockCustomerWith`). By id the scope is checked first, as `lockCustomer`
  * does; by number or public id the lock finds the customer, and one outside the principal's scope
  * is `NotFound` (another customer's number reveals nothing). With `unpaidDocuments` the same statement
- * also says whether the customer has unpaid documents in its currency. Only inside a transaction.
+ * also says whether the customer has unpaid documents in its currency; with `records` and
+ * `billingEntity` it brings those along (`LockWithOptions`). Only inside a transaction.
  */
 export const lockCustomerFor = Effect.fnUntraced(function* (
   ref: CustomerRef,
   presetIds: ReadonlyArray<PresetId>,
-  options: { readonly unpaidDocuments?: boolean } = {}
+  options: LockWithOptions = {}
 ) {
   if ("id" in ref) yield* inScope(ref.id)
   const store = yield* LedgerStore

@@ -101,7 +101,13 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
           }
         })
       )
-      expect(result.byId).toEqual({ customer: result.customer, presets: [], hasUnpaidDocuments: false })
+      expect(result.byId).toEqual({
+        customer: result.customer,
+        presets: [],
+        hasUnpaidDocuments: false,
+        records: [],
+        billingEntity: null
+      })
       expect(result.byNumber?.customer).toEqual(result.customer)
       expect([...(result.byNumber?.presets ?? [])].sort((a, b) => a.id - b.id)).toEqual(
         [result.method, result.type].sort((a, b) => a.id - b.id)
@@ -109,7 +115,9 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
       expect(result.byPublicId).toEqual({
         customer: result.customer,
         presets: [result.type],
-        hasUnpaidDocuments: false
+        hasUnpaidDocuments: false,
+        records: [],
+        billingEntity: null
       })
       expect(result.unknown).toBeNull()
     })

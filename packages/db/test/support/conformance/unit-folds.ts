@@ -3,14 +3,24 @@
  * statements it makes anyway (issue 14.3): a dialect record attached to an event is written by the
  * statement appending the event (linked to the event's customer and payment, dated at the event,
  * replacing a record under a taken key; the event itself stores no trace of it), and
- * `lockCustomerWith` (`unpaidDocuments`) answers with the locked customer whether it has unpaid invoices or
- * bills in its currency.
+ * `lockCustomerWith` answers with the locked customer whether it has unpaid invoices or bills in its
+ * currency (`unpaidDocuments`), the dialect records a caller names that the customer may see (`records`)
+ * and its billing entity (`billingEntity`).
  */
 import { LedgerStore } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
-import { at, newCustomer, newDocument, newEvent, newPayment, unique } from "../store-fixtures.ts"
+import {
+  at,
+  newBillingEntity,
+  newCustomer,
+  newDocument,
+  newEvent,
+  newPayment,
+  newPreset,
+  unique
+} from "../store-fixtures.ts"
 
 export const describeUnitFolds = (db: DatabaseHarness): void => {
   describe("folds of a create unit", () => {
@@ -108,6 +118,55 @@ export const describeUnitFolds = (db: DatabaseHarness): void => {
       expect(result.onlyOthers?.hasUnpaidDocuments).toBe(false)
       expect(result.unpaid?.hasUnpaidDocuments).toBe(true)
       expect(result.missing).toBeNull()
+    })
+
+    it("brings the dialect records a caller names that the customer may see, and its billing entity", async () => {
+      const kind = unique("kind")
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const entity = yield* s.billingEntities.insert(newBillingEntity({ defaultCurrency: "USD" }))
+          const customer = yield* s.customers.insert(newCustomer({ billingEntityId: entity.id }))
+          const other = yield* s.customers.insert(newCustomer())
+          const preset = yield* s.presets.insert(newPreset("method"))
+          const record = (key: string, customerId: typeof customer.id | null) =>
+            s.dialectRecords.insert({
+              dialect: "crm-com",
+              kind,
+              key,
+              customerId,
+              paymentId: null,
+              data: { name: key },
+              createdAt: at("2026-05-02T10:00:00.000Z"),
+              updatedAt: at("2026-05-02T10:00:00.000Z")
+            })
+          yield* record("shared", null)
+          yield* record("own", customer.id)
+          yield* record("others", other.id)
+          const keys = ["shared", "own", "others", "missing"].map((key) => ({ dialect: "crm-com", kind, key }))
+          const locked = yield* s.transaction(
+            s.lockCustomerWith({ number: customer.number }, [preset.id], {
+              records: keys,
+              billingEntity: true,
+              unpaidDocuments: true
+            })
+          )
+          const plain = yield* s.transaction(
+            s.lockCustomerWith({ id: other.id }, [], { records: keys, billingEntity: true })
+          )
+          return { entity, customer, preset, locked, plain }
+        })
+      )
+      expect(result.locked?.customer).toEqual(result.customer)
+      expect(result.locked?.presets.map((preset) => preset.id)).toEqual([result.preset.id])
+      expect(result.locked?.records.map((record) => [record.key, record.data])).toEqual([
+        ["shared", { name: "shared" }],
+        ["own", { name: "own" }]
+      ])
+      expect(result.locked?.billingEntity).toEqual(result.entity)
+      expect(result.locked?.hasUnpaidDocuments).toBe(false)
+      expect(result.plain?.records.map((record) => record.key)).toEqual(["shared", "others"])
+      expect(result.plain?.billingEntity).toBeNull()
     })
   })
 }
