@@ -32,6 +32,7 @@ import type {
   Collection,
   Customer,
   DialectRecord,
+  DialectRecordListColumns,
   Document,
   DocumentKind,
   Gateway,
@@ -202,12 +203,17 @@ export interface LockWithOptions {
   readonly billingEntity?: boolean | undefined
 }
 
-/** A dialect record written with an event (`events.appendAll`): its key and data; links and dates come from the event. */
+/**
+ * A dialect record written with an event (`events.appendAll`): its key, data and, when the dialect
+ * keeps any, its list columns (absent or `null`: none, as `saveDialectRecord` writes a record
+ * without them); links and dates come from the event.
+ */
 export interface AttachedRecord {
   readonly dialect: string
   readonly kind: string
   readonly key: string
   readonly data: Record<string, unknown>
+  readonly listColumns?: DialectRecordListColumns | null | undefined
 }
 
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
@@ -417,7 +423,8 @@ export class LedgerStore extends Context.Service<
       /**
        * Appends several events in one statement, in the order given (ids ascending). An event's
        * `attachedRecord` is written by that same statement as a dialect record linked to the event's
-       * customer and payment, dated at the event (replacing the record under its key).
+       * customer and payment, dated at the event, with its list columns (replacing the record under
+       * its key, list columns included).
        */
       readonly appendAll: (
         rows: ReadonlyArray<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }>

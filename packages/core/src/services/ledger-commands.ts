@@ -278,7 +278,7 @@ export const PaymentQueryInput = Schema.Struct({
   currency: optional(CurrencyCode),
   paymentDateFrom: optional(BusinessDate),
   paymentDateTo: optional(BusinessDate),
-  reversal: optional(Schema.Literals(["any", "none", "some"])),
+  reversal: optional(Schema.Literals(["any", "none", "some", "standing"])),
   reversalDateFrom: optional(BusinessDate),
   reversalDateTo: optional(BusinessDate),
   eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Timestamp })),

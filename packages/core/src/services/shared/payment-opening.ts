@@ -187,7 +187,8 @@ export const openPayment = (
               dialect: record.dialect,
               kind: record.kind,
               key: record.keyedBy === "payment-public-id" ? created.publicId : String(created.id),
-              data: maskCardNumbersDeep(record.data) as Record<string, unknown>
+              data: maskCardNumbersDeep(record.data) as Record<string, unknown>,
+              ...(record.listColumns === undefined ? {} : { listColumns: record.listColumns })
             }
           })
     }
