@@ -278,7 +278,8 @@ describe.each(vendorsUnderTest)("%s: 10,000 payments A → B", (vendor) => {
       `${vendor}: ${shown.customers.length - balanceDifferences.length}/${shown.customers.length} balances as expected; what the vendor does not show: ${notShown} minor units (Σ |per customer|)\n`
     )
     expect(balanceDifferences).toEqual([])
-  })
+    // One read per migrated payment (10,400 for CRM.COM): over 30 s on a loaded machine.
+  }, 300_000)
 
   test("a second run books nothing", async () => {
     const before = await ledgerB(ledger, vendor)
