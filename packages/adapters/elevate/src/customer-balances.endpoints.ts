@@ -1,12 +1,13 @@
 /**
  * Elevate's `customer-balances` resource: `GET` reads a customer's balance (negative = owes),
- * their posted payments' total (less reversals) and the total since their last invoice (for a
- * customer migrated from Elevate, until its next invoice: Elevate's figure plus what was posted
- * since), a whole-history read; `POST` is a manual ledger balance adjustment
- * (−100000…100000, not 0).
+ * their posted payments' total (less reversals) and the total since their last invoice, summed by
+ * the ledger in one read (with the customer, no payment loaded: two statements with the login) —
+ * for a customer migrated from Elevate, until its next invoice, Elevate's figure plus what was posted
+ * since (its `migrated-balance` record; that customer's payments and documents are read);
+ * `POST` is a manual ledger balance adjustment (−100000…100000, not 0).
  */
 import { allPages, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { Balances, Documents, Parties, type Payment, Payments, validationFailed } from "@paybridge/core"
+import { Balances, type Customer, Documents, Parties, Payments, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { BalanceAdjustment, CreateBalanceAdjustment, CustomerBalance, CustomerBalanceQuery } from "./elevate.schemas.ts"
 import {
@@ -16,12 +17,41 @@ import {
   isZeroDecimal,
   kinds,
   migratedSinceLastInvoice,
-  paymentMethodOf,
+  paymentAttributesOf,
   recordOf,
   splitSign
 } from "./elevate.transformers.ts"
 
 const suite = "elevate.test.ts"
+
+/**
+ * `totalPaymentsSinceLastInvoice` of a customer migrated from Elevate: Elevate's figure (kept when
+ * migrated, with the instant it was booked) plus what was posted since, until an invoice or bill is
+ * issued after it (then the ledger's, `ledgers`).
+ */
+const migratedSinceLastInvoiceOf = (customer: Customer, ledgers: bigint) =>
+  Effect.gen(function* () {
+    const migrated = migratedSinceLastInvoice(
+      (yield* recordOf(kinds.balance, String(customer.id)))?.data,
+      customer.currency
+    )
+    if (migrated === null) return ledgers
+    const documents = yield* allPages((cursor) =>
+      Effect.flatMap(Documents, (service) =>
+        service.listDocuments({ customerId: customer.id, kinds: ["invoice", "bill"], cursor, limit: 1000 })
+      )
+    )
+    if (documents.some((document) => document.state !== "cancelled" && document.createdAt >= migrated.since))
+      return ledgers
+    const payments = yield* allPages((cursor) =>
+      Effect.flatMap(Payments, (service) =>
+        service.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 })
+      )
+    )
+    return payments
+      .filter((payment) => payment.postedAt !== null && payment.postedAt >= migrated.since)
+      .reduce((sum, payment) => sum + payment.amount - payment.reversedAmount, migrated.amount)
+  })
 
 export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({
@@ -36,58 +66,27 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const parties = yield* Parties
-        const paymentsService = yield* Payments
-        const documentsService = yield* Documents
-        const customer = yield* parties.getCustomer(query.customer_id)
-        // The totals sum every posted payment: a whole-history read.
-        const payments = yield* allPages((cursor) =>
-          paymentsService.listPayments({
-            customerId: customer.id,
-            states: ["posted"],
-            order: "id",
-            cursor,
-            limit: 1000
-          })
-        )
-        const documents = yield* allPages((cursor) =>
-          documentsService.listDocuments({
-            customerId: customer.id,
-            kinds: ["invoice", "bill"],
-            cursor,
-            limit: 1000
-          })
-        )
-        const lastInvoiceAt = documents.reduce<Date | null>(
-          (latest, document) =>
-            document.state !== "cancelled" && (latest === null || document.createdAt > latest)
-              ? document.createdAt
-              : latest,
-          null
-        )
-        const net = (payment: Payment) => payment.amount - payment.reversedAmount
-        const total = payments.reduce((sum, payment) => sum + net(payment), 0n)
-        const postedSince = (instant: Date | null) =>
-          payments
-            .filter((payment) => instant === null || (payment.postedAt !== null && payment.postedAt >= instant))
-            .reduce((sum, payment) => sum + net(payment), 0n)
-        // A customer migrated from Elevate: what Elevate showed, plus what was posted since, until an invoice is issued.
-        const migrated =
-          customer.externalRef?.system === dialectId
-            ? migratedSinceLastInvoice((yield* recordOf(kinds.balance, String(customer.id)))?.data, customer.currency)
-            : null
+        const payments = yield* Payments
+        // The customer and their totals summed by the ledger in one read; no payment is loaded.
+        const totals = yield* payments.paymentTotals({
+          customerId: query.customer_id,
+          states: ["posted"],
+          sinceLatestDocument: { kinds: ["invoice", "bill"] },
+          latestRecord: { dialect: dialectId, kind: kinds.payment }
+        })
+        const method =
+          totals.latestPaymentId === null ? "OTHER" : paymentAttributesOf(totals.latestRecord ?? undefined).type
+        const customer = totals.customer
         const sinceLastInvoice =
-          migrated !== null && (lastInvoiceAt === null || lastInvoiceAt < migrated.since)
-            ? migrated.amount + postedSince(migrated.since)
-            : postedSince(lastInvoiceAt)
-        const latest = payments.at(-1)
-        const method = latest === undefined ? "OTHER" : yield* paymentMethodOf(latest.id)
+          customer.externalRef?.system === dialectId
+            ? yield* migratedSinceLastInvoiceOf(customer, totals.netSinceLatestDocument)
+            : totals.netSinceLatestDocument
         return ok({
           id: customer.id,
           customerId: customer.id,
           balance: formatAmount(customer.balance, customer.currency),
           currencyId: currencyIdOf(customer.currency),
-          totalPayments: formatAmount(total, customer.currency),
+          totalPayments: formatAmount(totals.net, customer.currency),
           totalPaymentsSinceLastInvoice: formatAmount(sinceLastInvoice, customer.currency),
           paymentMethodSummary: { paymentMethod: method, summaryType: "NONE" },
           repaymentPlanSummary: {

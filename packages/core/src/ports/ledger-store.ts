@@ -60,6 +60,8 @@ import type {
   PaymentChildren,
   PaymentPage,
   PaymentQuery,
+  PaymentTotals,
+  PaymentTotalsQuery,
   RefundPage,
   RefundQuery
 } from "./ledger-queries.ts"
@@ -342,6 +344,8 @@ export class LedgerStore extends Context.Service<
       readonly listCustomerRows: (query: CustomerRowQuery) => Op<CustomerRowPage>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
+      /** A customer's payment totals in one statement, no payment loaded (`PaymentTotalsQuery`). */
+      readonly totals: (query: PaymentTotalsQuery) => Op<PaymentTotals>
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Write<Allocation>
@@ -441,6 +445,12 @@ export class LedgerStore extends Context.Service<
        * payment is not that customer's.
        */
       readonly insertOfOwnPayment: (row: New<DialectRecord>) => Write<DialectRecord | null>
+      /**
+       * Inserts new records in one multi-row statement (per 500), each with a payment only when the
+       * payment is the record's customer's. `Conflict("duplicate")` when a key is taken or a payment is
+       * not its record's customer's (rows before it may be written: the caller's transaction rolls back).
+       */
+      readonly insertAll: (rows: ReadonlyArray<New<DialectRecord>>) => Write<void>
       readonly get: (id: DialectRecordId) => Op<DialectRecord | null>
       readonly getByKey: (dialect: string, kind: string, key: string) => Op<DialectRecord | null>
       readonly update: (row: DialectRecord) => Write<DialectRecord>

@@ -560,6 +560,22 @@ export const SaveDialectRecordInput = Schema.Struct({
 })
 export type SaveDialectRecordInput = typeof SaveDialectRecordInput.Type
 
+/** New records (no merge, no event) to insert together: all of them or none (`insertDialectRecords`). */
+export const InsertDialectRecordsInput = Schema.Struct({
+  records: Schema.Array(
+    Schema.Struct({
+      dialect: DialectName,
+      kind: DialectKind,
+      key: DialectKey,
+      customerId: optional(Schema.NullOr(CustomerId)),
+      paymentId: optional(Schema.NullOr(PaymentId)),
+      data: Schema.Record(Schema.String, Schema.Unknown).check(hasWellFormedText()),
+      listColumns: optional(Schema.NullOr(DialectRecordListColumns))
+    })
+  ).check(Schema.isMaxLength(5000))
+})
+export type InsertDialectRecordsInput = typeof InsertDialectRecordsInput.Type
+
 export const DialectRecordKey = Schema.Struct({ dialect: DialectName, kind: DialectKind, key: DialectKey })
 export type DialectRecordKey = typeof DialectRecordKey.Type
 
