@@ -1,11 +1,13 @@
 /**
  * Elevate's `customer-balances` resource: `GET` reads a customer's balance (negative = owes),
  * their posted payments' total (less reversals) and the total since their last invoice, summed by
- * the ledger in one read (with the customer, no payment loaded: two statements with the login);
+ * the ledger in one read (with the customer, no payment loaded: two statements with the login) —
+ * for a customer migrated from Elevate, until its next invoice, Elevate's figure plus what was posted
+ * since (its `migrated-balance` record; that customer's payments and documents are read);
  * `POST` is a manual ledger balance adjustment (−100000…100000, not 0).
  */
-import { type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { Balances, Parties, Payments, validationFailed } from "@paybridge/core"
+import { allPages, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import { Balances, type Customer, Documents, Parties, Payments, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { BalanceAdjustment, CreateBalanceAdjustment, CustomerBalance, CustomerBalanceQuery } from "./elevate.schemas.ts"
 import {
@@ -14,11 +16,42 @@ import {
   formatAmount,
   isZeroDecimal,
   kinds,
+  migratedSinceLastInvoice,
   paymentAttributesOf,
+  recordOf,
   splitSign
 } from "./elevate.transformers.ts"
 
 const suite = "elevate.test.ts"
+
+/**
+ * `totalPaymentsSinceLastInvoice` of a customer migrated from Elevate: Elevate's figure (kept when
+ * migrated, with the instant it was booked) plus what was posted since, until an invoice or bill is
+ * issued after it (then the ledger's, `ledgers`).
+ */
+const migratedSinceLastInvoiceOf = (customer: Customer, ledgers: bigint) =>
+  Effect.gen(function* () {
+    const migrated = migratedSinceLastInvoice(
+      (yield* recordOf(kinds.balance, String(customer.id)))?.data,
+      customer.currency
+    )
+    if (migrated === null) return ledgers
+    const documents = yield* allPages((cursor) =>
+      Effect.flatMap(Documents, (service) =>
+        service.listDocuments({ customerId: customer.id, kinds: ["invoice", "bill"], cursor, limit: 1000 })
+      )
+    )
+    if (documents.some((document) => document.state !== "cancelled" && document.createdAt >= migrated.since))
+      return ledgers
+    const payments = yield* allPages((cursor) =>
+      Effect.flatMap(Payments, (service) =>
+        service.listPayments({ customerId: customer.id, states: ["posted"], order: "id", cursor, limit: 1000 })
+      )
+    )
+    return payments
+      .filter((payment) => payment.postedAt !== null && payment.postedAt >= migrated.since)
+      .reduce((sum, payment) => sum + payment.amount - payment.reversedAmount, migrated.amount)
+  })
 
 export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({
@@ -44,13 +77,17 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
         const method =
           totals.latestPaymentId === null ? "OTHER" : paymentAttributesOf(totals.latestRecord ?? undefined).type
         const customer = totals.customer
+        const sinceLastInvoice =
+          customer.externalRef?.system === dialectId
+            ? yield* migratedSinceLastInvoiceOf(customer, totals.netSinceLatestDocument)
+            : totals.netSinceLatestDocument
         return ok({
           id: customer.id,
           customerId: customer.id,
           balance: formatAmount(customer.balance, customer.currency),
           currencyId: currencyIdOf(customer.currency),
           totalPayments: formatAmount(totals.net, customer.currency),
-          totalPaymentsSinceLastInvoice: formatAmount(totals.netSinceLatestDocument, customer.currency),
+          totalPaymentsSinceLastInvoice: formatAmount(sinceLastInvoice, customer.currency),
           paymentMethodSummary: { paymentMethod: method, summaryType: "NONE" },
           repaymentPlanSummary: {
             repaymentPlanAmount: formatAmount(0n, customer.currency),

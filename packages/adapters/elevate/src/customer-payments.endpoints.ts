@@ -56,7 +56,9 @@ import {
   kinds,
   ledgerIdOf,
   methodPresetId,
+  migratedBalanceOf,
   missing,
+  movementRecordKey,
   type PaymentAttributes,
   pagesInLedgerOrder,
   paymentAttributesOf,
@@ -137,17 +139,33 @@ const movementRows = (customer: Customer) =>
         )
       : []
     const payments = new Map(named.map((payment) => [payment.id as number, payment]))
+    // A customer migrated from Elevate: the balance Elevate showed after each of its migrated movements.
+    const migrated =
+      customer.externalRef?.system === dialectId && entries.some((entry) => movementKinds.has(entry.kind))
+        ? yield* allPages((cursor) =>
+            dialectRecords.listDialectRecords({
+              dialect: dialectId,
+              kind: kinds.movement,
+              customerId: customer.id,
+              cursor,
+              limit: 1000
+            })
+          )
+        : []
+    const migratedData = new Map(migrated.map((record) => [record.key, record.data]))
     return entries.flatMap((entry): Array<CustomerPaymentRow> => {
       if (!movementKinds.has(entry.kind)) return []
       const data = debits.get(String(entry.id))
       const attributes = paymentAttributesOf(data)
+      const key = movementRecordKey(entry)
+      const shownBalance = key === null ? undefined : migratedBalanceOf(migratedData.get(key), customer.currency)
       return [
         {
           id: debitIdBase + entry.id,
           customerId: customer.id,
           currency: customer.currency,
           amount: entry.delta,
-          resultingBalance: entry.balanceAfter,
+          resultingBalance: shownBalance === undefined ? entry.balanceAfter : shownBalance,
           description: typeof data?.description === "string" ? data.description : movementDescription(entry, payments),
           reference: typeof data?.reference === "string" ? data.reference : null,
           type: attributes.type,
@@ -197,10 +215,8 @@ const creditRows = (customer: Customer, pushdown: ReturnType<typeof compilePayme
         limit: 1000
       })
     )
-    const attributes = new Map(records.map((record) => [record.paymentId, paymentAttributesOf(record.data)]))
-    return payments.map((payment) =>
-      paymentRow(payment, attributes.get(payment.id) ?? paymentAttributesOf(undefined), null)
-    )
+    const recordData = new Map(records.map((record) => [record.paymentId, record.data]))
+    return payments.map((payment) => paymentRow(payment, recordData.get(payment.id), null))
   })
 
 /**
@@ -258,7 +274,7 @@ const pagedCustomerPayments = (
     const credits = options.excludeCredits ? null : yield* payments.listPayments({ ...query, annex: pageAnnex })
     const creditRowsShown = (credits?.items ?? []).map((payment) => {
       const annex = credits?.annex?.get(payment.id)
-      return paymentRow(payment, paymentAttributesOf(annex?.record ?? undefined), firstInvoiceIn(annex))
+      return paymentRow(payment, annex?.record ?? undefined, firstInvoiceIn(annex))
     })
     const room = list.pageSize - creditRowsShown.length
     if (room === 0 && creditRowsShown.length > 0) return creditRowsShown
@@ -299,7 +315,7 @@ const customerPaymentById = (id: number) =>
     const detail = view.detail
     if (detail.payment.state !== "posted") return yield* Effect.fail(missing("customer payment", id))
     const record = view.records.find((candidate) => candidate.key === String(detail.payment.id))
-    return paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
+    return paymentRow(detail.payment, record?.data, yield* firstInvoiceOf(detail))
   })
 
 const suite = "elevate.test.ts"
@@ -413,7 +429,7 @@ export const customerPaymentsEndpoints: ReadonlyArray<Endpoint> = [
               },
               { record: { dialect: dialectId, kind: kinds.payment, data: { ...attributes } } }
             )
-            return paymentRow(detail.payment, attributes, yield* firstInvoiceOf(detail))
+            return paymentRow(detail.payment, { ...attributes }, yield* firstInvoiceOf(detail))
           })
         )
         return created(toCustomerPayment(typeof result === "number" ? yield* customerPaymentById(result) : result))

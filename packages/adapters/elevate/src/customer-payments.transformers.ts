@@ -5,7 +5,7 @@
  * (the date and id bounds the ledger can answer itself), and `renderCustomerPayment`, the admin
  * console's Elevate view of any ledger payment.
  */
-import { shownNumericId } from "@paybridge/adapter-kit"
+import { migratedIdOf, shownNumericId } from "@paybridge/adapter-kit"
 import {
   BusinessDate,
   CurrencyCode,
@@ -24,6 +24,7 @@ import {
   formatAmount,
   kinds,
   ledgerIdOf,
+  migratedBalanceOf,
   type PaymentAttributes,
   paymentAttributesOf,
   recordOf
@@ -56,16 +57,30 @@ export const CustomerPaymentRow = Schema.Struct({
 })
 export type CustomerPaymentRow = typeof CustomerPaymentRow.Type
 
+/**
+ * A posted payment as a row, with its Elevate record's data (`undefined`: none): its attributes, and
+ * for a payment migrated from Elevate the balance after it that Elevate showed (else the ledger's).
+ */
 export const paymentRow = (
   payment: Payment,
-  attributes: PaymentAttributes,
+  data: Readonly<Record<string, unknown>> | undefined,
   invoice: Pick<Document, "id" | "number"> | null
+): CustomerPaymentRow => paymentRowOf(payment, paymentAttributesOf(data), invoice, migratedBalance(payment, data))
+
+const migratedBalance = (payment: Payment, data: Readonly<Record<string, unknown>> | undefined) =>
+  migratedIdOf(dialectId, payment) === null ? undefined : migratedBalanceOf(data, payment.currency)
+
+const paymentRowOf = (
+  payment: Payment,
+  attributes: PaymentAttributes,
+  invoice: Pick<Document, "id" | "number"> | null,
+  migrated: bigint | null | undefined
 ): CustomerPaymentRow => ({
   id: shownNumericId(dialectId, payment),
   customerId: payment.customerId,
   currency: payment.currency,
   amount: payment.amount,
-  resultingBalance: payment.balanceAfterPosting,
+  resultingBalance: migrated === undefined ? payment.balanceAfterPosting : migrated,
   description: payment.references.description,
   reference: payment.references.thirdPartyReference,
   type: attributes.type,
@@ -182,7 +197,5 @@ export const customerPaymentValue = (row: CustomerPaymentRow, field: string): Fi
 export const renderCustomerPayment = (detail: PaymentDetail) =>
   Effect.gen(function* () {
     const record = yield* recordOf(kinds.payment, String(detail.payment.id))
-    return toCustomerPayment(
-      paymentRow(detail.payment, paymentAttributesOf(record?.data), yield* firstInvoiceOf(detail))
-    )
+    return toCustomerPayment(paymentRow(detail.payment, record?.data, yield* firstInvoiceOf(detail)))
   })

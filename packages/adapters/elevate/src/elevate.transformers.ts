@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from "node:crypto"
 import { allPages } from "@paybridge/adapter-kit"
 import {
+  type BalanceEntry,
   CommandContext,
   type CurrencyCode,
   type CustomerId,
@@ -23,11 +24,12 @@ import {
   Parties,
   type PaymentDetail,
   type PaymentId,
+  parseMinorUnits,
   type RefundAction,
   type RefundState,
   type ResultSchema
 } from "@paybridge/core"
-import { Effect, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import {
   type BillRunType,
   type CustomerPaymentType,
@@ -139,6 +141,55 @@ export const paymentAttributesOf = (data: Readonly<Record<string, unknown>> | un
   paymentProviderId: typeof data?.paymentProviderId === "number" ? data.paymentProviderId : null
 })
 
+/**
+ * The `resultingCustomerBalance` a row migrated from Elevate showed there, kept by `pnpm migrate` in
+ * the row's record (a payment's `customer-payment` record, a movement's `migrated-movement` one): the
+ * balance after the row in Elevate's history, which the ledger's own balance chain does not reproduce
+ * (Elevate's payment API shows no document history to migrate). `undefined` when the record holds
+ * none (the row was made in Paybridge: the ledger's balance is shown).
+ */
+export const migratedBalanceOf = (
+  data: Readonly<Record<string, unknown>> | undefined,
+  currency: CurrencyCode
+): bigint | null | undefined => {
+  if (data === undefined || !Object.hasOwn(data, "resultingCustomerBalance")) return undefined
+  const value = data.resultingCustomerBalance
+  if (value === null) return null
+  if (typeof value !== "string") return undefined
+  const parsed = parseMinorUnits(value, currency)
+  return Result.isSuccess(parsed) ? parsed.success : undefined
+}
+
+/**
+ * `totalPaymentsSinceLastInvoice` as Elevate showed it for a customer migrated from it, and when it was
+ * booked (its `migrated-balance` record); null when the record holds none.
+ */
+export const migratedSinceLastInvoice = (
+  data: Readonly<Record<string, unknown>> | undefined,
+  currency: CurrencyCode
+): { readonly amount: bigint; readonly since: Date } | null => {
+  const value = data?.totalPaymentsSinceLastInvoice
+  const since = typeof data?.since === "string" ? new Date(data.since) : null
+  if (typeof value !== "string" || since === null || Number.isNaN(since.getTime())) return null
+  const parsed = parseMinorUnits(value, currency)
+  return Result.isSuccess(parsed) ? { amount: parsed.success, since } : null
+}
+
+/** The key of a movement's `migrated-movement` record: the entry's kind and the ledger id it names. */
+export const movementRecordKey = (
+  entry: Pick<BalanceEntry, "id" | "kind" | "refundId" | "reversalId">
+): string | null => {
+  const named =
+    entry.kind === "adjustment"
+      ? entry.id
+      : entry.kind === "payment-reversed" || entry.kind === "payment-reinstated"
+        ? entry.reversalId
+        : entry.kind === "refund" || entry.kind === "refund-voided"
+          ? entry.refundId
+          : null
+  return named === null ? null : `${entry.kind}:${named}`
+}
+
 // ---------------------------------------------------------------- refund statuses
 
 /** The Elevate name shown for each ledger refund state unless the client chose another name of that state. */
@@ -192,7 +243,17 @@ export const kinds = {
   refund: "refund",
   link: "payment-link",
   /** Keyed by a declined payment's id: the payment that reprocessed it (one reprocess per payment). */
-  reprocess: "reprocessed-payment"
+  reprocess: "reprocessed-payment",
+  /**
+   * Written by `pnpm migrate`, keyed `<balance entry kind>:<the ledger id the entry names>`: what
+   * Elevate showed of a balance movement migrated from it (`resultingCustomerBalance`).
+   */
+  movement: "migrated-movement",
+  /**
+   * Written by `pnpm migrate`, keyed by the customer's ledger id: `totalPaymentsSinceLastInvoice` as
+   * Elevate showed it, and `since`, when it was booked.
+   */
+  balance: "migrated-balance"
 } as const
 
 /**

@@ -189,7 +189,8 @@ export const presetKeyOf = (
 
 /**
  * What the vendor shows of the payment that only its dialect keeps: merged into the dialect's
- * `payment` record (under the payment's public id, or its ledger id: `dialectRecordKey`), and the
+ * `payment` record (under the payment's public id, or its ledger id: `dialectRecordKey`; of the
+ * dialect's own kind name: `dialectRecordKind`), and the
  * vendor objects it names saved as they are (`dialectReferences`).
  */
 const saveDialectAttributes = (context: BookingContext, record: PaymentRecord, payment: Payment) =>
@@ -206,7 +207,7 @@ const saveDialectAttributes = (context: BookingContext, record: PaymentRecord, p
       if (record.dialectAttributes === undefined || Object.keys(record.dialectAttributes).length === 0) return
       yield* dialectRecords.saveDialectRecord({
         dialect: context.vendor,
-        kind: "payment",
+        kind: record.dialectRecordKind ?? "payment",
         key: record.dialectRecordKey === "ledgerId" ? String(payment.id) : payment.publicId,
         customerId: payment.customerId,
         paymentId: payment.id,

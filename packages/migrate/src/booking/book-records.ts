@@ -4,7 +4,8 @@
  * vendor dialect's own record); a customer → `createCustomer` (or `updateCustomer` when it
  * changed); a document → `issueDocument` under its billing entity (not booked when the vendor shows
  * no total); a payment → `book-payments.ts`; a reversal → `reversePayment`; a reinstatement →
- * `reinstateReversal`; a refund → `refundPayment` (or `refundCustomerCredit` when the vendor names no payment) and the
+ * `reinstateReversal`; a refund → `refundPayment` (when the vendor names no payment, of the oldest payment that
+ * can take it whole, else `refundCustomerCredit`) and the
  * transitions to its state; an adjustment → `adjustBalance`; a balance snapshot → nothing
  * (reconciliation only). A changed record changes only what the ledger allows (names, references,
  * forward state transitions); anything else — an amount of posted money, a state the lifecycle
@@ -17,6 +18,7 @@ import {
   Documents,
   formatMinorUnits,
   Parties,
+  type PaymentPage,
   Payments,
   type RefundState,
   Refunds
@@ -28,6 +30,7 @@ import type {
   BillingEntityRecord,
   CustomerRecord,
   DocumentRecord,
+  MovementAttributes,
   RefundRecord,
   ReinstatementRecord,
   ReversalRecord,
@@ -198,6 +201,39 @@ const bookDocument = Effect.fnUntraced(function* (
 
 // ---------------------------------------------------------------- reversals, refunds, adjustments
 
+/**
+ * What the vendor's dialect shows of a balance movement the record made (`movementAttributes`),
+ * saved (merged) as that dialect's record `<balance entry kind>:<ledger id the entry names>` of the
+ * customer — the key a dialect finds from the balance entry itself (a bulk unit writes entries, so
+ * their ids, only at its end).
+ */
+const saveMovementAttributes = (
+  context: BookingContext,
+  owner: number,
+  attributes: MovementAttributes | undefined,
+  movements: ReadonlyArray<{
+    readonly which: "made" | "voided"
+    readonly entryKind: string
+    readonly ledgerId: number | null
+  }>
+) =>
+  Effect.gen(function* () {
+    if (attributes === undefined) return
+    const dialectRecords = yield* DialectRecords
+    for (const { which, entryKind, ledgerId } of movements) {
+      const data = attributes[which]
+      if (data === undefined || ledgerId === null) continue
+      yield* dialectRecords.saveDialectRecord({
+        dialect: context.vendor,
+        kind: attributes.kind,
+        key: `${entryKind}:${ledgerId}`,
+        customerId: customerId(owner),
+        data: { ...data },
+        merge: true
+      })
+    }
+  })
+
 const bookReversal = Effect.fnUntraced(function* (
   context: BookingContext,
   record: ReversalRecord,
@@ -206,6 +242,9 @@ const bookReversal = Effect.fnUntraced(function* (
   const target = yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `reversal ${record.sourceId}`)
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `reversal ${record.sourceId}`)
   if (before !== null) {
+    yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+      { which: "made", entryKind: "payment-reversed", ledgerId: before.data.ledgerId }
+    ])
     return {
       ledgerKind: before.data.ledgerKind,
       ledgerId: before.data.ledgerId,
@@ -222,6 +261,9 @@ const bookReversal = Effect.fnUntraced(function* (
     reason: clip(record.reason, 500)
   })
   const reversal = detail.reversals.at(-1)
+  yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+    { which: "made", entryKind: "payment-reversed", ledgerId: reversal?.id ?? null }
+  ])
   return {
     ledgerKind: "reversal",
     ledgerId: reversal?.id ?? null,
@@ -244,6 +286,9 @@ const bookReinstatement = Effect.fnUntraced(function* (
       ? null
       : yield* ledgerIdOf(context, `reversal/${record.reversalSourceId}`, `reinstatement ${record.sourceId}`)
   if (before !== null) {
+    yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+      { which: "made", entryKind: "payment-reinstated", ledgerId: before.data.ledgerId }
+    ])
     return {
       ledgerKind: before.data.ledgerKind,
       ledgerId: before.data.ledgerId,
@@ -263,6 +308,9 @@ const bookReinstatement = Effect.fnUntraced(function* (
       .filter((item) => item.reinstatedAt !== null)
       .sort((a, b) => (b.reinstatedAt?.getTime() ?? 0) - (a.reinstatedAt?.getTime() ?? 0) || b.id - a.id)[0]?.id ??
     null
+  yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+    { which: "made", entryKind: "payment-reinstated", ledgerId: undone }
+  ])
   return {
     ledgerKind: "reversal",
     ledgerId: undone,
@@ -294,6 +342,39 @@ const advanceRefund = Effect.fnUntraced(function* (id: number, from: RefundState
   return null
 })
 
+const refundMovements = (ledgerId: number | null) =>
+  [
+    { which: "made", entryKind: "refund", ledgerId },
+    { which: "voided", entryKind: "refund-voided", ledgerId }
+  ] as const
+
+/**
+ * The payment a refund the vendor shows without its payment is booked from: the customer's oldest
+ * posted payment with enough left to take it whole, so the vendor's one refund stays one refund (the
+ * ledger's `refundCustomerCredit`, oldest credit first, may split it over several payments, and the
+ * vendor's list would then show more rows); null when no payment can (then the ledger chooses).
+ */
+const wholeRefundSource = Effect.fnUntraced(function* (owner: number, amount: string) {
+  const payments = yield* Payments
+  let cursor: string | null = null
+  do {
+    const page: PaymentPage = yield* payments.listPayments({
+      customerId: customerId(owner),
+      states: ["posted"],
+      order: "id",
+      cursor,
+      limit: 500
+    })
+    for (const payment of page.items) {
+      if (payment.amount - payment.reversedAmount - payment.refundedAmount >= minorUnits(amount, payment.currency)) {
+        return payment.id
+      }
+    }
+    cursor = page.nextCursor
+  } while (cursor !== null)
+  return null
+})
+
 const bookRefund = Effect.fnUntraced(function* (
   context: BookingContext,
   record: RefundRecord,
@@ -304,6 +385,7 @@ const bookRefund = Effect.fnUntraced(function* (
   if (before !== null && before.data.ledgerId !== null) {
     const current = yield* refunds.getRefund(refundId(before.data.ledgerId))
     const refused = yield* advanceRefund(current.id, current.state, record.state)
+    yield* saveMovementAttributes(context, owner, record.movementAttributes, refundMovements(before.data.ledgerId))
     return {
       ledgerKind: "refund",
       ledgerId: current.id,
@@ -314,7 +396,7 @@ const bookRefund = Effect.fnUntraced(function* (
   }
   const target =
     record.paymentSourceId === null
-      ? null
+      ? yield* wholeRefundSource(owner, record.amount)
       : yield* ledgerIdOf(context, `payment/${record.paymentSourceId}`, `refund ${record.sourceId}`)
   const document =
     record.documentSourceId === null ? null : yield* optionalLedgerIdOf(context, `document/${record.documentSourceId}`)
@@ -339,6 +421,8 @@ const bookRefund = Effect.fnUntraced(function* (
     if (refused !== null) notes.push(refused)
   }
   const first = booked[0]
+  // A refund the ledger split over several payments: the vendor's one row is the last of them.
+  yield* saveMovementAttributes(context, owner, record.movementAttributes, refundMovements(booked.at(-1)?.id ?? null))
   return {
     ledgerKind: "refund",
     ledgerId: first?.id ?? null,
@@ -356,6 +440,9 @@ const bookAdjustment = Effect.fnUntraced(function* (
 ) {
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `adjustment ${record.sourceId}`)
   if (before !== null) {
+    yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+      { which: "made", entryKind: "adjustment", ledgerId: before.data.ledgerId }
+    ])
     return {
       ledgerKind: before.data.ledgerKind,
       ledgerId: before.data.ledgerId,
@@ -371,6 +458,9 @@ const bookAdjustment = Effect.fnUntraced(function* (
     description:
       (record.description ?? `${context.vendorTitle} adjustment ${record.sourceId}`).slice(0, 500) || "adjustment"
   })
+  yield* saveMovementAttributes(context, owner, record.movementAttributes, [
+    { which: "made", entryKind: "adjustment", ledgerId: entry.id }
+  ])
   return {
     ledgerKind: "adjustment",
     ledgerId: entry.id,
@@ -388,6 +478,15 @@ const bookAdjustment = Effect.fnUntraced(function* (
  */
 const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record: BalanceRecord) {
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
+  if (record.customerAttributes !== undefined) {
+    yield* (yield* DialectRecords).saveDialectRecord({
+      dialect: context.vendor,
+      kind: record.customerAttributes.kind,
+      key: String(owner),
+      customerId: customerId(owner),
+      data: { ...record.customerAttributes.data, since: new Date().toISOString() }
+    })
+  }
   const customer = yield* (yield* Parties).getCustomer(customerId(owner))
   if (record.currency !== null && record.currency !== customer.currency) {
     return yield* new BookingRefused({

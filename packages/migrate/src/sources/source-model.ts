@@ -127,8 +127,10 @@ export interface PaymentRecord extends RecordBase {
    * records so (`dialectRecordKey`).
    */
   readonly dialectAttributes?: Readonly<Record<string, unknown>>
-  /** The key the vendor's dialect keeps its `payment` record under: the public id (default) or the ledger id (LogiSense). */
+  /** The key the vendor's dialect keeps its `payment` record under: the public id (default) or the ledger id (LogiSense, Elevate). */
   readonly dialectRecordKey?: "publicId" | "ledgerId"
+  /** The kind of that record: `payment` (default), or the dialect's own name (Elevate's `customer-payment`). */
+  readonly dialectRecordKind?: string
   /**
    * Named vendor objects the attributes refer to, saved as the vendor's dialect records as they are
    * (`{ dialect: <vendor>, kind, key, data }`: LogiSense's payment transactions and their names).
@@ -138,6 +140,21 @@ export interface PaymentRecord extends RecordBase {
     readonly key: string
     readonly data: Readonly<Record<string, unknown>>
   }>
+}
+
+/**
+ * What the vendor shows of a balance movement that the ledger computes its own way and the vendor's
+ * dialect keeps as a record of kind `kind` (Elevate's `resultingCustomerBalance` of a movement row:
+ * the balance after it, a historical fact the ledger's own chain does not reproduce, README
+ * "Shadow rehearsal"). `made`: of the movement the record books (a reversal, reinstatement, refund,
+ * adjustment); `voided`: of a refund's voiding. Saved under the key `<balance entry kind>:<the ledger
+ * id the entry names>` (`payment-reversed:<reversal>`, `payment-reinstated:<reversal>`,
+ * `refund:<refund>`, `refund-voided:<refund>`, `adjustment:<balance entry>`), with its customer.
+ */
+export interface MovementAttributes {
+  readonly kind: string
+  readonly made?: Readonly<Record<string, unknown>>
+  readonly voided?: Readonly<Record<string, unknown>>
 }
 
 /** The ledger's collection states. */
@@ -150,6 +167,7 @@ export interface ReversalRecord extends RecordBase {
   readonly amount: Amount | null
   readonly effectiveDate: string | null
   readonly reason: string | null
+  readonly movementAttributes?: MovementAttributes
 }
 
 /** A reversal undone (the payment's money stands again): Elevate's `payment <id> reinstated` movement. */
@@ -160,6 +178,7 @@ export interface ReinstatementRecord extends RecordBase {
   readonly reversalSourceId: string | null
   /** What stands again, as shown. */
   readonly amount: Amount
+  readonly movementAttributes?: MovementAttributes
 }
 
 export interface RefundRecord extends RecordBase {
@@ -172,6 +191,7 @@ export interface RefundRecord extends RecordBase {
   readonly vendorState: string
   readonly date: string | null
   readonly reason: string | null
+  readonly movementAttributes?: MovementAttributes
 }
 
 /** A signed balance movement that is neither a payment nor a refund (an Elevate debit). */
@@ -181,6 +201,7 @@ export interface AdjustmentRecord extends RecordBase {
   readonly currency: CurrencyCode | null
   readonly date: string | null
   readonly description: string | null
+  readonly movementAttributes?: MovementAttributes
 }
 
 /** The customer's balance as the vendor reports it, for reconciliation (never booked as such). */
@@ -189,6 +210,13 @@ export interface BalanceRecord extends RecordBase {
   /** Positive = the customer is in credit, negative = owes (Elevate's and the ledger's sign). */
   readonly balance: Amount
   readonly currency: CurrencyCode | null
+  /**
+   * What the vendor shows of the customer's balance that its dialect keeps and the ledger computes its
+   * own way (Elevate's `totalPaymentsSinceLastInvoice`: when its invoices were issued is not shown),
+   * saved as that dialect's record of kind `kind` under the customer's ledger id, with `since`: the
+   * instant it was booked (the dialect adds what the ledger books after it).
+   */
+  readonly customerAttributes?: { readonly kind: string; readonly data: Readonly<Record<string, unknown>> }
   /** `balances-file`: the operator's balances file (`--balances`), booked as a balance brought forward. */
   readonly origin?: "balances-file"
 }

@@ -43,7 +43,8 @@ export const vendorRules: Readonly<Record<VendorId, VendorRules>> = {
         : { state: payment.state, standing: amountOf(payment) - reversedOf(payment), refunded: 0n },
     refundsPerCustomer: false,
     credentials: (_server, apiKey) => ({ "api-key": apiKey }),
-    reader: () => ({ pageSize: 100 })
+    // One customer at a time, so B's ledger keeps the vendor's customer order (Silver lists customers by id).
+    reader: () => ({ pageSize: 100, concurrency: 1 })
   },
   // Elevate: posted payments with their reversals (movement rows naming the payment), refunds per customer.
   elevate: {

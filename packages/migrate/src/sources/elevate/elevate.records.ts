@@ -38,6 +38,30 @@ import {
 
 type Row = { readonly [key: string]: ExactJson }
 
+/**
+ * Elevate shows on every customer-payment row `resultingCustomerBalance`, the customer's balance
+ * after it: a historical fact the ledger's own balance chain cannot reproduce (Elevate shows no
+ * document totals nor when its invoices were issued between rows). It is kept with the migrated
+ * payment in the Elevate dialect's `customer-payment` record (keyed by the ledger id), and with a
+ * migrated movement in the dialect's `migrated-movement` record, and the dialect shows it for those
+ * rows (adapter-elevate README "Migrated rows").
+ */
+const paymentRecordKind = "customer-payment"
+const movementRecordKind = "migrated-movement"
+/** Likewise `customer-balances`' `totalPaymentsSinceLastInvoice` (when Elevate issued its last invoice is not shown). */
+const balanceRecordKind = "migrated-balance"
+
+/** A row's resulting balance as the dialect keeps it: exact decimal text, or null when the row shows none. */
+const resultingBalanceOf = (row: Row, what: string) => ({
+  resultingCustomerBalance: optionalAmountOf(row.resultingCustomerBalance, `${what} resultingCustomerBalance`)
+})
+
+const movementAttributesOf = (made: Row | undefined, voided?: Row) => ({
+  kind: movementRecordKind,
+  ...(made === undefined ? {} : { made: resultingBalanceOf(made, `row ${String(made.id)}`) }),
+  ...(voided === undefined ? {} : { voided: resultingBalanceOf(voided, `row ${String(voided.id)}`) })
+})
+
 /** ISO 4217 numeric → alphabetic code, for Elevate's `currencyId`. */
 const currencyByNumber: Readonly<Record<number, string>> = {
   8: "ALL",
@@ -139,7 +163,16 @@ export const elevateBalanceRecord = (balance: Row): BalanceRecord => {
     notes: [],
     raw: balance,
     balance: amountOf(balance.balance, `customer ${customer} balance`),
-    currency: elevateCurrency(balance.currencyId)
+    currency: elevateCurrency(balance.currencyId),
+    customerAttributes: {
+      kind: balanceRecordKind,
+      data: {
+        totalPaymentsSinceLastInvoice: optionalAmountOf(
+          balance.totalPaymentsSinceLastInvoice,
+          `customer ${customer} totalPaymentsSinceLastInvoice`
+        )
+      }
+    }
   }
 }
 
@@ -163,7 +196,10 @@ export const elevatePaymentRecord = (row: Row, allocations: ReadonlyArray<Source
     reference: textOf(row.reference),
     description: textOf(row.description),
     allocations,
-    reversedAmount: null
+    reversedAmount: null,
+    dialectAttributes: resultingBalanceOf(row, `payment ${id}`),
+    dialectRecordKey: "ledgerId",
+    dialectRecordKind: paymentRecordKind
   }
 }
 
@@ -194,7 +230,8 @@ export const elevateReversalRecord = (row: Row, paymentSourceId: string): Revers
     paymentSourceId,
     amount: negateAmount(amountOf(row.amountInMajorCurrency, `reversal ${id} amountInMajorCurrency`)),
     effectiveDate: businessDateOf(row.paymentDate),
-    reason: null
+    reason: null,
+    movementAttributes: movementAttributesOf(row)
   }
 }
 
@@ -214,7 +251,8 @@ export const elevateReinstatementRecord = (
     raw: row,
     paymentSourceId,
     reversalSourceId,
-    amount: amountOf(row.amountInMajorCurrency, `reinstatement ${id} amountInMajorCurrency`)
+    amount: amountOf(row.amountInMajorCurrency, `reinstatement ${id} amountInMajorCurrency`),
+    movementAttributes: movementAttributesOf(row)
   }
 }
 
@@ -245,7 +283,8 @@ export const elevateAdjustmentRecord = (row: Row): AdjustmentRecord => {
     amount: amountOf(row.amountInMajorCurrency, `debit ${id} amountInMajorCurrency`),
     currency: elevateCurrency(row.currencyId),
     date: businessDateOf(row.paymentDate),
-    description: textOf(row.description)
+    description: textOf(row.description),
+    movementAttributes: movementAttributesOf(row)
   }
 }
 
@@ -331,7 +370,7 @@ export const elevateAllocation = (row: Row): SourceAllocation => ({
 export const elevateRefundRecord = (
   row: Row,
   paymentSourceId: string | null,
-  movements: { readonly movement?: string; readonly voided?: string } = {}
+  movements: { readonly movement?: Row; readonly voided?: Row } = {}
 ): RefundRecord => {
   const id = idOf(row.id, "refund id")
   const status = textOf(row.thirdPartyRefundStatus) ?? ""
@@ -341,7 +380,10 @@ export const elevateRefundRecord = (
     kind: "refund",
     sourceId: id,
     customerSourceId: idOf(row.customerId, `refund ${id} customerId`),
-    aliases: { ...movements },
+    aliases: {
+      ...(movements.movement === undefined ? {} : { movement: idOf(movements.movement.id, "refund row id") }),
+      ...(movements.voided === undefined ? {} : { voided: idOf(movements.voided.id, "voided refund row id") })
+    },
     notes:
       paymentSourceId === null
         ? ["Elevate's refunds do not say which payment they paid back, and no movement row told it"]
@@ -354,7 +396,10 @@ export const elevateRefundRecord = (
     state,
     vendorState: status,
     date: null,
-    reason: textOf(row.description)
+    reason: textOf(row.description),
+    ...(movements.movement === undefined && movements.voided === undefined
+      ? {}
+      : { movementAttributes: movementAttributesOf(movements.movement, movements.voided) })
   }
 }
 
@@ -396,7 +441,7 @@ export const elevateMovementPlan = (
     paired ? refundRows.map(({ row, paymentSourceId }, index) => [String(row.id), { paymentSourceId, index }]) : []
   )
   // A refund's voiding: the first `refund of payment <id> <state>` row after its refund row, for the same payment.
-  const voidedOf = new Map<string, string>()
+  const voidedOf = new Map<string, Row>()
   const taken = new Set<string>()
   for (const { row, paymentSourceId } of paired ? refundRows : []) {
     const after = BigInt(idOf(row.id, "id"))
@@ -408,7 +453,7 @@ export const elevateMovementPlan = (
     )
     if (voided !== undefined) {
       taken.add(String(voided.id))
-      voidedOf.set(String(row.id), String(voided.id))
+      voidedOf.set(String(row.id), voided)
     }
   }
   const reversalsOf = new Map<string, Array<string>>()
@@ -424,7 +469,7 @@ export const elevateMovementPlan = (
         refund === undefined || source === undefined
           ? null
           : elevateRefundRecord(source, refund.paymentSourceId, {
-              movement: id,
+              movement: row,
               ...(voided === undefined ? {} : { voided })
             })
       )
