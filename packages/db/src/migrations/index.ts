@@ -22,6 +22,7 @@ import { Migration20261204500000GatewaySettings } from "./20261204500000-gateway
 import { Migration20261204600000GatewayReconcilerBackoff } from "./20261204600000-gateway-reconciler-backoff.migration.ts"
 import { Migration20261205400000DialectRecordListColumns } from "./20261205400000-dialect-record-list-columns.migration.ts"
 import { Migration20261205500000EventAttachedRecords } from "./20261205500000-event-attached-records.migration.ts"
+import { Migration20261207100000LockedDocuments } from "./20261207100000-locked-documents.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -58,5 +59,6 @@ export const ledgerMigrations: Array<MigrationObject> = [
   {
     name: Migration20261205500000EventAttachedRecords.migrationName,
     class: Migration20261205500000EventAttachedRecords
-  }
+  },
+  { name: Migration20261207100000LockedDocuments.migrationName, class: Migration20261207100000LockedDocuments }
 ]

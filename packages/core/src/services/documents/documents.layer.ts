@@ -35,7 +35,7 @@ import { minor, recordEvent } from "../shared/ledger-events.ts"
 import { capturePorts } from "../shared/ledger-ports.ts"
 import { refused } from "../shared/lifecycle-steps.ts"
 import { afterGatewayCall, paymentDetail } from "../shared/payment-detail.ts"
-import { openPayment, parseAllocationRequests } from "../shared/payment-opening.ts"
+import { openedDetail, openPayment, parseAllocationRequests } from "../shared/payment-opening.ts"
 import {
   currentPrincipal,
   existingBillingEntity,
@@ -339,7 +339,7 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
                 initialState: "posted",
                 allocations: [{ documentId, amount, documentPath: ["documentId"] }]
               })
-              return yield* paymentDetail(created)
+              return yield* openedDetail(created)
             })
           )
         )
