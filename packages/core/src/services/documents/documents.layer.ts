@@ -333,12 +333,19 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
                   ? document.outstanding
                   : yield* parsePositiveAmount(input.amount, document.currency, ["amount"])
               const { documentId, amount: _amount, ...rest } = input
-              const created = yield* openPayment(customer, {
-                ...rest,
-                amount,
-                initialState: "posted",
-                allocations: [{ documentId, amount, documentPath: ["documentId"] }]
-              })
+              // The document as read under its customer's lock is not read again.
+              const created = yield* openPayment(
+                customer,
+                {
+                  ...rest,
+                  amount,
+                  initialState: "posted",
+                  allocations: [{ documentId, amount, documentPath: ["documentId"] }]
+                },
+                [],
+                undefined,
+                [document]
+              )
               return yield* openedDetail(created)
             })
           )

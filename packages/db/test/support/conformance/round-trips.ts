@@ -74,7 +74,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261204500000GatewaySettings",
         "Migration20261204600000GatewayReconcilerBackoff",
         "Migration20261205400000DialectRecordListColumns",
-        "Migration20261205500000EventAttachedRecords"
+        "Migration20261205500000EventAttachedRecords",
+        "Migration20261207100000LockedDocuments"
       ])
     })
 
