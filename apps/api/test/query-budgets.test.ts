@@ -7,7 +7,8 @@
  * and held to its budget. The issue's budgets — a get ≤ 3 statements including authentication, a
  * create ≤ 8, a list page ≤ 3 reading no more rows than it returns (+2) — hold where no `open`
  * reason is given; an endpoint that does not meet them yet is held to today's count (so it cannot
- * get worse unnoticed) and says why in `open`. Every create must run in one transaction.
+ * get worse unnoticed) and says why in `open`. Every create must run in one transaction. Billing
+ * Platform (UK)'s two lists are measured with every filter its docs allow, alone and after `idAfter`.
  */
 
 import { defineUnit } from "@paybridge/adapter-crm-com"
@@ -40,6 +41,11 @@ const sessions = { apiKey: "", crmComToken: "", crmComUnitToken: "", logisenseTo
 const bigCustomer = { id: 0, number: "" }
 /** A customer with reversed payments: LogiSense lists show each active reversal as a row of its own. */
 const reversedCustomer = { id: 0 }
+/**
+ * A customer with what every Billing Platform (UK) list filter asks about: a payment reversed, one
+ * reversed and reinstated, one collected, one whose collection was cancelled, one partly refunded.
+ */
+const activityCustomer = { id: 0, firstPayment: 0 }
 /** Customers that payments are created for. */
 const others: Array<{ id: number; number: string }> = []
 /** A customer with an invoice open for far more than the creates that name it pay. */
@@ -131,6 +137,28 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
   for (const paymentId of [...toReverse, toReverse[1]]) {
     await trpc("payments.reverse", { paymentId, amount: "1.00", reason: "budget" })
   }
+  activityCustomer.id = (
+    (await trpc("customers.create", { name: "Activity", number: "6001", currency: "EUR" })) as { id: number }
+  ).id
+  const activity: Array<number> = []
+  for (let i = 0; i < 12; i++) {
+    const payment = (await trpc("payments.create", {
+      customerId: activityCustomer.id,
+      amount: `${30 + i}.00`,
+      reference: `activity ${i}`,
+      ...(i === 1 || i === 2 ? { initialState: "draft" } : {})
+    })) as { payment: { id: number } }
+    activity.push(payment.payment.id)
+  }
+  activityCustomer.firstPayment = activity[0] ?? 0
+  await trpc("payments.requestCollection", { paymentId: activity[1], method: "direct-debit" })
+  await trpc("payments.markCollected", { paymentId: activity[1] })
+  await trpc("payments.requestCollection", { paymentId: activity[2], method: "direct-debit" })
+  await trpc("payments.cancelCollection", { paymentId: activity[2] })
+  await trpc("payments.reverse", { paymentId: activity[3], reason: "budget" })
+  await trpc("payments.reverse", { paymentId: activity[4], reason: "budget" })
+  await trpc("payments.reinstate", { paymentId: activity[4] })
+  await trpc("payments.refund", { paymentId: activity[5], amount: "5.00" })
   // More providers than one page of the provider list measured below (a page of one).
   for (let i = 0; i < 3; i++) {
     await trpc("billingEntities.create", { name: `Provider ${i}`, flow: "invoice", defaultCurrency: "EUR" })
@@ -358,6 +386,22 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
         amount: "12.34",
         currency: "EUR",
         status: "paid"
+      })
+    })
+  ],
+  [
+    "Silver POST customers/C/payments/ (stating a due date and visible: its attributes record too)",
+    () => ({
+      method: "POST",
+      path: `/silver/customers/${nextOther().id}/payments/`,
+      headers: { authorization: `Token ${sessions.apiKey}`, ...key() },
+      body: JSON.stringify({
+        provider: `http://paybridge.test/silver/providers/${silverProvider}/`,
+        amount: "12.34",
+        currency: "EUR",
+        status: "paid",
+        due_date: "2026-12-31",
+        visible: false
       })
     })
   ]
@@ -626,6 +670,42 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
   ]
 ]
 
+/**
+ * Every Billing Platform (UK) list filter (vendor doc and vendor-notes §1.2: the documented ones and
+ * `idAfter`, `createdSince`, `updatedSince`), alone and after an `idAfter` row, on both list endpoints.
+ */
+const since = () => encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())
+const bpukFilters: ReadonlyArray<readonly [string, () => string]> = [
+  ["", () => ""],
+  ["reversed", () => "reversed"],
+  ["includeReversed", () => "includeReversed"],
+  ["minDate, maxDate", () => "minDate=2026-01-01&maxDate=2999-12-31"],
+  ["minReversedDate, maxReversedDate", () => "minReversedDate=2026-01-01&maxReversedDate=2999-12-31"],
+  ["reversedSince", () => `reversedSince=${since()}`],
+  ["reinstatedSince", () => `reinstatedSince=${since()}`],
+  ["collectedSince", () => `collectedSince=${since()}`],
+  ["cancelledSince", () => `cancelledSince=${since()}`],
+  ["createdSince", () => `createdSince=${since()}`],
+  ["updatedSince", () => `updatedSince=${since()}`]
+]
+const bpukFilterLists: ReadonlyArray<readonly [string, Request]> = bpukFilters.flatMap(([label, filter]) =>
+  (["payments/", "customers/ID/payments/"] as const).flatMap((list) =>
+    [false, true].map((afterRow): readonly [string, Request] => [
+      `Billing Platform (UK) GET ${list === "payments/" ? list : `${list} of the activity customer`} (${label || "no filter"}${afterRow ? ", idAfter" : ""})`,
+      () => {
+        const query = [...(afterRow ? [`idAfter=${activityCustomer.firstPayment}`] : []), filter()].filter(Boolean)
+        const path = list === "payments/" ? "payments/" : `customers/${activityCustomer.id}/payments/`
+        return {
+          method: "GET",
+          path: `/backend/api/v1/${path}${query.length === 0 ? "" : `?${query.join("&")}`}`,
+          headers: bearer(sessions.apiKey)
+        }
+      }
+    ])
+  )
+)
+const bpukFilterNames = new Set(bpukFilterLists.map(([name]) => name))
+
 const describeTally = (tally: { statements: ReadonlyArray<{ sql: string; rows: number }> }) =>
   tally.statements.map((statement) => `${statement.rows} rows: ${statement.sql.slice(0, 160)}`).join("\n")
 
@@ -684,6 +764,7 @@ const budgets: Record<string, Budget> = {
   },
   "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": issueCreate,
+  "Silver POST customers/C/payments/ (stating a due date and visible: its attributes record too)": issueCreate,
   "tRPC payments.list": issueList,
   // No paging in the vendor list: rows read ≤ returned + the idAfter row (or the customer) + the bound's payment.
   "Billing Platform (UK) GET payments/?idAfter": unpagedList,
@@ -714,6 +795,9 @@ const budgets: Record<string, Budget> = {
 }
 
 const budgetOf = (name: string): Budget => {
+  // Every filter of both Billing Platform (UK) lists: the issue's 3 statements, rows read ≤ returned + 2 (the
+  // idAfter row and the bound's own payment; some filters match one row).
+  if (bpukFilterNames.has(name)) return { ...unpagedList, returnsAtLeast: 1 }
   const budget = budgets[name]
   if (budget === undefined) throw new Error(`no budget for ${name}`)
   return budget
@@ -744,7 +828,7 @@ describe.each([
 
   test.each(creates)("%s: a create, in one transaction", create)
 
-  test.each(lists)("%s: a list page", async (name, request) => {
+  test.each([...lists, ...bpukFilterLists])("%s: a list page", async (name, request) => {
     const budget = budgetOf(name)
     const { answer, tally } = await measure(request)
     expect(answer.status, answer.body).toBeLessThan(300)

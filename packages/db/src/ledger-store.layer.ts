@@ -55,6 +55,7 @@ import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-pres
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
+import { insertDialectRecords } from "./store/dialect-record-rows.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
@@ -578,6 +579,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           const inserted = result[0]
           return inserted === undefined ? null : { ...row, id: trustedId(Number(inserted.id)) }
         }),
+      insertAll: (rows) => insertDialectRecords(write, rows, isPostgres),
       get: (id) => findOne("dialectRecords.get", DialectRecordEntity, { id }, dialectRecordFromRow),
       getByKey: (dialect, kind, key) =>
         findOne("dialectRecords.getByKey", DialectRecordEntity, { dialect, kind, key }, dialectRecordFromRow),

@@ -26,6 +26,7 @@ import { migrateInto } from "../test/support/migrate-into.ts"
 import { currenciesOf, selectionOf } from "../test/support/read-source.ts"
 import { startSourceServer } from "../test/support/source-server.ts"
 import { seedTenant } from "../test/support/tenant-generator.ts"
+import { vendorRules } from "../test/support/vendor-views.ts"
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== "--"),
@@ -69,16 +70,8 @@ try {
     `source: ${truth.payments.length} payments in ${truth.customers.length} customers, seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`
   )
 
-  const credentials: Credentials =
-    vendor === "elevate" || vendor === "crm-com" || vendor === "logisense"
-      ? {
-          brand: "source",
-          organisation: "source",
-          "client-id": "source",
-          username: server.email,
-          password: server.password
-        }
-      : { "api-key": server.apiKey }
+  // Each vendor's credentials as its clients give them (a reader refuses flags of another vendor's form).
+  const credentials: Credentials = vendorRules[vendor].credentials(server, server.apiKey)
   const reader = {
     customers: selectionOf(
       truth.customers.map((customer) => String(vendor === "crm-com" ? customer.number : customer.id))

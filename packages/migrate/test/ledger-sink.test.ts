@@ -3,20 +3,21 @@
  * `batchSize` records, one ledger transaction each, with the batch's checkpoint commit in its last
  * unit — so the stream position is in the ledger as soon as the booking is, before the driver
  * commits anything itself; a record the ledger refuses costs its unit one retry without it, the
- * others are booked, and the refusal is reported and kept for the next run. Also the CRM.COM
+ * others are booked, and the refusal is reported and kept for the next run; a unit whose one insert
+ * of new `migrated` records finds a key taken is booked record by record instead. Also the CRM.COM
  * reader's `received_on`: its time of day reaches the ledger (issue 16.4); and after booking, the
  * ledger's ids and numbers stay above every numeric vendor id booked (issue 16.2).
  */
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type CurrencyCode, Parties, Payments } from "@paybridge/core"
+import { type CurrencyCode, DialectRecords, Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { ledgerCheckpoint } from "../src/booking/ledger.checkpoint.ts"
 import { ledgerSink } from "../src/booking/ledger.sink.ts"
 import { type Ledger, openLedger } from "../src/booking/ledger-runtime.ts"
-import { listMigrated } from "../src/booking/migrated-records.ts"
+import { listMigrated, migratedAliasKind } from "../src/booking/migrated-records.ts"
 import { type BatchCommit, fingerprintOf } from "../src/checkpoint/checkpoint.ts"
 import type { ExactJson } from "../src/http/exact-json.ts"
 import type { SinkRecord } from "../src/import/record-sink.ts"
@@ -121,6 +122,42 @@ describe("the bulk path", () => {
     // Written again (a batch replayed), nothing is booked twice.
     await sink.write(records.map(sinkRecord), { runId, stream: commit.stream })
     expect(await bookedPayments()).toEqual(booked)
+  }, 60_000)
+})
+
+describe("the unit's one insert of migrated records", () => {
+  test("an alias key kept already does not refuse the unit: its records are booked one by one, the alias follows", async () => {
+    const sink = await ledgerSink({ ledger, vendor: "crm-com", vendorTitle: "CRM.COM" })
+    const eur: CurrencyCode = "EUR"
+    const payments = ["1", "2", "3"].map((n) => crmPaymentRecord(crmPayment(`C1-${n}`, "C1", `${n}.50`), eur))
+    const taken = payments[1] as SourceRecord
+    const [alias, value] = Object.entries(taken.aliases)[0] ?? []
+    expect(alias).toBeDefined()
+    const aliasKey = `payment/${alias}/${value}`
+    // An alias record of another booking under the key the second payment's alias takes.
+    await ledger.run(
+      Effect.flatMap(DialectRecords, (records) =>
+        records.saveDialectRecord({
+          dialect: "crm-com",
+          kind: migratedAliasKind,
+          key: aliasKey,
+          data: { ledgerId: 999_999, sourceId: "elsewhere" }
+        })
+      )
+    )
+    await sink.write([sinkRecord(crmCustomerRecord(account("C1"), eur)), ...payments.map(sinkRecord)], {
+      runId: "run-alias",
+      stream: "account:C1/payments"
+    })
+    expect([...sink.refusals().keys()]).toEqual([])
+    const booked = await bookedPayments()
+    expect(["1", "2", "3"].map((n) => booked.has(`payment/C1-${n}`))).toEqual([true, true, true])
+    const aliasRecord = await ledger.run(
+      Effect.flatMap(DialectRecords, (records) =>
+        records.getDialectRecord({ dialect: "crm-com", kind: migratedAliasKind, key: aliasKey })
+      )
+    )
+    expect(aliasRecord.data).toEqual({ ledgerId: booked.get("payment/C1-2"), sourceId: "C1-2" })
   }, 60_000)
 })
 

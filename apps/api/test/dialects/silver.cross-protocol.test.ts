@@ -3,7 +3,8 @@
  * and through Silver agrees on amount, currency, status and links; a Silver PATCH shows up in the
  * event log with origin `dialect:silver`; a payment made or reversed through tRPC appears in Silver
  * with the mapped status; Silver's HTTP Basic works with a real password user; the server's other
- * mounted dialects see a Silver payment too; and `/docs/silver/openapi.json` lists Silver's endpoints.
+ * mounted dialects see a Silver payment too; a BHD and a JPY customer's amounts show and are taken with
+ * their currency's decimals; and `/docs/silver/openapi.json` lists Silver's endpoints.
  */
 import { Authenticator } from "@paybridge/core"
 import { Effect } from "effect"
@@ -156,6 +157,42 @@ describe("Silver across protocols", () => {
       [draft.payment.id, "pending"],
       [1_000_000_000_000 + invoice.id, "unpaid"]
     ])
+  })
+
+  test("a 3-decimal (BHD) and a 0-decimal (JPY) customer: Silver shows and takes each currency's decimals, never a 5xx", async () => {
+    const admin = server.clientAs("admin")
+    const provider = await admin.billingEntities.create.mutate({
+      name: "Gulf",
+      flow: "invoice",
+      defaultCurrency: "BHD"
+    })
+    for (const [currency, stored, sent, minorUnits, refused, places] of [
+      ["BHD", "2.125", "1.250", "1250", "1.2505", 3],
+      ["JPY", "5000", "1200", "1200", "1200.00", 0]
+    ] as const) {
+      const customer = await admin.customers.create.mutate({ name: currency, currency, billingEntityId: provider.id })
+      const made = await admin.payments.create.mutate({ customerId: customer.id, amount: stored })
+      const path = `${silver()}/customers/${customer.id}/payments/`
+      const shown = await call("GET", `${path}${made.payment.id}/`, basic)
+      expect(shown).toMatchObject({ status: 200, json: { amount: stored, currency } })
+      const listed = await call("GET", path, basic)
+      expect(listed.status).toBe(200)
+      expect((listed.json as Array<SilverPayment>).map((row) => row.amount)).toEqual([stored])
+      const provided = `${silver()}/providers/${provider.id}/`
+      const created = await call("POST", path, basic, { provider: provided, amount: sent, currency, status: "paid" })
+      expect(created).toMatchObject({ status: 201, json: { amount: sent, currency, status: "paid" } })
+      const booked = await admin.payments.get.query({ id: (created.json as SilverPayment).id })
+      // tRPC shows minor units.
+      expect(booked.payment.amount).toBe(minorUnits)
+      const tooPrecise = await call("POST", path, basic, { provider: provided, amount: refused, currency })
+      expect(tooPrecise).toEqual({
+        status: 400,
+        headers: expect.anything(),
+        json: { amount: [`Ensure that there are no more than ${places} decimal places.`] }
+      })
+      const page = await admin.payments.list.query({ customerId: customer.id, limit: 10 })
+      expect(page.items).toHaveLength(2)
+    }
   })
 
   test("every other mounted dialect sees a payment made through Silver", async () => {

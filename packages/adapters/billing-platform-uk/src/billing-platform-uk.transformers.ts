@@ -281,13 +281,18 @@ export const eventFilters = {
 
 export type EventFilter = keyof typeof eventFilters
 
-/** Which reversal state a list asks for (see the README: reversal filters imply reversed payments). */
-export const reversalFilterOf = (query: BpukListQuery): "none" | "some" | "any" => {
+/**
+ * The payments whose rows a list can show, by reversal state (see the README: reversal filters
+ * imply reversed payments). A partly reversed payment shows a valid row and a reversed part, so
+ * `reversed` asks for payments with any amount reversed (`some`) and the default "valid only" for
+ * payments not wholly reversed (`standing`); each row is then matched on what it shows.
+ */
+export const reversalFilterOf = (query: BpukListQuery): "standing" | "some" | "any" => {
   if (query.reversed === true) return "some"
   if (query.includeReversed === true) return "any"
   const asksForReversals =
     query.minReversedDate !== undefined || query.maxReversedDate !== undefined || query.reversedSince !== undefined
-  return asksForReversals ? "any" : "none"
+  return asksForReversals ? "any" : "standing"
 }
 
 /** The parsed `idAfter`: a payment row `N`, a reversed part `N-R`, a refund row `R<n>`, or none. */

@@ -367,11 +367,10 @@ export const listRows = (
     // sequence key decides exactly.
     const createdSince =
       after == null ? query.createdSince : new Date(Math.max(Math.max(after.at, 0), query.createdSince?.getTime() ?? 0))
-    // Partial reversals split a payment in a valid and a reversed row, so the ledger is asked for
-    // payments in any reversal state and each row is matched on what it shows.
+    // Partial reversals split a payment in a valid and a reversed row: the ledger is asked for the
+    // payments that can show a row the query wants (`reversalFilterOf`), each row matched on what it shows.
     const base = {
       ...toPaymentQuery(query, customerId),
-      reversal: "any" as const,
       ...(createdSince === undefined ? {} : { createdSince })
     }
     const given = (Object.keys(eventFilters) as Array<EventFilter>).flatMap((filter) => {

@@ -12,12 +12,14 @@ import {
   CustomerId,
   currencyCodes,
   type Document,
+  exponentOf,
   Parties
 } from "@paybridge/core"
 import { Effect } from "effect"
 import { documentField, documentProblem } from "./payments.transformers.ts"
 import { FieldErrors } from "./silver.errors.ts"
 import {
+  type FieldResult,
   nullText,
   parseAmount,
   parseBoolean,
@@ -83,18 +85,23 @@ export const checkCreate = (
       }
     }
 
+    // The amount takes the decimals of the currency it is in (Silver's two when the currency is not valid).
+    const currencyChoice: FieldResult<CurrencyCode> =
+      "currency" in body ? parseChoice(body.currency, currencyCodes) : { ok: true, value: "USD" }
+    const decimals = currencyChoice.ok ? exponentOf(currencyChoice.value) : 2
     let amount: string | undefined
     if (!("amount" in body)) errors.add("amount", requiredText)
     else {
-      amount = errors.check("amount", parseAmount(body.amount))
-      if (amount !== undefined && /^0+\.00$/u.test(amount)) {
-        // Deviation: the ledger keeps only payments above zero (README).
-        errors.add("amount", "Ensure this value is greater than or equal to 0.01.")
+      amount = errors.check("amount", parseAmount(body.amount, decimals))
+      if (amount !== undefined && /^0+(\.0+)?$/u.test(amount)) {
+        // Deviation: the ledger keeps only payments above zero (README): the least is one minor unit.
+        const least = decimals === 0 ? "1" : `0.${"1".padStart(decimals, "0")}`
+        errors.add("amount", `Ensure this value is greater than or equal to ${least}.`)
         amount = undefined
       }
     }
 
-    const currency = "currency" in body ? errors.check("currency", parseChoice(body.currency, currencyCodes)) : "USD"
+    const currency = errors.check("currency", currencyChoice)
     if (currency !== undefined && customer?.currency !== undefined && currency !== customer.currency) {
       // Deviation: a ledger payment is in its customer's currency (README).
       errors.add("currency", `Payments of this customer must be in ${customer.currency}.`)

@@ -21,6 +21,7 @@ import {
   currencyCodes,
   type DocumentId,
   Documents,
+  exponentOf,
   LedgerUnits,
   Parties,
   type Payment,
@@ -31,6 +32,7 @@ import { Effect, Schema } from "effect"
 import { checkCreate, isResponse } from "./payment-create.transformers.ts"
 import { findUnpaidRow, rowQueryOf, toSilverRow } from "./payment-list.transformers.ts"
 import {
+  attributesRecord,
   claimDocument,
   customerOfPath,
   customerShownIdOf,
@@ -183,16 +185,22 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
     const made: {
       current: { readonly payment: Payment; readonly stored: PaymentAttributes; readonly customer: Customer } | null
     } = { current: null }
+    // Attributes other than the defaults are written with the payment (its creation event's statement
+    // writes the record); a pending payment's record names its collection, so it is saved after it.
+    const attach = status !== "pending" && !isDefaultAttributes(attributes)
     const work = Effect.gen(function* () {
       // The customer as the unit locked it comes back with the payment: its URL id needs no read.
       const { detail: created, account: customer } = yield* Payments.use((payments) =>
-        payments.createPaymentOnAccount({
-          customerId,
-          amount,
-          currency,
-          initialState: status === "paid" ? "posted" : "draft",
-          billingEntityId: providerId
-        })
+        payments.createPaymentOnAccount(
+          {
+            customerId,
+            amount,
+            currency,
+            initialState: status === "paid" ? "posted" : "draft",
+            billingEntityId: providerId
+          },
+          attach ? { record: attributesRecord(attributes) } : {}
+        )
       )
       let payment = created.payment
       let stored = attributes
@@ -210,7 +218,7 @@ const createPayment = (request: PaymentCreateRequest): Program<DialectResponse> 
         )
       }
       // A payment made through Silver without a record has the default attributes (`derivedAttributes`).
-      if (!isDefaultAttributes(stored)) yield* saveAttributes(payment, stored)
+      if (!attach && !isDefaultAttributes(stored)) yield* saveAttributes(payment, stored)
       for (const document of [proforma, invoice]) {
         if (document === null) continue
         yield* claimDocument(document, payment, requestKey)
@@ -349,7 +357,7 @@ const patchPayment = (request: PaymentDetailRequest): Program<DialectResponse> =
           break
         }
         case "amount":
-          errors.check(field, parseAmount(value))
+          errors.check(field, parseAmount(value, exponentOf(payment.currency)))
           break
         case "currency":
           errors.check(field, parseChoice(value, currencyCodes))
@@ -460,6 +468,7 @@ export const paymentsEndpoints: ReadonlyArray<Endpoint> = [
       `${docSuite} › replays the doc's create example field by field`,
       `${silverSuite} › uses the path's customer, applies Silver's defaults and answers 201 with a Location header`,
       `${errorSuite} › collects every field error of a create in one 400 body in Silver's words`,
+      "silver.currencies.test.ts › accepts $currency amounts with its decimals and refuses more, in DRF's words",
       `${errorSuite} › applies the document rules in Silver's order`,
       `${silverSuite} › retries a create carrying a document under the same idempotency key and gets the same payment`,
       `${silverSuite} › builds links from the mount's base path and renders a payment for the admin console`,

@@ -225,23 +225,31 @@ export const loadRecord = (paymentId: PaymentId): Program<LoadedPayment | null> 
     return view === null ? null : yield* recordFromView(view)
   })
 
+/**
+ * A payment's `payment-attributes` record without its key (the payment's id): its data and what the
+ * list filters and sorts on, in the record's indexed columns (`payment-list.transformers.ts`). A
+ * create passes it to the ledger with the new payment (`CreatePaymentOptions.record`).
+ */
+export const attributesRecord = (attributes: PaymentAttributes) => ({
+  dialect: dialectId,
+  kind: paymentAttributesKind,
+  data: attributesToData(attributes),
+  listColumns: {
+    date: attributes.dueDate as BusinessDate | null,
+    flag: attributes.visible,
+    proformaId: attributes.proformaId,
+    invoiceId: attributes.invoiceId
+  }
+})
+
 /** Keeps a payment's Silver attributes (its `payment-attributes` record). */
 export const saveAttributes = (payment: Payment, attributes: PaymentAttributes) =>
   DialectRecords.use((dialectRecords) =>
     dialectRecords.saveDialectRecord({
-      dialect: dialectId,
-      kind: paymentAttributesKind,
+      ...attributesRecord(attributes),
       key: String(payment.id),
       customerId: payment.customerId,
-      paymentId: payment.id,
-      data: attributesToData(attributes),
-      // What the list filters and sorts on, in the record's indexed columns (`payment-list.transformers.ts`).
-      listColumns: {
-        date: attributes.dueDate as BusinessDate | null,
-        flag: attributes.visible,
-        proformaId: attributes.proformaId,
-        invoiceId: attributes.invoiceId
-      }
+      paymentId: payment.id
     })
   )
 

@@ -66,8 +66,12 @@ const definition = defineDialect({
       why: "The ledger keeps one running balance per customer in one ISO 4217 currency."
     },
     {
-      what: "Amount `0.00` is refused (`Ensure this value is greater than or equal to 0.01.`), and OPTIONS shows `amount.min_value` 0.01.",
+      what: "Amount `0.00` is refused (`Ensure this value is greater than or equal to 0.01.`, the currency's least amount), and OPTIONS shows `amount.min_value` 0.01.",
       why: "Ledger payments are greater than zero."
+    },
+    {
+      what: "Amounts have their currency's ISO 4217 decimals instead of two: shown `200.00` (USD), `2.125` (BHD, KWD), `5000` (JPY); on input more decimals than the currency has are refused in DRF's words, but for trailing zeros within Silver's two places (JPY `5000.00` is taken as 5000).",
+      why: "Every stored amount is shown exactly (two decimals would cut a 3-decimal amount), and a client may send what it is shown."
     },
     {
       what: "A reversal made elsewhere shows as `canceled` (fully reversed, original amount) or `paid` with the amount that stands (partly reversed); a rejected payment shows as `canceled`.",

@@ -2,27 +2,22 @@
  * Silver wire formats: the JSON shapes of Silver's payments, customers, providers, invoices and
  * proformas as its Django REST Framework API rendered them (Silver @00bc43d, DRF 3.5), the error
  * body, and the field parsers that reproduce DRF's own validation texts. Amounts are strings with
- * exactly two decimals (`"200.00"`), dates `YYYY-MM-DD`, related objects absolute hyperlinks with
- * a trailing slash. Request bodies are read as free JSON objects and checked field by field here,
+ * their currency's decimals (`"200.00"`, BHD `"2.125"`, JPY `"5000"`), dates `YYYY-MM-DD`, related
+ * objects absolute hyperlinks with a trailing slash. Request bodies are read as free JSON objects and checked field by field here,
  * because Silver answers every field's problem at once, keyed by field, in DRF's words. The last
  * section is the payment serializer as DRF's OPTIONS metadata described it (fields, labels, choices).
  */
 import { isJsonDecimal, MoneyFormats } from "@paybridge/adapter-kit"
-import { currencyCodes, exponentOf } from "@paybridge/core"
+import { currencyCodes } from "@paybridge/core"
 import { Schema } from "effect"
 
-const twoDecimals = MoneyFormats.majorUnitString({ decimals: 2 })
-
 /**
- * Silver writes amounts as strings with two decimals, whatever the currency (`"200.00"`, JPY
- * `"5000.00"`); a currency with more decimals keeps all of its own (BHD `"2.125"`), because cutting
- * them would show a different amount (it used to fail the request with a 500 instead).
+ * Amounts as decimal strings with exactly the decimals of their currency's ISO 4217 exponent: USD
+ * `"200.00"`, BHD and KWD `"2.125"`, JPY `"5000"`. Silver's `DecimalField` had two decimals for every
+ * currency; this dialect keeps each currency's own (a deviation, README), so every stored amount is
+ * shown exactly and a client may send what it is shown (`parseAmount`).
  */
-export const silverMoney: typeof twoDecimals = {
-  ...twoDecimals,
-  format: (amount, currency) =>
-    MoneyFormats.minorToMajorString(amount, currency, { decimals: Math.max(2, exponentOf(currency)) })
-}
+export const silverMoney = MoneyFormats.majorUnitString()
 
 export const silverStatuses = ["unpaid", "pending", "paid", "canceled"] as const
 export const SilverStatus = Schema.Literals(silverStatuses)
@@ -40,7 +35,9 @@ export const SilverPayment = Schema.Struct({
   url: Link,
   customer: Link,
   provider: Schema.NullOr(Link),
-  amount: Schema.String.annotate({ description: 'two-decimal string, e.g. "200.00"' }),
+  amount: Schema.String.annotate({
+    description: 'decimal string with the currency\'s decimals, e.g. "200.00" (BHD "2.125", JPY "5000")'
+  }),
   currency: Schema.String,
   due_date: Schema.NullOr(Schema.String),
   status: SilverStatus,
@@ -265,13 +262,20 @@ export const parseNullableDate = (value: unknown): FieldResult<string | null> =>
   return ok(`${match[1]}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`)
 }
 
+/** The decimal places of Silver's own `DecimalField`s. */
+const silverDecimalPlaces = 2
+
 const pythonDecimal = /^([+-])?(?:(\d+)\.?(\d*)|\.(\d+))(?:[eE]([+-]?\d+))?$/u
 
 /**
- * Silver's `amount`: DRF `DecimalField(max_digits=8, decimal_places=2)` with a 0.00 minimum.
- * Returns the amount quantized to two decimals (`"12.50"`).
+ * Silver's `amount`: DRF `DecimalField(max_digits=8, decimal_places=2)` with a 0.00 minimum, where
+ * `decimals` (the currency's ISO 4217 exponent; Silver's 2 by default) takes the place of the 2:
+ * `max_digits` is 6 + `decimals` (six before the point, as Silver), and more decimal places than
+ * the currency has are refused with DRF's text — but for trailing zeros within Silver's own two
+ * places, which a Silver-era client sends and which are exact (JPY `5000.00` is 5000). Returns the amount quantized to `decimals`
+ * (`"12.50"`, BHD `"2.125"`, JPY `"5000"`).
  */
-export const parseAmount = (value: unknown): FieldResult<string> => {
+export const parseAmount = (value: unknown, decimals = 2): FieldResult<string> => {
   if (value === null) return fail(nullText)
   const text = (typeof value === "boolean" ? pythonStr(value) : pythonStr(value)).trim()
   if (typeof value === "object" && !isJsonDecimal(value)) return fail("A valid number is required.")
@@ -280,8 +284,16 @@ export const parseAmount = (value: unknown): FieldResult<string> => {
   const negative = match[1] === "-"
   const whole = match[2] ?? ""
   const fraction = match[3] ?? match[4] ?? ""
-  const exponent = Number(match[5] ?? "0") - fraction.length
-  const coefficient = `${whole}${fraction}`.replace(/^0+(?=\d)/u, "")
+  let exponent = Number(match[5] ?? "0") - fraction.length
+  let coefficient = `${whole}${fraction}`.replace(/^0+(?=\d)/u, "")
+  // What Silver itself took (two places) stays accepted where it is exact in the currency: JPY `5000.00`.
+  if (-exponent > decimals && -exponent <= silverDecimalPlaces) {
+    while (exponent < -decimals && coefficient.endsWith("0") && coefficient.length > 1) {
+      coefficient = coefficient.slice(0, -1)
+      exponent += 1
+    }
+    if (coefficient === "0") exponent = Math.max(exponent, -decimals)
+  }
   const digitCount = coefficient.length
   let totalDigits: number
   let wholeDigits: number
@@ -299,14 +311,16 @@ export const parseAmount = (value: unknown): FieldResult<string> => {
     wholeDigits = 0
     decimalPlaces = totalDigits
   }
-  if (totalDigits > 8) return fail("Ensure that there are no more than 8 digits in total.")
-  if (decimalPlaces > 2) return fail("Ensure that there are no more than 2 decimal places.")
+  const maxDigits = 6 + decimals
+  if (totalDigits > maxDigits) return fail(`Ensure that there are no more than ${maxDigits} digits in total.`)
+  if (decimalPlaces > decimals) return fail(`Ensure that there are no more than ${decimals} decimal places.`)
   if (wholeDigits > 6) return fail("Ensure that there are no more than 6 digits before the decimal point.")
-  // Quantize to two decimals: coefficient × 10^exponent as cents.
-  const cents = exponent >= -2 ? BigInt(coefficient) * 10n ** BigInt(exponent + 2) : BigInt(coefficient)
-  if (negative && cents > 0n) return fail("Ensure this value is greater than or equal to 0.00.")
-  const padded = cents.toString().padStart(3, "0")
-  return ok(`${padded.slice(0, -2)}.${padded.slice(-2)}`)
+  // Quantize to `decimals`: coefficient × 10^exponent in units of 10^-decimals.
+  const units = exponent >= -decimals ? BigInt(coefficient) * 10n ** BigInt(exponent + decimals) : BigInt(coefficient)
+  if (negative && units > 0n) return fail("Ensure this value is greater than or equal to 0.00.")
+  if (decimals === 0) return ok(units.toString())
+  const padded = units.toString().padStart(decimals + 1, "0")
+  return ok(`${padded.slice(0, -decimals)}.${padded.slice(-decimals)}`)
 }
 
 /** A `CharField` (optional, nullable when `allowNull`). */

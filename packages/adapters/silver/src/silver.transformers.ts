@@ -156,11 +156,11 @@ export const parseHyperlink = <K extends LinkKind>(
 export const textOrNull = (data: Readonly<Record<string, unknown>>, key: string): string | null =>
   typeof data[key] === "string" ? (data[key] as string) : null
 
-/** A Python float's repr of a two-decimal amount, as DRF rendered a document's `total`: `200.0`, `12.5`. */
+/** A Python float's repr of an exact amount, as DRF rendered a document's `total`: `200.0`, `12.5`, `2.125`, JPY `700.0`. */
 const pythonFloatTotal = (document: Document): JsonDecimal => {
-  const text = silverMoney.format(document.total, document.currency)
-  const trimmed = text.replace(/0$/u, "")
-  return new JsonDecimal(trimmed.endsWith(".") ? `${trimmed}0` : trimmed)
+  const [whole = "0", fraction = ""] = silverMoney.format(document.total, document.currency).split(".")
+  const kept = fraction.replace(/0+$/u, "")
+  return new JsonDecimal(`${whole}.${kept === "" ? "0" : kept}`)
 }
 
 const documentState = { issued: "issued", paid: "paid", cancelled: "canceled" } as const

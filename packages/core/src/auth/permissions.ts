@@ -73,6 +73,7 @@ export const ledgerOperationAccess = {
   listBalanceEntries: "read",
   listEvents: "read",
   saveDialectRecord: "write",
+  insertDialectRecords: "write",
   getDialectRecord: "read",
   listDialectRecords: "read",
   deleteDialectRecord: "write",

@@ -133,8 +133,11 @@ export interface PaymentQuery extends Paging {
   readonly currency?: CurrencyCode | undefined
   readonly paymentDateFrom?: BusinessDate | undefined
   readonly paymentDateTo?: BusinessDate | undefined
-  /** `none`: nothing reversed; `some`: any amount reversed; `any`: no filter. */
-  readonly reversal?: "any" | "none" | "some" | undefined
+  /**
+   * `none`: nothing reversed; `some`: any amount reversed; `standing`: not wholly reversed (some of
+   * the amount still stands); `any`: no filter.
+   */
+  readonly reversal?: "any" | "none" | "some" | "standing" | undefined
   readonly reversalDateFrom?: BusinessDate | undefined
   readonly reversalDateTo?: BusinessDate | undefined
   /** Payments with an event of one of these types at or after `since` (from the event log). */

@@ -32,6 +32,7 @@ import type {
   Collection,
   Customer,
   DialectRecord,
+  DialectRecordListColumns,
   Document,
   DocumentKind,
   Gateway,
@@ -209,12 +210,17 @@ export interface LockWithOptions {
   readonly documents?: ReadonlyArray<DocumentId> | undefined
 }
 
-/** A dialect record written with an event (`events.appendAll`): its key and data; links and dates come from the event. */
+/**
+ * A dialect record written with an event (`events.appendAll`): its key, data and, when the dialect
+ * keeps any, its list columns (absent or `null`: none, as `saveDialectRecord` writes a record
+ * without them); links and dates come from the event.
+ */
 export interface AttachedRecord {
   readonly dialect: string
   readonly kind: string
   readonly key: string
   readonly data: Record<string, unknown>
+  readonly listColumns?: DialectRecordListColumns | null | undefined
 }
 
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
@@ -428,7 +434,8 @@ export class LedgerStore extends Context.Service<
       /**
        * Appends several events in one statement, in the order given (ids ascending). An event's
        * `attachedRecord` is written by that same statement as a dialect record linked to the event's
-       * customer and payment, dated at the event (replacing the record under its key).
+       * customer and payment, dated at the event, with its list columns (replacing the record under
+       * its key, list columns included).
        */
       readonly appendAll: (
         rows: ReadonlyArray<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }>
@@ -445,6 +452,12 @@ export class LedgerStore extends Context.Service<
        * payment is not that customer's.
        */
       readonly insertOfOwnPayment: (row: New<DialectRecord>) => Write<DialectRecord | null>
+      /**
+       * Inserts new records in one multi-row statement (per 500), each with a payment only when the
+       * payment is the record's customer's. `Conflict("duplicate")` when a key is taken or a payment is
+       * not its record's customer's (rows before it may be written: the caller's transaction rolls back).
+       */
+      readonly insertAll: (rows: ReadonlyArray<New<DialectRecord>>) => Write<void>
       readonly get: (id: DialectRecordId) => Op<DialectRecord | null>
       readonly getByKey: (dialect: string, kind: string, key: string) => Op<DialectRecord | null>
       readonly update: (row: DialectRecord) => Write<DialectRecord>

@@ -278,7 +278,7 @@ export const PaymentQueryInput = Schema.Struct({
   currency: optional(CurrencyCode),
   paymentDateFrom: optional(BusinessDate),
   paymentDateTo: optional(BusinessDate),
-  reversal: optional(Schema.Literals(["any", "none", "some"])),
+  reversal: optional(Schema.Literals(["any", "none", "some", "standing"])),
   reversalDateFrom: optional(BusinessDate),
   reversalDateTo: optional(BusinessDate),
   eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Timestamp })),
@@ -559,6 +559,22 @@ export const SaveDialectRecordInput = Schema.Struct({
   )
 })
 export type SaveDialectRecordInput = typeof SaveDialectRecordInput.Type
+
+/** New records (no merge, no event) to insert together: all of them or none (`insertDialectRecords`). */
+export const InsertDialectRecordsInput = Schema.Struct({
+  records: Schema.Array(
+    Schema.Struct({
+      dialect: DialectName,
+      kind: DialectKind,
+      key: DialectKey,
+      customerId: optional(Schema.NullOr(CustomerId)),
+      paymentId: optional(Schema.NullOr(PaymentId)),
+      data: Schema.Record(Schema.String, Schema.Unknown).check(hasWellFormedText()),
+      listColumns: optional(Schema.NullOr(DialectRecordListColumns))
+    })
+  ).check(Schema.isMaxLength(5000))
+})
+export type InsertDialectRecordsInput = typeof InsertDialectRecordsInput.Type
 
 export const DialectRecordKey = Schema.Struct({ dialect: DialectName, kind: DialectKind, key: DialectKey })
 export type DialectRecordKey = typeof DialectRecordKey.Type

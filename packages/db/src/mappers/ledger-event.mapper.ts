@@ -1,6 +1,7 @@
 /**
  * Ledger event: persistence row ↔ domain record (the type column is trusted: only this store writes
- * it); a new row may carry the dialect record written with it (`attached_record`).
+ * it); a new row may carry the dialect record written with it (`attached_record`: its key, data and
+ * list columns, which the trigger of migration 20261206200000 writes).
  */
 import {
   type AttachedRecord,

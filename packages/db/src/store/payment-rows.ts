@@ -55,6 +55,11 @@ const columnTermCondition = (term: PaymentColumnTerm): object => {
   }
 }
 
+/** Payments not wholly reversed: some of the amount still stands (`PaymentQuery.reversal` `standing`). */
+const notWhollyReversed = (): object => ({
+  [raw((alias: string) => `${alias}.reversed_amount < ${alias}.amount`)]: []
+})
+
 /** Payments with no dialect record of this kind (an indexed `not exists` on dialect, kind, payment). */
 const withoutRecord = (record: { readonly dialect: string; readonly kind: string }): object => ({
   [raw(
@@ -135,6 +140,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
         ...(paymentDateTo === undefined ? [] : [{ paymentDate: { $lte: paymentDateTo } }]),
         ...(query.reversal === "none" ? [{ reversedAmount: 0n }] : []),
         ...(query.reversal === "some" ? [{ reversedAmount: { $gt: 0n } }] : []),
+        ...(query.reversal === "standing" ? [notWhollyReversed()] : []),
         ...(query.reversalDateFrom === undefined ? [] : [{ reversalDate: { $gte: query.reversalDateFrom } }]),
         ...(query.reversalDateTo === undefined ? [] : [{ reversalDate: { $lte: query.reversalDateTo } }]),
         ...(query.idAfter === undefined ? [] : [{ id: { $gt: query.idAfter } }]),

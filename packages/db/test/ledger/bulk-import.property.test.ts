@@ -61,6 +61,41 @@ describe("bulk import (property, SQLite)", () => {
     }).pipe(Effect.provide(testLedgerLayer))
   )
 
+  it.effect("refuses a payment whose external ref is taken, in a unit as one by one, and the unit writes nothing", () =>
+    Effect.gen(function* () {
+      const units = yield* LedgerUnits
+      const payments = yield* Payments
+      const customer = yield* newCustomer()
+      const externalRef = { system: "silver", id: "17" }
+      yield* asAdmin(payments.createPayment({ customerId: customer.id, amount: "10.00", externalRef }))
+      const before = yield* ledgerSnapshot(customer.id, false)
+      const single = yield* Effect.flip(
+        asAdmin(payments.createPayment({ customerId: customer.id, amount: "5.00", externalRef }))
+      )
+      const inUnit = yield* Effect.flip(
+        asAdmin(
+          units.bulkImport(
+            { customerId: customer.id, operation: "test:bulk", input: null, result: Schema.Null },
+            Effect.as(
+              Effect.andThen(
+                payments.createPayment({
+                  customerId: customer.id,
+                  amount: "1.00",
+                  externalRef: { system: "silver", id: "18" }
+                }),
+                payments.createPayment({ customerId: customer.id, amount: "5.00", externalRef })
+              ),
+              null
+            )
+          )
+        )
+      )
+      expect(inUnit).toMatchObject({ _tag: "Conflict", reason: "duplicate" })
+      expect(inUnit).toEqual(single)
+      expect(yield* ledgerSnapshot(customer.id, false)).toEqual(before)
+    }).pipe(Effect.provide(testLedgerLayer))
+  )
+
   it.effect("books 50 posted payments in far fewer statements than 50 commands", () =>
     Effect.gen(function* () {
       const log = yield* StatementLog

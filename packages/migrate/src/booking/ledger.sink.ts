@@ -8,7 +8,8 @@
  * records (default 200), one ledger transaction each, the batch's checkpoint commit in its last
  * unit (so the stream position commits with the booking), each run of one customer's records in it
  * booked through `LedgerUnits.bulkImport` (one customer lock, the balance entries and events of the
- * run written in one insert each); when the ledger refuses a record, its
+ * run written in one insert each) and the unit's new `migrated` records (and their aliases) written
+ * in one insert at its end; when the ledger refuses a record, its
  * unit rolls back and is booked again without it (after five refusals in one unit, record by
  * record), so one refused record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
  * reach, an amount the currency cannot hold) is kept with the refusal and retried on the next run;
@@ -26,7 +27,15 @@ import { type Booked, type BookingContext, bookRecord, presetKeyOf } from "./boo
 import { reserveMigratedIds } from "./id-reservation.ts"
 import type { LedgerCheckpoint } from "./ledger.checkpoint.ts"
 import type { Ledger, MigrationServices } from "./ledger-runtime.ts"
-import { type Migrated, readMigrated, saveAliases, saveMigrated } from "./migrated-records.ts"
+import {
+  aliasesOf,
+  insertMigratedMany,
+  type Migrated,
+  type MigratedAlias,
+  readMigrated,
+  saveAliases,
+  saveMigrated
+} from "./migrated-records.ts"
 
 export interface LedgerSinkOptions {
   readonly ledger: Ledger
@@ -133,6 +142,13 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
    */
   const committed = new Map<string, Migrated>()
   let staged = new Map<string, Migrated>()
+  /**
+   * In a unit of the bulk path: the `migrated` records of records booked for the first time, written
+   * together at the end of the unit (`insertMigratedMany`, one statement); `null` elsewhere (each saved at once).
+   */
+  let fresh: Map<string, Migrated> | null = null
+  /** Their `migrated-alias` records, by key (a later record's alias replaces an earlier one's, as a save does). */
+  const freshAliases = new Map<string, MigratedAlias>()
   const lookup = (key: string) =>
     staged.has(key)
       ? Effect.succeed(staged.get(key) ?? null)
@@ -176,8 +192,14 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
           source: { ...record, raw: undefined, notes: undefined }
         }
       }
-      yield* saveMigrated(vendor, migrated)
       staged.set(key, migrated)
+      if (fresh !== null && (stored === null || fresh.has(key))) {
+        fresh.set(key, migrated)
+        if (booked.ledgerId !== null)
+          for (const alias of aliasesOf(record, booked.ledgerId)) freshAliases.set(alias.key, alias)
+        return
+      }
+      yield* saveMigrated(vendor, migrated)
       if (booked.ledgerId !== null) yield* saveAliases(vendor, record, booked.ledgerId)
     })
 
@@ -238,13 +260,25 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
     )
 
   /** Runs one unit; the `migrated` records it staged become known only when it committed. */
-  const runUnit = async <E>(work: Effect.Effect<null, E, MigrationServices>) => {
+  const runUnit = async <E>(work: Effect.Effect<null, E, MigrationServices>, collectFresh = false) => {
     staged = new Map()
+    fresh = collectFresh ? new Map() : null
+    freshAliases.clear()
     const exit = await ledger.run(Effect.exit(work))
     if (exit._tag === "Success") for (const [key, migrated] of staged) committed.set(key, migrated)
     staged = new Map()
+    fresh = null
     return exit
   }
+
+  /** Writes the unit's new `migrated` records (in the unit, before its checkpoint commit). */
+  const insertFresh = Effect.suspend(() => {
+    const records = fresh === null ? [] : [...fresh.values()]
+    const aliases = [...freshAliases.values()]
+    fresh?.clear()
+    freshAliases.clear()
+    return insertMigratedMany(vendor, records, aliases)
+  })
 
   /** Keeps a refused record (so the run can go on) with a fingerprint that never matches: the next run retries it. */
   const refuse = async (runId: string, { key, fingerprint, record }: SinkRecord, reason: string) => {
@@ -311,10 +345,11 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
             }),
             Effect.andThen(
               Effect.sync(() => (inFlight = null)),
-              checkpoint ?? Effect.void
+              Effect.andThen(insertFresh, checkpoint ?? Effect.void)
             )
           )
-        )
+        ),
+        true
       )
       if (exit._tag === "Success") {
         for (const { key } of remaining) refusals.delete(key)

@@ -173,20 +173,68 @@ export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
     })
   )
 
+/**
+ * Inserts `migrated` records (and `migrated-alias` records) none of which exists yet (in the
+ * caller's unit), in one statement per 500 — the set-based write of a unit's new records; fails
+ * (the unit rolls back) if one exists.
+ */
+export const insertMigratedMany = (
+  vendor: VendorId,
+  migrated: ReadonlyArray<Migrated>,
+  aliases: ReadonlyArray<MigratedAlias> = []
+) =>
+  migrated.length === 0 && aliases.length === 0
+    ? Effect.void
+    : Effect.flatMap(DialectRecords, (records) =>
+        records.insertDialectRecords({
+          records: [
+            ...migrated.map((record) => ({
+              dialect: vendor,
+              kind: migratedKind,
+              key: record.key,
+              customerId: record.customerId as never,
+              paymentId: record.paymentId as never,
+              data: toStore(record.data)
+            })),
+            ...aliases.map((alias) => ({
+              dialect: vendor,
+              kind: migratedAliasKind,
+              key: alias.key,
+              data: { ...alias.data }
+            }))
+          ]
+        })
+      )
+
 /** Kind of the records that map another id clients may have stored (CRM.COM `number` …) to the ledger id. */
 export const migratedAliasKind = "migrated-alias"
 
-/** Saves a `migrated-alias` record per alias of the record (in the caller's unit); aliases too long for a key are left out. */
+/** A `migrated-alias` record: its key and data. */
+export interface MigratedAlias {
+  readonly key: string
+  readonly data: { readonly ledgerId: number; readonly sourceId: string }
+}
+
+/** The `migrated-alias` records of a record booked as `ledgerId`; aliases too long for a key are left out. */
+export const aliasesOf = (record: SourceRecord, ledgerId: number): ReadonlyArray<MigratedAlias> =>
+  Object.entries(record.aliases)
+    .filter(([alias, value]) => `${record.kind}/${alias}/${value}`.length <= 200)
+    .map(([alias, value]) => ({
+      key: `${record.kind}/${alias}/${value}`,
+      data: { ledgerId, sourceId: record.sourceId }
+    }))
+
+/** Saves a `migrated-alias` record per alias of the record (in the caller's unit). */
 export const saveAliases = (vendor: VendorId, record: SourceRecord, ledgerId: number) =>
   Effect.flatMap(DialectRecords, (records) =>
     Effect.forEach(
-      Object.entries(record.aliases).filter(([alias, value]) => `${record.kind}/${alias}/${value}`.length <= 200),
-      ([alias, value]) =>
+      aliasesOf(record, ledgerId),
+      (alias) =>
         records.saveDialectRecord({
           dialect: vendor,
           kind: migratedAliasKind,
-          key: `${record.kind}/${alias}/${value}`,
-          data: { ledgerId, sourceId: record.sourceId }
+          key: alias.key,
+          data: { ...alias.data }
         }),
       { discard: true }
     )

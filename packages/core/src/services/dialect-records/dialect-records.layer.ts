@@ -4,7 +4,8 @@
  * `merge` changes only the fields it names, under the record's customer lock so concurrent partial
  * saves of one record both land; two saves creating one new record at once both land too (the
  * second finds the first's row on its retry and updates it). A save that names an `event` (preset
- * configuration) appends it in the same transaction.
+ * configuration) appends it in the same transaction. `insertDialectRecords` writes an import's new
+ * records in one statement per 500 (`LedgerStore.dialectRecords.insertAll`), all or none.
  */
 import { Effect, Layer, Schema } from "effect"
 import { scopedCustomerIds } from "../../auth/permissions.ts"
@@ -14,6 +15,7 @@ import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
+import { maskCommandInput } from "../shared/card-number-masking.ts"
 import { mutation, paging, query } from "../shared/ledger-command.ts"
 import { recordEvent } from "../shared/ledger-events.ts"
 import { capturePorts } from "../shared/ledger-ports.ts"
@@ -133,6 +135,38 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
               })
             }
             return saved
+          })
+        )
+      }, ports),
+
+      insertDialectRecords: Effect.fn("DialectRecords.insertDialectRecords")(function* (
+        input: C.InsertDialectRecordsInput
+      ) {
+        return yield* mutation(
+          "insertDialectRecords",
+          input,
+          Schema.Void,
+          Effect.gen(function* () {
+            if (input.records.length === 0) return
+            // The records' data is free text like a save's (`maskServiceInputs` sees only the top level).
+            const records = input.records.map(maskCommandInput)
+            // Each customer named once (in scope, existing); the statement proves each payment is its record's customer's.
+            const customers = new Set(records.flatMap((record) => (record.customerId ? [record.customerId] : [])))
+            for (const customerId of customers) yield* visibleCustomer(customerId)
+            const at = yield* now
+            yield* store.dialectRecords.insertAll(
+              records.map((record) => ({
+                dialect: record.dialect,
+                kind: record.kind,
+                key: record.key,
+                customerId: record.customerId ?? null,
+                paymentId: record.paymentId ?? null,
+                data: record.data,
+                ...(record.listColumns === undefined ? {} : { listColumns: record.listColumns }),
+                createdAt: at,
+                updatedAt: at
+              }))
+            )
           })
         )
       }, ports),

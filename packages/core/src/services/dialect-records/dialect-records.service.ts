@@ -19,6 +19,12 @@ type Method<A, E> = Effect.Effect<A, E, CommandContext>
 export interface DialectRecordsShape {
   /** Creates or replaces (with `merge`: changes only the named fields of) the record under its key. */
   readonly saveDialectRecord: (input: C.SaveDialectRecordInput) => Method<DialectRecord, CommandFailure | NotFound>
+  /**
+   * Inserts new records (an import's: no merge, no event) in one statement per 500, all of them or
+   * none: `Conflict("duplicate")` when a key is taken, or a payment named is not its record's
+   * customer's; `NotFound` when a customer named does not exist or is outside the principal's scope.
+   */
+  readonly insertDialectRecords: (input: C.InsertDialectRecordsInput) => Method<void, CommandFailure | NotFound>
   readonly getDialectRecord: (key: C.DialectRecordKey) => Method<DialectRecord, ReadFailure | NotFound>
   readonly listDialectRecords: (
     input: C.DialectRecordQueryInput

@@ -6,8 +6,11 @@
  * transaction: the customer row (its balance) in one guarded update, the balance entries in one
  * multi-row insert, the events in one multi-row insert, and each number sequence reserved once
  * (drawn from the database on first use, counted in memory, the counter moved past the last one
- * drawn). Locking and reading the unit's customer answer the row kept in memory, and preset and
- * billing-entity reads are answered once per unit. So a unit gives exactly the ledger the same
+ * drawn). Locking and reading the unit's customer answer the row kept in memory (with the presets
+ * named, once read in the unit, unless the lock is asked for unpaid documents, records or the billing
+ * entity: no statement), and
+ * preset and billing-entity reads are answered once per unit, and a payment of the customer written
+ * or read in the unit is not read again. So a unit gives exactly the ledger the same
  * commands give one by one: the same balances, entries (sequences, balance after), events (in
  * order), numbers and ids. Entries and events are written at the end, so ids are assigned then;
  * an adjustment's entry (whose id its event names) is written at once, after what was kept.
@@ -16,8 +19,8 @@
  */
 import { Context, Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
-import { trustedId } from "../../model/ids.ts"
-import type { BalanceEntry, Customer, LedgerEvent } from "../../model/records.ts"
+import { type PaymentId, trustedId } from "../../model/ids.ts"
+import type { BalanceEntry, Customer, LedgerEvent, Payment, PaymentPreset } from "../../model/records.ts"
 import type { LedgerStoreShape, New, SequenceName } from "../../ports/ledger-store.ts"
 
 /** What a running bulk unit keeps in memory until it writes. */
@@ -33,6 +36,11 @@ export interface BulkScope {
   readonly sequences: Map<SequenceName, { stored: bigint; last: bigint }>
   /** Presets and billing entities read in the unit (configuration, not changed by bookings). */
   readonly configuration: Map<string, unknown>
+  /**
+   * The unit customer's payments as written or read in the unit (under its lock, so nothing else
+   * changes them): a payment read again is answered from here.
+   */
+  readonly payments: Map<PaymentId, Payment>
 }
 
 /** The running bulk unit, or `null` outside one. */
@@ -90,7 +98,8 @@ export const withBulkBooking = <A, E, R>(
         entries: [],
         events: [],
         sequences: new Map(),
-        configuration: new Map()
+        configuration: new Map(),
+        payments: new Map()
       }
       return Effect.provideService(work, BulkBooking, scope).pipe(Effect.tap(() => flushBulkScope(store, scope)))
     })
@@ -123,6 +132,14 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
 
   const presetRead = configurationRead("preset", store.presets.get)
 
+  /** Keeps a payment of the unit's customer as the unit last wrote or read it. */
+  const keepPayment = (payment: Payment) =>
+    Effect.flatMap(BulkBooking, (scope) =>
+      Effect.sync(() => {
+        if (scope !== null && scope.customerId === payment.customerId) scope.payments.set(payment.id, payment)
+      })
+    )
+
   /** A preset changed in the unit: what was read of the configuration is read again. */
   const forgetConfiguration = Effect.flatMap(BulkBooking, (scope) => Effect.sync(() => scope?.configuration.clear()))
 
@@ -149,17 +166,40 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         () => store.lockCustomer(id),
         (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : store.lockCustomer(id))
       ),
-    // The statement also answers what only the database knows (presets, unpaid documents: documents are
-    // written at once), so it still runs; the customer row is the one the unit keeps.
+    // The unit's customer by id, its presets read already in the unit and no question about unpaid
+    // documents, documents to pay, dialect records or the billing entity: answered from memory (the lock is the unit's).
+    // Else the statement runs — it answers what only the database knows (unpaid documents: documents
+    // are written at once; records) — with the
+    // customer row the unit keeps, and the presets it brings are kept as read in the unit.
     lockCustomerWith: (ref, presetIds, options) =>
       inBulk(
         () => store.lockCustomerWith(ref, presetIds, options),
-        (scope) =>
-          Effect.map(store.lockCustomerWith(ref, presetIds, options), (locked) =>
-            locked !== null && locked.customer.id === scope.customerId
-              ? { ...locked, customer: scope.customer }
-              : locked
-          )
+        (scope) => {
+          const known = presetIds.map((id) => scope.configuration.get(`preset:${id}`) as PaymentPreset | undefined)
+          if (
+            "id" in ref &&
+            ref.id === scope.customerId &&
+            options?.unpaidDocuments !== true &&
+            (options?.records ?? []).length === 0 &&
+            (options?.documents ?? []).length === 0 &&
+            options?.billingEntity !== true &&
+            known.every((preset) => preset !== undefined && preset !== null)
+          ) {
+            return Effect.succeed({
+              customer: scope.customer,
+              presets: known as ReadonlyArray<PaymentPreset>,
+              hasUnpaidDocuments: false,
+              records: [],
+              billingEntity: null,
+              documents: []
+            })
+          }
+          return Effect.map(store.lockCustomerWith(ref, presetIds, options), (locked) => {
+            if (locked === null || locked.customer.id !== scope.customerId) return locked
+            for (const preset of locked.presets) scope.configuration.set(`preset:${preset.id}`, preset)
+            return { ...locked, customer: scope.customer }
+          })
+        }
       ),
     nextSequence: (name) =>
       inBulk(
@@ -208,6 +248,25 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
             })
           }
         )
+    },
+    payments: {
+      ...store.payments,
+      insert: (row) => Effect.tap(store.payments.insert(row), keepPayment),
+      insertUnlessTaken: (row) =>
+        Effect.tap(store.payments.insertUnlessTaken(row), (payment) =>
+          payment === null ? Effect.void : keepPayment(payment)
+        ),
+      get: (id) =>
+        inBulk(
+          () => store.payments.get(id),
+          (scope) => {
+            const kept = scope.payments.get(id)
+            return kept === undefined
+              ? Effect.tap(store.payments.get(id), (payment) => (payment === null ? Effect.void : keepPayment(payment)))
+              : Effect.succeed(kept)
+          }
+        ),
+      update: (row, expectedVersion) => Effect.tap(store.payments.update(row, expectedVersion), keepPayment)
     },
     presets: {
       ...store.presets,

@@ -26,6 +26,7 @@ import {
   planAllocations
 } from "./allocation-book.ts"
 import { moveBalanceOf } from "./balance-movements.ts"
+import { BulkBooking } from "./bulk-booking.ts"
 import { submitForCollection } from "./collection-steps.ts"
 import { type FieldPath, parsePositiveAmount } from "./exact-amounts.ts"
 import { bookChargeAttempt } from "./gateway-attempts.ts"
@@ -107,7 +108,13 @@ export const openPayment = (
           : "a payment charged through a gateway is posted when the gateway approves it"
       )
     }
-    if (spec.externalRef && (yield* store.payments.getByExternalRef(spec.externalRef)) !== null) {
+    // Inside a bulk unit (an import) the insert's unique index answers instead (`insertNumbered`):
+    // one read fewer per imported payment, the same `Conflict` when the external ref is taken.
+    if (
+      spec.externalRef &&
+      (yield* BulkBooking) === null &&
+      (yield* store.payments.getByExternalRef(spec.externalRef)) !== null
+    ) {
       return yield* duplicateImport(spec.externalRef)
     }
     const planned = yield* planAllocations(
@@ -204,7 +211,8 @@ export const openPayment = (
               dialect: record.dialect,
               kind: record.kind,
               key: record.keyedBy === "payment-public-id" ? created.publicId : String(created.id),
-              data: maskCardNumbersDeep(record.data) as Record<string, unknown>
+              data: maskCardNumbersDeep(record.data) as Record<string, unknown>,
+              ...(record.listColumns === undefined ? {} : { listColumns: record.listColumns })
             }
           })
     }

@@ -2,7 +2,8 @@
  * How ledger commands reach records: by id with `NotFound` when absent (`existing*`), within the
  * acting principal's customer scope (`visible*`: scope checked first for customers, so another
  * customer's id reveals nothing), and locked through their customer for a change (`lock*`:
- * the customer's row lock first, then the record re-read under it). Every function takes the
+ * the customer's row lock first, then the record re-read under it — not inside a bulk unit of that
+ * customer, whose lock was taken before the record was read). Every function takes the
  * `LedgerStore` and the `CommandContext` from its context.
  */
 import { Effect } from "effect"
@@ -20,6 +21,7 @@ import type {
 } from "../../model/ids.ts"
 import { type CustomerRef, LedgerStore, type LockWithOptions } from "../../ports/ledger-store.ts"
 import { CommandContext } from "../command-context.ts"
+import { BulkBooking } from "./bulk-booking.ts"
 
 /** The principal the command runs as. */
 export const currentPrincipal: Effect.Effect<Principal, never, CommandContext> = Effect.map(
@@ -99,10 +101,18 @@ export const lockCustomerFor = Effect.fnUntraced(function* (
   return locked
 })
 
+/**
+ * Whether the running `LedgerUnits.bulkImport` unit holds `customerId`'s lock already (taken when the
+ * unit began): a record of that customer read now is read under the lock, and needs no re-read.
+ */
+const lockedByBulkUnit = (customerId: CustomerId) =>
+  Effect.map(BulkBooking, (scope) => scope !== null && scope.customerId === customerId)
+
 /** Locks the payment's customer, then returns the payment as it is under the lock. */
 export const lockPayment = Effect.fnUntraced(function* (id: PaymentId) {
   const payment = yield* visiblePayment(id)
   const customer = yield* lockCustomer(payment.customerId)
+  if (yield* lockedByBulkUnit(payment.customerId)) return { customer, payment }
   return { customer, payment: yield* existingPayment(id) }
 })
 
@@ -110,6 +120,7 @@ export const lockPayment = Effect.fnUntraced(function* (id: PaymentId) {
 export const lockDocument = Effect.fnUntraced(function* (id: DocumentId) {
   const document = yield* visibleDocument(id)
   const customer = yield* lockCustomer(document.customerId)
+  if (yield* lockedByBulkUnit(document.customerId)) return { customer, document }
   return { customer, document: yield* existingDocument(id) }
 })
 
@@ -117,5 +128,6 @@ export const lockDocument = Effect.fnUntraced(function* (id: DocumentId) {
 export const lockRefund = Effect.fnUntraced(function* (id: RefundId) {
   const refund = yield* visibleRefund(id)
   const customer = yield* lockCustomer(refund.customerId)
+  if (yield* lockedByBulkUnit(refund.customerId)) return { customer, refund }
   return { customer, refund: yield* existingRefund(id) }
 })

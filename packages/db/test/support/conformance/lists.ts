@@ -356,6 +356,65 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
       expect(result.foreign).toBeNull()
     })
 
+    it("inserts many records in one statement, all or none: a taken key or another customer's payment writes nothing", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const owner = yield* s.customers.insert(newCustomer())
+          const other = yield* s.customers.insert(newCustomer())
+          const payment = yield* s.payments.insert(newPayment(owner.id))
+          const row = (key: string, customerId: CustomerId | null, paymentId: typeof payment.id | null) => ({
+            dialect: "silver",
+            kind: "migrated",
+            key,
+            customerId,
+            paymentId,
+            data: { fingerprint: key, amount: "10.50", nested: { a: [1, "x"] } },
+            createdAt: at("2026-04-15T10:00:00.000Z"),
+            updatedAt: at("2026-04-15T10:00:00.000Z")
+          })
+          const keys = [unique("many"), unique("many"), unique("many")]
+          const rows = [
+            row(keys[0] as string, null, null),
+            {
+              ...row(keys[1] as string, owner.id, payment.id),
+              listColumns: { date: "2026-02-03" as never, flag: true, proformaId: null, invoiceId: null }
+            },
+            row(keys[2] as string, owner.id, null)
+          ]
+          yield* s.transaction(s.dialectRecords.insertAll(rows))
+          const stored = yield* s.dialectRecords.list({
+            dialect: "silver",
+            kind: "migrated",
+            keys,
+            cursor: null,
+            limit: 10
+          })
+          const attempt = (more: ReadonlyArray<ReturnType<typeof row>>) =>
+            Effect.flip(s.transaction(s.dialectRecords.insertAll(more)))
+          const fresh = [unique("many"), unique("many")]
+          const taken = yield* attempt([row(fresh[0] as string, null, null), row(keys[2] as string, owner.id, null)])
+          const foreign = yield* attempt([
+            row(fresh[0] as string, null, null),
+            row(fresh[1] as string, other.id, payment.id)
+          ])
+          const afterFailures = yield* s.dialectRecords.list({
+            dialect: "silver",
+            kind: "migrated",
+            keys: fresh,
+            cursor: null,
+            limit: 10
+          })
+          return { rows, stored, taken, foreign, afterFailures }
+        })
+      )
+      // Each record as given (the one without list columns read back without them).
+      expect(result.stored.items.map(({ id: _id, ...record }) => record)).toEqual(result.rows)
+      expect(result.taken).toMatchObject({ _tag: "Conflict", reason: "duplicate" })
+      expect(result.foreign).toMatchObject({ _tag: "Conflict", reason: "duplicate" })
+      expect(result.afterFailures.items).toEqual([])
+    })
+
     it("pages customers and billing entities by number: offset skipped in SQL, every match counted, empty past the end", async () => {
       const result = await run(
         Effect.gen(function* () {

@@ -60,7 +60,8 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
               state: (["draft", "pending", "posted", "rejected", "cancelled"] as const)[i % 5] ?? "posted",
               currency: i % 4 === 0 ? "USD" : "EUR",
               amount: BigInt(i + 1) * 1_000_000_000_000n,
-              reversedAmount: reversed ? 1n : 0n,
+              // Every other reversed payment wholly reversed.
+              reversedAmount: reversed ? (i % 14 === 0 ? BigInt(i + 1) * 1_000_000_000_000n : 1n) : 0n,
               reversalDate: reversed ? `2026-0${1 + (i % 9)}-2${i % 3}` : null,
               methodId: i % 2 === 0 ? presets.method1 : presets.method2,
               typeId: i % 3 === 0 ? presets.type3 : null,
@@ -180,6 +181,7 @@ export const describeKeysetPagination = (db: DatabaseHarness): void => {
         ],
         ["reversal none", { reversal: "none" }, (p) => p.reversedAmount === 0n],
         ["reversal some", { reversal: "some" }, (p) => p.reversedAmount > 0n],
+        ["reversal standing", { reversal: "standing" }, (p) => p.reversedAmount < p.amount],
         ["reversal any", { reversal: "any" }, () => true],
         [
           "reversalDate range",

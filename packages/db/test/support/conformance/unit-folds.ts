@@ -2,13 +2,13 @@
  * Store conformance, part of `../ledger-store-conformance.ts`. What a create unit folds into
  * statements it makes anyway (issue 14.3): a dialect record attached to an event is written by the
  * statement appending the event (linked to the event's customer and payment, dated at the event,
- * replacing a record under a taken key; the event itself stores no trace of it), and
- * `lockCustomerWith` answers with the locked customer whether it has unpaid invoices or bills in its
- * currency (`unpaidDocuments`), the dialect records a caller names that the customer may see (`records`)
- * and its billing entity (`billingEntity`); a create paying documents reads them in one statement
- * (`documents.getMany`) and inserts its allocations in one (`allocations.insertAll`).
+ * with the list columns it states, replacing a record under a taken key; the event itself stores
+ * no trace of it), and `lockCustomerWith` answers with the locked customer whether it has unpaid
+ * invoices or bills in its currency (`unpaidDocuments`), the dialect records a caller names that the
+ * customer may see (`records`), its billing entity (`billingEntity`) and the documents a create pays
+ * (`documents`); a create paying documents inserts its allocations in one statement (`allocations.insertAll`).
  */
-import { type DocumentId, LedgerStore, trustedId } from "@paybridge/core"
+import { type BusinessDate, type DocumentId, LedgerStore, trustedId } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
@@ -38,7 +38,13 @@ export const describeUnitFolds = (db: DatabaseHarness): void => {
           const appended = yield* s.events.appendAll([
             {
               ...event({ n: 1 }),
-              attachedRecord: { dialect: "elevate", kind, key: String(payment.id), data: { type: "CHEQUE", n: 1 } }
+              attachedRecord: {
+                dialect: "elevate",
+                kind,
+                key: String(payment.id),
+                data: { type: "CHEQUE", n: 1 },
+                listColumns: { date: "2026-05-31" as BusinessDate, flag: false, proformaId: null, invoiceId: null }
+              }
             },
             event({ n: 2 })
           ])
@@ -64,8 +70,11 @@ export const describeUnitFolds = (db: DatabaseHarness): void => {
         data: { type: "CHEQUE", n: 1 }
       })
       expect(result.first?.createdAt.toISOString()).toBe("2026-05-02T10:00:00.000Z")
+      // Its list columns too (migration 20261206200000); a replacement stating none clears them.
+      expect(result.first?.listColumns).toEqual({ date: "2026-05-31", flag: false, proformaId: null, invoiceId: null })
       expect(result.second?.id).toBe(result.first?.id)
       expect(result.second?.data).toEqual({ type: "OTHER" })
+      expect(result.second?.listColumns).toBeUndefined()
       expect(result.events.items.map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
     })
 
