@@ -174,6 +174,7 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
           const invoiceAmount =
             body.invoiceAmount ??
             formatMinorUnits(
+              // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers only)
               parsed.success < invoice.outstanding ? parsed.success : invoice.outstanding,
               account.currency
             )
