@@ -196,10 +196,8 @@ export const createApp = ({
     c.set("trpcRefusal", null)
     c.set("consoleSession", null)
     await next()
-    if (c.res.headers.get("X-Request-Id") !== id) {
-      c.res = new Response(c.res.body, c.res)
-      c.res.headers.set("X-Request-Id", id)
-    }
+    // Set in place (a copy of the answer only when its headers are immutable).
+    if (c.res.headers.get("X-Request-Id") !== id) setResponseHeader(c, "X-Request-Id", id)
   })
 
   // 2. Telemetry wraps everything after it, so errors rendered by onError are logged and counted with

@@ -1,7 +1,8 @@
 /**
- * Logging through Effect's logger: one JSON object per line on stdout (`Logger.consoleJson`:
- * `message`, `level`, `timestamp`, `annotations` — the request id, method, path, status… —,
- * `spans`, `fiberId`, and `cause` for failures), filtered by `LOG_LEVEL`. The layer is part of the
+ * Logging through Effect's logger: one JSON object per line on stdout (`Logger.formatJson`, as
+ * `Logger.consoleJson` writes it: `message`, `level`, `timestamp`, `annotations` — the request id,
+ * method, path, status… —, `spans`, `fiberId`, and `cause` for failures), filtered by `LOG_LEVEL`;
+ * lines reach stdout in batches (at most 25 ms or 16 KB late, and all of them at exit). The layer is part of the
  * server's runtime, so the access log, startup and shutdown messages, and anything the ledger logs
  * all go the same way. Secrets never go here: the `--demo` banner with credentials goes to stderr.
  * Code outside an Effect logs with {@link logFrom}, which runs the log effect on the runtime.
@@ -14,8 +15,49 @@ const effectLevels = { debug: "Debug", info: "Info", warn: "Warn", error: "Error
 /** A logger of structured entries (`Logger.formatStructured`): what tests capture instead of stdout. */
 export type StructuredLogger = Logger.Logger<unknown, unknown>
 
+/** How many bytes of log lines wait at most before they are written. */
+const maxPendingBytes = 16_384
+/** How long a log line waits at most before it is written. */
+const maxPendingMillis = 25
+
+/**
+ * Log lines on their way to stdout, written together: `maxPendingMillis` after the first of a
+ * batch, once `maxPendingBytes` wait, and when the process exits — one write (a system call on a
+ * pipe or file) per batch instead of one per request (issue 14).
+ */
+const stdoutLines = (() => {
+  let pending: Array<string> = []
+  let pendingBytes = 0
+  let scheduled = false
+  const flush = () => {
+    scheduled = false
+    if (pending.length === 0) return
+    const chunk = `${pending.join("\n")}\n`
+    pending = []
+    pendingBytes = 0
+    process.stdout.write(chunk)
+  }
+  process.once("exit", flush)
+  return (line: string) => {
+    pending.push(line)
+    pendingBytes += line.length
+    if (pendingBytes >= maxPendingBytes) flush()
+    else if (!scheduled) {
+      scheduled = true
+      // Never keeps the process alive: the exit hook writes what is left.
+      setTimeout(flush, maxPendingMillis).unref()
+    }
+  }
+})()
+
+/**
+ * `Logger.consoleJson`'s lines (the same JSON, one per line) on stdout, written in batches
+ * ({@link stdoutLines}) rather than by one `console.log` each.
+ */
+export const stdoutJson: StructuredLogger = Logger.map(Logger.formatJson, stdoutLines)
+
 /** Effect's JSON logger on stdout (or `logger`), at `level` and above. */
-export const loggerLayer = (level: LogLevel, logger: StructuredLogger = Logger.consoleJson): Layer.Layer<never> =>
+export const loggerLayer = (level: LogLevel, logger: StructuredLogger = stdoutJson): Layer.Layer<never> =>
   Layer.merge(Logger.layer([logger]), Layer.succeed(References.MinimumLogLevel, effectLevels[level]))
 
 /** One log entry as `Logger.formatStructured` makes it (what `Logger.consoleJson` writes as JSON). */

@@ -55,6 +55,31 @@ const poolConnections = Metric.gauge("paybridge_db_pool_connections", {
 const registry = Context.empty()
 let inFlight = 0
 
+/** Bounds each cache of labelled metrics (the labels are bounded already: endpoints, statuses, commands). */
+const maxLabelledMetrics = 10_000
+
+/**
+ * `Metric.withAttributes(metric, attributes)`, made once per distinct label set (`key`) and reused:
+ * building a labelled metric hashes its attributes, which every request would otherwise pay for.
+ */
+const labelled = <In, Out>(metric: Metric.Metric<In, Out>) => {
+  const made = new Map<string, Metric.Metric<In, Out>>()
+  return (key: string, attributes: () => Record<string, string>): Metric.Metric<In, Out> => {
+    let found = made.get(key)
+    if (found === undefined) {
+      if (made.size >= maxLabelledMetrics) made.clear()
+      found = Metric.withAttributes(metric, attributes())
+      made.set(key, found)
+    }
+    return found
+  }
+}
+const requestsBy = labelled(httpRequests)
+const errorsBy = labelled(httpErrors)
+const latencyBy = labelled(httpLatency)
+const commandsBy = labelled(ledgerCommands)
+const commandLatencyBy = labelled(ledgerLatency)
+
 /** One request started (the in-flight gauge). */
 export const requestStarted = (): void => {
   inFlight += 1
@@ -74,16 +99,17 @@ export interface RequestOutcome {
 export const requestFinished = (outcome: RequestOutcome): void => {
   inFlight = Math.max(0, inFlight - 1)
   httpInFlight.updateUnsafe(inFlight, registry)
-  const labels = { protocol: outcome.protocol, endpoint: outcome.endpoint }
-  Metric.withAttributes(httpRequests, {
-    ...labels,
-    method: outcome.method,
-    status: String(outcome.status)
-  }).updateUnsafe(1, registry)
+  const { protocol, endpoint, method } = outcome
+  const status = String(outcome.status)
+  const route = `${protocol}\u0000${endpoint}`
+  requestsBy(`${route}\u0000${method}\u0000${status}`, () => ({ protocol, endpoint, method, status })).updateUnsafe(
+    1,
+    registry
+  )
   if (outcome.status >= 400) {
-    Metric.withAttributes(httpErrors, { ...labels, status: String(outcome.status) }).updateUnsafe(1, registry)
+    errorsBy(`${route}\u0000${status}`, () => ({ protocol, endpoint, status })).updateUnsafe(1, registry)
   }
-  Metric.withAttributes(httpLatency, labels).updateUnsafe(outcome.seconds, registry)
+  latencyBy(route, () => ({ protocol, endpoint })).updateUnsafe(outcome.seconds, registry)
 }
 
 /** The pool figures of a PostgreSQL database (`pg`'s Pool), or `null` for SQLite (one connection, no pool). */
@@ -196,9 +222,10 @@ export const meteredTracer = (inner: Tracer.Tracer): Tracer.Tracer =>
         span.end = (endTime, exit) => {
           end(endTime, exit)
           const command = options.name
-          Metric.withAttributes(ledgerCommands, { command, outcome: outcomeOf(exit) }).updateUnsafe(1, registry)
+          const outcome = outcomeOf(exit)
+          commandsBy(`${command}\u0000${outcome}`, () => ({ command, outcome })).updateUnsafe(1, registry)
           const seconds = Number(endTime - options.startTime) / 1e9
-          Metric.withAttributes(ledgerLatency, { command }).updateUnsafe(seconds, registry)
+          commandLatencyBy(command, () => ({ command })).updateUnsafe(seconds, registry)
         }
       }
       return span

@@ -315,6 +315,14 @@ const gets: ReadonlyArray<readonly [string, Request]> = [
       path: `/silver/customers/${samplePayment.customerId}/payments/${samplePayment.id}/`,
       headers: { authorization: `Token ${sessions.apiKey}` }
     })
+  ],
+  [
+    "Elevate GET customer-balances (the customer with the most payments)",
+    () => ({
+      method: "GET",
+      path: `/elevate/v1/customer-balances?customer_id=${bigCustomer.id}`,
+      headers: bearer(sessions.elevateToken)
+    })
   ]
 ]
 
@@ -742,6 +750,8 @@ const budgets: Record<string, Budget> = {
   "LogiSense GET Payment/{id}": issueGet,
   "Elevate GET customer-payments/{id}": issueGet,
   "Silver GET customers/C/payments/ID/": issueGet,
+  // The login, then the customer with their totals summed in SQL (no payment loaded, whatever the history).
+  "Elevate GET customer-balances (the customer with the most payments)": { statements: 2 },
   "tRPC payments.create": issueCreate,
   "Billing Platform (UK) POST customers/ID/payments/": issueCreate,
   "CRM.COM POST payments/create": issueCreate,

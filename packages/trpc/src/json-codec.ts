@@ -7,6 +7,7 @@
  */
 import { illFormedTextPath } from "@paybridge/core"
 import { Schema, type StandardSchema } from "effect"
+import { compileTrustedEncoder } from "./trusted-json-encoder.ts"
 
 /** What a value of type `T` looks like after the canonical JSON encoding. */
 export type Json<T> = T extends bigint
@@ -44,8 +45,14 @@ export const jsonInput = <S extends JsonDecodable>(
   return { "~standard": { version: 1, vendor, validate: validateWellFormed }, inputSchema: schema }
 }
 
-/** An encoder from a record schema's domain value to its JSON form (what a procedure returns). */
+/**
+ * An encoder from a record schema's domain value to its JSON form (what a procedure returns). The
+ * ledger's own records take the trusted converter compiled from the schema (`trusted-json-encoder.ts`,
+ * same output, no parser run); a schema or value it does not understand is encoded by the schema.
+ */
 export const jsonOutput = <S extends JsonEncodable>(schema: S): ((value: S["Type"]) => Json<S["Type"]>) => {
   const encode = Schema.encodeSync(Schema.toCodecJson(schema))
-  return (value) => encode(value) as Json<S["Type"]>
+  const trusted = compileTrustedEncoder(schema)
+  if (trusted === null) return (value) => encode(value) as Json<S["Type"]>
+  return (value) => (trusted(value) ?? encode(value)) as Json<S["Type"]>
 }

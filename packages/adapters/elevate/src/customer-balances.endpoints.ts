@@ -1,14 +1,22 @@
 /**
  * Elevate's `customer-balances` resource: `GET` reads a customer's balance (negative = owes),
- * their posted payments' total (less reversals) and the total since their last invoice, a
- * whole-history read; `POST` is a manual ledger balance adjustment
- * (−100000…100000, not 0).
+ * their posted payments' total (less reversals) and the total since their last invoice, summed by
+ * the ledger in one read (with the customer, no payment loaded: two statements with the login);
+ * `POST` is a manual ledger balance adjustment (−100000…100000, not 0).
  */
-import { allPages, type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
-import { Balances, Documents, Parties, type Payment, Payments, validationFailed } from "@paybridge/core"
+import { type Endpoint, endpoint, ok } from "@paybridge/adapter-kit"
+import { Balances, Parties, Payments, validationFailed } from "@paybridge/core"
 import { Effect } from "effect"
 import { BalanceAdjustment, CreateBalanceAdjustment, CustomerBalance, CustomerBalanceQuery } from "./elevate.schemas.ts"
-import { currencyIdOf, formatAmount, isZeroDecimal, paymentMethodOf, splitSign } from "./elevate.transformers.ts"
+import {
+  currencyIdOf,
+  dialectId,
+  formatAmount,
+  isZeroDecimal,
+  kinds,
+  paymentAttributesOf,
+  splitSign
+} from "./elevate.transformers.ts"
 
 const suite = "elevate.test.ts"
 
@@ -25,51 +33,24 @@ export const customerBalancesEndpoints: ReadonlyArray<Endpoint> = [
     implemented: true,
     handler: ({ query }) =>
       Effect.gen(function* () {
-        const parties = yield* Parties
-        const paymentsService = yield* Payments
-        const documentsService = yield* Documents
-        const customer = yield* parties.getCustomer(query.customer_id)
-        // The totals sum every posted payment: a whole-history read.
-        const payments = yield* allPages((cursor) =>
-          paymentsService.listPayments({
-            customerId: customer.id,
-            states: ["posted"],
-            order: "id",
-            cursor,
-            limit: 1000
-          })
-        )
-        const documents = yield* allPages((cursor) =>
-          documentsService.listDocuments({
-            customerId: customer.id,
-            kinds: ["invoice", "bill"],
-            cursor,
-            limit: 1000
-          })
-        )
-        const lastInvoiceAt = documents.reduce<Date | null>(
-          (latest, document) =>
-            document.state !== "cancelled" && (latest === null || document.createdAt > latest)
-              ? document.createdAt
-              : latest,
-          null
-        )
-        const net = (payment: Payment) => payment.amount - payment.reversedAmount
-        const total = payments.reduce((sum, payment) => sum + net(payment), 0n)
-        const sinceLastInvoice = payments
-          .filter(
-            (payment) => lastInvoiceAt === null || (payment.postedAt !== null && payment.postedAt >= lastInvoiceAt)
-          )
-          .reduce((sum, payment) => sum + net(payment), 0n)
-        const latest = payments.at(-1)
-        const method = latest === undefined ? "OTHER" : yield* paymentMethodOf(latest.id)
+        const payments = yield* Payments
+        // The customer and their totals summed by the ledger in one read; no payment is loaded.
+        const totals = yield* payments.paymentTotals({
+          customerId: query.customer_id,
+          states: ["posted"],
+          sinceLatestDocument: { kinds: ["invoice", "bill"] },
+          latestRecord: { dialect: dialectId, kind: kinds.payment }
+        })
+        const method =
+          totals.latestPaymentId === null ? "OTHER" : paymentAttributesOf(totals.latestRecord ?? undefined).type
+        const customer = totals.customer
         return ok({
           id: customer.id,
           customerId: customer.id,
           balance: formatAmount(customer.balance, customer.currency),
           currencyId: currencyIdOf(customer.currency),
-          totalPayments: formatAmount(total, customer.currency),
-          totalPaymentsSinceLastInvoice: formatAmount(sinceLastInvoice, customer.currency),
+          totalPayments: formatAmount(totals.net, customer.currency),
+          totalPaymentsSinceLastInvoice: formatAmount(totals.netSinceLatestDocument, customer.currency),
           paymentMethodSummary: { paymentMethod: method, summaryType: "NONE" },
           repaymentPlanSummary: {
             repaymentPlanAmount: formatAmount(0n, customer.currency),

@@ -27,6 +27,7 @@ import {
   type Document,
   Parties,
   type Payment,
+  type PaymentAnnex,
   PaymentId,
   Payments,
   validationFailed
@@ -218,11 +219,30 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>, unallocated: Read
         })
   )
 
+/** What a page of payments brings along in its own statement: attributes, allocations, invoice numbers. */
+const pageAnnex = {
+  record: { dialect: dialectId, kind: kinds.payment },
+  children: true,
+  documentNumbers: true
+} as const
+
+/** The invoice a payment row shows: the document of its first allocation (by id), from the page's annex. */
+const firstInvoiceIn = (annex: PaymentAnnex | undefined): Pick<Document, "id" | "number"> | null => {
+  const allocations = annex?.children?.allocations ?? []
+  const first = allocations.reduce<(typeof allocations)[number] | undefined>(
+    (earliest, allocation) => (earliest === undefined || allocation.id < earliest.id ? allocation : earliest),
+    undefined
+  )
+  const number = first === undefined ? undefined : annex?.documentNumbers?.get(first.documentId)
+  return first === undefined || number === undefined ? null : { id: first.documentId, number }
+}
+
 /**
  * One page of a customer's payments in the default order (id ascending: every payment, then every
  * debit, whose ids lie above {@link debitIdBase}). The page's payments are one ledger statement
- * (the rows before the page skipped in SQL, the customer's posted payments counted in the same
- * statement), their attributes one more; the customer row is read only when the page shows no
+ * (the rows before the page skipped in SQL), bringing each row's attribute record, allocations and
+ * invoice numbers along (no read per row); nothing counts the customer's payments unless the page
+ * reaches the debits past the last payment. The customer row is read only when the page shows no
  * payment (to answer 404 for an unknown customer) or reaches the debits.
  */
 const pagedCustomerPayments = (
@@ -234,56 +254,29 @@ const pagedCustomerPayments = (
     const payments = yield* Payments
     const parties = yield* Parties
     const offset = (list.page - 1) * list.pageSize
-    const credits = options.excludeCredits
-      ? { items: [], total: 0 }
-      : yield* payments.listPayments({
-          customerId,
-          states: ["posted"],
-          order: "id",
-          offset,
-          limit: list.pageSize,
-          withTotal: true
-        })
-    const creditTotal = credits.total ?? 0
-    // The shown rows' attribute records in one query.
-    const dialectRecords = yield* DialectRecords
-    const shownRecords =
-      credits.items.length === 0
-        ? []
-        : (yield* dialectRecords.listDialectRecords({
-            dialect: dialectId,
-            kind: kinds.payment,
-            keys: credits.items.map((payment) => String(payment.id)),
-            limit: 1000
-          })).items
-    const attributesByKey = new Map(shownRecords.map((record) => [record.key, record.data]))
-    const creditRowsShown = credits.items.map((payment) =>
-      paymentRow(payment, paymentAttributesOf(attributesByKey.get(String(payment.id))), null)
-    )
-    // The shown payments' first invoices: their allocations in one read, then each invoice once.
-    const allocated = credits.items.filter((payment) => payment.allocatedAmount > 0n)
-    const details = allocated.length === 0 ? [] : yield* payments.paymentDetails(allocated)
-    const invoices = new Map<number, Pick<Document, "id" | "number">>()
-    for (const detail of details) {
-      const invoice = yield* firstInvoiceOf(detail)
-      if (invoice !== null) invoices.set(detail.payment.id, invoice)
-    }
-    const creditRowsWithInvoices = credits.items.map((payment, index) => {
-      const row = creditRowsShown[index] as CustomerPaymentRow
-      const invoice = invoices.get(payment.id)
-      return invoice === undefined ? row : { ...row, invoiceId: invoice.id, invoiceNumber: invoice.number }
+    const query = { customerId, states: ["posted" as const], order: "id" as const, offset, limit: list.pageSize }
+    const credits = options.excludeCredits ? null : yield* payments.listPayments({ ...query, annex: pageAnnex })
+    const creditRowsShown = (credits?.items ?? []).map((payment) => {
+      const annex = credits?.annex?.get(payment.id)
+      return paymentRow(payment, paymentAttributesOf(annex?.record ?? undefined), firstInvoiceIn(annex))
     })
     const room = list.pageSize - creditRowsShown.length
+    if (room === 0 && creditRowsShown.length > 0) return creditRowsShown
     // An unknown customer is 404 whatever the page; a page with payments proves the customer exists.
-    const customer = room === 0 && creditRowsShown.length > 0 ? null : yield* parties.getCustomer(customerId)
+    const customer = yield* parties.getCustomer(customerId)
+    // The payments before the debits: a page that is not full ended them; an empty page past the
+    // first one needs them counted.
+    const creditTotal =
+      credits === null
+        ? 0
+        : creditRowsShown.length > 0 || offset === 0
+          ? offset + creditRowsShown.length
+          : ((yield* payments.listPayments({ ...query, withTotal: true })).total ?? 0)
     const debitOffset = Math.max(0, offset - creditTotal)
-    const debits =
-      room === 0 || customer === null
-        ? []
-        : [...(yield* wantedMovements(customer, options))]
-            .sort((a, b) => a.id - b.id)
-            .slice(debitOffset, debitOffset + room)
-    return [...creditRowsWithInvoices, ...debits]
+    const debits = [...(yield* wantedMovements(customer, options))]
+      .sort((a, b) => a.id - b.id)
+      .slice(debitOffset, debitOffset + room)
+    return [...creditRowsShown, ...debits]
   })
 
 /** One customer payment by its Elevate id: a debit above `debitIdBase`, else a posted ledger payment. */

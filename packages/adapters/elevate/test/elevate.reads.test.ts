@@ -64,10 +64,13 @@ describe("Elevate list reads", () => {
       expect(paged.body).toEqual(scanned.body)
       shown.push(...paged.body.map((row) => [row.txnType, row.amountInMajorCurrency]))
       if (page === "1") {
-        // Page 1 holds payments only: one ledger page, one keyed read of the shown rows' attributes
-        // (none per row), no balance history.
+        // Page 1 holds payments only (some paying the invoice): one ledger page that brings the
+        // rows' attributes, allocations and invoice numbers along — no other read, none per row —
+        // and no balance history.
         expect(paged.calls.get("listPayments")).toBe(1)
-        expect(paged.calls.get("listDialectRecords")).toBe(1)
+        expect(paged.calls.get("listDialectRecords")).toBeUndefined()
+        expect(paged.calls.get("paymentDetails")).toBeUndefined()
+        expect(paged.calls.get("getDocument")).toBeUndefined()
         expect(paged.calls.get("getDialectRecord")).toBeUndefined()
         expect(paged.calls.get("listBalanceEntries")).toBeUndefined()
       }

@@ -19,7 +19,7 @@ import {
   type RefundId,
   Refunds
 } from "@paybridge/core"
-import { Layer } from "effect"
+import { Effect, Layer } from "effect"
 import { decodeJwt } from "jose"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { ElevateTokenSettings, elevateDialect } from "../src/index.ts"
@@ -864,6 +864,67 @@ describe("balances", () => {
       "zero"
     )
     expectError(await get("/customer-balances", { customer_id: "999999" }), 404)
+  })
+
+  it("sums the payment totals as a whole-history reading of the ledger does (reversals, since the last live invoice)", async () => {
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5))
+    // The reading the endpoint answered before it summed in SQL: every posted payment and document.
+    const wholeHistory = () =>
+      testbed.runAsSystem(
+        Effect.gen(function* () {
+          const payments = yield* Payments.use((ledger) =>
+            ledger.listPayments({ customerId: elevate.customerId, states: ["posted"], order: "id", limit: 1000 })
+          )
+          const documents = yield* Documents.use((ledger) =>
+            ledger.listDocuments({ customerId: elevate.customerId, kinds: ["invoice", "bill"], limit: 1000 })
+          )
+          const lastInvoiceAt = documents.items
+            .filter((document) => document.state !== "cancelled")
+            .reduce<Date | null>((latest, d) => (latest === null || d.createdAt > latest ? d.createdAt : latest), null)
+          const net = payments.items.map((payment) => ({
+            amount: Number(payment.amount - payment.reversedAmount) / 100,
+            since: lastInvoiceAt === null || (payment.postedAt !== null && payment.postedAt >= lastInvoiceAt)
+          }))
+          return {
+            totalPayments: net.reduce((sum, row) => sum + row.amount, 0),
+            totalPaymentsSinceLastInvoice: net.reduce((sum, row) => sum + (row.since ? row.amount : 0), 0)
+          }
+        })
+      )
+    const balance = async () => plain(await get("/customer-balances", { customer_id: String(elevate.customerId) }))
+    expect(await balance()).toMatchObject({
+      totalPayments: 0,
+      totalPaymentsSinceLastInvoice: 0,
+      paymentMethodSummary: { paymentMethod: "OTHER", summaryType: "NONE" }
+    })
+    await pay("30.00", { type: "BACS" })
+    await pause()
+    await issue(testbed, elevate.customerId, "100.00")
+    await pause()
+    const second = plain(await pay("20.00", { type: "BACS" })) as { id: number }
+    // Made elsewhere (no Elevate record): the newest payment, so the method shown is OTHER.
+    await testbed.runAsSystem(
+      Payments.use((payments) => payments.createPayment({ customerId: elevate.customerId, amount: "15.00" }))
+    )
+    await testbed.runAsSystem(
+      Payments.use((payments) => payments.reversePayment({ paymentId: second.id as PaymentId, amount: "5.00" }))
+    )
+    await pause()
+    const cancelled = await issue(testbed, elevate.customerId, "10.00", { kind: "bill" })
+    await testbed.runAsSystem(Documents.use((documents) => documents.cancelDocument(cancelled.id)))
+    expect(await balance()).toMatchObject({
+      ...(await wholeHistory()),
+      totalPayments: 60,
+      totalPaymentsSinceLastInvoice: 30,
+      paymentMethodSummary: { paymentMethod: "OTHER", summaryType: "NONE" }
+    })
+    await pay("7.00", { type: "BACS" })
+    expect(await balance()).toMatchObject({
+      ...(await wholeHistory()),
+      totalPayments: 67,
+      totalPaymentsSinceLastInvoice: 37,
+      paymentMethodSummary: { paymentMethod: "BACS", summaryType: "NONE" }
+    })
   })
 
   it("compares what a customer owes with their credit threshold", async () => {

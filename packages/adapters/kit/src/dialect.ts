@@ -369,9 +369,19 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
       })
     })
 
-    const handle =
-      (route: Endpoint) =>
-      async (c: Context): Promise<Response> => {
+    /** A wire-schema decoder, built once per route (not per request): its failures as the dialect's validation error. */
+    const decoderOf = (schema: Schema.Decoder<unknown> | undefined, location: "body" | "query" | "path") => {
+      if (schema === undefined) return (input: unknown) => Exit.succeed(input)
+      const decodeExit = Schema.decodeUnknownExit(schema)
+      return (input: unknown) =>
+        Exit.mapError(decodeExit(input, { errors: "all" }), (error) => validationFailedFromSchema(error, location))
+    }
+
+    const handle = (route: Endpoint) => {
+      const decodeParams = decoderOf(route.request?.params, "path")
+      const decodeQuery = decoderOf(route.request?.query, "query")
+      const decodeBody = decoderOf(route.request?.body, "body")
+      return async (c: Context): Promise<Response> => {
         const requestId = requestIdOf(c)
         const context: ErrorContext = {
           requestId,
@@ -414,21 +424,11 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
           const bodyRequired = route.request?.bodyRequired ?? route.request?.body !== undefined
           if (bodyRequired && body._tag === "Empty") return render(missingBody(), context)
 
-          const decode = (
-            schema: Schema.Decoder<unknown> | undefined,
-            input: unknown,
-            location: "body" | "query" | "path"
-          ) =>
-            schema === undefined
-              ? Exit.succeed(input)
-              : Exit.mapError(Schema.decodeUnknownExit(schema)(input, { errors: "all" }), (error) =>
-                  validationFailedFromSchema(error, location)
-                )
-          const params = decode(route.request?.params, c.req.param(), "path")
+          const params = decodeParams(c.req.param())
           if (Exit.isFailure(params)) return renderFailure(params.cause, context)
-          const query = decode(route.request?.query, c.req.query(), "query")
+          const query = decodeQuery(c.req.query())
           if (Exit.isFailure(query)) return renderFailure(query.cause, context)
-          const decodedBody = decode(route.request?.body, bodyValue(body), "body")
+          const decodedBody = decodeBody(bodyValue(body))
           if (Exit.isFailure(decodedBody)) return renderFailure(decodedBody.cause, context)
 
           const idempotencyKey = readIdempotencyKey(source)
@@ -485,6 +485,7 @@ export const defineDialect = (definition: DialectDefinition): Dialect => {
           return renderDefect(cause, context)
         }
       }
+    }
 
     for (const route of definition.endpoints) {
       const handler = handle(route)

@@ -38,6 +38,8 @@ export interface DialectRunners {
 export const runnersFromRuntime = (
   runtime: ManagedRuntime.ManagedRuntime<LedgerServices | Authenticator, never>
 ): DialectRunners => ({
-  runLedger: (program, context) => runtime.runPromiseExit(Effect.provide(program, CommandContext.layer(context))),
+  // `provideService`, not a `Layer`: nothing is built per request (issue 14).
+  runLedger: (program, context) =>
+    runtime.runPromiseExit(Effect.provideService(program, CommandContext, CommandContext.of(context))),
   runAuthentication: (program) => runtime.runPromiseExit(program)
 })

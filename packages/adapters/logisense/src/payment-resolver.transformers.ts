@@ -54,8 +54,29 @@ export type Read<A> = Effect.Effect<A, LedgerError, LedgerServices | CommandCont
 export const orNull = <A, R>(effect: Effect.Effect<A, LedgerError, R>): Effect.Effect<A | null, LedgerError, R> =>
   Effect.catchTag(effect, "NotFound", () => Effect.succeed(null))
 
+/** Who created a payment or made a reversal (the event's actor). */
+export type Actor = { readonly id: number; readonly name: string }
+
+/**
+ * What the resolver already holds, read synchronously: each answers what the `Resolver` method of
+ * the same name would, or `undefined` when that has not been looked up (or seeded) yet. Rows built
+ * from these need no Effect; a miss sends the caller to the resolver's reads.
+ */
+export interface Lookups {
+  readonly customer: (id: CustomerId) => Customer | undefined
+  readonly presetName: (kind: "type" | "method", id: PresetId | null) => string | null | undefined
+  readonly documentName: (id: DocumentId) => string | null | undefined
+  readonly ownerCurrency: (payment: Payment, customer: Customer) => CurrencyCode | undefined
+  readonly extras: (kind: "payment" | "reversal", id: number) => RowExtras | undefined
+  readonly referenceName: (field: VendorReferenceField, id: number) => string | null | undefined
+  readonly createdBy: (payment: Payment) => Actor | null | undefined
+  readonly reversedBy: (payment: Payment, reversalId: number) => Actor | null | undefined
+}
+
 /** One request's lookups, each made at most once. */
 export interface Resolver {
+  /** The lookups already made or seeded, without reading (see `Lookups`). */
+  readonly known: Lookups
   readonly customer: (id: CustomerId) => Read<Customer>
   readonly presetName: (kind: "type" | "method", id: PresetId | null) => Read<string | null>
   readonly documentName: (id: DocumentId) => Read<string | null>
@@ -224,7 +245,39 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
       } while (cursor !== null)
     })
 
+  const actorOf = (event: LedgerEvent | undefined): Actor | null =>
+    event === undefined ? null : { id: event.actorId, name: event.actorName }
+  const eventsKnown = (type: "payment.created" | "payment.reversed", payment: Payment) =>
+    cache.get(`events:${type}:${payment.id}`) as ReadonlyArray<LedgerEvent> | undefined
+  const known: Lookups = {
+    customer: (id) => cache.get(`customer:${id}`) as Customer | undefined,
+    presetName: (kind, id) => {
+      if (id === null) return null
+      const key = `preset:${kind}:${id}`
+      if (cache.has(key)) return cache.get(key) as string | null
+      const names = cache.get(`presets:${kind}`) as ReadonlyMap<number, string> | undefined
+      return names === undefined ? undefined : (names.get(id) ?? null)
+    },
+    documentName: (id) => cache.get(`document:${id}`) as string | null | undefined,
+    ownerCurrency: (payment, customer) =>
+      payment.billingEntityId === null
+        ? customer.currency
+        : (cache.get(`owner:${payment.billingEntityId}`) as CurrencyCode | undefined),
+    extras: (kind, id) => cache.get(`extras:${kind}:${id}`) as RowExtras | undefined,
+    referenceName: (field, id) => cache.get(`reference:${field}:${id}`) as string | null | undefined,
+    createdBy: (payment) => {
+      if (cache.has(`creator:${payment.id}`)) return cache.get(`creator:${payment.id}`) as Actor | null
+      const events = eventsKnown("payment.created", payment)
+      return events === undefined ? undefined : actorOf(events[0])
+    },
+    reversedBy: (payment, reversalId) => {
+      const events = eventsKnown("payment.reversed", payment)
+      return events === undefined ? undefined : actorOf(events.find((event) => event.data.reversalId === reversalId))
+    }
+  }
+
   return {
+    known,
     customer: (id) => remember(`customer:${id}`, parties.getCustomer(id)),
     prefetchCustomers,
     presetName: (kind, id) =>

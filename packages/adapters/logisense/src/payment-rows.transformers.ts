@@ -30,6 +30,7 @@ import {
   type LogisenseRow,
   paymentStateVisibility,
   type RowContext,
+  type RowExtras,
   toLogisenseDisbursement,
   toLogisensePayment,
   toLogisenseReversal,
@@ -37,6 +38,8 @@ import {
   vendorReferenceFields
 } from "./logisense.transformers.ts"
 import {
+  type Actor,
+  type Lookups,
   makeResolver,
   orNull,
   type Read,
@@ -57,60 +60,130 @@ const firstInvoice = (allocations: ReadonlyArray<Allocation>) => {
   return { id: first.documentId, amount }
 }
 
-const rowContext = (
+/** What a row is built from besides the payment: its allocations, whose vendor attributes, who made it. */
+interface RowSource {
+  readonly allocations: ReadonlyArray<Allocation> | null
+  readonly extrasOf: { readonly kind: "payment" | "reversal"; readonly id: number }
+  readonly creator: {
+    readonly now: (known: Lookups) => Actor | null | undefined
+    readonly read: Read<Actor | null>
+  }
+}
+
+const paymentSource = (
   resolver: Resolver,
   payment: Payment,
-  level: RowLevel,
-  options: {
-    readonly allocations: ReadonlyArray<Allocation> | null
-    readonly extrasOf: { readonly kind: "payment" | "reversal"; readonly id: number }
-    readonly creator: Read<{ id: number; name: string } | null>
+  allocations: ReadonlyArray<Allocation> | null
+): RowSource => ({
+  allocations,
+  extrasOf: { kind: "payment", id: payment.id },
+  creator: { now: (known) => known.createdBy(payment), read: resolver.createdBy(payment) }
+})
+
+const reversalSource = (resolver: Resolver, payment: Payment, reversal: Reversal): RowSource => ({
+  allocations: null,
+  extrasOf: { kind: "reversal", id: reversal.id },
+  creator: {
+    now: (known) => known.reversedBy(payment, reversal.id),
+    read: resolver.reversedBy(payment, reversal.id)
   }
-): Read<RowContext> =>
-  Effect.gen(function* () {
-    const customer = yield* resolver.customer(payment.customerId)
-    const ownerCurrency = yield* resolver.ownerCurrency(payment, customer)
-    const typeName = yield* resolver.presetName("type", payment.typeId)
-    const methodName = yield* resolver.presetName("method", payment.methodId)
-    if (level === "cheap") {
-      return {
-        customer,
-        ownerCurrency,
-        typeName,
-        methodName,
-        invoice: null,
-        createdBy: null,
-        extras: emptyExtras,
-        referenceNames: {}
-      }
-    }
-    const invoiceRef = options.allocations === null ? null : firstInvoice(options.allocations)
-    const invoice = invoiceRef === null ? null : { ...invoiceRef, name: yield* resolver.documentName(invoiceRef.id) }
-    const own = yield* resolver.extras(options.extrasOf.kind, options.extrasOf.id)
-    // A reversal row shows its payment's references (card type…) unless it has its own, `isManual`, `noBaseAmount`.
-    const ofPayment = options.extrasOf.kind === "reversal" ? yield* resolver.extras("payment", payment.id) : null
-    const { paymentTransactionId: _transaction, ...inheritable } = ofPayment?.references ?? {}
-    const extras = {
-      ...own,
-      references: { ...inheritable, ...own.references },
-      isManual: own.isManual ?? ofPayment?.isManual ?? null,
-      noBaseAmount: own.noBaseAmount || (ofPayment?.noBaseAmount ?? false)
-    }
-    const referenceNames: Partial<Record<VendorReferenceField, string | null>> = {}
-    for (const field of vendorReferenceFields) {
-      const id = extras.references[field]
-      if (id !== undefined && id !== null) referenceNames[field] = yield* resolver.referenceName(field, id)
-    }
+})
+
+/** A reversal row shows its payment's references (card type…) unless it has its own, `isManual`, `noBaseAmount`. */
+const rowExtras = (own: RowExtras, ofPayment: RowExtras | null): RowExtras => {
+  if (ofPayment === null) return { ...own, references: { ...own.references } }
+  const { paymentTransactionId: _transaction, ...inheritable } = ofPayment.references
+  return {
+    ...own,
+    references: { ...inheritable, ...own.references },
+    isManual: own.isManual ?? ofPayment.isManual ?? null,
+    noBaseAmount: own.noBaseAmount || ofPayment.noBaseAmount
+  }
+}
+
+/**
+ * A row's context from what the resolver already holds (`Lookups`), with no Effect; `undefined`
+ * when something it names has not been looked up yet (`rowContext` then reads it first).
+ */
+const contextNow = (known: Lookups, payment: Payment, level: RowLevel, source: RowSource): RowContext | undefined => {
+  const customer = known.customer(payment.customerId)
+  if (customer === undefined) return undefined
+  const ownerCurrency = known.ownerCurrency(payment, customer)
+  const typeName = known.presetName("type", payment.typeId)
+  const methodName = known.presetName("method", payment.methodId)
+  if (ownerCurrency === undefined || typeName === undefined || methodName === undefined) return undefined
+  if (level === "cheap") {
     return {
       customer,
       ownerCurrency,
       typeName,
       methodName,
-      invoice,
-      createdBy: yield* options.creator,
-      extras,
-      referenceNames
+      invoice: null,
+      createdBy: null,
+      extras: emptyExtras,
+      referenceNames: {}
     }
+  }
+  const invoiceRef = source.allocations === null ? null : firstInvoice(source.allocations)
+  const invoiceName = invoiceRef === null ? null : known.documentName(invoiceRef.id)
+  if (invoiceName === undefined) return undefined
+  const own = known.extras(source.extrasOf.kind, source.extrasOf.id)
+  const ofPayment = source.extrasOf.kind === "reversal" ? known.extras("payment", payment.id) : null
+  if (own === undefined || ofPayment === undefined) return undefined
+  const extras = rowExtras(own, ofPayment)
+  const referenceNames: Partial<Record<VendorReferenceField, string | null>> = {}
+  for (const field of vendorReferenceFields) {
+    const id = extras.references[field]
+    if (id === undefined || id === null) continue
+    const name = known.referenceName(field, id)
+    if (name === undefined) return undefined
+    referenceNames[field] = name
+  }
+  const createdBy = source.creator.now(known)
+  if (createdBy === undefined) return undefined
+  return {
+    customer,
+    ownerCurrency,
+    typeName,
+    methodName,
+    invoice: invoiceRef === null ? null : { ...invoiceRef, name: invoiceName },
+    createdBy,
+    extras,
+    referenceNames
+  }
+}
+
+/** Reads (once each, through the resolver) everything `contextNow` needs for this row. */
+const loadContext = (resolver: Resolver, payment: Payment, level: RowLevel, source: RowSource): Read<void> =>
+  Effect.gen(function* () {
+    const customer = yield* resolver.customer(payment.customerId)
+    yield* resolver.ownerCurrency(payment, customer)
+    yield* resolver.presetName("type", payment.typeId)
+    yield* resolver.presetName("method", payment.methodId)
+    if (level === "cheap") return
+    const invoiceRef = source.allocations === null ? null : firstInvoice(source.allocations)
+    if (invoiceRef !== null) yield* resolver.documentName(invoiceRef.id)
+    const own = yield* resolver.extras(source.extrasOf.kind, source.extrasOf.id)
+    const ofPayment = source.extrasOf.kind === "reversal" ? yield* resolver.extras("payment", payment.id) : null
+    const extras = rowExtras(own, ofPayment)
+    for (const field of vendorReferenceFields) {
+      const id = extras.references[field]
+      if (id !== undefined && id !== null) yield* resolver.referenceName(field, id)
+    }
+    yield* source.creator.read
+  })
+
+/** A row's context: from what the resolver holds, else after reading what is missing. */
+const rowContext = (resolver: Resolver, payment: Payment, level: RowLevel, source: RowSource): Read<RowContext> =>
+  Effect.suspend(() => {
+    const now = contextNow(resolver.known, payment, level, source)
+    if (now !== undefined) return Effect.succeed(now)
+    return Effect.flatMap(loadContext(resolver, payment, level, source), () => {
+      const loaded = contextNow(resolver.known, payment, level, source)
+      return loaded === undefined
+        ? Effect.die(new Error(`LogiSense row ${payment.id}: a look-up was read but not kept`))
+        : Effect.succeed(loaded)
+    })
   })
 
 /** A payment's allocations, fetched only when it has any. */
@@ -123,21 +196,52 @@ const allocationsOf = (payment: Payment, detail: PaymentDetail | null): Read<Rea
           Effect.map(payments.getPayment({ id: payment.id }), (fresh) => fresh.allocations)
         )
 
+/** A payment's allocations when known without reading (`undefined`: they must be read). */
+const allocationsNow = (payment: Payment, detail: PaymentDetail | null): ReadonlyArray<Allocation> | undefined =>
+  detail !== null ? detail.allocations : payment.allocatedAmount === 0n ? [] : undefined
+
+/**
+ * A payment's row from what the resolver already holds, with no Effect (lists build their pages
+ * this way); `undefined` when something must be read first (`paymentRow` does that).
+ */
+export const paymentRowNow = (
+  resolver: Resolver,
+  payment: Payment,
+  level: RowLevel = "full",
+  detail: PaymentDetail | null = null
+): LogisenseRow | undefined => {
+  const allocations = level === "full" ? allocationsNow(payment, detail) : null
+  if (allocations === undefined) return undefined
+  const context = contextNow(resolver.known, payment, level, paymentSource(resolver, payment, allocations))
+  return context === undefined ? undefined : toLogisensePayment(payment, context)
+}
+
 export const paymentRow = (
   resolver: Resolver,
   payment: Payment,
   level: RowLevel = "full",
   detail: PaymentDetail | null = null
 ): Read<LogisenseRow> =>
-  Effect.gen(function* () {
-    const allocations = level === "full" ? yield* allocationsOf(payment, detail) : null
-    const context = yield* rowContext(resolver, payment, level, {
-      allocations,
-      extrasOf: { kind: "payment", id: payment.id },
-      creator: resolver.createdBy(payment)
+  Effect.suspend(() => {
+    const now = paymentRowNow(resolver, payment, level, detail)
+    if (now !== undefined) return Effect.succeed(now)
+    return Effect.gen(function* () {
+      const allocations = level === "full" ? yield* allocationsOf(payment, detail) : null
+      const context = yield* rowContext(resolver, payment, level, paymentSource(resolver, payment, allocations))
+      return toLogisensePayment(payment, context)
     })
-    return toLogisensePayment(payment, context)
   })
+
+/** A reversal row from what the resolver already holds (see `paymentRowNow`). */
+export const reversalRowNow = (
+  resolver: Resolver,
+  payment: Payment,
+  reversal: Reversal,
+  level: RowLevel = "full"
+): LogisenseRow | undefined => {
+  const context = contextNow(resolver.known, payment, level, reversalSource(resolver, payment, reversal))
+  return context === undefined ? undefined : toLogisenseReversal(payment, reversal, context)
+}
 
 export const reversalRow = (
   resolver: Resolver,
@@ -145,21 +249,45 @@ export const reversalRow = (
   reversal: Reversal,
   level: RowLevel = "full"
 ): Read<LogisenseRow> =>
-  Effect.map(
-    rowContext(resolver, payment, level, {
-      allocations: null,
-      extrasOf: { kind: "reversal", id: reversal.id },
-      creator: resolver.reversedBy(payment, reversal.id)
-    }),
-    (context) => toLogisenseReversal(payment, reversal, context)
+  Effect.map(rowContext(resolver, payment, level, reversalSource(resolver, payment, reversal)), (context) =>
+    toLogisenseReversal(payment, reversal, context)
   )
 
 /** The reversals LogiSense shows as rows: those not reinstated. */
 export const activeReversals = (detail: PaymentDetail): ReadonlyArray<Reversal> =>
   detail.reversals.filter((reversal) => reversal.reinstatedAt === null)
 
+/** The `Detail` form from what the resolver already holds (see `paymentRowNow`). */
+export const paymentDetailRowNow = (resolver: Resolver, detail: PaymentDetail): Record<string, unknown> | undefined => {
+  const { known } = resolver
+  const row = paymentRowNow(resolver, detail.payment, "full", detail)
+  const customer = known.customer(detail.payment.customerId)
+  const ownerCurrency = customer === undefined ? undefined : known.ownerCurrency(detail.payment, customer)
+  const extras = known.extras("payment", detail.payment.id)
+  if (row === undefined || ownerCurrency === undefined || extras === undefined) return undefined
+  const invoiceDisbursements: Array<ReturnType<typeof toLogisenseDisbursement>> = []
+  for (const allocation of detail.allocations) {
+    const name = known.documentName(allocation.documentId)
+    if (name === undefined) return undefined
+    invoiceDisbursements.push(toLogisenseDisbursement(allocation, detail.payment, name, { ownerCurrency, extras }))
+  }
+  const paymentReversals: Array<LogisenseRow> = []
+  for (const reversal of activeReversals(detail)) {
+    const reversalRowShown = reversalRowNow(resolver, detail.payment, reversal)
+    if (reversalRowShown === undefined) return undefined
+    paymentReversals.push(reversalRowShown)
+  }
+  return { ...row, details: { invoiceDisbursements, paymentReversals } }
+}
+
 /** The `Detail` form: the row plus `details.invoiceDisbursements` and `details.paymentReversals`. */
 export const paymentDetailRow = (resolver: Resolver, detail: PaymentDetail): Read<Record<string, unknown>> =>
+  Effect.suspend(() => {
+    const now = paymentDetailRowNow(resolver, detail)
+    return now !== undefined ? Effect.succeed(now) : paymentDetailRowRead(resolver, detail)
+  })
+
+const paymentDetailRowRead = (resolver: Resolver, detail: PaymentDetail): Read<Record<string, unknown>> =>
   Effect.gen(function* () {
     const row = yield* paymentRow(resolver, detail.payment, "full", detail)
     const customer = yield* resolver.customer(detail.payment.customerId)

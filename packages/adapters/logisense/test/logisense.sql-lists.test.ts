@@ -133,4 +133,27 @@ describe("LogiSense lists in SQL answer what the vendor's rule answers", () => {
     expect(page.totalCount).toBe(17)
     expect(page.items).toEqual(all.items.slice(10, 15))
   })
+
+  it("shows every row of a page, and of its Detail form, as GET by identity shows it", async () => {
+    // A page's rows are built from what its one statement brought along; a GET reads its row on its own.
+    const search = ok(
+      await send("POST", `${v6}/Search`, {
+        query: { search: [{ name: "accountId", operator: "eq", value: world.accountId }], pagination: { pageSize: 50 } }
+      })
+    )
+    const detail = await send("GET", `${v6}/Paged/Detail`, undefined, { Pagination: '{"pageNumber":1,"pageSize":50}' })
+    const detailRows = (detail.json as { pagedResults: { items: Array<Row> } }).pagedResults.items
+    expect(search.items.filter((row) => row.identity < 0).length).toBeGreaterThan(0)
+    expect(detailRows.filter((row) => row.identity < 0).length).toBeGreaterThan(0)
+    for (const row of search.items) {
+      const read = await send("GET", `${v6}/${row.identity}`)
+      expect(read.status, read.text).toBe(200)
+      expect((read.json as { instance: Row }).instance, `row ${row.identity}`).toEqual(row)
+    }
+    for (const row of detailRows) {
+      const read = await send("GET", `${v6}/${row.identity}/Detail`)
+      expect(read.status, read.text).toBe(200)
+      expect((read.json as { instance: Row }).instance, `row ${row.identity}`).toEqual(row)
+    }
+  })
 })

@@ -48,6 +48,7 @@ export const ledgerOperationAccess = {
   listCustomerRows: "read",
   paymentDetails: "read",
   paymentOverview: "read",
+  paymentTotals: "read",
   postPayment: "write",
   rejectPayment: "write",
   cancelPayment: "write",

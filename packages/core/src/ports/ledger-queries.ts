@@ -223,6 +223,34 @@ export interface PaymentAnnexRequest {
   readonly reversalRecords?: DialectRecordKind | undefined
 }
 
+/**
+ * A customer's payment totals, summed in one statement (a vendor's balance summary that shows
+ * totals, never the payments): the payments of `states` (amount less what was reversed), the part
+ * of that total posted at or after the newest of the customer's documents of `sinceLatestDocument`
+ * kinds that is not cancelled (every such payment when there is none), and the newest such
+ * payment's (highest id) dialect record of `latestRecord`'s kind, keyed by its ledger id — with
+ * the customer's own row, read by the same statement.
+ */
+export interface PaymentTotalsQuery {
+  readonly customerId: CustomerId
+  readonly states: ReadonlyArray<PaymentState>
+  readonly sinceLatestDocument: { readonly kinds: ReadonlyArray<DocumentKind> }
+  readonly latestRecord?: DialectRecordKind | undefined
+}
+
+/** What `PaymentTotalsQuery` sums (minor units of the customer's currency). */
+export interface PaymentTotals {
+  /** `null`: no such customer (every total is then zero). */
+  readonly customer: Customer | null
+  readonly count: number
+  /** Amounts less what was reversed. */
+  readonly net: bigint
+  readonly netSinceLatestDocument: bigint
+  readonly latestPaymentId: PaymentId | null
+  /** The newest payment's record data (`null`: not asked, no payment, or it has none). */
+  readonly latestRecord: Readonly<Record<string, unknown>> | null
+}
+
 /** A kind of dialect record. */
 export type DialectRecordKind = { readonly dialect: string; readonly kind: string }
 

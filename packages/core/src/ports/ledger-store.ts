@@ -60,6 +60,8 @@ import type {
   PaymentChildren,
   PaymentPage,
   PaymentQuery,
+  PaymentTotals,
+  PaymentTotalsQuery,
   RefundPage,
   RefundQuery
 } from "./ledger-queries.ts"
@@ -351,6 +353,8 @@ export class LedgerStore extends Context.Service<
       readonly listCustomerRows: (query: CustomerRowQuery) => Op<CustomerRowPage>
       /** Aggregates for the admin overview (sums in SQL, never by loading every payment). */
       readonly overview: (query: OverviewQuery) => Op<PaymentOverview>
+      /** A customer's payment totals in one statement, no payment loaded (`PaymentTotalsQuery`). */
+      readonly totals: (query: PaymentTotalsQuery) => Op<PaymentTotals>
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Write<Allocation>

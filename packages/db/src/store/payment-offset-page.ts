@@ -140,24 +140,33 @@ const orderSql = (
 /**
  * The rows of a list with reversal rows, unordered: the matching payments (each with no reversal
  * and its own creation instant) `union all` one row per active reversal of the payments
- * `reversalRows` matches (the payment's columns, the reversal's id and `reversedAt`).
+ * `reversalRows` matches (the reversal's id and `reversedAt`). Each row carries only the payment's
+ * id and sort columns (`keys`): the page is ordered and cut on these narrow rows, and only its own
+ * rows are joined with their payment's columns (`readOffsetPage`), so the rows skipped or counted are
+ * never read whole.
  */
 const rowsWithReversals = (
   em: SqlEntityManager,
   where: FilterQuery<PaymentRow>,
-  reversalRows: NonNullable<OffsetPageRequest["reversalRows"]>
+  reversalRows: NonNullable<OffsetPageRequest["reversalRows"]>,
+  sort: ReadonlyArray<PaymentSortKey>
 ) => {
+  const keys = [...new Set(["id", ...sort.map((key) => key.field)])]
   const payments = positional(
     em
       .createQueryBuilder(PaymentEntity, "p")
-      .select(["*", raw(`cast(null as integer) as ${reversalIdColumn}`), raw(`p.created_at as ${rowCreatedColumn}`)])
+      .select([
+        ...keys,
+        raw(`cast(null as integer) as ${reversalIdColumn}`),
+        raw(`p.created_at as ${rowCreatedColumn}`)
+      ] as never)
       .where(where as never)
       .toQuery()
   )
   const reversed = positional(
     em
       .createQueryBuilder(PaymentEntity, "p")
-      .select(["*"])
+      .select(keys as never)
       .where({ $and: [...reversalRows.where] } as never)
       .toQuery()
   )
@@ -474,14 +483,18 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
     .orderBy(request.sort.map((key) => ({ [key.field]: orderOf(key) })) as never)
     .limit(fetched)
     .offset(offset)
-  const union = request.reversalRows === undefined ? null : rowsWithReversals(em, where, request.reversalRows)
+  const union =
+    request.reversalRows === undefined ? null : rowsWithReversals(em, where, request.reversalRows, request.sort)
   const page =
     union === null
       ? qb.toQuery()
       : {
           sql:
-            `select u.*${withTotal ? `, count(*) over () as ${totalColumn}` : ""} from (${union.sql}) u` +
-            ` order by ${orderSql(em, "u", request.sort, true)} limit ? offset ?`,
+            `select p.*, k.${reversalIdColumn}, k.${rowCreatedColumn}${withTotal ? `, k.${totalColumn}` : ""}` +
+            ` from (select u.*${withTotal ? `, count(*) over () as ${totalColumn}` : ""} from (${union.sql}) u` +
+            ` order by ${orderSql(em, "u", request.sort, true)} limit ? offset ?) k` +
+            ` join ${em.getMetadata().get(PaymentEntity).tableName} p on p.id = k.id` +
+            ` order by ${orderSql(em, "k", request.sort, true)}`,
           params: [...union.params, fetched, offset]
         }
   const annexRequest = request.annex
@@ -495,11 +508,13 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
   ) as ReadonlyArray<Record<string, unknown>>
   const annex = new Map<PaymentId, PaymentAnnex>()
   const reversalIds: Array<ReversalId | null> = []
+  // Column types only (`leanMapperOf`): a read page hydrates no entity into the session.
+  const toPaymentRow = leanMapperOf(em, PaymentEntity)
   const rows = raws.map((raw) => {
     const { [totalColumn]: _total, [reversalIdColumn]: reversalId, [rowCreatedColumn]: _created, ...row } = raw
     reversalIds.push(reversalId === null || reversalId === undefined ? null : (Number(reversalId) as ReversalId))
     const split = annexRequest === undefined ? null : splitAnnex(em, row, annexRequest)
-    const payment = paymentFromRow(em.map(PaymentEntity, split?.columns ?? row) as unknown as PaymentRow)
+    const payment = paymentFromRow(toPaymentRow(split?.columns ?? row) as unknown as PaymentRow)
     if (split !== null) annex.set(payment.id, split.annex)
     return payment
   })

@@ -4,8 +4,9 @@
  * `id`: ascending, for incremental sync; event filters through the event log) or, with a `sort`,
  * an `offset` or `withTotal`, the offset-paged list (`payment-offset-page.ts`; with reversal rows
  * when asked), everything hanging
- * off a payment in one read (`payment-children.ts`) and the overview
- * aggregates, summed in SQL as text so they stay exact on both databases.
+ * off a payment in one read (`payment-children.ts`), a customer's payment totals
+ * (`payment-totals.ts`) and the overview aggregates, summed in SQL as text so they stay exact on
+ * both databases.
  */
 import { type FilterQuery, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
@@ -25,6 +26,7 @@ import { readCustomerRows } from "./customer-rows.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
 import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
+import { readPaymentTotals } from "./payment-totals.ts"
 import { readPaymentView } from "./payment-view.ts"
 
 /** Money columns hold bigints: their terms compare with bigint values. */
@@ -126,6 +128,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     view: (target, include) => use("payments.view", (em) => readPaymentView(em, target, include)),
     listCustomerRows: (query) =>
       use("payments.listCustomerRows", (em) => readCustomerRows(em, session.isPostgres, query)),
+    totals: (query) => use("payments.totals", (em) => readPaymentTotals(em, session.isPostgres, query)),
     list: (query: PaymentQuery) => {
       const eventSince = query.eventSince
       // The upper payment-date bound is a parameter: a "newest" page narrows it to its cursor's date,

@@ -87,7 +87,7 @@ describe("roles", () => {
 
   it("classifies every Ledger operation", () => {
     const levels = Object.values(ledgerOperationAccess)
-    assert.strictEqual(levels.length, 67)
+    assert.strictEqual(levels.length, 68)
     assert.deepStrictEqual(
       Object.entries(ledgerOperationAccess)
         .filter(([, access]) => access === "configure")
@@ -185,6 +185,13 @@ describe("customer scope", () => {
           scoped(documents.getDocument(theirInvoice.id)),
           scoped(documents.getAllocation(theirAllocation)),
           scoped(payments.listPayments({ customerId: theirs.id })),
+          scoped(
+            payments.paymentTotals({
+              customerId: theirs.id,
+              states: ["posted"],
+              sinceLatestDocument: { kinds: ["invoice"] }
+            })
+          ),
           scoped(balances.listBalanceEntries(theirs.id, {})),
           scoped(balances.listEvents({ paymentId: theirPayment.payment.id })),
           scoped(payments.createPayment({ customerId: theirs.id, amount: "1.00" })),

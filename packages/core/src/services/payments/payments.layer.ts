@@ -14,7 +14,12 @@ import { toBusinessDate } from "../../model/common.ts"
 import { Payment, type Reversal } from "../../model/records.ts"
 import type { CustomerRowQuery } from "../../ports/customer-rows.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
-import { LedgerStore, type PaymentTarget, type PaymentViewInclude } from "../../ports/ledger-store.ts"
+import {
+  LedgerStore,
+  type PaymentTarget,
+  type PaymentTotalsQuery,
+  type PaymentViewInclude
+} from "../../ports/ledger-store.ts"
 import type { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import type * as C from "../ledger-commands.ts"
@@ -356,6 +361,18 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         )
       }, ports)
 
+      const paymentTotals = Effect.fn("Payments.paymentTotals")(function* (input: PaymentTotalsQuery) {
+        return yield* query(
+          "paymentTotals",
+          Effect.gen(function* () {
+            yield* inScope(input.customerId)
+            const totals = yield* store.payments.totals(input)
+            const customer = yield* found("customer", input.customerId)(totals.customer)
+            return { ...totals, customer }
+          })
+        )
+      }, ports)
+
       const postPayment = Effect.fn("Payments.postPayment")(function* (input: C.PostPaymentInput) {
         return yield* paymentMutation("postPayment", input, Payment, (target) =>
           Effect.gen(function* () {
@@ -507,6 +524,7 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
         listCustomerRows,
         paymentDetails,
         paymentOverview,
+        paymentTotals,
         postPayment,
         rejectPayment,
         cancelPayment,

@@ -28,6 +28,8 @@ import type {
   LockWithOptions,
   PaymentPage,
   PaymentTarget,
+  PaymentTotals,
+  PaymentTotalsQuery,
   PaymentViewInclude
 } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
@@ -159,6 +161,13 @@ export interface PaymentsShape {
   readonly paymentDetails: (payments: ReadonlyArray<Payment>) => Method<ReadonlyArray<PaymentDetail>, ReadFailure>
   /** Figures for the admin overview (volume, pending collection, reversals, top debtors). */
   readonly paymentOverview: (input: C.OverviewInput) => Method<PaymentOverview, ReadFailure | ValidationFailed>
+  /**
+   * A customer's payment totals summed in one store read (`PaymentTotalsQuery`) with the customer
+   * itself (`NotFound` when there is none), in the customer scope: a balance summary reads nothing else.
+   */
+  readonly paymentTotals: (
+    input: PaymentTotalsQuery
+  ) => Method<PaymentTotals & { readonly customer: Customer }, ReadFailure | NotFound>
   readonly postPayment: (input: C.PostPaymentInput) => Method<Payment, CommandFailure | NotFound | InvalidTransition>
   readonly rejectPayment: (
     input: C.RejectPaymentInput

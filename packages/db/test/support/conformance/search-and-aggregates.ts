@@ -1,12 +1,13 @@
 /**
  * Store conformance, part of `../ledger-store-conformance.ts`. Payment filters by amount and origin, text
- * search that folds case the same way on every database (beyond ASCII), and the overview aggregates.
+ * search that folds case the same way on every database (beyond ASCII), the overview aggregates and a
+ * customer's payment totals.
  */
 import { type CustomerId, LedgerStore, type New, type Payment, type PaymentQuery } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
-import { at, newCustomer, newPayment, newPreset, unique } from "../store-fixtures.ts"
+import { at, newCustomer, newDocument, newPayment, newPreset, unique } from "../store-fixtures.ts"
 
 const store = LedgerStore
 
@@ -168,6 +169,78 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
           expect(one.topDebtors.map((debtor) => debtor.customerId)).toEqual([owing.id])
           const nobody = yield* s.payments.overview({ ...window, topDebtors: 10, customerIds: [] })
           expect(nobody).toMatchObject({ volumeByDay: [], pendingCollection: [], reversalsByDay: [], topDebtors: [] })
+        })
+      )
+    })
+
+    it("sums a customer's payment totals in SQL: net of reversals, since the newest live invoice, the newest one's record", async () => {
+      await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const customer = yield* s.customers.insert(newCustomer())
+          const other = yield* s.customers.insert(newCustomer())
+          const kind = unique("totals")
+          const query = {
+            customerId: customer.id,
+            states: ["posted" as const],
+            sinceLatestDocument: { kinds: ["invoice" as const, "bill" as const] },
+            latestRecord: { dialect: "totals-vendor", kind }
+          }
+          const none = yield* s.payments.totals(query)
+          expect(none).toEqual({
+            customer: yield* s.customers.get(customer.id),
+            count: 0,
+            net: 0n,
+            netSinceLatestDocument: 0n,
+            latestPaymentId: null,
+            latestRecord: null
+          })
+          const unknown = yield* s.payments.totals({ ...query, customerId: (other.id + 1000) as CustomerId })
+          expect(unknown).toMatchObject({ customer: null, count: 0, net: 0n })
+          const pay = (amount: bigint, postedAt: string, overrides: Partial<New<Payment>> = {}) =>
+            s.payments.insert(
+              newPayment(customer.id, { state: "posted", amount, postedAt: at(postedAt), ...overrides })
+            )
+          yield* pay(1000n, "2026-03-01T08:00:00.000Z")
+          yield* pay(4000n, "2026-03-05T08:00:00.000Z", { reversedAmount: 1500n })
+          yield* pay(900719925474099300n, "2026-03-06T08:00:00.000Z", { reversedAmount: 900719925474099300n })
+          yield* pay(700n, "2026-03-07T08:00:00.000Z", { state: "pending", postedAt: null })
+          yield* s.payments.insert(newPayment(other.id, { state: "posted", amount: 99n }))
+          // No document yet: every payment counts as "since".
+          const noDocument = yield* s.payments.totals(query)
+          expect(noDocument).toMatchObject({ count: 3, net: 3500n, netSinceLatestDocument: 3500n })
+          // The newest live invoice (not the later cancelled one, nor a proforma) bounds "since" (at or after).
+          yield* s.documents.insert(newDocument(customer.id, { createdAt: at("2026-03-01T08:00:00.000Z") }))
+          yield* s.documents.insert(
+            newDocument(customer.id, { kind: "bill", createdAt: at("2026-03-05T08:00:00.000Z") })
+          )
+          yield* s.documents.insert(
+            newDocument(customer.id, { state: "cancelled", createdAt: at("2026-03-06T00:00:00.000Z") })
+          )
+          yield* s.documents.insert(
+            newDocument(customer.id, { kind: "proforma", createdAt: at("2026-03-06T00:00:00.000Z") })
+          )
+          const latest = yield* pay(250n, "2026-03-08T08:00:00.000Z")
+          yield* s.dialectRecords.insert({
+            dialect: "totals-vendor",
+            kind,
+            key: String(latest.id),
+            customerId: customer.id,
+            paymentId: latest.id,
+            data: { type: "BACS" },
+            createdAt: at("2026-03-08T08:00:00.000Z"),
+            updatedAt: at("2026-03-08T08:00:00.000Z")
+          })
+          expect(yield* s.payments.totals(query)).toEqual({
+            customer: yield* s.customers.get(customer.id),
+            count: 4,
+            net: 3750n,
+            netSinceLatestDocument: 2750n,
+            latestPaymentId: latest.id,
+            latestRecord: { type: "BACS" }
+          })
+          const { latestRecord: _, ...withoutRecord } = query
+          expect((yield* s.payments.totals(withoutRecord)).latestRecord).toBeNull()
         })
       )
     })
