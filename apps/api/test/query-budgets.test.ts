@@ -456,6 +456,20 @@ const lateCreates: ReadonlyArray<readonly [string, Request]> = [
       headers: { ...bearer(sessions.logisenseToken), ...key() },
       body: `{"accountId":${invoiced.id},"amount":12.34,"invoiceId":${invoiced.invoiceId},"detail":"budget"}`
     })
+  ],
+  [
+    "tRPC payments.create with allocations",
+    () => ({
+      method: "POST",
+      path: "/trpc/payments.create",
+      headers: { ...bearer(sessions.apiKey), ...key() },
+      body: JSON.stringify({
+        customerId: invoiced.id,
+        amount: "12.34",
+        allocations: [{ documentId: invoiced.invoiceId, amount: "10.00" }],
+        reference: "budget"
+      })
+    })
   ]
 ]
 
@@ -748,9 +762,15 @@ const budgets: Record<string, Budget> = {
   // The billing entity and the references' records are read with core's customer lock; the record is written with the events.
   "LogiSense POST Payment/ with baseAmount in the owner's other currency": issueCreate,
   "LogiSense POST Payment/ naming vendor references": issueCreate,
+  // Core's unit with the invoice read by the customer lock's statement (LogiSense decides the amount under the lock),
+  // the payment inserted posted with its allocation: + the allocations' insert and the documents' update.
   "LogiSense POST Payment/ naming an invoice": {
-    statements: 26,
-    open: "a create that pays an invoice is checked against the account and invoice read first, then core books it as a draft, allocates (a reservation), posts it (number, balance) and books the reservation on the invoice, each step with its own reads, writes and events; the issue's 8 needs core to insert it posted with its allocation booked in one go"
+    statements: 10,
+    open: "the allocations' insert and the invoice's update are two statements beyond the issue's 8"
+  },
+  "tRPC payments.create with allocations": {
+    statements: 10,
+    open: "the allocations' insert and the documents' update are two statements beyond the issue's 8"
   },
   "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": issueCreate,
