@@ -88,18 +88,25 @@ const trpc = async (procedure: string, input: unknown) => {
   return (JSON.parse(answer.body) as { result: { data: unknown } }).result.data
 }
 
+/**
+ * Counted after a warm-up, so the principal read at login is cached as in production; on a loaded
+ * machine more than the production 5 s can pass between the warm-up and the counted request, which
+ * would add the session read once — the budgets are for the warm path, so the cache outlives the test.
+ */
+const authenticatorOptions = { kdfCost: testKdfCost, principalCacheTtlMillis: 10 * 60_000 }
+
 /** The production app over the real ledger on a fresh database of `driver`, its statement log, and the fixtures. */
 const setUp = async (driver: "sqlite" | "postgresql") => {
   others.length = 0
   if (driver === "sqlite") {
-    runtime = ManagedRuntime.make(Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), testLedgerLayer))
+    runtime = ManagedRuntime.make(Layer.provideMerge(authenticatorLayerWith(authenticatorOptions), testLedgerLayer))
     log = await runtime.runPromise(Effect.service(StatementLog))
   } else {
     const database = await createPostgresTestDatabase()
     dropDatabase = database.drop
     const stores = Layer.merge(openDatabase({ url: database.url }), PaymentGateways.layerTest)
     const ledger = ledgerLayer.pipe(Layer.provideMerge(stores))
-    const pgRuntime = ManagedRuntime.make(Layer.provideMerge(authenticatorLayerWith({ kdfCost: testKdfCost }), ledger))
+    const pgRuntime = ManagedRuntime.make(Layer.provideMerge(authenticatorLayerWith(authenticatorOptions), ledger))
     log = attachStatementLog((await pgRuntime.runPromise(Effect.service(Database))).orm)
     runtime = pgRuntime as unknown as typeof runtime
   }
@@ -456,6 +463,20 @@ const lateCreates: ReadonlyArray<readonly [string, Request]> = [
       headers: { ...bearer(sessions.logisenseToken), ...key() },
       body: `{"accountId":${invoiced.id},"amount":12.34,"invoiceId":${invoiced.invoiceId},"detail":"budget"}`
     })
+  ],
+  [
+    "tRPC payments.create with allocations",
+    () => ({
+      method: "POST",
+      path: "/trpc/payments.create",
+      headers: { ...bearer(sessions.apiKey), ...key() },
+      body: JSON.stringify({
+        customerId: invoiced.id,
+        amount: "12.34",
+        allocations: [{ documentId: invoiced.invoiceId, amount: "10.00" }],
+        reference: "budget"
+      })
+    })
   ]
 ]
 
@@ -748,9 +769,15 @@ const budgets: Record<string, Budget> = {
   // The billing entity and the references' records are read with core's customer lock; the record is written with the events.
   "LogiSense POST Payment/ with baseAmount in the owner's other currency": issueCreate,
   "LogiSense POST Payment/ naming vendor references": issueCreate,
+  // Core's unit with the invoice read by the customer lock's statement (LogiSense decides the amount under the lock),
+  // the payment inserted posted with its allocation: + the allocations' insert and the documents' update.
   "LogiSense POST Payment/ naming an invoice": {
-    statements: 26,
-    open: "a create that pays an invoice is checked against the account and invoice read first, then core books it as a draft, allocates (a reservation), posts it (number, balance) and books the reservation on the invoice, each step with its own reads, writes and events; the issue's 8 needs core to insert it posted with its allocation booked in one go"
+    statements: 10,
+    open: "the allocations' insert and the invoice's update are two statements beyond the issue's 8"
+  },
+  "tRPC payments.create with allocations": {
+    statements: 10,
+    open: "the allocations' insert and the documents' update are two statements beyond the issue's 8"
   },
   "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": issueCreate,

@@ -127,7 +127,8 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
             postgres: isPostgres,
             unpaidDocuments: options?.unpaidDocuments === true,
             records: options?.records,
-            billingEntity: options?.billingEntity
+            billingEntity: options?.billingEntity,
+            documents: options?.documents
           })
         )
       ),
@@ -251,6 +252,10 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     documents: {
       insert: (row) => insert("documents.insert", DocumentEntity, row, documentToRow),
       get: (id) => findOne("documents.get", DocumentEntity, { id }, documentFromRow),
+      getMany: (ids) =>
+        ids.length === 0
+          ? Effect.succeed([])
+          : findAll("documents.getMany", DocumentEntity, { id: { $in: [...new Set(ids)] } }, documentFromRow),
       getByPublicId: (publicId) => findOne("documents.getByPublicId", DocumentEntity, { publicId }, documentFromRow),
       getByNumber: (kind, number) =>
         findOne("documents.getByNumber", DocumentEntity, { kind, number }, documentFromRow),
@@ -288,6 +293,22 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
 
     allocations: {
       insert: (row) => insert("allocations.insert", AllocationEntity, row, allocationToRow),
+      insertAll: (rows) =>
+        write("allocations.insertAll", async (em) => {
+          if (rows.length === 0) return []
+          const result = await em
+            .createQueryBuilder(AllocationEntity)
+            .insert(rows.map((row) => allocationToRow(row)))
+            .returning(["id"])
+            .execute("all")
+          const ids = (result as unknown as ReadonlyArray<{ id: number | string }>).map((inserted) =>
+            Number(inserted.id)
+          )
+          if (ids.length !== rows.length) throw new Error("allocations.insertAll: the database returned fewer rows")
+          // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.
+          ids.sort((a, b) => a - b)
+          return rows.map((row, index) => ({ ...row, id: trustedId(ids[index] ?? 0) }))
+        }),
       update: (row) => replace("allocations.update", AllocationEntity, row, allocationToRow),
       delete: (id) =>
         use("allocations.delete", async (em) => {

@@ -17,6 +17,7 @@ import {
   type Customer,
   type CustomerId,
   type DialectRecord,
+  type Document,
   type DocumentId,
   Documents,
   type FieldIssue,
@@ -109,7 +110,6 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
       body.accountId !== undefined &&
       body.amount !== undefined &&
       !isZeroOrLess(body.amount) &&
-      body.invoiceId == null &&
       body.isManual !== false &&
       (body.paymentTypeId == null || (yield* resolver.presetName("type", body.paymentTypeId)) !== null) &&
       (body.paymentMethodId == null || (yield* resolver.presetName("method", body.paymentMethodId)) !== null)
@@ -117,13 +117,15 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
       return yield* recordChecked(resolver, written, path)
     }
     const amountText = body.amount
+    const invoiceId = body.invoiceId ?? null
     // What the lock reads besides the account: the records naming the vendor references the answer
     // shows, and the billing entity whose currency decides a `baseAmount` and shows it.
     const references = namedReferences(body)
     /** What `beforeWrite` decided under the lock (the answer is seeded with it). */
-    const decided: { current: LockedReads | null; extras: RowExtras } = {
+    const decided: { current: LockedReads | null; extras: RowExtras; invoice: Document | null } = {
       current: null,
-      extras: emptyExtras
+      extras: emptyExtras,
+      invoice: null
     }
     const checked: CreatePaymentOptions = {
       lockWith: {
@@ -132,22 +134,31 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
           kind: vendorReferenceKinds[field],
           key: String(id)
         })),
-        billingEntity: true
+        billingEntity: true,
+        ...(invoiceId === null ? {} : { documents: [invoiceId] })
       },
       // Under the lock, before anything is written: the amount and `baseAmount` checks the account
       // decides (a refusal fails the create; it is then checked the old way below), and the vendor
       // attributes' record, which core writes with the payment's creation event (no statement of its own).
-      beforeWrite: ({ account, billingEntity, records }) =>
+      beforeWrite: ({ account, billingEntity, records, documents }) =>
         Effect.gen(function* () {
           const issues: Array<FieldIssue> = []
           const parsed = parseMinorUnits(amountText, account.currency)
           if (Result.isFailure(parsed)) issues.push({ path: at("amount"), message: parsed.failure.message })
+          // The invoice named, as the lock read it: the payment's allocation to it is decided here
+          // (by default as much of the payment as the invoice still owes).
+          const invoice = invoiceId === null ? null : (documents.find((document) => document.id === invoiceId) ?? null)
+          if (invoiceId !== null && invoice === null) issues.push(doesNotExist(at("invoiceId"), invoiceId, "Invoice"))
+          if (invoice !== null && invoice.customerId !== account.id) {
+            issues.push({ path: at("invoiceId"), message: `(${invoice.id}) belongs to another account` })
+          }
           // As `ownerCurrencyOf`: the billing entity's default currency, else the account's.
           const ownerCurrency = billingEntity?.defaultCurrency ?? account.currency
           const baseAmount = checkBaseAmount(body.baseAmount, amountText, account, ownerCurrency, path, issues)
           if (issues.length > 0) return yield* invalid(issues)
           const extras = recordExtras(body, baseAmount)
           decided.extras = extras
+          decided.invoice = invoice
           decided.current = {
             ownerCurrency,
             referenceNames: references.map(({ field, id }) => ({
@@ -156,15 +167,28 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
               name: referenceNameIn(records, field, id)
             }))
           }
-          return hasExtras(extras)
+          const record = hasExtras(extras)
             ? { dialect: dialectName, kind: recordKinds.payment, data: extrasToData(extras) }
             : undefined
+          if (invoice === null || Result.isFailure(parsed)) return record
+          const invoiceAmount =
+            body.invoiceAmount ??
+            formatMinorUnits(
+              // biome-ignore lint/complexity/useMathMinMax: bigints (Math.min takes numbers only)
+              parsed.success < invoice.outstanding ? parsed.success : invoice.outstanding,
+              account.currency
+            )
+          return {
+            record,
+            allocations: invoiceAmount === "0" ? [] : [{ documentId: invoice.id, amount: invoiceAmount }]
+          }
         })
     }
+    // A named invoice is paid as `beforeWrite` decides, never the account's unpaid documents oldest first.
+    const { allocateOldestFirst: _oldestFirst, ...onAccount } = recordInput(body, body.accountId, null)
+    const input = invoiceId === null ? recordInput(body, body.accountId, null) : onAccount
     const opened = yield* limitsAsValidation(at("invoiceAmount"))(
-      referencesAsValidation(path)(
-        paymentsService.createPaymentOnAccount(recordInput(body, body.accountId, null), checked)
-      )
+      referencesAsValidation(path)(paymentsService.createPaymentOnAccount(input, checked))
     ).pipe(
       Effect.map((created) => ({ refusal: null, ...created })),
       // What core or the checks refuse (an unknown account, an amount the currency cannot hold …) is
@@ -179,7 +203,7 @@ export const recordPayment = (resolver: Resolver, written: LogisensePaymentWrite
       return yield* recordChecked(resolver, written, path, opened.refusal)
     }
     const { detail, account } = opened
-    yield* seedWritten(resolver, detail.payment, account, decided.extras, null, decided.current)
+    yield* seedWritten(resolver, detail.payment, account, decided.extras, decided.invoice, decided.current)
     return detail
   })
 

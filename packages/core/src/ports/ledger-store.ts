@@ -183,6 +183,8 @@ export type LockedCustomer = {
   readonly records: ReadonlyArray<DialectRecord>
   /** The customer's billing entity, when asked (`LockWithOptions.billingEntity`) and it has one. */
   readonly billingEntity: BillingEntity | null
+  /** The documents the lock was asked to read (`LockWithOptions.documents`) that exist, of any customer, by id. */
+  readonly documents: ReadonlyArray<Document>
 }
 
 /** A dialect record named by its unique key. */
@@ -203,6 +205,11 @@ export interface LockWithOptions {
   readonly records?: ReadonlyArray<DialectRecordRef> | undefined
   /** The customer's billing entity (a dialect's owner currency). */
   readonly billingEntity?: boolean | undefined
+  /**
+   * Documents by id (those a create pays), read as committed once the lock is held: a create checks
+   * and books its allocations without a read of its own.
+   */
+  readonly documents?: ReadonlyArray<DocumentId> | undefined
 }
 
 /**
@@ -307,6 +314,8 @@ export class LedgerStore extends Context.Service<
     readonly documents: {
       readonly insert: (row: New<Document>) => Write<Document>
       readonly get: (id: DocumentId) => Op<Document | null>
+      /** The documents of `ids` that exist, by id ascending, in one read. */
+      readonly getMany: (ids: ReadonlyArray<DocumentId>) => Op<ReadonlyArray<Document>>
       readonly getByPublicId: (publicId: string) => Op<Document | null>
       readonly getByNumber: (kind: DocumentKind, number: string) => Op<Document | null>
       readonly update: (row: Document, expectedVersion: number) => Guarded<Document>
@@ -349,6 +358,8 @@ export class LedgerStore extends Context.Service<
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Write<Allocation>
+      /** Inserts these allocations in one statement; answers them with their ids, in the order given. */
+      readonly insertAll: (rows: ReadonlyArray<New<Allocation>>) => Write<ReadonlyArray<Allocation>>
       /** Changes an allocation's amount or booked flag in place, its id kept (the caller holds the customer lock). */
       readonly update: (row: Allocation) => Write<Allocation>
       readonly delete: (id: AllocationId) => Op<void>

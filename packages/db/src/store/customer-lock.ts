@@ -6,7 +6,8 @@
  * once per preset found (or once with empty preset columns), and when asked whether the customer has
  * unpaid documents (what oldest-first allocation would pay), the dialect records a caller names by
  * key (each left-joined on its unique key, so it adds no row; only one of no customer or of this
- * customer) and the customer's billing entity. One statement: a create learns its customer and
+ * customer), the customer's billing entity and the documents a create pays (read once the lock is
+ * held: on PostgreSQL a VOLATILE function of the locked row, migration 20261207100000). One statement: a create learns its customer and
  * checks its presets and what a dialect checks beside it without a read of its own. Rows are
  * converted by the ORM's column types (`leanMapperOf`) and the table mappers.
  */
@@ -16,6 +17,8 @@ import type {
   CustomerRef,
   DialectRecord,
   DialectRecordRef,
+  Document,
+  DocumentId,
   LockedCustomer,
   PaymentPreset,
   PresetId
@@ -23,10 +26,12 @@ import type {
 import { BillingEntityEntity, type BillingEntityRow } from "../entities/billing-entity.entity.ts"
 import { CustomerEntity, type CustomerRow } from "../entities/customer.entity.ts"
 import { DialectRecordEntity, type DialectRecordRow } from "../entities/dialect-record.entity.ts"
+import { DocumentEntity, type DocumentRow } from "../entities/document.entity.ts"
 import { PaymentPresetEntity, type PaymentPresetRow } from "../entities/payment-preset.entity.ts"
 import { billingEntityFromRow } from "../mappers/billing-entity.mapper.ts"
 import { customerFromRow } from "../mappers/customer.mapper.ts"
 import { dialectRecordFromRow } from "../mappers/dialect-record.mapper.ts"
+import { documentFromRow } from "../mappers/document.mapper.ts"
 import { paymentPresetFromRow } from "../mappers/payment-preset.mapper.ts"
 import { branchOf, leanMapperOf } from "./payment-children.ts"
 
@@ -65,12 +70,15 @@ export const readLockedCustomer = async (
     readonly unpaidDocuments: boolean
     readonly records?: ReadonlyArray<DialectRecordRef> | undefined
     readonly billingEntity?: boolean | undefined
+    readonly documents?: ReadonlyArray<DocumentId> | undefined
   }
 ): Promise<LockedCustomer | null> => {
   const customer = branchOf(em, CustomerEntity as EntityName<object>)
   const preset = branchOf(em, PaymentPresetEntity as EntityName<object>)
   const record = branchOf(em, DialectRecordEntity as EntityName<object>)
   const entity = branchOf(em, BillingEntityEntity as EntityName<object>)
+  const document = branchOf(em, DocumentEntity as EntityName<object>)
+  const documentIds = [...new Set(options.documents ?? [])]
   const ids = [...new Set(presetIds)]
   const records = options.records ?? []
   const withEntity = options.billingEntity === true
@@ -96,10 +104,26 @@ export const readLockedCustomer = async (
     ` where c.${key.column} = ?` +
     (options.lock ? " for update of c" : "")
   // The unpaid-documents check wraps the locking select, so it is evaluated once the lock is held.
-  const sql = options.unpaidDocuments
-    ? `select t.*, ${unpaidDocumentsColumn(options.postgres)} as has_unpaid_documents from (${locked}) t`
-    : locked
-  const parameters = [...ids, ...records.flatMap((named) => [named.dialect, named.kind, named.key]), key.value]
+  // The documents named join the customer's row (once per document found, times the presets), read
+  // once the lock is held: on PostgreSQL by a VOLATILE function of the locked row (migration 20261207100000).
+  const documentJoin =
+    documentIds.length === 0
+      ? ""
+      : options.postgres
+        ? ` left join lateral paybridge_documents_after_lock(t.c_id, array[${documentIds.map(() => "?").join(", ")}]::int[]) d on true`
+        : ` left join ${document.table} d on d.id in (${documentIds.map(() => "?").join(", ")})`
+  const sql =
+    options.unpaidDocuments || documentJoin !== ""
+      ? `select t.*${options.unpaidDocuments ? `, ${unpaidDocumentsColumn(options.postgres)} as has_unpaid_documents` : ""}` +
+        `${documentJoin === "" ? "" : `, ${document.columns.map((column) => `d.${column} as d_${column}`).join(", ")}`}` +
+        ` from (${locked}) t${documentJoin}`
+      : locked
+  const parameters = [
+    ...ids,
+    ...records.flatMap((named) => [named.dialect, named.kind, named.key]),
+    key.value,
+    ...documentIds
+  ]
   const rows = (await em.execute(sql, parameters)) as ReadonlyArray<Record<string, unknown>>
   const first = rows[0]
   if (first === undefined) return null
@@ -107,10 +131,11 @@ export const readLockedCustomer = async (
     Object.fromEntries(columns.map((column) => [column, row[`${prefix}${column}`]]))
   const toCustomer = leanMapperOf(em, CustomerEntity)
   const toPreset = leanMapperOf(em, PaymentPresetEntity)
-  const presets: Array<PaymentPreset> = []
+  // Once per preset found, times the documents found (each document joins every preset's row).
+  const presets = new Map<unknown, PaymentPreset>()
   for (const row of rows) {
-    if (ids.length === 0 || row.p_id === null || row.p_id === undefined) continue
-    presets.push(paymentPresetFromRow(toPreset(columnsOf(row, "p_", preset.columns)) as PaymentPresetRow))
+    if (ids.length === 0 || row.p_id === null || row.p_id === undefined || presets.has(row.p_id)) continue
+    presets.set(row.p_id, paymentPresetFromRow(toPreset(columnsOf(row, "p_", preset.columns)) as PaymentPresetRow))
   }
   const found: Array<DialectRecord> = []
   if (records.length > 0) {
@@ -120,12 +145,22 @@ export const readLockedCustomer = async (
       found.push(dialectRecordFromRow(toRecord(columnsOf(first, `r${index}_`, record.columns)) as DialectRecordRow))
     })
   }
+  const documents = new Map<DocumentId, Document>()
+  if (documentIds.length > 0) {
+    const toDocument = leanMapperOf(em, DocumentEntity)
+    for (const row of rows) {
+      if (row.d_id === null || row.d_id === undefined) continue
+      const read = documentFromRow(toDocument(columnsOf(row, "d_", document.columns)) as DocumentRow)
+      documents.set(read.id, read)
+    }
+  }
   const hasEntity = withEntity && first.b_id !== null && first.b_id !== undefined
   return {
     customer: customerFromRow(toCustomer(columnsOf(first, "c_", customer.columns)) as CustomerRow),
-    presets,
+    presets: [...presets.values()],
     hasUnpaidDocuments: options.unpaidDocuments && isTrue(first.has_unpaid_documents),
     records: found,
+    documents: [...documents.values()].sort((a, b) => a.id - b.id),
     billingEntity: hasEntity
       ? billingEntityFromRow(
           leanMapperOf(em, BillingEntityEntity)(columnsOf(first, "b_", entity.columns)) as BillingEntityRow

@@ -217,7 +217,9 @@ describe("running balance", () => {
         assert.strictEqual((yield* store.payments.list({ cursor: null, limit: 10, order: "id" })).items.length, 1)
       })
       yield* program.pipe(
-        Effect.provide(testLedgerLayerWith({ faults: (operation) => failEvents && operation === "events.append" }))
+        Effect.provide(
+          testLedgerLayerWith({ faults: (operation) => failEvents && operation.startsWith("events.append") })
+        )
       )
     })
   )

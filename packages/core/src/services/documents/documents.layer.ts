@@ -35,7 +35,7 @@ import { minor, recordEvent } from "../shared/ledger-events.ts"
 import { capturePorts } from "../shared/ledger-ports.ts"
 import { refused } from "../shared/lifecycle-steps.ts"
 import { afterGatewayCall, paymentDetail } from "../shared/payment-detail.ts"
-import { openPayment, parseAllocationRequests } from "../shared/payment-opening.ts"
+import { openedDetail, openPayment, parseAllocationRequests } from "../shared/payment-opening.ts"
 import {
   currentPrincipal,
   existingBillingEntity,
@@ -333,13 +333,20 @@ export const documentsLayer: Layer.Layer<Documents, never, LedgerStore | Idempot
                   ? document.outstanding
                   : yield* parsePositiveAmount(input.amount, document.currency, ["amount"])
               const { documentId, amount: _amount, ...rest } = input
-              const created = yield* openPayment(customer, {
-                ...rest,
-                amount,
-                initialState: "posted",
-                allocations: [{ documentId, amount, documentPath: ["documentId"] }]
-              })
-              return yield* paymentDetail(created)
+              // The document as read under its customer's lock is not read again.
+              const created = yield* openPayment(
+                customer,
+                {
+                  ...rest,
+                  amount,
+                  initialState: "posted",
+                  allocations: [{ documentId, amount, documentPath: ["documentId"] }]
+                },
+                [],
+                undefined,
+                [document]
+              )
+              return yield* openedDetail(created)
             })
           )
         )

@@ -45,6 +45,7 @@ import {
   availablePreset,
   insertPaymentRecords,
   oldestFirstAllocations,
+  openedDetail,
   openPayment,
   parseAllocationRequests
 } from "../shared/payment-opening.ts"
@@ -82,10 +83,19 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
           // allocation learns with it whether anything is unpaid (only then are those documents read).
           // So do the dialect records and billing entity a caller's `beforeWrite` checks, which runs
           // before anything is written.
+          // The documents the input allocates to (and those a caller's check names) too.
+          const documentIds = [
+            ...(input.allocations ?? []).map((allocation) => allocation.documentId),
+            ...(options.lockWith?.documents ?? [])
+          ]
           const locked = yield* lockCustomerFor(
             "customer" in input ? input.customer : { id: input.customerId },
             [input.methodId, input.typeId].filter((id) => id != null),
-            { unpaidDocuments: input.allocateOldestFirst === true, ...options.lockWith }
+            {
+              unpaidDocuments: input.allocateOldestFirst === true,
+              ...options.lockWith,
+              ...(documentIds.length === 0 ? {} : { documents: documentIds })
+            }
           )
           const { customer, presets, hasUnpaidDocuments } = locked
           const knownAs = input.customerKnownAs
@@ -97,17 +107,23 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
           ) {
             return yield* Effect.fail(notFound("customer", knownAs.id))
           }
-          const record =
+          const decided =
             options.beforeWrite === undefined
-              ? options.record
-              : ((yield* options.beforeWrite({
+              ? undefined
+              : yield* options.beforeWrite({
                   account: customer,
                   records: locked.records,
-                  billingEntity: locked.billingEntity
-                })) ?? options.record)
+                  billingEntity: locked.billingEntity,
+                  documents: locked.documents
+                })
+          const answer = decided === undefined || "dialect" in decided ? { record: decided } : decided
+          const record = answer.record ?? options.record
           const currency = yield* ensureCurrency(input.currency, customer)
           const amount = yield* parsePositiveAmount(input.amount, currency, ["amount"])
-          const explicit = yield* parseAllocationRequests(input.allocations ?? [], currency)
+          const explicit = yield* parseAllocationRequests(
+            [...(input.allocations ?? []), ...(answer.allocations ?? [])],
+            currency
+          )
           const allocations = hasUnpaidDocuments
             ? [...explicit, ...(yield* oldestFirstAllocations(customer, amount, explicit))]
             : explicit
@@ -129,15 +145,17 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
             readonly customer?: unknown
             readonly records?: ReadonlyArray<C.NewPaymentRecord> | undefined
           }
-          const created = yield* openPayment(customer, { ...rest, amount, allocations }, presets, record)
+          const opened = yield* openPayment(
+            customer,
+            { ...rest, amount, allocations },
+            presets,
+            record,
+            locked.documents
+          )
           // A dialect's records of the new payment (its vendor attributes), in the same unit.
-          if (records !== undefined) yield* insertPaymentRecords(created, records)
-          // Nothing allocated and no gateway collection: nothing hangs off the new payment yet.
-          const detail =
-            created.gatewayId === null && allocations.length === 0
-              ? detailOf(created, noChildren)
-              : yield* paymentDetail(created)
-          return { detail, account: customer }
+          if (records !== undefined) yield* insertPaymentRecords(opened.payment, records)
+          // What hangs off the new payment is read only when the unit does not know it.
+          return { detail: yield* openedDetail(opened), account: customer }
         })
 
       const createPayment = Effect.fn("Payments.createPayment")(function* (

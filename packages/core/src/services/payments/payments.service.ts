@@ -8,12 +8,14 @@
 import { Context, type Effect, Schema } from "effect"
 import type { AllClassified } from "../../auth/permissions.ts"
 import type { InvalidTransition, NotFound, ValidationFailed } from "../../errors.ts"
+import type { DocumentId } from "../../model/ids.ts"
 import {
   Allocation,
   type BillingEntity,
   Collection,
   Customer,
   type DialectRecord,
+  type Document,
   type LedgerEvent,
   Payment,
   type PaymentOverview,
@@ -79,6 +81,19 @@ export interface LockedForCreate {
   readonly records: ReadonlyArray<DialectRecord>
   /** The account's billing entity (`lockWith.billingEntity`; `null` when not asked or it has none). */
   readonly billingEntity: BillingEntity | null
+  /** The documents `lockWith.documents` named that exist (of any customer), as committed under the lock. */
+  readonly documents: ReadonlyArray<Document>
+}
+
+/** What `beforeWrite` decided besides a refusal: the record to write, allocations the lock's reads decide. */
+export interface BeforeWriteAnswer {
+  /** Replaces `CreatePaymentOptions.record`. */
+  readonly record?: NewAttachedRecord | undefined
+  /**
+   * Allocations of the new payment decided from what the lock read (e.g. a document's outstanding
+   * amount), after the input's own: checked and booked exactly like them, in the same unit.
+   */
+  readonly allocations?: ReadonlyArray<{ readonly documentId: DocumentId; readonly amount: C.AmountInput }> | undefined
 }
 
 /**
@@ -92,14 +107,20 @@ export interface CreatePaymentOptions {
    * statement that appends the payment's events, so it costs the unit no statement.
    */
   readonly record?: NewAttachedRecord
-  /** Read in the customer lock's statement besides the customer (see `LockWithOptions`). */
-  readonly lockWith?: Pick<LockWithOptions, "records" | "billingEntity">
+  /**
+   * Read in the customer lock's statement besides the customer (see `LockWithOptions`); the
+   * documents the input allocates to are read with it anyway.
+   */
+  readonly lockWith?: Pick<LockWithOptions, "records" | "billingEntity" | "documents">
   /**
    * Runs under the customer lock, before the create writes anything, with what the lock read: a
    * dialect's check of what its request names (a refusal fails the create and nothing of it is
-   * written) that may also answer the record to write with the payment (it replaces `record`).
+   * written) that may also answer the record to write with the payment (it replaces `record`), or
+   * that record and allocations (`BeforeWriteAnswer`).
    */
-  readonly beforeWrite?: (locked: LockedForCreate) => Effect.Effect<NewAttachedRecord | undefined, ValidationFailed>
+  readonly beforeWrite?: (
+    locked: LockedForCreate
+  ) => Effect.Effect<NewAttachedRecord | BeforeWriteAnswer | undefined, ValidationFailed>
 }
 
 export interface PaymentsShape {

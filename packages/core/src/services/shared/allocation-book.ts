@@ -15,9 +15,9 @@ import { LedgerStore } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import { amountText, type FieldPath } from "./exact-amounts.ts"
 import { saveDocument, savePayment } from "./guarded-saves.ts"
-import { minor, recordEvent } from "./ledger-events.ts"
+import { minor, type NewEvent, recordEvent } from "./ledger-events.ts"
 import { refused } from "./lifecycle-steps.ts"
-import { existingDocument } from "./record-access.ts"
+import { existingDocument, found } from "./record-access.ts"
 
 /** One allocation asked for, amount already parsed; `documentPath` names the input field in errors. */
 export interface AllocationRequest {
@@ -55,17 +55,28 @@ export const shiftDocument = (document: Document, delta: bigint) => {
   })
 }
 
-/** Checks that the documents can take these allocations and the payment has room for them. */
+/**
+ * Checks that the documents can take these allocations and the payment has room for them; the
+ * documents are read in one statement (but for those in `known`, read under the customer lock
+ * already) and answered by id (as read, before the allocations).
+ */
 export const planAllocations = (
   owner: Pick<Payment, "customerId" | "currency">,
   room: bigint,
-  requests: ReadonlyArray<AllocationRequest>
+  requests: ReadonlyArray<AllocationRequest>,
+  known: ReadonlyArray<Document> = []
 ) =>
   Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const documents = new Map<DocumentId, Document>(known.map((document) => [document.id, document]))
+    const unread = requests.map((request) => request.documentId).filter((id) => !documents.has(id))
+    if (unread.length > 0) {
+      for (const document of yield* store.documents.getMany(unread)) documents.set(document.id, document)
+    }
     const outstanding = new Map<DocumentId, bigint>()
     let total = 0n
     for (const request of requests) {
-      const document = yield* existingDocument(request.documentId)
+      const document = yield* found("document", request.documentId)(documents.get(request.documentId) ?? null)
       if (document.customerId !== owner.customerId) {
         return yield* validationFailed(request.documentPath, `document ${document.id} belongs to another customer`)
       }
@@ -93,6 +104,64 @@ export const planAllocations = (
         reason: "over-allocation",
         message: `allocations of ${amountText(total, owner.currency)} exceed the ${amountText(room, owner.currency)} of the payment left to allocate`
       })
+    }
+    return documents
+  })
+
+/**
+ * Books planned allocations of a payment inserted posted in this unit (its `allocatedAmount`
+ * carrying them already): the allocations in one insert, each document shifted once by what it
+ * takes, and the `payment.allocated` events a draft allocated then posted would log — each
+ * reservation (`booked: false`), then, after the `payment.posted` event the caller places between
+ * them, each booking (`booked: true`, `reserved`). `documents`: as `planAllocations` read them
+ * under the customer lock, so every request fits and no reservation lapses. Writes no event itself.
+ */
+export const bookAllocationsOfNewPayment = (
+  created: Payment,
+  requests: ReadonlyArray<AllocationRequest>,
+  documents: ReadonlyMap<DocumentId, Document>
+) =>
+  Effect.gen(function* () {
+    const store = yield* LedgerStore
+    const at = yield* now
+    const allocations = yield* store.allocations.insertAll(
+      requests.map((request) => ({
+        paymentId: created.id,
+        documentId: request.documentId,
+        amount: request.amount,
+        booked: true,
+        createdAt: at
+      }))
+    )
+    const taken = new Map<DocumentId, bigint>()
+    for (const request of requests) {
+      taken.set(request.documentId, (taken.get(request.documentId) ?? 0n) + request.amount)
+    }
+    for (const [documentId, amount] of taken) {
+      const document = documents.get(documentId)
+      if (document === undefined) return yield* Effect.die(`document ${documentId} was not planned`)
+      yield* shiftDocument(document, amount)
+    }
+    const eventOf = (allocation: Allocation, data: Record<string, unknown>): NewEvent => ({
+      type: "payment.allocated",
+      entity: "payment",
+      entityId: created.id,
+      customerId: created.customerId,
+      paymentId: created.id,
+      data: {
+        allocationId: allocation.id,
+        documentId: allocation.documentId,
+        documentNumber: documents.get(allocation.documentId)?.number,
+        amount: minor(allocation.amount),
+        ...data
+      }
+    })
+    return {
+      allocations,
+      reservedEvents: allocations.map((allocation) => eventOf(allocation, { booked: false })),
+      bookedEvents: allocations.map((allocation) =>
+        eventOf(allocation, { booked: true, reserved: minor(allocation.amount) })
+      )
     }
   })
 

@@ -167,7 +167,7 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : store.lockCustomer(id))
       ),
     // The unit's customer by id, its presets read already in the unit and no question about unpaid
-    // documents, dialect records or the billing entity: answered from memory (the lock is the unit's).
+    // documents, documents to pay, dialect records or the billing entity: answered from memory (the lock is the unit's).
     // Else the statement runs — it answers what only the database knows (unpaid documents: documents
     // are written at once; records) — with the
     // customer row the unit keeps, and the presets it brings are kept as read in the unit.
@@ -181,6 +181,7 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
             ref.id === scope.customerId &&
             options?.unpaidDocuments !== true &&
             (options?.records ?? []).length === 0 &&
+            (options?.documents ?? []).length === 0 &&
             options?.billingEntity !== true &&
             known.every((preset) => preset !== undefined && preset !== null)
           ) {
@@ -189,7 +190,8 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
               presets: known as ReadonlyArray<PaymentPreset>,
               hasUnpaidDocuments: false,
               records: [],
-              billingEntity: null
+              billingEntity: null,
+              documents: []
             })
           }
           return Effect.map(store.lockCustomerWith(ref, presetIds, options), (locked) => {

@@ -1,7 +1,8 @@
 /**
  * Opening a payment for a locked customer, as `createPayment` and `payDocument` both do: presets
- * and references checked, the payment inserted posted in one go when nothing is allocated, or as a
- * draft, allocated and posted; or, through a
+ * and references checked, the payment inserted posted in one go with its allocations booked (one
+ * insert of them, the events a draft allocated and posted would log written together), or as a
+ * draft with its allocations reserved; or, through a
  * gateway this server drives, allocated, left pending with a charge attempt booked, the gateway
  * called after the commit (`gateway-attempts.ts`). Also the allocations a new payment asks for (explicit ones parsed exactly, and the
  * rest of the payment spread over the customer's unpaid invoices and bills oldest first). A
@@ -13,12 +14,17 @@ import { type ExternalRef, newPublicId, type Page, toBusinessDate } from "../../
 import type { DocumentId, PresetId } from "../../model/ids.ts"
 import type { Customer, Document, Payment, PaymentPreset } from "../../model/records.ts"
 import { maskCardNumbersDeep } from "../../model/text.ts"
-import { type AttachedRecord, LedgerStore, type New } from "../../ports/ledger-store.ts"
+import { type AttachedRecord, LedgerStore, type New, type PaymentChildren } from "../../ports/ledger-store.ts"
 import { PaymentGateways } from "../../ports/payment-gateway.ts"
 import { now, today } from "../clock.ts"
 import { CommandContext } from "../command-context.ts"
 import type * as C from "../ledger-commands.ts"
-import { type AllocationRequest, applyAllocations, planAllocations } from "./allocation-book.ts"
+import {
+  type AllocationRequest,
+  applyAllocations,
+  bookAllocationsOfNewPayment,
+  planAllocations
+} from "./allocation-book.ts"
 import { moveBalanceOf } from "./balance-movements.ts"
 import { BulkBooking } from "./bulk-booking.ts"
 import { submitForCollection } from "./collection-steps.ts"
@@ -26,7 +32,8 @@ import { type FieldPath, parsePositiveAmount } from "./exact-amounts.ts"
 import { bookChargeAttempt } from "./gateway-attempts.ts"
 import { minor, recordEvents } from "./ledger-events.ts"
 import { paymentTransition } from "./lifecycle-steps.ts"
-import { bookPosting, paymentEventOf, postedEvent } from "./payment-posting.ts"
+import { detailOf, noChildren, paymentDetail } from "./payment-detail.ts"
+import { paymentEventOf, postedEvent } from "./payment-posting.ts"
 import { existingGateway, existingPreset } from "./record-access.ts"
 
 /** A new payment's fields, amount parsed, allocations resolved. */
@@ -58,13 +65,15 @@ export const availablePreset = (
  * Creates a payment for a locked customer (`customer`: the row read under the lock, unchanged
  * since): validates references and allocations first, then inserts it posted (nothing to
  * allocate), or as a draft and allocates and posts it, or books its gateway charge (pending).
- * `presets`: payment presets read already (with the lock), so the ones named are not read again.
+ * `presets` and `documents`: payment presets and documents read already (with the lock), so the
+ * ones named are not read again.
  */
 export const openPayment = (
   customer: Customer,
   spec: NewPaymentSpec,
   presets: ReadonlyArray<PaymentPreset> = [],
-  record?: Omit<AttachedRecord, "key"> & { readonly keyedBy?: "payment-id" | "payment-public-id" | undefined }
+  record?: Omit<AttachedRecord, "key"> & { readonly keyedBy?: "payment-id" | "payment-public-id" | undefined },
+  documents: ReadonlyArray<Document> = []
 ) =>
   Effect.gen(function* () {
     const store = yield* LedgerStore
@@ -108,16 +117,23 @@ export const openPayment = (
     ) {
       return yield* duplicateImport(spec.externalRef)
     }
-    yield* planAllocations({ customerId: customer.id, currency: customer.currency }, spec.amount, spec.allocations)
+    const planned = yield* planAllocations(
+      { customerId: customer.id, currency: customer.currency },
+      spec.amount,
+      spec.allocations,
+      documents
+    )
+    const allocatedAmount = spec.allocations.reduce((total, request) => total + request.amount, 0n)
 
     const at = yield* now
     const date = yield* today
     // The posting day and instant: the client's when stated (LogiSense `posting`), else today and now.
     const postedOn = spec.postedOn ?? (spec.postedAt === undefined ? date : toBusinessDate(spec.postedAt))
-    // Without a gateway or allocations the payment is booked posted in one go: inserted in its
-    // final state (numbered, posting dates, balance after), the balance moved on the row read
-    // under the lock, both events written together; otherwise it starts as a draft.
-    const straightToPosted = gateway === null && spec.initialState !== "draft" && spec.allocations.length === 0
+    // Without a gateway the payment is booked posted in one go: inserted in its final state
+    // (numbered, posting dates, balance after, allocated amount), its allocations booked at once
+    // on the documents read above under the lock, the balance moved on the row read under the
+    // lock, every event written together; otherwise it starts as a draft.
+    const straightToPosted = gateway === null && spec.initialState !== "draft"
     const postedState = straightToPosted ? yield* paymentTransition({ state: "draft" }, "post") : null
     const draft: NumberlessPayment = {
       publicId: newPublicId(),
@@ -167,7 +183,8 @@ export const openPayment = (
             state: postedState,
             postedOn,
             postedAt: spec.postedAt ?? at,
-            balanceAfterPosting: customer.balance + spec.amount
+            balanceAfterPosting: customer.balance + spec.amount,
+            allocatedAmount
           }
     const inserted = yield* Effect.result(insertNumbered(row, postedState !== null))
     // Every other reference of the row was read above and the customer is locked: a refused
@@ -201,27 +218,50 @@ export const openPayment = (
     }
 
     if (postedState !== null) {
+      // The events a draft allocated and then posted would log, in that order, written at once.
+      const booked =
+        spec.allocations.length === 0
+          ? { allocations: [], reservedEvents: [], bookedEvents: [] }
+          : yield* bookAllocationsOfNewPayment(created, spec.allocations, planned)
       const entry = yield* moveBalanceOf(customer, {
         delta: created.amount,
         kind: "payment-posted",
         paymentId: created.id,
         description: `payment ${created.number} posted`
       })
-      yield* recordEvents([createdEvent, postedEvent(created, entry.balanceAfter, spec.postedAt)])
-      return created
+      yield* recordEvents([
+        createdEvent,
+        ...booked.reservedEvents,
+        postedEvent(created, entry.balanceAfter, spec.postedAt),
+        ...booked.bookedEvents
+      ])
+      return opened(created, { ...noChildren, allocations: booked.allocations })
     }
     yield* recordEvents([createdEvent])
     if (gateway === null) {
       created = yield* applyAllocations(created, spec.allocations)
-      if (spec.initialState !== "draft") created = yield* bookPosting(created, postedOn, {}, spec.postedAt)
-      return created
+      return opened(created, spec.allocations.length === 0 ? noChildren : null)
     }
     // Booked first: pending, allocated, with its charge attempt; the gateway is called after the commit.
     created = yield* applyAllocations(created, spec.allocations)
     const submitted = yield* submitForCollection(created, "card", null)
     yield* bookChargeAttempt(submitted, gateway, cardToken)
-    return submitted
+    return opened(submitted, null)
   })
+
+/** A new payment and, when this unit knows them without a read, what hangs off it (`null`: read them). */
+export interface OpenedPayment {
+  readonly payment: Payment
+  readonly children: PaymentChildren | null
+}
+
+const opened = (payment: Payment, children: PaymentChildren | null): OpenedPayment => ({ payment, children })
+
+/** The detail of a payment just opened, read only when the unit does not know its children. */
+export const openedDetail = (created: OpenedPayment) =>
+  created.children === null
+    ? paymentDetail(created.payment)
+    : Effect.succeed(detailOf(created.payment, created.children))
 
 /** A new payment's row before its numbers are drawn. */
 type NumberlessPayment = Omit<New<Payment>, "referenceNumber" | "number">

@@ -75,7 +75,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261204600000GatewayReconcilerBackoff",
         "Migration20261205400000DialectRecordListColumns",
         "Migration20261205500000EventAttachedRecords",
-        "Migration20261206200000AttachedRecordListColumns"
+        "Migration20261206200000AttachedRecordListColumns",
+        "Migration20261207100000LockedDocuments"
       ])
     })
 

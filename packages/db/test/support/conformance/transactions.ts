@@ -106,7 +106,8 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
         presets: [],
         hasUnpaidDocuments: false,
         records: [],
-        billingEntity: null
+        billingEntity: null,
+        documents: []
       })
       expect(result.byNumber?.customer).toEqual(result.customer)
       expect([...(result.byNumber?.presets ?? [])].sort((a, b) => a.id - b.id)).toEqual(
@@ -117,7 +118,8 @@ export const describeGuardsAndTransactions = (db: DatabaseHarness): void => {
         presets: [result.type],
         hasUnpaidDocuments: false,
         records: [],
-        billingEntity: null
+        billingEntity: null,
+        documents: []
       })
       expect(result.unknown).toBeNull()
     })

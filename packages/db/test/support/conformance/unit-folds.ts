@@ -5,9 +5,10 @@
  * with the list columns it states, replacing a record under a taken key; the event itself stores
  * no trace of it), and `lockCustomerWith` answers with the locked customer whether it has unpaid
  * invoices or bills in its currency (`unpaidDocuments`), the dialect records a caller names that the
- * customer may see (`records`) and its billing entity (`billingEntity`).
+ * customer may see (`records`), its billing entity (`billingEntity`) and the documents a create pays
+ * (`documents`); a create paying documents inserts its allocations in one statement (`allocations.insertAll`).
  */
-import { type BusinessDate, LedgerStore } from "@paybridge/core"
+import { type BusinessDate, type DocumentId, LedgerStore, trustedId } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
@@ -176,6 +177,73 @@ export const describeUnitFolds = (db: DatabaseHarness): void => {
       expect(result.locked?.hasUnpaidDocuments).toBe(false)
       expect(result.plain?.records.map((record) => record.key)).toEqual(["shared", "others"])
       expect(result.plain?.billingEntity).toBeNull()
+    })
+    it("brings the documents a create pays with the lock, of any customer, once each beside several presets", async () => {
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const customer = yield* s.customers.insert(newCustomer())
+          const other = yield* s.customers.insert(newCustomer())
+          const method = yield* s.presets.insert(newPreset("method"))
+          const type = yield* s.presets.insert(newPreset("type"))
+          const own = yield* s.documents.insert(newDocument(customer.id, { total: 2n ** 62n, outstanding: 2n ** 62n }))
+          const foreign = yield* s.documents.insert(newDocument(other.id))
+          const missing = trustedId<DocumentId>(own.id + foreign.id + 1000)
+          const locked = yield* s.transaction(
+            s.lockCustomerWith({ id: customer.id }, [method.id, type.id], {
+              documents: [foreign.id, own.id, missing, own.id],
+              unpaidDocuments: true
+            })
+          )
+          const plain = yield* s.transaction(s.lockCustomerWith({ id: customer.id }, [], { documents: [own.id] }))
+          return { customer, method, type, own, foreign, locked, plain }
+        })
+      )
+      expect(result.locked?.customer).toEqual(result.customer)
+      expect(result.locked?.documents).toEqual([result.own, result.foreign])
+      expect(result.locked?.hasUnpaidDocuments).toBe(true)
+      expect([...(result.locked?.presets ?? [])].map((preset) => preset.id).sort((a, b) => a - b)).toEqual(
+        [result.method.id, result.type.id].sort((a, b) => a - b)
+      )
+      expect(result.plain?.documents).toEqual([result.own])
+      expect(result.plain?.presets).toEqual([])
+    })
+
+    it("reads several documents in one statement and inserts a payment's allocations in one, ids in the order given", async () => {
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const customer = yield* s.customers.insert(newCustomer())
+          const first = yield* s.documents.insert(newDocument(customer.id))
+          const second = yield* s.documents.insert(
+            newDocument(customer.id, { total: 2n ** 62n, outstanding: 2n ** 62n })
+          )
+          const read = yield* s.documents.getMany([
+            second.id,
+            first.id,
+            second.id,
+            trustedId(first.id + second.id + 1000)
+          ])
+          const none = yield* s.documents.getMany([])
+          const payment = yield* s.payments.insert(newPayment(customer.id))
+          const createdAt = at("2026-05-03T09:00:00.000Z")
+          const inserted = yield* s.allocations.insertAll([
+            { paymentId: payment.id, documentId: second.id, amount: 2n ** 62n - 1n, booked: true, createdAt },
+            { paymentId: payment.id, documentId: first.id, amount: 5n, booked: false, createdAt },
+            { paymentId: payment.id, documentId: second.id, amount: 1n, booked: true, createdAt }
+          ])
+          const stored = yield* s.allocations.listByPayment(payment.id)
+          return { first, second, read, none, inserted, stored }
+        })
+      )
+      expect(result.read).toEqual([result.first, result.second])
+      expect(result.none).toEqual([])
+      expect(result.inserted.map((row) => [row.documentId, row.amount, row.booked])).toEqual([
+        [result.second.id, 2n ** 62n - 1n, true],
+        [result.first.id, 5n, false],
+        [result.second.id, 1n, true]
+      ])
+      expect(result.stored).toEqual(result.inserted)
     })
   })
 }
