@@ -3,12 +3,15 @@
  * vendor's dialect, seeded with a generated tenant, behind the fault-injecting proxy; B is a fresh
  * ledger (SQLite file). Every payment the vendor shows is in B under its external ref with the
  * amount and state the vendor shows, to the minor unit; every customer's balance in B is A's minus
- * exactly what the vendor's API does not show of it (`support/balance-view.ts`); a second run books nothing; a run
+ * exactly what the vendor's API does not show of it (`support/balance-view.ts`), and with the vendor's
+ * balances file (`--balances`) exactly A's, a changed file value booking only its change; a second run books nothing; a run
  * interrupted mid-way and resumed ends exactly like the uninterrupted one.
  */
-import { mkdtemp, rm } from "node:fs/promises"
+import { spawn } from "node:child_process"
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { Parties, Payments } from "@paybridge/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
@@ -18,7 +21,14 @@ import { reconcile, reconciliationMarkdown } from "../src/booking/reconciliation
 import type { RunSummary } from "../src/checkpoint/checkpoint.ts"
 import type { VendorId } from "../src/sources/source-model.ts"
 import type { Credentials } from "../src/sources/vendor-auth.ts"
-import { type BalanceParts, balanceNotShown, readBalanceParts, sourceKeysOf } from "./support/balance-view.ts"
+import {
+  type BalanceParts,
+  balanceNotShown,
+  balancesCsvOf,
+  balancesFileOf,
+  readBalanceParts,
+  sourceKeysOf
+} from "./support/balance-view.ts"
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy.ts"
 import { type LedgerTruth, readLedgerTruth } from "./support/ledger-truth.ts"
 import { migrateInto } from "./support/migrate-into.ts"
@@ -317,6 +327,70 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     expect(await paymentsIn(ledger, vendorCase.vendor)).toEqual(before)
   }, 300_000)
 
+  test("with the vendor's balances file every customer's balance in B is A's; again it books nothing; a changed value books its change", async () => {
+    const { vendor } = vendorCase
+    const run = (balances: ReturnType<typeof balancesFileOf>) =>
+      migrateInto(ledger, vendor, at(vendor), vendorCase.credentials(), { reader: vendorCase.reader(), balances })
+    const inB = async () => {
+      const balances = await balancesIn(ledger, vendor)
+      return new Map(
+        truth.customers.map((customer) => [
+          customer.id,
+          sourceKeysOf(customer)
+            .map((key) => balances.get(key))
+            .find((balance) => balance !== undefined)
+        ])
+      )
+    }
+    const differencesFrom = (balances: ReadonlyMap<number, bigint | undefined>, moved: (id: number) => bigint) =>
+      truth.customers
+        .filter((customer) => balances.get(customer.id) !== BigInt(customer.balance) + moved(customer.id))
+        .map((customer) => `customer ${customer.id}: A ${customer.balance}, B ${balances.get(customer.id)}`)
+
+    const withFile = await run(balancesFileOf(vendor, truth.customers))
+    expect(withFile.summary.status).toBe("completed")
+    expect([...withFile.sink.refusals()]).toEqual([])
+    expect(withFile.balances).toHaveLength(truth.customers.length)
+    // Elevate shows the balance itself: the file is compared with it, nothing brought forward.
+    expect(withFile.summary.counts.balance?.new ?? 0).toBe(vendor === "elevate" ? 0 : truth.customers.length)
+    expect(differencesFrom(await inB(), () => 0n)).toEqual([])
+    const report = await ledger.run(reconcile(vendor, withFile.summary.id, withFile.sink.refusals(), withFile.balances))
+    expect(report.differences).toEqual([])
+    expect(report.customers.filter((customer) => customer.source.balance !== null)).toHaveLength(truth.customers.length)
+
+    const again = await run(balancesFileOf(vendor, truth.customers))
+    expect(booked(again.summary)).toBe(0)
+    expect(differencesFrom(await inB(), () => 0n)).toEqual([])
+
+    // The finance team's figure for one customer moved by 1.50 (150 minor units): only that change is booked.
+    const target = truth.customers[0]
+    if (target === undefined) throw new Error("no customer")
+    const moved = (id: number) => (id === target.id ? 150n : 0n)
+    const changed = await run(balancesFileOf(vendor, truth.customers, (customer) => moved(customer.id)))
+    const changedReport = await ledger.run(
+      reconcile(vendor, changed.summary.id, changed.sink.refusals(), changed.balances)
+    )
+    if (vendor === "elevate") {
+      // The file disagrees with the balance Elevate shows: B keeps Elevate's, the difference is reported.
+      expect(booked(changed.summary)).toBe(0)
+      expect(differencesFrom(await inB(), () => 0n)).toEqual([])
+      expect(changedReport.differences).toEqual([
+        expect.objectContaining({ field: "balance", customerSourceId: String(target.id) })
+      ])
+      expect(changedReport.matched).toBe(false)
+      return
+    }
+    expect(changed.summary.counts.balance).toMatchObject({ new: 0, changed: 1 })
+    expect(booked(changed.summary)).toBe(1)
+    expect(differencesFrom(await inB(), moved)).toEqual([])
+    expect(changedReport.differences).toEqual([])
+    // A file value B does not hold is reported: the first file's, now 1.50 off for that customer.
+    const stale = await ledger.run(reconcile(vendor, changed.summary.id, new Map(), withFile.balances))
+    expect(stale.differences).toEqual([
+      expect.objectContaining({ field: "balance", customerSourceId: withFile.balances[0]?.customerSourceId })
+    ])
+  }, 300_000)
+
   test("a difference planted in B is listed by the reconciliation", async () => {
     const resumedPath = `sqlite:${join(dir, `${vendorCase.vendor}-planted.sqlite`)}`
     const planted = await openLedger(resumedPath)
@@ -465,4 +539,57 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     ledger = await openLedger(`sqlite:${join(dir, `${vendorCase.vendor}.sqlite`)}`)
     return ledger
   }
+})
+
+describe("pnpm migrate --balances (the CLI)", () => {
+  const cli = fileURLToPath(new URL("../src/cli/migrate.cli.ts", import.meta.url))
+  const migrate = (...args: Array<string>) =>
+    new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          cli,
+          "--",
+          "--from",
+          "silver",
+          "--source-url",
+          server.dialectUrl("silver"),
+          "--api-key",
+          server.apiKey,
+          ...args
+        ],
+        { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, INIT_CWD: dir } }
+      )
+      let output = ""
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString()
+      })
+      child.stderr.on("data", (chunk: Buffer) => {
+        output += chunk.toString()
+      })
+      child.once("exit", (code) => resolve({ code, output }))
+    })
+
+  test("books the file's balances (logging the step), refuses an unknown customer by its line, and a dry run says what it would book", async () => {
+    await writeFile(join(dir, "cli-balances.csv"), balancesCsvOf("silver", truth.customers))
+    await writeFile(join(dir, "cli-unknown.csv"), `customer,currency,balance\n999999,EUR,1.00\n`)
+    const database = ["--database-url", `sqlite:${join(dir, "cli.sqlite")}`, "--report", join(dir, "cli-report")]
+
+    const dry = await migrate("--dry-run", "--checkpoint", join(dir, "cli-dry.json"), "--balances", "cli-balances.csv")
+    expect(dry.code, dry.output).toBe(0)
+    expect(dry.output).toContain(
+      `balances step (cli-balances.csv): ${truth.customers.length} customer(s) listed, would bring forward ${truth.customers.length} new or changed balance(s)`
+    )
+
+    const unknown = await migrate(...database, "--balances", "cli-unknown.csv")
+    expect(unknown.code, unknown.output).toBe(2)
+    expect(unknown.output).toContain("line 2: customer: 999999 is not a customer read from Silver (Presslabs)")
+
+    const booked = await migrate(...database, "--balances", "cli-balances.csv")
+    expect(booked.code, booked.output).toBe(0)
+    expect(booked.output).toContain(`brings forward ${truth.customers.length} new or changed balance(s)`)
+    expect(booked.output).toMatch(/Reconciliation: everything matches, \d+ balance\(s\) of the balances file included/u)
+    const markdown = await readFile(`${join(dir, "cli-report")}.md`, "utf8")
+    expect(markdown).toContain("Balance")
+  }, 300_000)
 })

@@ -471,9 +471,10 @@ const bookAdjustment = Effect.fnUntraced(function* (
 })
 
 /**
- * A vendor's balance snapshot (read after everything else of the customer): when the ledger's
- * balance differs — the vendor shows no document totals, so what its invoices owe never came over —
- * one adjustment "brought forward" makes the ledger's balance the vendor's, and says so.
+ * A vendor's balance snapshot (read after everything else of the customer), or a balance from the
+ * operator's balances file (booked after all the vendor's records): when the ledger's balance
+ * differs — what the vendor's API does not show never came over — one adjustment "brought forward"
+ * makes the ledger's balance that one, and says so. A changed file value books only the change.
  */
 const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record: BalanceRecord) {
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
@@ -487,13 +488,21 @@ const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record
     })
   }
   const customer = yield* (yield* Parties).getCustomer(customerId(owner))
+  if (record.currency !== null && record.currency !== customer.currency) {
+    return yield* new BookingRefused({
+      message: `balance of customer ${record.customerSourceId} in ${record.currency}; the customer is in ${customer.currency}`
+    })
+  }
   const delta = minorUnits(record.balance, customer.currency) - customer.balance
   if (delta === 0n)
     return { ledgerKind: "none", ledgerId: null, customerId: owner, paymentId: null, skipped: null } satisfies Booked
   const entry = yield* (yield* Balances).adjustBalance({
     customerId: customer.id,
     amount: formatMinorUnits(delta, customer.currency),
-    description: `Balance brought forward from ${context.vendorTitle} (what its documents owe is not shown)`
+    description:
+      record.origin === "balances-file"
+        ? `Balance brought forward from ${context.vendorTitle} (the operator's balances file; what its API does not show)`
+        : `Balance brought forward from ${context.vendorTitle} (what its documents owe is not shown)`
   })
   return {
     ledgerKind: "adjustment",

@@ -8,7 +8,8 @@
  * `migrated` record keeps its source record), so the report covers every run, not only the last;
  * "in Paybridge" is read through the ledger's services. A figure the vendor does not show (no
  * balance, no document outstanding, a reversal without its amount counted as the whole rest) is
- * compared only as far as it is shown. Records the ledger refused, and what it could not book
+ * compared only as far as it is shown; the operator's balances file (`--balances`), where given, is
+ * the source's balance of each customer it lists. Records the ledger refused, and what it could not book
  * (`skipped`), are listed too: both count as differences.
  */
 import { mkdir, writeFile } from "node:fs/promises"
@@ -197,7 +198,18 @@ const sourceRefundsByLedgerId = (migrated: ReadonlyArray<Migrated>): ReadonlyMap
 }
 
 /** Builds the report from the ledger: every customer migrated from `vendor`. */
-export const reconcile = (vendor: VendorId, runId: string, refusals: ReadonlyMap<string, string> = new Map()) =>
+/** A customer's balance from the operator's balances file (the ledger's sign): the source balance compared. */
+export interface FileBalance {
+  readonly customerSourceId: string
+  readonly ledgerBalance: Amount
+}
+
+export const reconcile = (
+  vendor: VendorId,
+  runId: string,
+  refusals: ReadonlyMap<string, string> = new Map(),
+  fileBalances: ReadonlyArray<FileBalance> = []
+) =>
   Effect.gen(function* () {
     const parties = yield* Parties
     const payments = yield* Payments
@@ -214,6 +226,12 @@ export const reconcile = (vendor: VendorId, runId: string, refusals: ReadonlyMap
       ledgerCustomers.set(id, customer.id)
     }
     const fromSource = sourceTallies(migrated, currencies)
+    // The balances file is the source's balance where given (Elevate's shown balance must agree with it).
+    for (const row of fileBalances) {
+      const tally = fromSource.get(row.customerSourceId) ?? emptyTally()
+      fromSource.set(row.customerSourceId, tally)
+      tally.balance = amount(row.ledgerBalance, currencies.get(row.customerSourceId) ?? null)
+    }
     const sourceRefundOf = sourceRefundsByLedgerId(migrated)
     const rows: Array<CustomerReconciliation> = []
     const differences: Array<Difference> = []

@@ -9,6 +9,7 @@
 import { isAbsolute, resolve } from "node:path"
 import { parseArgs } from "node:util"
 import type { CurrencyCode } from "@paybridge/core"
+import { type BalancesFile, parseBalancesFile } from "../import/balances-file.ts"
 import { currencyOf, isVendorId, type VendorId, vendorIds } from "../sources/source-model.ts"
 import type { CustomerSelection } from "../sources/source-reader.ts"
 import { type Credentials, credentialFlags, credentialsFrom } from "../sources/vendor-auth.ts"
@@ -43,6 +44,8 @@ export interface ImportCommand {
   readonly customers: CustomerSelection | null
   readonly defaultCurrency: CurrencyCode | null
   readonly customerCurrencies: Readonly<Record<string, CurrencyCode>>
+  /** The operator's balances file (`--balances`), parsed and checked; null when not given. */
+  readonly balances: BalancesFile | null
   readonly http: HttpSettings
 }
 
@@ -94,6 +97,9 @@ export const usage = (): string =>
     "  --customers <list>            customers to read (billing-platform-uk, crm-com): ids, ranges 1-500, @file",
     "  --currency <ISO>              currency of customers whose vendor shows none",
     "  --customer-currency <id=ISO,…|@file>  per-customer currencies",
+    "  --balances <file.csv|file.json>  customers' balances from the vendor's report (header customer,currency,balance;",
+    "                                balance in ISO 4217 units, signed as the vendor shows it): what the imported",
+    "                                records do not give is booked as a balance brought forward",
     "  --page-size <n>               records per page where the vendor lets the client choose",
     "  --concurrency <n>             requests (and customer streams) at once, 1–32 (default 4)",
     "  --timeout <seconds>           per request attempt (default 60)",
@@ -124,6 +130,7 @@ const options = {
   customers: stringOption,
   currency: stringOption,
   "customer-currency": stringOption,
+  balances: stringOption,
   "page-size": stringOption,
   concurrency: stringOption,
   timeout: stringOption,
@@ -291,6 +298,7 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
     "customers",
     "currency",
     "customer-currency",
+    "balances",
     "page-size",
     "per-record",
     "batch-size"
@@ -352,6 +360,19 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
   }
   const databaseUrl = text("database-url") ?? environment.env.DATABASE_URL ?? "sqlite:data/paybridge.db"
   const currencySpec = text("customer-currency")
+  const balancesPath = text("balances")
+  let balances: BalancesFile | null = null
+  if (balancesPath !== undefined) {
+    const path = resolvePath(balancesPath, environment)
+    try {
+      const parsed = parseBalancesFile(balancesPath, environment.readText(path))
+      if ("problems" in parsed) problems.push(...parsed.problems)
+      else balances = parsed.file
+    } catch (error) {
+      problems.push(`--balances: cannot read ${balancesPath}: ${(error as Error).message}`)
+    }
+    if (out !== null && out !== undefined) problems.push("--balances books balances: it cannot be used with --out")
+  }
   return finish({
     kind: "import",
     vendor: vendor ?? "silver",
@@ -369,6 +390,7 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
     customers,
     defaultCurrency,
     customerCurrencies: currencySpec === undefined ? {} : parseCurrencies(currencySpec, environment, problems),
+    balances,
     http
   })
 }

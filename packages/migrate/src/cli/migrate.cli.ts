@@ -16,6 +16,7 @@ import type { CheckpointStore } from "../checkpoint/checkpoint.ts"
 import { jsonFileCheckpoint } from "../checkpoint/json-file.checkpoint.ts"
 import type { SourceSession } from "../http/source-http.ts"
 import { SourceHttp } from "../http/source-http.ts"
+import type { ResolvedBalance } from "../import/balances-file.ts"
 import { runImport } from "../import/import-run.ts"
 import { jsonLinesSink } from "../import/record-sink.ts"
 import { createProgress } from "../progress/progress.ts"
@@ -97,6 +98,7 @@ const importInto = async (
   controller: AbortController
 ): Promise<number> => {
   const vendor = vendors[command.vendor]
+  let fileBalances: ReadonlyArray<ResolvedBalance> = []
   const summary = await runImport({
     vendor,
     source: command.sourceUrl,
@@ -112,17 +114,21 @@ const importInto = async (
     checkpoint: ledgerCheckpoint ?? jsonFileCheckpoint(command.checkpoint),
     sink: command.dryRun ? null : command.out !== null ? await jsonLinesSink(command.out) : sink,
     progress,
-    signal: controller.signal
+    signal: controller.signal,
+    balances: command.balances,
+    onBalances: (rows) => {
+      fileBalances = rows
+    }
   })
   if (summary.status !== "completed") return summary.status === "interrupted" ? 130 : 2
   if (ledger === null || sink === null) return 0
   const { reconcile, reconciliationMarkdown, saveRunRecord, writeReconciliation } = await import("./booking-wiring.ts")
-  const report = await ledger.run(reconcile(vendor.id, summary.id, sink.refusals()))
+  const report = await ledger.run(reconcile(vendor.id, summary.id, sink.refusals(), fileBalances))
   await writeReconciliation(command.report, report)
   await saveRunRecord(ledger, summary, { report, reportMarkdown: reconciliationMarkdown(report) })
   process.stdout.write(
     report.matched
-      ? `Reconciliation: everything matches (${command.report}.md)\n`
+      ? `Reconciliation: everything matches${fileBalances.length > 0 ? `, ${fileBalances.length} balance(s) of the balances file included` : ""} (${command.report}.md)\n`
       : `Reconciliation: ${report.differences.length} difference(s), ${report.unbooked.length} record(s) not fully booked — see ${command.report}.md\n`
   )
   return report.matched ? 0 : 3

@@ -7,7 +7,9 @@
  * their last committed batch, and a batch written but not yet committed is written again, which the
  * sink's idempotency by key absorbs. A dry run reads and compares but writes and commits nothing.
  * The summary says what was read per kind, what was new, changed or unchanged, and where the time
- * went (waiting for the source, in the sink, in checkpoint commits).
+ * went (waiting for the source, in the sink, in checkpoint commits). With an operator's balances
+ * file, a last step (stream `balances-file`) books each listed customer's balance after the vendor's
+ * records (`balances-file.ts`), through the same fingerprints, so a re-run books only a changed value.
  */
 import { randomUUID } from "node:crypto"
 import {
@@ -24,9 +26,17 @@ import {
 } from "../checkpoint/checkpoint.ts"
 import type { SourceHttp } from "../http/source-http.ts"
 import { type Progress, silentProgress } from "../progress/progress.ts"
-import { recordKey } from "../sources/source-model.ts"
+import { recordKey, type SourceRecord } from "../sources/source-model.ts"
 import type { ReaderOptions, SourceBatch } from "../sources/source-reader.ts"
 import type { Vendor } from "../sources/vendors.ts"
+import {
+  type BalancesFile,
+  balanceFileRecord,
+  balancesStream,
+  type KnownCustomer,
+  type ResolvedBalance,
+  resolveBalances
+} from "./balances-file.ts"
 import type { RecordSink, SinkRecord } from "./record-sink.ts"
 
 export interface ImportOptions {
@@ -42,6 +52,10 @@ export interface ImportOptions {
   /** Aborting ends the run as `interrupted` (resumable). */
   readonly signal?: AbortSignal
   readonly now?: () => number
+  /** The operator's balances file (`--balances`): booked after the vendor's records. */
+  readonly balances?: BalancesFile | null
+  /** Told the file's rows as resolved (for the reconciliation), once the balances step ran. */
+  readonly onBalances?: (resolved: ReadonlyArray<ResolvedBalance>) => void
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error))
@@ -89,7 +103,19 @@ export const runImport = async (options: ImportOptions): Promise<RunSummary> => 
     })
     [Symbol.asyncIterator]()
 
+  // What the balances step resolves the file's customers against: the customers read in this run.
+  const customersRead = new Map<string, KnownCustomer>()
+  const balancesShown = new Set<string>()
+  const remember = (record: SourceRecord) => {
+    if (record.kind === "customer") {
+      const known = { sourceId: record.sourceId, currency: record.currency }
+      customersRead.set(record.sourceId, known)
+      for (const alias of Object.values(record.aliases)) if (!customersRead.has(alias)) customersRead.set(alias, known)
+    } else if (record.kind === "balance" && record.origin === undefined) balancesShown.add(record.customerSourceId)
+  }
+
   const processBatch = async (batch: SourceBatch) => {
+    for (const record of batch.records) remember(record)
     const keyed = batch.records.map((record) => ({
       record,
       key: recordKey(record),
@@ -138,6 +164,23 @@ export const runImport = async (options: ImportOptions): Promise<RunSummary> => 
       if (next.done === true) break
       await processBatch(next.value)
     }
+    if (options.balances !== undefined && options.balances !== null) {
+      const batch = await balancesBatch(options, options.balances, customersRead, balancesShown)
+      const stored = await options.checkpoint.fingerprints(batch.records.map(recordKey))
+      const changed = batch.records.filter((record) => stored.get(recordKey(record)) !== fingerprintOf(record))
+      const verb = dryRun ? "would bring forward" : "brings forward"
+      progress.notice(
+        `balances step (${options.balances.path}): ${options.balances.rows.length} customer(s) listed, ${verb} ${changed.length} new or changed balance(s)`
+      )
+      for (const record of changed.slice(0, 50)) {
+        if (record.kind !== "balance") continue
+        const before = stored.has(recordKey(record)) ? "changed" : "new"
+        progress.notice(
+          `balances step: customer ${record.customerSourceId} ${verb} to ${record.balance} ${record.currency ?? ""} (ledger sign; ${before})`
+        )
+      }
+      if (run.positions[balancesStream] === undefined) await processBatch(batch)
+    }
   } catch (failure) {
     status = options.signal?.aborted ? "interrupted" : "failed"
     error = status === "interrupted" ? "interrupted" : describe(failure)
@@ -165,4 +208,39 @@ export const runImport = async (options: ImportOptions): Promise<RunSummary> => 
   }
   progress.finish(summary)
   return summary
+}
+
+/**
+ * The balances step's batch: the file's rows resolved against the customers this run read (else
+ * those a previous run booked, by vendor id), checked (unknown customer, other currency: nothing of
+ * the file is booked), and the rows whose balance the vendor does not show as `balance` records.
+ */
+const balancesBatch = async (
+  options: ImportOptions,
+  file: BalancesFile,
+  customersRead: ReadonlyMap<string, KnownCustomer>,
+  balancesShown: ReadonlySet<string>
+): Promise<SourceBatch> => {
+  const unread = file.rows.map((row) => row.customer).filter((customer) => !customersRead.has(customer))
+  const booked = await options.checkpoint.fingerprints([
+    ...unread.map((customer) => `customer/${customer}`),
+    ...[...customersRead.values(), ...unread.map((sourceId) => ({ sourceId }))].map(
+      ({ sourceId }) => `balance/${sourceId}`
+    )
+  ])
+  const resolved = resolveBalances(
+    file,
+    options.vendor.title,
+    options.vendor.balanceSign,
+    (customer) =>
+      customersRead.get(customer) ??
+      (booked.has(`customer/${customer}`) ? { sourceId: customer, currency: null } : null),
+    (customer) => balancesShown.has(customer) || booked.has(`balance/${customer}`)
+  )
+  options.onBalances?.(resolved)
+  return {
+    stream: balancesStream,
+    records: resolved.filter((row) => !row.vendorShown).map(balanceFileRecord),
+    position: { done: true }
+  }
 }

@@ -217,7 +217,12 @@ export interface BalanceRecord extends RecordBase {
    * instant it was booked (the dialect adds what the ledger books after it).
    */
   readonly customerAttributes?: { readonly kind: string; readonly data: Readonly<Record<string, unknown>> }
+  /** `balances-file`: the operator's balances file (`--balances`), booked as a balance brought forward. */
+  readonly origin?: "balances-file"
 }
+
+/** How a vendor's reports sign a customer's balance: `credit-positive` (the ledger's sign) or `owed-positive`. */
+export type BalanceSign = "credit-positive" | "owed-positive"
 
 export type SourceRecord =
   | BillingEntityRecord

@@ -20,7 +20,7 @@ import { logisenseSource } from "./logisense/logisense.source.ts"
 import { silverAuth } from "./silver/silver.auth.ts"
 import { silverShadow } from "./silver/silver.shadow.ts"
 import { silverSource } from "./silver/silver.source.ts"
-import type { VendorId } from "./source-model.ts"
+import type { BalanceSign, VendorId } from "./source-model.ts"
 import type { SourceReader } from "./source-reader.ts"
 import type { VendorAuth } from "./vendor-auth.ts"
 
@@ -33,6 +33,13 @@ export interface Vendor {
   readonly needsCustomerList: boolean
   /** Whether the vendor's API shows currencies (else `--currency` / `--customer-currency`). */
   readonly showsCurrency: boolean
+  /**
+   * How a balance in the operator's balances file (`--balances`) is signed, as the vendor shows it:
+   * Elevate documents "negative means the customer is in debt" (the ledger's sign); the other four
+   * show no balance in their APIs, and their account-balance / aged-debtors reports show what a
+   * customer owes as positive.
+   */
+  readonly balanceSign: BalanceSign
   readonly auth: VendorAuth
   readonly source: SourceReader
   readonly shadow: ShadowRules
@@ -45,6 +52,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     sourceUrl: "the API base, e.g. https://company.callstats.net/backend/api/v1 (Paybridge: <host>/backend/api/v1)",
     needsCustomerList: true,
     showsCurrency: false,
+    balanceSign: "owed-positive",
     auth: billingPlatformUkAuth,
     source: billingPlatformUkSource,
     shadow: billingPlatformUkShadow
@@ -55,6 +63,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     sourceUrl: "the API base, e.g. https://host/crmapi/rest/v4 (Paybridge: <host>/crmapi/rest/v4)",
     needsCustomerList: true,
     showsCurrency: false,
+    balanceSign: "owed-positive",
     auth: crmComAuth,
     source: crmComSource,
     shadow: crmComShadow
@@ -65,6 +74,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     sourceUrl: "the server, e.g. https://tenant.logisense.com (Paybridge: <host>/logisense)",
     needsCustomerList: false,
     showsCurrency: false,
+    balanceSign: "owed-positive",
     auth: logisenseAuth,
     source: logisenseSource,
     shadow: logisenseShadow
@@ -75,6 +85,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     sourceUrl: "the API base, e.g. https://rest.elevatebilling.com/v1 (Paybridge: <host>/elevate/v1)",
     needsCustomerList: false,
     showsCurrency: true,
+    balanceSign: "credit-positive",
     auth: elevateAuth,
     source: elevateSource,
     shadow: elevateShadow
@@ -85,6 +96,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     sourceUrl: "the API root, e.g. https://billing.example.com (Paybridge: <host>/silver)",
     needsCustomerList: false,
     showsCurrency: true,
+    balanceSign: "owed-positive",
     auth: silverAuth,
     source: silverSource,
     shadow: silverShadow

@@ -8,7 +8,10 @@
  * entry's kind, and the documents' issue and cancel entries by document).
  */
 import type { PaybridgeClient } from "@paybridge/client"
+import { type CurrencyCode, formatMinorUnits } from "@paybridge/core"
+import { type BalancesFile, parseBalancesFile } from "../../src/import/balances-file.ts"
 import type { VendorId } from "../../src/sources/source-model.ts"
+import { vendors } from "../../src/sources/vendors.ts"
 import type { LedgerTruth } from "./ledger-truth.ts"
 
 /** A source customer's balance movements as B could know them. */
@@ -99,3 +102,37 @@ export const sourceKeysOf = (customer: LedgerTruth["customers"][number]): Readon
   customer.number,
   customer.publicId
 ]
+
+/**
+ * The balances file a finance team exports from the vendor (`--balances`), as CSV: every source
+ * customer's balance under the id the vendor's clients use (CRM.COM's account number, the others'
+ * customer id), signed as the vendor shows it (`vendors.ts` `balanceSign`); `adjust` moves chosen
+ * customers' values.
+ */
+export const balancesCsvOf = (
+  vendor: VendorId,
+  customers: ReadonlyArray<LedgerTruth["customers"][number]>,
+  adjust: (customer: LedgerTruth["customers"][number]) => bigint = () => 0n
+): string => {
+  const rows: Array<string> = ["customer,currency,balance"]
+  for (const customer of customers) {
+    const currency = customer.currency as CurrencyCode
+    const balance = BigInt(customer.balance) + adjust(customer)
+    const shown = vendors[vendor].balanceSign === "credit-positive" ? balance : -balance
+    rows.push(
+      `${vendor === "crm-com" ? customer.number : customer.id},${currency},${formatMinorUnits(shown, currency)}`
+    )
+  }
+  return `${rows.join("\n")}\n`
+}
+
+/** {@link balancesCsvOf}, parsed as `--balances` parses it. */
+export const balancesFileOf = (
+  vendor: VendorId,
+  customers: ReadonlyArray<LedgerTruth["customers"][number]>,
+  adjust?: (customer: LedgerTruth["customers"][number]) => bigint
+): BalancesFile => {
+  const parsed = parseBalancesFile(`${vendor}-balances.csv`, balancesCsvOf(vendor, customers, adjust))
+  if ("problems" in parsed) throw new Error(parsed.problems.join("\n"))
+  return parsed.file
+}

@@ -7,6 +7,7 @@ import { ledgerCheckpoint } from "../../src/booking/ledger.checkpoint.ts"
 import { type LedgerSink, ledgerSink } from "../../src/booking/ledger.sink.ts"
 import type { Ledger } from "../../src/booking/ledger-runtime.ts"
 import type { RunSummary } from "../../src/checkpoint/checkpoint.ts"
+import type { BalancesFile, ResolvedBalance } from "../../src/import/balances-file.ts"
 import { runImport } from "../../src/import/import-run.ts"
 import type { VendorId } from "../../src/sources/source-model.ts"
 import type { ReaderOptions } from "../../src/sources/source-reader.ts"
@@ -17,6 +18,8 @@ import { fastHttp, readerOptions } from "./read-source.ts"
 export interface Migration {
   readonly summary: RunSummary
   readonly sink: LedgerSink
+  /** The balances file's rows as the run resolved them (empty without one). */
+  readonly balances: ReadonlyArray<ResolvedBalance>
 }
 
 export const migrateInto = async (
@@ -35,10 +38,13 @@ export const migrateInto = async (
     readonly timeoutMs?: number
     /** `false`: no `LedgerUnits.bulkImport` per customer run (the sink's `customerBulk`). */
     readonly customerBulk?: boolean
+    /** The operator's balances file (`--balances`). */
+    readonly balances?: BalancesFile
   } = {}
 ): Promise<Migration> => {
   const controller = new AbortController()
   let batches = 0
+  let balances: ReadonlyArray<ResolvedBalance> = []
   const checkpoint = ledgerCheckpoint(ledger)
   const sink = await ledgerSink({
     ledger,
@@ -63,7 +69,11 @@ export const migrateInto = async (
     reader: readerOptions(options.reader),
     checkpoint,
     sink: counting,
-    signal: controller.signal
+    signal: controller.signal,
+    balances: options.balances ?? null,
+    onBalances: (rows) => {
+      balances = rows
+    }
   })
-  return { summary, sink }
+  return { summary, sink, balances }
 }
