@@ -26,7 +26,6 @@ import {
   trustedId
 } from "@paybridge/core"
 import { Effect } from "effect"
-import { AllocationEntity } from "./entities/allocation.entity.ts"
 import { AllocationReleaseEntity } from "./entities/allocation-release.entity.ts"
 import { BalanceEntryEntity } from "./entities/balance-entry.entity.ts"
 import { BillingEntityEntity } from "./entities/billing-entity.entity.ts"
@@ -40,7 +39,6 @@ import { LeaseEntity } from "./entities/lease.entity.ts"
 import { LedgerEventEntity, type LedgerEventRow } from "./entities/ledger-event.entity.ts"
 import { PaymentPresetEntity } from "./entities/payment-preset.entity.ts"
 import { ReversalEntity } from "./entities/reversal.entity.ts"
-import { allocationFromRow, allocationToRow } from "./mappers/allocation.mapper.ts"
 import { allocationReleaseFromRow, allocationReleaseToRow } from "./mappers/allocation-release.mapper.ts"
 import { balanceEntryFromRow, balanceEntryToRow } from "./mappers/balance-entry.mapper.ts"
 import { billingEntityFromRow, billingEntityToRow } from "./mappers/billing-entity.mapper.ts"
@@ -54,6 +52,7 @@ import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.map
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
 import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { SecretSealer } from "./secrets/secret-sealing.ts"
+import { makeAllocationRows } from "./store/allocation-rows.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
 import { insertDialectRecords } from "./store/dialect-record-rows.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
@@ -291,42 +290,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
       }
     },
 
-    allocations: {
-      insert: (row) => insert("allocations.insert", AllocationEntity, row, allocationToRow),
-      insertAll: (rows) =>
-        write("allocations.insertAll", async (em) => {
-          if (rows.length === 0) return []
-          const result = await em
-            .createQueryBuilder(AllocationEntity)
-            .insert(rows.map((row) => allocationToRow(row)))
-            .returning(["id"])
-            .execute("all")
-          const ids = (result as unknown as ReadonlyArray<{ id: number | string }>).map((inserted) =>
-            Number(inserted.id)
-          )
-          if (ids.length !== rows.length) throw new Error("allocations.insertAll: the database returned fewer rows")
-          // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.
-          ids.sort((a, b) => a - b)
-          return rows.map((row, index) => ({ ...row, id: trustedId(ids[index] ?? 0) }))
-        }),
-      update: (row) => replace("allocations.update", AllocationEntity, row, allocationToRow),
-      delete: (id) =>
-        use("allocations.delete", async (em) => {
-          await em.nativeDelete(AllocationEntity, { id })
-        }),
-      get: (id) => findOne("allocations.get", AllocationEntity, { id }, allocationFromRow),
-      listByPayment: (paymentId) =>
-        findAll("allocations.listByPayment", AllocationEntity, { paymentId }, allocationFromRow),
-      listByDocument: (documentId) =>
-        findAll("allocations.listByDocument", AllocationEntity, { documentId }, allocationFromRow),
-      listByPayments: (paymentIds) =>
-        findAll(
-          "allocations.listByPayments",
-          AllocationEntity,
-          { paymentId: { $in: [...paymentIds] } },
-          allocationFromRow
-        )
-    },
+    allocations: makeAllocationRows(session),
 
     releases: {
       insert: (row) => insert("releases.insert", AllocationReleaseEntity, row, allocationReleaseToRow),
