@@ -528,7 +528,8 @@ const DialectName = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,40}$/))
 const DialectKind = Schema.String.check(Schema.isPattern(/^[a-z0-9-]{1,60}$/))
 const DialectKey = TextOfLength(200, 1)
 
-export const SaveDialectRecordInput = Schema.Struct({
+/** What a new dialect record is: its identity, owners, data and list columns. */
+const dialectRecordFields = {
   dialect: DialectName,
   kind: DialectKind,
   key: DialectKey,
@@ -539,7 +540,11 @@ export const SaveDialectRecordInput = Schema.Struct({
    * The record's list columns (indexed, for a dialect list's filters and sorts in SQL), written in
    * the same statement as the record. Default: none (a merge keeps the stored ones).
    */
-  listColumns: optional(Schema.NullOr(DialectRecordListColumns)),
+  listColumns: optional(Schema.NullOr(DialectRecordListColumns))
+}
+
+export const SaveDialectRecordInput = Schema.Struct({
+  ...dialectRecordFields,
   /**
    * `true`: `data` changes only the top-level fields it names, and the rest of the stored data
    * stays. The record's customer (`customerId`) is locked before the stored data is read, so two
@@ -562,17 +567,7 @@ export type SaveDialectRecordInput = typeof SaveDialectRecordInput.Type
 
 /** New records (no merge, no event) to insert together: all of them or none (`insertDialectRecords`). */
 export const InsertDialectRecordsInput = Schema.Struct({
-  records: Schema.Array(
-    Schema.Struct({
-      dialect: DialectName,
-      kind: DialectKind,
-      key: DialectKey,
-      customerId: optional(Schema.NullOr(CustomerId)),
-      paymentId: optional(Schema.NullOr(PaymentId)),
-      data: Schema.Record(Schema.String, Schema.Unknown).check(hasWellFormedText()),
-      listColumns: optional(Schema.NullOr(DialectRecordListColumns))
-    })
-  ).check(Schema.isMaxLength(5000))
+  records: Schema.Array(Schema.Struct(dialectRecordFields)).check(Schema.isMaxLength(5000))
 })
 export type InsertDialectRecordsInput = typeof InsertDialectRecordsInput.Type
 
