@@ -19,7 +19,7 @@ import type {
 } from "../checkpoint/checkpoint.ts"
 import type { VendorId } from "../sources/source-model.ts"
 import type { Ledger, MigrationServices } from "./ledger-runtime.ts"
-import { readMigratedMany } from "./migrated-records.ts"
+import { readAliasesMany, readMigratedMany } from "./migrated-records.ts"
 
 export const migrateDialect = "migrate"
 export const checkpointKind = "checkpoint"
@@ -117,6 +117,16 @@ export const ledgerCheckpoint = (ledger: Ledger): LedgerCheckpoint => {
       for (let start = 0; start < keys.length; start += 500) {
         for (const migrated of await ledger.run(readMigratedMany(vendor, keys.slice(start, start + 500)))) {
           found.set(migrated.key, migrated.data.fingerprint)
+        }
+      }
+      return found
+    },
+    aliasedSourceIds: async (keys) => {
+      const { vendor } = current()
+      const found = new Map<string, string>()
+      for (let start = 0; start < keys.length; start += 500) {
+        for (const [key, sourceId] of await ledger.run(readAliasesMany(vendor, keys.slice(start, start + 500)))) {
+          found.set(key, sourceId)
         }
       }
       return found

@@ -224,6 +224,22 @@ export const aliasesOf = (record: SourceRecord, ledgerId: number): ReadonlyArray
       data: { ledgerId, sourceId: record.sourceId }
     }))
 
+/** The `migrated-alias` records under these keys (≤ 1,000): key → the vendor id of the record booked under it. */
+export const readAliasesMany = (vendor: VendorId, keys: ReadonlyArray<string>) =>
+  Effect.flatMap(DialectRecords, (records) =>
+    keys.length === 0
+      ? Effect.succeed(new Map<string, string>())
+      : Effect.map(
+          records.listDialectRecords({ dialect: vendor, kind: migratedAliasKind, keys: [...keys], limit: 1000 }),
+          (page) =>
+            new Map(
+              page.items
+                .filter((record) => typeof record.data.sourceId === "string")
+                .map((record) => [record.key, record.data.sourceId as string] as const)
+            )
+        )
+  )
+
 /** Saves a `migrated-alias` record per alias of the record (in the caller's unit). */
 export const saveAliases = (vendor: VendorId, record: SourceRecord, ledgerId: number) =>
   Effect.flatMap(DialectRecords, (records) =>

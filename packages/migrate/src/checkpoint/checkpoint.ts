@@ -100,6 +100,11 @@ export interface CheckpointStore {
   readonly open: (vendor: VendorId, source: string) => Promise<CheckpointSnapshot>
   /** The fingerprints last processed for these record keys (absent: never processed). */
   readonly fingerprints: (keys: ReadonlyArray<string>) => Promise<ReadonlyMap<string, string>>
+  /**
+   * The vendor ids of records booked under these alias keys (`customer/number/ACR-1`); absent when
+   * the store keeps no aliases (the JSON file store: a balances file then names customers by vendor id).
+   */
+  readonly aliasedSourceIds?: (keys: ReadonlyArray<string>) => Promise<ReadonlyMap<string, string>>
   /** Starts (or resumes) a run. */
   readonly saveRun: (run: RunState) => Promise<void>
   /** Records a processed batch: fingerprints, the stream's new position, its watermark when done. */

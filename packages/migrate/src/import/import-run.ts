@@ -212,7 +212,7 @@ export const runImport = async (options: ImportOptions): Promise<RunSummary> => 
 
 /**
  * The balances step's batch: the file's rows resolved against the customers this run read (else
- * those a previous run booked, by vendor id), checked (unknown customer, other currency: nothing of
+ * those a previous run booked, by an alias the vendor gives customers or by vendor id), checked (unknown customer, other currency: nothing of
  * the file is booked), and the rows whose balance the vendor does not show as `balance` records.
  */
 const balancesBatch = async (
@@ -222,19 +222,34 @@ const balancesBatch = async (
   balancesShown: ReadonlySet<string>
 ): Promise<SourceBatch> => {
   const unread = file.rows.map((row) => row.customer).filter((customer) => !customersRead.has(customer))
+  // A customer a previous (interrupted) run read: by an alias it was booked under, else by its vendor id.
+  const aliasKeys = unread.flatMap((customer) =>
+    options.vendor.customerAliases.map((alias) => `customer/${alias}/${customer}`)
+  )
+  const aliased = (aliasKeys.length > 0 && (await options.checkpoint.aliasedSourceIds?.(aliasKeys))) || new Map()
+  const unreadIds = new Map(
+    unread.map((customer) => {
+      const viaAlias = options.vendor.customerAliases
+        .map((alias) => aliased.get(`customer/${alias}/${customer}`))
+        .find((sourceId) => sourceId !== undefined)
+      return [customer, viaAlias ?? customer] as const
+    })
+  )
   const booked = await options.checkpoint.fingerprints([
-    ...unread.map((customer) => `customer/${customer}`),
-    ...[...customersRead.values(), ...unread.map((sourceId) => ({ sourceId }))].map(
+    ...[...unreadIds.values()].map((sourceId) => `customer/${sourceId}`),
+    ...[...customersRead.values(), ...[...unreadIds.values()].map((sourceId) => ({ sourceId }))].map(
       ({ sourceId }) => `balance/${sourceId}`
     )
   ])
+  const previouslyRead = (customer: string): KnownCustomer | null => {
+    const sourceId = unreadIds.get(customer)
+    return sourceId !== undefined && booked.has(`customer/${sourceId}`) ? { sourceId, currency: null } : null
+  }
   const resolved = resolveBalances(
     file,
     options.vendor.title,
     options.vendor.balanceSign,
-    (customer) =>
-      customersRead.get(customer) ??
-      (booked.has(`customer/${customer}`) ? { sourceId: customer, currency: null } : null),
+    (customer) => customersRead.get(customer) ?? previouslyRead(customer),
     (customer) => balancesShown.has(customer) || booked.has(`balance/${customer}`)
   )
   options.onBalances?.(resolved)

@@ -40,6 +40,11 @@ export interface Vendor {
    * customer owes as positive.
    */
   readonly balanceSign: BalanceSign
+  /**
+   * The aliases a customer record carries besides its vendor id (CRM.COM `number`, Silver `url`):
+   * a balances file may name a customer by them, also one a resumed run did not read again.
+   */
+  readonly customerAliases: ReadonlyArray<string>
   readonly auth: VendorAuth
   readonly source: SourceReader
   readonly shadow: ShadowRules
@@ -53,6 +58,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     needsCustomerList: true,
     showsCurrency: false,
     balanceSign: "owed-positive",
+    customerAliases: [],
     auth: billingPlatformUkAuth,
     source: billingPlatformUkSource,
     shadow: billingPlatformUkShadow
@@ -64,6 +70,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     needsCustomerList: true,
     showsCurrency: false,
     balanceSign: "owed-positive",
+    customerAliases: ["number"],
     auth: crmComAuth,
     source: crmComSource,
     shadow: crmComShadow
@@ -75,6 +82,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     needsCustomerList: false,
     showsCurrency: false,
     balanceSign: "owed-positive",
+    customerAliases: [],
     auth: logisenseAuth,
     source: logisenseSource,
     shadow: logisenseShadow
@@ -86,6 +94,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     needsCustomerList: false,
     showsCurrency: true,
     balanceSign: "credit-positive",
+    customerAliases: [],
     auth: elevateAuth,
     source: elevateSource,
     shadow: elevateShadow
@@ -97,6 +106,7 @@ export const vendors: Readonly<Record<VendorId, Vendor>> = {
     needsCustomerList: false,
     showsCurrency: true,
     balanceSign: "owed-positive",
+    customerAliases: ["url"],
     auth: silverAuth,
     source: silverSource,
     shadow: silverShadow
