@@ -13,8 +13,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { Clock, Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { openLedger } from "../src/booking/ledger-runtime.ts"
+import { type Ledger, openLedger } from "../src/booking/ledger-runtime.ts"
 import { loadShadowIdTable } from "../src/booking/shadow-id-table.load.ts"
 import { type ExactJson, parseExactJson } from "../src/http/exact-json.ts"
 import { compareJson, type Difference, pathPattern } from "../src/shadow/json-compare.ts"
@@ -62,6 +63,25 @@ afterAll(async () => {
   await Promise.all([...targets.values()].map((target) => target.stop()))
   await source?.stop()
   if (dir !== undefined) await rm(dir, { recursive: true, force: true })
+})
+
+/**
+ * The ledger booked a day after the source was seeded (as a run crossing midnight UTC): every date B
+ * shows must still be the one the source shows, never the day the migration booked it.
+ */
+const dayMs = 86_400_000
+const laterClock = (clock: Clock.Clock): Clock.Clock => ({
+  currentTimeMillisUnsafe: () => clock.currentTimeMillisUnsafe() + dayMs,
+  currentTimeMillis: Effect.map(clock.currentTimeMillis, (millis) => millis + dayMs),
+  currentTimeNanosUnsafe: () => clock.currentTimeNanosUnsafe() + BigInt(dayMs) * 1_000_000n,
+  currentTimeNanos: Effect.map(clock.currentTimeNanos, (nanos) => nanos + BigInt(dayMs) * 1_000_000n),
+  monotonicTimeNanosUnsafe: () => clock.monotonicTimeNanosUnsafe(),
+  monotonicTimeNanos: clock.monotonicTimeNanos,
+  sleep: (duration) => clock.sleep(duration)
+})
+const bookedNextDay = (ledger: Ledger): Ledger => ({
+  ...ledger,
+  run: (effect) => ledger.run(Clock.clockWith((clock) => Effect.provideService(effect, Clock.Clock, laterClock(clock))))
 })
 
 interface ShadowCase {
@@ -187,7 +207,7 @@ describe.each(cases)("$vendor: shadow reads on migrated data", (shadowCase) => {
     const ledger = await openLedger(ledgerUrl())
     try {
       const run = await migrateInto(
-        ledger,
+        bookedNextDay(ledger),
         shadowCase.vendor,
         source.dialectUrl(shadowCase.vendor),
         client.sourceCredentials(source),

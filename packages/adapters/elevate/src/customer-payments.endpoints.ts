@@ -57,6 +57,7 @@ import {
   ledgerIdOf,
   methodPresetId,
   migratedBalanceOf,
+  migratedDateOf,
   missing,
   movementRecordKey,
   type PaymentAttributes,
@@ -158,7 +159,8 @@ const movementRows = (customer: Customer) =>
       const data = debits.get(String(entry.id))
       const attributes = paymentAttributesOf(data)
       const key = movementRecordKey(entry)
-      const shownBalance = key === null ? undefined : migratedBalanceOf(migratedData.get(key), customer.currency)
+      const shown = key === null ? undefined : migratedData.get(key)
+      const shownBalance = migratedBalanceOf(shown, customer.currency)
       return [
         {
           id: debitIdBase + entry.id,
@@ -169,7 +171,7 @@ const movementRows = (customer: Customer) =>
           description: typeof data?.description === "string" ? data.description : movementDescription(entry, payments),
           reference: typeof data?.reference === "string" ? data.reference : null,
           type: attributes.type,
-          paymentDate: entry.occurredAt.toISOString().slice(0, 10),
+          paymentDate: migratedDateOf(shown) ?? entry.occurredAt.toISOString().slice(0, 10),
           customerPaymentType: "CUSTOMER",
           txnType: entry.delta < 0n ? "DEBIT" : "PAYMENT",
           invoiceNumber: null,

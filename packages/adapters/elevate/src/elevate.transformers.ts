@@ -161,6 +161,17 @@ export const migratedBalanceOf = (
 }
 
 /**
+ * The `paymentDate` a movement row migrated from Elevate showed there, kept by `pnpm migrate` in its
+ * `migrated-movement` record: the day of the movement in Elevate's history (the ledger's balance entry
+ * was made when the migration booked it). `undefined` when the record holds none (the row was made in
+ * Paybridge: the day of its balance entry is shown).
+ */
+export const migratedDateOf = (data: Readonly<Record<string, unknown>> | undefined): string | undefined => {
+  const value = data?.paymentDate
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/u.test(value) ? value : undefined
+}
+
+/**
  * `totalPaymentsSinceLastInvoice` as Elevate showed it for a customer migrated from it, and when it was
  * booked (its `migrated-balance` record); null when the record holds none.
  */

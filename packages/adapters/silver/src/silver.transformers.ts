@@ -171,10 +171,13 @@ export const toSilverDocument = (
   document: Document,
   provider: BillingEntity | null,
   links: Links,
-  customerShownId: number = document.customerId
+  customerShownId: number = document.customerId,
+  migrated: Readonly<Record<string, unknown>> | null = null
 ) => {
   const series = null
   const updated = DateFormats.businessDateOf(document.updatedAt)
+  // A document migrated from Silver shows the day Silver showed it paid (its `migrated-document` record).
+  const shownPaid = typeof migrated?.paid_date === "string" ? migrated.paid_date : updated
   const common = {
     id: document.id,
     series,
@@ -185,7 +188,7 @@ export const toSilverDocument = (
     archived_customer: {},
     due_date: document.dueDate,
     issue_date: document.issueDate,
-    paid_date: document.state === "paid" ? updated : null,
+    paid_date: document.state === "paid" ? shownPaid : null,
     cancel_date: document.state === "cancelled" ? updated : null,
     sales_tax_name: null,
     sales_tax_percent: null,
@@ -460,6 +463,9 @@ export const detailOf = <Id, Row, View>(
     return silverResponse(200, yield* view(row, linksFor(request.url, request.basePath)))
   })
 
+/** The record `pnpm migrate` keeps of a document migrated from Silver (keyed by its id): the `paid_date` Silver showed. */
+export const migratedDocumentKind = "migrated-document"
+
 /** The detail endpoint of Silver's two document resources (`/invoices/<id>/`, `/proformas/<id>/`). */
 export const getDocument =
   (kind: "invoice" | "proforma") =>
@@ -471,9 +477,11 @@ export const getDocument =
       const provider = yield* providerCache()(document.billingEntityId)
       const customer = yield* maybe(Parties.use((parties) => parties.getCustomer(document.customerId)))
       const customerShownId = customer === null ? document.customerId : shownCustomerId(dialectId, customer)
+      const migrated =
+        document.state === "paid" ? yield* getRecordData(migratedDocumentKind, String(document.id)) : null
       return silverResponse(
         200,
-        toSilverDocument(document, provider, linksFor(request.url, request.basePath), customerShownId)
+        toSilverDocument(document, provider, linksFor(request.url, request.basePath), customerShownId, migrated)
       )
     })
 

@@ -152,6 +152,26 @@ const bookCustomer = Effect.fnUntraced(function* (
 
 // ---------------------------------------------------------------- documents
 
+/** What only the vendor's dialect shows of a document (`dialectAttributes`), merged into its record keyed by the ledger id. */
+const saveDocumentAttributes = (
+  context: BookingContext,
+  owner: number,
+  record: DocumentRecord,
+  ledgerId: number | null
+) =>
+  record.dialectAttributes === undefined || ledgerId === null
+    ? Effect.void
+    : Effect.flatMap(DialectRecords, (dialectRecords) =>
+        dialectRecords.saveDialectRecord({
+          dialect: context.vendor,
+          kind: record.dialectAttributes?.kind ?? "document",
+          key: String(ledgerId),
+          customerId: customerId(owner),
+          data: { ...record.dialectAttributes?.data },
+          merge: true
+        })
+      )
+
 const bookDocument = Effect.fnUntraced(function* (
   context: BookingContext,
   record: DocumentRecord,
@@ -160,6 +180,12 @@ const bookDocument = Effect.fnUntraced(function* (
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `document ${record.sourceId}`)
   if (before !== null) {
     // The ledger has no document edits: a changed document keeps what was issued.
+    yield* saveDocumentAttributes(
+      context,
+      owner,
+      record,
+      before.data.ledgerKind === "document" ? before.data.ledgerId : null
+    )
     return {
       ledgerKind: before.data.ledgerKind,
       ledgerId: before.data.ledgerId,
@@ -190,6 +216,7 @@ const bookDocument = Effect.fnUntraced(function* (
     dueDate: record.dueDate,
     externalRef: externalRefOf(context.vendor, record)
   })
+  yield* saveDocumentAttributes(context, owner, record, document.id)
   return {
     ledgerKind: "document",
     ledgerId: document.id,
@@ -375,6 +402,21 @@ const wholeRefundSource = Effect.fnUntraced(function* (owner: number, amount: st
   return null
 })
 
+/** What only the vendor's dialect shows of a refund (`dialectAttributes`), merged into its record keyed by the ledger id. */
+const saveRefundAttributes = (context: BookingContext, owner: number, record: RefundRecord, ledgerId: number) =>
+  record.dialectAttributes === undefined
+    ? Effect.void
+    : Effect.flatMap(DialectRecords, (dialectRecords) =>
+        dialectRecords.saveDialectRecord({
+          dialect: context.vendor,
+          kind: record.dialectAttributes?.kind ?? "refund",
+          key: String(ledgerId),
+          customerId: customerId(owner),
+          data: { ...record.dialectAttributes?.data },
+          merge: true
+        })
+      )
+
 const bookRefund = Effect.fnUntraced(function* (
   context: BookingContext,
   record: RefundRecord,
@@ -386,6 +428,7 @@ const bookRefund = Effect.fnUntraced(function* (
     const current = yield* refunds.getRefund(refundId(before.data.ledgerId))
     const refused = yield* advanceRefund(current.id, current.state, record.state)
     yield* saveMovementAttributes(context, owner, record.movementAttributes, refundMovements(before.data.ledgerId))
+    yield* saveRefundAttributes(context, owner, record, current.id)
     return {
       ledgerKind: "refund",
       ledgerId: current.id,
@@ -420,6 +463,7 @@ const bookRefund = Effect.fnUntraced(function* (
     const refused = yield* advanceRefund(refund.id, refund.state, record.state)
     if (refused !== null) notes.push(refused)
   }
+  for (const refund of booked) yield* saveRefundAttributes(context, owner, record, refund.id)
   const first = booked[0]
   // A refund the ledger split over several payments: the vendor's one row is the last of them.
   yield* saveMovementAttributes(context, owner, record.movementAttributes, refundMovements(booked.at(-1)?.id ?? null))

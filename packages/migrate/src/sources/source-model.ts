@@ -76,6 +76,12 @@ export interface DocumentRecord extends RecordBase {
   readonly vendorState: string | null
   /** The vendor's billing entity the document is under (Silver's provider), by its source id. */
   readonly billingEntitySourceId?: string | null
+  /**
+   * What only the vendor's dialect shows of the document and the ledger cannot derive (Silver's
+   * `paid_date`: the ledger would show the day the migration booked the allocation that paid it),
+   * saved (merged) as that dialect's record of this kind keyed by the ledger document id.
+   */
+  readonly dialectAttributes?: { readonly kind: string; readonly data: Readonly<Record<string, unknown>> }
 }
 
 export interface SourceAllocation {
@@ -192,6 +198,12 @@ export interface RefundRecord extends RecordBase {
   readonly date: string | null
   readonly reason: string | null
   readonly movementAttributes?: MovementAttributes
+  /**
+   * What only the vendor's dialect shows of the refund (Billing Platform (UK)'s `paymentDate`: the
+   * ledger would show the day the migration booked it), merged into that dialect's record of this
+   * kind keyed by each ledger refund id it became.
+   */
+  readonly dialectAttributes?: { readonly kind: string; readonly data: Readonly<Record<string, unknown>> }
 }
 
 /** A signed balance movement that is neither a payment nor a refund (an Elevate debit). */

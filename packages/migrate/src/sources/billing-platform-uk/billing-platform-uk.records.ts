@@ -180,6 +180,7 @@ export const billingPlatformUkReversalRecord = (row: Row, customerId: string): R
 
 export const billingPlatformUkRefundRecord = (row: Row, customerId: string): RefundRecord => {
   const id = idOf(row.id, "refund id")
+  const date = businessDateOf(row.paymentDate)
   return {
     kind: "refund",
     sourceId: id,
@@ -192,7 +193,9 @@ export const billingPlatformUkRefundRecord = (row: Row, customerId: string): Ref
     amount: negateAmount(amountOf(row.paymentAmount, `refund ${id} paymentAmount`)),
     state: "settled",
     vendorState: JSON.stringify(statusesOf(row)),
-    date: businessDateOf(row.paymentDate),
-    reason: textOf(row.customerReference)
+    date,
+    reason: textOf(row.customerReference),
+    // The refund row's date as the vendor shows it (the dialect's `refund-details` record); else the day it was booked.
+    ...(date === null ? {} : { dialectAttributes: { kind: "refund-details", data: { paymentDate: date } } })
   }
 }

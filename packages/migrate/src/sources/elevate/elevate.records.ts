@@ -56,10 +56,19 @@ const resultingBalanceOf = (row: Row, what: string) => ({
   resultingCustomerBalance: optionalAmountOf(row.resultingCustomerBalance, `${what} resultingCustomerBalance`)
 })
 
+/**
+ * What the dialect keeps of a movement row: its resulting balance and its `paymentDate` — the ledger's
+ * balance entry is made on the day the migration books it, Elevate's row shows the day it happened.
+ */
+const movementRowOf = (row: Row, what: string) => {
+  const paymentDate = businessDateOf(row.paymentDate)
+  return { ...resultingBalanceOf(row, what), ...(paymentDate === null ? {} : { paymentDate }) }
+}
+
 const movementAttributesOf = (made: Row | undefined, voided?: Row) => ({
   kind: movementRecordKind,
-  ...(made === undefined ? {} : { made: resultingBalanceOf(made, `row ${String(made.id)}`) }),
-  ...(voided === undefined ? {} : { voided: resultingBalanceOf(voided, `row ${String(voided.id)}`) })
+  ...(made === undefined ? {} : { made: movementRowOf(made, `row ${String(made.id)}`) }),
+  ...(voided === undefined ? {} : { voided: movementRowOf(voided, `row ${String(voided.id)}`) })
 })
 
 /** ISO 4217 numeric → alphabetic code, for Elevate's `currencyId`. */

@@ -93,10 +93,14 @@ export const silverCustomerRecord = (row: Row, currency: CurrencyCode | null): C
   }
 }
 
+/** The Silver dialect's record of a migrated document (keyed by the ledger document id): what Silver showed of it. */
+export const silverMigratedDocumentKind = "migrated-document"
+
 export const silverDocumentRecord = (row: Row, documentKind: "invoice" | "proforma"): DocumentRecord => {
   const id = idOf(row.id, `${documentKind} id`)
   const customer = linkId(row.customer, "customers")
   if (customer === null) throw new SourceFormatError(`${documentKind} ${id} has no customer`)
+  const paidDate = businessDateOf(row.paid_date)
   return {
     kind: "document",
     sourceId: `${documentKind}:${id}`,
@@ -115,7 +119,11 @@ export const silverDocumentRecord = (row: Row, documentKind: "invoice" | "profor
     issueDate: businessDateOf(row.issue_date),
     dueDate: businessDateOf(row.due_date),
     vendorState: textOf(row.state),
-    billingEntitySourceId: linkId(row.provider, "providers")
+    billingEntitySourceId: linkId(row.provider, "providers"),
+    // The day Silver shows it paid: the ledger document is paid when the migration books the allocation.
+    ...(paidDate === null
+      ? {}
+      : { dialectAttributes: { kind: silverMigratedDocumentKind, data: { paid_date: paidDate } } })
   }
 }
 
