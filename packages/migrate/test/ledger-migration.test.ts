@@ -523,6 +523,20 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
         expect(await idsOf(pivot)).toEqual(rows.slice(rows.indexOf(pivot) + 1))
       }
       if (vendorCase.vendor === "crm-com") {
+        // A payment's `reference_number` a client stored: shown as A showed it, and it finds the payment (16.2).
+        const referenced = truth.payments.filter((payment) => migrated.has(payment.publicId)).slice(0, 5)
+        expect(referenced.length).toBeGreaterThan(0)
+        for (const payment of referenced) {
+          const response = await http.request({
+            path: "payments/show",
+            query: { payment_identifier: `reference_number=${payment.referenceNumber}` }
+          })
+          expect(response.status, response.text.slice(0, 200)).toBe(200)
+          expect(JSON.parse(response.text).data).toMatchObject({
+            id: payment.publicId,
+            reference_number: payment.referenceNumber
+          })
+        }
         // An accounts receivable and the invoices it pays keep their CRM.COM ids too (16.2): named by its
         // CRM.COM id, the account answers with that id, and its invoices show A's ids.
         const customer = truth.customers.find((candidate) =>

@@ -110,8 +110,8 @@ export interface CancellationRecord {
 export const resolvePayment = (identifier: Identifier<"payment_identifier">): Program<PaymentDetail> =>
   Effect.gen(function* () {
     const payments = yield* Payments
-    if (identifier.field === "number") {
-      const migrated = yield* migratedAliasLedgerId(dialectId, "payment", "number", identifier.value)
+    if (identifier.field === "number" || identifier.field === "reference_number") {
+      const migrated = yield* migratedAliasLedgerId(dialectId, "payment", identifier.field, identifier.value)
       if (migrated !== null) return yield* payments.getPayment({ id: Schema.decodeSync(PaymentId)(migrated) })
     }
     const native = payments.getPayment(
@@ -166,6 +166,19 @@ export const crmPaymentNumberOf = (payment: Payment): string | null => {
     if (typeof number === "string" || typeof number === "number") return String(number)
   }
   return payment.number
+}
+
+/**
+ * The reference number a payment shows: the CRM.COM `reference_number` it was migrated with (its raw
+ * source record; clients stored it, and the ledger's own counter moved past it), else the ledger's.
+ */
+export const crmPaymentReferenceOf = (payment: Payment): string => {
+  const source = payment.sourceRecord
+  if (migratedIdOf(dialectId, payment) !== null && typeof source === "object" && source !== null) {
+    const reference = (source as { reference_number?: unknown }).reference_number
+    if (typeof reference === "string" || typeof reference === "number") return String(reference)
+  }
+  return payment.referenceNumber
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,7 +270,7 @@ export const shortPayment = (
   life_cycle_state: state,
   number: crmPaymentNumberOf(payment),
   id: crmPaymentIdOf(payment),
-  reference_number: payment.referenceNumber,
+  reference_number: crmPaymentReferenceOf(payment),
   posted_on: payment.postedAt === null ? null : crmDateTime.format(payment.postedAt)
 })
 
@@ -352,7 +365,7 @@ export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Reco
       payment_method: method === null ? null : yield* presetView(method),
       rejection_reason: rejection,
       received_on: receivedOnOf(payment, attributes),
-      reference_number: payment.referenceNumber,
+      reference_number: crmPaymentReferenceOf(payment),
       category: crmNamed(yield* loader.named("category", attributes.category_id)),
       notes: payment.references.notes
     }

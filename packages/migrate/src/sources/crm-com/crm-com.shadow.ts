@@ -4,9 +4,9 @@
  * `authentication/*` POSTs are writes and go to the vendor only.
  *
  * Ids on migrated data: an account named in a request (`accounts_receivable_identifier=id=…`) is
- * sent as the ledger customer's public id (the dialect also answers the CRM.COM id); an invoice's or a
- * payment's `reference_number` is the vendor's own on one side and the ledger id on the other (the
- * import kept the vendor's as an alias). Payment `id` and `number`, accounts (`accounts_receivable.id`,
+ * sent as the ledger customer's public id (the dialect also answers the CRM.COM id); an invoice's
+ * `reference_number` is the vendor's own on one side and the ledger id on the other (the import kept
+ * the vendor's as an alias). Payment `id`, `number` and `reference_number`, accounts (`accounts_receivable.id`,
  * `account_owner.id`) and invoices/bills (`invoices_to_pay_set[].id`) need nothing in answers: the
  * dialect shows a migrated payment's, account's and document's CRM.COM ids. Fields of the migration itself, not compared on migrated data: who
  * recorded it and when (`received_by_user`, `log_information`, `issued_on`, and the paid
@@ -24,7 +24,6 @@ import {
 
 const account: ShadowIdForm = { kind: "customer", paybridge: "publicId" }
 const documentReference: ShadowIdForm = { kind: "document", vendor: { by: "alias", alias: "reference_number" } }
-const paymentReference: ShadowIdForm = { kind: "payment", vendor: { by: "alias", alias: "reference_number" } }
 const documentSets = ["invoices_to_pay_set", "bills_to_pay_set"]
 
 export const crmComShadow: ShadowRules = {
@@ -42,7 +41,6 @@ export const crmComShadow: ShadowRules = {
     queryIds: [{ param: "accounts_receivable_identifier", form: account, value: /^id=(.+)$/u }],
     answerIds: [
       ...["data.", "data[]."].flatMap((data) => [
-        { field: `${data}reference_number`, form: paymentReference },
         ...documentSets.map((set) => ({ field: `${data}${set}[].reference_number`, form: documentReference }))
       ])
     ],
