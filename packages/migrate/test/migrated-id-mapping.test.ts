@@ -74,8 +74,9 @@ describe("answers: Paybridge ids → vendor ids", () => {
     )
   })
 
-  test("CRM.COM reference numbers (numbers keep their JSON type); account ids as the dialect shows them", async () => {
-    // The dialect shows a migrated account under its CRM.COM id: nothing to map back.
+  test("CRM.COM payment reference numbers and account ids as the dialect shows them; LogiSense ids mapped back", async () => {
+    // The dialect shows a migrated account under its CRM.COM id and a migrated payment with its CRM.COM
+    // reference number: nothing to map back.
     expect(
       await answer(
         "crm-com",
@@ -83,7 +84,7 @@ describe("answers: Paybridge ids → vendor ids", () => {
         '{"data":{"accounts_receivable":{"id":"CCCC1111CCCC1111CCCC1111CCCC1111"},"reference_number":"12","number":"N1"}}'
       )
     ).toBe(
-      '{"data":{"accounts_receivable":{"id":"CCCC1111CCCC1111CCCC1111CCCC1111"},"reference_number":"41","number":"N1"}}'
+      '{"data":{"accounts_receivable":{"id":"CCCC1111CCCC1111CCCC1111CCCC1111"},"reference_number":"12","number":"N1"}}'
     )
     expect(await answer("logisense", "api/v6/Payment/1", '{"instance":{"accountId":3,"identity":-6}}')).toBe(
       '{"instance":{"accountId":7,"identity":-8}}'
