@@ -96,6 +96,11 @@ export const isLuhnValid = (digits: string): boolean => {
 
 /** Digit runs, optionally grouped by single spaces or dashes, that are not part of a longer run. */
 const digitRun = /(?<![\d])\d(?:[ -]?\d)*(?![\d])/gu
+const letter = /[A-Za-z]/u
+
+/** A run with letters on both sides is inside an identifier (a hex id `EF7115604…4284AA`), not a card number. */
+const insideWord = (text: string, offset: number, length: number): boolean =>
+  letter.test(text.charAt(offset - 1)) && letter.test(text.charAt(offset + length))
 
 /** `run` (digits with single separators) with each card number found in it masked. */
 const maskRun = (run: string): string => {
@@ -133,12 +138,15 @@ const maskRun = (run: string): string => {
  * `text` with every card number in it masked to its first six and last four digits
  * (`4111 1111 1111 1111` → `4111 11** **** 1111`, separators kept). A card number is a run of
  * 13–19 digits passing the Luhn check, written contiguously or in groups separated by single spaces
- * or dashes, and not part of a longer digit run (a longer grouped run is searched group by group).
+ * or dashes, and not part of a longer digit run (a longer grouped run is searched group by group)
+ * nor between letters (an identifier such as a hex id is left whole; `ref4111…` is still masked).
  * Masked text has no card number left, so masking twice changes nothing.
  */
 export const maskCardNumbers = (text: string): string => {
   if (!/\d{4}/u.test(text) && !/\d[ -]\d/u.test(text)) return text
-  return text.replace(digitRun, (run) => (run.replace(/[ -]/gu, "").length < 13 ? run : maskRun(run)))
+  return text.replace(digitRun, (run: string, offset: number) =>
+    run.replace(/[ -]/gu, "").length < 13 || insideWord(text, offset, run.length) ? run : maskRun(run)
+  )
 }
 
 /** `value` with {@link maskCardNumbers} applied to every string inside it (arrays and plain objects; keys kept). */
