@@ -4,7 +4,8 @@
  * `id`: ascending, for incremental sync; event filters through the event log) or, with a `sort`,
  * an `offset` or `withTotal`, the offset-paged list (`payment-offset-page.ts`; with reversal rows
  * when asked), everything hanging
- * off a payment in one read (`payment-children.ts`), a customer's payment totals
+ * off a payment in one read (`payment-children.ts`), a customer's payments and open documents as one
+ * list (`customer-rows.ts`; its default order without filters from indexes, `customer-row-seek.ts`), a customer's payment totals
  * (`payment-totals.ts`) and the overview aggregates, summed in SQL as text so they stay exact on
  * both databases.
  */
@@ -22,6 +23,7 @@ import { Effect } from "effect"
 import { LedgerEventEntity } from "../entities/ledger-event.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
+import { isSeekable, readCustomerRowsBySeek } from "./customer-row-seek.ts"
 import { readCustomerRows } from "./customer-rows.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
@@ -127,7 +129,11 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     getWithChildren: (id) => use("payments.getWithChildren", (em) => readPaymentWithChildren(em, id)),
     view: (target, include) => use("payments.view", (em) => readPaymentView(em, target, include)),
     listCustomerRows: (query) =>
-      use("payments.listCustomerRows", (em) => readCustomerRows(em, session.isPostgres, query)),
+      use("payments.listCustomerRows", (em) =>
+        isSeekable(query)
+          ? readCustomerRowsBySeek(em, session.isPostgres, query)
+          : readCustomerRows(em, session.isPostgres, query)
+      ),
     totals: (query) => use("payments.totals", (em) => readPaymentTotals(em, session.isPostgres, query)),
     list: (query: PaymentQuery) => {
       const eventSince = query.eventSince
