@@ -48,12 +48,19 @@ export const readCustomerRowsBySeek = async (
   const limit = () => s.integer(query.limit, bigintType)
   const records = () =>
     `dialect_records where dialect = ${s.bind(query.dialect)} and kind = ${s.bind(query.attributeKind)} and customer_id = ${s.bind(query.customerId)} and list_date is not null`
+  // In the order of the index on customer, external system (null here) and id, so no database reads them by id
+  // alone through the primary key (skipping other customers' payments) however dense it thinks the customer is.
   const undated = (direction: "asc" | "desc", reach: () => string) =>
     `select id from (select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null
         and not exists (select 1 from dialect_records u where u.dialect = ${s.bind(query.dialect)} and u.kind = ${s.bind(query.attributeKind)}
           and u.key = cast(p.id as varchar(20)) and u.list_date is not null)
-        order by p.id ${direction} limit ${reach()}) undated`
+        order by p.customer_id ${direction}, p.external_system ${direction}, p.id ${direction} limit ${reach()}) undated`
   const backward = query.page === "last"
+  // Only the candidates' rows, each read by its id: SQLite joins them first (`cross join` keeps that order);
+  // PostgreSQL looks up the array of their ids (a join would let it read the whole table when it looks small).
+  const candidatesOnly = isPostgres
+    ? { from: "payments p", where: " and p.id = any(array(select id from candidates))" }
+    : { from: "(select distinct id from candidates) candidate cross join payments p on p.id = candidate.id", where: "" }
   // Every value binds where the template places it (left to right), so every part is written inline.
   // Forward (a numbered page): the rows up to the page's end, `reach`; the payments without a dated record are
   // needed only beyond the dated ones. Backward (the last page): the rows from the end up to the page's start.
@@ -77,7 +84,7 @@ export const readCustomerRowsBySeek = async (
       union all
       select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is not null
     ),
-    listed as (${paymentsSelect(s, isPostgres, query, `(select distinct id from candidates) candidate ${isPostgres ? "join" : "cross join"} payments p on p.id = candidate.id`)}
+    listed as (${paymentsSelect(s, isPostgres, query, candidatesOnly)}
       union all select * from docs)
     ${
       backward

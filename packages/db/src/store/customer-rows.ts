@@ -7,7 +7,9 @@
  * proforma and invoice it is allocated to while anything is allocated) — with the customer's open
  * documents (`union all`); a payment made through the dialect without a record has the defaults. The filters, the order (a missing value first ascending, last
  * descending), the page (`row_number()` window; the last page found from the window count) and the
- * count of every match (`count(*) over ()`) are SQL: only the page's rows are read.
+ * count of every match (`count(*) over ()`) are SQL: only the page's rows are returned, but every match is
+ * built and numbered. The list's default order without filters (Silver's plain list) is read up to the page
+ * from indexes instead (`customer-row-seek.ts`), from the selects and row reading shared here.
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
@@ -54,14 +56,14 @@ const asBoolean = (value: unknown) => value === true || Number(value) === 1
 const asNumberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value))
 
 /**
- * The customer's payments as rows (the first part of the list's union); `from` names the payments
- * read as `p` (by default all of them; the seek joins its candidates' ids to the table).
+ * The customer's payments as rows (the first part of the list's union); `narrowed` reads only some
+ * of them as `p` (the seek's candidates): the table expression and a condition, neither binding values.
  */
 export const paymentsSelect = (
   s: Statement,
   isPostgres: boolean,
   query: CustomerRowQuery,
-  from = "payments p"
+  narrowed: { readonly from: string; readonly where: string } = { from: "payments p", where: "" }
 ): string => {
   const bigintType = isPostgres ? "bigint" : "integer"
   const numericVendorId = isPostgres
@@ -77,9 +79,9 @@ export const paymentsSelect = (
       case when p.state = 'posted' and p.reversed_amount >= p.amount then 'reversed' else p.state end as status,
       case when r.id is null and p.allocated_amount > 0 and p.origin <> ${s.bind(query.ownOrigin)} then ${firstDocument("proforma")} else r.list_proforma_id end as proforma_id,
       case when r.id is null and p.allocated_amount > 0 and p.origin <> ${s.bind(query.ownOrigin)} then ${firstDocument("invoice")} else r.list_invoice_id end as invoice_id
-    from ${from}
+    from ${narrowed.from}
     left join dialect_records r on r.dialect = ${s.bind(query.dialect)} and r.kind = ${s.bind(query.attributeKind)} and r.key = cast(p.id as varchar(20))
-    where p.customer_id = ${s.bind(query.customerId)}${query.documentShownId === undefined ? "" : " and 1 = 0"}`
+    where p.customer_id = ${s.bind(query.customerId)}${query.documentShownId === undefined ? "" : " and 1 = 0"}${narrowed.where}`
 }
 
 /** The customer's open documents as rows (the second part of the list's union; its columns unnamed). */
