@@ -64,6 +64,20 @@ const notWhollyReversed = (): object => ({
   [raw((alias: string) => `${alias}.reversed_amount < ${alias}.amount`)]: []
 })
 
+/** `PaymentQuery.reversal` as a condition; `reversalExcept` names a payment it does not apply to. */
+const reversalConditions = (query: PaymentQuery): Array<object> => {
+  const condition =
+    query.reversal === "none"
+      ? { reversedAmount: 0n }
+      : query.reversal === "some"
+        ? { reversedAmount: { $gt: 0n } }
+        : query.reversal === "standing"
+          ? notWhollyReversed()
+          : null
+  if (condition === null) return []
+  return [query.reversalExcept === undefined ? condition : { $or: [condition, { id: query.reversalExcept }] }]
+}
+
 /** Payments with no dialect record of this kind (an indexed `not exists` on dialect, kind, payment). */
 const withoutRecord = (record: { readonly dialect: string; readonly kind: string }): object => ({
   [raw(
@@ -147,9 +161,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
         ...equals(query.currency, "currency"),
         ...(query.paymentDateFrom === undefined ? [] : [{ paymentDate: { $gte: query.paymentDateFrom } }]),
         ...(paymentDateTo === undefined ? [] : [{ paymentDate: { $lte: paymentDateTo } }]),
-        ...(query.reversal === "none" ? [{ reversedAmount: 0n }] : []),
-        ...(query.reversal === "some" ? [{ reversedAmount: { $gt: 0n } }] : []),
-        ...(query.reversal === "standing" ? [notWhollyReversed()] : []),
+        ...reversalConditions(query),
         ...(query.reversalDateFrom === undefined ? [] : [{ reversalDate: { $gte: query.reversalDateFrom } }]),
         ...(query.reversalDateTo === undefined ? [] : [{ reversalDate: { $lte: query.reversalDateTo } }]),
         ...(query.idAfter === undefined ? [] : [{ id: { $gt: query.idAfter } }]),
