@@ -279,6 +279,8 @@ export const PaymentQueryInput = Schema.Struct({
   paymentDateFrom: optional(BusinessDate),
   paymentDateTo: optional(BusinessDate),
   reversal: optional(Schema.Literals(["any", "none", "some", "standing"])),
+  /** Listed whatever `reversal` says (see `PaymentQuery.reversalExcept`). */
+  reversalExcept: optional(PaymentId),
   reversalDateFrom: optional(BusinessDate),
   reversalDateTo: optional(BusinessDate),
   eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Timestamp })),
