@@ -10,12 +10,18 @@
  * named, once read in the unit, unless the lock is asked for unpaid documents, records or the billing
  * entity: no statement), and
  * preset and billing-entity reads are answered once per unit, and a payment of the customer written
- * or read in the unit is not read again. So a unit gives exactly the ledger the same
+ * or read in the unit is not read again (nor a refund). The unit's new payments, their collections
+ * and the allocation releases are kept too (`bulk-payments.ts`: ids drawn ahead, one insert each,
+ * written before any statement that could see them); a payment's update writes only the columns
+ * that changed. So a unit gives exactly the ledger the same
  * commands give one by one: the same balances, entries (sequences, balance after), events (in
  * order), numbers and ids. Entries and events are written at the end, so ids are assigned then;
- * an adjustment's entry (whose id its event names) is written at once, after what was kept.
- * `bulkAwareStore` is the `LedgerStore` every service layer uses (`ledger.layer.ts`): outside a
- * unit it is the store itself.
+ * an adjustment's entry (whose id its event names) is written at once, after what was kept. A key
+ * a kept payment finds taken only when it is written (a posting number a payment imported with
+ * its own number holds, a duplicate external reference) makes the unit undo its work (a savepoint)
+ * and run it again with each new payment written at once, so each command meets the refusal
+ * itself, exactly as one by one. `bulkAwareStore` is the `LedgerStore` every service layer uses
+ * (`ledger.layer.ts`): outside a unit it is the store itself.
  */
 import { Context, Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
