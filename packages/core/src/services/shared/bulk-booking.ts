@@ -36,6 +36,7 @@ import type {
   Refund
 } from "../../model/records.ts"
 import type { LedgerStoreShape, New, SequenceName } from "../../ports/ledger-store.ts"
+import { AfterCommitQueue } from "./after-commit.ts"
 import {
   changeKeptCollection,
   changeKeptPayment,
@@ -163,17 +164,22 @@ export const withBulkBooking = <A, E, R>(
         Effect.tap(() => flushBulkScope(store, scope, true)),
         Effect.tap(() => (scope.refused === null ? Effect.void : Effect.fail(scope.refused)))
       )
-    return Effect.suspend(() => {
+    return Effect.flatMap(AfterCommitQueue, (queue) => {
       const kept = newScope(customer, true)
-      // A refused write of what the unit kept undoes the attempt (savepoint); the work then runs
-      // again with each new payment written at once, so each command meets the refusal itself.
-      return store
-        .savepoint(attempt(kept))
-        .pipe(
-          Effect.catch((error) =>
-            kept.refused === null ? Effect.fail(error) : Effect.suspend(() => attempt(newScope(customer, false)))
-          )
+      const queued = queue?.length ?? 0
+      // A refused write of what the unit kept undoes the attempt (savepoint, and the gateway calls
+      // it queued); the work then runs again with each new payment written at once, so each
+      // command meets the refusal itself.
+      return store.savepoint(attempt(kept)).pipe(
+        Effect.catch((error) =>
+          kept.refused === null
+            ? Effect.fail(error)
+            : Effect.suspend(() => {
+                if (queue !== null) queue.length = queued
+                return attempt(newScope(customer, false))
+              })
         )
+      )
     })
   })
 
