@@ -14,6 +14,8 @@
 import { type FilterQuery, LockMode, raw } from "@mikro-orm/core"
 import {
   type BalanceEntry,
+  type Collection,
+  type CollectionId,
   Conflict,
   type CustomerQuery,
   type DialectRecord,
@@ -29,7 +31,7 @@ import { Effect } from "effect"
 import { AllocationReleaseEntity } from "./entities/allocation-release.entity.ts"
 import { BalanceEntryEntity } from "./entities/balance-entry.entity.ts"
 import { BillingEntityEntity } from "./entities/billing-entity.entity.ts"
-import { CollectionEntity } from "./entities/collection.entity.ts"
+import { CollectionEntity, type CollectionRow } from "./entities/collection.entity.ts"
 import { CustomerEntity, type CustomerRow } from "./entities/customer.entity.ts"
 import { DialectRecordEntity, type DialectRecordRow } from "./entities/dialect-record.entity.ts"
 import { DocumentEntity, type DocumentRow } from "./entities/document.entity.ts"
@@ -55,6 +57,7 @@ import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { makeAllocationRows } from "./store/allocation-rows.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
 import { insertDialectRecords } from "./store/dialect-record-rows.ts"
+import { drawIdsOf, insertAllWithIds, insertMany, releaseIdsOf } from "./store/drawn-ids.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
@@ -96,11 +99,13 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     searchTextContains,
     toPage,
     transaction,
+    savepoint,
     use,
     write
   } = session
   return LedgerStore.of({
     transaction,
+    savepoint,
 
     lockCustomer: (id) =>
       Effect.flatMap(inTransaction, (locked) =>
@@ -294,6 +299,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
 
     releases: {
       insert: (row) => insert("releases.insert", AllocationReleaseEntity, row, allocationReleaseToRow),
+      insertAll: insertMany(session, "releases.insertAll", AllocationReleaseEntity, allocationReleaseToRow),
       update: (row) => replace("releases.update", AllocationReleaseEntity, row, allocationReleaseToRow),
       listByMovement: (movementKind, movementId) =>
         findAll(
@@ -316,6 +322,14 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
 
     collections: {
       insert: (row) => insert("collections.insert", CollectionEntity, row, collectionToRow),
+      drawIds: drawIdsOf<CollectionId>(session, "collections"),
+      releaseIds: releaseIdsOf<CollectionId>(session, "collections"),
+      insertAll: insertAllWithIds<CollectionRow, Collection>(
+        session,
+        "collections.insertAll",
+        CollectionEntity,
+        collectionToRow
+      ),
       update: (row) => replace("collections.update", CollectionEntity, row, collectionToRow),
       listByPayment: (paymentId) =>
         findAll("collections.listByPayment", CollectionEntity, { paymentId }, collectionFromRow)

@@ -11,13 +11,16 @@
  *
  *   pnpm --filter @paybridge/migrate bench:import [--customers 2] [--payments-per-customer 150]
  *     [--vendor billing-platform-uk] [--target sqlite|postgres|both] [--mode bulk|units|per-record|both|all]
- *     [--batch-size 200]
+ *     [--batch-size 200] [--statements]
+ *
+ * `--statements` also counts the statements the ledger ran (transaction control aside) and prints
+ * them per payment, with the most frequent statement shapes.
  */
 import { mkdtemp, rm } from "node:fs/promises"
 import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
-import { createPostgresTestDatabase } from "@paybridge/db/testing"
+import { attachStatementLog, createPostgresTestDatabase } from "@paybridge/db/testing"
 import { openLedger } from "../src/booking/ledger-runtime.ts"
 import type { VendorId } from "../src/sources/source-model.ts"
 import type { Credentials } from "../src/sources/vendor-auth.ts"
@@ -36,7 +39,8 @@ const { values } = parseArgs({
     vendor: { type: "string", default: "billing-platform-uk" },
     target: { type: "string", default: "both" },
     mode: { type: "string", default: "both" },
-    "batch-size": { type: "string", default: "200" }
+    "batch-size": { type: "string", default: "200" },
+    statements: { type: "boolean", default: false }
   },
   strict: true
 })
@@ -92,6 +96,7 @@ try {
       const postgres = target === "postgres" ? await createPostgresTestDatabase(undefined, "pb_bench_import") : null
       const url = postgres?.url ?? `sqlite:${join(dir, `${mode}.sqlite`)}`
       const ledger = await openLedger(url)
+      const statementLog = values.statements ? attachStatementLog(ledger.database.orm) : null
       try {
         const cpuBefore = process.cpuUsage()
         const { summary } = await migrateInto(ledger, vendor, server.dialectUrl(vendor), credentials, {
@@ -119,6 +124,20 @@ try {
             (payments / cpuSeconds).toFixed(1).padStart(12)
           ].join(" ")
         )
+        if (statementLog !== null) {
+          const { statements, transactions } = statementLog.tally()
+          const shapes = new Map<string, number>()
+          for (const { sql } of statements) {
+            const shape = sql.replace(/\s+/g, " ").slice(0, 90)
+            shapes.set(shape, (shapes.get(shape) ?? 0) + 1)
+          }
+          log(
+            `  statements: ${statements.length} (${(statements.length / payments).toFixed(2)} per payment), transactions: ${transactions}`
+          )
+          for (const [shape, count] of [...shapes].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+            log(`  ${String(count).padStart(6)}  ${shape}`)
+          }
+        }
       } finally {
         await ledger.close()
         await postgres?.drop()

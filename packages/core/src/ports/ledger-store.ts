@@ -15,6 +15,7 @@ import type { ExternalRef, Page } from "../model/common.ts"
 import type {
   AllocationId,
   BillingEntityId,
+  CollectionId,
   CustomerId,
   DialectRecordId,
   DocumentId,
@@ -236,6 +237,11 @@ export class LedgerStore extends Context.Service<
   {
     /** Runs `work` atomically: all of it commits or none. Nested calls join the outer transaction. */
     readonly transaction: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
+    /**
+     * Runs `work` so that, when it fails, what it wrote is undone and the enclosing transaction
+     * goes on (a savepoint inside a transaction; outside one, a transaction of its own).
+     */
+    readonly savepoint: <A, E, R>(work: Effect.Effect<A, E, R>) => Effect.Effect<A, E | StorageUnavailable, R>
     /** Inside a transaction: blocks other writers of this customer until commit; returns the fresh row. */
     readonly lockCustomer: (id: CustomerId) => Op<Customer | null>
     /**
@@ -334,7 +340,28 @@ export class LedgerStore extends Context.Service<
       readonly getByReferenceNumber: (referenceNumber: string) => Op<Payment | null>
       readonly getByNumber: (number: string) => Op<Payment | null>
       readonly getByExternalRef: (ref: ExternalRef) => Op<Payment | null>
-      readonly update: (row: Payment, expectedVersion: number) => Guarded<Payment>
+      /**
+       * Version-guarded update. With `stored` (the row as the database holds it at
+       * `expectedVersion`), only the columns that differ from it are written.
+       */
+      readonly update: (row: Payment, expectedVersion: number, stored?: Payment) => Guarded<Payment>
+      /**
+       * `count` ids for payments inserted later by `insertAll` (a bulk unit's): drawn from the
+       * payments' id counter in one statement, in ascending order, all above `above` (ids drawn
+       * before and not written yet). On SQLite they follow the highest id assigned so far, so they
+       * need the transaction's write lock (every ledger transaction holds it).
+       */
+      readonly drawIds: (count: number, above: PaymentId | null) => Op<ReadonlyArray<PaymentId>>
+      /**
+       * Gives back drawn ids never used, `firstUnused` to `lastDrawn`, when nothing drew an id since
+       * (PostgreSQL: the counter is set back; SQLite assigns ids from the rows, so nothing to do).
+       */
+      readonly releaseIds: (firstUnused: PaymentId, lastDrawn: PaymentId) => Op<void>
+      /**
+       * Inserts payments under ids drawn by `drawIds`, in one multi-row statement, each unless one of
+       * its unique keys is taken (as `insertUnlessTaken`): answers how many rows were written.
+       */
+      readonly insertAll: (rows: ReadonlyArray<Payment>) => Write<number>
       readonly list: (query: PaymentQuery) => Effect.Effect<PaymentPage, StorageUnavailable | ValidationFailed>
       /** Everything that hangs off a payment, each kind oldest first, in one read (a payment's detail). */
       readonly children: (paymentId: PaymentId) => Op<PaymentChildren>
@@ -372,6 +399,8 @@ export class LedgerStore extends Context.Service<
     /** What each movement released from a payment, part by part (see `AllocationRelease`). */
     readonly releases: {
       readonly insert: (row: New<AllocationRelease>) => Write<AllocationRelease>
+      /** Inserts these releases in one statement (a bulk unit's); answers how many were written. */
+      readonly insertAll: (rows: ReadonlyArray<New<AllocationRelease>>) => Write<number>
       readonly update: (row: AllocationRelease) => Write<AllocationRelease>
       /** The parts one movement released, by id ascending. */
       readonly listByMovement: (kind: ReleaseMovementKind, movementId: number) => Op<ReadonlyArray<AllocationRelease>>
@@ -386,6 +415,10 @@ export class LedgerStore extends Context.Service<
     }
     readonly collections: {
       readonly insert: (row: New<Collection>) => Write<Collection>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: CollectionId | null) => Op<ReadonlyArray<CollectionId>>
+      readonly releaseIds: (firstUnused: CollectionId, lastDrawn: CollectionId) => Op<void>
+      readonly insertAll: (rows: ReadonlyArray<Collection>) => Write<number>
       readonly update: (row: Collection) => Write<Collection>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Collection>>
     }

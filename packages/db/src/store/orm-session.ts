@@ -127,6 +127,25 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
             )
       )
 
+    let savepoints = 0
+    const savepoint = <A, E, R>(work: Effect.Effect<A, E, R>): Effect.Effect<A, E | StorageUnavailable, R> =>
+      Effect.flatMap(CurrentTransaction, (em) => {
+        if (em === null) return transaction(work)
+        savepoints += 1
+        const name = `pb_savepoint_${savepoints}`
+        return Effect.acquireUseRelease(
+          attempt("savepoint", () => em.execute(`savepoint ${name}`)),
+          () => work,
+          (_, exit) =>
+            Exit.isSuccess(exit)
+              ? attempt("release savepoint", () => em.execute(`release savepoint ${name}`))
+              : attempt("rollback to savepoint", async () => {
+                  await em.execute(`rollback to savepoint ${name}`)
+                  await em.execute(`release savepoint ${name}`)
+                }).pipe(Effect.ignore)
+        )
+      })
+
     const limitOf = (paging: Paging): number =>
       paging.limit > 0 ? Math.min(Math.trunc(paging.limit), maxPageLimit) : defaultPageLimit
 
@@ -349,6 +368,7 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
       write,
       inTransaction,
       transaction,
+      savepoint,
       limitOf,
       decode,
       toPage,

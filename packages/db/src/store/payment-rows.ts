@@ -14,7 +14,9 @@ import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   type CurrencyCode,
   type LedgerStoreShape,
+  type Payment,
   type PaymentColumnTerm,
+  type PaymentId,
   type PaymentQuery,
   type PaymentTermField,
   trustedId
@@ -25,6 +27,7 @@ import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
 import { isSeekable, readCustomerRowsBySeek } from "./customer-row-seek.ts"
 import { readCustomerRows } from "./customer-rows.ts"
+import { drawIdsOf, insertAllWithIds, releaseIdsOf } from "./drawn-ids.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
 import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
@@ -87,6 +90,24 @@ const withoutRecord = (record: { readonly dialect: string; readonly kind: string
   )]: []
 })
 
+/** Whether two column values are equal (dates by instant, JSON by its text). */
+const sameValue = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime()
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object")
+    return JSON.stringify(a) === JSON.stringify(b)
+  return false
+}
+
+/** The columns of `next` that differ from `stored` (the version always): a narrow update's set list. */
+const changedColumns = <R extends Record<string, unknown>>(stored: R, next: R): Partial<R> => {
+  const changed: Partial<R> = {}
+  for (const key of Object.keys(next) as Array<keyof R>) {
+    if (key === "version" || !sameValue(stored[key], next[key])) changed[key] = next[key]
+  }
+  return changed
+}
+
 /** One group of an overview aggregate, as the database returns it (sums cast to text: exact on both drivers). */
 interface AggregateRow {
   readonly day?: unknown
@@ -135,8 +156,15 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     getByNumber: (number) => findOne("payments.getByNumber", PaymentEntity, { number }, paymentFromRow),
     getByExternalRef: (ref) =>
       findOne("payments.getByExternalRef", PaymentEntity, externalRefWhere(ref), paymentFromRow),
-    update: (row, expectedVersion) =>
-      guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, paymentToRow),
+    update: (row, expectedVersion, stored) =>
+      stored === undefined || stored.id !== row.id || stored.version !== expectedVersion
+        ? guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, paymentToRow)
+        : guardedUpdate("payments.update", PaymentEntity, row, expectedVersion, (next) =>
+            changedColumns(paymentToRow(stored), paymentToRow(next))
+          ),
+    drawIds: drawIdsOf<PaymentId>(session, "payments"),
+    releaseIds: releaseIdsOf<PaymentId>(session, "payments"),
+    insertAll: insertAllWithIds<PaymentRow, Payment>(session, "payments.insertAll", PaymentEntity, paymentToRow),
     children: (paymentId) => use("payments.children", (em) => readPaymentChildren(em, paymentId)),
     childrenOfPayments: (paymentIds) =>
       use("payments.childrenOfPayments", (em) => readChildrenOfPayments(em, paymentIds)),

@@ -48,6 +48,7 @@ export const withFaults = (stores: LedgerStores, faults: StoreFaults): LedgerSto
 
   const ledger = LedgerStore.of({
     transaction: store.transaction,
+    savepoint: store.savepoint,
     lockCustomer: (id) => guard("lockCustomer", store.lockCustomer(id)),
     lockCustomerWith: (customer, presetIds, options) =>
       guard("lockCustomer", store.lockCustomerWith(customer, presetIds, options)),

@@ -4,15 +4,16 @@
  * at a time on one fresh ledger and in one bulk unit on another, then the two ledgers' snapshots
  * (balance, entries, events, payments and their numbers, documents, allocations, reversals,
  * refunds, the next numbers) compared. Plus what the bulk unit saves: fewer statements for the same
- * records. The PostgreSQL run is `bulk-import.postgres.test.ts`.
+ * records; and a key a kept payment finds taken when the unit writes it, booked as one by one. The PostgreSQL run is `bulk-import.postgres.test.ts`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { CustomerId, LedgerUnits, Payments } from "@paybridge/core"
+import { CustomerId, LedgerStore, LedgerUnits, Payments } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import * as fc from "fast-check"
 import { StatementLog, testLedgerLayer } from "../../src/testing/index.ts"
 import { bookInBulk, bookOneByOne, ledgerSnapshot } from "../support/bulk-import-scenarios.ts"
 import { moneyStep } from "../support/money-scenarios.ts"
+import { newPayment } from "../support/store-fixtures.ts"
 import { as, asAdmin, auditor, finance, newCustomer } from "./ledger-fixtures.ts"
 
 describe("bulk import (property, SQLite)", () => {
@@ -128,6 +129,38 @@ describe("bulk import (property, SQLite)", () => {
         (yield* ledgerSnapshot(one.id, false)).customer.balance
       )
       expect(bulkStatements).toBeLessThan(singleStatements / 2)
+      // The payments in one insert with their ids drawn ahead: well under one statement a payment.
+      expect(bulkStatements).toBeLessThan(50 / 2)
+    }).pipe(Effect.provide(testLedgerLayer))
+  )
+
+  it.effect("a posting number a payment imported with its own number holds is skipped in a unit as one by one", () =>
+    Effect.gen(function* () {
+      const units = yield* LedgerUnits
+      const payments = yield* Payments
+      const store = yield* LedgerStore
+      const customer = yield* newCustomer()
+      // The next posting number is already held (a payment imported with its own number).
+      const drawn = yield* store.nextSequence("payment-number")
+      yield* store.payments.insert(newPayment(customer.id, { number: String(drawn + 1n) }))
+      const detail = yield* asAdmin(
+        units.bulkImport(
+          { customerId: customer.id, operation: "test:bulk", input: null, result: Schema.Unknown },
+          Effect.andThen(
+            payments.createPayment({ customerId: customer.id, amount: "3.00" }),
+            payments.createPayment({ customerId: customer.id, amount: "4.00" })
+          )
+        )
+      )
+      const numbers = (yield* store.payments.list({
+        customerId: customer.id,
+        order: "id",
+        cursor: null,
+        limit: 10
+      })).items.map((payment) => payment.number)
+      expect(detail).toMatchObject({ payment: { amount: 400n } })
+      expect(numbers).toEqual([String(drawn + 1n), String(drawn + 2n), String(drawn + 3n)])
+      expect((yield* ledgerSnapshot(customer.id, false)).customer.balance).toBe("700n")
     }).pipe(Effect.provide(testLedgerLayer))
   )
 })

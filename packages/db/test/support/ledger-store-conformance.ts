@@ -5,10 +5,12 @@
  * transactions are atomic and nest by joining, keyset pages cover every row once in a stable order
  * under every filter, offset pages sort and count the same on every database, list annexes (a page's newest
  * collections and settings record, a refund list's records) come with their own rows, text search folds case the same way on every database (beyond ASCII),
- * the overview aggregates sum exactly, and reserved ids stay reserved. The cases share one database per run, so each one works on
+ * the overview aggregates sum exactly, reserved ids stay reserved, and a bulk unit's ids drawn ahead, multi-row
+ * inserts, narrow updates and savepoints behave alike. The cases share one database per run, so each one works on
  * rows it created (unique numbers, its own customers) and never assumes an empty table.
  */
 import { describeCustomerRows } from "./conformance/customer-rows.ts"
+import { describeDrawnIds } from "./conformance/drawn-ids.ts"
 import { describeIdReservation } from "./conformance/id-reservation.ts"
 import { describeListAnnexes } from "./conformance/list-annexes.ts"
 import { describeOtherLists } from "./conformance/lists.ts"
@@ -32,5 +34,6 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
   describeOtherLists(db)
   describeSearchAndAggregates(db)
   describeIdReservation(db)
+  describeDrawnIds(db)
   describeUnitFolds(db)
 }

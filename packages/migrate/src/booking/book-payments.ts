@@ -3,7 +3,8 @@
  * record, method and type presets (by the vendor's code where it shows one) and billing entity;
  * then the collection the vendor shows replayed through the ledger's collection commands (request,
  * then collected / failed / cancelled), the transitions to the source's state (a rejection with the
- * vendor's reason), what only the vendor's dialect keeps merged into its `payment` dialect record,
+ * vendor's reason), what only the vendor's dialect keeps merged into its `payment` dialect record
+ * (a new payment's written with the payment, by `createPayment`'s `record`: no statement of its own),
  * and the allocations. A changed payment gets its references, a draft's amount, forward
  * transitions and (newly posted) allocations; an amount change of posted money is reported, not
  * booked.
@@ -202,7 +203,12 @@ export const presetKeyOf = (
  * dialect's own kind name: `dialectRecordKind`), and the
  * vendor objects it names saved as they are (`dialectReferences`).
  */
-const saveDialectAttributes = (context: BookingContext, record: PaymentRecord, payment: Payment) =>
+const saveDialectAttributes = (
+  context: BookingContext,
+  record: PaymentRecord,
+  payment: Payment,
+  attributesWritten = false
+) =>
   Effect.flatMap(DialectRecords, (dialectRecords) =>
     Effect.gen(function* () {
       for (const reference of record.dialectReferences ?? []) {
@@ -213,7 +219,7 @@ const saveDialectAttributes = (context: BookingContext, record: PaymentRecord, p
           data: { ...reference.data }
         })
       }
-      if (record.dialectAttributes === undefined || Object.keys(record.dialectAttributes).length === 0) return
+      if (attributesWritten || attributesRecordOf(context, record) === undefined) return
       yield* dialectRecords.saveDialectRecord({
         dialect: context.vendor,
         kind: record.dialectRecordKind ?? "payment",
@@ -225,6 +231,20 @@ const saveDialectAttributes = (context: BookingContext, record: PaymentRecord, p
       })
     })
   )
+
+/**
+ * A new payment's dialect record of what only the vendor shows, written with the payment (by the
+ * statement appending its events: no statement of its own); `undefined` when the vendor shows none.
+ */
+const attributesRecordOf = (context: BookingContext, record: PaymentRecord) =>
+  record.dialectAttributes === undefined || Object.keys(record.dialectAttributes).length === 0
+    ? undefined
+    : {
+        dialect: context.vendor,
+        kind: record.dialectRecordKind ?? "payment",
+        keyedBy: record.dialectRecordKey === "ledgerId" ? ("payment-id" as const) : ("payment-public-id" as const),
+        data: { ...record.dialectAttributes }
+      }
 
 export const bookPayment = Effect.fnUntraced(function* (
   context: BookingContext,
@@ -282,26 +302,30 @@ export const bookPayment = Effect.fnUntraced(function* (
     record.collection === undefined &&
     (record.postedDate === null || record.postedDate === record.paymentDate)
   const billingEntity = yield* billingEntityOf(context, record.billingEntitySourceId, `payment ${record.sourceId}`)
-  const created = yield* payments.createPayment({
-    customerId: customerId(owner),
-    ...(billingEntity === null ? {} : { billingEntityId: billingEntity }),
-    amount: record.amount,
-    ...(record.currency === null ? {} : { currency: record.currency }),
-    initialState: direct ? "posted" : "draft",
-    ...(direct && record.postedAt !== undefined ? { postedAt: new Date(record.postedAt) } : {}),
-    ...(record.paymentDate === null ? {} : { paymentDate: record.paymentDate }),
-    ...(record.receivedAt === undefined ? {} : { receivedAt: new Date(record.receivedAt) }),
-    ...(methodId === undefined ? {} : { methodId: presetId(methodId) }),
-    ...(typeId === undefined ? {} : { typeId: presetId(typeId) }),
-    ...references,
-    externalRef: externalRefOf(context.vendor, record),
-    sourceRecord: record.raw
-  })
+  const attributes = attributesRecordOf(context, record)
+  const created = yield* payments.createPayment(
+    {
+      customerId: customerId(owner),
+      ...(billingEntity === null ? {} : { billingEntityId: billingEntity }),
+      amount: record.amount,
+      ...(record.currency === null ? {} : { currency: record.currency }),
+      initialState: direct ? "posted" : "draft",
+      ...(direct && record.postedAt !== undefined ? { postedAt: new Date(record.postedAt) } : {}),
+      ...(record.paymentDate === null ? {} : { paymentDate: record.paymentDate }),
+      ...(record.receivedAt === undefined ? {} : { receivedAt: new Date(record.receivedAt) }),
+      ...(methodId === undefined ? {} : { methodId: presetId(methodId) }),
+      ...(typeId === undefined ? {} : { typeId: presetId(typeId) }),
+      ...references,
+      externalRef: externalRefOf(context.vendor, record),
+      sourceRecord: record.raw
+    },
+    attributes === undefined ? undefined : { record: attributes }
+  )
   const payment = created.payment
   const notes: Array<string> = []
   const refused = yield* advancePayment(created, record)
   if (refused !== null) notes.push(refused)
-  yield* saveDialectAttributes(context, record, payment)
+  yield* saveDialectAttributes(context, record, payment, true)
   let allocations: ReadonlyArray<{ sourceId: string; ledgerId: number }> = []
   if (record.state === "posted") {
     const booked = yield* bookAllocations(context, record, payment.id, payment.currency)

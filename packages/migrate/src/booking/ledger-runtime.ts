@@ -6,15 +6,15 @@
  * money came from. Nothing here speaks SQL: the migration uses the services' public shapes only.
  */
 import { CommandContext, type LedgerServices, ledgerLayer, PaymentGateways } from "@paybridge/core"
-import { openDatabase } from "@paybridge/db"
-import { type Effect, Layer, ManagedRuntime } from "effect"
+import { Database, openDatabase } from "@paybridge/db"
+import { Effect, Layer, ManagedRuntime } from "effect"
 
 export const defaultDatabaseUrl = "sqlite:data/paybridge.db"
 
 const ledgerServices = (url: string) =>
   Layer.mergeAll(ledgerLayer, CommandContext.system("migration")).pipe(
     Layer.provide(PaymentGateways.layerTest),
-    Layer.provide(openDatabase({ url })),
+    Layer.provideMerge(openDatabase({ url })),
     Layer.orDie
   )
 
@@ -26,13 +26,16 @@ export interface Ledger {
   readonly description: string
   readonly run: <A, E>(effect: Effect.Effect<A, E, MigrationServices>) => Promise<A>
   readonly close: () => Promise<void>
+  /** The database under the ledger (driver, ORM), for scripts that measure it. */
+  readonly database: Database["Service"]
 }
 
 /** Opens the ledger at `url` now (a bad URL or an unreachable database fails here). */
 export const openLedger = async (url: string): Promise<Ledger> => {
   const runtime = ManagedRuntime.make(ledgerServices(url))
-  await runtime.runPromise(runtime.contextEffect)
+  const database = await runtime.runPromise(Effect.service(Database))
   return {
+    database,
     description: url.startsWith("postgres") ? url.replace(/\/\/[^@/]*@/u, "//…@") : url,
     run: (effect) => runtime.runPromise(effect),
     close: () => runtime.dispose()

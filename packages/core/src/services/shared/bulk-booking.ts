@@ -10,18 +10,49 @@
  * named, once read in the unit, unless the lock is asked for unpaid documents, records or the billing
  * entity: no statement), and
  * preset and billing-entity reads are answered once per unit, and a payment of the customer written
- * or read in the unit is not read again. So a unit gives exactly the ledger the same
+ * or read in the unit is not read again (nor a refund). The unit's new payments, their collections
+ * and the allocation releases are kept too (`bulk-payments.ts`: ids drawn ahead, one insert each,
+ * written before any statement that could see them); a payment's update writes only the columns
+ * that changed. So a unit gives exactly the ledger the same
  * commands give one by one: the same balances, entries (sequences, balance after), events (in
  * order), numbers and ids. Entries and events are written at the end, so ids are assigned then;
- * an adjustment's entry (whose id its event names) is written at once, after what was kept.
- * `bulkAwareStore` is the `LedgerStore` every service layer uses (`ledger.layer.ts`): outside a
- * unit it is the store itself.
+ * an adjustment's entry (whose id its event names) is written at once, after what was kept. A key
+ * a kept payment finds taken only when it is written (a posting number a payment imported with
+ * its own number holds, a duplicate external reference) makes the unit undo its work (a savepoint)
+ * and run it again with each new payment written at once, so each command meets the refusal
+ * itself, exactly as one by one. `bulkAwareStore` is the `LedgerStore` every service layer uses
+ * (`ledger.layer.ts`): outside a unit it is the store itself.
  */
 import { Context, Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
-import { type PaymentId, trustedId } from "../../model/ids.ts"
-import type { BalanceEntry, Customer, LedgerEvent, Payment, PaymentPreset } from "../../model/records.ts"
+import { type PaymentId, type RefundId, trustedId } from "../../model/ids.ts"
+import type {
+  AllocationRelease,
+  BalanceEntry,
+  Customer,
+  LedgerEvent,
+  Payment,
+  PaymentPreset,
+  Refund
+} from "../../model/records.ts"
 import type { LedgerStoreShape, New, SequenceName } from "../../ports/ledger-store.ts"
+import { AfterCommitQueue } from "./after-commit.ts"
+import {
+  changeKeptCollection,
+  changeKeptPayment,
+  holdsKeptRows,
+  keepNewCollection,
+  keepNewPayment,
+  keptChildren,
+  keptCollectionsOf,
+  keptHolding,
+  newPaymentDeferral,
+  type PaymentDeferral,
+  precededBy,
+  releaseUnusedIds,
+  writeKeptPayments,
+  writeKeptReleases
+} from "./bulk-payments.ts"
 
 /** What a running bulk unit keeps in memory until it writes. */
 export interface BulkScope {
@@ -41,6 +72,15 @@ export interface BulkScope {
    * changes them): a payment read again is answered from here.
    */
   readonly payments: Map<PaymentId, Payment>
+  /** The unit customer's refunds as written or read in the unit (as `payments`). */
+  readonly refunds: Map<RefundId, Refund>
+  /** The unit's new payments kept until written together (`bulk-payments.ts`); `null`: written at once. */
+  readonly deferral: PaymentDeferral | null
+  /**
+   * A write of what the unit kept was refused (a key taken in the database): every later statement
+   * of the unit fails with it, and the unit is booked again command by command.
+   */
+  refused: Conflict | ValidationFailed | null
 }
 
 /** The running bulk unit, or `null` outside one. */
@@ -51,9 +91,38 @@ export const BulkBooking = Context.Reference<BulkScope | null>("@paybridge/core/
 /** Rows per multi-row insert (well under both databases' bound-parameter limits). */
 const rowsPerInsert = 500
 
-/** Writes what the unit kept: customer row, entries, events, sequences. */
-export const flushBulkScope = (store: LedgerStoreShape, scope: BulkScope) =>
+/** `write` of what the unit kept, a refusal of it remembered (see `BulkScope.refused`). */
+const remembered = <A>(
+  scope: BulkScope,
+  write: Effect.Effect<A, StorageUnavailable | Conflict | ValidationFailed>
+): Effect.Effect<A, StorageUnavailable | Conflict | ValidationFailed> =>
+  scope.refused !== null
+    ? Effect.fail(scope.refused)
+    : write.pipe(
+        Effect.tapError((error) =>
+          Effect.sync(() => {
+            if (error._tag !== "StorageUnavailable") scope.refused = error
+          })
+        )
+      )
+
+/** Writes the kept payments and collections. */
+const writePending = (store: LedgerStoreShape, scope: BulkScope) =>
+  scope.deferral === null || (!holdsKeptRows(scope.deferral) && scope.refused === null)
+    ? Effect.void
+    : remembered(scope, writeKeptPayments(store, scope.deferral))
+
+/**
+ * Writes what the unit kept: customer row, new payments, entries, events, sequences (`end`: the
+ * unit's end, when the ids drawn and not used are given back).
+ */
+export const flushBulkScope = (store: LedgerStoreShape, scope: BulkScope, end = false) =>
   Effect.gen(function* () {
+    yield* writePending(store, scope)
+    if (scope.deferral !== null) {
+      if (end) yield* releaseUnusedIds(store, scope.deferral)
+      yield* remembered(scope, writeKeptReleases(store, scope.deferral))
+    }
     if (scope.customer.version !== scope.storedVersion) {
       const updated = yield* store.customers.update(scope.customer, scope.storedVersion)
       scope.customer = updated
@@ -90,20 +159,43 @@ export const withBulkBooking = <A, E, R>(
         ? work
         : Effect.die(new Error(`a bulk unit of customer ${customer.id} inside one of customer ${outer.customerId}`))
     }
-    return Effect.suspend(() => {
-      const scope: BulkScope = {
-        customerId: customer.id,
-        customer,
-        storedVersion: customer.version,
-        entries: [],
-        events: [],
-        sequences: new Map(),
-        configuration: new Map(),
-        payments: new Map()
-      }
-      return Effect.provideService(work, BulkBooking, scope).pipe(Effect.tap(() => flushBulkScope(store, scope)))
+    const attempt = (scope: BulkScope) =>
+      Effect.provideService(work, BulkBooking, scope).pipe(
+        Effect.tap(() => flushBulkScope(store, scope, true)),
+        Effect.tap(() => (scope.refused === null ? Effect.void : Effect.fail(scope.refused)))
+      )
+    return Effect.flatMap(AfterCommitQueue, (queue) => {
+      const kept = newScope(customer, true)
+      const queued = queue?.length ?? 0
+      // A refused write of what the unit kept undoes the attempt (savepoint, and the gateway calls
+      // it queued); the work then runs again with each new payment written at once, so each
+      // command meets the refusal itself.
+      return store.savepoint(attempt(kept)).pipe(
+        Effect.catch((error) =>
+          kept.refused === null
+            ? Effect.fail(error)
+            : Effect.suspend(() => {
+                if (queue !== null) queue.length = queued
+                return attempt(newScope(customer, false))
+              })
+        )
+      )
     })
   })
+
+const newScope = (customer: Customer, deferPayments: boolean): BulkScope => ({
+  customerId: customer.id,
+  customer,
+  storedVersion: customer.version,
+  entries: [],
+  events: [],
+  sequences: new Map(),
+  configuration: new Map(),
+  payments: new Map(),
+  refunds: new Map(),
+  deferral: deferPayments ? newPaymentDeferral() : null,
+  refused: null
+})
 
 /** `direct` outside a unit, else `inUnit(scope)`. */
 const inBulk = <A, E>(direct: () => Effect.Effect<A, E>, inUnit: (scope: BulkScope) => Effect.Effect<A, E>) =>
@@ -118,6 +210,12 @@ const provisionalId = () => {
 
 /** The store the services use: `store` itself, except inside a bulk unit (see the module header). */
 export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
+  // Every call but those answered below writes the unit's kept payments first (so no statement
+  // meets a payment that is not there yet).
+  const writing = precededBy(
+    store,
+    Effect.flatMap(BulkBooking, (scope) => (scope === null ? Effect.void : writePending(store, scope)))
+  )
   const configurationRead =
     <K, A>(kind: string, read: (key: K) => Effect.Effect<A, StorageUnavailable>) =>
     (key: K) =>
@@ -140,6 +238,22 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
       })
     )
 
+  /** The unit's kept releases written (before releases are read or changed). */
+  // (A refusal fails a read too: the unit catches it and books again.)
+  const releasesWritten = Effect.flatMap(BulkBooking, (scope) =>
+    scope === null || scope.deferral === null
+      ? Effect.void
+      : remembered(scope, writeKeptReleases(store, scope.deferral))
+  ) as Effect.Effect<void, StorageUnavailable>
+
+  /** Keeps a refund of the unit's customer as the unit last wrote or read it. */
+  const keepRefund = (refund: Refund) =>
+    Effect.flatMap(BulkBooking, (scope) =>
+      Effect.sync(() => {
+        if (scope !== null && scope.customerId === refund.customerId) scope.refunds.set(refund.id, refund)
+      })
+    )
+
   /** A preset changed in the unit: what was read of the configuration is read again. */
   const forgetConfiguration = Effect.flatMap(BulkBooking, (scope) => Effect.sync(() => scope?.configuration.clear()))
 
@@ -159,12 +273,43 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
       })
     })
 
+  /** A payment kept (written or read) in the unit and still the row the database holds. */
+  const storedRow = (scope: BulkScope, row: Payment, expectedVersion: number) => {
+    const kept = scope.payments.get(row.id)
+    return kept !== undefined && kept.version === expectedVersion ? kept : undefined
+  }
+
+  /** A unique key's read: a kept payment holding it, else the database (which cannot hold a kept one). */
+  const keyRead =
+    <K>(
+      read: (key: K) => Effect.Effect<Payment | null, StorageUnavailable>,
+      keys: (key: K) => Parameters<typeof keptHolding>[1]
+    ) =>
+    (key: K) =>
+      inBulk(
+        () => read(key),
+        (scope) => {
+          const kept = scope.deferral === null ? null : keptHolding(scope.deferral, keys(key))
+          return kept === null ? read(key) : Effect.succeed(kept)
+        }
+      )
+
+  /** Kept payments written and the ids left given back: something else is about to assign payment ids. */
+  // (A refusal of the kept payments' write fails a read too: the unit catches it and books again.)
+  const settlePaymentIds = (scope: BulkScope): Effect.Effect<void, StorageUnavailable> =>
+    scope.deferral === null
+      ? Effect.void
+      : (Effect.andThen(writePending(store, scope), releaseUnusedIds(store, scope.deferral)) as Effect.Effect<
+          void,
+          StorageUnavailable
+        >)
+
   return {
-    ...store,
+    ...writing,
     lockCustomer: (id) =>
       inBulk(
         () => store.lockCustomer(id),
-        (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : store.lockCustomer(id))
+        (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : writing.lockCustomer(id))
       ),
     // The unit's customer by id, its presets read already in the unit and no question about unpaid
     // documents, documents to pay, dialect records or the billing entity: answered from memory (the lock is the unit's).
@@ -194,7 +339,7 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
               documents: []
             })
           }
-          return Effect.map(store.lockCustomerWith(ref, presetIds, options), (locked) => {
+          return Effect.map(writing.lockCustomerWith(ref, presetIds, options), (locked) => {
             if (locked === null || locked.customer.id !== scope.customerId) return locked
             for (const preset of locked.presets) scope.configuration.set(`preset:${preset.id}`, preset)
             return { ...locked, customer: scope.customer }
@@ -216,24 +361,25 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         () => store.reserveIds(space, above),
         (scope) => {
           const sequence = scope.sequences.get(space as SequenceName)
-          if (sequence === undefined) return store.reserveIds(space, above)
+          if (space === "payments") return Effect.andThen(settlePaymentIds(scope), store.reserveIds(space, above))
+          if (sequence === undefined) return writing.reserveIds(space, above)
           return Effect.sync(() => {
             if (above > sequence.last) sequence.last = above
           })
         }
       ),
     customers: {
-      ...store.customers,
+      ...writing.customers,
       get: (id) =>
         inBulk(
           () => store.customers.get(id),
-          (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : store.customers.get(id))
+          (scope) => (scope.customerId === id ? Effect.succeed(scope.customer) : writing.customers.get(id))
         ),
       update: (row, expectedVersion) =>
         inBulk(
           () => store.customers.update(row, expectedVersion),
           (scope) => {
-            if (scope.customerId !== row.id) return store.customers.update(row, expectedVersion)
+            if (scope.customerId !== row.id) return writing.customers.update(row, expectedVersion)
             if (scope.customer.version !== expectedVersion) {
               return Effect.fail(
                 new Conflict({
@@ -250,11 +396,20 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         )
     },
     payments: {
-      ...store.payments,
-      insert: (row) => Effect.tap(store.payments.insert(row), keepPayment),
+      ...writing.payments,
+      insert: (row) =>
+        inBulk(
+          () => store.payments.insert(row),
+          (scope) => Effect.tap(Effect.andThen(settlePaymentIds(scope), store.payments.insert(row)), keepPayment)
+        ),
       insertUnlessTaken: (row) =>
-        Effect.tap(store.payments.insertUnlessTaken(row), (payment) =>
-          payment === null ? Effect.void : keepPayment(payment)
+        inBulk(
+          () => store.payments.insertUnlessTaken(row),
+          (scope) =>
+            (scope.deferral === null || row.customerId !== scope.customerId
+              ? writing.payments.insertUnlessTaken(row)
+              : keepNewPayment(store, scope.deferral, row)
+            ).pipe(Effect.tap((payment) => (payment === null ? Effect.void : keepPayment(payment))))
         ),
       get: (id) =>
         inBulk(
@@ -266,21 +421,144 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
               : Effect.succeed(kept)
           }
         ),
-      update: (row, expectedVersion) => Effect.tap(store.payments.update(row, expectedVersion), keepPayment)
+      getByPublicId: keyRead(store.payments.getByPublicId, (publicId) => ({ publicId })),
+      getByReferenceNumber: keyRead(store.payments.getByReferenceNumber, (referenceNumber) => ({ referenceNumber })),
+      getByExternalRef: keyRead(store.payments.getByExternalRef, (externalRef) => ({ externalRef })),
+      // A posting number this unit drew from its sequence is held, if at all, by a payment the unit
+      // wrote (kept) or by one imported with its own number, which the unique index finds when the
+      // number is written (a refusal: the unit is booked again command by command).
+      getByNumber: (number) =>
+        inBulk(
+          () => store.payments.getByNumber(number),
+          (scope) => {
+            if (scope.deferral === null) return writing.payments.getByNumber(number)
+            const kept =
+              keptHolding(scope.deferral, { number }) ?? [...scope.payments.values()].find((p) => p.number === number)
+            if (kept !== undefined && kept !== null) return Effect.succeed(kept)
+            const drawn = scope.sequences.get("payment-number")
+            const value = /^[1-9][0-9]{0,17}$/.test(number) ? BigInt(number) : null
+            return drawn !== undefined && value !== null && value >= drawn.stored && value <= drawn.last
+              ? Effect.succeed(null)
+              : store.payments.getByNumber(number)
+          }
+        ),
+      update: (row, expectedVersion) =>
+        inBulk(
+          () => store.payments.update(row, expectedVersion),
+          (scope) => {
+            const kept = scope.deferral === null ? null : changeKeptPayment(scope.deferral, row, expectedVersion)
+            const written =
+              kept ??
+              store.payments.update(row, expectedVersion, storedRow(scope, row, expectedVersion)).pipe(
+                Effect.tapError((error) =>
+                  Effect.sync(() => {
+                    if (scope.deferral !== null && error._tag !== "StorageUnavailable") scope.refused = error
+                  })
+                )
+              )
+            return Effect.tap(written, keepPayment)
+          }
+        ),
+      children: (id) =>
+        inBulk(
+          () => store.payments.children(id),
+          (scope) => {
+            const none = scope.deferral === null ? null : keptChildren(scope.deferral, id)
+            return none === null ? store.payments.children(id) : Effect.succeed(none)
+          }
+        )
+    },
+    // A kept payment has no allocations: an allocation's insert names its payment, so writes it first.
+    allocations: {
+      ...writing.allocations,
+      listByPayment: (paymentId) =>
+        inBulk(
+          () => store.allocations.listByPayment(paymentId),
+          (scope) =>
+            scope.deferral?.payments.pending.has(paymentId)
+              ? Effect.succeed([])
+              : store.allocations.listByPayment(paymentId)
+        )
+    },
+    collections: {
+      ...writing.collections,
+      insert: (row) =>
+        inBulk(
+          () => store.collections.insert(row),
+          (scope) => {
+            if (scope.deferral === null) return writing.collections.insert(row)
+            return (
+              keepNewCollection(store, scope.deferral, row) ??
+              Effect.andThen(settlePaymentIds(scope), store.collections.insert(row))
+            )
+          }
+        ),
+      update: (row) =>
+        inBulk(
+          () => store.collections.update(row),
+          (scope) =>
+            (scope.deferral === null ? null : changeKeptCollection(scope.deferral, row)) ??
+            store.collections.update(row)
+        ),
+      listByPayment: (paymentId) =>
+        inBulk(
+          () => store.collections.listByPayment(paymentId),
+          (scope) => {
+            const kept = scope.deferral === null ? null : keptCollectionsOf(scope.deferral, paymentId)
+            return kept === null ? store.collections.listByPayment(paymentId) : Effect.succeed(kept)
+          }
+        )
+    },
+    releases: {
+      update: (row) => Effect.andThen(releasesWritten, writing.releases.update(row)),
+      listByMovement: (kind, id) => Effect.andThen(releasesWritten, writing.releases.listByMovement(kind, id)),
+      listByPayment: (id) => Effect.andThen(releasesWritten, writing.releases.listByPayment(id)),
+      insertAll: (rows) => Effect.andThen(releasesWritten, writing.releases.insertAll(rows)),
+      insert: (row) =>
+        inBulk(
+          () => store.releases.insert(row),
+          (scope) => {
+            if (scope.deferral === null) return writing.releases.insert(row)
+            const deferral = scope.deferral
+            return Effect.sync(() => {
+              deferral.releases.push(row)
+              const kept: AllocationRelease = { ...row, id: trustedId(provisionalId()) }
+              return kept
+            })
+          }
+        )
+    },
+    refunds: {
+      ...writing.refunds,
+      insert: (row) => Effect.tap(writing.refunds.insert(row), keepRefund),
+      update: (row) => Effect.tap(writing.refunds.update(row), keepRefund),
+      get: (id) =>
+        inBulk(
+          () => store.refunds.get(id),
+          (scope) => {
+            const kept = scope.refunds.get(id)
+            return kept === undefined
+              ? Effect.tap(writing.refunds.get(id), (refund) => (refund === null ? Effect.void : keepRefund(refund)))
+              : Effect.succeed(kept)
+          }
+        )
     },
     presets: {
-      ...store.presets,
+      ...writing.presets,
       get: presetRead,
-      update: (row) => Effect.andThen(forgetConfiguration, store.presets.update(row))
+      update: (row) => Effect.andThen(forgetConfiguration, writing.presets.update(row))
     },
-    billingEntities: { ...store.billingEntities, get: configurationRead("billing-entity", store.billingEntities.get) },
+    billingEntities: {
+      ...writing.billingEntities,
+      get: configurationRead("billing-entity", store.billingEntities.get)
+    },
     balance: {
-      ...store.balance,
+      ...writing.balance,
       append: (row) =>
         inBulk(
           () => store.balance.append(row),
           (scope) => {
-            if (scope.customerId !== row.customerId) return store.balance.append(row)
+            if (scope.customerId !== row.customerId) return writing.balance.append(row)
             // An adjustment's event names its entry's id: what was kept is written first, then the entry.
             if (row.kind === "adjustment")
               return Effect.andThen(flushBulkScope(store, scope), store.balance.append(row))
@@ -293,7 +571,7 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         )
     },
     events: {
-      ...store.events,
+      ...writing.events,
       append: (row) =>
         inBulk(
           () => store.events.append(row),

@@ -1,0 +1,124 @@
+/**
+ * Store conformance, part of `../ledger-store-conformance.ts`. What a bulk unit writes with (issue
+ * 16): payment ids drawn ahead in one statement are new and ascending, payments inserted under them
+ * in one statement read back as written, a row whose unique key is taken is left out (and counted
+ * out), ids given back unused are the next the store assigns, a narrow update (only the columns
+ * that changed) leaves the row as a full one would, and a savepoint undoes only its own writes.
+ */
+import { type CustomerId, LedgerStore, trustedId } from "@paybridge/core"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import type { DatabaseHarness } from "../database-harness.ts"
+import { newCustomer, newPayment } from "../store-fixtures.ts"
+
+const withStore = <A, E>(work: (s: LedgerStore["Service"]) => Effect.Effect<A, E>) =>
+  Effect.gen(function* () {
+    return yield* work(yield* LedgerStore)
+  })
+
+export const describeDrawnIds = (db: DatabaseHarness): void => {
+  describe("ids drawn ahead, multi-row inserts, narrow updates, savepoints", () => {
+    it("inserts payments under drawn ids, leaves out a taken key, and gives unused ids back", async () => {
+      const result = await db.run(
+        withStore((s) =>
+          s.transaction(
+            Effect.gen(function* () {
+              const customer = yield* s.customers.insert(newCustomer())
+              const existing = yield* s.payments.insert(newPayment(customer.id))
+              const ids = yield* s.payments.drawIds(4, null)
+              const [first, second, third, fourth] = ids
+              if (first === undefined || second === undefined || third === undefined || fourth === undefined)
+                throw new Error("four ids were drawn")
+              const rows = [
+                { ...newPayment(customer.id, { amount: 100n }), id: first },
+                { ...newPayment(customer.id, { amount: 200n }), id: second }
+              ]
+              const written = yield* s.payments.insertAll(rows)
+              yield* s.payments.releaseIds(third, fourth)
+              const next = yield* s.payments.insert(newPayment(customer.id))
+              // A row holding the public id of a payment already there: not written.
+              const [spare] = yield* s.payments.drawIds(1, next.id)
+              if (spare === undefined) throw new Error("an id was drawn")
+              const taken = yield* s.payments.insertAll([
+                { ...newPayment(customer.id), id: spare, publicId: existing.publicId }
+              ])
+              return {
+                existing,
+                ids,
+                written,
+                taken,
+                back: yield* Effect.forEach(rows, (row) => s.payments.get(row.id)),
+                rows,
+                third,
+                spareBack: yield* s.payments.get(spare),
+                next
+              }
+            })
+          )
+        )
+      )
+      expect(
+        result.ids.every((id, index) => id > result.existing.id && (index === 0 || id > (result.ids[index - 1] ?? 0)))
+      ).toBe(true)
+      expect(result.written).toBe(2)
+      expect(result.back).toEqual(result.rows)
+      expect(result.taken).toBe(0)
+      expect(result.spareBack).toBeNull()
+      // Nothing drew after the four: the first unused id is the next one assigned.
+      expect(result.next.id).toBe(result.third)
+    })
+
+    it("a narrow update writes what changed and leaves the row as a full update would", async () => {
+      const result = await db.run(
+        withStore((s) =>
+          Effect.gen(function* () {
+            const customer = yield* s.customers.insert(newCustomer())
+            const payment = yield* s.payments.insert(newPayment(customer.id))
+            const changed = { ...payment, reversedAmount: 500n, reversalDate: "2026-05-01", customFields: { a: "b" } }
+            const narrow = yield* s.payments.update(changed, 1, payment)
+            const stale = yield* Effect.exit(s.payments.update({ ...payment, state: "cancelled" }, 1, payment))
+            return { narrow, back: yield* s.payments.get(payment.id), stale }
+          })
+        )
+      )
+      expect(result.back).toEqual(result.narrow)
+      expect(result.back?.version).toBe(2)
+      expect(result.back?.reversedAmount).toBe(500n)
+      expect(result.back?.customFields).toEqual({ a: "b" })
+      expect(result.stale._tag).toBe("Failure")
+    })
+
+    it("a failed savepoint undoes its own writes and the transaction goes on", async () => {
+      let lost: number | null = null
+      const result = await db.run(
+        withStore((s) =>
+          s.transaction(
+            Effect.gen(function* () {
+              const kept = yield* s.customers.insert(newCustomer())
+              const undone = yield* Effect.exit(
+                s.savepoint(
+                  Effect.andThen(s.customers.insert(newCustomer()), (customer) => {
+                    lost = customer.id
+                    return Effect.fail("undo")
+                  })
+                )
+              )
+              const lostBack = lost === null ? "none" : yield* s.customers.get(trustedId<CustomerId>(lost))
+              const after = yield* s.customers.insert(newCustomer())
+              return {
+                undone: undone._tag,
+                kept: yield* s.customers.get(kept.id),
+                lost: lostBack,
+                after: yield* s.customers.get(after.id)
+              }
+            })
+          )
+        )
+      )
+      expect(result.undone).toBe("Failure")
+      expect(result.kept).not.toBeNull()
+      expect(result.lost).toBeNull()
+      expect(result.after).not.toBeNull()
+    })
+  })
+}
