@@ -8,7 +8,8 @@
  * Node's request and response objects on an in-memory socket) one after another: a warm-up, then
  * `--requests` measured calls whose
  * `process.cpuUsage()` (user + system) is divided by their number; `--rounds` rounds interleave the
- * targets and the median is shown. The floor's handler (`floor/floor-app.ts`) on the same database
+ * targets and the median is shown, with the lowest round beside it (other work on the machine only
+ * ever adds CPU time — caches, contention —, so on a shared machine the minimum is the steadier figure). The floor's handler (`floor/floor-app.ts`) on the same database
  * is measured the same way. Socket I/O and HTTP parsing are not in these figures (no socket); the
  * listener's work (lightweight Request, answer headers and body written out) is; on
  * SQLite the database's own work is (it runs in this process), on PostgreSQL it is not (the server's).
@@ -163,12 +164,15 @@ const runDatabase = async (database: DatabaseKind) => {
     const floorTarget = targets.find((target) => target.server === "floor")
     const floorCost = floorTarget === undefined ? Number.NaN : median(samples.get(floorTarget) ?? [])
     log(`  ${requests} requests × ${rounds} rounds per target after ${warmup} warm-up (median µs CPU per request)`)
-    log(`  ${"operation".padEnd(10)} ${"protocol".padEnd(20)} ${"endpoint".padEnd(30)} ${"µs/req".padStart(8)} ×floor`)
+    log(
+      `  ${"operation".padEnd(10)} ${"protocol".padEnd(20)} ${"endpoint".padEnd(30)} ${"µs/req".padStart(8)} ×floor ${"min".padStart(6)}`
+    )
     for (const target of targets) {
       const cost = median(samples.get(target) ?? [])
+      const lowest = Math.min(...(samples.get(target) ?? []))
       const ratio = Number.isNaN(floorCost) ? "–" : (cost / floorCost).toFixed(2)
       log(
-        `  ${target.operation.padEnd(10)} ${target.protocol.padEnd(20)} ${target.endpoint.padEnd(30)} ${cost.toFixed(0).padStart(8)} ${ratio.padStart(6)}`
+        `  ${target.operation.padEnd(10)} ${target.protocol.padEnd(20)} ${target.endpoint.padEnd(30)} ${cost.toFixed(0).padStart(8)} ${ratio.padStart(6)} ${lowest.toFixed(0).padStart(6)}`
       )
     }
   } finally {
