@@ -33,9 +33,9 @@ import { defaultPostgresUrl } from "./bench-options.ts"
 import { floorApp } from "./floor/floor-app.ts"
 import { openFloorStore } from "./floor/open-floor-store.ts"
 import type { HttpRequest } from "./load-run.ts"
+import { type ListenerAnswer, type ListenerRequest, nodeListenerCaller } from "./node-listener.ts"
 import { createAdmin, prepareFixtures } from "./paybridge-fixtures.ts"
 import { prepareWorkingDatabase } from "./seed-cache.ts"
-import { type ListenerAnswer, type ListenerRequest, nodeListenerCaller } from "./node-listener.ts"
 import { buildTargets, type Target } from "./targets.ts"
 
 const { values } = parseArgs({
