@@ -133,6 +133,18 @@ describe("bindParameters", () => {
     })
   })
 
+  it("gives SQLite the statement's own text when only scalar and JSON values fill its placeholders", () => {
+    const sql = "select * from t where a = ? and b = ? and c = ? and d = ?"
+    const when = new Date("2026-01-02T03:04:05.678Z")
+    expect(bindParameters(sql, [7n, "x", when, { k: 1 }], rules("question"))).toEqual({
+      sql,
+      parameters: [7n, "x", when.getTime(), '{"k":1}']
+    })
+    expect(bindParameters("select * from t where a in (?)", [[1, 2]], rules("question")).sql).toBe(
+      "select * from t where a in (?, ?)"
+    )
+  })
+
   it("leaves a statement without values as it is and refuses one with fewer values than placeholders", () => {
     expect(bindParameters("select 1", [], rules("question"))).toEqual({ sql: "select 1", parameters: [] })
     expect(() => bindParameters("select ? + ?", [1], rules("dollar"))).toThrow(/placeholders/)

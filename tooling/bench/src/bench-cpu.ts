@@ -4,10 +4,14 @@
  * the seeded ledger (`seed-cache.ts`, the same seed as `pnpm bench:http`), builds the production app
  * (`openRuntime` + `createApp`, production logging into a file), logs every dialect in over a
  * loopback server (`paybridge-fixtures.ts`), then calls each target's requests (`targets.ts`)
- * through `app.request` one after another: a warm-up, then `--requests` measured calls whose
+ * through `@hono/node-server`'s request listener as the served app gets them (`node-listener.ts`:
+ * Node's request and response objects on an in-memory socket) one after another: a warm-up, then
+ * `--requests` measured calls whose
  * `process.cpuUsage()` (user + system) is divided by their number; `--rounds` rounds interleave the
- * targets and the median is shown. The floor's handler (`floor/floor-app.ts`) on the same database
- * is measured the same way. Socket I/O and HTTP parsing are not in these figures (no socket); on
+ * targets and the median is shown, with the lowest round beside it (other work on the machine only
+ * ever adds CPU time — caches, contention —, so on a shared machine the minimum is the steadier figure). The floor's handler (`floor/floor-app.ts`) on the same database
+ * is measured the same way. Socket I/O and HTTP parsing are not in these figures (no socket); the
+ * listener's work (lightweight Request, answer headers and body written out) is; on
  * SQLite the database's own work is (it runs in this process), on PostgreSQL it is not (the server's).
  *
  *   pnpm bench:cpu [--db sqlite,postgres] [--only REGEX] [--requests 2000] [--warmup 500] [--rounds 3]
@@ -29,6 +33,7 @@ import { defaultPostgresUrl } from "./bench-options.ts"
 import { floorApp } from "./floor/floor-app.ts"
 import { openFloorStore } from "./floor/open-floor-store.ts"
 import type { HttpRequest } from "./load-run.ts"
+import { type ListenerAnswer, type ListenerRequest, nodeListenerCaller } from "./node-listener.ts"
 import { createAdmin, prepareFixtures } from "./paybridge-fixtures.ts"
 import { prepareWorkingDatabase } from "./seed-cache.ts"
 import { buildTargets, type Target } from "./targets.ts"
@@ -67,18 +72,12 @@ const appLog = createWriteStream(join(logDir, "paybridge.log"))
 process.stdout.write = ((chunk: string | Uint8Array, ...rest: Array<unknown>) =>
   appLog.write(chunk, ...(rest as []))) as typeof process.stdout.write
 
-type Fetcher = {
-  request: (path: string, init?: RequestInit, env?: unknown) => Response | Promise<Response>
-}
+/** One request to the app as the served process gets it, and its answer. */
+type Caller = (request: ListenerRequest) => Promise<ListenerAnswer>
 
-/**
- * What `@hono/node-server` binds as the environment of a request (the peer's socket), so that the
- * app's client-address lookup takes its served path, not the failure path `app.request` would give.
- */
-const nodeBindings = { incoming: { socket: { remoteAddress: "127.0.0.1", remotePort: 40_000, remoteFamily: "IPv4" } } }
-
-const toInit = (request: HttpRequest): RequestInit => ({
+const toListenerRequest = (request: HttpRequest): ListenerRequest => ({
   method: request.method,
+  path: request.path,
   headers: {
     ...(request.body === undefined ? {} : { "content-type": "application/json" }),
     ...request.headers
@@ -87,13 +86,11 @@ const toInit = (request: HttpRequest): RequestInit => ({
 })
 
 /** Runs `count` requests of `target` one after another; the CPU microseconds per request. */
-const cpuPerRequest = async (app: Fetcher, target: Target, offset: number, count: number) => {
+const cpuPerRequest = async (call: Caller, target: Target, offset: number, count: number) => {
   const start = process.cpuUsage()
   for (let n = offset; n < offset + count; n++) {
-    const request = target.request(n)
-    const response = await app.request(`http://paybridge.bench${request.path}`, toInit(request), nodeBindings)
-    const body = await response.text()
-    const problem = target.check(response.status, body)
+    const { status, body } = await call(toListenerRequest(target.request(n)))
+    const problem = target.check(status, body)
     if (problem !== null) throw new Error(`${target.protocol} ${target.endpoint}: ${problem} ${body.slice(0, 300)}`)
   }
   const used = process.cpuUsage(start)
@@ -140,7 +137,9 @@ const runDatabase = async (database: DatabaseKind) => {
     const targets = buildTargets(fixtures, () => "http://paybridge.bench").filter((target) =>
       only.test(`${target.operation} ${target.protocol} ${target.endpoint}`)
     )
-    const appOf = (target: Target): Fetcher => (target.server === "floor" ? floor : app)
+    const callApp = nodeListenerCaller(app.fetch)
+    const callFloor = nodeListenerCaller(floor.fetch)
+    const appOf = (target: Target): Caller => (target.server === "floor" ? callFloor : callApp)
     for (const target of targets) await cpuPerRequest(appOf(target), target, 0, warmup)
     const samples = new Map<Target, Array<number>>(targets.map((target) => [target, []]))
     // `--profile`: a V8 CPU profile of the measured rounds only (not seeding, fixtures or warm-up).
@@ -165,12 +164,15 @@ const runDatabase = async (database: DatabaseKind) => {
     const floorTarget = targets.find((target) => target.server === "floor")
     const floorCost = floorTarget === undefined ? Number.NaN : median(samples.get(floorTarget) ?? [])
     log(`  ${requests} requests × ${rounds} rounds per target after ${warmup} warm-up (median µs CPU per request)`)
-    log(`  ${"operation".padEnd(10)} ${"protocol".padEnd(20)} ${"endpoint".padEnd(30)} ${"µs/req".padStart(8)} ×floor`)
+    log(
+      `  ${"operation".padEnd(10)} ${"protocol".padEnd(20)} ${"endpoint".padEnd(30)} ${"µs/req".padStart(8)} ×floor ${"min".padStart(6)}`
+    )
     for (const target of targets) {
       const cost = median(samples.get(target) ?? [])
+      const lowest = Math.min(...(samples.get(target) ?? []))
       const ratio = Number.isNaN(floorCost) ? "–" : (cost / floorCost).toFixed(2)
       log(
-        `  ${target.operation.padEnd(10)} ${target.protocol.padEnd(20)} ${target.endpoint.padEnd(30)} ${cost.toFixed(0).padStart(8)} ${ratio.padStart(6)}`
+        `  ${target.operation.padEnd(10)} ${target.protocol.padEnd(20)} ${target.endpoint.padEnd(30)} ${cost.toFixed(0).padStart(8)} ${ratio.padStart(6)} ${lowest.toFixed(0).padStart(6)}`
       )
     }
   } finally {

@@ -7,7 +7,11 @@
  * better-sqlite3, `$1…$n` for `pg`) with the values converted the way the platform would have
  * written them (dates, booleans, bigints, JSON). Only what MikroORM itself inlines stays in the
  * text: identifiers (`??`) and the SQL of nested raw fragments, whose own values are bound too;
- * arrays expand to one placeholder per element, as the formatter expands them to a list.
+ * arrays expand to one placeholder per element, as the formatter expands them to a list. When
+ * nothing in the text changes (better-sqlite3's `?` for scalar and JSON values) the statement keeps
+ * the very string it was given: the SQLite driver finds its prepared statement by text, and a string
+ * it has seen before has its hash already, where a rebuilt copy of a long statement is hashed and
+ * compared character by character on every call (issue 14).
  */
 import { isRaw, JsonProperty, type RawQueryFragment, Utils } from "@mikro-orm/core"
 
@@ -34,10 +38,13 @@ const isJsonValue = (value: unknown): boolean =>
 /** The SQL of `sql` with its `?` values bound as parameters (see the module comment). */
 export const bindParameters = (sql: string, params: ReadonlyArray<unknown>, rules: BindingRules): BoundStatement => {
   const parameters: Array<unknown> = []
+  /** Whether the text differs from what it was given (a placeholder spelt otherwise, a list, a fragment, an identifier). */
+  let rewritten = rules.style !== "question"
   const placeholder = (): string => (rules.style === "question" ? "?" : `$${parameters.length}`)
 
   const value = (item: unknown): string => {
     if (isRaw(item)) {
+      rewritten = true
       const fragment = item as RawQueryFragment
       return render(fragment.sql, fragment.params)
     }
@@ -45,7 +52,10 @@ export const bindParameters = (sql: string, params: ReadonlyArray<unknown>, rule
       parameters.push(JSON.stringify(item))
       return placeholder()
     }
-    if (Array.isArray(item)) return item.map(value).join(", ")
+    if (Array.isArray(item)) {
+      rewritten = true
+      return item.map(value).join(", ")
+    }
     parameters.push(rules.toDriverValue(item))
     return placeholder()
   }
@@ -58,9 +68,11 @@ export const bindParameters = (sql: string, params: ReadonlyArray<unknown>, rule
       if (at > 0 && text[at - 1] === "\\") {
         // `\?` is a literal question mark (e.g. PostgreSQL's jsonb `?` operator).
         if (rules.style === "question") throw new Error("a literal `?` cannot be sent to SQLite with bound parameters")
+        rewritten = true
         out += `${text.slice(from, at - 1)}?`
         from = at + 1
       } else if (text[at + 1] === "?") {
+        rewritten = true
         out += text.slice(from, at) + rules.quoteIdentifier(String(values[next++]))
         from = at + 2
       } else {
@@ -72,8 +84,9 @@ export const bindParameters = (sql: string, params: ReadonlyArray<unknown>, rule
     return out + text.slice(from)
   }
 
-  const text = params.length === 0 ? sql : render(sql, params)
-  return { sql: text, parameters }
+  if (params.length === 0) return { sql, parameters }
+  const text = render(sql, params)
+  return { sql: rewritten ? text : sql, parameters }
 }
 
 /** better-sqlite3: dates as epoch milliseconds (as MikroORM's SQLite platform writes them), booleans as 1/0. */

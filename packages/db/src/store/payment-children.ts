@@ -142,18 +142,46 @@ const readBranches = async (em: SqlEntityManager, specs: ReadonlyArray<BranchSpe
   return splitBranches(em, branches, rows)
 }
 
+/** Each branch's column aliases in a united row (`b<branch>_<column>`), made once per branch and position. */
+const aliases = new WeakMap<Branch, Map<number, ReadonlyArray<string>>>()
+const aliasesOf = (branch: Branch, index: number): ReadonlyArray<string> => {
+  const perIndex = aliases.get(branch) ?? new Map<number, ReadonlyArray<string>>()
+  aliases.set(branch, perIndex)
+  const found = perIndex.get(index)
+  if (found !== undefined) return found
+  const made = branch.columns.map((column) => `b${index}_${column}`)
+  perIndex.set(index, made)
+  return made
+}
+
+/**
+ * Branch `index`'s rows among united `rows`, as `branch`'s columns converted by `toRow`. One pass,
+ * no string built per column and row (this runs for every payment a get or a page reads).
+ */
+export const rowsOfBranch = (
+  rows: ReadonlyArray<Record<string, unknown>>,
+  index: number,
+  branch: Branch,
+  toRow: LeanMapper
+): Array<object> => {
+  const columns = branch.columns
+  const names = aliasesOf(branch, index)
+  const found: Array<object> = []
+  for (const row of rows) {
+    if (Number(row.branch) !== index) continue
+    const data: Record<string, unknown> = {}
+    for (let at = 0; at < columns.length; at++) data[columns[at] as string] = row[names[at] as string]
+    found.push(toRow(data))
+  }
+  return found
+}
+
 /** Splits united rows back into branch `i`'s rows, converted by the ORM's column types (no entity hydrated). */
 const splitBranches =
   (em: SqlEntityManager, branches: ReadonlyArray<Branch>, rows: ReadonlyArray<Record<string, unknown>>) =>
   (branch: number): Array<object> => {
     const spec = branches[branch]
-    if (spec === undefined) return []
-    const toRow = leanMapperOf(em, spec.entity)
-    return rows.flatMap((row) => {
-      if (Number(row.branch) !== branch) return []
-      const data = Object.fromEntries(spec.columns.map((column: string) => [column, row[`b${branch}_${column}`]]))
-      return [toRow(data)]
-    })
+    return spec === undefined ? [] : rowsOfBranch(rows, branch, spec, leanMapperOf(em, spec.entity))
   }
 
 export const childrenOf = (of: (branch: number) => Array<object>): PaymentChildren => ({

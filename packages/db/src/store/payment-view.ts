@@ -24,7 +24,7 @@ import { customerFromRow } from "../mappers/customer.mapper.ts"
 import { dialectRecordFromRow } from "../mappers/dialect-record.mapper.ts"
 import { ledgerEventFromRow } from "../mappers/ledger-event.mapper.ts"
 import { paymentFromRow } from "../mappers/payment.mapper.ts"
-import { type Branch, branchOf, childrenOf, leanMapperOf } from "./payment-children.ts"
+import { type Branch, branchOf, childrenOf, leanMapperOf, rowsOfBranch } from "./payment-children.ts"
 
 /** The tables of the view, in branch order (children first, as `childrenOf` expects). */
 const tables = [
@@ -167,13 +167,7 @@ export const readPaymentView = async (
   const rows = (await em.execute(sql, params)) as ReadonlyArray<Record<string, unknown>>
   const of = (branch: number): Array<object> => {
     const spec = branches[branch]
-    if (spec === undefined) return []
-    const toRow = leanMapperOf(em, spec.entity)
-    return rows.flatMap((row) =>
-      Number(row.branch) !== branch
-        ? []
-        : [toRow(Object.fromEntries(spec.columns.map((column) => [column, row[`b${branch}_${column}`]])))]
-    )
+    return spec === undefined ? [] : rowsOfBranch(rows, branch, spec, leanMapperOf(em, spec.entity))
   }
   const payment = of(paymentBranch)[0]
   if (payment === undefined) return null
