@@ -174,6 +174,12 @@ export interface ReversalRecord extends RecordBase {
   readonly effectiveDate: string | null
   readonly reason: string | null
   readonly movementAttributes?: MovementAttributes
+  /**
+   * What only the vendor's dialect shows of the reversal (LogiSense's `reversePaymentName`: the
+   * payment's name at the vendor, which the migrated payment's ledger number need not match), merged
+   * into that dialect's record of this kind keyed by the ledger reversal id.
+   */
+  readonly dialectAttributes?: { readonly kind: string; readonly data: Readonly<Record<string, unknown>> }
 }
 
 /** A reversal undone (the payment's money stands again): Elevate's `payment <id> reinstated` movement. */
