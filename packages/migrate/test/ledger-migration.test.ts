@@ -46,7 +46,7 @@ beforeAll(async () => {
   server = await startSourceServer()
   await seedTenant(server.client, {
     seed: 5,
-    currencies: ["EUR", "JPY", "USD", "GBP"],
+    currencies: ["EUR", "JPY", "USD", "GBP", "BHD"],
     paymentsPerCustomer: scenarios.length + 2
   })
   truth = await readLedgerTruth(server.client)
