@@ -146,6 +146,13 @@ export interface PaymentRecord extends RecordBase {
     readonly key: string
     readonly data: Readonly<Record<string, unknown>>
   }>
+  /**
+   * Where the vendor's row shows every reversal of the payment that stands (Billing Platform (UK): a
+   * whole reversal `N/reversal` by `paymentReversedDate`, a partial one by its `N-R` row): the source
+   * id of each reversal the payment can show → whether it stands now. A reversal booked from one that
+   * no longer stands was undone (reinstated) at the source: the booking reinstates it in the ledger.
+   */
+  readonly reversalsShown?: Readonly<Record<string, boolean>>
 }
 
 /**
