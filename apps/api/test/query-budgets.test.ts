@@ -46,6 +46,8 @@ const reversedCustomer = { id: 0 }
  * reversed and reinstated, one collected, one whose collection was cancelled, one partly refunded.
  */
 const activityCustomer = { id: 0, firstPayment: 0 }
+/** A customer whose last payment is wholly reversed: a list after it reads no payment that brings the customer along. */
+const reversedLastCustomer = { id: 0, lastPayment: 0 }
 /** Customers that payments are created for. */
 const others: Array<{ id: number; number: string }> = []
 /** A customer with an invoice open for far more than the creates that name it pay. */
@@ -166,6 +168,18 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
   await trpc("payments.reverse", { paymentId: activity[4], reason: "budget" })
   await trpc("payments.reinstate", { paymentId: activity[4] })
   await trpc("payments.refund", { paymentId: activity[5], amount: "5.00" })
+  reversedLastCustomer.id = (
+    (await trpc("customers.create", { name: "Reversed last", number: "7001", currency: "EUR" })) as { id: number }
+  ).id
+  for (let i = 0; i < 2; i++) {
+    const payment = (await trpc("payments.create", {
+      customerId: reversedLastCustomer.id,
+      amount: `${40 + i}.00`,
+      reference: `reversed last ${i}`
+    })) as { payment: { id: number } }
+    reversedLastCustomer.lastPayment = payment.payment.id
+  }
+  await trpc("payments.reverse", { paymentId: reversedLastCustomer.lastPayment, reason: "budget" })
   // More providers than one page of the provider list measured below (a page of one).
   for (let i = 0; i < 3; i++) {
     await trpc("billingEntities.create", { name: `Provider ${i}`, flow: "invoice", defaultCurrency: "EUR" })
@@ -680,6 +694,14 @@ const lists: ReadonlyArray<readonly [string, Request]> = [
   ],
   ["Billing Platform (UK) GET customers/ID/payments/?idAfter=last", bpukList(() => `?idAfter=${samplePayment.id}`)],
   [
+    "Billing Platform (UK) customer list with idAfter naming the customer's wholly reversed last payment",
+    () => ({
+      method: "GET",
+      path: `/backend/api/v1/customers/${reversedLastCustomer.id}/payments/?idAfter=${reversedLastCustomer.lastPayment}`,
+      headers: bearer(sessions.apiKey)
+    })
+  ],
+  [
     "Billing Platform (UK) GET customers/ID/payments/ (createdSince)",
     bpukList(() => `?createdSince=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`)
   ]
@@ -790,6 +812,14 @@ const budgets: Record<string, Budget> = {
   "Billing Platform (UK) GET customers/ID/payments/ (createdSince)": unpagedList,
   "Billing Platform (UK) GET customers/ID/payments/?idAfter": { ...unpagedList, returnsAtLeast: pageSize },
   "Billing Platform (UK) GET customers/ID/payments/?idAfter=last": { ...unpagedList, returnsAtLeast: 0 },
+  // No payment after the bound shows a row (the last one is wholly reversed): the list reads the bound payment
+  // whatever the reversal filter, and its customer confirms the path's, so the customer is not read on its own.
+  "Billing Platform (UK) customer list with idAfter naming the customer's wholly reversed last payment": {
+    statements: 3,
+    rowsBeyondReturned: 3,
+    returnsAtLeast: 0,
+    open: "the idAfter payment's read returns its reversal as a row of its own: 3 rows beyond the 0 returned"
+  },
   // No paging in the vendor list (every payment of the accounts receivable): rows read are held to the rows returned.
   "CRM.COM GET payments/list": { statements: 3, rowsBeyondReturned: 2 },
   "CRM.COM GET payments/list (type and method filters)": issueList,

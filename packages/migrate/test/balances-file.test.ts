@@ -151,6 +151,24 @@ describe("--balances on the command line", () => {
     expect(parseCommandLine(base, environment)).toMatchObject({ kind: "import", balances: null })
   })
 
+  test("--balance-sign says how the file is signed; a wrong value or no file is a command-line error", () => {
+    expect(
+      parseCommandLine([...base, "--balances", "good.csv", "--balance-sign", "credit-positive"], environment)
+    ).toMatchObject({
+      kind: "import",
+      balances: { path: "good.csv", sign: "credit-positive" }
+    })
+    expect(parseCommandLine([...base, "--balances", "good.csv"], environment)).toMatchObject({
+      balances: { sign: null }
+    })
+    const wrong = parseCommandLine([...base, "--balances", "good.csv", "--balance-sign", "negative"], environment)
+    expect(wrong.kind === "error" ? wrong.message : "").toContain(
+      "--balance-sign must be owed-positive or credit-positive, not negative"
+    )
+    const alone = parseCommandLine([...base, "--balance-sign", "owed-positive"], environment)
+    expect(alone.kind === "error" ? alone.message : "").toContain("give --balances")
+  })
+
   test("a bad or missing file, or --balances with --out or shadow, is a command-line error", () => {
     const bad = parseCommandLine([...base, "--balances", "bad.json"], environment)
     expect(bad.kind === "error" ? bad.message : "").toContain("bad.json: entry 1: balance: a JSON number (10.5)")

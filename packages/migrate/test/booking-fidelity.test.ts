@@ -89,7 +89,7 @@ describe("Billing Platform (UK): collections replayed", () => {
   const bpRow = (id: string, status: ReadonlyArray<string>) =>
     row({ id, paymentAmount: "10.00", paymentDate: "2026-03-01", paymentMethod: "Direct Debit", status })
 
-  test("each collection status the vendor shows is the ledger's latest collection, the payment in the matching state", async () => {
+  test("each collection status the vendor shows is the ledger's latest collection, the payment in the matching state and day", async () => {
     const records = [
       billingPlatformUkCustomerRecord("41", "GBP"),
       billingPlatformUkPaymentRecord(bpRow("4101", ["Collected"]), "41", "GBP"),
@@ -114,6 +114,8 @@ describe("Billing Platform (UK): collections replayed", () => {
       const detail = await bookedPayment("billing-platform-uk", id)
       expect([id, detail.payment.state, latestCollection(detail)?.state]).toEqual([id, state, collection])
     }
+    // Posted by its replayed collection on the vendor's day, not on migration day.
+    expect((await bookedPayment("billing-platform-uk", "4101")).payment.postedOn).toBe("2026-03-01")
 
     // Collected at the vendor since the last run: the pending collection is marked collected, not requested again.
     await book("billing-platform-uk", "Billing Platform (UK)", [
@@ -122,6 +124,7 @@ describe("Billing Platform (UK): collections replayed", () => {
     const collected = await bookedPayment("billing-platform-uk", "4104")
     expect(collected.payment.state).toBe("posted")
     expect(collected.collections.map((entry) => entry.state)).toEqual(["collected"])
+    expect(collected.payment.postedOn).toBe("2026-03-01")
   })
 })
 

@@ -21,6 +21,7 @@ import { reconcile, reconciliationMarkdown } from "../src/booking/reconciliation
 import type { RunSummary } from "../src/checkpoint/checkpoint.ts"
 import type { VendorId } from "../src/sources/source-model.ts"
 import type { Credentials } from "../src/sources/vendor-auth.ts"
+import { vendors } from "../src/sources/vendors.ts"
 import {
   type BalanceParts,
   balanceNotShown,
@@ -389,6 +390,18 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
     expect(stale.differences).toEqual([
       expect.objectContaining({ field: "balance", customerSourceId: withFile.balances[0]?.customerSourceId })
     ])
+
+    // The same balances exported with the other sign and `--balance-sign` saying so: the rows' text changed, the
+    // values did not — no customer's balance moves and the reconciliation still matches.
+    const otherSign = vendors[vendor].balanceSign === "credit-positive" ? "owed-positive" : "credit-positive"
+    const flipped = await run(balancesFileOf(vendor, truth.customers, (customer) => moved(customer.id), otherSign))
+    expect(flipped.summary.status).toBe("completed")
+    expect(flipped.summary.counts.balance?.new ?? 0).toBe(0)
+    expect(differencesFrom(await inB(), moved)).toEqual([])
+    const flippedReport = await ledger.run(
+      reconcile(vendor, flipped.summary.id, flipped.sink.refusals(), flipped.balances)
+    )
+    expect(flippedReport.differences).toEqual([])
   }, 300_000)
 
   test("a difference planted in B is listed by the reconciliation", async () => {
@@ -618,7 +631,7 @@ describe("pnpm migrate --balances (the CLI)", () => {
       child.once("exit", (code) => resolve({ code, output }))
     })
 
-  test("books the file's balances (logging the step), refuses an unknown customer by its line, and a dry run says what it would book", async () => {
+  test("books the file's balances (logging the step), refuses an unknown customer by its line (a dry run already), and a dry run says what it would book", async () => {
     await writeFile(join(dir, "cli-balances.csv"), balancesCsvOf("silver", truth.customers))
     await writeFile(join(dir, "cli-unknown.csv"), `customer,currency,balance\n999999,EUR,1.00\n`)
     const database = ["--database-url", `sqlite:${join(dir, "cli.sqlite")}`, "--report", join(dir, "cli-report")]
@@ -628,6 +641,17 @@ describe("pnpm migrate --balances (the CLI)", () => {
     expect(dry.output).toContain(
       `balances step (cli-balances.csv): ${truth.customers.length} customer(s) listed, would bring forward ${truth.customers.length} new or changed balance(s)`
     )
+
+    // A dry run finds the unknown customer before anything is booked, with the same message.
+    const dryUnknown = await migrate(
+      "--dry-run",
+      "--checkpoint",
+      join(dir, "cli-dry-unknown.json"),
+      "--balances",
+      "cli-unknown.csv"
+    )
+    expect(dryUnknown.code, dryUnknown.output).toBe(2)
+    expect(dryUnknown.output).toContain("line 2: customer: 999999 is not a customer read from Silver (Presslabs)")
 
     const unknown = await migrate(...database, "--balances", "cli-unknown.csv")
     expect(unknown.code, unknown.output).toBe(2)

@@ -350,7 +350,7 @@ const listAnnex = {
  * thousand rows, and the refunds with their details record in another. A customer's list also
  * brings the payments' customer along: `confirmed` says whether a payment read (shown or not)
  * belongs to a customer `names` accepts (the one the path names), so the caller reads the customer
- * only when none did.
+ * only when none did (the payment `idAfter` names is read for that too, whatever the reversal filters).
  */
 export const listRows = (
   query: BpukListQuery,
@@ -369,9 +369,14 @@ export const listRows = (
       after == null ? query.createdSince : new Date(Math.max(Math.max(after.at, 0), query.createdSince?.getTime() ?? 0))
     // Partial reversals split a payment in a valid and a reversed row: the ledger is asked for the
     // payments that can show a row the query wants (`reversalFilterOf`), each row matched on what it shows.
+    // A customer's list reads the payment `idAfter` names (its first row, dropped below) whatever the reversal
+    // filter: when it is the customer's and nothing after it is listed (its last payment, wholly reversed), it still
+    // brings the customer along to confirm the path's, so the customer is not read on its own.
+    const boundPayment = customerId !== undefined && after != null && after.rank !== 2 ? after.id : undefined
     const base = {
       ...toPaymentQuery(query, customerId),
-      ...(createdSince === undefined ? {} : { createdSince })
+      ...(createdSince === undefined ? {} : { createdSince }),
+      ...(boundPayment === undefined ? {} : { reversalExcept: boundPayment as PaymentId })
     }
     const given = (Object.keys(eventFilters) as Array<EventFilter>).flatMap((filter) => {
       const since = query[filter]

@@ -138,6 +138,11 @@ export interface PaymentQuery extends Paging {
    * the amount still stands); `any`: no filter.
    */
   readonly reversal?: "any" | "none" | "some" | "standing" | undefined
+  /**
+   * This payment is listed whatever `reversal` says, when the other filters take it: a list after a
+   * payment (a dialect's `idAfter`) reads its bound even when wholly reversed, with what it brings along.
+   */
+  readonly reversalExcept?: PaymentId | undefined
   readonly reversalDateFrom?: BusinessDate | undefined
   readonly reversalDateTo?: BusinessDate | undefined
   /** Payments with an event of one of these types at or after `since` (from the event log). */

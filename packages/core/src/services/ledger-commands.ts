@@ -279,6 +279,8 @@ export const PaymentQueryInput = Schema.Struct({
   paymentDateFrom: optional(BusinessDate),
   paymentDateTo: optional(BusinessDate),
   reversal: optional(Schema.Literals(["any", "none", "some", "standing"])),
+  /** Listed whatever `reversal` says (see `PaymentQuery.reversalExcept`). */
+  reversalExcept: optional(PaymentId),
   reversalDateFrom: optional(BusinessDate),
   reversalDateTo: optional(BusinessDate),
   eventSince: optional(Schema.Struct({ types: Schema.Array(LedgerEventType), since: Timestamp })),
@@ -395,7 +397,14 @@ export type RequestCollectionInput = typeof RequestCollectionInput.Type
 export const CollectionOutcomeInput = Schema.Struct({
   paymentId: PaymentId,
   gatewayReference: optional(Schema.NullOr(Text(200))),
-  reason: optional(Schema.NullOr(Text(500)))
+  reason: optional(Schema.NullOr(Text(500))),
+  /**
+   * A collected payment's day on the books (`markCollected`: the bank statement's day, a migrated
+   * vendor's posting day); defaults to the UTC day of `collectedAt`, else today.
+   */
+  collectedOn: optional(BusinessDate),
+  /** The instant the money was collected, when the client states one (`markCollected`); defaults to now. */
+  collectedAt: optional(Schema.Date)
 })
 export type CollectionOutcomeInput = typeof CollectionOutcomeInput.Type
 

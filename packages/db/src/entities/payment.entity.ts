@@ -67,6 +67,9 @@ export const PaymentEntity = defineEntity({
     { properties: ["state", "createdAt", "id"] },
     { properties: ["customerId", "state", "createdAt", "id"] },
     { properties: ["customerId", "state", "id"] },
+    // A customer-row list page in its default order (store/customer-row-seek.ts): a customer's payments without
+    // an external reference in id order, and those with one.
+    { properties: ["customerId", "externalSystem", "id"] },
     // Payments with something reversed (few): LogiSense lists read their reversal rows.
     { properties: ["reversedAmount"] }
   ],

@@ -7,7 +7,9 @@
  * proforma and invoice it is allocated to while anything is allocated) — with the customer's open
  * documents (`union all`); a payment made through the dialect without a record has the defaults. The filters, the order (a missing value first ascending, last
  * descending), the page (`row_number()` window; the last page found from the window count) and the
- * count of every match (`count(*) over ()`) are SQL: only the page's rows are read.
+ * count of every match (`count(*) over ()`) are SQL: only the page's rows are returned, but every match is
+ * built and numbered. The list's default order without filters (Silver's plain list) is read up to the page
+ * from indexes instead (`customer-row-seek.ts`), from the selects and row reading shared here.
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
@@ -37,7 +39,7 @@ const sortColumns: Readonly<Record<Exclude<CustomerRowSortField, "status">, stri
 }
 
 /** A statement being written: SQL text with `?` placeholders and their values in order. */
-class Statement {
+export class Statement {
   readonly params: Array<unknown> = []
   /** The placeholders of `values`, which are bound in order. */
   bind(...values: ReadonlyArray<unknown>): string {
@@ -53,20 +55,23 @@ class Statement {
 const asBoolean = (value: unknown) => value === true || Number(value) === 1
 const asNumberOrNull = (value: unknown) => (value === null || value === undefined ? null : Number(value))
 
-/** Reads one page of a customer's rows (see the module comment). */
-export const readCustomerRows = async (
-  em: SqlEntityManager,
+/**
+ * The customer's payments as rows (the first part of the list's union); `narrowed` reads only some
+ * of them as `p` (the seek's candidates): the table expression and a condition, neither binding values.
+ */
+export const paymentsSelect = (
+  s: Statement,
   isPostgres: boolean,
-  query: CustomerRowQuery
-): Promise<CustomerRowPage> => {
-  const s = new Statement()
+  query: CustomerRowQuery,
+  narrowed: { readonly from: string; readonly where: string } = { from: "payments p", where: "" }
+): string => {
   const bigintType = isPostgres ? "bigint" : "integer"
   const numericVendorId = isPostgres
     ? "p.external_id ~ '^[0-9]{1,15}$'"
     : "length(p.external_id) between 1 and 15 and p.external_id not glob '*[^0-9]*'"
   const firstDocument = (kind: "proforma" | "invoice") =>
     `(select a.document_id from allocations a join documents ad on ad.id = a.document_id where a.payment_id = p.id and ad.kind = '${kind}' order by a.id limit 1)`
-  const payments = `select 0 as source_rank, p.id as ledger_id,
+  return `select 0 as source_rank, p.id as ledger_id,
       case when p.external_system = ${s.bind(query.dialect)} and ${numericVendorId} then cast(p.external_id as ${bigintType}) else p.id end as shown_id,
       p.billing_entity_id,
       case when p.state = 'posted' and p.reversed_amount < p.amount then p.amount - p.reversed_amount else p.amount end as amount,
@@ -74,9 +79,14 @@ export const readCustomerRows = async (
       case when p.state = 'posted' and p.reversed_amount >= p.amount then 'reversed' else p.state end as status,
       case when r.id is null and p.allocated_amount > 0 and p.origin <> ${s.bind(query.ownOrigin)} then ${firstDocument("proforma")} else r.list_proforma_id end as proforma_id,
       case when r.id is null and p.allocated_amount > 0 and p.origin <> ${s.bind(query.ownOrigin)} then ${firstDocument("invoice")} else r.list_invoice_id end as invoice_id
-    from payments p
+    from ${narrowed.from}
     left join dialect_records r on r.dialect = ${s.bind(query.dialect)} and r.kind = ${s.bind(query.attributeKind)} and r.key = cast(p.id as varchar(20))
-    where p.customer_id = ${s.bind(query.customerId)}${query.documentShownId === undefined ? "" : " and 1 = 0"}`
+    where p.customer_id = ${s.bind(query.customerId)}${query.documentShownId === undefined ? "" : " and 1 = 0"}${narrowed.where}`
+}
+
+/** The customer's open documents as rows (the second part of the list's union; its columns unnamed). */
+export const documentsSelect = (s: Statement, isPostgres: boolean, query: CustomerRowQuery): string => {
+  const bigintType = isPostgres ? "bigint" : "integer"
   // A document migrated from the dialect shows the number of its external ref `<kind>:<number>`.
   const vendorNumber = isPostgres
     ? "substring(d.external_id from length(d.kind) + 2)"
@@ -86,7 +96,7 @@ export const readCustomerRows = async (
     : `substr(d.external_id, 1, length(d.kind) + 1) = d.kind || ':' and length(${vendorNumber}) between 1 and 15 and ${vendorNumber} not glob '*[^0-9]*'`
   const documentShownId = () =>
     `case when d.external_system = ${s.bind(query.dialect)} and ${isVendorNumber} then cast(${vendorNumber} as ${bigintType}) else d.id end`
-  const documents = `select 1, d.id, ${s.integer(query.documents.idOffset, bigintType)} + ${documentShownId()},
+  return `select 1, d.id, ${s.integer(query.documents.idOffset, bigintType)} + ${documentShownId()},
       d.billing_entity_id, d.outstanding, d.currency, d.due_date, true, 'open-document',
       case when d.kind = 'proforma' then d.id else d.related_document_id end,
       case when d.kind = 'invoice' then d.id end
@@ -98,6 +108,51 @@ export const readCustomerRows = async (
           and cp.customer_id = d.customer_id and cp.state in ('draft', 'pending'))
       and not (d.kind = 'proforma' and exists (select 1 from documents i
         where i.customer_id = d.customer_id and i.kind = 'invoice' and i.state <> 'cancelled' and i.related_document_id = d.id))`
+}
+
+/** A row as the database returns it (both statements name the same columns). */
+export const toCustomerRow = (row: Record<string, unknown>): CustomerRow => ({
+  source: Number(row.source_rank) === 0 ? "payment" : "document",
+  ledgerId: Number(row.ledger_id),
+  shownId: Number(row.shown_id),
+  billingEntityId: trustedIdOrNull(asNumberOrNull(row.billing_entity_id)),
+  amount: BigInt(String(row.amount)),
+  currency: String(row.currency) as CurrencyCode,
+  listDate: row.list_date === null || row.list_date === undefined ? null : (String(row.list_date) as BusinessDate),
+  listFlag: asBoolean(row.list_flag),
+  status: String(row.status) as CustomerRowStatus,
+  proformaId: trustedIdOrNull(asNumberOrNull(row.proforma_id)),
+  invoiceId: trustedIdOrNull(asNumberOrNull(row.invoice_id))
+})
+
+/** The columns a page returns, as the database names them (the list date as `YYYY-MM-DD` text). */
+export const pageColumns = (isPostgres: boolean): string =>
+  `source_rank, ledger_id, shown_id, billing_entity_id, amount, currency, ${isPostgres ? "to_char(list_date, 'YYYY-MM-DD')" : "list_date"} as list_date, list_flag,
+      status, proforma_id, invoice_id`
+
+/** The list's order: the query's, a missing value first ascending and last descending, then shown id, source, ledger id. */
+export const orderTerms = (s: Statement, isPostgres: boolean, query: CustomerRowQuery): ReadonlyArray<string> => {
+  const bigintType = isPostgres ? "bigint" : "integer"
+  const order = query.sort.map(({ field, direction }) => {
+    const column =
+      field === "status"
+        ? `case status ${customerRowStatuses.map((status) => `when '${status}' then ${s.integer(query.statusRank[status], bigintType)}`).join(" ")} end`
+        : sortColumns[field]
+    return `${column} ${direction} ${direction === "asc" ? "nulls first" : "nulls last"}`
+  })
+  return [...order, "shown_id asc", "source_rank asc", "ledger_id asc"]
+}
+
+/** Reads one page of a customer's rows (see the module comment). */
+export const readCustomerRows = async (
+  em: SqlEntityManager,
+  isPostgres: boolean,
+  query: CustomerRowQuery
+): Promise<CustomerRowPage> => {
+  const s = new Statement()
+  const bigintType = isPostgres ? "bigint" : "integer"
+  const payments = paymentsSelect(s, isPostgres, query)
+  const documents = documentsSelect(s, isPostgres, query)
 
   const filters: Array<string> = []
   if (query.statuses !== undefined) {
@@ -121,46 +176,23 @@ export const readCustomerRows = async (
   if (query.amountMax !== undefined) filters.push(`listed.amount <= ${s.bind(query.amountMax)}`)
   if (query.currency !== undefined) filters.push(`listed.currency = ${s.bind(query.currency)}`)
 
-  const order = query.sort.map(({ field, direction }) => {
-    const column =
-      field === "status"
-        ? `case status ${customerRowStatuses.map((status) => `when '${status}' then ${s.integer(query.statusRank[status], bigintType)}`).join(" ")} end`
-        : sortColumns[field]
-    return `${column} ${direction} ${direction === "asc" ? "nulls first" : "nulls last"}`
-  })
-  order.push("shown_id asc", "source_rank asc", "ledger_id asc")
+  const order = orderTerms(s, isPostgres, query)
 
   // The first row position before the page (bound afresh where it is used: parameters bind in order).
   const start = () =>
     query.page === "last"
       ? `((row_total - 1) / ${s.integer(query.limit, bigintType)}) * ${s.integer(query.limit, bigintType)}`
       : s.integer((query.page - 1) * query.limit, bigintType)
-  const listDate = isPostgres ? "to_char(list_date, 'YYYY-MM-DD')" : "list_date"
   const sql = `with listed as (${payments} union all ${documents}),
     matched as (select listed.* from listed left join billing_entities be on be.id = listed.billing_entity_id
       ${filters.length === 0 ? "" : `where ${filters.join(" and ")}`}),
     numbered as (select matched.*, row_number() over (order by ${order.join(", ")}) as row_position,
       count(*) over () as row_total from matched)
-    select source_rank, ledger_id, shown_id, billing_entity_id, amount, currency, ${listDate} as list_date, list_flag,
-      status, proforma_id, invoice_id, row_position, row_total
+    select ${pageColumns(isPostgres)}, row_position, row_total
     from numbered where row_position > ${start()} and row_position <= ${start()} + ${s.integer(query.limit, bigintType)}
     order by row_position`
   const found = (await em.execute(sql, s.params)) as ReadonlyArray<Record<string, unknown>>
-  const rows = found.map(
-    (row): CustomerRow => ({
-      source: Number(row.source_rank) === 0 ? "payment" : "document",
-      ledgerId: Number(row.ledger_id),
-      shownId: Number(row.shown_id),
-      billingEntityId: trustedIdOrNull(asNumberOrNull(row.billing_entity_id)),
-      amount: BigInt(String(row.amount)),
-      currency: String(row.currency) as CurrencyCode,
-      listDate: row.list_date === null || row.list_date === undefined ? null : (String(row.list_date) as BusinessDate),
-      listFlag: asBoolean(row.list_flag),
-      status: String(row.status) as CustomerRowStatus,
-      proformaId: trustedIdOrNull(asNumberOrNull(row.proforma_id)),
-      invoiceId: trustedIdOrNull(asNumberOrNull(row.invoice_id))
-    })
-  )
+  const rows = found.map(toCustomerRow)
   const first = found[0]
   const total = first === undefined ? 0 : Number(first.row_total)
   const position = first === undefined ? 0 : Number(first.row_position)

@@ -4,7 +4,8 @@
  * `id`: ascending, for incremental sync; event filters through the event log) or, with a `sort`,
  * an `offset` or `withTotal`, the offset-paged list (`payment-offset-page.ts`; with reversal rows
  * when asked), everything hanging
- * off a payment in one read (`payment-children.ts`), a customer's payment totals
+ * off a payment in one read (`payment-children.ts`), a customer's payments and open documents as one
+ * list (`customer-rows.ts`; its default order without filters from indexes, `customer-row-seek.ts`), a customer's payment totals
  * (`payment-totals.ts`) and the overview aggregates, summed in SQL as text so they stay exact on
  * both databases.
  */
@@ -22,6 +23,7 @@ import { Effect } from "effect"
 import { LedgerEventEntity } from "../entities/ledger-event.entity.ts"
 import { PaymentEntity, type PaymentRow } from "../entities/payment.entity.ts"
 import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
+import { isSeekable, readCustomerRowsBySeek } from "./customer-row-seek.ts"
 import { readCustomerRows } from "./customer-rows.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
@@ -61,6 +63,20 @@ const columnTermCondition = (term: PaymentColumnTerm): object => {
 const notWhollyReversed = (): object => ({
   [raw((alias: string) => `${alias}.reversed_amount < ${alias}.amount`)]: []
 })
+
+/** `PaymentQuery.reversal` as a condition; `reversalExcept` names a payment it does not apply to. */
+const reversalConditions = (query: PaymentQuery): Array<object> => {
+  const condition =
+    query.reversal === "none"
+      ? { reversedAmount: 0n }
+      : query.reversal === "some"
+        ? { reversedAmount: { $gt: 0n } }
+        : query.reversal === "standing"
+          ? notWhollyReversed()
+          : null
+  if (condition === null) return []
+  return [query.reversalExcept === undefined ? condition : { $or: [condition, { id: query.reversalExcept }] }]
+}
 
 /** Payments with no dialect record of this kind (an indexed `not exists` on dialect, kind, payment). */
 const withoutRecord = (record: { readonly dialect: string; readonly kind: string }): object => ({
@@ -127,7 +143,11 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     getWithChildren: (id) => use("payments.getWithChildren", (em) => readPaymentWithChildren(em, id)),
     view: (target, include) => use("payments.view", (em) => readPaymentView(em, target, include)),
     listCustomerRows: (query) =>
-      use("payments.listCustomerRows", (em) => readCustomerRows(em, session.isPostgres, query)),
+      use("payments.listCustomerRows", (em) =>
+        isSeekable(query)
+          ? readCustomerRowsBySeek(em, session.isPostgres, query)
+          : readCustomerRows(em, session.isPostgres, query)
+      ),
     totals: (query) => use("payments.totals", (em) => readPaymentTotals(em, session.isPostgres, query)),
     list: (query: PaymentQuery) => {
       const eventSince = query.eventSince
@@ -141,9 +161,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
         ...equals(query.currency, "currency"),
         ...(query.paymentDateFrom === undefined ? [] : [{ paymentDate: { $gte: query.paymentDateFrom } }]),
         ...(paymentDateTo === undefined ? [] : [{ paymentDate: { $lte: paymentDateTo } }]),
-        ...(query.reversal === "none" ? [{ reversedAmount: 0n }] : []),
-        ...(query.reversal === "some" ? [{ reversedAmount: { $gt: 0n } }] : []),
-        ...(query.reversal === "standing" ? [notWhollyReversed()] : []),
+        ...reversalConditions(query),
         ...(query.reversalDateFrom === undefined ? [] : [{ reversalDate: { $gte: query.reversalDateFrom } }]),
         ...(query.reversalDateTo === undefined ? [] : [{ reversalDate: { $lte: query.reversalDateTo } }]),
         ...(query.idAfter === undefined ? [] : [{ id: { $gt: query.idAfter } }]),

@@ -69,6 +69,36 @@ describe("collections", () => {
     )
   )
 
+  it.effect(
+    "collected on a stated day (a bank statement's): the payment is posted on that day, the collection at that instant",
+    () =>
+      withLedger(
+        Effect.gen(function* () {
+          const collections = yield* Collections
+          const customer = yield* newCustomer()
+          const draft = yield* draftFor(customer.id, "12.00")
+          yield* asAdmin(collections.requestCollection({ paymentId: draft.payment.id, method: "direct-debit" }))
+          const onDay = yield* asAdmin(
+            collections.markCollected({
+              paymentId: draft.payment.id,
+              collectedAt: new Date("2026-03-10T23:30:00.000Z")
+            })
+          )
+          assert.strictEqual(onDay.payment.postedOn, "2026-03-10")
+          assert.strictEqual(onDay.payment.postedAt?.toISOString(), "2026-03-10T23:30:00.000Z")
+          assert.strictEqual(onDay.collections[0]?.collectedAt?.toISOString(), "2026-03-10T23:30:00.000Z")
+
+          const other = yield* draftFor(customer.id, "3.00")
+          yield* asAdmin(collections.requestCollection({ paymentId: other.payment.id, method: "direct-debit" }))
+          const booked = yield* asAdmin(
+            collections.markCollected({ paymentId: other.payment.id, collectedOn: "2026-03-01" })
+          )
+          assert.strictEqual(booked.payment.postedOn, "2026-03-01")
+          assert.strictEqual(yield* balanceOf(customer.id), 1500n)
+        })
+      )
+  )
+
   it.effect("a cancelled collection returns the payment to draft; it can be requested again", () =>
     withLedger(
       Effect.gen(function* () {

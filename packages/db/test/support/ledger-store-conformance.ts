@@ -8,6 +8,7 @@
  * the overview aggregates sum exactly, and reserved ids stay reserved. The cases share one database per run, so each one works on
  * rows it created (unique numbers, its own customers) and never assumes an empty table.
  */
+import { describeCustomerRows } from "./conformance/customer-rows.ts"
 import { describeIdReservation } from "./conformance/id-reservation.ts"
 import { describeListAnnexes } from "./conformance/list-annexes.ts"
 import { describeOtherLists } from "./conformance/lists.ts"
@@ -26,6 +27,7 @@ export const describeLedgerStoreConformance = (db: DatabaseHarness): void => {
   describeGuardsAndTransactions(db)
   describeKeysetPagination(db)
   describeOffsetPages(db)
+  describeCustomerRows(db)
   describeListAnnexes(db)
   describeOtherLists(db)
   describeSearchAndAggregates(db)

@@ -48,6 +48,15 @@ export const billingEntityOf = (context: BookingContext, sourceId: string | null
 const latestCollection = (detail: PaymentDetail) =>
   [...detail.collections].sort((a, b) => b.requestedAt.getTime() - a.requestedAt.getTime() || b.id - a.id)[0]
 
+/** When a replayed collection posts the payment: the vendor's posting day and instant, not migration day. */
+const collectedWhen = (record: PaymentRecord) => {
+  const postedOn = record.postedDate ?? record.paymentDate
+  return {
+    ...(postedOn === null ? {} : { collectedOn: postedOn }),
+    ...(record.postedAt === undefined ? {} : { collectedAt: new Date(record.postedAt) })
+  }
+}
+
 /**
  * Replays the collection the vendor shows (its latest one, `record.collection`) when the ledger's
  * latest collection of the payment is not in that state yet: a draft is submitted for collection
@@ -71,7 +80,7 @@ const replayCollection = Effect.fnUntraced(function* (detail: PaymentDetail, rec
     case "requested":
       return { state: "pending" as const, refused: null }
     case "collected":
-      yield* collections.markCollected({ paymentId: id })
+      yield* collections.markCollected({ paymentId: id, ...collectedWhen(record) })
       return { state: "posted" as const, refused: null }
     case "failed":
       yield* collections.failCollection({ paymentId: id, reason: null })
@@ -112,7 +121,7 @@ const advancePayment = Effect.fnUntraced(function* (detail: PaymentDetail, recor
     return null
   }
   if (from === "pending") {
-    if (to === "posted") yield* collections.markCollected({ paymentId: paymentIdValue })
+    if (to === "posted") yield* collections.markCollected({ paymentId: paymentIdValue, ...collectedWhen(record) })
     else if (to === "rejected")
       yield* collections.failCollection({
         paymentId: paymentIdValue,

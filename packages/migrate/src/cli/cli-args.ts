@@ -100,6 +100,8 @@ export const usage = (): string =>
     "  --balances <file.csv|file.json>  customers' balances from the vendor's report (header customer,currency,balance;",
     "                                balance in ISO 4217 units, signed as the vendor shows it): what the imported",
     "                                records do not give is booked as a balance brought forward",
+    "  --balance-sign <owed-positive|credit-positive>  how the balances file is signed (default: as the vendor",
+    "                                shows balances; Elevate credit-positive, the others owed-positive)",
     "  --page-size <n>               records per page where the vendor lets the client choose",
     "  --concurrency <n>             requests (and customer streams) at once, 1–32 (default 4)",
     "  --timeout <seconds>           per request attempt (default 60)",
@@ -131,6 +133,7 @@ const options = {
   currency: stringOption,
   "customer-currency": stringOption,
   balances: stringOption,
+  "balance-sign": stringOption,
   "page-size": stringOption,
   concurrency: stringOption,
   timeout: stringOption,
@@ -299,6 +302,7 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
     "currency",
     "customer-currency",
     "balances",
+    "balance-sign",
     "page-size",
     "per-record",
     "batch-size"
@@ -372,6 +376,14 @@ export const parseCommandLine = (argv: ReadonlyArray<string>, environment: CliEn
       problems.push(`--balances: cannot read ${balancesPath}: ${(error as Error).message}`)
     }
     if (out !== null && out !== undefined) problems.push("--balances books balances: it cannot be used with --out")
+  }
+  const signText = text("balance-sign")
+  if (signText !== undefined) {
+    if (signText !== "owed-positive" && signText !== "credit-positive") {
+      problems.push(`--balance-sign must be owed-positive or credit-positive, not ${signText}`)
+    } else if (balancesPath === undefined)
+      problems.push("--balance-sign says how the --balances file is signed: give --balances")
+    else if (balances !== null) balances = { ...balances, sign: signText }
   }
   return finish({
     kind: "import",

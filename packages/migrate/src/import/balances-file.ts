@@ -4,7 +4,8 @@
  * can book what the vendor's API does not show as a balance brought forward. CSV with the header
  * `customer,currency,balance`, or JSON (an array of `{customer, currency, balance}`, or
  * `{balances: [...]}`); the balance is a decimal string in the currency's ISO 4217 units with no
- * more decimals than the currency has, signed as the vendor shows it (`vendors.ts` `balanceSign`).
+ * more decimals than the currency has, signed as the vendor shows it (`vendors.ts` `balanceSign`) unless
+ * the operator says otherwise (`--balance-sign`).
  * Parsing is strict and reports every problem with its line (CSV) or entry (JSON) and field. This
  * module also resolves the file's customers against what the run read (the vendor's customer id or
  * an alias such as CRM.COM's account number) and makes the `balance` source records the ledger
@@ -25,6 +26,8 @@ export interface BalanceFileRow {
 export interface BalancesFile {
   readonly path: string
   readonly rows: ReadonlyArray<BalanceFileRow>
+  /** How the file is signed when the operator says so (`--balance-sign`); null: as the vendor shows it. */
+  readonly sign: BalanceSign | null
 }
 
 /** A file row resolved to the vendor's customer, its balance in the ledger's sign (positive = in credit). */
@@ -145,7 +148,9 @@ export const parseBalancesFile = (
   const trimmed = text.replace(/^\uFEFF/u, "").trimStart()
   const rows =
     trimmed.startsWith("[") || trimmed.startsWith("{") ? parseJson(trimmed, problems) : parseCsv(text, problems)
-  return problems.length > 0 ? { problems: problems.map((problem) => `${path}: ${problem}`) } : { file: { path, rows } }
+  return problems.length > 0
+    ? { problems: problems.map((problem) => `${path}: ${problem}`) }
+    : { file: { path, rows, sign: null } }
 }
 
 /** What the run knows of a customer: by its vendor id and each alias (CRM.COM `number`, Silver `url`). */

@@ -248,7 +248,7 @@ const balancesBatch = async (
   const resolved = resolveBalances(
     file,
     options.vendor.title,
-    options.vendor.balanceSign,
+    file.sign ?? options.vendor.balanceSign,
     (customer) => customersRead.get(customer) ?? previouslyRead(customer),
     (customer) => balancesShown.has(customer) || booked.has(`balance/${customer}`)
   )

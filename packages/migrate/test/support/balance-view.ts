@@ -10,7 +10,7 @@
 import type { PaybridgeClient } from "@paybridge/client"
 import { type CurrencyCode, formatMinorUnits } from "@paybridge/core"
 import { type BalancesFile, parseBalancesFile } from "../../src/import/balances-file.ts"
-import type { VendorId } from "../../src/sources/source-model.ts"
+import type { BalanceSign, VendorId } from "../../src/sources/source-model.ts"
 import { vendors } from "../../src/sources/vendors.ts"
 import type { LedgerTruth } from "./ledger-truth.ts"
 
@@ -106,19 +106,20 @@ export const sourceKeysOf = (customer: LedgerTruth["customers"][number]): Readon
 /**
  * The balances file a finance team exports from the vendor (`--balances`), as CSV: every source
  * customer's balance under the id the vendor's clients use (CRM.COM's account number, the others'
- * customer id), signed as the vendor shows it (`vendors.ts` `balanceSign`); `adjust` moves chosen
- * customers' values.
+ * customer id), signed as the vendor shows it (`vendors.ts` `balanceSign`) or as `sign` says;
+ * `adjust` moves chosen customers' values.
  */
 export const balancesCsvOf = (
   vendor: VendorId,
   customers: ReadonlyArray<LedgerTruth["customers"][number]>,
-  adjust: (customer: LedgerTruth["customers"][number]) => bigint = () => 0n
+  adjust: (customer: LedgerTruth["customers"][number]) => bigint = () => 0n,
+  sign: BalanceSign = vendors[vendor].balanceSign
 ): string => {
   const rows: Array<string> = ["customer,currency,balance"]
   for (const customer of customers) {
     const currency = customer.currency as CurrencyCode
     const balance = BigInt(customer.balance) + adjust(customer)
-    const shown = vendors[vendor].balanceSign === "credit-positive" ? balance : -balance
+    const shown = sign === "credit-positive" ? balance : -balance
     rows.push(
       `${vendor === "crm-com" ? customer.number : customer.id},${currency},${formatMinorUnits(shown, currency)}`
     )
@@ -126,13 +127,14 @@ export const balancesCsvOf = (
   return `${rows.join("\n")}\n`
 }
 
-/** {@link balancesCsvOf}, parsed as `--balances` parses it. */
+/** {@link balancesCsvOf}, parsed as `--balances` parses it (with `--balance-sign <sign>` when `sign` is given). */
 export const balancesFileOf = (
   vendor: VendorId,
   customers: ReadonlyArray<LedgerTruth["customers"][number]>,
-  adjust?: (customer: LedgerTruth["customers"][number]) => bigint
+  adjust?: (customer: LedgerTruth["customers"][number]) => bigint,
+  sign?: BalanceSign
 ): BalancesFile => {
-  const parsed = parseBalancesFile(`${vendor}-balances.csv`, balancesCsvOf(vendor, customers, adjust))
+  const parsed = parseBalancesFile(`${vendor}-balances.csv`, balancesCsvOf(vendor, customers, adjust, sign))
   if ("problems" in parsed) throw new Error(parsed.problems.join("\n"))
-  return parsed.file
+  return { ...parsed.file, sign: sign ?? null }
 }

@@ -13,7 +13,7 @@
  */
 import { Effect, Layer } from "effect"
 import { validationFailed } from "../../errors.ts"
-import { newPublicId } from "../../model/common.ts"
+import { newPublicId, toBusinessDate } from "../../model/common.ts"
 import { GatewayAttempt } from "../../model/records.ts"
 import type { IdempotencyStore } from "../../ports/idempotency-store.ts"
 import { LedgerStore } from "../../ports/ledger-store.ts"
@@ -133,14 +133,17 @@ export const collectionsLayer: Layer.Layer<Collections, never, LedgerStore | Ide
             }
             yield* paymentTransition(target, "post")
             const gatewayReference = input.gatewayReference ?? collection.gatewayReference
-            const collected = yield* advanceCollection(collection, "collect", {
-              collectedAt: yield* now,
-              gatewayReference
-            })
+            const collectedAt = input.collectedAt ?? (yield* now)
+            const collected = yield* advanceCollection(collection, "collect", { collectedAt, gatewayReference })
             yield* collectionEvent("collection.collected", collected, target)
-            const posted = yield* bookPosting(target, yield* today, {
-              gatewayReference: target.gatewayReference ?? gatewayReference
-            })
+            const postedOn =
+              input.collectedOn ?? (input.collectedAt === undefined ? yield* today : toBusinessDate(input.collectedAt))
+            const posted = yield* bookPosting(
+              target,
+              postedOn,
+              { gatewayReference: target.gatewayReference ?? gatewayReference },
+              input.collectedAt
+            )
             return yield* paymentDetail(posted)
           })
         )

@@ -1,0 +1,247 @@
+/**
+ * Silver's payment list costs a page, not the customer's history (issue 14.3): on SQLite and on
+ * PostgreSQL, the production app (`createApp`) lists `GET customers/C/payments/` — the first page,
+ * a later page and the last page, Silver's default order — for a customer with 2,000 payments
+ * (booked in one bulk unit; a few made through Silver with due dates, which list first) and for
+ * one with 60; and a page near the end, read from the end. Counted by the database's `StatementLog`: at most 3 statements with
+ * authentication, rows read ≤ the page + 2, and the same statements for both customers. On
+ * PostgreSQL the list's statement is also run under `EXPLAIN ANALYZE`: the `payments` rows it reads
+ * from the table are the page's reach (the rows up to its end, or from the end back to its start when
+ * fewer) and the dated ones — the whole-history statement read all 2,003 — and the count of every payment (Silver's Link header
+ * names the last page) is read from an index only.
+ */
+import {
+  Authenticator,
+  authenticatorLayerWith,
+  CommandContext,
+  type CustomerId,
+  formatMinorUnits,
+  LedgerUnits,
+  ledgerLayer,
+  Parties,
+  PaymentGateways,
+  Payments,
+  testKdfCost
+} from "@paybridge/core"
+import { Database, openDatabase } from "@paybridge/db"
+import { attachStatementLog, createPostgresTestDatabase, StatementLog, testLedgerLayer } from "@paybridge/db/testing"
+import { Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
+import { createApp } from "../src/app.ts"
+import { loadConfig } from "../src/config.ts"
+
+type Services = Layer.Success<typeof testLedgerLayer> | Authenticator
+const pageSize = 20
+const longHistory = 2_000
+const shortHistory = 60
+const datedThroughSilver = 3
+
+interface Fixture {
+  readonly runtime: ManagedRuntime.ManagedRuntime<Services, never>
+  readonly log: StatementLog["Service"]
+  readonly app: ReturnType<typeof createApp>
+  readonly apiKey: string
+  readonly long: CustomerId
+  readonly short: CustomerId
+  /** Runs a statement as sent (PostgreSQL only: the `EXPLAIN ANALYZE` of a list statement). */
+  readonly execute: (sql: string, parameters: ReadonlyArray<unknown>) => Promise<ReadonlyArray<Record<string, unknown>>>
+  readonly drop: () => Promise<void>
+}
+
+const open = async (driver: "sqlite" | "postgresql"): Promise<Fixture> => {
+  const authenticator = authenticatorLayerWith({ kdfCost: testKdfCost, principalCacheTtlMillis: 10 * 60_000 })
+  let runtime: ManagedRuntime.ManagedRuntime<Services, never>
+  let log: StatementLog["Service"]
+  let drop = async () => {}
+  let execute: Fixture["execute"] = () => Promise.reject(new Error("EXPLAIN ANALYZE is read on PostgreSQL only"))
+  if (driver === "sqlite") {
+    runtime = ManagedRuntime.make(Layer.provideMerge(authenticator, testLedgerLayer))
+    log = await runtime.runPromise(Effect.service(StatementLog))
+  } else {
+    const database = await createPostgresTestDatabase()
+    drop = database.drop
+    const stores = Layer.merge(openDatabase({ url: database.url }), PaymentGateways.layerTest)
+    const pgRuntime = ManagedRuntime.make(
+      Layer.provideMerge(authenticator, ledgerLayer.pipe(Layer.provideMerge(stores)))
+    )
+    const orm = (await pgRuntime.runPromise(Effect.service(Database))).orm
+    log = attachStatementLog(orm)
+    execute = async (sql, parameters) =>
+      (await orm.em
+        .fork()
+        .getConnection()
+        .execute(sql, [...parameters])) as ReadonlyArray<Record<string, unknown>>
+    runtime = pgRuntime as unknown as typeof runtime
+  }
+  const app = createApp({ runtime, config: await Effect.runPromise(loadConfig({})) })
+  const system = <A, E>(effect: Effect.Effect<A, E, Services | CommandContext>) =>
+    runtime.runPromise(effect.pipe(Effect.provide(CommandContext.system())) as Effect.Effect<A, E, Services>)
+  const { apiKey } = await system(
+    Effect.gen(function* () {
+      const auth = yield* Authenticator
+      const user = yield* auth.createUser({
+        email: "history@paybridge.test",
+        name: "History",
+        role: "admin",
+        password: "a long history password"
+      })
+      return yield* auth.issueApiKey({ userId: user.id, label: "history" })
+    })
+  )
+  const provider = await system(
+    Parties.use((parties) => parties.createBillingEntity({ name: "Provider", flow: "invoice", defaultCurrency: "EUR" }))
+  )
+  const customerWith = async (name: string, payments: number) => {
+    const customer = await system(Parties.use((parties) => parties.createCustomer({ name, currency: "EUR" })))
+    await system(
+      LedgerUnits.use((units) =>
+        units.bulkImport(
+          { customerId: customer.id, operation: "test:history", input: null, result: Schema.Null },
+          Effect.as(
+            Effect.forEach(
+              Array.from({ length: payments }, (_, i) => i),
+              (i) =>
+                Payments.use((ledger) =>
+                  ledger.createPayment({ customerId: customer.id, amount: formatMinorUnits(BigInt(1_000 + i), "EUR") })
+                ),
+              { discard: true }
+            ),
+            null
+          )
+        )
+      )
+    )
+    for (let i = 0; i < datedThroughSilver; i++) {
+      const created = await app.request(`http://paybridge.test/silver/customers/${customer.id}/payments/`, {
+        method: "POST",
+        headers: { authorization: `Token ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          provider: `http://paybridge.test/silver/providers/${provider.id}/`,
+          amount: "25.00",
+          currency: "EUR",
+          due_date: `2026-1${i}-01`
+        })
+      })
+      expect(created.status, await created.clone().text()).toBe(201)
+    }
+    return customer.id
+  }
+  const long = await customerWith("Long history", longHistory)
+  const short = await customerWith("Short history", shortHistory)
+  return {
+    runtime,
+    log,
+    app,
+    apiKey,
+    long,
+    short,
+    execute,
+    drop: async () => {
+      await runtime.dispose()
+      await drop()
+    }
+  }
+}
+
+/** The rows a plan node and its children read from the `payments` table (index-only scans read none). */
+const paymentsTableRows = (node: Record<string, unknown>): number => {
+  const own =
+    node["Relation Name"] === "payments" && node["Node Type"] !== "Index Only Scan"
+      ? Number(node["Actual Rows"]) * Number(node["Actual Loops"]) + Number(node["Rows Removed by Filter"] ?? 0)
+      : 0
+  const heapFetches = node["Relation Name"] === "payments" ? Number(node["Heap Fetches"] ?? 0) : 0
+  const children = (node.Plans as ReadonlyArray<Record<string, unknown>> | undefined) ?? []
+  return own + heapFetches + children.reduce((sum, child) => sum + paymentsTableRows(child), 0)
+}
+
+describe.each([
+  ["SQLite", "sqlite"],
+  ["PostgreSQL", "postgresql"]
+] as const)("Silver's payment list over a long history on %s", (_, driver) => {
+  let fixture: Fixture
+  beforeAll(async () => {
+    fixture = await open(driver)
+  }, 120_000)
+  afterAll(() => fixture?.drop())
+
+  /** A warm-up request, then the measured one (the principal cache warm, as in `query-budgets.test.ts`). */
+  const measure = async (customer: CustomerId, page: string) => {
+    const request = () =>
+      fixture.app.request(
+        `http://paybridge.test/silver/customers/${customer}/payments/?page=${page}&page_size=${pageSize}`,
+        {
+          headers: { authorization: `Token ${fixture.apiKey}` }
+        }
+      )
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() })
+    try {
+      await request()
+      const { result, tally } = await fixture.log.measure(async () => {
+        const response = await request()
+        return { status: response.status, link: response.headers.get("link"), body: await response.text() }
+      })
+      return { answer: result, tally, rows: JSON.parse(result.body) as Array<{ id: number; due_date: string | null }> }
+    } finally {
+      vi.useRealTimers()
+    }
+  }
+  const describeTally = (tally: { statements: ReadonlyArray<{ sql: string; rows: number }> }) =>
+    tally.statements.map((statement) => `${statement.rows} rows: ${statement.sql.slice(0, 160)}`).join("\n")
+
+  const longRows = longHistory + datedThroughSilver
+  const lastPage = Math.ceil(longRows / pageSize)
+
+  test.each([
+    ["the first page", "1", pageSize],
+    ["a later page", "3", pageSize],
+    ["a page near the end", String(lastPage - 6), pageSize],
+    ["the last page", "last", longRows % pageSize]
+  ] as const)(
+    "%s: ≤ 3 statements, rows read ≤ the page + 2, the same statements as for a short history",
+    async (_, page, shown) => {
+      const long = await measure(fixture.long, page)
+      // The short history has 4 pages: a page near the long one's end is compared with its 4th, its last.
+      const short = await measure(fixture.short, Number(page) > 4 ? "4" : page)
+      expect(long.answer.status, long.answer.body).toBe(200)
+      expect(short.answer.status, short.answer.body).toBe(200)
+      expect(long.rows).toHaveLength(shown)
+      expect(long.answer.link).toContain(`page=${lastPage}&page_size=${pageSize}; rel="last">`)
+      if (page === "1")
+        expect(long.rows.slice(0, datedThroughSilver).map((row) => row.due_date)).toEqual([
+          "2026-12-01",
+          "2026-11-01",
+          "2026-10-01"
+        ])
+      for (const measured of [long, short]) {
+        expect(measured.tally.statements.length, describeTally(measured.tally)).toBeLessThanOrEqual(3)
+        expect(measured.tally.rowsRead, describeTally(measured.tally)).toBeLessThanOrEqual(measured.rows.length + 2)
+      }
+      expect(long.tally.statements.map((statement) => statement.sql)).toEqual(
+        short.tally.statements.map((statement) => statement.sql)
+      )
+      if (driver !== "postgresql") return
+      // What the list's statement reads from the payments table, by PostgreSQL's own account.
+      await fixture.execute("vacuum analyze payments", [])
+      const tableRows = async (measured: typeof long) => {
+        const list = measured.tally.statements.find((statement) => /\bunion all\b/u.test(statement.sql))
+        expect(list, describeTally(measured.tally)).toBeDefined()
+        // As sent, with PostgreSQL's numbered placeholders (in order): written back as the store writes them.
+        const sql = (list?.sql ?? "").replace(/\$\d+\b/gu, "?")
+        const [explained] = await fixture.execute(`explain (analyze, format json) ${sql}`, list?.parameters ?? [])
+        // EXPLAIN's one row: its JSON as text (or parsed, by a driver that reads it so).
+        const output = Object.values(explained ?? {})[0]
+        const plan = (
+          (typeof output === "string" ? JSON.parse(output) : output) as ReadonlyArray<{ Plan: Record<string, unknown> }>
+        )[0]?.Plan
+        return paymentsTableRows(plan ?? {})
+      }
+      // The page's reach — the rows up to its end, or from the history's end back to its start when that is fewer —
+      // and the payments dated through Silver, which the seek gathers apart; the whole-history statement read every
+      // one of the customer's payments.
+      const skip = page === "last" ? longRows - shown : (Number(page) - 1) * pageSize
+      const reach = Math.min(skip + pageSize, longRows - skip)
+      expect(await tableRows(long)).toBeLessThanOrEqual(reach + datedThroughSilver + 2)
+      expect(await tableRows(short)).toBeLessThanOrEqual(pageSize * 3 + datedThroughSilver + 2)
+    }
+  )
+})

@@ -1,0 +1,135 @@
+/**
+ * Store conformance, part of `../ledger-store-conformance.ts`. A customer's payments and open
+ * documents as one list (`payments.listCustomerRows`) in its default order — list date descending,
+ * a row without one last, then shown id — which the store reads from indexes up to the page
+ * (`customer-row-seek.ts`), gives exactly the pages of the general statement: the same query with
+ * shown id ascending stated again as a second sort term (the same order) goes the general way. The
+ * customer's history mixes what the seek gathers separately: payments with a dated attribute record
+ * (dates repeated), with an undated one, without one, migrated from the dialect under numeric and
+ * other vendor ids, migrated from another system, reversed in full, cancelled, drafts; open
+ * documents with and without a due date, and documents not shown. Every page size and page,
+ * the last page and a page past the end.
+ */
+import {
+  type BusinessDate,
+  type CustomerId,
+  type CustomerRowPage,
+  type CustomerRowQuery,
+  customerRowStatuses,
+  LedgerStore
+} from "@paybridge/core"
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import type { DatabaseHarness } from "../database-harness.ts"
+import { at, newCustomer, newDocument, newPayment } from "../store-fixtures.ts"
+
+const dialect = "seek-test"
+const attributeKind = "payment-attributes"
+
+const baseQuery = (customerId: CustomerId): Omit<CustomerRowQuery, "page" | "limit"> => ({
+  customerId,
+  dialect,
+  attributeKind,
+  ownOrigin: dialect,
+  documents: { idOffset: 1_000_000_000_000, carrierKind: "document-payment" },
+  sort: [{ field: "listDate", direction: "desc" }],
+  statusRank: Object.fromEntries(customerRowStatuses.map((status, rank) => [status, rank])) as Record<
+    (typeof customerRowStatuses)[number],
+    number
+  >
+})
+
+export const describeCustomerRows = (db: DatabaseHarness): void => {
+  const run = db.run
+
+  describe("customer rows in the default order (read up to the page from indexes)", () => {
+    const seed = Effect.gen(function* () {
+      const s = yield* LedgerStore
+      const customer = yield* s.customers.insert(newCustomer())
+      const neighbour = yield* s.customers.insert(newCustomer())
+      for (const owner of [customer, neighbour]) {
+        for (let i = 0; i < (owner === customer ? 60 : 12); i++) {
+          const externalRef =
+            i % 17 === 5
+              ? { system: dialect, id: String((owner === customer ? 0 : 1000) + i) }
+              : i % 19 === 7
+                ? { system: "elsewhere", id: `X${owner.id}-${i}` }
+                : i % 23 === 8
+                  ? { system: dialect, id: `V-${owner.id}-${i}` }
+                  : null
+          const payment = yield* s.payments.insert(
+            newPayment(owner.id, {
+              amount: BigInt(100 + i) * 100n,
+              state: i % 11 === 0 ? "draft" : i % 13 === 0 ? "cancelled" : "posted",
+              reversedAmount: i % 10 === 3 && i % 11 !== 0 && i % 13 !== 0 ? BigInt(100 + i) * 100n : 0n,
+              externalRef
+            })
+          )
+          if (i % 3 === 2) continue
+          // Dated every third payment, a few on one date shared with an open invoice.
+          const date =
+            i % 3 !== 0 ? null : ((i % 9 === 0 ? "2026-02-11" : `2026-0${1 + (i % 4)}-${10 + (i % 7)}`) as BusinessDate)
+          yield* s.dialectRecords.insert({
+            dialect,
+            kind: attributeKind,
+            key: String(payment.id),
+            customerId: owner.id,
+            paymentId: payment.id,
+            data: {},
+            listColumns: { date, flag: i % 5 !== 0, proformaId: null, invoiceId: null },
+            createdAt: at("2026-05-01T00:00:00.000Z"),
+            updatedAt: at("2026-05-01T00:00:00.000Z")
+          })
+        }
+        // Open invoices (one due on a date payments have too, one without a due date); a cancelled one and a paid one are not shown.
+        yield* s.documents.insert(newDocument(owner.id, { dueDate: "2026-02-11" }))
+        yield* s.documents.insert(newDocument(owner.id, { dueDate: "2026-01-02" }))
+        yield* s.documents.insert(newDocument(owner.id, { dueDate: null }))
+        yield* s.documents.insert(newDocument(owner.id, { state: "cancelled" }))
+        yield* s.documents.insert(newDocument(owner.id, { outstanding: 0n, allocated: 10_000n }))
+      }
+      return customer
+    })
+
+    it("gives every page, the last page and a page past the end exactly as the general statement does", async () => {
+      const customer = await run(seed)
+      const list = (query: CustomerRowQuery) =>
+        run(
+          Effect.gen(function* () {
+            return yield* (yield* LedgerStore).payments.listCustomerRows(query)
+          })
+        )
+      const pageOf = async (page: number | "last", limit: number) => {
+        const query = { ...baseQuery(customer.id), page, limit }
+        const general: CustomerRowQuery = {
+          ...query,
+          sort: [...query.sort, { field: "shownId", direction: "asc" }]
+        }
+        return { seek: await list(query), general: await list(general) }
+      }
+      const everyRow: Array<CustomerRowPage["rows"][number]> = []
+      for (const limit of [1, 4, 7, 30, 100]) {
+        const pages = Math.ceil(63 / limit)
+        for (let page = 1; page <= pages + 1; page++) {
+          const { seek, general } = await pageOf(page, limit)
+          expect(seek, `page ${page} of ${limit}`).toEqual(general)
+          if (limit === 7) everyRow.push(...seek.rows)
+        }
+        const last = await pageOf("last", limit)
+        expect(last.seek, `the last page of ${limit}`).toEqual(last.general)
+        expect(last.seek.page).toBe(pages)
+      }
+      // 60 payments and 3 open documents, each once; the dated rows first (latest first), then the rest by shown id.
+      expect(everyRow).toHaveLength(63)
+      expect(new Set(everyRow.map((row) => `${row.source}:${row.ledgerId}`)).size).toBe(63)
+      const dates = everyRow.flatMap((row) => (row.listDate === null ? [] : [row.listDate]))
+      expect(dates).toEqual([...dates].sort().reverse())
+      expect(everyRow.slice(0, dates.length).every((row) => row.listDate !== null)).toBe(true)
+      const undated = everyRow.slice(dates.length).map((row) => row.shownId)
+      expect(undated).toEqual([...undated].sort((a, b) => a - b))
+      // Payments migrated from the dialect under a numeric id show it (among the ledger ids of the others).
+      expect(everyRow.filter((row) => row.source === "payment" && row.shownId !== row.ledgerId)).toHaveLength(4)
+      expect(everyRow.filter((row) => row.status === "reversed")).not.toHaveLength(0)
+    })
+  })
+}
