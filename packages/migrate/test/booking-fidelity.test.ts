@@ -2,7 +2,8 @@
  * What the booking brings over beyond amounts and states (issue 16.5: the shadow reads 100 % on
  * migrated data), on a real SQLite ledger through the ledger sink: Billing Platform (UK)'s collection
  * statuses replayed through the ledger's collection commands (collected, failed, cancelled, pending,
- * and a pending one collected on a later run); CRM.COM's type preset by its alternative code, a
+ * and a pending one collected on a later run) and payments reinstated at the vendor after they were
+ * booked reversed (whole and partly), reinstated in the ledger; CRM.COM's type preset by its alternative code, a
  * rejection with the vendor's reason and a gateway payment's attempt fields in the dialect's payment
  * record; Silver's providers as billing entities (their details in the dialect's record) with the
  * payments and documents under them.
@@ -24,12 +25,15 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { ledgerSink } from "../src/booking/ledger.sink.ts"
 import { type Ledger, openLedger } from "../src/booking/ledger-runtime.ts"
 import { listMigrated } from "../src/booking/migrated-records.ts"
+import { reconcile } from "../src/booking/reconciliation.ts"
 import { fingerprintOf } from "../src/checkpoint/checkpoint.ts"
 import type { ExactJson } from "../src/http/exact-json.ts"
 import type { SinkRecord } from "../src/import/record-sink.ts"
 import {
   billingPlatformUkCustomerRecord,
-  billingPlatformUkPaymentRecord
+  billingPlatformUkPartialReversalRecord,
+  billingPlatformUkPaymentRecord,
+  billingPlatformUkReversalRecord
 } from "../src/sources/billing-platform-uk/billing-platform-uk.records.ts"
 import { crmCustomerRecord, crmPaymentRecord } from "../src/sources/crm-com/crm-com.records.ts"
 import {
@@ -121,6 +125,79 @@ describe("Billing Platform (UK): collections replayed", () => {
     expect(collected.payment.state).toBe("posted")
     expect(collected.collections.map((entry) => entry.state)).toEqual(["collected"])
     expect(collected.payment.postedOn).toBe("2026-03-01")
+  })
+})
+
+describe("Billing Platform (UK): reinstated payments", () => {
+  const bpRow = (id: string, amount: string, fields: Record<string, unknown> = {}) =>
+    row({ id, paymentAmount: amount, paymentDate: "2026-03-01", paymentMethod: "BACS", status: [], ...fields })
+  const reversed = { paymentReversedDate: "2026-03-05", status: ["Reversed"] }
+  const customerOf = async (sourceId: string) => {
+    const id = (await ledger.run(listMigrated("billing-platform-uk"))).find(
+      (record) => record.key === `customer/${sourceId}`
+    )?.data.ledgerId
+    return ledger.run(Effect.flatMap(Parties, (parties) => parties.getCustomer(id as never)))
+  }
+  const standing = async (sourceId: string) => {
+    const { payment } = await bookedPayment("billing-platform-uk", sourceId)
+    return [payment.state, payment.amount - payment.reversedAmount]
+  }
+  /** What the reconciliation finds different or not booked for customer 43. */
+  const differences = async () => {
+    const report = await ledger.run(reconcile("billing-platform-uk", "reinstatements"))
+    return [
+      ...report.differences.filter((difference) => difference.customerSourceId === "43"),
+      ...report.unbooked.filter((entry) => /^(payment|reversal)\/430/u.test(entry.key))
+    ]
+  }
+
+  test("a payment reversed when booked and reinstated at the vendor since stands again, whole or partly reversed; reversed again, it is reversed again", async () => {
+    const whole = bpRow("4301", "10.00", reversed)
+    await book("billing-platform-uk", "Billing Platform (UK)", [
+      sinkRecord(billingPlatformUkCustomerRecord("43", "GBP")),
+      sinkRecord(billingPlatformUkPaymentRecord(whole, "43", "GBP")),
+      sinkRecord(billingPlatformUkReversalRecord(whole, "43") as SourceRecord),
+      sinkRecord(billingPlatformUkPaymentRecord(bpRow("4302", "6.00"), "43", "GBP", bpRow("4302-R", "4.00", reversed))),
+      sinkRecord(billingPlatformUkPartialReversalRecord(bpRow("4302-R", "4.00", reversed), "43")),
+      sinkRecord(billingPlatformUkPaymentRecord(bpRow("4303", "2.00"), "43", "GBP"))
+    ])
+    expect([await standing("4301"), await standing("4302"), await standing("4303")]).toEqual([
+      ["posted", 0n],
+      ["posted", 600n],
+      ["posted", 200n]
+    ])
+    const balanceReversed = (await customerOf("43")).balance
+    expect(await differences()).toEqual([])
+
+    // Reinstated at the vendor: both rows show valid again, for their whole amount (a changed record each).
+    await book("billing-platform-uk", "Billing Platform (UK)", [
+      sinkRecord(billingPlatformUkPaymentRecord(bpRow("4301", "10.00"), "43", "GBP"), true),
+      sinkRecord(billingPlatformUkPaymentRecord(bpRow("4302", "10.00"), "43", "GBP"), true)
+    ])
+    expect([await standing("4301"), await standing("4302"), await standing("4303")]).toEqual([
+      ["posted", 1000n],
+      ["posted", 1000n],
+      ["posted", 200n]
+    ])
+    expect((await customerOf("43")).balance).toBe(balanceReversed + 1400n)
+    expect(await differences()).toEqual([])
+
+    // Reversed again at the vendor, on another day: a new reversal (the reinstated one stays undone).
+    const again = bpRow("4301", "10.00", { ...reversed, paymentReversedDate: "2026-03-20" })
+    await book("billing-platform-uk", "Billing Platform (UK)", [
+      sinkRecord(billingPlatformUkPaymentRecord(again, "43", "GBP"), true),
+      sinkRecord(billingPlatformUkReversalRecord(again, "43") as SourceRecord, true)
+    ])
+    const reversedAgain = await bookedPayment("billing-platform-uk", "4301")
+    expect(await standing("4301")).toEqual(["posted", 0n])
+    expect(reversedAgain.reversals.map((reversal) => [reversal.effectiveDate, reversal.reinstatedAt === null])).toEqual(
+      [
+        ["2026-03-05", false],
+        ["2026-03-20", true]
+      ]
+    )
+    expect((await customerOf("43")).balance).toBe(balanceReversed + 400n)
+    expect(await differences()).toEqual([])
   })
 })
 

@@ -47,7 +47,7 @@ beforeAll(async () => {
   server = await startSourceServer()
   await seedTenant(server.client, {
     seed: 5,
-    currencies: ["EUR", "JPY", "USD", "GBP"],
+    currencies: ["EUR", "JPY", "USD", "GBP", "BHD"],
     paymentsPerCustomer: scenarios.length + 2
   })
   truth = await readLedgerTruth(server.client)
@@ -522,6 +522,24 @@ describe.each(cases)("$vendor → ledger", (vendorCase) => {
         })
         expect(put.status).toBe(200)
         expect(await instance()).toMatchObject({ detail: "written back", isManual: false })
+        // A reversal row names its payment as A's does (`reversePaymentName`): B numbers the migrated payments
+        // itself (LogiSense shows posted payments only, so B's numbers are not A's); the migration kept A's name.
+        const reversalRows = async (client: typeof http) => {
+          const response = await client.request({
+            path: "api/v6/Payment/Paged/Detail",
+            headers: { pagination: JSON.stringify({ pageNumber: 1, pageSize: 10_000 }) }
+          })
+          expect(response.status).toBe(200)
+          return (
+            JSON.parse(response.text) as { pagedResults: { items: Array<Record<string, unknown>> } }
+          ).pagedResults.items
+            .filter((row) => row.reversePaymentId !== null)
+            .map((row) => `${row.reversePaymentId} ${row.reversePaymentName} ${row.amount}`)
+            .sort()
+        }
+        const inA = await reversalRows(fastHttp("logisense", at("logisense"), vendorCase.credentials()))
+        expect(inA.length).toBeGreaterThan(0)
+        expect(await reversalRows(http)).toEqual(inA)
       }
       if (vendorCase.vendor === "billing-platform-uk") {
         // `idAfter` takes a migrated payment's vendor id too: the rows after it in the one row sequence (16.3).

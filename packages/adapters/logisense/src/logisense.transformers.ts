@@ -76,6 +76,12 @@ export interface RowExtras {
    * account's, and not known here): its rows and disbursements show null, not the amount.
    */
   readonly noBaseAmount: boolean
+  /**
+   * A reversal row migrated from LogiSense: the name LogiSense showed for the reversed payment
+   * (`reversePaymentName`, the payment's number at the vendor); the migrated payment has the
+   * ledger's number, which LogiSense's numbering need not match (null: the payment's own name).
+   */
+  readonly paymentName: string | null
 }
 
 export const emptyExtras: RowExtras = {
@@ -85,7 +91,8 @@ export const emptyExtras: RowExtras = {
   gatewayReference: null,
   dateAt: null,
   isManual: null,
-  noBaseAmount: false
+  noBaseAmount: false,
+  paymentName: null
 }
 
 const asNumberOrNull = (value: unknown): number | null =>
@@ -106,7 +113,8 @@ export const extrasFromData = (data: Readonly<Record<string, unknown>>): RowExtr
     gatewayReference: typeof data.gatewayReference === "string" ? data.gatewayReference : null,
     dateAt: typeof data.dateAt === "string" ? data.dateAt : null,
     isManual: typeof data.isManual === "boolean" ? data.isManual : null,
-    noBaseAmount: data.noBaseAmount === true
+    noBaseAmount: data.noBaseAmount === true,
+    paymentName: typeof data.paymentName === "string" ? data.paymentName : null
   }
 }
 
@@ -117,7 +125,8 @@ export const extrasToData = (extras: RowExtras): Record<string, unknown> => ({
   gatewayReference: extras.gatewayReference,
   ...(extras.dateAt === null ? {} : { dateAt: extras.dateAt }),
   ...(extras.isManual === null ? {} : { isManual: extras.isManual }),
-  ...(extras.noBaseAmount ? { noBaseAmount: true } : {})
+  ...(extras.noBaseAmount ? { noBaseAmount: true } : {}),
+  ...(extras.paymentName === null ? {} : { paymentName: extras.paymentName })
 })
 
 export const hasExtras = (extras: RowExtras): boolean =>
@@ -127,7 +136,8 @@ export const hasExtras = (extras: RowExtras): boolean =>
   extras.gatewayReference !== null ||
   extras.dateAt !== null ||
   extras.isManual !== null ||
-  extras.noBaseAmount
+  extras.noBaseAmount ||
+  extras.paymentName !== null
 
 /** A ledger business date as LogiSense's timestamp: midnight UTC. */
 export const dateOfBusinessDay = (day: BusinessDate): string => `${day}T00:00:00.000Z`
@@ -171,7 +181,7 @@ export const identityTarget = (
     ? { kind: "payment", paymentId: Schema.decodeSync(PaymentId)(identity) }
     : { kind: "reversal", reversalId: Schema.decodeSync(ReversalId)(-identity) }
 
-/** The name LogiSense shows for a payment (`reversePaymentName`): its number, or reference number before posting. */
+/** The name the ledger gives a payment in `reversePaymentName`: its number, or reference number before posting. */
 export const paymentName = (payment: Payment): string => payment.number ?? payment.referenceNumber
 
 const money = (amount: bigint, currency: CurrencyCode) => logisenseMoney.format(amount, currency)
@@ -300,7 +310,8 @@ export const toLogisenseReversal = (payment: Payment, reversal: Reversal, contex
     invoiceAmount: money(0n, payment.currency),
     automaticDisburse: false,
     reversePaymentId: shownNumericId(dialectName, payment),
-    reversePaymentName: paymentName(payment)
+    // A reversal migrated from LogiSense names its payment as LogiSense did.
+    reversePaymentName: context.extras.paymentName ?? paymentName(payment)
   }
 }
 

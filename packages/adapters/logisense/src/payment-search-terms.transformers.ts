@@ -66,8 +66,12 @@ const fieldKinds: Record<PaymentFieldName, FieldKind> = {
   createdByPortalUserName: "text"
 }
 
-/** Fields whose value needs per-row lookups (cheap rows leave them empty). */
+/**
+ * Fields whose value needs per-row lookups (cheap rows leave them empty, or show the ledger's
+ * value: a migrated reversal row's `reversePaymentName` is kept in its vendor attributes).
+ */
 export const expensiveFields: ReadonlySet<PaymentFieldName> = new Set<PaymentFieldName>([
+  "reversePaymentName",
   "invoiceId",
   "invoiceName",
   "invoiceAmount",

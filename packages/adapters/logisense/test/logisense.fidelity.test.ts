@@ -1,12 +1,13 @@
 /**
  * LogiSense rules a migrating client notices (issue 17.1–17.4), over HTTP through the testbed:
  * `date` and `posting` keep the instant the client sent; every ISO 8601 form is read, an invalid
- * one is one clear error; every validation error of a request comes at once with its code; a PATCH
- * `update` of an invoice disbursement keeps the disbursement's identity.
+ * one is one clear error; a migrated reversal row names its payment as LogiSense did; every
+ * validation error of a request comes at once with its code; a PATCH `update` of an invoice
+ * disbursement keeps the disbursement's identity.
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import type { DialectTestbed, TestResponse } from "@paybridge/adapter-kit/testing"
-import { Balances, Documents, Parties, PaymentId, Payments } from "@paybridge/core"
+import { Balances, DialectRecords, Documents, Parties, PaymentId, Payments } from "@paybridge/core"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { authorize, type LogisenseSeed, newTestbed, seed, v6 } from "./logisense.fixtures.ts"
 
@@ -93,6 +94,58 @@ describe("LogiSense fidelity", () => {
         date: "2021-05-01T12:34:56.789Z"
       })
       expect(created(reversed)).toMatchObject({ date: "2021-05-01T12:34:56.789Z", posting: "2021-05-01T12:34:56.789Z" })
+    })
+
+    it("names a migrated reversal's payment as LogiSense did (reversePaymentName), in reads and in Search", async () => {
+      const invoice = await testbed.runAsSystem(
+        Documents.use((documents) =>
+          documents.issueDocument({ kind: "invoice", customerId: world.accountId, total: "20.00" })
+        )
+      )
+      const reverse = async (paymentId: number) =>
+        created(await send("POST", `${v6}/Reverse`, { paymentId, amount: new JsonDecimal("1.00") }))
+      const migratedPayment = await record({ invoiceId: invoice.id })
+      const migrated = await reverse(migratedPayment.identity)
+      const own = await reverse((await record({ invoiceId: invoice.id })).identity)
+      const ledgerName = (await ledgerPayment(migratedPayment.identity)).number
+      expect(migrated.reversePaymentName).toBe(ledgerName)
+      // What the migration keeps of a LogiSense reversal row: the name LogiSense showed (its payment numbering, not the ledger's).
+      await testbed.runAsSystem(
+        DialectRecords.use((records) =>
+          records.saveDialectRecord({
+            dialect: "logisense",
+            kind: "reversal",
+            key: String(-migrated.identity),
+            customerId: world.accountId,
+            paymentId: PaymentId.make(migratedPayment.identity),
+            data: { paymentName: "PMT-7731" },
+            merge: true
+          })
+        )
+      )
+      const read = await send("GET", `${v6}/${migrated.identity}`)
+      expect((read.json as { instance: Row }).instance).toMatchObject({
+        identity: migrated.identity,
+        reversePaymentId: migratedPayment.identity,
+        reversePaymentName: "PMT-7731"
+      })
+      const detail = await send("GET", `${v6}/${migratedPayment.identity}/Detail`)
+      const rows = (detail.json as { instance: { details: { paymentReversals: Array<Row> } } }).instance.details
+        .paymentReversals
+      expect(rows.map((row) => row.reversePaymentName)).toEqual(["PMT-7731"])
+      // The reversal made in Paybridge keeps the ledger's name.
+      expect((await send("GET", `${v6}/${own.identity}`)).json).toMatchObject({
+        instance: { reversePaymentName: own.reversePaymentName }
+      })
+      const search = async (value: string) => {
+        const found = await send("POST", `${v6}/Search`, {
+          query: { search: [{ name: "reversePaymentName", operator: "eq", value }] }
+        })
+        expect(found.status, found.text).toBe(200)
+        return (found.json as { items: Array<Row> }).items.map((row) => row.identity)
+      }
+      expect(await search("PMT-7731")).toEqual([migrated.identity])
+      expect(await search(String(ledgerName))).toEqual([])
     })
   })
 

@@ -6,8 +6,8 @@
  * vendor's reason), what only the vendor's dialect keeps merged into its `payment` dialect record
  * (a new payment's written with the payment, by `createPayment`'s `record`: no statement of its own),
  * and the allocations. A changed payment gets its references, a draft's amount, forward
- * transitions and (newly posted) allocations; an amount change of posted money is reported, not
- * booked.
+ * transitions and (newly posted) allocations, and the reversals its row shows undone at the source
+ * reinstated; an amount change of posted money is reported, not booked.
  */
 import {
   BillingEntityId,
@@ -32,7 +32,8 @@ import {
   ledgerIdOf,
   optionalLedgerIdOf,
   paymentId,
-  presetId
+  presetId,
+  reversalId
 } from "./booking-context.ts"
 import type { Migrated } from "./migrated-records.ts"
 
@@ -246,6 +247,38 @@ const attributesRecordOf = (context: BookingContext, record: PaymentRecord) =>
         data: { ...record.dialectAttributes }
       }
 
+/**
+ * Reversals undone at the source: where the vendor's row shows every reversal of the payment that
+ * stands (`reversalsShown`), one booked from a reversal it no longer shows was reinstated there. It
+ * is reinstated in the ledger (`reinstateReversal`: the payment's money and what the reversal
+ * released stand again), and its `migrated` record marked `reinstated` with a fingerprint that never
+ * matches: reconciliation no longer counts it, and the vendor reversing the payment again books a
+ * new reversal. Returns those `migrated` records.
+ */
+const reinstateUndone = Effect.fnUntraced(function* (
+  context: BookingContext,
+  record: PaymentRecord,
+  detail: PaymentDetail
+) {
+  const undone: Array<Migrated> = []
+  const active = new Set<number>(
+    detail.reversals.filter((reversal) => reversal.reinstatedAt === null).map(({ id }) => id)
+  )
+  if (record.reversalsShown === undefined || active.size === 0) return undone
+  for (const [sourceId, stands] of Object.entries(record.reversalsShown)) {
+    if (stands) continue
+    const migrated = yield* context.lookup(`reversal/${sourceId}`)
+    const id = migrated?.data.ledgerId
+    if (migrated === null || typeof id !== "number" || migrated.data.reinstated === true || !active.has(id)) continue
+    yield* (yield* Payments).reinstateReversal({ paymentId: detail.payment.id, reversalId: reversalId(id) })
+    undone.push({
+      ...migrated,
+      data: { ...migrated.data, fingerprint: `reinstated:${migrated.data.fingerprint}`, reinstated: true }
+    })
+  }
+  return undone
+})
+
 export const bookPayment = Effect.fnUntraced(function* (
   context: BookingContext,
   record: PaymentRecord,
@@ -258,7 +291,9 @@ export const bookPayment = Effect.fnUntraced(function* (
     description: clip(record.description, 1000)
   }
   if (before !== null && before.data.ledgerId !== null) {
-    const currentDetail = yield* payments.getPayment({ id: paymentId(before.data.ledgerId) })
+    const found = yield* payments.getPayment({ id: paymentId(before.data.ledgerId) })
+    const reinstated = yield* reinstateUndone(context, record, found)
+    const currentDetail = reinstated.length === 0 ? found : yield* payments.getPayment({ id: found.payment.id })
     const current = currentDetail.payment
     yield* payments.updatePayment({ paymentId: current.id, ...references })
     const notes: Array<string> = []
@@ -290,7 +325,8 @@ export const bookPayment = Effect.fnUntraced(function* (
       customerId: owner,
       paymentId: current.id,
       skipped: notes.length === 0 ? null : notes.join("; "),
-      ...(allocations.length === 0 ? {} : { extra: { allocations } })
+      ...(allocations.length === 0 ? {} : { extra: { allocations } }),
+      ...(reinstated.length === 0 ? {} : { also: reinstated })
     } satisfies Booked
   }
   const methodKey = presetKeyOf(record, "method")

@@ -152,22 +152,28 @@ const bookCustomer = Effect.fnUntraced(function* (
 
 // ---------------------------------------------------------------- documents
 
-/** What only the vendor's dialect shows of a document (`dialectAttributes`), merged into its record keyed by the ledger id. */
-const saveDocumentAttributes = (
+/**
+ * What only the vendor's dialect shows of a document, reversal or refund (the record's
+ * `dialectAttributes`), merged into that dialect's record of their kind keyed by the ledger id it
+ * became, with its customer (and the payment, for a reversal: the dialect finds it through its payment).
+ */
+const saveDialectAttributes = (
   context: BookingContext,
   owner: number,
-  record: DocumentRecord,
-  ledgerId: number | null
+  attributes: { readonly kind: string; readonly data: Readonly<Record<string, unknown>> } | undefined,
+  ledgerId: number | null,
+  payment: number | null = null
 ) =>
-  record.dialectAttributes === undefined || ledgerId === null
+  attributes === undefined || ledgerId === null
     ? Effect.void
     : Effect.flatMap(DialectRecords, (dialectRecords) =>
         dialectRecords.saveDialectRecord({
           dialect: context.vendor,
-          kind: record.dialectAttributes?.kind ?? "document",
+          kind: attributes.kind,
           key: String(ledgerId),
           customerId: customerId(owner),
-          data: { ...record.dialectAttributes?.data },
+          ...(payment === null ? {} : { paymentId: paymentId(payment) }),
+          data: { ...attributes.data },
           merge: true
         })
       )
@@ -180,10 +186,10 @@ const bookDocument = Effect.fnUntraced(function* (
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `document ${record.sourceId}`)
   if (before !== null) {
     // The ledger has no document edits: a changed document keeps what was issued.
-    yield* saveDocumentAttributes(
+    yield* saveDialectAttributes(
       context,
       owner,
-      record,
+      record.dialectAttributes,
       before.data.ledgerKind === "document" ? before.data.ledgerId : null
     )
     return {
@@ -216,7 +222,7 @@ const bookDocument = Effect.fnUntraced(function* (
     dueDate: record.dueDate,
     externalRef: externalRefOf(context.vendor, record)
   })
-  yield* saveDocumentAttributes(context, owner, record, document.id)
+  yield* saveDialectAttributes(context, owner, record.dialectAttributes, document.id)
   return {
     ledgerKind: "document",
     ledgerId: document.id,
@@ -272,6 +278,7 @@ const bookReversal = Effect.fnUntraced(function* (
     yield* saveMovementAttributes(context, owner, record.movementAttributes, [
       { which: "made", entryKind: "payment-reversed", ledgerId: before.data.ledgerId }
     ])
+    yield* saveDialectAttributes(context, owner, record.dialectAttributes, before.data.ledgerId, target)
     return {
       ledgerKind: before.data.ledgerKind,
       ledgerId: before.data.ledgerId,
@@ -291,6 +298,7 @@ const bookReversal = Effect.fnUntraced(function* (
   yield* saveMovementAttributes(context, owner, record.movementAttributes, [
     { which: "made", entryKind: "payment-reversed", ledgerId: reversal?.id ?? null }
   ])
+  yield* saveDialectAttributes(context, owner, record.dialectAttributes, reversal?.id ?? null, target)
   return {
     ledgerKind: "reversal",
     ledgerId: reversal?.id ?? null,
@@ -402,21 +410,6 @@ const wholeRefundSource = Effect.fnUntraced(function* (owner: number, amount: st
   return null
 })
 
-/** What only the vendor's dialect shows of a refund (`dialectAttributes`), merged into its record keyed by the ledger id. */
-const saveRefundAttributes = (context: BookingContext, owner: number, record: RefundRecord, ledgerId: number) =>
-  record.dialectAttributes === undefined
-    ? Effect.void
-    : Effect.flatMap(DialectRecords, (dialectRecords) =>
-        dialectRecords.saveDialectRecord({
-          dialect: context.vendor,
-          kind: record.dialectAttributes?.kind ?? "refund",
-          key: String(ledgerId),
-          customerId: customerId(owner),
-          data: { ...record.dialectAttributes?.data },
-          merge: true
-        })
-      )
-
 const bookRefund = Effect.fnUntraced(function* (
   context: BookingContext,
   record: RefundRecord,
@@ -428,7 +421,7 @@ const bookRefund = Effect.fnUntraced(function* (
     const current = yield* refunds.getRefund(refundId(before.data.ledgerId))
     const refused = yield* advanceRefund(current.id, current.state, record.state)
     yield* saveMovementAttributes(context, owner, record.movementAttributes, refundMovements(before.data.ledgerId))
-    yield* saveRefundAttributes(context, owner, record, current.id)
+    yield* saveDialectAttributes(context, owner, record.dialectAttributes, current.id)
     return {
       ledgerKind: "refund",
       ledgerId: current.id,
@@ -463,7 +456,7 @@ const bookRefund = Effect.fnUntraced(function* (
     const refused = yield* advanceRefund(refund.id, refund.state, record.state)
     if (refused !== null) notes.push(refused)
   }
-  for (const refund of booked) yield* saveRefundAttributes(context, owner, record, refund.id)
+  for (const refund of booked) yield* saveDialectAttributes(context, owner, record.dialectAttributes, refund.id)
   const first = booked[0]
   // A refund the ledger split over several payments: the vendor's one row is the last of them.
   yield* saveMovementAttributes(context, owner, record.movementAttributes, refundMovements(booked.at(-1)?.id ?? null))

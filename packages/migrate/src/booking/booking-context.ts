@@ -7,7 +7,7 @@
 import { CustomerId, DocumentId, PaymentId, PresetId, RefundId, ReversalId } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import type { VendorId } from "../sources/source-model.ts"
-import type { LedgerKind, readMigrated } from "./migrated-records.ts"
+import type { LedgerKind, Migrated, readMigrated } from "./migrated-records.ts"
 
 export const customerId = Schema.decodeSync(CustomerId)
 export const paymentId = Schema.decodeSync(PaymentId)
@@ -43,6 +43,8 @@ export interface Booked {
   readonly paymentId: number | null
   readonly skipped: string | null
   readonly extra?: Readonly<Record<string, unknown>>
+  /** Other records' `migrated` records the booking changed (a reversal its payment's row shows reinstated), saved with it. */
+  readonly also?: ReadonlyArray<Migrated>
 }
 
 export const clip = (text: string | null, max: number) => (text === null ? null : text.slice(0, max))

@@ -175,7 +175,9 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
       // needs no read, unless this sink has booked it since (a batch written again).
       const stored = !changed && !committed.has(key) && !staged.has(key) ? null : yield* lookup(key)
       if (stored?.data.fingerprint === fingerprint) return
-      const before: Migrated | null = stored === null || stored.data.refused === true ? null : stored
+      // Refused, or a reversal reinstated at the source and shown again: booked anew.
+      const before: Migrated | null =
+        stored === null || stored.data.refused === true || stored.data.reinstated === true ? null : stored
       const booked: Booked = yield* bookRecord(context(runId), record, before)
       const migrated: Migrated = {
         key,
@@ -193,6 +195,10 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
         }
       }
       staged.set(key, migrated)
+      for (const other of booked.also ?? []) {
+        staged.set(other.key, other)
+        yield* saveMigrated(vendor, other)
+      }
       if (fresh !== null && (stored === null || fresh.has(key))) {
         fresh.set(key, migrated)
         if (booked.ledgerId !== null)

@@ -100,16 +100,19 @@ const fromStore = (data: MigratedData): MigratedData => ({
     : { allocations: mapTexts(data.allocations, decodeText) as NonNullable<MigratedData["allocations"]> })
 })
 
+/** A `migrated` record as read from the ledger's dialect record (texts and fingerprint decoded). */
+const fromDialectRecord = (record: DialectRecord): Migrated => ({
+  key: record.key,
+  customerId: record.customerId,
+  paymentId: record.paymentId,
+  data: fromStore(record.data as unknown as MigratedData)
+})
+
 /** The `migrated` record under `key`, or null. */
 export const readMigrated = (vendor: VendorId, key: string) =>
   Effect.flatMap(DialectRecords, (records) =>
     records.getDialectRecord({ dialect: vendor, kind: migratedKind, key }).pipe(
-      Effect.map((record): Migrated | null => ({
-        key: record.key,
-        customerId: record.customerId,
-        paymentId: record.paymentId,
-        data: fromStore(record.data as unknown as MigratedData)
-      })),
+      Effect.map((record): Migrated | null => fromDialectRecord(record)),
       Effect.catchTag("NotFound", () => Effect.succeed(null))
     )
   )
@@ -121,15 +124,7 @@ export const readMigratedMany = (vendor: VendorId, keys: ReadonlyArray<string>) 
       ? Effect.succeed([] as Array<Migrated>)
       : Effect.map(
           records.listDialectRecords({ dialect: vendor, kind: migratedKind, keys: [...keys], limit: 1000 }),
-          (page) =>
-            page.items.map(
-              (record): Migrated => ({
-                key: record.key,
-                customerId: record.customerId,
-                paymentId: record.paymentId,
-                data: fromStore(record.data as unknown as MigratedData)
-              })
-            )
+          (page) => page.items.map(fromDialectRecord)
         )
   )
 
@@ -147,31 +142,25 @@ export const listMigrated = (vendor: VendorId, customerId?: number) =>
         cursor,
         limit: 1000
       })
-      for (const record of page.items) {
-        all.push({
-          key: record.key,
-          customerId: record.customerId,
-          paymentId: record.paymentId,
-          data: fromStore(record.data as unknown as MigratedData)
-        })
-      }
+      for (const record of page.items) all.push(fromDialectRecord(record))
       cursor = page.nextCursor
     } while (cursor !== null)
     return all
   })
 
+/** A `migrated` record as the dialect record the ledger keeps (its texts and fingerprint stored without digits). */
+const toDialectRecord = (vendor: VendorId, migrated: Migrated) => ({
+  dialect: vendor,
+  kind: migratedKind,
+  key: migrated.key,
+  customerId: migrated.customerId as never,
+  paymentId: migrated.paymentId as never,
+  data: toStore(migrated.data)
+})
+
 /** Saves the `migrated` record (in the caller's unit). */
 export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
-  Effect.flatMap(DialectRecords, (records) =>
-    records.saveDialectRecord({
-      dialect: vendor,
-      kind: migratedKind,
-      key: migrated.key,
-      customerId: migrated.customerId as never,
-      paymentId: migrated.paymentId as never,
-      data: toStore(migrated.data)
-    })
-  )
+  Effect.flatMap(DialectRecords, (records) => records.saveDialectRecord(toDialectRecord(vendor, migrated)))
 
 /**
  * Inserts `migrated` records (and `migrated-alias` records) none of which exists yet (in the
@@ -188,14 +177,7 @@ export const insertMigratedMany = (
     : Effect.flatMap(DialectRecords, (records) =>
         records.insertDialectRecords({
           records: [
-            ...migrated.map((record) => ({
-              dialect: vendor,
-              kind: migratedKind,
-              key: record.key,
-              customerId: record.customerId as never,
-              paymentId: record.paymentId as never,
-              data: toStore(record.data)
-            })),
+            ...migrated.map((record) => toDialectRecord(vendor, record)),
             ...aliases.map((alias) => ({
               dialect: vendor,
               kind: migratedAliasKind,

@@ -162,6 +162,8 @@ const sourceTallies = (migrated: ReadonlyArray<Migrated>, currencies: ReadonlyMa
       currencies.get(customer) ??
       null
     const tally = tallyOf(customer)
+    // A reversal reinstated at the source (its payment's row shows it no longer stands) counts nowhere.
+    if (source.kind === "reversal" && record.data.reinstated === true) continue
     if (source.kind === "reversal") {
       tally.reversals++
       // No amount shown: the whole amount left of the payment (what the ledger books).

@@ -146,6 +146,13 @@ export interface PaymentRecord extends RecordBase {
     readonly key: string
     readonly data: Readonly<Record<string, unknown>>
   }>
+  /**
+   * Where the vendor's row shows every reversal of the payment that stands (Billing Platform (UK): a
+   * whole reversal `N/reversal` by `paymentReversedDate`, a partial one by its `N-R` row): the source
+   * id of each reversal the payment can show → whether it stands now. A reversal booked from one that
+   * no longer stands was undone (reinstated) at the source: the booking reinstates it in the ledger.
+   */
+  readonly reversalsShown?: Readonly<Record<string, boolean>>
 }
 
 /**
@@ -174,6 +181,12 @@ export interface ReversalRecord extends RecordBase {
   readonly effectiveDate: string | null
   readonly reason: string | null
   readonly movementAttributes?: MovementAttributes
+  /**
+   * What only the vendor's dialect shows of the reversal (LogiSense's `reversePaymentName`: the
+   * payment's name at the vendor, which the migrated payment's ledger number need not match), merged
+   * into that dialect's record of this kind keyed by the ledger reversal id.
+   */
+  readonly dialectAttributes?: { readonly kind: string; readonly data: Readonly<Record<string, unknown>> }
 }
 
 /** A reversal undone (the payment's money stands again): Elevate's `payment <id> reinstated` movement. */

@@ -11,7 +11,9 @@
  * valid, for what still stands, and `N-R` (status `Reversed`) for the part reversed — read as
  * payment N of both amounts together and a partial reversal of N for the `N-R` amount. A row with
  * id `R<n>` and a negative amount is a refund paid back to the customer (from which payment, the
- * vendor does not say).
+ * vendor does not say). A reinstated payment shows as valid again (no `paymentReversedDate`, no
+ * `N-R` row): every payment record says which of its two possible reversals stand
+ * (`reversalsShown`), so one booked earlier and since reinstated at the vendor is reinstated too.
  */
 import type { CurrencyCode } from "@paybridge/core"
 import type { ExactJson } from "../../http/exact-json.ts"
@@ -138,7 +140,11 @@ export const billingPlatformUkPaymentRecord = (
     description: textOf(row.customerReference),
     allocations: [],
     reversedAmount: null,
-    ...(collection === undefined ? {} : { collection })
+    ...(collection === undefined ? {} : { collection }),
+    reversalsShown: {
+      [`${id}/reversal`]: businessDateOf(row.paymentReversedDate) !== null,
+      [`${id}-R`]: reversedPart !== null
+    }
   }
 }
 

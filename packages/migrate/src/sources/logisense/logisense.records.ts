@@ -162,8 +162,14 @@ export const logisensePaymentRecord = (row: Row, currency: CurrencyCode | null):
   }
 }
 
+/**
+ * A reversal row: `reversePaymentName` (the payment's name at LogiSense) goes into the dialect's
+ * `reversal` record, as the dialect keeps a reversal row's vendor attributes: the migrated payment
+ * is numbered by the ledger, so its own name need not be LogiSense's.
+ */
 export const logisenseReversalRecord = (row: Row): ReversalRecord => {
   const id = idOf(row.identity, "identity")
+  const paymentName = textOf(row.reversePaymentName)
   return {
     kind: "reversal",
     sourceId: id,
@@ -174,6 +180,7 @@ export const logisenseReversalRecord = (row: Row): ReversalRecord => {
     paymentSourceId: idOf(row.reversePaymentId, `reversal ${id} reversePaymentId`),
     amount: amountOf(row.amount, `reversal ${id} amount`),
     effectiveDate: businessDateOf(row.date),
-    reason: textOf(row.detail)
+    reason: textOf(row.detail),
+    ...(paymentName === null ? {} : { dialectAttributes: { kind: "reversal", data: { paymentName } } })
   }
 }
