@@ -159,7 +159,7 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
       })
     })
 
-  return {
+  const bulk: LedgerStoreShape = {
     ...store,
     lockCustomer: (id) =>
       inBulk(
@@ -290,6 +290,21 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
               return kept
             })
           }
+        ),
+      // The unit's customer: its row kept in memory moved as `customers.update` moves it, the entry kept.
+      move: (row, customerVersion) =>
+        inBulk(
+          () => store.balance.move(row, customerVersion),
+          (scope) =>
+            scope.customerId !== row.customerId
+              ? store.balance.move(row, customerVersion)
+              : Effect.andThen(
+                  bulk.customers.update(
+                    { ...scope.customer, balance: row.balanceAfter, updatedAt: row.occurredAt },
+                    customerVersion
+                  ),
+                  bulk.balance.append(row)
+                )
         )
     },
     events: {
@@ -315,4 +330,5 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         )
     }
   }
+  return bulk
 }

@@ -76,7 +76,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261205400000DialectRecordListColumns",
         "Migration20261205500000EventAttachedRecords",
         "Migration20261206200000AttachedRecordListColumns",
-        "Migration20261207100000LockedDocuments"
+        "Migration20261207100000LockedDocuments",
+        "Migration20261208000000MovementTriggers"
       ])
     })
 
