@@ -52,6 +52,8 @@ const others: Array<{ id: number; number: string }> = []
 const invoiced = { id: 0, invoiceId: 0, invoiceIds: [] as Array<number> }
 /** A EUR customer billed by a USD billing entity: LogiSense keeps a `baseAmount` in USD. */
 const foreignOwned = { id: 0 }
+/** A EUR customer billed by a GBP billing entity (a second owner for LogiSense's unpaged list). */
+const otherForeignOwned = { id: 0 }
 let samplePayment = { id: 0, publicId: "", customerId: 0 }
 let silverProvider = 0
 let counter = 0
@@ -208,12 +210,32 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
       billingEntityId: usdOwner
     })) as { id: number }
   ).id
-  // Names of LogiSense vendor references (a card type; the bill run named below has none registered).
-  await runtime.runPromise(
-    DialectRecords.use((records) =>
-      records.saveDialectRecord({ dialect: "logisense", kind: "card-type", key: "7", data: { name: "Visa" } })
-    ).pipe(Effect.provide(CommandContext.system()))
-  )
+  const gbpOwner = (
+    (await trpc("billingEntities.create", { name: "GBP Owner", flow: "invoice", defaultCurrency: "GBP" })) as {
+      id: number
+    }
+  ).id
+  otherForeignOwned.id = (
+    (await trpc("customers.create", {
+      name: "Other foreign owned",
+      number: "5002",
+      currency: "EUR",
+      billingEntityId: gbpOwner
+    })) as { id: number }
+  ).id
+  // Names of LogiSense vendor references (card types and a bill run; bill run 9 and pre-authorization 11,
+  // named below, have none registered).
+  for (const [kind, key, name] of [
+    ["card-type", "7", "Visa"],
+    ["card-type", "8", "Mastercard"],
+    ["bill-run-history", "4", "Run 4"]
+  ] as const) {
+    await runtime.runPromise(
+      DialectRecords.use((records) =>
+        records.saveDialectRecord({ dialect: "logisense", kind, key, data: { name } })
+      ).pipe(Effect.provide(CommandContext.system()))
+    )
+  }
   for (let i = 0; i < 70; i++) {
     const payment = (await trpc("payments.create", {
       customerId: big.id,
@@ -429,8 +451,9 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
 
 /**
  * Creates whose payments carry what LogiSense's unpaged list (`GET Payment/`, which shows every
- * payment) still looks up per distinct value — vendor reference names, a billing entity in another
- * currency — so they run after the lists are measured.
+ * payment) looks up beside its statement — vendor reference names, billing entities in another
+ * currency (one read each for all of them) — so they run after the lists are measured, and that list
+ * is measured again after them (`lateLists`).
  */
 const lateCreates: ReadonlyArray<readonly [string, Request]> = [
   [
@@ -458,6 +481,15 @@ const lateCreates: ReadonlyArray<readonly [string, Request]> = [
       path: "/logisense/api/v6/Payment/",
       headers: { ...bearer(sessions.logisenseToken), ...key() },
       body: `{"accountId":${nextOther().id},"amount":12.34,"cardTypeId":7,"billRunHistoryId":9,"detail":"budget"}`
+    })
+  ],
+  [
+    "LogiSense POST Payment/ naming other vendor references, owned by another billing entity",
+    () => ({
+      method: "POST",
+      path: "/logisense/api/v6/Payment/",
+      headers: { ...bearer(sessions.logisenseToken), ...key() },
+      body: `{"accountId":${otherForeignOwned.id},"amount":12.34,"baseAmount":10.5,"cardTypeId":8,"billRunHistoryId":4,"paymentPreAuthorizeId":11,"detail":"budget"}`
     })
   ],
   [
@@ -496,6 +528,17 @@ const lateCreates: ReadonlyArray<readonly [string, Request]> = [
         reference: "budget"
       })
     })
+  ]
+]
+
+/**
+ * Lists measured after the late creates: LogiSense's unpaged list over payments that name several
+ * vendor references (of several kinds, some registered) and several owning billing entities.
+ */
+const lateLists: ReadonlyArray<readonly [string, Request]> = [
+  [
+    "LogiSense GET Payment/ (payments naming several vendor references and billing entities)",
+    () => ({ method: "GET", path: "/logisense/api/v6/Payment/", headers: bearer(sessions.logisenseToken) })
   ]
 ]
 
@@ -789,6 +832,7 @@ const budgets: Record<string, Budget> = {
   // The billing entity and the references' records are read with core's customer lock; the record is written with the events.
   "LogiSense POST Payment/ with baseAmount in the owner's other currency": issueCreate,
   "LogiSense POST Payment/ naming vendor references": issueCreate,
+  "LogiSense POST Payment/ naming other vendor references, owned by another billing entity": issueCreate,
   // Core's unit with the invoice read by the customer lock's statement (LogiSense decides the amount under the lock),
   // the payment inserted posted with its allocation: + the allocations' insert, which also saves the documents' changes.
   "LogiSense POST Payment/ naming an invoice": issueCreate,
@@ -813,6 +857,12 @@ const budgets: Record<string, Budget> = {
   "LogiSense POST Payment/Search, sorted, a deep page": issueList,
   // The vendor list has no paging: every row is shown (reversal rows included), so rows read are held to the rows returned.
   "LogiSense GET Payment/": { statements: 3, rowsBeyondReturned: 2 },
+  // The list's statement, then the owners (USD and GBP) in one read and the names of every kind in one (card
+  // types 7 and 8, bill run 4; bill run 9 and pre-authorization 11 have none): + those 5 rows, each read once.
+  "LogiSense GET Payment/ (payments naming several vendor references and billing entities)": {
+    statements: 3,
+    rowsBeyondReturned: 2 + 5
+  },
   "LogiSense POST Payment/Search, a page with reversal rows": issueList,
   "LogiSense POST Payment/Search, sorted, a page with reversal rows": issueList,
   "LogiSense GET Payment/Paged, a page with reversal rows": issueList,
@@ -860,7 +910,7 @@ describe.each([
 
   test.each(creates)("%s: a create, in one transaction", create)
 
-  test.each([...lists, ...bpukFilterLists])("%s: a list page", async (name, request) => {
+  const list = async (name: string, request: Request) => {
     const budget = budgetOf(name)
     const { answer, tally } = await measure(request)
     expect(answer.status, answer.body).toBeLessThan(300)
@@ -874,6 +924,21 @@ describe.each([
       }
       const rows = body.items ?? body.pagedResults?.items ?? []
       if (/reversal rows|GET Payment\/$/u.test(name)) expect(rows.some((row) => row.identity < 0)).toBe(true)
+      if (name.includes("several vendor references")) {
+        // What the names read in one go say: each registered name shown, an unregistered one null.
+        const named = (rows as ReadonlyArray<Record<string, unknown>>).filter((row) => row.cardTypeId === 8)
+        expect(named.length).toBeGreaterThan(0)
+        for (const row of named) {
+          expect([row.cardTypeName, row.billRunHistoryName, row.paymentPreAuthorizeName]).toEqual([
+            "Mastercard",
+            "Run 4",
+            null
+          ])
+        }
+        const visa = (rows as ReadonlyArray<Record<string, unknown>>).filter((row) => row.cardTypeId === 7)
+        expect(visa.length).toBeGreaterThan(0)
+        for (const row of visa) expect([row.cardTypeName, row.billRunHistoryName]).toEqual(["Visa", null])
+      }
     }
     if (budget.rowsBeyondReturned !== undefined) {
       // The rows of the answer: LogiSense's `items`, CRM.COM's `data`, Billing Platform (UK)'s bare array.
@@ -883,7 +948,11 @@ describe.each([
       expect(returned).toBeGreaterThanOrEqual(budget.returnsAtLeast ?? pageSize + 1)
       expect(tally.rowsRead, describeTally(tally)).toBeLessThanOrEqual(returned + budget.rowsBeyondReturned)
     }
-  })
+  }
+
+  test.each([...lists, ...bpukFilterLists])("%s: a list page", list)
 
   test.each(lateCreates)("%s: a create, in one transaction", create)
+
+  test.each(lateLists)("%s: a list page", list)
 })

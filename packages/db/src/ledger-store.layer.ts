@@ -228,7 +228,8 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     billingEntities: {
       insert: (row) => insert("billingEntities.insert", BillingEntityEntity, row, billingEntityToRow),
       get: (id) => findOne("billingEntities.get", BillingEntityEntity, { id }, billingEntityFromRow),
-      list: (paging) => listById("billingEntities.list", BillingEntityEntity, [], paging, billingEntityFromRow)
+      list: (query) =>
+        listById("billingEntities.list", BillingEntityEntity, inList(query.ids, "id"), query, billingEntityFromRow)
     },
 
     customers: {
@@ -570,7 +571,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           "dialectRecords.list",
           DialectRecordEntity,
           [
-            { dialect: query.dialect, kind: query.kind },
+            { dialect: query.dialect, kind: query.kinds === undefined ? query.kind : { $in: [...query.kinds] } },
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...equals(query.paymentId, "paymentId"),

@@ -264,7 +264,10 @@ export class LedgerStore extends Context.Service<
     readonly billingEntities: {
       readonly insert: (row: New<BillingEntity>) => Write<BillingEntity>
       readonly get: (id: BillingEntityId) => Op<BillingEntity | null>
-      readonly list: (paging: Paging & OffsetPaging) => ListOp<BillingEntity>
+      /** Billing entities by id ascending; with `ids`, only those (a page's owners in one read). */
+      readonly list: (
+        query: Paging & OffsetPaging & { readonly ids?: ReadonlyArray<BillingEntityId> | undefined }
+      ) => ListOp<BillingEntity>
     }
     readonly customers: {
       readonly insert: (row: New<Customer>) => Write<Customer>
