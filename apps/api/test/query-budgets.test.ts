@@ -50,10 +50,12 @@ const activityCustomer = { id: 0, firstPayment: 0 }
 const reversedLastCustomer = { id: 0, lastPayment: 0 }
 /** Customers that payments are created for. */
 const others: Array<{ id: number; number: string }> = []
-/** A customer with an invoice open for far more than the creates that name it pay. */
-const invoiced = { id: 0, invoiceId: 0 }
+/** A customer with invoices open for far more than the creates that name them pay. */
+const invoiced = { id: 0, invoiceId: 0, invoiceIds: [] as Array<number> }
 /** A EUR customer billed by a USD billing entity: LogiSense keeps a `baseAmount` in USD. */
 const foreignOwned = { id: 0 }
+/** A EUR customer billed by a GBP billing entity (a second owner for LogiSense's unpaged list). */
+const otherForeignOwned = { id: 0 }
 let samplePayment = { id: 0, publicId: "", customerId: 0 }
 let silverProvider = 0
 let counter = 0
@@ -199,11 +201,16 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
   invoiced.id = (
     (await trpc("customers.create", { name: "Invoiced", number: "4001", currency: "EUR" })) as { id: number }
   ).id
-  invoiced.invoiceId = (
-    (await trpc("documents.issue", { kind: "invoice", customerId: invoiced.id, total: "100000.00" })) as {
-      id: number
-    }
-  ).id
+  invoiced.invoiceIds = []
+  for (let i = 0; i < 3; i++) {
+    const invoice = (await trpc("documents.issue", {
+      kind: "invoice",
+      customerId: invoiced.id,
+      total: "100000.00"
+    })) as { id: number }
+    invoiced.invoiceIds.push(invoice.id)
+  }
+  invoiced.invoiceId = invoiced.invoiceIds[0] ?? 0
   const usdOwner = (
     (await trpc("billingEntities.create", { name: "USD Owner", flow: "invoice", defaultCurrency: "USD" })) as {
       id: number
@@ -217,12 +224,32 @@ const setUp = async (driver: "sqlite" | "postgresql") => {
       billingEntityId: usdOwner
     })) as { id: number }
   ).id
-  // Names of LogiSense vendor references (a card type; the bill run named below has none registered).
-  await runtime.runPromise(
-    DialectRecords.use((records) =>
-      records.saveDialectRecord({ dialect: "logisense", kind: "card-type", key: "7", data: { name: "Visa" } })
-    ).pipe(Effect.provide(CommandContext.system()))
-  )
+  const gbpOwner = (
+    (await trpc("billingEntities.create", { name: "GBP Owner", flow: "invoice", defaultCurrency: "GBP" })) as {
+      id: number
+    }
+  ).id
+  otherForeignOwned.id = (
+    (await trpc("customers.create", {
+      name: "Other foreign owned",
+      number: "5002",
+      currency: "EUR",
+      billingEntityId: gbpOwner
+    })) as { id: number }
+  ).id
+  // Names of LogiSense vendor references (card types and a bill run; bill run 9 and pre-authorization 11,
+  // named below, have none registered).
+  for (const [kind, key, name] of [
+    ["card-type", "7", "Visa"],
+    ["card-type", "8", "Mastercard"],
+    ["bill-run-history", "4", "Run 4"]
+  ] as const) {
+    await runtime.runPromise(
+      DialectRecords.use((records) =>
+        records.saveDialectRecord({ dialect: "logisense", kind, key, data: { name } })
+      ).pipe(Effect.provide(CommandContext.system()))
+    )
+  }
   for (let i = 0; i < 70; i++) {
     const payment = (await trpc("payments.create", {
       customerId: big.id,
@@ -438,8 +465,9 @@ const creates: ReadonlyArray<readonly [string, Request]> = [
 
 /**
  * Creates whose payments carry what LogiSense's unpaged list (`GET Payment/`, which shows every
- * payment) still looks up per distinct value — vendor reference names, a billing entity in another
- * currency — so they run after the lists are measured.
+ * payment) looks up beside its statement — vendor reference names, billing entities in another
+ * currency (one read each for all of them) — so they run after the lists are measured, and that list
+ * is measured again after them (`lateLists`).
  */
 const lateCreates: ReadonlyArray<readonly [string, Request]> = [
   [
@@ -470,6 +498,15 @@ const lateCreates: ReadonlyArray<readonly [string, Request]> = [
     })
   ],
   [
+    "LogiSense POST Payment/ naming other vendor references, owned by another billing entity",
+    () => ({
+      method: "POST",
+      path: "/logisense/api/v6/Payment/",
+      headers: { ...bearer(sessions.logisenseToken), ...key() },
+      body: `{"accountId":${otherForeignOwned.id},"amount":12.34,"baseAmount":10.5,"cardTypeId":8,"billRunHistoryId":4,"paymentPreAuthorizeId":11,"detail":"budget"}`
+    })
+  ],
+  [
     "LogiSense POST Payment/ naming an invoice",
     () => ({
       method: "POST",
@@ -491,6 +528,31 @@ const lateCreates: ReadonlyArray<readonly [string, Request]> = [
         reference: "budget"
       })
     })
+  ],
+  [
+    "tRPC payments.create with allocations to three invoices",
+    () => ({
+      method: "POST",
+      path: "/trpc/payments.create",
+      headers: { ...bearer(sessions.apiKey), ...key() },
+      body: JSON.stringify({
+        customerId: invoiced.id,
+        amount: "12.34",
+        allocations: invoiced.invoiceIds.map((documentId, index) => ({ documentId, amount: `${index + 1}.00` })),
+        reference: "budget"
+      })
+    })
+  ]
+]
+
+/**
+ * Lists measured after the late creates: LogiSense's unpaged list over payments that name several
+ * vendor references (of several kinds, some registered) and several owning billing entities.
+ */
+const lateLists: ReadonlyArray<readonly [string, Request]> = [
+  [
+    "LogiSense GET Payment/ (payments naming several vendor references and billing entities)",
+    () => ({ method: "GET", path: "/logisense/api/v6/Payment/", headers: bearer(sessions.logisenseToken) })
   ]
 ]
 
@@ -764,9 +826,10 @@ interface Budget {
 const issueGet: Budget = { statements: 3 }
 const issueList: Budget = { statements: 3, rows: pageSize + 2 }
 /**
- * Core's create of a posted payment is the issue's 8 statements in one transaction (idempotency claim, customer
- * lock, one sequence statement for both numbers, the payment inserted posted, balance entry, balance update, both
- * events in one insert, idempotency answer).
+ * Core's create of a posted payment is 7 statements in one transaction (idempotency claim, customer lock, one
+ * sequence statement for both numbers, the payment inserted posted, the balance entry — whose insert also moves the
+ * customer's balance —, both events in one insert, idempotency answer); one paying documents adds the allocations'
+ * insert (which also saves the documents' changes): the issue's 8.
  */
 const issueCreate: Budget = { statements: 8 }
 /** A vendor list without paging (every match is returned): the issue's 3 statements, rows read ≤ returned + 2. */
@@ -791,16 +854,12 @@ const budgets: Record<string, Budget> = {
   // The billing entity and the references' records are read with core's customer lock; the record is written with the events.
   "LogiSense POST Payment/ with baseAmount in the owner's other currency": issueCreate,
   "LogiSense POST Payment/ naming vendor references": issueCreate,
+  "LogiSense POST Payment/ naming other vendor references, owned by another billing entity": issueCreate,
   // Core's unit with the invoice read by the customer lock's statement (LogiSense decides the amount under the lock),
-  // the payment inserted posted with its allocation: + the allocations' insert and the documents' update.
-  "LogiSense POST Payment/ naming an invoice": {
-    statements: 10,
-    open: "the allocations' insert and the invoice's update are two statements beyond the issue's 8"
-  },
-  "tRPC payments.create with allocations": {
-    statements: 10,
-    open: "the allocations' insert and the documents' update are two statements beyond the issue's 8"
-  },
+  // the payment inserted posted with its allocation: + the allocations' insert, which also saves the documents' changes.
+  "LogiSense POST Payment/ naming an invoice": issueCreate,
+  "tRPC payments.create with allocations": issueCreate,
+  "tRPC payments.create with allocations to three invoices": issueCreate,
   "Elevate POST customer-payments": issueCreate,
   "Silver POST customers/C/payments/": issueCreate,
   "Silver POST customers/C/payments/ (stating a due date and visible: its attributes record too)": issueCreate,
@@ -828,6 +887,12 @@ const budgets: Record<string, Budget> = {
   "LogiSense POST Payment/Search, sorted, a deep page": issueList,
   // The vendor list has no paging: every row is shown (reversal rows included), so rows read are held to the rows returned.
   "LogiSense GET Payment/": { statements: 3, rowsBeyondReturned: 2 },
+  // The list's statement, then the owners (USD and GBP) in one read and the names of every kind in one (card
+  // types 7 and 8, bill run 4; bill run 9 and pre-authorization 11 have none): + those 5 rows, each read once.
+  "LogiSense GET Payment/ (payments naming several vendor references and billing entities)": {
+    statements: 3,
+    rowsBeyondReturned: 2 + 5
+  },
   "LogiSense POST Payment/Search, a page with reversal rows": issueList,
   "LogiSense POST Payment/Search, sorted, a page with reversal rows": issueList,
   "LogiSense GET Payment/Paged, a page with reversal rows": issueList,
@@ -875,7 +940,7 @@ describe.each([
 
   test.each(creates)("%s: a create, in one transaction", create)
 
-  test.each([...lists, ...bpukFilterLists])("%s: a list page", async (name, request) => {
+  const list = async (name: string, request: Request) => {
     const budget = budgetOf(name)
     const { answer, tally } = await measure(request)
     expect(answer.status, answer.body).toBeLessThan(300)
@@ -889,6 +954,21 @@ describe.each([
       }
       const rows = body.items ?? body.pagedResults?.items ?? []
       if (/reversal rows|GET Payment\/$/u.test(name)) expect(rows.some((row) => row.identity < 0)).toBe(true)
+      if (name.includes("several vendor references")) {
+        // What the names read in one go say: each registered name shown, an unregistered one null.
+        const named = (rows as ReadonlyArray<Record<string, unknown>>).filter((row) => row.cardTypeId === 8)
+        expect(named.length).toBeGreaterThan(0)
+        for (const row of named) {
+          expect([row.cardTypeName, row.billRunHistoryName, row.paymentPreAuthorizeName]).toEqual([
+            "Mastercard",
+            "Run 4",
+            null
+          ])
+        }
+        const visa = (rows as ReadonlyArray<Record<string, unknown>>).filter((row) => row.cardTypeId === 7)
+        expect(visa.length).toBeGreaterThan(0)
+        for (const row of visa) expect([row.cardTypeName, row.billRunHistoryName]).toEqual(["Visa", null])
+      }
     }
     if (budget.rowsBeyondReturned !== undefined) {
       // The rows of the answer: LogiSense's `items`, CRM.COM's `data`, Billing Platform (UK)'s bare array.
@@ -898,7 +978,11 @@ describe.each([
       expect(returned).toBeGreaterThanOrEqual(budget.returnsAtLeast ?? pageSize + 1)
       expect(tally.rowsRead, describeTally(tally)).toBeLessThanOrEqual(returned + budget.rowsBeyondReturned)
     }
-  })
+  }
+
+  test.each([...lists, ...bpukFilterLists])("%s: a list page", list)
 
   test.each(lateCreates)("%s: a create, in one transaction", create)
+
+  test.each(lateLists)("%s: a list page", list)
 })

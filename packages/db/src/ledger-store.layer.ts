@@ -25,6 +25,7 @@ import {
   type IdSpace,
   LedgerStore,
   type LedgerStoreShape,
+  type New,
   trustedId
 } from "@paybridge/core"
 import { Effect } from "effect"
@@ -103,6 +104,37 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     use,
     write
   } = session
+
+  /**
+   * The next entry of the customer's chain, its sequence computed by the insert itself (one
+   * statement); with `customerVersion`, that statement also moves the customer's balance (the
+   * trigger of migration 20261208000000, guarded by the version).
+   */
+  const appendEntry = (operation: string, row: Omit<New<BalanceEntry>, "sequence">, customerVersion: number | null) =>
+    write(operation, async (em) => {
+      const nextSequence = raw(
+        "(select coalesce(max(be.sequence), 0) + 1 from balance_entries be where be.customer_id = ?)",
+        [row.customerId]
+      )
+      const result = await em
+        .createQueryBuilder(BalanceEntryEntity)
+        .insert({
+          ...balanceEntryToRow({ ...row, sequence: 0 }),
+          sequence: nextSequence as unknown as number,
+          ...(customerVersion === null ? {} : { customerVersion })
+        })
+        .returning(["id", "sequence"])
+        .execute("all")
+      const inserted = (result as unknown as ReadonlyArray<{ id: number | string; sequence: number | string }>)[0]
+      if (inserted === undefined) throw new Error(`${operation}: the database returned no row`)
+      const stored: BalanceEntry = {
+        ...row,
+        sequence: Number(inserted.sequence),
+        id: trustedId(Number(inserted.id))
+      }
+      return stored
+    })
+
   return LedgerStore.of({
     transaction,
     savepoint,
@@ -201,7 +233,8 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     billingEntities: {
       insert: (row) => insert("billingEntities.insert", BillingEntityEntity, row, billingEntityToRow),
       get: (id) => findOne("billingEntities.get", BillingEntityEntity, { id }, billingEntityFromRow),
-      list: (paging) => listById("billingEntities.list", BillingEntityEntity, [], paging, billingEntityFromRow)
+      list: (query) =>
+        listById("billingEntities.list", BillingEntityEntity, inList(query.ids, "id"), query, billingEntityFromRow)
     },
 
     customers: {
@@ -411,27 +444,8 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     refunds: makeRefundRows(session),
 
     balance: {
-      append: (row) =>
-        write("balance.append", async (em) => {
-          // The next sequence of the chain is computed by the insert itself (one statement).
-          const nextSequence = raw(
-            "(select coalesce(max(be.sequence), 0) + 1 from balance_entries be where be.customer_id = ?)",
-            [row.customerId]
-          )
-          const result = await em
-            .createQueryBuilder(BalanceEntryEntity)
-            .insert({ ...balanceEntryToRow({ ...row, sequence: 0 }), sequence: nextSequence as unknown as number })
-            .returning(["id", "sequence"])
-            .execute("all")
-          const inserted = (result as unknown as ReadonlyArray<{ id: number | string; sequence: number | string }>)[0]
-          if (inserted === undefined) throw new Error("balance.append: the database returned no row")
-          const stored: BalanceEntry = {
-            ...row,
-            sequence: Number(inserted.sequence),
-            id: trustedId(Number(inserted.id))
-          }
-          return stored
-        }),
+      append: (row) => appendEntry("balance.append", row, null),
+      move: (row, customerVersion) => appendEntry("balance.move", row, customerVersion),
       // The last sequence of each customer named (one read; the caller holds their locks), then
       // one multi-row insert with each row's sequence stated.
       appendAll: (rows) =>
@@ -571,7 +585,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
           "dialectRecords.list",
           DialectRecordEntity,
           [
-            { dialect: query.dialect, kind: query.kind },
+            { dialect: query.dialect, kind: query.kinds === undefined ? query.kind : { $in: [...query.kinds] } },
             ...equals(query.customerId, "customerId"),
             ...inList(query.customerIds, "customerId"),
             ...equals(query.paymentId, "paymentId"),

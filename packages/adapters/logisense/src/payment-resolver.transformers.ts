@@ -11,7 +11,9 @@
 
 import {
   Balances,
-  type CommandContext,
+  type BillingEntity,
+  type BillingEntityId,
+  CommandContext,
   type CurrencyCode,
   type Customer,
   type CustomerId,
@@ -42,6 +44,7 @@ import {
   extrasFromData,
   type RowExtras,
   type VendorReferenceField,
+  vendorReferenceFields,
   vendorReferenceKinds
 } from "./logisense.transformers.ts"
 
@@ -103,6 +106,19 @@ export interface Resolver {
   ) => Read<void>
   /** Reads the accounts of these payments in one query (rows of many accounts, not one query per account). */
   readonly prefetchCustomers: (payments: ReadonlyArray<Payment>) => Read<void>
+  /**
+   * Reads the billing entities that own these payments (their owner currency) in one query, so
+   * rows of payments owned by many cost one query, not one per owner.
+   */
+  readonly prefetchOwners: (payments: ReadonlyArray<Payment>) => Read<void>
+  /**
+   * Reads the names of the vendor references these rows carry (payment rows, `reversalId` null, and
+   * reversal rows; their vendor attributes prefetched already), of every kind, in one query — so a
+   * list whose rows name many costs one query, not one per name.
+   */
+  readonly prefetchNames: (
+    rows: ReadonlyArray<{ readonly payment: Payment; readonly reversalId: number | null }>
+  ) => Read<void>
   /**
    * Takes what a payment's view read brought along (`rowViewInclude`: its customer, vendor
    * attributes of the payment and its reversals, deleted mark, creation and reversal events), so
@@ -376,6 +392,65 @@ export const makeResolver: Effect.Effect<Resolver, never, LedgerServices> = Effe
           cursor = page.nextCursor
         } while (cursor !== null)
         for (const [id, value] of extras) cache.set(`extras:${recordKinds.payment}:${id}`, value)
+      }),
+    prefetchOwners: (payments) =>
+      Effect.gen(function* () {
+        const owners = [
+          ...new Set(payments.flatMap((payment) => (payment.billingEntityId === null ? [] : [payment.billingEntityId])))
+        ].filter((id) => !cache.has(`owner:${id}`))
+        if (owners.length === 0) return
+        // Owners not found are left to `ownerCurrency` (its answer depends on the account).
+        let cursor: string | null = null
+        do {
+          const page: Page<BillingEntity> = yield* parties.listBillingEntities({
+            ids: owners as ReadonlyArray<BillingEntityId>,
+            cursor,
+            limit: 1000
+          })
+          for (const entity of page.items) cache.set(`owner:${entity.id}`, entity.defaultCurrency)
+          cursor = page.nextCursor
+        } while (cursor !== null)
+      }),
+    prefetchNames: (rows) =>
+      Effect.gen(function* () {
+        const named = new Map<string, { readonly field: VendorReferenceField; readonly id: number }>()
+        for (const { payment, reversalId } of rows) {
+          const sources = [
+            known.extras("payment", payment.id),
+            ...(reversalId === null ? [] : [known.extras("reversal", reversalId)])
+          ]
+          for (const extras of sources) {
+            for (const field of vendorReferenceFields) {
+              const id = extras?.references[field]
+              if (id === undefined || id === null || cache.has(`reference:${field}:${id}`)) continue
+              named.set(`${field}:${id}`, { field, id })
+            }
+          }
+        }
+        // A principal limited to some accounts lists only their records; names (of no account) are then read one by one.
+        if (named.size === 0 || (yield* CommandContext).principal.customerScope !== null) return
+        const wanted = [...named.values()]
+        const kinds = [...new Set(wanted.map(({ field }) => vendorReferenceKinds[field]))]
+        const found = new Map<string, string | null>()
+        let cursor: string | null = null
+        do {
+          const page: Page<DialectRecord> = yield* dialectRecords.listDialectRecords({
+            dialect: dialectName,
+            kind: kinds[0] ?? "",
+            kinds,
+            keys: [...new Set(wanted.map(({ id }) => String(id)))],
+            cursor,
+            limit: 1000
+          })
+          for (const record of page.items) {
+            found.set(`${record.kind}:${record.key}`, typeof record.data.name === "string" ? record.data.name : null)
+          }
+          cursor = page.nextCursor
+        } while (cursor !== null)
+        // As `referenceName`: none registered (or no name) is null.
+        for (const { field, id } of wanted) {
+          cache.set(`reference:${field}:${id}`, found.get(`${vendorReferenceKinds[field]}:${id}`) ?? null)
+        }
       }),
     prefetchDocuments: (ids) =>
       Effect.gen(function* () {

@@ -154,6 +154,7 @@ const sqlRows = (
         (page: PaymentPage) => seed(page, reversedAnnex)
       )
     )
+    yield* resolver.prefetchOwners(reversed)
     const reversalRows: Array<Candidate> = []
     for (const detail of reversed.flatMap((payment) => details.get(payment.id) ?? [])) {
       reversalRows.push(...(yield* rowsOfPayment(resolver, detail, level, checked.terms, false)))
@@ -180,6 +181,7 @@ const sqlRows = (
       slice.push(...seed(page, pageAnnex).items)
       cursor = page.nextCursor
     } while (cursor !== null)
+    yield* resolver.prefetchOwners(slice)
     const sliceRows: Array<Candidate> = []
     for (const payment of slice) {
       const row = paymentRowNow(resolver, payment, "cheap") ?? (yield* paymentRow(resolver, payment, "cheap"))
@@ -231,6 +233,8 @@ const unionRows = (
       })
       if (cursor === null) total = page.total ?? 0
       if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex, reversedAnnex)
+      // The owners of the page's payments in one read (cheap rows show amounts in the owner's currency).
+      yield* resolver.prefetchOwners(page.items)
       for (const [index, payment] of page.items.entries()) {
         if (size !== null && shown.length >= size) break
         const detail = detailFromAnnex(payment, page.annex?.get(payment.id))
@@ -275,6 +279,7 @@ const scannedRows = (
       )
       const pageDetails = yield* detailsOf(needDetail)
       yield* level === "full" ? resolver.prefetch(page.items) : resolver.prefetchCustomers(page.items)
+      yield* resolver.prefetchOwners(page.items)
       for (const payment of page.items) {
         const detail = pageDetails.get(payment.id)
         if (detail !== undefined) details.set(payment.id, detail)
@@ -336,6 +341,7 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
         candidate.reversalId === null ? [] : [{ payment: candidate.payment, reversalId: candidate.reversalId }]
       )
     )
+    yield* resolver.prefetchNames(pageRows)
     const shape = (row: LogisenseRow) =>
       request.withDetail
         ? { ...row, details: { invoiceDisbursements: [], paymentReversals: [] } }

@@ -328,6 +328,8 @@ export interface EventQuery extends Paging {
 export interface DialectRecordQuery extends Paging {
   readonly dialect: string
   readonly kind: string
+  /** Records of any of these kinds instead of `kind` alone (names of several kinds of reference in one read). */
+  readonly kinds?: ReadonlyArray<string> | undefined
   readonly customerId?: CustomerId | undefined
   readonly customerIds?: ReadonlyArray<CustomerId> | undefined
   readonly paymentId?: PaymentId | undefined

@@ -270,7 +270,10 @@ export class LedgerStore extends Context.Service<
     readonly billingEntities: {
       readonly insert: (row: New<BillingEntity>) => Write<BillingEntity>
       readonly get: (id: BillingEntityId) => Op<BillingEntity | null>
-      readonly list: (paging: Paging & OffsetPaging) => ListOp<BillingEntity>
+      /** Billing entities by id ascending; with `ids`, only those (a page's owners in one read). */
+      readonly list: (
+        query: Paging & OffsetPaging & { readonly ids?: ReadonlyArray<BillingEntityId> | undefined }
+      ) => ListOp<BillingEntity>
     }
     readonly customers: {
       readonly insert: (row: New<Customer>) => Write<Customer>
@@ -385,8 +388,17 @@ export class LedgerStore extends Context.Service<
     }
     readonly allocations: {
       readonly insert: (row: New<Allocation>) => Write<Allocation>
-      /** Inserts these allocations in one statement; answers them with their ids, in the order given. */
-      readonly insertAll: (rows: ReadonlyArray<New<Allocation>>) => Write<ReadonlyArray<Allocation>>
+      /**
+       * Inserts these allocations in one statement; answers them with their ids, in the order given.
+       * With `documents` (each the document of one of the rows, at most once, changed only in
+       * `allocated`, `outstanding` and `state`), that statement also saves each document's change as
+       * `documents.update(row, expectedVersion)` would (version + 1, `updatedAt` = the allocations'
+       * `createdAt`; `Conflict("concurrent-modification")` when the document moved since it was read).
+       */
+      readonly insertAll: (
+        rows: ReadonlyArray<New<Allocation>>,
+        documents?: ReadonlyArray<{ readonly row: Document; readonly expectedVersion: number }>
+      ) => Write<ReadonlyArray<Allocation>>
       /** Changes an allocation's amount or booked flag in place, its id kept (the caller holds the customer lock). */
       readonly update: (row: Allocation) => Write<Allocation>
       readonly delete: (id: AllocationId) => Op<void>
@@ -460,6 +472,13 @@ export class LedgerStore extends Context.Service<
        * same statement (the caller holds the customer lock, so sequences stay gap-free).
        */
       readonly append: (row: Omit<New<BalanceEntry>, "sequence">) => Write<BalanceEntry>
+      /**
+       * A movement of the customer's balance in one statement: the customer row read at
+       * `customerVersion` takes `row.balanceAfter` as its balance, `row.occurredAt` as `updatedAt` and
+       * the next version (as `customers.update` would: `Conflict("concurrent-modification")` when the
+       * row moved since), and the entry is appended as `append` appends it.
+       */
+      readonly move: (row: Omit<New<BalanceEntry>, "sequence">, customerVersion: number) => Write<BalanceEntry>
       /** Appends entries (of customers the caller holds locked) in one insert, in order: each customer's next sequences. */
       readonly appendAll: (
         rows: ReadonlyArray<Omit<New<BalanceEntry>, "sequence">>

@@ -586,6 +586,8 @@ export type DialectRecordKey = typeof DialectRecordKey.Type
 export const DialectRecordQueryInput = Schema.Struct({
   dialect: DialectName,
   kind: DialectKind,
+  /** Records of any of these kinds instead of `kind` alone (at most 20). */
+  kinds: optional(Schema.Array(DialectKind).check(Schema.isMaxLength(20))),
   customerId: optional(CustomerId),
   paymentId: optional(PaymentId),
   /** Records with any of these keys (at most 1000: one page of a list, read in one query). */

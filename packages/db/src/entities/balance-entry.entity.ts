@@ -17,7 +17,12 @@ export const BalanceEntryEntity = defineEntity({
     refundId: p.integer().nullable(),
     reversalId: p.integer().nullable(),
     description: p.text().nullable(),
-    occurredAt: p.datetime()
+    occurredAt: p.datetime(),
+    /**
+     * Set on insert by `balance.move`: the customer's version the entry was computed from (a trigger moves
+     * the customer's balance under it and clears this: always null once stored).
+     */
+    customerVersion: p.integer().nullable()
   },
   uniques: [{ properties: ["customerId", "sequence"] }]
 })

@@ -24,6 +24,7 @@ import { Migration20261205400000DialectRecordListColumns } from "./2026120540000
 import { Migration20261205500000EventAttachedRecords } from "./20261205500000-event-attached-records.migration.ts"
 import { Migration20261206200000AttachedRecordListColumns } from "./20261206200000-attached-record-list-columns.migration.ts"
 import { Migration20261207100000LockedDocuments } from "./20261207100000-locked-documents.migration.ts"
+import { Migration20261208000000MovementTriggers } from "./20261208000000-movement-triggers.migration.ts"
 import { Migration20261208100000CustomerPaymentSeekIndex } from "./20261208100000-customer-payment-seek-index.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
@@ -67,6 +68,7 @@ export const ledgerMigrations: Array<MigrationObject> = [
     class: Migration20261206200000AttachedRecordListColumns
   },
   { name: Migration20261207100000LockedDocuments.migrationName, class: Migration20261207100000LockedDocuments },
+  { name: Migration20261208000000MovementTriggers.migrationName, class: Migration20261208000000MovementTriggers },
   {
     name: Migration20261208100000CustomerPaymentSeekIndex.migrationName,
     class: Migration20261208100000CustomerPaymentSeekIndex

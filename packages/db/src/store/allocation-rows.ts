@@ -1,10 +1,11 @@
 /**
  * The `allocations` part of the `LedgerStore` on MikroORM: insert (one row, or a create's rows in
- * one multi-row insert whose ids come back in VALUES order), the guarded replace, delete, get, and
- * the lists by payment, by document and by several payments.
+ * one multi-row insert whose ids come back in VALUES order, which also saves the documents' changes
+ * through `document_change`, migration 20261208000000), the guarded replace, delete, get, and the
+ * lists by payment, by document and by several payments.
  */
 import { type LedgerStoreShape, trustedId } from "@paybridge/core"
-import { AllocationEntity } from "../entities/allocation.entity.ts"
+import { AllocationEntity, type DocumentChange } from "../entities/allocation.entity.ts"
 import { allocationFromRow, allocationToRow } from "../mappers/allocation.mapper.ts"
 import type { OrmSession } from "./orm-session.ts"
 
@@ -12,14 +13,28 @@ export const makeAllocationRows = (session: OrmSession): LedgerStoreShape["alloc
   const { findAll, findOne, insert, replace, use, write } = session
   return {
     insert: (row) => insert("allocations.insert", AllocationEntity, row, allocationToRow),
-    insertAll: (rows) =>
+    insertAll: (rows, documents = []) =>
       write("allocations.insertAll", async (em) => {
         if (rows.length === 0) return []
-        const result = await em
-          .createQueryBuilder(AllocationEntity)
-          .insert(rows.map((row) => allocationToRow(row)))
-          .returning(["id"])
-          .execute("all")
+        // Each document's change rides on the first row of that document (migration 20261208000000's trigger).
+        const changes = new Map<number, DocumentChange>(
+          documents.map(({ row, expectedVersion }) => [
+            row.id,
+            {
+              version: expectedVersion,
+              allocated: row.allocated.toString(),
+              outstanding: row.outstanding.toString(),
+              state: row.state
+            }
+          ])
+        )
+        const values = rows.map((row) => {
+          const change = changes.get(row.documentId) ?? null
+          changes.delete(row.documentId)
+          return { ...allocationToRow(row), documentChange: change }
+        })
+        if (changes.size > 0) throw new Error("allocations.insertAll: a document changed is not one of the rows'")
+        const result = await em.createQueryBuilder(AllocationEntity).insert(values).returning(["id"]).execute("all")
         const ids = (result as unknown as ReadonlyArray<{ id: number | string }>).map((inserted) => Number(inserted.id))
         if (ids.length !== rows.length) throw new Error("allocations.insertAll: the database returned fewer rows")
         // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.

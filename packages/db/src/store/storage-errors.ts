@@ -7,7 +7,8 @@
  * external reference, number or dialect record that the command's own check could not see yet — is
  * `Conflict("concurrent-modification")`, so the ledger runs the command once more and gives the
  * answer it gives when the row is already there (its own duplicate error, an update of the record,
- * an idempotent replay), and a second collision still answers 409, never 500; a reference to a
+ * an idempotent replay), and a second collision still answers 409, never 500 — as is a trigger's
+ * version guard (`paybridge guard: …`, migration 20261208000000); a reference to a
  * record that does not exist is `ValidationFailed`. Everything else (CHECK violations — a broken money invariant —, SQL errors)
  * is a programming error and becomes a defect.
  */
@@ -101,6 +102,9 @@ export const storageUnavailable = (operation: string, error: unknown): StorageUn
 const uniqueCodes = new Set(["23505", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"])
 const foreignKeyCodes = new Set(["23503", "SQLITE_CONSTRAINT_FOREIGNKEY"])
 
+/** What a trigger's version guard raises (`raise … 'paybridge guard: …'`). */
+const guardMessage = /paybridge guard: ([^\n]+)/
+
 /** Which key a constraint error names: PostgreSQL's constraint name, or SQLite's `table.column, …` list. */
 const keyOf = (chain: ReadonlyArray<object>): string => {
   for (const error of chain) {
@@ -122,6 +126,14 @@ const keyOf = (chain: ReadonlyArray<object>): string => {
 export const constraintRefusal = (operation: string, error: unknown): Conflict | ValidationFailed | null => {
   const chain = causeChain(error)
   const codes = chain.map(codeOf)
+  // A version guard of a trigger (migration 20261208000000): the row moved since the ledger read it.
+  for (const cause of chain) {
+    const message = (cause as { message?: unknown }).message
+    const guard = typeof message === "string" ? guardMessage.exec(message)?.[1] : undefined
+    if (guard !== undefined) {
+      return new Conflict({ reason: "concurrent-modification", message: `${operation}: ${guard.trim()}` })
+    }
+  }
   if (
     chain.some((e) => e instanceof UniqueConstraintViolationException) ||
     codes.some((c) => uniqueCodes.has(c ?? ""))

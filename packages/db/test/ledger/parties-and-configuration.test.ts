@@ -144,7 +144,10 @@ describe("configuration", () => {
 })
 
 describe("concurrent modification", () => {
-  /** The test store, except that the first `failures` guarded customer updates report a conflict. */
+  /**
+   * The test store, except that the first `failures` guarded customer updates report a conflict (a
+   * balance movement's: `balance.move` makes it with the entry's insert).
+   */
   const conflictingStore = (failures: number) =>
     Layer.effectContext(
       Effect.map(TestLedgerStore.make(), (stores) => {
@@ -152,14 +155,14 @@ describe("concurrent modification", () => {
         let left = failures
         const ledger = LedgerStore.of({
           ...store,
-          customers: {
-            ...store.customers,
-            update: (row, expectedVersion) => {
+          balance: {
+            ...store.balance,
+            move: (row, customerVersion) => {
               if (left > 0) {
                 left -= 1
                 return Effect.fail(new Conflict({ reason: "concurrent-modification", message: "moved" }))
               }
-              return store.customers.update(row, expectedVersion)
+              return store.balance.move(row, customerVersion)
             }
           }
         })

@@ -2,7 +2,7 @@
  * The schema-diff check with the integrity constraints in view. MikroORM's entities declare the
  * ledger's ids as plain integer columns, so its schema generator knows neither the foreign keys nor
  * the row CHECKs that migration 20261203300000 adds (`src/migrations/integrity-constraints.ts`), nor
- * the triggers of migration 20261205500000 (`ledgerTriggers`).
+ * the triggers of migrations 20261205500000 (`ledgerTriggers`) and 20261208000000 (`movementTriggers`).
  * `diffAgainstEntities` reads the database's schema, asserts that every one of those constraints
  * is there, takes exactly those out, and asks MikroORM for the diff from what remains to the
  * entities: empty means the database is the entities plus the declared constraints, nothing else.
@@ -10,6 +10,7 @@
 import { DatabaseSchema } from "@mikro-orm/sql"
 import { expect } from "vitest"
 import { ledgerTriggers } from "../../src/migrations/20261205500000-event-attached-records.migration.ts"
+import { movementTriggers } from "../../src/migrations/20261208000000-movement-triggers.migration.ts"
 import {
   foreignKeyName,
   laterForeignKeys,
@@ -44,7 +45,7 @@ export const diffAgainstEntities = async (orm: LedgerOrm): Promise<string> => {
     expect(table?.hasCheck(check.name), `check ${check.name}`).toBe(true)
   }
   // The triggers migrations add by hand (the entities do not describe them) must be there; then they are taken out.
-  for (const trigger of ledgerTriggers) {
+  for (const trigger of [...ledgerTriggers, ...movementTriggers]) {
     const table = tables.get(trigger.table)
     const present = table?.getTriggers() ?? []
     expect(

@@ -184,6 +184,7 @@ export const dialectRecordsLayer: Layer.Layer<DialectRecords, never, LedgerStore
             return yield* store.dialectRecords.list({
               dialect: input.dialect,
               kind: input.kind,
+              kinds: input.kinds,
               customerId: input.customerId,
               customerIds: scopedCustomerIds(principal),
               paymentId: input.paymentId,

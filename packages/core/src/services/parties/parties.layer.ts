@@ -97,10 +97,17 @@ export const partiesLayer: Layer.Layer<Parties, never, LedgerStore | Idempotency
         return yield* query("getBillingEntity", existingBillingEntity(id))
       }, ports),
 
-      listBillingEntities: Effect.fn("Parties.listBillingEntities")(function* (input: C.PageInput & OffsetPaging) {
+      listBillingEntities: Effect.fn("Parties.listBillingEntities")(function* (
+        input: C.PageInput & OffsetPaging & { readonly ids?: ReadonlyArray<BillingEntityId> | undefined }
+      ) {
         return yield* query(
           "listBillingEntities",
-          store.billingEntities.list({ ...paging(input), offset: input.offset, withTotal: input.withTotal })
+          store.billingEntities.list({
+            ...paging(input),
+            offset: input.offset,
+            withTotal: input.withTotal,
+            ids: input.ids
+          })
         )
       }, ports),
 

@@ -20,8 +20,9 @@ type Method<A, E> = Effect.Effect<A, E, CommandContext>
 export interface PartiesShape {
   readonly createBillingEntity: (input: C.CreateBillingEntityInput) => Method<BillingEntity, CommandFailure>
   readonly getBillingEntity: (id: BillingEntityId) => Method<BillingEntity, ReadFailure | NotFound>
+  /** With `ids`, only those billing entities (at most a page of them). */
   readonly listBillingEntities: (
-    input: C.PageInput & OffsetPaging
+    input: C.PageInput & OffsetPaging & { readonly ids?: ReadonlyArray<BillingEntityId> | undefined }
   ) => Method<Page<BillingEntity>, ReadFailure | ValidationFailed>
   readonly createCustomer: (
     input: C.CreateCustomerInput

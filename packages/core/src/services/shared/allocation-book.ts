@@ -45,15 +45,18 @@ export const smaller = (a: bigint, b: bigint): bigint => (a < b ? a : b)
 /** What an issued document can still take; nothing once it is cancelled. */
 export const documentRoom = (document: Document): bigint => (document.state === "cancelled" ? 0n : document.outstanding)
 
-/** Moves `delta` (signed) of a document between outstanding and allocated, keeping its state true. */
-export const shiftDocument = (document: Document, delta: bigint) => {
+/** What moving `delta` (signed) of a document between outstanding and allocated changes, its state kept true. */
+const shifted = (document: Document, delta: bigint): Pick<Document, "allocated" | "outstanding" | "state"> => {
   const outstanding = document.outstanding - delta
-  return saveDocument(document, {
+  return {
     allocated: document.allocated + delta,
     outstanding,
     state: document.state === "cancelled" ? "cancelled" : outstanding === 0n ? "paid" : "issued"
-  })
+  }
 }
+
+/** Moves `delta` (signed) of a document between outstanding and allocated, keeping its state true. */
+export const shiftDocument = (document: Document, delta: bigint) => saveDocument(document, shifted(document, delta))
 
 /**
  * Checks that the documents can take these allocations and the payment has room for them; the
@@ -113,7 +116,8 @@ export const planAllocations = (
  * carrying them already): the allocations in one insert, each document shifted once by what it
  * takes, and the `payment.allocated` events a draft allocated then posted would log — each
  * reservation (`booked: false`), then, after the `payment.posted` event the caller places between
- * them, each booking (`booked: true`, `reserved`). `documents`: as `planAllocations` read them
+ * them, each booking (`booked: true`, `reserved`). The documents' changes are saved by the
+ * allocations' insert (`allocations.insertAll` with documents). `documents`: as `planAllocations` read them
  * under the customer lock, so every request fits and no reservation lapses. Writes no event itself.
  */
 export const bookAllocationsOfNewPayment = (
@@ -124,6 +128,20 @@ export const bookAllocationsOfNewPayment = (
   Effect.gen(function* () {
     const store = yield* LedgerStore
     const at = yield* now
+    const taken = new Map<DocumentId, bigint>()
+    for (const request of requests) {
+      taken.set(request.documentId, (taken.get(request.documentId) ?? 0n) + request.amount)
+    }
+    const changes: Array<{ readonly row: Document; readonly expectedVersion: number }> = []
+    for (const [documentId, amount] of taken) {
+      const document = documents.get(documentId)
+      if (document === undefined) return yield* Effect.die(`document ${documentId} was not planned`)
+      changes.push({
+        row: { ...document, ...shifted(document, amount), updatedAt: at },
+        expectedVersion: document.version
+      })
+    }
+    // Each document shifted once by what it takes, saved (version-guarded) by the allocations' insert.
     const allocations = yield* store.allocations.insertAll(
       requests.map((request) => ({
         paymentId: created.id,
@@ -131,17 +149,9 @@ export const bookAllocationsOfNewPayment = (
         amount: request.amount,
         booked: true,
         createdAt: at
-      }))
+      })),
+      changes
     )
-    const taken = new Map<DocumentId, bigint>()
-    for (const request of requests) {
-      taken.set(request.documentId, (taken.get(request.documentId) ?? 0n) + request.amount)
-    }
-    for (const [documentId, amount] of taken) {
-      const document = documents.get(documentId)
-      if (document === undefined) return yield* Effect.die(`document ${documentId} was not planned`)
-      yield* shiftDocument(document, amount)
-    }
     const eventOf = (allocation: Allocation, data: Record<string, unknown>): NewEvent => ({
       type: "payment.allocated",
       entity: "payment",

@@ -1,7 +1,8 @@
 /**
  * The customer's running balance: every money-moving command books its movement here, as a
  * version-guarded update of `customer.balance` and the next entry of the customer's balance chain
- * (gap-free sequence, balance after). The caller holds the customer lock.
+ * (gap-free sequence, balance after), both made by one store statement (`balance.move`). The caller
+ * holds the customer lock.
  */
 import { Effect } from "effect"
 import type { CustomerId, DocumentId, PaymentId, RefundId, ReversalId } from "../../model/ids.ts"
@@ -35,17 +36,20 @@ export const moveBalanceOf = Effect.fnUntraced(function* (customer: Customer, mo
   const customerId = customer.id
   const at = yield* now
   const balanceAfter = customer.balance + movement.delta
-  yield* store.customers.update({ ...customer, balance: balanceAfter, updatedAt: at }, customer.version)
-  return yield* store.balance.append({
-    customerId,
-    kind: movement.kind,
-    delta: movement.delta,
-    balanceAfter,
-    paymentId: movement.paymentId ?? null,
-    documentId: movement.documentId ?? null,
-    refundId: movement.refundId ?? null,
-    reversalId: movement.reversalId ?? null,
-    description: movement.description,
-    occurredAt: at
-  })
+  // The customer's guarded update (balance, updatedAt, version) is made by the entry's insert.
+  return yield* store.balance.move(
+    {
+      customerId,
+      kind: movement.kind,
+      delta: movement.delta,
+      balanceAfter,
+      paymentId: movement.paymentId ?? null,
+      documentId: movement.documentId ?? null,
+      refundId: movement.refundId ?? null,
+      reversalId: movement.reversalId ?? null,
+      description: movement.description,
+      occurredAt: at
+    },
+    customer.version
+  )
 })

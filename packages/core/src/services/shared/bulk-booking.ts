@@ -1,27 +1,19 @@
 /**
  * Bulk booking (issue 16: a migration books thousands of records of one customer): while a
- * `LedgerUnits.bulkImport` unit runs, the ledger's own commands run unchanged (same checks, same
- * lifecycle tables, same records), but the writes every command repeats are kept in memory under
- * the customer lock the unit took once, and written when the unit's work is done, in the unit's
- * transaction: the customer row (its balance) in one guarded update, the balance entries in one
- * multi-row insert, the events in one multi-row insert, and each number sequence reserved once
- * (drawn from the database on first use, counted in memory, the counter moved past the last one
- * drawn). Locking and reading the unit's customer answer the row kept in memory (with the presets
- * named, once read in the unit, unless the lock is asked for unpaid documents, records or the billing
- * entity: no statement), and
- * preset and billing-entity reads are answered once per unit, and a payment of the customer written
- * or read in the unit is not read again (nor a refund). The unit's new payments, their collections
- * and the allocation releases are kept too (`bulk-payments.ts`: ids drawn ahead, one insert each,
- * written before any statement that could see them); a payment's update writes only the columns
- * that changed. So a unit gives exactly the ledger the same
- * commands give one by one: the same balances, entries (sequences, balance after), events (in
- * order), numbers and ids. Entries and events are written at the end, so ids are assigned then;
- * an adjustment's entry (whose id its event names) is written at once, after what was kept. A key
- * a kept payment finds taken only when it is written (a posting number a payment imported with
- * its own number holds, a duplicate external reference) makes the unit undo its work (a savepoint)
- * and run it again with each new payment written at once, so each command meets the refusal
- * itself, exactly as one by one. `bulkAwareStore` is the `LedgerStore` every service layer uses
- * (`ledger.layer.ts`): outside a unit it is the store itself.
+ * `LedgerUnits.bulkImport` unit runs, the ledger's own commands run unchanged (same checks, lifecycle
+ * tables and records), but the writes every command repeats are kept in memory under the customer
+ * lock the unit took once and written when its work is done, in its transaction: the customer row
+ * in one guarded update, balance entries and events in one multi-row insert each, each number
+ * sequence reserved once. Locking and reading the unit's customer, presets and billing entities,
+ * and a payment or refund already written or read in the unit, are answered from memory. New
+ * payments, their collections and allocation releases are kept too (`bulk-payments.ts`: ids drawn
+ * ahead, one insert each, written before any statement that could see them); a payment's update
+ * writes only changed columns. So a unit gives exactly the ledger the commands give one by one
+ * (balances, entries, events in order, numbers, ids); an adjustment's entry, which its event names,
+ * is written at once. A key a kept payment finds taken only when written (a posting number, a
+ * duplicate external reference) undoes the unit to a savepoint and runs it again writing each new
+ * payment at once, so each command meets the refusal itself. `bulkAwareStore` is the `LedgerStore`
+ * every service layer uses (`ledger.layer.ts`): outside a unit it is the store itself.
  */
 import { Context, Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
@@ -91,20 +83,15 @@ export const BulkBooking = Context.Reference<BulkScope | null>("@paybridge/core/
 /** Rows per multi-row insert (well under both databases' bound-parameter limits). */
 const rowsPerInsert = 500
 
+type KeptWrite<A> = Effect.Effect<A, StorageUnavailable | Conflict | ValidationFailed>
+const rememberRefusal = (scope: BulkScope) => (error: StorageUnavailable | Conflict | ValidationFailed) =>
+  Effect.sync(() => {
+    if (error._tag !== "StorageUnavailable") scope.refused = error
+  })
+
 /** `write` of what the unit kept, a refusal of it remembered (see `BulkScope.refused`). */
-const remembered = <A>(
-  scope: BulkScope,
-  write: Effect.Effect<A, StorageUnavailable | Conflict | ValidationFailed>
-): Effect.Effect<A, StorageUnavailable | Conflict | ValidationFailed> =>
-  scope.refused !== null
-    ? Effect.fail(scope.refused)
-    : write.pipe(
-        Effect.tapError((error) =>
-          Effect.sync(() => {
-            if (error._tag !== "StorageUnavailable") scope.refused = error
-          })
-        )
-      )
+const remembered = <A>(scope: BulkScope, write: KeptWrite<A>): KeptWrite<A> =>
+  scope.refused !== null ? Effect.fail(scope.refused) : write.pipe(Effect.tapError(rememberRefusal(scope)))
 
 /** Writes the kept payments and collections. */
 const writePending = (store: LedgerStoreShape, scope: BulkScope) =>
@@ -304,7 +291,7 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
           StorageUnavailable
         >)
 
-  return {
+  const bulk: LedgerStoreShape = {
     ...writing,
     lockCustomer: (id) =>
       inBulk(
@@ -568,6 +555,21 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
               return kept
             })
           }
+        ),
+      // The unit's customer: its row kept in memory moved as `customers.update` moves it, the entry kept.
+      move: (row, customerVersion) =>
+        inBulk(
+          () => store.balance.move(row, customerVersion),
+          (scope) =>
+            scope.customerId !== row.customerId
+              ? writing.balance.move(row, customerVersion)
+              : Effect.andThen(
+                  bulk.customers.update(
+                    { ...scope.customer, balance: row.balanceAfter, updatedAt: row.occurredAt },
+                    customerVersion
+                  ),
+                  bulk.balance.append(row)
+                )
         )
     },
     events: {
@@ -593,4 +595,5 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         )
     }
   }
+  return bulk
 }

@@ -1,7 +1,8 @@
 /**
  * Store conformance, part of `../ledger-store-conformance.ts`. Keyset pagination of the other lists:
  * documents (oldest first, by id, unpaid), customers (ids, search, billing entity), refunds, events (and
- * customer-less events outside a customer scope), billing entities, gateways and presets, default page size.
+ * customer-less events outside a customer scope), billing entities (also by id), gateways and presets, default
+ * page size; dialect records of several kinds by key.
  */
 import { type CustomerId, LedgerStore, newPublicId } from "@paybridge/core"
 import { Effect } from "effect"
@@ -446,6 +447,51 @@ export const describeOtherLists = (db: DatabaseHarness): void => {
       expect(result.uncounted.nextCursor).not.toBeNull()
       expect(result.entities.items).toEqual(result.allEntities.slice(0, 1))
       expect(result.entities.total).toBe(result.allEntities.length)
+    })
+
+    it("lists billing entities by id, and dialect records of several kinds by key, in one read each", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const entities = [
+            yield* s.billingEntities.insert(newBillingEntity({ name: "Owner A" })),
+            yield* s.billingEntities.insert(newBillingEntity({ name: "Owner B" })),
+            yield* s.billingEntities.insert(newBillingEntity({ name: "Owner C" }))
+          ]
+          const [a, , c] = entities
+          const owners = yield* s.billingEntities.list({
+            ids: [c, a].flatMap((entity) => (entity === undefined ? [] : [entity.id])),
+            cursor: null,
+            limit: 10
+          })
+          const key = unique("ref")
+          const record = (kind: string, name: string) =>
+            s.dialectRecords.insert({
+              dialect: "logisense",
+              kind,
+              key,
+              customerId: null,
+              paymentId: null,
+              data: { name },
+              createdAt: at("2026-01-01T00:00:00.000Z"),
+              updatedAt: at("2026-01-01T00:00:00.000Z")
+            })
+          const card = yield* record("card-type", "Visa")
+          yield* record("portal-user", "not asked for")
+          const run2 = yield* record("bill-run-history", "Run")
+          const named = yield* s.dialectRecords.list({
+            dialect: "logisense",
+            kind: "card-type",
+            kinds: ["card-type", "bill-run-history"],
+            keys: [key],
+            cursor: null,
+            limit: 10
+          })
+          return { a, c, owners, card, run2, named }
+        })
+      )
+      expect(result.owners.items).toEqual([result.a, result.c])
+      expect(result.named.items).toEqual([result.card, result.run2])
     })
   })
 }

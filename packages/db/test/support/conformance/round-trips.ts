@@ -77,6 +77,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261205500000EventAttachedRecords",
         "Migration20261206200000AttachedRecordListColumns",
         "Migration20261207100000LockedDocuments",
+        "Migration20261208000000MovementTriggers",
         "Migration20261208100000CustomerPaymentSeekIndex"
       ])
     })

@@ -6,10 +6,12 @@
  * no trace of it), and `lockCustomerWith` answers with the locked customer whether it has unpaid
  * invoices or bills in its currency (`unpaidDocuments`), the dialect records a caller names that the
  * customer may see (`records`), its billing entity (`billingEntity`) and the documents a create pays
- * (`documents`); a create paying documents inserts its allocations in one statement (`allocations.insertAll`).
+ * (`documents`); a create paying documents inserts its allocations in one statement (`allocations.insertAll`),
+ * which also saves the documents' changes, and a balance entry's insert moves the customer's balance
+ * (`balance.move`), each guarded by the version the ledger read.
  */
 import { type BusinessDate, type DocumentId, LedgerStore, trustedId } from "@paybridge/core"
-import { Effect } from "effect"
+import { Cause, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
 import {
@@ -244,6 +246,136 @@ export const describeUnitFolds = (db: DatabaseHarness): void => {
         [result.second.id, 1n, true]
       ])
       expect(result.stored).toEqual(result.inserted)
+    })
+
+    it("saves the documents' changes with the allocations' insert, guarded by the versions read", async () => {
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const customer = yield* s.customers.insert(newCustomer())
+          const first = yield* s.documents.insert(newDocument(customer.id))
+          const second = yield* s.documents.insert(
+            newDocument(customer.id, { total: 2n ** 62n, outstanding: 2n ** 62n })
+          )
+          const payment = yield* s.payments.insert(newPayment(customer.id))
+          const createdAt = at("2026-05-03T09:00:00.000Z")
+          const booked = { paymentId: payment.id, booked: true, createdAt }
+          // The second document taken twice (one change for both rows), the first paid in full.
+          const inserted = yield* s.allocations.insertAll(
+            [
+              { ...booked, documentId: second.id, amount: 2n ** 61n },
+              { ...booked, documentId: first.id, amount: 10_000n },
+              { ...booked, documentId: second.id, amount: 1n }
+            ],
+            [
+              {
+                row: { ...second, allocated: 2n ** 61n + 1n, outstanding: 2n ** 61n - 1n, updatedAt: createdAt },
+                expectedVersion: second.version
+              },
+              {
+                row: { ...first, allocated: 10_000n, outstanding: 0n, state: "paid", updatedAt: createdAt },
+                expectedVersion: first.version
+              }
+            ]
+          )
+          // A change computed from a version the document has left: refused, nothing inserted or changed.
+          const stale = yield* Effect.exit(
+            s.allocations.insertAll(
+              [{ ...booked, documentId: second.id, amount: 1n }],
+              [{ row: { ...second, allocated: 1n, outstanding: 2n ** 62n - 1n }, expectedVersion: second.version }]
+            )
+          )
+          return {
+            first,
+            second,
+            inserted,
+            stale,
+            stored: yield* s.allocations.listByPayment(payment.id),
+            firstBack: yield* s.documents.get(first.id),
+            secondBack: yield* s.documents.get(second.id)
+          }
+        })
+      )
+      expect(result.firstBack).toEqual({
+        ...result.first,
+        allocated: 10_000n,
+        outstanding: 0n,
+        state: "paid",
+        updatedAt: at("2026-05-03T09:00:00.000Z"),
+        version: result.first.version + 1
+      })
+      expect(result.secondBack).toEqual({
+        ...result.second,
+        allocated: 2n ** 61n + 1n,
+        outstanding: 2n ** 61n - 1n,
+        state: "issued",
+        updatedAt: at("2026-05-03T09:00:00.000Z"),
+        version: result.second.version + 1
+      })
+      expect(Exit.isFailure(result.stale) && Cause.squash(result.stale.cause)).toMatchObject({
+        _tag: "Conflict",
+        reason: "concurrent-modification"
+      })
+      expect(result.stored).toEqual(result.inserted)
+    })
+
+    it("moves the customer's balance with the balance entry's insert, guarded by the version read", async () => {
+      const result = await db.run(
+        Effect.gen(function* () {
+          const s = yield* LedgerStore
+          const customer = yield* s.customers.insert(newCustomer())
+          const entry = {
+            customerId: customer.id,
+            kind: "payment-posted" as const,
+            delta: 2n ** 62n,
+            balanceAfter: 2n ** 62n,
+            paymentId: null,
+            documentId: null,
+            refundId: null,
+            reversalId: null,
+            description: "moved",
+            occurredAt: at("2026-05-04T10:00:00.000Z")
+          }
+          const moved = yield* s.balance.move(entry, customer.version)
+          const afterFirst = yield* s.customers.get(customer.id)
+          // From the version read before the first movement: refused, no entry appended, the balance kept.
+          const stale = yield* Effect.exit(s.balance.move({ ...entry, balanceAfter: 1n }, customer.version))
+          const again = yield* s.balance.move(
+            { ...entry, delta: -1n, balanceAfter: 2n ** 62n - 1n, occurredAt: at("2026-05-04T11:00:00.000Z") },
+            customer.version + 1
+          )
+          return {
+            customer,
+            moved,
+            afterFirst,
+            stale,
+            again,
+            back: yield* s.customers.get(customer.id),
+            entries: yield* s.balance.list(customer.id, { cursor: null, limit: 10 })
+          }
+        })
+      )
+      expect(result.afterFirst).toEqual({
+        ...result.customer,
+        balance: 2n ** 62n,
+        updatedAt: at("2026-05-04T10:00:00.000Z"),
+        version: result.customer.version + 1
+      })
+      expect(Exit.isFailure(result.stale) && Cause.squash(result.stale.cause)).toMatchObject({
+        _tag: "Conflict",
+        reason: "concurrent-modification"
+      })
+      expect(result.back).toEqual({
+        ...result.customer,
+        balance: 2n ** 62n - 1n,
+        updatedAt: at("2026-05-04T11:00:00.000Z"),
+        version: result.customer.version + 2
+      })
+      expect(result.entries.items).toEqual([result.moved, result.again])
+      expect(result.entries.items.map((item) => [item.sequence, item.balanceAfter])).toEqual([
+        [1, 2n ** 62n],
+        [2, 2n ** 62n - 1n]
+      ])
     })
   })
 }
