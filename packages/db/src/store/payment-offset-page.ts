@@ -12,8 +12,9 @@
  * reversals) as JSON lists in columns of its row (`json-rows.ts`): a vendor page in one statement,
  * one row per payment. Asked for reversal rows (`reversalRows`), the page is taken from the
  * payments `union all` one row per active reversal of the payments those filters match
- * (`rowsWithReversals`): ordered, offset, limited and counted in SQL like payment rows, so a vendor
- * that shows reversals as rows reads no row it does not show.
+ * (`rowsWithReversals`): each branch ordered and cut to the page's end, merged, ordered, offset and
+ * limited in SQL, and counted over narrow index rows (`reversalRowsPage`), so a vendor that shows
+ * reversals as rows reads no row it does not show and sorts rows up to the page's depth only.
  */
 import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
@@ -143,7 +144,7 @@ const orderSql = (
  * `reversalRows` matches (the reversal's id and `reversedAt`). Each row carries only the payment's
  * id and sort columns (`keys`): the page is ordered and cut on these narrow rows, and only its own
  * rows are joined with their payment's columns (`readOffsetPage`), so the rows skipped or counted are
- * never read whole.
+ * never read whole. Both branches are returned apart too (`reversalRowsPage` cuts each).
  */
 const rowsWithReversals = (
   em: SqlEntityManager,
@@ -180,11 +181,54 @@ const rowsWithReversals = (
       } as never)
       .toQuery()
   )
+  const reversalRowsOf = {
+    sql:
+      `select rp.*, rr.id as ${reversalIdColumn}, rr.reversed_at as ${rowCreatedColumn}` +
+      ` from (${reversed.sql}) rp join (${reversals.sql}) rr on rr.payment_id = rp.id`,
+    params: [...reversed.params, ...reversals.params]
+  }
+  return {
+    payments,
+    reversalRows: reversalRowsOf,
+    sql: `${payments.sql} union all ${reversalRowsOf.sql}`,
+    params: [...payments.params, ...reversalRowsOf.params]
+  }
+}
+
+/**
+ * The page of a list with reversal rows: each branch (payment rows, reversal rows) ordered and cut
+ * to the rows up to the page's end on its own (a branch's first `offset + limit` rows hold every row
+ * of the merged order's first `offset + limit`), then merged, ordered and cut to the page; the total,
+ * when asked, counted over both branches' narrow rows in the same statement. So the rows sorted grow
+ * with the page's depth, not with the customer's history.
+ */
+const reversalRowsPage = (
+  em: SqlEntityManager,
+  union: ReturnType<typeof rowsWithReversals>,
+  sort: ReadonlyArray<PaymentSortKey>,
+  withTotal: boolean,
+  fetched: number,
+  offset: number
+) => {
+  const order = (alias: string) => orderSql(em, alias, sort, true)
+  const branch = (sql: string) => `select * from (select * from (${sql}) b order by ${order("b")} limit ?) bp`
+  const total = withTotal ? `, (select count(*) from (${union.sql}) n) as ${totalColumn}` : ""
   return {
     sql:
-      `${payments.sql} union all select rp.*, rr.id as ${reversalIdColumn}, rr.reversed_at as ${rowCreatedColumn}` +
-      ` from (${reversed.sql}) rp join (${reversals.sql}) rr on rr.payment_id = rp.id`,
-    params: [...payments.params, ...reversed.params, ...reversals.params]
+      `select p.*, k.${reversalIdColumn}, k.${rowCreatedColumn}${withTotal ? `, k.${totalColumn}` : ""}` +
+      ` from (select u.*${total} from (${branch(union.payments.sql)} union all ${branch(union.reversalRows.sql)}) u` +
+      ` order by ${order("u")} limit ? offset ?) k` +
+      ` join ${em.getMetadata().get(PaymentEntity).tableName} p on p.id = k.id` +
+      ` order by ${order("k")}`,
+    params: [
+      ...(withTotal ? union.params : []),
+      ...union.payments.params,
+      offset + fetched,
+      ...union.reversalRows.params,
+      offset + fetched,
+      fetched,
+      offset
+    ]
   }
 }
 
@@ -485,18 +529,7 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
     .offset(offset)
   const union =
     request.reversalRows === undefined ? null : rowsWithReversals(em, where, request.reversalRows, request.sort)
-  const page =
-    union === null
-      ? qb.toQuery()
-      : {
-          sql:
-            `select p.*, k.${reversalIdColumn}, k.${rowCreatedColumn}${withTotal ? `, k.${totalColumn}` : ""}` +
-            ` from (select u.*${withTotal ? `, count(*) over () as ${totalColumn}` : ""} from (${union.sql}) u` +
-            ` order by ${orderSql(em, "u", request.sort, true)} limit ? offset ?) k` +
-            ` join ${em.getMetadata().get(PaymentEntity).tableName} p on p.id = k.id` +
-            ` order by ${orderSql(em, "k", request.sort, true)}`,
-          params: [...union.params, fetched, offset]
-        }
+  const page = union === null ? qb.toQuery() : reversalRowsPage(em, union, request.sort, withTotal, fetched, offset)
   const annexRequest = request.annex
   const annexed = annexRequest === undefined ? null : withAnnex(em, page, request.sort, annexRequest, union !== null)
   const raws = (
