@@ -78,7 +78,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261206200000AttachedRecordListColumns",
         "Migration20261207100000LockedDocuments",
         "Migration20261208000000MovementTriggers",
-        "Migration20261208100000CustomerPaymentSeekIndex"
+        "Migration20261208100000CustomerPaymentSeekIndex",
+        "Migration20261209000000ListFlagSeekIndex"
       ])
     })
 
