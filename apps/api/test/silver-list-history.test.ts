@@ -2,8 +2,11 @@
  * Silver's payment list costs a page, not the customer's history (issue 14.3): on SQLite and on
  * PostgreSQL, the production app (`createApp`) lists `GET customers/C/payments/` — the first page,
  * a later page and the last page, Silver's default order — for a customer with 2,000 payments
- * (booked in one bulk unit; a few made through Silver with due dates, which list first) and for
- * one with 60; and a page near the end, read from the end. Counted by the database's `StatementLog`: at most 3 statements with
+ * (booked in one bulk unit; a few made through Silver with due dates, which list first, and 25
+ * made through Silver hidden, `visible: false`) and for one with 60; and a page near the end, read
+ * from the end. Filtered by `visible=False` and ordered by `due_date` ascending, the first and the
+ * last pages are read the same way and give the rows the general statement gives (asked for with a
+ * redundant second ordering term, `id`). Counted by the database's `StatementLog`: at most 3 statements with
  * authentication, rows read ≤ the page + 2, and the same statements for both customers. On
  * PostgreSQL the list's statement is also run under `EXPLAIN ANALYZE`: the `payments` rows it reads
  * from the table are the page's reach (the rows up to its end, or from the end back to its start when
@@ -35,6 +38,7 @@ const pageSize = 20
 const longHistory = 2_000
 const shortHistory = 60
 const datedThroughSilver = 3
+const hiddenThroughSilver = 25
 
 interface Fixture {
   readonly runtime: ManagedRuntime.ManagedRuntime<Services, never>
@@ -124,6 +128,19 @@ const open = async (driver: "sqlite" | "postgresql"): Promise<Fixture> => {
       })
       expect(created.status, await created.clone().text()).toBe(201)
     }
+    for (let i = 0; i < hiddenThroughSilver; i++) {
+      const created = await app.request(`http://paybridge.test/silver/customers/${customer.id}/payments/`, {
+        method: "POST",
+        headers: { authorization: `Token ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({
+          provider: `http://paybridge.test/silver/providers/${provider.id}/`,
+          amount: "7.00",
+          currency: "EUR",
+          visible: false
+        })
+      })
+      expect(created.status, await created.clone().text()).toBe(201)
+    }
     return customer.id
   }
   const long = await customerWith("Long history", longHistory)
@@ -165,10 +182,10 @@ describe.each([
   afterAll(() => fixture?.drop())
 
   /** A warm-up request, then the measured one (the principal cache warm, as in `query-budgets.test.ts`). */
-  const measure = async (customer: CustomerId, page: string) => {
+  const measure = async (customer: CustomerId, page: string, filter = "") => {
     const request = () =>
       fixture.app.request(
-        `http://paybridge.test/silver/customers/${customer}/payments/?page=${page}&page_size=${pageSize}`,
+        `http://paybridge.test/silver/customers/${customer}/payments/?${filter}${filter === "" ? "" : "&"}page=${page}&page_size=${pageSize}`,
         {
           headers: { authorization: `Token ${fixture.apiKey}` }
         }
@@ -180,7 +197,11 @@ describe.each([
         const response = await request()
         return { status: response.status, link: response.headers.get("link"), body: await response.text() }
       })
-      return { answer: result, tally, rows: JSON.parse(result.body) as Array<{ id: number; due_date: string | null }> }
+      return {
+        answer: result,
+        tally,
+        rows: JSON.parse(result.body) as Array<{ id: number; due_date: string | null; visible: boolean }>
+      }
     } finally {
       vi.useRealTimers()
     }
@@ -188,7 +209,24 @@ describe.each([
   const describeTally = (tally: { statements: ReadonlyArray<{ sql: string; rows: number }> }) =>
     tally.statements.map((statement) => `${statement.rows} rows: ${statement.sql.slice(0, 160)}`).join("\n")
 
-  const longRows = longHistory + datedThroughSilver
+  /** What a measured list's statement reads from the payments table, by PostgreSQL's own account (`EXPLAIN ANALYZE`). */
+  const listTableRows = async (measured: Awaited<ReturnType<typeof measure>>) => {
+    await fixture.execute("vacuum analyze payments", [])
+    await fixture.execute("vacuum analyze dialect_records", [])
+    const list = measured.tally.statements.find((statement) => /\bunion all\b/u.test(statement.sql))
+    expect(list, describeTally(measured.tally)).toBeDefined()
+    // As sent, with PostgreSQL's numbered placeholders (in order): written back as the store writes them.
+    const sql = (list?.sql ?? "").replace(/\$\d+\b/gu, "?")
+    const [explained] = await fixture.execute(`explain (analyze, format json) ${sql}`, list?.parameters ?? [])
+    // EXPLAIN's one row: its JSON as text (or parsed, by a driver that reads it so).
+    const output = Object.values(explained ?? {})[0]
+    const plan = (
+      (typeof output === "string" ? JSON.parse(output) : output) as ReadonlyArray<{ Plan: Record<string, unknown> }>
+    )[0]?.Plan
+    return paymentsTableRows(plan ?? {})
+  }
+
+  const longRows = longHistory + datedThroughSilver + hiddenThroughSilver
   const lastPage = Math.ceil(longRows / pageSize)
 
   test.each([
@@ -200,7 +238,7 @@ describe.each([
     "%s: ≤ 3 statements, rows read ≤ the page + 2, the same statements as for a short history",
     async (_, page, shown) => {
       const long = await measure(fixture.long, page)
-      // The short history has 4 pages: a page near the long one's end is compared with its 4th, its last.
+      // The short history has 5 pages: a page near the long one's end is compared with its 4th.
       const short = await measure(fixture.short, Number(page) > 4 ? "4" : page)
       expect(long.answer.status, long.answer.body).toBe(200)
       expect(short.answer.status, short.answer.body).toBe(200)
@@ -221,20 +259,7 @@ describe.each([
       )
       if (driver !== "postgresql") return
       // What the list's statement reads from the payments table, by PostgreSQL's own account.
-      await fixture.execute("vacuum analyze payments", [])
-      const tableRows = async (measured: typeof long) => {
-        const list = measured.tally.statements.find((statement) => /\bunion all\b/u.test(statement.sql))
-        expect(list, describeTally(measured.tally)).toBeDefined()
-        // As sent, with PostgreSQL's numbered placeholders (in order): written back as the store writes them.
-        const sql = (list?.sql ?? "").replace(/\$\d+\b/gu, "?")
-        const [explained] = await fixture.execute(`explain (analyze, format json) ${sql}`, list?.parameters ?? [])
-        // EXPLAIN's one row: its JSON as text (or parsed, by a driver that reads it so).
-        const output = Object.values(explained ?? {})[0]
-        const plan = (
-          (typeof output === "string" ? JSON.parse(output) : output) as ReadonlyArray<{ Plan: Record<string, unknown> }>
-        )[0]?.Plan
-        return paymentsTableRows(plan ?? {})
-      }
+      const tableRows = listTableRows
       // The page's reach — the rows up to its end, or from the history's end back to its start when that is fewer —
       // and the payments dated through Silver, which the seek gathers apart; the whole-history statement read every
       // one of the customer's payments.
@@ -242,6 +267,77 @@ describe.each([
       const reach = Math.min(skip + pageSize, longRows - skip)
       expect(await tableRows(long)).toBeLessThanOrEqual(reach + datedThroughSilver + 2)
       expect(await tableRows(short)).toBeLessThanOrEqual(pageSize * 3 + datedThroughSilver + 2)
+    }
+  )
+
+  // Filtered and re-ordered lists (issue 14.3): hidden payments (the list flag's index) and due date ascending (the
+  // undated rows first). Each against the general statement, asked for the same order with `id` stated again.
+  const hiddenPages = Math.ceil(hiddenThroughSilver / pageSize)
+  test.each([
+    [
+      "visible=False, the first page",
+      "visible=False",
+      "ordering=-due_date,id&visible=False",
+      "1",
+      pageSize,
+      hiddenPages
+    ],
+    [
+      "visible=False, the last page",
+      "visible=False",
+      "ordering=-due_date,id&visible=False",
+      "last",
+      hiddenThroughSilver % pageSize,
+      hiddenPages
+    ],
+    ["ordering=due_date, the first page", "ordering=due_date", "ordering=due_date,id", "1", pageSize, lastPage],
+    ["ordering=due_date, a later page", "ordering=due_date", "ordering=due_date,id", "3", pageSize, lastPage],
+    [
+      "ordering=due_date, the last page",
+      "ordering=due_date",
+      "ordering=due_date,id",
+      "last",
+      longRows % pageSize,
+      lastPage
+    ]
+  ] as const)(
+    "%s: the general statement's rows, ≤ 3 statements, rows read ≤ the page + 2, the same statements as for a short history",
+    async (_, filter, general, page, shown, pages) => {
+      const long = await measure(fixture.long, page, filter)
+      const short = await measure(fixture.short, page, filter)
+      expect(long.answer.status, long.answer.body).toBe(200)
+      expect(short.answer.status, short.answer.body).toBe(200)
+      expect(long.rows).toHaveLength(shown)
+      expect((await measure(fixture.long, page, general)).answer.body).toBe(long.answer.body)
+      expect((await measure(fixture.short, page, general)).answer.body).toBe(short.answer.body)
+      // Silver's Link header names the query's parameters in key order.
+      const lastQuery =
+        filter === "visible=False"
+          ? `page=${pages}&page_size=${pageSize}&visible=False`
+          : `ordering=due_date&page=${pages}&page_size=${pageSize}`
+      expect(long.answer.link).toContain(`?${lastQuery}; rel="last">`)
+      if (filter === "visible=False") expect(long.rows.every((row) => !row.visible)).toBe(true)
+      if (filter === "ordering=due_date" && page === "last")
+        expect(long.rows.slice(-datedThroughSilver).map((row) => row.due_date)).toEqual([
+          "2026-10-01",
+          "2026-11-01",
+          "2026-12-01"
+        ])
+      for (const measured of [long, short]) {
+        expect(measured.tally.statements.length, describeTally(measured.tally)).toBeLessThanOrEqual(3)
+        expect(measured.tally.rowsRead, describeTally(measured.tally)).toBeLessThanOrEqual(measured.rows.length + 2)
+      }
+      expect(long.tally.statements.map((statement) => statement.sql)).toEqual(
+        short.tally.statements.map((statement) => statement.sql)
+      )
+      if (driver !== "postgresql") return
+      // The page's reach in the filtered rows (and the dated payments, gathered apart): the whole-history
+      // statement read every one of the customer's payments.
+      const total = filter === "visible=False" ? hiddenThroughSilver : longRows
+      const skip = page === "last" ? total - shown : (Number(page) - 1) * pageSize
+      const reach = Math.min(skip + pageSize, total - skip)
+      expect(await listTableRows(long)).toBeLessThanOrEqual(reach + datedThroughSilver + 2)
+      expect(await listTableRows(short)).toBeLessThanOrEqual(pageSize * 3 + datedThroughSilver + 2)
     }
   )
 })

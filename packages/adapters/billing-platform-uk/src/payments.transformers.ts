@@ -7,7 +7,7 @@
  * (display invoice ids, a refund row's details), reversing and reinstating a payment, and running
  * a create or modify request as one all-or-nothing unit that replays which row it touched.
  */
-import { paymentByVendorId, paymentViewByVendorId } from "@paybridge/adapter-kit"
+import { paymentAloneByVendorId, paymentViewByVendorId } from "@paybridge/adapter-kit"
 import {
   type CommandContext,
   type Customer,
@@ -303,9 +303,10 @@ const idAfterKey = (query: BpukListQuery) =>
         : ({ at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const)
     }
     const paymentId = ledgerIdOf(PaymentId, String(idAfter.id))
-    // The payment the id names on this dialect: a migrated payment's vendor id first (issue 16.3).
-    const payment = yield* Effect.option(paymentByVendorId(dialectId, String(idAfter.id), paymentId))
-    if (Option.isSome(payment)) return paymentRowKey(payment.value.payment, idAfter.kind)
+    // The payment the id names on this dialect: a migrated payment's vendor id first (issue 16.3); only its own
+    // columns (id, creation time) place the bound, so its children (a reversal …) are not read.
+    const payment = yield* Effect.option(paymentAloneByVendorId(dialectId, String(idAfter.id), paymentId))
+    if (Option.isSome(payment)) return paymentRowKey(payment.value, idAfter.kind)
     if (paymentId === null) return { at: Number.MAX_SAFE_INTEGER, rank: 2, id: 0 } as const
     const next = yield* Payments.use((payments) => payments.listPayments({ idAfter: paymentId, order: "id", limit: 1 }))
     const first = next.items[0]

@@ -54,6 +54,10 @@ export const paymentViewByVendorId = (
 export const paymentByVendorId = (dialect: string, vendorId: string, nativeId: PaymentId | null) =>
   Effect.map(paymentViewByVendorId(dialect, vendorId, nativeId), (view) => view.detail)
 
+/** The payment `vendorId` names (as `paymentViewByVendorId`) alone: its children are not read (none shown). */
+export const paymentAloneByVendorId = (dialect: string, vendorId: string, nativeId: PaymentId | null) =>
+  Effect.map(paymentViewByVendorId(dialect, vendorId, nativeId, { children: false }), (view) => view.detail.payment)
+
 /**
  * The `migrated` dialect record key `pnpm migrate` keeps per source record in the vendor's own
  * dialect namespace (`{ dialect: <vendor>, kind: "migrated", key: "<kind>/<vendor id>" }`, data

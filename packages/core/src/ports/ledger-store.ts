@@ -138,6 +138,11 @@ export interface DialectRecordRef {
 
 /** What a view read brings besides the payment and its children (each in the same statement). */
 export interface PaymentViewInclude {
+  /**
+   * `false`: the payment without its children (allocations, reversals, collections, refunds), read
+   * as none — for a caller that needs only the payment's own columns (a list's bound). Default: read.
+   */
+  readonly children?: boolean | undefined
   /** Dialect records by key (settings, a payment's attribute record …); absent ones are left out. */
   readonly records?: ReadonlyArray<DialectRecordRef> | undefined
   /**

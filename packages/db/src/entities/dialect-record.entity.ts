@@ -27,7 +27,12 @@ export const DialectRecordEntity = defineEntity({
   indexes: [
     { properties: ["dialect", "kind", "customerId", "id"] },
     { properties: ["dialect", "kind", "paymentId", "id"] },
-    { properties: ["dialect", "kind", "customerId", "listDate", "id"] }
+    { properties: ["dialect", "kind", "customerId", "listDate", "id"] },
+    // A customer's records with a list flag, by list date then payment (a list filtered by the flag read up to its page).
+    {
+      name: "dialect_records_list_flag_seek_index",
+      properties: ["dialect", "kind", "customerId", "listFlag", "listDate", "paymentId"]
+    }
   ]
 })
 export type DialectRecordRow = InferEntity<typeof DialectRecordEntity>

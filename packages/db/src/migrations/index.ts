@@ -26,6 +26,7 @@ import { Migration20261206200000AttachedRecordListColumns } from "./202612062000
 import { Migration20261207100000LockedDocuments } from "./20261207100000-locked-documents.migration.ts"
 import { Migration20261208000000MovementTriggers } from "./20261208000000-movement-triggers.migration.ts"
 import { Migration20261208100000CustomerPaymentSeekIndex } from "./20261208100000-customer-payment-seek-index.migration.ts"
+import { Migration20261209000000ListFlagSeekIndex } from "./20261209000000-list-flag-seek-index.migration.ts"
 import { Migration20261209200000CustomerReversedPaymentsIndex } from "./20261209200000-customer-reversed-payments-index.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
@@ -74,6 +75,7 @@ export const ledgerMigrations: Array<MigrationObject> = [
     name: Migration20261208100000CustomerPaymentSeekIndex.migrationName,
     class: Migration20261208100000CustomerPaymentSeekIndex
   },
+  { name: Migration20261209000000ListFlagSeekIndex.migrationName, class: Migration20261209000000ListFlagSeekIndex },
   {
     name: Migration20261209200000CustomerReversedPaymentsIndex.migrationName,
     class: Migration20261209200000CustomerReversedPaymentsIndex

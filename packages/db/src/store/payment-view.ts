@@ -3,7 +3,8 @@
  * authentication). A common table `target` finds the payment — by ledger id, by public id, or by
  * the id a vendor dialect shows (the payment migrated under that vendor id first, else the ledger's
  * payment of that id unless it was itself migrated from that vendor; issue 16.2) — and a `union all`
- * reads, against `target`, the payment's children (as in `payment-children.ts`), the payment, the
+ * reads, against `target`, the payment's children (as in `payment-children.ts`; left out when the caller
+ * asks for the payment alone), the payment, the
  * dialect records the caller names (by key, by a key derived from the payment or its customer, or
  * every record of a kind attached to the payment), the customer and the payment's events. Each branch selects its own columns and a typed `null` for the
  * others'; rows are split back per table, converted by the ORM's column types (`leanMapperOf`, no entity
@@ -85,11 +86,9 @@ const build = (em: SqlEntityManager, kind: keyof typeof targetSql, include: Paym
     (include.records ?? []).length + (include.keyedRecords ?? []).length + (include.paymentRecordKinds ?? []).length > 0
   const eventsAsked = include.events !== undefined && include.events !== false
   // Only the columns of the tables this statement reads (a narrower row is cheaper to build and to split).
+  const children = include.children === false ? [] : [0, 1, 2, 3]
   const used = new Set([
-    0,
-    1,
-    2,
-    3,
+    ...children,
     paymentBranch,
     ...(recordsAsked ? [recordBranch] : []),
     ...(include.customer === true ? [customerBranch] : []),
@@ -108,7 +107,7 @@ const build = (em: SqlEntityManager, kind: keyof typeof targetSql, include: Paym
     return `select ${index} as branch, t.id as ord, ${columns.join(", ")} from ${branches[index]?.table} t where ${condition}`
   }
   const selects = [
-    ...[0, 1, 2, 3].map((index) => select(index, `t.payment_id = ${targetId}`)),
+    ...children.map((index) => select(index, `t.payment_id = ${targetId}`)),
     select(paymentBranch, `t.id = ${targetId}`),
     ...(include.records ?? []).map(() => select(recordBranch, "t.dialect = ? and t.kind = ? and t.key = ?")),
     ...(include.keyedRecords ?? []).map((record) =>
@@ -139,7 +138,7 @@ const statementFor = (em: SqlEntityManager, kind: keyof typeof targetSql, includ
   const events =
     include.events === undefined || include.events === false ? 0 : include.events === true ? -1 : include.events.length
   const keyed = (include.keyedRecords ?? []).map((record) => record.key).join(",")
-  const shape = `${kind}/${include.records?.length ?? 0}/${keyed}/${include.paymentRecordKinds?.length ?? 0}/${include.customer === true}/${events}`
+  const shape = `${kind}/${include.children !== false}/${include.records?.length ?? 0}/${keyed}/${include.paymentRecordKinds?.length ?? 0}/${include.customer === true}/${events}`
   const metadata = em.getMetadata()
   const perOrm = statements.get(metadata) ?? new Map<string, Built>()
   statements.set(metadata, perOrm)

@@ -1,7 +1,8 @@
 /**
  * Store conformance, part of `../ledger-store-conformance.ts`. A customer's payments and open
- * documents as one list (`payments.listCustomerRows`) in its default order — list date descending,
- * a row without one last, then shown id — which the store reads from indexes up to the page
+ * documents as one list (`payments.listCustomerRows`) ordered by list date — descending (the default,
+ * a row without one last) or ascending (a row without one first), then shown id — without a filter
+ * or with the list flag `false`, which the store reads from indexes up to the page
  * (`customer-row-seek.ts`), gives exactly the pages of the general statement: the same query with
  * shown id ascending stated again as a second sort term (the same order) goes the general way. The
  * customer's history mixes what the seek gathers separately: payments with a dated attribute record
@@ -42,7 +43,7 @@ const baseQuery = (customerId: CustomerId): Omit<CustomerRowQuery, "page" | "lim
 export const describeCustomerRows = (db: DatabaseHarness): void => {
   const run = db.run
 
-  describe("customer rows in the default order (read up to the page from indexes)", () => {
+  describe("customer rows ordered by list date, unfiltered or flagged false (read up to the page from indexes)", () => {
     const seed = Effect.gen(function* () {
       const s = yield* LedgerStore
       const customer = yield* s.customers.insert(newCustomer())
@@ -99,8 +100,22 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
             return yield* (yield* LedgerStore).payments.listCustomerRows(query)
           })
         )
-      const pageOf = async (page: number | "last", limit: number) => {
-        const query = { ...baseQuery(customer.id), page, limit }
+      // The seek's orders and filter: list date descending (the default) or ascending, without a filter or with the
+      // list flag `false`; the general statement is asked for the same with shown id ascending stated again.
+      const variants = [
+        { name: "descending", sort: "desc", listFlag: undefined, rows: 63 },
+        { name: "ascending", sort: "asc", listFlag: undefined, rows: 63 },
+        { name: "descending, flag false", sort: "desc", listFlag: false, rows: 8 },
+        { name: "ascending, flag false", sort: "asc", listFlag: false, rows: 8 }
+      ] as const
+      const pageOf = async (variant: (typeof variants)[number], page: number | "last", limit: number) => {
+        const query: CustomerRowQuery = {
+          ...baseQuery(customer.id),
+          sort: [{ field: "listDate", direction: variant.sort }],
+          ...(variant.listFlag === undefined ? {} : { listFlag: variant.listFlag }),
+          page,
+          limit
+        }
         const general: CustomerRowQuery = {
           ...query,
           sort: [...query.sort, { field: "shownId", direction: "asc" }]
@@ -108,17 +123,26 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
         return { seek: await list(query), general: await list(general) }
       }
       const everyRow: Array<CustomerRowPage["rows"][number]> = []
-      for (const limit of [1, 4, 7, 30, 100]) {
-        const pages = Math.ceil(63 / limit)
-        for (let page = 1; page <= pages + 1; page++) {
-          const { seek, general } = await pageOf(page, limit)
-          expect(seek, `page ${page} of ${limit}`).toEqual(general)
-          if (limit === 7) everyRow.push(...seek.rows)
+      const everyAscending: Array<CustomerRowPage["rows"][number]> = []
+      for (const variant of variants) {
+        for (const limit of [1, 4, 7, 30, 100]) {
+          const pages = Math.ceil(variant.rows / limit)
+          for (let page = 1; page <= pages + 1; page++) {
+            const { seek, general } = await pageOf(variant, page, limit)
+            expect(seek, `${variant.name}: page ${page} of ${limit}`).toEqual(general)
+            if (page <= pages) expect(seek.total).toBe(variant.rows)
+            if (limit === 7 && variant.name === "descending") everyRow.push(...seek.rows)
+            if (limit === 7 && variant.name === "ascending") everyAscending.push(...seek.rows)
+          }
+          const last = await pageOf(variant, "last", limit)
+          expect(last.seek, `${variant.name}: the last page of ${limit}`).toEqual(last.general)
+          expect(last.seek.page).toBe(pages)
         }
-        const last = await pageOf("last", limit)
-        expect(last.seek, `the last page of ${limit}`).toEqual(last.general)
-        expect(last.seek.page).toBe(pages)
       }
+      // Ascending: the undated rows first (by shown id), then the dated ones, earliest first.
+      const ascendingDates = everyAscending.flatMap((row) => (row.listDate === null ? [] : [row.listDate]))
+      expect(ascendingDates).toEqual([...ascendingDates].sort())
+      expect(everyAscending.slice(63 - ascendingDates.length).every((row) => row.listDate !== null)).toBe(true)
       // 60 payments and 3 open documents, each once; the dated rows first (latest first), then the rest by shown id.
       expect(everyRow).toHaveLength(63)
       expect(new Set(everyRow.map((row) => `${row.source}:${row.ledgerId}`)).size).toBe(63)

@@ -79,6 +79,7 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261207100000LockedDocuments",
         "Migration20261208000000MovementTriggers",
         "Migration20261208100000CustomerPaymentSeekIndex",
+        "Migration20261209000000ListFlagSeekIndex",
         "Migration20261209200000CustomerReversedPaymentsIndex"
       ])
     })
