@@ -13,6 +13,7 @@ import { MikroORM as SqliteOrm } from "@mikro-orm/sqlite"
 import { ledgerEntities } from "./entities/index.ts"
 import { ledgerMigrations } from "./migrations/index.ts"
 import { BoundPostgreSqlDriver, BoundSqliteDriver } from "./sql/bound-drivers.ts"
+import { preparedStatementsPool } from "./sql/pg-prepared-statements.ts"
 import { ImmediateSqliteDialect } from "./sqlite/immediate-sqlite-dialect.ts"
 
 export type DatabaseDriver = "sqlite" | "postgresql"
@@ -37,6 +38,11 @@ export interface OrmOptions {
    * instead of an empty one. Tests use it to copy one migrated template per test.
    */
   readonly sqliteImage?: Uint8Array | undefined
+  /**
+   * PostgreSQL: send long statements as named prepared statements (`sql/pg-prepared-statements.ts`);
+   * default on, off when `PAYBRIDGE_PG_PREPARED=off` (a pooler in transaction mode in front).
+   */
+  readonly preparedStatements?: boolean | undefined
 }
 
 /** Parses a database URL; throws on a URL no driver accepts. */
@@ -93,7 +99,10 @@ export const initOrm = async (target: DatabaseTarget, options: OrmOptions = {}):
     driver: BoundPostgreSqlDriver,
     clientUrl: target.url,
     // At least 2: migrating holds one connection for the advisory lock while the migrator uses another.
-    pool: { min: 0, max: Math.max(2, options.poolSize ?? 10) }
+    pool: { min: 0, max: Math.max(2, options.poolSize ?? 10) },
+    ...((options.preparedStatements ?? process.env.PAYBRIDGE_PG_PREPARED !== "off")
+      ? { driverOptions: { onPoolCreated: preparedStatementsPool() } }
+      : {})
   })
   return orm as unknown as LedgerOrm
 }

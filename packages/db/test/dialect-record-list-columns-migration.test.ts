@@ -15,6 +15,8 @@ import { at, newCustomer, newPayment } from "./support/store-fixtures.ts"
 
 const migration = "Migration20261205400000DialectRecordListColumns"
 const triggerMigration = "Migration20261206200000AttachedRecordListColumns"
+/** A later migration's index on the list columns (20261209000000): dropped with them, made again after. */
+const seekIndexMigration = "Migration20261209000000ListFlagSeekIndex"
 
 const scenario = async (url: string) => {
   const runtime = ManagedRuntime.make(openDatabase({ url }))
@@ -71,6 +73,8 @@ const scenario = async (url: string) => {
         if (database.driver === "sqlite") yield* run("drop trigger ledger_events_attached_record")
         yield* run(`delete from mikro_orm_migrations where name = '${triggerMigration}'`)
         yield* run("drop index dialect_records_dialect_kind_customer_id_list_date_id_index")
+        yield* run("drop index dialect_records_list_flag_seek_index")
+        yield* run(`delete from mikro_orm_migrations where name = '${seekIndexMigration}'`)
         for (const column of ["list_date", "list_flag", "list_proforma_id", "list_invoice_id"]) {
           yield* run(`alter table dialect_records drop column ${column}`)
         }
@@ -79,7 +83,7 @@ const scenario = async (url: string) => {
         return migrated.map((row) => row.name)
       })
     )
-    expect(applied).toEqual([migration, triggerMigration])
+    expect(applied).toEqual([migration, triggerMigration, seekIndexMigration])
     const after = await runtime.runPromise(
       Effect.gen(function* () {
         const s = yield* LedgerStore
