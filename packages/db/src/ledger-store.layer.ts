@@ -1,15 +1,11 @@
 /**
- * The `LedgerStore` port on MikroORM, for SQLite and PostgreSQL, over the session the three
- * storage ports share (`store/orm-session.ts`: transactions, row helpers, keyset pages).
- *
- * Concurrency: on PostgreSQL (READ COMMITTED) `lockCustomer` is `SELECT … FOR UPDATE`, so writers
- * of one customer serialise across processes, and guarded updates compare `version`. On SQLite
- * transactions begin with `BEGIN IMMEDIATE` (see the SQLite dialect), which takes the database
- * write lock up front and so serialises writers of several processes on one file.
- *
- * Reads go through MikroORM's hydration (custom types: bigint money, JSON, dates) with the identity
- * map disabled, so every read sees the database; writes are native inserts/updates. Rows are
- * converted to domain records by the mappers. Lists are keyset-paginated with opaque cursors.
+ * The `LedgerStore` port on MikroORM, for SQLite and PostgreSQL, over the session the three storage
+ * ports share (`store/orm-session.ts`: transactions, row helpers, keyset pages). Concurrency: on
+ * PostgreSQL (READ COMMITTED) `lockCustomer` is `SELECT … FOR UPDATE`, so writers of one customer
+ * serialise across processes, and guarded updates compare `version`; SQLite transactions begin with
+ * `BEGIN IMMEDIATE` (the SQLite dialect), taking the write lock up front. Reads hydrate through
+ * MikroORM (bigint money, JSON, dates) with the identity map disabled, so every read sees the
+ * database; writes are native inserts/updates; the mappers convert rows to domain records.
  */
 import { type FilterQuery, LockMode, raw } from "@mikro-orm/core"
 import {
