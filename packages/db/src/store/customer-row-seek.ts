@@ -1,36 +1,62 @@
 /**
- * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last)
- * or ascending (a row without one first), then shown id — or by shown id either way, without a filter
- * or with the list-flag filter (Silver's `visible`; `false` by list date only), read from indexes so
- * that its cost is that of the page's reach, not of the customer's whole history (issue 14.3). One
- * statement on both databases. The reach is the rows up to the page's end, or — for the last page and
- * any page nearer the end than the start — the rows from the end back to the page's start, read in
- * reverse. The rows that can be within it are gathered first, by id only: by list date, the payments
- * whose attribute record has a list date (and the flag asked: `false`; `true` or none, a record
- * without a flag showing `true`), to (or from) the reach-th date with its ties (index on dialect, kind,
- * customer, list date; with the flag: on dialect, kind, customer, list flag, list date, payment —
- * migration 20261209000000); the payments without a dated record (by shown id: every one) and without
- * an external reference in id order — their shown id — as many as the reach can still need (index on
- * customer, external system, id: migration 20261208100000; with the flag `true`, past those whose
- * record has it `false`; with the flag `false`, only payments whose undated record has it, by the
- * flag's index); and the payments with an external reference (a migration's, whose shown id may be
- * their vendor id) and the customer's open documents whole (none with the flag `false`: a document is
- * always flagged). Only those candidates are made into rows (`customer-rows.ts`'s selects), filtered
- * by the flag, ordered, and the page taken with `limit`/`offset`; the count of every match (for the
- * direction, the last page and the page count) is the customer's payments counted on the index plus
- * the open documents (with the flag `true`, less the customer's records flagged `false`), or with the
- * flag `false` the customer's records with it. A page in the middle of a long history still reads half of it.
+ * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last) or
+ * ascending (a row without one first), then shown id — or by shown id either way, without a filter or with
+ * the list-flag filter (Silver's `visible`; `false` by list date only) or statuses of one payment state
+ * (Silver's `status` but `canceled`), read from indexes so that its cost is that of the page's reach, not
+ * of the customer's whole history (issue 14.3). One statement on both databases. The reach is the rows up
+ * to the page's end, or — for the last page and any page nearer the end than the start — the rows from the
+ * end back to the page's start, read in reverse. The rows that can be within it are gathered first, by id
+ * only: by list date, the payments whose attribute record has a list date (and the flag asked: `false`;
+ * `true` or none, a record without a flag showing `true`), to (or from) the reach-th date with its ties
+ * (index on dialect, kind, customer, list date; with the flag: on dialect, kind, customer, list flag, list
+ * date, payment — migration 20261209000000); the payments without a dated record (by shown id: every one)
+ * and without an external reference in id order — their shown id — as many as the reach can still need
+ * (index on customer, external system, id: migration 20261208100000; with the flag `true`, past those
+ * whose record has it `false`; with the flag `false`, only payments whose undated record has it, by the
+ * flag's index). With statuses, only payments of their state count in each of those reads (by the index on
+ * customer, external system, state, id: migration 20261212000000; a dated record's payment checked on the
+ * index on customer, state, id), and with `posted` but not `reversed` each reads further by the customer's
+ * payments reversed in full (few: index on customer, state, reversed amount). And the payments with an
+ * external reference (a migration's, whose shown id may be their vendor id) and the customer's open
+ * documents whole (none with the flag `false`: a document is always flagged). Only those candidates are
+ * made into rows (`customer-rows.ts`'s selects), filtered by the flag or the statuses, ordered, and the
+ * page taken with `limit`/`offset`; the count of every match (for the direction, the last page and the
+ * page count) is the customer's payments counted on the index plus the open documents (with the flag
+ * `true`, less the customer's records flagged `false`; with statuses, the payments of the state less those
+ * reversed in full, and the documents if they match), or with the flag `false` the customer's records with
+ * it. A page in the middle of a long history still reads half of it.
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type { CustomerRowPage, CustomerRowQuery } from "@paybridge/core"
+import type { CustomerRowPage, CustomerRowQuery, CustomerRowStatus } from "@paybridge/core"
 import { documentsSelect, pageColumns, paymentsSelect, Statement, toCustomerRow } from "./customer-rows.ts"
 
-/** Whether a query is served by the seek: ordered by list date or shown id alone, no filter but the list flag (not `false` by shown id). */
+/**
+ * The one payment state a status filter's payments have (`posted` for `reversed`), whether the payments
+ * of that state reversed in full are left out (`posted` without `reversed`), and whether open documents
+ * match; `null` when the filter names no state, several, or `reversed` without `posted` (the general way).
+ */
+const stateFilterOf = (statuses: ReadonlyArray<CustomerRowStatus>) => {
+  const ofPayments = statuses.filter((status) => status !== "open-document")
+  const states = [...new Set(ofPayments.map((status) => (status === "reversed" ? "posted" : status)))]
+  const [state] = states
+  if (state === undefined || states.length > 1 || (ofPayments.includes("reversed") && !ofPayments.includes("posted")))
+    return null
+  return {
+    state,
+    withoutReversed: state === "posted" && !ofPayments.includes("reversed"),
+    documents: statuses.includes("open-document")
+  }
+}
+
+/**
+ * Whether a query is served by the seek: ordered by list date or shown id alone, no filter but the list flag
+ * (not `false` by shown id) or statuses of one payment state.
+ */
 export const isSeekable = (query: CustomerRowQuery): boolean =>
   query.sort.length === 1 &&
   (query.sort[0]?.field === "listDate" || (query.sort[0]?.field === "shownId" && query.listFlag !== false)) &&
   query.documentShownId === undefined &&
-  query.statuses === undefined &&
+  (query.statuses === undefined || (query.listFlag === undefined && stateFilterOf(query.statuses) !== null)) &&
   query.due === undefined &&
   query.billingEntityFlow === undefined &&
   query.billingEntityName === undefined &&
@@ -60,6 +86,12 @@ export const readCustomerRowsBySeek = async (
   const direction: Direction = query.sort[0]?.direction ?? "desc"
   const byDate = query.sort[0]?.field === "listDate"
   const flag = query.listFlag
+  const stateFilter = query.statuses === undefined ? null : stateFilterOf(query.statuses)
+  // Only payments of the filter's state (by the index on customer, state, id).
+  const ofState = (payment: string) =>
+    stateFilter === null
+      ? ""
+      : ` and exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.state = ${s.bind(stateFilter.state)} and sp.id = ${payment})`
   const bigintType = isPostgres ? "bigint" : "integer"
   const [greatest, least] = isPostgres ? ["greatest", "least"] : ["max", "min"]
   const limit = () => s.integer(query.limit, bigintType)
@@ -73,7 +105,8 @@ export const readCustomerRowsBySeek = async (
       : flag
         ? [() => ` and list_flag = ${s.bind(true)}`, () => " and list_flag is null"]
         : [() => ` and list_flag = ${s.bind(false)}`]
-  const datedRecords = (range: () => string) => `${records()}${range()} and list_date is not null`
+  const datedRecords = (range: () => string) =>
+    `${records()}${range()} and list_date is not null${ofState("dialect_records.payment_id")}`
   // The dated records down to (descending) or up to (ascending) the reach-th one's date, ties included: each range
   // read up to the reach on its index, the reach-th date of them all.
   const dated = (order: Direction, reach: () => string) => {
@@ -121,13 +154,20 @@ export const readCustomerRowsBySeek = async (
           and u.list_date is null and exists (select 1 from payments p where p.customer_id = ${s.bind(query.customerId)}
             and p.external_system is null and p.id = u.payment_id)
           order by u.list_date ${order}, u.payment_id ${order} limit ${reach()}) undated`
-      : `select id from (select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null${unlisted()}
-        order by p.customer_id ${order}, p.external_system ${order}, p.id ${order} limit ${reach()}) undated`
+      : `select id from (select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null${
+          stateFilter === null ? "" : ` and p.state = ${s.bind(stateFilter.state)}`
+        }${unlisted()}
+        order by p.customer_id ${order}, p.external_system ${order},${stateFilter === null ? "" : ` p.state ${order},`} p.id ${order} limit ${reach()}) undated`
   // The undated rows a reach can need when the dated ones come first in its direction: fewer by their count.
   const afterDated = (reach: string) => () =>
     `${greatest}(0, ${reach} - ${flagRanges.map((range) => `(select count(*) from ${datedRecords(range)})`).join(" - ")})`
+  // With the state `posted` but not `reversed`: each part read further by the payments reversed in full (few, read
+  // from the index on customer, state, reversed amount), which may be among the first of the state.
+  const slack = stateFilter?.withoutReversed === true ? " + (select n from slack)" : ""
   const forward = "(select forward from reach)"
   const backward = "(select backward from reach)"
+  const gatherForward = `(select forward${slack} from reach)`
+  const gatherBackward = `(select backward${slack} from reach)`
   // Only the candidates' rows, each read by its id: SQLite joins them first (`cross join` keeps that order);
   // PostgreSQL looks up the array of their ids (a join would let it read the whole table when it looks small).
   const candidatesOnly = isPostgres
@@ -141,12 +181,23 @@ export const readCustomerRowsBySeek = async (
   // them); ascending, backward.
   const sql = `with docs (source_rank, ledger_id, shown_id, billing_entity_id, amount, currency, list_date, list_flag,
         status, proforma_id, invoice_id) as (${documentsSelect(s, isPostgres, query)}),
+${
+  slack === ""
+    ? ""
+    : `
+    slack as (select count(*) as n from payments where customer_id = ${s.bind(query.customerId)} and state = 'posted'
+      and reversed_amount > 0 and reversed_amount >= amount),`
+}
     total as (select ${
       flag === false
         ? `(select count(*) from ${records()} and list_flag = ${s.bind(false)})`
-        : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)${
-            flag === true ? ` - (select count(*) from ${records()} and list_flag = ${s.bind(false)})` : ""
-          }`
+        : stateFilter !== null
+          ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state = ${s.bind(stateFilter.state)})${
+              slack === "" ? "" : " - (select n from slack)"
+            }${stateFilter.documents ? " + (select count(*) from docs)" : ""}`
+          : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)${
+              flag === true ? ` - (select count(*) from ${records()} and list_flag = ${s.bind(false)})` : ""
+            }`
     } as n),
     skipped as (select ${
       query.page === "last"
@@ -160,24 +211,30 @@ export const readCustomerRowsBySeek = async (
     candidates as (${
       byDate
         ? `
-      ${dated(direction, () => forward)}
+      ${dated(direction, () => gatherForward)}
       union all
-      ${dated(reverse(direction), () => backward)}
+      ${dated(reverse(direction), () => gatherBackward)}
       union all
-      ${undated("asc", direction === "desc" ? afterDated(forward) : () => forward)}
+      ${undated("asc", direction === "desc" ? afterDated(gatherForward) : () => gatherForward)}
       union all
-      ${undated("desc", direction === "asc" ? afterDated(backward) : () => backward)}`
+      ${undated("desc", direction === "asc" ? afterDated(gatherBackward) : () => gatherBackward)}`
         : `
-      ${undated(direction, () => forward)}
+      ${undated(direction, () => gatherForward)}
       union all
-      ${undated(reverse(direction), () => backward)}`
+      ${undated(reverse(direction), () => gatherBackward)}`
     }
       union all
       select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is not null
     ),
     listed as (${paymentsSelect(s, isPostgres, query, candidatesOnly)}
       union all select * from docs),
-    matched as (select * from listed${flag === undefined ? "" : ` where list_flag = ${s.bind(flag)}`})
+    matched as (select * from listed${
+      flag !== undefined
+        ? ` where list_flag = ${s.bind(flag)}`
+        : query.statuses !== undefined
+          ? ` where status in (${s.bind(...query.statuses)})`
+          : ""
+    })
     select * from (${page()} order by ${orderOf(byDate, direction, "forward")} limit ${limit()} offset (select skip from reach)) ahead
       where ${forward} > 0
     union all
