@@ -1,56 +1,61 @@
 /**
  * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last) or
  * ascending (a row without one first), then shown id — or by shown id either way, without a filter or with
- * the list-flag filter (Silver's `visible`; `false` by list date only) or statuses of one payment state
- * (Silver's `status` but `canceled`), read from indexes so that its cost is that of the page's reach, not
- * of the customer's whole history (issue 14.3). One statement on both databases. The reach is the rows up
- * to the page's end, or — for the last page and any page nearer the end than the start — the rows from the
- * end back to the page's start, read in reverse. The rows that can be within it are gathered first, by id
- * only: by list date, the payments whose attribute record has a list date (and the flag asked: `false`;
- * `true` or none, a record without a flag showing `true`), to (or from) the reach-th date with its ties
- * (index on dialect, kind, customer, list date; with the flag: on dialect, kind, customer, list flag, list
- * date, payment — migration 20261209000000); the payments without a dated record (by shown id: every one)
- * and without an external reference in id order — their shown id — as many as the reach can still need
- * (index on customer, external system, id: migration 20261208100000; with the flag `true`, past those
- * whose record has it `false`; with the flag `false`, only payments whose undated record has it, by the
- * flag's index). With statuses, only payments of their state count in each of those reads (by the index on
- * customer, external system, state, id: migration 20261212000000; a dated record's payment checked on the
- * index on customer, state, id), and with `posted` but not `reversed` each reads further by the customer's
- * payments reversed in full (few: index on customer, state, reversed amount). And the payments with an
- * external reference (a migration's, whose shown id may be their vendor id) and the customer's open
- * documents whole (none with the flag `false`: a document is always flagged). Only those candidates are
- * made into rows (`customer-rows.ts`'s selects), filtered by the flag or the statuses, ordered, and the
- * page taken with `limit`/`offset`; the count of every match (for the direction, the last page and the
- * page count) is the customer's payments counted on the index plus the open documents (with the flag
- * `true`, less the customer's records flagged `false`; with statuses, the payments of the state less those
- * reversed in full, and the documents if they match), or with the flag `false` the customer's records with
- * it. A page in the middle of a long history still reads half of it.
+ * the list-flag filter (Silver's `visible`; `false` by list date only) or statuses (Silver's `status`),
+ * read from indexes so that its cost is that of the page's reach, not of the customer's whole history
+ * (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or — for the
+ * last page and any page nearer the end than the start — the rows from the end back to the page's start,
+ * read in reverse. The rows that can be within it are gathered first, by id only: by list date, the
+ * payments whose attribute record has a list date (and the flag asked: `false`; `true` or none, a record
+ * without a flag showing `true`), to (or from) the reach-th date with its ties (index on dialect, kind,
+ * customer, list date; with the flag: on dialect, kind, customer, list flag, list date, payment —
+ * migration 20261209000000); the payments without a dated record (by shown id: every one) and without an
+ * external reference in id order — their shown id — as many as the reach can still need (index on
+ * customer, external system, id: migration 20261208100000; with the flag `true`, past those whose record
+ * has it `false`; with the flag `false`, only payments whose undated record has it, by the flag's index).
+ * With statuses, only payments of their states count in each of those reads (by the index on customer,
+ * external system, state, id: migration 20261212000000; a dated record's payment checked on the index on
+ * customer, state, id), and with `posted` but not `reversed` each reads further by the customer's payments
+ * reversed in full (few: index on customer, state, reversed amount), which `reversed` without `posted`
+ * takes whole. And the payments with an external reference (a migration's, whose shown id may be their
+ * vendor id) and the customer's open documents whole (none with the flag `false`: a document is always
+ * flagged). Only those candidates are made into rows (`customer-rows.ts`'s selects), filtered by the flag
+ * or the statuses, ordered, and the page taken with `limit`/`offset`; the count of every match (for the
+ * direction, the last page and the page count) is the customer's payments counted on the index plus the
+ * open documents (with the flag `true`, less the customer's records flagged `false`; with statuses, the
+ * payments of their states less or plus those reversed in full, and the documents if they match), or with
+ * the flag `false` the customer's records with it. A page in the middle of a long history still reads half
+ * of it.
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import type { CustomerRowPage, CustomerRowQuery, CustomerRowStatus } from "@paybridge/core"
 import { documentsSelect, pageColumns, paymentsSelect, Statement, toCustomerRow } from "./customer-rows.ts"
 
 /**
- * The one payment state a status filter's payments have (`posted` for `reversed`), whether the payments
- * of that state reversed in full are left out (`posted` without `reversed`), and whether open documents
- * match; `null` when the filter names no state, several, or `reversed` without `posted` (the general way).
+ * The payment states a status filter's payments have (`posted` for `reversed` asked with `posted`), whether
+ * the payments reversed in full are left out (`posted` without `reversed`) or taken whole (`reversed`
+ * without `posted`: few), and whether open documents match; `null` when the filter names no state.
  */
 const stateFilterOf = (statuses: ReadonlyArray<CustomerRowStatus>) => {
   const ofPayments = statuses.filter((status) => status !== "open-document")
-  const states = [...new Set(ofPayments.map((status) => (status === "reversed" ? "posted" : status)))]
-  const [state] = states
-  if (state === undefined || states.length > 1 || (ofPayments.includes("reversed") && !ofPayments.includes("posted")))
-    return null
+  const reversedWhole = ofPayments.includes("reversed") && !ofPayments.includes("posted")
+  const states = [
+    ...new Set(
+      ofPayments.flatMap((status) => (status !== "reversed" ? [status] : reversedWhole ? [] : ["posted" as const]))
+    )
+  ]
+  if (states.length === 0) return null
   return {
-    state,
-    withoutReversed: state === "posted" && !ofPayments.includes("reversed"),
+    states,
+    withoutReversed: states.includes("posted") && !ofPayments.includes("reversed"),
+    reversedWhole,
     documents: statuses.includes("open-document")
   }
 }
 
 /**
  * Whether a query is served by the seek: ordered by list date or shown id alone, no filter but the list flag
- * (not `false` by shown id) or statuses of one payment state.
+ * (not `false` by shown id) or statuses of at least one payment state.
  */
 export const isSeekable = (query: CustomerRowQuery): boolean =>
   query.sort.length === 1 &&
@@ -91,7 +96,7 @@ export const readCustomerRowsBySeek = async (
   const ofState = (payment: string) =>
     stateFilter === null
       ? ""
-      : ` and exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.state = ${s.bind(stateFilter.state)} and sp.id = ${payment})`
+      : ` and exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.state in (${s.bind(...stateFilter.states)}) and sp.id = ${payment})`
   const bigintType = isPostgres ? "bigint" : "integer"
   const [greatest, least] = isPostgres ? ["greatest", "least"] : ["max", "min"]
   const limit = () => s.integer(query.limit, bigintType)
@@ -147,6 +152,13 @@ export const readCustomerRowsBySeek = async (
   // (skipping other customers' payments) however dense it thinks the customer is; with the flag `true`, past those
   // whose record has it `false`. With the flag `false`: the payments of the undated records that have it, in the
   // order of the flag's index.
+  // With a status filter, of one state (in the order of the index on customer, external system, state, id); of
+  // several, each state's read up to the reach and the first of them all.
+  const undatedOfState = (order: Direction, reach: () => string, state: string | undefined) =>
+    `select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null${
+      state === undefined ? "" : ` and p.state = ${s.bind(state)}`
+    }${unlisted()}
+        order by p.customer_id ${order}, p.external_system ${order},${state === undefined ? "" : ` p.state ${order},`} p.id ${order} limit ${reach()}`
   const undated = (order: Direction, reach: () => string) =>
     flag === false
       ? `select id from (select u.payment_id as id from dialect_records u where u.dialect = ${s.bind(query.dialect)}
@@ -154,16 +166,18 @@ export const readCustomerRowsBySeek = async (
           and u.list_date is null and exists (select 1 from payments p where p.customer_id = ${s.bind(query.customerId)}
             and p.external_system is null and p.id = u.payment_id)
           order by u.list_date ${order}, u.payment_id ${order} limit ${reach()}) undated`
-      : `select id from (select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null${
-          stateFilter === null ? "" : ` and p.state = ${s.bind(stateFilter.state)}`
-        }${unlisted()}
-        order by p.customer_id ${order}, p.external_system ${order},${stateFilter === null ? "" : ` p.state ${order},`} p.id ${order} limit ${reach()}) undated`
+      : stateFilter === null || stateFilter.states.length === 1
+        ? `select id from (${undatedOfState(order, reach, stateFilter?.states[0])}) undated`
+        : `select id from (select id from (${stateFilter.states
+            .map((state, i) => `select id from (${undatedOfState(order, reach, state)}) state${i}`)
+            .join(" union all ")}) states order by id ${order} limit ${reach()}) undated`
   // The undated rows a reach can need when the dated ones come first in its direction: fewer by their count.
   const afterDated = (reach: string) => () =>
     `${greatest}(0, ${reach} - ${flagRanges.map((range) => `(select count(*) from ${datedRecords(range)})`).join(" - ")})`
   // With the state `posted` but not `reversed`: each part read further by the payments reversed in full (few, read
   // from the index on customer, state, reversed amount), which may be among the first of the state.
-  const slack = stateFilter?.withoutReversed === true ? " + (select n from slack)" : ""
+  const slack = stateFilter?.withoutReversed === true ? " + (select n from reversed_in_full)" : ""
+  const reversedInFull = "state = 'posted' and reversed_amount > 0 and reversed_amount >= amount"
   const forward = "(select forward from reach)"
   const backward = "(select backward from reach)"
   const gatherForward = `(select forward${slack} from reach)`
@@ -182,19 +196,20 @@ export const readCustomerRowsBySeek = async (
   const sql = `with docs (source_rank, ledger_id, shown_id, billing_entity_id, amount, currency, list_date, list_flag,
         status, proforma_id, invoice_id) as (${documentsSelect(s, isPostgres, query)}),
 ${
-  slack === ""
-    ? ""
-    : `
-    slack as (select count(*) as n from payments where customer_id = ${s.bind(query.customerId)} and state = 'posted'
-      and reversed_amount > 0 and reversed_amount >= amount),`
+  stateFilter?.withoutReversed === true || stateFilter?.reversedWhole === true
+    ? `
+    reversed_in_full as (select count(*) as n from payments where customer_id = ${s.bind(query.customerId)} and ${reversedInFull}),`
+    : ""
 }
     total as (select ${
       flag === false
         ? `(select count(*) from ${records()} and list_flag = ${s.bind(false)})`
         : stateFilter !== null
-          ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state = ${s.bind(stateFilter.state)})${
-              slack === "" ? "" : " - (select n from slack)"
-            }${stateFilter.documents ? " + (select count(*) from docs)" : ""}`
+          ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state in (${s.bind(...stateFilter.states)}))${
+              stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
+            }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
+              stateFilter.documents ? " + (select count(*) from docs)" : ""
+            }`
           : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)${
               flag === true ? ` - (select count(*) from ${records()} and list_flag = ${s.bind(false)})` : ""
             }`
@@ -224,7 +239,13 @@ ${
       ${undated(reverse(direction), () => gatherBackward)}`
     }
       union all
-      select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is not null
+      select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is not null${
+        stateFilter?.reversedWhole === true
+          ? `
+      union all
+      select id from payments where customer_id = ${s.bind(query.customerId)} and ${reversedInFull}`
+          : ""
+      }
     ),
     listed as (${paymentsSelect(s, isPostgres, query, candidatesOnly)}
       union all select * from docs),

@@ -3,7 +3,7 @@
  * documents as one list (`payments.listCustomerRows`) ordered by list date — descending (the default,
  * a row without one last) or ascending (a row without one first), then shown id — or by shown id either
  * way, without a filter, with the list flag (`false`: by list date only; `true`: a record without a
- * flag shows `true`) or with the statuses of one payment state, which the store reads from indexes up to the page
+ * flag shows `true`) or with statuses, which the store reads from indexes up to the page
  * (`customer-row-seek.ts`), gives exactly the pages of the general statement: the same query with
  * shown id ascending stated again as a second sort term (the same order) goes the general way. The
  * customer's history mixes what the seek gathers separately: payments with a dated attribute record
@@ -128,6 +128,23 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
         { name: "drafts and documents", field: "listDate", sort: "asc", statuses: ["draft", "open-document"], rows: 9 },
         { name: "cancelled", field: "listDate", sort: "desc", statuses: ["cancelled"], rows: 4 },
         { name: "pending", field: "listDate", sort: "desc", statuses: ["pending"], rows: 0 },
+        // Several states: reversed in full (taken whole) with cancelled and rejected (Silver's `canceled`), and
+        // posted with others.
+        {
+          name: "reversed, cancelled or rejected",
+          field: "listDate",
+          sort: "desc",
+          statuses: ["reversed", "cancelled", "rejected"],
+          rows: 8
+        },
+        { name: "cancelled or rejected", field: "listDate", sort: "asc", statuses: ["cancelled", "rejected"], rows: 4 },
+        {
+          name: "draft, pending or posted by shown id",
+          field: "shownId",
+          sort: "asc",
+          statuses: ["draft", "pending", "posted"],
+          rows: 52
+        },
         { name: "posted by shown id descending", field: "shownId", sort: "desc", statuses: ["posted"], rows: 46 }
       ] as const
       const pageOf = async (variant: (typeof variants)[number], page: number | "last", limit: number) => {
