@@ -1,11 +1,12 @@
 /**
  * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last) or
  * ascending (a row without one first), then shown id — or by shown id either way, without a filter or with
- * the list-flag filter (Silver's `visible`; `false` by list date only) or statuses (Silver's `status`),
- * read from indexes so that its cost is that of the page's reach, not of the customer's whole history
- * (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or — for the
- * last page and any page nearer the end than the start — the rows from the end back to the page's start,
- * read in reverse. The rows that can be within it are gathered first, by id only: by list date, the
+ * the list-flag filter (Silver's `visible`; `false` by list date only) or statuses (Silver's `status`) or,
+ * by list date, overdue (Silver's `is_overdue=True`: the open rows dated before the day, so no undated
+ * ones), read from indexes so that its cost is that of the page's reach, not of the customer's whole
+ * history (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or —
+ * for the last page and any page nearer the end than the start — the rows from the end back to the page's
+ * start, read in reverse. The rows that can be within it are gathered first, by id only: by list date, the
  * payments whose attribute record has a list date (and the flag asked: `false`; `true` or none, a record
  * without a flag showing `true`), to (or from) the reach-th date with its ties (index on dialect, kind,
  * customer, list date; with the flag: on dialect, kind, customer, list flag, list date, payment —
@@ -55,14 +56,18 @@ const stateFilterOf = (statuses: ReadonlyArray<CustomerRowStatus>) => {
 
 /**
  * Whether a query is served by the seek: ordered by list date or shown id alone, no filter but the list flag
- * (not `false` by shown id) or statuses of at least one payment state.
+ * (not `false` by shown id), statuses of at least one payment state, or (by list date) the overdue rows.
  */
 export const isSeekable = (query: CustomerRowQuery): boolean =>
   query.sort.length === 1 &&
   (query.sort[0]?.field === "listDate" || (query.sort[0]?.field === "shownId" && query.listFlag !== false)) &&
   query.documentShownId === undefined &&
   (query.statuses === undefined || (query.listFlag === undefined && stateFilterOf(query.statuses) !== null)) &&
-  query.due === undefined &&
+  (query.due === undefined ||
+    (query.due.overdue &&
+      query.sort[0]?.field === "listDate" &&
+      query.statuses === undefined &&
+      query.listFlag === undefined)) &&
   query.billingEntityFlow === undefined &&
   query.billingEntityName === undefined &&
   query.amountMin === undefined &&
@@ -91,7 +96,15 @@ export const readCustomerRowsBySeek = async (
   const direction: Direction = query.sort[0]?.direction ?? "desc"
   const byDate = query.sort[0]?.field === "listDate"
   const flag = query.listFlag
-  const stateFilter = query.statuses === undefined ? null : stateFilterOf(query.statuses)
+  // Overdue: the open rows (drafts, pending payments, open documents) dated before today — dated rows only.
+  const overdueBefore = query.due?.overdue === true ? query.due.today : undefined
+  const stateFilter =
+    overdueBefore !== undefined
+      ? stateFilterOf(["draft", "pending", "open-document"])
+      : query.statuses === undefined
+        ? null
+        : stateFilterOf(query.statuses)
+  const today = () => (isPostgres ? `cast(${s.bind(overdueBefore)} as date)` : s.bind(overdueBefore))
   // Only payments of the filter's state (by the index on customer, state, id).
   const ofState = (payment: string) =>
     stateFilter === null
@@ -111,7 +124,9 @@ export const readCustomerRowsBySeek = async (
         ? [() => ` and list_flag = ${s.bind(true)}`, () => " and list_flag is null"]
         : [() => ` and list_flag = ${s.bind(false)}`]
   const datedRecords = (range: () => string) =>
-    `${records()}${range()} and list_date is not null${ofState("dialect_records.payment_id")}`
+    `${records()}${range()} and list_date is not null${overdueBefore === undefined ? "" : ` and list_date < ${today()}`}${ofState(
+      "dialect_records.payment_id"
+    )}`
   // The dated records down to (descending) or up to (ascending) the reach-th one's date, ties included: each range
   // read up to the reach on its index, the reach-th date of them all.
   const dated = (order: Direction, reach: () => string) => {
@@ -204,15 +219,18 @@ ${
     total as (select ${
       flag === false
         ? `(select count(*) from ${records()} and list_flag = ${s.bind(false)})`
-        : stateFilter !== null
-          ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state in (${s.bind(...stateFilter.states)}))${
-              stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
-            }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
-              stateFilter.documents ? " + (select count(*) from docs)" : ""
-            }`
-          : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)${
-              flag === true ? ` - (select count(*) from ${records()} and list_flag = ${s.bind(false)})` : ""
-            }`
+        : overdueBefore !== undefined
+          ? `${flagRanges.map((range) => `(select count(*) from ${datedRecords(range)})`).join(" + ")}
+            + (select count(*) from docs where list_date < ${today()})`
+          : stateFilter !== null
+            ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state in (${s.bind(...stateFilter.states)}))${
+                stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
+              }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
+                stateFilter.documents ? " + (select count(*) from docs)" : ""
+              }`
+            : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)${
+                flag === true ? ` - (select count(*) from ${records()} and list_flag = ${s.bind(false)})` : ""
+              }`
     } as n),
     skipped as (select ${
       query.page === "last"
@@ -228,11 +246,15 @@ ${
         ? `
       ${dated(direction, () => gatherForward)}
       union all
-      ${dated(reverse(direction), () => gatherBackward)}
+      ${dated(reverse(direction), () => gatherBackward)}${
+        overdueBefore !== undefined
+          ? ""
+          : `
       union all
       ${undated("asc", direction === "desc" ? afterDated(gatherForward) : () => gatherForward)}
       union all
       ${undated("desc", direction === "asc" ? afterDated(gatherBackward) : () => gatherBackward)}`
+      }`
         : `
       ${undated(direction, () => gatherForward)}
       union all
@@ -254,7 +276,9 @@ ${
         ? ` where list_flag = ${s.bind(flag)}`
         : query.statuses !== undefined
           ? ` where status in (${s.bind(...query.statuses)})`
-          : ""
+          : overdueBefore !== undefined
+            ? ` where status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`
+            : ""
     })
     select * from (${page()} order by ${orderOf(byDate, direction, "forward")} limit ${limit()} offset (select skip from reach)) ahead
       where ${forward} > 0

@@ -3,7 +3,7 @@
  * documents as one list (`payments.listCustomerRows`) ordered by list date — descending (the default,
  * a row without one last) or ascending (a row without one first), then shown id — or by shown id either
  * way, without a filter, with the list flag (`false`: by list date only; `true`: a record without a
- * flag shows `true`) or with statuses, which the store reads from indexes up to the page
+ * flag shows `true`), with statuses, or (by list date) overdue, which the store reads from indexes up to the page
  * (`customer-row-seek.ts`), gives exactly the pages of the general statement: the same query with
  * shown id ascending stated again as a second sort term (the same order) goes the general way. The
  * customer's history mixes what the seek gathers separately: payments with a dated attribute record
@@ -138,6 +138,9 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           rows: 8
         },
         { name: "cancelled or rejected", field: "listDate", sort: "asc", statuses: ["cancelled", "rejected"], rows: 4 },
+        // Overdue: open rows dated before the day (two drafts, two open invoices).
+        { name: "overdue", field: "listDate", sort: "desc", due: "2026-03-20", rows: 4 },
+        { name: "overdue, ascending", field: "listDate", sort: "asc", due: "2026-03-20", rows: 4 },
         {
           name: "draft, pending or posted by shown id",
           field: "shownId",
@@ -153,6 +156,7 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           sort: [{ field: variant.field, direction: variant.sort }],
           ...("listFlag" in variant && variant.listFlag !== undefined ? { listFlag: variant.listFlag } : {}),
           ...("statuses" in variant ? { statuses: variant.statuses } : {}),
+          ...("due" in variant ? { due: { today: variant.due as BusinessDate, overdue: true } } : {}),
           page,
           limit
         }
