@@ -105,7 +105,7 @@ export const readCustomerRowsBySeek = async (
         ? null
         : stateFilterOf(query.statuses)
   const today = () => (isPostgres ? `cast(${s.bind(overdueBefore)} as date)` : s.bind(overdueBefore))
-  // Only payments of the filter's state (by the index on customer, state, id).
+  // Only payments of the filter's states (by the index on customer, state, id).
   const ofState = (payment: string) =>
     stateFilter === null
       ? ""
@@ -162,18 +162,19 @@ export const readCustomerRowsBySeek = async (
         : "u.list_date is not null"
     return `${head}${condition})`
   }
-  // The undated payments without an external reference (by shown id: every one) in the order of the index on
-  // customer, external system (null here) and id, so no database reads them by id alone through the primary key
-  // (skipping other customers' payments) however dense it thinks the customer is; with the flag `true`, past those
-  // whose record has it `false`. With the flag `false`: the payments of the undated records that have it, in the
-  // order of the flag's index.
-  // With a status filter, of one state (in the order of the index on customer, external system, state, id); of
-  // several, each state's read up to the reach and the first of them all.
+  // The undated payments of a state (any without a status filter), in the order of the index on customer, external
+  // system (null here)[, state] and id.
   const undatedOfState = (order: Direction, reach: () => string, state: string | undefined) =>
     `select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null${
       state === undefined ? "" : ` and p.state = ${s.bind(state)}`
     }${unlisted()}
         order by p.customer_id ${order}, p.external_system ${order},${state === undefined ? "" : ` p.state ${order},`} p.id ${order} limit ${reach()}`
+  // The undated payments without an external reference (by shown id: every one) in the order of the index on
+  // customer, external system (null here) and id, so no database reads them by id alone through the primary key
+  // (skipping other customers' payments) however dense it thinks the customer is; with the flag `true`, past those
+  // whose record has it `false`. With the flag `false`: the payments of the undated records that have it, in the
+  // order of the flag's index.
+  // With a status filter of several states, each state's read up to the reach and the first of them all.
   const undated = (order: Direction, reach: () => string) =>
     flag === false
       ? `select id from (select u.payment_id as id from dialect_records u where u.dialect = ${s.bind(query.dialect)}
