@@ -140,10 +140,12 @@ const orderSql = (
 }
 
 /**
- * The page of a list with reversal rows: the two branches merged in the list's order (each read in
- * an index's order where one serves, so the rows before the page are stepped over, never sorted),
- * offset and cut in SQL, and only the page's rows joined with their payments; the total, when
- * asked, counted in the same statement (`count`).
+ * The page of a list with reversal rows: the two branches merged in the list's order, offset and
+ * cut in SQL, and only the page's rows joined with their payments; the total, when asked, counted in
+ * the same statement (`count`). SQLite merges the branches as they come (the payment rows in an
+ * index's order: the rows before the page are stepped over, never sorted); PostgreSQL plans a merge
+ * of branches each ordered and cut to the page's end (its first `offset + limit` rows hold every row
+ * of the merged order's first `offset + limit`).
  */
 const reversalRowsPage = (
   em: SqlEntityManager,
@@ -152,14 +154,24 @@ const reversalRowsPage = (
   withTotal: boolean,
   fetched: number,
   offset: number
-) => ({
-  sql:
-    `select p.*, k.${reversalIdColumn}, k.${rowCreatedColumn}${withTotal ? `, (${union.count.sql}) as ${totalColumn}` : ""}` +
-    ` from (${union.sql} order by ${orderSql(em, null, sort, true)} limit ? offset ?) k` +
-    ` join ${em.getMetadata().get(PaymentEntity).tableName} p on p.id = k.id` +
-    ` order by ${orderSql(em, "k", sort, true)}`,
-  params: [...(withTotal ? union.count.params : []), ...union.params, fetched, offset]
-})
+) => {
+  const order = orderSql(em, null, sort, true)
+  const branch = (sql: string, alias: string) => `select * from (${sql} order by ${order} limit ?) ${alias}`
+  const merged = isPostgres(em)
+    ? {
+        sql: `${branch(union.payments.sql, "pb")} union all ${branch(union.reversalRows.sql, "rb")}`,
+        params: [...union.payments.params, offset + fetched, ...union.reversalRows.params, offset + fetched]
+      }
+    : union
+  return {
+    sql:
+      `select p.*, k.${reversalIdColumn}, k.${rowCreatedColumn}${withTotal ? `, (${union.count.sql}) as ${totalColumn}` : ""}` +
+      ` from (${merged.sql} order by ${order} limit ? offset ?) k` +
+      ` join ${em.getMetadata().get(PaymentEntity).tableName} p on p.id = k.id` +
+      ` order by ${orderSql(em, "k", sort, true)}`,
+    params: [...(withTotal ? union.count.params : []), ...merged.params, fetched, offset]
+  }
+}
 
 /** Column prefixes of the annex (no payment column starts with them). */
 const customerPrefix = "paybridge_customer_"

@@ -108,6 +108,8 @@ export const rowsWithReversals = (
       ? ""
       : ` - (select count(*) ${from} and p.id in (select dr.payment_id from dialect_records dr where dr.dialect = ? and dr.kind = ?))`
   return {
+    payments,
+    reversalRows: reversalRowsOf,
     sql: `${payments.sql} union all ${reversalRowsOf.sql}`,
     params: [...payments.params, ...reversalRowsOf.params],
     count: {
