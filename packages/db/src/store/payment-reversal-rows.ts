@@ -42,6 +42,43 @@ export const withoutRecord = (record: RecordKind): object => ({
   [raw(recordlessSql, [record.dialect, record.kind])]: []
 })
 
+/** The text between two filters compiled together (a condition no filter writes). */
+const splitMarker = "'paybridge:split' = 'paybridge:split'"
+
+/**
+ * The `where` text (alias `p`) and parameters of two payment filters. The builder is costly, so both
+ * are compiled in one statement, its conditions split at a marker between them; compiled apart when
+ * the marker is not where it is expected.
+ */
+const conditionsOf = (em: SqlEntityManager, first: ReadonlyArray<object>, second: ReadonlyArray<object>) => {
+  const compile = (where: ReadonlyArray<object>) => {
+    const query = positional(
+      em
+        .createQueryBuilder(PaymentEntity, "p")
+        .select(raw("1") as never)
+        .where({ $and: [...where] } as never)
+        .toQuery()
+    )
+    const at = query.sql.indexOf(" where ")
+    return { sql: at < 0 ? "1 = 1" : query.sql.slice(at + " where ".length), params: query.params }
+  }
+  const marker = { [raw(splitMarker)]: [] }
+  const both = compile([...first, marker, ...second])
+  const parts = both.sql.split(splitMarker)
+  const [head, tail] = parts
+  if (parts.length !== 2 || head === undefined || tail === undefined) return [compile(first), compile(second)] as const
+  const firstSql = first.length === 0 ? "" : head.replace(/ and $/u, "")
+  const secondSql = second.length === 0 ? "" : tail.replace(/^ and /u, "")
+  if ((first.length > 0 && firstSql === head) || (second.length > 0 && secondSql === tail)) {
+    return [compile(first), compile(second)] as const
+  }
+  const firstCount = firstSql.split("?").length - 1
+  return [
+    { sql: firstSql === "" ? "1 = 1" : firstSql, params: both.params.slice(0, firstCount) },
+    { sql: secondSql === "" ? "1 = 1" : secondSql, params: both.params.slice(firstCount) }
+  ] as const
+}
+
 /**
  * The rows of a list with reversal rows, unordered: the matching payments (each with no reversal
  * and its own creation instant) `union all` one row per active reversal of the payments
@@ -64,19 +101,7 @@ export const rowsWithReversals = (
   const keys = [...new Set(["id", ...request.sort.map((key) => key.field)])]
     .map((field) => `p.${meta.properties[field as keyof typeof meta.properties]?.fieldNames[0] ?? field}`)
     .join(", ")
-  // Each filter is compiled once (the builder is costly) and its text used in every statement that needs it.
-  const conditionOf = (where: ReadonlyArray<object>) => {
-    const query = positional(
-      em
-        .createQueryBuilder(PaymentEntity, "p")
-        .select(raw("1") as never)
-        .where({ $and: [...where] } as never)
-        .toQuery()
-    )
-    const at = query.sql.indexOf(" where ")
-    return { sql: at < 0 ? "1 = 1" : query.sql.slice(at + " where ".length), params: query.params }
-  }
-  const matching = conditionOf(request.where)
+  const [matching, reversed] = conditionsOf(em, request.where, reversalRows.where)
   const record = request.withoutRecord === undefined ? [] : [request.withoutRecord.dialect, request.withoutRecord.kind]
   const from = `from ${meta.tableName} p where ${matching.sql}`
   const payments = {
@@ -85,7 +110,6 @@ export const rowsWithReversals = (
       ` 0 as ${reversalOrderColumn} ${from}${record.length === 0 ? "" : ` and ${recordlessSql("p")}`}`,
     params: [...matching.params, ...record]
   }
-  const reversed = conditionOf(reversalRows.where)
   const reversals =
     reversalRows.reversedSince === undefined
       ? { sql: "select r.id, r.payment_id, r.reversed_at from reversals r where r.reinstated_at is null", params: [] }
