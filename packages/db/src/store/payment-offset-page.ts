@@ -1,10 +1,11 @@
 /**
  * The offset-paged payment list, for vendor lists that page by number and sort on ledger columns:
- * one statement selects the page in the requested order (id ascending as the last tie-breaker),
- * skips the rows before it in SQL (`offset`, never read by the process) and, when asked, counts
- * every match in the same statement (`count(*) over ()`); only when the page is empty beyond the
- * first one is the total counted by a second statement (no row carries it). A missing value sorts
- * before every value on both databases (`nulls first` ascending, `nulls last` descending), so
+ * one statement cuts the page's ids from the matches in the requested order (id ascending as the
+ * last tie-breaker), skipping the rows before it in SQL (`offset`; ids only, from an index alone
+ * when one covers the filter and order), reads only those ids' payments (`pageByIds`) and, when
+ * asked, counts every match beside the ids (`count(*) over ()`); only when the page is empty beyond
+ * the first one is the total counted by a second statement (no row carries it). A missing value
+ * sorts before every value on both databases (`nulls first` ascending, `nulls last` descending), so
  * SQLite and PostgreSQL give the same order. The next page's cursor is its offset. Asked for an
  * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator, first
  * and last actors and dialect record data along as extra columns (`withAnnex`), and what hangs off
@@ -170,6 +171,34 @@ const reversalRowsPage = (
       ` join ${em.getMetadata().get(PaymentEntity).tableName} p on p.id = k.id` +
       ` order by ${orderSql(em, "k", sort, true)}`,
     params: [...(withTotal ? union.count.params : []), ...merged.params, fetched, offset]
+  }
+}
+
+/**
+ * A page without reversal rows: its ids cut from the matches in order (and the count when asked),
+ * then their payments, each read by its id (PostgreSQL: from an array, never a scan of the table).
+ */
+const pageByIds = (
+  em: SqlEntityManager,
+  request: OffsetPageRequest,
+  where: FilterQuery<PaymentRow>,
+  fetched: number
+) => {
+  const keys = positional(
+    em
+      .createQueryBuilder(PaymentEntity, "p")
+      .select(request.withTotal ? ["id", raw(`count(*) over () as ${totalColumn}`)] : ["id"])
+      .where(where as never)
+      .orderBy(request.sort.map((key) => ({ [key.field]: orderOf(key) })) as never)
+      .limit(fetched)
+      .offset(request.offset)
+      .toQuery()
+  )
+  const total = request.withTotal ? `, (select k.${totalColumn} from k limit 1) as ${totalColumn}` : ""
+  const shown = isPostgres(em) ? "p.id = any(array(select k.id from k))" : "p.id in (select k.id from k)"
+  return {
+    sql: `with k as (${keys.sql}) select p.*${total} from ${em.getMetadata().get(PaymentEntity).tableName} p where ${shown} order by ${orderSql(em, "p", request.sort, false)}`,
+    params: keys.params
   }
 }
 
@@ -483,29 +512,14 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
   // With the total known, the page itself says whether another follows; otherwise one row more does.
   const fetched = withTotal ? limit : limit + 1
   const union = request.reversalRows === undefined ? null : rowsWithReversals(em, request, request.reversalRows)
-  const qb =
-    union === null
-      ? em
-          .createQueryBuilder(PaymentEntity, "p")
-          .select(withTotal ? ["*", raw(`count(*) over () as ${totalColumn}`)] : ["*"])
-          .where(where as never)
-          .orderBy(request.sort.map((key) => ({ [key.field]: orderOf(key) })) as never)
-          .limit(fetched)
-          .offset(offset)
-      : null
   const page =
-    qb === null
-      ? reversalRowsPage(em, union as NonNullable<typeof union>, request.sort, withTotal, fetched, offset)
-      : qb.toQuery()
+    union === null
+      ? pageByIds(em, request, where, fetched)
+      : reversalRowsPage(em, union, request.sort, withTotal, fetched, offset)
   const annexRequest = request.annex
   const annexed = annexRequest === undefined ? null : withAnnex(em, page, request.sort, annexRequest, union !== null)
-  const raws = (
-    annexed !== null
-      ? await em.execute(annexed.sql, [...annexed.params])
-      : qb === null
-        ? await em.execute(page.sql, [...page.params])
-        : await qb.execute("all", false)
-  ) as ReadonlyArray<Record<string, unknown>>
+  const statement = annexed ?? page
+  const raws = (await em.execute(statement.sql, [...statement.params])) as ReadonlyArray<Record<string, unknown>>
   const annex = new Map<PaymentId, PaymentAnnex>()
   const reversalIds: Array<ReversalId | null> = []
   // Column types only (`leanMapperOf`): a read page hydrates no entity into the session.
