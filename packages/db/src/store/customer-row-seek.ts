@@ -1,9 +1,9 @@
 /**
  * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last) or
  * ascending (a row without one first), then shown id — or by shown id either way, without a filter or with
- * the list-flag filter (Silver's `visible`; `false` by list date only) or statuses (Silver's `status`) or,
+ * the list-flag filter (Silver's `visible`; `false` by list date only), statuses (Silver's `status`) or,
  * by list date, overdue (Silver's `is_overdue=True`: the open rows dated before the day, so no undated
- * ones), read from indexes so that its cost is that of the page's reach, not of the customer's whole
+ * ones), each alone or statuses or overdue with the flag, read from indexes so that its cost is that of the page's reach, not of the customer's whole
  * history (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or —
  * for the last page and any page nearer the end than the start — the rows from the end back to the page's
  * start, read in reverse. The rows that can be within it are gathered first, by id only: by list date, the
@@ -23,9 +23,10 @@
  * flagged). Only those candidates are made into rows (`customer-rows.ts`'s selects), filtered by the flag
  * or the statuses, ordered, and the page taken with `limit`/`offset`; the count of every match (for the
  * direction, the last page and the page count) is the customer's payments counted on the index plus the
- * open documents (with the flag `true`, less the customer's records flagged `false`; with statuses, the
- * payments of their states less or plus those reversed in full, and the documents if they match), or with
- * the flag `false` the customer's records with it. A page in the middle of a long history still reads half
+ * open documents (with statuses, the payments of their states less or plus those reversed in full, and the
+ * documents if they match; with the flag `true`, less the customer's records flagged `false` — with statuses,
+ * of their payments), or with the flag `false` the customer's records with it (with statuses, of their
+ * payments). A page in the middle of a long history still reads half
  * of it.
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
@@ -56,18 +57,16 @@ const stateFilterOf = (statuses: ReadonlyArray<CustomerRowStatus>) => {
 
 /**
  * Whether a query is served by the seek: ordered by list date or shown id alone, no filter but the list flag
- * (not `false` by shown id), statuses of at least one payment state, or (by list date) the overdue rows.
+ * (not `false` by shown id), statuses of at least one payment state, or (by list date) the overdue rows, the
+ * last two each with the flag or without.
  */
 export const isSeekable = (query: CustomerRowQuery): boolean =>
   query.sort.length === 1 &&
   (query.sort[0]?.field === "listDate" || (query.sort[0]?.field === "shownId" && query.listFlag !== false)) &&
   query.documentShownId === undefined &&
-  (query.statuses === undefined || (query.listFlag === undefined && stateFilterOf(query.statuses) !== null)) &&
+  (query.statuses === undefined || stateFilterOf(query.statuses) !== null) &&
   (query.due === undefined ||
-    (query.due.overdue &&
-      query.sort[0]?.field === "listDate" &&
-      query.statuses === undefined &&
-      query.listFlag === undefined)) &&
+    (query.due.overdue && query.sort[0]?.field === "listDate" && query.statuses === undefined)) &&
   query.billingEntityFlow === undefined &&
   query.billingEntityName === undefined &&
   query.amountMin === undefined &&
@@ -180,7 +179,7 @@ export const readCustomerRowsBySeek = async (
       ? `select id from (select u.payment_id as id from dialect_records u where u.dialect = ${s.bind(query.dialect)}
           and u.kind = ${s.bind(query.attributeKind)} and u.customer_id = ${s.bind(query.customerId)} and u.list_flag = ${s.bind(false)}
           and u.list_date is null and exists (select 1 from payments p where p.customer_id = ${s.bind(query.customerId)}
-            and p.external_system is null and p.id = u.payment_id)
+            and p.external_system is null and p.id = u.payment_id)${ofState("u.payment_id")}
           order by u.list_date ${order}, u.payment_id ${order} limit ${reach()}) undated`
       : stateFilter === null || stateFilter.states.length === 1
         ? `select id from (${undatedOfState(order, reach, stateFilter?.states[0])}) undated`
@@ -194,6 +193,27 @@ export const readCustomerRowsBySeek = async (
   // from the index on customer, state, reversed amount), which may be among the first of the state.
   const slack = stateFilter?.withoutReversed === true ? " + (select n from reversed_in_full)" : ""
   const reversedInFull = "state = 'posted' and reversed_amount > 0 and reversed_amount >= amount"
+  // The customer's records flagged `false` (with statuses, of a payment of one of their states, checked on the index
+  // on customer, state, id; less or plus those of the payments reversed in full, few): the count of the rows with the
+  // flag `false`, or of those the rows with `true` lack.
+  const hiddenOf = (payments: () => string) =>
+    `(select count(*) from ${records()} and list_flag = ${s.bind(false)}${payments()})`
+  const hiddenCount = () =>
+    stateFilter === null
+      ? hiddenOf(() => "")
+      : `(${hiddenOf(
+          () =>
+            ` and exists (select 1 from payments hp where hp.customer_id = ${s.bind(query.customerId)} and hp.state in (${s.bind(
+              ...stateFilter.states
+            )}) and hp.id = dialect_records.payment_id)`
+        )}${
+          stateFilter.withoutReversed || stateFilter.reversedWhole
+            ? `${stateFilter.withoutReversed ? " - " : " + "}${hiddenOf(
+                () =>
+                  ` and payment_id in (select id from payments where customer_id = ${s.bind(query.customerId)} and ${reversedInFull})`
+              )}`
+            : ""
+        })`
   const forward = "(select forward from reach)"
   const backward = "(select backward from reach)"
   const gatherForward = `(select forward${slack} from reach)`
@@ -218,20 +238,21 @@ ${
     : ""
 }
     total as (select ${
-      flag === false
-        ? `(select count(*) from ${records()} and list_flag = ${s.bind(false)})`
-        : overdueBefore !== undefined
-          ? `${flagRanges.map((range) => `(select count(*) from ${datedRecords(range)})`).join(" + ")}
-            + (select count(*) from docs where list_date < ${today()})`
-          : stateFilter !== null
-            ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state in (${s.bind(...stateFilter.states)}))${
-                stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
-              }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
-                stateFilter.documents ? " + (select count(*) from docs)" : ""
-              }`
-            : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)${
-                flag === true ? ` - (select count(*) from ${records()} and list_flag = ${s.bind(false)})` : ""
-              }`
+      overdueBefore !== undefined
+        ? `${flagRanges.map((range) => `(select count(*) from ${datedRecords(range)})`).join(" + ")}${
+            flag === false ? "" : `\n            + (select count(*) from docs where list_date < ${today()})`
+          }`
+        : flag === false
+          ? hiddenCount()
+          : `${
+              stateFilter !== null
+                ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state in (${s.bind(...stateFilter.states)}))${
+                    stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
+                  }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
+                    stateFilter.documents ? " + (select count(*) from docs)" : ""
+                  }`
+                : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)`
+            }${flag === true ? ` - ${hiddenCount()}` : ""}`
     } as n),
     skipped as (select ${
       query.page === "last"
@@ -272,14 +293,12 @@ ${
     ),
     listed as (${paymentsSelect(s, isPostgres, query, candidatesOnly)}
       union all select * from docs),
-    matched as (select * from listed${
-      flag !== undefined
-        ? ` where list_flag = ${s.bind(flag)}`
-        : query.statuses !== undefined
-          ? ` where status in (${s.bind(...query.statuses)})`
-          : overdueBefore !== undefined
-            ? ` where status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`
-            : ""
+    matched as (select * from listed where 1 = 1${flag === undefined ? "" : ` and list_flag = ${s.bind(flag)}`}${
+      query.statuses === undefined ? "" : ` and status in (${s.bind(...query.statuses)})`
+    }${
+      overdueBefore === undefined
+        ? ""
+        : ` and status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`
     })
     select * from (${page()} order by ${orderOf(byDate, direction, "forward")} limit ${limit()} offset (select skip from reach)) ahead
       where ${forward} > 0

@@ -148,7 +148,59 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           statuses: ["draft", "pending", "posted"],
           rows: 52
         },
-        { name: "posted by shown id descending", field: "shownId", sort: "desc", statuses: ["posted"], rows: 46 }
+        { name: "posted by shown id descending", field: "shownId", sort: "desc", statuses: ["posted"], rows: 46 },
+        // Statuses with the flag (Silver's `status` with `visible`), and overdue with the flag.
+        { name: "posted, flag false", field: "listDate", sort: "desc", statuses: ["posted"], listFlag: false, rows: 6 },
+        { name: "posted, flag true", field: "listDate", sort: "asc", statuses: ["posted"], listFlag: true, rows: 40 },
+        {
+          name: "reversed, cancelled or rejected, flag true",
+          field: "listDate",
+          sort: "desc",
+          statuses: ["reversed", "cancelled", "rejected"],
+          listFlag: true,
+          rows: 8
+        },
+        {
+          name: "posted or reversed, flag false",
+          field: "listDate",
+          sort: "asc",
+          statuses: ["posted", "reversed"],
+          listFlag: false,
+          rows: 6
+        },
+        {
+          name: "drafts and documents, flag false",
+          field: "listDate",
+          sort: "asc",
+          statuses: ["draft", "open-document"],
+          listFlag: false,
+          rows: 2
+        },
+        {
+          name: "drafts and documents, flag true",
+          field: "listDate",
+          sort: "desc",
+          statuses: ["draft", "open-document"],
+          listFlag: true,
+          rows: 7
+        },
+        {
+          name: "posted or reversed by shown id, flag true",
+          field: "shownId",
+          sort: "asc",
+          statuses: ["posted", "reversed"],
+          listFlag: true,
+          rows: 44
+        },
+        { name: "overdue, flag true", field: "listDate", sort: "desc", due: "2026-03-20", listFlag: true, rows: 3 },
+        {
+          name: "overdue ascending, flag false",
+          field: "listDate",
+          sort: "asc",
+          due: "2026-03-20",
+          listFlag: false,
+          rows: 1
+        }
       ] as const
       const pageOf = async (variant: (typeof variants)[number], page: number | "last", limit: number) => {
         const query: CustomerRowQuery = {
