@@ -5,7 +5,8 @@
  * (booked in one bulk unit; a few made through Silver with due dates, which list first, and 25
  * made through Silver hidden, `visible: false`) and for one with 60; and a page near the end, read
  * from the end. Filtered by `visible=False` or `visible=True`, by `status=paid` (the bulk payments)
- * or `unpaid` (those made through Silver), by `is_overdue=True`, by a status or `is_overdue=True` with `visible`,
+ * or `unpaid` (those made through Silver), by `is_overdue=True`, by a status or `is_overdue=True` with `visible`, by
+ * `currency` (the customers' or another),
  * ordered by `due_date` ascending or by `id` either way (and filtered in those orders), the first, later and last pages are read the
  * same way and give the rows the general statement gives (asked for with a redundant second ordering
  * term, `id`). Counted by the database's `StatementLog`: at most 3 statements with
@@ -445,6 +446,25 @@ describe.each([
       0,
       1
     ],
+    // A currency: the customers' (every payment), another one (none).
+    ["currency=EUR, a later page", "currency=EUR", "currency=EUR&ordering=-due_date,id", "3", pageSize, lastPage],
+    [
+      "currency=EUR ordered by -id, a page near the end",
+      "currency=EUR&ordering=-id",
+      "currency=EUR&ordering=-id,id",
+      String(lastPage - 6),
+      pageSize,
+      lastPage
+    ],
+    [
+      "currency=EUR&visible=False, the last page",
+      "currency=EUR&visible=False",
+      "currency=EUR&ordering=-due_date,id&visible=False",
+      "last",
+      hiddenThroughSilver % pageSize,
+      hiddenPages
+    ],
+    ["currency=USD, the first page", "currency=USD", "currency=USD&ordering=-due_date,id", "1", 0, 1],
     ["ordering=id, the first page", "ordering=id", "ordering=id,id", "1", pageSize, lastPage],
     ["ordering=id, the last page", "ordering=id", "ordering=id,id", "last", longRows % pageSize, lastPage],
     ["ordering=-id, a later page", "ordering=-id", "ordering=-id,id", "3", pageSize, lastPage],
@@ -517,7 +537,13 @@ describe.each([
               : filter.includes("is_overdue=True")
                 ? [overdueRows, 0]
                 : [longRows - hiddenThroughSilver, hiddenThroughSilver]
-      const total = visible === "True" ? shownRows : visible === "False" ? hiddenRows : shownRows + hiddenRows
+      const total = filter.includes("currency=USD")
+        ? 0
+        : visible === "True"
+          ? shownRows
+          : visible === "False"
+            ? hiddenRows
+            : shownRows + hiddenRows
       const skip = page === "last" ? total - shown : (Number(page) - 1) * pageSize
       const reach = Math.min(skip + pageSize, total - skip)
       // Filtered by state, a dated row's payment is also looked up (by id) for its state by each read of the dated

@@ -72,6 +72,9 @@ export const PaymentEntity = defineEntity({
     { properties: ["customerId", "externalSystem", "id"] },
     // The same filtered by a state (a list filtered by one payment state's statuses).
     { properties: ["customerId", "externalSystem", "state", "id"] },
+    // Or by currency: a dated row's payment checked, and those without an external reference read in id order.
+    { properties: ["customerId", "currency", "id"] },
+    { properties: ["customerId", "externalSystem", "currency", "id"] },
     // Payments with something reversed (few): LogiSense lists read their reversal rows, of all accounts and of one.
     { properties: ["reversedAmount"] },
     { properties: ["customerId", "state", "reversedAmount", "id", "createdAt"] }

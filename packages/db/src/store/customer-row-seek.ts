@@ -3,8 +3,8 @@
  * ascending (a row without one first), then shown id — or by shown id either way, without a filter or with
  * the list-flag filter (Silver's `visible`; `false` by list date only), statuses (Silver's `status`) or,
  * by list date, overdue (Silver's `is_overdue=True`: the open rows dated before the day, so no undated
- * ones), each alone or statuses or overdue with the flag, read from indexes so that its cost is that of the page's reach, not of the customer's whole
- * history (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or —
+ * ones) or a currency (Silver's `currency`), each alone or statuses, overdue or the currency with the flag, read
+ * from indexes so that its cost is that of the page's reach, not of the customer's whole history (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or —
  * for the last page and any page nearer the end than the start — the rows from the end back to the page's
  * start, read in reverse. The rows that can be within it are gathered first, by id only: by list date, the
  * payments whose attribute record has a list date (and the flag asked: `false`; `true` or none, a record
@@ -18,16 +18,18 @@
  * external system, state, id: migration 20261212000000; a dated record's payment checked on the index on
  * customer, state, id), and with `posted` but not `reversed` each reads further by the customer's payments
  * reversed in full (few: index on customer, state, reversed amount), which `reversed` without `posted`
- * takes whole. And the payments with an external reference (a migration's, whose shown id may be their
+ * takes whole. A currency is read the same way as one state, on the indexes on customer, external system,
+ * currency, id and on customer, currency, id (migration 20261216000000). And the payments with an external reference (a migration's, whose shown id may be their
  * vendor id) and the customer's open documents whole (none with the flag `false`: a document is always
- * flagged). Only those candidates are made into rows (`customer-rows.ts`'s selects), filtered by the flag
- * or the statuses, ordered, and the page taken with `limit`/`offset`; the count of every match (for the
+ * flagged). Only those candidates are made into rows (`customer-rows.ts`'s selects), filtered by the flag,
+ * the statuses or the currency, ordered, and the page taken with `limit`/`offset`; the count of every match (for the
  * direction, the last page and the page count) is the customer's payments counted on the index plus the
  * open documents (with statuses, the payments of their states less or plus those reversed in full, and the
- * documents if they match; with the flag `true`, less the customer's records flagged `false` — with statuses,
+ * documents if they match; with a currency, those in it; with the flag `true`, less the customer's records flagged `false` — with statuses,
  * of their payments), or with the flag `false` the customer's records with it (with statuses, of their
- * payments). A page in the middle of a long history still reads half
- * of it.
+ * payments). A page in the middle of a long history still reads half of it. Other orders and filters go the
+ * general way: no index holds a computed shown amount (ordered, or as a range), status rank, first allocated
+ * document, or a billing entity's name or flow (`tooling/bench/README.md`).
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import type { CustomerRowPage, CustomerRowQuery, CustomerRowStatus } from "@paybridge/core"
@@ -65,13 +67,13 @@ export const isSeekable = (query: CustomerRowQuery): boolean =>
   (query.sort[0]?.field === "listDate" || (query.sort[0]?.field === "shownId" && query.listFlag !== false)) &&
   query.documentShownId === undefined &&
   (query.statuses === undefined || stateFilterOf(query.statuses) !== null) &&
+  (query.currency === undefined || (query.statuses === undefined && query.due === undefined)) &&
   (query.due === undefined ||
     (query.due.overdue && query.sort[0]?.field === "listDate" && query.statuses === undefined)) &&
   query.billingEntityFlow === undefined &&
   query.billingEntityName === undefined &&
   query.amountMin === undefined &&
-  query.amountMax === undefined &&
-  query.currency === undefined
+  query.amountMax === undefined
 
 type Direction = "asc" | "desc"
 const reverse = (direction: Direction): Direction => (direction === "asc" ? "desc" : "asc")
@@ -97,18 +99,40 @@ export const readCustomerRowsBySeek = async (
   const flag = query.listFlag
   // Overdue: the open rows (drafts, pending payments, open documents) dated before today — dated rows only.
   const overdueBefore = query.due?.overdue === true ? query.due.today : undefined
+  const ofStates = (statuses: ReadonlyArray<CustomerRowStatus>) => {
+    const filter = stateFilterOf(statuses)
+    return filter === null
+      ? null
+      : {
+          column: "state",
+          values: filter.states,
+          withoutReversed: filter.withoutReversed,
+          reversedWhole: filter.reversedWhole,
+          documents: filter.documents ? () => "" : null
+        }
+  }
+  // The payments' column a filter reads them by (on its indexes): their state, or their currency (and the documents'
+  // then); `documents` the condition open documents match by, `null` when none does.
   const stateFilter =
     overdueBefore !== undefined
-      ? stateFilterOf(["draft", "pending", "open-document"])
-      : query.statuses === undefined
-        ? null
-        : stateFilterOf(query.statuses)
+      ? ofStates(["draft", "pending", "open-document"])
+      : query.statuses !== undefined
+        ? ofStates(query.statuses)
+        : query.currency !== undefined
+          ? {
+              column: "currency",
+              values: [query.currency],
+              withoutReversed: false,
+              reversedWhole: false,
+              documents: () => ` where currency = ${s.bind(query.currency)}`
+            }
+          : null
   const today = () => (isPostgres ? `cast(${s.bind(overdueBefore)} as date)` : s.bind(overdueBefore))
   // Only payments of the filter's states (by the index on customer, state, id).
   const ofState = (payment: string) =>
     stateFilter === null
       ? ""
-      : ` and exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.state in (${s.bind(...stateFilter.states)}) and sp.id = ${payment})`
+      : ` and exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.${stateFilter.column} in (${s.bind(...stateFilter.values)}) and sp.id = ${payment})`
   const bigintType = isPostgres ? "bigint" : "integer"
   const [greatest, least] = isPostgres ? ["greatest", "least"] : ["max", "min"]
   const limit = () => s.integer(query.limit, bigintType)
@@ -165,9 +189,9 @@ export const readCustomerRowsBySeek = async (
   // system (null here)[, state] and id.
   const undatedOfState = (order: Direction, reach: () => string, state: string | undefined) =>
     `select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null${
-      state === undefined ? "" : ` and p.state = ${s.bind(state)}`
+      state === undefined ? "" : ` and p.${stateFilter?.column} = ${s.bind(state)}`
     }${unlisted()}
-        order by p.customer_id ${order}, p.external_system ${order},${state === undefined ? "" : ` p.state ${order},`} p.id ${order} limit ${reach()}`
+        order by p.customer_id ${order}, p.external_system ${order},${state === undefined ? "" : ` p.${stateFilter?.column} ${order},`} p.id ${order} limit ${reach()}`
   // The undated payments without an external reference (by shown id: every one) in the order of the index on
   // customer, external system (null here) and id, so no database reads them by id alone through the primary key
   // (skipping other customers' payments) however dense it thinks the customer is; with the flag `true`, past those
@@ -181,9 +205,9 @@ export const readCustomerRowsBySeek = async (
           and u.list_date is null and exists (select 1 from payments p where p.customer_id = ${s.bind(query.customerId)}
             and p.external_system is null and p.id = u.payment_id)${ofState("u.payment_id")}
           order by u.list_date ${order}, u.payment_id ${order} limit ${reach()}) undated`
-      : stateFilter === null || stateFilter.states.length === 1
-        ? `select id from (${undatedOfState(order, reach, stateFilter?.states[0])}) undated`
-        : `select id from (select id from (${stateFilter.states
+      : stateFilter === null || stateFilter.values.length === 1
+        ? `select id from (${undatedOfState(order, reach, stateFilter?.values[0])}) undated`
+        : `select id from (select id from (${stateFilter.values
             .map((state, i) => `select id from (${undatedOfState(order, reach, state)}) state${i}`)
             .join(" union all ")}) states order by id ${order} limit ${reach()}) undated`
   // The undated rows a reach can need when the dated ones come first in its direction: fewer by their count.
@@ -203,8 +227,8 @@ export const readCustomerRowsBySeek = async (
       ? hiddenOf(() => "")
       : `(${hiddenOf(
           () =>
-            ` and exists (select 1 from payments hp where hp.customer_id = ${s.bind(query.customerId)} and hp.state in (${s.bind(
-              ...stateFilter.states
+            ` and exists (select 1 from payments hp where hp.customer_id = ${s.bind(query.customerId)} and hp.${stateFilter.column} in (${s.bind(
+              ...stateFilter.values
             )}) and hp.id = dialect_records.payment_id)`
         )}${
           stateFilter.withoutReversed || stateFilter.reversedWhole
@@ -246,10 +270,10 @@ ${
           ? hiddenCount()
           : `${
               stateFilter !== null
-                ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state in (${s.bind(...stateFilter.states)}))${
+                ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and ${stateFilter.column} in (${s.bind(...stateFilter.values)}))${
                     stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
                   }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
-                    stateFilter.documents ? " + (select count(*) from docs)" : ""
+                    stateFilter.documents === null ? "" : ` + (select count(*) from docs${stateFilter.documents()})`
                   }`
                 : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)`
             }${flag === true ? ` - ${hiddenCount()}` : ""}`
@@ -295,7 +319,7 @@ ${
       union all select * from docs),
     matched as (select * from listed where 1 = 1${flag === undefined ? "" : ` and list_flag = ${s.bind(flag)}`}${
       query.statuses === undefined ? "" : ` and status in (${s.bind(...query.statuses)})`
-    }${
+    }${query.currency === undefined ? "" : ` and currency = ${s.bind(query.currency)}`}${
       overdueBefore === undefined
         ? ""
         : ` and status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`

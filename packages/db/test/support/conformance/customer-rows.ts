@@ -64,6 +64,8 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
               amount: BigInt(100 + i) * 100n,
               state: i % 11 === 0 ? "draft" : i % 13 === 0 ? "cancelled" : "posted",
               reversedAmount: i % 10 === 3 && i % 11 !== 0 && i % 13 !== 0 ? BigInt(100 + i) * 100n : 0n,
+              // Every sixth in another currency than the customer's.
+              ...(i % 6 === 4 ? { currency: "USD" as const } : {}),
               externalRef
             })
           )
@@ -92,7 +94,7 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
         // Open invoices (one due on a date payments have too, one without a due date); a cancelled one and a paid one are not shown.
         yield* s.documents.insert(newDocument(owner.id, { dueDate: "2026-02-11" }))
         yield* s.documents.insert(newDocument(owner.id, { dueDate: "2026-01-02" }))
-        yield* s.documents.insert(newDocument(owner.id, { dueDate: null }))
+        yield* s.documents.insert(newDocument(owner.id, { dueDate: null, currency: "USD" }))
         yield* s.documents.insert(newDocument(owner.id, { state: "cancelled" }))
         yield* s.documents.insert(newDocument(owner.id, { outstanding: 0n, allocated: 10_000n }))
       }
@@ -200,7 +202,29 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           due: "2026-03-20",
           listFlag: false,
           rows: 1
-        }
+        },
+        // A currency (Silver's `currency`): the customer's, another one, with the flag and by shown id.
+        { name: "currency EUR", field: "listDate", sort: "desc", currency: "EUR", rows: 52 },
+        { name: "currency USD, ascending", field: "listDate", sort: "asc", currency: "USD", rows: 11 },
+        {
+          name: "currency EUR, flag false",
+          field: "listDate",
+          sort: "desc",
+          currency: "EUR",
+          listFlag: false,
+          rows: 6
+        },
+        { name: "currency USD, flag true", field: "listDate", sort: "desc", currency: "USD", listFlag: true, rows: 9 },
+        { name: "currency USD by shown id", field: "shownId", sort: "asc", currency: "USD", rows: 11 },
+        {
+          name: "currency EUR by shown id descending, flag true",
+          field: "shownId",
+          sort: "desc",
+          currency: "EUR",
+          listFlag: true,
+          rows: 46
+        },
+        { name: "currency GBP", field: "listDate", sort: "desc", currency: "GBP", rows: 0 }
       ] as const
       const pageOf = async (variant: (typeof variants)[number], page: number | "last", limit: number) => {
         const query: CustomerRowQuery = {
@@ -209,6 +233,7 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           ...("listFlag" in variant && variant.listFlag !== undefined ? { listFlag: variant.listFlag } : {}),
           ...("statuses" in variant ? { statuses: variant.statuses } : {}),
           ...("due" in variant ? { due: { today: variant.due as BusinessDate, overdue: true } } : {}),
+          ...("currency" in variant ? { currency: variant.currency } : {}),
           page,
           limit
         }
