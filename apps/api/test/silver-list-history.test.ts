@@ -6,7 +6,7 @@
  * made through Silver hidden, `visible: false`) and for one with 60; and a page near the end, read
  * from the end. Filtered by `visible=False` or `visible=True`, by `status=paid` (the bulk payments)
  * or `unpaid` (those made through Silver), by `is_overdue=True`, by a status or `is_overdue=True` with `visible`, by
- * `currency` (the customers' or another),
+ * `currency` (the customers' or another), by `is_overdue=False`,
  * ordered by `due_date` ascending or by `id` either way (and filtered in those orders), the first, later and last pages are read the
  * same way and give the rows the general statement gives (asked for with a redundant second ordering
  * term, `id`). Counted by the database's `StatementLog`: at most 3 statements with
@@ -293,6 +293,8 @@ describe.each([
   const overdueRows = Array.from({ length: datedThroughSilver }, (_, i) => `2026-1${i}-01`).filter(
     (date) => date < today
   ).length
+  const notOverdueRows = longHistory + datedThroughSilver - overdueRows
+  const notOverduePages = Math.ceil(notOverdueRows / pageSize)
   test.each([
     [
       "visible=False, the first page",
@@ -465,6 +467,23 @@ describe.each([
       hiddenPages
     ],
     ["currency=USD, the first page", "currency=USD", "currency=USD&ordering=-due_date,id", "1", 0, 1],
+    // Not overdue: the paid payments (those made through Silver are unpaid, undated or dated before today).
+    [
+      "is_overdue=False, a later page",
+      "is_overdue=False",
+      "is_overdue=False&ordering=-due_date,id",
+      "3",
+      pageSize,
+      notOverduePages
+    ],
+    [
+      "is_overdue=False ordered by due_date, the last page",
+      "is_overdue=False&ordering=due_date",
+      "is_overdue=False&ordering=due_date,id",
+      "last",
+      notOverdueRows % pageSize || pageSize,
+      notOverduePages
+    ],
     ["ordering=id, the first page", "ordering=id", "ordering=id,id", "1", pageSize, lastPage],
     ["ordering=id, the last page", "ordering=id", "ordering=id,id", "last", longRows % pageSize, lastPage],
     ["ordering=-id, a later page", "ordering=-id", "ordering=-id,id", "3", pageSize, lastPage],
@@ -536,7 +555,9 @@ describe.each([
               ? [0, 0]
               : filter.includes("is_overdue=True")
                 ? [overdueRows, 0]
-                : [longRows - hiddenThroughSilver, hiddenThroughSilver]
+                : filter.includes("is_overdue=False")
+                  ? [notOverdueRows, 0]
+                  : [longRows - hiddenThroughSilver, hiddenThroughSilver]
       const total = filter.includes("currency=USD")
         ? 0
         : visible === "True"

@@ -3,7 +3,8 @@
  * ascending (a row without one first), then shown id — or by shown id either way, without a filter or with
  * the list-flag filter (Silver's `visible`; `false` by list date only), statuses (Silver's `status`) or,
  * by list date, overdue (Silver's `is_overdue=True`: the open rows dated before the day, so no undated
- * ones) or a currency (Silver's `currency`), each alone or statuses, overdue or the currency with the flag, read
+ * ones) or not (`is_overdue=False`, without the flag: the rows of other states, and the open ones dated on or
+ * after the day — a dated record's payment state checked unless its date is) or a currency (Silver's `currency`), each alone or statuses, overdue or the currency with the flag, read
  * from indexes so that its cost is that of the page's reach, not of the customer's whole history (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or —
  * for the last page and any page nearer the end than the start — the rows from the end back to the page's
  * start, read in reverse. The rows that can be within it are gathered first, by id only: by list date, the
@@ -25,7 +26,8 @@
  * the statuses or the currency, ordered, and the page taken with `limit`/`offset`; the count of every match (for the
  * direction, the last page and the page count) is the customer's payments counted on the index plus the
  * open documents (with statuses, the payments of their states less or plus those reversed in full, and the
- * documents if they match; with a currency, those in it; with the flag `true`, less the customer's records flagged `false` — with statuses,
+ * documents if they match; with a currency, those in it; not overdue, the other states' payments, the
+ * open payments' records dated on or after the day and the documents due then; with the flag `true`, less the customer's records flagged `false` — with statuses,
  * of their payments), or with the flag `false` the customer's records with it (with statuses, of their
  * payments). A page in the middle of a long history still reads half of it. Other orders and filters go the
  * general way: no index holds a computed shown amount (ordered, or as a range), status rank, first allocated
@@ -59,8 +61,8 @@ const stateFilterOf = (statuses: ReadonlyArray<CustomerRowStatus>) => {
 
 /**
  * Whether a query is served by the seek: ordered by list date or shown id alone, no filter but the list flag
- * (not `false` by shown id), statuses of at least one payment state, or (by list date) the overdue rows, the
- * last two each with the flag or without.
+ * (not `false` by shown id), statuses of at least one payment state or a currency (each with the flag or
+ * without), or (by list date) the overdue rows (with the flag or without) or the others (without).
  */
 export const isSeekable = (query: CustomerRowQuery): boolean =>
   query.sort.length === 1 &&
@@ -69,7 +71,9 @@ export const isSeekable = (query: CustomerRowQuery): boolean =>
   (query.statuses === undefined || stateFilterOf(query.statuses) !== null) &&
   (query.currency === undefined || (query.statuses === undefined && query.due === undefined)) &&
   (query.due === undefined ||
-    (query.due.overdue && query.sort[0]?.field === "listDate" && query.statuses === undefined)) &&
+    (query.sort[0]?.field === "listDate" &&
+      query.statuses === undefined &&
+      (query.due.overdue || query.listFlag === undefined))) &&
   query.billingEntityFlow === undefined &&
   query.billingEntityName === undefined &&
   query.amountMin === undefined &&
@@ -99,6 +103,9 @@ export const readCustomerRowsBySeek = async (
   const flag = query.listFlag
   // Overdue: the open rows (drafts, pending payments, open documents) dated before today — dated rows only.
   const overdueBefore = query.due?.overdue === true ? query.due.today : undefined
+  const today = () => (isPostgres ? `cast(${s.bind(query.due?.today)} as date)` : s.bind(query.due?.today))
+  // Not overdue: the rows of other states, and the open ones dated on or after today (an undated open row in neither).
+  const notOverdue = query.due?.overdue === false
   const ofStates = (statuses: ReadonlyArray<CustomerRowStatus>) => {
     const filter = stateFilterOf(statuses)
     return filter === null
@@ -116,23 +123,31 @@ export const readCustomerRowsBySeek = async (
   const stateFilter =
     overdueBefore !== undefined
       ? ofStates(["draft", "pending", "open-document"])
-      : query.statuses !== undefined
-        ? ofStates(query.statuses)
-        : query.currency !== undefined
-          ? {
-              column: "currency",
-              values: [query.currency],
-              withoutReversed: false,
-              reversedWhole: false,
-              documents: () => ` where currency = ${s.bind(query.currency)}`
-            }
-          : null
-  const today = () => (isPostgres ? `cast(${s.bind(overdueBefore)} as date)` : s.bind(overdueBefore))
-  // Only payments of the filter's states (by the index on customer, state, id).
+      : notOverdue
+        ? {
+            column: "state",
+            values: ["posted", "cancelled", "rejected"],
+            withoutReversed: false,
+            reversedWhole: false,
+            documents: () => ` where list_date >= ${today()}`
+          }
+        : query.statuses !== undefined
+          ? ofStates(query.statuses)
+          : query.currency !== undefined
+            ? {
+                column: "currency",
+                values: [query.currency],
+                withoutReversed: false,
+                reversedWhole: false,
+                documents: () => ` where currency = ${s.bind(query.currency)}`
+              }
+            : null
+  // Only payments of the filter's states (by the index on customer, state, id); not overdue, also the open ones dated on
+  // or after today.
   const ofState = (payment: string) =>
     stateFilter === null
       ? ""
-      : ` and exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.${stateFilter.column} in (${s.bind(...stateFilter.values)}) and sp.id = ${payment})`
+      : ` and ${notOverdue ? `(list_date >= ${today()} or ` : ""}exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.${stateFilter.column} in (${s.bind(...stateFilter.values)}) and sp.id = ${payment})${notOverdue ? ")" : ""}`
   const bigintType = isPostgres ? "bigint" : "integer"
   const [greatest, least] = isPostgres ? ["greatest", "least"] : ["max", "min"]
   const limit = () => s.integer(query.limit, bigintType)
@@ -274,6 +289,11 @@ ${
                     stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
                   }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
                     stateFilter.documents === null ? "" : ` + (select count(*) from docs${stateFilter.documents()})`
+                  }${
+                    notOverdue
+                      ? ` + (select count(*) from ${records()} and list_date >= ${today()} and exists (select 1 from payments sp
+                          where sp.customer_id = ${s.bind(query.customerId)} and sp.state in ('draft', 'pending') and sp.id = dialect_records.payment_id))`
+                      : ""
                   }`
                 : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)`
             }${flag === true ? ` - ${hiddenCount()}` : ""}`
@@ -320,9 +340,11 @@ ${
     matched as (select * from listed where 1 = 1${flag === undefined ? "" : ` and list_flag = ${s.bind(flag)}`}${
       query.statuses === undefined ? "" : ` and status in (${s.bind(...query.statuses)})`
     }${query.currency === undefined ? "" : ` and currency = ${s.bind(query.currency)}`}${
-      overdueBefore === undefined
-        ? ""
-        : ` and status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`
+      overdueBefore !== undefined
+        ? ` and status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`
+        : notOverdue
+          ? ` and (status not in ('draft', 'pending', 'open-document') or (list_date is not null and list_date >= ${today()}))`
+          : ""
     })
     select * from (${page()} order by ${orderOf(byDate, direction, "forward")} limit ${limit()} offset (select skip from reach)) ahead
       where ${forward} > 0

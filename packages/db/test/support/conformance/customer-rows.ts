@@ -224,7 +224,10 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           listFlag: true,
           rows: 46
         },
-        { name: "currency GBP", field: "listDate", sort: "desc", currency: "GBP", rows: 0 }
+        { name: "currency GBP", field: "listDate", sort: "desc", currency: "GBP", rows: 0 },
+        // Not overdue: the rows of other states, and the open ones dated on or after the day.
+        { name: "not overdue", field: "listDate", sort: "desc", due: "2026-03-20", overdue: false, rows: 54 },
+        { name: "not overdue, ascending", field: "listDate", sort: "asc", due: "2026-02-11", overdue: false, rows: 57 }
       ] as const
       const pageOf = async (variant: (typeof variants)[number], page: number | "last", limit: number) => {
         const query: CustomerRowQuery = {
@@ -232,7 +235,9 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           sort: [{ field: variant.field, direction: variant.sort }],
           ...("listFlag" in variant && variant.listFlag !== undefined ? { listFlag: variant.listFlag } : {}),
           ...("statuses" in variant ? { statuses: variant.statuses } : {}),
-          ...("due" in variant ? { due: { today: variant.due as BusinessDate, overdue: true } } : {}),
+          ...("due" in variant
+            ? { due: { today: variant.due as BusinessDate, overdue: !("overdue" in variant && !variant.overdue) } }
+            : {}),
           ...("currency" in variant ? { currency: variant.currency } : {}),
           page,
           limit
