@@ -6,7 +6,7 @@
  * made through Silver hidden, `visible: false`) and for one with 60; and a page near the end, read
  * from the end. Filtered by `visible=False` or `visible=True`, by `status=paid` (the bulk payments)
  * or `unpaid` (those made through Silver), by `is_overdue=True`, by a status or `is_overdue=True` with `visible`, by
- * `currency` (the customers' or another), by `is_overdue=False`,
+ * `currency` (the customers' or another), by `is_overdue=False`, by `min_amount` and `max_amount`,
  * ordered by `due_date` ascending or by `id` either way (and filtered in those orders), the first, later and last pages are read the
  * same way and give the rows the general statement gives (asked for with a redundant second ordering
  * term, `id`). Counted by the database's `StatementLog`: at most 3 statements with
@@ -484,6 +484,32 @@ describe.each([
       notOverdueRows % pageSize || pageSize,
       notOverduePages
     ],
+    // An amount range (the bulk payments show 10.00 to 29.99, those dated through Silver 25.00, the hidden 7.00): from
+    // 10.20, up to 10.30 (few of the long history's), between.
+    [
+      "min_amount=10.20, a later page",
+      "min_amount=10.20",
+      "min_amount=10.20&ordering=-due_date,id",
+      "3",
+      pageSize,
+      Math.ceil((longHistory - 20 + datedThroughSilver) / pageSize)
+    ],
+    [
+      "max_amount=10.30 ordered by due_date, the last page",
+      "max_amount=10.30&ordering=due_date",
+      "max_amount=10.30&ordering=due_date,id",
+      "last",
+      (31 + hiddenThroughSilver) % pageSize,
+      Math.ceil((31 + hiddenThroughSilver) / pageSize)
+    ],
+    [
+      "min_amount=10.20&max_amount=25 ordered by -id, a page near the end",
+      "max_amount=25&min_amount=10.20&ordering=-id",
+      "max_amount=25&min_amount=10.20&ordering=-id,id",
+      String(Math.ceil((longHistory * 0.75 - 19 + datedThroughSilver) / pageSize) - 6),
+      pageSize,
+      Math.ceil((longHistory * 0.75 - 19 + datedThroughSilver) / pageSize)
+    ],
     ["ordering=id, the first page", "ordering=id", "ordering=id,id", "1", pageSize, lastPage],
     ["ordering=id, the last page", "ordering=id", "ordering=id,id", "last", longRows % pageSize, lastPage],
     ["ordering=-id, a later page", "ordering=-id", "ordering=-id,id", "3", pageSize, lastPage],
@@ -558,18 +584,28 @@ describe.each([
                 : filter.includes("is_overdue=False")
                   ? [notOverdueRows, 0]
                   : [longRows - hiddenThroughSilver, hiddenThroughSilver]
+      // An amount range: the payments showing an amount in it (in cents).
+      const cents = (name: string) => {
+        const value = new RegExp(`${name}=([0-9.]+)`, "u").exec(filter)?.[1]
+        return value === undefined ? undefined : Math.round(Number(value) * 100)
+      }
+      const [min, max] = [cents("min_amount"), cents("max_amount")]
+      const inRange = (amount: number) => (min === undefined || amount >= min) && (max === undefined || amount <= max)
+      const bulkInRange = Array.from({ length: longHistory }, (_, i) => 1_000 + i).filter(inRange).length
       const total = filter.includes("currency=USD")
         ? 0
-        : visible === "True"
-          ? shownRows
-          : visible === "False"
-            ? hiddenRows
-            : shownRows + hiddenRows
+        : min !== undefined || max !== undefined
+          ? bulkInRange + (inRange(2_500) ? datedThroughSilver : 0) + (inRange(700) ? hiddenThroughSilver : 0)
+          : visible === "True"
+            ? shownRows
+            : visible === "False"
+              ? hiddenRows
+              : shownRows + hiddenRows
       const skip = page === "last" ? total - shown : (Number(page) - 1) * pageSize
       const reach = Math.min(skip + pageSize, total - skip)
-      // Filtered by state, a dated row's payment is also looked up (by id) for its state by each read of the dated
-      // records: up to the reach's date, the candidates, and their count.
-      const probes = /status=|is_overdue=/u.test(filter) ? 3 * datedThroughSilver : 0
+      // Filtered by state or amount, a dated row's payment is also looked up (by id) for its state or amount by each
+      // read of the dated records: up to the reach's date, the candidates, and their count.
+      const probes = /status=|is_overdue=|_amount=/u.test(filter) ? 3 * datedThroughSilver : 0
       expect(await listTableRows(long)).toBeLessThanOrEqual(reach + datedThroughSilver + probes + 2)
       expect(await listTableRows(short)).toBeLessThanOrEqual(pageSize * 3 + datedThroughSilver + probes + 2)
     }

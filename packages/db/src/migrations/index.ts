@@ -30,6 +30,7 @@ import { Migration20261209000000ListFlagSeekIndex } from "./20261209000000-list-
 import { Migration20261209200000CustomerReversedPaymentsIndex } from "./20261209200000-customer-reversed-payments-index.migration.ts"
 import { Migration20261212000000CustomerStateSeekIndex } from "./20261212000000-customer-state-seek-index.migration.ts"
 import { Migration20261216000000CustomerCurrencySeekIndex } from "./20261216000000-customer-currency-seek-index.migration.ts"
+import { Migration20261216100000CustomerAmountSeekIndex } from "./20261216100000-customer-amount-seek-index.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -89,5 +90,9 @@ export const ledgerMigrations: Array<MigrationObject> = [
   {
     name: Migration20261216000000CustomerCurrencySeekIndex.migrationName,
     class: Migration20261216000000CustomerCurrencySeekIndex
+  },
+  {
+    name: Migration20261216100000CustomerAmountSeekIndex.migrationName,
+    class: Migration20261216100000CustomerAmountSeekIndex
   }
 ]

@@ -1,37 +1,40 @@
 /**
- * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last) or
- * ascending (a row without one first), then shown id — or by shown id either way, without a filter or with
- * the list-flag filter (Silver's `visible`; `false` by list date only), statuses (Silver's `status`) or,
- * by list date, overdue (Silver's `is_overdue=True`: the open rows dated before the day, so no undated
- * ones) or not (`is_overdue=False`, without the flag: the rows of other states, and the open ones dated on or
- * after the day — a dated record's payment state checked unless its date is) or a currency (Silver's `currency`), each alone or statuses, overdue or the currency with the flag, read
- * from indexes so that its cost is that of the page's reach, not of the customer's whole history (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or —
- * for the last page and any page nearer the end than the start — the rows from the end back to the page's
- * start, read in reverse. The rows that can be within it are gathered first, by id only: by list date, the
- * payments whose attribute record has a list date (and the flag asked: `false`; `true` or none, a record
- * without a flag showing `true`), to (or from) the reach-th date with its ties (index on dialect, kind,
- * customer, list date; with the flag: on dialect, kind, customer, list flag, list date, payment —
- * migration 20261209000000); the payments without a dated record (by shown id: every one) and without an
- * external reference in id order — their shown id — as many as the reach can still need (index on
- * customer, external system, id: migration 20261208100000; with the flag `true`, past those whose record
- * has it `false`; with the flag `false`, only payments whose undated record has it, by the flag's index).
- * With statuses, only payments of their states count in each of those reads (by the index on customer,
- * external system, state, id: migration 20261212000000; a dated record's payment checked on the index on
- * customer, state, id), and with `posted` but not `reversed` each reads further by the customer's payments
- * reversed in full (few: index on customer, state, reversed amount), which `reversed` without `posted`
- * takes whole. A currency is read the same way as one state, on the indexes on customer, external system,
- * currency, id and on customer, currency, id (migration 20261216000000). And the payments with an external reference (a migration's, whose shown id may be their
- * vendor id) and the customer's open documents whole (none with the flag `false`: a document is always
- * flagged). Only those candidates are made into rows (`customer-rows.ts`'s selects), filtered by the flag,
- * the statuses or the currency, ordered, and the page taken with `limit`/`offset`; the count of every match (for the
- * direction, the last page and the page count) is the customer's payments counted on the index plus the
- * open documents (with statuses, the payments of their states less or plus those reversed in full, and the
- * documents if they match; with a currency, those in it; not overdue, the other states' payments, the
- * open payments' records dated on or after the day and the documents due then; with the flag `true`, less the customer's records flagged `false` — with statuses,
- * of their payments), or with the flag `false` the customer's records with it (with statuses, of their
- * payments). A page in the middle of a long history still reads half of it. Other orders and filters go the
- * general way: no index holds a computed shown amount (ordered, or as a range), status rank, first allocated
- * document, or a billing entity's name or flow (`tooling/bench/README.md`).
+ * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last) or ascending (a
+ * row without one first), then shown id — or by shown id either way, without a filter or with the list-flag filter
+ * (Silver's `visible`; `false` by list date only), statuses (Silver's `status`), a currency (Silver's `currency`),
+ * an amount range (Silver's `min_amount`, `max_amount`, alone) or, by list date, overdue (Silver's
+ * `is_overdue=True`: the open rows dated before the day, so no undated ones) or not (`is_overdue=False`, without
+ * the flag: the rows of other states, and the open ones dated on or after the day), statuses, overdue or the
+ * currency also with the flag, read from indexes so that its cost is that of the page's reach, not of the
+ * customer's whole history (issue 14.3). One statement on both databases. The reach is the rows up to the page's
+ * end, or — for the last page and any page nearer the end than the start — the rows from the end back to the page's
+ * start, read in reverse. The rows that can be within it are gathered first, by id only: by list date, the payments
+ * whose attribute record has a list date (and the flag asked: `false`; `true` or none, a record without a flag
+ * showing `true`), to (or from) the reach-th date with its ties (index on dialect, kind, customer, list date; with
+ * the flag: on dialect, kind, customer, list flag, list date, payment — migration 20261209000000); the payments
+ * without a dated record (by shown id: every one) and without an external reference in id order — their shown id —
+ * as many as the reach can still need (index on customer, external system, id: migration 20261208100000; with the
+ * flag `true`, past those whose record has it `false`; with the flag `false`, only payments whose undated record
+ * has it, by the flag's index). With statuses, only payments of their states count in each of those reads (by the
+ * index on customer, external system, state, id: migration 20261212000000; a dated record's payment checked on the
+ * index on customer, state, id), and with `posted` but not `reversed` each reads further by the customer's payments
+ * reversed in full (few: index on customer, state, reversed amount), which `reversed` without `posted` takes whole.
+ * A currency is read as one state is (indexes on customer, external system, currency, id and on customer, currency,
+ * id: migration 20261216000000); not overdue, as the other states, with a dated record of an open payment counted
+ * from the day on; an amount range, on an index on customer, external system, id that also holds what the shown
+ * amount is computed from (state, amount, reversed amount: migration 20261216100000), read and counted from the
+ * index alone, so a narrow range reads the customer's index entries but no rows beyond the page. And the payments
+ * with an external reference (a migration's, whose shown id may be their vendor id) and the customer's open
+ * documents whole (none with the flag `false`: a document is always flagged). Only those candidates are made into
+ * rows (`customer-rows.ts`'s selects), filtered, ordered, and the page taken with `limit`/`offset`; the count of
+ * every match (for the direction, the last page and the page count) is the customer's payments counted on an index
+ * plus the open documents (with statuses, the payments of their states less or plus those reversed in full, and the
+ * documents if they match; with a currency or an amount range, those in it; not overdue, the other states'
+ * payments, the open payments' records dated on or after the day and the documents due then; with the flag `true`,
+ * less the customer's records flagged `false` — with statuses, of their payments), or with the flag `false` the
+ * customer's records with it (with statuses, of their payments). A page in the middle of a long history still reads
+ * half of it. Other orders and filters go the general way: no index holds a computed shown amount as an order, a
+ * status rank, a first allocated document, or a billing entity's name or flow (`tooling/bench/README.md`).
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import type { CustomerRowPage, CustomerRowQuery, CustomerRowStatus } from "@paybridge/core"
@@ -62,7 +65,8 @@ const stateFilterOf = (statuses: ReadonlyArray<CustomerRowStatus>) => {
 /**
  * Whether a query is served by the seek: ordered by list date or shown id alone, no filter but the list flag
  * (not `false` by shown id), statuses of at least one payment state or a currency (each with the flag or
- * without), or (by list date) the overdue rows (with the flag or without) or the others (without).
+ * without) or an amount range (alone), or (by list date) the overdue rows (with the flag or without) or the others
+ * (without).
  */
 export const isSeekable = (query: CustomerRowQuery): boolean =>
   query.sort.length === 1 &&
@@ -76,8 +80,11 @@ export const isSeekable = (query: CustomerRowQuery): boolean =>
       (query.due.overdue || query.listFlag === undefined))) &&
   query.billingEntityFlow === undefined &&
   query.billingEntityName === undefined &&
-  query.amountMin === undefined &&
-  query.amountMax === undefined
+  ((query.amountMin === undefined && query.amountMax === undefined) ||
+    (query.statuses === undefined &&
+      query.due === undefined &&
+      query.currency === undefined &&
+      query.listFlag === undefined))
 
 type Direction = "asc" | "desc"
 const reverse = (direction: Direction): Direction => (direction === "asc" ? "desc" : "asc")
@@ -142,12 +149,22 @@ export const readCustomerRowsBySeek = async (
                 documents: () => ` where currency = ${s.bind(query.currency)}`
               }
             : null
+  // An amount range: the amount a payment shows (as `customer-rows.ts` computes it) within it.
+  const amountRange = query.amountMin !== undefined || query.amountMax !== undefined
+  const inRange = (amount: string) =>
+    `${query.amountMin === undefined ? "" : ` and ${amount} >= ${s.bind(query.amountMin)}`}${
+      query.amountMax === undefined ? "" : ` and ${amount} <= ${s.bind(query.amountMax)}`
+    }`
+  const shownAmount = (alias: string) =>
+    `(case when ${alias}state = 'posted' and ${alias}reversed_amount < ${alias}amount then ${alias}amount - ${alias}reversed_amount else ${alias}amount end)`
   // Only payments of the filter's states (by the index on customer, state, id); not overdue, also the open ones dated on
-  // or after today.
+  // or after today; in an amount range, those showing an amount in it.
   const ofState = (payment: string) =>
-    stateFilter === null
-      ? ""
-      : ` and ${notOverdue ? `(list_date >= ${today()} or ` : ""}exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.${stateFilter.column} in (${s.bind(...stateFilter.values)}) and sp.id = ${payment})${notOverdue ? ")" : ""}`
+    amountRange
+      ? ` and exists (select 1 from payments sp where sp.id = ${payment} and sp.customer_id = ${s.bind(query.customerId)}${inRange(shownAmount("sp."))})`
+      : stateFilter === null
+        ? ""
+        : ` and ${notOverdue ? `(list_date >= ${today()} or ` : ""}exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.${stateFilter.column} in (${s.bind(...stateFilter.values)}) and sp.id = ${payment})${notOverdue ? ")" : ""}`
   const bigintType = isPostgres ? "bigint" : "integer"
   const [greatest, least] = isPostgres ? ["greatest", "least"] : ["max", "min"]
   const limit = () => s.integer(query.limit, bigintType)
@@ -205,7 +222,7 @@ export const readCustomerRowsBySeek = async (
   const undatedOfState = (order: Direction, reach: () => string, state: string | undefined) =>
     `select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null${
       state === undefined ? "" : ` and p.${stateFilter?.column} = ${s.bind(state)}`
-    }${unlisted()}
+    }${amountRange ? inRange(shownAmount("p.")) : ""}${unlisted()}
         order by p.customer_id ${order}, p.external_system ${order},${state === undefined ? "" : ` p.${stateFilter?.column} ${order},`} p.id ${order} limit ${reach()}`
   // The undated payments without an external reference (by shown id: every one) in the order of the index on
   // customer, external system (null here) and id, so no database reads them by id alone through the primary key
@@ -295,7 +312,14 @@ ${
                           where sp.customer_id = ${s.bind(query.customerId)} and sp.state in ('draft', 'pending') and sp.id = dialect_records.payment_id))`
                       : ""
                   }`
-                : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)`
+                : amountRange
+                  ? `(select count(*) from (select state, amount, reversed_amount from payments where customer_id = ${s.bind(query.customerId)}${
+                      // PostgreSQL reads the covering index in its order, not the table (it reckons a customer's whole
+                      // history cheaper to read from the table).
+                      isPostgres ? " order by customer_id, external_system, id offset 0" : ""
+                    }) shown where 1 = 1${inRange(shownAmount(""))})
+                    + (select count(*) from docs where 1 = 1${inRange("amount")})`
+                  : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)`
             }${flag === true ? ` - ${hiddenCount()}` : ""}`
     } as n),
     skipped as (select ${
@@ -339,7 +363,7 @@ ${
       union all select * from docs),
     matched as (select * from listed where 1 = 1${flag === undefined ? "" : ` and list_flag = ${s.bind(flag)}`}${
       query.statuses === undefined ? "" : ` and status in (${s.bind(...query.statuses)})`
-    }${query.currency === undefined ? "" : ` and currency = ${s.bind(query.currency)}`}${
+    }${query.currency === undefined ? "" : ` and currency = ${s.bind(query.currency)}`}${amountRange ? inRange("amount") : ""}${
       overdueBefore !== undefined
         ? ` and status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`
         : notOverdue

@@ -63,7 +63,9 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
             newPayment(owner.id, {
               amount: BigInt(100 + i) * 100n,
               state: i % 11 === 0 ? "draft" : i % 13 === 0 ? "cancelled" : "posted",
-              reversedAmount: i % 10 === 3 && i % 11 !== 0 && i % 13 !== 0 ? BigInt(100 + i) * 100n : 0n,
+              // Reversed in full every tenth; in part (showing 50.00 less) others.
+              reversedAmount:
+                i % 11 === 0 || i % 13 === 0 ? 0n : i % 10 === 3 ? BigInt(100 + i) * 100n : i % 10 === 7 ? 5_000n : 0n,
               // Every sixth in another currency than the customer's.
               ...(i % 6 === 4 ? { currency: "USD" as const } : {}),
               externalRef
@@ -227,7 +229,20 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
         { name: "currency GBP", field: "listDate", sort: "desc", currency: "GBP", rows: 0 },
         // Not overdue: the rows of other states, and the open ones dated on or after the day.
         { name: "not overdue", field: "listDate", sort: "desc", due: "2026-03-20", overdue: false, rows: 54 },
-        { name: "not overdue, ascending", field: "listDate", sort: "asc", due: "2026-02-11", overdue: false, rows: 57 }
+        { name: "not overdue, ascending", field: "listDate", sort: "asc", due: "2026-02-11", overdue: false, rows: 57 },
+        // An amount range (Silver's `min_amount`, `max_amount`) of the amount a row shows: from 130.00 (payments in part
+        // reversed show less), up to 120.00 (documents show 100.00), both, and none.
+        { name: "amount from", field: "listDate", sort: "desc", amountMin: 13_000n, rows: 27 },
+        { name: "amount up to, ascending", field: "listDate", sort: "asc", amountMax: 12_000n, rows: 28 },
+        {
+          name: "amount between by shown id",
+          field: "shownId",
+          sort: "desc",
+          amountMin: 11_000n,
+          amountMax: 14_500n,
+          rows: 33
+        },
+        { name: "amount none", field: "listDate", sort: "desc", amountMin: 1n, amountMax: 0n, rows: 0 }
       ] as const
       const pageOf = async (variant: (typeof variants)[number], page: number | "last", limit: number) => {
         const query: CustomerRowQuery = {
@@ -239,6 +254,8 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
             ? { due: { today: variant.due as BusinessDate, overdue: !("overdue" in variant && !variant.overdue) } }
             : {}),
           ...("currency" in variant ? { currency: variant.currency } : {}),
+          ...("amountMin" in variant ? { amountMin: variant.amountMin } : {}),
+          ...("amountMax" in variant ? { amountMax: variant.amountMax } : {}),
           page,
           limit
         }
