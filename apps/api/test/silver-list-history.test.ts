@@ -5,8 +5,9 @@
  * (booked in one bulk unit; a few made through Silver with due dates, which list first, and 25
  * made through Silver hidden, `visible: false`) and for one with 60; and a page near the end, read
  * from the end. Filtered by `visible=False` or `visible=True`, by `status=paid` (the bulk payments)
- * or `unpaid` (those made through Silver), by `is_overdue=True`, ordered by `due_date` ascending or by `id` either way (and
- * filtered in those orders), the first, later and last pages are read the
+ * or `unpaid` (those made through Silver), by `is_overdue=True`, by a status or `is_overdue=True` with `visible`, by
+ * `currency` (the customers' or another), by `is_overdue=False`, by `min_amount` and `max_amount`,
+ * ordered by `due_date` ascending or by `id` either way (and filtered in those orders), the first, later and last pages are read the
  * same way and give the rows the general statement gives (asked for with a redundant second ordering
  * term, `id`). Counted by the database's `StatementLog`: at most 3 statements with
  * authentication, rows read ≤ the page + 2, and the same statements for both customers. On
@@ -292,6 +293,8 @@ describe.each([
   const overdueRows = Array.from({ length: datedThroughSilver }, (_, i) => `2026-1${i}-01`).filter(
     (date) => date < today
   ).length
+  const notOverdueRows = longHistory + datedThroughSilver - overdueRows
+  const notOverduePages = Math.ceil(notOverdueRows / pageSize)
   test.each([
     [
       "visible=False, the first page",
@@ -380,6 +383,133 @@ describe.each([
       pageSize,
       paidPages
     ],
+    // Combined: a status with the flag, overdue with the flag.
+    [
+      "status=unpaid&visible=False, the first page",
+      "status=unpaid&visible=False",
+      "ordering=-due_date,id&status=unpaid&visible=False",
+      "1",
+      pageSize,
+      hiddenPages
+    ],
+    [
+      "status=unpaid&visible=False ordered by due_date, the last page",
+      "ordering=due_date&status=unpaid&visible=False",
+      "ordering=due_date,id&status=unpaid&visible=False",
+      "last",
+      hiddenThroughSilver % pageSize,
+      hiddenPages
+    ],
+    [
+      "status=unpaid&visible=True, the first page",
+      "status=unpaid&visible=True",
+      "ordering=-due_date,id&status=unpaid&visible=True",
+      "1",
+      datedThroughSilver,
+      1
+    ],
+    [
+      "status=paid&visible=True, a later page",
+      "status=paid&visible=True",
+      "ordering=-due_date,id&status=paid&visible=True",
+      "3",
+      pageSize,
+      paidPages
+    ],
+    [
+      "status=paid&visible=True ordered by -id, a page near the end",
+      "ordering=-id&status=paid&visible=True",
+      "ordering=-id,id&status=paid&visible=True",
+      String(paidPages - 6),
+      pageSize,
+      paidPages
+    ],
+    [
+      "status=paid&visible=False, the first page",
+      "status=paid&visible=False",
+      "ordering=-due_date,id&status=paid&visible=False",
+      "1",
+      0,
+      1
+    ],
+    [
+      "is_overdue=True&visible=True, the first page",
+      "is_overdue=True&visible=True",
+      "is_overdue=True&ordering=-due_date,id&visible=True",
+      "1",
+      overdueRows,
+      1
+    ],
+    [
+      "is_overdue=True&visible=False ordered by due_date, the last page",
+      "is_overdue=True&ordering=due_date&visible=False",
+      "is_overdue=True&ordering=due_date,id&visible=False",
+      "last",
+      0,
+      1
+    ],
+    // A currency: the customers' (every payment), another one (none).
+    ["currency=EUR, a later page", "currency=EUR", "currency=EUR&ordering=-due_date,id", "3", pageSize, lastPage],
+    [
+      "currency=EUR ordered by -id, a page near the end",
+      "currency=EUR&ordering=-id",
+      "currency=EUR&ordering=-id,id",
+      String(lastPage - 6),
+      pageSize,
+      lastPage
+    ],
+    [
+      "currency=EUR&visible=False, the last page",
+      "currency=EUR&visible=False",
+      "currency=EUR&ordering=-due_date,id&visible=False",
+      "last",
+      hiddenThroughSilver % pageSize,
+      hiddenPages
+    ],
+    ["currency=USD, the first page", "currency=USD", "currency=USD&ordering=-due_date,id", "1", 0, 1],
+    // Not overdue: the paid payments (those made through Silver are unpaid, undated or dated before today).
+    [
+      "is_overdue=False, a later page",
+      "is_overdue=False",
+      "is_overdue=False&ordering=-due_date,id",
+      "3",
+      pageSize,
+      notOverduePages
+    ],
+    [
+      "is_overdue=False ordered by due_date, the last page",
+      "is_overdue=False&ordering=due_date",
+      "is_overdue=False&ordering=due_date,id",
+      "last",
+      notOverdueRows % pageSize || pageSize,
+      notOverduePages
+    ],
+    // An amount range (the bulk payments show 10.00 to 29.99, those dated through Silver 25.00, the hidden 7.00): from
+    // 10.20, up to 10.30 (few of the long history's), between.
+    [
+      "min_amount=10.20, a later page",
+      "min_amount=10.20",
+      "min_amount=10.20&ordering=-due_date,id",
+      "3",
+      pageSize,
+      Math.ceil((longHistory - 20 + datedThroughSilver) / pageSize)
+    ],
+    [
+      "max_amount=10.30 ordered by due_date, the last page",
+      "max_amount=10.30&ordering=due_date",
+      "max_amount=10.30&ordering=due_date,id",
+      "last",
+      (31 + hiddenThroughSilver) % pageSize,
+      Math.ceil((31 + hiddenThroughSilver) / pageSize)
+    ],
+    [
+      "min_amount=10.20&max_amount=25 ordered by -id, a page near the end",
+      "max_amount=25&min_amount=10.20&ordering=-id",
+      "max_amount=25&min_amount=10.20&ordering=-id,id",
+      String(Math.ceil((longHistory * 0.75 - 19 + datedThroughSilver) / pageSize) - 6),
+      pageSize,
+      Math.ceil((longHistory * 0.75 - 19 + datedThroughSilver) / pageSize)
+    ],
     ["ordering=id, the first page", "ordering=id", "ordering=id,id", "1", pageSize, lastPage],
     ["ordering=id, the last page", "ordering=id", "ordering=id,id", "last", longRows % pageSize, lastPage],
     ["ordering=-id, a later page", "ordering=-id", "ordering=-id,id", "3", pageSize, lastPage],
@@ -417,13 +547,13 @@ describe.each([
       // Silver's Link header names the query's parameters in key order.
       const lastQuery = [...filter.split("&"), `page=${pages}`, `page_size=${pageSize}`].sort().join("&")
       expect(long.answer.link).toContain(`?${lastQuery}; rel="last">`)
-      const status = /status=(\w+)/u.exec(filter)?.[1]
-      if (status !== undefined) expect(long.rows.every((row) => row.status === status)).toBe(true)
+      const statusAsked = /status=(\w+)/u.exec(filter)?.[1]
+      if (statusAsked !== undefined) expect(long.rows.every((row) => row.status === statusAsked)).toBe(true)
       if (filter.includes("visible=")) {
         const visible = filter.includes("visible=True")
         expect(long.rows.every((row) => row.visible === visible)).toBe(true)
       }
-      if (filter.startsWith("ordering=due_date") && page === "last")
+      if (filter.startsWith("ordering=due_date") && page === "last" && !filter.includes("visible=False"))
         expect(long.rows.slice(-datedThroughSilver).map((row) => row.due_date)).toEqual([
           "2026-10-01",
           "2026-11-01",
@@ -439,25 +569,43 @@ describe.each([
       if (driver !== "postgresql") return
       // The page's reach in the filtered rows (and the dated payments, gathered apart): the whole-history
       // statement read every one of the customer's payments.
-      const total =
-        filter === "visible=False"
-          ? hiddenThroughSilver
-          : filter.includes("visible=True")
-            ? visibleRows
-            : filter.includes("status=paid")
-              ? longHistory
-              : filter.includes("status=unpaid")
-                ? unpaidRows
-                : filter.includes("status=canceled")
-                  ? 0
-                  : filter.includes("is_overdue=True")
-                    ? overdueRows
-                    : longRows
+      // Those made through Silver are unpaid (the dated ones shown, the others hidden), the bulk payments paid.
+      const status = /status=(\w+)/u.exec(filter)?.[1]
+      const visible = /visible=(\w+)/u.exec(filter)?.[1]
+      const [shownRows, hiddenRows] =
+        status === "paid"
+          ? [longHistory, 0]
+          : status === "unpaid"
+            ? [datedThroughSilver, hiddenThroughSilver]
+            : status === "canceled"
+              ? [0, 0]
+              : filter.includes("is_overdue=True")
+                ? [overdueRows, 0]
+                : filter.includes("is_overdue=False")
+                  ? [notOverdueRows, 0]
+                  : [longRows - hiddenThroughSilver, hiddenThroughSilver]
+      // An amount range: the payments showing an amount in it (in cents).
+      const cents = (name: string) => {
+        const value = new RegExp(`${name}=([0-9.]+)`, "u").exec(filter)?.[1]
+        return value === undefined ? undefined : Math.round(Number(value) * 100)
+      }
+      const [min, max] = [cents("min_amount"), cents("max_amount")]
+      const inRange = (amount: number) => (min === undefined || amount >= min) && (max === undefined || amount <= max)
+      const bulkInRange = Array.from({ length: longHistory }, (_, i) => 1_000 + i).filter(inRange).length
+      const total = filter.includes("currency=USD")
+        ? 0
+        : min !== undefined || max !== undefined
+          ? bulkInRange + (inRange(2_500) ? datedThroughSilver : 0) + (inRange(700) ? hiddenThroughSilver : 0)
+          : visible === "True"
+            ? shownRows
+            : visible === "False"
+              ? hiddenRows
+              : shownRows + hiddenRows
       const skip = page === "last" ? total - shown : (Number(page) - 1) * pageSize
       const reach = Math.min(skip + pageSize, total - skip)
-      // Filtered by state, a dated row's payment is also looked up (by id) for its state by each read of the dated
-      // records: up to the reach's date, the candidates, and their count.
-      const probes = /status=|is_overdue=/u.test(filter) ? 3 * datedThroughSilver : 0
+      // Filtered by state or amount, a dated row's payment is also looked up (by id) for its state or amount by each
+      // read of the dated records: up to the reach's date, the candidates, and their count.
+      const probes = /status=|is_overdue=|_amount=/u.test(filter) ? 3 * datedThroughSilver : 0
       expect(await listTableRows(long)).toBeLessThanOrEqual(reach + datedThroughSilver + probes + 2)
       expect(await listTableRows(short)).toBeLessThanOrEqual(pageSize * 3 + datedThroughSilver + probes + 2)
     }

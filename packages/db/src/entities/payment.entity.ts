@@ -72,6 +72,14 @@ export const PaymentEntity = defineEntity({
     { properties: ["customerId", "externalSystem", "id"] },
     // The same filtered by a state (a list filtered by one payment state's statuses).
     { properties: ["customerId", "externalSystem", "state", "id"] },
+    // Or by currency: a dated row's payment checked, and those without an external reference read in id order.
+    { properties: ["customerId", "currency", "id"] },
+    { properties: ["customerId", "externalSystem", "currency", "id"] },
+    // Or by an amount range: by external system and id, with what the shown amount is computed from (index only).
+    {
+      name: "payments_customer_amount_seek_index",
+      properties: ["customerId", "externalSystem", "id", "state", "amount", "reversedAmount"]
+    },
     // Payments with something reversed (few): LogiSense lists read their reversal rows, of all accounts and of one.
     { properties: ["reversedAmount"] },
     { properties: ["customerId", "state", "reversedAmount", "id", "createdAt"] }

@@ -29,6 +29,8 @@ import { Migration20261208100000CustomerPaymentSeekIndex } from "./2026120810000
 import { Migration20261209000000ListFlagSeekIndex } from "./20261209000000-list-flag-seek-index.migration.ts"
 import { Migration20261209200000CustomerReversedPaymentsIndex } from "./20261209200000-customer-reversed-payments-index.migration.ts"
 import { Migration20261212000000CustomerStateSeekIndex } from "./20261212000000-customer-state-seek-index.migration.ts"
+import { Migration20261216000000CustomerCurrencySeekIndex } from "./20261216000000-customer-currency-seek-index.migration.ts"
+import { Migration20261216100000CustomerAmountSeekIndex } from "./20261216100000-customer-amount-seek-index.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -84,5 +86,13 @@ export const ledgerMigrations: Array<MigrationObject> = [
   {
     name: Migration20261212000000CustomerStateSeekIndex.migrationName,
     class: Migration20261212000000CustomerStateSeekIndex
+  },
+  {
+    name: Migration20261216000000CustomerCurrencySeekIndex.migrationName,
+    class: Migration20261216000000CustomerCurrencySeekIndex
+  },
+  {
+    name: Migration20261216100000CustomerAmountSeekIndex.migrationName,
+    class: Migration20261216100000CustomerAmountSeekIndex
   }
 ]

@@ -1,32 +1,40 @@
 /**
- * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last) or
- * ascending (a row without one first), then shown id — or by shown id either way, without a filter or with
- * the list-flag filter (Silver's `visible`; `false` by list date only) or statuses (Silver's `status`) or,
- * by list date, overdue (Silver's `is_overdue=True`: the open rows dated before the day, so no undated
- * ones), read from indexes so that its cost is that of the page's reach, not of the customer's whole
- * history (issue 14.3). One statement on both databases. The reach is the rows up to the page's end, or —
- * for the last page and any page nearer the end than the start — the rows from the end back to the page's
- * start, read in reverse. The rows that can be within it are gathered first, by id only: by list date, the
- * payments whose attribute record has a list date (and the flag asked: `false`; `true` or none, a record
- * without a flag showing `true`), to (or from) the reach-th date with its ties (index on dialect, kind,
- * customer, list date; with the flag: on dialect, kind, customer, list flag, list date, payment —
- * migration 20261209000000); the payments without a dated record (by shown id: every one) and without an
- * external reference in id order — their shown id — as many as the reach can still need (index on
- * customer, external system, id: migration 20261208100000; with the flag `true`, past those whose record
- * has it `false`; with the flag `false`, only payments whose undated record has it, by the flag's index).
- * With statuses, only payments of their states count in each of those reads (by the index on customer,
- * external system, state, id: migration 20261212000000; a dated record's payment checked on the index on
- * customer, state, id), and with `posted` but not `reversed` each reads further by the customer's payments
- * reversed in full (few: index on customer, state, reversed amount), which `reversed` without `posted`
- * takes whole. And the payments with an external reference (a migration's, whose shown id may be their
- * vendor id) and the customer's open documents whole (none with the flag `false`: a document is always
- * flagged). Only those candidates are made into rows (`customer-rows.ts`'s selects), filtered by the flag
- * or the statuses, ordered, and the page taken with `limit`/`offset`; the count of every match (for the
- * direction, the last page and the page count) is the customer's payments counted on the index plus the
- * open documents (with the flag `true`, less the customer's records flagged `false`; with statuses, the
- * payments of their states less or plus those reversed in full, and the documents if they match), or with
- * the flag `false` the customer's records with it. A page in the middle of a long history still reads half
- * of it.
+ * A page of `payments.listCustomerRows` ordered by list date — descending (a row without one last) or ascending (a
+ * row without one first), then shown id — or by shown id either way, without a filter or with the list-flag filter
+ * (Silver's `visible`; `false` by list date only), statuses (Silver's `status`), a currency (Silver's `currency`),
+ * an amount range (Silver's `min_amount`, `max_amount`, alone) or, by list date, overdue (Silver's
+ * `is_overdue=True`: the open rows dated before the day, so no undated ones) or not (`is_overdue=False`, without
+ * the flag: the rows of other states, and the open ones dated on or after the day), statuses, overdue or the
+ * currency also with the flag, read from indexes so that its cost is that of the page's reach, not of the
+ * customer's whole history (issue 14.3). One statement on both databases. The reach is the rows up to the page's
+ * end, or — for the last page and any page nearer the end than the start — the rows from the end back to the page's
+ * start, read in reverse. The rows that can be within it are gathered first, by id only: by list date, the payments
+ * whose attribute record has a list date (and the flag asked: `false`; `true` or none, a record without a flag
+ * showing `true`), to (or from) the reach-th date with its ties (index on dialect, kind, customer, list date; with
+ * the flag: on dialect, kind, customer, list flag, list date, payment — migration 20261209000000); the payments
+ * without a dated record (by shown id: every one) and without an external reference in id order — their shown id —
+ * as many as the reach can still need (index on customer, external system, id: migration 20261208100000; with the
+ * flag `true`, past those whose record has it `false`; with the flag `false`, only payments whose undated record
+ * has it, by the flag's index). With statuses, only payments of their states count in each of those reads (by the
+ * index on customer, external system, state, id: migration 20261212000000; a dated record's payment checked on the
+ * index on customer, state, id), and with `posted` but not `reversed` each reads further by the customer's payments
+ * reversed in full (few: index on customer, state, reversed amount), which `reversed` without `posted` takes whole.
+ * A currency is read as one state is (indexes on customer, external system, currency, id and on customer, currency,
+ * id: migration 20261216000000); not overdue, as the other states, with a dated record of an open payment counted
+ * from the day on; an amount range, on an index on customer, external system, id that also holds what the shown
+ * amount is computed from (state, amount, reversed amount: migration 20261216100000), read and counted from the
+ * index alone, so a narrow range reads the customer's index entries but no rows beyond the page. And the payments
+ * with an external reference (a migration's, whose shown id may be their vendor id) and the customer's open
+ * documents whole (none with the flag `false`: a document is always flagged). Only those candidates are made into
+ * rows (`customer-rows.ts`'s selects), filtered, ordered, and the page taken with `limit`/`offset`; the count of
+ * every match (for the direction, the last page and the page count) is the customer's payments counted on an index
+ * plus the open documents (with statuses, the payments of their states less or plus those reversed in full, and the
+ * documents if they match; with a currency or an amount range, those in it; not overdue, the other states'
+ * payments, the open payments' records dated on or after the day and the documents due then; with the flag `true`,
+ * less the customer's records flagged `false` — with statuses, of their payments), or with the flag `false` the
+ * customer's records with it (with statuses, of their payments). A page in the middle of a long history still reads
+ * half of it. Other orders and filters go the general way: no index holds a computed shown amount as an order, a
+ * status rank, a first allocated document, or a billing entity's name or flow (`tooling/bench/README.md`).
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import type { CustomerRowPage, CustomerRowQuery, CustomerRowStatus } from "@paybridge/core"
@@ -56,23 +64,27 @@ const stateFilterOf = (statuses: ReadonlyArray<CustomerRowStatus>) => {
 
 /**
  * Whether a query is served by the seek: ordered by list date or shown id alone, no filter but the list flag
- * (not `false` by shown id), statuses of at least one payment state, or (by list date) the overdue rows.
+ * (not `false` by shown id), statuses of at least one payment state or a currency (each with the flag or
+ * without) or an amount range (alone), or (by list date) the overdue rows (with the flag or without) or the others
+ * (without).
  */
 export const isSeekable = (query: CustomerRowQuery): boolean =>
   query.sort.length === 1 &&
   (query.sort[0]?.field === "listDate" || (query.sort[0]?.field === "shownId" && query.listFlag !== false)) &&
   query.documentShownId === undefined &&
-  (query.statuses === undefined || (query.listFlag === undefined && stateFilterOf(query.statuses) !== null)) &&
+  (query.statuses === undefined || stateFilterOf(query.statuses) !== null) &&
+  (query.currency === undefined || (query.statuses === undefined && query.due === undefined)) &&
   (query.due === undefined ||
-    (query.due.overdue &&
-      query.sort[0]?.field === "listDate" &&
+    (query.sort[0]?.field === "listDate" &&
       query.statuses === undefined &&
-      query.listFlag === undefined)) &&
+      (query.due.overdue || query.listFlag === undefined))) &&
   query.billingEntityFlow === undefined &&
   query.billingEntityName === undefined &&
-  query.amountMin === undefined &&
-  query.amountMax === undefined &&
-  query.currency === undefined
+  ((query.amountMin === undefined && query.amountMax === undefined) ||
+    (query.statuses === undefined &&
+      query.due === undefined &&
+      query.currency === undefined &&
+      query.listFlag === undefined))
 
 type Direction = "asc" | "desc"
 const reverse = (direction: Direction): Direction => (direction === "asc" ? "desc" : "asc")
@@ -98,18 +110,61 @@ export const readCustomerRowsBySeek = async (
   const flag = query.listFlag
   // Overdue: the open rows (drafts, pending payments, open documents) dated before today — dated rows only.
   const overdueBefore = query.due?.overdue === true ? query.due.today : undefined
+  const today = () => (isPostgres ? `cast(${s.bind(query.due?.today)} as date)` : s.bind(query.due?.today))
+  // Not overdue: the rows of other states, and the open ones dated on or after today (an undated open row in neither).
+  const notOverdue = query.due?.overdue === false
+  const ofStates = (statuses: ReadonlyArray<CustomerRowStatus>) => {
+    const filter = stateFilterOf(statuses)
+    return filter === null
+      ? null
+      : {
+          column: "state",
+          values: filter.states,
+          withoutReversed: filter.withoutReversed,
+          reversedWhole: filter.reversedWhole,
+          documents: filter.documents ? () => "" : null
+        }
+  }
+  // The payments' column a filter reads them by (on its indexes): their state, or their currency (and the documents'
+  // then); `documents` the condition open documents match by, `null` when none does.
   const stateFilter =
     overdueBefore !== undefined
-      ? stateFilterOf(["draft", "pending", "open-document"])
-      : query.statuses === undefined
-        ? null
-        : stateFilterOf(query.statuses)
-  const today = () => (isPostgres ? `cast(${s.bind(overdueBefore)} as date)` : s.bind(overdueBefore))
-  // Only payments of the filter's states (by the index on customer, state, id).
+      ? ofStates(["draft", "pending", "open-document"])
+      : notOverdue
+        ? {
+            column: "state",
+            values: ["posted", "cancelled", "rejected"],
+            withoutReversed: false,
+            reversedWhole: false,
+            documents: () => ` where list_date >= ${today()}`
+          }
+        : query.statuses !== undefined
+          ? ofStates(query.statuses)
+          : query.currency !== undefined
+            ? {
+                column: "currency",
+                values: [query.currency],
+                withoutReversed: false,
+                reversedWhole: false,
+                documents: () => ` where currency = ${s.bind(query.currency)}`
+              }
+            : null
+  // An amount range: the amount a payment shows (as `customer-rows.ts` computes it) within it.
+  const amountRange = query.amountMin !== undefined || query.amountMax !== undefined
+  const inRange = (amount: string) =>
+    `${query.amountMin === undefined ? "" : ` and ${amount} >= ${s.bind(query.amountMin)}`}${
+      query.amountMax === undefined ? "" : ` and ${amount} <= ${s.bind(query.amountMax)}`
+    }`
+  const shownAmount = (alias: string) =>
+    `(case when ${alias}state = 'posted' and ${alias}reversed_amount < ${alias}amount then ${alias}amount - ${alias}reversed_amount else ${alias}amount end)`
+  // Only payments of the filter's states (by the index on customer, state, id); not overdue, also the open ones dated on
+  // or after today; in an amount range, those showing an amount in it.
   const ofState = (payment: string) =>
-    stateFilter === null
-      ? ""
-      : ` and exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.state in (${s.bind(...stateFilter.states)}) and sp.id = ${payment})`
+    amountRange
+      ? ` and exists (select 1 from payments sp where sp.id = ${payment} and sp.customer_id = ${s.bind(query.customerId)}${inRange(shownAmount("sp."))})`
+      : stateFilter === null
+        ? ""
+        : ` and ${notOverdue ? `(list_date >= ${today()} or ` : ""}exists (select 1 from payments sp where sp.customer_id = ${s.bind(query.customerId)} and sp.${stateFilter.column} in (${s.bind(...stateFilter.values)}) and sp.id = ${payment})${notOverdue ? ")" : ""}`
   const bigintType = isPostgres ? "bigint" : "integer"
   const [greatest, least] = isPostgres ? ["greatest", "least"] : ["max", "min"]
   const limit = () => s.integer(query.limit, bigintType)
@@ -166,9 +221,9 @@ export const readCustomerRowsBySeek = async (
   // system (null here)[, state] and id.
   const undatedOfState = (order: Direction, reach: () => string, state: string | undefined) =>
     `select p.id from payments p where p.customer_id = ${s.bind(query.customerId)} and p.external_system is null${
-      state === undefined ? "" : ` and p.state = ${s.bind(state)}`
-    }${unlisted()}
-        order by p.customer_id ${order}, p.external_system ${order},${state === undefined ? "" : ` p.state ${order},`} p.id ${order} limit ${reach()}`
+      state === undefined ? "" : ` and p.${stateFilter?.column} = ${s.bind(state)}`
+    }${amountRange ? inRange(shownAmount("p.")) : ""}${unlisted()}
+        order by p.customer_id ${order}, p.external_system ${order},${state === undefined ? "" : ` p.${stateFilter?.column} ${order},`} p.id ${order} limit ${reach()}`
   // The undated payments without an external reference (by shown id: every one) in the order of the index on
   // customer, external system (null here) and id, so no database reads them by id alone through the primary key
   // (skipping other customers' payments) however dense it thinks the customer is; with the flag `true`, past those
@@ -180,11 +235,11 @@ export const readCustomerRowsBySeek = async (
       ? `select id from (select u.payment_id as id from dialect_records u where u.dialect = ${s.bind(query.dialect)}
           and u.kind = ${s.bind(query.attributeKind)} and u.customer_id = ${s.bind(query.customerId)} and u.list_flag = ${s.bind(false)}
           and u.list_date is null and exists (select 1 from payments p where p.customer_id = ${s.bind(query.customerId)}
-            and p.external_system is null and p.id = u.payment_id)
+            and p.external_system is null and p.id = u.payment_id)${ofState("u.payment_id")}
           order by u.list_date ${order}, u.payment_id ${order} limit ${reach()}) undated`
-      : stateFilter === null || stateFilter.states.length === 1
-        ? `select id from (${undatedOfState(order, reach, stateFilter?.states[0])}) undated`
-        : `select id from (select id from (${stateFilter.states
+      : stateFilter === null || stateFilter.values.length === 1
+        ? `select id from (${undatedOfState(order, reach, stateFilter?.values[0])}) undated`
+        : `select id from (select id from (${stateFilter.values
             .map((state, i) => `select id from (${undatedOfState(order, reach, state)}) state${i}`)
             .join(" union all ")}) states order by id ${order} limit ${reach()}) undated`
   // The undated rows a reach can need when the dated ones come first in its direction: fewer by their count.
@@ -194,6 +249,27 @@ export const readCustomerRowsBySeek = async (
   // from the index on customer, state, reversed amount), which may be among the first of the state.
   const slack = stateFilter?.withoutReversed === true ? " + (select n from reversed_in_full)" : ""
   const reversedInFull = "state = 'posted' and reversed_amount > 0 and reversed_amount >= amount"
+  // The customer's records flagged `false` (with statuses, of a payment of one of their states, checked on the index
+  // on customer, state, id; less or plus those of the payments reversed in full, few): the count of the rows with the
+  // flag `false`, or of those the rows with `true` lack.
+  const hiddenOf = (payments: () => string) =>
+    `(select count(*) from ${records()} and list_flag = ${s.bind(false)}${payments()})`
+  const hiddenCount = () =>
+    stateFilter === null
+      ? hiddenOf(() => "")
+      : `(${hiddenOf(
+          () =>
+            ` and exists (select 1 from payments hp where hp.customer_id = ${s.bind(query.customerId)} and hp.${stateFilter.column} in (${s.bind(
+              ...stateFilter.values
+            )}) and hp.id = dialect_records.payment_id)`
+        )}${
+          stateFilter.withoutReversed || stateFilter.reversedWhole
+            ? `${stateFilter.withoutReversed ? " - " : " + "}${hiddenOf(
+                () =>
+                  ` and payment_id in (select id from payments where customer_id = ${s.bind(query.customerId)} and ${reversedInFull})`
+              )}`
+            : ""
+        })`
   const forward = "(select forward from reach)"
   const backward = "(select backward from reach)"
   const gatherForward = `(select forward${slack} from reach)`
@@ -218,20 +294,33 @@ ${
     : ""
 }
     total as (select ${
-      flag === false
-        ? `(select count(*) from ${records()} and list_flag = ${s.bind(false)})`
-        : overdueBefore !== undefined
-          ? `${flagRanges.map((range) => `(select count(*) from ${datedRecords(range)})`).join(" + ")}
-            + (select count(*) from docs where list_date < ${today()})`
-          : stateFilter !== null
-            ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and state in (${s.bind(...stateFilter.states)}))${
-                stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
-              }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
-                stateFilter.documents ? " + (select count(*) from docs)" : ""
-              }`
-            : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)${
-                flag === true ? ` - (select count(*) from ${records()} and list_flag = ${s.bind(false)})` : ""
-              }`
+      overdueBefore !== undefined
+        ? `${flagRanges.map((range) => `(select count(*) from ${datedRecords(range)})`).join(" + ")}${
+            flag === false ? "" : `\n            + (select count(*) from docs where list_date < ${today()})`
+          }`
+        : flag === false
+          ? hiddenCount()
+          : `${
+              stateFilter !== null
+                ? `(select count(*) from payments where customer_id = ${s.bind(query.customerId)} and ${stateFilter.column} in (${s.bind(...stateFilter.values)}))${
+                    stateFilter.withoutReversed ? " - (select n from reversed_in_full)" : ""
+                  }${stateFilter.reversedWhole ? " + (select n from reversed_in_full)" : ""}${
+                    stateFilter.documents === null ? "" : ` + (select count(*) from docs${stateFilter.documents()})`
+                  }${
+                    notOverdue
+                      ? ` + (select count(*) from ${records()} and list_date >= ${today()} and exists (select 1 from payments sp
+                          where sp.customer_id = ${s.bind(query.customerId)} and sp.state in ('draft', 'pending') and sp.id = dialect_records.payment_id))`
+                      : ""
+                  }`
+                : amountRange
+                  ? `(select count(*) from (select state, amount, reversed_amount from payments where customer_id = ${s.bind(query.customerId)}${
+                      // PostgreSQL reads the covering index in its order, not the table (it reckons a customer's whole
+                      // history cheaper to read from the table).
+                      isPostgres ? " order by customer_id, external_system, id offset 0" : ""
+                    }) shown where 1 = 1${inRange(shownAmount(""))})
+                    + (select count(*) from docs where 1 = 1${inRange("amount")})`
+                  : `(select count(*) from payments where customer_id = ${s.bind(query.customerId)}) + (select count(*) from docs)`
+            }${flag === true ? ` - ${hiddenCount()}` : ""}`
     } as n),
     skipped as (select ${
       query.page === "last"
@@ -272,14 +361,14 @@ ${
     ),
     listed as (${paymentsSelect(s, isPostgres, query, candidatesOnly)}
       union all select * from docs),
-    matched as (select * from listed${
-      flag !== undefined
-        ? ` where list_flag = ${s.bind(flag)}`
-        : query.statuses !== undefined
-          ? ` where status in (${s.bind(...query.statuses)})`
-          : overdueBefore !== undefined
-            ? ` where status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`
-            : ""
+    matched as (select * from listed where 1 = 1${flag === undefined ? "" : ` and list_flag = ${s.bind(flag)}`}${
+      query.statuses === undefined ? "" : ` and status in (${s.bind(...query.statuses)})`
+    }${query.currency === undefined ? "" : ` and currency = ${s.bind(query.currency)}`}${amountRange ? inRange("amount") : ""}${
+      overdueBefore !== undefined
+        ? ` and status in ('draft', 'pending', 'open-document') and list_date is not null and list_date < ${today()}`
+        : notOverdue
+          ? ` and (status not in ('draft', 'pending', 'open-document') or (list_date is not null and list_date >= ${today()}))`
+          : ""
     })
     select * from (${page()} order by ${orderOf(byDate, direction, "forward")} limit ${limit()} offset (select skip from reach)) ahead
       where ${forward} > 0

@@ -63,7 +63,11 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
             newPayment(owner.id, {
               amount: BigInt(100 + i) * 100n,
               state: i % 11 === 0 ? "draft" : i % 13 === 0 ? "cancelled" : "posted",
-              reversedAmount: i % 10 === 3 && i % 11 !== 0 && i % 13 !== 0 ? BigInt(100 + i) * 100n : 0n,
+              // Reversed in full every tenth; in part (showing 50.00 less) others.
+              reversedAmount:
+                i % 11 === 0 || i % 13 === 0 ? 0n : i % 10 === 3 ? BigInt(100 + i) * 100n : i % 10 === 7 ? 5_000n : 0n,
+              // Every sixth in another currency than the customer's.
+              ...(i % 6 === 4 ? { currency: "USD" as const } : {}),
               externalRef
             })
           )
@@ -92,7 +96,7 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
         // Open invoices (one due on a date payments have too, one without a due date); a cancelled one and a paid one are not shown.
         yield* s.documents.insert(newDocument(owner.id, { dueDate: "2026-02-11" }))
         yield* s.documents.insert(newDocument(owner.id, { dueDate: "2026-01-02" }))
-        yield* s.documents.insert(newDocument(owner.id, { dueDate: null }))
+        yield* s.documents.insert(newDocument(owner.id, { dueDate: null, currency: "USD" }))
         yield* s.documents.insert(newDocument(owner.id, { state: "cancelled" }))
         yield* s.documents.insert(newDocument(owner.id, { outstanding: 0n, allocated: 10_000n }))
       }
@@ -148,7 +152,97 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           statuses: ["draft", "pending", "posted"],
           rows: 52
         },
-        { name: "posted by shown id descending", field: "shownId", sort: "desc", statuses: ["posted"], rows: 46 }
+        { name: "posted by shown id descending", field: "shownId", sort: "desc", statuses: ["posted"], rows: 46 },
+        // Statuses with the flag (Silver's `status` with `visible`), and overdue with the flag.
+        { name: "posted, flag false", field: "listDate", sort: "desc", statuses: ["posted"], listFlag: false, rows: 6 },
+        { name: "posted, flag true", field: "listDate", sort: "asc", statuses: ["posted"], listFlag: true, rows: 40 },
+        {
+          name: "reversed, cancelled or rejected, flag true",
+          field: "listDate",
+          sort: "desc",
+          statuses: ["reversed", "cancelled", "rejected"],
+          listFlag: true,
+          rows: 8
+        },
+        {
+          name: "posted or reversed, flag false",
+          field: "listDate",
+          sort: "asc",
+          statuses: ["posted", "reversed"],
+          listFlag: false,
+          rows: 6
+        },
+        {
+          name: "drafts and documents, flag false",
+          field: "listDate",
+          sort: "asc",
+          statuses: ["draft", "open-document"],
+          listFlag: false,
+          rows: 2
+        },
+        {
+          name: "drafts and documents, flag true",
+          field: "listDate",
+          sort: "desc",
+          statuses: ["draft", "open-document"],
+          listFlag: true,
+          rows: 7
+        },
+        {
+          name: "posted or reversed by shown id, flag true",
+          field: "shownId",
+          sort: "asc",
+          statuses: ["posted", "reversed"],
+          listFlag: true,
+          rows: 44
+        },
+        { name: "overdue, flag true", field: "listDate", sort: "desc", due: "2026-03-20", listFlag: true, rows: 3 },
+        {
+          name: "overdue ascending, flag false",
+          field: "listDate",
+          sort: "asc",
+          due: "2026-03-20",
+          listFlag: false,
+          rows: 1
+        },
+        // A currency (Silver's `currency`): the customer's, another one, with the flag and by shown id.
+        { name: "currency EUR", field: "listDate", sort: "desc", currency: "EUR", rows: 52 },
+        { name: "currency USD, ascending", field: "listDate", sort: "asc", currency: "USD", rows: 11 },
+        {
+          name: "currency EUR, flag false",
+          field: "listDate",
+          sort: "desc",
+          currency: "EUR",
+          listFlag: false,
+          rows: 6
+        },
+        { name: "currency USD, flag true", field: "listDate", sort: "desc", currency: "USD", listFlag: true, rows: 9 },
+        { name: "currency USD by shown id", field: "shownId", sort: "asc", currency: "USD", rows: 11 },
+        {
+          name: "currency EUR by shown id descending, flag true",
+          field: "shownId",
+          sort: "desc",
+          currency: "EUR",
+          listFlag: true,
+          rows: 46
+        },
+        { name: "currency GBP", field: "listDate", sort: "desc", currency: "GBP", rows: 0 },
+        // Not overdue: the rows of other states, and the open ones dated on or after the day.
+        { name: "not overdue", field: "listDate", sort: "desc", due: "2026-03-20", overdue: false, rows: 54 },
+        { name: "not overdue, ascending", field: "listDate", sort: "asc", due: "2026-02-11", overdue: false, rows: 57 },
+        // An amount range (Silver's `min_amount`, `max_amount`) of the amount a row shows: from 130.00 (payments in part
+        // reversed show less), up to 120.00 (documents show 100.00), both, and none.
+        { name: "amount from", field: "listDate", sort: "desc", amountMin: 13_000n, rows: 27 },
+        { name: "amount up to, ascending", field: "listDate", sort: "asc", amountMax: 12_000n, rows: 28 },
+        {
+          name: "amount between by shown id",
+          field: "shownId",
+          sort: "desc",
+          amountMin: 11_000n,
+          amountMax: 14_500n,
+          rows: 33
+        },
+        { name: "amount none", field: "listDate", sort: "desc", amountMin: 1n, amountMax: 0n, rows: 0 }
       ] as const
       const pageOf = async (variant: (typeof variants)[number], page: number | "last", limit: number) => {
         const query: CustomerRowQuery = {
@@ -156,7 +250,12 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           sort: [{ field: variant.field, direction: variant.sort }],
           ...("listFlag" in variant && variant.listFlag !== undefined ? { listFlag: variant.listFlag } : {}),
           ...("statuses" in variant ? { statuses: variant.statuses } : {}),
-          ...("due" in variant ? { due: { today: variant.due as BusinessDate, overdue: true } } : {}),
+          ...("due" in variant
+            ? { due: { today: variant.due as BusinessDate, overdue: !("overdue" in variant && !variant.overdue) } }
+            : {}),
+          ...("currency" in variant ? { currency: variant.currency } : {}),
+          ...("amountMin" in variant ? { amountMin: variant.amountMin } : {}),
+          ...("amountMax" in variant ? { amountMax: variant.amountMax } : {}),
           page,
           limit
         }

@@ -81,7 +81,9 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261208100000CustomerPaymentSeekIndex",
         "Migration20261209000000ListFlagSeekIndex",
         "Migration20261209200000CustomerReversedPaymentsIndex",
-        "Migration20261212000000CustomerStateSeekIndex"
+        "Migration20261212000000CustomerStateSeekIndex",
+        "Migration20261216000000CustomerCurrencySeekIndex",
+        "Migration20261216100000CustomerAmountSeekIndex"
       ])
     })
 
