@@ -1,0 +1,79 @@
+/**
+ * Starts the server's requests in event-loop turns of bounded length, first come first served, so
+ * that a busy server still accepts new connections and reads new requests (issue 14). Node's event
+ * loop (libuv ≥ 1.45) accepts **one** connection per turn, and on SQLite a request runs from start
+ * to answer without yielding (the statements are synchronous; the rest is promise callbacks): a
+ * turn used to serve one request from every connection that had one waiting. At 32 busy connections
+ * that was 32 lists (~130 ms) per accepted connection, so the 32nd connection of a burst got its
+ * first answer after seconds while the first ones were served dozens of times. Here every request
+ * waits for the check phase (`setImmediate`, in arrival order) and starts there only while the
+ * current turn has used less than `budgetMs`; the rest move, still in order, to the next turn, after
+ * the loop has accepted and read again. A request's later work (PostgreSQL's answers) is not held.
+ */
+
+/** Wall time a turn may spend starting requests before the loop polls again (the first one always starts). */
+export const defaultTurnBudgetMs = 2
+
+export interface RequestTurnsOptions {
+  readonly budgetMs?: number
+  /** Milliseconds on a monotonic clock (tests pass their own). */
+  readonly now?: () => number
+}
+
+/**
+ * Most immediates waiting to start calls at once: a turn runs at most this many of them whatever
+ * the number of waiting calls (a turn starts far fewer calls than this within its budget).
+ */
+const maxStarters = 64
+
+/** `handler`, started in budgeted event-loop turns in the order it was called. */
+export const inBudgetedTurns = <Args extends ReadonlyArray<unknown>, A>(
+  handler: (...args: Args) => A | Promise<A>,
+  options: RequestTurnsOptions = {}
+): ((...args: Args) => Promise<A>) => {
+  const budgetMs = options.budgetMs ?? defaultTurnBudgetMs
+  const now = options.now ?? (() => performance.now())
+  /** The calls not started yet, oldest first. */
+  const waiting: Array<() => void> = []
+  // When the current turn started its first call; reset by an immediate at the head of the next
+  // turn's check phase (immediates queued during a check phase run in the next one).
+  let turnStartedAt: number | null = null
+  const endTurn = () => {
+    turnStartedAt = null
+  }
+  // Starters are immediates that each start the oldest waiting call (not a call of their own), so
+  // the order holds however they interleave. Each runs alone, so the call it started has done its
+  // synchronous work before the next starter reads the clock; one that finds the turn's budget
+  // spent is queued again, for the next turn.
+  let starters = 0
+  const addStarters = () => {
+    while (starters < waiting.length && starters < maxStarters) {
+      starters += 1
+      setImmediate(startOldest)
+    }
+  }
+  const startOldest = () => {
+    starters -= 1
+    const time = now()
+    if (turnStartedAt === null) {
+      turnStartedAt = time
+      setImmediate(endTurn)
+    } else if (time - turnStartedAt >= budgetMs) {
+      addStarters()
+      return
+    }
+    waiting.shift()?.()
+    addStarters()
+  }
+  return (...args) =>
+    new Promise<A>((resolve, reject) => {
+      waiting.push(() => {
+        try {
+          resolve(handler(...args))
+        } catch (error) {
+          reject(error)
+        }
+      })
+      addStarters()
+    })
+}
