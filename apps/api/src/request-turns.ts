@@ -1,14 +1,14 @@
 /**
  * Starts the server's requests in event-loop turns of bounded length, first come first served, so
  * that a busy server still accepts new connections and reads new requests (issue 14). Node's event
- * loop (libuv ≥ 1.45) accepts **one** connection per turn, and on SQLite a request runs from start
+ * loop accepts **one** connection per turn (libuv/libuv#3696), and on SQLite a request runs from start
  * to answer without yielding (the statements are synchronous; the rest is promise callbacks): a
  * turn used to serve one request from every connection that had one waiting. At 32 busy connections
  * that was 32 lists (~130 ms) per accepted connection, so the 32nd connection of a burst got its
- * first answer after seconds while the first ones were served dozens of times. Here every request
- * waits for the check phase (`setImmediate`, in arrival order) and starts there only while the
- * current turn has used less than `budgetMs`; the rest move, still in order, to the next turn, after
- * the loop has accepted and read again. A request's later work (PostgreSQL's answers) is not held.
+ * first answer seconds after the first one. Here every request waits for the check phase
+ * (`setImmediate`) and starts there, oldest first, only while the current turn has used less than
+ * `budgetMs`; the rest move, still in order, to the next turn, after the loop has accepted and read
+ * again. A request's later work (PostgreSQL's answers) is not held.
  */
 
 /** Wall time a turn may spend starting requests before the loop polls again (the first one always starts). */
