@@ -8,7 +8,9 @@
  * first answer seconds after the first one. Here every request waits for the check phase
  * (`setImmediate`) and starts there, oldest first, only while the current turn has used less than
  * `budgetMs`; the rest move, still in order, to the next turn, after the loop has accepted and read
- * again. A request's later work (PostgreSQL's answers) is not held.
+ * again. The server uses it on SQLite only: on PostgreSQL a request waits for the network, turns
+ * stay short, and gets at 32 connections measured lower with it (1,001–1,113 vs 1,180–1,925 rps, 3
+ * alternated pairs on a loaded machine).
  */
 
 /** Wall time a turn may spend starting requests before the loop polls again (the first one always starts). */
