@@ -32,7 +32,7 @@ const turnCounter = () => {
 }
 
 describe("inBudgetedTurns", () => {
-  it("starts calls in their order, as many per turn as the budget allows, later arrivals after the deferred ones", async () => {
+  it("starts calls in their order, as many per turn as the budget allows, later arrivals after the waiting ones", async () => {
     let clock = 0
     const turns = turnCounter()
     const started: Array<{ readonly call: string; readonly turn: number }> = []
@@ -41,8 +41,8 @@ describe("inBudgetedTurns", () => {
       (call: string) => {
         started.push({ call, turn: turns.current() })
         clock += 1 // each start takes 1 ms of the 2 ms budget
-        // The first call's handler sends a new request while the others wait: it must queue behind them.
-        if (call === "a") pending.push(handle("late"))
+        // A new call while d and e wait (c started in a later turn): it must queue behind them.
+        if (call === "c") pending.push(handle("late"))
         return `answer ${call}`
       },
       { budgetMs: 2, now: () => clock }
