@@ -8,9 +8,9 @@
  * first answer seconds after the first one. Here a request starts at once while nothing waits and
  * the current turn has used less than `budgetMs`; otherwise it waits for the check phase
  * (`setImmediate`) and starts there, oldest first, within that turn's budget, or in a later turn,
- * after the loop has accepted and read again. The server uses it on SQLite only: on PostgreSQL a request waits for the network, turns
- * stay short, and gets at 32 connections measured lower with it (1,001–1,113 vs 1,180–1,925 rps, 3
- * alternated pairs on a loaded machine).
+ * after the loop has accepted and read again. The server uses it on SQLite only: on PostgreSQL a
+ * request waits for the network, turns stay short, and gets at 32 connections measured lower with
+ * it (1,001–1,113 vs 1,180–1,925 rps, 3 alternated pairs on a loaded machine).
  */
 
 /** Wall time a turn may spend starting requests before the loop polls again (the first one always starts). */
@@ -37,8 +37,9 @@ export const inBudgetedTurns = <Args extends ReadonlyArray<unknown>, A>(
   const now = options.now ?? (() => performance.now())
   /** The calls not started yet, oldest first. */
   const waiting: Array<() => void> = []
-  // When the current turn started its first call; reset by an immediate at the head of the next
-  // turn's check phase (immediates queued during a check phase run in the next one).
+  // When the current turn started its first call; reset by an immediate queued then, which runs
+  // in this iteration's check phase (queued from the poll phase) or at the head of the next one's
+  // (queued from a check phase: those run in the next one, before what the next poll queues).
   let turnStartedAt: number | null = null
   const endTurn = () => {
     turnStartedAt = null
