@@ -1,7 +1,8 @@
 /**
  * Starts the Paybridge server: reads the configuration, opens the database (running migrations),
  * optionally loads the demo dataset (`--demo`, which also enables the test gateway), listens, prints
- * where it listens and which gateways are live, purges expired idempotency keys and console sessions
+ * where it listens and which gateways are live (on SQLite, requests start in budgeted event-loop turns,
+ * first come first served: `request-turns.ts`), purges expired idempotency keys and console sessions
  * on a schedule (`maintenance.ts`), settles gateway attempts left pending at start and on a schedule
  * (`gateways.ts`), and shuts down gracefully
  * on SIGINT/SIGTERM (`shutdown.ts`): stop accepting, answer what is in flight with
@@ -30,6 +31,7 @@ import { type DemoOutcome, prepareDemo } from "./demo/prepare-demo.ts"
 import { describeGateways, liveGateways, startReconciler, storedGatewayCodes } from "./gateways.ts"
 import { logFrom } from "./logger.ts"
 import { startMaintenance } from "./maintenance.ts"
+import { inBudgetedTurns } from "./request-turns.ts"
 import { openRuntime } from "./runtime.ts"
 import { gracefulShutdown } from "./shutdown.ts"
 import { describeError, exitWithError, loadConfigOrExit, parseCliArgs } from "./startup.ts"
@@ -136,7 +138,9 @@ const main = async () => {
   let draining = false
   const adminSessions = makeAdminSessions()
   const app = createApp({ runtime, config, draining: () => draining, adminSessions })
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (address) => {
+  // On SQLite a request runs without yielding; its requests start in budgeted turns (request-turns.ts).
+  const fetchAnswer = databaseDialect(config) === "sqlite" ? inBudgetedTurns(app.fetch) : app.fetch
+  const server = serve({ fetch: fetchAnswer, port: config.port, hostname: config.host }, (address) => {
     const url = displayUrl(config, address)
     log("info", "listening", { url, host: address.address, port: address.port })
     if (cluster.isWorker) reportListening(address)
