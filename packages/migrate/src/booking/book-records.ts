@@ -166,13 +166,17 @@ const saveDialectAttributes = (
 ) =>
   attributes === undefined || ledgerId === null
     ? Effect.void
-    : context.saveAttributes({
-        kind: attributes.kind,
-        key: String(ledgerId),
-        customerId: owner,
-        paymentId: payment,
-        data: attributes.data
-      })
+    : Effect.flatMap(DialectRecords, (dialectRecords) =>
+        dialectRecords.saveDialectRecord({
+          dialect: context.vendor,
+          kind: attributes.kind,
+          key: String(ledgerId),
+          customerId: customerId(owner),
+          ...(payment === null ? {} : { paymentId: paymentId(payment) }),
+          data: { ...attributes.data },
+          merge: true
+        })
+      )
 
 const bookDocument = Effect.fnUntraced(function* (
   context: BookingContext,
@@ -248,15 +252,17 @@ const saveMovementAttributes = (
 ) =>
   Effect.gen(function* () {
     if (attributes === undefined) return
+    const dialectRecords = yield* DialectRecords
     for (const { which, entryKind, ledgerId } of movements) {
       const data = attributes[which]
       if (data === undefined || ledgerId === null) continue
-      yield* context.saveAttributes({
+      yield* dialectRecords.saveDialectRecord({
+        dialect: context.vendor,
         kind: attributes.kind,
         key: `${entryKind}:${ledgerId}`,
-        customerId: owner,
-        paymentId: null,
-        data
+        customerId: customerId(owner),
+        data: { ...data },
+        merge: true
       })
     }
   })
