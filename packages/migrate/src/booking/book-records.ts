@@ -166,17 +166,13 @@ const saveDialectAttributes = (
 ) =>
   attributes === undefined || ledgerId === null
     ? Effect.void
-    : Effect.flatMap(DialectRecords, (dialectRecords) =>
-        dialectRecords.saveDialectRecord({
-          dialect: context.vendor,
-          kind: attributes.kind,
-          key: String(ledgerId),
-          customerId: customerId(owner),
-          ...(payment === null ? {} : { paymentId: paymentId(payment) }),
-          data: { ...attributes.data },
-          merge: true
-        })
-      )
+    : context.saveAttributes({
+        kind: attributes.kind,
+        key: String(ledgerId),
+        customerId: owner,
+        paymentId: payment,
+        data: attributes.data
+      })
 
 const bookDocument = Effect.fnUntraced(function* (
   context: BookingContext,
@@ -252,17 +248,15 @@ const saveMovementAttributes = (
 ) =>
   Effect.gen(function* () {
     if (attributes === undefined) return
-    const dialectRecords = yield* DialectRecords
     for (const { which, entryKind, ledgerId } of movements) {
       const data = attributes[which]
       if (data === undefined || ledgerId === null) continue
-      yield* dialectRecords.saveDialectRecord({
-        dialect: context.vendor,
+      yield* context.saveAttributes({
         kind: attributes.kind,
         key: `${entryKind}:${ledgerId}`,
-        customerId: customerId(owner),
-        data: { ...data },
-        merge: true
+        customerId: owner,
+        paymentId: null,
+        data
       })
     }
   })

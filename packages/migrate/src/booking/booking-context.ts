@@ -7,6 +7,7 @@
 import { CustomerId, DocumentId, PaymentId, PresetId, RefundId, ReversalId } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import type { VendorId } from "../sources/source-model.ts"
+import type { AttributeSave, saveAttributesNow } from "./kept-attributes.ts"
 import type { LedgerKind, Migrated, readMigrated } from "./migrated-records.ts"
 
 export const customerId = Schema.decodeSync(CustomerId)
@@ -32,6 +33,8 @@ export interface BookingContext {
   readonly lookup: (key: string) => ReturnType<typeof readMigrated>
   /** Preset ids by vendor method/type code (`code:<code>`) or text (created on first use, outside the record's unit). */
   readonly presets: { readonly method: ReadonlyMap<string, number>; readonly type: ReadonlyMap<string, number> }
+  /** Merges what only the vendor's dialect shows of a ledger object into its record (at once, or at the unit's end: `kept-attributes.ts`). */
+  readonly saveAttributes: (save: AttributeSave) => ReturnType<typeof saveAttributesNow>
 }
 
 /** What booking one record produced: the `migrated` record's content. */

@@ -8,8 +8,9 @@
  * records (default 200), one ledger transaction each, the batch's checkpoint commit in its last
  * unit (so the stream position commits with the booking), each run of one customer's records in it
  * booked through `LedgerUnits.bulkImport` (one customer lock, the balance entries and events of the
- * run written in one insert each) and the unit's new `migrated` records (and their aliases) written
- * in one insert at its end; when the ledger refuses a record, its
+ * run written in one insert each) and the unit's new `migrated` records (and their aliases, and
+ * the dialect attributes its records saved: `kept-attributes.ts`) written in one insert at its
+ * end; when the ledger refuses a record, its
  * unit rolls back and is booked again without it (after five refusals in one unit, record by
  * record), so one refused record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
  * reach, an amount the currency cannot hold) is kept with the refusal and retried on the next run;
@@ -25,6 +26,7 @@ import type { RecordSink, SinkRecord } from "../import/record-sink.ts"
 import type { VendorId } from "../sources/source-model.ts"
 import { type Booked, type BookingContext, bookRecord, presetKeyOf } from "./book-records.ts"
 import { reserveMigratedIds } from "./id-reservation.ts"
+import { KeptAttributes, saveAttributesNow, splitKeptAttributes } from "./kept-attributes.ts"
 import type { LedgerCheckpoint } from "./ledger.checkpoint.ts"
 import type { Ledger, MigrationServices } from "./ledger-runtime.ts"
 import {
@@ -149,6 +151,8 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
   let fresh: Map<string, Migrated> | null = null
   /** Their `migrated-alias` records, by key (a later record's alias replaces an earlier one's, as a save does). */
   const freshAliases = new Map<string, MigratedAlias>()
+  /** In a unit of the bulk path: the dialect attributes its records saved, written at its end (`kept-attributes.ts`). */
+  const keptAttributes = new KeptAttributes()
   const lookup = (key: string) =>
     staged.has(key)
       ? Effect.succeed(staged.get(key) ?? null)
@@ -165,7 +169,9 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
     vendorTitle: options.vendorTitle,
     runId,
     lookup,
-    presets
+    presets,
+    saveAttributes: (save) =>
+      fresh === null ? saveAttributesNow(vendor, save) : Effect.sync(() => keptAttributes.keep(save))
   })
 
   /** Books one record unless its `migrated` record already has this fingerprint (inside the caller's unit). */
@@ -270,6 +276,7 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
     staged = new Map()
     fresh = collectFresh ? new Map() : null
     freshAliases.clear()
+    keptAttributes.take()
     const exit = await ledger.run(Effect.exit(work))
     if (exit._tag === "Success") for (const [key, migrated] of staged) committed.set(key, migrated)
     staged = new Map()
@@ -277,13 +284,15 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
     return exit
   }
 
-  /** Writes the unit's new `migrated` records (in the unit, before its checkpoint commit). */
+  /** Writes the unit's new `migrated` records and kept dialect attributes (in the unit, before its checkpoint commit). */
   const insertFresh = Effect.suspend(() => {
     const records = fresh === null ? [] : [...fresh.values()]
     const aliases = [...freshAliases.values()]
     fresh?.clear()
     freshAliases.clear()
-    return insertMigratedMany(vendor, records, aliases)
+    return Effect.flatMap(splitKeptAttributes(vendor, keptAttributes.take()), (attributes) =>
+      insertMigratedMany(vendor, records, aliases, attributes)
+    )
   })
 
   /** Keeps a refused record (so the run can go on) with a fingerprint that never matches: the next run retries it. */

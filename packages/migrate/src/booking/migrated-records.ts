@@ -6,7 +6,7 @@
  * the record, so a record is booked exactly once however a run dies, and it is what the checkpoint's
  * `fingerprints`, the dialects' vendor-id lookups and the shadow's id mapping read.
  */
-import { type DialectRecord, DialectRecords, type Page } from "@paybridge/core"
+import { type DialectRecord, DialectRecords, type InsertDialectRecordsInput, type Page } from "@paybridge/core"
 import { Effect } from "effect"
 import type { SourceRecord, VendorId } from "../sources/source-model.ts"
 
@@ -163,16 +163,17 @@ export const saveMigrated = (vendor: VendorId, migrated: Migrated) =>
   Effect.flatMap(DialectRecords, (records) => records.saveDialectRecord(toDialectRecord(vendor, migrated)))
 
 /**
- * Inserts `migrated` records (and `migrated-alias` records) none of which exists yet (in the
- * caller's unit), in one statement per 500 — the set-based write of a unit's new records; fails
- * (the unit rolls back) if one exists.
+ * Inserts `migrated` records (and `migrated-alias` records, and other dialect records `others`)
+ * none of which exists yet (in the caller's unit), in one statement per 500 — the set-based write
+ * of a unit's new records; fails (the unit rolls back) if one exists.
  */
 export const insertMigratedMany = (
   vendor: VendorId,
   migrated: ReadonlyArray<Migrated>,
-  aliases: ReadonlyArray<MigratedAlias> = []
+  aliases: ReadonlyArray<MigratedAlias> = [],
+  others: ReadonlyArray<InsertDialectRecordsInput["records"][number]> = []
 ) =>
-  migrated.length === 0 && aliases.length === 0
+  migrated.length === 0 && aliases.length === 0 && others.length === 0
     ? Effect.void
     : Effect.flatMap(DialectRecords, (records) =>
         records.insertDialectRecords({
@@ -183,7 +184,8 @@ export const insertMigratedMany = (
               kind: migratedAliasKind,
               key: alias.key,
               data: { ...alias.data }
-            }))
+            })),
+            ...others
           ]
         })
       )
