@@ -404,6 +404,10 @@ export class LedgerStore extends Context.Service<
         rows: ReadonlyArray<New<Allocation>>,
         documents?: ReadonlyArray<{ readonly row: Document; readonly expectedVersion: number }>
       ) => Write<ReadonlyArray<Allocation>>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: AllocationId | null) => Op<ReadonlyArray<AllocationId>>
+      readonly releaseIds: (firstUnused: AllocationId, lastDrawn: AllocationId) => Op<void>
+      readonly insertDrawn: (rows: ReadonlyArray<Allocation>) => Write<number>
       /** Changes an allocation's amount or booked flag in place, its id kept (the caller holds the customer lock). */
       readonly update: (row: Allocation) => Write<Allocation>
       readonly delete: (id: AllocationId) => Op<void>

@@ -6,9 +6,10 @@
  * in one guarded update, balance entries and events in one multi-row insert each, each number
  * sequence reserved once. Locking and reading the unit's customer, presets and billing entities,
  * and a payment or refund already written or read in the unit, are answered from memory. New
- * payments, their collections and allocation releases are kept too (`bulk-payments.ts`: ids drawn
- * ahead, one insert each, written before any statement that could see them); a payment's update
- * writes only changed columns. So a unit gives exactly the ledger the commands give one by one
+ * payments, their collections and allocations, and allocation releases are kept too
+ * (`bulk-payments.ts`: ids drawn ahead, one insert each, written before any statement that could
+ * see them — a document's read or write cannot, so leaves them kept); a payment's update writes
+ * only changed columns. So a unit gives exactly the ledger the commands give one by one
  * (balances, entries, events in order, numbers, ids); an adjustment's entry, which its event names,
  * is written at once. A key a kept payment finds taken only when written (a posting number, a
  * duplicate external reference) undoes the unit to a savepoint and runs it again writing each new
@@ -30,12 +31,15 @@ import type { LedgerStoreShape, SequenceName } from "../../ports/ledger-store.ts
 import {
   changeKeptCollection,
   changeKeptPayment,
+  keepNewAllocation,
   keepNewCollection,
   keepNewPayment,
+  keptAllocationsOf,
   keptChildren,
   keptCollectionsOf,
   keptHolding,
   precededBy,
+  releaseUnusedAllocationIds,
   releaseUnusedIds,
   writeKeptReleases
 } from "./bulk-payments.ts"
@@ -84,12 +88,12 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
       })
     )
 
-  /** The unit's kept releases written (before releases are read or changed). */
+  /** The unit's kept releases written, after the kept rows they may name (before releases are read or changed). */
   // (A refusal fails a read too: the unit catches it and books again.)
   const releasesWritten = Effect.flatMap(BulkBooking, (scope) =>
     scope === null || scope.deferral === null
       ? Effect.void
-      : remembered(scope, writeKeptReleases(store, scope.deferral))
+      : Effect.andThen(writePending(store, scope), remembered(scope, writeKeptReleases(store, scope.deferral)))
   ) as Effect.Effect<void, StorageUnavailable>
 
   /** Keeps a refund of the unit's customer as the unit last wrote or read it. */
@@ -146,6 +150,15 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
     scope.deferral === null
       ? Effect.void
       : (Effect.andThen(writePending(store, scope), releaseUnusedIds(store, scope.deferral)) as Effect.Effect<
+          void,
+          StorageUnavailable
+        >)
+
+  /** Kept rows written and the allocation ids drawn given back: the database is about to assign an allocation id. */
+  const settleAllocationIds = (scope: BulkScope): Effect.Effect<void, StorageUnavailable> =>
+    scope.deferral === null
+      ? Effect.void
+      : (Effect.andThen(writePending(store, scope), releaseUnusedAllocationIds(store, scope.deferral)) as Effect.Effect<
           void,
           StorageUnavailable
         >)
@@ -314,17 +327,42 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
           }
         )
     },
-    // A kept payment has no allocations: an allocation's insert names its payment, so writes it first.
+    // A kept payment's new allocations are kept with it (ids drawn ahead); any other allocation is
+    // inserted at once, the kept rows written and the allocation ids drawn given back first (SQLite
+    // assigns the next id from the rows).
     allocations: {
       ...writing.allocations,
+      insert: (row) =>
+        inBulk(
+          () => store.allocations.insert(row),
+          (scope) =>
+            scope.deferral === null
+              ? writing.allocations.insert(row)
+              : (keepNewAllocation(store, scope.deferral, row) ??
+                Effect.andThen(settleAllocationIds(scope), store.allocations.insert(row)))
+        ),
+      insertAll: (rows, documents) =>
+        inBulk(
+          () => store.allocations.insertAll(rows, documents),
+          (scope) => Effect.andThen(settleAllocationIds(scope), writing.allocations.insertAll(rows, documents))
+        ),
       listByPayment: (paymentId) =>
         inBulk(
           () => store.allocations.listByPayment(paymentId),
-          (scope) =>
-            scope.deferral?.payments.pending.has(paymentId)
-              ? Effect.succeed([])
-              : store.allocations.listByPayment(paymentId)
+          (scope) => {
+            const kept = scope.deferral === null ? null : keptAllocationsOf(scope.deferral, paymentId)
+            return kept === null ? store.allocations.listByPayment(paymentId) : Effect.succeed(kept)
+          }
         )
+    },
+    // Documents see no kept row (no key of theirs names one): their reads and writes leave the kept rows kept.
+    documents: {
+      ...writing.documents,
+      insert: store.documents.insert,
+      get: store.documents.get,
+      getMany: store.documents.getMany,
+      getByNumber: store.documents.getByNumber,
+      update: store.documents.update
     },
     collections: {
       ...writing.collections,

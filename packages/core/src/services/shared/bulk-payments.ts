@@ -1,10 +1,12 @@
 /**
- * The new payments of a bulk unit (`bulk-booking.ts`) and their collections, kept and inserted
- * together: a payment a command creates in the unit, or a collection of such a payment, takes an id
+ * The new payments of a bulk unit (`bulk-booking.ts`), their collections and allocations, kept and
+ * inserted together: a payment a command creates in the unit, or a collection or allocation of such
+ * a payment, takes an id
  * drawn ahead (`drawIds`, a block per statement, growing as the unit books more) and stays in
  * memory — its later changes in the unit change the kept row, no statement; what hangs off a kept
- * payment is its kept collections — until the unit's end or until a statement that could see them
- * runs, when the kept payments, then their collections, are written in one multi-row insert each
+ * payment is its kept collections and allocations — until the unit's end or until a statement that
+ * could see them runs, when the kept payments, then their collections and allocations, are written
+ * in one multi-row insert each
  * (`insertAll`, each row unless one of its unique keys is taken). Ids drawn and not used are given
  * back at the unit's end. Allocation releases are kept too (nothing needs their ids, nothing but a
  * read of releases sees them) and written in one insert at the unit's end. The unique
@@ -14,8 +16,8 @@
  */
 import { Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
-import type { CollectionId, PaymentId } from "../../model/ids.ts"
-import type { AllocationRelease, Collection, Payment } from "../../model/records.ts"
+import type { AllocationId, CollectionId, PaymentId } from "../../model/ids.ts"
+import type { Allocation, AllocationRelease, Collection, Payment } from "../../model/records.ts"
 import type { PaymentChildren } from "../../ports/ledger-queries.ts"
 import type { LedgerStoreShape, New } from "../../ports/ledger-store.ts"
 
@@ -46,6 +48,7 @@ interface RowSource<Id extends number, Row> {
 export interface PaymentDeferral {
   readonly payments: KeptRows<PaymentId, Payment>
   readonly collections: KeptRows<CollectionId, Collection>
+  readonly allocations: KeptRows<AllocationId, Allocation>
   /** Allocation releases recorded in the unit and not written yet (nothing needs their ids). */
   readonly releases: Array<New<AllocationRelease>>
 }
@@ -61,12 +64,13 @@ const keptRows = <Id extends number, Row extends { readonly id: Id }>(): KeptRow
 export const newPaymentDeferral = (): PaymentDeferral => ({
   payments: keptRows(),
   collections: keptRows(),
+  allocations: keptRows(),
   releases: []
 })
 
 /** Whether anything is kept and not written yet. */
 export const holdsKeptRows = (deferral: PaymentDeferral) =>
-  deferral.payments.pending.size > 0 || deferral.collections.pending.size > 0
+  deferral.payments.pending.size > 0 || deferral.collections.pending.size > 0 || deferral.allocations.pending.size > 0
 
 /** The first block of ids a unit draws, and the largest. */
 const firstBlock = 8
@@ -166,6 +170,25 @@ export const keepNewCollection = (store: LedgerStoreShape, deferral: PaymentDefe
     ? keepRow<CollectionId, Collection>(store.collections, deferral.collections, row)
     : null
 
+/** Where allocations' ids come from and how kept ones are written. */
+const allocationSource = (store: LedgerStoreShape): RowSource<AllocationId, Allocation> => ({
+  drawIds: store.allocations.drawIds,
+  releaseIds: store.allocations.releaseIds,
+  insertAll: store.allocations.insertDrawn
+})
+
+/** Keeps a new allocation of a kept payment (`null`: its payment is written, so is the allocation, at once). */
+export const keepNewAllocation = (store: LedgerStoreShape, deferral: PaymentDeferral, row: New<Allocation>) =>
+  deferral.payments.pending.has(row.paymentId)
+    ? keepRow<AllocationId, Allocation>(allocationSource(store), deferral.allocations, row)
+    : null
+
+/** The kept allocations of a kept payment, oldest first (`null`: not a kept payment). */
+export const keptAllocationsOf = (deferral: PaymentDeferral, paymentId: PaymentId): ReadonlyArray<Allocation> | null =>
+  deferral.payments.pending.has(paymentId)
+    ? [...deferral.allocations.pending.values()].filter((allocation) => allocation.paymentId === paymentId)
+    : null
+
 /**
  * A kept payment's change (`payments.update` of a payment not written yet): the kept row becomes
  * `row` at the next version; `null` when `row` is not a kept payment.
@@ -202,22 +225,26 @@ export const keptCollectionsOf = (deferral: PaymentDeferral, paymentId: PaymentI
     : null
 
 /**
- * What hangs off a kept payment: its kept collections, nothing else (a statement naming it would
- * have written it first); `null`: not a kept payment.
+ * What hangs off a kept payment: its kept collections and allocations, nothing else (a statement
+ * naming it would have written it first); `null`: not a kept payment.
  */
 export const keptChildren = (deferral: PaymentDeferral, id: PaymentId): PaymentChildren | null => {
   const collections = keptCollectionsOf(deferral, id)
-  return collections === null ? null : { allocations: [], reversals: [], collections, refunds: [] }
+  const allocations = keptAllocationsOf(deferral, id)
+  return collections === null || allocations === null ? null : { allocations, reversals: [], collections, refunds: [] }
 }
 
-/** Writes the kept payments, then their collections (multi-row inserts); a refusal fails it. */
+/** Writes the kept payments, then their collections and allocations (multi-row inserts); a refusal fails it. */
 export const writeKeptPayments = (
   store: LedgerStoreShape,
   deferral: PaymentDeferral
 ): Effect.Effect<void, StorageUnavailable | Conflict | ValidationFailed> =>
   Effect.andThen(
     writeRows<PaymentId, Payment>(store.payments, deferral.payments, "payments"),
-    writeRows<CollectionId, Collection>(store.collections, deferral.collections, "collections")
+    Effect.andThen(
+      writeRows<CollectionId, Collection>(store.collections, deferral.collections, "collections"),
+      writeRows<AllocationId, Allocation>(allocationSource(store), deferral.allocations, "allocations")
+    )
   )
 
 /**
@@ -236,8 +263,15 @@ export const writeKeptReleases = (store: LedgerStoreShape, deferral: PaymentDefe
 export const releaseUnusedIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
   Effect.andThen(
     releaseRows<PaymentId, Payment>(store.payments, deferral.payments),
-    releaseRows<CollectionId, Collection>(store.collections, deferral.collections)
+    Effect.andThen(
+      releaseRows<CollectionId, Collection>(store.collections, deferral.collections),
+      releaseUnusedAllocationIds(store, deferral)
+    )
   )
+
+/** Gives back the allocation ids drawn and not handed out (before the database assigns one). */
+export const releaseUnusedAllocationIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
+  releaseRows<AllocationId, Allocation>(allocationSource(store), deferral.allocations)
 
 /** `store` with every call preceded by `before` (a transaction or savepoint runs no statement of its own). */
 export const precededBy = (store: LedgerStoreShape, before: Effect.Effect<unknown, unknown>): LedgerStoreShape => {
