@@ -28,6 +28,7 @@ import type {
   Refund
 } from "../../model/records.ts"
 import type { LedgerStoreShape, SequenceName } from "../../ports/ledger-store.ts"
+import { documentsInUnit, forgetDocuments } from "./bulk-documents.ts"
 import {
   changeKeptCollection,
   changeKeptPayment,
@@ -64,7 +65,9 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
   // meets a payment that is not there yet).
   const writing = precededBy(
     store,
-    Effect.flatMap(BulkBooking, (scope) => (scope === null ? Effect.void : writePending(store, scope)))
+    Effect.flatMap(BulkBooking, (scope) =>
+      scope === null ? Effect.void : Effect.andThen(forgetDocuments, writePending(store, scope))
+    )
   )
   const configurationRead =
     <K, A>(kind: string, read: (key: K) => Effect.Effect<A, StorageUnavailable>) =>
@@ -355,15 +358,7 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
           }
         )
     },
-    // Documents see no kept row (no key of theirs names one): their reads and writes leave the kept rows kept.
-    documents: {
-      ...writing.documents,
-      insert: store.documents.insert,
-      get: store.documents.get,
-      getMany: store.documents.getMany,
-      getByNumber: store.documents.getByNumber,
-      update: store.documents.update
-    },
+    documents: { ...writing.documents, ...documentsInUnit(store) },
     collections: {
       ...writing.collections,
       insert: (row) =>

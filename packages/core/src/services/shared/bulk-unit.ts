@@ -8,8 +8,8 @@
  */
 import { Context, Effect } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../../errors.ts"
-import type { PaymentId, RefundId } from "../../model/ids.ts"
-import type { BalanceEntry, Customer, LedgerEvent, Payment, Refund } from "../../model/records.ts"
+import type { DocumentId, PaymentId, RefundId } from "../../model/ids.ts"
+import type { BalanceEntry, Customer, Document, LedgerEvent, Payment, Refund } from "../../model/records.ts"
 import type { LedgerStoreShape, New, SequenceName } from "../../ports/ledger-store.ts"
 import { AfterCommitQueue } from "./after-commit.ts"
 import {
@@ -41,6 +41,11 @@ export interface BulkScope {
   readonly payments: Map<PaymentId, Payment>
   /** The unit customer's refunds as written or read in the unit (as `payments`). */
   readonly refunds: Map<RefundId, Refund>
+  /**
+   * The unit customer's documents as the unit's document reads and writes left them; forgotten by
+   * any other statement (one may change a document: `bulk-documents.ts`).
+   */
+  readonly documents: Map<DocumentId, Document>
   /** The unit's new payments kept until written together (`bulk-payments.ts`); `null`: written at once. */
   readonly deferral: PaymentDeferral | null
   /**
@@ -155,6 +160,7 @@ const newScope = (customer: Customer, deferPayments: boolean): BulkScope => ({
   configuration: new Map(),
   payments: new Map(),
   refunds: new Map(),
+  documents: new Map(),
   deferral: deferPayments ? newPaymentDeferral() : null,
   refused: null
 })
