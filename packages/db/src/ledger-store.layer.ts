@@ -37,7 +37,6 @@ import { GatewayAttemptEntity, type GatewayAttemptRow } from "./entities/gateway
 import { LeaseEntity } from "./entities/lease.entity.ts"
 import { LedgerEventEntity, type LedgerEventRow } from "./entities/ledger-event.entity.ts"
 import { PaymentPresetEntity } from "./entities/payment-preset.entity.ts"
-import { ReversalEntity } from "./entities/reversal.entity.ts"
 import { allocationReleaseFromRow, allocationReleaseToRow } from "./mappers/allocation-release.mapper.ts"
 import { balanceEntryFromRow, balanceEntryToRow } from "./mappers/balance-entry.mapper.ts"
 import { billingEntityFromRow, billingEntityToRow } from "./mappers/billing-entity.mapper.ts"
@@ -49,7 +48,6 @@ import { gatewayFromRow, gatewayToRow } from "./mappers/gateway.mapper.ts"
 import { gatewayAttemptFromRow, gatewayAttemptToRow } from "./mappers/gateway-attempt.mapper.ts"
 import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.mapper.ts"
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
-import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { makeAllocationRows } from "./store/allocation-rows.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
@@ -59,6 +57,7 @@ import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 import { makeRefundRows } from "./store/refund-rows.ts"
+import { makeReversalRows } from "./store/reversal-rows.ts"
 
 /** The table behind each id space (their `id` columns are SQLite AUTOINCREMENT / PostgreSQL serial). */
 const idSpaceTables: Readonly<Record<IdSpace, string>> = {
@@ -341,13 +340,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         findAll("releases.listByPayment", AllocationReleaseEntity, { paymentId }, allocationReleaseFromRow)
     },
 
-    reversals: {
-      insert: (row) => insert("reversals.insert", ReversalEntity, row, reversalToRow),
-      update: (row) => replace("reversals.update", ReversalEntity, row, reversalToRow),
-      listByPayment: (paymentId) => findAll("reversals.listByPayment", ReversalEntity, { paymentId }, reversalFromRow),
-      listByPayments: (paymentIds) =>
-        findAll("reversals.listByPayments", ReversalEntity, { paymentId: { $in: [...paymentIds] } }, reversalFromRow)
-    },
+    reversals: makeReversalRows(session),
 
     collections: {
       insert: (row) => insert("collections.insert", CollectionEntity, row, collectionToRow),

@@ -23,7 +23,8 @@ import type {
   GatewayId,
   PaymentId,
   PresetId,
-  RefundId
+  RefundId,
+  ReversalId
 } from "../model/ids.ts"
 import type {
   Allocation,
@@ -429,6 +430,10 @@ export class LedgerStore extends Context.Service<
     }
     readonly reversals: {
       readonly insert: (row: New<Reversal>) => Write<Reversal>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: ReversalId | null) => Op<ReadonlyArray<ReversalId>>
+      readonly releaseIds: (firstUnused: ReversalId, lastDrawn: ReversalId) => Op<void>
+      readonly insertDrawn: (rows: ReadonlyArray<Reversal>) => Write<number>
       readonly update: (row: Reversal) => Write<Reversal>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Reversal>>
       /** The reversals of several payments at once, by id ascending. */
@@ -473,6 +478,10 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Refund>) => Write<Refund>
       readonly get: (id: RefundId) => Op<Refund | null>
       readonly update: (row: Refund) => Write<Refund>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: RefundId | null) => Op<ReadonlyArray<RefundId>>
+      readonly releaseIds: (firstUnused: RefundId, lastDrawn: RefundId) => Op<void>
+      readonly insertDrawn: (rows: ReadonlyArray<Refund>) => Write<number>
       readonly list: (query: RefundQuery) => Effect.Effect<RefundPage, StorageUnavailable | ValidationFailed>
     }
     readonly balance: {

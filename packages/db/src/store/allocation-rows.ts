@@ -45,7 +45,12 @@ export const makeAllocationRows = (session: OrmSession): LedgerStoreShape["alloc
       }),
     drawIds: drawIdsOf<AllocationId>(session, "allocations"),
     releaseIds: releaseIdsOf<AllocationId>(session, "allocations"),
-    insertDrawn: insertAllWithIds<AllocationRow, Allocation>(session, "allocations.insertDrawn", AllocationEntity, allocationToRow),
+    insertDrawn: insertAllWithIds<AllocationRow, Allocation>(
+      session,
+      "allocations.insertDrawn",
+      AllocationEntity,
+      allocationToRow
+    ),
     update: (row) => replace("allocations.update", AllocationEntity, row, allocationToRow),
     delete: (id) =>
       use("allocations.delete", async (em) => {

@@ -1,12 +1,13 @@
 /**
- * The new payments of a bulk unit (`bulk-booking.ts`), their collections and allocations, kept and
- * inserted together: a payment a command creates in the unit, or a collection or allocation of such
- * a payment, takes an id
+ * The new payments of a bulk unit (`bulk-booking.ts`), their collections and allocations, and the
+ * unit's new refunds and reversals, kept and inserted together: a payment a command creates in the
+ * unit, a collection or allocation of such a payment, or a refund or reversal of the unit's
+ * customer, takes an id
  * drawn ahead (`drawIds`, a block per statement, growing as the unit books more) and stays in
  * memory — its later changes in the unit change the kept row, no statement; what hangs off a kept
- * payment is its kept collections and allocations — until the unit's end or until a statement that
- * could see them runs, when the kept payments, then their collections and allocations, are written
- * in one multi-row insert each
+ * payment is its kept collections, allocations, refunds and reversals — until the unit's end or
+ * until a statement that could see them runs, when the kept payments, then their collections,
+ * allocations, the refunds and the reversals, are written in one multi-row insert each
  * (`insertAll`, each row unless one of its unique keys is taken). Ids drawn and not used are given
  * back at the unit's end. Allocation releases are kept too (nothing needs their ids, nothing but a
  * read of releases sees them) and written in one insert at the unit's end. The unique
@@ -16,8 +17,8 @@
  */
 import { Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
-import type { AllocationId, CollectionId, PaymentId } from "../../model/ids.ts"
-import type { Allocation, AllocationRelease, Collection, Payment } from "../../model/records.ts"
+import type { AllocationId, CollectionId, PaymentId, RefundId, ReversalId } from "../../model/ids.ts"
+import type { Allocation, AllocationRelease, Collection, Payment, Refund, Reversal } from "../../model/records.ts"
 import type { PaymentChildren } from "../../ports/ledger-queries.ts"
 import type { LedgerStoreShape, New } from "../../ports/ledger-store.ts"
 
@@ -49,8 +50,12 @@ export interface PaymentDeferral {
   readonly payments: KeptRows<PaymentId, Payment>
   readonly collections: KeptRows<CollectionId, Collection>
   readonly allocations: KeptRows<AllocationId, Allocation>
-  /** Allocation releases recorded in the unit and not written yet (nothing needs their ids). */
-  readonly releases: Array<New<AllocationRelease>>
+  readonly refunds: KeptRows<RefundId, Refund>
+  readonly reversals: KeptRows<ReversalId, Reversal>
+  /** Allocation releases recorded in the unit and not written yet, under provisional ids (`bulk-releases.ts`). */
+  readonly releases: Array<AllocationRelease>
+  /** Movements made in the unit since its releases were last written (`<kind>:<id>`): all their releases are kept. */
+  readonly newMovements: Set<string>
 }
 
 const keptRows = <Id extends number, Row extends { readonly id: Id }>(): KeptRows<Id, Row> => ({
@@ -65,12 +70,19 @@ export const newPaymentDeferral = (): PaymentDeferral => ({
   payments: keptRows(),
   collections: keptRows(),
   allocations: keptRows(),
-  releases: []
+  refunds: keptRows(),
+  reversals: keptRows(),
+  releases: [],
+  newMovements: new Set()
 })
 
 /** Whether anything is kept and not written yet. */
 export const holdsKeptRows = (deferral: PaymentDeferral) =>
-  deferral.payments.pending.size > 0 || deferral.collections.pending.size > 0 || deferral.allocations.pending.size > 0
+  deferral.payments.pending.size > 0 ||
+  deferral.collections.pending.size > 0 ||
+  deferral.allocations.pending.size > 0 ||
+  deferral.refunds.pending.size > 0 ||
+  deferral.reversals.pending.size > 0
 
 /** The first block of ids a unit draws, and the largest. */
 const firstBlock = 8
@@ -189,6 +201,50 @@ export const keptAllocationsOf = (deferral: PaymentDeferral, paymentId: PaymentI
     ? [...deferral.allocations.pending.values()].filter((allocation) => allocation.paymentId === paymentId)
     : null
 
+/** Where refunds' ids come from and how kept ones are written. */
+const refundSource = (store: LedgerStoreShape): RowSource<RefundId, Refund> => ({
+  drawIds: store.refunds.drawIds,
+  releaseIds: store.refunds.releaseIds,
+  insertAll: store.refunds.insertDrawn
+})
+
+/** Keeps a new refund (of the unit's customer) under the next id drawn ahead. */
+export const keepNewRefund = (store: LedgerStoreShape, deferral: PaymentDeferral, row: New<Refund>) =>
+  keepRow<RefundId, Refund>(refundSource(store), deferral.refunds, row)
+
+/** A kept refund's change (`null`: not a kept one). */
+export const changeKeptRefund = (deferral: PaymentDeferral, row: Refund) => {
+  if (!deferral.refunds.pending.has(row.id)) return null
+  deferral.refunds.pending.set(row.id, row)
+  return Effect.succeed(row)
+}
+
+/** The kept refunds of a payment, oldest first. */
+export const keptRefundsOf = (deferral: PaymentDeferral, paymentId: PaymentId): ReadonlyArray<Refund> =>
+  [...deferral.refunds.pending.values()].filter((refund) => refund.paymentId === paymentId)
+
+/** Where reversals' ids come from and how kept ones are written. */
+const reversalSource = (store: LedgerStoreShape): RowSource<ReversalId, Reversal> => ({
+  drawIds: store.reversals.drawIds,
+  releaseIds: store.reversals.releaseIds,
+  insertAll: store.reversals.insertDrawn
+})
+
+/** Keeps a new reversal (of a payment of the unit's customer) under the next id drawn ahead. */
+export const keepNewReversal = (store: LedgerStoreShape, deferral: PaymentDeferral, row: New<Reversal>) =>
+  keepRow<ReversalId, Reversal>(reversalSource(store), deferral.reversals, row)
+
+/** A kept reversal's change (`null`: not a kept one). */
+export const changeKeptReversal = (deferral: PaymentDeferral, row: Reversal) => {
+  if (!deferral.reversals.pending.has(row.id)) return null
+  deferral.reversals.pending.set(row.id, row)
+  return Effect.succeed(row)
+}
+
+/** The kept reversals of a payment, oldest first. */
+export const keptReversalsOf = (deferral: PaymentDeferral, paymentId: PaymentId): ReadonlyArray<Reversal> =>
+  [...deferral.reversals.pending.values()].filter((reversal) => reversal.paymentId === paymentId)
+
 /**
  * A kept payment's change (`payments.update` of a payment not written yet): the kept row becomes
  * `row` at the next version; `null` when `row` is not a kept payment.
@@ -225,16 +281,18 @@ export const keptCollectionsOf = (deferral: PaymentDeferral, paymentId: PaymentI
     : null
 
 /**
- * What hangs off a kept payment: its kept collections and allocations, nothing else (a statement
+ * What hangs off a kept payment: its kept collections, allocations, refunds and reversals, nothing else (a statement
  * naming it would have written it first); `null`: not a kept payment.
  */
 export const keptChildren = (deferral: PaymentDeferral, id: PaymentId): PaymentChildren | null => {
   const collections = keptCollectionsOf(deferral, id)
   const allocations = keptAllocationsOf(deferral, id)
-  return collections === null || allocations === null ? null : { allocations, reversals: [], collections, refunds: [] }
+  return collections === null || allocations === null
+    ? null
+    : { allocations, reversals: keptReversalsOf(deferral, id), collections, refunds: keptRefundsOf(deferral, id) }
 }
 
-/** Writes the kept payments, then their collections and allocations (multi-row inserts); a refusal fails it. */
+/** Writes the kept payments, their collections and allocations, the refunds and reversals (multi-row inserts); a refusal fails it. */
 export const writeKeptPayments = (
   store: LedgerStoreShape,
   deferral: PaymentDeferral
@@ -243,7 +301,13 @@ export const writeKeptPayments = (
     writeRows<PaymentId, Payment>(store.payments, deferral.payments, "payments"),
     Effect.andThen(
       writeRows<CollectionId, Collection>(store.collections, deferral.collections, "collections"),
-      writeRows<AllocationId, Allocation>(allocationSource(store), deferral.allocations, "allocations")
+      Effect.andThen(
+        writeRows<AllocationId, Allocation>(allocationSource(store), deferral.allocations, "allocations"),
+        Effect.andThen(
+          writeRows<RefundId, Refund>(refundSource(store), deferral.refunds, "refunds"),
+          writeRows<ReversalId, Reversal>(reversalSource(store), deferral.reversals, "reversals")
+        )
+      )
     )
   )
 
@@ -253,7 +317,8 @@ export const writeKeptPayments = (
  */
 export const writeKeptReleases = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
   Effect.gen(function* () {
-    const releases = deferral.releases.splice(0)
+    const releases = deferral.releases.splice(0).map(({ id: _provisional, ...release }) => release)
+    deferral.newMovements.clear()
     for (let start = 0; start < releases.length; start += rowsPerInsert) {
       yield* store.releases.insertAll(releases.slice(start, start + rowsPerInsert))
     }
@@ -265,9 +330,20 @@ export const releaseUnusedIds = (store: LedgerStoreShape, deferral: PaymentDefer
     releaseRows<PaymentId, Payment>(store.payments, deferral.payments),
     Effect.andThen(
       releaseRows<CollectionId, Collection>(store.collections, deferral.collections),
-      releaseUnusedAllocationIds(store, deferral)
+      Effect.andThen(
+        releaseUnusedAllocationIds(store, deferral),
+        Effect.andThen(releaseUnusedRefundIds(store, deferral), releaseUnusedReversalIds(store, deferral))
+      )
     )
   )
+
+/** Gives back the reversal ids drawn and not handed out (before the database assigns one). */
+export const releaseUnusedReversalIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
+  releaseRows<ReversalId, Reversal>(reversalSource(store), deferral.reversals)
+
+/** Gives back the refund ids drawn and not handed out (before the database assigns one). */
+export const releaseUnusedRefundIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
+  releaseRows<RefundId, Refund>(refundSource(store), deferral.refunds)
 
 /** Gives back the allocation ids drawn and not handed out (before the database assigns one). */
 export const releaseUnusedAllocationIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>

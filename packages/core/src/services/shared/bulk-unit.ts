@@ -60,6 +60,13 @@ export const BulkBooking = Context.Reference<BulkScope | null>("@paybridge/core/
   defaultValue: () => null
 })
 
+/** A provisional id of a row written at the end of the unit (its real id is assigned then). */
+let provisional = 0
+export const provisionalId = () => {
+  provisional = provisional <= -1_000_000_000 ? -1 : provisional - 1
+  return provisional
+}
+
 /** Rows per multi-row insert (well under both databases' bound-parameter limits). */
 const rowsPerInsert = 500
 
