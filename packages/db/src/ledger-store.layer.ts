@@ -15,6 +15,7 @@ import {
   Conflict,
   type CustomerQuery,
   type DialectRecord,
+  type Document,
   type DocumentQuery,
   type EventQuery,
   type GatewayAttempt,
@@ -52,7 +53,7 @@ import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { makeAllocationRows } from "./store/allocation-rows.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
 import { insertDialectRecords } from "./store/dialect-record-rows.ts"
-import { drawIdsOf, insertAllWithIds, insertMany, releaseIdsOf } from "./store/drawn-ids.ts"
+import { drawIdsOf, drawnRowsOf, insertAllWithIds, insertMany, releaseIdsOf } from "./store/drawn-ids.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
@@ -283,6 +284,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
 
     documents: {
       insert: (row) => insert("documents.insert", DocumentEntity, row, documentToRow),
+      ...drawnRowsOf<DocumentRow, Document>(session, "documents", DocumentEntity, documentToRow),
       get: (id) => findOne("documents.get", DocumentEntity, { id }, documentFromRow),
       getMany: (ids) =>
         ids.length === 0

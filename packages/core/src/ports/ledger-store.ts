@@ -328,6 +328,10 @@ export class LedgerStore extends Context.Service<
     }
     readonly documents: {
       readonly insert: (row: New<Document>) => Write<Document>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: DocumentId | null) => Op<ReadonlyArray<DocumentId>>
+      readonly releaseIds: (firstUnused: DocumentId, lastDrawn: DocumentId) => Op<void>
+      readonly insertDrawn: (rows: ReadonlyArray<Document>) => Write<number>
       readonly get: (id: DocumentId) => Op<Document | null>
       /** The documents of `ids` that exist, by id ascending, in one read. */
       readonly getMany: (ids: ReadonlyArray<DocumentId>) => Op<ReadonlyArray<Document>>

@@ -1,6 +1,6 @@
 /**
  * Ids drawn ahead for rows a bulk unit inserts later in one statement (`payments`, `collections`,
- * `allocations`, `refunds` and `reversals`: `drawIds`, `releaseIds`, `insertAll` / `insertDrawn` of the `LedgerStore`). On PostgreSQL the ids
+ * `allocations`, `refunds`, `reversals` and `documents`: `drawIds`, `releaseIds`, `insertAll` / `insertDrawn` of the `LedgerStore`). On PostgreSQL the ids
  * come from the table's serial sequence (`nextval` over `generate_series`, one statement) and the
  * unused tail goes back with `setval` when nothing drew since; on SQLite (AUTOINCREMENT, under the
  * transaction's write lock) they follow the highest id the counter or the table holds, and the
@@ -12,7 +12,7 @@ import type { EntityName, RequiredEntityData } from "@mikro-orm/core"
 import type { OrmSession } from "./orm-session.ts"
 
 /** The tables whose ids a bulk unit draws ahead. */
-type DrawnTable = "payments" | "collections" | "allocations" | "refunds" | "reversals"
+type DrawnTable = "payments" | "collections" | "allocations" | "refunds" | "reversals" | "documents"
 
 /** `count` ids above `above`, ascending (see the module header). */
 export const drawIdsOf =
@@ -84,3 +84,15 @@ export const insertMany =
         .execute("run")
       return rows.length
     })
+
+/** A table's `drawIds`, `releaseIds` and `insertDrawn` (rows under drawn ids, each unless a key is taken). */
+export const drawnRowsOf = <T extends object, R extends { readonly id: number }>(
+  session: OrmSession,
+  table: DrawnTable,
+  entity: EntityName<T>,
+  toRow: (row: R) => RequiredEntityData<T>
+) => ({
+  drawIds: drawIdsOf<R["id"]>(session, table),
+  releaseIds: releaseIdsOf<R["id"]>(session, table),
+  insertDrawn: insertAllWithIds<T, R>(session, `${table}.insertDrawn`, entity, toRow)
+})

@@ -1,13 +1,13 @@
 /**
  * The new payments of a bulk unit (`bulk-booking.ts`), their collections and allocations, and the
- * unit's new refunds and reversals, kept and inserted together: a payment a command creates in the
- * unit, a collection or allocation of such a payment, or a refund or reversal of the unit's
- * customer, takes an id
+ * unit's new documents, refunds and reversals, kept and inserted together: a payment a command
+ * creates in the unit, a collection or allocation of such a payment, or a document, refund or
+ * reversal of the unit's customer, takes an id
  * drawn ahead (`drawIds`, a block per statement, growing as the unit books more) and stays in
  * memory — its later changes in the unit change the kept row, no statement; what hangs off a kept
  * payment is its kept collections, allocations, refunds and reversals — until the unit's end or
- * until a statement that could see them runs, when the kept payments, then their collections,
- * allocations, the refunds and the reversals, are written in one multi-row insert each
+ * until a statement that could see them runs, when the kept documents, the payments, then their
+ * collections, allocations, the refunds and the reversals, are written in one multi-row insert each
  * (`insertAll`, each row unless one of its unique keys is taken). Ids drawn and not used are given
  * back at the unit's end. Allocation releases are kept too (nothing needs their ids, nothing but a
  * read of releases sees them) and written in one insert at the unit's end. The unique
@@ -17,8 +17,16 @@
  */
 import { Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
-import type { AllocationId, CollectionId, PaymentId, RefundId, ReversalId } from "../../model/ids.ts"
-import type { Allocation, AllocationRelease, Collection, Payment, Refund, Reversal } from "../../model/records.ts"
+import type { AllocationId, CollectionId, DocumentId, PaymentId, RefundId, ReversalId } from "../../model/ids.ts"
+import type {
+  Allocation,
+  AllocationRelease,
+  Collection,
+  Document,
+  Payment,
+  Refund,
+  Reversal
+} from "../../model/records.ts"
 import type { PaymentChildren } from "../../ports/ledger-queries.ts"
 import type { LedgerStoreShape, New } from "../../ports/ledger-store.ts"
 
@@ -52,6 +60,8 @@ export interface PaymentDeferral {
   readonly allocations: KeptRows<AllocationId, Allocation>
   readonly refunds: KeptRows<RefundId, Refund>
   readonly reversals: KeptRows<ReversalId, Reversal>
+  /** The unit customer's new documents (written first: the other kept rows may name them). */
+  readonly documents: KeptRows<DocumentId, Document>
   /** Allocation releases recorded in the unit and not written yet, under provisional ids (`bulk-releases.ts`). */
   readonly releases: Array<AllocationRelease>
   /** Movements made in the unit since its releases were last written (`<kind>:<id>`): all their releases are kept. */
@@ -72,6 +82,7 @@ export const newPaymentDeferral = (): PaymentDeferral => ({
   allocations: keptRows(),
   refunds: keptRows(),
   reversals: keptRows(),
+  documents: keptRows(),
   releases: [],
   newMovements: new Set()
 })
@@ -82,7 +93,8 @@ export const holdsKeptRows = (deferral: PaymentDeferral) =>
   deferral.collections.pending.size > 0 ||
   deferral.allocations.pending.size > 0 ||
   deferral.refunds.pending.size > 0 ||
-  deferral.reversals.pending.size > 0
+  deferral.reversals.pending.size > 0 ||
+  deferral.documents.pending.size > 0
 
 /** The first block of ids a unit draws, and the largest. */
 const firstBlock = 8
@@ -223,6 +235,39 @@ export const changeKeptRefund = (deferral: PaymentDeferral, row: Refund) => {
 export const keptRefundsOf = (deferral: PaymentDeferral, paymentId: PaymentId): ReadonlyArray<Refund> =>
   [...deferral.refunds.pending.values()].filter((refund) => refund.paymentId === paymentId)
 
+/** Where documents' ids come from and how kept ones are written. */
+const documentSource = (store: LedgerStoreShape): RowSource<DocumentId, Document> => ({
+  drawIds: store.documents.drawIds,
+  releaseIds: store.documents.releaseIds,
+  insertAll: store.documents.insertDrawn
+})
+
+/** Keeps a new document (of the unit's customer) under the next id drawn ahead. */
+export const keepNewDocument = (store: LedgerStoreShape, deferral: PaymentDeferral, row: New<Document>) =>
+  keepRow<DocumentId, Document>(documentSource(store), deferral.documents, row)
+
+/** A kept document's change at the next version (`null`: not a kept one; a stale version is refused). */
+export const changeKeptDocument = (deferral: PaymentDeferral, row: Document, expectedVersion: number) => {
+  const kept = deferral.documents.pending.get(row.id)
+  if (kept === undefined) return null
+  if (kept.version !== expectedVersion) {
+    return Effect.fail(
+      new Conflict({
+        reason: "concurrent-modification",
+        message: `documents.update: record ${row.id} changed since it was read (expected version ${expectedVersion})`
+      })
+    )
+  }
+  const changed: Document = { ...row, version: expectedVersion + 1 }
+  deferral.documents.pending.set(row.id, changed)
+  return Effect.succeed(changed)
+}
+
+/** The kept document holding `kind` and `number`, or null. */
+export const keptDocumentNumbered = (deferral: PaymentDeferral, kind: Document["kind"], number: string) =>
+  [...deferral.documents.pending.values()].find((document) => document.kind === kind && document.number === number) ??
+  null
+
 /** Where reversals' ids come from and how kept ones are written. */
 const reversalSource = (store: LedgerStoreShape): RowSource<ReversalId, Reversal> => ({
   drawIds: store.reversals.drawIds,
@@ -292,13 +337,16 @@ export const keptChildren = (deferral: PaymentDeferral, id: PaymentId): PaymentC
     : { allocations, reversals: keptReversalsOf(deferral, id), collections, refunds: keptRefundsOf(deferral, id) }
 }
 
-/** Writes the kept payments, their collections and allocations, the refunds and reversals (multi-row inserts); a refusal fails it. */
+/** Writes the kept documents, payments, their collections and allocations, the refunds and reversals (multi-row inserts); a refusal fails it. */
 export const writeKeptPayments = (
   store: LedgerStoreShape,
   deferral: PaymentDeferral
 ): Effect.Effect<void, StorageUnavailable | Conflict | ValidationFailed> =>
   Effect.andThen(
-    writeRows<PaymentId, Payment>(store.payments, deferral.payments, "payments"),
+    Effect.andThen(
+      writeRows<DocumentId, Document>(documentSource(store), deferral.documents, "documents"),
+      writeRows<PaymentId, Payment>(store.payments, deferral.payments, "payments")
+    ),
     Effect.andThen(
       writeRows<CollectionId, Collection>(store.collections, deferral.collections, "collections"),
       Effect.andThen(
@@ -327,7 +375,10 @@ export const writeKeptReleases = (store: LedgerStoreShape, deferral: PaymentDefe
 /** Gives back the ids drawn and not handed out (the unit's end, or before ids are assigned elsewhere). */
 export const releaseUnusedIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
   Effect.andThen(
-    releaseRows<PaymentId, Payment>(store.payments, deferral.payments),
+    Effect.andThen(
+      releaseRows<PaymentId, Payment>(store.payments, deferral.payments),
+      releaseUnusedDocumentIds(store, deferral)
+    ),
     Effect.andThen(
       releaseRows<CollectionId, Collection>(store.collections, deferral.collections),
       Effect.andThen(
@@ -336,6 +387,10 @@ export const releaseUnusedIds = (store: LedgerStoreShape, deferral: PaymentDefer
       )
     )
   )
+
+/** Gives back the document ids drawn and not handed out (before the database assigns one). */
+export const releaseUnusedDocumentIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
+  releaseRows<DocumentId, Document>(documentSource(store), deferral.documents)
 
 /** Gives back the reversal ids drawn and not handed out (before the database assigns one). */
 export const releaseUnusedReversalIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
