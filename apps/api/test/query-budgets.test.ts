@@ -879,7 +879,7 @@ const budgets: Record<string, Budget> = {
     returnsAtLeast: 0
   },
   // No paging in the vendor list (every payment of the accounts receivable): rows read are held to the rows returned.
-  "CRM.COM GET payments/list": { statements: 3, rowsBeyondReturned: 2 },
+  "CRM.COM GET payments/list": { statements: 2, rowsBeyondReturned: 2 },
   "CRM.COM GET payments/list (type and method filters)": issueList,
   "CRM.COM GET payments/get_latest": issueList,
   "LogiSense POST Payment/Search": issueList,

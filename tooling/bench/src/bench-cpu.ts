@@ -48,6 +48,8 @@ const { values } = parseArgs({
     payments: { type: "string", default: "10000" },
     reseed: { type: "boolean", default: false },
     "postgres-url": { type: "string" },
+    // Its own working copy per concurrent run (two runs on one name would drop each other's copy).
+    "working-database": { type: "string", default: "paybridge_bench_cpu" },
     "log-level": { type: "string", default: "info" },
     profile: { type: "string" }
   }
@@ -111,7 +113,7 @@ const runDatabase = async (database: DatabaseKind) => {
       payments,
       reseed: values.reseed,
       postgresUrl: values["postgres-url"] ?? defaultPostgresUrl(),
-      workingDatabase: "paybridge_bench_cpu"
+      workingDatabase: values["working-database"]
     },
     log
   )

@@ -207,11 +207,12 @@ export const paymentViewInclude: PaymentViewInclude = {
 
 /**
  * What `payments/list` and `get_latest` read with each page, in the page's statement
- * (`seedAnnex`): each payment's attributes record, the actors of its first and last event and its
- * customer's account owner record.
+ * (`seedAnnex`): each payment's attributes record, the actors of its first and last event, its
+ * customer's account owner record and its details (allocations, reversals, collections, refunds).
  */
 export const listAnnex: PaymentAnnexRequest = {
   firstAndLastActors: true,
+  children: true,
   record: { dialect: dialectId, kind: recordKinds.payment, key: "payment-public-id" },
   customerRecord: { dialect: dialectId, kind: recordKinds.accountOwner }
 }

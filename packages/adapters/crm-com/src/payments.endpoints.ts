@@ -217,9 +217,9 @@ const createAsSessionUnit = (request: typeof CreateBody.Type, sessions: SessionS
  * submission: creation time, newest first (the id breaks ties; ids follow creation), never by the
  * payment date a client may backdate; the first `limit` of them. Type and method filter and the
  * order are SQL; each page of payments comes in one statement with each payment's CRM.COM
- * attributes, who made and last changed it, and its account owner (`listAnnex`), and with its
- * details (allocations…) in one more, so nothing is read per payment: with the accounts
- * receivable's own read, three statements.
+ * attributes, who made and last changed it, its account owner and its details (allocations…:
+ * `listAnnex`), so nothing is read per payment: with the accounts receivable's own read, two
+ * statements.
  */
 function listPayments(query: typeof ListQuery.Type, latest: number | null): Program<Array<Record<string, unknown>>> {
   return Effect.gen(function* () {
@@ -238,7 +238,7 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
     loader.knownCustomer(customer)
     const out: Array<Record<string, unknown>> = []
     // Pages in SQL order (`list`: oldest first; `get_latest`: newest created first), each with its
-    // annex in its own statement and its details in one more; read only as far as the answer needs.
+    // annex and details in its own statement; read only as far as the answer needs.
     const pageSize = latest === null || category !== undefined ? 1000 : Math.min(latest, 1000)
     let cursor: string | null = null
     do {
@@ -257,7 +257,12 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
         cursor,
         limit: pageSize
       })
-      const details = yield* payments.paymentDetails(page.items)
+      // The details came with the page (`listAnnex`); only a page without them reads them.
+      const brought = page.items.flatMap((payment) => {
+        const children = page.annex?.get(payment.id)?.children
+        return children === undefined ? [] : [{ payment, ...children }]
+      })
+      const details = brought.length === page.items.length ? brought : yield* payments.paymentDetails(page.items)
       if (page.annex !== undefined) loader.seedAnnex(page.items, page.annex)
       yield* loader.prefetchDocuments(details)
       for (const detail of details) {

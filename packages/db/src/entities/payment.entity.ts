@@ -70,6 +70,8 @@ export const PaymentEntity = defineEntity({
     // A customer-row list page in its default order (store/customer-row-seek.ts): a customer's payments without
     // an external reference in id order, and those with one.
     { properties: ["customerId", "externalSystem", "id"] },
+    // The same filtered by a state (a list filtered by one payment state's statuses).
+    { properties: ["customerId", "externalSystem", "state", "id"] },
     // Payments with something reversed (few): LogiSense lists read their reversal rows, of all accounts and of one.
     { properties: ["reversedAmount"] },
     { properties: ["customerId", "state", "reversedAmount", "id", "createdAt"] }

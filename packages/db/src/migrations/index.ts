@@ -28,6 +28,7 @@ import { Migration20261208000000MovementTriggers } from "./20261208000000-moveme
 import { Migration20261208100000CustomerPaymentSeekIndex } from "./20261208100000-customer-payment-seek-index.migration.ts"
 import { Migration20261209000000ListFlagSeekIndex } from "./20261209000000-list-flag-seek-index.migration.ts"
 import { Migration20261209200000CustomerReversedPaymentsIndex } from "./20261209200000-customer-reversed-payments-index.migration.ts"
+import { Migration20261212000000CustomerStateSeekIndex } from "./20261212000000-customer-state-seek-index.migration.ts"
 
 export const ledgerMigrations: Array<MigrationObject> = [
   { name: Migration20261121000000Initial.migrationName, class: Migration20261121000000Initial },
@@ -79,5 +80,9 @@ export const ledgerMigrations: Array<MigrationObject> = [
   {
     name: Migration20261209200000CustomerReversedPaymentsIndex.migrationName,
     class: Migration20261209200000CustomerReversedPaymentsIndex
+  },
+  {
+    name: Migration20261212000000CustomerStateSeekIndex.migrationName,
+    class: Migration20261212000000CustomerStateSeekIndex
   }
 ]

@@ -8,8 +8,8 @@
  * documents (`union all`); a payment made through the dialect without a record has the defaults. The filters, the order (a missing value first ascending, last
  * descending), the page (`row_number()` window; the last page found from the window count) and the
  * count of every match (`count(*) over ()`) are SQL: only the page's rows are returned, but every match is
- * built and numbered. The list's default order without filters (Silver's plain list) is read up to the page
- * from indexes instead (`customer-row-seek.ts`), from the selects and row reading shared here.
+ * built and numbered. A list ordered by list date or shown id alone, unfiltered, by the list flag or by the
+ * statuses of one payment state (Silver's plain list, `visible`, `status`), is read up to the page from indexes instead (`customer-row-seek.ts`), from the selects and row reading shared here.
  */
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {

@@ -3,12 +3,13 @@
  * database, with its transaction (`transaction(work)` forks an EntityManager, begins a database
  * transaction, runs `work` with that EntityManager in a `Context.Reference`, and commits on success
  * or rolls back on failure or interruption; store calls made inside `work`, also from fibers it
- * forks, use the transaction, and nested calls join it; outside a transaction every call runs on a
- * fresh fork in autocommit mode). On SQLite one connection serves the process: a semaphore lets one
- * transaction (or one autocommit call) use it at a time. Also the row helpers the ports are built
- * from: keyset pages with opaque cursors, finds, native inserts and updates (version-guarded or
- * not), filter fragments, row-value keyset comparisons and case-folded text search. Database
- * errors worth a retry become `StorageUnavailable`; anything else is a defect.
+ * forks, use the transaction, and nested calls join it; outside a transaction every call runs in
+ * autocommit mode on a fork of its own, emptied and reused after it). On SQLite one connection
+ * serves the process: a semaphore lets one transaction (or one autocommit call) use it at a time.
+ * Also the row helpers the ports are built from: keyset pages with opaque cursors, finds, native
+ * inserts and updates (version-guarded or not), filter fragments, row-value keyset comparisons and
+ * case-folded text search. Database errors worth a retry become `StorageUnavailable`; anything
+ * else is a defect.
  */
 import {
   type EntityData,
@@ -42,6 +43,8 @@ export type WriteOp<A> = Effect.Effect<A, StorageUnavailable | Conflict | Valida
 /** Default page size when a caller passes a non-positive limit. */
 export const defaultPageLimit = 50
 const maxPageLimit = 1000
+/** Emptied forks a session keeps for autocommit calls (more are made while more calls run at once). */
+const maxSpareForks = 16
 
 export interface OrmSessionOptions {
   readonly orm: LedgerOrm
@@ -87,12 +90,24 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
         )
       )
 
-    /** Runs `run` on the current transaction's EntityManager, or on a fresh fork outside one. */
+    // Forks of `orm.em` that finished an autocommit call, emptied and kept for the next one: a fork
+    // builds a new EntityManager and copies its configuration (3 % of a profiled get), emptying one
+    // costs next to nothing. A fork serves one call at a time; one whose call failed is dropped.
+    const spareForks: Array<SqlEntityManager> = []
+    const onFork = async <A>(run: (em: SqlEntityManager) => Promise<A>): Promise<A> => {
+      const em = spareForks.pop() ?? orm.em.fork()
+      const result = await run(em)
+      em.clear()
+      if (spareForks.length < maxSpareForks) spareForks.push(em)
+      return result
+    }
+
+    /** Runs `run` on the current transaction's EntityManager, or on an empty fork outside one. */
     const use = <A>(operation: string, run: (em: SqlEntityManager) => Promise<A>): Op<A> =>
       Effect.flatMap(CurrentTransaction, (transaction) =>
         transaction !== null
           ? attempt(operation, () => run(transaction))
-          : exclusive(attempt(operation, () => run(orm.em.fork())))
+          : exclusive(attempt(operation, () => onFork(run)))
       )
 
     /** `use` for a write (see `attemptWrite`). */
@@ -100,7 +115,7 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
       Effect.flatMap(CurrentTransaction, (transaction) =>
         transaction !== null
           ? attemptWrite(operation, () => run(transaction))
-          : exclusive(attemptWrite(operation, () => run(orm.em.fork())))
+          : exclusive(attemptWrite(operation, () => onFork(run)))
       )
 
     const inTransaction = Effect.map(CurrentTransaction, (transaction) => transaction !== null)

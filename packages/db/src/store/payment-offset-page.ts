@@ -1,10 +1,11 @@
 /**
  * The offset-paged payment list, for vendor lists that page by number and sort on ledger columns:
- * one statement selects the page in the requested order (id ascending as the last tie-breaker),
- * skips the rows before it in SQL (`offset`, never read by the process) and, when asked, counts
- * every match in the same statement (`count(*) over ()`); only when the page is empty beyond the
- * first one is the total counted by a second statement (no row carries it). A missing value sorts
- * before every value on both databases (`nulls first` ascending, `nulls last` descending), so
+ * one statement cuts the page's ids from the matches in the requested order (id ascending as the
+ * last tie-breaker), skipping the rows before it in SQL (`offset`; ids only, from an index alone
+ * when one covers the filter and order), reads only those ids' payments (`pageByIds`) and, when
+ * asked, counts every match beside the ids (`count(*) over ()`); only when the page is empty beyond
+ * the first one is the total counted by a second statement (no row carries it). A missing value
+ * sorts before every value on both databases (`nulls first` ascending, `nulls last` descending), so
  * SQLite and PostgreSQL give the same order. The next page's cursor is its offset. Asked for an
  * annex (`PaymentAnnexRequest`), the same statement also brings each row's customer, creator, first
  * and last actors and dialect record data along as extra columns (`withAnnex`), and what hangs off
@@ -12,15 +13,17 @@
  * reversals) as JSON lists in columns of its row (`json-rows.ts`): a vendor page in one statement,
  * one row per payment. Asked for reversal rows (`reversalRows`), the page is taken from the
  * payments `union all` one row per active reversal of the payments those filters match
- * (`rowsWithReversals`): each branch ordered and cut to the page's end, merged, ordered, offset and
- * limited in SQL, and counted over narrow index rows (`reversalRowsPage`), so a vendor that shows
- * reversals as rows reads no row it does not show and sorts rows up to the page's depth only.
+ * (`payment-reversal-rows.ts`): both branches merged in the list's order (read in an index's order
+ * where one serves), offset and limited in SQL, and counted over narrow index rows
+ * (`reversalRowsPage`), so a vendor that shows reversals as rows reads no row it does not show and
+ * sorts none it skips.
  */
 import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   type ActorId,
   type CollectionState,
+  type Customer,
   type DocumentId,
   type PaymentAnnex,
   type PaymentAnnexRequest,
@@ -51,6 +54,15 @@ import { reversalFromRow } from "../mappers/reversal.mapper.ts"
 import { isPostgres, type JsonRows, jsonRowsOf, jsonValue } from "./json-rows.ts"
 import { encodeCursor } from "./keyset-cursor.ts"
 import { branchOf, leanMapperOf } from "./payment-children.ts"
+import {
+  positional,
+  type RecordKind,
+  reversalIdColumn,
+  reversalOrderColumn,
+  rowCreatedColumn,
+  rowsWithReversals,
+  withoutRecord
+} from "./payment-reversal-rows.ts"
 
 /** The sortable columns a payment may leave empty (they take the explicit `nulls` placement). */
 const nullableSortFields: ReadonlySet<PaymentSortField> = new Set<PaymentSortField>([
@@ -90,6 +102,8 @@ const totalColumn = "paybridge_match_total"
 
 export interface OffsetPageRequest {
   readonly where: ReadonlyArray<object>
+  /** Only payments with no dialect record of this kind (see `withoutRecord`; kept apart to count by difference). */
+  readonly withoutRecord?: RecordKind | undefined
   readonly sort: ReadonlyArray<PaymentSortKey>
   readonly offset: number
   readonly limit: number
@@ -101,106 +115,38 @@ export interface OffsetPageRequest {
     | undefined
 }
 
-/** With reversal rows: the reversal a row shows (null: the payment's own row) and the row's creation instant. */
-const reversalIdColumn = "paybridge_reversal_id"
-const rowCreatedColumn = "paybridge_row_created"
-
-/** A builder's statement with `?` placeholders bound in order (PostgreSQL's builder numbers them: `$1`). */
-const positional = (query: { readonly sql: string; readonly params: ReadonlyArray<unknown> }) => {
-  const params: Array<unknown> = []
-  const sql = query.sql.replace(/\$(\d+)/gu, (_, index: string) => {
-    params.push(query.params[Number(index) - 1])
-    return "?"
-  })
-  return { sql, params: params.length === 0 ? [...query.params] : params }
-}
-
 /**
- * The order of an outer statement over `alias`'s rows: the sort keys (a missing value placed as
- * `orderOf` places it); with reversal rows, `createdAt` is the row's own creation instant and a
- * payment's row comes before its reversals' rows, by reversal id.
+ * The order of an outer statement over `alias`'s rows (`null`: a compound statement's own columns):
+ * the sort keys (a missing value placed as `orderOf` places it); with reversal rows, `createdAt` is
+ * the row's own creation instant and a payment's row comes before its reversals' rows, by reversal id.
  */
 const orderSql = (
   em: SqlEntityManager,
-  alias: string,
+  alias: string | null,
   sort: ReadonlyArray<PaymentSortKey>,
   withReversalRows: boolean
 ): string => {
   const meta = em.getMetadata().get(PaymentEntity)
+  const column = (name: string) => (alias === null ? name : `${alias}.${name}`)
   const columnOf = (field: string) =>
     withReversalRows && field === "createdAt"
       ? rowCreatedColumn
       : (meta.properties[field as keyof typeof meta.properties]?.fieldNames[0] ?? field)
   const keys = sort.map((key) => {
     const nulls = nullableSortFields.has(key.field) ? (key.direction === "asc" ? " nulls first" : " nulls last") : ""
-    return `${alias}.${columnOf(key.field)} ${key.direction}${nulls}`
+    return `${column(columnOf(key.field))} ${key.direction}${nulls}`
   })
-  return [...keys, ...(withReversalRows ? [`coalesce(${alias}.${reversalIdColumn}, 0) asc`] : [])].join(", ")
+  const reversalOrder = alias === null ? reversalOrderColumn : `coalesce(${alias}.${reversalIdColumn}, 0)`
+  return [...keys, ...(withReversalRows ? [`${reversalOrder} asc`] : [])].join(", ")
 }
 
 /**
- * The rows of a list with reversal rows, unordered: the matching payments (each with no reversal
- * and its own creation instant) `union all` one row per active reversal of the payments
- * `reversalRows` matches (the reversal's id and `reversedAt`). Each row carries only the payment's
- * id and sort columns (`keys`): the page is ordered and cut on these narrow rows, and only its own
- * rows are joined with their payment's columns (`readOffsetPage`), so the rows skipped or counted are
- * never read whole. Both branches are returned apart too (`reversalRowsPage` cuts each).
- */
-const rowsWithReversals = (
-  em: SqlEntityManager,
-  where: FilterQuery<PaymentRow>,
-  reversalRows: NonNullable<OffsetPageRequest["reversalRows"]>,
-  sort: ReadonlyArray<PaymentSortKey>
-) => {
-  const keys = [...new Set(["id", ...sort.map((key) => key.field)])]
-  const payments = positional(
-    em
-      .createQueryBuilder(PaymentEntity, "p")
-      .select([
-        ...keys,
-        raw(`cast(null as integer) as ${reversalIdColumn}`),
-        raw(`p.created_at as ${rowCreatedColumn}`)
-      ] as never)
-      .where(where as never)
-      .toQuery()
-  )
-  const reversed = positional(
-    em
-      .createQueryBuilder(PaymentEntity, "p")
-      .select(keys as never)
-      .where({ $and: [...reversalRows.where] } as never)
-      .toQuery()
-  )
-  const reversals = positional(
-    em
-      .createQueryBuilder(ReversalEntity, "r")
-      .select(["id", "paymentId", "reversedAt"])
-      .where({
-        reinstatedAt: null,
-        ...(reversalRows.reversedSince === undefined ? {} : { reversedAt: { $gte: reversalRows.reversedSince } })
-      } as never)
-      .toQuery()
-  )
-  const reversalRowsOf = {
-    sql:
-      `select rp.*, rr.id as ${reversalIdColumn}, rr.reversed_at as ${rowCreatedColumn}` +
-      ` from (${reversed.sql}) rp join (${reversals.sql}) rr on rr.payment_id = rp.id`,
-    params: [...reversed.params, ...reversals.params]
-  }
-  return {
-    payments,
-    reversalRows: reversalRowsOf,
-    sql: `${payments.sql} union all ${reversalRowsOf.sql}`,
-    params: [...payments.params, ...reversalRowsOf.params]
-  }
-}
-
-/**
- * The page of a list with reversal rows: each branch (payment rows, reversal rows) ordered and cut
- * to the rows up to the page's end on its own (a branch's first `offset + limit` rows hold every row
- * of the merged order's first `offset + limit`), then merged, ordered and cut to the page; the total,
- * when asked, counted over both branches' narrow rows in the same statement. So the rows sorted grow
- * with the page's depth, not with the customer's history.
+ * The page of a list with reversal rows: the two branches merged in the list's order, offset and
+ * cut in SQL, and only the page's rows joined with their payments; the total, when asked, counted in
+ * the same statement (`count`). SQLite merges the branches as they come (the payment rows in an
+ * index's order: the rows before the page are stepped over, never sorted); PostgreSQL plans a merge
+ * of branches each ordered and cut to the page's end (its first `offset + limit` rows hold every row
+ * of the merged order's first `offset + limit`).
  */
 const reversalRowsPage = (
   em: SqlEntityManager,
@@ -210,25 +156,49 @@ const reversalRowsPage = (
   fetched: number,
   offset: number
 ) => {
-  const order = (alias: string) => orderSql(em, alias, sort, true)
-  const branch = (sql: string) => `select * from (select * from (${sql}) b order by ${order("b")} limit ?) bp`
-  const total = withTotal ? `, (select count(*) from (${union.sql}) n) as ${totalColumn}` : ""
+  const order = orderSql(em, null, sort, true)
+  const branch = (sql: string, alias: string) => `select * from (${sql} order by ${order} limit ?) ${alias}`
+  const merged = isPostgres(em)
+    ? {
+        sql: `${branch(union.payments.sql, "pb")} union all ${branch(union.reversalRows.sql, "rb")}`,
+        params: [...union.payments.params, offset + fetched, ...union.reversalRows.params, offset + fetched]
+      }
+    : union
   return {
     sql:
-      `select p.*, k.${reversalIdColumn}, k.${rowCreatedColumn}${withTotal ? `, k.${totalColumn}` : ""}` +
-      ` from (select u.*${total} from (${branch(union.payments.sql)} union all ${branch(union.reversalRows.sql)}) u` +
-      ` order by ${order("u")} limit ? offset ?) k` +
+      `select p.*, k.${reversalIdColumn}, k.${rowCreatedColumn}${withTotal ? `, (${union.count.sql}) as ${totalColumn}` : ""}` +
+      ` from (${merged.sql} order by ${order} limit ? offset ?) k` +
       ` join ${em.getMetadata().get(PaymentEntity).tableName} p on p.id = k.id` +
-      ` order by ${order("k")}`,
-    params: [
-      ...(withTotal ? union.params : []),
-      ...union.payments.params,
-      offset + fetched,
-      ...union.reversalRows.params,
-      offset + fetched,
-      fetched,
-      offset
-    ]
+      ` order by ${orderSql(em, "k", sort, true)}`,
+    params: [...(withTotal ? union.count.params : []), ...merged.params, fetched, offset]
+  }
+}
+
+/**
+ * A page without reversal rows: its ids cut from the matches in order (and the count when asked),
+ * then their payments, each read by its id (PostgreSQL: from an array, never a scan of the table).
+ */
+const pageByIds = (
+  em: SqlEntityManager,
+  request: OffsetPageRequest,
+  where: FilterQuery<PaymentRow>,
+  fetched: number
+) => {
+  const keys = positional(
+    em
+      .createQueryBuilder(PaymentEntity, "p")
+      .select(request.withTotal ? ["id", raw(`count(*) over () as ${totalColumn}`)] : ["id"])
+      .where(where as never)
+      .orderBy(request.sort.map((key) => ({ [key.field]: orderOf(key) })) as never)
+      .limit(fetched)
+      .offset(request.offset)
+      .toQuery()
+  )
+  const total = request.withTotal ? `, (select k.${totalColumn} from k limit 1) as ${totalColumn}` : ""
+  const shown = isPostgres(em) ? "p.id = any(array(select k.id from k))" : "p.id in (select k.id from k)"
+  return {
+    sql: `with k as (${keys.sql}) select p.*${total} from ${em.getMetadata().get(PaymentEntity).tableName} p where ${shown} order by ${orderSql(em, "p", request.sort, false)}`,
+    params: keys.params
   }
 }
 
@@ -471,20 +441,39 @@ const annexLists = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
   }
 }
 
+/** Where a column of the annexed statement goes, by its name (decided once per name). */
+const columnKinds = new Map<string, "payment" | "customer" | "annex">()
+const columnKindOf = (name: string) => {
+  const known = columnKinds.get(name)
+  if (known !== undefined) return known
+  const kind = name.startsWith(customerPrefix) ? "customer" : annexColumns.has(name) ? "annex" : "payment"
+  columnKinds.set(name, kind)
+  return kind
+}
+
 /** Splits a row of the annexed statement into the payment's columns and its annex. */
-const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
+const splitAnnex = (
+  em: SqlEntityManager,
+  row: Record<string, unknown>,
+  annex: PaymentAnnexRequest,
+  customers: Map<unknown, Customer>
+) => {
   const columns: Record<string, unknown> = {}
   const customerColumns: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(row)) {
-    if (name.startsWith(customerPrefix)) customerColumns[name.slice(customerPrefix.length)] = value
-    else if (!annexColumns.has(name)) columns[name] = value
+  for (const name in row) {
+    const kind = columnKindOf(name)
+    if (kind === "customer") customerColumns[name.slice(customerPrefix.length)] = row[name]
+    else if (kind === "payment") columns[name] = row[name]
   }
   const record = recordData(row[recordColumn])
+  const customerId = customerColumns.id
+  const customer =
+    annex.customer !== true || customerId === null || customerId === undefined
+      ? null
+      : (customers.get(customerId) ?? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns) as CustomerRow))
+  if (customer !== null) customers.set(customerId, customer)
   const found: PaymentAnnex = {
-    customer:
-      annex.customer === true && customerColumns.id !== null && customerColumns.id !== undefined
-        ? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns) as CustomerRow)
-        : null,
+    customer,
     creator: actorOf(row, creatorIdColumn, creatorNameColumn),
     record,
     ...(annex.firstAndLastActors === true
@@ -517,36 +506,30 @@ const splitAnnex = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
 /** Reads one offset page (see the module comment). */
 export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRequest): Promise<PaymentPage> => {
   const { offset, limit, withTotal } = request
-  const where = { $and: [...request.where] } as FilterQuery<PaymentRow>
+  const where = {
+    $and: [...request.where, ...(request.withoutRecord === undefined ? [] : [withoutRecord(request.withoutRecord)])]
+  } as FilterQuery<PaymentRow>
   // With the total known, the page itself says whether another follows; otherwise one row more does.
   const fetched = withTotal ? limit : limit + 1
-  const qb = em
-    .createQueryBuilder(PaymentEntity, "p")
-    .select(withTotal ? ["*", raw(`count(*) over () as ${totalColumn}`)] : ["*"])
-    .where(where as never)
-    .orderBy(request.sort.map((key) => ({ [key.field]: orderOf(key) })) as never)
-    .limit(fetched)
-    .offset(offset)
-  const union =
-    request.reversalRows === undefined ? null : rowsWithReversals(em, where, request.reversalRows, request.sort)
-  const page = union === null ? qb.toQuery() : reversalRowsPage(em, union, request.sort, withTotal, fetched, offset)
+  const union = request.reversalRows === undefined ? null : rowsWithReversals(em, request, request.reversalRows)
+  const page =
+    union === null
+      ? pageByIds(em, request, where, fetched)
+      : reversalRowsPage(em, union, request.sort, withTotal, fetched, offset)
   const annexRequest = request.annex
   const annexed = annexRequest === undefined ? null : withAnnex(em, page, request.sort, annexRequest, union !== null)
-  const raws = (
-    annexed !== null
-      ? await em.execute(annexed.sql, [...annexed.params])
-      : union !== null
-        ? await em.execute(page.sql, [...page.params])
-        : await qb.execute("all", false)
-  ) as ReadonlyArray<Record<string, unknown>>
+  const statement = annexed ?? page
+  const raws = (await em.execute(statement.sql, [...statement.params])) as ReadonlyArray<Record<string, unknown>>
   const annex = new Map<PaymentId, PaymentAnnex>()
   const reversalIds: Array<ReversalId | null> = []
   // Column types only (`leanMapperOf`): a read page hydrates no entity into the session.
   const toPaymentRow = leanMapperOf(em, PaymentEntity)
+  // The page's rows share their customer (one statement, one snapshot): it is mapped once.
+  const customers = new Map<unknown, Customer>()
   const rows = raws.map((raw) => {
     const { [totalColumn]: _total, [reversalIdColumn]: reversalId, [rowCreatedColumn]: _created, ...row } = raw
     reversalIds.push(reversalId === null || reversalId === undefined ? null : (Number(reversalId) as ReversalId))
-    const split = annexRequest === undefined ? null : splitAnnex(em, row, annexRequest)
+    const split = annexRequest === undefined ? null : splitAnnex(em, row, annexRequest, customers)
     const payment = paymentFromRow(toPaymentRow(split?.columns ?? row) as unknown as PaymentRow)
     if (split !== null) annex.set(payment.id, split.annex)
     return payment
@@ -570,9 +553,8 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
     union === null
       ? await em.count(PaymentEntity, where as never)
       : Number(
-          (
-            (await em.execute(`select count(*) as n from (${union.sql}) u`, [...union.params])) as Array<{ n: unknown }>
-          )[0]?.n ?? 0
+          ((await em.execute(`select (${union.count.sql}) as n`, [...union.count.params])) as Array<{ n: unknown }>)[0]
+            ?.n ?? 0
         )
   const total = first !== undefined ? Number(first[totalColumn]) : offset === 0 ? 0 : await countAll()
   return {

@@ -31,6 +31,7 @@ import { drawIdsOf, insertAllWithIds, releaseIdsOf } from "./drawn-ids.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
 import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
+import { withoutRecord } from "./payment-reversal-rows.ts"
 import { readPaymentTotals } from "./payment-totals.ts"
 import { readPaymentView } from "./payment-view.ts"
 
@@ -80,15 +81,6 @@ const reversalConditions = (query: PaymentQuery): Array<object> => {
   if (condition === null) return []
   return [query.reversalExcept === undefined ? condition : { $or: [condition, { id: query.reversalExcept }] }]
 }
-
-/** Payments with no dialect record of this kind (an indexed `not exists` on dialect, kind, payment). */
-const withoutRecord = (record: { readonly dialect: string; readonly kind: string }): object => ({
-  [raw(
-    (alias: string) =>
-      `not exists (select 1 from dialect_records dr where dr.dialect = ? and dr.kind = ? and dr.payment_id = ${alias}.id)`,
-    [record.dialect, record.kind]
-  )]: []
-})
 
 /** Whether two column values are equal (dates by instant, JSON by its text). */
 const sameValue = (a: unknown, b: unknown): boolean => {
@@ -182,7 +174,8 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
       // The upper payment-date bound is a parameter: a "newest" page narrows it to its cursor's date,
       // which lets SQLite start its index range at the cursor instead of at the filter's end date
       // (deep pages then cost what the first one does; the row comparison still decides ties).
-      const conditionsUpTo = (paymentDateTo: string | undefined): Array<object> => [
+      // `recordApart`: without `withoutDialectRecord`, which the offset page applies (and counts) itself.
+      const conditionsUpTo = (paymentDateTo: string | undefined, recordApart = false): Array<object> => [
         ...equals(query.customerId, "customerId"),
         ...inList(query.customerIds, "customerId"),
         ...inList(query.states, "state"),
@@ -204,10 +197,10 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
         ...equals(query.origin, "origin"),
         ...(query.search === undefined ? [] : [searchTextContains(query.search)]),
         ...(query.columnTerms ?? []).map(columnTermCondition),
-        ...(query.withoutDialectRecord === undefined ? [] : [withoutRecord(query.withoutDialectRecord)])
+        ...(query.withoutDialectRecord === undefined || recordApart ? [] : [withoutRecord(query.withoutDialectRecord)])
       ]
-      const withEvents = (em: SqlEntityManager, paymentDateTo = query.paymentDateTo): Array<object> => {
-        const conditions = conditionsUpTo(paymentDateTo)
+      const withEvents = (em: SqlEntityManager, paymentDateTo = query.paymentDateTo, recordApart = false) => {
+        const conditions = conditionsUpTo(paymentDateTo, recordApart)
         if (eventSince === undefined) return conditions
         if (eventSince.types.length === 0) return [...conditions, { id: { $in: [] } }]
         const touched = em
@@ -227,7 +220,8 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
           const offset = resumeAt === null ? Math.max(0, Math.trunc(query.offset ?? 0)) : Number(resumeAt[0])
           return use("payments.list", (em) =>
             readOffsetPage(em, {
-              where: withEvents(em),
+              where: withEvents(em, query.paymentDateTo, true),
+              withoutRecord: query.withoutDialectRecord,
               sort,
               offset,
               limit,

@@ -8,8 +8,9 @@
  * records (default 200), one ledger transaction each, the batch's checkpoint commit in its last
  * unit (so the stream position commits with the booking), each run of one customer's records in it
  * booked through `LedgerUnits.bulkImport` (one customer lock, the balance entries and events of the
- * run written in one insert each) and the unit's new `migrated` records (and their aliases) written
- * in one insert at its end; when the ledger refuses a record, its
+ * run written in one insert each) and the unit's new `migrated` records (and their aliases, and
+ * the dialect attributes its records saved: `kept-attributes.ts`) written in one insert at its
+ * end; when the ledger refuses a record, its
  * unit rolls back and is booked again without it (after five refusals in one unit, record by
  * record), so one refused record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
  * reach, an amount the currency cannot hold) is kept with the refusal and retried on the next run;

@@ -1,12 +1,13 @@
 /**
  * Store conformance, part of `../ledger-store-conformance.ts`. A customer's payments and open
  * documents as one list (`payments.listCustomerRows`) ordered by list date — descending (the default,
- * a row without one last) or ascending (a row without one first), then shown id — without a filter
- * or with the list flag `false`, which the store reads from indexes up to the page
+ * a row without one last) or ascending (a row without one first), then shown id — or by shown id either
+ * way, without a filter, with the list flag (`false`: by list date only; `true`: a record without a
+ * flag shows `true`), with statuses, or (by list date) overdue, which the store reads from indexes up to the page
  * (`customer-row-seek.ts`), gives exactly the pages of the general statement: the same query with
  * shown id ascending stated again as a second sort term (the same order) goes the general way. The
  * customer's history mixes what the seek gathers separately: payments with a dated attribute record
- * (dates repeated), with an undated one, without one, migrated from the dialect under numeric and
+ * (dates repeated), with an undated one, without one, hidden, without a flag, migrated from the dialect under numeric and
  * other vendor ids, migrated from another system, reversed in full, cancelled, drafts; open
  * documents with and without a due date, and documents not shown. Every page size and page,
  * the last page and a page past the end.
@@ -43,7 +44,7 @@ const baseQuery = (customerId: CustomerId): Omit<CustomerRowQuery, "page" | "lim
 export const describeCustomerRows = (db: DatabaseHarness): void => {
   const run = db.run
 
-  describe("customer rows ordered by list date, unfiltered or flagged false (read up to the page from indexes)", () => {
+  describe("customer rows ordered by list date or shown id, unfiltered or by flag (read up to the page from indexes)", () => {
     const seed = Effect.gen(function* () {
       const s = yield* LedgerStore
       const customer = yield* s.customers.insert(newCustomer())
@@ -77,7 +78,13 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
             customerId: owner.id,
             paymentId: payment.id,
             data: {},
-            listColumns: { date, flag: i % 5 !== 0, proformaId: null, invoiceId: null },
+            // Hidden every fifth; a few without a flag (shown, as `true`).
+            listColumns: {
+              date,
+              flag: i % 5 === 0 ? false : i % 7 === 1 ? null : true,
+              proformaId: null,
+              invoiceId: null
+            },
             createdAt: at("2026-05-01T00:00:00.000Z"),
             updatedAt: at("2026-05-01T00:00:00.000Z")
           })
@@ -100,19 +107,56 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
             return yield* (yield* LedgerStore).payments.listCustomerRows(query)
           })
         )
-      // The seek's orders and filter: list date descending (the default) or ascending, without a filter or with the
-      // list flag `false`; the general statement is asked for the same with shown id ascending stated again.
+      // The seek's orders and filter: list date descending (the default) or ascending, or shown id either way,
+      // without a filter or with the list flag; the general statement is asked for the same with shown id ascending
+      // stated again.
       const variants = [
-        { name: "descending", sort: "desc", listFlag: undefined, rows: 63 },
-        { name: "ascending", sort: "asc", listFlag: undefined, rows: 63 },
-        { name: "descending, flag false", sort: "desc", listFlag: false, rows: 8 },
-        { name: "ascending, flag false", sort: "asc", listFlag: false, rows: 8 }
+        { name: "descending", field: "listDate", sort: "desc", listFlag: undefined, rows: 63 },
+        { name: "ascending", field: "listDate", sort: "asc", listFlag: undefined, rows: 63 },
+        { name: "descending, flag false", field: "listDate", sort: "desc", listFlag: false, rows: 8 },
+        { name: "ascending, flag false", field: "listDate", sort: "asc", listFlag: false, rows: 8 },
+        { name: "descending, flag true", field: "listDate", sort: "desc", listFlag: true, rows: 55 },
+        { name: "ascending, flag true", field: "listDate", sort: "asc", listFlag: true, rows: 55 },
+        { name: "by shown id", field: "shownId", sort: "asc", listFlag: undefined, rows: 63 },
+        { name: "by shown id descending", field: "shownId", sort: "desc", listFlag: undefined, rows: 63 },
+        { name: "by shown id descending, flag true", field: "shownId", sort: "desc", listFlag: true, rows: 55 },
+        // Statuses of one payment state: posted less those reversed in full, with them, drafts with open documents,
+        // cancelled, and a state no payment has.
+        { name: "posted", field: "listDate", sort: "desc", statuses: ["posted"], rows: 46 },
+        { name: "posted, ascending", field: "listDate", sort: "asc", statuses: ["posted"], rows: 46 },
+        { name: "posted or reversed", field: "listDate", sort: "desc", statuses: ["posted", "reversed"], rows: 50 },
+        { name: "drafts and documents", field: "listDate", sort: "asc", statuses: ["draft", "open-document"], rows: 9 },
+        { name: "cancelled", field: "listDate", sort: "desc", statuses: ["cancelled"], rows: 4 },
+        { name: "pending", field: "listDate", sort: "desc", statuses: ["pending"], rows: 0 },
+        // Several states: reversed in full (taken whole) with cancelled and rejected (Silver's `canceled`), and
+        // posted with others.
+        {
+          name: "reversed, cancelled or rejected",
+          field: "listDate",
+          sort: "desc",
+          statuses: ["reversed", "cancelled", "rejected"],
+          rows: 8
+        },
+        { name: "cancelled or rejected", field: "listDate", sort: "asc", statuses: ["cancelled", "rejected"], rows: 4 },
+        // Overdue: open rows dated before the day (two drafts, two open invoices).
+        { name: "overdue", field: "listDate", sort: "desc", due: "2026-03-20", rows: 4 },
+        { name: "overdue, ascending", field: "listDate", sort: "asc", due: "2026-03-20", rows: 4 },
+        {
+          name: "draft, pending or posted by shown id",
+          field: "shownId",
+          sort: "asc",
+          statuses: ["draft", "pending", "posted"],
+          rows: 52
+        },
+        { name: "posted by shown id descending", field: "shownId", sort: "desc", statuses: ["posted"], rows: 46 }
       ] as const
       const pageOf = async (variant: (typeof variants)[number], page: number | "last", limit: number) => {
         const query: CustomerRowQuery = {
           ...baseQuery(customer.id),
-          sort: [{ field: "listDate", direction: variant.sort }],
-          ...(variant.listFlag === undefined ? {} : { listFlag: variant.listFlag }),
+          sort: [{ field: variant.field, direction: variant.sort }],
+          ...("listFlag" in variant && variant.listFlag !== undefined ? { listFlag: variant.listFlag } : {}),
+          ...("statuses" in variant ? { statuses: variant.statuses } : {}),
+          ...("due" in variant ? { due: { today: variant.due as BusinessDate, overdue: true } } : {}),
           page,
           limit
         }
@@ -136,7 +180,7 @@ export const describeCustomerRows = (db: DatabaseHarness): void => {
           }
           const last = await pageOf(variant, "last", limit)
           expect(last.seek, `${variant.name}: the last page of ${limit}`).toEqual(last.general)
-          expect(last.seek.page).toBe(pages)
+          expect(last.seek.page).toBe(Math.max(1, pages))
         }
       }
       // Ascending: the undated rows first (by shown id), then the dated ones, earliest first.

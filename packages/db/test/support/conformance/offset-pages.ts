@@ -244,10 +244,46 @@ export const describeOffsetPages = (db: DatabaseHarness): void => {
             withoutDialectRecord: { dialect: "test-vendor", kind: "deleted-payment" }
           })
           const children = yield* s.payments.childrenOfPayments([first.id, second.id, third.id])
-          return { kept, children, reversal }
+          // With reversal rows the total is the matches less those with the record: one matched (the
+          // third payment), one not (the first is a draft).
+          yield* s.dialectRecords.insert({
+            dialect: "test-vendor",
+            kind: "deleted-payment",
+            key: String(third.id),
+            customerId: third.customerId,
+            paymentId: third.id,
+            data: {},
+            createdAt: at("2026-06-03T00:00:00.000Z"),
+            updatedAt: at("2026-06-03T00:00:00.000Z")
+          })
+          const without = { dialect: "test-vendor", kind: "deleted-payment" }
+          const rows = (offset: number) =>
+            s.payments.list({
+              cursor: null,
+              limit: 5,
+              order: "id",
+              customerIds: [third.customerId],
+              states: ["posted"],
+              sort: [{ field: "createdAt", direction: "asc" }],
+              offset,
+              withTotal: true,
+              withoutDialectRecord: without,
+              reversalRows: { states: ["posted"], withoutDialectRecord: without }
+            })
+          return { kept, children, reversal, rows: [yield* rows(0), yield* rows(5), yield* rows(100)] }
         })
       )
       expect(result.kept.items.map((p) => p.id)).toEqual(seeded.payments.slice(1).map((p) => p.id))
+      const listed = seeded.payments
+        .filter((p) => p.customerId === third.customerId && p.state === "posted" && p.id !== third.id)
+        .sort(inMemoryOrder([{ field: "createdAt", direction: "asc" }]))
+        .map((p) => p.id)
+      expect(result.rows.map((page) => page.items.map((p) => p.id))).toEqual([
+        listed.slice(0, 5),
+        listed.slice(5, 10),
+        []
+      ])
+      expect(result.rows.map((page) => page.total)).toEqual([listed.length, listed.length, listed.length])
       expect([...result.children.keys()]).toEqual([second.id])
       expect(result.children.get(second.id)?.reversals).toEqual([result.reversal])
     })

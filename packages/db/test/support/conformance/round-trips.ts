@@ -80,7 +80,8 @@ export const describeSchemaAndRoundTrips = (db: DatabaseHarness): void => {
         "Migration20261208000000MovementTriggers",
         "Migration20261208100000CustomerPaymentSeekIndex",
         "Migration20261209000000ListFlagSeekIndex",
-        "Migration20261209200000CustomerReversedPaymentsIndex"
+        "Migration20261209200000CustomerReversedPaymentsIndex",
+        "Migration20261212000000CustomerStateSeekIndex"
       ])
     })
 
