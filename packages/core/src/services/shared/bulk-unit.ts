@@ -3,7 +3,8 @@
  * (`BulkScope`), the reference that tells the store a unit runs (`BulkBooking`), how what it kept
  * is written — kept payments and their rows first, then the customer row in one guarded update,
  * balance entries and events in one multi-row insert each, each number sequence reserved once
- * (`flushBulkScope`) — and how a unit runs: in a savepoint, booked again command by command when a
+ * (`flushBulkScope`) — and how a unit runs: in a savepoint, on a clock each command of which reads
+ * times after the commands before it (`bulk-clock.ts`), booked again command by command when a
  * write of what it kept is refused (`withBulkBooking`).
  */
 import { Context, Effect } from "effect"
@@ -12,6 +13,7 @@ import type { DocumentId, PaymentId, RefundId } from "../../model/ids.ts"
 import type { BalanceEntry, Customer, Document, LedgerEvent, Payment, Refund } from "../../model/records.ts"
 import type { LedgerStoreShape, New, SequenceName } from "../../ports/ledger-store.ts"
 import { AfterCommitQueue } from "./after-commit.ts"
+import { type CommandClock, commandClockOf, withCommandClock } from "./bulk-clock.ts"
 import {
   holdsKeptRows,
   newPaymentDeferral,
@@ -53,6 +55,8 @@ export interface BulkScope {
    * of the unit fails with it, and the unit is booked again command by command.
    */
   refused: Conflict | ValidationFailed | null
+  /** The clock its commands read, each after the one before (`bulk-clock.ts`). */
+  readonly clock: CommandClock
 }
 
 /** The running bulk unit, or `null` outside one. */
@@ -133,13 +137,14 @@ export const withBulkBooking = <A, E, R>(
         ? work
         : Effect.die(new Error(`a bulk unit of customer ${customer.id} inside one of customer ${outer.customerId}`))
     }
+    const clock = commandClockOf(store)
     const attempt = (scope: BulkScope) =>
-      Effect.provideService(work, BulkBooking, scope).pipe(
+      withCommandClock(clock, Effect.provideService(work, BulkBooking, scope)).pipe(
         Effect.tap(() => flushBulkScope(store, scope, true)),
         Effect.tap(() => (scope.refused === null ? Effect.void : Effect.fail(scope.refused)))
       )
     return Effect.flatMap(AfterCommitQueue, (queue) => {
-      const kept = newScope(customer, true)
+      const kept = newScope(customer, true, clock)
       const queued = queue?.length ?? 0
       // A refused write of what the unit kept undoes the attempt (savepoint, and the gateway calls
       // it queued); the work then runs again with each new payment written at once, so each
@@ -150,14 +155,14 @@ export const withBulkBooking = <A, E, R>(
             ? Effect.fail(error)
             : Effect.suspend(() => {
                 if (queue !== null) queue.length = queued
-                return attempt(newScope(customer, false))
+                return attempt(newScope(customer, false, clock))
               })
         )
       )
     })
   })
 
-const newScope = (customer: Customer, deferPayments: boolean): BulkScope => ({
+const newScope = (customer: Customer, deferPayments: boolean, clock: CommandClock): BulkScope => ({
   customerId: customer.id,
   customer,
   storedVersion: customer.version,
@@ -169,5 +174,6 @@ const newScope = (customer: Customer, deferPayments: boolean): BulkScope => ({
   refunds: new Map(),
   documents: new Map(),
   deferral: deferPayments ? newPaymentDeferral() : null,
-  refused: null
+  refused: null,
+  clock
 })
