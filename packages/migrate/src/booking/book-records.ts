@@ -510,7 +510,7 @@ const bookAdjustment = Effect.fnUntraced(function* (
 const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record: BalanceRecord) {
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
   if (record.customerAttributes !== undefined) {
-    // `since` on the ledger's clock, the one its rows are stamped with (a bulk unit's runs ahead).
+    // `since` on the ledger's clock, the one its rows are stamped with.
     const since = new Date(yield* Clock.currentTimeMillis).toISOString()
     yield* (yield* DialectRecords).saveDialectRecord({
       dialect: context.vendor,

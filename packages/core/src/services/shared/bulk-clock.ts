@@ -1,33 +1,29 @@
 /**
- * A bulk unit's clock (`bulk-unit.ts`): each command a unit runs reads a time later than every time
+ * A bulk unit's clock (`bulk-unit.ts`): each command a unit runs reads times later than every time
  * the commands before it read, as commands booked one by one do (each takes more than a
- * millisecond, so a row it makes is stamped after the rows of the commands before it). A unit books
- * many commands in one millisecond, and a rule that compares one row's instant with another's (a
- * payment posted at or after the customer's newest invoice, a list merging payments and reversals
- * by when they were made) would otherwise meet ties the booking order does not give. So inside a
- * unit the clock reads the underlying clock but never below the command's floor: one millisecond
- * after the last time an earlier command read (`nextCommand`, run as each command starts). The
- * floor is kept per store across units, so a customer's later unit stays after its earlier one; it
- * runs ahead of the underlying clock only while commands come faster than one a millisecond.
+ * millisecond, so a row it makes is stamped after the rows of the commands before it). A unit can
+ * book several commands in one millisecond, and a rule that compares one row's instant with
+ * another's (a payment posted at or after the customer's newest invoice, a list merging payments
+ * and reversals by when they were made) would otherwise meet ties the booking order does not give.
+ * So inside a unit the clock reads the underlying clock but never below the running command's
+ * floor: one millisecond after the latest time an earlier command of the unit read (`nextCommand`,
+ * run as each command starts). It runs ahead of the underlying clock only while commands come
+ * faster than one a millisecond, and the unit ends once the underlying clock has passed every time
+ * it read (`untilPassed`), so nothing read after the unit — the next unit, a command of its own —
+ * reads an earlier time.
  */
 import { Clock, Effect } from "effect"
 
-/** The times a store's units handed out: the last one read, and the floor of the running command. */
+/** The latest time a unit's commands read, and the floor of the running command. */
 export interface CommandClock {
   last: number
   floor: number
 }
 
-const clocks = new WeakMap<object, CommandClock>()
-
-/** The command clock of `store`'s units (one per store, kept across units). */
-export const commandClockOf = (store: object): CommandClock => {
-  const found = clocks.get(store)
-  if (found !== undefined) return found
-  const made: CommandClock = { last: Number.NEGATIVE_INFINITY, floor: Number.NEGATIVE_INFINITY }
-  clocks.set(store, made)
-  return made
-}
+export const newCommandClock = (): CommandClock => ({
+  last: Number.NEGATIVE_INFINITY,
+  floor: Number.NEGATIVE_INFINITY
+})
 
 /** A command starts: every time it reads is after every time read before it. */
 export const nextCommand = (state: CommandClock) => {
@@ -55,6 +51,20 @@ const unitClock = (base: Clock.Clock, state: CommandClock): Clock.Clock => {
   }
 }
 
-/** Runs `work` on the unit's clock (`state`), over the clock it would have read. */
+/**
+ * Waits until `base` is past every time the unit read: as long as it was ahead, in real time (a
+ * pinned clock, as tests pin it, never passes, and its `sleep` waits for the test to move it).
+ */
+const untilPassed = (base: Clock.Clock, state: CommandClock): Effect.Effect<void> =>
+  Effect.suspend(() => {
+    const ahead = state.last - base.currentTimeMillisUnsafe()
+    return ahead < 0
+      ? Effect.void
+      : Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, ahead + 2)))
+  })
+
+/** Runs `work` on the unit's clock (`state`) over the clock it would have read, then waits as `untilPassed`. */
 export const withCommandClock = <A, E, R>(state: CommandClock, work: Effect.Effect<A, E, R>) =>
-  Clock.clockWith((base) => Effect.provideService(work, Clock.Clock, unitClock(base, state)))
+  Clock.clockWith((base) =>
+    Effect.provideService(work, Clock.Clock, unitClock(base, state)).pipe(Effect.ensuring(untilPassed(base, state)))
+  )

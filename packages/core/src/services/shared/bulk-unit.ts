@@ -3,9 +3,9 @@
  * (`BulkScope`), the reference that tells the store a unit runs (`BulkBooking`), how what it kept
  * is written — kept payments and their rows first, then the customer row in one guarded update,
  * balance entries and events in one multi-row insert each, each number sequence reserved once
- * (`flushBulkScope`) — and how a unit runs: in a savepoint, on a clock each command of which reads
- * times after the commands before it (`bulk-clock.ts`), booked again command by command when a
- * write of what it kept is refused (`withBulkBooking`).
+ * (`flushBulkScope`) — and how a unit runs: in a savepoint, each command reading times after the
+ * commands before it and the unit ending after them all (`bulk-clock.ts`), booked again command by
+ * command when a write of what it kept is refused (`withBulkBooking`).
  */
 import { Context, Effect } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../../errors.ts"
@@ -13,7 +13,7 @@ import type { DocumentId, PaymentId, RefundId } from "../../model/ids.ts"
 import type { BalanceEntry, Customer, Document, LedgerEvent, Payment, Refund } from "../../model/records.ts"
 import type { LedgerStoreShape, New, SequenceName } from "../../ports/ledger-store.ts"
 import { AfterCommitQueue } from "./after-commit.ts"
-import { type CommandClock, commandClockOf, withCommandClock } from "./bulk-clock.ts"
+import { type CommandClock, newCommandClock, withCommandClock } from "./bulk-clock.ts"
 import {
   holdsKeptRows,
   newPaymentDeferral,
@@ -137,7 +137,7 @@ export const withBulkBooking = <A, E, R>(
         ? work
         : Effect.die(new Error(`a bulk unit of customer ${customer.id} inside one of customer ${outer.customerId}`))
     }
-    const clock = commandClockOf(store)
+    const clock = newCommandClock()
     const attempt = (scope: BulkScope) =>
       withCommandClock(clock, Effect.provideService(work, BulkBooking, scope)).pipe(
         Effect.tap(() => flushBulkScope(store, scope, true)),
