@@ -15,6 +15,7 @@ import {
   Conflict,
   type CustomerQuery,
   type DialectRecord,
+  type Document,
   type DocumentQuery,
   type EventQuery,
   type GatewayAttempt,
@@ -37,7 +38,6 @@ import { GatewayAttemptEntity, type GatewayAttemptRow } from "./entities/gateway
 import { LeaseEntity } from "./entities/lease.entity.ts"
 import { LedgerEventEntity, type LedgerEventRow } from "./entities/ledger-event.entity.ts"
 import { PaymentPresetEntity } from "./entities/payment-preset.entity.ts"
-import { ReversalEntity } from "./entities/reversal.entity.ts"
 import { allocationReleaseFromRow, allocationReleaseToRow } from "./mappers/allocation-release.mapper.ts"
 import { balanceEntryFromRow, balanceEntryToRow } from "./mappers/balance-entry.mapper.ts"
 import { billingEntityFromRow, billingEntityToRow } from "./mappers/billing-entity.mapper.ts"
@@ -49,16 +49,16 @@ import { gatewayFromRow, gatewayToRow } from "./mappers/gateway.mapper.ts"
 import { gatewayAttemptFromRow, gatewayAttemptToRow } from "./mappers/gateway-attempt.mapper.ts"
 import { ledgerEventFromRow, ledgerEventToRow } from "./mappers/ledger-event.mapper.ts"
 import { paymentPresetFromRow, paymentPresetToRow } from "./mappers/payment-preset.mapper.ts"
-import { reversalFromRow, reversalToRow } from "./mappers/reversal.mapper.ts"
 import type { SecretSealer } from "./secrets/secret-sealing.ts"
 import { makeAllocationRows } from "./store/allocation-rows.ts"
 import { readLockedCustomer } from "./store/customer-lock.ts"
 import { insertDialectRecords } from "./store/dialect-record-rows.ts"
-import { drawIdsOf, insertAllWithIds, insertMany, releaseIdsOf } from "./store/drawn-ids.ts"
+import { drawIdsOf, drawnRowsOf, insertAllWithIds, insertMany, releaseIdsOf } from "./store/drawn-ids.ts"
 import { makeGatewaySettingsStore } from "./store/gateway-settings-store.ts"
 import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 import { makeRefundRows } from "./store/refund-rows.ts"
+import { makeReversalRows } from "./store/reversal-rows.ts"
 
 /** The table behind each id space (their `id` columns are SQLite AUTOINCREMENT / PostgreSQL serial). */
 const idSpaceTables: Readonly<Record<IdSpace, string>> = {
@@ -284,6 +284,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
 
     documents: {
       insert: (row) => insert("documents.insert", DocumentEntity, row, documentToRow),
+      ...drawnRowsOf<DocumentRow, Document>(session, "documents", DocumentEntity, documentToRow),
       get: (id) => findOne("documents.get", DocumentEntity, { id }, documentFromRow),
       getMany: (ids) =>
         ids.length === 0
@@ -341,13 +342,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
         findAll("releases.listByPayment", AllocationReleaseEntity, { paymentId }, allocationReleaseFromRow)
     },
 
-    reversals: {
-      insert: (row) => insert("reversals.insert", ReversalEntity, row, reversalToRow),
-      update: (row) => replace("reversals.update", ReversalEntity, row, reversalToRow),
-      listByPayment: (paymentId) => findAll("reversals.listByPayment", ReversalEntity, { paymentId }, reversalFromRow),
-      listByPayments: (paymentIds) =>
-        findAll("reversals.listByPayments", ReversalEntity, { paymentId: { $in: [...paymentIds] } }, reversalFromRow)
-    },
+    reversals: makeReversalRows(session),
 
     collections: {
       insert: (row) => insert("collections.insert", CollectionEntity, row, collectionToRow),

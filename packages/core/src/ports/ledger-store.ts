@@ -23,7 +23,8 @@ import type {
   GatewayId,
   PaymentId,
   PresetId,
-  RefundId
+  RefundId,
+  ReversalId
 } from "../model/ids.ts"
 import type {
   Allocation,
@@ -327,6 +328,10 @@ export class LedgerStore extends Context.Service<
     }
     readonly documents: {
       readonly insert: (row: New<Document>) => Write<Document>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: DocumentId | null) => Op<ReadonlyArray<DocumentId>>
+      readonly releaseIds: (firstUnused: DocumentId, lastDrawn: DocumentId) => Op<void>
+      readonly insertDrawn: (rows: ReadonlyArray<Document>) => Write<number>
       readonly get: (id: DocumentId) => Op<Document | null>
       /** The documents of `ids` that exist, by id ascending, in one read. */
       readonly getMany: (ids: ReadonlyArray<DocumentId>) => Op<ReadonlyArray<Document>>
@@ -404,6 +409,10 @@ export class LedgerStore extends Context.Service<
         rows: ReadonlyArray<New<Allocation>>,
         documents?: ReadonlyArray<{ readonly row: Document; readonly expectedVersion: number }>
       ) => Write<ReadonlyArray<Allocation>>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: AllocationId | null) => Op<ReadonlyArray<AllocationId>>
+      readonly releaseIds: (firstUnused: AllocationId, lastDrawn: AllocationId) => Op<void>
+      readonly insertDrawn: (rows: ReadonlyArray<Allocation>) => Write<number>
       /** Changes an allocation's amount or booked flag in place, its id kept (the caller holds the customer lock). */
       readonly update: (row: Allocation) => Write<Allocation>
       readonly delete: (id: AllocationId) => Op<void>
@@ -425,6 +434,10 @@ export class LedgerStore extends Context.Service<
     }
     readonly reversals: {
       readonly insert: (row: New<Reversal>) => Write<Reversal>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: ReversalId | null) => Op<ReadonlyArray<ReversalId>>
+      readonly releaseIds: (firstUnused: ReversalId, lastDrawn: ReversalId) => Op<void>
+      readonly insertDrawn: (rows: ReadonlyArray<Reversal>) => Write<number>
       readonly update: (row: Reversal) => Write<Reversal>
       readonly listByPayment: (paymentId: PaymentId) => Op<ReadonlyArray<Reversal>>
       /** The reversals of several payments at once, by id ascending. */
@@ -469,6 +482,10 @@ export class LedgerStore extends Context.Service<
       readonly insert: (row: New<Refund>) => Write<Refund>
       readonly get: (id: RefundId) => Op<Refund | null>
       readonly update: (row: Refund) => Write<Refund>
+      /** Ids drawn ahead, given back, and rows inserted under them: as `payments.drawIds` / `releaseIds` / `insertAll`. */
+      readonly drawIds: (count: number, above: RefundId | null) => Op<ReadonlyArray<RefundId>>
+      readonly releaseIds: (firstUnused: RefundId, lastDrawn: RefundId) => Op<void>
+      readonly insertDrawn: (rows: ReadonlyArray<Refund>) => Write<number>
       readonly list: (query: RefundQuery) => Effect.Effect<RefundPage, StorageUnavailable | ValidationFailed>
     }
     readonly balance: {

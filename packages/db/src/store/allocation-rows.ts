@@ -1,12 +1,14 @@
 /**
  * The `allocations` part of the `LedgerStore` on MikroORM: insert (one row, or a create's rows in
  * one multi-row insert whose ids come back in VALUES order, which also saves the documents' changes
- * through `document_change`, migration 20261208000000), the guarded replace, delete, get, and the
- * lists by payment, by document and by several payments.
+ * through `document_change`, migration 20261208000000), ids drawn ahead and rows inserted under
+ * them (a bulk unit's, `drawn-ids.ts`), the guarded replace, delete, get, and the lists by payment,
+ * by document and by several payments.
  */
-import { type LedgerStoreShape, trustedId } from "@paybridge/core"
-import { AllocationEntity, type DocumentChange } from "../entities/allocation.entity.ts"
+import { type Allocation, type AllocationId, type LedgerStoreShape, trustedId } from "@paybridge/core"
+import { AllocationEntity, type AllocationRow, type DocumentChange } from "../entities/allocation.entity.ts"
 import { allocationFromRow, allocationToRow } from "../mappers/allocation.mapper.ts"
+import { drawIdsOf, insertAllWithIds, releaseIdsOf } from "./drawn-ids.ts"
 import type { OrmSession } from "./orm-session.ts"
 
 export const makeAllocationRows = (session: OrmSession): LedgerStoreShape["allocations"] => {
@@ -41,6 +43,14 @@ export const makeAllocationRows = (session: OrmSession): LedgerStoreShape["alloc
         ids.sort((a, b) => a - b)
         return rows.map((row, index) => ({ ...row, id: trustedId(ids[index] ?? 0) }))
       }),
+    drawIds: drawIdsOf<AllocationId>(session, "allocations"),
+    releaseIds: releaseIdsOf<AllocationId>(session, "allocations"),
+    insertDrawn: insertAllWithIds<AllocationRow, Allocation>(
+      session,
+      "allocations.insertDrawn",
+      AllocationEntity,
+      allocationToRow
+    ),
     update: (row) => replace("allocations.update", AllocationEntity, row, allocationToRow),
     delete: (id) =>
       use("allocations.delete", async (em) => {

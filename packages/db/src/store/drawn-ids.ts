@@ -1,6 +1,6 @@
 /**
- * Ids drawn ahead for rows a bulk unit inserts later in one statement (`payments` and
- * `collections`: `drawIds`, `releaseIds`, `insertAll` of the `LedgerStore`). On PostgreSQL the ids
+ * Ids drawn ahead for rows a bulk unit inserts later in one statement (`payments`, `collections`,
+ * `allocations`, `refunds`, `reversals` and `documents`: `drawIds`, `releaseIds`, `insertAll` / `insertDrawn` of the `LedgerStore`). On PostgreSQL the ids
  * come from the table's serial sequence (`nextval` over `generate_series`, one statement) and the
  * unused tail goes back with `setval` when nothing drew since; on SQLite (AUTOINCREMENT, under the
  * transaction's write lock) they follow the highest id the counter or the table holds, and the
@@ -11,9 +11,12 @@
 import type { EntityName, RequiredEntityData } from "@mikro-orm/core"
 import type { OrmSession } from "./orm-session.ts"
 
+/** The tables whose ids a bulk unit draws ahead. */
+type DrawnTable = "payments" | "collections" | "allocations" | "refunds" | "reversals" | "documents"
+
 /** `count` ids above `above`, ascending (see the module header). */
 export const drawIdsOf =
-  <Id extends number>(session: OrmSession, table: "payments" | "collections") =>
+  <Id extends number>(session: OrmSession, table: DrawnTable) =>
   (count: number, above: Id | null) =>
     session.use(`${table}.drawIds`, async (em) => {
       if (count <= 0) return [] as ReadonlyArray<Id>
@@ -33,7 +36,7 @@ export const drawIdsOf =
 
 /** Gives back `firstUnused`…`lastDrawn` when the counter still stands at `lastDrawn` (PostgreSQL). */
 export const releaseIdsOf =
-  <Id extends number>(session: OrmSession, table: "payments" | "collections") =>
+  <Id extends number>(session: OrmSession, table: DrawnTable) =>
   (firstUnused: Id, lastDrawn: Id) =>
     session.use(`${table}.releaseIds`, async (em) => {
       if (!session.isPostgres || firstUnused > lastDrawn) return
@@ -81,3 +84,15 @@ export const insertMany =
         .execute("run")
       return rows.length
     })
+
+/** A table's `drawIds`, `releaseIds` and `insertDrawn` (rows under drawn ids, each unless a key is taken). */
+export const drawnRowsOf = <T extends object, R extends { readonly id: number }>(
+  session: OrmSession,
+  table: DrawnTable,
+  entity: EntityName<T>,
+  toRow: (row: R) => RequiredEntityData<T>
+) => ({
+  drawIds: drawIdsOf<R["id"]>(session, table),
+  releaseIds: releaseIdsOf<R["id"]>(session, table),
+  insertDrawn: insertAllWithIds<T, R>(session, `${table}.insertDrawn`, entity, toRow)
+})

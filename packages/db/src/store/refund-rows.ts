@@ -1,5 +1,6 @@
 /**
- * The `refunds` part of the `LedgerStore` on MikroORM: insert, get, the guarded replace, and the
+ * The `refunds` part of the `LedgerStore` on MikroORM: insert, get, the guarded replace, ids drawn
+ * ahead and rows inserted under them (a bulk unit's, `drawn-ids.ts`), and the
  * list by id ascending (customer, payment, states, made or moved since). Asked for a dialect record
  * (`RefundQuery.record`), the list's one statement also brings each refund's record data, keyed by
  * the refund's id, as an extra column looked up on the record's unique key: a vendor's refund rows
@@ -7,10 +8,11 @@
  */
 import type { FilterQuery } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type { LedgerStoreShape, RefundId, RefundPage, RefundQuery } from "@paybridge/core"
+import type { LedgerStoreShape, Refund, RefundId, RefundPage, RefundQuery } from "@paybridge/core"
 import { Effect } from "effect"
 import { RefundEntity, type RefundRow } from "../entities/refund.entity.ts"
 import { refundFromRow, refundToRow } from "../mappers/refund.mapper.ts"
+import { drawIdsOf, insertAllWithIds, releaseIdsOf } from "./drawn-ids.ts"
 import type { OrmSession } from "./orm-session.ts"
 
 /** The column the record's data is returned in (no refund column has this name). */
@@ -76,6 +78,9 @@ export const makeRefundRows = (session: OrmSession): LedgerStoreShape["refunds"]
     insert: (row) => insert("refunds.insert", RefundEntity, row, refundToRow),
     get: (id) => findOne("refunds.get", RefundEntity, { id }, refundFromRow),
     update: (row) => replace("refunds.update", RefundEntity, row, refundToRow),
+    drawIds: drawIdsOf<RefundId>(session, "refunds"),
+    releaseIds: releaseIdsOf<RefundId>(session, "refunds"),
+    insertDrawn: insertAllWithIds<RefundRow, Refund>(session, "refunds.insertDrawn", RefundEntity, refundToRow),
     list: (query: RefundQuery) => {
       const record = query.record
       if (record === undefined) {

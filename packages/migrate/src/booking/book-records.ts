@@ -23,7 +23,7 @@ import {
   type RefundState,
   Refunds
 } from "@paybridge/core"
-import { Effect } from "effect"
+import { Clock, Effect } from "effect"
 import type {
   AdjustmentRecord,
   BalanceRecord,
@@ -510,12 +510,14 @@ const bookAdjustment = Effect.fnUntraced(function* (
 const bookBalance = Effect.fnUntraced(function* (context: BookingContext, record: BalanceRecord) {
   const owner = yield* ledgerIdOf(context, `customer/${record.customerSourceId}`, `balance ${record.sourceId}`)
   if (record.customerAttributes !== undefined) {
+    // `since` on the ledger's clock, the one its rows are stamped with.
+    const since = new Date(yield* Clock.currentTimeMillis).toISOString()
     yield* (yield* DialectRecords).saveDialectRecord({
       dialect: context.vendor,
       kind: record.customerAttributes.kind,
       key: String(owner),
       customerId: customerId(owner),
-      data: { ...record.customerAttributes.data, since: new Date().toISOString() }
+      data: { ...record.customerAttributes.data, since }
     })
   }
   const customer = yield* (yield* Parties).getCustomer(customerId(owner))

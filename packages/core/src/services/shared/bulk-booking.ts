@@ -6,53 +6,56 @@
  * in one guarded update, balance entries and events in one multi-row insert each, each number
  * sequence reserved once. Locking and reading the unit's customer, presets and billing entities,
  * and a payment or refund already written or read in the unit, are answered from memory. New
- * payments, their collections and allocation releases are kept too (`bulk-payments.ts`: ids drawn
- * ahead, one insert each, written before any statement that could see them); a payment's update
- * writes only changed columns. So a unit gives exactly the ledger the commands give one by one
- * (balances, entries, events in order, numbers, ids); an adjustment's entry, which its event names,
- * is written at once. A key a kept payment finds taken only when written (a posting number, a
+ * payments, their collections and allocations, the customer's new refunds and reversals, and
+ * allocation releases are kept too (`bulk-payments.ts`, `bulk-releases.ts`: ids drawn ahead, one
+ * insert each, written before any statement that could see them — a document's read or write
+ * cannot, so leaves them kept, `bulk-documents.ts`); a payment's update writes only changed
+ * columns. So a unit gives exactly the ledger the commands give one by one (balances, entries,
+ * events in order, numbers, ids); an adjustment's entry, which its event names, is written at once. A key a kept payment finds taken only when written (a posting number, a
  * duplicate external reference) undoes the unit to a savepoint and runs it again writing each new
  * payment at once, so each command meets the refusal itself. `bulkAwareStore` is the `LedgerStore`
  * every service layer uses (`ledger.layer.ts`): outside a unit it is the store itself.
  */
 import { Effect } from "effect"
 import { Conflict, type StorageUnavailable } from "../../errors.ts"
-import { trustedId } from "../../model/ids.ts"
-import type {
-  AllocationRelease,
-  BalanceEntry,
-  LedgerEvent,
-  Payment,
-  PaymentPreset,
-  Refund
-} from "../../model/records.ts"
+import { type PaymentId, trustedId } from "../../model/ids.ts"
+import type { BalanceEntry, LedgerEvent, Payment, PaymentPreset, Refund } from "../../model/records.ts"
 import type { LedgerStoreShape, SequenceName } from "../../ports/ledger-store.ts"
+import { documentsInUnit, forgetDocuments } from "./bulk-documents.ts"
 import {
   changeKeptCollection,
   changeKeptPayment,
+  changeKeptRefund,
+  changeKeptReversal,
+  keepNewAllocation,
   keepNewCollection,
   keepNewPayment,
+  keepNewRefund,
+  keepNewReversal,
+  keptAllocationsOf,
   keptChildren,
   keptCollectionsOf,
   keptHolding,
+  keptRefundsOf,
+  keptReversalsOf,
+  type PaymentDeferral,
   precededBy,
+  releaseUnusedAllocationIds,
   releaseUnusedIds,
-  writeKeptReleases
+  releaseUnusedRefundIds,
+  releaseUnusedReversalIds
 } from "./bulk-payments.ts"
-import { BulkBooking, type BulkScope, flushBulkScope, remembered, writePending } from "./bulk-unit.ts"
+import { movementMade, releasesInUnit } from "./bulk-releases.ts"
+import { BulkBooking, type BulkScope, flushBulkScope, provisionalId, writePending } from "./bulk-unit.ts"
 
 export { BulkBooking, type BulkScope, flushBulkScope, withBulkBooking } from "./bulk-unit.ts"
+
+/** Rows by id ascending (as the store lists them). */
+const byId = <Row extends { readonly id: number }>(rows: ReadonlyArray<Row>) => [...rows].sort((a, b) => a.id - b.id)
 
 /** `direct` outside a unit, else `inUnit(scope)`. */
 const inBulk = <A, E>(direct: () => Effect.Effect<A, E>, inUnit: (scope: BulkScope) => Effect.Effect<A, E>) =>
   Effect.flatMap(BulkBooking, (scope) => (scope === null ? direct() : inUnit(scope)))
-
-/** A provisional id of a row written at the end of the unit (its real id is assigned then). */
-let provisional = 0
-const provisionalId = () => {
-  provisional = provisional <= -1_000_000_000 ? -1 : provisional - 1
-  return provisional
-}
 
 /** The store the services use: `store` itself, except inside a bulk unit (see the module header). */
 export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
@@ -60,7 +63,9 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
   // meets a payment that is not there yet).
   const writing = precededBy(
     store,
-    Effect.flatMap(BulkBooking, (scope) => (scope === null ? Effect.void : writePending(store, scope)))
+    Effect.flatMap(BulkBooking, (scope) =>
+      scope === null ? Effect.void : Effect.andThen(forgetDocuments, writePending(store, scope))
+    )
   )
   const configurationRead =
     <K, A>(kind: string, read: (key: K) => Effect.Effect<A, StorageUnavailable>) =>
@@ -83,14 +88,6 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
         if (scope !== null && scope.customerId === payment.customerId) scope.payments.set(payment.id, payment)
       })
     )
-
-  /** The unit's kept releases written (before releases are read or changed). */
-  // (A refusal fails a read too: the unit catches it and books again.)
-  const releasesWritten = Effect.flatMap(BulkBooking, (scope) =>
-    scope === null || scope.deferral === null
-      ? Effect.void
-      : remembered(scope, writeKeptReleases(store, scope.deferral))
-  ) as Effect.Effect<void, StorageUnavailable>
 
   /** Keeps a refund of the unit's customer as the unit last wrote or read it. */
   const keepRefund = (refund: Refund) =>
@@ -149,6 +146,24 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
           void,
           StorageUnavailable
         >)
+
+  /** Kept rows written and one table's ids drawn given back (`release`): the database is about to assign such an id. */
+  const settleIds = (
+    scope: BulkScope,
+    release: (store: LedgerStoreShape, deferral: PaymentDeferral) => Effect.Effect<void, StorageUnavailable>
+  ): Effect.Effect<void, StorageUnavailable> =>
+    scope.deferral === null
+      ? Effect.void
+      : (Effect.andThen(writePending(store, scope), release(store, scope.deferral)) as Effect.Effect<
+          void,
+          StorageUnavailable
+        >)
+  const settleAllocationIds = (scope: BulkScope) => settleIds(scope, releaseUnusedAllocationIds)
+
+  /** Whether a payment is one of the unit customer's (kept, or read or written in the unit). */
+  const ofUnitCustomer = (scope: BulkScope, paymentId: PaymentId) =>
+    scope.deferral?.payments.pending.has(paymentId) === true ||
+    scope.payments.get(paymentId)?.customerId === scope.customerId
 
   const bulk: LedgerStoreShape = {
     ...writing,
@@ -305,27 +320,56 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
             return Effect.tap(written, keepPayment)
           }
         ),
+      // A kept payment's children are kept; a written payment's are the database's and its kept refunds and reversals.
       children: (id) =>
         inBulk(
           () => store.payments.children(id),
           (scope) => {
-            const none = scope.deferral === null ? null : keptChildren(scope.deferral, id)
-            return none === null ? store.payments.children(id) : Effect.succeed(none)
+            const deferral = scope.deferral
+            const kept = deferral === null ? null : keptChildren(deferral, id)
+            if (kept !== null) return Effect.succeed(kept)
+            if (deferral === null) return store.payments.children(id)
+            const reversals = keptReversalsOf(deferral, id)
+            const refunds = keptRefundsOf(deferral, id)
+            return reversals.length === 0 && refunds.length === 0
+              ? store.payments.children(id)
+              : Effect.map(store.payments.children(id), (stored) => ({
+                  ...stored,
+                  reversals: byId([...stored.reversals, ...reversals]),
+                  refunds: byId([...stored.refunds, ...refunds])
+                }))
           }
         )
     },
-    // A kept payment has no allocations: an allocation's insert names its payment, so writes it first.
+    // A kept payment's new allocations are kept with it (ids drawn ahead); any other allocation is
+    // inserted at once, the kept rows written and the allocation ids drawn given back first (SQLite
+    // assigns the next id from the rows).
     allocations: {
       ...writing.allocations,
+      insert: (row) =>
+        inBulk(
+          () => store.allocations.insert(row),
+          (scope) =>
+            scope.deferral === null
+              ? writing.allocations.insert(row)
+              : (keepNewAllocation(store, scope.deferral, row) ??
+                Effect.andThen(settleAllocationIds(scope), store.allocations.insert(row)))
+        ),
+      insertAll: (rows, documents) =>
+        inBulk(
+          () => store.allocations.insertAll(rows, documents),
+          (scope) => Effect.andThen(settleAllocationIds(scope), writing.allocations.insertAll(rows, documents))
+        ),
       listByPayment: (paymentId) =>
         inBulk(
           () => store.allocations.listByPayment(paymentId),
-          (scope) =>
-            scope.deferral?.payments.pending.has(paymentId)
-              ? Effect.succeed([])
-              : store.allocations.listByPayment(paymentId)
+          (scope) => {
+            const kept = scope.deferral === null ? null : keptAllocationsOf(scope.deferral, paymentId)
+            return kept === null ? store.allocations.listByPayment(paymentId) : Effect.succeed(kept)
+          }
         )
     },
+    documents: { ...writing.documents, ...documentsInUnit(store) },
     collections: {
       ...writing.collections,
       insert: (row) =>
@@ -355,29 +399,67 @@ export const bulkAwareStore = (store: LedgerStoreShape): LedgerStoreShape => {
           }
         )
     },
-    releases: {
-      update: (row) => Effect.andThen(releasesWritten, writing.releases.update(row)),
-      listByMovement: (kind, id) => Effect.andThen(releasesWritten, writing.releases.listByMovement(kind, id)),
-      listByPayment: (id) => Effect.andThen(releasesWritten, writing.releases.listByPayment(id)),
-      insertAll: (rows) => Effect.andThen(releasesWritten, writing.releases.insertAll(rows)),
+    releases: releasesInUnit(store, writing),
+    // A reversal of a payment of the unit's customer is kept (ids drawn ahead); the reversals of a
+    // payment are the database's and the kept ones. Another's is inserted at once, the reversal ids
+    // drawn given back first (SQLite assigns the next id from the rows).
+    reversals: {
+      ...writing.reversals,
       insert: (row) =>
         inBulk(
-          () => store.releases.insert(row),
+          () => store.reversals.insert(row),
+          (scope) =>
+            Effect.tap(
+              scope.deferral === null
+                ? writing.reversals.insert(row)
+                : ofUnitCustomer(scope, row.paymentId)
+                  ? keepNewReversal(store, scope.deferral, row)
+                  : Effect.andThen(settleIds(scope, releaseUnusedReversalIds), store.reversals.insert(row)),
+              (reversal) => movementMade("reversal", reversal.id)
+            )
+        ),
+      update: (row) =>
+        inBulk(
+          () => store.reversals.update(row),
+          (scope) =>
+            (scope.deferral === null ? null : changeKeptReversal(scope.deferral, row)) ?? writing.reversals.update(row)
+        ),
+      listByPayment: (paymentId) =>
+        inBulk(
+          () => store.reversals.listByPayment(paymentId),
           (scope) => {
-            if (scope.deferral === null) return writing.releases.insert(row)
-            const deferral = scope.deferral
-            return Effect.sync(() => {
-              deferral.releases.push(row)
-              const kept: AllocationRelease = { ...row, id: trustedId(provisionalId()) }
-              return kept
-            })
+            const kept = scope.deferral === null ? [] : keptReversalsOf(scope.deferral, paymentId)
+            if (scope.deferral?.payments.pending.has(paymentId)) return Effect.succeed(kept)
+            return Effect.map(store.reversals.listByPayment(paymentId), (stored) => byId([...stored, ...kept]))
           }
         )
     },
+    // The unit customer's new refunds are kept (ids drawn ahead); another's is inserted at once, the
+    // refund ids drawn given back first (SQLite assigns the next id from the rows).
     refunds: {
       ...writing.refunds,
-      insert: (row) => Effect.tap(writing.refunds.insert(row), keepRefund),
-      update: (row) => Effect.tap(writing.refunds.update(row), keepRefund),
+      insert: (row) =>
+        inBulk(
+          () => store.refunds.insert(row),
+          (scope) =>
+            Effect.tap(
+              scope.deferral === null
+                ? writing.refunds.insert(row)
+                : row.customerId === scope.customerId
+                  ? keepNewRefund(store, scope.deferral, row)
+                  : Effect.andThen(settleIds(scope, releaseUnusedRefundIds), store.refunds.insert(row)),
+              (refund) => Effect.andThen(keepRefund(refund), movementMade("refund", refund.id))
+            )
+        ),
+      update: (row) =>
+        inBulk(
+          () => store.refunds.update(row),
+          (scope) =>
+            Effect.tap(
+              (scope.deferral === null ? null : changeKeptRefund(scope.deferral, row)) ?? writing.refunds.update(row),
+              keepRefund
+            )
+        ),
       get: (id) =>
         inBulk(
           () => store.refunds.get(id),

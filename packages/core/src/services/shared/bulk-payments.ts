@@ -1,10 +1,13 @@
 /**
- * The new payments of a bulk unit (`bulk-booking.ts`) and their collections, kept and inserted
- * together: a payment a command creates in the unit, or a collection of such a payment, takes an id
+ * The new payments of a bulk unit (`bulk-booking.ts`), their collections and allocations, and the
+ * unit's new documents, refunds and reversals, kept and inserted together: a payment a command
+ * creates in the unit, a collection or allocation of such a payment, or a document, refund or
+ * reversal of the unit's customer, takes an id
  * drawn ahead (`drawIds`, a block per statement, growing as the unit books more) and stays in
  * memory — its later changes in the unit change the kept row, no statement; what hangs off a kept
- * payment is its kept collections — until the unit's end or until a statement that could see them
- * runs, when the kept payments, then their collections, are written in one multi-row insert each
+ * payment is its kept collections, allocations, refunds and reversals — until the unit's end or
+ * until a statement that could see them runs, when the kept documents, the payments, then their
+ * collections, allocations, the refunds and the reversals, are written in one multi-row insert each
  * (`insertAll`, each row unless one of its unique keys is taken). Ids drawn and not used are given
  * back at the unit's end. Allocation releases are kept too (nothing needs their ids, nothing but a
  * read of releases sees them) and written in one insert at the unit's end. The unique
@@ -14,8 +17,16 @@
  */
 import { Effect } from "effect"
 import { Conflict, type StorageUnavailable, type ValidationFailed } from "../../errors.ts"
-import type { CollectionId, PaymentId } from "../../model/ids.ts"
-import type { AllocationRelease, Collection, Payment } from "../../model/records.ts"
+import type { AllocationId, CollectionId, DocumentId, PaymentId, RefundId, ReversalId } from "../../model/ids.ts"
+import type {
+  Allocation,
+  AllocationRelease,
+  Collection,
+  Document,
+  Payment,
+  Refund,
+  Reversal
+} from "../../model/records.ts"
 import type { PaymentChildren } from "../../ports/ledger-queries.ts"
 import type { LedgerStoreShape, New } from "../../ports/ledger-store.ts"
 
@@ -46,8 +57,15 @@ interface RowSource<Id extends number, Row> {
 export interface PaymentDeferral {
   readonly payments: KeptRows<PaymentId, Payment>
   readonly collections: KeptRows<CollectionId, Collection>
-  /** Allocation releases recorded in the unit and not written yet (nothing needs their ids). */
-  readonly releases: Array<New<AllocationRelease>>
+  readonly allocations: KeptRows<AllocationId, Allocation>
+  readonly refunds: KeptRows<RefundId, Refund>
+  readonly reversals: KeptRows<ReversalId, Reversal>
+  /** The unit customer's new documents (written first: the other kept rows may name them). */
+  readonly documents: KeptRows<DocumentId, Document>
+  /** Allocation releases recorded in the unit and not written yet, under provisional ids (`bulk-releases.ts`). */
+  readonly releases: Array<AllocationRelease>
+  /** Movements made in the unit since its releases were last written (`<kind>:<id>`): all their releases are kept. */
+  readonly newMovements: Set<string>
 }
 
 const keptRows = <Id extends number, Row extends { readonly id: Id }>(): KeptRows<Id, Row> => ({
@@ -61,12 +79,22 @@ const keptRows = <Id extends number, Row extends { readonly id: Id }>(): KeptRow
 export const newPaymentDeferral = (): PaymentDeferral => ({
   payments: keptRows(),
   collections: keptRows(),
-  releases: []
+  allocations: keptRows(),
+  refunds: keptRows(),
+  reversals: keptRows(),
+  documents: keptRows(),
+  releases: [],
+  newMovements: new Set()
 })
 
 /** Whether anything is kept and not written yet. */
 export const holdsKeptRows = (deferral: PaymentDeferral) =>
-  deferral.payments.pending.size > 0 || deferral.collections.pending.size > 0
+  deferral.payments.pending.size > 0 ||
+  deferral.collections.pending.size > 0 ||
+  deferral.allocations.pending.size > 0 ||
+  deferral.refunds.pending.size > 0 ||
+  deferral.reversals.pending.size > 0 ||
+  deferral.documents.pending.size > 0
 
 /** The first block of ids a unit draws, and the largest. */
 const firstBlock = 8
@@ -166,6 +194,102 @@ export const keepNewCollection = (store: LedgerStoreShape, deferral: PaymentDefe
     ? keepRow<CollectionId, Collection>(store.collections, deferral.collections, row)
     : null
 
+/** Where allocations' ids come from and how kept ones are written. */
+const allocationSource = (store: LedgerStoreShape): RowSource<AllocationId, Allocation> => ({
+  drawIds: store.allocations.drawIds,
+  releaseIds: store.allocations.releaseIds,
+  insertAll: store.allocations.insertDrawn
+})
+
+/** Keeps a new allocation of a kept payment (`null`: its payment is written, so is the allocation, at once). */
+export const keepNewAllocation = (store: LedgerStoreShape, deferral: PaymentDeferral, row: New<Allocation>) =>
+  deferral.payments.pending.has(row.paymentId)
+    ? keepRow<AllocationId, Allocation>(allocationSource(store), deferral.allocations, row)
+    : null
+
+/** The kept allocations of a kept payment, oldest first (`null`: not a kept payment). */
+export const keptAllocationsOf = (deferral: PaymentDeferral, paymentId: PaymentId): ReadonlyArray<Allocation> | null =>
+  deferral.payments.pending.has(paymentId)
+    ? [...deferral.allocations.pending.values()].filter((allocation) => allocation.paymentId === paymentId)
+    : null
+
+/** Where refunds' ids come from and how kept ones are written. */
+const refundSource = (store: LedgerStoreShape): RowSource<RefundId, Refund> => ({
+  drawIds: store.refunds.drawIds,
+  releaseIds: store.refunds.releaseIds,
+  insertAll: store.refunds.insertDrawn
+})
+
+/** Keeps a new refund (of the unit's customer) under the next id drawn ahead. */
+export const keepNewRefund = (store: LedgerStoreShape, deferral: PaymentDeferral, row: New<Refund>) =>
+  keepRow<RefundId, Refund>(refundSource(store), deferral.refunds, row)
+
+/** A kept refund's change (`null`: not a kept one). */
+export const changeKeptRefund = (deferral: PaymentDeferral, row: Refund) => {
+  if (!deferral.refunds.pending.has(row.id)) return null
+  deferral.refunds.pending.set(row.id, row)
+  return Effect.succeed(row)
+}
+
+/** The kept refunds of a payment, oldest first. */
+export const keptRefundsOf = (deferral: PaymentDeferral, paymentId: PaymentId): ReadonlyArray<Refund> =>
+  [...deferral.refunds.pending.values()].filter((refund) => refund.paymentId === paymentId)
+
+/** Where documents' ids come from and how kept ones are written. */
+const documentSource = (store: LedgerStoreShape): RowSource<DocumentId, Document> => ({
+  drawIds: store.documents.drawIds,
+  releaseIds: store.documents.releaseIds,
+  insertAll: store.documents.insertDrawn
+})
+
+/** Keeps a new document (of the unit's customer) under the next id drawn ahead. */
+export const keepNewDocument = (store: LedgerStoreShape, deferral: PaymentDeferral, row: New<Document>) =>
+  keepRow<DocumentId, Document>(documentSource(store), deferral.documents, row)
+
+/** A kept document's change at the next version (`null`: not a kept one; a stale version is refused). */
+export const changeKeptDocument = (deferral: PaymentDeferral, row: Document, expectedVersion: number) => {
+  const kept = deferral.documents.pending.get(row.id)
+  if (kept === undefined) return null
+  if (kept.version !== expectedVersion) {
+    return Effect.fail(
+      new Conflict({
+        reason: "concurrent-modification",
+        message: `documents.update: record ${row.id} changed since it was read (expected version ${expectedVersion})`
+      })
+    )
+  }
+  const changed: Document = { ...row, version: expectedVersion + 1 }
+  deferral.documents.pending.set(row.id, changed)
+  return Effect.succeed(changed)
+}
+
+/** The kept document holding `kind` and `number`, or null. */
+export const keptDocumentNumbered = (deferral: PaymentDeferral, kind: Document["kind"], number: string) =>
+  [...deferral.documents.pending.values()].find((document) => document.kind === kind && document.number === number) ??
+  null
+
+/** Where reversals' ids come from and how kept ones are written. */
+const reversalSource = (store: LedgerStoreShape): RowSource<ReversalId, Reversal> => ({
+  drawIds: store.reversals.drawIds,
+  releaseIds: store.reversals.releaseIds,
+  insertAll: store.reversals.insertDrawn
+})
+
+/** Keeps a new reversal (of a payment of the unit's customer) under the next id drawn ahead. */
+export const keepNewReversal = (store: LedgerStoreShape, deferral: PaymentDeferral, row: New<Reversal>) =>
+  keepRow<ReversalId, Reversal>(reversalSource(store), deferral.reversals, row)
+
+/** A kept reversal's change (`null`: not a kept one). */
+export const changeKeptReversal = (deferral: PaymentDeferral, row: Reversal) => {
+  if (!deferral.reversals.pending.has(row.id)) return null
+  deferral.reversals.pending.set(row.id, row)
+  return Effect.succeed(row)
+}
+
+/** The kept reversals of a payment, oldest first. */
+export const keptReversalsOf = (deferral: PaymentDeferral, paymentId: PaymentId): ReadonlyArray<Reversal> =>
+  [...deferral.reversals.pending.values()].filter((reversal) => reversal.paymentId === paymentId)
+
 /**
  * A kept payment's change (`payments.update` of a payment not written yet): the kept row becomes
  * `row` at the next version; `null` when `row` is not a kept payment.
@@ -202,22 +326,37 @@ export const keptCollectionsOf = (deferral: PaymentDeferral, paymentId: PaymentI
     : null
 
 /**
- * What hangs off a kept payment: its kept collections, nothing else (a statement naming it would
- * have written it first); `null`: not a kept payment.
+ * What hangs off a kept payment: its kept collections, allocations, refunds and reversals, nothing else (a statement
+ * naming it would have written it first); `null`: not a kept payment.
  */
 export const keptChildren = (deferral: PaymentDeferral, id: PaymentId): PaymentChildren | null => {
   const collections = keptCollectionsOf(deferral, id)
-  return collections === null ? null : { allocations: [], reversals: [], collections, refunds: [] }
+  const allocations = keptAllocationsOf(deferral, id)
+  return collections === null || allocations === null
+    ? null
+    : { allocations, reversals: keptReversalsOf(deferral, id), collections, refunds: keptRefundsOf(deferral, id) }
 }
 
-/** Writes the kept payments, then their collections (multi-row inserts); a refusal fails it. */
+/** Writes the kept documents, payments, their collections and allocations, the refunds and reversals (multi-row inserts); a refusal fails it. */
 export const writeKeptPayments = (
   store: LedgerStoreShape,
   deferral: PaymentDeferral
 ): Effect.Effect<void, StorageUnavailable | Conflict | ValidationFailed> =>
   Effect.andThen(
-    writeRows<PaymentId, Payment>(store.payments, deferral.payments, "payments"),
-    writeRows<CollectionId, Collection>(store.collections, deferral.collections, "collections")
+    Effect.andThen(
+      writeRows<DocumentId, Document>(documentSource(store), deferral.documents, "documents"),
+      writeRows<PaymentId, Payment>(store.payments, deferral.payments, "payments")
+    ),
+    Effect.andThen(
+      writeRows<CollectionId, Collection>(store.collections, deferral.collections, "collections"),
+      Effect.andThen(
+        writeRows<AllocationId, Allocation>(allocationSource(store), deferral.allocations, "allocations"),
+        Effect.andThen(
+          writeRows<RefundId, Refund>(refundSource(store), deferral.refunds, "refunds"),
+          writeRows<ReversalId, Reversal>(reversalSource(store), deferral.reversals, "reversals")
+        )
+      )
+    )
   )
 
 /**
@@ -226,7 +365,8 @@ export const writeKeptPayments = (
  */
 export const writeKeptReleases = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
   Effect.gen(function* () {
-    const releases = deferral.releases.splice(0)
+    const releases = deferral.releases.splice(0).map(({ id: _provisional, ...release }) => release)
+    deferral.newMovements.clear()
     for (let start = 0; start < releases.length; start += rowsPerInsert) {
       yield* store.releases.insertAll(releases.slice(start, start + rowsPerInsert))
     }
@@ -235,9 +375,34 @@ export const writeKeptReleases = (store: LedgerStoreShape, deferral: PaymentDefe
 /** Gives back the ids drawn and not handed out (the unit's end, or before ids are assigned elsewhere). */
 export const releaseUnusedIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
   Effect.andThen(
-    releaseRows<PaymentId, Payment>(store.payments, deferral.payments),
-    releaseRows<CollectionId, Collection>(store.collections, deferral.collections)
+    Effect.andThen(
+      releaseRows<PaymentId, Payment>(store.payments, deferral.payments),
+      releaseUnusedDocumentIds(store, deferral)
+    ),
+    Effect.andThen(
+      releaseRows<CollectionId, Collection>(store.collections, deferral.collections),
+      Effect.andThen(
+        releaseUnusedAllocationIds(store, deferral),
+        Effect.andThen(releaseUnusedRefundIds(store, deferral), releaseUnusedReversalIds(store, deferral))
+      )
+    )
   )
+
+/** Gives back the document ids drawn and not handed out (before the database assigns one). */
+export const releaseUnusedDocumentIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
+  releaseRows<DocumentId, Document>(documentSource(store), deferral.documents)
+
+/** Gives back the reversal ids drawn and not handed out (before the database assigns one). */
+export const releaseUnusedReversalIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
+  releaseRows<ReversalId, Reversal>(reversalSource(store), deferral.reversals)
+
+/** Gives back the refund ids drawn and not handed out (before the database assigns one). */
+export const releaseUnusedRefundIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
+  releaseRows<RefundId, Refund>(refundSource(store), deferral.refunds)
+
+/** Gives back the allocation ids drawn and not handed out (before the database assigns one). */
+export const releaseUnusedAllocationIds = (store: LedgerStoreShape, deferral: PaymentDeferral) =>
+  releaseRows<AllocationId, Allocation>(allocationSource(store), deferral.allocations)
 
 /** `store` with every call preceded by `before` (a transaction or savepoint runs no statement of its own). */
 export const precededBy = (store: LedgerStoreShape, before: Effect.Effect<unknown, unknown>): LedgerStoreShape => {

@@ -3,15 +3,17 @@
  * (`BulkScope`), the reference that tells the store a unit runs (`BulkBooking`), how what it kept
  * is written — kept payments and their rows first, then the customer row in one guarded update,
  * balance entries and events in one multi-row insert each, each number sequence reserved once
- * (`flushBulkScope`) — and how a unit runs: in a savepoint, booked again command by command when a
- * write of what it kept is refused (`withBulkBooking`).
+ * (`flushBulkScope`) — and how a unit runs: in a savepoint, each command reading times after the
+ * commands before it and the unit ending after them all (`bulk-clock.ts`), booked again command by
+ * command when a write of what it kept is refused (`withBulkBooking`).
  */
 import { Context, Effect } from "effect"
 import type { Conflict, StorageUnavailable, ValidationFailed } from "../../errors.ts"
-import type { PaymentId, RefundId } from "../../model/ids.ts"
-import type { BalanceEntry, Customer, LedgerEvent, Payment, Refund } from "../../model/records.ts"
+import type { DocumentId, PaymentId, RefundId } from "../../model/ids.ts"
+import type { BalanceEntry, Customer, Document, LedgerEvent, Payment, Refund } from "../../model/records.ts"
 import type { LedgerStoreShape, New, SequenceName } from "../../ports/ledger-store.ts"
 import { AfterCommitQueue } from "./after-commit.ts"
+import { type CommandClock, newCommandClock, withCommandClock } from "./bulk-clock.ts"
 import {
   holdsKeptRows,
   newPaymentDeferral,
@@ -41,6 +43,11 @@ export interface BulkScope {
   readonly payments: Map<PaymentId, Payment>
   /** The unit customer's refunds as written or read in the unit (as `payments`). */
   readonly refunds: Map<RefundId, Refund>
+  /**
+   * The unit customer's documents as the unit's document reads and writes left them; forgotten by
+   * any other statement (one may change a document: `bulk-documents.ts`).
+   */
+  readonly documents: Map<DocumentId, Document>
   /** The unit's new payments kept until written together (`bulk-payments.ts`); `null`: written at once. */
   readonly deferral: PaymentDeferral | null
   /**
@@ -48,12 +55,21 @@ export interface BulkScope {
    * of the unit fails with it, and the unit is booked again command by command.
    */
   refused: Conflict | ValidationFailed | null
+  /** The clock its commands read, each after the one before (`bulk-clock.ts`). */
+  readonly clock: CommandClock
 }
 
 /** The running bulk unit, or `null` outside one. */
 export const BulkBooking = Context.Reference<BulkScope | null>("@paybridge/core/services/BulkBooking", {
   defaultValue: () => null
 })
+
+/** A provisional id of a row written at the end of the unit (its real id is assigned then). */
+let provisional = 0
+export const provisionalId = () => {
+  provisional = provisional <= -1_000_000_000 ? -1 : provisional - 1
+  return provisional
+}
 
 /** Rows per multi-row insert (well under both databases' bound-parameter limits). */
 const rowsPerInsert = 500
@@ -121,13 +137,14 @@ export const withBulkBooking = <A, E, R>(
         ? work
         : Effect.die(new Error(`a bulk unit of customer ${customer.id} inside one of customer ${outer.customerId}`))
     }
+    const clock = newCommandClock()
     const attempt = (scope: BulkScope) =>
-      Effect.provideService(work, BulkBooking, scope).pipe(
+      withCommandClock(clock, Effect.provideService(work, BulkBooking, scope)).pipe(
         Effect.tap(() => flushBulkScope(store, scope, true)),
         Effect.tap(() => (scope.refused === null ? Effect.void : Effect.fail(scope.refused)))
       )
     return Effect.flatMap(AfterCommitQueue, (queue) => {
-      const kept = newScope(customer, true)
+      const kept = newScope(customer, true, clock)
       const queued = queue?.length ?? 0
       // A refused write of what the unit kept undoes the attempt (savepoint, and the gateway calls
       // it queued); the work then runs again with each new payment written at once, so each
@@ -138,14 +155,14 @@ export const withBulkBooking = <A, E, R>(
             ? Effect.fail(error)
             : Effect.suspend(() => {
                 if (queue !== null) queue.length = queued
-                return attempt(newScope(customer, false))
+                return attempt(newScope(customer, false, clock))
               })
         )
       )
     })
   })
 
-const newScope = (customer: Customer, deferPayments: boolean): BulkScope => ({
+const newScope = (customer: Customer, deferPayments: boolean, clock: CommandClock): BulkScope => ({
   customerId: customer.id,
   customer,
   storedVersion: customer.version,
@@ -155,6 +172,8 @@ const newScope = (customer: Customer, deferPayments: boolean): BulkScope => ({
   configuration: new Map(),
   payments: new Map(),
   refunds: new Map(),
+  documents: new Map(),
   deferral: deferPayments ? newPaymentDeferral() : null,
-  refused: null
+  refused: null,
+  clock
 })

@@ -18,6 +18,8 @@ import { LedgerStore, type Paging } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
 import type { PageInput } from "../ledger-commands.ts"
 import { withAfterCommit } from "./after-commit.ts"
+import { nextCommand } from "./bulk-clock.ts"
+import { BulkBooking } from "./bulk-unit.ts"
 import { type ResultSchema, withIdempotency } from "./idempotency.ts"
 import { currentPrincipal, lockPayment } from "./record-access.ts"
 
@@ -54,6 +56,9 @@ export const mutation = <A, E, R>(
 ): Effect.Effect<A, E | CommandFailure, R | CommandContext | LedgerStore | IdempotencyStore> =>
   Effect.gen(function* () {
     yield* authorize(yield* currentPrincipal, operation)
+    // In a bulk unit, each command reads times after the commands before it (`bulk-clock.ts`).
+    const unit = yield* BulkBooking
+    if (unit !== null) nextCommand(unit.clock)
     const store = yield* LedgerStore
     return yield* withAfterCommit(
       retryOnConcurrentModification(store.transaction(withIdempotency(operation, input, resultSchema, command)))
