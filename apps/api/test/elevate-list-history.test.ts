@@ -13,70 +13,35 @@
  */
 import {
   Authenticator,
-  authenticatorLayerWith,
-  CommandContext,
   type CustomerId,
   Documents,
   formatMinorUnits,
   LedgerUnits,
-  ledgerLayer,
   Parties,
-  PaymentGateways,
-  Payments,
-  testKdfCost
+  Payments
 } from "@paybridge/core"
-import { Database, openDatabase } from "@paybridge/db"
-import { attachStatementLog, createPostgresTestDatabase, StatementLog, testLedgerLayer } from "@paybridge/db/testing"
-import { Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
-import { createApp } from "../src/app.ts"
-import { loadConfig } from "../src/config.ts"
+import { type HistoryRuntime, openHistoryRuntime } from "./support/list-history-runtime.ts"
 
-type Services = Layer.Success<typeof testLedgerLayer> | Authenticator
 const pageSize = 20
 const bulkBefore = 1_000
 const throughElevate = 5
 const password = "a long history password"
 
 interface Fixture {
-  readonly log: StatementLog["Service"]
-  readonly app: ReturnType<typeof createApp>
+  readonly log: HistoryRuntime["log"]
+  readonly app: HistoryRuntime["app"]
   readonly token: string
   readonly long: CustomerId
   readonly short: CustomerId
   /** Runs a statement as sent (PostgreSQL only: the `EXPLAIN ANALYZE` of the list statement). */
-  readonly execute: (sql: string, parameters: ReadonlyArray<unknown>) => Promise<ReadonlyArray<Record<string, unknown>>>
+  readonly execute: HistoryRuntime["execute"]
   readonly drop: () => Promise<void>
 }
 
 const open = async (driver: "sqlite" | "postgresql"): Promise<Fixture> => {
-  const authenticator = authenticatorLayerWith({ kdfCost: testKdfCost, principalCacheTtlMillis: 10 * 60_000 })
-  let runtime: ManagedRuntime.ManagedRuntime<Services, never>
-  let log: StatementLog["Service"]
-  let drop = async () => {}
-  let execute: Fixture["execute"] = () => Promise.reject(new Error("EXPLAIN ANALYZE is read on PostgreSQL only"))
-  if (driver === "sqlite") {
-    runtime = ManagedRuntime.make(Layer.provideMerge(authenticator, testLedgerLayer))
-    log = await runtime.runPromise(Effect.service(StatementLog))
-  } else {
-    const database = await createPostgresTestDatabase()
-    drop = database.drop
-    const stores = Layer.merge(openDatabase({ url: database.url }), PaymentGateways.layerTest)
-    const pgRuntime = ManagedRuntime.make(
-      Layer.provideMerge(authenticator, ledgerLayer.pipe(Layer.provideMerge(stores)))
-    )
-    const orm = (await pgRuntime.runPromise(Effect.service(Database))).orm
-    log = attachStatementLog(orm)
-    execute = async (sql, parameters) =>
-      (await orm.em
-        .fork()
-        .getConnection()
-        .execute(sql, [...parameters])) as ReadonlyArray<Record<string, unknown>>
-    runtime = pgRuntime as unknown as typeof runtime
-  }
-  const app = createApp({ runtime, config: await Effect.runPromise(loadConfig({})) })
-  const system = <A, E>(effect: Effect.Effect<A, E, Services | CommandContext>) =>
-    runtime.runPromise(effect.pipe(Effect.provide(CommandContext.system())) as Effect.Effect<A, E, Services>)
+  const { runtime, log, app, system, execute, drop } = await openHistoryRuntime(driver)
   const email = "elevate-history@paybridge.test"
   await system(Authenticator.use((auth) => auth.createUser({ email, name: "History", role: "admin", password })))
   const login = await app.request("http://paybridge.test/elevate/v1/authenticate", {

@@ -16,27 +16,11 @@
  * fewer) and the dated ones — the whole-history statement read all 2,003 — and the count of every payment (Silver's Link header
  * names the last page) is read from an index only.
  */
-import {
-  Authenticator,
-  authenticatorLayerWith,
-  CommandContext,
-  type CustomerId,
-  formatMinorUnits,
-  LedgerUnits,
-  ledgerLayer,
-  Parties,
-  PaymentGateways,
-  Payments,
-  testKdfCost
-} from "@paybridge/core"
-import { Database, openDatabase } from "@paybridge/db"
-import { attachStatementLog, createPostgresTestDatabase, StatementLog, testLedgerLayer } from "@paybridge/db/testing"
-import { Effect, Layer, ManagedRuntime, Schema } from "effect"
+import { Authenticator, type CustomerId, formatMinorUnits, LedgerUnits, Parties, Payments } from "@paybridge/core"
+import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
-import { createApp } from "../src/app.ts"
-import { loadConfig } from "../src/config.ts"
+import { type HistoryRuntime, openHistoryRuntime } from "./support/list-history-runtime.ts"
 
-type Services = Layer.Success<typeof testLedgerLayer> | Authenticator
 const pageSize = 20
 const longHistory = 2_000
 const shortHistory = 60
@@ -44,45 +28,19 @@ const datedThroughSilver = 3
 const hiddenThroughSilver = 25
 
 interface Fixture {
-  readonly runtime: ManagedRuntime.ManagedRuntime<Services, never>
-  readonly log: StatementLog["Service"]
-  readonly app: ReturnType<typeof createApp>
+  readonly runtime: HistoryRuntime["runtime"]
+  readonly log: HistoryRuntime["log"]
+  readonly app: HistoryRuntime["app"]
   readonly apiKey: string
   readonly long: CustomerId
   readonly short: CustomerId
   /** Runs a statement as sent (PostgreSQL only: the `EXPLAIN ANALYZE` of a list statement). */
-  readonly execute: (sql: string, parameters: ReadonlyArray<unknown>) => Promise<ReadonlyArray<Record<string, unknown>>>
+  readonly execute: HistoryRuntime["execute"]
   readonly drop: () => Promise<void>
 }
 
 const open = async (driver: "sqlite" | "postgresql"): Promise<Fixture> => {
-  const authenticator = authenticatorLayerWith({ kdfCost: testKdfCost, principalCacheTtlMillis: 10 * 60_000 })
-  let runtime: ManagedRuntime.ManagedRuntime<Services, never>
-  let log: StatementLog["Service"]
-  let drop = async () => {}
-  let execute: Fixture["execute"] = () => Promise.reject(new Error("EXPLAIN ANALYZE is read on PostgreSQL only"))
-  if (driver === "sqlite") {
-    runtime = ManagedRuntime.make(Layer.provideMerge(authenticator, testLedgerLayer))
-    log = await runtime.runPromise(Effect.service(StatementLog))
-  } else {
-    const database = await createPostgresTestDatabase()
-    drop = database.drop
-    const stores = Layer.merge(openDatabase({ url: database.url }), PaymentGateways.layerTest)
-    const pgRuntime = ManagedRuntime.make(
-      Layer.provideMerge(authenticator, ledgerLayer.pipe(Layer.provideMerge(stores)))
-    )
-    const orm = (await pgRuntime.runPromise(Effect.service(Database))).orm
-    log = attachStatementLog(orm)
-    execute = async (sql, parameters) =>
-      (await orm.em
-        .fork()
-        .getConnection()
-        .execute(sql, [...parameters])) as ReadonlyArray<Record<string, unknown>>
-    runtime = pgRuntime as unknown as typeof runtime
-  }
-  const app = createApp({ runtime, config: await Effect.runPromise(loadConfig({})) })
-  const system = <A, E>(effect: Effect.Effect<A, E, Services | CommandContext>) =>
-    runtime.runPromise(effect.pipe(Effect.provide(CommandContext.system())) as Effect.Effect<A, E, Services>)
+  const { runtime, log, app, system, execute, drop } = await openHistoryRuntime(driver)
   const { apiKey } = await system(
     Effect.gen(function* () {
       const auth = yield* Authenticator
