@@ -10,7 +10,8 @@
  * booked through `LedgerUnits.bulkImport` (one customer lock, the balance entries and events of the
  * run written in one insert each) and the unit's new `migrated` records (and their aliases, and
  * the dialect attributes its records saved: `kept-attributes.ts`) written in one insert at its
- * end; when the ledger refuses a record, its
+ * end (a bulk unit that core undoes to its savepoint and books again starts again from what the sink
+ * had staged before it); when the ledger refuses a record, its
  * unit rolls back and is booked again without it (after five refusals in one unit, record by
  * record), so one refused record does not hold back the others. A refused record (no currency, a state the lifecycle cannot
  * reach, an amount the currency cannot hold) is kept with the refusal and retried on the next run;
@@ -215,6 +216,26 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
       if (booked.ledgerId !== null) yield* saveAliases(vendor, record, booked.ledgerId)
     })
 
+  /** What the unit in flight has staged and kept so far (`restoreUnitState` goes back to it). */
+  const unitState = () => {
+    const attributes = keptAttributes.take()
+    for (const save of attributes) keptAttributes.keep(save)
+    return {
+      staged: new Map(staged),
+      fresh: fresh === null ? null : new Map(fresh),
+      aliases: new Map(freshAliases),
+      attributes
+    }
+  }
+  const restoreUnitState = (state: ReturnType<typeof unitState>) => {
+    staged = new Map(state.staged)
+    fresh = state.fresh === null ? null : new Map(state.fresh)
+    freshAliases.clear()
+    for (const [key, alias] of state.aliases) freshAliases.set(key, alias)
+    keptAttributes.take()
+    for (const save of state.attributes) keptAttributes.keep(save)
+  }
+
   /** The ledger customer a record is booked for (`null`: a customer record, or one whose customer is not booked). */
   const ledgerCustomerOf = ({ record }: SinkRecord) =>
     record.kind === "customer"
@@ -253,15 +274,23 @@ export const ledgerSink = async (options: LedgerSinkOptions): Promise<LedgerSink
         )
         yield* owner === null || run.length < 2 || options.customerBulk === false
           ? book
-          : units.bulkImport(
-              {
-                customerId: ledgerCustomerId(owner),
-                operation: `migrate:${vendor}:bulk`,
-                input: run.map(({ key, fingerprint }) => `${key}@${fingerprint}`),
-                result: Schema.Null
-              },
-              Effect.as(book, null)
-            )
+          : Effect.suspend(() => {
+              // A bulk unit undone to its savepoint runs `book` again: each attempt starts from what
+              // the sink held before the first, so none skips a record as staged by an undone one.
+              const before = unitState()
+              return units.bulkImport(
+                {
+                  customerId: ledgerCustomerId(owner),
+                  operation: `migrate:${vendor}:bulk`,
+                  input: run.map(({ key, fingerprint }) => `${key}@${fingerprint}`),
+                  result: Schema.Null
+                },
+                Effect.andThen(
+                  Effect.sync(() => restoreUnitState(before)),
+                  Effect.as(book, null)
+                )
+              )
+            })
         start = end
       }
     })
