@@ -60,15 +60,17 @@ const openNative = (filename: string, busyTimeoutMs: number, image: Uint8Array |
   return new Database(image === undefined ? filename : Buffer.from(image), { timeout: busyTimeoutMs })
 }
 
-const narrow = (value: unknown): unknown =>
-  typeof value === "bigint" && value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
-    ? Number(value)
-    : value
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER)
+const minSafe = BigInt(Number.MIN_SAFE_INTEGER)
 
+/** Narrows a row's safe bigints to numbers in place, writing only those (a wide row is mostly nulls and text). */
 const narrowRow = (row: unknown): unknown => {
   if (row === null || typeof row !== "object") return row
   const record = row as Record<string, unknown>
-  for (const key in record) record[key] = narrow(record[key])
+  for (const key in record) {
+    const value = record[key]
+    if (typeof value === "bigint" && value <= maxSafe && value >= minSafe) record[key] = Number(value)
+  }
   return record
 }
 
