@@ -19,7 +19,7 @@
 import { Authenticator, type CustomerId, formatMinorUnits, LedgerUnits, Parties, Payments } from "@paybridge/core"
 import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest"
-import { type HistoryRuntime, openHistoryRuntime } from "./support/list-history-runtime.ts"
+import { type HistoryRuntime, openHistoryRuntime, paymentsTableRows } from "./support/list-history-runtime.ts"
 
 const pageSize = 20
 const longHistory = 2_000
@@ -119,17 +119,6 @@ const open = async (driver: "sqlite" | "postgresql"): Promise<Fixture> => {
       await drop()
     }
   }
-}
-
-/** The rows a plan node and its children read from the `payments` table (index-only scans read none). */
-const paymentsTableRows = (node: Record<string, unknown>): number => {
-  const own =
-    node["Relation Name"] === "payments" && node["Node Type"] !== "Index Only Scan"
-      ? Number(node["Actual Rows"]) * Number(node["Actual Loops"]) + Number(node["Rows Removed by Filter"] ?? 0)
-      : 0
-  const heapFetches = node["Relation Name"] === "payments" ? Number(node["Heap Fetches"] ?? 0) : 0
-  const children = (node.Plans as ReadonlyArray<Record<string, unknown>> | undefined) ?? []
-  return own + heapFetches + children.reduce((sum, child) => sum + paymentsTableRows(child), 0)
 }
 
 describe.each([

@@ -3,7 +3,8 @@
  * tests that check a dialect's list reads a page and not the customer's history
  * (`*-list-history.test.ts`): the runtime (ledger, test gateways, an authenticator with a fast key
  * derivation), the database's `StatementLog`, `createApp` on it, a runner of system commands, and on
- * PostgreSQL a way to run a statement as sent (for its `EXPLAIN ANALYZE`) and to drop the database.
+ * PostgreSQL a way to run a statement as sent (for its `EXPLAIN ANALYZE`, read by `paymentsTableRows`) and to
+ * drop the database.
  */
 import {
   type Authenticator,
@@ -61,4 +62,15 @@ export const openHistoryRuntime = async (driver: "sqlite" | "postgresql"): Promi
   const system = <A, E>(effect: Effect.Effect<A, E, HistoryServices | CommandContext>) =>
     runtime.runPromise(effect.pipe(Effect.provide(CommandContext.system())) as Effect.Effect<A, E, HistoryServices>)
   return { runtime, log, app, system, execute, drop }
+}
+
+/** The rows a plan node and its children read from the `payments` table (index-only scans read none). */
+export const paymentsTableRows = (node: Record<string, unknown>): number => {
+  const own =
+    node["Relation Name"] === "payments" && node["Node Type"] !== "Index Only Scan"
+      ? Number(node["Actual Rows"]) * Number(node["Actual Loops"]) + Number(node["Rows Removed by Filter"] ?? 0)
+      : 0
+  const heapFetches = node["Relation Name"] === "payments" ? Number(node["Heap Fetches"] ?? 0) : 0
+  const children = (node.Plans as ReadonlyArray<Record<string, unknown>> | undefined) ?? []
+  return own + heapFetches + children.reduce((sum, child) => sum + paymentsTableRows(child), 0)
 }
