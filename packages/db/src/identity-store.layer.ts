@@ -17,8 +17,8 @@ import { UserEntity, type UserRow } from "./entities/user.entity.ts"
 import { apiKeyFromRow, apiKeyToRow } from "./mappers/api-key.mapper.ts"
 import { sessionFromRow, sessionToRow } from "./mappers/session.mapper.ts"
 import { userFromRow, userToRow } from "./mappers/user.mapper.ts"
+import { leanMapperOf } from "./store/lean-rows.ts"
 import type { OrmSession } from "./store/orm-session.ts"
-import { leanMapperOf } from "./store/payment-children.ts"
 
 /** The columns of an API key and of its user, prefixed `k_` and `u_` (one joined read). */
 const keyWithUserColumns = [

@@ -33,7 +33,8 @@ import { customerFromRow } from "../mappers/customer.mapper.ts"
 import { dialectRecordFromRow } from "../mappers/dialect-record.mapper.ts"
 import { documentFromRow } from "../mappers/document.mapper.ts"
 import { paymentPresetFromRow } from "../mappers/payment-preset.mapper.ts"
-import { branchOf, leanMapperOf } from "./payment-children.ts"
+import { leanMapperOf } from "./lean-rows.ts"
+import { branchOf } from "./payment-children.ts"
 
 const keyOf = (ref: CustomerRef): { readonly column: string; readonly value: unknown } =>
   "id" in ref

@@ -11,7 +11,8 @@
  */
 import type { EntityName } from "@mikro-orm/core"
 import { BasePostgreSqlPlatform, type SqlEntityManager } from "@mikro-orm/sql"
-import { branchOf, leanMapperOf } from "./payment-children.ts"
+import { leanMapperOf } from "./lean-rows.ts"
+import { branchOf } from "./payment-children.ts"
 
 export interface JsonRows {
   /** The sub-select (parenthesised), with `?` placeholders as `condition` has them. */

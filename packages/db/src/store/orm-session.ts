@@ -6,19 +6,13 @@
  * forks, use the transaction, and nested calls join it; outside a transaction every call runs in
  * autocommit mode on a fork of its own, emptied and reused after it). On SQLite one connection
  * serves the process: a semaphore lets one transaction (or one autocommit call) use it at a time.
- * Also the row helpers the ports are built from: keyset pages with opaque cursors, finds, native
+ * Also the row helpers the ports are built from: keyset pages with opaque cursors, finds (lean rows,
+ * no entity hydrated: `lean-rows.ts`), native
  * inserts and updates (version-guarded or not), filter fragments, row-value keyset comparisons and
  * case-folded text search. Database errors worth a retry become `StorageUnavailable`; anything
  * else is a defect.
  */
-import {
-  type EntityData,
-  type EntityName,
-  type FilterQuery,
-  type OrderDefinition,
-  type RequiredEntityData,
-  raw
-} from "@mikro-orm/core"
+import { type EntityData, type EntityName, type FilterQuery, type RequiredEntityData, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   Conflict,
@@ -33,6 +27,7 @@ import {
 import { Context, Effect, Exit, Semaphore } from "effect"
 import type { DatabaseDriver, LedgerOrm } from "../orm.ts"
 import { decodeCursor, encodeCursor, type SortValue } from "./keyset-cursor.ts"
+import { findOneLean, findRowsLean, leanMapperOf } from "./lean-rows.ts"
 import { foldForSearch } from "./search-text.ts"
 import { constraintRefusal, isRetryableStorageError, storageUnavailable } from "./storage-errors.ts"
 
@@ -235,9 +230,10 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
               .limit(withTotal ? limit : limit + 1)
               .offset(offset)
               .execute("all", false)) as ReadonlyArray<Record<string, unknown>>
+            const toRow = leanMapperOf(em, entity)
             const rows = raws.map((found) => {
               const { [totalColumn]: _total, ...columns } = found
-              return em.map(entity, columns as never) as T
+              return toRow(columns) as T
             })
             const pageRows = rows.slice(0, limit)
             const first = raws[0]
@@ -270,10 +266,7 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
         const limit = limitOf(paging)
         const where = { $and: [...conditions, ...(after === null ? [] : [{ id: { $gt: after[0] } }])] }
         return use(operation, async (em) => {
-          const rows: ReadonlyArray<T> = await em.find(entity, where as FilterQuery<T>, {
-            orderBy: { id: "asc" } as OrderDefinition<T>,
-            limit: limit + 1
-          })
+          const rows = await findRowsLean(em, entity, where, [{ id: "asc" }], limit + 1)
           return toPage(rows, limit, "id", (row) => [row.id], toDomain)
         })
       })
@@ -285,7 +278,7 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
       toDomain: (row: T) => A
     ): Op<A | null> =>
       use(operation, async (em) => {
-        const row: T | null = await em.findOne(entity, where as never)
+        const row = await findOneLean(em, entity, where)
         return row === null ? null : toDomain(row)
       })
 
@@ -296,7 +289,7 @@ export const makeOrmSession = (options: OrmSessionOptions) =>
       toDomain: (row: T) => A
     ): Op<ReadonlyArray<A>> =>
       use(operation, async (em) => {
-        const rows: ReadonlyArray<T> = await em.find(entity, where, { orderBy: { id: "asc" } as OrderDefinition<T> })
+        const rows = await findRowsLean(em, entity, where, [{ id: "asc" }])
         return rows.map(toDomain)
       })
 

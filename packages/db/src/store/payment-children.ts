@@ -19,6 +19,7 @@ import { collectionFromRow } from "../mappers/collection.mapper.ts"
 import { paymentFromRow } from "../mappers/payment.mapper.ts"
 import { refundFromRow } from "../mappers/refund.mapper.ts"
 import { reversalFromRow } from "../mappers/reversal.mapper.ts"
+import { type LeanMapper, leanMapperOf } from "./lean-rows.ts"
 
 export interface Branch {
   readonly entity: EntityName<object>
@@ -56,38 +57,6 @@ export const branchOf = (em: SqlEntityManager, entity: EntityName<object>): Bran
     columns: props.flatMap((prop) => [...prop.fieldNames]),
     types: props.flatMap((prop) => prop.fieldNames.map((_, index) => castType(prop.columnTypes?.[index])))
   }
-}
-
-/**
- * Converts one raw row of `entity`'s columns to its property values as the ORM would (the
- * driver's result mapper: column names, dates, booleans; then each custom type: bigint, JSON …)
- * without hydrating a managed entity or touching the identity map: a read model needs values only.
- */
-export type LeanMapper = (data: Record<string, unknown>) => object
-
-const leanMappers = new WeakMap<object, Map<EntityName<object>, LeanMapper>>()
-
-export const leanMapperOf = (em: SqlEntityManager, entityName: unknown): LeanMapper => {
-  const entity = entityName as EntityName<object>
-  const metadata = em.getMetadata()
-  const perOrm = leanMappers.get(metadata) ?? new Map<EntityName<object>, LeanMapper>()
-  leanMappers.set(metadata, perOrm)
-  const cached = perOrm.get(entity)
-  if (cached !== undefined) return cached
-  const meta = metadata.get(entity)
-  const driver = em.getDriver()
-  const platform = em.getPlatform()
-  const custom = meta.props.filter((prop) => prop.persist !== false && prop.customType !== undefined)
-  const mapper: LeanMapper = (data) => {
-    const row = driver.mapResult(data, meta) as Record<string, unknown>
-    for (const prop of custom) {
-      const value = row[prop.name]
-      if (value !== null && value !== undefined) row[prop.name] = prop.customType?.convertToJSValue(value, platform)
-    }
-    return row
-  }
-  perOrm.set(entity, mapper)
-  return mapper
 }
 
 type BranchSpec = { readonly entity: unknown; readonly condition: string }

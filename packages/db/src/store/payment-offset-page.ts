@@ -53,9 +53,9 @@ import { refundFromRow } from "../mappers/refund.mapper.ts"
 import { reversalFromRow } from "../mappers/reversal.mapper.ts"
 import { isPostgres, type JsonRows, jsonRowsOf, jsonValue } from "./json-rows.ts"
 import { encodeCursor } from "./keyset-cursor.ts"
-import { branchOf, leanMapperOf } from "./payment-children.ts"
+import { leanMapperOf, positional } from "./lean-rows.ts"
+import { branchOf } from "./payment-children.ts"
 import {
-  positional,
   type RecordKind,
   reversalIdColumn,
   reversalOrderColumn,

@@ -12,6 +12,7 @@ import type { SqlEntityManager } from "@mikro-orm/sql"
 import type { PaymentSortKey } from "@paybridge/core"
 import { PaymentEntity } from "../entities/payment.entity.ts"
 import { ReversalEntity } from "../entities/reversal.entity.ts"
+import { positional } from "./lean-rows.ts"
 
 /** A dialect record kind whose payments a list leaves out. */
 export interface RecordKind {
@@ -24,16 +25,6 @@ export const reversalIdColumn = "paybridge_reversal_id"
 export const rowCreatedColumn = "paybridge_row_created"
 /** The last key of the merged order: 0 for a payment's row, the reversal's id for a reversal's. */
 export const reversalOrderColumn = "paybridge_reversal_order"
-
-/** A builder's statement with `?` placeholders bound in order (PostgreSQL's builder numbers them: `$1`). */
-export const positional = (query: { readonly sql: string; readonly params: ReadonlyArray<unknown> }) => {
-  const params: Array<unknown> = []
-  const sql = query.sql.replace(/\$(\d+)/gu, (_, index: string) => {
-    params.push(query.params[Number(index) - 1])
-    return "?"
-  })
-  return { sql, params: params.length === 0 ? [...query.params] : params }
-}
 
 /** Payments (alias `p`) with no dialect record of this kind (an indexed `not exists` on dialect, kind, payment). */
 const recordlessSql = (alias: string) =>

@@ -28,42 +28,13 @@ import { paymentFromRow, paymentToRow } from "../mappers/payment.mapper.ts"
 import { isSeekable, readCustomerRowsBySeek } from "./customer-row-seek.ts"
 import { readCustomerRows } from "./customer-rows.ts"
 import { drawIdsOf, insertAllWithIds, releaseIdsOf } from "./drawn-ids.ts"
+import { findRowsLean } from "./lean-rows.ts"
 import type { OrmSession } from "./orm-session.ts"
-import {
-  leanMapperOf,
-  readChildrenOfPayments,
-  readPaymentChildren,
-  readPaymentWithChildren
-} from "./payment-children.ts"
+import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
 import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
-import { positional, withoutRecord } from "./payment-reversal-rows.ts"
+import { withoutRecord } from "./payment-reversal-rows.ts"
 import { readPaymentTotals } from "./payment-totals.ts"
 import { readPaymentView } from "./payment-view.ts"
-
-/**
- * A keyset page's payment rows: the builder's statement run as is and its rows converted by the
- * column types alone (`leanMapperOf`), so a read page hydrates no entity into the session (hydrating
- * and registering 51 entities was two thirds of `payments.list`'s CPU).
- */
-const findPaymentRows = async (
-  em: SqlEntityManager,
-  where: object,
-  orderBy: ReadonlyArray<Record<string, "asc" | "desc">>,
-  limit: number
-): Promise<ReadonlyArray<PaymentRow>> => {
-  const query = positional(
-    em
-      .createQueryBuilder(PaymentEntity)
-      .select("*")
-      .where(where as never)
-      .orderBy(orderBy as never)
-      .limit(limit)
-      .toQuery()
-  )
-  const raws = (await em.execute(query.sql, query.params)) as ReadonlyArray<Record<string, unknown>>
-  const toRow = leanMapperOf(em, PaymentEntity)
-  return raws.map((raw) => toRow(raw) as unknown as PaymentRow)
-}
 
 /** Money columns hold bigints: their terms compare with bigint values. */
 const bigintTermFields: ReadonlySet<PaymentTermField> = new Set<PaymentTermField>(["allocatedAmount", "reversedAmount"])
@@ -281,7 +252,7 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
           const limit = limitOf(query)
           return use("payments.list", async (em) => {
             const where = { $and: [...withEvents(em), ...(after === null ? [] : [{ id: { $gt: after[0] } }])] }
-            const rows = await findPaymentRows(em, where, [{ id: "asc" }], limit + 1)
+            const rows = await findRowsLean(em, PaymentEntity, where, [{ id: "asc" }], limit + 1)
             return toPage(rows, limit, "id", (row) => [row.id], paymentFromRow)
           })
         })
@@ -295,8 +266,9 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
             ? query.paymentDateTo
             : cursorDate
         return use("payments.list", async (em) => {
-          const rows = await findPaymentRows(
+          const rows = await findRowsLean(
             em,
+            PaymentEntity,
             { $and: [...withEvents(em, upTo), ...keyset] },
             [{ paymentDate: "desc" }, { id: "desc" }],
             limit + 1

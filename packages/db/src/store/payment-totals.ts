@@ -11,7 +11,7 @@ import type { SqlEntityManager } from "@mikro-orm/sql"
 import { type PaymentTotals, type PaymentTotalsQuery, trustedId } from "@paybridge/core"
 import { CustomerEntity, type CustomerRow } from "../entities/customer.entity.ts"
 import { customerFromRow } from "../mappers/customer.mapper.ts"
-import { leanMapperOf } from "./payment-children.ts"
+import { leanMapperOf } from "./lean-rows.ts"
 
 const placeholders = (values: ReadonlyArray<unknown>) => values.map(() => "?").join(", ")
 

@@ -25,7 +25,8 @@ import { customerFromRow } from "../mappers/customer.mapper.ts"
 import { dialectRecordFromRow } from "../mappers/dialect-record.mapper.ts"
 import { ledgerEventFromRow } from "../mappers/ledger-event.mapper.ts"
 import { paymentFromRow } from "../mappers/payment.mapper.ts"
-import { type Branch, branchOf, childrenOf, leanMapperOf, rowsOfBranch } from "./payment-children.ts"
+import { leanMapperOf } from "./lean-rows.ts"
+import { type Branch, branchOf, childrenOf, rowsOfBranch } from "./payment-children.ts"
 
 /** The tables of the view, in branch order (children first, as `childrenOf` expects). */
 const tables = [
