@@ -1,12 +1,13 @@
 /**
  * Named prepared statements on PostgreSQL (`sql/pg-prepared-statements.ts`), on a real server: a
  * long parameterised statement is prepared once per connection and answers every call with its own
- * values; short ones, and new texts beyond the per-connection cap, run unnamed; an ORM opened on
- * PostgreSQL uses it (the server lists the statement the ledger's long read sent).
+ * values; short ones, and new texts beyond the per-connection cap, run unnamed, unless they open
+ * with `preparedStatementHint`; an ORM opened on PostgreSQL uses it (the server lists the statement
+ * the ledger's long read sent).
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { initOrm, type LedgerOrm, migrateToLatest } from "../src/orm.ts"
-import { preparedStatementsPool } from "../src/sql/pg-prepared-statements.ts"
+import { preparedStatementHint, preparedStatementsPool } from "../src/sql/pg-prepared-statements.ts"
 import { createPostgresTestDatabase } from "../src/testing/index.ts"
 
 interface NativePool {
@@ -64,6 +65,29 @@ describe("named prepared statements on PostgreSQL", () => {
         client.release()
         held.release()
       }
+    } finally {
+      await orm.close()
+    }
+  })
+
+  test("a short statement that opens with the hint is prepared, and answers each call with its values", async () => {
+    const orm = await initOrm({ driver: "postgresql", url: database.url }, { poolSize: 2 })
+    try {
+      const em = orm.em.fork()
+      const prepared = await em.transactional(async (tx) => {
+        const hinted = `${preparedStatementHint}select cast(? as int) * 2 as doubled`
+        const answers = []
+        for (const value of [1, 21]) {
+          const rows = (await tx.execute(hinted, [value])) as Array<{ doubled: number }>
+          answers.push(rows[0]?.doubled)
+        }
+        expect(answers).toEqual([2, 42])
+        await tx.execute("select cast(? as int) * 3 as tripled", [1])
+        return (await tx.execute(
+          "select statement from pg_prepared_statements where statement like '%cast($1 as int) * %'"
+        )) as Array<{ statement: string }>
+      })
+      expect(prepared.map((row) => row.statement)).toEqual([expect.stringContaining("* 2 as doubled")])
     } finally {
       await orm.close()
     }

@@ -4,8 +4,13 @@
  * id, issuer `paybridge`, audience `elevate`, valid 15 minutes, keyed by `ElevateTokenSettings`
  * (`ELEVATE_JWT_SECRET`, provided by `apps/api`; a random per-process key without it).
  * `elevateBearer` is the dialect's authentication: it verifies the `Authorization: Bearer` token
- * on every other call and re-reads the user's current principal, so a changed role or customer
- * scope applies at once; a wrong, tampered, expired or foreign token is 401.
+ * on every other call and asks the Authenticator for the user's current principal (`principalOf`,
+ * whose short-lived principal cache is emptied by a revocation in this process), so a changed role
+ * or customer scope applies as it does for every other credential; a wrong, tampered, expired or
+ * foreign token is 401. A token's signature check (HMAC) is remembered like a verified API key
+ * (issue 14): keyed by the exact token string and the key that verified it, bounded (the oldest
+ * entry goes first), reused only while the token's own `exp` (and `nbf`) still admit it at the
+ * settings' clock, so an expired token is refused exactly as before; failures are never remembered.
  */
 import { randomBytes } from "node:crypto"
 import { authorizationHeader } from "@paybridge/adapter-kit"
@@ -53,10 +58,45 @@ export const signElevateToken = (principal: Principal, claims: { readonly brand:
     )
   })
 
-/** Verifies an Elevate JWT and resolves its user's current principal. */
+/** A token whose signature and claims were verified: by which key, for whom, and when it is valid (epoch seconds). */
+interface VerifiedToken {
+  readonly secret: Uint8Array
+  readonly userId: UserId
+  readonly notBefore: number
+  readonly expiresAt: number
+}
+
+/** Upper bound of remembered tokens (the Authenticator's verified-key bound); the oldest entry is dropped first. */
+const verifiedTokensMaxEntries = 10_000
+/** exact token → its verification; insertion order = age. */
+const verifiedTokens = new Map<string, VerifiedToken>()
+const rememberToken = (token: string, entry: VerifiedToken) => {
+  verifiedTokens.delete(token)
+  verifiedTokens.set(token, entry)
+  while (verifiedTokens.size > verifiedTokensMaxEntries) {
+    const oldest = verifiedTokens.keys().next()
+    if (oldest.done) break
+    verifiedTokens.delete(oldest.value)
+  }
+}
+
+/** The user a token proves, from the cache while the token is within its validity window (as jose would judge it). */
+const rememberedUser = (token: string, settings: ElevateTokenSettingsShape): UserId | undefined => {
+  const hit = verifiedTokens.get(token)
+  if (hit === undefined) return undefined
+  // jose's own rule: seconds since the epoch, valid while `nbf <= now < exp`.
+  const nowSeconds = Math.floor(settings.now() / 1000)
+  if (hit.secret === settings.secret && hit.notBefore <= nowSeconds && hit.expiresAt > nowSeconds) return hit.userId
+  if (hit.expiresAt <= nowSeconds) verifiedTokens.delete(token)
+  return undefined
+}
+
+/** Verifies an Elevate JWT (or finds it verified and still within its `exp`) and resolves its user's current principal. */
 export const verifyElevateToken = (token: string) =>
   Effect.gen(function* () {
     const settings = yield* ElevateTokenSettings
+    const remembered = rememberedUser(token, settings)
+    if (remembered !== undefined) return yield* Authenticator.use((auth) => auth.principalOf(remembered))
     const verified = yield* Effect.tryPromise({
       try: () =>
         jwtVerify(token, settings.secret, {
@@ -70,6 +110,15 @@ export const verifyElevateToken = (token: string) =>
     })
     const userId = Schema.decodeOption(UserId)(Number(verified.payload.sub))
     if (Option.isNone(userId)) return yield* invalidToken
+    const { exp, nbf } = verified.payload
+    if (typeof exp === "number") {
+      rememberToken(token, {
+        secret: settings.secret,
+        userId: userId.value,
+        notBefore: typeof nbf === "number" ? nbf : Number.NEGATIVE_INFINITY,
+        expiresAt: exp
+      })
+    }
     return yield* Authenticator.use((auth) => auth.principalOf(userId.value))
   })
 

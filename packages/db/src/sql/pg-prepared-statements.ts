@@ -7,8 +7,10 @@
  * server parses it once per connection, and after a few executions keeps a generic plan when it is
  * no costlier than a custom one (PostgreSQL's own rule). At most `perConnection` names are prepared
  * per connection (the oldest are not evicted: later new texts simply run unnamed), so a connection's
- * server memory stays bounded; a connection the pool closes takes its statements with it. Short
- * statements, cursors and statements without parameters go through unchanged. Behind a pooler in
+ * server memory stays bounded; a connection the pool closes takes its statements with it. A shorter
+ * statement that opens with {@link preparedStatementHint} is prepared too (one that costs more to plan
+ * than to run, e.g. a customer's payment totals). Other short statements, cursors and statements
+ * without parameters go through unchanged. Behind a pooler in
  * transaction mode (pgbouncer < 1.21) named statements do not survive: set
  * `PAYBRIDGE_PG_PREPARED=off` there.
  */
@@ -26,6 +28,12 @@ export interface PreparedStatementOptions {
   readonly perConnection?: number
 }
 
+/**
+ * A statement whose text opens with this comment is prepared whatever its length: for short
+ * statements whose planning outweighs their execution (subqueries and aggregates over a few rows).
+ */
+export const preparedStatementHint = "/* prepared */ "
+
 const nameOf = (text: string) => `pb_${createHash("sha1").update(text).digest("base64url").slice(0, 24)}`
 
 /** Wraps every client the pool connects so long parameterised statements run as named prepared statements. */
@@ -37,7 +45,12 @@ export const preparedStatementsPool =
       const prepared = new Set<string>()
       client.query = (...args: Array<unknown>) => {
         const [text, values] = args
-        if (typeof text !== "string" || text.length < minimumLength || !Array.isArray(values) || args.length > 2) {
+        if (
+          typeof text !== "string" ||
+          (text.length < minimumLength && !text.startsWith(preparedStatementHint)) ||
+          !Array.isArray(values) ||
+          args.length > 2
+        ) {
           return query(...args)
         }
         const name = nameOf(text)
