@@ -441,12 +441,19 @@ const annexLists = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
   }
 }
 
+/** The columns of the page itself (its count, the reversal a row shows, the row's instant): no payment's. */
+const pageColumns: ReadonlySet<string> = new Set([totalColumn, reversalIdColumn, rowCreatedColumn])
+
 /** Where a column of the annexed statement goes, by its name (decided once per name). */
 const columnKinds = new Map<string, "payment" | "customer" | "annex">()
 const columnKindOf = (name: string) => {
   const known = columnKinds.get(name)
   if (known !== undefined) return known
-  const kind = name.startsWith(customerPrefix) ? "customer" : annexColumns.has(name) ? "annex" : "payment"
+  const kind = name.startsWith(customerPrefix)
+    ? "customer"
+    : annexColumns.has(name) || pageColumns.has(name)
+      ? "annex"
+      : "payment"
   columnKinds.set(name, kind)
   return kind
 }
@@ -459,18 +466,22 @@ const splitAnnex = (
   customers: Map<unknown, Customer>
 ) => {
   const columns: Record<string, unknown> = {}
-  const customerColumns: Record<string, unknown> = {}
+  // A customer already mapped for this page (rows share it) is not split out again.
+  const customerId = row[`${customerPrefix}id`]
+  const known = customerId === null || customerId === undefined ? undefined : customers.get(customerId)
+  const customerColumns: Record<string, unknown> | null = known === undefined ? {} : null
   for (const name in row) {
     const kind = columnKindOf(name)
-    if (kind === "customer") customerColumns[name.slice(customerPrefix.length)] = row[name]
-    else if (kind === "payment") columns[name] = row[name]
+    if (kind === "payment") columns[name] = row[name]
+    else if (kind === "customer" && customerColumns !== null) {
+      customerColumns[name.slice(customerPrefix.length)] = row[name]
+    }
   }
   const record = recordData(row[recordColumn])
-  const customerId = customerColumns.id
   const customer =
     annex.customer !== true || customerId === null || customerId === undefined
       ? null
-      : (customers.get(customerId) ?? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns) as CustomerRow))
+      : (known ?? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns ?? {}) as CustomerRow))
   if (customer !== null) customers.set(customerId, customer)
   const found: PaymentAnnex = {
     customer,
@@ -527,12 +538,17 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
   // The page's rows share their customer (one statement, one snapshot): it is mapped once.
   const customers = new Map<unknown, Customer>()
   const rows = raws.map((raw) => {
-    const { [totalColumn]: _total, [reversalIdColumn]: reversalId, [rowCreatedColumn]: _created, ...row } = raw
+    const reversalId = raw[reversalIdColumn]
     reversalIds.push(reversalId === null || reversalId === undefined ? null : (Number(reversalId) as ReversalId))
-    const split = annexRequest === undefined ? null : splitAnnex(em, row, annexRequest, customers)
-    const payment = paymentFromRow(toPaymentRow(split?.columns ?? row) as unknown as PaymentRow)
-    if (split !== null) annex.set(payment.id, split.annex)
-    return payment
+    if (annexRequest !== undefined) {
+      // The split leaves the page's own columns out (no copy of the row without them first).
+      const split = splitAnnex(em, raw, annexRequest, customers)
+      const payment = paymentFromRow(toPaymentRow(split.columns) as unknown as PaymentRow)
+      annex.set(payment.id, split.annex)
+      return payment
+    }
+    const { [totalColumn]: _total, [reversalIdColumn]: _reversal, [rowCreatedColumn]: _created, ...row } = raw
+    return paymentFromRow(toPaymentRow(row) as unknown as PaymentRow)
   })
   const pageRows = rows.slice(0, limit)
   const annexOf = {
