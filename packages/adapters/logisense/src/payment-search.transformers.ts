@@ -239,7 +239,7 @@ const unionRows = (
       })
       if (cursor === null) total = page.total ?? 0
       if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex, reversedAnnex)
-      // The owners of the page's payments in one read (cheap rows show amounts in the owner's currency).
+      // The owners of the page's payments in one read (rows show amounts in the owner's currency).
       yield* resolver.prefetchOwners(page.items)
       for (const [index, payment] of page.items.entries()) {
         if (size !== null && shown.length >= size) break

@@ -458,30 +458,42 @@ const columnKindOf = (name: string) => {
   return kind
 }
 
+/** The payment's and the customer's columns of a statement's rows (they all have the same columns), sorted once. */
+interface ColumnSplit {
+  readonly payment: ReadonlyArray<string>
+  readonly customer: ReadonlyArray<readonly [string, string]>
+}
+const columnSplitOf = (row: Record<string, unknown>): ColumnSplit => {
+  const payment: Array<string> = []
+  const customer: Array<readonly [string, string]> = []
+  for (const name in row) {
+    const kind = columnKindOf(name)
+    if (kind === "payment") payment.push(name)
+    else if (kind === "customer") customer.push([name, name.slice(customerPrefix.length)])
+  }
+  return { payment, customer }
+}
+
 /** Splits a row of the annexed statement into the payment's columns and its annex. */
 const splitAnnex = (
   em: SqlEntityManager,
   row: Record<string, unknown>,
+  split: ColumnSplit,
   annex: PaymentAnnexRequest,
   customers: Map<unknown, Customer>
 ) => {
   const columns: Record<string, unknown> = {}
+  for (const name of split.payment) columns[name] = row[name]
   // A customer already mapped for this page (rows share it) is not split out again.
   const customerId = row[`${customerPrefix}id`]
   const known = customerId === null || customerId === undefined ? undefined : customers.get(customerId)
-  const customerColumns: Record<string, unknown> | null = known === undefined ? {} : null
-  for (const name in row) {
-    const kind = columnKindOf(name)
-    if (kind === "payment") columns[name] = row[name]
-    else if (kind === "customer" && customerColumns !== null) {
-      customerColumns[name.slice(customerPrefix.length)] = row[name]
-    }
-  }
+  const customerColumns: Record<string, unknown> = {}
+  if (known === undefined) for (const [name, column] of split.customer) customerColumns[column] = row[name]
   const record = recordData(row[recordColumn])
   const customer =
     annex.customer !== true || customerId === null || customerId === undefined
       ? null
-      : (known ?? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns ?? {}) as CustomerRow))
+      : (known ?? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns) as CustomerRow))
   if (customer !== null) customers.set(customerId, customer)
   const found: PaymentAnnex = {
     customer,
@@ -537,14 +549,16 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
   const toPaymentRow = leanMapperOf(em, PaymentEntity)
   // The page's rows share their customer (one statement, one snapshot): it is mapped once.
   const customers = new Map<unknown, Customer>()
+  const first = raws[0]
+  const split = annexRequest === undefined || first === undefined ? null : columnSplitOf(first)
   const rows = raws.map((raw) => {
     const reversalId = raw[reversalIdColumn]
     reversalIds.push(reversalId === null || reversalId === undefined ? null : (Number(reversalId) as ReversalId))
-    if (annexRequest !== undefined) {
+    if (annexRequest !== undefined && split !== null) {
       // The split leaves the page's own columns out (no copy of the row without them first).
-      const split = splitAnnex(em, raw, annexRequest, customers)
-      const payment = paymentFromRow(toPaymentRow(split.columns) as unknown as PaymentRow)
-      annex.set(payment.id, split.annex)
+      const found = splitAnnex(em, raw, split, annexRequest, customers)
+      const payment = paymentFromRow(toPaymentRow(found.columns) as unknown as PaymentRow)
+      annex.set(payment.id, found.annex)
       return payment
     }
     const { [totalColumn]: _total, [reversalIdColumn]: _reversal, [rowCreatedColumn]: _created, ...row } = raw
@@ -564,7 +578,6 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
       ...annexOf
     }
   }
-  const first = raws[0]
   const countAll = async () =>
     union === null
       ? await em.count(PaymentEntity, where as never)
