@@ -122,7 +122,7 @@ interface Kept {
   readonly sources: ReadonlyArray<ReadonlyArray<Source>>
 }
 
-/** Where a stand-in landed among the builder's parameters (`null`: a parameter of the shape's own). */
+/** Where a stand-in landed among the builder's parameters (`constant`: a parameter of the shape's own). */
 const sourceOf = (param: unknown, standIns: ReadonlyArray<unknown>): Source => {
   const exact = standIns.indexOf(param)
   if (exact >= 0) return { value: exact, asText: false }
@@ -130,6 +130,30 @@ const sourceOf = (param: unknown, standIns: ReadonlyArray<unknown>): Source => {
   const text = standIns.findIndex((standIn) => typeof standIn === "bigint" && String(standIn) === param)
   if (text >= 0) return { value: text, asText: true }
   return { constant: param }
+}
+
+/**
+ * The texts of a shape and where each parameter comes from, by compiling its stand-ins; `null` (the
+ * shape is not kept) when a value does not land exactly once, or the builder refuses a stand-in (a
+ * value it converts by its column's type).
+ */
+const keptOf = (
+  shapes: ReadonlyArray<NonNullable<ReturnType<typeof shapeOf>>>,
+  count: number,
+  compile: (lists: ReadonlyArray<ReadonlyArray<object>>) => ReadonlyArray<WhereText>
+): Kept | null => {
+  const standIns = shapes.flatMap((shape) => shape.standIns)
+  let compiled: ReadonlyArray<WhereText>
+  try {
+    compiled = compile(shapes.map((shape) => shape.filters))
+  } catch {
+    return null
+  }
+  if (compiled.length !== shapes.length) return null
+  const sources = compiled.map((text) => text.params.map((param) => sourceOf(param, standIns)))
+  const landed = sources.flat().flatMap((source) => ("value" in source ? [source.value] : []))
+  const complete = landed.length === count && new Set(landed).size === count
+  return complete ? { texts: compiled.map((text) => text.sql), sources } : null
 }
 
 const keptByOrm = new WeakMap<object, Map<string, Kept | null>>()
@@ -145,7 +169,7 @@ export const compiledByShape = (
   lists: ReadonlyArray<ReadonlyArray<object>>,
   compile: (lists: ReadonlyArray<ReadonlyArray<object>>) => ReadonlyArray<WhereText>
 ): ReadonlyArray<WhereText> => {
-  const shapes: Array<ReturnType<typeof shapeOf>> = []
+  const shapes: Array<NonNullable<ReturnType<typeof shapeOf>>> = []
   let first = 0
   for (const list of lists) {
     const shape = shapeOf(list, first)
@@ -153,19 +177,13 @@ export const compiledByShape = (
     shapes.push(shape)
     first += shape.values.length
   }
-  const key = shapes.map((shape) => shape?.key).join("|")
-  const values = shapes.flatMap((shape) => shape?.values ?? [])
+  const key = shapes.map((shape) => shape.key).join("|")
+  const values = shapes.flatMap((shape) => shape.values)
   const kept = keptByOrm.get(orm) ?? new Map<string, Kept | null>()
   keptByOrm.set(orm, kept)
   let found = kept.get(key)
   if (found === undefined) {
-    const standIns = shapes.flatMap((shape) => shape?.standIns ?? [])
-    const compiled = compile(shapes.map((shape) => shape?.filters ?? []))
-    const sources = compiled.map((text) => text.params.map((param) => sourceOf(param, standIns)))
-    // Every value must land exactly once, or the shape is not kept.
-    const landed = sources.flat().flatMap((source) => ("value" in source ? [source.value] : []))
-    const complete = landed.length === values.length && new Set(landed).size === values.length
-    found = complete ? { texts: compiled.map((text) => text.sql), sources } : null
+    found = keptOf(shapes, values.length, compile)
     if (kept.size >= maxShapes) kept.clear()
     kept.set(key, found)
   }
