@@ -66,7 +66,8 @@ interface RowSource {
   readonly extrasOf: { readonly kind: "payment" | "reversal"; readonly id: number }
   readonly creator: {
     readonly now: (known: Lookups) => Actor | null | undefined
-    readonly read: Read<Actor | null>
+    /** Built only when the row must read (a row built from what is held never makes this Effect). */
+    readonly read: () => Read<Actor | null>
   }
 }
 
@@ -77,7 +78,7 @@ const paymentSource = (
 ): RowSource => ({
   allocations,
   extrasOf: { kind: "payment", id: payment.id },
-  creator: { now: (known) => known.createdBy(payment), read: resolver.createdBy(payment) }
+  creator: { now: (known) => known.createdBy(payment), read: () => resolver.createdBy(payment) }
 })
 
 const reversalSource = (resolver: Resolver, payment: Payment, reversal: Reversal): RowSource => ({
@@ -85,7 +86,7 @@ const reversalSource = (resolver: Resolver, payment: Payment, reversal: Reversal
   extrasOf: { kind: "reversal", id: reversal.id },
   creator: {
     now: (known) => known.reversedBy(payment, reversal.id),
-    read: resolver.reversedBy(payment, reversal.id)
+    read: () => resolver.reversedBy(payment, reversal.id)
   }
 })
 
@@ -170,7 +171,7 @@ const loadContext = (resolver: Resolver, payment: Payment, level: RowLevel, sour
       const id = extras.references[field]
       if (id !== undefined && id !== null) yield* resolver.referenceName(field, id)
     }
-    yield* source.creator.read
+    yield* source.creator.read()
   })
 
 /** A row's context: from what the resolver holds, else after reading what is missing. */

@@ -62,6 +62,12 @@ interface Candidate {
   row: LogisenseRow
 }
 
+/**
+ * A row of the list's window. A payment row of a list ordered and cut in SQL (`unionRows`) is not
+ * built before the page is (`row` null): only the shown full row is.
+ */
+type Listed = Candidate | { readonly payment: Payment; readonly reversalId: null; readonly row: null }
+
 type Order = ReadonlyArray<{ readonly field: PaymentFieldName; readonly direction: 1 | -1 }>
 
 /** The list's order over rows: the requested keys, then creation, payment id, reversal id. */
@@ -214,7 +220,7 @@ const unionRows = (
   Effect.gen(function* () {
     const payments = yield* Payments
     const details = new Map<number, PaymentDetail>()
-    const shown: Array<Candidate> = []
+    const shown: Array<Listed> = []
     const size = window.end === null ? null : window.end - window.start
     let total = 0
     let cursor: string | null = null
@@ -233,7 +239,7 @@ const unionRows = (
       })
       if (cursor === null) total = page.total ?? 0
       if (page.annex !== undefined) resolver.seedAnnex(page.items, page.annex, reversedAnnex)
-      // The owners of the page's payments in one read (cheap rows show amounts in the owner's currency).
+      // The owners of the page's payments in one read (rows show amounts in the owner's currency).
       yield* resolver.prefetchOwners(page.items)
       for (const [index, payment] of page.items.entries()) {
         if (size !== null && shown.length >= size) break
@@ -241,8 +247,7 @@ const unionRows = (
         if (detail !== null) details.set(payment.id, detail)
         const reversalId = page.reversalIds?.[index] ?? null
         if (reversalId === null) {
-          const row = paymentRowNow(resolver, payment, "cheap") ?? (yield* paymentRow(resolver, payment, "cheap"))
-          shown.push({ payment, reversalId: null, row })
+          shown.push({ payment, reversalId: null, row: null })
           continue
         }
         const reversal = detail?.reversals.find((candidate) => candidate.id === reversalId)
@@ -380,18 +385,22 @@ export const listRows = (resolver: Resolver, request: ListRequest) =>
 /** A reversal row at full level from what the resolver holds (see `reversalRowOf`). */
 const reversalRowOfNow = (
   resolver: Resolver,
-  candidate: Candidate,
+  candidate: Listed,
   detail: PaymentDetail | null
 ): LogisenseRow | undefined => {
   const reversal = detail?.reversals.find((row) => row.id === candidate.reversalId)
-  return reversal === undefined ? candidate.row : reversalRowNow(resolver, candidate.payment, reversal, "full")
+  return reversal === undefined
+    ? (candidate.row ?? undefined)
+    : reversalRowNow(resolver, candidate.payment, reversal, "full")
 }
 
 /** A reversal row at full level, from its payment's detail (read with the page's). */
-const reversalRowOf = (resolver: Resolver, candidate: Candidate, detail: PaymentDetail | null) =>
+const reversalRowOf = (resolver: Resolver, candidate: Listed, detail: PaymentDetail | null) =>
   Effect.gen(function* () {
     const reversal = detail?.reversals.find((row) => row.id === candidate.reversalId)
-    if (reversal === undefined) return candidate.row
+    if (reversal === undefined) {
+      return candidate.row ?? (yield* Effect.die(new Error(`LogiSense reversal row ${candidate.reversalId} not found`)))
+    }
     return yield* reversalRow(resolver, candidate.payment, reversal, "full")
   })
 

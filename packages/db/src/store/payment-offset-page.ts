@@ -441,36 +441,59 @@ const annexLists = (em: SqlEntityManager, row: Record<string, unknown>, annex: P
   }
 }
 
+/** The columns of the page itself (its count, the reversal a row shows, the row's instant): no payment's. */
+const pageColumns: ReadonlySet<string> = new Set([totalColumn, reversalIdColumn, rowCreatedColumn])
+
 /** Where a column of the annexed statement goes, by its name (decided once per name). */
 const columnKinds = new Map<string, "payment" | "customer" | "annex">()
 const columnKindOf = (name: string) => {
   const known = columnKinds.get(name)
   if (known !== undefined) return known
-  const kind = name.startsWith(customerPrefix) ? "customer" : annexColumns.has(name) ? "annex" : "payment"
+  const kind = name.startsWith(customerPrefix)
+    ? "customer"
+    : annexColumns.has(name) || pageColumns.has(name)
+      ? "annex"
+      : "payment"
   columnKinds.set(name, kind)
   return kind
+}
+
+/** The payment's and the customer's columns of a statement's rows (they all have the same columns), sorted once. */
+interface ColumnSplit {
+  readonly payment: ReadonlyArray<string>
+  readonly customer: ReadonlyArray<readonly [string, string]>
+}
+const columnSplitOf = (row: Record<string, unknown>): ColumnSplit => {
+  const payment: Array<string> = []
+  const customer: Array<readonly [string, string]> = []
+  for (const name in row) {
+    const kind = columnKindOf(name)
+    if (kind === "payment") payment.push(name)
+    else if (kind === "customer") customer.push([name, name.slice(customerPrefix.length)])
+  }
+  return { payment, customer }
 }
 
 /** Splits a row of the annexed statement into the payment's columns and its annex. */
 const splitAnnex = (
   em: SqlEntityManager,
   row: Record<string, unknown>,
+  split: ColumnSplit,
   annex: PaymentAnnexRequest,
   customers: Map<unknown, Customer>
 ) => {
   const columns: Record<string, unknown> = {}
+  for (const name of split.payment) columns[name] = row[name]
+  // A customer already mapped for this page (rows share it) is not split out again.
+  const customerId = row[`${customerPrefix}id`]
+  const known = customerId === null || customerId === undefined ? undefined : customers.get(customerId)
   const customerColumns: Record<string, unknown> = {}
-  for (const name in row) {
-    const kind = columnKindOf(name)
-    if (kind === "customer") customerColumns[name.slice(customerPrefix.length)] = row[name]
-    else if (kind === "payment") columns[name] = row[name]
-  }
+  if (known === undefined) for (const [name, column] of split.customer) customerColumns[column] = row[name]
   const record = recordData(row[recordColumn])
-  const customerId = customerColumns.id
   const customer =
     annex.customer !== true || customerId === null || customerId === undefined
       ? null
-      : (customers.get(customerId) ?? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns) as CustomerRow))
+      : (known ?? customerFromRow(leanMapperOf(em, CustomerEntity)(customerColumns) as CustomerRow))
   if (customer !== null) customers.set(customerId, customer)
   const found: PaymentAnnex = {
     customer,
@@ -526,13 +549,20 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
   const toPaymentRow = leanMapperOf(em, PaymentEntity)
   // The page's rows share their customer (one statement, one snapshot): it is mapped once.
   const customers = new Map<unknown, Customer>()
+  const first = raws[0]
+  const split = annexRequest === undefined || first === undefined ? null : columnSplitOf(first)
   const rows = raws.map((raw) => {
-    const { [totalColumn]: _total, [reversalIdColumn]: reversalId, [rowCreatedColumn]: _created, ...row } = raw
+    const reversalId = raw[reversalIdColumn]
     reversalIds.push(reversalId === null || reversalId === undefined ? null : (Number(reversalId) as ReversalId))
-    const split = annexRequest === undefined ? null : splitAnnex(em, row, annexRequest, customers)
-    const payment = paymentFromRow(toPaymentRow(split?.columns ?? row) as unknown as PaymentRow)
-    if (split !== null) annex.set(payment.id, split.annex)
-    return payment
+    if (annexRequest !== undefined && split !== null) {
+      // The split leaves the page's own columns out (no copy of the row without them first).
+      const found = splitAnnex(em, raw, split, annexRequest, customers)
+      const payment = paymentFromRow(toPaymentRow(found.columns) as unknown as PaymentRow)
+      annex.set(payment.id, found.annex)
+      return payment
+    }
+    const { [totalColumn]: _total, [reversalIdColumn]: _reversal, [rowCreatedColumn]: _created, ...row } = raw
+    return paymentFromRow(toPaymentRow(row) as unknown as PaymentRow)
   })
   const pageRows = rows.slice(0, limit)
   const annexOf = {
@@ -548,7 +578,6 @@ export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRe
       ...annexOf
     }
   }
-  const first = raws[0]
   const countAll = async () =>
     union === null
       ? await em.count(PaymentEntity, where as never)

@@ -5,7 +5,8 @@
  * and sort columns, the reversal it shows and the row's own creation instant; and the statement that
  * counts them, which counts payments without a dialect record of a kind (a deleted payment) as the
  * matches less those with one, read from the records (few), instead of one record look-up per match.
- * Each filter is compiled by the query builder once and its text used wherever it is needed.
+ * Each filter is compiled by the query builder once and its text used wherever it is needed; the
+ * texts are kept by the filters' shape (`where-shapes.ts`), so a list of a known shape runs no builder.
  */
 import { raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
@@ -13,6 +14,7 @@ import type { PaymentSortKey } from "@paybridge/core"
 import { PaymentEntity } from "../entities/payment.entity.ts"
 import { ReversalEntity } from "../entities/reversal.entity.ts"
 import { positional } from "./lean-rows.ts"
+import { compiledByShape, type WhereText } from "./where-shapes.ts"
 
 /** A dialect record kind whose payments a list leaves out. */
 export interface RecordKind {
@@ -37,11 +39,23 @@ export const withoutRecord = (record: RecordKind): object => ({
 const splitMarker = "'paybridge:split' = 'paybridge:split'"
 
 /**
- * The `where` text (alias `p`) and parameters of two payment filters. The builder is costly, so both
- * are compiled in one statement, its conditions split at a marker between them; compiled apart when
- * the marker is not where it is expected.
+ * The `where` text (alias `p`) and parameters of two payment filters. The builder is costly, so the
+ * texts are kept by shape (`compiledByShape`) and, when compiled, both are compiled in one statement,
+ * its conditions split at a marker between them; compiled apart when the marker is not where it is
+ * expected.
  */
 const conditionsOf = (em: SqlEntityManager, first: ReadonlyArray<object>, second: ReadonlyArray<object>) => {
+  const [matching, reversed] = compiledByShape(em.getMetadata(), [first, second], ([one, two]) =>
+    compiledConditions(em, one ?? [], two ?? [])
+  )
+  return [matching ?? { sql: "1 = 1", params: [] }, reversed ?? { sql: "1 = 1", params: [] }] as const
+}
+
+const compiledConditions = (
+  em: SqlEntityManager,
+  first: ReadonlyArray<object>,
+  second: ReadonlyArray<object>
+): readonly [WhereText, WhereText] => {
   const compile = (where: ReadonlyArray<object>) => {
     const query = positional(
       em
