@@ -78,17 +78,31 @@ export const parseJsonExact = (text: string): unknown => {
  * have no single right JSON form: say which with a money format), as are non-finite numbers.
  */
 export const stringifyJsonExact = (value: unknown, indent?: number): string => {
-  const text = JSON.stringify(
-    value,
-    (_key, item: unknown) => {
-      if (typeof item === "bigint") throw new TypeError("bigint in a JSON body: format it with a money format first")
-      if (typeof item === "number" && !Number.isFinite(item)) throw new TypeError(`non-finite number ${item} in JSON`)
-      return item
-    },
-    indent
-  )
+  refuseInexact(value)
+  const text = JSON.stringify(value, null, indent)
   if (text === undefined) throw new TypeError("value has no JSON representation")
   return text
+}
+
+/**
+ * Throws on a bigint or a non-finite number anywhere `JSON.stringify` would look (a value with its
+ * own `toJSON`, such as a {@link JsonDecimal} or a date, writes itself). A walk in JavaScript before
+ * a plain `JSON.stringify`, not a replacer: a replacer is a call back from the engine for every key,
+ * which made writing a 50-row list half again as slow.
+ */
+const refuseInexact = (value: unknown): void => {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new TypeError(`non-finite number ${value} in JSON`)
+    return
+  }
+  if (typeof value === "bigint") throw new TypeError("bigint in a JSON body: format it with a money format first")
+  if (value === null || typeof value !== "object") return
+  if (Array.isArray(value)) {
+    for (const item of value) refuseInexact(item)
+    return
+  }
+  if (typeof (value as { readonly toJSON?: unknown }).toJSON === "function") return
+  for (const key of Object.keys(value)) refuseInexact((value as Record<string, unknown>)[key])
 }
 
 /** What {@link readJsonExact} found in a request body. */
