@@ -232,6 +232,13 @@ export interface AttachedRecord {
   readonly listColumns?: DialectRecordListColumns | null | undefined
 }
 
+/** What `payments.insertNumbered` drew, and the payment it inserted under them (`null`: a key was taken). */
+export interface NumberedInsert {
+  readonly referenceNumber: string
+  readonly number: string | null
+  readonly payment: Payment | null
+}
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -348,6 +355,16 @@ export class LedgerStore extends Context.Service<
        * the unique indexes answer, so a number needs no lookup before it is used.
        */
       readonly insertUnlessTaken: (row: New<Payment>) => Write<Payment | null>
+      /**
+       * Draws the next `payment-reference` (and, when `numbered`, the next `payment-number`) and
+       * inserts the payment under them unless a unique key is taken (as `insertUnlessTaken`):
+       * answers the numbers drawn and the payment (`null` when a key was taken). On PostgreSQL one
+       * statement, so the counters' rows are locked one round trip later than by `nextSequences`.
+       */
+      readonly insertNumbered: (
+        row: Omit<New<Payment>, "referenceNumber" | "number">,
+        numbered: boolean
+      ) => Write<NumberedInsert>
       readonly get: (id: PaymentId) => Op<Payment | null>
       readonly getByPublicId: (publicId: string) => Op<Payment | null>
       readonly getByReferenceNumber: (referenceNumber: string) => Op<Payment | null>
