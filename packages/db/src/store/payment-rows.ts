@@ -14,8 +14,6 @@ import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   type CurrencyCode,
   type LedgerStoreShape,
-  type New,
-  type NumberedInsert,
   type Payment,
   type PaymentColumnTerm,
   type PaymentId,
@@ -32,11 +30,11 @@ import { readCustomerRows } from "./customer-rows.ts"
 import { drawIdsOf, insertAllWithIds, releaseIdsOf } from "./drawn-ids.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
+import { insertNumberedInTwo, insertNumberedOnPostgres, insertUnlessTakenOn } from "./payment-insert.ts"
 import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
 import { withoutRecord } from "./payment-reversal-rows.ts"
 import { readPaymentTotals } from "./payment-totals.ts"
 import { readPaymentView } from "./payment-view.ts"
-import { searchTextOf } from "./search-text.ts"
 
 /** Money columns hold bigints: their terms compare with bigint values. */
 const bigintTermFields: ReadonlySet<PaymentTermField> = new Set<PaymentTermField>(["allocatedAmount", "reversedAmount"])
@@ -110,104 +108,6 @@ interface AggregateRow {
   readonly method_id?: number | string | null
   readonly n: number | string
   readonly total: string
-}
-
-/** `payments.insertUnlessTaken` on `em`: `null` when a unique key is taken. */
-const insertUnlessTakenOn = async (em: SqlEntityManager, row: New<Payment>): Promise<Payment | null> => {
-  const result = await em
-    .createQueryBuilder(PaymentEntity)
-    .insert(paymentToRow(row))
-    .onConflict()
-    .ignore()
-    .returning(["id"])
-    .execute("all")
-  const inserted = (result as unknown as ReadonlyArray<{ id: number | string }>)[0]
-  return inserted === undefined ? null : { ...row, id: trustedId(Number(inserted.id)) }
-}
-
-type NumberlessPayment = Omit<New<Payment>, "referenceNumber" | "number">
-
-const counterNames = (numbered: boolean) => (numbered ? ["payment-reference", "payment-number"] : ["payment-reference"])
-
-/** SQLite: the counters drawn (one upsert), then the insert. */
-const insertNumberedInTwo = async (
-  em: SqlEntityManager,
-  row: NumberlessPayment,
-  numbered: boolean
-): Promise<NumberedInsert> => {
-  const names = counterNames(numbered)
-  const drawn = (await em.execute(
-    `insert into sequences (name, value) values ${names.map(() => "(?, 1)").join(", ")} ` +
-      "on conflict (name) do update set value = sequences.value + 1 returning name, value",
-    names
-  )) as ReadonlyArray<{ name: string; value: string | number | bigint }>
-  const drawnOf = (name: string) => {
-    const found = drawn.find((each) => each.name === name)
-    if (found === undefined) throw new Error(`payments.insertNumbered: the database returned no value for ${name}`)
-    return BigInt(found.value).toString()
-  }
-  const referenceNumber = drawnOf("payment-reference")
-  const number = numbered ? drawnOf("payment-number") : null
-  return { referenceNumber, number, payment: await insertUnlessTakenOn(em, { ...row, referenceNumber, number }) }
-}
-
-/** A drawn counter's value as text, inside the statement of `insertNumberedOnPostgres`. */
-const drawnValue = (name: string) => `(select value::text from drawn where name = '${name}')`
-
-/**
- * PostgreSQL: the counters drawn and the payment inserted in one statement (a data-modifying
- * `with`): its numbers, and the first two fields of its `search_text` (digits fold to themselves,
- * `concat_ws` leaves out the number of an unnumbered payment and an empty rest), come from the draw.
- */
-const insertNumberedOnPostgres = async (
-  em: SqlEntityManager,
-  row: NumberlessPayment,
-  numbered: boolean
-): Promise<NumberedInsert> => {
-  const names = counterNames(numbered)
-  const others = [
-    row.gatewayReference,
-    row.references.reference,
-    row.references.customerReference,
-    row.references.thirdPartyReference,
-    row.references.checkNumber,
-    row.references.description
-  ]
-  const rest = others.some((field) => field !== null && field !== undefined) ? searchTextOf(others) : null
-  const insert = em
-    .createQueryBuilder(PaymentEntity)
-    .insert({
-      ...paymentToRow({ ...row, referenceNumber: "", number: null }),
-      referenceNumber: raw(drawnValue("payment-reference")) as unknown as string,
-      number: numbered ? (raw(drawnValue("payment-number")) as unknown as string) : null,
-      searchText: raw(
-        `concat_ws(chr(31), ${drawnValue("payment-reference")}, ${drawnValue("payment-number")}, cast(? as text))`,
-        [rest]
-      ) as unknown as string
-    })
-    .onConflict()
-    .ignore()
-    .returning(["id"])
-  const { sql, params } = insert.toQuery()
-  const rows = (await em.execute(
-    `with drawn as (insert into sequences (name, value) values ${names.map((name) => `('${name}', 1)`).join(", ")} ` +
-      "on conflict (name) do update set value = sequences.value + 1 returning name, value), " +
-      `inserted as (${sql}) ` +
-      `select ${drawnValue("payment-reference")} as reference_number, ${drawnValue("payment-number")} as number, ` +
-      "(select id from inserted) as id",
-    [...params]
-  )) as ReadonlyArray<{ reference_number: string | null; number: string | null; id: number | string | null }>
-  const answer = rows[0]
-  if (answer === undefined || answer.reference_number === null) {
-    throw new Error("payments.insertNumbered: the database returned no numbers")
-  }
-  const referenceNumber = answer.reference_number
-  const number = numbered ? answer.number : null
-  return {
-    referenceNumber,
-    number,
-    payment: answer.id === null ? null : { ...row, referenceNumber, number, id: trustedId(Number(answer.id)) }
-  }
 }
 
 export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments"] => {

@@ -183,7 +183,7 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
             expect(yield* s.payments.get(payment.id)).toEqual(payment)
             const stored = (yield* Effect.promise(() =>
               database.orm.em.fork().execute("select search_text from payments where id = ?", [payment.id])
-            )) as ReadonlyArray<{ search_text: string }>
+            )) as unknown as ReadonlyArray<{ search_text: string }>
             expect(stored[0]?.search_text).toBe(paymentSearchText(payment))
           }
           // A key taken (the public id): nothing written, the numbers drawn still answered.
