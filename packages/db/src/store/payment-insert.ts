@@ -12,6 +12,7 @@ import type { SqlEntityManager } from "@mikro-orm/sql"
 import { type New, type NumberedInsert, type Payment, trustedId } from "@paybridge/core"
 import { paymentToRow } from "../mappers/payment.mapper.ts"
 import { searchTextOf } from "./search-text.ts"
+import { boundValues, columnOf } from "./written-inserts.ts"
 
 type NumberlessPayment = Omit<New<Payment>, "referenceNumber" | "number">
 type PaymentColumns = ReturnType<typeof paymentToRow>
@@ -19,15 +20,8 @@ type PaymentColumns = ReturnType<typeof paymentToRow>
 /** JSON columns: bound as their JSON text (`custom_fields` jsonb, `source_record` json). */
 const jsonProperties: ReadonlySet<string> = new Set(["customFields", "sourceRecord"])
 
-/** The row's values in the order of `paymentToRow`'s properties (the insert's columns); bigints as decimal text, as MikroORM binds them. */
-export const paymentInsertValues = (columns: PaymentColumns): Array<unknown> =>
-  Object.entries(columns).map(([property, value]) =>
-    typeof value === "bigint"
-      ? value.toString()
-      : jsonProperties.has(property) && value !== null && value !== undefined
-        ? JSON.stringify(value)
-        : value
-  )
+/** The row's values in the order of `paymentToRow`'s properties (the insert's columns), as MikroORM binds them. */
+export const paymentInsertValues = (columns: PaymentColumns): Array<unknown> => boundValues(columns, jsonProperties)
 
 /** The insert's column names, in the order of `paymentToRow`'s properties (the entity's snake_case columns). */
 export const paymentInsertColumns: ReadonlyArray<string> = Object.keys(
@@ -73,7 +67,7 @@ export const paymentInsertColumns: ReadonlyArray<string> = Object.keys(
     updatedAt: new Date(0),
     version: 1
   } as Omit<Payment, "id">)
-).map((property) => property.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`))
+).map(columnOf)
 
 const columnList = paymentInsertColumns.map((column) => `"${column}"`).join(", ")
 
