@@ -59,7 +59,7 @@ import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 import { makeRefundRows } from "./store/refund-rows.ts"
 import { makeReversalRows } from "./store/reversal-rows.ts"
-import { appendEntryOn, appendEventsOn } from "./store/written-inserts.ts"
+import { appendEntryOn, appendEventsOn, moveWithEventsOn } from "./store/written-inserts.ts"
 
 /** The table behind each id space (their `id` columns are SQLite AUTOINCREMENT / PostgreSQL serial). */
 const idSpaceTables: Readonly<Record<IdSpace, string>> = {
@@ -421,6 +421,18 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     balance: {
       append: (row) => appendEntry("balance.append", row, null),
       move: (row, customerVersion) => appendEntry("balance.move", row, customerVersion),
+      moveWithEvents: (row, customerVersion, events) =>
+        write("balance.moveWithEvents", async (em) => {
+          const moved = await moveWithEventsOn(em, row, customerVersion, events, isPostgres)
+          if (moved.eventIds.length !== events.length) throw new Error("balance.moveWithEvents: fewer events returned")
+          return {
+            entry: moved.entry,
+            events: events.map(({ attachedRecord: _attached, ...event }, index) => ({
+              ...event,
+              id: trustedId(moved.eventIds[index] ?? 0)
+            }))
+          }
+        }),
       // The last sequence of each customer named (one read; the caller holds their locks), then
       // one multi-row insert with each row's sequence stated.
       appendAll: (rows) =>

@@ -124,4 +124,42 @@ describe.each(["sqlite", "postgres"] as const)("the written inserts on %s", (kin
       })
     )
   })
+
+  it("moves a balance and appends events together: what the two statements write, in one on PostgreSQL", async () => {
+    await db.run(
+      Effect.gen(function* () {
+        const store = yield* LedgerStore
+        const customer = yield* store.customers.insert(newCustomer())
+        const events = [
+          { ...eventOf(customer.id, "payment.created"), attachedRecord: record },
+          eventOf(customer.id, "payment.posted")
+        ]
+        const { orm } = yield* Database
+        const log = attachStatementLog(orm)
+        const { result: moved, tally } = yield* Effect.promise(() =>
+          log.measure(() =>
+            Effect.runPromise(
+              store.transaction(store.balance.moveWithEvents(entryOf(customer.id), customer.version, events))
+            )
+          )
+        )
+        expect(tally.statements.length).toBe(kind === "postgres" ? 1 : 2)
+        expect(moved.entry.sequence).toBe(1)
+        expect(moved.events.map((event) => event.type)).toEqual(["payment.created", "payment.posted"])
+        expect(moved.events[0]?.id).toBeLessThan(moved.events[1]?.id ?? 0)
+        expect(yield* store.customers.get(customer.id)).toMatchObject({
+          balance: entryOf(customer.id).balanceAfter,
+          version: customer.version + 1
+        })
+        const listed = yield* store.events.list({ cursor: null, limit: 10, customerId: customer.id })
+        expect(listed.items.filter((event) => event.type.startsWith("payment."))).toEqual(moved.events)
+        expect(yield* store.dialectRecords.getByKey("crm-com", "payment", "A1")).toMatchObject({ data: record.data })
+        // A customer moved since it was read: nothing is written.
+        const refused = yield* Effect.flip(
+          store.transaction(store.balance.moveWithEvents(entryOf(customer.id), customer.version, events))
+        )
+        expect(refused).toMatchObject({ _tag: "Conflict", reason: "concurrent-modification" })
+      })
+    )
+  })
 })

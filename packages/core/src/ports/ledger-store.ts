@@ -518,6 +518,15 @@ export class LedgerStore extends Context.Service<
        * row moved since), and the entry is appended as `append` appends it.
        */
       readonly move: (row: Omit<New<BalanceEntry>, "sequence">, customerVersion: number) => Write<BalanceEntry>
+      /**
+       * `move`, then `events.appendAll` of `events` — on PostgreSQL in one statement (a create's
+       * movement and its events: one round trip fewer while its numbers' counters are locked).
+       */
+      readonly moveWithEvents: (
+        row: Omit<New<BalanceEntry>, "sequence">,
+        customerVersion: number,
+        events: ReadonlyArray<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }>
+      ) => Write<{ readonly entry: BalanceEntry; readonly events: ReadonlyArray<LedgerEvent> }>
       /** Appends entries (of customers the caller holds locked) in one insert, in order: each customer's next sequences. */
       readonly appendAll: (
         rows: ReadonlyArray<Omit<New<BalanceEntry>, "sequence">>

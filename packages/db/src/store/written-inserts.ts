@@ -61,6 +61,14 @@ const sampleEntry: Omit<BalanceEntry, "id"> = {
 
 const entryInserts = { plain: entryInsert(false), versioned: entryInsert(true) }
 
+/** A balance entry's insert: its text and values (the sequence's place holds the customer id its subquery reads). */
+const entryStatement = (row: Omit<New<BalanceEntry>, "sequence">, customerVersion: number | null) => {
+  const values = boundValues({ ...balanceEntryToRow({ ...row, sequence: 0 }), sequence: row.customerId }, noJson)
+  return customerVersion === null
+    ? { sql: entryInserts.plain, values }
+    : { sql: entryInserts.versioned, values: [...values, customerVersion] }
+}
+
 /**
  * The next entry of the customer's chain, its sequence computed by the insert (one statement); with
  * `customerVersion`, the version the balance trigger guards its move of the customer's balance with.
@@ -70,12 +78,11 @@ export const appendEntryOn = async (
   row: Omit<New<BalanceEntry>, "sequence">,
   customerVersion: number | null
 ): Promise<BalanceEntry> => {
-  // The sequence's place holds the customer id its subquery reads.
-  const values = boundValues({ ...balanceEntryToRow({ ...row, sequence: 0 }), sequence: row.customerId }, noJson)
-  const rows = (await em.execute(
-    customerVersion === null ? entryInserts.plain : entryInserts.versioned,
-    customerVersion === null ? values : [...values, customerVersion]
-  )) as ReadonlyArray<{ id: number | string; sequence: number | string }>
+  const statement = entryStatement(row, customerVersion)
+  const rows = (await em.execute(statement.sql, statement.values)) as ReadonlyArray<{
+    id: number | string
+    sequence: number | string
+  }>
   const inserted = rows[0]
   if (inserted === undefined) throw new Error("balance entry insert: the database returned no row")
   return { ...row, sequence: Number(inserted.sequence), id: trustedId(Number(inserted.id)) }
@@ -85,16 +92,8 @@ type NewEvent = Omit<LedgerEvent, "id"> & { readonly attachedRecord?: AttachedRe
 
 const eventJson: ReadonlySet<string> = new Set(["data", "attachedRecord"])
 
-/**
- * A command's events in one multi-row insert; the `attached_record` column is named only when one
- * of them has a record (the others' is `default`, on SQLite a bound `null`), as MikroORM names it. Answers the ids in the
- * order of the rows (ids of one multi-row insert ascend in the order of its VALUES rows).
- */
-export const appendEventsOn = async (
-  em: SqlEntityManager,
-  events: ReadonlyArray<NewEvent>,
-  postgres: boolean
-): Promise<ReadonlyArray<number>> => {
+/** The events' multi-row insert: its text and values (see `appendEventsOn`). */
+const eventsStatement = (events: ReadonlyArray<NewEvent>, postgres: boolean) => {
   const rows = events.map(ledgerEventToRow)
   const attached = rows.some((row) => "attachedRecord" in row)
   const properties = Object.keys(ledgerEventToRow({ ...(events[0] as NewEvent), attachedRecord: undefined }))
@@ -113,9 +112,52 @@ export const appendEventsOn = async (
     return `(${placeholders.join(", ")}, ?)`
   })
   const columns = quotedColumns(attached ? [...properties, "attachedRecord"] : properties)
-  const inserted = (await em.execute(
-    `insert into "ledger_events" (${columns}) values ${tuples.join(", ")} returning "id"`,
-    values
-  )) as ReadonlyArray<{ id: number | string }>
-  return inserted.map((row) => Number(row.id))
+  return { sql: `insert into "ledger_events" (${columns}) values ${tuples.join(", ")} returning "id"`, values }
+}
+
+/**
+ * A command's events in one multi-row insert; the `attached_record` column is named only when one
+ * of them has a record (the others' is `default`, on SQLite a bound `null`), as MikroORM names it.
+ * Answers the ids in the order of the rows (ids of one multi-row insert ascend in the order of its
+ * VALUES rows).
+ */
+export const appendEventsOn = async (
+  em: SqlEntityManager,
+  events: ReadonlyArray<NewEvent>,
+  postgres: boolean
+): Promise<ReadonlyArray<number>> => {
+  const statement = eventsStatement(events, postgres)
+  const inserted = (await em.execute(statement.sql, statement.values)) as ReadonlyArray<{ id: number | string }>
+  return inserted.map((row) => Number(row.id)).sort((a, b) => a - b)
+}
+
+/**
+ * PostgreSQL: a balance movement (`appendEntryOn` with the customer's version) and the command's
+ * events in one statement (two data-modifying `with`s); answers the entry and the events' ids
+ * ascending. SQLite: the two statements one after the other.
+ */
+export const moveWithEventsOn = async (
+  em: SqlEntityManager,
+  row: Omit<New<BalanceEntry>, "sequence">,
+  customerVersion: number,
+  events: ReadonlyArray<NewEvent>,
+  postgres: boolean
+): Promise<{ readonly entry: BalanceEntry; readonly eventIds: ReadonlyArray<number> }> => {
+  if (!postgres || events.length === 0) {
+    const entry = await appendEntryOn(em, row, customerVersion)
+    return { entry, eventIds: events.length === 0 ? [] : await appendEventsOn(em, events, postgres) }
+  }
+  const entry = entryStatement(row, customerVersion)
+  const recorded = eventsStatement(events, postgres)
+  const rows = (await em.execute(
+    `with entry as (${entry.sql}), events as (${recorded.sql}) ` +
+      "select entry.id, entry.sequence, array(select events.id from events order by events.id) as event_ids from entry",
+    [...entry.values, ...recorded.values]
+  )) as ReadonlyArray<{ id: number | string; sequence: number | string; event_ids: ReadonlyArray<number | string> }>
+  const inserted = rows[0]
+  if (inserted === undefined) throw new Error("balance movement: the database returned no row")
+  return {
+    entry: { ...row, sequence: Number(inserted.sequence), id: trustedId(Number(inserted.id)) },
+    eventIds: inserted.event_ids.map(Number)
+  }
 }

@@ -25,12 +25,12 @@ import {
   bookAllocationsOfNewPayment,
   planAllocations
 } from "./allocation-book.ts"
-import { moveBalanceOf } from "./balance-movements.ts"
+import { moveBalanceOf, moveBalanceWithEvents } from "./balance-movements.ts"
 import { BulkBooking } from "./bulk-booking.ts"
 import { submitForCollection } from "./collection-steps.ts"
 import { type FieldPath, parsePositiveAmount } from "./exact-amounts.ts"
 import { bookChargeAttempt } from "./gateway-attempts.ts"
-import { minor, recordEvents } from "./ledger-events.ts"
+import { eventRows, minor, recordEvents } from "./ledger-events.ts"
 import { paymentTransition } from "./lifecycle-steps.ts"
 import { detailOf, noChildren, paymentDetail } from "./payment-detail.ts"
 import { paymentEventOf, postedEvent } from "./payment-posting.ts"
@@ -223,18 +223,27 @@ export const openPayment = (
         spec.allocations.length === 0
           ? { allocations: [], reservedEvents: [], bookedEvents: [] }
           : yield* bookAllocationsOfNewPayment(created, spec.allocations, planned)
-      const entry = yield* moveBalanceOf(customer, {
+      const movement = {
         delta: created.amount,
         kind: "payment-posted",
         paymentId: created.id,
         description: `payment ${created.number} posted`
-      })
-      yield* recordEvents([
+      } as const
+      // The balance after, as the movement books it (the row read under the lock, unchanged since).
+      const events = [
         createdEvent,
         ...booked.reservedEvents,
-        postedEvent(created, entry.balanceAfter, spec.postedAt),
+        postedEvent(created, customer.balance + created.amount, spec.postedAt),
         ...booked.bookedEvents
-      ])
+      ]
+      // Outside a bulk unit the movement and the events are one store call (one statement on PostgreSQL);
+      // a bulk unit keeps its movements and writes them at its end.
+      if ((yield* BulkBooking) === null) {
+        yield* moveBalanceWithEvents(customer, movement, yield* eventRows(events))
+      } else {
+        yield* moveBalanceOf(customer, movement)
+        yield* recordEvents(events)
+      }
       return opened(created, { ...noChildren, allocations: booked.allocations })
     }
     yield* recordEvents([createdEvent])
