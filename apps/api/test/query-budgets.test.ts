@@ -826,10 +826,11 @@ interface Budget {
 const issueGet: Budget = { statements: 3 }
 const issueList: Budget = { statements: 3, rows: pageSize + 2 }
 /**
- * Core's create of a posted payment is 7 statements in one transaction (idempotency claim, customer lock, one
- * sequence statement for both numbers, the payment inserted posted, the balance entry — whose insert also moves the
- * customer's balance —, both events in one insert, idempotency answer); one paying documents adds the allocations'
- * insert (which also saves the documents' changes): the issue's 8.
+ * Core's create of a posted payment is 7 statements in one transaction on SQLite (idempotency claim, customer lock,
+ * one sequence statement for both numbers, the payment inserted posted, the balance entry — whose insert also moves
+ * the customer's balance —, both events in one insert, idempotency answer), 5 on PostgreSQL (the numbers drawn by the
+ * payment insert's own statement, the balance entry and the events inserted by one); one paying documents adds the
+ * allocations' insert (which also saves the documents' changes): the issue's 8.
  */
 const issueCreate: Budget = { statements: 8 }
 /** A vendor list without paging (every match is returned): the issue's 3 statements, rows read ≤ returned + 2. */

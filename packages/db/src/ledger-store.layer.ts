@@ -59,6 +59,7 @@ import type { OrmSession, WriteOp } from "./store/orm-session.ts"
 import { makePaymentRows } from "./store/payment-rows.ts"
 import { makeRefundRows } from "./store/refund-rows.ts"
 import { makeReversalRows } from "./store/reversal-rows.ts"
+import { appendEntryOn, appendEventsOn, moveWithEventsOn } from "./store/written-inserts.ts"
 
 /** The table behind each id space (their `id` columns are SQLite AUTOINCREMENT / PostgreSQL serial). */
 const idSpaceTables: Readonly<Record<IdSpace, string>> = {
@@ -106,30 +107,13 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
    * statement); with `customerVersion`, that statement also moves the customer's balance (the
    * trigger of migration 20261208000000, guarded by the version).
    */
+  /**
+   * The next entry of the customer's chain, its sequence computed by the insert itself (one
+   * statement); with `customerVersion`, that statement also moves the customer's balance (the
+   * trigger of migration 20261208000000, guarded by the version).
+   */
   const appendEntry = (operation: string, row: Omit<New<BalanceEntry>, "sequence">, customerVersion: number | null) =>
-    write(operation, async (em) => {
-      const nextSequence = raw(
-        "(select coalesce(max(be.sequence), 0) + 1 from balance_entries be where be.customer_id = ?)",
-        [row.customerId]
-      )
-      const result = await em
-        .createQueryBuilder(BalanceEntryEntity)
-        .insert({
-          ...balanceEntryToRow({ ...row, sequence: 0 }),
-          sequence: nextSequence as unknown as number,
-          ...(customerVersion === null ? {} : { customerVersion })
-        })
-        .returning(["id", "sequence"])
-        .execute("all")
-      const inserted = (result as unknown as ReadonlyArray<{ id: number | string; sequence: number | string }>)[0]
-      if (inserted === undefined) throw new Error(`${operation}: the database returned no row`)
-      const stored: BalanceEntry = {
-        ...row,
-        sequence: Number(inserted.sequence),
-        id: trustedId(Number(inserted.id))
-      }
-      return stored
-    })
+    write(operation, (em) => appendEntryOn(em, row, customerVersion))
 
   return LedgerStore.of({
     transaction,
@@ -437,6 +421,18 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
     balance: {
       append: (row) => appendEntry("balance.append", row, null),
       move: (row, customerVersion) => appendEntry("balance.move", row, customerVersion),
+      moveWithEvents: (row, customerVersion, events) =>
+        write("balance.moveWithEvents", async (em) => {
+          const moved = await moveWithEventsOn(em, row, customerVersion, events, isPostgres)
+          if (moved.eventIds.length !== events.length) throw new Error("balance.moveWithEvents: fewer events returned")
+          return {
+            entry: moved.entry,
+            events: events.map(({ attachedRecord: _attached, ...event }, index) => ({
+              ...event,
+              id: trustedId(moved.eventIds[index] ?? 0)
+            }))
+          }
+        }),
       // The last sequence of each customer named (one read; the caller holds their locks), then
       // one multi-row insert with each row's sequence stated.
       appendAll: (rows) =>
@@ -486,14 +482,7 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
       appendAll: (rows) =>
         write("events.appendAll", async (em) => {
           if (rows.length === 0) return []
-          const result = await em
-            .createQueryBuilder(LedgerEventEntity)
-            .insert(rows.map(ledgerEventToRow))
-            .returning(["id"])
-            .execute("all")
-          const ids = (result as unknown as ReadonlyArray<{ id: number | string }>).map((inserted) =>
-            Number(inserted.id)
-          )
+          const ids = [...(await appendEventsOn(em, rows, isPostgres))]
           if (ids.length !== rows.length) throw new Error("events.appendAll: the database returned fewer rows")
           // Ids of one multi-row insert ascend in the order of its VALUES rows on both databases.
           ids.sort((a, b) => a - b)

@@ -13,15 +13,18 @@ let tenant: Tenant
 let failing: string | null = null
 /**
  * A payment's record is inserted by `insertOfOwnPayment` (one statement), a new payment's attributes
- * record by the statement that appends its events (attached to its creation event): failing "the
- * insert" fails all three.
+ * record by the statement that appends its events (attached to its creation event; a posted
+ * payment's events are appended with its balance movement, `balance.moveWithEvents`): failing "the
+ * insert" fails all of them.
  */
 const faulty = () =>
   makeTenant({
     faults: (operation) =>
       operation === failing ||
       (failing === "dialectRecords.insert" &&
-        (operation === "dialectRecords.insertOfOwnPayment" || operation === "events.appendAll"))
+        (operation === "dialectRecords.insertOfOwnPayment" ||
+          operation === "events.appendAll" ||
+          operation === "balance.moveWithEvents"))
   })
 afterEach(async () => {
   failing = null

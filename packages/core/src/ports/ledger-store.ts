@@ -232,6 +232,13 @@ export interface AttachedRecord {
   readonly listColumns?: DialectRecordListColumns | null | undefined
 }
 
+/** What `payments.insertNumbered` drew, and the payment it inserted under them (`null`: a key was taken). */
+export interface NumberedInsert {
+  readonly referenceNumber: string
+  readonly number: string | null
+  readonly payment: Payment | null
+}
+
 /** Named counters for gap-free numbers, incremented inside the caller's transaction. */
 export type SequenceName = "customer-number" | "document-number" | "payment-reference" | "payment-number"
 
@@ -348,6 +355,16 @@ export class LedgerStore extends Context.Service<
        * the unique indexes answer, so a number needs no lookup before it is used.
        */
       readonly insertUnlessTaken: (row: New<Payment>) => Write<Payment | null>
+      /**
+       * Draws the next `payment-reference` (and, when `numbered`, the next `payment-number`) and
+       * inserts the payment under them unless a unique key is taken (as `insertUnlessTaken`):
+       * answers the numbers drawn and the payment (`null` when a key was taken). On PostgreSQL one
+       * statement, so the counters' rows are locked one round trip later than by `nextSequences`.
+       */
+      readonly insertNumbered: (
+        row: Omit<New<Payment>, "referenceNumber" | "number">,
+        numbered: boolean
+      ) => Write<NumberedInsert>
       readonly get: (id: PaymentId) => Op<Payment | null>
       readonly getByPublicId: (publicId: string) => Op<Payment | null>
       readonly getByReferenceNumber: (referenceNumber: string) => Op<Payment | null>
@@ -501,6 +518,15 @@ export class LedgerStore extends Context.Service<
        * row moved since), and the entry is appended as `append` appends it.
        */
       readonly move: (row: Omit<New<BalanceEntry>, "sequence">, customerVersion: number) => Write<BalanceEntry>
+      /**
+       * `move`, then `events.appendAll` of `events` — on PostgreSQL in one statement (a create's
+       * movement and its events: one round trip fewer while its numbers' counters are locked).
+       */
+      readonly moveWithEvents: (
+        row: Omit<New<BalanceEntry>, "sequence">,
+        customerVersion: number,
+        events: ReadonlyArray<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }>
+      ) => Write<{ readonly entry: BalanceEntry; readonly events: ReadonlyArray<LedgerEvent> }>
       /** Appends entries (of customers the caller holds locked) in one insert, in order: each customer's next sequences. */
       readonly appendAll: (
         rows: ReadonlyArray<Omit<New<BalanceEntry>, "sequence">>

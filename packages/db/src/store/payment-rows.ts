@@ -1,6 +1,6 @@
 /**
- * The `payments` part of the `LedgerStore` on MikroORM: lookups by every identifier, the
- * version-guarded update, the filtered keyset list (`newest`: payment date then id descending;
+ * The `payments` part of the `LedgerStore` on MikroORM: the insert under numbers drawn with it (on
+ * PostgreSQL in the insert's own statement), lookups by every identifier, the version-guarded update, the filtered keyset list (`newest`: payment date then id descending;
  * `id`: ascending, for incremental sync; event filters through the event log) or, with a `sort`,
  * an `offset` or `withTotal`, the offset-paged list (`payment-offset-page.ts`; with reversal rows
  * when asked), everything hanging
@@ -31,6 +31,7 @@ import { drawIdsOf, insertAllWithIds, releaseIdsOf } from "./drawn-ids.ts"
 import { findRowsLean } from "./lean-rows.ts"
 import type { OrmSession } from "./orm-session.ts"
 import { readChildrenOfPayments, readPaymentChildren, readPaymentWithChildren } from "./payment-children.ts"
+import { insertNumberedInTwo, insertNumberedOnPostgres, insertUnlessTakenOn } from "./payment-insert.ts"
 import { readOffsetPage, sortKeysOf } from "./payment-offset-page.ts"
 import { withoutRecord } from "./payment-reversal-rows.ts"
 import { readPaymentTotals } from "./payment-totals.ts"
@@ -130,18 +131,11 @@ export const makePaymentRows = (session: OrmSession): LedgerStoreShape["payments
     insert: (row) => insert("payments.insert", PaymentEntity, row, paymentToRow),
     // `on conflict do nothing` without a target covers every unique index of the table (public id,
     // reference number, number, external reference): a taken key writes nothing and returns no row.
-    insertUnlessTaken: (row) =>
-      write("payments.insertUnlessTaken", async (em) => {
-        const result = await em
-          .createQueryBuilder(PaymentEntity)
-          .insert(paymentToRow(row))
-          .onConflict()
-          .ignore()
-          .returning(["id"])
-          .execute("all")
-        const inserted = (result as unknown as ReadonlyArray<{ id: number | string }>)[0]
-        return inserted === undefined ? null : { ...row, id: trustedId(Number(inserted.id)) }
-      }),
+    insertUnlessTaken: (row) => write("payments.insertUnlessTaken", (em) => insertUnlessTakenOn(em, row)),
+    insertNumbered: (row, numbered) =>
+      write("payments.insertNumbered", (em) =>
+        session.isPostgres ? insertNumberedOnPostgres(em, row, numbered) : insertNumberedInTwo(em, row, numbered)
+      ),
     get: (id) => findOne("payments.get", PaymentEntity, { id }, paymentFromRow),
     getByPublicId: (publicId) => findOne("payments.getByPublicId", PaymentEntity, { publicId }, paymentFromRow),
     getByReferenceNumber: (referenceNumber) =>

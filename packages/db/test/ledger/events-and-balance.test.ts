@@ -218,7 +218,11 @@ describe("running balance", () => {
       })
       yield* program.pipe(
         Effect.provide(
-          testLedgerLayerWith({ faults: (operation) => failEvents && operation.startsWith("events.append") })
+          testLedgerLayerWith({
+            // A create appends its events with its balance movement (`balance.moveWithEvents`).
+            faults: (operation) =>
+              failEvents && (operation.startsWith("events.append") || operation === "balance.moveWithEvents")
+          })
         )
       )
     })

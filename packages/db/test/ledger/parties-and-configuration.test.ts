@@ -146,7 +146,7 @@ describe("configuration", () => {
 describe("concurrent modification", () => {
   /**
    * The test store, except that the first `failures` guarded customer updates report a conflict (a
-   * balance movement's: `balance.move` makes it with the entry's insert).
+   * balance movement's: `balance.move` — a create's `balance.moveWithEvents` — makes it with the entry's insert).
    */
   const conflictingStore = (failures: number) =>
     Layer.effectContext(
@@ -163,6 +163,14 @@ describe("concurrent modification", () => {
                 return Effect.fail(new Conflict({ reason: "concurrent-modification", message: "moved" }))
               }
               return store.balance.move(row, customerVersion)
+            },
+            // A create's movement, made with its events.
+            moveWithEvents: (row, customerVersion, events) => {
+              if (left > 0) {
+                left -= 1
+                return Effect.fail(new Conflict({ reason: "concurrent-modification", message: "moved" }))
+              }
+              return store.balance.moveWithEvents(row, customerVersion, events)
             }
           }
         })

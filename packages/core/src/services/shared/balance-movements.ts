@@ -1,13 +1,13 @@
 /**
  * The customer's running balance: every money-moving command books its movement here, as a
  * version-guarded update of `customer.balance` and the next entry of the customer's balance chain
- * (gap-free sequence, balance after), both made by one store statement (`balance.move`). The caller
- * holds the customer lock.
+ * (gap-free sequence, balance after), both made by one store statement (`balance.move`; with a
+ * command's events, `balance.moveWithEvents`). The caller holds the customer lock.
  */
 import { Effect } from "effect"
 import type { CustomerId, DocumentId, PaymentId, RefundId, ReversalId } from "../../model/ids.ts"
 import type { BalanceEntryKind, Customer } from "../../model/records.ts"
-import { LedgerStore } from "../../ports/ledger-store.ts"
+import { LedgerStore, type LedgerStoreShape } from "../../ports/ledger-store.ts"
 import { now } from "../clock.ts"
 import { existingCustomer } from "./record-access.ts"
 
@@ -33,23 +33,32 @@ export const moveBalance = Effect.fnUntraced(function* (customerId: CustomerId, 
  */
 export const moveBalanceOf = Effect.fnUntraced(function* (customer: Customer, movement: BalanceMovement) {
   const store = yield* LedgerStore
-  const customerId = customer.id
-  const at = yield* now
-  const balanceAfter = customer.balance + movement.delta
   // The customer's guarded update (balance, updatedAt, version) is made by the entry's insert.
-  return yield* store.balance.move(
-    {
-      customerId,
-      kind: movement.kind,
-      delta: movement.delta,
-      balanceAfter,
-      paymentId: movement.paymentId ?? null,
-      documentId: movement.documentId ?? null,
-      refundId: movement.refundId ?? null,
-      reversalId: movement.reversalId ?? null,
-      description: movement.description,
-      occurredAt: at
-    },
-    customer.version
-  )
+  return yield* store.balance.move(yield* entryOf(customer, movement), customer.version)
+})
+
+/** {@link moveBalanceOf}, and the command's event rows appended with it (`balance.moveWithEvents`). */
+export const moveBalanceWithEvents = Effect.fnUntraced(function* (
+  customer: Customer,
+  movement: BalanceMovement,
+  events: Parameters<LedgerStoreShape["balance"]["moveWithEvents"]>[2]
+) {
+  const store = yield* LedgerStore
+  return yield* store.balance.moveWithEvents(yield* entryOf(customer, movement), customer.version, events)
+})
+
+const entryOf = Effect.fnUntraced(function* (customer: Customer, movement: BalanceMovement) {
+  const at = yield* now
+  return {
+    customerId: customer.id,
+    kind: movement.kind,
+    delta: movement.delta,
+    balanceAfter: customer.balance + movement.delta,
+    paymentId: movement.paymentId ?? null,
+    documentId: movement.documentId ?? null,
+    refundId: movement.refundId ?? null,
+    reversalId: movement.reversalId ?? null,
+    description: movement.description,
+    occurredAt: at
+  }
 })

@@ -34,12 +34,19 @@ export const recordEvents = Effect.fnUntraced(function* (
   events: ReadonlyArray<NewEvent & { readonly attachedRecord?: AttachedRecord | undefined }>
 ) {
   const store = yield* LedgerStore
+  return yield* store.events.appendAll(yield* eventRows(events))
+})
+
+/** The rows `recordEvents` appends (what the commands say, the command context and the clock). */
+export const eventRows = Effect.fnUntraced(function* (
+  events: ReadonlyArray<NewEvent & { readonly attachedRecord?: AttachedRecord | undefined }>
+) {
   const rows: Array<New<LedgerEvent> & { readonly attachedRecord?: AttachedRecord | undefined }> = []
   for (const event of events) {
     const row = yield* eventRow(event)
     rows.push(event.attachedRecord === undefined ? row : { ...row, attachedRecord: event.attachedRecord })
   }
-  return yield* store.events.appendAll(rows)
+  return rows
 })
 
 /** The row of an event: what the command says, the command context and the clock. */

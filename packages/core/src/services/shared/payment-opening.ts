@@ -25,12 +25,12 @@ import {
   bookAllocationsOfNewPayment,
   planAllocations
 } from "./allocation-book.ts"
-import { moveBalanceOf } from "./balance-movements.ts"
+import { moveBalanceOf, moveBalanceWithEvents } from "./balance-movements.ts"
 import { BulkBooking } from "./bulk-booking.ts"
 import { submitForCollection } from "./collection-steps.ts"
 import { type FieldPath, parsePositiveAmount } from "./exact-amounts.ts"
 import { bookChargeAttempt } from "./gateway-attempts.ts"
-import { minor, recordEvents } from "./ledger-events.ts"
+import { eventRows, minor, recordEvents } from "./ledger-events.ts"
 import { paymentTransition } from "./lifecycle-steps.ts"
 import { detailOf, noChildren, paymentDetail } from "./payment-detail.ts"
 import { paymentEventOf, postedEvent } from "./payment-posting.ts"
@@ -223,18 +223,27 @@ export const openPayment = (
         spec.allocations.length === 0
           ? { allocations: [], reservedEvents: [], bookedEvents: [] }
           : yield* bookAllocationsOfNewPayment(created, spec.allocations, planned)
-      const entry = yield* moveBalanceOf(customer, {
+      const movement = {
         delta: created.amount,
         kind: "payment-posted",
         paymentId: created.id,
         description: `payment ${created.number} posted`
-      })
-      yield* recordEvents([
+      } as const
+      // The balance after, as the movement books it (the row read under the lock, unchanged since).
+      const events = [
         createdEvent,
         ...booked.reservedEvents,
-        postedEvent(created, entry.balanceAfter, spec.postedAt),
+        postedEvent(created, customer.balance + created.amount, spec.postedAt),
         ...booked.bookedEvents
-      ])
+      ]
+      // Outside a bulk unit the movement and the events are one store call (one statement on PostgreSQL);
+      // a bulk unit keeps its movements and writes them at its end.
+      if ((yield* BulkBooking) === null) {
+        yield* moveBalanceWithEvents(customer, movement, yield* eventRows(events))
+      } else {
+        yield* moveBalanceOf(customer, movement)
+        yield* recordEvents(events)
+      }
       return opened(created, { ...noChildren, allocations: booked.allocations })
     }
     yield* recordEvents([createdEvent])
@@ -268,18 +277,31 @@ type NumberlessPayment = Omit<New<Payment>, "referenceNumber" | "number">
 
 /**
  * Inserts a new payment under the next reference number (and, when `numbered`, the next posting
- * number), drawn together in one statement. The unique indexes answer whether a number is free
- * (payments imported with their own numbers can hold one): when the insert finds a key taken, the
- * taken number is skipped and the insert tried again.
+ * number): outside a bulk unit drawn and inserted together (`payments.insertNumbered`: one
+ * statement on PostgreSQL, so the counters stay locked for one round trip less); in a bulk unit
+ * drawn from its counters (`nextSequences`), then inserted. The unique indexes answer whether a
+ * number is free (payments imported with their own numbers can hold one): when the insert finds a
+ * key taken, the taken number is skipped and the insert tried again.
  */
 const insertNumbered = Effect.fnUntraced(function* (row: NumberlessPayment, numbered: boolean) {
   const store = yield* LedgerStore
-  const drawn = yield* store.nextSequences(numbered ? ["payment-reference", "payment-number"] : ["payment-reference"])
-  let referenceNumber = String(drawn[0])
-  let number = numbered ? String(drawn[1]) : null
+  const inBulk = (yield* BulkBooking) !== null
+  const first = inBulk
+    ? yield* Effect.map(
+        store.nextSequences(numbered ? ["payment-reference", "payment-number"] : ["payment-reference"]),
+        (drawn) => ({ referenceNumber: String(drawn[0]), number: numbered ? String(drawn[1]) : null, payment: null })
+      )
+    : yield* store.payments.insertNumbered(row, numbered)
+  if (first.payment !== null) return first.payment
+  let referenceNumber = first.referenceNumber
+  let number = first.number
   let candidate: New<Payment> = { ...row, referenceNumber, number }
+  // Outside a bulk unit the first insert was tried with the draw (and found a key taken).
+  let inserted: Payment | null = null
+  let tried = !inBulk
   while (true) {
-    const inserted = yield* store.payments.insertUnlessTaken(candidate)
+    if (!tried) inserted = yield* store.payments.insertUnlessTaken(candidate)
+    tried = false
     if (inserted !== null) return inserted
     if ((yield* store.payments.getByReferenceNumber(referenceNumber)) !== null) {
       referenceNumber = String(yield* store.nextSequence("payment-reference"))

@@ -3,13 +3,24 @@
  * search that folds case the same way on every database (beyond ASCII), the overview aggregates and a
  * customer's payment totals.
  */
-import { type CustomerId, LedgerStore, type New, type Payment, type PaymentQuery } from "@paybridge/core"
+import { type CustomerId, LedgerStore, type New, newPublicId, type Payment, type PaymentQuery } from "@paybridge/core"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
+import { Database } from "../../../src/index.ts"
+import { paymentSearchText } from "../../../src/store/search-text.ts"
 import type { DatabaseHarness } from "../database-harness.ts"
 import { at, newCustomer, newDocument, newPayment, newPreset, unique } from "../store-fixtures.ts"
 
 const store = LedgerStore
+
+const noReferences: Payment["references"] = {
+  description: null,
+  notes: null,
+  reference: null,
+  customerReference: null,
+  checkNumber: null,
+  thirdPartyReference: null
+}
 
 export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
   const run = db.run
@@ -114,6 +125,72 @@ export const describeSearchAndAggregates = (db: DatabaseHarness): void => {
           expect(yield* payments(`ÜBERWEISUNG ${tag.toUpperCase()}`)).toEqual([payment.id])
           expect(yield* payments(`strasse-${tag}`)).toEqual([payment.id])
           expect(yield* payments("scolarite")).toEqual([])
+        })
+      )
+    })
+
+    it("inserts a payment under numbers drawn with it, its search text as an insert writes it (numbered or not, any references)", async () => {
+      await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const database = yield* Database
+          const customer = yield* s.customers.insert(newCustomer())
+          const tag = unique("n")
+          const {
+            referenceNumber: _r,
+            number: _n,
+            ...row
+          } = newPayment(customer.id, {
+            gatewayReference: `Überweisung ${tag}`,
+            references: {
+              description: `STRAẞE ${tag}`,
+              notes: "not searched",
+              reference: "",
+              customerReference: null,
+              checkNumber: `CHK-${tag}`,
+              thirdPartyReference: null
+            }
+          })
+          const bare = { ...row, publicId: newPublicId(), gatewayReference: null, references: noReferences }
+          const empty = { ...bare, publicId: newPublicId(), references: { ...noReferences, checkNumber: "" } }
+          const inserted = yield* s.transaction(
+            Effect.gen(function* () {
+              const before = yield* s.nextSequences(["payment-reference", "payment-number"])
+              const numbered = yield* s.payments.insertNumbered(row, true)
+              const unnumbered = yield* s.payments.insertNumbered(bare, false)
+              const emptyField = yield* s.payments.insertNumbered(empty, true)
+              return { before, numbered, unnumbered, emptyField }
+            })
+          )
+          const [reference, number] = inserted.before.map((value) => Number(value))
+          expect([inserted.numbered.referenceNumber, inserted.numbered.number]).toEqual([
+            String((reference ?? 0) + 1),
+            String((number ?? 0) + 1)
+          ])
+          expect([inserted.unnumbered.referenceNumber, inserted.unnumbered.number]).toEqual([
+            String((reference ?? 0) + 2),
+            null
+          ])
+          expect([inserted.emptyField.referenceNumber, inserted.emptyField.number]).toEqual([
+            String((reference ?? 0) + 3),
+            String((number ?? 0) + 2)
+          ])
+          for (const answer of [inserted.numbered, inserted.unnumbered, inserted.emptyField]) {
+            const payment = answer.payment
+            if (payment === null) throw new Error("insertNumbered wrote nothing")
+            expect(payment.referenceNumber).toBe(answer.referenceNumber)
+            expect(payment.number).toBe(answer.number)
+            expect(yield* s.payments.get(payment.id)).toEqual(payment)
+            const stored = (yield* Effect.promise(() =>
+              database.orm.em.fork().execute("select search_text from payments where id = ?", [payment.id])
+            )) as unknown as ReadonlyArray<{ search_text: string }>
+            expect(stored[0]?.search_text).toBe(paymentSearchText(payment))
+          }
+          // A key taken (the public id): nothing written, the numbers drawn still answered.
+          const taken = yield* s.transaction(s.payments.insertNumbered({ ...bare, publicId: row.publicId }, true))
+          expect(taken.payment).toBeNull()
+          expect(taken.referenceNumber).toBe(String((reference ?? 0) + 4))
+          expect(taken.number).toBe(String((number ?? 0) + 3))
         })
       )
     })
