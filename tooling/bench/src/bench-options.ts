@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from "node:os"
 import { parseArgs } from "node:util"
+import { workingPostgresDatabase } from "./seed-cache.ts"
 
 export type DatabaseKind = "sqlite" | "postgres"
 
@@ -25,6 +26,8 @@ export interface BenchOptions {
   readonly reseed: boolean
   /** The PostgreSQL server (its `postgres` database is used for CREATE/DROP DATABASE). */
   readonly postgresUrl: string
+  /** The working copy's database name on that server (two runs at once need two names). */
+  readonly workingDatabase: string
   /** LOG_LEVEL of the Paybridge process (production default: info). */
   readonly logLevel: "debug" | "info" | "warn" | "error"
   readonly quick: boolean
@@ -32,7 +35,7 @@ export interface BenchOptions {
 
 export const usage = `usage: pnpm bench:http [--payments N] [--duration S] [--warmup S] [--connections 1,8,32]
   [--only REGEX] [--db sqlite,postgres] [--workers [1,2,...]] [--reseed] [--quick]
-  [--postgres-url postgresql://postgres@127.0.0.1:5432] [--log-level info]`
+  [--postgres-url postgresql://postgres@127.0.0.1:5432] [--working-database paybridge_bench] [--log-level info]`
 
 const fail = (message: string): never => {
   process.stderr.write(`bench:http: ${message}\n${usage}\n`)
@@ -81,6 +84,7 @@ const parseFlags = () => {
         reseed: { type: "boolean", default: false },
         quick: { type: "boolean", default: false },
         "postgres-url": { type: "string" },
+        "working-database": { type: "string" },
         "log-level": { type: "string" },
         help: { type: "boolean", short: "h", default: false }
       }
@@ -97,6 +101,13 @@ export const defaultPostgresUrl = (): string => {
   const url = new URL(fromEnv)
   url.pathname = ""
   return url.toString().replace(/\/$/, "")
+}
+
+const workingDatabaseName = (raw: string | undefined): string => {
+  if (raw === undefined) return workingPostgresDatabase
+  return /^[a-z_][a-z0-9_]{0,40}$/u.test(raw)
+    ? raw
+    : fail(`--working-database must be a lower-case SQL name, got ${raw}`)
 }
 
 export const parseOptions = (): BenchOptions => {
@@ -135,6 +146,7 @@ export const parseOptions = (): BenchOptions => {
     workers: values.workers === undefined ? null : integerList("workers", values.workers),
     reseed: values.reseed,
     postgresUrl: values["postgres-url"] ?? defaultPostgresUrl(),
+    workingDatabase: workingDatabaseName(values["working-database"]),
     logLevel,
     quick
   }
