@@ -373,9 +373,7 @@ const renderFull = (detail: PaymentDetail, loader: Loader): Record<string, unkno
   const documents =
     detail.allocations.length === 0
       ? []
-      : [...new Set(detail.allocations.map((allocation) => allocation.documentId))].map((id) =>
-          held(peek.document(id))
-        )
+      : [...new Set(detail.allocations.map((allocation) => allocation.documentId))].map((id) => held(peek.document(id)))
   const rejection =
     attributes.rejection_reason_id !== null
       ? crmNamed(held(peek.named("rejection-reason", attributes.rejection_reason_id)))
@@ -440,9 +438,7 @@ const renderedNow = (detail: PaymentDetail, loader: Loader): Record<string, unkn
 export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Record<string, unknown>> =>
   Effect.suspend(() => {
     const now = renderedNow(detail, loader)
-    return now !== null
-      ? Effect.succeed(now)
-      : Effect.map(loadFull(detail, loader), () => renderFull(detail, loader))
+    return now !== null ? Effect.succeed(now) : Effect.map(loadFull(detail, loader), () => renderFull(detail, loader))
   })
 
 // ---------------------------------------------------------------------------------------------
