@@ -421,7 +421,7 @@ const renderFull = (detail: PaymentDetail, loader: Loader): Record<string, unkno
 }
 
 /** The full payment from what `loader` holds, or `null` when it lacks something (`loadFull` reads it). */
-const renderedNow = (detail: PaymentDetail, loader: Loader): Record<string, unknown> | null => {
+export const renderedNow = (detail: PaymentDetail, loader: Loader): Record<string, unknown> | null => {
   try {
     return renderFull(detail, loader)
   } catch (error) {
