@@ -206,7 +206,8 @@ export const makeLoader = () => {
     },
     /**
      * Takes what a payment's view read brought along (`paymentViewInclude`: its attributes record,
-     * customer, account owner record and events), so rendering it looks none of them up again.
+     * customer, account owner record and the actors of its first and last event), so rendering it
+     * looks none of them up again.
      */
     seedView: (view: PaymentViewDetail) => {
       const { payment } = view.detail
@@ -218,7 +219,8 @@ export const makeLoader = () => {
         customers.set(String(view.customer.id), view.customer)
         owners.set(view.customer.publicId, recordOf(recordKinds.accountOwner, view.customer.publicId))
       }
-      events.set(String(payment.id), view.events)
+      if (view.actors !== undefined) actors.set(String(payment.id), view.actors)
+      else events.set(String(payment.id), view.events)
     }
   }
 }
@@ -230,7 +232,7 @@ export const paymentViewInclude: PaymentViewInclude = {
     { dialect: dialectId, kind: recordKinds.accountOwner, key: "customer-public-id" }
   ],
   customer: true,
-  events: true
+  firstAndLastActors: true
 }
 
 /**
