@@ -56,6 +56,7 @@ import {
   recordKinds,
   type UnitEntity
 } from "./crm-com.transformers.ts"
+import { fullPayment, renderedNow } from "./full-payment.transformers.ts"
 import { listAnnex, makeLoader } from "./payment-loader.transformers.ts"
 import {
   answerCreated,
@@ -64,9 +65,7 @@ import {
   attributesOf,
   type CancellationRecord,
   cancellationId,
-  fullPayment,
   payDocument,
-  renderedNow,
   requireState,
   resolvePayment,
   resolvePaymentFor,
