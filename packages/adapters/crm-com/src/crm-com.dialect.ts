@@ -11,9 +11,9 @@ import { crmComPresets } from "./configuration.transformers.ts"
 import { crmComAuthentication, crmComSessions } from "./crm-com.auth.ts"
 import { crmComErrors } from "./crm-com.errors.ts"
 import { CrmComError } from "./crm-com.schemas.ts"
+import { fullPayment } from "./full-payment.transformers.ts"
 import { makeLoader } from "./payment-loader.transformers.ts"
 import { paymentsEndpoints } from "./payments.endpoints.ts"
-import { fullPayment } from "./payments.transformers.ts"
 
 export const crmComDialect = defineDialect({
   id: "crm-com",

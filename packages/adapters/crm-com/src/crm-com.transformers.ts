@@ -159,14 +159,15 @@ const isFloat = (name: UdfName) => name.startsWith("udf_float")
 const isDate = (name: UdfName) => name.startsWith("udf_date")
 
 /** The 16 `udf_*` fields of a payment from its custom fields (floats as exact numbers, missing ones null). */
-export const udfOutput = (customFields: CustomFields): Record<UdfName, unknown> =>
-  Object.fromEntries(
-    udfNames.map((name) => {
-      const value = customFields[name]
-      if (value === undefined) return [name, null]
-      return [name, isFloat(name) && /^-?\d+(\.\d+)?$/u.test(value) ? rawJsonNumber(value) : value]
-    })
-  ) as Record<UdfName, unknown>
+export const udfOutput = (customFields: CustomFields): Record<UdfName, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const name of udfNames) {
+    const value = customFields[name]
+    out[name] =
+      value === undefined ? null : isFloat(name) && /^-?\d+(\.\d+)?$/u.test(value) ? rawJsonNumber(value) : value
+  }
+  return out as Record<UdfName, unknown>
+}
 
 /**
  * The custom fields after a request's `udf_*` fields: given ones replace, `null` removes, absent

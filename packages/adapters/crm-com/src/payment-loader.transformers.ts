@@ -74,8 +74,36 @@ export const makeLoader = () => {
   const events = new Map<string, ReadonlyArray<LedgerEvent>>()
   const actors = new Map<string, FirstAndLast>()
   const paymentRecords = new Map<string, Record<string, unknown> | null>()
+  /** What a cache holds under `key`; `undefined` when nothing was loaded for it yet. */
+  const held = <A>(cache: Map<string, A>, key: string): A | undefined => cache.get(key)
+  const presetFrom = (kind: PaymentPreset["kind"], id: PresetId | null): PaymentPreset | null | undefined => {
+    if (id === null) return null
+    const rows = presets.get(kind)
+    return rows === undefined ? undefined : (rows.find((row) => row.id === id) ?? null)
+  }
 
   return {
+    /**
+     * What the loader already holds, without reading anything: each the value the method of the
+     * same name would give, or `undefined` when that method would still read it.
+     */
+    peek: {
+      paymentRecord: (payment: Payment) => held(paymentRecords, payment.publicId),
+      customer: (id: CustomerId) => held(customers, String(id)),
+      owner: (customer: Customer) => held(owners, customer.publicId),
+      preset: presetFrom,
+      presetDescription: (preset: PaymentPreset) => held(presetDescriptions, preset.publicId),
+      named: (kind: NamedKind, id: string | null) => (id === null ? null : held(named, `${kind}:${id}`)),
+      user: (id: ActorId) => (id === 0 ? null : held(users, String(id))),
+      document: (id: DocumentId) => held(documents, String(id)),
+      gatewayCode: (id: GatewayId | null) => (id === null ? null : held(gateways, String(id))),
+      actors: (paymentId: PaymentId): FirstAndLast | undefined => {
+        const seeded = actors.get(String(paymentId))
+        if (seeded !== undefined) return seeded
+        const list = events.get(String(paymentId))
+        return list === undefined ? undefined : { first: list[0] ?? null, last: list.at(-1) ?? null }
+      }
+    },
     /** Remembers a customer the request already read (a list's accounts receivable), so it is not read again. */
     knownCustomer: (customer: Customer) => {
       customers.set(String(customer.id), customer)
@@ -178,7 +206,8 @@ export const makeLoader = () => {
     },
     /**
      * Takes what a payment's view read brought along (`paymentViewInclude`: its attributes record,
-     * customer, account owner record and events), so rendering it looks none of them up again.
+     * customer, account owner record and the actors of its first and last event), so rendering it
+     * looks none of them up again.
      */
     seedView: (view: PaymentViewDetail) => {
       const { payment } = view.detail
@@ -190,7 +219,8 @@ export const makeLoader = () => {
         customers.set(String(view.customer.id), view.customer)
         owners.set(view.customer.publicId, recordOf(recordKinds.accountOwner, view.customer.publicId))
       }
-      events.set(String(payment.id), view.events)
+      if (view.actors !== undefined) actors.set(String(payment.id), view.actors)
+      else events.set(String(payment.id), view.events)
     }
   }
 }
@@ -202,7 +232,7 @@ export const paymentViewInclude: PaymentViewInclude = {
     { dialect: dialectId, kind: recordKinds.accountOwner, key: "customer-public-id" }
   ],
   customer: true,
-  events: true
+  firstAndLastActors: true
 }
 
 /**

@@ -56,6 +56,7 @@ import {
   recordKinds,
   type UnitEntity
 } from "./crm-com.transformers.ts"
+import { fullPayment, renderedNow } from "./full-payment.transformers.ts"
 import { listAnnex, makeLoader } from "./payment-loader.transformers.ts"
 import {
   answerCreated,
@@ -64,7 +65,6 @@ import {
   attributesOf,
   type CancellationRecord,
   cancellationId,
-  fullPayment,
   payDocument,
   requireState,
   resolvePayment,
@@ -236,6 +236,7 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
         : yield* resolveNamed("category", query.category_identifier, "financial transaction category", "filter")
     const loader = makeLoader()
     loader.knownCustomer(customer)
+    const fieldsSet = query.fields_set === undefined || query.fields_set.length === 0 ? undefined : query.fields_set
     const out: Array<Record<string, unknown>> = []
     // Pages in SQL order (`list`: oldest first; `get_latest`: newest created first), each with its
     // annex and details in its own statement; read only as far as the answer needs.
@@ -269,7 +270,9 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
         if (latest !== null && out.length >= latest) break
         if (category !== undefined && (yield* attributesOf(detail.payment, loader)).category_id !== category.id)
           continue
-        out.push(yield* applyFieldsSet(yield* fullPayment(detail, loader), query.fields_set))
+        // Rendered at once when the page's annex brought everything (no effect per payment).
+        const shown = renderedNow(detail, loader) ?? (yield* fullPayment(detail, loader))
+        out.push(fieldsSet === undefined ? shown : yield* applyFieldsSet(shown, fieldsSet))
       }
       cursor = latest !== null && out.length >= latest ? null : page.nextCursor
     } while (cursor !== null)

@@ -4,15 +4,14 @@
  * and unit, receipt time, rejection reason, creating and updating units, a migrated payment's
  * gateway attempt; never money or state),
  * the payment a `payment_identifier` names, the payment as CRM.COM shows it (the short payment of
- * the write methods, the full payment of `payments/show` in the order of the vendor's example, the
- * posted payment cancellation), and what the write methods share: the life cycle state a method
+ * the write methods, the posted payment cancellation, and the pieces the full payment of
+ * `full-payment.transformers.ts` shows), and what the write methods share: the life cycle state a method
  * needs, a request's type, method, category, user, unit and card resolved to ledger fields and
  * CRM.COM attributes, saving those attributes, and paying one invoice or bill in full.
  */
 import { createHash } from "node:crypto"
 import { DateFormats, migratedAliasLedgerId, migratedIdOf } from "@paybridge/adapter-kit"
 import {
-  type ActorId,
   DialectRecords,
   type DocumentKind,
   Documents,
@@ -28,13 +27,7 @@ import {
   validationFailed
 } from "@paybridge/core"
 import { Effect, Schema } from "effect"
-import {
-  crmAccountIdOf,
-  defaultOwner,
-  documentToPay,
-  resolveCustomer,
-  resolveDocument
-} from "./accounts-receivable.transformers.ts"
+import { resolveCustomer, resolveDocument } from "./accounts-receivable.transformers.ts"
 import { namedEntities, presetsOf, resolveNamed, resolvePreset, resolveUser } from "./configuration.transformers.ts"
 import {
   type CrmLifeCycleState,
@@ -46,11 +39,7 @@ import {
   type UdfInput
 } from "./crm-com.schemas.ts"
 import {
-  crmNamed,
   crmShortStateOf,
-  crmStateOf,
-  crmUnit,
-  crmUser,
   customFieldsWithUdfs,
   dialectId,
   everyPage,
@@ -60,8 +49,7 @@ import {
   okEnvelope,
   type Program,
   recordKinds,
-  type UnitEntity,
-  udfOutput
+  type UnitEntity
 } from "./crm-com.transformers.ts"
 import { type Loader, makeLoader, paymentViewInclude } from "./payment-loader.transformers.ts"
 
@@ -304,72 +292,6 @@ export const cancellationId = (reversalId: ReversalId): string =>
     .digest("hex")
     .slice(0, 32)
     .toUpperCase()
-
-/** The full payment of `payments/show`, in the order of the vendor's example. */
-export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Record<string, unknown>> =>
-  Effect.gen(function* () {
-    const { payment } = detail
-    const attributes = yield* attributesOf(payment, loader)
-    const customer = yield* loader.customer(payment.customerId)
-    const owner = (yield* loader.owner(customer)) ?? defaultOwner(customer)
-    const type = yield* loader.preset("type", payment.typeId)
-    const method = yield* loader.preset("method", payment.methodId)
-    const presetView = (preset: PaymentPreset) =>
-      Effect.map(loader.presetDescription(preset), (description) => ({
-        name: preset.name,
-        id: preset.publicId,
-        description,
-        alternative_code: preset.code
-      }))
-    const { first, last } = yield* loader.actors(payment.id)
-    const actor = (id: ActorId, name: string) => Effect.map(loader.user(id), (profile) => crmUser(id, name, profile))
-    const receivedBy = attributes.received_by_user_id ?? first?.actorId ?? payment.createdBy
-    const documentIds = [...new Set(detail.allocations.map((allocation) => allocation.documentId))]
-    const documents = yield* Effect.forEach(documentIds, loader.document)
-    const rejection =
-      attributes.rejection_reason_id !== null
-        ? crmNamed(yield* loader.named("rejection-reason", attributes.rejection_reason_id))
-        : payment.rejectionReason === null
-          ? null
-          : { name: payment.rejectionReason, id: null, description: null, alternative_code: null }
-    const unitOf = (id: string | null) => Effect.map(loader.named("unit", id), (unit) => crmUnit(unit as UnitEntity))
-    return {
-      ...gatewayFields(payment, yield* loader.gatewayCode(payment.gatewayId), attributes),
-      invoices_to_pay_set: documents.filter((document) => document.kind !== "bill").map(documentToPay),
-      ...udfOutput(payment.customFields),
-      number: crmPaymentNumberOf(payment),
-      received_by_unit: yield* unitOf(attributes.received_by_unit_id),
-      accounts_receivable: {
-        account_owner: owner,
-        life_cycle_state: "ACTIVE",
-        number: customer.number,
-        name: customer.name,
-        id: crmAccountIdOf(customer)
-      },
-      received_by_user: yield* actor(receivedBy, first?.actorName ?? "system"),
-      bills_to_pay_set: documents.filter((document) => document.kind === "bill").map(documentToPay),
-      id: crmPaymentIdOf(payment),
-      posted_on: payment.postedAt === null ? null : DateFormats.localDateTime.format(payment.postedAt),
-      log_information: {
-        updated_date: DateFormats.localDateTime.format(payment.updatedAt),
-        created_by_unit: yield* unitOf(attributes.created_by_unit_id),
-        created_date: DateFormats.localDateTime.format(payment.createdAt),
-        updated_by_unit: yield* unitOf(attributes.updated_by_unit_id),
-        created_by_user: yield* actor(first?.actorId ?? payment.createdBy, first?.actorName ?? "system"),
-        updated_by_user: yield* actor(last?.actorId ?? payment.createdBy, last?.actorName ?? "system")
-      },
-      payment_amount: shortPayment(payment, null).payment_amount,
-      issued_on: DateFormats.localDateTime.format(payment.createdAt),
-      life_cycle_state: crmStateOf(payment),
-      type: type === null ? null : { classification: "PAYMENT", ...(yield* presetView(type)) },
-      payment_method: method === null ? null : yield* presetView(method),
-      rejection_reason: rejection,
-      received_on: receivedOnOf(payment, attributes),
-      reference_number: crmPaymentReferenceOf(payment),
-      category: crmNamed(yield* loader.named("category", attributes.category_id)),
-      notes: payment.references.notes
-    }
-  })
 
 // ---------------------------------------------------------------------------------------------
 // What the write methods share

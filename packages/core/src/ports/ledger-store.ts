@@ -55,6 +55,7 @@ import type {
   CustomerQuery,
   DialectRecordQuery,
   DocumentQuery,
+  EventActor,
   EventQuery,
   OffsetPaging,
   OverviewQuery,
@@ -163,6 +164,11 @@ export interface PaymentViewInclude {
   readonly customer?: boolean | undefined
   /** The payment's events, oldest first (`true`: all; a list: those types). */
   readonly events?: boolean | ReadonlyArray<LedgerEventType> | undefined
+  /**
+   * The actors of the payment's first and last event only (`PaymentView.actors`), read as columns
+   * of the payment's row: for a caller that shows who made and last changed it and needs no event.
+   */
+  readonly firstAndLastActors?: boolean | undefined
 }
 
 /** A payment as a read model: the payment, its children and what `PaymentViewInclude` asked for. */
@@ -172,6 +178,8 @@ export interface PaymentView {
   readonly records: ReadonlyArray<DialectRecord>
   readonly customer: Customer | null
   readonly events: ReadonlyArray<LedgerEvent>
+  /** The actors of its first and last event (`null`: it has none), when `firstAndLastActors` asked. */
+  readonly actors?: { readonly first: EventActor | null; readonly last: EventActor | null } | undefined
 }
 
 /** A customer named by one of its unique keys: its ledger id, its number or its public id. */

@@ -6,13 +6,15 @@
  * reads, against `target`, the payment's children (as in `payment-children.ts`; left out when the caller
  * asks for the payment alone), the payment, the
  * dialect records the caller names (by key, by a key derived from the payment or its customer, or
- * every record of a kind attached to the payment), the customer and the payment's events. Each branch selects its own columns and a typed `null` for the
+ * every record of a kind attached to the payment), the customer and the payment's events (or, asked
+ * for `firstAndLastActors`, only the actors of its first and last event, as columns of the payment's
+ * row). Each branch selects its own columns and a typed `null` for the
  * others'; rows are split back per table, converted by the ORM's column types (`leanMapperOf`, no entity
  * is hydrated or tracked) and by the table mappers. Statements are built once per shape.
  */
 import type { EntityName } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
-import type { PaymentTarget, PaymentView, PaymentViewInclude } from "@paybridge/core"
+import { type ActorId, type PaymentTarget, type PaymentView, type PaymentViewInclude, trustedId } from "@paybridge/core"
 import { AllocationEntity } from "../entities/allocation.entity.ts"
 import { CollectionEntity } from "../entities/collection.entity.ts"
 import { CustomerEntity, type CustomerRow } from "../entities/customer.entity.ts"
@@ -45,6 +47,12 @@ const customerBranch = 6
 const eventBranch = 7
 
 const targetId = "(select id from target)"
+
+/** The column prefixes of the first and last event's actor (`PaymentViewInclude.firstAndLastActors`). */
+const actorEnds = [
+  { alias: "first", direction: "asc" },
+  { alias: "last", direction: "desc" }
+] as const
 
 /** The `target` common table of each kind of lookup. */
 const targetSql = {
@@ -95,6 +103,23 @@ const build = (em: SqlEntityManager, kind: keyof typeof targetSql, include: Paym
     ...(include.customer === true ? [customerBranch] : []),
     ...(eventsAsked ? [eventBranch] : [])
   ])
+  // The actors of the first and last event (`firstAndLastActors`): columns of the payment's row, a
+  // typed null in the other branches.
+  const events = branches[eventBranch]
+  const actorTypes = ["actor_id", "actor_name"].map((column) => events?.types[events.columns.indexOf(column)] ?? "text")
+  const actorColumns = (index: number) =>
+    include.firstAndLastActors !== true
+      ? ""
+      : actorEnds
+          .flatMap(({ alias, direction }) =>
+            ["actor_id", "actor_name"].map((column, at) =>
+              index === paymentBranch
+                ? `(select e.${column} from ${events?.table} e where e.payment_id = t.id order by e.id ${direction} limit 1) as ${alias}_${column}`
+                : `cast(null as ${actorTypes[at]}) as ${alias}_${column}`
+            )
+          )
+          .map((column) => `, ${column}`)
+          .join("")
   const select = (index: number, condition: string) => {
     const columns = branches.flatMap((other, otherIndex) =>
       !used.has(otherIndex)
@@ -105,7 +130,7 @@ const build = (em: SqlEntityManager, kind: keyof typeof targetSql, include: Paym
               : `cast(null as ${other.types[columnIndex] ?? "text"}) as b${otherIndex}_${column}`
           )
     )
-    return `select ${index} as branch, t.id as ord, ${columns.join(", ")} from ${branches[index]?.table} t where ${condition}`
+    return `select ${index} as branch, t.id as ord, ${columns.join(", ")}${actorColumns(index)} from ${branches[index]?.table} t where ${condition}`
   }
   const selects = [
     ...children.map((index) => select(index, `t.payment_id = ${targetId}`)),
@@ -139,7 +164,7 @@ const statementFor = (em: SqlEntityManager, kind: keyof typeof targetSql, includ
   const events =
     include.events === undefined || include.events === false ? 0 : include.events === true ? -1 : include.events.length
   const keyed = (include.keyedRecords ?? []).map((record) => record.key).join(",")
-  const shape = `${kind}/${include.children !== false}/${include.records?.length ?? 0}/${keyed}/${include.paymentRecordKinds?.length ?? 0}/${include.customer === true}/${events}`
+  const shape = `${kind}/${include.children !== false}/${include.records?.length ?? 0}/${keyed}/${include.paymentRecordKinds?.length ?? 0}/${include.customer === true}/${events}/${include.firstAndLastActors === true}`
   const metadata = em.getMetadata()
   const perOrm = statements.get(metadata) ?? new Map<string, Built>()
   statements.set(metadata, perOrm)
@@ -172,11 +197,20 @@ export const readPaymentView = async (
   const payment = of(paymentBranch)[0]
   if (payment === undefined) return null
   const customer = of(customerBranch)[0]
+  const paymentRow =
+    include.firstAndLastActors === true ? rows.find((row) => Number(row.branch) === paymentBranch) : undefined
+  const actorOf = (alias: string) => {
+    const id = paymentRow?.[`${alias}_actor_id`]
+    return id === null || id === undefined
+      ? null
+      : { actorId: trustedId<ActorId>(Number(id)), actorName: String(paymentRow?.[`${alias}_actor_name`]) }
+  }
   return {
     payment: paymentFromRow(payment as PaymentRow),
     children: childrenOf(of),
     records: of(recordBranch).map((row) => dialectRecordFromRow(row as DialectRecordRow)),
     customer: customer === undefined ? null : customerFromRow(customer as CustomerRow),
-    events: of(eventBranch).map((row) => ledgerEventFromRow(row as LedgerEventRow))
+    events: of(eventBranch).map((row) => ledgerEventFromRow(row as LedgerEventRow)),
+    ...(paymentRow === undefined ? {} : { actors: { first: actorOf("first"), last: actorOf("last") } })
   }
 }

@@ -294,7 +294,8 @@ export const paymentsLayer: Layer.Layer<Payments, never, LedgerStore | Idempoten
                 (record) => record.customerId === null || canSeeCustomer(who, record.customerId)
               ),
               customer: view.customer,
-              events: view.events
+              events: view.events,
+              ...(view.actors === undefined ? {} : { actors: view.actors })
             } satisfies PaymentViewDetail
           })
         )

@@ -30,6 +30,7 @@ import type {
   PaymentTarget,
   PaymentTotals,
   PaymentTotalsQuery,
+  PaymentView,
   PaymentViewInclude
 } from "../../ports/ledger-store.ts"
 import type { CommandContext } from "../command-context.ts"
@@ -64,6 +65,8 @@ export interface PaymentViewDetail {
   readonly records: ReadonlyArray<DialectRecord>
   readonly customer: Customer | null
   readonly events: ReadonlyArray<LedgerEvent>
+  /** The actors of its first and last event, when `PaymentViewInclude.firstAndLastActors` asked. */
+  readonly actors?: PaymentView["actors"]
 }
 
 type Method<A, E> = Effect.Effect<A, E, CommandContext>

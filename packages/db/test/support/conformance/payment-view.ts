@@ -4,7 +4,8 @@
  * (the payment migrated under it first; a ledger id of a payment migrated from that vendor names
  * nothing — issue 16.2), with its children and, from the same read, the dialect records named by
  * key, by a key derived from the payment or its customer, or attached to the payment, the
- * customer and the payment's events — each equal to what the per-table reads give.
+ * customer and the payment's events (or only its first and last event's actors) — each equal to
+ * what the per-table reads give.
  */
 import { type DialectRecord, LedgerStore, PaymentId } from "@paybridge/core"
 import { Effect } from "effect"
@@ -86,6 +87,12 @@ export const describePaymentView = (db: DatabaseHarness): void => {
               { vendorId: { system: dialect, id: String(native.id), nativeId: native.id } },
               { events: true }
             ),
+            // Only the first and last event's actors, as columns of the payment's row.
+            withActors: yield* s.payments.view(
+              { publicId: migrated.publicId },
+              { ...include, firstAndLastActors: true }
+            ),
+            actorsOfNone: yield* s.payments.view({ id: native.id }, { firstAndLastActors: true }),
             migratedOnly: yield* vendor("V-77", null),
             // A ledger id no vendor id matches: the ledger's own payment, unless it came from this vendor.
             nativeFallback: yield* vendor("not-a-vendor-id", native.id),
@@ -114,6 +121,13 @@ export const describePaymentView = (db: DatabaseHarness): void => {
       expect(result.byVendorId).toEqual(expected)
       expect(result.byVendorIdAllEvents?.events).toEqual([result.created, result.reversed])
       expect(result.byVendorIdAllEvents?.records).toEqual([])
+      const actor = (event: typeof result.created) => ({ actorId: event.actorId, actorName: event.actorName })
+      expect(result.withActors).toEqual({
+        ...expected,
+        actors: { first: actor(result.created), last: actor(result.reversed) }
+      })
+      expect(result.actorsOfNone?.actors).toEqual({ first: null, last: null })
+      expect(result.actorsOfNone?.events).toEqual([])
       expect(result.migratedOnly?.payment).toEqual(result.migratedElsewhere)
       expect(result.migratedOnly?.records.map((record) => record.kind)).toEqual(["settings"])
       expect(result.nativeFallback?.payment).toEqual(result.native)
