@@ -5,9 +5,11 @@
  */
 import { availableParallelism } from "node:os"
 import { parseArgs } from "node:util"
-import { workingPostgresDatabase } from "./seed-cache.ts"
 
 export type DatabaseKind = "sqlite" | "postgres"
+
+/** The working database's name on the PostgreSQL server (`--working-database`). */
+export const workingPostgresDatabase = "paybridge_bench"
 
 export interface BenchOptions {
   /** Seeded payments (customers and the big customer's share follow from it, see `seedPlanFor`). */

@@ -24,15 +24,12 @@ import { fileURLToPath } from "node:url"
 import { initOrm, ledgerMigrations, migrateToLatest } from "@paybridge/db"
 import pg from "pg"
 import { type SeedPlan, seedLedger } from "../../../packages/db/bench/bulk-seed.ts"
-import type { DatabaseKind } from "./bench-options.ts"
+import { type DatabaseKind, workingPostgresDatabase } from "./bench-options.ts"
 
 export type { SeedPlan }
 
 const seederFile = fileURLToPath(new URL("../../../packages/db/bench/bulk-seed.ts", import.meta.url))
 const cacheDir = fileURLToPath(new URL("../.cache/", import.meta.url))
-
-/** The working database's name on the PostgreSQL server. */
-export const workingPostgresDatabase = "paybridge_bench"
 
 /**
  * Customers are one fiftieth of the payments, so a typical customer's whole list is about one page
