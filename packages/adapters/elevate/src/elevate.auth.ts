@@ -14,7 +14,7 @@
  */
 import { randomBytes } from "node:crypto"
 import { authorizationHeader } from "@paybridge/adapter-kit"
-import { Authenticator, type Principal, Unauthorized, UserId } from "@paybridge/core"
+import { Authenticator, type Principal, rememberVerified, Unauthorized, UserId } from "@paybridge/core"
 import { Context, Effect, Option, Schema } from "effect"
 import { jwtVerify, SignJWT } from "jose"
 
@@ -70,15 +70,8 @@ interface VerifiedToken {
 const verifiedTokensMaxEntries = 10_000
 /** exact token → its verification; insertion order = age. */
 const verifiedTokens = new Map<string, VerifiedToken>()
-const rememberToken = (token: string, entry: VerifiedToken) => {
-  verifiedTokens.delete(token)
-  verifiedTokens.set(token, entry)
-  while (verifiedTokens.size > verifiedTokensMaxEntries) {
-    const oldest = verifiedTokens.keys().next()
-    if (oldest.done) break
-    verifiedTokens.delete(oldest.value)
-  }
-}
+const rememberToken = (token: string, entry: VerifiedToken) =>
+  rememberVerified(verifiedTokens, token, entry, verifiedTokensMaxEntries)
 
 /** The user a token proves, from the cache while the token is within its validity window (as jose would judge it). */
 const rememberedUser = (token: string, settings: ElevateTokenSettingsShape): UserId | undefined => {

@@ -43,6 +43,7 @@ import {
   parseApiKey,
   passwordFingerprint,
   productionKdfCost,
+  rememberVerified,
   verifySecret
 } from "./credentials.ts"
 
@@ -188,15 +189,8 @@ export const authenticatorLayerWith = (
           return decoy.then((stored) => scryptCheck(secret, stored))
         })
 
-      const remember = (fingerprint: string, entry: CachedVerification) => {
-        verified.delete(fingerprint)
-        verified.set(fingerprint, entry)
-        while (verified.size > cacheMaxEntries) {
-          const oldest = verified.keys().next()
-          if (oldest.done) break
-          verified.delete(oldest.value)
-        }
-      }
+      const remember = (fingerprint: string, entry: CachedVerification) =>
+        rememberVerified(verified, fingerprint, entry, cacheMaxEntries)
 
       const loadUser = (userId: UserId) =>
         Effect.flatMap(store.users.get(userId), (user) =>

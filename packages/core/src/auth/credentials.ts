@@ -136,3 +136,17 @@ export const passwordFingerprint = (processKey: Uint8Array, userId: number, stor
 
 /** SHA-256 of the whole key (hex): the key of the in-process verification cache, never stored. */
 export const apiKeyFingerprint = (apiKey: string): string => createHash("sha256").update(apiKey).digest("hex")
+
+/**
+ * Remembers a verified credential in a bounded map (insertion order = age): the entry becomes the
+ * newest, and the oldest are dropped while the map holds more than `maxEntries`.
+ */
+export const rememberVerified = <K, V>(entries: Map<K, V>, key: K, entry: V, maxEntries: number): void => {
+  entries.delete(key)
+  entries.set(key, entry)
+  while (entries.size > maxEntries) {
+    const oldest = entries.keys().next()
+    if (oldest.done) break
+    entries.delete(oldest.value)
+  }
+}
