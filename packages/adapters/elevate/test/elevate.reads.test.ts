@@ -146,5 +146,6 @@ describe("Elevate list reads", () => {
     const last = await get("/customer-credit-status", { page: String(bulkCustomers / 5 + 1), pageSize: "5" })
     expect(last.status).toBe(200)
     expect(last.body).toHaveLength(1)
-  }, 60_000)
+    // 10,005 customers seeded and listed: 18 s on a quiet machine, a CI machine's load can triple that.
+  }, 180_000)
 })

@@ -295,7 +295,9 @@ export const gatewayBoundaryScenarios = (ledgerOn: LedgerOnStore) => {
               assert.strictEqual(entry.balanceAfter, running)
             }
           })
-        )
+        ),
+      // 50 charges and their reconciliation: 8 s on PostgreSQL on a quiet machine, more under a CI machine's load.
+      120_000
     )
   })
 
