@@ -32,6 +32,9 @@ import {
   shownAmount
 } from "./payments.transformers.ts"
 
+/** What the full payment shows of a payment's detail: the payment and its allocations (the documents it pays). */
+export type ShownPayment = Pick<PaymentDetail, "payment" | "allocations">
+
 /** A payment's CRM.COM attributes from its record's data (`attributesOf` without the read). */
 const attributesFrom = (data: Record<string, unknown> | null): PaymentAttributes =>
   data === null ? emptyAttributes : { ...emptyAttributes, ...(data as Partial<PaymentAttributes>) }
@@ -41,7 +44,7 @@ const attributesFrom = (data: Record<string, unknown> | null): PaymentAttributes
  * asking in the order the full payment was always read (so the first failure is the same one);
  * what the loader already holds is not asked again, so a page of payments mostly asks nothing.
  */
-const loadFull = (detail: PaymentDetail, loader: Loader): Program<void> =>
+const loadFull = (detail: ShownPayment, loader: Loader): Program<void> =>
   Effect.gen(function* () {
     const { payment } = detail
     const { peek } = loader
@@ -79,7 +82,7 @@ const held = <A>(value: A | undefined): A => {
 }
 
 /** The full payment from what `loader` holds (see `fullPayment`); throws `notLoaded` when it lacks something. */
-const renderFull = (detail: PaymentDetail, loader: Loader): Record<string, unknown> => {
+const renderFull = (detail: ShownPayment, loader: Loader): Record<string, unknown> => {
   const { payment } = detail
   const { peek } = loader
   const attributes = attributesFrom(held(peek.paymentRecord(payment)))
@@ -147,7 +150,7 @@ const renderFull = (detail: PaymentDetail, loader: Loader): Record<string, unkno
 }
 
 /** The full payment from what `loader` holds, or `null` when it lacks something (`loadFull` reads it). */
-export const renderedNow = (detail: PaymentDetail, loader: Loader): Record<string, unknown> | null => {
+export const renderedNow = (detail: ShownPayment, loader: Loader): Record<string, unknown> | null => {
   try {
     return renderFull(detail, loader)
   } catch (error) {
@@ -161,7 +164,7 @@ export const renderedNow = (detail: PaymentDetail, loader: Loader): Record<strin
  * what `loader` holds (a list page's annex or a view read seeded it, or an earlier payment of the
  * page loaded it); otherwise what is missing is read first (`loadFull`).
  */
-export const fullPayment = (detail: PaymentDetail, loader: Loader): Program<Record<string, unknown>> =>
+export const fullPayment = (detail: ShownPayment, loader: Loader): Program<Record<string, unknown>> =>
   Effect.suspend(() => {
     const now = renderedNow(detail, loader)
     return now !== null ? Effect.succeed(now) : Effect.map(loadFull(detail, loader), () => renderFull(detail, loader))

@@ -134,7 +134,7 @@ export const makeLoader = () => {
      * Reads the invoices and bills a page of payments is allocated to that are not loaded yet, in
      * one read (per 1000), so rendering the page looks no document up by itself.
      */
-    prefetchDocuments: (details: ReadonlyArray<PaymentDetail>) =>
+    prefetchDocuments: (details: ReadonlyArray<Pick<PaymentDetail, "allocations">>) =>
       Effect.gen(function* () {
         const ids = [
           ...new Set(details.flatMap((detail) => detail.allocations.map((allocation) => allocation.documentId)))
@@ -238,11 +238,11 @@ export const paymentViewInclude: PaymentViewInclude = {
 /**
  * What `payments/list` and `get_latest` read with each page, in the page's statement
  * (`seedAnnex`): each payment's attributes record, the actors of its first and last event, its
- * customer's account owner record and its details (allocations, reversals, collections, refunds).
+ * customer's account owner record and its allocations (the only child a full payment shows).
  */
 export const listAnnex: PaymentAnnexRequest = {
   firstAndLastActors: true,
-  children: true,
+  allocations: true,
   record: { dialect: dialectId, kind: recordKinds.payment, key: "payment-public-id" },
   customerRecord: { dialect: dialectId, kind: recordKinds.accountOwner }
 }

@@ -56,7 +56,7 @@ import {
   recordKinds,
   type UnitEntity
 } from "./crm-com.transformers.ts"
-import { fullPayment, renderedNow } from "./full-payment.transformers.ts"
+import { fullPayment, renderedNow, type ShownPayment } from "./full-payment.transformers.ts"
 import { listAnnex, makeLoader } from "./payment-loader.transformers.ts"
 import {
   answerCreated,
@@ -217,8 +217,8 @@ const createAsSessionUnit = (request: typeof CreateBody.Type, sessions: SessionS
  * submission: creation time, newest first (the id breaks ties; ids follow creation), never by the
  * payment date a client may backdate; the first `limit` of them. Type and method filter and the
  * order are SQL; each page of payments comes in one statement with each payment's CRM.COM
- * attributes, who made and last changed it, its account owner and its details (allocations…:
- * `listAnnex`), so nothing is read per payment: with the accounts receivable's own read, two
+ * attributes, who made and last changed it, its account owner and its allocations
+ * (`listAnnex`), so nothing is read per payment: with the accounts receivable's own read, two
  * statements.
  */
 function listPayments(query: typeof ListQuery.Type, latest: number | null): Program<Array<Record<string, unknown>>> {
@@ -258,12 +258,13 @@ function listPayments(query: typeof ListQuery.Type, latest: number | null): Prog
         cursor,
         limit: pageSize
       })
-      // The details came with the page (`listAnnex`); only a page without them reads them.
+      // The allocations came with the page (`listAnnex`); only a page without them reads its details.
       const brought = page.items.flatMap((payment) => {
-        const children = page.annex?.get(payment.id)?.children
-        return children === undefined ? [] : [{ payment, ...children }]
+        const allocations = page.annex?.get(payment.id)?.allocations
+        return allocations === undefined ? [] : [{ payment, allocations }]
       })
-      const details = brought.length === page.items.length ? brought : yield* payments.paymentDetails(page.items)
+      const details: ReadonlyArray<ShownPayment> =
+        brought.length === page.items.length ? brought : yield* payments.paymentDetails(page.items)
       if (page.annex !== undefined) loader.seedAnnex(page.items, page.annex)
       yield* loader.prefetchDocuments(details)
       for (const detail of details) {

@@ -240,13 +240,13 @@ const withInvoices = (rows: ReadonlyArray<CustomerPaymentRow>, unallocated: Read
 /** What a page of payments brings along in its own statement: attributes, allocations, invoice numbers. */
 const pageAnnex = {
   record: { dialect: dialectId, kind: kinds.payment },
-  children: true,
+  allocations: true,
   documentNumbers: true
 } as const
 
 /** The invoice a payment row shows: the document of its first allocation (by id), from the page's annex. */
 const firstInvoiceIn = (annex: PaymentAnnex | undefined): Pick<Document, "id" | "number"> | null => {
-  const allocations = annex?.children?.allocations ?? []
+  const allocations = annex?.allocations ?? []
   const first = allocations.reduce<(typeof allocations)[number] | undefined>(
     (earliest, allocation) => (earliest === undefined || allocation.id < earliest.id ? allocation : earliest),
     undefined

@@ -220,6 +220,8 @@ export interface PaymentAnnexRequest {
   readonly settings?: (DialectRecordKind & { readonly key: string }) | undefined
   /** Its allocations, reversals, collections and refunds (as `payments.children` reads them). */
   readonly children?: boolean | undefined
+  /** Its allocations alone (oldest first), for a list that shows no other child: one look-up per row, not four. */
+  readonly allocations?: boolean | undefined
   /** The numbers of the documents its allocations name. */
   readonly documentNumbers?: boolean | undefined
   /** Its events of these types. */
@@ -281,6 +283,8 @@ export interface PaymentAnnex {
   readonly settings?: Readonly<Record<string, unknown>> | null | undefined
   /** Asked for (lists oldest first): its children, the number of each document they name, its events. */
   readonly children?: PaymentChildren | undefined
+  /** `undefined`: not asked (or asked with `children`, which holds them). */
+  readonly allocations?: ReadonlyArray<Allocation> | undefined
   readonly documentNumbers?: ReadonlyMap<DocumentId, string> | undefined
   readonly events?: ReadonlyArray<LedgerEvent> | undefined
   readonly reversalRecords?: ReadonlyArray<DialectRecord> | undefined

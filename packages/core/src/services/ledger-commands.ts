@@ -337,6 +337,7 @@ export const PaymentQueryInput = Schema.Struct({
         Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1), key: TextOfLength(200, 1) })
       ),
       children: optional(Schema.Boolean),
+      allocations: optional(Schema.Boolean),
       documentNumbers: optional(Schema.Boolean),
       events: optional(Schema.Array(LedgerEventType).check(Schema.isMaxLength(20))),
       reversalRecords: optional(Schema.Struct({ dialect: TextOfLength(40, 1), kind: TextOfLength(60, 1) }))

@@ -204,15 +204,13 @@ const pageByIds = (
 
 /** Column prefixes of the annex (no payment column starts with them). */
 const customerPrefix = "paybridge_customer_"
-const creatorIdColumn = "paybridge_creator_id"
-const creatorNameColumn = "paybridge_creator_name"
+/** An actor's id and name as one JSON array `[id, name]` (one look-up of the event, not one per column). */
+const creatorColumn = "paybridge_creator"
 const recordColumn = "paybridge_record_data"
 const typeNameColumn = "paybridge_type_name"
 const methodNameColumn = "paybridge_method_name"
-const firstActorIdColumn = "paybridge_first_actor_id"
-const firstActorNameColumn = "paybridge_first_actor_name"
-const lastActorIdColumn = "paybridge_last_actor_id"
-const lastActorNameColumn = "paybridge_last_actor_name"
+const firstActorColumn = "paybridge_first_actor"
+const lastActorColumn = "paybridge_last_actor"
 const customerRecordColumn = "paybridge_customer_record_data"
 const latestCollectionColumn = "paybridge_latest_collection"
 const settingsColumn = "paybridge_settings_data"
@@ -300,21 +298,19 @@ const withAnnex = (
       `(select m.name from payment_presets m where m.id = page.method_id) as ${methodNameColumn}`
     )
   }
+  const actorPair = isPostgres(em)
+    ? "json_build_array(e.actor_id, e.actor_name)"
+    : "json_array(e.actor_id, e.actor_name)"
   if (annex.creationEvent === true) {
-    const creator = (column: string, alias: string) =>
-      `(select e.${column} from ledger_events e where e.payment_id = page.id and e.type = ? order by e.id limit 1) as ${alias}`
-    selects.push(creator("actor_id", creatorIdColumn), creator("actor_name", creatorNameColumn))
-    params.push("payment.created", "payment.created")
+    selects.push(
+      `(select ${actorPair} from ledger_events e where e.payment_id = page.id and e.type = ? order by e.id limit 1) as ${creatorColumn}`
+    )
+    params.push("payment.created")
   }
   if (annex.firstAndLastActors === true) {
-    const actor = (column: string, direction: "asc" | "desc", alias: string) =>
-      `(select e.${column} from ledger_events e where e.payment_id = page.id order by e.id ${direction} limit 1) as ${alias}`
-    selects.push(
-      actor("actor_id", "asc", firstActorIdColumn),
-      actor("actor_name", "asc", firstActorNameColumn),
-      actor("actor_id", "desc", lastActorIdColumn),
-      actor("actor_name", "desc", lastActorNameColumn)
-    )
+    const actor = (direction: "asc" | "desc", alias: string) =>
+      `(select ${actorPair} from ledger_events e where e.payment_id = page.id order by e.id ${direction} limit 1) as ${alias}`
+    selects.push(actor("asc", firstActorColumn), actor("desc", lastActorColumn))
   }
   if (annex.record !== undefined) {
     const key = annex.record.key === "payment-public-id" ? "page.public_id" : "cast(page.id as varchar(20))"
@@ -345,6 +341,8 @@ const withAnnex = (
     for (const kind of ["allocations", "reversals", "collections", "refunds"] as const) {
       selects.push(`${lists[kind].sql} as ${childColumns[kind]}`)
     }
+  } else if (annex.allocations === true) {
+    selects.push(`${lists.allocations.sql} as ${childColumns.allocations}`)
   }
   if (annex.documentNumbers === true) selects.push(`${documentNumbersSql(em)} as ${documentNumbersColumn}`)
   if (annex.events !== undefined) {
@@ -362,15 +360,12 @@ const withAnnex = (
 }
 
 const annexColumns: ReadonlySet<string> = new Set([
-  creatorIdColumn,
-  creatorNameColumn,
+  creatorColumn,
   recordColumn,
   typeNameColumn,
   methodNameColumn,
-  firstActorIdColumn,
-  firstActorNameColumn,
-  lastActorIdColumn,
-  lastActorNameColumn,
+  firstActorColumn,
+  lastActorColumn,
   customerRecordColumn,
   latestCollectionColumn,
   settingsColumn,
@@ -386,17 +381,26 @@ const recordData = (data: unknown): Readonly<Record<string, unknown>> | null =>
     ? null
     : ((typeof data === "string" ? JSON.parse(data) : data) as Readonly<Record<string, unknown>>)
 
-/** An actor from its id and name columns; `null` when the look-up found no event. */
-const actorOf = (row: Record<string, unknown>, idColumn: string, nameColumn: string) =>
-  row[idColumn] === null || row[idColumn] === undefined
+/** An actor from its `[id, name]` column; `null` when the look-up found no event (or one without an actor). */
+const actorOf = (row: Record<string, unknown>, column: string) => {
+  const pair = jsonValue(row[column]) as readonly [unknown, unknown] | null
+  return pair === null || pair[0] === null
     ? null
-    : { actorId: trustedId<ActorId>(Number(row[idColumn])), actorName: String(row[nameColumn]) }
+    : { actorId: trustedId<ActorId>(Number(pair[0])), actorName: String(pair[1]) }
+}
 
 /** The annex lists of one row (see `listsOf`), those asked for. */
 const annexLists = (em: SqlEntityManager, row: Record<string, unknown>, annex: PaymentAnnexRequest) => {
   const lists = listsOf(em)
   const rowsOf = (column: string, parse: (value: unknown) => Array<Record<string, unknown>>) => parse(row[column])
   return {
+    ...(annex.allocations === true && annex.children !== true
+      ? {
+          allocations: rowsOf(childColumns.allocations, lists.allocations.parse).map((found) =>
+            allocationFromRow(found as unknown as AllocationRow)
+          )
+        }
+      : {}),
     ...(annex.children === true
       ? {
           children: {
@@ -497,12 +501,12 @@ const splitAnnex = (
   if (customer !== null) customers.set(customerId, customer)
   const found: PaymentAnnex = {
     customer,
-    creator: actorOf(row, creatorIdColumn, creatorNameColumn),
+    creator: actorOf(row, creatorColumn),
     record,
     ...(annex.firstAndLastActors === true
       ? {
-          firstActor: actorOf(row, firstActorIdColumn, firstActorNameColumn),
-          lastActor: actorOf(row, lastActorIdColumn, lastActorNameColumn)
+          firstActor: actorOf(row, firstActorColumn),
+          lastActor: actorOf(row, lastActorColumn)
         }
       : {}),
     ...(annex.customerRecord === undefined ? {} : { customerRecord: recordData(row[customerRecordColumn]) }),

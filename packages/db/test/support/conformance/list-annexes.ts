@@ -1,7 +1,7 @@
 /**
  * Store conformance, part of `../ledger-store-conformance.ts`. What a list brings along in its own
  * statement for a vendor's rows: a payment page's newest collection state per row (by request time,
- * then id) and a settings record the same on every row, and a refund list's dialect record per
+ * then id), a settings record the same on every row, each payment's allocations alone, and a refund list's dialect record per
  * refund (keyed by the refund's id) — each row with its own, `null` where there is none, and the
  * list itself (rows, order, cursors) exactly what it is without the annex.
  */
@@ -9,7 +9,7 @@ import { type Collection, LedgerStore, type New, type PaymentId, type RefundPage
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { DatabaseHarness } from "../database-harness.ts"
-import { at, newCustomer, newPayment, newRefund } from "../store-fixtures.ts"
+import { at, newCustomer, newDocument, newPayment, newRefund } from "../store-fixtures.ts"
 import { allPages } from "./all-pages.ts"
 
 const store = LedgerStore
@@ -40,7 +40,7 @@ const record = (key: string, kind: string, data: Readonly<Record<string, unknown
 export const describeListAnnexes = (db: DatabaseHarness): void => {
   const run = db.run
 
-  describe("list annexes (newest collection, settings record, refund records)", () => {
+  describe("list annexes (newest collection, settings record, allocations, refund records)", () => {
     it("brings each payment's newest collection state and a settings record along in the page's statement", async () => {
       const result = await run(
         Effect.gen(function* () {
@@ -105,6 +105,58 @@ export const describeListAnnexes = (db: DatabaseHarness): void => {
         expect(result.withoutSettings.annex?.get(payment.id)?.settings).toBeNull()
       }
       expect(result.plain).toEqual({ items: result.first.items, nextCursor: result.first.nextCursor })
+    })
+
+    it("brings each payment's allocations alone (oldest first, exact past 2^53) as its children would, and nothing else hanging off it", async () => {
+      const result = await run(
+        Effect.gen(function* () {
+          const s = yield* store
+          const customer = yield* s.customers.insert(newCustomer())
+          const allocated = yield* s.payments.insert(newPayment(customer.id))
+          const bare = yield* s.payments.insert(newPayment(customer.id))
+          const document = yield* s.documents.insert(newDocument(customer.id))
+          for (const amount of [9_007_199_254_740_993n, 500n]) {
+            yield* s.allocations.insert({
+              paymentId: allocated.id,
+              documentId: document.id,
+              amount,
+              booked: true,
+              createdAt: at("2026-04-15T10:11:12.131Z")
+            })
+          }
+          // A reversal: a child the allocations annex does not bring.
+          yield* s.reversals.insert({
+            paymentId: allocated.id,
+            amount: 100n,
+            effectiveDate: "2026-06-03",
+            reversedAt: at("2026-06-03T07:08:09.010Z"),
+            reason: null,
+            reinstatedAt: null
+          })
+          const query = {
+            customerId: customer.id,
+            order: "id" as const,
+            sort: [{ field: "id" as const, direction: "asc" as const }],
+            offset: 0,
+            limit: 10,
+            cursor: null
+          }
+          const alone = yield* s.payments.list({ ...query, annex: { allocations: true } })
+          const withChildren = yield* s.payments.list({ ...query, annex: { allocations: true, children: true } })
+          const children = yield* s.payments.children(allocated.id)
+          return { allocated, bare, alone, withChildren, children }
+        })
+      )
+      const alone = result.alone.annex?.get(result.allocated.id)
+      expect(alone?.allocations).toEqual(result.children.allocations)
+      expect(alone?.allocations?.map((allocation) => allocation.amount)).toEqual([9_007_199_254_740_993n, 500n])
+      expect(alone?.children).toBeUndefined()
+      expect(result.alone.annex?.get(result.bare.id)?.allocations).toEqual([])
+      // Asked with the children, the allocations are theirs (not twice).
+      const both = result.withChildren.annex?.get(result.allocated.id)
+      expect(both?.children).toEqual(result.children)
+      expect(both?.allocations).toBeUndefined()
+      expect(result.alone.items).toEqual(result.withChildren.items)
     })
 
     it("brings each refund's dialect record along in the refund list's statement, keyed by refund id", async () => {
