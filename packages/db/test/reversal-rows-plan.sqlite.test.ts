@@ -6,7 +6,7 @@
  * sorted (only the reversal rows and the page's own rows are) — and the total counts the payments
  * without a deleted-payment record as the matches less those with one, read from the records as a
  * list, not by one record look-up per payment. The rows listed are checked by the store conformance
- * suite (`offset-pages.ts`) on both databases.
+ * suite (`offset-page-annexes.ts`) on both databases.
  */
 import { LedgerStore, type Payment } from "@paybridge/core"
 import { Effect } from "effect"

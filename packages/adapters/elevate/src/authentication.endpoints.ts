@@ -9,7 +9,7 @@ import { Effect } from "effect"
 import { signElevateToken } from "./elevate.auth.ts"
 import { AuthenticateRequest, AuthenticateResponse } from "./elevate.schemas.ts"
 
-const suite = "elevate.test.ts"
+const suite = "elevate.authentication.test.ts"
 
 export const authenticationEndpoints: ReadonlyArray<Endpoint> = [
   publicEndpoint({

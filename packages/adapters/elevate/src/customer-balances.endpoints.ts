@@ -22,7 +22,7 @@ import {
   splitSign
 } from "./elevate.transformers.ts"
 
-const suite = "elevate.test.ts"
+const suite = "elevate.balances.test.ts"
 
 /**
  * `totalPaymentsSinceLastInvoice` of a customer migrated from Elevate: Elevate's figure (kept when

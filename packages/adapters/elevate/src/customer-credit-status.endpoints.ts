@@ -90,7 +90,7 @@ const creditStatusWire = (row: CreditStatusRow) => {
   }
 }
 
-const suite = "elevate.test.ts"
+const suite = "elevate.balances.test.ts"
 
 export const customerCreditStatusEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({

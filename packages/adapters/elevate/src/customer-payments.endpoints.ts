@@ -320,7 +320,7 @@ const customerPaymentById = (id: number) =>
     return paymentRow(detail.payment, record?.data, yield* firstInvoiceOf(detail))
   })
 
-const suite = "elevate.test.ts"
+const suite = "elevate.customer-payments.test.ts"
 
 const contract = "elevate.contract.test.ts › Elevate Billing (Payment and Refund API 1.37): dialect contract"
 

@@ -15,7 +15,7 @@ import { renderCustomerPayment } from "./customer-payments.transformers.ts"
 import { CustomerPayment, InstantBankPaymentForMandate } from "./elevate.schemas.ts"
 import { isZeroDecimal, kinds, methodPresetId, recordOf, saveRecord, splitSign } from "./elevate.transformers.ts"
 
-const suite = "elevate.test.ts"
+const suite = "elevate.providers.test.ts"
 
 export const instantBankPaymentForMandateEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({

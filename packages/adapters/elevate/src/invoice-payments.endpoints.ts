@@ -58,7 +58,7 @@ export const invoicePaymentEndpointsOf = (options: {
   readonly label: string
 }): ReadonlyArray<Endpoint> => {
   const documentKind: Document["kind"] = options.billRunType === "ADHOC" ? "bill" : "invoice"
-  const suite = "elevate.test.ts"
+  const suite = "elevate.invoice-payments.test.ts"
   const crossProtocolTest =
     "shows payments made through other protocols and Elevate's customer payments as events of the invoice"
   const bodyOf = (id: number) =>

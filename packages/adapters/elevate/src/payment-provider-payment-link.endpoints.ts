@@ -15,7 +15,7 @@ import { Effect, Schema } from "effect"
 import { CreatePaymentLink, PaymentLink } from "./elevate.schemas.ts"
 import { currencyIdOf, formatPositiveAmount, kinds, saveRecord, unit } from "./elevate.transformers.ts"
 
-const suite = "elevate.test.ts"
+const suite = "elevate.providers.test.ts"
 
 export const paymentProviderPaymentLinkEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({

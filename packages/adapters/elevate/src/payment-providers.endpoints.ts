@@ -57,7 +57,7 @@ const providerFields: FieldSpecs = {
   syncInstantBankPaymentsWithMandateCreation: { kind: "boolean" }
 }
 
-const suite = "elevate.test.ts"
+const suite = "elevate.providers.test.ts"
 
 const isText = (max: number) => (value: unknown) => typeof value === "string" && value.length <= max
 const isNullableText = (max: number) => (value: unknown) => value === null || isText(max)(value)

@@ -92,7 +92,7 @@ const refundBody = (refund: LedgerRefund) =>
     return refundWire(refund, yield* billRunTypeOfRefund(refund), record)
   })
 
-const suite = "elevate.test.ts"
+const suite = "elevate.invoice-payments.test.ts"
 
 export const refundsEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({

@@ -44,7 +44,7 @@ const mandateFields: FieldSpecs = {
   exitURL: { kind: "text" }
 }
 
-const suite = "elevate.test.ts"
+const suite = "elevate.providers.test.ts"
 
 export const sitePaymentMandatesEndpoints: ReadonlyArray<Endpoint> = [
   endpoint({

@@ -1,7 +1,9 @@
 /**
  * Shared fixtures of the Elevate tests: a testbed with the dialect over the real Ledger on an
  * in-memory store, a finance user with a password who logs in through `POST /authenticate`, a
- * GBP customer, and helpers that send requests with the JWT and issue documents as the system.
+ * GBP customer, and helpers that send requests with the JWT (`elevateClient`: send, get, post, a
+ * customer payment, the customer's payment list, a customer's ledger balance) and issue documents
+ * as the system.
  */
 import { JsonDecimal } from "@paybridge/adapter-kit"
 import {
@@ -89,4 +91,41 @@ export const expectError = (response: TestResponse, status: number, mentions?: s
   })
   expect(body.requestId).toBe(response.headers.get("x-request-id"))
   if (mentions !== undefined) expect(String(body.message)).toContain(mentions)
+}
+
+/** The rows of a list response, as plain JSON objects. */
+export const rows = (response: TestResponse) => plain(response) as Array<Record<string, unknown>>
+
+/**
+ * The request helpers of a test file, over its current testbed and seed (read at each call, so a
+ * file's `beforeEach` can replace them): requests with the seed's JWT, a customer payment of the
+ * seeded customer (`pay`, a cheque unless `extra` says otherwise), one page of their customer
+ * payments (`list`) and a customer's balance as the ledger keeps it.
+ */
+export const elevateClient = (current: () => { readonly testbed: DialectTestbed; readonly elevate: ElevateSeed }) => {
+  const send = (request: TestRequest) => current().testbed.request(authorize(request, current().elevate))
+  const get = (path: string, query: Record<string, string> = {}) => send({ method: "GET", path, query })
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    send({ method: "POST", path, body, headers })
+  const pay = (amount: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+    post(
+      "/customer-payments",
+      {
+        customerId: current().elevate.customerId,
+        amountInMajorCurrency: money(amount),
+        type: "CHEQUE",
+        ...extra
+      },
+      headers
+    )
+  const list = (query: Record<string, string> = {}) =>
+    get("/customer-payments", {
+      customer_id: String(current().elevate.customerId),
+      page: "1",
+      pageSize: "100",
+      ...query
+    })
+  const balanceOf = async (customerId: CustomerId) =>
+    (await current().testbed.runAsSystem(Parties.use((parties) => parties.getCustomer(customerId)))).balance
+  return { send, get, post, pay, list, balanceOf }
 }

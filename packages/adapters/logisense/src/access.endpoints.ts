@@ -21,6 +21,7 @@ export const accessEndpoints: ReadonlyArray<Endpoint> = [
     loginAccount: loginAccountField("username", "client_id"),
     responses: { 200: { description: "A bearer token valid for 30 minutes", schema: LogisenseToken } },
     tests: proven(
+      "authentication",
       "logs in with a user name and password, form-encoded, and uses the bearer token",
       "logs in with a client id and secret (an API key) and refuses bad credentials in LogiSense's shape",
       "a token stops working after 30 minutes",

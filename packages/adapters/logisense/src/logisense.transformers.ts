@@ -387,8 +387,13 @@ export const change = (
 // ---------------------------------------------------------------------------------------------
 // The tests that prove each endpoint (`tests` of the registry), shared by every endpoint file
 
-const behaviourSuite = "logisense.test.ts"
 const samplesSuite = "logisense.samples.test.ts › the vendor's Payment samples, replayed"
+/** The behaviour suites, by what they test. */
+const behaviourSuites = {
+  authentication: "logisense.authentication.test.ts",
+  records: "logisense.records.test.ts",
+  changes: "logisense.changes.test.ts"
+} as const
 /** The kit's contract suite for this dialect. */
 export const contractSuite = "logisense.contract.test.ts › LogiSense Billing v6 (Payment): dialect contract"
 
@@ -396,10 +401,13 @@ export const contractSuite = "logisense.contract.test.ts › LogiSense Billing v
 export const provenByFidelity = (group: string, title: string) =>
   `logisense.fidelity.test.ts › LogiSense fidelity › ${group} › ${title}`
 
-/** Test titles → `file › title` (sample replays live in the samples suite, the rest in the behaviour suite). */
-export const proven = (...titles: ReadonlyArray<string>) =>
+/**
+ * Test titles → `file › title` (sample replays live in the samples suite, the rest in the behaviour
+ * suite `suite`).
+ */
+export const proven = (suite: keyof typeof behaviourSuites, ...titles: ReadonlyArray<string>) =>
   titles.map((title) =>
     title.endsWith("replays the vendor sample field by field")
       ? `${samplesSuite} › ${title}`
-      : `${behaviourSuite} › ${title}`
+      : `${behaviourSuites[suite]} › ${title}`
   )

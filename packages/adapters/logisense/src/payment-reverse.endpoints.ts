@@ -39,6 +39,7 @@ export const paymentReverseEndpoints: ReadonlyArray<Endpoint> = [
     request: { body: LogisenseReverseBody },
     responses: { 200: { description: "The reversal row", schema: LogisenseChange("create", LogisensePayment) } },
     tests: proven(
+      "changes",
       "reverses partially and repeatedly within the unreversed amount",
       "refuses reversing an offline payment not yet issued to an invoice"
     ),
@@ -54,6 +55,7 @@ export const paymentReverseEndpoints: ReadonlyArray<Endpoint> = [
     request: { body: LogisenseReverseBody },
     responses: { 200: { description: "The reversal row", schema: LogisenseChange("create", LogisensePayment) } },
     tests: proven(
+      "changes",
       "reverses a gateway payment through the gateway and refuses offline payments",
       "a gateway that declines the reversal changes nothing"
     ),

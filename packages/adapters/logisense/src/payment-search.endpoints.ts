@@ -23,6 +23,7 @@ export const paymentSearchEndpoints: ReadonlyArray<Endpoint> = [
     request: { body: LogisenseSearchBody },
     responses: { 200: { description: "The matching rows", schema: LogisenseList(Schema.Unknown) } },
     tests: proven(
+      "records",
       "search compiles every operator and refuses unknown fields",
       "search orders, limits with top, pages and projects fields"
     ),

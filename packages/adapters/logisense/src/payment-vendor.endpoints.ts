@@ -89,7 +89,7 @@ export const paymentVendorEndpoints: ReadonlyArray<Endpoint> = [
     tags: ["Payment"],
     request: { body: LogisenseVendorPaymentBody },
     responses: { 200: { description: "The charged payment", schema: LogisenseChange("create", LogisensePayment) } },
-    tests: proven("charges through the gateway: approved, pending and declined"),
+    tests: proven("changes", "charges through the gateway: approved, pending and declined"),
     implemented: true,
     // Not one atomic unit: the charge is booked and committed, the gateway called outside any
     // transaction, and the answer built from the payment as the gateway left it. The charge is

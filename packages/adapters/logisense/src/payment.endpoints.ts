@@ -87,7 +87,11 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     responses: {
       200: { description: "Every listed payment and reversal row", schema: LogisenseList(LogisensePayment) }
     },
-    tests: proven("GET Payment/ replays the vendor sample field by field", "lists reversal rows after their payment"),
+    tests: proven(
+      "records",
+      "GET Payment/ replays the vendor sample field by field",
+      "lists reversal rows after their payment"
+    ),
     implemented: true,
     handler: ({ requestId }) =>
       Effect.gen(function* () {
@@ -109,6 +113,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     tags: ["Payment"],
     responses: { 200: { description: "One page", schema: LogisensePaged(LogisensePayment) } },
     tests: proven(
+      "records",
       "GET Payment/Paged replays the vendor sample field by field",
       "pages through the Pagination header and can skip the total count",
       "refuses a malformed Pagination header"
@@ -123,7 +128,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     summary: "Retrieve the Payment objects page by page with their details",
     tags: ["Payment"],
     responses: { 200: { description: "One page with details", schema: LogisensePaged(LogisensePaymentDetail) } },
-    tests: proven("GET Payment/Paged/Detail replays the vendor sample field by field"),
+    tests: proven("records", "GET Payment/Paged/Detail replays the vendor sample field by field"),
     implemented: true,
     handler: pagedHandler(true)
   }),
@@ -136,6 +141,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     request: { params: LogisensePaymentPath },
     responses: { 200: { description: "The payment", schema: LogisenseInstance(LogisensePayment) } },
     tests: proven(
+      "records",
       "GET Payment/{id} replays the vendor sample field by field",
       "reads a reversal row by its negative identity and answers 404 for unknown ones"
     ),
@@ -161,7 +167,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     responses: {
       200: { description: "The payment and its details", schema: LogisenseInstance(LogisensePaymentDetail) }
     },
-    tests: proven("GET Payment/{id}/Detail replays the vendor sample field by field"),
+    tests: proven("records", "GET Payment/{id}/Detail replays the vendor sample field by field"),
     implemented: true,
     handler: ({ params, requestId }) =>
       Effect.gen(function* () {
@@ -189,6 +195,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
       `${contractSuite} › creates exactly one payment and answers with a body matching the declared response schema`,
       `${contractSuite} › returns the same result for a create retried with the same idempotency key and creates one payment`,
       ...proven(
+        "records",
         "POST Payment/ replays the vendor sample field by field",
         "lists every validation error at once with LogiSense codes",
         "records an exact amount and shows baseAmount in the owner currency"
@@ -250,6 +257,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     request: { params: LogisensePaymentPath, body: LogisensePaymentWrite },
     responses: { 200: { description: "The updated payment", schema: LogisenseChange("update", LogisensePayment) } },
     tests: proven(
+      "changes",
       "PUT Payment/{id} replays the vendor sample field by field",
       "PUT changes references of a posted payment but refuses a new amount"
     ),
@@ -274,6 +282,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     responses: { 200: { description: "What each item did", schema: LogisensePatchResult } },
     tests: [
       ...proven(
+        "changes",
         "PATCH Payment/{id} replays the vendor sample field by field",
         "PATCH mixes create, update and delete items and disbursements",
         "PATCH with one bad item rolls back every item"
@@ -414,6 +423,7 @@ export const paymentEndpoints: ReadonlyArray<Endpoint> = [
     request: { params: LogisensePaymentPath },
     responses: { 200: { description: "The deleted and detached objects", schema: LogisenseDeleteResult } },
     tests: proven(
+      "changes",
       "DELETE Payment/{id} replays the vendor sample field by field",
       "DELETE refuses gateway payments and payments issued to an invoice",
       "DELETE cancels a draft and detaches its invoices"

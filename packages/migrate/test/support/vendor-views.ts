@@ -1,7 +1,7 @@
 /**
  * What each vendor's API shows of a source payment (its state, the amount that stands, the amount
  * refunded from it) — the vendors' losses of the README's table, the same rules
- * `ledger-migration.test.ts` spells out per case — and the credentials and reader options the
+ * `ledger-migration-cases.ts` spells out per case — and the credentials and reader options the
  * tests migrate each vendor with. Shared by the ≥ 10,000-payment test (`tenant-10k.test.ts`).
  */
 import type { CurrencyCode } from "@paybridge/core"
