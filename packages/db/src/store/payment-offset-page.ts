@@ -18,7 +18,7 @@
  * (`reversalRowsPage`), so a vendor that shows reversals as rows reads no row it does not show and
  * sorts none it skips.
  */
-import { type FilterQuery, QueryOrder, raw } from "@mikro-orm/core"
+import type { FilterQuery } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import {
   type ActorId,
@@ -61,6 +61,7 @@ import {
   reversalOrderColumn,
   rowCreatedColumn,
   rowsWithReversals,
+  whereTextOf,
   withoutRecord
 } from "./payment-reversal-rows.ts"
 
@@ -88,15 +89,6 @@ export const sortKeysOf = (query: PaymentQuery): ReadonlyArray<PaymentSortKey> =
   return distinct.some((key) => key.field === "id") ? distinct : [...distinct, { field: "id", direction: "asc" }]
 }
 
-const orderOf = (key: PaymentSortKey): QueryOrder =>
-  !nullableSortFields.has(key.field)
-    ? key.direction === "asc"
-      ? QueryOrder.asc
-      : QueryOrder.desc
-    : key.direction === "asc"
-      ? QueryOrder.asc_nulls_first
-      : QueryOrder.desc_nulls_last
-
 /** The column the window count is returned in (no payment column has this name). */
 const totalColumn = "paybridge_match_total"
 
@@ -117,7 +109,7 @@ export interface OffsetPageRequest {
 
 /**
  * The order of an outer statement over `alias`'s rows (`null`: a compound statement's own columns):
- * the sort keys (a missing value placed as `orderOf` places it); with reversal rows, `createdAt` is
+ * the sort keys (a missing value first ascending, last descending); with reversal rows, `createdAt` is
  * the row's own creation instant and a payment's row comes before its reversals' rows, by reversal id.
  */
 const orderSql = (
@@ -178,27 +170,17 @@ const reversalRowsPage = (
  * A page without reversal rows: its ids cut from the matches in order (and the count when asked),
  * then their payments, each read by its id (PostgreSQL: from an array, never a scan of the table).
  */
-const pageByIds = (
-  em: SqlEntityManager,
-  request: OffsetPageRequest,
-  where: FilterQuery<PaymentRow>,
-  fetched: number
-) => {
-  const keys = positional(
-    em
-      .createQueryBuilder(PaymentEntity, "p")
-      .select(request.withTotal ? ["id", raw(`count(*) over () as ${totalColumn}`)] : ["id"])
-      .where(where as never)
-      .orderBy(request.sort.map((key) => ({ [key.field]: orderOf(key) })) as never)
-      .limit(fetched)
-      .offset(request.offset)
-      .toQuery()
-  )
+const pageByIds = (em: SqlEntityManager, request: OffsetPageRequest, where: ReadonlyArray<object>, fetched: number) => {
+  // The filter's text kept by shape (no query builder per request); the order as the outer statement's.
+  const filter = whereTextOf(em, where)
+  const table = em.getMetadata().get(PaymentEntity).tableName
+  const counted = request.withTotal ? `, count(*) over () as ${totalColumn}` : ""
+  const keys = `select p.id${counted} from ${table} p where ${filter.sql} order by ${orderSql(em, "p", request.sort, false)} limit ? offset ?`
   const total = request.withTotal ? `, (select k.${totalColumn} from k limit 1) as ${totalColumn}` : ""
   const shown = isPostgres(em) ? "p.id = any(array(select k.id from k))" : "p.id in (select k.id from k)"
   return {
-    sql: `with k as (${keys.sql}) select p.*${total} from ${em.getMetadata().get(PaymentEntity).tableName} p where ${shown} order by ${orderSql(em, "p", request.sort, false)}`,
-    params: keys.params
+    sql: `with k as (${keys}) select p.*${total} from ${table} p where ${shown} order by ${orderSql(em, "p", request.sort, false)}`,
+    params: [...filter.params, fetched, request.offset]
   }
 }
 
@@ -533,15 +515,17 @@ const splitAnnex = (
 /** Reads one offset page (see the module comment). */
 export const readOffsetPage = async (em: SqlEntityManager, request: OffsetPageRequest): Promise<PaymentPage> => {
   const { offset, limit, withTotal } = request
-  const where = {
-    $and: [...request.where, ...(request.withoutRecord === undefined ? [] : [withoutRecord(request.withoutRecord)])]
-  } as FilterQuery<PaymentRow>
+  const filters = [
+    ...request.where,
+    ...(request.withoutRecord === undefined ? [] : [withoutRecord(request.withoutRecord)])
+  ]
+  const where = { $and: filters } as FilterQuery<PaymentRow>
   // With the total known, the page itself says whether another follows; otherwise one row more does.
   const fetched = withTotal ? limit : limit + 1
   const union = request.reversalRows === undefined ? null : rowsWithReversals(em, request, request.reversalRows)
   const page =
     union === null
-      ? pageByIds(em, request, where, fetched)
+      ? pageByIds(em, request, filters, fetched)
       : reversalRowsPage(em, union, request.sort, withTotal, fetched, offset)
   const annexRequest = request.annex
   const annexed = annexRequest === undefined ? null : withAnnex(em, page, request.sort, annexRequest, union !== null)

@@ -51,22 +51,29 @@ const conditionsOf = (em: SqlEntityManager, first: ReadonlyArray<object>, second
   return [matching ?? { sql: "1 = 1", params: [] }, reversed ?? { sql: "1 = 1", params: [] }] as const
 }
 
+/** The `where` text (alias `p`) of one payment filter list, by the query builder (`1 = 1` for none). */
+const compileWhere = (em: SqlEntityManager, where: ReadonlyArray<object>): WhereText => {
+  const query = positional(
+    em
+      .createQueryBuilder(PaymentEntity, "p")
+      .select(raw("1") as never)
+      .where({ $and: [...where] } as never)
+      .toQuery()
+  )
+  const at = query.sql.indexOf(" where ")
+  return { sql: at < 0 ? "1 = 1" : query.sql.slice(at + " where ".length), params: query.params }
+}
+
+/** The `where` text (alias `p`) of one payment filter list, kept by shape (`compiledByShape`). */
+export const whereTextOf = (em: SqlEntityManager, where: ReadonlyArray<object>): WhereText =>
+  compiledByShape(em.getMetadata(), [where], ([one]) => [compileWhere(em, one ?? [])])[0] ?? compileWhere(em, where)
+
 const compiledConditions = (
   em: SqlEntityManager,
   first: ReadonlyArray<object>,
   second: ReadonlyArray<object>
 ): readonly [WhereText, WhereText] => {
-  const compile = (where: ReadonlyArray<object>) => {
-    const query = positional(
-      em
-        .createQueryBuilder(PaymentEntity, "p")
-        .select(raw("1") as never)
-        .where({ $and: [...where] } as never)
-        .toQuery()
-    )
-    const at = query.sql.indexOf(" where ")
-    return { sql: at < 0 ? "1 = 1" : query.sql.slice(at + " where ".length), params: query.params }
-  }
+  const compile = (where: ReadonlyArray<object>) => compileWhere(em, where)
   const marker = { [raw(splitMarker)]: [] }
   const both = compile([...first, marker, ...second])
   const parts = both.sql.split(splitMarker)
