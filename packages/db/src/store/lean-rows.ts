@@ -3,13 +3,15 @@
  * read's CPU). `leanMapperOf` converts one raw row of an entity's columns to its property values as
  * the ORM would — the driver's result mapper (column names, dates, booleans), then each custom type
  * (bigint, JSON …) — without a managed entity or the identity map: a read model needs values only.
- * `findRowsLean` runs a query builder's statement as is and maps its rows so; `findOneLean` reads
+ * `findRowsLean` reads rows by a filter whose text is kept by its shape (`whereTextOf`: the query
+ * builder runs once per shape, not per call) and maps them so; `findOneLean` reads
  * one row by equality on scalar columns from a statement built once per entity and column set (no
  * query builder per call), and falls back to the builder for any other condition. Both read the
  * database, never a session's cached entity.
  */
-import { type EntityMetadata, type EntityName, type EntityProperty, ReferenceKind } from "@mikro-orm/core"
+import { type EntityMetadata, type EntityName, type EntityProperty, ReferenceKind, raw } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
+import { compiledByShape, type WhereText } from "./where-shapes.ts"
 
 export type LeanMapper = (data: Record<string, unknown>) => object
 
@@ -48,6 +50,35 @@ export const positional = (query: { readonly sql: string; readonly params: Reado
   return { sql, params: params.length === 0 ? [...query.params] : params }
 }
 
+/** The `where` text of some filters over `entity` (alias `alias`), by the query builder: `1 = 1` for none. */
+export const compileWhere = (
+  em: SqlEntityManager,
+  entity: unknown,
+  alias: string,
+  where: ReadonlyArray<object>
+): WhereText => {
+  const query = positional(
+    em
+      .createQueryBuilder(entity as EntityName<object>, alias)
+      .select(raw("1") as never)
+      .where({ $and: [...where] } as never)
+      .toQuery()
+  )
+  const at = query.sql.indexOf(" where ")
+  return { sql: at < 0 ? "1 = 1" : query.sql.slice(at + " where ".length), params: query.params }
+}
+
+/** {@link compileWhere}, its text kept by the filters' shape per entity (`where-shapes.ts`: no builder per call). */
+export const whereTextOf = (
+  em: SqlEntityManager,
+  entity: unknown,
+  alias: string,
+  where: ReadonlyArray<object>
+): WhereText =>
+  compiledByShape(em.getMetadata().get(entity as EntityName<object>), [where], ([one]) => [
+    compileWhere(em, entity, alias, one ?? [])
+  ])[0] ?? compileWhere(em, entity, alias, where)
+
 /** The rows `where` selects, in `orderBy` order, at most `limit` of them, as property values. */
 export const findRowsLean = async <T extends object>(
   em: SqlEntityManager,
@@ -56,13 +87,21 @@ export const findRowsLean = async <T extends object>(
   orderBy: ReadonlyArray<Record<string, "asc" | "desc">>,
   limit?: number
 ): Promise<ReadonlyArray<T>> => {
-  const builder = em
-    .createQueryBuilder(entity)
-    .select("*")
-    .where(where as never)
-    .orderBy(orderBy as never)
-  const query = positional((limit === undefined ? builder : builder.limit(limit)).toQuery())
-  const raws = (await em.execute(query.sql, query.params)) as ReadonlyArray<Record<string, unknown>>
+  const meta = em.getMetadata().get(entity as EntityName<object>)
+  const platform = em.getPlatform()
+  const filter = whereTextOf(em, entity, "t", [where])
+  const order = orderBy
+    .flatMap((keys) => Object.entries(keys))
+    .map(
+      ([key, direction]) => `t.${platform.quoteIdentifier(propertyOf(meta, key)?.fieldNames[0] ?? key)} ${direction}`
+    )
+  const sql =
+    `select t.* from ${platform.quoteIdentifier(meta.tableName)} t where ${filter.sql}` +
+    `${order.length === 0 ? "" : ` order by ${order.join(", ")}`}${limit === undefined ? "" : " limit ?"}`
+  const raws = (await em.execute(
+    sql,
+    limit === undefined ? [...filter.params] : [...filter.params, limit]
+  )) as ReadonlyArray<Record<string, unknown>>
   const toRow = leanMapperOf(em, entity)
   return raws.map((raw) => toRow(raw) as T)
 }

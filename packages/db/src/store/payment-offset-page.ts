@@ -53,7 +53,7 @@ import { refundFromRow } from "../mappers/refund.mapper.ts"
 import { reversalFromRow } from "../mappers/reversal.mapper.ts"
 import { isPostgres, type JsonRows, jsonRowsOf, jsonValue } from "./json-rows.ts"
 import { encodeCursor } from "./keyset-cursor.ts"
-import { leanMapperOf, positional } from "./lean-rows.ts"
+import { leanMapperOf, positional, whereTextOf } from "./lean-rows.ts"
 import { branchOf } from "./payment-children.ts"
 import {
   type RecordKind,
@@ -61,7 +61,6 @@ import {
   reversalOrderColumn,
   rowCreatedColumn,
   rowsWithReversals,
-  whereTextOf,
   withoutRecord
 } from "./payment-reversal-rows.ts"
 
@@ -172,7 +171,7 @@ const reversalRowsPage = (
  */
 const pageByIds = (em: SqlEntityManager, request: OffsetPageRequest, where: ReadonlyArray<object>, fetched: number) => {
   // The filter's text kept by shape (no query builder per request); the order as the outer statement's.
-  const filter = whereTextOf(em, where)
+  const filter = whereTextOf(em, PaymentEntity, "p", where)
   const table = em.getMetadata().get(PaymentEntity).tableName
   const counted = request.withTotal ? `, count(*) over () as ${totalColumn}` : ""
   const keys = `select p.id${counted} from ${table} p where ${filter.sql} order by ${orderSql(em, "p", request.sort, false)} limit ? offset ?`

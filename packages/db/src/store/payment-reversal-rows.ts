@@ -13,7 +13,7 @@ import type { SqlEntityManager } from "@mikro-orm/sql"
 import type { PaymentSortKey } from "@paybridge/core"
 import { PaymentEntity } from "../entities/payment.entity.ts"
 import { ReversalEntity } from "../entities/reversal.entity.ts"
-import { positional } from "./lean-rows.ts"
+import { compileWhere, positional } from "./lean-rows.ts"
 import { compiledByShape, type WhereText } from "./where-shapes.ts"
 
 /** A dialect record kind whose payments a list leaves out. */
@@ -51,29 +51,12 @@ const conditionsOf = (em: SqlEntityManager, first: ReadonlyArray<object>, second
   return [matching ?? { sql: "1 = 1", params: [] }, reversed ?? { sql: "1 = 1", params: [] }] as const
 }
 
-/** The `where` text (alias `p`) of one payment filter list, by the query builder (`1 = 1` for none). */
-const compileWhere = (em: SqlEntityManager, where: ReadonlyArray<object>): WhereText => {
-  const query = positional(
-    em
-      .createQueryBuilder(PaymentEntity, "p")
-      .select(raw("1") as never)
-      .where({ $and: [...where] } as never)
-      .toQuery()
-  )
-  const at = query.sql.indexOf(" where ")
-  return { sql: at < 0 ? "1 = 1" : query.sql.slice(at + " where ".length), params: query.params }
-}
-
-/** The `where` text (alias `p`) of one payment filter list, kept by shape (`compiledByShape`). */
-export const whereTextOf = (em: SqlEntityManager, where: ReadonlyArray<object>): WhereText =>
-  compiledByShape(em.getMetadata(), [where], ([one]) => [compileWhere(em, one ?? [])])[0] ?? compileWhere(em, where)
-
 const compiledConditions = (
   em: SqlEntityManager,
   first: ReadonlyArray<object>,
   second: ReadonlyArray<object>
 ): readonly [WhereText, WhereText] => {
-  const compile = (where: ReadonlyArray<object>) => compileWhere(em, where)
+  const compile = (where: ReadonlyArray<object>) => compileWhere(em, PaymentEntity, "p", where)
   const marker = { [raw(splitMarker)]: [] }
   const both = compile([...first, marker, ...second])
   const parts = both.sql.split(splitMarker)

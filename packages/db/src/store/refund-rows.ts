@@ -6,13 +6,13 @@
  * the refund's id, as an extra column looked up on the record's unique key: a vendor's refund rows
  * with what it keeps beside them in one read.
  */
-import type { FilterQuery } from "@mikro-orm/core"
 import type { SqlEntityManager } from "@mikro-orm/sql"
 import type { LedgerStoreShape, Refund, RefundId, RefundPage, RefundQuery } from "@paybridge/core"
 import { Effect } from "effect"
 import { RefundEntity, type RefundRow } from "../entities/refund.entity.ts"
 import { refundFromRow, refundToRow } from "../mappers/refund.mapper.ts"
 import { drawIdsOf, insertAllWithIds, releaseIdsOf } from "./drawn-ids.ts"
+import { whereTextOf } from "./lean-rows.ts"
 import type { OrmSession } from "./orm-session.ts"
 
 /** The column the record's data is returned in (no refund column has this name). */
@@ -27,25 +27,14 @@ const jsonData = (data: unknown): Readonly<Record<string, unknown>> | null =>
 /** One page of refunds after `afterId` with each one's record data, in one statement. */
 const readWithRecords = async (
   em: SqlEntityManager,
-  where: object,
+  where: ReadonlyArray<object>,
   limit: number,
   record: { readonly dialect: string; readonly kind: string }
 ) => {
-  const page = em
-    .createQueryBuilder(RefundEntity, "r")
-    .select(["*"])
-    .where(where as never)
-    .orderBy({ id: "asc" } as never)
-    .limit(limit + 1)
-    .toQuery()
-  // PostgreSQL's builder numbers its placeholders (`$1`); the whole statement uses `?` (bound in order).
-  const params: Array<unknown> = []
-  const pageSql = page.sql.replace(/\$(\d+)/gu, (_, index: string) => {
-    params.push(page.params[Number(index) - 1])
-    return "?"
-  })
-  if (params.length === 0) params.push(...page.params)
-  params.push(record.dialect, record.kind)
+  // The filter's text kept by its shape (no query builder per request).
+  const filter = whereTextOf(em, RefundEntity, "r", where)
+  const pageSql = `select r.* from ${em.getMetadata().get(RefundEntity).tableName} r where ${filter.sql} order by r.id asc limit ?`
+  const params: Array<unknown> = [...filter.params, limit + 1, record.dialect, record.kind]
   const raws = (await em.execute(
     `with page as (${pageSql}) select page.*, (select d.data from dialect_records d where d.dialect = ? and d.kind = ? and d.key = cast(page.id as varchar(20))) as ${recordColumn} from page order by page.id asc`,
     params
@@ -94,9 +83,7 @@ export const makeRefundRows = (session: OrmSession): LedgerStoreShape["refunds"]
       }
       return Effect.flatMap(decode(query.cursor, "id", ["number"]), (after) => {
         const limit = limitOf(query)
-        const where = {
-          $and: [...conditionsOf(query), ...(after === null ? [] : [{ id: { $gt: after[0] } }])]
-        } as FilterQuery<RefundRow>
+        const where = [...conditionsOf(query), ...(after === null ? [] : [{ id: { $gt: after[0] } }])]
         return use("refunds.list", async (em): Promise<RefundPage> => {
           const read = await readWithRecords(em, where, limit, record)
           const page = toPage(
