@@ -25,6 +25,20 @@ import {
   trpcPath
 } from "./query-budget-app.ts"
 
+/** LogiSense's `POST Payment/Search` of a page of `pageSize` rows: its search terms, page number and order. */
+const logisenseSearch = (
+  search: ReadonlyArray<{ readonly name: string; readonly operator: string; readonly value: unknown }>,
+  pageNumber: number,
+  orderBy?: ReadonlyArray<{ readonly name: string; readonly direction: "asc" | "desc" }>
+) => ({
+  method: "POST",
+  path: "/logisense/api/v6/Payment/Search",
+  headers: bearer(sessions.logisenseToken),
+  body: JSON.stringify({
+    query: { search, ...(orderBy === undefined ? {} : { orderBy }), pagination: { pageNumber, pageSize } }
+  })
+})
+
 export const gets: ReadonlyArray<readonly [string, Request]> = [
   [
     "tRPC payments.get",
@@ -290,35 +304,19 @@ export const lists: ReadonlyArray<readonly [string, Request]> = [
   ],
   [
     "LogiSense POST Payment/Search",
-    () => ({
-      method: "POST",
-      path: "/logisense/api/v6/Payment/Search",
-      headers: bearer(sessions.logisenseToken),
-      body: JSON.stringify({
-        query: {
-          search: [{ name: "accountId", operator: "eq", value: bigCustomer.id }],
-          pagination: { pageNumber: 2, pageSize }
-        }
-      })
-    })
+    () => logisenseSearch([{ name: "accountId", operator: "eq", value: bigCustomer.id }], 2)
   ],
   [
     "LogiSense POST Payment/Search, sorted, a deep page",
-    () => ({
-      method: "POST",
-      path: "/logisense/api/v6/Payment/Search",
-      headers: bearer(sessions.logisenseToken),
-      body: JSON.stringify({
-        query: {
-          search: [
-            { name: "accountId", operator: "eq", value: bigCustomer.id },
-            { name: "disbursed", operator: "eq", value: false }
-          ],
-          orderBy: [{ name: "created", direction: "desc" }],
-          pagination: { pageNumber: 3, pageSize }
-        }
-      })
-    })
+    () =>
+      logisenseSearch(
+        [
+          { name: "accountId", operator: "eq", value: bigCustomer.id },
+          { name: "disbursed", operator: "eq", value: false }
+        ],
+        3,
+        [{ name: "created", direction: "desc" }]
+      )
   ],
   [
     "LogiSense GET Payment/",
@@ -326,35 +324,19 @@ export const lists: ReadonlyArray<readonly [string, Request]> = [
   ],
   [
     "LogiSense POST Payment/Search, a page with reversal rows",
-    () => ({
-      method: "POST",
-      path: "/logisense/api/v6/Payment/Search",
-      headers: bearer(sessions.logisenseToken),
-      body: JSON.stringify({
-        query: {
-          search: [{ name: "accountId", operator: "eq", value: reversedCustomer.id }],
-          pagination: { pageNumber: 2, pageSize }
-        }
-      })
-    })
+    () => logisenseSearch([{ name: "accountId", operator: "eq", value: reversedCustomer.id }], 2)
   ],
   [
     "LogiSense POST Payment/Search, sorted, a page with reversal rows",
-    () => ({
-      method: "POST",
-      path: "/logisense/api/v6/Payment/Search",
-      headers: bearer(sessions.logisenseToken),
-      body: JSON.stringify({
-        query: {
-          search: [
-            { name: "accountId", operator: "eq", value: reversedCustomer.id },
-            { name: "created", operator: "gtEq", value: "2000-01-01T00:00:00.000Z" }
-          ],
-          orderBy: [{ name: "created", direction: "desc" }],
-          pagination: { pageNumber: 1, pageSize }
-        }
-      })
-    })
+    () =>
+      logisenseSearch(
+        [
+          { name: "accountId", operator: "eq", value: reversedCustomer.id },
+          { name: "created", operator: "gtEq", value: "2000-01-01T00:00:00.000Z" }
+        ],
+        1,
+        [{ name: "created", direction: "desc" }]
+      )
   ],
   [
     "LogiSense GET Payment/Paged, a page with reversal rows",
