@@ -3,7 +3,7 @@
  * latency percentiles, the ratio to the floor for the same operation, database and connections,
  * and the bad answers — shown loudly, never counted as throughput. Printed as a fixed-width table
  * on stdout and written as JSON (everything, for tools) and Markdown (for people) under
- * `tooling/bench/results/`, plus `latest.json` / `latest.md`.
+ * `bench/results/`, plus `latest.json` / `latest.md` for a full run.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
@@ -183,8 +183,12 @@ const markdown = (report: RunReport): string => {
   return `${lines.join("\n")}\n`
 }
 
-/** Writes `<stamp>.json`, `<stamp>.md`, `latest.json` and `latest.md`; returns the Markdown path. */
-export const writeReport = (report: RunReport): string => {
+/**
+ * Writes `<stamp>.json` and `<stamp>.md`, and — for a full run (`full`: every target, both databases, 1/8/32
+ * connections, one worker) — `latest.json` and `latest.md`, so a partial run never replaces the last full one;
+ * returns the Markdown path.
+ */
+export const writeReport = (report: RunReport, full: boolean): string => {
   mkdirSync(resultsDir, { recursive: true })
   const stamp = report.startedAt.replaceAll(":", "-").replace(/\.\d+Z$/, "Z")
   const body = `${JSON.stringify(
@@ -195,7 +199,9 @@ export const writeReport = (report: RunReport): string => {
   const text = markdown(report)
   writeFileSync(join(resultsDir, `${stamp}.json`), body)
   writeFileSync(join(resultsDir, `${stamp}.md`), text)
-  writeFileSync(join(resultsDir, "latest.json"), body)
-  writeFileSync(join(resultsDir, "latest.md"), text)
+  if (full) {
+    writeFileSync(join(resultsDir, "latest.json"), body)
+    writeFileSync(join(resultsDir, "latest.md"), text)
+  }
   return join(resultsDir, `${stamp}.md`)
 }
