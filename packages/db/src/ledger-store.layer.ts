@@ -107,11 +107,6 @@ export const makeLedgerStore = (session: OrmSession, sealer: SecretSealer | null
    * statement); with `customerVersion`, that statement also moves the customer's balance (the
    * trigger of migration 20261208000000, guarded by the version).
    */
-  /**
-   * The next entry of the customer's chain, its sequence computed by the insert itself (one
-   * statement); with `customerVersion`, that statement also moves the customer's balance (the
-   * trigger of migration 20261208000000, guarded by the version).
-   */
   const appendEntry = (operation: string, row: Omit<New<BalanceEntry>, "sequence">, customerVersion: number | null) =>
     write(operation, (em) => appendEntryOn(em, row, customerVersion))
 
