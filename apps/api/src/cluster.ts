@@ -44,8 +44,12 @@ export const runPrimary = (options: PrimaryOptions): void => {
   let stopping = false
   let announced = false
   let exitCode = 0
+  // The workers that have not exited, counted here: `cluster.workers` drops a worker only once it has both
+  // exited and disconnected, in either order, so at the last worker's `exit` it may still be listed.
+  const running = new Set<number>()
   const fork = (): Worker => {
     const worker = cluster.fork()
+    running.add(worker.id)
     worker.on("message", (message: unknown) => {
       if (!isListening(message) || announced) return
       announced = true
@@ -57,9 +61,10 @@ export const runPrimary = (options: PrimaryOptions): void => {
   log("info", "workers started", { workers: config.workers })
 
   cluster.on("exit", (worker, code, signal) => {
+    running.delete(worker.id)
     if (stopping) {
       if (code !== 0 && code !== null) exitCode = 1
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
+      if (running.size === 0) {
         log("info", "all workers stopped")
         options
           .release()
@@ -77,7 +82,7 @@ export const runPrimary = (options: PrimaryOptions): void => {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return
     stopping = true
-    log("info", "shutting down", { signal, workers: Object.keys(cluster.workers ?? {}).length })
+    log("info", "shutting down", { signal, workers: running.size })
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM")
     const deadline = setTimeout(() => {
       log("warn", "workers did not stop in time; killing them")

@@ -28,10 +28,12 @@ beforeAll(async () => {
   database = await createPostgresTestDatabase()
 }, 60_000)
 afterAll(async () => {
-  for (const server of running) await server.stop()
+  // Every process is stopped (or killed) even when one of them fails to stop.
+  const stopped = await Promise.allSettled(running.map((server) => server.stop()))
   await database?.drop()
   rmSync(dataDir, { recursive: true, force: true })
-}, 60_000)
+  for (const result of stopped) if (result.status === "rejected") throw result.reason
+}, 90_000)
 
 interface Credentials {
   readonly crm: string

@@ -16,7 +16,11 @@ export interface ServerProcess {
   readonly stderr: () => string
   /** The demo credentials from the banner (`--demo` on fresh data), else `null`. */
   readonly demo: { readonly email: string; readonly password: string; readonly apiKey: string } | null
-  /** Sends SIGTERM and resolves with the exit code and the milliseconds until the process exited. */
+  /**
+   * Sends SIGTERM and resolves with the exit code and the milliseconds until the process exited; a
+   * process still running 60 s later is killed (SIGKILL, so no test leaves one behind) and the call
+   * fails with its output.
+   */
   readonly stop: () => Promise<{ readonly code: number | null; readonly exitMs: number }>
 }
 
@@ -65,10 +69,21 @@ export const startServerProcess = async (options: {
     stderr: () => stderr,
     demo: email !== undefined && password !== undefined && apiKey !== undefined ? { email, password, apiKey } : null,
     stop: () =>
-      new Promise((resolve) => {
+      new Promise((resolve, reject) => {
         const signalled = performance.now()
-        if (child.exitCode !== null) return resolve({ code: child.exitCode, exitMs: 0 })
-        child.once("exit", (code) => resolve({ code, exitMs: performance.now() - signalled }))
+        if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, exitMs: 0 })
+        const timer = setTimeout(() => {
+          child.kill("SIGKILL")
+          reject(
+            new Error(
+              `still running 60 s after SIGTERM (killed); stderr:\n${stderr}\nstdout (end):\n${stdout.slice(-4000)}`
+            )
+          )
+        }, 60_000)
+        child.once("exit", (code) => {
+          clearTimeout(timer)
+          resolve({ code, exitMs: performance.now() - signalled })
+        })
         child.kill("SIGTERM")
       })
   }
